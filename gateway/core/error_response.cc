@@ -1,0 +1,24 @@
+#include "gateway/core/error_response.h"
+
+#include "boost/json/serialize.hpp"
+#include "boost/json/value.hpp"
+#include "services/common/status.h"
+
+namespace stadt::gateway {
+
+HttpResponse ErrorResponse(grpc::StatusCode code, std::string_view reason,
+                           std::string_view message, int http_status) {
+  namespace http = boost::beast::http;
+  boost::json::object body{
+      {"code", static_cast<int>(code)},
+      {"status", GrpcCodeName(code)},
+      {"message", message},
+      {"details", boost::json::array{boost::json::object{{"reason", reason}}}}};
+  HttpResponse response;
+  response.result(http_status != 0 ? http_status : HttpStatusForGrpcCode(code));
+  response.set(http::field::content_type, "application/json");
+  response.body() = boost::json::serialize(body);
+  return response;
+}
+
+}  // namespace stadt::gateway

@@ -1,0 +1,294 @@
+#include "gateway/core/gateway.h"
+
+#include <random>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "boost/url/parse.hpp"
+#include "gateway/core/error_response.h"
+#include "gateway/transcode/transcoder.h"
+#include "google/protobuf/message.h"
+#include "services/common/call_context.h"
+#include "services/common/status.h"
+#include "services/common/strings.h"
+
+namespace stadt::gateway {
+namespace {
+
+namespace http = boost::beast::http;
+namespace pb = google::protobuf;
+
+constexpr size_t kMaxRequestIdLength = 128;
+
+HttpResponse JsonResponse(int status, std::string body) {
+  HttpResponse response;
+  response.result(status);
+  response.set(http::field::content_type, "application/json");
+  response.body() = std::move(body);
+  return response;
+}
+
+bool IsTokenChar(char c) { return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-'; }
+
+// A W3C traceparent: "00-<32 hex>-<16 hex>-<2 hex>".
+bool IsValidTraceparent(std::string_view value) {
+  if (value.size() != 55 || value[2] != '-' || value[35] != '-' || value[52] != '-') return false;
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (i == 2 || i == 35 || i == 52) continue;
+    if (!absl::ascii_isxdigit(value[i]) || absl::ascii_isupper(value[i])) return false;
+  }
+  return true;
+}
+
+// Identity values go out as gRPC metadata, which allows only printable ASCII.
+bool IsPrintableAscii(std::string_view value) {
+  return !value.empty() && value.size() <= 256 &&
+         std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
+}
+
+struct Decoded {
+  std::vector<std::string> segments;
+  QueryParams query;
+};
+
+std::optional<Decoded> DecodeTarget(std::string_view target) {
+  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(target);
+  if (!url) return std::nullopt;
+  Decoded decoded;
+  for (std::string segment : url->segments()) decoded.segments.push_back(std::move(segment));
+  for (boost::urls::param param : url->params()) {
+    decoded.query.emplace_back(std::move(param.key), std::move(param.value));
+  }
+  return decoded;
+}
+
+std::string LowerCodeName(grpc::StatusCode code) {
+  return absl::AsciiStrToLower(ToAbsl(GrpcCodeName(code)));
+}
+
+// Authentication result: absent identity = anonymous caller.
+struct AuthResult {
+  std::optional<auth::Identity> identity;
+  std::optional<HttpResponse> error;
+};
+
+HttpResponse Unauthenticated(std::string_view reason, std::string_view message) {
+  HttpResponse response = ErrorResponse(grpc::StatusCode::UNAUTHENTICATED, reason, message);
+  response.set(http::field::www_authenticate, "Bearer");
+  return response;
+}
+
+AuthResult Authenticate(const HttpRequest& request, const auth::JwtVerifier* verifier,
+                        absl::Time now) {
+  AuthResult result;
+  auto header = request.find(http::field::authorization);
+  if (header == request.end()) return result;
+  std::string_view value(header->value().data(), header->value().size());
+  if (!absl::StartsWithIgnoreCase(ToAbsl(value), "Bearer ") || value.size() <= 7) {
+    result.error = Unauthenticated("malformed_authorization", "expected: Bearer <token>");
+    return result;
+  }
+  if (verifier == nullptr) {
+    result.error = Unauthenticated("tokens_not_accepted", "this gateway accepts no tokens");
+    return result;
+  }
+  absl::StatusOr<auth::Identity> identity = verifier->Verify(value.substr(7), now);
+  if (!identity.ok()) {
+    result.error =
+        Unauthenticated(FromAbsl(identity.status().message()), "the bearer token was refused");
+    return result;
+  }
+  if (!IsPrintableAscii(identity->subject)) {
+    result.error = Unauthenticated("bad_subject", "the token's subject is not usable");
+    return result;
+  }
+  result.identity = *std::move(identity);
+  return result;
+}
+
+std::optional<HttpResponse> Authorize(const Route& route,
+                                      const std::optional<auth::Identity>& identity) {
+  if (!identity.has_value()) {
+    if (route.allow_anonymous) return std::nullopt;
+    return Unauthenticated("authentication_required", "this route needs a bearer token");
+  }
+  if (route.roles.empty()) return std::nullopt;
+  for (const std::string& role : identity->roles) {
+    if (route.roles.contains(role)) return std::nullopt;
+  }
+  return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "role_not_allowed",
+                       "your role may not use this route");
+}
+
+std::vector<std::pair<std::string, std::string>> CallMetadata(
+    const HttpRequest& request, const std::string& request_id,
+    const std::optional<auth::Identity>& identity) {
+  std::vector<std::pair<std::string, std::string>> metadata = {{kRequestIdMetadata, request_id}};
+  auto traceparent = request.find("traceparent");
+  if (traceparent != request.end() && IsValidTraceparent(traceparent->value())) {
+    metadata.emplace_back(kTraceparentMetadata, std::string(traceparent->value()));
+  }
+  if (!identity.has_value()) return metadata;
+  metadata.emplace_back(kSubjectMetadata, identity->subject);
+  std::vector<std::string> roles;
+  for (const std::string& role : identity->roles) {
+    if (!role.empty() && std::all_of(role.begin(), role.end(), [](char c) {
+          return absl::ascii_islower(c) || c == '_';
+        })) {
+      roles.push_back(role);
+    }
+  }
+  metadata.emplace_back(kRolesMetadata, absl::StrJoin(roles, ","));
+  std::vector<std::string> scopes;
+  for (const std::string& scope : identity->scopes) {
+    if (IsPrintableAscii(scope)) scopes.push_back(scope);
+  }
+  if (!scopes.empty()) metadata.emplace_back(kScopesMetadata, absl::StrJoin(scopes, " "));
+  return metadata;
+}
+
+bool IsJsonContentType(const HttpRequest& request) {
+  auto header = request.find(http::field::content_type);
+  if (header == request.end()) return false;
+  std::string_view value(header->value().data(), header->value().size());
+  std::string_view media_type = value.substr(0, value.find(';'));
+  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(ToAbsl(media_type)), "application/json");
+}
+
+HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
+                             const std::string& bytes) {
+  if (!status.ok()) {
+    // Backends already hide their internals; a transport failure message
+    // (addresses, connection errors) is hidden here the same way.
+    grpc::Status safe = ToGrpcStatus(FromGrpcStatus(status));
+    std::string reason = LowerCodeName(safe.error_code());
+    if (safe.error_code() == grpc::StatusCode::UNAVAILABLE) reason = "backend_unavailable";
+    if (safe.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) reason = "backend_timeout";
+    return ErrorResponse(safe.error_code(), reason, safe.error_message());
+  }
+  const pb::Message* prototype =
+      pb::MessageFactory::generated_factory()->GetPrototype(route.method->output_type());
+  std::unique_ptr<pb::Message> response(prototype->New());
+  if (!response->ParseFromString(bytes)) {
+    return ErrorResponse(grpc::StatusCode::INTERNAL, "bad_backend_response", "internal error");
+  }
+  absl::StatusOr<std::string> json = RenderJson(*response);
+  if (!json.ok()) {
+    return ErrorResponse(grpc::StatusCode::INTERNAL, "bad_backend_response", "internal error");
+  }
+  return JsonResponse(200, *std::move(json));
+}
+
+}  // namespace
+
+std::string RequestIdFor(const HttpRequest& request) {
+  auto header = request.find("x-request-id");
+  if (header != request.end()) {
+    std::string_view value(header->value().data(), header->value().size());
+    if (!value.empty() && value.size() <= kMaxRequestIdLength &&
+        std::all_of(value.begin(), value.end(), IsTokenChar)) {
+      return std::string(value);
+    }
+  }
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  return absl::StrFormat("%016x%016x", random(), random());
+}
+
+Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
+                 const Clock& clock, GatewayOptions options)
+    : routes_(std::move(routes)),
+      verifier_(verifier),
+      backends_(backends),
+      clock_(clock),
+      options_(options) {}
+
+void Gateway::Handle(const HttpRequest& request, Done done) const {
+  std::string request_id = RequestIdFor(request);
+  Done finish = [request_id, done = std::move(done)](HttpResponse response) {
+    response.set("X-Request-Id", request_id);
+    response.set(http::field::cache_control, "no-store");
+    response.set("X-Content-Type-Options", "nosniff");
+    response.prepare_payload();
+    done(std::move(response));
+  };
+  std::string_view target(request.target().data(), request.target().size());
+  std::string_view path = target.substr(0, target.find('?'));
+  if (request.method() == http::verb::get && path == "/healthz") {
+    finish(JsonResponse(200, R"({"status":"ok"})"));
+    return;
+  }
+  if (request.method() == http::verb::get && path == "/readyz") {
+    HandleReady(std::move(finish));
+    return;
+  }
+  HandleRoute(request, request_id, std::move(finish));
+}
+
+void Gateway::HandleReady(Done done) const {
+  backends_.CheckHealth(options_.health_timeout,
+                        [done = std::move(done)](std::vector<std::string> not_serving) {
+                          if (not_serving.empty()) {
+                            done(JsonResponse(200, R"({"status":"ready"})"));
+                            return;
+                          }
+                          done(ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
+                                             absl::StrCat("not ready: ",
+                                                          absl::StrJoin(not_serving, ", "))));
+                        });
+}
+
+void Gateway::HandleRoute(const HttpRequest& request, const std::string& request_id,
+                          Done done) const {
+  std::optional<Decoded> decoded =
+      DecodeTarget(std::string_view(request.target().data(), request.target().size()));
+  if (!decoded.has_value()) {
+    done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "bad_target", "malformed request target"));
+    return;
+  }
+  MatchResult match =
+      routes_.Match(std::string_view(request.method_string().data(), request.method_string().size()),
+                    decoded->segments);
+  if (match.kind == MatchResult::Kind::kNoSuchPath) {
+    done(ErrorResponse(grpc::StatusCode::NOT_FOUND, "route_not_found", "no such route"));
+    return;
+  }
+  if (match.kind == MatchResult::Kind::kMethodNotAllowed) {
+    HttpResponse response = ErrorResponse(grpc::StatusCode::UNIMPLEMENTED, "method_not_allowed",
+                                          "method not allowed on this route", 405);
+    response.set(http::field::allow, absl::StrJoin(match.allowed_methods, ", "));
+    done(std::move(response));
+    return;
+  }
+  const Route& route = *match.match.route;
+  AuthResult auth = Authenticate(request, verifier_, clock_.Now());
+  if (auth.error.has_value()) return done(*std::move(auth.error));
+  if (std::optional<HttpResponse> denied = Authorize(route, auth.identity)) {
+    return done(*std::move(denied));
+  }
+  if (!request.body().empty() && !IsJsonContentType(request)) {
+    return done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "unsupported_media_type",
+                              "send the body as application/json", 415));
+  }
+  const pb::Message* prototype =
+      pb::MessageFactory::generated_factory()->GetPrototype(route.method->input_type());
+  std::unique_ptr<pb::Message> message(prototype->New());
+  if (absl::Status bound = BindRequest(match.match, decoded->query, request.body(), message.get());
+      !bound.ok()) {
+    return done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "invalid_request",
+                              FromAbsl(bound.message())));
+  }
+  BackendCall call;
+  call.service = route.method->service()->full_name();
+  call.grpc_path = route.grpc_path;
+  call.request = message->SerializeAsString();
+  call.metadata = CallMetadata(request, request_id, auth.identity);
+  call.timeout = options_.backend_timeout;
+  backends_.Call(std::move(call),
+                 [&route, done = std::move(done)](const grpc::Status& status, std::string bytes) {
+                   done(BackendResponse(route, status, bytes));
+                 });
+}
+
+}  // namespace stadt::gateway

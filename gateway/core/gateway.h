@@ -1,0 +1,50 @@
+#pragma once
+
+#include <functional>
+#include <memory>
+
+#include "absl/time/time.h"
+#include "gateway/auth/jwt.h"
+#include "gateway/core/backends.h"
+#include "gateway/core/http_types.h"
+#include "gateway/routing/route_table.h"
+#include "services/common/clock.h"
+
+namespace stadt::gateway {
+
+struct GatewayOptions {
+  absl::Duration backend_timeout = absl::Seconds(5);
+  absl::Duration health_timeout = absl::Seconds(1);
+};
+
+// Turns one HTTP request into one response: routing, authentication,
+// authorization, JSON <-> proto and the backend call. Knows nothing about
+// sockets; the HTTP server only moves bytes in and out of it.
+class Gateway {
+ public:
+  using Done = std::function<void(HttpResponse)>;
+
+  // `verifier` may be null: then every token is refused and only anonymous
+  // routes work.
+  Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
+          const Clock& clock, GatewayOptions options);
+
+  // Calls `done` exactly once, possibly on a gRPC thread.
+  void Handle(const HttpRequest& request, Done done) const;
+
+ private:
+  void HandleRoute(const HttpRequest& request, const std::string& request_id, Done done) const;
+  void HandleReady(Done done) const;
+
+  RouteTable routes_;
+  const auth::JwtVerifier* verifier_;
+  Backends& backends_;
+  const Clock& clock_;
+  GatewayOptions options_;
+};
+
+// Keeps a well-formed client X-Request-Id ([A-Za-z0-9._-], at most 128) or
+// makes a new random one.
+std::string RequestIdFor(const HttpRequest& request);
+
+}  // namespace stadt::gateway

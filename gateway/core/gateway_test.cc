@@ -1,0 +1,199 @@
+#include "gateway/core/gateway.h"
+
+#include "boost/json/parse.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "stadt/testing/v1/routes_test.pb.h"
+#include "tests/harness/test_tokens.h"
+
+namespace stadt::gateway {
+namespace {
+
+namespace http = boost::beast::http;
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::Pair;
+
+// Records calls and answers them with a scripted status and message.
+class FakeBackends final : public Backends {
+ public:
+  void Call(BackendCall call, CallDone done) override {
+    calls.push_back(call);
+    done(status, status.ok() ? response.SerializeAsString() : "");
+  }
+  void CheckHealth(absl::Duration, HealthDone done) override { done(not_serving); }
+
+  std::vector<BackendCall> calls;
+  grpc::Status status = grpc::Status::OK;
+  stadt::testing::v1::Book response;
+  std::vector<std::string> not_serving;
+};
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  GatewayTest() {
+    verifier_ = auth::JwtVerifier::Create(tokens_.Keys(), {.issuer = stadt::testing::kTestIssuer,
+                                                           .audience = stadt::testing::kTestAudience})
+                    .value();
+    RouteTable routes =
+        RouteTable::Build({stadt::testing::v1::Book::descriptor()->file()->FindServiceByName(
+                              "Library")})
+            .value();
+    gateway_ = std::make_unique<Gateway>(std::move(routes), verifier_.get(), backends_, clock_,
+                                         GatewayOptions{});
+  }
+
+  HttpResponse Send(http::verb method, std::string target, std::string body = "",
+                    std::string token = "", std::string content_type = "application/json") {
+    HttpRequest request(method, target, 11);
+    if (!token.empty()) request.set(http::field::authorization, "Bearer " + token);
+    if (!body.empty()) request.set(http::field::content_type, content_type);
+    request.body() = std::move(body);
+    request.prepare_payload();
+    std::optional<HttpResponse> response;
+    gateway_->Handle(request, [&](HttpResponse r) { response = std::move(r); });
+    EXPECT_TRUE(response.has_value());
+    return response.value_or(HttpResponse());
+  }
+
+  static std::string Reason(const HttpResponse& response) {
+    boost::json::value json = boost::json::parse(response.body());
+    return std::string(json.at("details").at(0).at("reason").as_string());
+  }
+
+  std::string Token(std::vector<std::string> roles, absl::Duration ttl = absl::Minutes(5)) {
+    return tokens_.Mint("citizen-42", roles, clock_.Now(), ttl);
+  }
+
+  stadt::testing::TestTokens tokens_;
+  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
+  std::unique_ptr<auth::JwtVerifier> verifier_;
+  FakeBackends backends_;
+  std::unique_ptr<Gateway> gateway_;
+};
+
+TEST_F(GatewayTest, HealthEndpoints) {
+  EXPECT_EQ(Send(http::verb::get, "/healthz").result_int(), 200);
+  EXPECT_EQ(Send(http::verb::get, "/readyz").result_int(), 200);
+  backends_.not_serving = {"stadt.testing.v1.Library"};
+  HttpResponse not_ready = Send(http::verb::get, "/readyz");
+  EXPECT_EQ(not_ready.result_int(), 503);
+  EXPECT_EQ(Reason(not_ready), "backend_not_ready");
+}
+
+TEST_F(GatewayTest, AnonymousRouteReachesBackendAndRendersJson) {
+  backends_.response.set_title("Faust");
+  HttpRequest request(http::verb::get, "/v1/shelves/s%201", 11);
+  request.set("X-Request-Id", "req-123");
+  request.set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+  std::optional<HttpResponse> response;
+  gateway_->Handle(request, [&](HttpResponse r) { response = std::move(r); });
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(response->result_int(), 200);
+  EXPECT_EQ((*response)["X-Request-Id"], "req-123");
+  EXPECT_THAT(response->body(), HasSubstr(R"("title":"Faust")"));
+  ASSERT_EQ(backends_.calls.size(), 1u);
+  const BackendCall& call = backends_.calls[0];
+  EXPECT_EQ(call.grpc_path, "/stadt.testing.v1.Library/GetShelf");
+  stadt::testing::v1::GetShelfRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(call.request));
+  EXPECT_EQ(sent.shelf_id(), "s 1");
+  EXPECT_THAT(call.metadata, Contains(Pair("x-request-id", "req-123")));
+  EXPECT_THAT(call.metadata, Contains(Pair("traceparent", ::testing::StartsWith("00-0af7"))));
+}
+
+TEST_F(GatewayTest, HostileRequestIdIsReplaced) {
+  HttpRequest request(http::verb::get, "/healthz", 11);
+  request.set("X-Request-Id", "bad id\twith spaces");
+  std::optional<HttpResponse> response;
+  gateway_->Handle(request, [&](HttpResponse r) { response = std::move(r); });
+  EXPECT_EQ((*response)["X-Request-Id"].size(), 32u);
+}
+
+TEST_F(GatewayTest, UnknownRouteAndWrongMethod) {
+  HttpResponse missing = Send(http::verb::get, "/v1/nowhere");
+  EXPECT_EQ(missing.result_int(), 404);
+  EXPECT_EQ(Reason(missing), "route_not_found");
+  EXPECT_EQ(missing[http::field::content_type], "application/json");
+  HttpResponse wrong = Send(http::verb::delete_, "/v1/books");
+  EXPECT_EQ(wrong.result_int(), 405);
+  EXPECT_EQ(wrong[http::field::allow], "POST");
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/%zz").result_int(), 400);
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayTest, RoutesWithRolesNeedAToken) {
+  HttpResponse response = Send(http::verb::get, "/v1/shelves/s/books");
+  EXPECT_EQ(response.result_int(), 401);
+  EXPECT_EQ(Reason(response), "authentication_required");
+  EXPECT_EQ(response[http::field::www_authenticate], "Bearer");
+}
+
+TEST_F(GatewayTest, BadTokensAreRefused) {
+  EXPECT_EQ(Reason(Send(http::verb::get, "/v1/shelves/s/books", "", "garbage")),
+            "token_malformed");
+  EXPECT_EQ(Reason(Send(http::verb::get, "/v1/shelves/s/books", "",
+                        Token({"citizen"}, absl::Seconds(-120)))),
+            "token_expired");
+  std::string foreign = tokens_.Mint("x", {"citizen"}, clock_.Now(), absl::Minutes(5),
+                                     "https://evil.example");
+  EXPECT_EQ(Reason(Send(http::verb::get, "/v1/shelves/s/books", "", foreign)), "wrong_issuer");
+  // A bad token is refused even on a route that allows anonymous callers.
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s", "", "garbage").result_int(), 401);
+  HttpRequest basic(http::verb::get, "/v1/shelves/s", 11);
+  basic.set(http::field::authorization, "Basic dXNlcjpwYXNz");
+  std::optional<HttpResponse> response;
+  gateway_->Handle(basic, [&](HttpResponse r) { response = std::move(r); });
+  EXPECT_EQ(Reason(*response), "malformed_authorization");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayTest, WrongRoleIsForbiddenRightRolePasses) {
+  HttpResponse denied = Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})",
+                             Token({"citizen"}));
+  EXPECT_EQ(denied.result_int(), 403);
+  EXPECT_EQ(Reason(denied), "role_not_allowed");
+  EXPECT_TRUE(backends_.calls.empty());
+
+  HttpResponse allowed = Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})",
+                              Token({"caseworker", "Bad Role!"}));
+  EXPECT_EQ(allowed.result_int(), 200);
+  ASSERT_EQ(backends_.calls.size(), 1u);
+  EXPECT_THAT(backends_.calls[0].metadata, Contains(Pair("x-stadt-subject", "citizen-42")));
+  // Role strings that are not plain names never reach the services.
+  EXPECT_THAT(backends_.calls[0].metadata, Contains(Pair("x-stadt-roles", "caseworker")));
+}
+
+TEST_F(GatewayTest, BadBodiesAreClientErrors) {
+  const std::string token = Token({"caseworker"});
+  HttpResponse malformed = Send(http::verb::put, "/v1/shelves/s/books/b", "{", token);
+  EXPECT_EQ(malformed.result_int(), 400);
+  EXPECT_EQ(Reason(malformed), "invalid_request");
+  HttpResponse wrong_type =
+      Send(http::verb::put, "/v1/shelves/s/books/b", R"({"pages":"many"})", token);
+  EXPECT_EQ(wrong_type.result_int(), 400);
+  HttpResponse not_json =
+      Send(http::verb::put, "/v1/shelves/s/books/b", "title=x", token, "text/plain");
+  EXPECT_EQ(not_json.result_int(), 415);
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayTest, BackendErrorsAreMappedWithoutLeakingInternals) {
+  backends_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                  "failed to connect to all addresses; 10.0.0.5:50051");
+  HttpResponse down = Send(http::verb::get, "/v1/shelves/s");
+  EXPECT_EQ(down.result_int(), 503);
+  EXPECT_EQ(Reason(down), "backend_unavailable");
+  EXPECT_THAT(down.body(), ::testing::Not(HasSubstr("10.0.0.5")));
+
+  backends_.status = grpc::Status(grpc::StatusCode::NOT_FOUND, "shelf not found");
+  HttpResponse missing = Send(http::verb::get, "/v1/shelves/s");
+  EXPECT_EQ(missing.result_int(), 404);
+  EXPECT_THAT(missing.body(), HasSubstr("shelf not found"));
+
+  backends_.status = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline");
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s").result_int(), 504);
+}
+
+}  // namespace
+}  // namespace stadt::gateway

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "gateway/core/backends.h"
+#include "grpcpp/generic/generic_stub.h"
+
+namespace stadt::gateway {
+
+// Calls the services with gRPC's generic stub: the gateway moves serialized
+// messages and never needs a generated client per service.
+class GrpcBackends final : public Backends {
+ public:
+  // service full name -> "host:port"
+  explicit GrpcBackends(const std::map<std::string, std::string>& addresses);
+
+  void Call(BackendCall call, CallDone done) override;
+  void CheckHealth(absl::Duration timeout, HealthDone done) override;
+
+ private:
+  struct Backend {
+    std::shared_ptr<grpc::Channel> channel;
+    std::unique_ptr<grpc::GenericStub> stub;
+  };
+  std::map<std::string, Backend> backends_;
+};
+
+// Decodes a grpc.health.v1.HealthCheckResponse without its generated code:
+// field 1 (status) == 1 means SERVING.
+bool IsServingHealthResponse(const std::string& serialized);
+
+}  // namespace stadt::gateway

@@ -1,0 +1,188 @@
+#include "gateway/http/http_server.h"
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "boost/asio/signal_set.hpp"
+#include "boost/asio/steady_timer.hpp"
+#include "boost/asio/strand.hpp"
+#include "boost/beast/core/flat_buffer.hpp"
+#include "boost/beast/core/tcp_stream.hpp"
+#include "boost/beast/http/read.hpp"
+#include "boost/beast/http/write.hpp"
+#include "gateway/core/error_response.h"
+#include "services/common/log.h"
+
+namespace stadt::gateway {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+// Maps a read failure to the answer a client should get, if any.
+std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
+  if (error == http::error::body_limit) {
+    return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "body_too_large",
+                         "request body is too large", 413);
+  }
+  if (error == http::error::header_limit) {
+    return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "headers_too_large",
+                         "request headers are too large", 431);
+  }
+  if (error.category() == http::make_error_code(http::error::end_of_stream).category() &&
+      error != http::error::end_of_stream && error != http::error::partial_message) {
+    return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "malformed_http",
+                         "malformed HTTP request");
+  }
+  return std::nullopt;  // Closed, reset or timed out: nobody to answer.
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const Gateway& gateway, const HttpServerOptions& options,
+          std::shared_ptr<std::atomic<int>> in_flight, std::shared_ptr<std::atomic<bool>> draining)
+      : stream_(std::move(socket)),
+        gateway_(gateway),
+        options_(options),
+        in_flight_(std::move(in_flight)),
+        draining_(std::move(draining)) {}
+
+  void Start() { Read(); }
+
+ private:
+  void Read() {
+    parser_.emplace();
+    parser_->body_limit(options_.max_body_bytes);
+    parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
+    stream_.expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code error, size_t) {
+                       self->OnRead(error);
+                     });
+  }
+
+  void OnRead(beast::error_code error) {
+    if (error) {
+      if (std::optional<HttpResponse> response = ReadErrorResponse(error)) {
+        response->prepare_payload();
+        Write(*std::move(response), /*keep_alive=*/false);
+      } else {
+        Close();
+      }
+      return;
+    }
+    HttpRequest request = parser_->release();
+    const bool keep_alive = request.keep_alive();
+    const unsigned version = request.version();
+    ++*in_flight_;
+    gateway_.Handle(request, [self = shared_from_this(), keep_alive,
+                              version](HttpResponse response) {
+      response.version(version);
+      // The gateway may answer on a gRPC thread; writing belongs on the
+      // session's own strand.
+      asio::post(self->stream_.get_executor(),
+                 [self, keep_alive, response = std::move(response)]() mutable {
+                   --*self->in_flight_;
+                   self->Write(std::move(response), keep_alive && !*self->draining_);
+                 });
+    });
+  }
+
+  void Write(HttpResponse response, bool keep_alive) {
+    response.keep_alive(keep_alive);
+    auto shared = std::make_shared<HttpResponse>(std::move(response));
+    stream_.expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
+    http::async_write(stream_, *shared,
+                      [self = shared_from_this(), shared, keep_alive](beast::error_code error,
+                                                                     size_t) {
+                        if (error || !keep_alive) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.close();
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  const Gateway& gateway_;
+  const HttpServerOptions& options_;
+  std::shared_ptr<std::atomic<int>> in_flight_;
+  std::shared_ptr<std::atomic<bool>> draining_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(const Gateway& gateway, HttpServerOptions options)
+    : gateway_(gateway),
+      options_(std::move(options)),
+      io_(options_.threads),
+      acceptor_(asio::make_strand(io_)) {}
+
+HttpServer::~HttpServer() = default;
+
+absl::Status HttpServer::Listen() {
+  beast::error_code error;
+  const asio::ip::address address = asio::ip::make_address(options_.address, error);
+  if (error) return absl::InvalidArgumentError(absl::StrCat("bad listen address ", options_.address));
+  const tcp::endpoint endpoint(address, static_cast<uint16_t>(options_.port));
+  acceptor_.open(endpoint.protocol(), error);
+  if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor_.bind(endpoint, error);
+  if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  if (error) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.address, ":",
+                                               options_.port, ": ", error.message()));
+  }
+  port_ = acceptor_.local_endpoint().port();
+  return absl::OkStatus();
+}
+
+void HttpServer::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
+    if (error) {
+      if (!acceptor_.is_open()) return;  // Draining.
+      log::Warn("accept_failed", {{"error", error.message()}});
+    } else {
+      std::make_shared<Session>(std::move(socket), gateway_, options_, in_flight_, draining_)
+          ->Start();
+    }
+    Accept();
+  });
+}
+
+void HttpServer::Drain(absl::Time deadline) {
+  if (*in_flight_ == 0 || absl::Now() >= deadline) {
+    log::Info("stopped", {{"abandoned_requests", in_flight_->load()}});
+    io_.stop();
+    return;
+  }
+  auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(20));
+  timer->async_wait([this, timer, deadline](beast::error_code) { Drain(deadline); });
+}
+
+int HttpServer::RunUntilSignal() {
+  asio::signal_set signals(io_, SIGTERM, SIGINT);
+  signals.async_wait([this](beast::error_code, int) {
+    log::Info("draining", {{"in_flight", in_flight_->load()}});
+    *draining_ = true;
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    Drain(absl::Now() + options_.drain_timeout);
+  });
+  Accept();
+  log::Info("listening", {{"address", options_.address}, {"port", port_}});
+  std::vector<std::thread> threads;
+  for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
+  io_.run();
+  for (std::thread& thread : threads) thread.join();
+  return in_flight_->load();
+}
+
+}  // namespace stadt::gateway

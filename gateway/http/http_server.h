@@ -1,0 +1,55 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "boost/asio/io_context.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "gateway/core/gateway.h"
+
+namespace stadt::gateway {
+
+struct HttpServerOptions {
+  std::string address = "127.0.0.1";
+  int port = 8080;  // 0: pick a free port
+  size_t max_body_bytes = 64 * 1024;
+  size_t max_header_bytes = 16 * 1024;
+  // A request (headers and body) must arrive within this time; an idle
+  // keep-alive connection is closed after it too. Defeats slow clients.
+  absl::Duration read_timeout = absl::Seconds(10);
+  int threads = 2;
+  absl::Duration drain_timeout = absl::Seconds(10);
+};
+
+// HTTP/1.1 with keep-alive on Boost.Beast. Moves bytes between sockets and the
+// Gateway; all request semantics live in the Gateway.
+class HttpServer {
+ public:
+  HttpServer(const Gateway& gateway, HttpServerOptions options);
+  ~HttpServer();
+
+  // Binds and listens; port() is known afterwards.
+  absl::Status Listen();
+  int port() const { return port_; }
+  // Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
+  // flight finish (up to drain_timeout) and returns how many did not.
+  int RunUntilSignal();
+
+ private:
+  void Accept();
+  void Drain(absl::Time deadline);
+
+  const Gateway& gateway_;
+  HttpServerOptions options_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  int port_ = 0;
+  // Shared with sessions, which may outlive a stop request by a little.
+  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);
+};
+
+}  // namespace stadt::gateway

@@ -1,0 +1,99 @@
+// The HTTP/JSON gateway: wiring only. Reads configuration, builds the route
+// table from the linked API descriptors, serves until SIGTERM.
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "gateway/auth/jwt.h"
+#include "gateway/core/gateway.h"
+#include "gateway/core/grpc_backends.h"
+#include "gateway/core/linked_apis.h"
+#include "gateway/http/http_server.h"
+#include "services/common/config.h"
+#include "services/common/log.h"
+
+namespace stadt::gateway {
+namespace {
+
+struct Settings {
+  HttpServerOptions http;
+  GatewayOptions gateway;
+  std::map<std::string, std::string> backends;  // service full name -> host:port
+  std::string jwt_keys_file;
+  auth::VerifierOptions jwt;
+  log::Level log_level = log::Level::kInfo;
+};
+
+absl::StatusOr<Settings> ReadSettings() {
+  EnvConfig config;
+  Settings settings;
+  settings.http.address = config.String("GATEWAY_LISTEN_ADDRESS", "127.0.0.1");
+  settings.http.port = config.Int("GATEWAY_PORT", 8080, 0, 65535);
+  settings.http.threads = config.Int("GATEWAY_THREADS", 2, 1, 64);
+  settings.http.max_body_bytes = config.Int("GATEWAY_MAX_BODY_BYTES", 64 * 1024, 1, 16 << 20);
+  settings.http.read_timeout = config.Duration("GATEWAY_READ_TIMEOUT", absl::Seconds(10),
+                                               absl::Milliseconds(100), absl::Minutes(5));
+  settings.http.drain_timeout = config.Duration("GATEWAY_DRAIN_TIMEOUT", absl::Seconds(10),
+                                                absl::ZeroDuration(), absl::Minutes(5));
+  settings.gateway.backend_timeout = config.Duration(
+      "GATEWAY_BACKEND_TIMEOUT", absl::Seconds(5), absl::Milliseconds(10), absl::Minutes(2));
+  for (const LinkedApi& api : LinkedApis()) {
+    settings.backends[api.service->full_name()] = config.HostPort(
+        absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(api.name)), api.default_address);
+  }
+  settings.jwt_keys_file = config.String("GATEWAY_JWT_KEYS_FILE", "");
+  if (!settings.jwt_keys_file.empty()) {
+    settings.jwt.issuer = config.RequiredString("GATEWAY_JWT_ISSUER");
+    settings.jwt.audience = config.RequiredString("GATEWAY_JWT_AUDIENCE");
+  }
+  std::string level = config.String("LOG_LEVEL", "info");
+  if (!log::ParseLevel(level, &settings.log_level)) config.Int("LOG_LEVEL", 0, 1, 0);
+  if (absl::Status status = config.Finish(); !status.ok()) return status;
+  return settings;
+}
+
+absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> MakeVerifier(const Settings& settings) {
+  if (settings.jwt_keys_file.empty()) return nullptr;
+  absl::StatusOr<std::vector<auth::PublicKeySpec>> keys = auth::LoadKeyFile(settings.jwt_keys_file);
+  if (!keys.ok()) return keys.status();
+  return auth::JwtVerifier::Create(*keys, settings.jwt);
+}
+
+int Fail(std::string_view what, const absl::Status& status) {
+  std::cerr << "stadt-gateway: " << what << ": " << status.message() << "\n";
+  return 2;
+}
+
+int Run() {
+  absl::StatusOr<Settings> settings = ReadSettings();
+  if (!settings.ok()) return Fail("configuration", settings.status());
+  log::Configure("gateway", settings->log_level);
+
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
+  for (const LinkedApi& api : LinkedApis()) services.push_back(api.service);
+  absl::StatusOr<RouteTable> routes = RouteTable::Build(services);
+  if (!routes.ok()) return Fail("route table", routes.status());
+  absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> verifier = MakeVerifier(*settings);
+  if (!verifier.ok()) return Fail("token keys", verifier.status());
+  if (*verifier == nullptr) log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
+
+  GrpcBackends backends(settings->backends);
+  SystemClock clock;
+  Gateway gateway(*std::move(routes), verifier->get(), backends, clock, settings->gateway);
+  HttpServer server(gateway, settings->http);
+  if (absl::Status status = server.Listen(); !status.ok()) return Fail("listen", status);
+  const int abandoned = server.RunUntilSignal();
+  if (abandoned > 0) {
+    // Backend calls still running would complete into a torn-down server;
+    // leave without running destructors.
+    std::_Exit(0);
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace stadt::gateway
+
+int main() { return stadt::gateway::Run(); }

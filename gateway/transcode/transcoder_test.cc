@@ -1,0 +1,112 @@
+#include "gateway/transcode/transcoder.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "stadt/testing/v1/routes_test.pb.h"
+
+namespace stadt::gateway {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class TranscoderTest : public ::testing::Test {
+ protected:
+  RouteMatch MatchOf(std::string_view method, const std::vector<std::string>& segments) {
+    MatchResult result = table_.Match(method, segments);
+    EXPECT_EQ(result.kind, MatchResult::Kind::kMatched);
+    return result.match;
+  }
+  RouteTable table_ = RouteTable::Build({testing::v1::Book::descriptor()->file()->FindServiceByName(
+                                            "Library")})
+                          .value();
+};
+
+TEST_F(TranscoderTest, BindsPathQueryAndTypes) {
+  testing::v1::ListBooksRequest request;
+  QueryParams query = {{"page_size", "20"},     {"includeArchived", "true"}, {"tags", "a"},
+                       {"tags", "b"},           {"filter.author", "Kafka"},  {"genre", "GENRE_NOVEL"},
+                       {"min_rating", "3.5"},   {"max_results", "7"}};
+  ASSERT_TRUE(BindRequest(MatchOf("GET", {"v1", "shelves", "s 1", "books"}), query, "", &request)
+                  .ok());
+  EXPECT_EQ(request.shelf_id(), "s 1");
+  EXPECT_EQ(request.page_size(), 20);
+  EXPECT_TRUE(request.include_archived());
+  EXPECT_THAT(request.tags(), ElementsAre("a", "b"));
+  EXPECT_EQ(request.filter().author(), "Kafka");
+  EXPECT_EQ(request.genre(), testing::v1::GENRE_NOVEL);
+  EXPECT_DOUBLE_EQ(request.min_rating(), 3.5);
+  EXPECT_EQ(request.max_results(), 7u);
+}
+
+TEST_F(TranscoderTest, RejectsBadQueryValues) {
+  const QueryParams kBad[] = {{{"page_size", "twenty"}},
+                              {{"page_size", "99999999999"}},
+                              {{"include_archived", "maybe"}},
+                              {{"genre", "GENRE_POEM"}},
+                              {{"min_rating", "nan"}},
+                              {{"max_results", "-1"}},
+                              {{"no_such_field", "1"}},
+                              {{"filter", "x"}},
+                              {{"page_size", "1"}, {"page_size", "2"}}};
+  for (const QueryParams& query : kBad) {
+    testing::v1::ListBooksRequest request;
+    absl::Status status =
+        BindRequest(MatchOf("GET", {"v1", "shelves", "s", "books"}), query, "", &request);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << query[0].first;
+  }
+}
+
+TEST_F(TranscoderTest, BindsNamedBodyAndPathWins) {
+  testing::v1::PutBookRequest request;
+  absl::Status status =
+      BindRequest(MatchOf("PUT", {"v1", "shelves", "s-1", "books", "b-1"}), {{"dry_run", "true"}},
+                  R"({"id": "other", "title": "Der Process", "pages": 300})", &request);
+  ASSERT_TRUE(status.ok()) << status;
+  EXPECT_EQ(request.book().id(), "b-1");
+  EXPECT_EQ(request.book().shelf_id(), "s-1");
+  EXPECT_EQ(request.book().title(), "Der Process");
+  EXPECT_TRUE(request.dry_run());
+}
+
+TEST_F(TranscoderTest, RejectsBadBodies) {
+  const char* kBodies[] = {"",                       "{",
+                           "[]",                     R"({"pages": "many"})",
+                           R"({"pages": 1e40})",     R"({"unknown": 1})",
+                           R"({"title": 7})",        "\xff\xfe"};
+  for (const char* body : kBodies) {
+    testing::v1::PutBookRequest request;
+    absl::Status status =
+        BindRequest(MatchOf("PUT", {"v1", "shelves", "s", "books", "b"}), {}, body, &request);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << body;
+  }
+}
+
+TEST_F(TranscoderTest, BodyFieldCannotAlsoComeFromQuery) {
+  testing::v1::PutBookRequest request;
+  absl::Status status = BindRequest(MatchOf("PUT", {"v1", "shelves", "s", "books", "b"}),
+                                    {{"book.title", "x"}}, R"({"title": "y"})", &request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(TranscoderTest, WholeBodyAndNoBodyRoutes) {
+  testing::v1::Book book;
+  ASSERT_TRUE(BindRequest(MatchOf("POST", {"v1", "books"}), {}, R"({"title": "T"})", &book).ok());
+  EXPECT_EQ(book.title(), "T");
+  testing::v1::GetShelfRequest shelf;
+  absl::Status status =
+      BindRequest(MatchOf("GET", {"v1", "shelves", "s"}), {}, R"({"shelf_id": "x"})", &shelf);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("takes no body"));
+}
+
+TEST_F(TranscoderTest, RendersDefaultsToo) {
+  testing::v1::Book book;
+  book.set_title("T");
+  absl::StatusOr<std::string> json = RenderJson(book);
+  ASSERT_TRUE(json.ok());
+  EXPECT_THAT(*json, HasSubstr(R"("pages":0)"));
+  EXPECT_THAT(*json, HasSubstr(R"("title":"T")"));
+}
+
+}  // namespace
+}  // namespace stadt::gateway

@@ -1,0 +1,109 @@
+#include "services/appointments/domain/catalog.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/strings.h"
+
+namespace stadt::appointments {
+namespace {
+
+constexpr size_t kMaxIdLength = 64;
+constexpr size_t kMaxTextLength = 200;
+constexpr int kMinutesPerDay = 24 * 60;
+constexpr int kMaxServiceMinutes = 8 * 60;
+constexpr size_t kMaxServicesPerOffice = 200;
+
+absl::Status Invalid(std::string_view field, std::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": ", ToAbsl(problem)));
+}
+
+absl::Status ValidateText(std::string_view field, const std::string& text, bool required) {
+  if (required && text.empty()) return Invalid(field, "is required");
+  if (text.size() > kMaxTextLength) {
+    return Invalid(field, absl::StrCat("is longer than ", kMaxTextLength, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateOpeningHours(const std::vector<OpeningHours>& hours) {
+  for (const OpeningHours& day : hours) {
+    if (day.weekday < 1 || day.weekday > 7) {
+      return Invalid("opening_hours.weekday", "must be 1 (Monday) to 7 (Sunday)");
+    }
+    if (day.opens_minute < 0 || day.closes_minute > kMinutesPerDay ||
+        day.opens_minute >= day.closes_minute) {
+      return Invalid("opening_hours", "must open before it closes, within one day");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+bool IsValidId(std::string_view id) {
+  if (id.empty() || id.size() > kMaxIdLength || id.front() == '-') return false;
+  return std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+}
+
+absl::Status ValidateOffice(const Office& office) {
+  if (!IsValidId(office.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");
+  for (const auto& [field, text] : {std::pair{"name", &office.name},
+                                    std::pair{"district", &office.district},
+                                    std::pair{"address.street", &office.address.street},
+                                    std::pair{"address.postal_code", &office.address.postal_code},
+                                    std::pair{"address.city", &office.address.city}}) {
+    if (absl::Status status = ValidateText(field, *text, /*required=*/true); !status.ok()) {
+      return status;
+    }
+  }
+  if (absl::Status status = ValidateOpeningHours(office.opening_hours); !status.ok()) {
+    return status;
+  }
+  if (office.service_ids.size() > kMaxServicesPerOffice) {
+    return Invalid("service_ids", "too many entries");
+  }
+  std::set<std::string_view> seen;
+  for (const std::string& service_id : office.service_ids) {
+    if (!IsValidId(service_id)) return Invalid("service_ids", "contains an invalid id");
+    if (!seen.insert(service_id).second) return Invalid("service_ids", "contains a duplicate");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateServiceType(const ServiceType& service) {
+  if (!IsValidId(service.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");
+  if (absl::Status status = ValidateText("name", service.name, true); !status.ok()) return status;
+  if (service.duration_minutes <= 0 || service.duration_minutes > kMaxServiceMinutes) {
+    return Invalid("duration_minutes", "must be between 1 and 480");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCatalog(const Catalog& catalog) {
+  std::set<std::string> service_ids;
+  for (const ServiceType& service : catalog.services) {
+    if (absl::Status status = ValidateServiceType(service); !status.ok()) return status;
+    if (!service_ids.insert(service.id).second) {
+      return Invalid("services", absl::StrCat("duplicate id ", service.id));
+    }
+  }
+  std::set<std::string> office_ids;
+  for (const Office& office : catalog.offices) {
+    if (absl::Status status = ValidateOffice(office); !status.ok()) return status;
+    if (!office_ids.insert(office.id).second) {
+      return Invalid("offices", absl::StrCat("duplicate id ", office.id));
+    }
+    for (const std::string& service_id : office.service_ids) {
+      if (!service_ids.contains(service_id)) {
+        return Invalid("offices", absl::StrCat(office.id, " offers unknown service ", service_id));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace stadt::appointments

@@ -1,0 +1,58 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+
+namespace stadt::appointments {
+
+struct Address {
+  std::string street;
+  std::string postal_code;
+  std::string city;
+  bool operator==(const Address&) const = default;
+};
+
+// Opening hours on one ISO weekday (1 = Monday), Europe/Berlin wall clock.
+struct OpeningHours {
+  int weekday = 0;
+  int opens_minute = 0;
+  int closes_minute = 0;
+  bool operator==(const OpeningHours&) const = default;
+};
+
+struct Office {
+  std::string id;
+  std::string name;
+  std::string district;
+  Address address;
+  std::vector<OpeningHours> opening_hours;
+  std::vector<std::string> service_ids;
+  bool operator==(const Office&) const = default;
+};
+
+// A citizens' office service, e.g. "apply for an ID card".
+struct ServiceType {
+  std::string id;
+  std::string name;
+  int duration_minutes = 0;
+  bool operator==(const ServiceType&) const = default;
+};
+
+struct Catalog {
+  std::vector<Office> offices;
+  std::vector<ServiceType> services;
+};
+
+// Ids are slugs: 1..64 of [a-z0-9-], not starting with '-'. They end up in
+// Redis keys and URLs, so nothing else is allowed.
+bool IsValidId(std::string_view id);
+
+absl::Status ValidateOffice(const Office& office);
+absl::Status ValidateServiceType(const ServiceType& service);
+// Also checks that every office offers only services the catalog defines and
+// that ids are unique.
+absl::Status ValidateCatalog(const Catalog& catalog);
+
+}  // namespace stadt::appointments

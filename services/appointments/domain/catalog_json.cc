@@ -1,0 +1,158 @@
+#include "services/appointments/domain/catalog_json.h"
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "services/common/status_macros.h"
+#include "services/common/strings.h"
+
+namespace stadt::appointments {
+namespace {
+
+namespace json = boost::json;
+
+absl::Status Malformed(std::string_view field, std::string_view expected) {
+  return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": expected ", ToAbsl(expected)));
+}
+
+// Reads an optional string member; absent means empty.
+absl::Status ReadString(const json::object& object, std::string_view key, std::string* out) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr) return absl::OkStatus();
+  if (!value->is_string()) return Malformed(key, "a string");
+  *out = std::string(value->get_string());
+  return absl::OkStatus();
+}
+
+absl::Status ReadInt(const json::object& object, std::string_view key, int* out) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr) return absl::OkStatus();
+  if (!value->is_int64() || value->get_int64() < INT32_MIN || value->get_int64() > INT32_MAX) {
+    return Malformed(key, "an integer");
+  }
+  *out = static_cast<int>(value->get_int64());
+  return absl::OkStatus();
+}
+
+absl::Status ReadArray(const json::object& object, std::string_view key,
+                       const json::array** out) {
+  static const json::array kEmpty;
+  *out = &kEmpty;
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr) return absl::OkStatus();
+  if (!value->is_array()) return Malformed(key, "an array");
+  *out = &value->get_array();
+  return absl::OkStatus();
+}
+
+absl::Status ReadAddress(const json::object& object, Address* address) {
+  const json::value* value = object.if_contains("address");
+  if (value == nullptr) return absl::OkStatus();
+  if (!value->is_object()) return Malformed("address", "an object");
+  const json::object& fields = value->get_object();
+  for (const auto& [key, out] : {std::pair{"street", &address->street},
+                                 std::pair{"postal_code", &address->postal_code},
+                                 std::pair{"city", &address->city}}) {
+    if (absl::Status status = ReadString(fields, key, out); !status.ok()) return status;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<OpeningHours> OpeningHoursFromJson(const json::value& value) {
+  if (!value.is_object()) return Malformed("opening_hours", "objects");
+  OpeningHours hours;
+  const json::object& object = value.get_object();
+  for (const auto& [key, out] : {std::pair{"weekday", &hours.weekday},
+                                 std::pair{"opens_minute", &hours.opens_minute},
+                                 std::pair{"closes_minute", &hours.closes_minute}}) {
+    if (absl::Status status = ReadInt(object, key, out); !status.ok()) return status;
+  }
+  return hours;
+}
+
+
+}  // namespace
+
+json::value OfficeToJson(const Office& office) {
+  json::array hours;
+  for (const OpeningHours& day : office.opening_hours) {
+    hours.push_back(json::object{{"weekday", day.weekday},
+                                 {"opens_minute", day.opens_minute},
+                                 {"closes_minute", day.closes_minute}});
+  }
+  json::array service_ids;
+  for (const std::string& id : office.service_ids) service_ids.push_back(json::string(id));
+  return json::object{{"id", office.id},
+                      {"name", office.name},
+                      {"district", office.district},
+                      {"address", json::object{{"street", office.address.street},
+                                               {"postal_code", office.address.postal_code},
+                                               {"city", office.address.city}}},
+                      {"opening_hours", std::move(hours)},
+                      {"service_ids", std::move(service_ids)}};
+}
+
+absl::StatusOr<Office> OfficeFromJson(const json::value& value) {
+  if (!value.is_object()) return Malformed("office", "an object");
+  const json::object& object = value.get_object();
+  Office office;
+  STADT_RETURN_IF_ERROR(ReadString(object, "id", &office.id));
+  STADT_RETURN_IF_ERROR(ReadString(object, "name", &office.name));
+  STADT_RETURN_IF_ERROR(ReadString(object, "district", &office.district));
+  STADT_RETURN_IF_ERROR(ReadAddress(object, &office.address));
+  const json::array* hours = nullptr;
+  STADT_RETURN_IF_ERROR(ReadArray(object, "opening_hours", &hours));
+  for (const json::value& day : *hours) {
+    absl::StatusOr<OpeningHours> parsed = OpeningHoursFromJson(day);
+    if (!parsed.ok()) return parsed.status();
+    office.opening_hours.push_back(*parsed);
+  }
+  const json::array* service_ids = nullptr;
+  STADT_RETURN_IF_ERROR(ReadArray(object, "service_ids", &service_ids));
+  for (const json::value& id : *service_ids) {
+    if (!id.is_string()) return Malformed("service_ids", "strings");
+    office.service_ids.emplace_back(id.get_string());
+  }
+  return office;
+}
+
+json::value ServiceTypeToJson(const ServiceType& service) {
+  return json::object{{"id", service.id},
+                      {"name", service.name},
+                      {"duration_minutes", service.duration_minutes}};
+}
+
+absl::StatusOr<ServiceType> ServiceTypeFromJson(const json::value& value) {
+  if (!value.is_object()) return Malformed("service", "an object");
+  const json::object& object = value.get_object();
+  ServiceType service;
+  STADT_RETURN_IF_ERROR(ReadString(object, "id", &service.id));
+  STADT_RETURN_IF_ERROR(ReadString(object, "name", &service.name));
+  STADT_RETURN_IF_ERROR(ReadInt(object, "duration_minutes", &service.duration_minutes));
+  return service;
+}
+
+absl::StatusOr<Catalog> ParseCatalog(std::string_view json_text) {
+  boost::system::error_code error;
+  json::value root = json::parse(json_text, error);
+  if (error) return absl::InvalidArgumentError("catalog: not valid JSON");
+  if (!root.is_object()) return Malformed("catalog", "an object");
+  Catalog catalog;
+  const json::array* services = nullptr;
+  STADT_RETURN_IF_ERROR(ReadArray(root.get_object(), "services", &services));
+  for (const json::value& entry : *services) {
+    absl::StatusOr<ServiceType> service = ServiceTypeFromJson(entry);
+    if (!service.ok()) return service.status();
+    catalog.services.push_back(*std::move(service));
+  }
+  const json::array* offices = nullptr;
+  STADT_RETURN_IF_ERROR(ReadArray(root.get_object(), "offices", &offices));
+  for (const json::value& entry : *offices) {
+    absl::StatusOr<Office> office = OfficeFromJson(entry);
+    if (!office.ok()) return office.status();
+    catalog.offices.push_back(*std::move(office));
+  }
+  STADT_RETURN_IF_ERROR(ValidateCatalog(catalog));
+  return catalog;
+}
+
+}  // namespace stadt::appointments

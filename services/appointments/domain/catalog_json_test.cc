@@ -1,0 +1,47 @@
+#include "services/appointments/domain/catalog_json.h"
+
+#include "gtest/gtest.h"
+
+namespace stadt::appointments {
+namespace {
+
+constexpr char kSeed[] = R"({
+  "services": [{"id": "id-card", "name": "ID card", "duration_minutes": 15}],
+  "offices": [{"id": "mitte", "name": "Buergerbuero Mitte", "district": "Mitte",
+               "address": {"street": "Eberhardstr. 39", "postal_code": "70173", "city": "Stuttgart"},
+               "opening_hours": [{"weekday": 1, "opens_minute": 480, "closes_minute": 1080}],
+               "service_ids": ["id-card"]}]
+})";
+
+TEST(CatalogJsonTest, ParsesAValidSeed) {
+  absl::StatusOr<Catalog> catalog = ParseCatalog(kSeed);
+  ASSERT_TRUE(catalog.ok()) << catalog.status();
+  ASSERT_EQ(catalog->offices.size(), 1u);
+  EXPECT_EQ(catalog->offices[0].address.postal_code, "70173");
+  EXPECT_EQ(catalog->offices[0].opening_hours[0].closes_minute, 1080);
+  EXPECT_EQ(catalog->services[0].duration_minutes, 15);
+}
+
+TEST(CatalogJsonTest, OfficeRoundTrips) {
+  Office office = ParseCatalog(kSeed).value().offices[0];
+  EXPECT_EQ(OfficeFromJson(OfficeToJson(office)).value(), office);
+}
+
+TEST(CatalogJsonTest, RejectsMalformedDocuments) {
+  for (const char* text : {"", "[]", "{\"offices\": 3}", "{\"services\": [{\"id\": 7}]}",
+                           "{\"services\": [{\"id\": \"x\", \"name\": \"X\", "
+                           "\"duration_minutes\": 1e99}]}",
+                           "{\"offices\": [{\"id\": \"a\", \"service_ids\": [\"ghost\"]}]}",
+                           "{\"offices\": [{\"id\": \"a\", \"opening_hours\": [1]}]}"}) {
+    EXPECT_EQ(ParseCatalog(text).status().code(), absl::StatusCode::kInvalidArgument) << text;
+  }
+}
+
+TEST(CatalogJsonTest, RejectsDuplicateIds) {
+  EXPECT_FALSE(ParseCatalog(R"({"services": [{"id": "a", "name": "A", "duration_minutes": 5},
+                                             {"id": "a", "name": "B", "duration_minutes": 5}]})")
+                   .ok());
+}
+
+}  // namespace
+}  // namespace stadt::appointments

@@ -1,0 +1,36 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/appointments/domain/catalog.h"
+
+namespace stadt::appointments {
+
+// Storage port of the office catalog. The Redis adapter implements it in
+// store/; unit tests use the in-memory double beside this file.
+// Errors: UNAVAILABLE when storage cannot be reached; NOT_FOUND for a missing
+// office.
+class CatalogRepository {
+ public:
+  virtual ~CatalogRepository() = default;
+
+  // Offices with id > after_id in id order, at most `limit`; only those of
+  // `district` when it is non-empty.
+  virtual absl::StatusOr<std::vector<Office>> ListOffices(const std::string& district,
+                                                          const std::string& after_id,
+                                                          int limit) = 0;
+  virtual absl::StatusOr<Office> GetOffice(const std::string& office_id) = 0;
+  // The services with these ids, in the same order; unknown ids are skipped.
+  virtual absl::StatusOr<std::vector<ServiceType>> GetServices(
+      const std::vector<std::string>& service_ids) = 0;
+  // Creates or replaces an office (atomically, including its indexes).
+  virtual absl::Status PutOffice(const Office& office) = 0;
+  // Stores the catalog unless a catalog was stored before; true if it did.
+  // Atomic: concurrent replicas starting together seed it once.
+  virtual absl::StatusOr<bool> SeedIfEmpty(const Catalog& catalog) = 0;
+};
+
+}  // namespace stadt::appointments

@@ -1,0 +1,87 @@
+#include "services/appointments/domain/office_catalog.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/status_macros.h"
+
+namespace stadt::appointments {
+namespace {
+
+constexpr char kPageTokenPrefix[] = "o1:";
+
+absl::Status CheckOfficeId(const std::string& office_id) {
+  if (!IsValidId(office_id)) {
+    return absl::InvalidArgumentError("office_id: must be 1-64 of a-z, 0-9 and '-'");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string EncodePageToken(const std::string& last_id) {
+  return absl::WebSafeBase64Escape(absl::StrCat(kPageTokenPrefix, last_id));
+}
+
+absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
+  std::string decoded;
+  if (!absl::WebSafeBase64Unescape(token, &decoded) || !decoded.starts_with(kPageTokenPrefix)) {
+    return absl::InvalidArgumentError("page_token: not a token this service issued");
+  }
+  std::string last_id = decoded.substr(sizeof(kPageTokenPrefix) - 1);
+  if (!IsValidId(last_id)) {
+    return absl::InvalidArgumentError("page_token: not a token this service issued");
+  }
+  return last_id;
+}
+
+absl::StatusOr<OfficePage> OfficeCatalog::ListOffices(const ListOfficesQuery& query) {
+  if (query.page_size < 0 || query.page_size > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size: must be 0 to ", kMaxPageSize));
+  }
+  if (query.district.size() > 100) {
+    return absl::InvalidArgumentError("district: too long");
+  }
+  std::string after_id;
+  if (!query.page_token.empty()) {
+    absl::StatusOr<std::string> decoded = DecodePageToken(query.page_token);
+    if (!decoded.ok()) return decoded.status();
+    after_id = *decoded;
+  }
+  const int page_size = query.page_size == 0 ? kDefaultPageSize : query.page_size;
+  // One extra row tells whether another page follows.
+  absl::StatusOr<std::vector<Office>> offices =
+      repository_.ListOffices(query.district, after_id, page_size + 1);
+  if (!offices.ok()) return offices.status();
+  OfficePage page;
+  page.offices = *std::move(offices);
+  if (static_cast<int>(page.offices.size()) > page_size) {
+    page.offices.resize(page_size);
+    page.next_page_token = EncodePageToken(page.offices.back().id);
+  }
+  return page;
+}
+
+absl::StatusOr<Office> OfficeCatalog::GetOffice(const std::string& office_id) {
+  STADT_RETURN_IF_ERROR(CheckOfficeId(office_id));
+  return repository_.GetOffice(office_id);
+}
+
+absl::StatusOr<std::vector<ServiceType>> OfficeCatalog::ListOfficeServices(
+    const std::string& office_id) {
+  absl::StatusOr<Office> office = GetOffice(office_id);
+  if (!office.ok()) return office.status();
+  return repository_.GetServices(office->service_ids);
+}
+
+absl::StatusOr<Office> OfficeCatalog::PutOffice(const Office& office) {
+  STADT_RETURN_IF_ERROR(ValidateOffice(office));
+  absl::StatusOr<std::vector<ServiceType>> services = repository_.GetServices(office.service_ids);
+  if (!services.ok()) return services.status();
+  if (services->size() != office.service_ids.size()) {
+    return absl::InvalidArgumentError("service_ids: names a service the catalog does not define");
+  }
+  STADT_RETURN_IF_ERROR(repository_.PutOffice(office));
+  return office;
+}
+
+}  // namespace stadt::appointments

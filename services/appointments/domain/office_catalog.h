@@ -1,0 +1,46 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/appointments/domain/catalog.h"
+#include "services/appointments/domain/catalog_repository.h"
+
+namespace stadt::appointments {
+
+struct OfficePage {
+  std::vector<Office> offices;
+  std::string next_page_token;  // empty on the last page
+};
+
+struct ListOfficesQuery {
+  std::string district = {};
+  int page_size = 0;  // 0: default
+  std::string page_token = {};
+};
+
+// Use cases of the office catalog: input checks, paging and the rules that
+// tie offices to services. Free of gRPC and Redis.
+class OfficeCatalog {
+ public:
+  static constexpr int kDefaultPageSize = 50;
+  static constexpr int kMaxPageSize = 200;
+
+  explicit OfficeCatalog(CatalogRepository& repository) : repository_(repository) {}
+
+  absl::StatusOr<OfficePage> ListOffices(const ListOfficesQuery& query);
+  absl::StatusOr<Office> GetOffice(const std::string& office_id);
+  absl::StatusOr<std::vector<ServiceType>> ListOfficeServices(const std::string& office_id);
+  // Rejects offices offering services the catalog does not define.
+  absl::StatusOr<Office> PutOffice(const Office& office);
+
+ private:
+  CatalogRepository& repository_;
+};
+
+// Page tokens are opaque to clients: base64url of the last id returned.
+std::string EncodePageToken(const std::string& last_id);
+absl::StatusOr<std::string> DecodePageToken(const std::string& token);
+
+}  // namespace stadt::appointments

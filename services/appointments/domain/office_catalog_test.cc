@@ -1,0 +1,105 @@
+#include "services/appointments/domain/office_catalog.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/appointments/domain/in_memory_catalog_repository.h"
+
+namespace stadt::appointments {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+
+Office MakeOffice(std::string id, std::string district, std::vector<std::string> services = {}) {
+  Office office;
+  office.id = std::move(id);
+  office.name = "Buergerbuero " + office.id;
+  office.district = std::move(district);
+  office.address = {"Marktplatz 1", "70173", "Stuttgart"};
+  office.opening_hours = {{1, 8 * 60, 18 * 60}};
+  office.service_ids = std::move(services);
+  return office;
+}
+
+class OfficeCatalogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Catalog catalog;
+    catalog.services = {{"id-card", "ID card", 15}, {"passport", "Passport", 20}};
+    catalog.offices = {MakeOffice("mitte", "Mitte", {"passport", "id-card"}),
+                       MakeOffice("bad-cannstatt", "Bad Cannstatt", {"id-card"}),
+                       MakeOffice("vaihingen", "Vaihingen")};
+    ASSERT_TRUE(repository_.SeedIfEmpty(catalog).value());
+  }
+
+  InMemoryCatalogRepository repository_;
+  OfficeCatalog catalog_{repository_};
+};
+
+TEST_F(OfficeCatalogTest, PagesThroughAllOfficesInIdOrder) {
+  absl::StatusOr<OfficePage> first = catalog_.ListOffices({.page_size = 2});
+  ASSERT_TRUE(first.ok());
+  EXPECT_THAT(first->offices, ElementsAre(Field(&Office::id, "bad-cannstatt"),
+                                          Field(&Office::id, "mitte")));
+  ASSERT_FALSE(first->next_page_token.empty());
+  absl::StatusOr<OfficePage> second =
+      catalog_.ListOffices({.page_size = 2, .page_token = first->next_page_token});
+  ASSERT_TRUE(second.ok());
+  EXPECT_THAT(second->offices, ElementsAre(Field(&Office::id, "vaihingen")));
+  EXPECT_TRUE(second->next_page_token.empty());
+}
+
+TEST_F(OfficeCatalogTest, FiltersByDistrict) {
+  absl::StatusOr<OfficePage> page = catalog_.ListOffices({.district = "Mitte"});
+  ASSERT_TRUE(page.ok());
+  EXPECT_THAT(page->offices, ElementsAre(Field(&Office::id, "mitte")));
+}
+
+TEST_F(OfficeCatalogTest, RejectsBadPagingInput) {
+  EXPECT_EQ(catalog_.ListOffices({.page_size = -1}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog_.ListOffices({.page_size = 10000}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog_.ListOffices({.page_token = "not-a-token!"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog_.ListOffices({.page_token = EncodePageToken("../../etc")}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(OfficeCatalogTest, ListsTheServicesOfAnOfficeInItsOrder) {
+  absl::StatusOr<std::vector<ServiceType>> services = catalog_.ListOfficeServices("mitte");
+  ASSERT_TRUE(services.ok());
+  EXPECT_THAT(*services, ElementsAre(Field(&ServiceType::id, "passport"),
+                                     Field(&ServiceType::id, "id-card")));
+}
+
+TEST_F(OfficeCatalogTest, UnknownAndMalformedOfficeIds) {
+  EXPECT_EQ(catalog_.GetOffice("nowhere").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(catalog_.GetOffice("Mitte; DROP").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog_.ListOfficeServices("").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(OfficeCatalogTest, PutOfficeValidatesAndStores) {
+  Office office = MakeOffice("feuerbach", "Feuerbach", {"passport"});
+  ASSERT_TRUE(catalog_.PutOffice(office).ok());
+  EXPECT_EQ(catalog_.GetOffice("feuerbach").value(), office);
+
+  Office unknown_service = MakeOffice("zuffenhausen", "Zuffenhausen", {"fishing-license"});
+  EXPECT_EQ(catalog_.PutOffice(unknown_service).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  Office closed_before_open = MakeOffice("weilimdorf", "Weilimdorf");
+  closed_before_open.opening_hours = {{2, 600, 500}};
+  EXPECT_EQ(catalog_.PutOffice(closed_before_open).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog_.GetOffice("weilimdorf").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(OfficeCatalogTest, StorageOutageSurfacesAsUnavailable) {
+  repository_.SetAvailable(false);
+  EXPECT_EQ(catalog_.ListOffices({}).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(catalog_.GetOffice("mitte").status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace stadt::appointments

@@ -1,0 +1,89 @@
+// The appointments service: wiring only. Reads configuration, connects Redis,
+// seeds the catalog on first start, serves gRPC until SIGTERM.
+#include <iostream>
+
+#include "services/appointments/domain/catalog_json.h"
+#include "services/appointments/domain/office_catalog.h"
+#include "services/appointments/rpc/appointments_service.h"
+#include "services/appointments/store/redis_catalog_repository.h"
+#include "services/common/grpc_server.h"
+#include "services/common/log.h"
+#include "services/common/service_env.h"
+
+namespace stadt::appointments {
+namespace {
+
+struct Settings {
+  GrpcServerOptions server;
+  redis::Options redis;
+  std::string seed_file;
+  absl::Duration seed_timeout;
+  log::Level log_level;
+};
+
+absl::StatusOr<Settings> ReadSettings() {
+  EnvConfig config;
+  Settings settings;
+  settings.server =
+      ReadGrpcServerOptions(config, "APPOINTMENTS_GRPC_ADDRESS", "127.0.0.1:50051");
+  settings.redis = ReadRedisOptions(config);
+  settings.seed_file = config.String("APPOINTMENTS_SEED_FILE", "");
+  settings.seed_timeout = config.Duration("APPOINTMENTS_SEED_TIMEOUT", absl::Seconds(30),
+                                          absl::ZeroDuration(), absl::Minutes(10));
+  settings.log_level = ReadLogLevel(config);
+  if (absl::Status status = config.Finish(); !status.ok()) return status;
+  return settings;
+}
+
+// Redis may still be starting (e.g. in a fresh cluster), so seeding retries
+// until the timeout; after that the process exits and the orchestrator retries.
+absl::Status SeedCatalog(CatalogRepository& repository, const Settings& settings) {
+  if (settings.seed_file.empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> text = ReadFile(settings.seed_file);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<Catalog> catalog = ParseCatalog(*text);
+  if (!catalog.ok()) return catalog.status();
+  const absl::Time deadline = absl::Now() + settings.seed_timeout;
+  while (true) {
+    absl::StatusOr<bool> seeded = repository.SeedIfEmpty(*catalog);
+    if (seeded.ok()) {
+      log::Info("catalog_seed", {{"loaded", *seeded},
+                                 {"offices", static_cast<int64_t>(catalog->offices.size())}});
+      return absl::OkStatus();
+    }
+    if (seeded.status().code() != absl::StatusCode::kUnavailable || absl::Now() > deadline) {
+      return seeded.status();
+    }
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+}
+
+int Run() {
+  BlockTerminationSignals();
+  absl::StatusOr<Settings> settings = ReadSettings();
+  if (!settings.ok()) {
+    std::cerr << "stadt-appointments: " << settings.status().message() << "\n";
+    return 2;
+  }
+  log::Configure("appointments", settings->log_level);
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
+  RedisCatalogRepository repository(*redis);
+  if (absl::Status status = SeedCatalog(repository, *settings); !status.ok()) {
+    log::Error("catalog_seed_failed", {{"reason", std::string(status.message())}});
+    return 1;
+  }
+  OfficeCatalog catalog(repository);
+  AppointmentsService service(catalog);
+  absl::Status status =
+      RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
+  if (!status.ok()) {
+    log::Error("server_failed", {{"reason", std::string(status.message())}});
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace stadt::appointments
+
+int main() { return stadt::appointments::Run(); }

@@ -1,0 +1,75 @@
+#include "services/appointments/rpc/appointments_service.h"
+
+#include "grpcpp/server_context.h"
+#include "gtest/gtest.h"
+#include "services/appointments/domain/in_memory_catalog_repository.h"
+
+namespace stadt::appointments {
+namespace {
+
+Office SampleOffice() {
+  Office office;
+  office.id = "mitte";
+  office.name = "Buergerbuero Mitte";
+  office.district = "Mitte";
+  office.address = {"Eberhardstr. 39", "70173", "Stuttgart"};
+  office.opening_hours = {{1, 480, 1080}, {4, 600, 1140}};
+  office.service_ids = {"id-card"};
+  return office;
+}
+
+TEST(AppointmentsServiceTest, OfficeConversionRoundTrips) {
+  v1::Office message;
+  ToProto(SampleOffice(), &message);
+  EXPECT_EQ(message.opening_hours(1).closes_minute(), 1140);
+  EXPECT_EQ(FromProto(message), SampleOffice());
+}
+
+class AppointmentsServiceCallTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Catalog catalog;
+    catalog.services = {{"id-card", "ID card", 15}};
+    catalog.offices = {SampleOffice()};
+    ASSERT_TRUE(repository_.SeedIfEmpty(catalog).ok());
+  }
+  InMemoryCatalogRepository repository_;
+  OfficeCatalog catalog_{repository_};
+  AppointmentsService service_{catalog_};
+  grpc::ServerContext context_;
+};
+
+TEST_F(AppointmentsServiceCallTest, ListsOffices) {
+  v1::ListOfficesRequest request;
+  v1::ListOfficesResponse response;
+  ASSERT_TRUE(service_.ListOffices(&context_, &request, &response).ok());
+  ASSERT_EQ(response.offices_size(), 1);
+  EXPECT_EQ(response.offices(0).address().city(), "Stuttgart");
+}
+
+TEST_F(AppointmentsServiceCallTest, MapsDomainErrorsToCanonicalCodes) {
+  v1::GetOfficeRequest request;
+  v1::Office response;
+  request.set_office_id("nowhere");
+  EXPECT_EQ(service_.GetOffice(&context_, &request, &response).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  request.set_office_id("BAD ID");
+  EXPECT_EQ(service_.GetOffice(&context_, &request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  repository_.SetAvailable(false);
+  request.set_office_id("mitte");
+  grpc::Status down = service_.GetOffice(&context_, &request, &response);
+  EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(down.error_message().find("storage"), std::string::npos);
+}
+
+TEST_F(AppointmentsServiceCallTest, PutOfficeWithoutCaseworkerRoleIsDenied) {
+  v1::PutOfficeRequest request;
+  ToProto(SampleOffice(), request.mutable_office());
+  v1::Office response;
+  EXPECT_EQ(service_.PutOffice(&context_, &request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+}  // namespace
+}  // namespace stadt::appointments

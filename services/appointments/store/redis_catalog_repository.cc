@@ -1,0 +1,161 @@
+#include "services/appointments/store/redis_catalog_repository.h"
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "services/appointments/domain/catalog_json.h"
+#include "services/common/strings.h"
+
+namespace stadt::appointments {
+namespace {
+
+constexpr char kPrefix[] = "appt:{catalog}:";
+
+std::string OfficeKey(std::string_view id) { return absl::StrCat(kPrefix, "office:", ToAbsl(id)); }
+std::string ServiceKey(std::string_view id) { return absl::StrCat(kPrefix, "service:", ToAbsl(id)); }
+std::string AllOfficesKey() { return absl::StrCat(kPrefix, "offices"); }
+std::string DistrictKey(std::string_view district) {
+  return absl::StrCat(kPrefix, "district:", ToAbsl(district));
+}
+std::string SeededKey() { return absl::StrCat(kPrefix, "seeded"); }
+
+// Replaces an office and moves it between district indexes in one step, so a
+// reader never sees it in two districts or in none.
+// KEYS: office key, all-offices index, new district index.
+// ARGV: office id, office JSON, new district, district key prefix.
+const redis::Script& PutOfficeScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+local old = redis.call('GET', KEYS[1])
+if old then
+  local old_district = cjson.decode(old)['district']
+  if old_district and old_district ~= ARGV[3] then
+    redis.call('ZREM', ARGV[4] .. old_district, ARGV[1])
+  end
+end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], 0, ARGV[1])
+redis.call('ZADD', KEYS[3], 0, ARGV[1])
+return 1
+)lua");
+  return *script;
+}
+
+// Loads the whole seed unless the marker exists; one script, so two replicas
+// starting at once cannot interleave.
+// KEYS: marker, all-offices index.
+// ARGV: key prefix, service count, then (id, json) per service, then
+//       (id, district, json) per office.
+const redis::Script& SeedScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+local prefix = ARGV[1]
+local services = tonumber(ARGV[2])
+local i = 3
+for _ = 1, services do
+  redis.call('SET', prefix .. 'service:' .. ARGV[i], ARGV[i + 1])
+  i = i + 2
+end
+while i <= #ARGV do
+  redis.call('SET', prefix .. 'office:' .. ARGV[i], ARGV[i + 2])
+  redis.call('ZADD', KEYS[2], 0, ARGV[i])
+  redis.call('ZADD', prefix .. 'district:' .. ARGV[i + 1], 0, ARGV[i])
+  i = i + 3
+end
+redis.call('SET', KEYS[1], '1')
+return 1
+)lua");
+  return *script;
+}
+
+absl::StatusOr<Office> DecodeOffice(const std::string& text) {
+  boost::system::error_code error;
+  boost::json::value json = boost::json::parse(text, error);
+  if (error) return absl::InternalError("corrupt office record");
+  absl::StatusOr<Office> office = OfficeFromJson(json);
+  if (!office.ok()) return absl::InternalError("corrupt office record");
+  return office;
+}
+
+absl::StatusOr<ServiceType> DecodeService(const std::string& text) {
+  boost::system::error_code error;
+  boost::json::value json = boost::json::parse(text, error);
+  if (error) return absl::InternalError("corrupt service record");
+  absl::StatusOr<ServiceType> service = ServiceTypeFromJson(json);
+  if (!service.ok()) return absl::InternalError("corrupt service record");
+  return service;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Office>> RedisCatalogRepository::ListOffices(
+    const std::string& district, const std::string& after_id, int limit) {
+  const std::string index = district.empty() ? AllOfficesKey() : DistrictKey(district);
+  const std::string min = after_id.empty() ? "-" : absl::StrCat("(", after_id);
+  absl::StatusOr<redis::Reply> ids = redis_.Command(
+      {"ZRANGE", index, min, "+", "BYLEX", "LIMIT", "0", absl::StrCat(limit)});
+  if (!ids.ok()) return ids.status();
+  std::vector<Office> offices;
+  if (ids->elements.empty()) return offices;
+  std::vector<std::string> mget = {"MGET"};
+  for (const redis::Reply& id : ids->elements) mget.push_back(OfficeKey(id.str));
+  absl::StatusOr<redis::Reply> records = redis_.Command(mget);
+  if (!records.ok()) return records.status();
+  for (const redis::Reply& record : records->elements) {
+    if (record.IsNil()) continue;  // Removed between the two reads.
+    absl::StatusOr<Office> office = DecodeOffice(record.str);
+    if (!office.ok()) return office.status();
+    offices.push_back(*std::move(office));
+  }
+  return offices;
+}
+
+absl::StatusOr<Office> RedisCatalogRepository::GetOffice(const std::string& office_id) {
+  absl::StatusOr<redis::Reply> record = redis_.Command({"GET", OfficeKey(office_id)});
+  if (!record.ok()) return record.status();
+  if (record->IsNil()) return absl::NotFoundError("office not found");
+  return DecodeOffice(record->str);
+}
+
+absl::StatusOr<std::vector<ServiceType>> RedisCatalogRepository::GetServices(
+    const std::vector<std::string>& service_ids) {
+  std::vector<ServiceType> services;
+  if (service_ids.empty()) return services;
+  std::vector<std::string> mget = {"MGET"};
+  for (const std::string& id : service_ids) mget.push_back(ServiceKey(id));
+  absl::StatusOr<redis::Reply> records = redis_.Command(mget);
+  if (!records.ok()) return records.status();
+  for (const redis::Reply& record : records->elements) {
+    if (record.IsNil()) continue;
+    absl::StatusOr<ServiceType> service = DecodeService(record.str);
+    if (!service.ok()) return service.status();
+    services.push_back(*std::move(service));
+  }
+  return services;
+}
+
+absl::Status RedisCatalogRepository::PutOffice(const Office& office) {
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      PutOfficeScript(), {OfficeKey(office.id), AllOfficesKey(), DistrictKey(office.district)},
+      {office.id, boost::json::serialize(OfficeToJson(office)), office.district,
+       DistrictKey("")});
+  return reply.status();
+}
+
+absl::StatusOr<bool> RedisCatalogRepository::SeedIfEmpty(const Catalog& catalog) {
+  std::vector<std::string> args = {kPrefix, absl::StrCat(catalog.services.size())};
+  for (const ServiceType& service : catalog.services) {
+    args.push_back(service.id);
+    args.push_back(boost::json::serialize(ServiceTypeToJson(service)));
+  }
+  for (const Office& office : catalog.offices) {
+    args.push_back(office.id);
+    args.push_back(office.district);
+    args.push_back(boost::json::serialize(OfficeToJson(office)));
+  }
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(SeedScript(), {SeededKey(), AllOfficesKey()},
+                                                   args);
+  if (!reply.ok()) return reply.status();
+  return reply->integer == 1;
+}
+
+}  // namespace stadt::appointments

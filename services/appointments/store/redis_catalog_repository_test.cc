@@ -1,0 +1,114 @@
+#include "services/appointments/store/redis_catalog_repository.h"
+
+#include <thread>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::appointments {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+
+Office MakeOffice(std::string id, std::string district, std::vector<std::string> services = {}) {
+  Office office;
+  office.id = std::move(id);
+  office.name = "Buergerbuero";
+  office.district = std::move(district);
+  office.address = {"Marktplatz 1", "70173", "Stuttgart"};
+  office.opening_hours = {{1, 480, 1080}};
+  office.service_ids = std::move(services);
+  return office;
+}
+
+Catalog SampleCatalog() {
+  Catalog catalog;
+  catalog.services = {{"id-card", "ID card", 15}, {"passport", "Passport", 20}};
+  catalog.offices = {MakeOffice("mitte", "Mitte", {"passport", "id-card"}),
+                     MakeOffice("bad-cannstatt", "Bad Cannstatt", {"id-card"}),
+                     MakeOffice("west", "West")};
+  return catalog;
+}
+
+class RedisCatalogRepositoryTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis::Options options;
+    options.port = server_->port();
+    options.min_backoff = std::chrono::milliseconds(1);
+    options.max_backoff = std::chrono::milliseconds(5);
+    client_ = redis::Client::Create(options);
+    repository_ = std::make_unique<RedisCatalogRepository>(*client_);
+  }
+
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<redis::Client> client_;
+  std::unique_ptr<RedisCatalogRepository> repository_;
+};
+
+TEST_F(RedisCatalogRepositoryTest, SeedsOnceAndReadsBack) {
+  ASSERT_TRUE(repository_->SeedIfEmpty(SampleCatalog()).value());
+  Catalog other;
+  other.offices = {MakeOffice("intruder", "Mitte")};
+  EXPECT_FALSE(repository_->SeedIfEmpty(other).value());
+
+  EXPECT_EQ(repository_->GetOffice("mitte").value(), SampleCatalog().offices[0]);
+  EXPECT_EQ(repository_->GetOffice("intruder").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(repository_->GetServices({"passport", "ghost", "id-card"}).value(),
+              ElementsAre(Field(&ServiceType::id, "passport"), Field(&ServiceType::id, "id-card")));
+}
+
+TEST_F(RedisCatalogRepositoryTest, ListsInIdOrderWithCursorAndDistrict) {
+  ASSERT_TRUE(repository_->SeedIfEmpty(SampleCatalog()).ok());
+  EXPECT_THAT(repository_->ListOffices("", "", 2).value(),
+              ElementsAre(Field(&Office::id, "bad-cannstatt"), Field(&Office::id, "mitte")));
+  EXPECT_THAT(repository_->ListOffices("", "mitte", 10).value(),
+              ElementsAre(Field(&Office::id, "west")));
+  EXPECT_THAT(repository_->ListOffices("Bad Cannstatt", "", 10).value(),
+              ElementsAre(Field(&Office::id, "bad-cannstatt")));
+  EXPECT_TRUE(repository_->ListOffices("Nowhere", "", 10).value().empty());
+}
+
+TEST_F(RedisCatalogRepositoryTest, PutOfficeMovesDistrictIndexAtomically) {
+  ASSERT_TRUE(repository_->SeedIfEmpty(SampleCatalog()).ok());
+  Office moved = MakeOffice("west", "Sued");
+  ASSERT_TRUE(repository_->PutOffice(moved).ok());
+  EXPECT_TRUE(repository_->ListOffices("West", "", 10).value().empty());
+  EXPECT_THAT(repository_->ListOffices("Sued", "", 10).value(),
+              ElementsAre(Field(&Office::id, "west")));
+  EXPECT_EQ(repository_->GetOffice("west").value(), moved);
+}
+
+TEST_F(RedisCatalogRepositoryTest, ConcurrentSeedingLoadsExactlyOnce) {
+  constexpr int kReplicas = 6;
+  std::atomic<int> seeded{0};
+  std::vector<std::thread> replicas;
+  for (int i = 0; i < kReplicas; ++i) {
+    replicas.emplace_back([&] {
+      if (repository_->SeedIfEmpty(SampleCatalog()).value_or(false)) ++seeded;
+    });
+  }
+  for (std::thread& replica : replicas) replica.join();
+  EXPECT_EQ(seeded.load(), 1);
+  EXPECT_EQ(repository_->ListOffices("", "", 10).value().size(), 3u);
+}
+
+TEST_F(RedisCatalogRepositoryTest, CorruptRecordIsInternalNotACrash) {
+  ASSERT_TRUE(client_->Command({"SET", "appt:{catalog}:office:bad", "{not json"}).ok());
+  EXPECT_EQ(repository_->GetOffice("bad").status().code(), absl::StatusCode::kInternal);
+}
+
+TEST_F(RedisCatalogRepositoryTest, RedisDownIsUnavailable) {
+  ASSERT_TRUE(repository_->SeedIfEmpty(SampleCatalog()).ok());
+  server_->Kill();
+  EXPECT_EQ(repository_->GetOffice("mitte").status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(repository_->ListOffices("", "", 5).status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace stadt::appointments

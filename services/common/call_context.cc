@@ -1,0 +1,37 @@
+#include "services/common/call_context.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_split.h"
+#include "grpcpp/server_context.h"
+
+namespace stadt {
+namespace {
+
+std::string Metadata(const grpc::ServerContext& context, const char* key) {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(key);
+  if (it == metadata.end()) return "";
+  return std::string(it->second.data(), it->second.size());
+}
+
+std::vector<std::string> SplitNonEmpty(const std::string& text, char separator) {
+  return absl::StrSplit(text, separator, absl::SkipEmpty());
+}
+
+}  // namespace
+
+bool Caller::HasRole(const std::string& role) const {
+  return std::find(roles.begin(), roles.end(), role) != roles.end();
+}
+
+Caller CallerFromContext(const grpc::ServerContext& context) {
+  Caller caller;
+  caller.subject = Metadata(context, kSubjectMetadata);
+  caller.roles = SplitNonEmpty(Metadata(context, kRolesMetadata), ',');
+  caller.scopes = SplitNonEmpty(Metadata(context, kScopesMetadata), ' ');
+  caller.request_id = Metadata(context, kRequestIdMetadata);
+  return caller;
+}
+
+}  // namespace stadt

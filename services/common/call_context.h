@@ -1,0 +1,32 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace grpc {
+class ServerContext;
+}
+
+namespace stadt {
+
+// gRPC metadata the gateway sets on every backend call. Services trust these
+// only because nothing but the gateway can reach them (network policy).
+inline constexpr char kSubjectMetadata[] = "x-stadt-subject";
+inline constexpr char kRolesMetadata[] = "x-stadt-roles";    // comma-separated
+inline constexpr char kScopesMetadata[] = "x-stadt-scopes";  // space-separated
+inline constexpr char kRequestIdMetadata[] = "x-request-id";
+inline constexpr char kTraceparentMetadata[] = "traceparent";
+
+// Who is calling, as forwarded by the gateway. Empty subject: anonymous.
+struct Caller {
+  std::string subject;
+  std::vector<std::string> roles;
+  std::vector<std::string> scopes;
+  std::string request_id;
+
+  bool HasRole(const std::string& role) const;
+};
+
+Caller CallerFromContext(const grpc::ServerContext& context);
+
+}  // namespace stadt

@@ -1,0 +1,267 @@
+#include "services/common/redis/redis_client.h"
+
+#include <functional>
+#include <thread>
+
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::redis {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Field;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+// Polls instead of sleeping a guessed time; the bound only stops a hung test.
+absl::Status PollUntilOk(const std::function<absl::Status()>& attempt) {
+  absl::Status status;
+  for (int i = 0; i < 1000; ++i) {
+    status = attempt();
+    if (status.ok()) break;
+    absl::SleepFor(absl::Milliseconds(5));
+  }
+  return status;
+}
+
+Options FastOptions(int port) {
+  Options options;
+  options.port = port;
+  options.min_backoff = std::chrono::milliseconds(1);
+  options.max_backoff = std::chrono::milliseconds(5);
+  return options;
+}
+
+class RedisClientTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    client_ = Client::Create(FastOptions(server_->port()));
+  }
+
+  // Runs a script that fails with `text` as its error reply.
+  absl::Status ScriptError(const std::string& text) {
+    const Script script("return redis.error_reply(ARGV[1])");
+    return client_->Eval(script, {}, {text}).status();
+  }
+
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(RedisClientTest, ConvertsReplyTypes) {
+  const Reply ok = client_->Command({"SET", "k", "v"}).value();
+  EXPECT_EQ(ok.type, Reply::Type::kStatus);
+  EXPECT_EQ(ok.str, "OK");
+  EXPECT_EQ(client_->Command({"GET", "k"}).value().str, "v");
+  EXPECT_TRUE(client_->Command({"GET", "missing"}).value().IsNil());
+
+  const Reply count = client_->Command({"RPUSH", "list", "a", "b"}).value();
+  EXPECT_EQ(count.type, Reply::Type::kInteger);
+  EXPECT_EQ(count.integer, 2);
+  const Reply list = client_->Command({"LRANGE", "list", "0", "-1"}).value();
+  EXPECT_EQ(list.type, Reply::Type::kArray);
+  EXPECT_THAT(list.elements, ElementsAre(Field(&Reply::str, "a"), Field(&Reply::str, "b")));
+  EXPECT_TRUE(client_->Ping().ok());
+}
+
+TEST_F(RedisClientTest, KeysAndValuesAreBinarySafe) {
+  const std::string key("k\0ey", 4);
+  const std::string value("a\0b\r\nc", 6);
+  ASSERT_TRUE(client_->Command({"SET", key, value}).ok());
+  EXPECT_EQ(client_->Command({"GET", key}).value().str, value);
+  EXPECT_TRUE(client_->Command({"GET", "k"}).value().IsNil());
+}
+
+TEST_F(RedisClientTest, RejectsEmptyCommands) {
+  EXPECT_EQ(client_->Command({}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(client_->Pipeline({{"PING"}, {}}).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(RedisClientTest, PipelineReturnsRepliesInOrder) {
+  const std::vector<Reply> replies =
+      client_->Pipeline({{"SET", "n", "41"}, {"INCR", "n"}, {"GET", "n"}, {"GET", "none"}}).value();
+  ASSERT_EQ(replies.size(), 4u);
+  EXPECT_EQ(replies[0].str, "OK");
+  EXPECT_EQ(replies[1].integer, 42);
+  EXPECT_EQ(replies[2].str, "42");
+  EXPECT_TRUE(replies[3].IsNil());
+}
+
+TEST_F(RedisClientTest, PipelineReportsFirstErrorButRunsEveryCommand) {
+  ASSERT_TRUE(client_->Command({"RPUSH", "list", "x"}).ok());
+  const absl::Status status =
+      client_->Pipeline({{"SET", "a", "1"}, {"INCR", "list"}, {"SET", "b", "2"}}).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(status.message()), StartsWith("WRONGTYPE"));
+  EXPECT_EQ(client_->Command({"GET", "b"}).value().str, "2");
+  // The connection stayed in step: the next reply belongs to the next command.
+  EXPECT_EQ(client_->Command({"GET", "a"}).value().str, "1");
+}
+
+TEST_F(RedisClientTest, ScriptShaMatchesRedis) {
+  const Script script("return 1");
+  EXPECT_EQ(client_->Command({"SCRIPT", "LOAD", script.source()}).value().str, script.sha());
+}
+
+TEST_F(RedisClientTest, EvalPassesKeysAndArgs) {
+  const Script script("redis.call('SET', KEYS[1], ARGV[1]) return {KEYS[1], ARGV[2]}");
+  const Reply reply = client_->Eval(script, {"key"}, {"value", "second"}).value();
+  EXPECT_THAT(reply.elements, ElementsAre(Field(&Reply::str, "key"), Field(&Reply::str, "second")));
+  EXPECT_EQ(client_->Command({"GET", "key"}).value().str, "value");
+}
+
+TEST_F(RedisClientTest, EvalLoadsScriptThatRedisDoesNotKnow) {
+  const Script script("return redis.call('INCR', KEYS[1])");
+  EXPECT_EQ(client_->Eval(script, {"counter"}, {}).value().integer, 1);
+  ASSERT_TRUE(client_->Command({"SCRIPT", "FLUSH"}).ok());
+  EXPECT_EQ(client_->Eval(script, {"counter"}, {}).value().integer, 2);
+  const Reply exists = client_->Command({"SCRIPT", "EXISTS", script.sha()}).value();
+  EXPECT_THAT(exists.elements, ElementsAre(Field(&Reply::integer, 1)));
+}
+
+TEST_F(RedisClientTest, StatusWordErrorsMapToTheirCode) {
+  const std::pair<std::string, absl::StatusCode> cases[] = {
+      {"INVALID_ARGUMENT", absl::StatusCode::kInvalidArgument},
+      {"NOT_FOUND", absl::StatusCode::kNotFound},
+      {"ALREADY_EXISTS", absl::StatusCode::kAlreadyExists},
+      {"FAILED_PRECONDITION", absl::StatusCode::kFailedPrecondition},
+      {"ABORTED", absl::StatusCode::kAborted},
+      {"RESOURCE_EXHAUSTED", absl::StatusCode::kResourceExhausted},
+      {"OUT_OF_RANGE", absl::StatusCode::kOutOfRange},
+      {"PERMISSION_DENIED", absl::StatusCode::kPermissionDenied},
+  };
+  for (const auto& [word, code] : cases) {
+    EXPECT_EQ(ScriptError(word + " slot taken"), absl::Status(code, "slot taken"));
+  }
+}
+
+TEST_F(RedisClientTest, OtherErrorsAreInternalWithRedisText) {
+  EXPECT_EQ(ScriptError("not_found lower case"), absl::InternalError("not_found lower case"));
+  EXPECT_EQ(ScriptError("NOT_FOUNDX glued"), absl::InternalError("NOT_FOUNDX glued"));
+  EXPECT_EQ(ScriptError("UNAUTHENTICATED not in the list").code(), absl::StatusCode::kInternal);
+  // Without a message Redis itself prefixes ERR, so no code word leads.
+  EXPECT_EQ(ScriptError("NOT_FOUND").code(), absl::StatusCode::kInternal);
+
+  ASSERT_TRUE(client_->Command({"SET", "s", "v"}).ok());
+  const absl::Status wrong_type = client_->Command({"LPUSH", "s", "x"}).status();
+  EXPECT_EQ(wrong_type.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(wrong_type.message()), StartsWith("WRONGTYPE "));
+}
+
+TEST_F(RedisClientTest, LoadingAndBusyAreUnavailable) {
+  EXPECT_EQ(ScriptError("LOADING Redis is loading the dataset").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ScriptError("BUSY Redis is busy").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ScriptError("BUSYKEY Target key name already exists").code(),
+            absl::StatusCode::kInternal);
+}
+
+TEST_F(RedisClientTest, ErrorNestedInArrayFailsTheReply) {
+  const Script script("return {1, redis.error_reply('ABORTED conflict')}");
+  EXPECT_EQ(client_->Eval(script, {}, {}).status(), absl::AbortedError("conflict"));
+}
+
+TEST_F(RedisClientTest, ConcurrentCallsThroughSmallPoolAreExact) {
+  Options options = FastOptions(server_->port());
+  options.pool_size = 2;
+  options.command_timeout = std::chrono::seconds(10);
+  const std::unique_ptr<Client> client = Client::Create(options);
+  constexpr int kThreads = 6;
+  constexpr int kIncrementsPerThread = 200;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&client] {
+      for (int i = 0; i < kIncrementsPerThread; ++i) {
+        if (i % 2 == 0) {
+          EXPECT_TRUE(client->Command({"INCR", "hits"}).ok());
+        } else {
+          EXPECT_TRUE(client->Pipeline({{"INCR", "hits"}}).ok());
+        }
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(client->Command({"GET", "hits"}).value().str,
+            std::to_string(kThreads * kIncrementsPerThread));
+}
+
+TEST_F(RedisClientTest, TimedOutCommandIsUnavailableAndConnectionIsReplaced) {
+  Options options = FastOptions(server_->port());
+  options.pool_size = 1;
+  options.command_timeout = std::chrono::milliseconds(50);
+  const std::unique_ptr<Client> client = Client::Create(options);
+  const absl::Status blocked = client->Command({"BLPOP", "never-filled", "0"}).status();
+  EXPECT_EQ(blocked.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(blocked.message()), StartsWith("redis unavailable: "));
+  EXPECT_TRUE(client->Ping().ok());
+}
+
+TEST_F(RedisClientTest, UnavailableWhileServerIsDown) {
+  ASSERT_TRUE(client_->Ping().ok());
+  server_->Kill();
+  for (int i = 0; i < 3; ++i) {
+    const absl::Status status = client_->Command({"GET", "k"}).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+    EXPECT_THAT(std::string(status.message()), StartsWith("redis unavailable: "));
+  }
+  EXPECT_EQ(client_->Eval(Script("return 1"), {}, {}).status().code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(client_->Pipeline({{"PING"}}).status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(RedisClientTest, RecoversAfterRestartWithDataKept) {
+  ASSERT_TRUE(client_->Command({"SET", "kept", "yes"}).ok());
+  server_->Kill();
+  EXPECT_EQ(client_->Ping().code(), absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(server_->Restart().ok());
+  ASSERT_TRUE(PollUntilOk([this] { return client_->Ping(); }).ok());
+  EXPECT_EQ(client_->Command({"GET", "kept"}).value().str, "yes");
+}
+
+TEST(RedisClientStartupTest, CreateNeedsNoServerAndConnectsOnceItIsUp) {
+  const int port = testing::PickFreePort();
+  ASSERT_GT(port, 0);
+  const std::unique_ptr<Client> client = Client::Create(FastOptions(port));
+  EXPECT_EQ(client->Ping().code(), absl::StatusCode::kUnavailable);
+  absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start(port);
+  ASSERT_TRUE(server.ok()) << server.status();
+  EXPECT_TRUE(PollUntilOk([&client] { return client->Ping(); }).ok());
+}
+
+TEST(RedisClientStartupTest, FailsFastDuringReconnectBackoff) {
+  const int port = testing::PickFreePort();
+  ASSERT_GT(port, 0);
+  Options options = FastOptions(port);
+  options.min_backoff = std::chrono::hours(1);
+  options.max_backoff = std::chrono::hours(1);
+  const std::unique_ptr<Client> client = Client::Create(options);
+  EXPECT_THAT(std::string(client->Ping().message()), HasSubstr("Connection refused"));
+  absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start(port);
+  ASSERT_TRUE(server.ok()) << server.status();
+  // Redis is up, but the next attempt is not due for an hour.
+  const absl::Status status = client->Ping();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("waiting to reconnect"));
+}
+
+TEST_F(RedisClientTest, AuthenticatesWithPassword) {
+  ASSERT_TRUE(client_->Command({"CONFIG", "SET", "requirepass", "s3cret"}).ok());
+  Options options = FastOptions(server_->port());
+  options.password = "s3cret";
+  EXPECT_TRUE(Client::Create(options)->Ping().ok());
+  options.password = "wrong";
+  const absl::Status rejected = Client::Create(options)->Ping();
+  EXPECT_EQ(rejected.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(rejected.message()), HasSubstr("AUTH rejected"));
+  options.password.clear();
+  EXPECT_EQ(Client::Create(options)->Ping().code(), absl::StatusCode::kInternal);
+}
+
+}  // namespace
+}  // namespace stadt::redis

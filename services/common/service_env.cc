@@ -1,0 +1,52 @@
+#include "services/common/service_env.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+
+namespace stadt {
+
+redis::Options ReadRedisOptions(EnvConfig& config) {
+  redis::Options options;
+  const std::string address = config.HostPort("REDIS_ADDRESS", "127.0.0.1:6379");
+  SplitHostPort(address, &options.host, &options.port);
+  options.password = config.String("REDIS_PASSWORD", "");
+  options.pool_size = config.Int("REDIS_POOL_SIZE", 8, 1, 256);
+  const absl::Duration timeout =
+      config.Duration("REDIS_TIMEOUT", absl::Seconds(1), absl::Milliseconds(10), absl::Seconds(30));
+  options.command_timeout = absl::ToChronoMilliseconds(timeout);
+  options.connect_timeout = absl::ToChronoMilliseconds(timeout);
+  return options;
+}
+
+GrpcServerOptions ReadGrpcServerOptions(EnvConfig& config, const std::string& address_variable,
+                                        const std::string& default_address) {
+  GrpcServerOptions options;
+  options.address = config.HostPort(address_variable, default_address);
+  options.readiness_interval = config.Duration("READINESS_INTERVAL", absl::Seconds(2),
+                                               absl::Milliseconds(50), absl::Minutes(1));
+  options.drain_timeout =
+      config.Duration("DRAIN_TIMEOUT", absl::Seconds(10), absl::ZeroDuration(), absl::Minutes(5));
+  return options;
+}
+
+log::Level ReadLogLevel(EnvConfig& config) {
+  const std::string text = config.String("LOG_LEVEL", "info");
+  log::Level level = log::Level::kInfo;
+  if (!log::ParseLevel(text, &level)) {
+    // Reuse the collector so the message joins the other configuration errors.
+    config.Int("LOG_LEVEL", 0, 1, 0);
+  }
+  return level;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+}  // namespace stadt

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "grpcpp/support/status.h"
+
+namespace stadt {
+
+// The one place where statuses cross between layers.
+//
+// Domain and store code return absl::Status. At the gRPC boundary, messages of
+// codes that describe our own failures (INTERNAL, UNKNOWN, DATA_LOSS) and of
+// UNAVAILABLE are replaced by a fixed text: internal error text (Redis replies,
+// host names) never reaches a client.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// HTTP status for a gRPC code, as the gateway answers it (see docs/design.md).
+int HttpStatusForGrpcCode(grpc::StatusCode code);
+// Canonical upper-case name, e.g. "INVALID_ARGUMENT".
+std::string_view GrpcCodeName(grpc::StatusCode code);
+
+}  // namespace stadt

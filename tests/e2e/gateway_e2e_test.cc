@@ -1,0 +1,272 @@
+// End to end: the real gateway and appointments binaries on free ports, a real
+// redis-server underneath, driven over HTTP like a client would.
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/redis/redis_client.h"
+#include "tests/harness/http_client.h"
+#include "tests/harness/process.h"
+#include "tests/harness/redis_server.h"
+#include "tests/harness/test_tokens.h"
+
+namespace stadt::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+std::string TempDir() {
+  std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-e2e-XXXXXX");
+  return mkdtemp(pattern.data());
+}
+
+class GatewayE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir();
+    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = *std::move(redis);
+
+    const int service_port = PickFreePort();
+    absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
+        STADT_APPOINTMENTS_BIN, {},
+        {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port)},
+         {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
+         {"REDIS_TIMEOUT", "300ms"},
+         {"READINESS_INTERVAL", "100ms"},
+         {"APPOINTMENTS_SEED_FILE",
+          absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
+        absl::StrCat(dir_, "/appointments.log"));
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = *std::move(service);
+    ASSERT_TRUE(WaitForTcpPort(service_port, absl::Seconds(20)).ok()) << Logs();
+
+    const std::string key_file = absl::StrCat(dir_, "/keys.json");
+    std::ofstream(key_file) << tokens_.KeyFileJson();
+    gateway_port_ = PickFreePort();
+    absl::StatusOr<std::unique_ptr<Subprocess>> gateway = Subprocess::Start(
+        STADT_GATEWAY_BIN, {},
+        {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
+         {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port)},
+         {"GATEWAY_JWT_KEYS_FILE", key_file},
+         {"GATEWAY_JWT_ISSUER", kTestIssuer},
+         {"GATEWAY_JWT_AUDIENCE", kTestAudience},
+         {"GATEWAY_MAX_BODY_BYTES", "4096"},
+         {"GATEWAY_BACKEND_TIMEOUT", "2s"}},
+        absl::StrCat(dir_, "/gateway.log"));
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    ASSERT_TRUE(WaitForTcpPort(gateway_port_, absl::Seconds(20)).ok()) << Logs();
+    ASSERT_TRUE(WaitUntil(200, "/readyz")) << Logs();
+  }
+
+  std::string Logs() const {
+    std::string logs;
+    for (const char* name : {"/appointments.log", "/gateway.log"}) {
+      std::ifstream in(dir_ + name);
+      logs += absl::StrCat("--- ", name, "\n",
+                           std::string(std::istreambuf_iterator<char>(in), {}));
+    }
+    return logs;
+  }
+
+  // Polls a GET until it answers `status`; bounded, so a broken stack fails.
+  bool WaitUntil(int status, const std::string& target) {
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, "GET", target);
+      if (result.ok() && result->status == status) return true;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  }
+
+  HttpResult Fetch(const std::string& method, const std::string& target,
+                   const std::string& body = "", const std::string& token = "",
+                   std::map<std::string, std::string> headers = {}) {
+    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+    absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, method, target, body, headers);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.value_or(HttpResult());
+  }
+
+  static boost::json::value Json(const HttpResult& result) {
+    boost::system::error_code error;
+    boost::json::value json = boost::json::parse(result.body, error);
+    EXPECT_FALSE(error) << result.body;
+    return json;
+  }
+
+  static std::string Reason(const HttpResult& result) {
+    boost::json::value json = Json(result);
+    if (!json.is_object()) return "";
+    return std::string(json.at("details").at(0).at("reason").as_string());
+  }
+
+  std::string Token(std::vector<std::string> roles, absl::Duration ttl = absl::Minutes(5)) {
+    return tokens_.Mint("caseworker-7", roles, absl::Now(), ttl);
+  }
+
+  std::unique_ptr<redis::Client> RedisClient() {
+    redis::Options options;
+    options.port = redis_->port();
+    return redis::Client::Create(options);
+  }
+
+  static std::string NewOffice(const std::string& id) {
+    return absl::StrCat(R"({"id":")", id, R"(","name":"Buergerbuero Sued","district":"Sued",)",
+                        R"("address":{"street":"Joesweg 5","postalCode":"70180","city":"Stuttgart"},)",
+                        R"("openingHours":[{"weekday":2,"opensMinute":480,"closesMinute":960}],)",
+                        R"("serviceIds":["id-card"]})");
+  }
+
+  std::string dir_;
+  TestTokens tokens_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<Subprocess> service_;
+  std::unique_ptr<Subprocess> gateway_;
+  int gateway_port_ = 0;
+};
+
+TEST_F(GatewayE2eTest, ListsOfficesThatComeFromRedis) {
+  HttpResult list = Fetch("GET", "/v1/offices");
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(list.headers["content-type"], "application/json");
+  EXPECT_EQ(Json(list).at("offices").as_array().size(), 6u);
+
+  // Change the record in Redis behind the service's back: the next answer
+  // shows it, so the data really comes from Redis.
+  std::unique_ptr<redis::Client> redis = RedisClient();
+  absl::StatusOr<redis::Reply> stored = redis->Command({"GET", "appt:{catalog}:office:mitte"});
+  ASSERT_TRUE(stored.ok() && !stored->IsNil());
+  boost::json::value office = boost::json::parse(stored->str);
+  office.as_object()["name"] = "Renamed in Redis";
+  const std::string renamed = boost::json::serialize(office);
+  ASSERT_TRUE(redis->Command({"SET", "appt:{catalog}:office:mitte", renamed}).ok());
+  HttpResult one = Fetch("GET", "/v1/offices/mitte");
+  ASSERT_EQ(one.status, 200);
+  EXPECT_EQ(Json(one).at("name").as_string(), "Renamed in Redis");
+}
+
+TEST_F(GatewayE2eTest, PagesFiltersAndListsServices) {
+  HttpResult first = Fetch("GET", "/v1/offices?page_size=4");
+  ASSERT_EQ(first.status, 200);
+  boost::json::value page = Json(first);
+  EXPECT_EQ(page.at("offices").as_array().size(), 4u);
+  std::string token(page.at("nextPageToken").as_string());
+  HttpResult second = Fetch("GET", "/v1/offices?pageSize=4&pageToken=" + token);
+  ASSERT_EQ(second.status, 200);
+  EXPECT_EQ(Json(second).at("offices").as_array().size(), 2u);
+  EXPECT_EQ(Json(second).at("nextPageToken").as_string(), "");
+
+  HttpResult district = Fetch("GET", "/v1/offices?district=Bad%20Cannstatt");
+  ASSERT_EQ(district.status, 200);
+  EXPECT_EQ(Json(district).at("offices").at(0).at("id").as_string(), "bad-cannstatt");
+
+  HttpResult services = Fetch("GET", "/v1/offices/mitte/services");
+  ASSERT_EQ(services.status, 200);
+  EXPECT_EQ(Json(services).at("services").at(0).at("id").as_string(), "id-card");
+}
+
+TEST_F(GatewayE2eTest, CaseworkerMaintainsTheCatalog) {
+  HttpResult put = Fetch("PUT", "/v1/offices/sued", NewOffice("ignored"), Token({"caseworker"}));
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(Json(put).at("id").as_string(), "sued");  // The path names the office.
+  HttpResult read = Fetch("GET", "/v1/offices/sued");
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(Json(read).at("address").at("postalCode").as_string(), "70180");
+}
+
+TEST_F(GatewayE2eTest, RefusesCallersWithoutTheRightIdentity) {
+  HttpResult anonymous = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"));
+  EXPECT_EQ(anonymous.status, 401);
+  EXPECT_EQ(Reason(anonymous), "authentication_required");
+  HttpResult citizen = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"), Token({"citizen"}));
+  EXPECT_EQ(citizen.status, 403);
+  EXPECT_EQ(Reason(citizen), "role_not_allowed");
+  HttpResult expired = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"),
+                             Token({"caseworker"}, absl::Minutes(-5)));
+  EXPECT_EQ(expired.status, 401);
+  EXPECT_EQ(Reason(expired), "token_expired");
+  HttpResult forged = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"),
+                            TestTokens().Mint("x", {"caseworker"}, absl::Now()));
+  EXPECT_EQ(forged.status, 401);
+  EXPECT_EQ(Fetch("GET", "/v1/offices/sued").status, 404);  // Nothing was written.
+}
+
+TEST_F(GatewayE2eTest, BadInputGetsAClearClientError) {
+  const std::string token = Token({"caseworker"});
+  struct Case {
+    std::string method, target, body;
+    int status;
+    std::string reason;
+  };
+  const Case kCases[] = {
+      {"GET", "/v1/nowhere", "", 404, "route_not_found"},
+      {"DELETE", "/v1/offices", "", 405, "method_not_allowed"},
+      {"GET", "/v1/offices/does-not-exist", "", 404, "not_found"},
+      {"GET", "/v1/offices/NOT%20AN%20ID", "", 400, "invalid_argument"},
+      {"GET", "/v1/offices?page_size=abc", "", 400, "invalid_request"},
+      {"GET", "/v1/offices?page_size=-5", "", 400, "invalid_argument"},
+      {"GET", "/v1/offices?page_token=forged", "", 400, "invalid_argument"},
+      {"GET", "/v1/offices?secret=1", "", 400, "invalid_request"},
+      {"PUT", "/v1/offices/sued", "{\"name\": ", 400, "invalid_request"},
+      {"PUT", "/v1/offices/sued", R"({"openingHours": "always"})", 400, "invalid_request"},
+      {"PUT", "/v1/offices/sued", R"({"name": ["x"]})", 400, "invalid_request"},
+      {"PUT", "/v1/offices/sued", R"({"name": "x"})", 400, "invalid_argument"},
+      {"PUT", "/v1/offices/sued", std::string(8192, 'x'), 413, "body_too_large"},
+  };
+  for (const Case& c : kCases) {
+    HttpResult result = Fetch(c.method, c.target, c.body, token);
+    EXPECT_EQ(result.status, c.status) << c.method << " " << c.target << " " << result.body;
+    EXPECT_EQ(Reason(result), c.reason) << c.method << " " << c.target;
+  }
+  absl::StatusOr<std::string> garbage = HttpRaw(gateway_port_, "NOT HTTP AT ALL\r\n\r\n");
+  ASSERT_TRUE(garbage.ok());
+  EXPECT_THAT(*garbage, HasSubstr("400"));
+  EXPECT_TRUE(gateway_->Running());
+  EXPECT_TRUE(service_->Running());
+}
+
+TEST_F(GatewayE2eTest, PropagatesRequestIds) {
+  HttpResult result = Fetch("GET", "/v1/offices/mitte", "", "", {{"X-Request-Id", "trace-me-1"}});
+  EXPECT_EQ(result.headers["x-request-id"], "trace-me-1");
+  HttpResult generated = Fetch("GET", "/v1/offices/mitte");
+  EXPECT_EQ(generated.headers["x-request-id"].size(), 32u);
+}
+
+TEST_F(GatewayE2eTest, RedisOutageIs503AndRecovers) {
+  redis_->Kill();
+  HttpResult down = Fetch("GET", "/v1/offices/mitte");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(Reason(down), "backend_unavailable");
+  EXPECT_THAT(down.body, Not(HasSubstr("127.0.0.1")));
+  EXPECT_TRUE(WaitUntil(503, "/readyz"));
+
+  ASSERT_TRUE(redis_->Restart().ok());
+  EXPECT_TRUE(WaitUntil(200, "/readyz")) << Logs();
+  EXPECT_EQ(Fetch("GET", "/v1/offices/mitte").status, 200);  // AOF kept the catalog.
+}
+
+TEST_F(GatewayE2eTest, ServiceDownIs503ForItsRoutesOnly) {
+  service_->Kill();
+  HttpResult down = Fetch("GET", "/v1/offices");
+  EXPECT_EQ(down.status, 503);
+  EXPECT_EQ(Reason(down), "backend_unavailable");
+  EXPECT_EQ(Fetch("GET", "/healthz").status, 200);
+  EXPECT_EQ(Fetch("GET", "/readyz").status, 503);
+}
+
+TEST_F(GatewayE2eTest, GracefulStopOnSigterm) {
+  gateway_->Signal(SIGTERM);
+  EXPECT_EQ(gateway_->Wait(), 0) << Logs();
+  service_->Signal(SIGTERM);
+  EXPECT_EQ(service_->Wait(), 0) << Logs();
+}
+
+}  // namespace
+}  // namespace stadt::testing

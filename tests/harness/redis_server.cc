@@ -1,0 +1,124 @@
+#include "tests/harness/redis_server.h"
+
+#include <hiredis/hiredis.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace stadt::testing {
+namespace {
+
+constexpr absl::Duration kStartTimeout = absl::Seconds(10);
+constexpr absl::Duration kPollInterval = absl::Milliseconds(20);
+constexpr timeval kPingTimeout = {.tv_sec = 1, .tv_usec = 0};
+constexpr size_t kLogTailChars = 2000;
+
+std::string EnvOr(const char* name, std::string fallback) {
+  const char* value = std::getenv(name);
+  return value != nullptr && *value != '\0' ? value : std::move(fallback);
+}
+
+absl::StatusOr<std::string> MakeTempDir() {
+  std::string path = absl::StrCat(EnvOr("TMPDIR", "/tmp"), "/stadt-redis-XXXXXX");
+  if (mkdtemp(path.data()) == nullptr) return absl::ErrnoToStatus(errno, "mkdtemp");
+  return path;
+}
+
+// The end of the server log, so that a failed start explains itself although
+// the directory holding the log is removed with the server.
+std::string LogTail(const std::string& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  const std::string all = text.str();
+  return all.size() > kLogTailChars ? all.substr(all.size() - kLogTailChars) : all;
+}
+
+std::string LogPath(const std::string& dir) { return dir + "/redis.log"; }
+
+// PONG, not merely an open port: while replaying its AOF Redis accepts
+// connections but answers LOADING.
+bool AnswersPing(int port) {
+  redisContext* context = redisConnectWithTimeout("127.0.0.1", port, kPingTimeout);
+  bool pong = false;
+  if (context != nullptr && context->err == 0 &&
+      redisSetTimeout(context, kPingTimeout) == REDIS_OK) {
+    auto* reply = static_cast<redisReply*>(redisCommand(context, "PING"));
+    pong = reply != nullptr && reply->type == REDIS_REPLY_STATUS &&
+           std::string_view(reply->str, reply->len) == "PONG";
+    freeReplyObject(reply);
+  }
+  redisFree(context);
+  return pong;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(int port) {
+  if (port == 0) port = PickFreePort();
+  if (port <= 0) return absl::UnavailableError("no free TCP port");
+  absl::StatusOr<std::string> dir = MakeTempDir();
+  if (!dir.ok()) return dir.status();
+  std::unique_ptr<RedisServer> server(new RedisServer(port, *std::move(dir)));
+  if (absl::Status launched = server->Launch(); !launched.ok()) return launched;
+  return server;
+}
+
+RedisServer::~RedisServer() {
+  process_.reset();
+  std::error_code ignored;
+  std::filesystem::remove_all(dir_, ignored);
+}
+
+void RedisServer::Kill() {
+  if (process_ != nullptr) process_->Kill();
+}
+
+absl::Status RedisServer::Restart() {
+  process_.reset();
+  return Launch();
+}
+
+absl::Status RedisServer::Launch() {
+  // --hz 100: Redis acts on SIGTERM in its timer, by default every 100 ms,
+  // which would otherwise add that much to every test's teardown.
+  const std::vector<std::string> args = {"--port",        std::to_string(port_),
+                                         "--bind",        "127.0.0.1",
+                                         "--save",        "",
+                                         "--appendonly",  "yes",
+                                         "--appendfsync", "always",
+                                         "--dir",         dir_,
+                                         "--daemonize",   "no",
+                                         "--hz",          "100"};
+  absl::StatusOr<std::unique_ptr<Subprocess>> process =
+      Subprocess::Start(EnvOr("STADT_REDIS_SERVER", "redis-server"), args, {}, LogPath(dir_));
+  if (!process.ok()) return process.status();
+  process_ = *std::move(process);
+  return WaitUntilServing();
+}
+
+absl::Status RedisServer::WaitUntilServing() {
+  const absl::Time deadline = absl::Now() + kStartTimeout;
+  while (!AnswersPing(port_)) {
+    if (!process_->Running()) {
+      return absl::InternalError(absl::StrCat("redis-server exited with ", process_->Wait(),
+                                              "; log:\n", LogTail(LogPath(dir_))));
+    }
+    if (absl::Now() >= deadline) {
+      return absl::DeadlineExceededError(absl::StrCat(
+          "redis-server on port ", port_, " does not answer PING; log:\n", LogTail(LogPath(dir_))));
+    }
+    absl::SleepFor(kPollInterval);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace stadt::testing

@@ -1,0 +1,45 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "tests/harness/process.h"
+
+namespace stadt::testing {
+
+// A throw-away redis-server for tests: loopback only, AOF with fsync on every
+// write (so that Kill() then Restart() behaves like a crash and recovery), data
+// in a fresh temporary directory that the destructor removes.
+class RedisServer {
+ public:
+  // Port 0 picks a free one. The binary is $STADT_REDIS_SERVER, else
+  // redis-server on PATH. Returns once the server answers PING.
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(int port = 0);
+  ~RedisServer();
+
+  RedisServer(const RedisServer&) = delete;
+  RedisServer& operator=(const RedisServer&) = delete;
+
+  int port() const { return port_; }
+  const std::string& dir() const { return dir_; }
+
+  // SIGKILL, as a crash would.
+  void Kill();
+  // Stops the server if it still runs, then starts it on the same port and
+  // directory, so that data written before survives.
+  absl::Status Restart();
+
+ private:
+  RedisServer(int port, std::string dir) : port_(port), dir_(std::move(dir)) {}
+
+  absl::Status Launch();
+  absl::Status WaitUntilServing();
+
+  const int port_;
+  const std::string dir_;
+  std::unique_ptr<Subprocess> process_;
+};
+
+}  // namespace stadt::testing

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "gateway/auth/jwt.h"
+
+namespace stadt::testing {
+
+inline constexpr char kTestIssuer[] = "https://id.stadt.test";
+inline constexpr char kTestAudience[] = "stadtportal";
+
+// A fresh ES256 key pair made at test time, and tokens signed with it.
+class TestTokens {
+ public:
+  TestTokens();
+
+  // Key file JSON the gateway loads (GATEWAY_JWT_KEYS_FILE).
+  std::string KeyFileJson() const;
+  std::vector<gateway::auth::PublicKeySpec> Keys() const;
+  std::string private_key_pem() const { return private_pem_; }
+
+  std::string Mint(const std::string& subject, const std::vector<std::string>& roles,
+                   absl::Time now, absl::Duration ttl = absl::Minutes(10),
+                   const std::string& issuer = kTestIssuer) const;
+
+ private:
+  std::string private_pem_;
+  std::string public_pem_;
+  std::unique_ptr<gateway::auth::JwtSigner> signer_;
+};
+
+}  // namespace stadt::testing
