@@ -37,8 +37,8 @@ absl::StatusOr<Settings> ReadSettings() {
                                                absl::Milliseconds(100), absl::Minutes(5));
   settings.http.drain_timeout = config.Duration("GATEWAY_DRAIN_TIMEOUT", absl::Seconds(10),
                                                 absl::ZeroDuration(), absl::Minutes(5));
-  settings.gateway.backend_timeout = config.Duration(
-      "GATEWAY_BACKEND_TIMEOUT", absl::Seconds(5), absl::Milliseconds(10), absl::Minutes(2));
+  settings.gateway.backend_timeout = config.Duration("GATEWAY_BACKEND_TIMEOUT", absl::Seconds(5),
+                                                     absl::Milliseconds(10), absl::Minutes(2));
   for (const LinkedApi& api : LinkedApis()) {
     settings.backends[api.service->full_name()] = config.HostPort(
         absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(api.name)), api.default_address);

@@ -6,8 +6,8 @@
 
 namespace stadt::gateway {
 
-HttpResponse ErrorResponse(grpc::StatusCode code, std::string_view reason,
-                           std::string_view message, int http_status) {
+HttpResponse ErrorResponse(grpc::StatusCode code, std::string_view reason, std::string_view message,
+                           int http_status) {
   namespace http = boost::beast::http;
   boost::json::object body{
       {"code", static_cast<int>(code)},

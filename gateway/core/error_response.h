@@ -12,7 +12,7 @@ namespace stadt::gateway {
 //    "details": [{"reason": "invalid_body"}]}
 // `reason` is a stable machine-readable token clients can switch on; the HTTP
 // status follows the design's gRPC -> HTTP table unless `http_status` is given.
-HttpResponse ErrorResponse(grpc::StatusCode code, std::string_view reason,
-                           std::string_view message, int http_status = 0);
+HttpResponse ErrorResponse(grpc::StatusCode code, std::string_view reason, std::string_view message,
+                           int http_status = 0);
 
 }  // namespace stadt::gateway

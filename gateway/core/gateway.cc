@@ -134,9 +134,8 @@ std::vector<std::pair<std::string, std::string>> CallMetadata(
   metadata.emplace_back(kSubjectMetadata, identity->subject);
   std::vector<std::string> roles;
   for (const std::string& role : identity->roles) {
-    if (!role.empty() && std::all_of(role.begin(), role.end(), [](char c) {
-          return absl::ascii_islower(c) || c == '_';
-        })) {
+    if (!role.empty() && std::all_of(role.begin(), role.end(),
+                                     [](char c) { return absl::ascii_islower(c) || c == '_'; })) {
       roles.push_back(role);
     }
   }
@@ -227,16 +226,15 @@ void Gateway::Handle(const HttpRequest& request, Done done) const {
 }
 
 void Gateway::HandleReady(Done done) const {
-  backends_.CheckHealth(options_.health_timeout,
-                        [done = std::move(done)](std::vector<std::string> not_serving) {
-                          if (not_serving.empty()) {
-                            done(JsonResponse(200, R"({"status":"ready"})"));
-                            return;
-                          }
-                          done(ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
-                                             absl::StrCat("not ready: ",
-                                                          absl::StrJoin(not_serving, ", "))));
-                        });
+  backends_.CheckHealth(
+      options_.health_timeout, [done = std::move(done)](std::vector<std::string> not_serving) {
+        if (not_serving.empty()) {
+          done(JsonResponse(200, R"({"status":"ready"})"));
+          return;
+        }
+        done(ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
+                           absl::StrCat("not ready: ", absl::StrJoin(not_serving, ", "))));
+      });
 }
 
 void Gateway::HandleRoute(const HttpRequest& request, const std::string& request_id,
@@ -244,12 +242,13 @@ void Gateway::HandleRoute(const HttpRequest& request, const std::string& request
   std::optional<Decoded> decoded =
       DecodeTarget(std::string_view(request.target().data(), request.target().size()));
   if (!decoded.has_value()) {
-    done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "bad_target", "malformed request target"));
+    done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "bad_target",
+                       "malformed request target"));
     return;
   }
-  MatchResult match =
-      routes_.Match(std::string_view(request.method_string().data(), request.method_string().size()),
-                    decoded->segments);
+  MatchResult match = routes_.Match(
+      std::string_view(request.method_string().data(), request.method_string().size()),
+      decoded->segments);
   if (match.kind == MatchResult::Kind::kNoSuchPath) {
     done(ErrorResponse(grpc::StatusCode::NOT_FOUND, "route_not_found", "no such route"));
     return;

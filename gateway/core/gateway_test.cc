@@ -32,12 +32,13 @@ class FakeBackends final : public Backends {
 class GatewayTest : public ::testing::Test {
  protected:
   GatewayTest() {
-    verifier_ = auth::JwtVerifier::Create(tokens_.Keys(), {.issuer = stadt::testing::kTestIssuer,
-                                                           .audience = stadt::testing::kTestAudience})
-                    .value();
+    verifier_ =
+        auth::JwtVerifier::Create(tokens_.Keys(), {.issuer = stadt::testing::kTestIssuer,
+                                                   .audience = stadt::testing::kTestAudience})
+            .value();
     RouteTable routes =
-        RouteTable::Build({stadt::testing::v1::Book::descriptor()->file()->FindServiceByName(
-                              "Library")})
+        RouteTable::Build(
+            {stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
             .value();
     gateway_ = std::make_unique<Gateway>(std::move(routes), verifier_.get(), backends_, clock_,
                                          GatewayOptions{});
@@ -130,13 +131,12 @@ TEST_F(GatewayTest, RoutesWithRolesNeedAToken) {
 }
 
 TEST_F(GatewayTest, BadTokensAreRefused) {
-  EXPECT_EQ(Reason(Send(http::verb::get, "/v1/shelves/s/books", "", "garbage")),
-            "token_malformed");
+  EXPECT_EQ(Reason(Send(http::verb::get, "/v1/shelves/s/books", "", "garbage")), "token_malformed");
   EXPECT_EQ(Reason(Send(http::verb::get, "/v1/shelves/s/books", "",
                         Token({"citizen"}, absl::Seconds(-120)))),
             "token_expired");
-  std::string foreign = tokens_.Mint("x", {"citizen"}, clock_.Now(), absl::Minutes(5),
-                                     "https://evil.example");
+  std::string foreign =
+      tokens_.Mint("x", {"citizen"}, clock_.Now(), absl::Minutes(5), "https://evil.example");
   EXPECT_EQ(Reason(Send(http::verb::get, "/v1/shelves/s/books", "", foreign)), "wrong_issuer");
   // A bad token is refused even on a route that allows anonymous callers.
   EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s", "", "garbage").result_int(), 401);
@@ -149,8 +149,8 @@ TEST_F(GatewayTest, BadTokensAreRefused) {
 }
 
 TEST_F(GatewayTest, WrongRoleIsForbiddenRightRolePasses) {
-  HttpResponse denied = Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})",
-                             Token({"citizen"}));
+  HttpResponse denied =
+      Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})", Token({"citizen"}));
   EXPECT_EQ(denied.result_int(), 403);
   EXPECT_EQ(Reason(denied), "role_not_allowed");
   EXPECT_TRUE(backends_.calls.empty());

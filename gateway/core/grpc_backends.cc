@@ -46,8 +46,7 @@ void StartUnary(grpc::GenericStub& stub, const std::string& path, const std::str
   in_flight->context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   for (const auto& [key, value] : metadata) in_flight->context.AddMetadata(key, value);
   stub.UnaryCall(&in_flight->context, path, grpc::StubOptions(), &in_flight->request,
-                 &in_flight->response,
-                 [in_flight, done = std::move(done)](grpc::Status status) {
+                 &in_flight->response, [in_flight, done = std::move(done)](grpc::Status status) {
                    std::unique_ptr<InFlight> owned(in_flight);
                    done(status, status.ok() ? FromByteBuffer(owned->response) : std::string());
                  });

@@ -6,8 +6,8 @@ namespace stadt::gateway {
 
 std::vector<LinkedApi> LinkedApis() {
   return {
-      {"appointments", appointments::v1::Office::descriptor()->file()->FindServiceByName(
-                           "Appointments"),
+      {"appointments",
+       appointments::v1::Office::descriptor()->file()->FindServiceByName("Appointments"),
        "127.0.0.1:50051"},
   };
 }

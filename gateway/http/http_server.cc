@@ -57,10 +57,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
     stream_.expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
-    http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code error, size_t) {
-                       self->OnRead(error);
-                     });
+    http::async_read(
+        stream_, buffer_, *parser_,
+        [self = shared_from_this()](beast::error_code error, size_t) { self->OnRead(error); });
   }
 
   void OnRead(beast::error_code error) {
@@ -77,29 +76,29 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
     ++*in_flight_;
-    gateway_.Handle(request, [self = shared_from_this(), keep_alive,
-                              version](HttpResponse response) {
-      response.version(version);
-      // The gateway may answer on a gRPC thread; writing belongs on the
-      // session's own strand.
-      asio::post(self->stream_.get_executor(),
-                 [self, keep_alive, response = std::move(response)]() mutable {
-                   --*self->in_flight_;
-                   self->Write(std::move(response), keep_alive && !*self->draining_);
-                 });
-    });
+    gateway_.Handle(
+        request, [self = shared_from_this(), keep_alive, version](HttpResponse response) {
+          response.version(version);
+          // The gateway may answer on a gRPC thread; writing belongs on the
+          // session's own strand.
+          asio::post(self->stream_.get_executor(),
+                     [self, keep_alive, response = std::move(response)]() mutable {
+                       --*self->in_flight_;
+                       self->Write(std::move(response), keep_alive && !*self->draining_);
+                     });
+        });
   }
 
   void Write(HttpResponse response, bool keep_alive) {
     response.keep_alive(keep_alive);
     auto shared = std::make_shared<HttpResponse>(std::move(response));
     stream_.expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
-    http::async_write(stream_, *shared,
-                      [self = shared_from_this(), shared, keep_alive](beast::error_code error,
-                                                                     size_t) {
-                        if (error || !keep_alive) return self->Close();
-                        self->Read();
-                      });
+    http::async_write(
+        stream_, *shared,
+        [self = shared_from_this(), shared, keep_alive](beast::error_code error, size_t) {
+          if (error || !keep_alive) return self->Close();
+          self->Read();
+        });
   }
 
   void Close() {
@@ -130,7 +129,8 @@ HttpServer::~HttpServer() = default;
 absl::Status HttpServer::Listen() {
   beast::error_code error;
   const asio::ip::address address = asio::ip::make_address(options_.address, error);
-  if (error) return absl::InvalidArgumentError(absl::StrCat("bad listen address ", options_.address));
+  if (error)
+    return absl::InvalidArgumentError(absl::StrCat("bad listen address ", options_.address));
   const tcp::endpoint endpoint(address, static_cast<uint16_t>(options_.port));
   acceptor_.open(endpoint.protocol(), error);
   if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
@@ -145,16 +145,17 @@ absl::Status HttpServer::Listen() {
 }
 
 void HttpServer::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
-    if (error) {
-      if (!acceptor_.is_open()) return;  // Draining.
-      log::Warn("accept_failed", {{"error", error.message()}});
-    } else {
-      std::make_shared<Session>(std::move(socket), gateway_, options_, in_flight_, draining_)
-          ->Start();
-    }
-    Accept();
-  });
+  acceptor_.async_accept(
+      asio::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
+        if (error) {
+          if (!acceptor_.is_open()) return;  // Draining.
+          log::Warn("accept_failed", {{"error", error.message()}});
+        } else {
+          std::make_shared<Session>(std::move(socket), gateway_, options_, in_flight_, draining_)
+              ->Start();
+        }
+        Accept();
+      });
 }
 
 void HttpServer::Drain(absl::Time deadline) {

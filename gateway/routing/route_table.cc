@@ -7,8 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "stadt/api/v1/annotations.pb.h"
 #include "services/common/strings.h"
+#include "stadt/api/v1/annotations.pb.h"
 
 namespace stadt::gateway {
 namespace {

@@ -15,8 +15,8 @@ namespace stadt::gateway {
 // path segment to a (possibly nested) scalar field of the request message.
 struct PathSegment {
   bool is_variable = false;
-  std::string literal;                                       // when !is_variable
-  std::string field_path;                                    // when is_variable, e.g. "office.id"
+  std::string literal;     // when !is_variable
+  std::string field_path;  // when is_variable, e.g. "office.id"
   std::vector<const google::protobuf::FieldDescriptor*> fields;  // resolved field_path
 };
 

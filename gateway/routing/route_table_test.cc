@@ -47,8 +47,7 @@ TEST(RouteTableTest, LiteralBeatsVariable) {
   RouteTable table = BuildFor("Library").value();
   EXPECT_EQ(table.Match("GET", {"v1", "shelves", "search"}).match.route->method->name(),
             "SearchShelves");
-  EXPECT_EQ(table.Match("GET", {"v1", "shelves", "other"}).match.route->method->name(),
-            "GetShelf");
+  EXPECT_EQ(table.Match("GET", {"v1", "shelves", "other"}).match.route->method->name(), "GetShelf");
 }
 
 TEST(RouteTableTest, DistinguishesUnknownPathFromWrongMethod) {
@@ -62,11 +61,14 @@ TEST(RouteTableTest, DistinguishesUnknownPathFromWrongMethod) {
 }
 
 TEST(RouteTableTest, RejectsBrokenDefinitionsAtBuild) {
-  const std::pair<const char*, const char*> kCases[] = {
-      {"DuplicateRoutes", "duplicate route"}, {"UnknownVariable", "no field"},
-      {"MessageVariable", "must end at a scalar"}, {"UnclosedVariable", "unclosed"},
-      {"BodyOnGet", "take no body"},          {"UnknownMethod", "method must be"},
-      {"ScalarBody", "singular message"},     {"RelativePath", "must start with"}};
+  const std::pair<const char*, const char*> kCases[] = {{"DuplicateRoutes", "duplicate route"},
+                                                        {"UnknownVariable", "no field"},
+                                                        {"MessageVariable", "must end at a scalar"},
+                                                        {"UnclosedVariable", "unclosed"},
+                                                        {"BodyOnGet", "take no body"},
+                                                        {"UnknownMethod", "method must be"},
+                                                        {"ScalarBody", "singular message"},
+                                                        {"RelativePath", "must start with"}};
   for (const auto& [service, problem] : kCases) {
     absl::StatusOr<RouteTable> table = BuildFor(service);
     ASSERT_FALSE(table.ok()) << service;

@@ -118,7 +118,7 @@ const Field* FindField(const pb::Descriptor& message, std::string_view name) {
 
 // Walks "a.b.c" down singular message fields, returning the leaf's message.
 absl::StatusOr<std::pair<pb::Message*, const Field*>> ResolveQueryField(pb::Message* request,
-                                                                      std::string_view name) {
+                                                                        std::string_view name) {
   pb::Message* message = request;
   std::vector<std::string> parts = absl::StrSplit(ToAbsl(name), '.');
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -153,8 +153,8 @@ absl::Status BindBody(const Route& route, std::string_view body, pb::Message* re
   if (!status.ok()) {
     // Protobuf's parser messages name the offending field and are free of
     // server internals, so they help the client fix the request.
-    return absl::InvalidArgumentError(
-        absl::StrCat("body: ", absl::string_view(status.message().data(), status.message().size())));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "body: ", absl::string_view(status.message().data(), status.message().size())));
   }
   return absl::OkStatus();
 }
@@ -164,19 +164,17 @@ absl::Status BindQuery(const Route& route, const QueryParams& query, pb::Message
     return absl::InvalidArgumentError("query: too many parameters");
   }
   for (const auto& [name, value] : query) {
-    absl::StatusOr<std::pair<pb::Message*, const Field*>> target =
-        ResolveQueryField(request, name);
+    absl::StatusOr<std::pair<pb::Message*, const Field*>> target = ResolveQueryField(request, name);
     if (!target.ok()) return target.status();
     if (route.body == "*" || (route.body_field != nullptr && name.starts_with(route.body + ".")) ||
         name == route.body) {
       return BadParameter(name, "is set by the body");
     }
-    const bool already_set = !target->second->is_repeated() &&
-                             target->first->GetReflection()->HasField(*target->first,
-                                                                      target->second);
+    const bool already_set =
+        !target->second->is_repeated() &&
+        target->first->GetReflection()->HasField(*target->first, target->second);
     if (already_set) return BadParameter(name, "given twice");
-    if (absl::Status status = SetScalar(target->first, target->second, name, value);
-        !status.ok()) {
+    if (absl::Status status = SetScalar(target->first, target->second, name, value); !status.ok()) {
       return status;
     }
   }
@@ -189,8 +187,8 @@ absl::Status BindPath(const RouteMatch& match, pb::Message* request) {
     for (size_t i = 0; i + 1 < segment->fields.size(); ++i) {
       message = message->GetReflection()->MutableMessage(message, segment->fields[i]);
     }
-    if (absl::Status status = SetScalar(message, segment->fields.back(), segment->field_path,
-                                        value);
+    if (absl::Status status =
+            SetScalar(message, segment->fields.back(), segment->field_path, value);
         !status.ok()) {
       return status;
     }
@@ -200,8 +198,8 @@ absl::Status BindPath(const RouteMatch& match, pb::Message* request) {
 
 }  // namespace
 
-absl::Status BindRequest(const RouteMatch& match, const QueryParams& query,
-                         std::string_view body, pb::Message* request) {
+absl::Status BindRequest(const RouteMatch& match, const QueryParams& query, std::string_view body,
+                         pb::Message* request) {
   if (absl::Status status = BindBody(*match.route, body, request); !status.ok()) return status;
   if (absl::Status status = BindQuery(*match.route, query, request); !status.ok()) return status;
   return BindPath(match, request);

@@ -18,8 +18,8 @@ using QueryParams = std::vector<std::pair<std::string, std::string>>;
 // JSON mapping (unknown fields rejected), query parameters by field path
 // (proto or JSON names), then path variables, which always win.
 // Every problem is INVALID_ARGUMENT with a message safe to show the client.
-absl::Status BindRequest(const RouteMatch& match, const QueryParams& query,
-                         std::string_view body, google::protobuf::Message* request);
+absl::Status BindRequest(const RouteMatch& match, const QueryParams& query, std::string_view body,
+                         google::protobuf::Message* request);
 
 // Proto3 JSON of a response; fields with default values are printed too, so
 // clients see a stable shape.

@@ -17,18 +17,18 @@ class TranscoderTest : public ::testing::Test {
     EXPECT_EQ(result.kind, MatchResult::Kind::kMatched);
     return result.match;
   }
-  RouteTable table_ = RouteTable::Build({testing::v1::Book::descriptor()->file()->FindServiceByName(
-                                            "Library")})
-                          .value();
+  RouteTable table_ =
+      RouteTable::Build({testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
+          .value();
 };
 
 TEST_F(TranscoderTest, BindsPathQueryAndTypes) {
   testing::v1::ListBooksRequest request;
-  QueryParams query = {{"page_size", "20"},     {"includeArchived", "true"}, {"tags", "a"},
-                       {"tags", "b"},           {"filter.author", "Kafka"},  {"genre", "GENRE_NOVEL"},
-                       {"min_rating", "3.5"},   {"max_results", "7"}};
-  ASSERT_TRUE(BindRequest(MatchOf("GET", {"v1", "shelves", "s 1", "books"}), query, "", &request)
-                  .ok());
+  QueryParams query = {{"page_size", "20"},   {"includeArchived", "true"}, {"tags", "a"},
+                       {"tags", "b"},         {"filter.author", "Kafka"},  {"genre", "GENRE_NOVEL"},
+                       {"min_rating", "3.5"}, {"max_results", "7"}};
+  ASSERT_TRUE(
+      BindRequest(MatchOf("GET", {"v1", "shelves", "s 1", "books"}), query, "", &request).ok());
   EXPECT_EQ(request.shelf_id(), "s 1");
   EXPECT_EQ(request.page_size(), 20);
   EXPECT_TRUE(request.include_archived());
@@ -70,10 +70,14 @@ TEST_F(TranscoderTest, BindsNamedBodyAndPathWins) {
 }
 
 TEST_F(TranscoderTest, RejectsBadBodies) {
-  const char* kBodies[] = {"",                       "{",
-                           "[]",                     R"({"pages": "many"})",
-                           R"({"pages": 1e40})",     R"({"unknown": 1})",
-                           R"({"title": 7})",        "\xff\xfe"};
+  const char* kBodies[] = {"",
+                           "{",
+                           "[]",
+                           R"({"pages": "many"})",
+                           R"({"pages": 1e40})",
+                           R"({"unknown": 1})",
+                           R"({"title": 7})",
+                           "\xff\xfe"};
   for (const char* body : kBodies) {
     testing::v1::PutBookRequest request;
     absl::Status status =

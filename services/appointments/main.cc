@@ -24,8 +24,7 @@ struct Settings {
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
   Settings settings;
-  settings.server =
-      ReadGrpcServerOptions(config, "APPOINTMENTS_GRPC_ADDRESS", "127.0.0.1:50051");
+  settings.server = ReadGrpcServerOptions(config, "APPOINTMENTS_GRPC_ADDRESS", "127.0.0.1:50051");
   settings.redis = ReadRedisOptions(config);
   settings.seed_file = config.String("APPOINTMENTS_SEED_FILE", "");
   settings.seed_timeout = config.Duration("APPOINTMENTS_SEED_TIMEOUT", absl::Seconds(30),
@@ -47,8 +46,8 @@ absl::Status SeedCatalog(CatalogRepository& repository, const Settings& settings
   while (true) {
     absl::StatusOr<bool> seeded = repository.SeedIfEmpty(*catalog);
     if (seeded.ok()) {
-      log::Info("catalog_seed", {{"loaded", *seeded},
-                                 {"offices", static_cast<int64_t>(catalog->offices.size())}});
+      log::Info("catalog_seed",
+                {{"loaded", *seeded}, {"offices", static_cast<int64_t>(catalog->offices.size())}});
       return absl::OkStatus();
     }
     if (seeded.status().code() != absl::StatusCode::kUnavailable || absl::Now() > deadline) {

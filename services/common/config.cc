@@ -100,7 +100,8 @@ bool SplitHostPort(std::string_view host_port, std::string* host, int* port) {
   const size_t colon = host_port.rfind(':');
   if (colon == std::string_view::npos || colon == 0) return false;
   int parsed = 0;
-  if (!absl::SimpleAtoi(ToAbsl(host_port.substr(colon + 1)), &parsed) || parsed < 1 || parsed > 65535) {
+  if (!absl::SimpleAtoi(ToAbsl(host_port.substr(colon + 1)), &parsed) || parsed < 1 ||
+      parsed > 65535) {
     return false;
   }
   *host = std::string(host_port.substr(0, colon));

@@ -29,8 +29,8 @@ class EnvConfig {
   int Int(const std::string& name, int default_value, int min, int max);
   bool Bool(const std::string& name, bool default_value);
   // Accepts absl duration syntax: "250ms", "2s", "1m30s".
-  absl::Duration Duration(const std::string& name, absl::Duration default_value,
-                          absl::Duration min, absl::Duration max);
+  absl::Duration Duration(const std::string& name, absl::Duration default_value, absl::Duration min,
+                          absl::Duration max);
   // "host:port" with a port in 1..65535; "host" must be non-empty.
   std::string HostPort(const std::string& name, std::string default_value);
 

@@ -12,11 +12,12 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 EnvConfig ConfigFrom(std::map<std::string, std::string> values) {
-  return EnvConfig([values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-    auto it = values.find(name);
-    if (it == values.end()) return std::nullopt;
-    return it->second;
-  });
+  return EnvConfig(
+      [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
+        auto it = values.find(name);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+      });
 }
 
 TEST(EnvConfigTest, ReadsTypedValuesAndDefaults) {

@@ -22,8 +22,9 @@ struct Field {
   Field(std::string_view key, const char* text) : Field(key, std::string_view(text)) {}
   Field(std::string_view key, bool flag) : key(key), value(flag) {}
   template <typename Number>
-    requires(std::is_arithmetic_v<Number> && !std::is_same_v<Number, bool>)
-  Field(std::string_view key, Number number) : key(key), value(number) {}
+  requires(std::is_arithmetic_v<Number> && !std::is_same_v<Number, bool>)
+      Field(std::string_view key, Number number)
+      : key(key), value(number) {}
 
   std::string_view key;
   boost::json::value value;

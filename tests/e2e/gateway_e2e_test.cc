@@ -69,8 +69,7 @@ class GatewayE2eTest : public ::testing::Test {
     std::string logs;
     for (const char* name : {"/appointments.log", "/gateway.log"}) {
       std::ifstream in(dir_ + name);
-      logs += absl::StrCat("--- ", name, "\n",
-                           std::string(std::istreambuf_iterator<char>(in), {}));
+      logs += absl::StrCat("--- ", name, "\n", std::string(std::istreambuf_iterator<char>(in), {}));
     }
     return logs;
   }
@@ -118,10 +117,11 @@ class GatewayE2eTest : public ::testing::Test {
   }
 
   static std::string NewOffice(const std::string& id) {
-    return absl::StrCat(R"({"id":")", id, R"(","name":"Buergerbuero Sued","district":"Sued",)",
-                        R"("address":{"street":"Joesweg 5","postalCode":"70180","city":"Stuttgart"},)",
-                        R"("openingHours":[{"weekday":2,"opensMinute":480,"closesMinute":960}],)",
-                        R"("serviceIds":["id-card"]})");
+    return absl::StrCat(
+        R"({"id":")", id, R"(","name":"Buergerbuero Sued","district":"Sued",)",
+        R"("address":{"street":"Joesweg 5","postalCode":"70180","city":"Stuttgart"},)",
+        R"("openingHours":[{"weekday":2,"opensMinute":480,"closesMinute":960}],)",
+        R"("serviceIds":["id-card"]})");
   }
 
   std::string dir_;
@@ -188,8 +188,8 @@ TEST_F(GatewayE2eTest, RefusesCallersWithoutTheRightIdentity) {
   HttpResult citizen = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"), Token({"citizen"}));
   EXPECT_EQ(citizen.status, 403);
   EXPECT_EQ(Reason(citizen), "role_not_allowed");
-  HttpResult expired = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"),
-                             Token({"caseworker"}, absl::Minutes(-5)));
+  HttpResult expired =
+      Fetch("PUT", "/v1/offices/sued", NewOffice("sued"), Token({"caseworker"}, absl::Minutes(-5)));
   EXPECT_EQ(expired.status, 401);
   EXPECT_EQ(Reason(expired), "token_expired");
   HttpResult forged = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"),

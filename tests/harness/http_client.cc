@@ -28,8 +28,8 @@ absl::StatusOr<tcp::socket> Connect(asio::io_context& io, int port) {
 
 }  // namespace
 
-absl::StatusOr<HttpResult> HttpFetch(int port, const std::string& method,
-                                     const std::string& target, const std::string& body,
+absl::StatusOr<HttpResult> HttpFetch(int port, const std::string& method, const std::string& target,
+                                     const std::string& body,
                                      const std::map<std::string, std::string>& headers) {
   asio::io_context io;
   absl::StatusOr<tcp::socket> socket = Connect(io, port);

@@ -14,8 +14,8 @@ struct HttpResult {
 };
 
 // A blocking HTTP/1.1 client for tests: one request per connection.
-absl::StatusOr<HttpResult> HttpFetch(int port, const std::string& method,
-                                     const std::string& target, const std::string& body = "",
+absl::StatusOr<HttpResult> HttpFetch(int port, const std::string& method, const std::string& target,
+                                     const std::string& body = "",
                                      const std::map<std::string, std::string>& headers = {});
 
 // Sends raw bytes and returns whatever the server answers before closing.

@@ -51,11 +51,11 @@ bool IsValidId(std::string_view id) {
 
 absl::Status ValidateOffice(const Office& office) {
   if (!IsValidId(office.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");
-  for (const auto& [field, text] : {std::pair{"name", &office.name},
-                                    std::pair{"district", &office.district},
-                                    std::pair{"address.street", &office.address.street},
-                                    std::pair{"address.postal_code", &office.address.postal_code},
-                                    std::pair{"address.city", &office.address.city}}) {
+  for (const auto& [field, text] :
+       {std::pair{"name", &office.name}, std::pair{"district", &office.district},
+        std::pair{"address.street", &office.address.street},
+        std::pair{"address.postal_code", &office.address.postal_code},
+        std::pair{"address.city", &office.address.city}}) {
     if (absl::Status status = ValidateText(field, *text, /*required=*/true); !status.ok()) {
       return status;
     }

@@ -33,8 +33,7 @@ absl::Status ReadInt(const json::object& object, std::string_view key, int* out)
   return absl::OkStatus();
 }
 
-absl::Status ReadArray(const json::object& object, std::string_view key,
-                       const json::array** out) {
+absl::Status ReadArray(const json::object& object, std::string_view key, const json::array** out) {
   static const json::array kEmpty;
   *out = &kEmpty;
   const json::value* value = object.if_contains(key);
@@ -49,9 +48,9 @@ absl::Status ReadAddress(const json::object& object, Address* address) {
   if (value == nullptr) return absl::OkStatus();
   if (!value->is_object()) return Malformed("address", "an object");
   const json::object& fields = value->get_object();
-  for (const auto& [key, out] : {std::pair{"street", &address->street},
-                                 std::pair{"postal_code", &address->postal_code},
-                                 std::pair{"city", &address->city}}) {
+  for (const auto& [key, out] :
+       {std::pair{"street", &address->street}, std::pair{"postal_code", &address->postal_code},
+        std::pair{"city", &address->city}}) {
     if (absl::Status status = ReadString(fields, key, out); !status.ok()) return status;
   }
   return absl::OkStatus();
@@ -61,14 +60,13 @@ absl::StatusOr<OpeningHours> OpeningHoursFromJson(const json::value& value) {
   if (!value.is_object()) return Malformed("opening_hours", "objects");
   OpeningHours hours;
   const json::object& object = value.get_object();
-  for (const auto& [key, out] : {std::pair{"weekday", &hours.weekday},
-                                 std::pair{"opens_minute", &hours.opens_minute},
-                                 std::pair{"closes_minute", &hours.closes_minute}}) {
+  for (const auto& [key, out] :
+       {std::pair{"weekday", &hours.weekday}, std::pair{"opens_minute", &hours.opens_minute},
+        std::pair{"closes_minute", &hours.closes_minute}}) {
     if (absl::Status status = ReadInt(object, key, out); !status.ok()) return status;
   }
   return hours;
 }
-
 
 }  // namespace
 
@@ -116,9 +114,8 @@ absl::StatusOr<Office> OfficeFromJson(const json::value& value) {
 }
 
 json::value ServiceTypeToJson(const ServiceType& service) {
-  return json::object{{"id", service.id},
-                      {"name", service.name},
-                      {"duration_minutes", service.duration_minutes}};
+  return json::object{
+      {"id", service.id}, {"name", service.name}, {"duration_minutes", service.duration_minutes}};
 }
 
 absl::StatusOr<ServiceType> ServiceTypeFromJson(const json::value& value) {

@@ -10,8 +10,7 @@ namespace stadt::appointments {
 class InMemoryCatalogRepository final : public CatalogRepository {
  public:
   absl::StatusOr<std::vector<Office>> ListOffices(const std::string& district,
-                                                  const std::string& after_id,
-                                                  int limit) override {
+                                                  const std::string& after_id, int limit) override {
     if (!available_) return absl::UnavailableError("storage down");
     std::vector<Office> result;
     for (auto it = offices_.upper_bound(after_id);

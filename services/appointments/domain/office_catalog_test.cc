@@ -39,8 +39,8 @@ class OfficeCatalogTest : public ::testing::Test {
 TEST_F(OfficeCatalogTest, PagesThroughAllOfficesInIdOrder) {
   absl::StatusOr<OfficePage> first = catalog_.ListOffices({.page_size = 2});
   ASSERT_TRUE(first.ok());
-  EXPECT_THAT(first->offices, ElementsAre(Field(&Office::id, "bad-cannstatt"),
-                                          Field(&Office::id, "mitte")));
+  EXPECT_THAT(first->offices,
+              ElementsAre(Field(&Office::id, "bad-cannstatt"), Field(&Office::id, "mitte")));
   ASSERT_FALSE(first->next_page_token.empty());
   absl::StatusOr<OfficePage> second =
       catalog_.ListOffices({.page_size = 2, .page_token = first->next_page_token});
@@ -69,14 +69,13 @@ TEST_F(OfficeCatalogTest, RejectsBadPagingInput) {
 TEST_F(OfficeCatalogTest, ListsTheServicesOfAnOfficeInItsOrder) {
   absl::StatusOr<std::vector<ServiceType>> services = catalog_.ListOfficeServices("mitte");
   ASSERT_TRUE(services.ok());
-  EXPECT_THAT(*services, ElementsAre(Field(&ServiceType::id, "passport"),
-                                     Field(&ServiceType::id, "id-card")));
+  EXPECT_THAT(*services,
+              ElementsAre(Field(&ServiceType::id, "passport"), Field(&ServiceType::id, "id-card")));
 }
 
 TEST_F(OfficeCatalogTest, UnknownAndMalformedOfficeIds) {
   EXPECT_EQ(catalog_.GetOffice("nowhere").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(catalog_.GetOffice("Mitte; DROP").status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(catalog_.GetOffice("Mitte; DROP").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(catalog_.ListOfficeServices("").status().code(), absl::StatusCode::kInvalidArgument);
 }
 

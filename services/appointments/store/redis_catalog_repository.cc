@@ -12,7 +12,9 @@ namespace {
 constexpr char kPrefix[] = "appt:{catalog}:";
 
 std::string OfficeKey(std::string_view id) { return absl::StrCat(kPrefix, "office:", ToAbsl(id)); }
-std::string ServiceKey(std::string_view id) { return absl::StrCat(kPrefix, "service:", ToAbsl(id)); }
+std::string ServiceKey(std::string_view id) {
+  return absl::StrCat(kPrefix, "service:", ToAbsl(id));
+}
 std::string AllOfficesKey() { return absl::StrCat(kPrefix, "offices"); }
 std::string DistrictKey(std::string_view district) {
   return absl::StrCat(kPrefix, "district:", ToAbsl(district));
@@ -87,12 +89,13 @@ absl::StatusOr<ServiceType> DecodeService(const std::string& text) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<Office>> RedisCatalogRepository::ListOffices(
-    const std::string& district, const std::string& after_id, int limit) {
+absl::StatusOr<std::vector<Office>> RedisCatalogRepository::ListOffices(const std::string& district,
+                                                                        const std::string& after_id,
+                                                                        int limit) {
   const std::string index = district.empty() ? AllOfficesKey() : DistrictKey(district);
   const std::string min = after_id.empty() ? "-" : absl::StrCat("(", after_id);
-  absl::StatusOr<redis::Reply> ids = redis_.Command(
-      {"ZRANGE", index, min, "+", "BYLEX", "LIMIT", "0", absl::StrCat(limit)});
+  absl::StatusOr<redis::Reply> ids =
+      redis_.Command({"ZRANGE", index, min, "+", "BYLEX", "LIMIT", "0", absl::StrCat(limit)});
   if (!ids.ok()) return ids.status();
   std::vector<Office> offices;
   if (ids->elements.empty()) return offices;
@@ -136,8 +139,7 @@ absl::StatusOr<std::vector<ServiceType>> RedisCatalogRepository::GetServices(
 absl::Status RedisCatalogRepository::PutOffice(const Office& office) {
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       PutOfficeScript(), {OfficeKey(office.id), AllOfficesKey(), DistrictKey(office.district)},
-      {office.id, boost::json::serialize(OfficeToJson(office)), office.district,
-       DistrictKey("")});
+      {office.id, boost::json::serialize(OfficeToJson(office)), office.district, DistrictKey("")});
   return reply.status();
 }
 
@@ -152,8 +154,8 @@ absl::StatusOr<bool> RedisCatalogRepository::SeedIfEmpty(const Catalog& catalog)
     args.push_back(office.district);
     args.push_back(boost::json::serialize(OfficeToJson(office)));
   }
-  absl::StatusOr<redis::Reply> reply = redis_.Eval(SeedScript(), {SeededKey(), AllOfficesKey()},
-                                                   args);
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(SeedScript(), {SeededKey(), AllOfficesKey()}, args);
   if (!reply.ok()) return reply.status();
   return reply->integer == 1;
 }

@@ -19,8 +19,7 @@ class RedisCatalogRepository final : public CatalogRepository {
   explicit RedisCatalogRepository(redis::Client& redis) : redis_(redis) {}
 
   absl::StatusOr<std::vector<Office>> ListOffices(const std::string& district,
-                                                  const std::string& after_id,
-                                                  int limit) override;
+                                                  const std::string& after_id, int limit) override;
   absl::StatusOr<Office> GetOffice(const std::string& office_id) override;
   absl::StatusOr<std::vector<ServiceType>> GetServices(
       const std::vector<std::string>& service_ids) override;

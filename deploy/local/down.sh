@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Stops what deploy/local/up.sh started: gateway first, then the services, then
+# Redis (which flushes its AOF). Data stays in .local/redis for the next start.
+set -uo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+RUN="$ROOT/.local/run"
+
+stop() {  # stop NAME
+  local pidfile="$RUN/$1.pid"
+  [ -f "$pidfile" ] || return 0
+  local pid
+  pid="$(cat "$pidfile")"
+  if kill -TERM "$pid" 2>/dev/null; then
+    for _ in $(seq 1 150); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null && echo "$1 did not stop in time; killed"
+  fi
+  rm -f "$pidfile"
+  echo "stopped $1"
+}
+
+stop gateway
+stop appointments
+stop redis

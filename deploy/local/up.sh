@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Starts the whole Stadtportal stack on this machine:
+# installs missing Debian packages, builds, starts redis-server (AOF on, data in
+# .local/redis), every service and the gateway on localhost, and loads the demo
+# catalog. Stop it with deploy/local/down.sh.
+#
+# Ports (override by environment): STADT_HTTP_PORT (8080), STADT_REDIS_PORT (6390),
+# STADT_APPOINTMENTS_PORT (50051).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+
+HTTP_PORT="${STADT_HTTP_PORT:-8080}"
+REDIS_PORT="${STADT_REDIS_PORT:-6390}"
+APPOINTMENTS_PORT="${STADT_APPOINTMENTS_PORT:-50051}"
+STATE="$ROOT/.local"
+BUILD="$ROOT/build/local"
+ISSUER="http://localhost/stadt-dev"
+AUDIENCE="stadtportal"
+
+deploy/setup.sh
+
+echo "== build"
+cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
+cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-mint-token
+
+mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys"
+if [ -e "$STATE/run/gateway.pid" ]; then
+  echo "the stack seems to be running already; stop it first with deploy/local/down.sh" >&2
+  exit 1
+fi
+
+# A development signing key for tokens; the gateway only ever sees the public half.
+if [ ! -f "$STATE/keys/dev-private.pem" ]; then
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$STATE/keys/dev-private.pem"
+  openssl pkey -in "$STATE/keys/dev-private.pem" -pubout -out "$STATE/keys/dev-public.pem"
+  "$BUILD/gateway/tools/stadt-mint-token" --emit-keyfile "$STATE/keys/dev-public.pem" \
+    --kid dev-1 --alg ES256 > "$STATE/keys/keys.json"
+fi
+
+wait_for() {  # wait_for NAME COMMAND...
+  local name="$1"; shift
+  for _ in $(seq 1 100); do
+    if "$@" > /dev/null 2>&1; then return 0; fi
+    sleep 0.1
+  done
+  echo "$name did not come up; see $STATE/log/" >&2
+  exit 1
+}
+
+echo "== redis on 127.0.0.1:$REDIS_PORT"
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" \
+  --appendonly yes --appendfsync always --save "" \
+  --daemonize yes --pidfile "$STATE/run/redis.pid" --logfile "$STATE/log/redis.log"
+wait_for redis redis-cli -p "$REDIS_PORT" ping
+
+start() {  # start NAME BINARY  (environment passed by the caller)
+  local name="$1" binary="$2"
+  nohup "$binary" >> "$STATE/log/$name.log" 2>&1 &
+  echo $! > "$STATE/run/$name.pid"
+}
+
+echo "== appointments on 127.0.0.1:$APPOINTMENTS_PORT"
+APPOINTMENTS_GRPC_ADDRESS="127.0.0.1:$APPOINTMENTS_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+APPOINTMENTS_SEED_FILE="$ROOT/services/appointments/seed/catalog.json" \
+  start appointments "$BUILD/services/appointments/stadt-appointments"
+
+echo "== gateway on http://127.0.0.1:$HTTP_PORT"
+GATEWAY_PORT="$HTTP_PORT" \
+GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
+GATEWAY_JWT_KEYS_FILE="$STATE/keys/keys.json" \
+GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
+  start gateway "$BUILD/gateway/stadt-gateway"
+
+wait_for gateway curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz"
+
+cat <<MSG
+
+Stadtportal is running: http://127.0.0.1:$HTTP_PORT   (logs in .local/log, stop with deploy/local/down.sh)
+
+  curl -s http://127.0.0.1:$HTTP_PORT/v1/offices
+  curl -s http://127.0.0.1:$HTTP_PORT/v1/offices/mitte/services
+
+A caseworker token for the routes that need one:
+  TOKEN=\$($BUILD/gateway/tools/stadt-mint-token --key .local/keys/dev-private.pem --alg ES256 \\
+      --kid dev-1 --sub caseworker-1 --roles caseworker --iss $ISSUER --aud $AUDIENCE)
+  curl -s -X PUT -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
+      -d '{"name":"Buergerbuero Sued","district":"Sued","address":{"street":"Joesweg 5","postalCode":"70180","city":"Stuttgart"},"serviceIds":["id-card"]}' \\
+      http://127.0.0.1:$HTTP_PORT/v1/offices/sued
+MSG
