@@ -11,6 +11,7 @@
 #include "gateway/transcode/transcoder.h"
 #include "google/protobuf/message.h"
 #include "services/common/call_context.h"
+#include "services/common/log.h"
 #include "services/common/status.h"
 #include "services/common/strings.h"
 
@@ -205,7 +206,17 @@ Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends&
 
 void Gateway::Handle(const HttpRequest& request, Done done) const {
   std::string request_id = RequestIdFor(request);
-  Done finish = [request_id, done = std::move(done)](HttpResponse response) {
+  // The access log names the route template, never the concrete path: paths
+  // carry ids that may point at a person.
+  auto route_label = std::make_shared<std::string>("unmatched");
+  Done finish = [request_id, route_label, method = std::string(request.method_string()),
+                 start = clock_.Now(), &clock = clock_,
+                 done = std::move(done)](HttpResponse response) {
+    log::Info("http_request", {{"request_id", request_id},
+                               {"method", method},
+                               {"route", *route_label},
+                               {"status", response.result_int()},
+                               {"duration_ms", absl::ToDoubleMilliseconds(clock.Now() - start)}});
     response.set("X-Request-Id", request_id);
     response.set(http::field::cache_control, "no-store");
     response.set("X-Content-Type-Options", "nosniff");
@@ -215,14 +226,16 @@ void Gateway::Handle(const HttpRequest& request, Done done) const {
   std::string_view target(request.target().data(), request.target().size());
   std::string_view path = target.substr(0, target.find('?'));
   if (request.method() == http::verb::get && path == "/healthz") {
+    *route_label = "/healthz";
     finish(JsonResponse(200, R"({"status":"ok"})"));
     return;
   }
   if (request.method() == http::verb::get && path == "/readyz") {
+    *route_label = "/readyz";
     HandleReady(std::move(finish));
     return;
   }
-  HandleRoute(request, request_id, std::move(finish));
+  HandleRoute(request, request_id, *route_label, std::move(finish));
 }
 
 void Gateway::HandleReady(Done done) const {
@@ -238,7 +251,7 @@ void Gateway::HandleReady(Done done) const {
 }
 
 void Gateway::HandleRoute(const HttpRequest& request, const std::string& request_id,
-                          Done done) const {
+                          std::string& route_label, Done done) const {
   std::optional<Decoded> decoded =
       DecodeTarget(std::string_view(request.target().data(), request.target().size()));
   if (!decoded.has_value()) {
@@ -261,6 +274,7 @@ void Gateway::HandleRoute(const HttpRequest& request, const std::string& request
     return;
   }
   const Route& route = *match.match.route;
+  route_label = route.path_template;
   AuthResult auth = Authenticate(request, verifier_, clock_.Now());
   if (auth.error.has_value()) return done(*std::move(auth.error));
   if (std::optional<HttpResponse> denied = Authorize(route, auth.identity)) {

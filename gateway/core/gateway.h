@@ -33,7 +33,8 @@ class Gateway {
   void Handle(const HttpRequest& request, Done done) const;
 
  private:
-  void HandleRoute(const HttpRequest& request, const std::string& request_id, Done done) const;
+  void HandleRoute(const HttpRequest& request, const std::string& request_id,
+                   std::string& route_label, Done done) const;
   void HandleReady(Done done) const;
 
   RouteTable routes_;
