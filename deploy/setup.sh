@@ -9,7 +9,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev libhowardhinnant-date-dev
-  redis-server redis-tools curl wrk
+  redis-server redis-tools curl wrk tzdata
 )
 
 missing=()

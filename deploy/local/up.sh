@@ -37,6 +37,10 @@ if [ ! -f "$STATE/keys/dev-private.pem" ]; then
   "$BUILD/gateway/tools/stadt-mint-token" --emit-keyfile "$STATE/keys/dev-public.pem" \
     --kid dev-1 --alg ES256 > "$STATE/keys/keys.json"
 fi
+# The appointments service's master key (contact-data encryption, manage tokens).
+if [ ! -f "$STATE/keys/appointments.key" ]; then
+  openssl rand -base64 32 > "$STATE/keys/appointments.key"
+fi
 
 wait_for() {  # wait_for NAME COMMAND...
   local name="$1"; shift
@@ -64,6 +68,7 @@ echo "== appointments on 127.0.0.1:$APPOINTMENTS_PORT"
 APPOINTMENTS_GRPC_ADDRESS="127.0.0.1:$APPOINTMENTS_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
 APPOINTMENTS_SEED_FILE="$ROOT/services/appointments/seed/catalog.json" \
+APPOINTMENTS_SECRET_KEY="$(cat "$STATE/keys/appointments.key")" \
   start appointments "$BUILD/services/appointments/stadt-appointments"
 
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"

@@ -2,9 +2,11 @@
 // seeds the catalog on first start, serves gRPC until SIGTERM.
 #include <iostream>
 
+#include "absl/strings/escaping.h"
 #include "services/appointments/domain/catalog_json.h"
 #include "services/appointments/domain/office_catalog.h"
 #include "services/appointments/rpc/appointments_service.h"
+#include "services/appointments/store/redis_booking_repository.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/common/grpc_server.h"
 #include "services/common/log.h"
@@ -19,7 +21,38 @@ struct Settings {
   std::string seed_file;
   absl::Duration seed_timeout;
   log::Level log_level;
+  BookingRules rules;
+  std::string time_zone;
+  std::string master_key;
 };
+
+// The master key arrives base64-encoded (from a Kubernetes Secret, say).
+std::string ReadMasterKey(EnvConfig& config) {
+  const std::string encoded = config.RequiredString("APPOINTMENTS_SECRET_KEY");
+  std::string key;
+  if (!encoded.empty() && (!absl::Base64Unescape(encoded, &key) || key.size() < 32)) {
+    config.Int("APPOINTMENTS_SECRET_KEY", 0, 1, 0);  // reports it as malformed
+  }
+  return key;
+}
+
+BookingRules ReadBookingRules(EnvConfig& config) {
+  BookingRules rules;
+  rules.min_notice = config.Duration("APPOINTMENTS_MIN_NOTICE", rules.min_notice,
+                                     absl::ZeroDuration(), absl::Hours(24 * 14));
+  rules.horizon_days = config.Int("APPOINTMENTS_HORIZON_DAYS", rules.horizon_days, 1, 365);
+  rules.release_minute_of_day = static_cast<int>(absl::ToInt64Minutes(
+      config.Duration("APPOINTMENTS_RELEASE_TIME", absl::Minutes(rules.release_minute_of_day),
+                      absl::ZeroDuration(), absl::Hours(24) - absl::Minutes(1))));
+  rules.hold_ttl = config.Duration("APPOINTMENTS_HOLD_TTL", rules.hold_ttl, absl::Seconds(30),
+                                   absl::Minutes(30));
+  rules.max_active_bookings_per_person =
+      config.Int("APPOINTMENTS_MAX_ACTIVE_BOOKINGS", rules.max_active_bookings_per_person, 1, 100);
+  rules.same_service_window_days =
+      config.Int("APPOINTMENTS_SERVICE_WINDOW_DAYS", rules.same_service_window_days, 0, 365);
+  rules.retention_days = config.Int("APPOINTMENTS_RETENTION_DAYS", rules.retention_days, 0, 3650);
+  return rules;
+}
 
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
@@ -30,6 +63,9 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.seed_timeout = config.Duration("APPOINTMENTS_SEED_TIMEOUT", absl::Seconds(30),
                                           absl::ZeroDuration(), absl::Minutes(10));
   settings.log_level = ReadLogLevel(config);
+  settings.rules = ReadBookingRules(config);
+  settings.time_zone = config.String("APPOINTMENTS_TIME_ZONE", "Europe/Berlin");
+  settings.master_key = ReadMasterKey(config);
   if (absl::Status status = config.Finish(); !status.ok()) return status;
   return settings;
 }
@@ -71,8 +107,18 @@ int Run() {
     log::Error("catalog_seed_failed", {{"reason", std::string(status.message())}});
     return 1;
   }
+  absl::TimeZone zone;
+  if (!absl::LoadTimeZone(settings->time_zone, &zone)) {
+    std::cerr << "stadt-appointments: unknown time zone " << settings->time_zone
+              << " (is tzdata installed?)\n";
+    return 2;
+  }
   OfficeCatalog catalog(repository);
-  AppointmentsService service(catalog);
+  RedisBookingRepository booking_repository(*redis);
+  SystemClock clock;
+  BookingService bookings(repository, booking_repository, clock, Calendar(settings->rules, zone),
+                          BookingSecrets::Derive(settings->master_key));
+  AppointmentsService service(catalog, bookings);
   absl::Status status =
       RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
   if (!status.ok()) {

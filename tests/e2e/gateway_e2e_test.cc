@@ -39,6 +39,7 @@ class GatewayE2eTest : public ::testing::Test {
          {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
          {"REDIS_TIMEOUT", "300ms"},
          {"READINESS_INTERVAL", "100ms"},
+         {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
          {"APPOINTMENTS_SEED_FILE",
           absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
         absl::StrCat(dir_, "/appointments.log"));
@@ -106,8 +107,9 @@ class GatewayE2eTest : public ::testing::Test {
     return std::string(json.at("details").at(0).at("reason").as_string());
   }
 
-  std::string Token(std::vector<std::string> roles, absl::Duration ttl = absl::Minutes(5)) {
-    return tokens_.Mint("caseworker-7", roles, absl::Now(), ttl);
+  std::string Token(std::vector<std::string> roles, absl::Duration ttl = absl::Minutes(5),
+                    const std::string& subject = "caseworker-7") {
+    return tokens_.Mint(subject, roles, absl::Now(), ttl);
   }
 
   std::unique_ptr<redis::Client> RedisClient() {
@@ -259,6 +261,101 @@ TEST_F(GatewayE2eTest, ServiceDownIs503ForItsRoutesOnly) {
   EXPECT_EQ(Reason(down), "backend_unavailable");
   EXPECT_EQ(Fetch("GET", "/healthz").status, 200);
   EXPECT_EQ(Fetch("GET", "/readyz").status, 503);
+}
+
+TEST_F(GatewayE2eTest, CitizenSearchesHoldsBooksReschedulesAndCancels) {
+  const std::string citizen = Token({"citizen"}, absl::Minutes(5), "citizen-1");
+  HttpResult search = Fetch("GET", "/v1/slots?service_ids=id-card&service_ids=passport&limit=3");
+  ASSERT_EQ(search.status, 200) << search.body;
+  const boost::json::value found = Json(search);
+  const boost::json::array& slots = found.at("slots").as_array();
+  ASSERT_EQ(slots.size(), 3u);
+  EXPECT_EQ(slots[0].at("durationMinutes").as_int64(), 40);
+  const std::string office(slots[0].at("officeId").as_string());
+  const std::string start(slots[0].at("start").as_string());
+
+  const std::string hold_body =
+      absl::StrCat(R"({"officeId":")", office, R"(","serviceIds":["id-card","passport"],"start":")",
+                   start, R"("})");
+  EXPECT_EQ(Fetch("POST", "/v1/holds", hold_body).status, 401);
+  HttpResult hold = Fetch("POST", "/v1/holds", hold_body, citizen);
+  ASSERT_EQ(hold.status, 200) << hold.body;
+  const std::string hold_id(Json(hold).at("holdId").as_string());
+
+  const std::string contact =
+      R"({"contact":{"name":"Erika Mustermann","email":"erika@example.org","phone":"+49 711 1"}})";
+  HttpResult stranger = Fetch("POST", "/v1/holds/" + hold_id + "/confirm", contact,
+                              Token({"citizen"}, absl::Minutes(5), "citizen-2"));
+  EXPECT_EQ(stranger.status, 404);
+  HttpResult bad_email = Fetch("POST", "/v1/holds/" + hold_id + "/confirm",
+                               R"({"contact":{"name":"E","email":"not-an-address"}})", citizen);
+  EXPECT_EQ(bad_email.status, 400);
+  HttpResult booked = Fetch("POST", "/v1/holds/" + hold_id + "/confirm", contact, citizen);
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  boost::json::value booking = Json(booked);
+  const std::string code(booking.at("bookingCode").as_string());
+  const std::string token(booking.at("manageToken").as_string());
+  EXPECT_EQ(booking.at("status").as_string(), "BOOKING_STATUS_CONFIRMED");
+  EXPECT_THAT(std::string(booking.at("ics").as_string()), HasSubstr("BEGIN:VCALENDAR"));
+  // A retried confirm (say after a timeout) returns the same booking.
+  HttpResult retried = Fetch("POST", "/v1/holds/" + hold_id + "/confirm", contact, citizen);
+  EXPECT_EQ(Json(retried).at("bookingCode").as_string(), code);
+
+  const std::string manage = absl::StrCat(R"({"manageToken":")", token, R"("})");
+  HttpResult lookup = Fetch("POST", "/v1/bookings/" + code + "/lookup", manage);
+  ASSERT_EQ(lookup.status, 200);
+  EXPECT_EQ(Json(lookup).at("contact").at("name").as_string(), "Erika Mustermann");
+  EXPECT_EQ(Json(lookup).at("manageToken").as_string(), "");
+  EXPECT_EQ(Fetch("POST", "/v1/bookings/" + code + "/lookup", R"({"manageToken":"guess"})").status,
+            404);
+  EXPECT_EQ(Fetch("POST", "/v1/bookings/AAA-AAA-AAA/lookup", manage).status, 404);
+
+  const std::string later(slots[2].at("start").as_string());
+  HttpResult moved = Fetch("POST", "/v1/bookings/" + code + "/reschedule",
+                           absl::StrCat(R"({"manageToken":")", token, R"(","officeId":")",
+                                        std::string(slots[2].at("officeId").as_string()),
+                                        R"(","start":")", later, R"("})"));
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(Json(moved).at("slot").at("start").as_string(), later);
+
+  HttpResult cancelled = Fetch("POST", "/v1/bookings/" + code + "/cancel", manage);
+  ASSERT_EQ(cancelled.status, 200);
+  EXPECT_EQ(Json(cancelled).at("status").as_string(), "BOOKING_STATUS_CANCELLED");
+}
+
+TEST_F(GatewayE2eTest, BookingRoutesRejectBadInput) {
+  const std::string citizen = Token({"citizen"}, absl::Minutes(5), "citizen-3");
+  struct Case {
+    std::string method, target, body;
+    int status;
+  };
+  const Case kCases[] = {
+      {"GET", "/v1/slots", "", 400},                              // no service
+      {"GET", "/v1/slots?service_ids=fishing-license", "", 404},  // unknown service
+      {"GET", "/v1/slots?service_ids=id-card&service_ids=certificate-of-conduct", "", 400},
+      {"GET", "/v1/slots?service_ids=id-card&from_date=31.12.2026", "", 400},
+      {"GET", "/v1/slots?service_ids=id-card&limit=100000", "", 400},
+      {"GET", "/v1/offices/mitte/availability?service_ids=id-card&to_date=x", "", 400},
+      {"POST", "/v1/holds",
+       R"({"officeId":"mitte","serviceIds":["id-card"],"start":"2020-01-01T08:00:00Z"})", 400},
+      {"POST", "/v1/holds", R"({"officeId":"mitte","serviceIds":["id-card"],"start":"tomorrow"})",
+       400},
+      {"POST", "/v1/holds",
+       R"({"officeId":"nowhere","serviceIds":["id-card"],"start":"2030-01-01T08:00:00Z"})", 404},
+      {"POST", "/v1/holds",
+       R"({"officeId":"mitte","serviceIds":[],"start":"2030-01-01T08:00:00Z"})", 400},
+      {"POST", "/v1/holds/no-such-hold/confirm",
+       R"({"contact":{"name":"E","email":"e@example.org"}})", 404},
+      {"POST", "/v1/bookings/AAA-AAA-AAA/cancel", R"({"manageToken":"x"})", 404},
+  };
+  for (const Case& c : kCases) {
+    HttpResult result = Fetch(c.method, c.target, c.body, citizen);
+    EXPECT_EQ(result.status, c.status) << c.method << " " << c.target << " " << result.body;
+    EXPECT_FALSE(Reason(result).empty()) << c.target;
+  }
+  HttpResult calendar = Fetch("GET", "/v1/offices/mitte/availability?service_ids=id-card");
+  ASSERT_EQ(calendar.status, 200) << calendar.body;
+  EXPECT_GE(Json(calendar).at("days").as_array().size(), 28u);
 }
 
 TEST_F(GatewayE2eTest, GracefulStopOnSigterm) {

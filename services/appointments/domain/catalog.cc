@@ -4,6 +4,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "services/common/strings.h"
 
 namespace stadt::appointments {
@@ -23,6 +24,29 @@ absl::Status ValidateText(std::string_view field, const std::string& text, bool 
   if (required && text.empty()) return Invalid(field, "is required");
   if (text.size() > kMaxTextLength) {
     return Invalid(field, absl::StrCat("is longer than ", kMaxTextLength, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateCounters(const Office& office) {
+  if (office.slot_minutes < 5 || office.slot_minutes > 60 || 60 % office.slot_minutes != 0) {
+    return Invalid("slot_minutes", "must divide an hour and be 5 to 60");
+  }
+  for (const CounterWindow& window : office.counters) {
+    if (window.weekday < 1 || window.weekday > 7) {
+      return Invalid("counters.weekday", "must be 1 (Monday) to 7 (Sunday)");
+    }
+    if (window.from_minute < 0 || window.to_minute > kMinutesPerDay ||
+        window.from_minute >= window.to_minute || window.from_minute % office.slot_minutes != 0 ||
+        window.to_minute % office.slot_minutes != 0) {
+      return Invalid("counters", "windows must lie within a day on the slot grid");
+    }
+    if (window.counters < 0 || window.counters > 100) {
+      return Invalid("counters.counters", "must be 0 to 100");
+    }
+  }
+  for (const std::string& date : office.closed_dates) {
+    if (!IsValidIsoDate(date)) return Invalid("closed_dates", "must be YYYY-MM-DD dates");
   }
   return absl::OkStatus();
 }
@@ -49,6 +73,18 @@ bool IsValidId(std::string_view id) {
   });
 }
 
+bool IsValidIsoDate(std::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return false;
+  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+    if (date[i] < '0' || date[i] > '9') return false;
+  }
+  const int year = std::stoi(std::string(date.substr(0, 4)));
+  const int month = std::stoi(std::string(date.substr(5, 2)));
+  const int day = std::stoi(std::string(date.substr(8, 2)));
+  const absl::CivilDay civil(year, month, day);
+  return year >= 2000 && civil.year() == year && civil.month() == month && civil.day() == day;
+}
+
 absl::Status ValidateOffice(const Office& office) {
   if (!IsValidId(office.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");
   for (const auto& [field, text] :
@@ -63,6 +99,7 @@ absl::Status ValidateOffice(const Office& office) {
   if (absl::Status status = ValidateOpeningHours(office.opening_hours); !status.ok()) {
     return status;
   }
+  if (absl::Status status = ValidateCounters(office); !status.ok()) return status;
   if (office.service_ids.size() > kMaxServicesPerOffice) {
     return Invalid("service_ids", "too many entries");
   }
@@ -79,6 +116,9 @@ absl::Status ValidateServiceType(const ServiceType& service) {
   if (absl::Status status = ValidateText("name", service.name, true); !status.ok()) return status;
   if (service.duration_minutes <= 0 || service.duration_minutes > kMaxServiceMinutes) {
     return Invalid("duration_minutes", "must be between 1 and 480");
+  }
+  for (const std::string& other : service.combinable_with) {
+    if (!IsValidId(other)) return Invalid("combinable_with", "contains an invalid id");
   }
   return absl::OkStatus();
 }

@@ -22,6 +22,15 @@ struct OpeningHours {
   bool operator==(const OpeningHours&) const = default;
 };
 
+// How many counters serve citizens during a window of one ISO weekday.
+struct CounterWindow {
+  int weekday = 0;
+  int from_minute = 0;
+  int to_minute = 0;
+  int counters = 0;
+  bool operator==(const CounterWindow&) const = default;
+};
+
 struct Office {
   std::string id;
   std::string name;
@@ -29,6 +38,11 @@ struct Office {
   Address address;
   std::vector<OpeningHours> opening_hours;
   std::vector<std::string> service_ids;
+  // Appointments start on this grid, e.g. every 10 minutes.
+  int slot_minutes = 10;
+  std::vector<CounterWindow> counters;
+  // Holidays and other closures, "YYYY-MM-DD" in local time.
+  std::vector<std::string> closed_dates;
   bool operator==(const Office&) const = default;
 };
 
@@ -37,6 +51,8 @@ struct ServiceType {
   std::string id;
   std::string name;
   int duration_minutes = 0;
+  // Services that may be booked together with this one in one appointment.
+  std::vector<std::string> combinable_with = {};
   bool operator==(const ServiceType&) const = default;
 };
 
@@ -48,6 +64,8 @@ struct Catalog {
 // Ids are slugs: 1..64 of [a-z0-9-], not starting with '-'. They end up in
 // Redis keys and URLs, so nothing else is allowed.
 bool IsValidId(std::string_view id);
+// "YYYY-MM-DD" of a real calendar day.
+bool IsValidIsoDate(std::string_view date);
 
 absl::Status ValidateOffice(const Office& office);
 absl::Status ValidateServiceType(const ServiceType& service);

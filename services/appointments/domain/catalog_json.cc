@@ -68,6 +68,35 @@ absl::StatusOr<OpeningHours> OpeningHoursFromJson(const json::value& value) {
   return hours;
 }
 
+absl::StatusOr<CounterWindow> CounterWindowFromJson(const json::value& value) {
+  if (!value.is_object()) return Malformed("counters", "objects");
+  CounterWindow window;
+  const json::object& object = value.get_object();
+  for (const auto& [key, out] :
+       {std::pair{"weekday", &window.weekday}, std::pair{"from_minute", &window.from_minute},
+        std::pair{"to_minute", &window.to_minute}, std::pair{"counters", &window.counters}}) {
+    STADT_RETURN_IF_ERROR(ReadInt(object, key, out));
+  }
+  return window;
+}
+
+absl::Status ReadStrings(const json::object& object, std::string_view key,
+                         std::vector<std::string>* out) {
+  const json::array* array = nullptr;
+  STADT_RETURN_IF_ERROR(ReadArray(object, key, &array));
+  for (const json::value& entry : *array) {
+    if (!entry.is_string()) return Malformed(key, "strings");
+    out->emplace_back(entry.get_string());
+  }
+  return absl::OkStatus();
+}
+
+json::array StringsToJson(const std::vector<std::string>& strings) {
+  json::array array;
+  for (const std::string& text : strings) array.push_back(json::string(text));
+  return array;
+}
+
 }  // namespace
 
 json::value OfficeToJson(const Office& office) {
@@ -77,8 +106,13 @@ json::value OfficeToJson(const Office& office) {
                                  {"opens_minute", day.opens_minute},
                                  {"closes_minute", day.closes_minute}});
   }
-  json::array service_ids;
-  for (const std::string& id : office.service_ids) service_ids.push_back(json::string(id));
+  json::array counters;
+  for (const CounterWindow& window : office.counters) {
+    counters.push_back(json::object{{"weekday", window.weekday},
+                                    {"from_minute", window.from_minute},
+                                    {"to_minute", window.to_minute},
+                                    {"counters", window.counters}});
+  }
   return json::object{{"id", office.id},
                       {"name", office.name},
                       {"district", office.district},
@@ -86,7 +120,10 @@ json::value OfficeToJson(const Office& office) {
                                                {"postal_code", office.address.postal_code},
                                                {"city", office.address.city}}},
                       {"opening_hours", std::move(hours)},
-                      {"service_ids", std::move(service_ids)}};
+                      {"service_ids", StringsToJson(office.service_ids)},
+                      {"slot_minutes", office.slot_minutes},
+                      {"counters", std::move(counters)},
+                      {"closed_dates", StringsToJson(office.closed_dates)}};
 }
 
 absl::StatusOr<Office> OfficeFromJson(const json::value& value) {
@@ -104,18 +141,24 @@ absl::StatusOr<Office> OfficeFromJson(const json::value& value) {
     if (!parsed.ok()) return parsed.status();
     office.opening_hours.push_back(*parsed);
   }
-  const json::array* service_ids = nullptr;
-  STADT_RETURN_IF_ERROR(ReadArray(object, "service_ids", &service_ids));
-  for (const json::value& id : *service_ids) {
-    if (!id.is_string()) return Malformed("service_ids", "strings");
-    office.service_ids.emplace_back(id.get_string());
+  STADT_RETURN_IF_ERROR(ReadStrings(object, "service_ids", &office.service_ids));
+  STADT_RETURN_IF_ERROR(ReadInt(object, "slot_minutes", &office.slot_minutes));
+  const json::array* counters = nullptr;
+  STADT_RETURN_IF_ERROR(ReadArray(object, "counters", &counters));
+  for (const json::value& entry : *counters) {
+    absl::StatusOr<CounterWindow> window = CounterWindowFromJson(entry);
+    if (!window.ok()) return window.status();
+    office.counters.push_back(*window);
   }
+  STADT_RETURN_IF_ERROR(ReadStrings(object, "closed_dates", &office.closed_dates));
   return office;
 }
 
 json::value ServiceTypeToJson(const ServiceType& service) {
-  return json::object{
-      {"id", service.id}, {"name", service.name}, {"duration_minutes", service.duration_minutes}};
+  return json::object{{"id", service.id},
+                      {"name", service.name},
+                      {"duration_minutes", service.duration_minutes},
+                      {"combinable_with", StringsToJson(service.combinable_with)}};
 }
 
 absl::StatusOr<ServiceType> ServiceTypeFromJson(const json::value& value) {
@@ -125,6 +168,7 @@ absl::StatusOr<ServiceType> ServiceTypeFromJson(const json::value& value) {
   STADT_RETURN_IF_ERROR(ReadString(object, "id", &service.id));
   STADT_RETURN_IF_ERROR(ReadString(object, "name", &service.name));
   STADT_RETURN_IF_ERROR(ReadInt(object, "duration_minutes", &service.duration_minutes));
+  STADT_RETURN_IF_ERROR(ReadStrings(object, "combinable_with", &service.combinable_with));
   return service;
 }
 

@@ -27,6 +27,11 @@ TEST(CatalogJsonTest, OfficeRoundTrips) {
   EXPECT_EQ(OfficeFromJson(OfficeToJson(office)).value(), office);
 }
 
+TEST(CatalogJsonTest, ServiceRoundTripsWithCombinations) {
+  ServiceType service{"id-card", "ID card", 20, {"passport", "registration"}};
+  EXPECT_EQ(ServiceTypeFromJson(ServiceTypeToJson(service)).value(), service);
+}
+
 TEST(CatalogJsonTest, RejectsMalformedDocuments) {
   for (const char* text : {"", "[]", "{\"offices\": 3}", "{\"services\": [{\"id\": 7}]}",
                            "{\"services\": [{\"id\": \"x\", \"name\": \"X\", "

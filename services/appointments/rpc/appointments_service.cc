@@ -1,7 +1,9 @@
 #include "services/appointments/rpc/appointments_service.h"
 
+#include "absl/strings/str_cat.h"
 #include "services/common/call_context.h"
 #include "services/common/status.h"
+#include "services/common/strings.h"
 
 namespace stadt::appointments {
 
@@ -19,12 +21,22 @@ void ToProto(const Office& office, v1::Office* out) {
     hours->set_closes_minute(day.closes_minute);
   }
   for (const std::string& id : office.service_ids) out->add_service_ids(id);
+  out->set_slot_minutes(office.slot_minutes);
+  for (const CounterWindow& window : office.counters) {
+    v1::CounterWindow* counters = out->add_counters();
+    counters->set_weekday(window.weekday);
+    counters->set_from_minute(window.from_minute);
+    counters->set_to_minute(window.to_minute);
+    counters->set_counters(window.counters);
+  }
+  for (const std::string& date : office.closed_dates) out->add_closed_dates(date);
 }
 
 void ToProto(const ServiceType& service, v1::Service* out) {
   out->set_id(service.id);
   out->set_name(service.name);
   out->set_duration_minutes(service.duration_minutes);
+  for (const std::string& id : service.combinable_with) out->add_combinable_with(id);
 }
 
 Office FromProto(const v1::Office& office) {
@@ -38,7 +50,58 @@ Office FromProto(const v1::Office& office) {
     out.opening_hours.push_back({day.weekday(), day.opens_minute(), day.closes_minute()});
   }
   out.service_ids.assign(office.service_ids().begin(), office.service_ids().end());
+  out.slot_minutes = office.slot_minutes() == 0 ? 10 : office.slot_minutes();
+  for (const v1::CounterWindow& window : office.counters()) {
+    out.counters.push_back(
+        {window.weekday(), window.from_minute(), window.to_minute(), window.counters()});
+  }
+  out.closed_dates.assign(office.closed_dates().begin(), office.closed_dates().end());
   return out;
+}
+
+namespace {
+
+// Timestamps from clients: the range RFC 3339 can express, nothing wilder.
+absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& timestamp,
+                                     std::string_view field) {
+  constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+  if (timestamp.seconds() < 0 || timestamp.seconds() > kMaxSeconds || timestamp.nanos() < 0 ||
+      timestamp.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": out of range"));
+  }
+  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
+}
+
+void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
+  const int64_t nanos = absl::ToUnixNanos(time);
+  out->set_seconds(nanos / 1000000000);
+  out->set_nanos(static_cast<int32_t>(nanos % 1000000000));
+}
+
+std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::string>& field) {
+  return std::vector<std::string>(field.begin(), field.end());
+}
+
+}  // namespace
+
+void ToProto(const SlotView& slot, v1::Slot* out) {
+  out->set_office_id(slot.office_id);
+  ToProto(slot.start, out->mutable_start());
+  out->set_duration_minutes(slot.duration_minutes);
+}
+
+void ToProto(const BookingView& booking, v1::Booking* out) {
+  out->set_booking_code(booking.record.code);
+  out->set_manage_token(booking.manage_token);
+  ToProto(booking.slot, out->mutable_slot());
+  for (const std::string& id : booking.record.service_ids) out->add_service_ids(id);
+  out->set_status(booking.record.status == BookingStatus::kConfirmed
+                      ? v1::BOOKING_STATUS_CONFIRMED
+                      : v1::BOOKING_STATUS_CANCELLED);
+  out->mutable_contact()->set_name(booking.contact.name);
+  out->mutable_contact()->set_email(booking.contact.email);
+  out->mutable_contact()->set_phone(booking.contact.phone);
+  out->set_ics(booking.ics);
 }
 
 grpc::Status AppointmentsService::ListOffices(grpc::ServerContext*,
@@ -83,6 +146,95 @@ grpc::Status AppointmentsService::PutOffice(grpc::ServerContext* context,
   absl::StatusOr<Office> office = catalog_.PutOffice(FromProto(request->office()));
   if (!office.ok()) return ToGrpcStatus(office.status());
   ToProto(*office, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::SearchSlots(grpc::ServerContext*,
+                                              const v1::SearchSlotsRequest* request,
+                                              v1::SearchSlotsResponse* response) {
+  absl::StatusOr<std::vector<SlotView>> slots =
+      bookings_.SearchSlots({.service_ids = Strings(request->service_ids()),
+                             .office_ids = Strings(request->office_ids()),
+                             .district = request->district(),
+                             .from_date = request->from_date(),
+                             .to_date = request->to_date(),
+                             .limit = request->limit()});
+  if (!slots.ok()) return ToGrpcStatus(slots.status());
+  for (const SlotView& slot : *slots) ToProto(slot, response->add_slots());
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::GetAvailability(grpc::ServerContext*,
+                                                  const v1::GetAvailabilityRequest* request,
+                                                  v1::GetAvailabilityResponse* response) {
+  absl::StatusOr<std::vector<DayCount>> days =
+      bookings_.Availability(request->office_id(), Strings(request->service_ids()),
+                             request->from_date(), request->to_date());
+  if (!days.ok()) return ToGrpcStatus(days.status());
+  for (const DayCount& day : *days) {
+    v1::DayAvailability* out = response->add_days();
+    out->set_date(day.date);
+    out->set_free_slots(day.free_slots);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::CreateHold(grpc::ServerContext* context,
+                                             const v1::CreateHoldRequest* request,
+                                             v1::Hold* response) {
+  absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  absl::StatusOr<HoldView> hold =
+      bookings_.CreateHold(CallerFromContext(*context).subject, request->office_id(),
+                           Strings(request->service_ids()), *start);
+  if (!hold.ok()) return ToGrpcStatus(hold.status());
+  response->set_hold_id(hold->hold_id);
+  ToProto(hold->slot, response->mutable_slot());
+  ToProto(hold->expires_at, response->mutable_expires_at());
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::ConfirmHold(grpc::ServerContext* context,
+                                              const v1::ConfirmHoldRequest* request,
+                                              v1::Booking* response) {
+  const Contact contact{request->contact().name(), request->contact().email(),
+                        request->contact().phone()};
+  absl::StatusOr<BookingView> booking =
+      bookings_.Confirm(CallerFromContext(*context).subject, request->hold_id(), contact);
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  ToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::LookupBooking(grpc::ServerContext*,
+                                                const v1::LookupBookingRequest* request,
+                                                v1::Booking* response) {
+  absl::StatusOr<BookingView> booking =
+      bookings_.Lookup(request->booking_code(), request->manage_token());
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  ToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::CancelBooking(grpc::ServerContext*,
+                                                const v1::CancelBookingRequest* request,
+                                                v1::Booking* response) {
+  absl::StatusOr<BookingView> booking =
+      bookings_.Cancel(request->booking_code(), request->manage_token());
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  ToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::RescheduleBooking(grpc::ServerContext*,
+                                                    const v1::RescheduleBookingRequest* request,
+                                                    v1::Booking* response) {
+  absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  absl::StatusOr<BookingView> booking = bookings_.Reschedule(
+      request->booking_code(), request->manage_token(), request->office_id(), *start);
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  ToProto(*booking, response);
   return grpc::Status::OK;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/appointments/domain/booking_service.h"
 #include "services/appointments/domain/office_catalog.h"
 #include "stadt/appointments/v1/appointments.grpc.pb.h"
 
@@ -11,7 +12,8 @@ namespace stadt::appointments {
 // callback threads, which must never block.
 class AppointmentsService final : public v1::Appointments::Service {
  public:
-  explicit AppointmentsService(OfficeCatalog& catalog) : catalog_(catalog) {}
+  AppointmentsService(OfficeCatalog& catalog, BookingService& bookings)
+      : catalog_(catalog), bookings_(bookings) {}
 
   grpc::Status ListOffices(grpc::ServerContext* context, const v1::ListOfficesRequest* request,
                            v1::ListOfficesResponse* response) override;
@@ -22,14 +24,33 @@ class AppointmentsService final : public v1::Appointments::Service {
                                   v1::ListOfficeServicesResponse* response) override;
   grpc::Status PutOffice(grpc::ServerContext* context, const v1::PutOfficeRequest* request,
                          v1::Office* response) override;
+  grpc::Status SearchSlots(grpc::ServerContext* context, const v1::SearchSlotsRequest* request,
+                           v1::SearchSlotsResponse* response) override;
+  grpc::Status GetAvailability(grpc::ServerContext* context,
+                               const v1::GetAvailabilityRequest* request,
+                               v1::GetAvailabilityResponse* response) override;
+  grpc::Status CreateHold(grpc::ServerContext* context, const v1::CreateHoldRequest* request,
+                          v1::Hold* response) override;
+  grpc::Status ConfirmHold(grpc::ServerContext* context, const v1::ConfirmHoldRequest* request,
+                           v1::Booking* response) override;
+  grpc::Status LookupBooking(grpc::ServerContext* context, const v1::LookupBookingRequest* request,
+                             v1::Booking* response) override;
+  grpc::Status CancelBooking(grpc::ServerContext* context, const v1::CancelBookingRequest* request,
+                             v1::Booking* response) override;
+  grpc::Status RescheduleBooking(grpc::ServerContext* context,
+                                 const v1::RescheduleBookingRequest* request,
+                                 v1::Booking* response) override;
 
  private:
   OfficeCatalog& catalog_;
+  BookingService& bookings_;
 };
 
 // Message <-> domain conversions (exposed for tests).
 void ToProto(const Office& office, v1::Office* out);
 void ToProto(const ServiceType& service, v1::Service* out);
 Office FromProto(const v1::Office& office);
+void ToProto(const SlotView& slot, v1::Slot* out);
+void ToProto(const BookingView& booking, v1::Booking* out);
 
 }  // namespace stadt::appointments

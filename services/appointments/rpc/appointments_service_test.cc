@@ -2,6 +2,7 @@
 
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
+#include "services/appointments/domain/in_memory_booking_repository.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
 
 namespace stadt::appointments {
@@ -33,9 +34,18 @@ class AppointmentsServiceCallTest : public ::testing::Test {
     catalog.offices = {SampleOffice()};
     ASSERT_TRUE(repository_.SeedIfEmpty(catalog).ok());
   }
+  absl::TimeZone Berlin() {
+    absl::TimeZone zone;
+    EXPECT_TRUE(absl::LoadTimeZone("Europe/Berlin", &zone));
+    return zone;
+  }
   InMemoryCatalogRepository repository_;
+  InMemoryBookingRepository booking_repository_;
+  FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   OfficeCatalog catalog_{repository_};
-  AppointmentsService service_{catalog_};
+  BookingService bookings_{repository_, booking_repository_, clock_,
+                           Calendar(BookingRules{}, Berlin()), BookingSecrets::Derive("k")};
+  AppointmentsService service_{catalog_, bookings_};
   grpc::ServerContext context_;
 };
 
@@ -69,6 +79,19 @@ TEST_F(AppointmentsServiceCallTest, PutOfficeWithoutCaseworkerRoleIsDenied) {
   v1::Office response;
   EXPECT_EQ(service_.PutOffice(&context_, &request, &response).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(AppointmentsServiceCallTest, HoldNeedsACallerAndASaneTimestamp) {
+  v1::CreateHoldRequest request;
+  request.set_office_id("mitte");
+  request.add_service_ids("id-card");
+  request.mutable_start()->set_seconds(-5);
+  v1::Hold response;
+  EXPECT_EQ(service_.CreateHold(&context_, &request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.mutable_start()->set_seconds(1'800'000'000 + 86400);
+  EXPECT_EQ(service_.CreateHold(&context_, &request, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);  // No subject in the metadata.
 }
 
 }  // namespace

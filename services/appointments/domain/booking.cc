@@ -1,0 +1,108 @@
+#include "services/appointments/domain/booking.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/crypto/crypto.h"
+
+namespace stadt::appointments {
+namespace {
+
+constexpr char kCodeAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols
+constexpr size_t kCodeSymbols = 9;
+constexpr size_t kMaxEmailLength = 254;
+constexpr size_t kMaxNameLength = 200;
+constexpr size_t kMaxPhoneLength = 32;
+
+bool IsControlOrSpace(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }
+
+std::string EscapeIcsText(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\\' || c == ';' || c == ',') out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    if (c == '\r') continue;
+    out += c;
+  }
+  return out;
+}
+
+std::string IcsTime(absl::Time time) {
+  return absl::FormatTime("%Y%m%dT%H%M%SZ", time, absl::UTCTimeZone());
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> NormalizeEmail(const std::string& email) {
+  const size_t at = email.rfind('@');
+  if (email.size() > kMaxEmailLength || at == std::string::npos || at == 0 ||
+      at + 1 == email.size() || email.find('@') != at ||
+      std::any_of(email.begin(), email.end(), IsControlOrSpace) ||
+      email.find('.', at) == std::string::npos) {
+    return absl::InvalidArgumentError("contact.email: not a valid e-mail address");
+  }
+  std::string local = absl::AsciiStrToLower(email.substr(0, at));
+  std::string domain = absl::AsciiStrToLower(email.substr(at + 1));
+  if (const size_t plus = local.find('+'); plus != std::string::npos) local.resize(plus);
+  if (domain == "googlemail.com") domain = "gmail.com";
+  if (domain == "gmail.com") local.erase(std::remove(local.begin(), local.end(), '.'), local.end());
+  if (local.empty()) return absl::InvalidArgumentError("contact.email: not a valid e-mail address");
+  return absl::StrCat(local, "@", domain);
+}
+
+absl::Status ValidateContact(const Contact& contact) {
+  if (contact.name.empty() || contact.name.size() > kMaxNameLength) {
+    return absl::InvalidArgumentError("contact.name: required, at most 200 bytes");
+  }
+  if (contact.phone.size() > kMaxPhoneLength ||
+      !std::all_of(contact.phone.begin(), contact.phone.end(), [](char c) {
+        return absl::ascii_isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '/';
+      })) {
+    return absl::InvalidArgumentError("contact.phone: digits, spaces and + - / only");
+  }
+  return NormalizeEmail(contact.email).status();
+}
+
+std::string NewBookingCode() {
+  const std::string random = crypto::RandomBytes(kCodeSymbols);
+  std::string code;
+  for (size_t i = 0; i < kCodeSymbols; ++i) {
+    if (i > 0 && i % 3 == 0) code += '-';
+    code += kCodeAlphabet[static_cast<unsigned char>(random[i]) % 32];
+  }
+  return code;
+}
+
+bool IsWellFormedBookingCode(const std::string& code) {
+  if (code.size() != kCodeSymbols + 2) return false;
+  for (size_t i = 0; i < code.size(); ++i) {
+    if (i % 4 == 3) {
+      if (code[i] != '-') return false;
+    } else if (std::string_view(kCodeAlphabet).find(code[i]) == std::string_view::npos) {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string MakeIcs(const IcsEvent& event) {
+  std::string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Stadtportal//Appointments//EN\r\n";
+  if (event.cancelled) ics += "METHOD:CANCEL\r\n";
+  ics += "BEGIN:VEVENT\r\n";
+  absl::StrAppend(&ics, "UID:", EscapeIcsText(event.uid), "\r\n");
+  absl::StrAppend(&ics, "DTSTAMP:", IcsTime(event.stamp), "\r\n");
+  absl::StrAppend(&ics, "DTSTART:", IcsTime(event.start), "\r\n");
+  absl::StrAppend(&ics, "DTEND:", IcsTime(event.end), "\r\n");
+  absl::StrAppend(&ics, "SUMMARY:", EscapeIcsText(event.summary), "\r\n");
+  absl::StrAppend(&ics, "LOCATION:", EscapeIcsText(event.location), "\r\n");
+  absl::StrAppend(&ics, "DESCRIPTION:", EscapeIcsText(event.description), "\r\n");
+  absl::StrAppend(&ics, "STATUS:", event.cancelled ? "CANCELLED" : "CONFIRMED", "\r\n");
+  ics += "END:VEVENT\r\nEND:VCALENDAR\r\n";
+  return ics;
+}
+
+}  // namespace stadt::appointments

@@ -1,0 +1,76 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace stadt::appointments {
+
+struct Contact {
+  std::string name;
+  std::string email;
+  std::string phone;
+};
+
+// A slot taken for a few minutes while the citizen enters their details.
+struct HoldRecord {
+  std::string hold_id;
+  std::string client;  // token subject of the citizen holding it
+  std::string office_id;
+  std::string day;  // YYYY-MM-DD, local
+  int start_bucket = 0;
+  int buckets = 0;
+  std::vector<std::string> service_ids;
+  absl::Time start;
+  absl::Time end;
+  absl::Time expires_at;
+  // Set once the hold became a booking (kept briefly so a retried confirm
+  // returns the same booking).
+  std::string booking_code;
+};
+
+enum class BookingStatus { kConfirmed, kCancelled };
+
+struct BookingRecord {
+  std::string code;
+  std::string token_nonce;  // with the server key, re-derives the manage token
+  std::string token_hash;   // SHA-256 of the manage token, base64url
+  std::string office_id;
+  std::string day;
+  int start_bucket = 0;
+  int buckets = 0;
+  std::vector<std::string> service_ids;
+  absl::Time start;
+  absl::Time end;
+  BookingStatus status = BookingStatus::kConfirmed;
+  std::string sealed_contact;  // AES-GCM, bound to the booking code
+  std::string person_key;      // HMAC of the normalised e-mail, for fair-access limits
+  std::string client;
+};
+
+// Lower-cases, drops "+tags" and, where the provider ignores them, dots, so
+// that aliases of one mailbox count as one person. INVALID_ARGUMENT if the
+// address is not plausible.
+absl::StatusOr<std::string> NormalizeEmail(const std::string& email);
+absl::Status ValidateContact(const Contact& contact);
+
+// "K7M-4QX-P2A": 9 characters from an alphabet without look-alikes (45 bits).
+std::string NewBookingCode();
+bool IsWellFormedBookingCode(const std::string& code);
+
+struct IcsEvent {
+  std::string uid;
+  std::string summary;
+  std::string location;
+  std::string description;
+  absl::Time start;
+  absl::Time end;
+  absl::Time stamp;
+  bool cancelled = false;
+};
+// RFC 5545 text (CRLF line ends, escaped text values, UTC times).
+std::string MakeIcs(const IcsEvent& event);
+
+}  // namespace stadt::appointments

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/appointments/domain/booking.h"
+#include "services/appointments/domain/schedule.h"
+
+namespace stadt::appointments {
+
+struct OfficeDay {
+  std::string office_id;
+  std::string day;  // YYYY-MM-DD
+};
+
+// Capacity of the buckets a slot covers, in order; the store checks against it.
+using SlotCapacity = std::vector<int>;
+
+struct PersonLimits {
+  int max_active_bookings = 3;
+  absl::Duration same_service_window = absl::Hours(24 * 30);
+};
+
+// Storage port for holds and bookings. Every method that changes state is
+// atomic: concurrent callers can never put more on a bucket than its capacity.
+// Errors: UNAVAILABLE (storage down), NOT_FOUND, ABORTED (slot taken),
+// FAILED_PRECONDITION (hold expired, limit reached), ALREADY_EXISTS (code clash).
+class BookingRepository {
+ public:
+  virtual ~BookingRepository() = default;
+
+  // Usage of each day, in order; expired holds are ignored.
+  virtual absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<OfficeDay>& days,
+                                                         absl::Time now) = 0;
+  // Takes the slot for hold.expires_at; releases the client's previous hold.
+  virtual absl::Status PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
+                               absl::Time now) = 0;
+  virtual absl::StatusOr<HoldRecord> GetHold(const std::string& hold_id) = 0;
+  // Turns the hold into `booking` if the hold is still active and belongs to
+  // `booking.client`, and the person's limits allow it. Returns the code of the
+  // booking the hold became: `booking.code`, or the earlier booking's code when
+  // the hold was confirmed before (a retried request).
+  virtual absl::StatusOr<std::string> ConfirmHold(const std::string& hold_id,
+                                                  const BookingRecord& booking,
+                                                  const PersonLimits& limits, absl::Time now,
+                                                  absl::Time delete_after) = 0;
+  virtual absl::StatusOr<BookingRecord> GetBooking(const std::string& code) = 0;
+  // Idempotent: cancelling a cancelled booking changes nothing.
+  virtual absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) = 0;
+  // Takes the new slot, then frees the old one, in one step.
+  virtual absl::StatusOr<BookingRecord> MoveBooking(const std::string& code,
+                                                    const BookingRecord& moved,
+                                                    const SlotCapacity& capacity, absl::Time now,
+                                                    absl::Time delete_after) = 0;
+};
+
+}  // namespace stadt::appointments

@@ -1,0 +1,123 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/appointments/domain/booking.h"
+#include "services/appointments/domain/booking_repository.h"
+#include "services/appointments/domain/catalog_repository.h"
+#include "services/appointments/domain/schedule.h"
+#include "services/common/clock.h"
+#include "services/common/crypto/crypto.h"
+
+namespace stadt::appointments {
+
+struct SlotView {
+  std::string office_id;
+  absl::Time start;
+  int duration_minutes = 0;
+};
+
+struct SearchQuery {
+  std::vector<std::string> service_ids = {};
+  std::vector<std::string> office_ids = {};
+  std::string district = {};
+  std::string from_date = {};
+  std::string to_date = {};
+  int limit = 0;
+};
+
+struct DayCount {
+  std::string date;
+  int free_slots = 0;
+};
+
+struct HoldView {
+  std::string hold_id;
+  SlotView slot;
+  absl::Time expires_at;
+};
+
+struct BookingView {
+  BookingRecord record;
+  SlotView slot;
+  // Only filled when the booking is made (or that request is retried).
+  std::string manage_token;
+  Contact contact;
+  std::string ics;
+};
+
+// Secrets of the booking service, derived from one configured master key.
+struct BookingSecrets {
+  std::string contact_key;  // 32 bytes, AES-256-GCM for contact data
+  std::string token_key;    // HMAC key for manage tokens and person keys
+  static BookingSecrets Derive(const std::string& master_key);
+};
+
+// Search, hold, book, look up, cancel and reschedule. Free of gRPC and Redis;
+// every race is settled by the repository's atomic operations.
+class BookingService {
+ public:
+  static constexpr int kDefaultLimit = 10;
+  static constexpr int kMaxLimit = 100;
+  static constexpr int kMaxServicesPerAppointment = 3;
+  static constexpr int kMaxAvailabilityDays = 62;
+
+  BookingService(CatalogRepository& catalog, BookingRepository& bookings, const Clock& clock,
+                 Calendar calendar, const BookingSecrets& secrets);
+
+  absl::StatusOr<std::vector<SlotView>> SearchSlots(const SearchQuery& query);
+  absl::StatusOr<std::vector<DayCount>> Availability(const std::string& office_id,
+                                                     const std::vector<std::string>& service_ids,
+                                                     const std::string& from_date,
+                                                     const std::string& to_date);
+  absl::StatusOr<HoldView> CreateHold(const std::string& client, const std::string& office_id,
+                                      const std::vector<std::string>& service_ids,
+                                      absl::Time start);
+  absl::StatusOr<BookingView> Confirm(const std::string& client, const std::string& hold_id,
+                                      const Contact& contact);
+  absl::StatusOr<BookingView> Lookup(const std::string& code, const std::string& token);
+  absl::StatusOr<BookingView> Cancel(const std::string& code, const std::string& token);
+  absl::StatusOr<BookingView> Reschedule(const std::string& code, const std::string& token,
+                                         const std::string& office_id, absl::Time start);
+
+ private:
+  struct Appointment {
+    Office office;
+    std::vector<ServiceType> services;
+    int minutes = 0;
+    int buckets = 0;
+  };
+  struct PlacedSlot {
+    GridPosition position;
+    SlotCapacity capacity;
+    absl::Time start;
+    absl::Time end;
+  };
+
+  // The services, validated: known, no duplicates, combinable with each other.
+  absl::StatusOr<std::vector<ServiceType>> ServicesFor(const std::vector<std::string>& service_ids);
+  absl::StatusOr<Appointment> Resolve(const Office& office,
+                                      const std::vector<ServiceType>& services);
+  absl::StatusOr<Appointment> Resolve(const std::string& office_id,
+                                      const std::vector<std::string>& service_ids);
+  absl::StatusOr<std::vector<Office>> OfficesFor(const SearchQuery& query);
+  absl::StatusOr<std::vector<absl::CivilDay>> Days(const std::string& from_date,
+                                                   const std::string& to_date, int max_days);
+  absl::StatusOr<PlacedSlot> Place(const Appointment& appointment, absl::Time start);
+  std::vector<SlotView> SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
+                                   const DayUsage& usage);
+  absl::StatusOr<BookingRecord> Authorize(const std::string& code, const std::string& token);
+  absl::StatusOr<BookingView> View(const BookingRecord& record, std::string manage_token);
+  std::string ManageToken(const std::string& code, const std::string& nonce) const;
+
+  CatalogRepository& catalog_;
+  BookingRepository& bookings_;
+  const Clock& clock_;
+  Calendar calendar_;
+  crypto::Aead contact_cipher_;
+  std::string token_key_;
+};
+
+}  // namespace stadt::appointments

@@ -1,0 +1,252 @@
+#include "services/appointments/domain/booking_service.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/appointments/domain/in_memory_booking_repository.h"
+#include "services/appointments/domain/in_memory_catalog_repository.h"
+
+namespace stadt::appointments {
+namespace {
+
+using ::testing::HasSubstr;
+
+absl::TimeZone Berlin() {
+  absl::TimeZone zone;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/Berlin", &zone));
+  return zone;
+}
+
+absl::Time Local(int month, int day, int hour, int minute) {
+  return absl::FromCivil(absl::CivilMinute(2026, month, day, hour, minute), Berlin());
+}
+
+Office MakeOffice(std::string id, std::string district, int weekday, int from_hour, int to_hour) {
+  Office office;
+  office.id = std::move(id);
+  office.name = "Buergerbuero " + office.id;
+  office.district = std::move(district);
+  office.address = {"Marktplatz 1", "70173", "Stuttgart"};
+  office.service_ids = {"id-card", "passport", "registration"};
+  office.counters = {{weekday, from_hour * 60, to_hour * 60, 1}};
+  return office;
+}
+
+class BookingServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    Catalog catalog;
+    catalog.services = {{"id-card", "ID card", 20, {"passport"}},
+                        {"passport", "Passport", 20, {"id-card"}},
+                        {"registration", "Registration", 15, {}}};
+    // 1 December 2026 is a Tuesday (weekday 2).
+    catalog.offices = {MakeOffice("mitte", "Mitte", 3, 8, 10),
+                       MakeOffice("west", "West", 2, 12, 13)};
+    ASSERT_TRUE(catalog_.SeedIfEmpty(catalog).ok());
+  }
+
+  BookingRules Rules() {
+    BookingRules rules;
+    rules.horizon_days = 14;
+    rules.max_active_bookings_per_person = 2;
+    rules.same_service_window_days = 3;
+    return rules;
+  }
+
+  BookingView Book(const std::string& client, const std::string& office, absl::Time start,
+                   std::vector<std::string> services = {"id-card"},
+                   std::string email = "erika@example.org") {
+    absl::StatusOr<HoldView> hold = service_.CreateHold(client, office, services, start);
+    EXPECT_TRUE(hold.ok()) << hold.status();
+    absl::StatusOr<BookingView> booking =
+        service_.Confirm(client, hold.ok() ? hold->hold_id : "", {"Erika", email, ""});
+    EXPECT_TRUE(booking.ok()) << booking.status();
+    return booking.value_or(BookingView());
+  }
+
+  FakeClock clock_{Local(12, 1, 9, 0)};
+  InMemoryCatalogRepository catalog_;
+  InMemoryBookingRepository bookings_;
+  BookingService service_{catalog_, bookings_, clock_, Calendar(Rules(), Berlin()),
+                          BookingSecrets::Derive("test master key")};
+};
+
+TEST_F(BookingServiceTest, SearchFindsTheEarliestSlotsAcrossOffices) {
+  absl::StatusOr<std::vector<SlotView>> slots =
+      service_.SearchSlots({.service_ids = {"id-card"}, .limit = 8});
+  ASSERT_TRUE(slots.ok()) << slots.status();
+  ASSERT_EQ(slots->size(), 8u);
+  // West opens today at 12:00 (beyond the 2 h notice); Mitte only tomorrow.
+  EXPECT_EQ((*slots)[0].office_id, "west");
+  EXPECT_EQ((*slots)[0].start, Local(12, 1, 12, 0));
+  EXPECT_EQ((*slots)[0].duration_minutes, 20);
+  EXPECT_EQ((*slots)[4].start, Local(12, 1, 12, 40));  // 12:40-13:00 is the last that fits
+  EXPECT_EQ((*slots)[5].office_id, "mitte");
+  EXPECT_EQ((*slots)[5].start, Local(12, 2, 8, 0));
+}
+
+TEST_F(BookingServiceTest, SearchHonoursFiltersAndRejectsBadInput) {
+  auto district = service_.SearchSlots({.service_ids = {"id-card"}, .district = "Mitte"});
+  ASSERT_TRUE(district.ok());
+  EXPECT_EQ(district->front().office_id, "mitte");
+  EXPECT_EQ(service_.SearchSlots({.service_ids = {}}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_.SearchSlots({.service_ids = {"id-card"}, .limit = 1000}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      service_.SearchSlots({.service_ids = {"id-card"}, .from_date = "tomorrow"}).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      service_.SearchSlots({.service_ids = {"id-card"}, .office_ids = {"nowhere"}}).status().code(),
+      absl::StatusCode::kNotFound);
+  // Beyond the horizon there is nothing to find.
+  EXPECT_TRUE(
+      service_.SearchSlots({.service_ids = {"id-card"}, .from_date = "2027-06-01"})->empty());
+}
+
+TEST_F(BookingServiceTest, CombinedServicesNeedConsecutiveCapacity) {
+  auto combined = service_.SearchSlots({.service_ids = {"id-card", "passport"}});
+  ASSERT_TRUE(combined.ok());
+  EXPECT_EQ(combined->front().duration_minutes, 40);
+  EXPECT_EQ(combined->front().start, Local(12, 1, 12, 0));
+  EXPECT_EQ((*combined)[3].office_id, "mitte");  // West fits 12:00, 12:10, 12:20 only
+  EXPECT_EQ(service_.SearchSlots({.service_ids = {"id-card", "registration"}}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BookingServiceTest, HoldConfirmLookup) {
+  BookingView booking = Book("citizen-1", "west", Local(12, 1, 12, 0));
+  EXPECT_TRUE(IsWellFormedBookingCode(booking.record.code));
+  EXPECT_GE(booking.manage_token.size(), 43u);  // 256 bits in base64url
+  EXPECT_EQ(booking.contact.name, "Erika");
+  EXPECT_THAT(booking.ics, HasSubstr("DTSTART:20261201T110000Z"));
+  EXPECT_EQ(booking.record.sealed_contact.find("Erika"), std::string::npos);
+  EXPECT_NE(booking.record.token_hash, booking.manage_token);
+
+  absl::StatusOr<BookingView> found = service_.Lookup(booking.record.code, booking.manage_token);
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(found->slot.start, Local(12, 1, 12, 0));
+  EXPECT_TRUE(found->manage_token.empty());
+  EXPECT_EQ(service_.Lookup(booking.record.code, "wrong").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(service_.Lookup("AAA-AAA-AAA", booking.manage_token).status().code(),
+            absl::StatusCode::kNotFound);
+  // The booked slot no longer shows up.
+  auto slots = service_.SearchSlots({.service_ids = {"id-card"}, .office_ids = {"west"}});
+  EXPECT_EQ(slots->front().start, Local(12, 1, 12, 20));
+}
+
+TEST_F(BookingServiceTest, HeldSlotIsTakenUntilTheHoldExpires) {
+  const absl::Time start = Local(12, 1, 12, 0);
+  absl::StatusOr<HoldView> first = service_.CreateHold("citizen-1", "west", {"id-card"}, start);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(service_.CreateHold("citizen-2", "west", {"id-card"}, start).status().code(),
+            absl::StatusCode::kAborted);
+  clock_.Advance(absl::Minutes(6));  // Default hold time is 5 minutes.
+  EXPECT_TRUE(service_.CreateHold("citizen-2", "west", {"id-card"}, start).ok());
+  EXPECT_EQ(
+      service_.Confirm("citizen-1", first->hold_id, {"Erika", "e@example.org", ""}).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BookingServiceTest, ANewHoldReleasesTheClientsPreviousOne) {
+  ASSERT_TRUE(service_.CreateHold("citizen-1", "west", {"id-card"}, Local(12, 1, 12, 0)).ok());
+  ASSERT_TRUE(service_.CreateHold("citizen-1", "west", {"id-card"}, Local(12, 1, 12, 40)).ok());
+  EXPECT_TRUE(service_.CreateHold("citizen-2", "west", {"id-card"}, Local(12, 1, 12, 0)).ok());
+}
+
+TEST_F(BookingServiceTest, RetriedConfirmReturnsTheSameBooking) {
+  absl::StatusOr<HoldView> hold =
+      service_.CreateHold("citizen-1", "west", {"id-card"}, Local(12, 1, 12, 0));
+  ASSERT_TRUE(hold.ok());
+  BookingView first =
+      service_.Confirm("citizen-1", hold->hold_id, {"Erika", "e@example.org", ""}).value();
+  BookingView again =
+      service_.Confirm("citizen-1", hold->hold_id, {"Erika", "e@example.org", ""}).value();
+  EXPECT_EQ(first.record.code, again.record.code);
+  EXPECT_EQ(first.manage_token, again.manage_token);
+  EXPECT_EQ(
+      service_.Confirm("citizen-2", hold->hold_id, {"Erika", "e@example.org", ""}).status().code(),
+      absl::StatusCode::kNotFound);  // Someone else's hold.
+}
+
+TEST_F(BookingServiceTest, FairAccessLimitsCountEmailAliasesAsOnePerson) {
+  Book("citizen-1", "west", Local(12, 1, 12, 0), {"id-card"}, "erika.m@gmail.com");
+  Book("citizen-1", "mitte", Local(12, 9, 8, 0), {"passport"}, "ErikaM+2@gmail.com");
+  absl::StatusOr<HoldView> hold =
+      service_.CreateHold("citizen-1", "west", {"registration"}, Local(12, 8, 12, 0));
+  ASSERT_TRUE(hold.ok()) << hold.status();
+  absl::StatusOr<BookingView> third =
+      service_.Confirm("citizen-1", hold->hold_id, {"Erika", "erikam@googlemail.com", ""});
+  EXPECT_EQ(third.status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BookingServiceTest, OneBookingPerServiceWithinTheWindow) {
+  Book("citizen-1", "west", Local(12, 1, 12, 0));
+  absl::StatusOr<HoldView> hold =
+      service_.CreateHold("citizen-1", "mitte", {"id-card"}, Local(12, 2, 8, 0));
+  ASSERT_TRUE(hold.ok());
+  EXPECT_EQ(service_.Confirm("citizen-1", hold->hold_id, {"Erika", "erika@example.org", ""})
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BookingServiceTest, CancelFreesTheSlotAndIsIdempotent) {
+  BookingView booking = Book("citizen-1", "west", Local(12, 1, 12, 0));
+  absl::StatusOr<BookingView> cancelled =
+      service_.Cancel(booking.record.code, booking.manage_token);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(cancelled->record.status, BookingStatus::kCancelled);
+  EXPECT_THAT(cancelled->ics, HasSubstr("STATUS:CANCELLED"));
+  EXPECT_TRUE(service_.Cancel(booking.record.code, booking.manage_token).ok());
+  EXPECT_TRUE(service_.CreateHold("citizen-2", "west", {"id-card"}, Local(12, 1, 12, 0)).ok());
+  EXPECT_EQ(service_.Cancel(booking.record.code, "guess").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(BookingServiceTest, RescheduleKeepsTheBookingWhenTheNewSlotIsGone) {
+  BookingView mine = Book("citizen-1", "west", Local(12, 1, 12, 0));
+  Book("citizen-2", "west", Local(12, 1, 12, 40), {"id-card"}, "other@example.org");
+  EXPECT_EQ(service_.Reschedule(mine.record.code, mine.manage_token, "west", Local(12, 1, 12, 40))
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(service_.Lookup(mine.record.code, mine.manage_token)->slot.start, Local(12, 1, 12, 0));
+  // Ten minutes later overlaps its own old place: allowed.
+  absl::StatusOr<BookingView> moved =
+      service_.Reschedule(mine.record.code, mine.manage_token, "west", Local(12, 1, 12, 10));
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->slot.start, Local(12, 1, 12, 10));
+}
+
+TEST_F(BookingServiceTest, RejectsBadHolds) {
+  const absl::Time ok_start = Local(12, 1, 12, 0);
+  EXPECT_EQ(service_.CreateHold("", "west", {"id-card"}, ok_start).status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(service_.CreateHold("c", "west", {"id-card"}, Local(11, 30, 12, 0)).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // past
+  EXPECT_EQ(
+      service_.CreateHold("c", "west", {"id-card"}, ok_start + absl::Minutes(5)).status().code(),
+      absl::StatusCode::kInvalidArgument);  // off the grid
+  EXPECT_EQ(service_.CreateHold("c", "west", {"id-card"}, Local(12, 1, 20, 0)).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // closed
+  EXPECT_EQ(service_.CreateHold("c", "west", {"fishing"}, ok_start).status().code(),
+            absl::StatusCode::kNotFound);  // unknown service
+  EXPECT_EQ(service_.CreateHold("c", "nowhere", {"id-card"}, ok_start).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(service_.CreateHold("c", "west", {"id-card"}, Local(12, 29, 12, 0)).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // not released yet
+}
+
+TEST_F(BookingServiceTest, AvailabilityCountsFreeSlotsPerDay) {
+  auto days = service_.Availability("west", {"id-card"}, "2026-12-01", "2026-12-08");
+  ASSERT_TRUE(days.ok()) << days.status();
+  ASSERT_EQ(days->size(), 8u);
+  EXPECT_EQ((*days)[0].date, "2026-12-01");
+  EXPECT_EQ((*days)[0].free_slots, 5);
+  EXPECT_EQ((*days)[1].free_slots, 0);  // Wednesday: closed
+  EXPECT_EQ((*days)[7].free_slots, 5);
+}
+
+}  // namespace
+}  // namespace stadt::appointments

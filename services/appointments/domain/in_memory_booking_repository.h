@@ -1,0 +1,147 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "services/appointments/domain/booking_repository.h"
+
+namespace stadt::appointments {
+
+// Test double of the storage port with the same contract as the Redis adapter.
+class InMemoryBookingRepository final : public BookingRepository {
+ public:
+  absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<OfficeDay>& days,
+                                                 absl::Time now) override {
+    std::lock_guard lock(mutex_);
+    std::vector<DayUsage> usage;
+    for (const OfficeDay& day : days) usage.push_back(UsageOf(day.office_id, day.day, now));
+    return usage;
+  }
+
+  absl::Status PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
+                       absl::Time now) override {
+    std::lock_guard lock(mutex_);
+    if (auto previous = client_hold_.find(hold.client); previous != client_hold_.end()) {
+      if (holds_[previous->second].booking_code.empty()) holds_.erase(previous->second);
+    }
+    if (!Fits(hold.office_id, hold.day, hold.start_bucket, capacity, now, "")) {
+      return absl::AbortedError("the slot is no longer free");
+    }
+    holds_[hold.hold_id] = hold;
+    client_hold_[hold.client] = hold.hold_id;
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<HoldRecord> GetHold(const std::string& hold_id) override {
+    std::lock_guard lock(mutex_);
+    auto it = holds_.find(hold_id);
+    if (it == holds_.end()) return absl::NotFoundError("hold not found");
+    return it->second;
+  }
+
+  absl::StatusOr<std::string> ConfirmHold(const std::string& hold_id, const BookingRecord& booking,
+                                          const PersonLimits& limits, absl::Time now,
+                                          absl::Time) override {
+    std::lock_guard lock(mutex_);
+    auto it = holds_.find(hold_id);
+    if (it == holds_.end() || it->second.client != booking.client) {
+      return absl::NotFoundError("hold not found");
+    }
+    HoldRecord& hold = it->second;
+    if (!hold.booking_code.empty()) return hold.booking_code;
+    if (hold.expires_at <= now) return absl::FailedPreconditionError("the hold has expired");
+    int active = 0;
+    for (const auto& [code, other] : bookings_) {
+      if (other.person_key != booking.person_key || other.status != BookingStatus::kConfirmed ||
+          other.start < now) {
+        continue;
+      }
+      ++active;
+      for (const std::string& service : other.service_ids) {
+        if (std::count(booking.service_ids.begin(), booking.service_ids.end(), service) > 0 &&
+            absl::AbsDuration(other.start - booking.start) <= limits.same_service_window) {
+          return absl::FailedPreconditionError("already booked this service in that period");
+        }
+      }
+    }
+    if (active >= limits.max_active_bookings) {
+      return absl::FailedPreconditionError("limit of active bookings reached");
+    }
+    bookings_[booking.code] = booking;
+    hold.booking_code = booking.code;
+    return booking.code;
+  }
+
+  absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override {
+    std::lock_guard lock(mutex_);
+    auto it = bookings_.find(code);
+    if (it == bookings_.end()) return absl::NotFoundError("no such booking");
+    return it->second;
+  }
+
+  absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time) override {
+    std::lock_guard lock(mutex_);
+    auto it = bookings_.find(code);
+    if (it == bookings_.end()) return absl::NotFoundError("no such booking");
+    it->second.status = BookingStatus::kCancelled;
+    return it->second;
+  }
+
+  absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
+                                            const SlotCapacity& capacity, absl::Time now,
+                                            absl::Time) override {
+    std::lock_guard lock(mutex_);
+    auto it = bookings_.find(code);
+    if (it == bookings_.end()) return absl::NotFoundError("no such booking");
+    if (!Fits(moved.office_id, moved.day, moved.start_bucket, capacity, now, code)) {
+      return absl::AbortedError("the new slot is no longer free");
+    }
+    it->second = moved;
+    return moved;
+  }
+
+ private:
+  DayUsage UsageOf(const std::string& office, const std::string& day, absl::Time now,
+                   const std::string& except_code = "") const {
+    DayUsage usage;
+    for (const auto& [code, booking] : bookings_) {
+      if (booking.office_id != office || booking.day != day || code == except_code ||
+          booking.status != BookingStatus::kConfirmed) {
+        continue;
+      }
+      for (int b = booking.start_bucket; b < booking.start_bucket + booking.buckets; ++b) {
+        ++usage.booked[b];
+      }
+    }
+    for (const auto& [id, hold] : holds_) {
+      if (hold.office_id == office && hold.day == day && hold.booking_code.empty() &&
+          hold.expires_at > now) {
+        usage.holds.emplace_back(hold.start_bucket, hold.buckets);
+      }
+    }
+    return usage;
+  }
+
+  bool Fits(const std::string& office, const std::string& day, int first,
+            const SlotCapacity& capacity, absl::Time now, const std::string& except_code) const {
+    DayUsage usage = UsageOf(office, day, now, except_code);
+    for (size_t i = 0; i < capacity.size(); ++i) {
+      const int bucket = first + static_cast<int>(i);
+      int taken = usage.booked.count(bucket) ? usage.booked.at(bucket) : 0;
+      for (const auto& [start, length] : usage.holds) {
+        if (bucket >= start && bucket < start + length) ++taken;
+      }
+      if (taken >= capacity[i]) return false;
+    }
+    return true;
+  }
+
+  std::mutex mutex_;
+  std::map<std::string, HoldRecord> holds_;
+  std::map<std::string, std::string> client_hold_;
+  std::map<std::string, BookingRecord> bookings_;
+};
+
+}  // namespace stadt::appointments

@@ -1,0 +1,385 @@
+#include "services/appointments/store/redis_booking_repository.h"
+
+#include <map>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+
+namespace stadt::appointments {
+namespace {
+
+constexpr char kPrefix[] = "appt:{appt}:";
+constexpr int64_t kHoldRecordGraceMs = 24 * 60 * 60 * 1000;
+
+std::string Key(const char* kind, const std::string& id) {
+  return absl::StrCat(kPrefix, kind, ":", id);
+}
+std::string DayKey(const char* kind, const std::string& office, const std::string& day) {
+  return absl::StrCat(kPrefix, kind, ":", office, ":", day);
+}
+std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
+
+// Shared Lua: counts what is taken on buckets [first, first+count) of one
+// office-day (confirmed bookings plus live holds) and compares with capacity
+// passed in ARGV from `cap_index` on. Drops expired holds on the way.
+constexpr char kFitsLua[] = R"lua(
+local function fits(booked_key, holds_key, now, first, count, cap_index)
+  redis.call('ZREMRANGEBYSCORE', holds_key, '-inf', now)
+  local taken = {}
+  for b = first, first + count - 1 do
+    taken[b] = tonumber(redis.call('HGET', booked_key, b) or '0')
+  end
+  for _, member in ipairs(redis.call('ZRANGE', holds_key, 0, -1)) do
+    local s, l = string.match(member, '^[^:]+:(%d+):(%d+)$')
+    s = tonumber(s)
+    l = tonumber(l)
+    for b = math.max(s, first), math.min(s + l - 1, first + count - 1) do
+      taken[b] = taken[b] + 1
+    end
+  end
+  for i = 0, count - 1 do
+    if taken[first + i] >= tonumber(ARGV[cap_index + i]) then return false end
+  end
+  return true
+end
+local function add_booked(booked_key, first, count, delta)
+  for b = first, first + count - 1 do redis.call('HINCRBY', booked_key, b, delta) end
+end
+local function hash(key)
+  local flat = redis.call('HGETALL', key)
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+local function split(csv)
+  local out = {}
+  for item in string.gmatch(csv, '[^,]+') do table.insert(out, item) end
+  return out
+end
+)lua";
+
+// KEYS: booked, holds, hold, client-hold.
+// ARGV: now, hold id, first, count, expires, prefix, client, office, day,
+//       services csv, start ms, end ms, capacities...
+const redis::Script& PutHoldScript() {
+  static const redis::Script* script = new redis::Script(absl::StrCat(kFitsLua, R"lua(
+local now, first, count = tonumber(ARGV[1]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local prefix = ARGV[6]
+local previous = redis.call('GET', KEYS[4])
+if previous then
+  local old = hash(prefix .. 'hold:' .. previous)
+  if old.office and (old.code == nil or old.code == '') then
+    redis.call('ZREM', prefix .. 'holds:' .. old.office .. ':' .. old.day,
+               previous .. ':' .. old.first .. ':' .. old.count)
+    redis.call('DEL', prefix .. 'hold:' .. previous)
+  end
+end
+if not fits(KEYS[1], KEYS[2], now, first, count, 13) then
+  return redis.error_reply('ABORTED the slot is no longer free')
+end
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2] .. ':' .. first .. ':' .. count)
+redis.call('HSET', KEYS[3], 'client', ARGV[7], 'office', ARGV[8], 'day', ARGV[9],
+           'first', first, 'count', count, 'services', ARGV[10], 'start_ms', ARGV[11],
+           'end_ms', ARGV[12], 'expires_ms', ARGV[5], 'code', '')
+redis.call('PEXPIREAT', KEYS[3], tonumber(ARGV[5]) + )lua",
+                                                                      kHoldRecordGraceMs, R"lua()
+redis.call('SET', KEYS[4], ARGV[2], 'PXAT', ARGV[5])
+return 1
+)lua"));
+  return *script;
+}
+
+// KEYS: hold, booking, person, outbox.
+// ARGV: now, hold id, client, prefix, code, max active, window ms, delete
+//       after ms, token nonce, token hash, sealed contact, person key.
+const redis::Script& ConfirmScript() {
+  static const redis::Script* script = new redis::Script(absl::StrCat(kFitsLua, R"lua(
+local now = tonumber(ARGV[1])
+local prefix = ARGV[4]
+local hold = hash(KEYS[1])
+if hold.client == nil or hold.client ~= ARGV[3] then
+  return redis.error_reply('NOT_FOUND hold not found')
+end
+if hold.code ~= nil and hold.code ~= '' then return hold.code end
+if tonumber(hold.expires_ms) <= now then
+  return redis.error_reply('FAILED_PRECONDITION the hold has expired; hold the slot again')
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then
+  return redis.error_reply('ALREADY_EXISTS booking code taken')
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then
+  return redis.error_reply('FAILED_PRECONDITION you have reached the limit of active bookings')
+end
+local start_ms = tonumber(hold.start_ms)
+local window = tonumber(ARGV[7])
+local services = split(hold.services)
+for _, service in ipairs(services) do
+  local key = prefix .. 'person-svc:' .. ARGV[12] .. ':' .. service
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  if redis.call('ZCOUNT', key, start_ms - window, start_ms + window) > 0 then
+    return redis.error_reply('FAILED_PRECONDITION you already have a booking for this service in that period')
+  end
+end
+local first, count = tonumber(hold.first), tonumber(hold.count)
+local day_suffix = hold.office .. ':' .. hold.day
+redis.call('ZREM', prefix .. 'holds:' .. day_suffix, ARGV[2] .. ':' .. first .. ':' .. count)
+add_booked(prefix .. 'booked:' .. day_suffix, first, count, 1)
+redis.call('HSET', KEYS[2], 'code', ARGV[5], 'nonce', ARGV[9], 'token_hash', ARGV[10],
+           'office', hold.office, 'day', hold.day, 'first', first, 'count', count,
+           'services', hold.services, 'start_ms', hold.start_ms, 'end_ms', hold.end_ms,
+           'status', 'confirmed', 'contact', ARGV[11], 'person', ARGV[12], 'client', ARGV[3])
+redis.call('PEXPIREAT', KEYS[2], ARGV[8])
+redis.call('ZADD', KEYS[3], start_ms, ARGV[5])
+redis.call('PEXPIREAT', KEYS[3], ARGV[8])
+for _, service in ipairs(services) do
+  local key = prefix .. 'person-svc:' .. ARGV[12] .. ':' .. service
+  redis.call('ZADD', key, start_ms, ARGV[5])
+  redis.call('PEXPIREAT', key, ARGV[8])
+end
+redis.call('HSET', KEYS[1], 'code', ARGV[5])
+redis.call('DEL', prefix .. 'client-hold:' .. ARGV[3])
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', 100000, '*', 'type', 'booking.confirmed',
+           'code', ARGV[5], 'office', hold.office, 'start_ms', hold.start_ms,
+           'end_ms', hold.end_ms, 'services', hold.services, 'contact', ARGV[11])
+return ARGV[5]
+)lua"));
+  return *script;
+}
+
+// KEYS: booking, outbox. ARGV: now, prefix.
+const redis::Script& CancelScript() {
+  static const redis::Script* script = new redis::Script(absl::StrCat(kFitsLua, R"lua(
+local booking = hash(KEYS[1])
+if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
+if booking.status == 'cancelled' then return 0 end
+local prefix = ARGV[2]
+add_booked(prefix .. 'booked:' .. booking.office .. ':' .. booking.day,
+           tonumber(booking.first), tonumber(booking.count), -1)
+redis.call('HSET', KEYS[1], 'status', 'cancelled')
+redis.call('ZREM', prefix .. 'person:' .. booking.person, booking.code)
+for _, service in ipairs(split(booking.services)) do
+  redis.call('ZREM', prefix .. 'person-svc:' .. booking.person .. ':' .. service, booking.code)
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.cancelled',
+           'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,
+           'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact)
+return 1
+)lua"));
+  return *script;
+}
+
+// KEYS: booking, outbox. ARGV: now, prefix, office, day, first, count,
+// start ms, end ms, delete after ms, capacities...
+const redis::Script& MoveScript() {
+  static const redis::Script* script = new redis::Script(absl::StrCat(kFitsLua, R"lua(
+local now = tonumber(ARGV[1])
+local prefix = ARGV[2]
+local booking = hash(KEYS[1])
+if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
+if booking.status ~= 'confirmed' then
+  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+end
+local old_booked = prefix .. 'booked:' .. booking.office .. ':' .. booking.day
+local new_booked = prefix .. 'booked:' .. ARGV[3] .. ':' .. ARGV[4]
+local new_holds = prefix .. 'holds:' .. ARGV[3] .. ':' .. ARGV[4]
+local first, count = tonumber(ARGV[5]), tonumber(ARGV[6])
+-- All in one script, so nobody sees the moment in between: the booking's own
+-- old place may be reused by the new one (moving by ten minutes), and if the
+-- new place does not fit the old one is restored untouched.
+add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), -1)
+if not fits(new_booked, new_holds, now, first, count, 10) then
+  add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), 1)
+  return redis.error_reply('ABORTED the new slot is no longer free; the booking is unchanged')
+end
+add_booked(new_booked, first, count, 1)
+redis.call('HSET', KEYS[1], 'office', ARGV[3], 'day', ARGV[4], 'first', first, 'count', count,
+           'start_ms', ARGV[7], 'end_ms', ARGV[8])
+redis.call('PEXPIREAT', KEYS[1], ARGV[9])
+redis.call('ZADD', prefix .. 'person:' .. booking.person, ARGV[7], booking.code)
+for _, service in ipairs(split(booking.services)) do
+  redis.call('ZADD', prefix .. 'person-svc:' .. booking.person .. ':' .. service, ARGV[7],
+             booking.code)
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
+           'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
+           'services', booking.services, 'contact', booking.contact)
+return 1
+)lua"));
+  return *script;
+}
+
+std::map<std::string, std::string> ToMap(const redis::Reply& reply) {
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields[reply.elements[i].str] = reply.elements[i + 1].str;
+  }
+  return fields;
+}
+
+int ToInt(const std::string& text) {
+  int value = 0;
+  return absl::SimpleAtoi(text, &value) ? value : 0;
+}
+
+absl::Time FromMillis(const std::string& text) {
+  int64_t millis = 0;
+  return absl::SimpleAtoi(text, &millis) ? absl::FromUnixMillis(millis) : absl::UnixEpoch();
+}
+
+std::vector<std::string> SplitCsv(const std::string& text) {
+  return absl::StrSplit(text, ',', absl::SkipEmpty());
+}
+
+BookingRecord BookingFromFields(std::map<std::string, std::string> fields) {
+  BookingRecord record;
+  record.code = fields["code"];
+  record.token_nonce = fields["nonce"];
+  record.token_hash = fields["token_hash"];
+  record.office_id = fields["office"];
+  record.day = fields["day"];
+  record.start_bucket = ToInt(fields["first"]);
+  record.buckets = ToInt(fields["count"]);
+  record.service_ids = SplitCsv(fields["services"]);
+  record.start = FromMillis(fields["start_ms"]);
+  record.end = FromMillis(fields["end_ms"]);
+  record.status =
+      fields["status"] == "cancelled" ? BookingStatus::kCancelled : BookingStatus::kConfirmed;
+  record.sealed_contact = fields["contact"];
+  record.person_key = fields["person"];
+  record.client = fields["client"];
+  return record;
+}
+
+void AppendCapacity(const SlotCapacity& capacity, std::vector<std::string>* args) {
+  for (int value : capacity) args->push_back(absl::StrCat(value));
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<DayUsage>> RedisBookingRepository::GetUsage(
+    const std::vector<OfficeDay>& days, absl::Time now) {
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(days.size() * 2);
+  const std::string live_from = absl::StrCat("(", absl::ToUnixMillis(now));
+  for (const OfficeDay& day : days) {
+    commands.push_back({"HGETALL", DayKey("booked", day.office_id, day.day)});
+    commands.push_back(
+        {"ZRANGEBYSCORE", DayKey("holds", day.office_id, day.day), live_from, "+inf"});
+  }
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  std::vector<DayUsage> usage(days.size());
+  for (size_t i = 0; i < days.size(); ++i) {
+    for (const auto& [bucket, count] : ToMap((*replies)[2 * i])) {
+      usage[i].booked[ToInt(bucket)] = ToInt(count);
+    }
+    for (const redis::Reply& member : (*replies)[2 * i + 1].elements) {
+      std::vector<std::string> parts = absl::StrSplit(member.str, ':');
+      if (parts.size() == 3) usage[i].holds.emplace_back(ToInt(parts[1]), ToInt(parts[2]));
+    }
+  }
+  return usage;
+}
+
+absl::Status RedisBookingRepository::PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
+                                             absl::Time now) {
+  std::vector<std::string> args = {Millis(now),
+                                   hold.hold_id,
+                                   absl::StrCat(hold.start_bucket),
+                                   absl::StrCat(hold.buckets),
+                                   Millis(hold.expires_at),
+                                   kPrefix,
+                                   hold.client,
+                                   hold.office_id,
+                                   hold.day,
+                                   absl::StrJoin(hold.service_ids, ","),
+                                   Millis(hold.start),
+                                   Millis(hold.end)};
+  AppendCapacity(capacity, &args);
+  return redis_
+      .Eval(PutHoldScript(),
+            {DayKey("booked", hold.office_id, hold.day), DayKey("holds", hold.office_id, hold.day),
+             Key("hold", hold.hold_id), Key("client-hold", hold.client)},
+            args)
+      .status();
+}
+
+absl::StatusOr<HoldRecord> RedisBookingRepository::GetHold(const std::string& hold_id) {
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", Key("hold", hold_id)});
+  if (!reply.ok()) return reply.status();
+  std::map<std::string, std::string> fields = ToMap(*reply);
+  if (fields.empty()) return absl::NotFoundError("hold not found");
+  HoldRecord hold;
+  hold.hold_id = hold_id;
+  hold.client = fields["client"];
+  hold.office_id = fields["office"];
+  hold.day = fields["day"];
+  hold.start_bucket = ToInt(fields["first"]);
+  hold.buckets = ToInt(fields["count"]);
+  hold.service_ids = SplitCsv(fields["services"]);
+  hold.start = FromMillis(fields["start_ms"]);
+  hold.end = FromMillis(fields["end_ms"]);
+  hold.expires_at = FromMillis(fields["expires_ms"]);
+  hold.booking_code = fields["code"];
+  return hold;
+}
+
+absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::string& hold_id,
+                                                                const BookingRecord& booking,
+                                                                const PersonLimits& limits,
+                                                                absl::Time now,
+                                                                absl::Time delete_after) {
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      ConfirmScript(),
+      {Key("hold", hold_id), Key("booking", booking.code), Key("person", booking.person_key),
+       absl::StrCat(kPrefix, "outbox")},
+      {Millis(now), hold_id, booking.client, kPrefix, booking.code,
+       absl::StrCat(limits.max_active_bookings),
+       absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)), Millis(delete_after),
+       booking.token_nonce, booking.token_hash, booking.sealed_contact, booking.person_key});
+  if (!reply.ok()) return reply.status();
+  return reply->str;
+}
+
+absl::StatusOr<BookingRecord> RedisBookingRepository::GetBooking(const std::string& code) {
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", Key("booking", code)});
+  if (!reply.ok()) return reply.status();
+  std::map<std::string, std::string> fields = ToMap(*reply);
+  if (fields.empty()) return absl::NotFoundError("no such booking");
+  return BookingFromFields(std::move(fields));
+}
+
+absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBooking(const std::string& code,
+                                                                    absl::Time now) {
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(CancelScript(), {Key("booking", code), absl::StrCat(kPrefix, "outbox")},
+                  {Millis(now), kPrefix});
+  if (!reply.ok()) return reply.status();
+  return GetBooking(code);
+}
+
+absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::string& code,
+                                                                  const BookingRecord& moved,
+                                                                  const SlotCapacity& capacity,
+                                                                  absl::Time now,
+                                                                  absl::Time delete_after) {
+  std::vector<std::string> args = {Millis(now),
+                                   kPrefix,
+                                   moved.office_id,
+                                   moved.day,
+                                   absl::StrCat(moved.start_bucket),
+                                   absl::StrCat(moved.buckets),
+                                   Millis(moved.start),
+                                   Millis(moved.end),
+                                   Millis(delete_after)};
+  AppendCapacity(capacity, &args);
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(MoveScript(), {Key("booking", code), absl::StrCat(kPrefix, "outbox")}, args);
+  if (!reply.ok()) return reply.status();
+  return GetBooking(code);
+}
+
+}  // namespace stadt::appointments
