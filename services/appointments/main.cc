@@ -8,6 +8,7 @@
 #include "services/appointments/rpc/appointments_service.h"
 #include "services/appointments/store/redis_booking_repository.h"
 #include "services/appointments/store/redis_catalog_repository.h"
+#include "services/appointments/store/redis_counter_repository.h"
 #include "services/common/grpc_server.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
@@ -24,6 +25,7 @@ struct Settings {
   BookingRules rules;
   std::string time_zone;
   std::string master_key;
+  absl::Duration no_show_grace;
 };
 
 // The master key arrives base64-encoded (from a Kubernetes Secret, say).
@@ -66,6 +68,8 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.rules = ReadBookingRules(config);
   settings.time_zone = config.String("APPOINTMENTS_TIME_ZONE", "Europe/Berlin");
   settings.master_key = ReadMasterKey(config);
+  settings.no_show_grace = config.Duration("APPOINTMENTS_NO_SHOW_GRACE", absl::Minutes(15),
+                                           absl::ZeroDuration(), absl::Hours(4));
   if (absl::Status status = config.Finish(); !status.ok()) return status;
   return settings;
 }
@@ -118,7 +122,10 @@ int Run() {
   SystemClock clock;
   BookingService bookings(repository, booking_repository, clock, Calendar(settings->rules, zone),
                           BookingSecrets::Derive(settings->master_key));
-  AppointmentsService service(catalog, bookings);
+  RedisCounterRepository counter_repository(*redis);
+  CounterDay counter_day(counter_repository, booking_repository, clock, zone,
+                         settings->no_show_grace);
+  AppointmentsService service(catalog, bookings, counter_day);
   absl::Status status =
       RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
   if (!status.ok()) {

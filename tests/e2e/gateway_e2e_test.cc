@@ -40,6 +40,7 @@ class GatewayE2eTest : public ::testing::Test {
          {"REDIS_TIMEOUT", "300ms"},
          {"READINESS_INTERVAL", "100ms"},
          {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
+         {"APPOINTMENTS_MIN_NOTICE", "0s"},
          {"APPOINTMENTS_SEED_FILE",
           absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
         absl::StrCat(dir_, "/appointments.log"));
@@ -356,6 +357,73 @@ TEST_F(GatewayE2eTest, BookingRoutesRejectBadInput) {
   HttpResult calendar = Fetch("GET", "/v1/offices/mitte/availability?service_ids=id-card");
   ASSERT_EQ(calendar.status, 200) << calendar.body;
   EXPECT_GE(Json(calendar).at("days").as_array().size(), 28u);
+}
+
+TEST_F(GatewayE2eTest, CaseworkerRunsTheDayAtTheCounter) {
+  const std::string caseworker = Token({"caseworker"});
+  std::string always_open = R"({"name":"Nachtbuero","district":"Mitte","address":{"street":"A 1",)"
+                            R"("postalCode":"70173","city":"Stuttgart"},"serviceIds":["id-card"],)"
+                            R"("counters":[)";
+  for (int weekday = 1; weekday <= 7; ++weekday) {
+    absl::StrAppend(&always_open, weekday > 1 ? "," : "", R"({"weekday":)", weekday,
+                    R"(,"fromMinute":0,"toMinute":1440,"counters":2})");
+  }
+  always_open += "]}";
+  ASSERT_EQ(Fetch("PUT", "/v1/offices/nacht", always_open, caseworker).status, 200);
+  HttpResult search = Fetch("GET", "/v1/slots?service_ids=id-card&office_ids=nacht&limit=1");
+  ASSERT_EQ(search.status, 200) << search.body;
+  const boost::json::value found = Json(search);
+  const std::string start(found.at("slots").at(0).at("start").as_string());
+  absl::Time start_time;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, start, &start_time, nullptr));
+  absl::TimeZone berlin;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+  const std::string today = absl::FormatTime("%Y-%m-%d", absl::Now(), berlin);
+  if (absl::FormatTime("%Y-%m-%d", start_time, berlin) != today) {
+    GTEST_SKIP() << "the next free slot is tomorrow (test ran just before midnight)";
+  }
+  const std::string citizen = Token({"citizen"}, absl::Minutes(5), "citizen-9");
+  HttpResult hold = Fetch(
+      "POST", "/v1/holds",
+      absl::StrCat(R"({"officeId":"nacht","serviceIds":["id-card"],"start":")", start, R"("})"),
+      citizen);
+  ASSERT_EQ(hold.status, 200) << hold.body;
+  HttpResult booked = Fetch(
+      "POST",
+      absl::StrCat("/v1/holds/", std::string(Json(hold).at("holdId").as_string()), "/confirm"),
+      R"({"contact":{"name":"Max","email":"max@example.org"}})", citizen);
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  const std::string code(Json(booked).at("bookingCode").as_string());
+
+  const std::string day = "/v1/offices/nacht/days/" + today;
+  EXPECT_EQ(Fetch("GET", day + "/appointments", "", citizen).status, 403);
+  HttpResult list = Fetch("GET", day + "/appointments", "", caseworker);
+  ASSERT_EQ(list.status, 200) << list.body;
+  EXPECT_EQ(Json(list).at("appointments").at(0).at("bookingCode").as_string(), code);
+  EXPECT_EQ(Json(list).at("appointments").at(0).at("state").as_string(), "VISIT_STATE_EXPECTED");
+
+  HttpResult ticket = Fetch("POST", day + "/checkins",
+                            absl::StrCat(R"({"bookingCode":")", code, R"("})"), caseworker);
+  ASSERT_EQ(ticket.status, 200) << ticket.body;
+  EXPECT_EQ(Json(ticket).at("queueNumber").as_int64(), 1);
+  HttpResult walk_in =
+      Fetch("POST", day + "/walk-ins", R"({"serviceIds":["id-card"]})", caseworker);
+  ASSERT_EQ(walk_in.status, 200);
+  HttpResult call = Fetch("POST", day + "/calls", R"({"counter":"3"})", caseworker);
+  ASSERT_EQ(call.status, 200) << call.body;
+  EXPECT_EQ(Json(call).at("counter").as_string(), "3");
+  const int64_t called = Json(call).at("queueNumber").as_int64();
+  EXPECT_EQ(
+      Fetch("POST", absl::StrCat(day, "/tickets/", called, "/complete"), "{}", caseworker).status,
+      200);
+  EXPECT_EQ(Fetch("POST", day + "/calls", R"({"counter":"3"})", caseworker).status, 200);
+  HttpResult empty = Fetch("POST", day + "/calls", R"({"counter":"3"})", caseworker);
+  EXPECT_EQ(empty.status, 404);
+  EXPECT_EQ(Fetch("POST", day + "/calls", R"({"counter":"<b>"})", caseworker).status, 400);
+  EXPECT_EQ(
+      Fetch("POST", "/v1/offices/nacht/days/2020-01-01/calls", R"({"counter":"3"})", caseworker)
+          .status,
+      400);
 }
 
 TEST_F(GatewayE2eTest, GracefulStopOnSigterm) {

@@ -78,6 +78,37 @@ void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
   out->set_nanos(static_cast<int32_t>(nanos % 1000000000));
 }
 
+v1::VisitState ToProto(VisitState state) {
+  switch (state) {
+    case VisitState::kExpected:
+      return v1::VISIT_STATE_EXPECTED;
+    case VisitState::kWaiting:
+      return v1::VISIT_STATE_WAITING;
+    case VisitState::kCalled:
+      return v1::VISIT_STATE_CALLED;
+    case VisitState::kCompleted:
+      return v1::VISIT_STATE_COMPLETED;
+    case VisitState::kNoShow:
+      return v1::VISIT_STATE_NO_SHOW;
+  }
+  return v1::VISIT_STATE_UNSPECIFIED;
+}
+
+void ToProto(const Ticket& ticket, v1::Ticket* out) {
+  out->set_queue_number(ticket.queue_number);
+  out->set_booking_code(ticket.booking_code);
+  out->set_state(ToProto(ticket.state));
+  out->set_counter(ticket.counter);
+}
+
+void ToProto(const DayAppointment& appointment, v1::DayAppointment* out);
+
+grpc::Status TicketResponse(const absl::StatusOr<Ticket>& ticket, v1::Ticket* response) {
+  if (!ticket.ok()) return ToGrpcStatus(ticket.status());
+  ToProto(*ticket, response);
+  return grpc::Status::OK;
+}
+
 std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::string>& field) {
   return std::vector<std::string>(field.begin(), field.end());
 }
@@ -235,6 +266,69 @@ grpc::Status AppointmentsService::RescheduleBooking(grpc::ServerContext*,
       request->booking_code(), request->manage_token(), request->office_id(), *start);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   ToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+namespace {
+
+void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
+  out->set_booking_code(appointment.booking_code);
+  ToProto(appointment.start, out->mutable_start());
+  for (const std::string& id : appointment.service_ids) out->add_service_ids(id);
+  out->set_state(ToProto(appointment.state));
+  out->set_queue_number(appointment.queue_number);
+}
+
+}  // namespace
+
+grpc::Status AppointmentsService::ListDayAppointments(grpc::ServerContext*,
+                                                      const v1::ListDayAppointmentsRequest* request,
+                                                      v1::ListDayAppointmentsResponse* response) {
+  absl::StatusOr<DayList> list = counter_day_.List(request->office_id(), request->date());
+  if (!list.ok()) return ToGrpcStatus(list.status());
+  for (const DayAppointment& appointment : list->appointments) {
+    ToProto(appointment, response->add_appointments());
+  }
+  response->set_no_shows(list->no_shows);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::CheckIn(grpc::ServerContext*, const v1::CheckInRequest* request,
+                                          v1::Ticket* response) {
+  return TicketResponse(
+      counter_day_.CheckIn(request->office_id(), request->date(), request->booking_code()),
+      response);
+}
+
+grpc::Status AppointmentsService::CreateWalkIn(grpc::ServerContext*,
+                                               const v1::CreateWalkInRequest* request,
+                                               v1::Ticket* response) {
+  return TicketResponse(
+      counter_day_.WalkIn(request->office_id(), request->date(), Strings(request->service_ids())),
+      response);
+}
+
+grpc::Status AppointmentsService::CallNext(grpc::ServerContext*, const v1::CallNextRequest* request,
+                                           v1::Ticket* response) {
+  return TicketResponse(
+      counter_day_.CallNext(request->office_id(), request->date(), request->counter()), response);
+}
+
+grpc::Status AppointmentsService::CompleteTicket(grpc::ServerContext*,
+                                                 const v1::CompleteTicketRequest* request,
+                                                 v1::Ticket* response) {
+  return TicketResponse(
+      counter_day_.Complete(request->office_id(), request->date(), request->queue_number()),
+      response);
+}
+
+grpc::Status AppointmentsService::MarkNoShow(grpc::ServerContext*,
+                                             const v1::MarkNoShowRequest* request,
+                                             v1::DayAppointment* response) {
+  absl::StatusOr<DayAppointment> appointment =
+      counter_day_.MarkNoShow(request->office_id(), request->date(), request->booking_code());
+  if (!appointment.ok()) return ToGrpcStatus(appointment.status());
+  ToProto(*appointment, response);
   return grpc::Status::OK;
 }
 

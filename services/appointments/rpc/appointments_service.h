@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/appointments/domain/booking_service.h"
+#include "services/appointments/domain/counter_day.h"
 #include "services/appointments/domain/office_catalog.h"
 #include "stadt/appointments/v1/appointments.grpc.pb.h"
 
@@ -12,8 +13,8 @@ namespace stadt::appointments {
 // callback threads, which must never block.
 class AppointmentsService final : public v1::Appointments::Service {
  public:
-  AppointmentsService(OfficeCatalog& catalog, BookingService& bookings)
-      : catalog_(catalog), bookings_(bookings) {}
+  AppointmentsService(OfficeCatalog& catalog, BookingService& bookings, CounterDay& counter_day)
+      : catalog_(catalog), bookings_(bookings), counter_day_(counter_day) {}
 
   grpc::Status ListOffices(grpc::ServerContext* context, const v1::ListOfficesRequest* request,
                            v1::ListOfficesResponse* response) override;
@@ -40,10 +41,25 @@ class AppointmentsService final : public v1::Appointments::Service {
   grpc::Status RescheduleBooking(grpc::ServerContext* context,
                                  const v1::RescheduleBookingRequest* request,
                                  v1::Booking* response) override;
+  grpc::Status ListDayAppointments(grpc::ServerContext* context,
+                                   const v1::ListDayAppointmentsRequest* request,
+                                   v1::ListDayAppointmentsResponse* response) override;
+  grpc::Status CheckIn(grpc::ServerContext* context, const v1::CheckInRequest* request,
+                       v1::Ticket* response) override;
+  grpc::Status CreateWalkIn(grpc::ServerContext* context, const v1::CreateWalkInRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status CallNext(grpc::ServerContext* context, const v1::CallNextRequest* request,
+                        v1::Ticket* response) override;
+  grpc::Status CompleteTicket(grpc::ServerContext* context,
+                              const v1::CompleteTicketRequest* request,
+                              v1::Ticket* response) override;
+  grpc::Status MarkNoShow(grpc::ServerContext* context, const v1::MarkNoShowRequest* request,
+                          v1::DayAppointment* response) override;
 
  private:
   OfficeCatalog& catalog_;
   BookingService& bookings_;
+  CounterDay& counter_day_;
 };
 
 // Message <-> domain conversions (exposed for tests).

@@ -26,6 +26,34 @@ TEST(AppointmentsServiceTest, OfficeConversionRoundTrips) {
   EXPECT_EQ(FromProto(message), SampleOffice());
 }
 
+// The counter day is exercised against Redis in store/; here it only has to
+// exist, and any call reaching it is a test failure.
+class NoCounters final : public CounterRepository {
+ public:
+  absl::StatusOr<DayList> ListDay(const OfficeDay&) override { return Unexpected(); }
+  absl::StatusOr<Ticket> CheckIn(const OfficeDay&, const std::string&, absl::Time) override {
+    return Unexpected();
+  }
+  absl::StatusOr<Ticket> WalkIn(const OfficeDay&, const std::vector<std::string>&,
+                                absl::Time) override {
+    return Unexpected();
+  }
+  absl::StatusOr<Ticket> CallNext(const OfficeDay&, const std::string&) override {
+    return Unexpected();
+  }
+  absl::StatusOr<Ticket> Complete(const OfficeDay&, int) override { return Unexpected(); }
+  absl::StatusOr<DayAppointment> MarkNoShow(const OfficeDay&, const std::string&,
+                                            absl::Time) override {
+    return Unexpected();
+  }
+
+ private:
+  static absl::Status Unexpected() {
+    ADD_FAILURE() << "the counter repository should not be reached";
+    return absl::InternalError("unexpected");
+  }
+};
+
 class AppointmentsServiceCallTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -45,7 +73,9 @@ class AppointmentsServiceCallTest : public ::testing::Test {
   OfficeCatalog catalog_{repository_};
   BookingService bookings_{repository_, booking_repository_, clock_,
                            Calendar(BookingRules{}, Berlin()), BookingSecrets::Derive("k")};
-  AppointmentsService service_{catalog_, bookings_};
+  NoCounters counters_;
+  CounterDay counter_day_{counters_, booking_repository_, clock_, Berlin(), absl::Minutes(15)};
+  AppointmentsService service_{catalog_, bookings_, counter_day_};
   grpc::ServerContext context_;
 };
 
@@ -92,6 +122,16 @@ TEST_F(AppointmentsServiceCallTest, HoldNeedsACallerAndASaneTimestamp) {
   request.mutable_start()->set_seconds(1'800'000'000 + 86400);
   EXPECT_EQ(service_.CreateHold(&context_, &request, &response).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);  // No subject in the metadata.
+}
+
+TEST_F(AppointmentsServiceCallTest, CounterDayRejectsBadInputBeforeStorage) {
+  v1::CallNextRequest request;
+  request.set_office_id("mitte");
+  request.set_date("2026-13-01");
+  request.set_counter("1");
+  v1::Ticket response;
+  EXPECT_EQ(service_.CallNext(&context_, &request, &response).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 }  // namespace

@@ -6,11 +6,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/appointments/store/booking_lua.h"
 
 namespace stadt::appointments {
 namespace {
 
-constexpr char kPrefix[] = "appt:{appt}:";
+constexpr const char* kPrefix = kBookingPrefix;
 constexpr int64_t kHoldRecordGraceMs = 24 * 60 * 60 * 1000;
 
 std::string Key(const char* kind, const std::string& id) {
@@ -21,50 +22,11 @@ std::string DayKey(const char* kind, const std::string& office, const std::strin
 }
 std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
 
-// Shared Lua: counts what is taken on buckets [first, first+count) of one
-// office-day (confirmed bookings plus live holds) and compares with capacity
-// passed in ARGV from `cap_index` on. Drops expired holds on the way.
-constexpr char kFitsLua[] = R"lua(
-local function fits(booked_key, holds_key, now, first, count, cap_index)
-  redis.call('ZREMRANGEBYSCORE', holds_key, '-inf', now)
-  local taken = {}
-  for b = first, first + count - 1 do
-    taken[b] = tonumber(redis.call('HGET', booked_key, b) or '0')
-  end
-  for _, member in ipairs(redis.call('ZRANGE', holds_key, 0, -1)) do
-    local s, l = string.match(member, '^[^:]+:(%d+):(%d+)$')
-    s = tonumber(s)
-    l = tonumber(l)
-    for b = math.max(s, first), math.min(s + l - 1, first + count - 1) do
-      taken[b] = taken[b] + 1
-    end
-  end
-  for i = 0, count - 1 do
-    if taken[first + i] >= tonumber(ARGV[cap_index + i]) then return false end
-  end
-  return true
-end
-local function add_booked(booked_key, first, count, delta)
-  for b = first, first + count - 1 do redis.call('HINCRBY', booked_key, b, delta) end
-end
-local function hash(key)
-  local flat = redis.call('HGETALL', key)
-  local t = {}
-  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
-  return t
-end
-local function split(csv)
-  local out = {}
-  for item in string.gmatch(csv, '[^,]+') do table.insert(out, item) end
-  return out
-end
-)lua";
-
 // KEYS: booked, holds, hold, client-hold.
 // ARGV: now, hold id, first, count, expires, prefix, client, office, day,
 //       services csv, start ms, end ms, capacities...
 const redis::Script& PutHoldScript() {
-  static const redis::Script* script = new redis::Script(absl::StrCat(kFitsLua, R"lua(
+  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
 local now, first, count = tonumber(ARGV[1]), tonumber(ARGV[3]), tonumber(ARGV[4])
 local prefix = ARGV[6]
 local previous = redis.call('GET', KEYS[4])
@@ -95,7 +57,7 @@ return 1
 // ARGV: now, hold id, client, prefix, code, max active, window ms, delete
 //       after ms, token nonce, token hash, sealed contact, person key.
 const redis::Script& ConfirmScript() {
-  static const redis::Script* script = new redis::Script(absl::StrCat(kFitsLua, R"lua(
+  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
 local now = tonumber(ARGV[1])
 local prefix = ARGV[4]
 local hold = hash(KEYS[1])
@@ -139,6 +101,9 @@ for _, service in ipairs(services) do
   redis.call('ZADD', key, start_ms, ARGV[5])
   redis.call('PEXPIREAT', key, ARGV[8])
 end
+local day_index = prefix .. 'day:' .. day_suffix
+redis.call('ZADD', day_index, start_ms, ARGV[5])
+redis.call('PEXPIREAT', day_index, ARGV[8])
 redis.call('HSET', KEYS[1], 'code', ARGV[5])
 redis.call('DEL', prefix .. 'client-hold:' .. ARGV[3])
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', 100000, '*', 'type', 'booking.confirmed',
@@ -151,7 +116,7 @@ return ARGV[5]
 
 // KEYS: booking, outbox. ARGV: now, prefix.
 const redis::Script& CancelScript() {
-  static const redis::Script* script = new redis::Script(absl::StrCat(kFitsLua, R"lua(
+  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
 local booking = hash(KEYS[1])
 if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
 if booking.status == 'cancelled' then return 0 end
@@ -159,6 +124,7 @@ local prefix = ARGV[2]
 add_booked(prefix .. 'booked:' .. booking.office .. ':' .. booking.day,
            tonumber(booking.first), tonumber(booking.count), -1)
 redis.call('HSET', KEYS[1], 'status', 'cancelled')
+redis.call('ZREM', prefix .. 'day:' .. booking.office .. ':' .. booking.day, booking.code)
 redis.call('ZREM', prefix .. 'person:' .. booking.person, booking.code)
 for _, service in ipairs(split(booking.services)) do
   redis.call('ZREM', prefix .. 'person-svc:' .. booking.person .. ':' .. service, booking.code)
@@ -174,13 +140,16 @@ return 1
 // KEYS: booking, outbox. ARGV: now, prefix, office, day, first, count,
 // start ms, end ms, delete after ms, capacities...
 const redis::Script& MoveScript() {
-  static const redis::Script* script = new redis::Script(absl::StrCat(kFitsLua, R"lua(
+  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
 local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local booking = hash(KEYS[1])
 if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
 if booking.status ~= 'confirmed' then
   return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+end
+if booking.visit ~= nil and booking.visit ~= '' then
+  return redis.error_reply('FAILED_PRECONDITION the citizen has already arrived')
 end
 local old_booked = prefix .. 'booked:' .. booking.office .. ':' .. booking.day
 local new_booked = prefix .. 'booked:' .. ARGV[3] .. ':' .. ARGV[4]
@@ -195,6 +164,10 @@ if not fits(new_booked, new_holds, now, first, count, 10) then
   return redis.error_reply('ABORTED the new slot is no longer free; the booking is unchanged')
 end
 add_booked(new_booked, first, count, 1)
+redis.call('ZREM', prefix .. 'day:' .. booking.office .. ':' .. booking.day, booking.code)
+local new_index = prefix .. 'day:' .. ARGV[3] .. ':' .. ARGV[4]
+redis.call('ZADD', new_index, ARGV[7], booking.code)
+redis.call('PEXPIREAT', new_index, ARGV[9])
 redis.call('HSET', KEYS[1], 'office', ARGV[3], 'day', ARGV[4], 'first', first, 'count', count,
            'start_ms', ARGV[7], 'end_ms', ARGV[8])
 redis.call('PEXPIREAT', KEYS[1], ARGV[9])

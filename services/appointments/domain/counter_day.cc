@@ -1,0 +1,104 @@
+#include "services/appointments/domain/counter_day.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "services/appointments/domain/booking.h"
+
+namespace stadt::appointments {
+namespace {
+
+constexpr size_t kMaxCounterName = 16;
+constexpr int kMaxWalkInServices = 3;
+
+bool IsCounterName(const std::string& name) {
+  return !name.empty() && name.size() <= kMaxCounterName &&
+         std::all_of(name.begin(), name.end(),
+                     [](char c) { return absl::ascii_isalnum(c) || c == '-'; });
+}
+
+}  // namespace
+
+absl::StatusOr<OfficeDay> CounterDay::Day(const std::string& office_id,
+                                          const std::string& date) const {
+  if (!IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
+  if (!IsValidIsoDate(date)) return absl::InvalidArgumentError("date: expected YYYY-MM-DD");
+  return OfficeDay{office_id, date};
+}
+
+// Arrivals, calls and walk-ins happen on the day itself, not ahead of time.
+absl::StatusOr<OfficeDay> CounterDay::Today(const std::string& office_id,
+                                            const std::string& date) const {
+  absl::StatusOr<OfficeDay> day = Day(office_id, date);
+  if (!day.ok()) return day.status();
+  if (date != FormatDate(absl::ToCivilDay(clock_.Now(), zone_))) {
+    return absl::FailedPreconditionError("date: only today's queue can be changed");
+  }
+  return day;
+}
+
+absl::StatusOr<DayList> CounterDay::List(const std::string& office_id, const std::string& date) {
+  absl::StatusOr<OfficeDay> day = Day(office_id, date);
+  if (!day.ok()) return day.status();
+  return counters_.ListDay(*day);
+}
+
+absl::StatusOr<Ticket> CounterDay::CheckIn(const std::string& office_id, const std::string& date,
+                                           const std::string& booking_code) {
+  absl::StatusOr<OfficeDay> day = Today(office_id, date);
+  if (!day.ok()) return day.status();
+  if (!IsWellFormedBookingCode(booking_code)) {
+    return absl::InvalidArgumentError("booking_code: not a booking code");
+  }
+  return counters_.CheckIn(*day, booking_code, clock_.Now());
+}
+
+absl::StatusOr<Ticket> CounterDay::WalkIn(const std::string& office_id, const std::string& date,
+                                          const std::vector<std::string>& service_ids) {
+  absl::StatusOr<OfficeDay> day = Today(office_id, date);
+  if (!day.ok()) return day.status();
+  if (service_ids.empty() || static_cast<int>(service_ids.size()) > kMaxWalkInServices ||
+      !std::all_of(service_ids.begin(), service_ids.end(), IsValidId)) {
+    return absl::InvalidArgumentError("service_ids: one to three valid ids");
+  }
+  return counters_.WalkIn(*day, service_ids, clock_.Now());
+}
+
+absl::StatusOr<Ticket> CounterDay::CallNext(const std::string& office_id, const std::string& date,
+                                            const std::string& counter) {
+  absl::StatusOr<OfficeDay> day = Today(office_id, date);
+  if (!day.ok()) return day.status();
+  if (!IsCounterName(counter)) {
+    return absl::InvalidArgumentError("counter: 1-16 letters, digits or '-'");
+  }
+  return counters_.CallNext(*day, counter);
+}
+
+absl::StatusOr<Ticket> CounterDay::Complete(const std::string& office_id, const std::string& date,
+                                            int queue_number) {
+  absl::StatusOr<OfficeDay> day = Day(office_id, date);
+  if (!day.ok()) return day.status();
+  if (queue_number <= 0) return absl::InvalidArgumentError("queue_number: must be positive");
+  return counters_.Complete(*day, queue_number);
+}
+
+absl::StatusOr<DayAppointment> CounterDay::MarkNoShow(const std::string& office_id,
+                                                      const std::string& date,
+                                                      const std::string& booking_code) {
+  absl::StatusOr<OfficeDay> day = Day(office_id, date);
+  if (!day.ok()) return day.status();
+  if (!IsWellFormedBookingCode(booking_code)) {
+    return absl::InvalidArgumentError("booking_code: not a booking code");
+  }
+  absl::StatusOr<BookingRecord> booking = bookings_.GetBooking(booking_code);
+  if (!booking.ok()) return booking.status();
+  if (booking->office_id != office_id || booking->day != date) {
+    return absl::NotFoundError("no such booking on this day");
+  }
+  if (clock_.Now() < booking->start + no_show_grace_) {
+    return absl::FailedPreconditionError("the grace period after the appointment has not passed");
+  }
+  return counters_.MarkNoShow(*day, booking_code, clock_.Now());
+}
+
+}  // namespace stadt::appointments

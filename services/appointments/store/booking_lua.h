@@ -1,0 +1,48 @@
+#pragma once
+
+namespace stadt::appointments {
+
+// Key prefix of all booking state; the {appt} hash tag keeps it on one slot.
+inline constexpr char kBookingPrefix[] = "appt:{appt}:";
+
+// Lua helpers shared by the booking scripts. fits(): counts what is taken on
+// buckets [first, first+count) of one
+// office-day (confirmed bookings plus live holds) and compares with capacity
+// passed in ARGV from `cap_index` on. Drops expired holds on the way.
+inline constexpr char kBookingLua[] = R"lua(
+local function fits(booked_key, holds_key, now, first, count, cap_index)
+  redis.call('ZREMRANGEBYSCORE', holds_key, '-inf', now)
+  local taken = {}
+  for b = first, first + count - 1 do
+    taken[b] = tonumber(redis.call('HGET', booked_key, b) or '0')
+  end
+  for _, member in ipairs(redis.call('ZRANGE', holds_key, 0, -1)) do
+    local s, l = string.match(member, '^[^:]+:(%d+):(%d+)$')
+    s = tonumber(s)
+    l = tonumber(l)
+    for b = math.max(s, first), math.min(s + l - 1, first + count - 1) do
+      taken[b] = taken[b] + 1
+    end
+  end
+  for i = 0, count - 1 do
+    if taken[first + i] >= tonumber(ARGV[cap_index + i]) then return false end
+  end
+  return true
+end
+local function add_booked(booked_key, first, count, delta)
+  for b = first, first + count - 1 do redis.call('HINCRBY', booked_key, b, delta) end
+end
+local function hash(key)
+  local flat = redis.call('HGETALL', key)
+  local t = {}
+  for i = 1, #flat, 2 do t[flat[i]] = flat[i + 1] end
+  return t
+end
+local function split(csv)
+  local out = {}
+  for item in string.gmatch(csv, '[^,]+') do table.insert(out, item) end
+  return out
+end
+)lua";
+
+}  // namespace stadt::appointments

@@ -1,0 +1,232 @@
+#include "services/appointments/store/redis_counter_repository.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "services/appointments/store/booking_lua.h"
+
+namespace stadt::appointments {
+namespace {
+
+constexpr int64_t kQueueKeyLifetimeMs = 2 * 24 * 60 * 60 * 1000;
+
+std::string DayKey(const char* kind, const OfficeDay& day) {
+  return absl::StrCat(kBookingPrefix, kind, ":", day.office_id, ":", day.day);
+}
+std::string BookingKey(const std::string& code) {
+  return absl::StrCat(kBookingPrefix, "booking:", code);
+}
+
+// Returns {queue number, booking code, state, counter} for every ticket op.
+// KEYS: booking, present, ticket-seq, outbox. ARGV: now, prefix, office, day, code, lifetime.
+const redis::Script& CheckInScript() {
+  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
+local booking = hash(KEYS[1])
+if booking.code == nil or booking.office ~= ARGV[3] or booking.day ~= ARGV[4] then
+  return redis.error_reply('NOT_FOUND no booking with this code at this office today')
+end
+if booking.status ~= 'confirmed' then
+  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+end
+if booking.visit == 'no_show' then
+  return redis.error_reply('FAILED_PRECONDITION the booking was marked as a no-show')
+end
+if booking.ticket ~= nil and booking.ticket ~= '' then
+  return {tonumber(booking.ticket), booking.code, booking.visit, ''}
+end
+local n = redis.call('INCR', KEYS[3])
+redis.call('PEXPIRE', KEYS[3], ARGV[6])
+local ticket = ARGV[2] .. 'ticket:' .. ARGV[3] .. ':' .. ARGV[4] .. ':' .. n
+redis.call('HSET', ticket, 'code', booking.code, 'state', 'waiting', 'counter', '')
+redis.call('PEXPIRE', ticket, ARGV[6])
+redis.call('ZADD', KEYS[2], booking.start_ms, n)
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+redis.call('HSET', KEYS[1], 'visit', 'waiting', 'ticket', n)
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', 100000, '*', 'type', 'visit.checked_in',
+           'code', booking.code, 'office', ARGV[3], 'start_ms', booking.start_ms, 'at_ms', ARGV[1])
+return {n, booking.code, 'waiting', ''}
+)lua"));
+  return *script;
+}
+
+// KEYS: present, ticket-seq, outbox. ARGV: now, prefix, office, day, services, lifetime.
+const redis::Script& WalkInScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+local n = redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[6])
+local ticket = ARGV[2] .. 'ticket:' .. ARGV[3] .. ':' .. ARGV[4] .. ':' .. n
+redis.call('HSET', ticket, 'code', '', 'state', 'waiting', 'counter', '', 'services', ARGV[5])
+redis.call('PEXPIRE', ticket, ARGV[6])
+redis.call('ZADD', KEYS[1], ARGV[1], n)
+redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', 'visit.walk_in',
+           'office', ARGV[3], 'services', ARGV[5], 'at_ms', ARGV[1])
+return {n, '', 'waiting', ''}
+)lua");
+  return *script;
+}
+
+// KEYS: present. ARGV: prefix, office, day, counter.
+const redis::Script& CallNextScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+local next = redis.call('ZPOPMIN', KEYS[1])
+if #next == 0 then return redis.error_reply('NOT_FOUND nobody is waiting') end
+local n = next[1]
+local ticket = ARGV[1] .. 'ticket:' .. ARGV[2] .. ':' .. ARGV[3] .. ':' .. n
+redis.call('HSET', ticket, 'state', 'called', 'counter', ARGV[4])
+local code = redis.call('HGET', ticket, 'code') or ''
+if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'called') end
+return {tonumber(n), code, 'called', ARGV[4]}
+)lua");
+  return *script;
+}
+
+// KEYS: ticket, outbox. ARGV: prefix, office.
+const redis::Script& CompleteScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return redis.error_reply('NOT_FOUND no such ticket') end
+local code = redis.call('HGET', KEYS[1], 'code') or ''
+local counter = redis.call('HGET', KEYS[1], 'counter') or ''
+if state == 'completed' then return {0, code, 'completed', counter} end
+if state ~= 'called' then
+  return redis.error_reply('FAILED_PRECONDITION the ticket has not been called yet')
+end
+redis.call('HSET', KEYS[1], 'state', 'completed')
+if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'completed') end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'visit.completed',
+           'code', code, 'office', ARGV[2])
+return {0, code, 'completed', counter}
+)lua");
+  return *script;
+}
+
+// KEYS: booking, no-shows, outbox. ARGV: office, day, lifetime, now.
+const redis::Script& NoShowScript() {
+  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
+local booking = hash(KEYS[1])
+if booking.code == nil or booking.office ~= ARGV[1] or booking.day ~= ARGV[2] then
+  return redis.error_reply('NOT_FOUND no such booking on this day')
+end
+if booking.visit == 'no_show' then return 0 end
+if booking.status ~= 'confirmed' then
+  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+end
+if booking.visit ~= nil and booking.visit ~= '' then
+  return redis.error_reply('FAILED_PRECONDITION the citizen has arrived')
+end
+redis.call('HSET', KEYS[1], 'visit', 'no_show')
+redis.call('INCR', KEYS[2])
+redis.call('PEXPIRE', KEYS[2], ARGV[3])
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', 'visit.no_show',
+           'code', booking.code, 'office', ARGV[1], 'start_ms', booking.start_ms, 'at_ms', ARGV[4])
+return 1
+)lua"));
+  return *script;
+}
+
+VisitState StateFromText(const std::string& text) {
+  if (text == "waiting") return VisitState::kWaiting;
+  if (text == "called") return VisitState::kCalled;
+  if (text == "completed") return VisitState::kCompleted;
+  if (text == "no_show") return VisitState::kNoShow;
+  return VisitState::kExpected;
+}
+
+absl::StatusOr<Ticket> TicketFromReply(const absl::StatusOr<redis::Reply>& reply) {
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.size() != 4) return absl::InternalError("unexpected ticket reply");
+  Ticket ticket;
+  ticket.queue_number = static_cast<int>(reply->elements[0].integer);
+  ticket.booking_code = reply->elements[1].str;
+  ticket.state = StateFromText(reply->elements[2].str);
+  ticket.counter = reply->elements[3].str;
+  return ticket;
+}
+
+std::string Lifetime() { return absl::StrCat(kQueueKeyLifetimeMs); }
+std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
+std::string Outbox() { return absl::StrCat(kBookingPrefix, "outbox"); }
+
+}  // namespace
+
+absl::StatusOr<DayList> RedisCounterRepository::ListDay(const OfficeDay& day) {
+  absl::StatusOr<std::vector<redis::Reply>> index = redis_.Pipeline(
+      {{"ZRANGE", DayKey("day", day), "0", "-1"}, {"GET", DayKey("no-shows", day)}});
+  if (!index.ok()) return index.status();
+  DayList list;
+  absl::SimpleAtoi((*index)[1].str, &list.no_shows);
+  std::vector<std::vector<std::string>> reads;
+  for (const redis::Reply& code : (*index)[0].elements) {
+    reads.push_back(
+        {"HMGET", BookingKey(code.str), "start_ms", "services", "status", "visit", "ticket"});
+  }
+  if (reads.empty()) return list;
+  absl::StatusOr<std::vector<redis::Reply>> records = redis_.Pipeline(reads);
+  if (!records.ok()) return records.status();
+  for (size_t i = 0; i < records->size(); ++i) {
+    const std::vector<redis::Reply>& fields = (*records)[i].elements;
+    if (fields.size() != 5 || fields[2].str != "confirmed") continue;
+    DayAppointment appointment;
+    appointment.booking_code = (*index)[0].elements[i].str;
+    int64_t start_ms = 0;
+    absl::SimpleAtoi(fields[0].str, &start_ms);
+    appointment.start = absl::FromUnixMillis(start_ms);
+    appointment.service_ids = absl::StrSplit(fields[1].str, ',', absl::SkipEmpty());
+    appointment.state = StateFromText(fields[3].str);
+    absl::SimpleAtoi(fields[4].str, &appointment.queue_number);
+    list.appointments.push_back(std::move(appointment));
+  }
+  return list;
+}
+
+absl::StatusOr<Ticket> RedisCounterRepository::CheckIn(const OfficeDay& day,
+                                                       const std::string& code, absl::Time now) {
+  return TicketFromReply(
+      redis_.Eval(CheckInScript(),
+                  {BookingKey(code), DayKey("present", day), DayKey("ticket-seq", day), Outbox()},
+                  {Millis(now), kBookingPrefix, day.office_id, day.day, code, Lifetime()}));
+}
+
+absl::StatusOr<Ticket> RedisCounterRepository::WalkIn(const OfficeDay& day,
+                                                      const std::vector<std::string>& service_ids,
+                                                      absl::Time now) {
+  return TicketFromReply(redis_.Eval(WalkInScript(),
+                                     {DayKey("present", day), DayKey("ticket-seq", day), Outbox()},
+                                     {Millis(now), kBookingPrefix, day.office_id, day.day,
+                                      absl::StrJoin(service_ids, ","), Lifetime()}));
+}
+
+absl::StatusOr<Ticket> RedisCounterRepository::CallNext(const OfficeDay& day,
+                                                        const std::string& counter) {
+  return TicketFromReply(redis_.Eval(CallNextScript(), {DayKey("present", day)},
+                                     {kBookingPrefix, day.office_id, day.day, counter}));
+}
+
+absl::StatusOr<Ticket> RedisCounterRepository::Complete(const OfficeDay& day, int queue_number) {
+  absl::StatusOr<Ticket> ticket = TicketFromReply(redis_.Eval(
+      CompleteScript(),
+      {absl::StrCat(kBookingPrefix, "ticket:", day.office_id, ":", day.day, ":", queue_number),
+       Outbox()},
+      {kBookingPrefix, day.office_id}));
+  if (ticket.ok()) ticket->queue_number = queue_number;
+  return ticket;
+}
+
+absl::StatusOr<DayAppointment> RedisCounterRepository::MarkNoShow(const OfficeDay& day,
+                                                                  const std::string& code,
+                                                                  absl::Time now) {
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(NoShowScript(), {BookingKey(code), DayKey("no-shows", day), Outbox()},
+                  {day.office_id, day.day, Lifetime(), Millis(now)});
+  if (!reply.ok()) return reply.status();
+  absl::StatusOr<DayList> list = ListDay(day);
+  if (!list.ok()) return list.status();
+  for (const DayAppointment& appointment : list->appointments) {
+    if (appointment.booking_code == code) return appointment;
+  }
+  return absl::NotFoundError("no such booking on this day");
+}
+
+}  // namespace stadt::appointments

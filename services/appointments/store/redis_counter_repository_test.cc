@@ -1,0 +1,169 @@
+#include "services/appointments/store/redis_counter_repository.h"
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "services/appointments/domain/booking_service.h"
+#include "services/appointments/store/redis_booking_repository.h"
+#include "services/appointments/store/redis_catalog_repository.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::appointments {
+namespace {
+
+absl::TimeZone Berlin() {
+  absl::TimeZone zone;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/Berlin", &zone));
+  return zone;
+}
+
+absl::Time Local(int hour, int minute) {
+  return absl::FromCivil(absl::CivilMinute(2026, 12, 1, hour, minute), Berlin());
+}
+
+class CounterDayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis::Options options;
+    options.port = server_->port();
+    options.pool_size = 8;
+    redis_ = redis::Client::Create(options);
+    catalog_ = std::make_unique<RedisCatalogRepository>(*redis_);
+    bookings_ = std::make_unique<RedisBookingRepository>(*redis_);
+    counters_ = std::make_unique<RedisCounterRepository>(*redis_);
+    Catalog catalog;
+    catalog.services = {{"id-card", "ID card", 10, {}}};
+    Office office;
+    office.id = "mitte";
+    office.name = "Buergerbuero Mitte";
+    office.district = "Mitte";
+    office.address = {"Eberhardstr. 39", "70173", "Stuttgart"};
+    office.service_ids = {"id-card"};
+    office.counters = {{2, 12 * 60, 13 * 60, 3}};
+    catalog.offices = {office};
+    ASSERT_TRUE(catalog_->SeedIfEmpty(catalog).ok());
+    BookingRules rules;
+    rules.max_active_bookings_per_person = 100;
+    rules.same_service_window_days = 0;
+    service_ =
+        std::make_unique<BookingService>(*catalog_, *bookings_, clock_, Calendar(rules, Berlin()),
+                                         BookingSecrets::Derive("counter test key"));
+    day_ =
+        std::make_unique<CounterDay>(*counters_, *bookings_, clock_, Berlin(), absl::Minutes(15));
+  }
+
+  std::string Book(int i, absl::Time start) {
+    const std::string client = absl::StrCat("citizen-", i);
+    absl::StatusOr<HoldView> hold = service_->CreateHold(client, "mitte", {"id-card"}, start);
+    EXPECT_TRUE(hold.ok()) << hold.status();
+    absl::StatusOr<BookingView> booking = service_->Confirm(
+        client, hold->hold_id, {"Person", absl::StrCat("p", i, "@example.org"), ""});
+    EXPECT_TRUE(booking.ok()) << booking.status();
+    tokens_[booking->record.code] = booking->manage_token;
+    return booking->record.code;
+  }
+
+  FakeClock clock_{Local(9, 0)};
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<RedisCatalogRepository> catalog_;
+  std::unique_ptr<RedisBookingRepository> bookings_;
+  std::unique_ptr<RedisCounterRepository> counters_;
+  std::unique_ptr<BookingService> service_;
+  std::unique_ptr<CounterDay> day_;
+  std::map<std::string, std::string> tokens_;
+};
+
+TEST_F(CounterDayTest, CheckInCallAndCompleteInAppointmentOrder) {
+  const std::string late = Book(1, Local(12, 30));
+  const std::string early = Book(2, Local(12, 0));
+  clock_.Set(Local(11, 50));
+  Ticket first = day_->CheckIn("mitte", "2026-12-01", late).value();
+  Ticket second = day_->CheckIn("mitte", "2026-12-01", early).value();
+  EXPECT_EQ(first.queue_number, 1);
+  EXPECT_EQ(second.queue_number, 2);
+  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-01", late)->queue_number, 1);  // idempotent
+  Ticket walk_in = day_->WalkIn("mitte", "2026-12-01", {"id-card"}).value();
+  EXPECT_EQ(walk_in.queue_number, 3);
+
+  // Order is time: the walk-in who arrived at 11:50, then the 12:00
+  // appointment (although it checked in second), then the 12:30 one.
+  EXPECT_EQ(day_->CallNext("mitte", "2026-12-01", "B")->queue_number, 3);
+  EXPECT_EQ(day_->CallNext("mitte", "2026-12-01", "A")->booking_code, early);
+  Ticket third = day_->CallNext("mitte", "2026-12-01", "A").value();
+  EXPECT_EQ(third.booking_code, late);
+  EXPECT_EQ(day_->CallNext("mitte", "2026-12-01", "A").status().code(),
+            absl::StatusCode::kNotFound);
+
+  EXPECT_EQ(day_->Complete("mitte", "2026-12-01", 99).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(day_->Complete("mitte", "2026-12-01", 1)->state, VisitState::kCompleted);
+  DayList list = day_->List("mitte", "2026-12-01").value();
+  ASSERT_EQ(list.appointments.size(), 2u);
+  EXPECT_EQ(list.appointments[0].booking_code, early);
+  EXPECT_EQ(list.appointments[0].state, VisitState::kCalled);
+  EXPECT_EQ(list.appointments[1].state, VisitState::kCompleted);
+  // Someone who has arrived cannot be moved away by a reschedule.
+  EXPECT_EQ(service_->Reschedule(late, tokens_[late], "mitte", Local(12, 50)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CounterDayTest, ConcurrentCountersNeverCallTheSameCitizen) {
+  for (int i = 0; i < 3; ++i) Book(i, Local(12, 10 * i));
+  clock_.Set(Local(11, 55));
+  for (const auto& [code, token] : tokens_)
+    ASSERT_TRUE(day_->CheckIn("mitte", "2026-12-01", code).ok());
+  std::mutex mutex;
+  std::multiset<int> called;
+  std::vector<std::thread> counters;
+  for (int c = 0; c < 8; ++c) {
+    counters.emplace_back([&, c] {
+      absl::StatusOr<Ticket> ticket = day_->CallNext("mitte", "2026-12-01", absl::StrCat("C", c));
+      if (!ticket.ok()) return;
+      std::lock_guard lock(mutex);
+      called.insert(ticket->queue_number);
+    });
+  }
+  for (std::thread& thread : counters) thread.join();
+  EXPECT_EQ(called, (std::multiset<int>{1, 2, 3}));
+}
+
+TEST_F(CounterDayTest, NoShowOnlyAfterGraceAndCountedOnce) {
+  const std::string code = Book(1, Local(12, 0));
+  clock_.Set(Local(12, 10));
+  EXPECT_EQ(day_->MarkNoShow("mitte", "2026-12-01", code).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  clock_.Set(Local(12, 16));
+  EXPECT_EQ(day_->MarkNoShow("mitte", "2026-12-01", code)->state, VisitState::kNoShow);
+  EXPECT_TRUE(day_->MarkNoShow("mitte", "2026-12-01", code).ok());
+  EXPECT_EQ(day_->List("mitte", "2026-12-01")->no_shows, 1);
+  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-01", code).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {
+  const std::string code = Book(1, Local(12, 0));
+  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-02", code).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // not today
+  EXPECT_EQ(day_->CheckIn("west", "2026-12-01", code).status().code(),
+            absl::StatusCode::kNotFound);  // another office's booking
+  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-01", "nope").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(day_->CallNext("mitte", "2026-12-01", "counter 1!").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(day_->List("mitte", "01.12.2026").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(day_->WalkIn("mitte", "2026-12-01", {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(service_->Cancel(code, tokens_[code]).ok());
+  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-01", code).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(day_->List("mitte", "2026-12-01")->appointments.empty());
+}
+
+}  // namespace
+}  // namespace stadt::appointments
