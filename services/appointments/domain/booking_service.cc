@@ -1,6 +1,7 @@
 #include "services/appointments/domain/booking_service.h"
 
 #include <algorithm>
+#include <limits>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -165,11 +166,12 @@ absl::StatusOr<std::vector<absl::CivilDay>> BookingService::Days(const std::stri
 }
 
 std::vector<SlotView> BookingService::SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
-                                                 const DayUsage& usage) {
+                                                 const DayUsage& usage, size_t max_slots) {
   const DayPlan plan = PlanDay(appointment.office, day);
   const absl::Time earliest = clock_.Now() + calendar_.rules().min_notice;
   std::vector<SlotView> slots;
   for (int bucket : FreeStarts(plan, usage, appointment.buckets)) {
+    if (slots.size() >= max_slots) break;
     const absl::Time start = calendar_.StartOf(day, bucket, plan.slot_minutes);
     if (start >= earliest) slots.push_back({appointment.office.id, start, appointment.minutes});
   }
@@ -199,23 +201,26 @@ absl::StatusOr<std::vector<SlotView>> BookingService::SearchSlots(const SearchQu
       Days(query.from_date, query.to_date, calendar_.rules().horizon_days + 1);
   if (!days.ok()) return days.status();
 
-  // Day by day in chunks: every slot of a chunk is earlier than any slot of
-  // the next, so the search stops as soon as a chunk fills the limit.
+  // Days are read from Redis in chunks and scanned in order: every slot of a
+  // day is earlier than any slot of the next, so the scan stops at the first
+  // day that completes the limit, and no office contributes more than `limit`
+  // slots of one day.
   std::vector<SlotView> found;
   for (size_t first = 0; first < days->size() && found.size() < limit; first += kSearchChunkDays) {
     const size_t last = std::min(days->size(), first + kSearchChunkDays);
     std::vector<OfficeDay> keys;
-    for (const Appointment& candidate : candidates) {
-      for (size_t d = first; d < last; ++d)
+    for (size_t d = first; d < last; ++d) {
+      for (const Appointment& candidate : candidates) {
         keys.push_back({candidate.office.id, FormatDate((*days)[d])});
+      }
     }
     if (keys.empty()) break;
     absl::StatusOr<std::vector<DayUsage>> usage = bookings_.GetUsage(keys, clock_.Now());
     if (!usage.ok()) return usage.status();
     size_t index = 0;
-    for (const Appointment& candidate : candidates) {
-      for (size_t d = first; d < last; ++d) {
-        std::vector<SlotView> slots = SlotsOfDay(candidate, (*days)[d], (*usage)[index++]);
+    for (size_t d = first; d < last && found.size() < limit; ++d) {
+      for (const Appointment& candidate : candidates) {
+        std::vector<SlotView> slots = SlotsOfDay(candidate, (*days)[d], (*usage)[index++], limit);
         found.insert(found.end(), slots.begin(), slots.end());
       }
     }
@@ -240,8 +245,10 @@ absl::StatusOr<std::vector<DayCount>> BookingService::Availability(
   if (!usage.ok()) return usage.status();
   std::vector<DayCount> counts;
   for (size_t i = 0; i < days->size(); ++i) {
-    counts.push_back({FormatDate((*days)[i]),
-                      static_cast<int>(SlotsOfDay(*appointment, (*days)[i], (*usage)[i]).size())});
+    counts.push_back(
+        {FormatDate((*days)[i]), static_cast<int>(SlotsOfDay(*appointment, (*days)[i], (*usage)[i],
+                                                             std::numeric_limits<size_t>::max())
+                                                      .size())});
   }
   return counts;
 }

@@ -106,8 +106,9 @@ class BookingService {
   absl::StatusOr<std::vector<absl::CivilDay>> Days(const std::string& from_date,
                                                    const std::string& to_date, int max_days);
   absl::StatusOr<PlacedSlot> Place(const Appointment& appointment, absl::Time start);
+  // Free slots of one office-day from the notice time on, at most `max_slots`.
   std::vector<SlotView> SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
-                                   const DayUsage& usage);
+                                   const DayUsage& usage, size_t max_slots);
   absl::StatusOr<BookingRecord> Authorize(const std::string& code, const std::string& token);
   absl::StatusOr<BookingView> View(const BookingRecord& record, std::string manage_token);
   std::string ManageToken(const std::string& code, const std::string& nonce) const;

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Appointments rush benchmark, end to end through the gateway:
+#   1. earliest-free search for one service across 30 offices over 60 days,
+#   2. hold + confirm (each wrk connection is its own citizen).
+# Starts its own Redis, appointments service and gateway on free ports from a
+# Release build in build/bench, prints wrk's figures, and stops everything.
+# Usage: bench/appointments/run.sh [DURATION_SECONDS=20] [CONNECTIONS=64]
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+DURATION="${1:-20}"
+CONNECTIONS="${2:-64}"
+BUILD="$ROOT/build/bench"
+WORK="$(mktemp -d)"
+trap 'kill $(jobs -p) 2>/dev/null; redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+
+"$ROOT/deploy/setup.sh"
+cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTADT_BUILD_TESTS=OFF \
+  -DSTADT_BUILD_BENCH=ON > /dev/null
+cmake --build "$BUILD" -j 2 --target stadt-gateway stadt-appointments stadt-mint-token \
+  stadt-booking-bench > /dev/null
+
+free_port() {  # a random port nobody listens on
+  local port
+  while true; do
+    port=$((20000 + RANDOM % 40000))
+    (echo > "/dev/tcp/127.0.0.1/$port") 2> /dev/null || { echo "$port"; return; }
+  done
+}
+REDIS_PORT=$(free_port); SERVICE_PORT=$(free_port); HTTP_PORT=$(free_port)
+
+# 30 offices, open Monday to Saturday 7-19 h with 4 counters, every service.
+{
+  echo '{"services":[{"id":"id-card","name":"ID card","duration_minutes":20,"combinable_with":["passport"]},'
+  echo '{"id":"passport","name":"Passport","duration_minutes":20,"combinable_with":["id-card"]}],"offices":['
+  for i in $(seq 1 30); do
+    [ "$i" -gt 1 ] && echo ','
+    echo "{\"id\":\"office-$i\",\"name\":\"Office $i\",\"district\":\"D$((i % 6))\","
+    echo '"address":{"street":"Platz 1","postal_code":"70173","city":"Stuttgart"},"service_ids":["id-card","passport"],"counters":['
+    for d in 1 2 3 4 5 6; do
+      [ "$d" -gt 1 ] && echo ','
+      echo "{\"weekday\":$d,\"from_minute\":420,\"to_minute\":1140,\"counters\":4}"
+    done
+    echo ']}'
+  done
+  echo ']}'
+} > "$WORK/catalog.json"
+
+redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --appendonly yes \
+  --appendfsync always --save "" --daemonize yes --logfile "$WORK/redis.log"
+until redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1; do sleep 0.1; done
+
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/key.pem" 2> /dev/null
+openssl pkey -in "$WORK/key.pem" -pubout -out "$WORK/pub.pem"
+"$BUILD/gateway/tools/stadt-mint-token" --emit-keyfile "$WORK/pub.pem" --kid bench --alg ES256 > "$WORK/keys.json"
+
+APPOINTMENTS_GRPC_ADDRESS="127.0.0.1:$SERVICE_PORT" REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+APPOINTMENTS_SEED_FILE="$WORK/catalog.json" APPOINTMENTS_SECRET_KEY="$(openssl rand -base64 32)" \
+APPOINTMENTS_MAX_ACTIVE_BOOKINGS=100 APPOINTMENTS_SERVICE_WINDOW_DAYS=0 REDIS_POOL_SIZE=16 \
+  "$BUILD/services/appointments/stadt-appointments" 2> "$WORK/appointments.log" &
+GATEWAY_PORT="$HTTP_PORT" GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$SERVICE_PORT" \
+GATEWAY_JWT_KEYS_FILE="$WORK/keys.json" GATEWAY_JWT_ISSUER=bench GATEWAY_JWT_AUDIENCE=bench \
+LOG_LEVEL=warn "$BUILD/gateway/stadt-gateway" 2> "$WORK/gateway.log" &
+until curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" > /dev/null 2>&1; do sleep 0.1; done
+
+# One token per simulated citizen for the booking run.
+for i in $(seq 1 "$CONNECTIONS"); do
+  "$BUILD/gateway/tools/stadt-mint-token" --key "$WORK/key.pem" --alg ES256 --kid bench \
+    --sub "bench-$i" --roles citizen --iss bench --aud bench --ttl 3600
+done > "$WORK/tokens.txt"
+
+echo "== search: earliest id-card slots across 30 offices (${CONNECTIONS} connections, ${DURATION}s)"
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency \
+  "http://127.0.0.1:$HTTP_PORT/v1/slots?service_ids=id-card&limit=10" | grep -E "Requests/sec|50%|99%|Non-2xx|Socket"
+
+echo "== hold + confirm (${CONNECTIONS} citizens in parallel, ${DURATION}s)"
+"$BUILD/bench/appointments/stadt-booking-bench" "$HTTP_PORT" "$WORK/tokens.txt" "$DURATION"
