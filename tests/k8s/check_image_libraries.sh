@@ -21,11 +21,19 @@ installed="$(awk '/^FROM[[:space:]].*debian:12-slim/ { runtime = 1 } runtime' "$
   sed -n '/apt-get install/,/rm -rf/p' | tr ' \\' '\n\n' | grep -E '^(lib|zlib)[a-z0-9.+-]*$' || true)"
 [ -n "$installed" ] || fail "no apt-get install of libraries in the debian:12-slim stage"
 
-owner_of() {  # owner_of LIBRARY_PATH -> Debian package name
-  local library="$1" candidate
-  for candidate in "$library" "$(readlink -f "$library")" "/usr$library" "${library#/usr}"; do
-    if dpkg -S "$candidate" > /dev/null 2>&1; then
-      dpkg -S "$candidate" | head -n 1 | cut -d: -f1
+# One dpkg -S for all libraries (it is slow per call); a library is found under its
+# /lib path, its /usr/lib path (merged /usr) or its resolved file name.
+libraries="$(ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }')"
+owners="$(for library in $libraries; do
+  echo "$library"; echo "/usr$library"; echo "${library#/usr}"; readlink -f "$library"
+done | sort -u | xargs dpkg -S 2> /dev/null || true)"
+
+owner_of() {  # owner_of LIBRARY_PATH -> Debian package name, or "?"
+  local library="$1" candidate package
+  for candidate in "$library" "/usr$library" "${library#/usr}" "$(readlink -f "$library")"; do
+    package="$(awk -v path="$candidate" '$2 == path { sub(/:.*/, "", $1); print $1; exit }' <<< "$owners")"
+    if [ -n "$package" ]; then
+      echo "$package"
       return
     fi
   done
@@ -35,7 +43,7 @@ owner_of() {  # owner_of LIBRARY_PATH -> Debian package name
 if ldd "$binary" | grep -q "not found"; then fail "$(ldd "$binary" | grep 'not found')"; fi
 missing=0
 checked=0
-for library in $(ldd "$binary" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }'); do
+for library in $libraries; do
   package="$(owner_of "$library")"
   checked=$((checked + 1))
   if [ "$package" = "?" ]; then

@@ -246,8 +246,12 @@ class Checker {
     if (pod.hostNetwork || pod.hostPID || pod.hostIPC) {
       this.Problem(where, "pod shares a host namespace");
     }
-    const containers = pod.containers || [];
-    for (const container of containers) this.CheckContainer(doc, pod, container, true);
+    // Probes keep traffic from unready pods and restart hung ones; a Job's pod serves no
+    // traffic and ends by itself (activeDeadlineSeconds bounds it).
+    const needsProbes = doc.kind !== "Job" && doc.kind !== "CronJob";
+    for (const container of pod.containers || []) {
+      this.CheckContainer(doc, pod, container, needsProbes);
+    }
     for (const container of pod.initContainers || []) {
       this.CheckContainer(doc, pod, container, false);
     }
