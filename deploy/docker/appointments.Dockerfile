@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The appointments service (stadt-appointments). Build from the repository root:
 #   docker build -f deploy/docker/appointments.Dockerfile -t REGISTRY/stadt-appointments:VERSION .
 # See deploy/README.md for pushing and for the tag the manifests expect.

@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # The HTTP/JSON gateway (stadt-gateway). Build from the repository root:
 #   docker build -f deploy/docker/gateway.Dockerfile -t REGISTRY/stadt-gateway:VERSION .
 # See deploy/README.md for pushing and for the tag the manifests expect.
