@@ -21,6 +21,7 @@ const path = require("path");
 const YAML = require("yaml");
 
 const kPodTemplatePaths = {
+  Pod: [],
   Deployment: ["spec", "template"],
   StatefulSet: ["spec", "template"],
   DaemonSet: ["spec", "template"],
@@ -32,6 +33,10 @@ const kClusterScopedKinds = new Set([
   "Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
   "PriorityClass", "IngressClass", "CustomResourceDefinition",
 ]);
+// Who may open connections to whom, by the pod label stadt.city/tier: only the gateway
+// reaches the services, only the services reach Redis.
+const kTierLabel = "stadt.city/tier";
+const kAllowedClients = { service: ["gateway"], redis: ["service"] };
 // A project binary is an image named stadt-<name>; its configuration is read in
 // <name>/main.cc or services/<name>/main.cc.
 const kProjectImagePrefix = "stadt-";
@@ -188,6 +193,7 @@ class Checker {
       if (template) this.CheckPodTemplate(doc, template);
       if (doc.kind === "Deployment") this.CheckDeploymentCoverage(doc);
     }
+    this.CheckNetworkIsolation();
     if (wholeApplication) this.CheckDefaultDeny();
     return this.problems;
   }
@@ -446,6 +452,58 @@ class Checker {
     }
   }
 
+  // Workloads with the labels of their pods.
+  Workloads() {
+    return this.docs.filter((doc) => kPodTemplatePaths[doc.kind])
+        .map((doc) => ({
+               doc,
+               labels: Dig(Dig(doc, kPodTemplatePaths[doc.kind]), ["metadata", "labels"]) || {},
+             }));
+  }
+
+  // Every workload of a tier in kAllowedClients must be selected by a NetworkPolicy,
+  // and every ingress peer of those policies may only select pods of the allowed tiers.
+  CheckNetworkIsolation() {
+    const workloads = this.Workloads();
+    const matches = (selector, labels) =>
+        Object.entries(Dig(selector, ["matchLabels"]) || {}).every(([k, v]) => labels[k] === v);
+    const policies = this.docs.filter((doc) => doc.kind === "NetworkPolicy");
+    for (const target of workloads) {
+      const allowed = kAllowedClients[target.labels[kTierLabel]];
+      if (!allowed) continue;
+      const where = `${ObjectName(target.doc)} (tier ${target.labels[kTierLabel]})`;
+      const isolating = policies.filter(
+          (policy) => matches(Dig(policy, ["spec", "podSelector"]), target.labels) &&
+                      (Dig(policy, ["spec", "policyTypes"]) || ["Ingress"]).includes("Ingress"));
+      if (isolating.length === 0) this.Problem(where, "no NetworkPolicy restricts its ingress");
+      for (const policy of isolating) {
+        for (const rule of Dig(policy, ["spec", "ingress"]) || []) {
+          const peers = rule.from || [];
+          if (peers.length === 0) {
+            this.Problem(where, `${ObjectName(policy)} admits every source`);
+          }
+          for (const peer of peers) {
+            if (peer.namespaceSelector || peer.ipBlock) {
+              this.Problem(where, `${ObjectName(policy)} admits sources outside the namespace`);
+              continue;
+            }
+            if (Dig(peer, ["podSelector", "matchExpressions"])) {
+              this.Problem(where, `${ObjectName(policy)}: use matchLabels, which this check reads`);
+              continue;
+            }
+            for (const client of workloads) {
+              if (matches(peer.podSelector, client.labels) &&
+                  !allowed.includes(client.labels[kTierLabel])) {
+                this.Problem(where, `${ObjectName(policy)} admits ${ObjectName(client.doc)}; ` +
+                                        `only tier ${allowed.join(", ")} may connect`);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
   CheckDefaultDeny() {
     const denies = this.docs.some(
         (doc) => doc.kind === "NetworkPolicy" &&
@@ -491,8 +549,8 @@ function CheckRendered(options) {
     const problems = new Checker(options.repo, options.namespace, docs)
                          .Run({ wholeApplication: !options.fragment });
     problems.forEach((problem) => console.log(`FAIL ${path.basename(file)}: ${problem}`));
-    const containers = docs.filter((doc) => kPodTemplatePaths[doc.kind]).length;
-    console.log(`${path.basename(file)}: ${docs.length} objects, ${containers} workloads, ` +
+    const workloads = docs.filter((doc) => kPodTemplatePaths[doc.kind]).length;
+    console.log(`${path.basename(file)}: ${docs.length} objects, ${workloads} workloads, ` +
                 `${problems.length} problems`);
     failed = failed || problems.length > 0;
   }
