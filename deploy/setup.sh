@@ -12,6 +12,28 @@ PACKAGES=(
   redis-server redis-tools curl wrk tzdata
 )
 
+# ---- Kubernetes manifest checks (tests/k8s) ------------------------------------------
+# Node.js and npm run the offline schema and policy checks. Skipped when an npm is on
+# PATH already (NodeSource's nodejs bundles one and conflicts with Debian's npm).
+if ! command -v npm > /dev/null 2>&1; then PACKAGES+=(nodejs npm); fi
+# kubectl from Debian's kubernetes-client (1.20, whose embedded kustomize the manifests
+# are written for), unpacked into .local/tools instead of installed: another package
+# (e.g. a cloud SDK's kubectl) may own /usr/bin/kubectl, and dpkg refuses a second owner.
+KUBECTL_DIR="$(cd "$(dirname "$0")/.." && pwd)/.local/tools/kubernetes-client"
+if [ ! -x "$KUBECTL_DIR/usr/bin/kubectl" ]; then
+  echo "setup: unpacking Debian's kubernetes-client into $KUBECTL_DIR"
+  download_dir="$(mktemp -d)"
+  chmod 755 "$download_dir"  # apt's download user must be able to write there
+  if ! (cd "$download_dir" && apt-get download -qq kubernetes-client 2> /dev/null); then
+    if [ "$(id -u)" -ne 0 ]; then sudo apt-get update -qq; else apt-get update -qq; fi
+    (cd "$download_dir" && apt-get download -qq kubernetes-client)
+  fi
+  mkdir -p "$KUBECTL_DIR"
+  dpkg-deb -x "$download_dir"/kubernetes-client_*.deb "$KUBECTL_DIR"
+  rm -rf "$download_dir"
+fi
+# ---- end of the Kubernetes manifest checks block -------------------------------------
+
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
