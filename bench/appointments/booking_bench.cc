@@ -77,7 +77,9 @@ int main(int argc, char** argv) {
         }
         absl::StatusOr<stadt::testing::HttpResult> booked = stadt::testing::HttpFetch(
             port, "POST", absl::StrCat("/v1/holds/", Field(hold->body, "holdId"), "/confirm"),
-            R"({"contact":{"name":"Bench","email":"bench@example.org"}})", auth);
+            absl::StrFormat(R"({"contact":{"name":"Bench","email":"bench-%d-%d@example.org"}})", i,
+                            bookings.load()),
+            auth);
         if (!booked.ok() || booked->status != 200) {
           ++refused;
           continue;
