@@ -38,35 +38,43 @@ absl::Status ValidatePrograms(const Instance& instance,
   return absl::OkStatus();
 }
 
+// Checks one application and appends the program index of each choice to `programs_out`.
+// Field names are only built when something is wrong: this runs for every application.
 absl::Status ValidateApplication(const Application& application, uint32_t a, const Policy& policy,
-                                 const std::unordered_map<std::string, uint32_t>& programs) {
-  const std::string field = absl::StrCat("applications[", a, "]");
-  if (application.id.empty()) return Invalid(field + ".id", "must not be empty");
+                                 const std::unordered_map<std::string, uint32_t>& programs,
+                                 std::vector<EvaluatedChoice>* out) {
+  auto field = [a] { return absl::StrCat("applications[", a, "]"); };
+  if (application.id.empty()) return Invalid(field() + ".id", "must not be empty");
   if (application.choices.size() > policy.max_choices) {
-    return Invalid(field + ".choices", absl::StrCat("more than ", policy.max_choices, " choices"));
+    return Invalid(field() + ".choices",
+                   absl::StrCat("more than ", policy.max_choices, " choices"));
   }
-  std::unordered_set<std::string> seen;
+  const size_t first = out->size();
   for (size_t c = 0; c < application.choices.size(); ++c) {
     const std::string& choice = application.choices[c];
-    const std::string choice_field = absl::StrCat(field, ".choices[", c, "]");
-    if (!programs.contains(choice)) {
-      return Invalid(choice_field, absl::StrCat("unknown program \"", choice, "\""));
+    auto choice_field = [&] { return absl::StrCat(field(), ".choices[", c, "]"); };
+    auto found = programs.find(choice);
+    if (found == programs.end()) {
+      return Invalid(choice_field(), absl::StrCat("unknown program \"", choice, "\""));
     }
-    if (!seen.insert(choice).second) {
-      return Invalid(choice_field, absl::StrCat("program \"", choice, "\" chosen twice"));
+    for (size_t earlier = first; earlier < out->size(); ++earlier) {
+      if ((*out)[earlier].program == found->second) {
+        return Invalid(choice_field(), absl::StrCat("program \"", choice, "\" chosen twice"));
+      }
     }
+    out->push_back(EvaluatedChoice{found->second, 0, std::nullopt});
     if (application.points) {
       auto given = application.points->find(choice);
       if (given == application.points->end()) {
-        return Invalid(absl::StrCat(field, ".points.", choice), "missing for a chosen program");
+        return Invalid(absl::StrCat(field(), ".points.", choice), "missing for a chosen program");
       }
       if (given->second > kMaxAbsPoints || given->second < -kMaxAbsPoints) {
-        return Invalid(absl::StrCat(field, ".points.", choice), "out of range");
+        return Invalid(absl::StrCat(field(), ".points.", choice), "out of range");
       }
     }
   }
   if (application.birth_date && !IsValidDate(*application.birth_date)) {
-    return Invalid(field + ".birth_date", "not a valid date");
+    return Invalid(field() + ".birth_date", "not a valid date");
   }
   return absl::OkStatus();
 }
@@ -118,43 +126,44 @@ absl::StatusOr<Allocator> Allocator::Create(Instance instance, Policy policy) {
   }
   std::unordered_map<std::string, uint32_t> programs;
   if (absl::Status status = ValidatePrograms(instance, &programs); !status.ok()) return status;
-  std::unordered_set<std::string> application_ids;
-  for (uint32_t a = 0; a < instance.applications.size(); ++a) {
+  Allocator allocator;
+  const uint32_t n = instance.applications.size();
+  allocator.choice_begin_.reserve(n + 1);
+  allocator.choice_begin_.push_back(0);
+  std::unordered_set<std::string_view> application_ids;
+  application_ids.reserve(n);
+  for (uint32_t a = 0; a < n; ++a) {
     const Application& application = instance.applications[a];
-    if (absl::Status status = ValidateApplication(application, a, policy, programs); !status.ok()) {
+    if (absl::Status status =
+            ValidateApplication(application, a, policy, programs, &allocator.evaluated_);
+        !status.ok()) {
       return status;
     }
+    allocator.choice_begin_.push_back(allocator.evaluated_.size());
     if (!application_ids.insert(application.id).second) {
       return Invalid(absl::StrCat("applications[", a, "].id"),
                      absl::StrCat("duplicate application id \"", application.id, "\""));
     }
   }
-  Allocator allocator;
   allocator.instance_ = std::move(instance);
   allocator.policy_ = std::move(policy);
-  allocator.Evaluate(programs);
+  allocator.Evaluate();
   return allocator;
 }
 
-void Allocator::Evaluate(const std::unordered_map<std::string, uint32_t>& program_index) {
+void Allocator::Evaluate() {
   const uint32_t n = instance_.applications.size();
   lottery_ = LotteryPermutation(instance_.seed, n);
   tiebreak_rank_ = TiebreakRanks(instance_, policy_, lottery_);
-  choice_begin_.assign(n + 1, 0);
-  for (uint32_t a = 0; a < n; ++a) {
-    choice_begin_[a + 1] = choice_begin_[a] + instance_.applications[a].choices.size();
-  }
-  evaluated_.resize(choice_begin_[n]);
+  const PointsCalculator calculator(policy_, instance_.programs);
   for (uint32_t a = 0; a < n; ++a) {
     const Application& application = instance_.applications[a];
-    for (size_t c = 0; c < application.choices.size(); ++c) {
-      EvaluatedChoice& choice = evaluated_[choice_begin_[a] + c];
-      choice.program = program_index.at(application.choices[c]);
-      const Program& program = instance_.programs[choice.program];
-      choice.points = EvaluatePoints(policy_, program, application).total;
-      if (auto ineligible = CheckEligibility(policy_, program, application)) {
-        choice.ineligible = ineligible->reason;
-      }
+    const int64_t city_wide = calculator.CityWidePoints(application);
+    for (uint32_t c = choice_begin_[a]; c < choice_begin_[a + 1]; ++c) {
+      EvaluatedChoice& choice = evaluated_[c];
+      choice.points = calculator.Points(choice.program, application, city_wide);
+      choice.ineligible =
+          FindIneligibleReason(policy_, instance_.programs[choice.program], application);
     }
   }
 }

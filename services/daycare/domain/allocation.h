@@ -4,7 +4,6 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -79,7 +78,8 @@ class Allocator {
 
  private:
   Allocator() = default;
-  void Evaluate(const std::unordered_map<std::string, uint32_t>& program_index);
+  // Draws the lottery and evaluates points and eligibility of every choice.
+  void Evaluate();
 
   Instance instance_;
   Policy policy_;

@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "services/daycare/domain/eligibility.h"
+#include "services/daycare/domain/lottery.h"
 #include "services/daycare/domain/priority_policy.h"
 #include "services/daycare/domain/test_instances.h"
 
@@ -45,6 +46,30 @@ TEST(PriorityPolicyTest, ReadyMadePointsWinOverAttributes) {
   application.points = std::map<std::string, int64_t>{{"P1", 42}};
   application.criteria = {"both_working"};
   EXPECT_EQ(EvaluatePoints(CityPolicy(), program, application).total, 42);
+}
+
+TEST(PriorityPolicyTest, FastCalculatorAgreesWithTheExplainedBreakdown) {
+  Policy policy = CityPolicy();
+  policy.criteria.push_back(testing::MakeCriterion("employee", 3, "parent works here", "K7"));
+  const std::vector<Program> programs = {testing::MakeProgram("K12-U3", 5, "K12"),
+                                         testing::MakeProgram("K7-U3", 5, "K7"),
+                                         testing::MakeProgram("K9", 5)};
+  const PointsCalculator calculator(policy, programs);
+  SplitMix64 random(11);
+  const char* const kFacts[] = {"both_working", "single_parent", "sibling", "employee"};
+  for (int i = 0; i < 500; ++i) {
+    Application application = testing::MakeApplication("A", {});
+    for (const char* fact : kFacts) {
+      if (random.UniformBelow(2) == 0) application.criteria.push_back(fact);
+      if (random.UniformBelow(3) == 0) application.centre_criteria["K7"].push_back(fact);
+      if (random.UniformBelow(3) == 0) application.centre_criteria["K12"].push_back(fact);
+    }
+    const int64_t city_wide = calculator.CityWidePoints(application);
+    for (uint32_t p = 0; p < programs.size(); ++p) {
+      EXPECT_EQ(calculator.Points(p, application, city_wide),
+                EvaluatePoints(policy, programs[p], application).total);
+    }
+  }
 }
 
 TEST(EligibilityTest, RecordsAgeScopeAndStartReasons) {

@@ -23,6 +23,10 @@ struct Ineligibility {
 // Stable machine name of a reason ("too_young", ...).
 const char* ReasonCode(IneligibleReason reason);
 
+// The reason alone, without building the text: cheap enough for every choice of a run.
+std::optional<IneligibleReason> FindIneligibleReason(const Policy& policy, const Program& program,
+                                                     const Application& application);
+
 // Why `application` cannot take a place in `program`, or nullopt when it can. Facts
 // that are unknown (no birth date, no start month) are not held against the child.
 std::optional<Ineligibility> CheckEligibility(const Policy& policy, const Program& program,

@@ -1,6 +1,7 @@
 #include "services/daycare/domain/priority_policy.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace stadt::daycare {
 namespace {
@@ -39,6 +40,43 @@ PointsBreakdown EvaluatePoints(const Policy& policy, const Program& program,
         {criterion.label.empty() ? criterion.id : criterion.label, criterion.points});
   }
   return breakdown;
+}
+
+PointsCalculator::PointsCalculator(const Policy& policy, const std::vector<Program>& programs)
+    : programs_(programs), per_program_(programs.size()) {
+  std::unordered_map<std::string, std::vector<const Criterion*>> by_centre;
+  for (const Criterion& criterion : policy.criteria) {
+    if (criterion.centre.empty()) {
+      city_wide_.push_back(&criterion);
+    } else {
+      by_centre[criterion.centre].push_back(&criterion);
+    }
+  }
+  for (size_t p = 0; p < programs.size(); ++p) {
+    auto found = by_centre.find(CentreOf(programs[p]));
+    if (found != by_centre.end()) per_program_[p] = found->second;
+  }
+}
+
+int64_t PointsCalculator::CityWidePoints(const Application& application) const {
+  int64_t total = 0;
+  for (const Criterion* criterion : city_wide_) {
+    if (Contains(application.criteria, criterion->id)) total += criterion->points;
+  }
+  return total;
+}
+
+int64_t PointsCalculator::Points(uint32_t program, const Application& application,
+                                 int64_t city_wide_points) const {
+  if (application.points) {
+    auto given = application.points->find(programs_[program].id);
+    return given == application.points->end() ? 0 : given->second;
+  }
+  int64_t total = city_wide_points;
+  for (const Criterion* criterion : per_program_[program]) {
+    if (Meets(*criterion, programs_[program], application)) total += criterion->points;
+  }
+  return total;
 }
 
 }  // namespace stadt::daycare

@@ -26,4 +26,19 @@ struct PointsBreakdown {
 PointsBreakdown EvaluatePoints(const Policy& policy, const Program& program,
                                const Application& application);
 
+// The same sum as EvaluatePoints without the labels, for whole runs: the city-wide part
+// is computed once per application and each program only looks at its centre's criteria.
+class PointsCalculator {
+ public:
+  PointsCalculator(const Policy& policy, const std::vector<Program>& programs);
+
+  int64_t CityWidePoints(const Application& application) const;
+  int64_t Points(uint32_t program, const Application& application, int64_t city_wide_points) const;
+
+ private:
+  const std::vector<Program>& programs_;
+  std::vector<const Criterion*> city_wide_;
+  std::vector<std::vector<const Criterion*>> per_program_;  // the criteria of its centre
+};
+
 }  // namespace stadt::daycare
