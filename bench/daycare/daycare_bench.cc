@@ -3,6 +3,9 @@
 //   daycare_bench                  100,000 applications, 2,000 programs, 10 choices,
 //                                  then how time grows with applications and choices
 //   daycare_bench A P C            one run with A applications, P programs, C choices
+//   daycare_bench --write-instance FILE A P C
+//                                  writes that instance (with its policy) as an instance
+//                                  file for daycare_allocate, to time the whole CLI
 //
 // Points come from a policy catalogue (city-wide and per-centre criteria), children have
 // birth dates (older-first tie-break) and age bands apply, so every part of a real run is
@@ -13,10 +16,13 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "boost/json/serialize.hpp"
+#include "boost/json/value.hpp"
 #include "services/daycare/domain/allocation.h"
 #include "services/daycare/domain/lottery.h"
 
@@ -146,9 +152,67 @@ void PrintHeader() {
               "prepare_s", "match_s", "total_s", "placed");
 }
 
+boost::json::object PolicyJson(const Policy& policy) {
+  boost::json::array criteria;
+  for (const auto& criterion : policy.criteria) {
+    boost::json::object entry{
+        {"id", criterion.id}, {"points", criterion.points}, {"label", criterion.label}};
+    if (!criterion.centre.empty()) entry["centre"] = criterion.centre;
+    criteria.push_back(std::move(entry));
+  }
+  return {{"max_choices", policy.max_choices}, {"criteria", std::move(criteria)}};
+}
+
+boost::json::object ProgramJson(const Program& program) {
+  boost::json::object entry{{"id", program.id},
+                            {"centre", program.centre},
+                            {"capacity", program.capacity},
+                            {"start_month", stadt::daycare::FormatMonth(*program.start_month)}};
+  if (program.min_age_months) entry["min_age_months"] = *program.min_age_months;
+  if (program.max_age_months) entry["max_age_months"] = *program.max_age_months;
+  return entry;
+}
+
+boost::json::object ApplicationJson(const Application& application) {
+  boost::json::array choices;
+  for (const std::string& choice : application.choices)
+    choices.push_back(boost::json::string(choice));
+  boost::json::array criteria;
+  for (const std::string& criterion : application.criteria) {
+    criteria.push_back(boost::json::string(criterion));
+  }
+  return {{"id", application.id},
+          {"choices", std::move(choices)},
+          {"birth_date", stadt::daycare::FormatDate(*application.birth_date)},
+          {"start_month", stadt::daycare::FormatMonth(*application.desired_start)},
+          {"criteria", std::move(criteria)}};
+}
+
+int WriteInstance(const char* path, uint32_t applications, uint32_t programs, uint32_t choices) {
+  const Instance instance = SyntheticInstance(applications, programs, choices, 2026);
+  Policy policy = CityPolicy(programs / kProgramsPerCentre);
+  policy.max_choices = std::max<uint32_t>(choices, 1);
+  boost::json::array program_list;
+  for (const Program& program : instance.programs) program_list.push_back(ProgramJson(program));
+  boost::json::array application_list;
+  for (const Application& application : instance.applications) {
+    application_list.push_back(ApplicationJson(application));
+  }
+  const boost::json::object document{{"seed", instance.seed},
+                                     {"policy", PolicyJson(policy)},
+                                     {"programs", std::move(program_list)},
+                                     {"applications", std::move(application_list)}};
+  std::ofstream(path) << boost::json::serialize(document) << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 6 && std::string(argv[1]) == "--write-instance") {
+    return WriteInstance(argv[2], std::strtoul(argv[3], nullptr, 10),
+                         std::strtoul(argv[4], nullptr, 10), std::strtoul(argv[5], nullptr, 10));
+  }
   if (argc == 4) {
     PrintHeader();
     PrintRow(std::strtoul(argv[1], nullptr, 10), std::strtoul(argv[2], nullptr, 10),

@@ -31,8 +31,11 @@ std::string BelowCutoff(const Allocator& allocator, uint32_t application, uint32
   const Application& last = instance.applications[cutoff];
   const PointsBreakdown mine = EvaluatePoints(allocator.policy(), program, child);
   const PointsBreakdown theirs = EvaluatePoints(allocator.policy(), program, last);
-  const std::string head = absl::StrCat(NameOf(program), " had ", program.capacity,
-                                        " places and all went to children with higher priority. ");
+  const std::string places = program.capacity == 1
+                                 ? std::string("The only place")
+                                 : absl::StrCat("All ", program.capacity, " places");
+  const std::string head =
+      absl::StrCat(places, " at ", NameOf(program), " went to children with higher priority. ");
   if (mine.total != theirs.total) {
     return absl::StrCat(head, "The last child admitted had ", theirs.total,
                         " points; your child has ", DescribePoints(mine), ".");

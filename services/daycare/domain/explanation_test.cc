@@ -35,7 +35,7 @@ TEST(ExplanationTest, NamesPointsOfTheLastChildAdmitted) {
   ASSERT_EQ(explanation.choices.size(), 1u);
   EXPECT_EQ(explanation.choices[0].program, "K12");
   EXPECT_EQ(explanation.choices[0].text,
-            "Kita Sonnenschein had 1 places and all went to children with higher priority. "
+            "The only place at Kita Sonnenschein went to children with higher priority. "
             "The last child admitted had 10 points; your child has 8 points (8 for single "
             "parent).");
   // The child who got its first choice has nothing above it to explain.
