@@ -117,6 +117,19 @@ std::vector<uint32_t> TiebreakRanks(const Instance& instance, const Policy& poli
   return rank;
 }
 
+// Age in whole years at the desired start, else at the start of the first choice.
+std::string AgeGroup(const Allocator& allocator, uint32_t a) {
+  const Application& application = allocator.instance().applications[a];
+  std::optional<Month> start = application.desired_start;
+  const auto choices = allocator.choices(a);
+  if (!start && !choices.empty()) {
+    start = allocator.instance().programs[choices[0].program].start_month;
+  }
+  if (!application.birth_date || !start) return "unknown";
+  const int months = AgeInMonthsAt(*application.birth_date, *start);
+  return months < 0 ? "unborn" : absl::StrCat(months / 12);
+}
+
 }  // namespace
 
 absl::StatusOr<Allocator> Allocator::Create(Instance instance, Policy policy) {
@@ -281,6 +294,9 @@ RoundStats ComputeStats(const Allocator& allocator, const RoundResult& result) {
     }
     if (placement.program < 0) {
       ++stats.unplaced;
+      const Application& application = allocator.instance().applications[a];
+      ++stats.unplaced_by_age_years[AgeGroup(allocator, a)];
+      ++stats.unplaced_by_district[application.district.empty() ? "unknown" : application.district];
       continue;
     }
     ++stats.placed;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -99,6 +100,10 @@ struct RoundStats {
   uint32_t places_filled = 0;
   uint32_t ineligible_choices = 0;
   std::vector<uint32_t> placed_by_choice_rank;  // [0] = first choice
+  // Unplaced children by age in whole years at the start ("unknown" without a birth
+  // date or start month) and by district ("unknown" when not given); sorted keys.
+  std::map<std::string, uint32_t> unplaced_by_age_years;
+  std::map<std::string, uint32_t> unplaced_by_district;
 };
 
 RoundStats ComputeStats(const Allocator& allocator, const RoundResult& result);

@@ -195,6 +195,31 @@ TEST(AllocatorTest, StatsCountPlacesAndChoiceRanks) {
   EXPECT_EQ(stats.places, 2u);
   EXPECT_EQ(stats.places_filled, 2u);
   EXPECT_EQ(stats.placed_by_choice_rank[1], 1u);
+  EXPECT_EQ(stats.unplaced_by_district, (std::map<std::string, uint32_t>{{"unknown", 1}}));
+  EXPECT_EQ(stats.unplaced_by_age_years, (std::map<std::string, uint32_t>{{"unknown", 1}}));
+}
+
+TEST(AllocatorTest, StatsGroupUnplacedChildrenByAgeAndDistrict) {
+  Instance instance;
+  instance.programs = {testing::MakeProgram("P1", 1)};
+  instance.programs[0].start_month = Month::Of(2026, 9);
+  const std::pair<Date, const char*> children[] = {{Date{2025, 1, 1}, "Mitte"},
+                                                   {Date{2025, 2, 1}, "Mitte"},
+                                                   {Date{2023, 5, 1}, "Nord"},
+                                                   {Date{2022, 1, 1}, ""}};
+  for (size_t c = 0; c < std::size(children); ++c) {
+    Application application =
+        testing::MakeApplication(absl::StrCat("A", c), {"P1"}, children[c].first);
+    application.district = children[c].second;
+    instance.applications.push_back(application);
+  }
+  absl::StatusOr<Allocator> allocator = Allocator::Create(instance, Policy{});
+  ASSERT_TRUE(allocator.ok());
+  const RoundStats stats = ComputeStats(*allocator, allocator->Run());
+  // The oldest child (born 2022) gets the place; ages are taken at 2026-09.
+  EXPECT_EQ(stats.unplaced_by_age_years, (std::map<std::string, uint32_t>{{"1", 2}, {"3", 1}}));
+  EXPECT_EQ(stats.unplaced_by_district,
+            (std::map<std::string, uint32_t>{{"Mitte", 2}, {"Nord", 1}}));
 }
 
 }  // namespace

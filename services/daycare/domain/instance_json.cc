@@ -177,6 +177,7 @@ absl::StatusOr<Application> ApplicationFromJson(const json::value& value, std::s
   if (!start.ok()) return start.status();
   application.desired_start = *start;
   STADT_RETURN_IF_ERROR(ReadString(object, "care_scope", field, &application.care_scope));
+  STADT_RETURN_IF_ERROR(ReadString(object, "district", field, &application.district));
   if (const json::value* criteria = object.if_contains("criteria");
       criteria != nullptr && !criteria->is_null()) {
     STADT_RETURN_IF_ERROR(
@@ -250,6 +251,12 @@ json::value CutoffToJson(const Allocator& allocator, uint32_t application, uint3
   return cutoff;
 }
 
+json::object CountsToJson(const std::map<std::string, uint32_t>& counts) {
+  json::object object;
+  for (const auto& [key, count] : counts) object[key] = count;
+  return object;
+}
+
 json::object StatsToJson(const RoundStats& stats) {
   json::array by_rank;
   for (uint32_t count : stats.placed_by_choice_rank) by_rank.push_back(count);
@@ -260,7 +267,9 @@ json::object StatsToJson(const RoundStats& stats) {
                       {"places", stats.places},
                       {"places_filled", stats.places_filled},
                       {"ineligible_choices", stats.ineligible_choices},
-                      {"placed_by_choice_rank", std::move(by_rank)}};
+                      {"placed_by_choice_rank", std::move(by_rank)},
+                      {"unplaced_by_age_years", CountsToJson(stats.unplaced_by_age_years)},
+                      {"unplaced_by_district", CountsToJson(stats.unplaced_by_district)}};
 }
 
 json::value ExplanationToJson(const Allocator& allocator, const RoundResult& result,

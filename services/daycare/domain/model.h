@@ -54,6 +54,7 @@ struct Application {
   std::optional<Date> birth_date;
   std::optional<Month> desired_start;
   std::string care_scope;             // empty: any
+  std::string district;               // for statistics only
   std::vector<std::string> criteria;  // city-wide criteria the family meets
   // Per-centre facts, e.g. {"K12": ["sibling_in_centre"]}.
   std::map<std::string, std::vector<std::string>> centre_criteria;

@@ -34,6 +34,7 @@ absl::StatusOr<const RoundResult*> Season::PublishRound(absl::Time now, absl::Ti
     }
     if (status.participation.kind != Kind::kOpen || program < 0) continue;
     status.offer = OfferState::kOpen;
+    ++counts_.made;
     status.offered_program = program;
     status.offered_round = rounds_;
     status.deadline = deadline;
@@ -47,6 +48,7 @@ absl::StatusOr<uint32_t> Season::OpenOffer(std::string_view application_id, absl
   ApplicantStatus& status = status_[*found];
   if (status.offer == OfferState::kOpen && now >= status.deadline) {
     status.offer = OfferState::kExpired;
+    ++counts_.expired;
     status.participation = Participation{Kind::kOut, -1, {}};
   }
   return *found;
@@ -61,6 +63,7 @@ absl::Status Season::Accept(std::string_view application_id, absl::Time now) {
       return absl::OkStatus();
     case OfferState::kOpen:
       status.offer = OfferState::kAccepted;
+      ++counts_.accepted;
       status.participation.kind = Kind::kHoldsPlace;
       status.participation.program = status.offered_program;
       return absl::OkStatus();
@@ -83,6 +86,7 @@ absl::Status Season::Decline(std::string_view application_id, absl::Time now) {
       return absl::OkStatus();
     case OfferState::kOpen:
       status.offer = OfferState::kDeclined;
+      ++counts_.declined;
       status.participation.declined_programs.push_back(status.offered_program);
       return absl::OkStatus();
     case OfferState::kExpired:
@@ -101,6 +105,7 @@ int Season::ExpireOffers(absl::Time now) {
     if (status.offer != OfferState::kOpen || now < status.deadline) continue;
     status.offer = OfferState::kExpired;
     status.participation = Participation{Kind::kOut, -1, {}};
+    ++counts_.expired;
     ++expired;
   }
   return expired;

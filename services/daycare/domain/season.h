@@ -31,6 +31,14 @@ struct ApplicantStatus {
 //  - Decline frees the place; the child stays in for its other choices.
 //  - An offer not answered by its deadline expires: the place is freed and the
 //    application leaves the procedure.
+// KPIs of a season so far.
+struct OfferCounts {
+  uint32_t made = 0;
+  uint32_t accepted = 0;
+  uint32_t declined = 0;
+  uint32_t expired = 0;
+};
+
 class Season {
  public:
   explicit Season(Allocator allocator);
@@ -45,6 +53,7 @@ class Season {
   int ExpireOffers(absl::Time now);
 
   int rounds() const { return rounds_; }
+  const OfferCounts& offer_counts() const { return counts_; }
   const Allocator& allocator() const { return allocator_; }
   const RoundResult& last_result() const { return last_result_; }
   const ApplicantStatus& status(uint32_t application) const { return status_[application]; }
@@ -56,6 +65,7 @@ class Season {
   std::vector<ApplicantStatus> status_;
   RoundResult last_result_;
   int rounds_ = 0;
+  OfferCounts counts_;
 };
 
 }  // namespace stadt::daycare

@@ -67,6 +67,10 @@ TEST(SeasonTest, OffersAcceptDeclineAndMoveUp) {
   EXPECT_EQ((*second)->placements[1].program, -1);
   EXPECT_EQ((*second)->placements[0].program, -1);  // declined its only choice
   EXPECT_EQ(season.rounds(), 2);
+  EXPECT_EQ(season.offer_counts().made, 3u);
+  EXPECT_EQ(season.offer_counts().accepted, 1u);
+  EXPECT_EQ(season.offer_counts().declined, 1u);
+  EXPECT_EQ(season.offer_counts().expired, 1u);
 }
 
 TEST(SeasonTest, DeadlineMustBeInTheFuture) {

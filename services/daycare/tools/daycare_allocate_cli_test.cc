@@ -76,6 +76,16 @@ TEST(DaycareAllocateCliTest, OutputIsByteForByteReproducible) {
   EXPECT_FALSE(first.out.empty());
 }
 
+// The exact bytes for the issue's example, checked by hand: A2 takes P3 with 15 points;
+// A1 and A3 tie at P1 with 5 points and the seed-42 lottery (0, 2, 1 for A1, A2, A3, also
+// computed by an independent transcription of SplitMix64 + Fisher-Yates) gives it to A1.
+// Any change to the format or the lottery shows up here.
+TEST(DaycareAllocateCliTest, MatchesTheRecordedOutputByteForByte) {
+  const RunResult run = RunTool(Quote(TestData("issue_example.json")));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, ReadAll(TestData("issue_example.expected.json")));
+}
+
 TEST(DaycareAllocateCliTest, PolicyFileComputesPointsAndExplains) {
   const RunResult run = RunTool(absl::StrCat("--explain --policy ", Quote(TestData("policy.json")),
                                              " ", Quote(TestData("with_policy.json"))));
