@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <numeric>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/strings.h"
@@ -143,8 +142,7 @@ absl::StatusOr<Allocator> Allocator::Create(Instance instance, Policy policy) {
   const uint32_t n = instance.applications.size();
   allocator.choice_begin_.reserve(n + 1);
   allocator.choice_begin_.push_back(0);
-  std::unordered_set<std::string_view> application_ids;
-  application_ids.reserve(n);
+  allocator.application_index_.reserve(n);
   for (uint32_t a = 0; a < n; ++a) {
     const Application& application = instance.applications[a];
     if (absl::Status status =
@@ -153,7 +151,7 @@ absl::StatusOr<Allocator> Allocator::Create(Instance instance, Policy policy) {
       return status;
     }
     allocator.choice_begin_.push_back(allocator.evaluated_.size());
-    if (!application_ids.insert(application.id).second) {
+    if (!allocator.application_index_.emplace(application.id, a).second) {
       return Invalid(absl::StrCat("applications[", a, "].id"),
                      absl::StrCat("duplicate application id \"", application.id, "\""));
     }
@@ -196,9 +194,8 @@ int32_t Allocator::ChoicePosition(uint32_t application, uint32_t program) const 
 }
 
 std::optional<uint32_t> Allocator::FindApplication(std::string_view id) const {
-  for (uint32_t a = 0; a < instance_.applications.size(); ++a) {
-    if (instance_.applications[a].id == id) return a;
-  }
+  auto found = application_index_.find(std::string(id));
+  if (found != application_index_.end()) return found->second;
   return std::nullopt;
 }
 

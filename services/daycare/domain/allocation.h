@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -88,6 +89,7 @@ class Allocator {
   std::vector<uint32_t> tiebreak_rank_;  // order of "older first", then lottery
   std::vector<uint32_t> choice_begin_;
   std::vector<EvaluatedChoice> evaluated_;
+  std::unordered_map<std::string, uint32_t> application_index_;  // id -> index
 };
 
 // Figures of one round for planners.
