@@ -120,6 +120,20 @@ TEST(InstanceJsonTest, ErrorsNameTheOffendingField) {
   }
 }
 
+TEST(InstanceJsonTest, HostileDocumentsAreRefusedNotCrashed) {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  const std::string huge_seed = R"({"seed": 1e400, "programs": [], "applications": []})";
+  const std::string huge_capacity =
+      R"({"seed": 1, "programs": [{"id": "P", "capacity": 99999999999999999999}],
+          "applications": []})";
+  const std::string nul_in_id = std::string(R"({"seed": 1, "programs": [{"id": ")") +
+                                std::string(1, '\0') + R"(", "capacity": 1}], "applications": []})";
+  for (const std::string& text : {deep, huge_seed, huge_capacity, nul_in_id}) {
+    EXPECT_EQ(ParseInstance(text).status().code(), absl::StatusCode::kInvalidArgument)
+        << text.substr(0, 80);
+  }
+}
+
 TEST(InstanceJsonTest, ParsesAStandalonePolicyFile) {
   absl::StatusOr<Policy> policy = ParsePolicy(
       R"({"criteria": [{"id": "both_working", "points": 10, "label": "both parents working"}]})");
