@@ -1,0 +1,113 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "services/daycare/domain/eligibility.h"
+#include "services/daycare/domain/matching.h"
+#include "services/daycare/domain/model.h"
+
+namespace stadt::daycare {
+
+// One ranked choice of an application, evaluated once per season.
+struct EvaluatedChoice {
+  uint32_t program = 0;
+  int64_t points = 0;
+  std::optional<IneligibleReason> ineligible;
+};
+
+// How an application takes part in a round.
+struct Participation {
+  enum class Kind : uint8_t {
+    kOpen,        // competes with all its remaining choices
+    kHoldsPlace,  // accepted `program` earlier; may move up to a higher choice only
+    kFixed,       // accepted `program` earlier and stays there; does not compete
+    kOut,         // withdrawn or let an offer expire
+  };
+  Kind kind = Kind::kOpen;
+  int32_t program = -1;                     // for kHoldsPlace and kFixed
+  std::vector<uint32_t> declined_programs;  // never offered again
+};
+
+struct Placement {
+  int32_t program = -1;     // index into Instance::programs, -1: no place
+  int32_t choice_rank = 0;  // 1-based position in the application's choices, 0: no place
+};
+
+struct ProgramOutcome {
+  uint32_t capacity = 0;
+  uint32_t filled = 0;
+  // The admitted application with the lowest priority that competed for the place
+  // (children keeping an accepted place do not set a cutoff).
+  std::optional<uint32_t> cutoff_application;
+  bool full() const { return filled >= capacity; }
+};
+
+struct RoundResult {
+  std::vector<Placement> placements;     // per application
+  std::vector<ProgramOutcome> programs;  // per program
+};
+
+// A validated instance with its lottery and every (application, choice) evaluated, ready
+// to run as many rounds as the season needs.
+class Allocator {
+ public:
+  // Fails with InvalidArgument naming the offending field: duplicate or empty ids,
+  // unknown or repeated choices, more choices than the policy allows, ready-made points
+  // that do not cover every choice.
+  static absl::StatusOr<Allocator> Create(Instance instance, Policy policy);
+
+  // Runs child-proposing deferred acceptance. `participation` is empty (everyone open,
+  // the main round) or has one entry per application (move-up rounds).
+  RoundResult Run(std::span<const Participation> participation = {}) const;
+
+  const Instance& instance() const { return instance_; }
+  const Policy& policy() const { return policy_; }
+  uint32_t lottery(uint32_t application) const { return lottery_[application]; }
+  std::span<const EvaluatedChoice> choices(uint32_t application) const;
+  Priority PriorityAt(uint32_t application, int64_t points) const {
+    return Priority{points, tiebreak_rank_[application], false};
+  }
+  // Position of `program` in the application's choices, or -1.
+  int32_t ChoicePosition(uint32_t application, uint32_t program) const;
+  std::optional<uint32_t> FindApplication(std::string_view id) const;
+
+ private:
+  Allocator() = default;
+  // Draws the lottery and evaluates points and eligibility of every choice.
+  void Evaluate();
+
+  Instance instance_;
+  Policy policy_;
+  std::vector<uint32_t> lottery_;
+  std::vector<uint32_t> tiebreak_rank_;  // order of "older first", then lottery
+  std::vector<uint32_t> choice_begin_;
+  std::vector<EvaluatedChoice> evaluated_;
+  std::unordered_map<std::string, uint32_t> application_index_;  // id -> index
+};
+
+// Figures of one round for planners.
+struct RoundStats {
+  uint32_t applications = 0;
+  uint32_t placed = 0;
+  uint32_t placed_first_choice = 0;
+  uint32_t unplaced = 0;
+  uint32_t places = 0;
+  uint32_t places_filled = 0;
+  uint32_t ineligible_choices = 0;
+  std::vector<uint32_t> placed_by_choice_rank;  // [0] = first choice
+  // Unplaced children by age in whole years at the start ("unknown" without a birth
+  // date or start month) and by district ("unknown" when not given); sorted keys.
+  std::map<std::string, uint32_t> unplaced_by_age_years;
+  std::map<std::string, uint32_t> unplaced_by_district;
+};
+
+RoundStats ComputeStats(const Allocator& allocator, const RoundResult& result);
+
+}  // namespace stadt::daycare

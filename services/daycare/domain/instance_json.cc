@@ -1,0 +1,393 @@
+#include "services/daycare/domain/instance_json.h"
+
+#include <cstdio>
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "services/common/status_macros.h"
+#include "services/common/strings.h"
+#include "services/daycare/domain/explanation.h"
+
+namespace stadt::daycare {
+namespace {
+
+namespace json = boost::json;
+
+constexpr int64_t kMaxPoints = int64_t{1} << 40;
+constexpr int64_t kMaxCapacity = 1'000'000;
+
+absl::Status Expected(std::string_view field, std::string_view what) {
+  return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": expected ", ToAbsl(what)));
+}
+
+std::string Member(std::string_view parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : absl::StrCat(ToAbsl(parent), ".", ToAbsl(key));
+}
+
+std::string Element(std::string_view parent, size_t index) {
+  return absl::StrCat(ToAbsl(parent), "[", index, "]");
+}
+
+// Reads an integer in [min, max]; returns nullopt (and OK) when the member is absent.
+absl::StatusOr<std::optional<int64_t>> ReadInt(const json::object& object, std::string_view key,
+                                               std::string_view parent, int64_t min, int64_t max) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr || value->is_null()) return std::optional<int64_t>();
+  const std::string field = Member(parent, key);
+  const std::string range = absl::StrCat("an integer from ", min, " to ", max);
+  if (value->is_uint64()) return Expected(field, range);  // above INT64_MAX
+  if (!value->is_int64()) return Expected(field, range);
+  const int64_t number = value->get_int64();
+  if (number < min || number > max) return Expected(field, range);
+  return std::optional<int64_t>(number);
+}
+
+absl::Status ReadString(const json::object& object, std::string_view key, std::string_view parent,
+                        std::string* out) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr || value->is_null()) return absl::OkStatus();
+  if (!value->is_string()) return Expected(Member(parent, key), "a string");
+  *out = std::string(value->get_string());
+  return absl::OkStatus();
+}
+
+absl::Status ReadRequiredString(const json::object& object, std::string_view key,
+                                std::string_view parent, std::string* out) {
+  if (!object.contains(key)) return Expected(Member(parent, key), "a string (required)");
+  STADT_RETURN_IF_ERROR(ReadString(object, key, parent, out));
+  if (out->empty()) return Expected(Member(parent, key), "a non-empty string");
+  return absl::OkStatus();
+}
+
+absl::Status ReadStringList(const json::value& value, std::string_view field,
+                            std::vector<std::string>* out) {
+  if (!value.is_array()) return Expected(field, "an array of strings");
+  const json::array& array = value.get_array();
+  for (size_t i = 0; i < array.size(); ++i) {
+    if (!array[i].is_string()) return Expected(Element(field, i), "a string");
+    out->emplace_back(array[i].get_string());
+  }
+  return absl::OkStatus();
+}
+
+// "2026-08" -> Month.
+absl::StatusOr<std::optional<Month>> ReadMonth(const json::object& object, std::string_view key,
+                                               std::string_view parent) {
+  std::string text;
+  STADT_RETURN_IF_ERROR(ReadString(object, key, parent, &text));
+  if (!object.contains(key) || object.at(key).is_null()) return std::optional<Month>();
+  int year = 0;
+  int month = 0;
+  char rest = 0;
+  if (text.size() != 7 || std::sscanf(text.c_str(), "%4d-%2d%c", &year, &month, &rest) != 2 ||
+      year < 1900 || month < 1 || month > 12) {
+    return Expected(Member(parent, key), "a month like \"2026-08\"");
+  }
+  return std::optional<Month>(Month::Of(year, month));
+}
+
+absl::StatusOr<std::optional<Date>> ReadDate(const json::object& object, std::string_view key,
+                                             std::string_view parent) {
+  std::string text;
+  STADT_RETURN_IF_ERROR(ReadString(object, key, parent, &text));
+  if (!object.contains(key) || object.at(key).is_null()) return std::optional<Date>();
+  Date date;
+  char rest = 0;
+  if (text.size() != 10 ||
+      std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &date.year, &date.month, &date.day, &rest) != 3 ||
+      !IsValidDate(date)) {
+    return Expected(Member(parent, key), "a date like \"2024-03-15\"");
+  }
+  return std::optional<Date>(date);
+}
+
+absl::StatusOr<Program> ProgramFromJson(const json::value& value, std::string_view field) {
+  if (!value.is_object()) return Expected(field, "an object");
+  const json::object& object = value.get_object();
+  Program program;
+  STADT_RETURN_IF_ERROR(ReadRequiredString(object, "id", field, &program.id));
+  STADT_RETURN_IF_ERROR(ReadString(object, "name", field, &program.name));
+  STADT_RETURN_IF_ERROR(ReadString(object, "centre", field, &program.centre));
+  STADT_RETURN_IF_ERROR(ReadString(object, "care_scope", field, &program.care_scope));
+  if (!object.contains("capacity")) return Expected(Member(field, "capacity"), "an integer");
+  absl::StatusOr<std::optional<int64_t>> capacity =
+      ReadInt(object, "capacity", field, 0, kMaxCapacity);
+  if (!capacity.ok()) return capacity.status();
+  if (!capacity->has_value()) return Expected(Member(field, "capacity"), "an integer");
+  program.capacity = static_cast<uint32_t>(**capacity);
+  for (const auto& [key, out] : {std::pair{"min_age_months", &program.min_age_months},
+                                 std::pair{"max_age_months", &program.max_age_months}}) {
+    absl::StatusOr<std::optional<int64_t>> age = ReadInt(object, key, field, 0, 1200);
+    if (!age.ok()) return age.status();
+    if (age->has_value()) *out = static_cast<int>(**age);
+  }
+  absl::StatusOr<std::optional<Month>> start = ReadMonth(object, "start_month", field);
+  if (!start.ok()) return start.status();
+  program.start_month = *start;
+  return program;
+}
+
+absl::Status ReadPoints(const json::object& object, std::string_view field,
+                        Application* application) {
+  const json::value* value = object.if_contains("points");
+  if (value == nullptr || value->is_null()) return absl::OkStatus();
+  const std::string points_field = Member(field, "points");
+  if (!value->is_object()) return Expected(points_field, "an object of program id to points");
+  application->points.emplace();
+  const json::object& points = value->get_object();
+  for (const auto& entry : points) {
+    const std::string key(entry.key());
+    absl::StatusOr<std::optional<int64_t>> number =
+        ReadInt(points, key, points_field, -kMaxPoints, kMaxPoints);
+    if (!number.ok()) return number.status();
+    if (!number->has_value()) return Expected(Member(points_field, key), "an integer");
+    (*application->points)[key] = **number;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ReadCentreCriteria(const json::object& object, std::string_view field,
+                                Application* application) {
+  const json::value* value = object.if_contains("centre_criteria");
+  if (value == nullptr || value->is_null()) return absl::OkStatus();
+  const std::string own = Member(field, "centre_criteria");
+  if (!value->is_object()) return Expected(own, "an object of centre id to criteria");
+  for (const auto& entry : value->get_object()) {
+    const std::string centre(entry.key());
+    STADT_RETURN_IF_ERROR(
+        ReadStringList(entry.value(), Member(own, centre), &application->centre_criteria[centre]));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Application> ApplicationFromJson(const json::value& value, std::string_view field) {
+  if (!value.is_object()) return Expected(field, "an object");
+  const json::object& object = value.get_object();
+  Application application;
+  STADT_RETURN_IF_ERROR(ReadRequiredString(object, "id", field, &application.id));
+  const json::value* choices = object.if_contains("choices");
+  if (choices == nullptr) return Expected(Member(field, "choices"), "an array of program ids");
+  STADT_RETURN_IF_ERROR(ReadStringList(*choices, Member(field, "choices"), &application.choices));
+  STADT_RETURN_IF_ERROR(ReadPoints(object, field, &application));
+  absl::StatusOr<std::optional<Date>> birth = ReadDate(object, "birth_date", field);
+  if (!birth.ok()) return birth.status();
+  application.birth_date = *birth;
+  absl::StatusOr<std::optional<Month>> start = ReadMonth(object, "start_month", field);
+  if (!start.ok()) return start.status();
+  application.desired_start = *start;
+  STADT_RETURN_IF_ERROR(ReadString(object, "care_scope", field, &application.care_scope));
+  STADT_RETURN_IF_ERROR(ReadString(object, "district", field, &application.district));
+  if (const json::value* criteria = object.if_contains("criteria");
+      criteria != nullptr && !criteria->is_null()) {
+    STADT_RETURN_IF_ERROR(
+        ReadStringList(*criteria, Member(field, "criteria"), &application.criteria));
+  }
+  STADT_RETURN_IF_ERROR(ReadCentreCriteria(object, field, &application));
+  return application;
+}
+
+absl::StatusOr<Criterion> CriterionFromJson(const json::value& value, std::string_view field) {
+  if (!value.is_object()) return Expected(field, "an object");
+  const json::object& object = value.get_object();
+  Criterion criterion;
+  STADT_RETURN_IF_ERROR(ReadRequiredString(object, "id", field, &criterion.id));
+  STADT_RETURN_IF_ERROR(ReadString(object, "label", field, &criterion.label));
+  STADT_RETURN_IF_ERROR(ReadString(object, "centre", field, &criterion.centre));
+  absl::StatusOr<std::optional<int64_t>> points =
+      ReadInt(object, "points", field, -1'000'000'000, 1'000'000'000);
+  if (!points.ok()) return points.status();
+  if (!points->has_value()) return Expected(Member(field, "points"), "an integer");
+  criterion.points = **points;
+  return criterion;
+}
+
+absl::Status ReadSeed(const json::object& root, uint64_t* seed) {
+  const json::value* value = root.if_contains("seed");
+  if (value == nullptr) return Expected("seed", "a non-negative integer (required)");
+  if (value->is_uint64()) {
+    *seed = value->get_uint64();
+  } else if (value->is_int64() && value->get_int64() >= 0) {
+    *seed = static_cast<uint64_t>(value->get_int64());
+  } else {
+    return Expected("seed", "a non-negative integer below 2^64");
+  }
+  return absl::OkStatus();
+}
+
+template <typename T, typename Parse>
+absl::Status ReadList(const json::object& root, std::string_view key, Parse parse,
+                      std::vector<T>* out) {
+  const json::value* value = root.if_contains(key);
+  if (value == nullptr || !value->is_array()) return Expected(key, "an array (required)");
+  const json::array& array = value->get_array();
+  out->reserve(array.size());
+  for (size_t i = 0; i < array.size(); ++i) {
+    absl::StatusOr<T> item = parse(array[i], Element(key, i));
+    if (!item.ok()) return item.status();
+    out->push_back(*std::move(item));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<json::value> ParseDocument(std::string_view json_text, std::string_view what) {
+  boost::system::error_code error;
+  json::value root = json::parse(json_text, error);
+  if (error) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ToAbsl(what), ": not valid JSON (", error.message(), ")"));
+  }
+  if (!root.is_object()) return Expected(what, "a JSON object");
+  return root;
+}
+
+json::value CutoffToJson(const Allocator& allocator, uint32_t application, uint32_t program) {
+  const int32_t position = allocator.ChoicePosition(application, program);
+  json::object cutoff{{"application", allocator.instance().applications[application].id},
+                      {"points", allocator.choices(application)[position].points},
+                      {"lottery", allocator.lottery(application)}};
+  const auto& birth = allocator.instance().applications[application].birth_date;
+  if (allocator.policy().older_child_first && birth) cutoff["birth_date"] = FormatDate(*birth);
+  return cutoff;
+}
+
+json::object CountsToJson(const std::map<std::string, uint32_t>& counts) {
+  json::object object;
+  for (const auto& [key, count] : counts) object[key] = count;
+  return object;
+}
+
+json::object StatsToJson(const RoundStats& stats) {
+  json::array by_rank;
+  for (uint32_t count : stats.placed_by_choice_rank) by_rank.push_back(count);
+  return json::object{{"applications", stats.applications},
+                      {"placed", stats.placed},
+                      {"placed_first_choice", stats.placed_first_choice},
+                      {"unplaced", stats.unplaced},
+                      {"places", stats.places},
+                      {"places_filled", stats.places_filled},
+                      {"ineligible_choices", stats.ineligible_choices},
+                      {"placed_by_choice_rank", std::move(by_rank)},
+                      {"unplaced_by_age_years", CountsToJson(stats.unplaced_by_age_years)},
+                      {"unplaced_by_district", CountsToJson(stats.unplaced_by_district)}};
+}
+
+json::value ExplanationToJson(const Allocator& allocator, const RoundResult& result,
+                              uint32_t application) {
+  const Explanation explanation = Explain(allocator, result, application);
+  json::array choices;
+  for (const ChoiceExplanation& choice : explanation.choices) {
+    choices.push_back(json::object{
+        {"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}});
+  }
+  return json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}};
+}
+
+json::array IneligibleToJson(const Allocator& allocator, uint32_t application) {
+  json::array dropped;
+  const auto choices = allocator.choices(application);
+  for (size_t c = 0; c < choices.size(); ++c) {
+    if (!choices[c].ineligible) continue;
+    dropped.push_back(
+        json::object{{"choice_rank", c + 1},
+                     {"program", allocator.instance().programs[choices[c].program].id},
+                     {"reason", ReasonCode(*choices[c].ineligible)}});
+  }
+  return dropped;
+}
+
+}  // namespace
+
+absl::StatusOr<Policy> PolicyFromJson(const json::value& value, std::string_view field) {
+  if (!value.is_object()) return Expected(field, "an object");
+  const json::object& object = value.get_object();
+  Policy policy;
+  absl::StatusOr<std::optional<int64_t>> max_choices =
+      ReadInt(object, "max_choices", field, 1, 100);
+  if (!max_choices.ok()) return max_choices.status();
+  if (max_choices->has_value()) policy.max_choices = static_cast<uint32_t>(**max_choices);
+  absl::StatusOr<std::optional<int64_t>> delay =
+      ReadInt(object, "max_start_delay_months", field, 0, 120);
+  if (!delay.ok()) return delay.status();
+  if (delay->has_value()) policy.max_start_delay_months = static_cast<int>(**delay);
+  if (const json::value* older = object.if_contains("older_child_first"); older != nullptr) {
+    if (!older->is_bool()) return Expected(Member(field, "older_child_first"), "true or false");
+    policy.older_child_first = older->get_bool();
+  }
+  if (const json::value* criteria = object.if_contains("criteria"); criteria != nullptr) {
+    const std::string own = Member(field, "criteria");
+    if (!criteria->is_array()) return Expected(own, "an array");
+    const json::array& array = criteria->get_array();
+    for (size_t i = 0; i < array.size(); ++i) {
+      absl::StatusOr<Criterion> criterion = CriterionFromJson(array[i], Element(own, i));
+      if (!criterion.ok()) return criterion.status();
+      policy.criteria.push_back(*std::move(criterion));
+    }
+  }
+  return policy;
+}
+
+absl::StatusOr<Policy> ParsePolicy(std::string_view json_text) {
+  absl::StatusOr<json::value> root = ParseDocument(json_text, "policy");
+  if (!root.ok()) return root.status();
+  return PolicyFromJson(*root, "");
+}
+
+absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text) {
+  absl::StatusOr<json::value> root = ParseDocument(json_text, "instance");
+  if (!root.ok()) return root.status();
+  const json::object& object = root->get_object();
+  ParsedInstance parsed;
+  STADT_RETURN_IF_ERROR(ReadSeed(object, &parsed.instance.seed));
+  STADT_RETURN_IF_ERROR(
+      ReadList<Program>(object, "programs", ProgramFromJson, &parsed.instance.programs));
+  STADT_RETURN_IF_ERROR(ReadList<Application>(object, "applications", ApplicationFromJson,
+                                              &parsed.instance.applications));
+  if (const json::value* policy = object.if_contains("policy");
+      policy != nullptr && !policy->is_null()) {
+    absl::StatusOr<Policy> parsed_policy = PolicyFromJson(*policy, "policy");
+    if (!parsed_policy.ok()) return parsed_policy.status();
+    parsed.policy = *std::move(parsed_policy);
+  }
+  return parsed;
+}
+
+std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain) {
+  const Instance& instance = allocator.instance();
+  json::array assignments;
+  assignments.reserve(instance.applications.size());
+  for (uint32_t a = 0; a < instance.applications.size(); ++a) {
+    const Placement& placement = result.placements[a];
+    json::object entry{{"application", instance.applications[a].id}};
+    if (placement.program < 0) {
+      entry["program"] = nullptr;
+      entry["choice_rank"] = nullptr;
+    } else {
+      entry["program"] = instance.programs[placement.program].id;
+      entry["choice_rank"] = placement.choice_rank;
+    }
+    entry["lottery"] = allocator.lottery(a);
+    json::array dropped = IneligibleToJson(allocator, a);
+    if (!dropped.empty()) entry["ineligible"] = std::move(dropped);
+    if (explain) entry["explanation"] = ExplanationToJson(allocator, result, a);
+    assignments.push_back(std::move(entry));
+  }
+  json::array programs;
+  programs.reserve(instance.programs.size());
+  for (uint32_t p = 0; p < instance.programs.size(); ++p) {
+    const ProgramOutcome& outcome = result.programs[p];
+    json::object entry{{"id", instance.programs[p].id},
+                       {"capacity", outcome.capacity},
+                       {"filled", outcome.filled}};
+    entry["cutoff"] = outcome.cutoff_application
+                          ? CutoffToJson(allocator, *outcome.cutoff_application, p)
+                          : json::value(nullptr);
+    programs.push_back(std::move(entry));
+  }
+  json::object document{{"assignments", std::move(assignments)},
+                        {"programs", std::move(programs)},
+                        {"stats", StatsToJson(ComputeStats(allocator, result))}};
+  return json::serialize(document);
+}
+
+}  // namespace stadt::daycare

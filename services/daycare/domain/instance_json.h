@@ -1,0 +1,38 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "boost/json/value.hpp"
+#include "services/daycare/domain/allocation.h"
+#include "services/daycare/domain/model.h"
+
+namespace stadt::daycare {
+
+struct ParsedInstance {
+  Instance instance;
+  std::optional<Policy> policy;  // the instance's own "policy" member, when present
+};
+
+// Parses an instance file:
+//   {"seed": 42, "programs": [...], "applications": [...], "policy": {...}}
+// Unknown members are ignored. Errors are InvalidArgument and start with the path of
+// the offending field, e.g. "applications[3].choices[1]: expected a string".
+absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text);
+
+// Parses the published points catalogue:
+//   {"max_choices": 10, "older_child_first": true, "max_start_delay_months": 2,
+//    "criteria": [{"id": "single_parent", "points": 8, "label": "single parent"},
+//                 {"id": "sibling", "points": 5, "label": "a sibling in this centre",
+//                  "centre": "K12"}]}
+absl::StatusOr<Policy> ParsePolicy(std::string_view json_text);
+absl::StatusOr<Policy> PolicyFromJson(const boost::json::value& value, std::string_view field);
+
+// The result document: assignments and programs in input order, then stats; with
+// `explain`, a parent-readable explanation per application. Serialising the same
+// result always gives the same bytes.
+std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain);
+
+}  // namespace stadt::daycare

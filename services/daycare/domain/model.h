@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace stadt::daycare {
+
+// A calendar month, e.g. 2026-08. Stored as year * 12 + (month - 1) so that months
+// compare and subtract as plain integers.
+struct Month {
+  int index = 0;
+  int year() const { return index / 12; }
+  int month() const { return index % 12 + 1; }
+  static Month Of(int year, int month) { return Month{year * 12 + month - 1}; }
+  friend auto operator<=>(const Month&, const Month&) = default;
+};
+
+struct Date {
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  // Earlier dates give smaller keys.
+  int SortKey() const { return year * 10000 + month * 100 + day; }
+  friend auto operator<=>(const Date&, const Date&) = default;
+};
+
+bool IsValidDate(const Date& date);
+// Completed months of age on the first day of `start` (negative before birth).
+int AgeInMonthsAt(const Date& birth, Month start);
+std::string FormatMonth(Month month);      // "2026-08"
+std::string FormatDate(const Date& date);  // "2024-03-15"
+
+// A place type at one daycare centre (e.g. centre K12, under-3s, full day).
+struct Program {
+  std::string id;
+  std::string centre;  // empty: the program is its own centre
+  uint32_t capacity = 0;
+  std::optional<int> min_age_months;  // age band, inclusive, at the start month
+  std::optional<int> max_age_months;
+  std::string care_scope;  // e.g. "full_day"; empty accepts every scope
+  std::optional<Month> start_month;
+  std::string name;  // shown to parents; id when empty
+};
+
+struct Application {
+  std::string id;
+  std::vector<std::string> choices;  // program ids, most wanted first
+  // Points per chosen program, already evaluated by someone else. When absent the
+  // policy computes them from the attributes below.
+  std::optional<std::map<std::string, int64_t>> points;
+  std::optional<Date> birth_date;
+  std::optional<Month> desired_start;
+  std::string care_scope;             // empty: any
+  std::string district;               // for statistics only
+  std::vector<std::string> criteria;  // city-wide criteria the family meets
+  // Per-centre facts, e.g. {"K12": ["sibling_in_centre"]}.
+  std::map<std::string, std::vector<std::string>> centre_criteria;
+};
+
+// One line of the points catalogue the city publishes.
+struct Criterion {
+  std::string id;
+  int64_t points = 0;
+  std::string label;   // parent-readable, e.g. "both parents working or in training"
+  std::string centre;  // empty: city-wide; otherwise only for programs at this centre
+};
+
+struct Policy {
+  uint32_t max_choices = 10;
+  bool older_child_first = true;
+  // A program starting up to this many months after the desired start is acceptable.
+  int max_start_delay_months = 2;
+  std::vector<Criterion> criteria;
+};
+
+struct Instance {
+  uint64_t seed = 0;
+  std::vector<Program> programs;
+  std::vector<Application> applications;
+};
+
+}  // namespace stadt::daycare
