@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "absl/strings/escaping.h"
+#include "services/appointments/domain/cached_catalog_repository.h"
 #include "services/appointments/domain/catalog_json.h"
 #include "services/appointments/domain/office_catalog.h"
 #include "services/appointments/rpc/appointments_service.h"
@@ -120,7 +121,11 @@ int Run() {
   OfficeCatalog catalog(repository);
   RedisBookingRepository booking_repository(*redis);
   SystemClock clock;
-  BookingService bookings(repository, booking_repository, clock, Calendar(settings->rules, zone),
+  // Search reads the office list on every request; a short-lived cache keeps
+  // that off Redis during a rush (see CachedCatalogRepository).
+  CachedCatalogRepository search_catalog(repository, clock, absl::Seconds(2));
+  BookingService bookings(search_catalog, booking_repository, clock,
+                          Calendar(settings->rules, zone),
                           BookingSecrets::Derive(settings->master_key));
   RedisCounterRepository counter_repository(*redis);
   CounterDay counter_day(counter_repository, booking_repository, clock, zone,

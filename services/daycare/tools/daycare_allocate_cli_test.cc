@@ -1,5 +1,6 @@
 // Runs the real daycare_allocate binary on instance files, good and bad.
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -34,10 +35,15 @@ std::string TestData(const std::string& name) {
   return absl::StrCat(STADT_DAYCARE_TESTDATA, "/", name);
 }
 
+// A file name of this process alone: ctest runs the tests of this binary in
+// parallel processes that share the temp directory.
+std::filesystem::path PrivateTempFile(const std::string& name) {
+  return std::filesystem::path(::testing::TempDir()) / absl::StrCat(getpid(), "-", name);
+}
+
 RunResult RunTool(const std::string& arguments) {
-  const std::filesystem::path dir = std::filesystem::path(::testing::TempDir());
-  const std::filesystem::path out = dir / "daycare_allocate.out";
-  const std::filesystem::path err = dir / "daycare_allocate.err";
+  const std::filesystem::path out = PrivateTempFile("daycare_allocate.out");
+  const std::filesystem::path err = PrivateTempFile("daycare_allocate.err");
   const std::string command = absl::StrCat(Quote(STADT_DAYCARE_ALLOCATE_BIN), " ", arguments, " >",
                                            Quote(out.string()), " 2>", Quote(err.string()));
   const int status = std::system(command.c_str());
@@ -45,6 +51,8 @@ RunResult RunTool(const std::string& arguments) {
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = ReadAll(out);
   result.err = ReadAll(err);
+  std::filesystem::remove(out);
+  std::filesystem::remove(err);
   return result;
 }
 
@@ -118,8 +126,7 @@ TEST(DaycareAllocateCliTest, BadFilesFailNamingTheField) {
 }
 
 TEST(DaycareAllocateCliTest, BadPolicyFileFailsNamingTheField) {
-  const std::filesystem::path policy =
-      std::filesystem::path(::testing::TempDir()) / "bad_policy.json";
+  const std::filesystem::path policy = PrivateTempFile("bad_policy.json");
   std::ofstream(policy) << R"({"criteria": [{"id": "x", "points": "many"}]})";
   const RunResult run = RunTool(absl::StrCat("--policy ", Quote(policy.string()), " ",
                                              Quote(TestData("issue_example.json"))));

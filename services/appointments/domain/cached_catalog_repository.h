@@ -1,0 +1,48 @@
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <utility>
+
+#include "services/appointments/domain/catalog_repository.h"
+#include "services/common/clock.h"
+
+namespace stadt::appointments {
+
+// Read-through cache for the search path: office lists and service records
+// change a few times a year, but a rush reads them thousands of times a
+// second. Entries live `ttl`, so a change made through any replica is seen
+// everywhere within that time. Single offices (what holds and bookings check)
+// and all writes go straight to the repository.
+class CachedCatalogRepository final : public CatalogRepository {
+ public:
+  CachedCatalogRepository(CatalogRepository& inner, const Clock& clock, absl::Duration ttl)
+      : inner_(inner), clock_(clock), ttl_(ttl) {}
+
+  absl::StatusOr<std::vector<Office>> ListOffices(const std::string& district,
+                                                  const std::string& after_id, int limit) override;
+  absl::StatusOr<Office> GetOffice(const std::string& office_id) override {
+    return inner_.GetOffice(office_id);
+  }
+  absl::StatusOr<std::vector<ServiceType>> GetServices(
+      const std::vector<std::string>& service_ids) override;
+  absl::Status PutOffice(const Office& office) override;
+  absl::StatusOr<bool> SeedIfEmpty(const Catalog& catalog) override;
+
+ private:
+  template <typename Value>
+  struct Entry {
+    Value value;
+    absl::Time expires;
+  };
+  void Invalidate();
+
+  CatalogRepository& inner_;
+  const Clock& clock_;
+  const absl::Duration ttl_;
+  std::mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, Entry<std::vector<Office>>> office_lists_;
+  std::map<std::vector<std::string>, Entry<std::vector<ServiceType>>> services_;
+};
+
+}  // namespace stadt::appointments

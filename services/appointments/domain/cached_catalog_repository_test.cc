@@ -1,0 +1,47 @@
+#include "services/appointments/domain/cached_catalog_repository.h"
+
+#include "gtest/gtest.h"
+#include "services/appointments/domain/in_memory_catalog_repository.h"
+
+namespace stadt::appointments {
+namespace {
+
+Office MakeOffice(std::string id, std::string name) {
+  Office office;
+  office.id = std::move(id);
+  office.name = std::move(name);
+  office.district = "Mitte";
+  return office;
+}
+
+TEST(CachedCatalogRepositoryTest, ServesFromCacheUntilTheTtlPasses) {
+  InMemoryCatalogRepository inner;
+  Catalog catalog;
+  catalog.offices = {MakeOffice("mitte", "Old name")};
+  catalog.services = {{"id-card", "ID card", 20}};
+  ASSERT_TRUE(inner.SeedIfEmpty(catalog).ok());
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  CachedCatalogRepository cached(inner, clock, absl::Seconds(1));
+
+  EXPECT_EQ(cached.ListOffices("", "", 10)->front().name, "Old name");
+  ASSERT_TRUE(inner.PutOffice(MakeOffice("mitte", "New name")).ok());  // another replica
+  EXPECT_EQ(cached.ListOffices("", "", 10)->front().name, "Old name");
+  EXPECT_EQ(cached.GetOffice("mitte")->name, "New name");  // single offices are never cached
+  clock.Advance(absl::Seconds(2));
+  EXPECT_EQ(cached.ListOffices("", "", 10)->front().name, "New name");
+}
+
+TEST(CachedCatalogRepositoryTest, OwnWritesInvalidateAndErrorsAreNotCached) {
+  InMemoryCatalogRepository inner;
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  CachedCatalogRepository cached(inner, clock, absl::Minutes(1));
+  inner.SetAvailable(false);
+  EXPECT_EQ(cached.ListOffices("", "", 10).status().code(), absl::StatusCode::kUnavailable);
+  inner.SetAvailable(true);
+  EXPECT_TRUE(cached.ListOffices("", "", 10)->empty());
+  ASSERT_TRUE(cached.PutOffice(MakeOffice("west", "West")).ok());
+  EXPECT_EQ(cached.ListOffices("", "", 10)->size(), 1u);
+}
+
+}  // namespace
+}  // namespace stadt::appointments
