@@ -1,6 +1,10 @@
 // The appointments service: wiring only. Reads configuration, connects Redis,
 // seeds the catalog on first start, serves gRPC until SIGTERM.
+#include <condition_variable>
 #include <iostream>
+#include <mutex>
+#include <stop_token>
+#include <thread>
 
 #include "absl/strings/escaping.h"
 #include "services/appointments/domain/cached_catalog_repository.h"
@@ -27,6 +31,7 @@ struct Settings {
   std::string time_zone;
   std::string master_key;
   absl::Duration no_show_grace;
+  absl::Duration reminder_interval;
 };
 
 // The master key arrives base64-encoded (from a Kubernetes Secret, say).
@@ -53,6 +58,8 @@ BookingRules ReadBookingRules(EnvConfig& config) {
       config.Int("APPOINTMENTS_MAX_ACTIVE_BOOKINGS", rules.max_active_bookings_per_person, 1, 100);
   rules.same_service_window_days =
       config.Int("APPOINTMENTS_SERVICE_WINDOW_DAYS", rules.same_service_window_days, 0, 365);
+  rules.reminder_lead = config.Duration("APPOINTMENTS_REMINDER_LEAD", rules.reminder_lead,
+                                        absl::ZeroDuration(), absl::Hours(24 * 14));
   rules.retention_days = config.Int("APPOINTMENTS_RETENTION_DAYS", rules.retention_days, 0, 3650);
   return rules;
 }
@@ -69,6 +76,8 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.rules = ReadBookingRules(config);
   settings.time_zone = config.String("APPOINTMENTS_TIME_ZONE", "Europe/Berlin");
   settings.master_key = ReadMasterKey(config);
+  settings.reminder_interval = config.Duration("APPOINTMENTS_REMINDER_INTERVAL", absl::Seconds(30),
+                                               absl::Seconds(1), absl::Hours(1));
   settings.no_show_grace = config.Duration("APPOINTMENTS_NO_SHOW_GRACE", absl::Minutes(15),
                                            absl::ZeroDuration(), absl::Hours(4));
   if (absl::Status status = config.Finish(); !status.ok()) return status;
@@ -95,6 +104,25 @@ absl::Status SeedCatalog(CatalogRepository& repository, const Settings& settings
       return seeded.status();
     }
     absl::SleepFor(absl::Milliseconds(200));
+  }
+}
+
+// Every replica runs this loop; the store hands each due reminder to exactly
+// one of them.
+void SendRemindersUntilStopped(std::stop_token stop, BookingService& bookings,
+                               absl::Duration interval) {
+  std::mutex mutex;
+  std::condition_variable_any wake;
+  std::unique_lock lock(mutex);
+  while (!stop.stop_requested()) {
+    absl::StatusOr<int> sent = bookings.SendDueReminders();
+    if (!sent.ok()) {
+      log::Warn("reminders_failed",
+                {{"code", std::string(absl::StatusCodeToString(sent.status().code()))}});
+    } else if (*sent > 0) {
+      log::Info("reminders_sent", {{"count", *sent}});
+    }
+    wake.wait_for(lock, stop, absl::ToChronoMilliseconds(interval), [] { return false; });
   }
 }
 
@@ -131,6 +159,8 @@ int Run() {
   CounterDay counter_day(counter_repository, booking_repository, clock, zone,
                          settings->no_show_grace);
   AppointmentsService service(catalog, bookings, counter_day);
+  std::jthread reminders(SendRemindersUntilStopped, std::ref(bookings),
+                         settings->reminder_interval);
   absl::Status status =
       RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
   if (!status.ok()) {

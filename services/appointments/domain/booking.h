@@ -48,6 +48,8 @@ struct BookingRecord {
   std::string sealed_contact;  // AES-GCM, bound to the booking code
   std::string person_key;      // HMAC of the normalised e-mail, for fair-access limits
   std::string client;
+  // When the reminder is due; none if this is already past when booking.
+  absl::Time remind_at = absl::InfinitePast();
 };
 
 // Lower-cases, drops "+tags" and, where the provider ignores them, dots, so

@@ -50,6 +50,10 @@ class BookingRepository {
   // Idempotent: cancelling a cancelled booking changes nothing.
   virtual absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) = 0;
   // Takes the new slot, then frees the old one, in one step.
+  // Writes a reminder event to the outbox for every booking whose reminder is
+  // due at `now` (at most `max`), each exactly once even with many replicas
+  // calling concurrently. Returns how many went out.
+  virtual absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) = 0;
   virtual absl::StatusOr<BookingRecord> MoveBooking(const std::string& code,
                                                     const BookingRecord& moved,
                                                     const SlotCapacity& capacity, absl::Time now,

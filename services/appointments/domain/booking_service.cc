@@ -321,6 +321,7 @@ absl::StatusOr<BookingView> BookingService::Confirm(const std::string& client,
   booking.start = hold->start;
   booking.end = hold->end;
   booking.client = client;
+  booking.remind_at = hold->start - calendar_.rules().reminder_lead;
   booking.person_key = crypto::Base64Url(crypto::HmacSha256(
       token_key_, absl::StrCat("person:", NormalizeEmail(contact.email).value())));
   const BookingRules& rules = calendar_.rules();
@@ -424,11 +425,17 @@ absl::StatusOr<BookingView> BookingService::Reschedule(const std::string& code,
   moved.buckets = appointment->buckets;
   moved.start = placed->start;
   moved.end = placed->end;
+  moved.remind_at = moved.start - calendar_.rules().reminder_lead;
   const absl::Time delete_after = moved.end + absl::Hours(24) * calendar_.rules().retention_days;
   absl::StatusOr<BookingRecord> stored =
       bookings_.MoveBooking(code, moved, placed->capacity, clock_.Now(), delete_after);
   if (!stored.ok()) return stored.status();
   return View(*stored, "");
+}
+
+absl::StatusOr<int> BookingService::SendDueReminders() {
+  constexpr int kMaxPerRun = 500;
+  return bookings_.EmitDueReminders(clock_.Now(), kMaxPerRun);
 }
 
 }  // namespace stadt::appointments

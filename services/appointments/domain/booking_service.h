@@ -81,6 +81,8 @@ class BookingService {
   absl::StatusOr<BookingView> Cancel(const std::string& code, const std::string& token);
   absl::StatusOr<BookingView> Reschedule(const std::string& code, const std::string& token,
                                          const std::string& office_id, absl::Time start);
+  // Called periodically by the service; safe on every replica at once.
+  absl::StatusOr<int> SendDueReminders();
 
  private:
   struct Appointment {

@@ -89,6 +89,21 @@ class InMemoryBookingRepository final : public BookingRepository {
     return it->second;
   }
 
+  absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
+    std::lock_guard lock(mutex_);
+    int sent = 0;
+    for (auto& [code, booking] : bookings_) {
+      if (sent == max) break;
+      if (booking.status != BookingStatus::kConfirmed || booking.remind_at > now ||
+          reminded_.contains(code)) {
+        continue;
+      }
+      reminded_.insert(code);
+      ++sent;
+    }
+    return sent;
+  }
+
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time) override {
@@ -99,6 +114,7 @@ class InMemoryBookingRepository final : public BookingRepository {
       return absl::AbortedError("the new slot is no longer free");
     }
     it->second = moved;
+    reminded_.erase(code);  // The new time gets its own reminder.
     return moved;
   }
 
@@ -142,6 +158,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   std::map<std::string, HoldRecord> holds_;
   std::map<std::string, std::string> client_hold_;
   std::map<std::string, BookingRecord> bookings_;
+  std::set<std::string> reminded_;
 };
 
 }  // namespace stadt::appointments

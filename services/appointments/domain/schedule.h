@@ -27,6 +27,9 @@ struct BookingRules {
   int same_service_window_days = 30;
   // Contact data is deleted this long after the appointment.
   int retention_days = 30;
+  // The reminder goes out this long before the appointment (none if the
+  // booking is made later than that).
+  absl::Duration reminder_lead = absl::Hours(24);
 };
 
 // A day of one office on its slot grid: bucket i starts at i * slot_minutes

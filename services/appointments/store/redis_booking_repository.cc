@@ -55,7 +55,7 @@ return 1
 
 // KEYS: hold, booking, person, outbox.
 // ARGV: now, hold id, client, prefix, code, max active, window ms, delete
-//       after ms, token nonce, token hash, sealed contact, person key.
+//       after ms, token nonce, token hash, sealed contact, person key, remind at ms.
 const redis::Script& ConfirmScript() {
   static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
 local now = tonumber(ARGV[1])
@@ -101,6 +101,9 @@ for _, service in ipairs(services) do
   redis.call('ZADD', key, start_ms, ARGV[5])
   redis.call('PEXPIREAT', key, ARGV[8])
 end
+if tonumber(ARGV[13]) > now then
+  redis.call('ZADD', prefix .. 'reminders', ARGV[13], ARGV[5])
+end
 local day_index = prefix .. 'day:' .. day_suffix
 redis.call('ZADD', day_index, start_ms, ARGV[5])
 redis.call('PEXPIREAT', day_index, ARGV[8])
@@ -125,6 +128,7 @@ add_booked(prefix .. 'booked:' .. booking.office .. ':' .. booking.day,
            tonumber(booking.first), tonumber(booking.count), -1)
 redis.call('HSET', KEYS[1], 'status', 'cancelled')
 redis.call('ZREM', prefix .. 'day:' .. booking.office .. ':' .. booking.day, booking.code)
+redis.call('ZREM', prefix .. 'reminders', booking.code)
 redis.call('ZREM', prefix .. 'person:' .. booking.person, booking.code)
 for _, service in ipairs(split(booking.services)) do
   redis.call('ZREM', prefix .. 'person-svc:' .. booking.person .. ':' .. service, booking.code)
@@ -138,7 +142,7 @@ return 1
 }
 
 // KEYS: booking, outbox. ARGV: now, prefix, office, day, first, count,
-// start ms, end ms, delete after ms, capacities...
+// start ms, end ms, delete after ms, remind at ms, capacities...
 const redis::Script& MoveScript() {
   static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
 local now = tonumber(ARGV[1])
@@ -159,7 +163,7 @@ local first, count = tonumber(ARGV[5]), tonumber(ARGV[6])
 -- old place may be reused by the new one (moving by ten minutes), and if the
 -- new place does not fit the old one is restored untouched.
 add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), -1)
-if not fits(new_booked, new_holds, now, first, count, 10) then
+if not fits(new_booked, new_holds, now, first, count, 11) then
   add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), 1)
   return redis.error_reply('ABORTED the new slot is no longer free; the booking is unchanged')
 end
@@ -171,6 +175,11 @@ redis.call('PEXPIREAT', new_index, ARGV[9])
 redis.call('HSET', KEYS[1], 'office', ARGV[3], 'day', ARGV[4], 'first', first, 'count', count,
            'start_ms', ARGV[7], 'end_ms', ARGV[8])
 redis.call('PEXPIREAT', KEYS[1], ARGV[9])
+if tonumber(ARGV[10]) > now then
+  redis.call('ZADD', prefix .. 'reminders', ARGV[10], booking.code)
+else
+  redis.call('ZREM', prefix .. 'reminders', booking.code)
+end
 redis.call('ZADD', prefix .. 'person:' .. booking.person, ARGV[7], booking.code)
 for _, service in ipairs(split(booking.services)) do
   redis.call('ZADD', prefix .. 'person-svc:' .. booking.person .. ':' .. service, ARGV[7],
@@ -180,6 +189,26 @@ redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.resched
            'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
            'services', booking.services, 'contact', booking.contact)
 return 1
+)lua"));
+  return *script;
+}
+
+// KEYS: reminders, outbox. ARGV: now, max, prefix.
+const redis::Script& RemindersScript() {
+  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, ARGV[2])
+local sent = 0
+for _, code in ipairs(due) do
+  redis.call('ZREM', KEYS[1], code)
+  local booking = hash(ARGV[3] .. 'booking:' .. code)
+  if booking.status == 'confirmed' then
+    redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.reminder',
+               'code', code, 'office', booking.office, 'start_ms', booking.start_ms,
+               'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact)
+    sent = sent + 1
+  end
+end
+return sent
 )lua"));
   return *script;
 }
@@ -305,14 +334,15 @@ absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::strin
                                                                 const PersonLimits& limits,
                                                                 absl::Time now,
                                                                 absl::Time delete_after) {
-  absl::StatusOr<redis::Reply> reply = redis_.Eval(
-      ConfirmScript(),
-      {Key("hold", hold_id), Key("booking", booking.code), Key("person", booking.person_key),
-       absl::StrCat(kPrefix, "outbox")},
-      {Millis(now), hold_id, booking.client, kPrefix, booking.code,
-       absl::StrCat(limits.max_active_bookings),
-       absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)), Millis(delete_after),
-       booking.token_nonce, booking.token_hash, booking.sealed_contact, booking.person_key});
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(ConfirmScript(),
+                  {Key("hold", hold_id), Key("booking", booking.code),
+                   Key("person", booking.person_key), absl::StrCat(kPrefix, "outbox")},
+                  {Millis(now), hold_id, booking.client, kPrefix, booking.code,
+                   absl::StrCat(limits.max_active_bookings),
+                   absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)),
+                   Millis(delete_after), booking.token_nonce, booking.token_hash,
+                   booking.sealed_contact, booking.person_key, Millis(booking.remind_at)});
   if (!reply.ok()) return reply.status();
   return reply->str;
 }
@@ -334,6 +364,14 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBooking(const std::s
   return GetBooking(code);
 }
 
+absl::StatusOr<int> RedisBookingRepository::EmitDueReminders(absl::Time now, int max) {
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      RemindersScript(), {absl::StrCat(kPrefix, "reminders"), absl::StrCat(kPrefix, "outbox")},
+      {Millis(now), absl::StrCat(max), kPrefix});
+  if (!reply.ok()) return reply.status();
+  return static_cast<int>(reply->integer);
+}
+
 absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::string& code,
                                                                   const BookingRecord& moved,
                                                                   const SlotCapacity& capacity,
@@ -347,7 +385,8 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::str
                                    absl::StrCat(moved.buckets),
                                    Millis(moved.start),
                                    Millis(moved.end),
-                                   Millis(delete_after)};
+                                   Millis(delete_after),
+                                   Millis(moved.remind_at)};
   AppendCapacity(capacity, &args);
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(MoveScript(), {Key("booking", code), absl::StrCat(kPrefix, "outbox")}, args);

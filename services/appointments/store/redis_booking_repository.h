@@ -17,6 +17,7 @@ namespace stadt::appointments {
 //                                       appointment, contact data with it
 //   appt:{appt}:person:<key>            zset code -> start (ms): active bookings
 //   appt:{appt}:person-svc:<key>:<svc>  zset code -> start (ms) per service
+//   appt:{appt}:reminders               zset code -> when its reminder is due (ms)
 //   appt:{appt}:outbox                  stream of events for mailers and KPIs
 // An expired hold needs no sweeper: its zset score is in the past, so every
 // reader ignores it and the next writer on that day removes it.
@@ -34,6 +35,7 @@ class RedisBookingRepository final : public BookingRepository {
                                           absl::Time delete_after) override;
   absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override;
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override;
+  absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override;
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time delete_after) override;

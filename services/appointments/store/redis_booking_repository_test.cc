@@ -214,6 +214,33 @@ TEST_F(RedisBookingTest, RescheduleIntoAFullSlotLeavesTheBookingAsItWas) {
   EXPECT_EQ(usage->front().booked.at(75), 3);
 }
 
+TEST_F(RedisBookingTest, RemindersGoOutOnceWhenDueAndFollowChanges) {
+  std::vector<BookingView> made;
+  for (int i = 0; i < 3; ++i) {
+    const std::string client = absl::StrCat("c", i);
+    auto hold = service_->CreateHold(client, "mitte", {"id-card"}, Local(8, 12, 0));
+    ASSERT_TRUE(hold.ok()) << hold.status();
+    made.push_back(service_->Confirm(client, hold->hold_id, ContactFor(i)).value());
+  }
+  ASSERT_TRUE(service_->Cancel(made[0].record.code, made[0].manage_token).ok());
+  ASSERT_TRUE(
+      service_->Reschedule(made[1].record.code, made[1].manage_token, "mitte", Local(15, 12, 0))
+          .ok());
+  EXPECT_EQ(service_->SendDueReminders().value(), 0);  // a week early
+  clock_.Set(Local(7, 12, 1));                         // 24 h before the 8th, 12:00
+  EXPECT_EQ(service_->SendDueReminders().value(), 1);  // only the untouched booking
+  EXPECT_EQ(service_->SendDueReminders().value(), 0);  // never twice
+  clock_.Set(Local(14, 12, 1));
+  EXPECT_EQ(service_->SendDueReminders().value(), 1);  // the moved one, at its new time
+  absl::StatusOr<redis::Reply> outbox = redis_->Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+  int reminders = 0;
+  for (const redis::Reply& entry : outbox->elements) {
+    const redis::Reply& fields = entry.elements[1];
+    if (fields.elements[1].str == "booking.reminder") ++reminders;
+  }
+  EXPECT_EQ(reminders, 2);
+}
+
 TEST_F(RedisBookingTest, RedisDownIsUnavailable) {
   server_->Kill();
   EXPECT_EQ(service_->SearchSlots({.service_ids = {"id-card"}}).status().code(),
