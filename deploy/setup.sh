@@ -8,7 +8,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libssl-dev openssl
-  libgtest-dev libgmock-dev libbenchmark-dev libhowardhinnant-date-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libhowardhinnant-date-dev tzdata
   redis-server redis-tools curl wrk
 )
 
