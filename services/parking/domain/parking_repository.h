@@ -39,6 +39,9 @@ class ParkingRepository {
   // nullopt when it is to be done; INVALID_ARGUMENT when the key was used for
   // a different request.
   virtual absl::StatusOr<std::optional<Session>> BeginWrite(const WriteKey& key) = 0;
+  // After a write that definitely failed (a refused request, not an outage):
+  // releases the claim, so that the key may be used for a corrected request.
+  virtual absl::Status AbandonWrite(const WriteKey& key) = 0;
   // After the write: records its answer for retries (and the owner's history).
   virtual absl::Status FinishWrite(const WriteKey& key, const Session& answer) = 0;
 

@@ -67,9 +67,9 @@ absl::StatusOr<Session> ParkingService::Start(std::string_view subject, const St
   StartRequest owned = request;
   owned.owner = std::string(subject);
   absl::StatusOr<Session> planned = rules_.PlanStart(owned, clock_.Now());
-  if (!planned.ok()) return planned.status();
+  if (!planned.ok()) return Refused(key, planned.status());
   absl::StatusOr<Session> stored = repository_.InsertSession(*planned, clock_.Now(), key);
-  if (!stored.ok()) return stored.status();
+  if (!stored.ok()) return Refused(key, stored.status());
   if (absl::Status status = repository_.FinishWrite(key, *stored); !status.ok()) return status;
   return stored;
 }
@@ -104,15 +104,28 @@ absl::StatusOr<Session> ParkingService::ChangeSession(std::string_view subject,
     if (replay->has_value()) return **replay;
   }
   absl::StatusOr<Session> session = GetOwnSession(subject, session_id);
-  if (!session.ok()) return session.status();
+  if (!session.ok()) return Refused(key, session.status());
   const absl::Time now = clock_.Now();
   absl::StatusOr<Session> planned =
       extend ? rules_.PlanExtend(*session, new_end, now) : rules_.PlanStop(*session, now);
-  if (!planned.ok()) return planned.status();
+  if (!planned.ok()) return Refused(key, planned.status());
   absl::StatusOr<Session> stored = repository_.UpdateSession(*planned, change, now, key);
-  if (!stored.ok()) return stored.status();
+  if (!stored.ok()) return Refused(key, stored.status());
   if (absl::Status status = repository_.FinishWrite(key, *stored); !status.ok()) return status;
   return stored;
+}
+
+absl::Status ParkingService::Refused(const WriteKey& key, absl::Status refusal) {
+  // After an outage or an internal error the write may have happened; the
+  // claim must then stay, so that the key cannot be reused for another request.
+  const absl::StatusCode code = refusal.code();
+  const bool definite =
+      code != absl::StatusCode::kUnavailable && code != absl::StatusCode::kInternal &&
+      code != absl::StatusCode::kDeadlineExceeded && code != absl::StatusCode::kUnknown;
+  if (!key.key.empty() && definite) {
+    if (absl::Status status = repository_.AbandonWrite(key); !status.ok()) return status;
+  }
+  return refusal;
 }
 
 absl::StatusOr<Session> ParkingService::GetOwnSession(std::string_view subject,

@@ -53,6 +53,8 @@ class ParkingService {
   absl::StatusOr<CheckResult> CheckPlate(std::string_view plate, std::string_view zone_id);
 
  private:
+  // Releases the idempotency claim of a write that was refused.
+  absl::Status Refused(const WriteKey& key, absl::Status refusal);
   absl::StatusOr<Session> ChangeSession(std::string_view subject, std::string_view session_id,
                                         SessionChange change, absl::Time new_end,
                                         std::string_view idempotency_key);

@@ -130,6 +130,16 @@ return answer
   return *script;
 }
 
+// Releases a claim that has no answer yet and is still this request's.
+// KEYS: claim. ARGV: fingerprint.
+const redis::Script& AbandonScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] .. '\n' then redis.call('DEL', KEYS[1]) end
+return 1
+)lua");
+  return *script;
+}
+
 // Adds a permit and keeps the plate's permit record until the last one ends.
 // KEYS: permits. ARGV: permit id, permit JSON, valid_until unix seconds.
 const redis::Script& AddPermitScript() {
@@ -318,6 +328,11 @@ absl::StatusOr<std::optional<Session>> RedisParkingRepository::BeginWrite(const 
   absl::StatusOr<Session> answer = SessionFromJson(reply->str);
   if (!answer.ok()) return answer.status();
   return std::optional<Session>(*std::move(answer));
+}
+
+absl::Status RedisParkingRepository::AbandonWrite(const WriteKey& key) {
+  if (key.key.empty()) return absl::OkStatus();
+  return redis_.Eval(AbandonScript(), {ClaimKey(key)}, {key.fingerprint}).status();
 }
 
 absl::Status RedisParkingRepository::FinishWrite(const WriteKey& key, const Session& answer) {

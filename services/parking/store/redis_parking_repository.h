@@ -27,6 +27,7 @@ class RedisParkingRepository final : public ParkingRepository {
       : redis_(redis), options_(options) {}
 
   absl::StatusOr<std::optional<Session>> BeginWrite(const WriteKey& key) override;
+  absl::Status AbandonWrite(const WriteKey& key) override;
   absl::Status FinishWrite(const WriteKey& key, const Session& answer) override;
   absl::StatusOr<Session> InsertSession(const Session& session, absl::Time now,
                                         const WriteKey& key) override;

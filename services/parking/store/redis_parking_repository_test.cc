@@ -123,6 +123,15 @@ TEST_F(RedisParkingTest, RetriedStartWithTheSameKeyHasOneEffect) {
   EXPECT_EQ(Start("citizen-2", "S-XY 1", "retry-me").status().code(), absl::StatusCode::kOk);
 }
 
+TEST_F(RedisParkingTest, ARefusedRequestLeavesItsKeyFree) {
+  EXPECT_EQ(
+      service_->Start("citizen-1", {"", "9999", "S-AB 1", std::nullopt}, "fix-me").status().code(),
+      absl::StatusCode::kNotFound);
+  // The corrected request may use the same key.
+  EXPECT_TRUE(Start("citizen-1", "S-AB 1", "fix-me").ok());
+  EXPECT_EQ(OutboxLength(), 1);
+}
+
 TEST_F(RedisParkingTest, ExtendAndStopAreIdempotentAndPriced) {
   Session session = Start("citizen-1", "S-AB 1234", "s1", kMondayTen + absl::Minutes(30)).value();
   clock_.Advance(absl::Minutes(20));
