@@ -6,7 +6,8 @@
 #   2. citizens' starts and stops (POST /v1/parking/sessions, .../stop).
 #
 #   bench/parking/run.sh [BUILD_DIR]     (default: build)
-#   env: DURATION (20s), THREADS (2), CHECK_CONNECTIONS (32), WRITE_CONNECTIONS (32)
+#   env: DURATION (20s), THREADS (2), CHECK_CONNECTIONS (32), WRITE_CONNECTIONS (32),
+#        REDIS_POOL_SIZE of the parking service (16)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -52,6 +53,7 @@ wait_for redis-cli -p "$REDIS_PORT" ping
 PARKING_GRPC_ADDRESS="127.0.0.1:$SERVICE_PORT" REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
 PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
 PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" LOG_LEVEL=warn \
+REDIS_POOL_SIZE="${REDIS_POOL_SIZE:-16}" \
   "$BUILD/services/parking/stadt-parking" >"$WORK/parking.log" 2>&1 &
 PIDS+=($!)
 

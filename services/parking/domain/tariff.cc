@@ -219,15 +219,18 @@ absl::StatusOr<Quote> PriceCalculator::Price(const Tariff& tariff, absl::Time st
   const int64_t increment = tariff.billing_increment_minutes;
   quote.billed_minutes = CeilDiv(quote.parked_minutes, increment) * increment;
 
-  // Walk the billed minutes; the UTC offset is looked up again only when the
-  // one in force runs out, and the date text only when the local day changes.
+  // Walk the billed minutes in runs that share one rate: a run ends at the
+  // next window edge, at local midnight, when the UTC offset changes, or at
+  // the end of the stay. The offset is looked up only when the one in force
+  // runs out, and the date text only when the local day changes.
   absl::Time offset_valid_until = absl::InfinitePast();
   absl::Duration offset;
   int64_t current_day = INT64_MIN;
   std::string current_date;
   bool free_date = false;
-  std::map<std::string, int64_t> rate_minutes_by_day;  // sum of cents_per_hour * minutes
-  for (int64_t i = 0; i < quote.billed_minutes; ++i) {
+  std::vector<int64_t> rate_minutes;  // per entry of quote.days: sum of rate * minutes
+  int64_t i = 0;
+  while (i < quote.billed_minutes) {
     const absl::Time minute_start = start + absl::Minutes(i);
     if (minute_start >= offset_valid_until) {
       offset = calendar_.OffsetAt(minute_start, &offset_valid_until);
@@ -240,6 +243,7 @@ absl::StatusOr<Quote> PriceCalculator::Price(const Tariff& tariff, absl::Time st
       free_date = std::find(tariff.free_dates.begin(), tariff.free_dates.end(), current_date) !=
                   tariff.free_dates.end();
       quote.days.push_back({current_date, 0, 0});
+      rate_minutes.push_back(0);
     }
     // 1970-01-01 was a Thursday (ISO weekday 4).
     const int weekday = static_cast<int>(((day % 7) + 7 + 3) % 7) + 1;
@@ -247,36 +251,54 @@ absl::StatusOr<Quote> PriceCalculator::Price(const Tariff& tariff, absl::Time st
 
     MinuteKind kind = MinuteKind::kOutsideHours;
     int64_t rate = 0;
-    if (free_date) {
-      kind = MinuteKind::kFreeDate;
-    } else if (std::any_of(
-                   tariff.free_periods.begin(), tariff.free_periods.end(),
-                   [&](const TimeWindow& w) { return w.Contains(weekday, minute_of_day); })) {
-      kind = MinuteKind::kFreePeriod;
-    } else {
-      for (const PricedWindow& window : tariff.windows) {
-        if (window.when.Contains(weekday, minute_of_day)) {
-          kind = MinuteKind::kPriced;
-          rate = window.cents_per_hour;
-          break;
-        }
+    int next_edge = kMinutesPerDay;
+    auto note_edges = [&](const TimeWindow& window) {
+      for (int edge : {window.from_minute, window.to_minute}) {
+        if (edge > minute_of_day && edge < next_edge) next_edge = edge;
+      }
+    };
+    for (const TimeWindow& window : tariff.free_periods) {
+      note_edges(window);
+      if (kind == MinuteKind::kOutsideHours && window.Contains(weekday, minute_of_day)) {
+        kind = MinuteKind::kFreePeriod;
       }
     }
-    rate_minutes_by_day[current_date] += rate;
+    for (const PricedWindow& window : tariff.windows) {
+      note_edges(window.when);
+      if (kind == MinuteKind::kOutsideHours && window.when.Contains(weekday, minute_of_day)) {
+        kind = MinuteKind::kPriced;
+        rate = window.cents_per_hour;
+      }
+    }
+    if (free_date) {
+      kind = MinuteKind::kFreeDate;
+      rate = 0;
+    }
+
+    int64_t run = std::min<int64_t>(next_edge - minute_of_day, quote.billed_minutes - i);
+    // Minutes that start before the offset changes keep the old offset.
+    const absl::Duration until_change = offset_valid_until - minute_start;
+    if (until_change < absl::Minutes(run)) {
+      run = absl::ToInt64Minutes(absl::Ceil(until_change, absl::Minutes(1)));
+    }
+    rate_minutes.back() += rate * run;
 
     PriceSegment* last = quote.segments.empty() ? nullptr : &quote.segments.back();
+    const absl::Time run_end = minute_start + absl::Minutes(run);
     if (last != nullptr && last->local_date == current_date && last->kind == kind &&
         last->cents_per_hour == rate) {
-      ++last->minutes;
-      last->end = minute_start + absl::Minutes(1);
+      last->minutes += run;
+      last->end = run_end;
     } else {
-      quote.segments.push_back({minute_start, minute_start + absl::Minutes(1), current_date,
-                                minute_of_day, 1, rate, kind});
+      quote.segments.push_back(
+          {minute_start, run_end, current_date, minute_of_day, run, rate, kind});
     }
+    i += run;
   }
 
-  for (DayTotal& day : quote.days) {
-    day.cents_before_cap = (rate_minutes_by_day[day.local_date] + 30) / 60;
+  for (size_t d = 0; d < quote.days.size(); ++d) {
+    DayTotal& day = quote.days[d];
+    day.cents_before_cap = (rate_minutes[d] + 30) / 60;
     day.cents = tariff.daily_cap_cents > 0 ? std::min(day.cents_before_cap, tariff.daily_cap_cents)
                                            : day.cents_before_cap;
     quote.total_cents += day.cents;

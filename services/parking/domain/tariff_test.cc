@@ -80,6 +80,11 @@ TEST_F(TariffTest, WindowBoundaries) {
             0);
   EXPECT_EQ(Price(CityCentre(), Berlin(2026, 11, 23, 8, 0), Berlin(2026, 11, 23, 8, 1)).total_cents,
             5);
+  // Minutes count from the start's second: 07:59:30 starts a free minute,
+  // 08:00:30 a priced one.
+  EXPECT_EQ(Price(CityCentre(), Berlin(2026, 11, 23, 7, 59, 30), Berlin(2026, 11, 23, 8, 1, 30))
+                .total_cents,
+            5);
   // Sunday is outside every window.
   EXPECT_EQ(
       Price(CityCentre(), Berlin(2026, 11, 29, 10, 0), Berlin(2026, 11, 29, 12, 0)).total_cents, 0);
