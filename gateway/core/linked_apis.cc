@@ -1,6 +1,7 @@
 #include "gateway/core/linked_apis.h"
 
 #include "stadt/appointments/v1/appointments.pb.h"
+#include "stadt/parking/v1/parking.pb.h"
 
 namespace stadt::gateway {
 
@@ -9,6 +10,8 @@ std::vector<LinkedApi> LinkedApis() {
       {"appointments",
        appointments::v1::Office::descriptor()->file()->FindServiceByName("Appointments"),
        "127.0.0.1:50051"},
+      {"parking", parking::v1::Zone::descriptor()->file()->FindServiceByName("Parking"),
+       "127.0.0.1:50054"},
   };
 }
 

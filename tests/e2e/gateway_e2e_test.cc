@@ -48,6 +48,21 @@ class GatewayE2eTest : public ::testing::Test {
     service_ = *std::move(service);
     ASSERT_TRUE(WaitForTcpPort(service_port, absl::Seconds(20)).ok()) << Logs();
 
+    // Every linked backend must run for /readyz to answer 200.
+    const int parking_port = PickFreePort();
+    const std::string parking_seed = absl::StrCat(STADT_SOURCE_DIR, "/services/parking/seed/");
+    absl::StatusOr<std::unique_ptr<Subprocess>> parking =
+        Subprocess::Start(STADT_PARKING_BIN, {},
+                          {{"PARKING_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", parking_port)},
+                           {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
+                           {"REDIS_TIMEOUT", "300ms"},
+                           {"READINESS_INTERVAL", "100ms"},
+                           {"PARKING_TARIFFS_FILE", parking_seed + "tariffs.json"},
+                           {"PARKING_ZONES_FILE", parking_seed + "zones.geojson"}},
+                          absl::StrCat(dir_, "/parking.log"));
+    ASSERT_TRUE(parking.ok()) << parking.status();
+    parking_ = *std::move(parking);
+
     const std::string key_file = absl::StrCat(dir_, "/keys.json");
     std::ofstream(key_file) << tokens_.KeyFileJson();
     gateway_port_ = PickFreePort();
@@ -55,6 +70,7 @@ class GatewayE2eTest : public ::testing::Test {
         STADT_GATEWAY_BIN, {},
         {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
          {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port)},
+         {"GATEWAY_BACKEND_PARKING", absl::StrCat("127.0.0.1:", parking_port)},
          {"GATEWAY_JWT_KEYS_FILE", key_file},
          {"GATEWAY_JWT_ISSUER", kTestIssuer},
          {"GATEWAY_JWT_AUDIENCE", kTestAudience},
@@ -131,6 +147,7 @@ class GatewayE2eTest : public ::testing::Test {
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<Subprocess> service_;
+  std::unique_ptr<Subprocess> parking_;
   std::unique_ptr<Subprocess> gateway_;
   int gateway_port_ = 0;
 };

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/parking/domain/sessions.h"
+
+namespace stadt::parking {
+
+// Identifies one client write for idempotency: the same subject, operation
+// and key with the same fingerprint (a canonical form of the request) is the
+// same write; with another fingerprint it is refused.
+struct WriteKey {
+  std::string subject;
+  std::string operation;  // "start", "extend", "stop"
+  std::string key;        // empty: the request carries no idempotency key
+  std::string fingerprint;
+};
+
+enum class SessionChange { kExtend, kStop };
+
+// What the officer's check needs about one plate, read in one go.
+struct PlateRecord {
+  std::optional<Session> latest_session;
+  std::vector<Permit> permits;
+};
+
+// Storage of sessions and permits. Every method that changes state does so
+// atomically and re-checks the rule it depends on against what is stored.
+class ParkingRepository {
+ public:
+  virtual ~ParkingRepository() = default;
+
+  // Before the write: the stored answer when this write already happened,
+  // nullopt when it is to be done; INVALID_ARGUMENT when the key was used for
+  // a different request.
+  virtual absl::StatusOr<std::optional<Session>> BeginWrite(const WriteKey& key) = 0;
+  // After a write that definitely failed (a refused request, not an outage):
+  // releases the claim, so that the key may be used for a corrected request.
+  virtual absl::Status AbandonWrite(const WriteKey& key) = 0;
+  // After the write: records its answer for retries (and the owner's history).
+  virtual absl::Status FinishWrite(const WriteKey& key, const Session& answer) = 0;
+
+  // Stores a new session under a fresh id. ALREADY_EXISTS if the plate has a
+  // session active at `now`. With a key, a repeated call returns the first
+  // answer instead of writing again.
+  virtual absl::StatusOr<Session> InsertSession(const Session& session, absl::Time now,
+                                                const WriteKey& key) = 0;
+  // Applies an extension or a stop planned from `planned` (its end, price and
+  // stopped flag). NOT_FOUND unless the stored session belongs to
+  // planned.owner; FAILED_PRECONDITION if it has ended by `now`;
+  // INVALID_ARGUMENT if an extension does not move the end later.
+  virtual absl::StatusOr<Session> UpdateSession(const Session& planned, SessionChange change,
+                                                absl::Time now, const WriteKey& key) = 0;
+  // NOT_FOUND for an unknown (or malformed) id.
+  virtual absl::StatusOr<Session> GetSession(std::string_view session_id) = 0;
+  // The owner's sessions, newest first.
+  virtual absl::StatusOr<std::vector<Session>> ListSessions(std::string_view owner, int limit) = 0;
+
+  virtual absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate) = 0;
+  // Stores a permit under a fresh id and returns it.
+  virtual absl::StatusOr<Permit> AddPermit(const Permit& permit) = 0;
+  virtual absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate) = 0;
+};
+
+}  // namespace stadt::parking

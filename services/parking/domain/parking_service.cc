@@ -1,0 +1,174 @@
+#include "services/parking/domain/parking_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/strings.h"
+#include "services/parking/domain/plate.h"
+
+namespace stadt::parking {
+namespace {
+
+constexpr size_t kMaxIdempotencyKeyLength = 64;
+constexpr int kDefaultHistoryLimit = 20;
+constexpr int kMaxHistoryLimit = 100;
+
+bool IsKeyChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+         c == '_' || c == ':' || c == '-';
+}
+
+absl::Status RequireSubject(std::string_view subject) {
+  if (subject.empty()) return absl::UnauthenticatedError("sign-in required");
+  return absl::OkStatus();
+}
+
+std::string TimeKey(std::optional<absl::Time> time) {
+  return time ? absl::StrCat(absl::ToUnixSeconds(*time)) : "-";
+}
+
+}  // namespace
+
+absl::Status ValidateIdempotencyKey(std::string_view key) {
+  if (key.empty() || key.size() > kMaxIdempotencyKeyLength ||
+      !std::all_of(key.begin(), key.end(), IsKeyChar)) {
+    return absl::InvalidArgumentError(
+        "idempotency_key: 1-64 characters of letters, digits and . _ : -");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ZoneLookup> ParkingService::LocateZone(GeoPoint position) const {
+  return rules_.zones().Locate(position, settings_.border_radius_meters);
+}
+
+absl::StatusOr<Quote> ParkingService::QuoteStay(std::string_view zone_id,
+                                                std::optional<absl::Time> start,
+                                                absl::Time end) const {
+  return rules_.QuoteStay(zone_id, start.value_or(clock_.Now()), end);
+}
+
+absl::StatusOr<Session> ParkingService::Start(std::string_view subject, const StartRequest& request,
+                                              std::string_view idempotency_key) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  if (!idempotency_key.empty()) {
+    if (absl::Status status = ValidateIdempotencyKey(idempotency_key); !status.ok()) return status;
+  }
+  absl::StatusOr<std::string> plate = NormalizePlate(request.plate);
+  if (!plate.ok()) return plate.status();
+  const WriteKey key{
+      std::string(subject), "start", std::string(idempotency_key),
+      absl::StrCat(ToAbsl(request.zone_id), "|", *plate, "|", TimeKey(request.planned_end))};
+  if (!key.key.empty()) {
+    absl::StatusOr<std::optional<Session>> replay = repository_.BeginWrite(key);
+    if (!replay.ok()) return replay.status();
+    if (replay->has_value()) return **replay;
+  }
+  StartRequest owned = request;
+  owned.owner = std::string(subject);
+  absl::StatusOr<Session> planned = rules_.PlanStart(owned, clock_.Now());
+  if (!planned.ok()) return Refused(key, planned.status());
+  absl::StatusOr<Session> stored = repository_.InsertSession(*planned, clock_.Now(), key);
+  if (!stored.ok()) return Refused(key, stored.status());
+  if (absl::Status status = repository_.FinishWrite(key, *stored); !status.ok()) return status;
+  return stored;
+}
+
+absl::StatusOr<Session> ParkingService::Extend(std::string_view subject,
+                                               std::string_view session_id, absl::Time new_end,
+                                               std::string_view idempotency_key) {
+  return ChangeSession(subject, session_id, SessionChange::kExtend, new_end, idempotency_key);
+}
+
+absl::StatusOr<Session> ParkingService::Stop(std::string_view subject, std::string_view session_id,
+                                             std::string_view idempotency_key) {
+  return ChangeSession(subject, session_id, SessionChange::kStop, absl::InfinitePast(),
+                       idempotency_key);
+}
+
+absl::StatusOr<Session> ParkingService::ChangeSession(std::string_view subject,
+                                                      std::string_view session_id,
+                                                      SessionChange change, absl::Time new_end,
+                                                      std::string_view idempotency_key) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  if (!idempotency_key.empty()) {
+    if (absl::Status status = ValidateIdempotencyKey(idempotency_key); !status.ok()) return status;
+  }
+  const bool extend = change == SessionChange::kExtend;
+  const WriteKey key{
+      std::string(subject), extend ? "extend" : "stop", std::string(idempotency_key),
+      absl::StrCat(ToAbsl(session_id), "|", extend ? TimeKey(new_end) : std::string("-"))};
+  if (!key.key.empty()) {
+    absl::StatusOr<std::optional<Session>> replay = repository_.BeginWrite(key);
+    if (!replay.ok()) return replay.status();
+    if (replay->has_value()) return **replay;
+  }
+  absl::StatusOr<Session> session = GetOwnSession(subject, session_id);
+  if (!session.ok()) return Refused(key, session.status());
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<Session> planned =
+      extend ? rules_.PlanExtend(*session, new_end, now) : rules_.PlanStop(*session, now);
+  if (!planned.ok()) return Refused(key, planned.status());
+  absl::StatusOr<Session> stored = repository_.UpdateSession(*planned, change, now, key);
+  if (!stored.ok()) return Refused(key, stored.status());
+  if (absl::Status status = repository_.FinishWrite(key, *stored); !status.ok()) return status;
+  return stored;
+}
+
+absl::Status ParkingService::Refused(const WriteKey& key, absl::Status refusal) {
+  // After an outage or an internal error the write may have happened; the
+  // claim must then stay, so that the key cannot be reused for another request.
+  const absl::StatusCode code = refusal.code();
+  const bool definite =
+      code != absl::StatusCode::kUnavailable && code != absl::StatusCode::kInternal &&
+      code != absl::StatusCode::kDeadlineExceeded && code != absl::StatusCode::kUnknown;
+  if (!key.key.empty() && definite) {
+    if (absl::Status status = repository_.AbandonWrite(key); !status.ok()) return status;
+  }
+  return refusal;
+}
+
+absl::StatusOr<Session> ParkingService::GetOwnSession(std::string_view subject,
+                                                      std::string_view session_id) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  absl::StatusOr<Session> session = repository_.GetSession(session_id);
+  if (!session.ok()) return session.status();
+  if (session->owner != subject) return absl::NotFoundError("session not found");
+  return session;
+}
+
+absl::StatusOr<std::vector<Session>> ParkingService::History(std::string_view subject, int limit) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  if (limit < 0 || limit > kMaxHistoryLimit) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be 0-", kMaxHistoryLimit));
+  }
+  return repository_.ListSessions(subject, limit == 0 ? kDefaultHistoryLimit : limit);
+}
+
+absl::StatusOr<Permit> ParkingService::IssuePermit(std::string_view plate, std::string_view area,
+                                                   absl::Time valid_from, absl::Time valid_until) {
+  if (valid_until <= clock_.Now()) return absl::InvalidArgumentError("permit has already expired");
+  absl::StatusOr<Permit> permit = rules_.PlanPermit(plate, area, valid_from, valid_until);
+  if (!permit.ok()) return permit.status();
+  return repository_.AddPermit(*permit);
+}
+
+absl::StatusOr<std::vector<Permit>> ParkingService::ListPermits(std::string_view plate) {
+  absl::StatusOr<std::string> normalised = NormalizePlate(plate);
+  if (!normalised.ok()) return normalised.status();
+  return repository_.ListPermits(*normalised);
+}
+
+absl::StatusOr<CheckResult> ParkingService::CheckPlate(std::string_view plate,
+                                                       std::string_view zone_id) {
+  absl::StatusOr<std::string> normalised = NormalizePlate(plate);
+  if (!normalised.ok()) return normalised.status();
+  absl::StatusOr<const Zone*> zone = rules_.FindZone(zone_id);
+  if (!zone.ok()) return zone.status();
+  absl::StatusOr<PlateRecord> record = repository_.ReadPlate(*normalised);
+  if (!record.ok()) return record.status();
+  return parking::CheckPlate(**zone, record->latest_session, record->permits, clock_.Now(),
+                             settings_.grace);
+}
+
+}  // namespace stadt::parking

@@ -1,0 +1,71 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/clock.h"
+#include "services/parking/domain/parking_repository.h"
+#include "services/parking/domain/sessions.h"
+
+namespace stadt::parking {
+
+struct ParkingSettings {
+  // How close to a zone border a position also offers that zone.
+  double border_radius_meters = 30;
+  // How long after a session's end the officer's check still says "grace".
+  absl::Duration grace = absl::Minutes(5);
+};
+
+// The parking use cases, free of transport and storage: validates and prices
+// with ParkingRules, makes writes idempotent and applies them through the
+// repository. `subject` is the caller's token subject; a session is visible
+// only to its owner (NOT_FOUND for anyone else, so ids reveal nothing).
+class ParkingService {
+ public:
+  ParkingService(const ParkingRules& rules, ParkingRepository& repository, const Clock& clock,
+                 ParkingSettings settings)
+      : rules_(rules), repository_(repository), clock_(clock), settings_(settings) {}
+
+  const ParkingRules& rules() const { return rules_; }
+
+  absl::StatusOr<ZoneLookup> LocateZone(GeoPoint position) const;
+  // The start defaults to now.
+  absl::StatusOr<Quote> QuoteStay(std::string_view zone_id, std::optional<absl::Time> start,
+                                  absl::Time end) const;
+
+  absl::StatusOr<Session> Start(std::string_view subject, const StartRequest& request,
+                                std::string_view idempotency_key);
+  absl::StatusOr<Session> Extend(std::string_view subject, std::string_view session_id,
+                                 absl::Time new_end, std::string_view idempotency_key);
+  absl::StatusOr<Session> Stop(std::string_view subject, std::string_view session_id,
+                               std::string_view idempotency_key);
+  absl::StatusOr<Session> GetOwnSession(std::string_view subject, std::string_view session_id);
+  absl::StatusOr<std::vector<Session>> History(std::string_view subject, int limit);
+
+  absl::StatusOr<Permit> IssuePermit(std::string_view plate, std::string_view area,
+                                     absl::Time valid_from, absl::Time valid_until);
+  absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate);
+
+  absl::StatusOr<CheckResult> CheckPlate(std::string_view plate, std::string_view zone_id);
+
+ private:
+  // Releases the idempotency claim of a write that was refused.
+  absl::Status Refused(const WriteKey& key, absl::Status refusal);
+  absl::StatusOr<Session> ChangeSession(std::string_view subject, std::string_view session_id,
+                                        SessionChange change, absl::Time new_end,
+                                        std::string_view idempotency_key);
+
+  const ParkingRules& rules_;
+  ParkingRepository& repository_;
+  const Clock& clock_;
+  const ParkingSettings settings_;
+};
+
+// Idempotency keys: 1-64 characters of [A-Za-z0-9._:-]; INVALID_ARGUMENT otherwise.
+absl::Status ValidateIdempotencyKey(std::string_view key);
+
+}  // namespace stadt::parking

@@ -1,0 +1,163 @@
+#include "services/parking/domain/sessions.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/clock.h"
+
+namespace stadt::parking {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kZones[] = R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature",
+   "properties": {"zone": "1101", "tariff": "city", "permit_area": "S-Mitte-1"},
+   "geometry": {"type": "Polygon", "coordinates": [
+     [[9.17, 48.77], [9.18, 48.77], [9.18, 48.78], [9.17, 48.78], [9.17, 48.77]]]}},
+  {"type": "Feature",
+   "properties": {"zone": "1102", "tariff": "city"},
+   "geometry": {"type": "Polygon", "coordinates": [
+     [[9.18, 48.77], [9.19, 48.77], [9.19, 48.78], [9.18, 48.78], [9.18, 48.77]]]}}]})";
+
+// Mon-Sat 08-22, 3.00 EUR/h minute-exact, at most two hours.
+constexpr char kTariffs[] = R"({"tariffs": [{"id": "city", "max_parking_minutes": 120,
+  "windows": [{"days": [1,2,3,4,5,6], "from": "08:00", "to": "22:00", "cents_per_hour": 300}]}]})";
+
+// Monday 2026-11-23 10:00 in Berlin (CET, UTC+1).
+const absl::Time kMondayTen = absl::FromUnixSeconds(1795424400);
+
+ParkingRules MakeRules() {
+  ZoneDirectory zones = ZoneDirectory::Create(ParseZonesGeoJson(kZones).value()).value();
+  ParkingRules rules(std::move(zones), ParseTariffs(kTariffs).value(),
+                     PriceCalculator(BerlinCalendar::Load().value()));
+  EXPECT_TRUE(rules.Validate().ok());
+  return rules;
+}
+
+class ParkingRulesTest : public ::testing::Test {
+ protected:
+  Session Start(std::optional<absl::Time> planned_end = std::nullopt) {
+    absl::StatusOr<Session> session =
+        rules_.PlanStart({"citizen-1", "1101", "s-ab 1234", planned_end}, clock_.Now());
+    EXPECT_TRUE(session.ok()) << session.status();
+    return session.value_or(Session());
+  }
+
+  ParkingRules rules_ = MakeRules();
+  FakeClock clock_{kMondayTen};
+};
+
+TEST_F(ParkingRulesTest, StartRunsToThePlannedEndOrTheMaximum) {
+  Session open = Start();
+  EXPECT_EQ(open.plate, "SAB1234");
+  EXPECT_EQ(open.tariff_id, "city");
+  EXPECT_EQ(open.end, kMondayTen + absl::Hours(2));
+  EXPECT_EQ(open.price_cents, 600);  // what it costs if it runs to the end
+  Session planned = Start(kMondayTen + absl::Minutes(30));
+  EXPECT_EQ(planned.end, kMondayTen + absl::Minutes(30));
+  EXPECT_EQ(planned.price_cents, 150);
+  // It ends by itself: active until its end, not a second longer.
+  EXPECT_TRUE(planned.IsActiveAt(kMondayTen + absl::Minutes(29)));
+  EXPECT_FALSE(planned.IsActiveAt(kMondayTen + absl::Minutes(30)));
+}
+
+TEST_F(ParkingRulesTest, StartRefusesBadInput) {
+  auto start = [&](std::string zone, std::string plate, std::optional<absl::Time> end) {
+    return rules_.PlanStart({"citizen-1", zone, plate, end}, clock_.Now()).status();
+  };
+  EXPECT_EQ(start("9999", "S-AB 1234", std::nullopt).code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(start("1101", "not a plate", std::nullopt).code(), absl::StatusCode::kInvalidArgument);
+  absl::Status before = start("1101", "S-AB 1234", kMondayTen - absl::Minutes(1));
+  EXPECT_EQ(before.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(before.message(), HasSubstr("after the start"));
+  EXPECT_EQ(start("1101", "S-AB 1234", kMondayTen + absl::Minutes(121)).code(),
+            absl::StatusCode::kOutOfRange);
+}
+
+TEST_F(ParkingRulesTest, ExtendUpToTheMaximumOnly) {
+  Session session = Start(kMondayTen + absl::Minutes(30));
+  clock_.Advance(absl::Minutes(20));
+  Session extended = rules_.PlanExtend(session, kMondayTen + absl::Hours(2), clock_.Now()).value();
+  EXPECT_EQ(extended.end, kMondayTen + absl::Hours(2));
+  EXPECT_EQ(extended.price_cents, 600);
+  EXPECT_EQ(
+      rules_.PlanExtend(session, kMondayTen + absl::Minutes(121), clock_.Now()).status().code(),
+      absl::StatusCode::kOutOfRange);
+  EXPECT_EQ(
+      rules_.PlanExtend(session, kMondayTen + absl::Minutes(10), clock_.Now()).status().code(),
+      absl::StatusCode::kInvalidArgument);
+  clock_.Advance(absl::Minutes(10));  // the session has ended by itself
+  EXPECT_EQ(rules_.PlanExtend(session, kMondayTen + absl::Hours(1), clock_.Now()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ParkingRulesTest, StopChargesTheMinutesParked) {
+  Session session = Start();
+  clock_.Advance(absl::Minutes(42) + absl::Seconds(10));
+  Session stopped = rules_.PlanStop(session, clock_.Now()).value();
+  EXPECT_TRUE(stopped.stopped);
+  EXPECT_EQ(stopped.end, kMondayTen + absl::Minutes(42) + absl::Seconds(10));
+  EXPECT_EQ(stopped.price_cents, 43 * 5);  // 43 started minutes
+  EXPECT_FALSE(stopped.IsActiveAt(clock_.Now()));
+  EXPECT_EQ(rules_.PlanStop(stopped, clock_.Now()).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  Quote receipt = rules_.Receipt(stopped).value();
+  EXPECT_EQ(receipt.total_cents, stopped.price_cents);
+  EXPECT_EQ(receipt.parked_minutes, 43);
+}
+
+TEST_F(ParkingRulesTest, QuotesAPlannedStay) {
+  EXPECT_EQ(rules_.QuoteStay("1101", kMondayTen, kMondayTen + absl::Hours(1)).value().total_cents,
+            300);
+  EXPECT_EQ(rules_.QuoteStay("1101", kMondayTen, kMondayTen).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(rules_.QuoteStay("42", kMondayTen, kMondayTen + absl::Hours(1)).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(ParkingRulesTest, PermitsNeedAKnownAreaAndASpan) {
+  const absl::Time from = kMondayTen;
+  const absl::Time until = kMondayTen + absl::Hours(24 * 365);
+  Permit permit = rules_.PlanPermit("s-ab 1234", "S-Mitte-1", from, until).value();
+  EXPECT_EQ(permit.plate, "SAB1234");
+  EXPECT_EQ(rules_.PlanPermit("s-ab 1234", "Nowhere", from, until).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(rules_.PlanPermit("s-ab 1234", "S-Mitte-1", until, from).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(rules_.PlanPermit("??", "S-Mitte-1", from, until).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ParkingRulesTest, OfficerCheck) {
+  const Zone& west = *rules_.FindZone("1101").value();
+  const Zone& east = *rules_.FindZone("1102").value();
+  const absl::Duration grace = absl::Minutes(5);
+  Session session = Start(kMondayTen + absl::Minutes(30));
+  const absl::Time during = kMondayTen + absl::Minutes(10);
+
+  CheckResult paid = CheckPlate(west, session, {}, during, grace);
+  EXPECT_EQ(paid.status, CheckStatus::kPaid);
+  EXPECT_EQ(paid.paid_until, session.end);
+  // Paid in another zone is not paid here.
+  EXPECT_EQ(CheckPlate(east, session, {}, during, grace).status, CheckStatus::kNotPaid);
+  // Just expired: grace; later: not paid.
+  EXPECT_EQ(CheckPlate(west, session, {}, session.end + absl::Minutes(4), grace).status,
+            CheckStatus::kGrace);
+  CheckResult late = CheckPlate(west, session, {}, session.end + absl::Minutes(5), grace);
+  EXPECT_EQ(late.status, CheckStatus::kNotPaid);
+  EXPECT_EQ(late.paid_until, session.end);
+  EXPECT_EQ(CheckPlate(west, std::nullopt, {}, during, grace).status, CheckStatus::kNotPaid);
+
+  // A resident's permit covers zones of its area while it is valid.
+  Permit permit{"p1", "SAB1234", "S-Mitte-1", kMondayTen - absl::Hours(1),
+                kMondayTen + absl::Hours(1)};
+  CheckResult resident = CheckPlate(west, std::nullopt, {permit}, during, grace);
+  EXPECT_EQ(resident.status, CheckStatus::kPermit);
+  EXPECT_EQ(resident.permit_valid_until, permit.valid_until);
+  EXPECT_EQ(CheckPlate(east, std::nullopt, {permit}, during, grace).status, CheckStatus::kNotPaid);
+  EXPECT_EQ(CheckPlate(west, std::nullopt, {permit}, kMondayTen + absl::Hours(2), grace).status,
+            CheckStatus::kNotPaid);
+}
+
+}  // namespace
+}  // namespace stadt::parking

@@ -1,0 +1,89 @@
+// The parking service: wiring only. Reads configuration, loads zones and
+// tariffs, connects Redis, serves gRPC until SIGTERM.
+#include <iostream>
+
+#include "services/common/clock.h"
+#include "services/common/grpc_server.h"
+#include "services/common/log.h"
+#include "services/common/service_env.h"
+#include "services/parking/domain/parking_service.h"
+#include "services/parking/rpc/parking_grpc_service.h"
+#include "services/parking/store/redis_parking_repository.h"
+
+namespace stadt::parking {
+namespace {
+
+struct Settings {
+  GrpcServerOptions server;
+  redis::Options redis;
+  std::string tariffs_file;
+  std::string zones_file;
+  ParkingSettings parking;
+  log::Level log_level;
+};
+
+absl::StatusOr<Settings> ReadSettings() {
+  EnvConfig config;
+  Settings settings;
+  settings.server = ReadGrpcServerOptions(config, "PARKING_GRPC_ADDRESS", "127.0.0.1:50054");
+  settings.redis = ReadRedisOptions(config);
+  settings.tariffs_file = config.RequiredString("PARKING_TARIFFS_FILE");
+  settings.zones_file = config.RequiredString("PARKING_ZONES_FILE");
+  settings.parking.grace =
+      config.Duration("PARKING_GRACE", absl::Minutes(5), absl::ZeroDuration(), absl::Hours(1));
+  settings.parking.border_radius_meters = config.Int("PARKING_BORDER_RADIUS_METERS", 30, 0, 500);
+  settings.log_level = ReadLogLevel(config);
+  if (absl::Status status = config.Finish(); !status.ok()) return status;
+  return settings;
+}
+
+absl::StatusOr<ParkingRules> LoadRules(const Settings& settings) {
+  absl::StatusOr<BerlinCalendar> calendar = BerlinCalendar::Load();
+  if (!calendar.ok()) return calendar.status();
+  absl::StatusOr<std::string> tariffs_text = ReadFile(settings.tariffs_file);
+  if (!tariffs_text.ok()) return tariffs_text.status();
+  absl::StatusOr<std::vector<Tariff>> tariffs = ParseTariffs(*tariffs_text);
+  if (!tariffs.ok()) return tariffs.status();
+  absl::StatusOr<std::string> zones_text = ReadFile(settings.zones_file);
+  if (!zones_text.ok()) return zones_text.status();
+  absl::StatusOr<std::vector<Zone>> zones = ParseZonesGeoJson(*zones_text);
+  if (!zones.ok()) return zones.status();
+  absl::StatusOr<ZoneDirectory> directory = ZoneDirectory::Create(*std::move(zones));
+  if (!directory.ok()) return directory.status();
+  ParkingRules rules(*std::move(directory), *std::move(tariffs), PriceCalculator(*calendar));
+  if (absl::Status status = rules.Validate(); !status.ok()) return status;
+  return rules;
+}
+
+int Run() {
+  BlockTerminationSignals();
+  absl::StatusOr<Settings> settings = ReadSettings();
+  if (!settings.ok()) {
+    std::cerr << "stadt-parking: " << settings.status().message() << "\n";
+    return 2;
+  }
+  log::Configure("parking", settings->log_level);
+  absl::StatusOr<ParkingRules> rules = LoadRules(*settings);
+  if (!rules.ok()) {
+    log::Error("configuration_invalid", {{"reason", std::string(rules.status().message())}});
+    return 2;
+  }
+  log::Info("zones_loaded", {{"zones", static_cast<int64_t>(rules->zones().zones().size())}});
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
+  RedisParkingRepository repository(*redis);
+  SystemClock clock;
+  ParkingService service(*rules, repository, clock, settings->parking);
+  ParkingGrpcService grpc_service(service, clock);
+  absl::Status status =
+      RunGrpcServer(settings->server, {&grpc_service}, [&redis] { return redis->Ping().ok(); });
+  if (!status.ok()) {
+    log::Error("server_failed", {{"reason", std::string(status.message())}});
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace stadt::parking
+
+int main() { return stadt::parking::Run(); }

@@ -1,0 +1,272 @@
+#include "services/parking/rpc/parking_grpc_service.h"
+
+#include "services/common/call_context.h"
+#include "services/common/status.h"
+
+namespace stadt::parking {
+namespace {
+
+constexpr char kCurrency[] = "EUR";
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+
+grpc::Status RequireRole(const grpc::ServerContext& context, const char* role) {
+  // The gateway enforces the route's roles; checking again keeps the service
+  // safe from any other caller that reaches it.
+  if (!CallerFromContext(context).HasRole(role)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, std::string(role) + " role required");
+  }
+  return grpc::Status::OK;
+}
+
+// Whole seconds: sessions are stored and priced to the second.
+absl::StatusOr<absl::Time> FromTimestamp(const google::protobuf::Timestamp& timestamp,
+                                         const char* field) {
+  if (timestamp.nanos() < 0 || timestamp.nanos() >= kNanosPerSecond) {
+    return absl::InvalidArgumentError(std::string(field) + ": malformed timestamp");
+  }
+  return absl::FromUnixSeconds(timestamp.seconds());
+}
+
+void ToTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
+  const int64_t nanos = absl::ToUnixNanos(time);
+  out->set_seconds(nanos / kNanosPerSecond);
+  out->set_nanos(static_cast<int32_t>(nanos % kNanosPerSecond));
+}
+
+void ToMoney(int64_t cents, type::v1::Money* out) {
+  out->set_currency(kCurrency);
+  out->set_cents(cents);
+}
+
+void ToProto(const Zone& zone, const Tariff* tariff, v1::Zone* out) {
+  out->set_id(zone.id);
+  out->set_name(zone.name);
+  out->set_district(zone.district);
+  out->set_tariff_id(zone.tariff_id);
+  out->set_permit_area(zone.permit_area);
+  if (tariff != nullptr) out->set_max_parking_minutes(tariff->max_parking_minutes);
+}
+
+void ToProto(const Quote& quote, const std::string& zone_id, v1::Quote* out) {
+  out->set_zone_id(zone_id);
+  ToTimestamp(quote.start, out->mutable_start_time());
+  ToTimestamp(quote.end, out->mutable_end_time());
+  out->set_parked_minutes(quote.parked_minutes);
+  out->set_billed_minutes(quote.billed_minutes);
+  for (const PriceSegment& segment : quote.segments) {
+    v1::PriceSegment* line = out->add_segments();
+    ToTimestamp(segment.start, line->mutable_start_time());
+    ToTimestamp(segment.end, line->mutable_end_time());
+    line->set_local_date(segment.local_date);
+    line->mutable_local_start()->set_minute_of_day(segment.local_from_minute);
+    line->set_minutes(segment.minutes);
+    line->set_cents_per_hour(segment.cents_per_hour);
+    line->set_kind(std::string(MinuteKindName(segment.kind)));
+  }
+  for (const DayTotal& day : quote.days) {
+    v1::DayTotal* total = out->add_days();
+    total->set_local_date(day.local_date);
+    ToMoney(day.cents_before_cap, total->mutable_before_cap());
+    ToMoney(day.cents, total->mutable_amount());
+  }
+  out->set_free_stay_applied(quote.free_stay_applied);
+  out->set_minimum_charge_applied(quote.minimum_charge_applied);
+  ToMoney(quote.total_cents, out->mutable_total());
+}
+
+void ToProto(const Permit& permit, v1::Permit* out) {
+  out->set_id(permit.id);
+  out->set_plate(permit.plate);
+  out->set_area(permit.area);
+  ToTimestamp(permit.valid_from, out->mutable_valid_from());
+  ToTimestamp(permit.valid_until, out->mutable_valid_until());
+}
+
+v1::CheckStatus ToProto(CheckStatus status) {
+  switch (status) {
+    case CheckStatus::kPaid:
+      return v1::CHECK_STATUS_PAID;
+    case CheckStatus::kPermit:
+      return v1::CHECK_STATUS_PERMIT;
+    case CheckStatus::kGrace:
+      return v1::CHECK_STATUS_GRACE;
+    case CheckStatus::kNotPaid:
+      return v1::CHECK_STATUS_NOT_PAID;
+  }
+  return v1::CHECK_STATUS_UNSPECIFIED;
+}
+
+}  // namespace
+
+grpc::Status ParkingGrpcService::SessionResponse(const absl::StatusOr<Session>& session,
+                                                 v1::Session* out) {
+  if (!session.ok()) return ToGrpcStatus(session.status());
+  out->set_id(session->id);
+  out->set_zone_id(session->zone_id);
+  out->set_plate(session->plate);
+  ToTimestamp(session->start, out->mutable_start_time());
+  ToTimestamp(session->end, out->mutable_end_time());
+  ToTimestamp(session->max_end, out->mutable_max_end_time());
+  out->set_state(session->stopped                    ? v1::SESSION_STATE_STOPPED
+                 : session->IsActiveAt(clock_.Now()) ? v1::SESSION_STATE_ACTIVE
+                                                     : v1::SESSION_STATE_EXPIRED);
+  ToMoney(session->price_cents, out->mutable_price());
+  absl::StatusOr<Quote> receipt = service_.rules().Receipt(*session);
+  if (receipt.ok()) ToProto(*receipt, session->zone_id, out->mutable_receipt());
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::LocateZone(grpc::ServerContext*,
+                                            const v1::LocateZoneRequest* request,
+                                            v1::LocateZoneResponse* response) {
+  absl::StatusOr<ZoneLookup> lookup =
+      service_.LocateZone({request->latitude(), request->longitude()});
+  if (!lookup.ok()) return ToGrpcStatus(lookup.status());
+  const ParkingRules& rules = service_.rules();
+  auto fill = [&](const std::string& zone_id, v1::Zone* out) {
+    absl::StatusOr<const Zone*> zone = rules.FindZone(zone_id);
+    if (!zone.ok()) return;
+    absl::StatusOr<const Tariff*> tariff = rules.TariffOf(**zone);
+    ToProto(**zone, tariff.ok() ? *tariff : nullptr, out);
+  };
+  if (lookup->zone_id) fill(*lookup->zone_id, response->mutable_zone());
+  for (const ZoneCandidate& candidate : lookup->nearby) {
+    v1::ZoneCandidate* out = response->add_nearby();
+    fill(candidate.zone_id, out->mutable_zone());
+    out->set_distance_meters(candidate.distance_meters);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::GetZone(grpc::ServerContext*, const v1::GetZoneRequest* request,
+                                         v1::Zone* response) {
+  absl::StatusOr<const Zone*> zone = service_.rules().FindZone(request->zone_id());
+  if (!zone.ok()) return ToGrpcStatus(zone.status());
+  absl::StatusOr<const Tariff*> tariff = service_.rules().TariffOf(**zone);
+  ToProto(**zone, tariff.ok() ? *tariff : nullptr, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::QuoteParking(grpc::ServerContext*,
+                                              const v1::QuoteParkingRequest* request,
+                                              v1::Quote* response) {
+  if (!request->has_end_time()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("end_time is required"));
+  }
+  std::optional<absl::Time> start;
+  if (request->has_start_time()) {
+    absl::StatusOr<absl::Time> time = FromTimestamp(request->start_time(), "start_time");
+    if (!time.ok()) return ToGrpcStatus(time.status());
+    start = *time;
+  }
+  absl::StatusOr<absl::Time> end = FromTimestamp(request->end_time(), "end_time");
+  if (!end.ok()) return ToGrpcStatus(end.status());
+  absl::StatusOr<Quote> quote = service_.QuoteStay(request->zone_id(), start, *end);
+  if (!quote.ok()) return ToGrpcStatus(quote.status());
+  ToProto(*quote, request->zone_id(), response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::StartSession(grpc::ServerContext* context,
+                                              const v1::StartSessionRequest* request,
+                                              v1::Session* response) {
+  if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
+  StartRequest start{"", request->zone_id(), request->plate(), std::nullopt};
+  if (request->has_planned_end_time()) {
+    absl::StatusOr<absl::Time> end = FromTimestamp(request->planned_end_time(), "planned_end_time");
+    if (!end.ok()) return ToGrpcStatus(end.status());
+    start.planned_end = *end;
+  }
+  return SessionResponse(
+      service_.Start(CallerFromContext(*context).subject, start, request->idempotency_key()),
+      response);
+}
+
+grpc::Status ParkingGrpcService::ExtendSession(grpc::ServerContext* context,
+                                               const v1::ExtendSessionRequest* request,
+                                               v1::Session* response) {
+  if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
+  if (!request->has_end_time()) {
+    return ToGrpcStatus(absl::InvalidArgumentError("end_time is required"));
+  }
+  absl::StatusOr<absl::Time> end = FromTimestamp(request->end_time(), "end_time");
+  if (!end.ok()) return ToGrpcStatus(end.status());
+  return SessionResponse(service_.Extend(CallerFromContext(*context).subject, request->session_id(),
+                                         *end, request->idempotency_key()),
+                         response);
+}
+
+grpc::Status ParkingGrpcService::StopSession(grpc::ServerContext* context,
+                                             const v1::StopSessionRequest* request,
+                                             v1::Session* response) {
+  if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
+  return SessionResponse(service_.Stop(CallerFromContext(*context).subject, request->session_id(),
+                                       request->idempotency_key()),
+                         response);
+}
+
+grpc::Status ParkingGrpcService::GetSession(grpc::ServerContext* context,
+                                            const v1::GetSessionRequest* request,
+                                            v1::Session* response) {
+  if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
+  return SessionResponse(
+      service_.GetOwnSession(CallerFromContext(*context).subject, request->session_id()), response);
+}
+
+grpc::Status ParkingGrpcService::ListSessions(grpc::ServerContext* context,
+                                              const v1::ListSessionsRequest* request,
+                                              v1::ListSessionsResponse* response) {
+  if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
+  absl::StatusOr<std::vector<Session>> sessions =
+      service_.History(CallerFromContext(*context).subject, request->page_size());
+  if (!sessions.ok()) return ToGrpcStatus(sessions.status());
+  for (const Session& session : *sessions) {
+    grpc::Status status = SessionResponse(session, response->add_sessions());
+    if (!status.ok()) return status;
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::CreatePermit(grpc::ServerContext* context,
+                                              const v1::CreatePermitRequest* request,
+                                              v1::Permit* response) {
+  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  absl::StatusOr<absl::Time> from = FromTimestamp(request->valid_from(), "valid_from");
+  if (!from.ok()) return ToGrpcStatus(from.status());
+  absl::StatusOr<absl::Time> until = FromTimestamp(request->valid_until(), "valid_until");
+  if (!until.ok()) return ToGrpcStatus(until.status());
+  absl::StatusOr<Permit> permit =
+      service_.IssuePermit(request->plate(), request->area(), *from, *until);
+  if (!permit.ok()) return ToGrpcStatus(permit.status());
+  ToProto(*permit, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::SearchPermits(grpc::ServerContext* context,
+                                               const v1::SearchPermitsRequest* request,
+                                               v1::SearchPermitsResponse* response) {
+  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  absl::StatusOr<std::vector<Permit>> permits = service_.ListPermits(request->plate());
+  if (!permits.ok()) return ToGrpcStatus(permits.status());
+  for (const Permit& permit : *permits) ToProto(permit, response->add_permits());
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContext* context,
+                                            const v1::CheckPlateRequest* request,
+                                            v1::CheckPlateResponse* response) {
+  if (grpc::Status role = RequireRole(*context, "parking_officer"); !role.ok()) return role;
+  absl::StatusOr<CheckResult> result = service_.CheckPlate(request->plate(), request->zone_id());
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  response->set_status(ToProto(result->status));
+  if (result->paid_until != absl::InfinitePast()) {
+    ToTimestamp(result->paid_until, response->mutable_paid_until());
+  }
+  if (result->status == CheckStatus::kPermit) {
+    response->set_permit_area(result->permit_area);
+    ToTimestamp(result->permit_valid_until, response->mutable_permit_valid_until());
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace stadt::parking

@@ -1,0 +1,46 @@
+#pragma once
+
+#include "services/common/clock.h"
+#include "services/parking/domain/parking_service.h"
+#include "stadt/parking/v1/parking.grpc.pb.h"
+
+namespace stadt::parking {
+
+// Thin gRPC adapter: checks the caller's role, converts messages, calls the
+// use cases, maps statuses. Synchronous on purpose: every call blocks on Redis.
+class ParkingGrpcService final : public v1::Parking::Service {
+ public:
+  ParkingGrpcService(ParkingService& service, const Clock& clock)
+      : service_(service), clock_(clock) {}
+
+  grpc::Status LocateZone(grpc::ServerContext* context, const v1::LocateZoneRequest* request,
+                          v1::LocateZoneResponse* response) override;
+  grpc::Status GetZone(grpc::ServerContext* context, const v1::GetZoneRequest* request,
+                       v1::Zone* response) override;
+  grpc::Status QuoteParking(grpc::ServerContext* context, const v1::QuoteParkingRequest* request,
+                            v1::Quote* response) override;
+  grpc::Status StartSession(grpc::ServerContext* context, const v1::StartSessionRequest* request,
+                            v1::Session* response) override;
+  grpc::Status ExtendSession(grpc::ServerContext* context, const v1::ExtendSessionRequest* request,
+                             v1::Session* response) override;
+  grpc::Status StopSession(grpc::ServerContext* context, const v1::StopSessionRequest* request,
+                           v1::Session* response) override;
+  grpc::Status GetSession(grpc::ServerContext* context, const v1::GetSessionRequest* request,
+                          v1::Session* response) override;
+  grpc::Status ListSessions(grpc::ServerContext* context, const v1::ListSessionsRequest* request,
+                            v1::ListSessionsResponse* response) override;
+  grpc::Status CreatePermit(grpc::ServerContext* context, const v1::CreatePermitRequest* request,
+                            v1::Permit* response) override;
+  grpc::Status SearchPermits(grpc::ServerContext* context, const v1::SearchPermitsRequest* request,
+                             v1::SearchPermitsResponse* response) override;
+  grpc::Status CheckPlate(grpc::ServerContext* context, const v1::CheckPlateRequest* request,
+                          v1::CheckPlateResponse* response) override;
+
+ private:
+  grpc::Status SessionResponse(const absl::StatusOr<Session>& session, v1::Session* response);
+
+  ParkingService& service_;
+  const Clock& clock_;
+};
+
+}  // namespace stadt::parking

@@ -1,0 +1,461 @@
+#include "services/parking/store/redis_parking_repository.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/random/random.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "services/common/strings.h"
+
+namespace stadt::parking {
+namespace {
+
+namespace json = boost::json;
+
+using Fields = std::map<std::string, std::string>;
+
+constexpr size_t kSessionIdLength = 32;
+
+// Stores a new session unless the plate has an active one.
+// KEYS: plate's latest-session copy, session, idempotency record, outbox.
+// ARGV: now_ms, fingerprint ("" = no key), idempotency ttl s, answer JSON,
+//       retention ms, end_ms, remind_at_ms, session id, zone, owner, then the
+//       session's field/value pairs.
+const redis::Script& StartScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+if ARGV[2] ~= '' then
+  local prior = redis.call('GET', KEYS[3])
+  if prior then
+    local sep = string.find(prior, '\n', 1, true)
+    if string.sub(prior, 1, sep - 1) ~= ARGV[2] then
+      return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
+    end
+    return string.sub(prior, sep + 1)
+  end
+end
+local now = tonumber(ARGV[1])
+local active_end = tonumber(redis.call('HGET', KEYS[1], 'end') or '0')
+if active_end > now then
+  return redis.error_reply('ALREADY_EXISTS this plate already has an active parking session')
+end
+local fields = {}
+for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
+local expire_at = tonumber(ARGV[6]) + tonumber(ARGV[5])
+redis.call('HSET', KEYS[2], unpack(fields))
+redis.call('PEXPIREAT', KEYS[2], expire_at)
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('PEXPIREAT', KEYS[1], expire_at)
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100000', '*', 'type', 'session.started',
+           'session', ARGV[8], 'zone', ARGV[9], 'owner', ARGV[10], 'end_ms', ARGV[6],
+           'remind_at_ms', ARGV[7])
+if ARGV[2] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[2] .. '\n' .. ARGV[4], 'EX', ARGV[3])
+end
+return ARGV[4]
+)lua");
+  return *script;
+}
+
+// Extends or stops a session that is still active and belongs to the caller.
+// KEYS: session, plate's latest-session copy, idempotency record, outbox.
+// ARGV: now_ms, fingerprint, idempotency ttl s, answer JSON, retention ms,
+//       new end_ms, remind_at_ms, session id, owner, "extend"|"stop", price,
+//       stopped flag.
+const redis::Script& UpdateScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+if ARGV[2] ~= '' then
+  local prior = redis.call('GET', KEYS[3])
+  if prior then
+    local sep = string.find(prior, '\n', 1, true)
+    if string.sub(prior, 1, sep - 1) ~= ARGV[2] then
+      return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
+    end
+    return string.sub(prior, sep + 1)
+  end
+end
+local stored = redis.call('HMGET', KEYS[1], 'owner', 'end')
+if not stored[1] or stored[1] ~= ARGV[9] then
+  return redis.error_reply('NOT_FOUND session not found')
+end
+local now = tonumber(ARGV[1])
+local current_end = tonumber(stored[2])
+local new_end = tonumber(ARGV[6])
+if current_end <= now then
+  return redis.error_reply('FAILED_PRECONDITION session has ended')
+end
+if ARGV[10] == 'extend' and new_end <= current_end then
+  return redis.error_reply('INVALID_ARGUMENT new end must be after the current end')
+end
+local expire_at = new_end + tonumber(ARGV[5])
+redis.call('HSET', KEYS[1], 'end', ARGV[6], 'price', ARGV[11], 'stopped', ARGV[12])
+redis.call('PEXPIREAT', KEYS[1], expire_at)
+if redis.call('HGET', KEYS[2], 'id') == ARGV[8] then
+  redis.call('HSET', KEYS[2], 'end', ARGV[6], 'price', ARGV[11], 'stopped', ARGV[12])
+  redis.call('PEXPIREAT', KEYS[2], expire_at)
+end
+local event = 'session.stopped'
+if ARGV[10] == 'extend' then event = 'session.extended' end
+redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100000', '*', 'type', event, 'session', ARGV[8],
+           'owner', ARGV[9], 'end_ms', ARGV[6], 'remind_at_ms', ARGV[7], 'price_cents', ARGV[11])
+if ARGV[2] ~= '' then
+  redis.call('SET', KEYS[3], ARGV[2] .. '\n' .. ARGV[4], 'EX', ARGV[3])
+end
+return ARGV[4]
+)lua");
+  return *script;
+}
+
+// Claims an idempotency key for the subject, or returns the stored answer.
+// KEYS: claim. ARGV: fingerprint, ttl s.
+const redis::Script& BeginScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+local prior = redis.call('GET', KEYS[1])
+if not prior then
+  redis.call('SET', KEYS[1], ARGV[1] .. '\n', 'EX', ARGV[2])
+  return false
+end
+local sep = string.find(prior, '\n', 1, true)
+if string.sub(prior, 1, sep - 1) ~= ARGV[1] then
+  return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
+end
+local answer = string.sub(prior, sep + 1)
+if answer == '' then return false end
+return answer
+)lua");
+  return *script;
+}
+
+// Releases a claim that has no answer yet and is still this request's.
+// KEYS: claim. ARGV: fingerprint.
+const redis::Script& AbandonScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+if redis.call('GET', KEYS[1]) == ARGV[1] .. '\n' then redis.call('DEL', KEYS[1]) end
+return 1
+)lua");
+  return *script;
+}
+
+// Adds a permit and keeps the plate's permit record until the last one ends.
+// KEYS: permits. ARGV: permit id, permit JSON, valid_until unix seconds.
+const redis::Script& AddPermitScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+local until_ms = tonumber(ARGV[3]) * 1000
+local ttl = redis.call('PEXPIRETIME', KEYS[1])
+if ttl < until_ms then redis.call('PEXPIREAT', KEYS[1], until_ms) end
+return 1
+)lua");
+  return *script;
+}
+
+// FNV-1a: stable across processes and versions, which std::hash is not.
+uint32_t Fnv1a(std::string_view text) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 16777619u;
+  }
+  return hash;
+}
+
+std::string PlateTag(std::string_view bucket) {
+  return absl::StrCat("park:{p", ToAbsl(bucket), "}:");
+}
+std::string SubjectTag(std::string_view subject) {
+  return absl::StrCat("park:{u:", ToAbsl(subject), "}:");
+}
+
+std::string ActiveKey(std::string_view plate) {
+  return absl::StrCat(PlateTag(PlateBucket(plate)), "latest:", ToAbsl(plate));
+}
+std::string PermitsKey(std::string_view plate) {
+  return absl::StrCat(PlateTag(PlateBucket(plate)), "permits:", ToAbsl(plate));
+}
+std::string SessionKey(std::string_view session_id) {
+  return absl::StrCat(PlateTag(session_id.substr(0, 2)), "session:", ToAbsl(session_id));
+}
+std::string OutboxKey(std::string_view bucket) { return absl::StrCat(PlateTag(bucket), "outbox"); }
+std::string IdempotencyKey(std::string_view bucket, const WriteKey& key) {
+  return absl::StrCat(PlateTag(bucket), "idem:", key.operation, ":", key.subject, ":", key.key);
+}
+std::string ClaimKey(const WriteKey& key) {
+  return absl::StrCat(SubjectTag(key.subject), "claim:", key.operation, ":", key.key);
+}
+std::string HistoryKey(std::string_view owner) {
+  return absl::StrCat(SubjectTag(owner), "sessions");
+}
+
+std::string RandomHex(int digits) {
+  thread_local absl::BitGen random;
+  std::string out;
+  while (static_cast<int>(out.size()) < digits) {
+    absl::StrAppend(&out, absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
+  }
+  out.resize(digits);
+  return out;
+}
+
+bool IsSessionId(std::string_view id) {
+  return id.size() == kSessionIdLength && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+Fields SessionFields(const Session& session) {
+  return {{"id", session.id},
+          {"owner", session.owner},
+          {"plate", session.plate},
+          {"zone", session.zone_id},
+          {"tariff", session.tariff_id},
+          {"start", absl::StrCat(absl::ToUnixMillis(session.start))},
+          {"end", absl::StrCat(absl::ToUnixMillis(session.end))},
+          {"max_end", absl::StrCat(absl::ToUnixMillis(session.max_end))},
+          {"stopped", session.stopped ? "1" : "0"},
+          {"price", absl::StrCat(session.price_cents)}};
+}
+
+absl::StatusOr<Session> SessionFromFields(const Fields& fields) {
+  auto text = [&](const char* name) -> std::string {
+    auto it = fields.find(name);
+    return it == fields.end() ? "" : it->second;
+  };
+  int64_t start = 0, end = 0, max_end = 0, price = 0;
+  Session session;
+  session.id = text("id");
+  session.owner = text("owner");
+  session.plate = text("plate");
+  session.zone_id = text("zone");
+  session.tariff_id = text("tariff");
+  session.stopped = text("stopped") == "1";
+  if (session.id.empty() || !absl::SimpleAtoi(text("start"), &start) ||
+      !absl::SimpleAtoi(text("end"), &end) || !absl::SimpleAtoi(text("max_end"), &max_end) ||
+      !absl::SimpleAtoi(text("price"), &price)) {
+    return absl::InternalError("corrupt session record");
+  }
+  session.start = absl::FromUnixMillis(start);
+  session.end = absl::FromUnixMillis(end);
+  session.max_end = absl::FromUnixMillis(max_end);
+  session.price_cents = price;
+  return session;
+}
+
+Fields FieldsFromReply(const redis::Reply& reply) {
+  Fields fields;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields[reply.elements[i].str] = reply.elements[i + 1].str;
+  }
+  return fields;
+}
+
+std::string SessionJson(const Session& session) {
+  json::object object;
+  for (const auto& [name, value] : SessionFields(session)) object[name] = value;
+  return json::serialize(object);
+}
+
+absl::StatusOr<Session> SessionFromJson(std::string_view text) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  if (error || !value.is_object()) return absl::InternalError("corrupt stored answer");
+  Fields fields;
+  for (const auto& [name, field] : value.get_object()) {
+    if (!field.is_string()) return absl::InternalError("corrupt stored answer");
+    fields[std::string(name)] = std::string(field.get_string());
+  }
+  return SessionFromFields(fields);
+}
+
+std::string PermitJson(const Permit& permit) {
+  return json::serialize(json::object{{"id", permit.id},
+                                      {"plate", permit.plate},
+                                      {"area", permit.area},
+                                      {"from", absl::ToUnixSeconds(permit.valid_from)},
+                                      {"until", absl::ToUnixSeconds(permit.valid_until)}});
+}
+
+absl::StatusOr<Permit> PermitFromJson(std::string_view text) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  const json::object* object = error ? nullptr : value.if_object();
+  if (object == nullptr) return absl::InternalError("corrupt permit record");
+  const json::value* id = object->if_contains("id");
+  const json::value* plate = object->if_contains("plate");
+  const json::value* area = object->if_contains("area");
+  const json::value* from = object->if_contains("from");
+  const json::value* until = object->if_contains("until");
+  if (id == nullptr || !id->is_string() || plate == nullptr || !plate->is_string() ||
+      area == nullptr || !area->is_string() || from == nullptr || !from->is_int64() ||
+      until == nullptr || !until->is_int64()) {
+    return absl::InternalError("corrupt permit record");
+  }
+  return Permit{std::string(id->get_string()), std::string(plate->get_string()),
+                std::string(area->get_string()), absl::FromUnixSeconds(from->get_int64()),
+                absl::FromUnixSeconds(until->get_int64())};
+}
+
+absl::StatusOr<std::vector<Permit>> PermitsFromReply(const redis::Reply& reply) {
+  std::vector<Permit> permits;
+  for (size_t i = 1; i < reply.elements.size(); i += 2) {
+    absl::StatusOr<Permit> permit = PermitFromJson(reply.elements[i].str);
+    if (!permit.ok()) return permit.status();
+    permits.push_back(*std::move(permit));
+  }
+  std::sort(permits.begin(), permits.end(),
+            [](const Permit& a, const Permit& b) { return a.valid_from < b.valid_from; });
+  return permits;
+}
+
+std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
+
+}  // namespace
+
+std::string PlateBucket(std::string_view plate) {
+  return absl::StrFormat("%02x", Fnv1a(plate) & 0xff);
+}
+
+absl::StatusOr<std::optional<Session>> RedisParkingRepository::BeginWrite(const WriteKey& key) {
+  if (key.key.empty()) return std::nullopt;
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(BeginScript(), {ClaimKey(key)},
+                  {key.fingerprint, absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl))});
+  if (!reply.ok()) return reply.status();
+  if (reply->IsNil()) return std::nullopt;
+  absl::StatusOr<Session> answer = SessionFromJson(reply->str);
+  if (!answer.ok()) return answer.status();
+  return std::optional<Session>(*std::move(answer));
+}
+
+absl::Status RedisParkingRepository::AbandonWrite(const WriteKey& key) {
+  if (key.key.empty()) return absl::OkStatus();
+  return redis_.Eval(AbandonScript(), {ClaimKey(key)}, {key.fingerprint}).status();
+}
+
+absl::Status RedisParkingRepository::FinishWrite(const WriteKey& key, const Session& answer) {
+  const std::string history = HistoryKey(answer.owner);
+  const absl::Time oldest_kept = answer.start - options_.retention;
+  std::vector<std::vector<std::string>> commands = {
+      {"ZADD", history, absl::StrCat(absl::ToUnixSeconds(answer.start)), answer.id},
+      {"ZREMRANGEBYSCORE", history, "-inf", absl::StrCat("(", absl::ToUnixSeconds(oldest_kept))},
+      {"EXPIRE", history, absl::StrCat(absl::ToInt64Seconds(options_.retention))}};
+  if (!key.key.empty()) {
+    commands.push_back({"SET", ClaimKey(key),
+                        absl::StrCat(key.fingerprint, "\n", SessionJson(answer)), "EX",
+                        absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl))});
+  }
+  return redis_.Pipeline(commands).status();
+}
+
+absl::StatusOr<Session> RedisParkingRepository::InsertSession(const Session& session,
+                                                              absl::Time now, const WriteKey& key) {
+  const std::string bucket = PlateBucket(session.plate);
+  Session stored = session;
+  stored.id = absl::StrCat(bucket, RandomHex(kSessionIdLength - bucket.size()));
+  std::vector<std::string> args = {Millis(now),
+                                   key.key.empty() ? "" : key.fingerprint,
+                                   absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)),
+                                   SessionJson(stored),
+                                   absl::StrCat(absl::ToInt64Milliseconds(options_.retention)),
+                                   Millis(stored.end),
+                                   Millis(stored.end - options_.reminder_lead),
+                                   stored.id,
+                                   stored.zone_id,
+                                   stored.owner};
+  for (const auto& [name, value] : SessionFields(stored)) {
+    args.push_back(name);
+    args.push_back(value);
+  }
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(StartScript(),
+                                                   {ActiveKey(stored.plate), SessionKey(stored.id),
+                                                    IdempotencyKey(bucket, key), OutboxKey(bucket)},
+                                                   args);
+  if (!reply.ok()) return reply.status();
+  return SessionFromJson(reply->str);
+}
+
+absl::StatusOr<Session> RedisParkingRepository::UpdateSession(const Session& planned,
+                                                              SessionChange change, absl::Time now,
+                                                              const WriteKey& key) {
+  if (!IsSessionId(planned.id)) return absl::NotFoundError("session not found");
+  const std::string bucket = planned.id.substr(0, 2);
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      UpdateScript(),
+      {SessionKey(planned.id), ActiveKey(planned.plate), IdempotencyKey(bucket, key),
+       OutboxKey(bucket)},
+      {Millis(now), key.key.empty() ? "" : key.fingerprint,
+       absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), SessionJson(planned),
+       absl::StrCat(absl::ToInt64Milliseconds(options_.retention)), Millis(planned.end),
+       Millis(planned.end - options_.reminder_lead), planned.id, planned.owner,
+       change == SessionChange::kExtend ? "extend" : "stop", absl::StrCat(planned.price_cents),
+       planned.stopped ? "1" : "0"});
+  if (!reply.ok()) return reply.status();
+  return SessionFromJson(reply->str);
+}
+
+absl::StatusOr<Session> RedisParkingRepository::GetSession(std::string_view session_id) {
+  if (!IsSessionId(session_id)) return absl::NotFoundError("session not found");
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", SessionKey(session_id)});
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.empty()) return absl::NotFoundError("session not found");
+  return SessionFromFields(FieldsFromReply(*reply));
+}
+
+absl::StatusOr<std::vector<Session>> RedisParkingRepository::ListSessions(std::string_view owner,
+                                                                          int limit) {
+  absl::StatusOr<redis::Reply> ids =
+      redis_.Command({"ZREVRANGE", HistoryKey(owner), "0", absl::StrCat(limit - 1)});
+  if (!ids.ok()) return ids.status();
+  std::vector<std::vector<std::string>> reads;
+  for (const redis::Reply& id : ids->elements) {
+    if (IsSessionId(id.str)) reads.push_back({"HGETALL", SessionKey(id.str)});
+  }
+  std::vector<Session> sessions;
+  if (reads.empty()) return sessions;
+  absl::StatusOr<std::vector<redis::Reply>> records = redis_.Pipeline(reads);
+  if (!records.ok()) return records.status();
+  for (const redis::Reply& record : *records) {
+    if (record.elements.empty()) continue;  // past retention
+    absl::StatusOr<Session> session = SessionFromFields(FieldsFromReply(record));
+    if (!session.ok()) return session.status();
+    if (session->owner == owner) sessions.push_back(*std::move(session));
+  }
+  return sessions;
+}
+
+absl::StatusOr<PlateRecord> RedisParkingRepository::ReadPlate(std::string_view plate) {
+  absl::StatusOr<std::vector<redis::Reply>> replies =
+      redis_.Pipeline({{"HGETALL", ActiveKey(plate)}, {"HGETALL", PermitsKey(plate)}});
+  if (!replies.ok()) return replies.status();
+  PlateRecord record;
+  if (!(*replies)[0].elements.empty()) {
+    absl::StatusOr<Session> session = SessionFromFields(FieldsFromReply((*replies)[0]));
+    if (!session.ok()) return session.status();
+    record.latest_session = *std::move(session);
+  }
+  absl::StatusOr<std::vector<Permit>> permits = PermitsFromReply((*replies)[1]);
+  if (!permits.ok()) return permits.status();
+  record.permits = *std::move(permits);
+  return record;
+}
+
+absl::StatusOr<Permit> RedisParkingRepository::AddPermit(const Permit& permit) {
+  Permit stored = permit;
+  stored.id = RandomHex(16);
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      AddPermitScript(), {PermitsKey(stored.plate)},
+      {stored.id, PermitJson(stored), absl::StrCat(absl::ToUnixSeconds(stored.valid_until))});
+  if (!reply.ok()) return reply.status();
+  return stored;
+}
+
+absl::StatusOr<std::vector<Permit>> RedisParkingRepository::ListPermits(std::string_view plate) {
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", PermitsKey(plate)});
+  if (!reply.ok()) return reply.status();
+  return PermitsFromReply(*reply);
+}
+
+}  // namespace stadt::parking

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "absl/time/time.h"
+#include "services/common/redis/redis_client.h"
+#include "services/parking/domain/parking_repository.h"
+
+namespace stadt::parking {
+
+struct RedisParkingOptions {
+  // How long an idempotency key is remembered.
+  absl::Duration idempotency_ttl = absl::Hours(24);
+  // How long a session (with its plate) is kept after it ended: receipts and
+  // the monthly statement need it, nothing needs it longer.
+  absl::Duration retention = absl::Hours(24 * 100);
+  // When before a session's end the reminder is due (outbox field remind_at_ms).
+  absl::Duration reminder_lead = absl::Minutes(10);
+};
+
+// Sessions and permits in Redis. Key layout (see services/parking/README.md):
+// everything about one plate lives under the hash tag {p<bucket>}, where the
+// bucket is derived from the normalised plate and is also the first two
+// characters of every session id, so each script touches one hash slot.
+// Per-subject records (idempotency claims, history) live under {u:<subject>}.
+class RedisParkingRepository final : public ParkingRepository {
+ public:
+  RedisParkingRepository(redis::Client& redis, RedisParkingOptions options = {})
+      : redis_(redis), options_(options) {}
+
+  absl::StatusOr<std::optional<Session>> BeginWrite(const WriteKey& key) override;
+  absl::Status AbandonWrite(const WriteKey& key) override;
+  absl::Status FinishWrite(const WriteKey& key, const Session& answer) override;
+  absl::StatusOr<Session> InsertSession(const Session& session, absl::Time now,
+                                        const WriteKey& key) override;
+  absl::StatusOr<Session> UpdateSession(const Session& planned, SessionChange change,
+                                        absl::Time now, const WriteKey& key) override;
+  absl::StatusOr<Session> GetSession(std::string_view session_id) override;
+  absl::StatusOr<std::vector<Session>> ListSessions(std::string_view owner, int limit) override;
+  absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate) override;
+  absl::StatusOr<Permit> AddPermit(const Permit& permit) override;
+  absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate) override;
+
+ private:
+  redis::Client& redis_;
+  const RedisParkingOptions options_;
+};
+
+// Two lower-case hex digits naming the plate's bucket (exposed for tests).
+std::string PlateBucket(std::string_view plate);
+
+}  // namespace stadt::parking

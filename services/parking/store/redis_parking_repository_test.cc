@@ -1,0 +1,223 @@
+// The parking use cases against a real redis-server: atomicity of start,
+// idempotent retries, sessions that end by themselves, permits.
+#include "services/parking/store/redis_parking_repository.h"
+
+#include <atomic>
+#include <set>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/parking/domain/parking_service.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::parking {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::SizeIs;
+
+constexpr char kZones[] = R"({"type": "FeatureCollection", "features": [
+  {"type": "Feature",
+   "properties": {"zone": "1101", "tariff": "city", "permit_area": "S-Mitte-1"},
+   "geometry": {"type": "Polygon", "coordinates": [
+     [[9.17, 48.77], [9.18, 48.77], [9.18, 48.78], [9.17, 48.78], [9.17, 48.77]]]}}]})";
+constexpr char kTariffs[] = R"({"tariffs": [{"id": "city", "max_parking_minutes": 120,
+  "windows": [{"days": [1,2,3,4,5,6], "from": "08:00", "to": "22:00", "cents_per_hour": 300}]}]})";
+
+// Monday 2030-03-04 10:00 in Berlin: a fixed instant, later than any test
+// run, so that Redis expiries computed from it lie in the future.
+const absl::Time kMondayTen = absl::FromUnixSeconds(1898845200);
+
+ParkingRules MakeRules() {
+  return ParkingRules(ZoneDirectory::Create(ParseZonesGeoJson(kZones).value()).value(),
+                      ParseTariffs(kTariffs).value(),
+                      PriceCalculator(BerlinCalendar::Load().value()));
+}
+
+class RedisParkingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis::Options options;
+    options.port = server_->port();
+    options.pool_size = 8;
+    client_ = redis::Client::Create(options);
+    repository_ = std::make_unique<RedisParkingRepository>(*client_);
+    service_ = std::make_unique<ParkingService>(rules_, *repository_, clock_, ParkingSettings());
+  }
+
+  absl::StatusOr<Session> Start(const std::string& subject, const std::string& plate,
+                                const std::string& key,
+                                std::optional<absl::Time> end = std::nullopt) {
+    return service_->Start(subject, {"", "1101", plate, end}, key);
+  }
+
+  int64_t OutboxLength() {
+    int64_t total = 0;
+    for (int bucket = 0; bucket < 256; ++bucket) {
+      absl::StatusOr<redis::Reply> length = client_->Command(
+          {"XLEN", absl::StrCat("park:{p", absl::Hex(bucket, absl::kZeroPad2), "}:outbox")});
+      total += length.ok() ? length->integer : 0;
+    }
+    return total;
+  }
+
+  ParkingRules rules_ = MakeRules();
+  FakeClock clock_{kMondayTen};
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<redis::Client> client_;
+  std::unique_ptr<RedisParkingRepository> repository_;
+  std::unique_ptr<ParkingService> service_;
+};
+
+TEST_F(RedisParkingTest, ManyParallelStartsForOnePlateGiveOneSession) {
+  constexpr int kThreads = 16;
+  std::atomic<int> started = 0;
+  std::atomic<int> refused = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      // Different people, different keys, different spellings: one car.
+      absl::StatusOr<Session> session = Start(
+          absl::StrCat("citizen-", i), i % 2 ? "S-AB 1234" : "s ab1234", absl::StrCat("k", i));
+      if (session.ok()) ++started;
+      if (session.status().code() == absl::StatusCode::kAlreadyExists) ++refused;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(started.load(), 1);
+  EXPECT_EQ(refused.load(), kThreads - 1);
+  EXPECT_EQ(OutboxLength(), 1);
+}
+
+TEST_F(RedisParkingTest, RetriedStartWithTheSameKeyHasOneEffect) {
+  constexpr int kThreads = 8;
+  std::vector<std::string> ids(kThreads);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      absl::StatusOr<Session> session = Start("citizen-1", "S-AB 1234", "retry-me");
+      ids[i] = session.ok() ? session->id : session.status().ToString();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_THAT(std::set<std::string>(ids.begin(), ids.end()), SizeIs(1)) << ids[0];
+  absl::StatusOr<Session> again = Start("citizen-1", "S-AB 1234", "retry-me");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->id, ids[0]);
+  EXPECT_EQ(OutboxLength(), 1);
+  EXPECT_THAT(service_->History("citizen-1", 0).value(), SizeIs(1));
+
+  // Same key, different request: refused, whichever plate it names.
+  for (const char* plate : {"S-AB 1235", "S-AB 1234"}) {
+    absl::StatusOr<Session> other =
+        Start("citizen-1", plate, "retry-me", kMondayTen + absl::Minutes(30));
+    EXPECT_EQ(other.status().code(), absl::StatusCode::kInvalidArgument) << plate;
+    EXPECT_THAT(other.status().message(), HasSubstr("idempotency_key"));
+  }
+  // Keys belong to their subject: another citizen's identical key is theirs.
+  EXPECT_EQ(Start("citizen-2", "S-XY 1", "retry-me").status().code(), absl::StatusCode::kOk);
+}
+
+TEST_F(RedisParkingTest, ARefusedRequestLeavesItsKeyFree) {
+  EXPECT_EQ(
+      service_->Start("citizen-1", {"", "9999", "S-AB 1", std::nullopt}, "fix-me").status().code(),
+      absl::StatusCode::kNotFound);
+  // The corrected request may use the same key.
+  EXPECT_TRUE(Start("citizen-1", "S-AB 1", "fix-me").ok());
+  EXPECT_EQ(OutboxLength(), 1);
+}
+
+TEST_F(RedisParkingTest, ExtendAndStopAreIdempotentAndPriced) {
+  Session session = Start("citizen-1", "S-AB 1234", "s1", kMondayTen + absl::Minutes(30)).value();
+  clock_.Advance(absl::Minutes(20));
+  Session extended =
+      service_->Extend("citizen-1", session.id, kMondayTen + absl::Hours(1), "e1").value();
+  EXPECT_EQ(extended.end, kMondayTen + absl::Hours(1));
+  EXPECT_EQ(extended.price_cents, 300);
+  EXPECT_EQ(service_->Extend("citizen-1", session.id, kMondayTen + absl::Hours(1), "e1")->end,
+            extended.end);
+  EXPECT_EQ(service_->Extend("citizen-1", session.id, kMondayTen + absl::Minutes(121), "e2")
+                .status()
+                .code(),
+            absl::StatusCode::kOutOfRange);
+
+  clock_.Advance(absl::Minutes(5));
+  Session stopped = service_->Stop("citizen-1", session.id, "t1").value();
+  EXPECT_TRUE(stopped.stopped);
+  EXPECT_EQ(stopped.price_cents, 25 * 5);
+  clock_.Advance(absl::Minutes(1));
+  // The retried stop answers what the first one did; a new stop is refused.
+  EXPECT_EQ(service_->Stop("citizen-1", session.id, "t1").value(), stopped);
+  EXPECT_EQ(service_->Stop("citizen-1", session.id, "t2").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->GetOwnSession("citizen-1", session.id).value(), stopped);
+  // 3 events: started, extended, stopped.
+  EXPECT_EQ(OutboxLength(), 3);
+}
+
+TEST_F(RedisParkingTest, OthersSessionsAreNotFound) {
+  Session session = Start("citizen-1", "S-AB 1234", "").value();
+  EXPECT_EQ(service_->GetOwnSession("citizen-2", session.id).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(service_->Stop("citizen-2", session.id, "").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      service_->Extend("citizen-2", session.id, kMondayTen + absl::Hours(1), "").status().code(),
+      absl::StatusCode::kNotFound);
+  EXPECT_EQ(service_->GetOwnSession("citizen-1", "../../etc").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(service_->GetOwnSession("citizen-1", session.id).value().IsActiveAt(clock_.Now()));
+}
+
+TEST_F(RedisParkingTest, SessionsEndByThemselves) {
+  Session first = Start("citizen-1", "S-AB 1234", "", kMondayTen + absl::Minutes(30)).value();
+  EXPECT_EQ(service_->CheckPlate("s ab 1234", "1101")->status, CheckStatus::kPaid);
+  clock_.Advance(absl::Minutes(31));
+  // Nobody wrote anything, yet the session is over: a new one may start, and
+  // the officer sees grace, then not paid.
+  EXPECT_EQ(service_->CheckPlate("S-AB 1234", "1101")->status, CheckStatus::kGrace);
+  clock_.Advance(absl::Minutes(10));
+  EXPECT_EQ(service_->CheckPlate("S-AB 1234", "1101")->status, CheckStatus::kNotPaid);
+  EXPECT_EQ(service_->Stop("citizen-1", first.id, "").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  Session second = Start("citizen-1", "S-AB 1234", "").value();
+  EXPECT_NE(second.id, first.id);
+  std::vector<Session> history = service_->History("citizen-1", 10).value();
+  ASSERT_THAT(history, SizeIs(2));
+  EXPECT_EQ(history[0].id, second.id);  // newest first
+}
+
+TEST_F(RedisParkingTest, ResidentsPermits) {
+  Permit permit = service_
+                      ->IssuePermit("S-RE 42", "S-Mitte-1", kMondayTen - absl::Hours(1),
+                                    kMondayTen + absl::Hours(24 * 30))
+                      .value();
+  EXPECT_FALSE(permit.id.empty());
+  EXPECT_THAT(service_->ListPermits("s re42").value(), ::testing::ElementsAre(permit));
+  CheckResult check = service_->CheckPlate("S-RE 42", "1101").value();
+  EXPECT_EQ(check.status, CheckStatus::kPermit);
+  EXPECT_EQ(check.permit_area, "S-Mitte-1");
+  EXPECT_EQ(service_
+                ->IssuePermit("S-RE 42", "S-Mitte-1", kMondayTen - absl::Hours(48),
+                              kMondayTen - absl::Hours(1))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->CheckPlate("S-RE 43", "1101")->status, CheckStatus::kNotPaid);
+  EXPECT_EQ(service_->CheckPlate("S-RE 42", "7777").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(RedisParkingTest, RedisDownIsUnavailable) {
+  server_->Kill();
+  EXPECT_EQ(Start("citizen-1", "S-AB 1234", "k").status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(service_->CheckPlate("S-AB 1234", "1101").status().code(),
+            absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace stadt::parking

@@ -1,0 +1,305 @@
+// End to end: redis-server, the parking service and the gateway on free
+// ports, driven over HTTP like the citizen app, the caseworker UI and the
+// officer's device would.
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "boost/json/parse.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/harness/http_client.h"
+#include "tests/harness/process.h"
+#include "tests/harness/redis_server.h"
+#include "tests/harness/test_tokens.h"
+
+namespace stadt::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string TempDir() {
+  std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-parking-e2e-XXXXXX");
+  return mkdtemp(pattern.data());
+}
+
+std::string Rfc3339(absl::Time time) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
+}
+
+class ParkingE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir();
+    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = *std::move(redis);
+
+    const int service_port = PickFreePort();
+    const std::string seed = absl::StrCat(STADT_SOURCE_DIR, "/services/parking/seed/");
+    absl::StatusOr<std::unique_ptr<Subprocess>> service =
+        Subprocess::Start(STADT_PARKING_BIN, {},
+                          {{"PARKING_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port)},
+                           {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
+                           {"REDIS_TIMEOUT", "300ms"},
+                           {"READINESS_INTERVAL", "100ms"},
+                           {"PARKING_TARIFFS_FILE", seed + "tariffs.json"},
+                           {"PARKING_ZONES_FILE", seed + "zones.geojson"}},
+                          absl::StrCat(dir_, "/parking.log"));
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = *std::move(service);
+    ASSERT_TRUE(WaitForTcpPort(service_port, absl::Seconds(20)).ok()) << Logs();
+
+    const std::string key_file = absl::StrCat(dir_, "/keys.json");
+    std::ofstream(key_file) << tokens_.KeyFileJson();
+    gateway_port_ = PickFreePort();
+    absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
+        Subprocess::Start(STADT_GATEWAY_BIN, {},
+                          {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
+                           {"GATEWAY_BACKEND_PARKING", absl::StrCat("127.0.0.1:", service_port)},
+                           {"GATEWAY_JWT_KEYS_FILE", key_file},
+                           {"GATEWAY_JWT_ISSUER", kTestIssuer},
+                           {"GATEWAY_JWT_AUDIENCE", kTestAudience},
+                           {"GATEWAY_BACKEND_TIMEOUT", "2s"}},
+                          absl::StrCat(dir_, "/gateway.log"));
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    ASSERT_TRUE(WaitForTcpPort(gateway_port_, absl::Seconds(20)).ok()) << Logs();
+    // Only the parking backend runs here, so /readyz stays 503; wait for a
+    // parking route instead.
+    ASSERT_TRUE(WaitUntilZoneAnswers()) << Logs();
+  }
+
+  std::string Logs() const {
+    std::string logs;
+    for (const char* name : {"/parking.log", "/gateway.log"}) {
+      std::ifstream in(dir_ + name);
+      logs += absl::StrCat("--- ", name, "\n", std::string(std::istreambuf_iterator<char>(in), {}));
+    }
+    return logs;
+  }
+
+  bool WaitUntilZoneAnswers() {
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, "GET", "/v1/parking/zones/4401");
+      if (result.ok() && result->status == 200) return true;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  }
+
+  HttpResult Fetch(const std::string& method, const std::string& target,
+                   const std::string& body = "", const std::string& token = "") {
+    std::map<std::string, std::string> headers;
+    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+    absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, method, target, body, headers);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.value_or(HttpResult());
+  }
+
+  static boost::json::value Json(const HttpResult& result) {
+    boost::system::error_code error;
+    boost::json::value json = boost::json::parse(result.body, error);
+    EXPECT_FALSE(error) << result.body;
+    return json;
+  }
+
+  static std::string Reason(const HttpResult& result) {
+    boost::json::value json = Json(result);
+    if (!json.is_object() || !json.as_object().contains("details")) return "";
+    return std::string(json.at("details").at(0).at("reason").as_string());
+  }
+
+  static int64_t Cents(const boost::json::value& money) {
+    // int64 is a JSON string in the proto3 mapping; 0 is omitted.
+    const boost::json::value* cents = money.as_object().if_contains("cents");
+    return cents == nullptr ? 0 : std::stoll(std::string(cents->as_string()));
+  }
+
+  std::string Citizen(const std::string& subject = "citizen-1") {
+    return tokens_.Mint(subject, {"citizen"}, absl::Now());
+  }
+  std::string Officer() { return tokens_.Mint("officer-3", {"parking_officer"}, absl::Now()); }
+  std::string Caseworker() { return tokens_.Mint("caseworker-7", {"caseworker"}, absl::Now()); }
+
+  std::string Check(const std::string& plate, const std::string& zone) {
+    HttpResult check =
+        Fetch("POST", "/v1/parking/checks",
+              absl::StrCat(R"({"plate":")", plate, R"(","zoneId":")", zone, "\"}"), Officer());
+    EXPECT_EQ(check.status, 200) << check.body;
+    return std::string(Json(check).at("status").as_string());
+  }
+
+  std::string dir_;
+  TestTokens tokens_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<Subprocess> service_;
+  std::unique_ptr<Subprocess> gateway_;
+  int gateway_port_ = 0;
+};
+
+TEST_F(ParkingE2eTest, FindsTheZoneByPosition) {
+  HttpResult station = Fetch("GET", "/v1/parking/zone-lookup?latitude=48.785&longitude=9.183");
+  ASSERT_EQ(station.status, 200) << station.body;
+  EXPECT_EQ(Json(station).at("zone").at("id").as_string(), "4401");
+  EXPECT_EQ(Json(station).at("zone").at("maxParkingMinutes").as_int64(), 1440);
+  // A few metres west of the border between 1101 and 1102: both offered.
+  HttpResult border = Fetch("GET", "/v1/parking/zone-lookup?latitude=48.776&longitude=9.1819");
+  ASSERT_EQ(border.status, 200) << border.body;
+  EXPECT_EQ(Json(border).at("zone").at("id").as_string(), "1101");
+  EXPECT_EQ(Json(border).at("nearby").at(0).at("zone").at("id").as_string(), "1102");
+  HttpResult nowhere = Fetch("GET", "/v1/parking/zone-lookup?latitude=52.5&longitude=13.4");
+  ASSERT_EQ(nowhere.status, 200);
+  EXPECT_FALSE(Json(nowhere).as_object().contains("zone"));
+}
+
+TEST_F(ParkingE2eTest, QuotesWithABreakdown) {
+  // Monday 2030-03-04, 10:00-11:30 Berlin in the city centre at 3.20 EUR/h.
+  HttpResult quote = Fetch(
+      "POST", "/v1/parking/quotes",
+      R"({"zoneId":"1101","startTime":"2030-03-04T09:00:00Z","endTime":"2030-03-04T10:30:00Z"})");
+  ASSERT_EQ(quote.status, 200) << quote.body;
+  boost::json::value json = Json(quote);
+  EXPECT_EQ(Cents(json.at("total")), 480);
+  EXPECT_EQ(json.at("segments").at(0).at("localDate").as_string(), "2030-03-04");
+  EXPECT_EQ(json.at("segments").at(0).at("localStart").at("minuteOfDay").as_int64(), 600);
+  EXPECT_EQ(json.at("segments").at(0).at("kind").as_string(), "priced");
+}
+
+TEST_F(ParkingE2eTest, CitizenParksAndOfficerChecks) {
+  const std::string token = Citizen();
+  const absl::Time now = absl::Now();
+  const std::string start_body =
+      absl::StrCat(R"({"zoneId":"4401","plate":"S-AB 1234","plannedEndTime":")",
+                   Rfc3339(now + absl::Minutes(30)), R"(","idempotencyKey":"start-1"})");
+  HttpResult started = Fetch("POST", "/v1/parking/sessions", start_body, token);
+  ASSERT_EQ(started.status, 200) << started.body;
+  boost::json::value session = Json(started);
+  const std::string id(session.at("id").as_string());
+  EXPECT_EQ(session.at("plate").as_string(), "SAB1234");
+  EXPECT_EQ(session.at("state").as_string(), "SESSION_STATE_ACTIVE");
+  EXPECT_GT(Cents(session.at("price")), 0);
+
+  // The retry returns the same session; a second car start for the plate is refused.
+  HttpResult retried = Fetch("POST", "/v1/parking/sessions", start_body, token);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(Json(retried).at("id").as_string(), id);
+  HttpResult twice =
+      Fetch("POST", "/v1/parking/sessions",
+            R"({"zoneId":"4401","plate":"s ab1234","idempotencyKey":"start-2"})", token);
+  EXPECT_EQ(twice.status, 409) << twice.body;
+
+  EXPECT_EQ(Check("s-ab 1234", "4401"), "CHECK_STATUS_PAID");
+  EXPECT_EQ(Check("S-AB 1234", "1101"), "CHECK_STATUS_NOT_PAID");  // paid elsewhere
+
+  HttpResult extended = Fetch("POST", absl::StrCat("/v1/parking/sessions/", id, "/extend"),
+                              absl::StrCat(R"({"endTime":")", Rfc3339(now + absl::Minutes(60)),
+                                           R"(","idempotencyKey":"extend-1"})"),
+                              token);
+  ASSERT_EQ(extended.status, 200) << extended.body;
+  EXPECT_GT(Cents(Json(extended).at("price")), Cents(session.at("price")));
+
+  HttpResult stopped = Fetch("POST", absl::StrCat("/v1/parking/sessions/", id, "/stop"),
+                             R"({"idempotencyKey":"stop-1"})", token);
+  ASSERT_EQ(stopped.status, 200) << stopped.body;
+  boost::json::value final_session = Json(stopped);
+  EXPECT_EQ(final_session.at("state").as_string(), "SESSION_STATE_STOPPED");
+  // 2.40 EUR/h around the clock: 4 ct per started minute actually parked
+  // (none when stopped within the second it started).
+  const int64_t price = Cents(final_session.at("price"));
+  const boost::json::value* minutes =
+      final_session.at("receipt").as_object().if_contains("parkedMinutes");
+  EXPECT_EQ(price, 4 * (minutes == nullptr ? 0 : std::stoll(std::string(minutes->as_string()))));
+  EXPECT_LE(price, 8);
+  HttpResult stopped_again = Fetch("POST", absl::StrCat("/v1/parking/sessions/", id, "/stop"),
+                                   R"({"idempotencyKey":"stop-1"})", token);
+  EXPECT_EQ(stopped_again.status, 200);
+  EXPECT_EQ(Cents(Json(stopped_again).at("price")), price);
+
+  HttpResult receipt = Fetch("GET", absl::StrCat("/v1/parking/sessions/", id), "", token);
+  ASSERT_EQ(receipt.status, 200) << receipt.body;
+  EXPECT_EQ(Cents(Json(receipt).at("receipt").at("total")), price);
+  HttpResult history = Fetch("GET", "/v1/parking/sessions", "", token);
+  ASSERT_EQ(history.status, 200);
+  EXPECT_EQ(Json(history).at("sessions").at(0).at("id").as_string(), id);
+
+  // Just stopped: the officer's check shows the grace period.
+  EXPECT_EQ(Check("SAB1234", "4401"), "CHECK_STATUS_GRACE");
+
+  // A resident's permit covers the zones of its area.
+  HttpResult permit = Fetch("POST", "/v1/parking/permits",
+                            absl::StrCat(R"({"plate":"S-RE 42","area":"S-Mitte","validFrom":")",
+                                         Rfc3339(now - absl::Hours(1)), R"(","validUntil":")",
+                                         Rfc3339(now + absl::Hours(24 * 365)), "\"}"),
+                            Caseworker());
+  ASSERT_EQ(permit.status, 200) << permit.body;
+  EXPECT_EQ(Check("s re 42", "1102"), "CHECK_STATUS_PERMIT");
+  EXPECT_EQ(Check("s re 42", "2201"), "CHECK_STATUS_NOT_PAID");
+  HttpResult search =
+      Fetch("POST", "/v1/parking/permit-searches", R"({"plate":"S-RE42"})", Caseworker());
+  ASSERT_EQ(search.status, 200);
+  EXPECT_EQ(Json(search).at("permits").as_array().size(), 1u);
+}
+
+TEST_F(ParkingE2eTest, BadInputGetsAClearClientError) {
+  const std::string token = Citizen();
+  const absl::Time now = absl::Now();
+  HttpResult own = Fetch("POST", "/v1/parking/sessions",
+                         R"({"zoneId":"4401","plate":"S-AB 1234","idempotencyKey":"k1"})", token);
+  ASSERT_EQ(own.status, 200) << own.body;
+  const std::string id(Json(own).at("id").as_string());
+
+  struct Case {
+    std::string method, target, body, token;
+    int status;
+    std::string reason, message;
+  };
+  const std::string other = Citizen("citizen-2");
+  const Case kCases[] = {
+      {"POST", "/v1/parking/sessions", R"({"zoneId":"9999","plate":"S-XY 1"})", token, 404,
+       "not_found", "unknown zone"},
+      {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"HELLO"})", token, 400,
+       "invalid_argument", "malformed plate"},
+      {"POST", "/v1/parking/sessions",
+       absl::StrCat(R"({"zoneId":"4401","plate":"S-XY 1","plannedEndTime":")",
+                    Rfc3339(now - absl::Minutes(5)), "\"}"),
+       token, 400, "invalid_argument", "after the start"},
+      {"POST", "/v1/parking/quotes",
+       R"({"zoneId":"4401","startTime":"2030-03-04T10:00:00Z","endTime":"2030-03-04T09:00:00Z"})",
+       "", 400, "invalid_argument", "end must be after start"},
+      {"POST", absl::StrCat("/v1/parking/sessions/", id, "/extend"),
+       absl::StrCat(R"({"endTime":")", Rfc3339(now + absl::Hours(25)), "\"}"), token, 400,
+       "out_of_range", "maximum parking time"},
+      {"POST", absl::StrCat("/v1/parking/sessions/", id, "/stop"), "{}", other, 404, "not_found",
+       "session not found"},
+      {"GET", absl::StrCat("/v1/parking/sessions/", id), "", other, 404, "not_found",
+       "session not found"},
+      {"POST", "/v1/parking/sessions",
+       R"({"zoneId":"4401","plate":"S-XY 2","idempotencyKey":"k1"})", token, 400,
+       "invalid_argument", "idempotency_key"},
+      {"POST", "/v1/parking/sessions",
+       R"({"zoneId":"4401","plate":"S-XY 2","idempotencyKey":"no spaces please"})", token, 400,
+       "invalid_argument", "idempotency_key"},
+      {"GET", "/v1/parking/zone-lookup?latitude=123&longitude=9", "", "", 400, "invalid_argument",
+       "latitude"},
+      {"POST", "/v1/parking/checks", R"({"plate":"S-AB 1234","zoneId":"4401"})", token, 403,
+       "role_not_allowed", ""},
+      {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"S-XY 3"})", "", 401,
+       "authentication_required", ""},
+  };
+  for (const Case& c : kCases) {
+    HttpResult result = Fetch(c.method, c.target, c.body, c.token);
+    EXPECT_EQ(result.status, c.status) << c.method << " " << c.target << " " << result.body;
+    EXPECT_EQ(Reason(result), c.reason) << c.target << " " << result.body;
+    EXPECT_THAT(result.body, HasSubstr(c.message)) << c.target;
+  }
+  // Nothing of the refused requests was written: the plate of the first has
+  // no session, and the foreign stop left the session running.
+  EXPECT_EQ(Check("S-XY 1", "4401"), "CHECK_STATUS_NOT_PAID");
+  EXPECT_EQ(Check("S-AB 1234", "4401"), "CHECK_STATUS_PAID");
+  EXPECT_TRUE(service_->Running());
+  EXPECT_TRUE(gateway_->Running());
+}
+
+}  // namespace
+}  // namespace stadt::testing
