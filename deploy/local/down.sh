@@ -23,4 +23,5 @@ stop() {  # stop NAME
 
 stop gateway
 stop appointments
+stop parking
 stop redis

@@ -5,7 +5,7 @@
 # catalog. Stop it with deploy/local/down.sh.
 #
 # Ports (override by environment): STADT_HTTP_PORT (8080), STADT_REDIS_PORT (6390),
-# STADT_APPOINTMENTS_PORT (50051).
+# STADT_APPOINTMENTS_PORT (50051), STADT_PARKING_PORT (50054).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -13,6 +13,7 @@ cd "$ROOT"
 HTTP_PORT="${STADT_HTTP_PORT:-8080}"
 REDIS_PORT="${STADT_REDIS_PORT:-6390}"
 APPOINTMENTS_PORT="${STADT_APPOINTMENTS_PORT:-50051}"
+PARKING_PORT="${STADT_PARKING_PORT:-50054}"
 STATE="$ROOT/.local"
 BUILD="$ROOT/build/local"
 ISSUER="http://localhost/stadt-dev"
@@ -22,7 +23,8 @@ deploy/setup.sh
 
 echo "== build"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
-cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-mint-token
+cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-parking \
+  stadt-mint-token
 
 mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys"
 if [ -e "$STATE/run/gateway.pid" ]; then
@@ -71,9 +73,17 @@ APPOINTMENTS_SEED_FILE="$ROOT/services/appointments/seed/catalog.json" \
 APPOINTMENTS_SECRET_KEY="$(cat "$STATE/keys/appointments.key")" \
   start appointments "$BUILD/services/appointments/stadt-appointments"
 
+echo "== parking on 127.0.0.1:$PARKING_PORT"
+PARKING_GRPC_ADDRESS="127.0.0.1:$PARKING_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
+PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" \
+  start parking "$BUILD/services/parking/stadt-parking"
+
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"
 GATEWAY_PORT="$HTTP_PORT" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
+GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_JWT_KEYS_FILE="$STATE/keys/keys.json" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
   start gateway "$BUILD/gateway/stadt-gateway"
@@ -86,6 +96,7 @@ Stadtportal is running: http://127.0.0.1:$HTTP_PORT   (logs in .local/log, stop 
 
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices/mitte/services
+  curl -s 'http://127.0.0.1:$HTTP_PORT/v1/slots?service_ids=id-card&limit=3'
 
 A caseworker token for the routes that need one:
   TOKEN=\$($BUILD/gateway/tools/stadt-mint-token --key .local/keys/dev-private.pem --alg ES256 \\
