@@ -8,10 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/redis/redis_client.h"
-#include "tests/harness/http_client.h"
-#include "tests/harness/process.h"
-#include "tests/harness/redis_server.h"
-#include "tests/harness/test_tokens.h"
+#include "tests/harness/stack.h"
 
 namespace stadt::testing {
 namespace {
@@ -19,119 +16,35 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-std::string TempDir() {
-  std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-e2e-XXXXXX");
-  return mkdtemp(pattern.data());
-}
-
 class GatewayE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TempDir();
-    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_ = *std::move(redis);
-
-    const int service_port = PickFreePort();
-    absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
-        STADT_APPOINTMENTS_BIN, {},
-        {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port)},
-         {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
-         {"REDIS_TIMEOUT", "300ms"},
-         {"READINESS_INTERVAL", "100ms"},
-         {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
-         {"APPOINTMENTS_MIN_NOTICE", "0s"},
-         {"APPOINTMENTS_SEED_FILE",
-          absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
-        absl::StrCat(dir_, "/appointments.log"));
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = *std::move(service);
-    ASSERT_TRUE(WaitForTcpPort(service_port, absl::Seconds(20)).ok()) << Logs();
-
-    // Every linked backend must run for /readyz to answer 200.
-    const int parking_port = PickFreePort();
-    const std::string parking_seed = absl::StrCat(STADT_SOURCE_DIR, "/services/parking/seed/");
-    absl::StatusOr<std::unique_ptr<Subprocess>> parking =
-        Subprocess::Start(STADT_PARKING_BIN, {},
-                          {{"PARKING_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", parking_port)},
-                           {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
-                           {"REDIS_TIMEOUT", "300ms"},
-                           {"READINESS_INTERVAL", "100ms"},
-                           {"PARKING_TARIFFS_FILE", parking_seed + "tariffs.json"},
-                           {"PARKING_ZONES_FILE", parking_seed + "zones.geojson"}},
-                          absl::StrCat(dir_, "/parking.log"));
-    ASSERT_TRUE(parking.ok()) << parking.status();
-    parking_ = *std::move(parking);
-
-    const std::string key_file = absl::StrCat(dir_, "/keys.json");
-    std::ofstream(key_file) << tokens_.KeyFileJson();
-    gateway_port_ = PickFreePort();
-    absl::StatusOr<std::unique_ptr<Subprocess>> gateway = Subprocess::Start(
-        STADT_GATEWAY_BIN, {},
-        {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
-         {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port)},
-         {"GATEWAY_BACKEND_PARKING", absl::StrCat("127.0.0.1:", parking_port)},
-         {"GATEWAY_JWT_KEYS_FILE", key_file},
-         {"GATEWAY_JWT_ISSUER", kTestIssuer},
-         {"GATEWAY_JWT_AUDIENCE", kTestAudience},
-         {"GATEWAY_MAX_BODY_BYTES", "4096"},
-         {"GATEWAY_BACKEND_TIMEOUT", "2s"}},
-        absl::StrCat(dir_, "/gateway.log"));
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = *std::move(gateway);
-    ASSERT_TRUE(WaitForTcpPort(gateway_port_, absl::Seconds(20)).ok()) << Logs();
-    ASSERT_TRUE(WaitUntil(200, "/readyz")) << Logs();
+    // Parking runs too: /readyz needs every backend the gateway links.
+    absl::StatusOr<std::unique_ptr<Stack>> stack =
+        Stack::Start({"appointments", "parking"}, {{"APPOINTMENTS_MIN_NOTICE", "0s"}});
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = *std::move(stack);
+    ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();
   }
 
-  std::string Logs() const {
-    std::string logs;
-    for (const char* name : {"/appointments.log", "/gateway.log"}) {
-      std::ifstream in(dir_ + name);
-      logs += absl::StrCat("--- ", name, "\n", std::string(std::istreambuf_iterator<char>(in), {}));
-    }
-    return logs;
-  }
-
-  // Polls a GET until it answers `status`; bounded, so a broken stack fails.
+  std::string Logs() const { return stack_->Logs(); }
   bool WaitUntil(int status, const std::string& target) {
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, "GET", target);
-      if (result.ok() && result->status == status) return true;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
+    return stack_->WaitUntil(status, target);
   }
-
   HttpResult Fetch(const std::string& method, const std::string& target,
                    const std::string& body = "", const std::string& token = "",
                    std::map<std::string, std::string> headers = {}) {
-    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
-    absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, method, target, body, headers);
-    EXPECT_TRUE(result.ok()) << result.status();
-    return result.value_or(HttpResult());
-  }
-
-  static boost::json::value Json(const HttpResult& result) {
-    boost::system::error_code error;
-    boost::json::value json = boost::json::parse(result.body, error);
-    EXPECT_FALSE(error) << result.body;
-    return json;
-  }
-
-  static std::string Reason(const HttpResult& result) {
-    boost::json::value json = Json(result);
-    if (!json.is_object()) return "";
-    return std::string(json.at("details").at(0).at("reason").as_string());
+    return stack_->Fetch(method, target, body, token, std::move(headers));
   }
 
   std::string Token(std::vector<std::string> roles, absl::Duration ttl = absl::Minutes(5),
                     const std::string& subject = "caseworker-7") {
-    return tokens_.Mint(subject, roles, absl::Now(), ttl);
+    return stack_->tokens().Mint(subject, roles, absl::Now(), ttl);
   }
 
   std::unique_ptr<redis::Client> RedisClient() {
     redis::Options options;
-    options.port = redis_->port();
+    options.port = stack_->redis().port();
     return redis::Client::Create(options);
   }
 
@@ -143,13 +56,7 @@ class GatewayE2eTest : public ::testing::Test {
         R"("serviceIds":["id-card"]})");
   }
 
-  std::string dir_;
-  TestTokens tokens_;
-  std::unique_ptr<RedisServer> redis_;
-  std::unique_ptr<Subprocess> service_;
-  std::unique_ptr<Subprocess> parking_;
-  std::unique_ptr<Subprocess> gateway_;
-  int gateway_port_ = 0;
+  std::unique_ptr<Stack> stack_;
 };
 
 TEST_F(GatewayE2eTest, ListsOfficesThatComeFromRedis) {
@@ -245,11 +152,11 @@ TEST_F(GatewayE2eTest, BadInputGetsAClearClientError) {
     EXPECT_EQ(result.status, c.status) << c.method << " " << c.target << " " << result.body;
     EXPECT_EQ(Reason(result), c.reason) << c.method << " " << c.target;
   }
-  absl::StatusOr<std::string> garbage = HttpRaw(gateway_port_, "NOT HTTP AT ALL\r\n\r\n");
+  absl::StatusOr<std::string> garbage = HttpRaw(stack_->gateway_port(), "NOT HTTP AT ALL\r\n\r\n");
   ASSERT_TRUE(garbage.ok());
   EXPECT_THAT(*garbage, HasSubstr("400"));
-  EXPECT_TRUE(gateway_->Running());
-  EXPECT_TRUE(service_->Running());
+  EXPECT_TRUE(stack_->gateway().Running());
+  EXPECT_TRUE(stack_->service("appointments").Running());
 }
 
 TEST_F(GatewayE2eTest, PropagatesRequestIds) {
@@ -260,20 +167,20 @@ TEST_F(GatewayE2eTest, PropagatesRequestIds) {
 }
 
 TEST_F(GatewayE2eTest, RedisOutageIs503AndRecovers) {
-  redis_->Kill();
+  stack_->redis().Kill();
   HttpResult down = Fetch("GET", "/v1/offices/mitte");
   EXPECT_EQ(down.status, 503);
   EXPECT_EQ(Reason(down), "backend_unavailable");
   EXPECT_THAT(down.body, Not(HasSubstr("127.0.0.1")));
   EXPECT_TRUE(WaitUntil(503, "/readyz"));
 
-  ASSERT_TRUE(redis_->Restart().ok());
+  ASSERT_TRUE(stack_->redis().Restart().ok());
   EXPECT_TRUE(WaitUntil(200, "/readyz")) << Logs();
   EXPECT_EQ(Fetch("GET", "/v1/offices/mitte").status, 200);  // AOF kept the catalog.
 }
 
 TEST_F(GatewayE2eTest, ServiceDownIs503ForItsRoutesOnly) {
-  service_->Kill();
+  stack_->service("appointments").Kill();
   HttpResult down = Fetch("GET", "/v1/offices");
   EXPECT_EQ(down.status, 503);
   EXPECT_EQ(Reason(down), "backend_unavailable");
@@ -444,10 +351,10 @@ TEST_F(GatewayE2eTest, CaseworkerRunsTheDayAtTheCounter) {
 }
 
 TEST_F(GatewayE2eTest, GracefulStopOnSigterm) {
-  gateway_->Signal(SIGTERM);
-  EXPECT_EQ(gateway_->Wait(), 0) << Logs();
-  service_->Signal(SIGTERM);
-  EXPECT_EQ(service_->Wait(), 0) << Logs();
+  stack_->gateway().Signal(SIGTERM);
+  EXPECT_EQ(stack_->gateway().Wait(), 0) << Logs();
+  stack_->service("appointments").Signal(SIGTERM);
+  EXPECT_EQ(stack_->service("appointments").Wait(), 0) << Logs();
 }
 
 }  // namespace

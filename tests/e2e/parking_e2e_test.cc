@@ -8,20 +8,12 @@
 #include "boost/json/parse.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/harness/http_client.h"
-#include "tests/harness/process.h"
-#include "tests/harness/redis_server.h"
-#include "tests/harness/test_tokens.h"
+#include "tests/harness/stack.h"
 
 namespace stadt::testing {
 namespace {
 
 using ::testing::HasSubstr;
-
-std::string TempDir() {
-  std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-parking-e2e-XXXXXX");
-  return mkdtemp(pattern.data());
-}
 
 std::string Rfc3339(absl::Time time) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
@@ -30,84 +22,17 @@ std::string Rfc3339(absl::Time time) {
 class ParkingE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = TempDir();
-    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    redis_ = *std::move(redis);
-
-    const int service_port = PickFreePort();
-    const std::string seed = absl::StrCat(STADT_SOURCE_DIR, "/services/parking/seed/");
-    absl::StatusOr<std::unique_ptr<Subprocess>> service =
-        Subprocess::Start(STADT_PARKING_BIN, {},
-                          {{"PARKING_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port)},
-                           {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
-                           {"REDIS_TIMEOUT", "300ms"},
-                           {"READINESS_INTERVAL", "100ms"},
-                           {"PARKING_TARIFFS_FILE", seed + "tariffs.json"},
-                           {"PARKING_ZONES_FILE", seed + "zones.geojson"}},
-                          absl::StrCat(dir_, "/parking.log"));
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = *std::move(service);
-    ASSERT_TRUE(WaitForTcpPort(service_port, absl::Seconds(20)).ok()) << Logs();
-
-    const std::string key_file = absl::StrCat(dir_, "/keys.json");
-    std::ofstream(key_file) << tokens_.KeyFileJson();
-    gateway_port_ = PickFreePort();
-    absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
-        Subprocess::Start(STADT_GATEWAY_BIN, {},
-                          {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
-                           {"GATEWAY_BACKEND_PARKING", absl::StrCat("127.0.0.1:", service_port)},
-                           {"GATEWAY_JWT_KEYS_FILE", key_file},
-                           {"GATEWAY_JWT_ISSUER", kTestIssuer},
-                           {"GATEWAY_JWT_AUDIENCE", kTestAudience},
-                           {"GATEWAY_BACKEND_TIMEOUT", "2s"}},
-                          absl::StrCat(dir_, "/gateway.log"));
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = *std::move(gateway);
-    ASSERT_TRUE(WaitForTcpPort(gateway_port_, absl::Seconds(20)).ok()) << Logs();
+    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start({"parking"});
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = *std::move(stack);
     // Only the parking backend runs here, so /readyz stays 503; wait for a
     // parking route instead.
-    ASSERT_TRUE(WaitUntilZoneAnswers()) << Logs();
-  }
-
-  std::string Logs() const {
-    std::string logs;
-    for (const char* name : {"/parking.log", "/gateway.log"}) {
-      std::ifstream in(dir_ + name);
-      logs += absl::StrCat("--- ", name, "\n", std::string(std::istreambuf_iterator<char>(in), {}));
-    }
-    return logs;
-  }
-
-  bool WaitUntilZoneAnswers() {
-    for (int attempt = 0; attempt < 200; ++attempt) {
-      absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, "GET", "/v1/parking/zones/4401");
-      if (result.ok() && result->status == 200) return true;
-      absl::SleepFor(absl::Milliseconds(50));
-    }
-    return false;
+    ASSERT_TRUE(stack_->WaitUntil(200, "/v1/parking/zones/4401")) << stack_->Logs();
   }
 
   HttpResult Fetch(const std::string& method, const std::string& target,
                    const std::string& body = "", const std::string& token = "") {
-    std::map<std::string, std::string> headers;
-    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
-    absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, method, target, body, headers);
-    EXPECT_TRUE(result.ok()) << result.status();
-    return result.value_or(HttpResult());
-  }
-
-  static boost::json::value Json(const HttpResult& result) {
-    boost::system::error_code error;
-    boost::json::value json = boost::json::parse(result.body, error);
-    EXPECT_FALSE(error) << result.body;
-    return json;
-  }
-
-  static std::string Reason(const HttpResult& result) {
-    boost::json::value json = Json(result);
-    if (!json.is_object() || !json.as_object().contains("details")) return "";
-    return std::string(json.at("details").at(0).at("reason").as_string());
+    return stack_->Fetch(method, target, body, token);
   }
 
   static int64_t Cents(const boost::json::value& money) {
@@ -117,10 +42,14 @@ class ParkingE2eTest : public ::testing::Test {
   }
 
   std::string Citizen(const std::string& subject = "citizen-1") {
-    return tokens_.Mint(subject, {"citizen"}, absl::Now());
+    return stack_->tokens().Mint(subject, {"citizen"}, absl::Now());
   }
-  std::string Officer() { return tokens_.Mint("officer-3", {"parking_officer"}, absl::Now()); }
-  std::string Caseworker() { return tokens_.Mint("caseworker-7", {"caseworker"}, absl::Now()); }
+  std::string Officer() {
+    return stack_->tokens().Mint("officer-3", {"parking_officer"}, absl::Now());
+  }
+  std::string Caseworker() {
+    return stack_->tokens().Mint("caseworker-7", {"caseworker"}, absl::Now());
+  }
 
   std::string Check(const std::string& plate, const std::string& zone) {
     HttpResult check =
@@ -130,12 +59,7 @@ class ParkingE2eTest : public ::testing::Test {
     return std::string(Json(check).at("status").as_string());
   }
 
-  std::string dir_;
-  TestTokens tokens_;
-  std::unique_ptr<RedisServer> redis_;
-  std::unique_ptr<Subprocess> service_;
-  std::unique_ptr<Subprocess> gateway_;
-  int gateway_port_ = 0;
+  std::unique_ptr<Stack> stack_;
 };
 
 TEST_F(ParkingE2eTest, FindsTheZoneByPosition) {
@@ -297,8 +221,8 @@ TEST_F(ParkingE2eTest, BadInputGetsAClearClientError) {
   // no session, and the foreign stop left the session running.
   EXPECT_EQ(Check("S-XY 1", "4401"), "CHECK_STATUS_NOT_PAID");
   EXPECT_EQ(Check("S-AB 1234", "4401"), "CHECK_STATUS_PAID");
-  EXPECT_TRUE(service_->Running());
-  EXPECT_TRUE(gateway_->Running());
+  EXPECT_TRUE(stack_->service("parking").Running());
+  EXPECT_TRUE(stack_->gateway().Running());
 }
 
 }  // namespace

@@ -1,0 +1,157 @@
+#include "tests/harness/stack.h"
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "boost/json/parse.hpp"
+#include "gtest/gtest.h"
+
+namespace stadt::testing {
+namespace {
+
+struct ServiceSpec {
+  const char* binary;
+  const char* address_variable;
+  std::map<std::string, std::string> env;  // file paths relative to the source tree
+};
+
+const std::map<std::string, ServiceSpec>& Services() {
+  static const auto* services = new std::map<std::string, ServiceSpec>{
+      {"appointments",
+       {STADT_APPOINTMENTS_BIN,
+        "APPOINTMENTS_GRPC_ADDRESS",
+        {{"APPOINTMENTS_SEED_FILE", "services/appointments/seed/catalog.json"},
+         {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="}}}},
+      {"parking",
+       {STADT_PARKING_BIN,
+        "PARKING_GRPC_ADDRESS",
+        {{"PARKING_TARIFFS_FILE", "services/parking/seed/tariffs.json"},
+         {"PARKING_ZONES_FILE", "services/parking/seed/zones.geojson"}}}},
+  };
+  return *services;
+}
+
+bool IsPathVariable(const std::string& name) { return name.ends_with("_FILE"); }
+
+std::string NewTempDir() {
+  std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-e2e-XXXXXX");
+  return mkdtemp(pattern.data());
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
+    const std::set<std::string>& services, const std::map<std::string, std::string>& service_env) {
+  std::unique_ptr<Stack> stack(new Stack());
+  stack->dir_ = NewTempDir();
+  absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+  if (!redis.ok()) return redis.status();
+  stack->redis_ = *std::move(redis);
+  std::map<std::string, int> ports;
+  for (const std::string& name : services) {
+    if (!Services().contains(name)) return absl::InvalidArgumentError("unknown service " + name);
+    ports[name] = PickFreePort();
+    if (absl::Status status = stack->StartService(name, ports[name], service_env); !status.ok()) {
+      return status;
+    }
+  }
+  for (const auto& [name, port] : ports) {
+    if (!WaitForTcpPort(port, absl::Seconds(20)).ok()) {
+      return absl::UnavailableError(absl::StrCat(name, " did not start\n", stack->Logs()));
+    }
+  }
+  if (absl::Status status = stack->StartGateway(ports); !status.ok()) return status;
+  return stack;
+}
+
+Stack::~Stack() = default;
+
+absl::Status Stack::StartService(const std::string& name, int port,
+                                 const std::map<std::string, std::string>& service_env) {
+  const ServiceSpec& spec = Services().at(name);
+  std::map<std::string, std::string> env = {
+      {spec.address_variable, absl::StrCat("127.0.0.1:", port)},
+      {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
+      {"REDIS_TIMEOUT", "300ms"},
+      {"READINESS_INTERVAL", "100ms"}};
+  for (const auto& [key, value] : spec.env) {
+    env[key] = IsPathVariable(key) ? absl::StrCat(STADT_SOURCE_DIR, "/", value) : value;
+  }
+  for (const auto& [key, value] : service_env) env[key] = value;
+  absl::StatusOr<std::unique_ptr<Subprocess>> process =
+      Subprocess::Start(spec.binary, {}, env, absl::StrCat(dir_, "/", name, ".log"));
+  if (!process.ok()) return process.status();
+  services_[name] = *std::move(process);
+  return absl::OkStatus();
+}
+
+absl::Status Stack::StartGateway(const std::map<std::string, int>& service_ports) {
+  const std::string key_file = absl::StrCat(dir_, "/keys.json");
+  std::ofstream(key_file) << tokens_.KeyFileJson();
+  gateway_port_ = PickFreePort();
+  std::map<std::string, std::string> env = {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
+                                            {"GATEWAY_JWT_KEYS_FILE", key_file},
+                                            {"GATEWAY_JWT_ISSUER", kTestIssuer},
+                                            {"GATEWAY_JWT_AUDIENCE", kTestAudience},
+                                            {"GATEWAY_MAX_BODY_BYTES", "4096"},
+                                            {"GATEWAY_BACKEND_TIMEOUT", "2s"}};
+  for (const auto& [name, port] : service_ports) {
+    env[absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(name))] =
+        absl::StrCat("127.0.0.1:", port);
+  }
+  absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, absl::StrCat(dir_, "/gateway.log"));
+  if (!gateway.ok()) return gateway.status();
+  gateway_ = *std::move(gateway);
+  if (!WaitForTcpPort(gateway_port_, absl::Seconds(20)).ok()) {
+    return absl::UnavailableError(absl::StrCat("gateway did not start\n", Logs()));
+  }
+  return absl::OkStatus();
+}
+
+std::string Stack::Logs() const {
+  std::string logs;
+  std::vector<std::string> names = {"gateway"};
+  for (const auto& [name, process] : services_) names.push_back(name);
+  for (const std::string& name : names) {
+    std::ifstream in(absl::StrCat(dir_, "/", name, ".log"));
+    absl::StrAppend(&logs, "--- ", name, "\n", std::string(std::istreambuf_iterator<char>(in), {}));
+  }
+  return logs;
+}
+
+HttpResult Stack::Fetch(const std::string& method, const std::string& target,
+                        const std::string& body, const std::string& token,
+                        std::map<std::string, std::string> headers) const {
+  if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+  absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, method, target, body, headers);
+  EXPECT_TRUE(result.ok()) << result.status();
+  return result.value_or(HttpResult());
+}
+
+bool Stack::WaitUntil(int status, const std::string& target) const {
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    absl::StatusOr<HttpResult> result = HttpFetch(gateway_port_, "GET", target);
+    if (result.ok() && result->status == status) return true;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  return false;
+}
+
+boost::json::value Json(const HttpResult& result) {
+  boost::system::error_code error;
+  boost::json::value json = boost::json::parse(result.body, error);
+  EXPECT_FALSE(error) << result.body;
+  return json;
+}
+
+std::string Reason(const HttpResult& result) {
+  boost::json::value json = Json(result);
+  if (!json.is_object() || !json.as_object().contains("details")) return "";
+  return std::string(json.at("details").at(0).at("reason").as_string());
+}
+
+}  // namespace stadt::testing

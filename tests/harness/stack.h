@@ -1,0 +1,63 @@
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "boost/json/value.hpp"
+#include "tests/harness/http_client.h"
+#include "tests/harness/process.h"
+#include "tests/harness/redis_server.h"
+#include "tests/harness/test_tokens.h"
+
+namespace stadt::testing {
+
+// The real binaries of the local stack, started for an end-to-end test:
+// redis-server, the chosen services and the gateway, each on a free port, the
+// gateway pointed at the services and accepting tokens from tokens().
+class Stack {
+ public:
+  // `services`: names as in gateway/core/linked_apis.cc ("appointments",
+  // "parking"). `service_env` is added to every service's environment.
+  static absl::StatusOr<std::unique_ptr<Stack>> Start(
+      const std::set<std::string>& services,
+      const std::map<std::string, std::string>& service_env = {});
+  ~Stack();
+
+  int gateway_port() const { return gateway_port_; }
+  RedisServer& redis() { return *redis_; }
+  Subprocess& gateway() { return *gateway_; }
+  Subprocess& service(const std::string& name) { return *services_.at(name); }
+  const TestTokens& tokens() const { return tokens_; }
+  // Everything the binaries wrote, for failure messages.
+  std::string Logs() const;
+
+  // One request to the gateway; a failed connection is a test failure.
+  HttpResult Fetch(const std::string& method, const std::string& target,
+                   const std::string& body = "", const std::string& token = "",
+                   std::map<std::string, std::string> headers = {}) const;
+  // Polls a GET until it answers `status`, within a bounded number of tries.
+  bool WaitUntil(int status, const std::string& target) const;
+
+ private:
+  Stack() = default;
+  absl::Status StartService(const std::string& name, int port,
+                            const std::map<std::string, std::string>& service_env);
+  absl::Status StartGateway(const std::map<std::string, int>& service_ports);
+
+  std::string dir_;
+  TestTokens tokens_;
+  std::unique_ptr<RedisServer> redis_;
+  std::map<std::string, std::unique_ptr<Subprocess>> services_;
+  std::unique_ptr<Subprocess> gateway_;
+  int gateway_port_ = 0;
+};
+
+// The parsed JSON body (null if it is not JSON: a test failure).
+boost::json::value Json(const HttpResult& result);
+// details[0].reason of an error body, or "" if there is none.
+std::string Reason(const HttpResult& result);
+
+}  // namespace stadt::testing
