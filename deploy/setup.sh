@@ -10,10 +10,13 @@ PACKAGES=(
   libhiredis-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev libhowardhinnant-date-dev
   redis-server redis-tools curl wrk
+  nodejs npm
 )
 
 missing=()
 for package in "${PACKAGES[@]}"; do
+  # Some Node.js builds bundle npm (and conflict with Debian's npm package).
+  if [ "$package" = npm ] && command -v npm > /dev/null; then continue; fi
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
     missing+=("$package")
 done

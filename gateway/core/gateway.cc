@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "boost/json/serialize.hpp"
 #include "boost/url/parse.hpp"
 #include "gateway/core/error_response.h"
 #include "gateway/transcode/transcoder.h"
@@ -202,7 +203,8 @@ Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends&
       verifier_(verifier),
       backends_(backends),
       clock_(clock),
-      options_(options) {}
+      options_(options),
+      openapi_json_(boost::json::serialize(BuildOpenApi(routes_, options_.openapi))) {}
 
 void Gateway::Handle(const HttpRequest& request, Done done) const {
   std::string request_id = RequestIdFor(request);
@@ -233,6 +235,11 @@ void Gateway::Handle(const HttpRequest& request, Done done) const {
   if (request.method() == http::verb::get && path == "/readyz") {
     *route_label = "/readyz";
     HandleReady(std::move(finish));
+    return;
+  }
+  if (request.method() == http::verb::get && path == "/openapi.json") {
+    *route_label = "/openapi.json";
+    finish(JsonResponse(200, openapi_json_));
     return;
   }
   HandleRoute(request, request_id, *route_label, std::move(finish));

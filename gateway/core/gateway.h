@@ -7,6 +7,7 @@
 #include "gateway/auth/jwt.h"
 #include "gateway/core/backends.h"
 #include "gateway/core/http_types.h"
+#include "gateway/openapi/openapi.h"
 #include "gateway/routing/route_table.h"
 #include "services/common/clock.h"
 
@@ -15,6 +16,7 @@ namespace stadt::gateway {
 struct GatewayOptions {
   absl::Duration backend_timeout = absl::Seconds(5);
   absl::Duration health_timeout = absl::Seconds(1);
+  OpenApiInfo openapi;
 };
 
 // Turns one HTTP request into one response: routing, authentication,
@@ -42,6 +44,7 @@ class Gateway {
   Backends& backends_;
   const Clock& clock_;
   GatewayOptions options_;
+  std::string openapi_json_;  // Rendered once: routes never change while running.
 };
 
 // Keeps a well-formed client X-Request-Id ([A-Za-z0-9._-], at most 128) or

@@ -82,6 +82,18 @@ TEST_F(GatewayTest, HealthEndpoints) {
   EXPECT_EQ(Reason(not_ready), "backend_not_ready");
 }
 
+TEST_F(GatewayTest, ServesTheOpenApiDocumentOfItsRoutes) {
+  HttpResponse response = Send(http::verb::get, "/openapi.json");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response[http::field::content_type], "application/json");
+  boost::system::error_code error;
+  boost::json::value doc = boost::json::parse(response.body(), error);
+  ASSERT_FALSE(error);
+  EXPECT_EQ(doc.at("openapi").as_string(), "3.0.3");
+  EXPECT_TRUE(doc.at("paths").as_object().contains("/v1/shelves/{shelf_id}/books"));
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
 TEST_F(GatewayTest, AnonymousRouteReachesBackendAndRendersJson) {
   backends_.response.set_title("Faust");
   HttpRequest request(http::verb::get, "/v1/shelves/s%201", 11);
