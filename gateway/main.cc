@@ -39,6 +39,7 @@ absl::StatusOr<Settings> ReadSettings() {
                                                 absl::ZeroDuration(), absl::Minutes(5));
   settings.gateway.backend_timeout = config.Duration("GATEWAY_BACKEND_TIMEOUT", absl::Seconds(5),
                                                      absl::Milliseconds(10), absl::Minutes(2));
+  settings.gateway.serve_metrics = config.Bool("GATEWAY_METRICS_ENABLED", true);
   for (const LinkedApi& api : LinkedApis()) {
     settings.backends[api.service->full_name()] = config.HostPort(
         absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(api.name)), api.default_address);

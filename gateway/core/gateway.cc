@@ -182,7 +182,20 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
   return JsonResponse(200, *std::move(json));
 }
 
+std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& routes) {
+  std::vector<std::pair<std::string, std::string>> series = {
+      {"GET", "/healthz"}, {"GET", "/readyz"}, {"GET", "/openapi.json"}, {"GET", "/metrics"}};
+  for (const Route& route : routes.routes()) {
+    series.emplace_back(route.http_method, route.path_template);
+  }
+  return series;
+}
+
 }  // namespace
+
+std::string_view RouteClassOf(const Route& route) {
+  return route.http_method == "GET" ? kRouteClasses[0] : kRouteClasses[1];
+}
 
 std::string RequestIdFor(const HttpRequest& request) {
   auto header = request.find("x-request-id");
@@ -204,16 +217,21 @@ Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends&
       backends_(backends),
       clock_(clock),
       options_(options),
-      openapi_json_(boost::json::serialize(BuildOpenApi(routes_, options_.openapi))) {}
+      openapi_json_(boost::json::serialize(BuildOpenApi(routes_, options_.openapi))),
+      metrics_(std::make_unique<HttpMetrics>(
+          MetricSeries(routes_),
+          std::vector<std::string>(std::begin(kRouteClasses), std::end(kRouteClasses)))) {}
 
 void Gateway::Handle(const HttpRequest& request, Done done) const {
   std::string request_id = RequestIdFor(request);
   // The access log names the route template, never the concrete path: paths
   // carry ids that may point at a person.
-  auto route_label = std::make_shared<std::string>("unmatched");
+  auto route_label = std::make_shared<std::string>(HttpMetrics::kUnmatched);
+  metrics_->RequestStarted();
   Done finish = [request_id, route_label, method = std::string(request.method_string()),
-                 start = clock_.Now(), &clock = clock_,
+                 start = clock_.Now(), &clock = clock_, metrics = metrics_.get(),
                  done = std::move(done)](HttpResponse response) {
+    metrics->RequestFinished(method, *route_label, response.result_int(), clock.Now() - start);
     log::Info("http_request", {{"request_id", request_id},
                                {"method", method},
                                {"route", *route_label},
@@ -240,6 +258,15 @@ void Gateway::Handle(const HttpRequest& request, Done done) const {
   if (request.method() == http::verb::get && path == "/openapi.json") {
     *route_label = "/openapi.json";
     finish(JsonResponse(200, openapi_json_));
+    return;
+  }
+  if (request.method() == http::verb::get && path == "/metrics" && options_.serve_metrics) {
+    *route_label = "/metrics";
+    HttpResponse response;
+    response.result(200);
+    response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    response.body() = metrics_->Render();
+    finish(std::move(response));
     return;
   }
   HandleRoute(request, request_id, *route_label, std::move(finish));

@@ -7,6 +7,7 @@
 #include "gateway/auth/jwt.h"
 #include "gateway/core/backends.h"
 #include "gateway/core/http_types.h"
+#include "gateway/metrics/metrics.h"
 #include "gateway/openapi/openapi.h"
 #include "gateway/routing/route_table.h"
 #include "services/common/clock.h"
@@ -17,7 +18,15 @@ struct GatewayOptions {
   absl::Duration backend_timeout = absl::Seconds(5);
   absl::Duration health_timeout = absl::Seconds(1);
   OpenApiInfo openapi;
+  // Serve GET /metrics. Off when the metrics must not be reachable through
+  // the public listener.
+  bool serve_metrics = true;
 };
+
+// Rate limit class of a route: "read" for GET, "write" for every method that
+// changes something.
+std::string_view RouteClassOf(const Route& route);
+inline constexpr std::string_view kRouteClasses[] = {"read", "write"};
 
 // Turns one HTTP request into one response: routing, authentication,
 // authorization, JSON <-> proto and the backend call. Knows nothing about
@@ -34,6 +43,8 @@ class Gateway {
   // Calls `done` exactly once, possibly on a gRPC thread.
   void Handle(const HttpRequest& request, Done done) const;
 
+  const HttpMetrics& metrics() const { return *metrics_; }
+
  private:
   void HandleRoute(const HttpRequest& request, const std::string& request_id,
                    std::string& route_label, Done done) const;
@@ -45,6 +56,7 @@ class Gateway {
   const Clock& clock_;
   GatewayOptions options_;
   std::string openapi_json_;  // Rendered once: routes never change while running.
+  std::unique_ptr<HttpMetrics> metrics_;
 };
 
 // Keeps a well-formed client X-Request-Id ([A-Za-z0-9._-], at most 128) or

@@ -19,6 +19,7 @@ class FakeBackends final : public Backends {
  public:
   void Call(BackendCall call, CallDone done) override {
     calls.push_back(call);
+    if (clock != nullptr) clock->Advance(latency);
     done(status, status.ok() ? response.SerializeAsString() : "");
   }
   void CheckHealth(absl::Duration, HealthDone done) override { done(not_serving); }
@@ -27,6 +28,8 @@ class FakeBackends final : public Backends {
   grpc::Status status = grpc::Status::OK;
   stadt::testing::v1::Book response;
   std::vector<std::string> not_serving;
+  FakeClock* clock = nullptr;  // advanced by `latency` during each call
+  absl::Duration latency;
 };
 
 class GatewayTest : public ::testing::Test {
@@ -92,6 +95,37 @@ TEST_F(GatewayTest, ServesTheOpenApiDocumentOfItsRoutes) {
   EXPECT_EQ(doc.at("openapi").as_string(), "3.0.3");
   EXPECT_TRUE(doc.at("paths").as_object().contains("/v1/shelves/{shelf_id}/books"));
   EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayTest, MetricsCountPerRouteTemplateWithLatency) {
+  backends_.clock = &clock_;
+  backends_.latency = absl::Milliseconds(40);
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/shelf-1").result_int(), 200);
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/shelf-2").result_int(), 200);
+  backends_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/shelf-3").result_int(), 503);
+  EXPECT_EQ(Send(http::verb::get, "/no/such/route").result_int(), 404);
+
+  HttpResponse response = Send(http::verb::get, "/metrics");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_THAT(std::string(response[http::field::content_type]), HasSubstr("text/plain"));
+  const std::string& text = response.body();
+  const std::string labels = R"(method="GET",route="/v1/shelves/{shelf_id}")";
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_requests_total{" + labels + R"(,code="2xx"} 2)"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_requests_total{" + labels + R"(,code="5xx"} 1)"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_errors_total{" + labels + "} 1"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_duration_seconds_bucket{" + labels +
+                              R"(,le="0.025"} 0)"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_duration_seconds_bucket{" + labels +
+                              R"(,le="0.05"} 3)"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_duration_seconds_sum{" + labels +
+                              "} 0.120000"));
+  EXPECT_THAT(text, HasSubstr(
+                        R"(stadt_gateway_http_requests_total{method="GET",route="unmatched",code="4xx"} 1)"));
+  // The /metrics request itself is in flight while it renders.
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_requests_in_flight 1\n"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("shelf-1")));
+  EXPECT_EQ(gateway_->metrics().in_flight(), 0);
 }
 
 TEST_F(GatewayTest, AnonymousRouteReachesBackendAndRendersJson) {
