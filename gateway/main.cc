@@ -6,11 +6,13 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/core/gateway.h"
 #include "gateway/core/grpc_backends.h"
 #include "gateway/core/linked_apis.h"
 #include "gateway/http/http_server.h"
+#include "gateway/ratelimit/redis_rate_limit_store.h"
 #include "services/common/config.h"
 #include "services/common/log.h"
 
@@ -22,9 +24,50 @@ struct Settings {
   GatewayOptions gateway;
   std::map<std::string, std::string> backends;  // service full name -> host:port
   std::string jwt_keys_file;
+  std::string redis_address;  // empty: no rate limits
+  redis::Options redis;
+  RateLimitPolicy rate_limits;
   auth::VerifierOptions jwt;
   log::Level log_level = log::Level::kInfo;
 };
+
+// One limit variable, e.g. GATEWAY_RATE_LIMIT_WRITE_PER_ADDRESS=60/1m.
+void ReadLimit(EnvConfig& config, const std::string& name, const std::string& default_value,
+               const std::string& route_class,
+               std::map<std::string, TokenBucketLimit, std::less<>>& limits,
+               std::vector<std::string>& errors) {
+  const std::string text = config.String(name, default_value);
+  absl::StatusOr<std::optional<TokenBucketLimit>> limit = ParseTokenBucketLimit(text);
+  if (!limit.ok()) {
+    errors.push_back(absl::StrCat(name, ": ", limit.status().message()));
+  } else if (limit->has_value()) {
+    limits[route_class] = **limit;
+  }
+}
+
+void ReadRateLimits(EnvConfig& config, Settings& settings, std::vector<std::string>& errors) {
+  settings.redis_address = config.String("GATEWAY_REDIS_ADDRESS", "");
+  if (settings.redis_address.empty()) return;
+  if (!SplitHostPort(settings.redis_address, &settings.redis.host, &settings.redis.port)) {
+    errors.push_back("GATEWAY_REDIS_ADDRESS: expected host:port");
+  }
+  settings.redis.password = config.String("GATEWAY_REDIS_PASSWORD", "");
+  // Short: a slow limiter must not become the gateway's latency.
+  settings.redis.command_timeout = absl::ToChronoMilliseconds(config.Duration(
+      "GATEWAY_REDIS_TIMEOUT", absl::Milliseconds(50), absl::Milliseconds(5), absl::Seconds(5)));
+  settings.redis.connect_timeout = settings.redis.command_timeout;
+  settings.redis.pool_size = config.Int("GATEWAY_REDIS_POOL_SIZE", 8, 1, 256);
+  RateLimitPolicy& policy = settings.rate_limits;
+  ReadLimit(config, "GATEWAY_RATE_LIMIT_READ_PER_ADDRESS", "600/1m", "read", policy.per_address,
+            errors);
+  ReadLimit(config, "GATEWAY_RATE_LIMIT_READ_PER_SUBJECT", "600/1m", "read", policy.per_subject,
+            errors);
+  ReadLimit(config, "GATEWAY_RATE_LIMIT_WRITE_PER_ADDRESS", "60/1m", "write", policy.per_address,
+            errors);
+  ReadLimit(config, "GATEWAY_RATE_LIMIT_WRITE_PER_SUBJECT", "30/1m", "write", policy.per_subject,
+            errors);
+  policy.fail_open = config.Bool("GATEWAY_RATE_LIMIT_FAIL_OPEN", true);
+}
 
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
@@ -40,6 +83,8 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.gateway.backend_timeout = config.Duration("GATEWAY_BACKEND_TIMEOUT", absl::Seconds(5),
                                                      absl::Milliseconds(10), absl::Minutes(2));
   settings.gateway.serve_metrics = config.Bool("GATEWAY_METRICS_ENABLED", true);
+  settings.gateway.trusted_proxy_hops = config.Int("GATEWAY_TRUSTED_PROXY_HOPS", 0, 0, 10);
+  settings.http.max_connections = config.Int("GATEWAY_MAX_CONNECTIONS", 1024, 1, 1'000'000);
   for (const LinkedApi& api : LinkedApis()) {
     settings.backends[api.service->full_name()] = config.HostPort(
         absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(api.name)), api.default_address);
@@ -49,9 +94,16 @@ absl::StatusOr<Settings> ReadSettings() {
     settings.jwt.issuer = config.RequiredString("GATEWAY_JWT_ISSUER");
     settings.jwt.audience = config.RequiredString("GATEWAY_JWT_AUDIENCE");
   }
+  std::vector<std::string> errors;
+  ReadRateLimits(config, settings, errors);
   std::string level = config.String("LOG_LEVEL", "info");
   if (!log::ParseLevel(level, &settings.log_level)) config.Int("LOG_LEVEL", 0, 1, 0);
-  if (absl::Status status = config.Finish(); !status.ok()) return status;
+  absl::Status status = config.Finish();
+  if (!errors.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        status.ok() ? "" : absl::StrCat(status.message(), "; "), absl::StrJoin(errors, "; ")));
+  }
+  if (!status.ok()) return status;
   return settings;
 }
 
@@ -82,7 +134,18 @@ int Run() {
 
   GrpcBackends backends(settings->backends);
   SystemClock clock;
-  Gateway gateway(*std::move(routes), verifier->get(), backends, clock, settings->gateway);
+  std::unique_ptr<redis::Client> redis;
+  std::unique_ptr<RedisRateLimitStore> rate_limit_store;
+  std::unique_ptr<RateLimiter> rate_limiter;
+  if (!settings->redis_address.empty()) {
+    redis = redis::Client::Create(settings->redis);
+    rate_limit_store = std::make_unique<RedisRateLimitStore>(*redis);
+    rate_limiter = std::make_unique<RateLimiter>(*rate_limit_store, settings->rate_limits);
+  } else {
+    log::Warn("no_rate_limits", {{"effect", "GATEWAY_REDIS_ADDRESS is unset"}});
+  }
+  Gateway gateway(*std::move(routes), verifier->get(), backends, clock, settings->gateway,
+                  rate_limiter.get());
   HttpServer server(gateway, settings->http);
   if (absl::Status status = server.Listen(); !status.ok()) return Fail("listen", status);
   const int abandoned = server.RunUntilSignal();

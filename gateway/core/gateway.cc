@@ -6,6 +6,8 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "boost/json/serialize.hpp"
 #include "boost/url/parse.hpp"
 #include "gateway/core/error_response.h"
@@ -193,6 +195,28 @@ std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& 
 
 }  // namespace
 
+std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,
+                             int trusted_proxy_hops) {
+  const std::string peer = client.peer_address.empty() ? "unknown" : client.peer_address;
+  if (trusted_proxy_hops <= 0) return peer;
+  // Every proxy appends to the header; all X-Forwarded-For headers form one list.
+  std::vector<std::string> entries;
+  auto [begin, end] = request.equal_range("x-forwarded-for");
+  for (auto it = begin; it != end; ++it) {
+    for (absl::string_view entry :
+         absl::StrSplit(absl::string_view(it->value().data(), it->value().size()), ',')) {
+      entries.emplace_back(absl::StripAsciiWhitespace(entry));
+    }
+  }
+  if (entries.size() < static_cast<size_t>(trusted_proxy_hops)) return peer;
+  const std::string& entry = entries[entries.size() - trusted_proxy_hops];
+  const bool plausible = !entry.empty() && entry.size() <= 64 &&
+                         std::all_of(entry.begin(), entry.end(), [](char c) {
+                           return absl::ascii_isxdigit(c) || c == '.' || c == ':';
+                         });
+  return plausible ? entry : peer;
+}
+
 std::string_view RouteClassOf(const Route& route) {
   return route.http_method == "GET" ? kRouteClasses[0] : kRouteClasses[1];
 }
@@ -211,18 +235,19 @@ std::string RequestIdFor(const HttpRequest& request) {
 }
 
 Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
-                 const Clock& clock, GatewayOptions options)
+                 const Clock& clock, GatewayOptions options, const RateLimiter* rate_limiter)
     : routes_(std::move(routes)),
       verifier_(verifier),
       backends_(backends),
       clock_(clock),
       options_(options),
+      rate_limiter_(rate_limiter),
       openapi_json_(boost::json::serialize(BuildOpenApi(routes_, options_.openapi))),
       metrics_(std::make_unique<HttpMetrics>(
           MetricSeries(routes_),
           std::vector<std::string>(std::begin(kRouteClasses), std::end(kRouteClasses)))) {}
 
-void Gateway::Handle(const HttpRequest& request, Done done) const {
+void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done done) const {
   std::string request_id = RequestIdFor(request);
   // The access log names the route template, never the concrete path: paths
   // carry ids that may point at a person.
@@ -269,7 +294,7 @@ void Gateway::Handle(const HttpRequest& request, Done done) const {
     finish(std::move(response));
     return;
   }
-  HandleRoute(request, request_id, *route_label, std::move(finish));
+  HandleRoute(request, client, request_id, *route_label, std::move(finish));
 }
 
 void Gateway::HandleReady(Done done) const {
@@ -284,8 +309,37 @@ void Gateway::HandleReady(Done done) const {
       });
 }
 
-void Gateway::HandleRoute(const HttpRequest& request, const std::string& request_id,
-                          std::string& route_label, Done done) const {
+std::optional<HttpResponse> Gateway::CheckRateLimit(const Route& route,
+                                                    std::string_view client_address,
+                                                    std::string_view subject) const {
+  if (rate_limiter_ == nullptr) return std::nullopt;
+  const std::string_view route_class = RouteClassOf(route);
+  RateLimitOutcome outcome = rate_limiter_->Check(route_class, client_address, subject, clock_.Now());
+  switch (outcome.kind) {
+    case RateLimitOutcome::Kind::kAllowed:
+      return std::nullopt;
+    case RateLimitOutcome::Kind::kUnavailableOpen:
+      metrics_->RateLimiterUnavailable(/*failed_open=*/true);
+      return std::nullopt;
+    case RateLimitOutcome::Kind::kUnavailableClosed:
+      metrics_->RateLimiterUnavailable(/*failed_open=*/false);
+      return ErrorResponse(grpc::StatusCode::UNAVAILABLE, "rate_limiter_unavailable",
+                           "the service is temporarily unavailable");
+    case RateLimitOutcome::Kind::kLimited:
+      break;
+  }
+  metrics_->RateLimited(route_class);
+  HttpResponse response = ErrorResponse(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate_limited",
+                                        "too many requests; retry later", 429);
+  // Whole seconds, rounded up: retrying earlier would only be refused again.
+  const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(outcome.retry_after, absl::Seconds(1))));
+  response.set(http::field::retry_after, absl::StrCat(seconds));
+  return response;
+}
+
+void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
+                          const std::string& request_id, std::string& route_label,
+                          Done done) const {
   std::optional<Decoded> decoded =
       DecodeTarget(std::string_view(request.target().data(), request.target().size()));
   if (!decoded.has_value()) {
@@ -310,6 +364,14 @@ void Gateway::HandleRoute(const HttpRequest& request, const std::string& request
   const Route& route = *match.match.route;
   route_label = route.path_template;
   AuthResult auth = Authenticate(request, verifier_, clock_.Now());
+  // Limited before the auth verdict is returned, so that guessing tokens
+  // costs the guesser's address bucket too.
+  if (std::optional<HttpResponse> limited = CheckRateLimit(
+          route, ClientAddressFor(request, client, options_.trusted_proxy_hops),
+          auth.identity.has_value() ? std::string_view(auth.identity->subject) : std::string_view()))
+  {
+    return done(*std::move(limited));
+  }
   if (auth.error.has_value()) return done(*std::move(auth.error));
   if (std::optional<HttpResponse> denied = Authorize(route, auth.identity)) {
     return done(*std::move(denied));

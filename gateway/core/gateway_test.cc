@@ -39,12 +39,16 @@ class GatewayTest : public ::testing::Test {
         auth::JwtVerifier::Create(tokens_.Keys(), {.issuer = stadt::testing::kTestIssuer,
                                                    .audience = stadt::testing::kTestAudience})
             .value();
+    Rebuild(GatewayOptions{}, nullptr);
+  }
+
+  void Rebuild(GatewayOptions options, const RateLimiter* rate_limiter) {
     RouteTable routes =
         RouteTable::Build(
             {stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
             .value();
     gateway_ = std::make_unique<Gateway>(std::move(routes), verifier_.get(), backends_, clock_,
-                                         GatewayOptions{});
+                                         options, rate_limiter);
   }
 
   HttpResponse Send(http::verb method, std::string target, std::string body = "",
@@ -55,7 +59,7 @@ class GatewayTest : public ::testing::Test {
     request.body() = std::move(body);
     request.prepare_payload();
     std::optional<HttpResponse> response;
-    gateway_->Handle(request, [&](HttpResponse r) { response = std::move(r); });
+    gateway_->Handle(request, client_, [&](HttpResponse r) { response = std::move(r); });
     EXPECT_TRUE(response.has_value());
     return response.value_or(HttpResponse());
   }
@@ -73,8 +77,109 @@ class GatewayTest : public ::testing::Test {
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   std::unique_ptr<auth::JwtVerifier> verifier_;
   FakeBackends backends_;
+  ClientInfo client_{.peer_address = "198.51.100.9"};
   std::unique_ptr<Gateway> gateway_;
 };
+
+class FakeRateLimitStore final : public RateLimitStore {
+ public:
+  absl::StatusOr<RateDecision> Take(const std::vector<BucketRequest>& buckets,
+                                    absl::Time) override {
+    calls.push_back(buckets);
+    return answer;
+  }
+  std::vector<std::vector<BucketRequest>> calls;
+  absl::StatusOr<RateDecision> answer = RateDecision{};
+};
+
+class GatewayRateLimitTest : public GatewayTest {
+ protected:
+  void Limit(bool fail_open) {
+    RateLimitPolicy policy;
+    policy.per_address["read"] = {10, absl::Minutes(1)};
+    policy.per_subject["read"] = {10, absl::Minutes(1)};
+    policy.fail_open = fail_open;
+    limiter_ = std::make_unique<RateLimiter>(store_, policy);
+    Rebuild(GatewayOptions{}, limiter_.get());
+  }
+
+  FakeRateLimitStore store_;
+  std::unique_ptr<RateLimiter> limiter_;
+};
+
+TEST_F(GatewayRateLimitTest, RefusedRequestGets429WithRetryAfterAndNeverReachesTheBackend) {
+  Limit(/*fail_open=*/true);
+  store_.answer = RateDecision{.allowed = false, .retry_after = absl::Milliseconds(1200)};
+  HttpResponse response = Send(http::verb::get, "/v1/shelves/s1");
+  EXPECT_EQ(response.result_int(), 429);
+  EXPECT_EQ(Reason(response), "rate_limited");
+  EXPECT_EQ(response[http::field::retry_after], "2");
+  EXPECT_TRUE(backends_.calls.empty());
+  EXPECT_THAT(gateway_->metrics().Render(),
+              HasSubstr("stadt_gateway_rate_limited_total{route_class=\"read\"} 1"));
+}
+
+TEST_F(GatewayRateLimitTest, BucketsAreThePeerAddressAndTheTokenSubject) {
+  Limit(/*fail_open=*/true);
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1/books", "", Token({"citizen"})).result_int(),
+            200);
+  ASSERT_EQ(store_.calls.size(), 1u);
+  ASSERT_EQ(store_.calls[0].size(), 2u);
+  EXPECT_EQ(store_.calls[0][0].key, BucketKey("read", "address", "198.51.100.9"));
+  EXPECT_EQ(store_.calls[0][1].key, BucketKey("read", "subject", "citizen-42"));
+}
+
+TEST_F(GatewayRateLimitTest, RefusedTokensStillCostTheAddressBucket) {
+  Limit(/*fail_open=*/true);
+  store_.answer = RateDecision{.allowed = false, .retry_after = absl::Seconds(3)};
+  HttpResponse response = Send(http::verb::get, "/v1/shelves/s1", "", "not.a.token");
+  EXPECT_EQ(response.result_int(), 429);
+  ASSERT_EQ(store_.calls.size(), 1u);
+  EXPECT_EQ(store_.calls[0].size(), 1u);  // no trusted subject
+}
+
+TEST_F(GatewayRateLimitTest, UnreachableStoreFailsOpenWithAWarningMetric) {
+  Limit(/*fail_open=*/true);
+  store_.answer = absl::UnavailableError("down");
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1").result_int(), 200);
+  EXPECT_THAT(gateway_->metrics().Render(),
+              HasSubstr("stadt_gateway_rate_limiter_unavailable_total{outcome=\"open\"} 1"));
+}
+
+TEST_F(GatewayRateLimitTest, UnreachableStoreFailsClosedWhenConfigured) {
+  Limit(/*fail_open=*/false);
+  store_.answer = absl::UnavailableError("down");
+  HttpResponse response = Send(http::verb::get, "/v1/shelves/s1");
+  EXPECT_EQ(response.result_int(), 503);
+  EXPECT_EQ(Reason(response), "rate_limiter_unavailable");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST(ClientAddressForTest, IgnoresForwardedForUnlessProxiesAreTrusted) {
+  HttpRequest request(http::verb::get, "/", 11);
+  request.insert("X-Forwarded-For", "203.0.113.1");
+  const ClientInfo peer{.peer_address = "10.0.0.5"};
+  EXPECT_EQ(ClientAddressFor(request, peer, 0), "10.0.0.5");
+  EXPECT_EQ(ClientAddressFor(request, peer, 1), "203.0.113.1");
+}
+
+TEST(ClientAddressForTest, TakesTheEntryTheOutermostTrustedProxyAdded) {
+  HttpRequest request(http::verb::get, "/", 11);
+  // The client forged the first entry; two proxies appended the rest.
+  request.insert("X-Forwarded-For", "1.2.3.4, 203.0.113.1");
+  request.insert("X-Forwarded-For", "10.0.0.7");
+  const ClientInfo peer{.peer_address = "10.0.0.5"};
+  EXPECT_EQ(ClientAddressFor(request, peer, 1), "10.0.0.7");
+  EXPECT_EQ(ClientAddressFor(request, peer, 2), "203.0.113.1");
+  EXPECT_EQ(ClientAddressFor(request, peer, 4), "10.0.0.5");  // fewer entries than hops
+}
+
+TEST(ClientAddressForTest, GarbageEntryFallsBackToThePeer) {
+  HttpRequest request(http::verb::get, "/", 11);
+  request.insert("X-Forwarded-For", "<script>");
+  EXPECT_EQ(ClientAddressFor(request, ClientInfo{.peer_address = "10.0.0.5"}, 1), "10.0.0.5");
+  EXPECT_EQ(ClientAddressFor(request, ClientInfo{}, 0), "unknown");
+}
 
 TEST_F(GatewayTest, HealthEndpoints) {
   EXPECT_EQ(Send(http::verb::get, "/healthz").result_int(), 200);

@@ -42,12 +42,19 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const Gateway& gateway, const HttpServerOptions& options,
-          std::shared_ptr<std::atomic<int>> in_flight, std::shared_ptr<std::atomic<bool>> draining)
+          std::shared_ptr<std::atomic<int>> in_flight, std::shared_ptr<std::atomic<bool>> draining,
+          std::shared_ptr<std::atomic<int>> connections)
       : stream_(std::move(socket)),
         gateway_(gateway),
         options_(options),
         in_flight_(std::move(in_flight)),
-        draining_(std::move(draining)) {}
+        draining_(std::move(draining)),
+        connections_(std::move(connections)) {
+    beast::error_code error;
+    const tcp::endpoint peer = stream_.socket().remote_endpoint(error);
+    if (!error) client_.peer_address = peer.address().to_string();
+  }
+  ~Session() { --*connections_; }
 
   void Start() { Read(); }
 
@@ -77,7 +84,7 @@ class Session : public std::enable_shared_from_this<Session> {
     const unsigned version = request.version();
     ++*in_flight_;
     gateway_.Handle(
-        request, [self = shared_from_this(), keep_alive, version](HttpResponse response) {
+        request, client_, [self = shared_from_this(), keep_alive, version](HttpResponse response) {
           response.version(version);
           // The gateway may answer on a gRPC thread; writing belongs on the
           // session's own strand.
@@ -114,6 +121,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const HttpServerOptions& options_;
   std::shared_ptr<std::atomic<int>> in_flight_;
   std::shared_ptr<std::atomic<bool>> draining_;
+  std::shared_ptr<std::atomic<int>> connections_;
+  ClientInfo client_;
 };
 
 }  // namespace
@@ -150,8 +159,16 @@ void HttpServer::Accept() {
         if (error) {
           if (!acceptor_.is_open()) return;  // Draining.
           log::Warn("accept_failed", {{"error", error.message()}});
+        } else if (connections_->fetch_add(1) >= options_.max_connections) {
+          // Over the limit: close at once rather than let one client starve
+          // everyone of sockets and memory.
+          --*connections_;
+          log::Warn("connection_limit", {{"max_connections", options_.max_connections}});
+          beast::error_code ignored;
+          socket.close(ignored);
         } else {
-          std::make_shared<Session>(std::move(socket), gateway_, options_, in_flight_, draining_)
+          std::make_shared<Session>(std::move(socket), gateway_, options_, in_flight_, draining_,
+                                    connections_)
               ->Start();
         }
         Accept();

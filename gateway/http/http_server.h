@@ -21,6 +21,8 @@ struct HttpServerOptions {
   // keep-alive connection is closed after it too. Defeats slow clients.
   absl::Duration read_timeout = absl::Seconds(10);
   int threads = 2;
+  // Connections beyond this are closed right after accept.
+  int max_connections = 1024;
   absl::Duration drain_timeout = absl::Seconds(10);
 };
 
@@ -50,6 +52,7 @@ class HttpServer {
   // Shared with sessions, which may outlive a stop request by a little.
   std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<int>> connections_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace stadt::gateway
