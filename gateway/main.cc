@@ -7,6 +7,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/core/gateway.h"
 #include "gateway/core/grpc_backends.h"
@@ -84,6 +86,13 @@ absl::StatusOr<Settings> ReadSettings() {
                                                      absl::Milliseconds(10), absl::Minutes(2));
   settings.gateway.serve_metrics = config.Bool("GATEWAY_METRICS_ENABLED", true);
   settings.gateway.trusted_proxy_hops = config.Int("GATEWAY_TRUSTED_PROXY_HOPS", 0, 0, 10);
+  for (absl::string_view origin : absl::StrSplit(config.String("GATEWAY_CORS_ALLOWED_ORIGINS", ""),
+                                                 ',', absl::SkipWhitespace())) {
+    settings.gateway.cors_allowed_origins.emplace_back(absl::StripAsciiWhitespace(origin));
+  }
+  settings.gateway.assume_https = config.Bool("GATEWAY_ASSUME_HTTPS", false);
+  settings.gateway.hsts_max_age = config.Duration("GATEWAY_HSTS_MAX_AGE", absl::Hours(24 * 365),
+                                                  absl::ZeroDuration(), absl::Hours(24 * 730));
   settings.http.max_connections = config.Int("GATEWAY_MAX_CONNECTIONS", 1024, 1, 1'000'000);
   for (const LinkedApi& api : LinkedApis()) {
     settings.backends[api.service->full_name()] = config.HostPort(

@@ -184,6 +184,36 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
   return JsonResponse(200, *std::move(json));
 }
 
+constexpr std::string_view kCorsAllowedHeaders = "Authorization, Content-Type, X-Request-Id, traceparent";
+constexpr std::string_view kCorsExposedHeaders = "Retry-After, X-Request-Id";
+constexpr std::string_view kCorsMaxAgeSeconds = "600";
+
+// Headers every response carries, whatever produced it. The gateway serves
+// JSON, never pages: the strictest policy costs nothing and keeps a response
+// rendered as a document from running or framing anything.
+void AddSecurityHeaders(const GatewayOptions& options, bool https, HttpResponse& response) {
+  response.set(http::field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  response.set("X-Frame-Options", "DENY");
+  response.set("Referrer-Policy", "no-referrer");
+  if (https && options.hsts_max_age > absl::ZeroDuration()) {
+    response.set(http::field::strict_transport_security,
+                 absl::StrCat("max-age=", absl::ToInt64Seconds(options.hsts_max_age),
+                              "; includeSubDomains"));
+  }
+}
+
+void AddCorsHeaders(const GatewayOptions& options, std::string_view allowed_origin,
+                    HttpResponse& response) {
+  if (options.cors_allowed_origins.empty()) return;
+  // Caches must keep answers for different origins apart.
+  response.set(http::field::vary, "Origin");
+  if (allowed_origin.empty()) return;
+  response.set(http::field::access_control_allow_origin, allowed_origin);
+  response.set(http::field::access_control_expose_headers, kCorsExposedHeaders);
+}
+
 std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& routes) {
   std::vector<std::pair<std::string, std::string>> series = {
       {"GET", "/healthz"}, {"GET", "/readyz"}, {"GET", "/openapi.json"}, {"GET", "/metrics"}};
@@ -253,23 +283,30 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
   // carry ids that may point at a person.
   auto route_label = std::make_shared<std::string>(HttpMetrics::kUnmatched);
   metrics_->RequestStarted();
-  Done finish = [request_id, route_label, method = std::string(request.method_string()),
-                 start = clock_.Now(), &clock = clock_, metrics = metrics_.get(),
-                 done = std::move(done)](HttpResponse response) {
-    metrics->RequestFinished(method, *route_label, response.result_int(), clock.Now() - start);
+  std::string allowed_origin = AllowedOrigin(request);
+  Done finish = [this, request_id, route_label, method = std::string(request.method_string()),
+                 start = clock_.Now(), https = client.tls || options_.assume_https,
+                 allowed_origin, done = std::move(done)](HttpResponse response) {
+    AddSecurityHeaders(options_, https, response);
+    AddCorsHeaders(options_, allowed_origin, response);
+
+    metrics_->RequestFinished(method, *route_label, response.result_int(), clock_.Now() - start);
     log::Info("http_request", {{"request_id", request_id},
                                {"method", method},
                                {"route", *route_label},
                                {"status", response.result_int()},
-                               {"duration_ms", absl::ToDoubleMilliseconds(clock.Now() - start)}});
+                               {"duration_ms", absl::ToDoubleMilliseconds(clock_.Now() - start)}});
     response.set("X-Request-Id", request_id);
-    response.set(http::field::cache_control, "no-store");
-    response.set("X-Content-Type-Options", "nosniff");
     response.prepare_payload();
     done(std::move(response));
   };
   std::string_view target(request.target().data(), request.target().size());
   std::string_view path = target.substr(0, target.find('?'));
+  if (request.method() == http::verb::options && request.count(http::field::origin) > 0 &&
+      request.count(http::field::access_control_request_method) > 0) {
+    finish(Preflight(request, allowed_origin));
+    return;
+  }
   if (request.method() == http::verb::get && path == "/healthz") {
     *route_label = "/healthz";
     finish(JsonResponse(200, R"({"status":"ok"})"));
@@ -307,6 +344,43 @@ void Gateway::HandleReady(Done done) const {
         done(ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
                            absl::StrCat("not ready: ", absl::StrJoin(not_serving, ", "))));
       });
+}
+
+std::string Gateway::AllowedOrigin(const HttpRequest& request) const {
+  auto header = request.find(http::field::origin);
+  if (header == request.end()) return "";
+  std::string_view origin(header->value().data(), header->value().size());
+  for (const std::string& allowed : options_.cors_allowed_origins) {
+    if (allowed == "*" || allowed == origin) return std::string(origin);
+  }
+  return "";
+}
+
+// A CORS preflight: which methods and headers the browser may use on a path.
+HttpResponse Gateway::Preflight(const HttpRequest& request,
+                                std::string_view allowed_origin) const {
+  if (allowed_origin.empty()) {
+    return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "origin_not_allowed",
+                         "this origin may not call the API from a browser");
+  }
+  std::optional<Decoded> decoded =
+      DecodeTarget(std::string_view(request.target().data(), request.target().size()));
+  if (!decoded.has_value()) {
+    return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "bad_target",
+                         "malformed request target");
+  }
+  // No route answers OPTIONS, so the match lists every method the path has.
+  MatchResult match = routes_.Match("OPTIONS", decoded->segments);
+  if (match.allowed_methods.empty()) {
+    return ErrorResponse(grpc::StatusCode::NOT_FOUND, "route_not_found", "no such route");
+  }
+  HttpResponse response;
+  response.result(http::status::no_content);
+  response.set(http::field::access_control_allow_methods,
+               absl::StrJoin(match.allowed_methods, ", "));
+  response.set(http::field::access_control_allow_headers, kCorsAllowedHeaders);
+  response.set(http::field::access_control_max_age, kCorsMaxAgeSeconds);
+  return response;
 }
 
 std::optional<HttpResponse> Gateway::CheckRateLimit(const Route& route,

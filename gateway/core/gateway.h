@@ -28,6 +28,13 @@ struct GatewayOptions {
   // added. Never trust more hops than there really are: clients can write
   // anything into the header themselves.
   int trusted_proxy_hops = 0;
+  // Browser origins ("https://portal.stadt.example") allowed to call the API
+  // cross-origin; "*" allows any. Empty: no CORS headers at all.
+  std::vector<std::string> cors_allowed_origins;
+  // Send HSTS also on plain connections, because a proxy in front
+  // terminates TLS. HSTS is always sent on the gateway's own TLS connections.
+  bool assume_https = false;
+  absl::Duration hsts_max_age = absl::Hours(24 * 365);
 };
 
 // What the HTTP server knows about the connection a request came on.
@@ -66,6 +73,9 @@ class Gateway {
   std::optional<HttpResponse> CheckRateLimit(const Route& route, std::string_view client_address,
                                              std::string_view subject) const;
   void HandleReady(Done done) const;
+  HttpResponse Preflight(const HttpRequest& request, std::string_view allowed_origin) const;
+  // The Origin to echo in Access-Control-Allow-Origin; empty if none.
+  std::string AllowedOrigin(const HttpRequest& request) const;
 
   RouteTable routes_;
   const auth::JwtVerifier* verifier_;

@@ -155,6 +155,106 @@ TEST_F(GatewayRateLimitTest, UnreachableStoreFailsClosedWhenConfigured) {
   EXPECT_TRUE(backends_.calls.empty());
 }
 
+class GatewayEdgeHeadersTest : public GatewayTest {
+ protected:
+  HttpResponse SendWithHeaders(http::verb method, const std::string& target,
+                               std::map<std::string, std::string> headers) {
+    HttpRequest request(method, target, 11);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    std::optional<HttpResponse> response;
+    gateway_->Handle(request, client_, [&](HttpResponse r) { response = std::move(r); });
+    EXPECT_TRUE(response.has_value());
+    return response.value_or(HttpResponse());
+  }
+  void AllowOrigins(std::vector<std::string> origins) {
+    GatewayOptions options;
+    options.cors_allowed_origins = std::move(origins);
+    Rebuild(options, nullptr);
+  }
+  static constexpr char kPortal[] = "https://portal.stadt.test";
+};
+
+TEST_F(GatewayEdgeHeadersTest, EveryResponseCarriesTheSecurityHeaders) {
+  for (const char* target : {"/healthz", "/no/such/route", "/v1/shelves/s1"}) {
+    HttpResponse response = Send(http::verb::get, target);
+    EXPECT_EQ(response["Content-Security-Policy"], "default-src 'none'; frame-ancestors 'none'")
+        << target;
+    EXPECT_EQ(response["X-Frame-Options"], "DENY") << target;
+    EXPECT_EQ(response["Referrer-Policy"], "no-referrer") << target;
+    EXPECT_EQ(response["X-Content-Type-Options"], "nosniff") << target;
+    EXPECT_EQ(response[http::field::cache_control], "no-store") << target;
+    // Plain HTTP: HSTS would be ignored by browsers and is not sent.
+    EXPECT_EQ(response.count(http::field::strict_transport_security), 0u) << target;
+  }
+}
+
+TEST_F(GatewayEdgeHeadersTest, HstsOnTlsConnectionsOrWhenAProxyTerminatesTls) {
+  client_.tls = true;
+  EXPECT_EQ(Send(http::verb::get, "/healthz")[http::field::strict_transport_security],
+            "max-age=31536000; includeSubDomains");
+  client_.tls = false;
+  GatewayOptions options;
+  options.assume_https = true;
+  options.hsts_max_age = absl::Hours(24);
+  Rebuild(options, nullptr);
+  EXPECT_EQ(Send(http::verb::get, "/healthz")[http::field::strict_transport_security],
+            "max-age=86400; includeSubDomains");
+}
+
+TEST_F(GatewayEdgeHeadersTest, PreflightFromAnAllowedOriginListsThePathsMethods) {
+  AllowOrigins({kPortal});
+  HttpResponse response =
+      SendWithHeaders(http::verb::options, "/v1/shelves/s1/books/b1",
+                      {{"Origin", kPortal}, {"Access-Control-Request-Method", "PUT"}});
+  EXPECT_EQ(response.result_int(), 204);
+  EXPECT_EQ(response[http::field::access_control_allow_origin], kPortal);
+  EXPECT_EQ(response[http::field::access_control_allow_methods], "PUT");
+  EXPECT_THAT(std::string(response[http::field::access_control_allow_headers]),
+              HasSubstr("Authorization"));
+  EXPECT_EQ(response[http::field::vary], "Origin");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayEdgeHeadersTest, PreflightFromAnotherOriginIsRefused) {
+  AllowOrigins({kPortal});
+  HttpResponse response =
+      SendWithHeaders(http::verb::options, "/v1/shelves/s1",
+                      {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
+  EXPECT_EQ(response.result_int(), 403);
+  EXPECT_EQ(Reason(response), "origin_not_allowed");
+  EXPECT_EQ(response.count(http::field::access_control_allow_origin), 0u);
+  HttpResponse unknown =
+      SendWithHeaders(http::verb::options, "/v1/nothing",
+                      {{"Origin", kPortal}, {"Access-Control-Request-Method", "GET"}});
+  EXPECT_EQ(unknown.result_int(), 404);
+}
+
+TEST_F(GatewayEdgeHeadersTest, ActualRequestsEchoOnlyAllowedOrigins) {
+  AllowOrigins({kPortal});
+  HttpResponse allowed = SendWithHeaders(http::verb::get, "/v1/shelves/s1", {{"Origin", kPortal}});
+  EXPECT_EQ(allowed.result_int(), 200);
+  EXPECT_EQ(allowed[http::field::access_control_allow_origin], kPortal);
+  EXPECT_THAT(std::string(allowed[http::field::access_control_expose_headers]),
+              HasSubstr("Retry-After"));
+  EXPECT_EQ(allowed.count(http::field::access_control_allow_credentials), 0u);
+  HttpResponse other =
+      SendWithHeaders(http::verb::get, "/v1/shelves/s1", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(other.count(http::field::access_control_allow_origin), 0u);
+  EXPECT_EQ(other[http::field::vary], "Origin");
+}
+
+TEST_F(GatewayEdgeHeadersTest, WildcardAllowsAnyOriginAndNoListAllowsNone) {
+  AllowOrigins({"*"});
+  EXPECT_EQ(SendWithHeaders(http::verb::get, "/v1/shelves/s1",
+                            {{"Origin", "https://any.example"}})[http::field::access_control_allow_origin],
+            "https://any.example");
+  AllowOrigins({});
+  HttpResponse response =
+      SendWithHeaders(http::verb::get, "/v1/shelves/s1", {{"Origin", "https://any.example"}});
+  EXPECT_EQ(response.count(http::field::access_control_allow_origin), 0u);
+  EXPECT_EQ(response.count(http::field::vary), 0u);
+}
+
 TEST(ClientAddressForTest, IgnoresForwardedForUnlessProxiesAreTrusted) {
   HttpRequest request(http::verb::get, "/", 11);
   request.insert("X-Forwarded-For", "203.0.113.1");
