@@ -14,7 +14,9 @@
 #include "gateway/core/grpc_backends.h"
 #include "gateway/core/linked_apis.h"
 #include "gateway/http/http_server.h"
+#include "boost/asio/ip/address.hpp"
 #include "gateway/ratelimit/redis_rate_limit_store.h"
+#include "gateway/tls/tls_context.h"
 #include "services/common/config.h"
 #include "services/common/log.h"
 
@@ -26,6 +28,8 @@ struct Settings {
   GatewayOptions gateway;
   std::map<std::string, std::string> backends;  // service full name -> host:port
   std::string jwt_keys_file;
+  TlsFiles tls;
+  bool plain_http = false;
   std::string redis_address;  // empty: no rate limits
   redis::Options redis;
   RateLimitPolicy rate_limits;
@@ -71,6 +75,32 @@ void ReadRateLimits(EnvConfig& config, Settings& settings, std::vector<std::stri
   policy.fail_open = config.Bool("GATEWAY_RATE_LIMIT_FAIL_OPEN", true);
 }
 
+bool IsLoopback(const std::string& address) {
+  boost::system::error_code error;
+  const boost::asio::ip::address parsed = boost::asio::ip::make_address(address, error);
+  return !error && parsed.is_loopback();
+}
+
+// TLS unless the operator says plainly that something in front terminates
+// it; plain HTTP on loopback stays allowed for local development and tests.
+void ReadTls(EnvConfig& config, Settings& settings, std::vector<std::string>& errors) {
+  settings.tls.certificate_chain_file = config.String("GATEWAY_TLS_CERT_FILE", "");
+  settings.tls.private_key_file = config.String("GATEWAY_TLS_KEY_FILE", "");
+  settings.http.tls_reload_interval = config.Duration(
+      "GATEWAY_TLS_RELOAD_INTERVAL", absl::Seconds(10), absl::Milliseconds(50), absl::Hours(1));
+  settings.plain_http = config.Bool("GATEWAY_PLAIN_HTTP", false);
+  const bool has_certificate = !settings.tls.certificate_chain_file.empty();
+  if (has_certificate != !settings.tls.private_key_file.empty()) {
+    errors.push_back("GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together");
+  } else if (has_certificate && settings.plain_http) {
+    errors.push_back("GATEWAY_PLAIN_HTTP=true contradicts GATEWAY_TLS_CERT_FILE");
+  } else if (!has_certificate && !settings.plain_http && !IsLoopback(settings.http.address)) {
+    errors.push_back(
+        "GATEWAY_LISTEN_ADDRESS is not loopback: set GATEWAY_TLS_CERT_FILE and "
+        "GATEWAY_TLS_KEY_FILE, or GATEWAY_PLAIN_HTTP=true when a proxy in front terminates TLS");
+  }
+}
+
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
   Settings settings;
@@ -105,6 +135,7 @@ absl::StatusOr<Settings> ReadSettings() {
   }
   std::vector<std::string> errors;
   ReadRateLimits(config, settings, errors);
+  ReadTls(config, settings, errors);
   std::string level = config.String("LOG_LEVEL", "info");
   if (!log::ParseLevel(level, &settings.log_level)) config.Int("LOG_LEVEL", 0, 1, 0);
   absl::Status status = config.Finish();
@@ -155,6 +186,14 @@ int Run() {
   }
   Gateway gateway(*std::move(routes), verifier->get(), backends, clock, settings->gateway,
                   rate_limiter.get());
+  std::unique_ptr<TlsContextProvider> tls;
+  if (!settings->tls.certificate_chain_file.empty()) {
+    absl::StatusOr<std::unique_ptr<TlsContextProvider>> provider =
+        TlsContextProvider::Create(settings->tls);
+    if (!provider.ok()) return Fail("TLS", provider.status());
+    tls = *std::move(provider);
+    settings->http.tls = tls.get();
+  }
   HttpServer server(gateway, settings->http);
   if (absl::Status status = server.Listen(); !status.ok()) return Fail("listen", status);
   const int abandoned = server.RunUntilSignal();

@@ -8,7 +8,12 @@
 #include "boost/asio/connect.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/read.hpp"
+#include "boost/asio/ssl.hpp"
 #include "boost/asio/write.hpp"
+#include "boost/beast/core/flat_buffer.hpp"
+#include "boost/beast/http.hpp"
+#include "absl/strings/match.h"
+#include "gateway/tls/test_certificate.h"
 #include "boost/json/parse.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -54,7 +59,9 @@ class EdgeE2eTest : public ::testing::Test {
     ASSERT_TRUE(WaitForTcpPort(service_port_, absl::Seconds(20)).ok()) << Logs();
   }
 
-  void StartGateway(std::map<std::string, std::string> env) {
+  // With `wait_ready` false only the port is awaited (a TLS gateway does not
+  // answer the plain-HTTP readiness probe).
+  void StartGateway(std::map<std::string, std::string> env, bool wait_ready = true) {
     port_ = PickFreePort();
     env["GATEWAY_PORT"] = absl::StrCat(port_);
     env["GATEWAY_BACKEND_APPOINTMENTS"] = absl::StrCat("127.0.0.1:", service_port_);
@@ -64,6 +71,7 @@ class EdgeE2eTest : public ::testing::Test {
     ASSERT_TRUE(gateway.ok()) << gateway.status();
     gateway_ = *std::move(gateway);
     ASSERT_TRUE(WaitForTcpPort(port_, absl::Seconds(20)).ok()) << Logs();
+    if (!wait_ready) return;
     for (int attempt = 0; attempt < 200; ++attempt) {
       absl::StatusOr<HttpResult> ready = HttpFetch(port_, "GET", "/readyz");
       if (ready.ok() && ready->status == 200) return;
@@ -204,6 +212,146 @@ TEST_F(EdgeE2eTest, ConnectionsBeyondTheLimitAreClosed) {
     if (!served) absl::SleepFor(absl::Milliseconds(50));
   }
   EXPECT_TRUE(served) << Logs();
+}
+
+struct TlsClientResult {
+  bool handshake_ok = false;
+  std::string error;
+  int version = 0;
+  std::string cipher;
+  long serial = -1;
+  int status = 0;
+  std::string hsts;
+};
+
+// Connects with the given protocol range and TLS 1.2 cipher list, then GETs
+// /healthz. The server's certificate is not verified: the tests look at the
+// protocol, not at trust.
+TlsClientResult TlsGet(int port, int min_version, int max_version,
+                       const std::string& ciphers = "DEFAULT:@SECLEVEL=0") {
+  namespace ssl = asio::ssl;
+  TlsClientResult result;
+  asio::io_context io;
+  ssl::context context(ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(context.native_handle(), min_version);
+  SSL_CTX_set_max_proto_version(context.native_handle(), max_version);
+  SSL_CTX_set_cipher_list(context.native_handle(), ciphers.c_str());
+  context.set_verify_mode(ssl::verify_none);
+  ssl::stream<tcp::socket> stream(io, context);
+  boost::system::error_code error;
+  stream.next_layer().connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)), error);
+  if (!error) stream.handshake(ssl::stream_base::client, error);
+  if (error) {
+    result.error = error.message();
+    return result;
+  }
+  result.handshake_ok = true;
+  result.version = SSL_version(stream.native_handle());
+  result.cipher = SSL_get_cipher_name(stream.native_handle());
+  X509* certificate = SSL_get1_peer_certificate(stream.native_handle());
+  if (certificate != nullptr) {
+    result.serial = ASN1_INTEGER_get(X509_get_serialNumber(certificate));
+    X509_free(certificate);
+  }
+  boost::beast::http::request<boost::beast::http::empty_body> request(
+      boost::beast::http::verb::get, "/healthz", 11);
+  request.set(boost::beast::http::field::host, "localhost");
+  boost::beast::http::write(stream, request, error);
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response<boost::beast::http::string_body> response;
+  if (!error) boost::beast::http::read(stream, buffer, response, error);
+  if (!error) {
+    result.status = response.result_int();
+    result.hsts = std::string(response[boost::beast::http::field::strict_transport_security]);
+  }
+  return result;
+}
+
+class EdgeTlsE2eTest : public EdgeE2eTest {
+ protected:
+  void StartTlsGateway() {
+    certificate_file_ = dir_ + "/cert.pem";
+    key_file_ = dir_ + "/key.pem";
+    WriteCertificate(1);
+    StartGateway({{"GATEWAY_TLS_CERT_FILE", certificate_file_},
+                  {"GATEWAY_TLS_KEY_FILE", key_file_},
+                  {"GATEWAY_TLS_RELOAD_INTERVAL", "100ms"}},
+                 /*wait_ready=*/false);
+  }
+  void WriteCertificate(long serial) {
+    absl::StatusOr<gateway::testing::TestCertificate> certificate =
+        gateway::testing::MakeSelfSignedCertificate("localhost", serial);
+    ASSERT_TRUE(certificate.ok()) << certificate.status();
+    ASSERT_TRUE(
+        gateway::testing::WriteCertificateFiles(*certificate, certificate_file_, key_file_).ok());
+  }
+
+  std::string certificate_file_;
+  std::string key_file_;
+};
+
+TEST_F(EdgeTlsE2eTest, Tls13HandshakeThroughTheRealServerWithHsts) {
+  StartTlsGateway();
+  TlsClientResult result = TlsGet(port_, TLS1_3_VERSION, TLS1_3_VERSION);
+  ASSERT_TRUE(result.handshake_ok) << result.error << Logs();
+  EXPECT_EQ(result.version, TLS1_3_VERSION);
+  EXPECT_EQ(result.status, 200);
+  EXPECT_THAT(result.hsts, HasSubstr("max-age="));
+}
+
+TEST_F(EdgeTlsE2eTest, Tls12NegotiatesAForwardSecretAeadCipher) {
+  StartTlsGateway();
+  TlsClientResult result = TlsGet(port_, TLS1_2_VERSION, TLS1_2_VERSION);
+  ASSERT_TRUE(result.handshake_ok) << result.error << Logs();
+  EXPECT_EQ(result.version, TLS1_2_VERSION);
+  EXPECT_THAT(result.cipher, ::testing::StartsWith("ECDHE-"));
+  EXPECT_TRUE(absl::StrContains(result.cipher, "GCM") ||
+              absl::StrContains(result.cipher, "CHACHA20"))
+      << result.cipher;
+  EXPECT_EQ(result.status, 200);
+}
+
+TEST_F(EdgeTlsE2eTest, RefusesTls11AndWeakTls12Ciphers) {
+  StartTlsGateway();
+  TlsClientResult old_protocol = TlsGet(port_, TLS1_1_VERSION, TLS1_1_VERSION);
+  EXPECT_FALSE(old_protocol.handshake_ok) << old_protocol.cipher;
+  // The alert comes from the server: the client was willing (security level 0).
+  EXPECT_THAT(old_protocol.error, HasSubstr("alert protocol version"));
+  // CBC without AEAD, and RSA key exchange without forward secrecy.
+  TlsClientResult cbc = TlsGet(port_, TLS1_2_VERSION, TLS1_2_VERSION,
+                               "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:AES128-SHA");
+  EXPECT_FALSE(cbc.handshake_ok) << cbc.cipher;
+  EXPECT_THAT(cbc.error, HasSubstr("alert handshake failure"));
+  // Plain HTTP on the TLS port gets no HTTP answer.
+  absl::StatusOr<HttpResult> plain = HttpFetch(port_, "GET", "/healthz");
+  EXPECT_TRUE(!plain.ok() || plain->status != 200);
+  // And the server still serves proper clients afterwards.
+  EXPECT_TRUE(TlsGet(port_, TLS1_2_VERSION, TLS1_3_VERSION).handshake_ok);
+}
+
+TEST_F(EdgeTlsE2eTest, RenewedCertificateIsServedWithoutRestart) {
+  StartTlsGateway();
+  ASSERT_EQ(TlsGet(port_, TLS1_2_VERSION, TLS1_3_VERSION).serial, 1) << Logs();
+  WriteCertificate(2);
+  long serial = -1;
+  for (int attempt = 0; attempt < 100 && serial != 2; ++attempt) {
+    absl::SleepFor(absl::Milliseconds(50));
+    serial = TlsGet(port_, TLS1_2_VERSION, TLS1_3_VERSION).serial;
+  }
+  EXPECT_EQ(serial, 2) << Logs();
+  EXPECT_TRUE(gateway_->Running());
+  EXPECT_THAT(Logs(), HasSubstr("tls_reloaded"));
+}
+
+TEST_F(EdgeE2eTest, PlainHttpOnAPublicAddressMustBeAskedFor) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> gateway = Subprocess::Start(
+      STADT_GATEWAY_BIN, {},
+      {{"GATEWAY_PORT", absl::StrCat(PickFreePort())}, {"GATEWAY_LISTEN_ADDRESS", "0.0.0.0"}},
+      absl::StrCat(dir_, "/refused.log"));
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  EXPECT_EQ((*gateway)->Wait(), 2);
+  EXPECT_THAT(ReadFile(dir_ + "/refused.log"), HasSubstr("GATEWAY_PLAIN_HTTP"));
 }
 
 }  // namespace
