@@ -184,7 +184,8 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
   return JsonResponse(200, *std::move(json));
 }
 
-constexpr std::string_view kCorsAllowedHeaders = "Authorization, Content-Type, X-Request-Id, traceparent";
+constexpr std::string_view kCorsAllowedHeaders =
+    "Authorization, Content-Type, X-Request-Id, traceparent";
 constexpr std::string_view kCorsExposedHeaders = "Retry-After, X-Request-Id";
 constexpr std::string_view kCorsMaxAgeSeconds = "600";
 
@@ -240,10 +241,10 @@ std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& clien
   }
   if (entries.size() < static_cast<size_t>(trusted_proxy_hops)) return peer;
   const std::string& entry = entries[entries.size() - trusted_proxy_hops];
-  const bool plausible = !entry.empty() && entry.size() <= 64 &&
-                         std::all_of(entry.begin(), entry.end(), [](char c) {
-                           return absl::ascii_isxdigit(c) || c == '.' || c == ':';
-                         });
+  const bool plausible =
+      !entry.empty() && entry.size() <= 64 && std::all_of(entry.begin(), entry.end(), [](char c) {
+        return absl::ascii_isxdigit(c) || c == '.' || c == ':';
+      });
   return plausible ? entry : peer;
 }
 
@@ -285,8 +286,8 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
   metrics_->RequestStarted();
   std::string allowed_origin = AllowedOrigin(request);
   Done finish = [this, request_id, route_label, method = std::string(request.method_string()),
-                 start = clock_.Now(), https = client.tls || options_.assume_https,
-                 allowed_origin, done = std::move(done)](HttpResponse response) {
+                 start = clock_.Now(), https = client.tls || options_.assume_https, allowed_origin,
+                 done = std::move(done)](HttpResponse response) {
     AddSecurityHeaders(options_, https, response);
     AddCorsHeaders(options_, allowed_origin, response);
 
@@ -357,8 +358,7 @@ std::string Gateway::AllowedOrigin(const HttpRequest& request) const {
 }
 
 // A CORS preflight: which methods and headers the browser may use on a path.
-HttpResponse Gateway::Preflight(const HttpRequest& request,
-                                std::string_view allowed_origin) const {
+HttpResponse Gateway::Preflight(const HttpRequest& request, std::string_view allowed_origin) const {
   if (allowed_origin.empty()) {
     return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "origin_not_allowed",
                          "this origin may not call the API from a browser");
@@ -388,7 +388,8 @@ std::optional<HttpResponse> Gateway::CheckRateLimit(const Route& route,
                                                     std::string_view subject) const {
   if (rate_limiter_ == nullptr) return std::nullopt;
   const std::string_view route_class = RouteClassOf(route);
-  RateLimitOutcome outcome = rate_limiter_->Check(route_class, client_address, subject, clock_.Now());
+  RateLimitOutcome outcome =
+      rate_limiter_->Check(route_class, client_address, subject, clock_.Now());
   switch (outcome.kind) {
     case RateLimitOutcome::Kind::kAllowed:
       return std::nullopt;
@@ -406,7 +407,8 @@ std::optional<HttpResponse> Gateway::CheckRateLimit(const Route& route,
   HttpResponse response = ErrorResponse(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate_limited",
                                         "too many requests; retry later", 429);
   // Whole seconds, rounded up: retrying earlier would only be refused again.
-  const int64_t seconds = std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(outcome.retry_after, absl::Seconds(1))));
+  const int64_t seconds =
+      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(outcome.retry_after, absl::Seconds(1))));
   response.set(http::field::retry_after, absl::StrCat(seconds));
   return response;
 }
@@ -440,10 +442,10 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
   AuthResult auth = Authenticate(request, verifier_, clock_.Now());
   // Limited before the auth verdict is returned, so that guessing tokens
   // costs the guesser's address bucket too.
-  if (std::optional<HttpResponse> limited = CheckRateLimit(
-          route, ClientAddressFor(request, client, options_.trusted_proxy_hops),
-          auth.identity.has_value() ? std::string_view(auth.identity->subject) : std::string_view()))
-  {
+  if (std::optional<HttpResponse> limited =
+          CheckRateLimit(route, ClientAddressFor(request, client, options_.trusted_proxy_hops),
+                         auth.identity.has_value() ? std::string_view(auth.identity->subject)
+                                                   : std::string_view())) {
     return done(*std::move(limited));
   }
   if (auth.error.has_value()) return done(*std::move(auth.error));

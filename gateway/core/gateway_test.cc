@@ -217,9 +217,9 @@ TEST_F(GatewayEdgeHeadersTest, PreflightFromAnAllowedOriginListsThePathsMethods)
 
 TEST_F(GatewayEdgeHeadersTest, PreflightFromAnotherOriginIsRefused) {
   AllowOrigins({kPortal});
-  HttpResponse response =
-      SendWithHeaders(http::verb::options, "/v1/shelves/s1",
-                      {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
+  HttpResponse response = SendWithHeaders(
+      http::verb::options, "/v1/shelves/s1",
+      {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
   EXPECT_EQ(response.result_int(), 403);
   EXPECT_EQ(Reason(response), "origin_not_allowed");
   EXPECT_EQ(response.count(http::field::access_control_allow_origin), 0u);
@@ -245,8 +245,9 @@ TEST_F(GatewayEdgeHeadersTest, ActualRequestsEchoOnlyAllowedOrigins) {
 
 TEST_F(GatewayEdgeHeadersTest, WildcardAllowsAnyOriginAndNoListAllowsNone) {
   AllowOrigins({"*"});
-  EXPECT_EQ(SendWithHeaders(http::verb::get, "/v1/shelves/s1",
-                            {{"Origin", "https://any.example"}})[http::field::access_control_allow_origin],
+  EXPECT_EQ(SendWithHeaders(
+                http::verb::get, "/v1/shelves/s1",
+                {{"Origin", "https://any.example"}})[http::field::access_control_allow_origin],
             "https://any.example");
   AllowOrigins({});
   HttpResponse response =
@@ -323,10 +324,12 @@ TEST_F(GatewayTest, MetricsCountPerRouteTemplateWithLatency) {
                               R"(,le="0.025"} 0)"));
   EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_duration_seconds_bucket{" + labels +
                               R"(,le="0.05"} 3)"));
-  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_duration_seconds_sum{" + labels +
-                              "} 0.120000"));
-  EXPECT_THAT(text, HasSubstr(
-                        R"(stadt_gateway_http_requests_total{method="GET",route="unmatched",code="4xx"} 1)"));
+  EXPECT_THAT(
+      text, HasSubstr("stadt_gateway_http_request_duration_seconds_sum{" + labels + "} 0.120000"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(stadt_gateway_http_requests_total{method="GET",route="unmatched",code="4xx"} 1)"));
   // The /metrics request itself is in flight while it renders.
   EXPECT_THAT(text, HasSubstr("stadt_gateway_http_requests_in_flight 1\n"));
   EXPECT_THAT(text, ::testing::Not(HasSubstr("shelf-1")));

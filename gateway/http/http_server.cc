@@ -8,9 +8,9 @@
 #include "boost/asio/strand.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/core/tcp_stream.hpp"
-#include "boost/beast/ssl/ssl_stream.hpp"
 #include "boost/beast/http/read.hpp"
 #include "boost/beast/http/write.hpp"
+#include "boost/beast/ssl/ssl_stream.hpp"
 #include "gateway/core/error_response.h"
 #include "services/common/log.h"
 
@@ -44,13 +44,13 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
 // One connection: plain TCP or TLS over TCP.
 template <bool kTls>
 class Session : public std::enable_shared_from_this<Session<kTls>> {
-  using Stream =
-      std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
  public:
   Session(tcp::socket socket, std::shared_ptr<ssl::context> tls_context, const Gateway& gateway,
           const HttpServerOptions& options, std::shared_ptr<std::atomic<int>> in_flight,
-          std::shared_ptr<std::atomic<bool>> draining, std::shared_ptr<std::atomic<int>> connections)
+          std::shared_ptr<std::atomic<bool>> draining,
+          std::shared_ptr<std::atomic<int>> connections)
       : tls_context_(std::move(tls_context)),
         stream_(MakeStream(std::move(socket), tls_context_.get())),
         gateway_(gateway),
@@ -95,15 +95,15 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   // connection and stalls cannot hold it.
   void Handshake() {
     Tcp().expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
-    stream_.async_handshake(ssl::stream_base::server,
-                            [self = this->shared_from_this()](beast::error_code error) {
-                              if (error) {
-                                log::Write(log::Level::kDebug, "tls_handshake_failed", {{"error", error.message()}});
-                                self->Tcp().close();
-                                return;
-                              }
-                              self->Read();
-                            });
+    stream_.async_handshake(
+        ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code error) {
+          if (error) {
+            log::Write(log::Level::kDebug, "tls_handshake_failed", {{"error", error.message()}});
+            self->Tcp().close();
+            return;
+          }
+          self->Read();
+        });
   }
 
   void Read() {

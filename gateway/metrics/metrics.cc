@@ -9,7 +9,7 @@
 namespace stadt::gateway {
 namespace {
 
-constexpr std::string_view kMethods[] = {"GET",  "HEAD",    "POST", "PUT",
+constexpr std::string_view kMethods[] = {"GET",   "HEAD",   "POST",   "PUT",
                                          "PATCH", "DELETE", "OPTIONS"};
 constexpr std::string_view kOtherMethod = "OTHER";
 constexpr std::string_view kClasses[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
@@ -38,15 +38,12 @@ std::string_view KnownMethod(std::string_view method) {
   return kOtherMethod;
 }
 
-void Header(std::string& out, std::string_view name, std::string_view type,
-            std::string_view help) {
+void Header(std::string& out, std::string_view name, std::string_view type, std::string_view help) {
   absl::StrAppend(&out, "# HELP ", ToAbsl(name), " ", ToAbsl(help), "\n# TYPE ", ToAbsl(name), " ",
                   ToAbsl(type), "\n");
 }
 
-uint64_t Load(const std::atomic<uint64_t>& value) {
-  return value.load(std::memory_order_relaxed);
-}
+uint64_t Load(const std::atomic<uint64_t>& value) { return value.load(std::memory_order_relaxed); }
 
 }  // namespace
 
@@ -91,8 +88,9 @@ void HttpMetrics::RequestFinished(std::string_view method, std::string_view rout
     }
   }
   series.count.fetch_add(1, std::memory_order_relaxed);
-  series.sum_micros.fetch_add(static_cast<uint64_t>(std::max<int64_t>(0, latency / absl::Microseconds(1))),
-                              std::memory_order_relaxed);
+  series.sum_micros.fetch_add(
+      static_cast<uint64_t>(std::max<int64_t>(0, latency / absl::Microseconds(1))),
+      std::memory_order_relaxed);
 }
 
 void HttpMetrics::RateLimited(std::string_view route_class) {
@@ -120,11 +118,11 @@ std::string HttpMetrics::Render() const {
   constexpr std::string_view kRequests = "stadt_gateway_http_requests_total";
   Header(out, kRequests, "counter", "HTTP requests answered, by route template and status class.");
   for (const auto& series : series_) {
-    const std::string labels = absl::StrFormat(R"(method="%s",route="%s")", Escape(series->method),
-                                               Escape(series->route));
+    const std::string labels =
+        absl::StrFormat(R"(method="%s",route="%s")", Escape(series->method), Escape(series->route));
     for (size_t i = 0; i < std::size(kClasses); ++i) {
-      absl::StrAppend(&out, ToAbsl(kRequests), "{", labels, ",code=\"", ToAbsl(kClasses[i]),
-                      "\"} ", Load(series->by_class[i]), "\n");
+      absl::StrAppend(&out, ToAbsl(kRequests), "{", labels, ",code=\"", ToAbsl(kClasses[i]), "\"} ",
+                      Load(series->by_class[i]), "\n");
     }
   }
   constexpr std::string_view kErrors = "stadt_gateway_http_request_errors_total";
@@ -136,8 +134,8 @@ std::string HttpMetrics::Render() const {
   constexpr std::string_view kDuration = "stadt_gateway_http_request_duration_seconds";
   Header(out, kDuration, "histogram", "Time from a parsed request to its response, in seconds.");
   for (const auto& series : series_) {
-    const std::string labels = absl::StrFormat(R"(method="%s",route="%s")", Escape(series->method),
-                                               Escape(series->route));
+    const std::string labels =
+        absl::StrFormat(R"(method="%s",route="%s")", Escape(series->method), Escape(series->route));
     uint64_t cumulative = 0;
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += Load(series->buckets[i]);
@@ -155,7 +153,8 @@ std::string HttpMetrics::Render() const {
   Header(out, kInFlight, "gauge", "HTTP requests being handled right now.");
   absl::StrAppend(&out, ToAbsl(kInFlight), " ", in_flight_.load(std::memory_order_relaxed), "\n");
   constexpr std::string_view kLimited = "stadt_gateway_rate_limited_total";
-  Header(out, kLimited, "counter", "Requests refused with 429 by the rate limiter, by route class.");
+  Header(out, kLimited, "counter",
+         "Requests refused with 429 by the rate limiter, by route class.");
   for (const auto& [route_class, count] : rate_limited_) {
     absl::StrAppend(&out, ToAbsl(kLimited), "{route_class=\"", Escape(route_class), "\"} ",
                     Load(*count), "\n");

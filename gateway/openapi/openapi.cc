@@ -271,9 +271,9 @@ std::string AccessDescription(const Route& route) {
 
 json::object Responses(const Route& route, SchemaRegistry& schemas) {
   json::object responses;
-  responses["200"] = json::object{
-      {"description", "OK"},
-      {"content", JsonContent(schemas.MessageSchema(*route.method->output_type()))}};
+  responses["200"] =
+      json::object{{"description", "OK"},
+                   {"content", JsonContent(schemas.MessageSchema(*route.method->output_type()))}};
   responses["400"] = ErrorReply("The request is malformed or invalid.");
   responses["401"] = ErrorReply("The bearer token is missing, malformed or refused.");
   if (!route.roles.empty()) responses["403"] = ErrorReply("The caller's role may not use this.");
@@ -294,10 +294,11 @@ json::object Operation(const Route& route, const PathKey& key, const std::string
   json::array parameters = Parameters(route, key, schemas);
   if (!parameters.empty()) operation["parameters"] = std::move(parameters);
   if (!route.body.empty()) {
-    const pb::Descriptor& body_type =
-        route.body_field != nullptr ? *route.body_field->message_type() : *route.method->input_type();
-    operation["requestBody"] =
-        json::object{{"required", true}, {"content", JsonContent(schemas.MessageSchema(body_type))}};
+    const pb::Descriptor& body_type = route.body_field != nullptr
+                                          ? *route.body_field->message_type()
+                                          : *route.method->input_type();
+    operation["requestBody"] = json::object{
+        {"required", true}, {"content", JsonContent(schemas.MessageSchema(body_type))}};
   }
   operation["responses"] = Responses(route, schemas);
   json::array security;
@@ -339,8 +340,8 @@ json::object StatusSchema() {
 
 // The gateway's own endpoints, which no proto declares.
 void AddGatewayPaths(json::object& paths) {
-  paths["/healthz"] = PlainGet("Healthz", "Liveness of the gateway process.", "application/json",
-                               StatusSchema());
+  paths["/healthz"] =
+      PlainGet("Healthz", "Liveness of the gateway process.", "application/json", StatusSchema());
   paths["/readyz"] = PlainGet("Readyz", "Readiness: every backend reports SERVING.",
                               "application/json", StatusSchema());
   paths["/openapi.json"] =
@@ -352,8 +353,9 @@ void AddGatewayPaths(json::object& paths) {
 json::object ErrorSchema() {
   json::object detail = Typed("object");
   detail["properties"] = json::object{
-      {"reason", json::object{{"type", "string"},
-                              {"description", "Stable machine-readable reason, e.g. rate_limited."}}}};
+      {"reason",
+       json::object{{"type", "string"},
+                    {"description", "Stable machine-readable reason, e.g. rate_limited."}}}};
   json::object schema = Typed("object");
   schema["required"] = json::array{"code", "status", "message", "details"};
   schema["properties"] = json::object{
@@ -384,12 +386,13 @@ json::object BuildOpenApi(const RouteTable& routes, const OpenApiInfo& info) {
   json::object schema_list = schemas.Take();
   schema_list[kErrorSchema] = ErrorSchema();
   components["schemas"] = std::move(schema_list);
-  components["securitySchemes"] = json::object{
-      {"bearerAuth", json::object{{"type", "http"},
-                                  {"scheme", "bearer"},
-                                  {"bearerFormat", "JWT"},
-                                  {"description", "An access token of the city's identity "
-                                                  "provider; roles in its `roles` claim."}}}};
+  components["securitySchemes"] =
+      json::object{{"bearerAuth", json::object{{"type", "http"},
+                                               {"scheme", "bearer"},
+                                               {"bearerFormat", "JWT"},
+                                               {"description",
+                                                "An access token of the city's identity "
+                                                "provider; roles in its `roles` claim."}}}};
   return {{"openapi", "3.0.3"},
           {"info", json::object{{"title", info.title}, {"version", info.version}}},
           {"servers", json::array{json::object{{"url", "/"}}}},

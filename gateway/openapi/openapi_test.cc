@@ -24,9 +24,8 @@ class OpenApiTest : public ::testing::Test {
  protected:
   OpenApiTest() {
     RouteTable routes =
-        RouteTable::Build(
-            {Service(stadt::testing::v1::Kitchen::descriptor()->file(), "Kitchens"),
-             Service(stadt::testing::v1::Book::descriptor()->file(), "Library")})
+        RouteTable::Build({Service(stadt::testing::v1::Kitchen::descriptor()->file(), "Kitchens"),
+                           Service(stadt::testing::v1::Book::descriptor()->file(), "Library")})
             .value();
     doc_ = BuildOpenApi(routes, OpenApiInfo{});
   }
@@ -117,7 +116,8 @@ TEST_F(OpenApiTest, SecurityAndRolesFollowTheRouteOptions) {
 }
 
 TEST_F(OpenApiTest, ResponsesReferenceOutputAndErrorSchemas) {
-  const json::object& responses = Operation("/v1/kitchens/{kitchen_id}", "get").at("responses").as_object();
+  const json::object& responses =
+      Operation("/v1/kitchens/{kitchen_id}", "get").at("responses").as_object();
   EXPECT_EQ(Text(responses.at("200").at("content").at("application/json").at("schema")),
             R"({"$ref":"#/components/schemas/stadt.testing.v1.Kitchen"})");
   for (const char* code : {"400", "401", "404", "429", "default"}) {
@@ -171,8 +171,8 @@ TEST_F(OpenApiTest, EveryReferenceResolvesAndOperationIdsAreUnique) {
           const std::string prefix = "#/components/schemas/";
           std::string ref(item.as_string());
           ASSERT_TRUE(ref.starts_with(prefix)) << ref;
-          EXPECT_TRUE(doc_.at("components").at("schemas").as_object().contains(
-              ref.substr(prefix.size())))
+          EXPECT_TRUE(
+              doc_.at("components").at("schemas").as_object().contains(ref.substr(prefix.size())))
               << ref;
         }
         check(item);

@@ -2,9 +2,9 @@
 
 #include <openssl/sha.h>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/escaping.h"
 #include "services/common/strings.h"
 
 namespace stadt::gateway {

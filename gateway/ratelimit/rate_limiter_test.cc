@@ -61,8 +61,7 @@ TEST(BucketKeyTest, SharesOneHashTagAndHidesTheIdentity) {
 TEST(RateLimiterTest, AnonymousCallerUsesOnlyTheAddressBucketOfTheClass) {
   FakeStore store;
   RateLimiter limiter(store, Policy());
-  EXPECT_EQ(limiter.Check("write", "203.0.113.7", "", kNow).kind,
-            RateLimitOutcome::Kind::kAllowed);
+  EXPECT_EQ(limiter.Check("write", "203.0.113.7", "", kNow).kind, RateLimitOutcome::Kind::kAllowed);
   ASSERT_EQ(store.calls.size(), 1u);
   ASSERT_EQ(store.calls[0].size(), 1u);
   EXPECT_EQ(store.calls[0][0].key, BucketKey("write", "address", "203.0.113.7"));

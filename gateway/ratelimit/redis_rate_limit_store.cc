@@ -57,7 +57,8 @@ absl::StatusOr<RateDecision> RedisRateLimitStore::Take(const std::vector<BucketR
   for (const BucketRequest& bucket : buckets) {
     keys.push_back(bucket.key);
     args.push_back(absl::StrCat(bucket.limit.capacity));
-    args.push_back(absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(bucket.limit.period))));
+    args.push_back(
+        absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(bucket.limit.period))));
   }
   absl::StatusOr<redis::Reply> reply = client_.Eval(TakeScript(), keys, args);
   if (!reply.ok()) return reply.status();

@@ -43,8 +43,10 @@ absl::StatusOr<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsFile
   SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
                                   SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_SINGLE_ECDH_USE);
   absl::Status status = Check(SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION), "min version");
-  if (status.ok()) status = Check(SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION), "max version");
-  if (status.ok()) status = Check(SSL_CTX_set_cipher_list(native, kTls12Ciphers), "TLS 1.2 ciphers");
+  if (status.ok())
+    status = Check(SSL_CTX_set_max_proto_version(native, TLS1_3_VERSION), "max version");
+  if (status.ok())
+    status = Check(SSL_CTX_set_cipher_list(native, kTls12Ciphers), "TLS 1.2 ciphers");
   if (status.ok()) status = Check(SSL_CTX_set_ciphersuites(native, kTls13Suites), "TLS 1.3 suites");
   if (status.ok()) status = Check(SSL_CTX_set1_groups_list(native, kGroups), "groups");
   if (status.ok()) {
@@ -52,9 +54,9 @@ absl::StatusOr<std::shared_ptr<ssl::context>> MakeServerTlsContext(const TlsFile
                    "certificate chain file");
   }
   if (status.ok()) {
-    status = Check(
-        SSL_CTX_use_PrivateKey_file(native, files.private_key_file.c_str(), SSL_FILETYPE_PEM),
-        "private key file");
+    status =
+        Check(SSL_CTX_use_PrivateKey_file(native, files.private_key_file.c_str(), SSL_FILETYPE_PEM),
+              "private key file");
   }
   if (status.ok()) {
     status = Check(SSL_CTX_check_private_key(native), "key does not match the certificate");

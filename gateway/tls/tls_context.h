@@ -1,9 +1,10 @@
 #pragma once
 
+#include <sys/stat.h>
+
 #include <memory>
 #include <mutex>
 #include <string>
-#include <sys/stat.h>
 
 #include "absl/status/statusor.h"
 #include "boost/asio/ssl/context.hpp"

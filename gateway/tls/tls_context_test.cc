@@ -24,15 +24,14 @@ class TlsContextTest : public ::testing::Test {
     absl::StatusOr<testing::TestCertificate> certificate =
         testing::MakeSelfSignedCertificate("localhost", serial);
     ASSERT_TRUE(certificate.ok()) << certificate.status();
-    ASSERT_TRUE(
-        testing::WriteCertificateFiles(*certificate, files_.certificate_chain_file,
-                                       files_.private_key_file)
-            .ok());
+    ASSERT_TRUE(testing::WriteCertificateFiles(*certificate, files_.certificate_chain_file,
+                                               files_.private_key_file)
+                    .ok());
   }
 
   static long Serial(const boost::asio::ssl::context& context) {
-    X509* certificate = SSL_CTX_get0_certificate(
-        const_cast<boost::asio::ssl::context&>(context).native_handle());
+    X509* certificate =
+        SSL_CTX_get0_certificate(const_cast<boost::asio::ssl::context&>(context).native_handle());
     return ASN1_INTEGER_get(X509_get_serialNumber(certificate));
   }
 
@@ -64,12 +63,11 @@ TEST_F(TlsContextTest, OffersTls12And13WithForwardSecretAeadCiphersOnly) {
 TEST_F(TlsContextTest, RefusesMissingFilesAndAForeignKey) {
   EXPECT_FALSE(MakeServerTlsContext({dir_ + "/missing.pem", files_.private_key_file}).ok());
   EXPECT_FALSE(MakeServerTlsContext({files_.certificate_chain_file, dir_ + "/missing.pem"}).ok());
-  absl::StatusOr<testing::TestCertificate> other =
-      testing::MakeSelfSignedCertificate("other", 9);
+  absl::StatusOr<testing::TestCertificate> other = testing::MakeSelfSignedCertificate("other", 9);
   ASSERT_TRUE(other.ok());
-  ASSERT_TRUE(testing::WriteCertificateFiles(*other, dir_ + "/other-cert.pem",
-                                             dir_ + "/other-key.pem")
-                  .ok());
+  ASSERT_TRUE(
+      testing::WriteCertificateFiles(*other, dir_ + "/other-cert.pem", dir_ + "/other-key.pem")
+          .ok());
   absl::StatusOr<std::shared_ptr<boost::asio::ssl::context>> mismatched =
       MakeServerTlsContext({files_.certificate_chain_file, dir_ + "/other-key.pem"});
   ASSERT_FALSE(mismatched.ok());

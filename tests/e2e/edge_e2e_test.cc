@@ -3,6 +3,7 @@
 // rate limits, driven over HTTP and raw TCP.
 #include <fstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/connect.hpp"
@@ -12,9 +13,8 @@
 #include "boost/asio/write.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/http.hpp"
-#include "absl/strings/match.h"
-#include "gateway/tls/test_certificate.h"
 #include "boost/json/parse.hpp"
+#include "gateway/tls/test_certificate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/harness/http_client.h"
@@ -81,8 +81,8 @@ class EdgeE2eTest : public ::testing::Test {
   }
 
   std::string Logs() const {
-    return absl::StrCat("--- appointments\n", ReadFile(dir_ + "/appointments.log"),
-                        "--- gateway\n", ReadFile(dir_ + "/gateway.log"));
+    return absl::StrCat("--- appointments\n", ReadFile(dir_ + "/appointments.log"), "--- gateway\n",
+                        ReadFile(dir_ + "/gateway.log"));
   }
 
   HttpResult Get(const std::string& target) {
@@ -135,11 +135,12 @@ TEST_F(EdgeE2eTest, FloodGets429WithRetryAfterWhileTheServiceStaysUp) {
   EXPECT_TRUE(service_->Running());
   EXPECT_EQ(Get("/readyz").status, 200);
   HttpResult metrics = Get("/metrics");
-  EXPECT_THAT(metrics.body, HasSubstr(absl::StrCat(
-                                "stadt_gateway_rate_limited_total{route_class=\"read\"} ", limited)));
-  EXPECT_THAT(metrics.body, HasSubstr(absl::StrCat(R"(stadt_gateway_http_requests_total{)",
-                                                   R"(method="GET",route="/v1/offices",code="2xx"} )",
-                                                   ok)));
+  EXPECT_THAT(
+      metrics.body,
+      HasSubstr(absl::StrCat("stadt_gateway_rate_limited_total{route_class=\"read\"} ", limited)));
+  EXPECT_THAT(metrics.body,
+              HasSubstr(absl::StrCat(R"(stadt_gateway_http_requests_total{)",
+                                     R"(method="GET",route="/v1/offices",code="2xx"} )", ok)));
 }
 
 TEST_F(EdgeE2eTest, LimitsAreSharedByGatewayReplicas) {
@@ -254,8 +255,8 @@ TlsClientResult TlsGet(int port, int min_version, int max_version,
     result.serial = ASN1_INTEGER_get(X509_get_serialNumber(certificate));
     X509_free(certificate);
   }
-  boost::beast::http::request<boost::beast::http::empty_body> request(
-      boost::beast::http::verb::get, "/healthz", 11);
+  boost::beast::http::request<boost::beast::http::empty_body> request(boost::beast::http::verb::get,
+                                                                      "/healthz", 11);
   request.set(boost::beast::http::field::host, "localhost");
   boost::beast::http::write(stream, request, error);
   boost::beast::flat_buffer buffer;

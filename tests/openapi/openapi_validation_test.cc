@@ -58,11 +58,13 @@ TEST_F(OpenApiValidationTest, ServedDocumentPassesSwaggerParser) {
       std::set<std::string> declared;
       if (operation.as_object().contains("parameters")) {
         for (const boost::json::value& parameter : operation.at("parameters").as_array()) {
-          if (parameter.at("in") == "path") declared.insert(std::string(parameter.at("name").as_string()));
+          if (parameter.at("in") == "path")
+            declared.insert(std::string(parameter.at("name").as_string()));
         }
       }
       std::set<std::string> in_template;
-      for (size_t open = path.find('{'); open != std::string::npos; open = path.find('{', open + 1)) {
+      for (size_t open = path.find('{'); open != std::string::npos;
+           open = path.find('{', open + 1)) {
         in_template.insert(std::string(path.substr(open + 1, path.find('}', open) - open - 1)));
       }
       EXPECT_EQ(declared, in_template) << path << " " << method;
