@@ -10,6 +10,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "boost/asio/ip/address.hpp"
+#include "gateway/auth/jwks.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/core/gateway.h"
 #include "gateway/core/grpc_backends.h"
@@ -149,7 +150,8 @@ absl::StatusOr<Settings> ReadSettings() {
 
 absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> MakeVerifier(const Settings& settings) {
   if (settings.jwt_keys_file.empty()) return nullptr;
-  absl::StatusOr<std::vector<auth::PublicKeySpec>> keys = auth::LoadKeyFile(settings.jwt_keys_file);
+  absl::StatusOr<std::vector<auth::PublicKeySpec>> keys =
+      auth::LoadKeyDocument(settings.jwt_keys_file);
   if (!keys.ok()) return keys.status();
   return auth::JwtVerifier::Create(*keys, settings.jwt);
 }
