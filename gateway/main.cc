@@ -17,6 +17,7 @@
 #include "gateway/core/linked_apis.h"
 #include "gateway/http/http_server.h"
 #include "gateway/ratelimit/redis_rate_limit_store.h"
+#include "gateway/resilience/resilient_backends.h"
 #include "gateway/tls/tls_context.h"
 #include "services/common/config.h"
 #include "services/common/log.h"
@@ -34,6 +35,7 @@ struct Settings {
   std::string redis_address;  // empty: no rate limits
   redis::Options redis;
   RateLimitPolicy rate_limits;
+  ResilienceOptions resilience;
   auth::VerifierOptions jwt;
   log::Level log_level = log::Level::kInfo;
 };
@@ -115,6 +117,11 @@ absl::StatusOr<Settings> ReadSettings() {
                                                 absl::ZeroDuration(), absl::Minutes(5));
   settings.gateway.backend_timeout = config.Duration("GATEWAY_BACKEND_TIMEOUT", absl::Seconds(5),
                                                      absl::Milliseconds(10), absl::Minutes(2));
+  settings.resilience.breaker_failures = config.Int("GATEWAY_BREAKER_FAILURES", 5, 0, 1000);
+  settings.resilience.breaker_cooldown = config.Duration(
+      "GATEWAY_BREAKER_COOLDOWN", absl::Seconds(10), absl::Milliseconds(100), absl::Minutes(10));
+  settings.resilience.retry_budget_ratio =
+      config.Int("GATEWAY_RETRY_BUDGET_PERCENT", 10, 0, 100) / 100.0;
   settings.gateway.serve_metrics = config.Bool("GATEWAY_METRICS_ENABLED", true);
   settings.gateway.trusted_proxy_hops = config.Int("GATEWAY_TRUSTED_PROXY_HOPS", 0, 0, 10);
   for (absl::string_view origin : absl::StrSplit(config.String("GATEWAY_CORS_ALLOWED_ORIGINS", ""),
@@ -174,8 +181,9 @@ int Run() {
   if (!verifier.ok()) return Fail("token keys", verifier.status());
   if (*verifier == nullptr) log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
 
-  GrpcBackends backends(settings->backends);
+  GrpcBackends grpc_backends(settings->backends);
   SystemClock clock;
+  ResilientBackends backends(grpc_backends, clock, settings->resilience);
   std::unique_ptr<redis::Client> redis;
   std::unique_ptr<RedisRateLimitStore> rate_limit_store;
   std::unique_ptr<RateLimiter> rate_limiter;

@@ -470,6 +470,7 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
   call.request = message->SerializeAsString();
   call.metadata = CallMetadata(request, request_id, auth.identity);
   call.timeout = options_.backend_timeout;
+  call.idempotent = route.http_method == "GET";
   backends_.Call(std::move(call),
                  [&route, done = std::move(done)](const grpc::Status& status, std::string bytes) {
                    done(BackendResponse(route, status, bytes));

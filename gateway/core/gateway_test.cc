@@ -350,6 +350,7 @@ TEST_F(GatewayTest, AnonymousRouteReachesBackendAndRendersJson) {
   ASSERT_EQ(backends_.calls.size(), 1u);
   const BackendCall& call = backends_.calls[0];
   EXPECT_EQ(call.grpc_path, "/stadt.testing.v1.Library/GetShelf");
+  EXPECT_TRUE(call.idempotent);  // A GET may be retried.
   stadt::testing::v1::GetShelfRequest sent;
   ASSERT_TRUE(sent.ParseFromString(call.request));
   EXPECT_EQ(sent.shelf_id(), "s 1");
