@@ -189,7 +189,7 @@ HttpServer::HttpServer(const Gateway& gateway, HttpServerOptions options)
       options_(std::move(options)),
       io_(options_.threads),
       acceptor_(asio::make_strand(io_)),
-      reload_timer_(io_) {}
+      reload_timer_(asio::make_strand(io_)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -269,7 +269,9 @@ int HttpServer::RunUntilSignal() {
     *draining_ = true;
     beast::error_code ignored;
     acceptor_.close(ignored);
-    reload_timer_.cancel();
+    // The timer lives on its own strand; cancel it there, not concurrently
+    // with a reload running on another thread.
+    asio::post(reload_timer_.get_executor(), [this] { reload_timer_.cancel(); });
     Drain(absl::Now() + options_.drain_timeout);
   });
   Accept();
