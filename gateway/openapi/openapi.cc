@@ -278,7 +278,11 @@ json::object Responses(const Route& route, SchemaRegistry& schemas) {
   responses["401"] = ErrorReply("The bearer token is missing, malformed or refused.");
   if (!route.roles.empty()) responses["403"] = ErrorReply("The caller's role may not use this.");
   responses["404"] = ErrorReply("No such object.");
-  responses["429"] = ErrorReply("Too many requests; retry after the Retry-After seconds.");
+  json::object too_many = ErrorReply("Too many requests; retry after the Retry-After seconds.");
+  too_many["headers"] = json::object{
+      {"Retry-After", json::object{{"description", "Seconds until a retry may succeed."},
+                                   {"schema", json::object{{"type", "integer"}, {"minimum", 1}}}}}};
+  responses["429"] = std::move(too_many);
   responses["default"] = ErrorReply("Any other error, in the same error format.");
   return responses;
 }

@@ -125,6 +125,8 @@ TEST_F(OpenApiTest, ResponsesReferenceOutputAndErrorSchemas) {
               R"({"$ref":"#/components/schemas/Error"})")
         << code;
   }
+  EXPECT_EQ(responses.at("429").at("headers").at("Retry-After").at("schema").at("type").as_string(),
+            "integer");
   EXPECT_THAT(Schema("Error").at("required").as_array(),
               UnorderedElementsAre("code", "status", "message", "details"));
 }
