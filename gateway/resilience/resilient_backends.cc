@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "services/common/log.h"
+
 namespace stadt::gateway {
 namespace {
 
@@ -23,17 +25,29 @@ bool ResilientBackends::Admit(const std::string& service) {
 }
 
 void ResilientBackends::Record(const std::string& service, const grpc::Status& status) {
-  std::lock_guard<std::mutex> lock(mu_);
-  State& state = states_[service];
-  state.probing = false;
-  if (!IsTransportFailure(status)) {
-    state.consecutive_failures = 0;
-    return;
+  bool opened = false;
+  bool closed = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    State& state = states_[service];
+    state.probing = false;
+    const bool was_open =
+        options_.breaker_failures > 0 && state.consecutive_failures >= options_.breaker_failures;
+    if (!IsTransportFailure(status)) {
+      closed = was_open;
+      state.consecutive_failures = 0;
+    } else {
+      ++state.consecutive_failures;
+      if (options_.breaker_failures > 0 &&
+          state.consecutive_failures >= options_.breaker_failures) {
+        opened = !was_open;
+        state.open_until = clock_.Now() + options_.breaker_cooldown;
+      }
+    }
   }
-  ++state.consecutive_failures;
-  if (options_.breaker_failures > 0 && state.consecutive_failures >= options_.breaker_failures) {
-    state.open_until = clock_.Now() + options_.breaker_cooldown;
-  }
+  // Transitions only, so a backend that stays down does not flood the log.
+  if (opened) log::Warn("circuit_opened", {{"backend", service}});
+  if (closed) log::Info("circuit_closed", {{"backend", service}});
 }
 
 bool ResilientBackends::TakeRetryToken(const std::string& service) {

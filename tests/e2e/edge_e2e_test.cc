@@ -176,6 +176,44 @@ TEST_F(EdgeE2eTest, UnreachableLimiterFailsClosedWhenConfigured) {
   EXPECT_EQ(Get("/healthz").status, 200);  // The gateway's own endpoints are not limited.
 }
 
+TEST_F(EdgeE2eTest, BackendDownOpensTheCircuitAndRecoveryClosesIt) {
+  StartGateway({{"GATEWAY_BREAKER_FAILURES", "2"}, {"GATEWAY_BREAKER_COOLDOWN", "300ms"}});
+  ASSERT_EQ(Get("/v1/offices/mitte").status, 200);
+  service_->Kill();
+  // Two transport failures open the circuit; then calls fail fast.
+  for (int i = 0; i < 2; ++i) {
+    HttpResult down = Get("/v1/offices/mitte");
+    EXPECT_EQ(down.status, 503);
+    EXPECT_EQ(Reason(down), "backend_unavailable");
+  }
+  HttpResult fast = Get("/v1/offices/mitte");
+  EXPECT_EQ(fast.status, 503);
+  EXPECT_EQ(Reason(fast), "backend_unavailable");
+  EXPECT_THAT(Logs(), HasSubstr("circuit_opened"));
+  EXPECT_EQ(Get("/healthz").status, 200);  // The gateway itself stays up.
+
+  // The service comes back on the same port; after the cooldown a probe
+  // closes the circuit again.
+  absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
+      STADT_APPOINTMENTS_BIN, {},
+      {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port_)},
+       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
+       {"READINESS_INTERVAL", "100ms"},
+       {"APPOINTMENTS_SEED_FILE",
+        absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
+      absl::StrCat(dir_, "/appointments.log"));
+  ASSERT_TRUE(service.ok()) << service.status();
+  service_ = *std::move(service);
+  ASSERT_TRUE(WaitForTcpPort(service_port_, absl::Seconds(20)).ok()) << Logs();
+  bool recovered = false;
+  for (int attempt = 0; attempt < 100 && !recovered; ++attempt) {
+    recovered = Get("/v1/offices/mitte").status == 200;
+    if (!recovered) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(recovered) << Logs();
+  EXPECT_THAT(Logs(), HasSubstr("circuit_closed"));
+}
+
 // True when the server closed the connection (EOF) within a second.
 bool ClosedByServer(tcp::socket& socket) {
   socket.non_blocking(false);
