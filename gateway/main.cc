@@ -6,11 +6,19 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "boost/asio/ip/address.hpp"
+#include "gateway/auth/jwks.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/core/gateway.h"
 #include "gateway/core/grpc_backends.h"
 #include "gateway/core/linked_apis.h"
 #include "gateway/http/http_server.h"
+#include "gateway/ratelimit/redis_rate_limit_store.h"
+#include "gateway/resilience/resilient_backends.h"
+#include "gateway/tls/tls_context.h"
 #include "services/common/config.h"
 #include "services/common/log.h"
 
@@ -22,9 +30,79 @@ struct Settings {
   GatewayOptions gateway;
   std::map<std::string, std::string> backends;  // service full name -> host:port
   std::string jwt_keys_file;
+  TlsFiles tls;
+  bool plain_http = false;
+  std::string redis_address;  // empty: no rate limits
+  redis::Options redis;
+  RateLimitPolicy rate_limits;
+  ResilienceOptions resilience;
   auth::VerifierOptions jwt;
   log::Level log_level = log::Level::kInfo;
 };
+
+// One limit variable, e.g. GATEWAY_RATE_LIMIT_WRITE_PER_ADDRESS=60/1m.
+void ReadLimit(EnvConfig& config, const std::string& name, const std::string& default_value,
+               const std::string& route_class,
+               std::map<std::string, TokenBucketLimit, std::less<>>& limits,
+               std::vector<std::string>& errors) {
+  const std::string text = config.String(name, default_value);
+  absl::StatusOr<std::optional<TokenBucketLimit>> limit = ParseTokenBucketLimit(text);
+  if (!limit.ok()) {
+    errors.push_back(absl::StrCat(name, ": ", limit.status().message()));
+  } else if (limit->has_value()) {
+    limits[route_class] = **limit;
+  }
+}
+
+void ReadRateLimits(EnvConfig& config, Settings& settings, std::vector<std::string>& errors) {
+  settings.redis_address = config.String("GATEWAY_REDIS_ADDRESS", "");
+  if (settings.redis_address.empty()) return;
+  if (!SplitHostPort(settings.redis_address, &settings.redis.host, &settings.redis.port)) {
+    errors.push_back("GATEWAY_REDIS_ADDRESS: expected host:port");
+  }
+  settings.redis.password = config.String("GATEWAY_REDIS_PASSWORD", "");
+  // Short: a slow limiter must not become the gateway's latency.
+  settings.redis.command_timeout = absl::ToChronoMilliseconds(config.Duration(
+      "GATEWAY_REDIS_TIMEOUT", absl::Milliseconds(50), absl::Milliseconds(5), absl::Seconds(5)));
+  settings.redis.connect_timeout = settings.redis.command_timeout;
+  settings.redis.pool_size = config.Int("GATEWAY_REDIS_POOL_SIZE", 8, 1, 256);
+  RateLimitPolicy& policy = settings.rate_limits;
+  ReadLimit(config, "GATEWAY_RATE_LIMIT_READ_PER_ADDRESS", "600/1m", "read", policy.per_address,
+            errors);
+  ReadLimit(config, "GATEWAY_RATE_LIMIT_READ_PER_SUBJECT", "600/1m", "read", policy.per_subject,
+            errors);
+  ReadLimit(config, "GATEWAY_RATE_LIMIT_WRITE_PER_ADDRESS", "60/1m", "write", policy.per_address,
+            errors);
+  ReadLimit(config, "GATEWAY_RATE_LIMIT_WRITE_PER_SUBJECT", "30/1m", "write", policy.per_subject,
+            errors);
+  policy.fail_open = config.Bool("GATEWAY_RATE_LIMIT_FAIL_OPEN", true);
+}
+
+bool IsLoopback(const std::string& address) {
+  boost::system::error_code error;
+  const boost::asio::ip::address parsed = boost::asio::ip::make_address(address, error);
+  return !error && parsed.is_loopback();
+}
+
+// TLS unless the operator says plainly that something in front terminates
+// it; plain HTTP on loopback stays allowed for local development and tests.
+void ReadTls(EnvConfig& config, Settings& settings, std::vector<std::string>& errors) {
+  settings.tls.certificate_chain_file = config.String("GATEWAY_TLS_CERT_FILE", "");
+  settings.tls.private_key_file = config.String("GATEWAY_TLS_KEY_FILE", "");
+  settings.http.tls_reload_interval = config.Duration(
+      "GATEWAY_TLS_RELOAD_INTERVAL", absl::Seconds(10), absl::Milliseconds(50), absl::Hours(1));
+  settings.plain_http = config.Bool("GATEWAY_PLAIN_HTTP", false);
+  const bool has_certificate = !settings.tls.certificate_chain_file.empty();
+  if (has_certificate != !settings.tls.private_key_file.empty()) {
+    errors.push_back("GATEWAY_TLS_CERT_FILE and GATEWAY_TLS_KEY_FILE go together");
+  } else if (has_certificate && settings.plain_http) {
+    errors.push_back("GATEWAY_PLAIN_HTTP=true contradicts GATEWAY_TLS_CERT_FILE");
+  } else if (!has_certificate && !settings.plain_http && !IsLoopback(settings.http.address)) {
+    errors.push_back(
+        "GATEWAY_LISTEN_ADDRESS is not loopback: set GATEWAY_TLS_CERT_FILE and "
+        "GATEWAY_TLS_KEY_FILE, or GATEWAY_PLAIN_HTTP=true when a proxy in front terminates TLS");
+  }
+}
 
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
@@ -39,6 +117,21 @@ absl::StatusOr<Settings> ReadSettings() {
                                                 absl::ZeroDuration(), absl::Minutes(5));
   settings.gateway.backend_timeout = config.Duration("GATEWAY_BACKEND_TIMEOUT", absl::Seconds(5),
                                                      absl::Milliseconds(10), absl::Minutes(2));
+  settings.resilience.breaker_failures = config.Int("GATEWAY_BREAKER_FAILURES", 5, 0, 1000);
+  settings.resilience.breaker_cooldown = config.Duration(
+      "GATEWAY_BREAKER_COOLDOWN", absl::Seconds(10), absl::Milliseconds(100), absl::Minutes(10));
+  settings.resilience.retry_budget_ratio =
+      config.Int("GATEWAY_RETRY_BUDGET_PERCENT", 10, 0, 100) / 100.0;
+  settings.gateway.serve_metrics = config.Bool("GATEWAY_METRICS_ENABLED", true);
+  settings.gateway.trusted_proxy_hops = config.Int("GATEWAY_TRUSTED_PROXY_HOPS", 0, 0, 10);
+  for (absl::string_view origin : absl::StrSplit(config.String("GATEWAY_CORS_ALLOWED_ORIGINS", ""),
+                                                 ',', absl::SkipWhitespace())) {
+    settings.gateway.cors_allowed_origins.emplace_back(absl::StripAsciiWhitespace(origin));
+  }
+  settings.gateway.assume_https = config.Bool("GATEWAY_ASSUME_HTTPS", false);
+  settings.gateway.hsts_max_age = config.Duration("GATEWAY_HSTS_MAX_AGE", absl::Hours(24 * 365),
+                                                  absl::ZeroDuration(), absl::Hours(24 * 730));
+  settings.http.max_connections = config.Int("GATEWAY_MAX_CONNECTIONS", 1024, 1, 1'000'000);
   for (const LinkedApi& api : LinkedApis()) {
     settings.backends[api.service->full_name()] = config.HostPort(
         absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(api.name)), api.default_address);
@@ -48,15 +141,24 @@ absl::StatusOr<Settings> ReadSettings() {
     settings.jwt.issuer = config.RequiredString("GATEWAY_JWT_ISSUER");
     settings.jwt.audience = config.RequiredString("GATEWAY_JWT_AUDIENCE");
   }
+  std::vector<std::string> errors;
+  ReadRateLimits(config, settings, errors);
+  ReadTls(config, settings, errors);
   std::string level = config.String("LOG_LEVEL", "info");
   if (!log::ParseLevel(level, &settings.log_level)) config.Int("LOG_LEVEL", 0, 1, 0);
-  if (absl::Status status = config.Finish(); !status.ok()) return status;
+  absl::Status status = config.Finish();
+  if (!errors.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        status.ok() ? "" : absl::StrCat(status.message(), "; "), absl::StrJoin(errors, "; ")));
+  }
+  if (!status.ok()) return status;
   return settings;
 }
 
 absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> MakeVerifier(const Settings& settings) {
   if (settings.jwt_keys_file.empty()) return nullptr;
-  absl::StatusOr<std::vector<auth::PublicKeySpec>> keys = auth::LoadKeyFile(settings.jwt_keys_file);
+  absl::StatusOr<std::vector<auth::PublicKeySpec>> keys =
+      auth::LoadKeyDocument(settings.jwt_keys_file);
   if (!keys.ok()) return keys.status();
   return auth::JwtVerifier::Create(*keys, settings.jwt);
 }
@@ -79,9 +181,29 @@ int Run() {
   if (!verifier.ok()) return Fail("token keys", verifier.status());
   if (*verifier == nullptr) log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
 
-  GrpcBackends backends(settings->backends);
+  GrpcBackends grpc_backends(settings->backends);
   SystemClock clock;
-  Gateway gateway(*std::move(routes), verifier->get(), backends, clock, settings->gateway);
+  ResilientBackends backends(grpc_backends, clock, settings->resilience);
+  std::unique_ptr<redis::Client> redis;
+  std::unique_ptr<RedisRateLimitStore> rate_limit_store;
+  std::unique_ptr<RateLimiter> rate_limiter;
+  if (!settings->redis_address.empty()) {
+    redis = redis::Client::Create(settings->redis);
+    rate_limit_store = std::make_unique<RedisRateLimitStore>(*redis);
+    rate_limiter = std::make_unique<RateLimiter>(*rate_limit_store, settings->rate_limits);
+  } else {
+    log::Warn("no_rate_limits", {{"effect", "GATEWAY_REDIS_ADDRESS is unset"}});
+  }
+  Gateway gateway(*std::move(routes), verifier->get(), backends, clock, settings->gateway,
+                  rate_limiter.get());
+  std::unique_ptr<TlsContextProvider> tls;
+  if (!settings->tls.certificate_chain_file.empty()) {
+    absl::StatusOr<std::unique_ptr<TlsContextProvider>> provider =
+        TlsContextProvider::Create(settings->tls);
+    if (!provider.ok()) return Fail("TLS", provider.status());
+    tls = *std::move(provider);
+    settings->http.tls = tls.get();
+  }
   HttpServer server(gateway, settings->http);
   if (absl::Status status = server.Listen(); !status.ok()) return Fail("listen", status);
   const int abandoned = server.RunUntilSignal();

@@ -16,6 +16,8 @@ struct BackendCall {
   std::string request;    // serialized request message
   std::vector<std::pair<std::string, std::string>> metadata;
   absl::Duration timeout;
+  // Safe to send twice (reads): only such calls are retried.
+  bool idempotent = false;
 };
 
 using CallDone = std::function<void(const grpc::Status& status, std::string response)>;

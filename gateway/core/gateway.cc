@@ -6,6 +6,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "boost/json/serialize.hpp"
 #include "boost/url/parse.hpp"
 #include "gateway/core/error_response.h"
 #include "gateway/transcode/transcoder.h"
@@ -181,7 +184,73 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
   return JsonResponse(200, *std::move(json));
 }
 
+constexpr std::string_view kCorsAllowedHeaders =
+    "Authorization, Content-Type, X-Request-Id, traceparent";
+constexpr std::string_view kCorsExposedHeaders = "Retry-After, X-Request-Id";
+constexpr std::string_view kCorsMaxAgeSeconds = "600";
+
+// Headers every response carries, whatever produced it. The gateway serves
+// JSON, never pages: the strictest policy costs nothing and keeps a response
+// rendered as a document from running or framing anything.
+void AddSecurityHeaders(const GatewayOptions& options, bool https, HttpResponse& response) {
+  response.set(http::field::cache_control, "no-store");
+  response.set("X-Content-Type-Options", "nosniff");
+  response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  response.set("X-Frame-Options", "DENY");
+  response.set("Referrer-Policy", "no-referrer");
+  if (https && options.hsts_max_age > absl::ZeroDuration()) {
+    response.set(http::field::strict_transport_security,
+                 absl::StrCat("max-age=", absl::ToInt64Seconds(options.hsts_max_age),
+                              "; includeSubDomains"));
+  }
+}
+
+void AddCorsHeaders(const GatewayOptions& options, std::string_view allowed_origin,
+                    HttpResponse& response) {
+  if (options.cors_allowed_origins.empty()) return;
+  // Caches must keep answers for different origins apart.
+  response.set(http::field::vary, "Origin");
+  if (allowed_origin.empty()) return;
+  response.set(http::field::access_control_allow_origin, allowed_origin);
+  response.set(http::field::access_control_expose_headers, kCorsExposedHeaders);
+}
+
+std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& routes) {
+  std::vector<std::pair<std::string, std::string>> series = {
+      {"GET", "/healthz"}, {"GET", "/readyz"}, {"GET", "/openapi.json"}, {"GET", "/metrics"}};
+  for (const Route& route : routes.routes()) {
+    series.emplace_back(route.http_method, route.path_template);
+  }
+  return series;
+}
+
 }  // namespace
+
+std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,
+                             int trusted_proxy_hops) {
+  const std::string peer = client.peer_address.empty() ? "unknown" : client.peer_address;
+  if (trusted_proxy_hops <= 0) return peer;
+  // Every proxy appends to the header; all X-Forwarded-For headers form one list.
+  std::vector<std::string> entries;
+  auto [begin, end] = request.equal_range("x-forwarded-for");
+  for (auto it = begin; it != end; ++it) {
+    for (absl::string_view entry :
+         absl::StrSplit(absl::string_view(it->value().data(), it->value().size()), ',')) {
+      entries.emplace_back(absl::StripAsciiWhitespace(entry));
+    }
+  }
+  if (entries.size() < static_cast<size_t>(trusted_proxy_hops)) return peer;
+  const std::string& entry = entries[entries.size() - trusted_proxy_hops];
+  const bool plausible =
+      !entry.empty() && entry.size() <= 64 && std::all_of(entry.begin(), entry.end(), [](char c) {
+        return absl::ascii_isxdigit(c) || c == '.' || c == ':';
+      });
+  return plausible ? entry : peer;
+}
+
+std::string_view RouteClassOf(const Route& route) {
+  return route.http_method == "GET" ? kRouteClasses[0] : kRouteClasses[1];
+}
 
 std::string RequestIdFor(const HttpRequest& request) {
   auto header = request.find("x-request-id");
@@ -197,34 +266,48 @@ std::string RequestIdFor(const HttpRequest& request) {
 }
 
 Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
-                 const Clock& clock, GatewayOptions options)
+                 const Clock& clock, GatewayOptions options, const RateLimiter* rate_limiter)
     : routes_(std::move(routes)),
       verifier_(verifier),
       backends_(backends),
       clock_(clock),
-      options_(options) {}
+      options_(options),
+      rate_limiter_(rate_limiter),
+      openapi_json_(boost::json::serialize(BuildOpenApi(routes_, options_.openapi))),
+      metrics_(std::make_unique<HttpMetrics>(
+          MetricSeries(routes_),
+          std::vector<std::string>(std::begin(kRouteClasses), std::end(kRouteClasses)))) {}
 
-void Gateway::Handle(const HttpRequest& request, Done done) const {
+void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done done) const {
   std::string request_id = RequestIdFor(request);
   // The access log names the route template, never the concrete path: paths
   // carry ids that may point at a person.
-  auto route_label = std::make_shared<std::string>("unmatched");
-  Done finish = [request_id, route_label, method = std::string(request.method_string()),
-                 start = clock_.Now(), &clock = clock_,
+  auto route_label = std::make_shared<std::string>(HttpMetrics::kUnmatched);
+  metrics_->RequestStarted();
+  std::string allowed_origin = AllowedOrigin(request);
+  Done finish = [this, request_id, route_label, method = std::string(request.method_string()),
+                 start = clock_.Now(), https = client.tls || options_.assume_https, allowed_origin,
                  done = std::move(done)](HttpResponse response) {
+    AddSecurityHeaders(options_, https, response);
+    AddCorsHeaders(options_, allowed_origin, response);
+
+    metrics_->RequestFinished(method, *route_label, response.result_int(), clock_.Now() - start);
     log::Info("http_request", {{"request_id", request_id},
                                {"method", method},
                                {"route", *route_label},
                                {"status", response.result_int()},
-                               {"duration_ms", absl::ToDoubleMilliseconds(clock.Now() - start)}});
+                               {"duration_ms", absl::ToDoubleMilliseconds(clock_.Now() - start)}});
     response.set("X-Request-Id", request_id);
-    response.set(http::field::cache_control, "no-store");
-    response.set("X-Content-Type-Options", "nosniff");
     response.prepare_payload();
     done(std::move(response));
   };
   std::string_view target(request.target().data(), request.target().size());
   std::string_view path = target.substr(0, target.find('?'));
+  if (request.method() == http::verb::options && request.count(http::field::origin) > 0 &&
+      request.count(http::field::access_control_request_method) > 0) {
+    finish(Preflight(request, allowed_origin));
+    return;
+  }
   if (request.method() == http::verb::get && path == "/healthz") {
     *route_label = "/healthz";
     finish(JsonResponse(200, R"({"status":"ok"})"));
@@ -235,7 +318,21 @@ void Gateway::Handle(const HttpRequest& request, Done done) const {
     HandleReady(std::move(finish));
     return;
   }
-  HandleRoute(request, request_id, *route_label, std::move(finish));
+  if (request.method() == http::verb::get && path == "/openapi.json") {
+    *route_label = "/openapi.json";
+    finish(JsonResponse(200, openapi_json_));
+    return;
+  }
+  if (request.method() == http::verb::get && path == "/metrics" && options_.serve_metrics) {
+    *route_label = "/metrics";
+    HttpResponse response;
+    response.result(200);
+    response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+    response.body() = metrics_->Render();
+    finish(std::move(response));
+    return;
+  }
+  HandleRoute(request, client, request_id, *route_label, std::move(finish));
 }
 
 void Gateway::HandleReady(Done done) const {
@@ -250,8 +347,75 @@ void Gateway::HandleReady(Done done) const {
       });
 }
 
-void Gateway::HandleRoute(const HttpRequest& request, const std::string& request_id,
-                          std::string& route_label, Done done) const {
+std::string Gateway::AllowedOrigin(const HttpRequest& request) const {
+  auto header = request.find(http::field::origin);
+  if (header == request.end()) return "";
+  std::string_view origin(header->value().data(), header->value().size());
+  for (const std::string& allowed : options_.cors_allowed_origins) {
+    if (allowed == "*" || allowed == origin) return std::string(origin);
+  }
+  return "";
+}
+
+// A CORS preflight: which methods and headers the browser may use on a path.
+HttpResponse Gateway::Preflight(const HttpRequest& request, std::string_view allowed_origin) const {
+  if (allowed_origin.empty()) {
+    return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "origin_not_allowed",
+                         "this origin may not call the API from a browser");
+  }
+  std::optional<Decoded> decoded =
+      DecodeTarget(std::string_view(request.target().data(), request.target().size()));
+  if (!decoded.has_value()) {
+    return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "bad_target",
+                         "malformed request target");
+  }
+  // No route answers OPTIONS, so the match lists every method the path has.
+  MatchResult match = routes_.Match("OPTIONS", decoded->segments);
+  if (match.allowed_methods.empty()) {
+    return ErrorResponse(grpc::StatusCode::NOT_FOUND, "route_not_found", "no such route");
+  }
+  HttpResponse response;
+  response.result(http::status::no_content);
+  response.set(http::field::access_control_allow_methods,
+               absl::StrJoin(match.allowed_methods, ", "));
+  response.set(http::field::access_control_allow_headers, kCorsAllowedHeaders);
+  response.set(http::field::access_control_max_age, kCorsMaxAgeSeconds);
+  return response;
+}
+
+std::optional<HttpResponse> Gateway::CheckRateLimit(const Route& route,
+                                                    std::string_view client_address,
+                                                    std::string_view subject) const {
+  if (rate_limiter_ == nullptr) return std::nullopt;
+  const std::string_view route_class = RouteClassOf(route);
+  RateLimitOutcome outcome =
+      rate_limiter_->Check(route_class, client_address, subject, clock_.Now());
+  switch (outcome.kind) {
+    case RateLimitOutcome::Kind::kAllowed:
+      return std::nullopt;
+    case RateLimitOutcome::Kind::kUnavailableOpen:
+      metrics_->RateLimiterUnavailable(/*failed_open=*/true);
+      return std::nullopt;
+    case RateLimitOutcome::Kind::kUnavailableClosed:
+      metrics_->RateLimiterUnavailable(/*failed_open=*/false);
+      return ErrorResponse(grpc::StatusCode::UNAVAILABLE, "rate_limiter_unavailable",
+                           "the service is temporarily unavailable");
+    case RateLimitOutcome::Kind::kLimited:
+      break;
+  }
+  metrics_->RateLimited(route_class);
+  HttpResponse response = ErrorResponse(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate_limited",
+                                        "too many requests; retry later", 429);
+  // Whole seconds, rounded up: retrying earlier would only be refused again.
+  const int64_t seconds =
+      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(outcome.retry_after, absl::Seconds(1))));
+  response.set(http::field::retry_after, absl::StrCat(seconds));
+  return response;
+}
+
+void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
+                          const std::string& request_id, std::string& route_label,
+                          Done done) const {
   std::optional<Decoded> decoded =
       DecodeTarget(std::string_view(request.target().data(), request.target().size()));
   if (!decoded.has_value()) {
@@ -276,6 +440,14 @@ void Gateway::HandleRoute(const HttpRequest& request, const std::string& request
   const Route& route = *match.match.route;
   route_label = route.path_template;
   AuthResult auth = Authenticate(request, verifier_, clock_.Now());
+  // Limited before the auth verdict is returned, so that guessing tokens
+  // costs the guesser's address bucket too.
+  if (std::optional<HttpResponse> limited =
+          CheckRateLimit(route, ClientAddressFor(request, client, options_.trusted_proxy_hops),
+                         auth.identity.has_value() ? std::string_view(auth.identity->subject)
+                                                   : std::string_view())) {
+    return done(*std::move(limited));
+  }
   if (auth.error.has_value()) return done(*std::move(auth.error));
   if (std::optional<HttpResponse> denied = Authorize(route, auth.identity)) {
     return done(*std::move(denied));
@@ -298,6 +470,7 @@ void Gateway::HandleRoute(const HttpRequest& request, const std::string& request
   call.request = message->SerializeAsString();
   call.metadata = CallMetadata(request, request_id, auth.identity);
   call.timeout = options_.backend_timeout;
+  call.idempotent = route.http_method == "GET";
   backends_.Call(std::move(call),
                  [&route, done = std::move(done)](const grpc::Status& status, std::string bytes) {
                    done(BackendResponse(route, status, bytes));

@@ -7,6 +7,9 @@
 #include "gateway/auth/jwt.h"
 #include "gateway/core/backends.h"
 #include "gateway/core/http_types.h"
+#include "gateway/metrics/metrics.h"
+#include "gateway/openapi/openapi.h"
+#include "gateway/ratelimit/rate_limiter.h"
 #include "gateway/routing/route_table.h"
 #include "services/common/clock.h"
 
@@ -15,7 +18,35 @@ namespace stadt::gateway {
 struct GatewayOptions {
   absl::Duration backend_timeout = absl::Seconds(5);
   absl::Duration health_timeout = absl::Seconds(1);
+  OpenApiInfo openapi;
+  // Serve GET /metrics. Off when the metrics must not be reachable through
+  // the public listener.
+  bool serve_metrics = true;
+  // How many reverse proxies (e.g. the ingress) in front of the gateway
+  // append to X-Forwarded-For. 0: the header is ignored and the client is the
+  // TCP peer; otherwise the client is the entry the outermost trusted proxy
+  // added. Never trust more hops than there really are: clients can write
+  // anything into the header themselves.
+  int trusted_proxy_hops = 0;
+  // Browser origins ("https://portal.stadt.example") allowed to call the API
+  // cross-origin; "*" allows any. Empty: no CORS headers at all.
+  std::vector<std::string> cors_allowed_origins;
+  // Send HSTS also on plain connections, because a proxy in front
+  // terminates TLS. HSTS is always sent on the gateway's own TLS connections.
+  bool assume_https = false;
+  absl::Duration hsts_max_age = absl::Hours(24 * 365);
 };
+
+// What the HTTP server knows about the connection a request came on.
+struct ClientInfo {
+  std::string peer_address;  // TCP peer, e.g. "203.0.113.7"
+  bool tls = false;
+};
+
+// Rate limit class of a route: "read" for GET, "write" for every method that
+// changes something.
+std::string_view RouteClassOf(const Route& route);
+inline constexpr std::string_view kRouteClasses[] = {"read", "write"};
 
 // Turns one HTTP request into one response: routing, authentication,
 // authorization, JSON <-> proto and the backend call. Knows nothing about
@@ -26,26 +57,43 @@ class Gateway {
 
   // `verifier` may be null: then every token is refused and only anonymous
   // routes work.
+  // `rate_limiter` may be null: no rate limits.
   Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
-          const Clock& clock, GatewayOptions options);
+          const Clock& clock, GatewayOptions options, const RateLimiter* rate_limiter = nullptr);
 
   // Calls `done` exactly once, possibly on a gRPC thread.
-  void Handle(const HttpRequest& request, Done done) const;
+  void Handle(const HttpRequest& request, const ClientInfo& client, Done done) const;
+  void Handle(const HttpRequest& request, Done done) const { Handle(request, ClientInfo{}, done); }
+
+  const HttpMetrics& metrics() const { return *metrics_; }
 
  private:
-  void HandleRoute(const HttpRequest& request, const std::string& request_id,
-                   std::string& route_label, Done done) const;
+  void HandleRoute(const HttpRequest& request, const ClientInfo& client,
+                   const std::string& request_id, std::string& route_label, Done done) const;
+  std::optional<HttpResponse> CheckRateLimit(const Route& route, std::string_view client_address,
+                                             std::string_view subject) const;
   void HandleReady(Done done) const;
+  HttpResponse Preflight(const HttpRequest& request, std::string_view allowed_origin) const;
+  // The Origin to echo in Access-Control-Allow-Origin; empty if none.
+  std::string AllowedOrigin(const HttpRequest& request) const;
 
   RouteTable routes_;
   const auth::JwtVerifier* verifier_;
   Backends& backends_;
   const Clock& clock_;
   GatewayOptions options_;
+  const RateLimiter* rate_limiter_;
+  std::string openapi_json_;  // Rendered once: routes never change while running.
+  std::unique_ptr<HttpMetrics> metrics_;
 };
 
 // Keeps a well-formed client X-Request-Id ([A-Za-z0-9._-], at most 128) or
 // makes a new random one.
 std::string RequestIdFor(const HttpRequest& request);
+
+// The client's address for rate limits: the TCP peer, or with trusted
+// proxies the X-Forwarded-For entry the outermost of them added.
+std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,
+                             int trusted_proxy_hops);
 
 }  // namespace stadt::gateway

@@ -19,6 +19,7 @@ class FakeBackends final : public Backends {
  public:
   void Call(BackendCall call, CallDone done) override {
     calls.push_back(call);
+    if (clock != nullptr) clock->Advance(latency);
     done(status, status.ok() ? response.SerializeAsString() : "");
   }
   void CheckHealth(absl::Duration, HealthDone done) override { done(not_serving); }
@@ -27,6 +28,8 @@ class FakeBackends final : public Backends {
   grpc::Status status = grpc::Status::OK;
   stadt::testing::v1::Book response;
   std::vector<std::string> not_serving;
+  FakeClock* clock = nullptr;  // advanced by `latency` during each call
+  absl::Duration latency;
 };
 
 class GatewayTest : public ::testing::Test {
@@ -36,12 +39,16 @@ class GatewayTest : public ::testing::Test {
         auth::JwtVerifier::Create(tokens_.Keys(), {.issuer = stadt::testing::kTestIssuer,
                                                    .audience = stadt::testing::kTestAudience})
             .value();
+    Rebuild(GatewayOptions{}, nullptr);
+  }
+
+  void Rebuild(GatewayOptions options, const RateLimiter* rate_limiter) {
     RouteTable routes =
         RouteTable::Build(
             {stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
             .value();
     gateway_ = std::make_unique<Gateway>(std::move(routes), verifier_.get(), backends_, clock_,
-                                         GatewayOptions{});
+                                         options, rate_limiter);
   }
 
   HttpResponse Send(http::verb method, std::string target, std::string body = "",
@@ -52,7 +59,7 @@ class GatewayTest : public ::testing::Test {
     request.body() = std::move(body);
     request.prepare_payload();
     std::optional<HttpResponse> response;
-    gateway_->Handle(request, [&](HttpResponse r) { response = std::move(r); });
+    gateway_->Handle(request, client_, [&](HttpResponse r) { response = std::move(r); });
     EXPECT_TRUE(response.has_value());
     return response.value_or(HttpResponse());
   }
@@ -70,8 +77,210 @@ class GatewayTest : public ::testing::Test {
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   std::unique_ptr<auth::JwtVerifier> verifier_;
   FakeBackends backends_;
+  ClientInfo client_{.peer_address = "198.51.100.9"};
   std::unique_ptr<Gateway> gateway_;
 };
+
+class FakeRateLimitStore final : public RateLimitStore {
+ public:
+  absl::StatusOr<RateDecision> Take(const std::vector<BucketRequest>& buckets,
+                                    absl::Time) override {
+    calls.push_back(buckets);
+    return answer;
+  }
+  std::vector<std::vector<BucketRequest>> calls;
+  absl::StatusOr<RateDecision> answer = RateDecision{};
+};
+
+class GatewayRateLimitTest : public GatewayTest {
+ protected:
+  void Limit(bool fail_open) {
+    RateLimitPolicy policy;
+    policy.per_address["read"] = {10, absl::Minutes(1)};
+    policy.per_subject["read"] = {10, absl::Minutes(1)};
+    policy.fail_open = fail_open;
+    limiter_ = std::make_unique<RateLimiter>(store_, policy);
+    Rebuild(GatewayOptions{}, limiter_.get());
+  }
+
+  FakeRateLimitStore store_;
+  std::unique_ptr<RateLimiter> limiter_;
+};
+
+TEST_F(GatewayRateLimitTest, RefusedRequestGets429WithRetryAfterAndNeverReachesTheBackend) {
+  Limit(/*fail_open=*/true);
+  store_.answer = RateDecision{.allowed = false, .retry_after = absl::Milliseconds(1200)};
+  HttpResponse response = Send(http::verb::get, "/v1/shelves/s1");
+  EXPECT_EQ(response.result_int(), 429);
+  EXPECT_EQ(Reason(response), "rate_limited");
+  EXPECT_EQ(response[http::field::retry_after], "2");
+  EXPECT_TRUE(backends_.calls.empty());
+  EXPECT_THAT(gateway_->metrics().Render(),
+              HasSubstr("stadt_gateway_rate_limited_total{route_class=\"read\"} 1"));
+}
+
+TEST_F(GatewayRateLimitTest, BucketsAreThePeerAddressAndTheTokenSubject) {
+  Limit(/*fail_open=*/true);
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1/books", "", Token({"citizen"})).result_int(),
+            200);
+  ASSERT_EQ(store_.calls.size(), 1u);
+  ASSERT_EQ(store_.calls[0].size(), 2u);
+  EXPECT_EQ(store_.calls[0][0].key, BucketKey("read", "address", "198.51.100.9"));
+  EXPECT_EQ(store_.calls[0][1].key, BucketKey("read", "subject", "citizen-42"));
+}
+
+TEST_F(GatewayRateLimitTest, RefusedTokensStillCostTheAddressBucket) {
+  Limit(/*fail_open=*/true);
+  store_.answer = RateDecision{.allowed = false, .retry_after = absl::Seconds(3)};
+  HttpResponse response = Send(http::verb::get, "/v1/shelves/s1", "", "not.a.token");
+  EXPECT_EQ(response.result_int(), 429);
+  ASSERT_EQ(store_.calls.size(), 1u);
+  EXPECT_EQ(store_.calls[0].size(), 1u);  // no trusted subject
+}
+
+TEST_F(GatewayRateLimitTest, UnreachableStoreFailsOpenWithAWarningMetric) {
+  Limit(/*fail_open=*/true);
+  store_.answer = absl::UnavailableError("down");
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1").result_int(), 200);
+  EXPECT_THAT(gateway_->metrics().Render(),
+              HasSubstr("stadt_gateway_rate_limiter_unavailable_total{outcome=\"open\"} 1"));
+}
+
+TEST_F(GatewayRateLimitTest, UnreachableStoreFailsClosedWhenConfigured) {
+  Limit(/*fail_open=*/false);
+  store_.answer = absl::UnavailableError("down");
+  HttpResponse response = Send(http::verb::get, "/v1/shelves/s1");
+  EXPECT_EQ(response.result_int(), 503);
+  EXPECT_EQ(Reason(response), "rate_limiter_unavailable");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+class GatewayEdgeHeadersTest : public GatewayTest {
+ protected:
+  HttpResponse SendWithHeaders(http::verb method, const std::string& target,
+                               std::map<std::string, std::string> headers) {
+    HttpRequest request(method, target, 11);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    std::optional<HttpResponse> response;
+    gateway_->Handle(request, client_, [&](HttpResponse r) { response = std::move(r); });
+    EXPECT_TRUE(response.has_value());
+    return response.value_or(HttpResponse());
+  }
+  void AllowOrigins(std::vector<std::string> origins) {
+    GatewayOptions options;
+    options.cors_allowed_origins = std::move(origins);
+    Rebuild(options, nullptr);
+  }
+  static constexpr char kPortal[] = "https://portal.stadt.test";
+};
+
+TEST_F(GatewayEdgeHeadersTest, EveryResponseCarriesTheSecurityHeaders) {
+  for (const char* target : {"/healthz", "/no/such/route", "/v1/shelves/s1"}) {
+    HttpResponse response = Send(http::verb::get, target);
+    EXPECT_EQ(response["Content-Security-Policy"], "default-src 'none'; frame-ancestors 'none'")
+        << target;
+    EXPECT_EQ(response["X-Frame-Options"], "DENY") << target;
+    EXPECT_EQ(response["Referrer-Policy"], "no-referrer") << target;
+    EXPECT_EQ(response["X-Content-Type-Options"], "nosniff") << target;
+    EXPECT_EQ(response[http::field::cache_control], "no-store") << target;
+    // Plain HTTP: HSTS would be ignored by browsers and is not sent.
+    EXPECT_EQ(response.count(http::field::strict_transport_security), 0u) << target;
+  }
+}
+
+TEST_F(GatewayEdgeHeadersTest, HstsOnTlsConnectionsOrWhenAProxyTerminatesTls) {
+  client_.tls = true;
+  EXPECT_EQ(Send(http::verb::get, "/healthz")[http::field::strict_transport_security],
+            "max-age=31536000; includeSubDomains");
+  client_.tls = false;
+  GatewayOptions options;
+  options.assume_https = true;
+  options.hsts_max_age = absl::Hours(24);
+  Rebuild(options, nullptr);
+  EXPECT_EQ(Send(http::verb::get, "/healthz")[http::field::strict_transport_security],
+            "max-age=86400; includeSubDomains");
+}
+
+TEST_F(GatewayEdgeHeadersTest, PreflightFromAnAllowedOriginListsThePathsMethods) {
+  AllowOrigins({kPortal});
+  HttpResponse response =
+      SendWithHeaders(http::verb::options, "/v1/shelves/s1/books/b1",
+                      {{"Origin", kPortal}, {"Access-Control-Request-Method", "PUT"}});
+  EXPECT_EQ(response.result_int(), 204);
+  EXPECT_EQ(response[http::field::access_control_allow_origin], kPortal);
+  EXPECT_EQ(response[http::field::access_control_allow_methods], "PUT");
+  EXPECT_THAT(std::string(response[http::field::access_control_allow_headers]),
+              HasSubstr("Authorization"));
+  EXPECT_EQ(response[http::field::vary], "Origin");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayEdgeHeadersTest, PreflightFromAnotherOriginIsRefused) {
+  AllowOrigins({kPortal});
+  HttpResponse response = SendWithHeaders(
+      http::verb::options, "/v1/shelves/s1",
+      {{"Origin", "https://evil.example"}, {"Access-Control-Request-Method", "GET"}});
+  EXPECT_EQ(response.result_int(), 403);
+  EXPECT_EQ(Reason(response), "origin_not_allowed");
+  EXPECT_EQ(response.count(http::field::access_control_allow_origin), 0u);
+  HttpResponse unknown =
+      SendWithHeaders(http::verb::options, "/v1/nothing",
+                      {{"Origin", kPortal}, {"Access-Control-Request-Method", "GET"}});
+  EXPECT_EQ(unknown.result_int(), 404);
+}
+
+TEST_F(GatewayEdgeHeadersTest, ActualRequestsEchoOnlyAllowedOrigins) {
+  AllowOrigins({kPortal});
+  HttpResponse allowed = SendWithHeaders(http::verb::get, "/v1/shelves/s1", {{"Origin", kPortal}});
+  EXPECT_EQ(allowed.result_int(), 200);
+  EXPECT_EQ(allowed[http::field::access_control_allow_origin], kPortal);
+  EXPECT_THAT(std::string(allowed[http::field::access_control_expose_headers]),
+              HasSubstr("Retry-After"));
+  EXPECT_EQ(allowed.count(http::field::access_control_allow_credentials), 0u);
+  HttpResponse other =
+      SendWithHeaders(http::verb::get, "/v1/shelves/s1", {{"Origin", "https://evil.example"}});
+  EXPECT_EQ(other.count(http::field::access_control_allow_origin), 0u);
+  EXPECT_EQ(other[http::field::vary], "Origin");
+}
+
+TEST_F(GatewayEdgeHeadersTest, WildcardAllowsAnyOriginAndNoListAllowsNone) {
+  AllowOrigins({"*"});
+  EXPECT_EQ(SendWithHeaders(
+                http::verb::get, "/v1/shelves/s1",
+                {{"Origin", "https://any.example"}})[http::field::access_control_allow_origin],
+            "https://any.example");
+  AllowOrigins({});
+  HttpResponse response =
+      SendWithHeaders(http::verb::get, "/v1/shelves/s1", {{"Origin", "https://any.example"}});
+  EXPECT_EQ(response.count(http::field::access_control_allow_origin), 0u);
+  EXPECT_EQ(response.count(http::field::vary), 0u);
+}
+
+TEST(ClientAddressForTest, IgnoresForwardedForUnlessProxiesAreTrusted) {
+  HttpRequest request(http::verb::get, "/", 11);
+  request.insert("X-Forwarded-For", "203.0.113.1");
+  const ClientInfo peer{.peer_address = "10.0.0.5"};
+  EXPECT_EQ(ClientAddressFor(request, peer, 0), "10.0.0.5");
+  EXPECT_EQ(ClientAddressFor(request, peer, 1), "203.0.113.1");
+}
+
+TEST(ClientAddressForTest, TakesTheEntryTheOutermostTrustedProxyAdded) {
+  HttpRequest request(http::verb::get, "/", 11);
+  // The client forged the first entry; two proxies appended the rest.
+  request.insert("X-Forwarded-For", "1.2.3.4, 203.0.113.1");
+  request.insert("X-Forwarded-For", "10.0.0.7");
+  const ClientInfo peer{.peer_address = "10.0.0.5"};
+  EXPECT_EQ(ClientAddressFor(request, peer, 1), "10.0.0.7");
+  EXPECT_EQ(ClientAddressFor(request, peer, 2), "203.0.113.1");
+  EXPECT_EQ(ClientAddressFor(request, peer, 4), "10.0.0.5");  // fewer entries than hops
+}
+
+TEST(ClientAddressForTest, GarbageEntryFallsBackToThePeer) {
+  HttpRequest request(http::verb::get, "/", 11);
+  request.insert("X-Forwarded-For", "<script>");
+  EXPECT_EQ(ClientAddressFor(request, ClientInfo{.peer_address = "10.0.0.5"}, 1), "10.0.0.5");
+  EXPECT_EQ(ClientAddressFor(request, ClientInfo{}, 0), "unknown");
+}
 
 TEST_F(GatewayTest, HealthEndpoints) {
   EXPECT_EQ(Send(http::verb::get, "/healthz").result_int(), 200);
@@ -80,6 +289,51 @@ TEST_F(GatewayTest, HealthEndpoints) {
   HttpResponse not_ready = Send(http::verb::get, "/readyz");
   EXPECT_EQ(not_ready.result_int(), 503);
   EXPECT_EQ(Reason(not_ready), "backend_not_ready");
+}
+
+TEST_F(GatewayTest, ServesTheOpenApiDocumentOfItsRoutes) {
+  HttpResponse response = Send(http::verb::get, "/openapi.json");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response[http::field::content_type], "application/json");
+  boost::system::error_code error;
+  boost::json::value doc = boost::json::parse(response.body(), error);
+  ASSERT_FALSE(error);
+  EXPECT_EQ(doc.at("openapi").as_string(), "3.0.3");
+  EXPECT_TRUE(doc.at("paths").as_object().contains("/v1/shelves/{shelf_id}/books"));
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayTest, MetricsCountPerRouteTemplateWithLatency) {
+  backends_.clock = &clock_;
+  backends_.latency = absl::Milliseconds(40);
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/shelf-1").result_int(), 200);
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/shelf-2").result_int(), 200);
+  backends_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/shelf-3").result_int(), 503);
+  EXPECT_EQ(Send(http::verb::get, "/no/such/route").result_int(), 404);
+
+  HttpResponse response = Send(http::verb::get, "/metrics");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_THAT(std::string(response[http::field::content_type]), HasSubstr("text/plain"));
+  const std::string& text = response.body();
+  const std::string labels = R"(method="GET",route="/v1/shelves/{shelf_id}")";
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_requests_total{" + labels + R"(,code="2xx"} 2)"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_requests_total{" + labels + R"(,code="5xx"} 1)"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_errors_total{" + labels + "} 1"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_duration_seconds_bucket{" + labels +
+                              R"(,le="0.025"} 0)"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_request_duration_seconds_bucket{" + labels +
+                              R"(,le="0.05"} 3)"));
+  EXPECT_THAT(
+      text, HasSubstr("stadt_gateway_http_request_duration_seconds_sum{" + labels + "} 0.120000"));
+  EXPECT_THAT(
+      text,
+      HasSubstr(
+          R"(stadt_gateway_http_requests_total{method="GET",route="unmatched",code="4xx"} 1)"));
+  // The /metrics request itself is in flight while it renders.
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_http_requests_in_flight 1\n"));
+  EXPECT_THAT(text, ::testing::Not(HasSubstr("shelf-1")));
+  EXPECT_EQ(gateway_->metrics().in_flight(), 0);
 }
 
 TEST_F(GatewayTest, AnonymousRouteReachesBackendAndRendersJson) {
@@ -96,6 +350,7 @@ TEST_F(GatewayTest, AnonymousRouteReachesBackendAndRendersJson) {
   ASSERT_EQ(backends_.calls.size(), 1u);
   const BackendCall& call = backends_.calls[0];
   EXPECT_EQ(call.grpc_path, "/stadt.testing.v1.Library/GetShelf");
+  EXPECT_TRUE(call.idempotent);  // A GET may be retried.
   stadt::testing::v1::GetShelfRequest sent;
   ASSERT_TRUE(sent.ParseFromString(call.request));
   EXPECT_EQ(sent.shelf_id(), "s 1");

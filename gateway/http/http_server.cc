@@ -10,6 +10,7 @@
 #include "boost/beast/core/tcp_stream.hpp"
 #include "boost/beast/http/read.hpp"
 #include "boost/beast/http/write.hpp"
+#include "boost/beast/ssl/ssl_stream.hpp"
 #include "gateway/core/error_response.h"
 #include "services/common/log.h"
 
@@ -19,6 +20,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 // Maps a read failure to the answer a client should get, if any.
@@ -39,27 +41,80 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
   return std::nullopt;  // Closed, reset or timed out: nobody to answer.
 }
 
-class Session : public std::enable_shared_from_this<Session> {
+// One connection: plain TCP or TLS over TCP.
+template <bool kTls>
+class Session : public std::enable_shared_from_this<Session<kTls>> {
+  using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
+
  public:
-  Session(tcp::socket socket, const Gateway& gateway, const HttpServerOptions& options,
-          std::shared_ptr<std::atomic<int>> in_flight, std::shared_ptr<std::atomic<bool>> draining)
-      : stream_(std::move(socket)),
+  Session(tcp::socket socket, std::shared_ptr<ssl::context> tls_context, const Gateway& gateway,
+          const HttpServerOptions& options, std::shared_ptr<std::atomic<int>> in_flight,
+          std::shared_ptr<std::atomic<bool>> draining,
+          std::shared_ptr<std::atomic<int>> connections)
+      : tls_context_(std::move(tls_context)),
+        stream_(MakeStream(std::move(socket), tls_context_.get())),
         gateway_(gateway),
         options_(options),
         in_flight_(std::move(in_flight)),
-        draining_(std::move(draining)) {}
+        draining_(std::move(draining)),
+        connections_(std::move(connections)) {
+    beast::error_code error;
+    const tcp::endpoint peer = Tcp().socket().remote_endpoint(error);
+    if (!error) client_.peer_address = peer.address().to_string();
+    client_.tls = kTls;
+  }
+  ~Session() { --*connections_; }
 
-  void Start() { Read(); }
+  void Start() {
+    if constexpr (kTls) {
+      Handshake();
+    } else {
+      Read();
+    }
+  }
 
  private:
+  static Stream MakeStream(tcp::socket socket, ssl::context* context) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), *context);
+    } else {
+      (void)context;
+      return Stream(std::move(socket));
+    }
+  }
+
+  beast::tcp_stream& Tcp() {
+    if constexpr (kTls) {
+      return stream_.next_layer();
+    } else {
+      return stream_;
+    }
+  }
+
+  // The handshake shares the read timeout, so a client that opens a
+  // connection and stalls cannot hold it.
+  void Handshake() {
+    Tcp().expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
+    stream_.async_handshake(
+        ssl::stream_base::server, [self = this->shared_from_this()](beast::error_code error) {
+          if (error) {
+            log::Write(log::Level::kDebug, "tls_handshake_failed", {{"error", error.message()}});
+            self->Tcp().close();
+            return;
+          }
+          self->Read();
+        });
+  }
+
   void Read() {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
-    stream_.expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
-    http::async_read(
-        stream_, buffer_, *parser_,
-        [self = shared_from_this()](beast::error_code error, size_t) { self->OnRead(error); });
+    Tcp().expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = this->shared_from_this()](beast::error_code error, size_t) {
+                       self->OnRead(error);
+                     });
   }
 
   void OnRead(beast::error_code error) {
@@ -76,44 +131,55 @@ class Session : public std::enable_shared_from_this<Session> {
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
     ++*in_flight_;
-    gateway_.Handle(
-        request, [self = shared_from_this(), keep_alive, version](HttpResponse response) {
-          response.version(version);
-          // The gateway may answer on a gRPC thread; writing belongs on the
-          // session's own strand.
-          asio::post(self->stream_.get_executor(),
-                     [self, keep_alive, response = std::move(response)]() mutable {
-                       --*self->in_flight_;
-                       self->Write(std::move(response), keep_alive && !*self->draining_);
-                     });
-        });
+    gateway_.Handle(request, client_,
+                    [self = this->shared_from_this(), keep_alive, version](HttpResponse response) {
+                      response.version(version);
+                      // The gateway may answer on a gRPC thread; writing belongs
+                      // on the session's own strand.
+                      asio::post(self->stream_.get_executor(),
+                                 [self, keep_alive, response = std::move(response)]() mutable {
+                                   --*self->in_flight_;
+                                   self->Write(std::move(response),
+                                               keep_alive && !*self->draining_);
+                                 });
+                    });
   }
 
   void Write(HttpResponse response, bool keep_alive) {
     response.keep_alive(keep_alive);
     auto shared = std::make_shared<HttpResponse>(std::move(response));
-    stream_.expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
+    Tcp().expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
     http::async_write(
         stream_, *shared,
-        [self = shared_from_this(), shared, keep_alive](beast::error_code error, size_t) {
+        [self = this->shared_from_this(), shared, keep_alive](beast::error_code error, size_t) {
           if (error || !keep_alive) return self->Close();
           self->Read();
         });
   }
 
   void Close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    stream_.close();
+    if constexpr (kTls) {
+      // close_notify, bounded: a peer that never answers it is not waited for.
+      Tcp().expires_after(std::chrono::seconds(1));
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) { self->Tcp().close(); });
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      stream_.close();
+    }
   }
 
-  beast::tcp_stream stream_;
+  std::shared_ptr<ssl::context> tls_context_;  // Kept for the connection's life.
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const Gateway& gateway_;
   const HttpServerOptions& options_;
   std::shared_ptr<std::atomic<int>> in_flight_;
   std::shared_ptr<std::atomic<bool>> draining_;
+  std::shared_ptr<std::atomic<int>> connections_;
+  ClientInfo client_;
 };
 
 }  // namespace
@@ -122,7 +188,8 @@ HttpServer::HttpServer(const Gateway& gateway, HttpServerOptions options)
     : gateway_(gateway),
       options_(std::move(options)),
       io_(options_.threads),
-      acceptor_(asio::make_strand(io_)) {}
+      acceptor_(asio::make_strand(io_)),
+      reload_timer_(asio::make_strand(io_)) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -150,8 +217,20 @@ void HttpServer::Accept() {
         if (error) {
           if (!acceptor_.is_open()) return;  // Draining.
           log::Warn("accept_failed", {{"error", error.message()}});
+        } else if (connections_->fetch_add(1) >= options_.max_connections) {
+          // Over the limit: close at once rather than let one client starve
+          // everyone of sockets and memory.
+          --*connections_;
+          log::Warn("connection_limit", {{"max_connections", options_.max_connections}});
+          beast::error_code ignored;
+          socket.close(ignored);
+        } else if (options_.tls != nullptr) {
+          std::make_shared<Session<true>>(std::move(socket), options_.tls->Current(), gateway_,
+                                          options_, in_flight_, draining_, connections_)
+              ->Start();
         } else {
-          std::make_shared<Session>(std::move(socket), gateway_, options_, in_flight_, draining_)
+          std::make_shared<Session<false>>(std::move(socket), nullptr, gateway_, options_,
+                                           in_flight_, draining_, connections_)
               ->Start();
         }
         Accept();
@@ -168,6 +247,21 @@ void HttpServer::Drain(absl::Time deadline) {
   timer->async_wait([this, timer, deadline](beast::error_code) { Drain(deadline); });
 }
 
+void HttpServer::ScheduleTlsReload() {
+  reload_timer_.expires_after(absl::ToChronoMilliseconds(options_.tls_reload_interval));
+  reload_timer_.async_wait([this](beast::error_code error) {
+    if (error) return;
+    absl::StatusOr<bool> reloaded = options_.tls->ReloadIfChanged();
+    if (!reloaded.ok()) {
+      log::Warn("tls_reload_failed", {{"error", std::string(reloaded.status().message())},
+                                      {"effect", "the previous certificate stays in use"}});
+    } else if (*reloaded) {
+      log::Info("tls_reloaded", {});
+    }
+    ScheduleTlsReload();
+  });
+}
+
 int HttpServer::RunUntilSignal() {
   asio::signal_set signals(io_, SIGTERM, SIGINT);
   signals.async_wait([this](beast::error_code, int) {
@@ -175,10 +269,15 @@ int HttpServer::RunUntilSignal() {
     *draining_ = true;
     beast::error_code ignored;
     acceptor_.close(ignored);
+    // The timer lives on its own strand; cancel it there, not concurrently
+    // with a reload running on another thread.
+    asio::post(reload_timer_.get_executor(), [this] { reload_timer_.cancel(); });
     Drain(absl::Now() + options_.drain_timeout);
   });
   Accept();
-  log::Info("listening", {{"address", options_.address}, {"port", port_}});
+  if (options_.tls != nullptr) ScheduleTlsReload();
+  log::Info("listening",
+            {{"address", options_.address}, {"port", port_}, {"tls", options_.tls != nullptr}});
   std::vector<std::thread> threads;
   for (int i = 1; i < options_.threads; ++i) threads.emplace_back([this] { io_.run(); });
   io_.run();

@@ -8,7 +8,9 @@
 #include "absl/time/time.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/steady_timer.hpp"
 #include "gateway/core/gateway.h"
+#include "gateway/tls/tls_context.h"
 
 namespace stadt::gateway {
 
@@ -21,6 +23,12 @@ struct HttpServerOptions {
   // keep-alive connection is closed after it too. Defeats slow clients.
   absl::Duration read_timeout = absl::Seconds(10);
   int threads = 2;
+  // Connections beyond this are closed right after accept.
+  int max_connections = 1024;
+  // Null: plain HTTP. Otherwise every connection is TLS with the provider's
+  // current context, and the files are checked for renewal every interval.
+  TlsContextProvider* tls = nullptr;
+  absl::Duration tls_reload_interval = absl::Seconds(10);
   absl::Duration drain_timeout = absl::Seconds(10);
 };
 
@@ -41,15 +49,18 @@ class HttpServer {
  private:
   void Accept();
   void Drain(absl::Time deadline);
+  void ScheduleTlsReload();
 
   const Gateway& gateway_;
   HttpServerOptions options_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer reload_timer_;
   int port_ = 0;
   // Shared with sessions, which may outlive a stop request by a little.
   std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<int>> connections_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace stadt::gateway

@@ -1,0 +1,194 @@
+#include "gateway/auth/jwks.h"
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
+#include <openssl/evp.h>
+#include <openssl/param_build.h>
+#include <openssl/pem.h>
+
+#include <fstream>
+#include <memory>
+#include <optional>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/value.hpp"
+
+namespace stadt::gateway::auth {
+namespace {
+
+namespace json = boost::json;
+
+constexpr size_t kP256CoordinateBytes = 32;
+constexpr size_t kMaxRsaModulusBytes = 1024;  // 8192 bits
+
+template <typename T, void (*Free)(T*)>
+struct Deleter {
+  void operator()(T* pointer) const { Free(pointer); }
+};
+using ParamBuilder = std::unique_ptr<OSSL_PARAM_BLD, Deleter<OSSL_PARAM_BLD, OSSL_PARAM_BLD_free>>;
+using Params = std::unique_ptr<OSSL_PARAM, Deleter<OSSL_PARAM, OSSL_PARAM_free>>;
+using PkeyContext = std::unique_ptr<EVP_PKEY_CTX, Deleter<EVP_PKEY_CTX, EVP_PKEY_CTX_free>>;
+using Pkey = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
+using Bignum = std::unique_ptr<BIGNUM, Deleter<BIGNUM, BN_free>>;
+using Bio = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
+
+absl::Status Invalid(std::string_view problem) {
+  return absl::InvalidArgumentError(absl::string_view(problem.data(), problem.size()));
+}
+
+// A required base64url member, decoded.
+absl::StatusOr<std::string> Base64UrlMember(const json::object& key, std::string_view name) {
+  const json::value* value = key.if_contains(name);
+  std::string decoded;
+  if (value == nullptr || !value->is_string() ||
+      !absl::WebSafeBase64Unescape(
+          absl::string_view(value->get_string().data(), value->get_string().size()), &decoded) ||
+      decoded.empty()) {
+    return Invalid(absl::StrCat("\"", absl::string_view(name.data(), name.size()),
+                                "\" must be non-empty base64url"));
+  }
+  return decoded;
+}
+
+// Builds the key from its parameters and checks it is a valid public key
+// (for EC: the point lies on the curve).
+absl::StatusOr<Pkey> FromData(const char* type, OSSL_PARAM_BLD* builder) {
+  Params params(OSSL_PARAM_BLD_to_param(builder));
+  PkeyContext context(EVP_PKEY_CTX_new_from_name(nullptr, type, nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (params == nullptr || context == nullptr || EVP_PKEY_fromdata_init(context.get()) != 1 ||
+      EVP_PKEY_fromdata(context.get(), &raw, EVP_PKEY_PUBLIC_KEY, params.get()) != 1) {
+    return Invalid("key parameters do not form a key");
+  }
+  Pkey pkey(raw);
+  PkeyContext check(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
+  if (check == nullptr || EVP_PKEY_public_check(check.get()) != 1) {
+    return Invalid("not a valid public key");
+  }
+  return pkey;
+}
+
+absl::StatusOr<Pkey> RsaKey(const json::object& key) {
+  absl::StatusOr<std::string> n = Base64UrlMember(key, "n");
+  if (!n.ok()) return n.status();
+  absl::StatusOr<std::string> e = Base64UrlMember(key, "e");
+  if (!e.ok()) return e.status();
+  if (n->size() > kMaxRsaModulusBytes || e->size() > 8) return Invalid("RSA key too large");
+  auto bytes = [](const std::string& text) {
+    return reinterpret_cast<const unsigned char*>(text.data());
+  };
+  Bignum modulus(BN_bin2bn(bytes(*n), static_cast<int>(n->size()), nullptr));
+  Bignum exponent(BN_bin2bn(bytes(*e), static_cast<int>(e->size()), nullptr));
+  ParamBuilder builder(OSSL_PARAM_BLD_new());
+  if (modulus == nullptr || exponent == nullptr || builder == nullptr ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_N, modulus.get()) != 1 ||
+      OSSL_PARAM_BLD_push_BN(builder.get(), OSSL_PKEY_PARAM_RSA_E, exponent.get()) != 1) {
+    return Invalid("cannot build the RSA key");
+  }
+  return FromData("RSA", builder.get());
+}
+
+absl::StatusOr<Pkey> P256Key(const json::object& key) {
+  const json::value* curve = key.if_contains("crv");
+  if (curve == nullptr || *curve != "P-256") return Invalid("only EC keys on P-256 are accepted");
+  absl::StatusOr<std::string> x = Base64UrlMember(key, "x");
+  if (!x.ok()) return x.status();
+  absl::StatusOr<std::string> y = Base64UrlMember(key, "y");
+  if (!y.ok()) return y.status();
+  if (x->size() != kP256CoordinateBytes || y->size() != kP256CoordinateBytes) {
+    return Invalid("P-256 coordinates must be 32 bytes");
+  }
+  const std::string point = absl::StrCat("\x04", *x, *y);  // uncompressed SEC1 point
+  ParamBuilder builder(OSSL_PARAM_BLD_new());
+  if (builder == nullptr ||
+      OSSL_PARAM_BLD_push_utf8_string(builder.get(), OSSL_PKEY_PARAM_GROUP_NAME, "prime256v1", 0) !=
+          1 ||
+      OSSL_PARAM_BLD_push_octet_string(builder.get(), OSSL_PKEY_PARAM_PUB_KEY, point.data(),
+                                       point.size()) != 1) {
+    return Invalid("cannot build the EC key");
+  }
+  return FromData("EC", builder.get());
+}
+
+absl::StatusOr<std::string> PublicKeyPem(EVP_PKEY* pkey) {
+  Bio bio(BIO_new(BIO_s_mem()));
+  if (bio == nullptr || PEM_write_bio_PUBKEY(bio.get(), pkey) != 1) {
+    return absl::InternalError("cannot encode the key");
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<size_t>(size));
+}
+
+std::string StringMember(const json::object& key, std::string_view name) {
+  const json::value* value = key.if_contains(name);
+  return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
+}
+
+// nullopt: a key for something else, skipped.
+absl::StatusOr<std::optional<PublicKeySpec>> ParseJwk(const json::value& entry) {
+  if (!entry.is_object()) return Invalid("a key must be an object");
+  const json::object& key = entry.get_object();
+  const std::string kty = StringMember(key, "kty");
+  if (kty == "oct") return Invalid("symmetric keys are refused");
+  for (const char* private_part : {"d", "p", "q", "dp", "dq", "qi"}) {
+    if (key.contains(private_part)) return Invalid("a private key does not belong in a key set");
+  }
+  const std::string use = StringMember(key, "use");
+  if (!use.empty() && use != "sig") return std::optional<PublicKeySpec>();
+  PublicKeySpec spec;
+  spec.kid = StringMember(key, "kid");
+  if (spec.kid.empty()) return Invalid("every key needs a kid");
+  absl::StatusOr<Pkey> pkey = Invalid("unsupported key type");
+  if (kty == "RSA") {
+    spec.alg = "RS256";
+    pkey = RsaKey(key);
+  } else if (kty == "EC") {
+    spec.alg = "ES256";
+    pkey = P256Key(key);
+  }
+  if (!pkey.ok()) return pkey.status();
+  const std::string alg = StringMember(key, "alg");
+  if (!alg.empty() && alg != spec.alg) {
+    return Invalid(absl::StrCat("alg ", alg, " does not fit a ", kty, " key"));
+  }
+  absl::StatusOr<std::string> pem = PublicKeyPem(pkey->get());
+  if (!pem.ok()) return pem.status();
+  spec.public_key_pem = *std::move(pem);
+  return spec;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<PublicKeySpec>> ParseJwks(std::string_view json_text) {
+  boost::system::error_code error;
+  json::value root = json::parse(json::string_view(json_text.data(), json_text.size()), error);
+  const json::value* keys =
+      !error && root.is_object() ? root.get_object().if_contains("keys") : nullptr;
+  if (keys == nullptr || !keys->is_array()) {
+    return Invalid("JWKS: expected {\"keys\": [...]}");
+  }
+  std::vector<PublicKeySpec> specs;
+  for (size_t i = 0; i < keys->get_array().size(); ++i) {
+    absl::StatusOr<std::optional<PublicKeySpec>> spec = ParseJwk(keys->get_array()[i]);
+    if (!spec.ok()) {
+      return Invalid(absl::StrCat("JWKS: keys[", i, "]: ", spec.status().message()));
+    }
+    if (spec->has_value()) specs.push_back(**std::move(spec));
+  }
+  if (specs.empty()) return Invalid("JWKS: no signing key");
+  return specs;
+}
+
+absl::StatusOr<std::vector<PublicKeySpec>> LoadKeyDocument(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open key file ", path));
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (text.find("\"kty\"") != std::string::npos) return ParseJwks(text);
+  return ParseKeyFile(text);
+}
+
+}  // namespace stadt::gateway::auth

@@ -1,0 +1,24 @@
+#pragma once
+
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "gateway/auth/jwt.h"
+
+namespace stadt::gateway::auth {
+
+// Parses a JSON Web Key Set (RFC 7517), as an OpenID Connect provider
+// publishes it, into the keys the JwtVerifier takes. Accepted: RSA keys
+// (RS256) and EC P-256 keys (ES256), each with a kid. The algorithm comes from
+// the key's type, and a stated "alg" must agree with it, so a token can never
+// pick the algorithm by naming a kid. Keys for another use ("enc") are
+// skipped. Refused outright: symmetric ("oct") keys — HMAC with a public key
+// is the classic algorithm confusion — and keys carrying private parts.
+absl::StatusOr<std::vector<PublicKeySpec>> ParseJwks(std::string_view json_text);
+
+// Reads either key document the gateway accepts: a JWKS (keys with "kty") or
+// the gateway's own PEM key file (keys with "public_key_pem").
+absl::StatusOr<std::vector<PublicKeySpec>> LoadKeyDocument(const std::string& path);
+
+}  // namespace stadt::gateway::auth

@@ -1,0 +1,397 @@
+// End to end at the gateway's edge: the real gateway and appointments
+// binaries, one redis-server for the service and another for the gateway's
+// rate limits, driven over HTTP and raw TCP.
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "boost/asio/connect.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/read.hpp"
+#include "boost/asio/ssl.hpp"
+#include "boost/asio/write.hpp"
+#include "boost/beast/core/flat_buffer.hpp"
+#include "boost/beast/http.hpp"
+#include "boost/json/parse.hpp"
+#include "gateway/tls/test_certificate.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/harness/http_client.h"
+#include "tests/harness/process.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::testing {
+namespace {
+
+using ::testing::HasSubstr;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class EdgeE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-edge-XXXXXX");
+    dir_ = mkdtemp(pattern.data());
+    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    service_redis_ = *std::move(redis);
+    redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    limits_redis_ = *std::move(redis);
+
+    service_port_ = PickFreePort();
+    absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
+        STADT_APPOINTMENTS_BIN, {},
+        {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port_)},
+         {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
+         {"READINESS_INTERVAL", "100ms"},
+         {"APPOINTMENTS_SEED_FILE",
+          absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
+        absl::StrCat(dir_, "/appointments.log"));
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = *std::move(service);
+    ASSERT_TRUE(WaitForTcpPort(service_port_, absl::Seconds(20)).ok()) << Logs();
+  }
+
+  // With `wait_ready` false only the port is awaited (a TLS gateway does not
+  // answer the plain-HTTP readiness probe).
+  void StartGateway(std::map<std::string, std::string> env, bool wait_ready = true) {
+    port_ = PickFreePort();
+    env["GATEWAY_PORT"] = absl::StrCat(port_);
+    env["GATEWAY_BACKEND_APPOINTMENTS"] = absl::StrCat("127.0.0.1:", service_port_);
+    env["GATEWAY_REDIS_ADDRESS"] = absl::StrCat("127.0.0.1:", limits_redis_->port());
+    absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
+        Subprocess::Start(STADT_GATEWAY_BIN, {}, env, absl::StrCat(dir_, "/gateway.log"));
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    ASSERT_TRUE(WaitForTcpPort(port_, absl::Seconds(20)).ok()) << Logs();
+    if (!wait_ready) return;
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      absl::StatusOr<HttpResult> ready = HttpFetch(port_, "GET", "/readyz");
+      if (ready.ok() && ready->status == 200) return;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    FAIL() << "gateway not ready\n" << Logs();
+  }
+
+  std::string Logs() const {
+    return absl::StrCat("--- appointments\n", ReadFile(dir_ + "/appointments.log"), "--- gateway\n",
+                        ReadFile(dir_ + "/gateway.log"));
+  }
+
+  HttpResult Get(const std::string& target) {
+    absl::StatusOr<HttpResult> result = HttpFetch(port_, "GET", target);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.value_or(HttpResult());
+  }
+
+  static std::string Reason(const HttpResult& result) {
+    boost::system::error_code error;
+    boost::json::value json = boost::json::parse(result.body, error);
+    if (error || !json.is_object()) return "";
+    return std::string(json.at("details").at(0).at("reason").as_string());
+  }
+
+  std::string dir_;
+  std::unique_ptr<RedisServer> service_redis_;
+  std::unique_ptr<RedisServer> limits_redis_;
+  std::unique_ptr<Subprocess> service_;
+  std::unique_ptr<Subprocess> gateway_;
+  int service_port_ = 0;
+  int port_ = 0;
+};
+
+TEST_F(EdgeE2eTest, FloodGets429WithRetryAfterWhileTheServiceStaysUp) {
+  StartGateway({{"GATEWAY_RATE_LIMIT_READ_PER_ADDRESS", "5/1m"}});
+  int ok = 0;
+  int limited = 0;
+  HttpResult refused;
+  for (int i = 0; i < 40; ++i) {
+    HttpResult result = Get("/v1/offices");
+    if (result.status == 200) ++ok;
+    if (result.status == 429) {
+      ++limited;
+      refused = result;
+    }
+  }
+  // One token refills every 12 s; a slow run may earn one more.
+  EXPECT_GE(ok, 5);
+  EXPECT_LE(ok, 6);
+  EXPECT_EQ(ok + limited, 40);
+  EXPECT_EQ(Reason(refused), "rate_limited");
+  int retry_after = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(refused.headers["retry-after"], &retry_after))
+      << refused.headers["retry-after"];
+  EXPECT_GE(retry_after, 1);
+  EXPECT_LE(retry_after, 12);
+
+  // The flood hurt nobody else: the service and the gateway still serve.
+  EXPECT_TRUE(service_->Running());
+  EXPECT_EQ(Get("/readyz").status, 200);
+  HttpResult metrics = Get("/metrics");
+  EXPECT_THAT(
+      metrics.body,
+      HasSubstr(absl::StrCat("stadt_gateway_rate_limited_total{route_class=\"read\"} ", limited)));
+  EXPECT_THAT(metrics.body,
+              HasSubstr(absl::StrCat(R"(stadt_gateway_http_requests_total{)",
+                                     R"(method="GET",route="/v1/offices",code="2xx"} )", ok)));
+}
+
+TEST_F(EdgeE2eTest, LimitsAreSharedByGatewayReplicas) {
+  StartGateway({{"GATEWAY_RATE_LIMIT_READ_PER_ADDRESS", "4/1m"}});
+  std::unique_ptr<Subprocess> first = std::move(gateway_);
+  const int first_port = port_;
+  StartGateway({{"GATEWAY_RATE_LIMIT_READ_PER_ADDRESS", "4/1m"}});
+  int ok = 0;
+  for (int i = 0; i < 10; ++i) {
+    absl::StatusOr<HttpResult> result =
+        HttpFetch(i % 2 == 0 ? first_port : port_, "GET", "/v1/offices/mitte");
+    ASSERT_TRUE(result.ok()) << result.status();
+    if (result->status == 200) ++ok;
+  }
+  EXPECT_GE(ok, 4);
+  EXPECT_LE(ok, 5);
+}
+
+TEST_F(EdgeE2eTest, UnreachableLimiterFailsOpenByDefault) {
+  StartGateway({{"GATEWAY_RATE_LIMIT_READ_PER_ADDRESS", "5/1m"}});
+  limits_redis_->Kill();
+  for (int i = 0; i < 10; ++i) EXPECT_EQ(Get("/v1/offices/mitte").status, 200) << Logs();
+  EXPECT_THAT(Get("/metrics").body,
+              HasSubstr("stadt_gateway_rate_limiter_unavailable_total{outcome=\"open\"} 10"));
+}
+
+TEST_F(EdgeE2eTest, UnreachableLimiterFailsClosedWhenConfigured) {
+  StartGateway({{"GATEWAY_RATE_LIMIT_FAIL_OPEN", "false"}});
+  limits_redis_->Kill();
+  HttpResult result = Get("/v1/offices/mitte");
+  EXPECT_EQ(result.status, 503);
+  EXPECT_EQ(Reason(result), "rate_limiter_unavailable");
+  EXPECT_EQ(Get("/healthz").status, 200);  // The gateway's own endpoints are not limited.
+}
+
+TEST_F(EdgeE2eTest, BackendDownOpensTheCircuitAndRecoveryClosesIt) {
+  StartGateway({{"GATEWAY_BREAKER_FAILURES", "2"}, {"GATEWAY_BREAKER_COOLDOWN", "300ms"}});
+  ASSERT_EQ(Get("/v1/offices/mitte").status, 200);
+  service_->Kill();
+  // Two transport failures open the circuit; then calls fail fast.
+  for (int i = 0; i < 2; ++i) {
+    HttpResult down = Get("/v1/offices/mitte");
+    EXPECT_EQ(down.status, 503);
+    EXPECT_EQ(Reason(down), "backend_unavailable");
+  }
+  HttpResult fast = Get("/v1/offices/mitte");
+  EXPECT_EQ(fast.status, 503);
+  EXPECT_EQ(Reason(fast), "backend_unavailable");
+  EXPECT_THAT(Logs(), HasSubstr("circuit_opened"));
+  EXPECT_EQ(Get("/healthz").status, 200);  // The gateway itself stays up.
+
+  // The service comes back on the same port; after the cooldown a probe
+  // closes the circuit again.
+  absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
+      STADT_APPOINTMENTS_BIN, {},
+      {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port_)},
+       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
+       {"READINESS_INTERVAL", "100ms"},
+       {"APPOINTMENTS_SEED_FILE",
+        absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
+      absl::StrCat(dir_, "/appointments.log"));
+  ASSERT_TRUE(service.ok()) << service.status();
+  service_ = *std::move(service);
+  ASSERT_TRUE(WaitForTcpPort(service_port_, absl::Seconds(20)).ok()) << Logs();
+  bool recovered = false;
+  for (int attempt = 0; attempt < 100 && !recovered; ++attempt) {
+    recovered = Get("/v1/offices/mitte").status == 200;
+    if (!recovered) absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_TRUE(recovered) << Logs();
+  EXPECT_THAT(Logs(), HasSubstr("circuit_closed"));
+}
+
+// True when the server closed the connection (EOF) within a second.
+bool ClosedByServer(tcp::socket& socket) {
+  socket.non_blocking(false);
+  timeval timeout{1, 0};
+  setsockopt(socket.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  char byte;
+  boost::system::error_code error;
+  socket.read_some(asio::buffer(&byte, 1), error);
+  return error == asio::error::eof || error == asio::error::connection_reset;
+}
+
+TEST_F(EdgeE2eTest, ConnectionsBeyondTheLimitAreClosed) {
+  StartGateway({{"GATEWAY_MAX_CONNECTIONS", "2"}});
+  asio::io_context io;
+  const tcp::endpoint endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port_));
+  tcp::socket first(io), second(io), third(io);
+  first.connect(endpoint);
+  second.connect(endpoint);
+  absl::SleepFor(absl::Milliseconds(200));  // Let the server accept both.
+  third.connect(endpoint);
+  EXPECT_TRUE(ClosedByServer(third));
+
+  // The connections within the limit still work.
+  asio::write(first, asio::buffer(std::string("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")));
+  std::string answer(12, '\0');
+  asio::read(first, asio::buffer(answer));
+  EXPECT_EQ(answer, "HTTP/1.1 200");
+  // Once one closes, a new client gets in again.
+  second.close();
+  first.close();
+  bool served = false;
+  for (int attempt = 0; attempt < 50 && !served; ++attempt) {
+    absl::StatusOr<HttpResult> result = HttpFetch(port_, "GET", "/healthz");
+    served = result.ok() && result->status == 200;
+    if (!served) absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_TRUE(served) << Logs();
+}
+
+struct TlsClientResult {
+  bool handshake_ok = false;
+  std::string error;
+  int version = 0;
+  std::string cipher;
+  long serial = -1;
+  int status = 0;
+  std::string hsts;
+};
+
+// Connects with the given protocol range and TLS 1.2 cipher list, then GETs
+// /healthz. The server's certificate is not verified: the tests look at the
+// protocol, not at trust.
+TlsClientResult TlsGet(int port, int min_version, int max_version,
+                       const std::string& ciphers = "DEFAULT:@SECLEVEL=0") {
+  namespace ssl = asio::ssl;
+  TlsClientResult result;
+  asio::io_context io;
+  ssl::context context(ssl::context::tls_client);
+  SSL_CTX_set_min_proto_version(context.native_handle(), min_version);
+  SSL_CTX_set_max_proto_version(context.native_handle(), max_version);
+  SSL_CTX_set_cipher_list(context.native_handle(), ciphers.c_str());
+  context.set_verify_mode(ssl::verify_none);
+  ssl::stream<tcp::socket> stream(io, context);
+  boost::system::error_code error;
+  stream.next_layer().connect(
+      tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(port)), error);
+  if (!error) stream.handshake(ssl::stream_base::client, error);
+  if (error) {
+    result.error = error.message();
+    return result;
+  }
+  result.handshake_ok = true;
+  result.version = SSL_version(stream.native_handle());
+  result.cipher = SSL_get_cipher_name(stream.native_handle());
+  X509* certificate = SSL_get1_peer_certificate(stream.native_handle());
+  if (certificate != nullptr) {
+    result.serial = ASN1_INTEGER_get(X509_get_serialNumber(certificate));
+    X509_free(certificate);
+  }
+  boost::beast::http::request<boost::beast::http::empty_body> request(boost::beast::http::verb::get,
+                                                                      "/healthz", 11);
+  request.set(boost::beast::http::field::host, "localhost");
+  boost::beast::http::write(stream, request, error);
+  boost::beast::flat_buffer buffer;
+  boost::beast::http::response<boost::beast::http::string_body> response;
+  if (!error) boost::beast::http::read(stream, buffer, response, error);
+  if (!error) {
+    result.status = response.result_int();
+    result.hsts = std::string(response[boost::beast::http::field::strict_transport_security]);
+  }
+  return result;
+}
+
+class EdgeTlsE2eTest : public EdgeE2eTest {
+ protected:
+  void StartTlsGateway() {
+    certificate_file_ = dir_ + "/cert.pem";
+    key_file_ = dir_ + "/key.pem";
+    WriteCertificate(1);
+    StartGateway({{"GATEWAY_TLS_CERT_FILE", certificate_file_},
+                  {"GATEWAY_TLS_KEY_FILE", key_file_},
+                  {"GATEWAY_TLS_RELOAD_INTERVAL", "100ms"}},
+                 /*wait_ready=*/false);
+  }
+  void WriteCertificate(long serial) {
+    absl::StatusOr<gateway::testing::TestCertificate> certificate =
+        gateway::testing::MakeSelfSignedCertificate("localhost", serial);
+    ASSERT_TRUE(certificate.ok()) << certificate.status();
+    ASSERT_TRUE(
+        gateway::testing::WriteCertificateFiles(*certificate, certificate_file_, key_file_).ok());
+  }
+
+  std::string certificate_file_;
+  std::string key_file_;
+};
+
+TEST_F(EdgeTlsE2eTest, Tls13HandshakeThroughTheRealServerWithHsts) {
+  StartTlsGateway();
+  TlsClientResult result = TlsGet(port_, TLS1_3_VERSION, TLS1_3_VERSION);
+  ASSERT_TRUE(result.handshake_ok) << result.error << Logs();
+  EXPECT_EQ(result.version, TLS1_3_VERSION);
+  EXPECT_EQ(result.status, 200);
+  EXPECT_THAT(result.hsts, HasSubstr("max-age="));
+}
+
+TEST_F(EdgeTlsE2eTest, Tls12NegotiatesAForwardSecretAeadCipher) {
+  StartTlsGateway();
+  TlsClientResult result = TlsGet(port_, TLS1_2_VERSION, TLS1_2_VERSION);
+  ASSERT_TRUE(result.handshake_ok) << result.error << Logs();
+  EXPECT_EQ(result.version, TLS1_2_VERSION);
+  EXPECT_THAT(result.cipher, ::testing::StartsWith("ECDHE-"));
+  EXPECT_TRUE(absl::StrContains(result.cipher, "GCM") ||
+              absl::StrContains(result.cipher, "CHACHA20"))
+      << result.cipher;
+  EXPECT_EQ(result.status, 200);
+}
+
+TEST_F(EdgeTlsE2eTest, RefusesTls11AndWeakTls12Ciphers) {
+  StartTlsGateway();
+  TlsClientResult old_protocol = TlsGet(port_, TLS1_1_VERSION, TLS1_1_VERSION);
+  EXPECT_FALSE(old_protocol.handshake_ok) << old_protocol.cipher;
+  // The alert comes from the server: the client was willing (security level 0).
+  EXPECT_THAT(old_protocol.error, HasSubstr("alert protocol version"));
+  // CBC without AEAD, and RSA key exchange without forward secrecy.
+  TlsClientResult cbc = TlsGet(port_, TLS1_2_VERSION, TLS1_2_VERSION,
+                               "ECDHE-ECDSA-AES128-SHA:ECDHE-ECDSA-AES256-SHA384:AES128-SHA");
+  EXPECT_FALSE(cbc.handshake_ok) << cbc.cipher;
+  EXPECT_THAT(cbc.error, HasSubstr("alert handshake failure"));
+  // Plain HTTP on the TLS port gets no HTTP answer.
+  absl::StatusOr<HttpResult> plain = HttpFetch(port_, "GET", "/healthz");
+  EXPECT_TRUE(!plain.ok() || plain->status != 200);
+  // And the server still serves proper clients afterwards.
+  EXPECT_TRUE(TlsGet(port_, TLS1_2_VERSION, TLS1_3_VERSION).handshake_ok);
+}
+
+TEST_F(EdgeTlsE2eTest, RenewedCertificateIsServedWithoutRestart) {
+  StartTlsGateway();
+  ASSERT_EQ(TlsGet(port_, TLS1_2_VERSION, TLS1_3_VERSION).serial, 1) << Logs();
+  WriteCertificate(2);
+  long serial = -1;
+  for (int attempt = 0; attempt < 100 && serial != 2; ++attempt) {
+    absl::SleepFor(absl::Milliseconds(50));
+    serial = TlsGet(port_, TLS1_2_VERSION, TLS1_3_VERSION).serial;
+  }
+  EXPECT_EQ(serial, 2) << Logs();
+  EXPECT_TRUE(gateway_->Running());
+  EXPECT_THAT(Logs(), HasSubstr("tls_reloaded"));
+}
+
+TEST_F(EdgeE2eTest, PlainHttpOnAPublicAddressMustBeAskedFor) {
+  absl::StatusOr<std::unique_ptr<Subprocess>> gateway = Subprocess::Start(
+      STADT_GATEWAY_BIN, {},
+      {{"GATEWAY_PORT", absl::StrCat(PickFreePort())}, {"GATEWAY_LISTEN_ADDRESS", "0.0.0.0"}},
+      absl::StrCat(dir_, "/refused.log"));
+  ASSERT_TRUE(gateway.ok()) << gateway.status();
+  EXPECT_EQ((*gateway)->Wait(), 2);
+  EXPECT_THAT(ReadFile(dir_ + "/refused.log"), HasSubstr("GATEWAY_PLAIN_HTTP"));
+}
+
+}  // namespace
+}  // namespace stadt::testing
