@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <set>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -29,6 +30,7 @@ struct Settings {
   HttpServerOptions http;
   GatewayOptions gateway;
   std::map<std::string, std::string> backends;  // service full name -> host:port
+  std::set<std::string> readiness;              // full names; empty: all backends
   std::string jwt_keys_file;
   TlsFiles tls;
   bool plain_http = false;
@@ -104,6 +106,24 @@ void ReadTls(EnvConfig& config, Settings& settings, std::vector<std::string>& er
   }
 }
 
+// GATEWAY_READINESS_BACKENDS: the backends (short names, comma-separated)
+// whose health /readyz waits for; "all" by default. Lets a deployment that
+// runs only some of the services still become ready.
+void ReadReadinessBackends(EnvConfig& config, Settings& settings) {
+  const std::string value = config.String("GATEWAY_READINESS_BACKENDS", "all");
+  if (value == "all") return;
+  for (absl::string_view name : absl::StrSplit(value, ',', absl::SkipWhitespace())) {
+    bool known = false;
+    for (const LinkedApi& api : LinkedApis()) {
+      if (api.name == absl::StripAsciiWhitespace(name)) {
+        settings.readiness.insert(api.service->full_name());
+        known = true;
+      }
+    }
+    if (!known) config.Int("GATEWAY_READINESS_BACKENDS", 0, 1, 0);  // reports it as malformed
+  }
+}
+
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
   Settings settings;
@@ -136,6 +156,7 @@ absl::StatusOr<Settings> ReadSettings() {
     settings.backends[api.service->full_name()] = config.HostPort(
         absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(api.name)), api.default_address);
   }
+  ReadReadinessBackends(config, settings);
   settings.jwt_keys_file = config.String("GATEWAY_JWT_KEYS_FILE", "");
   if (!settings.jwt_keys_file.empty()) {
     settings.jwt.issuer = config.RequiredString("GATEWAY_JWT_ISSUER");
@@ -181,7 +202,7 @@ int Run() {
   if (!verifier.ok()) return Fail("token keys", verifier.status());
   if (*verifier == nullptr) log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
 
-  GrpcBackends grpc_backends(settings->backends);
+  GrpcBackends grpc_backends(settings->backends, settings->readiness);
   SystemClock clock;
   ResilientBackends backends(grpc_backends, clock, settings->resilience);
   std::unique_ptr<redis::Client> redis;

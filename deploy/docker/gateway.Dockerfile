@@ -28,7 +28,7 @@ FROM debian:12-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libre2-9 libc-ares2 zlib1g \
-      libssl3 libboost-json1.81.0 libboost-url1.81.0 \
+      libssl3 libboost-json1.81.0 libboost-url1.81.0 libhiredis0.14 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /stadt-gateway /usr/local/bin/stadt-gateway
 # Fail the image build, not the rollout, when a runtime library is missing.

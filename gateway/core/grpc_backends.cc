@@ -67,7 +67,9 @@ bool IsServingHealthResponse(const std::string& serialized) {
   return false;
 }
 
-GrpcBackends::GrpcBackends(const std::map<std::string, std::string>& addresses) {
+GrpcBackends::GrpcBackends(const std::map<std::string, std::string>& addresses,
+                           const std::set<std::string>& readiness)
+    : readiness_(readiness) {
   for (const auto& [service, address] : addresses) {
     Backend backend;
     // Plain-text inside the cluster; see services/common/grpc_server.cc.
@@ -94,15 +96,19 @@ void GrpcBackends::CheckHealth(absl::Duration timeout, HealthDone done) {
     std::atomic<size_t> pending;
     HealthDone done;
   };
-  if (backends_.empty()) {
+  std::vector<std::pair<std::string, Backend*>> checked;
+  for (auto& [service, backend] : backends_) {
+    if (readiness_.empty() || readiness_.contains(service)) checked.emplace_back(service, &backend);
+  }
+  if (checked.empty()) {
     done({});
     return;
   }
   auto poll = std::make_shared<Poll>();
-  poll->pending = backends_.size();
+  poll->pending = checked.size();
   poll->done = std::move(done);
-  for (auto& [service, backend] : backends_) {
-    StartUnary(*backend.stub, kHealthCheckPath, /*request=*/"", timeout, {},
+  for (auto& [service, backend] : checked) {
+    StartUnary(*backend->stub, kHealthCheckPath, /*request=*/"", timeout, {},
                [poll, name = service](const grpc::Status& status, std::string response) {
                  if (!status.ok() || !IsServingHealthResponse(response)) {
                    std::lock_guard lock(poll->mutex);

@@ -2,6 +2,7 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 
 #include "gateway/core/backends.h"
@@ -13,8 +14,10 @@ namespace stadt::gateway {
 // messages and never needs a generated client per service.
 class GrpcBackends final : public Backends {
  public:
-  // service full name -> "host:port"
-  explicit GrpcBackends(const std::map<std::string, std::string>& addresses);
+  // service full name -> "host:port". `readiness` names the services whose
+  // health /readyz waits for (full names); all of them when empty.
+  explicit GrpcBackends(const std::map<std::string, std::string>& addresses,
+                        const std::set<std::string>& readiness = {});
 
   void Call(BackendCall call, CallDone done) override;
   void CheckHealth(absl::Duration timeout, HealthDone done) override;
@@ -25,6 +28,7 @@ class GrpcBackends final : public Backends {
     std::unique_ptr<grpc::GenericStub> stub;
   };
   std::map<std::string, Backend> backends_;
+  std::set<std::string> readiness_;
 };
 
 // Decodes a grpc.health.v1.HealthCheckResponse without its generated code:

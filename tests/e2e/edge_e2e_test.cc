@@ -46,11 +46,17 @@ class EdgeE2eTest : public ::testing::Test {
     limits_redis_ = *std::move(redis);
 
     service_port_ = PickFreePort();
+    StartAppointments();
+  }
+
+  // (Re)starts the appointments service on service_port_.
+  void StartAppointments() {
     absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
         STADT_APPOINTMENTS_BIN, {},
         {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port_)},
          {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
          {"READINESS_INTERVAL", "100ms"},
+         {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
          {"APPOINTMENTS_SEED_FILE",
           absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
         absl::StrCat(dir_, "/appointments.log"));
@@ -65,6 +71,7 @@ class EdgeE2eTest : public ::testing::Test {
     port_ = PickFreePort();
     env["GATEWAY_PORT"] = absl::StrCat(port_);
     env["GATEWAY_BACKEND_APPOINTMENTS"] = absl::StrCat("127.0.0.1:", service_port_);
+    env["GATEWAY_READINESS_BACKENDS"] = "appointments";  // the only service started here
     env["GATEWAY_REDIS_ADDRESS"] = absl::StrCat("127.0.0.1:", limits_redis_->port());
     absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
         Subprocess::Start(STADT_GATEWAY_BIN, {}, env, absl::StrCat(dir_, "/gateway.log"));
@@ -194,17 +201,7 @@ TEST_F(EdgeE2eTest, BackendDownOpensTheCircuitAndRecoveryClosesIt) {
 
   // The service comes back on the same port; after the cooldown a probe
   // closes the circuit again.
-  absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
-      STADT_APPOINTMENTS_BIN, {},
-      {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port_)},
-       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
-       {"READINESS_INTERVAL", "100ms"},
-       {"APPOINTMENTS_SEED_FILE",
-        absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
-      absl::StrCat(dir_, "/appointments.log"));
-  ASSERT_TRUE(service.ok()) << service.status();
-  service_ = *std::move(service);
-  ASSERT_TRUE(WaitForTcpPort(service_port_, absl::Seconds(20)).ok()) << Logs();
+  StartAppointments();
   bool recovered = false;
   for (int attempt = 0; attempt < 100 && !recovered; ++attempt) {
     recovered = Get("/v1/offices/mitte").status == 200;
