@@ -1,5 +1,5 @@
 // The appointments service: wiring only. Reads configuration, connects Redis,
-// seeds the catalog on first start, serves gRPC until SIGTERM.
+// applies the seed catalog when the file changed, serves gRPC until SIGTERM.
 #include <condition_variable>
 #include <iostream>
 #include <mutex>
@@ -14,6 +14,7 @@
 #include "services/appointments/store/redis_booking_repository.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
+#include "services/common/crypto/crypto.h"
 #include "services/common/grpc_server.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
@@ -94,7 +95,8 @@ absl::Status SeedCatalog(CatalogRepository& repository, const Settings& settings
   if (!catalog.ok()) return catalog.status();
   const absl::Time deadline = absl::Now() + settings.seed_timeout;
   while (true) {
-    absl::StatusOr<bool> seeded = repository.SeedIfEmpty(*catalog);
+    absl::StatusOr<bool> seeded =
+        repository.ApplySeed(*catalog, crypto::Base64Url(crypto::Sha256(*text)));
     if (seeded.ok()) {
       log::Info("catalog_seed",
                 {{"loaded", *seeded}, {"offices", static_cast<int64_t>(catalog->offices.size())}});

@@ -41,7 +41,7 @@ class BookingServiceTest : public ::testing::Test {
     // 1 December 2026 is a Tuesday (weekday 2).
     catalog.offices = {MakeOffice("mitte", "Mitte", 3, 8, 10),
                        MakeOffice("west", "West", 2, 12, 13)};
-    ASSERT_TRUE(catalog_.SeedIfEmpty(catalog).ok());
+    ASSERT_TRUE(catalog_.ApplySeed(catalog, "test").ok());
   }
 
   BookingRules Rules() {

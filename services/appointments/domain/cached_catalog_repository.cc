@@ -53,8 +53,9 @@ absl::Status CachedCatalogRepository::PutOffice(const Office& office) {
   return status;
 }
 
-absl::StatusOr<bool> CachedCatalogRepository::SeedIfEmpty(const Catalog& catalog) {
-  absl::StatusOr<bool> seeded = inner_.SeedIfEmpty(catalog);
+absl::StatusOr<bool> CachedCatalogRepository::ApplySeed(const Catalog& catalog,
+                                                        const std::string& version) {
+  absl::StatusOr<bool> seeded = inner_.ApplySeed(catalog, version);
   Invalidate();
   return seeded;
 }

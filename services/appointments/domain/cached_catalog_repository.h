@@ -27,7 +27,7 @@ class CachedCatalogRepository final : public CatalogRepository {
   absl::StatusOr<std::vector<ServiceType>> GetServices(
       const std::vector<std::string>& service_ids) override;
   absl::Status PutOffice(const Office& office) override;
-  absl::StatusOr<bool> SeedIfEmpty(const Catalog& catalog) override;
+  absl::StatusOr<bool> ApplySeed(const Catalog& catalog, const std::string& version) override;
 
  private:
   template <typename Value>

@@ -19,7 +19,7 @@ TEST(CachedCatalogRepositoryTest, ServesFromCacheUntilTheTtlPasses) {
   Catalog catalog;
   catalog.offices = {MakeOffice("mitte", "Old name")};
   catalog.services = {{"id-card", "ID card", 20}};
-  ASSERT_TRUE(inner.SeedIfEmpty(catalog).ok());
+  ASSERT_TRUE(inner.ApplySeed(catalog, "test").ok());
   FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
   CachedCatalogRepository cached(inner, clock, absl::Seconds(1));
 

@@ -28,9 +28,10 @@ class CatalogRepository {
       const std::vector<std::string>& service_ids) = 0;
   // Creates or replaces an office (atomically, including its indexes).
   virtual absl::Status PutOffice(const Office& office) = 0;
-  // Stores the catalog unless a catalog was stored before; true if it did.
-  // Atomic: concurrent replicas starting together seed it once.
-  virtual absl::StatusOr<bool> SeedIfEmpty(const Catalog& catalog) = 0;
+  // Writes the seed catalog (creating or replacing the offices and services it
+  // lists) unless this `version` of it was applied before; true if it wrote.
+  // Atomic: concurrent replicas starting together apply it once.
+  virtual absl::StatusOr<bool> ApplySeed(const Catalog& catalog, const std::string& version) = 0;
 };
 
 }  // namespace stadt::appointments

@@ -39,9 +39,10 @@ class InMemoryCatalogRepository final : public CatalogRepository {
     offices_[office.id] = office;
     return absl::OkStatus();
   }
-  absl::StatusOr<bool> SeedIfEmpty(const Catalog& catalog) override {
+  absl::StatusOr<bool> ApplySeed(const Catalog& catalog, const std::string& version) override {
     if (!available_) return absl::UnavailableError("storage down");
-    if (seeded_) return false;
+    if (seeded_ && seed_version_ == version) return false;
+    seed_version_ = version;
     for (const ServiceType& service : catalog.services) services_[service.id] = service;
     for (const Office& office : catalog.offices) offices_[office.id] = office;
     seeded_ = true;
@@ -54,6 +55,7 @@ class InMemoryCatalogRepository final : public CatalogRepository {
   std::map<std::string, Office> offices_;
   std::map<std::string, ServiceType> services_;
   bool seeded_ = false;
+  std::string seed_version_;
   bool available_ = true;
 };
 

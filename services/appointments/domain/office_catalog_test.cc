@@ -29,7 +29,7 @@ class OfficeCatalogTest : public ::testing::Test {
     catalog.offices = {MakeOffice("mitte", "Mitte", {"passport", "id-card"}),
                        MakeOffice("bad-cannstatt", "Bad Cannstatt", {"id-card"}),
                        MakeOffice("vaihingen", "Vaihingen")};
-    ASSERT_TRUE(repository_.SeedIfEmpty(catalog).value());
+    ASSERT_TRUE(repository_.ApplySeed(catalog, "test").value());
   }
 
   InMemoryCatalogRepository repository_;

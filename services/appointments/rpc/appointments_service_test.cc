@@ -60,7 +60,7 @@ class AppointmentsServiceCallTest : public ::testing::Test {
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 15}};
     catalog.offices = {SampleOffice()};
-    ASSERT_TRUE(repository_.SeedIfEmpty(catalog).ok());
+    ASSERT_TRUE(repository_.ApplySeed(catalog, "test").ok());
   }
   absl::TimeZone Berlin() {
     absl::TimeZone zone;

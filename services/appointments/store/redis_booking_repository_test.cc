@@ -47,7 +47,7 @@ class RedisBookingTest : public ::testing::Test {
     office.service_ids = {"id-card", "passport"};
     office.counters = {{2, 12 * 60, 13 * 60, 3}};  // Tuesdays 12-13 h, three counters
     catalog.offices = {office};
-    ASSERT_TRUE(catalog_->SeedIfEmpty(catalog).ok());
+    ASSERT_TRUE(catalog_->ApplySeed(catalog, "test").ok());
     BookingRules rules;
     rules.max_active_bookings_per_person = 1000;
     rules.same_service_window_days = 0;

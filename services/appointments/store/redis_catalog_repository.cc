@@ -42,28 +42,36 @@ return 1
   return *script;
 }
 
-// Loads the whole seed unless the marker exists; one script, so two replicas
-// starting at once cannot interleave.
+// Applies the seed unless this version of it was applied before; one script,
+// so two replicas starting at once cannot interleave. Offices that move to
+// another district leave their old district index.
 // KEYS: marker, all-offices index.
-// ARGV: key prefix, service count, then (id, json) per service, then
+// ARGV: key prefix, version, service count, then (id, json) per service, then
 //       (id, district, json) per office.
 const redis::Script& SeedScript() {
   static const redis::Script* script = new redis::Script(R"lua(
-if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+if redis.call('GET', KEYS[1]) == ARGV[2] then return 0 end
 local prefix = ARGV[1]
-local services = tonumber(ARGV[2])
-local i = 3
+local services = tonumber(ARGV[3])
+local i = 4
 for _ = 1, services do
   redis.call('SET', prefix .. 'service:' .. ARGV[i], ARGV[i + 1])
   i = i + 2
 end
 while i <= #ARGV do
+  local old = redis.call('GET', prefix .. 'office:' .. ARGV[i])
+  if old then
+    local old_district = cjson.decode(old)['district']
+    if old_district and old_district ~= ARGV[i + 1] then
+      redis.call('ZREM', prefix .. 'district:' .. old_district, ARGV[i])
+    end
+  end
   redis.call('SET', prefix .. 'office:' .. ARGV[i], ARGV[i + 2])
   redis.call('ZADD', KEYS[2], 0, ARGV[i])
   redis.call('ZADD', prefix .. 'district:' .. ARGV[i + 1], 0, ARGV[i])
   i = i + 3
 end
-redis.call('SET', KEYS[1], '1')
+redis.call('SET', KEYS[1], ARGV[2])
 return 1
 )lua");
   return *script;
@@ -143,8 +151,9 @@ absl::Status RedisCatalogRepository::PutOffice(const Office& office) {
   return reply.status();
 }
 
-absl::StatusOr<bool> RedisCatalogRepository::SeedIfEmpty(const Catalog& catalog) {
-  std::vector<std::string> args = {kPrefix, absl::StrCat(catalog.services.size())};
+absl::StatusOr<bool> RedisCatalogRepository::ApplySeed(const Catalog& catalog,
+                                                       const std::string& version) {
+  std::vector<std::string> args = {kPrefix, version, absl::StrCat(catalog.services.size())};
   for (const ServiceType& service : catalog.services) {
     args.push_back(service.id);
     args.push_back(boost::json::serialize(ServiceTypeToJson(service)));

@@ -13,7 +13,7 @@ namespace stadt::appointments {
 //   appt:{catalog}:service:<id>       JSON of the service
 //   appt:{catalog}:offices            sorted set of all office ids (lex order)
 //   appt:{catalog}:district:<name>    sorted set of the office ids of a district
-//   appt:{catalog}:seeded             marker: the seed file was loaded once
+//   appt:{catalog}:seeded             version of the seed file applied last
 class RedisCatalogRepository final : public CatalogRepository {
  public:
   explicit RedisCatalogRepository(redis::Client& redis) : redis_(redis) {}
@@ -24,7 +24,7 @@ class RedisCatalogRepository final : public CatalogRepository {
   absl::StatusOr<std::vector<ServiceType>> GetServices(
       const std::vector<std::string>& service_ids) override;
   absl::Status PutOffice(const Office& office) override;
-  absl::StatusOr<bool> SeedIfEmpty(const Catalog& catalog) override;
+  absl::StatusOr<bool> ApplySeed(const Catalog& catalog, const std::string& version) override;
 
  private:
   redis::Client& redis_;

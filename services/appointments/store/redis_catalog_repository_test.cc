@@ -52,10 +52,10 @@ class RedisCatalogRepositoryTest : public ::testing::Test {
 };
 
 TEST_F(RedisCatalogRepositoryTest, SeedsOnceAndReadsBack) {
-  ASSERT_TRUE(repository_->SeedIfEmpty(SampleCatalog()).value());
+  ASSERT_TRUE(repository_->ApplySeed(SampleCatalog(), "test").value());
   Catalog other;
   other.offices = {MakeOffice("intruder", "Mitte")};
-  EXPECT_FALSE(repository_->SeedIfEmpty(other).value());
+  EXPECT_FALSE(repository_->ApplySeed(other, "test").value());
 
   EXPECT_EQ(repository_->GetOffice("mitte").value(), SampleCatalog().offices[0]);
   EXPECT_EQ(repository_->GetOffice("intruder").status().code(), absl::StatusCode::kNotFound);
@@ -63,8 +63,21 @@ TEST_F(RedisCatalogRepositoryTest, SeedsOnceAndReadsBack) {
               ElementsAre(Field(&ServiceType::id, "passport"), Field(&ServiceType::id, "id-card")));
 }
 
+TEST_F(RedisCatalogRepositoryTest, AChangedSeedFileIsAppliedOnce) {
+  ASSERT_TRUE(repository_->ApplySeed(SampleCatalog(), "v1").value());
+  Catalog edited = SampleCatalog();
+  edited.offices[2].district = "Sued";
+  edited.offices[2].name = "Buergerbuero West (renovated)";
+  EXPECT_FALSE(repository_->ApplySeed(edited, "v1").value());  // same version: untouched
+  EXPECT_EQ(repository_->GetOffice("west")->district, "West");
+  EXPECT_TRUE(repository_->ApplySeed(edited, "v2").value());
+  EXPECT_EQ(repository_->GetOffice("west")->name, "Buergerbuero West (renovated)");
+  EXPECT_TRUE(repository_->ListOffices("West", "", 10).value().empty());
+  EXPECT_EQ(repository_->ListOffices("Sued", "", 10).value().size(), 1u);
+}
+
 TEST_F(RedisCatalogRepositoryTest, ListsInIdOrderWithCursorAndDistrict) {
-  ASSERT_TRUE(repository_->SeedIfEmpty(SampleCatalog()).ok());
+  ASSERT_TRUE(repository_->ApplySeed(SampleCatalog(), "test").ok());
   EXPECT_THAT(repository_->ListOffices("", "", 2).value(),
               ElementsAre(Field(&Office::id, "bad-cannstatt"), Field(&Office::id, "mitte")));
   EXPECT_THAT(repository_->ListOffices("", "mitte", 10).value(),
@@ -75,7 +88,7 @@ TEST_F(RedisCatalogRepositoryTest, ListsInIdOrderWithCursorAndDistrict) {
 }
 
 TEST_F(RedisCatalogRepositoryTest, PutOfficeMovesDistrictIndexAtomically) {
-  ASSERT_TRUE(repository_->SeedIfEmpty(SampleCatalog()).ok());
+  ASSERT_TRUE(repository_->ApplySeed(SampleCatalog(), "test").ok());
   Office moved = MakeOffice("west", "Sued");
   ASSERT_TRUE(repository_->PutOffice(moved).ok());
   EXPECT_TRUE(repository_->ListOffices("West", "", 10).value().empty());
@@ -90,7 +103,7 @@ TEST_F(RedisCatalogRepositoryTest, ConcurrentSeedingLoadsExactlyOnce) {
   std::vector<std::thread> replicas;
   for (int i = 0; i < kReplicas; ++i) {
     replicas.emplace_back([&] {
-      if (repository_->SeedIfEmpty(SampleCatalog()).value_or(false)) ++seeded;
+      if (repository_->ApplySeed(SampleCatalog(), "test").value_or(false)) ++seeded;
     });
   }
   for (std::thread& replica : replicas) replica.join();
@@ -104,7 +117,7 @@ TEST_F(RedisCatalogRepositoryTest, CorruptRecordIsInternalNotACrash) {
 }
 
 TEST_F(RedisCatalogRepositoryTest, RedisDownIsUnavailable) {
-  ASSERT_TRUE(repository_->SeedIfEmpty(SampleCatalog()).ok());
+  ASSERT_TRUE(repository_->ApplySeed(SampleCatalog(), "test").ok());
   server_->Kill();
   EXPECT_EQ(repository_->GetOffice("mitte").status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(repository_->ListOffices("", "", 5).status().code(), absl::StatusCode::kUnavailable);
