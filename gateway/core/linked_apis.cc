@@ -1,6 +1,7 @@
 #include "gateway/core/linked_apis.h"
 
 #include "stadt/appointments/v1/appointments.pb.h"
+#include "stadt/daycare/v1/daycare.pb.h"
 
 namespace stadt::gateway {
 
@@ -9,6 +10,8 @@ std::vector<LinkedApi> LinkedApis() {
       {"appointments",
        appointments::v1::Office::descriptor()->file()->FindServiceByName("Appointments"),
        "127.0.0.1:50051"},
+      {"daycare", daycare::v1::Program::descriptor()->file()->FindServiceByName("Daycare"),
+       "127.0.0.1:50053"},
   };
 }
 
