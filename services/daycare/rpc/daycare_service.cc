@@ -188,8 +188,7 @@ grpc::Status DaycareService::SetPeriod(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareService::DryRun(grpc::ServerContext* context,
-                                    const v1::DryRunRequest* request,
+grpc::Status DaycareService::DryRun(grpc::ServerContext* context, const v1::DryRunRequest* request,
                                     v1::RoundStats* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<RoundStats> stats = store_.DryRun(request->season_id(), request->seed());
@@ -204,8 +203,8 @@ grpc::Status DaycareService::PublishRound(grpc::ServerContext* context,
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
   if (!deadline.ok()) return ToGrpcStatus(deadline.status());
-  absl::StatusOr<RoundView> round = store_.PublishRound(request->season_id(), request->round(),
-                                                        request->seed(), *deadline);
+  absl::StatusOr<RoundView> round =
+      store_.PublishRound(request->season_id(), request->round(), request->seed(), *deadline);
   if (!round.ok()) return ToGrpcStatus(round.status());
   ToProto(*round, response);
   return grpc::Status::OK;
@@ -259,30 +258,30 @@ grpc::Status DaycareService::GetApplication(grpc::ServerContext* context,
                                             const v1::GetApplicationRequest* request,
                                             v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  return StatusResponse(store_.GetApplication(request->season_id(),
-                                              CallerFromContext(*context).subject,
-                                              request->application_id()),
-                        response);
+  return StatusResponse(
+      store_.GetApplication(request->season_id(), CallerFromContext(*context).subject,
+                            request->application_id()),
+      response);
 }
 
 grpc::Status DaycareService::AcceptOffer(grpc::ServerContext* context,
                                          const v1::AnswerOfferRequest* request,
                                          v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  return StatusResponse(store_.AnswerOffer(request->season_id(),
-                                           CallerFromContext(*context).subject,
-                                           request->application_id(), /*accept=*/true),
-                        response);
+  return StatusResponse(
+      store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
+                         request->application_id(), /*accept=*/true),
+      response);
 }
 
 grpc::Status DaycareService::DeclineOffer(grpc::ServerContext* context,
                                           const v1::AnswerOfferRequest* request,
                                           v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  return StatusResponse(store_.AnswerOffer(request->season_id(),
-                                           CallerFromContext(*context).subject,
-                                           request->application_id(), /*accept=*/false),
-                        response);
+  return StatusResponse(
+      store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
+                         request->application_id(), /*accept=*/false),
+      response);
 }
 
 }  // namespace stadt::daycare

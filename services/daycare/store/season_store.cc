@@ -125,14 +125,13 @@ return moved
 )lua");
 
 absl::StatusOr<std::string> Prefix(std::string_view season) {
-  const bool valid = !season.empty() && season.size() <= kMaxSeasonIdLength &&
-                     std::all_of(season.begin(), season.end(), [](char c) {
-                       return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' ||
-                              c == '_';
-                     });
+  const bool valid =
+      !season.empty() && season.size() <= kMaxSeasonIdLength &&
+      std::all_of(season.begin(), season.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      });
   if (!valid) {
-    return absl::InvalidArgumentError(
-        "season_id: 1 to 64 letters, digits, '-' or '_' expected");
+    return absl::InvalidArgumentError("season_id: 1 to 64 letters, digits, '-' or '_' expected");
   }
   return absl::StrCat("dc:{season:", ToAbsl(season), "}:");
 }
@@ -215,8 +214,8 @@ Explanation ExplanationFromText(std::string_view text) {
   json::value value = json::parse(text, error);
   if (error || !value.is_object()) return explanation;
   const json::object& object = value.as_object();
-  if (const json::string* summary = object.contains("summary") ? object.at("summary").if_string()
-                                                               : nullptr) {
+  if (const json::string* summary =
+          object.contains("summary") ? object.at("summary").if_string() : nullptr) {
     explanation.summary = std::string(*summary);
   }
   const json::value* choices = object.if_contains("choices");
@@ -228,7 +227,8 @@ Explanation ExplanationFromText(std::string_view text) {
     if (const json::value* rank = choice.if_contains("choice_rank"); rank && rank->is_int64()) {
       out.choice_rank = static_cast<int32_t>(rank->as_int64());
     }
-    if (const json::value* program = choice.if_contains("program"); program && program->is_string()) {
+    if (const json::value* program = choice.if_contains("program");
+        program && program->is_string()) {
       out.program = std::string(program->as_string());
     }
     if (const json::value* why = choice.if_contains("why"); why && why->is_string()) {
@@ -266,8 +266,8 @@ RoundStats StatsFromJson(const json::value& value) {
   if (const json::value* ranks = object.if_contains("placed_by_choice_rank");
       ranks && ranks->is_array()) {
     for (const json::value& rank : ranks->as_array()) {
-      stats.placed_by_choice_rank.push_back(
-          rank.is_int64() ? static_cast<uint32_t>(rank.as_int64()) : 0);
+      stats.placed_by_choice_rank.push_back(rank.is_int64() ? static_cast<uint32_t>(rank.as_int64())
+                                                            : 0);
     }
   }
   for (const auto& [key, out] : {std::pair{"unplaced_by_age_years", &stats.unplaced_by_age_years},
@@ -327,7 +327,7 @@ struct OfferRecord {
   }
 
   std::vector<std::string> Fields() const {
-    return {state, program, absl::StrCat(round), absl::StrCat(deadline),
+    return {state, program, absl::StrCat(round),          absl::StrCat(deadline),
             kind,  held,    absl::StrJoin(declined, ","), explanation};
   }
 };
@@ -383,8 +383,8 @@ absl::StatusOr<size_t> SeasonStore::PutPrograms(std::string_view season,
   if (!prefix.ok()) return prefix.status();
   if (programs.empty()) return absl::InvalidArgumentError("programs: at least one program");
   const std::string text = json::serialize(programs);
-  absl::StatusOr<ParsedInstance> parsed = ParseInstance(
-      absl::StrCat(R"({"seed":0,"applications":[],"programs":)", text, "}"));
+  absl::StatusOr<ParsedInstance> parsed =
+      ParseInstance(absl::StrCat(R"({"seed":0,"applications":[],"programs":)", text, "}"));
   if (!parsed.ok()) return parsed.status();
   absl::StatusOr<Allocator> checked = Allocator::Create(parsed->instance, Policy{});
   if (!checked.ok()) return checked.status();
@@ -433,9 +433,8 @@ absl::StatusOr<ApplicationView> SeasonStore::SubmitApplication(std::string_view 
   absl::StatusOr<std::string> policy = Get(redis_, *prefix + "policy");
   if (!policy.ok()) return policy.status();
   const std::string application_text = json::serialize(application);
-  absl::StatusOr<ParsedInstance> parsed = ParseInstance(
-      absl::StrCat(R"({"seed":0,"programs":)", *programs, R"(,"applications":[)",
-                   application_text, "]}"));
+  absl::StatusOr<ParsedInstance> parsed = ParseInstance(absl::StrCat(
+      R"({"seed":0,"programs":)", *programs, R"(,"applications":[)", application_text, "]}"));
   if (!parsed.ok()) return ForOneApplication(parsed.status());
   if (parsed->instance.applications[0].choices.empty()) {
     return absl::InvalidArgumentError("application.choices: at least one program");
@@ -444,9 +443,9 @@ absl::StatusOr<ApplicationView> SeasonStore::SubmitApplication(std::string_view 
   if (!rules.ok()) return rules.status();
   absl::StatusOr<Allocator> checked = Allocator::Create(parsed->instance, *rules);
   if (!checked.ok()) return ForOneApplication(checked.status());
-  absl::StatusOr<redis::Reply> reply = redis_.Eval(
-      kSubmitApplication, {*prefix + "period", *prefix + "apps", *prefix + "owners"},
-      {application_id, std::string(subject), application_text, is_new ? "1" : "0"});
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(kSubmitApplication, {*prefix + "period", *prefix + "apps", *prefix + "owners"},
+                  {application_id, std::string(subject), application_text, is_new ? "1" : "0"});
   if (!reply.ok()) return reply.status();
   return ReadApplication(*prefix, application_id);
 }
@@ -467,8 +466,7 @@ absl::StatusOr<ApplicationView> SeasonStore::GetApplication(std::string_view sea
 
 absl::StatusOr<ApplicationView> SeasonStore::ReadApplication(const std::string& prefix,
                                                              std::string_view id) {
-  absl::StatusOr<redis::Reply> stored =
-      redis_.Command({"HGET", prefix + "apps", std::string(id)});
+  absl::StatusOr<redis::Reply> stored = redis_.Command({"HGET", prefix + "apps", std::string(id)});
   if (!stored.ok()) return stored.status();
   if (stored->IsNil()) return absl::NotFoundError("application not found");
   absl::StatusOr<json::value> application = ParseStored(stored->str);
@@ -496,10 +494,10 @@ absl::StatusOr<ApplicationView> SeasonStore::AnswerOffer(std::string_view season
                                                          std::string_view id, bool accept) {
   absl::StatusOr<std::string> prefix = Prefix(season);
   if (!prefix.ok()) return prefix.status();
-  absl::StatusOr<redis::Reply> reply = redis_.Eval(
-      kAnswerOffer, {*prefix + "owners", OfferKey(*prefix, id), *prefix + "version"},
-      {std::string(id), std::string(subject), accept ? "accept" : "decline",
-       absl::StrCat(absl::ToUnixSeconds(clock_.Now()))});
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(kAnswerOffer, {*prefix + "owners", OfferKey(*prefix, id), *prefix + "version"},
+                  {std::string(id), std::string(subject), accept ? "accept" : "decline",
+                   absl::StrCat(absl::ToUnixSeconds(clock_.Now()))});
   if (!reply.ok()) return reply.status();
   return ReadApplication(*prefix, id);
 }
@@ -551,7 +549,8 @@ absl::StatusOr<SeasonStore::PreparedRound> SeasonStore::Prepare(std::string_view
     if (!program_list.ok()) return program_list.status();
     prepared.inputs["programs"] = *std::move(program_list);
     prepared.inputs["applications"] = std::move(applications);
-    absl::StatusOr<json::value> policy_value = ParseStored(policy->empty() ? default_policy_json_ : *policy);
+    absl::StatusOr<json::value> policy_value =
+        ParseStored(policy->empty() ? default_policy_json_ : *policy);
     if (!policy_value.ok()) return policy_value.status();
     prepared.inputs["policy"] = *std::move(policy_value);
   } else {
@@ -612,7 +611,8 @@ absl::StatusOr<RoundView> SeasonStore::PublishRound(std::string_view season,
   absl::StatusOr<uint32_t> rounds = RoundCount(redis_, *prefix);
   if (!rounds.ok()) return rounds.status();
   if (expected_round != 0 && expected_round <= *rounds) {
-    return absl::AlreadyExistsError(absl::StrCat("round ", expected_round, " is already published"));
+    return absl::AlreadyExistsError(
+        absl::StrCat("round ", expected_round, " is already published"));
   }
   if (expected_round != 0 && expected_round != *rounds + 1) {
     return absl::FailedPreconditionError(
