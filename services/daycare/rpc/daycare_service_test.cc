@@ -28,7 +28,7 @@ class DaycareServiceTest : public ::testing::Test {
   // Well-formed but empty requests: only the role decides.
   struct {
     v1::AnswerOfferRequest answer_offer_request;
-    v1::ApplyRequest applyRequest;
+    v1::ApplyRequest apply_request;
     v1::DryRunRequest dry_run_request;
     v1::GetApplicationRequest get_application_request;
     v1::GetRoundRequest get_round_request;
@@ -66,7 +66,7 @@ TEST_F(DaycareServiceTest, EveryCallNeedsItsRole) {
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   v1::ApplicationStatus status;
-  EXPECT_EQ(service_->Apply(&context_, &requests_.applyRequest, &status).error_code(),
+  EXPECT_EQ(service_->Apply(&context_, &requests_.apply_request, &status).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(service_->UpdateApplication(&context_, &requests_.update_application_request, &status)
                 .error_code(),
