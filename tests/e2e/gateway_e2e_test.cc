@@ -47,6 +47,15 @@ class GatewayE2eTest : public ::testing::Test {
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
     ASSERT_TRUE(WaitForTcpPort(service_port, absl::Seconds(20)).ok()) << Logs();
+    // The gateway is ready only when every linked backend is.
+    const int daycare_port = PickFreePort();
+    absl::StatusOr<std::unique_ptr<Subprocess>> daycare =
+        Subprocess::Start(STADT_DAYCARE_BIN, {},
+                          {{"DAYCARE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", daycare_port)},
+                           {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())}},
+                          absl::StrCat(dir_, "/daycare.log"));
+    ASSERT_TRUE(daycare.ok()) << daycare.status();
+    daycare_ = *std::move(daycare);
 
     const std::string key_file = absl::StrCat(dir_, "/keys.json");
     std::ofstream(key_file) << tokens_.KeyFileJson();
@@ -55,6 +64,7 @@ class GatewayE2eTest : public ::testing::Test {
         STADT_GATEWAY_BIN, {},
         {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
          {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port)},
+         {"GATEWAY_BACKEND_DAYCARE", absl::StrCat("127.0.0.1:", daycare_port)},
          {"GATEWAY_JWT_KEYS_FILE", key_file},
          {"GATEWAY_JWT_ISSUER", kTestIssuer},
          {"GATEWAY_JWT_AUDIENCE", kTestAudience},
@@ -131,6 +141,7 @@ class GatewayE2eTest : public ::testing::Test {
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
   std::unique_ptr<Subprocess> service_;
+  std::unique_ptr<Subprocess> daycare_;
   std::unique_ptr<Subprocess> gateway_;
   int gateway_port_ = 0;
 };
