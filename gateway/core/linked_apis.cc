@@ -2,6 +2,7 @@
 
 #include "stadt/appointments/v1/appointments.pb.h"
 #include "stadt/parking/v1/parking.pb.h"
+#include "stadt/daycare/v1/daycare.pb.h"
 
 namespace stadt::gateway {
 
@@ -12,6 +13,8 @@ std::vector<LinkedApi> LinkedApis() {
        "127.0.0.1:50051"},
       {"parking", parking::v1::Zone::descriptor()->file()->FindServiceByName("Parking"),
        "127.0.0.1:50054"},
+      {"daycare", daycare::v1::Program::descriptor()->file()->FindServiceByName("Daycare"),
+       "127.0.0.1:50053"},
   };
 }
 

@@ -25,6 +25,7 @@ const std::map<std::string, ServiceSpec>& Services() {
         "APPOINTMENTS_GRPC_ADDRESS",
         {{"APPOINTMENTS_SEED_FILE", "services/appointments/seed/catalog.json"},
          {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="}}}},
+      {"daycare", {STADT_DAYCARE_BIN, "DAYCARE_GRPC_ADDRESS", {}}},
       {"parking",
        {STADT_PARKING_BIN,
         "PARKING_GRPC_ADDRESS",

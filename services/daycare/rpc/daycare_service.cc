@@ -1,0 +1,287 @@
+#include "services/daycare/rpc/daycare_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/serialize.hpp"
+#include "services/common/call_context.h"
+#include "services/common/status.h"
+
+namespace stadt::daycare {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr char kCaseworker[] = "caseworker";
+constexpr char kCitizen[] = "citizen";
+
+// The gateway enforces each route's roles; checking again keeps the season safe
+// from any other caller that reaches the service.
+grpc::Status RequireRole(const grpc::ServerContext& context, const char* role) {
+  if (CallerFromContext(context).HasRole(role)) return grpc::Status::OK;
+  return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, absl::StrCat(role, " role required"));
+}
+
+absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& timestamp,
+                                     const char* field) {
+  constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
+  if (timestamp.seconds() <= 0 || timestamp.seconds() > kMaxSeconds || timestamp.nanos() < 0 ||
+      timestamp.nanos() > 999999999) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": a time is required"));
+  }
+  return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
+}
+
+void SetIfPresent(json::object& out, const char* key, const std::string& value) {
+  if (!value.empty()) out[key] = value;
+}
+
+// Proto messages become the engine's instance format; the engine's parser then
+// checks every field, so validation lives in one place.
+json::object ToEngine(const v1::Program& program) {
+  json::object out{{"id", program.id()}, {"capacity", program.capacity()}};
+  SetIfPresent(out, "centre", program.centre());
+  SetIfPresent(out, "name", program.name());
+  SetIfPresent(out, "care_scope", program.care_scope());
+  SetIfPresent(out, "start_month", program.start_month());
+  if (program.has_min_age_months()) out["min_age_months"] = program.min_age_months();
+  if (program.has_max_age_months()) out["max_age_months"] = program.max_age_months();
+  return out;
+}
+
+json::object ToEngine(const v1::Application& application) {
+  json::array choices;
+  for (const std::string& choice : application.choices()) choices.emplace_back(choice);
+  json::array criteria;
+  for (const std::string& criterion : application.criteria()) criteria.emplace_back(criterion);
+  json::object out{{"choices", std::move(choices)}, {"criteria", std::move(criteria)}};
+  SetIfPresent(out, "birth_date", application.birth_date());
+  SetIfPresent(out, "start_month", application.desired_start());
+  SetIfPresent(out, "care_scope", application.care_scope());
+  SetIfPresent(out, "district", application.district());
+  return out;
+}
+
+std::string StringMember(const json::object& object, const char* key) {
+  const json::value* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->as_string()) : "";
+}
+
+void StringList(const json::object& object, const char* key,
+                google::protobuf::RepeatedPtrField<std::string>* out) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr || !value->is_array()) return;
+  for (const json::value& entry : value->as_array()) {
+    if (entry.is_string()) out->Add(std::string(entry.as_string()));
+  }
+}
+
+void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
+  out->set_seconds(absl::ToUnixSeconds(time));
+}
+
+v1::OfferState ToProto(OfferState state) {
+  switch (state) {
+    case OfferState::kNone:
+      return v1::OFFER_STATE_NONE;
+    case OfferState::kOpen:
+      return v1::OFFER_STATE_OPEN;
+    case OfferState::kAccepted:
+      return v1::OFFER_STATE_ACCEPTED;
+    case OfferState::kDeclined:
+      return v1::OFFER_STATE_DECLINED;
+    case OfferState::kExpired:
+      return v1::OFFER_STATE_EXPIRED;
+  }
+  return v1::OFFER_STATE_UNSPECIFIED;
+}
+
+void ToProto(const ApplicationView& view, v1::ApplicationStatus* out) {
+  v1::Application* application = out->mutable_application();
+  application->set_id(view.id);
+  StringList(view.application, "choices", application->mutable_choices());
+  application->set_birth_date(StringMember(view.application, "birth_date"));
+  application->set_desired_start(StringMember(view.application, "start_month"));
+  application->set_care_scope(StringMember(view.application, "care_scope"));
+  application->set_district(StringMember(view.application, "district"));
+  StringList(view.application, "criteria", application->mutable_criteria());
+  out->set_offer(ToProto(view.offer.state));
+  out->set_offered_program(view.offer.program);
+  out->set_round(view.offer.round);
+  if (view.offer.state != OfferState::kNone) ToProto(view.offer.deadline, out->mutable_deadline());
+  out->set_summary(view.offer.explanation.summary);
+  for (const ChoiceExplanation& choice : view.offer.explanation.choices) {
+    v1::ChoiceExplanation* entry = out->add_choices();
+    entry->set_choice_rank(choice.choice_rank);
+    entry->set_program(choice.program);
+    entry->set_why(choice.text);
+  }
+}
+
+void ToProto(const RoundStats& stats, v1::RoundStats* out) {
+  out->set_applications(stats.applications);
+  out->set_placed(stats.placed);
+  out->set_placed_first_choice(stats.placed_first_choice);
+  out->set_unplaced(stats.unplaced);
+  out->set_places(stats.places);
+  out->set_places_filled(stats.places_filled);
+  out->set_ineligible_choices(stats.ineligible_choices);
+  for (uint32_t count : stats.placed_by_choice_rank) out->add_placed_by_choice_rank(count);
+  for (const auto& [age, count] : stats.unplaced_by_age_years) {
+    (*out->mutable_unplaced_by_age_years())[age] = count;
+  }
+  for (const auto& [district, count] : stats.unplaced_by_district) {
+    (*out->mutable_unplaced_by_district())[district] = count;
+  }
+}
+
+void ToProto(const RoundView& round, v1::Round* out) {
+  out->set_round(round.round);
+  out->set_seed(round.seed);
+  ToProto(round.stats, out->mutable_stats());
+  out->set_document(round.document);
+}
+
+grpc::Status StatusResponse(const absl::StatusOr<ApplicationView>& view,
+                            v1::ApplicationStatus* response) {
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  ToProto(*view, response);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status DaycareService::PutPrograms(grpc::ServerContext* context,
+                                         const v1::PutProgramsRequest* request,
+                                         v1::PutProgramsResponse* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  json::array programs;
+  for (const v1::Program& program : request->programs()) programs.push_back(ToEngine(program));
+  absl::StatusOr<size_t> count = store_.PutPrograms(request->season_id(), programs);
+  if (!count.ok()) return ToGrpcStatus(count.status());
+  response->set_programs(static_cast<uint32_t>(*count));
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareService::PutPolicy(grpc::ServerContext* context,
+                                       const v1::PutPolicyRequest* request,
+                                       v1::PutPolicyResponse* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  absl::StatusOr<Policy> policy = store_.PutPolicy(request->season_id(), request->policy_json());
+  if (!policy.ok()) return ToGrpcStatus(policy.status());
+  response->set_criteria(static_cast<uint32_t>(policy->criteria.size()));
+  response->set_max_choices(policy->max_choices);
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareService::SetPeriod(grpc::ServerContext* context,
+                                       const v1::SetPeriodRequest* request,
+                                       v1::SetPeriodResponse* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  if (request->period() != v1::PERIOD_OPEN && request->period() != v1::PERIOD_CLOSED) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "period: PERIOD_OPEN or PERIOD_CLOSED expected");
+  }
+  absl::Status status =
+      store_.SetPeriod(request->season_id(), request->period() == v1::PERIOD_OPEN);
+  if (!status.ok()) return ToGrpcStatus(status);
+  response->set_period(request->period());
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareService::DryRun(grpc::ServerContext* context, const v1::DryRunRequest* request,
+                                    v1::RoundStats* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  absl::StatusOr<RoundStats> stats = store_.DryRun(request->season_id(), request->seed());
+  if (!stats.ok()) return ToGrpcStatus(stats.status());
+  ToProto(*stats, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareService::PublishRound(grpc::ServerContext* context,
+                                          const v1::PublishRoundRequest* request,
+                                          v1::Round* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
+  if (!deadline.ok()) return ToGrpcStatus(deadline.status());
+  absl::StatusOr<RoundView> round =
+      store_.PublishRound(request->season_id(), request->round(), request->seed(), *deadline);
+  if (!round.ok()) return ToGrpcStatus(round.status());
+  ToProto(*round, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareService::GetRound(grpc::ServerContext* context,
+                                      const v1::GetRoundRequest* request, v1::Round* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  absl::StatusOr<RoundView> round = store_.GetRound(request->season_id(), request->round());
+  if (!round.ok()) return ToGrpcStatus(round.status());
+  ToProto(*round, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareService::SetOfferDeadline(grpc::ServerContext* context,
+                                              const v1::SetOfferDeadlineRequest* request,
+                                              v1::SetOfferDeadlineResponse* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
+  if (!deadline.ok()) return ToGrpcStatus(deadline.status());
+  absl::StatusOr<int> moved =
+      store_.SetOfferDeadline(request->season_id(), request->round(), *deadline);
+  if (!moved.ok()) return ToGrpcStatus(moved.status());
+  response->set_offers(static_cast<uint32_t>(*moved));
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareService::Apply(grpc::ServerContext* context, const v1::ApplyRequest* request,
+                                   v1::ApplicationStatus* response) {
+  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  return StatusResponse(
+      store_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject, "",
+                               ToEngine(request->application())),
+      response);
+}
+
+grpc::Status DaycareService::UpdateApplication(grpc::ServerContext* context,
+                                               const v1::UpdateApplicationRequest* request,
+                                               v1::ApplicationStatus* response) {
+  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  if (request->application_id().empty()) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "application_id: required");
+  }
+  return StatusResponse(
+      store_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject,
+                               request->application_id(), ToEngine(request->application())),
+      response);
+}
+
+grpc::Status DaycareService::GetApplication(grpc::ServerContext* context,
+                                            const v1::GetApplicationRequest* request,
+                                            v1::ApplicationStatus* response) {
+  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  return StatusResponse(
+      store_.GetApplication(request->season_id(), CallerFromContext(*context).subject,
+                            request->application_id()),
+      response);
+}
+
+grpc::Status DaycareService::AcceptOffer(grpc::ServerContext* context,
+                                         const v1::AnswerOfferRequest* request,
+                                         v1::ApplicationStatus* response) {
+  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  return StatusResponse(
+      store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
+                         request->application_id(), /*accept=*/true),
+      response);
+}
+
+grpc::Status DaycareService::DeclineOffer(grpc::ServerContext* context,
+                                          const v1::AnswerOfferRequest* request,
+                                          v1::ApplicationStatus* response) {
+  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  return StatusResponse(
+      store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
+                         request->application_id(), /*accept=*/false),
+      response);
+}
+
+}  // namespace stadt::daycare

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "services/daycare/store/season_store.h"
+#include "stadt/daycare/v1/daycare.grpc.pb.h"
+
+namespace stadt::daycare {
+
+// Thin gRPC adapter: checks the caller's role, converts messages to the engine's
+// formats, calls the season store, maps statuses. Synchronous on purpose: every
+// call does blocking Redis I/O.
+class DaycareService final : public v1::Daycare::Service {
+ public:
+  explicit DaycareService(SeasonStore& store) : store_(store) {}
+
+  grpc::Status PutPrograms(grpc::ServerContext* context, const v1::PutProgramsRequest* request,
+                           v1::PutProgramsResponse* response) override;
+  grpc::Status PutPolicy(grpc::ServerContext* context, const v1::PutPolicyRequest* request,
+                         v1::PutPolicyResponse* response) override;
+  grpc::Status SetPeriod(grpc::ServerContext* context, const v1::SetPeriodRequest* request,
+                         v1::SetPeriodResponse* response) override;
+  grpc::Status DryRun(grpc::ServerContext* context, const v1::DryRunRequest* request,
+                      v1::RoundStats* response) override;
+  grpc::Status PublishRound(grpc::ServerContext* context, const v1::PublishRoundRequest* request,
+                            v1::Round* response) override;
+  grpc::Status GetRound(grpc::ServerContext* context, const v1::GetRoundRequest* request,
+                        v1::Round* response) override;
+  grpc::Status SetOfferDeadline(grpc::ServerContext* context,
+                                const v1::SetOfferDeadlineRequest* request,
+                                v1::SetOfferDeadlineResponse* response) override;
+  grpc::Status Apply(grpc::ServerContext* context, const v1::ApplyRequest* request,
+                     v1::ApplicationStatus* response) override;
+  grpc::Status UpdateApplication(grpc::ServerContext* context,
+                                 const v1::UpdateApplicationRequest* request,
+                                 v1::ApplicationStatus* response) override;
+  grpc::Status GetApplication(grpc::ServerContext* context,
+                              const v1::GetApplicationRequest* request,
+                              v1::ApplicationStatus* response) override;
+  grpc::Status AcceptOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
+                           v1::ApplicationStatus* response) override;
+  grpc::Status DeclineOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
+                            v1::ApplicationStatus* response) override;
+
+ private:
+  SeasonStore& store_;
+};
+
+}  // namespace stadt::daycare

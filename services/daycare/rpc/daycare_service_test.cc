@@ -1,0 +1,85 @@
+#include "services/daycare/rpc/daycare_service.h"
+
+#include <grpcpp/server_context.h>
+
+#include "gtest/gtest.h"
+
+namespace stadt::daycare {
+namespace {
+
+// Calls without the gateway's caller metadata. The store points at a Redis port
+// nobody listens on: any call that reached it would fail with UNAVAILABLE, so a
+// PERMISSION_DENIED shows the adapter refused before touching state.
+class DaycareServiceTest : public ::testing::Test {
+ protected:
+  DaycareServiceTest() {
+    redis::Options options;
+    options.port = 1;
+    redis_ = redis::Client::Create(options);
+    store_ = std::make_unique<SeasonStore>(*redis_, clock_);
+    service_ = std::make_unique<DaycareService>(*store_);
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1'780'000'000)};
+  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<SeasonStore> store_;
+  std::unique_ptr<DaycareService> service_;
+  grpc::ServerContext context_;
+  // Well-formed but empty requests: only the role decides.
+  struct {
+    v1::AnswerOfferRequest answer_offer_request;
+    v1::ApplyRequest apply_request;
+    v1::DryRunRequest dry_run_request;
+    v1::GetApplicationRequest get_application_request;
+    v1::GetRoundRequest get_round_request;
+    v1::PublishRoundRequest publish_round_request;
+    v1::PutPolicyRequest put_policy_request;
+    v1::PutProgramsRequest put_programs_request;
+    v1::SetOfferDeadlineRequest set_offer_deadline_request;
+    v1::SetPeriodRequest set_period_request;
+    v1::UpdateApplicationRequest update_application_request;
+  } requests_;
+};
+
+TEST_F(DaycareServiceTest, EveryCallNeedsItsRole) {
+  v1::PutProgramsResponse programs;
+  EXPECT_EQ(
+      service_->PutPrograms(&context_, &requests_.put_programs_request, &programs).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  v1::PutPolicyResponse policy;
+  EXPECT_EQ(service_->PutPolicy(&context_, &requests_.put_policy_request, &policy).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::SetPeriodResponse period;
+  EXPECT_EQ(service_->SetPeriod(&context_, &requests_.set_period_request, &period).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::RoundStats stats;
+  EXPECT_EQ(service_->DryRun(&context_, &requests_.dry_run_request, &stats).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::Round round;
+  EXPECT_EQ(
+      service_->PublishRound(&context_, &requests_.publish_round_request, &round).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(service_->GetRound(&context_, &requests_.get_round_request, &round).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::SetOfferDeadlineResponse deadline;
+  EXPECT_EQ(service_->SetOfferDeadline(&context_, &requests_.set_offer_deadline_request, &deadline)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ApplicationStatus status;
+  EXPECT_EQ(service_->Apply(&context_, &requests_.apply_request, &status).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(service_->UpdateApplication(&context_, &requests_.update_application_request, &status)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      service_->GetApplication(&context_, &requests_.get_application_request, &status).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(service_->AcceptOffer(&context_, &requests_.answer_offer_request, &status).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  grpc::Status denied = service_->DeclineOffer(&context_, &requests_.answer_offer_request, &status);
+  EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(denied.error_message(), "citizen role required");
+}
+
+}  // namespace
+}  // namespace stadt::daycare

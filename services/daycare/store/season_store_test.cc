@@ -1,0 +1,225 @@
+#include "services/daycare/store/season_store.h"
+
+#include <atomic>
+#include <thread>
+
+#include "boost/json/parse.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::daycare {
+namespace {
+
+namespace json = boost::json;
+using ::testing::HasSubstr;
+
+const absl::Time kStart = absl::FromUnixSeconds(1'780'000'000);
+
+json::object Parse(std::string_view text) { return json::parse(text).as_object(); }
+
+// The season store on a real redis-server: what runs in production, minus gRPC.
+class SeasonStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis::Options options;
+    options.port = server_->port();
+    options.pool_size = 8;
+    redis_ = redis::Client::Create(options);
+    store_ = std::make_unique<SeasonStore>(*redis_, clock_);
+  }
+
+  // Two places, three children: "a" has priority points, "b" is older than "c".
+  void OpenSeasonWithThreeApplications() {
+    ASSERT_TRUE(store_
+                    ->PutPrograms("s1", json::parse(R"([{"id":"P1","capacity":1},
+                                                        {"id":"P2","capacity":1}])")
+                                            .as_array())
+                    .ok());
+    ASSERT_TRUE(store_
+                    ->PutPolicy("s1", R"({"max_choices":2,"criteria":[
+                        {"id":"single_parent","points":10,"label":"single parent"}]})")
+                    .ok());
+    ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+    a_ = Submit("parent-a", R"({"choices":["P1","P2"],"criteria":["single_parent"]})");
+    b_ = Submit("parent-b", R"({"choices":["P1","P2"],"birth_date":"2023-01-01"})");
+    c_ = Submit("parent-c", R"({"choices":["P1","P2"],"birth_date":"2024-01-01"})");
+  }
+
+  std::string Submit(const std::string& subject, std::string_view application) {
+    absl::StatusOr<ApplicationView> view =
+        store_->SubmitApplication("s1", subject, "", Parse(application));
+    EXPECT_TRUE(view.ok()) << view.status();
+    return view.ok() ? view->id : "";
+  }
+
+  ApplicationView Status(const std::string& subject, const std::string& id) {
+    absl::StatusOr<ApplicationView> view = store_->GetApplication("s1", subject, id);
+    EXPECT_TRUE(view.ok()) << view.status();
+    return view.value_or(ApplicationView{});
+  }
+
+  FakeClock clock_{kStart};
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<SeasonStore> store_;
+  std::string a_, b_, c_;
+};
+
+TEST_F(SeasonStoreTest, RunsASeasonWithAMoveUpRound) {
+  OpenSeasonWithThreeApplications();
+  EXPECT_EQ(store_->PublishRound("s1", 0, 7, kStart + absl::Hours(24)).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // the period is still open
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+
+  absl::StatusOr<RoundStats> dry = store_->DryRun("s1", 7);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_EQ(dry->placed, 2u);
+  EXPECT_FALSE(store_->GetRound("s1", 1).ok());  // a dry run stores nothing
+
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->seed, 7u);
+  EXPECT_EQ(first->stats.placed, 2u);
+  EXPECT_EQ(Status("parent-a", a_).offer.program, "P1");
+  EXPECT_EQ(Status("parent-b", b_).offer.program, "P2");
+  const ApplicationView c = Status("parent-c", c_);
+  EXPECT_EQ(c.offer.state, OfferState::kNone);
+  ASSERT_EQ(c.offer.explanation.choices.size(), 2u);
+  EXPECT_FALSE(c.offer.explanation.choices[0].text.empty());
+
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
+  absl::StatusOr<RoundView> second = store_->PublishRound("s1", 0, 0, kStart + absl::Hours(48));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->round, 2u);
+  EXPECT_EQ(second->seed, 7u);  // the first round's inputs and seed carry on
+
+  EXPECT_EQ(Status("parent-a", a_).offer.state, OfferState::kAccepted);
+  EXPECT_EQ(Status("parent-a", a_).offer.program, "P1");
+  EXPECT_EQ(Status("parent-b", b_).offer.state, OfferState::kDeclined);
+  const ApplicationView moved_up = Status("parent-c", c_);
+  EXPECT_EQ(moved_up.offer.state, OfferState::kOpen);
+  EXPECT_EQ(moved_up.offer.program, "P2");
+  EXPECT_EQ(moved_up.offer.round, 2u);
+}
+
+TEST_F(SeasonStoreTest, APublishedRoundIsImmutableAndKeepsItsInputs) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 99, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(store_->PublishRound("s1", 1, 99, kStart + absl::Hours(1)).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->SetPeriod("s1", true).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->PutPolicy("s1", R"({"max_choices":3})").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  absl::StatusOr<RoundView> read = store_->GetRound("s1", 1);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->document, first->document);
+  EXPECT_EQ(read->seed, 99u);
+  EXPECT_EQ(read->stats.placed, 2u);
+  const json::object document = Parse(read->document);
+  EXPECT_EQ(document.at("applications").as_array().size(), 3u);
+  EXPECT_EQ(document.at("programs").as_array().size(), 2u);
+  EXPECT_EQ(document.at("result").at("assignments").as_array().size(), 3u);
+  EXPECT_EQ(store_->GetRound("s1", 2).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SeasonStoreTest, AnswersAreIdempotentAndRefusedWhenExpired) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
+
+  absl::StatusOr<ApplicationView> accepted = store_->AnswerOffer("s1", "parent-a", a_, true);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  absl::StatusOr<ApplicationView> again = store_->AnswerOffer("s1", "parent-a", a_, true);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->offer.state, OfferState::kAccepted);
+  EXPECT_EQ(again->offer.program, accepted->offer.program);
+  EXPECT_EQ(store_->AnswerOffer("s1", "parent-a", a_, false).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->AnswerOffer("s1", "parent-b", a_, true).status().code(),
+            absl::StatusCode::kNotFound);  // someone else's application
+  EXPECT_EQ(store_->AnswerOffer("s1", "parent-c", c_, true).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // no offer
+
+  clock_.Advance(absl::Hours(2));
+  absl::Status late = store_->AnswerOffer("s1", "parent-b", b_, true).status();
+  EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(late.message(), HasSubstr("expired"));
+  EXPECT_EQ(Status("parent-b", b_).offer.state, OfferState::kExpired);
+}
+
+TEST_F(SeasonStoreTest, ConcurrentAnswersToOneOfferHaveOneEffect) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
+  absl::StatusOr<redis::Reply> before = redis_->Command({"GET", "dc:{season:s1}:version"});
+  ASSERT_TRUE(before.ok());
+
+  std::atomic<int> accepted{0};
+  std::atomic<int> declined{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      absl::StatusOr<ApplicationView> view = store_->AnswerOffer("s1", "parent-b", b_, t % 2 == 0);
+      if (!view.ok()) {
+        EXPECT_EQ(view.status().code(), absl::StatusCode::kFailedPrecondition);
+        ++refused;
+      } else if (t % 2 == 0) {
+        ++accepted;
+      } else {
+        ++declined;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  // Either every accept succeeded and every decline was refused, or the reverse.
+  EXPECT_EQ(refused.load(), 4);
+  EXPECT_TRUE((accepted == 4 && declined == 0) || (accepted == 0 && declined == 4));
+  absl::StatusOr<redis::Reply> after = redis_->Command({"GET", "dc:{season:s1}:version"});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(std::stoi(after->str), std::stoi(before->str) + 1);  // one state change
+}
+
+TEST_F(SeasonStoreTest, ApplicationsAreValidatedAndPrivate) {
+  OpenSeasonWithThreeApplications();
+  auto submit = [&](std::string_view text) {
+    return store_->SubmitApplication("s1", "parent-x", "", Parse(text)).status();
+  };
+  absl::Status unknown = submit(R"({"choices":["P9"]})");
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(unknown.message(), HasSubstr("application.choices[0]"));
+  EXPECT_EQ(submit(R"({"choices":["P1","P2","P1"]})").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(submit(R"({"choices":["P1"],"birth_date":"2024-13-45"})").code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(submit(R"({"choices":[]})").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetApplication("s1", "parent-b", a_).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetApplication("bad season!", "parent-a", a_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // Editing works while the period is open, and only for the owner.
+  absl::StatusOr<ApplicationView> edited =
+      store_->SubmitApplication("s1", "parent-a", a_, Parse(R"({"choices":["P2"]})"));
+  ASSERT_TRUE(edited.ok()) << edited.status();
+  EXPECT_EQ(edited->application.at("choices").as_array().size(), 1u);
+  EXPECT_EQ(store_->SubmitApplication("s1", "parent-b", a_, Parse(R"({"choices":["P1"]})"))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  EXPECT_EQ(store_->SubmitApplication("s1", "parent-a", a_, Parse(R"({"choices":["P1"]})"))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+}  // namespace
+}  // namespace stadt::daycare

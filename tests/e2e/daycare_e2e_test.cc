@@ -1,0 +1,284 @@
+// End to end: the real gateway and daycare binaries on free ports, a real
+// redis-server underneath, a whole allocation season driven over HTTP.
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/harness/http_client.h"
+#include "tests/harness/process.h"
+#include "tests/harness/redis_server.h"
+#include "tests/harness/test_tokens.h"
+
+namespace stadt::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kSeason[] = "/v1/daycare/seasons/kita-2026";
+
+std::string TempDir() {
+  std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-daycare-e2e-XXXXXX");
+  return mkdtemp(pattern.data());
+}
+
+class DaycareE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = TempDir();
+    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+    ASSERT_TRUE(redis.ok()) << redis.status();
+    redis_ = *std::move(redis);
+
+    const int service_port = PickFreePort();
+    absl::StatusOr<std::unique_ptr<Subprocess>> service =
+        Subprocess::Start(STADT_DAYCARE_BIN, {},
+                          {{"DAYCARE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port)},
+                           {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
+                           {"REDIS_TIMEOUT", "300ms"},
+                           {"READINESS_INTERVAL", "100ms"}},
+                          absl::StrCat(dir_, "/daycare.log"));
+    ASSERT_TRUE(service.ok()) << service.status();
+    service_ = *std::move(service);
+    ASSERT_TRUE(WaitForTcpPort(service_port, absl::Seconds(20)).ok()) << Logs();
+
+    const std::string key_file = absl::StrCat(dir_, "/keys.json");
+    std::ofstream(key_file) << tokens_.KeyFileJson();
+    gateway_port_ = PickFreePort();
+    // Appointments is not part of this test: its backend points at a port
+    // nobody listens on, so /readyz stays "not ready" and readiness is judged
+    // by a daycare route instead.
+    absl::StatusOr<std::unique_ptr<Subprocess>> gateway = Subprocess::Start(
+        STADT_GATEWAY_BIN, {},
+        {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
+         {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", PickFreePort())},
+         {"GATEWAY_BACKEND_DAYCARE", absl::StrCat("127.0.0.1:", service_port)},
+         {"GATEWAY_JWT_KEYS_FILE", key_file},
+         {"GATEWAY_JWT_ISSUER", kTestIssuer},
+         {"GATEWAY_JWT_AUDIENCE", kTestAudience},
+         {"GATEWAY_BACKEND_TIMEOUT", "5s"}},
+        absl::StrCat(dir_, "/gateway.log"));
+    ASSERT_TRUE(gateway.ok()) << gateway.status();
+    gateway_ = *std::move(gateway);
+    ASSERT_TRUE(WaitForTcpPort(gateway_port_, absl::Seconds(20)).ok()) << Logs();
+    ASSERT_TRUE(WaitForDaycare()) << Logs();
+  }
+
+  std::string Logs() const {
+    std::string logs;
+    for (const char* name : {"/daycare.log", "/gateway.log"}) {
+      std::ifstream in(dir_ + name);
+      logs += absl::StrCat("--- ", name, "\n", std::string(std::istreambuf_iterator<char>(in), {}));
+    }
+    return logs;
+  }
+
+  // Polls a caseworker route until the backend answers (404: no round yet).
+  bool WaitForDaycare() {
+    const std::string token = Caseworker();
+    for (int attempt = 0; attempt < 200; ++attempt) {
+      absl::StatusOr<HttpResult> result =
+          HttpFetch(gateway_port_, "GET", absl::StrCat(kSeason, "/rounds/1"), "",
+                    {{"Authorization", "Bearer " + token}});
+      if (result.ok() && result->status == 404) return true;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  }
+
+  HttpResult Fetch(const std::string& method, const std::string& path, const std::string& body,
+                   const std::string& token) {
+    std::map<std::string, std::string> headers;
+    if (!token.empty()) headers["Authorization"] = "Bearer " + token;
+    if (!body.empty()) headers["Content-Type"] = "application/json";
+    absl::StatusOr<HttpResult> result =
+        HttpFetch(gateway_port_, method, absl::StrCat(kSeason, path), body, headers);
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.value_or(HttpResult());
+  }
+
+  static boost::json::value Json(const HttpResult& result) {
+    boost::system::error_code error;
+    boost::json::value json = boost::json::parse(result.body, error);
+    EXPECT_FALSE(error) << result.body;
+    return json;
+  }
+
+  static std::string Text(const HttpResult& result, const char* key) {
+    boost::json::value json = Json(result);
+    if (!json.is_object() || !json.as_object().contains(key)) return "";
+    const boost::json::value& value = json.at(key);
+    return value.is_string() ? std::string(value.as_string()) : "";
+  }
+
+  std::string Caseworker() {
+    return tokens_.Mint("caseworker-7", {"caseworker"}, absl::Now(), absl::Minutes(5));
+  }
+  std::string Parent(const std::string& subject) {
+    return tokens_.Mint(subject, {"citizen"}, absl::Now(), absl::Minutes(5));
+  }
+
+  // Two centres with one place each; the policy gives single parents 10 points.
+  void SetUpSeason() {
+    const std::string caseworker = Caseworker();
+    HttpResult programs = Fetch("PUT", "/programs",
+                                R"({"programs":[{"id":"K1","capacity":1,"name":"Kita Sonne"},
+                                                {"id":"K2","capacity":1,"name":"Kita Mond"}]})",
+                                caseworker);
+    ASSERT_EQ(programs.status, 200) << programs.body;
+    HttpResult policy = Fetch(
+        "PUT", "/policy",
+        R"({"policyJson":"{\"max_choices\":2,\"criteria\":[{\"id\":\"single_parent\",\"points\":10,\"label\":\"single parent\"}]}"})",
+        caseworker);
+    ASSERT_EQ(policy.status, 200) << policy.body;
+    HttpResult open = Fetch("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker);
+    ASSERT_EQ(open.status, 200) << open.body;
+  }
+
+  std::string Apply(const std::string& subject, const std::string& application) {
+    HttpResult result = Fetch("POST", "/applications", application, Parent(subject));
+    EXPECT_EQ(result.status, 200) << result.body;
+    boost::json::value json = Json(result);
+    if (!json.is_object()) return "";
+    return std::string(json.at("application").at("id").as_string());
+  }
+
+  HttpResult Status(const std::string& subject, const std::string& id) {
+    return Fetch("GET", absl::StrCat("/applications/", id), "", Parent(subject));
+  }
+
+  std::string dir_;
+  TestTokens tokens_;
+  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<Subprocess> service_;
+  std::unique_ptr<Subprocess> gateway_;
+  int gateway_port_ = 0;
+};
+
+TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string anna =
+      Apply("parent-anna", R"({"choices":["K1","K2"],"criteria":["single_parent"]})");
+  const std::string ben =
+      Apply("parent-ben", R"({"choices":["K1","K2"],"birthDate":"2023-01-01"})");
+  const std::string cleo = Apply("parent-cleo", R"({"choices":["K2"],"birthDate":"2024-01-01"})");
+  ASSERT_FALSE(anna.empty() || ben.empty() || cleo.empty());
+
+  // Editing is allowed while the period is open.
+  HttpResult edited =
+      Fetch("PUT", absl::StrCat("/applications/", cleo),
+            R"({"choices":["K1","K2"],"birthDate":"2024-01-01","district":"Mitte"})",
+            Parent("parent-cleo"));
+  ASSERT_EQ(edited.status, 200) << edited.body;
+
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  HttpResult dry = Fetch("POST", "/dry-run", R"({"seed":"42"})", caseworker);
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  EXPECT_EQ(Json(dry).at("placed").as_int64(), 2);
+  EXPECT_EQ(Fetch("GET", "/rounds/1", "", caseworker).status, 404);  // a dry run publishes nothing
+
+  const std::string deadline = R"("deadline":"2099-01-01T00:00:00Z")";
+  HttpResult round1 = Fetch("POST", "/rounds",
+                            absl::StrCat(R"({"seed":"42","round":1,)", deadline, "}"), caseworker);
+  ASSERT_EQ(round1.status, 200) << round1.body;
+  EXPECT_EQ(Json(round1).at("stats").at("placed").as_int64(), 2);
+  HttpResult again = Fetch("POST", "/rounds",
+                           absl::StrCat(R"({"seed":"42","round":1,)", deadline, "}"), caseworker);
+  EXPECT_EQ(again.status, 409) << again.body;
+
+  // Offers and explanations.
+  HttpResult anna_status = Status("parent-anna", anna);
+  ASSERT_EQ(anna_status.status, 200) << anna_status.body;
+  EXPECT_EQ(Text(anna_status, "offer"), "OFFER_STATE_OPEN");
+  EXPECT_EQ(Text(anna_status, "offeredProgram"), "K1");
+  HttpResult ben_status = Status("parent-ben", ben);
+  EXPECT_EQ(Text(ben_status, "offeredProgram"), "K2");
+  EXPECT_FALSE(Json(ben_status).at("choices").as_array().empty()) << ben_status.body;  // why not K1
+  HttpResult cleo_status = Status("parent-cleo", cleo);
+  EXPECT_EQ(Text(cleo_status, "offer"), "OFFER_STATE_NONE");
+  EXPECT_FALSE(Text(cleo_status, "summary").empty());
+  EXPECT_EQ(Json(cleo_status).at("choices").as_array().size(), 2u) << cleo_status.body;
+
+  // Anna accepts (twice: the retry gives the same answer), Ben declines.
+  const std::string accept = absl::StrCat("/applications/", anna, "/accept");
+  HttpResult accepted = Fetch("POST", accept, "{}", Parent("parent-anna"));
+  ASSERT_EQ(accepted.status, 200) << accepted.body;
+  HttpResult accepted_again = Fetch("POST", accept, "{}", Parent("parent-anna"));
+  EXPECT_EQ(accepted_again.body, accepted.body);
+  HttpResult declined =
+      Fetch("POST", absl::StrCat("/applications/", ben, "/decline"), "{}", Parent("parent-ben"));
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(Text(declined, "offer"), "OFFER_STATE_DECLINED");
+  HttpResult late_accept =
+      Fetch("POST", absl::StrCat("/applications/", ben, "/accept"), "{}", Parent("parent-ben"));
+  EXPECT_EQ(late_accept.status, 400) << late_accept.body;  // FAILED_PRECONDITION
+
+  // The move-up round gives Ben's place to Cleo; Anna keeps hers.
+  HttpResult round2 = Fetch("POST", "/rounds", absl::StrCat("{", deadline, "}"), caseworker);
+  ASSERT_EQ(round2.status, 200) << round2.body;
+  EXPECT_EQ(Json(round2).at("round").as_int64(), 2);
+  HttpResult cleo_after = Status("parent-cleo", cleo);
+  EXPECT_EQ(Text(cleo_after, "offer"), "OFFER_STATE_OPEN");
+  EXPECT_EQ(Text(cleo_after, "offeredProgram"), "K2");
+  HttpResult anna_after = Status("parent-anna", anna);
+  EXPECT_EQ(Text(anna_after, "offer"), "OFFER_STATE_ACCEPTED");
+  EXPECT_EQ(Text(anna_after, "offeredProgram"), "K1");
+
+  // The published rounds stay readable for audit, with inputs and seed.
+  HttpResult export1 = Fetch("GET", "/rounds/1", "", caseworker);
+  ASSERT_EQ(export1.status, 200) << export1.body;
+  EXPECT_EQ(Text(export1, "seed"), "42");
+  boost::json::value document = boost::json::parse(Text(export1, "document"));
+  EXPECT_EQ(document.at("applications").as_array().size(), 3u);
+  EXPECT_EQ(document.at("seed").to_number<int64_t>(), 42);
+
+  HttpResult moved =
+      Fetch("POST", "/rounds/2/deadline", R"({"deadline":"2099-06-01T00:00:00Z"})", caseworker);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(Json(moved).at("offers").as_int64(), 1);
+}
+
+TEST_F(DaycareE2eTest, RefusesBadInputWithAReason) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string anna = Apply("parent-anna", R"({"choices":["K1"]})");
+  struct Case {
+    std::string method, path, body, token;
+    int status;
+    std::string message;
+  };
+  const std::string parent = Parent("parent-zoe");
+  const std::vector<Case> cases = {
+      {"POST", "/applications", R"({"choices":["K9"]})", parent, 400, "unknown program"},
+      {"POST", "/applications", R"({"choices":["K1","K2","K1"]})", parent, 400, "choices"},
+      {"POST", "/applications", R"({"choices":["K1"],"birthDate":"2024-02-30"})", parent, 400,
+       "birth_date"},
+      {"POST", "/applications", R"({"choices":["K1"],"desiredStart":"autumn"})", parent, 400,
+       "start_month"},
+      {"POST", "/applications", R"({"choices":["K1")", parent, 400, ""},
+      {"GET", absl::StrCat("/applications/", anna), "", parent, 404, "not found"},
+      {"POST", absl::StrCat("/applications/", anna, "/accept"), "{}", parent, 404, "not found"},
+      {"POST", "/applications", R"({"choices":["K1"]})", Caseworker(), 403, ""},
+      {"POST", "/period", R"({"period":"PERIOD_CLOSED"})", parent, 403, ""},
+      {"PUT", "/policy", R"({"policyJson":"{\"max_choices\":0}"})", Caseworker(), 400,
+       "max_choices"},
+      {"PUT", "/programs", R"({"programs":[{"id":"K1","capacity":1},{"id":"K1","capacity":2}]})",
+       Caseworker(), 400, "K1"},
+      {"POST", "/rounds", R"({"deadline":"2099-01-01T00:00:00Z"})", Caseworker(), 400, "closed"},
+  };
+  for (const Case& c : cases) {
+    HttpResult result = Fetch(c.method, c.path, c.body, c.token);
+    EXPECT_EQ(result.status, c.status) << c.method << " " << c.path << " " << c.body << "\n"
+                                       << result.body;
+    EXPECT_FALSE(Json(result).at("details").at(0).at("reason").as_string().empty()) << result.body;
+    EXPECT_THAT(Text(result, "message"), HasSubstr(c.message)) << result.body;
+  }
+  // Nothing half-written: Zoe has no application, Anna's is unchanged.
+  HttpResult anna_status = Status("parent-anna", anna);
+  ASSERT_EQ(anna_status.status, 200) << anna_status.body;
+  EXPECT_EQ(Json(anna_status).at("application").at("choices").as_array().size(), 1u);
+}
+
+}  // namespace
+}  // namespace stadt::testing
