@@ -1,5 +1,8 @@
 #include "gateway/http/http_server.h"
 
+#include <functional>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -41,6 +44,36 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
   return std::nullopt;  // Closed, reset or timed out: nobody to answer.
 }
 
+}  // namespace
+
+// Live connections, so that a drain can close the idle keep-alive ones and let
+// the event loop run dry, instead of destroying the loop under them.
+struct SessionRegistry {
+  uint64_t Add(std::function<void()> closer) {
+    std::lock_guard lock(mutex);
+    closers.emplace(next_id, std::move(closer));
+    return next_id++;
+  }
+  void Remove(uint64_t id) {
+    std::lock_guard lock(mutex);
+    closers.erase(id);
+  }
+  void CloseAll() {
+    std::map<uint64_t, std::function<void()>> all;
+    {
+      std::lock_guard lock(mutex);
+      all = closers;
+    }
+    for (auto& [id, close] : all) close();
+  }
+
+  std::mutex mutex;
+  uint64_t next_id = 0;
+  std::map<uint64_t, std::function<void()>> closers;
+};
+
+namespace {
+
 // One connection: plain TCP or TLS over TCP.
 template <bool kTls>
 class Session : public std::enable_shared_from_this<Session<kTls>> {
@@ -50,22 +83,31 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   Session(tcp::socket socket, std::shared_ptr<ssl::context> tls_context, const Gateway& gateway,
           const HttpServerOptions& options, std::shared_ptr<std::atomic<int>> in_flight,
           std::shared_ptr<std::atomic<bool>> draining,
-          std::shared_ptr<std::atomic<int>> connections)
+          std::shared_ptr<std::atomic<int>> connections, std::shared_ptr<SessionRegistry> registry)
       : tls_context_(std::move(tls_context)),
         stream_(MakeStream(std::move(socket), tls_context_.get())),
         gateway_(gateway),
         options_(options),
         in_flight_(std::move(in_flight)),
         draining_(std::move(draining)),
-        connections_(std::move(connections)) {
+        connections_(std::move(connections)),
+        registry_(std::move(registry)) {
     beast::error_code error;
     const tcp::endpoint peer = Tcp().socket().remote_endpoint(error);
     if (!error) client_.peer_address = peer.address().to_string();
     client_.tls = kTls;
   }
-  ~Session() { --*connections_; }
+  ~Session() {
+    registry_->Remove(registry_id_);
+    --*connections_;
+  }
 
   void Start() {
+    registry_id_ = registry_->Add([weak = this->weak_from_this()] {
+      if (auto self = weak.lock()) {
+        asio::post(self->stream_.get_executor(), [self] { self->Close(); });
+      }
+    });
     if constexpr (kTls) {
       Handshake();
     } else {
@@ -179,6 +221,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   std::shared_ptr<std::atomic<int>> in_flight_;
   std::shared_ptr<std::atomic<bool>> draining_;
   std::shared_ptr<std::atomic<int>> connections_;
+  std::shared_ptr<SessionRegistry> registry_;
+  uint64_t registry_id_ = 0;
   ClientInfo client_;
 };
 
@@ -189,7 +233,8 @@ HttpServer::HttpServer(const Gateway& gateway, HttpServerOptions options)
       options_(std::move(options)),
       io_(options_.threads),
       acceptor_(asio::make_strand(io_)),
-      reload_timer_(asio::make_strand(io_)) {}
+      reload_timer_(asio::make_strand(io_)),
+      sessions_(std::make_shared<SessionRegistry>()) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -226,11 +271,11 @@ void HttpServer::Accept() {
           socket.close(ignored);
         } else if (options_.tls != nullptr) {
           std::make_shared<Session<true>>(std::move(socket), options_.tls->Current(), gateway_,
-                                          options_, in_flight_, draining_, connections_)
+                                          options_, in_flight_, draining_, connections_, sessions_)
               ->Start();
         } else {
           std::make_shared<Session<false>>(std::move(socket), nullptr, gateway_, options_,
-                                           in_flight_, draining_, connections_)
+                                           in_flight_, draining_, connections_, sessions_)
               ->Start();
         }
         Accept();
@@ -240,7 +285,9 @@ void HttpServer::Accept() {
 void HttpServer::Drain(absl::Time deadline) {
   if (*in_flight_ == 0 || absl::Now() >= deadline) {
     log::Info("stopped", {{"abandoned_requests", in_flight_->load()}});
-    io_.stop();
+    // Closing every connection ends all outstanding work, so io_.run()
+    // returns by itself and nothing is left in the loop when it is destroyed.
+    sessions_->CloseAll();
     return;
   }
   auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(20));

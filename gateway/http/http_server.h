@@ -34,6 +34,8 @@ struct HttpServerOptions {
 
 // HTTP/1.1 with keep-alive on Boost.Beast. Moves bytes between sockets and the
 // Gateway; all request semantics live in the Gateway.
+struct SessionRegistry;
+
 class HttpServer {
  public:
   HttpServer(const Gateway& gateway, HttpServerOptions options);
@@ -61,6 +63,7 @@ class HttpServer {
   std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<std::atomic<int>> connections_ = std::make_shared<std::atomic<int>>(0);
+  std::shared_ptr<SessionRegistry> sessions_;
 };
 
 }  // namespace stadt::gateway
