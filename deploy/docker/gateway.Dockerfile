@@ -9,7 +9,7 @@ RUN apt-get update \
       build-essential cmake ninja-build pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-      libhiredis-dev libssl-dev \
+      libhiredis-dev libssl-dev libhowardhinnant-date-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./

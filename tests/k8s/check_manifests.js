@@ -370,7 +370,7 @@ class Checker {
     }
     this.CheckListenAddresses(where, container, environment);
     this.CheckFilePaths(where, container, environment);
-    this.CheckBackendAddresses(where, environment);
+    this.CheckBackendAddresses(where, environment, read.names);
   }
 
   // A listener must bind a reachable address on a port the container declares, and a
@@ -416,9 +416,17 @@ class Checker {
     }
   }
 
-  // GATEWAY_BACKEND_<API>=<service>:<port> must name a Service and one of its ports.
-  CheckBackendAddresses(where, environment) {
+  // GATEWAY_BACKEND_<API>=<service>:<port> must name a Service and one of its ports, and
+  // a binary that reads them must get one for every linked API: the default is a
+  // loopback address, where no backend answers, and the gateway's /readyz waits for all.
+  CheckBackendAddresses(where, environment, namesRead) {
     const backends = new Set(LinkedApiNames(this.repo).map((api) => `GATEWAY_BACKEND_${api.toUpperCase()}`));
+    for (const name of backends) {
+      if (namesRead.has(name) && !environment.has(name)) {
+        this.Problem(where, `${name} is not set (the default is the loopback address, and ` +
+                                "/readyz waits for every linked backend)");
+      }
+    }
     for (const [name, value] of environment) {
       if (!backends.has(name) || value === undefined) continue;
       const address = SplitHostPort(value);
