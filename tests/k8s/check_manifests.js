@@ -421,14 +421,20 @@ class Checker {
   // loopback address, where no backend answers, and the gateway's /readyz waits for all.
   CheckBackendAddresses(where, environment, namesRead) {
     const backends = new Set(LinkedApiNames(this.repo).map((api) => `GATEWAY_BACKEND_${api.toUpperCase()}`));
+    // GATEWAY_READINESS_BACKENDS (default "all") names the backends /readyz waits
+    // for; a backend left out of it may be absent from this deployment.
+    const readiness = environment.get("GATEWAY_READINESS_BACKENDS");
+    const required = (name) =>
+      readiness === undefined || readiness === "all" ||
+      readiness.split(",").map((api) => `GATEWAY_BACKEND_${api.trim().toUpperCase()}`).includes(name);
     for (const name of backends) {
-      if (namesRead.has(name) && !environment.has(name)) {
+      if (namesRead.has(name) && !environment.has(name) && required(name)) {
         this.Problem(where, `${name} is not set (the default is the loopback address, and ` +
                                 "/readyz waits for every linked backend)");
       }
     }
     for (const [name, value] of environment) {
-      if (!backends.has(name) || value === undefined) continue;
+      if (!backends.has(name) || value === undefined || !required(name)) continue;
       const address = SplitHostPort(value);
       const service = address && this.Find("Service", address.host.split(".")[0]);
       if (!service) {
