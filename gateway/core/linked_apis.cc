@@ -1,8 +1,8 @@
 #include "gateway/core/linked_apis.h"
 
 #include "stadt/appointments/v1/appointments.pb.h"
-#include "stadt/parking/v1/parking.pb.h"
 #include "stadt/daycare/v1/daycare.pb.h"
+#include "stadt/parking/v1/parking.pb.h"
 
 namespace stadt::gateway {
 
