@@ -1,5 +1,7 @@
 // The daycare service: wiring only. Reads configuration, connects Redis, serves
-// gRPC until SIGTERM.
+// gRPC until SIGTERM. `stadt-daycare publish-round` instead runs the scheduled
+// round job once (the Kubernetes CronJob): it publishes the season's next round
+// when one is due and would change something, and exits.
 #include <iostream>
 
 #include "services/common/clock.h"
@@ -43,6 +45,64 @@ absl::StatusOr<std::string> ReadDefaultPolicy(const std::string& path) {
   return text;
 }
 
+struct RoundJobSettings {
+  redis::Options redis;
+  std::string policy_file;
+  std::string season;
+  absl::Duration answer_time;
+  log::Level log_level;
+};
+
+absl::StatusOr<RoundJobSettings> ReadRoundJobSettings() {
+  EnvConfig config;
+  RoundJobSettings settings;
+  settings.redis = ReadRedisOptions(config);
+  settings.policy_file = config.String("DAYCARE_POLICY_FILE", "");
+  settings.season = config.RequiredString("DAYCARE_SEASON_ID");
+  // How long parents have to answer the offers of a round this job publishes.
+  settings.answer_time = config.Duration("DAYCARE_OFFER_ANSWER_TIME", absl::Hours(24 * 14),
+                                         absl::Hours(1), absl::Hours(24 * 90));
+  settings.log_level = ReadLogLevel(config);
+  if (absl::Status status = config.Finish(); !status.ok()) return status;
+  return settings;
+}
+
+// Exit codes for the CronJob: 0 when a round was published or none is due (the
+// period is open, offers are still open, or the season is settled), 1 when
+// something is wrong and the operator must look, 2 for bad configuration.
+int RunRoundJob() {
+  absl::StatusOr<RoundJobSettings> settings = ReadRoundJobSettings();
+  if (!settings.ok()) {
+    std::cerr << "stadt-daycare publish-round: " << settings.status().message() << "\n";
+    return 2;
+  }
+  log::Configure("daycare-round-job", settings->log_level);
+  absl::StatusOr<std::string> policy = ReadDefaultPolicy(settings->policy_file);
+  if (!policy.ok()) {
+    std::cerr << "stadt-daycare: DAYCARE_POLICY_FILE: " << policy.status().message() << "\n";
+    return 2;
+  }
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
+  SystemClock clock;
+  SeasonStore store(*redis, clock, *std::move(policy));
+  absl::StatusOr<RoundView> round = store.PublishNextRoundIfItChangesAnything(
+      settings->season, clock.Now() + settings->answer_time);
+  if (round.ok()) {
+    log::Info("round_published", {{"season", settings->season},
+                                  {"round", static_cast<int64_t>(round->round)},
+                                  {"placed", static_cast<int64_t>(round->stats.placed)}});
+    return 0;
+  }
+  if (round.status().code() == absl::StatusCode::kFailedPrecondition) {
+    log::Info("round_not_due",
+              {{"season", settings->season}, {"reason", std::string(round.status().message())}});
+    return 0;
+  }
+  log::Error("round_failed",
+             {{"season", settings->season}, {"reason", std::string(round.status().message())}});
+  return 1;
+}
+
 int Run() {
   BlockTerminationSignals();
   absl::StatusOr<Settings> settings = ReadSettings();
@@ -72,4 +132,13 @@ int Run() {
 }  // namespace
 }  // namespace stadt::daycare
 
-int main() { return stadt::daycare::Run(); }
+int main(int argc, char** argv) {
+  if (argc == 2 && std::string_view(argv[1]) == "publish-round") {
+    return stadt::daycare::RunRoundJob();
+  }
+  if (argc != 1) {
+    std::cerr << "usage: stadt-daycare [publish-round]\n";
+    return 2;
+  }
+  return stadt::daycare::Run();
+}

@@ -240,6 +240,55 @@ TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
   EXPECT_EQ(Json(moved).at("offers").as_int64(), 1);
 }
 
+// The Kubernetes CronJob runs `stadt-daycare publish-round`: it publishes a
+// round when one is due and otherwise exits 0 without writing anything.
+TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string anna = Apply("parent-anna", R"({"choices":["K1","K2"]})");
+  ASSERT_FALSE(anna.empty());
+  const std::map<std::string, std::string> job_env = {
+      {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
+      {"DAYCARE_SEASON_ID", "kita-2026"},
+      {"DAYCARE_OFFER_ANSWER_TIME", "72h"}};
+  auto run_job = [&]() {
+    absl::StatusOr<std::unique_ptr<Subprocess>> job = Subprocess::Start(
+        STADT_DAYCARE_BIN, {"publish-round"}, job_env, absl::StrCat(dir_, "/job.log"));
+    EXPECT_TRUE(job.ok()) << job.status();
+    return job.ok() ? (*job)->Wait() : -1;
+  };
+  const std::string caseworker = Caseworker();
+
+  EXPECT_EQ(run_job(), 0);  // the period is still open: nothing is due
+  EXPECT_EQ(Fetch("GET", "/rounds/1", "", caseworker).status, 404);
+
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  EXPECT_EQ(run_job(), 0);
+  EXPECT_EQ(Fetch("GET", "/rounds/1", "", caseworker).status, 200);
+  EXPECT_EQ(Text(Status("parent-anna", anna), "offer"), "OFFER_STATE_OPEN");
+
+  EXPECT_EQ(run_job(), 0);  // anna's offer is still open
+  EXPECT_EQ(Fetch("GET", "/rounds/2", "", caseworker).status, 404);
+  ASSERT_EQ(
+      Fetch("POST", absl::StrCat("/applications/", anna, "/accept"), "{}", Parent("parent-anna"))
+          .status,
+      200);
+  EXPECT_EQ(run_job(), 0);  // settled: another round would change nothing
+  EXPECT_EQ(Fetch("GET", "/rounds/2", "", caseworker).status, 404);
+
+  std::ifstream job_log(dir_ + "/job.log");
+  const std::string log_text(std::istreambuf_iterator<char>(job_log), {});
+  EXPECT_THAT(log_text, HasSubstr("round_published"));
+  EXPECT_THAT(log_text, HasSubstr("settled"));
+
+  // Without a season the job refuses to run.
+  absl::StatusOr<std::unique_ptr<Subprocess>> bad =
+      Subprocess::Start(STADT_DAYCARE_BIN, {"publish-round"},
+                        {{"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())}},
+                        absl::StrCat(dir_, "/job.log"));
+  ASSERT_TRUE(bad.ok());
+  EXPECT_EQ((*bad)->Wait(), 2);
+}
+
 TEST_F(DaycareE2eTest, RefusesBadInputWithAReason) {
   ASSERT_NO_FATAL_FAILURE(SetUpSeason());
   const std::string anna = Apply("parent-anna", R"({"choices":["K1"]})");

@@ -604,6 +604,17 @@ absl::StatusOr<RoundStats> SeasonStore::DryRun(std::string_view season, uint64_t
 absl::StatusOr<RoundView> SeasonStore::PublishRound(std::string_view season,
                                                     uint32_t expected_round, uint64_t seed,
                                                     absl::Time deadline) {
+  return Publish(season, expected_round, seed, deadline, /*only_if_it_changes=*/false);
+}
+
+absl::StatusOr<RoundView> SeasonStore::PublishNextRoundIfItChangesAnything(std::string_view season,
+                                                                           absl::Time deadline) {
+  return Publish(season, 0, 0, deadline, /*only_if_it_changes=*/true);
+}
+
+absl::StatusOr<RoundView> SeasonStore::Publish(std::string_view season, uint32_t expected_round,
+                                               uint64_t seed, absl::Time deadline,
+                                               bool only_if_it_changes) {
   absl::StatusOr<std::string> prefix = Prefix(season);
   if (!prefix.ok()) return prefix.status();
   const absl::Time now = clock_.Now();
@@ -627,6 +638,7 @@ absl::StatusOr<RoundView> SeasonStore::PublishRound(std::string_view season,
   std::vector<std::string> keys = {*prefix + "rounds", RoundKey(*prefix, prepared->round),
                                    *prefix + "version"};
   std::vector<std::string> offer_fields;
+  bool changes = false;  // a new offer or a held place moving up
   for (uint32_t a = 0; a < instance.applications.size(); ++a) {
     OfferRecord& record = prepared->records[a];
     const Participation& before = prepared->participation[a];
@@ -641,11 +653,13 @@ absl::StatusOr<RoundView> SeasonStore::PublishRound(std::string_view season,
     if (before.kind == Kind::kHoldsPlace) {
       // Moving up is automatic; the better place counts as accepted too.
       if (placed_id != record.held) {
+        changes = true;
         record.held = placed_id;
         record.program = placed_id;
         record.round = prepared->round;
       }
     } else if (before.kind == Kind::kOpen && placed >= 0) {
+      changes = true;
       record.state = "open";
       record.program = placed_id;
       record.round = prepared->round;
@@ -657,6 +671,10 @@ absl::StatusOr<RoundView> SeasonStore::PublishRound(std::string_view season,
     for (std::string& field : record.Fields()) offer_fields.push_back(std::move(field));
   }
 
+  if (only_if_it_changes && !changes) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("settled: round ", prepared->round, " would change no offer"));
+  }
   absl::StatusOr<json::value> result =
       ParseStored(ResultToJson(allocator, prepared->result, /*explain=*/false));
   if (!result.ok()) return result.status();

@@ -85,6 +85,12 @@ class SeasonStore {
   // round only; 0 draws one.
   absl::StatusOr<RoundView> PublishRound(std::string_view season, uint32_t expected_round,
                                          uint64_t seed, absl::Time deadline);
+  // For the scheduled round job: publishes the next round only when it would
+  // change something (a new offer, or a held place moving up); otherwise
+  // FAILED_PRECONDITION "settled: ...", so that a settled season is not
+  // republished forever. PublishRound's refusals apply as well.
+  absl::StatusOr<RoundView> PublishNextRoundIfItChangesAnything(std::string_view season,
+                                                                absl::Time deadline);
   absl::StatusOr<RoundView> GetRound(std::string_view season, uint32_t round);
   // Moves the deadline of the round's offers that are still open; returns how many.
   absl::StatusOr<int> SetOfferDeadline(std::string_view season, uint32_t round,
@@ -94,6 +100,8 @@ class SeasonStore {
   struct PreparedRound;
 
   absl::StatusOr<PreparedRound> Prepare(std::string_view season, uint64_t seed);
+  absl::StatusOr<RoundView> Publish(std::string_view season, uint32_t expected_round, uint64_t seed,
+                                    absl::Time deadline, bool only_if_it_changes);
   absl::StatusOr<std::vector<std::string>> ApplicationIds(const std::string& prefix);
   absl::StatusOr<ApplicationView> ReadApplication(const std::string& prefix, std::string_view id);
 

@@ -107,6 +107,41 @@ TEST_F(SeasonStoreTest, RunsASeasonWithAMoveUpRound) {
   EXPECT_EQ(moved_up.offer.round, 2u);
 }
 
+TEST_F(SeasonStoreTest, TheScheduledJobPublishesOnlyRoundsThatChangeSomething) {
+  OpenSeasonWithThreeApplications();
+  const absl::Time deadline = kStart + absl::Hours(24);
+  EXPECT_EQ(store_->PublishNextRoundIfItChangesAnything("s1", deadline).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // the period is still open
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishNextRoundIfItChangesAnything("s1", deadline);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->round, 1u);
+  // Offers are open: nothing is due until they are answered or expire.
+  EXPECT_EQ(store_->PublishNextRoundIfItChangesAnything("s1", deadline).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // Both offers accepted: another round would change nothing, so none is published.
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, true).ok());
+  absl::StatusOr<RoundView> settled = store_->PublishNextRoundIfItChangesAnything("s1", deadline);
+  EXPECT_EQ(settled.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(settled.status().message()), ::testing::HasSubstr("settled"));
+  EXPECT_EQ(store_->GetRound("s1", 2).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SeasonStoreTest, TheScheduledJobPublishesAMoveUpRoundAfterADecline) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishNextRoundIfItChangesAnything("s1", kStart + absl::Hours(24)).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
+  absl::StatusOr<RoundView> second =
+      store_->PublishNextRoundIfItChangesAnything("s1", kStart + absl::Hours(48));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->round, 2u);
+  EXPECT_EQ(Status("parent-c", c_).offer.state, OfferState::kOpen);
+}
+
 TEST_F(SeasonStoreTest, APublishedRoundIsImmutableAndKeepsItsInputs) {
   OpenSeasonWithThreeApplications();
   ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
