@@ -23,5 +23,6 @@ stop() {  # stop NAME
 
 stop gateway
 stop appointments
+stop daycare
 stop parking
 stop redis

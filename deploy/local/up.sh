@@ -5,7 +5,7 @@
 # catalog. Stop it with deploy/local/down.sh.
 #
 # Ports (override by environment): STADT_HTTP_PORT (8080), STADT_REDIS_PORT (6390),
-# STADT_APPOINTMENTS_PORT (50051), STADT_PARKING_PORT (50054).
+# STADT_APPOINTMENTS_PORT (50051), STADT_DAYCARE_PORT (50053), STADT_PARKING_PORT (50054).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -13,6 +13,7 @@ cd "$ROOT"
 HTTP_PORT="${STADT_HTTP_PORT:-8080}"
 REDIS_PORT="${STADT_REDIS_PORT:-6390}"
 APPOINTMENTS_PORT="${STADT_APPOINTMENTS_PORT:-50051}"
+DAYCARE_PORT="${STADT_DAYCARE_PORT:-50053}"
 PARKING_PORT="${STADT_PARKING_PORT:-50054}"
 STATE="$ROOT/.local"
 BUILD="$ROOT/build/local"
@@ -23,7 +24,7 @@ deploy/setup.sh
 
 echo "== build"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
-cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-parking \
+cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-daycare stadt-parking \
   stadt-mint-token
 
 mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys"
@@ -73,6 +74,12 @@ APPOINTMENTS_SEED_FILE="$ROOT/services/appointments/seed/catalog.json" \
 APPOINTMENTS_SECRET_KEY="$(cat "$STATE/keys/appointments.key")" \
   start appointments "$BUILD/services/appointments/stadt-appointments"
 
+echo "== daycare on 127.0.0.1:$DAYCARE_PORT"
+DAYCARE_GRPC_ADDRESS="127.0.0.1:$DAYCARE_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+DAYCARE_POLICY_FILE="$ROOT/services/daycare/seed/policy.json" \
+  start daycare "$BUILD/services/daycare/stadt-daycare"
+
 echo "== parking on 127.0.0.1:$PARKING_PORT"
 PARKING_GRPC_ADDRESS="127.0.0.1:$PARKING_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
@@ -83,6 +90,7 @@ PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" \
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"
 GATEWAY_PORT="$HTTP_PORT" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
+GATEWAY_BACKEND_DAYCARE="127.0.0.1:$DAYCARE_PORT" \
 GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_JWT_KEYS_FILE="$STATE/keys/keys.json" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
