@@ -60,7 +60,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
 void Accept(tcp::acceptor& acceptor, asio::io_context& io) {
   acceptor.async_accept(asio::make_strand(io),
                         [&acceptor, &io](beast::error_code error, tcp::socket socket) {
-                          if (!error) std::make_shared<Connection>(std::move(socket))->ReadRequest();
+                          if (!error)
+                            std::make_shared<Connection>(std::move(socket))->ReadRequest();
                           Accept(acceptor, io);
                         });
 }
@@ -79,8 +80,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   asio::io_context io(threads);
-  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"),
-                                           static_cast<unsigned short>(port)));
+  tcp::acceptor acceptor(
+      io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(port)));
   Accept(acceptor, io);
   std::vector<std::thread> workers;
   for (int i = 1; i < threads; ++i) workers.emplace_back([&io] { io.run(); });

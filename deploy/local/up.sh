@@ -108,7 +108,7 @@ Stadtportal is running: http://127.0.0.1:$HTTP_PORT   (logs in .local/log, stop 
 
 A caseworker token for the routes that need one:
   TOKEN=\$($BUILD/gateway/tools/stadt-mint-token --key .local/keys/dev-private.pem --alg ES256 \\
-      --kid dev-1 --sub caseworker-1 --roles caseworker --iss $ISSUER --aud $AUDIENCE)
+      --kid dev-1 --sub caseworker-1 --roles caseworker --scope office:sued --iss $ISSUER --aud $AUDIENCE)
   curl -s -X PUT -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
       -d '{"name":"Buergerbuero Sued","district":"Sued","address":{"street":"Joesweg 5","postalCode":"70180","city":"Stuttgart"},"serviceIds":["id-card"]}' \\
       http://127.0.0.1:$HTTP_PORT/v1/offices/sued

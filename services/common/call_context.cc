@@ -25,6 +25,19 @@ bool Caller::HasRole(const std::string& role) const {
   return std::find(roles.begin(), roles.end(), role) != roles.end();
 }
 
+bool Caller::HasScopeFor(std::string_view kind, std::string_view id) const {
+  if (kind.empty() || id.empty()) return false;
+  return std::any_of(scopes.begin(), scopes.end(), [&](const std::string& scope) {
+    const std::string_view text(scope);
+    if (text.size() <= kind.size() + 1 || text.substr(0, kind.size()) != kind ||
+        text[kind.size()] != ':') {
+      return false;
+    }
+    const std::string_view granted = text.substr(kind.size() + 1);
+    return granted == "*" || granted == id;
+  });
+}
+
 Caller CallerFromContext(const grpc::ServerContext& context) {
   Caller caller;
   caller.subject = Metadata(context, kSubjectMetadata);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace grpc {
@@ -25,6 +26,10 @@ struct Caller {
   std::string request_id;
 
   bool HasRole(const std::string& role) const;
+  // Caseworkers are scoped to where they work: the token scope "<kind>:<id>"
+  // (e.g. "office:mitte", "department:jobcentre") grants that one place,
+  // "<kind>:*" every place of that kind. No scope grants nothing.
+  bool HasScopeFor(std::string_view kind, std::string_view id) const;
 };
 
 Caller CallerFromContext(const grpc::ServerContext& context);

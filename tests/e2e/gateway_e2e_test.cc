@@ -37,9 +37,11 @@ class GatewayE2eTest : public ::testing::Test {
     return stack_->Fetch(method, target, body, token, std::move(headers));
   }
 
+  // Caseworkers get every office unless a test narrows the scope.
   std::string Token(std::vector<std::string> roles, absl::Duration ttl = absl::Minutes(5),
-                    const std::string& subject = "caseworker-7") {
-    return stack_->tokens().Mint(subject, roles, absl::Now(), ttl);
+                    const std::string& subject = "caseworker-7",
+                    const std::string& scope = "office:*") {
+    return stack_->tokens().Mint(subject, roles, absl::Now(), ttl, kTestIssuer, scope);
   }
 
   std::unique_ptr<redis::Client> RedisClient() {
@@ -321,7 +323,23 @@ TEST_F(GatewayE2eTest, CaseworkerRunsTheDayAtTheCounter) {
 
   const std::string day = "/v1/offices/nacht/days/" + today;
   EXPECT_EQ(Fetch("GET", day + "/appointments", "", citizen).status, 403);
-  HttpResult list = Fetch("GET", day + "/appointments", "", caseworker);
+  // A caseworker of another office (or of none) cannot see or run this day.
+  const std::string other_office = Token({"caseworker"}, absl::Minutes(5), "cw-2", "office:mitte");
+  const std::string no_office = Token({"caseworker"}, absl::Minutes(5), "cw-3", "");
+  for (const std::string& outsider : {other_office, no_office}) {
+    EXPECT_EQ(Fetch("GET", day + "/appointments", "", outsider).status, 403);
+    EXPECT_EQ(Fetch("POST", day + "/checkins", absl::StrCat(R"({"bookingCode":")", code, R"("})"),
+                    outsider)
+                  .status,
+              403);
+    EXPECT_EQ(Fetch("POST", day + "/calls", R"({"counter":"1"})", outsider).status, 403);
+    EXPECT_EQ(Fetch("PUT", "/v1/offices/nacht", always_open, outsider).status, 403);
+  }
+  EXPECT_EQ(
+      Fetch("GET", "/v1/offices/mitte/days/" + today + "/appointments", "", other_office).status,
+      200);
+  const std::string own_office = Token({"caseworker"}, absl::Minutes(5), "cw-4", "office:nacht");
+  HttpResult list = Fetch("GET", day + "/appointments", "", own_office);
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_EQ(Json(list).at("appointments").at(0).at("bookingCode").as_string(), code);
   EXPECT_EQ(Json(list).at("appointments").at(0).at("state").as_string(), "VISIT_STATE_EXPECTED");

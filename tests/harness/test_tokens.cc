@@ -51,7 +51,8 @@ std::vector<gateway::auth::PublicKeySpec> TestTokens::Keys() const {
 std::string TestTokens::KeyFileJson() const { return gateway::auth::FormatKeyFile(Keys()); }
 
 std::string TestTokens::Mint(const std::string& subject, const std::vector<std::string>& roles,
-                             absl::Time now, absl::Duration ttl, const std::string& issuer) const {
+                             absl::Time now, absl::Duration ttl, const std::string& issuer,
+                             const std::string& scope) const {
   boost::json::array role_array;
   for (const std::string& role : roles) role_array.push_back(boost::json::string(role));
   boost::json::object claims{{"iss", issuer},
@@ -60,6 +61,7 @@ std::string TestTokens::Mint(const std::string& subject, const std::vector<std::
                              {"iat", absl::ToUnixSeconds(now)},
                              {"exp", absl::ToUnixSeconds(now + ttl)},
                              {"roles", std::move(role_array)}};
+  if (!scope.empty()) claims["scope"] = scope;
   absl::StatusOr<std::string> token = signer_->Sign(claims);
   if (!token.ok()) Die("signing failed");
   return *token;

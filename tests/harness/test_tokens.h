@@ -22,9 +22,11 @@ class TestTokens {
   std::vector<gateway::auth::PublicKeySpec> Keys() const;
   std::string private_key_pem() const { return private_pem_; }
 
+  // `scope` is the space-separated `scope` claim (e.g. "office:mitte"); empty
+  // leaves it out.
   std::string Mint(const std::string& subject, const std::vector<std::string>& roles,
                    absl::Time now, absl::Duration ttl = absl::Minutes(10),
-                   const std::string& issuer = kTestIssuer) const;
+                   const std::string& issuer = kTestIssuer, const std::string& scope = "") const;
 
  private:
   std::string private_pem_;

@@ -113,6 +113,21 @@ std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::s
   return std::vector<std::string>(field.begin(), field.end());
 }
 
+// The gateway enforces the caseworker role; the office comes from the token's
+// scopes ("office:<id>" or "office:*"), so a caseworker of one office cannot run
+// another office's day or change its catalog entry.
+grpc::Status RequireOfficeScope(const grpc::ServerContext& context, const std::string& office_id) {
+  const Caller caller = CallerFromContext(context);
+  if (!caller.HasRole("caseworker")) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "caseworker role required");
+  }
+  if (!caller.HasScopeFor("office", office_id)) {
+    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                        "your token is not scoped to this office");
+  }
+  return grpc::Status::OK;
+}
+
 }  // namespace
 
 void ToProto(const SlotView& slot, v1::Slot* out) {
@@ -169,10 +184,8 @@ grpc::Status AppointmentsService::ListOfficeServices(grpc::ServerContext*,
 grpc::Status AppointmentsService::PutOffice(grpc::ServerContext* context,
                                             const v1::PutOfficeRequest* request,
                                             v1::Office* response) {
-  // The gateway enforces the route's roles; checking again here keeps the
-  // catalog safe from any other caller that reaches the service.
-  if (!CallerFromContext(*context).HasRole("caseworker")) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "caseworker role required");
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office().id()); !denied.ok()) {
+    return denied;
   }
   absl::StatusOr<Office> office = catalog_.PutOffice(FromProto(request->office()));
   if (!office.ok()) return ToGrpcStatus(office.status());
@@ -281,9 +294,12 @@ void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
 
 }  // namespace
 
-grpc::Status AppointmentsService::ListDayAppointments(grpc::ServerContext*,
+grpc::Status AppointmentsService::ListDayAppointments(grpc::ServerContext* context,
                                                       const v1::ListDayAppointmentsRequest* request,
                                                       v1::ListDayAppointmentsResponse* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
   absl::StatusOr<DayList> list = counter_day_.List(request->office_id(), request->date());
   if (!list.ok()) return ToGrpcStatus(list.status());
   for (const DayAppointment& appointment : list->appointments) {
@@ -293,38 +309,54 @@ grpc::Status AppointmentsService::ListDayAppointments(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::CheckIn(grpc::ServerContext*, const v1::CheckInRequest* request,
-                                          v1::Ticket* response) {
+grpc::Status AppointmentsService::CheckIn(grpc::ServerContext* context,
+                                          const v1::CheckInRequest* request, v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
   return TicketResponse(
       counter_day_.CheckIn(request->office_id(), request->date(), request->booking_code()),
       response);
 }
 
-grpc::Status AppointmentsService::CreateWalkIn(grpc::ServerContext*,
+grpc::Status AppointmentsService::CreateWalkIn(grpc::ServerContext* context,
                                                const v1::CreateWalkInRequest* request,
                                                v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
   return TicketResponse(
       counter_day_.WalkIn(request->office_id(), request->date(), Strings(request->service_ids())),
       response);
 }
 
-grpc::Status AppointmentsService::CallNext(grpc::ServerContext*, const v1::CallNextRequest* request,
+grpc::Status AppointmentsService::CallNext(grpc::ServerContext* context,
+                                           const v1::CallNextRequest* request,
                                            v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
   return TicketResponse(
       counter_day_.CallNext(request->office_id(), request->date(), request->counter()), response);
 }
 
-grpc::Status AppointmentsService::CompleteTicket(grpc::ServerContext*,
+grpc::Status AppointmentsService::CompleteTicket(grpc::ServerContext* context,
                                                  const v1::CompleteTicketRequest* request,
                                                  v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
   return TicketResponse(
       counter_day_.Complete(request->office_id(), request->date(), request->queue_number()),
       response);
 }
 
-grpc::Status AppointmentsService::MarkNoShow(grpc::ServerContext*,
+grpc::Status AppointmentsService::MarkNoShow(grpc::ServerContext* context,
                                              const v1::MarkNoShowRequest* request,
                                              v1::DayAppointment* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
   absl::StatusOr<DayAppointment> appointment =
       counter_day_.MarkNoShow(request->office_id(), request->date(), request->booking_code());
   if (!appointment.ok()) return ToGrpcStatus(appointment.status());

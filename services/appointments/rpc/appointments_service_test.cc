@@ -124,14 +124,16 @@ TEST_F(AppointmentsServiceCallTest, HoldNeedsACallerAndASaneTimestamp) {
             grpc::StatusCode::UNAUTHENTICATED);  // No subject in the metadata.
 }
 
-TEST_F(AppointmentsServiceCallTest, CounterDayRejectsBadInputBeforeStorage) {
+// The office scope itself is tested end to end (tests/e2e/gateway_e2e_test.cc):
+// a unit test cannot put client metadata into a grpc::ServerContext.
+TEST_F(AppointmentsServiceCallTest, CounterDayWithoutAnOfficeScopeIsDenied) {
   v1::CallNextRequest request;
   request.set_office_id("mitte");
   request.set_date("2026-13-01");
   request.set_counter("1");
   v1::Ticket response;
   EXPECT_EQ(service_.CallNext(&context_, &request, &response).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+            grpc::StatusCode::PERMISSION_DENIED);
 }
 
 }  // namespace
