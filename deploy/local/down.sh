@@ -24,4 +24,5 @@ stop() {  # stop NAME
 stop gateway
 stop appointments
 stop parking
+stop monitoring
 stop redis

@@ -11,9 +11,11 @@ namespace stadt::monitoring {
 namespace {
 
 // Counts a batch of events exactly once each. Events that share a KPI,
-// periods and dimension values share a "plan", so the script checks each
-// dimension value's cardinality once per batch and sums increments in Lua
-// before writing each hash field once.
+// periods and dimension values share a "plan": per event the script only
+// claims the event id and adds to its plan's count, sum and histogram; then it
+// checks each plan's dimension values against the cardinality bound once and
+// writes each hash field once. Redis runs the script atomically, so the ids
+// and the aggregates always agree.
 //
 // KEYS: the period hashes, then the dimension value sets, then one dedup key
 //       per event.
@@ -36,21 +38,12 @@ local expire = {}
 for i = 1, tonumber(arg()) do expire[i] = tonumber(arg()) end
 local plans = {}
 for p = 1, tonumber(arg()) do
-  local plan = {periods = {}, dims = {}, checked = false}
+  local plan = {periods = {}, dims = {}}
   for i = 1, tonumber(arg()) do plan.periods[i] = tonumber(arg()) end
   for i = 1, tonumber(arg()) do
-    plan.dims[i] = {set = KEYS[tonumber(arg())], value = arg(), suffix = arg(), ok = false}
+    plan.dims[i] = {set = KEYS[tonumber(arg())], value = arg(), suffix = arg()}
   end
   plans[p] = plan
-end
-local acc = {}
-local function add(k, field, delta)
-  local fields = acc[k]
-  if not fields then
-    fields = {}
-    acc[k] = fields
-  end
-  fields[field] = (fields[field] or 0) + delta
 end
 local accepted, duplicates, refused = 0, 0, 0
 for e = 1, tonumber(arg()) do
@@ -60,32 +53,46 @@ for e = 1, tonumber(arg()) do
   local bucket = arg()
   if redis.call('SET', key, '1', 'NX', 'EX', ttl) then
     accepted = accepted + 1
-    if not plan.checked then
-      plan.checked = true
-      for _, d in ipairs(plan.dims) do
-        if redis.call('SISMEMBER', d.set, d.value) == 1 or redis.call('SCARD', d.set) < max_values then
-          redis.call('SADD', d.set, d.value)
-          d.ok = true
-        end
-      end
-    end
-    for _, k in ipairs(plan.periods) do
-      add(k, 'n', 1)
-      add(k, 's', value)
-      if bucket ~= '' then add(k, 'h' .. bucket, 1) end
-      for _, d in ipairs(plan.dims) do
-        if d.ok then
-          add(k, 'n' .. d.suffix, 1)
-          add(k, 's' .. d.suffix, value)
-          if bucket ~= '' then add(k, 'h' .. bucket .. d.suffix, 1) end
-        end
-      end
-    end
-    for _, d in ipairs(plan.dims) do
-      if not d.ok then refused = refused + 1 end
+    plan.n = (plan.n or 0) + 1
+    plan.s = (plan.s or 0) + value
+    if bucket ~= '' then
+      plan.h = plan.h or {}
+      plan.h[bucket] = (plan.h[bucket] or 0) + 1
     end
   else
     duplicates = duplicates + 1
+  end
+end
+-- Sum the plans' increments per hash field, so that each field is written once.
+local acc = {}
+local function add(k, field, delta)
+  local fields = acc[k]
+  if not fields then
+    fields = {}
+    acc[k] = fields
+  end
+  fields[field] = (fields[field] or 0) + delta
+end
+for _, plan in ipairs(plans) do
+  if plan.n then
+    local suffixes = {''}
+    for _, d in ipairs(plan.dims) do
+      if redis.call('SISMEMBER', d.set, d.value) == 1 or redis.call('SCARD', d.set) < max_values then
+        redis.call('SADD', d.set, d.value)
+        suffixes[#suffixes + 1] = d.suffix
+      else
+        refused = refused + plan.n
+      end
+    end
+    for _, k in ipairs(plan.periods) do
+      for _, suffix in ipairs(suffixes) do
+        add(k, 'n' .. suffix, plan.n)
+        add(k, 's' .. suffix, plan.s)
+        if plan.h then
+          for bucket, count in pairs(plan.h) do add(k, 'h' .. bucket .. suffix, count) end
+        end
+      end
+    end
   end
 end
 for k, fields in pairs(acc) do
