@@ -3,12 +3,11 @@
 #include <iostream>
 
 #include "absl/strings/str_cat.h"
-#include "services/common/strings.h"
-
 #include "services/common/clock.h"
 #include "services/common/grpc_server.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
+#include "services/common/strings.h"
 #include "services/monitoring/domain/monitoring_service.h"
 #include "services/monitoring/rpc/monitoring_grpc_service.h"
 #include "services/monitoring/store/redis_monitoring_repository.h"
@@ -33,10 +32,9 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.redis = ReadRedisOptions(config);
   settings.catalog_file = config.RequiredString("MONITORING_CATALOG_FILE");
   settings.time_zone = config.String("MONITORING_TIME_ZONE", "Europe/Berlin");
-  settings.monitoring.max_event_age = config.Duration(
-      "MONITORING_MAX_EVENT_AGE", absl::Hours(48), absl::Minutes(10), absl::Hours(24 * 14));
-  settings.monitoring.max_batch_events =
-      config.Int("MONITORING_MAX_BATCH_EVENTS", 5000, 1, 100000);
+  settings.monitoring.max_event_age = config.Duration("MONITORING_MAX_EVENT_AGE", absl::Hours(48),
+                                                      absl::Minutes(10), absl::Hours(24 * 14));
+  settings.monitoring.max_batch_events = config.Int("MONITORING_MAX_BATCH_EVENTS", 5000, 1, 100000);
   settings.store.max_dimension_values =
       config.Int("MONITORING_MAX_DIMENSION_VALUES", 200, 1, 10000);
   // Every event that can still be accepted is remembered: no retry within
@@ -56,8 +54,7 @@ absl::StatusOr<Catalog> LoadCatalog(const std::string& path) {
   if (!text.ok()) return text.status();
   absl::StatusOr<Catalog> catalog = ParseCatalog(*text);
   if (!catalog.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", catalog.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", catalog.status().message()));
   }
   return catalog;
 }

@@ -120,8 +120,7 @@ TEST_F(MonitoringE2eTest, SteeringOfficeSeesUnpublishedKpis) {
   ASSERT_EQ(anonymous.status, 200);
   EXPECT_FALSE(FindKpi(Json(anonymous), "reporter_events_dropped").has_value());
   EXPECT_TRUE(FindKpi(Json(anonymous), "appointments_booked").has_value());
-  EXPECT_EQ(stack_->Fetch("GET", "/v1/monitoring/kpis/reporter_events_dropped/series").status,
-            404);
+  EXPECT_EQ(stack_->Fetch("GET", "/v1/monitoring/kpis/reporter_events_dropped/series").status, 404);
 
   HttpResult steering = stack_->Fetch("GET", "/v1/monitoring/kpis", "", Steering());
   ASSERT_EQ(steering.status, 200) << steering.body;
@@ -156,9 +155,9 @@ TEST_F(MonitoringE2eTest, BadQueriesAreClientErrors) {
   EXPECT_EQ(too_long.status, 400);
   EXPECT_THAT(too_long.body, HasSubstr("range too long"));
   EXPECT_EQ(stack_->Fetch("GET", "/v1/monitoring/kpis/no_such_kpi/series").status, 404);
-  EXPECT_EQ(stack_->Fetch("GET", "/v1/monitoring/kpis/appointments_booked/series?grain=WEEK")
-                .status,
-            400);
+  EXPECT_EQ(
+      stack_->Fetch("GET", "/v1/monitoring/kpis/appointments_booked/series?grain=WEEK").status,
+      400);
   // Ingest has no HTTP route: only the services reach it.
   EXPECT_EQ(stack_->Fetch("POST", "/v1/monitoring/events", "{}").status, 404);
 }

@@ -18,8 +18,8 @@ absl::Time At(int y, int m, int d, int hh, int mm, absl::TimeZone zone) {
 TEST(PeriodTest, DaysAndMonthsFollowTheCitysWallClock) {
   const absl::TimeZone berlin = Berlin();
   // 23:30 UTC on 31 March is already 1 April in Berlin (summer time).
-  const absl::Time late = absl::FromCivil(absl::CivilSecond(2030, 3, 31, 23, 30, 0),
-                                          absl::UTCTimeZone());
+  const absl::Time late =
+      absl::FromCivil(absl::CivilSecond(2030, 3, 31, 23, 30, 0), absl::UTCTimeZone());
   EXPECT_EQ(PeriodStart(late, Grain::kDay, berlin), At(2030, 4, 1, 0, 0, berlin));
   EXPECT_EQ(PeriodStart(late, Grain::kMonth, berlin), At(2030, 4, 1, 0, 0, berlin));
   EXPECT_EQ(PeriodStart(late, Grain::kHour, berlin), At(2030, 4, 1, 1, 0, berlin));

@@ -45,10 +45,10 @@ class ObjectReader {
   void Id(std::string_view key, std::string* out) {
     String(key, out, kMaxIdLength);
     if (!ok() || out->empty()) return;
-    const bool valid = absl::ascii_islower((*out)[0]) &&
-                       std::all_of(out->begin(), out->end(), [](char c) {
-                         return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_';
-                       });
+    const bool valid =
+        absl::ascii_islower((*out)[0]) && std::all_of(out->begin(), out->end(), [](char c) {
+          return absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '_';
+        });
     if (!valid) Fail(Where(key), "expected lower-case letters, digits and '_', starting a letter");
   }
 
@@ -151,9 +151,10 @@ bool ParseName(std::string_view text, const std::vector<std::pair<std::string_vi
 
 const std::vector<std::pair<std::string_view, Aggregation>>& AggregationNames() {
   static const auto* names = new std::vector<std::pair<std::string_view, Aggregation>>{
-      {"count", Aggregation::kCount}, {"sum", Aggregation::kSum}, {"ratio", Aggregation::kRatio},
-      {"average", Aggregation::kAverage}, {"p50", Aggregation::kP50}, {"p90", Aggregation::kP90},
-      {"p95", Aggregation::kP95}, {"p99", Aggregation::kP99}};
+      {"count", Aggregation::kCount}, {"sum", Aggregation::kSum},
+      {"ratio", Aggregation::kRatio}, {"average", Aggregation::kAverage},
+      {"p50", Aggregation::kP50},     {"p90", Aggregation::kP90},
+      {"p95", Aggregation::kP95},     {"p99", Aggregation::kP99}};
   return *names;
 }
 
@@ -206,8 +207,9 @@ absl::Status CheckThresholds(const KpiDefinition& kpi, const std::string& where)
                            : kpi.warning_threshold >= kpi.target;
   if (!ordered) {
     return absl::InvalidArgumentError(
-        where + ".warning_threshold: must lie on the worse side of the target (below it for "
-                "higher_is_better, above it for lower_is_better)");
+        where +
+        ".warning_threshold: must lie on the worse side of the target (below it for "
+        "higher_is_better, above it for lower_is_better)");
   }
   if (kpi.aggregation == Aggregation::kRatio &&
       (kpi.target < 0 || kpi.target > 1 || kpi.warning_threshold < 0 ||
@@ -222,9 +224,8 @@ absl::Status CheckDimensionKeys(const KpiDefinition& kpi, const std::string& whe
   for (const std::string& key : kpi.dimension_keys) {
     const auto& permitted = PermittedDimensionKeys();
     if (std::find(permitted.begin(), permitted.end(), key) == permitted.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ".dimensions: \"", key,
-                                                     "\" is not one of ",
-                                                     absl::StrJoin(permitted, ", ")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ".dimensions: \"", key, "\" is not one of ", absl::StrJoin(permitted, ", ")));
     }
     if (!seen.insert(key).second) {
       return absl::InvalidArgumentError(absl::StrCat(where, ".dimensions: \"", key, "\" twice"));
@@ -353,8 +354,8 @@ double Quantile(Aggregation aggregation) {
 }
 
 const std::vector<std::string>& PermittedDimensionKeys() {
-  static const auto* keys = new std::vector<std::string>{"office",  "district", "zone",
-                                                         "department", "service", "age_group"};
+  static const auto* keys = new std::vector<std::string>{"office",     "district", "zone",
+                                                         "department", "service",  "age_group"};
   return *keys;
 }
 
@@ -440,9 +441,8 @@ absl::StatusOr<Catalog> ParseCatalog(std::string_view json) {
     }
     for (const std::string& dependency : measure.depends_on) {
       if (!by_id.contains(dependency)) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("measure ", measure.id, ": depends on unknown measure \"", dependency,
-                         "\""));
+        return absl::InvalidArgumentError(absl::StrCat(
+            "measure ", measure.id, ": depends on unknown measure \"", dependency, "\""));
       }
     }
   }
@@ -451,8 +451,8 @@ absl::StatusOr<Catalog> ParseCatalog(std::string_view json) {
     std::vector<std::string> path;
     if (colour[measure.id] == 0 && FindCycle(by_id, measure.id, colour, path)) {
       const auto start = std::find(path.begin(), path.end(), path.back());
-      return absl::InvalidArgumentError(absl::StrCat(
-          "measures: dependency cycle ", absl::StrJoin(start, path.end(), " -> ")));
+      return absl::InvalidArgumentError(
+          absl::StrCat("measures: dependency cycle ", absl::StrJoin(start, path.end(), " -> ")));
     }
   }
   return catalog;

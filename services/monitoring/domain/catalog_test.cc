@@ -112,9 +112,9 @@ TEST(CatalogTest, RefusesDependencyCycles) {
   EXPECT_THAT(status.message(), HasSubstr("dependency cycle"));
   EXPECT_THAT(status.message(), HasSubstr("platform"));
   EXPECT_THAT(status.message(), HasSubstr("reminders"));
-  EXPECT_THAT(ParseWith(R"("depends_on": ["platform"])", R"("depends_on": ["online_booking"])")
-                  .message(),
-              HasSubstr("dependency cycle online_booking -> online_booking"));
+  EXPECT_THAT(
+      ParseWith(R"("depends_on": ["platform"])", R"("depends_on": ["online_booking"])").message(),
+      HasSubstr("dependency cycle online_booking -> online_booking"));
 }
 
 TEST(CatalogTest, SeedCatalogIsValid) {

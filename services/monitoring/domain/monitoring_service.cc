@@ -61,8 +61,9 @@ absl::Status ValidateDimensions(const KpiDefinition& kpi, const ReportedEvent& e
     if (value.empty() || value.size() > kMaxDimensionValueLength ||
         !std::all_of(value.begin(), value.end(),
                      [](char c) { return IsDimensionValueByte(static_cast<unsigned char>(c)); })) {
-      return Invalid("dimension value must be 1 to 64 bytes without control characters, |, =, \" "
-                     "or \\");
+      return Invalid(
+          "dimension value must be 1 to 64 bytes without control characters, |, =, \" "
+          "or \\");
     }
   }
   return absl::OkStatus();
@@ -168,7 +169,8 @@ absl::StatusOr<std::vector<KpiView>> MonitoringService::ListKpis(const Viewer& v
 absl::StatusOr<std::vector<absl::Time>> MonitoringService::SeriesPeriods(const SeriesQuery& query,
                                                                          Grain grain) {
   const absl::TimeZone zone = settings_.zone;
-  absl::Time to = query.to.value_or(NextPeriod(PeriodStart(clock_.Now(), grain, zone), grain, zone));
+  absl::Time to =
+      query.to.value_or(NextPeriod(PeriodStart(clock_.Now(), grain, zone), grain, zone));
   absl::Time from;
   if (query.from.has_value()) {
     from = *query.from;
@@ -325,9 +327,10 @@ absl::StatusOr<std::vector<MeasureView>> MonitoringService::ListMeasures(const V
     view.status = Worst(statuses);
     measures.push_back(std::move(view));
   }
-  std::stable_sort(measures.begin(), measures.end(), [](const MeasureView& a, const MeasureView& b) {
-    return a.measure->priority < b.measure->priority;
-  });
+  std::stable_sort(measures.begin(), measures.end(),
+                   [](const MeasureView& a, const MeasureView& b) {
+                     return a.measure->priority < b.measure->priority;
+                   });
   return measures;
 }
 

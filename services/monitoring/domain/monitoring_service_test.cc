@@ -169,16 +169,14 @@ TEST_F(MonitoringServiceTest, AnonymousCallersSeePublishedKpisOnly) {
             absl::StatusCode::kNotFound);
   EXPECT_TRUE(service_->GetSeries(steering_, {.kpi_id = "revenue_cents"}).ok());
   EXPECT_EQ(service_->ListKpis(anonymous_, 5)->size(), 1u);
-  EXPECT_EQ(service_->ListKpis(anonymous_, 6).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->ListKpis(anonymous_, 6).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(MonitoringServiceTest, SeriesPerPeriodAndPerDimensionValue) {
   ASSERT_TRUE(service_
                   ->Report({Event("a", "booked", 1, {{"office", "mitte"}}, absl::Hours(48)),
                             Event("b", "booked", 1, {{"office", "mitte"}}),
-                            Event("c", "booked", 1, {{"office", "nord"}}),
-                            Event("d", "booked", 1)})
+                            Event("c", "booked", 1, {{"office", "nord"}}), Event("d", "booked", 1)})
                   .ok());
   absl::StatusOr<SeriesView> view =
       service_->GetSeries(anonymous_, {.kpi_id = "booked", .dimension = "office"});
@@ -199,7 +197,8 @@ TEST_F(MonitoringServiceTest, SeriesPerPeriodAndPerDimensionValue) {
   EXPECT_EQ(view->series[2].points.back().value, 1);
 
   absl::StatusOr<SeriesView> monthly = service_->GetSeries(
-      anonymous_, {.kpi_id = "booked", .grain = Grain::kMonth, .from = kNow - absl::Hours(24 * 60)});
+      anonymous_,
+      {.kpi_id = "booked", .grain = Grain::kMonth, .from = kNow - absl::Hours(24 * 60)});
   ASSERT_TRUE(monthly.ok());
   EXPECT_EQ(monthly->series[0].points.size(), 3u);  // December, January, February
   EXPECT_EQ(monthly->series[0].points.back().value, 4);
@@ -207,19 +206,19 @@ TEST_F(MonitoringServiceTest, SeriesPerPeriodAndPerDimensionValue) {
 
 TEST_F(MonitoringServiceTest, SeriesRefusesBadRangesAndDimensions) {
   auto code = [&](SeriesQuery query) { return service_->GetSeries(steering_, query).status(); };
-  EXPECT_THAT(code({.kpi_id = "booked", .grain = Grain::kHour, .from = kNow - absl::Hours(200)})
-                  .message(),
-              HasSubstr("range too long: at most 100 periods"));
+  EXPECT_THAT(
+      code({.kpi_id = "booked", .grain = Grain::kHour, .from = kNow - absl::Hours(200)}).message(),
+      HasSubstr("range too long: at most 100 periods"));
   EXPECT_EQ(code({.kpi_id = "booked", .from = kNow, .to = kNow - absl::Hours(1)}).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(code({.kpi_id = "booked", .dimension = "zone"}).code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(code({.kpi_id = "nope"}).code(), absl::StatusCode::kNotFound);
-  EXPECT_TRUE(service_
-                  ->GetSeries(steering_, {.kpi_id = "booked",
-                                          .grain = Grain::kHour,
-                                          .from = kNow - absl::Hours(99)})
-                  .ok());
+  EXPECT_TRUE(
+      service_
+          ->GetSeries(steering_,
+                      {.kpi_id = "booked", .grain = Grain::kHour, .from = kNow - absl::Hours(99)})
+          .ok());
 }
 
 TEST_F(MonitoringServiceTest, FieldsRollUpTheirKpis) {

@@ -17,11 +17,11 @@ struct BaseUnit {
 };
 
 constexpr BaseUnit kBaseUnits[] = {
-    {"seconds", "seconds", 1},       {"milliseconds", "seconds", 0.001},
-    {"minutes", "seconds", 60},      {"hours", "seconds", 3600},
-    {"days", "seconds", 86400},      {"cents", "euros", 0.01},
-    {"euros", "euros", 1},           {"ratio", "", 1},
-    {"percent", "ratio", 0.01},      {"bytes", "bytes", 1},
+    {"seconds", "seconds", 1},  {"milliseconds", "seconds", 0.001},
+    {"minutes", "seconds", 60}, {"hours", "seconds", 3600},
+    {"days", "seconds", 86400}, {"cents", "euros", 0.01},
+    {"euros", "euros", 1},      {"ratio", "", 1},
+    {"percent", "ratio", 0.01}, {"bytes", "bytes", 1},
 };
 
 std::string Number(double value) { return absl::StrFormat("%.15g", value); }
@@ -57,8 +57,8 @@ void RenderFamily(const KpiDefinition& kpi, double factor, const Family& family,
   switch (kpi.aggregation) {
     case Aggregation::kCount:
     case Aggregation::kSum:
-      absl::StrAppend(out, help(family.name + "_total"),
-                      "# TYPE ", family.name, "_total counter\n");
+      absl::StrAppend(out, help(family.name + "_total"), "# TYPE ", family.name,
+                      "_total counter\n");
       for (const auto& [value, cell] : family.series) {
         absl::StrAppend(out, family.name, "_total", Labels(family.label_key, value, ""), " ",
                         Number(cell.sum * factor), "\n");
@@ -69,12 +69,11 @@ void RenderFamily(const KpiDefinition& kpi, double factor, const Family& family,
         const std::string name = absl::StrCat(family.name, "_", part, "_total");
         absl::StrAppend(out, "# HELP ", name, " ", EscapeHelp(kpi.name), ": events ",
                         part == std::string_view("numerator") ? "counted as 1" : "in all",
-                        family.label_key.empty() ? "" : ", by " + family.label_key, "\n",
-                        "# TYPE ", name, " counter\n");
+                        family.label_key.empty() ? "" : ", by " + family.label_key, "\n", "# TYPE ",
+                        name, " counter\n");
         for (const auto& [value, cell] : family.series) {
-          const double number = part == std::string_view("numerator")
-                                    ? cell.sum
-                                    : static_cast<double>(cell.samples);
+          const double number =
+              part == std::string_view("numerator") ? cell.sum : static_cast<double>(cell.samples);
           absl::StrAppend(out, name, Labels(family.label_key, value, ""), " ", Number(number),
                           "\n");
         }
@@ -88,9 +87,9 @@ void RenderFamily(const KpiDefinition& kpi, double factor, const Family& family,
     if (IsPercentile(kpi.aggregation)) {
       auto current = family.current.find(value);
       for (double q : {0.5, 0.9, 0.95, 0.99}) {
-        std::optional<double> quantile =
-            current == family.current.end() ? std::nullopt
-                                            : HistogramQuantile(current->second.histogram, q);
+        std::optional<double> quantile = current == family.current.end()
+                                             ? std::nullopt
+                                             : HistogramQuantile(current->second.histogram, q);
         absl::StrAppend(out, family.name,
                         Labels(family.label_key, value, absl::StrCat("quantile=\"", q, "\"")), " ",
                         quantile.has_value() ? Number(*quantile * factor) : "NaN", "\n");

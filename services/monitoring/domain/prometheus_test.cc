@@ -26,8 +26,7 @@ class PrometheusTest : public ::testing::Test {
 };
 
 TEST_F(PrometheusTest, NamesUseBaseUnits) {
-  EXPECT_EQ(PrometheusNameOf(*catalog_.FindKpi("revenue_cents")).name,
-            "stadt_kpi_revenue_euros");
+  EXPECT_EQ(PrometheusNameOf(*catalog_.FindKpi("revenue_cents")).name, "stadt_kpi_revenue_euros");
   EXPECT_DOUBLE_EQ(PrometheusNameOf(*catalog_.FindKpi("revenue_cents")).factor, 0.01);
   EXPECT_EQ(PrometheusNameOf(*catalog_.FindKpi("session_minutes")).name,
             "stadt_kpi_session_seconds");
@@ -64,8 +63,8 @@ TEST_F(PrometheusTest, RatiosAreNumeratorAndDenominatorCounters) {
   EXPECT_THAT(text, HasSubstr("# TYPE stadt_kpi_no_show_rate_numerator_total counter\n"
                               "stadt_kpi_no_show_rate_numerator_total 1\n"));
   EXPECT_THAT(text, HasSubstr("stadt_kpi_no_show_rate_denominator_total 3\n"));
-  EXPECT_THAT(text,
-              HasSubstr("stadt_kpi_no_show_rate_by_office_denominator_total{office=\"mitte\"} 3\n"));
+  EXPECT_THAT(
+      text, HasSubstr("stadt_kpi_no_show_rate_by_office_denominator_total{office=\"mitte\"} 3\n"));
 }
 
 TEST_F(PrometheusTest, AveragesAreSummariesInSeconds) {
@@ -87,9 +86,8 @@ TEST_F(PrometheusTest, PercentilesHaveQuantilesOfTheCurrentPeriod) {
   EXPECT_THAT(text, HasSubstr("# TYPE stadt_kpi_wait_seconds summary\n"));
   EXPECT_THAT(text, HasSubstr("stadt_kpi_wait_seconds{quantile=\"0.9\"} "));
   EXPECT_THAT(text, Not(HasSubstr("NaN")));
-  EXPECT_THAT(text, HasSubstr(
-                        "stadt_kpi_wait_seconds_by_department{department=\"ordnungsamt\","
-                        "quantile=\"0.5\"} "));
+  EXPECT_THAT(text, HasSubstr("stadt_kpi_wait_seconds_by_department{department=\"ordnungsamt\","
+                              "quantile=\"0.5\"} "));
   EXPECT_THAT(text, HasSubstr("stadt_kpi_wait_seconds_count 10\n"));
   EXPECT_THAT(text, HasSubstr("stadt_kpi_wait_seconds_sum 550\n"));
   // Without events in the current period the quantiles are NaN.

@@ -101,7 +101,8 @@ grpc::Status MonitoringGrpcService::ReportEvents(grpc::ServerContext*,
       reported.time = FromTimestamp(event.time());
     }
     reported.value = event.value();
-    for (const auto& [key, value] : event.dimensions()) reported.dimensions.emplace_back(key, value);
+    for (const auto& [key, value] : event.dimensions())
+      reported.dimensions.emplace_back(key, value);
     events.push_back(std::move(reported));
   }
   absl::StatusOr<ReportCounts> counts = service_.Report(events);

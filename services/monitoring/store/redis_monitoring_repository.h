@@ -7,8 +7,9 @@
 namespace stadt::monitoring {
 
 struct RedisMonitoringOptions {
-  // How long an event id is remembered: at least as long as an event is
-  // accepted (its maximum age), so that no retry can ever count twice.
+  // How long an event id is remembered after the end of its event's hour: at
+  // least as long as an event is accepted (its maximum age), so that no
+  // retry can ever count twice.
   absl::Duration dedup_ttl = absl::Hours(49);
   // Distinct values kept per KPI and dimension key. Beyond this, events still
   // count in the total but not per value: a misbehaving reporter cannot blow
@@ -22,7 +23,8 @@ struct RedisMonitoringOptions {
 
 // KPI aggregates in Redis. Key layout (all under the one hash tag {mon}, so
 // that a whole batch is one script on one slot):
-//   mon:{mon}:ev:<event id>               event id seen (SET NX, TTL dedup_ttl)
+//   mon:{mon}:ev:<hour start>             hash of the event ids seen with an
+//                                         event time in that hour (HSETNX)
 //   mon:{mon}:p:<kpi>:<h|d|m|a>:<start>   hash of one period (a: all time):
 //       n, s, h<bucket> for the total; n|<key>=<value>, s|..., h<b>|... per
 //       dimension value

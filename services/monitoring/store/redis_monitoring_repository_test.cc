@@ -167,14 +167,17 @@ TEST_F(RedisMonitoringTest, PeriodsAndEventIdsExpire) {
       client_->Command({"EXPIRETIME", absl::StrCat("mon:{mon}:p:booked:d:", day_start)});
   ASSERT_TRUE(day_expiry.ok()) << day_expiry.status();
   EXPECT_EQ(day_expiry->integer, day_start + 1100 * 86400);
-  absl::StatusOr<redis::Reply> all_expiry =
-      client_->Command({"TTL", "mon:{mon}:p:booked:a:0"});
+  absl::StatusOr<redis::Reply> all_expiry = client_->Command({"TTL", "mon:{mon}:p:booked:a:0"});
   ASSERT_TRUE(all_expiry.ok());
   EXPECT_EQ(all_expiry->integer, -1);
-  absl::StatusOr<redis::Reply> event_ttl = client_->Command({"TTL", "mon:{mon}:ev:x"});
-  ASSERT_TRUE(event_ttl.ok());
-  EXPECT_GT(event_ttl->integer, 48 * 3600);
-  EXPECT_LE(event_ttl->integer, 49 * 3600);
+  const int64_t hour = absl::ToUnixSeconds(PeriodStart(kNow, Grain::kHour, settings_.zone));
+  const std::string seen = absl::StrCat("mon:{mon}:ev:", hour);
+  absl::StatusOr<redis::Reply> event_expiry = client_->Command({"EXPIRETIME", seen});
+  ASSERT_TRUE(event_expiry.ok());
+  EXPECT_EQ(event_expiry->integer, hour + 3600 + 49 * 3600);
+  absl::StatusOr<redis::Reply> claimed = client_->Command({"HEXISTS", seen, "x"});
+  ASSERT_TRUE(claimed.ok());
+  EXPECT_EQ(claimed->integer, 1);
 }
 
 TEST(ParsePeriodHashTest, ReadsTotalsDimensionsAndHistograms) {
