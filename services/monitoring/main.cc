@@ -7,7 +7,6 @@
 #include "services/common/grpc_server.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
-#include "services/common/strings.h"
 #include "services/monitoring/domain/monitoring_service.h"
 #include "services/monitoring/rpc/monitoring_grpc_service.h"
 #include "services/monitoring/store/redis_monitoring_repository.h"

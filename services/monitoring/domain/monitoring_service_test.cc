@@ -152,7 +152,8 @@ TEST_F(MonitoringServiceTest, PercentileKpiUsesTheHistogramOfTheCurrentHour) {
     batch.push_back(Event("w" + std::to_string(i), "wait_seconds", i * 3.0));
   }
   ASSERT_TRUE(service_->Report(batch).ok());
-  const KpiView& wait = Find(service_->ListKpis(anonymous_, 2).value(), "wait_seconds");
+  const std::vector<KpiView> kpis = service_->ListKpis(anonymous_, 2).value();
+  const KpiView& wait = Find(kpis, "wait_seconds");
   EXPECT_NEAR(*wait.current, 270, 270 * 0.05);
   EXPECT_EQ(wait.status, KpiStatus::kAtRisk);  // above 120, below 300
   clock_.Advance(absl::Hours(1));
