@@ -6,18 +6,18 @@
 // The last argument is Redis's appendfsync: "always" is what the harness and
 // the local stack run (every acknowledged write on disk); "everysec" is what
 // a Redis of its own for KPI aggregates could run (see the README).
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <thread>
 
-#include <unistd.h>
-
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
@@ -97,7 +97,8 @@ double ProcessCpuSeconds(pid_t pid) {
   double ticks = 0;
   int64_t value = 0;
   for (size_t i : {size_t{11}, size_t{12}}) {
-    if (i < fields.size() && absl::SimpleAtoi(fields[i], &value)) ticks += static_cast<double>(value);
+    if (i < fields.size() && absl::SimpleAtoi(fields[i], &value))
+      ticks += static_cast<double>(value);
   }
   return ticks / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
@@ -111,11 +112,11 @@ struct CpuMeter {
   void Print(const char* what, int64_t events) const {
     const double redis = RedisCpuSeconds(admin) - redis_start;
     const double service_cpu = ProcessCpuSeconds(service) - service_start;
-    std::printf("  %s CPU: redis %.2f s (%.1f us/event, %.0f events per redis-core-second), "
-                "service %.2f s (%.1f us/event)\n",
-                what, redis, redis * 1e6 / static_cast<double>(events),
-                static_cast<double>(events) / redis, service_cpu,
-                service_cpu * 1e6 / static_cast<double>(events));
+    std::printf(
+        "  %s CPU: redis %.2f s (%.1f us/event, %.0f events per redis-core-second), "
+        "service %.2f s (%.1f us/event)\n",
+        what, redis, redis * 1e6 / static_cast<double>(events), static_cast<double>(events) / redis,
+        service_cpu, service_cpu * 1e6 / static_cast<double>(events));
   }
 };
 

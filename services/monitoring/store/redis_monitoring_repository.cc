@@ -201,8 +201,7 @@ absl::StatusOr<IngestCounts> RedisMonitoringRepository::Ingest(
     const size_t before = keys.keys().size();
     keys.Index(key);
     if (keys.keys().size() > before) {
-      expire_at.push_back(at == absl::InfinitePast() ? "0"
-                                                     : absl::StrCat(absl::ToUnixSeconds(at)));
+      expire_at.push_back(at == absl::InfinitePast() ? "0" : absl::StrCat(absl::ToUnixSeconds(at)));
     }
   };
   for (const IngestEvent& event : events) {
