@@ -2,6 +2,8 @@
 // ports. Events go in over gRPC like a service's reporter sends them; the
 // dashboard's JSON and the operators' Prometheus text come out through the
 // gateway.
+#include <fstream>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -169,6 +171,29 @@ TEST_F(MonitoringE2eTest, TooLargeBatchIsRefusedOverGrpc) {
   v1::ReportEventsResponse response;
   EXPECT_EQ(stub_->ReportEvents(&context, batch, &response).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST(MonitoringStartTest, RefusesToStartWithAnInvalidCatalogAndSaysWhy) {
+  const std::string dir = ::testing::TempDir();
+  const std::string catalog = absl::StrCat(dir, "monitoring-bad-catalog.json");
+  std::ofstream(catalog) << R"({"version": "bad-1",
+    "fields_of_action": [{"number": 1, "title": "a"}, {"number": 2, "title": "b"},
+      {"number": 3, "title": "c"}, {"number": 4, "title": "d"}, {"number": 5, "title": "e"}],
+    "kpis": [{"id": "parking_checks", "name": "Checks", "description": "d", "unit": "checks",
+      "owning_service": "parking", "field_of_action": 5, "aggregation": "count", "target": 1,
+      "direction": "higher_is_better", "warning_threshold": 0, "grain": "day",
+      "dimensions": ["plate"], "published": true}]})";
+  const std::string log = absl::StrCat(dir, "monitoring-bad-catalog.log");
+  absl::StatusOr<std::unique_ptr<Subprocess>> process =
+      Subprocess::Start(STADT_MONITORING_BIN, {},
+                        {{"MONITORING_CATALOG_FILE", catalog},
+                         {"MONITORING_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", PickFreePort())}},
+                        log);
+  ASSERT_TRUE(process.ok()) << process.status();
+  EXPECT_EQ((*process)->Wait(), 2);
+  std::ifstream in(log);
+  const std::string output(std::istreambuf_iterator<char>(in), {});
+  EXPECT_THAT(output, HasSubstr("kpis[0].dimensions: \"plate\" is not one of"));
 }
 
 }  // namespace
