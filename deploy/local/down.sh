@@ -25,4 +25,5 @@ stop gateway
 stop appointments
 stop daycare
 stop parking
+stop monitoring
 stop redis

@@ -5,7 +5,8 @@
 # catalog. Stop it with deploy/local/down.sh.
 #
 # Ports (override by environment): STADT_HTTP_PORT (8080), STADT_REDIS_PORT (6390),
-# STADT_APPOINTMENTS_PORT (50051), STADT_DAYCARE_PORT (50053), STADT_PARKING_PORT (50054).
+# STADT_APPOINTMENTS_PORT (50051), STADT_DAYCARE_PORT (50053), STADT_PARKING_PORT (50054),
+# STADT_MONITORING_PORT (50055).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -15,6 +16,7 @@ REDIS_PORT="${STADT_REDIS_PORT:-6390}"
 APPOINTMENTS_PORT="${STADT_APPOINTMENTS_PORT:-50051}"
 DAYCARE_PORT="${STADT_DAYCARE_PORT:-50053}"
 PARKING_PORT="${STADT_PARKING_PORT:-50054}"
+MONITORING_PORT="${STADT_MONITORING_PORT:-50055}"
 STATE="$ROOT/.local"
 BUILD="$ROOT/build/local"
 ISSUER="http://localhost/stadt-dev"
@@ -25,7 +27,7 @@ deploy/setup.sh
 echo "== build"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
 cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-daycare stadt-parking \
-  stadt-mint-token
+  stadt-monitoring stadt-mint-token
 
 mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys"
 if [ -e "$STATE/run/gateway.pid" ]; then
@@ -87,11 +89,18 @@ PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
 PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" \
   start parking "$BUILD/services/parking/stadt-parking"
 
+echo "== monitoring on 127.0.0.1:$MONITORING_PORT"
+MONITORING_GRPC_ADDRESS="127.0.0.1:$MONITORING_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+MONITORING_CATALOG_FILE="$ROOT/services/monitoring/seed/catalog.json" \
+  start monitoring "$BUILD/services/monitoring/stadt-monitoring"
+
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"
 GATEWAY_PORT="$HTTP_PORT" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
 GATEWAY_BACKEND_DAYCARE="127.0.0.1:$DAYCARE_PORT" \
 GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
+GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
 GATEWAY_JWT_KEYS_FILE="$STATE/keys/keys.json" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
   start gateway "$BUILD/gateway/stadt-gateway"
@@ -105,6 +114,8 @@ Stadtportal is running: http://127.0.0.1:$HTTP_PORT   (logs in .local/log, stop 
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices/mitte/services
   curl -s 'http://127.0.0.1:$HTTP_PORT/v1/slots?service_ids=id-card&limit=3'
+  curl -s http://127.0.0.1:$HTTP_PORT/v1/monitoring/fields
+  curl -s http://127.0.0.1:$HTTP_PORT/v1/monitoring/metrics
 
 A caseworker token for the routes that need one:
   TOKEN=\$($BUILD/gateway/tools/stadt-mint-token --key .local/keys/dev-private.pem --alg ES256 \\

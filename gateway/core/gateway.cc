@@ -52,6 +52,12 @@ bool IsPrintableAscii(std::string_view value) {
          std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
 }
 
+// A header value without control characters (no CR/LF header splitting).
+bool IsPrintableHeaderValue(std::string_view value) {
+  return !value.empty() && value.size() <= 256 &&
+         std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
+}
+
 struct Decoded {
   std::vector<std::string> segments;
   QueryParams query;
@@ -160,6 +166,32 @@ bool IsJsonContentType(const HttpRequest& request) {
   return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(ToAbsl(media_type)), "application/json");
 }
 
+// A response message named HttpBody with a string content_type and a bytes
+// data field goes out as it is, with that content type (Prometheus text, a
+// CSV export) instead of JSON. A content type that could split the header is
+// the backend's bug and becomes a 500.
+std::optional<HttpResponse> RawBodyResponse(const pb::Message& message) {
+  const pb::Descriptor* type = message.GetDescriptor();
+  if (type->name() != "HttpBody") return std::nullopt;
+  const pb::FieldDescriptor* content_type = type->FindFieldByName("content_type");
+  const pb::FieldDescriptor* data = type->FindFieldByName("data");
+  if (content_type == nullptr || data == nullptr || content_type->is_repeated() ||
+      data->is_repeated() || content_type->type() != pb::FieldDescriptor::TYPE_STRING ||
+      data->type() != pb::FieldDescriptor::TYPE_BYTES) {
+    return std::nullopt;
+  }
+  const pb::Reflection* reflection = message.GetReflection();
+  std::string media_type = reflection->GetString(message, content_type);
+  if (!IsPrintableHeaderValue(media_type)) {
+    return ErrorResponse(grpc::StatusCode::INTERNAL, "bad_backend_response", "internal error");
+  }
+  HttpResponse response;
+  response.result(200);
+  response.set(http::field::content_type, media_type);
+  response.body() = reflection->GetString(message, data);
+  return response;
+}
+
 HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
                              const std::string& bytes) {
   if (!status.ok()) {
@@ -177,6 +209,7 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
   if (!response->ParseFromString(bytes)) {
     return ErrorResponse(grpc::StatusCode::INTERNAL, "bad_backend_response", "internal error");
   }
+  if (std::optional<HttpResponse> raw = RawBodyResponse(*response)) return *std::move(raw);
   absl::StatusOr<std::string> json = RenderJson(*response);
   if (!json.ok()) {
     return ErrorResponse(grpc::StatusCode::INTERNAL, "bad_backend_response", "internal error");

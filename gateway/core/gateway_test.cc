@@ -3,6 +3,7 @@
 #include "boost/json/parse.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "stadt/monitoring/v1/monitoring.pb.h"
 #include "stadt/testing/v1/routes_test.pb.h"
 #include "tests/harness/test_tokens.h"
 
@@ -20,13 +21,14 @@ class FakeBackends final : public Backends {
   void Call(BackendCall call, CallDone done) override {
     calls.push_back(call);
     if (clock != nullptr) clock->Advance(latency);
-    done(status, status.ok() ? response.SerializeAsString() : "");
+    done(status, !status.ok() ? "" : raw_response ? *raw_response : response.SerializeAsString());
   }
   void CheckHealth(absl::Duration, HealthDone done) override { done(not_serving); }
 
   std::vector<BackendCall> calls;
   grpc::Status status = grpc::Status::OK;
   stadt::testing::v1::Book response;
+  std::optional<std::string> raw_response;  // sent instead of `response` when set
   std::vector<std::string> not_serving;
   FakeClock* clock = nullptr;  // advanced by `latency` during each call
   absl::Duration latency;
@@ -42,11 +44,10 @@ class GatewayTest : public ::testing::Test {
     Rebuild(GatewayOptions{}, nullptr);
   }
 
-  void Rebuild(GatewayOptions options, const RateLimiter* rate_limiter) {
-    RouteTable routes =
-        RouteTable::Build(
-            {stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
-            .value();
+  void Rebuild(GatewayOptions options, const RateLimiter* rate_limiter,
+               const google::protobuf::ServiceDescriptor* service =
+                   stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")) {
+    RouteTable routes = RouteTable::Build({service}).value();
     gateway_ = std::make_unique<Gateway>(std::move(routes), verifier_.get(), backends_, clock_,
                                          options, rate_limiter);
   }
@@ -356,6 +357,38 @@ TEST_F(GatewayTest, AnonymousRouteReachesBackendAndRendersJson) {
   EXPECT_EQ(sent.shelf_id(), "s 1");
   EXPECT_THAT(call.metadata, Contains(Pair("x-request-id", "req-123")));
   EXPECT_THAT(call.metadata, Contains(Pair("traceparent", ::testing::StartsWith("00-0af7"))));
+}
+
+TEST_F(GatewayTest, HttpBodyResponsesGoOutRawWithTheirContentType) {
+  Rebuild(GatewayOptions{}, nullptr,
+          monitoring::v1::HttpBody::descriptor()->file()->FindServiceByName("Monitoring"));
+  monitoring::v1::HttpBody body;
+  body.set_content_type("text/plain; version=0.0.4");
+  body.set_data("stadt_kpi_booked_total 3\n");
+  backends_.raw_response = body.SerializeAsString();
+  HttpResponse response = Send(http::verb::get, "/v1/monitoring/metrics");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response[http::field::content_type], "text/plain; version=0.0.4");
+  EXPECT_EQ(response.body(), "stadt_kpi_booked_total 3\n");
+  // Other responses of the same service are still JSON.
+  backends_.raw_response = monitoring::v1::ListKpisResponse().SerializeAsString();
+  HttpResponse json = Send(http::verb::get, "/v1/monitoring/kpis");
+  EXPECT_EQ(json.result_int(), 200);
+  EXPECT_EQ(json[http::field::content_type], "application/json");
+  EXPECT_THAT(json.body(), HasSubstr(R"("kpis":[])"));
+}
+
+TEST_F(GatewayTest, HttpBodyWithAHeaderSplittingContentTypeIsAServerError) {
+  Rebuild(GatewayOptions{}, nullptr,
+          monitoring::v1::HttpBody::descriptor()->file()->FindServiceByName("Monitoring"));
+  monitoring::v1::HttpBody body;
+  body.set_content_type("text/plain\r\nSet-Cookie: x=1");
+  body.set_data("secret");
+  backends_.raw_response = body.SerializeAsString();
+  HttpResponse response = Send(http::verb::get, "/v1/monitoring/metrics");
+  EXPECT_EQ(response.result_int(), 500);
+  EXPECT_EQ(Reason(response), "bad_backend_response");
+  EXPECT_THAT(response.body(), ::testing::Not(HasSubstr("secret")));
 }
 
 TEST_F(GatewayTest, HostileRequestIdIsReplaced) {

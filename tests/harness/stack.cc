@@ -26,6 +26,10 @@ const std::map<std::string, ServiceSpec>& Services() {
         {{"APPOINTMENTS_SEED_FILE", "services/appointments/seed/catalog.json"},
          {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="}}}},
       {"daycare", {STADT_DAYCARE_BIN, "DAYCARE_GRPC_ADDRESS", {}}},
+      {"monitoring",
+       {STADT_MONITORING_BIN,
+        "MONITORING_GRPC_ADDRESS",
+        {{"MONITORING_CATALOG_FILE", "services/monitoring/seed/catalog.json"}}}},
       {"parking",
        {STADT_PARKING_BIN,
         "PARKING_GRPC_ADDRESS",
@@ -65,6 +69,7 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
     }
   }
   if (absl::Status status = stack->StartGateway(ports); !status.ok()) return status;
+  stack->service_ports_ = ports;
   return stack;
 }
 

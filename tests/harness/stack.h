@@ -30,6 +30,8 @@ class Stack {
   RedisServer& redis() { return *redis_; }
   Subprocess& gateway() { return *gateway_; }
   Subprocess& service(const std::string& name) { return *services_.at(name); }
+  // The gRPC port of a service, for tests that call it directly.
+  int service_port(const std::string& name) const { return service_ports_.at(name); }
   const TestTokens& tokens() const { return tokens_; }
   // Everything the binaries wrote, for failure messages.
   std::string Logs() const;
@@ -51,6 +53,7 @@ class Stack {
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
   std::map<std::string, std::unique_ptr<Subprocess>> services_;
+  std::map<std::string, int> service_ports_;
   std::unique_ptr<Subprocess> gateway_;
   int gateway_port_ = 0;
 };

@@ -1,0 +1,95 @@
+// The strategy-monitoring service: wiring only. Reads configuration, loads
+// and validates the KPI catalog, connects Redis, serves gRPC until SIGTERM.
+#include <iostream>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/clock.h"
+#include "services/common/grpc_server.h"
+#include "services/common/log.h"
+#include "services/common/service_env.h"
+#include "services/monitoring/domain/monitoring_service.h"
+#include "services/monitoring/rpc/monitoring_grpc_service.h"
+#include "services/monitoring/store/redis_monitoring_repository.h"
+
+namespace stadt::monitoring {
+namespace {
+
+struct Settings {
+  GrpcServerOptions server;
+  redis::Options redis;
+  std::string catalog_file;
+  std::string time_zone;
+  MonitoringSettings monitoring;
+  RedisMonitoringOptions store;
+  log::Level log_level;
+};
+
+absl::StatusOr<Settings> ReadSettings() {
+  EnvConfig config;
+  Settings settings;
+  settings.server = ReadGrpcServerOptions(config, "MONITORING_GRPC_ADDRESS", "127.0.0.1:50055");
+  settings.redis = ReadRedisOptions(config);
+  settings.catalog_file = config.RequiredString("MONITORING_CATALOG_FILE");
+  settings.time_zone = config.String("MONITORING_TIME_ZONE", "Europe/Berlin");
+  settings.monitoring.max_event_age = config.Duration("MONITORING_MAX_EVENT_AGE", absl::Hours(48),
+                                                      absl::Minutes(10), absl::Hours(24 * 14));
+  settings.monitoring.max_batch_events = config.Int("MONITORING_MAX_BATCH_EVENTS", 5000, 1, 100000);
+  settings.store.max_dimension_values =
+      config.Int("MONITORING_MAX_DIMENSION_VALUES", 200, 1, 10000);
+  // Every event that can still be accepted is remembered: no retry within
+  // the accepted age can be counted twice.
+  settings.store.dedup_ttl = settings.monitoring.max_event_age + absl::Hours(1);
+  settings.log_level = ReadLogLevel(config);
+  if (absl::Status status = config.Finish(); !status.ok()) return status;
+  if (!absl::LoadTimeZone(settings.time_zone, &settings.monitoring.zone)) {
+    return absl::InvalidArgumentError("MONITORING_TIME_ZONE: unknown time zone " +
+                                      settings.time_zone);
+  }
+  return settings;
+}
+
+absl::StatusOr<Catalog> LoadCatalog(const std::string& path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<Catalog> catalog = ParseCatalog(*text);
+  if (!catalog.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, ": ", catalog.status().message()));
+  }
+  return catalog;
+}
+
+int Run() {
+  BlockTerminationSignals();
+  absl::StatusOr<Settings> settings = ReadSettings();
+  if (!settings.ok()) {
+    std::cerr << "stadt-monitoring: " << settings.status().message() << "\n";
+    return 2;
+  }
+  log::Configure("monitoring", settings->log_level);
+  absl::StatusOr<Catalog> catalog = LoadCatalog(settings->catalog_file);
+  if (!catalog.ok()) {
+    std::cerr << "stadt-monitoring: catalog invalid: " << catalog.status().message() << "\n";
+    log::Error("catalog_invalid", {{"reason", std::string(catalog.status().message())}});
+    return 2;
+  }
+  log::Info("catalog_loaded", {{"version", catalog->version()},
+                               {"kpis", static_cast<int64_t>(catalog->kpis().size())},
+                               {"measures", static_cast<int64_t>(catalog->measures().size())}});
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
+  RedisMonitoringRepository repository(*redis, settings->store);
+  SystemClock clock;
+  MonitoringService service(*catalog, repository, clock, settings->monitoring);
+  MonitoringGrpcService grpc_service(service);
+  absl::Status status =
+      RunGrpcServer(settings->server, {&grpc_service}, [&redis] { return redis->Ping().ok(); });
+  if (!status.ok()) {
+    log::Error("server_failed", {{"reason", std::string(status.message())}});
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace stadt::monitoring
+
+int main() { return stadt::monitoring::Run(); }
