@@ -49,6 +49,15 @@ class KpiRecorder {
   }
 };
 
+// A dimension value that came from a client (e.g. a district typed by a
+// parent): "unknown" when empty, cut to 64 bytes so that one odd value cannot
+// blow up the monitoring service's series.
+inline std::string KpiDimensionValue(std::string_view value) {
+  constexpr size_t kMaxBytes = 64;
+  if (value.empty()) return "unknown";
+  return std::string(value.substr(0, kMaxBytes));
+}
+
 // For binaries without a monitoring service and for tests that do not care.
 class NoopKpiRecorder final : public KpiRecorder {
  public:
