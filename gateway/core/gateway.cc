@@ -486,8 +486,8 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
   call.metadata = CallMetadata(request, request_id, auth.identity);
   call.timeout = options_.backend_timeout;
   call.idempotent = route.http_method == "GET";
-  backends_.Call(std::move(call), [this, &route, done = std::move(done)](
-                                      const grpc::Status& status, std::string bytes) {
+  backends_.Call(std::move(call), [this, &route, done = std::move(done)](const grpc::Status& status,
+                                                                         std::string bytes) {
     HttpResponse response = BackendResponse(route, status, bytes);
     RecordBackendOutcome(route, response.result_int());
     done(std::move(response));

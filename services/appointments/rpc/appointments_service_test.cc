@@ -1,8 +1,8 @@
 #include "services/appointments/rpc/appointments_service.h"
 
+#include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/test/server_context_test_spouse.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/in_memory_booking_repository.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
@@ -167,9 +167,8 @@ class AppointmentsKpiTest : public AppointmentsServiceCallTest {
   // A confirmed booking made by citizen-1 through the adapter.
   v1::Booking Book() {
     const v1::Slot slot = FirstFreeSlot();
-    absl::StatusOr<HoldView> hold =
-        bookings_.CreateHold("citizen-1", "mitte", {"id-card"},
-                             absl::FromUnixSeconds(slot.start().seconds()));
+    absl::StatusOr<HoldView> hold = bookings_.CreateHold(
+        "citizen-1", "mitte", {"id-card"}, absl::FromUnixSeconds(slot.start().seconds()));
     EXPECT_TRUE(hold.ok()) << hold.status();
     grpc::ServerContext context;
     grpc::testing::ServerContextTestSpouse spouse(&context);
@@ -196,8 +195,8 @@ TEST_F(AppointmentsKpiTest, SlotSearchRecordsDaysToTheOfficesNextFreeSlot) {
   EXPECT_THAT(samples[0].dimensions, ::testing::ElementsAre(::testing::Pair("office", "mitte")));
   // Counted in Berlin calendar days from the fake clock's today.
   const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), Berlin());
-  const absl::CivilDay slot_day = absl::ToCivilDay(absl::FromUnixSeconds(slot.start().seconds()),
-                                                   Berlin());
+  const absl::CivilDay slot_day =
+      absl::ToCivilDay(absl::FromUnixSeconds(slot.start().seconds()), Berlin());
   EXPECT_EQ(samples[0].value, static_cast<double>(slot_day - today));
   EXPECT_GE(samples[0].value, 0);
 }

@@ -39,8 +39,8 @@ class KpiRecorder {
   // A ratio KPI: whether this case lands in the numerator.
   void Ratio(std::string_view kpi_id, bool hit, KpiDimensions dimensions,
              std::string occurrence_key = std::string()) {
-    Record({std::string(kpi_id), hit ? 1.0 : 0.0, std::move(dimensions),
-            std::move(occurrence_key)});
+    Record(
+        {std::string(kpi_id), hit ? 1.0 : 0.0, std::move(dimensions), std::move(occurrence_key)});
   }
   // A sum, average or percentile KPI: the measured value in the KPI's unit.
   void Observe(std::string_view kpi_id, double value, KpiDimensions dimensions,

@@ -106,8 +106,8 @@ void KpiReporter::RunSender(std::stop_token stop) {
       std::unique_lock lock(mutex_);
       absl::Duration timeout = options_.flush_interval;
       if (retry_due_) {
-        timeout = std::clamp(*retry_due_ - clock_.Now(), absl::Milliseconds(1),
-                             options_.flush_interval);
+        timeout =
+            std::clamp(*retry_due_ - clock_.Now(), absl::Milliseconds(1), options_.flush_interval);
       }
       wake_.wait_for(lock, stop, absl::ToChronoMilliseconds(timeout), [this] {
         return flush_requests_ > flushes_done_ ||
@@ -228,8 +228,7 @@ void KpiReporter::CountSent(size_t events) {
   unreported_drops_ = 0;
 }
 
-void KpiReporter::CountUndeliverable(const std::vector<KpiEvent>& events,
-                                     std::string_view reason) {
+void KpiReporter::CountUndeliverable(const std::vector<KpiEvent>& events, std::string_view reason) {
   int64_t dropped = 0;
   int64_t carried = 0;
   {
@@ -275,7 +274,7 @@ void KpiReporter::DeliverRemainderAtShutdown() {
   if (retry_) batches.push_back(std::move(retry_->events));
   SetRetry(std::nullopt);
   bool failed = false;
-  for (size_t i = 0; ; ++i) {
+  for (size_t i = 0;; ++i) {
     if (i == batches.size()) {
       std::vector<KpiEvent> next = TakeBatch();
       if (next.empty()) break;

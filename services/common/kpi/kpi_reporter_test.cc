@@ -86,7 +86,8 @@ std::vector<std::string> Ids(const std::vector<KpiEvent>& events) {
 class KpiReporterTest : public ::testing::Test {
  protected:
   void Book(int times) {
-    for (int i = 0; i < times; ++i) reporter_.Count(kpi::kAppointmentsBooked, {{"office", "mitte"}});
+    for (int i = 0; i < times; ++i)
+      reporter_.Count(kpi::kAppointmentsBooked, {{"office", "mitte"}});
   }
 
   FakeSink sink_;

@@ -3,9 +3,9 @@
 #include <map>
 #include <mutex>
 
+#include "gmock/gmock.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/kpi/grpc_kpi_sink.h"
 
@@ -58,9 +58,8 @@ TEST(ReadKpiSettingsTest, ReadsEveryVariable) {
 }
 
 TEST(ReadKpiSettingsTest, MalformedValuesAreNamed) {
-  EnvConfig config = ConfigFrom({{"MONITORING_ADDRESS", "no-port"},
-                                 {"KPI_BATCH_SIZE", "0"},
-                                 {"KPI_FLUSH_INTERVAL", "soon"}});
+  EnvConfig config = ConfigFrom(
+      {{"MONITORING_ADDRESS", "no-port"}, {"KPI_BATCH_SIZE", "0"}, {"KPI_FLUSH_INTERVAL", "soon"}});
   ReadKpiSettings(config, "appointments");
   const absl::Status status = config.Finish();
   EXPECT_THAT(std::string(status.message()), HasSubstr("MONITORING_ADDRESS"));
@@ -79,7 +78,8 @@ TEST(StartKpiReportingTest, WithoutAnAddressRecordsNothing) {
 // A monitoring service in this process, answering from a script.
 class FakeMonitoring final : public monitoring::v1::Monitoring::Service {
  public:
-  grpc::Status ReportEvents(grpc::ServerContext*, const monitoring::v1::ReportEventsRequest* request,
+  grpc::Status ReportEvents(grpc::ServerContext*,
+                            const monitoring::v1::ReportEventsRequest* request,
                             monitoring::v1::ReportEventsResponse* response) override {
     std::lock_guard lock(mutex_);
     requests_.push_back(*request);
@@ -120,7 +120,10 @@ class GrpcKpiSinkTest : public ::testing::Test {
 };
 
 TEST_F(GrpcKpiSinkTest, DeliversTheBatchAsReportEvents) {
-  KpiEvent event{"abc-1", "parking_revenue_cents", absl::FromUnixMillis(1'800'000'000'250), 350,
+  KpiEvent event{"abc-1",
+                 "parking_revenue_cents",
+                 absl::FromUnixMillis(1'800'000'000'250),
+                 350,
                  {{"zone", "z1"}}};
   ASSERT_TRUE(sink_->Send({event}, absl::Seconds(5)).ok());
   const auto requests = monitoring_.requests();
@@ -138,15 +141,15 @@ TEST_F(GrpcKpiSinkTest, DeliversTheBatchAsReportEvents) {
 
 TEST_F(GrpcKpiSinkTest, MapsTheMonitoringServicesErrors) {
   monitoring_.SetStatus(grpc::Status(grpc::StatusCode::UNAVAILABLE, "busy"));
-  EXPECT_EQ(sink_->Send({KpiEvent{"a", "appointments_booked", absl::Now(), 1, {}}},
-                        absl::Seconds(5))
-                .code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(
+      sink_->Send({KpiEvent{"a", "appointments_booked", absl::Now(), 1, {}}}, absl::Seconds(5))
+          .code(),
+      absl::StatusCode::kUnavailable);
   monitoring_.SetStatus(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad"));
-  EXPECT_EQ(sink_->Send({KpiEvent{"b", "appointments_booked", absl::Now(), 1, {}}},
-                        absl::Seconds(5))
-                .code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      sink_->Send({KpiEvent{"b", "appointments_booked", absl::Now(), 1, {}}}, absl::Seconds(5))
+          .code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(GrpcKpiSinkTest, AnAbsentMonitoringServiceIsAnErrorNotAHang) {

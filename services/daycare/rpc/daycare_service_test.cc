@@ -100,15 +100,16 @@ TEST(DaycareKpiTest, PublishedRoundRecordsPlacementPerApplicantAndFirstChoicePer
   for (const KpiSample& sample : kpis.samples("daycare_placement_rate")) {
     placement.emplace_back(sample.dimensions.at("district"), sample.value);
   }
-  EXPECT_THAT(placement, ::testing::ElementsAre(::testing::Pair("Mitte", 1), ::testing::Pair("Mitte", 1),
-                                                ::testing::Pair("Ost", 0),
-                                                ::testing::Pair("unknown", 0)));
+  EXPECT_THAT(placement,
+              ::testing::ElementsAre(::testing::Pair("Mitte", 1), ::testing::Pair("Mitte", 1),
+                                     ::testing::Pair("Ost", 0), ::testing::Pair("unknown", 0)));
   std::vector<std::pair<std::string, double>> first_choice;
   for (const KpiSample& sample : kpis.samples("daycare_first_choice_share")) {
     first_choice.emplace_back(sample.dimensions.at("district"), sample.value);
   }
-  EXPECT_THAT(first_choice, ::testing::ElementsAre(::testing::Pair("Mitte", 1), ::testing::Pair("Mitte", 0),
-                                                   ::testing::Pair("Ost", 1)));
+  EXPECT_THAT(first_choice,
+              ::testing::ElementsAre(::testing::Pair("Mitte", 1), ::testing::Pair("Mitte", 0),
+                                     ::testing::Pair("Ost", 1)));
   EXPECT_TRUE(kpis.AllDimensionsAllowed());
 }
 

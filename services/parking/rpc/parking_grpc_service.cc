@@ -106,7 +106,9 @@ NoopKpiRecorder& NoKpis() {
   return *recorder;
 }
 
-KpiDimensions ZoneDimension(const std::string& zone_id) { return {{std::string(kpi::kZone), zone_id}}; }
+KpiDimensions ZoneDimension(const std::string& zone_id) {
+  return {{std::string(kpi::kZone), zone_id}};
+}
 
 }  // namespace
 
@@ -196,7 +198,8 @@ grpc::Status ParkingGrpcService::StartSession(grpc::ServerContext* context,
       service_.Start(CallerFromContext(*context).subject, start, request->idempotency_key());
   // Keyed by the session id: a replay with the same idempotency key returns
   // the same session and is counted once.
-  if (session.ok()) kpis_.Count(kpi::kParkingSessionsStarted, ZoneDimension(session->zone_id), session->id);
+  if (session.ok())
+    kpis_.Count(kpi::kParkingSessionsStarted, ZoneDimension(session->zone_id), session->id);
   return SessionResponse(session, response);
 }
 
@@ -223,9 +226,8 @@ grpc::Status ParkingGrpcService::StopSession(grpc::ServerContext* context,
   if (session.ok()) {
     kpis_.Observe(kpi::kParkingRevenueCents, static_cast<double>(session->price_cents),
                   ZoneDimension(session->zone_id), session->id);
-    kpis_.Observe(kpi::kParkingSessionMinutes,
-                  absl::ToDoubleMinutes(session->end - session->start), ZoneDimension(session->zone_id),
-                  session->id);
+    kpis_.Observe(kpi::kParkingSessionMinutes, absl::ToDoubleMinutes(session->end - session->start),
+                  ZoneDimension(session->zone_id), session->id);
   }
   return SessionResponse(session, response);
 }

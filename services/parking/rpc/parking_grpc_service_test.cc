@@ -3,9 +3,9 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
 #include "grpcpp/test/server_context_test_spouse.h"
-#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
