@@ -42,7 +42,12 @@ void KpiReporter::Record(KpiSample sample) {
   {
     std::lock_guard lock(mutex_);
     ++stats_.recorded;
-    if (shut_down_ || buffer_.size() >= static_cast<size_t>(options_.buffer_size)) {
+    if (shut_down_) {
+      // Nothing will send it any more.
+      ++stats_.dropped_undeliverable;
+      return;
+    }
+    if (buffer_.size() >= static_cast<size_t>(options_.buffer_size)) {
       ++stats_.dropped_buffer_full;
       first_drop = unreported_drops_ == 0;
       ++unreported_drops_;

@@ -380,6 +380,8 @@ TEST_F(KpiReporterTest, ShutdownDeliversWhatIsLeftIncludingABatchAwaitingRetry) 
   EXPECT_EQ(reporter_.stats().pending, 0);
   Book(1);  // after shutdown: dropped, never sent
   EXPECT_EQ(reporter_.stats().sent, 5);
+  EXPECT_EQ(reporter_.stats().dropped_undeliverable, 1);
+  EXPECT_EQ(reporter_.stats().dropped_buffer_full, 0);
 }
 
 TEST_F(KpiReporterTest, ShutdownWithTheMonitoringServiceDownDropsAndCounts) {
