@@ -21,6 +21,7 @@
 #include "gateway/resilience/resilient_backends.h"
 #include "gateway/tls/tls_context.h"
 #include "services/common/config.h"
+#include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 
 namespace stadt::gateway {
@@ -40,6 +41,7 @@ struct Settings {
   ResilienceOptions resilience;
   auth::VerifierOptions jwt;
   log::Level log_level = log::Level::kInfo;
+  KpiSettings kpi;
 };
 
 // One limit variable, e.g. GATEWAY_RATE_LIMIT_WRITE_PER_ADDRESS=60/1m.
@@ -164,6 +166,7 @@ absl::StatusOr<Settings> ReadSettings() {
   }
   std::vector<std::string> errors;
   ReadRateLimits(config, settings, errors);
+  settings.kpi = ReadKpiSettings(config, "gateway");
   ReadTls(config, settings, errors);
   std::string level = config.String("LOG_LEVEL", "info");
   if (!log::ParseLevel(level, &settings.log_level)) config.Int("LOG_LEVEL", 0, 1, 0);
@@ -215,6 +218,9 @@ int Run() {
   } else {
     log::Warn("no_rate_limits", {{"effect", "GATEWAY_REDIS_ADDRESS is unset"}});
   }
+  // Outlives the gateway, so events of the last requests are flushed on exit.
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
+  settings->gateway.kpis = kpis.get();
   Gateway gateway(*std::move(routes), verifier->get(), backends, clock, settings->gateway,
                   rate_limiter.get());
   std::unique_ptr<TlsContextProvider> tls;

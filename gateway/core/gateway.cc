@@ -11,9 +11,11 @@
 #include "boost/json/serialize.hpp"
 #include "boost/url/parse.hpp"
 #include "gateway/core/error_response.h"
+#include "gateway/core/linked_apis.h"
 #include "gateway/transcode/transcoder.h"
 #include "google/protobuf/message.h"
 #include "services/common/call_context.h"
+#include "services/common/kpi/kpi_ids.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
 #include "services/common/strings.h"
@@ -309,7 +311,20 @@ Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends&
       openapi_json_(boost::json::serialize(BuildOpenApi(routes_, options_.openapi))),
       metrics_(std::make_unique<HttpMetrics>(
           MetricSeries(routes_),
-          std::vector<std::string>(std::begin(kRouteClasses), std::end(kRouteClasses)))) {}
+          std::vector<std::string>(std::begin(kRouteClasses), std::end(kRouteClasses)))) {
+  for (const LinkedApi& api : LinkedApis()) backend_names_[api.service] = api.name;
+}
+
+void Gateway::RecordBackendOutcome(const Route& route, int http_status) const {
+  if (options_.kpis == nullptr) return;
+  const google::protobuf::ServiceDescriptor* service = route.method->service();
+  auto it = backend_names_.find(service);
+  // A service outside linked_apis.cc (tests) is named like its proto service.
+  std::string name =
+      it != backend_names_.end() ? it->second : absl::AsciiStrToLower(service->name());
+  options_.kpis->Ratio(kpi::kServiceRequestSuccess, http_status < 500,
+                       {{std::string(kpi::kService), std::move(name)}});
+}
 
 void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done done) const {
   std::string request_id = RequestIdFor(request);
@@ -504,10 +519,12 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
   call.metadata = CallMetadata(request, request_id, auth.identity);
   call.timeout = options_.backend_timeout;
   call.idempotent = route.http_method == "GET";
-  backends_.Call(std::move(call),
-                 [&route, done = std::move(done)](const grpc::Status& status, std::string bytes) {
-                   done(BackendResponse(route, status, bytes));
-                 });
+  backends_.Call(std::move(call), [this, &route, done = std::move(done)](const grpc::Status& status,
+                                                                         std::string bytes) {
+    HttpResponse response = BackendResponse(route, status, bytes);
+    RecordBackendOutcome(route, response.result_int());
+    done(std::move(response));
+  });
 }
 
 }  // namespace stadt::gateway

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 
 #include "absl/time/time.h"
@@ -12,6 +13,7 @@
 #include "gateway/ratelimit/rate_limiter.h"
 #include "gateway/routing/route_table.h"
 #include "services/common/clock.h"
+#include "services/common/kpi/kpi_recorder.h"
 
 namespace stadt::gateway {
 
@@ -35,6 +37,9 @@ struct GatewayOptions {
   // terminates TLS. HSTS is always sent on the gateway's own TLS connections.
   bool assume_https = false;
   absl::Duration hsts_max_age = absl::Hours(24 * 365);
+  // Receives service_request_success for every request proxied to a backend
+  // (service = the backend's name). Null: no KPI events.
+  KpiRecorder* kpis = nullptr;
 };
 
 // What the HTTP server knows about the connection a request came on.
@@ -76,6 +81,7 @@ class Gateway {
   HttpResponse Preflight(const HttpRequest& request, std::string_view allowed_origin) const;
   // The Origin to echo in Access-Control-Allow-Origin; empty if none.
   std::string AllowedOrigin(const HttpRequest& request) const;
+  void RecordBackendOutcome(const Route& route, int http_status) const;
 
   RouteTable routes_;
   const auth::JwtVerifier* verifier_;
@@ -85,6 +91,8 @@ class Gateway {
   const RateLimiter* rate_limiter_;
   std::string openapi_json_;  // Rendered once: routes never change while running.
   std::unique_ptr<HttpMetrics> metrics_;
+  // Service -> backend name as in linked_apis.cc, for the KPI dimension.
+  std::map<const google::protobuf::ServiceDescriptor*, std::string> backend_names_;
 };
 
 // Keeps a well-formed client X-Request-Id ([A-Za-z0-9._-], at most 128) or

@@ -3,6 +3,7 @@
 #include "boost/json/parse.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/kpi/fake_kpi_recorder.h"
 #include "stadt/monitoring/v1/monitoring.pb.h"
 #include "stadt/testing/v1/routes_test.pb.h"
 #include "tests/harness/test_tokens.h"
@@ -481,6 +482,30 @@ TEST_F(GatewayTest, BackendErrorsAreMappedWithoutLeakingInternals) {
 
   backends_.status = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline");
   EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s").result_int(), 504);
+}
+
+TEST_F(GatewayTest, EveryProxiedRequestRecordsWhetherTheBackendAnsweredWithoutA5xx) {
+  FakeKpiRecorder kpis;
+  GatewayOptions options;
+  options.kpis = &kpis;
+  Rebuild(options, nullptr);
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s").result_int(), 200);
+  backends_.status = grpc::Status(grpc::StatusCode::NOT_FOUND, "shelf not found");
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s").result_int(), 404);
+  backends_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s").result_int(), 503);
+  // Refused by the gateway itself: not proxied, not an event.
+  EXPECT_EQ(Send(http::verb::get, "/v1/nowhere").result_int(), 404);
+
+  const std::vector<KpiSample> samples = kpis.samples("service_request_success");
+  ASSERT_EQ(samples.size(), 3u);
+  EXPECT_EQ(samples[0].value, 1);
+  EXPECT_EQ(samples[1].value, 1);  // a 4xx is the client's problem, the service answered
+  EXPECT_EQ(samples[2].value, 0);
+  for (const KpiSample& sample : samples) {
+    EXPECT_THAT(sample.dimensions, ::testing::ElementsAre(Pair("service", "library")));
+  }
+  EXPECT_TRUE(kpis.AllDimensionsAllowed());
 }
 
 }  // namespace

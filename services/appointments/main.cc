@@ -16,6 +16,7 @@
 #include "services/appointments/store/redis_counter_repository.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/grpc_server.h"
+#include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
 
@@ -33,6 +34,7 @@ struct Settings {
   std::string master_key;
   absl::Duration no_show_grace;
   absl::Duration reminder_interval;
+  KpiSettings kpi;
 };
 
 // The master key arrives base64-encoded (from a Kubernetes Secret, say).
@@ -74,6 +76,7 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.seed_timeout = config.Duration("APPOINTMENTS_SEED_TIMEOUT", absl::Seconds(30),
                                           absl::ZeroDuration(), absl::Minutes(10));
   settings.log_level = ReadLogLevel(config);
+  settings.kpi = ReadKpiSettings(config, "appointments");
   settings.rules = ReadBookingRules(config);
   settings.time_zone = config.String("APPOINTMENTS_TIME_ZONE", "Europe/Berlin");
   settings.master_key = ReadMasterKey(config);
@@ -160,7 +163,9 @@ int Run() {
   RedisCounterRepository counter_repository(*redis);
   CounterDay counter_day(counter_repository, booking_repository, clock, zone,
                          settings->no_show_grace);
-  AppointmentsService service(catalog, bookings, counter_day);
+  // Outlives the server, so events of the last requests are flushed on exit.
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
+  AppointmentsService service(catalog, bookings, counter_day, *kpis, clock, zone);
   std::jthread reminders(SendRemindersUntilStopped, std::ref(bookings),
                          settings->reminder_interval);
   absl::Status status =

@@ -6,6 +6,7 @@
 
 #include "services/common/clock.h"
 #include "services/common/grpc_server.h"
+#include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
 #include "services/daycare/domain/instance_json.h"
@@ -20,6 +21,7 @@ struct Settings {
   redis::Options redis;
   std::string policy_file;
   log::Level log_level;
+  KpiSettings kpi;
 };
 
 absl::StatusOr<Settings> ReadSettings() {
@@ -29,6 +31,7 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.redis = ReadRedisOptions(config);
   settings.policy_file = config.String("DAYCARE_POLICY_FILE", "");
   settings.log_level = ReadLogLevel(config);
+  settings.kpi = ReadKpiSettings(config, "daycare");
   if (absl::Status status = config.Finish(); !status.ok()) return status;
   return settings;
 }
@@ -119,7 +122,9 @@ int Run() {
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
   SystemClock clock;
   SeasonStore store(*redis, clock, *std::move(policy));
-  DaycareService service(store);
+  // Outlives the server, so events of the last requests are flushed on exit.
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
+  DaycareService service(store, *kpis);
   absl::Status status =
       RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
   if (!status.ok()) {

@@ -4,6 +4,7 @@
 
 #include "services/common/clock.h"
 #include "services/common/grpc_server.h"
+#include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
 #include "services/parking/domain/parking_service.h"
@@ -20,6 +21,7 @@ struct Settings {
   std::string zones_file;
   ParkingSettings parking;
   log::Level log_level;
+  KpiSettings kpi;
 };
 
 absl::StatusOr<Settings> ReadSettings() {
@@ -33,6 +35,7 @@ absl::StatusOr<Settings> ReadSettings() {
       config.Duration("PARKING_GRACE", absl::Minutes(5), absl::ZeroDuration(), absl::Hours(1));
   settings.parking.border_radius_meters = config.Int("PARKING_BORDER_RADIUS_METERS", 30, 0, 500);
   settings.log_level = ReadLogLevel(config);
+  settings.kpi = ReadKpiSettings(config, "parking");
   if (absl::Status status = config.Finish(); !status.ok()) return status;
   return settings;
 }
@@ -72,8 +75,10 @@ int Run() {
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
   RedisParkingRepository repository(*redis);
   SystemClock clock;
+  // Outlives the server, so events of the last requests are flushed on exit.
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
   ParkingService service(*rules, repository, clock, settings->parking);
-  ParkingGrpcService grpc_service(service, clock);
+  ParkingGrpcService grpc_service(service, clock, *kpis);
   absl::Status status =
       RunGrpcServer(settings->server, {&grpc_service}, [&redis] { return redis->Ping().ok(); });
   if (!status.ok()) {

@@ -1,7 +1,10 @@
 #include "services/appointments/rpc/appointments_service.h"
 
+#include <set>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/call_context.h"
+#include "services/common/kpi/kpi_ids.h"
 #include "services/common/status.h"
 #include "services/common/strings.h"
 
@@ -128,7 +131,35 @@ grpc::Status RequireOfficeScope(const grpc::ServerContext& context, const std::s
   return grpc::Status::OK;
 }
 
+NoopKpiRecorder& NoKpis() {
+  static NoopKpiRecorder* const recorder = new NoopKpiRecorder();
+  return *recorder;
+}
+
+SystemClock& DefaultClock() {
+  static SystemClock* const clock = new SystemClock();
+  return *clock;
+}
+
 }  // namespace
+
+AppointmentsService::AppointmentsService(OfficeCatalog& catalog, BookingService& bookings,
+                                         CounterDay& counter_day)
+    : AppointmentsService(catalog, bookings, counter_day, NoKpis(), DefaultClock(),
+                          absl::UTCTimeZone()) {}
+
+void AppointmentsService::RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots) {
+  // Slots come earliest first; the first one of each office is its next free
+  // slot, counted in the offices' civil days (today = 0).
+  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone_);
+  std::set<std::string_view> seen;
+  for (const SlotView& slot : slots) {
+    if (!seen.insert(slot.office_id).second) continue;
+    const absl::CivilDay day = absl::ToCivilDay(slot.start, zone_);
+    kpis_.Observe(kpi::kAppointmentsDaysToNextFreeSlot, static_cast<double>(day - today),
+                  {{std::string(kpi::kOffice), slot.office_id}});
+  }
+}
 
 void ToProto(const SlotView& slot, v1::Slot* out) {
   out->set_office_id(slot.office_id);
@@ -205,6 +236,7 @@ grpc::Status AppointmentsService::SearchSlots(grpc::ServerContext*,
                              .limit = request->limit()});
   if (!slots.ok()) return ToGrpcStatus(slots.status());
   for (const SlotView& slot : *slots) ToProto(slot, response->add_slots());
+  RecordDaysToNextFreeSlot(*slots);
   return grpc::Status::OK;
 }
 
@@ -246,6 +278,9 @@ grpc::Status AppointmentsService::ConfirmHold(grpc::ServerContext* context,
   absl::StatusOr<BookingView> booking =
       bookings_.Confirm(CallerFromContext(*context).subject, request->hold_id(), contact);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
+  // Keyed by the booking code: a replayed confirmation is counted once.
+  kpis_.Count(kpi::kAppointmentsBooked, {{std::string(kpi::kOffice), booking->record.office_id}},
+              booking->record.code);
   ToProto(*booking, response);
   return grpc::Status::OK;
 }
@@ -266,6 +301,8 @@ grpc::Status AppointmentsService::CancelBooking(grpc::ServerContext*,
   absl::StatusOr<BookingView> booking =
       bookings_.Cancel(request->booking_code(), request->manage_token());
   if (!booking.ok()) return ToGrpcStatus(booking.status());
+  kpis_.Count(kpi::kAppointmentsCancelled, {{std::string(kpi::kOffice), booking->record.office_id}},
+              booking->record.code);
   ToProto(*booking, response);
   return grpc::Status::OK;
 }
@@ -346,9 +383,15 @@ grpc::Status AppointmentsService::CompleteTicket(grpc::ServerContext* context,
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }
-  return TicketResponse(
-      counter_day_.Complete(request->office_id(), request->date(), request->queue_number()),
-      response);
+  absl::StatusOr<Ticket> ticket =
+      counter_day_.Complete(request->office_id(), request->date(), request->queue_number());
+  // A completed booked visit closes the booking as attended; walk-ins have no
+  // booking and do not enter the no-show rate.
+  if (ticket.ok() && !ticket->booking_code.empty()) {
+    kpis_.Ratio(kpi::kAppointmentsNoShowRate, false,
+                {{std::string(kpi::kOffice), request->office_id()}}, ticket->booking_code);
+  }
+  return TicketResponse(ticket, response);
 }
 
 grpc::Status AppointmentsService::MarkNoShow(grpc::ServerContext* context,
@@ -360,6 +403,8 @@ grpc::Status AppointmentsService::MarkNoShow(grpc::ServerContext* context,
   absl::StatusOr<DayAppointment> appointment =
       counter_day_.MarkNoShow(request->office_id(), request->date(), request->booking_code());
   if (!appointment.ok()) return ToGrpcStatus(appointment.status());
+  kpis_.Ratio(kpi::kAppointmentsNoShowRate, true,
+              {{std::string(kpi::kOffice), request->office_id()}}, appointment->booking_code);
   ToProto(*appointment, response);
   return grpc::Status::OK;
 }

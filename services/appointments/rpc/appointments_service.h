@@ -3,6 +3,8 @@
 #include "services/appointments/domain/booking_service.h"
 #include "services/appointments/domain/counter_day.h"
 #include "services/appointments/domain/office_catalog.h"
+#include "services/common/clock.h"
+#include "services/common/kpi/kpi_recorder.h"
 #include "stadt/appointments/v1/appointments.grpc.pb.h"
 
 namespace stadt::appointments {
@@ -13,8 +15,18 @@ namespace stadt::appointments {
 // callback threads, which must never block.
 class AppointmentsService final : public v1::Appointments::Service {
  public:
-  AppointmentsService(OfficeCatalog& catalog, BookingService& bookings, CounterDay& counter_day)
-      : catalog_(catalog), bookings_(bookings), counter_day_(counter_day) {}
+  // Without KPI reporting.
+  AppointmentsService(OfficeCatalog& catalog, BookingService& bookings, CounterDay& counter_day);
+  // Records the appointments KPIs to `kpis`; `clock` and `zone` tell which
+  // day "today" is for the days-to-next-free-slot KPI.
+  AppointmentsService(OfficeCatalog& catalog, BookingService& bookings, CounterDay& counter_day,
+                      KpiRecorder& kpis, const Clock& clock, absl::TimeZone zone)
+      : catalog_(catalog),
+        bookings_(bookings),
+        counter_day_(counter_day),
+        kpis_(kpis),
+        clock_(clock),
+        zone_(zone) {}
 
   grpc::Status ListOffices(grpc::ServerContext* context, const v1::ListOfficesRequest* request,
                            v1::ListOfficesResponse* response) override;
@@ -57,9 +69,14 @@ class AppointmentsService final : public v1::Appointments::Service {
                           v1::DayAppointment* response) override;
 
  private:
+  void RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots);
+
   OfficeCatalog& catalog_;
   BookingService& bookings_;
   CounterDay& counter_day_;
+  KpiRecorder& kpis_;
+  const Clock& clock_;
+  absl::TimeZone zone_;
 };
 
 // Message <-> domain conversions (exposed for tests).

@@ -1,9 +1,13 @@
 #include "services/appointments/rpc/appointments_service.h"
 
+#include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/test/server_context_test_spouse.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/in_memory_booking_repository.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
+#include "services/common/call_context.h"
+#include "services/common/kpi/fake_kpi_recorder.h"
 
 namespace stadt::appointments {
 namespace {
@@ -134,6 +138,105 @@ TEST_F(AppointmentsServiceCallTest, CounterDayWithoutAnOfficeScopeIsDenied) {
   v1::Ticket response;
   EXPECT_EQ(service_.CallNext(&context_, &request, &response).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+class AppointmentsKpiTest : public AppointmentsServiceCallTest {
+ protected:
+  // The sample office with one counter on every weekday, so there are slots.
+  void SetUp() override {
+    Office office = SampleOffice();
+    office.opening_hours.clear();
+    for (int weekday = 1; weekday <= 7; ++weekday) {
+      office.counters.push_back({weekday, 8 * 60, 18 * 60, 1});
+    }
+    Catalog catalog;
+    catalog.services = {{"id-card", "ID card", 15}};
+    catalog.offices = {office};
+    ASSERT_TRUE(repository_.ApplySeed(catalog, "with-counters").ok());
+  }
+
+  // The earliest free slot, found through the adapter (which records its
+  // days-to-next-free-slot event).
+  v1::Slot FirstFreeSlot() {
+    v1::SearchSlotsRequest request;
+    request.add_service_ids("id-card");
+    v1::SearchSlotsResponse response;
+    EXPECT_TRUE(service_with_kpis_.SearchSlots(&context_, &request, &response).ok());
+    EXPECT_GT(response.slots_size(), 0);
+    return response.slots_size() > 0 ? response.slots(0) : v1::Slot();
+  }
+
+  // A confirmed booking made by citizen-1 through the adapter.
+  v1::Booking Book() {
+    const v1::Slot slot = FirstFreeSlot();
+    absl::StatusOr<HoldView> hold = bookings_.CreateHold(
+        "citizen-1", "mitte", {"id-card"}, absl::FromUnixSeconds(slot.start().seconds()));
+    EXPECT_TRUE(hold.ok()) << hold.status();
+    grpc::ServerContext context;
+    grpc::testing::ServerContextTestSpouse spouse(&context);
+    spouse.AddClientMetadata(kSubjectMetadata, "citizen-1");
+    v1::ConfirmHoldRequest request;
+    request.set_hold_id(hold.ok() ? hold->hold_id : "");
+    request.mutable_contact()->set_name("Erika Mustermann");
+    request.mutable_contact()->set_email("erika@example.org");
+    v1::Booking booking;
+    grpc::Status status = service_with_kpis_.ConfirmHold(&context, &request, &booking);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return booking;
+  }
+
+  FakeKpiRecorder kpis_;
+  AppointmentsService service_with_kpis_{catalog_, bookings_, counter_day_,
+                                         kpis_,    clock_,    Berlin()};
+};
+
+TEST_F(AppointmentsKpiTest, SlotSearchRecordsDaysToTheOfficesNextFreeSlot) {
+  const v1::Slot slot = FirstFreeSlot();
+  const std::vector<KpiSample> samples = kpis_.samples("appointments_days_to_next_free_slot");
+  ASSERT_EQ(samples.size(), 1u);  // one office in the catalog
+  EXPECT_THAT(samples[0].dimensions, ::testing::ElementsAre(::testing::Pair("office", "mitte")));
+  // Counted in Berlin calendar days from the fake clock's today.
+  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), Berlin());
+  const absl::CivilDay slot_day =
+      absl::ToCivilDay(absl::FromUnixSeconds(slot.start().seconds()), Berlin());
+  EXPECT_EQ(samples[0].value, static_cast<double>(slot_day - today));
+  EXPECT_GE(samples[0].value, 0);
+}
+
+TEST_F(AppointmentsKpiTest, ConfirmingAndCancellingRecordOneEventEachKeyedByTheBooking) {
+  const v1::Booking booking = Book();
+  ASSERT_FALSE(booking.booking_code().empty());
+  v1::CancelBookingRequest cancel;
+  cancel.set_booking_code(booking.booking_code());
+  cancel.set_manage_token(booking.manage_token());
+  v1::Booking cancelled;
+  ASSERT_TRUE(service_with_kpis_.CancelBooking(&context_, &cancel, &cancelled).ok());
+
+  const std::vector<KpiSample> booked = kpis_.samples("appointments_booked");
+  ASSERT_EQ(booked.size(), 1u);
+  EXPECT_EQ(booked[0].value, 1);
+  EXPECT_THAT(booked[0].dimensions, ::testing::ElementsAre(::testing::Pair("office", "mitte")));
+  EXPECT_EQ(booked[0].occurrence_key, booking.booking_code());
+  const std::vector<KpiSample> cancelled_events = kpis_.samples("appointments_cancelled");
+  ASSERT_EQ(cancelled_events.size(), 1u);
+  EXPECT_THAT(cancelled_events[0].dimensions,
+              ::testing::ElementsAre(::testing::Pair("office", "mitte")));
+  // Nothing about the citizen leaves with the events.
+  EXPECT_TRUE(kpis_.AllDimensionsAllowed());
+  for (const KpiSample& sample : kpis_.samples()) {
+    for (const auto& [key, value] : sample.dimensions) {
+      EXPECT_EQ(value.find("erika"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(AppointmentsKpiTest, FailedCallsRecordNothing) {
+  v1::CancelBookingRequest cancel;
+  cancel.set_booking_code("NOPE");
+  cancel.set_manage_token("wrong");
+  v1::Booking response;
+  EXPECT_FALSE(service_with_kpis_.CancelBooking(&context_, &cancel, &response).ok());
+  EXPECT_TRUE(kpis_.samples().empty());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "boost/json/serialize.hpp"
 #include "services/common/call_context.h"
+#include "services/common/kpi/kpi_ids.h"
 #include "services/common/status.h"
 
 namespace stadt::daycare {
@@ -141,6 +142,15 @@ void ToProto(const RoundView& round, v1::Round* out) {
   out->set_document(round.document);
 }
 
+KpiDimensions District(std::string_view district) {
+  return {{std::string(kpi::kDistrict), KpiDimensionValue(district)}};
+}
+
+NoopKpiRecorder& NoKpis() {
+  static NoopKpiRecorder* const recorder = new NoopKpiRecorder();
+  return *recorder;
+}
+
 grpc::Status StatusResponse(const absl::StatusOr<ApplicationView>& view,
                             v1::ApplicationStatus* response) {
   if (!view.ok()) return ToGrpcStatus(view.status());
@@ -149,6 +159,19 @@ grpc::Status StatusResponse(const absl::StatusOr<ApplicationView>& view,
 }
 
 }  // namespace
+
+DaycareService::DaycareService(SeasonStore& store) : DaycareService(store, NoKpis()) {}
+
+void RecordRoundKpis(const RoundView& round, KpiRecorder& kpis) {
+  for (const ApplicantOutcome& outcome : round.outcomes) {
+    if (outcome.competed) {
+      kpis.Ratio(kpi::kDaycarePlacementRate, outcome.offered, District(outcome.district));
+    }
+    if (outcome.offered) {
+      kpis.Ratio(kpi::kDaycareFirstChoiceShare, outcome.first_choice, District(outcome.district));
+    }
+  }
+}
 
 grpc::Status DaycareService::PutPrograms(grpc::ServerContext* context,
                                          const v1::PutProgramsRequest* request,
@@ -206,6 +229,7 @@ grpc::Status DaycareService::PublishRound(grpc::ServerContext* context,
   absl::StatusOr<RoundView> round =
       store_.PublishRound(request->season_id(), request->round(), request->seed(), *deadline);
   if (!round.ok()) return ToGrpcStatus(round.status());
+  RecordRoundKpis(*round, kpis_);
   ToProto(*round, response);
   return grpc::Status::OK;
 }
@@ -235,10 +259,14 @@ grpc::Status DaycareService::SetOfferDeadline(grpc::ServerContext* context,
 grpc::Status DaycareService::Apply(grpc::ServerContext* context, const v1::ApplyRequest* request,
                                    v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  return StatusResponse(
+  absl::StatusOr<ApplicationView> view =
       store_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject, "",
-                               ToEngine(request->application())),
-      response);
+                               ToEngine(request->application()));
+  if (view.ok()) {
+    kpis_.Count(kpi::kDaycareApplicationsSubmitted, District(request->application().district()),
+                absl::StrCat(request->season_id(), "/", view->id));
+  }
+  return StatusResponse(view, response);
 }
 
 grpc::Status DaycareService::UpdateApplication(grpc::ServerContext* context,
@@ -268,10 +296,15 @@ grpc::Status DaycareService::AcceptOffer(grpc::ServerContext* context,
                                          const v1::AnswerOfferRequest* request,
                                          v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  return StatusResponse(
+  absl::StatusOr<ApplicationView> view =
       store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
-                         request->application_id(), /*accept=*/true),
-      response);
+                         request->application_id(), /*accept=*/true);
+  if (view.ok()) {
+    // Keyed by the offer: accepting the same offer twice counts once.
+    kpis_.Count(kpi::kDaycareOffersAccepted, District(StringMember(view->application, "district")),
+                absl::StrCat(request->season_id(), "/", view->id, "/", view->offer.round));
+  }
+  return StatusResponse(view, response);
 }
 
 grpc::Status DaycareService::DeclineOffer(grpc::ServerContext* context,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/common/kpi/kpi_recorder.h"
 #include "services/daycare/store/season_store.h"
 #include "stadt/daycare/v1/daycare.grpc.pb.h"
 
@@ -10,7 +11,10 @@ namespace stadt::daycare {
 // call does blocking Redis I/O.
 class DaycareService final : public v1::Daycare::Service {
  public:
-  explicit DaycareService(SeasonStore& store) : store_(store) {}
+  // Without KPI reporting.
+  explicit DaycareService(SeasonStore& store);
+  // Records the daycare KPIs to `kpis`.
+  DaycareService(SeasonStore& store, KpiRecorder& kpis) : store_(store), kpis_(kpis) {}
 
   grpc::Status PutPrograms(grpc::ServerContext* context, const v1::PutProgramsRequest* request,
                            v1::PutProgramsResponse* response) override;
@@ -42,6 +46,11 @@ class DaycareService final : public v1::Daycare::Service {
 
  private:
   SeasonStore& store_;
+  KpiRecorder& kpis_;
 };
+
+// daycare_placement_rate per competing applicant and daycare_first_choice_share
+// per offer of a published round, by district (exposed for tests).
+void RecordRoundKpis(const RoundView& round, KpiRecorder& kpis);
 
 }  // namespace stadt::daycare

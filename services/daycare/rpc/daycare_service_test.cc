@@ -2,7 +2,9 @@
 
 #include <grpcpp/server_context.h>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/kpi/fake_kpi_recorder.h"
 
 namespace stadt::daycare {
 namespace {
@@ -79,6 +81,45 @@ TEST_F(DaycareServiceTest, EveryCallNeedsItsRole) {
   grpc::Status denied = service_->DeclineOffer(&context_, &requests_.answer_offer_request, &status);
   EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(denied.error_message(), "citizen role required");
+}
+
+TEST(DaycareKpiTest, PublishedRoundRecordsPlacementPerApplicantAndFirstChoicePerOffer) {
+  RoundView round;
+  round.outcomes = {
+      {.district = "Mitte", .competed = true, .offered = true, .first_choice = true},
+      {.district = "Mitte", .competed = true, .offered = true, .first_choice = false},
+      {.district = "Ost", .competed = true, .offered = false, .first_choice = false},
+      // Held a place and moved up: an offer, but not part of the placement rate.
+      {.district = "Ost", .competed = false, .offered = true, .first_choice = true},
+      {.district = "", .competed = true, .offered = false, .first_choice = false},
+  };
+  FakeKpiRecorder kpis;
+  RecordRoundKpis(round, kpis);
+
+  std::vector<std::pair<std::string, double>> placement;
+  for (const KpiSample& sample : kpis.samples("daycare_placement_rate")) {
+    placement.emplace_back(sample.dimensions.at("district"), sample.value);
+  }
+  EXPECT_THAT(placement,
+              ::testing::ElementsAre(::testing::Pair("Mitte", 1), ::testing::Pair("Mitte", 1),
+                                     ::testing::Pair("Ost", 0), ::testing::Pair("unknown", 0)));
+  std::vector<std::pair<std::string, double>> first_choice;
+  for (const KpiSample& sample : kpis.samples("daycare_first_choice_share")) {
+    first_choice.emplace_back(sample.dimensions.at("district"), sample.value);
+  }
+  EXPECT_THAT(first_choice,
+              ::testing::ElementsAre(::testing::Pair("Mitte", 1), ::testing::Pair("Mitte", 0),
+                                     ::testing::Pair("Ost", 1)));
+  EXPECT_TRUE(kpis.AllDimensionsAllowed());
+}
+
+TEST_F(DaycareServiceTest, RefusedCallsRecordNoKpis) {
+  FakeKpiRecorder kpis;
+  DaycareService service(*store_, kpis);
+  v1::ApplicationStatus status;
+  EXPECT_FALSE(service.Apply(&context_, &requests_.apply_request, &status).ok());
+  EXPECT_FALSE(service.AcceptOffer(&context_, &requests_.answer_offer_request, &status).ok());
+  EXPECT_TRUE(kpis.samples().empty());
 }
 
 }  // namespace

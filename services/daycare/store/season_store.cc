@@ -601,6 +601,23 @@ absl::StatusOr<RoundStats> SeasonStore::DryRun(std::string_view season, uint64_t
   return ComputeStats(*prepared->allocator, prepared->result);
 }
 
+namespace {
+
+// Open applicants compete (placed or not); a holder that moves up got an offer
+// too. Fixed and withdrawn applicants are not part of the round's outcome.
+void AddOutcome(const Application& application, Kind kind, const std::string& held,
+                const std::string& placed_id, int32_t choice_rank,
+                std::vector<ApplicantOutcome>& outcomes) {
+  const bool placed = !placed_id.empty();
+  if (kind == Kind::kOpen) {
+    outcomes.push_back({application.district, true, placed, placed && choice_rank == 1});
+  } else if (kind == Kind::kHoldsPlace && placed && placed_id != held) {
+    outcomes.push_back({application.district, false, true, choice_rank == 1});
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<RoundView> SeasonStore::PublishRound(std::string_view season,
                                                     uint32_t expected_round, uint64_t seed,
                                                     absl::Time deadline) {
@@ -635,6 +652,7 @@ absl::StatusOr<RoundView> SeasonStore::Publish(std::string_view season, uint32_t
   const Instance& instance = allocator.instance();
 
   json::array participation;
+  std::vector<ApplicantOutcome> outcomes;
   std::vector<std::string> keys = {*prefix + "rounds", RoundKey(*prefix, prepared->round),
                                    *prefix + "version"};
   std::vector<std::string> offer_fields;
@@ -650,6 +668,8 @@ absl::StatusOr<RoundView> SeasonStore::Publish(std::string_view season, uint32_t
                                          {"kind", KindText(before.kind)},
                                          {"held", record.held},
                                          {"declined", std::move(declined)}});
+    AddOutcome(instance.applications[a], before.kind, record.held, placed_id,
+               prepared->result.placements[a].choice_rank, outcomes);
     if (before.kind == Kind::kHoldsPlace) {
       // Moving up is automatic; the better place counts as accepted too.
       if (placed_id != record.held) {
@@ -687,7 +707,8 @@ absl::StatusOr<RoundView> SeasonStore::Publish(std::string_view season, uint32_t
   RoundView view{.round = prepared->round,
                  .seed = prepared->seed,
                  .stats = ComputeStats(allocator, prepared->result),
-                 .document = json::serialize(document)};
+                 .document = json::serialize(document),
+                 .outcomes = std::move(outcomes)};
 
   std::vector<std::string> args = {absl::StrCat(prepared->round - 1), prepared->version,
                                    view.document, absl::StrCat(prepared->round)};

@@ -32,11 +32,22 @@ struct ApplicationView {
   OfferView offer;
 };
 
+// What one applicant got in a published round (for the placement KPIs).
+struct ApplicantOutcome {
+  std::string district;       // as the parent gave it; may be empty
+  bool competed = false;      // open for offers in this round
+  bool offered = false;       // a new offer, or moved up to a better place
+  bool first_choice = false;  // the offer is the first wish
+};
+
 struct RoundView {
   uint32_t round = 0;
   uint64_t seed = 0;
   RoundStats stats;
   std::string document;  // inputs, seed, participation, results: never changed
+  // Filled by PublishRound only: one entry per applicant that competed or
+  // moved up.
+  std::vector<ApplicantOutcome> outcomes;
 };
 
 // One allocation season per id, all of it in Redis under the hash tag

@@ -142,6 +142,28 @@ TEST_F(SeasonStoreTest, TheScheduledJobPublishesAMoveUpRoundAfterADecline) {
   EXPECT_EQ(Status("parent-c", c_).offer.state, OfferState::kOpen);
 }
 
+TEST_F(SeasonStoreTest, APublishedRoundTellsWhatEachCompetingApplicantGot) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Two places for three open applicants: "a" gets its first wish P1, "b" its
+  // second wish P2, "c" nothing.
+  int offered = 0;
+  int first_choice = 0;
+  for (const ApplicantOutcome& outcome : first->outcomes) {
+    EXPECT_TRUE(outcome.competed);
+    offered += outcome.offered;
+    first_choice += outcome.first_choice;
+  }
+  EXPECT_EQ(first->outcomes.size(), 3u);
+  EXPECT_EQ(offered, 2);
+  EXPECT_EQ(first_choice, 1);
+  absl::StatusOr<RoundView> stored = store_->GetRound("s1", 1);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->outcomes.empty());  // only the publishing call reports them
+}
+
 TEST_F(SeasonStoreTest, APublishedRoundIsImmutableAndKeepsItsInputs) {
   OpenSeasonWithThreeApplications();
   ASSERT_TRUE(store_->SetPeriod("s1", false).ok());

@@ -1,6 +1,7 @@
 #include "services/parking/rpc/parking_grpc_service.h"
 
 #include "services/common/call_context.h"
+#include "services/common/kpi/kpi_ids.h"
 #include "services/common/status.h"
 
 namespace stadt::parking {
@@ -98,6 +99,22 @@ v1::CheckStatus ToProto(CheckStatus status) {
 
 }  // namespace
 
+namespace {
+
+NoopKpiRecorder& NoKpis() {
+  static NoopKpiRecorder* const recorder = new NoopKpiRecorder();
+  return *recorder;
+}
+
+KpiDimensions ZoneDimension(const std::string& zone_id) {
+  return {{std::string(kpi::kZone), zone_id}};
+}
+
+}  // namespace
+
+ParkingGrpcService::ParkingGrpcService(ParkingService& service, const Clock& clock)
+    : ParkingGrpcService(service, clock, NoKpis()) {}
+
 grpc::Status ParkingGrpcService::SessionResponse(const absl::StatusOr<Session>& session,
                                                  v1::Session* out) {
   if (!session.ok()) return ToGrpcStatus(session.status());
@@ -177,9 +194,13 @@ grpc::Status ParkingGrpcService::StartSession(grpc::ServerContext* context,
     if (!end.ok()) return ToGrpcStatus(end.status());
     start.planned_end = *end;
   }
-  return SessionResponse(
-      service_.Start(CallerFromContext(*context).subject, start, request->idempotency_key()),
-      response);
+  absl::StatusOr<Session> session =
+      service_.Start(CallerFromContext(*context).subject, start, request->idempotency_key());
+  // Keyed by the session id: a replay with the same idempotency key returns
+  // the same session and is counted once.
+  if (session.ok())
+    kpis_.Count(kpi::kParkingSessionsStarted, ZoneDimension(session->zone_id), session->id);
+  return SessionResponse(session, response);
 }
 
 grpc::Status ParkingGrpcService::ExtendSession(grpc::ServerContext* context,
@@ -200,9 +221,15 @@ grpc::Status ParkingGrpcService::StopSession(grpc::ServerContext* context,
                                              const v1::StopSessionRequest* request,
                                              v1::Session* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
-  return SessionResponse(service_.Stop(CallerFromContext(*context).subject, request->session_id(),
-                                       request->idempotency_key()),
-                         response);
+  absl::StatusOr<Session> session = service_.Stop(
+      CallerFromContext(*context).subject, request->session_id(), request->idempotency_key());
+  if (session.ok()) {
+    kpis_.Observe(kpi::kParkingRevenueCents, static_cast<double>(session->price_cents),
+                  ZoneDimension(session->zone_id), session->id);
+    kpis_.Observe(kpi::kParkingSessionMinutes, absl::ToDoubleMinutes(session->end - session->start),
+                  ZoneDimension(session->zone_id), session->id);
+  }
+  return SessionResponse(session, response);
 }
 
 grpc::Status ParkingGrpcService::GetSession(grpc::ServerContext* context,
@@ -258,6 +285,7 @@ grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContext* context,
   if (grpc::Status role = RequireRole(*context, "parking_officer"); !role.ok()) return role;
   absl::StatusOr<CheckResult> result = service_.CheckPlate(request->plate(), request->zone_id());
   if (!result.ok()) return ToGrpcStatus(result.status());
+  kpis_.Count(kpi::kParkingPlateChecks, ZoneDimension(request->zone_id()));
   response->set_status(ToProto(result->status));
   if (result->paid_until != absl::InfinitePast()) {
     ToTimestamp(result->paid_until, response->mutable_paid_until());

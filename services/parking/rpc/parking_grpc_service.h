@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/common/clock.h"
+#include "services/common/kpi/kpi_recorder.h"
 #include "services/parking/domain/parking_service.h"
 #include "stadt/parking/v1/parking.grpc.pb.h"
 
@@ -10,8 +11,11 @@ namespace stadt::parking {
 // use cases, maps statuses. Synchronous on purpose: every call blocks on Redis.
 class ParkingGrpcService final : public v1::Parking::Service {
  public:
-  ParkingGrpcService(ParkingService& service, const Clock& clock)
-      : service_(service), clock_(clock) {}
+  // Without KPI reporting.
+  ParkingGrpcService(ParkingService& service, const Clock& clock);
+  // Records the parking KPIs to `kpis`.
+  ParkingGrpcService(ParkingService& service, const Clock& clock, KpiRecorder& kpis)
+      : service_(service), clock_(clock), kpis_(kpis) {}
 
   grpc::Status LocateZone(grpc::ServerContext* context, const v1::LocateZoneRequest* request,
                           v1::LocateZoneResponse* response) override;
@@ -41,6 +45,7 @@ class ParkingGrpcService final : public v1::Parking::Service {
 
   ParkingService& service_;
   const Clock& clock_;
+  KpiRecorder& kpis_;
 };
 
 }  // namespace stadt::parking

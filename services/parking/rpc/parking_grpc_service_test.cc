@@ -1,7 +1,14 @@
 #include "services/parking/rpc/parking_grpc_service.h"
 
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/test/server_context_test_spouse.h"
 #include "gtest/gtest.h"
+#include "services/common/call_context.h"
+#include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/common/status.h"
 
 namespace stadt::parking {
@@ -146,6 +153,128 @@ TEST_F(ParkingGrpcServiceTest, StorageOutageIsUnavailableWithoutDetails) {
   grpc::Status status = ToGrpcStatus(result.status());
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(status.error_message().find("10.0.0.7"), std::string::npos);
+}
+
+// Just enough storage for one citizen's session: writes always succeed.
+class MemoryRepository final : public ParkingRepository {
+ public:
+  absl::StatusOr<std::optional<Session>> BeginWrite(const WriteKey&) override {
+    return std::optional<Session>();
+  }
+  absl::Status AbandonWrite(const WriteKey&) override { return absl::OkStatus(); }
+  absl::Status FinishWrite(const WriteKey&, const Session&) override { return absl::OkStatus(); }
+  absl::StatusOr<Session> InsertSession(const Session& session, absl::Time,
+                                        const WriteKey&) override {
+    Session stored = session;
+    stored.id = absl::StrCat("session-", sessions_.size() + 1);
+    sessions_[stored.id] = stored;
+    return stored;
+  }
+  absl::StatusOr<Session> UpdateSession(const Session& planned, SessionChange, absl::Time,
+                                        const WriteKey&) override {
+    sessions_[planned.id] = planned;
+    return planned;
+  }
+  absl::StatusOr<Session> GetSession(std::string_view id) override {
+    auto it = sessions_.find(std::string(id));
+    if (it == sessions_.end()) return absl::NotFoundError("session not found");
+    return it->second;
+  }
+  absl::StatusOr<std::vector<Session>> ListSessions(std::string_view, int) override {
+    return std::vector<Session>();
+  }
+  absl::StatusOr<PlateRecord> ReadPlate(std::string_view) override { return PlateRecord(); }
+  absl::StatusOr<Permit> AddPermit(const Permit& permit) override { return permit; }
+  absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view) override {
+    return std::vector<Permit>();
+  }
+
+ private:
+  std::map<std::string, Session> sessions_;
+};
+
+class ParkingKpiTest : public ::testing::Test {
+ protected:
+  // A call as the gateway forwards it for a caller with `role`.
+  struct Call {
+    explicit Call(const std::string& role) : spouse(&context) {
+      spouse.AddClientMetadata(kSubjectMetadata, "subject-1");
+      spouse.AddClientMetadata(kRolesMetadata, role);
+    }
+    grpc::ServerContext context;
+    grpc::testing::ServerContextTestSpouse spouse;
+  };
+
+  ParkingRules rules_{ZoneDirectory::Create(ParseZonesGeoJson(kZones).value()).value(),
+                      ParseTariffs(kTariffs).value(),
+                      PriceCalculator(BerlinCalendar::Load().value())};
+  MemoryRepository repository_;
+  FakeClock clock_{absl::FromUnixSeconds(kMondayTen)};
+  ParkingService service_{rules_, repository_, clock_, ParkingSettings()};
+  FakeKpiRecorder kpis_;
+  ParkingGrpcService grpc_{service_, clock_, kpis_};
+};
+
+TEST_F(ParkingKpiTest, SessionStartAndStopRecordTheZonesKpis) {
+  Call start_call("citizen");
+  v1::StartSessionRequest start;
+  start.set_zone_id("1101");
+  start.set_plate("S-AB 123");
+  v1::Session started;
+  grpc::Status status = grpc_.StartSession(&start_call.context, &start, &started);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  clock_.Advance(absl::Minutes(30));
+  Call stop_call("citizen");
+  v1::StopSessionRequest stop;
+  stop.set_session_id(started.id());
+  v1::Session stopped;
+  status = grpc_.StopSession(&stop_call.context, &stop, &stopped);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  const std::vector<KpiSample> starts = kpis_.samples("parking_sessions_started");
+  ASSERT_EQ(starts.size(), 1u);
+  EXPECT_EQ(starts[0].value, 1);
+  EXPECT_THAT(starts[0].dimensions, ::testing::ElementsAre(::testing::Pair("zone", "1101")));
+  EXPECT_EQ(starts[0].occurrence_key, started.id());
+  const std::vector<KpiSample> revenue = kpis_.samples("parking_revenue_cents");
+  ASSERT_EQ(revenue.size(), 1u);
+  EXPECT_EQ(revenue[0].value, 150);  // 30 minutes at 300 cents an hour
+  const std::vector<KpiSample> minutes = kpis_.samples("parking_session_minutes");
+  ASSERT_EQ(minutes.size(), 1u);
+  EXPECT_EQ(minutes[0].value, 30);
+  // The plate never leaves with an event.
+  EXPECT_TRUE(kpis_.AllDimensionsAllowed());
+  for (const KpiSample& sample : kpis_.samples()) {
+    EXPECT_EQ(sample.occurrence_key.find("S-AB"), std::string::npos);
+  }
+}
+
+TEST_F(ParkingKpiTest, EveryPlateCheckCountsForItsZone) {
+  Call officer("parking_officer");
+  v1::CheckPlateRequest check;
+  check.set_plate("S-AB 123");
+  check.set_zone_id("1102");
+  v1::CheckPlateResponse checked;
+  ASSERT_TRUE(grpc_.CheckPlate(&officer.context, &check, &checked).ok());
+  const std::vector<KpiSample> checks = kpis_.samples("parking_plate_checks");
+  ASSERT_EQ(checks.size(), 1u);
+  EXPECT_THAT(checks[0].dimensions, ::testing::ElementsAre(::testing::Pair("zone", "1102")));
+}
+
+TEST_F(ParkingKpiTest, RefusedCallsRecordNothing) {
+  Call citizen("citizen");
+  v1::CheckPlateRequest check;  // not an officer
+  check.set_plate("S-AB 123");
+  check.set_zone_id("1102");
+  v1::CheckPlateResponse checked;
+  EXPECT_FALSE(grpc_.CheckPlate(&citizen.context, &check, &checked).ok());
+  v1::StartSessionRequest start;
+  start.set_zone_id("9999");
+  start.set_plate("S-AB 123");
+  v1::Session started;
+  EXPECT_FALSE(grpc_.StartSession(&citizen.context, &start, &started).ok());
+  EXPECT_TRUE(kpis_.samples().empty());
 }
 
 }  // namespace
