@@ -2,11 +2,13 @@
 
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
-#include "services/appointments/domain/in_memory_booking_repository.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
+#include "services/booking/domain/in_memory_booking_repository.h"
 
 namespace stadt::appointments {
 namespace {
+
+using booking::InMemoryBookingRepository;
 
 Office SampleOffice() {
   Office office;
