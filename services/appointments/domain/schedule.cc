@@ -13,9 +13,8 @@ DayPlan PlanDay(const Office& office, absl::CivilDay day) {
   }
   const int weekday = booking::IsoWeekday(day);
   for (const CounterWindow& window : office.counters) {
-    if (window.weekday != weekday) continue;
-    for (int minute = window.from_minute; minute < window.to_minute; minute += plan.slot_minutes) {
-      plan.capacity[minute / plan.slot_minutes] += window.counters;
+    if (window.weekday == weekday) {
+      booking::Open(window.from_minute, window.to_minute, window.counters, &plan);
     }
   }
   return plan;

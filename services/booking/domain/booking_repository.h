@@ -48,6 +48,8 @@ class BookingRepository {
                                                   const PersonLimits& limits, absl::Time now,
                                                   absl::Time delete_after) = 0;
   virtual absl::StatusOr<BookingRecord> GetBooking(const std::string& code) = 0;
+  // Codes of the confirmed bookings of one resource-day, by start time.
+  virtual absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) = 0;
   // Idempotent: cancelling a cancelled booking changes nothing.
   virtual absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) = 0;
   // Takes the new slot, then frees the old one, in one step.

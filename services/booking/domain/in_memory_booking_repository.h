@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
@@ -79,6 +80,21 @@ class InMemoryBookingRepository final : public BookingRepository {
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
     return it->second;
+  }
+
+  absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<absl::Time, std::string>> found;
+    for (const auto& [code, booking] : bookings_) {
+      if (booking.resource_id == day.resource_id && booking.day == day.day &&
+          booking.status == BookingStatus::kConfirmed) {
+        found.emplace_back(booking.start, code);
+      }
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> codes;
+    for (const auto& [start, code] : found) codes.push_back(code);
+    return codes;
   }
 
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time) override {

@@ -20,6 +20,13 @@ DayPlan ClosedDay(absl::CivilDay day, int slot_minutes) {
   return plan;
 }
 
+void Open(int from_minute, int to_minute, int amount, DayPlan* plan) {
+  for (int minute = from_minute; minute < to_minute && minute < kMinutesPerDay;
+       minute += plan->slot_minutes) {
+    if (minute >= 0) plan->capacity[minute / plan->slot_minutes] += amount;
+  }
+}
+
 int IsoWeekday(absl::CivilDay day) {
   switch (absl::GetWeekday(day)) {
     case absl::Weekday::monday:

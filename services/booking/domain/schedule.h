@@ -49,6 +49,9 @@ struct DayUsage {
 
 // A plan with `slot_minutes` buckets for the whole day, all at capacity 0.
 DayPlan ClosedDay(absl::CivilDay day, int slot_minutes);
+// Adds `amount` to the buckets from `from_minute` up to `to_minute` (local
+// minutes after midnight, on the plan's grid).
+void Open(int from_minute, int to_minute, int amount, DayPlan* plan);
 // 1 = Monday ... 7 = Sunday.
 int IsoWeekday(absl::CivilDay day);
 // Buckets needed for an appointment of `minutes`, rounded up to the grid.

@@ -361,6 +361,16 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::GetBooking(const std::stri
   return BookingFromFields(std::move(fields));
 }
 
+absl::StatusOr<std::vector<std::string>> RedisBookingRepository::DayBookings(
+    const ResourceDay& day) {
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Command({"ZRANGE", DayKey("day", day.resource_id, day.day), "0", "-1"});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> codes;
+  for (const redis::Reply& member : reply->elements) codes.push_back(member.str);
+  return codes;
+}
+
 absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBooking(const std::string& code,
                                                                     absl::Time now) {
   absl::StatusOr<redis::Reply> reply =

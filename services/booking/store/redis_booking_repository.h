@@ -41,6 +41,7 @@ class RedisBookingRepository : public BookingRepository {
                                           const PersonLimits& limits, absl::Time now,
                                           absl::Time delete_after) override;
   absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override;
+  absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override;
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override;
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override;
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
