@@ -3,6 +3,7 @@
 #include "stadt/appointments/v1/appointments.pb.h"
 #include "stadt/daycare/v1/daycare.pb.h"
 #include "stadt/parking/v1/parking.pb.h"
+#include "stadt/video/v1/video.pb.h"
 
 namespace stadt::gateway {
 
@@ -15,6 +16,8 @@ std::vector<LinkedApi> LinkedApis() {
        "127.0.0.1:50054"},
       {"daycare", daycare::v1::Program::descriptor()->file()->FindServiceByName("Daycare"),
        "127.0.0.1:50053"},
+      {"video", video::v1::Topic::descriptor()->file()->FindServiceByName("Video"),
+       "127.0.0.1:50052"},
   };
 }
 
