@@ -2,19 +2,13 @@
 
 #include "gtest/gtest.h"
 #include "services/booking/domain/in_memory_booking_repository.h"
+#include "services/booking/domain/test_time.h"
 
 namespace stadt::booking {
 namespace {
 
-absl::TimeZone Berlin() {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone("Europe/Berlin", &zone));
-  return zone;
-}
-
-absl::Time Local(int day, int hour, int minute) {
-  return absl::FromCivil(absl::CivilMinute(2026, 12, day, hour, minute), Berlin());
-}
+using testing::Berlin;
+constexpr auto Local = testing::December;
 
 // One resource open 10-12 h with a single place, on a 15-minute grid.
 DayPlan MorningPlan(absl::CivilDay day) {

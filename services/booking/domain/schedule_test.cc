@@ -1,15 +1,12 @@
 #include "services/booking/domain/schedule.h"
 
 #include "gtest/gtest.h"
+#include "services/booking/domain/test_time.h"
 
 namespace stadt::booking {
 namespace {
 
-absl::TimeZone Berlin() {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone("Europe/Berlin", &zone));
-  return zone;
-}
+using testing::Berlin;
 
 TEST(ScheduleTest, ClosedDayHasNoCapacity) {
   DayPlan plan = ClosedDay(absl::CivilDay(2026, 12, 1), 15);

@@ -44,10 +44,7 @@ class SharedRedisBookingTest : public ::testing::Test {
     absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.pool_size = 8;
-    redis_ = redis::Client::Create(options);
+    redis_ = server_->Connect();
     first_ = std::make_unique<RedisBookingRepository>(*redis_, "one:{one}:");
     second_ = std::make_unique<RedisBookingRepository>(*redis_, "two:{two}:");
   }

@@ -5,20 +5,14 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "services/booking/domain/test_time.h"
 #include "services/video/domain/catalog.h"
 
 namespace stadt::video::testing {
 
-inline absl::TimeZone Berlin() {
-  absl::TimeZone zone;
-  EXPECT_TRUE(absl::LoadTimeZone("Europe/Berlin", &zone));
-  return zone;
-}
-
+using booking::testing::Berlin;
 // December 2026, local time; 1 December is a Tuesday (ISO weekday 2).
-inline absl::Time Local(int day, int hour, int minute) {
-  return absl::FromCivil(absl::CivilMinute(2026, 12, day, hour, minute), Berlin());
-}
+constexpr auto Local = booking::testing::December;
 
 // Two departments. Social welfare: Anna and Ben consult on housing benefit
 // (30 min, ID check) on Tuesdays 10-12 h, Ben also on Wednesdays; Carla on

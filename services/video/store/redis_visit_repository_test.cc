@@ -26,10 +26,7 @@ class RedisVideoTest : public ::testing::Test {
         stadt::testing::RedisServer::Start();
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.pool_size = 8;
-    redis_ = redis::Client::Create(options);
+    redis_ = server_->Connect();
     bookings_ = std::make_unique<booking::RedisBookingRepository>(*redis_, kVideoPrefix);
     visits_ = std::make_unique<RedisVisitRepository>(*redis_);
     booking::BookingRules rules;
