@@ -535,6 +535,10 @@ absl::StatusOr<JoinLink> VideoService::Host(const std::string& subject, const st
 absl::StatusOr<JoinClaims> VideoService::VerifyToken(const std::string& code,
                                                      const std::string& token) {
   absl::StatusOr<Loaded> loaded = Load(code);
+  // Anonymous callers learn nothing about which codes exist.
+  if (loaded.status().code() == absl::StatusCode::kNotFound) {
+    return absl::PermissionDeniedError("join token refused: for another consultation");
+  }
   if (!loaded.ok()) return loaded.status();
   if (loaded->record.status != booking::BookingStatus::kConfirmed) {
     return absl::PermissionDeniedError("join token refused: the booking is cancelled");

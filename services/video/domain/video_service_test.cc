@@ -220,6 +220,8 @@ TEST_F(VideoServiceTest, RejectsBadInput) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(service_.VerifyToken(code, "a.b.c").status().code(),
             absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(service_.VerifyToken("AAA-BBB-CCC", "a.b.c").status().code(),
+            absl::StatusCode::kPermissionDenied);  // no hint whether the code exists
 }
 
 }  // namespace
