@@ -49,6 +49,13 @@ TEST(VideoCatalogTest, RejectsBadSeeds) {
                   .status()
                   .message(),
               HasSubstr("HH:MM"));
+  EXPECT_THAT(ParseVideoCatalog(R"({"slot_minutes": 15,
+      "departments": [{"id": "d", "name": "D"}, {"id": "e", "name": "E"}],
+      "topics": [{"id": "t", "name": "T", "department_id": "e", "duration_minutes": 30}],
+      "caseworkers": [{"id": "c", "name": "C", "department_id": "d", "topic_ids": ["t"]}]})")
+                  .status()
+                  .message(),
+              HasSubstr("own department"));
   EXPECT_THAT(ParseVideoCatalog(R"({"slot_minutes": 15, "departments": [{"id": "d", "name": 3}]})")
                   .status()
                   .message(),

@@ -186,6 +186,13 @@ TEST_F(VideoServiceTest, ManageCodeAndTokenCancelAndReschedule) {
   ASSERT_TRUE(moved.ok()) << moved.status();
   EXPECT_EQ(moved->record.resource_id, "cw-ben");                 // only Ben works on Wednesdays
   EXPECT_EQ(moved->record.attributes, booked.record.attributes);  // the same room
+  // Wednesday 10:00 is Ben's only place then: another citizen's move there fails
+  // and leaves their booking as it was.
+  ConsultationView other = Book("citizen-2", Local(1, 11, 0));
+  EXPECT_EQ(
+      service_.Reschedule(other.record.code, other.manage_token, Local(2, 10, 0)).status().code(),
+      absl::StatusCode::kAborted);
+  EXPECT_EQ(service_.Lookup(other.record.code, other.manage_token)->record.start, Local(1, 11, 0));
   absl::StatusOr<ConsultationView> cancelled = service_.Cancel(code, booked.manage_token);
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(cancelled->record.status, booking::BookingStatus::kCancelled);
