@@ -4,6 +4,7 @@
 #include "stadt/daycare/v1/daycare.pb.h"
 #include "stadt/monitoring/v1/monitoring.pb.h"
 #include "stadt/parking/v1/parking.pb.h"
+#include "stadt/video/v1/video.pb.h"
 
 namespace stadt::gateway {
 
@@ -18,6 +19,8 @@ std::vector<LinkedApi> LinkedApis() {
        "127.0.0.1:50053"},
       {"monitoring", monitoring::v1::Kpi::descriptor()->file()->FindServiceByName("Monitoring"),
        "127.0.0.1:50055"},
+      {"video", video::v1::Topic::descriptor()->file()->FindServiceByName("Video"),
+       "127.0.0.1:50052"},
   };
 }
 

@@ -1,9 +1,6 @@
 // The appointments service: wiring only. Reads configuration, connects Redis,
 // applies the seed catalog when the file changed, serves gRPC until SIGTERM.
-#include <condition_variable>
 #include <iostream>
-#include <mutex>
-#include <stop_token>
 #include <thread>
 
 #include "absl/strings/escaping.h"
@@ -14,6 +11,7 @@
 #include "services/appointments/store/redis_booking_repository.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
+#include "services/booking/reminder_loop.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
@@ -112,25 +110,6 @@ absl::Status SeedCatalog(CatalogRepository& repository, const Settings& settings
   }
 }
 
-// Every replica runs this loop; the store hands each due reminder to exactly
-// one of them.
-void SendRemindersUntilStopped(std::stop_token stop, BookingService& bookings,
-                               absl::Duration interval) {
-  std::mutex mutex;
-  std::condition_variable_any wake;
-  std::unique_lock lock(mutex);
-  while (!stop.stop_requested()) {
-    absl::StatusOr<int> sent = bookings.SendDueReminders();
-    if (!sent.ok()) {
-      log::Warn("reminders_failed",
-                {{"code", std::string(absl::StatusCodeToString(sent.status().code()))}});
-    } else if (*sent > 0) {
-      log::Info("reminders_sent", {{"count", *sent}});
-    }
-    wake.wait_for(lock, stop, absl::ToChronoMilliseconds(interval), [] { return false; });
-  }
-}
-
 int Run() {
   BlockTerminationSignals();
   absl::StatusOr<Settings> settings = ReadSettings();
@@ -166,8 +145,9 @@ int Run() {
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
   AppointmentsService service(catalog, bookings, counter_day, *kpis, clock, zone);
-  std::jthread reminders(SendRemindersUntilStopped, std::ref(bookings),
-                         settings->reminder_interval);
+  std::jthread reminders(
+      booking::SendRemindersUntilStopped, [&bookings] { return bookings.SendDueReminders(); },
+      settings->reminder_interval);
   absl::Status status =
       RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
   if (!status.ok()) {

@@ -121,4 +121,11 @@ absl::Status RedisServer::WaitUntilServing() {
   return absl::OkStatus();
 }
 
+std::unique_ptr<redis::Client> RedisServer::Connect(int pool_size) const {
+  redis::Options options;
+  options.port = port_;
+  options.pool_size = pool_size;
+  return redis::Client::Create(options);
+}
+
 }  // namespace stadt::testing

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "services/common/redis/redis_client.h"
 #include "tests/harness/process.h"
 
 namespace stadt::testing {
@@ -23,6 +24,8 @@ class RedisServer {
   RedisServer& operator=(const RedisServer&) = delete;
 
   int port() const { return port_; }
+  // A client of this server with `pool_size` connections.
+  std::unique_ptr<redis::Client> Connect(int pool_size = 8) const;
   const std::string& dir() const { return dir_; }
 
   // SIGKILL, as a crash would.

@@ -35,6 +35,14 @@ const std::map<std::string, ServiceSpec>& Services() {
         "PARKING_GRPC_ADDRESS",
         {{"PARKING_TARIFFS_FILE", "services/parking/seed/tariffs.json"},
          {"PARKING_ZONES_FILE", "services/parking/seed/zones.geojson"}}}},
+      {"video",
+       {STADT_VIDEO_BIN,
+        "VIDEO_GRPC_ADDRESS",
+        {{"VIDEO_SEED_FILE", "services/video/seed/catalog.json"},
+         {"VIDEO_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXZpZGVvLW1hc3Rlci1rZXktMzJieXRlcyE="},
+         {"VIDEO_JITSI_APP_ID", "stadtportal"},
+         {"VIDEO_JITSI_APP_SECRET", kE2eJitsiSecret},
+         {"VIDEO_BASE_URL", "https://meet.stadt.test"}}}},
   };
   return *services;
 }

@@ -14,13 +14,17 @@
 
 namespace stadt::testing {
 
+// The Jitsi app secret the stack gives the video service, so tests can check
+// its join tokens as a Jitsi server would.
+inline constexpr char kE2eJitsiSecret[] = "e2e-jitsi-app-secret-of-at-least-32-bytes";
+
 // The real binaries of the local stack, started for an end-to-end test:
 // redis-server, the chosen services and the gateway, each on a free port, the
 // gateway pointed at the services and accepting tokens from tokens().
 class Stack {
  public:
   // `services`: names as in gateway/core/linked_apis.cc ("appointments",
-  // "parking"). `service_env` is added to every service's environment.
+  // "parking", "video"). `service_env` is added to every service's environment.
   static absl::StatusOr<std::unique_ptr<Stack>> Start(
       const std::set<std::string>& services,
       const std::map<std::string, std::string>& service_env = {});

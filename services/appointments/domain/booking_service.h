@@ -4,12 +4,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/appointments/domain/booking.h"
-#include "services/appointments/domain/booking_repository.h"
+#include "services/appointments/domain/bookings.h"
 #include "services/appointments/domain/catalog_repository.h"
 #include "services/appointments/domain/schedule.h"
 #include "services/common/clock.h"
-#include "services/common/crypto/crypto.h"
 
 namespace stadt::appointments {
 
@@ -48,15 +46,9 @@ struct BookingView {
   std::string ics;
 };
 
-// Secrets of the booking service, derived from one configured master key.
-struct BookingSecrets {
-  std::string contact_key;  // 32 bytes, AES-256-GCM for contact data
-  std::string token_key;    // HMAC key for manage tokens and person keys
-  static BookingSecrets Derive(const std::string& master_key);
-};
-
-// Search, hold, book, look up, cancel and reschedule. Free of gRPC and Redis;
-// every race is settled by the repository's atomic operations.
+// Search, hold, book, look up, cancel and reschedule office appointments:
+// resolves offices and services into day plans for the shared booking core.
+// Free of gRPC and Redis; every race is settled by the repository.
 class BookingService {
  public:
   static constexpr int kDefaultLimit = 10;
@@ -91,12 +83,6 @@ class BookingService {
     int minutes = 0;
     int buckets = 0;
   };
-  struct PlacedSlot {
-    GridPosition position;
-    SlotCapacity capacity;
-    absl::Time start;
-    absl::Time end;
-  };
 
   // The services, validated: known, no duplicates, combinable with each other.
   absl::StatusOr<std::vector<ServiceType>> ServicesFor(const std::vector<std::string>& service_ids);
@@ -105,22 +91,14 @@ class BookingService {
   absl::StatusOr<Appointment> Resolve(const std::string& office_id,
                                       const std::vector<std::string>& service_ids);
   absl::StatusOr<std::vector<Office>> OfficesFor(const SearchQuery& query);
-  absl::StatusOr<std::vector<absl::CivilDay>> Days(const std::string& from_date,
-                                                   const std::string& to_date, int max_days);
-  absl::StatusOr<PlacedSlot> Place(const Appointment& appointment, absl::Time start);
+  absl::StatusOr<booking::PlacedSlot> Place(const Appointment& appointment, absl::Time start);
   // Free slots of one office-day from the notice time on, at most `max_slots`.
   std::vector<SlotView> SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
                                    const DayUsage& usage, size_t max_slots);
-  absl::StatusOr<BookingRecord> Authorize(const std::string& code, const std::string& token);
   absl::StatusOr<BookingView> View(const BookingRecord& record, std::string manage_token);
-  std::string ManageToken(const std::string& code, const std::string& nonce) const;
 
   CatalogRepository& catalog_;
-  BookingRepository& bookings_;
-  const Clock& clock_;
-  Calendar calendar_;
-  crypto::Aead contact_cipher_;
-  std::string token_key_;
+  booking::BookingCore core_;
 };
 
 }  // namespace stadt::appointments

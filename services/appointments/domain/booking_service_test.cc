@@ -2,11 +2,13 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/appointments/domain/in_memory_booking_repository.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
+#include "services/booking/domain/in_memory_booking_repository.h"
 
 namespace stadt::appointments {
 namespace {
+
+using booking::InMemoryBookingRepository;
 
 using ::testing::HasSubstr;
 

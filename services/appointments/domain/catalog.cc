@@ -10,7 +10,6 @@
 namespace stadt::appointments {
 namespace {
 
-constexpr size_t kMaxIdLength = 64;
 constexpr size_t kMaxTextLength = 200;
 constexpr int kMinutesPerDay = 24 * 60;
 constexpr int kMaxServiceMinutes = 8 * 60;
@@ -65,25 +64,6 @@ absl::Status ValidateOpeningHours(const std::vector<OpeningHours>& hours) {
 }
 
 }  // namespace
-
-bool IsValidId(std::string_view id) {
-  if (id.empty() || id.size() > kMaxIdLength || id.front() == '-') return false;
-  return std::all_of(id.begin(), id.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
-  });
-}
-
-bool IsValidIsoDate(std::string_view date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return false;
-  for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-    if (date[i] < '0' || date[i] > '9') return false;
-  }
-  const int year = std::stoi(std::string(date.substr(0, 4)));
-  const int month = std::stoi(std::string(date.substr(5, 2)));
-  const int day = std::stoi(std::string(date.substr(8, 2)));
-  const absl::CivilDay civil(year, month, day);
-  return year >= 2000 && civil.year() == year && civil.month() == month && civil.day() == day;
-}
 
 absl::Status ValidateOffice(const Office& office) {
   if (!IsValidId(office.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "services/booking/domain/schedule.h"
 
 namespace stadt::appointments {
 
@@ -61,11 +62,8 @@ struct Catalog {
   std::vector<ServiceType> services;
 };
 
-// Ids are slugs: 1..64 of [a-z0-9-], not starting with '-'. They end up in
-// Redis keys and URLs, so nothing else is allowed.
-bool IsValidId(std::string_view id);
-// "YYYY-MM-DD" of a real calendar day.
-bool IsValidIsoDate(std::string_view date);
+using booking::IsValidId;
+using booking::IsValidIsoDate;
 
 absl::Status ValidateOffice(const Office& office);
 absl::Status ValidateServiceType(const ServiceType& service);

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
-#include "services/appointments/domain/booking.h"
 
 namespace stadt::appointments {
 namespace {
@@ -92,7 +91,7 @@ absl::StatusOr<DayAppointment> CounterDay::MarkNoShow(const std::string& office_
   }
   absl::StatusOr<BookingRecord> booking = bookings_.GetBooking(booking_code);
   if (!booking.ok()) return booking.status();
-  if (booking->office_id != office_id || booking->day != date) {
+  if (booking->resource_id != office_id || booking->day != date) {
     return absl::NotFoundError("no such booking on this day");
   }
   if (clock_.Now() < booking->start + no_show_grace_) {

@@ -5,7 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/appointments/domain/booking_repository.h"
+#include "services/appointments/domain/bookings.h"
 #include "services/appointments/domain/schedule.h"
 #include "services/common/clock.h"
 

@@ -279,7 +279,7 @@ grpc::Status AppointmentsService::ConfirmHold(grpc::ServerContext* context,
       bookings_.Confirm(CallerFromContext(*context).subject, request->hold_id(), contact);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
   // Keyed by the booking code: a replayed confirmation is counted once.
-  kpis_.Count(kpi::kAppointmentsBooked, {{std::string(kpi::kOffice), booking->record.office_id}},
+  kpis_.Count(kpi::kAppointmentsBooked, {{std::string(kpi::kOffice), booking->record.resource_id}},
               booking->record.code);
   ToProto(*booking, response);
   return grpc::Status::OK;
@@ -301,7 +301,7 @@ grpc::Status AppointmentsService::CancelBooking(grpc::ServerContext*,
   absl::StatusOr<BookingView> booking =
       bookings_.Cancel(request->booking_code(), request->manage_token());
   if (!booking.ok()) return ToGrpcStatus(booking.status());
-  kpis_.Count(kpi::kAppointmentsCancelled, {{std::string(kpi::kOffice), booking->record.office_id}},
+  kpis_.Count(kpi::kAppointmentsCancelled, {{std::string(kpi::kOffice), booking->record.resource_id}},
               booking->record.code);
   ToProto(*booking, response);
   return grpc::Status::OK;

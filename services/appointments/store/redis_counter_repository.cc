@@ -4,15 +4,18 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "services/appointments/store/booking_lua.h"
+#include "services/appointments/store/redis_booking_repository.h"
+#include "services/booking/store/booking_lua.h"
 
 namespace stadt::appointments {
 namespace {
 
+using booking::kBookingLua;
+
 constexpr int64_t kQueueKeyLifetimeMs = 2 * 24 * 60 * 60 * 1000;
 
 std::string DayKey(const char* kind, const OfficeDay& day) {
-  return absl::StrCat(kBookingPrefix, kind, ":", day.office_id, ":", day.day);
+  return absl::StrCat(kBookingPrefix, kind, ":", day.resource_id, ":", day.day);
 }
 std::string BookingKey(const std::string& code) {
   return absl::StrCat(kBookingPrefix, "booking:", code);
@@ -186,7 +189,7 @@ absl::StatusOr<Ticket> RedisCounterRepository::CheckIn(const OfficeDay& day,
   return TicketFromReply(
       redis_.Eval(CheckInScript(),
                   {BookingKey(code), DayKey("present", day), DayKey("ticket-seq", day), Outbox()},
-                  {Millis(now), kBookingPrefix, day.office_id, day.day, code, Lifetime()}));
+                  {Millis(now), kBookingPrefix, day.resource_id, day.day, code, Lifetime()}));
 }
 
 absl::StatusOr<Ticket> RedisCounterRepository::WalkIn(const OfficeDay& day,
@@ -194,22 +197,22 @@ absl::StatusOr<Ticket> RedisCounterRepository::WalkIn(const OfficeDay& day,
                                                       absl::Time now) {
   return TicketFromReply(redis_.Eval(WalkInScript(),
                                      {DayKey("present", day), DayKey("ticket-seq", day), Outbox()},
-                                     {Millis(now), kBookingPrefix, day.office_id, day.day,
+                                     {Millis(now), kBookingPrefix, day.resource_id, day.day,
                                       absl::StrJoin(service_ids, ","), Lifetime()}));
 }
 
 absl::StatusOr<Ticket> RedisCounterRepository::CallNext(const OfficeDay& day,
                                                         const std::string& counter) {
   return TicketFromReply(redis_.Eval(CallNextScript(), {DayKey("present", day)},
-                                     {kBookingPrefix, day.office_id, day.day, counter}));
+                                     {kBookingPrefix, day.resource_id, day.day, counter}));
 }
 
 absl::StatusOr<Ticket> RedisCounterRepository::Complete(const OfficeDay& day, int queue_number) {
   absl::StatusOr<Ticket> ticket = TicketFromReply(redis_.Eval(
       CompleteScript(),
-      {absl::StrCat(kBookingPrefix, "ticket:", day.office_id, ":", day.day, ":", queue_number),
+      {absl::StrCat(kBookingPrefix, "ticket:", day.resource_id, ":", day.day, ":", queue_number),
        Outbox()},
-      {kBookingPrefix, day.office_id}));
+      {kBookingPrefix, day.resource_id}));
   if (ticket.ok()) ticket->queue_number = queue_number;
   return ticket;
 }
@@ -219,7 +222,7 @@ absl::StatusOr<DayAppointment> RedisCounterRepository::MarkNoShow(const OfficeDa
                                                                   absl::Time now) {
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(NoShowScript(), {BookingKey(code), DayKey("no-shows", day), Outbox()},
-                  {day.office_id, day.day, Lifetime(), Millis(now)});
+                  {day.resource_id, day.day, Lifetime(), Millis(now)});
   if (!reply.ok()) return reply.status();
   absl::StatusOr<DayList> list = ListDay(day);
   if (!list.ok()) return list.status();

@@ -1,9 +1,9 @@
-#include "services/appointments/domain/booking.h"
+#include "services/booking/domain/booking.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
-namespace stadt::appointments {
+namespace stadt::booking {
 namespace {
 
 using ::testing::HasSubstr;
@@ -54,4 +54,4 @@ TEST(BookingTest, IcsIsValidAndEscaped) {
 }
 
 }  // namespace
-}  // namespace stadt::appointments
+}  // namespace stadt::booking

@@ -6,7 +6,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 
-namespace stadt::appointments {
+namespace stadt::booking {
 
 struct Contact {
   std::string name;
@@ -17,9 +17,9 @@ struct Contact {
 // A slot taken for a few minutes while the citizen enters their details.
 struct HoldRecord {
   std::string hold_id;
-  std::string client;  // token subject of the citizen holding it
-  std::string office_id;
-  std::string day;  // YYYY-MM-DD, local
+  std::string client;       // token subject of the citizen holding it
+  std::string resource_id;  // what is booked: an office's counters, a caseworker
+  std::string day;          // YYYY-MM-DD, local
   int start_bucket = 0;
   int buckets = 0;
   std::vector<std::string> service_ids;
@@ -37,7 +37,7 @@ struct BookingRecord {
   std::string code;
   std::string token_nonce;  // with the server key, re-derives the manage token
   std::string token_hash;   // SHA-256 of the manage token, base64url
-  std::string office_id;
+  std::string resource_id;
   std::string day;
   int start_bucket = 0;
   int buckets = 0;
@@ -50,6 +50,9 @@ struct BookingRecord {
   std::string client;
   // When the reminder is due; none if this is already past when booking.
   absl::Time remind_at = absl::InfinitePast();
+  // What the service using the core keeps with the booking (e.g. a video
+  // room); opaque here, stored and returned as it is.
+  std::string attributes;
 };
 
 // Lower-cases, drops "+tags" and, where the provider ignores them, dots, so
@@ -71,8 +74,9 @@ struct IcsEvent {
   absl::Time end;
   absl::Time stamp;
   bool cancelled = false;
+  std::string product = "Appointments";  // the PRODID's product name
 };
 // RFC 5545 text (CRLF line ends, escaped text values, UTC times).
 std::string MakeIcs(const IcsEvent& event);
 
-}  // namespace stadt::appointments
+}  // namespace stadt::booking

@@ -1,14 +1,11 @@
 #pragma once
 
-namespace stadt::appointments {
+namespace stadt::booking {
 
-// Key prefix of all booking state; the {appt} hash tag keeps it on one slot.
-inline constexpr char kBookingPrefix[] = "appt:{appt}:";
-
-// Lua helpers shared by the booking scripts. fits(): counts what is taken on
-// buckets [first, first+count) of one
-// office-day (confirmed bookings plus live holds) and compares with capacity
-// passed in ARGV from `cap_index` on. Drops expired holds on the way.
+// Lua helpers shared by the booking scripts (and by scripts of the services
+// that build on them). fits(): counts what is taken on buckets
+// [first, first+count) of one resource-day (confirmed bookings plus live holds) and compares with
+// capacity passed in ARGV from `cap_index` on. Drops expired holds on the way.
 inline constexpr char kBookingLua[] = R"lua(
 local function fits(booked_key, holds_key, now, first, count, cap_index)
   redis.call('ZREMRANGEBYSCORE', holds_key, '-inf', now)
@@ -45,4 +42,4 @@ local function split(csv)
 end
 )lua";
 
-}  // namespace stadt::appointments
+}  // namespace stadt::booking

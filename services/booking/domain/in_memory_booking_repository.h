@@ -1,22 +1,23 @@
 #pragma once
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <set>
 
 #include "absl/strings/str_cat.h"
-#include "services/appointments/domain/booking_repository.h"
+#include "services/booking/domain/booking_repository.h"
 
-namespace stadt::appointments {
+namespace stadt::booking {
 
 // Test double of the storage port with the same contract as the Redis adapter.
 class InMemoryBookingRepository final : public BookingRepository {
  public:
-  absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<OfficeDay>& days,
+  absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                  absl::Time now) override {
     std::lock_guard lock(mutex_);
     std::vector<DayUsage> usage;
-    for (const OfficeDay& day : days) usage.push_back(UsageOf(day.office_id, day.day, now));
+    for (const ResourceDay& day : days) usage.push_back(UsageOf(day.resource_id, day.day, now));
     return usage;
   }
 
@@ -26,7 +27,7 @@ class InMemoryBookingRepository final : public BookingRepository {
     if (auto previous = client_hold_.find(hold.client); previous != client_hold_.end()) {
       if (holds_[previous->second].booking_code.empty()) holds_.erase(previous->second);
     }
-    if (!Fits(hold.office_id, hold.day, hold.start_bucket, capacity, now, "")) {
+    if (!Fits(hold.resource_id, hold.day, hold.start_bucket, capacity, now, "")) {
       return absl::AbortedError("the slot is no longer free");
     }
     holds_[hold.hold_id] = hold;
@@ -81,6 +82,21 @@ class InMemoryBookingRepository final : public BookingRepository {
     return it->second;
   }
 
+  absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override {
+    std::lock_guard lock(mutex_);
+    std::vector<std::pair<absl::Time, std::string>> found;
+    for (const auto& [code, booking] : bookings_) {
+      if (booking.resource_id == day.resource_id && booking.day == day.day &&
+          booking.status == BookingStatus::kConfirmed) {
+        found.emplace_back(booking.start, code);
+      }
+    }
+    std::sort(found.begin(), found.end());
+    std::vector<std::string> codes;
+    for (const auto& [start, code] : found) codes.push_back(code);
+    return codes;
+  }
+
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time) override {
     std::lock_guard lock(mutex_);
     auto it = bookings_.find(code);
@@ -110,7 +126,7 @@ class InMemoryBookingRepository final : public BookingRepository {
     std::lock_guard lock(mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
-    if (!Fits(moved.office_id, moved.day, moved.start_bucket, capacity, now, code)) {
+    if (!Fits(moved.resource_id, moved.day, moved.start_bucket, capacity, now, code)) {
       return absl::AbortedError("the new slot is no longer free");
     }
     it->second = moved;
@@ -119,11 +135,11 @@ class InMemoryBookingRepository final : public BookingRepository {
   }
 
  private:
-  DayUsage UsageOf(const std::string& office, const std::string& day, absl::Time now,
+  DayUsage UsageOf(const std::string& resource, const std::string& day, absl::Time now,
                    const std::string& except_code = "") const {
     DayUsage usage;
     for (const auto& [code, booking] : bookings_) {
-      if (booking.office_id != office || booking.day != day || code == except_code ||
+      if (booking.resource_id != resource || booking.day != day || code == except_code ||
           booking.status != BookingStatus::kConfirmed) {
         continue;
       }
@@ -132,7 +148,7 @@ class InMemoryBookingRepository final : public BookingRepository {
       }
     }
     for (const auto& [id, hold] : holds_) {
-      if (hold.office_id == office && hold.day == day && hold.booking_code.empty() &&
+      if (hold.resource_id == resource && hold.day == day && hold.booking_code.empty() &&
           hold.expires_at > now) {
         usage.holds.emplace_back(hold.start_bucket, hold.buckets);
       }
@@ -140,9 +156,9 @@ class InMemoryBookingRepository final : public BookingRepository {
     return usage;
   }
 
-  bool Fits(const std::string& office, const std::string& day, int first,
+  bool Fits(const std::string& resource, const std::string& day, int first,
             const SlotCapacity& capacity, absl::Time now, const std::string& except_code) const {
-    DayUsage usage = UsageOf(office, day, now, except_code);
+    DayUsage usage = UsageOf(resource, day, now, except_code);
     for (size_t i = 0; i < capacity.size(); ++i) {
       const int bucket = first + static_cast<int>(i);
       int taken = usage.booked.count(bucket) ? usage.booked.at(bucket) : 0;
@@ -161,4 +177,4 @@ class InMemoryBookingRepository final : public BookingRepository {
   std::set<std::string> reminded_;
 };
 
-}  // namespace stadt::appointments
+}  // namespace stadt::booking

@@ -5,13 +5,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/appointments/domain/booking.h"
-#include "services/appointments/domain/schedule.h"
+#include "services/booking/domain/booking.h"
+#include "services/booking/domain/schedule.h"
 
-namespace stadt::appointments {
+namespace stadt::booking {
 
-struct OfficeDay {
-  std::string office_id;
+// One bookable resource on one local day.
+struct ResourceDay {
+  std::string resource_id;
   std::string day;  // YYYY-MM-DD
 };
 
@@ -32,7 +33,7 @@ class BookingRepository {
   virtual ~BookingRepository() = default;
 
   // Usage of each day, in order; expired holds are ignored.
-  virtual absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<OfficeDay>& days,
+  virtual absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                          absl::Time now) = 0;
   // Takes the slot for hold.expires_at; releases the client's previous hold.
   virtual absl::Status PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
@@ -47,6 +48,8 @@ class BookingRepository {
                                                   const PersonLimits& limits, absl::Time now,
                                                   absl::Time delete_after) = 0;
   virtual absl::StatusOr<BookingRecord> GetBooking(const std::string& code) = 0;
+  // Codes of the confirmed bookings of one resource-day, by start time.
+  virtual absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) = 0;
   // Idempotent: cancelling a cancelled booking changes nothing.
   virtual absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) = 0;
   // Takes the new slot, then frees the old one, in one step.
@@ -60,4 +63,4 @@ class BookingRepository {
                                                     absl::Time delete_after) = 0;
 };
 
-}  // namespace stadt::appointments
+}  // namespace stadt::booking

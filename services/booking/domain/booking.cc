@@ -1,4 +1,4 @@
-#include "services/appointments/domain/booking.h"
+#include "services/booking/domain/booking.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto/crypto.h"
 
-namespace stadt::appointments {
+namespace stadt::booking {
 namespace {
 
 constexpr char kCodeAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols
@@ -90,7 +90,8 @@ bool IsWellFormedBookingCode(const std::string& code) {
 }
 
 std::string MakeIcs(const IcsEvent& event) {
-  std::string ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Stadtportal//Appointments//EN\r\n";
+  std::string ics = absl::StrCat("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Stadtportal//",
+                                 EscapeIcsText(event.product), "//EN\r\n");
   if (event.cancelled) ics += "METHOD:CANCEL\r\n";
   ics += "BEGIN:VEVENT\r\n";
   absl::StrAppend(&ics, "UID:", EscapeIcsText(event.uid), "\r\n");
@@ -105,4 +106,4 @@ std::string MakeIcs(const IcsEvent& event) {
   return ics;
 }
 
-}  // namespace stadt::appointments
+}  // namespace stadt::booking

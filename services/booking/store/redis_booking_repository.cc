@@ -1,4 +1,4 @@
-#include "services/appointments/store/redis_booking_repository.h"
+#include "services/booking/store/redis_booking_repository.h"
 
 #include <map>
 
@@ -6,20 +6,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "services/appointments/store/booking_lua.h"
+#include "services/booking/store/booking_lua.h"
 
-namespace stadt::appointments {
+namespace stadt::booking {
 namespace {
 
-constexpr const char* kPrefix = kBookingPrefix;
 constexpr int64_t kHoldRecordGraceMs = 24 * 60 * 60 * 1000;
 
-std::string Key(const char* kind, const std::string& id) {
-  return absl::StrCat(kPrefix, kind, ":", id);
-}
-std::string DayKey(const char* kind, const std::string& office, const std::string& day) {
-  return absl::StrCat(kPrefix, kind, ":", office, ":", day);
-}
 std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
 
 // KEYS: booked, holds, hold, client-hold.
@@ -55,7 +48,8 @@ return 1
 
 // KEYS: hold, booking, person, outbox.
 // ARGV: now, hold id, client, prefix, code, max active, window ms, delete
-//       after ms, token nonce, token hash, sealed contact, person key, remind at ms.
+//       after ms, token nonce, token hash, sealed contact, person key, remind at ms,
+//       attributes.
 const redis::Script& ConfirmScript() {
   static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
 local now = tonumber(ARGV[1])
@@ -92,7 +86,8 @@ add_booked(prefix .. 'booked:' .. day_suffix, first, count, 1)
 redis.call('HSET', KEYS[2], 'code', ARGV[5], 'nonce', ARGV[9], 'token_hash', ARGV[10],
            'office', hold.office, 'day', hold.day, 'first', first, 'count', count,
            'services', hold.services, 'start_ms', hold.start_ms, 'end_ms', hold.end_ms,
-           'status', 'confirmed', 'contact', ARGV[11], 'person', ARGV[12], 'client', ARGV[3])
+           'status', 'confirmed', 'contact', ARGV[11], 'person', ARGV[12], 'client', ARGV[3],
+           'attrs', ARGV[14])
 redis.call('PEXPIREAT', KEYS[2], ARGV[8])
 redis.call('ZADD', KEYS[3], start_ms, ARGV[5])
 redis.call('PEXPIREAT', KEYS[3], ARGV[8])
@@ -240,7 +235,7 @@ BookingRecord BookingFromFields(std::map<std::string, std::string> fields) {
   record.code = fields["code"];
   record.token_nonce = fields["nonce"];
   record.token_hash = fields["token_hash"];
-  record.office_id = fields["office"];
+  record.resource_id = fields["office"];
   record.day = fields["day"];
   record.start_bucket = ToInt(fields["first"]);
   record.buckets = ToInt(fields["count"]);
@@ -252,6 +247,7 @@ BookingRecord BookingFromFields(std::map<std::string, std::string> fields) {
   record.sealed_contact = fields["contact"];
   record.person_key = fields["person"];
   record.client = fields["client"];
+  record.attributes = fields["attrs"];
   return record;
 }
 
@@ -261,15 +257,24 @@ void AppendCapacity(const SlotCapacity& capacity, std::vector<std::string>* args
 
 }  // namespace
 
+std::string RedisBookingRepository::Key(const char* kind, const std::string& id) const {
+  return absl::StrCat(prefix_, kind, ":", id);
+}
+
+std::string RedisBookingRepository::DayKey(const char* kind, const std::string& resource,
+                                           const std::string& day) const {
+  return absl::StrCat(prefix_, kind, ":", resource, ":", day);
+}
+
 absl::StatusOr<std::vector<DayUsage>> RedisBookingRepository::GetUsage(
-    const std::vector<OfficeDay>& days, absl::Time now) {
+    const std::vector<ResourceDay>& days, absl::Time now) {
   std::vector<std::vector<std::string>> commands;
   commands.reserve(days.size() * 2);
   const std::string live_from = absl::StrCat("(", absl::ToUnixMillis(now));
-  for (const OfficeDay& day : days) {
-    commands.push_back({"HGETALL", DayKey("booked", day.office_id, day.day)});
+  for (const ResourceDay& day : days) {
+    commands.push_back({"HGETALL", DayKey("booked", day.resource_id, day.day)});
     commands.push_back(
-        {"ZRANGEBYSCORE", DayKey("holds", day.office_id, day.day), live_from, "+inf"});
+        {"ZRANGEBYSCORE", DayKey("holds", day.resource_id, day.day), live_from, "+inf"});
   }
   absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
@@ -293,9 +298,9 @@ absl::Status RedisBookingRepository::PutHold(const HoldRecord& hold, const SlotC
                                    absl::StrCat(hold.start_bucket),
                                    absl::StrCat(hold.buckets),
                                    Millis(hold.expires_at),
-                                   kPrefix,
+                                   prefix_,
                                    hold.client,
-                                   hold.office_id,
+                                   hold.resource_id,
                                    hold.day,
                                    absl::StrJoin(hold.service_ids, ","),
                                    Millis(hold.start),
@@ -303,8 +308,9 @@ absl::Status RedisBookingRepository::PutHold(const HoldRecord& hold, const SlotC
   AppendCapacity(capacity, &args);
   return redis_
       .Eval(PutHoldScript(),
-            {DayKey("booked", hold.office_id, hold.day), DayKey("holds", hold.office_id, hold.day),
-             Key("hold", hold.hold_id), Key("client-hold", hold.client)},
+            {DayKey("booked", hold.resource_id, hold.day),
+             DayKey("holds", hold.resource_id, hold.day), Key("hold", hold.hold_id),
+             Key("client-hold", hold.client)},
             args)
       .status();
 }
@@ -317,7 +323,7 @@ absl::StatusOr<HoldRecord> RedisBookingRepository::GetHold(const std::string& ho
   HoldRecord hold;
   hold.hold_id = hold_id;
   hold.client = fields["client"];
-  hold.office_id = fields["office"];
+  hold.resource_id = fields["office"];
   hold.day = fields["day"];
   hold.start_bucket = ToInt(fields["first"]);
   hold.buckets = ToInt(fields["count"]);
@@ -334,15 +340,15 @@ absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::strin
                                                                 const PersonLimits& limits,
                                                                 absl::Time now,
                                                                 absl::Time delete_after) {
-  absl::StatusOr<redis::Reply> reply =
-      redis_.Eval(ConfirmScript(),
-                  {Key("hold", hold_id), Key("booking", booking.code),
-                   Key("person", booking.person_key), absl::StrCat(kPrefix, "outbox")},
-                  {Millis(now), hold_id, booking.client, kPrefix, booking.code,
-                   absl::StrCat(limits.max_active_bookings),
-                   absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)),
-                   Millis(delete_after), booking.token_nonce, booking.token_hash,
-                   booking.sealed_contact, booking.person_key, Millis(booking.remind_at)});
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      ConfirmScript(),
+      {Key("hold", hold_id), Key("booking", booking.code), Key("person", booking.person_key),
+       absl::StrCat(prefix_, "outbox")},
+      {Millis(now), hold_id, booking.client, prefix_, booking.code,
+       absl::StrCat(limits.max_active_bookings),
+       absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)), Millis(delete_after),
+       booking.token_nonce, booking.token_hash, booking.sealed_contact, booking.person_key,
+       Millis(booking.remind_at), booking.attributes});
   if (!reply.ok()) return reply.status();
   return reply->str;
 }
@@ -355,19 +361,29 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::GetBooking(const std::stri
   return BookingFromFields(std::move(fields));
 }
 
+absl::StatusOr<std::vector<std::string>> RedisBookingRepository::DayBookings(
+    const ResourceDay& day) {
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Command({"ZRANGE", DayKey("day", day.resource_id, day.day), "0", "-1"});
+  if (!reply.ok()) return reply.status();
+  std::vector<std::string> codes;
+  for (const redis::Reply& member : reply->elements) codes.push_back(member.str);
+  return codes;
+}
+
 absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBooking(const std::string& code,
                                                                     absl::Time now) {
   absl::StatusOr<redis::Reply> reply =
-      redis_.Eval(CancelScript(), {Key("booking", code), absl::StrCat(kPrefix, "outbox")},
-                  {Millis(now), kPrefix});
+      redis_.Eval(CancelScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")},
+                  {Millis(now), prefix_});
   if (!reply.ok()) return reply.status();
   return GetBooking(code);
 }
 
 absl::StatusOr<int> RedisBookingRepository::EmitDueReminders(absl::Time now, int max) {
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
-      RemindersScript(), {absl::StrCat(kPrefix, "reminders"), absl::StrCat(kPrefix, "outbox")},
-      {Millis(now), absl::StrCat(max), kPrefix});
+      RemindersScript(), {absl::StrCat(prefix_, "reminders"), absl::StrCat(prefix_, "outbox")},
+      {Millis(now), absl::StrCat(max), prefix_});
   if (!reply.ok()) return reply.status();
   return static_cast<int>(reply->integer);
 }
@@ -378,8 +394,8 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::str
                                                                   absl::Time now,
                                                                   absl::Time delete_after) {
   std::vector<std::string> args = {Millis(now),
-                                   kPrefix,
-                                   moved.office_id,
+                                   prefix_,
+                                   moved.resource_id,
                                    moved.day,
                                    absl::StrCat(moved.start_bucket),
                                    absl::StrCat(moved.buckets),
@@ -389,9 +405,9 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::str
                                    Millis(moved.remind_at)};
   AppendCapacity(capacity, &args);
   absl::StatusOr<redis::Reply> reply =
-      redis_.Eval(MoveScript(), {Key("booking", code), absl::StrCat(kPrefix, "outbox")}, args);
+      redis_.Eval(MoveScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")}, args);
   if (!reply.ok()) return reply.status();
   return GetBooking(code);
 }
 
-}  // namespace stadt::appointments
+}  // namespace stadt::booking

@@ -1,0 +1,237 @@
+#include "services/booking/domain/booking_core.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "services/common/status_macros.h"
+
+namespace stadt::booking {
+namespace {
+
+constexpr size_t kTokenNonceBytes = 16;
+constexpr size_t kHoldIdBytes = 16;
+constexpr size_t kMaxHoldIdLength = 64;
+constexpr int kCodeAttempts = 4;
+constexpr size_t kMaxTokenLength = 128;
+constexpr int kMaxRemindersPerRun = 500;
+
+std::string SealedContactJson(const Contact& contact) {
+  return boost::json::serialize(boost::json::object{
+      {"name", contact.name}, {"email", contact.email}, {"phone", contact.phone}});
+}
+
+Contact ContactFromJson(const std::string& text) {
+  Contact contact;
+  boost::system::error_code error;
+  boost::json::value json = boost::json::parse(text, error);
+  if (error || !json.is_object()) return contact;
+  auto read = [&](const char* key) -> std::string {
+    const boost::json::value* value = json.as_object().if_contains(key);
+    return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
+  };
+  contact.name = read("name");
+  contact.email = read("email");
+  contact.phone = read("phone");
+  return contact;
+}
+
+absl::Status NotFoundBooking() {
+  // The same answer for an unknown code and a wrong token, so nobody can probe
+  // which codes exist.
+  return absl::NotFoundError("no booking with this code and token");
+}
+
+}  // namespace
+
+BookingSecrets BookingSecrets::Derive(const std::string& master_key, const std::string& purpose) {
+  return {crypto::HmacSha256(master_key, absl::StrCat("stadt.", purpose, ".contact.v1")),
+          crypto::HmacSha256(master_key, absl::StrCat("stadt.", purpose, ".token.v1"))};
+}
+
+BookingCore::BookingCore(BookingRepository& bookings, const Clock& clock, Calendar calendar,
+                         const BookingSecrets& secrets)
+    : bookings_(bookings),
+      clock_(clock),
+      calendar_(calendar),
+      contact_cipher_(crypto::Aead::Create(secrets.contact_key).value()),
+      token_key_(secrets.token_key) {}
+
+absl::StatusOr<std::vector<absl::CivilDay>> BookingCore::Days(const std::string& from_date,
+                                                              const std::string& to_date,
+                                                              int max_days) const {
+  const absl::Time now = clock_.Now();
+  absl::CivilDay from = calendar_.Today(now);
+  absl::CivilDay to = calendar_.LastBookableDay(now);
+  if (!from_date.empty()) {
+    absl::StatusOr<absl::CivilDay> parsed = ParseDate(from_date);
+    if (!parsed.ok()) return absl::InvalidArgumentError("from_date: expected YYYY-MM-DD");
+    from = std::max(from, *parsed);
+  }
+  if (!to_date.empty()) {
+    absl::StatusOr<absl::CivilDay> parsed = ParseDate(to_date);
+    if (!parsed.ok()) return absl::InvalidArgumentError("to_date: expected YYYY-MM-DD");
+    to = std::min(to, *parsed);
+  }
+  std::vector<absl::CivilDay> days;
+  for (absl::CivilDay day = from; day <= to && static_cast<int>(days.size()) < max_days; ++day) {
+    days.push_back(day);
+  }
+  return days;
+}
+
+std::vector<absl::Time> BookingCore::FreeStartTimes(const DayPlan& plan, const DayUsage& usage,
+                                                    int buckets, size_t max_slots) const {
+  const absl::Time earliest = clock_.Now() + calendar_.rules().min_notice;
+  std::vector<absl::Time> starts;
+  for (int bucket : FreeStarts(plan, usage, buckets)) {
+    if (starts.size() >= max_slots) break;
+    const absl::Time start = calendar_.StartOf(plan.day, bucket, plan.slot_minutes);
+    if (start >= earliest) starts.push_back(start);
+  }
+  return starts;
+}
+
+absl::StatusOr<GridPosition> BookingCore::Locate(absl::Time start, int slot_minutes) const {
+  absl::StatusOr<GridPosition> position = calendar_.PositionOf(start, slot_minutes);
+  if (!position.ok()) return position.status();
+  STADT_RETURN_IF_ERROR(calendar_.CheckBookable(start, clock_.Now()));
+  return position;
+}
+
+absl::StatusOr<PlacedSlot> BookingCore::Fit(const std::string& resource_id, const DayPlan& plan,
+                                            const GridPosition& position, int minutes) const {
+  const int buckets = BucketsFor(minutes, plan.slot_minutes);
+  if (position.bucket + buckets > static_cast<int>(plan.capacity.size())) {
+    return absl::FailedPreconditionError("start: the appointment would end after midnight");
+  }
+  const absl::Time start = calendar_.StartOf(position.day, position.bucket, plan.slot_minutes);
+  PlacedSlot placed{resource_id, position, {}, start, start + absl::Minutes(minutes)};
+  for (int i = 0; i < buckets; ++i) {
+    const int capacity = plan.capacity[position.bucket + i];
+    if (capacity == 0) return absl::FailedPreconditionError("start: closed then");
+    placed.capacity.push_back(capacity);
+  }
+  return placed;
+}
+
+absl::StatusOr<HoldRecord> BookingCore::Hold(const std::string& client, const PlacedSlot& slot,
+                                             const std::vector<std::string>& service_ids) {
+  if (client.empty()) return absl::UnauthenticatedError("holding a slot needs a signed-in citizen");
+  const absl::Time now = clock_.Now();
+  HoldRecord hold;
+  hold.hold_id = crypto::Base64Url(crypto::RandomBytes(kHoldIdBytes));
+  hold.client = client;
+  hold.resource_id = slot.resource_id;
+  hold.day = FormatDate(slot.position.day);
+  hold.start_bucket = slot.position.bucket;
+  hold.buckets = static_cast<int>(slot.capacity.size());
+  hold.service_ids = service_ids;
+  hold.start = slot.start;
+  hold.end = slot.end;
+  hold.expires_at = now + calendar_.rules().hold_ttl;
+  STADT_RETURN_IF_ERROR(bookings_.PutHold(hold, slot.capacity, now));
+  return hold;
+}
+
+std::string BookingCore::ManageToken(const std::string& code, const std::string& nonce) const {
+  return crypto::Base64Url(crypto::HmacSha256(token_key_, absl::StrCat(code, ":", nonce)));
+}
+
+absl::Time BookingCore::DeleteAfter(absl::Time end) const {
+  return end + absl::Hours(24) * calendar_.rules().retention_days;
+}
+
+absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
+                                                      const std::string& hold_id,
+                                                      const Contact& contact,
+                                                      const std::string& attributes) {
+  if (client.empty()) return absl::UnauthenticatedError("confirming needs a signed-in citizen");
+  if (hold_id.empty() || hold_id.size() > kMaxHoldIdLength) {
+    return absl::InvalidArgumentError("hold_id: invalid");
+  }
+  STADT_RETURN_IF_ERROR(ValidateContact(contact));
+  absl::StatusOr<HoldRecord> hold = bookings_.GetHold(hold_id);
+  if (!hold.ok()) return hold.status();
+  if (hold->client != client) return absl::NotFoundError("hold not found");
+
+  const BookingRules& rules = calendar_.rules();
+  BookingRecord booking;
+  booking.token_nonce = crypto::Base64Url(crypto::RandomBytes(kTokenNonceBytes));
+  booking.resource_id = hold->resource_id;
+  booking.day = hold->day;
+  booking.start_bucket = hold->start_bucket;
+  booking.buckets = hold->buckets;
+  booking.service_ids = hold->service_ids;
+  booking.start = hold->start;
+  booking.end = hold->end;
+  booking.client = client;
+  booking.attributes = attributes;
+  booking.remind_at = hold->start - rules.reminder_lead;
+  booking.person_key = crypto::Base64Url(crypto::HmacSha256(
+      token_key_, absl::StrCat("person:", NormalizeEmail(contact.email).value())));
+  const PersonLimits limits{rules.max_active_bookings_per_person,
+                            absl::Hours(24) * rules.same_service_window_days};
+  absl::StatusOr<std::string> code = absl::AlreadyExistsError("no code tried");
+  for (int attempt = 0; attempt < kCodeAttempts; ++attempt) {
+    booking.code = NewBookingCode();
+    booking.token_hash =
+        crypto::Base64Url(crypto::Sha256(ManageToken(booking.code, booking.token_nonce)));
+    booking.sealed_contact = contact_cipher_.Seal(SealedContactJson(contact), booking.code);
+    code = bookings_.ConfirmHold(hold_id, booking, limits, clock_.Now(), DeleteAfter(hold->end));
+    if (code.status().code() != absl::StatusCode::kAlreadyExists) break;
+  }
+  if (!code.ok()) return code.status();
+  absl::StatusOr<BookingRecord> stored = bookings_.GetBooking(*code);
+  if (!stored.ok()) return stored.status();
+  std::string token = ManageToken(stored->code, stored->token_nonce);
+  return ConfirmedBooking{*std::move(stored), std::move(token)};
+}
+
+absl::StatusOr<BookingRecord> BookingCore::Authorize(const std::string& code,
+                                                     const std::string& token) {
+  if (!IsWellFormedBookingCode(code) || token.empty() || token.size() > kMaxTokenLength) {
+    return NotFoundBooking();
+  }
+  absl::StatusOr<BookingRecord> record = bookings_.GetBooking(code);
+  if (record.status().code() == absl::StatusCode::kNotFound) return NotFoundBooking();
+  if (!record.ok()) return record.status();
+  if (!crypto::ConstantTimeEquals(crypto::Base64Url(crypto::Sha256(token)), record->token_hash)) {
+    return NotFoundBooking();
+  }
+  return record;
+}
+
+absl::StatusOr<Contact> BookingCore::OpenContact(const BookingRecord& record) const {
+  absl::StatusOr<std::string> contact = contact_cipher_.Open(record.sealed_contact, record.code);
+  if (!contact.ok()) return absl::InternalError("contact data cannot be opened");
+  return ContactFromJson(*contact);
+}
+
+absl::StatusOr<BookingRecord> BookingCore::Cancel(const BookingRecord& record) {
+  return bookings_.CancelBooking(record.code, clock_.Now());
+}
+
+absl::StatusOr<BookingRecord> BookingCore::Move(const BookingRecord& record,
+                                                const PlacedSlot& slot) {
+  if (record.status != BookingStatus::kConfirmed) {
+    return absl::FailedPreconditionError("the booking is cancelled");
+  }
+  BookingRecord moved = record;
+  moved.resource_id = slot.resource_id;
+  moved.day = FormatDate(slot.position.day);
+  moved.start_bucket = slot.position.bucket;
+  moved.buckets = static_cast<int>(slot.capacity.size());
+  moved.start = slot.start;
+  moved.end = slot.end;
+  moved.remind_at = moved.start - calendar_.rules().reminder_lead;
+  return bookings_.MoveBooking(record.code, moved, slot.capacity, clock_.Now(),
+                               DeleteAfter(moved.end));
+}
+
+absl::StatusOr<int> BookingCore::SendDueReminders() {
+  return bookings_.EmitDueReminders(clock_.Now(), kMaxRemindersPerRun);
+}
+
+}  // namespace stadt::booking

@@ -1,0 +1,101 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "services/booking/domain/booking.h"
+#include "services/booking/domain/booking_repository.h"
+#include "services/booking/domain/schedule.h"
+#include "services/common/clock.h"
+#include "services/common/crypto/crypto.h"
+
+namespace stadt::booking {
+
+// Secrets of a booking service, derived from one configured master key.
+struct BookingSecrets {
+  std::string contact_key;  // 32 bytes, AES-256-GCM for contact data
+  std::string token_key;    // HMAC key for manage tokens and person keys
+  // `purpose` keeps the keys of different services apart.
+  static BookingSecrets Derive(const std::string& master_key,
+                               const std::string& purpose = "appointments");
+};
+
+// A slot on one resource's grid, checked against that day's plan.
+struct PlacedSlot {
+  std::string resource_id;
+  GridPosition position;
+  SlotCapacity capacity;  // of each bucket the slot covers
+  absl::Time start;
+  absl::Time end;
+};
+
+struct ConfirmedBooking {
+  BookingRecord record;
+  std::string manage_token;  // only known right after confirming
+};
+
+// The slot/hold/confirm machinery every booking service shares: the bookable
+// window, holds, confirmation with manage code and token, sealed contact data,
+// cancel, move and reminders. It knows resources and grids, not what they are
+// (an office's counters, a caseworker): the service using it resolves its
+// catalog into day plans. Every race is settled by the repository.
+class BookingCore {
+ public:
+  BookingCore(BookingRepository& bookings, const Clock& clock, Calendar calendar,
+              const BookingSecrets& secrets);
+
+  const Calendar& calendar() const { return calendar_; }
+  const BookingRules& rules() const { return calendar_.rules(); }
+  absl::Time Now() const { return clock_.Now(); }
+  BookingRepository& repository() { return bookings_; }
+
+  // The released days from `from_date` to `to_date` (each optional,
+  // YYYY-MM-DD), at most `max_days`.
+  absl::StatusOr<std::vector<absl::CivilDay>> Days(const std::string& from_date,
+                                                   const std::string& to_date, int max_days) const;
+  // Start times of the free runs of `buckets` on a day that the notice period
+  // still allows, at most `max_slots`.
+  std::vector<absl::Time> FreeStartTimes(const DayPlan& plan, const DayUsage& usage, int buckets,
+                                         size_t max_slots) const;
+  // Where `start` lies on a grid of `slot_minutes`, if it may be booked now.
+  absl::StatusOr<GridPosition> Locate(absl::Time start, int slot_minutes) const;
+  // The slot of `minutes` from `position` on `plan`; FAILED_PRECONDITION if
+  // the resource is closed during any of it.
+  absl::StatusOr<PlacedSlot> Fit(const std::string& resource_id, const DayPlan& plan,
+                                 const GridPosition& position, int minutes) const;
+
+  // Takes the slot for the hold time; releases the client's previous hold.
+  absl::StatusOr<HoldRecord> Hold(const std::string& client, const PlacedSlot& slot,
+                                  const std::vector<std::string>& service_ids);
+  // Turns the client's hold into a booking. A retried request returns the
+  // same booking (and token).
+  absl::StatusOr<ConfirmedBooking> Confirm(const std::string& client, const std::string& hold_id,
+                                           const Contact& contact,
+                                           const std::string& attributes = "");
+  // The booking if `token` is its manage token; NOT_FOUND alike for an unknown
+  // code and a wrong token.
+  absl::StatusOr<BookingRecord> Authorize(const std::string& code, const std::string& token);
+  absl::StatusOr<Contact> OpenContact(const BookingRecord& record) const;
+  // Idempotent.
+  absl::StatusOr<BookingRecord> Cancel(const BookingRecord& record);
+  // Moves a confirmed booking to `slot` (another resource too) in one step;
+  // the booking is unchanged if the new slot is gone.
+  absl::StatusOr<BookingRecord> Move(const BookingRecord& record, const PlacedSlot& slot);
+  // Called periodically; safe on every replica at once.
+  absl::StatusOr<int> SendDueReminders();
+
+ private:
+  std::string ManageToken(const std::string& code, const std::string& nonce) const;
+  absl::Time DeleteAfter(absl::Time end) const;
+
+  BookingRepository& bookings_;
+  const Clock& clock_;
+  Calendar calendar_;
+  crypto::Aead contact_cipher_;
+  std::string token_key_;
+};
+
+}  // namespace stadt::booking

@@ -1,0 +1,115 @@
+#include "services/booking/domain/booking_core.h"
+
+#include "gtest/gtest.h"
+#include "services/booking/domain/in_memory_booking_repository.h"
+#include "services/booking/domain/test_time.h"
+
+namespace stadt::booking {
+namespace {
+
+using testing::Berlin;
+constexpr auto Local = testing::December;
+
+// One resource open 10-12 h with a single place, on a 15-minute grid.
+DayPlan MorningPlan(absl::CivilDay day) {
+  DayPlan plan = ClosedDay(day, 15);
+  for (int bucket = 40; bucket < 48; ++bucket) plan.capacity[bucket] = 1;
+  return plan;
+}
+
+class BookingCoreTest : public ::testing::Test {
+ protected:
+  PlacedSlot Place(const std::string& resource, absl::Time start, int minutes = 30) {
+    absl::StatusOr<GridPosition> position = core_.Locate(start, 15);
+    EXPECT_TRUE(position.ok()) << position.status();
+    absl::StatusOr<PlacedSlot> slot =
+        core_.Fit(resource, MorningPlan(position->day), *position, minutes);
+    EXPECT_TRUE(slot.ok()) << slot.status();
+    return slot.value_or(PlacedSlot{});
+  }
+
+  FakeClock clock_{Local(1, 8, 0)};
+  InMemoryBookingRepository bookings_;
+  BookingCore core_{bookings_, clock_, Calendar(BookingRules{}, Berlin()),
+                    BookingSecrets::Derive("core test key", "test")};
+};
+
+TEST_F(BookingCoreTest, HoldConfirmAuthorizeAndRetry) {
+  absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"});
+  ASSERT_TRUE(hold.ok()) << hold.status();
+  EXPECT_EQ(hold->buckets, 2);
+  const Contact contact{"Erika", "erika@example.org", ""};
+  absl::StatusOr<ConfirmedBooking> booked = core_.Confirm("citizen-1", hold->hold_id, contact, "a");
+  ASSERT_TRUE(booked.ok()) << booked.status();
+  EXPECT_EQ(booked->record.resource_id, "anna");
+  EXPECT_EQ(booked->record.attributes, "a");
+  EXPECT_TRUE(IsWellFormedBookingCode(booked->record.code));
+  absl::StatusOr<ConfirmedBooking> retried = core_.Confirm("citizen-1", hold->hold_id, contact);
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(retried->record.code, booked->record.code);
+  EXPECT_EQ(retried->manage_token, booked->manage_token);
+  EXPECT_EQ(core_.Confirm("citizen-2", hold->hold_id, contact).status().code(),
+            absl::StatusCode::kNotFound);
+
+  absl::StatusOr<BookingRecord> found = core_.Authorize(booked->record.code, booked->manage_token);
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(core_.OpenContact(*found)->email, "erika@example.org");
+  EXPECT_EQ(core_.Authorize(booked->record.code, "wrong").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(core_.Authorize("../x", booked->manage_token).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(BookingCoreTest, FitRefusesClosedTimesAndLocateOffGridOrTooSoon) {
+  absl::StatusOr<GridPosition> late = core_.Locate(Local(2, 11, 45), 15);
+  ASSERT_TRUE(late.ok());
+  EXPECT_EQ(core_.Fit("anna", MorningPlan(late->day), *late, 30).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // runs past 12 h
+  EXPECT_EQ(core_.Locate(Local(2, 10, 5), 15).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(core_.Locate(Local(1, 9, 0), 15).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // inside the notice period
+}
+
+TEST_F(BookingCoreTest, FreeStartTimesHonourHoldsAndNotice) {
+  ASSERT_TRUE(core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"}).ok());
+  absl::StatusOr<std::vector<DayUsage>> usage =
+      bookings_.GetUsage({{"anna", "2026-12-02"}}, clock_.Now());
+  ASSERT_TRUE(usage.ok());
+  std::vector<absl::Time> starts =
+      core_.FreeStartTimes(MorningPlan(absl::CivilDay(2026, 12, 2)), (*usage)[0], 2, 100);
+  ASSERT_EQ(starts.size(), 5u);  // 10:30 to 11:30
+  EXPECT_EQ(starts.front(), Local(2, 10, 30));
+  clock_.Set(Local(2, 9, 0));  // two hours of notice leave 11:00 on
+  EXPECT_EQ(
+      core_.FreeStartTimes(MorningPlan(absl::CivilDay(2026, 12, 2)), (*usage)[0], 2, 100).front(),
+      Local(2, 11, 0));
+}
+
+TEST_F(BookingCoreTest, MoveToAnotherResourceFreesTheOldPlace) {
+  absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"});
+  ASSERT_TRUE(hold.ok());
+  absl::StatusOr<ConfirmedBooking> booked =
+      core_.Confirm("citizen-1", hold->hold_id, {"Erika", "erika@example.org", ""});
+  ASSERT_TRUE(booked.ok());
+  absl::StatusOr<BookingRecord> moved = core_.Move(booked->record, Place("ben", Local(2, 11, 0)));
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->resource_id, "ben");
+  EXPECT_EQ(moved->start, Local(2, 11, 0));
+  EXPECT_TRUE(core_.Hold("citizen-2", Place("anna", Local(2, 10, 0)), {"x"}).ok());
+  absl::StatusOr<BookingRecord> cancelled = core_.Cancel(*moved);
+  ASSERT_TRUE(cancelled.ok());
+  EXPECT_EQ(core_.Move(*cancelled, Place("anna", Local(2, 11, 0))).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BookingCoreTest, DaysAreClampedToTheReleasedWindow) {
+  absl::StatusOr<std::vector<absl::CivilDay>> days = core_.Days("2026-11-01", "2026-12-03", 100);
+  ASSERT_TRUE(days.ok());
+  ASSERT_EQ(days->size(), 3u);
+  EXPECT_EQ(days->front(), absl::CivilDay(2026, 12, 1));
+  EXPECT_EQ(core_.Days("01.12.2026", "", 10).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(core_.Days("", "", 4)->size(), 4u);
+}
+
+}  // namespace
+}  // namespace stadt::booking

@@ -1,0 +1,59 @@
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "services/booking/domain/booking_repository.h"
+#include "services/common/redis/redis_client.h"
+
+namespace stadt::booking {
+
+// Holds and bookings in Redis under a service's key prefix, e.g. "appt:{appt}:".
+// All keys share the prefix's hash tag: the fair-access limits span resources,
+// so the checks and the state change they guard must sit in one atomic script
+// on one hash slot. The field "office" of the records is the resource id.
+//   <prefix>booked:<resource>:<day>   hash bucket -> confirmed bookings
+//   <prefix>holds:<resource>:<day>    zset "<hold>:<first>:<count>" -> expiry (ms)
+//   <prefix>hold:<hold>               hash, kept a day so a retried confirm
+//                                     finds the booking it became
+//   <prefix>client-hold:<subject>     the client's open hold (expires with it)
+//   <prefix>booking:<code>            hash; expires `retention` after the
+//                                     appointment, contact data with it
+//   <prefix>day:<resource>:<day>      zset code -> start (ms): the day's bookings
+//   <prefix>person:<key>              zset code -> start (ms): active bookings
+//   <prefix>person-svc:<key>:<svc>    zset code -> start (ms) per service
+//   <prefix>reminders                 zset code -> when its reminder is due (ms)
+//   <prefix>outbox                    stream of events for mailers and KPIs
+// An expired hold needs no sweeper: its zset score is in the past, so every
+// reader ignores it and the next writer on that day removes it.
+class RedisBookingRepository : public BookingRepository {
+ public:
+  // `prefix` must end in ':' and contain one hash tag, e.g. "appt:{appt}:".
+  RedisBookingRepository(redis::Client& redis, std::string prefix)
+      : redis_(redis), prefix_(std::move(prefix)) {}
+
+  absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
+                                                 absl::Time now) override;
+  absl::Status PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
+                       absl::Time now) override;
+  absl::StatusOr<HoldRecord> GetHold(const std::string& hold_id) override;
+  absl::StatusOr<std::string> ConfirmHold(const std::string& hold_id, const BookingRecord& booking,
+                                          const PersonLimits& limits, absl::Time now,
+                                          absl::Time delete_after) override;
+  absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override;
+  absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override;
+  absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override;
+  absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override;
+  absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
+                                            const SlotCapacity& capacity, absl::Time now,
+                                            absl::Time delete_after) override;
+
+ private:
+  std::string Key(const char* kind, const std::string& id) const;
+  std::string DayKey(const char* kind, const std::string& resource, const std::string& day) const;
+
+  redis::Client& redis_;
+  std::string prefix_;
+};
+
+}  // namespace stadt::booking

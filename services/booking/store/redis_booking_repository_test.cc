@@ -1,0 +1,99 @@
+#include "services/booking/store/redis_booking_repository.h"
+
+#include <atomic>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::booking {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+
+HoldRecord MakeHold(const std::string& id, const std::string& client, const std::string& resource) {
+  HoldRecord hold;
+  hold.hold_id = id;
+  hold.client = client;
+  hold.resource_id = resource;
+  hold.day = "2027-01-15";
+  hold.start_bucket = 40;
+  hold.buckets = 2;
+  hold.service_ids = {"topic"};
+  hold.start = kNow + absl::Hours(24);
+  hold.end = hold.start + absl::Minutes(30);
+  hold.expires_at = kNow + absl::Minutes(5);
+  return hold;
+}
+
+BookingRecord BookingFor(const HoldRecord& hold, const std::string& code) {
+  BookingRecord booking;
+  booking.code = code;
+  booking.client = hold.client;
+  booking.person_key = absl::StrCat("person-", hold.client);
+  booking.token_hash = "hash";
+  booking.attributes = R"({"room":"r"})";
+  return booking;
+}
+
+// The shared store on its own, under two services' prefixes.
+class SharedRedisBookingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis_ = server_->Connect();
+    first_ = std::make_unique<RedisBookingRepository>(*redis_, "one:{one}:");
+    second_ = std::make_unique<RedisBookingRepository>(*redis_, "two:{two}:");
+  }
+
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<redis::Client> redis_;
+  std::unique_ptr<RedisBookingRepository> first_;
+  std::unique_ptr<RedisBookingRepository> second_;
+};
+
+TEST_F(SharedRedisBookingTest, ConcurrentHoldsOnASingleResourceGiveOne) {
+  constexpr int kClients = 40;
+  std::atomic<int> held = 0;
+  std::atomic<int> refused = 0;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kClients; ++i) {
+    threads.emplace_back([&, i] {
+      absl::Status status = first_->PutHold(
+          MakeHold(absl::StrCat("h", i), absl::StrCat("c", i), "anna"), {1, 1}, kNow);
+      (status.ok() ? held : refused)++;
+      if (!status.ok()) {
+        EXPECT_EQ(status.code(), absl::StatusCode::kAborted) << status;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(held.load(), 1);
+  EXPECT_EQ(refused.load(), kClients - 1);
+}
+
+TEST_F(SharedRedisBookingTest, ConfirmKeepsAttributesAndPrefixesAreSeparate) {
+  const HoldRecord hold = MakeHold("h1", "c1", "anna");
+  ASSERT_TRUE(first_->PutHold(hold, {1, 1}, kNow).ok());
+  // The same resource id under another prefix is another resource.
+  ASSERT_TRUE(second_->PutHold(MakeHold("h2", "c2", "anna"), {1, 1}, kNow).ok());
+  absl::StatusOr<std::string> code = first_->ConfirmHold(
+      "h1", BookingFor(hold, "AAA-BBB-CCC"), PersonLimits{}, kNow, kNow + absl::Hours(48));
+  ASSERT_TRUE(code.ok()) << code.status();
+  absl::StatusOr<BookingRecord> stored = first_->GetBooking(*code);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->resource_id, "anna");
+  EXPECT_EQ(stored->attributes, R"({"room":"r"})");
+  EXPECT_EQ(stored->start_bucket, 40);
+  EXPECT_EQ(second_->GetBooking(*code).status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<std::vector<DayUsage>> usage = first_->GetUsage({{"anna", "2027-01-15"}}, kNow);
+  ASSERT_TRUE(usage.ok());
+  EXPECT_EQ((*usage)[0].booked.at(40), 1);
+  EXPECT_TRUE((*usage)[0].holds.empty());
+}
+
+}  // namespace
+}  // namespace stadt::booking

@@ -1,0 +1,250 @@
+#include "services/video/rpc/video_grpc_service.h"
+
+#include "services/common/call_context.h"
+#include "services/common/proto_time.h"
+#include "services/common/status.h"
+
+namespace stadt::video {
+namespace {
+
+v1::VisitState ToProto(VisitState state) {
+  switch (state) {
+    case VisitState::kBooked:
+      return v1::VISIT_STATE_BOOKED;
+    case VisitState::kConsented:
+      return v1::VISIT_STATE_CONSENTED;
+    case VisitState::kWaiting:
+      return v1::VISIT_STATE_WAITING;
+    case VisitState::kAdmitted:
+      return v1::VISIT_STATE_ADMITTED;
+    case VisitState::kClosed:
+      return v1::VISIT_STATE_CLOSED;
+    case VisitState::kNoShow:
+      return v1::VISIT_STATE_NO_SHOW;
+  }
+  return v1::VISIT_STATE_UNSPECIFIED;
+}
+
+void ToProto(const JoinClaims& claims, v1::VerifyJoinTokenResponse* out) {
+  out->set_room(claims.room);
+  out->set_user_id(claims.user_id);
+  out->set_moderator(claims.moderator);
+  ToTimestamp(claims.expires, out->mutable_expires_at());
+}
+
+void ToProto(const VideoHold& hold, v1::Hold* out) {
+  out->set_hold_id(hold.hold_id);
+  out->mutable_slot()->set_topic_id(hold.slot.topic_id);
+  ToTimestamp(hold.slot.start, out->mutable_slot()->mutable_start());
+  out->mutable_slot()->set_duration_minutes(hold.slot.duration_minutes);
+  ToTimestamp(hold.expires_at, out->mutable_expires_at());
+}
+
+// Every answer has this shape: the domain's error as a gRPC status, or the
+// converted result.
+template <typename Result, typename Message>
+grpc::Status Respond(const absl::StatusOr<Result>& result, Message* response) {
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  ToProto(*result, response);
+  return grpc::Status::OK;
+}
+
+std::string Subject(const grpc::ServerContext& context) {
+  return CallerFromContext(context).subject;
+}
+
+}  // namespace
+
+void ToProto(const ConsultationView& view, v1::Consultation* out) {
+  out->set_booking_code(view.record.code);
+  out->set_manage_token(view.manage_token);
+  out->mutable_slot()->set_topic_id(view.topic.id);
+  ToTimestamp(view.record.start, out->mutable_slot()->mutable_start());
+  out->mutable_slot()->set_duration_minutes(
+      static_cast<int32_t>(absl::ToInt64Minutes(view.record.end - view.record.start)));
+  out->set_department_id(view.topic.department_id);
+  out->set_caseworker_name(view.caseworker_name);
+  out->set_status(view.record.status == booking::BookingStatus::kConfirmed
+                      ? v1::BOOKING_STATUS_CONFIRMED
+                      : v1::BOOKING_STATUS_CANCELLED);
+  out->set_state(ToProto(view.visit.state));
+  out->set_id_check_required(view.topic.id_check_required);
+  out->mutable_contact()->set_name(view.contact.name);
+  out->mutable_contact()->set_email(view.contact.email);
+  out->mutable_contact()->set_phone(view.contact.phone);
+  out->set_ics(view.ics);
+  out->set_waiting_room_path("/v1/video/consultations/" + view.record.code);
+  ToTimestamp(view.join_from, out->mutable_join_from());
+}
+
+void ToProto(const WaitingEntry& entry, v1::WaitingEntry* out) {
+  out->set_booking_code(entry.code);
+  out->set_topic_id(entry.topic.id);
+  ToTimestamp(entry.start, out->mutable_start());
+  out->set_duration_minutes(static_cast<int32_t>(absl::ToInt64Minutes(entry.end - entry.start)));
+  out->set_caseworker_id(entry.caseworker_id);
+  out->set_state(ToProto(entry.visit.state));
+  if (entry.visit.waiting_since != absl::InfinitePast()) {
+    ToTimestamp(entry.visit.waiting_since, out->mutable_waiting_since());
+  }
+  out->set_waited_seconds(static_cast<int32_t>(absl::ToInt64Seconds(entry.waited)));
+  out->set_id_check_required(entry.topic.id_check_required);
+  out->set_id_checked(entry.visit.identity_checked_at != absl::InfinitePast());
+  out->set_outcome(entry.visit.outcome);
+}
+
+void ToProto(const JoinLink& link, v1::JoinLink* out) {
+  out->set_url(link.url);
+  out->set_room(link.room);
+  out->set_token(link.token);
+  ToTimestamp(link.valid_from, out->mutable_valid_from());
+  ToTimestamp(link.valid_until, out->mutable_valid_until());
+  out->set_moderator(link.moderator);
+}
+
+grpc::Status VideoGrpcService::ListTopics(grpc::ServerContext*, const v1::ListTopicsRequest*,
+                                          v1::ListTopicsResponse* response) {
+  for (const Department& department : service_.catalog().departments) {
+    v1::Department* out = response->add_departments();
+    out->set_id(department.id);
+    out->set_name(department.name);
+  }
+  for (const Topic& topic : service_.catalog().topics) {
+    v1::Topic* out = response->add_topics();
+    out->set_id(topic.id);
+    out->set_name(topic.name);
+    out->set_department_id(topic.department_id);
+    out->set_duration_minutes(topic.duration_minutes);
+    out->set_id_check_required(topic.id_check_required);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status VideoGrpcService::SearchSlots(grpc::ServerContext*,
+                                           const v1::SearchSlotsRequest* request,
+                                           v1::SearchSlotsResponse* response) {
+  absl::StatusOr<std::vector<VideoSlot>> slots = service_.SearchSlots(
+      request->topic_id(), request->from_date(), request->to_date(), request->limit());
+  if (!slots.ok()) return ToGrpcStatus(slots.status());
+  for (const VideoSlot& slot : *slots) {
+    v1::Slot* out = response->add_slots();
+    out->set_topic_id(slot.topic_id);
+    ToTimestamp(slot.start, out->mutable_start());
+    out->set_duration_minutes(slot.duration_minutes);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status VideoGrpcService::CreateHold(grpc::ServerContext* context,
+                                          const v1::CreateHoldRequest* request,
+                                          v1::Hold* response) {
+  absl::StatusOr<absl::Time> start = FromTimestamp(request->start(), "start");
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  return Respond(service_.CreateHold(Subject(*context), request->topic_id(), *start), response);
+}
+
+grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
+                                           const v1::ConfirmHoldRequest* request,
+                                           v1::Consultation* response) {
+  const booking::Contact contact{request->contact().name(), request->contact().email(),
+                                 request->contact().phone()};
+  return Respond(service_.Confirm(Subject(*context), request->hold_id(), contact), response);
+}
+
+grpc::Status VideoGrpcService::LookupBooking(grpc::ServerContext*,
+                                             const v1::LookupBookingRequest* request,
+                                             v1::Consultation* response) {
+  return Respond(service_.Lookup(request->booking_code(), request->manage_token()), response);
+}
+
+grpc::Status VideoGrpcService::CancelBooking(grpc::ServerContext*,
+                                             const v1::CancelBookingRequest* request,
+                                             v1::Consultation* response) {
+  return Respond(service_.Cancel(request->booking_code(), request->manage_token()), response);
+}
+
+grpc::Status VideoGrpcService::RescheduleBooking(grpc::ServerContext*,
+                                                 const v1::RescheduleBookingRequest* request,
+                                                 v1::Consultation* response) {
+  absl::StatusOr<absl::Time> start = FromTimestamp(request->start(), "start");
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  return Respond(service_.Reschedule(request->booking_code(), request->manage_token(), *start),
+                 response);
+}
+
+grpc::Status VideoGrpcService::GetConsultation(grpc::ServerContext* context,
+                                               const v1::GetConsultationRequest* request,
+                                               v1::Consultation* response) {
+  return Respond(service_.GetConsultation(Subject(*context), request->booking_code()), response);
+}
+
+grpc::Status VideoGrpcService::RecordConsent(grpc::ServerContext* context,
+                                             const v1::RecordConsentRequest* request,
+                                             v1::Consultation* response) {
+  return Respond(
+      service_.RecordConsent(Subject(*context), request->booking_code(),
+                             request->privacy_notice_version(), request->terms_version()),
+      response);
+}
+
+grpc::Status VideoGrpcService::CheckIn(grpc::ServerContext* context,
+                                       const v1::CheckInRequest* request,
+                                       v1::Consultation* response) {
+  return Respond(service_.CheckIn(Subject(*context), request->booking_code()), response);
+}
+
+grpc::Status VideoGrpcService::JoinConsultation(grpc::ServerContext* context,
+                                                const v1::JoinConsultationRequest* request,
+                                                v1::JoinLink* response) {
+  return Respond(service_.Join(Subject(*context), request->booking_code()), response);
+}
+
+grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContext* context,
+                                               const v1::ListWaitingRoomRequest* request,
+                                               v1::ListWaitingRoomResponse* response) {
+  absl::StatusOr<std::vector<WaitingEntry>> entries =
+      service_.WaitingRoom(Subject(*context), request->date());
+  if (!entries.ok()) return ToGrpcStatus(entries.status());
+  for (const WaitingEntry& entry : *entries) ToProto(entry, response->add_entries());
+  return grpc::Status::OK;
+}
+
+grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
+                                            const v1::CaseworkerActionRequest* request,
+                                            v1::WaitingEntry* response) {
+  return Respond(service_.Admit(Subject(*context), request->booking_code()), response);
+}
+
+grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
+                                                   const v1::CaseworkerActionRequest* request,
+                                                   v1::WaitingEntry* response) {
+  return Respond(service_.MarkIdentityChecked(Subject(*context), request->booking_code()),
+                 response);
+}
+
+grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
+                                          const v1::CaseworkerActionRequest* request,
+                                          v1::WaitingEntry* response) {
+  return Respond(service_.MarkNoShow(Subject(*context), request->booking_code()), response);
+}
+
+grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,
+                                                 const v1::CloseConsultationRequest* request,
+                                                 v1::WaitingEntry* response) {
+  return Respond(service_.Close(Subject(*context), request->booking_code(), request->outcome()),
+                 response);
+}
+
+grpc::Status VideoGrpcService::HostConsultation(grpc::ServerContext* context,
+                                                const v1::CaseworkerActionRequest* request,
+                                                v1::JoinLink* response) {
+  return Respond(service_.Host(Subject(*context), request->booking_code()), response);
+}
+
+grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContext*,
+                                               const v1::VerifyJoinTokenRequest* request,
+                                               v1::VerifyJoinTokenResponse* response) {
+  return Respond(service_.VerifyToken(request->booking_code(), request->token()), response);
+}
+
+}  // namespace stadt::video

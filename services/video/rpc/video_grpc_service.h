@@ -1,0 +1,70 @@
+#pragma once
+
+#include "services/video/domain/video_service.h"
+#include "stadt/video/v1/video.grpc.pb.h"
+
+namespace stadt::video {
+
+// Thin gRPC adapter: converts messages, calls the domain with the caller's
+// subject, maps statuses. Synchronous on purpose: every call does blocking
+// Redis I/O on the sync server's own thread pool.
+class VideoGrpcService final : public v1::Video::Service {
+ public:
+  explicit VideoGrpcService(VideoService& service) : service_(service) {}
+
+  grpc::Status ListTopics(grpc::ServerContext* context, const v1::ListTopicsRequest* request,
+                          v1::ListTopicsResponse* response) override;
+  grpc::Status SearchSlots(grpc::ServerContext* context, const v1::SearchSlotsRequest* request,
+                           v1::SearchSlotsResponse* response) override;
+  grpc::Status CreateHold(grpc::ServerContext* context, const v1::CreateHoldRequest* request,
+                          v1::Hold* response) override;
+  grpc::Status ConfirmHold(grpc::ServerContext* context, const v1::ConfirmHoldRequest* request,
+                           v1::Consultation* response) override;
+  grpc::Status LookupBooking(grpc::ServerContext* context, const v1::LookupBookingRequest* request,
+                             v1::Consultation* response) override;
+  grpc::Status CancelBooking(grpc::ServerContext* context, const v1::CancelBookingRequest* request,
+                             v1::Consultation* response) override;
+  grpc::Status RescheduleBooking(grpc::ServerContext* context,
+                                 const v1::RescheduleBookingRequest* request,
+                                 v1::Consultation* response) override;
+  grpc::Status GetConsultation(grpc::ServerContext* context,
+                               const v1::GetConsultationRequest* request,
+                               v1::Consultation* response) override;
+  grpc::Status RecordConsent(grpc::ServerContext* context, const v1::RecordConsentRequest* request,
+                             v1::Consultation* response) override;
+  grpc::Status CheckIn(grpc::ServerContext* context, const v1::CheckInRequest* request,
+                       v1::Consultation* response) override;
+  grpc::Status JoinConsultation(grpc::ServerContext* context,
+                                const v1::JoinConsultationRequest* request,
+                                v1::JoinLink* response) override;
+  grpc::Status ListWaitingRoom(grpc::ServerContext* context,
+                               const v1::ListWaitingRoomRequest* request,
+                               v1::ListWaitingRoomResponse* response) override;
+  grpc::Status AdmitCitizen(grpc::ServerContext* context,
+                            const v1::CaseworkerActionRequest* request,
+                            v1::WaitingEntry* response) override;
+  grpc::Status MarkIdentityChecked(grpc::ServerContext* context,
+                                   const v1::CaseworkerActionRequest* request,
+                                   v1::WaitingEntry* response) override;
+  grpc::Status MarkNoShow(grpc::ServerContext* context, const v1::CaseworkerActionRequest* request,
+                          v1::WaitingEntry* response) override;
+  grpc::Status CloseConsultation(grpc::ServerContext* context,
+                                 const v1::CloseConsultationRequest* request,
+                                 v1::WaitingEntry* response) override;
+  grpc::Status HostConsultation(grpc::ServerContext* context,
+                                const v1::CaseworkerActionRequest* request,
+                                v1::JoinLink* response) override;
+  grpc::Status VerifyJoinToken(grpc::ServerContext* context,
+                               const v1::VerifyJoinTokenRequest* request,
+                               v1::VerifyJoinTokenResponse* response) override;
+
+ private:
+  VideoService& service_;
+};
+
+// Domain -> message conversions (exposed for tests).
+void ToProto(const ConsultationView& view, v1::Consultation* out);
+void ToProto(const WaitingEntry& entry, v1::WaitingEntry* out);
+void ToProto(const JoinLink& link, v1::JoinLink* out);
+
+}  // namespace stadt::video

@@ -1,0 +1,117 @@
+#include "services/video/store/redis_visit_repository.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace stadt::video {
+namespace {
+
+std::string VisitKey(const std::string& code) { return absl::StrCat(kVideoPrefix, "visit:", code); }
+
+// KEYS: visit, booking, outbox.
+// ARGV: expected state, delete after ms, event type, code, then field/value
+//       pairs of the new visit (state first).
+const redis::Script& StepScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+local status = redis.call('HGET', KEYS[2], 'status')
+if not status then return redis.error_reply('NOT_FOUND no such consultation') end
+if status ~= 'confirmed' then
+  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+end
+local current = redis.call('HGET', KEYS[1], 'state') or 'booked'
+if current ~= ARGV[1] then
+  return redis.error_reply('ABORTED the consultation changed meanwhile; reload it')
+end
+local fields = {}
+for i = 5, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('HSET', KEYS[1], unpack(fields))
+redis.call('PEXPIREAT', KEYS[1], ARGV[2])
+local state = ARGV[6]
+if state == 'waiting' then redis.call('HSET', KEYS[2], 'visit', 'waiting') end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', ARGV[3], 'code', ARGV[4],
+           'state', state, 'caseworker', redis.call('HGET', KEYS[2], 'office'),
+           'services', redis.call('HGET', KEYS[2], 'services'))
+return 1
+)lua");
+  return *script;
+}
+
+std::string Millis(absl::Time time) {
+  return time == absl::InfinitePast() ? "" : absl::StrCat(absl::ToUnixMillis(time));
+}
+
+absl::Time FromMillis(const std::string& text) {
+  int64_t millis = 0;
+  return absl::SimpleAtoi(text, &millis) ? absl::FromUnixMillis(millis) : absl::InfinitePast();
+}
+
+Visit VisitFromReply(const redis::Reply& reply) {
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields[reply.elements[i].str] = reply.elements[i + 1].str;
+  }
+  Visit visit;
+  visit.state = VisitStateFromName(fields["state"]);
+  visit.privacy_notice_version = fields["privacy"];
+  visit.terms_version = fields["terms"];
+  visit.consented_at = FromMillis(fields["consented_ms"]);
+  visit.waiting_since = FromMillis(fields["waiting_ms"]);
+  visit.admitted_at = FromMillis(fields["admitted_ms"]);
+  visit.identity_checked_at = FromMillis(fields["id_checked_ms"]);
+  visit.ended_at = FromMillis(fields["ended_ms"]);
+  visit.outcome = fields["outcome"];
+  return visit;
+}
+
+}  // namespace
+
+absl::StatusOr<Visit> RedisVisitRepository::Get(const std::string& code) {
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", VisitKey(code)});
+  if (!reply.ok()) return reply.status();
+  return VisitFromReply(*reply);
+}
+
+absl::StatusOr<std::map<std::string, Visit>> RedisVisitRepository::GetMany(
+    const std::vector<std::string>& codes) {
+  std::map<std::string, Visit> visits;
+  if (codes.empty()) return visits;
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& code : codes) commands.push_back({"HGETALL", VisitKey(code)});
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < codes.size(); ++i) visits[codes[i]] = VisitFromReply((*replies)[i]);
+  return visits;
+}
+
+absl::Status RedisVisitRepository::Apply(const std::string& code, const VisitStep& step) {
+  const Visit& to = step.to;
+  return redis_
+      .Eval(StepScript(),
+            {VisitKey(code), absl::StrCat(kVideoPrefix, "booking:", code),
+             absl::StrCat(kVideoPrefix, "outbox")},
+            {std::string(VisitStateName(step.from)),
+             absl::StrCat(absl::ToUnixMillis(step.delete_after)),
+             step.event,
+             code,
+             "state",
+             std::string(VisitStateName(to.state)),
+             "privacy",
+             to.privacy_notice_version,
+             "terms",
+             to.terms_version,
+             "consented_ms",
+             Millis(to.consented_at),
+             "waiting_ms",
+             Millis(to.waiting_since),
+             "admitted_ms",
+             Millis(to.admitted_at),
+             "id_checked_ms",
+             Millis(to.identity_checked_at),
+             "ended_ms",
+             Millis(to.ended_at),
+             "outcome",
+             to.outcome})
+      .status();
+}
+
+}  // namespace stadt::video
