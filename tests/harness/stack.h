@@ -14,6 +14,14 @@
 
 namespace stadt::testing {
 
+struct StackOptions {
+  // Added to every service's environment.
+  std::map<std::string, std::string> service_env;
+  // Added to the gateway's environment, overriding the harness' defaults.
+  std::map<std::string, std::string> gateway_env;
+  RedisServer::Options redis;
+};
+
 // The real binaries of the local stack, started for an end-to-end test:
 // redis-server, the chosen services and the gateway, each on a free port, the
 // gateway pointed at the services and accepting tokens from tokens().
@@ -24,6 +32,8 @@ class Stack {
   static absl::StatusOr<std::unique_ptr<Stack>> Start(
       const std::set<std::string>& services,
       const std::map<std::string, std::string>& service_env = {});
+  static absl::StatusOr<std::unique_ptr<Stack>> Start(const std::set<std::string>& services,
+                                                      const StackOptions& options);
   ~Stack();
 
   int gateway_port() const { return gateway_port_; }
@@ -31,6 +41,9 @@ class Stack {
   Subprocess& gateway() { return *gateway_; }
   Subprocess& service(const std::string& name) { return *services_.at(name); }
   const TestTokens& tokens() const { return tokens_; }
+  // Starts a service again, on its port and with its environment (after
+  // service(name).Kill(), say); returns once the port accepts connections.
+  absl::Status RestartService(const std::string& name);
   // Everything the binaries wrote, for failure messages.
   std::string Logs() const;
 
@@ -43,11 +56,12 @@ class Stack {
 
  private:
   Stack() = default;
-  absl::Status StartService(const std::string& name, int port,
-                            const std::map<std::string, std::string>& service_env);
-  absl::Status StartGateway(const std::map<std::string, int>& service_ports);
+  absl::Status StartService(const std::string& name);
+  absl::Status StartGateway();
 
   std::string dir_;
+  StackOptions options_;
+  std::map<std::string, int> service_ports_;
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
   std::map<std::string, std::unique_ptr<Subprocess>> services_;
