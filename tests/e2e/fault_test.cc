@@ -109,7 +109,8 @@ class FaultTest : public ::testing::Test {
     HttpResult put = Fetch("PUT", "/v1/offices/fault-office", always_open,
                            Token("caseworker-1", {"caseworker"}));
     EXPECT_EQ(put.status, 200) << put.body;
-    HttpResult search = Fetch("GET", "/v1/slots?service_ids=id-card&office_ids=fault-office&limit=1");
+    HttpResult search =
+        Fetch("GET", "/v1/slots?service_ids=id-card&office_ids=fault-office&limit=1");
     EXPECT_EQ(search.status, 200) << search.body;
     boost::json::value found = Json(search);
     return {"fault-office", std::string(found.at("slots").at(0).at("start").as_string())};
@@ -123,11 +124,10 @@ class FaultTest : public ::testing::Test {
 
   HeldSlot Hold(const std::string& citizen) {
     const auto [office, start] = FreeSlot();
-    HttpResult hold = Fetch(
-        "POST", "/v1/holds",
-        absl::StrCat(R"({"officeId":")", office, R"(","serviceIds":["id-card"],"start":")", start,
-                     R"("})"),
-        citizen);
+    HttpResult hold = Fetch("POST", "/v1/holds",
+                            absl::StrCat(R"({"officeId":")", office,
+                                         R"(","serviceIds":["id-card"],"start":")", start, R"("})"),
+                            citizen);
     EXPECT_EQ(hold.status, 200) << hold.body;
     return {StringAt(Json(hold), {"holdId"}), office, start};
   }
@@ -186,13 +186,13 @@ class FaultTest : public ::testing::Test {
         Fetch("POST", absl::StrCat(kSeason, "/applications"), R"({"choices":["K1"]})", parent);
     EXPECT_EQ(applied.status, 200) << applied.body;
     const std::string id = StringAt(Json(applied), {"application", "id"});
-    EXPECT_EQ(Fetch("POST", absl::StrCat(kSeason, "/period"), R"({"period":"PERIOD_CLOSED"})",
-                    caseworker)
-                  .status,
-              200);
-    HttpResult round = Fetch("POST", absl::StrCat(kSeason, "/rounds"),
-                             R"({"seed":"7","round":1,"deadline":"2099-01-01T00:00:00Z"})",
-                             caseworker);
+    EXPECT_EQ(
+        Fetch("POST", absl::StrCat(kSeason, "/period"), R"({"period":"PERIOD_CLOSED"})", caseworker)
+            .status,
+        200);
+    HttpResult round =
+        Fetch("POST", absl::StrCat(kSeason, "/rounds"),
+              R"({"seed":"7","round":1,"deadline":"2099-01-01T00:00:00Z"})", caseworker);
     EXPECT_EQ(round.status, 200) << round.body;
     HttpResult accepted =
         Fetch("POST", absl::StrCat(kSeason, "/applications/", id, "/accept"), "{}", parent);
