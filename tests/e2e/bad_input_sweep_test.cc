@@ -34,6 +34,8 @@ namespace json = boost::json;
 constexpr const char* kKnownRoles[] = {"citizen", "caseworker", "parking_officer",
                                        "steering_office", "operator"};
 constexpr std::string_view kRolesPrefix = "one of the roles: ";
+// Every service the harness can start (tests/harness/stack.cc).
+constexpr const char* kServices[] = {"appointments", "daycare", "parking"};
 constexpr size_t kLongStringBytes = 100 * 1024;
 // After this many failed checks a test stops sending: one bug is enough to
 // see, and a dead gateway would otherwise fail every request.
@@ -91,6 +93,15 @@ std::vector<Hostile> HostileStrings() {
       Text("glob", "*?[a-z]"),
       Text("dot dot", "../../../etc/passwd"),
       Text("format", "%s%n%x%00"),
+      // Text that other parsers read: JSON nested past any sane depth, JSON
+      // numbers out of range, and the ends of the time line.
+      Text("deep JSON", std::string(20000, '[')),
+      Text("JSON out of range", R"({"max_choices":1e999,"criteria":[{"id":"a","points":-1e400}]})"),
+      Text("year 1", "0001-01-01T00:00:00Z"),
+      Text("year 9999", "9999-12-31T23:59:59.999999999Z"),
+      Text("first day", "0001-01-01"),
+      Text("last day", "9999-12-31"),
+      Text("no such day", "2030-02-30"),
   };
 }
 
@@ -109,6 +120,9 @@ std::vector<Hostile> HostileJsonValues() {
       {"beyond uint64", "", "184467440737095516160"},
       {"huge exponent", "", "1e400"},
       {"tiny exponent", "", "-1e-400"},
+      {"int32 max", "", "2147483647"},
+      {"int32 min", "", "-2147483648"},
+      {"uint32 max", "", "4294967295"},
       {"int64 as string", "", R"("9223372036854775807")"},
       {"negative as string", "", R"("-9223372036854775808")"},
   };
@@ -214,7 +228,18 @@ std::string NormalizedName(std::string_view name) {
 // Values that exist in the seeded stack, by field name, so that a request
 // with one hostile field gets past the lookups of the others and reaches
 // deeper code. A field not listed (a route added later) gets a generic value.
+// Objects the suite creates before sweeping (a booking, a parking session, a
+// daycare application), by field name, so that requests reach the code that
+// works on a real object.
+std::map<std::string, std::string>& SeededValues() {
+  static auto* seeded = new std::map<std::string, std::string>();
+  return *seeded;
+}
+
 std::optional<std::string> HintFor(std::string_view name) {
+  if (auto seeded = SeededValues().find(NormalizedName(name)); seeded != SeededValues().end()) {
+    return seeded->second;
+  }
   static const auto* hints = new std::map<std::string, std::string>{
       {"officeid", "mitte"},         {"officeids", "mitte"},
       {"serviceids", "id-card"},     {"zoneid", "4401"},
@@ -250,6 +275,10 @@ std::string PlausibleJson(const json::value& schema, std::string_view name) {
       return json::serialize(values->as_array().back());
     }
   }
+  // A real object's value beats a made-up time.
+  if (auto seeded = SeededValues().find(NormalizedName(name)); seeded != SeededValues().end()) {
+    return json::serialize(json::string(seeded->second));
+  }
   const json::value* format = schema.as_object().if_contains("format");
   if (format != nullptr && *format == "date-time") {
     // Ends after starts.
@@ -278,10 +307,11 @@ class BadInputSweepTest : public ::testing::Test {
     options.service_env = {{"APPOINTMENTS_MIN_NOTICE", "0s"}};
     options.gateway_env = {{"GATEWAY_MAX_BODY_BYTES", kMaxBodyBytes}};
     absl::StatusOr<std::unique_ptr<Stack>> stack =
-        Stack::Start({"appointments", "daycare", "parking"}, options);
+        Stack::Start(std::set<std::string>(std::begin(kServices), std::end(kServices)), options);
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = stack->release();
     ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();
+    Seed();
     HttpResult served = stack_->Fetch("GET", "/openapi.json");
     ASSERT_EQ(served.status, 200);
     document_ = new Document(Json(served));
@@ -289,6 +319,71 @@ class BadInputSweepTest : public ::testing::Test {
     token_ = new std::string(
         stack_->tokens().Mint("sweeper-1", std::vector<std::string>(roles.begin(), roles.end()),
                               absl::Now(), absl::Hours(1)));
+  }
+
+  // Creates one object of each kind the services know, as the sweeping
+  // caller, and records their ids for HintFor.
+  static void Seed() {
+    const std::string token = stack_->tokens().Mint(
+        "sweeper-1", std::vector<std::string>(std::begin(kKnownRoles), std::end(kKnownRoles)),
+        absl::Now(), absl::Hours(1));
+    auto send = [&](const std::string& method, const std::string& target,
+                    const std::string& body) -> json::value {
+      HttpResult result = stack_->Fetch(method, target, body, token);
+      EXPECT_EQ(result.status, 200) << method << " " << target << ": " << result.body;
+      return result.status == 200 ? Json(result) : json::value();
+    };
+    auto text = [](const json::value& json, const char* key) {
+      const json::object* object = json.if_object();
+      const json::value* value = object == nullptr ? nullptr : object->if_contains(key);
+      return value != nullptr && value->is_string() ? std::string(value->as_string()) : "";
+    };
+    std::map<std::string, std::string>& seeded = SeededValues();
+
+    std::string office =
+        R"({"name":"Sweep","district":"Sued","address":{"street":"A 1","postalCode":"70173",)"
+        R"("city":"Stuttgart"},"serviceIds":["id-card"],"counters":[)";
+    for (int weekday = 1; weekday <= 7; ++weekday) {
+      absl::StrAppend(&office, weekday > 1 ? "," : "", R"({"weekday":)", weekday,
+                      R"(,"fromMinute":0,"toMinute":1440,"counters":2})");
+    }
+    send("PUT", "/v1/offices/sweep-office", office + "]}");
+    const json::value slots =
+        send("GET", "/v1/slots?service_ids=id-card&office_ids=sweep-office&limit=1", "");
+    const std::string start = slots.is_object() && !slots.at("slots").as_array().empty()
+                                  ? text(slots.at("slots").at(0), "start")
+                                  : "";
+    const json::value hold =
+        send("POST", "/v1/holds",
+             absl::StrCat(R"({"officeId":"sweep-office","serviceIds":["id-card"],"start":")",
+                          start, R"("})"));
+    const json::value booking =
+        send("POST", absl::StrCat("/v1/holds/", text(hold, "holdId"), "/confirm"),
+             R"({"contact":{"name":"Erika Mustermann","email":"sweep@example.org"}})");
+    seeded["officeid"] = "sweep-office";
+    seeded["start"] = start;
+    seeded["holdid"] = text(hold, "holdId");
+    seeded["bookingcode"] = text(booking, "bookingCode");
+    seeded["managetoken"] = text(booking, "manageToken");
+
+    const json::value session = send(
+        "POST", "/v1/parking/sessions",
+        absl::StrCat(R"({"zoneId":"4401","plate":"S-SW 2","plannedEndTime":")",
+                     Rfc3339(absl::Now() + absl::Hours(2)), R"(","idempotencyKey":"seed-1"})"));
+    seeded["sessionid"] = text(session, "id");
+
+    const std::string season = "/v1/daycare/seasons/sweep-2026";
+    send("PUT", season + "/programs", R"({"programs":[{"id":"K1","capacity":1,"name":"Sonne"}]})");
+    send("PUT", season + "/policy", R"({"policyJson":"{\"max_choices\":1,\"criteria\":[]}"})");
+    send("POST", season + "/period", R"({"period":"PERIOD_OPEN"})");
+    const json::value application = send("POST", season + "/applications", R"({"choices":["K1"]})");
+    seeded["seasonid"] = "sweep-2026";
+    seeded["choices"] = "K1";
+    seeded["applicationid"] =
+        application.is_object() ? text(application.at("application"), "id") : "";
+    for (auto it = seeded.begin(); it != seeded.end();) {
+      it = it->second.empty() ? seeded.erase(it) : std::next(it);
+    }
   }
 
   static void TearDownTestSuite() {
@@ -307,6 +402,12 @@ class BadInputSweepTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    if (stack_ != nullptr) {
+      EXPECT_TRUE(stack_->gateway().Running()) << "the gateway died";
+      for (const char* name : kServices) {
+        EXPECT_TRUE(stack_->service(name).Running()) << name << " died";
+      }
+    }
     std::cout << "requests sent: " << sent_ << "; answers:";
     for (const auto& [status, count] : statuses_) std::cout << " " << status << " x" << count;
     std::cout << "\n";
@@ -505,7 +606,8 @@ TEST_F(BadInputSweepTest, HostileValuesInEveryBodyField) {
 
 TEST_F(BadInputSweepTest, HostileValuesInEveryPathVariable) {
   std::vector<Hostile> values = HostileStrings();
-  for (const char* number : {"-1", "0", "99999999999999999999999", "1e400", "0x10", "1.5"}) {
+  for (const char* number : {"-1", "0", "2147483647", "-2147483648", "9223372036854775807",
+                             "99999999999999999999999", "1e400", "0x10", "1.5"}) {
     values.push_back(Text(number, number));
   }
   values.push_back(Text("dot", "."));
@@ -526,8 +628,9 @@ TEST_F(BadInputSweepTest, HostileValuesInEveryPathVariable) {
 
 TEST_F(BadInputSweepTest, HostileValuesInEveryQueryParameter) {
   std::vector<Hostile> values = HostileStrings();
-  for (const char* text : {"-1", "99999999999999999999999", "1e400", "NaN", "true", "1.5",
-                           "2030-02-30", "-9223372036854775809"}) {
+  for (const char* text : {"-1", "0", "2147483647", "-2147483648", "99999999999999999999999",
+                           "1e400", "NaN", "true", "1.5", "-9223372036854775809", "1e308",
+                           "-1e308", "5e-324"}) {
     values.push_back(Text(text, text));
   }
   for (const Operation& operation : operations_) {

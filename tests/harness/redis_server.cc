@@ -2,6 +2,8 @@
 
 #include <hiredis/hiredis.h>
 
+#include <signal.h>
+
 #include <cerrno>
 #include <cstdlib>
 #include <filesystem>
@@ -93,6 +95,14 @@ RedisServer::~RedisServer() {
 
 void RedisServer::Kill() {
   if (process_ != nullptr) process_->Kill();
+}
+
+void RedisServer::Pause() {
+  if (process_ != nullptr) process_->Signal(SIGSTOP);
+}
+
+void RedisServer::Resume() {
+  if (process_ != nullptr) process_->Signal(SIGCONT);
 }
 
 absl::Status RedisServer::Restart() {

@@ -37,6 +37,9 @@ class RedisServer {
 
   // SIGKILL, as a crash would.
   void Kill();
+  // SIGSTOP and SIGCONT: a server that hangs, with its connections open.
+  void Pause();
+  void Resume();
   // Stops the server if it still runs, then starts it on the same port and
   // directory, so that data written before survives.
   absl::Status Restart();
