@@ -355,8 +355,8 @@ class BadInputSweepTest : public ::testing::Test {
                                   : "";
     const json::value hold =
         send("POST", "/v1/holds",
-             absl::StrCat(R"({"officeId":"sweep-office","serviceIds":["id-card"],"start":")",
-                          start, R"("})"));
+             absl::StrCat(R"({"officeId":"sweep-office","serviceIds":["id-card"],"start":")", start,
+                          R"("})"));
     const json::value booking =
         send("POST", absl::StrCat("/v1/holds/", text(hold, "holdId"), "/confirm"),
              R"({"contact":{"name":"Erika Mustermann","email":"sweep@example.org"}})");
@@ -628,9 +628,9 @@ TEST_F(BadInputSweepTest, HostileValuesInEveryPathVariable) {
 
 TEST_F(BadInputSweepTest, HostileValuesInEveryQueryParameter) {
   std::vector<Hostile> values = HostileStrings();
-  for (const char* text : {"-1", "0", "2147483647", "-2147483648", "99999999999999999999999",
-                           "1e400", "NaN", "true", "1.5", "-9223372036854775809", "1e308",
-                           "-1e308", "5e-324"}) {
+  for (const char* text :
+       {"-1", "0", "2147483647", "-2147483648", "99999999999999999999999", "1e400", "NaN", "true",
+        "1.5", "-9223372036854775809", "1e308", "-1e308", "5e-324"}) {
     values.push_back(Text(text, text));
   }
   for (const Operation& operation : operations_) {

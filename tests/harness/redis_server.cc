@@ -1,7 +1,6 @@
 #include "tests/harness/redis_server.h"
 
 #include <hiredis/hiredis.h>
-
 #include <signal.h>
 
 #include <cerrno>
