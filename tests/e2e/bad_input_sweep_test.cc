@@ -306,8 +306,8 @@ class BadInputSweepTest : public ::testing::Test {
     // Lets holds be placed on the next slot, so that more requests go deep.
     options.service_env = {{"APPOINTMENTS_MIN_NOTICE", "0s"}};
     options.gateway_env = {{"GATEWAY_MAX_BODY_BYTES", kMaxBodyBytes}};
-    absl::StatusOr<std::unique_ptr<Stack>> stack =
-        Stack::Start(std::set<std::string>(std::begin(kServices), std::end(kServices)), options);
+    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::StartWith(
+        std::set<std::string>(std::begin(kServices), std::end(kServices)), options);
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = stack->release();
     ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();

@@ -69,7 +69,7 @@ class FaultTest : public ::testing::Test {
     options.redis.appendfsync = "always";
     options.redis.dir = redis_dir_;
     absl::StatusOr<std::unique_ptr<Stack>> stack =
-        Stack::Start({"appointments", "daycare", "parking"}, options);
+        Stack::StartWith({"appointments", "daycare", "parking"}, options);
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);
     ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();

@@ -48,11 +48,11 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
     const std::set<std::string>& services, const std::map<std::string, std::string>& service_env) {
   StackOptions options;
   options.service_env = service_env;
-  return Start(services, options);
+  return StartWith(services, options);
 }
 
-absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(const std::set<std::string>& services,
-                                                    const StackOptions& options) {
+absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::string>& services,
+                                                        const StackOptions& options) {
   std::unique_ptr<Stack> stack(new Stack());
   stack->dir_ = NewTempDir();
   stack->options_ = options;

@@ -32,8 +32,8 @@ class Stack {
   static absl::StatusOr<std::unique_ptr<Stack>> Start(
       const std::set<std::string>& services,
       const std::map<std::string, std::string>& service_env = {});
-  static absl::StatusOr<std::unique_ptr<Stack>> Start(const std::set<std::string>& services,
-                                                      const StackOptions& options);
+  static absl::StatusOr<std::unique_ptr<Stack>> StartWith(const std::set<std::string>& services,
+                                                          const StackOptions& options);
   ~Stack();
 
   int gateway_port() const { return gateway_port_; }
