@@ -173,18 +173,21 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
     ++*in_flight_;
-    gateway_.Handle(request, client_,
-                    [self = this->shared_from_this(), keep_alive, version](HttpResponse response) {
-                      response.version(version);
-                      // The gateway may answer on a gRPC thread; writing belongs
-                      // on the session's own strand.
-                      asio::post(self->stream_.get_executor(),
-                                 [self, keep_alive, response = std::move(response)]() mutable {
-                                   --*self->in_flight_;
-                                   self->Write(std::move(response),
-                                               keep_alive && !*self->draining_);
-                                 });
-                    });
+    gateway_.Handle(
+        request, client_,
+        [self = this->shared_from_this(), keep_alive, version](HttpResponse response) mutable {
+          response.version(version);
+          // The gateway may answer on a gRPC thread; writing belongs on the
+          // session's own strand. The session moves along with the write:
+          // the caller may destroy this callback only after the server has
+          // stopped, and the last reference must not die with it then.
+          const auto executor = self->stream_.get_executor();
+          asio::post(executor, [self = std::move(self), keep_alive,
+                                response = std::move(response)]() mutable {
+            --*self->in_flight_;
+            self->Write(std::move(response), keep_alive && !*self->draining_);
+          });
+        });
   }
 
   void Write(HttpResponse response, bool keep_alive) {

@@ -387,6 +387,10 @@ class BadInputSweepTest : public ::testing::Test {
   }
 
   static void TearDownTestSuite() {
+    if (stack_ != nullptr) {
+      absl::Status stopped = stack_->Stop();
+      EXPECT_TRUE(stopped.ok()) << stopped.message();
+    }
     delete token_;
     delete document_;
     delete stack_;

@@ -76,6 +76,10 @@ class FaultTest : public ::testing::Test {
   }
 
   void TearDown() override {
+    if (stack_ != nullptr) {
+      absl::Status stopped = stack_->Stop();
+      EXPECT_TRUE(stopped.ok()) << stopped.message();
+    }
     stack_.reset();
     std::error_code ignored;
     std::filesystem::remove_all(redis_dir_, ignored);

@@ -1,5 +1,7 @@
 #include "tests/harness/stack.h"
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -126,6 +128,26 @@ absl::Status Stack::StartGateway() {
     return absl::UnavailableError(absl::StrCat("gateway did not start\n", Logs()));
   }
   return absl::OkStatus();
+}
+
+absl::Status Stack::Stop() {
+  std::vector<std::pair<std::string, Subprocess*>> processes = {{"gateway", gateway_.get()}};
+  for (const auto& [name, process] : services_) processes.emplace_back(name, process.get());
+  std::string problems;
+  for (const auto& [name, process] : processes) {
+    if (process == nullptr) continue;
+    process->Signal(SIGTERM);
+    if (const int code = process->Wait(); code != 0) {
+      absl::StrAppend(&problems, name, " exited with ", code, "\n");
+    }
+  }
+  const std::string logs = Logs();
+  for (const char* report : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    if (logs.find(report) != std::string::npos)
+      absl::StrAppend(&problems, "a log has ", report, "\n");
+  }
+  if (problems.empty()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(problems, logs));
 }
 
 std::string Stack::Logs() const {

@@ -44,6 +44,10 @@ class Stack {
   // Starts a service again, on its port and with its environment (after
   // service(name).Kill(), say); returns once the port accepts connections.
   absl::Status RestartService(const std::string& name);
+  // Stops the gateway, then every service, with SIGTERM. An error names each
+  // process that did not exit 0 and each sanitizer report in the logs (a
+  // sanitizer build reports use-after-free and leaks only on the way out).
+  absl::Status Stop();
   // Everything the binaries wrote, for failure messages.
   std::string Logs() const;
 
