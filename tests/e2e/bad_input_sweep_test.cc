@@ -443,13 +443,16 @@ class BadInputSweepTest : public ::testing::Test {
   // Sends one request and checks the answer's shape; non-fatal, so that one
   // run lists every bad answer (up to kMaxFailures).
   void Expect4xxOr2xx(const Operation& operation, const std::string& target,
-                      const std::string& body, const std::string& what) {
+                      const std::string& body, const std::string& what,
+                      std::map<std::string, std::string> headers = {},
+                      const std::string& method = "") {
     if (failures_ >= kMaxFailures) return;
     ++sent_;
-    absl::StatusOr<HttpResult> result = HttpFetch(stack_->gateway_port(), operation.method, target,
-                                                  body, {{"Authorization", "Bearer " + *token_}});
-    const std::string context =
-        absl::StrCat(operation.method, " ", operation.path, " (", what, ")");
+    headers.emplace("Authorization", "Bearer " + *token_);
+    const std::string& sent_method = method.empty() ? operation.method : method;
+    absl::StatusOr<HttpResult> result =
+        HttpFetch(stack_->gateway_port(), sent_method, target, body, headers);
+    const std::string context = absl::StrCat(sent_method, " ", operation.path, " (", what, ")");
     if (!result.ok()) {
       Fail(absl::StrCat(context, ": ", result.status().ToString()));
       return;
@@ -661,6 +664,32 @@ TEST_F(BadInputSweepTest, HostileValuesInEveryQueryParameter) {
     // Names that are no parameter, and a broken query string.
     for (const char* query : {"noSuchParameter=1", "%zz=%zz", "a=%00&&&=&", "[]=1&a[b]=2"}) {
       Expect4xxOr2xx(operation, Target(operation, {}, query), body, query);
+    }
+  }
+  EXPECT_GT(sent_, 0);
+}
+
+TEST_F(BadInputSweepTest, HostileHeadersAndMethods) {
+  const std::string kNotUtf8 = "\xff\xfe";
+  const std::vector<std::pair<std::string, std::map<std::string, std::string>>> headers = {
+      {"UTF-16 charset", {{"Content-Type", "application/json; charset=utf-16"}}},
+      {"no media type", {{"Content-Type", ""}}},
+      {"hostile request id", {{"X-Request-Id", "<script>\r\n*1\r\n$4\r\nPING"}}},
+      {"long request id", {{"X-Request-Id", std::string(4000, 'a')}}},
+      {"hostile traceparent", {{"traceparent", "00-" + kNotUtf8 + "-{appt}-01"}}},
+      {"forwarded for", {{"X-Forwarded-For", "../../, <script>, 999.999.999.999"}}},
+      {"origin", {{"Origin", "null"}}},
+      {"accept", {{"Accept", "text/html"}}},
+  };
+  for (const Operation& operation : operations_) {
+    const std::string body = operation.body_schema.is_null() ? "" : "{}";
+    for (const auto& [label, extra] : headers) {
+      Expect4xxOr2xx(operation, Target(operation, {}), body, label, extra);
+    }
+    // Methods the route does not have: 405 with its error body (or 404 on
+    // the gateway's own paths).
+    for (const char* method : {"DELETE", "PATCH", "TRACE", "BREW"}) {
+      Expect4xxOr2xx(operation, Target(operation, {}), "", method, {}, method);
     }
   }
   EXPECT_GT(sent_, 0);
