@@ -34,8 +34,6 @@ namespace json = boost::json;
 constexpr const char* kKnownRoles[] = {"citizen", "caseworker", "parking_officer",
                                        "steering_office", "operator"};
 constexpr std::string_view kRolesPrefix = "one of the roles: ";
-// Every service the harness can start (tests/harness/stack.cc).
-constexpr const char* kServices[] = {"appointments", "daycare", "parking"};
 constexpr size_t kLongStringBytes = 100 * 1024;
 // After this many failed checks a test stops sending: one bug is enough to
 // see, and a dead gateway would otherwise fail every request.
@@ -306,11 +304,15 @@ class BadInputSweepTest : public ::testing::Test {
     // Lets holds be placed on the next slot, so that more requests go deep.
     options.service_env = {{"APPOINTMENTS_MIN_NOTICE", "0s"}};
     options.gateway_env = {{"GATEWAY_MAX_BODY_BYTES", kMaxBodyBytes}};
-    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::StartWith(
-        std::set<std::string>(std::begin(kServices), std::end(kServices)), options);
+    absl::StatusOr<std::unique_ptr<Stack>> stack =
+        Stack::StartWith(Stack::KnownServices(), options);
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = stack->release();
-    ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();
+    // Every service linked into the gateway must be one the harness starts
+    // (tests/harness/stack.cc), or its routes could only answer 503.
+    ASSERT_TRUE(stack_->WaitUntil(200, "/readyz"))
+        << "a backend linked into the gateway is not started by the harness?\n"
+        << stack_->Logs();
     Seed();
     HttpResult served = stack_->Fetch("GET", "/openapi.json");
     ASSERT_EQ(served.status, 200);
@@ -408,7 +410,7 @@ class BadInputSweepTest : public ::testing::Test {
   void TearDown() override {
     if (stack_ != nullptr) {
       EXPECT_TRUE(stack_->gateway().Running()) << "the gateway died";
-      for (const char* name : kServices) {
+      for (const std::string& name : Stack::KnownServices()) {
         EXPECT_TRUE(stack_->service(name).Running()) << name << " died";
       }
     }

@@ -77,6 +77,12 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
 
 Stack::~Stack() = default;
 
+std::set<std::string> Stack::KnownServices() {
+  std::set<std::string> names;
+  for (const auto& [name, spec] : Services()) names.insert(name);
+  return names;
+}
+
 absl::Status Stack::RestartService(const std::string& name) {
   services_.at(name).reset();  // reaps it (SIGTERM first if it still runs)
   if (absl::Status status = StartService(name); !status.ok()) return status;

@@ -34,6 +34,8 @@ class Stack {
       const std::map<std::string, std::string>& service_env = {});
   static absl::StatusOr<std::unique_ptr<Stack>> StartWith(const std::set<std::string>& services,
                                                           const StackOptions& options);
+  // Every service Start can run, by name.
+  static std::set<std::string> KnownServices();
   ~Stack();
 
   int gateway_port() const { return gateway_port_; }
