@@ -2,6 +2,7 @@
 
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
+#include "gateway/transcode/utf8.h"
 #include "services/common/status.h"
 
 namespace stadt::gateway {
@@ -12,7 +13,9 @@ HttpResponse ErrorResponse(grpc::StatusCode code, std::string_view reason, std::
   boost::json::object body{
       {"code", static_cast<int>(code)},
       {"status", GrpcCodeName(code)},
-      {"message", message},
+      // Messages may quote the client's bytes (a JSON parser's excerpt);
+      // the error must stay valid JSON whatever they were.
+      {"message", ToValidUtf8(message)},
       {"details", boost::json::array{boost::json::object{{"reason", reason}}}}};
   HttpResponse response;
   response.result(http_status != 0 ? http_status : HttpStatusForGrpcCode(code));

@@ -467,6 +467,20 @@ TEST_F(GatewayTest, BadBodiesAreClientErrors) {
   EXPECT_TRUE(backends_.calls.empty());
 }
 
+// Found by the bad-input sweep: the JSON parser's message quotes the body, so
+// bytes that are not UTF-8 made the error itself invalid JSON.
+TEST_F(GatewayTest, ErrorsStayValidJsonWhateverBytesTheBodyHad) {
+  const std::string token = Token({"caseworker"});
+  HttpResponse response =
+      Send(http::verb::put, "/v1/shelves/s/books/b", "{\"title\":\"\xff\xfe\xed\xa0\x80\"}", token);
+  EXPECT_EQ(response.result_int(), 400);
+  boost::system::error_code error;
+  boost::json::parse(response.body(), error);
+  EXPECT_FALSE(error) << response.body();
+  EXPECT_EQ(Reason(response), "invalid_request");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
 TEST_F(GatewayTest, BackendErrorsAreMappedWithoutLeakingInternals) {
   backends_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE,
                                   "failed to connect to all addresses; 10.0.0.5:50051");

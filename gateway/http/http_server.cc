@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/signal_set.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
@@ -173,18 +174,29 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
     ++*in_flight_;
-    gateway_.Handle(request, client_,
-                    [self = this->shared_from_this(), keep_alive, version](HttpResponse response) {
-                      response.version(version);
-                      // The gateway may answer on a gRPC thread; writing belongs
-                      // on the session's own strand.
-                      asio::post(self->stream_.get_executor(),
-                                 [self, keep_alive, response = std::move(response)]() mutable {
-                                   --*self->in_flight_;
-                                   self->Write(std::move(response),
-                                               keep_alive && !*self->draining_);
-                                 });
-                    });
+    gateway_.Handle(
+        request, client_,
+        [self = this->shared_from_this(), keep_alive, version](HttpResponse response) mutable {
+          response.version(version);
+          // The gateway may answer on a gRPC thread; writing belongs on the
+          // session's own strand. Once the write is posted it may finish and
+          // the server stop at any moment, while this thread still has to
+          // leave this function and later destroy the callback. So the
+          // session moves along with the write (the callback keeps no
+          // reference to it), and until this function returns a work guard
+          // keeps io_context::run() from returning; it is released last and
+          // touches nothing after that. (The io_context is alive here: the
+          // request counts as in flight until the posted write runs.)
+          auto& io = static_cast<asio::io_context&>(
+              asio::query(self->stream_.get_executor(), asio::execution::context));
+          const auto work = asio::make_work_guard(io);
+          const auto strand = self->stream_.get_executor();
+          asio::post(strand, [self = std::move(self), keep_alive,
+                              response = std::move(response)]() mutable {
+            --*self->in_flight_;
+            self->Write(std::move(response), keep_alive && !*self->draining_);
+          });
+        });
   }
 
   void Write(HttpResponse response, bool keep_alive) {

@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gateway/transcode/utf8.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/strings.h"
 
@@ -43,6 +44,7 @@ absl::Status SetScalar(pb::Message* message, const Field* field, std::string_vie
   switch (field->cpp_type()) {
     case Field::CPPTYPE_STRING: {
       if (field->type() == Field::TYPE_BYTES) return bad("a JSON body for bytes");
+      if (!IsValidUtf8(text)) return bad("UTF-8 text");
       std::string value(text);
       repeated ? reflection->AddString(message, field, value)
                : reflection->SetString(message, field, value);

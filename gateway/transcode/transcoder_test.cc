@@ -57,6 +57,40 @@ TEST_F(TranscoderTest, RejectsBadQueryValues) {
   }
 }
 
+// Found by the bad-input sweep: bytes that are not UTF-8 in a string field
+// made the backend refuse the message as unparsable (500 instead of 400).
+TEST_F(TranscoderTest, RejectsPathAndQueryTextThatIsNotUtf8) {
+  const std::string kNotUtf8[] = {
+      "\xff",         "a\xfe",
+      "\xc0\xaf",                          // stray bytes, overlong "/"
+      "\xed\xa0\x80", "\xf4\x90\x80\x80",  // a lone surrogate, above U+10FFFF
+      "\xe2\x82",     "\xf0\x9f\x98"};     // cut short
+  for (const std::string& text : kNotUtf8) {
+    testing::v1::ListBooksRequest by_query;
+    absl::Status status = BindRequest(MatchOf("GET", {"v1", "shelves", "s", "books"}),
+                                      {{"filter.author", text}}, "", &by_query);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << text;
+    EXPECT_THAT(status.message(), HasSubstr("UTF-8"));
+    testing::v1::ListBooksRequest by_path;
+    EXPECT_EQ(
+        BindRequest(MatchOf("GET", {"v1", "shelves", text, "books"}), {}, "", &by_path).code(),
+        absl::StatusCode::kInvalidArgument)
+        << text;
+  }
+  // Everything well-formed passes, NUL and the last code point included.
+  const std::string kUtf8[] = {std::string("a\0b", 3), "\xc3\xa4",         "\xe2\x80\xae",
+                               "\xf0\x9f\x98\x80",     "\xf4\x8f\xbf\xbf", "\xed\x9f\xbf"};
+  for (const std::string& text : kUtf8) {
+    testing::v1::ListBooksRequest request;
+    ASSERT_TRUE(BindRequest(MatchOf("GET", {"v1", "shelves", text, "books"}),
+                            {{"filter.author", text}}, "", &request)
+                    .ok())
+        << text;
+    EXPECT_EQ(request.shelf_id(), text);
+    EXPECT_EQ(request.filter().author(), text);
+  }
+}
+
 TEST_F(TranscoderTest, BindsNamedBodyAndPathWins) {
   testing::v1::PutBookRequest request;
   absl::Status status =

@@ -1,6 +1,7 @@
 #include "tests/harness/redis_server.h"
 
 #include <hiredis/hiredis.h>
+#include <signal.h>
 
 #include <cerrno>
 #include <cstdlib>
@@ -62,24 +63,45 @@ bool AnswersPing(int port) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(int port) {
-  if (port == 0) port = PickFreePort();
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(const Options& options) {
+  const int port = options.port == 0 ? PickFreePort() : options.port;
   if (port <= 0) return absl::UnavailableError("no free TCP port");
-  absl::StatusOr<std::string> dir = MakeTempDir();
-  if (!dir.ok()) return dir.status();
-  std::unique_ptr<RedisServer> server(new RedisServer(port, *std::move(dir)));
+  const bool owns_dir = options.dir.empty();
+  std::string dir = options.dir;
+  if (owns_dir) {
+    absl::StatusOr<std::string> temp = MakeTempDir();
+    if (!temp.ok()) return temp.status();
+    dir = *std::move(temp);
+  }
+  std::unique_ptr<RedisServer> server(
+      new RedisServer(port, std::move(dir), options.appendfsync, owns_dir));
   if (absl::Status launched = server->Launch(); !launched.ok()) return launched;
   return server;
 }
 
+absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(int port) {
+  Options options;
+  options.port = port;
+  return Start(options);
+}
+
 RedisServer::~RedisServer() {
   process_.reset();
+  if (!owns_dir_) return;
   std::error_code ignored;
   std::filesystem::remove_all(dir_, ignored);
 }
 
 void RedisServer::Kill() {
   if (process_ != nullptr) process_->Kill();
+}
+
+void RedisServer::Pause() {
+  if (process_ != nullptr) process_->Signal(SIGSTOP);
+}
+
+void RedisServer::Resume() {
+  if (process_ != nullptr) process_->Signal(SIGCONT);
 }
 
 absl::Status RedisServer::Restart() {
@@ -94,7 +116,7 @@ absl::Status RedisServer::Launch() {
                                          "--bind",        "127.0.0.1",
                                          "--save",        "",
                                          "--appendonly",  "yes",
-                                         "--appendfsync", "always",
+                                         "--appendfsync", appendfsync_,
                                          "--dir",         dir_,
                                          "--daemonize",   "no",
                                          "--hz",          "100"};

@@ -10,13 +10,23 @@
 
 namespace stadt::testing {
 
-// A throw-away redis-server for tests: loopback only, AOF with fsync on every
-// write (so that Kill() then Restart() behaves like a crash and recovery), data
-// in a fresh temporary directory that the destructor removes.
+// A throw-away redis-server for tests: loopback only, AOF on (so that Kill()
+// then Restart() behaves like a crash and recovery), data in a fresh temporary
+// directory that the destructor removes, or in one the caller owns.
 class RedisServer {
  public:
-  // Port 0 picks a free one. The binary is $STADT_REDIS_SERVER, else
-  // redis-server on PATH. Returns once the server answers PING.
+  struct Options {
+    int port = 0;  // 0 picks a free one
+    // The AOF's fsync policy: "always", "everysec" or "no".
+    std::string appendfsync = "always";
+    // Empty: a fresh temporary directory, removed with the server. Otherwise
+    // an existing directory the caller owns and keeps.
+    std::string dir;
+  };
+
+  // The binary is $STADT_REDIS_SERVER, else redis-server on PATH. Returns
+  // once the server answers PING.
+  static absl::StatusOr<std::unique_ptr<RedisServer>> Start(const Options& options);
   static absl::StatusOr<std::unique_ptr<RedisServer>> Start(int port = 0);
   ~RedisServer();
 
@@ -30,18 +40,27 @@ class RedisServer {
 
   // SIGKILL, as a crash would.
   void Kill();
+  // SIGSTOP and SIGCONT: a server that hangs, with its connections open.
+  void Pause();
+  void Resume();
   // Stops the server if it still runs, then starts it on the same port and
   // directory, so that data written before survives.
   absl::Status Restart();
 
  private:
-  RedisServer(int port, std::string dir) : port_(port), dir_(std::move(dir)) {}
+  RedisServer(int port, std::string dir, std::string appendfsync, bool owns_dir)
+      : port_(port),
+        dir_(std::move(dir)),
+        appendfsync_(std::move(appendfsync)),
+        owns_dir_(owns_dir) {}
 
   absl::Status Launch();
   absl::Status WaitUntilServing();
 
   const int port_;
   const std::string dir_;
+  const std::string appendfsync_;
+  const bool owns_dir_;
   std::unique_ptr<Subprocess> process_;
 };
 

@@ -1,5 +1,7 @@
 #include "tests/harness/stack.h"
 
+#include <signal.h>
+
 #include <cstdlib>
 #include <fstream>
 
@@ -58,34 +60,53 @@ std::string NewTempDir() {
 
 absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
     const std::set<std::string>& services, const std::map<std::string, std::string>& service_env) {
+  StackOptions options;
+  options.service_env = service_env;
+  return StartWith(services, options);
+}
+
+absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::string>& services,
+                                                        const StackOptions& options) {
   std::unique_ptr<Stack> stack(new Stack());
   stack->dir_ = NewTempDir();
-  absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+  stack->options_ = options;
+  absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start(options.redis);
   if (!redis.ok()) return redis.status();
   stack->redis_ = *std::move(redis);
-  std::map<std::string, int> ports;
   for (const std::string& name : services) {
     if (!Services().contains(name)) return absl::InvalidArgumentError("unknown service " + name);
-    ports[name] = PickFreePort();
-    if (absl::Status status = stack->StartService(name, ports[name], service_env); !status.ok()) {
-      return status;
-    }
+    stack->service_ports_[name] = PickFreePort();
+    if (absl::Status status = stack->StartService(name); !status.ok()) return status;
   }
-  for (const auto& [name, port] : ports) {
+  for (const auto& [name, port] : stack->service_ports_) {
     if (!WaitForTcpPort(port, absl::Seconds(20)).ok()) {
       return absl::UnavailableError(absl::StrCat(name, " did not start\n", stack->Logs()));
     }
   }
-  if (absl::Status status = stack->StartGateway(ports); !status.ok()) return status;
-  stack->service_ports_ = ports;
+  if (absl::Status status = stack->StartGateway(); !status.ok()) return status;
   return stack;
 }
 
 Stack::~Stack() = default;
 
-absl::Status Stack::StartService(const std::string& name, int port,
-                                 const std::map<std::string, std::string>& service_env) {
+std::set<std::string> Stack::KnownServices() {
+  std::set<std::string> names;
+  for (const auto& [name, spec] : Services()) names.insert(name);
+  return names;
+}
+
+absl::Status Stack::RestartService(const std::string& name) {
+  services_.at(name).reset();  // reaps it (SIGTERM first if it still runs)
+  if (absl::Status status = StartService(name); !status.ok()) return status;
+  if (!WaitForTcpPort(service_ports_.at(name), absl::Seconds(20)).ok()) {
+    return absl::UnavailableError(absl::StrCat(name, " did not start again\n", Logs()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Stack::StartService(const std::string& name) {
   const ServiceSpec& spec = Services().at(name);
+  const int port = service_ports_.at(name);
   std::map<std::string, std::string> env = {
       {spec.address_variable, absl::StrCat("127.0.0.1:", port)},
       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
@@ -94,7 +115,7 @@ absl::Status Stack::StartService(const std::string& name, int port,
   for (const auto& [key, value] : spec.env) {
     env[key] = IsPathVariable(key) ? absl::StrCat(STADT_SOURCE_DIR, "/", value) : value;
   }
-  for (const auto& [key, value] : service_env) env[key] = value;
+  for (const auto& [key, value] : options_.service_env) env[key] = value;
   absl::StatusOr<std::unique_ptr<Subprocess>> process =
       Subprocess::Start(spec.binary, {}, env, absl::StrCat(dir_, "/", name, ".log"));
   if (!process.ok()) return process.status();
@@ -102,7 +123,7 @@ absl::Status Stack::StartService(const std::string& name, int port,
   return absl::OkStatus();
 }
 
-absl::Status Stack::StartGateway(const std::map<std::string, int>& service_ports) {
+absl::Status Stack::StartGateway() {
   const std::string key_file = absl::StrCat(dir_, "/keys.json");
   std::ofstream(key_file) << tokens_.KeyFileJson();
   gateway_port_ = PickFreePort();
@@ -112,10 +133,11 @@ absl::Status Stack::StartGateway(const std::map<std::string, int>& service_ports
                                             {"GATEWAY_JWT_AUDIENCE", kTestAudience},
                                             {"GATEWAY_MAX_BODY_BYTES", "4096"},
                                             {"GATEWAY_BACKEND_TIMEOUT", "2s"}};
-  for (const auto& [name, port] : service_ports) {
+  for (const auto& [name, port] : service_ports_) {
     env[absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(name))] =
         absl::StrCat("127.0.0.1:", port);
   }
+  for (const auto& [key, value] : options_.gateway_env) env[key] = value;
   absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
       Subprocess::Start(STADT_GATEWAY_BIN, {}, env, absl::StrCat(dir_, "/gateway.log"));
   if (!gateway.ok()) return gateway.status();
@@ -124,6 +146,26 @@ absl::Status Stack::StartGateway(const std::map<std::string, int>& service_ports
     return absl::UnavailableError(absl::StrCat("gateway did not start\n", Logs()));
   }
   return absl::OkStatus();
+}
+
+absl::Status Stack::Stop() {
+  std::vector<std::pair<std::string, Subprocess*>> processes = {{"gateway", gateway_.get()}};
+  for (const auto& [name, process] : services_) processes.emplace_back(name, process.get());
+  std::string problems;
+  for (const auto& [name, process] : processes) {
+    if (process == nullptr) continue;
+    process->Signal(SIGTERM);
+    if (const int code = process->Wait(); code != 0) {
+      absl::StrAppend(&problems, name, " exited with ", code, "\n");
+    }
+  }
+  const std::string logs = Logs();
+  for (const char* report : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"}) {
+    if (logs.find(report) != std::string::npos)
+      absl::StrAppend(&problems, "a log has ", report, "\n");
+  }
+  if (problems.empty()) return absl::OkStatus();
+  return absl::InternalError(absl::StrCat(problems, logs));
 }
 
 std::string Stack::Logs() const {

@@ -18,6 +18,14 @@ namespace stadt::testing {
 // its join tokens as a Jitsi server would.
 inline constexpr char kE2eJitsiSecret[] = "e2e-jitsi-app-secret-of-at-least-32-bytes";
 
+struct StackOptions {
+  // Added to every service's environment.
+  std::map<std::string, std::string> service_env;
+  // Added to the gateway's environment, overriding the harness' defaults.
+  std::map<std::string, std::string> gateway_env;
+  RedisServer::Options redis;
+};
+
 // The real binaries of the local stack, started for an end-to-end test:
 // redis-server, the chosen services and the gateway, each on a free port, the
 // gateway pointed at the services and accepting tokens from tokens().
@@ -28,6 +36,10 @@ class Stack {
   static absl::StatusOr<std::unique_ptr<Stack>> Start(
       const std::set<std::string>& services,
       const std::map<std::string, std::string>& service_env = {});
+  static absl::StatusOr<std::unique_ptr<Stack>> StartWith(const std::set<std::string>& services,
+                                                          const StackOptions& options);
+  // Every service Start can run, by name.
+  static std::set<std::string> KnownServices();
   ~Stack();
 
   int gateway_port() const { return gateway_port_; }
@@ -37,6 +49,13 @@ class Stack {
   // The gRPC port of a service, for tests that call it directly.
   int service_port(const std::string& name) const { return service_ports_.at(name); }
   const TestTokens& tokens() const { return tokens_; }
+  // Starts a service again, on its port and with its environment (after
+  // service(name).Kill(), say); returns once the port accepts connections.
+  absl::Status RestartService(const std::string& name);
+  // Stops the gateway, then every service, with SIGTERM. An error names each
+  // process that did not exit 0 and each sanitizer report in the logs (a
+  // sanitizer build reports use-after-free and leaks only on the way out).
+  absl::Status Stop();
   // Everything the binaries wrote, for failure messages.
   std::string Logs() const;
 
@@ -49,15 +68,15 @@ class Stack {
 
  private:
   Stack() = default;
-  absl::Status StartService(const std::string& name, int port,
-                            const std::map<std::string, std::string>& service_env);
-  absl::Status StartGateway(const std::map<std::string, int>& service_ports);
+  absl::Status StartService(const std::string& name);
+  absl::Status StartGateway();
 
   std::string dir_;
+  StackOptions options_;
+  std::map<std::string, int> service_ports_;
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
   std::map<std::string, std::unique_ptr<Subprocess>> services_;
-  std::map<std::string, int> service_ports_;
   std::unique_ptr<Subprocess> gateway_;
   int gateway_port_ = 0;
 };

@@ -301,8 +301,8 @@ grpc::Status AppointmentsService::CancelBooking(grpc::ServerContext*,
   absl::StatusOr<BookingView> booking =
       bookings_.Cancel(request->booking_code(), request->manage_token());
   if (!booking.ok()) return ToGrpcStatus(booking.status());
-  kpis_.Count(kpi::kAppointmentsCancelled, {{std::string(kpi::kOffice), booking->record.resource_id}},
-              booking->record.code);
+  kpis_.Count(kpi::kAppointmentsCancelled,
+              {{std::string(kpi::kOffice), booking->record.resource_id}}, booking->record.code);
   ToProto(*booking, response);
   return grpc::Status::OK;
 }
