@@ -21,6 +21,46 @@ absl::Status BadParameter(std::string_view name, std::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(ToAbsl(name), ": ", ToAbsl(problem)));
 }
 
+// Well-formed UTF-8 as proto3 requires it of string fields: no stray or
+// truncated continuation bytes, no overlong forms, no surrogates, nothing past
+// U+10FFFF. Percent-decoding lets clients put any bytes into a path segment or
+// query value, and a string field holding others would serialize into a
+// request the backend refuses to parse.
+bool IsValidUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    if (lead < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    uint32_t code_point = 0;
+    uint32_t smallest = 0;  // below this, the encoding is overlong
+    if ((lead & 0xE0) == 0xC0) {
+      length = 2, code_point = lead & 0x1F, smallest = 0x80;
+    } else if ((lead & 0xF0) == 0xE0) {
+      length = 3, code_point = lead & 0x0F, smallest = 0x800;
+    } else if ((lead & 0xF8) == 0xF0) {
+      length = 4, code_point = lead & 0x07, smallest = 0x10000;
+    } else {
+      return false;
+    }
+    if (text.size() - i < length) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0) != 0x80) return false;
+      code_point = (code_point << 6) | (next & 0x3F);
+    }
+    if (code_point < smallest || code_point > 0x10FFFF ||
+        (code_point >= 0xD800 && code_point <= 0xDFFF)) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 template <typename Int>
 bool ParseInt(std::string_view text, Int* out) {
   return absl::SimpleAtoi(ToAbsl(text), out);
@@ -43,6 +83,7 @@ absl::Status SetScalar(pb::Message* message, const Field* field, std::string_vie
   switch (field->cpp_type()) {
     case Field::CPPTYPE_STRING: {
       if (field->type() == Field::TYPE_BYTES) return bad("a JSON body for bytes");
+      if (!IsValidUtf8(text)) return bad("UTF-8 text");
       std::string value(text);
       repeated ? reflection->AddString(message, field, value)
                : reflection->SetString(message, field, value);

@@ -57,6 +57,40 @@ TEST_F(TranscoderTest, RejectsBadQueryValues) {
   }
 }
 
+// Found by fuzz/transcode_fuzz.cc: percent-decoding let invalid UTF-8 into
+// string fields, and the backend then refused the serialized request (a 5xx).
+TEST_F(TranscoderTest, RejectsPathAndQueryTextThatIsNotUtf8) {
+  const std::string kNotUtf8[] = {"\xff",
+                                  "a\x80"
+                                  "b",
+                                  "\xc3\x28",
+                                  "\xc0\xaf",
+                                  "\xed\xa0\x80",
+                                  "\xf4\x90\x80\x80",
+                                  "\xe2\x82"};
+  for (const std::string& text : kNotUtf8) {
+    testing::v1::ListBooksRequest in_query;
+    absl::Status status = BindRequest(MatchOf("GET", {"v1", "shelves", "s", "books"}),
+                                      {{"filter.author", text}}, "", &in_query);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(status.message(), HasSubstr("UTF-8"));
+    testing::v1::ListBooksRequest in_path;
+    status = BindRequest(MatchOf("GET", {"v1", "shelves", text, "books"}), {}, "", &in_path);
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  }
+  testing::v1::ListBooksRequest request;
+  ASSERT_TRUE(BindRequest(MatchOf("GET", {"v1", "shelves",
+                                          "B\xc3\xbc"
+                                          "cher \xf0\x9f\x93\x9a",
+                                          "books"}),
+                          {{"filter.author", "\xe2\x82\xac"}}, "", &request)
+                  .ok());
+  EXPECT_EQ(request.shelf_id(),
+            "B\xc3\xbc"
+            "cher \xf0\x9f\x93\x9a");
+  EXPECT_EQ(request.filter().author(), "\xe2\x82\xac");
+}
+
 TEST_F(TranscoderTest, BindsNamedBodyAndPathWins) {
   testing::v1::PutBookRequest request;
   absl::Status status =
