@@ -2,14 +2,16 @@
 // parsed as the HTTP server parses them and handed to Gateway::Handle over the
 // real route table of every linked API, so routing, target decoding, query and
 // path binding, JSON-to-proto transcoding, authentication headers, CORS and
-// request ids all see hostile input. The backends answer every call with an
-// empty success, so any 5xx answer is the gateway's own fault and aborts.
+// request ids all see hostile input. The fake backends parse each request as
+// the services would and answer with an empty success, so any 5xx answer is
+// the gateway's own fault and aborts.
 //
 // Authenticated routes need a validly signed token, which a fuzzer cannot
 // forge: an "Authorization: Bearer @mint:role1,role2" header is replaced by a
 // fresh token with those roles, so seeds reach the binding code of every route.
 // Any other Authorization value goes to the verifier unchanged.
 
+#include <algorithm>
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <cstddef>
@@ -24,6 +26,8 @@
 #include "absl/strings/str_split.h"
 #include "gateway/core/gateway.h"
 #include "gateway/core/linked_apis.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "services/common/clock.h"
 #include "services/common/log.h"
 #include "tests/harness/test_tokens.h"
@@ -41,10 +45,28 @@ constexpr std::string_view kMintPrefix = "Bearer @mint:";
 constexpr uint64_t kBodyLimit = 1 << 20;
 constexpr uint32_t kHeaderLimit = 16 * 1024;
 
-// Every call succeeds with an empty response message, every backend is ready.
+// Parses each request as the gRPC service would, refusing what it cannot
+// parse as gRPC does (INTERNAL); otherwise succeeds with an empty response
+// message. Every backend is ready.
 class SucceedingBackends final : public Backends {
  public:
-  void Call(BackendCall, CallDone done) override { done(grpc::Status::OK, ""); }
+  void Call(BackendCall call, CallDone done) override {
+    // "/stadt.parking.v1.Parking/GetZone" -> "stadt.parking.v1.Parking.GetZone"
+    std::string method_name = call.grpc_path.substr(1);
+    std::replace(method_name.begin(), method_name.end(), '/', '.');
+    const google::protobuf::MethodDescriptor* method =
+        google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(method_name);
+    if (method == nullptr) std::abort();  // the gateway called a method that does not exist
+    std::unique_ptr<google::protobuf::Message> request(
+        google::protobuf::MessageFactory::generated_factory()
+            ->GetPrototype(method->input_type())
+            ->New());
+    if (!request->ParseFromString(call.request)) {
+      done(grpc::Status(grpc::StatusCode::INTERNAL, "cannot parse the request"), "");
+      return;
+    }
+    done(grpc::Status::OK, "");
+  }
   void CheckHealth(absl::Duration, HealthDone done) override { done({}); }
 };
 
