@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "absl/strings/str_split.h"
+#include "boost/json/parse.hpp"
 #include "gateway/core/gateway.h"
 #include "gateway/core/linked_apis.h"
 #include "google/protobuf/descriptor.h"
@@ -153,11 +154,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   harness->MintPlaceholderToken(*request);
   int answers = 0;
   unsigned status = 0;
+  bool json_ok = true;
   harness->gateway().Handle(*request, {.peer_address = "198.51.100.9", .tls = true},
                             [&](stadt::gateway::HttpResponse response) {
                               ++answers;
                               status = response.result_int();
+                              // Clients must be able to read every JSON answer, errors included;
+                              // Boost.JSON's parser also refuses invalid UTF-8.
+                              if (response[http::field::content_type] == "application/json") {
+                                boost::system::error_code error;
+                                (void)boost::json::parse(response.body(), error);
+                                json_ok = !error;
+                              }
                             });
-  if (answers != 1 || status >= 500) std::abort();
+  if (answers != 1 || status >= 500 || !json_ok) std::abort();
   return 0;
 }

@@ -205,6 +205,9 @@ absl::Status BindQuery(const Route& route, const QueryParams& query, pb::Message
     return absl::InvalidArgumentError("query: too many parameters");
   }
   for (const auto& [name, value] : query) {
+    // Error messages name the parameter, and they go out as JSON text.
+    if (!IsValidUtf8(name))
+      return absl::InvalidArgumentError("query: a parameter name is not UTF-8");
     absl::StatusOr<std::pair<pb::Message*, const Field*>> target = ResolveQueryField(request, name);
     if (!target.ok()) return target.status();
     if (route.body == "*" || (route.body_field != nullptr && name.starts_with(route.body + ".")) ||

@@ -91,6 +91,16 @@ TEST_F(TranscoderTest, RejectsPathAndQueryTextThatIsNotUtf8) {
   EXPECT_EQ(request.filter().author(), "\xe2\x82\xac");
 }
 
+// Found by fuzz/gateway_request_fuzz.cc: the error message echoed an unknown
+// parameter's name, so a name that is not UTF-8 made the error body invalid JSON.
+TEST_F(TranscoderTest, RefusesQueryNamesThatAreNotUtf8WithoutEchoingThem) {
+  testing::v1::ListBooksRequest request;
+  absl::Status status = BindRequest(MatchOf("GET", {"v1", "shelves", "s", "books"}),
+                                    {{"page\xff\xfe", "1"}}, "", &request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "query: a parameter name is not UTF-8");
+}
+
 TEST_F(TranscoderTest, BindsNamedBodyAndPathWins) {
   testing::v1::PutBookRequest request;
   absl::Status status =
