@@ -185,6 +185,9 @@ absl::Status BindBody(const Route& route, std::string_view body, pb::Message* re
     return absl::OkStatus();
   }
   if (body.empty()) return absl::InvalidArgumentError("body: a JSON body is required");
+  // JSON is UTF-8 (RFC 8259), and Protobuf's parse errors quote the offending
+  // text, which must not carry other bytes into the JSON error response.
+  if (!IsValidUtf8(body)) return absl::InvalidArgumentError("body: not UTF-8 text");
   pb::Message* target = route.body_field == nullptr
                             ? request
                             : request->GetReflection()->MutableMessage(request, route.body_field);

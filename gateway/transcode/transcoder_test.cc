@@ -101,6 +101,18 @@ TEST_F(TranscoderTest, RefusesQueryNamesThatAreNotUtf8WithoutEchoingThem) {
   EXPECT_EQ(status.message(), "query: a parameter name is not UTF-8");
 }
 
+// Found by fuzz/gateway_request_fuzz.cc: Protobuf's JSON parse error quoted
+// the body's invalid bytes, so the 400 answer was not valid JSON.
+TEST_F(TranscoderTest, RefusesBodiesThatAreNotUtf8) {
+  testing::v1::PutBookRequest request;
+  absl::Status status = BindRequest(MatchOf("PUT", {"v1", "shelves", "s", "books", "b"}), {},
+                                    "{\"title\": \"2026-12\xdc\xcf"
+                                    "2T09\"}",
+                                    &request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "body: not UTF-8 text");
+}
+
 TEST_F(TranscoderTest, BindsNamedBodyAndPathWins) {
   testing::v1::PutBookRequest request;
   absl::Status status =
