@@ -11,6 +11,18 @@ if(STADT_SANITIZE)
   add_link_options(${_stadt_san})
 endif()
 
+if(STADT_BUILD_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "STADT_BUILD_FUZZ needs clang: CC=clang CXX=clang++ cmake ...")
+  endif()
+  # Coverage feedback for libFuzzer and sanitizers in every project library;
+  # only the fuzz binaries themselves link libFuzzer's main (fuzz/CMakeLists.txt).
+  set(_stadt_fuzz_san -fsanitize=address,undefined -fno-sanitize-recover=undefined
+                      -fno-omit-frame-pointer)
+  add_compile_options(-fsanitize=fuzzer-no-link ${_stadt_fuzz_san})
+  add_link_options(${_stadt_fuzz_san})
+endif()
+
 # stadt_add_library(name SOURCES ... DEPS ...): one component = one target.
 function(stadt_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})

@@ -10,6 +10,7 @@ PACKAGES=(
   libhiredis-dev libssl-dev openssl
   libgtest-dev libgmock-dev libbenchmark-dev libhowardhinnant-date-dev
   redis-server redis-tools curl wrk tzdata
+  clang libclang-rt-14-dev  # fuzz/run.sh: clang 14 and its libFuzzer/sanitizer runtimes
 )
 
 # ---- Kubernetes manifest checks (tests/k8s) ------------------------------------------

@@ -2,8 +2,10 @@
 # The whole test suite, as CI runs it on a clean clone:
 #   1. formatting check (.clang-format),
 #   2. build with -Wall -Wextra -Werror and run every test (unit, Redis, end-to-end),
-#   3. the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer.
-# Set STADT_SKIP_SANITIZERS=1 for a quicker local run of step 2 only.
+#   3. the same suite again under AddressSanitizer + UndefinedBehaviorSanitizer,
+#   4. every fuzz target for a bounded time (fuzz/run.sh, STADT_FUZZ_SECONDS each).
+# Set STADT_SKIP_SANITIZERS=1 for a quicker local run of step 2 only, and
+# STADT_SKIP_FUZZ=1 to skip step 4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,5 +29,8 @@ if [ "${STADT_SKIP_SANITIZERS:-0}" != "1" ]; then
   ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" \
   UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
     run_suite build/asan -DCMAKE_BUILD_TYPE=Debug -DSTADT_SANITIZE=ON
+fi
+if [ "${STADT_SKIP_FUZZ:-0}" != "1" ]; then
+  STADT_JOBS="$JOBS" STADT_FUZZ_BUILD_DIR=build/fuzz-clang fuzz/run.sh
 fi
 echo "== all tests passed"

@@ -146,6 +146,9 @@ absl::Status BindBody(const Route& route, std::string_view body, pb::Message* re
     return absl::OkStatus();
   }
   if (body.empty()) return absl::InvalidArgumentError("body: a JSON body is required");
+  // JSON is UTF-8 (RFC 8259), and Protobuf's parse errors quote the offending
+  // text, which must not carry other bytes into the JSON error response.
+  if (!IsValidUtf8(body)) return absl::InvalidArgumentError("body: not UTF-8 text");
   pb::Message* target = route.body_field == nullptr
                             ? request
                             : request->GetReflection()->MutableMessage(request, route.body_field);
@@ -166,6 +169,9 @@ absl::Status BindQuery(const Route& route, const QueryParams& query, pb::Message
     return absl::InvalidArgumentError("query: too many parameters");
   }
   for (const auto& [name, value] : query) {
+    // Error messages name the parameter, and they go out as JSON text.
+    if (!IsValidUtf8(name))
+      return absl::InvalidArgumentError("query: a parameter name is not UTF-8");
     absl::StatusOr<std::pair<pb::Message*, const Field*>> target = ResolveQueryField(request, name);
     if (!target.ok()) return target.status();
     if (route.body == "*" || (route.body_field != nullptr && name.starts_with(route.body + ".")) ||

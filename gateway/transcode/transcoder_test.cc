@@ -91,6 +91,28 @@ TEST_F(TranscoderTest, RejectsPathAndQueryTextThatIsNotUtf8) {
   }
 }
 
+// Found by fuzz/gateway_request_fuzz.cc: the error message echoed an unknown
+// parameter's name, so a name that is not UTF-8 made the error body invalid JSON.
+TEST_F(TranscoderTest, RefusesQueryNamesThatAreNotUtf8WithoutEchoingThem) {
+  testing::v1::ListBooksRequest request;
+  absl::Status status = BindRequest(MatchOf("GET", {"v1", "shelves", "s", "books"}),
+                                    {{"page\xff\xfe", "1"}}, "", &request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "query: a parameter name is not UTF-8");
+}
+
+// Found by fuzz/gateway_request_fuzz.cc: Protobuf's JSON parse error quoted
+// the body's invalid bytes, so the 400 answer was not valid JSON.
+TEST_F(TranscoderTest, RefusesBodiesThatAreNotUtf8) {
+  testing::v1::PutBookRequest request;
+  absl::Status status = BindRequest(MatchOf("PUT", {"v1", "shelves", "s", "books", "b"}), {},
+                                    "{\"title\": \"2026-12\xdc\xcf"
+                                    "2T09\"}",
+                                    &request);
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(status.message(), "body: not UTF-8 text");
+}
+
 TEST_F(TranscoderTest, BindsNamedBodyAndPathWins) {
   testing::v1::PutBookRequest request;
   absl::Status status =
