@@ -25,5 +25,6 @@ stop gateway
 stop appointments
 stop daycare
 stop parking
+stop video
 stop monitoring
 stop redis

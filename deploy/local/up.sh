@@ -5,8 +5,8 @@
 # catalog. Stop it with deploy/local/down.sh.
 #
 # Ports (override by environment): STADT_HTTP_PORT (8080), STADT_REDIS_PORT (6390),
-# STADT_APPOINTMENTS_PORT (50051), STADT_DAYCARE_PORT (50053), STADT_PARKING_PORT (50054),
-# STADT_MONITORING_PORT (50055).
+# STADT_APPOINTMENTS_PORT (50051), STADT_VIDEO_PORT (50052), STADT_DAYCARE_PORT (50053),
+# STADT_PARKING_PORT (50054), STADT_MONITORING_PORT (50055).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -14,6 +14,7 @@ cd "$ROOT"
 HTTP_PORT="${STADT_HTTP_PORT:-8080}"
 REDIS_PORT="${STADT_REDIS_PORT:-6390}"
 APPOINTMENTS_PORT="${STADT_APPOINTMENTS_PORT:-50051}"
+VIDEO_PORT="${STADT_VIDEO_PORT:-50052}"
 DAYCARE_PORT="${STADT_DAYCARE_PORT:-50053}"
 PARKING_PORT="${STADT_PARKING_PORT:-50054}"
 MONITORING_PORT="${STADT_MONITORING_PORT:-50055}"
@@ -27,7 +28,7 @@ deploy/setup.sh
 echo "== build"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
 cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-daycare stadt-parking \
-  stadt-monitoring stadt-mint-token
+  stadt-video stadt-monitoring stadt-mint-token
 
 mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys"
 if [ -e "$STATE/run/gateway.pid" ]; then
@@ -45,6 +46,12 @@ fi
 # The appointments service's master key (contact-data encryption, manage tokens).
 if [ ! -f "$STATE/keys/appointments.key" ]; then
   openssl rand -base64 32 > "$STATE/keys/appointments.key"
+fi
+# The video service's master key, and the secret it shares with the Jitsi server
+# to sign join links (a local Jitsi would be configured with the same one).
+if [ ! -f "$STATE/keys/video.key" ]; then
+  openssl rand -base64 32 > "$STATE/keys/video.key"
+  openssl rand -hex 32 > "$STATE/keys/jitsi-app-secret"
 fi
 
 wait_for() {  # wait_for NAME COMMAND...
@@ -69,6 +76,15 @@ start() {  # start NAME BINARY  (environment passed by the caller)
   echo $! > "$STATE/run/$name.pid"
 }
 
+# The services report their KPIs to the monitoring service (started first).
+export MONITORING_ADDRESS="127.0.0.1:$MONITORING_PORT"
+
+echo "== monitoring on 127.0.0.1:$MONITORING_PORT"
+MONITORING_GRPC_ADDRESS="127.0.0.1:$MONITORING_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+MONITORING_CATALOG_FILE="$ROOT/services/monitoring/seed/catalog.json" \
+  start monitoring "$BUILD/services/monitoring/stadt-monitoring"
+
 echo "== appointments on 127.0.0.1:$APPOINTMENTS_PORT"
 APPOINTMENTS_GRPC_ADDRESS="127.0.0.1:$APPOINTMENTS_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
@@ -89,16 +105,21 @@ PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
 PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" \
   start parking "$BUILD/services/parking/stadt-parking"
 
-echo "== monitoring on 127.0.0.1:$MONITORING_PORT"
-MONITORING_GRPC_ADDRESS="127.0.0.1:$MONITORING_PORT" \
+echo "== video on 127.0.0.1:$VIDEO_PORT"
+VIDEO_GRPC_ADDRESS="127.0.0.1:$VIDEO_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
-MONITORING_CATALOG_FILE="$ROOT/services/monitoring/seed/catalog.json" \
-  start monitoring "$BUILD/services/monitoring/stadt-monitoring"
+VIDEO_SEED_FILE="$ROOT/services/video/seed/catalog.json" \
+VIDEO_SECRET_KEY="$(cat "$STATE/keys/video.key")" \
+VIDEO_JITSI_APP_ID=stadtportal-dev \
+VIDEO_JITSI_APP_SECRET="$(cat "$STATE/keys/jitsi-app-secret")" \
+VIDEO_BASE_URL="${STADT_VIDEO_BASE_URL:-https://meet.localhost}" \
+  start video "$BUILD/services/video/stadt-video"
 
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"
 GATEWAY_PORT="$HTTP_PORT" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
 GATEWAY_BACKEND_DAYCARE="127.0.0.1:$DAYCARE_PORT" \
+GATEWAY_BACKEND_VIDEO="127.0.0.1:$VIDEO_PORT" \
 GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
 GATEWAY_JWT_KEYS_FILE="$STATE/keys/keys.json" \
@@ -114,6 +135,8 @@ Stadtportal is running: http://127.0.0.1:$HTTP_PORT   (logs in .local/log, stop 
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices/mitte/services
   curl -s 'http://127.0.0.1:$HTTP_PORT/v1/slots?service_ids=id-card&limit=3'
+  curl -s http://127.0.0.1:$HTTP_PORT/v1/video/topics
+  curl -s http://127.0.0.1:$HTTP_PORT/v1/parking/zones/4401
   curl -s http://127.0.0.1:$HTTP_PORT/v1/monitoring/fields
   curl -s http://127.0.0.1:$HTTP_PORT/v1/monitoring/metrics
 

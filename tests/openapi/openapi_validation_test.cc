@@ -81,6 +81,21 @@ TEST_F(OpenApiValidationTest, ServedDocumentPassesSwaggerParser) {
   EXPECT_THAT(ReadFile(log), HasSubstr("valid: Stadtportal API"));
 }
 
+// docs/openapi.json is the document for readers of the repository (linked
+// from the README); it must be the one the gateway serves. To refresh it, run
+// the stack and: curl -s localhost:8080/openapi.json | python3 -m json.tool > docs/openapi.json
+TEST_F(OpenApiValidationTest, CommittedDocumentIsTheServedOne) {
+  absl::StatusOr<HttpResult> result = HttpFetch(port_, "GET", "/openapi.json");
+  ASSERT_TRUE(result.ok()) << result.status();
+  ASSERT_EQ(result->status, 200);
+  boost::system::error_code error;
+  const boost::json::value committed =
+      boost::json::parse(ReadFile(absl::StrCat(STADT_SOURCE_DIR, "/docs/openapi.json")), error);
+  ASSERT_FALSE(error) << "docs/openapi.json is missing or not JSON";
+  EXPECT_TRUE(committed == boost::json::parse(result->body))
+      << "docs/openapi.json is out of date; regenerate it as the comment above says";
+}
+
 TEST_F(OpenApiValidationTest, ValidatorRejectsABrokenDocument) {
   // Proves the check has teeth: a parameter in no allowed place and a
   // reference to a schema that does not exist.
