@@ -53,6 +53,7 @@ struct RoundJobSettings {
   std::string policy_file;
   std::string season;
   absl::Duration answer_time;
+  KpiSettings kpi;
   log::Level log_level;
 };
 
@@ -65,6 +66,7 @@ absl::StatusOr<RoundJobSettings> ReadRoundJobSettings() {
   // How long parents have to answer the offers of a round this job publishes.
   settings.answer_time = config.Duration("DAYCARE_OFFER_ANSWER_TIME", absl::Hours(24 * 14),
                                          absl::Hours(1), absl::Hours(24 * 90));
+  settings.kpi = ReadKpiSettings(config, "daycare");
   settings.log_level = ReadLogLevel(config);
   if (absl::Status status = config.Finish(); !status.ok()) return status;
   return settings;
@@ -88,9 +90,12 @@ int RunRoundJob() {
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
   SystemClock clock;
   SeasonStore store(*redis, clock, *std::move(policy));
+  // Flushed when the job returns, so the round's placement KPIs are sent.
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
   absl::StatusOr<RoundView> round = store.PublishNextRoundIfItChangesAnything(
       settings->season, clock.Now() + settings->answer_time);
   if (round.ok()) {
+    RecordRoundKpis(*round, *kpis);
     log::Info("round_published", {{"season", settings->season},
                                   {"round", static_cast<int64_t>(round->round)},
                                   {"placed", static_cast<int64_t>(round->stats.placed)}});

@@ -7,6 +7,7 @@
 #include "services/booking/reminder_loop.h"
 #include "services/booking/store/redis_booking_repository.h"
 #include "services/common/grpc_server.h"
+#include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
 #include "services/video/domain/video_service.h"
@@ -28,6 +29,7 @@ struct Settings {
   booking::BookingRules rules;
   VideoSettings video;
   absl::Duration reminder_interval;
+  KpiSettings kpi;
 };
 
 booking::BookingRules ReadBookingRules(EnvConfig& config) {
@@ -69,6 +71,7 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.server = ReadGrpcServerOptions(config, "VIDEO_GRPC_ADDRESS", "127.0.0.1:50052");
   settings.redis = ReadRedisOptions(config);
   settings.log_level = ReadLogLevel(config);
+  settings.kpi = ReadKpiSettings(config, "video");
   settings.seed_file = config.RequiredString("VIDEO_SEED_FILE");
   settings.time_zone = config.String("VIDEO_TIME_ZONE", "Europe/Berlin");
   const std::string encoded_key = config.RequiredString("VIDEO_SECRET_KEY");
@@ -119,7 +122,9 @@ int Run() {
   VideoService consultations(
       *catalog, bookings, visits, clock, booking::Calendar(settings->rules, zone),
       booking::BookingSecrets::Derive(settings->master_key, "video"), settings->video);
-  VideoGrpcService service(consultations);
+  // Outlives the server, so events of the last requests are flushed on exit.
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
+  VideoGrpcService service(consultations, *kpis);
   std::jthread reminders(
       booking::SendRemindersUntilStopped,
       [&consultations] { return consultations.SendDueReminders(); }, settings->reminder_interval);

@@ -34,9 +34,16 @@ const kClusterScopedKinds = new Set([
   "PriorityClass", "IngressClass", "CustomResourceDefinition",
 ]);
 // Who may open connections to whom, by the pod label stadt.city/tier: only the gateway
-// reaches the services, only the services reach Redis.
+// reaches the services; the gateway and the services reach the monitoring service (its
+// read API, and the KPI events they report); only the services and monitoring reach Redis.
 const kTierLabel = "stadt.city/tier";
-const kAllowedClients = { service: ["gateway"], redis: ["service"] };
+const kAllowedClients = {
+  service: ["gateway"],
+  monitoring: ["gateway", "service"],
+  redis: ["service", "monitoring"],
+};
+// Files whose `Read...(EnvConfig& config, ...)` helpers a main.cc may call.
+const kConfigHelperFiles = ["services/common/service_env.cc", "services/common/kpi/kpi_reporting.cc"];
 // A project binary is an image named stadt-<name>; its configuration is read in
 // <name>/main.cc or services/<name>/main.cc.
 const kProjectImagePrefix = "stadt-";
@@ -128,8 +135,8 @@ function VariablesReadBy(repo, binary) {
   const names = new Set(MatchAll(kConfigRead, mainSource));
   const sources = [path.relative(repo, main)];
 
-  const helperFile = path.join(repo, "services", "common", "service_env.cc");
-  if (fs.existsSync(helperFile)) {
+  for (const helperFile of kConfigHelperFiles.map((file) => path.join(repo, file))) {
+    if (!fs.existsSync(helperFile)) continue;
     for (const [helper, body] of ConfigHelperBodies(fs.readFileSync(helperFile, "utf8"))) {
       const calls = mainSource.matchAll(new RegExp(`\\b${helper}\\(\\s*config\\b([^;]*)`, "g"));
       for (const call of calls) {

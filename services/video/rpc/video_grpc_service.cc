@@ -1,6 +1,7 @@
 #include "services/video/rpc/video_grpc_service.h"
 
 #include "services/common/call_context.h"
+#include "services/common/kpi/kpi_ids.h"
 #include "services/common/proto_time.h"
 #include "services/common/status.h"
 
@@ -53,7 +54,20 @@ std::string Subject(const grpc::ServerContext& context) {
   return CallerFromContext(context).subject;
 }
 
+NoopKpiRecorder& NoKpis() {
+  static NoopKpiRecorder* const recorder = new NoopKpiRecorder();
+  return *recorder;
+}
+
+// The department of the consultation's topic (from the seed catalog): its
+// share of booked and held consultations. Never anything about the citizen.
+KpiDimensions DepartmentDimension(const Topic& topic) {
+  return {{std::string(kpi::kDepartment), KpiDimensionValue(topic.department_id)}};
+}
+
 }  // namespace
+
+VideoGrpcService::VideoGrpcService(VideoService& service) : VideoGrpcService(service, NoKpis()) {}
 
 void ToProto(const ConsultationView& view, v1::Consultation* out) {
   out->set_booking_code(view.record.code);
@@ -148,7 +162,15 @@ grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
                                            v1::Consultation* response) {
   const booking::Contact contact{request->contact().name(), request->contact().email(),
                                  request->contact().phone()};
-  return Respond(service_.Confirm(Subject(*context), request->hold_id(), contact), response);
+  absl::StatusOr<ConsultationView> booked =
+      service_.Confirm(Subject(*context), request->hold_id(), contact);
+  if (booked.ok()) {
+    // A replayed confirmation answers with the same booking code, so it is
+    // counted once.
+    kpis_.Count(kpi::kVideoConsultationsBooked, DepartmentDimension(booked->topic),
+                booked->record.code);
+  }
+  return Respond(booked, response);
 }
 
 grpc::Status VideoGrpcService::LookupBooking(grpc::ServerContext*,
@@ -212,7 +234,19 @@ grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
                                             const v1::CaseworkerActionRequest* request,
                                             v1::WaitingEntry* response) {
-  return Respond(service_.Admit(Subject(*context), request->booking_code()), response);
+  absl::StatusOr<WaitingEntry> admitted =
+      service_.Admit(Subject(*context), request->booking_code());
+  if (admitted.ok()) {
+    // Admission is when the consultation takes place: the citizen joined (not
+    // a no-show) after waiting since check-in. Admitting again answers with
+    // the same entry and the same keys, so nothing is counted twice.
+    const std::string& code = admitted->code;
+    kpis_.Count(kpi::kVideoConsultationsHeld, DepartmentDimension(admitted->topic), code);
+    kpis_.Ratio(kpi::kVideoNoShowRate, false, DepartmentDimension(admitted->topic), code);
+    kpis_.Observe(kpi::kVideoWaitSeconds, absl::ToDoubleSeconds(admitted->waited),
+                  DepartmentDimension(admitted->topic), code);
+  }
+  return Respond(admitted, response);
 }
 
 grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
@@ -225,7 +259,12 @@ grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
                                           const v1::CaseworkerActionRequest* request,
                                           v1::WaitingEntry* response) {
-  return Respond(service_.MarkNoShow(Subject(*context), request->booking_code()), response);
+  absl::StatusOr<WaitingEntry> no_show =
+      service_.MarkNoShow(Subject(*context), request->booking_code());
+  if (no_show.ok()) {
+    kpis_.Ratio(kpi::kVideoNoShowRate, true, DepartmentDimension(no_show->topic), no_show->code);
+  }
+  return Respond(no_show, response);
 }
 
 grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "services/common/kpi/kpi_recorder.h"
 #include "services/video/domain/video_service.h"
 #include "stadt/video/v1/video.grpc.pb.h"
 
@@ -8,9 +9,18 @@ namespace stadt::video {
 // Thin gRPC adapter: converts messages, calls the domain with the caller's
 // subject, maps statuses. Synchronous on purpose: every call does blocking
 // Redis I/O on the sync server's own thread pool.
+//
+// KPIs (department dimension only, every event keyed by the booking code so
+// that a replayed call is counted once): booked on a successful confirm; on
+// admission the consultation is held, was no no-show (ratio 0) and the
+// citizen waited `waited` seconds since check-in; a no-show is ratio 1.
+// Failed calls record nothing.
 class VideoGrpcService final : public v1::Video::Service {
  public:
-  explicit VideoGrpcService(VideoService& service) : service_(service) {}
+  // Without KPI reporting.
+  explicit VideoGrpcService(VideoService& service);
+  // Records the video KPIs to `kpis`.
+  VideoGrpcService(VideoService& service, KpiRecorder& kpis) : service_(service), kpis_(kpis) {}
 
   grpc::Status ListTopics(grpc::ServerContext* context, const v1::ListTopicsRequest* request,
                           v1::ListTopicsResponse* response) override;
@@ -60,6 +70,7 @@ class VideoGrpcService final : public v1::Video::Service {
 
  private:
   VideoService& service_;
+  KpiRecorder& kpis_;
 };
 
 // Domain -> message conversions (exposed for tests).

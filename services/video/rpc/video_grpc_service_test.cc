@@ -1,8 +1,14 @@
 #include "services/video/rpc/video_grpc_service.h"
 
+#include <memory>
+
+#include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/test/server_context_test_spouse.h"
 #include "gtest/gtest.h"
 #include "services/booking/domain/in_memory_booking_repository.h"
+#include "services/common/call_context.h"
+#include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/video/domain/in_memory_visit_repository.h"
 #include "services/video/domain/test_catalog.h"
 
@@ -69,6 +75,221 @@ TEST_F(VideoGrpcServiceTest, RefusesBadInputAndAnonymousCallers) {
   v1::VerifyJoinTokenResponse verified;
   EXPECT_EQ(service_.VerifyJoinToken(&context_, &verify, &verified).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+// The KPI calls go through the adapter, as in production; the steps around
+// them (hold, booking, consent, check-in) go straight to the domain, so every
+// recorded sample comes from the call under test.
+class VideoKpiTest : public VideoGrpcServiceTest {
+ protected:
+  // A call context as the gateway forwards it for `subject`.
+  static std::unique_ptr<grpc::ServerContext> As(const std::string& subject) {
+    auto context = std::make_unique<grpc::ServerContext>();
+    grpc::testing::ServerContextTestSpouse spouse(context.get());
+    spouse.AddClientMetadata(kSubjectMetadata, subject);
+    return context;
+  }
+
+  std::string Hold(const std::string& citizen, absl::Time start, const std::string& topic) {
+    absl::StatusOr<VideoHold> hold = domain_.CreateHold(citizen, topic, start);
+    EXPECT_TRUE(hold.ok()) << hold.status();
+    return hold.ok() ? hold->hold_id : "";
+  }
+
+  grpc::Status Confirm(const std::string& citizen, const std::string& hold_id,
+                       v1::Consultation* response) {
+    v1::ConfirmHoldRequest request;
+    request.set_hold_id(hold_id);
+    request.mutable_contact()->set_name("Erika Muster");
+    request.mutable_contact()->set_email(citizen + "@example.org");
+    return service_with_kpis_.ConfirmHold(As(citizen).get(), &request, response);
+  }
+
+  // A housing consultation booked through the domain (so nothing recorded).
+  std::string Booked(const std::string& citizen, absl::Time start) {
+    absl::StatusOr<ConsultationView> booked = domain_.Confirm(
+        citizen, Hold(citizen, start, "housing"), {"Erika Muster", citizen + "@example.org", ""});
+    EXPECT_TRUE(booked.ok()) << booked.status();
+    return booked.ok() ? booked->record.code : "";
+  }
+
+  // Booked, consented and checked in at `checked_in`, all through the domain.
+  std::string Waiting(const std::string& citizen, absl::Time start, absl::Time checked_in) {
+    const std::string code = Booked(citizen, start);
+    EXPECT_TRUE(domain_.RecordConsent(citizen, code, "1", "1").ok());
+    clock_.Set(checked_in);
+    absl::StatusOr<ConsultationView> waiting = domain_.CheckIn(citizen, code);
+    EXPECT_TRUE(waiting.ok()) << waiting.status();
+    return code;
+  }
+
+  grpc::Status Admit(const std::string& caseworker, const std::string& code,
+                     v1::WaitingEntry* response) {
+    v1::CaseworkerActionRequest request;
+    request.set_booking_code(code);
+    return service_with_kpis_.AdmitCitizen(As(caseworker).get(), &request, response);
+  }
+
+  grpc::Status NoShow(const std::string& caseworker, const std::string& code,
+                      v1::WaitingEntry* response) {
+    v1::CaseworkerActionRequest request;
+    request.set_booking_code(code);
+    return service_with_kpis_.MarkNoShow(As(caseworker).get(), &request, response);
+  }
+
+  grpc::Status Close(const std::string& caseworker, const std::string& code,
+                     const std::string& outcome) {
+    v1::CloseConsultationRequest request;
+    request.set_booking_code(code);
+    request.set_outcome(outcome);
+    v1::WaitingEntry response;
+    return service_with_kpis_.CloseConsultation(As(caseworker).get(), &request, &response);
+  }
+
+  // Nothing that identifies the citizen travels with any event.
+  void ExpectNoPersonalData(const std::string& citizen) {
+    EXPECT_TRUE(kpis_.AllDimensionsAllowed());
+    for (const KpiSample& sample : kpis_.samples()) {
+      EXPECT_EQ(sample.occurrence_key.find(citizen), std::string::npos);
+      for (const auto& [key, value] : sample.dimensions) {
+        EXPECT_EQ(key, "department");
+        EXPECT_EQ(value.find(citizen), std::string::npos);
+        EXPECT_EQ(value.find("Erika"), std::string::npos);
+        EXPECT_EQ(value.find("example.org"), std::string::npos);
+      }
+    }
+  }
+
+  FakeKpiRecorder kpis_;
+  VideoGrpcService service_with_kpis_{domain_, kpis_};
+};
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+TEST_F(VideoKpiTest, ConfirmRecordsBookedPerDepartmentKeyedByTheBookingCode) {
+  const std::string hold = Hold("citizen-1", testing::Local(1, 10, 0), "housing");
+  v1::Consultation first;
+  grpc::Status status = Confirm("citizen-1", hold, &first);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_FALSE(first.booking_code().empty());
+  // A replayed confirmation (a retry after a lost answer) gets the same
+  // booking and therefore the same occurrence key.
+  v1::Consultation replay;
+  status = Confirm("citizen-1", hold, &replay);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(replay.booking_code(), first.booking_code());
+  v1::Consultation job;
+  status = Confirm("citizen-2", Hold("citizen-2", testing::Local(1, 9, 0), "job-advice"), &job);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  const std::vector<KpiSample> booked = kpis_.samples("video_consultations_booked");
+  ASSERT_EQ(booked.size(), 3u);
+  EXPECT_EQ(booked[0].value, 1);
+  EXPECT_THAT(booked[0].dimensions, ElementsAre(Pair("department", "social")));
+  EXPECT_EQ(booked[0].occurrence_key, first.booking_code());
+  EXPECT_EQ(booked[1].occurrence_key, booked[0].occurrence_key);
+  EXPECT_EQ(booked[1].dimensions, booked[0].dimensions);
+  // The department dimension gives each department's share.
+  EXPECT_THAT(booked[2].dimensions, ElementsAre(Pair("department", "jobcentre")));
+  EXPECT_EQ(booked[2].occurrence_key, job.booking_code());
+  EXPECT_EQ(kpis_.samples().size(), 3u);  // booking alone is neither held nor a no-show
+  ExpectNoPersonalData("citizen-");
+}
+
+TEST_F(VideoKpiTest, AdmissionRecordsHeldNotANoShowAndTheSecondsWaitedSinceCheckIn) {
+  const std::string code = Waiting("citizen-1", testing::Local(1, 10, 0), testing::Local(1, 9, 52));
+  clock_.Set(testing::Local(1, 10, 1));
+  v1::WaitingEntry admitted;
+  grpc::Status status = Admit("cw-ben", code, &admitted);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(admitted.waited_seconds(), 9 * 60);
+
+  const std::vector<KpiSample> held = kpis_.samples("video_consultations_held");
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].value, 1);
+  EXPECT_THAT(held[0].dimensions, ElementsAre(Pair("department", "social")));
+  EXPECT_EQ(held[0].occurrence_key, code);
+  const std::vector<KpiSample> no_show = kpis_.samples("video_no_show_rate");
+  ASSERT_EQ(no_show.size(), 1u);
+  EXPECT_EQ(no_show[0].value, 0);
+  EXPECT_THAT(no_show[0].dimensions, ElementsAre(Pair("department", "social")));
+  EXPECT_EQ(no_show[0].occurrence_key, code);
+  const std::vector<KpiSample> waited = kpis_.samples("video_wait_seconds");
+  ASSERT_EQ(waited.size(), 1u);
+  EXPECT_EQ(waited[0].value, 9 * 60);
+  EXPECT_THAT(waited[0].dimensions, ElementsAre(Pair("department", "social")));
+  EXPECT_EQ(waited[0].occurrence_key, code);
+  EXPECT_EQ(kpis_.samples().size(), 3u);
+
+  // Admitting again (a retry) answers the same and repeats the same events,
+  // which the monitoring service counts once.
+  clock_.Set(testing::Local(1, 10, 5));
+  ASSERT_TRUE(Admit("cw-anna", code, &admitted).ok());
+  for (std::string_view kpi :
+       {"video_consultations_held", "video_no_show_rate", "video_wait_seconds"}) {
+    const std::vector<KpiSample> samples = kpis_.samples(kpi);
+    ASSERT_EQ(samples.size(), 2u) << kpi;
+    EXPECT_EQ(samples[1].occurrence_key, samples[0].occurrence_key) << kpi;
+    EXPECT_EQ(samples[1].value, samples[0].value) << kpi;
+  }
+
+  // Closing adds nothing: the consultation was counted as held on admission.
+  ASSERT_TRUE(domain_.MarkIdentityChecked("cw-anna", code).ok());
+  status = Close("cw-anna", code, "resolved");
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(kpis_.samples().size(), 6u);
+  ExpectNoPersonalData("citizen-1");
+}
+
+TEST_F(VideoKpiTest, NoShowRecordsRatioOneKeyedByTheBookingCode) {
+  const std::string code = Booked("citizen-1", testing::Local(1, 10, 0));
+  clock_.Set(testing::Local(1, 10, 10));
+  v1::WaitingEntry entry;
+  grpc::Status status = NoShow("cw-anna", code, &entry);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_TRUE(NoShow("cw-ben", code, &entry).ok());  // a retry: the same key
+
+  const std::vector<KpiSample> no_show = kpis_.samples("video_no_show_rate");
+  ASSERT_EQ(no_show.size(), 2u);
+  EXPECT_EQ(no_show[0].value, 1);
+  EXPECT_THAT(no_show[0].dimensions, ElementsAre(Pair("department", "social")));
+  EXPECT_EQ(no_show[0].occurrence_key, code);
+  EXPECT_EQ(no_show[1].occurrence_key, code);
+  EXPECT_EQ(kpis_.samples().size(), 2u);  // neither held nor a waiting time
+  ExpectNoPersonalData("citizen-1");
+}
+
+TEST_F(VideoKpiTest, FailedCallsRecordNothing) {
+  v1::Consultation consultation;
+  EXPECT_EQ(Confirm("citizen-1", "no-such-hold", &consultation).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  v1::ConfirmHoldRequest anonymous;
+  anonymous.set_hold_id("no-such-hold");
+  EXPECT_EQ(service_with_kpis_.ConfirmHold(&context_, &anonymous, &consultation).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  const std::string expired = Hold("citizen-3", testing::Local(1, 11, 0), "housing");
+  clock_.Advance(absl::Minutes(6));
+  EXPECT_FALSE(Confirm("citizen-3", expired, &consultation).ok());
+
+  const std::string booked = Booked("citizen-1", testing::Local(1, 10, 0));
+  const std::string waiting =
+      Waiting("citizen-2", testing::Local(1, 10, 0), testing::Local(1, 9, 55));
+  clock_.Set(testing::Local(1, 10, 5));
+  v1::WaitingEntry entry;
+  EXPECT_EQ(Admit("cw-anna", booked, &entry).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // not in the waiting room
+  EXPECT_EQ(Admit("cw-carla", waiting, &entry).error_code(),
+            grpc::StatusCode::NOT_FOUND);  // another department
+  EXPECT_EQ(Admit("citizen-2", waiting, &entry).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(NoShow("cw-anna", booked, &entry).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // within the grace period
+  clock_.Set(testing::Local(1, 10, 10));
+  EXPECT_EQ(NoShow("cw-anna", waiting, &entry).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // checked in
+  EXPECT_EQ(Close("cw-anna", waiting, "resolved").error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);  // not admitted
+  EXPECT_TRUE(kpis_.samples().empty());
 }
 
 TEST(VideoConversionTest, WaitingEntryAndJoinLink) {
