@@ -12,6 +12,7 @@
 #include "boost/url/parse.hpp"
 #include "gateway/core/error_response.h"
 #include "gateway/core/linked_apis.h"
+#include "gateway/dashboard/dashboard.h"
 #include "gateway/transcode/transcoder.h"
 #include "google/protobuf/message.h"
 #include "services/common/call_context.h"
@@ -224,13 +225,17 @@ constexpr std::string_view kCorsAllowedHeaders =
 constexpr std::string_view kCorsExposedHeaders = "Retry-After, X-Request-Id";
 constexpr std::string_view kCorsMaxAgeSeconds = "600";
 
-// Headers every response carries, whatever produced it. The gateway serves
-// JSON, never pages: the strictest policy costs nothing and keeps a response
-// rendered as a document from running or framing anything.
+// Headers every response carries, whatever produced it. The API serves JSON,
+// never pages: the strictest policy costs nothing and keeps a response
+// rendered as a document from running or framing anything. The one page the
+// gateway serves (the dashboard) sets its own, still strict, policy before
+// this runs; backend answers never carry headers of their own.
 void AddSecurityHeaders(const GatewayOptions& options, bool https, HttpResponse& response) {
   response.set(http::field::cache_control, "no-store");
   response.set("X-Content-Type-Options", "nosniff");
-  response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  if (response.find("Content-Security-Policy") == response.end()) {
+    response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+  }
   response.set("X-Frame-Options", "DENY");
   response.set("Referrer-Policy", "no-referrer");
   if (https && options.hsts_max_age > absl::ZeroDuration()) {
@@ -253,6 +258,9 @@ void AddCorsHeaders(const GatewayOptions& options, std::string_view allowed_orig
 std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& routes) {
   std::vector<std::pair<std::string, std::string>> series = {
       {"GET", "/healthz"}, {"GET", "/readyz"}, {"GET", "/openapi.json"}, {"GET", "/metrics"}};
+  for (const DashboardAsset& asset : DashboardAssets()) {
+    series.emplace_back("GET", std::string(asset.path));
+  }
   for (const Route& route : routes.routes()) {
     series.emplace_back(route.http_method, route.path_template);
   }
@@ -379,6 +387,18 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
     response.body() = metrics_->Render();
     finish(std::move(response));
     return;
+  }
+  if (request.method() == http::verb::get) {
+    if (const DashboardAsset* asset = FindDashboardAsset(path)) {
+      *route_label = std::string(asset->path);
+      HttpResponse response;
+      response.result(200);
+      response.set(http::field::content_type, asset->content_type);
+      response.set("Content-Security-Policy", kDashboardContentSecurityPolicy);
+      response.body() = std::string(asset->body);
+      finish(std::move(response));
+      return;
+    }
   }
   HandleRoute(request, client, request_id, *route_label, std::move(finish));
 }

@@ -95,7 +95,7 @@ int RunRoundJob() {
   absl::StatusOr<RoundView> round = store.PublishNextRoundIfItChangesAnything(
       settings->season, clock.Now() + settings->answer_time);
   if (round.ok()) {
-    RecordRoundKpis(*round, *kpis);
+    RecordRoundKpis(settings->season, *round, *kpis);
     log::Info("round_published", {{"season", settings->season},
                                   {"round", static_cast<int64_t>(round->round)},
                                   {"placed", static_cast<int64_t>(round->stats.placed)}});

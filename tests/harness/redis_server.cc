@@ -75,7 +75,15 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(const Options& o
   }
   std::unique_ptr<RedisServer> server(
       new RedisServer(port, std::move(dir), options.appendfsync, owns_dir));
-  if (absl::Status launched = server->Launch(); !launched.ok()) return launched;
+  absl::Status launched = server->Launch();
+  // A port picked as free can be taken by a parallel test before Redis binds it:
+  // try other ports.
+  for (int attempt = 0; !launched.ok() && options.port == 0 && attempt < 5; ++attempt) {
+    server->process_.reset();
+    server->port_ = PickFreePort();
+    launched = server->Launch();
+  }
+  if (!launched.ok()) return launched;
   return server;
 }
 
@@ -129,7 +137,11 @@ absl::Status RedisServer::Launch() {
 
 absl::Status RedisServer::WaitUntilServing() {
   const absl::Time deadline = absl::Now() + kStartTimeout;
-  while (!AnswersPing(port_)) {
+  // Another test process may have picked the same free port at the same time:
+  // then the PING is answered by its server while ours fails to bind and exits.
+  // Only our own log saying it is ready proves the port is ours.
+  while (!AnswersPing(port_) ||
+         LogTail(LogPath(dir_)).find("Ready to accept connections") == std::string::npos) {
     if (!process_->Running()) {
       return absl::InternalError(absl::StrCat("redis-server exited with ", process_->Wait(),
                                               "; log:\n", LogTail(LogPath(dir_))));

@@ -57,7 +57,7 @@ class RedisServer {
   absl::Status Launch();
   absl::Status WaitUntilServing();
 
-  const int port_;
+  int port_;
   const std::string dir_;
   const std::string appendfsync_;
   const bool owns_dir_;

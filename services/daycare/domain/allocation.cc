@@ -118,15 +118,9 @@ std::vector<uint32_t> TiebreakRanks(const Instance& instance, const Policy& poli
 
 // Age in whole years at the desired start, else at the start of the first choice.
 std::string AgeGroup(const Allocator& allocator, uint32_t a) {
-  const Application& application = allocator.instance().applications[a];
-  std::optional<Month> start = application.desired_start;
-  const auto choices = allocator.choices(a);
-  if (!start && !choices.empty()) {
-    start = allocator.instance().programs[choices[0].program].start_month;
-  }
-  if (!application.birth_date || !start) return "unknown";
-  const int months = AgeInMonthsAt(*application.birth_date, *start);
-  return months < 0 ? "unborn" : absl::StrCat(months / 12);
+  const std::optional<int> months = AgeInMonthsAtStart(allocator, a);
+  if (!months) return "unknown";
+  return *months < 0 ? "unborn" : absl::StrCat(*months / 12);
 }
 
 }  // namespace
@@ -278,6 +272,26 @@ RoundResult Allocator::Run(std::span<const Participation> participation) const {
     }
   }
   return result;
+}
+
+std::optional<int> AgeInMonthsAtStart(const Allocator& allocator, uint32_t application) {
+  const Application& applicant = allocator.instance().applications[application];
+  std::optional<Month> start = applicant.desired_start;
+  const auto choices = allocator.choices(application);
+  if (!start && !choices.empty()) {
+    start = allocator.instance().programs[choices[0].program].start_month;
+  }
+  if (!applicant.birth_date || !start) return std::nullopt;
+  return AgeInMonthsAt(*applicant.birth_date, *start);
+}
+
+std::string_view CoarseAgeGroup(std::optional<int> age_months) {
+  if (!age_months || *age_months < 0) return "unknown";
+  if (*age_months < 12) return "under-1";
+  if (*age_months < 24) return "1-2";
+  if (*age_months < 36) return "2-3";
+  if (*age_months < 72) return "3-6";
+  return "6-plus";
 }
 
 RoundStats ComputeStats(const Allocator& allocator, const RoundResult& result) {

@@ -5,6 +5,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -109,5 +110,17 @@ struct RoundStats {
 };
 
 RoundStats ComputeStats(const Allocator& allocator, const RoundResult& result);
+
+// Completed months of age of the application's child at the month its age is
+// counted at for statistics: the desired start, else the start month of its first
+// choice. nullopt without a birth date or without either month. Independent of
+// what the child is offered, so placed and unplaced children of one age share a group.
+std::optional<int> AgeInMonthsAtStart(const Allocator& allocator, uint32_t application);
+
+// Coarse age group for figures that leave the service (KPI dimension `age_group`):
+// "under-1" (0-11 months), "1-2" (12-23), "2-3" (24-35), "3-6" (36-71), "6-plus"
+// (72 and more), "unknown" (no age, or a child not yet born at the start). Groups
+// are wide on purpose: they name no child.
+std::string_view CoarseAgeGroup(std::optional<int> age_months);
 
 }  // namespace stadt::daycare

@@ -222,5 +222,36 @@ TEST(AllocatorTest, StatsGroupUnplacedChildrenByAgeAndDistrict) {
             (std::map<std::string, uint32_t>{{"Mitte", 2}, {"Nord", 1}}));
 }
 
+TEST(AllocatorTest, CoarseAgeGroupsForKpisHaveFixedBounds) {
+  EXPECT_EQ(CoarseAgeGroup(std::nullopt), "unknown");
+  EXPECT_EQ(CoarseAgeGroup(-1), "unknown");  // not yet born at the start
+  EXPECT_EQ(CoarseAgeGroup(0), "under-1");
+  EXPECT_EQ(CoarseAgeGroup(11), "under-1");
+  EXPECT_EQ(CoarseAgeGroup(12), "1-2");
+  EXPECT_EQ(CoarseAgeGroup(23), "1-2");
+  EXPECT_EQ(CoarseAgeGroup(24), "2-3");
+  EXPECT_EQ(CoarseAgeGroup(35), "2-3");
+  EXPECT_EQ(CoarseAgeGroup(36), "3-6");
+  EXPECT_EQ(CoarseAgeGroup(71), "3-6");
+  EXPECT_EQ(CoarseAgeGroup(72), "6-plus");
+}
+
+TEST(AllocatorTest, AgeForStatisticsIsTakenAtTheDesiredStartElseTheFirstChoicesStart) {
+  Instance instance;
+  instance.programs = {testing::MakeProgram("P1", 1), testing::MakeProgram("P2", 1)};
+  instance.programs[0].start_month = Month::Of(2026, 8);
+  instance.programs[1].start_month = Month::Of(2027, 8);
+  Application by_first_choice = testing::MakeApplication("A0", {"P1", "P2"}, Date{2025, 8, 2});
+  Application by_wish = testing::MakeApplication("A1", {"P1"}, Date{2025, 8, 2});
+  by_wish.desired_start = Month::Of(2026, 9);
+  Application no_birth_date = testing::MakeApplication("A2", {"P2"}, std::nullopt);
+  instance.applications = {by_first_choice, by_wish, no_birth_date};
+  absl::StatusOr<Allocator> allocator = Allocator::Create(instance, Policy{});
+  ASSERT_TRUE(allocator.ok()) << allocator.status();
+  EXPECT_EQ(AgeInMonthsAtStart(*allocator, 0), 11);  // at 2026-08, P1's start
+  EXPECT_EQ(AgeInMonthsAtStart(*allocator, 1), 12);  // at the wished 2026-09
+  EXPECT_EQ(AgeInMonthsAtStart(*allocator, 2), std::nullopt);
+}
+
 }  // namespace
 }  // namespace stadt::daycare

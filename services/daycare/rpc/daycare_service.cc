@@ -5,6 +5,7 @@
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/status.h"
+#include "services/common/strings.h"
 
 namespace stadt::daycare {
 
@@ -146,6 +147,12 @@ KpiDimensions District(std::string_view district) {
   return {{std::string(kpi::kDistrict), KpiDimensionValue(district)}};
 }
 
+// Names one offer (an application's offer of one round): answering or expiring
+// it is counted once, however often a request is replayed.
+std::string OfferOccurrence(std::string_view season, std::string_view application, uint32_t round) {
+  return absl::StrCat(ToAbsl(season), "/", ToAbsl(application), "/", round);
+}
+
 NoopKpiRecorder& NoKpis() {
   static NoopKpiRecorder* const recorder = new NoopKpiRecorder();
   return *recorder;
@@ -162,14 +169,22 @@ grpc::Status StatusResponse(const absl::StatusOr<ApplicationView>& view,
 
 DaycareService::DaycareService(SeasonStore& store) : DaycareService(store, NoKpis()) {}
 
-void RecordRoundKpis(const RoundView& round, KpiRecorder& kpis) {
+void RecordRoundKpis(std::string_view season, const RoundView& round, KpiRecorder& kpis) {
   for (const ApplicantOutcome& outcome : round.outcomes) {
     if (outcome.competed) {
-      kpis.Ratio(kpi::kDaycarePlacementRate, outcome.offered, District(outcome.district));
+      // By age group too: the unplaced share of a district or an age group is 1
+      // minus this rate.
+      KpiDimensions dimensions = District(outcome.district);
+      dimensions.emplace(kpi::kAgeGroup, KpiDimensionValue(outcome.age_group));
+      kpis.Ratio(kpi::kDaycarePlacementRate, outcome.offered, std::move(dimensions));
     }
     if (outcome.offered) {
       kpis.Ratio(kpi::kDaycareFirstChoiceShare, outcome.first_choice, District(outcome.district));
     }
+  }
+  for (const ExpiredOffer& expired : round.expired_offers) {
+    kpis.Count(kpi::kDaycareOffersExpired, District(expired.district),
+               OfferOccurrence(season, expired.application_id, expired.round));
   }
 }
 
@@ -229,7 +244,7 @@ grpc::Status DaycareService::PublishRound(grpc::ServerContext* context,
   absl::StatusOr<RoundView> round =
       store_.PublishRound(request->season_id(), request->round(), request->seed(), *deadline);
   if (!round.ok()) return ToGrpcStatus(round.status());
-  RecordRoundKpis(*round, kpis_);
+  RecordRoundKpis(request->season_id(), *round, kpis_);
   ToProto(*round, response);
   return grpc::Status::OK;
 }
@@ -302,7 +317,7 @@ grpc::Status DaycareService::AcceptOffer(grpc::ServerContext* context,
   if (view.ok()) {
     // Keyed by the offer: accepting the same offer twice counts once.
     kpis_.Count(kpi::kDaycareOffersAccepted, District(StringMember(view->application, "district")),
-                absl::StrCat(request->season_id(), "/", view->id, "/", view->offer.round));
+                OfferOccurrence(request->season_id(), view->id, view->offer.round));
   }
   return StatusResponse(view, response);
 }
@@ -311,10 +326,15 @@ grpc::Status DaycareService::DeclineOffer(grpc::ServerContext* context,
                                           const v1::AnswerOfferRequest* request,
                                           v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  return StatusResponse(
+  absl::StatusOr<ApplicationView> view =
       store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
-                         request->application_id(), /*accept=*/false),
-      response);
+                         request->application_id(), /*accept=*/false);
+  if (view.ok()) {
+    // Keyed by the offer: declining the same offer twice counts once.
+    kpis_.Count(kpi::kDaycareOffersDeclined, District(StringMember(view->application, "district")),
+                OfferOccurrence(request->season_id(), view->id, view->offer.round));
+  }
+  return StatusResponse(view, response);
 }
 
 }  // namespace stadt::daycare

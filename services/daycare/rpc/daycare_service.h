@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include "services/common/kpi/kpi_recorder.h"
 #include "services/daycare/store/season_store.h"
 #include "stadt/daycare/v1/daycare.grpc.pb.h"
@@ -49,8 +51,11 @@ class DaycareService final : public v1::Daycare::Service {
   KpiRecorder& kpis_;
 };
 
-// daycare_placement_rate per competing applicant and daycare_first_choice_share
-// per offer of a published round, by district (exposed for tests).
-void RecordRoundKpis(const RoundView& round, KpiRecorder& kpis);
+// The KPIs of a round of `season` that was just published (exposed for tests
+// and the round job): daycare_placement_rate per competing applicant by
+// district and age group, daycare_first_choice_share per offer by district, and
+// daycare_offers_expired per offer the round found unanswered, by district and
+// keyed by season, application and the offer's round so it counts once.
+void RecordRoundKpis(std::string_view season, const RoundView& round, KpiRecorder& kpis);
 
 }  // namespace stadt::daycare

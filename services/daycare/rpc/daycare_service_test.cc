@@ -2,6 +2,8 @@
 
 #include <grpcpp/server_context.h>
 
+#include <tuple>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
@@ -86,23 +88,43 @@ TEST_F(DaycareServiceTest, EveryCallNeedsItsRole) {
 TEST(DaycareKpiTest, PublishedRoundRecordsPlacementPerApplicantAndFirstChoicePerOffer) {
   RoundView round;
   round.outcomes = {
-      {.district = "Mitte", .competed = true, .offered = true, .first_choice = true},
-      {.district = "Mitte", .competed = true, .offered = true, .first_choice = false},
-      {.district = "Ost", .competed = true, .offered = false, .first_choice = false},
+      {.district = "Mitte",
+       .competed = true,
+       .offered = true,
+       .first_choice = true,
+       .age_group = "1-2"},
+      {.district = "Mitte",
+       .competed = true,
+       .offered = true,
+       .first_choice = false,
+       .age_group = "3-6"},
+      {.district = "Ost",
+       .competed = true,
+       .offered = false,
+       .first_choice = false,
+       .age_group = "under-1"},
       // Held a place and moved up: an offer, but not part of the placement rate.
-      {.district = "Ost", .competed = false, .offered = true, .first_choice = true},
+      {.district = "Ost",
+       .competed = false,
+       .offered = true,
+       .first_choice = true,
+       .age_group = "2-3"},
       {.district = "", .competed = true, .offered = false, .first_choice = false},
   };
   FakeKpiRecorder kpis;
-  RecordRoundKpis(round, kpis);
+  RecordRoundKpis("s1", round, kpis);
 
-  std::vector<std::pair<std::string, double>> placement;
+  // Every placement event carries both the district and the age group, so the
+  // unplaced share can be read per district and per age group.
+  std::vector<std::tuple<std::string, std::string, double>> placement;
   for (const KpiSample& sample : kpis.samples("daycare_placement_rate")) {
-    placement.emplace_back(sample.dimensions.at("district"), sample.value);
+    EXPECT_EQ(sample.dimensions.size(), 2u);
+    placement.emplace_back(sample.dimensions.at("district"), sample.dimensions.at("age_group"),
+                           sample.value);
   }
-  EXPECT_THAT(placement,
-              ::testing::ElementsAre(::testing::Pair("Mitte", 1), ::testing::Pair("Mitte", 1),
-                                     ::testing::Pair("Ost", 0), ::testing::Pair("unknown", 0)));
+  EXPECT_THAT(placement, ::testing::ElementsAre(
+                             std::tuple("Mitte", "1-2", 1), std::tuple("Mitte", "3-6", 1),
+                             std::tuple("Ost", "under-1", 0), std::tuple("unknown", "unknown", 0)));
   std::vector<std::pair<std::string, double>> first_choice;
   for (const KpiSample& sample : kpis.samples("daycare_first_choice_share")) {
     first_choice.emplace_back(sample.dimensions.at("district"), sample.value);
@@ -110,6 +132,28 @@ TEST(DaycareKpiTest, PublishedRoundRecordsPlacementPerApplicantAndFirstChoicePer
   EXPECT_THAT(first_choice,
               ::testing::ElementsAre(::testing::Pair("Mitte", 1), ::testing::Pair("Mitte", 0),
                                      ::testing::Pair("Ost", 1)));
+  for (const KpiSample& sample : kpis.samples("daycare_first_choice_share")) {
+    EXPECT_FALSE(sample.dimensions.contains("age_group"));  // declared with district only
+  }
+  EXPECT_TRUE(kpis.samples("daycare_offers_expired").empty());
+  EXPECT_TRUE(kpis.AllDimensionsAllowed());
+}
+
+TEST(DaycareKpiTest, ExpiredOffersAreCountedPerDistrictKeyedByTheOffer) {
+  RoundView round;
+  round.round = 3;
+  round.expired_offers = {{.application_id = "A-1", .district = "Ost", .round = 1},
+                          {.application_id = "A-2", .district = "", .round = 2}};
+  FakeKpiRecorder kpis;
+  RecordRoundKpis("s1", round, kpis);
+  const std::vector<KpiSample> expired = kpis.samples("daycare_offers_expired");
+  ASSERT_EQ(expired.size(), 2u);
+  EXPECT_EQ(expired[0].value, 1);
+  EXPECT_THAT(expired[0].dimensions, ::testing::ElementsAre(::testing::Pair("district", "Ost")));
+  EXPECT_EQ(expired[0].occurrence_key, "s1/A-1/1");  // the offer's round, not this one
+  EXPECT_THAT(expired[1].dimensions,
+              ::testing::ElementsAre(::testing::Pair("district", "unknown")));
+  EXPECT_EQ(expired[1].occurrence_key, "s1/A-2/2");
   EXPECT_TRUE(kpis.AllDimensionsAllowed());
 }
 
@@ -119,6 +163,7 @@ TEST_F(DaycareServiceTest, RefusedCallsRecordNoKpis) {
   v1::ApplicationStatus status;
   EXPECT_FALSE(service.Apply(&context_, &requests_.apply_request, &status).ok());
   EXPECT_FALSE(service.AcceptOffer(&context_, &requests_.answer_offer_request, &status).ok());
+  EXPECT_FALSE(service.DeclineOffer(&context_, &requests_.answer_offer_request, &status).ok());
   EXPECT_TRUE(kpis.samples().empty());
 }
 

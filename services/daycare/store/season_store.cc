@@ -305,6 +305,8 @@ struct OfferRecord {
   std::string held;
   std::vector<std::string> declined;
   std::string explanation;
+  // Not stored: this preparation found the offer open past its deadline.
+  bool expired_now = false;
 
   static OfferRecord From(const std::map<std::string, std::string>& fields) {
     OfferRecord record;
@@ -350,6 +352,7 @@ absl::StatusOr<Participation> ParticipationOf(const Instance& instance, OfferRec
     }
     record.state = "expired";  // not answered in time: the child leaves
     record.kind = "out";
+    record.expired_now = true;
   }
   Participation participation;
   if (record.kind == "out") participation.kind = Kind::kOut;
@@ -605,14 +608,16 @@ namespace {
 
 // Open applicants compete (placed or not); a holder that moves up got an offer
 // too. Fixed and withdrawn applicants are not part of the round's outcome.
-void AddOutcome(const Application& application, Kind kind, const std::string& held,
+void AddOutcome(const Allocator& allocator, uint32_t a, Kind kind, const std::string& held,
                 const std::string& placed_id, int32_t choice_rank,
                 std::vector<ApplicantOutcome>& outcomes) {
+  const Application& application = allocator.instance().applications[a];
   const bool placed = !placed_id.empty();
+  const std::string age_group(CoarseAgeGroup(AgeInMonthsAtStart(allocator, a)));
   if (kind == Kind::kOpen) {
-    outcomes.push_back({application.district, true, placed, placed && choice_rank == 1});
+    outcomes.push_back({application.district, true, placed, placed && choice_rank == 1, age_group});
   } else if (kind == Kind::kHoldsPlace && placed && placed_id != held) {
-    outcomes.push_back({application.district, false, true, choice_rank == 1});
+    outcomes.push_back({application.district, false, true, choice_rank == 1, age_group});
   }
 }
 
@@ -653,6 +658,7 @@ absl::StatusOr<RoundView> SeasonStore::Publish(std::string_view season, uint32_t
 
   json::array participation;
   std::vector<ApplicantOutcome> outcomes;
+  std::vector<ExpiredOffer> expired_offers;
   std::vector<std::string> keys = {*prefix + "rounds", RoundKey(*prefix, prepared->round),
                                    *prefix + "version"};
   std::vector<std::string> offer_fields;
@@ -668,8 +674,12 @@ absl::StatusOr<RoundView> SeasonStore::Publish(std::string_view season, uint32_t
                                          {"kind", KindText(before.kind)},
                                          {"held", record.held},
                                          {"declined", std::move(declined)}});
-    AddOutcome(instance.applications[a], before.kind, record.held, placed_id,
+    AddOutcome(allocator, a, before.kind, record.held, placed_id,
                prepared->result.placements[a].choice_rank, outcomes);
+    if (record.expired_now) {
+      expired_offers.push_back(
+          {instance.applications[a].id, instance.applications[a].district, record.round});
+    }
     if (before.kind == Kind::kHoldsPlace) {
       // Moving up is automatic; the better place counts as accepted too.
       if (placed_id != record.held) {
@@ -708,7 +718,8 @@ absl::StatusOr<RoundView> SeasonStore::Publish(std::string_view season, uint32_t
                  .seed = prepared->seed,
                  .stats = ComputeStats(allocator, prepared->result),
                  .document = json::serialize(document),
-                 .outcomes = std::move(outcomes)};
+                 .outcomes = std::move(outcomes),
+                 .expired_offers = std::move(expired_offers)};
 
   std::vector<std::string> args = {absl::StrCat(prepared->round - 1), prepared->version,
                                    view.document, absl::StrCat(prepared->round)};

@@ -38,6 +38,17 @@ struct ApplicantOutcome {
   bool competed = false;      // open for offers in this round
   bool offered = false;       // a new offer, or moved up to a better place
   bool first_choice = false;  // the offer is the first wish
+  // CoarseAgeGroup of the child's age at the desired start, else at its first
+  // choice's start ("under-1", "1-2", "2-3", "3-6", "6-plus", "unknown").
+  std::string age_group = "unknown";
+};
+
+// An offer that was not answered by its deadline. The store notices it when it
+// publishes the next round: the offer becomes "expired" and the child leaves.
+struct ExpiredOffer {
+  std::string application_id;
+  std::string district;  // as the parent gave it; may be empty
+  uint32_t round = 0;    // the round that made the offer
 };
 
 struct RoundView {
@@ -48,6 +59,9 @@ struct RoundView {
   // Filled by PublishRound only: one entry per applicant that competed or
   // moved up.
   std::vector<ApplicantOutcome> outcomes;
+  // Filled by PublishRound only: the offers of earlier rounds this round found
+  // unanswered past their deadline (each is in the round that expired it only).
+  std::vector<ExpiredOffer> expired_offers;
 };
 
 // One allocation season per id, all of it in Redis under the hash tag

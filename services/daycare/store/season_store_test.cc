@@ -1,6 +1,7 @@
 #include "services/daycare/store/season_store.h"
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "boost/json/parse.hpp"
@@ -162,6 +163,70 @@ TEST_F(SeasonStoreTest, APublishedRoundTellsWhatEachCompetingApplicantGot) {
   absl::StatusOr<RoundView> stored = store_->GetRound("s1", 1);
   ASSERT_TRUE(stored.ok());
   EXPECT_TRUE(stored->outcomes.empty());  // only the publishing call reports them
+}
+
+TEST_F(SeasonStoreTest, OutcomesCarryACoarseAgeGroupAtTheStart) {
+  ASSERT_TRUE(store_
+                  ->PutPrograms("s1", json::parse(R"([{"id":"P1","capacity":1,
+                                                       "start_month":"2026-08"}])")
+                                          .as_array())
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  // Ages at P1's start 2026-08 unless the parent wished another month.
+  const std::string three = Submit("p1", R"({"choices":["P1"],"birth_date":"2023-05-01"})");
+  const std::string one = Submit("p2", R"({"choices":["P1"],"birth_date":"2025-08-01"})");
+  const std::string baby = Submit("p3", R"({"choices":["P1"],"birth_date":"2025-08-02"})");
+  const std::string wish =
+      Submit("p4", R"({"choices":["P1"],"birth_date":"2025-08-02","start_month":"2026-09"})");
+  const std::string unknown = Submit("p5", R"({"choices":["P1"]})");
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  // Outcomes follow the sorted application ids; pair them up through the document.
+  const json::object document = Parse(first->document);
+  const json::array& applications = document.at("applications").as_array();
+  ASSERT_EQ(applications.size(), first->outcomes.size());
+  std::map<std::string, std::string> age_group;
+  for (size_t i = 0; i < applications.size(); ++i) {
+    age_group[std::string(applications[i].at("id").as_string())] = first->outcomes[i].age_group;
+  }
+  EXPECT_EQ(age_group[three], "3-6");        // 39 months
+  EXPECT_EQ(age_group[one], "1-2");          // 12 months: born on the 1st
+  EXPECT_EQ(age_group[baby], "under-1");     // 11 months
+  EXPECT_EQ(age_group[wish], "1-2");         // 12 months at the wished 2026-09
+  EXPECT_EQ(age_group[unknown], "unknown");  // no birth date
+}
+
+TEST_F(SeasonStoreTest, AnOfferExpiredUnansweredIsListedOnceByTheRoundThatNoticesIt) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->expired_offers.empty());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+
+  // "b" lets its offer of round 1 run out; round 2 notices it and offers P2 to "c".
+  clock_.Advance(absl::Hours(2));
+  absl::StatusOr<RoundView> second = store_->PublishRound("s1", 2, 0, kStart + absl::Hours(3));
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->expired_offers.size(), 1u);
+  EXPECT_EQ(second->expired_offers[0].application_id, b_);
+  EXPECT_EQ(second->expired_offers[0].round, 1u);
+  EXPECT_EQ(second->expired_offers[0].district, "");
+  EXPECT_EQ(Status("parent-b", b_).offer.state, OfferState::kExpired);
+  EXPECT_EQ(Status("parent-c", c_).offer.program, "P2");
+
+  // "c" lets round 2's offer run out too: round 3 lists "c" only, not "b" again.
+  clock_.Advance(absl::Hours(2));
+  absl::StatusOr<RoundView> third = store_->PublishRound("s1", 3, 0, kStart + absl::Hours(5));
+  ASSERT_TRUE(third.ok()) << third.status();
+  ASSERT_EQ(third->expired_offers.size(), 1u);
+  EXPECT_EQ(third->expired_offers[0].application_id, c_);
+  EXPECT_EQ(third->expired_offers[0].round, 2u);
+  absl::StatusOr<RoundView> stored = store_->GetRound("s1", 3);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->expired_offers.empty());  // only the publishing call reports them
 }
 
 TEST_F(SeasonStoreTest, APublishedRoundIsImmutableAndKeepsItsInputs) {

@@ -82,13 +82,18 @@ TEST_F(VideoGrpcServiceTest, RefusesBadInputAndAnonymousCallers) {
 // recorded sample comes from the call under test.
 class VideoKpiTest : public VideoGrpcServiceTest {
  protected:
-  // A call context as the gateway forwards it for `subject`.
-  static std::unique_ptr<grpc::ServerContext> As(const std::string& subject) {
-    auto context = std::make_unique<grpc::ServerContext>();
-    grpc::testing::ServerContextTestSpouse spouse(context.get());
-    spouse.AddClientMetadata(kSubjectMetadata, subject);
-    return context;
+  // A call context as the gateway forwards it for `subject`. The spouse owns
+  // the metadata strings the context refers to, so both live as long as the test.
+  grpc::ServerContext* As(const std::string& subject) {
+    contexts_.push_back(std::make_unique<grpc::ServerContext>());
+    spouses_.push_back(
+        std::make_unique<grpc::testing::ServerContextTestSpouse>(contexts_.back().get()));
+    spouses_.back()->AddClientMetadata(kSubjectMetadata, subject);
+    return contexts_.back().get();
   }
+
+  std::vector<std::unique_ptr<grpc::ServerContext>> contexts_;
+  std::vector<std::unique_ptr<grpc::testing::ServerContextTestSpouse>> spouses_;
 
   std::string Hold(const std::string& citizen, absl::Time start, const std::string& topic) {
     absl::StatusOr<VideoHold> hold = domain_.CreateHold(citizen, topic, start);
@@ -102,7 +107,7 @@ class VideoKpiTest : public VideoGrpcServiceTest {
     request.set_hold_id(hold_id);
     request.mutable_contact()->set_name("Erika Muster");
     request.mutable_contact()->set_email(citizen + "@example.org");
-    return service_with_kpis_.ConfirmHold(As(citizen).get(), &request, response);
+    return service_with_kpis_.ConfirmHold(As(citizen), &request, response);
   }
 
   // A housing consultation booked through the domain (so nothing recorded).
@@ -127,14 +132,14 @@ class VideoKpiTest : public VideoGrpcServiceTest {
                      v1::WaitingEntry* response) {
     v1::CaseworkerActionRequest request;
     request.set_booking_code(code);
-    return service_with_kpis_.AdmitCitizen(As(caseworker).get(), &request, response);
+    return service_with_kpis_.AdmitCitizen(As(caseworker), &request, response);
   }
 
   grpc::Status NoShow(const std::string& caseworker, const std::string& code,
                       v1::WaitingEntry* response) {
     v1::CaseworkerActionRequest request;
     request.set_booking_code(code);
-    return service_with_kpis_.MarkNoShow(As(caseworker).get(), &request, response);
+    return service_with_kpis_.MarkNoShow(As(caseworker), &request, response);
   }
 
   grpc::Status Close(const std::string& caseworker, const std::string& code,
@@ -143,7 +148,7 @@ class VideoKpiTest : public VideoGrpcServiceTest {
     request.set_booking_code(code);
     request.set_outcome(outcome);
     v1::WaitingEntry response;
-    return service_with_kpis_.CloseConsultation(As(caseworker).get(), &request, &response);
+    return service_with_kpis_.CloseConsultation(As(caseworker), &request, &response);
   }
 
   // Nothing that identifies the citizen travels with any event.
