@@ -13,6 +13,7 @@
 #include "boost/asio/ip/address.hpp"
 #include "gateway/auth/jwks.h"
 #include "gateway/auth/jwt.h"
+#include "gateway/auth/key_file_verifier.h"
 #include "gateway/core/gateway.h"
 #include "gateway/core/grpc_backends.h"
 #include "gateway/core/linked_apis.h"
@@ -33,6 +34,7 @@ struct Settings {
   std::map<std::string, std::string> backends;  // service full name -> host:port
   std::set<std::string> readiness;              // full names; empty: all backends
   std::string jwt_keys_file;
+  absl::Duration jwt_keys_reload_interval;
   TlsFiles tls;
   bool plain_http = false;
   std::string redis_address;  // empty: no rate limits
@@ -160,6 +162,9 @@ absl::StatusOr<Settings> ReadSettings() {
   }
   ReadReadinessBackends(config, settings);
   settings.jwt_keys_file = config.String("GATEWAY_JWT_KEYS_FILE", "");
+  settings.jwt_keys_reload_interval =
+      config.Duration("GATEWAY_JWT_KEYS_RELOAD_INTERVAL", absl::Minutes(5), absl::Milliseconds(50),
+                      absl::Hours(24));
   if (!settings.jwt_keys_file.empty()) {
     settings.jwt.issuer = config.RequiredString("GATEWAY_JWT_ISSUER");
     settings.jwt.audience = config.RequiredString("GATEWAY_JWT_AUDIENCE");
@@ -179,12 +184,21 @@ absl::StatusOr<Settings> ReadSettings() {
   return settings;
 }
 
-absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> MakeVerifier(const Settings& settings) {
+absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> MakeVerifier(const Settings& settings) {
   if (settings.jwt_keys_file.empty()) return nullptr;
-  absl::StatusOr<std::vector<auth::PublicKeySpec>> keys =
-      auth::LoadKeyDocument(settings.jwt_keys_file);
-  if (!keys.ok()) return keys.status();
-  return auth::JwtVerifier::Create(*keys, settings.jwt);
+  return auth::KeyFileVerifier::Create(settings.jwt_keys_file, settings.jwt);
+}
+
+// Re-reads the key file when it changed, so rotated keys need no restart.
+void ReloadKeys(auth::KeyFileVerifier& verifier) {
+  absl::StatusOr<bool> reloaded = verifier.ReloadIfChanged();
+  if (!reloaded.ok()) {
+    // The message names the file and what is wrong with it, never a token.
+    log::Error("jwt_keys_reload_failed", {{"error", std::string(reloaded.status().message())},
+                                          {"effect", "the previous keys stay in use"}});
+  } else if (*reloaded) {
+    log::Info("jwt_keys_reloaded", {{"keys", verifier.Current()->key_count()}});
+  }
 }
 
 int Fail(std::string_view what, const absl::Status& status) {
@@ -201,9 +215,14 @@ int Run() {
   for (const LinkedApi& api : LinkedApis()) services.push_back(api.service);
   absl::StatusOr<RouteTable> routes = RouteTable::Build(services);
   if (!routes.ok()) return Fail("route table", routes.status());
-  absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> verifier = MakeVerifier(*settings);
+  absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> verifier = MakeVerifier(*settings);
   if (!verifier.ok()) return Fail("token keys", verifier.status());
-  if (*verifier == nullptr) log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
+  if (*verifier == nullptr) {
+    log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
+  } else {
+    settings->http.periodic_tasks.push_back(
+        {settings->jwt_keys_reload_interval, [keys = verifier->get()] { ReloadKeys(*keys); }});
+  }
 
   GrpcBackends grpc_backends(settings->backends, settings->readiness);
   SystemClock clock;

@@ -92,7 +92,7 @@ HttpResponse Unauthenticated(std::string_view reason, std::string_view message) 
   return response;
 }
 
-AuthResult Authenticate(const HttpRequest& request, const auth::JwtVerifier* verifier,
+AuthResult Authenticate(const HttpRequest& request, const auth::TokenVerifier* verifier,
                         absl::Time now) {
   AuthResult result;
   auto header = request.find(http::field::authorization);
@@ -300,7 +300,7 @@ std::string RequestIdFor(const HttpRequest& request) {
   return absl::StrFormat("%016x%016x", random(), random());
 }
 
-Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
+Gateway::Gateway(RouteTable routes, const auth::TokenVerifier* verifier, Backends& backends,
                  const Clock& clock, GatewayOptions options, const RateLimiter* rate_limiter)
     : routes_(std::move(routes)),
       verifier_(verifier),

@@ -63,7 +63,7 @@ class Gateway {
   // `verifier` may be null: then every token is refused and only anonymous
   // routes work.
   // `rate_limiter` may be null: no rate limits.
-  Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
+  Gateway(RouteTable routes, const auth::TokenVerifier* verifier, Backends& backends,
           const Clock& clock, GatewayOptions options, const RateLimiter* rate_limiter = nullptr);
 
   // Calls `done` exactly once, possibly on a gRPC thread.
@@ -84,7 +84,7 @@ class Gateway {
   void RecordBackendOutcome(const Route& route, int http_status) const;
 
   RouteTable routes_;
-  const auth::JwtVerifier* verifier_;
+  const auth::TokenVerifier* verifier_;
   Backends& backends_;
   const Clock& clock_;
   GatewayOptions options_;
