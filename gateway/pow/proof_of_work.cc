@@ -128,7 +128,9 @@ Challenge ProofOfWork::NewChallengeWith(absl::Time now, std::string_view nonce,
   // Exactly kNonceBytes, so that every salt has the form SaltExpiry reads.
   std::string nonce_bytes(nonce.substr(0, kNonceBytes));
   nonce_bytes.resize(kNonceBytes, '\0');
-  const int64_t expires = absl::ToUnixSeconds(now + options_.ttl);
+  // Rounded up to whole seconds: a challenge is good for at least the ttl.
+  int64_t expires = absl::ToUnixSeconds(now + options_.ttl);
+  if (absl::FromUnixSeconds(expires) < now + options_.ttl) ++expires;
   Challenge challenge;
   challenge.algorithm = std::string(kAlgorithm);
   challenge.salt =

@@ -77,7 +77,7 @@ class ProofOfWork {
   static absl::StatusOr<std::unique_ptr<ProofOfWork>> Create(Options options);
 
   // A fresh challenge with a random salt and number, valid until now + ttl
-  // (whole seconds).
+  // (rounded up to whole seconds).
   Challenge NewChallenge(absl::Time now) const;
   // The same with a given nonce (any bytes; hex-encoded into the salt) and
   // number; for tests.

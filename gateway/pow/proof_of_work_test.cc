@@ -73,6 +73,13 @@ TEST_F(ProofOfWorkTest, ChallengeHasTheDocumentedShape) {
   EXPECT_EQ(json.at("expires").as_string(), "2027-01-15T08:05:00Z");
 }
 
+TEST_F(ProofOfWorkTest, ExpiryIsRoundedUpToWholeSeconds) {
+  EXPECT_EQ(pow_->NewChallenge(kNow + absl::Milliseconds(999)).expires,
+            kNow + absl::Minutes(5) + absl::Seconds(1));
+  EXPECT_EQ(pow_->NewChallenge(kNow + absl::Milliseconds(1)).expires,
+            kNow + absl::Minutes(5) + absl::Seconds(1));
+}
+
 TEST_F(ProofOfWorkTest, FreshChallengesDifferAndAreSolvableWithinMaxNumber) {
   const Challenge first = pow_->NewChallenge(kNow);
   const Challenge second = pow_->NewChallenge(kNow);
