@@ -18,6 +18,8 @@
 #include "gateway/core/grpc_backends.h"
 #include "gateway/core/linked_apis.h"
 #include "gateway/http/http_server.h"
+#include "gateway/pow/proof_of_work.h"
+#include "gateway/pow/redis_used_challenges.h"
 #include "gateway/ratelimit/redis_rate_limit_store.h"
 #include "gateway/resilience/resilient_backends.h"
 #include "gateway/tls/tls_context.h"
@@ -42,6 +44,8 @@ struct Settings {
   RateLimitPolicy rate_limits;
   ResilienceOptions resilience;
   auth::VerifierOptions jwt;
+  std::string pow_routes;  // empty: no proof of work
+  pow::Options pow;
   log::Level log_level = log::Level::kInfo;
   KpiSettings kpi;
 };
@@ -82,6 +86,30 @@ void ReadRateLimits(EnvConfig& config, Settings& settings, std::vector<std::stri
   ReadLimit(config, "GATEWAY_RATE_LIMIT_WRITE_PER_SUBJECT", "30/1m", "write", policy.per_subject,
             errors);
   policy.fail_open = config.Bool("GATEWAY_RATE_LIMIT_FAIL_OPEN", true);
+}
+
+// Proof of work on the routes in GATEWAY_POW_ROUTES; the routes themselves
+// are checked against the route table in Run().
+void ReadPow(EnvConfig& config, Settings& settings, std::vector<std::string>& errors) {
+  settings.pow_routes =
+      std::string(absl::StripAsciiWhitespace(config.String("GATEWAY_POW_ROUTES", "")));
+  settings.pow.secret = config.String("GATEWAY_POW_SECRET", "");
+  settings.pow.max_number =
+      config.Int("GATEWAY_POW_MAX_NUMBER", 100'000, 1, static_cast<int>(pow::kMaxMaxNumber));
+  settings.pow.ttl =
+      config.Duration("GATEWAY_POW_TTL", absl::Minutes(5), absl::Seconds(1), absl::Hours(1));
+  if (settings.pow_routes.empty()) return;
+  if (settings.pow.secret.size() < pow::kMinSecretBytes) {
+    errors.push_back(absl::StrCat("GATEWAY_POW_SECRET: required with GATEWAY_POW_ROUTES, at least ",
+                                  pow::kMinSecretBytes,
+                                  " bytes, the same on every replica (openssl rand -base64 48)"));
+  }
+  // Single use must hold across replicas; without the shared store a solution
+  // could be spent once per replica. Refuse to start rather than pretend.
+  if (settings.redis_address.empty()) {
+    errors.push_back(
+        "GATEWAY_POW_ROUTES needs GATEWAY_REDIS_ADDRESS: used solutions are remembered there");
+  }
 }
 
 bool IsLoopback(const std::string& address) {
@@ -171,6 +199,7 @@ absl::StatusOr<Settings> ReadSettings() {
   }
   std::vector<std::string> errors;
   ReadRateLimits(config, settings, errors);
+  ReadPow(config, settings, errors);
   settings.kpi = ReadKpiSettings(config, "gateway");
   ReadTls(config, settings, errors);
   std::string level = config.String("LOG_LEVEL", "info");
@@ -223,6 +252,15 @@ int Run() {
     settings->http.periodic_tasks.push_back(
         {settings->jwt_keys_reload_interval, [keys = verifier->get()] { ReloadKeys(*keys); }});
   }
+  if (!settings->pow_routes.empty()) {
+    absl::StatusOr<std::set<std::pair<std::string, std::string>>> pow_routes =
+        ParseRouteList(settings->pow_routes, *routes);
+    if (!pow_routes.ok()) return Fail("GATEWAY_POW_ROUTES", pow_routes.status());
+    if (pow_routes->empty()) {
+      return Fail("GATEWAY_POW_ROUTES", absl::InvalidArgumentError("names no route"));
+    }
+    settings->gateway.pow_routes = *std::move(pow_routes);
+  }
 
   GrpcBackends grpc_backends(settings->backends, settings->readiness);
   SystemClock clock;
@@ -236,6 +274,22 @@ int Run() {
     rate_limiter = std::make_unique<RateLimiter>(*rate_limit_store, settings->rate_limits);
   } else {
     log::Warn("no_rate_limits", {{"effect", "GATEWAY_REDIS_ADDRESS is unset"}});
+  }
+  // Proof of work shares the rate limits' Redis connections.
+  std::unique_ptr<pow::ProofOfWork> proof_of_work;
+  std::unique_ptr<pow::RedisUsedChallenges> used_challenges;
+  std::unique_ptr<pow::Guard> pow_guard;
+  if (!settings->gateway.pow_routes.empty()) {
+    absl::StatusOr<std::unique_ptr<pow::ProofOfWork>> created =
+        pow::ProofOfWork::Create(settings->pow);
+    if (!created.ok()) return Fail("proof of work", created.status());
+    proof_of_work = *std::move(created);
+    used_challenges = std::make_unique<pow::RedisUsedChallenges>(*redis);
+    pow_guard = std::make_unique<pow::Guard>(*proof_of_work, *used_challenges);
+    settings->gateway.pow_guard = pow_guard.get();
+    log::Info("pow_enabled", {{"routes", settings->pow_routes},
+                              {"max_number", settings->pow.max_number},
+                              {"ttl_s", absl::ToInt64Seconds(settings->pow.ttl)}});
   }
   // Outlives the gateway, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
