@@ -10,6 +10,9 @@
 // forge: an "Authorization: Bearer @mint:role1,role2" header is replaced by a
 // fresh token with those roles, so seeds reach the binding code of every route.
 // Any other Authorization value goes to the verifier unchanged.
+//
+// POST /v1/video/holds needs a proof of work (X-Pow-Solution), so solution
+// headers reach the proof-of-work check through the whole pipeline.
 
 #include <algorithm>
 #include <boost/asio/buffer.hpp>
@@ -27,6 +30,7 @@
 #include "boost/json/parse.hpp"
 #include "gateway/core/gateway.h"
 #include "gateway/core/linked_apis.h"
+#include "gateway/pow/proof_of_work.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 #include "services/common/clock.h"
@@ -42,6 +46,9 @@ using stadt::gateway::CallDone;
 using stadt::gateway::HealthDone;
 
 constexpr std::string_view kMintPrefix = "Bearer @mint:";
+// POST /v1/video/holds needs a proof of work under this secret (seeds carry
+// a solution made with it for the harness's clock).
+constexpr char kPowSecret[] = "fuzz-proof-of-work-secret-of-32-bytes!";
 // The HTTP server's defaults (gateway/http/http_server.h).
 constexpr uint64_t kBodyLimit = 1 << 20;
 constexpr uint32_t kHeaderLimit = 16 * 1024;
@@ -99,6 +106,11 @@ class Harness {
     stadt::gateway::GatewayOptions options;
     options.cors_allowed_origins = {"https://portal.stadt.example"};
     options.trusted_proxy_hops = 1;
+    pow_ = stadt::gateway::pow::ProofOfWork::Create({.secret = kPowSecret, .max_number = 1000})
+               .value();
+    pow_guard_ = std::make_unique<stadt::gateway::pow::Guard>(*pow_, used_challenges_);
+    options.pow_guard = pow_guard_.get();
+    options.pow_routes = {{"POST", "/v1/video/holds"}};
     gateway_ = std::make_unique<stadt::gateway::Gateway>(
         stadt::gateway::RouteTable::Build(services).value(), verifier_.get(), backends_, clock_,
         options, limiter_.get());
@@ -126,6 +138,9 @@ class Harness {
   SucceedingBackends backends_;
   OpenRateLimitStore store_;
   std::unique_ptr<stadt::gateway::RateLimiter> limiter_;
+  std::unique_ptr<stadt::gateway::pow::ProofOfWork> pow_;
+  stadt::gateway::pow::InMemoryUsedChallenges used_challenges_;
+  std::unique_ptr<stadt::gateway::pow::Guard> pow_guard_;
   std::unique_ptr<stadt::gateway::Gateway> gateway_;
 };
 

@@ -13,10 +13,13 @@
 #include "boost/asio/ip/address.hpp"
 #include "gateway/auth/jwks.h"
 #include "gateway/auth/jwt.h"
+#include "gateway/auth/key_file_verifier.h"
 #include "gateway/core/gateway.h"
 #include "gateway/core/grpc_backends.h"
 #include "gateway/core/linked_apis.h"
 #include "gateway/http/http_server.h"
+#include "gateway/pow/proof_of_work.h"
+#include "gateway/pow/redis_used_challenges.h"
 #include "gateway/ratelimit/redis_rate_limit_store.h"
 #include "gateway/resilience/resilient_backends.h"
 #include "gateway/tls/tls_context.h"
@@ -33,6 +36,7 @@ struct Settings {
   std::map<std::string, std::string> backends;  // service full name -> host:port
   std::set<std::string> readiness;              // full names; empty: all backends
   std::string jwt_keys_file;
+  absl::Duration jwt_keys_reload_interval;
   TlsFiles tls;
   bool plain_http = false;
   std::string redis_address;  // empty: no rate limits
@@ -40,6 +44,8 @@ struct Settings {
   RateLimitPolicy rate_limits;
   ResilienceOptions resilience;
   auth::VerifierOptions jwt;
+  std::string pow_routes;  // empty: no proof of work
+  pow::Options pow;
   log::Level log_level = log::Level::kInfo;
   KpiSettings kpi;
 };
@@ -80,6 +86,30 @@ void ReadRateLimits(EnvConfig& config, Settings& settings, std::vector<std::stri
   ReadLimit(config, "GATEWAY_RATE_LIMIT_WRITE_PER_SUBJECT", "30/1m", "write", policy.per_subject,
             errors);
   policy.fail_open = config.Bool("GATEWAY_RATE_LIMIT_FAIL_OPEN", true);
+}
+
+// Proof of work on the routes in GATEWAY_POW_ROUTES; the routes themselves
+// are checked against the route table in Run().
+void ReadPow(EnvConfig& config, Settings& settings, std::vector<std::string>& errors) {
+  settings.pow_routes =
+      std::string(absl::StripAsciiWhitespace(config.String("GATEWAY_POW_ROUTES", "")));
+  settings.pow.secret = config.String("GATEWAY_POW_SECRET", "");
+  settings.pow.max_number =
+      config.Int("GATEWAY_POW_MAX_NUMBER", 100'000, 1, static_cast<int>(pow::kMaxMaxNumber));
+  settings.pow.ttl =
+      config.Duration("GATEWAY_POW_TTL", absl::Minutes(5), absl::Seconds(1), absl::Hours(1));
+  if (settings.pow_routes.empty()) return;
+  if (settings.pow.secret.size() < pow::kMinSecretBytes) {
+    errors.push_back(absl::StrCat("GATEWAY_POW_SECRET: required with GATEWAY_POW_ROUTES, at least ",
+                                  pow::kMinSecretBytes,
+                                  " bytes, the same on every replica (openssl rand -base64 48)"));
+  }
+  // Single use must hold across replicas; without the shared store a solution
+  // could be spent once per replica. Refuse to start rather than pretend.
+  if (settings.redis_address.empty()) {
+    errors.push_back(
+        "GATEWAY_POW_ROUTES needs GATEWAY_REDIS_ADDRESS: used solutions are remembered there");
+  }
 }
 
 bool IsLoopback(const std::string& address) {
@@ -160,12 +190,16 @@ absl::StatusOr<Settings> ReadSettings() {
   }
   ReadReadinessBackends(config, settings);
   settings.jwt_keys_file = config.String("GATEWAY_JWT_KEYS_FILE", "");
+  settings.jwt_keys_reload_interval =
+      config.Duration("GATEWAY_JWT_KEYS_RELOAD_INTERVAL", absl::Minutes(5), absl::Milliseconds(50),
+                      absl::Hours(24));
   if (!settings.jwt_keys_file.empty()) {
     settings.jwt.issuer = config.RequiredString("GATEWAY_JWT_ISSUER");
     settings.jwt.audience = config.RequiredString("GATEWAY_JWT_AUDIENCE");
   }
   std::vector<std::string> errors;
   ReadRateLimits(config, settings, errors);
+  ReadPow(config, settings, errors);
   settings.kpi = ReadKpiSettings(config, "gateway");
   ReadTls(config, settings, errors);
   std::string level = config.String("LOG_LEVEL", "info");
@@ -179,12 +213,21 @@ absl::StatusOr<Settings> ReadSettings() {
   return settings;
 }
 
-absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> MakeVerifier(const Settings& settings) {
+absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> MakeVerifier(const Settings& settings) {
   if (settings.jwt_keys_file.empty()) return nullptr;
-  absl::StatusOr<std::vector<auth::PublicKeySpec>> keys =
-      auth::LoadKeyDocument(settings.jwt_keys_file);
-  if (!keys.ok()) return keys.status();
-  return auth::JwtVerifier::Create(*keys, settings.jwt);
+  return auth::KeyFileVerifier::Create(settings.jwt_keys_file, settings.jwt);
+}
+
+// Re-reads the key file when it changed, so rotated keys need no restart.
+void ReloadKeys(auth::KeyFileVerifier& verifier) {
+  absl::StatusOr<bool> reloaded = verifier.ReloadIfChanged();
+  if (!reloaded.ok()) {
+    // The message names the file and what is wrong with it, never a token.
+    log::Error("jwt_keys_reload_failed", {{"error", std::string(reloaded.status().message())},
+                                          {"effect", "the previous keys stay in use"}});
+  } else if (*reloaded) {
+    log::Info("jwt_keys_reloaded", {{"keys", verifier.Current()->key_count()}});
+  }
 }
 
 int Fail(std::string_view what, const absl::Status& status) {
@@ -201,9 +244,23 @@ int Run() {
   for (const LinkedApi& api : LinkedApis()) services.push_back(api.service);
   absl::StatusOr<RouteTable> routes = RouteTable::Build(services);
   if (!routes.ok()) return Fail("route table", routes.status());
-  absl::StatusOr<std::unique_ptr<auth::JwtVerifier>> verifier = MakeVerifier(*settings);
+  absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> verifier = MakeVerifier(*settings);
   if (!verifier.ok()) return Fail("token keys", verifier.status());
-  if (*verifier == nullptr) log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
+  if (*verifier == nullptr) {
+    log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
+  } else {
+    settings->http.periodic_tasks.push_back(
+        {settings->jwt_keys_reload_interval, [keys = verifier->get()] { ReloadKeys(*keys); }});
+  }
+  if (!settings->pow_routes.empty()) {
+    absl::StatusOr<std::set<std::pair<std::string, std::string>>> pow_routes =
+        ParseRouteList(settings->pow_routes, *routes);
+    if (!pow_routes.ok()) return Fail("GATEWAY_POW_ROUTES", pow_routes.status());
+    if (pow_routes->empty()) {
+      return Fail("GATEWAY_POW_ROUTES", absl::InvalidArgumentError("names no route"));
+    }
+    settings->gateway.pow_routes = *std::move(pow_routes);
+  }
 
   GrpcBackends grpc_backends(settings->backends, settings->readiness);
   SystemClock clock;
@@ -217,6 +274,22 @@ int Run() {
     rate_limiter = std::make_unique<RateLimiter>(*rate_limit_store, settings->rate_limits);
   } else {
     log::Warn("no_rate_limits", {{"effect", "GATEWAY_REDIS_ADDRESS is unset"}});
+  }
+  // Proof of work shares the rate limits' Redis connections.
+  std::unique_ptr<pow::ProofOfWork> proof_of_work;
+  std::unique_ptr<pow::RedisUsedChallenges> used_challenges;
+  std::unique_ptr<pow::Guard> pow_guard;
+  if (!settings->gateway.pow_routes.empty()) {
+    absl::StatusOr<std::unique_ptr<pow::ProofOfWork>> created =
+        pow::ProofOfWork::Create(settings->pow);
+    if (!created.ok()) return Fail("proof of work", created.status());
+    proof_of_work = *std::move(created);
+    used_challenges = std::make_unique<pow::RedisUsedChallenges>(*redis);
+    pow_guard = std::make_unique<pow::Guard>(*proof_of_work, *used_challenges);
+    settings->gateway.pow_guard = pow_guard.get();
+    log::Info("pow_enabled", {{"routes", settings->pow_routes},
+                              {"max_number", settings->pow.max_number},
+                              {"ttl_s", absl::ToInt64Seconds(settings->pow.ttl)}});
   }
   // Outlives the gateway, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);

@@ -55,7 +55,18 @@ struct EvpPkeyFree {
 using EvpPkeyPtr = std::unique_ptr<EVP_PKEY, EvpPkeyFree>;
 }  // namespace internal
 
-class JwtVerifier {
+// Checks bearer tokens; the gateway's view of a verifier, so that the keys
+// behind it can be swapped while it runs (KeyFileVerifier).
+class TokenVerifier {
+ public:
+  virtual ~TokenVerifier() = default;
+  // Every failure is UnauthenticatedError whose message is a short reason
+  // code ("token_expired", "bad_signature", ...) that never echoes token
+  // content. Thread-safe.
+  virtual absl::StatusOr<Identity> Verify(std::string_view compact_token, absl::Time now) const = 0;
+};
+
+class JwtVerifier final : public TokenVerifier {
  public:
   // Fails with InvalidArgument if a key does not parse, has a duplicate or empty
   // kid, or is too weak or of the wrong type for its alg (RS256: RSA >= 2048
@@ -66,7 +77,9 @@ class JwtVerifier {
   // Every failure is UnauthenticatedError whose message is a short reason code
   // ("token_expired", "bad_signature", ...) that never echoes token content.
   // Thread-safe.
-  absl::StatusOr<Identity> Verify(std::string_view compact_token, absl::Time now) const;
+  absl::StatusOr<Identity> Verify(std::string_view compact_token, absl::Time now) const override;
+
+  size_t key_count() const { return keys_.size(); }
 
  private:
   struct Key {

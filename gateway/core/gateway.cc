@@ -93,7 +93,7 @@ HttpResponse Unauthenticated(std::string_view reason, std::string_view message) 
   return response;
 }
 
-AuthResult Authenticate(const HttpRequest& request, const auth::JwtVerifier* verifier,
+AuthResult Authenticate(const HttpRequest& request, const auth::TokenVerifier* verifier,
                         absl::Time now) {
   AuthResult result;
   auto header = request.find(http::field::authorization);
@@ -221,7 +221,7 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
 }
 
 constexpr std::string_view kCorsAllowedHeaders =
-    "Authorization, Content-Type, X-Request-Id, traceparent";
+    "Authorization, Content-Type, X-Request-Id, traceparent, X-Pow-Solution";
 constexpr std::string_view kCorsExposedHeaders = "Retry-After, X-Request-Id";
 constexpr std::string_view kCorsMaxAgeSeconds = "600";
 
@@ -257,7 +257,11 @@ void AddCorsHeaders(const GatewayOptions& options, std::string_view allowed_orig
 
 std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& routes) {
   std::vector<std::pair<std::string, std::string>> series = {
-      {"GET", "/healthz"}, {"GET", "/readyz"}, {"GET", "/openapi.json"}, {"GET", "/metrics"}};
+      {"GET", "/healthz"},
+      {"GET", "/readyz"},
+      {"GET", "/openapi.json"},
+      {"GET", "/metrics"},
+      {"GET", std::string(kPowChallengePath)}};
   for (const DashboardAsset& asset : DashboardAssets()) {
     series.emplace_back("GET", std::string(asset.path));
   }
@@ -267,7 +271,73 @@ std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& 
   return series;
 }
 
+OpenApiInfo OpenApiInfoFor(const GatewayOptions& options) {
+  OpenApiInfo info = options.openapi;
+  if (options.pow_guard != nullptr) info.pow_routes = options.pow_routes;
+  return info;
+}
+
+// The outcome label of stadt_gateway_pow_checks_total.
+std::string_view PowOutcomeLabel(pow::Outcome outcome) {
+  if (outcome == pow::Outcome::kPassed) return "passed";
+  std::string_view reason = pow::ReasonOf(outcome);
+  reason.remove_prefix(std::string_view("pow_").size());
+  return reason;
+}
+
+// The answer to a request whose proof of work did not pass.
+HttpResponse PowRefusal(pow::Outcome outcome) {
+  const std::string_view reason = pow::ReasonOf(outcome);
+  switch (outcome) {
+    case pow::Outcome::kRequired:
+      return ErrorResponse(grpc::StatusCode::FAILED_PRECONDITION, reason,
+                           absl::StrCat("this route needs a solved proof-of-work challenge: GET ",
+                                        ToAbsl(kPowChallengePath), ", solve it, send it in ",
+                                        ToAbsl(kPowSolutionHeader)),
+                           428);
+    case pow::Outcome::kExpired:
+      return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, reason,
+                           "the proof-of-work challenge has expired; get a new one");
+    case pow::Outcome::kReplayed:
+      return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, reason,
+                           "this proof-of-work solution was used before; get a new challenge");
+    case pow::Outcome::kUnavailable:
+      return ErrorResponse(grpc::StatusCode::UNAVAILABLE, reason,
+                           "the service is temporarily unavailable");
+    case pow::Outcome::kInvalid:
+    case pow::Outcome::kPassed:
+      break;
+  }
+  return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, pow::ReasonOf(pow::Outcome::kInvalid),
+                       "the proof-of-work solution is not valid; get a new challenge");
+}
+
 }  // namespace
+
+absl::StatusOr<std::set<std::pair<std::string, std::string>>> ParseRouteList(
+    std::string_view text, const RouteTable& routes) {
+  std::set<std::pair<std::string, std::string>> parsed;
+  for (absl::string_view entry : absl::StrSplit(ToAbsl(text), ',', absl::SkipWhitespace())) {
+    entry = absl::StripAsciiWhitespace(entry);
+    std::vector<absl::string_view> parts = absl::StrSplit(entry, ' ', absl::SkipEmpty());
+    if (parts.size() != 2) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("\"", entry, "\": expected <METHOD> <path template>, e.g. POST /v1/holds"));
+    }
+    const std::string method = absl::AsciiStrToUpper(parts[0]);
+    const std::string path(parts[1]);
+    const bool known =
+        std::any_of(routes.routes().begin(), routes.routes().end(), [&](const Route& route) {
+          return route.http_method == method && route.path_template == path;
+        });
+    if (!known) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", entry, "\" is not a route of this gateway (see GET /openapi.json for them)"));
+    }
+    parsed.emplace(method, path);
+  }
+  return parsed;
+}
 
 std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,
                              int trusted_proxy_hops) {
@@ -308,7 +378,7 @@ std::string RequestIdFor(const HttpRequest& request) {
   return absl::StrFormat("%016x%016x", random(), random());
 }
 
-Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
+Gateway::Gateway(RouteTable routes, const auth::TokenVerifier* verifier, Backends& backends,
                  const Clock& clock, GatewayOptions options, const RateLimiter* rate_limiter)
     : routes_(std::move(routes)),
       verifier_(verifier),
@@ -316,11 +386,18 @@ Gateway::Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends&
       clock_(clock),
       options_(options),
       rate_limiter_(rate_limiter),
-      openapi_json_(boost::json::serialize(BuildOpenApi(routes_, options_.openapi))),
+      openapi_json_(boost::json::serialize(BuildOpenApi(routes_, OpenApiInfoFor(options_)))),
       metrics_(std::make_unique<HttpMetrics>(
           MetricSeries(routes_),
           std::vector<std::string>(std::begin(kRouteClasses), std::end(kRouteClasses)))) {
   for (const LinkedApi& api : LinkedApis()) backend_names_[api.service] = api.name;
+  if (options_.pow_guard != nullptr) {
+    for (const Route& route : routes_.routes()) {
+      if (options_.pow_routes.contains({route.http_method, route.path_template})) {
+        pow_routes_.insert(&route);
+      }
+    }
+  }
 }
 
 void Gateway::RecordBackendOutcome(const Route& route, int http_status) const {
@@ -388,6 +465,11 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
     finish(std::move(response));
     return;
   }
+  if (request.method() == http::verb::get && path == kPowChallengePath) {
+    *route_label = std::string(kPowChallengePath);
+    finish(PowChallenge());
+    return;
+  }
   if (request.method() == http::verb::get) {
     if (const DashboardAsset* asset = FindDashboardAsset(path)) {
       *route_label = std::string(asset->path);
@@ -401,6 +483,35 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
     }
   }
   HandleRoute(request, client, request_id, *route_label, std::move(finish));
+}
+
+HttpResponse Gateway::PowChallenge() const {
+  if (options_.pow_guard == nullptr) {
+    return ErrorResponse(grpc::StatusCode::NOT_FOUND, "pow_not_enabled",
+                         "this gateway asks for no proof of work");
+  }
+  return JsonResponse(200,
+                      pow::ChallengeJson(options_.pow_guard->pow().NewChallenge(clock_.Now())));
+}
+
+std::optional<HttpResponse> Gateway::CheckPow(const Route& route,
+                                              const HttpRequest& request) const {
+  if (!pow_routes_.contains(&route)) return std::nullopt;
+  auto [begin, end] = request.equal_range(
+      boost::beast::string_view(kPowSolutionHeader.data(), kPowSolutionHeader.size()));
+  pow::Outcome outcome;
+  if (begin == end) {
+    outcome = options_.pow_guard->Check(std::nullopt, clock_.Now());
+  } else if (std::next(begin) != end) {
+    // Two solutions in one request: which one counts would be up to us; neither.
+    outcome = pow::Outcome::kInvalid;
+  } else {
+    outcome = options_.pow_guard->Check(
+        std::string_view(begin->value().data(), begin->value().size()), clock_.Now());
+  }
+  metrics_->PowChecked(PowOutcomeLabel(outcome));
+  if (outcome == pow::Outcome::kPassed) return std::nullopt;
+  return PowRefusal(outcome);
 }
 
 void Gateway::HandleReady(Done done) const {
@@ -531,6 +642,11 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
       !bound.ok()) {
     return done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "invalid_request",
                               FromAbsl(bound.message())));
+  }
+  // Last before the call: a request that fails anything else keeps its
+  // solution unused, for a corrected retry.
+  if (std::optional<HttpResponse> refused = CheckPow(route, request)) {
+    return done(*std::move(refused));
   }
   BackendCall call;
   call.service = route.method->service()->full_name();

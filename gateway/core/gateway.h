@@ -3,6 +3,9 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
+#include <string_view>
+#include <utility>
 
 #include "absl/time/time.h"
 #include "gateway/auth/jwt.h"
@@ -10,6 +13,7 @@
 #include "gateway/core/http_types.h"
 #include "gateway/metrics/metrics.h"
 #include "gateway/openapi/openapi.h"
+#include "gateway/pow/proof_of_work.h"
 #include "gateway/ratelimit/rate_limiter.h"
 #include "gateway/routing/route_table.h"
 #include "services/common/clock.h"
@@ -40,7 +44,20 @@ struct GatewayOptions {
   // Receives service_request_success for every request proxied to a backend
   // (service = the backend's name). Null: no KPI events.
   KpiRecorder* kpis = nullptr;
+  // Proof of work: GET /v1/pow/challenge hands out challenges, and requests
+  // to `pow_routes` ((method, path template) pairs, see ParseRouteList) must
+  // carry a solution in X-Pow-Solution. Null: no route needs one and the
+  // challenge endpoint answers 404.
+  const pow::Guard* pow_guard = nullptr;
+  std::set<std::pair<std::string, std::string>> pow_routes = {};
 };
+
+// Parses a comma-separated list of routes, "POST /v1/holds, POST
+// /v1/video/holds", into (method, path template) pairs. INVALID_ARGUMENT
+// naming the first entry that is malformed or not a route of `routes`, so a
+// typo stops the gateway at start instead of leaving a route unprotected.
+absl::StatusOr<std::set<std::pair<std::string, std::string>>> ParseRouteList(
+    std::string_view text, const RouteTable& routes);
 
 // What the HTTP server knows about the connection a request came on.
 struct ClientInfo {
@@ -63,7 +80,7 @@ class Gateway {
   // `verifier` may be null: then every token is refused and only anonymous
   // routes work.
   // `rate_limiter` may be null: no rate limits.
-  Gateway(RouteTable routes, const auth::JwtVerifier* verifier, Backends& backends,
+  Gateway(RouteTable routes, const auth::TokenVerifier* verifier, Backends& backends,
           const Clock& clock, GatewayOptions options, const RateLimiter* rate_limiter = nullptr);
 
   // Calls `done` exactly once, possibly on a gRPC thread.
@@ -77,6 +94,8 @@ class Gateway {
                    const std::string& request_id, std::string& route_label, Done done) const;
   std::optional<HttpResponse> CheckRateLimit(const Route& route, std::string_view client_address,
                                              std::string_view subject) const;
+  std::optional<HttpResponse> CheckPow(const Route& route, const HttpRequest& request) const;
+  HttpResponse PowChallenge() const;
   void HandleReady(Done done) const;
   HttpResponse Preflight(const HttpRequest& request, std::string_view allowed_origin) const;
   // The Origin to echo in Access-Control-Allow-Origin; empty if none.
@@ -84,12 +103,13 @@ class Gateway {
   void RecordBackendOutcome(const Route& route, int http_status) const;
 
   RouteTable routes_;
-  const auth::JwtVerifier* verifier_;
+  const auth::TokenVerifier* verifier_;
   Backends& backends_;
   const Clock& clock_;
   GatewayOptions options_;
   const RateLimiter* rate_limiter_;
-  std::string openapi_json_;  // Rendered once: routes never change while running.
+  std::set<const Route*> pow_routes_;  // into routes_
+  std::string openapi_json_;           // Rendered once: routes never change while running.
   std::unique_ptr<HttpMetrics> metrics_;
   // Service -> backend name as in linked_apis.cc, for the KPI dimension.
   std::map<const google::protobuf::ServiceDescriptor*, std::string> backend_names_;

@@ -1,6 +1,7 @@
 #include "gateway/core/gateway.h"
 
 #include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
 #include "gateway/dashboard/dashboard.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -15,6 +16,7 @@ namespace {
 namespace http = boost::beast::http;
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 
 // Records calls and answers them with a scripted status and message.
@@ -214,6 +216,8 @@ TEST_F(GatewayEdgeHeadersTest, PreflightFromAnAllowedOriginListsThePathsMethods)
   EXPECT_EQ(response[http::field::access_control_allow_methods], "PUT");
   EXPECT_THAT(std::string(response[http::field::access_control_allow_headers]),
               HasSubstr("Authorization"));
+  EXPECT_THAT(std::string(response[http::field::access_control_allow_headers]),
+              HasSubstr("X-Pow-Solution"));
   EXPECT_EQ(response[http::field::vary], "Origin");
   EXPECT_TRUE(backends_.calls.empty());
 }
@@ -634,6 +638,192 @@ TEST_F(GatewayTest, EveryProxiedRequestRecordsWhetherTheBackendAnsweredWithoutA5
     EXPECT_THAT(sample.dimensions, ::testing::ElementsAre(Pair("service", "library")));
   }
   EXPECT_TRUE(kpis.AllDimensionsAllowed());
+}
+
+class FailingUsedChallenges final : public pow::UsedChallenges {
+ public:
+  absl::StatusOr<bool> MarkUsed(std::string_view, absl::Time, absl::Time) override {
+    return absl::UnavailableError("down");
+  }
+};
+
+class GatewayPowTest : public GatewayTest {
+ protected:
+  GatewayPowTest() {
+    pow_ = pow::ProofOfWork::Create({.secret = std::string(32, 's'), .max_number = 50}).value();
+    Protect(used_);
+  }
+  void Protect(pow::UsedChallenges& used) {
+    guard_ = std::make_unique<pow::Guard>(*pow_, used);
+    GatewayOptions options;
+    options.pow_guard = guard_.get();
+    options.pow_routes = {{"POST", "/v1/books"}};
+    Rebuild(options, nullptr);
+  }
+
+  // Fetches a challenge from the gateway and solves it, as a client would.
+  std::string Solution() {
+    HttpResponse response = Send(http::verb::get, "/v1/pow/challenge");
+    EXPECT_EQ(response.result_int(), 200);
+    const boost::json::value json = boost::json::parse(response.body());
+    pow::Challenge challenge;
+    challenge.algorithm = std::string(json.at("algorithm").as_string());
+    challenge.challenge = std::string(json.at("challenge").as_string());
+    challenge.salt = std::string(json.at("salt").as_string());
+    challenge.signature = std::string(json.at("signature").as_string());
+    const std::optional<int64_t> number =
+        pow::Solve(challenge.salt, challenge.challenge, json.at("maxNumber").as_int64());
+    EXPECT_TRUE(number.has_value());
+    return pow::EncodeSolution(challenge, number.value_or(0));
+  }
+
+  HttpResponse CreateBook(std::optional<std::string> solution,
+                          std::string body = R"({"id":"b1","title":"T"})") {
+    std::map<std::string, std::string> headers = {{"Authorization", "Bearer " + Token({"citizen"})},
+                                                  {"Content-Type", "application/json"}};
+    if (solution.has_value()) headers["X-Pow-Solution"] = *solution;
+    HttpRequest request(http::verb::post, "/v1/books", 11);
+    for (const auto& [name, value] : headers) request.set(name, value);
+    request.body() = std::move(body);
+    request.prepare_payload();
+    std::optional<HttpResponse> response;
+    gateway_->Handle(request, client_, [&](HttpResponse r) { response = std::move(r); });
+    return response.value_or(HttpResponse());
+  }
+
+  std::unique_ptr<pow::ProofOfWork> pow_;
+  pow::InMemoryUsedChallenges used_;
+  std::unique_ptr<pow::Guard> guard_;
+};
+
+TEST_F(GatewayPowTest, ChallengeEndpointServesAFreshChallenge) {
+  HttpResponse response = Send(http::verb::get, "/v1/pow/challenge");
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(response[http::field::content_type], "application/json");
+  EXPECT_EQ(response[http::field::cache_control], "no-store");
+  const boost::json::value json = boost::json::parse(response.body());
+  EXPECT_EQ(json.at("algorithm").as_string(), "SHA-256");
+  EXPECT_EQ(json.at("maxNumber").as_int64(), 50);
+  EXPECT_EQ(json.at("expires").as_string(), "2027-01-15T08:05:00Z");
+  EXPECT_NE(Send(http::verb::get, "/v1/pow/challenge").body(), response.body());
+  // Anonymous, and never a backend call.
+  EXPECT_TRUE(backends_.calls.empty());
+  EXPECT_EQ(gateway_->metrics().RequestCount("GET", "/v1/pow/challenge", "2xx"), 2);
+}
+
+TEST_F(GatewayPowTest, ProtectedRouteNeedsASolutionAndTakesEachOnce) {
+  HttpResponse missing = CreateBook(std::nullopt);
+  EXPECT_EQ(missing.result_int(), 428);
+  EXPECT_EQ(Reason(missing), "pow_required");
+  EXPECT_TRUE(backends_.calls.empty());
+
+  const std::string solution = Solution();
+  EXPECT_EQ(CreateBook(solution).result_int(), 200);
+  EXPECT_EQ(backends_.calls.size(), 1u);
+  HttpResponse replayed = CreateBook(solution);
+  EXPECT_EQ(replayed.result_int(), 403);
+  EXPECT_EQ(Reason(replayed), "pow_replayed");
+  EXPECT_EQ(backends_.calls.size(), 1u);
+  EXPECT_THAT(gateway_->metrics().Render(),
+              HasSubstr("stadt_gateway_pow_checks_total{outcome=\"replayed\"} 1"));
+}
+
+TEST_F(GatewayPowTest, RefusesInvalidAndExpiredSolutions) {
+  for (const std::string& garbage :
+       {std::string("x"), std::string("%%%"), std::string(5000, 'A'), std::string("e30=")}) {
+    HttpResponse invalid = CreateBook(garbage);
+    EXPECT_EQ(invalid.result_int(), 403) << garbage;
+    EXPECT_EQ(Reason(invalid), "pow_invalid") << garbage;
+  }
+  const std::string solution = Solution();
+  clock_.Advance(absl::Minutes(6));
+  HttpResponse expired = CreateBook(solution);
+  EXPECT_EQ(expired.result_int(), 403);
+  EXPECT_EQ(Reason(expired), "pow_expired");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayPowTest, TwoSolutionHeadersAreRefused) {
+  const std::string solution = Solution();
+  HttpRequest request(http::verb::post, "/v1/books", 11);
+  request.set(http::field::authorization, "Bearer " + Token({"citizen"}));
+  request.set(http::field::content_type, "application/json");
+  request.insert("X-Pow-Solution", solution);
+  request.insert("X-Pow-Solution", solution);
+  request.body() = R"({"id":"b1","title":"T"})";
+  request.prepare_payload();
+  std::optional<HttpResponse> response;
+  gateway_->Handle(request, client_, [&](HttpResponse r) { response = std::move(r); });
+  ASSERT_TRUE(response.has_value());
+  EXPECT_EQ(Reason(*response), "pow_invalid");
+}
+
+TEST_F(GatewayPowTest, OtherChecksComeFirstAndKeepTheSolutionUnused) {
+  const std::string solution = Solution();
+  // Without a token: 401, before the proof of work is looked at.
+  HttpRequest anonymous(http::verb::post, "/v1/books", 11);
+  anonymous.set("X-Pow-Solution", solution);
+  std::optional<HttpResponse> response;
+  gateway_->Handle(anonymous, client_, [&](HttpResponse r) { response = std::move(r); });
+  EXPECT_EQ(response->result_int(), 401);
+  // A body that does not bind: 400, and the solution stays good for the retry.
+  EXPECT_EQ(CreateBook(solution, R"({"nope":1})").result_int(), 400);
+  EXPECT_EQ(CreateBook(solution).result_int(), 200);
+}
+
+TEST_F(GatewayPowTest, OtherRoutesNeedNoSolution) {
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1").result_int(), 200);
+}
+
+TEST_F(GatewayPowTest, UnreachableStoreFailsClosed) {
+  FailingUsedChallenges down;
+  Protect(down);
+  HttpResponse response = CreateBook(Solution());
+  EXPECT_EQ(response.result_int(), 503);
+  EXPECT_EQ(Reason(response), "pow_unavailable");
+  EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayPowTest, OpenApiDeclaresTheHeaderOnProtectedRoutesOnly) {
+  const boost::json::value doc = boost::json::parse(Send(http::verb::get, "/openapi.json").body());
+  const boost::json::object& post = doc.at("paths").at("/v1/books").at("post").as_object();
+  bool declared = false;
+  for (const boost::json::value& parameter : post.at("parameters").as_array()) {
+    declared |= parameter.at("name") == "X-Pow-Solution" && parameter.at("in") == "header" &&
+                parameter.at("required") == true;
+  }
+  EXPECT_TRUE(declared);
+  EXPECT_TRUE(post.at("responses").as_object().contains("428"));
+  EXPECT_THAT(boost::json::serialize(doc.at("paths").at("/v1/shelves/{shelf_id}")),
+              Not(HasSubstr("X-Pow-Solution")));
+  EXPECT_TRUE(doc.at("paths").as_object().contains("/v1/pow/challenge"));
+}
+
+TEST_F(GatewayTest, WithoutProofOfWorkTheChallengeEndpointIsNotFound) {
+  HttpResponse response = Send(http::verb::get, "/v1/pow/challenge");
+  EXPECT_EQ(response.result_int(), 404);
+  EXPECT_EQ(Reason(response), "pow_not_enabled");
+}
+
+TEST(ParseRouteListTest, AcceptsKnownRoutesAndNamesTheFirstUnknownOne) {
+  RouteTable routes =
+      RouteTable::Build(
+          {stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
+          .value();
+  absl::StatusOr<std::set<std::pair<std::string, std::string>>> parsed =
+      ParseRouteList(" POST /v1/books , put  /v1/shelves/{book.shelf_id}/books/{book.id},", routes);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(*parsed,
+              ::testing::ElementsAre(Pair("POST", "/v1/books"),
+                                     Pair("PUT", "/v1/shelves/{book.shelf_id}/books/{book.id}")));
+  EXPECT_TRUE(ParseRouteList("", routes).value().empty());
+  for (const char* bad : {"POST /v1/book", "GET /v1/books", "/v1/books", "POST",
+                          "POST /v1/books extra", "POST /v1/shelves/s1/books/b1"}) {
+    absl::StatusOr<std::set<std::pair<std::string, std::string>>> refused =
+        ParseRouteList(bad, routes);
+    EXPECT_FALSE(refused.ok()) << bad;
+    EXPECT_THAT(std::string(refused.status().message()), HasSubstr(bad));
+  }
 }
 
 }  // namespace

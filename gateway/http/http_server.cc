@@ -321,6 +321,16 @@ void HttpServer::ScheduleTlsReload() {
   });
 }
 
+void HttpServer::SchedulePeriodicTask(size_t index) {
+  asio::steady_timer& timer = *task_timers_[index];
+  timer.expires_after(absl::ToChronoMilliseconds(options_.periodic_tasks[index].interval));
+  timer.async_wait([this, index](beast::error_code error) {
+    if (error) return;
+    options_.periodic_tasks[index].run();
+    SchedulePeriodicTask(index);
+  });
+}
+
 int HttpServer::RunUntilSignal() {
   asio::signal_set signals(io_, SIGTERM, SIGINT);
   signals.async_wait([this](beast::error_code, int) {
@@ -331,10 +341,17 @@ int HttpServer::RunUntilSignal() {
     // The timer lives on its own strand; cancel it there, not concurrently
     // with a reload running on another thread.
     asio::post(reload_timer_.get_executor(), [this] { reload_timer_.cancel(); });
+    for (const std::unique_ptr<asio::steady_timer>& timer : task_timers_) {
+      asio::post(timer->get_executor(), [&timer = *timer] { timer.cancel(); });
+    }
     Drain(absl::Now() + options_.drain_timeout);
   });
   Accept();
   if (options_.tls != nullptr) ScheduleTlsReload();
+  for (size_t i = 0; i < options_.periodic_tasks.size(); ++i) {
+    task_timers_.push_back(std::make_unique<asio::steady_timer>(asio::make_strand(io_)));
+    SchedulePeriodicTask(i);
+  }
   log::Info("listening",
             {{"address", options_.address}, {"port", port_}, {"tls", options_.tls != nullptr}});
   std::vector<std::thread> threads;

@@ -1,8 +1,10 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -30,6 +32,14 @@ struct HttpServerOptions {
   TlsContextProvider* tls = nullptr;
   absl::Duration tls_reload_interval = absl::Seconds(10);
   absl::Duration drain_timeout = absl::Seconds(10);
+  // Work to run every `interval` on an I/O thread while serving (e.g.
+  // re-reading the token keys); stops when the server drains. Must be quick:
+  // it holds up that thread meanwhile.
+  struct PeriodicTask {
+    absl::Duration interval;
+    std::function<void()> run;
+  };
+  std::vector<PeriodicTask> periodic_tasks = {};
 };
 
 // HTTP/1.1 with keep-alive on Boost.Beast. Moves bytes between sockets and the
@@ -52,12 +62,15 @@ class HttpServer {
   void Accept();
   void Drain(absl::Time deadline);
   void ScheduleTlsReload();
+  void SchedulePeriodicTask(size_t index);
 
   const Gateway& gateway_;
   HttpServerOptions options_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
   boost::asio::steady_timer reload_timer_;
+  // One per periodic task, each on its own strand.
+  std::vector<std::unique_ptr<boost::asio::steady_timer>> task_timers_;
   int port_ = 0;
   // Shared with sessions, which may outlive a stop request by a little.
   std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);

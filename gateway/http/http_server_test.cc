@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -61,6 +62,35 @@ TEST(HttpServerTest, BackendCallbacksOutlivingTheServerDoNotHoldItsConnections) 
   runner.join();
   server.reset();
   backends.Release();  // the callbacks die now, after the server
+}
+
+TEST(HttpServerTest, PeriodicTasksRunWhileServingAndStopWithTheServer) {
+  LingeringBackends backends;
+  backends.Release();
+  SystemClock clock;
+  Gateway gateway(
+      RouteTable::Build(
+          {stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
+          .value(),
+      nullptr, backends, clock, GatewayOptions{}, nullptr);
+  std::atomic<int> fast{0};
+  std::atomic<int> slow{0};
+  HttpServerOptions options{.port = 0, .threads = 2};
+  options.periodic_tasks.push_back({absl::Milliseconds(10), [&] { ++fast; }});
+  options.periodic_tasks.push_back({absl::Hours(1), [&] { ++slow; }});
+  auto server = std::make_unique<HttpServer>(gateway, options);
+  ASSERT_TRUE(server->Listen().ok());
+  std::thread runner([&] { EXPECT_EQ(server->RunUntilSignal(), 0); });
+  for (int i = 0; i < 500 && fast < 3; ++i) absl::SleepFor(absl::Milliseconds(10));
+  EXPECT_GE(fast.load(), 3);
+  EXPECT_EQ(slow.load(), 0);
+
+  // The hour-long timer does not keep the server from stopping.
+  kill(getpid(), SIGTERM);
+  runner.join();
+  const int after_stop = fast.load();
+  absl::SleepFor(absl::Milliseconds(50));
+  EXPECT_EQ(fast.load(), after_stop);
 }
 
 }  // namespace

@@ -98,6 +98,12 @@ void HttpMetrics::RateLimited(std::string_view route_class) {
   if (it != rate_limited_.end()) it->second->fetch_add(1, std::memory_order_relaxed);
 }
 
+void HttpMetrics::PowChecked(std::string_view outcome) {
+  for (size_t i = 0; i < kPowOutcomes.size(); ++i) {
+    if (kPowOutcomes[i] == outcome) pow_checks_[i].fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
 void HttpMetrics::RateLimiterUnavailable(bool failed_open) {
   (failed_open ? limiter_unavailable_open_ : limiter_unavailable_closed_)
       .fetch_add(1, std::memory_order_relaxed);
@@ -167,6 +173,14 @@ std::string HttpMetrics::Render() const {
                   Load(limiter_unavailable_open_), "\n");
   absl::StrAppend(&out, ToAbsl(kUnavailable), "{outcome=\"closed\"} ",
                   Load(limiter_unavailable_closed_), "\n");
+  constexpr std::string_view kPow = "stadt_gateway_pow_checks_total";
+  Header(out, kPow, "counter",
+         "Proof-of-work checks of requests to routes that need one, by outcome: passed, or the "
+         "reason of the refusal.");
+  for (size_t i = 0; i < kPowOutcomes.size(); ++i) {
+    absl::StrAppend(&out, ToAbsl(kPow), "{outcome=\"", ToAbsl(kPowOutcomes[i]), "\"} ",
+                    Load(pow_checks_[i]), "\n");
+  }
   return out;
 }
 

@@ -42,6 +42,12 @@ class HttpMetrics {
   // the request was let through anyway.
   void RateLimiterUnavailable(bool failed_open);
 
+  // Outcomes of proof-of-work checks (gateway/pow), as their labels.
+  static constexpr std::array<std::string_view, 6> kPowOutcomes = {
+      "passed", "required", "invalid", "expired", "replayed", "unavailable"};
+  // One check of a request's proof of work; unknown outcomes are not counted.
+  void PowChecked(std::string_view outcome);
+
   // The text exposition format (version 0.0.4).
   std::string Render() const;
 
@@ -71,6 +77,7 @@ class HttpMetrics {
   std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>> rate_limited_;
   std::atomic<uint64_t> limiter_unavailable_open_{0};
   std::atomic<uint64_t> limiter_unavailable_closed_{0};
+  std::array<std::atomic<uint64_t>, kPowOutcomes.size()> pow_checks_{};
 };
 
 }  // namespace stadt::gateway

@@ -96,6 +96,18 @@ TEST_F(HttpMetricsTest, RateLimiterOutcomes) {
               HasSubstr("stadt_gateway_rate_limiter_unavailable_total{outcome=\"closed\"} 0\n"));
 }
 
+TEST_F(HttpMetricsTest, PowOutcomes) {
+  metrics_.PowChecked("passed");
+  metrics_.PowChecked("replayed");
+  metrics_.PowChecked("replayed");
+  metrics_.PowChecked("no-such-outcome");
+  const std::string text = metrics_.Render();
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"passed\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"replayed\"} 2\n"));
+  EXPECT_THAT(text, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"unavailable\"} 0\n"));
+  EXPECT_THAT(text, Not(HasSubstr("no-such-outcome")));
+}
+
 TEST(HttpMetricsLabelTest, EscapesLabelValues) {
   HttpMetrics metrics({{"GET", "/a\"b\\c"}}, {});
   EXPECT_THAT(metrics.Render(), HasSubstr(R"(route="/a\"b\\c")"));

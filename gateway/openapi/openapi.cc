@@ -269,14 +269,27 @@ std::string AccessDescription(const Route& route) {
                       ".");
 }
 
-json::object Responses(const Route& route, SchemaRegistry& schemas) {
+json::object Responses(const Route& route, bool needs_pow, SchemaRegistry& schemas) {
   json::object responses;
   responses["200"] =
       json::object{{"description", "OK"},
                    {"content", JsonContent(schemas.MessageSchema(*route.method->output_type()))}};
   responses["400"] = ErrorReply("The request is malformed or invalid.");
   responses["401"] = ErrorReply("The bearer token is missing, malformed or refused.");
-  if (!route.roles.empty()) responses["403"] = ErrorReply("The caller's role may not use this.");
+  if (needs_pow) {
+    const std::string refused =
+        "The proof-of-work solution was refused (pow_invalid, pow_expired, pow_replayed): get a "
+        "new challenge.";
+    responses["403"] = ErrorReply(
+        route.roles.empty()
+            ? refused
+            : absl::StrCat("The caller's role may not use this (role_not_allowed), or: ", refused));
+    responses["428"] = ErrorReply(absl::StrCat(
+        "No proof-of-work solution (pow_required): get a challenge from GET ",
+        ToAbsl(kPowChallengePath), ", solve it and send it in ", ToAbsl(kPowSolutionHeader), "."));
+  } else if (!route.roles.empty()) {
+    responses["403"] = ErrorReply("The caller's role may not use this.");
+  }
   responses["404"] = ErrorReply("No such object.");
   json::object too_many = ErrorReply("Too many requests; retry after the Retry-After seconds.");
   too_many["headers"] = json::object{
@@ -287,15 +300,35 @@ json::object Responses(const Route& route, SchemaRegistry& schemas) {
   return responses;
 }
 
+json::object PowSolutionParameter() {
+  json::object schema = Typed("string", "byte");
+  schema["maxLength"] = 2048;
+  return {{"name", kPowSolutionHeader},
+          {"in", "header"},
+          {"required", true},
+          {"description",
+           absl::StrCat("A solved proof-of-work challenge (GET ", ToAbsl(kPowChallengePath),
+                        "): base64 of the JSON {\"algorithm\", \"challenge\", \"number\", "
+                        "\"salt\", \"signature\"}, where number is the one with hex "
+                        "SHA-256(salt + number) = challenge. Each solution is accepted once.")},
+          {"schema", std::move(schema)}};
+}
+
 json::object Operation(const Route& route, const PathKey& key, const std::string& operation_id,
-                       SchemaRegistry& schemas) {
+                       bool needs_pow, SchemaRegistry& schemas) {
   json::object operation;
   operation["operationId"] = operation_id;
   operation["tags"] = json::array{json::string(route.method->service()->name())};
   operation["summary"] = route.method->name();
-  operation["description"] = AccessDescription(route);
+  // The access sentence stays last: readers (the bad-input sweep) parse the
+  // roles from it to the end.
+  operation["description"] =
+      needs_pow ? absl::StrCat("Needs a solved proof-of-work challenge in ",
+                               ToAbsl(kPowSolutionHeader), ". ", AccessDescription(route))
+                : AccessDescription(route);
   operation["x-grpc-method"] = route.grpc_path;
   json::array parameters = Parameters(route, key, schemas);
+  if (needs_pow) parameters.emplace_back(PowSolutionParameter());
   if (!parameters.empty()) operation["parameters"] = std::move(parameters);
   if (!route.body.empty()) {
     const pb::Descriptor& body_type = route.body_field != nullptr
@@ -304,7 +337,7 @@ json::object Operation(const Route& route, const PathKey& key, const std::string
     operation["requestBody"] = json::object{
         {"required", true}, {"content", JsonContent(schemas.MessageSchema(body_type))}};
   }
-  operation["responses"] = Responses(route, schemas);
+  operation["responses"] = Responses(route, needs_pow, schemas);
   json::array security;
   if (route.allow_anonymous) security.emplace_back(json::object{});
   security.emplace_back(json::object{{"bearerAuth", json::array{}}});
@@ -336,6 +369,31 @@ json::object PlainGet(std::string_view operation_id, std::string_view summary,
                                                           {"default", ErrorReply("Error.")}}}}}};
 }
 
+json::object PowChallengeSchema() {
+  json::object schema = Typed("object");
+  schema["required"] =
+      json::array{"algorithm", "challenge", "salt", "maxNumber", "signature", "expires"};
+  json::object algorithm = Typed("string");
+  algorithm["enum"] = json::array{"SHA-256"};
+  json::object max_number = Typed("integer", "int64");
+  max_number["minimum"] = 1;
+  schema["properties"] = json::object{
+      {"algorithm", std::move(algorithm)},
+      {"challenge", json::object{{"type", "string"},
+                                 {"description",
+                                  "Hex SHA-256 of salt + number, for a secret "
+                                  "number in [0, maxNumber]."}}},
+      {"salt", json::object{{"type", "string"},
+                            {"description", "Random nonce and expiry; hash it unchanged."}}},
+      {"maxNumber", std::move(max_number)},
+      {"signature", json::object{{"type", "string"},
+                                 {"description",
+                                  "The gateway's signature of the challenge; "
+                                  "send it back unchanged."}}},
+      {"expires", Typed("string", "date-time")}};
+  return schema;
+}
+
 json::object StatusSchema() {
   json::object schema = Typed("object");
   schema["properties"] = json::object{{"status", Typed("string")}};
@@ -352,6 +410,18 @@ void AddGatewayPaths(json::object& paths) {
       PlainGet("OpenApi", "This document.", "application/json", Typed("object"));
   paths["/metrics"] = PlainGet("Metrics", "Prometheus metrics in the text exposition format.",
                                "text/plain", Typed("string"));
+  json::object pow =
+      PlainGet("PowChallenge",
+               "A proof-of-work challenge for the routes that need one. Find the number with hex "
+               "SHA-256(salt + number) = challenge, then send the solution in the X-Pow-Solution "
+               "header before the challenge expires.",
+               "application/json", PowChallengeSchema());
+  json::object& responses = pow["get"].as_object()["responses"].as_object();
+  json::value fallback = responses["default"];
+  responses.erase("default");  // kept last
+  responses["404"] = ErrorReply("This gateway asks for no proof of work (pow_not_enabled).");
+  responses["default"] = std::move(fallback);
+  paths[kPowChallengePath] = std::move(pow);
 }
 
 json::object ErrorSchema() {
@@ -381,8 +451,9 @@ json::object BuildOpenApi(const RouteTable& routes, const OpenApiInfo& info) {
     const PathKey& key = keys.at(ShapeOf(route));
     json::value& path = paths[key.path];
     if (!path.is_object()) path.emplace_object();
+    const bool needs_pow = info.pow_routes.contains({route.http_method, route.path_template});
     path.as_object()[absl::AsciiStrToLower(route.http_method)] =
-        Operation(route, key, operation_ids.at(&route), schemas);
+        Operation(route, key, operation_ids.at(&route), needs_pow, schemas);
   }
   AddGatewayPaths(paths);
 

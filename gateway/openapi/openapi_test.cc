@@ -186,9 +186,44 @@ TEST_F(OpenApiTest, EveryReferenceResolvesAndOperationIdsAreUnique) {
 }
 
 TEST_F(OpenApiTest, ListsTheGatewaysOwnEndpoints) {
-  for (const char* path : {"/healthz", "/readyz", "/openapi.json", "/metrics"}) {
+  for (const char* path :
+       {"/healthz", "/readyz", "/openapi.json", "/metrics", "/v1/pow/challenge"}) {
     EXPECT_TRUE(doc_.at("paths").as_object().contains(path)) << path;
   }
+  const json::object& challenge = Operation("/v1/pow/challenge", "get");
+  EXPECT_EQ(challenge.at("operationId").as_string(), "PowChallenge");
+  const json::value& schema =
+      challenge.at("responses").at("200").at("content").at("application/json").at("schema");
+  EXPECT_EQ(schema.at("required").as_array().size(), 6u);
+  EXPECT_EQ(Text(schema.at("properties").at("expires")),
+            R"({"type":"string","format":"date-time"})");
+  EXPECT_TRUE(challenge.at("responses").as_object().contains("404"));
+}
+
+TEST_F(OpenApiTest, ProofOfWorkRoutesDeclareTheSolutionHeaderAndTheirRefusals) {
+  RouteTable routes =
+      RouteTable::Build({Service(stadt::testing::v1::Book::descriptor()->file(), "Library")})
+          .value();
+  OpenApiInfo info;
+  info.pow_routes = {{"POST", "/v1/books"}, {"PUT", "/v1/shelves/{book.shelf_id}/books/{book.id}"}};
+  doc_ = BuildOpenApi(routes, info);
+  const json::object& create = Operation("/v1/books", "post");
+  const std::map<std::string, json::object> parameters = Parameters(create);
+  ASSERT_TRUE(parameters.contains("X-Pow-Solution"));
+  const json::object& header = parameters.at("X-Pow-Solution");
+  EXPECT_EQ(header.at("in").as_string(), "header");
+  EXPECT_TRUE(header.at("required").as_bool());
+  EXPECT_TRUE(create.at("responses").as_object().contains("428"));
+  EXPECT_TRUE(create.at("responses").as_object().contains("403"));
+  EXPECT_THAT(Text(create.at("responses").at("403")), HasSubstr("pow_replayed"));
+  // A route with roles keeps its role refusal in the 403.
+  const json::object& put = Operation("/v1/shelves/{book.shelf_id}/books/{book.id}", "put");
+  EXPECT_THAT(Text(put.at("responses").at("403")), HasSubstr("role_not_allowed"));
+  EXPECT_TRUE(Parameters(put).contains("X-Pow-Solution"));
+  // Others are untouched.
+  const json::object& get = Operation("/v1/shelves/{shelf_id}", "get");
+  EXPECT_FALSE(Parameters(get).contains("X-Pow-Solution"));
+  EXPECT_FALSE(get.at("responses").as_object().contains("428"));
 }
 
 TEST_F(OpenApiTest, IsDeterministic) {

@@ -9,8 +9,6 @@
 namespace stadt::testing {
 namespace {
 
-constexpr char kKid[] = "test-1";
-
 std::string BioToString(BIO* bio) {
   char* data = nullptr;
   const long size = BIO_get_mem_data(bio, &data);
@@ -24,7 +22,7 @@ std::string BioToString(BIO* bio) {
 
 }  // namespace
 
-TestTokens::TestTokens() {
+TestTokens::TestTokens(std::string kid) : kid_(std::move(kid)) {
   EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
   if (key == nullptr) Die("key generation failed");
   BIO* private_bio = BIO_new(BIO_s_mem());
@@ -39,13 +37,13 @@ TestTokens::TestTokens() {
   BIO_free(public_bio);
   EVP_PKEY_free(key);
   absl::StatusOr<std::unique_ptr<gateway::auth::JwtSigner>> signer =
-      gateway::auth::JwtSigner::Create(private_pem_, "ES256", kKid);
+      gateway::auth::JwtSigner::Create(private_pem_, "ES256", kid_);
   if (!signer.ok()) Die("signer creation failed");
   signer_ = *std::move(signer);
 }
 
 std::vector<gateway::auth::PublicKeySpec> TestTokens::Keys() const {
-  return {{kKid, "ES256", public_pem_}};
+  return {{kid_, "ES256", public_pem_}};
 }
 
 std::string TestTokens::KeyFileJson() const { return gateway::auth::FormatKeyFile(Keys()); }

@@ -15,7 +15,9 @@ inline constexpr char kTestAudience[] = "stadtportal";
 // A fresh ES256 key pair made at test time, and tokens signed with it.
 class TestTokens {
  public:
-  TestTokens();
+  TestTokens() : TestTokens("test-1") {}
+  // With another kid, for a second key next to the first (key rotation).
+  explicit TestTokens(std::string kid);
 
   // Key file JSON the gateway loads (GATEWAY_JWT_KEYS_FILE).
   std::string KeyFileJson() const;
@@ -29,6 +31,7 @@ class TestTokens {
                    const std::string& issuer = kTestIssuer, const std::string& scope = "") const;
 
  private:
+  std::string kid_;
   std::string private_pem_;
   std::string public_pem_;
   std::unique_ptr<gateway::auth::JwtSigner> signer_;

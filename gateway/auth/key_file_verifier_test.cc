@@ -1,0 +1,183 @@
+#include "gateway/auth/key_file_verifier.h"
+
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
+#include <atomic>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace stadt::gateway::auth {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+constexpr char kIssuer[] = "https://id.stadt.test";
+constexpr char kAudience[] = "stadtportal";
+
+std::string Pem(EVP_PKEY* key, bool private_key) {
+  BIO* bio = BIO_new(BIO_s_mem());
+  if (private_key) {
+    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  } else {
+    PEM_write_bio_PUBKEY(bio, key);
+  }
+  char* data = nullptr;
+  const long size = BIO_get_mem_data(bio, &data);
+  std::string pem(data, static_cast<size_t>(size));
+  BIO_free(bio);
+  return pem;
+}
+
+// An ES256 key pair with its kid, and tokens signed with it.
+struct TestKey {
+  explicit TestKey(std::string kid_in) : kid(std::move(kid_in)) {
+    EVP_PKEY* key = EVP_EC_gen("P-256");
+    spec = {kid, "ES256", Pem(key, /*private_key=*/false)};
+    signer = JwtSigner::Create(Pem(key, /*private_key=*/true), "ES256", kid).value();
+    EVP_PKEY_free(key);
+  }
+  std::string Token() const {
+    return signer
+        ->Sign({{"iss", kIssuer},
+                {"aud", kAudience},
+                {"sub", absl::StrCat("citizen-of-", kid)},
+                {"exp", absl::ToUnixSeconds(kNow + absl::Minutes(5))}})
+        .value();
+  }
+
+  std::string kid;
+  PublicKeySpec spec;
+  std::unique_ptr<JwtSigner> signer;
+};
+
+class KeyFileVerifierTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-keys-XXXXXX");
+    dir_ = mkdtemp(pattern.data());
+    path_ = dir_ + "/keys.json";
+    Write(FormatKeyFile({old_.spec}));
+    absl::StatusOr<std::unique_ptr<KeyFileVerifier>> verifier =
+        KeyFileVerifier::Create(path_, {.issuer = kIssuer, .audience = kAudience});
+    ASSERT_TRUE(verifier.ok()) << verifier.status();
+    verifier_ = *std::move(verifier);
+  }
+  void TearDown() override {
+    std::remove(path_.c_str());
+    std::remove(dir_.c_str());
+  }
+
+  // As a sidecar or a Kubernetes volume does: a new file renamed into place.
+  void Write(const std::string& text) {
+    const std::string temporary = path_ + ".new";
+    std::ofstream(temporary) << text;
+    ASSERT_EQ(std::rename(temporary.c_str(), path_.c_str()), 0);
+  }
+
+  bool Accepts(const TestKey& key) const { return verifier_->Verify(key.Token(), kNow).ok(); }
+
+  TestKey old_{"old"};
+  TestKey added_{"added"};
+  std::string dir_;
+  std::string path_;
+  std::unique_ptr<KeyFileVerifier> verifier_;
+};
+
+TEST_F(KeyFileVerifierTest, TokenOfAKeyAddedLaterIsAcceptedAfterTheReload) {
+  EXPECT_TRUE(Accepts(old_));
+  absl::StatusOr<Identity> unknown = verifier_->Verify(added_.Token(), kNow);
+  EXPECT_EQ(unknown.status().message(), "unknown_key");
+
+  Write(FormatKeyFile({old_.spec, added_.spec}));
+  // Not before the reload ...
+  EXPECT_FALSE(Accepts(added_));
+  absl::StatusOr<bool> reloaded = verifier_->ReloadIfChanged();
+  ASSERT_TRUE(reloaded.ok()) << reloaded.status();
+  EXPECT_TRUE(*reloaded);
+  // ... and from then on, next to the old key.
+  absl::StatusOr<Identity> identity = verifier_->Verify(added_.Token(), kNow);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_EQ(identity->subject, "citizen-of-added");
+  EXPECT_TRUE(Accepts(old_));
+  EXPECT_EQ(verifier_->Current()->key_count(), 2u);
+}
+
+TEST_F(KeyFileVerifierTest, AnUnchangedFileIsNotReadAgain) {
+  EXPECT_EQ(verifier_->ReloadIfChanged().value_or(true), false);
+  const std::shared_ptr<const JwtVerifier> before = verifier_->Current();
+  EXPECT_EQ(verifier_->ReloadIfChanged().value_or(true), false);
+  EXPECT_EQ(verifier_->Current(), before);
+}
+
+TEST_F(KeyFileVerifierTest, ARemovedKeyStopsWorkingAfterTheReload) {
+  Write(FormatKeyFile({added_.spec}));
+  ASSERT_EQ(verifier_->ReloadIfChanged().value_or(false), true);
+  EXPECT_TRUE(Accepts(added_));
+  EXPECT_FALSE(Accepts(old_));
+}
+
+TEST_F(KeyFileVerifierTest, ABrokenFileKeepsTheOldKeysUntilAGoodOneArrives) {
+  for (const std::string& broken :
+       {std::string("{\"keys\": [{\"kid\": \"half"), std::string(""), std::string("{}"),
+        std::string("{\"keys\":[]}"),
+        // A key that does not load, and a duplicate kid.
+        FormatKeyFile({{"bad", "ES256", "-----BEGIN PUBLIC KEY-----\nAAAA\n"}}),
+        FormatKeyFile({added_.spec, added_.spec})}) {
+    Write(broken);
+    absl::StatusOr<bool> reloaded = verifier_->ReloadIfChanged();
+    EXPECT_FALSE(reloaded.ok()) << broken;
+    EXPECT_TRUE(Accepts(old_)) << broken;
+    EXPECT_FALSE(Accepts(added_)) << broken;
+  }
+  // Tried again on every call while broken, and picked up once it is good.
+  Write(FormatKeyFile({old_.spec, added_.spec}));
+  EXPECT_EQ(verifier_->ReloadIfChanged().value_or(false), true);
+  EXPECT_TRUE(Accepts(added_));
+}
+
+TEST_F(KeyFileVerifierTest, AMissingFileKeepsTheOldKeys) {
+  ASSERT_EQ(std::remove(path_.c_str()), 0);
+  EXPECT_FALSE(verifier_->ReloadIfChanged().ok());
+  EXPECT_TRUE(Accepts(old_));
+  Write(FormatKeyFile({old_.spec, added_.spec}));
+  EXPECT_EQ(verifier_->ReloadIfChanged().value_or(false), true);
+  EXPECT_TRUE(Accepts(added_));
+}
+
+TEST_F(KeyFileVerifierTest, ABrokenFileAtStartIsAnError) {
+  Write("not json");
+  EXPECT_FALSE(KeyFileVerifier::Create(path_, {.issuer = kIssuer, .audience = kAudience}).ok());
+  EXPECT_FALSE(
+      KeyFileVerifier::Create(dir_ + "/missing.json", {.issuer = kIssuer, .audience = kAudience})
+          .ok());
+}
+
+TEST_F(KeyFileVerifierTest, VerifiesWhileKeysAreSwapped) {
+  std::atomic<bool> stop{false};
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  const std::string token = old_.Token();
+  for (int i = 0; i < 3; ++i) {
+    threads.emplace_back([&] {
+      while (!stop) {
+        if (!verifier_->Verify(token, kNow).ok()) ++failures;
+      }
+    });
+  }
+  for (int i = 0; i < 20; ++i) {
+    Write(FormatKeyFile(i % 2 == 0 ? std::vector<PublicKeySpec>{old_.spec, added_.spec}
+                                   : std::vector<PublicKeySpec>{old_.spec}));
+    EXPECT_EQ(verifier_->ReloadIfChanged().value_or(false), true) << i;
+  }
+  stop = true;
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+}
+
+}  // namespace
+}  // namespace stadt::gateway::auth

@@ -1,0 +1,76 @@
+#include "gateway/pow/redis_used_challenges.h"
+
+#include <atomic>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::gateway::pow {
+namespace {
+
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+
+// The value of a MarkUsed answer; nullopt for an error.
+std::optional<bool> Value(const absl::StatusOr<bool>& first_use) {
+  return first_use.ok() ? std::optional<bool>(*first_use) : std::nullopt;
+}
+
+class RedisUsedChallengesTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+    redis::Options options;
+    options.port = server_->port();
+    options.command_timeout = std::chrono::milliseconds(300);
+    client_ = redis::Client::Create(options);
+    used_ = std::make_unique<RedisUsedChallenges>(*client_);
+  }
+
+  std::unique_ptr<testing::RedisServer> server_;
+  std::unique_ptr<redis::Client> client_;
+  std::unique_ptr<RedisUsedChallenges> used_;
+};
+
+TEST_F(RedisUsedChallengesTest, FirstUseWinsAndTheKeyExpiresWithTheChallenge) {
+  EXPECT_EQ(Value(used_->MarkUsed("c1", kNow + absl::Minutes(6), kNow)), true);
+  EXPECT_EQ(Value(used_->MarkUsed("c1", kNow + absl::Minutes(6), kNow)), false);
+  EXPECT_EQ(Value(used_->MarkUsed("c2", kNow + absl::Minutes(6), kNow)), true);
+  absl::StatusOr<redis::Reply> ttl = client_->Command({"PTTL", UsedChallengeKey("c1")});
+  ASSERT_TRUE(ttl.ok()) << ttl.status();
+  EXPECT_GT(ttl->integer, 5 * 60 * 1000);
+  EXPECT_LE(ttl->integer, 6 * 60 * 1000);
+  EXPECT_EQ(UsedChallengeKey("c1"), "pow:used:c1");
+}
+
+TEST_F(RedisUsedChallengesTest, AnEntryIsForgottenAfterItsTime) {
+  EXPECT_EQ(Value(used_->MarkUsed("c1", kNow + absl::Milliseconds(50), kNow)), true);
+  absl::SleepFor(absl::Milliseconds(200));
+  EXPECT_EQ(Value(used_->MarkUsed("c1", kNow + absl::Minutes(1), kNow)), true);
+  // A keep_until in the past still stores the key, briefly.
+  EXPECT_EQ(Value(used_->MarkUsed("c3", kNow - absl::Minutes(1), kNow)), true);
+}
+
+TEST_F(RedisUsedChallengesTest, ExactlyOneOfManyConcurrentUsesWins) {
+  std::atomic<int> wins{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 8; ++i) {
+    threads.emplace_back([&] {
+      absl::StatusOr<bool> first = used_->MarkUsed("shared", kNow + absl::Minutes(1), kNow);
+      if (first.ok() && *first) ++wins;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(wins.load(), 1);
+}
+
+TEST_F(RedisUsedChallengesTest, UnreachableRedisIsUnavailable) {
+  server_->Kill();
+  absl::StatusOr<bool> first = used_->MarkUsed("c1", kNow + absl::Minutes(1), kNow);
+  EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable) << first.status();
+}
+
+}  // namespace
+}  // namespace stadt::gateway::pow
