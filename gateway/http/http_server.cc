@@ -309,7 +309,9 @@ void HttpServer::Drain(absl::Time deadline) {
 void HttpServer::ScheduleTlsReload() {
   reload_timer_.expires_after(absl::ToChronoMilliseconds(options_.tls_reload_interval));
   reload_timer_.async_wait([this](beast::error_code error) {
-    if (error) return;
+    // A wait that had already expired when the drain cancelled the timer
+    // still completes with success; the draining flag stops it re-arming.
+    if (error || *draining_) return;
     absl::StatusOr<bool> reloaded = options_.tls->ReloadIfChanged();
     if (!reloaded.ok()) {
       log::Warn("tls_reload_failed", {{"error", std::string(reloaded.status().message())},
@@ -325,7 +327,7 @@ void HttpServer::SchedulePeriodicTask(size_t index) {
   asio::steady_timer& timer = *task_timers_[index];
   timer.expires_after(absl::ToChronoMilliseconds(options_.periodic_tasks[index].interval));
   timer.async_wait([this, index](beast::error_code error) {
-    if (error) return;
+    if (error || *draining_) return;  // See ScheduleTlsReload.
     options_.periodic_tasks[index].run();
     SchedulePeriodicTask(index);
   });
