@@ -11,11 +11,11 @@
 #include "services/appointments/store/redis_booking_repository.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
-#include "services/booking/reminder_loop.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
+#include "services/common/repeat.h"
 #include "services/common/service_env.h"
 
 namespace stadt::appointments {
@@ -146,7 +146,7 @@ int Run() {
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
   AppointmentsService service(catalog, bookings, counter_day, *kpis, clock, zone);
   std::jthread reminders(
-      booking::SendRemindersUntilStopped, [&bookings] { return bookings.SendDueReminders(); },
+      RepeatUntilStopped, "reminders", [&bookings] { return bookings.SendDueReminders(); },
       settings->reminder_interval);
   absl::Status status =
       RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });

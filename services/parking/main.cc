@@ -1,11 +1,13 @@
 // The parking service: wiring only. Reads configuration, loads zones and
 // tariffs, connects Redis, serves gRPC until SIGTERM.
 #include <iostream>
+#include <thread>
 
 #include "services/common/clock.h"
 #include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
+#include "services/common/repeat.h"
 #include "services/common/service_env.h"
 #include "services/parking/domain/parking_service.h"
 #include "services/parking/rpc/parking_grpc_service.h"
@@ -22,6 +24,9 @@ struct Settings {
   ParkingSettings parking;
   log::Level log_level;
   KpiSettings kpi;
+  // How often sessions that ran out by themselves are settled (revenue and
+  // minutes reported); every replica may run it, the KPIs are keyed by session.
+  absl::Duration settle_interval;
 };
 
 absl::StatusOr<Settings> ReadSettings() {
@@ -36,6 +41,8 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.parking.border_radius_meters = config.Int("PARKING_BORDER_RADIUS_METERS", 30, 0, 500);
   settings.log_level = ReadLogLevel(config);
   settings.kpi = ReadKpiSettings(config, "parking");
+  settings.settle_interval = config.Duration("PARKING_SETTLE_INTERVAL", absl::Minutes(1),
+                                             absl::Seconds(1), absl::Hours(1));
   if (absl::Status status = config.Finish(); !status.ok()) return status;
   return settings;
 }
@@ -79,6 +86,9 @@ int Run() {
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
   ParkingService service(*rules, repository, clock, settings->parking);
   ParkingGrpcService grpc_service(service, clock, *kpis);
+  std::jthread settler(
+      RepeatUntilStopped, "settle_ended_sessions",
+      [&grpc_service] { return grpc_service.SettleEndedSessions(); }, settings->settle_interval);
   absl::Status status =
       RunGrpcServer(settings->server, {&grpc_service}, [&redis] { return redis->Ping().ok(); });
   if (!status.ok()) {

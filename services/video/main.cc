@@ -4,11 +4,11 @@
 #include <thread>
 
 #include "absl/strings/escaping.h"
-#include "services/booking/reminder_loop.h"
 #include "services/booking/store/redis_booking_repository.h"
 #include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
+#include "services/common/repeat.h"
 #include "services/common/service_env.h"
 #include "services/video/domain/video_service.h"
 #include "services/video/rpc/video_grpc_service.h"
@@ -126,7 +126,7 @@ int Run() {
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
   VideoGrpcService service(consultations, *kpis);
   std::jthread reminders(
-      booking::SendRemindersUntilStopped,
+      RepeatUntilStopped, "reminders",
       [&consultations] { return consultations.SendDueReminders(); }, settings->reminder_interval);
   absl::Status status =
       RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });

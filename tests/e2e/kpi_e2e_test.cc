@@ -258,10 +258,11 @@ TEST_F(KpiE2eTest, WithMonitoringDownCitizensAreServedAndTheLossIsReportedWhenIt
   StartStack({"parking"}, {{"KPI_BATCH_SIZE", "1"}, {"KPI_BUFFER_SIZE", "2"}});
   ASSERT_TRUE(stack_->WaitUntil(200, "/v1/parking/zones/4401")) << stack_->Logs();
 
-  // 1 start + 2 at the stop + 5 checks = 8 parking events.
+  // 1 start + 2 at the stop + 5 checks of 2 (count, unpaid share) = 13
+  // parking events.
   EXPECT_THAT(ParkAndLeave("S-KP 200"), ::testing::ElementsAre(200, 200));
   for (int i = 0; i < 5; ++i) EXPECT_EQ(CheckPlate("S-KP 200"), 200);
-  constexpr int kParkingEvents = 8;
+  constexpr int kParkingEvents = 13;
 
   StartMonitoring();
   // Everything the service kept arrives, and the count of what it dropped.

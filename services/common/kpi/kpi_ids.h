@@ -22,6 +22,7 @@ inline constexpr std::string_view kParkingSessionsStarted = "parking_sessions_st
 inline constexpr std::string_view kParkingRevenueCents = "parking_revenue_cents";
 inline constexpr std::string_view kParkingSessionMinutes = "parking_session_minutes";
 inline constexpr std::string_view kParkingPlateChecks = "parking_plate_checks";
+inline constexpr std::string_view kParkingChecksUnpaidRate = "parking_checks_unpaid_rate";
 inline constexpr std::string_view kVideoConsultationsBooked = "video_consultations_booked";
 inline constexpr std::string_view kVideoConsultationsHeld = "video_consultations_held";
 inline constexpr std::string_view kVideoNoShowRate = "video_no_show_rate";

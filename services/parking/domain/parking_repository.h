@@ -61,6 +61,14 @@ class ParkingRepository {
   // The owner's sessions, newest first.
   virtual absl::StatusOr<std::vector<Session>> ListSessions(std::string_view owner, int limit) = 0;
 
+  // Sessions that ran out by themselves (reached their planned or maximum end
+  // without a stop) by `now` and are not yet settled, at most `limit`. Once
+  // ended a session cannot change any more, so what is listed is final.
+  virtual absl::StatusOr<std::vector<Session>> ListUnsettledEndedSessions(absl::Time now,
+                                                                          int limit) = 0;
+  // Marks ended sessions as settled: they are not listed again.
+  virtual absl::Status MarkSettled(const std::vector<std::string>& session_ids) = 0;
+
   virtual absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate) = 0;
   // Stores a permit under a fresh id and returns it.
   virtual absl::StatusOr<Permit> AddPermit(const Permit& permit) = 0;

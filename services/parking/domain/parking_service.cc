@@ -12,6 +12,7 @@ namespace {
 constexpr size_t kMaxIdempotencyKeyLength = 64;
 constexpr int kDefaultHistoryLimit = 20;
 constexpr int kMaxHistoryLimit = 100;
+constexpr int kMaxSettleBatchesPerCall = 100;
 
 bool IsKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
@@ -169,6 +170,27 @@ absl::StatusOr<CheckResult> ParkingService::CheckPlate(std::string_view plate,
   if (!record.ok()) return record.status();
   return parking::CheckPlate(**zone, record->latest_session, record->permits, clock_.Now(),
                              settings_.grace);
+}
+
+absl::StatusOr<int> ParkingService::SettleEndedSessions(
+    const std::function<void(const Session&)>& settle, int batch) {
+  int settled = 0;
+  // Bounded, so that one call cannot run forever; the rest waits for the next.
+  for (int round = 0; round < kMaxSettleBatchesPerCall; ++round) {
+    absl::StatusOr<std::vector<Session>> ended =
+        repository_.ListUnsettledEndedSessions(clock_.Now(), batch);
+    if (!ended.ok()) return ended.status();
+    if (ended->empty()) return settled;
+    std::vector<std::string> ids;
+    for (const Session& session : *ended) {
+      settle(session);
+      ids.push_back(session.id);
+    }
+    if (absl::Status status = repository_.MarkSettled(ids); !status.ok()) return status;
+    settled += static_cast<int>(ids.size());
+    if (static_cast<int>(ended->size()) < batch) return settled;
+  }
+  return settled;
 }
 
 }  // namespace stadt::parking

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,14 @@ class ParkingService {
   absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate);
 
   absl::StatusOr<CheckResult> CheckPlate(std::string_view plate, std::string_view zone_id);
+
+  // Settles the sessions that ran out by themselves since the last call:
+  // hands each to `settle` (which reports its revenue and minutes), then
+  // marks it settled. A crash in between hands it over again on the next
+  // call, so `settle` must be idempotent per session id. Returns how many
+  // were settled; works in batches of `batch` until none is left.
+  absl::StatusOr<int> SettleEndedSessions(const std::function<void(const Session&)>& settle,
+                                          int batch = 500);
 
  private:
   // Releases the idempotency claim of a write that was refused.

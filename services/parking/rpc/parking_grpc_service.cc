@@ -112,6 +112,34 @@ KpiDimensions ZoneDimension(const std::string& zone_id) {
 
 }  // namespace
 
+// Zone and, where the zone names one, its district: revenue and minutes are
+// published per district as well.
+KpiDimensions ParkingGrpcService::PlaceDimensions(const std::string& zone_id) const {
+  KpiDimensions dimensions = ZoneDimension(zone_id);
+  absl::StatusOr<const Zone*> zone = service_.rules().FindZone(zone_id);
+  if (zone.ok() && !(*zone)->district.empty()) {
+    dimensions.emplace(std::string(kpi::kDistrict), (*zone)->district);
+  }
+  return dimensions;
+}
+
+// Keyed by the session id: a stop replayed with the same idempotency key, or a
+// session settled twice after a crash, is counted once.
+void ParkingGrpcService::RecordSessionEnd(const Session& session) {
+  const KpiDimensions place = PlaceDimensions(session.zone_id);
+  kpis_.Observe(kpi::kParkingRevenueCents, static_cast<double>(session.price_cents), place,
+                session.id);
+  kpis_.Observe(kpi::kParkingSessionMinutes, absl::ToDoubleMinutes(session.end - session.start),
+                place, session.id);
+}
+
+absl::StatusOr<int> ParkingGrpcService::SettleEndedSessions() {
+  return service_.SettleEndedSessions(
+      [this](const Session& session) { RecordSessionEnd(session); });
+}
+
+namespace {}  // namespace
+
 ParkingGrpcService::ParkingGrpcService(ParkingService& service, const Clock& clock)
     : ParkingGrpcService(service, clock, NoKpis()) {}
 
@@ -199,7 +227,7 @@ grpc::Status ParkingGrpcService::StartSession(grpc::ServerContext* context,
   // Keyed by the session id: a replay with the same idempotency key returns
   // the same session and is counted once.
   if (session.ok())
-    kpis_.Count(kpi::kParkingSessionsStarted, ZoneDimension(session->zone_id), session->id);
+    kpis_.Count(kpi::kParkingSessionsStarted, PlaceDimensions(session->zone_id), session->id);
   return SessionResponse(session, response);
 }
 
@@ -223,12 +251,7 @@ grpc::Status ParkingGrpcService::StopSession(grpc::ServerContext* context,
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
   absl::StatusOr<Session> session = service_.Stop(
       CallerFromContext(*context).subject, request->session_id(), request->idempotency_key());
-  if (session.ok()) {
-    kpis_.Observe(kpi::kParkingRevenueCents, static_cast<double>(session->price_cents),
-                  ZoneDimension(session->zone_id), session->id);
-    kpis_.Observe(kpi::kParkingSessionMinutes, absl::ToDoubleMinutes(session->end - session->start),
-                  ZoneDimension(session->zone_id), session->id);
-  }
+  if (session.ok()) RecordSessionEnd(*session);
   return SessionResponse(session, response);
 }
 
@@ -286,6 +309,10 @@ grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContext* context,
   absl::StatusOr<CheckResult> result = service_.CheckPlate(request->plate(), request->zone_id());
   if (!result.ok()) return ToGrpcStatus(result.status());
   kpis_.Count(kpi::kParkingPlateChecks, ZoneDimension(request->zone_id()));
+  // Paid, permit and grace are all "not unpaid": the share is of the checks
+  // that would lead to a ticket.
+  kpis_.Ratio(kpi::kParkingChecksUnpaidRate, result->status == CheckStatus::kNotPaid,
+              ZoneDimension(request->zone_id()));
   response->set_status(ToProto(result->status));
   if (result->paid_until != absl::InfinitePast()) {
     ToTimestamp(result->paid_until, response->mutable_paid_until());

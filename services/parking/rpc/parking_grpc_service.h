@@ -40,8 +40,14 @@ class ParkingGrpcService final : public v1::Parking::Service {
   grpc::Status CheckPlate(grpc::ServerContext* context, const v1::CheckPlateRequest* request,
                           v1::CheckPlateResponse* response) override;
 
+  // Reports revenue and minutes of the sessions that ran out by themselves
+  // (not stopped); run periodically. Returns how many were settled.
+  absl::StatusOr<int> SettleEndedSessions();
+
  private:
   grpc::Status SessionResponse(const absl::StatusOr<Session>& session, v1::Session* response);
+  KpiDimensions PlaceDimensions(const std::string& zone_id) const;
+  void RecordSessionEnd(const Session& session);
 
   ParkingService& service_;
   const Clock& clock_;

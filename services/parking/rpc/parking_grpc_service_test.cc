@@ -1,6 +1,7 @@
 #include "services/parking/rpc/parking_grpc_service.h"
 
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -15,7 +16,7 @@ namespace stadt::parking {
 namespace {
 
 constexpr char kZones[] = R"({"type": "FeatureCollection", "features": [
-  {"type": "Feature", "properties": {"zone": "1101", "name": "West", "tariff": "city"},
+  {"type": "Feature", "properties": {"zone": "1101", "name": "West", "district": "Mitte", "tariff": "city"},
    "geometry": {"type": "Polygon", "coordinates": [
      [[9.17, 48.77], [9.18, 48.77], [9.18, 48.78], [9.17, 48.78], [9.17, 48.77]]]}},
   {"type": "Feature", "properties": {"zone": "1102", "name": "Ost", "tariff": "city"},
@@ -45,6 +46,10 @@ class UnavailableRepository final : public ParkingRepository {
   absl::StatusOr<std::vector<Session>> ListSessions(std::string_view, int) override {
     return Down();
   }
+  absl::StatusOr<std::vector<Session>> ListUnsettledEndedSessions(absl::Time, int) override {
+    return Down();
+  }
+  absl::Status MarkSettled(const std::vector<std::string>&) override { return Down(); }
   absl::StatusOr<PlateRecord> ReadPlate(std::string_view) override { return Down(); }
   absl::StatusOr<Permit> AddPermit(const Permit&) override { return Down(); }
   absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view) override { return Down(); }
@@ -183,7 +188,28 @@ class MemoryRepository final : public ParkingRepository {
   absl::StatusOr<std::vector<Session>> ListSessions(std::string_view, int) override {
     return std::vector<Session>();
   }
-  absl::StatusOr<PlateRecord> ReadPlate(std::string_view) override { return PlateRecord(); }
+  absl::StatusOr<std::vector<Session>> ListUnsettledEndedSessions(absl::Time now,
+                                                                  int limit) override {
+    std::vector<Session> ended;
+    for (const auto& [id, session] : sessions_) {
+      if (!session.stopped && session.end <= now && !settled_.contains(id) &&
+          static_cast<int>(ended.size()) < limit) {
+        ended.push_back(session);
+      }
+    }
+    return ended;
+  }
+  absl::Status MarkSettled(const std::vector<std::string>& ids) override {
+    settled_.insert(ids.begin(), ids.end());
+    return absl::OkStatus();
+  }
+  // The officer's check sees the session named here (one plate is enough).
+  void SetLatest(const std::string& id) { latest_ = id; }
+  absl::StatusOr<PlateRecord> ReadPlate(std::string_view) override {
+    PlateRecord record;
+    if (!latest_.empty()) record.latest_session = sessions_.at(latest_);
+    return record;
+  }
   absl::StatusOr<Permit> AddPermit(const Permit& permit) override { return permit; }
   absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view) override {
     return std::vector<Permit>();
@@ -191,6 +217,8 @@ class MemoryRepository final : public ParkingRepository {
 
  private:
   std::map<std::string, Session> sessions_;
+  std::set<std::string> settled_;
+  std::string latest_;
 };
 
 class ParkingKpiTest : public ::testing::Test {
@@ -235,7 +263,8 @@ TEST_F(ParkingKpiTest, SessionStartAndStopRecordTheZonesKpis) {
   const std::vector<KpiSample> starts = kpis_.samples("parking_sessions_started");
   ASSERT_EQ(starts.size(), 1u);
   EXPECT_EQ(starts[0].value, 1);
-  EXPECT_THAT(starts[0].dimensions, ::testing::ElementsAre(::testing::Pair("zone", "1101")));
+  EXPECT_THAT(starts[0].dimensions, ::testing::ElementsAre(::testing::Pair("district", "Mitte"),
+                                                           ::testing::Pair("zone", "1101")));
   EXPECT_EQ(starts[0].occurrence_key, started.id());
   const std::vector<KpiSample> revenue = kpis_.samples("parking_revenue_cents");
   ASSERT_EQ(revenue.size(), 1u);
@@ -250,7 +279,53 @@ TEST_F(ParkingKpiTest, SessionStartAndStopRecordTheZonesKpis) {
   }
 }
 
-TEST_F(ParkingKpiTest, EveryPlateCheckCountsForItsZone) {
+TEST_F(ParkingKpiTest, SessionsThatRunOutByThemselvesAreSettledOnce) {
+  Call citizen("citizen");
+  v1::StartSessionRequest start;
+  start.set_zone_id("1101");
+  start.set_plate("S-AB 123");
+  start.mutable_planned_end_time()->set_seconds(kMondayTen + 60 * 60);
+  v1::Session runs_out;
+  grpc::Status status = grpc_.StartSession(&citizen.context, &start, &runs_out);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  start.set_plate("S-CD 456");
+  start.set_zone_id("1102");
+  v1::Session stopped;
+  ASSERT_TRUE(grpc_.StartSession(&citizen.context, &start, &stopped).ok());
+  clock_.Advance(absl::Minutes(20));
+  v1::StopSessionRequest stop;
+  stop.set_session_id(stopped.id());
+  v1::Session stop_answer;
+  ASSERT_TRUE(grpc_.StopSession(&citizen.context, &stop, &stop_answer).ok());
+
+  // Before its planned end nothing is due.
+  absl::StatusOr<int> settled = grpc_.SettleEndedSessions();
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_EQ(*settled, 0);
+
+  clock_.Advance(absl::Minutes(50));
+  settled = grpc_.SettleEndedSessions();
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_EQ(*settled, 1);  // the stopped one was reported by its stop
+  settled = grpc_.SettleEndedSessions();
+  ASSERT_TRUE(settled.ok()) << settled.status();
+  EXPECT_EQ(*settled, 0);
+
+  const std::vector<KpiSample> revenue = kpis_.samples("parking_revenue_cents");
+  ASSERT_EQ(revenue.size(), 2u);
+  EXPECT_EQ(revenue[0].occurrence_key, stopped.id());
+  EXPECT_EQ(revenue[0].value, 100);  // 20 minutes at 300 cents an hour
+  EXPECT_THAT(revenue[0].dimensions, ::testing::ElementsAre(::testing::Pair("zone", "1102")));
+  EXPECT_EQ(revenue[1].occurrence_key, runs_out.id());
+  EXPECT_EQ(revenue[1].value, 300);  // the planned hour
+  EXPECT_THAT(revenue[1].dimensions, ::testing::ElementsAre(::testing::Pair("district", "Mitte"),
+                                                            ::testing::Pair("zone", "1101")));
+  const std::vector<KpiSample> minutes = kpis_.samples("parking_session_minutes");
+  ASSERT_EQ(minutes.size(), 2u);
+  EXPECT_EQ(minutes[1].value, 60);
+}
+
+TEST_F(ParkingKpiTest, EveryPlateCheckCountsForItsZoneWithTheShareFoundUnpaid) {
   Call officer("parking_officer");
   v1::CheckPlateRequest check;
   check.set_plate("S-AB 123");
@@ -260,6 +335,22 @@ TEST_F(ParkingKpiTest, EveryPlateCheckCountsForItsZone) {
   const std::vector<KpiSample> checks = kpis_.samples("parking_plate_checks");
   ASSERT_EQ(checks.size(), 1u);
   EXPECT_THAT(checks[0].dimensions, ::testing::ElementsAre(::testing::Pair("zone", "1102")));
+
+  Call citizen("citizen");
+  v1::StartSessionRequest start;
+  start.set_zone_id("1102");
+  start.set_plate("S-AB 123");
+  v1::Session started;
+  ASSERT_TRUE(grpc_.StartSession(&citizen.context, &start, &started).ok());
+  repository_.SetLatest(started.id());
+  ASSERT_TRUE(grpc_.CheckPlate(&officer.context, &check, &checked).ok());
+  ASSERT_EQ(checked.status(), v1::CHECK_STATUS_PAID);
+
+  const std::vector<KpiSample> unpaid = kpis_.samples("parking_checks_unpaid_rate");
+  ASSERT_EQ(unpaid.size(), 2u);
+  EXPECT_EQ(unpaid[0].value, 1);  // no session: unpaid
+  EXPECT_EQ(unpaid[1].value, 0);  // paid
+  EXPECT_THAT(unpaid[1].dimensions, ::testing::ElementsAre(::testing::Pair("zone", "1102")));
 }
 
 TEST_F(ParkingKpiTest, RefusedCallsRecordNothing) {

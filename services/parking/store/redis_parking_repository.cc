@@ -19,9 +19,11 @@ namespace json = boost::json;
 using Fields = std::map<std::string, std::string>;
 
 constexpr size_t kSessionIdLength = 32;
+constexpr int kBuckets = 256;  // two hex digits, see PlateBucket
 
 // Stores a new session unless the plate has an active one.
-// KEYS: plate's latest-session copy, session, idempotency record, outbox.
+// KEYS: plate's latest-session copy, session, idempotency record, outbox,
+//       the bucket's unsettled ends.
 // ARGV: now_ms, fingerprint ("" = no key), idempotency ttl s, answer JSON,
 //       retention ms, end_ms, remind_at_ms, session id, zone, owner, then the
 //       session's field/value pairs.
@@ -53,6 +55,7 @@ redis.call('PEXPIREAT', KEYS[1], expire_at)
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100000', '*', 'type', 'session.started',
            'session', ARGV[8], 'zone', ARGV[9], 'owner', ARGV[10], 'end_ms', ARGV[6],
            'remind_at_ms', ARGV[7])
+redis.call('ZADD', KEYS[5], ARGV[6], ARGV[8])
 if ARGV[2] ~= '' then
   redis.call('SET', KEYS[3], ARGV[2] .. '\n' .. ARGV[4], 'EX', ARGV[3])
 end
@@ -62,7 +65,8 @@ return ARGV[4]
 }
 
 // Extends or stops a session that is still active and belongs to the caller.
-// KEYS: session, plate's latest-session copy, idempotency record, outbox.
+// KEYS: session, plate's latest-session copy, idempotency record, outbox,
+//       the bucket's unsettled ends (a stopped session is settled by the stop).
 // ARGV: now_ms, fingerprint, idempotency ttl s, answer JSON, retention ms,
 //       new end_ms, remind_at_ms, session id, owner, "extend"|"stop", price,
 //       stopped flag.
@@ -99,7 +103,12 @@ if redis.call('HGET', KEYS[2], 'id') == ARGV[8] then
   redis.call('PEXPIREAT', KEYS[2], expire_at)
 end
 local event = 'session.stopped'
-if ARGV[10] == 'extend' then event = 'session.extended' end
+if ARGV[10] == 'extend' then
+  event = 'session.extended'
+  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[8])
+else
+  redis.call('ZREM', KEYS[5], ARGV[8])
+end
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100000', '*', 'type', event, 'session', ARGV[8],
            'owner', ARGV[9], 'end_ms', ARGV[6], 'remind_at_ms', ARGV[7], 'price_cents', ARGV[11])
 if ARGV[2] ~= '' then
@@ -180,6 +189,10 @@ std::string SessionKey(std::string_view session_id) {
   return absl::StrCat(PlateTag(session_id.substr(0, 2)), "session:", ToAbsl(session_id));
 }
 std::string OutboxKey(std::string_view bucket) { return absl::StrCat(PlateTag(bucket), "outbox"); }
+// Sorted set of the bucket's sessions that were not stopped, scored by their
+// end in ms: those whose end has passed ran out by themselves and are still
+// to be settled.
+std::string EndsKey(std::string_view bucket) { return absl::StrCat(PlateTag(bucket), "ends"); }
 std::string IdempotencyKey(std::string_view bucket, const WriteKey& key) {
   return absl::StrCat(PlateTag(bucket), "idem:", key.operation, ":", key.subject, ":", key.key);
 }
@@ -369,10 +382,11 @@ absl::StatusOr<Session> RedisParkingRepository::InsertSession(const Session& ses
     args.push_back(name);
     args.push_back(value);
   }
-  absl::StatusOr<redis::Reply> reply = redis_.Eval(StartScript(),
-                                                   {ActiveKey(stored.plate), SessionKey(stored.id),
-                                                    IdempotencyKey(bucket, key), OutboxKey(bucket)},
-                                                   args);
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(StartScript(),
+                  {ActiveKey(stored.plate), SessionKey(stored.id), IdempotencyKey(bucket, key),
+                   OutboxKey(bucket), EndsKey(bucket)},
+                  args);
   if (!reply.ok()) return reply.status();
   return SessionFromJson(reply->str);
 }
@@ -385,7 +399,7 @@ absl::StatusOr<Session> RedisParkingRepository::UpdateSession(const Session& pla
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       UpdateScript(),
       {SessionKey(planned.id), ActiveKey(planned.plate), IdempotencyKey(bucket, key),
-       OutboxKey(bucket)},
+       OutboxKey(bucket), EndsKey(bucket)},
       {Millis(now), key.key.empty() ? "" : key.fingerprint,
        absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), SessionJson(planned),
        absl::StrCat(absl::ToInt64Milliseconds(options_.retention)), Millis(planned.end),
@@ -424,6 +438,51 @@ absl::StatusOr<std::vector<Session>> RedisParkingRepository::ListSessions(std::s
     if (session->owner == owner) sessions.push_back(*std::move(session));
   }
   return sessions;
+}
+
+absl::StatusOr<std::vector<Session>> RedisParkingRepository::ListUnsettledEndedSessions(
+    absl::Time now, int limit) {
+  std::vector<std::vector<std::string>> due_reads;
+  for (int bucket = 0; bucket < kBuckets; ++bucket) {
+    due_reads.push_back({"ZRANGE", EndsKey(absl::StrFormat("%02x", bucket)), "-inf", Millis(now),
+                         "BYSCORE", "LIMIT", "0", absl::StrCat(limit)});
+  }
+  absl::StatusOr<std::vector<redis::Reply>> due = redis_.Pipeline(due_reads);
+  if (!due.ok()) return due.status();
+  std::vector<std::string> ids;
+  for (const redis::Reply& bucket : *due) {
+    for (const redis::Reply& id : bucket.elements) {
+      if (static_cast<int>(ids.size()) < limit) ids.push_back(id.str);
+    }
+  }
+  std::vector<Session> sessions;
+  if (ids.empty()) return sessions;
+  std::vector<std::vector<std::string>> reads;
+  for (const std::string& id : ids) reads.push_back({"HGETALL", SessionKey(id)});
+  absl::StatusOr<std::vector<redis::Reply>> records = redis_.Pipeline(reads);
+  if (!records.ok()) return records.status();
+  std::vector<std::string> vanished;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const redis::Reply& record = (*records)[i];
+    if (record.elements.empty()) {
+      vanished.push_back(ids[i]);  // past its retention: nothing left to settle
+      continue;
+    }
+    absl::StatusOr<Session> session = SessionFromFields(FieldsFromReply(record));
+    if (!session.ok()) return session.status();
+    sessions.push_back(*std::move(session));
+  }
+  if (absl::Status status = MarkSettled(vanished); !status.ok()) return status;
+  return sessions;
+}
+
+absl::Status RedisParkingRepository::MarkSettled(const std::vector<std::string>& session_ids) {
+  std::vector<std::vector<std::string>> removals;
+  for (const std::string& id : session_ids) {
+    if (IsSessionId(id)) removals.push_back({"ZREM", EndsKey(id.substr(0, 2)), id});
+  }
+  if (removals.empty()) return absl::OkStatus();
+  return redis_.Pipeline(removals).status();
 }
 
 absl::StatusOr<PlateRecord> RedisParkingRepository::ReadPlate(std::string_view plate) {

@@ -35,6 +35,9 @@ class RedisParkingRepository final : public ParkingRepository {
                                         absl::Time now, const WriteKey& key) override;
   absl::StatusOr<Session> GetSession(std::string_view session_id) override;
   absl::StatusOr<std::vector<Session>> ListSessions(std::string_view owner, int limit) override;
+  absl::StatusOr<std::vector<Session>> ListUnsettledEndedSessions(absl::Time now,
+                                                                  int limit) override;
+  absl::Status MarkSettled(const std::vector<std::string>& session_ids) override;
   absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate) override;
   absl::StatusOr<Permit> AddPermit(const Permit& permit) override;
   absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate) override;

@@ -192,6 +192,53 @@ TEST_F(RedisParkingTest, SessionsEndByThemselves) {
   EXPECT_EQ(history[0].id, second.id);  // newest first
 }
 
+TEST_F(RedisParkingTest, SessionsThatRanOutAreSettledOnceAndStoppedOnesNever) {
+  // Three plates in (most likely) different buckets: one runs out at its
+  // planned end, one is extended and runs out later, one is stopped.
+  Session runs_out = Start("citizen-1", "S-AB 1", "", kMondayTen + absl::Minutes(30)).value();
+  Session extended = Start("citizen-2", "S-CD 2", "", kMondayTen + absl::Minutes(30)).value();
+  Session stopped = Start("citizen-3", "S-EF 3", "", kMondayTen + absl::Minutes(30)).value();
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_TRUE(service_->Extend("citizen-2", extended.id, kMondayTen + absl::Minutes(60), "").ok());
+  ASSERT_TRUE(service_->Stop("citizen-3", stopped.id, "").ok());
+
+  std::vector<Session> settled;
+  auto settle = [&settled](const Session& session) { settled.push_back(session); };
+  EXPECT_EQ(service_->SettleEndedSessions(settle).value(), 0);
+
+  clock_.Advance(absl::Minutes(25));  // 35 minutes in
+  EXPECT_EQ(service_->SettleEndedSessions(settle).value(), 1);
+  ASSERT_THAT(settled, SizeIs(1));
+  EXPECT_EQ(settled[0].id, runs_out.id);
+  EXPECT_EQ(settled[0].price_cents, 150);
+  EXPECT_FALSE(settled[0].stopped);
+
+  clock_.Advance(absl::Minutes(30));  // 65 minutes in
+  EXPECT_EQ(service_->SettleEndedSessions(settle).value(), 1);
+  ASSERT_THAT(settled, SizeIs(2));
+  EXPECT_EQ(settled[1].id, extended.id);
+  EXPECT_EQ(settled[1].end, kMondayTen + absl::Minutes(60));
+  EXPECT_EQ(settled[1].price_cents, 300);
+
+  clock_.Advance(absl::Hours(5));
+  EXPECT_EQ(service_->SettleEndedSessions(settle).value(), 0);
+  EXPECT_THAT(settled, SizeIs(2));
+}
+
+TEST_F(RedisParkingTest, SettlingWorksInBatches) {
+  for (int i = 0; i < 7; ++i) {
+    ASSERT_TRUE(Start(absl::StrCat("citizen-", i), absl::StrCat("S-AB ", 100 + i), "",
+                      kMondayTen + absl::Minutes(15))
+                    .ok());
+  }
+  clock_.Advance(absl::Minutes(20));
+  std::set<std::string> ids;
+  auto settle = [&ids](const Session& session) { ids.insert(session.id); };
+  EXPECT_EQ(service_->SettleEndedSessions(settle, /*batch=*/3).value(), 7);
+  EXPECT_THAT(ids, SizeIs(7));
+  EXPECT_EQ(service_->SettleEndedSessions(settle, 3).value(), 0);
+}
+
 TEST_F(RedisParkingTest, ResidentsPermits) {
   Permit permit = service_
                       ->IssuePermit("S-RE 42", "S-Mitte-1", kMondayTen - absl::Hours(1),
