@@ -46,6 +46,9 @@ struct VerifierOptions {
   std::string audience;  // Required; `aud` must contain it.
   absl::Duration leeway = absl::Seconds(30);
   size_t max_token_bytes = 8192;
+  // How many verified tokens KeyFileVerifier remembers (VerifiedTokenCache);
+  // 0 verifies every request's signature.
+  size_t verified_cache_entries = 10'000;
 };
 
 namespace internal {

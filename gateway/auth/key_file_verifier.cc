@@ -39,7 +39,20 @@ std::shared_ptr<const JwtVerifier> KeyFileVerifier::Current() const {
 
 absl::StatusOr<Identity> KeyFileVerifier::Verify(std::string_view compact_token,
                                                  absl::Time now) const {
-  return Current()->Verify(compact_token, now);
+  std::shared_ptr<const JwtVerifier> verifier;
+  uint64_t generation = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    verifier = verifier_;
+    generation = generation_;
+  }
+  if (std::optional<Identity> known = cache_.Find(compact_token, generation, now)) return *known;
+  absl::StatusOr<Identity> identity = verifier->Verify(compact_token, now);
+  if (identity.ok()) {
+    cache_.Insert(compact_token, generation, *identity, identity->expires_at + options_.leeway,
+                  now);
+  }
+  return identity;
 }
 
 absl::StatusOr<bool> KeyFileVerifier::ReloadIfChanged() {
@@ -54,6 +67,7 @@ absl::StatusOr<bool> KeyFileVerifier::ReloadIfChanged() {
   std::lock_guard<std::mutex> lock(mu_);
   stamp_ = stamp;
   verifier_ = *std::move(verifier);
+  ++generation_;
   return true;
 }
 

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "gateway/auth/jwt.h"
+#include "gateway/auth/verified_token_cache.h"
 
 namespace stadt::gateway::auth {
 
@@ -17,7 +18,8 @@ namespace stadt::gateway::auth {
 // rewrites the file and the next ReloadIfChanged() swaps the new keys in.
 // Requests verifying meanwhile finish with the keys they started with. A new
 // file that does not load (unreadable, malformed, a weak key) is refused and
-// the keys in use stay.
+// the keys in use stay. Verified tokens are remembered (VerifiedTokenCache)
+// until they expire or the keys change.
 class KeyFileVerifier final : public TokenVerifier {
  public:
   // Fails when the file does not load: at start, a broken file is an error.
@@ -34,6 +36,8 @@ class KeyFileVerifier final : public TokenVerifier {
 
   // The verifier in use, for tests and logs.
   std::shared_ptr<const JwtVerifier> Current() const;
+  // How many verified tokens are remembered, for tests and metrics.
+  size_t remembered_tokens() const { return cache_.size(); }
 
  private:
   struct Stamp {
@@ -48,7 +52,8 @@ class KeyFileVerifier final : public TokenVerifier {
       : path_(std::move(path)),
         options_(std::move(options)),
         stamp_(stamp),
-        verifier_(std::move(verifier)) {}
+        verifier_(std::move(verifier)),
+        cache_(options_.verified_cache_entries) {}
   static Stamp StampOf(const std::string& path);
   static absl::StatusOr<std::shared_ptr<const JwtVerifier>> Load(const std::string& path,
                                                                  const VerifierOptions& options);
@@ -58,6 +63,8 @@ class KeyFileVerifier final : public TokenVerifier {
   mutable std::mutex mu_;
   Stamp stamp_;                                  // guarded by mu_
   std::shared_ptr<const JwtVerifier> verifier_;  // guarded by mu_
+  uint64_t generation_ = 0;                      // guarded by mu_; bumped with each new key set
+  mutable VerifiedTokenCache cache_;
 };
 
 }  // namespace stadt::gateway::auth

@@ -121,6 +121,40 @@ TEST_F(KeyFileVerifierTest, ARemovedKeyStopsWorkingAfterTheReload) {
   EXPECT_FALSE(Accepts(old_));
 }
 
+TEST_F(KeyFileVerifierTest, ARememberedTokenStopsWorkingWhenItsKeyIsRemoved) {
+  const std::string token = old_.Token();
+  ASSERT_TRUE(verifier_->Verify(token, kNow).ok());
+  ASSERT_TRUE(verifier_->Verify(token, kNow + absl::Minutes(1)).ok());
+  EXPECT_EQ(verifier_->remembered_tokens(), 1u);
+
+  Write(FormatKeyFile({added_.spec}));
+  ASSERT_EQ(verifier_->ReloadIfChanged().value_or(false), true);
+  absl::StatusOr<Identity> after = verifier_->Verify(token, kNow + absl::Minutes(2));
+  EXPECT_EQ(after.status().message(), "unknown_key");
+}
+
+TEST_F(KeyFileVerifierTest, ARememberedTokenExpiresLikeAnyOther) {
+  const std::string token = old_.Token();  // exp = kNow + 5 min, leeway 30 s
+  absl::StatusOr<Identity> first = verifier_->Verify(token, kNow);
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<Identity> again = verifier_->Verify(token, kNow + absl::Minutes(5));
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->subject, first->subject);
+  EXPECT_EQ(again->expires_at, first->expires_at);
+  absl::StatusOr<Identity> late = verifier_->Verify(token, kNow + absl::Minutes(6));
+  EXPECT_EQ(late.status().message(), "token_expired");
+}
+
+TEST_F(KeyFileVerifierTest, AnAlteredRememberedTokenIsCheckedAfresh) {
+  const std::string token = old_.Token();
+  ASSERT_TRUE(verifier_->Verify(token, kNow).ok());
+  std::string altered = token;
+  char& in_signature = altered[altered.size() - 10];
+  in_signature = in_signature == 'A' ? 'B' : 'A';
+  EXPECT_FALSE(verifier_->Verify(altered, kNow).ok());
+  EXPECT_EQ(verifier_->remembered_tokens(), 1u);  // failures are not remembered
+}
+
 TEST_F(KeyFileVerifierTest, ABrokenFileKeepsTheOldKeysUntilAGoodOneArrives) {
   for (const std::string& broken :
        {std::string("{\"keys\": [{\"kid\": \"half"), std::string(""), std::string("{}"),

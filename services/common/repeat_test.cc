@@ -31,8 +31,8 @@ TEST(RepeatUntilStoppedTest, RunsAtOnceKeepsGoingAfterFailuresAndStopsWithoutWai
   std::atomic<int> slow_runs{0};
   {
     std::jthread loop(
-        RepeatUntilStopped, "test_task",
-        [&]() -> absl::StatusOr<int> { return ++slow_runs; }, absl::Hours(1));
+        RepeatUntilStopped, "test_task", [&]() -> absl::StatusOr<int> { return ++slow_runs; },
+        absl::Hours(1));
     while (slow_runs == 0) std::this_thread::yield();
   }  // joins: returns only because the stop request woke the wait
   EXPECT_EQ(slow_runs.load(), 1);
