@@ -51,6 +51,10 @@ absl::Status RunGrpcServer(const GrpcServerOptions& options,
   // Plain-text inside the cluster: the gateway terminates TLS at the edge and
   // network policy limits who reaches the services.
   builder.AddListeningPort(options.address, grpc::InsecureServerCredentials(), &bound_port);
+  // gRPC would share a port already in use (SO_REUSEPORT): a second process
+  // started on the same address by mistake would silently take half of the
+  // connections. Refuse to start instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* service : services) builder.RegisterService(service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || bound_port == 0) {

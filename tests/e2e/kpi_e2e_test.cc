@@ -115,6 +115,9 @@ class KpiE2eTest : public ::testing::Test {
     grpc::ServerBuilder builder;
     builder.AddListeningPort(absl::StrCat("127.0.0.1:", monitoring_port_),
                              grpc::InsecureServerCredentials());
+    // Without SO_REUSEPORT, so that a port taken meanwhile fails here instead
+    // of being shared with another test's process.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     builder.RegisterService(&monitoring_);
     server_ = builder.BuildAndStart();
     ASSERT_NE(server_, nullptr) << "monitoring port " << monitoring_port_ << " is taken";

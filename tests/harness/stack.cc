@@ -51,6 +51,36 @@ const std::map<std::string, ServiceSpec>& Services() {
 
 bool IsPathVariable(const std::string& name) { return name.ends_with("_FILE"); }
 
+// How often a process is started on another port when the one picked as free
+// was taken first by a parallel test.
+constexpr int kPortAttempts = 5;
+constexpr std::string_view kListeningEvent = R"("event":"listening")";
+
+int CountListening(const std::string& log_path) {
+  std::ifstream log(log_path);
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  int count = 0;
+  for (size_t at = text.find(kListeningEvent); at != std::string::npos;
+       at = text.find(kListeningEvent, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// A port accepting connections is not proof that our process listens on it: a
+// parallel test's process may have taken the port between PickFreePort and
+// our bind. So wait until the process's own log says it listens (one more
+// "listening" line than `before`); false if it exited first.
+bool WaitUntilListening(Subprocess& process, const std::string& log_path, int before) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    if (CountListening(log_path) > before) return true;
+    if (!process.Running()) return false;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return false;
+}
+
 std::string NewTempDir() {
   std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-e2e-XXXXXX");
   return mkdtemp(pattern.data());
@@ -75,13 +105,7 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
   stack->redis_ = *std::move(redis);
   for (const std::string& name : services) {
     if (!Services().contains(name)) return absl::InvalidArgumentError("unknown service " + name);
-    stack->service_ports_[name] = PickFreePort();
-    if (absl::Status status = stack->StartService(name); !status.ok()) return status;
-  }
-  for (const auto& [name, port] : stack->service_ports_) {
-    if (!WaitForTcpPort(port, absl::Seconds(20)).ok()) {
-      return absl::UnavailableError(absl::StrCat(name, " did not start\n", stack->Logs()));
-    }
+    if (absl::Status status = stack->StartServiceOnFreePort(name); !status.ok()) return status;
   }
   if (absl::Status status = stack->StartGateway(); !status.ok()) return status;
   return stack;
@@ -97,11 +121,29 @@ std::set<std::string> Stack::KnownServices() {
 
 absl::Status Stack::RestartService(const std::string& name) {
   services_.at(name).reset();  // reaps it (SIGTERM first if it still runs)
+  const int before = CountListening(LogPath(name));
   if (absl::Status status = StartService(name); !status.ok()) return status;
-  if (!WaitForTcpPort(service_ports_.at(name), absl::Seconds(20)).ok()) {
+  // On its old port: the gateway knows no other.
+  if (!WaitUntilListening(*services_.at(name), LogPath(name), before) ||
+      !WaitForTcpPort(service_ports_.at(name), absl::Seconds(20)).ok()) {
     return absl::UnavailableError(absl::StrCat(name, " did not start again\n", Logs()));
   }
   return absl::OkStatus();
+}
+
+std::string Stack::LogPath(const std::string& name) const {
+  return absl::StrCat(dir_, "/", name, ".log");
+}
+
+absl::Status Stack::StartServiceOnFreePort(const std::string& name) {
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    service_ports_[name] = PickFreePort();
+    const int before = CountListening(LogPath(name));
+    if (absl::Status status = StartService(name); !status.ok()) return status;
+    if (WaitUntilListening(*services_.at(name), LogPath(name), before)) return absl::OkStatus();
+    services_.at(name).reset();  // it exited (port taken) or hangs: reap it, try another port
+  }
+  return absl::UnavailableError(absl::StrCat(name, " did not start\n", Logs()));
 }
 
 absl::Status Stack::StartService(const std::string& name) {
@@ -117,7 +159,7 @@ absl::Status Stack::StartService(const std::string& name) {
   }
   for (const auto& [key, value] : options_.service_env) env[key] = value;
   absl::StatusOr<std::unique_ptr<Subprocess>> process =
-      Subprocess::Start(spec.binary, {}, env, absl::StrCat(dir_, "/", name, ".log"));
+      Subprocess::Start(spec.binary, {}, env, LogPath(name));
   if (!process.ok()) return process.status();
   services_[name] = *std::move(process);
   return absl::OkStatus();
@@ -126,7 +168,17 @@ absl::Status Stack::StartService(const std::string& name) {
 absl::Status Stack::StartGateway() {
   const std::string key_file = absl::StrCat(dir_, "/keys.json");
   std::ofstream(key_file) << tokens_.KeyFileJson();
-  gateway_port_ = PickFreePort();
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    gateway_port_ = PickFreePort();
+    const int before = CountListening(LogPath("gateway"));
+    if (absl::Status status = StartGatewayOn(key_file); !status.ok()) return status;
+    if (WaitUntilListening(*gateway_, LogPath("gateway"), before)) return absl::OkStatus();
+    gateway_.reset();  // the port was taken: try another
+  }
+  return absl::UnavailableError(absl::StrCat("gateway did not start\n", Logs()));
+}
+
+absl::Status Stack::StartGatewayOn(const std::string& key_file) {
   std::map<std::string, std::string> env = {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
                                             {"GATEWAY_JWT_KEYS_FILE", key_file},
                                             {"GATEWAY_JWT_ISSUER", kTestIssuer},
@@ -139,12 +191,9 @@ absl::Status Stack::StartGateway() {
   }
   for (const auto& [key, value] : options_.gateway_env) env[key] = value;
   absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
-      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, absl::StrCat(dir_, "/gateway.log"));
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, LogPath("gateway"));
   if (!gateway.ok()) return gateway.status();
   gateway_ = *std::move(gateway);
-  if (!WaitForTcpPort(gateway_port_, absl::Seconds(20)).ok()) {
-    return absl::UnavailableError(absl::StrCat("gateway did not start\n", Logs()));
-  }
   return absl::OkStatus();
 }
 

@@ -69,7 +69,13 @@ class Stack {
  private:
   Stack() = default;
   absl::Status StartService(const std::string& name);
+  // Starts the service on a port picked as free, on another one if a parallel
+  // test took it first; returns once the service's log says it listens.
+  absl::Status StartServiceOnFreePort(const std::string& name);
+  // The same for the gateway.
   absl::Status StartGateway();
+  absl::Status StartGatewayOn(const std::string& key_file);
+  std::string LogPath(const std::string& name) const;
 
   std::string dir_;
   StackOptions options_;
