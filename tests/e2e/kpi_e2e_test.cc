@@ -293,6 +293,32 @@ TEST_F(KpiE2eTest, WithMonitoringDownCitizensAreServedAndTheLossIsReportedWhenIt
   EXPECT_EQ(Dimension(drops[0], "service"), "parking");
 }
 
+TEST_F(KpiE2eTest, ASessionThatRunsOutIsSettledAndItsRevenueReported) {
+  StartMonitoring();
+  StartStack({"parking"}, {{"PARKING_SETTLE_INTERVAL", "1s"}});
+  ASSERT_TRUE(stack_->WaitUntil(200, "/v1/parking/zones/4401")) << stack_->Logs();
+  // Nobody stops it: the service's settler reports it once its end has passed.
+  HttpResult started =
+      stack_->Fetch("POST", "/v1/parking/sessions",
+                    absl::StrCat(R"({"zoneId":"4401","plate":"S-KP 400","plannedEndTime":")",
+                                 Rfc3339(absl::Now() + absl::Seconds(2)), R"("})"),
+                    Citizen());
+  ASSERT_EQ(started.status, 200) << started.body;
+
+  ASSERT_TRUE(monitoring_.WaitFor([](const std::vector<Received>& received) {
+    return !Events(received, "parking", "parking_session_minutes").empty();
+  })) << stack_->Logs();
+  const std::vector<Received> received = monitoring_.received();
+  const auto minutes = Events(received, "parking", "parking_session_minutes");
+  ASSERT_EQ(minutes.size(), 1u);
+  EXPECT_GT(minutes[0].value(), 0);
+  EXPECT_LE(minutes[0].value(), 3.0 / 60);
+  EXPECT_EQ(Dimension(minutes[0], "zone"), "4401");
+  const auto revenue = Events(received, "parking", "parking_revenue_cents");
+  ASSERT_EQ(revenue.size(), 1u);
+  EXPECT_GE(revenue[0].value(), 0);
+}
+
 TEST_F(KpiE2eTest, AHangingMonitoringServiceDoesNotHoldUpRequests) {
   StartMonitoring();
   monitoring_.Hang();
