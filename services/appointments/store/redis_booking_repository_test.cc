@@ -19,8 +19,10 @@ absl::TimeZone Berlin() {
   return zone;
 }
 
+// December 2037 (1 December is a Tuesday): Redis expiries are set from these
+// times and must lie in the future of the real clock.
 absl::Time Local(int day, int hour, int minute) {
-  return absl::FromCivil(absl::CivilMinute(2026, 12, day, hour, minute), Berlin());
+  return absl::FromCivil(absl::CivilMinute(2037, 12, day, hour, minute), Berlin());
 }
 
 // The booking service on the real Redis adapters: what runs in production,
@@ -145,7 +147,7 @@ TEST_F(RedisBookingTest, RandomConcurrentMixNeverOverbooksOrLosesABooking) {
   }
   std::map<int, int> expected = ConfirmedPerBucket(codes);
   absl::StatusOr<std::vector<DayUsage>> usage =
-      bookings_->GetUsage({{"mitte", "2026-12-01"}}, clock_.Now());
+      bookings_->GetUsage({{"mitte", "2037-12-01"}}, clock_.Now());
   ASSERT_TRUE(usage.ok());
   for (int bucket = 72; bucket < 78; ++bucket) {
     const int counted = usage->front().booked.count(bucket) ? usage->front().booked.at(bucket) : 0;
@@ -209,7 +211,7 @@ TEST_F(RedisBookingTest, RescheduleIntoAFullSlotLeavesTheBookingAsItWas) {
             absl::StatusCode::kAborted);
   EXPECT_EQ(service_->Lookup(mover.record.code, mover.manage_token)->slot.start, Local(1, 12, 0));
   absl::StatusOr<std::vector<DayUsage>> usage =
-      bookings_->GetUsage({{"mitte", "2026-12-01"}}, clock_.Now());
+      bookings_->GetUsage({{"mitte", "2037-12-01"}}, clock_.Now());
   EXPECT_EQ(usage->front().booked.at(72), 1);
   EXPECT_EQ(usage->front().booked.at(75), 3);
 }

@@ -20,8 +20,10 @@ absl::TimeZone Berlin() {
   return zone;
 }
 
+// December 2037 (1 December is a Tuesday): Redis expiries are set from these
+// times and must lie in the future of the real clock.
 absl::Time Local(int hour, int minute) {
-  return absl::FromCivil(absl::CivilMinute(2026, 12, 1, hour, minute), Berlin());
+  return absl::FromCivil(absl::CivilMinute(2037, 12, 1, hour, minute), Berlin());
 }
 
 class CounterDayTest : public ::testing::Test {
@@ -84,26 +86,26 @@ TEST_F(CounterDayTest, CheckInCallAndCompleteInAppointmentOrder) {
   const std::string late = Book(1, Local(12, 30));
   const std::string early = Book(2, Local(12, 0));
   clock_.Set(Local(11, 50));
-  Ticket first = day_->CheckIn("mitte", "2026-12-01", late).value();
-  Ticket second = day_->CheckIn("mitte", "2026-12-01", early).value();
+  Ticket first = day_->CheckIn("mitte", "2037-12-01", late).value();
+  Ticket second = day_->CheckIn("mitte", "2037-12-01", early).value();
   EXPECT_EQ(first.queue_number, 1);
   EXPECT_EQ(second.queue_number, 2);
-  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-01", late)->queue_number, 1);  // idempotent
-  Ticket walk_in = day_->WalkIn("mitte", "2026-12-01", {"id-card"}).value();
+  EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", late)->queue_number, 1);  // idempotent
+  Ticket walk_in = day_->WalkIn("mitte", "2037-12-01", {"id-card"}).value();
   EXPECT_EQ(walk_in.queue_number, 3);
 
   // Order is time: the walk-in who arrived at 11:50, then the 12:00
   // appointment (although it checked in second), then the 12:30 one.
-  EXPECT_EQ(day_->CallNext("mitte", "2026-12-01", "B")->queue_number, 3);
-  EXPECT_EQ(day_->CallNext("mitte", "2026-12-01", "A")->booking_code, early);
-  Ticket third = day_->CallNext("mitte", "2026-12-01", "A").value();
+  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "B")->queue_number, 3);
+  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "A")->booking_code, early);
+  Ticket third = day_->CallNext("mitte", "2037-12-01", "A").value();
   EXPECT_EQ(third.booking_code, late);
-  EXPECT_EQ(day_->CallNext("mitte", "2026-12-01", "A").status().code(),
+  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "A").status().code(),
             absl::StatusCode::kNotFound);
 
-  EXPECT_EQ(day_->Complete("mitte", "2026-12-01", 99).status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(day_->Complete("mitte", "2026-12-01", 1)->state, VisitState::kCompleted);
-  DayList list = day_->List("mitte", "2026-12-01").value();
+  EXPECT_EQ(day_->Complete("mitte", "2037-12-01", 99).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(day_->Complete("mitte", "2037-12-01", 1)->state, VisitState::kCompleted);
+  DayList list = day_->List("mitte", "2037-12-01").value();
   ASSERT_EQ(list.appointments.size(), 2u);
   EXPECT_EQ(list.appointments[0].booking_code, early);
   EXPECT_EQ(list.appointments[0].state, VisitState::kCalled);
@@ -117,13 +119,13 @@ TEST_F(CounterDayTest, ConcurrentCountersNeverCallTheSameCitizen) {
   for (int i = 0; i < 3; ++i) Book(i, Local(12, 10 * i));
   clock_.Set(Local(11, 55));
   for (const auto& [code, token] : tokens_)
-    ASSERT_TRUE(day_->CheckIn("mitte", "2026-12-01", code).ok());
+    ASSERT_TRUE(day_->CheckIn("mitte", "2037-12-01", code).ok());
   std::mutex mutex;
   std::multiset<int> called;
   std::vector<std::thread> counters;
   for (int c = 0; c < 8; ++c) {
     counters.emplace_back([&, c] {
-      absl::StatusOr<Ticket> ticket = day_->CallNext("mitte", "2026-12-01", absl::StrCat("C", c));
+      absl::StatusOr<Ticket> ticket = day_->CallNext("mitte", "2037-12-01", absl::StrCat("C", c));
       if (!ticket.ok()) return;
       std::lock_guard lock(mutex);
       called.insert(ticket->queue_number);
@@ -136,33 +138,33 @@ TEST_F(CounterDayTest, ConcurrentCountersNeverCallTheSameCitizen) {
 TEST_F(CounterDayTest, NoShowOnlyAfterGraceAndCountedOnce) {
   const std::string code = Book(1, Local(12, 0));
   clock_.Set(Local(12, 10));
-  EXPECT_EQ(day_->MarkNoShow("mitte", "2026-12-01", code).status().code(),
+  EXPECT_EQ(day_->MarkNoShow("mitte", "2037-12-01", code).status().code(),
             absl::StatusCode::kFailedPrecondition);
   clock_.Set(Local(12, 16));
-  EXPECT_EQ(day_->MarkNoShow("mitte", "2026-12-01", code)->state, VisitState::kNoShow);
-  EXPECT_TRUE(day_->MarkNoShow("mitte", "2026-12-01", code).ok());
-  EXPECT_EQ(day_->List("mitte", "2026-12-01")->no_shows, 1);
-  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-01", code).status().code(),
+  EXPECT_EQ(day_->MarkNoShow("mitte", "2037-12-01", code)->state, VisitState::kNoShow);
+  EXPECT_TRUE(day_->MarkNoShow("mitte", "2037-12-01", code).ok());
+  EXPECT_EQ(day_->List("mitte", "2037-12-01")->no_shows, 1);
+  EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", code).status().code(),
             absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {
   const std::string code = Book(1, Local(12, 0));
-  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-02", code).status().code(),
+  EXPECT_EQ(day_->CheckIn("mitte", "2037-12-02", code).status().code(),
             absl::StatusCode::kFailedPrecondition);  // not today
-  EXPECT_EQ(day_->CheckIn("west", "2026-12-01", code).status().code(),
+  EXPECT_EQ(day_->CheckIn("west", "2037-12-01", code).status().code(),
             absl::StatusCode::kNotFound);  // another office's booking
-  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-01", "nope").status().code(),
+  EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", "nope").status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(day_->CallNext("mitte", "2026-12-01", "counter 1!").status().code(),
+  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "counter 1!").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(day_->List("mitte", "01.12.2026").status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(day_->WalkIn("mitte", "2026-12-01", {}).status().code(),
+  EXPECT_EQ(day_->WalkIn("mitte", "2037-12-01", {}).status().code(),
             absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(service_->Cancel(code, tokens_[code]).ok());
-  EXPECT_EQ(day_->CheckIn("mitte", "2026-12-01", code).status().code(),
+  EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", code).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(day_->List("mitte", "2026-12-01")->appointments.empty());
+  EXPECT_TRUE(day_->List("mitte", "2037-12-01")->appointments.empty());
 }
 
 }  // namespace

@@ -10,14 +10,16 @@
 namespace stadt::booking {
 namespace {
 
-const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+// Thursday 2037-01-15 08:00 UTC: far enough ahead that Redis expiries computed
+// from it lie in the future whenever the test runs.
+const absl::Time kNow = absl::FromUnixSeconds(2'115'619'200);
 
 HoldRecord MakeHold(const std::string& id, const std::string& client, const std::string& resource) {
   HoldRecord hold;
   hold.hold_id = id;
   hold.client = client;
   hold.resource_id = resource;
-  hold.day = "2027-01-15";
+  hold.day = "2037-01-15";
   hold.start_bucket = 40;
   hold.buckets = 2;
   hold.service_ids = {"topic"};
@@ -89,7 +91,7 @@ TEST_F(SharedRedisBookingTest, ConfirmKeepsAttributesAndPrefixesAreSeparate) {
   EXPECT_EQ(stored->attributes, R"({"room":"r"})");
   EXPECT_EQ(stored->start_bucket, 40);
   EXPECT_EQ(second_->GetBooking(*code).status().code(), absl::StatusCode::kNotFound);
-  absl::StatusOr<std::vector<DayUsage>> usage = first_->GetUsage({{"anna", "2027-01-15"}}, kNow);
+  absl::StatusOr<std::vector<DayUsage>> usage = first_->GetUsage({{"anna", "2037-01-15"}}, kNow);
   ASSERT_TRUE(usage.ok());
   EXPECT_EQ((*usage)[0].booked.at(40), 1);
   EXPECT_TRUE((*usage)[0].holds.empty());

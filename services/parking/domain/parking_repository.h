@@ -62,11 +62,15 @@ class ParkingRepository {
   virtual absl::StatusOr<std::vector<Session>> ListSessions(std::string_view owner, int limit) = 0;
 
   // Sessions that ran out by themselves (reached their planned or maximum end
-  // without a stop) by `now` and are not yet settled, at most `limit`. Once
-  // ended a session cannot change any more, so what is listed is final.
+  // without a stop) by `now` and are not yet settled, at most `limit`.
+  // Listing closes each one atomically: from then on UpdateSession refuses
+  // it (FAILED_PRECONDITION), so what is listed is final even when a request
+  // whose clock read a moment before the end arrives after the listing.
+  // Listed again until marked settled. Records that cannot be read are left
+  // out and dropped (and logged by id), so they cannot block the rest.
   virtual absl::StatusOr<std::vector<Session>> ListUnsettledEndedSessions(absl::Time now,
                                                                           int limit) = 0;
-  // Marks ended sessions as settled: they are not listed again.
+  // Marks listed sessions as settled: they are not listed again.
   virtual absl::Status MarkSettled(const std::vector<std::string>& session_ids) = 0;
 
   virtual absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate) = 0;

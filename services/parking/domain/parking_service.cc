@@ -183,12 +183,14 @@ absl::StatusOr<int> ParkingService::SettleEndedSessions(
     if (ended->empty()) return settled;
     std::vector<std::string> ids;
     for (const Session& session : *ended) {
-      settle(session);
+      // A stop settles its session itself; only those that ran out are left.
+      if (!session.stopped) {
+        settle(session);
+        ++settled;
+      }
       ids.push_back(session.id);
     }
     if (absl::Status status = repository_.MarkSettled(ids); !status.ok()) return status;
-    settled += static_cast<int>(ids.size());
-    if (static_cast<int>(ended->size()) < batch) return settled;
   }
   return settled;
 }

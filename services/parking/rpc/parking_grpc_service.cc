@@ -138,8 +138,6 @@ absl::StatusOr<int> ParkingGrpcService::SettleEndedSessions() {
       [this](const Session& session) { RecordSessionEnd(session); });
 }
 
-namespace {}  // namespace
-
 ParkingGrpcService::ParkingGrpcService(ParkingService& service, const Clock& clock)
     : ParkingGrpcService(service, clock, NoKpis()) {}
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "services/common/log.h"
 #include "services/common/strings.h"
 
 namespace stadt::parking {
@@ -82,14 +83,14 @@ if ARGV[2] ~= '' then
     return string.sub(prior, sep + 1)
   end
 end
-local stored = redis.call('HMGET', KEYS[1], 'owner', 'end')
+local stored = redis.call('HMGET', KEYS[1], 'owner', 'end', 'closed')
 if not stored[1] or stored[1] ~= ARGV[9] then
   return redis.error_reply('NOT_FOUND session not found')
 end
 local now = tonumber(ARGV[1])
 local current_end = tonumber(stored[2])
 local new_end = tonumber(ARGV[6])
-if current_end <= now then
+if current_end <= now or stored[3] == '1' then
   return redis.error_reply('FAILED_PRECONDITION session has ended')
 end
 if ARGV[10] == 'extend' and new_end <= current_end then
@@ -115,6 +116,36 @@ if ARGV[2] ~= '' then
   redis.call('SET', KEYS[3], ARGV[2] .. '\n' .. ARGV[4], 'EX', ARGV[3])
 end
 return ARGV[4]
+)lua");
+  return *script;
+}
+
+// Closes the listed sessions of one bucket that have ended by the cutoff and
+// returns their records: a closed session refuses every later extension or
+// stop (UpdateScript), so what the settlement reads is final even when the
+// caller's clock and the settler's disagree about the end by a little. A
+// session moved past the cutoff (extended) or stopped since it was listed is
+// skipped; one past its retention leaves the ends set. Returns id, record,
+// id, record, ...
+// KEYS: the bucket's unsettled ends, then the sessions. ARGV: cutoff_ms, then
+// the session ids in the order of their keys.
+const redis::Script& CloseEndedScript() {
+  static const redis::Script* script = new redis::Script(R"lua(
+local cutoff = tonumber(ARGV[1])
+local records = {}
+for i = 2, #KEYS do
+  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if score and tonumber(score) <= cutoff then
+    if redis.call('EXISTS', KEYS[i]) == 1 then
+      redis.call('HSET', KEYS[i], 'closed', '1')
+      records[#records + 1] = ARGV[i]
+      records[#records + 1] = redis.call('HGETALL', KEYS[i])
+    else
+      redis.call('ZREM', KEYS[1], ARGV[i])
+    end
+  end
+end
+return records
 )lua");
   return *script;
 }
@@ -442,38 +473,56 @@ absl::StatusOr<std::vector<Session>> RedisParkingRepository::ListSessions(std::s
 
 absl::StatusOr<std::vector<Session>> RedisParkingRepository::ListUnsettledEndedSessions(
     absl::Time now, int limit) {
+  // A few per bucket: plates hash evenly over the buckets, and the caller
+  // asks again until nothing is left.
+  const int per_bucket = limit / kBuckets + 1;
   std::vector<std::vector<std::string>> due_reads;
   for (int bucket = 0; bucket < kBuckets; ++bucket) {
     due_reads.push_back({"ZRANGE", EndsKey(absl::StrFormat("%02x", bucket)), "-inf", Millis(now),
-                         "BYSCORE", "LIMIT", "0", absl::StrCat(limit)});
+                         "BYSCORE", "LIMIT", "0", absl::StrCat(per_bucket)});
   }
   absl::StatusOr<std::vector<redis::Reply>> due = redis_.Pipeline(due_reads);
   if (!due.ok()) return due.status();
-  std::vector<std::string> ids;
-  for (const redis::Reply& bucket : *due) {
-    for (const redis::Reply& id : bucket.elements) {
-      if (static_cast<int>(ids.size()) < limit) ids.push_back(id.str);
-    }
-  }
   std::vector<Session> sessions;
-  if (ids.empty()) return sessions;
-  std::vector<std::vector<std::string>> reads;
-  for (const std::string& id : ids) reads.push_back({"HGETALL", SessionKey(id)});
-  absl::StatusOr<std::vector<redis::Reply>> records = redis_.Pipeline(reads);
+  for (int bucket = 0; bucket < kBuckets; ++bucket) {
+    const int room = limit - static_cast<int>(sessions.size());
+    if (room <= 0) break;
+    std::vector<std::string> ids;
+    for (const redis::Reply& id : (*due)[bucket].elements) {
+      if (IsSessionId(id.str) && static_cast<int>(ids.size()) < room) ids.push_back(id.str);
+    }
+    if (ids.empty()) continue;
+    absl::Status closed = CloseEnded(absl::StrFormat("%02x", bucket), ids, now, sessions);
+    if (!closed.ok()) return closed;
+  }
+  return sessions;
+}
+
+absl::Status RedisParkingRepository::CloseEnded(const std::string& bucket,
+                                                const std::vector<std::string>& ids,
+                                                absl::Time cutoff, std::vector<Session>& closed) {
+  std::vector<std::string> keys = {EndsKey(bucket)};
+  std::vector<std::string> args = {Millis(cutoff)};
+  for (const std::string& id : ids) {
+    keys.push_back(SessionKey(id));
+    args.push_back(id);
+  }
+  absl::StatusOr<redis::Reply> records = redis_.Eval(CloseEndedScript(), keys, args);
   if (!records.ok()) return records.status();
-  std::vector<std::string> vanished;
-  for (size_t i = 0; i < ids.size(); ++i) {
-    const redis::Reply& record = (*records)[i];
-    if (record.elements.empty()) {
-      vanished.push_back(ids[i]);  // past its retention: nothing left to settle
+  std::vector<std::string> unreadable;
+  for (size_t i = 0; i + 1 < records->elements.size(); i += 2) {
+    const std::string& id = records->elements[i].str;
+    absl::StatusOr<Session> session = SessionFromFields(FieldsFromReply(records->elements[i + 1]));
+    if (session.ok() && session->id == id) {
+      closed.push_back(*std::move(session));
       continue;
     }
-    absl::StatusOr<Session> session = SessionFromFields(FieldsFromReply(record));
-    if (!session.ok()) return session.status();
-    sessions.push_back(*std::move(session));
+    // One damaged record must not stop every later settlement: it is dropped
+    // from the ends set and named by id (never by plate) for an operator.
+    log::Error("parking_session_unreadable", {{"session", id}});
+    unreadable.push_back(id);
   }
-  if (absl::Status status = MarkSettled(vanished); !status.ok()) return status;
-  return sessions;
+  return MarkSettled(unreadable);
 }
 
 absl::Status RedisParkingRepository::MarkSettled(const std::vector<std::string>& session_ids) {

@@ -43,6 +43,11 @@ class RedisParkingRepository final : public ParkingRepository {
   absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate) override;
 
  private:
+  // Closes the listed sessions of `bucket` that ended by `cutoff` and appends
+  // them to `closed`; unreadable records are dropped from the ends set.
+  absl::Status CloseEnded(const std::string& bucket, const std::vector<std::string>& ids,
+                          absl::Time cutoff, std::vector<Session>& closed);
+
   redis::Client& redis_;
   const RedisParkingOptions options_;
 };

@@ -239,6 +239,56 @@ TEST_F(RedisParkingTest, SettlingWorksInBatches) {
   EXPECT_EQ(service_->SettleEndedSessions(settle, 3).value(), 0);
 }
 
+// The settler's clock may run a little ahead of the one a request read: a
+// session it has listed as ended must not change afterwards, or its revenue
+// would be reported at the old price while the extension is never reported.
+TEST_F(RedisParkingTest, ASessionListedForSettlementRefusesALateExtendOrStop) {
+  const absl::Time end = kMondayTen + absl::Minutes(30);
+  Session session = Start("citizen-1", "S-AB 1", "", end).value();
+  clock_.Advance(absl::Minutes(30) - absl::Seconds(1));  // the requests' clock: still active
+
+  std::vector<Session> listed =
+      repository_->ListUnsettledEndedSessions(end + absl::Seconds(1), 10).value();
+  ASSERT_THAT(listed, SizeIs(1));
+  EXPECT_EQ(listed[0].id, session.id);
+
+  EXPECT_EQ(service_->Extend("citizen-1", session.id, end + absl::Minutes(30), "").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->Stop("citizen-1", session.id, "").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  clock_.Advance(absl::Minutes(1));
+  std::vector<Session> settled;
+  EXPECT_EQ(
+      service_->SettleEndedSessions([&](const Session& each) { settled.push_back(each); }).value(),
+      1);
+  ASSERT_THAT(settled, SizeIs(1));
+  EXPECT_EQ(settled[0].end, end);
+  EXPECT_EQ(settled[0].price_cents, 150);
+  EXPECT_EQ(
+      service_->SettleEndedSessions([&](const Session& each) { settled.push_back(each); }).value(),
+      0);
+}
+
+TEST_F(RedisParkingTest, AnUnreadableSessionRecordDoesNotBlockTheOthersSettlement) {
+  Session damaged = Start("citizen-1", "S-AB 1", "", kMondayTen + absl::Minutes(15)).value();
+  Session intact = Start("citizen-2", "S-CD 2", "", kMondayTen + absl::Minutes(15)).value();
+  const std::string damaged_key =
+      absl::StrCat("park:{p", damaged.id.substr(0, 2), "}:session:", damaged.id);
+  ASSERT_TRUE(client_->Command({"HSET", damaged_key, "price", "not a number"}).ok());
+  clock_.Advance(absl::Minutes(20));
+
+  std::vector<std::string> settled;
+  auto settle = [&settled](const Session& session) { settled.push_back(session.id); };
+  EXPECT_EQ(service_->SettleEndedSessions(settle).value(), 1);
+  EXPECT_THAT(settled, ::testing::ElementsAre(intact.id));
+  EXPECT_EQ(service_->SettleEndedSessions(settle).value(), 0);
+  absl::StatusOr<redis::Reply> still_due = client_->Command(
+      {"ZSCORE", absl::StrCat("park:{p", damaged.id.substr(0, 2), "}:ends"), damaged.id});
+  ASSERT_TRUE(still_due.ok());
+  EXPECT_TRUE(still_due->IsNil());
+}
+
 TEST_F(RedisParkingTest, ResidentsPermits) {
   Permit permit = service_
                       ->IssuePermit("S-RE 42", "S-Mitte-1", kMondayTen - absl::Hours(1),

@@ -11,7 +11,7 @@
 namespace stadt::video::testing {
 
 using booking::testing::Berlin;
-// December 2026, local time; 1 December is a Tuesday (ISO weekday 2).
+// December 2037, local time; 1 December is a Tuesday (ISO weekday 2).
 constexpr auto Local = booking::testing::December;
 
 // Two departments. Social welfare: Anna and Ben consult on housing benefit
@@ -29,7 +29,7 @@ inline const char kTestCatalogJson[] = R"({
   "caseworkers": [
     {"id": "cw-anna", "name": "Anna Berger", "department_id": "social", "topic_ids": ["housing"],
      "availability": [{"weekday": 2, "from": "10:00", "to": "12:00"}],
-     "absences": [{"from": "2026-12-08", "to": "2026-12-08"}]},
+     "absences": [{"from": "2037-12-08", "to": "2037-12-08"}]},
     {"id": "cw-ben", "name": "Ben Yilmaz", "department_id": "social", "topic_ids": ["housing"],
      "availability": [{"weekday": 2, "from": "10:00", "to": "12:00"},
                       {"weekday": 3, "from": "10:00", "to": "11:00"}]},

@@ -66,7 +66,7 @@ TEST_F(VideoGrpcServiceTest, RefusesBadInputAndAnonymousCallers) {
   EXPECT_EQ(service_.GetConsultation(&context_, &get, &consultation).error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
   v1::ListWaitingRoomRequest room;
-  room.set_date("2026-12-01");
+  room.set_date("2037-12-01");
   v1::ListWaitingRoomResponse entries;
   EXPECT_EQ(service_.ListWaitingRoom(&context_, &room, &entries).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
