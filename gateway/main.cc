@@ -1,9 +1,11 @@
 // The HTTP/JSON gateway: wiring only. Reads configuration, builds the route
 // table from the linked API descriptors, serves until SIGTERM.
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -12,6 +14,7 @@
 #include "absl/strings/strip.h"
 #include "boost/asio/ip/address.hpp"
 #include "gateway/auth/jwks.h"
+#include "gateway/auth/jwks_url_verifier.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/auth/key_file_verifier.h"
 #include "gateway/core/gateway.h"
@@ -26,6 +29,7 @@
 #include "services/common/config.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
+#include "services/common/repeat.h"
 
 namespace stadt::gateway {
 namespace {
@@ -35,7 +39,10 @@ struct Settings {
   GatewayOptions gateway;
   std::map<std::string, std::string> backends;  // service full name -> host:port
   std::set<std::string> readiness;              // full names; empty: all backends
-  std::string jwt_keys_file;
+  std::string jwt_keys_file;                    // or
+  std::string jwks_url;                         // the identity provider's jwks_uri
+  auth::FetchOptions jwks_fetch;
+  auth::RefreshPolicy jwks_refresh;
   absl::Duration jwt_keys_reload_interval;
   TlsFiles tls;
   bool plain_http = false;
@@ -193,11 +200,26 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.jwt_keys_reload_interval =
       config.Duration("GATEWAY_JWT_KEYS_RELOAD_INTERVAL", absl::Minutes(5), absl::Milliseconds(50),
                       absl::Hours(24));
-  if (!settings.jwt_keys_file.empty()) {
+  settings.jwks_url = config.String("GATEWAY_JWKS_URL", "");
+  settings.jwks_fetch.ca_file = config.String("GATEWAY_JWKS_CA_FILE", "");
+  settings.jwks_fetch.timeout = config.Duration("GATEWAY_JWKS_TIMEOUT", absl::Seconds(5),
+                                                absl::Milliseconds(100), absl::Minutes(1));
+  settings.jwks_refresh.interval = settings.jwt_keys_reload_interval;
+  settings.jwks_refresh.min_gap = config.Duration("GATEWAY_JWKS_MIN_REFRESH_GAP", absl::Seconds(30),
+                                                  absl::Milliseconds(50), absl::Hours(1));
+  std::vector<std::string> errors;
+  if (!settings.jwt_keys_file.empty() && !settings.jwks_url.empty()) {
+    errors.push_back("set GATEWAY_JWT_KEYS_FILE or GATEWAY_JWKS_URL, not both");
+  }
+  if (!settings.jwks_url.empty()) {
+    if (absl::Status url = auth::CheckDocumentUrl(settings.jwks_url); !url.ok()) {
+      errors.push_back(absl::StrCat("GATEWAY_JWKS_URL: ", url.message()));
+    }
+  }
+  if (!settings.jwt_keys_file.empty() || !settings.jwks_url.empty()) {
     settings.jwt.issuer = config.RequiredString("GATEWAY_JWT_ISSUER");
     settings.jwt.audience = config.RequiredString("GATEWAY_JWT_AUDIENCE");
   }
-  std::vector<std::string> errors;
   ReadRateLimits(config, settings, errors);
   ReadPow(config, settings, errors);
   settings.kpi = ReadKpiSettings(config, "gateway");
@@ -213,9 +235,21 @@ absl::StatusOr<Settings> ReadSettings() {
   return settings;
 }
 
-absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> MakeVerifier(const Settings& settings) {
-  if (settings.jwt_keys_file.empty()) return nullptr;
-  return auth::KeyFileVerifier::Create(settings.jwt_keys_file, settings.jwt);
+// Re-fetches the provider's JWKS when due, so its key rotations need no
+// restart.
+absl::StatusOr<int> RefreshKeysIfDue(auth::JwksUrlVerifier& verifier) {
+  const absl::Time now = absl::Now();
+  if (!verifier.RefreshDue(now)) return 0;
+  absl::StatusOr<bool> refreshed = verifier.Refresh(now);
+  if (!refreshed.ok()) {
+    // The message names the URL and what went wrong, never a token.
+    log::Error("jwks_refresh_failed", {{"error", std::string(refreshed.status().message())},
+                                       {"effect", "the previous keys stay in use"}});
+    return 0;  // said above, with the reason; tried again when due
+  }
+  if (!*refreshed) return 0;
+  log::Info("jwks_refreshed", {{"keys", verifier.Current()->key_count()}});
+  return 1;
 }
 
 // Re-reads the key file when it changed, so rotated keys need no restart.
@@ -244,13 +278,39 @@ int Run() {
   for (const LinkedApi& api : LinkedApis()) services.push_back(api.service);
   absl::StatusOr<RouteTable> routes = RouteTable::Build(services);
   if (!routes.ok()) return Fail("route table", routes.status());
-  absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> verifier = MakeVerifier(*settings);
-  if (!verifier.ok()) return Fail("token keys", verifier.status());
-  if (*verifier == nullptr) {
-    log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
-  } else {
+  // Token keys from a file (checked on the I/O threads: a stat is cheap) or
+  // from the provider's URL (fetched on a thread of its own, which stops
+  // before the verifier goes).
+  std::unique_ptr<auth::KeyFileVerifier> key_file;
+  std::unique_ptr<auth::JwksUrlVerifier> jwks;
+  const auth::TokenVerifier* verifier = nullptr;
+  if (!settings->jwt_keys_file.empty()) {
+    absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> created =
+        auth::KeyFileVerifier::Create(settings->jwt_keys_file, settings->jwt);
+    if (!created.ok()) return Fail("token keys", created.status());
+    key_file = *std::move(created);
+    verifier = key_file.get();
     settings->http.periodic_tasks.push_back(
-        {settings->jwt_keys_reload_interval, [keys = verifier->get()] { ReloadKeys(*keys); }});
+        {settings->jwt_keys_reload_interval, [keys = key_file.get()] { ReloadKeys(*keys); }});
+  } else if (!settings->jwks_url.empty()) {
+    absl::StatusOr<std::unique_ptr<auth::JwksUrlVerifier>> created = auth::JwksUrlVerifier::Create(
+        settings->jwks_url, settings->jwks_fetch, settings->jwt, settings->jwks_refresh);
+    if (!created.ok()) return Fail("token keys from GATEWAY_JWKS_URL", created.status());
+    jwks = *std::move(created);
+    verifier = jwks.get();
+    log::Info("jwks_loaded", {{"keys", jwks->Current()->key_count()}});
+  } else {
+    log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
+  }
+  std::jthread jwks_refresh;
+  if (jwks != nullptr) {
+    // Looks often whether a refresh is due; fetches only when it is.
+    const absl::Duration tick =
+        std::min(settings->jwt_keys_reload_interval, settings->jwks_refresh.min_gap) / 4;
+    jwks_refresh = std::jthread([keys = jwks.get(), tick](std::stop_token stop) {
+      RepeatUntilStopped(
+          stop, "jwks_refresh", [keys] { return RefreshKeysIfDue(*keys); }, tick);
+    });
   }
   if (!settings->pow_routes.empty()) {
     absl::StatusOr<std::set<std::pair<std::string, std::string>>> pow_routes =
@@ -294,7 +354,7 @@ int Run() {
   // Outlives the gateway, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
   settings->gateway.kpis = kpis.get();
-  Gateway gateway(*std::move(routes), verifier->get(), backends, clock, settings->gateway,
+  Gateway gateway(*std::move(routes), verifier, backends, clock, settings->gateway,
                   rate_limiter.get());
   std::unique_ptr<TlsContextProvider> tls;
   if (!settings->tls.certificate_chain_file.empty()) {

@@ -14,6 +14,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 
 namespace stadt::gateway::auth {
@@ -161,7 +162,61 @@ absl::StatusOr<std::optional<PublicKeySpec>> ParseJwk(const json::value& entry) 
   return spec;
 }
 
+std::string Base64Url(std::string_view bytes) {
+  return absl::WebSafeBase64Escape(absl::string_view(bytes.data(), bytes.size()));
+}
+
+absl::StatusOr<std::string> BignumParam(EVP_PKEY* key, const char* name) {
+  BIGNUM* raw = nullptr;
+  if (EVP_PKEY_get_bn_param(key, name, &raw) != 1) return Invalid("key parameter missing");
+  Bignum value(raw);
+  std::string bytes(BN_num_bytes(value.get()), '\0');
+  BN_bn2bin(value.get(), reinterpret_cast<unsigned char*>(bytes.data()));
+  return bytes;
+}
+
+absl::StatusOr<json::object> JwkOf(const PublicKeySpec& spec) {
+  Bio bio(
+      BIO_new_mem_buf(spec.public_key_pem.data(), static_cast<int>(spec.public_key_pem.size())));
+  Pkey key(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+  if (key == nullptr) return Invalid(absl::StrCat("key ", spec.kid, ": not a PEM public key"));
+  json::object jwk{{"kid", spec.kid}, {"use", "sig"}, {"alg", spec.alg}};
+  if (spec.alg == "RS256" && EVP_PKEY_is_a(key.get(), "RSA")) {
+    absl::StatusOr<std::string> n = BignumParam(key.get(), OSSL_PKEY_PARAM_RSA_N);
+    absl::StatusOr<std::string> e = BignumParam(key.get(), OSSL_PKEY_PARAM_RSA_E);
+    if (!n.ok() || !e.ok()) return Invalid(absl::StrCat("key ", spec.kid, ": incomplete RSA key"));
+    jwk["kty"] = "RSA";
+    jwk["n"] = Base64Url(*n);
+    jwk["e"] = Base64Url(*e);
+    return jwk;
+  }
+  unsigned char point[1 + 2 * kP256CoordinateBytes];
+  size_t length = 0;
+  if (spec.alg != "ES256" || !EVP_PKEY_is_a(key.get(), "EC") ||
+      EVP_PKEY_get_octet_string_param(key.get(), OSSL_PKEY_PARAM_PUB_KEY, point, sizeof(point),
+                                      &length) != 1 ||
+      length != sizeof(point)) {
+    return Invalid(absl::StrCat("key ", spec.kid, ": neither an RS256 nor an ES256 key"));
+  }
+  const std::string_view bytes(reinterpret_cast<const char*>(point), length);
+  jwk["kty"] = "EC";
+  jwk["crv"] = "P-256";
+  jwk["x"] = Base64Url(bytes.substr(1, kP256CoordinateBytes));
+  jwk["y"] = Base64Url(bytes.substr(1 + kP256CoordinateBytes, kP256CoordinateBytes));
+  return jwk;
+}
+
 }  // namespace
+
+absl::StatusOr<std::string> FormatJwks(const std::vector<PublicKeySpec>& keys) {
+  json::array jwks;
+  for (const PublicKeySpec& spec : keys) {
+    absl::StatusOr<json::object> jwk = JwkOf(spec);
+    if (!jwk.ok()) return jwk.status();
+    jwks.push_back(*std::move(jwk));
+  }
+  return json::serialize(json::object{{"keys", std::move(jwks)}});
+}
 
 absl::StatusOr<std::vector<PublicKeySpec>> ParseJwks(std::string_view json_text) {
   boost::system::error_code error;

@@ -17,6 +17,11 @@ namespace stadt::gateway::auth {
 // is the classic algorithm confusion — and keys carrying private parts.
 absl::StatusOr<std::vector<PublicKeySpec>> ParseJwks(std::string_view json_text);
 
+// The inverse of ParseJwks: publishes keys as a provider's JWKS does (for
+// the local stack and tests). The uncompressed P-256 point or RSA modulus and
+// exponent come from each PEM; INVALID_ARGUMENT for a key of another kind.
+absl::StatusOr<std::string> FormatJwks(const std::vector<PublicKeySpec>& keys);
+
 // Reads either key document the gateway accepts: a JWKS (keys with "kty") or
 // the gateway's own PEM key file (keys with "public_key_pem").
 absl::StatusOr<std::vector<PublicKeySpec>> LoadKeyDocument(const std::string& path);

@@ -187,5 +187,23 @@ TEST(JwksTest, LoadKeyDocumentReadsBothFormats) {
   EXPECT_FALSE(LoadKeyDocument(dir + "/missing.json").ok());
 }
 
+TEST(JwksTest, FormatJwksPublishesWhatParseJwksReadsBack) {
+  absl::StatusOr<std::vector<PublicKeySpec>> keys =
+      ParseJwks(Jwks({RsaJwk("rs-1"), EcJwk("es-1")}));
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  absl::StatusOr<std::string> published = FormatJwks(*keys);
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(published->find("PUBLIC KEY"), std::string::npos);  // JWK members, not PEM
+  std::unique_ptr<JwtVerifier> verifier = VerifierFor(*published);
+  EXPECT_TRUE(verifier->Verify(Mint(TestKeys().rsa, "RS256", "rs-1"), kNow).ok());
+  EXPECT_TRUE(verifier->Verify(Mint(TestKeys().ec, "ES256", "es-1"), kNow).ok());
+  EXPECT_EQ(ParseJwks(*published)->at(1).public_key_pem, (*keys)[1].public_key_pem);
+
+  PublicKeySpec mislabelled = (*keys)[1];
+  mislabelled.alg = "RS256";  // an EC key
+  EXPECT_FALSE(FormatJwks({mislabelled}).ok());
+  EXPECT_FALSE(FormatJwks({{"broken", "ES256", "-----BEGIN PUBLIC KEY-----\n"}}).ok());
+}
+
 }  // namespace
 }  // namespace stadt::gateway::auth

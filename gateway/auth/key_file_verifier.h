@@ -8,7 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "gateway/auth/jwt.h"
-#include "gateway/auth/verified_token_cache.h"
+#include "gateway/auth/rotating_verifier.h"
 
 namespace stadt::gateway::auth {
 
@@ -35,9 +35,9 @@ class KeyFileVerifier final : public TokenVerifier {
   absl::StatusOr<bool> ReloadIfChanged();
 
   // The verifier in use, for tests and logs.
-  std::shared_ptr<const JwtVerifier> Current() const;
+  std::shared_ptr<const JwtVerifier> Current() const { return keys_->Current(); }
   // How many verified tokens are remembered, for tests and metrics.
-  size_t remembered_tokens() const { return cache_.size(); }
+  size_t remembered_tokens() const { return keys_->remembered_tokens(); }
 
  private:
   struct Stamp {
@@ -47,24 +47,14 @@ class KeyFileVerifier final : public TokenVerifier {
     int64_t modified_ns = 0;
   };
 
-  KeyFileVerifier(std::string path, VerifierOptions options, Stamp stamp,
-                  std::shared_ptr<const JwtVerifier> verifier)
-      : path_(std::move(path)),
-        options_(std::move(options)),
-        stamp_(stamp),
-        verifier_(std::move(verifier)),
-        cache_(options_.verified_cache_entries) {}
+  KeyFileVerifier(std::string path, Stamp stamp, std::unique_ptr<RotatingVerifier> keys)
+      : path_(std::move(path)), stamp_(stamp), keys_(std::move(keys)) {}
   static Stamp StampOf(const std::string& path);
-  static absl::StatusOr<std::shared_ptr<const JwtVerifier>> Load(const std::string& path,
-                                                                 const VerifierOptions& options);
 
   const std::string path_;
-  const VerifierOptions options_;
-  mutable std::mutex mu_;
-  Stamp stamp_;                                  // guarded by mu_
-  std::shared_ptr<const JwtVerifier> verifier_;  // guarded by mu_
-  uint64_t generation_ = 0;                      // guarded by mu_; bumped with each new key set
-  mutable VerifiedTokenCache cache_;
+  std::mutex mu_;
+  Stamp stamp_;  // guarded by mu_
+  const std::unique_ptr<RotatingVerifier> keys_;
 };
 
 }  // namespace stadt::gateway::auth

@@ -31,37 +31,40 @@ class DaycareE2eTest : public ::testing::Test {
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = *std::move(redis);
 
-    const int service_port = PickFreePort();
-    absl::StatusOr<std::unique_ptr<Subprocess>> service =
-        Subprocess::Start(STADT_DAYCARE_BIN, {},
-                          {{"DAYCARE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port)},
-                           {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
-                           {"REDIS_TIMEOUT", "300ms"},
-                           {"READINESS_INTERVAL", "100ms"}},
-                          absl::StrCat(dir_, "/daycare.log"));
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = *std::move(service);
-    ASSERT_TRUE(WaitForTcpPort(service_port, absl::Seconds(20)).ok()) << Logs();
+    absl::StatusOr<ListeningProcess> service = StartOnFreePort(
+        STADT_DAYCARE_BIN,
+        [this](int port) -> std::map<std::string, std::string> {
+          return {{"DAYCARE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
+                  {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
+                  {"REDIS_TIMEOUT", "300ms"},
+                  {"READINESS_INTERVAL", "100ms"}};
+        },
+        absl::StrCat(dir_, "/daycare.log"));
+    ASSERT_TRUE(service.ok()) << service.status() << Logs();
+    service_ = std::move(service->process);
+    const int service_port = service->port;
 
     const std::string key_file = absl::StrCat(dir_, "/keys.json");
     std::ofstream(key_file) << tokens_.KeyFileJson();
-    gateway_port_ = PickFreePort();
     // Appointments is not part of this test: its backend points at a port
     // nobody listens on, so /readyz stays "not ready" and readiness is judged
     // by a daycare route instead.
-    absl::StatusOr<std::unique_ptr<Subprocess>> gateway = Subprocess::Start(
-        STADT_GATEWAY_BIN, {},
-        {{"GATEWAY_PORT", absl::StrCat(gateway_port_)},
-         {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", PickFreePort())},
-         {"GATEWAY_BACKEND_DAYCARE", absl::StrCat("127.0.0.1:", service_port)},
-         {"GATEWAY_JWT_KEYS_FILE", key_file},
-         {"GATEWAY_JWT_ISSUER", kTestIssuer},
-         {"GATEWAY_JWT_AUDIENCE", kTestAudience},
-         {"GATEWAY_BACKEND_TIMEOUT", "5s"}},
+    const int nobody = PickFreePort();
+    absl::StatusOr<ListeningProcess> gateway = StartOnFreePort(
+        STADT_GATEWAY_BIN,
+        [&](int port) -> std::map<std::string, std::string> {
+          return {{"GATEWAY_PORT", absl::StrCat(port)},
+                  {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", nobody)},
+                  {"GATEWAY_BACKEND_DAYCARE", absl::StrCat("127.0.0.1:", service_port)},
+                  {"GATEWAY_JWT_KEYS_FILE", key_file},
+                  {"GATEWAY_JWT_ISSUER", kTestIssuer},
+                  {"GATEWAY_JWT_AUDIENCE", kTestAudience},
+                  {"GATEWAY_BACKEND_TIMEOUT", "5s"}};
+        },
         absl::StrCat(dir_, "/gateway.log"));
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = *std::move(gateway);
-    ASSERT_TRUE(WaitForTcpPort(gateway_port_, absl::Seconds(20)).ok()) << Logs();
+    ASSERT_TRUE(gateway.ok()) << gateway.status() << Logs();
+    gateway_ = std::move(gateway->process);
+    gateway_port_ = gateway->port;
     ASSERT_TRUE(WaitForDaycare()) << Logs();
   }
 

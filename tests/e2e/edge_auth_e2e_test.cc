@@ -14,8 +14,10 @@
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "gateway/auth/jwks.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/harness/document_server.h"
 #include "tests/harness/http_client.h"
 #include "tests/harness/process.h"
 #include "tests/harness/redis_server.h"
@@ -93,20 +95,22 @@ class EdgeAuthE2eTest : public ::testing::Test {
     key_file_ = dir_ + "/keys.json";
     WriteKeys(first_.KeyFileJson());
 
-    service_port_ = PickFreePort();
-    absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
-        STADT_APPOINTMENTS_BIN, {},
-        {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port_)},
-         {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
-         {"READINESS_INTERVAL", "100ms"},
-         {"APPOINTMENTS_MIN_NOTICE", "0s"},
-         {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
-         {"APPOINTMENTS_SEED_FILE",
-          absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
+    absl::StatusOr<ListeningProcess> service = StartOnFreePort(
+        STADT_APPOINTMENTS_BIN,
+        [this](int port) -> std::map<std::string, std::string> {
+          return {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
+                  {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
+                  {"READINESS_INTERVAL", "100ms"},
+                  {"APPOINTMENTS_MIN_NOTICE", "0s"},
+                  {"APPOINTMENTS_SECRET_KEY",
+                   "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
+                  {"APPOINTMENTS_SEED_FILE",
+                   absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}};
+        },
         absl::StrCat(dir_, "/appointments.log"));
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = *std::move(service);
-    ASSERT_TRUE(WaitForTcpPort(service_port_, absl::Seconds(20)).ok()) << Logs();
+    ASSERT_TRUE(service.ok()) << service.status() << Logs();
+    service_ = std::move(service->process);
+    service_port_ = service->port;
   }
 
   // As a sidecar or a Kubernetes volume does: a new file renamed into place.
@@ -129,16 +133,19 @@ class EdgeAuthE2eTest : public ::testing::Test {
   // Starts a gateway replica with `env` on top of GatewayEnv(); returns its
   // port once it is ready. The log is gateway-<n>.log.
   int StartGateway(const std::map<std::string, std::string>& env) {
-    const int port = PickFreePort();
-    std::map<std::string, std::string> full = GatewayEnv(port);
-    for (const auto& [name, value] : env) full[name] = value;
     const std::string log = absl::StrCat(dir_, "/gateway-", gateways_.size(), ".log");
-    absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
-        Subprocess::Start(STADT_GATEWAY_BIN, {}, full, log);
-    EXPECT_TRUE(gateway.ok()) << gateway.status();
+    absl::StatusOr<ListeningProcess> gateway = StartOnFreePort(
+        STADT_GATEWAY_BIN,
+        [&](int port) {
+          std::map<std::string, std::string> full = GatewayEnv(port);
+          for (const auto& [name, value] : env) full[name] = value;
+          return full;
+        },
+        log);
+    EXPECT_TRUE(gateway.ok()) << gateway.status() << Logs();
     if (!gateway.ok()) return 0;
-    gateways_.push_back(*std::move(gateway));
-    EXPECT_TRUE(WaitForTcpPort(port, absl::Seconds(20)).ok()) << Logs();
+    gateways_.push_back(std::move(gateway->process));
+    const int port = gateway->port;
     for (int attempt = 0; attempt < 200; ++attempt) {
       absl::StatusOr<HttpResult> ready = HttpFetch(port, "GET", "/readyz");
       if (ready.ok() && ready->status == 200) return port;
@@ -357,6 +364,84 @@ TEST_F(EdgeKeyReloadE2eTest, RotatedKeysApplyWithoutRestartAndABrokenFileKeepsTh
   EXPECT_TRUE(WaitForStatus(port, first_, 401)) << Logs();
   EXPECT_EQ(StatusWith(port, second_), 200);
   EXPECT_TRUE(gateways_.front()->Running());
+}
+
+// The keys from the provider's JWKS URL instead of a file: fetched at the
+// start, refreshed while the gateway runs, kept when the provider fails.
+class EdgeJwksUrlE2eTest : public EdgeKeyReloadE2eTest {
+ protected:
+  std::map<std::string, std::string> JwksEnv() const {
+    return {{"GATEWAY_JWT_KEYS_FILE", ""},
+            {"GATEWAY_JWKS_URL", absl::StrCat("http://127.0.0.1:", provider_.port(), "/jwks.json")},
+            {"GATEWAY_JWT_KEYS_RELOAD_INTERVAL", "100ms"}};
+  }
+  static std::string Jwks(const std::vector<gateway::auth::PublicKeySpec>& keys) {
+    absl::StatusOr<std::string> jwks = gateway::auth::FormatJwks(keys);
+    EXPECT_TRUE(jwks.ok()) << jwks.status();
+    return jwks.value_or("");
+  }
+  bool WaitForLog(const std::string& event) const {
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      if (absl::StrContains(Logs(), event)) return true;
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    return false;
+  }
+
+  DocumentServer provider_;
+};
+
+TEST_F(EdgeJwksUrlE2eTest, TheProvidersKeyRotationAppliesWithoutRestart) {
+  provider_.Set(200, Jwks(first_.Keys()));
+  const int port = StartGateway(JwksEnv());
+  EXPECT_EQ(StatusWith(port, first_), 200) << Logs();
+  EXPECT_EQ(StatusWith(port, second_), 401);
+
+  // The provider is down for a while: the keys in use stay.
+  provider_.Set(503, "maintenance");
+  EXPECT_TRUE(WaitForLog("jwks_refresh_failed")) << Logs();
+  EXPECT_EQ(StatusWith(port, first_), 200);
+
+  // It rotates: the new key signs, the retired one no longer does.
+  provider_.Set(200, Jwks(second_.Keys()));
+  EXPECT_TRUE(WaitForStatus(port, second_, 200)) << Logs();
+  EXPECT_EQ(StatusWith(port, first_), 401);
+  EXPECT_THAT(Logs(), HasSubstr("jwks_refreshed"));
+  EXPECT_TRUE(gateways_.front()->Running());
+}
+
+TEST_F(EdgeJwksUrlE2eTest, ATokenOfAKeyNotYetFetchedBringsTheRefreshForward) {
+  provider_.Set(200, Jwks(first_.Keys()));
+  std::map<std::string, std::string> env = JwksEnv();
+  env["GATEWAY_JWT_KEYS_RELOAD_INTERVAL"] = "1h";
+  env["GATEWAY_JWKS_MIN_REFRESH_GAP"] = "200ms";
+  const int port = StartGateway(env);
+  EXPECT_EQ(StatusWith(port, first_), 200) << Logs();
+
+  // The provider rotates and signs with its new key at once: well before the
+  // hour is up, the first tokens of that key make the gateway look again.
+  provider_.Set(200, Jwks(second_.Keys()));
+  EXPECT_TRUE(WaitForStatus(port, second_, 200)) << Logs();
+  EXPECT_EQ(StatusWith(port, first_), 401);
+}
+
+TEST_F(EdgeJwksUrlE2eTest, AGatewayThatCannotFetchItsKeysDoesNotStart) {
+  provider_.Set(404, "");
+  std::map<std::string, std::string> env = GatewayEnv(PickFreePort());
+  for (const auto& [name, value] : JwksEnv()) env[name] = value;
+  absl::StatusOr<std::unique_ptr<Subprocess>> unfetched =
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, dir_ + "/unfetched.log");
+  ASSERT_TRUE(unfetched.ok()) << unfetched.status();
+  EXPECT_EQ((*unfetched)->Wait(), 2);
+  EXPECT_THAT(ReadFile(dir_ + "/unfetched.log"), HasSubstr("answered 404"));
+
+  // Keys over plain HTTP from another host could be swapped on the way.
+  env["GATEWAY_JWKS_URL"] = "http://id.stadt.example/certs";
+  absl::StatusOr<std::unique_ptr<Subprocess>> insecure =
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, dir_ + "/insecure.log");
+  ASSERT_TRUE(insecure.ok()) << insecure.status();
+  EXPECT_EQ((*insecure)->Wait(), 2);
+  EXPECT_THAT(ReadFile(dir_ + "/insecure.log"), HasSubstr("GATEWAY_JWKS_URL"));
 }
 
 }  // namespace

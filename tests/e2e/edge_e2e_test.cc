@@ -45,39 +45,52 @@ class EdgeE2eTest : public ::testing::Test {
     ASSERT_TRUE(redis.ok()) << redis.status();
     limits_redis_ = *std::move(redis);
 
-    service_port_ = PickFreePort();
-    StartAppointments();
+    absl::StatusOr<ListeningProcess> service = StartOnFreePort(
+        STADT_APPOINTMENTS_BIN, [this](int port) { return AppointmentsEnv(port); },
+        AppointmentsLog());
+    ASSERT_TRUE(service.ok()) << service.status() << Logs();
+    service_ = std::move(service->process);
+    service_port_ = service->port;
   }
 
-  // (Re)starts the appointments service on service_port_.
+  std::map<std::string, std::string> AppointmentsEnv(int port) const {
+    return {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
+            {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
+            {"READINESS_INTERVAL", "100ms"},
+            {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
+            {"APPOINTMENTS_SEED_FILE",
+             absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}};
+  }
+  std::string AppointmentsLog() const { return absl::StrCat(dir_, "/appointments.log"); }
+
+  // Starts the appointments service again on service_port_ (the gateway
+  // knows no other).
   void StartAppointments() {
+    const int before = CountListening(AppointmentsLog());
     absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
-        STADT_APPOINTMENTS_BIN, {},
-        {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", service_port_)},
-         {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
-         {"READINESS_INTERVAL", "100ms"},
-         {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
-         {"APPOINTMENTS_SEED_FILE",
-          absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}},
-        absl::StrCat(dir_, "/appointments.log"));
+        STADT_APPOINTMENTS_BIN, {}, AppointmentsEnv(service_port_), AppointmentsLog());
     ASSERT_TRUE(service.ok()) << service.status();
     service_ = *std::move(service);
-    ASSERT_TRUE(WaitForTcpPort(service_port_, absl::Seconds(20)).ok()) << Logs();
+    ASSERT_TRUE(WaitUntilListening(*service_, AppointmentsLog(), before)) << Logs();
   }
 
   // With `wait_ready` false only the port is awaited (a TLS gateway does not
   // answer the plain-HTTP readiness probe).
   void StartGateway(std::map<std::string, std::string> env, bool wait_ready = true) {
-    port_ = PickFreePort();
-    env["GATEWAY_PORT"] = absl::StrCat(port_);
     env["GATEWAY_BACKEND_APPOINTMENTS"] = absl::StrCat("127.0.0.1:", service_port_);
     env["GATEWAY_READINESS_BACKENDS"] = "appointments";  // the only service started here
     env["GATEWAY_REDIS_ADDRESS"] = absl::StrCat("127.0.0.1:", limits_redis_->port());
-    absl::StatusOr<std::unique_ptr<Subprocess>> gateway =
-        Subprocess::Start(STADT_GATEWAY_BIN, {}, env, absl::StrCat(dir_, "/gateway.log"));
-    ASSERT_TRUE(gateway.ok()) << gateway.status();
-    gateway_ = *std::move(gateway);
-    ASSERT_TRUE(WaitForTcpPort(port_, absl::Seconds(20)).ok()) << Logs();
+    absl::StatusOr<ListeningProcess> gateway = StartOnFreePort(
+        STADT_GATEWAY_BIN,
+        [&env](int port) {
+          std::map<std::string, std::string> full = env;
+          full["GATEWAY_PORT"] = absl::StrCat(port);
+          return full;
+        },
+        absl::StrCat(dir_, "/gateway.log"));
+    ASSERT_TRUE(gateway.ok()) << gateway.status() << Logs();
+    gateway_ = std::move(gateway->process);
+    port_ = gateway->port;
     if (!wait_ready) return;
     for (int attempt = 0; attempt < 200; ++attempt) {
       absl::StatusOr<HttpResult> ready = HttpFetch(port_, "GET", "/readyz");

@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <fstream>
+#include <iterator>
 #include <string_view>
 
 #include "absl/strings/str_cat.h"
@@ -199,6 +201,50 @@ int Subprocess::Wait() {
 void Subprocess::Kill() {
   Signal(SIGKILL);
   Wait();
+}
+
+namespace {
+constexpr std::string_view kListeningEvent = R"("event":"listening")";
+constexpr int kPortAttempts = 5;
+}  // namespace
+
+int CountListening(const std::string& log_path) {
+  std::ifstream log(log_path);
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  int count = 0;
+  for (size_t at = text.find(kListeningEvent); at != std::string::npos;
+       at = text.find(kListeningEvent, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+bool WaitUntilListening(Subprocess& process, const std::string& log_path, int before) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline) {
+    if (CountListening(log_path) > before) return true;
+    if (!process.Running()) return false;
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  return false;
+}
+
+absl::StatusOr<ListeningProcess> StartOnFreePort(
+    const std::string& binary,
+    const std::function<std::map<std::string, std::string>(int port)>& env_for,
+    const std::string& log_path) {
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    ListeningProcess started;
+    started.port = PickFreePort();
+    const int before = CountListening(log_path);
+    absl::StatusOr<std::unique_ptr<Subprocess>> process =
+        Subprocess::Start(binary, {}, env_for(started.port), log_path);
+    if (!process.ok()) return process.status();
+    started.process = *std::move(process);
+    if (WaitUntilListening(*started.process, log_path, before)) return started;
+    // It exited (the port was taken) or hangs: reaped here, another port next.
+  }
+  return absl::UnavailableError(absl::StrCat(binary, " did not start; see ", log_path));
 }
 
 }  // namespace stadt::testing

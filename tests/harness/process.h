@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,5 +53,28 @@ class Subprocess {
   const pid_t pid_;
   std::optional<int> exit_code_;  // set once reaped
 };
+
+// How many times the log at `log_path` says its process listens (the
+// "listening" event of the services and the gateway).
+int CountListening(const std::string& log_path);
+
+// A port accepting connections is not proof that our process listens on it: a
+// parallel test's process may have taken the port between PickFreePort and
+// our bind. So this waits (up to 20 s) until the process's own log says it
+// listens: one more "listening" line than `before`. False if it exited first.
+bool WaitUntilListening(Subprocess& process, const std::string& log_path, int before);
+
+struct ListeningProcess {
+  std::unique_ptr<Subprocess> process;
+  int port = 0;
+};
+
+// Starts `binary` with the environment env_for(port) for a port picked as
+// free, and waits until it listens; when a parallel test took the port first
+// (the process exits), tries another, up to 5 ports. Logs go to `log_path`.
+absl::StatusOr<ListeningProcess> StartOnFreePort(
+    const std::string& binary,
+    const std::function<std::map<std::string, std::string>(int port)>& env_for,
+    const std::string& log_path);
 
 }  // namespace stadt::testing

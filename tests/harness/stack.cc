@@ -54,33 +54,6 @@ bool IsPathVariable(const std::string& name) { return name.ends_with("_FILE"); }
 // How often a process is started on another port when the one picked as free
 // was taken first by a parallel test.
 constexpr int kPortAttempts = 5;
-constexpr std::string_view kListeningEvent = R"("event":"listening")";
-
-int CountListening(const std::string& log_path) {
-  std::ifstream log(log_path);
-  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-  int count = 0;
-  for (size_t at = text.find(kListeningEvent); at != std::string::npos;
-       at = text.find(kListeningEvent, at + 1)) {
-    ++count;
-  }
-  return count;
-}
-
-// A port accepting connections is not proof that our process listens on it: a
-// parallel test's process may have taken the port between PickFreePort and
-// our bind. So wait until the process's own log says it listens (one more
-// "listening" line than `before`); false if it exited first.
-bool WaitUntilListening(Subprocess& process, const std::string& log_path, int before) {
-  const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < deadline) {
-    if (CountListening(log_path) > before) return true;
-    if (!process.Running()) return false;
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return false;
-}
-
 std::string NewTempDir() {
   std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-e2e-XXXXXX");
   return mkdtemp(pattern.data());
