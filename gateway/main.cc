@@ -211,6 +211,9 @@ absl::StatusOr<Settings> ReadSettings() {
   if (!settings.jwt_keys_file.empty() && !settings.jwks_url.empty()) {
     errors.push_back("set GATEWAY_JWT_KEYS_FILE or GATEWAY_JWKS_URL, not both");
   }
+  if (settings.jwks_url.empty() && !settings.jwks_fetch.ca_file.empty()) {
+    errors.push_back("GATEWAY_JWKS_CA_FILE is set without GATEWAY_JWKS_URL");
+  }
   if (!settings.jwks_url.empty()) {
     if (absl::Status url = auth::CheckDocumentUrl(settings.jwks_url); !url.ok()) {
       errors.push_back(absl::StrCat("GATEWAY_JWKS_URL: ", url.message()));

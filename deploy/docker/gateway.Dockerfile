@@ -23,12 +23,14 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUIL
 
 # ---- runtime: slim Debian 12 with only the shared libraries the binary links
 # (list derived with `ldd` on the built binary, mapped to packages with `dpkg -S`;
-# libc6, libstdc++6 and libgcc-s1 are already in the slim image).
+# libc6, libstdc++6 and libgcc-s1 are already in the slim image), and the CAs
+# that GATEWAY_JWKS_URL's certificate is checked against).
 FROM debian:12-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libre2-9 libc-ares2 zlib1g \
       libssl3 libboost-json1.81.0 libboost-url1.81.0 libhiredis0.14 \
+      ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /stadt-gateway /usr/local/bin/stadt-gateway
 # Fail the image build, not the rollout, when a runtime library is missing.

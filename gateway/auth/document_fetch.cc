@@ -3,9 +3,14 @@
 #include <openssl/ssl.h>
 
 #include <functional>
+#include <future>
+#include <memory>
 #include <optional>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "boost/asio/connect.hpp"
 #include "boost/asio/io_context.hpp"
@@ -29,7 +34,9 @@ struct Target {
   bool tls = true;
   std::string host;  // without brackets
   std::string port;
-  std::string path;  // with the query
+  std::string host_header;  // as in the URL: brackets and a non-default port kept
+  std::string path;         // with the query
+  std::string display;      // for messages: scheme://host[:port]/path, no query
 };
 
 bool IsLoopback(const std::string& host) {
@@ -57,8 +64,16 @@ absl::StatusOr<Target> ParseTarget(std::string_view url) {
   }
   if (target.host.empty()) return absl::InvalidArgumentError("the URL names no host");
   target.port = parsed->has_port() ? std::string(parsed->port()) : (target.tls ? "443" : "80");
+  int port_number = 0;
+  if (!absl::SimpleAtoi(target.port, &port_number) || port_number < 1 || port_number > 65535) {
+    return absl::InvalidArgumentError("the URL's port must be 1 to 65535");
+  }
+  target.host_header = std::string(parsed->encoded_host_and_port());
   target.path = std::string(parsed->encoded_target());
   if (target.path.empty()) target.path = "/";
+  // A query may carry a credential: messages and logs name the rest only.
+  target.display =
+      absl::StrCat(scheme, "://", target.host_header, std::string(parsed->encoded_path()));
   if (!target.tls && !IsLoopback(target.host)) {
     return absl::InvalidArgumentError(
         "plain http:// only to a loopback host; keys from elsewhere need https://");
@@ -85,6 +100,40 @@ error_code RunUntil(asio::io_context& io, absl::Time deadline,
   return asio::error::timed_out;
 }
 
+// The name lookup runs on a thread of its own: a lookup already started
+// cannot be cancelled, and the fetch must not wait past its deadline (nor
+// hold up a shutdown) for a resolver that does not answer. On the deadline
+// the thread is left to finish alone; it owns everything it touches.
+absl::StatusOr<std::vector<tcp::endpoint>> ResolveUntil(const Target& target, absl::Time deadline) {
+  error_code not_an_address;
+  const asio::ip::address literal = asio::ip::make_address(target.host, not_an_address);
+  const unsigned short port = static_cast<unsigned short>(std::stoi(target.port));
+  if (!not_an_address) return std::vector<tcp::endpoint>{tcp::endpoint(literal, port)};
+  using Answer = std::pair<error_code, std::vector<tcp::endpoint>>;
+  auto promise = std::make_shared<std::promise<Answer>>();
+  std::future<Answer> answer = promise->get_future();
+  std::thread([promise, host = target.host, service = target.port] {
+    asio::io_context io;
+    tcp::resolver resolver(io);
+    error_code error;
+    std::vector<tcp::endpoint> endpoints;
+    for (const auto& entry : resolver.resolve(host, service, error)) {
+      endpoints.push_back(entry.endpoint());
+    }
+    promise->set_value({error, std::move(endpoints)});
+  }).detach();
+  if (answer.wait_until(absl::ToChronoTime(deadline)) != std::future_status::ready) {
+    return absl::UnavailableError(
+        absl::StrCat("fetching ", target.display, ": resolve: timed out"));
+  }
+  Answer resolved = answer.get();
+  if (resolved.first) {
+    return absl::UnavailableError(
+        absl::StrCat("fetching ", target.display, ": resolve: ", resolved.first.message()));
+  }
+  return std::move(resolved.second);
+}
+
 absl::Status Unavailable(const std::string& url, const char* step, const error_code& error) {
   return absl::UnavailableError(absl::StrCat("fetching ", url, ": ", step, ": ", error.message()));
 }
@@ -94,7 +143,7 @@ absl::StatusOr<std::string> Exchange(asio::io_context& io, Stream& stream, const
                                      const std::string& url, const FetchOptions& options,
                                      absl::Time deadline, const std::function<void()>& cancel) {
   http::request<http::empty_body> request(http::verb::get, target.path, 11);
-  request.set(http::field::host, target.host);
+  request.set(http::field::host, target.host_header);
   request.set(http::field::user_agent, "stadt-gateway");
   request.set(http::field::accept, "application/json");
   request.set(http::field::connection, "close");
@@ -133,41 +182,37 @@ absl::StatusOr<std::string> Exchange(asio::io_context& io, Stream& stream, const
 
 absl::Status CheckDocumentUrl(std::string_view url) { return ParseTarget(url).status(); }
 
-absl::StatusOr<std::string> FetchDocument(std::string_view url_text, const FetchOptions& options) {
-  const std::string url(url_text);
+absl::StatusOr<std::string> FetchDocument(std::string_view url, const FetchOptions& options) {
   absl::StatusOr<Target> target = ParseTarget(url);
   if (!target.ok()) return target.status();
+  const std::string& shown = target->display;
   const absl::Time deadline = absl::Now() + options.timeout;
+  absl::StatusOr<std::vector<tcp::endpoint>> endpoints = ResolveUntil(*target, deadline);
+  if (!endpoints.ok()) return endpoints.status();
+
   asio::io_context io;
-
-  tcp::resolver resolver(io);
-  tcp::resolver::results_type endpoints;
-  error_code error = RunUntil(
-      io, deadline,
-      [&](auto done) {
-        resolver.async_resolve(target->host, target->port,
-                               [&endpoints, done](error_code e, tcp::resolver::results_type r) {
-                                 endpoints = std::move(r);
-                                 done(e);
-                               });
-      },
-      [&] { resolver.cancel(); });
-  if (error) return Unavailable(url, "resolve", error);
-
   tcp::socket socket(io);
   auto close = [&socket] {
     error_code ignored;
     socket.close(ignored);
   };
-  error = RunUntil(
+  error_code error = RunUntil(
       io, deadline,
       [&](auto done) {
-        asio::async_connect(socket, endpoints,
+        asio::async_connect(socket, *endpoints,
                             [done](error_code e, const tcp::endpoint&) { done(e); });
       },
       close);
-  if (error) return Unavailable(url, "connect", error);
-  if (!target->tls) return Exchange(io, socket, *target, url, options, deadline, close);
+  if (error) return Unavailable(shown, "connect", error);
+  if (!target->tls) {
+    // "localhost" is loopback by name only: the address reached must be too.
+    const asio::ip::address peer = socket.remote_endpoint(error).address();
+    if (error || !peer.is_loopback()) {
+      return absl::UnavailableError(
+          absl::StrCat("fetching ", shown, ": plain http reached a non-loopback address"));
+    }
+    return Exchange(io, socket, *target, shown, options, deadline, close);
+  }
 
   asio::ssl::context context(asio::ssl::context::tls_client);
   SSL_CTX_set_min_proto_version(context.native_handle(), TLS1_2_VERSION);
@@ -191,8 +236,8 @@ absl::StatusOr<std::string> FetchDocument(std::string_view url_text, const Fetch
         stream.async_handshake(asio::ssl::stream_base::client, [done](error_code e) { done(e); });
       },
       close);
-  if (error) return Unavailable(url, "TLS handshake", error);
-  return Exchange(io, stream, *target, url, options, deadline, close);
+  if (error) return Unavailable(shown, "TLS handshake", error);
+  return Exchange(io, stream, *target, shown, options, deadline, close);
 }
 
 }  // namespace stadt::gateway::auth

@@ -143,19 +143,29 @@ absl::StatusOr<std::optional<PublicKeySpec>> ParseJwk(const json::value& entry) 
   PublicKeySpec spec;
   spec.kid = StringMember(key, "kid");
   if (spec.kid.empty()) return Invalid("every key needs a kid");
+  // A provider may publish keys the gateway does not verify with (EdDSA,
+  // other curves, PS256): they are skipped, so that adding one at the
+  // provider does not stop the gateway from taking the others.
+  const std::string alg = StringMember(key, "alg");
   absl::StatusOr<Pkey> pkey = Invalid("unsupported key type");
   if (kty == "RSA") {
     spec.alg = "RS256";
-    pkey = RsaKey(key);
+    if (!alg.empty() && alg != spec.alg && (alg.starts_with("RS") || alg.starts_with("PS"))) {
+      return std::optional<PublicKeySpec>();
+    }
   } else if (kty == "EC") {
     spec.alg = "ES256";
-    pkey = P256Key(key);
+    if (StringMember(key, "crv") != "P-256" || (alg != spec.alg && alg.starts_with("ES"))) {
+      return std::optional<PublicKeySpec>();
+    }
+  } else {
+    return std::optional<PublicKeySpec>();
   }
-  if (!pkey.ok()) return pkey.status();
-  const std::string alg = StringMember(key, "alg");
   if (!alg.empty() && alg != spec.alg) {
     return Invalid(absl::StrCat("alg ", alg, " does not fit a ", kty, " key"));
   }
+  pkey = kty == "RSA" ? RsaKey(key) : P256Key(key);
+  if (!pkey.ok()) return pkey.status();
   absl::StatusOr<std::string> pem = PublicKeyPem(pkey->get());
   if (!pem.ok()) return pem.status();
   spec.public_key_pem = *std::move(pem);

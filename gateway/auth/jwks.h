@@ -13,8 +13,11 @@ namespace stadt::gateway::auth {
 // (RS256) and EC P-256 keys (ES256), each with a kid. The algorithm comes from
 // the key's type, and a stated "alg" must agree with it, so a token can never
 // pick the algorithm by naming a kid. Keys for another use ("enc") are
-// skipped. Refused outright: symmetric ("oct") keys — HMAC with a public key
-// is the classic algorithm confusion — and keys carrying private parts.
+// skipped, and so are keys the gateway does not verify with (other key types
+// such as OKP, other curves, other RSA or EC algorithms), so that a provider
+// adding one does not lock the gateway out. Refused outright: symmetric
+// ("oct") keys — HMAC with a public key is the classic algorithm confusion —,
+// keys carrying private parts, and malformed keys of the types it uses.
 absl::StatusOr<std::vector<PublicKeySpec>> ParseJwks(std::string_view json_text);
 
 // The inverse of ParseJwks: publishes keys as a provider's JWKS does (for

@@ -150,6 +150,23 @@ TEST(JwksTest, SkipsEncryptionKeysButNeedsOneSigningKey) {
   EXPECT_FALSE(ParseJwks(Jwks({encryption})).ok());
 }
 
+TEST(JwksTest, SkipsKeysForAlgorithmsTheGatewayDoesNotVerifyWith) {
+  json::object other_curve = EcJwk("p384");
+  other_curve["crv"] = "P-384";
+  other_curve["alg"] = "ES384";
+  json::object pss = RsaJwk("pss");
+  pss["alg"] = "PS256";
+  json::object rs512 = RsaJwk("rs512");
+  rs512["alg"] = "RS512";
+  json::object eddsa{{"kty", "OKP"}, {"kid", "ed"}, {"crv", "Ed25519"}, {"x", "AAAA"}};
+  absl::StatusOr<std::vector<PublicKeySpec>> keys =
+      ParseJwks(Jwks({other_curve, pss, EcJwk("es-1"), rs512, eddsa}));
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_EQ(keys->size(), 1u);
+  EXPECT_EQ((*keys)[0].kid, "es-1");
+  EXPECT_FALSE(ParseJwks(Jwks({eddsa, pss})).ok());  // nothing left to verify with
+}
+
 TEST(JwksTest, RefusesMalformedKeys) {
   json::object no_kid = EcJwk("x");
   no_kid.erase("kid");
@@ -157,13 +174,11 @@ TEST(JwksTest, RefusesMalformedKeys) {
   short_x["x"] = B64("short");
   json::object off_curve = EcJwk("x");
   off_curve["y"] = off_curve["x"];  // (x, x) is not on the curve
-  json::object other_curve = EcJwk("x");
-  other_curve["crv"] = "P-384";
   json::object bad_base64 = RsaJwk("x");
   bad_base64["n"] = "***";
-  json::object unknown_type{{"kty", "OKP"}, {"kid", "x"}, {"crv", "Ed25519"}, {"x", "AAAA"}};
-  for (const json::object& key :
-       {no_kid, short_x, off_curve, other_curve, bad_base64, unknown_type}) {
+  json::object rsa_claiming_es256 = RsaJwk("x");
+  rsa_claiming_es256["alg"] = "ES256";
+  for (const json::object& key : {no_kid, short_x, off_curve, bad_base64, rsa_claiming_es256}) {
     EXPECT_FALSE(ParseJwks(Jwks({key})).ok()) << json::serialize(key);
   }
   for (const char* text : {"", "[]", "{}", R"({"keys":{}})", R"({"keys":[1]})"}) {

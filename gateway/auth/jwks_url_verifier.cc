@@ -42,10 +42,10 @@ absl::StatusOr<bool> JwksUrlVerifier::Refresh(absl::Time now) {
   if (*document == document_) return false;
   absl::StatusOr<std::vector<PublicKeySpec>> keys = ParseJwks(*document);
   if (!keys.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(url_, ": ", keys.status().message()));
+    return absl::InvalidArgumentError(keys.status().message());
   }
   if (absl::Status replaced = keys_->Replace(*keys); !replaced.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(url_, ": ", replaced.message()));
+    return absl::InvalidArgumentError(absl::StrCat("JWKS: ", replaced.message()));
   }
   document_ = *std::move(document);
   return true;

@@ -1,14 +1,12 @@
 #include "gateway/auth/key_file_verifier.h"
 
-#include <openssl/evp.h>
-#include <openssl/pem.h>
-
 #include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "gateway/auth/test_signing_key.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -19,40 +17,12 @@ const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
 constexpr char kIssuer[] = "https://id.stadt.test";
 constexpr char kAudience[] = "stadtportal";
 
-std::string Pem(EVP_PKEY* key, bool private_key) {
-  BIO* bio = BIO_new(BIO_s_mem());
-  if (private_key) {
-    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
-  } else {
-    PEM_write_bio_PUBKEY(bio, key);
-  }
-  char* data = nullptr;
-  const long size = BIO_get_mem_data(bio, &data);
-  std::string pem(data, static_cast<size_t>(size));
-  BIO_free(bio);
-  return pem;
-}
-
-// An ES256 key pair with its kid, and tokens signed with it.
-struct TestKey {
-  explicit TestKey(std::string kid_in) : kid(std::move(kid_in)) {
-    EVP_PKEY* key = EVP_EC_gen("P-256");
-    spec = {kid, "ES256", Pem(key, /*private_key=*/false)};
-    signer = JwtSigner::Create(Pem(key, /*private_key=*/true), "ES256", kid).value();
-    EVP_PKEY_free(key);
-  }
+// Tokens for this test's issuer and audience, valid five minutes after kNow.
+struct TestKey : testing::TestSigningKey {
+  using TestSigningKey::TestSigningKey;
   std::string Token() const {
-    return signer
-        ->Sign({{"iss", kIssuer},
-                {"aud", kAudience},
-                {"sub", absl::StrCat("citizen-of-", kid)},
-                {"exp", absl::ToUnixSeconds(kNow + absl::Minutes(5))}})
-        .value();
+    return TestSigningKey::Token(kIssuer, kAudience, kNow + absl::Minutes(5));
   }
-
-  std::string kid;
-  PublicKeySpec spec;
-  std::unique_ptr<JwtSigner> signer;
 };
 
 class KeyFileVerifierTest : public ::testing::Test {

@@ -271,8 +271,13 @@ absl::Status HttpServer::Listen() {
 void HttpServer::Accept() {
   acceptor_.async_accept(
       asio::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
+        if (*draining_) {
+          // A connection accepted as the drain began goes to another replica.
+          beast::error_code ignored;
+          socket.close(ignored);
+          return;
+        }
         if (error) {
-          if (!acceptor_.is_open()) return;  // Draining.
           log::Warn("accept_failed", {{"error", error.message()}});
         } else if (connections_->fetch_add(1) >= options_.max_connections) {
           // Over the limit: close at once rather than let one client starve
@@ -338,10 +343,13 @@ int HttpServer::RunUntilSignal() {
   signals.async_wait([this](beast::error_code, int) {
     log::Info("draining", {{"in_flight", in_flight_->load()}});
     *draining_ = true;
-    beast::error_code ignored;
-    acceptor_.close(ignored);
-    // The timer lives on its own strand; cancel it there, not concurrently
-    // with a reload running on another thread.
+    // The acceptor and the timers live on their own strands: close and cancel
+    // them there, never concurrently with their handlers on another thread
+    // (an accept completing while the acceptor closes crashed a test).
+    asio::post(acceptor_.get_executor(), [this] {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+    });
     asio::post(reload_timer_.get_executor(), [this] { reload_timer_.cancel(); });
     for (const std::unique_ptr<asio::steady_timer>& timer : task_timers_) {
       asio::post(timer->get_executor(), [&timer = *timer] { timer.cancel(); });

@@ -370,6 +370,9 @@ TEST_F(EdgeKeyReloadE2eTest, RotatedKeysApplyWithoutRestartAndABrokenFileKeepsTh
 // start, refreshed while the gateway runs, kept when the provider fails.
 class EdgeJwksUrlE2eTest : public EdgeKeyReloadE2eTest {
  protected:
+  // The gateways stop before the provider they poll.
+  void TearDown() override { gateways_.clear(); }
+
   std::map<std::string, std::string> JwksEnv() const {
     return {{"GATEWAY_JWT_KEYS_FILE", ""},
             {"GATEWAY_JWKS_URL", absl::StrCat("http://127.0.0.1:", provider_.port(), "/jwks.json")},

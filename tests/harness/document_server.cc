@@ -48,6 +48,7 @@ struct DocumentServer::State {
     http::response<http::string_body> response;
     {
       std::lock_guard<std::mutex> lock(mu);
+      last_host = std::string(request[http::field::host]);
       const bool known = request.target() == "/jwks.json";
       response.result(known ? status : 404);
       response.body() = known ? body : "not here";
@@ -63,8 +64,9 @@ struct DocumentServer::State {
   std::atomic<bool> stopping{false};
   std::atomic<int> requests{0};
   std::mutex mu;
-  int status = 200;  // guarded by mu
-  std::string body;  // guarded by mu
+  int status = 200;       // guarded by mu
+  std::string body;       // guarded by mu
+  std::string last_host;  // guarded by mu
   std::thread thread;
 };
 
@@ -98,5 +100,10 @@ void DocumentServer::Set(int status, std::string body) {
 int DocumentServer::port() const { return state_->acceptor.local_endpoint().port(); }
 
 int DocumentServer::requests() const { return state_->requests; }
+
+std::string DocumentServer::last_host() const {
+  std::lock_guard<std::mutex> lock(state_->mu);
+  return state_->last_host;
+}
 
 }  // namespace stadt::testing

@@ -23,6 +23,8 @@ class DocumentServer {
   int port() const;
   // How many whole requests arrived.
   int requests() const;
+  // The Host header of the last request.
+  std::string last_host() const;
 
  private:
   struct State;

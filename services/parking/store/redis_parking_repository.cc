@@ -21,6 +21,7 @@ using Fields = std::map<std::string, std::string>;
 
 constexpr size_t kSessionIdLength = 32;
 constexpr int kBuckets = 256;  // two hex digits, see PlateBucket
+constexpr int kMaxScanPasses = 8;
 
 // Stores a new session unless the plate has an active one.
 // KEYS: plate's latest-session copy, session, idempotency record, outbox,
@@ -473,6 +474,19 @@ absl::StatusOr<std::vector<Session>> RedisParkingRepository::ListSessions(std::s
 
 absl::StatusOr<std::vector<Session>> RedisParkingRepository::ListUnsettledEndedSessions(
     absl::Time now, int limit) {
+  std::vector<Session> sessions;
+  // Dropping strays and damaged records can leave a pass empty while sessions
+  // wait behind them: then look again, a few times at most.
+  for (int pass = 0; pass < kMaxScanPasses; ++pass) {
+    absl::StatusOr<int> dropped = ScanEnded(now, limit, sessions);
+    if (!dropped.ok()) return dropped.status();
+    if (!sessions.empty() || *dropped == 0) break;
+  }
+  return sessions;
+}
+
+absl::StatusOr<int> RedisParkingRepository::ScanEnded(absl::Time now, int limit,
+                                                      std::vector<Session>& sessions) {
   // A few per bucket: plates hash evenly over the buckets, and the caller
   // asks again until nothing is left.
   const int per_bucket = limit / kBuckets + 1;
@@ -483,24 +497,36 @@ absl::StatusOr<std::vector<Session>> RedisParkingRepository::ListUnsettledEndedS
   }
   absl::StatusOr<std::vector<redis::Reply>> due = redis_.Pipeline(due_reads);
   if (!due.ok()) return due.status();
-  std::vector<Session> sessions;
+  int dropped = 0;
+  std::vector<std::vector<std::string>> strays;
   for (int bucket = 0; bucket < kBuckets; ++bucket) {
+    const std::string name = absl::StrFormat("%02x", bucket);
     const int room = limit - static_cast<int>(sessions.size());
-    if (room <= 0) break;
     std::vector<std::string> ids;
     for (const redis::Reply& id : (*due)[bucket].elements) {
-      if (IsSessionId(id.str) && static_cast<int>(ids.size()) < room) ids.push_back(id.str);
+      // Anything but a session id of this bucket cannot be settled (and its
+      // key would lie in another hash slot): it must not hold the bucket up.
+      if (!IsSessionId(id.str) || !id.str.starts_with(name)) {
+        strays.push_back({"ZREM", EndsKey(name), id.str});
+      } else if (static_cast<int>(ids.size()) < room) {
+        ids.push_back(id.str);
+      }
     }
     if (ids.empty()) continue;
-    absl::Status closed = CloseEnded(absl::StrFormat("%02x", bucket), ids, now, sessions);
-    if (!closed.ok()) return closed;
+    absl::StatusOr<int> unreadable = CloseEnded(name, ids, now, sessions);
+    if (!unreadable.ok()) return unreadable.status();
+    dropped += *unreadable;
   }
-  return sessions;
+  if (!strays.empty()) {
+    if (absl::Status removed = redis_.Pipeline(strays).status(); !removed.ok()) return removed;
+  }
+  return dropped + static_cast<int>(strays.size());
 }
 
-absl::Status RedisParkingRepository::CloseEnded(const std::string& bucket,
-                                                const std::vector<std::string>& ids,
-                                                absl::Time cutoff, std::vector<Session>& closed) {
+absl::StatusOr<int> RedisParkingRepository::CloseEnded(const std::string& bucket,
+                                                       const std::vector<std::string>& ids,
+                                                       absl::Time cutoff,
+                                                       std::vector<Session>& closed) {
   std::vector<std::string> keys = {EndsKey(bucket)};
   std::vector<std::string> args = {Millis(cutoff)};
   for (const std::string& id : ids) {
@@ -522,7 +548,8 @@ absl::Status RedisParkingRepository::CloseEnded(const std::string& bucket,
     log::Error("parking_session_unreadable", {{"session", id}});
     unreadable.push_back(id);
   }
-  return MarkSettled(unreadable);
+  if (absl::Status removed = MarkSettled(unreadable); !removed.ok()) return removed;
+  return static_cast<int>(unreadable.size());
 }
 
 absl::Status RedisParkingRepository::MarkSettled(const std::vector<std::string>& session_ids) {

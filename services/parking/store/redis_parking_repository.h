@@ -43,10 +43,14 @@ class RedisParkingRepository final : public ParkingRepository {
   absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate) override;
 
  private:
+  // One pass over the buckets: appends the sessions closed for settlement
+  // and returns how many entries it dropped (strays, unreadable records).
+  absl::StatusOr<int> ScanEnded(absl::Time now, int limit, std::vector<Session>& sessions);
   // Closes the listed sessions of `bucket` that ended by `cutoff` and appends
-  // them to `closed`; unreadable records are dropped from the ends set.
-  absl::Status CloseEnded(const std::string& bucket, const std::vector<std::string>& ids,
-                          absl::Time cutoff, std::vector<Session>& closed);
+  // them to `closed`; unreadable records are dropped from the ends set and
+  // counted in the result.
+  absl::StatusOr<int> CloseEnded(const std::string& bucket, const std::vector<std::string>& ids,
+                                 absl::Time cutoff, std::vector<Session>& closed);
 
   redis::Client& redis_;
   const RedisParkingOptions options_;

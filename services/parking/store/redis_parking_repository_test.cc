@@ -276,6 +276,11 @@ TEST_F(RedisParkingTest, AnUnreadableSessionRecordDoesNotBlockTheOthersSettlemen
   const std::string damaged_key =
       absl::StrCat("park:{p", damaged.id.substr(0, 2), "}:session:", damaged.id);
   ASSERT_TRUE(client_->Command({"HSET", damaged_key, "price", "not a number"}).ok());
+  // Members that are no session id of their bucket, scored before everything
+  // else, would take the bucket's whole share of every run.
+  const std::string ends = absl::StrCat("park:{p", intact.id.substr(0, 2), "}:ends");
+  ASSERT_TRUE(client_->Command({"ZADD", ends, "1", "junk"}).ok());
+  ASSERT_TRUE(client_->Command({"ZADD", ends, "2", std::string(32, 'f')}).ok());
   clock_.Advance(absl::Minutes(20));
 
   std::vector<std::string> settled;
@@ -287,6 +292,7 @@ TEST_F(RedisParkingTest, AnUnreadableSessionRecordDoesNotBlockTheOthersSettlemen
       {"ZSCORE", absl::StrCat("park:{p", damaged.id.substr(0, 2), "}:ends"), damaged.id});
   ASSERT_TRUE(still_due.ok());
   EXPECT_TRUE(still_due->IsNil());
+  EXPECT_EQ(client_->Command({"ZCARD", ends})->integer, 0);
 }
 
 TEST_F(RedisParkingTest, ResidentsPermits) {
