@@ -62,6 +62,13 @@ BookingRules ReadBookingRules(EnvConfig& config) {
   rules.reminder_lead = config.Duration("APPOINTMENTS_REMINDER_LEAD", rules.reminder_lead,
                                         absl::ZeroDuration(), absl::Hours(24 * 14));
   rules.retention_days = config.Int("APPOINTMENTS_RETENTION_DAYS", rules.retention_days, 0, 3650);
+  // Optional e-mail confirmation: the booking is made when the mailed link is
+  // used within the TTL (the slot stays held until then).
+  if (config.Bool("APPOINTMENTS_EMAIL_CONFIRMATION", false)) {
+    rules.email_confirmation_ttl =
+        config.Duration("APPOINTMENTS_EMAIL_CONFIRMATION_TTL", absl::Minutes(30), absl::Minutes(1),
+                        absl::Hours(24));
+  }
   return rules;
 }
 

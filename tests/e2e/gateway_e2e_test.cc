@@ -2,11 +2,13 @@
 // redis-server underneath, driven over HTTP like a client would.
 #include <fstream>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/booking/domain/booking_core.h"
 #include "services/common/redis/redis_client.h"
 #include "tests/harness/stack.h"
 
@@ -374,6 +376,103 @@ TEST_F(GatewayE2eTest, GracefulStopOnSigterm) {
   EXPECT_EQ(stack_->gateway().Wait(), 0) << Logs();
   stack_->service("appointments").Signal(SIGTERM);
   EXPECT_EQ(stack_->service("appointments").Wait(), 0) << Logs();
+}
+
+// Appointments with the e-mail confirmation step: the booking is made only
+// when the link of the mail (an outbox event the mailer sends) is used.
+class EmailConfirmationE2eTest : public ::testing::Test {
+ protected:
+  static constexpr char kMasterKey[] = "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ==";
+
+  void SetUp() override {
+    StackOptions options;
+    options.service_env = {{"APPOINTMENTS_MIN_NOTICE", "0s"},
+                           {"APPOINTMENTS_SECRET_KEY", kMasterKey},
+                           {"APPOINTMENTS_EMAIL_CONFIRMATION", "true"},
+                           {"APPOINTMENTS_EMAIL_CONFIRMATION_TTL", "10m"}};
+    options.gateway_env = {{"GATEWAY_READINESS_BACKENDS", "appointments"}};
+    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::StartWith({"appointments"}, options);
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = *std::move(stack);
+    ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();
+  }
+
+  // The link token of the newest confirmation mail for `hold_id`, as the
+  // mailer opens it.
+  std::string MailedToken(const std::string& hold_id) {
+    redis::Options redis_options;
+    redis_options.port = stack_->redis().port();
+    std::unique_ptr<redis::Client> redis = redis::Client::Create(redis_options);
+    absl::StatusOr<redis::Reply> outbox =
+        redis->Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+    EXPECT_TRUE(outbox.ok()) << outbox.status();
+    std::string sealed;
+    int mails = 0;
+    for (const redis::Reply& entry : outbox.ok() ? outbox->elements : std::vector<redis::Reply>{}) {
+      std::map<std::string, std::string> event;
+      const std::vector<redis::Reply>& fields = entry.elements[1].elements;
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) event[fields[i].str] = fields[i + 1].str;
+      if (event["type"] == "booking.email_confirmation_requested" && event["hold"] == hold_id) {
+        sealed = event["link_token"];
+        ++mails;
+      }
+    }
+    EXPECT_EQ(mails, 1);
+    std::string master;
+    EXPECT_TRUE(absl::Base64Unescape(kMasterKey, &master));
+    return booking::OpenMailedLinkToken(booking::BookingSecrets::Derive(master), hold_id, sealed)
+        .value_or("");
+  }
+
+  std::unique_ptr<Stack> stack_;
+};
+
+TEST_F(EmailConfirmationE2eTest, TheBookingIsMadeWhenTheMailedLinkIsUsed) {
+  const std::string citizen =
+      stack_->tokens().Mint("citizen-1", {"citizen"}, absl::Now(), absl::Minutes(5), kTestIssuer);
+  HttpResult search = stack_->Fetch("GET", "/v1/slots?service_ids=id-card&limit=1");
+  ASSERT_EQ(search.status, 200) << search.body;
+  const boost::json::value slot = Json(search).at("slots").at(0);
+  HttpResult hold =
+      stack_->Fetch("POST", "/v1/holds",
+                    absl::StrCat(R"({"officeId":")", std::string(slot.at("officeId").as_string()),
+                                 R"(","serviceIds":["id-card"],"start":")",
+                                 std::string(slot.at("start").as_string()), R"("})"),
+                    citizen);
+  ASSERT_EQ(hold.status, 200) << hold.body;
+  const std::string hold_id(Json(hold).at("holdId").as_string());
+
+  const std::string contact = R"({"contact":{"name":"Erika","email":"erika@example.org"}})";
+  HttpResult pending = stack_->Fetch("POST", "/v1/holds/" + hold_id + "/confirm", contact, citizen);
+  ASSERT_EQ(pending.status, 200) << pending.body;
+  EXPECT_EQ(Json(pending).at("status").as_string(), "BOOKING_STATUS_PENDING_EMAIL");
+  EXPECT_EQ(Json(pending).at("bookingCode").as_string(), "");  // none before the link is used
+  EXPECT_EQ(Json(pending).at("manageToken").as_string(), "");
+  EXPECT_TRUE(Json(pending).as_object().contains("confirmBy"));
+  // Retried: still one mail.
+  ASSERT_EQ(stack_->Fetch("POST", "/v1/holds/" + hold_id + "/confirm", contact, citizen).status,
+            200);
+  const std::string token = MailedToken(hold_id);
+  ASSERT_FALSE(token.empty());
+
+  const std::string link = "/v1/holds/" + hold_id + "/email-confirmation";
+  EXPECT_EQ(stack_->Fetch("POST", link, R"({"token":"guessed"})").status, 404);
+  EXPECT_EQ(stack_
+                ->Fetch("POST", "/v1/holds/unknown/email-confirmation",
+                        absl::StrCat(R"({"token":")", token, R"("})"))
+                .status,
+            404);
+  // No login needed: the link may be opened on another device.
+  HttpResult booked = stack_->Fetch("POST", link, absl::StrCat(R"({"token":")", token, R"("})"));
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  const boost::json::value booking = Json(booked);
+  EXPECT_EQ(booking.at("status").as_string(), "BOOKING_STATUS_CONFIRMED");
+  const std::string code(booking.at("bookingCode").as_string());
+  const std::string manage(booking.at("manageToken").as_string());
+  HttpResult lookup = stack_->Fetch("POST", "/v1/bookings/" + code + "/lookup",
+                                    absl::StrCat(R"({"manageToken":")", manage, R"("})"));
+  ASSERT_EQ(lookup.status, 200) << lookup.body;
+  EXPECT_EQ(Json(lookup).at("contact").at("email").as_string(), "erika@example.org");
 }
 
 }  // namespace

@@ -211,7 +211,28 @@ absl::StatusOr<HoldView> BookingService::CreateHold(const std::string& client,
 absl::StatusOr<BookingView> BookingService::Confirm(const std::string& client,
                                                     const std::string& hold_id,
                                                     const Contact& contact) {
+  if (core_.rules().email_confirmation_ttl > absl::ZeroDuration()) {
+    absl::StatusOr<HoldRecord> pending = core_.RequestEmailConfirmation(client, hold_id, contact);
+    if (!pending.ok()) return pending.status();
+    BookingView view;
+    view.record.resource_id = pending->resource_id;
+    view.record.service_ids = pending->service_ids;
+    view.record.start = pending->start;
+    view.record.end = pending->end;
+    view.slot = {pending->resource_id, pending->start,
+                 static_cast<int>(absl::ToInt64Minutes(pending->end - pending->start))};
+    view.contact = contact;
+    view.confirm_by = pending->expires_at;
+    return view;
+  }
   absl::StatusOr<booking::ConfirmedBooking> confirmed = core_.Confirm(client, hold_id, contact);
+  if (!confirmed.ok()) return confirmed.status();
+  return View(confirmed->record, confirmed->manage_token);
+}
+
+absl::StatusOr<BookingView> BookingService::ConfirmByEmail(const std::string& hold_id,
+                                                           const std::string& token) {
+  absl::StatusOr<booking::ConfirmedBooking> confirmed = core_.ConfirmByEmail(hold_id, token);
   if (!confirmed.ok()) return confirmed.status();
   return View(confirmed->record, confirmed->manage_token);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,9 @@ struct BookingView {
   std::string manage_token;
   Contact contact;
   std::string ics;
+  // Set while the booking waits for its e-mail confirmation (then record
+  // holds no code yet): the link must be used before this time.
+  std::optional<absl::Time> confirm_by;
 };
 
 // Search, hold, book, look up, cancel and reschedule office appointments:
@@ -69,6 +73,10 @@ class BookingService {
                                       absl::Time start);
   absl::StatusOr<BookingView> Confirm(const std::string& client, const std::string& hold_id,
                                       const Contact& contact);
+  // With e-mail confirmation configured (BookingRules), Confirm only sends
+  // the link (a view with confirm_by); the booking is made here, when the
+  // link's token comes back.
+  absl::StatusOr<BookingView> ConfirmByEmail(const std::string& hold_id, const std::string& token);
   absl::StatusOr<BookingView> Lookup(const std::string& code, const std::string& token);
   absl::StatusOr<BookingView> Cancel(const std::string& code, const std::string& token);
   absl::StatusOr<BookingView> Reschedule(const std::string& code, const std::string& token,

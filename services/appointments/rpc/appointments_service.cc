@@ -172,9 +172,11 @@ void ToProto(const BookingView& booking, v1::Booking* out) {
   out->set_manage_token(booking.manage_token);
   ToProto(booking.slot, out->mutable_slot());
   for (const std::string& id : booking.record.service_ids) out->add_service_ids(id);
-  out->set_status(booking.record.status == BookingStatus::kConfirmed
+  out->set_status(booking.confirm_by.has_value() ? v1::BOOKING_STATUS_PENDING_EMAIL
+                  : booking.record.status == BookingStatus::kConfirmed
                       ? v1::BOOKING_STATUS_CONFIRMED
                       : v1::BOOKING_STATUS_CANCELLED);
+  if (booking.confirm_by.has_value()) ToProto(*booking.confirm_by, out->mutable_confirm_by());
   out->mutable_contact()->set_name(booking.contact.name);
   out->mutable_contact()->set_email(booking.contact.email);
   out->mutable_contact()->set_phone(booking.contact.phone);
@@ -278,7 +280,22 @@ grpc::Status AppointmentsService::ConfirmHold(grpc::ServerContext* context,
   absl::StatusOr<BookingView> booking =
       bookings_.Confirm(CallerFromContext(*context).subject, request->hold_id(), contact);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
-  // Keyed by the booking code: a replayed confirmation is counted once.
+  // Keyed by the booking code: a replayed confirmation is counted once. A
+  // booking waiting for its e-mail is counted when its link is used.
+  if (!booking->confirm_by.has_value()) {
+    kpis_.Count(kpi::kAppointmentsBooked,
+                {{std::string(kpi::kOffice), booking->record.resource_id}}, booking->record.code);
+  }
+  ToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsService::ConfirmByEmail(grpc::ServerContext*,
+                                                 const v1::ConfirmByEmailRequest* request,
+                                                 v1::Booking* response) {
+  absl::StatusOr<BookingView> booking =
+      bookings_.ConfirmByEmail(request->hold_id(), request->token());
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
   kpis_.Count(kpi::kAppointmentsBooked, {{std::string(kpi::kOffice), booking->record.resource_id}},
               booking->record.code);
   ToProto(*booking, response);

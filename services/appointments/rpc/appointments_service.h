@@ -46,6 +46,9 @@ class AppointmentsService final : public v1::Appointments::Service {
                           v1::Hold* response) override;
   grpc::Status ConfirmHold(grpc::ServerContext* context, const v1::ConfirmHoldRequest* request,
                            v1::Booking* response) override;
+  grpc::Status ConfirmByEmail(grpc::ServerContext* context,
+                              const v1::ConfirmByEmailRequest* request,
+                              v1::Booking* response) override;
   grpc::Status LookupBooking(grpc::ServerContext* context, const v1::LookupBookingRequest* request,
                              v1::Booking* response) override;
   grpc::Status CancelBooking(grpc::ServerContext* context, const v1::CancelBookingRequest* request,

@@ -29,6 +29,22 @@ struct HoldRecord {
   // Set once the hold became a booking (kept briefly so a retried confirm
   // returns the same booking).
   std::string booking_code;
+  // While the citizen confirms by e-mail: the hash of the link's token and
+  // what the booking will be made with (contact sealed to the hold id).
+  std::string email_token_hash;
+  std::string pending_contact;
+  std::string pending_attributes;
+
+  bool awaiting_email() const { return !email_token_hash.empty(); }
+};
+
+// What a hold keeps while the citizen confirms by e-mail, and the sealed
+// link token the mail carries (the outbox holds no clear secret).
+struct PendingEmail {
+  std::string token_hash;
+  std::string sealed_contact;
+  std::string attributes;
+  std::string sealed_link_token;
 };
 
 enum class BookingStatus { kConfirmed, kCancelled };

@@ -37,6 +37,9 @@ Contact ContactFromJson(const std::string& text) {
   return contact;
 }
 
+// Binds a sealed link token to its hold, so it cannot be moved to another.
+std::string LinkTokenContext(const std::string& hold_id) { return absl::StrCat("link:", hold_id); }
+
 absl::Status NotFoundBooking() {
   // The same answer for an unknown code and a wrong token, so nobody can probe
   // which codes exist.
@@ -189,6 +192,52 @@ absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
   return ConfirmedBooking{*std::move(stored), std::move(token)};
 }
 
+absl::StatusOr<HoldRecord> BookingCore::RequestEmailConfirmation(const std::string& client,
+                                                                 const std::string& hold_id,
+                                                                 const Contact& contact,
+                                                                 const std::string& attributes) {
+  if (client.empty()) return absl::UnauthenticatedError("confirming needs a signed-in citizen");
+  if (hold_id.empty() || hold_id.size() > kMaxHoldIdLength) {
+    return absl::InvalidArgumentError("hold_id: invalid");
+  }
+  STADT_RETURN_IF_ERROR(ValidateContact(contact));
+  // The token travels only in the mail: whoever uses the link controls the
+  // address. The hold keeps its hash; the outbox gets it sealed.
+  const std::string token = crypto::Base64Url(crypto::RandomBytes(kTokenNonceBytes));
+  PendingEmail pending;
+  pending.token_hash = crypto::Base64Url(crypto::Sha256(token));
+  pending.sealed_contact = contact_cipher_.Seal(SealedContactJson(contact), hold_id);
+  pending.attributes = attributes;
+  pending.sealed_link_token = contact_cipher_.Seal(token, LinkTokenContext(hold_id));
+  const absl::Time now = clock_.Now();
+  return bookings_.AwaitEmail(hold_id, client, pending,
+                              now + calendar_.rules().email_confirmation_ttl, now);
+}
+
+absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByEmail(const std::string& hold_id,
+                                                             const std::string& token) {
+  // One answer for an unknown hold, one not awaiting a mail and a wrong
+  // token: the link proves nothing else.
+  const absl::Status unknown = absl::NotFoundError("no pending confirmation for this link");
+  if (hold_id.empty() || hold_id.size() > kMaxHoldIdLength || token.empty() ||
+      token.size() > kMaxTokenLength) {
+    return unknown;
+  }
+  absl::StatusOr<HoldRecord> hold = bookings_.GetHold(hold_id);
+  if (hold.status().code() == absl::StatusCode::kNotFound) return unknown;
+  if (!hold.ok()) return hold.status();
+  if (!hold->awaiting_email() ||
+      !crypto::ConstantTimeEquals(crypto::Base64Url(crypto::Sha256(token)),
+                                  hold->email_token_hash)) {
+    return unknown;
+  }
+  absl::StatusOr<std::string> contact = contact_cipher_.Open(hold->pending_contact, hold_id);
+  if (!contact.ok()) return absl::InternalError("contact data cannot be opened");
+  // The usual confirmation, on behalf of the citizen who held the slot:
+  // idempotent, so a link used twice shows the same booking.
+  return Confirm(hold->client, hold_id, ContactFromJson(*contact), hold->pending_attributes);
+}
+
 absl::StatusOr<BookingRecord> BookingCore::Authorize(const std::string& code,
                                                      const std::string& token) {
   if (!IsWellFormedBookingCode(code) || token.empty() || token.size() > kMaxTokenLength) {
@@ -232,6 +281,14 @@ absl::StatusOr<BookingRecord> BookingCore::Move(const BookingRecord& record,
 
 absl::StatusOr<int> BookingCore::SendDueReminders() {
   return bookings_.EmitDueReminders(clock_.Now(), kMaxRemindersPerRun);
+}
+
+absl::StatusOr<std::string> OpenMailedLinkToken(const BookingSecrets& secrets,
+                                                const std::string& hold_id,
+                                                const std::string& sealed_link_token) {
+  absl::StatusOr<crypto::Aead> cipher = crypto::Aead::Create(secrets.contact_key);
+  if (!cipher.ok()) return cipher.status();
+  return cipher->Open(sealed_link_token, LinkTokenContext(hold_id));
 }
 
 }  // namespace stadt::booking

@@ -75,6 +75,19 @@ class BookingCore {
   absl::StatusOr<ConfirmedBooking> Confirm(const std::string& client, const std::string& hold_id,
                                            const Contact& contact,
                                            const std::string& attributes = "");
+  // With e-mail confirmation (rules().email_confirmation_ttl): instead of
+  // Confirm, keeps the hold for that time and writes the mail with a link
+  // token to the outbox; the booking is made by ConfirmByEmail. A retried
+  // request changes nothing and sends no second mail.
+  absl::StatusOr<HoldRecord> RequestEmailConfirmation(const std::string& client,
+                                                      const std::string& hold_id,
+                                                      const Contact& contact,
+                                                      const std::string& attributes = "");
+  // Makes the booking when `token` is the link token of the hold; NOT_FOUND
+  // alike for an unknown hold and a wrong token, FAILED_PRECONDITION once
+  // the hold has expired. A link used twice returns the same booking.
+  absl::StatusOr<ConfirmedBooking> ConfirmByEmail(const std::string& hold_id,
+                                                  const std::string& token);
   // The booking if `token` is its manage token; NOT_FOUND alike for an unknown
   // code and a wrong token.
   absl::StatusOr<BookingRecord> Authorize(const std::string& code, const std::string& token);
@@ -97,5 +110,12 @@ class BookingCore {
   crypto::Aead contact_cipher_;
   std::string token_key_;
 };
+
+// What the mailer does with a booking.email_confirmation_requested event:
+// opens the link token sealed in it (`hold` and `link_token` fields) with the
+// service's secrets.
+absl::StatusOr<std::string> OpenMailedLinkToken(const BookingSecrets& secrets,
+                                                const std::string& hold_id,
+                                                const std::string& sealed_link_token);
 
 }  // namespace stadt::booking

@@ -60,6 +60,72 @@ TEST_F(BookingCoreTest, HoldConfirmAuthorizeAndRetry) {
             absl::StatusCode::kNotFound);
 }
 
+class EmailConfirmationTest : public BookingCoreTest {
+ protected:
+  static BookingRules Rules() {
+    BookingRules rules;
+    rules.email_confirmation_ttl = absl::Minutes(30);
+    return rules;
+  }
+  const BookingSecrets kSecrets = BookingSecrets::Derive("core test key", "test");
+  BookingCore core_{bookings_, clock_, Calendar(Rules(), Berlin()), kSecrets};
+};
+
+TEST_F(EmailConfirmationTest, TheBookingIsMadeOnlyWhenTheMailedLinkIsUsed) {
+  absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"});
+  ASSERT_TRUE(hold.ok()) << hold.status();
+  const Contact contact{"Erika", "erika@example.org", ""};
+  absl::StatusOr<HoldRecord> pending =
+      core_.RequestEmailConfirmation("citizen-1", hold->hold_id, contact, "a");
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  // The slot stays held for the link's lifetime, not the hold's five minutes.
+  EXPECT_EQ(pending->expires_at, Local(1, 8, 30));
+  EXPECT_TRUE(pending->awaiting_email());
+  // A retried request sends no second mail.
+  ASSERT_TRUE(core_.RequestEmailConfirmation("citizen-1", hold->hold_id, contact, "a").ok());
+  ASSERT_EQ(bookings_.mails().size(), 1u);
+  const std::string token =
+      OpenMailedLinkToken(kSecrets, hold->hold_id, bookings_.mails()[0].sealed_link_token)
+          .value_or("");
+  ASSERT_GE(token.size(), 22u);  // 128 bits, base64url
+
+  EXPECT_EQ(core_.ConfirmByEmail(hold->hold_id, "wrong").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(core_.ConfirmByEmail("other-hold", token).status().code(), absl::StatusCode::kNotFound);
+  clock_.Advance(absl::Minutes(20));  // past the hold's own five minutes
+  absl::StatusOr<ConfirmedBooking> booked = core_.ConfirmByEmail(hold->hold_id, token);
+  ASSERT_TRUE(booked.ok()) << booked.status();
+  EXPECT_EQ(booked->record.client, "citizen-1");
+  EXPECT_EQ(booked->record.attributes, "a");
+  EXPECT_EQ(core_.OpenContact(booked->record)->email, "erika@example.org");
+  // The link used twice shows the same booking.
+  absl::StatusOr<ConfirmedBooking> again = core_.ConfirmByEmail(hold->hold_id, token);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->record.code, booked->record.code);
+  EXPECT_EQ(again->manage_token, booked->manage_token);
+}
+
+TEST_F(EmailConfirmationTest, AnUnusedLinkExpiresWithTheHold) {
+  absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"});
+  ASSERT_TRUE(hold.ok());
+  ASSERT_TRUE(
+      core_.RequestEmailConfirmation("citizen-1", hold->hold_id, {"Erika", "erika@example.org", ""})
+          .ok());
+  const std::string token =
+      OpenMailedLinkToken(kSecrets, hold->hold_id, bookings_.mails().back().sealed_link_token)
+          .value_or("");
+  EXPECT_EQ(
+      core_.RequestEmailConfirmation("citizen-2", hold->hold_id, {"Max", "max@example.org", ""})
+          .status()
+          .code(),
+      absl::StatusCode::kNotFound);  // someone else's hold
+  clock_.Advance(absl::Minutes(31));
+  EXPECT_EQ(core_.ConfirmByEmail(hold->hold_id, token).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // The slot is free again without anyone cleaning up.
+  EXPECT_TRUE(core_.Hold("citizen-2", Place("anna", Local(2, 10, 0)), {"x"}).ok());
+}
+
 TEST_F(BookingCoreTest, FitRefusesClosedTimesAndLocateOffGridOrTooSoon) {
   absl::StatusOr<GridPosition> late = core_.Locate(Local(2, 11, 45), 15);
   ASSERT_TRUE(late.ok());

@@ -47,6 +47,16 @@ class BookingRepository {
                                                   const BookingRecord& booking,
                                                   const PersonLimits& limits, absl::Time now,
                                                   absl::Time delete_after) = 0;
+  // Keeps the client's active hold until `until` while the citizen confirms
+  // by e-mail, stores `pending` with it and writes the mail's outbox event,
+  // in one step. A hold that already awaits its e-mail is left as it is (a
+  // retried request sends no second mail). Returns the hold as stored.
+  // NOT_FOUND unless it is the client's hold; FAILED_PRECONDITION if it
+  // expired or already became a booking.
+  virtual absl::StatusOr<HoldRecord> AwaitEmail(const std::string& hold_id,
+                                                const std::string& client,
+                                                const PendingEmail& pending, absl::Time until,
+                                                absl::Time now) = 0;
   virtual absl::StatusOr<BookingRecord> GetBooking(const std::string& code) = 0;
   // Codes of the confirmed bookings of one resource-day, by start time.
   virtual absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) = 0;

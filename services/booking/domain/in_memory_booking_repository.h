@@ -4,6 +4,7 @@
 #include <map>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "services/booking/domain/booking_repository.h"
@@ -73,6 +74,33 @@ class InMemoryBookingRepository final : public BookingRepository {
     bookings_[booking.code] = booking;
     hold.booking_code = booking.code;
     return booking.code;
+  }
+
+  absl::StatusOr<HoldRecord> AwaitEmail(const std::string& hold_id, const std::string& client,
+                                        const PendingEmail& pending, absl::Time until,
+                                        absl::Time now) override {
+    std::lock_guard lock(mutex_);
+    auto it = holds_.find(hold_id);
+    if (it == holds_.end() || it->second.client != client) {
+      return absl::NotFoundError("hold not found");
+    }
+    HoldRecord& hold = it->second;
+    if (!hold.booking_code.empty()) {
+      return absl::FailedPreconditionError("the hold is already a booking");
+    }
+    if (hold.expires_at <= now) return absl::FailedPreconditionError("the hold has expired");
+    if (hold.awaiting_email()) return hold;
+    hold.expires_at = std::max(hold.expires_at, until);
+    hold.email_token_hash = pending.token_hash;
+    hold.pending_contact = pending.sealed_contact;
+    hold.pending_attributes = pending.attributes;
+    mails_.push_back(pending);
+    return hold;
+  }
+  // The confirmation mails that went out, oldest first.
+  std::vector<PendingEmail> mails() {
+    std::lock_guard lock(mutex_);
+    return mails_;
   }
 
   absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override {
@@ -175,6 +203,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   std::map<std::string, std::string> client_hold_;
   std::map<std::string, BookingRecord> bookings_;
   std::set<std::string> reminded_;
+  std::vector<PendingEmail> mails_;
 };
 
 }  // namespace stadt::booking

@@ -29,6 +29,10 @@ struct BookingRules {
   // The reminder goes out this long before the appointment (none if the
   // booking is made later than that).
   absl::Duration reminder_lead = absl::Hours(24);
+  // With a duration: confirming a hold sends a link by e-mail and the booking
+  // is made only when it is used within this time (the slot stays held until
+  // then). Zero: the booking is made at once.
+  absl::Duration email_confirmation_ttl = absl::ZeroDuration();
 };
 
 // A day of one bookable resource (an office's counters, a caseworker) on its

@@ -46,6 +46,41 @@ return 1
   return *script;
 }
 
+// Keeps a hold while its e-mail confirmation is pending and queues the mail.
+// KEYS: hold, outbox. ARGV: now, hold id, client, prefix, until, token hash,
+//       sealed contact, attributes, sealed link token.
+const redis::Script& AwaitEmailScript() {
+  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
+local now, wanted = tonumber(ARGV[1]), tonumber(ARGV[5])
+local prefix = ARGV[4]
+local hold = hash(KEYS[1])
+if hold.client == nil or hold.client ~= ARGV[3] then
+  return redis.error_reply('NOT_FOUND hold not found')
+end
+if hold.code ~= nil and hold.code ~= '' then
+  return redis.error_reply('FAILED_PRECONDITION the hold is already a booking')
+end
+if tonumber(hold.expires_ms) <= now then
+  return redis.error_reply('FAILED_PRECONDITION the hold has expired; hold the slot again')
+end
+if hold.email_hash ~= nil and hold.email_hash ~= '' then return 0 end
+local expires = math.max(tonumber(hold.expires_ms), wanted)
+redis.call('ZADD', prefix .. 'holds:' .. hold.office .. ':' .. hold.day, 'XX', expires,
+           ARGV[2] .. ':' .. hold.first .. ':' .. hold.count)
+redis.call('HSET', KEYS[1], 'expires_ms', expires, 'email_hash', ARGV[6],
+           'pending_contact', ARGV[7], 'pending_attrs', ARGV[8])
+redis.call('PEXPIREAT', KEYS[1], expires + )lua",
+                                                                      kHoldRecordGraceMs, R"lua()
+redis.call('SET', prefix .. 'client-hold:' .. ARGV[3], ARGV[2], 'PXAT', expires)
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type',
+           'booking.email_confirmation_requested', 'hold', ARGV[2], 'office', hold.office,
+           'start_ms', hold.start_ms, 'end_ms', hold.end_ms, 'services', hold.services,
+           'contact', ARGV[7], 'link_token', ARGV[9], 'expires_ms', expires)
+return 1
+)lua"));
+  return *script;
+}
+
 // KEYS: hold, booking, person, outbox.
 // ARGV: now, hold id, client, prefix, code, max active, window ms, delete
 //       after ms, token nonce, token hash, sealed contact, person key, remind at ms,
@@ -332,7 +367,22 @@ absl::StatusOr<HoldRecord> RedisBookingRepository::GetHold(const std::string& ho
   hold.end = FromMillis(fields["end_ms"]);
   hold.expires_at = FromMillis(fields["expires_ms"]);
   hold.booking_code = fields["code"];
+  hold.email_token_hash = fields["email_hash"];
+  hold.pending_contact = fields["pending_contact"];
+  hold.pending_attributes = fields["pending_attrs"];
   return hold;
+}
+
+absl::StatusOr<HoldRecord> RedisBookingRepository::AwaitEmail(const std::string& hold_id,
+                                                              const std::string& client,
+                                                              const PendingEmail& pending,
+                                                              absl::Time until, absl::Time now) {
+  absl::StatusOr<redis::Reply> reply =
+      redis_.Eval(AwaitEmailScript(), {Key("hold", hold_id), absl::StrCat(prefix_, "outbox")},
+                  {Millis(now), hold_id, client, prefix_, Millis(until), pending.token_hash,
+                   pending.sealed_contact, pending.attributes, pending.sealed_link_token});
+  if (!reply.ok()) return reply.status();
+  return GetHold(hold_id);
 }
 
 absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::string& hold_id,

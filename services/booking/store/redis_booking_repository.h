@@ -40,6 +40,9 @@ class RedisBookingRepository : public BookingRepository {
   absl::StatusOr<std::string> ConfirmHold(const std::string& hold_id, const BookingRecord& booking,
                                           const PersonLimits& limits, absl::Time now,
                                           absl::Time delete_after) override;
+  absl::StatusOr<HoldRecord> AwaitEmail(const std::string& hold_id, const std::string& client,
+                                        const PendingEmail& pending, absl::Time until,
+                                        absl::Time now) override;
   absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override;
   absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override;
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override;

@@ -1,6 +1,7 @@
 #include "services/booking/store/redis_booking_repository.h"
 
 #include <atomic>
+#include <map>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -95,6 +96,48 @@ TEST_F(SharedRedisBookingTest, ConfirmKeepsAttributesAndPrefixesAreSeparate) {
   ASSERT_TRUE(usage.ok());
   EXPECT_EQ((*usage)[0].booked.at(40), 1);
   EXPECT_TRUE((*usage)[0].holds.empty());
+}
+
+TEST_F(SharedRedisBookingTest, AHoldAwaitingItsEmailStaysTakenUntilTheLinkExpires) {
+  const HoldRecord hold = MakeHold("h1", "c1", "anna");
+  ASSERT_TRUE(first_->PutHold(hold, {1, 1}, kNow).ok());
+  const PendingEmail pending{"token-hash", "sealed-contact", "attrs", "sealed-link"};
+  const absl::Time until = kNow + absl::Minutes(30);
+  EXPECT_EQ(first_->AwaitEmail("h1", "c2", pending, until, kNow).status().code(),
+            absl::StatusCode::kNotFound);  // not c2's hold
+  absl::StatusOr<HoldRecord> stored = first_->AwaitEmail("h1", "c1", pending, until, kNow);
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_EQ(stored->expires_at, until);
+  EXPECT_EQ(stored->email_token_hash, "token-hash");
+  EXPECT_EQ(stored->pending_contact, "sealed-contact");
+  EXPECT_EQ(stored->pending_attributes, "attrs");
+  // A retry changes nothing and queues no second mail.
+  PendingEmail other = pending;
+  other.token_hash = "another";
+  ASSERT_TRUE(first_->AwaitEmail("h1", "c1", other, until + absl::Hours(1), kNow).ok());
+  EXPECT_EQ(first_->GetHold("h1")->email_token_hash, "token-hash");
+  absl::StatusOr<redis::Reply> outbox = redis_->Command({"XRANGE", "one:{one}:outbox", "-", "+"});
+  ASSERT_TRUE(outbox.ok());
+  ASSERT_EQ(outbox->elements.size(), 1u);
+  const std::vector<redis::Reply>& fields = outbox->elements[0].elements[1].elements;
+  std::map<std::string, std::string> event;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) event[fields[i].str] = fields[i + 1].str;
+  EXPECT_EQ(event["type"], "booking.email_confirmation_requested");
+  EXPECT_EQ(event["hold"], "h1");
+  EXPECT_EQ(event["link_token"], "sealed-link");
+  EXPECT_EQ(event["contact"], "sealed-contact");
+
+  // Past the hold's own five minutes the slot is still taken ...
+  absl::StatusOr<std::vector<DayUsage>> usage =
+      first_->GetUsage({{"anna", "2037-01-15"}}, kNow + absl::Minutes(10));
+  ASSERT_TRUE(usage.ok());
+  EXPECT_EQ((*usage)[0].holds.size(), 1u);
+  EXPECT_EQ(first_->PutHold(MakeHold("h2", "c2", "anna"), {1, 1}, kNow + absl::Minutes(10)).code(),
+            absl::StatusCode::kAborted);
+  // ... and free again once the link has expired, with no sweeper.
+  EXPECT_TRUE(first_->PutHold(MakeHold("h3", "c3", "anna"), {1, 1}, until).ok());
+  EXPECT_EQ(first_->AwaitEmail("h1", "c1", pending, until, until).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace
