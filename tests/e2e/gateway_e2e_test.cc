@@ -473,6 +473,10 @@ TEST_F(EmailConfirmationE2eTest, TheBookingIsMadeWhenTheMailedLinkIsUsed) {
                                     absl::StrCat(R"({"manageToken":")", manage, R"("})"));
   ASSERT_EQ(lookup.status, 200) << lookup.body;
   EXPECT_EQ(Json(lookup).at("contact").at("email").as_string(), "erika@example.org");
+  // The citizen's confirm retried after the link was used shows the booking.
+  HttpResult retried = stack_->Fetch("POST", "/v1/holds/" + hold_id + "/confirm", contact, citizen);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(Json(retried).at("bookingCode").as_string(), code);
 }
 
 }  // namespace

@@ -211,9 +211,13 @@ absl::StatusOr<HoldView> BookingService::CreateHold(const std::string& client,
 absl::StatusOr<BookingView> BookingService::Confirm(const std::string& client,
                                                     const std::string& hold_id,
                                                     const Contact& contact) {
-  if (core_.rules().email_confirmation_ttl > absl::ZeroDuration()) {
+  if (core_.rules().email_confirmation_ttl > absl::ZeroDuration() &&
+      !AlreadyBookedBy(client, hold_id)) {
     absl::StatusOr<HoldRecord> pending = core_.RequestEmailConfirmation(client, hold_id, contact);
     if (!pending.ok()) return pending.status();
+    // A retry (perhaps with a corrected address) shows what the mail went to.
+    absl::StatusOr<Contact> mailed = core_.OpenPendingContact(*pending);
+    if (!mailed.ok()) return mailed.status();
     BookingView view;
     view.record.resource_id = pending->resource_id;
     view.record.service_ids = pending->service_ids;
@@ -221,13 +225,18 @@ absl::StatusOr<BookingView> BookingService::Confirm(const std::string& client,
     view.record.end = pending->end;
     view.slot = {pending->resource_id, pending->start,
                  static_cast<int>(absl::ToInt64Minutes(pending->end - pending->start))};
-    view.contact = contact;
+    view.contact = *std::move(mailed);
     view.confirm_by = pending->expires_at;
     return view;
   }
   absl::StatusOr<booking::ConfirmedBooking> confirmed = core_.Confirm(client, hold_id, contact);
   if (!confirmed.ok()) return confirmed.status();
   return View(confirmed->record, confirmed->manage_token);
+}
+
+bool BookingService::AlreadyBookedBy(const std::string& client, const std::string& hold_id) {
+  absl::StatusOr<HoldRecord> hold = core_.repository().GetHold(hold_id);
+  return hold.ok() && hold->client == client && !hold->booking_code.empty();
 }
 
 absl::StatusOr<BookingView> BookingService::ConfirmByEmail(const std::string& hold_id,

@@ -85,6 +85,10 @@ class BookingService {
   absl::StatusOr<int> SendDueReminders();
 
  private:
+  // Whether the hold became the client's booking already (by its mailed link):
+  // then a retried confirm shows that booking, as without the e-mail step.
+  bool AlreadyBookedBy(const std::string& client, const std::string& hold_id);
+
   struct Appointment {
     Office office;
     std::vector<ServiceType> services;

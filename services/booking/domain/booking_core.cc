@@ -201,6 +201,9 @@ absl::StatusOr<HoldRecord> BookingCore::RequestEmailConfirmation(const std::stri
     return absl::InvalidArgumentError("hold_id: invalid");
   }
   STADT_RETURN_IF_ERROR(ValidateContact(contact));
+  absl::StatusOr<HoldRecord> hold = bookings_.GetHold(hold_id);
+  if (!hold.ok()) return hold.status();
+  if (hold->client != client) return absl::NotFoundError("hold not found");
   // The token travels only in the mail: whoever uses the link controls the
   // address. The hold keeps its hash; the outbox gets it sealed.
   const std::string token = crypto::Base64Url(crypto::RandomBytes(kTokenNonceBytes));
@@ -209,9 +212,19 @@ absl::StatusOr<HoldRecord> BookingCore::RequestEmailConfirmation(const std::stri
   pending.sealed_contact = contact_cipher_.Seal(SealedContactJson(contact), hold_id);
   pending.attributes = attributes;
   pending.sealed_link_token = contact_cipher_.Seal(token, LinkTokenContext(hold_id));
+  // The link must not outlast the notice period: a booking made by it would
+  // come later than any other could.
+  const BookingRules& rules = calendar_.rules();
   const absl::Time now = clock_.Now();
-  return bookings_.AwaitEmail(hold_id, client, pending,
-                              now + calendar_.rules().email_confirmation_ttl, now);
+  const absl::Time until =
+      std::min(now + rules.email_confirmation_ttl, hold->start - rules.min_notice);
+  return bookings_.AwaitEmail(hold_id, client, pending, until, now);
+}
+
+absl::StatusOr<Contact> BookingCore::OpenPendingContact(const HoldRecord& hold) const {
+  absl::StatusOr<std::string> contact = contact_cipher_.Open(hold.pending_contact, hold.hold_id);
+  if (!contact.ok()) return absl::InternalError("contact data cannot be opened");
+  return ContactFromJson(*contact);
 }
 
 absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByEmail(const std::string& hold_id,
@@ -231,11 +244,11 @@ absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByEmail(const std::string& 
                                   hold->email_token_hash)) {
     return unknown;
   }
-  absl::StatusOr<std::string> contact = contact_cipher_.Open(hold->pending_contact, hold_id);
-  if (!contact.ok()) return absl::InternalError("contact data cannot be opened");
+  absl::StatusOr<Contact> contact = OpenPendingContact(*hold);
+  if (!contact.ok()) return contact.status();
   // The usual confirmation, on behalf of the citizen who held the slot:
   // idempotent, so a link used twice shows the same booking.
-  return Confirm(hold->client, hold_id, ContactFromJson(*contact), hold->pending_attributes);
+  return Confirm(hold->client, hold_id, *contact, hold->pending_attributes);
 }
 
 absl::StatusOr<BookingRecord> BookingCore::Authorize(const std::string& code,

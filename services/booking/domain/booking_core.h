@@ -76,16 +76,21 @@ class BookingCore {
                                            const Contact& contact,
                                            const std::string& attributes = "");
   // With e-mail confirmation (rules().email_confirmation_ttl): instead of
-  // Confirm, keeps the hold for that time and writes the mail with a link
-  // token to the outbox; the booking is made by ConfirmByEmail. A retried
-  // request changes nothing and sends no second mail.
+  // Confirm, keeps the hold for that time (but not past its start minus the
+  // notice period) and writes the mail with a link token to the outbox; the
+  // booking is made by ConfirmByEmail. A retried request changes nothing and
+  // sends no second mail: the hold keeps the first contact
+  // (OpenPendingContact).
   absl::StatusOr<HoldRecord> RequestEmailConfirmation(const std::string& client,
                                                       const std::string& hold_id,
                                                       const Contact& contact,
                                                       const std::string& attributes = "");
+  // The contact a hold awaiting its e-mail will be booked with.
+  absl::StatusOr<Contact> OpenPendingContact(const HoldRecord& hold) const;
   // Makes the booking when `token` is the link token of the hold; NOT_FOUND
   // alike for an unknown hold and a wrong token, FAILED_PRECONDITION once
-  // the hold has expired. A link used twice returns the same booking.
+  // the hold has expired (NOT_FOUND a day later, when its record is gone).
+  // A link used twice returns the same booking.
   absl::StatusOr<ConfirmedBooking> ConfirmByEmail(const std::string& hold_id,
                                                   const std::string& token);
   // The booking if `token` is its manage token; NOT_FOUND alike for an unknown

@@ -105,6 +105,22 @@ TEST_F(EmailConfirmationTest, TheBookingIsMadeOnlyWhenTheMailedLinkIsUsed) {
   EXPECT_EQ(again->manage_token, booked->manage_token);
 }
 
+TEST_F(EmailConfirmationTest, TheLinkDoesNotOutlastTheNoticePeriod) {
+  // 10:15 is 2 h 15 min away; with 2 h notice the link may work 15 minutes,
+  // not 30.
+  absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(1, 10, 15)), {"x"});
+  ASSERT_TRUE(hold.ok()) << hold.status();
+  absl::StatusOr<HoldRecord> pending = core_.RequestEmailConfirmation(
+      "citizen-1", hold->hold_id, {"Erika", "erika@example.org", ""});
+  ASSERT_TRUE(pending.ok()) << pending.status();
+  EXPECT_EQ(pending->expires_at, Local(1, 8, 15));
+  // A retry with another address keeps what the mail went to.
+  absl::StatusOr<HoldRecord> retried = core_.RequestEmailConfirmation(
+      "citizen-1", hold->hold_id, {"Erika", "erika@example.com", ""});
+  ASSERT_TRUE(retried.ok());
+  EXPECT_EQ(core_.OpenPendingContact(*retried)->email, "erika@example.org");
+}
+
 TEST_F(EmailConfirmationTest, AnUnusedLinkExpiresWithTheHold) {
   absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"});
   ASSERT_TRUE(hold.ok());

@@ -64,9 +64,16 @@ if tonumber(hold.expires_ms) <= now then
   return redis.error_reply('FAILED_PRECONDITION the hold has expired; hold the slot again')
 end
 if hold.email_hash ~= nil and hold.email_hash ~= '' then return 0 end
+-- The slot is counted by the hold's entry in the day's holds set: without it
+-- (dropped as expired by a writer whose clock runs ahead) there is no slot
+-- left to keep.
+local holds_key = prefix .. 'holds:' .. hold.office .. ':' .. hold.day
+local member = ARGV[2] .. ':' .. hold.first .. ':' .. hold.count
+if not redis.call('ZSCORE', holds_key, member) then
+  return redis.error_reply('FAILED_PRECONDITION the hold has expired; hold the slot again')
+end
 local expires = math.max(tonumber(hold.expires_ms), wanted)
-redis.call('ZADD', prefix .. 'holds:' .. hold.office .. ':' .. hold.day, 'XX', expires,
-           ARGV[2] .. ':' .. hold.first .. ':' .. hold.count)
+redis.call('ZADD', holds_key, 'XX', expires, member)
 redis.call('HSET', KEYS[1], 'expires_ms', expires, 'email_hash', ARGV[6],
            'pending_contact', ARGV[7], 'pending_attrs', ARGV[8])
 redis.call('PEXPIREAT', KEYS[1], expires + )lua",

@@ -15,7 +15,10 @@ namespace stadt::booking {
 //   <prefix>booked:<resource>:<day>   hash bucket -> confirmed bookings
 //   <prefix>holds:<resource>:<day>    zset "<hold>:<first>:<count>" -> expiry (ms)
 //   <prefix>hold:<hold>               hash, kept a day so a retried confirm
-//                                     finds the booking it became
+//                                     finds the booking it became; awaiting
+//                                     its e-mail also email_hash (of the link
+//                                     token), pending_contact (sealed to the
+//                                     hold id), pending_attrs
 //   <prefix>client-hold:<subject>     the client's open hold (expires with it)
 //   <prefix>booking:<code>            hash; expires `retention` after the
 //                                     appointment, contact data with it
@@ -24,6 +27,9 @@ namespace stadt::booking {
 //   <prefix>person-svc:<key>:<svc>    zset code -> start (ms) per service
 //   <prefix>reminders                 zset code -> when its reminder is due (ms)
 //   <prefix>outbox                    stream of events for mailers and KPIs
+//                                     (booking.confirmed, .cancelled,
+//                                     .rescheduled, .reminder,
+//                                     .email_confirmation_requested)
 // An expired hold needs no sweeper: its zset score is in the past, so every
 // reader ignores it and the next writer on that day removes it.
 class RedisBookingRepository : public BookingRepository {

@@ -111,6 +111,9 @@ TEST_F(SharedRedisBookingTest, AHoldAwaitingItsEmailStaysTakenUntilTheLinkExpire
   EXPECT_EQ(stored->email_token_hash, "token-hash");
   EXPECT_EQ(stored->pending_contact, "sealed-contact");
   EXPECT_EQ(stored->pending_attributes, "attrs");
+  // The citizen's one open hold is still this one for as long.
+  EXPECT_GT(redis_->Command({"PTTL", "one:{one}:client-hold:c1"})->integer,
+            absl::ToInt64Milliseconds(absl::Minutes(5)));
   // A retry changes nothing and queues no second mail.
   PendingEmail other = pending;
   other.token_hash = "another";
@@ -138,6 +141,19 @@ TEST_F(SharedRedisBookingTest, AHoldAwaitingItsEmailStaysTakenUntilTheLinkExpire
   EXPECT_TRUE(first_->PutHold(MakeHold("h3", "c3", "anna"), {1, 1}, until).ok());
   EXPECT_EQ(first_->AwaitEmail("h1", "c1", pending, until, until).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(SharedRedisBookingTest, AHoldNoLongerCountedIsNotKeptForItsEmail) {
+  ASSERT_TRUE(first_->PutHold(MakeHold("h1", "c1", "anna"), {1, 1}, kNow).ok());
+  // Dropped from the day's holds by a writer whose clock ran ahead.
+  ASSERT_TRUE(redis_->Command({"ZREM", "one:{one}:holds:anna:2037-01-15", "h1:40:2"}).ok());
+  EXPECT_EQ(
+      first_
+          ->AwaitEmail("h1", "c1", {"hash", "contact", "", "link"}, kNow + absl::Minutes(30), kNow)
+          .status()
+          .code(),
+      absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(first_->GetHold("h1")->email_token_hash.empty());
 }
 
 }  // namespace
