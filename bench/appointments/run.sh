@@ -19,12 +19,17 @@ cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTADT_BUILD_T
 cmake --build "$BUILD" -j 2 --target stadt-gateway stadt-appointments stadt-mint-token \
   stadt-booking-bench > /dev/null
 
-free_port() {  # a random port nobody listens on
-  local port
-  while true; do
-    port=$((20000 + RANDOM % 40000))
-    (echo > "/dev/tcp/127.0.0.1/$port") 2> /dev/null || { echo "$port"; return; }
+free_port() {  # the kernel's choice, not a guess that may be taken
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+wait_for() {  # a bounded wait: a service that did not start ends the run with its log
+  for _ in $(seq 1 300); do
+    if "$@" > /dev/null 2>&1; then return 0; fi
+    sleep 0.05
   done
+  echo "bench: gave up waiting for: $*" >&2
+  tail -n 5 "$WORK"/*.log >&2
+  exit 1
 }
 REDIS_PORT=$(free_port); SERVICE_PORT=$(free_port); HTTP_PORT=$(free_port)
 
@@ -47,7 +52,7 @@ REDIS_PORT=$(free_port); SERVICE_PORT=$(free_port); HTTP_PORT=$(free_port)
 
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --appendonly yes \
   --appendfsync always --save "" --daemonize yes --logfile "$WORK/redis.log"
-until redis-cli -p "$REDIS_PORT" ping > /dev/null 2>&1; do sleep 0.1; done
+wait_for redis-cli -p "$REDIS_PORT" ping
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/key.pem" 2> /dev/null
 openssl pkey -in "$WORK/key.pem" -pubout -out "$WORK/pub.pem"
@@ -60,7 +65,7 @@ APPOINTMENTS_MAX_ACTIVE_BOOKINGS=100 APPOINTMENTS_SERVICE_WINDOW_DAYS=0 REDIS_PO
 GATEWAY_PORT="$HTTP_PORT" GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$SERVICE_PORT" GATEWAY_READINESS_BACKENDS=appointments \
 GATEWAY_JWT_KEYS_FILE="$WORK/keys.json" GATEWAY_JWT_ISSUER=bench GATEWAY_JWT_AUDIENCE=bench \
 LOG_LEVEL=warn "$BUILD/gateway/stadt-gateway" 2> "$WORK/gateway.log" &
-until curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz" > /dev/null 2>&1; do sleep 0.1; done
+wait_for curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz"
 
 # One token per simulated citizen for the booking run.
 for i in $(seq 1 "$CONNECTIONS"); do
