@@ -146,10 +146,9 @@ absl::Time BookingCore::DeleteAfter(absl::Time end) const {
   return end + absl::Hours(24) * calendar_.rules().retention_days;
 }
 
-absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
-                                                      const std::string& hold_id,
-                                                      const Contact& contact,
-                                                      const std::string& attributes) {
+absl::StatusOr<HoldRecord> BookingCore::ClientHoldToConfirm(const std::string& client,
+                                                            const std::string& hold_id,
+                                                            const Contact& contact) {
   if (client.empty()) return absl::UnauthenticatedError("confirming needs a signed-in citizen");
   if (hold_id.empty() || hold_id.size() > kMaxHoldIdLength) {
     return absl::InvalidArgumentError("hold_id: invalid");
@@ -158,6 +157,15 @@ absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
   absl::StatusOr<HoldRecord> hold = bookings_.GetHold(hold_id);
   if (!hold.ok()) return hold.status();
   if (hold->client != client) return absl::NotFoundError("hold not found");
+  return hold;
+}
+
+absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
+                                                      const std::string& hold_id,
+                                                      const Contact& contact,
+                                                      const std::string& attributes) {
+  absl::StatusOr<HoldRecord> hold = ClientHoldToConfirm(client, hold_id, contact);
+  if (!hold.ok()) return hold.status();
 
   const BookingRules& rules = calendar_.rules();
   BookingRecord booking;
@@ -196,14 +204,8 @@ absl::StatusOr<HoldRecord> BookingCore::RequestEmailConfirmation(const std::stri
                                                                  const std::string& hold_id,
                                                                  const Contact& contact,
                                                                  const std::string& attributes) {
-  if (client.empty()) return absl::UnauthenticatedError("confirming needs a signed-in citizen");
-  if (hold_id.empty() || hold_id.size() > kMaxHoldIdLength) {
-    return absl::InvalidArgumentError("hold_id: invalid");
-  }
-  STADT_RETURN_IF_ERROR(ValidateContact(contact));
-  absl::StatusOr<HoldRecord> hold = bookings_.GetHold(hold_id);
+  absl::StatusOr<HoldRecord> hold = ClientHoldToConfirm(client, hold_id, contact);
   if (!hold.ok()) return hold.status();
-  if (hold->client != client) return absl::NotFoundError("hold not found");
   // The token travels only in the mail: whoever uses the link controls the
   // address. The hold keeps its hash; the outbox gets it sealed.
   const std::string token = crypto::Base64Url(crypto::RandomBytes(kTokenNonceBytes));

@@ -106,6 +106,12 @@ class BookingCore {
   absl::StatusOr<int> SendDueReminders();
 
  private:
+  // The client's hold, once the request to confirm it is well-formed:
+  // UNAUTHENTICATED without a client, INVALID_ARGUMENT for a bad hold id or
+  // contact, NOT_FOUND for a hold that is not the client's.
+  absl::StatusOr<HoldRecord> ClientHoldToConfirm(const std::string& client,
+                                                 const std::string& hold_id,
+                                                 const Contact& contact);
   std::string ManageToken(const std::string& code, const std::string& nonce) const;
   absl::Time DeleteAfter(absl::Time end) const;
 
