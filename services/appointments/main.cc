@@ -11,6 +11,7 @@
 #include "services/appointments/store/redis_booking_repository.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
+#include "services/booking/domain/cached_usage_repository.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
@@ -32,6 +33,7 @@ struct Settings {
   std::string master_key;
   absl::Duration no_show_grace;
   absl::Duration reminder_interval;
+  absl::Duration usage_cache_ttl;
   KpiSettings kpi;
 };
 
@@ -85,6 +87,10 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.rules = ReadBookingRules(config);
   settings.time_zone = config.String("APPOINTMENTS_TIME_ZONE", "Europe/Berlin");
   settings.master_key = ReadMasterKey(config);
+  // How long a search may show a day's usage as another replica saw it
+  // (this replica's own writes show at once); 0 reads Redis on every search.
+  settings.usage_cache_ttl = config.Duration("APPOINTMENTS_SEARCH_CACHE_TTL", absl::Seconds(1),
+                                             absl::ZeroDuration(), absl::Seconds(30));
   settings.reminder_interval = config.Duration("APPOINTMENTS_REMINDER_INTERVAL", absl::Seconds(30),
                                                absl::Seconds(1), absl::Hours(1));
   settings.no_show_grace = config.Duration("APPOINTMENTS_NO_SHOW_GRACE", absl::Minutes(15),
@@ -143,8 +149,10 @@ int Run() {
   // Search reads the office list on every request; a short-lived cache keeps
   // that off Redis during a rush (see CachedCatalogRepository).
   CachedCatalogRepository search_catalog(repository, clock, absl::Seconds(2));
-  BookingService bookings(search_catalog, booking_repository, clock,
-                          Calendar(settings->rules, zone),
+  // And each search reads the usage of up to 7 days x all offices: the same
+  // for every citizen searching at that moment (see CachedUsageRepository).
+  booking::CachedUsageRepository booking_store(booking_repository, settings->usage_cache_ttl);
+  BookingService bookings(search_catalog, booking_store, clock, Calendar(settings->rules, zone),
                           BookingSecrets::Derive(settings->master_key));
   RedisCounterRepository counter_repository(*redis);
   CounterDay counter_day(counter_repository, booking_repository, clock, zone,

@@ -1,0 +1,100 @@
+#include "services/booking/domain/cached_usage_repository.h"
+
+namespace stadt::booking {
+
+absl::StatusOr<std::vector<DayUsage>> CachedUsageRepository::GetUsage(
+    const std::vector<ResourceDay>& days, absl::Time now) {
+  if (ttl_ <= absl::ZeroDuration()) return inner_.GetUsage(days, now);
+  std::vector<DayUsage> usage(days.size());
+  std::vector<size_t> missing;
+  std::vector<ResourceDay> to_read;
+  uint64_t read_after = 0;
+  {
+    std::lock_guard lock(mutex_);
+    read_after = writes_;
+    for (size_t i = 0; i < days.size(); ++i) {
+      auto it = entries_.find(Key(days[i].resource_id, days[i].day));
+      if (it != entries_.end() && now < it->second.expires) {
+        usage[i] = it->second.usage;
+      } else {
+        missing.push_back(i);
+        to_read.push_back(days[i]);
+      }
+    }
+  }
+  if (to_read.empty()) return usage;
+  absl::StatusOr<std::vector<DayUsage>> read = inner_.GetUsage(to_read, now);
+  if (!read.ok()) return read.status();
+  for (size_t j = 0; j < missing.size(); ++j) usage[missing[j]] = (*read)[j];
+  Store(to_read, *std::move(read), now + ttl_, read_after);
+  return usage;
+}
+
+void CachedUsageRepository::Store(const std::vector<ResourceDay>& days, std::vector<DayUsage> usage,
+                                  absl::Time expires, uint64_t read_after) {
+  std::lock_guard lock(mutex_);
+  if (entries_.size() + days.size() > max_entries_) {
+    // Days of past searches pile up; a full clear costs one read per day.
+    entries_.clear();
+    cleared_at_ = writes_;
+  }
+  // The clear also dropped the marks of writes this read may predate.
+  if (read_after < cleared_at_) return;
+  for (size_t i = 0; i < days.size(); ++i) {
+    Entry& entry = entries_[Key(days[i].resource_id, days[i].day)];
+    if (entry.written > read_after) continue;
+    entry.usage = std::move(usage[i]);
+    entry.expires = expires;
+  }
+}
+
+void CachedUsageRepository::Forget(const std::string& resource_id, const std::string& day) {
+  std::lock_guard lock(mutex_);
+  Entry& entry = entries_[Key(resource_id, day)];
+  entry.usage = DayUsage();
+  entry.expires = absl::InfinitePast();
+  entry.written = ++writes_;
+}
+
+absl::Status CachedUsageRepository::PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
+                                            absl::Time now) {
+  absl::Status status = inner_.PutHold(hold, capacity, now);
+  // Also after a failure: the store refused because the day is fuller than
+  // the cache thought.
+  Forget(hold.resource_id, hold.day);
+  return status;
+}
+
+absl::StatusOr<std::string> CachedUsageRepository::ConfirmHold(const std::string& hold_id,
+                                                               const BookingRecord& booking,
+                                                               const PersonLimits& limits,
+                                                               absl::Time now,
+                                                               absl::Time delete_after) {
+  absl::StatusOr<std::string> code =
+      inner_.ConfirmHold(hold_id, booking, limits, now, delete_after);
+  Forget(booking.resource_id, booking.day);
+  return code;
+}
+
+absl::StatusOr<BookingRecord> CachedUsageRepository::CancelBooking(const std::string& code,
+                                                                   absl::Time now) {
+  absl::StatusOr<BookingRecord> cancelled = inner_.CancelBooking(code, now);
+  if (cancelled.ok()) Forget(cancelled->resource_id, cancelled->day);
+  return cancelled;
+}
+
+absl::StatusOr<BookingRecord> CachedUsageRepository::MoveBooking(const std::string& code,
+                                                                 const BookingRecord& moved,
+                                                                 const SlotCapacity& capacity,
+                                                                 absl::Time now,
+                                                                 absl::Time delete_after) {
+  // The day the booking leaves is only known from the booking as stored.
+  absl::StatusOr<BookingRecord> before = inner_.GetBooking(code);
+  absl::StatusOr<BookingRecord> after =
+      inner_.MoveBooking(code, moved, capacity, now, delete_after);
+  if (before.ok()) Forget(before->resource_id, before->day);
+  Forget(moved.resource_id, moved.day);
+  return after;
+}
+
+}  // namespace stadt::booking

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "services/booking/domain/booking_repository.h"
+
+namespace stadt::booking {
+
+// Keeps what GetUsage read for each resource-day for `ttl` (measured with the
+// `now` the callers pass), so that a rush of
+// searches (each reading hundreds of resource-days) does not read them all
+// from the store again for every request. Only what is shown to citizens
+// reads usage: every hold, booking and move is still checked against the
+// capacity atomically by the store, so a stale entry can at worst show a slot
+// that a hold then finds taken, or hide one for up to `ttl`.
+// Writes made through this object drop the entries of the days they touch, so
+// one replica's own holds, cancellations and moves show at once; writes made
+// through other replicas show within `ttl`. A zero `ttl` turns caching off.
+// Thread-safe.
+class CachedUsageRepository final : public BookingRepository {
+ public:
+  CachedUsageRepository(BookingRepository& inner, absl::Duration ttl, size_t max_entries = 100'000)
+      : inner_(inner), ttl_(ttl), max_entries_(max_entries) {}
+
+  absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
+                                                 absl::Time now) override;
+  absl::Status PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
+                       absl::Time now) override;
+  absl::StatusOr<HoldRecord> GetHold(const std::string& hold_id) override {
+    return inner_.GetHold(hold_id);
+  }
+  absl::StatusOr<std::string> ConfirmHold(const std::string& hold_id, const BookingRecord& booking,
+                                          const PersonLimits& limits, absl::Time now,
+                                          absl::Time delete_after) override;
+  absl::StatusOr<HoldRecord> AwaitEmail(const std::string& hold_id, const std::string& client,
+                                        const PendingEmail& pending, absl::Time until,
+                                        absl::Time now) override {
+    return inner_.AwaitEmail(hold_id, client, pending, until, now);
+  }
+  absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override {
+    return inner_.GetBooking(code);
+  }
+  absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override {
+    return inner_.DayBookings(day);
+  }
+  absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override;
+  absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
+    return inner_.EmitDueReminders(now, max);
+  }
+  absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
+                                            const SlotCapacity& capacity, absl::Time now,
+                                            absl::Time delete_after) override;
+
+ private:
+  using Key = std::pair<std::string, std::string>;  // resource id, day
+  struct Entry {
+    DayUsage usage;
+    absl::Time expires;
+    // Which write last dropped this day (0: none). A read that began before
+    // it may have seen the day as it was before the write and is not kept.
+    uint64_t written = 0;
+  };
+  void Forget(const std::string& resource_id, const std::string& day);
+  void Store(const std::vector<ResourceDay>& days, std::vector<DayUsage> usage, absl::Time expires,
+             uint64_t read_after);
+
+  BookingRepository& inner_;
+  const absl::Duration ttl_;
+  const size_t max_entries_;
+  std::mutex mutex_;
+  absl::flat_hash_map<Key, Entry> entries_;
+  uint64_t writes_ = 0;      // counts Forget calls
+  uint64_t cleared_at_ = 0;  // writes_ when entries_ was last emptied
+};
+
+}  // namespace stadt::booking
