@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "gateway/transcode/json_render.h"
 #include "gateway/transcode/utf8.h"
 #include "google/protobuf/util/json_util.h"
 #include "services/common/strings.h"
@@ -214,9 +215,17 @@ absl::Status BindRequest(const RouteMatch& match, const QueryParams& query, std:
 }
 
 absl::StatusOr<std::string> RenderJson(const pb::Message& message) {
+  std::string json;
+  json.reserve(512);
+  const absl::Status rendered = AppendJson(message, &json);
+  if (rendered.ok()) return json;
+  if (rendered.code() != absl::StatusCode::kUnimplemented) {
+    return absl::InternalError("cannot render response");
+  }
+  // A well-known type AppendJson leaves to Protobuf's printer.
+  json.clear();
   pb::util::JsonPrintOptions options;
   options.always_print_primitive_fields = true;
-  std::string json;
   pb::util::Status status = pb::util::MessageToJsonString(message, &json, options);
   if (!status.ok()) return absl::InternalError("cannot render response");
   return json;
