@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -83,10 +84,20 @@ void AppendFloat(Float value, std::string* out) {
   } else if (std::isinf(value)) {
     out->append(value > 0 ? "\"Infinity\"" : "\"-Infinity\"");
   } else {
-    // The shortest text that reads back as the same value.
-    char buffer[32];
-    auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), value);
-    out->append(buffer, error == std::errc() ? end : buffer);
+    // As Protobuf prints them (so clients see the same text as before):
+    // %g with the digits the type always keeps, or with enough for an exact
+    // round trip when those do not read back as the same value.
+    char buffer[64];
+    char* const last = buffer + sizeof(buffer);
+    std::to_chars_result printed = std::to_chars(buffer, last, value, std::chars_format::general,
+                                                 std::numeric_limits<Float>::digits10);
+    Float read_back{};
+    std::from_chars(buffer, printed.ptr, read_back);
+    if (read_back != value) {
+      printed = std::to_chars(buffer, last, value, std::chars_format::general,
+                              std::numeric_limits<Float>::max_digits10);
+    }
+    out->append(buffer, printed.ec == std::errc() ? printed.ptr : buffer);
   }
 }
 

@@ -16,7 +16,7 @@ namespace stadt::gateway {
 // going through Protobuf's type-resolver converter, which costs more than the
 // rest of a routed request in the gateway.
 // UNIMPLEMENTED for the well-known types it does not know (Any, Struct, Value,
-// ListValue, FieldMask, Empty, NullValue): the caller uses Protobuf's printer
+// ListValue, FieldMask, NullValue): the caller uses Protobuf's printer
 // for those. INVALID_ARGUMENT for a Timestamp or Duration outside the range
 // JSON can carry. `out` holds a partial document after an error.
 absl::Status AppendJson(const google::protobuf::Message& message, std::string* out);

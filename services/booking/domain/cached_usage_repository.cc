@@ -1,11 +1,13 @@
 #include "services/booking/domain/cached_usage_repository.h"
 
+#include <utility>
+
 namespace stadt::booking {
 
 absl::StatusOr<std::vector<DayUsage>> CachedUsageRepository::GetUsage(
     const std::vector<ResourceDay>& days, absl::Time now) {
   if (ttl_ <= absl::ZeroDuration()) return inner_.GetUsage(days, now);
-  std::vector<DayUsage> usage(days.size());
+  std::vector<std::shared_ptr<const DayUsage>> cached(days.size());
   std::vector<size_t> missing;
   std::vector<ResourceDay> to_read;
   uint64_t read_after = 0;
@@ -15,12 +17,16 @@ absl::StatusOr<std::vector<DayUsage>> CachedUsageRepository::GetUsage(
     for (size_t i = 0; i < days.size(); ++i) {
       auto it = entries_.find(Key(days[i].resource_id, days[i].day));
       if (it != entries_.end() && now < it->second.expires) {
-        usage[i] = it->second.usage;
+        cached[i] = it->second.usage;
       } else {
         missing.push_back(i);
         to_read.push_back(days[i]);
       }
     }
+  }
+  std::vector<DayUsage> usage(days.size());
+  for (size_t i = 0; i < days.size(); ++i) {
+    if (cached[i] != nullptr) usage[i] = *cached[i];
   }
   if (to_read.empty()) return usage;
   absl::StatusOr<std::vector<DayUsage>> read = inner_.GetUsage(to_read, now);
@@ -43,7 +49,7 @@ void CachedUsageRepository::Store(const std::vector<ResourceDay>& days, std::vec
   for (size_t i = 0; i < days.size(); ++i) {
     Entry& entry = entries_[Key(days[i].resource_id, days[i].day)];
     if (entry.written > read_after) continue;
-    entry.usage = std::move(usage[i]);
+    entry.usage = std::make_shared<const DayUsage>(std::move(usage[i]));
     entry.expires = expires;
   }
 }
@@ -51,17 +57,37 @@ void CachedUsageRepository::Store(const std::vector<ResourceDay>& days, std::vec
 void CachedUsageRepository::Forget(const std::string& resource_id, const std::string& day) {
   std::lock_guard lock(mutex_);
   Entry& entry = entries_[Key(resource_id, day)];
-  entry.usage = DayUsage();
+  entry.usage = nullptr;
   entry.expires = absl::InfinitePast();
   entry.written = ++writes_;
+}
+
+void CachedUsageRepository::ForgetAll() {
+  std::lock_guard lock(mutex_);
+  entries_.clear();
+  hold_days_.clear();
+  cleared_at_ = ++writes_;
+}
+
+void CachedUsageRepository::ForgetPreviousHold(const HoldRecord& hold) {
+  Key previous;
+  {
+    std::lock_guard lock(mutex_);
+    if (hold_days_.size() >= max_entries_) hold_days_.clear();
+    auto [it, inserted] = hold_days_.try_emplace(hold.client, hold.resource_id, hold.day);
+    if (inserted) return;
+    previous = std::exchange(it->second, Key(hold.resource_id, hold.day));
+  }
+  Forget(previous.first, previous.second);
 }
 
 absl::Status CachedUsageRepository::PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
                                             absl::Time now) {
   absl::Status status = inner_.PutHold(hold, capacity, now);
   // Also after a failure: the store refused because the day is fuller than
-  // the cache thought.
+  // the cache thought, or released the previous hold before it did.
   Forget(hold.resource_id, hold.day);
+  ForgetPreviousHold(hold);
   return status;
 }
 
@@ -73,13 +99,22 @@ absl::StatusOr<std::string> CachedUsageRepository::ConfirmHold(const std::string
   absl::StatusOr<std::string> code =
       inner_.ConfirmHold(hold_id, booking, limits, now, delete_after);
   Forget(booking.resource_id, booking.day);
+  if (code.ok()) {
+    // A booked hold is not released by the client's next hold.
+    std::lock_guard lock(mutex_);
+    hold_days_.erase(booking.client);
+  }
   return code;
 }
 
 absl::StatusOr<BookingRecord> CachedUsageRepository::CancelBooking(const std::string& code,
                                                                    absl::Time now) {
   absl::StatusOr<BookingRecord> cancelled = inner_.CancelBooking(code, now);
-  if (cancelled.ok()) Forget(cancelled->resource_id, cancelled->day);
+  if (cancelled.ok()) {
+    Forget(cancelled->resource_id, cancelled->day);
+  } else if (cancelled.status().code() != absl::StatusCode::kNotFound) {
+    ForgetAll();  // the cancel may have happened before the error
+  }
   return cancelled;
 }
 

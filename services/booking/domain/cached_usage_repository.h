@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -12,16 +13,18 @@
 namespace stadt::booking {
 
 // Keeps what GetUsage read for each resource-day for `ttl` (measured with the
-// `now` the callers pass), so that a rush of
-// searches (each reading hundreds of resource-days) does not read them all
-// from the store again for every request. Only what is shown to citizens
-// reads usage: every hold, booking and move is still checked against the
-// capacity atomically by the store, so a stale entry can at worst show a slot
-// that a hold then finds taken, or hide one for up to `ttl`.
-// Writes made through this object drop the entries of the days they touch, so
-// one replica's own holds, cancellations and moves show at once; writes made
-// through other replicas show within `ttl`. A zero `ttl` turns caching off.
-// Thread-safe.
+// `now` the callers pass), so that a rush of searches (each reading hundreds
+// of resource-days) does not read them all from the store again for every
+// request. Only what is shown to citizens reads usage: every hold, booking and
+// move is still checked against the capacity atomically by the store, so a
+// stale entry can at worst show a slot that a hold then finds taken, or hide
+// one for up to `ttl`.
+// Writes made through this object drop the entries of the days they touch
+// (for a hold also the day of the client's previous hold made here, which the
+// store releases), so this replica shows them at once; writes made through
+// other replicas show within `ttl`. A write that fails in a way that leaves
+// unclear which day it touched drops everything. A zero `ttl` turns caching
+// off. Thread-safe.
 class CachedUsageRepository final : public BookingRepository {
  public:
   CachedUsageRepository(BookingRepository& inner, absl::Duration ttl, size_t max_entries = 100'000)
@@ -59,13 +62,17 @@ class CachedUsageRepository final : public BookingRepository {
  private:
   using Key = std::pair<std::string, std::string>;  // resource id, day
   struct Entry {
-    DayUsage usage;
+    // Shared so that a hit copies it outside the lock.
+    std::shared_ptr<const DayUsage> usage;
     absl::Time expires;
     // Which write last dropped this day (0: none). A read that began before
     // it may have seen the day as it was before the write and is not kept.
     uint64_t written = 0;
   };
   void Forget(const std::string& resource_id, const std::string& day);
+  void ForgetAll();
+  // Drops the day of the client's previous hold made here and remembers the new one.
+  void ForgetPreviousHold(const HoldRecord& hold);
   void Store(const std::vector<ResourceDay>& days, std::vector<DayUsage> usage, absl::Time expires,
              uint64_t read_after);
 
@@ -74,8 +81,9 @@ class CachedUsageRepository final : public BookingRepository {
   const size_t max_entries_;
   std::mutex mutex_;
   absl::flat_hash_map<Key, Entry> entries_;
-  uint64_t writes_ = 0;      // counts Forget calls
-  uint64_t cleared_at_ = 0;  // writes_ when entries_ was last emptied
+  uint64_t writes_ = 0;                              // counts Forget calls
+  uint64_t cleared_at_ = 0;                          // writes_ when entries_ was last emptied
+  absl::flat_hash_map<std::string, Key> hold_days_;  // client -> day of their last hold here
 };
 
 }  // namespace stadt::booking

@@ -51,7 +51,9 @@ class ObservedRepository final : public BookingRepository {
     return inner_.DayBookings(day);
   }
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override {
-    return inner_.CancelBooking(code, now);
+    auto cancelled = inner_.CancelBooking(code, now);
+    if (cancelled.ok() && lose_cancel_answer) return absl::UnavailableError("connection lost");
+    return cancelled;
   }
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
     return inner_.EmitDueReminders(now, max);
@@ -64,6 +66,8 @@ class ObservedRepository final : public BookingRepository {
 
   int reads = 0;
   std::function<void()> during_next_read;
+  // The cancel happens in the store but its answer is lost on the way back.
+  bool lose_cancel_answer = false;
 
  private:
   BookingRepository& inner_;
@@ -159,6 +163,27 @@ TEST_F(CachedUsageRepositoryTest, OwnHoldConfirmAndCancelShowAtOnce) {
   EXPECT_TRUE(usage->front().holds.empty());
 
   ASSERT_TRUE(cache_.CancelBooking("ABC123", now_).ok());
+  EXPECT_EQ(TakenOn(cache_, kOffice, kDay), 0);
+}
+
+TEST_F(CachedUsageRepositoryTest, ANewHoldShowsThePreviousHoldsDayFreeAtOnce) {
+  ASSERT_TRUE(cache_.PutHold(Hold("h1", "anna", kOffice, kDay, 10, now_), capacity_, now_).ok());
+  ASSERT_EQ(TakenOn(cache_, kOffice, kDay), 1);
+  // The store releases anna's first hold when she takes another slot elsewhere.
+  ASSERT_TRUE(
+      cache_.PutHold(Hold("h2", "anna", kOtherOffice, kOtherDay, 3, now_), capacity_, now_).ok());
+  EXPECT_EQ(TakenOn(cache_, kOffice, kDay), 0);
+  EXPECT_EQ(TakenOn(cache_, kOtherOffice, kOtherDay), 1);
+}
+
+TEST_F(CachedUsageRepositoryTest, ACancelWhoseAnswerWasLostDropsEverything) {
+  HoldRecord hold = Hold("h1", "anna", kOffice, kDay, 10, now_);
+  ASSERT_TRUE(cache_.PutHold(hold, capacity_, now_).ok());
+  ASSERT_TRUE(
+      cache_.ConfirmHold("h1", BookingOf(hold, "ABC123"), {}, now_, now_ + absl::Hours(48)).ok());
+  ASSERT_EQ(TakenOn(cache_, kOffice, kDay), 1);
+  observed_.lose_cancel_answer = true;
+  EXPECT_FALSE(cache_.CancelBooking("ABC123", now_).ok());
   EXPECT_EQ(TakenOn(cache_, kOffice, kDay), 0);
 }
 
