@@ -6,7 +6,7 @@ namespace stadt::booking {
 
 absl::StatusOr<std::vector<DayUsage>> CachedUsageRepository::GetUsage(
     const std::vector<ResourceDay>& days, absl::Time now) {
-  if (ttl_ <= absl::ZeroDuration()) return inner_.GetUsage(days, now);
+  if (ttl_ <= absl::ZeroDuration()) return inner().GetUsage(days, now);
   std::vector<std::shared_ptr<const DayUsage>> cached(days.size());
   std::vector<size_t> missing;
   std::vector<ResourceDay> to_read;
@@ -29,7 +29,7 @@ absl::StatusOr<std::vector<DayUsage>> CachedUsageRepository::GetUsage(
     if (cached[i] != nullptr) usage[i] = *cached[i];
   }
   if (to_read.empty()) return usage;
-  absl::StatusOr<std::vector<DayUsage>> read = inner_.GetUsage(to_read, now);
+  absl::StatusOr<std::vector<DayUsage>> read = inner().GetUsage(to_read, now);
   if (!read.ok()) return read.status();
   for (size_t j = 0; j < missing.size(); ++j) usage[missing[j]] = (*read)[j];
   Store(to_read, *std::move(read), now + ttl_, read_after);
@@ -83,7 +83,7 @@ void CachedUsageRepository::ForgetPreviousHold(const HoldRecord& hold) {
 
 absl::Status CachedUsageRepository::PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
                                             absl::Time now) {
-  absl::Status status = inner_.PutHold(hold, capacity, now);
+  absl::Status status = inner().PutHold(hold, capacity, now);
   // Also after a failure: the store refused because the day is fuller than
   // the cache thought, or released the previous hold before it did.
   Forget(hold.resource_id, hold.day);
@@ -97,7 +97,7 @@ absl::StatusOr<std::string> CachedUsageRepository::ConfirmHold(const std::string
                                                                absl::Time now,
                                                                absl::Time delete_after) {
   absl::StatusOr<std::string> code =
-      inner_.ConfirmHold(hold_id, booking, limits, now, delete_after);
+      inner().ConfirmHold(hold_id, booking, limits, now, delete_after);
   Forget(booking.resource_id, booking.day);
   if (code.ok()) {
     // A booked hold is not released by the client's next hold.
@@ -109,7 +109,7 @@ absl::StatusOr<std::string> CachedUsageRepository::ConfirmHold(const std::string
 
 absl::StatusOr<BookingRecord> CachedUsageRepository::CancelBooking(const std::string& code,
                                                                    absl::Time now) {
-  absl::StatusOr<BookingRecord> cancelled = inner_.CancelBooking(code, now);
+  absl::StatusOr<BookingRecord> cancelled = inner().CancelBooking(code, now);
   if (cancelled.ok()) {
     Forget(cancelled->resource_id, cancelled->day);
   } else if (cancelled.status().code() != absl::StatusCode::kNotFound) {
@@ -124,9 +124,9 @@ absl::StatusOr<BookingRecord> CachedUsageRepository::MoveBooking(const std::stri
                                                                  absl::Time now,
                                                                  absl::Time delete_after) {
   // The day the booking leaves is only known from the booking as stored.
-  absl::StatusOr<BookingRecord> before = inner_.GetBooking(code);
+  absl::StatusOr<BookingRecord> before = inner().GetBooking(code);
   absl::StatusOr<BookingRecord> after =
-      inner_.MoveBooking(code, moved, capacity, now, delete_after);
+      inner().MoveBooking(code, moved, capacity, now, delete_after);
   if (before.ok()) Forget(before->resource_id, before->day);
   Forget(moved.resource_id, moved.day);
   return after;

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "services/booking/domain/booking_repository.h"
+#include "services/booking/domain/forwarding_booking_repository.h"
 
 namespace stadt::booking {
 
@@ -25,36 +25,19 @@ namespace stadt::booking {
 // other replicas show within `ttl`. A write that fails in a way that leaves
 // unclear which day it touched drops everything. A zero `ttl` turns caching
 // off. Thread-safe.
-class CachedUsageRepository final : public BookingRepository {
+class CachedUsageRepository final : public ForwardingBookingRepository {
  public:
   CachedUsageRepository(BookingRepository& inner, absl::Duration ttl, size_t max_entries = 100'000)
-      : inner_(inner), ttl_(ttl), max_entries_(max_entries) {}
+      : ForwardingBookingRepository(inner), ttl_(ttl), max_entries_(max_entries) {}
 
   absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                  absl::Time now) override;
   absl::Status PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
                        absl::Time now) override;
-  absl::StatusOr<HoldRecord> GetHold(const std::string& hold_id) override {
-    return inner_.GetHold(hold_id);
-  }
   absl::StatusOr<std::string> ConfirmHold(const std::string& hold_id, const BookingRecord& booking,
                                           const PersonLimits& limits, absl::Time now,
                                           absl::Time delete_after) override;
-  absl::StatusOr<HoldRecord> AwaitEmail(const std::string& hold_id, const std::string& client,
-                                        const PendingEmail& pending, absl::Time until,
-                                        absl::Time now) override {
-    return inner_.AwaitEmail(hold_id, client, pending, until, now);
-  }
-  absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override {
-    return inner_.GetBooking(code);
-  }
-  absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override {
-    return inner_.DayBookings(day);
-  }
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override;
-  absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
-    return inner_.EmitDueReminders(now, max);
-  }
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time delete_after) override;
@@ -76,7 +59,6 @@ class CachedUsageRepository final : public BookingRepository {
   void Store(const std::vector<ResourceDay>& days, std::vector<DayUsage> usage, absl::Time expires,
              uint64_t read_after);
 
-  BookingRepository& inner_;
   const absl::Duration ttl_;
   const size_t max_entries_;
   std::mutex mutex_;

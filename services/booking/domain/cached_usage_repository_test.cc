@@ -3,6 +3,7 @@
 #include <functional>
 
 #include "gtest/gtest.h"
+#include "services/booking/domain/forwarding_booking_repository.h"
 #include "services/booking/domain/in_memory_booking_repository.h"
 #include "services/booking/domain/test_time.h"
 
@@ -18,59 +19,27 @@ constexpr char kOtherDay[] = "2037-12-02";
 
 // Counts the reads that reach the store and can act in the middle of one, as
 // a write from another request would.
-class ObservedRepository final : public BookingRepository {
+class ObservedRepository final : public ForwardingBookingRepository {
  public:
-  explicit ObservedRepository(BookingRepository& inner) : inner_(inner) {}
+  using ForwardingBookingRepository::ForwardingBookingRepository;
 
   absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                  absl::Time now) override {
     ++reads;
-    auto usage = inner_.GetUsage(days, now);
+    auto usage = inner().GetUsage(days, now);
     if (during_next_read) std::exchange(during_next_read, nullptr)();
     return usage;
   }
-  absl::Status PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
-                       absl::Time now) override {
-    return inner_.PutHold(hold, capacity, now);
-  }
-  absl::StatusOr<HoldRecord> GetHold(const std::string& id) override { return inner_.GetHold(id); }
-  absl::StatusOr<std::string> ConfirmHold(const std::string& hold_id, const BookingRecord& booking,
-                                          const PersonLimits& limits, absl::Time now,
-                                          absl::Time delete_after) override {
-    return inner_.ConfirmHold(hold_id, booking, limits, now, delete_after);
-  }
-  absl::StatusOr<HoldRecord> AwaitEmail(const std::string& hold_id, const std::string& client,
-                                        const PendingEmail& pending, absl::Time until,
-                                        absl::Time now) override {
-    return inner_.AwaitEmail(hold_id, client, pending, until, now);
-  }
-  absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override {
-    return inner_.GetBooking(code);
-  }
-  absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override {
-    return inner_.DayBookings(day);
-  }
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override {
-    auto cancelled = inner_.CancelBooking(code, now);
+    auto cancelled = inner().CancelBooking(code, now);
     if (cancelled.ok() && lose_cancel_answer) return absl::UnavailableError("connection lost");
     return cancelled;
-  }
-  absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
-    return inner_.EmitDueReminders(now, max);
-  }
-  absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
-                                            const SlotCapacity& capacity, absl::Time now,
-                                            absl::Time delete_after) override {
-    return inner_.MoveBooking(code, moved, capacity, now, delete_after);
   }
 
   int reads = 0;
   std::function<void()> during_next_read;
   // The cancel happens in the store but its answer is lost on the way back.
   bool lose_cancel_answer = false;
-
- private:
-  BookingRepository& inner_;
 };
 
 HoldRecord Hold(const std::string& id, const std::string& client, const std::string& office,
@@ -231,44 +200,14 @@ TEST_F(CachedUsageRepositoryTest, AFullCacheStartsOverInsteadOfGrowing) {
 }
 
 TEST_F(CachedUsageRepositoryTest, StoreFailuresAreReturnedAndNotCached) {
-  class Failing final : public BookingRepository {
+  class Failing final : public ForwardingBookingRepository {
    public:
+    using ForwardingBookingRepository::ForwardingBookingRepository;
     absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>&,
                                                    absl::Time) override {
       return absl::UnavailableError("store down");
     }
-    absl::Status PutHold(const HoldRecord&, const SlotCapacity&, absl::Time) override {
-      return absl::UnavailableError("store down");
-    }
-    absl::StatusOr<HoldRecord> GetHold(const std::string&) override {
-      return absl::UnavailableError("store down");
-    }
-    absl::StatusOr<std::string> ConfirmHold(const std::string&, const BookingRecord&,
-                                            const PersonLimits&, absl::Time, absl::Time) override {
-      return absl::UnavailableError("store down");
-    }
-    absl::StatusOr<HoldRecord> AwaitEmail(const std::string&, const std::string&,
-                                          const PendingEmail&, absl::Time, absl::Time) override {
-      return absl::UnavailableError("store down");
-    }
-    absl::StatusOr<BookingRecord> GetBooking(const std::string&) override {
-      return absl::UnavailableError("store down");
-    }
-    absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay&) override {
-      return absl::UnavailableError("store down");
-    }
-    absl::StatusOr<BookingRecord> CancelBooking(const std::string&, absl::Time) override {
-      return absl::UnavailableError("store down");
-    }
-    absl::StatusOr<int> EmitDueReminders(absl::Time, int) override {
-      return absl::UnavailableError("store down");
-    }
-    absl::StatusOr<BookingRecord> MoveBooking(const std::string&, const BookingRecord&,
-                                              const SlotCapacity&, absl::Time,
-                                              absl::Time) override {
-      return absl::UnavailableError("store down");
-    }
-  } failing;
+  } failing(store_);
   CachedUsageRepository cache(failing, absl::Seconds(1));
   EXPECT_EQ(cache.GetUsage({{kOffice, kDay}}, now_).status().code(),
             absl::StatusCode::kUnavailable);
