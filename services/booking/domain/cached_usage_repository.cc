@@ -127,8 +127,12 @@ absl::StatusOr<BookingRecord> CachedUsageRepository::MoveBooking(const std::stri
   absl::StatusOr<BookingRecord> before = inner().GetBooking(code);
   absl::StatusOr<BookingRecord> after =
       inner().MoveBooking(code, moved, capacity, now, delete_after);
-  if (before.ok()) Forget(before->resource_id, before->day);
-  Forget(moved.resource_id, moved.day);
+  if (before.ok()) {
+    Forget(before->resource_id, before->day);
+    Forget(moved.resource_id, moved.day);
+  } else {
+    ForgetAll();  // the move may still have happened, from a day not known here
+  }
   return after;
 }
 

@@ -30,6 +30,10 @@ class ObservedRepository final : public ForwardingBookingRepository {
     if (during_next_read) std::exchange(during_next_read, nullptr)();
     return usage;
   }
+  absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override {
+    if (fail_get_booking) return absl::UnavailableError("connection lost");
+    return inner().GetBooking(code);
+  }
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override {
     auto cancelled = inner().CancelBooking(code, now);
     if (cancelled.ok() && lose_cancel_answer) return absl::UnavailableError("connection lost");
@@ -40,6 +44,7 @@ class ObservedRepository final : public ForwardingBookingRepository {
   std::function<void()> during_next_read;
   // The cancel happens in the store but its answer is lost on the way back.
   bool lose_cancel_answer = false;
+  bool fail_get_booking = false;
 };
 
 HoldRecord Hold(const std::string& id, const std::string& client, const std::string& office,
@@ -168,6 +173,19 @@ TEST_F(CachedUsageRepositoryTest, AMoveShowsOnTheDayLeftAndTheDayTaken) {
   ASSERT_TRUE(cache_.MoveBooking("ABC123", moved, capacity_, now_, now_ + absl::Hours(72)).ok());
   EXPECT_EQ(TakenOn(cache_, kOffice, kDay), 0);
   EXPECT_EQ(TakenOn(cache_, kOtherOffice, kOtherDay), 1);
+}
+
+TEST_F(CachedUsageRepositoryTest, AMoveFromADayItCouldNotLookUpDropsEverything) {
+  HoldRecord hold = Hold("h1", "anna", kOffice, kDay, 10, now_);
+  ASSERT_TRUE(cache_.PutHold(hold, capacity_, now_).ok());
+  ASSERT_TRUE(
+      cache_.ConfirmHold("h1", BookingOf(hold, "ABC123"), {}, now_, now_ + absl::Hours(48)).ok());
+  ASSERT_EQ(TakenOn(cache_, kOffice, kDay), 1);
+
+  observed_.fail_get_booking = true;
+  BookingRecord moved = BookingOf(Hold("h2", "anna", kOtherOffice, kOtherDay, 12, now_), "ABC123");
+  ASSERT_TRUE(cache_.MoveBooking("ABC123", moved, capacity_, now_, now_ + absl::Hours(72)).ok());
+  EXPECT_EQ(TakenOn(cache_, kOffice, kDay), 0);
 }
 
 TEST_F(CachedUsageRepositoryTest, AReadThatAWriteOvertookIsNotKept) {
