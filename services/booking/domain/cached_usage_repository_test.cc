@@ -93,6 +93,16 @@ class CachedUsageRepositoryTest : public ::testing::Test {
     return usage.ok() ? Taken(usage->front()) : -1;
   }
 
+  // Booking ABC123 for anna on kOffice / kDay, made through the cache, which
+  // now shows that day's one booking.
+  void BookAnnaThroughTheCache() {
+    HoldRecord hold = Hold("h1", "anna", kOffice, kDay, 10, now_);
+    ASSERT_TRUE(cache_.PutHold(hold, capacity_, now_).ok());
+    ASSERT_TRUE(
+        cache_.ConfirmHold("h1", BookingOf(hold, "ABC123"), {}, now_, now_ + absl::Hours(48)).ok());
+    ASSERT_EQ(TakenOn(cache_, kOffice, kDay), 1);
+  }
+
   InMemoryBookingRepository store_;
   ObservedRepository observed_{store_};
   CachedUsageRepository cache_{observed_, absl::Seconds(1)};
@@ -151,22 +161,14 @@ TEST_F(CachedUsageRepositoryTest, ANewHoldShowsThePreviousHoldsDayFreeAtOnce) {
 }
 
 TEST_F(CachedUsageRepositoryTest, ACancelWhoseAnswerWasLostDropsEverything) {
-  HoldRecord hold = Hold("h1", "anna", kOffice, kDay, 10, now_);
-  ASSERT_TRUE(cache_.PutHold(hold, capacity_, now_).ok());
-  ASSERT_TRUE(
-      cache_.ConfirmHold("h1", BookingOf(hold, "ABC123"), {}, now_, now_ + absl::Hours(48)).ok());
-  ASSERT_EQ(TakenOn(cache_, kOffice, kDay), 1);
+  ASSERT_NO_FATAL_FAILURE(BookAnnaThroughTheCache());
   observed_.lose_cancel_answer = true;
   EXPECT_FALSE(cache_.CancelBooking("ABC123", now_).ok());
   EXPECT_EQ(TakenOn(cache_, kOffice, kDay), 0);
 }
 
 TEST_F(CachedUsageRepositoryTest, AMoveShowsOnTheDayLeftAndTheDayTaken) {
-  HoldRecord hold = Hold("h1", "anna", kOffice, kDay, 10, now_);
-  ASSERT_TRUE(cache_.PutHold(hold, capacity_, now_).ok());
-  ASSERT_TRUE(
-      cache_.ConfirmHold("h1", BookingOf(hold, "ABC123"), {}, now_, now_ + absl::Hours(48)).ok());
-  ASSERT_EQ(TakenOn(cache_, kOffice, kDay), 1);
+  ASSERT_NO_FATAL_FAILURE(BookAnnaThroughTheCache());
   ASSERT_EQ(TakenOn(cache_, kOtherOffice, kOtherDay), 0);
 
   BookingRecord moved = BookingOf(Hold("h2", "anna", kOtherOffice, kOtherDay, 12, now_), "ABC123");
@@ -176,11 +178,7 @@ TEST_F(CachedUsageRepositoryTest, AMoveShowsOnTheDayLeftAndTheDayTaken) {
 }
 
 TEST_F(CachedUsageRepositoryTest, AMoveFromADayItCouldNotLookUpDropsEverything) {
-  HoldRecord hold = Hold("h1", "anna", kOffice, kDay, 10, now_);
-  ASSERT_TRUE(cache_.PutHold(hold, capacity_, now_).ok());
-  ASSERT_TRUE(
-      cache_.ConfirmHold("h1", BookingOf(hold, "ABC123"), {}, now_, now_ + absl::Hours(48)).ok());
-  ASSERT_EQ(TakenOn(cache_, kOffice, kDay), 1);
+  ASSERT_NO_FATAL_FAILURE(BookAnnaThroughTheCache());
 
   observed_.fail_get_booking = true;
   BookingRecord moved = BookingOf(Hold("h2", "anna", kOtherOffice, kOtherDay, 12, now_), "ABC123");
