@@ -3,32 +3,39 @@
 add_library(stadt_compile_options INTERFACE)
 target_compile_options(stadt_compile_options INTERFACE -Wall -Wextra -Werror)
 
-if(STADT_SANITIZE)
+# One clang build can carry both: the sanitizers for the tests and the
+# coverage instrumentation for libFuzzer (CMakePresets.json, preset sanitizers).
+if(STADT_BUILD_FUZZ AND NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  message(FATAL_ERROR "STADT_BUILD_FUZZ needs clang: cmake --preset fuzz (or sanitizers)")
+endif()
+if(STADT_SANITIZE OR STADT_BUILD_FUZZ)
   set(_stadt_san -fsanitize=address,undefined -fno-sanitize-recover=undefined
                  -fno-omit-frame-pointer)
   # Sanitizers must cover everything linked into a binary, including generated code.
   add_compile_options(${_stadt_san})
   add_link_options(${_stadt_san})
 endif()
-
 if(STADT_BUILD_FUZZ)
-  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
-    message(FATAL_ERROR "STADT_BUILD_FUZZ needs clang: CC=clang CXX=clang++ cmake ...")
-  endif()
-  # Coverage feedback for libFuzzer and sanitizers in every project library;
-  # only the fuzz binaries themselves link libFuzzer's main (fuzz/CMakeLists.txt).
-  set(_stadt_fuzz_san -fsanitize=address,undefined -fno-sanitize-recover=undefined
-                      -fno-omit-frame-pointer)
-  add_compile_options(-fsanitize=fuzzer-no-link ${_stadt_fuzz_san})
-  add_link_options(${_stadt_fuzz_san})
+  # Coverage feedback for libFuzzer in every project library; only the fuzz
+  # binaries themselves link libFuzzer's main (fuzz/CMakeLists.txt).
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
+if(CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+  # The compiler checks what "guarded by" comments used to promise (STYLE.md).
+  target_compile_options(stadt_compile_options INTERFACE -Wthread-safety)
 endif()
 
 # stadt_add_library(name SOURCES ... DEPS ...): one component = one target.
 function(stadt_add_library name)
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS" ${ARGN})
   add_library(${name} STATIC ${ARG_SOURCES})
-  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/proto)
+  # Generated code is reachable only by linking its stadt_proto_* library.
+  target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PUBLIC ${ARG_DEPS} PRIVATE stadt_compile_options)
+  if(CMAKE_CURRENT_SOURCE_DIR MATCHES "/domain$")
+    stadt_check_domain(${name})  # StadtDomainRules.cmake
+  endif()
 endfunction()
 
 # stadt_add_test(name SOURCES ... DEPS ... LABELS ...): a GoogleTest binary registered with CTest.
@@ -38,7 +45,7 @@ function(stadt_add_test name)
   endif()
   cmake_parse_arguments(ARG "" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
-  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}/proto)
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main stadt_compile_options)
   gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
 endfunction()

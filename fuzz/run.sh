@@ -7,13 +7,15 @@
 #
 #   STADT_FUZZ_SECONDS   seconds per target (default 20)
 #   STADT_FUZZ_TARGETS   space-separated subset, e.g. "jwt transcode" (default: all)
-#   STADT_FUZZ_BUILD_DIR build dir (default build/fuzz-clang)
+#   STADT_FUZZ_PRESET    CMake preset to build with (default fuzz: only the fuzz
+#                        binaries; CI passes sanitizers, whose build has them too)
 #   STADT_JOBS           parallel compile jobs (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_TARGET="${STADT_FUZZ_SECONDS:-20}"
-BUILD_DIR="${STADT_FUZZ_BUILD_DIR:-build/fuzz-clang}"
+PRESET="${STADT_FUZZ_PRESET:-fuzz}"
+BUILD_DIR="build/$PRESET"  # binaryDir of every preset in CMakePresets.json
 JOBS="${STADT_JOBS:-2}"
 
 if [ -n "${STADT_FUZZ_TARGETS:-}" ]; then
@@ -26,13 +28,9 @@ else
   done
 fi
 
-launcher=()
-if command -v ccache > /dev/null 2>&1; then launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache); fi
-
 started=$(date +%s)
 echo "== fuzz: build ${#targets[@]} targets in $BUILD_DIR"
-CC=clang CXX=clang++ cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DSTADT_BUILD_FUZZ=ON -DSTADT_BUILD_TESTS=OFF "${launcher[@]}" > /dev/null
+cmake --preset "$PRESET" > /dev/null
 binaries=()
 for target in "${targets[@]}"; do binaries+=("${target}_fuzz"); done
 cmake --build "$BUILD_DIR" -j "$JOBS" --target "${binaries[@]}"

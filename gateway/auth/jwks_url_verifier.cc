@@ -38,7 +38,7 @@ absl::StatusOr<bool> JwksUrlVerifier::Refresh(absl::Time now) {
   unknown_key_seen_ = false;
   absl::StatusOr<std::string> document = FetchDocument(url_, fetch_);
   if (!document.ok()) return document.status();
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (*document == document_) return false;
   absl::StatusOr<std::vector<PublicKeySpec>> keys = ParseJwks(*document);
   if (!keys.ok()) {

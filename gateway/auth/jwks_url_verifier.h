@@ -2,10 +2,11 @@
 
 #include <atomic>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "gateway/auth/document_fetch.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/auth/rotating_verifier.h"
@@ -66,8 +67,8 @@ class JwksUrlVerifier final : public TokenVerifier {
   const RefreshPolicy policy_;
   std::atomic<int64_t> last_fetch_ms_;
   mutable std::atomic<bool> unknown_key_seen_{false};
-  std::mutex mu_;
-  std::string document_;  // guarded by mu_; the one the keys in use came from
+  absl::Mutex mu_;
+  std::string document_ ABSL_GUARDED_BY(mu_);  // the one the keys in use came from
   const std::unique_ptr<RotatingVerifier> keys_;
 };
 

@@ -33,7 +33,7 @@ absl::StatusOr<Identity> KeyFileVerifier::Verify(std::string_view compact_token,
 
 absl::StatusOr<bool> KeyFileVerifier::ReloadIfChanged() {
   const Stamp stamp = StampOf(path_);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (stamp == stamp_) return false;
   absl::StatusOr<std::vector<PublicKeySpec>> keys = LoadKeyDocument(path_);
   if (!keys.ok()) return keys.status();

@@ -3,10 +3,11 @@
 #include <sys/stat.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/auth/rotating_verifier.h"
 
@@ -52,8 +53,8 @@ class KeyFileVerifier final : public TokenVerifier {
   static Stamp StampOf(const std::string& path);
 
   const std::string path_;
-  std::mutex mu_;
-  Stamp stamp_;  // guarded by mu_
+  absl::Mutex mu_;
+  Stamp stamp_ ABSL_GUARDED_BY(mu_);
   const std::unique_ptr<RotatingVerifier> keys_;
 };
 

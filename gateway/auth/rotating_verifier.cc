@@ -11,7 +11,7 @@ absl::StatusOr<std::unique_ptr<RotatingVerifier>> RotatingVerifier::Create(
 }
 
 std::shared_ptr<const JwtVerifier> RotatingVerifier::Current() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return verifier_;
 }
 
@@ -20,7 +20,7 @@ absl::StatusOr<Identity> RotatingVerifier::Verify(std::string_view compact_token
   std::shared_ptr<const JwtVerifier> verifier;
   uint64_t generation = 0;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     verifier = verifier_;
     generation = generation_;
   }
@@ -37,7 +37,7 @@ absl::Status RotatingVerifier::Replace(const std::vector<PublicKeySpec>& keys) {
   // Built outside the lock: requests keep verifying with the old keys.
   absl::StatusOr<std::unique_ptr<JwtVerifier>> verifier = JwtVerifier::Create(keys, options_);
   if (!verifier.ok()) return verifier.status();
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   verifier_ = *std::move(verifier);
   // Tokens remembered under the old keys are not trusted under the new ones.
   ++generation_;

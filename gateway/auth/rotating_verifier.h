@@ -1,10 +1,11 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/auth/verified_token_cache.h"
 
@@ -39,9 +40,9 @@ class RotatingVerifier final : public TokenVerifier {
         cache_(options_.verified_cache_entries) {}
 
   const VerifierOptions options_;
-  mutable std::mutex mu_;
-  std::shared_ptr<const JwtVerifier> verifier_;  // guarded by mu_
-  uint64_t generation_ = 0;                      // guarded by mu_; bumped with each new key set
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const JwtVerifier> verifier_ ABSL_GUARDED_BY(mu_);
+  uint64_t generation_ ABSL_GUARDED_BY(mu_) = 0;  // bumped with each new key set
   mutable VerifiedTokenCache cache_;
 };
 

@@ -28,7 +28,7 @@ std::optional<Identity> VerifiedTokenCache::Find(std::string_view token, uint64_
   if (per_shard_ == 0) return std::nullopt;
   const Digest digest = DigestOf(token);
   Shard& shard = ShardOf(digest);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  absl::MutexLock lock(&shard.mu);
   auto it = shard.entries.find(digest);
   if (it == shard.entries.end()) return std::nullopt;
   if (it->second.generation != generation || now > it->second.valid_until) {
@@ -43,7 +43,7 @@ void VerifiedTokenCache::Insert(std::string_view token, uint64_t generation,
   if (per_shard_ == 0) return;
   const Digest digest = DigestOf(token);
   Shard& shard = ShardOf(digest);
-  std::lock_guard<std::mutex> lock(shard.mu);
+  absl::MutexLock lock(&shard.mu);
   if (shard.entries.size() >= per_shard_ && !shard.entries.contains(digest)) {
     // Entries of older key sets count as expired: they can never hit again.
     absl::erase_if(shard.entries, [&](const auto& entry) {
@@ -57,7 +57,7 @@ void VerifiedTokenCache::Insert(std::string_view token, uint64_t generation,
 size_t VerifiedTokenCache::size() const {
   size_t total = 0;
   for (const Shard& shard : shards_) {
-    std::lock_guard<std::mutex> lock(shard.mu);
+    absl::MutexLock lock(&shard.mu);
     total += shard.entries.size();
   }
   return total;

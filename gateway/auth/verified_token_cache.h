@@ -3,12 +3,13 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/auth/jwt.h"
 
@@ -49,8 +50,8 @@ class VerifiedTokenCache {
     size_t operator()(const Digest& digest) const;
   };
   struct Shard {
-    mutable std::mutex mu;
-    absl::flat_hash_map<Digest, Entry, DigestHash> entries;  // guarded by mu
+    mutable absl::Mutex mu;
+    absl::flat_hash_map<Digest, Entry, DigestHash> entries ABSL_GUARDED_BY(mu);
   };
 
   static Digest DigestOf(std::string_view token);

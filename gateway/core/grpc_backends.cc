@@ -1,8 +1,9 @@
 #include "gateway/core/grpc_backends.h"
 
 #include <atomic>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
@@ -91,8 +92,8 @@ void GrpcBackends::Call(BackendCall call, CallDone done) {
 
 void GrpcBackends::CheckHealth(absl::Duration timeout, HealthDone done) {
   struct Poll {
-    std::mutex mutex;
-    std::vector<std::string> not_serving;
+    absl::Mutex mutex;
+    std::vector<std::string> not_serving ABSL_GUARDED_BY(mutex);
     std::atomic<size_t> pending;
     HealthDone done;
   };
@@ -111,10 +112,18 @@ void GrpcBackends::CheckHealth(absl::Duration timeout, HealthDone done) {
     StartUnary(*backend->stub, kHealthCheckPath, /*request=*/"", timeout, {},
                [poll, name = service](const grpc::Status& status, std::string response) {
                  if (!status.ok() || !IsServingHealthResponse(response)) {
-                   std::lock_guard lock(poll->mutex);
+                   absl::MutexLock lock(&poll->mutex);
                    poll->not_serving.push_back(name);
                  }
-                 if (--poll->pending == 0) poll->done(std::move(poll->not_serving));
+                 if (--poll->pending == 0) {
+                   // The last answer: every other callback is done with the list.
+                   std::vector<std::string> not_serving;
+                   {
+                     absl::MutexLock lock(&poll->mutex);
+                     not_serving = std::move(poll->not_serving);
+                   }
+                   poll->done(std::move(not_serving));
+                 }
                });
   }
 }

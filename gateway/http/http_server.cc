@@ -2,10 +2,11 @@
 
 #include <functional>
 #include <map>
-#include <mutex>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "boost/asio/executor_work_guard.hpp"
 #include "boost/asio/signal_set.hpp"
 #include "boost/asio/steady_timer.hpp"
@@ -51,26 +52,26 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
 // the event loop run dry, instead of destroying the loop under them.
 struct SessionRegistry {
   uint64_t Add(std::function<void()> closer) {
-    std::lock_guard lock(mutex);
+    absl::MutexLock lock(&mutex);
     closers.emplace(next_id, std::move(closer));
     return next_id++;
   }
   void Remove(uint64_t id) {
-    std::lock_guard lock(mutex);
+    absl::MutexLock lock(&mutex);
     closers.erase(id);
   }
   void CloseAll() {
     std::map<uint64_t, std::function<void()>> all;
     {
-      std::lock_guard lock(mutex);
+      absl::MutexLock lock(&mutex);
       all = closers;
     }
     for (auto& [id, close] : all) close();
   }
 
-  std::mutex mutex;
-  uint64_t next_id = 0;
-  std::map<uint64_t, std::function<void()>> closers;
+  absl::Mutex mutex;
+  uint64_t next_id ABSL_GUARDED_BY(mutex) = 0;
+  std::map<uint64_t, std::function<void()>> closers ABSL_GUARDED_BY(mutex);
 };
 
 namespace {

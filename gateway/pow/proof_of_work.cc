@@ -192,7 +192,7 @@ std::string EncodeSolution(const Challenge& challenge, int64_t number) {
 
 absl::StatusOr<bool> InMemoryUsedChallenges::MarkUsed(std::string_view challenge,
                                                       absl::Time keep_until, absl::Time now) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   std::erase_if(used_, [now](const auto& entry) { return entry.second <= now; });
   return used_.emplace(std::string(challenge), keep_until).second;
 }

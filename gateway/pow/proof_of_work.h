@@ -21,12 +21,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
 namespace stadt::gateway::pow {
@@ -124,8 +125,8 @@ class InMemoryUsedChallenges final : public UsedChallenges {
                                 absl::Time now) override;
 
  private:
-  std::mutex mu_;
-  std::map<std::string, absl::Time, std::less<>> used_;  // guarded by mu_
+  absl::Mutex mu_;
+  std::map<std::string, absl::Time, std::less<>> used_ ABSL_GUARDED_BY(mu_);
 };
 
 enum class Outcome { kPassed, kRequired, kInvalid, kExpired, kReplayed, kUnavailable };

@@ -1,6 +1,7 @@
 #include "gateway/ratelimit/redis_rate_limit_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "gateway/ratelimit/lua/scripts.h"
 
 namespace stadt::gateway {
 namespace {
@@ -11,40 +12,7 @@ namespace {
 // The caller's clock is used, not Redis TIME, so tests control time; a
 // replica whose clock lags cannot move a bucket's timestamp backwards.
 const redis::Script& TakeScript() {
-  static const redis::Script* const script = new redis::Script(R"lua(
-local now = tonumber(ARGV[1])
-local tokens, stamps = {}, {}
-local wait = 0
-for i = 1, #KEYS do
-  local capacity = tonumber(ARGV[2 * i])
-  local rate = capacity / tonumber(ARGV[2 * i + 1])
-  local state = redis.call('HMGET', KEYS[i], 't', 'ts')
-  local t, ts = tonumber(state[1]), tonumber(state[2])
-  if t == nil or ts == nil then
-    t, ts = capacity, now
-  end
-  if now > ts then
-    t = math.min(capacity, t + (now - ts) * rate)
-    ts = now
-  end
-  tokens[i], stamps[i] = t, ts
-  if t < 1 then
-    local need = math.ceil((1 - t) / rate)
-    if need > wait then wait = need end
-  end
-end
-if wait > 0 then
-  return {0, wait}
-end
-for i = 1, #KEYS do
-  local capacity = tonumber(ARGV[2 * i])
-  local period = tonumber(ARGV[2 * i + 1])
-  local left = tokens[i] - 1
-  redis.call('HSET', KEYS[i], 't', tostring(left), 'ts', tostring(stamps[i]))
-  redis.call('PEXPIRE', KEYS[i], math.ceil((capacity - left) * period / capacity) + 1000)
-end
-return {1, 0}
-)lua");
+  static const redis::Script* const script = new redis::Script(std::string(kTakeTokensLua));
   return *script;
 }
 

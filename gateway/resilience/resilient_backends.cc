@@ -16,7 +16,7 @@ bool IsTransportFailure(const grpc::Status& status) {
 
 bool ResilientBackends::Admit(const std::string& service) {
   if (options_.breaker_failures <= 0) return true;
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   State& state = states_[service];
   if (state.consecutive_failures < options_.breaker_failures) return true;
   if (clock_.Now() < state.open_until || state.probing) return false;
@@ -28,7 +28,7 @@ void ResilientBackends::Record(const std::string& service, const grpc::Status& s
   bool opened = false;
   bool closed = false;
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     State& state = states_[service];
     state.probing = false;
     const bool was_open =
@@ -51,7 +51,7 @@ void ResilientBackends::Record(const std::string& service, const grpc::Status& s
 }
 
 bool ResilientBackends::TakeRetryToken(const std::string& service) {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   State& state = states_[service];
   if (state.retry_tokens < 1) return false;
   state.retry_tokens -= 1;
@@ -60,7 +60,7 @@ bool ResilientBackends::TakeRetryToken(const std::string& service) {
 
 void ResilientBackends::Call(BackendCall call, CallDone done) {
   if (options_.retry_budget_ratio > 0) {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     auto [it, inserted] = states_.try_emplace(call.service);
     State& state = it->second;
     // A backend not seen before starts with a full bank.

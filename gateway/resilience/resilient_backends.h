@@ -2,9 +2,10 @@
 
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/core/backends.h"
 #include "services/common/clock.h"
@@ -58,8 +59,8 @@ class ResilientBackends final : public Backends {
   Backends& inner_;
   const Clock& clock_;
   const ResilienceOptions options_;
-  std::mutex mu_;
-  std::map<std::string, State> states_;  // guarded by mu_
+  absl::Mutex mu_;
+  std::map<std::string, State> states_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace stadt::gateway

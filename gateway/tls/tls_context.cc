@@ -84,20 +84,20 @@ absl::StatusOr<std::unique_ptr<TlsContextProvider>> TlsContextProvider::Create(T
 }
 
 std::shared_ptr<ssl::context> TlsContextProvider::Current() const {
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   return context_;
 }
 
 absl::StatusOr<bool> TlsContextProvider::ReloadIfChanged() {
   const Stamps stamps = StampsOf(files_);
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     if (stamps == stamps_) return false;
   }
   // Built outside the lock: handshakes keep getting the old context meanwhile.
   absl::StatusOr<std::shared_ptr<ssl::context>> context = MakeServerTlsContext(files_);
   if (!context.ok()) return context.status();
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   stamps_ = stamps;
   context_ = *std::move(context);
   return true;

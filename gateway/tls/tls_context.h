@@ -3,10 +3,11 @@
 #include <sys/stat.h>
 
 #include <memory>
-#include <mutex>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "boost/asio/ssl/context.hpp"
 
 namespace stadt::gateway {
@@ -57,9 +58,9 @@ class TlsContextProvider {
   static Stamps StampsOf(const TlsFiles& files);
 
   const TlsFiles files_;
-  mutable std::mutex mu_;
-  Stamps stamps_;                                       // guarded by mu_
-  std::shared_ptr<boost::asio::ssl::context> context_;  // guarded by mu_
+  mutable absl::Mutex mu_;
+  Stamps stamps_ ABSL_GUARDED_BY(mu_);
+  std::shared_ptr<boost::asio::ssl::context> context_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace stadt::gateway

@@ -1,9 +1,9 @@
 // The appointments service: wiring only. Reads configuration, connects Redis,
 // applies the seed catalog when the file changed, serves gRPC until SIGTERM.
-#include <iostream>
 #include <thread>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "services/appointments/domain/cached_catalog_repository.h"
 #include "services/appointments/domain/catalog_json.h"
 #include "services/appointments/domain/office_catalog.h"
@@ -11,13 +11,14 @@
 #include "services/appointments/store/redis_booking_repository.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
+#include "services/booking/config/booking_rules_config.h"
 #include "services/booking/domain/cached_usage_repository.h"
 #include "services/common/crypto/crypto.h"
-#include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/repeat.h"
 #include "services/common/service_env.h"
+#include "services/common/service_main.h"
 
 namespace stadt::appointments {
 namespace {
@@ -47,33 +48,6 @@ std::string ReadMasterKey(EnvConfig& config) {
   return key;
 }
 
-BookingRules ReadBookingRules(EnvConfig& config) {
-  BookingRules rules;
-  rules.min_notice = config.Duration("APPOINTMENTS_MIN_NOTICE", rules.min_notice,
-                                     absl::ZeroDuration(), absl::Hours(24 * 14));
-  rules.horizon_days = config.Int("APPOINTMENTS_HORIZON_DAYS", rules.horizon_days, 1, 365);
-  rules.release_minute_of_day = static_cast<int>(absl::ToInt64Minutes(
-      config.Duration("APPOINTMENTS_RELEASE_TIME", absl::Minutes(rules.release_minute_of_day),
-                      absl::ZeroDuration(), absl::Hours(24) - absl::Minutes(1))));
-  rules.hold_ttl = config.Duration("APPOINTMENTS_HOLD_TTL", rules.hold_ttl, absl::Seconds(30),
-                                   absl::Minutes(30));
-  rules.max_active_bookings_per_person =
-      config.Int("APPOINTMENTS_MAX_ACTIVE_BOOKINGS", rules.max_active_bookings_per_person, 1, 100);
-  rules.same_service_window_days =
-      config.Int("APPOINTMENTS_SERVICE_WINDOW_DAYS", rules.same_service_window_days, 0, 365);
-  rules.reminder_lead = config.Duration("APPOINTMENTS_REMINDER_LEAD", rules.reminder_lead,
-                                        absl::ZeroDuration(), absl::Hours(24 * 14));
-  rules.retention_days = config.Int("APPOINTMENTS_RETENTION_DAYS", rules.retention_days, 0, 3650);
-  // Optional e-mail confirmation: the booking is made when the mailed link is
-  // used within the TTL (the slot stays held until then).
-  if (config.Bool("APPOINTMENTS_EMAIL_CONFIRMATION", false)) {
-    rules.email_confirmation_ttl =
-        config.Duration("APPOINTMENTS_EMAIL_CONFIRMATION_TTL", absl::Minutes(30), absl::Minutes(1),
-                        absl::Hours(24));
-  }
-  return rules;
-}
-
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
   Settings settings;
@@ -84,7 +58,8 @@ absl::StatusOr<Settings> ReadSettings() {
                                           absl::ZeroDuration(), absl::Minutes(10));
   settings.log_level = ReadLogLevel(config);
   settings.kpi = ReadKpiSettings(config, "appointments");
-  settings.rules = ReadBookingRules(config);
+  settings.rules = booking::ReadBookingRules(
+      config, {.prefix = "APPOINTMENTS_", .same_service_window = "SERVICE_WINDOW_DAYS"});
   settings.time_zone = config.String("APPOINTMENTS_TIME_ZONE", "Europe/Berlin");
   settings.master_key = ReadMasterKey(config);
   // How long a search may show a day's usage as another replica saw it
@@ -123,25 +98,16 @@ absl::Status SeedCatalog(CatalogRepository& repository, const Settings& settings
   }
 }
 
-int Run() {
-  BlockTerminationSignals();
-  absl::StatusOr<Settings> settings = ReadSettings();
-  if (!settings.ok()) {
-    std::cerr << "stadt-appointments: " << settings.status().message() << "\n";
-    return 2;
-  }
-  log::Configure("appointments", settings->log_level);
-  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
+absl::Status Serve(const Settings& settings) {
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   RedisCatalogRepository repository(*redis);
-  if (absl::Status status = SeedCatalog(repository, *settings); !status.ok()) {
-    log::Error("catalog_seed_failed", {{"reason", std::string(status.message())}});
-    return 1;
+  if (absl::Status status = SeedCatalog(repository, settings); !status.ok()) {
+    return absl::Status(status.code(), absl::StrCat("catalog seed: ", status.message()));
   }
   absl::TimeZone zone;
-  if (!absl::LoadTimeZone(settings->time_zone, &zone)) {
-    std::cerr << "stadt-appointments: unknown time zone " << settings->time_zone
-              << " (is tzdata installed?)\n";
-    return 2;
+  if (!absl::LoadTimeZone(settings.time_zone, &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
   OfficeCatalog catalog(repository);
   RedisBookingRepository booking_repository(*redis);
@@ -151,28 +117,25 @@ int Run() {
   CachedCatalogRepository search_catalog(repository, clock, absl::Seconds(2));
   // And each search reads the usage of up to 7 days x all offices: the same
   // for every citizen searching at that moment (see CachedUsageRepository).
-  booking::CachedUsageRepository booking_store(booking_repository, settings->usage_cache_ttl);
-  BookingService bookings(search_catalog, booking_store, clock, Calendar(settings->rules, zone),
-                          BookingSecrets::Derive(settings->master_key));
+  booking::CachedUsageRepository booking_store(booking_repository, settings.usage_cache_ttl);
+  BookingService bookings(search_catalog, booking_store, clock, Calendar(settings.rules, zone),
+                          BookingSecrets::Derive(settings.master_key));
   RedisCounterRepository counter_repository(*redis);
   CounterDay counter_day(counter_repository, booking_repository, clock, zone,
-                         settings->no_show_grace);
+                         settings.no_show_grace);
   // Outlives the server, so events of the last requests are flushed on exit.
-  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
   AppointmentsService service(catalog, bookings, counter_day, *kpis, clock, zone);
   std::jthread reminders(
       RepeatUntilStopped, "reminders", [&bookings] { return bookings.SendDueReminders(); },
-      settings->reminder_interval);
-  absl::Status status =
-      RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
-  if (!status.ok()) {
-    log::Error("server_failed", {{"reason", std::string(status.message())}});
-    return 1;
-  }
-  return 0;
+      settings.reminder_interval);
+  return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 
 }  // namespace
 }  // namespace stadt::appointments
 
-int main() { return stadt::appointments::Run(); }
+int main() {
+  return stadt::RunService<stadt::appointments::Settings>(
+      "appointments", stadt::appointments::ReadSettings, stadt::appointments::Serve);
+}

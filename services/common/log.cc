@@ -1,8 +1,9 @@
 #include "services/common/log.h"
 
 #include <iostream>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "boost/json/serialize.hpp"
@@ -11,10 +12,11 @@ namespace stadt::log {
 namespace {
 
 struct State {
-  std::mutex mutex;
-  std::string component = "stadt";
-  Level min_level = Level::kInfo;
-  std::ostream* sink = nullptr;
+  // Also serialises the writing of lines, so that they do not interleave.
+  absl::Mutex mutex;
+  std::string component ABSL_GUARDED_BY(mutex) = "stadt";
+  Level min_level ABSL_GUARDED_BY(mutex) = Level::kInfo;
+  std::ostream* sink ABSL_GUARDED_BY(mutex) ABSL_PT_GUARDED_BY(mutex) = nullptr;
 };
 
 State& GetState() {
@@ -40,14 +42,14 @@ std::string_view LevelName(Level level) {
 
 void Configure(std::string component, Level min_level) {
   State& state = GetState();
-  std::lock_guard lock(state.mutex);
+  absl::MutexLock lock(&state.mutex);
   state.component = std::move(component);
   state.min_level = min_level;
 }
 
 void SetSinkForTesting(std::ostream* sink) {
   State& state = GetState();
-  std::lock_guard lock(state.mutex);
+  absl::MutexLock lock(&state.mutex);
   state.sink = sink;
 }
 
@@ -63,7 +65,7 @@ bool ParseLevel(std::string_view text, Level* level) {
 
 void Write(Level level, std::string_view event, std::initializer_list<Field> fields) {
   State& state = GetState();
-  std::lock_guard lock(state.mutex);
+  absl::MutexLock lock(&state.mutex);
   if (level < state.min_level) return;
   boost::json::object line;
   line["ts"] = absl::FormatTime(absl::RFC3339_full, absl::Now(), absl::UTCTimeZone());

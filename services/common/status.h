@@ -16,7 +16,7 @@ namespace stadt {
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
-// HTTP status for a gRPC code, as the gateway answers it (see docs/design.md).
+// HTTP status for a gRPC code, as the gateway answers it (the table in README.md, "API").
 int HttpStatusForGrpcCode(grpc::StatusCode code);
 // Canonical upper-case name, e.g. "INVALID_ARGUMENT".
 std::string_view GrpcCodeName(grpc::StatusCode code);

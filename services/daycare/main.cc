@@ -4,11 +4,13 @@
 // when one is due and would change something, and exits.
 #include <iostream>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
-#include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
+#include "services/common/service_main.h"
+#include "services/common/status_macros.h"
 #include "services/daycare/domain/instance_json.h"
 #include "services/daycare/rpc/daycare_service.h"
 #include "services/daycare/store/season_store.h"
@@ -41,10 +43,8 @@ absl::StatusOr<Settings> ReadSettings() {
 // season on defaults nobody published.
 absl::StatusOr<std::string> ReadDefaultPolicy(const std::string& path) {
   if (path.empty()) return std::string("{}");
-  absl::StatusOr<std::string> text = ReadFile(path);
-  if (!text.ok()) return text.status();
-  absl::StatusOr<Policy> policy = ParsePolicy(*text);
-  if (!policy.ok()) return policy.status();
+  STADT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
+  STADT_RETURN_IF_ERROR(ParsePolicy(text).status());
   return text;
 }
 
@@ -111,32 +111,19 @@ int RunRoundJob() {
   return 1;
 }
 
-int Run() {
-  BlockTerminationSignals();
-  absl::StatusOr<Settings> settings = ReadSettings();
-  if (!settings.ok()) {
-    std::cerr << "stadt-daycare: " << settings.status().message() << "\n";
-    return 2;
-  }
-  log::Configure("daycare", settings->log_level);
-  absl::StatusOr<std::string> policy = ReadDefaultPolicy(settings->policy_file);
+absl::Status Serve(const Settings& settings) {
+  absl::StatusOr<std::string> policy = ReadDefaultPolicy(settings.policy_file);
   if (!policy.ok()) {
-    std::cerr << "stadt-daycare: DAYCARE_POLICY_FILE: " << policy.status().message() << "\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat("DAYCARE_POLICY_FILE: ", policy.status().message()));
   }
-  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   SystemClock clock;
   SeasonStore store(*redis, clock, *std::move(policy));
   // Outlives the server, so events of the last requests are flushed on exit.
-  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
   DaycareService service(store, *kpis);
-  absl::Status status =
-      RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
-  if (!status.ok()) {
-    log::Error("server_failed", {{"reason", std::string(status.message())}});
-    return 1;
-  }
-  return 0;
+  return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 
 }  // namespace
@@ -150,5 +137,6 @@ int main(int argc, char** argv) {
     std::cerr << "usage: stadt-daycare [publish-round]\n";
     return 2;
   }
-  return stadt::daycare::Run();
+  return stadt::RunService<stadt::daycare::Settings>("daycare", stadt::daycare::ReadSettings,
+                                                     stadt::daycare::Serve);
 }

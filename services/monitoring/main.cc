@@ -1,12 +1,10 @@
 // The strategy-monitoring service: wiring only. Reads configuration, loads
 // and validates the KPI catalog, connects Redis, serves gRPC until SIGTERM.
-#include <iostream>
-
 #include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
-#include "services/common/grpc_server.h"
 #include "services/common/log.h"
 #include "services/common/service_env.h"
+#include "services/common/service_main.h"
 #include "services/monitoring/domain/monitoring_service.h"
 #include "services/monitoring/rpc/monitoring_grpc_service.h"
 #include "services/monitoring/store/redis_monitoring_repository.h"
@@ -58,38 +56,27 @@ absl::StatusOr<Catalog> LoadCatalog(const std::string& path) {
   return catalog;
 }
 
-int Run() {
-  BlockTerminationSignals();
-  absl::StatusOr<Settings> settings = ReadSettings();
-  if (!settings.ok()) {
-    std::cerr << "stadt-monitoring: " << settings.status().message() << "\n";
-    return 2;
-  }
-  log::Configure("monitoring", settings->log_level);
-  absl::StatusOr<Catalog> catalog = LoadCatalog(settings->catalog_file);
+absl::Status Serve(const Settings& settings) {
+  absl::StatusOr<Catalog> catalog = LoadCatalog(settings.catalog_file);
   if (!catalog.ok()) {
-    std::cerr << "stadt-monitoring: catalog invalid: " << catalog.status().message() << "\n";
-    log::Error("catalog_invalid", {{"reason", std::string(catalog.status().message())}});
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat("catalog invalid: ", catalog.status().message()));
   }
   log::Info("catalog_loaded", {{"version", catalog->version()},
                                {"kpis", static_cast<int64_t>(catalog->kpis().size())},
                                {"measures", static_cast<int64_t>(catalog->measures().size())}});
-  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
-  RedisMonitoringRepository repository(*redis, settings->store);
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
+  RedisMonitoringRepository repository(*redis, settings.store);
   SystemClock clock;
-  MonitoringService service(*catalog, repository, clock, settings->monitoring);
+  MonitoringService service(*catalog, repository, clock, settings.monitoring);
   MonitoringGrpcService grpc_service(service);
-  absl::Status status =
-      RunGrpcServer(settings->server, {&grpc_service}, [&redis] { return redis->Ping().ok(); });
-  if (!status.ok()) {
-    log::Error("server_failed", {{"reason", std::string(status.message())}});
-    return 1;
-  }
-  return 0;
+  return ServeUntilTerminated(settings.server, {&grpc_service}, *redis);
 }
 
 }  // namespace
 }  // namespace stadt::monitoring
 
-int main() { return stadt::monitoring::Run(); }
+int main() {
+  return stadt::RunService<stadt::monitoring::Settings>(
+      "monitoring", stadt::monitoring::ReadSettings, stadt::monitoring::Serve);
+}

@@ -1,14 +1,15 @@
 // The parking service: wiring only. Reads configuration, loads zones and
 // tariffs, connects Redis, serves gRPC until SIGTERM.
-#include <iostream>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
-#include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/repeat.h"
 #include "services/common/service_env.h"
+#include "services/common/service_main.h"
+#include "services/common/status_macros.h"
 #include "services/parking/domain/parking_service.h"
 #include "services/parking/rpc/parking_grpc_service.h"
 #include "services/parking/store/redis_parking_repository.h"
@@ -48,57 +49,41 @@ absl::StatusOr<Settings> ReadSettings() {
 }
 
 absl::StatusOr<ParkingRules> LoadRules(const Settings& settings) {
-  absl::StatusOr<BerlinCalendar> calendar = BerlinCalendar::Load();
-  if (!calendar.ok()) return calendar.status();
-  absl::StatusOr<std::string> tariffs_text = ReadFile(settings.tariffs_file);
-  if (!tariffs_text.ok()) return tariffs_text.status();
-  absl::StatusOr<std::vector<Tariff>> tariffs = ParseTariffs(*tariffs_text);
-  if (!tariffs.ok()) return tariffs.status();
-  absl::StatusOr<std::string> zones_text = ReadFile(settings.zones_file);
-  if (!zones_text.ok()) return zones_text.status();
-  absl::StatusOr<std::vector<Zone>> zones = ParseZonesGeoJson(*zones_text);
-  if (!zones.ok()) return zones.status();
-  absl::StatusOr<ZoneDirectory> directory = ZoneDirectory::Create(*std::move(zones));
-  if (!directory.ok()) return directory.status();
-  ParkingRules rules(*std::move(directory), *std::move(tariffs), PriceCalculator(*calendar));
-  if (absl::Status status = rules.Validate(); !status.ok()) return status;
+  STADT_ASSIGN_OR_RETURN(BerlinCalendar calendar, BerlinCalendar::Load());
+  STADT_ASSIGN_OR_RETURN(const std::string tariffs_text, ReadFile(settings.tariffs_file));
+  STADT_ASSIGN_OR_RETURN(std::vector<Tariff> tariffs, ParseTariffs(tariffs_text));
+  STADT_ASSIGN_OR_RETURN(const std::string zones_text, ReadFile(settings.zones_file));
+  STADT_ASSIGN_OR_RETURN(std::vector<Zone> zones, ParseZonesGeoJson(zones_text));
+  STADT_ASSIGN_OR_RETURN(ZoneDirectory directory, ZoneDirectory::Create(std::move(zones)));
+  ParkingRules rules(std::move(directory), std::move(tariffs), PriceCalculator(calendar));
+  STADT_RETURN_IF_ERROR(rules.Validate());
   return rules;
 }
 
-int Run() {
-  BlockTerminationSignals();
-  absl::StatusOr<Settings> settings = ReadSettings();
-  if (!settings.ok()) {
-    std::cerr << "stadt-parking: " << settings.status().message() << "\n";
-    return 2;
-  }
-  log::Configure("parking", settings->log_level);
-  absl::StatusOr<ParkingRules> rules = LoadRules(*settings);
+absl::Status Serve(const Settings& settings) {
+  absl::StatusOr<ParkingRules> rules = LoadRules(settings);
   if (!rules.ok()) {
-    log::Error("configuration_invalid", {{"reason", std::string(rules.status().message())}});
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat("configuration invalid: ", rules.status().message()));
   }
   log::Info("zones_loaded", {{"zones", static_cast<int64_t>(rules->zones().zones().size())}});
-  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   RedisParkingRepository repository(*redis);
   SystemClock clock;
   // Outlives the server, so events of the last requests are flushed on exit.
-  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
-  ParkingService service(*rules, repository, clock, settings->parking);
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
+  ParkingService service(*rules, repository, clock, settings.parking);
   ParkingGrpcService grpc_service(service, clock, *kpis);
   std::jthread settler(
       RepeatUntilStopped, "settle_ended_sessions",
-      [&grpc_service] { return grpc_service.SettleEndedSessions(); }, settings->settle_interval);
-  absl::Status status =
-      RunGrpcServer(settings->server, {&grpc_service}, [&redis] { return redis->Ping().ok(); });
-  if (!status.ok()) {
-    log::Error("server_failed", {{"reason", std::string(status.message())}});
-    return 1;
-  }
-  return 0;
+      [&grpc_service] { return grpc_service.SettleEndedSessions(); }, settings.settle_interval);
+  return ServeUntilTerminated(settings.server, {&grpc_service}, *redis);
 }
 
 }  // namespace
 }  // namespace stadt::parking
 
-int main() { return stadt::parking::Run(); }
+int main() {
+  return stadt::RunService<stadt::parking::Settings>("parking", stadt::parking::ReadSettings,
+                                                     stadt::parking::Serve);
+}

@@ -1,15 +1,16 @@
 // The video-consultation service: wiring only. Reads configuration and the
 // seed catalog, connects Redis, serves gRPC until SIGTERM.
-#include <iostream>
 #include <thread>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "services/booking/config/booking_rules_config.h"
 #include "services/booking/store/redis_booking_repository.h"
-#include "services/common/grpc_server.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/repeat.h"
 #include "services/common/service_env.h"
+#include "services/common/service_main.h"
 #include "services/video/domain/video_service.h"
 #include "services/video/rpc/video_grpc_service.h"
 #include "services/video/store/redis_visit_repository.h"
@@ -33,18 +34,16 @@ struct Settings {
 };
 
 booking::BookingRules ReadBookingRules(EnvConfig& config) {
-  booking::BookingRules rules;
-  rules.min_notice = config.Duration("VIDEO_MIN_NOTICE", absl::Hours(1), absl::ZeroDuration(),
-                                     absl::Hours(24 * 14));
-  rules.horizon_days = config.Int("VIDEO_HORIZON_DAYS", 42, 1, 365);
-  rules.hold_ttl =
-      config.Duration("VIDEO_HOLD_TTL", rules.hold_ttl, absl::Seconds(30), absl::Minutes(30));
-  rules.max_active_bookings_per_person = config.Int("VIDEO_MAX_ACTIVE_BOOKINGS", 3, 1, 100);
-  rules.same_service_window_days = config.Int("VIDEO_TOPIC_WINDOW_DAYS", 7, 0, 365);
-  rules.reminder_lead = config.Duration("VIDEO_REMINDER_LEAD", rules.reminder_lead,
-                                        absl::ZeroDuration(), absl::Hours(24 * 14));
-  rules.retention_days = config.Int("VIDEO_RETENTION_DAYS", 30, 0, 3650);
-  return rules;
+  booking::BookingRules defaults;
+  defaults.min_notice = absl::Hours(1);
+  defaults.horizon_days = 42;
+  defaults.same_service_window_days = 7;
+  return booking::ReadBookingRules(config,
+                                   {.prefix = "VIDEO_",
+                                    .same_service_window = "TOPIC_WINDOW_DAYS",
+                                    .release_time = false,
+                                    .email_confirmation = false},
+                                   defaults);
 }
 
 VideoSettings ReadVideoSettings(EnvConfig& config) {
@@ -92,52 +91,41 @@ absl::StatusOr<Settings> ReadSettings() {
   return settings;
 }
 
-int Run() {
-  BlockTerminationSignals();
-  absl::StatusOr<Settings> settings = ReadSettings();
-  if (!settings.ok()) {
-    std::cerr << "stadt-video: " << settings.status().message() << "\n";
-    return 2;
-  }
-  log::Configure("video", settings->log_level);
-  absl::StatusOr<std::string> seed = ReadFile(settings->seed_file);
+absl::Status Serve(const Settings& settings) {
+  absl::StatusOr<std::string> seed = ReadFile(settings.seed_file);
   absl::StatusOr<VideoCatalog> catalog =
       seed.ok() ? ParseVideoCatalog(*seed) : absl::StatusOr<VideoCatalog>(seed.status());
   if (!catalog.ok()) {
-    std::cerr << "stadt-video: VIDEO_SEED_FILE: " << catalog.status().message() << "\n";
-    return 2;
+    return absl::InvalidArgumentError(
+        absl::StrCat("VIDEO_SEED_FILE: ", catalog.status().message()));
   }
   absl::TimeZone zone;
-  if (!absl::LoadTimeZone(settings->time_zone, &zone)) {
-    std::cerr << "stadt-video: unknown time zone " << settings->time_zone
-              << " (is tzdata installed?)\n";
-    return 2;
+  if (!absl::LoadTimeZone(settings.time_zone, &zone)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
   log::Info("catalog_loaded", {{"topics", static_cast<int64_t>(catalog->topics.size())},
                                {"caseworkers", static_cast<int64_t>(catalog->caseworkers.size())}});
-  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   booking::RedisBookingRepository bookings(*redis, kVideoPrefix);
   RedisVisitRepository visits(*redis);
   SystemClock clock;
   VideoService consultations(
-      *catalog, bookings, visits, clock, booking::Calendar(settings->rules, zone),
-      booking::BookingSecrets::Derive(settings->master_key, "video"), settings->video);
+      *catalog, bookings, visits, clock, booking::Calendar(settings.rules, zone),
+      booking::BookingSecrets::Derive(settings.master_key, "video"), settings.video);
   // Outlives the server, so events of the last requests are flushed on exit.
-  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
+  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
   VideoGrpcService service(consultations, *kpis);
   std::jthread reminders(
       RepeatUntilStopped, "reminders",
-      [&consultations] { return consultations.SendDueReminders(); }, settings->reminder_interval);
-  absl::Status status =
-      RunGrpcServer(settings->server, {&service}, [&redis] { return redis->Ping().ok(); });
-  if (!status.ok()) {
-    log::Error("server_failed", {{"reason", std::string(status.message())}});
-    return 1;
-  }
-  return 0;
+      [&consultations] { return consultations.SendDueReminders(); }, settings.reminder_interval);
+  return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 
 }  // namespace
 }  // namespace stadt::video
 
-int main() { return stadt::video::Run(); }
+int main() {
+  return stadt::RunService<stadt::video::Settings>("video", stadt::video::ReadSettings,
+                                                   stadt::video::Serve);
+}

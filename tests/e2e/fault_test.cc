@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -287,7 +288,7 @@ class Load {
   std::atomic<bool> stop_{false};
   std::atomic<int> answered_{0};
   absl::Mutex mutex_;
-  std::map<std::string, std::map<int, int>> statuses_;
+  std::map<std::string, std::map<int, int>> statuses_ ABSL_GUARDED_BY(mutex_);
   std::thread thread_;
 };
 

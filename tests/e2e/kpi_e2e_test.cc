@@ -5,12 +5,12 @@
 #include <signal.h>
 #include <stdlib.h>
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <set>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "grpcpp/server.h"
@@ -36,8 +36,10 @@ class FakeMonitoring final : public mv1::Monitoring::Service {
  public:
   grpc::Status ReportEvents(grpc::ServerContext* context, const mv1::ReportEventsRequest* request,
                             mv1::ReportEventsResponse* response) override {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return !hanging_ || context->IsCancelled(); });
+    absl::MutexLock lock(&mutex_);
+    // A condition variable, not Await: a cancelled call is noticed only when
+    // woken, as the cancellation itself does not touch the mutex.
+    while (hanging_ && !context->IsCancelled()) changed_.Wait(&mutex_);
     if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "cancelled");
     for (const mv1::KpiEvent& event : request->events()) {
       if (!ids_.insert(event.event_id()).second) {
@@ -47,38 +49,38 @@ class FakeMonitoring final : public mv1::Monitoring::Service {
       received_.push_back({request->reporter(), event});
       response->set_accepted(response->accepted() + 1);
     }
-    changed_.notify_all();
+    changed_.SignalAll();
     return grpc::Status::OK;
   }
 
   void Hang() {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     hanging_ = true;
   }
   void Release() {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     hanging_ = false;
-    changed_.notify_all();
+    changed_.SignalAll();
   }
 
   // Waits until `done` holds for what has arrived, at most `timeout`.
   bool WaitFor(const std::function<bool(const std::vector<Received>&)>& done,
                absl::Duration timeout = absl::Seconds(30)) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_until(lock, absl::ToChronoTime(absl::Now() + timeout),
-                               [&] { return done(received_); });
+    absl::MutexLock lock(&mutex_);
+    const auto arrived = [&]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) { return done(received_); };
+    return mutex_.AwaitWithDeadline(absl::Condition(&arrived), absl::Now() + timeout);
   }
   std::vector<Received> received() {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     return received_;
   }
 
  private:
-  std::mutex mutex_;
-  std::condition_variable changed_;
-  bool hanging_ = false;
-  std::set<std::string> ids_;
-  std::vector<Received> received_;
+  absl::Mutex mutex_;
+  absl::CondVar changed_;
+  bool hanging_ ABSL_GUARDED_BY(mutex_) = false;
+  std::set<std::string> ids_ ABSL_GUARDED_BY(mutex_);
+  std::vector<Received> received_ ABSL_GUARDED_BY(mutex_);
 };
 
 // Events of one KPI from one reporter.

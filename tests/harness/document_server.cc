@@ -1,9 +1,10 @@
 #include "tests/harness/document_server.h"
 
 #include <atomic>
-#include <mutex>
 #include <thread>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/ssl/context.hpp"
@@ -47,7 +48,7 @@ struct DocumentServer::State {
     ++requests;
     http::response<http::string_body> response;
     {
-      std::lock_guard<std::mutex> lock(mu);
+      absl::MutexLock lock(&mu);
       last_host = std::string(request[http::field::host]);
       const bool known = request.target() == "/jwks.json";
       response.result(known ? status : 404);
@@ -63,10 +64,10 @@ struct DocumentServer::State {
   std::unique_ptr<asio::ssl::context> tls;
   std::atomic<bool> stopping{false};
   std::atomic<int> requests{0};
-  std::mutex mu;
-  int status = 200;       // guarded by mu
-  std::string body;       // guarded by mu
-  std::string last_host;  // guarded by mu
+  absl::Mutex mu;
+  int status ABSL_GUARDED_BY(mu) = 200;
+  std::string body ABSL_GUARDED_BY(mu);
+  std::string last_host ABSL_GUARDED_BY(mu);
   std::thread thread;
 };
 
@@ -92,7 +93,7 @@ DocumentServer::~DocumentServer() {
 }
 
 void DocumentServer::Set(int status, std::string body) {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  absl::MutexLock lock(&state_->mu);
   state_->status = status;
   state_->body = std::move(body);
 }
@@ -102,7 +103,7 @@ int DocumentServer::port() const { return state_->acceptor.local_endpoint().port
 int DocumentServer::requests() const { return state_->requests; }
 
 std::string DocumentServer::last_host() const {
-  std::lock_guard<std::mutex> lock(state_->mu);
+  absl::MutexLock lock(&state_->mu);
   return state_->last_host;
 }
 

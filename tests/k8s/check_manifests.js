@@ -43,7 +43,8 @@ const kAllowedClients = {
   redis: ["service", "monitoring"],
 };
 // Files whose `Read...(EnvConfig& config, ...)` helpers a main.cc may call.
-const kConfigHelperFiles = ["services/common/service_env.cc", "services/common/kpi/kpi_reporting.cc"];
+const kConfigHelperFiles = ["services/common/service_env.cc", "services/common/kpi/kpi_reporting.cc",
+                            "services/booking/config/booking_rules_config.cc"];
 // A project binary is an image named stadt-<name>; its configuration is read in
 // <name>/main.cc or services/<name>/main.cc.
 const kProjectImagePrefix = "stadt-";
@@ -98,6 +99,12 @@ function ParseImage(image) {
 const kConfigRead =
   /config\.(?:RequiredString|String|Int|Bool|Duration|HostPort)\(\s*"([A-Z][A-Z0-9_]*)"/g;
 const kVariableLiteral = /"([A-Z][A-Z0-9_]*)"/g;
+// Helpers that read "<prefix><NAME>" under a prefix their caller passes
+// (`.prefix = "APPOINTMENTS_"`): name("MIN_NOTICE") in the helper, and every
+// other upper-case literal of the call (`.same_service_window = "..."`).
+const kPrefixedConfigRead =
+  /config\.(?:RequiredString|String|Int|Bool|Duration|HostPort)\(\s*name\("([A-Z][A-Z0-9_]*)"\)/g;
+const kPrefixArgument = /\.prefix\s*=\s*"([A-Z][A-Z0-9_]*_)"/;
 
 function MatchAll(regex, text) {
   return Array.from(text.matchAll(regex), (match) => match[1]);
@@ -141,8 +148,15 @@ function VariablesReadBy(repo, binary) {
       const calls = mainSource.matchAll(new RegExp(`\\b${helper}\\(\\s*config\\b([^;]*)`, "g"));
       for (const call of calls) {
         MatchAll(kConfigRead, body).forEach((variable) => names.add(variable));
-        // Helpers that take the variable's name as an argument (the listen address).
-        MatchAll(kVariableLiteral, call[1]).forEach((variable) => names.add(variable));
+        const prefix = kPrefixArgument.exec(call[1]);
+        if (prefix) {
+          const named = [...MatchAll(kPrefixedConfigRead, body), ...MatchAll(kVariableLiteral, call[1])];
+          named.filter((suffix) => suffix !== prefix[1])
+            .forEach((suffix) => names.add(prefix[1] + suffix));
+        } else {
+          // Helpers that take the variable's name as an argument (the listen address).
+          MatchAll(kVariableLiteral, call[1]).forEach((variable) => names.add(variable));
+        }
         if (!sources.includes(path.relative(repo, helperFile))) {
           sources.push(path.relative(repo, helperFile));
         }

@@ -13,13 +13,13 @@ absl::StatusOr<std::vector<Office>> CachedCatalogRepository::ListOffices(
   const auto key = std::make_tuple(district, after_id, limit);
   const absl::Time now = clock_.Now();
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = office_lists_.find(key);
     if (it != office_lists_.end() && it->second.expires > now) return it->second.value;
   }
   absl::StatusOr<std::vector<Office>> offices = inner_.ListOffices(district, after_id, limit);
   if (!offices.ok()) return offices;
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (office_lists_.size() >= kMaxEntries) office_lists_.clear();
   office_lists_[key] = {*offices, now + ttl_};
   return offices;
@@ -29,20 +29,20 @@ absl::StatusOr<std::vector<ServiceType>> CachedCatalogRepository::GetServices(
     const std::vector<std::string>& service_ids) {
   const absl::Time now = clock_.Now();
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = services_.find(service_ids);
     if (it != services_.end() && it->second.expires > now) return it->second.value;
   }
   absl::StatusOr<std::vector<ServiceType>> services = inner_.GetServices(service_ids);
   if (!services.ok()) return services;
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (services_.size() >= kMaxEntries) services_.clear();
   services_[service_ids] = {*services, now + ttl_};
   return services;
 }
 
 void CachedCatalogRepository::Invalidate() {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   office_lists_.clear();
   services_.clear();
 }

@@ -1,9 +1,10 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <utility>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "services/appointments/domain/catalog_repository.h"
 #include "services/common/clock.h"
 
@@ -40,9 +41,11 @@ class CachedCatalogRepository final : public CatalogRepository {
   CatalogRepository& inner_;
   const Clock& clock_;
   const absl::Duration ttl_;
-  std::mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, Entry<std::vector<Office>>> office_lists_;
-  std::map<std::vector<std::string>, Entry<std::vector<ServiceType>>> services_;
+  absl::Mutex mutex_;
+  std::map<std::tuple<std::string, std::string, int>, Entry<std::vector<Office>>> office_lists_
+      ABSL_GUARDED_BY(mutex_);
+  std::map<std::vector<std::string>, Entry<std::vector<ServiceType>>> services_
+      ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace stadt::appointments

@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/booking_service.h"
 #include "services/appointments/store/redis_catalog_repository.h"
@@ -106,7 +107,7 @@ TEST_F(RedisBookingTest, TwoHundredConcurrentHoldsOnCapacityThreeGiveThree) {
 TEST_F(RedisBookingTest, RandomConcurrentMixNeverOverbooksOrLosesABooking) {
   constexpr int kThreads = 8;
   constexpr int kOperations = 60;
-  std::mutex mutex;
+  absl::Mutex mutex;
   std::vector<std::pair<std::string, std::string>> acknowledged;  // code, token
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
@@ -134,7 +135,7 @@ TEST_F(RedisBookingTest, RandomConcurrentMixNeverOverbooksOrLosesABooking) {
               << moved.status();
         }
       }
-      std::lock_guard lock(mutex);
+      absl::MutexLock lock(&mutex);
       acknowledged.insert(acknowledged.end(), mine.begin(), mine.end());
     });
   }

@@ -4,6 +4,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "services/appointments/domain/catalog_json.h"
+#include "services/appointments/store/lua/scripts.h"
 #include "services/common/strings.h"
 
 namespace stadt::appointments {
@@ -26,19 +27,7 @@ std::string SeededKey() { return absl::StrCat(kPrefix, "seeded"); }
 // KEYS: office key, all-offices index, new district index.
 // ARGV: office id, office JSON, new district, district key prefix.
 const redis::Script& PutOfficeScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-local old = redis.call('GET', KEYS[1])
-if old then
-  local old_district = cjson.decode(old)['district']
-  if old_district and old_district ~= ARGV[3] then
-    redis.call('ZREM', ARGV[4] .. old_district, ARGV[1])
-  end
-end
-redis.call('SET', KEYS[1], ARGV[2])
-redis.call('ZADD', KEYS[2], 0, ARGV[1])
-redis.call('ZADD', KEYS[3], 0, ARGV[1])
-return 1
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kPutOfficeLua));
   return *script;
 }
 
@@ -49,31 +38,7 @@ return 1
 // ARGV: key prefix, version, service count, then (id, json) per service, then
 //       (id, district, json) per office.
 const redis::Script& SeedScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[2] then return 0 end
-local prefix = ARGV[1]
-local services = tonumber(ARGV[3])
-local i = 4
-for _ = 1, services do
-  redis.call('SET', prefix .. 'service:' .. ARGV[i], ARGV[i + 1])
-  i = i + 2
-end
-while i <= #ARGV do
-  local old = redis.call('GET', prefix .. 'office:' .. ARGV[i])
-  if old then
-    local old_district = cjson.decode(old)['district']
-    if old_district and old_district ~= ARGV[i + 1] then
-      redis.call('ZREM', prefix .. 'district:' .. old_district, ARGV[i])
-    end
-  end
-  redis.call('SET', prefix .. 'office:' .. ARGV[i], ARGV[i + 2])
-  redis.call('ZADD', KEYS[2], 0, ARGV[i])
-  redis.call('ZADD', prefix .. 'district:' .. ARGV[i + 1], 0, ARGV[i])
-  i = i + 3
-end
-redis.call('SET', KEYS[1], ARGV[2])
-return 1
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kSeedCatalogLua));
   return *script;
 }
 

@@ -4,13 +4,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/appointments/store/lua/scripts.h"
 #include "services/appointments/store/redis_booking_repository.h"
-#include "services/booking/store/booking_lua.h"
+#include "services/booking/store/lua/scripts.h"
+#include "services/common/strings.h"
 
 namespace stadt::appointments {
 namespace {
 
-using booking::kBookingLua;
+using booking::kBookingPreludeLua;
 
 constexpr int64_t kQueueKeyLifetimeMs = 2 * 24 * 60 * 60 * 1000;
 
@@ -24,108 +26,33 @@ std::string BookingKey(const std::string& code) {
 // Returns {queue number, booking code, state, counter} for every ticket op.
 // KEYS: booking, present, ticket-seq, outbox. ARGV: now, prefix, office, day, code, lifetime.
 const redis::Script& CheckInScript() {
-  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
-local booking = hash(KEYS[1])
-if booking.code == nil or booking.office ~= ARGV[3] or booking.day ~= ARGV[4] then
-  return redis.error_reply('NOT_FOUND no booking with this code at this office today')
-end
-if booking.status ~= 'confirmed' then
-  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
-end
-if booking.visit == 'no_show' then
-  return redis.error_reply('FAILED_PRECONDITION the booking was marked as a no-show')
-end
-if booking.ticket ~= nil and booking.ticket ~= '' then
-  return {tonumber(booking.ticket), booking.code, booking.visit, ''}
-end
-local n = redis.call('INCR', KEYS[3])
-redis.call('PEXPIRE', KEYS[3], ARGV[6])
-local ticket = ARGV[2] .. 'ticket:' .. ARGV[3] .. ':' .. ARGV[4] .. ':' .. n
-redis.call('HSET', ticket, 'code', booking.code, 'state', 'waiting', 'counter', '')
-redis.call('PEXPIRE', ticket, ARGV[6])
-redis.call('ZADD', KEYS[2], booking.start_ms, n)
-redis.call('PEXPIRE', KEYS[2], ARGV[6])
-redis.call('HSET', KEYS[1], 'visit', 'waiting', 'ticket', n)
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', 100000, '*', 'type', 'visit.checked_in',
-           'code', booking.code, 'office', ARGV[3], 'start_ms', booking.start_ms, 'at_ms', ARGV[1])
-return {n, booking.code, 'waiting', ''}
-)lua"));
+  static const redis::Script* script =
+      new redis::Script(absl::StrCat(ToAbsl(kBookingPreludeLua), ToAbsl(kCheckInLua)));
   return *script;
 }
 
 // KEYS: present, ticket-seq, outbox. ARGV: now, prefix, office, day, services, lifetime.
 const redis::Script& WalkInScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-local n = redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[6])
-local ticket = ARGV[2] .. 'ticket:' .. ARGV[3] .. ':' .. ARGV[4] .. ':' .. n
-redis.call('HSET', ticket, 'code', '', 'state', 'waiting', 'counter', '', 'services', ARGV[5])
-redis.call('PEXPIRE', ticket, ARGV[6])
-redis.call('ZADD', KEYS[1], ARGV[1], n)
-redis.call('PEXPIRE', KEYS[1], ARGV[6])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', 'visit.walk_in',
-           'office', ARGV[3], 'services', ARGV[5], 'at_ms', ARGV[1])
-return {n, '', 'waiting', ''}
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kWalkInLua));
   return *script;
 }
 
 // KEYS: present. ARGV: prefix, office, day, counter.
 const redis::Script& CallNextScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-local next = redis.call('ZPOPMIN', KEYS[1])
-if #next == 0 then return redis.error_reply('NOT_FOUND nobody is waiting') end
-local n = next[1]
-local ticket = ARGV[1] .. 'ticket:' .. ARGV[2] .. ':' .. ARGV[3] .. ':' .. n
-redis.call('HSET', ticket, 'state', 'called', 'counter', ARGV[4])
-local code = redis.call('HGET', ticket, 'code') or ''
-if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'called') end
-return {tonumber(n), code, 'called', ARGV[4]}
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kCallNextLua));
   return *script;
 }
 
 // KEYS: ticket, outbox. ARGV: prefix, office.
 const redis::Script& CompleteScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return redis.error_reply('NOT_FOUND no such ticket') end
-local code = redis.call('HGET', KEYS[1], 'code') or ''
-local counter = redis.call('HGET', KEYS[1], 'counter') or ''
-if state == 'completed' then return {0, code, 'completed', counter} end
-if state ~= 'called' then
-  return redis.error_reply('FAILED_PRECONDITION the ticket has not been called yet')
-end
-redis.call('HSET', KEYS[1], 'state', 'completed')
-if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'completed') end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'visit.completed',
-           'code', code, 'office', ARGV[2])
-return {0, code, 'completed', counter}
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kCompleteTicketLua));
   return *script;
 }
 
 // KEYS: booking, no-shows, outbox. ARGV: office, day, lifetime, now.
 const redis::Script& NoShowScript() {
-  static const redis::Script* script = new redis::Script(absl::StrCat(kBookingLua, R"lua(
-local booking = hash(KEYS[1])
-if booking.code == nil or booking.office ~= ARGV[1] or booking.day ~= ARGV[2] then
-  return redis.error_reply('NOT_FOUND no such booking on this day')
-end
-if booking.visit == 'no_show' then return 0 end
-if booking.status ~= 'confirmed' then
-  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
-end
-if booking.visit ~= nil and booking.visit ~= '' then
-  return redis.error_reply('FAILED_PRECONDITION the citizen has arrived')
-end
-redis.call('HSET', KEYS[1], 'visit', 'no_show')
-redis.call('INCR', KEYS[2])
-redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', 'visit.no_show',
-           'code', booking.code, 'office', ARGV[1], 'start_ms', booking.start_ms, 'at_ms', ARGV[4])
-return 1
-)lua"));
+  static const redis::Script* script =
+      new redis::Script(absl::StrCat(ToAbsl(kBookingPreludeLua), ToAbsl(kMarkNoShowLua)));
   return *script;
 }
 

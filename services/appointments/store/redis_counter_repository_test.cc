@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/booking_service.h"
 #include "services/appointments/store/redis_booking_repository.h"
@@ -120,14 +121,14 @@ TEST_F(CounterDayTest, ConcurrentCountersNeverCallTheSameCitizen) {
   clock_.Set(Local(11, 55));
   for (const auto& [code, token] : tokens_)
     ASSERT_TRUE(day_->CheckIn("mitte", "2037-12-01", code).ok());
-  std::mutex mutex;
+  absl::Mutex mutex;
   std::multiset<int> called;
   std::vector<std::thread> counters;
   for (int c = 0; c < 8; ++c) {
     counters.emplace_back([&, c] {
       absl::StatusOr<Ticket> ticket = day_->CallNext("mitte", "2037-12-01", absl::StrCat("C", c));
       if (!ticket.ok()) return;
-      std::lock_guard lock(mutex);
+      absl::MutexLock lock(&mutex);
       called.insert(ticket->queue_number);
     });
   }

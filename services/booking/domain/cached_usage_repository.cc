@@ -12,7 +12,7 @@ absl::StatusOr<std::vector<DayUsage>> CachedUsageRepository::GetUsage(
   std::vector<ResourceDay> to_read;
   uint64_t read_after = 0;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     read_after = writes_;
     for (size_t i = 0; i < days.size(); ++i) {
       auto it = entries_.find(Key(days[i].resource_id, days[i].day));
@@ -38,7 +38,7 @@ absl::StatusOr<std::vector<DayUsage>> CachedUsageRepository::GetUsage(
 
 void CachedUsageRepository::Store(const std::vector<ResourceDay>& days, std::vector<DayUsage> usage,
                                   absl::Time expires, uint64_t read_after) {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (entries_.size() + days.size() > max_entries_) {
     // Days of past searches pile up; a full clear costs one read per day.
     entries_.clear();
@@ -55,7 +55,7 @@ void CachedUsageRepository::Store(const std::vector<ResourceDay>& days, std::vec
 }
 
 void CachedUsageRepository::Forget(const std::string& resource_id, const std::string& day) {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   Entry& entry = entries_[Key(resource_id, day)];
   entry.usage = nullptr;
   entry.expires = absl::InfinitePast();
@@ -63,7 +63,7 @@ void CachedUsageRepository::Forget(const std::string& resource_id, const std::st
 }
 
 void CachedUsageRepository::ForgetAll() {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   entries_.clear();
   hold_days_.clear();
   cleared_at_ = ++writes_;
@@ -72,7 +72,7 @@ void CachedUsageRepository::ForgetAll() {
 void CachedUsageRepository::ForgetPreviousHold(const HoldRecord& hold) {
   Key previous;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (hold_days_.size() >= max_entries_) hold_days_.clear();
     auto [it, inserted] = hold_days_.try_emplace(hold.client, hold.resource_id, hold.day);
     if (inserted) return;
@@ -101,7 +101,7 @@ absl::StatusOr<std::string> CachedUsageRepository::ConfirmHold(const std::string
   Forget(booking.resource_id, booking.day);
   if (code.ok()) {
     // A booked hold is not released by the client's next hold.
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     hold_days_.erase(booking.client);
   }
   return code;

@@ -2,12 +2,13 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
 #include "services/booking/domain/forwarding_booking_repository.h"
 
 namespace stadt::booking {
@@ -61,11 +62,12 @@ class CachedUsageRepository final : public ForwardingBookingRepository {
 
   const absl::Duration ttl_;
   const size_t max_entries_;
-  std::mutex mutex_;
-  absl::flat_hash_map<Key, Entry> entries_;
-  uint64_t writes_ = 0;                              // counts Forget calls
-  uint64_t cleared_at_ = 0;                          // writes_ when entries_ was last emptied
-  absl::flat_hash_map<std::string, Key> hold_days_;  // client -> day of their last hold here
+  absl::Mutex mutex_;
+  absl::flat_hash_map<Key, Entry> entries_ ABSL_GUARDED_BY(mutex_);
+  uint64_t writes_ ABSL_GUARDED_BY(mutex_) = 0;      // counts Forget calls
+  uint64_t cleared_at_ ABSL_GUARDED_BY(mutex_) = 0;  // writes_ when entries_ was last emptied
+  // client -> day of their last hold here
+  absl::flat_hash_map<std::string, Key> hold_days_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace stadt::booking

@@ -2,11 +2,12 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <set>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "services/booking/domain/booking_repository.h"
 
 namespace stadt::booking {
@@ -16,7 +17,7 @@ class InMemoryBookingRepository final : public BookingRepository {
  public:
   absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                  absl::Time now) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     std::vector<DayUsage> usage;
     for (const ResourceDay& day : days) usage.push_back(UsageOf(day.resource_id, day.day, now));
     return usage;
@@ -24,7 +25,7 @@ class InMemoryBookingRepository final : public BookingRepository {
 
   absl::Status PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
                        absl::Time now) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (auto previous = client_hold_.find(hold.client); previous != client_hold_.end()) {
       if (holds_[previous->second].booking_code.empty()) holds_.erase(previous->second);
     }
@@ -37,7 +38,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   }
 
   absl::StatusOr<HoldRecord> GetHold(const std::string& hold_id) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = holds_.find(hold_id);
     if (it == holds_.end()) return absl::NotFoundError("hold not found");
     return it->second;
@@ -46,7 +47,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   absl::StatusOr<std::string> ConfirmHold(const std::string& hold_id, const BookingRecord& booking,
                                           const PersonLimits& limits, absl::Time now,
                                           absl::Time) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = holds_.find(hold_id);
     if (it == holds_.end() || it->second.client != booking.client) {
       return absl::NotFoundError("hold not found");
@@ -79,7 +80,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   absl::StatusOr<HoldRecord> AwaitEmail(const std::string& hold_id, const std::string& client,
                                         const PendingEmail& pending, absl::Time until,
                                         absl::Time now) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = holds_.find(hold_id);
     if (it == holds_.end() || it->second.client != client) {
       return absl::NotFoundError("hold not found");
@@ -99,19 +100,19 @@ class InMemoryBookingRepository final : public BookingRepository {
   }
   // The confirmation mails that went out, oldest first.
   std::vector<PendingEmail> mails() {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     return mails_;
   }
 
   absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
     return it->second;
   }
 
   absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     std::vector<std::pair<absl::Time, std::string>> found;
     for (const auto& [code, booking] : bookings_) {
       if (booking.resource_id == day.resource_id && booking.day == day.day &&
@@ -126,7 +127,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   }
 
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
     it->second.status = BookingStatus::kCancelled;
@@ -134,7 +135,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   }
 
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     int sent = 0;
     for (auto& [code, booking] : bookings_) {
       if (sent == max) break;
@@ -151,7 +152,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
     if (!Fits(moved.resource_id, moved.day, moved.start_bucket, capacity, now, code)) {
@@ -164,7 +165,8 @@ class InMemoryBookingRepository final : public BookingRepository {
 
  private:
   DayUsage UsageOf(const std::string& resource, const std::string& day, absl::Time now,
-                   const std::string& except_code = "") const {
+                   const std::string& except_code = "") const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     DayUsage usage;
     for (const auto& [code, booking] : bookings_) {
       if (booking.resource_id != resource || booking.day != day || code == except_code ||
@@ -185,7 +187,8 @@ class InMemoryBookingRepository final : public BookingRepository {
   }
 
   bool Fits(const std::string& resource, const std::string& day, int first,
-            const SlotCapacity& capacity, absl::Time now, const std::string& except_code) const {
+            const SlotCapacity& capacity, absl::Time now, const std::string& except_code) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_) {
     DayUsage usage = UsageOf(resource, day, now, except_code);
     for (size_t i = 0; i < capacity.size(); ++i) {
       const int bucket = first + static_cast<int>(i);
@@ -198,12 +201,12 @@ class InMemoryBookingRepository final : public BookingRepository {
     return true;
   }
 
-  std::mutex mutex_;
-  std::map<std::string, HoldRecord> holds_;
-  std::map<std::string, std::string> client_hold_;
-  std::map<std::string, BookingRecord> bookings_;
-  std::set<std::string> reminded_;
-  std::vector<PendingEmail> mails_;
+  absl::Mutex mutex_;
+  std::map<std::string, HoldRecord> holds_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, std::string> client_hold_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, BookingRecord> bookings_ ABSL_GUARDED_BY(mutex_);
+  std::set<std::string> reminded_ ABSL_GUARDED_BY(mutex_);
+  std::vector<PendingEmail> mails_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace stadt::booking

@@ -1,8 +1,9 @@
 #pragma once
 
-#include <mutex>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/kpi/kpi_recorder.h"
 
@@ -12,17 +13,17 @@ namespace stadt {
 class FakeKpiRecorder final : public KpiRecorder {
  public:
   void Record(KpiSample sample) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     samples_.push_back(std::move(sample));
   }
 
   std::vector<KpiSample> samples() const {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     return samples_;
   }
   // The samples of one KPI, in recording order.
   std::vector<KpiSample> samples(std::string_view kpi_id) const {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     std::vector<KpiSample> out;
     for (const KpiSample& sample : samples_) {
       if (sample.kpi_id == kpi_id) out.push_back(sample);
@@ -32,7 +33,7 @@ class FakeKpiRecorder final : public KpiRecorder {
   // True if every recorded dimension key is one the monitoring service
   // accepts (tests assert it so that personal data cannot sneak in).
   bool AllDimensionsAllowed() const {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     for (const KpiSample& sample : samples_) {
       for (const auto& [key, value] : sample.dimensions) {
         if (!kpi::IsAllowedDimensionKey(key)) return false;
@@ -42,8 +43,8 @@ class FakeKpiRecorder final : public KpiRecorder {
   }
 
  private:
-  mutable std::mutex mutex_;
-  std::vector<KpiSample> samples_;
+  mutable absl::Mutex mutex_;
+  std::vector<KpiSample> samples_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace stadt

@@ -1,6 +1,7 @@
 #include "services/common/kpi/kpi_reporter.h"
 
 #include <algorithm>
+#include <stop_token>
 #include <utility>
 
 #include "absl/strings/escaping.h"
@@ -29,7 +30,7 @@ KpiReporter::KpiReporter(KpiReporterOptions options, KpiSink& sink, const Clock&
 KpiReporter::~KpiReporter() { Shutdown(); }
 
 void KpiReporter::Start() {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (shut_down_ || sender_.joinable()) return;
   sender_ = std::jthread([this](std::stop_token stop) { RunSender(stop); });
 }
@@ -38,9 +39,8 @@ void KpiReporter::Record(KpiSample sample) {
   if (!SanitizeDimensions(sample.dimensions)) return;
   KpiEvent event = MakeEvent(std::move(sample));
   bool first_drop = false;
-  bool wake = false;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     ++stats_.recorded;
     if (shut_down_) {
       // Nothing will send it any more.
@@ -52,11 +52,11 @@ void KpiReporter::Record(KpiSample sample) {
       first_drop = unreported_drops_ == 0;
       ++unreported_drops_;
     } else {
+      // A full batch wakes the sender: its wait condition is checked again
+      // when the lock is released.
       buffer_.push_back(std::move(event));
-      wake = !retry_due_ && buffer_.size() >= static_cast<size_t>(options_.batch_size);
     }
   }
-  if (wake) wake_.notify_all();
   // One line per run of drops, not one per event: a full buffer under load
   // must not turn into a flood of log lines.
   if (first_drop) log::Warn("kpi_buffer_full", {{"buffer_size", options_.buffer_size}});
@@ -73,7 +73,7 @@ bool KpiReporter::SanitizeDimensions(KpiDimensions& dimensions) {
     it = dimensions.erase(it);
   }
   if (removed == 0) return true;
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   if (options_.strict_dimensions) {
     ++stats_.rejected_dimensions;
     log::Error("kpi_dimension_refused", {{"dimensions", removed}});
@@ -105,44 +105,46 @@ std::string KpiReporter::EventId(std::string_view kpi_id, std::string_view occur
 }
 
 void KpiReporter::RunSender(std::stop_token stop) {
+  const auto woken = [this, &stop]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
+    return stop.stop_requested() || flush_requests_ > flushes_done_ ||
+           (!retry_due_ && buffer_.size() >= static_cast<size_t>(options_.batch_size));
+  };
+  // A stop request ends the wait at once: releasing the mutex makes the
+  // waiting sender check its condition again.
+  std::stop_callback wake_on_stop(stop, [this] { absl::MutexLock lock(&mutex_); });
   while (!stop.stop_requested()) {
     uint64_t serving = 0;
     {
-      std::unique_lock lock(mutex_);
+      absl::MutexLock lock(&mutex_);
       absl::Duration timeout = options_.flush_interval;
       if (retry_due_) {
         timeout =
             std::clamp(*retry_due_ - clock_.Now(), absl::Milliseconds(1), options_.flush_interval);
       }
-      wake_.wait_for(lock, stop, absl::ToChronoMilliseconds(timeout), [this] {
-        return flush_requests_ > flushes_done_ ||
-               (!retry_due_ && buffer_.size() >= static_cast<size_t>(options_.batch_size));
-      });
+      mutex_.AwaitWithTimeout(absl::Condition(&woken), timeout);
       if (stop.stop_requested()) break;
       serving = flush_requests_;
     }
     SendCycle();
-    {
-      std::lock_guard lock(mutex_);
-      flushes_done_ = serving;
-    }
-    cycle_done_.notify_all();
+    // Releasing the lock wakes the Flush() calls this cycle served.
+    absl::MutexLock lock(&mutex_);
+    flushes_done_ = serving;
   }
-  {
-    std::lock_guard lock(mutex_);
-    sender_stopped_ = true;
-  }
-  cycle_done_.notify_all();
+  absl::MutexLock lock(&mutex_);
+  sender_stopped_ = true;
 }
 
 void KpiReporter::Flush() {
   {
-    std::unique_lock lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (shut_down_) return;
     if (sender_.joinable()) {
+      // Waiting releases the lock, which wakes the sender for this request.
       const uint64_t request = ++flush_requests_;
-      wake_.notify_all();
-      cycle_done_.wait(lock, [&] { return flushes_done_ >= request || sender_stopped_; });
+      const auto served = [this, request]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
+        return flushes_done_ >= request || sender_stopped_;
+      };
+      mutex_.Await(absl::Condition(&served));
       return;
     }
   }
@@ -150,7 +152,7 @@ void KpiReporter::Flush() {
 }
 
 void KpiReporter::SendCycle() {
-  std::lock_guard send_lock(send_mutex_);
+  absl::MutexLock send_lock(&send_mutex_);
   if (retry_) {
     if (clock_.Now() < retry_->next_attempt) return;
     if (Attempt(*retry_) == Outcome::kRetryLater) {
@@ -197,7 +199,7 @@ KpiReporter::Outcome KpiReporter::Attempt(PendingBatch& batch) {
 }
 
 std::vector<KpiEvent> KpiReporter::TakeBatch() {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   const size_t count = std::min(buffer_.size(), static_cast<size_t>(options_.batch_size));
   std::vector<KpiEvent> batch(std::make_move_iterator(buffer_.begin()),
                               std::make_move_iterator(buffer_.begin() + count));
@@ -207,7 +209,7 @@ std::vector<KpiEvent> KpiReporter::TakeBatch() {
 
 void KpiReporter::SetRetry(std::optional<PendingBatch> batch) {
   retry_ = std::move(batch);
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   retry_due_.reset();
   retry_events_ = 0;
   if (retry_) {
@@ -217,7 +219,7 @@ void KpiReporter::SetRetry(std::optional<PendingBatch> batch) {
 }
 
 void KpiReporter::CountSent(size_t events) {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   stats_.sent += static_cast<int64_t>(events);
   if (unreported_drops_ == 0) return;
   // Sending works again: the loss becomes an event of its own. It joins the
@@ -237,7 +239,7 @@ void KpiReporter::CountUndeliverable(const std::vector<KpiEvent>& events, std::s
   int64_t dropped = 0;
   int64_t carried = 0;
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     for (const KpiEvent& event : events) {
       if (event.kpi_id == kpi::kReporterEventsDropped) {
         // A lost drop report is not one more lost event: its count carries
@@ -261,7 +263,7 @@ absl::Duration KpiReporter::BackoffAfter(int attempts) const {
 
 void KpiReporter::Shutdown() {
   {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     if (shut_down_) return;
     shut_down_ = true;
   }
@@ -273,7 +275,7 @@ void KpiReporter::Shutdown() {
 }
 
 void KpiReporter::DeliverRemainderAtShutdown() {
-  std::lock_guard send_lock(send_mutex_);
+  absl::MutexLock send_lock(&send_mutex_);
   const absl::Time deadline = absl::Now() + options_.shutdown_timeout;
   std::vector<std::vector<KpiEvent>> batches;
   if (retry_) batches.push_back(std::move(retry_->events));
@@ -300,7 +302,7 @@ void KpiReporter::DeliverRemainderAtShutdown() {
 }
 
 KpiReporter::Stats KpiReporter::stats() const {
-  std::lock_guard lock(mutex_);
+  absl::MutexLock lock(&mutex_);
   Stats stats = stats_;
   stats.pending = static_cast<int64_t>(buffer_.size()) + retry_events_;
   return stats;

@@ -1,15 +1,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/common/clock.h"
 #include "services/common/kpi/kpi_recorder.h"
@@ -114,7 +114,7 @@ class KpiReporter final : public KpiRecorder {
   // or drops it.
   Outcome Attempt(PendingBatch& batch);
   std::vector<KpiEvent> TakeBatch();
-  void SetRetry(std::optional<PendingBatch> batch);
+  void SetRetry(std::optional<PendingBatch> batch) ABSL_EXCLUSIVE_LOCKS_REQUIRED(send_mutex_);
   void CountSent(size_t events);
   void CountUndeliverable(const std::vector<KpiEvent>& events, std::string_view reason);
   absl::Duration BackoffAfter(int attempts) const;
@@ -125,25 +125,26 @@ class KpiReporter final : public KpiRecorder {
   const Clock& clock_;
   const std::string id_prefix_;
 
-  mutable std::mutex mutex_;
-  std::condition_variable_any wake_;
-  std::condition_variable cycle_done_;
-  std::deque<KpiEvent> buffer_;
+  // The sender thread and Flush() wait on it with conditions over the fields
+  // below: a change made under it wakes them.
+  mutable absl::Mutex mutex_;
+  std::deque<KpiEvent> buffer_ ABSL_GUARDED_BY(mutex_);
   // Flush() handshake with the sender thread.
-  uint64_t flush_requests_ = 0;
-  uint64_t flushes_done_ = 0;
-  bool sender_stopped_ = false;
+  uint64_t flush_requests_ ABSL_GUARDED_BY(mutex_) = 0;
+  uint64_t flushes_done_ ABSL_GUARDED_BY(mutex_) = 0;
+  bool sender_stopped_ ABSL_GUARDED_BY(mutex_) = false;
   // Mirrors retry_ for the sender's wait and for stats().
-  std::optional<absl::Time> retry_due_;
-  int64_t retry_events_ = 0;
+  std::optional<absl::Time> retry_due_ ABSL_GUARDED_BY(mutex_);
+  int64_t retry_events_ ABSL_GUARDED_BY(mutex_) = 0;
   // Drops not yet turned into a reporter_events_dropped event.
-  int64_t unreported_drops_ = 0;
-  Stats stats_;
-  bool shut_down_ = false;
+  int64_t unreported_drops_ ABSL_GUARDED_BY(mutex_) = 0;
+  Stats stats_ ABSL_GUARDED_BY(mutex_);
+  bool shut_down_ ABSL_GUARDED_BY(mutex_) = false;
 
-  // Only the sending thread (or Flush without one) touches these.
-  std::mutex send_mutex_;
-  std::optional<PendingBatch> retry_;
+  // Only the sending thread (or Flush without one) touches these. Taken
+  // before mutex_ where both are held.
+  absl::Mutex send_mutex_ ABSL_ACQUIRED_BEFORE(mutex_);
+  std::optional<PendingBatch> retry_ ABSL_GUARDED_BY(send_mutex_);
 
   std::atomic<uint64_t> sequence_{0};
   std::jthread sender_;

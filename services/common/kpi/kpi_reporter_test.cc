@@ -1,9 +1,9 @@
 #include "services/common/kpi/kpi_reporter.h"
 
-#include <condition_variable>
-#include <mutex>
 #include <set>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/kpi/kpi_ids.h"
@@ -20,48 +20,52 @@ using ::testing::SizeIs;
 class FakeSink final : public KpiSink {
  public:
   absl::Status Send(const std::vector<KpiEvent>& batch, absl::Duration) override {
-    std::unique_lock lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     attempts_.push_back(batch);
-    changed_.notify_all();
-    changed_.wait(lock, [this] { return !hang_; });
+    // Waiting releases the lock, which wakes WaitForAttempts().
+    const auto released = [this]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) { return !hang_; };
+    mutex_.Await(absl::Condition(&released));
     return status_;
   }
 
   void SetStatus(absl::Status status) {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     status_ = std::move(status);
   }
   void Hang() {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     hang_ = true;
   }
   void Release() {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     hang_ = false;
-    changed_.notify_all();
   }
   void WaitForAttempts(size_t count) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return attempts_.size() >= count; });
+    absl::MutexLock lock(&mutex_);
+    const auto arrived = [this, count]() ABSL_SHARED_LOCKS_REQUIRED(mutex_) {
+      return attempts_.size() >= count;
+    };
+    mutex_.Await(absl::Condition(&arrived));
   }
   std::vector<std::vector<KpiEvent>> attempts() const {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     return attempts_;
   }
   // Every event of every attempt, in order.
   std::vector<KpiEvent> events() const {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     std::vector<KpiEvent> all;
     for (const auto& batch : attempts_) all.insert(all.end(), batch.begin(), batch.end());
     return all;
   }
 
  private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::vector<std::vector<KpiEvent>> attempts_;
-  absl::Status status_;
-  bool hang_ = false;
+  // Send() and WaitForAttempts() wait on it with conditions over the fields
+  // below: a change made under it wakes them.
+  mutable absl::Mutex mutex_;
+  std::vector<std::vector<KpiEvent>> attempts_ ABSL_GUARDED_BY(mutex_);
+  absl::Status status_ ABSL_GUARDED_BY(mutex_);
+  bool hang_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 KpiReporterOptions TestOptions() {

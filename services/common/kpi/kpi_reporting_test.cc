@@ -1,8 +1,9 @@
 #include "services/common/kpi/kpi_reporting.h"
 
 #include <map>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -81,24 +82,24 @@ class FakeMonitoring final : public monitoring::v1::Monitoring::Service {
   grpc::Status ReportEvents(grpc::ServerContext*,
                             const monitoring::v1::ReportEventsRequest* request,
                             monitoring::v1::ReportEventsResponse* response) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     requests_.push_back(*request);
     response->set_accepted(request->events_size());
     return status_;
   }
   void SetStatus(grpc::Status status) {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     status_ = std::move(status);
   }
   std::vector<monitoring::v1::ReportEventsRequest> requests() {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     return requests_;
   }
 
  private:
-  std::mutex mutex_;
-  std::vector<monitoring::v1::ReportEventsRequest> requests_;
-  grpc::Status status_ = grpc::Status::OK;
+  absl::Mutex mutex_;
+  std::vector<monitoring::v1::ReportEventsRequest> requests_ ABSL_GUARDED_BY(mutex_);
+  grpc::Status status_ ABSL_GUARDED_BY(mutex_) = grpc::Status::OK;
 };
 
 class GrpcKpiSinkTest : public ::testing::Test {

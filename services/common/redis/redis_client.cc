@@ -11,6 +11,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace stadt::redis {
 namespace {
@@ -267,8 +268,10 @@ absl::Status Client::Ping() { return Command({"PING"}).status(); }
 absl::StatusOr<Client::Lease> Client::Acquire() {
   std::unique_ptr<Connection> connection;
   {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (!idle_cv_.wait_for(lock, options_.command_timeout, [this] { return !idle_.empty(); })) {
+    absl::MutexLock lock(&mu_);
+    const auto has_idle = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !idle_.empty(); };
+    if (!mu_.AwaitWithTimeout(absl::Condition(&has_idle),
+                              absl::FromChrono(options_.command_timeout))) {
       return absl::UnavailableError("redis pool exhausted");
     }
     connection = std::move(idle_.back());
@@ -285,13 +288,13 @@ absl::StatusOr<Client::Lease> Client::Acquire() {
 
 absl::StatusOr<std::unique_ptr<Client::Connection>> Client::Reconnect() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    absl::MutexLock lock(&mu_);
     // Failing fast while Redis is down keeps callers from queueing behind
     // connect timeouts and spares Redis a reconnect storm when it comes back.
     if (Clock::now() < next_reconnect_) return Unavailable("waiting to reconnect");
   }
   absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options_);
-  std::lock_guard<std::mutex> lock(mu_);
+  absl::MutexLock lock(&mu_);
   if (connection.ok()) {
     backoff_ = options_.min_backoff;
     next_reconnect_ = Clock::time_point();
@@ -304,15 +307,13 @@ absl::StatusOr<std::unique_ptr<Client::Connection>> Client::Reconnect() {
 
 void Client::Release(std::unique_ptr<Connection> connection) {
   if (connection != nullptr && connection->broken()) connection.reset();
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (connection != nullptr) {
-      idle_.push_back(std::move(connection));
-    } else {
-      idle_.push_front(nullptr);
-    }
+  // Releasing the lock wakes an Acquire() waiting for a slot.
+  absl::MutexLock lock(&mu_);
+  if (connection != nullptr) {
+    idle_.push_back(std::move(connection));
+  } else {
+    idle_.push_front(nullptr);
   }
-  idle_cv_.notify_one();
 }
 
 }  // namespace stadt::redis

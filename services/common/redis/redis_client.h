@@ -1,15 +1,15 @@
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <deque>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 
 namespace stadt::redis {
 
@@ -98,15 +98,15 @@ class Client {
   void Release(std::unique_ptr<Connection> connection);
 
   const Options options_;
-  std::mutex mu_;
-  std::condition_variable idle_cv_;
-  // Guarded by mu_. Free pool slots; a null slot has no open connection. Open
-  // ones are kept at the back, where Acquire() takes from.
-  std::deque<std::unique_ptr<Connection>> idle_;
-  // Guarded by mu_. Delay after the next failed reconnect, and the time before
-  // which no reconnect is tried.
-  std::chrono::milliseconds backoff_;
-  Clock::time_point next_reconnect_;
+  // Acquire() waits on it until a slot is free.
+  absl::Mutex mu_;
+  // Free pool slots; a null slot has no open connection. Open ones are kept at
+  // the back, where Acquire() takes from.
+  std::deque<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
+  // Delay after the next failed reconnect, and the time before which no
+  // reconnect is tried.
+  std::chrono::milliseconds backoff_ ABSL_GUARDED_BY(mu_);
+  Clock::time_point next_reconnect_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace stadt::redis

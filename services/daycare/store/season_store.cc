@@ -16,6 +16,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 #include "services/daycare/domain/instance_json.h"
+#include "services/daycare/store/lua/scripts.h"
 
 namespace stadt::daycare {
 
@@ -30,99 +31,21 @@ constexpr char kClosed[] = "closed";
 
 // Writes a value unless a round has been published: programs, policy and the
 // period are the inputs of the first round and freeze with it.
-const redis::Script kSetBeforeFirstRound(R"lua(
-if tonumber(redis.call('GET', KEYS[2]) or '0') > 0 then
-  return redis.error_reply('FAILED_PRECONDITION a round has been published; the season is frozen')
-end
-redis.call('SET', KEYS[1], ARGV[1])
-return 1
-)lua");
+const redis::Script kSetBeforeFirstRound{std::string(kSetBeforeFirstRoundLua)};
 
 // KEYS: period, apps, owners. ARGV: id, subject, application JSON, "1" when new.
-const redis::Script kSubmitApplication(R"lua(
-local owner = redis.call('HGET', KEYS[3], ARGV[1])
-if ARGV[4] == '1' then
-  if owner then return redis.error_reply('ALREADY_EXISTS application id taken') end
-elseif owner ~= ARGV[2] then
-  return redis.error_reply('NOT_FOUND application not found')
-end
-if redis.call('GET', KEYS[1]) ~= 'open' then
-  return redis.error_reply('FAILED_PRECONDITION the application period is not open')
-end
-redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
-redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
-return 1
-)lua");
+const redis::Script kSubmitApplication{std::string(kSubmitApplicationLua)};
 
 // KEYS: owners, offer, version. ARGV: id, subject, "accept" | "decline", now (unix s).
 // The only writer of answers: whoever comes second sees the first answer.
-const redis::Script kAnswerOffer(R"lua(
-if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then
-  return redis.error_reply('NOT_FOUND application not found')
-end
-local state = redis.call('HGET', KEYS[2], 'state')
-if not state or state == 'none' then
-  return redis.error_reply('FAILED_PRECONDITION there is no offer to answer')
-end
-local accept = ARGV[3] == 'accept'
-if (accept and state == 'accepted') or (not accept and state == 'declined') then
-  return state
-end
-if state == 'open' and tonumber(ARGV[4]) >= tonumber(redis.call('HGET', KEYS[2], 'deadline')) then
-  return redis.error_reply('FAILED_PRECONDITION the offer has expired')
-end
-if state ~= 'open' then
-  return redis.error_reply('FAILED_PRECONDITION the offer is no longer open: it was ' .. state)
-end
-local program = redis.call('HGET', KEYS[2], 'program')
-if accept then
-  redis.call('HSET', KEYS[2], 'state', 'accepted', 'kind', 'holds', 'held', program)
-else
-  local declined = redis.call('HGET', KEYS[2], 'declined') or ''
-  if declined ~= '' then declined = declined .. ',' end
-  redis.call('HSET', KEYS[2], 'state', 'declined', 'declined', declined .. program)
-end
-redis.call('INCR', KEYS[3])
-return redis.call('HGET', KEYS[2], 'state')
-)lua");
+const redis::Script kAnswerOffer{std::string(kAnswerOfferLua)};
 
 // KEYS: rounds, round:N+1, version, offer keys. ARGV: N, version seen, document,
 // N+1, then 8 fields per offer key.
-const redis::Script kPublishRound(R"lua(
-if redis.call('EXISTS', KEYS[2]) == 1 then
-  return redis.error_reply('ALREADY_EXISTS round ' .. ARGV[4] .. ' is already published')
-end
-if tostring(tonumber(redis.call('GET', KEYS[1]) or '0')) ~= ARGV[1] then
-  return redis.error_reply('ABORTED another round was published meanwhile')
-end
-if (redis.call('GET', KEYS[3]) or '0') ~= ARGV[2] then
-  return redis.error_reply('ABORTED offers were answered meanwhile; publish again')
-end
-redis.call('SET', KEYS[2], ARGV[3])
-redis.call('SET', KEYS[1], ARGV[4])
-local fields = {'state', 'program', 'round', 'deadline', 'kind', 'held', 'declined', 'explanation'}
-for i = 4, #KEYS do
-  local base = 5 + (i - 4) * 8
-  redis.call('DEL', KEYS[i])
-  for f = 1, 8 do redis.call('HSET', KEYS[i], fields[f], ARGV[base + f - 1]) end
-end
-redis.call('INCR', KEYS[3])
-return 1
-)lua");
+const redis::Script kPublishRound{std::string(kPublishRoundLua)};
 
 // KEYS: version, offer keys. ARGV: round, new deadline, now.
-const redis::Script kSetOfferDeadline(R"lua(
-local moved = 0
-for i = 2, #KEYS do
-  local offer = redis.call('HMGET', KEYS[i], 'state', 'round', 'deadline')
-  if offer[1] == 'open' and offer[2] == ARGV[1] and tonumber(offer[3]) > tonumber(ARGV[3]) then
-    redis.call('HSET', KEYS[i], 'deadline', ARGV[2])
-    moved = moved + 1
-  end
-end
-redis.call('INCR', KEYS[1])
-return moved
-)lua");
+const redis::Script kSetOfferDeadline{std::string(kSetOfferDeadlineLua)};
 
 absl::StatusOr<std::string> Prefix(std::string_view season) {
   const bool valid =

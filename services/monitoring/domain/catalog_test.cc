@@ -119,7 +119,7 @@ TEST(CatalogTest, RefusesDependencyCycles) {
 
 TEST(CatalogTest, SeedCatalogIsValid) {
   // The shipped seed must always load; the KPI ids are the contract with the
-  // services' reporters (KPIS.md).
+  // services' reporters (services/monitoring/KPIS.md).
   std::FILE* file = std::fopen(STADT_MONITORING_SEED, "rb");
   ASSERT_NE(file, nullptr);
   std::string text;

@@ -1,10 +1,11 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <set>
 #include <tuple>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "services/monitoring/domain/monitoring_repository.h"
 
 namespace stadt::monitoring {
@@ -13,7 +14,7 @@ namespace stadt::monitoring {
 class InMemoryMonitoringRepository final : public MonitoringRepository {
  public:
   absl::StatusOr<IngestCounts> Ingest(const std::vector<IngestEvent>& events) override {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     IngestCounts counts;
     for (const IngestEvent& event : events) {
       if (!seen_.insert(event.event_id).second) {
@@ -33,7 +34,7 @@ class InMemoryMonitoringRepository final : public MonitoringRepository {
   }
 
   absl::StatusOr<std::vector<PeriodData>> Read(const std::vector<PeriodKey>& keys) override {
-    std::lock_guard lock(mu_);
+    absl::MutexLock lock(&mu_);
     std::vector<PeriodData> result;
     for (const PeriodKey& key : keys) {
       auto it = data_.find(Key(key.kpi_id, key.period));
@@ -48,9 +49,9 @@ class InMemoryMonitoringRepository final : public MonitoringRepository {
     return {kpi_id, period.grain, absl::ToUnixSeconds(period.start)};
   }
 
-  std::mutex mu_;
-  std::set<std::string> seen_;
-  std::map<MapKey, PeriodData> data_;
+  absl::Mutex mu_;
+  std::set<std::string> seen_ ABSL_GUARDED_BY(mu_);
+  std::map<MapKey, PeriodData> data_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace stadt::monitoring

@@ -11,6 +11,7 @@
 #include "boost/json/serialize.hpp"
 #include "services/common/log.h"
 #include "services/common/strings.h"
+#include "services/parking/store/lua/scripts.h"
 
 namespace stadt::parking {
 namespace {
@@ -30,39 +31,7 @@ constexpr int kMaxScanPasses = 8;
 //       retention ms, end_ms, remind_at_ms, session id, zone, owner, then the
 //       session's field/value pairs.
 const redis::Script& StartScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-if ARGV[2] ~= '' then
-  local prior = redis.call('GET', KEYS[3])
-  if prior then
-    local sep = string.find(prior, '\n', 1, true)
-    if string.sub(prior, 1, sep - 1) ~= ARGV[2] then
-      return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
-    end
-    return string.sub(prior, sep + 1)
-  end
-end
-local now = tonumber(ARGV[1])
-local active_end = tonumber(redis.call('HGET', KEYS[1], 'end') or '0')
-if active_end > now then
-  return redis.error_reply('ALREADY_EXISTS this plate already has an active parking session')
-end
-local fields = {}
-for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
-local expire_at = tonumber(ARGV[6]) + tonumber(ARGV[5])
-redis.call('HSET', KEYS[2], unpack(fields))
-redis.call('PEXPIREAT', KEYS[2], expire_at)
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('PEXPIREAT', KEYS[1], expire_at)
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100000', '*', 'type', 'session.started',
-           'session', ARGV[8], 'zone', ARGV[9], 'owner', ARGV[10], 'end_ms', ARGV[6],
-           'remind_at_ms', ARGV[7])
-redis.call('ZADD', KEYS[5], ARGV[6], ARGV[8])
-if ARGV[2] ~= '' then
-  redis.call('SET', KEYS[3], ARGV[2] .. '\n' .. ARGV[4], 'EX', ARGV[3])
-end
-return ARGV[4]
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kStartSessionLua));
   return *script;
 }
 
@@ -73,51 +42,7 @@ return ARGV[4]
 //       new end_ms, remind_at_ms, session id, owner, "extend"|"stop", price,
 //       stopped flag.
 const redis::Script& UpdateScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-if ARGV[2] ~= '' then
-  local prior = redis.call('GET', KEYS[3])
-  if prior then
-    local sep = string.find(prior, '\n', 1, true)
-    if string.sub(prior, 1, sep - 1) ~= ARGV[2] then
-      return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
-    end
-    return string.sub(prior, sep + 1)
-  end
-end
-local stored = redis.call('HMGET', KEYS[1], 'owner', 'end', 'closed')
-if not stored[1] or stored[1] ~= ARGV[9] then
-  return redis.error_reply('NOT_FOUND session not found')
-end
-local now = tonumber(ARGV[1])
-local current_end = tonumber(stored[2])
-local new_end = tonumber(ARGV[6])
-if current_end <= now or stored[3] == '1' then
-  return redis.error_reply('FAILED_PRECONDITION session has ended')
-end
-if ARGV[10] == 'extend' and new_end <= current_end then
-  return redis.error_reply('INVALID_ARGUMENT new end must be after the current end')
-end
-local expire_at = new_end + tonumber(ARGV[5])
-redis.call('HSET', KEYS[1], 'end', ARGV[6], 'price', ARGV[11], 'stopped', ARGV[12])
-redis.call('PEXPIREAT', KEYS[1], expire_at)
-if redis.call('HGET', KEYS[2], 'id') == ARGV[8] then
-  redis.call('HSET', KEYS[2], 'end', ARGV[6], 'price', ARGV[11], 'stopped', ARGV[12])
-  redis.call('PEXPIREAT', KEYS[2], expire_at)
-end
-local event = 'session.stopped'
-if ARGV[10] == 'extend' then
-  event = 'session.extended'
-  redis.call('ZADD', KEYS[5], ARGV[6], ARGV[8])
-else
-  redis.call('ZREM', KEYS[5], ARGV[8])
-end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100000', '*', 'type', event, 'session', ARGV[8],
-           'owner', ARGV[9], 'end_ms', ARGV[6], 'remind_at_ms', ARGV[7], 'price_cents', ARGV[11])
-if ARGV[2] ~= '' then
-  redis.call('SET', KEYS[3], ARGV[2] .. '\n' .. ARGV[4], 'EX', ARGV[3])
-end
-return ARGV[4]
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kUpdateSessionLua));
   return *script;
 }
 
@@ -131,66 +56,28 @@ return ARGV[4]
 // KEYS: the bucket's unsettled ends, then the sessions. ARGV: cutoff_ms, then
 // the session ids in the order of their keys.
 const redis::Script& CloseEndedScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-local cutoff = tonumber(ARGV[1])
-local records = {}
-for i = 2, #KEYS do
-  local score = redis.call('ZSCORE', KEYS[1], ARGV[i])
-  if score and tonumber(score) <= cutoff then
-    if redis.call('EXISTS', KEYS[i]) == 1 then
-      redis.call('HSET', KEYS[i], 'closed', '1')
-      records[#records + 1] = ARGV[i]
-      records[#records + 1] = redis.call('HGETALL', KEYS[i])
-    else
-      redis.call('ZREM', KEYS[1], ARGV[i])
-    end
-  end
-end
-return records
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kCloseEndedSessionsLua));
   return *script;
 }
 
 // Claims an idempotency key for the subject, or returns the stored answer.
 // KEYS: claim. ARGV: fingerprint, ttl s.
 const redis::Script& BeginScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-local prior = redis.call('GET', KEYS[1])
-if not prior then
-  redis.call('SET', KEYS[1], ARGV[1] .. '\n', 'EX', ARGV[2])
-  return false
-end
-local sep = string.find(prior, '\n', 1, true)
-if string.sub(prior, 1, sep - 1) ~= ARGV[1] then
-  return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
-end
-local answer = string.sub(prior, sep + 1)
-if answer == '' then return false end
-return answer
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kClaimIdempotencyKeyLua));
   return *script;
 }
 
 // Releases a claim that has no answer yet and is still this request's.
 // KEYS: claim. ARGV: fingerprint.
 const redis::Script& AbandonScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-if redis.call('GET', KEYS[1]) == ARGV[1] .. '\n' then redis.call('DEL', KEYS[1]) end
-return 1
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kAbandonIdempotencyClaimLua));
   return *script;
 }
 
 // Adds a permit and keeps the plate's permit record until the last one ends.
 // KEYS: permits. ARGV: permit id, permit JSON, valid_until unix seconds.
 const redis::Script& AddPermitScript() {
-  static const redis::Script* script = new redis::Script(R"lua(
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-local until_ms = tonumber(ARGV[3]) * 1000
-local ttl = redis.call('PEXPIRETIME', KEYS[1])
-if ttl < until_ms then redis.call('PEXPIREAT', KEYS[1], until_ms) end
-return 1
-)lua");
+  static const redis::Script* script = new redis::Script(std::string(kAddPermitLua));
   return *script;
 }
 

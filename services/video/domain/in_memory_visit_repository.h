@@ -1,8 +1,9 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "services/booking/domain/booking_repository.h"
 #include "services/video/domain/visit.h"
 
@@ -14,7 +15,7 @@ class InMemoryVisitRepository final : public VisitRepository {
   explicit InMemoryVisitRepository(booking::BookingRepository& bookings) : bookings_(bookings) {}
 
   absl::StatusOr<Visit> Get(const std::string& code) override {
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     auto it = visits_.find(code);
     return it == visits_.end() ? Visit{} : it->second;
   }
@@ -32,7 +33,7 @@ class InMemoryVisitRepository final : public VisitRepository {
     if (record->status != booking::BookingStatus::kConfirmed) {
       return absl::FailedPreconditionError("the booking is cancelled");
     }
-    std::lock_guard lock(mutex_);
+    absl::MutexLock lock(&mutex_);
     Visit& visit = visits_[code];
     if (visit.state != step.from) return absl::AbortedError("the consultation changed");
     visit = step.to;
@@ -40,13 +41,16 @@ class InMemoryVisitRepository final : public VisitRepository {
     return absl::OkStatus();
   }
 
-  const std::vector<std::string>& events() const { return events_; }
+  std::vector<std::string> events() const {
+    absl::MutexLock lock(&mutex_);
+    return events_;
+  }
 
  private:
   booking::BookingRepository& bookings_;
-  std::mutex mutex_;
-  std::map<std::string, Visit> visits_;
-  std::vector<std::string> events_;
+  mutable absl::Mutex mutex_;
+  std::map<std::string, Visit> visits_ ABSL_GUARDED_BY(mutex_);
+  std::vector<std::string> events_ ABSL_GUARDED_BY(mutex_);
 };
 
 }  // namespace stadt::video

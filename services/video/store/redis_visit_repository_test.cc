@@ -1,11 +1,11 @@
 #include "services/video/store/redis_visit_repository.h"
 
 #include <atomic>
-#include <mutex>
 #include <random>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/booking/store/redis_booking_repository.h"
 #include "services/video/domain/test_catalog.h"
@@ -72,7 +72,7 @@ class RedisVideoTest : public ::testing::Test {
 
 TEST_F(RedisVideoTest, ConcurrentBookingsOfOneTimeGiveEachCaseworkerOnce) {
   constexpr int kCitizens = 30;
-  std::mutex mutex;
+  absl::Mutex mutex;
   std::vector<std::string> caseworkers;
   std::atomic<int> refused = 0;
   std::vector<std::thread> threads;
@@ -80,7 +80,7 @@ TEST_F(RedisVideoTest, ConcurrentBookingsOfOneTimeGiveEachCaseworkerOnce) {
     threads.emplace_back([&, i] {
       absl::StatusOr<ConsultationView> booked = Book(i, Local(1, 10, 0));
       if (booked.ok()) {
-        std::lock_guard lock(mutex);
+        absl::MutexLock lock(&mutex);
         caseworkers.push_back(booked->record.resource_id);
       } else {
         EXPECT_EQ(booked.status().code(), absl::StatusCode::kAborted) << booked.status();
@@ -96,7 +96,7 @@ TEST_F(RedisVideoTest, ConcurrentBookingsOfOneTimeGiveEachCaseworkerOnce) {
 
 TEST_F(RedisVideoTest, RandomConcurrentMixNeverDoubleBooksACaseworker) {
   constexpr int kCitizens = 40;
-  std::mutex mutex;
+  absl::Mutex mutex;
   std::vector<booking::BookingRecord> booked;
   std::vector<std::thread> threads;
   for (int i = 0; i < kCitizens; ++i) {
@@ -107,7 +107,7 @@ TEST_F(RedisVideoTest, RandomConcurrentMixNeverDoubleBooksACaseworker) {
       const absl::Time start = Local(1, 10, 0) + absl::Minutes(15 * (random() % 7));
       absl::StatusOr<ConsultationView> view = Book(i, start);
       if (view.ok()) {
-        std::lock_guard lock(mutex);
+        absl::MutexLock lock(&mutex);
         booked.push_back(view->record);
       }
     });

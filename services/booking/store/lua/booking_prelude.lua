@@ -1,12 +1,8 @@
-#pragma once
-
-namespace stadt::booking {
-
-// Lua helpers shared by the booking scripts (and by scripts of the services
-// that build on them). fits(): counts what is taken on buckets
-// [first, first+count) of one resource-day (confirmed bookings plus live holds) and compares with
-// capacity passed in ARGV from `cap_index` on. Drops expired holds on the way.
-inline constexpr char kBookingLua[] = R"lua(
+-- Lua helpers shared by the booking scripts (and by scripts of the services
+-- that build on them); C++ puts this text in front of a script that uses them.
+-- fits(): counts what is taken on buckets [first, first+count) of one
+-- resource-day (confirmed bookings plus live holds) and compares with capacity
+-- passed in ARGV from `cap_index` on. Drops expired holds on the way.
 local function fits(booked_key, holds_key, now, first, count, cap_index)
   redis.call('ZREMRANGEBYSCORE', holds_key, '-inf', now)
   local taken = {}
@@ -40,6 +36,3 @@ local function split(csv)
   for item in string.gmatch(csv, '[^,]+') do table.insert(out, item) end
   return out
 end
-)lua";
-
-}  // namespace stadt::booking

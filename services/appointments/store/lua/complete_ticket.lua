@@ -1,0 +1,15 @@
+-- KEYS: ticket, outbox. ARGV: prefix, office.
+-- Returns {queue number, booking code, state, counter}.
+local state = redis.call('HGET', KEYS[1], 'state')
+if not state then return redis.error_reply('NOT_FOUND no such ticket') end
+local code = redis.call('HGET', KEYS[1], 'code') or ''
+local counter = redis.call('HGET', KEYS[1], 'counter') or ''
+if state == 'completed' then return {0, code, 'completed', counter} end
+if state ~= 'called' then
+  return redis.error_reply('FAILED_PRECONDITION the ticket has not been called yet')
+end
+redis.call('HSET', KEYS[1], 'state', 'completed')
+if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'completed') end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'visit.completed',
+           'code', code, 'office', ARGV[2])
+return {0, code, 'completed', counter}

@@ -1,0 +1,46 @@
+-- Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix, office,
+-- day, first, count, start ms, end ms, delete after ms, remind at ms, capacities...
+local now = tonumber(ARGV[1])
+local prefix = ARGV[2]
+local booking = hash(KEYS[1])
+if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
+if booking.status ~= 'confirmed' then
+  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+end
+if booking.visit ~= nil and booking.visit ~= '' then
+  return redis.error_reply('FAILED_PRECONDITION the citizen has already arrived')
+end
+local old_booked = prefix .. 'booked:' .. booking.office .. ':' .. booking.day
+local new_booked = prefix .. 'booked:' .. ARGV[3] .. ':' .. ARGV[4]
+local new_holds = prefix .. 'holds:' .. ARGV[3] .. ':' .. ARGV[4]
+local first, count = tonumber(ARGV[5]), tonumber(ARGV[6])
+-- All in one script, so nobody sees the moment in between: the booking's own
+-- old place may be reused by the new one (moving by ten minutes), and if the
+-- new place does not fit the old one is restored untouched.
+add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), -1)
+if not fits(new_booked, new_holds, now, first, count, 11) then
+  add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), 1)
+  return redis.error_reply('ABORTED the new slot is no longer free; the booking is unchanged')
+end
+add_booked(new_booked, first, count, 1)
+redis.call('ZREM', prefix .. 'day:' .. booking.office .. ':' .. booking.day, booking.code)
+local new_index = prefix .. 'day:' .. ARGV[3] .. ':' .. ARGV[4]
+redis.call('ZADD', new_index, ARGV[7], booking.code)
+redis.call('PEXPIREAT', new_index, ARGV[9])
+redis.call('HSET', KEYS[1], 'office', ARGV[3], 'day', ARGV[4], 'first', first, 'count', count,
+           'start_ms', ARGV[7], 'end_ms', ARGV[8])
+redis.call('PEXPIREAT', KEYS[1], ARGV[9])
+if tonumber(ARGV[10]) > now then
+  redis.call('ZADD', prefix .. 'reminders', ARGV[10], booking.code)
+else
+  redis.call('ZREM', prefix .. 'reminders', booking.code)
+end
+redis.call('ZADD', prefix .. 'person:' .. booking.person, ARGV[7], booking.code)
+for _, service in ipairs(split(booking.services)) do
+  redis.call('ZADD', prefix .. 'person-svc:' .. booking.person .. ':' .. service, ARGV[7],
+             booking.code)
+end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
+           'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
+           'services', booking.services, 'contact', booking.contact)
+return 1
