@@ -13,7 +13,7 @@ get_filename_component(DIR "${DIR}" ABSOLUTE)
 
 set(_forbidden
   "grpc/" "grpcpp/" "grpc\\+\\+/" "google/protobuf/" "\\.pb\\.h" "hiredis"
-  "services/[a-z_]+/store/" "services/[a-z_]+/rpc/" "services/common/redis/"
+  "services/([a-z_]+/)+store/" "services/([a-z_]+/)+rpc/" "services/common/redis/"
   "services/common/kpi/grpc_" "services/common/status\\.h" "services/common/call_context\\.h"
   "services/common/grpc_server\\.h" "gateway/")
 

@@ -88,7 +88,7 @@ def main():
     parser.add_argument("build_dir")
     parser.add_argument("-j", "--jobs", type=int, default=int(os.environ.get("STADT_JOBS", "2")))
     parser.add_argument("files", nargs="*", help="only these sources (relative paths)")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
     root = os.path.realpath(os.path.join(os.path.dirname(__file__), ".."))
     build_dir = os.path.realpath(args.build_dir)
     cache = os.environ.get("STADT_TIDY_CACHE",

@@ -4,8 +4,8 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "services/booking/config/booking_rules_config.h"
-#include "services/booking/store/redis_booking_repository.h"
+#include "services/common/booking/config/booking_rules_config.h"
+#include "services/common/booking/store/redis_booking_repository.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/repeat.h"

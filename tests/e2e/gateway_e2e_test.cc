@@ -8,7 +8,7 @@
 #include "boost/json/serialize.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/booking/domain/booking_core.h"
+#include "services/common/booking/domain/booking_core.h"
 #include "services/common/redis/redis_client.h"
 #include "tests/harness/stack.h"
 

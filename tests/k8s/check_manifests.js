@@ -44,7 +44,7 @@ const kAllowedClients = {
 };
 // Files whose `Read...(EnvConfig& config, ...)` helpers a main.cc may call.
 const kConfigHelperFiles = ["services/common/service_env.cc", "services/common/kpi/kpi_reporting.cc",
-                            "services/booking/config/booking_rules_config.cc"];
+                            "services/common/booking/config/booking_rules_config.cc"];
 // A project binary is an image named stadt-<name>; its configuration is read in
 // <name>/main.cc or services/<name>/main.cc.
 const kProjectImagePrefix = "stadt-";

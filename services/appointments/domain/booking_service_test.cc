@@ -3,7 +3,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
-#include "services/booking/domain/in_memory_booking_repository.h"
+#include "services/common/booking/domain/in_memory_booking_repository.h"
 
 namespace stadt::appointments {
 namespace {

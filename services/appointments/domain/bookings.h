@@ -1,8 +1,8 @@
 #pragma once
 
-#include "services/booking/domain/booking.h"
-#include "services/booking/domain/booking_core.h"
-#include "services/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/booking.h"
+#include "services/common/booking/domain/booking_core.h"
+#include "services/common/booking/domain/booking_repository.h"
 
 namespace stadt::appointments {
 

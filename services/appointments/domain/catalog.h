@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "services/booking/domain/schedule.h"
+#include "services/common/booking/domain/schedule.h"
 
 namespace stadt::appointments {
 

@@ -2,7 +2,7 @@
 
 #include "absl/time/civil_time.h"
 #include "services/appointments/domain/catalog.h"
-#include "services/booking/domain/schedule.h"
+#include "services/common/booking/domain/schedule.h"
 
 namespace stadt::appointments {
 

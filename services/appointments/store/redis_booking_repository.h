@@ -1,7 +1,7 @@
 #pragma once
 
 #include "services/appointments/domain/bookings.h"
-#include "services/booking/store/redis_booking_repository.h"
+#include "services/common/booking/store/redis_booking_repository.h"
 
 namespace stadt::appointments {
 

@@ -6,7 +6,7 @@
 #include "absl/strings/str_split.h"
 #include "services/appointments/store/lua/scripts.h"
 #include "services/appointments/store/redis_booking_repository.h"
-#include "services/booking/store/lua/scripts.h"
+#include "services/common/booking/store/lua/scripts.h"
 #include "services/common/strings.h"
 
 namespace stadt::appointments {
@@ -86,7 +86,8 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const OfficeDay& day) {
       {{"ZRANGE", DayKey("day", day), "0", "-1"}, {"GET", DayKey("no-shows", day)}});
   if (!index.ok()) return index.status();
   DayList list;
-  absl::SimpleAtoi((*index)[1].str, &list.no_shows);
+  // Absent or unreadable numbers count as 0 (no no-shows yet, no ticket drawn).
+  if (!absl::SimpleAtoi((*index)[1].str, &list.no_shows)) list.no_shows = 0;
   std::vector<std::vector<std::string>> reads;
   for (const redis::Reply& code : (*index)[0].elements) {
     reads.push_back(
@@ -101,11 +102,11 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const OfficeDay& day) {
     DayAppointment appointment;
     appointment.booking_code = (*index)[0].elements[i].str;
     int64_t start_ms = 0;
-    absl::SimpleAtoi(fields[0].str, &start_ms);
+    if (!absl::SimpleAtoi(fields[0].str, &start_ms)) start_ms = 0;
     appointment.start = absl::FromUnixMillis(start_ms);
     appointment.service_ids = absl::StrSplit(fields[1].str, ',', absl::SkipEmpty());
     appointment.state = StateFromText(fields[3].str);
-    absl::SimpleAtoi(fields[4].str, &appointment.queue_number);
+    if (!absl::SimpleAtoi(fields[4].str, &appointment.queue_number)) appointment.queue_number = 0;
     list.appointments.push_back(std::move(appointment));
   }
   return list;

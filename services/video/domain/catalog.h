@@ -5,7 +5,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
-#include "services/booking/domain/schedule.h"
+#include "services/common/booking/domain/schedule.h"
 
 namespace stadt::video {
 

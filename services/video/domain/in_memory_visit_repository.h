@@ -4,7 +4,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "services/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/booking_repository.h"
 #include "services/video/domain/visit.h"
 
 namespace stadt::video {

@@ -5,7 +5,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
-#include "services/booking/domain/test_time.h"
+#include "services/common/booking/domain/test_time.h"
 #include "services/video/domain/catalog.h"
 
 namespace stadt::video::testing {

@@ -5,9 +5,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/booking/domain/booking.h"
-#include "services/booking/domain/booking_core.h"
-#include "services/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/booking.h"
+#include "services/common/booking/domain/booking_core.h"
+#include "services/common/booking/domain/booking_repository.h"
 #include "services/common/clock.h"
 #include "services/video/domain/catalog.h"
 #include "services/video/domain/join_token.h"

@@ -2,7 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/booking/domain/in_memory_booking_repository.h"
+#include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/video/domain/in_memory_visit_repository.h"
 #include "services/video/domain/test_catalog.h"
 

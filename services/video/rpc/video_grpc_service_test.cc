@@ -6,7 +6,7 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/test/server_context_test_spouse.h"
 #include "gtest/gtest.h"
-#include "services/booking/domain/in_memory_booking_repository.h"
+#include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/video/domain/in_memory_visit_repository.h"

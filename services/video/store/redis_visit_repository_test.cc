@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "services/booking/store/redis_booking_repository.h"
+#include "services/common/booking/store/redis_booking_repository.h"
 #include "services/video/domain/test_catalog.h"
 #include "services/video/domain/video_service.h"
 #include "tests/harness/redis_server.h"

@@ -1,4 +1,4 @@
--- Runs after booking_prelude.lua (services/booking/store/lua).
+-- Runs after booking_prelude.lua (services/common/booking/store/lua).
 -- KEYS: booking, present, ticket-seq, outbox. ARGV: now, prefix, office, day, code, lifetime.
 -- Returns {queue number, booking code, state, counter}.
 local booking = hash(KEYS[1])

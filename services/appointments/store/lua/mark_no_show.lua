@@ -1,4 +1,4 @@
--- Runs after booking_prelude.lua (services/booking/store/lua).
+-- Runs after booking_prelude.lua (services/common/booking/store/lua).
 -- KEYS: booking, no-shows, outbox. ARGV: office, day, lifetime, now.
 local booking = hash(KEYS[1])
 if booking.code == nil or booking.office ~= ARGV[1] or booking.day ~= ARGV[2] then

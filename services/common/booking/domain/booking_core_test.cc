@@ -1,8 +1,8 @@
-#include "services/booking/domain/booking_core.h"
+#include "services/common/booking/domain/booking_core.h"
 
 #include "gtest/gtest.h"
-#include "services/booking/domain/in_memory_booking_repository.h"
-#include "services/booking/domain/test_time.h"
+#include "services/common/booking/domain/in_memory_booking_repository.h"
+#include "services/common/booking/domain/test_time.h"
 
 namespace stadt::booking {
 namespace {

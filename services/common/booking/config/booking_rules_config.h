@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "services/booking/domain/schedule.h"
+#include "services/common/booking/domain/schedule.h"
 #include "services/common/config.h"
 
 namespace stadt::booking {

@@ -1,4 +1,4 @@
-#include "services/booking/store/redis_booking_repository.h"
+#include "services/common/booking/store/redis_booking_repository.h"
 
 #include <map>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "services/booking/store/lua/scripts.h"
+#include "services/common/booking/store/lua/scripts.h"
 #include "services/common/strings.h"
 
 namespace stadt::booking {

@@ -1,4 +1,4 @@
-#include "services/booking/domain/cached_usage_repository.h"
+#include "services/common/booking/domain/cached_usage_repository.h"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "services/booking/domain/booking.h"
+#include "services/common/booking/domain/booking.h"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
-#include "services/booking/domain/schedule.h"
+#include "services/common/booking/domain/schedule.h"
 
 #include "gtest/gtest.h"
-#include "services/booking/domain/test_time.h"
+#include "services/common/booking/domain/test_time.h"
 
 namespace stadt::booking {
 namespace {

@@ -8,7 +8,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "services/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/booking_repository.h"
 
 namespace stadt::booking {
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <utility>
 
-#include "services/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/booking_repository.h"
 #include "services/common/redis/redis_client.h"
 
 namespace stadt::booking {

@@ -1,11 +1,11 @@
-#include "services/booking/domain/cached_usage_repository.h"
+#include "services/common/booking/domain/cached_usage_repository.h"
 
 #include <functional>
 
 #include "gtest/gtest.h"
-#include "services/booking/domain/forwarding_booking_repository.h"
-#include "services/booking/domain/in_memory_booking_repository.h"
-#include "services/booking/domain/test_time.h"
+#include "services/common/booking/domain/forwarding_booking_repository.h"
+#include "services/common/booking/domain/in_memory_booking_repository.h"
+#include "services/common/booking/domain/test_time.h"
 
 namespace stadt::booking {
 namespace {

@@ -6,9 +6,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "services/booking/domain/booking.h"
-#include "services/booking/domain/booking_repository.h"
-#include "services/booking/domain/schedule.h"
+#include "services/common/booking/domain/booking.h"
+#include "services/common/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/schedule.h"
 #include "services/common/clock.h"
 #include "services/common/crypto/crypto.h"
 

@@ -1,4 +1,4 @@
-#include "services/booking/domain/schedule.h"
+#include "services/common/booking/domain/schedule.h"
 
 #include <algorithm>
 

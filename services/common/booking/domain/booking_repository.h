@@ -5,8 +5,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/booking/domain/booking.h"
-#include "services/booking/domain/schedule.h"
+#include "services/common/booking/domain/booking.h"
+#include "services/common/booking/domain/schedule.h"
 
 namespace stadt::booking {
 

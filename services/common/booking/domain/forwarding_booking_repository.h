@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "services/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/booking_repository.h"
 
 namespace stadt::booking {
 

@@ -1,4 +1,4 @@
-#include "services/booking/store/redis_booking_repository.h"
+#include "services/common/booking/store/redis_booking_repository.h"
 
 #include <atomic>
 #include <map>

@@ -1,4 +1,4 @@
-#include "services/booking/config/booking_rules_config.h"
+#include "services/common/booking/config/booking_rules_config.h"
 
 namespace stadt::booking {
 

@@ -9,7 +9,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "services/booking/domain/forwarding_booking_repository.h"
+#include "services/common/booking/domain/forwarding_booking_repository.h"
 
 namespace stadt::booking {
 

@@ -1,4 +1,4 @@
-#include "services/booking/domain/booking_core.h"
+#include "services/common/booking/domain/booking_core.h"
 
 #include <algorithm>
 
