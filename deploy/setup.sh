@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git clang-format
-  ccache lld clang-tidy  # CMakePresets.json: every build through ccache, linked by lld; deploy/clang_tidy.sh
+  ccache lld clang-tidy python3  # CMakePresets.json: every build through ccache, linked by lld; deploy/clang_tidy.py
   lua5.1  # the Redis scripts' syntax check (luac5.1 -p; Redis embeds Lua 5.1)
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev

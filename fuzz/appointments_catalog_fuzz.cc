@@ -10,7 +10,7 @@
 
 #include "absl/time/civil_time.h"
 #include "services/appointments/domain/catalog_json.h"
-#include "services/appointments/domain/schedule.h"
+#include "services/common/booking/domain/schedule.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
@@ -28,11 +28,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::abort();
     }
     for (int offset = 0; offset < 7; ++offset) {
-      const stadt::appointments::DayPlan plan =
-          stadt::appointments::PlanDay(office, monday + offset);
-      (void)stadt::appointments::FreeStarts(plan, {}, 1);
-      (void)stadt::appointments::FreeStarts(plan, {},
-                                            stadt::appointments::BucketsFor(45, plan.slot_minutes));
+      const stadt::booking::DayPlan plan = stadt::appointments::PlanDay(office, monday + offset);
+      (void)stadt::booking::FreeStarts(plan, {}, 1);
+      (void)stadt::booking::FreeStarts(plan, {}, stadt::booking::BucketsFor(45, plan.slot_minutes));
     }
   }
   return 0;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "services/appointments/domain/office_catalog.h"
-#include "services/appointments/domain/schedule.h"
+#include "services/common/booking/domain/schedule.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);
@@ -18,8 +18,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         stadt::appointments::DecodePageToken(stadt::appointments::EncodePageToken(*id));
     if (!again.ok() || *again != *id) std::abort();
   }
-  if (absl::StatusOr<absl::CivilDay> day = stadt::appointments::ParseDate(text); day.ok()) {
-    if (stadt::appointments::FormatDate(*day) != text) std::abort();
+  if (absl::StatusOr<absl::CivilDay> day = stadt::booking::ParseDate(text); day.ok()) {
+    if (stadt::booking::FormatDate(*day) != text) std::abort();
   }
   return 0;
 }

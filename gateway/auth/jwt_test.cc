@@ -405,7 +405,7 @@ TEST_F(JwtTest, RejectsOversizeTokenBeforeParsing) {
 TEST_F(JwtTest, RejectsKeyBearingAndCriticalHeaders) {
   for (const char* name : {"crit", "jku", "jwk", "x5u", "x5c"}) {
     boost::json::object header = RsHeader();
-    header[name] = {"exp"};
+    header[name] = boost::json::array{"exp"};  // crit is a list of names
     EXPECT_EQ(Check(Forge(header, Claims(), Rsa())), "unsupported_header") << name;
   }
 }

@@ -85,7 +85,9 @@ class Gateway {
 
   // Calls `done` exactly once, possibly on a gRPC thread.
   void Handle(const HttpRequest& request, const ClientInfo& client, Done done) const;
-  void Handle(const HttpRequest& request, Done done) const { Handle(request, ClientInfo{}, done); }
+  void Handle(const HttpRequest& request, Done done) const {
+    Handle(request, ClientInfo{}, std::move(done));
+  }
 
   const HttpMetrics& metrics() const { return *metrics_; }
 

@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "gtest/gtest.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::gateway::pow {
 namespace {
@@ -18,21 +18,23 @@ std::optional<bool> Value(const absl::StatusOr<bool>& first_use) {
   return first_use.ok() ? std::optional<bool>(*first_use) : std::nullopt;
 }
 
-class RedisUsedChallengesTest : public ::testing::Test {
+// A short command timeout, so that calls to a killed server fail fast.
+redis::Options ClientOptions() {
+  redis::Options options;
+  options.command_timeout = std::chrono::milliseconds(300);
+  return options;
+}
+
+class RedisUsedChallengesTest : public testing::RedisTest {
  protected:
+  RedisUsedChallengesTest() : RedisTest(ClientOptions()) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.command_timeout = std::chrono::milliseconds(300);
-    client_ = redis::Client::Create(options);
-    used_ = std::make_unique<RedisUsedChallenges>(*client_);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    used_ = std::make_unique<RedisUsedChallenges>(redis());
   }
 
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> client_;
   std::unique_ptr<RedisUsedChallenges> used_;
 };
 
@@ -40,7 +42,7 @@ TEST_F(RedisUsedChallengesTest, FirstUseWinsAndTheKeyExpiresWithTheChallenge) {
   EXPECT_EQ(Value(used_->MarkUsed("c1", kNow + absl::Minutes(6), kNow)), true);
   EXPECT_EQ(Value(used_->MarkUsed("c1", kNow + absl::Minutes(6), kNow)), false);
   EXPECT_EQ(Value(used_->MarkUsed("c2", kNow + absl::Minutes(6), kNow)), true);
-  absl::StatusOr<redis::Reply> ttl = client_->Command({"PTTL", UsedChallengeKey("c1")});
+  absl::StatusOr<redis::Reply> ttl = redis().Command({"PTTL", UsedChallengeKey("c1")});
   ASSERT_TRUE(ttl.ok()) << ttl.status();
   EXPECT_GT(ttl->integer, 5 * 60 * 1000);
   EXPECT_LE(ttl->integer, 6 * 60 * 1000);
@@ -69,7 +71,7 @@ TEST_F(RedisUsedChallengesTest, ExactlyOneOfManyConcurrentUsesWins) {
 }
 
 TEST_F(RedisUsedChallengesTest, UnreachableRedisIsUnavailable) {
-  server_->Kill();
+  redis_server().Kill();
   absl::StatusOr<bool> first = used_->MarkUsed("c1", kNow + absl::Minutes(1), kNow);
   EXPECT_EQ(first.status().code(), absl::StatusCode::kUnavailable) << first.status();
 }

@@ -4,24 +4,28 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::gateway {
 namespace {
 
 const absl::Time kStart = absl::FromUnixSeconds(1'800'000'000);
 
-class RedisRateLimitStoreTest : public ::testing::Test {
+// A short command timeout, so that calls to a killed server fail fast.
+redis::Options ClientOptions() {
+  redis::Options options;
+  options.command_timeout = std::chrono::milliseconds(300);
+  return options;
+}
+
+class RedisRateLimitStoreTest : public testing::RedisTest {
  protected:
+  RedisRateLimitStoreTest() : RedisTest(ClientOptions()) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.command_timeout = std::chrono::milliseconds(300);
-    client_ = redis::Client::Create(options);
-    store_ = std::make_unique<RedisRateLimitStore>(*client_);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    store_ = std::make_unique<RedisRateLimitStore>(redis());
   }
 
   RateDecision Take(const std::vector<BucketRequest>& buckets, absl::Time now) {
@@ -30,8 +34,6 @@ class RedisRateLimitStoreTest : public ::testing::Test {
     return decision.value_or(RateDecision{});
   }
 
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> client_;
   std::unique_ptr<RedisRateLimitStore> store_;
 };
 
@@ -75,7 +77,7 @@ TEST_F(RedisRateLimitStoreTest, LaggingClockDoesNotMoveTheBucketBack) {
 
 TEST_F(RedisRateLimitStoreTest, BucketExpiresOnceItWouldBeFullAgain) {
   Take({kThreePerMinute}, kStart);
-  absl::StatusOr<redis::Reply> ttl = client_->Command({"PTTL", kThreePerMinute.key});
+  absl::StatusOr<redis::Reply> ttl = redis().Command({"PTTL", kThreePerMinute.key});
   ASSERT_TRUE(ttl.ok()) << ttl.status();
   // One token used: full again after 20 s (plus a second of slack).
   EXPECT_GT(ttl->integer, 19'000);
@@ -99,7 +101,7 @@ TEST_F(RedisRateLimitStoreTest, ConcurrentTakersNeverExceedTheCapacity) {
 }
 
 TEST_F(RedisRateLimitStoreTest, UnreachableRedisIsUnavailable) {
-  server_->Kill();
+  redis_server().Kill();
   absl::StatusOr<RateDecision> decision = store_->Take({kThreePerMinute}, kStart);
   EXPECT_EQ(decision.status().code(), absl::StatusCode::kUnavailable) << decision.status();
 }

@@ -7,12 +7,12 @@
 #include "services/appointments/domain/cached_catalog_repository.h"
 #include "services/appointments/domain/catalog_json.h"
 #include "services/appointments/domain/office_catalog.h"
-#include "services/appointments/rpc/appointments_service.h"
-#include "services/appointments/store/redis_booking_repository.h"
+#include "services/appointments/rpc/appointments_grpc_service.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
 #include "services/common/booking/config/booking_rules_config.h"
 #include "services/common/booking/domain/cached_usage_repository.h"
+#include "services/common/booking/store/redis_booking_repository.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
@@ -29,7 +29,7 @@ struct Settings {
   std::string seed_file;
   absl::Duration seed_timeout;
   log::Level log_level;
-  BookingRules rules;
+  booking::BookingRules rules;
   std::string time_zone;
   std::string master_key;
   absl::Duration no_show_grace;
@@ -110,7 +110,7 @@ absl::Status Serve(const Settings& settings) {
         absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
   OfficeCatalog catalog(repository);
-  RedisBookingRepository booking_repository(*redis);
+  booking::RedisBookingRepository booking_repository(*redis, kBookingPrefix);
   SystemClock clock;
   // Search reads the office list on every request; a short-lived cache keeps
   // that off Redis during a rush (see CachedCatalogRepository).
@@ -118,14 +118,15 @@ absl::Status Serve(const Settings& settings) {
   // And each search reads the usage of up to 7 days x all offices: the same
   // for every citizen searching at that moment (see CachedUsageRepository).
   booking::CachedUsageRepository booking_store(booking_repository, settings.usage_cache_ttl);
-  BookingService bookings(search_catalog, booking_store, clock, Calendar(settings.rules, zone),
-                          BookingSecrets::Derive(settings.master_key));
+  OfficeBookings bookings(search_catalog, booking_store, clock,
+                          booking::Calendar(settings.rules, zone),
+                          booking::BookingSecrets::Derive(settings.master_key));
   RedisCounterRepository counter_repository(*redis);
   CounterDay counter_day(counter_repository, booking_repository, clock, zone,
                          settings.no_show_grace);
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
-  AppointmentsService service(catalog, bookings, counter_day, *kpis, clock, zone);
+  AppointmentsGrpcService service(catalog, bookings, counter_day, *kpis, clock, zone);
   std::jthread reminders(
       RepeatUntilStopped, "reminders", [&bookings] { return bookings.SendDueReminders(); },
       settings.reminder_interval);

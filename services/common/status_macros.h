@@ -20,10 +20,14 @@
 #define STADT_ASSIGN_OR_RETURN(lhs, expr) \
   STADT_ASSIGN_OR_RETURN_IMPL_(STADT_STATUS_MACROS_CONCAT_(stadt_statusor_, __LINE__), lhs, expr)
 
+// `lhs` may be a declaration and `statusor` is a name: neither can be put in
+// parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define STADT_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr)  \
   auto statusor = (expr);                                  \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = *std::move(statusor)
+// NOLINTEND(bugprone-macro-parentheses)
 
 #define STADT_STATUS_MACROS_CONCAT_INNER_(a, b) a##b
 #define STADT_STATUS_MACROS_CONCAT_(a, b) STADT_STATUS_MACROS_CONCAT_INNER_(a, b)

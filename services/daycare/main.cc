@@ -12,7 +12,7 @@
 #include "services/common/service_main.h"
 #include "services/common/status_macros.h"
 #include "services/daycare/domain/instance_json.h"
-#include "services/daycare/rpc/daycare_service.h"
+#include "services/daycare/rpc/daycare_grpc_service.h"
 #include "services/daycare/store/season_store.h"
 
 namespace stadt::daycare {
@@ -122,7 +122,7 @@ absl::Status Serve(const Settings& settings) {
   SeasonStore store(*redis, clock, *std::move(policy));
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
-  DaycareService service(store, *kpis);
+  DaycareGrpcService service(store, *kpis);
   return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 

@@ -11,7 +11,9 @@
 #include "services/common/repeat.h"
 #include "services/common/service_env.h"
 #include "services/common/service_main.h"
-#include "services/video/domain/video_service.h"
+#include "services/video/domain/consultation_records.h"
+#include "services/video/domain/consultations.h"
+#include "services/video/domain/video_bookings.h"
 #include "services/video/rpc/video_grpc_service.h"
 #include "services/video/store/redis_visit_repository.h"
 
@@ -110,15 +112,18 @@ absl::Status Serve(const Settings& settings) {
   booking::RedisBookingRepository bookings(*redis, kVideoPrefix);
   RedisVisitRepository visits(*redis);
   SystemClock clock;
-  VideoService consultations(
-      *catalog, bookings, visits, clock, booking::Calendar(settings.rules, zone),
-      booking::BookingSecrets::Derive(settings.master_key, "video"), settings.video);
+  const booking::BookingSecrets secrets =
+      booking::BookingSecrets::Derive(settings.master_key, "video");
+  ConsultationRecords records(*catalog, bookings, visits, clock,
+                              booking::Calendar(settings.rules, zone), secrets, settings.video);
+  VideoBookings video_bookings(records);
+  Consultations consultations(records, secrets);
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
-  VideoGrpcService service(consultations, *kpis);
+  VideoGrpcService service(video_bookings, consultations, *kpis);
   std::jthread reminders(
       RepeatUntilStopped, "reminders",
-      [&consultations] { return consultations.SendDueReminders(); }, settings.reminder_interval);
+      [&video_bookings] { return video_bookings.SendDueReminders(); }, settings.reminder_interval);
   return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 

@@ -18,9 +18,9 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/harness/document_server.h"
+#include "tests/harness/edge_backend.h"
 #include "tests/harness/http_client.h"
 #include "tests/harness/process.h"
-#include "tests/harness/redis_server.h"
 #include "tests/harness/test_tokens.h"
 
 namespace stadt::testing {
@@ -84,33 +84,12 @@ std::string SolveChallenge(int port) {
 class EdgeAuthE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-edge-auth-XXXXXX");
-    dir_ = mkdtemp(pattern.data());
-    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    service_redis_ = *std::move(redis);
-    redis = RedisServer::Start();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    gateway_redis_ = *std::move(redis);
-    key_file_ = dir_ + "/keys.json";
+    absl::StatusOr<std::unique_ptr<EdgeBackend>> backend =
+        EdgeBackend::Start("stadt-edge-auth-", {{"APPOINTMENTS_MIN_NOTICE", "0s"}});
+    ASSERT_TRUE(backend.ok()) << backend.status();
+    backend_ = *std::move(backend);
+    key_file_ = backend_->dir() + "/keys.json";
     WriteKeys(first_.KeyFileJson());
-
-    absl::StatusOr<ListeningProcess> service = StartOnFreePort(
-        STADT_APPOINTMENTS_BIN,
-        [this](int port) -> std::map<std::string, std::string> {
-          return {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
-                  {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
-                  {"READINESS_INTERVAL", "100ms"},
-                  {"APPOINTMENTS_MIN_NOTICE", "0s"},
-                  {"APPOINTMENTS_SECRET_KEY",
-                   "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
-                  {"APPOINTMENTS_SEED_FILE",
-                   absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}};
-        },
-        absl::StrCat(dir_, "/appointments.log"));
-    ASSERT_TRUE(service.ok()) << service.status() << Logs();
-    service_ = std::move(service->process);
-    service_port_ = service->port;
   }
 
   // As a sidecar or a Kubernetes volume does: a new file renamed into place.
@@ -121,19 +100,18 @@ class EdgeAuthE2eTest : public ::testing::Test {
   }
 
   std::map<std::string, std::string> GatewayEnv(int port) const {
-    return {{"GATEWAY_PORT", absl::StrCat(port)},
-            {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port_)},
-            {"GATEWAY_READINESS_BACKENDS", "appointments"},
-            {"GATEWAY_REDIS_ADDRESS", absl::StrCat("127.0.0.1:", gateway_redis_->port())},
-            {"GATEWAY_JWT_KEYS_FILE", key_file_},
-            {"GATEWAY_JWT_ISSUER", kTestIssuer},
-            {"GATEWAY_JWT_AUDIENCE", kTestAudience}};
+    std::map<std::string, std::string> env = backend_->GatewayEnv();
+    env.insert({{"GATEWAY_PORT", absl::StrCat(port)},
+                {"GATEWAY_JWT_KEYS_FILE", key_file_},
+                {"GATEWAY_JWT_ISSUER", kTestIssuer},
+                {"GATEWAY_JWT_AUDIENCE", kTestAudience}});
+    return env;
   }
 
   // Starts a gateway replica with `env` on top of GatewayEnv(); returns its
   // port once it is ready. The log is gateway-<n>.log.
   int StartGateway(const std::map<std::string, std::string>& env) {
-    const std::string log = absl::StrCat(dir_, "/gateway-", gateways_.size(), ".log");
+    const std::string log = absl::StrCat(backend_->dir(), "/gateway-", gateways_.size(), ".log");
     absl::StatusOr<ListeningProcess> gateway = StartOnFreePort(
         STADT_GATEWAY_BIN,
         [&](int port) {
@@ -156,10 +134,10 @@ class EdgeAuthE2eTest : public ::testing::Test {
   }
 
   std::string Logs() const {
-    std::string logs = absl::StrCat("--- appointments\n", ReadFile(dir_ + "/appointments.log"));
+    std::string logs = absl::StrCat("--- appointments\n", ReadFile(backend_->ServiceLog()));
     for (size_t i = 0; i < gateways_.size(); ++i) {
       absl::StrAppend(&logs, "--- gateway ", i, "\n",
-                      ReadFile(absl::StrCat(dir_, "/gateway-", i, ".log")));
+                      ReadFile(absl::StrCat(backend_->dir(), "/gateway-", i, ".log")));
     }
     return logs;
   }
@@ -172,14 +150,10 @@ class EdgeAuthE2eTest : public ::testing::Test {
     return result.value_or(HttpResult());
   }
 
-  std::string dir_;
+  std::unique_ptr<EdgeBackend> backend_;
   std::string key_file_;
   TestTokens first_{"key-2026-1"};
-  std::unique_ptr<RedisServer> service_redis_;
-  std::unique_ptr<RedisServer> gateway_redis_;
-  std::unique_ptr<Subprocess> service_;
   std::vector<std::unique_ptr<Subprocess>> gateways_;
-  int service_port_ = 0;
 };
 
 class EdgePowE2eTest : public EdgeAuthE2eTest {
@@ -284,7 +258,7 @@ TEST_F(EdgePowE2eTest, UnreachableRedisFailsClosed) {
   const std::vector<std::string> bodies = HoldBodies(port, 1);
   ASSERT_EQ(bodies.size(), 1u);
   const std::string solution = SolveChallenge(port);
-  gateway_redis_->Kill();
+  backend_->gateway_redis().Kill();
   HttpResult refused = Hold(port, bodies[0], "citizen-1", solution);
   EXPECT_EQ(refused.status, 503) << refused.body;
   EXPECT_EQ(Reason(refused), "pow_unavailable");
@@ -298,19 +272,19 @@ TEST_F(EdgePowE2eTest, AnUnknownRouteOrAMissingSecretStopsTheStart) {
   for (const auto& [name, value] : PowEnv()) env[name] = value;
   env["GATEWAY_POW_ROUTES"] = "POST /v1/holds, POST /v1/hold";
   absl::StatusOr<std::unique_ptr<Subprocess>> typo =
-      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, dir_ + "/typo.log");
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, backend_->dir() + "/typo.log");
   ASSERT_TRUE(typo.ok()) << typo.status();
   EXPECT_EQ((*typo)->Wait(), 2);
-  EXPECT_THAT(ReadFile(dir_ + "/typo.log"),
+  EXPECT_THAT(ReadFile(backend_->dir() + "/typo.log"),
               HasSubstr("GATEWAY_POW_ROUTES: \"POST /v1/hold\" is not a route"));
 
   env["GATEWAY_POW_ROUTES"] = "POST /v1/holds";
   env["GATEWAY_POW_SECRET"] = "too-short";
   absl::StatusOr<std::unique_ptr<Subprocess>> weak =
-      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, dir_ + "/weak.log");
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, backend_->dir() + "/weak.log");
   ASSERT_TRUE(weak.ok()) << weak.status();
   EXPECT_EQ((*weak)->Wait(), 2);
-  const std::string log = ReadFile(dir_ + "/weak.log");
+  const std::string log = ReadFile(backend_->dir() + "/weak.log");
   EXPECT_THAT(log, HasSubstr("GATEWAY_POW_SECRET"));
   EXPECT_THAT(log, Not(HasSubstr("too-short")));
 }
@@ -433,18 +407,18 @@ TEST_F(EdgeJwksUrlE2eTest, AGatewayThatCannotFetchItsKeysDoesNotStart) {
   std::map<std::string, std::string> env = GatewayEnv(PickFreePort());
   for (const auto& [name, value] : JwksEnv()) env[name] = value;
   absl::StatusOr<std::unique_ptr<Subprocess>> unfetched =
-      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, dir_ + "/unfetched.log");
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, backend_->dir() + "/unfetched.log");
   ASSERT_TRUE(unfetched.ok()) << unfetched.status();
   EXPECT_EQ((*unfetched)->Wait(), 2);
-  EXPECT_THAT(ReadFile(dir_ + "/unfetched.log"), HasSubstr("answered 404"));
+  EXPECT_THAT(ReadFile(backend_->dir() + "/unfetched.log"), HasSubstr("answered 404"));
 
   // Keys over plain HTTP from another host could be swapped on the way.
   env["GATEWAY_JWKS_URL"] = "http://id.stadt.example/certs";
   absl::StatusOr<std::unique_ptr<Subprocess>> insecure =
-      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, dir_ + "/insecure.log");
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, backend_->dir() + "/insecure.log");
   ASSERT_TRUE(insecure.ok()) << insecure.status();
   EXPECT_EQ((*insecure)->Wait(), 2);
-  EXPECT_THAT(ReadFile(dir_ + "/insecure.log"), HasSubstr("GATEWAY_JWKS_URL"));
+  EXPECT_THAT(ReadFile(backend_->dir() + "/insecure.log"), HasSubstr("GATEWAY_JWKS_URL"));
 }
 
 }  // namespace

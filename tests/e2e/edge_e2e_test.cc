@@ -17,9 +17,9 @@
 #include "gateway/tls/test_certificate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/harness/edge_backend.h"
 #include "tests/harness/http_client.h"
 #include "tests/harness/process.h"
-#include "tests/harness/redis_server.h"
 
 namespace stadt::testing {
 namespace {
@@ -36,50 +36,22 @@ std::string ReadFile(const std::string& path) {
 class EdgeE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-edge-XXXXXX");
-    dir_ = mkdtemp(pattern.data());
-    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    service_redis_ = *std::move(redis);
-    redis = RedisServer::Start();
-    ASSERT_TRUE(redis.ok()) << redis.status();
-    limits_redis_ = *std::move(redis);
-
-    absl::StatusOr<ListeningProcess> service = StartOnFreePort(
-        STADT_APPOINTMENTS_BIN, [this](int port) { return AppointmentsEnv(port); },
-        AppointmentsLog());
-    ASSERT_TRUE(service.ok()) << service.status() << Logs();
-    service_ = std::move(service->process);
-    service_port_ = service->port;
+    absl::StatusOr<std::unique_ptr<EdgeBackend>> backend = EdgeBackend::Start("stadt-edge-");
+    ASSERT_TRUE(backend.ok()) << backend.status();
+    backend_ = *std::move(backend);
   }
 
-  std::map<std::string, std::string> AppointmentsEnv(int port) const {
-    return {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
-            {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
-            {"READINESS_INTERVAL", "100ms"},
-            {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
-            {"APPOINTMENTS_SEED_FILE",
-             absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}};
-  }
-  std::string AppointmentsLog() const { return absl::StrCat(dir_, "/appointments.log"); }
-
-  // Starts the appointments service again on service_port_ (the gateway
-  // knows no other).
+  // Starts the appointments service again on its port (the gateway knows no
+  // other).
   void StartAppointments() {
-    const int before = CountListening(AppointmentsLog());
-    absl::StatusOr<std::unique_ptr<Subprocess>> service = Subprocess::Start(
-        STADT_APPOINTMENTS_BIN, {}, AppointmentsEnv(service_port_), AppointmentsLog());
-    ASSERT_TRUE(service.ok()) << service.status();
-    service_ = *std::move(service);
-    ASSERT_TRUE(WaitUntilListening(*service_, AppointmentsLog(), before)) << Logs();
+    const absl::Status restarted = backend_->RestartService();
+    ASSERT_TRUE(restarted.ok()) << restarted << Logs();
   }
 
   // With `wait_ready` false only the port is awaited (a TLS gateway does not
   // answer the plain-HTTP readiness probe).
   void StartGateway(std::map<std::string, std::string> env, bool wait_ready = true) {
-    env["GATEWAY_BACKEND_APPOINTMENTS"] = absl::StrCat("127.0.0.1:", service_port_);
-    env["GATEWAY_READINESS_BACKENDS"] = "appointments";  // the only service started here
-    env["GATEWAY_REDIS_ADDRESS"] = absl::StrCat("127.0.0.1:", limits_redis_->port());
+    for (const auto& [name, value] : backend_->GatewayEnv()) env[name] = value;
     absl::StatusOr<ListeningProcess> gateway = StartOnFreePort(
         STADT_GATEWAY_BIN,
         [&env](int port) {
@@ -87,7 +59,7 @@ class EdgeE2eTest : public ::testing::Test {
           full["GATEWAY_PORT"] = absl::StrCat(port);
           return full;
         },
-        absl::StrCat(dir_, "/gateway.log"));
+        absl::StrCat(backend_->dir(), "/gateway.log"));
     ASSERT_TRUE(gateway.ok()) << gateway.status() << Logs();
     gateway_ = std::move(gateway->process);
     port_ = gateway->port;
@@ -101,8 +73,8 @@ class EdgeE2eTest : public ::testing::Test {
   }
 
   std::string Logs() const {
-    return absl::StrCat("--- appointments\n", ReadFile(dir_ + "/appointments.log"), "--- gateway\n",
-                        ReadFile(dir_ + "/gateway.log"));
+    return absl::StrCat("--- appointments\n", ReadFile(backend_->ServiceLog()), "--- gateway\n",
+                        ReadFile(backend_->dir() + "/gateway.log"));
   }
 
   HttpResult Get(const std::string& target) {
@@ -118,12 +90,8 @@ class EdgeE2eTest : public ::testing::Test {
     return std::string(json.at("details").at(0).at("reason").as_string());
   }
 
-  std::string dir_;
-  std::unique_ptr<RedisServer> service_redis_;
-  std::unique_ptr<RedisServer> limits_redis_;
-  std::unique_ptr<Subprocess> service_;
+  std::unique_ptr<EdgeBackend> backend_;
   std::unique_ptr<Subprocess> gateway_;
-  int service_port_ = 0;
   int port_ = 0;
 };
 
@@ -152,7 +120,7 @@ TEST_F(EdgeE2eTest, FloodGets429WithRetryAfterWhileTheServiceStaysUp) {
   EXPECT_LE(retry_after, 12);
 
   // The flood hurt nobody else: the service and the gateway still serve.
-  EXPECT_TRUE(service_->Running());
+  EXPECT_TRUE(backend_->service().Running());
   EXPECT_EQ(Get("/readyz").status, 200);
   HttpResult metrics = Get("/metrics");
   EXPECT_THAT(
@@ -181,7 +149,7 @@ TEST_F(EdgeE2eTest, LimitsAreSharedByGatewayReplicas) {
 
 TEST_F(EdgeE2eTest, UnreachableLimiterFailsOpenByDefault) {
   StartGateway({{"GATEWAY_RATE_LIMIT_READ_PER_ADDRESS", "5/1m"}});
-  limits_redis_->Kill();
+  backend_->gateway_redis().Kill();
   for (int i = 0; i < 10; ++i) EXPECT_EQ(Get("/v1/offices/mitte").status, 200) << Logs();
   EXPECT_THAT(Get("/metrics").body,
               HasSubstr("stadt_gateway_rate_limiter_unavailable_total{outcome=\"open\"} 10"));
@@ -189,7 +157,7 @@ TEST_F(EdgeE2eTest, UnreachableLimiterFailsOpenByDefault) {
 
 TEST_F(EdgeE2eTest, UnreachableLimiterFailsClosedWhenConfigured) {
   StartGateway({{"GATEWAY_RATE_LIMIT_FAIL_OPEN", "false"}});
-  limits_redis_->Kill();
+  backend_->gateway_redis().Kill();
   HttpResult result = Get("/v1/offices/mitte");
   EXPECT_EQ(result.status, 503);
   EXPECT_EQ(Reason(result), "rate_limiter_unavailable");
@@ -199,7 +167,7 @@ TEST_F(EdgeE2eTest, UnreachableLimiterFailsClosedWhenConfigured) {
 TEST_F(EdgeE2eTest, BackendDownOpensTheCircuitAndRecoveryClosesIt) {
   StartGateway({{"GATEWAY_BREAKER_FAILURES", "2"}, {"GATEWAY_BREAKER_COOLDOWN", "300ms"}});
   ASSERT_EQ(Get("/v1/offices/mitte").status, 200);
-  service_->Kill();
+  backend_->service().Kill();
   // Two transport failures open the circuit; then calls fail fast.
   for (int i = 0; i < 2; ++i) {
     HttpResult down = Get("/v1/offices/mitte");
@@ -344,8 +312,8 @@ TlsClientResult TlsGet(int port, int min_version, int max_version,
 class EdgeTlsE2eTest : public EdgeE2eTest {
  protected:
   void StartTlsGateway() {
-    certificate_file_ = dir_ + "/cert.pem";
-    key_file_ = dir_ + "/key.pem";
+    certificate_file_ = backend_->dir() + "/cert.pem";
+    key_file_ = backend_->dir() + "/key.pem";
     WriteCertificate(1);
     StartGateway({{"GATEWAY_TLS_CERT_FILE", certificate_file_},
                   {"GATEWAY_TLS_KEY_FILE", key_file_},
@@ -421,10 +389,10 @@ TEST_F(EdgeE2eTest, PlainHttpOnAPublicAddressMustBeAskedFor) {
   absl::StatusOr<std::unique_ptr<Subprocess>> gateway = Subprocess::Start(
       STADT_GATEWAY_BIN, {},
       {{"GATEWAY_PORT", absl::StrCat(PickFreePort())}, {"GATEWAY_LISTEN_ADDRESS", "0.0.0.0"}},
-      absl::StrCat(dir_, "/refused.log"));
+      absl::StrCat(backend_->dir(), "/refused.log"));
   ASSERT_TRUE(gateway.ok()) << gateway.status();
   EXPECT_EQ((*gateway)->Wait(), 2);
-  EXPECT_THAT(ReadFile(dir_ + "/refused.log"), HasSubstr("GATEWAY_PLAIN_HTTP"));
+  EXPECT_THAT(ReadFile(backend_->dir() + "/refused.log"), HasSubstr("GATEWAY_PLAIN_HTTP"));
 }
 
 }  // namespace

@@ -126,4 +126,20 @@ absl::Status ValidateCatalog(const Catalog& catalog) {
   return absl::OkStatus();
 }
 
+booking::DayPlan PlanDay(const Office& office, absl::CivilDay day) {
+  booking::DayPlan plan = booking::ClosedDay(day, office.slot_minutes);
+  const std::string date = booking::FormatDate(day);
+  if (std::find(office.closed_dates.begin(), office.closed_dates.end(), date) !=
+      office.closed_dates.end()) {
+    return plan;
+  }
+  const int weekday = booking::IsoWeekday(day);
+  for (const CounterWindow& window : office.counters) {
+    if (window.weekday == weekday) {
+      booking::Open(window.from_minute, window.to_minute, window.counters, &plan);
+    }
+  }
+  return plan;
+}
+
 }  // namespace stadt::appointments

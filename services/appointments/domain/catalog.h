@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/time/civil_time.h"
 #include "services/common/booking/domain/schedule.h"
 
 namespace stadt::appointments {
@@ -70,5 +71,9 @@ absl::Status ValidateServiceType(const ServiceType& service);
 // Also checks that every office offers only services the catalog defines and
 // that ids are unique.
 absl::Status ValidateCatalog(const Catalog& catalog);
+
+// An office's day on its slot grid: capacity per bucket is the number of
+// counters open then; none on closed dates.
+booking::DayPlan PlanDay(const Office& office, absl::CivilDay day);
 
 }  // namespace stadt::appointments

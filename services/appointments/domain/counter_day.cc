@@ -18,35 +18,36 @@ bool IsCounterName(const std::string& name) {
 
 }  // namespace
 
-absl::StatusOr<OfficeDay> CounterDay::Day(const std::string& office_id,
-                                          const std::string& date) const {
-  if (!IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
-  if (!IsValidIsoDate(date)) return absl::InvalidArgumentError("date: expected YYYY-MM-DD");
-  return OfficeDay{office_id, date};
+absl::StatusOr<booking::ResourceDay> CounterDay::Day(const std::string& office_id,
+                                                     const std::string& date) const {
+  if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
+  if (!booking::IsValidIsoDate(date))
+    return absl::InvalidArgumentError("date: expected YYYY-MM-DD");
+  return booking::ResourceDay{office_id, date};
 }
 
 // Arrivals, calls and walk-ins happen on the day itself, not ahead of time.
-absl::StatusOr<OfficeDay> CounterDay::Today(const std::string& office_id,
-                                            const std::string& date) const {
-  absl::StatusOr<OfficeDay> day = Day(office_id, date);
+absl::StatusOr<booking::ResourceDay> CounterDay::Today(const std::string& office_id,
+                                                       const std::string& date) const {
+  absl::StatusOr<booking::ResourceDay> day = Day(office_id, date);
   if (!day.ok()) return day.status();
-  if (date != FormatDate(absl::ToCivilDay(clock_.Now(), zone_))) {
+  if (date != booking::FormatDate(absl::ToCivilDay(clock_.Now(), zone_))) {
     return absl::FailedPreconditionError("date: only today's queue can be changed");
   }
   return day;
 }
 
 absl::StatusOr<DayList> CounterDay::List(const std::string& office_id, const std::string& date) {
-  absl::StatusOr<OfficeDay> day = Day(office_id, date);
+  absl::StatusOr<booking::ResourceDay> day = Day(office_id, date);
   if (!day.ok()) return day.status();
   return counters_.ListDay(*day);
 }
 
 absl::StatusOr<Ticket> CounterDay::CheckIn(const std::string& office_id, const std::string& date,
                                            const std::string& booking_code) {
-  absl::StatusOr<OfficeDay> day = Today(office_id, date);
+  absl::StatusOr<booking::ResourceDay> day = Today(office_id, date);
   if (!day.ok()) return day.status();
-  if (!IsWellFormedBookingCode(booking_code)) {
+  if (!booking::IsWellFormedBookingCode(booking_code)) {
     return absl::InvalidArgumentError("booking_code: not a booking code");
   }
   return counters_.CheckIn(*day, booking_code, clock_.Now());
@@ -54,10 +55,10 @@ absl::StatusOr<Ticket> CounterDay::CheckIn(const std::string& office_id, const s
 
 absl::StatusOr<Ticket> CounterDay::WalkIn(const std::string& office_id, const std::string& date,
                                           const std::vector<std::string>& service_ids) {
-  absl::StatusOr<OfficeDay> day = Today(office_id, date);
+  absl::StatusOr<booking::ResourceDay> day = Today(office_id, date);
   if (!day.ok()) return day.status();
   if (service_ids.empty() || static_cast<int>(service_ids.size()) > kMaxWalkInServices ||
-      !std::all_of(service_ids.begin(), service_ids.end(), IsValidId)) {
+      !std::all_of(service_ids.begin(), service_ids.end(), booking::IsValidId)) {
     return absl::InvalidArgumentError("service_ids: one to three valid ids");
   }
   return counters_.WalkIn(*day, service_ids, clock_.Now());
@@ -65,7 +66,7 @@ absl::StatusOr<Ticket> CounterDay::WalkIn(const std::string& office_id, const st
 
 absl::StatusOr<Ticket> CounterDay::CallNext(const std::string& office_id, const std::string& date,
                                             const std::string& counter) {
-  absl::StatusOr<OfficeDay> day = Today(office_id, date);
+  absl::StatusOr<booking::ResourceDay> day = Today(office_id, date);
   if (!day.ok()) return day.status();
   if (!IsCounterName(counter)) {
     return absl::InvalidArgumentError("counter: 1-16 letters, digits or '-'");
@@ -75,7 +76,7 @@ absl::StatusOr<Ticket> CounterDay::CallNext(const std::string& office_id, const 
 
 absl::StatusOr<Ticket> CounterDay::Complete(const std::string& office_id, const std::string& date,
                                             int queue_number) {
-  absl::StatusOr<OfficeDay> day = Day(office_id, date);
+  absl::StatusOr<booking::ResourceDay> day = Day(office_id, date);
   if (!day.ok()) return day.status();
   if (queue_number <= 0) return absl::InvalidArgumentError("queue_number: must be positive");
   return counters_.Complete(*day, queue_number);
@@ -84,12 +85,12 @@ absl::StatusOr<Ticket> CounterDay::Complete(const std::string& office_id, const 
 absl::StatusOr<DayAppointment> CounterDay::MarkNoShow(const std::string& office_id,
                                                       const std::string& date,
                                                       const std::string& booking_code) {
-  absl::StatusOr<OfficeDay> day = Day(office_id, date);
+  absl::StatusOr<booking::ResourceDay> day = Day(office_id, date);
   if (!day.ok()) return day.status();
-  if (!IsWellFormedBookingCode(booking_code)) {
+  if (!booking::IsWellFormedBookingCode(booking_code)) {
     return absl::InvalidArgumentError("booking_code: not a booking code");
   }
-  absl::StatusOr<BookingRecord> booking = bookings_.GetBooking(booking_code);
+  absl::StatusOr<booking::BookingRecord> booking = bookings_.GetBooking(booking_code);
   if (!booking.ok()) return booking.status();
   if (booking->resource_id != office_id || booking->day != date) {
     return absl::NotFoundError("no such booking on this day");

@@ -5,8 +5,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "services/appointments/domain/bookings.h"
-#include "services/appointments/domain/schedule.h"
+#include "services/common/booking/domain/booking.h"
+#include "services/common/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/schedule.h"
 #include "services/common/clock.h"
 
 namespace stadt::appointments {
@@ -38,23 +39,24 @@ struct DayList {
 class CounterRepository {
  public:
   virtual ~CounterRepository() = default;
-  virtual absl::StatusOr<DayList> ListDay(const OfficeDay& day) = 0;
-  virtual absl::StatusOr<Ticket> CheckIn(const OfficeDay& day, const std::string& code,
+  virtual absl::StatusOr<DayList> ListDay(const booking::ResourceDay& day) = 0;
+  virtual absl::StatusOr<Ticket> CheckIn(const booking::ResourceDay& day, const std::string& code,
                                          absl::Time now) = 0;
-  virtual absl::StatusOr<Ticket> WalkIn(const OfficeDay& day,
+  virtual absl::StatusOr<Ticket> WalkIn(const booking::ResourceDay& day,
                                         const std::vector<std::string>& service_ids,
                                         absl::Time now) = 0;
-  virtual absl::StatusOr<Ticket> CallNext(const OfficeDay& day, const std::string& counter) = 0;
-  virtual absl::StatusOr<Ticket> Complete(const OfficeDay& day, int queue_number) = 0;
-  virtual absl::StatusOr<DayAppointment> MarkNoShow(const OfficeDay& day, const std::string& code,
-                                                    absl::Time now) = 0;
+  virtual absl::StatusOr<Ticket> CallNext(const booking::ResourceDay& day,
+                                          const std::string& counter) = 0;
+  virtual absl::StatusOr<Ticket> Complete(const booking::ResourceDay& day, int queue_number) = 0;
+  virtual absl::StatusOr<DayAppointment> MarkNoShow(const booking::ResourceDay& day,
+                                                    const std::string& code, absl::Time now) = 0;
 };
 
 // The caseworker's day: input checks and the time rules (check-in only on the
 // day itself, no-show only after the grace period).
 class CounterDay {
  public:
-  CounterDay(CounterRepository& counters, BookingRepository& bookings, const Clock& clock,
+  CounterDay(CounterRepository& counters, booking::BookingRepository& bookings, const Clock& clock,
              absl::TimeZone zone, absl::Duration no_show_grace)
       : counters_(counters),
         bookings_(bookings),
@@ -75,11 +77,13 @@ class CounterDay {
                                             const std::string& booking_code);
 
  private:
-  absl::StatusOr<OfficeDay> Day(const std::string& office_id, const std::string& date) const;
-  absl::StatusOr<OfficeDay> Today(const std::string& office_id, const std::string& date) const;
+  absl::StatusOr<booking::ResourceDay> Day(const std::string& office_id,
+                                           const std::string& date) const;
+  absl::StatusOr<booking::ResourceDay> Today(const std::string& office_id,
+                                             const std::string& date) const;
 
   CounterRepository& counters_;
-  BookingRepository& bookings_;
+  booking::BookingRepository& bookings_;
   const Clock& clock_;
   absl::TimeZone zone_;
   absl::Duration no_show_grace_;

@@ -1,4 +1,5 @@
-#include "services/appointments/store/redis_booking_repository.h"
+
+#include "services/common/booking/store/redis_booking_repository.h"
 
 #include <atomic>
 #include <random>
@@ -7,8 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "services/appointments/domain/booking_service.h"
+#include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
+#include "services/appointments/store/redis_counter_repository.h"
 #include "tests/harness/redis_server.h"
 
 namespace stadt::appointments {
@@ -39,7 +41,7 @@ class RedisBookingTest : public ::testing::Test {
     options.pool_size = 8;
     redis_ = redis::Client::Create(options);
     catalog_ = std::make_unique<RedisCatalogRepository>(*redis_);
-    bookings_ = std::make_unique<RedisBookingRepository>(*redis_);
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(*redis_, kBookingPrefix);
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 20, {}}, {"passport", "Passport", 10, {}}};
     Office office;
@@ -51,23 +53,25 @@ class RedisBookingTest : public ::testing::Test {
     office.counters = {{2, 12 * 60, 13 * 60, 3}};  // Tuesdays 12-13 h, three counters
     catalog.offices = {office};
     ASSERT_TRUE(catalog_->ApplySeed(catalog, "test").ok());
-    BookingRules rules;
+    booking::BookingRules rules;
     rules.max_active_bookings_per_person = 1000;
     rules.same_service_window_days = 0;
-    service_ =
-        std::make_unique<BookingService>(*catalog_, *bookings_, clock_, Calendar(rules, Berlin()),
-                                         BookingSecrets::Derive("redis test key"));
+    service_ = std::make_unique<OfficeBookings>(*catalog_, *bookings_, clock_,
+                                                booking::Calendar(rules, Berlin()),
+                                                booking::BookingSecrets::Derive("redis test key"));
   }
 
-  Contact ContactFor(int i) { return {"Person", absl::StrCat("p", i, "@example.org"), ""}; }
+  booking::Contact ContactFor(int i) {
+    return {"Person", absl::StrCat("p", i, "@example.org"), ""};
+  }
 
   // Recounts from the booking records what the per-bucket counters must say.
   std::map<int, int> ConfirmedPerBucket(const std::vector<std::string>& codes) {
     std::map<int, int> count;
     for (const std::string& code : codes) {
-      absl::StatusOr<BookingRecord> record = bookings_->GetBooking(code);
+      absl::StatusOr<booking::BookingRecord> record = bookings_->GetBooking(code);
       EXPECT_TRUE(record.ok()) << code;
-      if (!record.ok() || record->status != BookingStatus::kConfirmed) continue;
+      if (!record.ok() || record->status != booking::BookingStatus::kConfirmed) continue;
       for (int b = record->start_bucket; b < record->start_bucket + record->buckets; ++b) {
         ++count[b];
       }
@@ -79,8 +83,8 @@ class RedisBookingTest : public ::testing::Test {
   std::unique_ptr<testing::RedisServer> server_;
   std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<RedisCatalogRepository> catalog_;
-  std::unique_ptr<RedisBookingRepository> bookings_;
-  std::unique_ptr<BookingService> service_;
+  std::unique_ptr<booking::RedisBookingRepository> bookings_;
+  std::unique_ptr<OfficeBookings> service_;
 };
 
 TEST_F(RedisBookingTest, TwoHundredConcurrentHoldsOnCapacityThreeGiveThree) {
@@ -147,7 +151,7 @@ TEST_F(RedisBookingTest, RandomConcurrentMixNeverOverbooksOrLosesABooking) {
     codes.push_back(code);
   }
   std::map<int, int> expected = ConfirmedPerBucket(codes);
-  absl::StatusOr<std::vector<DayUsage>> usage =
+  absl::StatusOr<std::vector<booking::DayUsage>> usage =
       bookings_->GetUsage({{"mitte", "2037-12-01"}}, clock_.Now());
   ASSERT_TRUE(usage.ok());
   for (int bucket = 72; bucket < 78; ++bucket) {
@@ -211,7 +215,7 @@ TEST_F(RedisBookingTest, RescheduleIntoAFullSlotLeavesTheBookingAsItWas) {
                 .code(),
             absl::StatusCode::kAborted);
   EXPECT_EQ(service_->Lookup(mover.record.code, mover.manage_token)->slot.start, Local(1, 12, 0));
-  absl::StatusOr<std::vector<DayUsage>> usage =
+  absl::StatusOr<std::vector<booking::DayUsage>> usage =
       bookings_->GetUsage({{"mitte", "2037-12-01"}}, clock_.Now());
   EXPECT_EQ(usage->front().booked.at(72), 1);
   EXPECT_EQ(usage->front().booked.at(75), 3);

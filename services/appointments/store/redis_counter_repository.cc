@@ -5,7 +5,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/appointments/store/lua/scripts.h"
-#include "services/appointments/store/redis_booking_repository.h"
 #include "services/common/booking/store/lua/scripts.h"
 #include "services/common/strings.h"
 
@@ -16,7 +15,7 @@ using booking::kBookingPreludeLua;
 
 constexpr int64_t kQueueKeyLifetimeMs = 2 * 24 * 60 * 60 * 1000;
 
-std::string DayKey(const char* kind, const OfficeDay& day) {
+std::string DayKey(const char* kind, const booking::ResourceDay& day) {
   return absl::StrCat(kBookingPrefix, kind, ":", day.resource_id, ":", day.day);
 }
 std::string BookingKey(const std::string& code) {
@@ -81,7 +80,7 @@ std::string Outbox() { return absl::StrCat(kBookingPrefix, "outbox"); }
 
 }  // namespace
 
-absl::StatusOr<DayList> RedisCounterRepository::ListDay(const OfficeDay& day) {
+absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceDay& day) {
   absl::StatusOr<std::vector<redis::Reply>> index = redis_.Pipeline(
       {{"ZRANGE", DayKey("day", day), "0", "-1"}, {"GET", DayKey("no-shows", day)}});
   if (!index.ok()) return index.status();
@@ -112,7 +111,7 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const OfficeDay& day) {
   return list;
 }
 
-absl::StatusOr<Ticket> RedisCounterRepository::CheckIn(const OfficeDay& day,
+absl::StatusOr<Ticket> RedisCounterRepository::CheckIn(const booking::ResourceDay& day,
                                                        const std::string& code, absl::Time now) {
   return TicketFromReply(
       redis_.Eval(CheckInScript(),
@@ -120,7 +119,7 @@ absl::StatusOr<Ticket> RedisCounterRepository::CheckIn(const OfficeDay& day,
                   {Millis(now), kBookingPrefix, day.resource_id, day.day, code, Lifetime()}));
 }
 
-absl::StatusOr<Ticket> RedisCounterRepository::WalkIn(const OfficeDay& day,
+absl::StatusOr<Ticket> RedisCounterRepository::WalkIn(const booking::ResourceDay& day,
                                                       const std::vector<std::string>& service_ids,
                                                       absl::Time now) {
   return TicketFromReply(redis_.Eval(WalkInScript(),
@@ -129,13 +128,14 @@ absl::StatusOr<Ticket> RedisCounterRepository::WalkIn(const OfficeDay& day,
                                       absl::StrJoin(service_ids, ","), Lifetime()}));
 }
 
-absl::StatusOr<Ticket> RedisCounterRepository::CallNext(const OfficeDay& day,
+absl::StatusOr<Ticket> RedisCounterRepository::CallNext(const booking::ResourceDay& day,
                                                         const std::string& counter) {
   return TicketFromReply(redis_.Eval(CallNextScript(), {DayKey("present", day)},
                                      {kBookingPrefix, day.resource_id, day.day, counter}));
 }
 
-absl::StatusOr<Ticket> RedisCounterRepository::Complete(const OfficeDay& day, int queue_number) {
+absl::StatusOr<Ticket> RedisCounterRepository::Complete(const booking::ResourceDay& day,
+                                                        int queue_number) {
   absl::StatusOr<Ticket> ticket = TicketFromReply(redis_.Eval(
       CompleteScript(),
       {absl::StrCat(kBookingPrefix, "ticket:", day.resource_id, ":", day.day, ":", queue_number),
@@ -145,7 +145,7 @@ absl::StatusOr<Ticket> RedisCounterRepository::Complete(const OfficeDay& day, in
   return ticket;
 }
 
-absl::StatusOr<DayAppointment> RedisCounterRepository::MarkNoShow(const OfficeDay& day,
+absl::StatusOr<DayAppointment> RedisCounterRepository::MarkNoShow(const booking::ResourceDay& day,
                                                                   const std::string& code,
                                                                   absl::Time now) {
   absl::StatusOr<redis::Reply> reply =

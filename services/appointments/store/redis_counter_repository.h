@@ -5,6 +5,11 @@
 
 namespace stadt::appointments {
 
+// Key prefix of all office booking state (booking::RedisBookingRepository is
+// built with it); the {appt} hash tag keeps it on one slot because the counter
+// day's scripts read the bookings too.
+inline constexpr char kBookingPrefix[] = "appt:{appt}:";
+
 // The counter day in Redis, beside the bookings (same {appt} hash tag):
 //   appt:{appt}:day:<office>:<day>         zset booking code -> start (ms)
 //   appt:{appt}:present:<office>:<day>     zset queue number -> order (ms):
@@ -16,15 +21,17 @@ class RedisCounterRepository final : public CounterRepository {
  public:
   explicit RedisCounterRepository(redis::Client& redis) : redis_(redis) {}
 
-  absl::StatusOr<DayList> ListDay(const OfficeDay& day) override;
-  absl::StatusOr<Ticket> CheckIn(const OfficeDay& day, const std::string& code,
+  absl::StatusOr<DayList> ListDay(const booking::ResourceDay& day) override;
+  absl::StatusOr<Ticket> CheckIn(const booking::ResourceDay& day, const std::string& code,
                                  absl::Time now) override;
-  absl::StatusOr<Ticket> WalkIn(const OfficeDay& day, const std::vector<std::string>& service_ids,
+  absl::StatusOr<Ticket> WalkIn(const booking::ResourceDay& day,
+                                const std::vector<std::string>& service_ids,
                                 absl::Time now) override;
-  absl::StatusOr<Ticket> CallNext(const OfficeDay& day, const std::string& counter) override;
-  absl::StatusOr<Ticket> Complete(const OfficeDay& day, int queue_number) override;
-  absl::StatusOr<DayAppointment> MarkNoShow(const OfficeDay& day, const std::string& code,
-                                            absl::Time now) override;
+  absl::StatusOr<Ticket> CallNext(const booking::ResourceDay& day,
+                                  const std::string& counter) override;
+  absl::StatusOr<Ticket> Complete(const booking::ResourceDay& day, int queue_number) override;
+  absl::StatusOr<DayAppointment> MarkNoShow(const booking::ResourceDay& day,
+                                            const std::string& code, absl::Time now) override;
 
  private:
   redis::Client& redis_;

@@ -7,9 +7,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
-#include "services/appointments/domain/booking_service.h"
-#include "services/appointments/store/redis_booking_repository.h"
+#include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
+#include "services/common/booking/store/redis_booking_repository.h"
 #include "tests/harness/redis_server.h"
 
 namespace stadt::appointments {
@@ -38,7 +38,7 @@ class CounterDayTest : public ::testing::Test {
     options.pool_size = 8;
     redis_ = redis::Client::Create(options);
     catalog_ = std::make_unique<RedisCatalogRepository>(*redis_);
-    bookings_ = std::make_unique<RedisBookingRepository>(*redis_);
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(*redis_, kBookingPrefix);
     counters_ = std::make_unique<RedisCounterRepository>(*redis_);
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 10, {}}};
@@ -51,12 +51,12 @@ class CounterDayTest : public ::testing::Test {
     office.counters = {{2, 12 * 60, 13 * 60, 3}};
     catalog.offices = {office};
     ASSERT_TRUE(catalog_->ApplySeed(catalog, "test").ok());
-    BookingRules rules;
+    booking::BookingRules rules;
     rules.max_active_bookings_per_person = 100;
     rules.same_service_window_days = 0;
-    service_ =
-        std::make_unique<BookingService>(*catalog_, *bookings_, clock_, Calendar(rules, Berlin()),
-                                         BookingSecrets::Derive("counter test key"));
+    service_ = std::make_unique<OfficeBookings>(
+        *catalog_, *bookings_, clock_, booking::Calendar(rules, Berlin()),
+        booking::BookingSecrets::Derive("counter test key"));
     day_ =
         std::make_unique<CounterDay>(*counters_, *bookings_, clock_, Berlin(), absl::Minutes(15));
   }
@@ -76,9 +76,9 @@ class CounterDayTest : public ::testing::Test {
   std::unique_ptr<testing::RedisServer> server_;
   std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<RedisCatalogRepository> catalog_;
-  std::unique_ptr<RedisBookingRepository> bookings_;
+  std::unique_ptr<booking::RedisBookingRepository> bookings_;
   std::unique_ptr<RedisCounterRepository> counters_;
-  std::unique_ptr<BookingService> service_;
+  std::unique_ptr<OfficeBookings> service_;
   std::unique_ptr<CounterDay> day_;
   std::map<std::string, std::string> tokens_;
 };

@@ -153,8 +153,11 @@ class Client::Connection {
       void* raw = nullptr;
       if (redisGetReply(context_, &raw) != REDIS_OK) return IoError();
       absl::StatusOr<Reply> reply = Consume(raw);
-      if (reply.ok()) replies.push_back(*std::move(reply));
-      first_error.Update(reply.status());
+      if (!reply.ok()) {
+        first_error.Update(reply.status());
+        continue;
+      }
+      replies.push_back(*std::move(reply));
     }
     if (!first_error.ok()) return first_error;
     return replies;

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::redis {
 namespace {
@@ -35,57 +36,50 @@ Options FastOptions(int port) {
   return options;
 }
 
-class RedisClientTest : public ::testing::Test {
+class RedisClientTest : public testing::RedisTest {
  protected:
-  void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    client_ = Client::Create(FastOptions(server_->port()));
-  }
+  // SetUp() sets the port to the server's.
+  RedisClientTest() : RedisTest(FastOptions(/*port=*/0)) {}
 
   // Runs a script that fails with `text` as its error reply.
   absl::Status ScriptError(const std::string& text) {
     const Script script("return redis.error_reply(ARGV[1])");
-    return client_->Eval(script, {}, {text}).status();
+    return redis().Eval(script, {}, {text}).status();
   }
-
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<Client> client_;
 };
 
 TEST_F(RedisClientTest, ConvertsReplyTypes) {
-  const Reply ok = client_->Command({"SET", "k", "v"}).value();
+  const Reply ok = redis().Command({"SET", "k", "v"}).value();
   EXPECT_EQ(ok.type, Reply::Type::kStatus);
   EXPECT_EQ(ok.str, "OK");
-  EXPECT_EQ(client_->Command({"GET", "k"}).value().str, "v");
-  EXPECT_TRUE(client_->Command({"GET", "missing"}).value().IsNil());
+  EXPECT_EQ(redis().Command({"GET", "k"}).value().str, "v");
+  EXPECT_TRUE(redis().Command({"GET", "missing"}).value().IsNil());
 
-  const Reply count = client_->Command({"RPUSH", "list", "a", "b"}).value();
+  const Reply count = redis().Command({"RPUSH", "list", "a", "b"}).value();
   EXPECT_EQ(count.type, Reply::Type::kInteger);
   EXPECT_EQ(count.integer, 2);
-  const Reply list = client_->Command({"LRANGE", "list", "0", "-1"}).value();
+  const Reply list = redis().Command({"LRANGE", "list", "0", "-1"}).value();
   EXPECT_EQ(list.type, Reply::Type::kArray);
   EXPECT_THAT(list.elements, ElementsAre(Field(&Reply::str, "a"), Field(&Reply::str, "b")));
-  EXPECT_TRUE(client_->Ping().ok());
+  EXPECT_TRUE(redis().Ping().ok());
 }
 
 TEST_F(RedisClientTest, KeysAndValuesAreBinarySafe) {
   const std::string key("k\0ey", 4);
   const std::string value("a\0b\r\nc", 6);
-  ASSERT_TRUE(client_->Command({"SET", key, value}).ok());
-  EXPECT_EQ(client_->Command({"GET", key}).value().str, value);
-  EXPECT_TRUE(client_->Command({"GET", "k"}).value().IsNil());
+  ASSERT_TRUE(redis().Command({"SET", key, value}).ok());
+  EXPECT_EQ(redis().Command({"GET", key}).value().str, value);
+  EXPECT_TRUE(redis().Command({"GET", "k"}).value().IsNil());
 }
 
 TEST_F(RedisClientTest, RejectsEmptyCommands) {
-  EXPECT_EQ(client_->Command({}).status().code(), absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(client_->Pipeline({{"PING"}, {}}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(redis().Command({}).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(redis().Pipeline({{"PING"}, {}}).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(RedisClientTest, PipelineReturnsRepliesInOrder) {
   const std::vector<Reply> replies =
-      client_->Pipeline({{"SET", "n", "41"}, {"INCR", "n"}, {"GET", "n"}, {"GET", "none"}}).value();
+      redis().Pipeline({{"SET", "n", "41"}, {"INCR", "n"}, {"GET", "n"}, {"GET", "none"}}).value();
   ASSERT_EQ(replies.size(), 4u);
   EXPECT_EQ(replies[0].str, "OK");
   EXPECT_EQ(replies[1].integer, 42);
@@ -94,34 +88,34 @@ TEST_F(RedisClientTest, PipelineReturnsRepliesInOrder) {
 }
 
 TEST_F(RedisClientTest, PipelineReportsFirstErrorButRunsEveryCommand) {
-  ASSERT_TRUE(client_->Command({"RPUSH", "list", "x"}).ok());
+  ASSERT_TRUE(redis().Command({"RPUSH", "list", "x"}).ok());
   const absl::Status status =
-      client_->Pipeline({{"SET", "a", "1"}, {"INCR", "list"}, {"SET", "b", "2"}}).status();
+      redis().Pipeline({{"SET", "a", "1"}, {"INCR", "list"}, {"SET", "b", "2"}}).status();
   EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(status.message()), StartsWith("WRONGTYPE"));
-  EXPECT_EQ(client_->Command({"GET", "b"}).value().str, "2");
+  EXPECT_EQ(redis().Command({"GET", "b"}).value().str, "2");
   // The connection stayed in step: the next reply belongs to the next command.
-  EXPECT_EQ(client_->Command({"GET", "a"}).value().str, "1");
+  EXPECT_EQ(redis().Command({"GET", "a"}).value().str, "1");
 }
 
 TEST_F(RedisClientTest, ScriptShaMatchesRedis) {
   const Script script("return 1");
-  EXPECT_EQ(client_->Command({"SCRIPT", "LOAD", script.source()}).value().str, script.sha());
+  EXPECT_EQ(redis().Command({"SCRIPT", "LOAD", script.source()}).value().str, script.sha());
 }
 
 TEST_F(RedisClientTest, EvalPassesKeysAndArgs) {
   const Script script("redis.call('SET', KEYS[1], ARGV[1]) return {KEYS[1], ARGV[2]}");
-  const Reply reply = client_->Eval(script, {"key"}, {"value", "second"}).value();
+  const Reply reply = redis().Eval(script, {"key"}, {"value", "second"}).value();
   EXPECT_THAT(reply.elements, ElementsAre(Field(&Reply::str, "key"), Field(&Reply::str, "second")));
-  EXPECT_EQ(client_->Command({"GET", "key"}).value().str, "value");
+  EXPECT_EQ(redis().Command({"GET", "key"}).value().str, "value");
 }
 
 TEST_F(RedisClientTest, EvalLoadsScriptThatRedisDoesNotKnow) {
   const Script script("return redis.call('INCR', KEYS[1])");
-  EXPECT_EQ(client_->Eval(script, {"counter"}, {}).value().integer, 1);
-  ASSERT_TRUE(client_->Command({"SCRIPT", "FLUSH"}).ok());
-  EXPECT_EQ(client_->Eval(script, {"counter"}, {}).value().integer, 2);
-  const Reply exists = client_->Command({"SCRIPT", "EXISTS", script.sha()}).value();
+  EXPECT_EQ(redis().Eval(script, {"counter"}, {}).value().integer, 1);
+  ASSERT_TRUE(redis().Command({"SCRIPT", "FLUSH"}).ok());
+  EXPECT_EQ(redis().Eval(script, {"counter"}, {}).value().integer, 2);
+  const Reply exists = redis().Command({"SCRIPT", "EXISTS", script.sha()}).value();
   EXPECT_THAT(exists.elements, ElementsAre(Field(&Reply::integer, 1)));
 }
 
@@ -148,8 +142,8 @@ TEST_F(RedisClientTest, OtherErrorsAreInternalWithRedisText) {
   // Without a message Redis itself prefixes ERR, so no code word leads.
   EXPECT_EQ(ScriptError("NOT_FOUND").code(), absl::StatusCode::kInternal);
 
-  ASSERT_TRUE(client_->Command({"SET", "s", "v"}).ok());
-  const absl::Status wrong_type = client_->Command({"LPUSH", "s", "x"}).status();
+  ASSERT_TRUE(redis().Command({"SET", "s", "v"}).ok());
+  const absl::Status wrong_type = redis().Command({"LPUSH", "s", "x"}).status();
   EXPECT_EQ(wrong_type.code(), absl::StatusCode::kInternal);
   EXPECT_THAT(std::string(wrong_type.message()), StartsWith("WRONGTYPE "));
 }
@@ -164,11 +158,11 @@ TEST_F(RedisClientTest, LoadingAndBusyAreUnavailable) {
 
 TEST_F(RedisClientTest, ErrorNestedInArrayFailsTheReply) {
   const Script script("return {1, redis.error_reply('ABORTED conflict')}");
-  EXPECT_EQ(client_->Eval(script, {}, {}).status(), absl::AbortedError("conflict"));
+  EXPECT_EQ(redis().Eval(script, {}, {}).status(), absl::AbortedError("conflict"));
 }
 
 TEST_F(RedisClientTest, ConcurrentCallsThroughSmallPoolAreExact) {
-  Options options = FastOptions(server_->port());
+  Options options = FastOptions(redis_server().port());
   options.pool_size = 2;
   options.command_timeout = std::chrono::seconds(10);
   const std::unique_ptr<Client> client = Client::Create(options);
@@ -192,7 +186,7 @@ TEST_F(RedisClientTest, ConcurrentCallsThroughSmallPoolAreExact) {
 }
 
 TEST_F(RedisClientTest, TimedOutCommandIsUnavailableAndConnectionIsReplaced) {
-  Options options = FastOptions(server_->port());
+  Options options = FastOptions(redis_server().port());
   options.pool_size = 1;
   options.command_timeout = std::chrono::milliseconds(50);
   const std::unique_ptr<Client> client = Client::Create(options);
@@ -203,25 +197,25 @@ TEST_F(RedisClientTest, TimedOutCommandIsUnavailableAndConnectionIsReplaced) {
 }
 
 TEST_F(RedisClientTest, UnavailableWhileServerIsDown) {
-  ASSERT_TRUE(client_->Ping().ok());
-  server_->Kill();
+  ASSERT_TRUE(redis().Ping().ok());
+  redis_server().Kill();
   for (int i = 0; i < 3; ++i) {
-    const absl::Status status = client_->Command({"GET", "k"}).status();
+    const absl::Status status = redis().Command({"GET", "k"}).status();
     EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
     EXPECT_THAT(std::string(status.message()), StartsWith("redis unavailable: "));
   }
-  EXPECT_EQ(client_->Eval(Script("return 1"), {}, {}).status().code(),
+  EXPECT_EQ(redis().Eval(Script("return 1"), {}, {}).status().code(),
             absl::StatusCode::kUnavailable);
-  EXPECT_EQ(client_->Pipeline({{"PING"}}).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(redis().Pipeline({{"PING"}}).status().code(), absl::StatusCode::kUnavailable);
 }
 
 TEST_F(RedisClientTest, RecoversAfterRestartWithDataKept) {
-  ASSERT_TRUE(client_->Command({"SET", "kept", "yes"}).ok());
-  server_->Kill();
-  EXPECT_EQ(client_->Ping().code(), absl::StatusCode::kUnavailable);
-  ASSERT_TRUE(server_->Restart().ok());
-  ASSERT_TRUE(PollUntilOk([this] { return client_->Ping(); }).ok());
-  EXPECT_EQ(client_->Command({"GET", "kept"}).value().str, "yes");
+  ASSERT_TRUE(redis().Command({"SET", "kept", "yes"}).ok());
+  redis_server().Kill();
+  EXPECT_EQ(redis().Ping().code(), absl::StatusCode::kUnavailable);
+  ASSERT_TRUE(redis_server().Restart().ok());
+  ASSERT_TRUE(PollUntilOk([this] { return redis().Ping(); }).ok());
+  EXPECT_EQ(redis().Command({"GET", "kept"}).value().str, "yes");
 }
 
 TEST(RedisClientStartupTest, CreateNeedsNoServerAndConnectsOnceItIsUp) {
@@ -251,8 +245,8 @@ TEST(RedisClientStartupTest, FailsFastDuringReconnectBackoff) {
 }
 
 TEST_F(RedisClientTest, AuthenticatesWithPassword) {
-  ASSERT_TRUE(client_->Command({"CONFIG", "SET", "requirepass", "s3cret"}).ok());
-  Options options = FastOptions(server_->port());
+  ASSERT_TRUE(redis().Command({"CONFIG", "SET", "requirepass", "s3cret"}).ok());
+  Options options = FastOptions(redis_server().port());
   options.password = "s3cret";
   EXPECT_TRUE(Client::Create(options)->Ping().ok());
   options.password = "wrong";

@@ -7,7 +7,7 @@
 #include "boost/json/parse.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::daycare {
 namespace {
@@ -20,17 +20,14 @@ const absl::Time kStart = absl::FromUnixSeconds(1'780'000'000);
 json::object Parse(std::string_view text) { return json::parse(text).as_object(); }
 
 // The season store on a real redis-server: what runs in production, minus gRPC.
-class SeasonStoreTest : public ::testing::Test {
+class SeasonStoreTest : public testing::RedisTest {
  protected:
+  SeasonStoreTest() : RedisTest(/*pool_size=*/8) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.pool_size = 8;
-    redis_ = redis::Client::Create(options);
-    store_ = std::make_unique<SeasonStore>(*redis_, clock_);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    store_ = std::make_unique<SeasonStore>(redis(), clock_);
   }
 
   // Two places, three children: "a" has priority points, "b" is older than "c".
@@ -64,8 +61,6 @@ class SeasonStoreTest : public ::testing::Test {
   }
 
   FakeClock clock_{kStart};
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<SeasonStore> store_;
   std::string a_, b_, c_;
 };
@@ -281,7 +276,7 @@ TEST_F(SeasonStoreTest, ConcurrentAnswersToOneOfferHaveOneEffect) {
   OpenSeasonWithThreeApplications();
   ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
   ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
-  absl::StatusOr<redis::Reply> before = redis_->Command({"GET", "dc:{season:s1}:version"});
+  absl::StatusOr<redis::Reply> before = redis().Command({"GET", "dc:{season:s1}:version"});
   ASSERT_TRUE(before.ok());
 
   std::atomic<int> accepted{0};
@@ -305,7 +300,7 @@ TEST_F(SeasonStoreTest, ConcurrentAnswersToOneOfferHaveOneEffect) {
   // Either every accept succeeded and every decline was refused, or the reverse.
   EXPECT_EQ(refused.load(), 4);
   EXPECT_TRUE((accepted == 4 && declined == 0) || (accepted == 0 && declined == 4));
-  absl::StatusOr<redis::Reply> after = redis_->Command({"GET", "dc:{season:s1}:version"});
+  absl::StatusOr<redis::Reply> after = redis().Command({"GET", "dc:{season:s1}:version"});
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(std::stoi(after->str), std::stoi(before->str) + 1);  // one state change
 }

@@ -11,7 +11,7 @@
 #include "gtest/gtest.h"
 #include "services/monitoring/domain/monitoring_service.h"
 #include "services/monitoring/domain/test_catalog.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::monitoring {
 namespace {
@@ -26,20 +26,16 @@ absl::TimeZone Berlin() {
   return zone;
 }
 
-class RedisMonitoringTest : public ::testing::Test {
+class RedisMonitoringTest : public stadt::testing::RedisTest {
  protected:
+  RedisMonitoringTest() : RedisTest(/*pool_size=*/8) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<stadt::testing::RedisServer>> server =
-        stadt::testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.pool_size = 8;
-    client_ = redis::Client::Create(options);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
     RedisMonitoringOptions store_options;
     store_options.max_dimension_values = 3;
-    repository_ = std::make_unique<RedisMonitoringRepository>(*client_, store_options);
+    repository_ = std::make_unique<RedisMonitoringRepository>(redis(), store_options);
     settings_.zone = Berlin();
     service_ = std::make_unique<MonitoringService>(catalog_, *repository_, clock_, settings_);
   }
@@ -60,8 +56,6 @@ class RedisMonitoringTest : public ::testing::Test {
   Catalog catalog_ = ParseCatalog(testing::kTestCatalog).value();
   FakeClock clock_{kNow};
   MonitoringSettings settings_;
-  std::unique_ptr<stadt::testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> client_;
   std::unique_ptr<RedisMonitoringRepository> repository_;
   std::unique_ptr<MonitoringService> service_;
 };
@@ -164,18 +158,18 @@ TEST_F(RedisMonitoringTest, PeriodsAndEventIdsExpire) {
   ASSERT_TRUE(service_->Report({Event("x", "booked", 1)}).ok());
   const int64_t day_start = absl::ToUnixSeconds(PeriodStart(kNow, Grain::kDay, settings_.zone));
   absl::StatusOr<redis::Reply> day_expiry =
-      client_->Command({"EXPIRETIME", absl::StrCat("mon:{mon}:p:booked:d:", day_start)});
+      redis().Command({"EXPIRETIME", absl::StrCat("mon:{mon}:p:booked:d:", day_start)});
   ASSERT_TRUE(day_expiry.ok()) << day_expiry.status();
   EXPECT_EQ(day_expiry->integer, day_start + 1100 * 86400);
-  absl::StatusOr<redis::Reply> all_expiry = client_->Command({"TTL", "mon:{mon}:p:booked:a:0"});
+  absl::StatusOr<redis::Reply> all_expiry = redis().Command({"TTL", "mon:{mon}:p:booked:a:0"});
   ASSERT_TRUE(all_expiry.ok());
   EXPECT_EQ(all_expiry->integer, -1);
   const int64_t hour = absl::ToUnixSeconds(PeriodStart(kNow, Grain::kHour, settings_.zone));
   const std::string seen = absl::StrCat("mon:{mon}:ev:", hour);
-  absl::StatusOr<redis::Reply> event_expiry = client_->Command({"EXPIRETIME", seen});
+  absl::StatusOr<redis::Reply> event_expiry = redis().Command({"EXPIRETIME", seen});
   ASSERT_TRUE(event_expiry.ok());
   EXPECT_EQ(event_expiry->integer, hour + 3600 + 49 * 3600);
-  absl::StatusOr<redis::Reply> claimed = client_->Command({"HEXISTS", seen, "x"});
+  absl::StatusOr<redis::Reply> claimed = redis().Command({"HEXISTS", seen, "x"});
   ASSERT_TRUE(claimed.ok());
   EXPECT_EQ(claimed->integer, 1);
 }

@@ -10,7 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/parking/domain/parking_service.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::parking {
 namespace {
@@ -36,17 +36,14 @@ ParkingRules MakeRules() {
                       PriceCalculator(BerlinCalendar::Load().value()));
 }
 
-class RedisParkingTest : public ::testing::Test {
+class RedisParkingTest : public testing::RedisTest {
  protected:
+  RedisParkingTest() : RedisTest(/*pool_size=*/8) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.pool_size = 8;
-    client_ = redis::Client::Create(options);
-    repository_ = std::make_unique<RedisParkingRepository>(*client_);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    repository_ = std::make_unique<RedisParkingRepository>(redis());
     service_ = std::make_unique<ParkingService>(rules_, *repository_, clock_, ParkingSettings());
   }
 
@@ -59,7 +56,7 @@ class RedisParkingTest : public ::testing::Test {
   int64_t OutboxLength() {
     int64_t total = 0;
     for (int bucket = 0; bucket < 256; ++bucket) {
-      absl::StatusOr<redis::Reply> length = client_->Command(
+      absl::StatusOr<redis::Reply> length = redis().Command(
           {"XLEN", absl::StrCat("park:{p", absl::Hex(bucket, absl::kZeroPad2), "}:outbox")});
       total += length.ok() ? length->integer : 0;
     }
@@ -68,8 +65,6 @@ class RedisParkingTest : public ::testing::Test {
 
   ParkingRules rules_ = MakeRules();
   FakeClock clock_{kMondayTen};
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> client_;
   std::unique_ptr<RedisParkingRepository> repository_;
   std::unique_ptr<ParkingService> service_;
 };
@@ -275,12 +270,12 @@ TEST_F(RedisParkingTest, AnUnreadableSessionRecordDoesNotBlockTheOthersSettlemen
   Session intact = Start("citizen-2", "S-CD 2", "", kMondayTen + absl::Minutes(15)).value();
   const std::string damaged_key =
       absl::StrCat("park:{p", damaged.id.substr(0, 2), "}:session:", damaged.id);
-  ASSERT_TRUE(client_->Command({"HSET", damaged_key, "price", "not a number"}).ok());
+  ASSERT_TRUE(redis().Command({"HSET", damaged_key, "price", "not a number"}).ok());
   // Members that are no session id of their bucket, scored before everything
   // else, would take the bucket's whole share of every run.
   const std::string ends = absl::StrCat("park:{p", intact.id.substr(0, 2), "}:ends");
-  ASSERT_TRUE(client_->Command({"ZADD", ends, "1", "junk"}).ok());
-  ASSERT_TRUE(client_->Command({"ZADD", ends, "2", std::string(32, 'f')}).ok());
+  ASSERT_TRUE(redis().Command({"ZADD", ends, "1", "junk"}).ok());
+  ASSERT_TRUE(redis().Command({"ZADD", ends, "2", std::string(32, 'f')}).ok());
   clock_.Advance(absl::Minutes(20));
 
   std::vector<std::string> settled;
@@ -288,11 +283,11 @@ TEST_F(RedisParkingTest, AnUnreadableSessionRecordDoesNotBlockTheOthersSettlemen
   EXPECT_EQ(service_->SettleEndedSessions(settle).value(), 1);
   EXPECT_THAT(settled, ::testing::ElementsAre(intact.id));
   EXPECT_EQ(service_->SettleEndedSessions(settle).value(), 0);
-  absl::StatusOr<redis::Reply> still_due = client_->Command(
+  absl::StatusOr<redis::Reply> still_due = redis().Command(
       {"ZSCORE", absl::StrCat("park:{p", damaged.id.substr(0, 2), "}:ends"), damaged.id});
   ASSERT_TRUE(still_due.ok());
   EXPECT_TRUE(still_due->IsNil());
-  EXPECT_EQ(client_->Command({"ZCARD", ends})->integer, 0);
+  EXPECT_EQ(redis().Command({"ZCARD", ends})->integer, 0);
 }
 
 TEST_F(RedisParkingTest, ResidentsPermits) {
@@ -316,7 +311,7 @@ TEST_F(RedisParkingTest, ResidentsPermits) {
 }
 
 TEST_F(RedisParkingTest, RedisDownIsUnavailable) {
-  server_->Kill();
+  redis_server().Kill();
   EXPECT_EQ(Start("citizen-1", "S-AB 1234", "k").status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(service_->CheckPlate("S-AB 1234", "1101").status().code(),
             absl::StatusCode::kUnavailable);

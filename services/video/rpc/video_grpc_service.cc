@@ -67,7 +67,8 @@ KpiDimensions DepartmentDimension(const Topic& topic) {
 
 }  // namespace
 
-VideoGrpcService::VideoGrpcService(VideoService& service) : VideoGrpcService(service, NoKpis()) {}
+VideoGrpcService::VideoGrpcService(VideoBookings& bookings, Consultations& consultations)
+    : VideoGrpcService(bookings, consultations, NoKpis()) {}
 
 void ToProto(const ConsultationView& view, v1::Consultation* out) {
   out->set_booking_code(view.record.code);
@@ -118,12 +119,12 @@ void ToProto(const JoinLink& link, v1::JoinLink* out) {
 
 grpc::Status VideoGrpcService::ListTopics(grpc::ServerContext*, const v1::ListTopicsRequest*,
                                           v1::ListTopicsResponse* response) {
-  for (const Department& department : service_.catalog().departments) {
+  for (const Department& department : bookings_.catalog().departments) {
     v1::Department* out = response->add_departments();
     out->set_id(department.id);
     out->set_name(department.name);
   }
-  for (const Topic& topic : service_.catalog().topics) {
+  for (const Topic& topic : bookings_.catalog().topics) {
     v1::Topic* out = response->add_topics();
     out->set_id(topic.id);
     out->set_name(topic.name);
@@ -137,7 +138,7 @@ grpc::Status VideoGrpcService::ListTopics(grpc::ServerContext*, const v1::ListTo
 grpc::Status VideoGrpcService::SearchSlots(grpc::ServerContext*,
                                            const v1::SearchSlotsRequest* request,
                                            v1::SearchSlotsResponse* response) {
-  absl::StatusOr<std::vector<VideoSlot>> slots = service_.SearchSlots(
+  absl::StatusOr<std::vector<VideoSlot>> slots = bookings_.SearchSlots(
       request->topic_id(), request->from_date(), request->to_date(), request->limit());
   if (!slots.ok()) return ToGrpcStatus(slots.status());
   for (const VideoSlot& slot : *slots) {
@@ -154,7 +155,7 @@ grpc::Status VideoGrpcService::CreateHold(grpc::ServerContext* context,
                                           v1::Hold* response) {
   absl::StatusOr<absl::Time> start = FromTimestamp(request->start(), "start");
   if (!start.ok()) return ToGrpcStatus(start.status());
-  return Respond(service_.CreateHold(Subject(*context), request->topic_id(), *start), response);
+  return Respond(bookings_.CreateHold(Subject(*context), request->topic_id(), *start), response);
 }
 
 grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
@@ -163,7 +164,7 @@ grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
   const booking::Contact contact{request->contact().name(), request->contact().email(),
                                  request->contact().phone()};
   absl::StatusOr<ConsultationView> booked =
-      service_.Confirm(Subject(*context), request->hold_id(), contact);
+      bookings_.Confirm(Subject(*context), request->hold_id(), contact);
   if (booked.ok()) {
     // A replayed confirmation answers with the same booking code, so it is
     // counted once.
@@ -176,13 +177,13 @@ grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::LookupBooking(grpc::ServerContext*,
                                              const v1::LookupBookingRequest* request,
                                              v1::Consultation* response) {
-  return Respond(service_.Lookup(request->booking_code(), request->manage_token()), response);
+  return Respond(bookings_.Lookup(request->booking_code(), request->manage_token()), response);
 }
 
 grpc::Status VideoGrpcService::CancelBooking(grpc::ServerContext*,
                                              const v1::CancelBookingRequest* request,
                                              v1::Consultation* response) {
-  return Respond(service_.Cancel(request->booking_code(), request->manage_token()), response);
+  return Respond(bookings_.Cancel(request->booking_code(), request->manage_token()), response);
 }
 
 grpc::Status VideoGrpcService::RescheduleBooking(grpc::ServerContext*,
@@ -190,42 +191,43 @@ grpc::Status VideoGrpcService::RescheduleBooking(grpc::ServerContext*,
                                                  v1::Consultation* response) {
   absl::StatusOr<absl::Time> start = FromTimestamp(request->start(), "start");
   if (!start.ok()) return ToGrpcStatus(start.status());
-  return Respond(service_.Reschedule(request->booking_code(), request->manage_token(), *start),
+  return Respond(bookings_.Reschedule(request->booking_code(), request->manage_token(), *start),
                  response);
 }
 
 grpc::Status VideoGrpcService::GetConsultation(grpc::ServerContext* context,
                                                const v1::GetConsultationRequest* request,
                                                v1::Consultation* response) {
-  return Respond(service_.GetConsultation(Subject(*context), request->booking_code()), response);
+  return Respond(consultations_.GetConsultation(Subject(*context), request->booking_code()),
+                 response);
 }
 
 grpc::Status VideoGrpcService::RecordConsent(grpc::ServerContext* context,
                                              const v1::RecordConsentRequest* request,
                                              v1::Consultation* response) {
   return Respond(
-      service_.RecordConsent(Subject(*context), request->booking_code(),
-                             request->privacy_notice_version(), request->terms_version()),
+      consultations_.RecordConsent(Subject(*context), request->booking_code(),
+                                   request->privacy_notice_version(), request->terms_version()),
       response);
 }
 
 grpc::Status VideoGrpcService::CheckIn(grpc::ServerContext* context,
                                        const v1::CheckInRequest* request,
                                        v1::Consultation* response) {
-  return Respond(service_.CheckIn(Subject(*context), request->booking_code()), response);
+  return Respond(consultations_.CheckIn(Subject(*context), request->booking_code()), response);
 }
 
 grpc::Status VideoGrpcService::JoinConsultation(grpc::ServerContext* context,
                                                 const v1::JoinConsultationRequest* request,
                                                 v1::JoinLink* response) {
-  return Respond(service_.Join(Subject(*context), request->booking_code()), response);
+  return Respond(consultations_.Join(Subject(*context), request->booking_code()), response);
 }
 
 grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContext* context,
                                                const v1::ListWaitingRoomRequest* request,
                                                v1::ListWaitingRoomResponse* response) {
   absl::StatusOr<std::vector<WaitingEntry>> entries =
-      service_.WaitingRoom(Subject(*context), request->date());
+      consultations_.WaitingRoom(Subject(*context), request->date());
   if (!entries.ok()) return ToGrpcStatus(entries.status());
   for (const WaitingEntry& entry : *entries) ToProto(entry, response->add_entries());
   return grpc::Status::OK;
@@ -235,7 +237,7 @@ grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
                                             const v1::CaseworkerActionRequest* request,
                                             v1::WaitingEntry* response) {
   absl::StatusOr<WaitingEntry> admitted =
-      service_.Admit(Subject(*context), request->booking_code());
+      consultations_.Admit(Subject(*context), request->booking_code());
   if (admitted.ok()) {
     // Admission is when the consultation takes place: the citizen joined (not
     // a no-show) after waiting since check-in. Admitting again answers with
@@ -252,7 +254,7 @@ grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
                                                    const v1::CaseworkerActionRequest* request,
                                                    v1::WaitingEntry* response) {
-  return Respond(service_.MarkIdentityChecked(Subject(*context), request->booking_code()),
+  return Respond(consultations_.MarkIdentityChecked(Subject(*context), request->booking_code()),
                  response);
 }
 
@@ -260,7 +262,7 @@ grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
                                           const v1::CaseworkerActionRequest* request,
                                           v1::WaitingEntry* response) {
   absl::StatusOr<WaitingEntry> no_show =
-      service_.MarkNoShow(Subject(*context), request->booking_code());
+      consultations_.MarkNoShow(Subject(*context), request->booking_code());
   if (no_show.ok()) {
     kpis_.Ratio(kpi::kVideoNoShowRate, true, DepartmentDimension(no_show->topic), no_show->code);
   }
@@ -270,20 +272,21 @@ grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,
                                                  const v1::CloseConsultationRequest* request,
                                                  v1::WaitingEntry* response) {
-  return Respond(service_.Close(Subject(*context), request->booking_code(), request->outcome()),
-                 response);
+  return Respond(
+      consultations_.Close(Subject(*context), request->booking_code(), request->outcome()),
+      response);
 }
 
 grpc::Status VideoGrpcService::HostConsultation(grpc::ServerContext* context,
                                                 const v1::CaseworkerActionRequest* request,
                                                 v1::JoinLink* response) {
-  return Respond(service_.Host(Subject(*context), request->booking_code()), response);
+  return Respond(consultations_.Host(Subject(*context), request->booking_code()), response);
 }
 
 grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContext*,
                                                const v1::VerifyJoinTokenRequest* request,
                                                v1::VerifyJoinTokenResponse* response) {
-  return Respond(service_.VerifyToken(request->booking_code(), request->token()), response);
+  return Respond(consultations_.VerifyToken(request->booking_code(), request->token()), response);
 }
 
 }  // namespace stadt::video

@@ -1,7 +1,8 @@
 #pragma once
 
 #include "services/common/kpi/kpi_recorder.h"
-#include "services/video/domain/video_service.h"
+#include "services/video/domain/consultations.h"
+#include "services/video/domain/video_bookings.h"
 #include "stadt/video/v1/video.grpc.pb.h"
 
 namespace stadt::video {
@@ -18,9 +19,10 @@ namespace stadt::video {
 class VideoGrpcService final : public v1::Video::Service {
  public:
   // Without KPI reporting.
-  explicit VideoGrpcService(VideoService& service);
+  VideoGrpcService(VideoBookings& bookings, Consultations& consultations);
   // Records the video KPIs to `kpis`.
-  VideoGrpcService(VideoService& service, KpiRecorder& kpis) : service_(service), kpis_(kpis) {}
+  VideoGrpcService(VideoBookings& bookings, Consultations& consultations, KpiRecorder& kpis)
+      : bookings_(bookings), consultations_(consultations), kpis_(kpis) {}
 
   grpc::Status ListTopics(grpc::ServerContext* context, const v1::ListTopicsRequest* request,
                           v1::ListTopicsResponse* response) override;
@@ -69,7 +71,8 @@ class VideoGrpcService final : public v1::Video::Service {
                                v1::VerifyJoinTokenResponse* response) override;
 
  private:
-  VideoService& service_;
+  VideoBookings& bookings_;
+  Consultations& consultations_;
   KpiRecorder& kpis_;
 };
 

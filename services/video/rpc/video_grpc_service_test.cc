@@ -23,14 +23,17 @@ class VideoGrpcServiceTest : public ::testing::Test {
   FakeClock clock_{testing::Local(1, 7, 0)};
   booking::InMemoryBookingRepository bookings_;
   InMemoryVisitRepository visits_{bookings_};
-  VideoService domain_{catalog_,
-                       bookings_,
-                       visits_,
-                       clock_,
-                       booking::Calendar(booking::BookingRules{}, testing::Berlin()),
-                       booking::BookingSecrets::Derive("k", "video"),
-                       VideoSettings{}};
-  VideoGrpcService service_{domain_};
+  const booking::BookingSecrets secrets_ = booking::BookingSecrets::Derive("k", "video");
+  ConsultationRecords records_{catalog_,
+                               bookings_,
+                               visits_,
+                               clock_,
+                               booking::Calendar(booking::BookingRules{}, testing::Berlin()),
+                               secrets_,
+                               VideoSettings{}};
+  VideoBookings video_bookings_{records_};
+  Consultations consultations_{records_, secrets_};
+  VideoGrpcService service_{video_bookings_, consultations_};
   grpc::ServerContext context_;
 };
 
@@ -96,7 +99,7 @@ class VideoKpiTest : public VideoGrpcServiceTest {
   std::vector<std::unique_ptr<grpc::testing::ServerContextTestSpouse>> spouses_;
 
   std::string Hold(const std::string& citizen, absl::Time start, const std::string& topic) {
-    absl::StatusOr<VideoHold> hold = domain_.CreateHold(citizen, topic, start);
+    absl::StatusOr<VideoHold> hold = video_bookings_.CreateHold(citizen, topic, start);
     EXPECT_TRUE(hold.ok()) << hold.status();
     return hold.ok() ? hold->hold_id : "";
   }
@@ -112,7 +115,7 @@ class VideoKpiTest : public VideoGrpcServiceTest {
 
   // A housing consultation booked through the domain (so nothing recorded).
   std::string Booked(const std::string& citizen, absl::Time start) {
-    absl::StatusOr<ConsultationView> booked = domain_.Confirm(
+    absl::StatusOr<ConsultationView> booked = video_bookings_.Confirm(
         citizen, Hold(citizen, start, "housing"), {"Erika Muster", citizen + "@example.org", ""});
     EXPECT_TRUE(booked.ok()) << booked.status();
     return booked.ok() ? booked->record.code : "";
@@ -121,9 +124,9 @@ class VideoKpiTest : public VideoGrpcServiceTest {
   // Booked, consented and checked in at `checked_in`, all through the domain.
   std::string Waiting(const std::string& citizen, absl::Time start, absl::Time checked_in) {
     const std::string code = Booked(citizen, start);
-    EXPECT_TRUE(domain_.RecordConsent(citizen, code, "1", "1").ok());
+    EXPECT_TRUE(consultations_.RecordConsent(citizen, code, "1", "1").ok());
     clock_.Set(checked_in);
-    absl::StatusOr<ConsultationView> waiting = domain_.CheckIn(citizen, code);
+    absl::StatusOr<ConsultationView> waiting = consultations_.CheckIn(citizen, code);
     EXPECT_TRUE(waiting.ok()) << waiting.status();
     return code;
   }
@@ -166,7 +169,7 @@ class VideoKpiTest : public VideoGrpcServiceTest {
   }
 
   FakeKpiRecorder kpis_;
-  VideoGrpcService service_with_kpis_{domain_, kpis_};
+  VideoGrpcService service_with_kpis_{video_bookings_, consultations_, kpis_};
 };
 
 using ::testing::ElementsAre;
@@ -240,7 +243,7 @@ TEST_F(VideoKpiTest, AdmissionRecordsHeldNotANoShowAndTheSecondsWaitedSinceCheck
   }
 
   // Closing adds nothing: the consultation was counted as held on admission.
-  ASSERT_TRUE(domain_.MarkIdentityChecked("cw-anna", code).ok());
+  ASSERT_TRUE(consultations_.MarkIdentityChecked("cw-anna", code).ok());
   status = Close("cw-anna", code, "resolved");
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(kpis_.samples().size(), 6u);

@@ -8,8 +8,9 @@
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/common/booking/store/redis_booking_repository.h"
+#include "services/video/domain/consultations.h"
 #include "services/video/domain/test_catalog.h"
-#include "services/video/domain/video_service.h"
+#include "services/video/domain/video_bookings.h"
 #include "tests/harness/redis_server.h"
 
 namespace stadt::video {
@@ -34,17 +35,21 @@ class RedisVideoTest : public ::testing::Test {
     rules.same_service_window_days = 0;
     VideoSettings settings;
     settings.jitsi = {"stadtportal", "secret", "https://meet.stadt.example", "jitsi", ""};
-    service_ = std::make_unique<VideoService>(
-        catalog_, *bookings_, *visits_, clock_, booking::Calendar(rules, testing::Berlin()),
-        booking::BookingSecrets::Derive("redis video key", "video"), settings);
+    const booking::BookingSecrets secrets =
+        booking::BookingSecrets::Derive("redis video key", "video");
+    records_ = std::make_unique<ConsultationRecords>(catalog_, *bookings_, *visits_, clock_,
+                                                     booking::Calendar(rules, testing::Berlin()),
+                                                     secrets, settings);
+    video_bookings_ = std::make_unique<VideoBookings>(*records_);
+    consultations_ = std::make_unique<Consultations>(*records_, secrets);
   }
 
   absl::StatusOr<ConsultationView> Book(int citizen, absl::Time start) {
     const std::string client = absl::StrCat("citizen-", citizen);
-    absl::StatusOr<VideoHold> hold = service_->CreateHold(client, "housing", start);
+    absl::StatusOr<VideoHold> hold = video_bookings_->CreateHold(client, "housing", start);
     if (!hold.ok()) return hold.status();
-    return service_->Confirm(client, hold->hold_id,
-                             {"Person", absl::StrCat("p", citizen, "@example.org"), ""});
+    return video_bookings_->Confirm(client, hold->hold_id,
+                                    {"Person", absl::StrCat("p", citizen, "@example.org"), ""});
   }
 
   int OutboxEvents(const std::string& type) {
@@ -67,7 +72,9 @@ class RedisVideoTest : public ::testing::Test {
   std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<booking::RedisBookingRepository> bookings_;
   std::unique_ptr<RedisVisitRepository> visits_;
-  std::unique_ptr<VideoService> service_;
+  std::unique_ptr<ConsultationRecords> records_;
+  std::unique_ptr<VideoBookings> video_bookings_;
+  std::unique_ptr<Consultations> consultations_;
 };
 
 TEST_F(RedisVideoTest, ConcurrentBookingsOfOneTimeGiveEachCaseworkerOnce) {
@@ -126,7 +133,7 @@ TEST_F(RedisVideoTest, RandomConcurrentMixNeverDoubleBooksACaseworker) {
     EXPECT_TRUE(bookings_->GetBooking(record.code).ok());
   }
   absl::StatusOr<std::vector<VideoSlot>> left =
-      service_->SearchSlots("housing", "2037-12-01", "2037-12-01", 100);
+      video_bookings_->SearchSlots("housing", "2037-12-01", "2037-12-01", 100);
   ASSERT_TRUE(left.ok());
   if (!left->empty()) {
     EXPECT_TRUE(Book(999, left->front().start).ok());
@@ -137,18 +144,19 @@ TEST_F(RedisVideoTest, WaitingRoomStepsAreAtomicAndLeaveOneEvent) {
   absl::StatusOr<ConsultationView> booked = Book(1, Local(1, 10, 0));
   ASSERT_TRUE(booked.ok()) << booked.status();
   const std::string code = booked->record.code;
-  ASSERT_TRUE(service_->RecordConsent("citizen-1", code, "1", "1").ok());
+  ASSERT_TRUE(consultations_->RecordConsent("citizen-1", code, "1", "1").ok());
   clock_.Set(Local(1, 9, 55));
-  ASSERT_TRUE(service_->CheckIn("citizen-1", code).ok());
+  ASSERT_TRUE(consultations_->CheckIn("citizen-1", code).ok());
   // Checked in: the shared store no longer moves the booking.
-  EXPECT_EQ(service_->Reschedule(code, booked->manage_token, Local(1, 11, 0)).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      video_bookings_->Reschedule(code, booked->manage_token, Local(1, 11, 0)).status().code(),
+      absl::StatusCode::kFailedPrecondition);
 
   std::atomic<int> admitted = 0;
   std::vector<std::thread> threads;
   for (int i = 0; i < 8; ++i) {
     threads.emplace_back([&] {
-      absl::StatusOr<WaitingEntry> entry = service_->Admit("cw-ben", code);
+      absl::StatusOr<WaitingEntry> entry = consultations_->Admit("cw-ben", code);
       if (entry.ok()) ++admitted;
     });
   }
@@ -161,16 +169,17 @@ TEST_F(RedisVideoTest, WaitingRoomStepsAreAtomicAndLeaveOneEvent) {
   EXPECT_EQ(visit->waiting_since, Local(1, 9, 55));
   EXPECT_EQ(visit->privacy_notice_version, "1");
 
-  absl::StatusOr<std::vector<WaitingEntry>> room = service_->WaitingRoom("cw-anna", "2037-12-01");
+  absl::StatusOr<std::vector<WaitingEntry>> room =
+      consultations_->WaitingRoom("cw-anna", "2037-12-01");
   ASSERT_TRUE(room.ok());
   ASSERT_EQ(room->size(), 1u);
   EXPECT_EQ((*room)[0].visit.state, VisitState::kAdmitted);
 
   // A cancelled booking takes no further step.
-  ASSERT_TRUE(service_->Cancel(code, booked->manage_token).ok());
-  EXPECT_EQ(service_->MarkIdentityChecked("cw-ben", code).status().code(),
+  ASSERT_TRUE(video_bookings_->Cancel(code, booked->manage_token).ok());
+  EXPECT_EQ(consultations_->MarkIdentityChecked("cw-ben", code).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  EXPECT_TRUE(service_->WaitingRoom("cw-anna", "2037-12-01")->empty());
+  EXPECT_TRUE(consultations_->WaitingRoom("cw-anna", "2037-12-01")->empty());
 }
 
 }  // namespace

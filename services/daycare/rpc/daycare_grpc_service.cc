@@ -1,4 +1,4 @@
-#include "services/daycare/rpc/daycare_service.h"
+#include "services/daycare/rpc/daycare_grpc_service.h"
 
 #include "absl/strings/str_cat.h"
 #include "boost/json/serialize.hpp"
@@ -167,7 +167,7 @@ grpc::Status StatusResponse(const absl::StatusOr<ApplicationView>& view,
 
 }  // namespace
 
-DaycareService::DaycareService(SeasonStore& store) : DaycareService(store, NoKpis()) {}
+DaycareGrpcService::DaycareGrpcService(SeasonStore& store) : DaycareGrpcService(store, NoKpis()) {}
 
 void RecordRoundKpis(std::string_view season, const RoundView& round, KpiRecorder& kpis) {
   for (const ApplicantOutcome& outcome : round.outcomes) {
@@ -188,9 +188,9 @@ void RecordRoundKpis(std::string_view season, const RoundView& round, KpiRecorde
   }
 }
 
-grpc::Status DaycareService::PutPrograms(grpc::ServerContext* context,
-                                         const v1::PutProgramsRequest* request,
-                                         v1::PutProgramsResponse* response) {
+grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContext* context,
+                                             const v1::PutProgramsRequest* request,
+                                             v1::PutProgramsResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   json::array programs;
   for (const v1::Program& program : request->programs()) programs.push_back(ToEngine(program));
@@ -200,9 +200,9 @@ grpc::Status DaycareService::PutPrograms(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareService::PutPolicy(grpc::ServerContext* context,
-                                       const v1::PutPolicyRequest* request,
-                                       v1::PutPolicyResponse* response) {
+grpc::Status DaycareGrpcService::PutPolicy(grpc::ServerContext* context,
+                                           const v1::PutPolicyRequest* request,
+                                           v1::PutPolicyResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<Policy> policy = store_.PutPolicy(request->season_id(), request->policy_json());
   if (!policy.ok()) return ToGrpcStatus(policy.status());
@@ -211,9 +211,9 @@ grpc::Status DaycareService::PutPolicy(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareService::SetPeriod(grpc::ServerContext* context,
-                                       const v1::SetPeriodRequest* request,
-                                       v1::SetPeriodResponse* response) {
+grpc::Status DaycareGrpcService::SetPeriod(grpc::ServerContext* context,
+                                           const v1::SetPeriodRequest* request,
+                                           v1::SetPeriodResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   if (request->period() != v1::PERIOD_OPEN && request->period() != v1::PERIOD_CLOSED) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
@@ -226,8 +226,9 @@ grpc::Status DaycareService::SetPeriod(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareService::DryRun(grpc::ServerContext* context, const v1::DryRunRequest* request,
-                                    v1::RoundStats* response) {
+grpc::Status DaycareGrpcService::DryRun(grpc::ServerContext* context,
+                                        const v1::DryRunRequest* request,
+                                        v1::RoundStats* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<RoundStats> stats = store_.DryRun(request->season_id(), request->seed());
   if (!stats.ok()) return ToGrpcStatus(stats.status());
@@ -235,9 +236,9 @@ grpc::Status DaycareService::DryRun(grpc::ServerContext* context, const v1::DryR
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareService::PublishRound(grpc::ServerContext* context,
-                                          const v1::PublishRoundRequest* request,
-                                          v1::Round* response) {
+grpc::Status DaycareGrpcService::PublishRound(grpc::ServerContext* context,
+                                              const v1::PublishRoundRequest* request,
+                                              v1::Round* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
   if (!deadline.ok()) return ToGrpcStatus(deadline.status());
@@ -249,8 +250,8 @@ grpc::Status DaycareService::PublishRound(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareService::GetRound(grpc::ServerContext* context,
-                                      const v1::GetRoundRequest* request, v1::Round* response) {
+grpc::Status DaycareGrpcService::GetRound(grpc::ServerContext* context,
+                                          const v1::GetRoundRequest* request, v1::Round* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<RoundView> round = store_.GetRound(request->season_id(), request->round());
   if (!round.ok()) return ToGrpcStatus(round.status());
@@ -258,9 +259,9 @@ grpc::Status DaycareService::GetRound(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareService::SetOfferDeadline(grpc::ServerContext* context,
-                                              const v1::SetOfferDeadlineRequest* request,
-                                              v1::SetOfferDeadlineResponse* response) {
+grpc::Status DaycareGrpcService::SetOfferDeadline(grpc::ServerContext* context,
+                                                  const v1::SetOfferDeadlineRequest* request,
+                                                  v1::SetOfferDeadlineResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
   if (!deadline.ok()) return ToGrpcStatus(deadline.status());
@@ -271,8 +272,9 @@ grpc::Status DaycareService::SetOfferDeadline(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareService::Apply(grpc::ServerContext* context, const v1::ApplyRequest* request,
-                                   v1::ApplicationStatus* response) {
+grpc::Status DaycareGrpcService::Apply(grpc::ServerContext* context,
+                                       const v1::ApplyRequest* request,
+                                       v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
   absl::StatusOr<ApplicationView> view =
       store_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject, "",
@@ -284,9 +286,9 @@ grpc::Status DaycareService::Apply(grpc::ServerContext* context, const v1::Apply
   return StatusResponse(view, response);
 }
 
-grpc::Status DaycareService::UpdateApplication(grpc::ServerContext* context,
-                                               const v1::UpdateApplicationRequest* request,
-                                               v1::ApplicationStatus* response) {
+grpc::Status DaycareGrpcService::UpdateApplication(grpc::ServerContext* context,
+                                                   const v1::UpdateApplicationRequest* request,
+                                                   v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
   if (request->application_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "application_id: required");
@@ -297,9 +299,9 @@ grpc::Status DaycareService::UpdateApplication(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status DaycareService::GetApplication(grpc::ServerContext* context,
-                                            const v1::GetApplicationRequest* request,
-                                            v1::ApplicationStatus* response) {
+grpc::Status DaycareGrpcService::GetApplication(grpc::ServerContext* context,
+                                                const v1::GetApplicationRequest* request,
+                                                v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
   return StatusResponse(
       store_.GetApplication(request->season_id(), CallerFromContext(*context).subject,
@@ -307,9 +309,9 @@ grpc::Status DaycareService::GetApplication(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status DaycareService::AcceptOffer(grpc::ServerContext* context,
-                                         const v1::AnswerOfferRequest* request,
-                                         v1::ApplicationStatus* response) {
+grpc::Status DaycareGrpcService::AcceptOffer(grpc::ServerContext* context,
+                                             const v1::AnswerOfferRequest* request,
+                                             v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
   absl::StatusOr<ApplicationView> view =
       store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
@@ -322,9 +324,9 @@ grpc::Status DaycareService::AcceptOffer(grpc::ServerContext* context,
   return StatusResponse(view, response);
 }
 
-grpc::Status DaycareService::DeclineOffer(grpc::ServerContext* context,
-                                          const v1::AnswerOfferRequest* request,
-                                          v1::ApplicationStatus* response) {
+grpc::Status DaycareGrpcService::DeclineOffer(grpc::ServerContext* context,
+                                              const v1::AnswerOfferRequest* request,
+                                              v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
   absl::StatusOr<ApplicationView> view =
       store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,

@@ -1,4 +1,4 @@
-#include "services/appointments/domain/booking_service.h"
+#include "services/appointments/domain/office_bookings.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -33,7 +33,7 @@ Office MakeOffice(std::string id, std::string district, int weekday, int from_ho
   return office;
 }
 
-class BookingServiceTest : public ::testing::Test {
+class OfficeBookingsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Catalog catalog;
@@ -46,8 +46,8 @@ class BookingServiceTest : public ::testing::Test {
     ASSERT_TRUE(catalog_.ApplySeed(catalog, "test").ok());
   }
 
-  BookingRules Rules() {
-    BookingRules rules;
+  booking::BookingRules Rules() {
+    booking::BookingRules rules;
     rules.horizon_days = 14;
     rules.max_active_bookings_per_person = 2;
     rules.same_service_window_days = 3;
@@ -68,11 +68,11 @@ class BookingServiceTest : public ::testing::Test {
   FakeClock clock_{Local(12, 1, 9, 0)};
   InMemoryCatalogRepository catalog_;
   InMemoryBookingRepository bookings_;
-  BookingService service_{catalog_, bookings_, clock_, Calendar(Rules(), Berlin()),
-                          BookingSecrets::Derive("test master key")};
+  OfficeBookings service_{catalog_, bookings_, clock_, booking::Calendar(Rules(), Berlin()),
+                          booking::BookingSecrets::Derive("test master key")};
 };
 
-TEST_F(BookingServiceTest, SearchFindsTheEarliestSlotsAcrossOffices) {
+TEST_F(OfficeBookingsTest, SearchFindsTheEarliestSlotsAcrossOffices) {
   absl::StatusOr<std::vector<SlotView>> slots =
       service_.SearchSlots({.service_ids = {"id-card"}, .limit = 8});
   ASSERT_TRUE(slots.ok()) << slots.status();
@@ -86,7 +86,7 @@ TEST_F(BookingServiceTest, SearchFindsTheEarliestSlotsAcrossOffices) {
   EXPECT_EQ((*slots)[5].start, Local(12, 2, 8, 0));
 }
 
-TEST_F(BookingServiceTest, SearchHonoursFiltersAndRejectsBadInput) {
+TEST_F(OfficeBookingsTest, SearchHonoursFiltersAndRejectsBadInput) {
   auto district = service_.SearchSlots({.service_ids = {"id-card"}, .district = "Mitte"});
   ASSERT_TRUE(district.ok());
   EXPECT_EQ(district->front().office_id, "mitte");
@@ -105,7 +105,7 @@ TEST_F(BookingServiceTest, SearchHonoursFiltersAndRejectsBadInput) {
       service_.SearchSlots({.service_ids = {"id-card"}, .from_date = "2027-06-01"})->empty());
 }
 
-TEST_F(BookingServiceTest, CombinedServicesNeedConsecutiveCapacity) {
+TEST_F(OfficeBookingsTest, CombinedServicesNeedConsecutiveCapacity) {
   auto combined = service_.SearchSlots({.service_ids = {"id-card", "passport"}});
   ASSERT_TRUE(combined.ok());
   EXPECT_EQ(combined->front().duration_minutes, 40);
@@ -115,9 +115,9 @@ TEST_F(BookingServiceTest, CombinedServicesNeedConsecutiveCapacity) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(BookingServiceTest, HoldConfirmLookup) {
+TEST_F(OfficeBookingsTest, HoldConfirmLookup) {
   BookingView booking = Book("citizen-1", "west", Local(12, 1, 12, 0));
-  EXPECT_TRUE(IsWellFormedBookingCode(booking.record.code));
+  EXPECT_TRUE(booking::IsWellFormedBookingCode(booking.record.code));
   EXPECT_GE(booking.manage_token.size(), 43u);  // 256 bits in base64url
   EXPECT_EQ(booking.contact.name, "Erika");
   EXPECT_THAT(booking.ics, HasSubstr("DTSTART:20261201T110000Z"));
@@ -137,7 +137,7 @@ TEST_F(BookingServiceTest, HoldConfirmLookup) {
   EXPECT_EQ(slots->front().start, Local(12, 1, 12, 20));
 }
 
-TEST_F(BookingServiceTest, HeldSlotIsTakenUntilTheHoldExpires) {
+TEST_F(OfficeBookingsTest, HeldSlotIsTakenUntilTheHoldExpires) {
   const absl::Time start = Local(12, 1, 12, 0);
   absl::StatusOr<HoldView> first = service_.CreateHold("citizen-1", "west", {"id-card"}, start);
   ASSERT_TRUE(first.ok());
@@ -150,13 +150,13 @@ TEST_F(BookingServiceTest, HeldSlotIsTakenUntilTheHoldExpires) {
       absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(BookingServiceTest, ANewHoldReleasesTheClientsPreviousOne) {
+TEST_F(OfficeBookingsTest, ANewHoldReleasesTheClientsPreviousOne) {
   ASSERT_TRUE(service_.CreateHold("citizen-1", "west", {"id-card"}, Local(12, 1, 12, 0)).ok());
   ASSERT_TRUE(service_.CreateHold("citizen-1", "west", {"id-card"}, Local(12, 1, 12, 40)).ok());
   EXPECT_TRUE(service_.CreateHold("citizen-2", "west", {"id-card"}, Local(12, 1, 12, 0)).ok());
 }
 
-TEST_F(BookingServiceTest, RetriedConfirmReturnsTheSameBooking) {
+TEST_F(OfficeBookingsTest, RetriedConfirmReturnsTheSameBooking) {
   absl::StatusOr<HoldView> hold =
       service_.CreateHold("citizen-1", "west", {"id-card"}, Local(12, 1, 12, 0));
   ASSERT_TRUE(hold.ok());
@@ -171,7 +171,7 @@ TEST_F(BookingServiceTest, RetriedConfirmReturnsTheSameBooking) {
       absl::StatusCode::kNotFound);  // Someone else's hold.
 }
 
-TEST_F(BookingServiceTest, FairAccessLimitsCountEmailAliasesAsOnePerson) {
+TEST_F(OfficeBookingsTest, FairAccessLimitsCountEmailAliasesAsOnePerson) {
   Book("citizen-1", "west", Local(12, 1, 12, 0), {"id-card"}, "erika.m@gmail.com");
   Book("citizen-1", "mitte", Local(12, 9, 8, 0), {"passport"}, "ErikaM+2@gmail.com");
   absl::StatusOr<HoldView> hold =
@@ -182,7 +182,7 @@ TEST_F(BookingServiceTest, FairAccessLimitsCountEmailAliasesAsOnePerson) {
   EXPECT_EQ(third.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(BookingServiceTest, OneBookingPerServiceWithinTheWindow) {
+TEST_F(OfficeBookingsTest, OneBookingPerServiceWithinTheWindow) {
   Book("citizen-1", "west", Local(12, 1, 12, 0));
   absl::StatusOr<HoldView> hold =
       service_.CreateHold("citizen-1", "mitte", {"id-card"}, Local(12, 2, 8, 0));
@@ -193,12 +193,12 @@ TEST_F(BookingServiceTest, OneBookingPerServiceWithinTheWindow) {
             absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(BookingServiceTest, CancelFreesTheSlotAndIsIdempotent) {
+TEST_F(OfficeBookingsTest, CancelFreesTheSlotAndIsIdempotent) {
   BookingView booking = Book("citizen-1", "west", Local(12, 1, 12, 0));
   absl::StatusOr<BookingView> cancelled =
       service_.Cancel(booking.record.code, booking.manage_token);
   ASSERT_TRUE(cancelled.ok());
-  EXPECT_EQ(cancelled->record.status, BookingStatus::kCancelled);
+  EXPECT_EQ(cancelled->record.status, booking::BookingStatus::kCancelled);
   EXPECT_THAT(cancelled->ics, HasSubstr("STATUS:CANCELLED"));
   EXPECT_TRUE(service_.Cancel(booking.record.code, booking.manage_token).ok());
   EXPECT_TRUE(service_.CreateHold("citizen-2", "west", {"id-card"}, Local(12, 1, 12, 0)).ok());
@@ -206,7 +206,7 @@ TEST_F(BookingServiceTest, CancelFreesTheSlotAndIsIdempotent) {
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(BookingServiceTest, RescheduleKeepsTheBookingWhenTheNewSlotIsGone) {
+TEST_F(OfficeBookingsTest, RescheduleKeepsTheBookingWhenTheNewSlotIsGone) {
   BookingView mine = Book("citizen-1", "west", Local(12, 1, 12, 0));
   Book("citizen-2", "west", Local(12, 1, 12, 40), {"id-card"}, "other@example.org");
   EXPECT_EQ(service_.Reschedule(mine.record.code, mine.manage_token, "west", Local(12, 1, 12, 40))
@@ -221,7 +221,7 @@ TEST_F(BookingServiceTest, RescheduleKeepsTheBookingWhenTheNewSlotIsGone) {
   EXPECT_EQ(moved->slot.start, Local(12, 1, 12, 10));
 }
 
-TEST_F(BookingServiceTest, RejectsBadHolds) {
+TEST_F(OfficeBookingsTest, RejectsBadHolds) {
   const absl::Time ok_start = Local(12, 1, 12, 0);
   EXPECT_EQ(service_.CreateHold("", "west", {"id-card"}, ok_start).status().code(),
             absl::StatusCode::kUnauthenticated);
@@ -240,7 +240,7 @@ TEST_F(BookingServiceTest, RejectsBadHolds) {
             absl::StatusCode::kFailedPrecondition);  // not released yet
 }
 
-TEST_F(BookingServiceTest, AvailabilityCountsFreeSlotsPerDay) {
+TEST_F(OfficeBookingsTest, AvailabilityCountsFreeSlotsPerDay) {
   auto days = service_.Availability("west", {"id-card"}, "2026-12-01", "2026-12-08");
   ASSERT_TRUE(days.ok()) << days.status();
   ASSERT_EQ(days->size(), 8u);

@@ -1,4 +1,4 @@
-#include "services/appointments/domain/schedule.h"
+#include "services/appointments/domain/catalog.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -19,7 +19,7 @@ Office MorningOffice() {
 }
 
 TEST(ScheduleTest, PlansCountersOnTheGrid) {
-  DayPlan plan = PlanDay(MorningOffice(), absl::CivilDay(2026, 12, 1));  // a Tuesday
+  booking::DayPlan plan = PlanDay(MorningOffice(), absl::CivilDay(2026, 12, 1));  // a Tuesday
   ASSERT_EQ(plan.capacity.size(), 144u);
   EXPECT_EQ(plan.capacity[47], 0);                                                    // 07:50
   EXPECT_EQ(plan.capacity[48], 2);                                                    // 08:00
@@ -30,18 +30,18 @@ TEST(ScheduleTest, PlansCountersOnTheGrid) {
 }
 
 TEST(ScheduleTest, FreeStartsNeedConsecutiveCapacity) {
-  DayPlan plan = PlanDay(MorningOffice(), absl::CivilDay(2026, 12, 1));
-  DayUsage usage;
+  booking::DayPlan plan = PlanDay(MorningOffice(), absl::CivilDay(2026, 12, 1));
+  booking::DayUsage usage;
   usage.booked = {{54, 1}};  // 09:00 taken at the single counter
   usage.holds = {{56, 2}};   // 09:20-09:40 held
-  std::vector<int> starts = FreeStarts(plan, usage, 2);
+  std::vector<int> starts = booking::FreeStarts(plan, usage, 2);
   EXPECT_THAT(std::vector<int>(starts.begin(), starts.begin() + 5),
               ElementsAre(48, 49, 50, 51, 52));
   // 08:50 needs 08:50 + 09:00: 09:00 is full. 09:10 needs 09:20: held.
   EXPECT_EQ(std::count(starts.begin(), starts.end(), 53), 0);
   EXPECT_EQ(std::count(starts.begin(), starts.end(), 55), 0);
   EXPECT_THAT(std::vector<int>(starts.end() - 1, starts.end()), ElementsAre(58));
-  EXPECT_THAT(FreeStarts(plan, usage, 20), IsEmpty());
+  EXPECT_THAT(booking::FreeStarts(plan, usage, 20), IsEmpty());
 }
 
 }  // namespace

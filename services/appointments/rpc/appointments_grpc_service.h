@@ -1,7 +1,7 @@
 #pragma once
 
-#include "services/appointments/domain/booking_service.h"
 #include "services/appointments/domain/counter_day.h"
+#include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/domain/office_catalog.h"
 #include "services/common/clock.h"
 #include "services/common/kpi/kpi_recorder.h"
@@ -13,14 +13,15 @@ namespace stadt::appointments {
 // Uses the synchronous API on purpose: every call does blocking Redis I/O, and
 // the sync server runs handlers on its own thread pool instead of gRPC's
 // callback threads, which must never block.
-class AppointmentsService final : public v1::Appointments::Service {
+class AppointmentsGrpcService final : public v1::Appointments::Service {
  public:
   // Without KPI reporting.
-  AppointmentsService(OfficeCatalog& catalog, BookingService& bookings, CounterDay& counter_day);
+  AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings,
+                          CounterDay& counter_day);
   // Records the appointments KPIs to `kpis`; `clock` and `zone` tell which
   // day "today" is for the days-to-next-free-slot KPI.
-  AppointmentsService(OfficeCatalog& catalog, BookingService& bookings, CounterDay& counter_day,
-                      KpiRecorder& kpis, const Clock& clock, absl::TimeZone zone)
+  AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings, CounterDay& counter_day,
+                          KpiRecorder& kpis, const Clock& clock, absl::TimeZone zone)
       : catalog_(catalog),
         bookings_(bookings),
         counter_day_(counter_day),
@@ -75,7 +76,7 @@ class AppointmentsService final : public v1::Appointments::Service {
   void RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots);
 
   OfficeCatalog& catalog_;
-  BookingService& bookings_;
+  OfficeBookings& bookings_;
   CounterDay& counter_day_;
   KpiRecorder& kpis_;
   const Clock& clock_;

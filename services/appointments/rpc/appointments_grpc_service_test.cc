@@ -1,4 +1,4 @@
-#include "services/appointments/rpc/appointments_service.h"
+#include "services/appointments/rpc/appointments_grpc_service.h"
 
 #include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
@@ -25,7 +25,7 @@ Office SampleOffice() {
   return office;
 }
 
-TEST(AppointmentsServiceTest, OfficeConversionRoundTrips) {
+TEST(AppointmentsGrpcServiceTest, OfficeConversionRoundTrips) {
   v1::Office message;
   ToProto(SampleOffice(), &message);
   EXPECT_EQ(message.opening_hours(1).closes_minute(), 1140);
@@ -36,19 +36,22 @@ TEST(AppointmentsServiceTest, OfficeConversionRoundTrips) {
 // exist, and any call reaching it is a test failure.
 class NoCounters final : public CounterRepository {
  public:
-  absl::StatusOr<DayList> ListDay(const OfficeDay&) override { return Unexpected(); }
-  absl::StatusOr<Ticket> CheckIn(const OfficeDay&, const std::string&, absl::Time) override {
+  absl::StatusOr<DayList> ListDay(const booking::ResourceDay&) override { return Unexpected(); }
+  absl::StatusOr<Ticket> CheckIn(const booking::ResourceDay&, const std::string&,
+                                 absl::Time) override {
     return Unexpected();
   }
-  absl::StatusOr<Ticket> WalkIn(const OfficeDay&, const std::vector<std::string>&,
+  absl::StatusOr<Ticket> WalkIn(const booking::ResourceDay&, const std::vector<std::string>&,
                                 absl::Time) override {
     return Unexpected();
   }
-  absl::StatusOr<Ticket> CallNext(const OfficeDay&, const std::string&) override {
+  absl::StatusOr<Ticket> CallNext(const booking::ResourceDay&, const std::string&) override {
     return Unexpected();
   }
-  absl::StatusOr<Ticket> Complete(const OfficeDay&, int) override { return Unexpected(); }
-  absl::StatusOr<DayAppointment> MarkNoShow(const OfficeDay&, const std::string&,
+  absl::StatusOr<Ticket> Complete(const booking::ResourceDay&, int) override {
+    return Unexpected();
+  }
+  absl::StatusOr<DayAppointment> MarkNoShow(const booking::ResourceDay&, const std::string&,
                                             absl::Time) override {
     return Unexpected();
   }
@@ -60,7 +63,7 @@ class NoCounters final : public CounterRepository {
   }
 };
 
-class AppointmentsServiceCallTest : public ::testing::Test {
+class AppointmentsGrpcServiceCallTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Catalog catalog;
@@ -77,15 +80,16 @@ class AppointmentsServiceCallTest : public ::testing::Test {
   InMemoryBookingRepository booking_repository_;
   FakeClock clock_{absl::FromUnixSeconds(1'800'000'000)};
   OfficeCatalog catalog_{repository_};
-  BookingService bookings_{repository_, booking_repository_, clock_,
-                           Calendar(BookingRules{}, Berlin()), BookingSecrets::Derive("k")};
+  OfficeBookings bookings_{repository_, booking_repository_, clock_,
+                           booking::Calendar(booking::BookingRules{}, Berlin()),
+                           booking::BookingSecrets::Derive("k")};
   NoCounters counters_;
   CounterDay counter_day_{counters_, booking_repository_, clock_, Berlin(), absl::Minutes(15)};
-  AppointmentsService service_{catalog_, bookings_, counter_day_};
+  AppointmentsGrpcService service_{catalog_, bookings_, counter_day_};
   grpc::ServerContext context_;
 };
 
-TEST_F(AppointmentsServiceCallTest, ListsOffices) {
+TEST_F(AppointmentsGrpcServiceCallTest, ListsOffices) {
   v1::ListOfficesRequest request;
   v1::ListOfficesResponse response;
   ASSERT_TRUE(service_.ListOffices(&context_, &request, &response).ok());
@@ -93,7 +97,7 @@ TEST_F(AppointmentsServiceCallTest, ListsOffices) {
   EXPECT_EQ(response.offices(0).address().city(), "Stuttgart");
 }
 
-TEST_F(AppointmentsServiceCallTest, MapsDomainErrorsToCanonicalCodes) {
+TEST_F(AppointmentsGrpcServiceCallTest, MapsDomainErrorsToCanonicalCodes) {
   v1::GetOfficeRequest request;
   v1::Office response;
   request.set_office_id("nowhere");
@@ -109,7 +113,7 @@ TEST_F(AppointmentsServiceCallTest, MapsDomainErrorsToCanonicalCodes) {
   EXPECT_EQ(down.error_message().find("storage"), std::string::npos);
 }
 
-TEST_F(AppointmentsServiceCallTest, PutOfficeWithoutCaseworkerRoleIsDenied) {
+TEST_F(AppointmentsGrpcServiceCallTest, PutOfficeWithoutCaseworkerRoleIsDenied) {
   v1::PutOfficeRequest request;
   ToProto(SampleOffice(), request.mutable_office());
   v1::Office response;
@@ -117,7 +121,7 @@ TEST_F(AppointmentsServiceCallTest, PutOfficeWithoutCaseworkerRoleIsDenied) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(AppointmentsServiceCallTest, HoldNeedsACallerAndASaneTimestamp) {
+TEST_F(AppointmentsGrpcServiceCallTest, HoldNeedsACallerAndASaneTimestamp) {
   v1::CreateHoldRequest request;
   request.set_office_id("mitte");
   request.add_service_ids("id-card");
@@ -132,7 +136,7 @@ TEST_F(AppointmentsServiceCallTest, HoldNeedsACallerAndASaneTimestamp) {
 
 // The office scope itself is tested end to end (tests/e2e/gateway_e2e_test.cc):
 // a unit test cannot put client metadata into a grpc::ServerContext.
-TEST_F(AppointmentsServiceCallTest, CounterDayWithoutAnOfficeScopeIsDenied) {
+TEST_F(AppointmentsGrpcServiceCallTest, CounterDayWithoutAnOfficeScopeIsDenied) {
   v1::CallNextRequest request;
   request.set_office_id("mitte");
   request.set_date("2026-13-01");
@@ -142,7 +146,7 @@ TEST_F(AppointmentsServiceCallTest, CounterDayWithoutAnOfficeScopeIsDenied) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-class AppointmentsKpiTest : public AppointmentsServiceCallTest {
+class AppointmentsKpiTest : public AppointmentsGrpcServiceCallTest {
  protected:
   // The sample office with one counter on every weekday, so there are slots.
   void SetUp() override {
@@ -188,8 +192,8 @@ class AppointmentsKpiTest : public AppointmentsServiceCallTest {
   }
 
   FakeKpiRecorder kpis_;
-  AppointmentsService service_with_kpis_{catalog_, bookings_, counter_day_,
-                                         kpis_,    clock_,    Berlin()};
+  AppointmentsGrpcService service_with_kpis_{catalog_, bookings_, counter_day_,
+                                             kpis_,    clock_,    Berlin()};
 };
 
 TEST_F(AppointmentsKpiTest, SlotSearchRecordsDaysToTheOfficesNextFreeSlot) {

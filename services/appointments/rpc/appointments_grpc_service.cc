@@ -1,4 +1,4 @@
-#include "services/appointments/rpc/appointments_service.h"
+#include "services/appointments/rpc/appointments_grpc_service.h"
 
 #include <set>
 
@@ -143,12 +143,12 @@ SystemClock& DefaultClock() {
 
 }  // namespace
 
-AppointmentsService::AppointmentsService(OfficeCatalog& catalog, BookingService& bookings,
-                                         CounterDay& counter_day)
-    : AppointmentsService(catalog, bookings, counter_day, NoKpis(), DefaultClock(),
-                          absl::UTCTimeZone()) {}
+AppointmentsGrpcService::AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings,
+                                                 CounterDay& counter_day)
+    : AppointmentsGrpcService(catalog, bookings, counter_day, NoKpis(), DefaultClock(),
+                              absl::UTCTimeZone()) {}
 
-void AppointmentsService::RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots) {
+void AppointmentsGrpcService::RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots) {
   // Slots come earliest first; the first one of each office is its next free
   // slot, counted in the offices' civil days (today = 0).
   const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone_);
@@ -173,7 +173,7 @@ void ToProto(const BookingView& booking, v1::Booking* out) {
   ToProto(booking.slot, out->mutable_slot());
   for (const std::string& id : booking.record.service_ids) out->add_service_ids(id);
   out->set_status(booking.confirm_by.has_value() ? v1::BOOKING_STATUS_PENDING_EMAIL
-                  : booking.record.status == BookingStatus::kConfirmed
+                  : booking.record.status == booking::BookingStatus::kConfirmed
                       ? v1::BOOKING_STATUS_CONFIRMED
                       : v1::BOOKING_STATUS_CANCELLED);
   if (booking.confirm_by.has_value()) ToProto(*booking.confirm_by, out->mutable_confirm_by());
@@ -183,9 +183,9 @@ void ToProto(const BookingView& booking, v1::Booking* out) {
   out->set_ics(booking.ics);
 }
 
-grpc::Status AppointmentsService::ListOffices(grpc::ServerContext*,
-                                              const v1::ListOfficesRequest* request,
-                                              v1::ListOfficesResponse* response) {
+grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
+                                                  const v1::ListOfficesRequest* request,
+                                                  v1::ListOfficesResponse* response) {
   absl::StatusOr<OfficePage> page = catalog_.ListOffices({.district = request->district(),
                                                           .page_size = request->page_size(),
                                                           .page_token = request->page_token()});
@@ -195,18 +195,18 @@ grpc::Status AppointmentsService::ListOffices(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::GetOffice(grpc::ServerContext*,
-                                            const v1::GetOfficeRequest* request,
-                                            v1::Office* response) {
+grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContext*,
+                                                const v1::GetOfficeRequest* request,
+                                                v1::Office* response) {
   absl::StatusOr<Office> office = catalog_.GetOffice(request->office_id());
   if (!office.ok()) return ToGrpcStatus(office.status());
   ToProto(*office, response);
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::ListOfficeServices(grpc::ServerContext*,
-                                                     const v1::ListOfficeServicesRequest* request,
-                                                     v1::ListOfficeServicesResponse* response) {
+grpc::Status AppointmentsGrpcService::ListOfficeServices(
+    grpc::ServerContext*, const v1::ListOfficeServicesRequest* request,
+    v1::ListOfficeServicesResponse* response) {
   absl::StatusOr<std::vector<ServiceType>> services =
       catalog_.ListOfficeServices(request->office_id());
   if (!services.ok()) return ToGrpcStatus(services.status());
@@ -214,9 +214,9 @@ grpc::Status AppointmentsService::ListOfficeServices(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::PutOffice(grpc::ServerContext* context,
-                                            const v1::PutOfficeRequest* request,
-                                            v1::Office* response) {
+grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContext* context,
+                                                const v1::PutOfficeRequest* request,
+                                                v1::Office* response) {
   if (grpc::Status denied = RequireOfficeScope(*context, request->office().id()); !denied.ok()) {
     return denied;
   }
@@ -226,9 +226,9 @@ grpc::Status AppointmentsService::PutOffice(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::SearchSlots(grpc::ServerContext*,
-                                              const v1::SearchSlotsRequest* request,
-                                              v1::SearchSlotsResponse* response) {
+grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
+                                                  const v1::SearchSlotsRequest* request,
+                                                  v1::SearchSlotsResponse* response) {
   absl::StatusOr<std::vector<SlotView>> slots =
       bookings_.SearchSlots({.service_ids = Strings(request->service_ids()),
                              .office_ids = Strings(request->office_ids()),
@@ -242,9 +242,9 @@ grpc::Status AppointmentsService::SearchSlots(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::GetAvailability(grpc::ServerContext*,
-                                                  const v1::GetAvailabilityRequest* request,
-                                                  v1::GetAvailabilityResponse* response) {
+grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContext*,
+                                                      const v1::GetAvailabilityRequest* request,
+                                                      v1::GetAvailabilityResponse* response) {
   absl::StatusOr<std::vector<DayCount>> days =
       bookings_.Availability(request->office_id(), Strings(request->service_ids()),
                              request->from_date(), request->to_date());
@@ -257,9 +257,9 @@ grpc::Status AppointmentsService::GetAvailability(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::CreateHold(grpc::ServerContext* context,
-                                             const v1::CreateHoldRequest* request,
-                                             v1::Hold* response) {
+grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContext* context,
+                                                 const v1::CreateHoldRequest* request,
+                                                 v1::Hold* response) {
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
   if (!start.ok()) return ToGrpcStatus(start.status());
   absl::StatusOr<HoldView> hold =
@@ -272,11 +272,11 @@ grpc::Status AppointmentsService::CreateHold(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::ConfirmHold(grpc::ServerContext* context,
-                                              const v1::ConfirmHoldRequest* request,
-                                              v1::Booking* response) {
-  const Contact contact{request->contact().name(), request->contact().email(),
-                        request->contact().phone()};
+grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
+                                                  const v1::ConfirmHoldRequest* request,
+                                                  v1::Booking* response) {
+  const booking::Contact contact{request->contact().name(), request->contact().email(),
+                                 request->contact().phone()};
   absl::StatusOr<BookingView> booking =
       bookings_.Confirm(CallerFromContext(*context).subject, request->hold_id(), contact);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
@@ -290,9 +290,9 @@ grpc::Status AppointmentsService::ConfirmHold(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::ConfirmByEmail(grpc::ServerContext*,
-                                                 const v1::ConfirmByEmailRequest* request,
-                                                 v1::Booking* response) {
+grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
+                                                     const v1::ConfirmByEmailRequest* request,
+                                                     v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
       bookings_.ConfirmByEmail(request->hold_id(), request->token());
   if (!booking.ok()) return ToGrpcStatus(booking.status());
@@ -302,9 +302,9 @@ grpc::Status AppointmentsService::ConfirmByEmail(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::LookupBooking(grpc::ServerContext*,
-                                                const v1::LookupBookingRequest* request,
-                                                v1::Booking* response) {
+grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContext*,
+                                                    const v1::LookupBookingRequest* request,
+                                                    v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
       bookings_.Lookup(request->booking_code(), request->manage_token());
   if (!booking.ok()) return ToGrpcStatus(booking.status());
@@ -312,9 +312,9 @@ grpc::Status AppointmentsService::LookupBooking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::CancelBooking(grpc::ServerContext*,
-                                                const v1::CancelBookingRequest* request,
-                                                v1::Booking* response) {
+grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContext*,
+                                                    const v1::CancelBookingRequest* request,
+                                                    v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
       bookings_.Cancel(request->booking_code(), request->manage_token());
   if (!booking.ok()) return ToGrpcStatus(booking.status());
@@ -324,9 +324,9 @@ grpc::Status AppointmentsService::CancelBooking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::RescheduleBooking(grpc::ServerContext*,
-                                                    const v1::RescheduleBookingRequest* request,
-                                                    v1::Booking* response) {
+grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContext*,
+                                                        const v1::RescheduleBookingRequest* request,
+                                                        v1::Booking* response) {
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
   if (!start.ok()) return ToGrpcStatus(start.status());
   absl::StatusOr<BookingView> booking = bookings_.Reschedule(
@@ -348,9 +348,9 @@ void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
 
 }  // namespace
 
-grpc::Status AppointmentsService::ListDayAppointments(grpc::ServerContext* context,
-                                                      const v1::ListDayAppointmentsRequest* request,
-                                                      v1::ListDayAppointmentsResponse* response) {
+grpc::Status AppointmentsGrpcService::ListDayAppointments(
+    grpc::ServerContext* context, const v1::ListDayAppointmentsRequest* request,
+    v1::ListDayAppointmentsResponse* response) {
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }
@@ -363,8 +363,9 @@ grpc::Status AppointmentsService::ListDayAppointments(grpc::ServerContext* conte
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsService::CheckIn(grpc::ServerContext* context,
-                                          const v1::CheckInRequest* request, v1::Ticket* response) {
+grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
+                                              const v1::CheckInRequest* request,
+                                              v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }
@@ -373,9 +374,9 @@ grpc::Status AppointmentsService::CheckIn(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status AppointmentsService::CreateWalkIn(grpc::ServerContext* context,
-                                               const v1::CreateWalkInRequest* request,
-                                               v1::Ticket* response) {
+grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
+                                                   const v1::CreateWalkInRequest* request,
+                                                   v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }
@@ -384,9 +385,9 @@ grpc::Status AppointmentsService::CreateWalkIn(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status AppointmentsService::CallNext(grpc::ServerContext* context,
-                                           const v1::CallNextRequest* request,
-                                           v1::Ticket* response) {
+grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
+                                               const v1::CallNextRequest* request,
+                                               v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }
@@ -394,9 +395,9 @@ grpc::Status AppointmentsService::CallNext(grpc::ServerContext* context,
       counter_day_.CallNext(request->office_id(), request->date(), request->counter()), response);
 }
 
-grpc::Status AppointmentsService::CompleteTicket(grpc::ServerContext* context,
-                                                 const v1::CompleteTicketRequest* request,
-                                                 v1::Ticket* response) {
+grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* context,
+                                                     const v1::CompleteTicketRequest* request,
+                                                     v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }
@@ -411,9 +412,9 @@ grpc::Status AppointmentsService::CompleteTicket(grpc::ServerContext* context,
   return TicketResponse(ticket, response);
 }
 
-grpc::Status AppointmentsService::MarkNoShow(grpc::ServerContext* context,
-                                             const v1::MarkNoShowRequest* request,
-                                             v1::DayAppointment* response) {
+grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
+                                                 const v1::MarkNoShowRequest* request,
+                                                 v1::DayAppointment* response) {
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }

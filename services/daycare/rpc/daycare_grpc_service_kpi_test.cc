@@ -11,8 +11,8 @@
 #include "gtest/gtest.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
-#include "services/daycare/rpc/daycare_service.h"
-#include "tests/harness/redis_server.h"
+#include "services/daycare/rpc/daycare_grpc_service.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::daycare {
 namespace {
@@ -27,7 +27,7 @@ const absl::Time kStart = absl::FromUnixSeconds(1'780'000'000);
 // The KPIs as the adapter records them from real answers and rounds: the
 // season store on a real redis-server, the adapter called directly with the
 // metadata the gateway would set.
-class DaycareServiceKpiTest : public ::testing::Test {
+class DaycareServiceKpiTest : public testing::RedisTest {
  protected:
   // A call's context as the gateway would forward it.
   struct Call {
@@ -43,14 +43,10 @@ class DaycareServiceKpiTest : public ::testing::Test {
   // Two places, each starting 2026-08, and three children who all want P1
   // first. Older children come first (no points), so "a" gets P1, "b" P2.
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    redis_ = redis::Client::Create(options);
-    store_ = std::make_unique<SeasonStore>(*redis_, clock_);
-    service_ = std::make_unique<DaycareService>(*store_, kpis_);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    store_ = std::make_unique<SeasonStore>(redis(), clock_);
+    service_ = std::make_unique<DaycareGrpcService>(*store_, kpis_);
 
     ASSERT_TRUE(store_
                     ->PutPrograms("s1", json::parse(R"([
@@ -108,10 +104,8 @@ class DaycareServiceKpiTest : public ::testing::Test {
 
   FakeClock clock_{kStart};
   FakeKpiRecorder kpis_;
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<SeasonStore> store_;
-  std::unique_ptr<DaycareService> service_;
+  std::unique_ptr<DaycareGrpcService> service_;
   std::string a_, b_, c_;
 };
 

@@ -11,12 +11,12 @@ namespace stadt::daycare {
 // Thin gRPC adapter: checks the caller's role, converts messages to the engine's
 // formats, calls the season store, maps statuses. Synchronous on purpose: every
 // call does blocking Redis I/O.
-class DaycareService final : public v1::Daycare::Service {
+class DaycareGrpcService final : public v1::Daycare::Service {
  public:
   // Without KPI reporting.
-  explicit DaycareService(SeasonStore& store);
+  explicit DaycareGrpcService(SeasonStore& store);
   // Records the daycare KPIs to `kpis`.
-  DaycareService(SeasonStore& store, KpiRecorder& kpis) : store_(store), kpis_(kpis) {}
+  DaycareGrpcService(SeasonStore& store, KpiRecorder& kpis) : store_(store), kpis_(kpis) {}
 
   grpc::Status PutPrograms(grpc::ServerContext* context, const v1::PutProgramsRequest* request,
                            v1::PutProgramsResponse* response) override;

@@ -1,4 +1,4 @@
-#include "services/daycare/rpc/daycare_service.h"
+#include "services/daycare/rpc/daycare_grpc_service.h"
 
 #include <grpcpp/server_context.h>
 
@@ -14,20 +14,20 @@ namespace {
 // Calls without the gateway's caller metadata. The store points at a Redis port
 // nobody listens on: any call that reached it would fail with UNAVAILABLE, so a
 // PERMISSION_DENIED shows the adapter refused before touching state.
-class DaycareServiceTest : public ::testing::Test {
+class DaycareGrpcServiceTest : public ::testing::Test {
  protected:
-  DaycareServiceTest() {
+  DaycareGrpcServiceTest() {
     redis::Options options;
     options.port = 1;
     redis_ = redis::Client::Create(options);
     store_ = std::make_unique<SeasonStore>(*redis_, clock_);
-    service_ = std::make_unique<DaycareService>(*store_);
+    service_ = std::make_unique<DaycareGrpcService>(*store_);
   }
 
   FakeClock clock_{absl::FromUnixSeconds(1'780'000'000)};
   std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<SeasonStore> store_;
-  std::unique_ptr<DaycareService> service_;
+  std::unique_ptr<DaycareGrpcService> service_;
   grpc::ServerContext context_;
   // Well-formed but empty requests: only the role decides.
   struct {
@@ -45,7 +45,7 @@ class DaycareServiceTest : public ::testing::Test {
   } requests_;
 };
 
-TEST_F(DaycareServiceTest, EveryCallNeedsItsRole) {
+TEST_F(DaycareGrpcServiceTest, EveryCallNeedsItsRole) {
   v1::PutProgramsResponse programs;
   EXPECT_EQ(
       service_->PutPrograms(&context_, &requests_.put_programs_request, &programs).error_code(),
@@ -157,9 +157,9 @@ TEST(DaycareKpiTest, ExpiredOffersAreCountedPerDistrictKeyedByTheOffer) {
   EXPECT_TRUE(kpis.AllDimensionsAllowed());
 }
 
-TEST_F(DaycareServiceTest, RefusedCallsRecordNoKpis) {
+TEST_F(DaycareGrpcServiceTest, RefusedCallsRecordNoKpis) {
   FakeKpiRecorder kpis;
-  DaycareService service(*store_, kpis);
+  DaycareGrpcService service(*store_, kpis);
   v1::ApplicationStatus status;
   EXPECT_FALSE(service.Apply(&context_, &requests_.apply_request, &status).ok());
   EXPECT_FALSE(service.AcceptOffer(&context_, &requests_.answer_offer_request, &status).ok());

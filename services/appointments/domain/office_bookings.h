@@ -5,9 +5,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "services/appointments/domain/bookings.h"
+#include "services/appointments/domain/catalog.h"
 #include "services/appointments/domain/catalog_repository.h"
-#include "services/appointments/domain/schedule.h"
+#include "services/common/booking/domain/booking.h"
+#include "services/common/booking/domain/booking_core.h"
+#include "services/common/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/schedule.h"
 #include "services/common/clock.h"
 
 namespace stadt::appointments {
@@ -39,11 +42,11 @@ struct HoldView {
 };
 
 struct BookingView {
-  BookingRecord record;
+  booking::BookingRecord record;
   SlotView slot;
   // Only filled when the booking is made (or that request is retried).
   std::string manage_token;
-  Contact contact;
+  booking::Contact contact;
   std::string ics;
   // Set while the booking waits for its e-mail confirmation (then record
   // holds no code yet): the link must be used before this time.
@@ -53,15 +56,16 @@ struct BookingView {
 // Search, hold, book, look up, cancel and reschedule office appointments:
 // resolves offices and services into day plans for the shared booking core.
 // Free of gRPC and Redis; every race is settled by the repository.
-class BookingService {
+class OfficeBookings {
  public:
   static constexpr int kDefaultLimit = 10;
   static constexpr int kMaxLimit = 100;
   static constexpr int kMaxServicesPerAppointment = 3;
   static constexpr int kMaxAvailabilityDays = 62;
 
-  BookingService(CatalogRepository& catalog, BookingRepository& bookings, const Clock& clock,
-                 Calendar calendar, const BookingSecrets& secrets);
+  OfficeBookings(CatalogRepository& catalog, booking::BookingRepository& bookings,
+                 const Clock& clock, booking::Calendar calendar,
+                 const booking::BookingSecrets& secrets);
 
   absl::StatusOr<std::vector<SlotView>> SearchSlots(const SearchQuery& query);
   absl::StatusOr<std::vector<DayCount>> Availability(const std::string& office_id,
@@ -72,7 +76,7 @@ class BookingService {
                                       const std::vector<std::string>& service_ids,
                                       absl::Time start);
   absl::StatusOr<BookingView> Confirm(const std::string& client, const std::string& hold_id,
-                                      const Contact& contact);
+                                      const booking::Contact& contact);
   // With e-mail confirmation configured (BookingRules), Confirm only sends
   // the link (a view with confirm_by); the booking is made here, when the
   // link's token comes back.
@@ -106,8 +110,8 @@ class BookingService {
   absl::StatusOr<booking::PlacedSlot> Place(const Appointment& appointment, absl::Time start);
   // Free slots of one office-day from the notice time on, at most `max_slots`.
   std::vector<SlotView> SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
-                                   const DayUsage& usage, size_t max_slots);
-  absl::StatusOr<BookingView> View(const BookingRecord& record, std::string manage_token);
+                                   const booking::DayUsage& usage, size_t max_slots);
+  absl::StatusOr<BookingView> View(const booking::BookingRecord& record, std::string manage_token);
 
   CatalogRepository& catalog_;
   booking::BookingCore core_;

@@ -1,4 +1,4 @@
-#include "services/appointments/domain/booking_service.h"
+#include "services/appointments/domain/office_bookings.h"
 
 #include <algorithm>
 #include <limits>
@@ -6,12 +6,12 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/booking/domain/free_slot_scan.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::appointments {
 namespace {
 
-constexpr int kSearchChunkDays = 7;
 constexpr size_t kMaxSearchOffices = 100;
 
 absl::Status CheckServiceIds(const std::vector<std::string>& service_ids, int max) {
@@ -34,11 +34,12 @@ bool Combinable(const ServiceType& a, const ServiceType& b) {
 
 }  // namespace
 
-BookingService::BookingService(CatalogRepository& catalog, BookingRepository& bookings,
-                               const Clock& clock, Calendar calendar, const BookingSecrets& secrets)
+OfficeBookings::OfficeBookings(CatalogRepository& catalog, booking::BookingRepository& bookings,
+                               const Clock& clock, booking::Calendar calendar,
+                               const booking::BookingSecrets& secrets)
     : catalog_(catalog), core_(bookings, clock, calendar, secrets) {}
 
-absl::StatusOr<std::vector<ServiceType>> BookingService::ServicesFor(
+absl::StatusOr<std::vector<ServiceType>> OfficeBookings::ServicesFor(
     const std::vector<std::string>& service_ids) {
   STADT_RETURN_IF_ERROR(CheckServiceIds(service_ids, kMaxServicesPerAppointment));
   absl::StatusOr<std::vector<ServiceType>> services = catalog_.GetServices(service_ids);
@@ -57,7 +58,7 @@ absl::StatusOr<std::vector<ServiceType>> BookingService::ServicesFor(
   return services;
 }
 
-absl::StatusOr<BookingService::Appointment> BookingService::Resolve(
+absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
     const Office& office, const std::vector<ServiceType>& services) {
   Appointment appointment{office, services, 0, 0};
   for (const ServiceType& service : services) {
@@ -68,11 +69,11 @@ absl::StatusOr<BookingService::Appointment> BookingService::Resolve(
     }
     appointment.minutes += service.duration_minutes;
   }
-  appointment.buckets = BucketsFor(appointment.minutes, office.slot_minutes);
+  appointment.buckets = booking::BucketsFor(appointment.minutes, office.slot_minutes);
   return appointment;
 }
 
-absl::StatusOr<BookingService::Appointment> BookingService::Resolve(
+absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
     const std::string& office_id, const std::vector<std::string>& service_ids) {
   absl::StatusOr<std::vector<ServiceType>> services = ServicesFor(service_ids);
   if (!services.ok()) return services.status();
@@ -82,7 +83,7 @@ absl::StatusOr<BookingService::Appointment> BookingService::Resolve(
   return Resolve(*office, *services);
 }
 
-absl::StatusOr<std::vector<Office>> BookingService::OfficesFor(const SearchQuery& query) {
+absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesFor(const SearchQuery& query) {
   if (query.office_ids.size() > kMaxSearchOffices) {
     return absl::InvalidArgumentError("office_ids: too many");
   }
@@ -100,8 +101,8 @@ absl::StatusOr<std::vector<Office>> BookingService::OfficesFor(const SearchQuery
   return catalog_.ListOffices(query.district, "", static_cast<int>(kMaxSearchOffices));
 }
 
-std::vector<SlotView> BookingService::SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
-                                                 const DayUsage& usage, size_t max_slots) {
+std::vector<SlotView> OfficeBookings::SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
+                                                 const booking::DayUsage& usage, size_t max_slots) {
   std::vector<SlotView> slots;
   for (absl::Time start : core_.FreeStartTimes(PlanDay(appointment.office, day), usage,
                                                appointment.buckets, max_slots)) {
@@ -110,7 +111,7 @@ std::vector<SlotView> BookingService::SlotsOfDay(const Appointment& appointment,
   return slots;
 }
 
-absl::StatusOr<std::vector<SlotView>> BookingService::SearchSlots(const SearchQuery& query) {
+absl::StatusOr<std::vector<SlotView>> OfficeBookings::SearchSlots(const SearchQuery& query) {
   if (query.limit < 0 || query.limit > kMaxLimit) {
     return absl::InvalidArgumentError(absl::StrCat("limit: must be 0 to ", kMaxLimit));
   }
@@ -133,30 +134,23 @@ absl::StatusOr<std::vector<SlotView>> BookingService::SearchSlots(const SearchQu
       core_.Days(query.from_date, query.to_date, core_.rules().horizon_days + 1);
   if (!days.ok()) return days.status();
 
-  // Days are read from Redis in chunks and scanned in order: every slot of a
-  // day is earlier than any slot of the next, so the scan stops at the first
-  // day that completes the limit, and no office contributes more than `limit`
-  // slots of one day.
-  std::vector<SlotView> found;
-  for (size_t first = 0; first < days->size() && found.size() < limit; first += kSearchChunkDays) {
-    const size_t last = std::min(days->size(), first + kSearchChunkDays);
-    std::vector<OfficeDay> keys;
-    for (size_t d = first; d < last; ++d) {
-      for (const Appointment& candidate : candidates) {
-        keys.push_back({candidate.office.id, FormatDate((*days)[d])});
-      }
-    }
-    if (keys.empty()) break;
-    absl::StatusOr<std::vector<DayUsage>> usage = core_.repository().GetUsage(keys, core_.Now());
-    if (!usage.ok()) return usage.status();
-    size_t index = 0;
-    for (size_t d = first; d < last && found.size() < limit; ++d) {
-      for (const Appointment& candidate : candidates) {
-        std::vector<SlotView> slots = SlotsOfDay(candidate, (*days)[d], (*usage)[index++], limit);
-        found.insert(found.end(), slots.begin(), slots.end());
-      }
-    }
+  // No office contributes more than `limit` slots of one day; the scan stops
+  // at the first day that completes the limit.
+  std::vector<booking::ScanResource> resources;
+  resources.reserve(candidates.size());
+  for (const Appointment& candidate : candidates) {
+    resources.push_back(
+        {candidate.office.id,
+         [&office = candidate.office](absl::CivilDay day) { return PlanDay(office, day); },
+         candidate.buckets});
   }
+  std::vector<SlotView> found;
+  STADT_RETURN_IF_ERROR(booking::ScanFreeSlots(
+      core_, *days, resources, limit,
+      [&](size_t office, absl::Time start) {
+        found.push_back({candidates[office].office.id, start, candidates[office].minutes});
+      },
+      [&] { return found.size() >= limit; }));
   std::sort(found.begin(), found.end(), [](const SlotView& a, const SlotView& b) {
     return a.start != b.start ? a.start < b.start : a.office_id < b.office_id;
   });
@@ -164,7 +158,7 @@ absl::StatusOr<std::vector<SlotView>> BookingService::SearchSlots(const SearchQu
   return found;
 }
 
-absl::StatusOr<std::vector<DayCount>> BookingService::Availability(
+absl::StatusOr<std::vector<DayCount>> OfficeBookings::Availability(
     const std::string& office_id, const std::vector<std::string>& service_ids,
     const std::string& from_date, const std::string& to_date) {
   absl::StatusOr<Appointment> appointment = Resolve(office_id, service_ids);
@@ -172,29 +166,31 @@ absl::StatusOr<std::vector<DayCount>> BookingService::Availability(
   absl::StatusOr<std::vector<absl::CivilDay>> days =
       core_.Days(from_date, to_date, kMaxAvailabilityDays);
   if (!days.ok()) return days.status();
-  std::vector<OfficeDay> keys;
-  for (absl::CivilDay day : *days) keys.push_back({office_id, FormatDate(day)});
-  absl::StatusOr<std::vector<DayUsage>> usage = core_.repository().GetUsage(keys, core_.Now());
+  std::vector<booking::ResourceDay> keys;
+  for (absl::CivilDay day : *days) keys.push_back({office_id, booking::FormatDate(day)});
+  absl::StatusOr<std::vector<booking::DayUsage>> usage =
+      core_.repository().GetUsage(keys, core_.Now());
   if (!usage.ok()) return usage.status();
   std::vector<DayCount> counts;
   for (size_t i = 0; i < days->size(); ++i) {
-    counts.push_back(
-        {FormatDate((*days)[i]), static_cast<int>(SlotsOfDay(*appointment, (*days)[i], (*usage)[i],
-                                                             std::numeric_limits<size_t>::max())
-                                                      .size())});
+    counts.push_back({booking::FormatDate((*days)[i]),
+                      static_cast<int>(SlotsOfDay(*appointment, (*days)[i], (*usage)[i],
+                                                  std::numeric_limits<size_t>::max())
+                                           .size())});
   }
   return counts;
 }
 
-absl::StatusOr<booking::PlacedSlot> BookingService::Place(const Appointment& appointment,
+absl::StatusOr<booking::PlacedSlot> OfficeBookings::Place(const Appointment& appointment,
                                                           absl::Time start) {
-  absl::StatusOr<GridPosition> position = core_.Locate(start, appointment.office.slot_minutes);
+  absl::StatusOr<booking::GridPosition> position =
+      core_.Locate(start, appointment.office.slot_minutes);
   if (!position.ok()) return position.status();
   return core_.Fit(appointment.office.id, PlanDay(appointment.office, position->day), *position,
                    appointment.minutes);
 }
 
-absl::StatusOr<HoldView> BookingService::CreateHold(const std::string& client,
+absl::StatusOr<HoldView> OfficeBookings::CreateHold(const std::string& client,
                                                     const std::string& office_id,
                                                     const std::vector<std::string>& service_ids,
                                                     absl::Time start) {
@@ -203,20 +199,21 @@ absl::StatusOr<HoldView> BookingService::CreateHold(const std::string& client,
   if (!appointment.ok()) return appointment.status();
   absl::StatusOr<booking::PlacedSlot> placed = Place(*appointment, start);
   if (!placed.ok()) return placed.status();
-  absl::StatusOr<HoldRecord> hold = core_.Hold(client, *placed, service_ids);
+  absl::StatusOr<booking::HoldRecord> hold = core_.Hold(client, *placed, service_ids);
   if (!hold.ok()) return hold.status();
   return HoldView{hold->hold_id, {office_id, hold->start, appointment->minutes}, hold->expires_at};
 }
 
-absl::StatusOr<BookingView> BookingService::Confirm(const std::string& client,
+absl::StatusOr<BookingView> OfficeBookings::Confirm(const std::string& client,
                                                     const std::string& hold_id,
-                                                    const Contact& contact) {
+                                                    const booking::Contact& contact) {
   if (core_.rules().email_confirmation_ttl > absl::ZeroDuration() &&
       !AlreadyBookedBy(client, hold_id)) {
-    absl::StatusOr<HoldRecord> pending = core_.RequestEmailConfirmation(client, hold_id, contact);
+    absl::StatusOr<booking::HoldRecord> pending =
+        core_.RequestEmailConfirmation(client, hold_id, contact);
     if (!pending.ok()) return pending.status();
     // A retry (perhaps with a corrected address) shows what the mail went to.
-    absl::StatusOr<Contact> mailed = core_.OpenPendingContact(*pending);
+    absl::StatusOr<booking::Contact> mailed = core_.OpenPendingContact(*pending);
     if (!mailed.ok()) return mailed.status();
     BookingView view;
     view.record.resource_id = pending->resource_id;
@@ -234,26 +231,26 @@ absl::StatusOr<BookingView> BookingService::Confirm(const std::string& client,
   return View(confirmed->record, confirmed->manage_token);
 }
 
-bool BookingService::AlreadyBookedBy(const std::string& client, const std::string& hold_id) {
-  absl::StatusOr<HoldRecord> hold = core_.repository().GetHold(hold_id);
+bool OfficeBookings::AlreadyBookedBy(const std::string& client, const std::string& hold_id) {
+  absl::StatusOr<booking::HoldRecord> hold = core_.repository().GetHold(hold_id);
   return hold.ok() && hold->client == client && !hold->booking_code.empty();
 }
 
-absl::StatusOr<BookingView> BookingService::ConfirmByEmail(const std::string& hold_id,
+absl::StatusOr<BookingView> OfficeBookings::ConfirmByEmail(const std::string& hold_id,
                                                            const std::string& token) {
   absl::StatusOr<booking::ConfirmedBooking> confirmed = core_.ConfirmByEmail(hold_id, token);
   if (!confirmed.ok()) return confirmed.status();
   return View(confirmed->record, confirmed->manage_token);
 }
 
-absl::StatusOr<BookingView> BookingService::View(const BookingRecord& record,
+absl::StatusOr<BookingView> OfficeBookings::View(const booking::BookingRecord& record,
                                                  std::string manage_token) {
   BookingView view;
   view.record = record;
   view.manage_token = std::move(manage_token);
   view.slot = {record.resource_id, record.start,
                static_cast<int>(absl::ToInt64Minutes(record.end - record.start))};
-  absl::StatusOr<Contact> contact = core_.OpenContact(record);
+  absl::StatusOr<booking::Contact> contact = core_.OpenContact(record);
   if (!contact.ok()) return contact.status();
   view.contact = *std::move(contact);
   absl::StatusOr<Office> office = catalog_.GetOffice(record.resource_id);
@@ -262,7 +259,7 @@ absl::StatusOr<BookingView> BookingService::View(const BookingRecord& record,
   if (services.ok()) {
     for (const ServiceType& service : *services) names.push_back(service.name);
   }
-  IcsEvent event;
+  booking::IcsEvent event;
   event.uid = absl::StrCat(record.code, "@stadtportal");
   event.summary = absl::StrCat("Appointment: ", absl::StrJoin(names, ", "));
   if (office.ok()) {
@@ -273,45 +270,45 @@ absl::StatusOr<BookingView> BookingService::View(const BookingRecord& record,
   event.start = record.start;
   event.end = record.end;
   event.stamp = core_.Now();
-  event.cancelled = record.status == BookingStatus::kCancelled;
-  view.ics = MakeIcs(event);
+  event.cancelled = record.status == booking::BookingStatus::kCancelled;
+  view.ics = booking::MakeIcs(event);
   return view;
 }
 
-absl::StatusOr<BookingView> BookingService::Lookup(const std::string& code,
+absl::StatusOr<BookingView> OfficeBookings::Lookup(const std::string& code,
                                                    const std::string& token) {
-  absl::StatusOr<BookingRecord> record = core_.Authorize(code, token);
+  absl::StatusOr<booking::BookingRecord> record = core_.Authorize(code, token);
   if (!record.ok()) return record.status();
   return View(*record, "");
 }
 
-absl::StatusOr<BookingView> BookingService::Cancel(const std::string& code,
+absl::StatusOr<BookingView> OfficeBookings::Cancel(const std::string& code,
                                                    const std::string& token) {
-  absl::StatusOr<BookingRecord> record = core_.Authorize(code, token);
+  absl::StatusOr<booking::BookingRecord> record = core_.Authorize(code, token);
   if (!record.ok()) return record.status();
-  absl::StatusOr<BookingRecord> cancelled = core_.Cancel(*record);
+  absl::StatusOr<booking::BookingRecord> cancelled = core_.Cancel(*record);
   if (!cancelled.ok()) return cancelled.status();
   return View(*cancelled, "");
 }
 
-absl::StatusOr<BookingView> BookingService::Reschedule(const std::string& code,
+absl::StatusOr<BookingView> OfficeBookings::Reschedule(const std::string& code,
                                                        const std::string& token,
                                                        const std::string& office_id,
                                                        absl::Time start) {
-  absl::StatusOr<BookingRecord> record = core_.Authorize(code, token);
+  absl::StatusOr<booking::BookingRecord> record = core_.Authorize(code, token);
   if (!record.ok()) return record.status();
-  if (record->status != BookingStatus::kConfirmed) {
+  if (record->status != booking::BookingStatus::kConfirmed) {
     return absl::FailedPreconditionError("the booking is cancelled");
   }
   absl::StatusOr<Appointment> appointment = Resolve(office_id, record->service_ids);
   if (!appointment.ok()) return appointment.status();
   absl::StatusOr<booking::PlacedSlot> placed = Place(*appointment, start);
   if (!placed.ok()) return placed.status();
-  absl::StatusOr<BookingRecord> stored = core_.Move(*record, *placed);
+  absl::StatusOr<booking::BookingRecord> stored = core_.Move(*record, *placed);
   if (!stored.ok()) return stored.status();
   return View(*stored, "");
 }
 
-absl::StatusOr<int> BookingService::SendDueReminders() { return core_.SendDueReminders(); }
+absl::StatusOr<int> OfficeBookings::SendDueReminders() { return core_.SendDueReminders(); }
 
 }  // namespace stadt::appointments

@@ -1,0 +1,80 @@
+#include "tests/harness/edge_backend.h"
+
+#include <stdlib.h>
+
+#include <fstream>
+#include <iterator>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "gtest/gtest.h"
+
+namespace stadt::testing {
+namespace {
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EdgeBackend>> EdgeBackend::Start(
+    const std::string& dir_prefix, const std::map<std::string, std::string>& service_env) {
+  std::unique_ptr<EdgeBackend> backend(new EdgeBackend());
+  std::string pattern = absl::StrCat(::testing::TempDir(), dir_prefix, "XXXXXX");
+  backend->dir_ = mkdtemp(pattern.data());
+  backend->extra_service_env_ = service_env;
+  absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+  if (!redis.ok()) return redis.status();
+  backend->service_redis_ = *std::move(redis);
+  redis = RedisServer::Start();
+  if (!redis.ok()) return redis.status();
+  backend->gateway_redis_ = *std::move(redis);
+
+  absl::StatusOr<ListeningProcess> service = StartOnFreePort(
+      STADT_APPOINTMENTS_BIN, [&backend](int port) { return backend->ServiceEnv(port); },
+      backend->ServiceLog());
+  if (!service.ok()) {
+    return absl::Status(service.status().code(),
+                        absl::StrCat(service.status().message(), "\n--- appointments\n",
+                                     ReadFile(backend->ServiceLog())));
+  }
+  backend->service_ = std::move(service->process);
+  backend->service_port_ = service->port;
+  return backend;
+}
+
+std::string EdgeBackend::ServiceLog() const { return absl::StrCat(dir_, "/appointments.log"); }
+
+absl::Status EdgeBackend::RestartService() {
+  const int before = CountListening(ServiceLog());
+  absl::StatusOr<std::unique_ptr<Subprocess>> service =
+      Subprocess::Start(STADT_APPOINTMENTS_BIN, {}, ServiceEnv(service_port_), ServiceLog());
+  if (!service.ok()) return service.status();
+  service_ = *std::move(service);
+  if (!WaitUntilListening(*service_, ServiceLog(), before)) {
+    return absl::UnavailableError("appointments did not start again");
+  }
+  return absl::OkStatus();
+}
+
+std::map<std::string, std::string> EdgeBackend::GatewayEnv() const {
+  return {{"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port_)},
+          {"GATEWAY_READINESS_BACKENDS", "appointments"},  // the only service started here
+          {"GATEWAY_REDIS_ADDRESS", absl::StrCat("127.0.0.1:", gateway_redis_->port())}};
+}
+
+std::map<std::string, std::string> EdgeBackend::ServiceEnv(int port) const {
+  std::map<std::string, std::string> env = {
+      {"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
+      {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
+      {"READINESS_INTERVAL", "100ms"},
+      {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
+      {"APPOINTMENTS_SEED_FILE",
+       absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}};
+  for (const auto& [name, value] : extra_service_env_) env[name] = value;
+  return env;
+}
+
+}  // namespace stadt::testing

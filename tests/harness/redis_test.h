@@ -1,0 +1,42 @@
+#pragma once
+
+#include <memory>
+#include <utility>
+
+#include "gtest/gtest.h"
+#include "services/common/redis/redis_client.h"
+#include "tests/harness/redis_server.h"
+
+namespace stadt::testing {
+
+// A fresh redis-server per test and a client of it. A derived fixture that
+// builds on them calls RedisTest::SetUp() first in its own SetUp():
+//
+//   void SetUp() override {
+//     RedisTest::SetUp();
+//     if (HasFatalFailure()) return;
+//     repository_ = std::make_unique<RedisFooRepository>(redis());
+//   }
+//
+// Its own members that borrow redis() are destroyed before the client.
+class RedisTest : public ::testing::Test {
+ protected:
+  // A client with `pool_size` connections and otherwise the default options.
+  explicit RedisTest(int pool_size = redis::Options().pool_size);
+  // A client with `options`; SetUp() sets their port to the server's.
+  explicit RedisTest(redis::Options options) : options_(std::move(options)) {}
+
+  // Starts the server (a fatal failure if it does not start) and creates the
+  // client, which connects on its first call.
+  void SetUp() override;
+
+  redis::Client& redis() { return *redis_; }
+  RedisServer& redis_server() { return *redis_server_; }
+
+ private:
+  redis::Options options_;
+  std::unique_ptr<RedisServer> redis_server_;
+  std::unique_ptr<redis::Client> redis_;
+};
+
+}  // namespace stadt::testing
