@@ -312,7 +312,7 @@ int Run() {
         std::min(settings->jwt_keys_reload_interval, settings->jwks_refresh.min_gap) / 4;
     jwks_refresh = std::jthread([keys = jwks.get(), tick](std::stop_token stop) {
       RepeatUntilStopped(
-          stop, "jwks_refresh", [keys] { return RefreshKeysIfDue(*keys); }, tick);
+          std::move(stop), "jwks_refresh", [keys] { return RefreshKeysIfDue(*keys); }, tick);
     });
   }
   if (!settings->pow_routes.empty()) {

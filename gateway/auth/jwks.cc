@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
@@ -252,7 +253,7 @@ absl::StatusOr<std::vector<PublicKeySpec>> LoadKeyDocument(const std::string& pa
   std::ifstream in(path, std::ios::binary);
   if (!in) return absl::NotFoundError(absl::StrCat("cannot open key file ", path));
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (text.find("\"kty\"") != std::string::npos) return ParseJwks(text);
+  if (absl::StrContains(text, "\"kty\"")) return ParseJwks(text);
   return ParseKeyFile(text);
 }
 

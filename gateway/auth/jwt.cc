@@ -178,9 +178,9 @@ std::optional<std::string> RawEcdsaToDer(std::string_view raw) {
       ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
     return DrainOpenSslErrors(std::nullopt);
   }
-  // ECDSA_SIG_set0 took ownership.
-  r.release();
-  s.release();
+  // ECDSA_SIG_set0 took ownership: the pointers are the signature's now.
+  (void)r.release();
+  (void)s.release();
   const int length = i2d_ECDSA_SIG(sig.get(), nullptr);
   if (length <= 0) return DrainOpenSslErrors(std::nullopt);
   std::string der(length, '\0');

@@ -20,7 +20,7 @@ std::string PemOf(EVP_PKEY* key, bool private_key) {
   return pem;
 }
 
-TestSigningKey::TestSigningKey(std::string kid) {
+TestSigningKey::TestSigningKey(const std::string& kid) {
   EVP_PKEY* key = EVP_EC_gen("P-256");
   spec = {kid, "ES256", PemOf(key, /*private_key=*/false)};
   signer = JwtSigner::Create(PemOf(key, /*private_key=*/true), "ES256", kid).value();

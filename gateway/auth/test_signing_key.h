@@ -19,7 +19,7 @@ std::string PemOf(EVP_PKEY* key, bool private_key);
 // An ES256 key pair made at test time (no key material in the repository),
 // its public half as the verifiers take it, and tokens signed with it.
 struct TestSigningKey {
-  explicit TestSigningKey(std::string kid);
+  explicit TestSigningKey(const std::string& kid);
 
   // Subject "citizen-of-<kid>".
   std::string Token(std::string_view issuer, std::string_view audience, absl::Time expires) const;

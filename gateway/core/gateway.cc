@@ -341,7 +341,7 @@ absl::StatusOr<std::set<std::pair<std::string, std::string>>> ParseRouteList(
 
 std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,
                              int trusted_proxy_hops) {
-  const std::string peer = client.peer_address.empty() ? "unknown" : client.peer_address;
+  std::string peer = client.peer_address.empty() ? "unknown" : client.peer_address;
   if (trusted_proxy_hops <= 0) return peer;
   // Every proxy appends to the header; all X-Forwarded-For headers form one list.
   std::vector<std::string> entries;
@@ -384,7 +384,7 @@ Gateway::Gateway(RouteTable routes, const auth::TokenVerifier* verifier, Backend
       verifier_(verifier),
       backends_(backends),
       clock_(clock),
-      options_(options),
+      options_(std::move(options)),
       rate_limiter_(rate_limiter),
       openapi_json_(boost::json::serialize(BuildOpenApi(routes_, OpenApiInfoFor(options_)))),
       metrics_(std::make_unique<HttpMetrics>(
@@ -515,15 +515,15 @@ std::optional<HttpResponse> Gateway::CheckPow(const Route& route,
 }
 
 void Gateway::HandleReady(Done done) const {
-  backends_.CheckHealth(
-      options_.health_timeout, [done = std::move(done)](std::vector<std::string> not_serving) {
-        if (not_serving.empty()) {
-          done(JsonResponse(200, R"({"status":"ready"})"));
-          return;
-        }
-        done(ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
-                           absl::StrCat("not ready: ", absl::StrJoin(not_serving, ", "))));
-      });
+  backends_.CheckHealth(options_.health_timeout, [done = std::move(done)](
+                                                     const std::vector<std::string>& not_serving) {
+    if (not_serving.empty()) {
+      done(JsonResponse(200, R"({"status":"ready"})"));
+      return;
+    }
+    done(ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
+                       absl::StrCat("not ready: ", absl::StrJoin(not_serving, ", "))));
+  });
 }
 
 std::string Gateway::AllowedOrigin(const HttpRequest& request) const {
@@ -656,7 +656,7 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
   call.timeout = options_.backend_timeout;
   call.idempotent = route.http_method == "GET";
   backends_.Call(std::move(call), [this, &route, done = std::move(done)](const grpc::Status& status,
-                                                                         std::string bytes) {
+                                                                         const std::string& bytes) {
     HttpResponse response = BackendResponse(route, status, bytes);
     RecordBackendOutcome(route, response.result_int());
     done(std::move(response));

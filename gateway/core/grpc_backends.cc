@@ -47,7 +47,8 @@ void StartUnary(grpc::GenericStub& stub, const std::string& path, const std::str
   in_flight->context.set_deadline(absl::ToChronoTime(absl::Now() + timeout));
   for (const auto& [key, value] : metadata) in_flight->context.AddMetadata(key, value);
   stub.UnaryCall(&in_flight->context, path, grpc::StubOptions(), &in_flight->request,
-                 &in_flight->response, [in_flight, done = std::move(done)](grpc::Status status) {
+                 &in_flight->response,
+                 [in_flight, done = std::move(done)](const grpc::Status& status) {
                    std::unique_ptr<InFlight> owned(in_flight);
                    done(status, status.ok() ? FromByteBuffer(owned->response) : std::string());
                  });
@@ -110,7 +111,7 @@ void GrpcBackends::CheckHealth(absl::Duration timeout, HealthDone done) {
   poll->done = std::move(done);
   for (auto& [service, backend] : checked) {
     StartUnary(*backend->stub, kHealthCheckPath, /*request=*/"", timeout, {},
-               [poll, name = service](const grpc::Status& status, std::string response) {
+               [poll, name = service](const grpc::Status& status, const std::string& response) {
                  if (!status.ok() || !IsServingHealthResponse(response)) {
                    absl::MutexLock lock(&poll->mutex);
                    poll->not_serving.push_back(name);

@@ -72,7 +72,8 @@ void ResilientBackends::Call(BackendCall call, CallDone done) {
   Attempt(std::make_shared<BackendCall>(std::move(call)), may_retry, std::move(done));
 }
 
-void ResilientBackends::Attempt(std::shared_ptr<BackendCall> call, bool may_retry, CallDone done) {
+void ResilientBackends::Attempt(const std::shared_ptr<BackendCall>& call, bool may_retry,
+                                CallDone done) {
   if (!Admit(call->service)) {
     done(grpc::Status(grpc::StatusCode::UNAVAILABLE, "circuit open"), "");
     return;

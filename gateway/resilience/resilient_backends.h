@@ -54,7 +54,7 @@ class ResilientBackends final : public Backends {
   bool Admit(const std::string& service);
   void Record(const std::string& service, const grpc::Status& status);
   bool TakeRetryToken(const std::string& service);
-  void Attempt(std::shared_ptr<BackendCall> call, bool may_retry, CallDone done);
+  void Attempt(const std::shared_ptr<BackendCall>& call, bool may_retry, CallDone done);
 
   Backends& inner_;
   const Clock& clock_;

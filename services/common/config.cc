@@ -22,6 +22,15 @@ std::optional<std::string> ProcessEnv(const std::string& name) {
 EnvConfig::EnvConfig() : lookup_(ProcessEnv) {}
 EnvConfig::EnvConfig(Lookup lookup) : lookup_(std::move(lookup)) {}
 
+EnvConfig EnvConfig::FromValues(std::map<std::string, std::string> values) {
+  return EnvConfig(
+      [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
+        auto it = values.find(name);
+        if (it == values.end()) return std::nullopt;
+        return it->second;
+      });
+}
+
 std::optional<std::string> EnvConfig::Get(const std::string& name) const {
   std::optional<std::string> value = lookup_(name);
   // An empty variable counts as unset: that is what `FOO= binary` usually means.

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,8 +22,10 @@ class EnvConfig {
 
   // Reads the process environment.
   EnvConfig();
-  // Reads from `lookup` (tests pass a map).
+  // Reads from `lookup`.
   explicit EnvConfig(Lookup lookup);
+  // Reads from fixed values instead of the environment (tests, tools).
+  static EnvConfig FromValues(std::map<std::string, std::string> values);
 
   std::string RequiredString(const std::string& name);
   std::string String(const std::string& name, std::string default_value);

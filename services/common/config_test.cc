@@ -11,17 +11,8 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-EnvConfig ConfigFrom(std::map<std::string, std::string> values) {
-  return EnvConfig(
-      [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-        auto it = values.find(name);
-        if (it == values.end()) return std::nullopt;
-        return it->second;
-      });
-}
-
 TEST(EnvConfigTest, ReadsTypedValuesAndDefaults) {
-  EnvConfig config = ConfigFrom({{"PORT", "8080"}, {"FLAG", "yes"}, {"WAIT", "250ms"}});
+  EnvConfig config = EnvConfig::FromValues({{"PORT", "8080"}, {"FLAG", "yes"}, {"WAIT", "250ms"}});
   EXPECT_EQ(config.Int("PORT", 1, 1, 65535), 8080);
   EXPECT_EQ(config.Int("MISSING", 7, 1, 10), 7);
   EXPECT_TRUE(config.Bool("FLAG", false));
@@ -32,7 +23,8 @@ TEST(EnvConfigTest, ReadsTypedValuesAndDefaults) {
 }
 
 TEST(EnvConfigTest, CollectsEveryBadVariable) {
-  EnvConfig config = ConfigFrom({{"PORT", "eighty"}, {"WAIT", "-3s"}, {"ADDR", "nohost"}});
+  EnvConfig config =
+      EnvConfig::FromValues({{"PORT", "eighty"}, {"WAIT", "-3s"}, {"ADDR", "nohost"}});
   config.Int("PORT", 1, 1, 65535);
   config.Duration("WAIT", absl::Seconds(1), absl::ZeroDuration(), absl::Minutes(1));
   config.HostPort("ADDR", "127.0.0.1:1");
@@ -45,13 +37,13 @@ TEST(EnvConfigTest, CollectsEveryBadVariable) {
 }
 
 TEST(EnvConfigTest, RejectsOutOfRangeInteger) {
-  EnvConfig config = ConfigFrom({{"THREADS", "0"}});
+  EnvConfig config = EnvConfig::FromValues({{"THREADS", "0"}});
   EXPECT_EQ(config.Int("THREADS", 2, 1, 64), 2);
   EXPECT_FALSE(config.Finish().ok());
 }
 
 TEST(EnvConfigTest, EmptyValueCountsAsUnset) {
-  EnvConfig config = ConfigFrom({{"NAME", ""}});
+  EnvConfig config = EnvConfig::FromValues({{"NAME", ""}});
   config.RequiredString("NAME");
   EXPECT_FALSE(config.Finish().ok());
 }

@@ -45,7 +45,7 @@ absl::Status ValidateCounters(const Office& office) {
     }
   }
   for (const std::string& date : office.closed_dates) {
-    if (!IsValidIsoDate(date)) return Invalid("closed_dates", "must be YYYY-MM-DD dates");
+    if (!booking::IsValidIsoDate(date)) return Invalid("closed_dates", "must be YYYY-MM-DD dates");
   }
   return absl::OkStatus();
 }
@@ -66,7 +66,7 @@ absl::Status ValidateOpeningHours(const std::vector<OpeningHours>& hours) {
 }  // namespace
 
 absl::Status ValidateOffice(const Office& office) {
-  if (!IsValidId(office.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");
+  if (!booking::IsValidId(office.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");
   for (const auto& [field, text] :
        {std::pair{"name", &office.name}, std::pair{"district", &office.district},
         std::pair{"address.street", &office.address.street},
@@ -85,20 +85,20 @@ absl::Status ValidateOffice(const Office& office) {
   }
   std::set<std::string_view> seen;
   for (const std::string& service_id : office.service_ids) {
-    if (!IsValidId(service_id)) return Invalid("service_ids", "contains an invalid id");
+    if (!booking::IsValidId(service_id)) return Invalid("service_ids", "contains an invalid id");
     if (!seen.insert(service_id).second) return Invalid("service_ids", "contains a duplicate");
   }
   return absl::OkStatus();
 }
 
 absl::Status ValidateServiceType(const ServiceType& service) {
-  if (!IsValidId(service.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");
+  if (!booking::IsValidId(service.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");
   if (absl::Status status = ValidateText("name", service.name, true); !status.ok()) return status;
   if (service.duration_minutes <= 0 || service.duration_minutes > kMaxServiceMinutes) {
     return Invalid("duration_minutes", "must be between 1 and 480");
   }
   for (const std::string& other : service.combinable_with) {
-    if (!IsValidId(other)) return Invalid("combinable_with", "contains an invalid id");
+    if (!booking::IsValidId(other)) return Invalid("combinable_with", "contains an invalid id");
   }
   return absl::OkStatus();
 }

@@ -63,9 +63,6 @@ struct Catalog {
   std::vector<ServiceType> services;
 };
 
-using booking::IsValidId;
-using booking::IsValidIsoDate;
-
 absl::Status ValidateOffice(const Office& office);
 absl::Status ValidateServiceType(const ServiceType& service);
 // Also checks that every office offers only services the catalog defines and

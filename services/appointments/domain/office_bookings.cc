@@ -21,7 +21,8 @@ absl::Status CheckServiceIds(const std::vector<std::string>& service_ids, int ma
   }
   std::set<std::string> seen;
   for (const std::string& id : service_ids) {
-    if (!IsValidId(id)) return absl::InvalidArgumentError("service_ids: contains an invalid id");
+    if (!booking::IsValidId(id))
+      return absl::InvalidArgumentError("service_ids: contains an invalid id");
     if (!seen.insert(id).second) return absl::InvalidArgumentError("service_ids: duplicate");
   }
   return absl::OkStatus();
@@ -77,7 +78,7 @@ absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
     const std::string& office_id, const std::vector<std::string>& service_ids) {
   absl::StatusOr<std::vector<ServiceType>> services = ServicesFor(service_ids);
   if (!services.ok()) return services.status();
-  if (!IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
+  if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
   absl::StatusOr<Office> office = catalog_.GetOffice(office_id);
   if (!office.ok()) return office.status();
   return Resolve(*office, *services);
@@ -90,7 +91,8 @@ absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesFor(const SearchQuery
   std::vector<Office> offices;
   if (!query.office_ids.empty()) {
     for (const std::string& id : query.office_ids) {
-      if (!IsValidId(id)) return absl::InvalidArgumentError("office_ids: contains an invalid id");
+      if (!booking::IsValidId(id))
+        return absl::InvalidArgumentError("office_ids: contains an invalid id");
       absl::StatusOr<Office> office = catalog_.GetOffice(id);
       if (!office.ok()) return office.status();
       offices.push_back(*std::move(office));

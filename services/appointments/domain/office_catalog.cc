@@ -10,7 +10,7 @@ namespace {
 constexpr char kPageTokenPrefix[] = "o1:";
 
 absl::Status CheckOfficeId(const std::string& office_id) {
-  if (!IsValidId(office_id)) {
+  if (!booking::IsValidId(office_id)) {
     return absl::InvalidArgumentError("office_id: must be 1-64 of a-z, 0-9 and '-'");
   }
   return absl::OkStatus();
@@ -28,7 +28,7 @@ absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
     return absl::InvalidArgumentError("page_token: not a token this service issued");
   }
   std::string last_id = decoded.substr(sizeof(kPageTokenPrefix) - 1);
-  if (!IsValidId(last_id)) {
+  if (!booking::IsValidId(last_id)) {
     return absl::InvalidArgumentError("page_token: not a token this service issued");
   }
   return last_id;

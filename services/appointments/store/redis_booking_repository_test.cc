@@ -11,7 +11,7 @@
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::appointments {
 namespace {
@@ -30,18 +30,15 @@ absl::Time Local(int day, int hour, int minute) {
 
 // The booking service on the real Redis adapters: what runs in production,
 // minus gRPC.
-class RedisBookingTest : public ::testing::Test {
+class RedisBookingTest : public testing::RedisTest {
  protected:
+  RedisBookingTest() : RedisTest(/*pool_size=*/8) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.pool_size = 8;
-    redis_ = redis::Client::Create(options);
-    catalog_ = std::make_unique<RedisCatalogRepository>(*redis_);
-    bookings_ = std::make_unique<booking::RedisBookingRepository>(*redis_, kBookingPrefix);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    catalog_ = std::make_unique<RedisCatalogRepository>(redis());
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), kBookingPrefix);
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 20, {}}, {"passport", "Passport", 10, {}}};
     Office office;
@@ -80,8 +77,6 @@ class RedisBookingTest : public ::testing::Test {
   }
 
   FakeClock clock_{Local(1, 9, 0)};
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<RedisCatalogRepository> catalog_;
   std::unique_ptr<booking::RedisBookingRepository> bookings_;
   std::unique_ptr<OfficeBookings> service_;
@@ -184,19 +179,19 @@ TEST_F(RedisBookingTest, ConfirmWritesTheOutboxAndRetriesAreIdempotent) {
   BookingView retry = service_->Confirm("citizen", hold->hold_id, ContactFor(1)).value();
   EXPECT_EQ(first.record.code, retry.record.code);
   EXPECT_EQ(first.manage_token, retry.manage_token);
-  absl::StatusOr<redis::Reply> outbox = redis_->Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+  absl::StatusOr<redis::Reply> outbox = redis().Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
   ASSERT_TRUE(outbox.ok());
   ASSERT_EQ(outbox->elements.size(), 1u);  // One event, not two.
   ASSERT_TRUE(service_->Cancel(first.record.code, first.manage_token).ok());
   ASSERT_TRUE(service_->Cancel(first.record.code, first.manage_token).ok());
-  outbox = redis_->Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+  outbox = redis().Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
   EXPECT_EQ(outbox->elements.size(), 2u);
   // Contact data is stored only sealed, and the record expires after retention.
   absl::StatusOr<redis::Reply> stored =
-      redis_->Command({"HGET", absl::StrCat("appt:{appt}:booking:", first.record.code), "contact"});
+      redis().Command({"HGET", absl::StrCat("appt:{appt}:booking:", first.record.code), "contact"});
   EXPECT_EQ(stored->str.find("p1@example.org"), std::string::npos);
   absl::StatusOr<redis::Reply> ttl =
-      redis_->Command({"PTTL", absl::StrCat("appt:{appt}:booking:", first.record.code)});
+      redis().Command({"PTTL", absl::StrCat("appt:{appt}:booking:", first.record.code)});
   EXPECT_GT(ttl->integer, 0);
 }
 
@@ -239,7 +234,7 @@ TEST_F(RedisBookingTest, RemindersGoOutOnceWhenDueAndFollowChanges) {
   EXPECT_EQ(service_->SendDueReminders().value(), 0);  // never twice
   clock_.Set(Local(14, 12, 1));
   EXPECT_EQ(service_->SendDueReminders().value(), 1);  // the moved one, at its new time
-  absl::StatusOr<redis::Reply> outbox = redis_->Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+  absl::StatusOr<redis::Reply> outbox = redis().Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
   int reminders = 0;
   for (const redis::Reply& entry : outbox->elements) {
     const redis::Reply& fields = entry.elements[1];
@@ -249,7 +244,7 @@ TEST_F(RedisBookingTest, RemindersGoOutOnceWhenDueAndFollowChanges) {
 }
 
 TEST_F(RedisBookingTest, RedisDownIsUnavailable) {
-  server_->Kill();
+  redis_server().Kill();
   EXPECT_EQ(service_->SearchSlots({.service_ids = {"id-card"}}).status().code(),
             absl::StatusCode::kUnavailable);
   EXPECT_EQ(service_->CreateHold("c", "mitte", {"id-card"}, Local(1, 12, 0)).status().code(),

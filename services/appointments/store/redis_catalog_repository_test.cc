@@ -4,7 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::appointments {
 namespace {
@@ -32,22 +32,24 @@ Catalog SampleCatalog() {
   return catalog;
 }
 
-class RedisCatalogRepositoryTest : public ::testing::Test {
+// Reconnect attempts 1-5 ms apart instead of the default backoff.
+redis::Options ClientOptions() {
+  redis::Options options;
+  options.min_backoff = std::chrono::milliseconds(1);
+  options.max_backoff = std::chrono::milliseconds(5);
+  return options;
+}
+
+class RedisCatalogRepositoryTest : public testing::RedisTest {
  protected:
+  RedisCatalogRepositoryTest() : RedisTest(ClientOptions()) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.min_backoff = std::chrono::milliseconds(1);
-    options.max_backoff = std::chrono::milliseconds(5);
-    client_ = redis::Client::Create(options);
-    repository_ = std::make_unique<RedisCatalogRepository>(*client_);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    repository_ = std::make_unique<RedisCatalogRepository>(redis());
   }
 
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> client_;
   std::unique_ptr<RedisCatalogRepository> repository_;
 };
 
@@ -112,13 +114,13 @@ TEST_F(RedisCatalogRepositoryTest, ConcurrentSeedingLoadsExactlyOnce) {
 }
 
 TEST_F(RedisCatalogRepositoryTest, CorruptRecordIsInternalNotACrash) {
-  ASSERT_TRUE(client_->Command({"SET", "appt:{catalog}:office:bad", "{not json"}).ok());
+  ASSERT_TRUE(redis().Command({"SET", "appt:{catalog}:office:bad", "{not json"}).ok());
   EXPECT_EQ(repository_->GetOffice("bad").status().code(), absl::StatusCode::kInternal);
 }
 
 TEST_F(RedisCatalogRepositoryTest, RedisDownIsUnavailable) {
   ASSERT_TRUE(repository_->ApplySeed(SampleCatalog(), "test").ok());
-  server_->Kill();
+  redis_server().Kill();
   EXPECT_EQ(repository_->GetOffice("mitte").status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(repository_->ListOffices("", "", 5).status().code(), absl::StatusCode::kUnavailable);
 }

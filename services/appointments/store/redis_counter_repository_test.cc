@@ -10,7 +10,7 @@
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/common/booking/store/redis_booking_repository.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::appointments {
 namespace {
@@ -27,19 +27,16 @@ absl::Time Local(int hour, int minute) {
   return absl::FromCivil(absl::CivilMinute(2037, 12, 1, hour, minute), Berlin());
 }
 
-class CounterDayTest : public ::testing::Test {
+class CounterDayTest : public testing::RedisTest {
  protected:
+  CounterDayTest() : RedisTest(/*pool_size=*/8) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis::Options options;
-    options.port = server_->port();
-    options.pool_size = 8;
-    redis_ = redis::Client::Create(options);
-    catalog_ = std::make_unique<RedisCatalogRepository>(*redis_);
-    bookings_ = std::make_unique<booking::RedisBookingRepository>(*redis_, kBookingPrefix);
-    counters_ = std::make_unique<RedisCounterRepository>(*redis_);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    catalog_ = std::make_unique<RedisCatalogRepository>(redis());
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), kBookingPrefix);
+    counters_ = std::make_unique<RedisCounterRepository>(redis());
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 10, {}}};
     Office office;
@@ -73,8 +70,6 @@ class CounterDayTest : public ::testing::Test {
   }
 
   FakeClock clock_{Local(9, 0)};
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<RedisCatalogRepository> catalog_;
   std::unique_ptr<booking::RedisBookingRepository> bookings_;
   std::unique_ptr<RedisCounterRepository> counters_;

@@ -32,7 +32,7 @@ KpiReporter::~KpiReporter() { Shutdown(); }
 void KpiReporter::Start() {
   absl::MutexLock lock(&mutex_);
   if (shut_down_ || sender_.joinable()) return;
-  sender_ = std::jthread([this](std::stop_token stop) { RunSender(stop); });
+  sender_ = std::jthread([this](std::stop_token stop) { RunSender(std::move(stop)); });
 }
 
 void KpiReporter::Record(KpiSample sample) {

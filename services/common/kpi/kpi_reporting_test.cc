@@ -15,15 +15,8 @@ namespace {
 
 using ::testing::HasSubstr;
 
-EnvConfig ConfigFrom(std::map<std::string, std::string> values) {
-  return EnvConfig([values = std::move(values)](const std::string& name) {
-    auto it = values.find(name);
-    return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
-  });
-}
-
 TEST(ReadKpiSettingsTest, UnsetAddressDisablesReportingWithSaneDefaults) {
-  EnvConfig config = ConfigFrom({});
+  EnvConfig config = EnvConfig::FromValues({});
   const KpiSettings settings = ReadKpiSettings(config, "parking");
   ASSERT_TRUE(config.Finish().ok());
   EXPECT_TRUE(settings.monitoring_address.empty());
@@ -34,16 +27,16 @@ TEST(ReadKpiSettingsTest, UnsetAddressDisablesReportingWithSaneDefaults) {
 }
 
 TEST(ReadKpiSettingsTest, ReadsEveryVariable) {
-  EnvConfig config = ConfigFrom({{"MONITORING_ADDRESS", "monitoring:50060"},
-                                 {"KPI_BATCH_SIZE", "50"},
-                                 {"KPI_FLUSH_INTERVAL", "250ms"},
-                                 {"KPI_BUFFER_SIZE", "2000"},
-                                 {"KPI_SEND_TIMEOUT", "1s"},
-                                 {"KPI_RETRY_BACKOFF", "100ms"},
-                                 {"KPI_RETRY_MAX_BACKOFF", "10s"},
-                                 {"KPI_MAX_ATTEMPTS", "4"},
-                                 {"KPI_MAX_AGE", "2m"},
-                                 {"KPI_SHUTDOWN_TIMEOUT", "3s"}});
+  EnvConfig config = EnvConfig::FromValues({{"MONITORING_ADDRESS", "monitoring:50060"},
+                                            {"KPI_BATCH_SIZE", "50"},
+                                            {"KPI_FLUSH_INTERVAL", "250ms"},
+                                            {"KPI_BUFFER_SIZE", "2000"},
+                                            {"KPI_SEND_TIMEOUT", "1s"},
+                                            {"KPI_RETRY_BACKOFF", "100ms"},
+                                            {"KPI_RETRY_MAX_BACKOFF", "10s"},
+                                            {"KPI_MAX_ATTEMPTS", "4"},
+                                            {"KPI_MAX_AGE", "2m"},
+                                            {"KPI_SHUTDOWN_TIMEOUT", "3s"}});
   const KpiSettings settings = ReadKpiSettings(config, "daycare");
   ASSERT_TRUE(config.Finish().ok()) << config.Finish();
   EXPECT_EQ(settings.monitoring_address, "monitoring:50060");
@@ -59,7 +52,7 @@ TEST(ReadKpiSettingsTest, ReadsEveryVariable) {
 }
 
 TEST(ReadKpiSettingsTest, MalformedValuesAreNamed) {
-  EnvConfig config = ConfigFrom(
+  EnvConfig config = EnvConfig::FromValues(
       {{"MONITORING_ADDRESS", "no-port"}, {"KPI_BATCH_SIZE", "0"}, {"KPI_FLUSH_INTERVAL", "soon"}});
   ReadKpiSettings(config, "appointments");
   const absl::Status status = config.Finish();

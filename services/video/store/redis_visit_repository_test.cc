@@ -11,7 +11,7 @@
 #include "services/video/domain/consultations.h"
 #include "services/video/domain/test_catalog.h"
 #include "services/video/domain/video_bookings.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::video {
 namespace {
@@ -20,16 +20,15 @@ using testing::Local;
 
 // The video service on the real Redis adapters: what runs in production,
 // minus gRPC.
-class RedisVideoTest : public ::testing::Test {
+class RedisVideoTest : public stadt::testing::RedisTest {
  protected:
+  RedisVideoTest() : RedisTest(/*pool_size=*/8) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<stadt::testing::RedisServer>> server =
-        stadt::testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis_ = server_->Connect();
-    bookings_ = std::make_unique<booking::RedisBookingRepository>(*redis_, kVideoPrefix);
-    visits_ = std::make_unique<RedisVisitRepository>(*redis_);
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), kVideoPrefix);
+    visits_ = std::make_unique<RedisVisitRepository>(redis());
     booking::BookingRules rules;
     rules.max_active_bookings_per_person = 1000;
     rules.same_service_window_days = 0;
@@ -54,7 +53,7 @@ class RedisVideoTest : public ::testing::Test {
 
   int OutboxEvents(const std::string& type) {
     absl::StatusOr<redis::Reply> reply =
-        redis_->Command({"XRANGE", absl::StrCat(kVideoPrefix, "outbox"), "-", "+"});
+        redis().Command({"XRANGE", absl::StrCat(kVideoPrefix, "outbox"), "-", "+"});
     EXPECT_TRUE(reply.ok());
     int count = 0;
     for (const redis::Reply& entry : reply->elements) {
@@ -68,8 +67,6 @@ class RedisVideoTest : public ::testing::Test {
 
   VideoCatalog catalog_ = testing::TestCatalog();
   FakeClock clock_{Local(1, 7, 0)};
-  std::unique_ptr<stadt::testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<booking::RedisBookingRepository> bookings_;
   std::unique_ptr<RedisVisitRepository> visits_;
   std::unique_ptr<ConsultationRecords> records_;

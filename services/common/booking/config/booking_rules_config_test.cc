@@ -12,17 +12,8 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-EnvConfig ConfigFrom(std::map<std::string, std::string> values) {
-  return EnvConfig(
-      [values = std::move(values)](const std::string& name) -> std::optional<std::string> {
-        auto it = values.find(name);
-        if (it == values.end()) return std::nullopt;
-        return it->second;
-      });
-}
-
 TEST(BookingRulesConfigTest, UnsetVariablesKeepTheServicesDefaults) {
-  EnvConfig config = ConfigFrom({});
+  EnvConfig config = EnvConfig::FromValues({});
   BookingRules defaults;
   defaults.min_notice = absl::Hours(1);
   defaults.horizon_days = 42;
@@ -36,16 +27,16 @@ TEST(BookingRulesConfigTest, UnsetVariablesKeepTheServicesDefaults) {
 }
 
 TEST(BookingRulesConfigTest, ReadsEveryRuleUnderThePrefix) {
-  EnvConfig config = ConfigFrom({{"APPOINTMENTS_MIN_NOTICE", "3h"},
-                                 {"APPOINTMENTS_HORIZON_DAYS", "30"},
-                                 {"APPOINTMENTS_RELEASE_TIME", "7h30m"},
-                                 {"APPOINTMENTS_HOLD_TTL", "2m"},
-                                 {"APPOINTMENTS_MAX_ACTIVE_BOOKINGS", "5"},
-                                 {"APPOINTMENTS_SERVICE_WINDOW_DAYS", "14"},
-                                 {"APPOINTMENTS_REMINDER_LEAD", "12h"},
-                                 {"APPOINTMENTS_RETENTION_DAYS", "60"},
-                                 {"APPOINTMENTS_EMAIL_CONFIRMATION", "true"},
-                                 {"APPOINTMENTS_EMAIL_CONFIRMATION_TTL", "20m"}});
+  EnvConfig config = EnvConfig::FromValues({{"APPOINTMENTS_MIN_NOTICE", "3h"},
+                                            {"APPOINTMENTS_HORIZON_DAYS", "30"},
+                                            {"APPOINTMENTS_RELEASE_TIME", "7h30m"},
+                                            {"APPOINTMENTS_HOLD_TTL", "2m"},
+                                            {"APPOINTMENTS_MAX_ACTIVE_BOOKINGS", "5"},
+                                            {"APPOINTMENTS_SERVICE_WINDOW_DAYS", "14"},
+                                            {"APPOINTMENTS_REMINDER_LEAD", "12h"},
+                                            {"APPOINTMENTS_RETENTION_DAYS", "60"},
+                                            {"APPOINTMENTS_EMAIL_CONFIRMATION", "true"},
+                                            {"APPOINTMENTS_EMAIL_CONFIRMATION_TTL", "20m"}});
   const BookingRules rules = ReadBookingRules(
       config, {.prefix = "APPOINTMENTS_", .same_service_window = "SERVICE_WINDOW_DAYS"});
   ASSERT_TRUE(config.Finish().ok()) << config.Finish();
@@ -61,10 +52,10 @@ TEST(BookingRulesConfigTest, ReadsEveryRuleUnderThePrefix) {
 }
 
 TEST(BookingRulesConfigTest, AServiceReadsOnlyTheVariablesItOffers) {
-  EnvConfig config = ConfigFrom({{"VIDEO_TOPIC_WINDOW_DAYS", "7"},
-                                 {"VIDEO_SERVICE_WINDOW_DAYS", "99"},
-                                 {"VIDEO_RELEASE_TIME", "5h"},
-                                 {"VIDEO_EMAIL_CONFIRMATION", "true"}});
+  EnvConfig config = EnvConfig::FromValues({{"VIDEO_TOPIC_WINDOW_DAYS", "7"},
+                                            {"VIDEO_SERVICE_WINDOW_DAYS", "99"},
+                                            {"VIDEO_RELEASE_TIME", "5h"},
+                                            {"VIDEO_EMAIL_CONFIRMATION", "true"}});
   const BookingRules rules = ReadBookingRules(config, {.prefix = "VIDEO_",
                                                        .same_service_window = "TOPIC_WINDOW_DAYS",
                                                        .release_time = false,
@@ -76,9 +67,9 @@ TEST(BookingRulesConfigTest, AServiceReadsOnlyTheVariablesItOffers) {
 }
 
 TEST(BookingRulesConfigTest, ReportsEveryValueOutOfBounds) {
-  EnvConfig config = ConfigFrom({{"APPOINTMENTS_HOLD_TTL", "5s"},
-                                 {"APPOINTMENTS_HORIZON_DAYS", "0"},
-                                 {"APPOINTMENTS_RELEASE_TIME", "24h"}});
+  EnvConfig config = EnvConfig::FromValues({{"APPOINTMENTS_HOLD_TTL", "5s"},
+                                            {"APPOINTMENTS_HORIZON_DAYS", "0"},
+                                            {"APPOINTMENTS_RELEASE_TIME", "24h"}});
   ReadBookingRules(config,
                    {.prefix = "APPOINTMENTS_", .same_service_window = "SERVICE_WINDOW_DAYS"});
   const absl::Status status = config.Finish();

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/crypto/crypto.h"
 
@@ -82,7 +83,7 @@ bool IsWellFormedBookingCode(const std::string& code) {
   for (size_t i = 0; i < code.size(); ++i) {
     if (i % 4 == 3) {
       if (code[i] != '-') return false;
-    } else if (std::string_view(kCodeAlphabet).find(code[i]) == std::string_view::npos) {
+    } else if (!absl::StrContains(kCodeAlphabet, code[i])) {
       return false;
     }
   }

@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/redis_test.h"
 
 namespace stadt::booking {
 namespace {
@@ -41,19 +41,17 @@ BookingRecord BookingFor(const HoldRecord& hold, const std::string& code) {
 }
 
 // The shared store on its own, under two services' prefixes.
-class SharedRedisBookingTest : public ::testing::Test {
+class SharedRedisBookingTest : public testing::RedisTest {
  protected:
+  SharedRedisBookingTest() : RedisTest(/*pool_size=*/8) {}
+
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<testing::RedisServer>> server = testing::RedisServer::Start();
-    ASSERT_TRUE(server.ok()) << server.status();
-    server_ = *std::move(server);
-    redis_ = server_->Connect();
-    first_ = std::make_unique<RedisBookingRepository>(*redis_, "one:{one}:");
-    second_ = std::make_unique<RedisBookingRepository>(*redis_, "two:{two}:");
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    first_ = std::make_unique<RedisBookingRepository>(redis(), "one:{one}:");
+    second_ = std::make_unique<RedisBookingRepository>(redis(), "two:{two}:");
   }
 
-  std::unique_ptr<testing::RedisServer> server_;
-  std::unique_ptr<redis::Client> redis_;
   std::unique_ptr<RedisBookingRepository> first_;
   std::unique_ptr<RedisBookingRepository> second_;
 };
@@ -112,14 +110,14 @@ TEST_F(SharedRedisBookingTest, AHoldAwaitingItsEmailStaysTakenUntilTheLinkExpire
   EXPECT_EQ(stored->pending_contact, "sealed-contact");
   EXPECT_EQ(stored->pending_attributes, "attrs");
   // The citizen's one open hold is still this one for as long.
-  EXPECT_GT(redis_->Command({"PTTL", "one:{one}:client-hold:c1"})->integer,
+  EXPECT_GT(redis().Command({"PTTL", "one:{one}:client-hold:c1"})->integer,
             absl::ToInt64Milliseconds(absl::Minutes(5)));
   // A retry changes nothing and queues no second mail.
   PendingEmail other = pending;
   other.token_hash = "another";
   ASSERT_TRUE(first_->AwaitEmail("h1", "c1", other, until + absl::Hours(1), kNow).ok());
   EXPECT_EQ(first_->GetHold("h1")->email_token_hash, "token-hash");
-  absl::StatusOr<redis::Reply> outbox = redis_->Command({"XRANGE", "one:{one}:outbox", "-", "+"});
+  absl::StatusOr<redis::Reply> outbox = redis().Command({"XRANGE", "one:{one}:outbox", "-", "+"});
   ASSERT_TRUE(outbox.ok());
   ASSERT_EQ(outbox->elements.size(), 1u);
   const std::vector<redis::Reply>& fields = outbox->elements[0].elements[1].elements;
@@ -146,7 +144,7 @@ TEST_F(SharedRedisBookingTest, AHoldAwaitingItsEmailStaysTakenUntilTheLinkExpire
 TEST_F(SharedRedisBookingTest, AHoldNoLongerCountedIsNotKeptForItsEmail) {
   ASSERT_TRUE(first_->PutHold(MakeHold("h1", "c1", "anna"), {1, 1}, kNow).ok());
   // Dropped from the day's holds by a writer whose clock ran ahead.
-  ASSERT_TRUE(redis_->Command({"ZREM", "one:{one}:holds:anna:2037-01-15", "h1:40:2"}).ok());
+  ASSERT_TRUE(redis().Command({"ZREM", "one:{one}:holds:anna:2037-01-15", "h1:40:2"}).ok());
   EXPECT_EQ(
       first_
           ->AwaitEmail("h1", "c1", {"hash", "contact", "", "link"}, kNow + absl::Minutes(30), kNow)
