@@ -188,6 +188,7 @@ void ReadEnum(ObjectReader& reader, std::string_view key,
   if (!reader.ok()) return;
   if (!ParseName(text, names, out)) {
     std::vector<std::string> allowed;
+    allowed.reserve(names.size());
     for (const auto& [name, value] : names) allowed.emplace_back(name);
     reader.Fail(reader.Where(key), absl::StrCat("expected one of ", absl::StrJoin(allowed, ", ")));
   }

@@ -378,6 +378,7 @@ absl::StatusOr<int> RedisParkingRepository::ScanEnded(absl::Time now, int limit,
   // asks again until nothing is left.
   const int per_bucket = limit / kBuckets + 1;
   std::vector<std::vector<std::string>> due_reads;
+  due_reads.reserve(kBuckets);
   for (int bucket = 0; bucket < kBuckets; ++bucket) {
     due_reads.push_back({"ZRANGE", EndsKey(absl::StrFormat("%02x", bucket)), "-inf", Millis(now),
                          "BYSCORE", "LIMIT", "0", absl::StrCat(per_bucket)});

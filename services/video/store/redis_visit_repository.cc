@@ -57,6 +57,7 @@ absl::StatusOr<std::map<std::string, Visit>> RedisVisitRepository::GetMany(
   std::map<std::string, Visit> visits;
   if (codes.empty()) return visits;
   std::vector<std::vector<std::string>> commands;
+  commands.reserve(codes.size());
   for (const std::string& code : codes) commands.push_back({"HGETALL", VisitKey(code)});
   absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
