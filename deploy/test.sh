@@ -22,18 +22,25 @@ ccache --zero-stats > /dev/null
 echo "== format check"
 git ls-files '*.h' '*.cc' | xargs clang-format --dry-run --Werror
 
+# Prints how long the step before took, so a slow CI shows where its time went.
+step_started=$SECONDS
+took() { echo "== $1 took $((SECONDS - step_started)) s"; step_started=$SECONDS; }
+
 run_suite() {
   local preset="$1"
   echo "== build $preset"
   cmake --preset "$preset" > /dev/null
   cmake --build --preset "$preset" -j "$JOBS"
+  took "build $preset"
   echo "== test $preset"
   ctest --preset "$preset" -j "$JOBS"
+  took "test $preset"
 }
 
 run_suite release
 echo "== clang-tidy"
 deploy/clang_tidy.py build/release -j "$JOBS"
+took "clang-tidy"
 fuzz_preset=fuzz
 if [ "${STADT_SKIP_SANITIZERS:-0}" != "1" ]; then
   run_suite sanitizers
@@ -44,6 +51,7 @@ if [ "${STADT_SKIP_FUZZ:-0}" != "1" ]; then
   # are replayed in full by the unit tests, longer runs are for fuzz/run.sh alone.
   STADT_FUZZ_SECONDS="${STADT_FUZZ_SECONDS:-8}" STADT_JOBS="$JOBS" \
     STADT_FUZZ_PRESET="$fuzz_preset" fuzz/run.sh
+  took "fuzzing"
 fi
 ccache --show-stats | grep -E 'Hits|Misses' || true
-echo "== all tests passed"
+echo "== all tests passed in $SECONDS s"
