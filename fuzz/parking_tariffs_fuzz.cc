@@ -40,10 +40,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // weekday change and the repeated hour.
   const absl::Time start = absl::FromUnixSeconds(1'792'875'600);  // 2026-10-24 21:00 Berlin
   for (const stadt::parking::Tariff& tariff : *tariffs) {
-    const int minutes = std::min(tariff.max_parking_minutes, kMaxPricedMinutes);
+    const int minutes = std::min(tariff.max_stay_minutes, kMaxPricedMinutes);
     absl::StatusOr<stadt::parking::Quote> quote =
         Calculator()->Price(tariff, start, start + absl::Minutes(minutes));
     if (quote.ok() && quote->total_cents < 0) std::abort();
+    // The latest end a session is given must itself be priceable.
+    const absl::Time latest = Calculator()->LatestEnd(tariff, start);
+    if (latest <= start || !Calculator()->Price(tariff, start, latest).ok()) std::abort();
+    (void)Calculator()->ChargingAt(tariff, start);
   }
   return 0;
 }

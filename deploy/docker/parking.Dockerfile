@@ -38,7 +38,8 @@ COPY --from=build /stadt-parking /usr/local/bin/stadt-parking
 # Fail the image build, not the rollout, when a runtime library is missing.
 RUN if ldd /usr/local/bin/stadt-parking | grep 'not found'; then exit 1; fi
 # The demo zones and tariffs; Kubernetes mounts the city's own from a ConfigMap instead.
-COPY services/parking/seed/tariffs.json services/parking/seed/zones.geojson /usr/share/stadt/parking/
+COPY services/parking/seed/tariffs.json services/parking/seed/zones.geojson \
+     services/parking/seed/holidays-bw-*.txt /usr/share/stadt/parking/
 # A numeric user so that Kubernetes' runAsNonRoot can verify it without /etc/passwd.
 USER 65532:65532
 ENV PARKING_GRPC_ADDRESS=0.0.0.0:50054 \

@@ -1,7 +1,9 @@
 // The parking service: wiring only. Reads configuration, loads zones and
 // tariffs, connects Redis, serves gRPC until SIGTERM.
+#include <filesystem>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
 #include "services/common/kpi/kpi_reporting.h"
@@ -10,6 +12,7 @@
 #include "services/common/service_env.h"
 #include "services/common/service_main.h"
 #include "services/common/status_macros.h"
+#include "services/common/strings.h"
 #include "services/parking/domain/parking_service.h"
 #include "services/parking/rpc/parking_grpc_service.h"
 #include "services/parking/store/redis_parking_repository.h"
@@ -51,11 +54,24 @@ absl::StatusOr<Settings> ReadSettings() {
 absl::StatusOr<ParkingRules> LoadRules(const Settings& settings) {
   STADT_ASSIGN_OR_RETURN(BerlinCalendar calendar, BerlinCalendar::Load());
   STADT_ASSIGN_OR_RETURN(const std::string tariffs_text, ReadFile(settings.tariffs_file));
-  STADT_ASSIGN_OR_RETURN(std::vector<Tariff> tariffs, ParseTariffs(tariffs_text));
+  // Holiday files are named relative to the tariff file (one folder, as in a ConfigMap).
+  const std::filesystem::path tariffs_dir =
+      std::filesystem::path(settings.tariffs_file).parent_path();
+  auto read_holiday_file = [&tariffs_dir](std::string_view name) -> absl::StatusOr<std::string> {
+    if (name.empty() || absl::StrContains(ToAbsl(name), '/')) {
+      return absl::InvalidArgumentError("expected a file name beside the tariff file");
+    }
+    return ReadFile((tariffs_dir / name).string());
+  };
+  absl::StatusOr<std::vector<Tariff>> tariffs = ParseTariffs(tariffs_text, read_holiday_file);
+  if (!tariffs.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(settings.tariffs_file, " ", tariffs.status().message()));
+  }
   STADT_ASSIGN_OR_RETURN(const std::string zones_text, ReadFile(settings.zones_file));
   STADT_ASSIGN_OR_RETURN(std::vector<Zone> zones, ParseZonesGeoJson(zones_text));
   STADT_ASSIGN_OR_RETURN(ZoneDirectory directory, ZoneDirectory::Create(std::move(zones)));
-  ParkingRules rules(std::move(directory), std::move(tariffs), PriceCalculator(calendar));
+  ParkingRules rules(std::move(directory), *std::move(tariffs), PriceCalculator(calendar));
   STADT_RETURN_IF_ERROR(rules.Validate());
   return rules;
 }

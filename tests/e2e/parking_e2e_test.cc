@@ -8,6 +8,7 @@
 #include "boost/json/parse.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/parking_test_tariffs.h"
 #include "tests/harness/stack.h"
 
 namespace stadt::testing {
@@ -22,7 +23,9 @@ std::string Rfc3339(absl::Time time) {
 class ParkingE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start({"parking"});
+    // Charged around the clock, so that "not paid" holds at any hour the test runs.
+    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start(
+        {"parking"}, {{"PARKING_TARIFFS_FILE", WriteTariffsFile(kAroundTheClockTariffs)}});
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);
     // Only the parking backend runs here, so /readyz stays 503; wait for a
@@ -66,7 +69,8 @@ TEST_F(ParkingE2eTest, FindsTheZoneByPosition) {
   HttpResult station = Fetch("GET", "/v1/parking/zone-lookup?latitude=48.785&longitude=9.183");
   ASSERT_EQ(station.status, 200) << station.body;
   EXPECT_EQ(Json(station).at("zone").at("id").as_string(), "4401");
-  EXPECT_EQ(Json(station).at("zone").at("maxParkingMinutes").as_int64(), 1440);
+  EXPECT_EQ(Json(station).at("zone").at("tariff").at("id").as_string(), "bahnhof");
+  EXPECT_TRUE(Json(station).at("zone").at("chargedNow").as_bool());
   // A few metres west of the border between 1101 and 1102: both offered.
   HttpResult border = Fetch("GET", "/v1/parking/zone-lookup?latitude=48.776&longitude=9.1819");
   ASSERT_EQ(border.status, 200) << border.body;

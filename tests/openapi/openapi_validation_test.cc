@@ -83,7 +83,7 @@ TEST_F(OpenApiValidationTest, ServedDocumentPassesSwaggerParser) {
 
 // docs/openapi.json is the document for readers of the repository (linked
 // from the README); it must be the one the gateway serves. To refresh it, run
-// the stack and: curl -s localhost:8080/openapi.json | python3 -m json.tool > docs/openapi.json
+// deploy/regen_openapi.sh after a build.
 TEST_F(OpenApiValidationTest, CommittedDocumentIsTheServedOne) {
   absl::StatusOr<HttpResult> result = HttpFetch(port_, "GET", "/openapi.json");
   ASSERT_TRUE(result.ok()) << result.status();

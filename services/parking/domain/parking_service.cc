@@ -166,9 +166,12 @@ absl::StatusOr<CheckResult> ParkingService::CheckPlate(std::string_view plate,
   if (!normalised.ok()) return normalised.status();
   absl::StatusOr<const Zone*> zone = rules_.FindZone(zone_id);
   if (!zone.ok()) return zone.status();
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<ChargeState> charge = rules_.ChargingAt(zone_id, now);
+  if (!charge.ok()) return charge.status();
   absl::StatusOr<PlateRecord> record = repository_.ReadPlate(*normalised);
   if (!record.ok()) return record.status();
-  return parking::CheckPlate(**zone, record->latest_session, record->permits, clock_.Now(),
+  return parking::CheckPlate(**zone, record->latest_session, record->permits, *charge, now,
                              settings_.grace);
 }
 

@@ -23,6 +23,8 @@ std::string_view CheckStatusName(CheckStatus status) {
       return "grace";
     case CheckStatus::kNotPaid:
       return "not_paid";
+    case CheckStatus::kFreeNow:
+      return "free_now";
   }
   return "not_paid";
 }
@@ -56,6 +58,15 @@ absl::StatusOr<const Tariff*> ParkingRules::TariffOf(const Zone& zone) const {
   auto it = tariffs_.find(zone.tariff_id);
   if (it == tariffs_.end()) return absl::InternalError("zone without tariff");
   return &it->second;
+}
+
+absl::StatusOr<ChargeState> ParkingRules::ChargingAt(std::string_view zone_id,
+                                                     absl::Time now) const {
+  absl::StatusOr<const Zone*> zone = FindZone(zone_id);
+  if (!zone.ok()) return zone.status();
+  absl::StatusOr<const Tariff*> tariff = TariffOf(**zone);
+  if (!tariff.ok()) return tariff.status();
+  return calculator_.ChargingAt(**tariff, now);
 }
 
 absl::StatusOr<Quote> ParkingRules::QuoteStay(std::string_view zone_id, absl::Time start,
@@ -96,18 +107,17 @@ absl::StatusOr<Session> ParkingRules::PlanStart(const StartRequest& request, abs
   session.tariff_id = (*tariff)->id;
   // Whole seconds: what is stored and shown is what is priced.
   session.start = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
-  session.max_end = session.start + absl::Minutes((*tariff)->max_parking_minutes);
+  // The sign's maximum counts charged minutes only, so the latest end
+  // depends on when the stay starts.
+  session.max_end = calculator_.LatestEnd(**tariff, session.start);
   session.end = session.max_end;
   if (request.planned_end.has_value()) {
     if (*request.planned_end <= session.start) {
       return absl::InvalidArgumentError("planned end must be after the start");
     }
-    if (*request.planned_end > session.max_end) {
-      return absl::OutOfRangeError(absl::StrCat("planned end exceeds the maximum parking time of ",
-                                                (*tariff)->max_parking_minutes, " minutes"));
-    }
     session.end = *request.planned_end;
   }
+  // Prices the stay and, for a planned end past the latest, names the rule it breaks.
   absl::StatusOr<int64_t> price = PriceOf(session);
   if (!price.ok()) return price.status();
   session.price_cents = *price;
@@ -119,9 +129,6 @@ absl::StatusOr<Session> ParkingRules::PlanExtend(const Session& session, absl::T
   if (!session.IsActiveAt(now)) return absl::FailedPreconditionError("session has ended");
   if (new_end <= session.end) {
     return absl::InvalidArgumentError("new end must be after the current end");
-  }
-  if (new_end > session.max_end) {
-    return absl::OutOfRangeError("new end exceeds the maximum parking time");
   }
   Session extended = session;
   extended.end = new_end;
@@ -168,7 +175,8 @@ absl::StatusOr<Permit> ParkingRules::PlanPermit(std::string_view plate, std::str
 }
 
 CheckResult CheckPlate(const Zone& zone, const std::optional<Session>& latest,
-                       const std::vector<Permit>& permits, absl::Time now, absl::Duration grace) {
+                       const std::vector<Permit>& permits, const ChargeState& charge,
+                       absl::Time now, absl::Duration grace) {
   CheckResult result;
   const bool here = latest.has_value() && latest->zone_id == zone.id && latest->start <= now;
   if (here) result.paid_until = latest->end;
@@ -188,6 +196,16 @@ CheckResult CheckPlate(const Zone& zone, const std::optional<Session>& latest,
   }
   if (here && now < latest->end + grace) {
     result.status = CheckStatus::kGrace;
+    return result;
+  }
+  if (!charge.charged) {
+    result.status = CheckStatus::kFreeNow;
+    result.charging_starts_at = charge.next_change;
+    return result;
+  }
+  if (now < charge.charged_since + grace) {
+    result.status = CheckStatus::kGrace;
+    result.charging_started_at = charge.charged_since;
     return result;
   }
   result.status = CheckStatus::kNotPaid;

@@ -51,7 +51,7 @@ struct Permit {
   friend bool operator==(const Permit&, const Permit&) = default;
 };
 
-enum class CheckStatus { kPaid, kPermit, kGrace, kNotPaid };
+enum class CheckStatus { kPaid, kPermit, kGrace, kNotPaid, kFreeNow };
 std::string_view CheckStatusName(CheckStatus status);
 
 struct CheckResult {
@@ -61,6 +61,10 @@ struct CheckResult {
   absl::Time paid_until = absl::InfinitePast();
   std::string permit_area;                               // kPermit
   absl::Time permit_valid_until = absl::InfinitePast();  // kPermit
+  // kFreeNow: when charging starts again (InfiniteFuture: not within a week).
+  absl::Time charging_starts_at = absl::InfiniteFuture();
+  // kGrace right after charging began: when it began.
+  absl::Time charging_started_at = absl::InfinitePast();
 };
 
 // The rules of parking, free of storage: zone and tariff lookup, pricing,
@@ -78,6 +82,9 @@ class ParkingRules {
   // NOT_FOUND "unknown zone".
   absl::StatusOr<const Zone*> FindZone(std::string_view zone_id) const;
   absl::StatusOr<const Tariff*> TariffOf(const Zone& zone) const;
+
+  // Whether the zone charges at `now`, and until when.
+  absl::StatusOr<ChargeState> ChargingAt(std::string_view zone_id, absl::Time now) const;
 
   // A quote for a planned stay; INVALID_ARGUMENT unless start < end.
   absl::StatusOr<Quote> QuoteStay(std::string_view zone_id, absl::Time start, absl::Time end) const;
@@ -106,8 +113,12 @@ class ParkingRules {
 };
 
 // The officer's check of one plate in one zone at `now`. `latest` is the
-// plate's most recent session (in any zone), `permits` the plate's permits.
+// plate's most recent session (in any zone), `permits` the plate's permits,
+// `charge` whether the zone charges now. A zone that does not charge now is
+// never "not paid": it answers kFreeNow; in the first `grace` after charging
+// began, a plate without a session is in grace too.
 CheckResult CheckPlate(const Zone& zone, const std::optional<Session>& latest,
-                       const std::vector<Permit>& permits, absl::Time now, absl::Duration grace);
+                       const std::vector<Permit>& permits, const ChargeState& charge,
+                       absl::Time now, absl::Duration grace);
 
 }  // namespace stadt::parking

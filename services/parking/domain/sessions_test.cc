@@ -134,29 +134,67 @@ TEST_F(ParkingRulesTest, OfficerCheck) {
   const absl::Duration grace = absl::Minutes(5);
   Session session = Start(kMondayTen + absl::Minutes(30));
   const absl::Time during = kMondayTen + absl::Minutes(10);
+  const ChargeState charged{.charged = true, .cents_per_hour = 300};
 
-  CheckResult paid = CheckPlate(west, session, {}, during, grace);
+  CheckResult paid = CheckPlate(west, session, {}, charged, during, grace);
   EXPECT_EQ(paid.status, CheckStatus::kPaid);
   EXPECT_EQ(paid.paid_until, session.end);
   // Paid in another zone is not paid here.
-  EXPECT_EQ(CheckPlate(east, session, {}, during, grace).status, CheckStatus::kNotPaid);
+  EXPECT_EQ(CheckPlate(east, session, {}, charged, during, grace).status, CheckStatus::kNotPaid);
   // Just expired: grace; later: not paid.
-  EXPECT_EQ(CheckPlate(west, session, {}, session.end + absl::Minutes(4), grace).status,
+  EXPECT_EQ(CheckPlate(west, session, {}, charged, session.end + absl::Minutes(4), grace).status,
             CheckStatus::kGrace);
-  CheckResult late = CheckPlate(west, session, {}, session.end + absl::Minutes(5), grace);
+  CheckResult late = CheckPlate(west, session, {}, charged, session.end + absl::Minutes(5), grace);
   EXPECT_EQ(late.status, CheckStatus::kNotPaid);
   EXPECT_EQ(late.paid_until, session.end);
-  EXPECT_EQ(CheckPlate(west, std::nullopt, {}, during, grace).status, CheckStatus::kNotPaid);
+  EXPECT_EQ(CheckPlate(west, std::nullopt, {}, charged, during, grace).status,
+            CheckStatus::kNotPaid);
 
   // A resident's permit covers zones of its area while it is valid.
   Permit permit{"p1", "SAB1234", "S-Mitte-1", kMondayTen - absl::Hours(1),
                 kMondayTen + absl::Hours(1)};
-  CheckResult resident = CheckPlate(west, std::nullopt, {permit}, during, grace);
+  CheckResult resident = CheckPlate(west, std::nullopt, {permit}, charged, during, grace);
   EXPECT_EQ(resident.status, CheckStatus::kPermit);
   EXPECT_EQ(resident.permit_valid_until, permit.valid_until);
-  EXPECT_EQ(CheckPlate(east, std::nullopt, {permit}, during, grace).status, CheckStatus::kNotPaid);
-  EXPECT_EQ(CheckPlate(west, std::nullopt, {permit}, kMondayTen + absl::Hours(2), grace).status,
+  EXPECT_EQ(CheckPlate(east, std::nullopt, {permit}, charged, during, grace).status,
             CheckStatus::kNotPaid);
+  EXPECT_EQ(
+      CheckPlate(west, std::nullopt, {permit}, charged, kMondayTen + absl::Hours(2), grace).status,
+      CheckStatus::kNotPaid);
+}
+
+TEST_F(ParkingRulesTest, OfficerCheckWhereParkingIsFreeNow) {
+  const Zone& west = *rules_.FindZone("1101").value();
+  const absl::Duration grace = absl::Minutes(5);
+  // Sunday 10:00 is outside Mon-Sat 08-22: free now, never "not paid".
+  const absl::Time sunday = kMondayTen - absl::Hours(24);
+  const ChargeState free = rules_.ChargingAt("1101", sunday).value();
+  ASSERT_FALSE(free.charged);
+  CheckResult result = CheckPlate(west, std::nullopt, {}, free, sunday, grace);
+  EXPECT_EQ(result.status, CheckStatus::kFreeNow);
+  EXPECT_EQ(result.charging_starts_at, kMondayTen - absl::Hours(2));  // Monday 08:00
+  // Monday 08:03: charging began three minutes ago, within the grace period.
+  const absl::Time eight = kMondayTen - absl::Hours(2);
+  const ChargeState started = rules_.ChargingAt("1101", eight + absl::Minutes(3)).value();
+  CheckResult early = CheckPlate(west, std::nullopt, {}, started, eight + absl::Minutes(3), grace);
+  EXPECT_EQ(early.status, CheckStatus::kGrace);
+  EXPECT_EQ(early.charging_started_at, eight);
+  // 08:05 the grace period from the start of charging is over.
+  const ChargeState later = rules_.ChargingAt("1101", eight + absl::Minutes(5)).value();
+  EXPECT_EQ(CheckPlate(west, std::nullopt, {}, later, eight + absl::Minutes(5), grace).status,
+            CheckStatus::kNotPaid);
+}
+
+TEST_F(ParkingRulesTest, TheMaximumCountsChargedMinutesOnly) {
+  // Monday 21:00 with two hours allowed per stretch of charging hours: one
+  // hour tonight; the night is free and ends the stretch, so tomorrow's
+  // stretch may hold two hours: the session may run until Tuesday 10:00.
+  clock_.Advance(absl::Hours(11));
+  Session overnight =
+      rules_.PlanStart({"citizen-1", "1101", "S-AB 1234", std::nullopt}, clock_.Now()).value();
+  EXPECT_EQ(overnight.max_end, kMondayTen + absl::Hours(24));
+  EXPECT_EQ(overnight.end, overnight.max_end);
+  EXPECT_EQ(overnight.price_cents, 900);  // 60 + 120 charged minutes at 3.00 EUR/h
 }
 
 }  // namespace

@@ -1,119 +1,16 @@
+// The price calculator: walks a stay in runs of minutes that share one
+// classification, and prices, limits and describes charging from them.
 #include "services/parking/domain/tariff.h"
 
 #include <algorithm>
-#include <set>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "boost/json/parse.hpp"
-#include "services/common/status_macros.h"
-#include "services/common/strings.h"
-#include "services/parking/domain/json_read.h"
 
 namespace stadt::parking {
 namespace {
 
-namespace json = boost::json;
-
 constexpr int kMinutesPerDay = 24 * 60;
 constexpr int64_t kSecondsPerDay = 24 * 60 * 60;
-// Guards the per-minute walk against absurd configurations: 31 days.
-constexpr int kMaxParkingMinutesLimit = 31 * kMinutesPerDay;
-constexpr int64_t kMaxCents = 100'000'000;
-
-// "HH:MM" with 00:00 <= value <= 24:00.
-absl::StatusOr<int> ParseClock(std::string_view where, std::string_view text) {
-  int hours = 0;
-  int minutes = 0;
-  if (text.size() != 5 || text[2] != ':' || !absl::SimpleAtoi(ToAbsl(text.substr(0, 2)), &hours) ||
-      !absl::SimpleAtoi(ToAbsl(text.substr(3, 2)), &minutes) || hours < 0 || minutes < 0 ||
-      minutes > 59 || hours * 60 + minutes > kMinutesPerDay) {
-    return json_read::Malformed(where, "a time \"HH:MM\" between 00:00 and 24:00");
-  }
-  return hours * 60 + minutes;
-}
-
-absl::StatusOr<TimeWindow> ParseWindow(const json::value& value) {
-  if (!value.is_object()) return json_read::Malformed("window", "an object");
-  const json::object& object = value.get_object();
-  TimeWindow window;
-  const json::array* days = nullptr;
-  STADT_RETURN_IF_ERROR(json_read::Array(object, "days", true, &days));
-  for (const json::value& day : *days) {
-    if (!day.is_int64() || day.get_int64() < 1 || day.get_int64() > 7) {
-      return json_read::Malformed("days", "ISO weekdays 1 (Monday) to 7 (Sunday)");
-    }
-    window.weekdays.push_back(static_cast<int>(day.get_int64()));
-  }
-  std::string from;
-  std::string to;
-  STADT_RETURN_IF_ERROR(json_read::String(object, "from", true, &from));
-  STADT_RETURN_IF_ERROR(json_read::String(object, "to", true, &to));
-  absl::StatusOr<int> from_minute = ParseClock("from", from);
-  if (!from_minute.ok()) return from_minute.status();
-  absl::StatusOr<int> to_minute = ParseClock("to", to);
-  if (!to_minute.ok()) return to_minute.status();
-  window.from_minute = *from_minute;
-  window.to_minute = *to_minute;
-  return window;
-}
-
-absl::StatusOr<Tariff> ParseTariff(const json::value& value) {
-  if (!value.is_object()) return json_read::Malformed("tariffs", "objects");
-  const json::object& object = value.get_object();
-  Tariff tariff;
-  STADT_RETURN_IF_ERROR(json_read::String(object, "id", true, &tariff.id));
-  STADT_RETURN_IF_ERROR(json_read::String(object, "name", false, &tariff.name));
-  const json::array* windows = nullptr;
-  STADT_RETURN_IF_ERROR(json_read::Array(object, "windows", false, &windows));
-  for (const json::value& entry : *windows) {
-    absl::StatusOr<TimeWindow> when = ParseWindow(entry);
-    if (!when.ok()) return when.status();
-    int64_t rate = 0;
-    STADT_RETURN_IF_ERROR(
-        json_read::Int(entry.get_object(), "cents_per_hour", true, 0, kMaxCents, &rate));
-    tariff.windows.push_back({*std::move(when), rate});
-  }
-  const json::array* free_periods = nullptr;
-  STADT_RETURN_IF_ERROR(json_read::Array(object, "free_periods", false, &free_periods));
-  for (const json::value& entry : *free_periods) {
-    absl::StatusOr<TimeWindow> when = ParseWindow(entry);
-    if (!when.ok()) return when.status();
-    tariff.free_periods.push_back(*std::move(when));
-  }
-  const json::array* free_dates = nullptr;
-  STADT_RETURN_IF_ERROR(json_read::Array(object, "free_dates", false, &free_dates));
-  for (const json::value& entry : *free_dates) {
-    if (!entry.is_string()) return json_read::Malformed("free_dates", "\"YYYY-MM-DD\" strings");
-    tariff.free_dates.emplace_back(entry.get_string());
-  }
-  int64_t increment = tariff.billing_increment_minutes;
-  int64_t max_minutes = tariff.max_parking_minutes;
-  int64_t free_stay = tariff.free_stay_minutes;
-  STADT_RETURN_IF_ERROR(
-      json_read::Int(object, "billing_increment_minutes", false, 1, 1440, &increment));
-  STADT_RETURN_IF_ERROR(json_read::Int(object, "minimum_charge_cents", false, 0, kMaxCents,
-                                       &tariff.minimum_charge_cents));
-  STADT_RETURN_IF_ERROR(json_read::Int(object, "max_parking_minutes", true, 1,
-                                       kMaxParkingMinutesLimit, &max_minutes));
-  STADT_RETURN_IF_ERROR(
-      json_read::Int(object, "daily_cap_cents", false, 0, kMaxCents, &tariff.daily_cap_cents));
-  STADT_RETURN_IF_ERROR(json_read::Int(object, "free_stay_minutes", false, 0, 1440, &free_stay));
-  tariff.billing_increment_minutes = static_cast<int>(increment);
-  tariff.max_parking_minutes = static_cast<int>(max_minutes);
-  tariff.free_stay_minutes = static_cast<int>(free_stay);
-  STADT_RETURN_IF_ERROR(ValidateTariff(tariff));
-  return tariff;
-}
-
-bool IsValidDate(std::string_view text) {
-  if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-  int year = 0, month = 0, day = 0;
-  return absl::SimpleAtoi(ToAbsl(text.substr(0, 4)), &year) &&
-         absl::SimpleAtoi(ToAbsl(text.substr(5, 2)), &month) &&
-         absl::SimpleAtoi(ToAbsl(text.substr(8, 2)), &day) && year >= 2000 && month >= 1 &&
-         month <= 12 && day >= 1 && day <= 31;
-}
 
 int64_t CeilDiv(int64_t value, int64_t divisor) { return (value + divisor - 1) / divisor; }
 
@@ -121,73 +18,172 @@ int64_t FloorDiv(int64_t value, int64_t divisor) {
   return value >= 0 ? value / divisor : -((-value + divisor - 1) / divisor);
 }
 
+// Consecutive minutes that are classified alike: one Berlin day, one UTC
+// offset, no window edge inside.
+struct Run {
+  absl::Time start;
+  int64_t minutes = 0;
+  std::string_view local_date;
+  int local_from_minute = 0;
+  MinuteKind kind = MinuteKind::kOutsideHours;
+  int64_t cents_per_hour = 0;  // the window's rate, also for its free minutes
+  int window = -1;             // index of the charging window in force, -1 if none
+};
+
+// Charging hours: inside a charging window on a day that is not free.
+bool InChargingHours(const Run& run) {
+  return run.window >= 0 && run.kind != MinuteKind::kFreeDate;
+}
+
+// Calls visit(run) for the `minutes` whole minutes from `start`, run by run,
+// until it returns false. The first `free_minutes` of them are the stay's
+// free minutes. The offset is looked up only when the one in force runs out,
+// and the date text only when the local day changes.
+template <typename Visit>
+void WalkMinutes(const BerlinCalendar& calendar, const Tariff& tariff, absl::Time start,
+                 int64_t minutes, int64_t free_minutes, Visit visit) {
+  absl::Time offset_valid_until = absl::InfinitePast();
+  absl::Duration offset;
+  int64_t current_day = INT64_MIN;
+  std::string current_date;
+  bool free_date = false;
+  int64_t i = 0;
+  while (i < minutes) {
+    const absl::Time minute_start = start + absl::Minutes(i);
+    if (minute_start >= offset_valid_until) {
+      offset = calendar.OffsetAt(minute_start, &offset_valid_until);
+    }
+    const int64_t local_seconds = absl::ToUnixSeconds(minute_start + offset);
+    const int64_t day = FloorDiv(local_seconds, kSecondsPerDay);
+    if (day != current_day) {
+      current_day = day;
+      current_date = ToLocalMinute(minute_start, offset).date;
+      free_date = tariff.free_dates.contains(current_date);
+    }
+    // 1970-01-01 was a Thursday (ISO weekday 4).
+    const int weekday = static_cast<int>(((day % 7) + 7 + 3) % 7) + 1;
+    const int minute_of_day = static_cast<int>((local_seconds - day * kSecondsPerDay) / 60);
+
+    Run run;
+    run.start = minute_start;
+    run.local_date = current_date;
+    run.local_from_minute = minute_of_day;
+    int next_edge = kMinutesPerDay;
+    auto note_edges = [&](const TimeWindow& window) {
+      for (int edge : {window.from_minute, window.to_minute}) {
+        if (edge > minute_of_day && edge < next_edge) next_edge = edge;
+      }
+    };
+    bool free_period = false;
+    for (const TimeWindow& window : tariff.free_periods) {
+      note_edges(window);
+      free_period = free_period || window.Contains(weekday, minute_of_day);
+    }
+    for (size_t w = 0; w < tariff.windows.size(); ++w) {
+      note_edges(tariff.windows[w].when);
+      if (run.window < 0 && tariff.windows[w].when.Contains(weekday, minute_of_day)) {
+        run.window = static_cast<int>(w);
+        run.cents_per_hour = tariff.windows[w].cents_per_hour;
+      }
+    }
+    if (free_date) {
+      run.kind = MinuteKind::kFreeDate;
+    } else if (free_period) {
+      run.kind = MinuteKind::kFreePeriod;
+    } else if (run.window >= 0) {
+      run.kind = i < free_minutes ? MinuteKind::kFreeMinutes : MinuteKind::kPriced;
+    }
+
+    run.minutes = std::min<int64_t>(next_edge - minute_of_day, minutes - i);
+    if (i < free_minutes) run.minutes = std::min(run.minutes, free_minutes - i);
+    // Minutes that start before the offset changes keep the old offset.
+    const absl::Duration until_change = offset_valid_until - minute_start;
+    if (until_change < absl::Minutes(run.minutes)) {
+      run.minutes = absl::ToInt64Minutes(absl::Ceil(until_change, absl::Minutes(1)));
+    }
+    if (!visit(run)) return;
+    i += run.minutes;
+  }
+}
+
+// Counts the charged minutes of the current stretch of charging hours
+// against the maximum parking time of the window each minute falls in.
+class StretchLimit {
+ public:
+  explicit StretchLimit(const Tariff& tariff) : tariff_(tariff) {}
+
+  // How many of the run's minutes fit; counts them.
+  int64_t Fit(const Run& run) {
+    if (!InChargingHours(run)) {
+      used_ = 0;
+      return run.minutes;
+    }
+    const int max = tariff_.windows[run.window].max_parking_minutes;
+    const int64_t fit = max == 0 ? run.minutes : std::clamp<int64_t>(max - used_, 0, run.minutes);
+    used_ += fit;
+    return fit;
+  }
+
+ private:
+  const Tariff& tariff_;
+  int64_t used_ = 0;
+};
+
+struct DayAccount {
+  std::string local_date;
+  int64_t priced_minutes = 0;
+  int64_t rate_minutes = 0;  // sum of rate * minutes
+  int64_t last_rate = 0;
+};
+
+void AddToSegments(const Run& run, std::vector<PriceSegment>& segments) {
+  const int64_t rate = run.kind == MinuteKind::kPriced ? run.cents_per_hour : 0;
+  const absl::Time run_end = run.start + absl::Minutes(run.minutes);
+  PriceSegment* last = segments.empty() ? nullptr : &segments.back();
+  if (last != nullptr && last->local_date == run.local_date && last->kind == run.kind &&
+      last->cents_per_hour == rate) {
+    last->minutes += run.minutes;
+    last->end = run_end;
+    return;
+  }
+  segments.push_back({run.start, run_end, std::string(run.local_date), run.local_from_minute,
+                      run.minutes, rate, run.kind});
+}
+
+void AddToDays(const Run& run, std::vector<DayAccount>& days) {
+  if (days.empty() || days.back().local_date != run.local_date) {
+    days.push_back({std::string(run.local_date)});
+  }
+  if (run.kind != MinuteKind::kPriced) return;
+  DayAccount& day = days.back();
+  day.priced_minutes += run.minutes;
+  day.rate_minutes += run.cents_per_hour * run.minutes;
+  day.last_rate = run.cents_per_hour;
+}
+
+DayTotal CloseDay(const Tariff& tariff, const DayAccount& account) {
+  DayTotal day;
+  day.local_date = account.local_date;
+  day.charged_minutes = account.priced_minutes;
+  const int64_t unit = tariff.charging_unit_minutes;
+  day.billed_minutes = CeilDiv(account.priced_minutes, unit) * unit;
+  const int64_t rounded_up = day.billed_minutes - account.priced_minutes;
+  day.cents_before_cap = (account.rate_minutes + rounded_up * account.last_rate + 30) / 60;
+  day.cents = tariff.daily_cap_cents > 0 ? std::min(day.cents_before_cap, tariff.daily_cap_cents)
+                                         : day.cents_before_cap;
+  return day;
+}
+
+std::string ClockText(int minute_of_day) {
+  return absl::StrCat(minute_of_day / 600, (minute_of_day / 60) % 10, ":",
+                      (minute_of_day % 60) / 10, minute_of_day % 10);
+}
+
 }  // namespace
 
 bool TimeWindow::Contains(int weekday, int minute_of_day) const {
   return minute_of_day >= from_minute && minute_of_day < to_minute &&
          std::find(weekdays.begin(), weekdays.end(), weekday) != weekdays.end();
-}
-
-absl::Status ValidateTariff(const Tariff& tariff) {
-  const std::string where = absl::StrCat("tariff ", tariff.id);
-  if (tariff.id.empty()) return absl::InvalidArgumentError("tariff: empty id");
-  auto check_window = [&](const TimeWindow& window) -> absl::Status {
-    if (window.weekdays.empty() || window.from_minute >= window.to_minute) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": a window needs weekdays and from < to (split windows at 24:00)"));
-    }
-    return absl::OkStatus();
-  };
-  for (const PricedWindow& window : tariff.windows)
-    STADT_RETURN_IF_ERROR(check_window(window.when));
-  for (const TimeWindow& window : tariff.free_periods) STADT_RETURN_IF_ERROR(check_window(window));
-  // Overlapping priced windows would make a minute's rate depend on order.
-  for (size_t i = 0; i < tariff.windows.size(); ++i) {
-    for (size_t j = i + 1; j < tariff.windows.size(); ++j) {
-      const TimeWindow& a = tariff.windows[i].when;
-      const TimeWindow& b = tariff.windows[j].when;
-      const bool share_day = std::any_of(a.weekdays.begin(), a.weekdays.end(), [&](int day) {
-        return std::find(b.weekdays.begin(), b.weekdays.end(), day) != b.weekdays.end();
-      });
-      if (share_day && a.from_minute < b.to_minute && b.from_minute < a.to_minute) {
-        return absl::InvalidArgumentError(absl::StrCat(where, ": priced windows overlap"));
-      }
-    }
-  }
-  for (const std::string& date : tariff.free_dates) {
-    if (!IsValidDate(date)) {
-      return absl::InvalidArgumentError(absl::StrCat(where, ": free date ", date, " malformed"));
-    }
-  }
-  if (tariff.billing_increment_minutes < 1 ||
-      tariff.max_parking_minutes % tariff.billing_increment_minutes != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": max_parking_minutes must be a multiple of the billing increment"));
-  }
-  if (tariff.max_parking_minutes < 1 || tariff.max_parking_minutes > kMaxParkingMinutesLimit) {
-    return absl::InvalidArgumentError(absl::StrCat(where, ": max_parking_minutes out of range"));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::vector<Tariff>> ParseTariffs(std::string_view json_text) {
-  boost::system::error_code error;
-  json::value root = json::parse(json_text, error);
-  if (error) return absl::InvalidArgumentError("tariffs: not valid JSON");
-  if (!root.is_object()) return json_read::Malformed("tariffs file", "an object");
-  const json::array* entries = nullptr;
-  STADT_RETURN_IF_ERROR(json_read::Array(root.get_object(), "tariffs", true, &entries));
-  std::vector<Tariff> tariffs;
-  std::set<std::string> ids;
-  for (const json::value& entry : *entries) {
-    absl::StatusOr<Tariff> tariff = ParseTariff(entry);
-    if (!tariff.ok()) return tariff.status();
-    if (!ids.insert(tariff->id).second) {
-      return absl::InvalidArgumentError(absl::StrCat("tariff ", tariff->id, ": duplicate id"));
-    }
-    tariffs.push_back(*std::move(tariff));
-  }
-  return tariffs;
 }
 
 std::string_view MinuteKindName(MinuteKind kind) {
@@ -200,6 +196,8 @@ std::string_view MinuteKindName(MinuteKind kind) {
       return "free_period";
     case MinuteKind::kFreeDate:
       return "free_date";
+    case MinuteKind::kFreeMinutes:
+      return "free_minutes";
   }
   return "priced";
 }
@@ -212,96 +210,34 @@ absl::StatusOr<Quote> PriceCalculator::Price(const Tariff& tariff, absl::Time st
   quote.start = start;
   quote.end = end;
   quote.parked_minutes = CeilDiv(seconds, 60);
-  if (quote.parked_minutes > tariff.max_parking_minutes) {
-    return absl::OutOfRangeError(absl::StrCat("exceeds the maximum parking time of ",
-                                              tariff.max_parking_minutes, " minutes"));
+  if (quote.parked_minutes > tariff.max_stay_minutes) {
+    return absl::OutOfRangeError(
+        absl::StrCat("exceeds the longest stay of ", tariff.max_stay_minutes, " minutes"));
   }
-  const int64_t increment = tariff.billing_increment_minutes;
-  quote.billed_minutes = CeilDiv(quote.parked_minutes, increment) * increment;
-
-  // Walk the billed minutes in runs that share one rate: a run ends at the
-  // next window edge, at local midnight, when the UTC offset changes, or at
-  // the end of the stay. The offset is looked up only when the one in force
-  // runs out, and the date text only when the local day changes.
-  absl::Time offset_valid_until = absl::InfinitePast();
-  absl::Duration offset;
-  int64_t current_day = INT64_MIN;
-  std::string current_date;
-  bool free_date = false;
-  std::vector<int64_t> rate_minutes;  // per entry of quote.days: sum of rate * minutes
-  int64_t i = 0;
-  while (i < quote.billed_minutes) {
-    const absl::Time minute_start = start + absl::Minutes(i);
-    if (minute_start >= offset_valid_until) {
-      offset = calendar_.OffsetAt(minute_start, &offset_valid_until);
-    }
-    const int64_t local_seconds = absl::ToUnixSeconds(minute_start + offset);
-    const int64_t day = FloorDiv(local_seconds, kSecondsPerDay);
-    if (day != current_day) {
-      current_day = day;
-      current_date = ToLocalMinute(minute_start, offset).date;
-      free_date = std::find(tariff.free_dates.begin(), tariff.free_dates.end(), current_date) !=
-                  tariff.free_dates.end();
-      quote.days.push_back({current_date, 0, 0});
-      rate_minutes.push_back(0);
-    }
-    // 1970-01-01 was a Thursday (ISO weekday 4).
-    const int weekday = static_cast<int>(((day % 7) + 7 + 3) % 7) + 1;
-    const int minute_of_day = static_cast<int>((local_seconds - day * kSecondsPerDay) / 60);
-
-    MinuteKind kind = MinuteKind::kOutsideHours;
-    int64_t rate = 0;
-    int next_edge = kMinutesPerDay;
-    auto note_edges = [&](const TimeWindow& window) {
-      for (int edge : {window.from_minute, window.to_minute}) {
-        if (edge > minute_of_day && edge < next_edge) next_edge = edge;
-      }
-    };
-    for (const TimeWindow& window : tariff.free_periods) {
-      note_edges(window);
-      if (kind == MinuteKind::kOutsideHours && window.Contains(weekday, minute_of_day)) {
-        kind = MinuteKind::kFreePeriod;
-      }
-    }
-    for (const PricedWindow& window : tariff.windows) {
-      note_edges(window.when);
-      if (kind == MinuteKind::kOutsideHours && window.when.Contains(weekday, minute_of_day)) {
-        kind = MinuteKind::kPriced;
-        rate = window.cents_per_hour;
-      }
-    }
-    if (free_date) {
-      kind = MinuteKind::kFreeDate;
-      rate = 0;
-    }
-
-    int64_t run = std::min<int64_t>(next_edge - minute_of_day, quote.billed_minutes - i);
-    // Minutes that start before the offset changes keep the old offset.
-    const absl::Duration until_change = offset_valid_until - minute_start;
-    if (until_change < absl::Minutes(run)) {
-      run = absl::ToInt64Minutes(absl::Ceil(until_change, absl::Minutes(1)));
-    }
-    rate_minutes.back() += rate * run;
-
-    PriceSegment* last = quote.segments.empty() ? nullptr : &quote.segments.back();
-    const absl::Time run_end = minute_start + absl::Minutes(run);
-    if (last != nullptr && last->local_date == current_date && last->kind == kind &&
-        last->cents_per_hour == rate) {
-      last->minutes += run;
-      last->end = run_end;
-    } else {
-      quote.segments.push_back(
-          {minute_start, run_end, current_date, minute_of_day, run, rate, kind});
-    }
-    i += run;
+  StretchLimit limit(tariff);
+  const PricedWindow* broken = nullptr;
+  std::vector<DayAccount> days;
+  WalkMinutes(calendar_, tariff, start, quote.parked_minutes, tariff.free_minutes,
+              [&](const Run& run) {
+                if (limit.Fit(run) < run.minutes) {
+                  broken = &tariff.windows[run.window];
+                  return false;
+                }
+                AddToSegments(run, quote.segments);
+                AddToDays(run, days);
+                return true;
+              });
+  if (broken != nullptr) {
+    return absl::OutOfRangeError(
+        absl::StrCat("exceeds the maximum parking time of ", broken->max_parking_minutes,
+                     " minutes in charging hours (", ClockText(broken->when.from_minute), "-",
+                     ClockText(broken->when.to_minute), ")"));
   }
-
-  for (size_t d = 0; d < quote.days.size(); ++d) {
-    DayTotal& day = quote.days[d];
-    day.cents_before_cap = (rate_minutes[d] + 30) / 60;
-    day.cents = tariff.daily_cap_cents > 0 ? std::min(day.cents_before_cap, tariff.daily_cap_cents)
-                                           : day.cents_before_cap;
+  for (const DayAccount& account : days) {
+    DayTotal day = CloseDay(tariff, account);
+    quote.billed_minutes += day.billed_minutes;
     quote.total_cents += day.cents;
+    quote.days.push_back(std::move(day));
   }
   if (quote.parked_minutes <= tariff.free_stay_minutes) {
     quote.free_stay_applied = quote.total_cents > 0;
@@ -312,6 +248,52 @@ absl::StatusOr<Quote> PriceCalculator::Price(const Tariff& tariff, absl::Time st
     quote.minimum_charge_applied = true;
   }
   return quote;
+}
+
+absl::Time PriceCalculator::LatestEnd(const Tariff& tariff, absl::Time start) const {
+  absl::Time latest = start + absl::Minutes(tariff.max_stay_minutes);
+  StretchLimit limit(tariff);
+  WalkMinutes(calendar_, tariff, start, tariff.max_stay_minutes, tariff.free_minutes,
+              [&](const Run& run) {
+                const int64_t fit = limit.Fit(run);
+                if (fit == run.minutes) return true;
+                latest = run.start + absl::Minutes(fit);
+                return false;
+              });
+  return latest;
+}
+
+ChargeState PriceCalculator::ChargingAt(const Tariff& tariff, absl::Time now) const {
+  // Walks from a day before `now` to a week after it: far enough back to see
+  // when the current stretch began, far enough ahead for every weekly sign.
+  constexpr int64_t kLookBackMinutes = kMinutesPerDay;
+  constexpr int64_t kLookAheadMinutes = 7 * kMinutesPerDay;
+  ChargeState state;
+  bool seen_now = false;
+  bool first = true;
+  bool previous_charged = false;
+  // Whole minutes, so that the instants reported are where charging starts.
+  const absl::Time minute =
+      absl::Floor(now - absl::UnixEpoch(), absl::Minutes(1)) + absl::UnixEpoch();
+  WalkMinutes(calendar_, tariff, minute - absl::Minutes(kLookBackMinutes),
+              kLookBackMinutes + kLookAheadMinutes, 0, [&](const Run& run) {
+                const bool charged = run.kind == MinuteKind::kPriced;
+                if (seen_now) {
+                  if (charged == state.charged) return true;
+                  state.next_change = run.start;
+                  return false;
+                }
+                if (charged && !previous_charged && !first) state.charged_since = run.start;
+                if (!charged) state.charged_since = absl::InfinitePast();
+                first = false;
+                previous_charged = charged;
+                if (run.start + absl::Minutes(run.minutes) <= now) return true;
+                seen_now = true;
+                state.charged = charged;
+                state.cents_per_hour = charged ? run.cents_per_hour : 0;
+                return true;
+              });
+  return state;
 }
 
 }  // namespace stadt::parking

@@ -34,7 +34,6 @@ Tariff CityCentre() {
   Tariff tariff;
   tariff.id = "city";
   tariff.windows = {{Window(MonSat(), 8, 22), 300}};
-  tariff.max_parking_minutes = 48 * 60;
   return tariff;
 }
 
@@ -44,7 +43,6 @@ Tariff AroundTheClock() {
   tariff.id = "station";
   const std::vector<int> all = {1, 2, 3, 4, 5, 6, 7};
   tariff.windows = {{Window(all, 0, 3), 60}, {Window(all, 3, 24), 120}};
-  tariff.max_parking_minutes = 26 * 60;  // a 25-hour October day fits
   return tariff;
 }
 
@@ -104,17 +102,17 @@ TEST_F(TariffTest, StartedMinutesAndHalfUpCents) {
   EXPECT_EQ(Price(tariff, nine, nine).total_cents, 0);
 }
 
-TEST_F(TariffTest, BillingIncrementAndMinimumCharge) {
+TEST_F(TariffTest, ChargingUnitAndMinimumCharge) {
   Tariff tariff = CityCentre();
-  tariff.billing_increment_minutes = 15;
+  tariff.charging_unit_minutes = 15;
   tariff.minimum_charge_cents = 100;
   const absl::Time nine = Berlin(2026, 11, 23, 9, 0);
-  // 16 minutes are two started increments: 30 min at 5 ct = 150 ct.
+  // 16 minutes are two started units: 30 min at 5 ct = 150 ct.
   Quote quote = Price(tariff, nine, nine + absl::Minutes(16));
   EXPECT_EQ(quote.billed_minutes, 30);
   EXPECT_EQ(quote.total_cents, 150);
   EXPECT_FALSE(quote.minimum_charge_applied);
-  // 5 minutes -> one increment, 75 ct, raised to the 1.00 EUR minimum.
+  // 5 minutes -> one unit, 75 ct, raised to the 1.00 EUR minimum.
   Quote short_stay = Price(tariff, nine, nine + absl::Minutes(5));
   EXPECT_EQ(short_stay.total_cents, 100);
   EXPECT_TRUE(short_stay.minimum_charge_applied);
@@ -136,8 +134,8 @@ TEST_F(TariffTest, ShortFreeStay) {
 
 TEST_F(TariffTest, AcrossMidnight) {
   Tariff tariff = CityCentre();
-  tariff.windows.push_back({Window(MonSat(), 22, 24), 60});
-  tariff.windows.push_back({Window(MonSat(), 0, 8), 60});
+  tariff.windows.push_back({Window(MonSat(), 22, 24), 60, 0});
+  tariff.windows.push_back({Window(MonSat(), 0, 8), 60, 0});
   // Mon 23:30 - Tue 00:30: 30 min at 1 ct on each day.
   Quote quote = Price(tariff, Berlin(2026, 11, 23, 23, 30), Berlin(2026, 11, 24, 0, 30));
   EXPECT_THAT(
@@ -199,7 +197,7 @@ TEST_F(TariffTest, AcrossAFreePeriodAndAFreeDate) {
 
 TEST_F(TariffTest, AtTheMaximumTime) {
   Tariff tariff = CityCentre();
-  tariff.max_parking_minutes = 120;
+  tariff.windows[0].max_parking_minutes = 120;
   const absl::Time nine = Berlin(2026, 11, 23, 9, 0);
   EXPECT_EQ(Price(tariff, nine, nine + absl::Minutes(120)).total_cents, 600);
   absl::StatusOr<Quote> over =
@@ -229,7 +227,7 @@ TEST(TariffParseTest, ReadsTheDocumentedFormat) {
     "windows": [{"days": [1,2,3,4,5,6], "from": "08:00", "to": "22:00", "cents_per_hour": 320}],
     "free_periods": [{"days": [6], "from": "14:00", "to": "24:00"}],
     "free_dates": ["2026-12-25"],
-    "billing_increment_minutes": 1, "minimum_charge_cents": 50,
+    "charging_unit_minutes": 1, "minimum_charge_cents": 50,
     "max_parking_minutes": 180, "daily_cap_cents": 1500, "free_stay_minutes": 10}]})");
   ASSERT_TRUE(tariffs.ok()) << tariffs.status();
   ASSERT_EQ(tariffs->size(), 1u);
@@ -237,7 +235,7 @@ TEST(TariffParseTest, ReadsTheDocumentedFormat) {
   EXPECT_EQ(tariff.windows[0].when.to_minute, 22 * 60);
   EXPECT_EQ(tariff.windows[0].cents_per_hour, 320);
   EXPECT_EQ(tariff.free_periods[0].to_minute, 24 * 60);
-  EXPECT_EQ(tariff.max_parking_minutes, 180);
+  EXPECT_EQ(tariff.windows[0].max_parking_minutes, 180);  // the tariff's default
   EXPECT_EQ(tariff.daily_cap_cents, 1500);
   EXPECT_EQ(tariff.free_stay_minutes, 10);
 }
@@ -245,13 +243,16 @@ TEST(TariffParseTest, ReadsTheDocumentedFormat) {
 TEST(TariffParseTest, RefusesBrokenTariffs) {
   const char* kBad[] = {
       "not json",
-      R"({"tariffs": [{"id": "a"}]})",  // no max_parking_minutes
+      R"({"tariffs": [{"id": "a", "billing_increment_minutes": 5}]})",  // an unknown member
       R"({"tariffs": [{"id": "a", "max_parking_minutes": 60, "windows": [{"days": [1], "from": "22:00", "to": "06:00", "cents_per_hour": 1}]}]})",
       R"({"tariffs": [{"id": "a", "max_parking_minutes": 60, "windows": [{"days": [1], "from": "25:00", "to": "26:00", "cents_per_hour": 1}]}]})",
       R"({"tariffs": [{"id": "a", "max_parking_minutes": 60, "windows": [{"days": [8], "from": "08:00", "to": "09:00", "cents_per_hour": 1}]}]})",
       R"({"tariffs": [{"id": "a", "max_parking_minutes": 60, "windows": [{"days": [1], "from": "08:00", "to": "12:00", "cents_per_hour": 1}, {"days": [1,2], "from": "11:00", "to": "13:00", "cents_per_hour": 2}]}]})",
       R"({"tariffs": [{"id": "a", "max_parking_minutes": 60, "windows": [{"days": [1], "from": "08:00", "to": "09:00", "cents_per_hour": -1}]}]})",
-      R"({"tariffs": [{"id": "a", "max_parking_minutes": 50, "billing_increment_minutes": 15}]})",
+      R"({"tariffs": [{"id": "a", "charging_unit_minutes": 0}]})",
+      R"({"tariffs": [{"id": "a", "windows": [{"days": [1], "from": "08:00", "to": "09:00", "cents_per_hour": 1, "max_parking_minutes": 61}]}]})",
+      R"({"tariffs": [{"id": "a", "holidays": "by"}]})",
+      R"({"tariffs": [{"id": "a", "free_dates": ["2026-02-30"]}]})",
       R"({"tariffs": [{"id": "a", "max_parking_minutes": 60, "free_dates": ["25.12.2026"]}]})",
       R"({"tariffs": [{"id": "a", "max_parking_minutes": 60}, {"id": "a", "max_parking_minutes": 60}]})",
   };

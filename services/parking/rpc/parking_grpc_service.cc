@@ -1,5 +1,8 @@
 #include "services/parking/rpc/parking_grpc_service.h"
 
+#include <algorithm>
+
+#include "absl/strings/str_format.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/status.h"
@@ -39,13 +42,55 @@ void ToMoney(int64_t cents, type::v1::Money* out) {
   out->set_cents(cents);
 }
 
-void ToProto(const Zone& zone, const Tariff* tariff, v1::Zone* out) {
+void ToProto(const TimeWindow& window, v1::TariffWindow* out) {
+  for (int day : window.weekdays) out->add_weekdays(day);
+  out->set_from(absl::StrFormat("%02d:%02d", window.from_minute / 60, window.from_minute % 60));
+  out->set_to(absl::StrFormat("%02d:%02d", window.to_minute / 60, window.to_minute % 60));
+}
+
+void ToProto(const Tariff& tariff, v1::TariffInfo* out) {
+  out->set_id(tariff.id);
+  out->set_name(tariff.name);
+  for (const PricedWindow& window : tariff.windows) {
+    v1::TariffWindow* line = out->add_windows();
+    ToProto(window.when, line);
+    ToMoney(window.cents_per_hour, line->mutable_per_hour());
+    line->set_max_parking_minutes(window.max_parking_minutes);
+  }
+  for (const TimeWindow& period : tariff.free_periods) ToProto(period, out->add_free_periods());
+  out->set_free_minutes(tariff.free_minutes);
+  out->set_charging_unit_minutes(tariff.charging_unit_minutes);
+  ToMoney(tariff.daily_cap_cents, out->mutable_daily_cap());
+  ToMoney(tariff.minimum_charge_cents, out->mutable_minimum_charge());
+  out->set_free_stay_minutes(tariff.free_stay_minutes);
+  out->set_holiday_calendar(tariff.holiday_calendar);
+  for (std::string& line : DescribeTariffGerman(tariff)) out->add_description_de(std::move(line));
+  for (std::string& line : DescribeTariffEnglish(tariff)) out->add_description_en(std::move(line));
+  out->set_max_stay_minutes(tariff.max_stay_minutes);
+}
+
+// `tariff` and `charge` may be null when the zone's tariff is missing
+// (ParkingRules::Validate refuses that at start).
+void ToProto(const Zone& zone, const Tariff* tariff, const ChargeState* charge, v1::Zone* out) {
   out->set_id(zone.id);
   out->set_name(zone.name);
   out->set_district(zone.district);
   out->set_tariff_id(zone.tariff_id);
   out->set_permit_area(zone.permit_area);
-  if (tariff != nullptr) out->set_max_parking_minutes(tariff->max_parking_minutes);
+  if (tariff != nullptr) {
+    int longest = 0;
+    for (const PricedWindow& window : tariff->windows) {
+      longest = std::max(longest, window.max_parking_minutes);
+    }
+    out->set_max_parking_minutes(longest);
+    ToProto(*tariff, out->mutable_tariff());
+  }
+  if (charge != nullptr) {
+    out->set_charged_now(charge->charged);
+    if (charge->next_change != absl::InfiniteFuture()) {
+      ToTimestamp(charge->next_change, out->mutable_charge_changes_at());
+    }
+  }
 }
 
 void ToProto(const Quote& quote, const std::string& zone_id, v1::Quote* out) {
@@ -69,6 +114,8 @@ void ToProto(const Quote& quote, const std::string& zone_id, v1::Quote* out) {
     total->set_local_date(day.local_date);
     ToMoney(day.cents_before_cap, total->mutable_before_cap());
     ToMoney(day.cents, total->mutable_amount());
+    total->set_charged_minutes(day.charged_minutes);
+    total->set_billed_minutes(day.billed_minutes);
   }
   out->set_free_stay_applied(quote.free_stay_applied);
   out->set_minimum_charge_applied(quote.minimum_charge_applied);
@@ -93,6 +140,8 @@ v1::CheckStatus ToProto(CheckStatus status) {
       return v1::CHECK_STATUS_GRACE;
     case CheckStatus::kNotPaid:
       return v1::CHECK_STATUS_NOT_PAID;
+    case CheckStatus::kFreeNow:
+      return v1::CHECK_STATUS_FREE_NOW;
   }
   return v1::CHECK_STATUS_UNSPECIFIED;
 }
@@ -170,7 +219,8 @@ grpc::Status ParkingGrpcService::LocateZone(grpc::ServerContext*,
     absl::StatusOr<const Zone*> zone = rules.FindZone(zone_id);
     if (!zone.ok()) return;
     absl::StatusOr<const Tariff*> tariff = rules.TariffOf(**zone);
-    ToProto(**zone, tariff.ok() ? *tariff : nullptr, out);
+    absl::StatusOr<ChargeState> charge = rules.ChargingAt(zone_id, clock_.Now());
+    ToProto(**zone, tariff.ok() ? *tariff : nullptr, charge.ok() ? &*charge : nullptr, out);
   };
   if (lookup->zone_id) fill(*lookup->zone_id, response->mutable_zone());
   for (const ZoneCandidate& candidate : lookup->nearby) {
@@ -186,7 +236,9 @@ grpc::Status ParkingGrpcService::GetZone(grpc::ServerContext*, const v1::GetZone
   absl::StatusOr<const Zone*> zone = service_.rules().FindZone(request->zone_id());
   if (!zone.ok()) return ToGrpcStatus(zone.status());
   absl::StatusOr<const Tariff*> tariff = service_.rules().TariffOf(**zone);
-  ToProto(**zone, tariff.ok() ? *tariff : nullptr, response);
+  absl::StatusOr<ChargeState> charge =
+      service_.rules().ChargingAt(request->zone_id(), clock_.Now());
+  ToProto(**zone, tariff.ok() ? *tariff : nullptr, charge.ok() ? &*charge : nullptr, response);
   return grpc::Status::OK;
 }
 
@@ -318,6 +370,12 @@ grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContext* context,
   if (result->status == CheckStatus::kPermit) {
     response->set_permit_area(result->permit_area);
     ToTimestamp(result->permit_valid_until, response->mutable_permit_valid_until());
+  }
+  if (result->charging_starts_at != absl::InfiniteFuture()) {
+    ToTimestamp(result->charging_starts_at, response->mutable_charging_starts_at());
+  }
+  if (result->charging_started_at != absl::InfinitePast()) {
+    ToTimestamp(result->charging_started_at, response->mutable_charging_started_at());
   }
   return grpc::Status::OK;
 }
