@@ -3,7 +3,11 @@
 # redis-server (AOF, appendfsync always, as shipped), stadt-parking and
 # stadt-gateway on free loopback ports, then
 #   1. the officer's plate check (POST /v1/parking/checks),
-#   2. citizens' starts and stops (POST /v1/parking/sessions, .../stop).
+#   2. citizens' starts and stops (POST /v1/parking/sessions, .../stop),
+#   3. quotes of week-long stays (POST /v1/parking/quotes, anonymous).
+#
+# It prints the CPU seconds each server process used per step (from /proc/<pid>/stat),
+# steadier than requests/s on a shared machine.
 #
 #   bench/parking/run.sh [BUILD_DIR]     (default: build)
 #   env: DURATION (20s), THREADS (2), CHECK_CONNECTIONS (32), WRITE_CONNECTIONS (32),
@@ -84,11 +88,31 @@ for i in $(seq 1 100); do
     -d "{\"zoneId\":\"4401\",\"plate\":\"S-BE $i\"}" "$BASE/v1/parking/sessions"
 done
 
+# utime + stime of a process, in clock ticks.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+TICKS=$(getconf CLK_TCK)
+PARKING_PID=${PIDS[1]}
+GATEWAY_PID=${PIDS[2]}
+REDIS_PID=${PIDS[0]}
+run_step() {  # name, connections, script
+  local before_parking before_gateway before_redis
+  before_parking=$(cpu_ticks "$PARKING_PID")
+  before_gateway=$(cpu_ticks "$GATEWAY_PID")
+  before_redis=$(cpu_ticks "$REDIS_PID")
+  echo "== $1: wrk -t$THREADS -c$2 -d$DURATION --latency"
+  wrk -t"$THREADS" -c"$2" -d"$DURATION" --latency -s "$3" "$BASE" | tee "$WORK/wrk.out"
+  local requests
+  requests=$(awk '/requests in/ {print $1}' "$WORK/wrk.out")
+  awk -v p="$(($(cpu_ticks "$PARKING_PID") - before_parking))" \
+    -v g="$(($(cpu_ticks "$GATEWAY_PID") - before_gateway))" \
+    -v r="$(($(cpu_ticks "$REDIS_PID") - before_redis))" -v n="$requests" -v t="$TICKS" \
+    'BEGIN { printf "== %s CPU per request: parking %.1f us, gateway %.1f us, redis %.1f us\n", \
+             "'"$1"'", p / t / n * 1e6, g / t / n * 1e6, r / t / n * 1e6 }'
+}
+
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-echo "== plate check: wrk -t$THREADS -c$CHECK_CONNECTIONS -d$DURATION --latency"
-wrk -t"$THREADS" -c"$CHECK_CONNECTIONS" -d"$DURATION" --latency \
-  -s "$ROOT/bench/parking/check.lua" "$BASE"
-echo "== start/stop: wrk -t$THREADS -c$WRITE_CONNECTIONS -d$DURATION --latency"
-wrk -t"$THREADS" -c"$WRITE_CONNECTIONS" -d"$DURATION" --latency \
-  -s "$ROOT/bench/parking/start_stop.lua" "$BASE"
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+run_step "plate check" "$CHECK_CONNECTIONS" "$ROOT/bench/parking/check.lua"
+run_step "start/stop" "$WRITE_CONNECTIONS" "$ROOT/bench/parking/start_stop.lua"
+run_step "week-long quotes" "$CHECK_CONNECTIONS" "$ROOT/bench/parking/quote_week.lua"
 echo "== sessions stored: $(redis-cli -p "$REDIS_PORT" --scan --pattern 'park:*:session:*' | wc -l)"
