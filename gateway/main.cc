@@ -177,8 +177,11 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.gateway.backend_timeout = config.Duration("GATEWAY_BACKEND_TIMEOUT", absl::Seconds(5),
                                                      absl::Milliseconds(10), absl::Minutes(2));
   settings.resilience.breaker_failures = config.Int("GATEWAY_BREAKER_FAILURES", 5, 0, 1000);
-  settings.resilience.breaker_cooldown = config.Duration(
-      "GATEWAY_BREAKER_COOLDOWN", absl::Seconds(10), absl::Milliseconds(100), absl::Minutes(10));
+  settings.resilience.breaker_cooldown =
+      config.Duration("GATEWAY_BREAKER_COOLDOWN", absl::Milliseconds(250), absl::Milliseconds(10),
+                      absl::Minutes(10));
+  settings.resilience.breaker_max_cooldown = config.Duration(
+      "GATEWAY_BREAKER_MAX_COOLDOWN", absl::Seconds(1), absl::Milliseconds(10), absl::Minutes(10));
   settings.resilience.retry_budget_ratio =
       config.Int("GATEWAY_RETRY_BUDGET_PERCENT", 10, 0, 100) / 100.0;
   settings.gateway.serve_metrics = config.Bool("GATEWAY_METRICS_ENABLED", true);

@@ -21,8 +21,16 @@ struct BackendCall {
 };
 
 using CallDone = std::function<void(const grpc::Status& status, std::string response)>;
-// Names of the backends that did not report SERVING (empty: all ready).
-using HealthDone = std::function<void(std::vector<std::string> not_serving)>;
+
+// One backend as /readyz reports it.
+struct BackendHealth {
+  std::string service;  // full name
+  bool serving = false;
+  bool breaker_open = false;
+  friend bool operator==(const BackendHealth&, const BackendHealth&) = default;
+};
+// Every backend readiness waits for, with its state.
+using HealthDone = std::function<void(std::vector<BackendHealth> backends)>;
 
 // The gateway's port to the gRPC services; a fake replaces it in unit tests.
 class Backends {
@@ -32,6 +40,8 @@ class Backends {
   virtual void Call(BackendCall call, CallDone done) = 0;
   // Asks every backend's grpc.health.v1 service; runs `done` exactly once.
   virtual void CheckHealth(absl::Duration timeout, HealthDone done) = 0;
+  // Backends whose circuit breaker is open now (none without a breaker).
+  virtual std::vector<std::string> OpenCircuits() const { return {}; }
 };
 
 }  // namespace stadt::gateway

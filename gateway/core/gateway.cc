@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/url/parse.hpp"
 #include "gateway/core/error_response.h"
@@ -461,7 +462,7 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
     HttpResponse response;
     response.result(200);
     response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    response.body() = metrics_->Render();
+    response.body() = metrics_->Render() + BreakerMetrics();
     finish(std::move(response));
     return;
   }
@@ -514,15 +515,43 @@ std::optional<HttpResponse> Gateway::CheckPow(const Route& route,
   return PowRefusal(outcome);
 }
 
+std::string Gateway::BreakerMetrics() const {
+  std::string text =
+      "# HELP stadt_gateway_circuit_open 1 while the gateway fails calls to this backend fast "
+      "(its circuit breaker is open); closed circuits are not listed.\n"
+      "# TYPE stadt_gateway_circuit_open gauge\n";
+  for (const std::string& backend : backends_.OpenCircuits()) {
+    absl::StrAppend(&text, "stadt_gateway_circuit_open{backend=\"", backend, "\"} 1\n");
+  }
+  return text;
+}
+
+// Ready when every backend it waits for is serving and reachable through a
+// closed circuit; the body names each backend's state for operators.
 void Gateway::HandleReady(Done done) const {
   backends_.CheckHealth(options_.health_timeout, [done = std::move(done)](
-                                                     const std::vector<std::string>& not_serving) {
-    if (not_serving.empty()) {
-      done(JsonResponse(200, R"({"status":"ready"})"));
+                                                     const std::vector<BackendHealth>& backends) {
+    boost::json::object states;
+    std::vector<std::string> not_ready;
+    for (const BackendHealth& backend : backends) {
+      const char* state = backend.breaker_open ? "breaker_open"
+                          : backend.serving    ? "serving"
+                                               : "not_serving";
+      states[backend.service] = state;
+      if (backend.breaker_open || !backend.serving) not_ready.push_back(backend.service);
+    }
+    if (not_ready.empty()) {
+      done(JsonResponse(200, boost::json::serialize(
+                                 boost::json::object{{"status", "ready"}, {"backends", states}})));
       return;
     }
-    done(ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
-                       absl::StrCat("not ready: ", absl::StrJoin(not_serving, ", "))));
+    HttpResponse response =
+        ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
+                      absl::StrCat("not ready: ", absl::StrJoin(not_ready, ", ")));
+    boost::json::value body = boost::json::parse(response.body());
+    body.as_object()["backends"] = std::move(states);
+    response.body() = boost::json::serialize(body);
+    done(std::move(response));
   });
 }
 

@@ -99,6 +99,8 @@ class Gateway {
   std::optional<HttpResponse> CheckPow(const Route& route, const HttpRequest& request) const;
   HttpResponse PowChallenge() const;
   void HandleReady(Done done) const;
+  // Prometheus lines of the backends whose circuit is open now.
+  std::string BreakerMetrics() const;
   HttpResponse Preflight(const HttpRequest& request, std::string_view allowed_origin) const;
   // The Origin to echo in Access-Control-Allow-Origin; empty if none.
   std::string AllowedOrigin(const HttpRequest& request) const;

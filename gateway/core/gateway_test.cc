@@ -27,13 +27,15 @@ class FakeBackends final : public Backends {
     if (clock != nullptr) clock->Advance(latency);
     done(status, !status.ok() ? "" : raw_response ? *raw_response : response.SerializeAsString());
   }
-  void CheckHealth(absl::Duration, HealthDone done) override { done(not_serving); }
+  void CheckHealth(absl::Duration, HealthDone done) override { done(health); }
+  std::vector<std::string> OpenCircuits() const override { return open_circuits; }
 
   std::vector<BackendCall> calls;
   grpc::Status status = grpc::Status::OK;
   stadt::testing::v1::Book response;
   std::optional<std::string> raw_response;  // sent instead of `response` when set
-  std::vector<std::string> not_serving;
+  std::vector<BackendHealth> health = {{"stadt.testing.v1.Library", true, false}};
+  std::vector<std::string> open_circuits;
   FakeClock* clock = nullptr;  // advanced by `latency` during each call
   absl::Duration latency;
 };
@@ -291,11 +293,27 @@ TEST(ClientAddressForTest, GarbageEntryFallsBackToThePeer) {
 
 TEST_F(GatewayTest, HealthEndpoints) {
   EXPECT_EQ(Send(http::verb::get, "/healthz").result_int(), 200);
-  EXPECT_EQ(Send(http::verb::get, "/readyz").result_int(), 200);
-  backends_.not_serving = {"stadt.testing.v1.Library"};
+  HttpResponse ready = Send(http::verb::get, "/readyz");
+  EXPECT_EQ(ready.result_int(), 200);
+  EXPECT_THAT(ready.body(), HasSubstr(R"("stadt.testing.v1.Library":"serving")"));
+  backends_.health = {{"stadt.testing.v1.Library", false, false}};
   HttpResponse not_ready = Send(http::verb::get, "/readyz");
   EXPECT_EQ(not_ready.result_int(), 503);
   EXPECT_EQ(Reason(not_ready), "backend_not_ready");
+  EXPECT_THAT(not_ready.body(), HasSubstr(R"("stadt.testing.v1.Library":"not_serving")"));
+  // Serving, but the gateway fails its calls fast: not ready either, and said so.
+  backends_.health = {{"stadt.testing.v1.Library", true, true}};
+  HttpResponse breaker = Send(http::verb::get, "/readyz");
+  EXPECT_EQ(breaker.result_int(), 503);
+  EXPECT_THAT(breaker.body(), HasSubstr(R"("stadt.testing.v1.Library":"breaker_open")"));
+}
+
+TEST_F(GatewayTest, MetricsShowOpenCircuits) {
+  EXPECT_THAT(Send(http::verb::get, "/metrics").body(),
+              Not(HasSubstr("stadt_gateway_circuit_open{")));
+  backends_.open_circuits = {"stadt.testing.v1.Library"};
+  EXPECT_THAT(Send(http::verb::get, "/metrics").body(),
+              HasSubstr(R"(stadt_gateway_circuit_open{backend="stadt.testing.v1.Library"} 1)"));
 }
 
 TEST_F(GatewayTest, ServesTheOpenApiDocumentOfItsRoutes) {

@@ -1,5 +1,6 @@
 #include "gateway/core/grpc_backends.h"
 
+#include <algorithm>
 #include <atomic>
 
 #include "absl/base/thread_annotations.h"
@@ -9,6 +10,7 @@
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/byte_buffer.h"
+#include "grpcpp/support/channel_arguments.h"
 
 namespace stadt::gateway {
 namespace {
@@ -75,7 +77,14 @@ GrpcBackends::GrpcBackends(const std::map<std::string, std::string>& addresses,
   for (const auto& [service, address] : addresses) {
     Backend backend;
     // Plain-text inside the cluster; see services/common/grpc_server.cc.
-    backend.channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+    // Reconnect soon after a restarted service listens again: gRPC's default
+    // backoff grows to two minutes while a backend is down.
+    grpc::ChannelArguments arguments;
+    arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+    arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+    arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 500);
+    backend.channel =
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), arguments);
     backend.stub = std::make_unique<grpc::GenericStub>(backend.channel);
     backends_.emplace(service, std::move(backend));
   }
@@ -94,7 +103,7 @@ void GrpcBackends::Call(BackendCall call, CallDone done) {
 void GrpcBackends::CheckHealth(absl::Duration timeout, HealthDone done) {
   struct Poll {
     absl::Mutex mutex;
-    std::vector<std::string> not_serving ABSL_GUARDED_BY(mutex);
+    std::vector<BackendHealth> backends ABSL_GUARDED_BY(mutex);
     std::atomic<size_t> pending;
     HealthDone done;
   };
@@ -112,18 +121,23 @@ void GrpcBackends::CheckHealth(absl::Duration timeout, HealthDone done) {
   for (auto& [service, backend] : checked) {
     StartUnary(*backend->stub, kHealthCheckPath, /*request=*/"", timeout, {},
                [poll, name = service](const grpc::Status& status, const std::string& response) {
-                 if (!status.ok() || !IsServingHealthResponse(response)) {
+                 {
                    absl::MutexLock lock(&poll->mutex);
-                   poll->not_serving.push_back(name);
+                   poll->backends.push_back(
+                       {name, status.ok() && IsServingHealthResponse(response), false});
                  }
                  if (--poll->pending == 0) {
                    // The last answer: every other callback is done with the list.
-                   std::vector<std::string> not_serving;
+                   std::vector<BackendHealth> backends;
                    {
                      absl::MutexLock lock(&poll->mutex);
-                     not_serving = std::move(poll->not_serving);
+                     backends = std::move(poll->backends);
                    }
-                   poll->done(std::move(not_serving));
+                   std::sort(backends.begin(), backends.end(),
+                             [](const BackendHealth& a, const BackendHealth& b) {
+                               return a.service < b.service;
+                             });
+                   poll->done(std::move(backends));
                  }
                });
   }

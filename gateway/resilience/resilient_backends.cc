@@ -3,11 +3,14 @@
 #include <algorithm>
 
 #include "services/common/log.h"
+#include "services/common/status.h"
 
 namespace stadt::gateway {
 namespace {
 
+// The backend could not be reached or did not answer in time.
 bool IsTransportFailure(const grpc::Status& status) {
+  if (IsDependencyUnavailable(status)) return false;
   return status.error_code() == grpc::StatusCode::UNAVAILABLE ||
          status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
 }
@@ -30,6 +33,7 @@ void ResilientBackends::Record(const std::string& service, const grpc::Status& s
   {
     absl::MutexLock lock(&mu_);
     State& state = states_[service];
+    const bool was_probe = state.probing;
     state.probing = false;
     const bool was_open =
         options_.breaker_failures > 0 && state.consecutive_failures >= options_.breaker_failures;
@@ -41,7 +45,14 @@ void ResilientBackends::Record(const std::string& service, const grpc::Status& s
       if (options_.breaker_failures > 0 &&
           state.consecutive_failures >= options_.breaker_failures) {
         opened = !was_open;
-        state.open_until = clock_.Now() + options_.breaker_cooldown;
+        if (opened) {
+          state.cooldown = options_.breaker_cooldown;
+        } else if (was_probe) {
+          // The probe failed: the backend is still down, wait longer next time.
+          state.cooldown = std::max(options_.breaker_cooldown,
+                                    std::min(state.cooldown * 2, options_.breaker_max_cooldown));
+        }
+        state.open_until = clock_.Now() + state.cooldown;
       }
     }
   }
@@ -56,6 +67,29 @@ bool ResilientBackends::TakeRetryToken(const std::string& service) {
   if (state.retry_tokens < 1) return false;
   state.retry_tokens -= 1;
   return true;
+}
+
+bool ResilientBackends::IsOpen(const State& state) const {
+  return options_.breaker_failures > 0 && state.consecutive_failures >= options_.breaker_failures;
+}
+
+std::vector<std::string> ResilientBackends::OpenCircuits() const {
+  std::vector<std::string> open;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [service, state] : states_) {
+    if (IsOpen(state)) open.push_back(service);
+  }
+  return open;
+}
+
+void ResilientBackends::CheckHealth(absl::Duration timeout, HealthDone done) {
+  inner_.CheckHealth(timeout, [this, done = std::move(done)](std::vector<BackendHealth> backends) {
+    const std::vector<std::string> open = OpenCircuits();
+    for (BackendHealth& backend : backends) {
+      backend.breaker_open = std::find(open.begin(), open.end(), backend.service) != open.end();
+    }
+    done(std::move(backends));
+  });
 }
 
 void ResilientBackends::Call(BackendCall call, CallDone done) {

@@ -14,10 +14,15 @@ namespace stadt::gateway {
 
 struct ResilienceOptions {
   // Consecutive transport failures (UNAVAILABLE, DEADLINE_EXCEEDED) that open
-  // a backend's circuit; 0 disables the breaker.
+  // a backend's circuit; 0 disables the breaker. An UNAVAILABLE the service
+  // answers about its own dependency (IsDependencyUnavailable) is an answer,
+  // not a failure: the backend is reachable.
   int breaker_failures = 5;
-  // How long an open circuit fails calls fast before one probe may pass.
-  absl::Duration breaker_cooldown = absl::Seconds(10);
+  // How long an open circuit fails calls fast before one probe may pass. The
+  // first cooldown is short, so a backend back after a blip is used again at
+  // once; each failed probe doubles it, up to the maximum.
+  absl::Duration breaker_cooldown = absl::Milliseconds(250);
+  absl::Duration breaker_max_cooldown = absl::Seconds(1);
   // Retries of idempotent calls may add at most this share of the calls
   // (0.1 = 10 %), so that retries cannot multiply load on a struggling
   // backend; 0 disables retries.
@@ -38,20 +43,22 @@ class ResilientBackends final : public Backends {
       : inner_(inner), clock_(clock), options_(options) {}
 
   void Call(BackendCall call, CallDone done) override;
-  void CheckHealth(absl::Duration timeout, HealthDone done) override {
-    inner_.CheckHealth(timeout, std::move(done));
-  }
+  // The inner backends' health, with each backend's breaker state.
+  void CheckHealth(absl::Duration timeout, HealthDone done) override;
+  std::vector<std::string> OpenCircuits() const override;
 
  private:
   struct State {
     int consecutive_failures = 0;
     absl::Time open_until = absl::InfinitePast();
-    bool probing = false;  // half-open: one call is testing the backend
+    absl::Duration cooldown;  // of the current opening; doubles per failed probe
+    bool probing = false;     // half-open: one call is testing the backend
     double retry_tokens = 0;
   };
 
   // Whether a call may go out now; marks the half-open probe.
   bool Admit(const std::string& service);
+  bool IsOpen(const State& state) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void Record(const std::string& service, const grpc::Status& status);
   bool TakeRetryToken(const std::string& service);
   void Attempt(const std::shared_ptr<BackendCall>& call, bool may_retry, CallDone done);
@@ -59,7 +66,7 @@ class ResilientBackends final : public Backends {
   Backends& inner_;
   const Clock& clock_;
   const ResilienceOptions options_;
-  absl::Mutex mu_;
+  mutable absl::Mutex mu_;
   std::map<std::string, State> states_ ABSL_GUARDED_BY(mu_);
 };
 

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/status.h"
 
 namespace stadt::gateway {
 namespace {
@@ -20,7 +21,9 @@ class ScriptedBackends final : public Backends {
     }
     done(status, status.ok() ? "answer" : "");
   }
-  void CheckHealth(absl::Duration, HealthDone done) override { done({}); }
+  void CheckHealth(absl::Duration, HealthDone done) override {
+    done({{"svc", true, false}, {"other", true, false}});
+  }
 
   std::deque<grpc::Status> script;
   std::vector<std::string> calls;
@@ -29,6 +32,9 @@ class ScriptedBackends final : public Backends {
 const grpc::Status kUnavailable(grpc::StatusCode::UNAVAILABLE, "down");
 const grpc::Status kTimeout(grpc::StatusCode::DEADLINE_EXCEEDED, "slow");
 const grpc::Status kNotFound(grpc::StatusCode::NOT_FOUND, "no such office");
+// What a service answers while its Redis is down (services/common/status.h).
+const grpc::Status kRedisDown(grpc::StatusCode::UNAVAILABLE,
+                              std::string(kDependencyUnavailableMessage));
 
 class ResilientBackendsTest : public ::testing::Test {
  protected:
@@ -51,6 +57,7 @@ class ResilientBackendsTest : public ::testing::Test {
   ResilientBackends backends_{inner_, clock_,
                               ResilienceOptions{.breaker_failures = 3,
                                                 .breaker_cooldown = absl::Seconds(10),
+                                                .breaker_max_cooldown = absl::Seconds(10),
                                                 .retry_budget_ratio = 0.5,
                                                 .retry_budget_max = 2}};
 };
@@ -118,6 +125,66 @@ TEST_F(ResilientBackendsTest, HalfOpenProbeClosesOrReopensTheCircuit) {
   // The probe succeeds: closed again.
   EXPECT_TRUE(Send(/*idempotent=*/false).ok());
   EXPECT_TRUE(Send(/*idempotent=*/false).ok());
+}
+
+TEST_F(ResilientBackendsTest, CooldownStartsShortAndGrowsOnlyWhileProbesFail) {
+  ResilientBackends backends(inner_, clock_,
+                             ResilienceOptions{.breaker_failures = 2,
+                                               .breaker_cooldown = absl::Milliseconds(250),
+                                               .breaker_max_cooldown = absl::Seconds(1),
+                                               .retry_budget_ratio = 0});
+  auto send = [&] {
+    grpc::Status result;
+    BackendCall call;
+    call.service = "svc";
+    backends.Call(call, [&](const grpc::Status& status, std::string) { result = status; });
+    return result;
+  };
+  inner_.script = {kUnavailable, kUnavailable};
+  send();
+  send();
+  EXPECT_EQ(send().error_message(), "circuit open");
+  // Failed probes double the cooldown: 250 ms, 500 ms, 1 s, then 1 s at most.
+  for (absl::Duration cooldown :
+       {absl::Milliseconds(250), absl::Milliseconds(500), absl::Seconds(1), absl::Seconds(1)}) {
+    clock_.Advance(cooldown - absl::Milliseconds(1));
+    EXPECT_EQ(send().error_message(), "circuit open");
+    clock_.Advance(absl::Milliseconds(1));
+    inner_.script = {kUnavailable};
+    EXPECT_EQ(send().error_message(), "down");  // the probe
+  }
+  EXPECT_EQ(backends.OpenCircuits(), std::vector<std::string>{"svc"});
+  // The first successful probe closes the circuit, and the next opening
+  // starts short again.
+  clock_.Advance(absl::Seconds(1));
+  EXPECT_TRUE(send().ok());
+  EXPECT_TRUE(backends.OpenCircuits().empty());
+  inner_.script = {kUnavailable, kUnavailable};
+  send();
+  send();
+  clock_.Advance(absl::Milliseconds(250));
+  EXPECT_TRUE(send().ok());
+}
+
+TEST_F(ResilientBackendsTest, ADependencyDownIsAnAnswerNotAnOutage) {
+  // A service whose Redis is down answers UNAVAILABLE itself: it is
+  // reachable and will answer again as soon as Redis is back.
+  inner_.script = {kRedisDown, kRedisDown, kRedisDown, kRedisDown};
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(Send(/*idempotent=*/false).error_message(), kDependencyUnavailableMessage);
+  }
+  EXPECT_TRUE(Send(/*idempotent=*/false).ok());
+  EXPECT_TRUE(backends_.OpenCircuits().empty());
+}
+
+TEST_F(ResilientBackendsTest, HealthCarriesTheBreakerState) {
+  inner_.script = {kUnavailable, kUnavailable, kUnavailable};
+  for (int i = 0; i < 3; ++i) Send(/*idempotent=*/false);
+  std::vector<BackendHealth> health;
+  backends_.CheckHealth(absl::Seconds(1),
+                        [&](std::vector<BackendHealth> backends) { health = std::move(backends); });
+  EXPECT_THAT(health, ::testing::ElementsAre(BackendHealth{"svc", true, true},
+                                             BackendHealth{"other", true, false}));
 }
 
 TEST_F(ResilientBackendsTest, AnswersResetTheFailureCount) {

@@ -14,10 +14,15 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     case absl::StatusCode::kDataLoss:
       return grpc::Status(code, "internal error");
     case absl::StatusCode::kUnavailable:
-      return grpc::Status(code, "service temporarily unavailable, retry later");
+      return grpc::Status(code, std::string(kDependencyUnavailableMessage));
     default:
       return grpc::Status(code, std::string(status.message()));
   }
+}
+
+bool IsDependencyUnavailable(const grpc::Status& status) {
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+         status.error_message() == kDependencyUnavailableMessage;
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {

@@ -14,6 +14,14 @@ namespace stadt {
 // UNAVAILABLE are replaced by a fixed text: internal error text (Redis replies,
 // host names) never reaches a client.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The message of an UNAVAILABLE a service answers when its own dependency
+// (Redis) is down. The gateway tells it apart from a service it cannot reach:
+// the service is up and will answer as soon as its dependency is back, so its
+// circuit breaker must not open over it.
+inline constexpr std::string_view kDependencyUnavailableMessage =
+    "service temporarily unavailable, retry later";
+bool IsDependencyUnavailable(const grpc::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 
 // HTTP status for a gRPC code, as the gateway answers it (the table in README.md, "API").
