@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -32,7 +33,7 @@ class ParkingService {
  public:
   ParkingService(const ParkingRules& rules, ParkingRepository& repository, const Clock& clock,
                  ParkingSettings settings)
-      : rules_(rules), repository_(repository), clock_(clock), settings_(settings) {}
+      : rules_(rules), repository_(repository), clock_(clock), settings_(std::move(settings)) {}
 
   const ParkingRules& rules() const { return rules_; }
 
