@@ -98,9 +98,13 @@ std::string SubjectTag(std::string_view subject) {
   return absl::StrCat("park:{u:", ToAbsl(subject), "}:");
 }
 
-// Hash owner -> that owner's latest session of the plate (JSON).
+// Hash owner -> that owner's latest session of the plate (JSON), in the
+// plate's bucket (given, where the caller knows it from a session id).
+std::string PlateSessionsKey(std::string_view bucket, std::string_view plate_key) {
+  return absl::StrCat(PlateTag(bucket), "plate:", ToAbsl(plate_key));
+}
 std::string PlateSessionsKey(std::string_view plate_key) {
-  return absl::StrCat(PlateTag(PlateBucket(plate_key)), "plate:", ToAbsl(plate_key));
+  return PlateSessionsKey(PlateBucket(plate_key), plate_key);
 }
 std::string PermitsKey(std::string_view plate_key) {
   return absl::StrCat(PlateTag(PlateBucket(plate_key)), "permits:", ToAbsl(plate_key));
@@ -333,8 +337,10 @@ absl::StatusOr<Session> RedisParkingRepository::UpdateSession(const Session& pla
   const std::string bucket = planned.id.substr(0, 2);
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       UpdateScript(),
-      {SessionKey(planned.id), PlateSessionsKey(planned.plate.key), IdempotencyKey(bucket, key),
-       OutboxKey(bucket), EndsKey(bucket)},
+      // The session's own bucket, which is its plate's: the script touches one slot
+      // even for a record whose plate key is damaged or missing.
+      {SessionKey(planned.id), PlateSessionsKey(bucket, planned.plate.key),
+       IdempotencyKey(bucket, key), OutboxKey(bucket), EndsKey(bucket)},
       {Millis(now), key.key.empty() ? "" : key.fingerprint,
        absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), SessionJson(planned),
        absl::StrCat(absl::ToInt64Milliseconds(options_.retention)), Millis(planned.end),

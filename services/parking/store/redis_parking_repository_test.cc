@@ -136,6 +136,23 @@ TEST_F(RedisParkingTest, PlatesDifferingOnlyInTheSeparatorAreDifferentCars) {
   EXPECT_EQ(service_->CheckPlate("", "S AB 1234", "1101")->status, CheckStatus::kPaid);
 }
 
+TEST_F(RedisParkingTest, ThePlatesSessionsAreKeyedByItsMatchFormAndForgetOldOnes) {
+  Session first = Start("citizen-1", "TÜ-AB 12", "", kMondayTen + absl::Minutes(30)).value();
+  const std::string bucket = PlateBucket("DE:TÜ-AB12");
+  EXPECT_EQ(first.id.substr(0, 2), bucket);
+  const std::string key = absl::StrCat("park:{p", bucket, "}:plate:DE:TÜ-AB12");
+  EXPECT_EQ(redis().Command({"HKEYS", key})->elements.size(), 1u);
+  EXPECT_GT(redis().Command({"PTTL", key})->integer, 0);
+
+  // A day after the first session ended, another citizen's start drops it.
+  clock_.Advance(absl::Hours(25));
+  ASSERT_TRUE(Start("citizen-2", "TÜ AB 12", "").ok());
+  absl::StatusOr<redis::Reply> owners = redis().Command({"HKEYS", key});
+  ASSERT_TRUE(owners.ok());
+  ASSERT_EQ(owners->elements.size(), 1u);
+  EXPECT_EQ(owners->elements[0].str, "citizen-2");
+}
+
 TEST_F(RedisParkingTest, ForeignAndUmlautPlates) {
   Session french =
       service_->Start("citizen-1", {"", "1101", "ab-123-cd", std::nullopt, "F"}, "").value();
