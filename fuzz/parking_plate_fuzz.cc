@@ -1,5 +1,7 @@
-// Fuzzes the number plate normaliser, which sees every plate a client types.
-// Property: a normalised plate normalises to itself.
+// Fuzzes the number plate parser, which sees every plate and country a client
+// types. Input: "<country>\n<plate>", or just a plate (German).
+// Properties: what a plate shows parses to the same plate again, and its key
+// starts with its country.
 
 #include <cstddef>
 #include <cstdint>
@@ -11,9 +13,15 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  absl::StatusOr<std::string> plate = stadt::parking::NormalizePlate(text);
+  const size_t newline = text.find('\n');
+  const std::string_view country = newline == std::string_view::npos ? "" : text.substr(0, newline);
+  const std::string_view typed =
+      newline == std::string_view::npos ? text : text.substr(newline + 1);
+  absl::StatusOr<stadt::parking::Plate> plate = stadt::parking::ParsePlate(country, typed);
   if (!plate.ok()) return 0;
-  absl::StatusOr<std::string> again = stadt::parking::NormalizePlate(*plate);
+  if (plate->country.size() != 2 || !plate->key.starts_with(plate->country + ":")) std::abort();
+  absl::StatusOr<stadt::parking::Plate> again =
+      stadt::parking::ParsePlate(plate->country, plate->registration);
   if (!again.ok() || *again != *plate) std::abort();
   return 0;
 }

@@ -24,8 +24,8 @@ request = function()
     return wrk.format("POST", "/v1/parking/sessions/" .. id .. "/stop", headers,
                       string.format('{"idempotencyKey":"%s"}', key))
   end
-  -- "S-" + three letters + 1-4 digits: unique per thread for 26 * 9999 starts.
-  local plate = string.format("S-%s%s%s %d", letter(thread_index), letter(math.floor(thread_index / 26)),
+  -- District "S?", two letters, 1-4 digits: unique per thread for 26 * 9999 starts.
+  local plate = string.format("S%s-%s%s %d", letter(thread_index), letter(math.floor(thread_index / 26)),
                               letter(math.floor(counter / 9999)), counter % 9999 + 1)
   return wrk.format("POST", "/v1/parking/sessions", headers,
                     string.format('{"zoneId":"4401","plate":"%s","idempotencyKey":"%s"}', plate, key))

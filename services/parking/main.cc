@@ -43,6 +43,12 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.parking.grace =
       config.Duration("PARKING_GRACE", absl::Minutes(5), absl::ZeroDuration(), absl::Hours(1));
   settings.parking.border_radius_meters = config.Int("PARKING_BORDER_RADIUS_METERS", 30, 0, 500);
+  // The receipts' issuer: the defaults are the seed city's.
+  ReceiptSettings& receipt = settings.parking.receipt;
+  receipt.issuer.name = config.String("PARKING_RECEIPT_ISSUER_NAME", receipt.issuer.name);
+  receipt.issuer.address = config.String("PARKING_RECEIPT_ISSUER_ADDRESS", receipt.issuer.address);
+  receipt.issuer.tax_id = config.String("PARKING_RECEIPT_ISSUER_TAX_ID", receipt.issuer.tax_id);
+  receipt.vat_percent = config.Int("PARKING_RECEIPT_VAT_PERCENT", receipt.vat_percent, 0, 100);
   settings.log_level = ReadLogLevel(config);
   settings.kpi = ReadKpiSettings(config, "parking");
   settings.settle_interval = config.Duration("PARKING_SETTLE_INTERVAL", absl::Minutes(1),

@@ -238,12 +238,17 @@ std::optional<std::string> HintFor(std::string_view name) {
   if (auto seeded = SeededValues().find(NormalizedName(name)); seeded != SeededValues().end()) {
     return seeded->second;
   }
-  static const auto* hints = new std::map<std::string, std::string>{
-      {"officeid", "mitte"},         {"officeids", "mitte"},
-      {"serviceids", "id-card"},     {"zoneid", "4401"},
-      {"seasonid", "sweep-2026"},    {"plate", "S-SW 1"},
-      {"idempotencykey", "sweep-1"}, {"email", "sweep@example.org"},
-      {"name", "Erika Mustermann"},  {"counter", "1"}};
+  static const auto* hints = new std::map<std::string, std::string>{{"officeid", "mitte"},
+                                                                    {"officeids", "mitte"},
+                                                                    {"serviceids", "id-card"},
+                                                                    {"zoneid", "4401"},
+                                                                    {"seasonid", "sweep-2026"},
+                                                                    {"plate", "S-SW 1"},
+                                                                    {"country", "D"},
+                                                                    {"idempotencykey", "sweep-1"},
+                                                                    {"email", "sweep@example.org"},
+                                                                    {"name", "Erika Mustermann"},
+                                                                    {"counter", "1"}};
   std::string normalized = NormalizedName(name);
   if (auto hint = hints->find(normalized); hint != hints->end()) return hint->second;
   // "date", "fromDate", "birthDate": today, the one day a counter can change.

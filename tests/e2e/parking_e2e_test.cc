@@ -1,7 +1,10 @@
 // End to end: redis-server, the parking service and the gateway on free
 // ports, driven over HTTP like the citizen app, the caseworker UI and the
 // officer's device would.
+#include <cctype>
 #include <fstream>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -22,10 +25,14 @@ std::string Rfc3339(absl::Time time) {
 
 class ParkingE2eTest : public ::testing::Test {
  protected:
+  // Added to the parking service's environment.
+  virtual std::map<std::string, std::string> Env() const { return {}; }
+
   void SetUp() override {
     // Charged around the clock, so that "not paid" holds at any hour the test runs.
-    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start(
-        {"parking"}, {{"PARKING_TARIFFS_FILE", WriteTariffsFile(kAroundTheClockTariffs)}});
+    std::map<std::string, std::string> env = Env();
+    env.emplace("PARKING_TARIFFS_FILE", WriteTariffsFile(kAroundTheClockTariffs));
+    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start({"parking"}, env);
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);
     // Only the parking backend runs here, so /readyz stays 503; wait for a
@@ -54,12 +61,24 @@ class ParkingE2eTest : public ::testing::Test {
     return stack_->tokens().Mint("caseworker-7", {"caseworker"}, absl::Now());
   }
 
-  std::string Check(const std::string& plate, const std::string& zone) {
-    HttpResult check =
-        Fetch("POST", "/v1/parking/checks",
-              absl::StrCat(R"({"plate":")", plate, R"(","zoneId":")", zone, "\"}"), Officer());
+  std::string Check(const std::string& plate, const std::string& zone,
+                    const std::string& country = "") {
+    HttpResult check = Fetch("POST", "/v1/parking/checks",
+                             absl::StrCat(R"({"plate":")", plate, R"(","zoneId":")", zone,
+                                          R"(","country":")", country, "\"}"),
+                             Officer());
     EXPECT_EQ(check.status, 200) << check.body;
     return std::string(Json(check).at("status").as_string());
+  }
+
+  // Starts a session in zone 4401 for 30 minutes without a key.
+  HttpResult StartFor(const std::string& token, const std::string& plate,
+                      const std::string& country = "") {
+    return Fetch(
+        "POST", "/v1/parking/sessions",
+        absl::StrCat(R"({"zoneId":"4401","plate":")", plate, R"(","country":")", country,
+                     R"(","plannedEndTime":")", Rfc3339(absl::Now() + absl::Minutes(30)), "\"}"),
+        token);
   }
 
   std::unique_ptr<Stack> stack_;
@@ -104,7 +123,9 @@ TEST_F(ParkingE2eTest, CitizenParksAndOfficerChecks) {
   ASSERT_EQ(started.status, 200) << started.body;
   boost::json::value session = Json(started);
   const std::string id(session.at("id").as_string());
-  EXPECT_EQ(session.at("plate").as_string(), "SAB1234");
+  EXPECT_EQ(session.at("plate").as_string(), "S-AB 1234");
+  EXPECT_EQ(session.at("country").as_string(), "DE");
+  EXPECT_FALSE(session.as_object().contains("taxReceipt"));  // not before it ended
   EXPECT_EQ(session.at("state").as_string(), "SESSION_STATE_ACTIVE");
   EXPECT_GT(Cents(session.at("price")), 0);
 
@@ -152,7 +173,7 @@ TEST_F(ParkingE2eTest, CitizenParksAndOfficerChecks) {
   EXPECT_EQ(Json(history).at("sessions").at(0).at("id").as_string(), id);
 
   // Just stopped: the officer's check shows the grace period.
-  EXPECT_EQ(Check("SAB1234", "4401"), "CHECK_STATUS_GRACE");
+  EXPECT_EQ(Check("S-AB1234", "4401"), "CHECK_STATUS_GRACE");
 
   // A resident's permit covers the zones of its area.
   HttpResult permit = Fetch("POST", "/v1/parking/permits",
@@ -188,6 +209,14 @@ TEST_F(ParkingE2eTest, BadInputGetsAClearClientError) {
        "not_found", "unknown zone"},
       {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"HELLO"})", token, 400,
        "invalid_argument", "malformed plate"},
+      {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"SAB 1234"})", token, 400,
+       "invalid_argument", "ambiguous plate"},
+      {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"S-AB 0123"})", token, 400,
+       "invalid_argument", "not starting with 0"},
+      {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"AB-123-CD","country":"XX"})",
+       token, 400, "invalid_argument", "ISO 3166-1"},
+      {"POST", "/v1/parking/checks", R"({"plate":"S-AB 1234","zoneId":"4401","country":"FRA"})",
+       Officer(), 400, "invalid_argument", "ISO 3166-1"},
       {"POST", "/v1/parking/sessions",
        absl::StrCat(R"({"zoneId":"4401","plate":"S-XY 1","plannedEndTime":")",
                     Rfc3339(now - absl::Minutes(5)), "\"}"),
@@ -227,6 +256,140 @@ TEST_F(ParkingE2eTest, BadInputGetsAClearClientError) {
   EXPECT_EQ(Check("S-AB 1234", "4401"), "CHECK_STATUS_PAID");
   EXPECT_TRUE(stack_->service("parking").Running());
   EXPECT_TRUE(stack_->gateway().Running());
+}
+
+TEST_F(ParkingE2eTest, ForeignAndUmlautPlatesParkAndAreChecked) {
+  const std::string token = Citizen();
+  HttpResult french = StartFor(token, "ab-123-cd", "F");
+  ASSERT_EQ(french.status, 200) << french.body;
+  EXPECT_EQ(Json(french).at("plate").as_string(), "AB-123-CD");
+  EXPECT_EQ(Json(french).at("country").as_string(), "FR");
+  HttpResult austrian = StartFor(token, "W 12345A", "A");
+  ASSERT_EQ(austrian.status, 200) << austrian.body;
+  HttpResult swiss = StartFor(token, "ZH 123456", "CH");
+  ASSERT_EQ(swiss.status, 200) << swiss.body;
+  HttpResult tuebingen = StartFor(token, "tü-ab 12e");
+  ASSERT_EQ(tuebingen.status, 200) << tuebingen.body;
+  EXPECT_EQ(Json(tuebingen).at("plate").as_string(), "TÜ-AB 12E");
+  EXPECT_EQ(Json(tuebingen).at("country").as_string(), "DE");
+  HttpResult loerrach = StartFor(token, "LÖ X 5", "DE");
+  ASSERT_EQ(loerrach.status, 200) << loerrach.body;
+
+  EXPECT_EQ(Check("AB 123 CD", "4401", "FR"), "CHECK_STATUS_PAID");
+  EXPECT_EQ(Check("w-12345a", "4401", "AT"), "CHECK_STATUS_PAID");
+  EXPECT_EQ(Check("ZH123456", "4401", "CH"), "CHECK_STATUS_PAID");
+  EXPECT_EQ(Check("TÜ-AB 12E", "4401"), "CHECK_STATUS_PAID");
+  EXPECT_EQ(Check("lö-x 5", "4401", "D"), "CHECK_STATUS_PAID");
+  // Another country's car with the same registration has not paid.
+  EXPECT_EQ(Check("AB-123-CD", "4401", "IT"), "CHECK_STATUS_NOT_PAID");
+  EXPECT_EQ(Check("TU-AB 12E", "4401"), "CHECK_STATUS_NOT_PAID");
+}
+
+TEST_F(ParkingE2eTest, PlatesDifferingOnlyInTheSeparatorAreTwoCars) {
+  const std::string token = Citizen();
+  HttpResult stuttgart = StartFor(token, "S-AB 1234");
+  ASSERT_EQ(stuttgart.status, 200) << stuttgart.body;
+  EXPECT_EQ(Check("S AB 1234", "4401"), "CHECK_STATUS_PAID");
+  EXPECT_EQ(Check("SA-B 1234", "4401"), "CHECK_STATUS_NOT_PAID");
+  // The other car can be started, also by the same citizen, and is paid then.
+  HttpResult saulgau = StartFor(token, "SA B1234");
+  ASSERT_EQ(saulgau.status, 200) << saulgau.body;
+  EXPECT_EQ(Json(saulgau).at("plate").as_string(), "SA-B 1234");
+  EXPECT_EQ(Check("SA-B 1234", "4401"), "CHECK_STATUS_PAID");
+}
+
+TEST_F(ParkingE2eTest, AStartRevealsNothingAboutOtherCitizensSessions) {
+  HttpResult owner = StartFor(Citizen("citizen-1"), "S-EN 1");
+  ASSERT_EQ(owner.status, 200) << owner.body;
+
+  // A stranger starts for the parked plate and for one nobody parked: the two
+  // answers differ in nothing but the plate and the session's own values.
+  const std::string stranger = Citizen("citizen-2");
+  HttpResult parked = StartFor(stranger, "S-EN 1");
+  HttpResult unparked = StartFor(stranger, "S-EN 2");
+  ASSERT_EQ(parked.status, 200) << parked.body;
+  ASSERT_EQ(unparked.status, 200) << unparked.body;
+  auto keys = [](const HttpResult& result) {
+    std::set<std::string> names;
+    const boost::json::value json = Json(result);
+    for (const auto& [name, value] : json.as_object()) names.insert(std::string(name));
+    return names;
+  };
+  EXPECT_EQ(keys(parked), keys(unparked));
+  EXPECT_EQ(Json(parked).at("state"), Json(unparked).at("state"));
+  EXPECT_NE(Json(parked).at("id"), Json(owner).at("id"));
+
+  // Only the same citizen's second start for their own running session is
+  // refused, and it says so in their terms.
+  HttpResult twice = StartFor(stranger, "s-en 1");
+  EXPECT_EQ(twice.status, 409) << twice.body;
+  EXPECT_EQ(Reason(twice), "already_exists");
+  EXPECT_THAT(twice.body, HasSubstr("you already have"));
+
+  // The owner stops; the stranger's session still pays for the car.
+  const std::string id(Json(owner).at("id").as_string());
+  ASSERT_EQ(
+      Fetch("POST", absl::StrCat("/v1/parking/sessions/", id, "/stop"), "{}", Citizen()).status,
+      200);
+  EXPECT_EQ(Check("S-EN 1", "4401"), "CHECK_STATUS_PAID");
+}
+
+TEST_F(ParkingE2eTest, AStoppedSessionHasAReceiptAndAStopRetriedWithoutKeyReturnsIt) {
+  const std::string token = Citizen();
+  HttpResult started = StartFor(token, "S-RC 1");
+  ASSERT_EQ(started.status, 200) << started.body;
+  const std::string id(Json(started).at("id").as_string());
+  const std::string stop = absl::StrCat("/v1/parking/sessions/", id, "/stop");
+  HttpResult stopped = Fetch("POST", stop, "{}", token);
+  ASSERT_EQ(stopped.status, 200) << stopped.body;
+  // Retried without a key (the answer was lost): the same session and receipt.
+  HttpResult again = Fetch("POST", stop, "{}", token);
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json(again), Json(stopped));
+  HttpResult read = Fetch("GET", absl::StrCat("/v1/parking/sessions/", id), "", token);
+  ASSERT_EQ(read.status, 200) << read.body;
+  EXPECT_EQ(Json(read).at("taxReceipt"), Json(stopped).at("taxReceipt"));
+
+  const boost::json::value session = Json(stopped);
+  const boost::json::value& receipt = session.at("taxReceipt");
+  std::string upper_id = id;
+  for (char& c : upper_id) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  EXPECT_EQ(receipt.at("number").as_string(), "PK-" + upper_id);
+  EXPECT_EQ(receipt.at("issuer").at("name").as_string(), "Landeshauptstadt Stuttgart");
+  EXPECT_EQ(receipt.at("issuer").at("address").as_string(), "Marktplatz 1, 70173 Stuttgart");
+  EXPECT_EQ(receipt.at("zoneId").as_string(), "4401");
+  EXPECT_EQ(receipt.at("startTime"), session.at("startTime"));
+  EXPECT_EQ(receipt.at("endTime"), session.at("endTime"));
+  EXPECT_EQ(receipt.at("vatRatePercent").as_int64(), 19);
+  const int64_t gross = Cents(receipt.at("gross"));
+  EXPECT_EQ(gross, Cents(session.at("price")));
+  EXPECT_EQ(Cents(receipt.at("vat")), (2 * gross * 19 + 119) / 238);  // half up
+  EXPECT_EQ(Cents(receipt.at("net")) + Cents(receipt.at("vat")), gross);
+}
+
+class ParkingReceiptIssuerE2eTest : public ParkingE2eTest {
+ protected:
+  std::map<std::string, std::string> Env() const override {
+    return {{"PARKING_RECEIPT_ISSUER_NAME", "Stadt Tübingen"},
+            {"PARKING_RECEIPT_ISSUER_ADDRESS", "Am Markt 1, 72070 Tübingen"},
+            {"PARKING_RECEIPT_ISSUER_TAX_ID", "DE000000000"},
+            {"PARKING_RECEIPT_VAT_PERCENT", "7"}};
+  }
+};
+
+TEST_F(ParkingReceiptIssuerE2eTest, TheIssuerAndRateComeFromTheConfiguration) {
+  const std::string token = Citizen();
+  HttpResult started = StartFor(token, "TÜ-IS 1");
+  ASSERT_EQ(started.status, 200) << started.body;
+  const std::string id(Json(started).at("id").as_string());
+  HttpResult stopped =
+      Fetch("POST", absl::StrCat("/v1/parking/sessions/", id, "/stop"), "{}", token);
+  ASSERT_EQ(stopped.status, 200) << stopped.body;
+  const boost::json::value receipt = Json(stopped).at("taxReceipt");
+  EXPECT_EQ(receipt.at("issuer").at("name").as_string(), "Stadt Tübingen");
+  EXPECT_EQ(receipt.at("issuer").at("address").as_string(), "Am Markt 1, 72070 Tübingen");
+  EXPECT_EQ(receipt.at("issuer").at("taxId").as_string(), "DE000000000");
+  EXPECT_EQ(receipt.at("vatRatePercent").as_int64(), 7);
 }
 
 }  // namespace

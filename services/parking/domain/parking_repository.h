@@ -25,7 +25,9 @@ enum class SessionChange { kExtend, kStop };
 
 // What the officer's check needs about one plate, read in one go.
 struct PlateRecord {
-  std::optional<Session> latest_session;
+  // The latest session of every owner who parked the plate lately (a shared
+  // car has several), in no particular order.
+  std::vector<Session> sessions;
   std::vector<Permit> permits;
 };
 
@@ -45,9 +47,11 @@ class ParkingRepository {
   // After the write: records its answer for retries (and the owner's history).
   virtual absl::Status FinishWrite(const WriteKey& key, const Session& answer) = 0;
 
-  // Stores a new session under a fresh id. ALREADY_EXISTS if the plate has a
-  // session active at `now`. With a key, a repeated call returns the first
-  // answer instead of writing again.
+  // Stores a new session under a fresh id. ALREADY_EXISTS if the same owner
+  // has a session of the plate active at `now` (another owner's session of
+  // the plate is no reason to refuse, and a refusal must not reveal it).
+  // With a key, a repeated call returns the first answer instead of writing
+  // again.
   virtual absl::StatusOr<Session> InsertSession(const Session& session, absl::Time now,
                                                 const WriteKey& key) = 0;
   // Applies an extension or a stop planned from `planned` (its end, price and
@@ -73,10 +77,11 @@ class ParkingRepository {
   // Marks listed sessions as settled: they are not listed again.
   virtual absl::Status MarkSettled(const std::vector<std::string>& session_ids) = 0;
 
-  virtual absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate) = 0;
+  // `plate_key` is Plate::key.
+  virtual absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate_key) = 0;
   // Stores a permit under a fresh id and returns it.
   virtual absl::StatusOr<Permit> AddPermit(const Permit& permit) = 0;
-  virtual absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate) = 0;
+  virtual absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate_key) = 0;
 };
 
 }  // namespace stadt::parking

@@ -55,11 +55,11 @@ absl::StatusOr<Session> ParkingService::Start(std::string_view subject, const St
   if (!idempotency_key.empty()) {
     if (absl::Status status = ValidateIdempotencyKey(idempotency_key); !status.ok()) return status;
   }
-  absl::StatusOr<std::string> plate = NormalizePlate(request.plate);
+  absl::StatusOr<Plate> plate = ParsePlate(request.country, request.plate);
   if (!plate.ok()) return plate.status();
   const WriteKey key{
       std::string(subject), "start", std::string(idempotency_key),
-      absl::StrCat(ToAbsl(request.zone_id), "|", *plate, "|", TimeKey(request.planned_end))};
+      absl::StrCat(ToAbsl(request.zone_id), "|", plate->key, "|", TimeKey(request.planned_end))};
   if (!key.key.empty()) {
     absl::StatusOr<std::optional<Session>> replay = repository_.BeginWrite(key);
     if (!replay.ok()) return replay.status();
@@ -106,14 +106,29 @@ absl::StatusOr<Session> ParkingService::ChangeSession(std::string_view subject,
   }
   absl::StatusOr<Session> session = GetOwnSession(subject, session_id);
   if (!session.ok()) return Refused(key, session.status());
+  // A stop retried without a key (or with a new one) finds the session
+  // stopped: the stop it asked for has happened, so it gets that answer.
+  if (!extend && session->stopped) return AlreadyStopped(key, *std::move(session));
   const absl::Time now = clock_.Now();
   absl::StatusOr<Session> planned =
       extend ? rules_.PlanExtend(*session, new_end, now) : rules_.PlanStop(*session, now);
   if (!planned.ok()) return Refused(key, planned.status());
   absl::StatusOr<Session> stored = repository_.UpdateSession(*planned, change, now, key);
+  if (!extend && stored.status().code() == absl::StatusCode::kFailedPrecondition) {
+    // Two stops at once: the other one stopped it between our read and write.
+    absl::StatusOr<Session> again = GetOwnSession(subject, session_id);
+    if (again.ok() && again->stopped) return AlreadyStopped(key, *std::move(again));
+  }
   if (!stored.ok()) return Refused(key, stored.status());
   if (absl::Status status = repository_.FinishWrite(key, *stored); !status.ok()) return status;
   return stored;
+}
+
+absl::StatusOr<Session> ParkingService::AlreadyStopped(const WriteKey& key, Session session) {
+  if (!key.key.empty()) {
+    if (absl::Status status = repository_.FinishWrite(key, session); !status.ok()) return status;
+  }
+  return session;
 }
 
 absl::Status ParkingService::Refused(const WriteKey& key, absl::Status refusal) {
@@ -146,33 +161,45 @@ absl::StatusOr<std::vector<Session>> ParkingService::History(std::string_view su
   return repository_.ListSessions(subject, limit == 0 ? kDefaultHistoryLimit : limit);
 }
 
-absl::StatusOr<Permit> ParkingService::IssuePermit(std::string_view plate, std::string_view area,
-                                                   absl::Time valid_from, absl::Time valid_until) {
+std::optional<TaxReceipt> ParkingService::TaxReceiptOf(const Session& session) const {
+  if (!session.stopped && session.IsActiveAt(clock_.Now())) return std::nullopt;
+  absl::StatusOr<const Zone*> zone = rules_.FindZone(session.zone_id);
+  if (!zone.ok()) return std::nullopt;
+  return MakeTaxReceipt(session, **zone, settings_.receipt);
+}
+
+absl::StatusOr<Permit> ParkingService::IssuePermit(std::string_view country, std::string_view plate,
+                                                   std::string_view area, absl::Time valid_from,
+                                                   absl::Time valid_until) {
+  absl::StatusOr<Plate> parsed = ParsePlate(country, plate);
+  if (!parsed.ok()) return parsed.status();
   if (valid_until <= clock_.Now()) return absl::InvalidArgumentError("permit has already expired");
-  absl::StatusOr<Permit> permit = rules_.PlanPermit(plate, area, valid_from, valid_until);
+  absl::StatusOr<Permit> permit = rules_.PlanPermit(*parsed, area, valid_from, valid_until);
   if (!permit.ok()) return permit.status();
   return repository_.AddPermit(*permit);
 }
 
-absl::StatusOr<std::vector<Permit>> ParkingService::ListPermits(std::string_view plate) {
-  absl::StatusOr<std::string> normalised = NormalizePlate(plate);
-  if (!normalised.ok()) return normalised.status();
-  return repository_.ListPermits(*normalised);
+absl::StatusOr<std::vector<Permit>> ParkingService::ListPermits(std::string_view country,
+                                                                std::string_view plate) {
+  absl::StatusOr<Plate> parsed = ParsePlate(country, plate);
+  if (!parsed.ok()) return parsed.status();
+  return repository_.ListPermits(parsed->key);
 }
 
-absl::StatusOr<CheckResult> ParkingService::CheckPlate(std::string_view plate,
+absl::StatusOr<CheckResult> ParkingService::CheckPlate(std::string_view country,
+                                                       std::string_view plate,
                                                        std::string_view zone_id) {
-  absl::StatusOr<std::string> normalised = NormalizePlate(plate);
-  if (!normalised.ok()) return normalised.status();
+  absl::StatusOr<Plate> parsed = ParsePlate(country, plate);
+  if (!parsed.ok()) return parsed.status();
   absl::StatusOr<const Zone*> zone = rules_.FindZone(zone_id);
   if (!zone.ok()) return zone.status();
   const absl::Time now = clock_.Now();
   absl::StatusOr<ChargeState> charge = rules_.ChargingAt(zone_id, now);
   if (!charge.ok()) return charge.status();
-  absl::StatusOr<PlateRecord> record = repository_.ReadPlate(*normalised);
+  absl::StatusOr<PlateRecord> record = repository_.ReadPlate(parsed->key);
   if (!record.ok()) return record.status();
-  return parking::CheckPlate(**zone, record->latest_session, record->permits, *charge, now,
-                             settings_.grace);
+  return parking::CheckPlate(**zone, SessionForCheck(record->sessions, (*zone)->id, now),
+                             record->permits, *charge, now, settings_.grace);
 }
 
 absl::StatusOr<int> ParkingService::SettleEndedSessions(

@@ -4,12 +4,14 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/clock.h"
 #include "services/parking/domain/parking_repository.h"
+#include "services/parking/domain/receipt.h"
 #include "services/parking/domain/sessions.h"
 
 namespace stadt::parking {
@@ -19,6 +21,8 @@ struct ParkingSettings {
   double border_radius_meters = 30;
   // How long after a session's end the officer's check still says "grace".
   absl::Duration grace = absl::Minutes(5);
+  // Issuer and VAT rate of the receipts.
+  ReceiptSettings receipt;
 };
 
 // The parking use cases, free of transport and storage: validates and prices
@@ -29,7 +33,7 @@ class ParkingService {
  public:
   ParkingService(const ParkingRules& rules, ParkingRepository& repository, const Clock& clock,
                  ParkingSettings settings)
-      : rules_(rules), repository_(repository), clock_(clock), settings_(settings) {}
+      : rules_(rules), repository_(repository), clock_(clock), settings_(std::move(settings)) {}
 
   const ParkingRules& rules() const { return rules_; }
 
@@ -42,16 +46,25 @@ class ParkingService {
                                 std::string_view idempotency_key);
   absl::StatusOr<Session> Extend(std::string_view subject, std::string_view session_id,
                                  absl::Time new_end, std::string_view idempotency_key);
+  // Stopping a session the caller has stopped already, with or without a
+  // key, returns it as stopped (the same session and receipt).
   absl::StatusOr<Session> Stop(std::string_view subject, std::string_view session_id,
                                std::string_view idempotency_key);
   absl::StatusOr<Session> GetOwnSession(std::string_view subject, std::string_view session_id);
   absl::StatusOr<std::vector<Session>> History(std::string_view subject, int limit);
+  // The receipt of a session that has ended (stopped or ran out) by now;
+  // nullopt while it runs.
+  std::optional<TaxReceipt> TaxReceiptOf(const Session& session) const;
 
-  absl::StatusOr<Permit> IssuePermit(std::string_view plate, std::string_view area,
-                                     absl::Time valid_from, absl::Time valid_until);
-  absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate);
+  // `country` and `plate` as typed (see ParsePlate).
+  absl::StatusOr<Permit> IssuePermit(std::string_view country, std::string_view plate,
+                                     std::string_view area, absl::Time valid_from,
+                                     absl::Time valid_until);
+  absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view country, std::string_view plate);
 
-  absl::StatusOr<CheckResult> CheckPlate(std::string_view plate, std::string_view zone_id);
+  // Judges every owner's sessions of the plate (SessionForCheck).
+  absl::StatusOr<CheckResult> CheckPlate(std::string_view country, std::string_view plate,
+                                         std::string_view zone_id);
 
   // Settles the sessions that ran out by themselves since the last call:
   // hands each to `settle` (which reports its revenue and minutes), then
@@ -62,6 +75,8 @@ class ParkingService {
                                           int batch = 500);
 
  private:
+  // The answer to a stop of a session stopped before: recorded for the key.
+  absl::StatusOr<Session> AlreadyStopped(const WriteKey& key, Session session);
   // Releases the idempotency claim of a write that was refused.
   absl::Status Refused(const WriteKey& key, absl::Status refusal);
   absl::StatusOr<Session> ChangeSession(std::string_view subject, std::string_view session_id,

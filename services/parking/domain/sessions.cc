@@ -13,6 +13,19 @@ constexpr absl::Duration kMaxPermitSpan = absl::Hours(24 * 366 * 2);
 
 }  // namespace
 
+std::optional<Session> SessionForCheck(const std::vector<Session>& sessions,
+                                       std::string_view zone_id, absl::Time now) {
+  // The one that ends last: an active session ends after `now`, one that has
+  // ended at or before it, so an active one always wins.
+  const Session* best = nullptr;
+  for (const Session& session : sessions) {
+    if (session.zone_id != zone_id || session.start > now) continue;
+    if (best == nullptr || session.end > best->end) best = &session;
+  }
+  if (best == nullptr) return std::nullopt;
+  return *best;
+}
+
 std::string_view CheckStatusName(CheckStatus status) {
   switch (status) {
     case CheckStatus::kPaid:
@@ -94,7 +107,7 @@ absl::StatusOr<int64_t> ParkingRules::PriceOf(const Session& session) const {
 }
 
 absl::StatusOr<Session> ParkingRules::PlanStart(const StartRequest& request, absl::Time now) const {
-  absl::StatusOr<std::string> plate = NormalizePlate(request.plate);
+  absl::StatusOr<Plate> plate = ParsePlate(request.country, request.plate);
   if (!plate.ok()) return plate.status();
   absl::StatusOr<const Zone*> zone = FindZone(request.zone_id);
   if (!zone.ok()) return zone.status();
@@ -150,11 +163,9 @@ absl::StatusOr<Session> ParkingRules::PlanStop(const Session& session, absl::Tim
   return stopped;
 }
 
-absl::StatusOr<Permit> ParkingRules::PlanPermit(std::string_view plate, std::string_view area,
+absl::StatusOr<Permit> ParkingRules::PlanPermit(const Plate& plate, std::string_view area,
                                                 absl::Time valid_from,
                                                 absl::Time valid_until) const {
-  absl::StatusOr<std::string> normalised = NormalizePlate(plate);
-  if (!normalised.ok()) return normalised.status();
   const std::vector<Zone>& zones = zones_.zones();
   if (area.empty() || std::none_of(zones.begin(), zones.end(),
                                    [&](const Zone& zone) { return zone.permit_area == area; })) {
@@ -167,7 +178,7 @@ absl::StatusOr<Permit> ParkingRules::PlanPermit(std::string_view plate, std::str
     return absl::OutOfRangeError("permit validity exceeds two years");
   }
   Permit permit;
-  permit.plate = *normalised;
+  permit.plate = plate;
   permit.area = std::string(area);
   permit.valid_from = valid_from;
   permit.valid_until = valid_until;

@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/parking/domain/plate.h"
 #include "services/parking/domain/tariff.h"
 #include "services/parking/domain/zones.h"
 
@@ -19,7 +20,7 @@ namespace stadt::parking {
 struct Session {
   std::string id;
   std::string owner;  // token subject of the citizen who started it
-  std::string plate;  // normalised
+  Plate plate;
   std::string zone_id;
   std::string tariff_id;
   absl::Time start;
@@ -37,12 +38,19 @@ struct StartRequest {
   std::string zone_id;
   std::string plate;  // as typed
   std::optional<absl::Time> planned_end;
+  std::string country = {};  // as typed; empty: Germany
 };
+
+// Of a plate's recent sessions (every owner's), the one the officer's check in
+// `zone_id` at `now` judges by: the active one there that runs longest, else
+// the one there that ended last; nullopt when none has started there.
+std::optional<Session> SessionForCheck(const std::vector<Session>& sessions,
+                                       std::string_view zone_id, absl::Time now);
 
 // Residents' permit: the plate parks free in every zone of the permit area.
 struct Permit {
   std::string id;
-  std::string plate;  // normalised
+  Plate plate;
   std::string area;
   absl::Time valid_from;
   absl::Time valid_until;
@@ -70,7 +78,8 @@ struct CheckResult {
 // The rules of parking, free of storage: zone and tariff lookup, pricing,
 // and what start, extend and stop may do. Each Plan* returns the session as
 // it is to be stored; the store then applies it atomically against what is
-// stored at that moment (one active session per plate, still active, ...).
+// stored at that moment (one active session per plate and owner, still
+// active, ...).
 class ParkingRules {
  public:
   ParkingRules(ZoneDirectory zones, std::vector<Tariff> tariffs, PriceCalculator calculator);
@@ -100,8 +109,8 @@ class ParkingRules {
   // FAILED_PRECONDITION if the session has ended already.
   absl::StatusOr<Session> PlanStop(const Session& session, absl::Time now) const;
 
-  // INVALID_ARGUMENT for a malformed plate, an unknown area or an empty span.
-  absl::StatusOr<Permit> PlanPermit(std::string_view plate, std::string_view area,
+  // INVALID_ARGUMENT for an unknown area or an empty span.
+  absl::StatusOr<Permit> PlanPermit(const Plate& plate, std::string_view area,
                                     absl::Time valid_from, absl::Time valid_until) const;
 
  private:
@@ -113,7 +122,7 @@ class ParkingRules {
 };
 
 // The officer's check of one plate in one zone at `now`. `latest` is the
-// plate's most recent session (in any zone), `permits` the plate's permits,
+// plate's session SessionForCheck chose, `permits` the plate's permits,
 // `charge` whether the zone charges now. A zone that does not charge now is
 // never "not paid": it answers kFreeNow; in the first `grace` after charging
 // began, a plate without a session is in grace too.

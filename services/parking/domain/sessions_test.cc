@@ -49,7 +49,8 @@ class ParkingRulesTest : public ::testing::Test {
 
 TEST_F(ParkingRulesTest, StartRunsToThePlannedEndOrTheMaximum) {
   Session open = Start();
-  EXPECT_EQ(open.plate, "SAB1234");
+  EXPECT_EQ(open.plate.key, "DE:S-AB1234");
+  EXPECT_EQ(open.plate.registration, "S-AB 1234");
   EXPECT_EQ(open.tariff_id, "city");
   EXPECT_EQ(open.end, kMondayTen + absl::Hours(2));
   EXPECT_EQ(open.price_cents, 600);  // what it costs if it runs to the end
@@ -118,13 +119,12 @@ TEST_F(ParkingRulesTest, QuotesAPlannedStay) {
 TEST_F(ParkingRulesTest, PermitsNeedAKnownAreaAndASpan) {
   const absl::Time from = kMondayTen;
   const absl::Time until = kMondayTen + absl::Hours(24 * 365);
-  Permit permit = rules_.PlanPermit("s-ab 1234", "S-Mitte-1", from, until).value();
-  EXPECT_EQ(permit.plate, "SAB1234");
-  EXPECT_EQ(rules_.PlanPermit("s-ab 1234", "Nowhere", from, until).status().code(),
+  const Plate plate = ParsePlate("", "s-ab 1234").value();
+  Permit permit = rules_.PlanPermit(plate, "S-Mitte-1", from, until).value();
+  EXPECT_EQ(permit.plate, plate);
+  EXPECT_EQ(rules_.PlanPermit(plate, "Nowhere", from, until).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(rules_.PlanPermit("s-ab 1234", "S-Mitte-1", until, from).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(rules_.PlanPermit("??", "S-Mitte-1", from, until).status().code(),
+  EXPECT_EQ(rules_.PlanPermit(plate, "S-Mitte-1", until, from).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 
@@ -151,7 +151,7 @@ TEST_F(ParkingRulesTest, OfficerCheck) {
             CheckStatus::kNotPaid);
 
   // A resident's permit covers zones of its area while it is valid.
-  Permit permit{"p1", "SAB1234", "S-Mitte-1", kMondayTen - absl::Hours(1),
+  Permit permit{"p1", session.plate, "S-Mitte-1", kMondayTen - absl::Hours(1),
                 kMondayTen + absl::Hours(1)};
   CheckResult resident = CheckPlate(west, std::nullopt, {permit}, charged, during, grace);
   EXPECT_EQ(resident.status, CheckStatus::kPermit);
@@ -195,6 +195,31 @@ TEST_F(ParkingRulesTest, TheMaximumCountsChargedMinutesOnly) {
   EXPECT_EQ(overnight.max_end, kMondayTen + absl::Hours(24));
   EXPECT_EQ(overnight.end, overnight.max_end);
   EXPECT_EQ(overnight.price_cents, 900);  // 60 + 120 charged minutes at 3.00 EUR/h
+}
+
+TEST_F(ParkingRulesTest, TheCheckJudgesEveryOwnersSessionOfThePlateInTheZone) {
+  // A shared car: two citizens started sessions of one plate.
+  Session early = Start(kMondayTen + absl::Minutes(20));
+  Session late = Start(kMondayTen + absl::Minutes(50));
+  late.owner = "citizen-2";
+  Session elsewhere = Start(kMondayTen + absl::Minutes(90));
+  elsewhere.zone_id = "1102";
+  const std::vector<Session> sessions = {early, late, elsewhere};
+
+  // While both run, the longer one; after the first ended, still the second.
+  EXPECT_EQ(SessionForCheck(sessions, "1101", kMondayTen + absl::Minutes(5)), late);
+  EXPECT_EQ(SessionForCheck({late, early}, "1101", kMondayTen + absl::Minutes(30)), late);
+  // A session that has ended does not hide one that runs.
+  Session ended = early;
+  ended.start = kMondayTen - absl::Hours(3);
+  ended.end = kMondayTen - absl::Hours(1);
+  EXPECT_EQ(SessionForCheck({early, ended}, "1101", kMondayTen + absl::Minutes(5)), early);
+  // After both ended: the one that ended last, for the grace period.
+  EXPECT_EQ(SessionForCheck(sessions, "1101", kMondayTen + absl::Hours(1)), late);
+  // Another zone's session is not about this zone; nothing started: none.
+  EXPECT_EQ(SessionForCheck(sessions, "1102", kMondayTen + absl::Minutes(5)), elsewhere);
+  EXPECT_EQ(SessionForCheck({elsewhere}, "1101", kMondayTen), std::nullopt);
+  EXPECT_EQ(SessionForCheck(sessions, "1101", kMondayTen - absl::Minutes(1)), std::nullopt);
 }
 
 }  // namespace

@@ -122,9 +122,25 @@ void ToProto(const Quote& quote, const std::string& zone_id, v1::Quote* out) {
   ToMoney(quote.total_cents, out->mutable_total());
 }
 
+void ToProto(const TaxReceipt& receipt, v1::TaxReceipt* out) {
+  out->set_number(receipt.number);
+  out->mutable_issuer()->set_name(receipt.issuer.name);
+  out->mutable_issuer()->set_address(receipt.issuer.address);
+  out->mutable_issuer()->set_tax_id(receipt.issuer.tax_id);
+  out->set_zone_id(receipt.zone_id);
+  out->set_zone_name(receipt.zone_name);
+  ToTimestamp(receipt.start, out->mutable_start_time());
+  ToTimestamp(receipt.end, out->mutable_end_time());
+  ToMoney(receipt.net_cents, out->mutable_net());
+  out->set_vat_rate_percent(receipt.vat_percent);
+  ToMoney(receipt.vat_cents, out->mutable_vat());
+  ToMoney(receipt.gross_cents, out->mutable_gross());
+}
+
 void ToProto(const Permit& permit, v1::Permit* out) {
   out->set_id(permit.id);
-  out->set_plate(permit.plate);
+  out->set_country(permit.plate.country);
+  out->set_plate(permit.plate.registration);
   out->set_area(permit.area);
   ToTimestamp(permit.valid_from, out->mutable_valid_from());
   ToTimestamp(permit.valid_until, out->mutable_valid_until());
@@ -195,7 +211,8 @@ grpc::Status ParkingGrpcService::SessionResponse(const absl::StatusOr<Session>& 
   if (!session.ok()) return ToGrpcStatus(session.status());
   out->set_id(session->id);
   out->set_zone_id(session->zone_id);
-  out->set_plate(session->plate);
+  out->set_country(session->plate.country);
+  out->set_plate(session->plate.registration);
   ToTimestamp(session->start, out->mutable_start_time());
   ToTimestamp(session->end, out->mutable_end_time());
   ToTimestamp(session->max_end, out->mutable_max_end_time());
@@ -205,6 +222,9 @@ grpc::Status ParkingGrpcService::SessionResponse(const absl::StatusOr<Session>& 
   ToMoney(session->price_cents, out->mutable_price());
   absl::StatusOr<Quote> receipt = service_.rules().Receipt(*session);
   if (receipt.ok()) ToProto(*receipt, session->zone_id, out->mutable_receipt());
+  if (std::optional<TaxReceipt> tax = service_.TaxReceiptOf(*session)) {
+    ToProto(*tax, out->mutable_tax_receipt());
+  }
   return grpc::Status::OK;
 }
 
@@ -266,7 +286,7 @@ grpc::Status ParkingGrpcService::StartSession(grpc::ServerContext* context,
                                               const v1::StartSessionRequest* request,
                                               v1::Session* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
-  StartRequest start{"", request->zone_id(), request->plate(), std::nullopt};
+  StartRequest start{"", request->zone_id(), request->plate(), std::nullopt, request->country()};
   if (request->has_planned_end_time()) {
     absl::StatusOr<absl::Time> end = FromTimestamp(request->planned_end_time(), "planned_end_time");
     if (!end.ok()) return ToGrpcStatus(end.status());
@@ -336,7 +356,7 @@ grpc::Status ParkingGrpcService::CreatePermit(grpc::ServerContext* context,
   absl::StatusOr<absl::Time> until = FromTimestamp(request->valid_until(), "valid_until");
   if (!until.ok()) return ToGrpcStatus(until.status());
   absl::StatusOr<Permit> permit =
-      service_.IssuePermit(request->plate(), request->area(), *from, *until);
+      service_.IssuePermit(request->country(), request->plate(), request->area(), *from, *until);
   if (!permit.ok()) return ToGrpcStatus(permit.status());
   ToProto(*permit, response);
   return grpc::Status::OK;
@@ -346,7 +366,8 @@ grpc::Status ParkingGrpcService::SearchPermits(grpc::ServerContext* context,
                                                const v1::SearchPermitsRequest* request,
                                                v1::SearchPermitsResponse* response) {
   if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
-  absl::StatusOr<std::vector<Permit>> permits = service_.ListPermits(request->plate());
+  absl::StatusOr<std::vector<Permit>> permits =
+      service_.ListPermits(request->country(), request->plate());
   if (!permits.ok()) return ToGrpcStatus(permits.status());
   for (const Permit& permit : *permits) ToProto(permit, response->add_permits());
   return grpc::Status::OK;
@@ -356,7 +377,8 @@ grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContext* context,
                                             const v1::CheckPlateRequest* request,
                                             v1::CheckPlateResponse* response) {
   if (grpc::Status role = RequireRole(*context, "parking_officer"); !role.ok()) return role;
-  absl::StatusOr<CheckResult> result = service_.CheckPlate(request->plate(), request->zone_id());
+  absl::StatusOr<CheckResult> result =
+      service_.CheckPlate(request->country(), request->plate(), request->zone_id());
   if (!result.ok()) return ToGrpcStatus(result.status());
   kpis_.Count(kpi::kParkingPlateChecks, ZoneDimension(request->zone_id()));
   // Paid, permit and grace are all "not unpaid": the share is of the checks

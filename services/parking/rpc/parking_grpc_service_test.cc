@@ -154,7 +154,7 @@ TEST_F(ParkingGrpcServiceTest, RoleBoundCallsNeedTheirRole) {
 TEST_F(ParkingGrpcServiceTest, StorageOutageIsUnavailableWithoutDetails) {
   // The domain reaches storage here only through the officer's check and the
   // history; both need a role, so call the use case directly and map it.
-  absl::StatusOr<CheckResult> result = service_.CheckPlate("S-AB 1", "1101");
+  absl::StatusOr<CheckResult> result = service_.CheckPlate("", "S-AB 1", "1101");
   grpc::Status status = ToGrpcStatus(result.status());
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(status.error_message().find("10.0.0.7"), std::string::npos);
@@ -207,7 +207,7 @@ class MemoryRepository final : public ParkingRepository {
   void SetLatest(const std::string& id) { latest_ = id; }
   absl::StatusOr<PlateRecord> ReadPlate(std::string_view) override {
     PlateRecord record;
-    if (!latest_.empty()) record.latest_session = sessions_.at(latest_);
+    if (!latest_.empty()) record.sessions.push_back(sessions_.at(latest_));
     return record;
   }
   absl::StatusOr<Permit> AddPermit(const Permit& permit) override { return permit; }

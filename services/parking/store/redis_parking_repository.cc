@@ -24,23 +24,23 @@ constexpr size_t kSessionIdLength = 32;
 constexpr int kBuckets = 256;  // two hex digits, see PlateBucket
 constexpr int kMaxScanPasses = 8;
 
-// Stores a new session unless the plate has an active one.
-// KEYS: plate's latest-session copy, session, idempotency record, outbox,
-//       the bucket's unsettled ends.
+// Stores a new session unless its owner has an active one for the plate.
+// KEYS: the plate's sessions (hash owner -> latest session JSON), session,
+//       idempotency record, outbox, the bucket's unsettled ends.
 // ARGV: now_ms, fingerprint ("" = no key), idempotency ttl s, answer JSON,
-//       retention ms, end_ms, remind_at_ms, session id, zone, owner, then the
-//       session's field/value pairs.
+//       retention ms, end_ms, remind_at_ms, session id, zone, owner, plate
+//       memory ms, then the session's field/value pairs.
 const redis::Script& StartScript() {
   static const redis::Script* script = new redis::Script(std::string(kStartSessionLua));
   return *script;
 }
 
 // Extends or stops a session that is still active and belongs to the caller.
-// KEYS: session, plate's latest-session copy, idempotency record, outbox,
-//       the bucket's unsettled ends (a stopped session is settled by the stop).
+// KEYS: session, the plate's sessions, idempotency record, outbox, the
+//       bucket's unsettled ends (a stopped session is settled by the stop).
 // ARGV: now_ms, fingerprint, idempotency ttl s, answer JSON, retention ms,
 //       new end_ms, remind_at_ms, session id, owner, "extend"|"stop", price,
-//       stopped flag.
+//       stopped flag, plate memory ms.
 const redis::Script& UpdateScript() {
   static const redis::Script* script = new redis::Script(std::string(kUpdateSessionLua));
   return *script;
@@ -98,11 +98,16 @@ std::string SubjectTag(std::string_view subject) {
   return absl::StrCat("park:{u:", ToAbsl(subject), "}:");
 }
 
-std::string ActiveKey(std::string_view plate) {
-  return absl::StrCat(PlateTag(PlateBucket(plate)), "latest:", ToAbsl(plate));
+// Hash owner -> that owner's latest session of the plate (JSON), in the
+// plate's bucket (given, where the caller knows it from a session id).
+std::string PlateSessionsKey(std::string_view bucket, std::string_view plate_key) {
+  return absl::StrCat(PlateTag(bucket), "plate:", ToAbsl(plate_key));
 }
-std::string PermitsKey(std::string_view plate) {
-  return absl::StrCat(PlateTag(PlateBucket(plate)), "permits:", ToAbsl(plate));
+std::string PlateSessionsKey(std::string_view plate_key) {
+  return PlateSessionsKey(PlateBucket(plate_key), plate_key);
+}
+std::string PermitsKey(std::string_view plate_key) {
+  return absl::StrCat(PlateTag(PlateBucket(plate_key)), "permits:", ToAbsl(plate_key));
 }
 std::string SessionKey(std::string_view session_id) {
   return absl::StrCat(PlateTag(session_id.substr(0, 2)), "session:", ToAbsl(session_id));
@@ -141,7 +146,9 @@ bool IsSessionId(std::string_view id) {
 Fields SessionFields(const Session& session) {
   return {{"id", session.id},
           {"owner", session.owner},
-          {"plate", session.plate},
+          {"country", session.plate.country},
+          {"plate", session.plate.registration},
+          {"plate_key", session.plate.key},
           {"zone", session.zone_id},
           {"tariff", session.tariff_id},
           {"start", absl::StrCat(absl::ToUnixMillis(session.start))},
@@ -160,7 +167,9 @@ absl::StatusOr<Session> SessionFromFields(const Fields& fields) {
   Session session;
   session.id = text("id");
   session.owner = text("owner");
-  session.plate = text("plate");
+  session.plate.country = text("country");
+  session.plate.registration = text("plate");
+  session.plate.key = text("plate_key");
   session.zone_id = text("zone");
   session.tariff_id = text("tariff");
   session.stopped = text("stopped") == "1";
@@ -204,7 +213,9 @@ absl::StatusOr<Session> SessionFromJson(std::string_view text) {
 
 std::string PermitJson(const Permit& permit) {
   return json::serialize(json::object{{"id", permit.id},
-                                      {"plate", permit.plate},
+                                      {"country", permit.plate.country},
+                                      {"plate", permit.plate.registration},
+                                      {"plate_key", permit.plate.key},
                                       {"area", permit.area},
                                       {"from", absl::ToUnixSeconds(permit.valid_from)},
                                       {"until", absl::ToUnixSeconds(permit.valid_until)}});
@@ -216,18 +227,26 @@ absl::StatusOr<Permit> PermitFromJson(std::string_view text) {
   const json::object* object = error ? nullptr : value.if_object();
   if (object == nullptr) return absl::InternalError("corrupt permit record");
   const json::value* id = object->if_contains("id");
+  const json::value* country = object->if_contains("country");
   const json::value* plate = object->if_contains("plate");
+  const json::value* plate_key = object->if_contains("plate_key");
   const json::value* area = object->if_contains("area");
   const json::value* from = object->if_contains("from");
   const json::value* until = object->if_contains("until");
-  if (id == nullptr || !id->is_string() || plate == nullptr || !plate->is_string() ||
+  if (id == nullptr || !id->is_string() || country == nullptr || !country->is_string() ||
+      plate == nullptr || !plate->is_string() || plate_key == nullptr || !plate_key->is_string() ||
       area == nullptr || !area->is_string() || from == nullptr || !from->is_int64() ||
       until == nullptr || !until->is_int64()) {
     return absl::InternalError("corrupt permit record");
   }
-  return Permit{std::string(id->get_string()), std::string(plate->get_string()),
-                std::string(area->get_string()), absl::FromUnixSeconds(from->get_int64()),
-                absl::FromUnixSeconds(until->get_int64())};
+  Permit permit;
+  permit.id = std::string(id->get_string());
+  permit.plate = {std::string(country->get_string()), std::string(plate->get_string()),
+                  std::string(plate_key->get_string())};
+  permit.area = std::string(area->get_string());
+  permit.valid_from = absl::FromUnixSeconds(from->get_int64());
+  permit.valid_until = absl::FromUnixSeconds(until->get_int64());
+  return permit;
 }
 
 absl::StatusOr<std::vector<Permit>> PermitsFromReply(const redis::Reply& reply) {
@@ -284,7 +303,7 @@ absl::Status RedisParkingRepository::FinishWrite(const WriteKey& key, const Sess
 
 absl::StatusOr<Session> RedisParkingRepository::InsertSession(const Session& session,
                                                               absl::Time now, const WriteKey& key) {
-  const std::string bucket = PlateBucket(session.plate);
+  const std::string bucket = PlateBucket(session.plate.key);
   Session stored = session;
   stored.id = absl::StrCat(bucket, RandomHex(kSessionIdLength - bucket.size()));
   std::vector<std::string> args = {Millis(now),
@@ -296,15 +315,16 @@ absl::StatusOr<Session> RedisParkingRepository::InsertSession(const Session& ses
                                    Millis(stored.end - options_.reminder_lead),
                                    stored.id,
                                    stored.zone_id,
-                                   stored.owner};
+                                   stored.owner,
+                                   absl::StrCat(absl::ToInt64Milliseconds(options_.plate_memory))};
   for (const auto& [name, value] : SessionFields(stored)) {
     args.push_back(name);
     args.push_back(value);
   }
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(StartScript(),
-                  {ActiveKey(stored.plate), SessionKey(stored.id), IdempotencyKey(bucket, key),
-                   OutboxKey(bucket), EndsKey(bucket)},
+                  {PlateSessionsKey(stored.plate.key), SessionKey(stored.id),
+                   IdempotencyKey(bucket, key), OutboxKey(bucket), EndsKey(bucket)},
                   args);
   if (!reply.ok()) return reply.status();
   return SessionFromJson(reply->str);
@@ -317,14 +337,17 @@ absl::StatusOr<Session> RedisParkingRepository::UpdateSession(const Session& pla
   const std::string bucket = planned.id.substr(0, 2);
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       UpdateScript(),
-      {SessionKey(planned.id), ActiveKey(planned.plate), IdempotencyKey(bucket, key),
-       OutboxKey(bucket), EndsKey(bucket)},
+      // The session's own bucket, which is its plate's: the script touches one slot
+      // even for a record whose plate key is damaged or missing.
+      {SessionKey(planned.id), PlateSessionsKey(bucket, planned.plate.key),
+       IdempotencyKey(bucket, key), OutboxKey(bucket), EndsKey(bucket)},
       {Millis(now), key.key.empty() ? "" : key.fingerprint,
        absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), SessionJson(planned),
        absl::StrCat(absl::ToInt64Milliseconds(options_.retention)), Millis(planned.end),
        Millis(planned.end - options_.reminder_lead), planned.id, planned.owner,
        change == SessionChange::kExtend ? "extend" : "stop", absl::StrCat(planned.price_cents),
-       planned.stopped ? "1" : "0"});
+       planned.stopped ? "1" : "0",
+       absl::StrCat(absl::ToInt64Milliseconds(options_.plate_memory))});
   if (!reply.ok()) return reply.status();
   return SessionFromJson(reply->str);
 }
@@ -449,15 +472,21 @@ absl::Status RedisParkingRepository::MarkSettled(const std::vector<std::string>&
   return redis_.Pipeline(removals).status();
 }
 
-absl::StatusOr<PlateRecord> RedisParkingRepository::ReadPlate(std::string_view plate) {
-  absl::StatusOr<std::vector<redis::Reply>> replies =
-      redis_.Pipeline({{"HGETALL", ActiveKey(plate)}, {"HGETALL", PermitsKey(plate)}});
+absl::StatusOr<PlateRecord> RedisParkingRepository::ReadPlate(std::string_view plate_key) {
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(
+      {{"HGETALL", PlateSessionsKey(plate_key)}, {"HGETALL", PermitsKey(plate_key)}});
   if (!replies.ok()) return replies.status();
   PlateRecord record;
-  if (!(*replies)[0].elements.empty()) {
-    absl::StatusOr<Session> session = SessionFromFields(FieldsFromReply((*replies)[0]));
-    if (!session.ok()) return session.status();
-    record.latest_session = *std::move(session);
+  const std::vector<redis::Reply>& sessions = (*replies)[0].elements;
+  for (size_t i = 1; i < sessions.size(); i += 2) {
+    absl::StatusOr<Session> session = SessionFromJson(sessions[i].str);
+    // One damaged copy must not keep the officer from seeing the others; the
+    // next start for the plate removes it.
+    if (!session.ok()) {
+      log::Error("parking_plate_session_unreadable");
+      continue;
+    }
+    record.sessions.push_back(*std::move(session));
   }
   absl::StatusOr<std::vector<Permit>> permits = PermitsFromReply((*replies)[1]);
   if (!permits.ok()) return permits.status();
@@ -469,14 +498,15 @@ absl::StatusOr<Permit> RedisParkingRepository::AddPermit(const Permit& permit) {
   Permit stored = permit;
   stored.id = RandomHex(16);
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
-      AddPermitScript(), {PermitsKey(stored.plate)},
+      AddPermitScript(), {PermitsKey(stored.plate.key)},
       {stored.id, PermitJson(stored), absl::StrCat(absl::ToUnixSeconds(stored.valid_until))});
   if (!reply.ok()) return reply.status();
   return stored;
 }
 
-absl::StatusOr<std::vector<Permit>> RedisParkingRepository::ListPermits(std::string_view plate) {
-  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", PermitsKey(plate)});
+absl::StatusOr<std::vector<Permit>> RedisParkingRepository::ListPermits(
+    std::string_view plate_key) {
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", PermitsKey(plate_key)});
   if (!reply.ok()) return reply.status();
   return PermitsFromReply(*reply);
 }

@@ -14,11 +14,14 @@ struct RedisParkingOptions {
   absl::Duration retention = absl::Hours(24 * 100);
   // When before a session's end the reminder is due (outbox field remind_at_ms).
   absl::Duration reminder_lead = absl::Minutes(10);
+  // How long the plate's sessions hash (what the officer's check reads) keeps
+  // a session after its end: longer than any grace period.
+  absl::Duration plate_memory = absl::Hours(24);
 };
 
 // Sessions and permits in Redis. Key layout (see services/parking/README.md):
 // everything about one plate lives under the hash tag {p<bucket>}, where the
-// bucket is derived from the normalised plate and is also the first two
+// bucket is derived from the plate's key (Plate::key) and is also the first two
 // characters of every session id, so each script touches one hash slot.
 // Per-subject records (idempotency claims, history) live under {u:<subject>}.
 class RedisParkingRepository final : public ParkingRepository {
@@ -38,9 +41,9 @@ class RedisParkingRepository final : public ParkingRepository {
   absl::StatusOr<std::vector<Session>> ListUnsettledEndedSessions(absl::Time now,
                                                                   int limit) override;
   absl::Status MarkSettled(const std::vector<std::string>& session_ids) override;
-  absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate) override;
+  absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate_key) override;
   absl::StatusOr<Permit> AddPermit(const Permit& permit) override;
-  absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate) override;
+  absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate_key) override;
 
  private:
   // One pass over the buckets: appends the sessions closed for settlement
@@ -57,6 +60,6 @@ class RedisParkingRepository final : public ParkingRepository {
 };
 
 // Two lower-case hex digits naming the plate's bucket (exposed for tests).
-std::string PlateBucket(std::string_view plate);
+std::string PlateBucket(std::string_view plate_key);
 
 }  // namespace stadt::parking

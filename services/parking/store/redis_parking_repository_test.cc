@@ -69,24 +69,105 @@ class RedisParkingTest : public testing::RedisTest {
   std::unique_ptr<ParkingService> service_;
 };
 
-TEST_F(RedisParkingTest, ManyParallelStartsForOnePlateGiveOneSession) {
+TEST_F(RedisParkingTest, ManyParallelStartsForOnePlateGiveOneSessionPerOwner) {
   constexpr int kThreads = 16;
-  std::atomic<int> started = 0;
+  constexpr int kOwners = 4;
   std::atomic<int> refused = 0;
+  std::vector<std::string> ids(kThreads);
   std::vector<std::thread> threads;
   for (int i = 0; i < kThreads; ++i) {
     threads.emplace_back([&, i] {
-      // Different people, different keys, different spellings: one car.
-      absl::StatusOr<Session> session = Start(
-          absl::StrCat("citizen-", i), i % 2 ? "S-AB 1234" : "s ab1234", absl::StrCat("k", i));
-      if (session.ok()) ++started;
+      // Four people sharing a car, each trying four times with different
+      // keys and spellings of one plate.
+      absl::StatusOr<Session> session =
+          Start(absl::StrCat("citizen-", i % kOwners), i % 2 ? "S-AB 1234" : "s ab1234",
+                absl::StrCat("k", i));
+      if (session.ok()) ids[i] = session->owner;
       if (session.status().code() == absl::StatusCode::kAlreadyExists) ++refused;
     });
   }
   for (std::thread& thread : threads) thread.join();
-  EXPECT_EQ(started.load(), 1);
-  EXPECT_EQ(refused.load(), kThreads - 1);
-  EXPECT_EQ(OutboxLength(), 1);
+  std::set<std::string> owners(ids.begin(), ids.end());
+  owners.erase("");
+  EXPECT_THAT(owners, SizeIs(kOwners));
+  EXPECT_EQ(refused.load(), kThreads - kOwners);
+  EXPECT_EQ(OutboxLength(), kOwners);
+}
+
+TEST_F(RedisParkingTest, AStartNeverRevealsWhetherSomeoneElseParkedThePlate) {
+  const absl::Time end = kMondayTen + absl::Minutes(30);
+  absl::StatusOr<Session> mine = Start("citizen-1", "S-AB 1234", "", end);
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  // A stranger's start for the plate is answered exactly as for a plate
+  // nobody parked: a session of their own.
+  absl::StatusOr<Session> theirs = Start("citizen-2", "S AB 1234", "", end);
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+  absl::StatusOr<Session> unparked = Start("citizen-2", "S-XY 99", "", end);
+  ASSERT_TRUE(unparked.ok()) << unparked.status();
+  EXPECT_NE(theirs->id, mine->id);
+  EXPECT_EQ(theirs->owner, "citizen-2");
+  EXPECT_EQ(theirs->plate, mine->plate);
+  // Only the owner's own running session of the plate refuses a second one.
+  absl::StatusOr<Session> twice = Start("citizen-1", "s-ab1234", "", end);
+  EXPECT_EQ(twice.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_THAT(twice.status().message(), HasSubstr("you already have"));
+
+  // The officer sees the plate paid while either session runs: the first
+  // owner stops, the second's still counts.
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_TRUE(service_->Stop("citizen-1", mine->id, "").ok());
+  CheckResult check = service_->CheckPlate("", "S-AB 1234", "1101").value();
+  EXPECT_EQ(check.status, CheckStatus::kPaid);
+  EXPECT_EQ(check.paid_until, end);
+  ASSERT_TRUE(service_->Stop("citizen-2", theirs->id, "").ok());
+  EXPECT_EQ(service_->CheckPlate("", "S-AB 1234", "1101")->status, CheckStatus::kGrace);
+  // After the stop the first owner may start again.
+  EXPECT_TRUE(Start("citizen-1", "S-AB 1234", "").ok());
+}
+
+TEST_F(RedisParkingTest, PlatesDifferingOnlyInTheSeparatorAreDifferentCars) {
+  Session stuttgart = Start("citizen-1", "S-AB 1234", "").value();
+  EXPECT_EQ(stuttgart.plate.key, "DE:S-AB1234");
+  EXPECT_EQ(service_->CheckPlate("", "SA-B 1234", "1101")->status, CheckStatus::kNotPaid);
+  // The same owner may park the other car: it is not the same plate.
+  Session other = Start("citizen-1", "SA-B 1234", "").value();
+  EXPECT_EQ(other.plate.registration, "SA-B 1234");
+  EXPECT_EQ(service_->CheckPlate("", "SA-B 1234", "1101")->status, CheckStatus::kPaid);
+  EXPECT_EQ(service_->CheckPlate("", "S AB 1234", "1101")->status, CheckStatus::kPaid);
+}
+
+TEST_F(RedisParkingTest, ThePlatesSessionsAreKeyedByItsMatchFormAndForgetOldOnes) {
+  Session first = Start("citizen-1", "TÜ-AB 12", "", kMondayTen + absl::Minutes(30)).value();
+  const std::string bucket = PlateBucket("DE:TÜ-AB12");
+  EXPECT_EQ(first.id.substr(0, 2), bucket);
+  const std::string key = absl::StrCat("park:{p", bucket, "}:plate:DE:TÜ-AB12");
+  EXPECT_EQ(redis().Command({"HKEYS", key})->elements.size(), 1u);
+  EXPECT_GT(redis().Command({"PTTL", key})->integer, 0);
+
+  // A day after the first session ended, another citizen's start drops it.
+  clock_.Advance(absl::Hours(25));
+  ASSERT_TRUE(Start("citizen-2", "TÜ AB 12", "").ok());
+  absl::StatusOr<redis::Reply> owners = redis().Command({"HKEYS", key});
+  ASSERT_TRUE(owners.ok());
+  ASSERT_EQ(owners->elements.size(), 1u);
+  EXPECT_EQ(owners->elements[0].str, "citizen-2");
+}
+
+TEST_F(RedisParkingTest, ForeignAndUmlautPlates) {
+  Session french =
+      service_->Start("citizen-1", {"", "1101", "ab-123-cd", std::nullopt, "F"}, "").value();
+  EXPECT_EQ(french.plate, (Plate{"FR", "AB-123-CD", "FR:AB123CD"}));
+  Session tuebingen = Start("citizen-1", "tü-ab 12e", "").value();
+  EXPECT_EQ(tuebingen.plate, (Plate{"DE", "TÜ-AB 12E", "DE:TÜ-AB12E"}));
+  // What is stored reads back the same.
+  EXPECT_EQ(service_->GetOwnSession("citizen-1", french.id).value(), french);
+  EXPECT_EQ(service_->GetOwnSession("citizen-1", tuebingen.id).value(), tuebingen);
+
+  EXPECT_EQ(service_->CheckPlate("FR", "AB 123 CD", "1101")->status, CheckStatus::kPaid);
+  EXPECT_EQ(service_->CheckPlate("", "TÜ-AB 12E", "1101")->status, CheckStatus::kPaid);
+  // The same registration from another country is another car.
+  EXPECT_EQ(service_->CheckPlate("IT", "AB-123-CD", "1101")->status, CheckStatus::kNotPaid);
+  EXPECT_EQ(service_->CheckPlate("", "TU-AB 12E", "1101")->status, CheckStatus::kNotPaid);
 }
 
 TEST_F(RedisParkingTest, RetriedStartWithTheSameKeyHasOneEffect) {
@@ -146,13 +227,36 @@ TEST_F(RedisParkingTest, ExtendAndStopAreIdempotentAndPriced) {
   EXPECT_TRUE(stopped.stopped);
   EXPECT_EQ(stopped.price_cents, 25 * 5);
   clock_.Advance(absl::Minutes(1));
-  // The retried stop answers what the first one did; a new stop is refused.
+  // A retried stop answers what the first one did, with its key, with a new
+  // one or without any; an extension of the stopped session is refused.
   EXPECT_EQ(service_->Stop("citizen-1", session.id, "t1").value(), stopped);
-  EXPECT_EQ(service_->Stop("citizen-1", session.id, "t2").status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(service_->Stop("citizen-1", session.id, "t2").value(), stopped);
+  EXPECT_EQ(service_->Stop("citizen-1", session.id, "").value(), stopped);
+  EXPECT_EQ(service_->Stop("citizen-1", session.id, "t2").value(), stopped);
+  EXPECT_EQ(
+      service_->Extend("citizen-1", session.id, kMondayTen + absl::Hours(1), "").status().code(),
+      absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(service_->GetOwnSession("citizen-1", session.id).value(), stopped);
   // 3 events: started, extended, stopped.
   EXPECT_EQ(OutboxLength(), 3);
+}
+
+TEST_F(RedisParkingTest, ConcurrentStopsWithoutKeyAllAnswerTheStoppedSession) {
+  Session session = Start("citizen-1", "S-AB 1234", "").value();
+  clock_.Advance(absl::Minutes(10));
+  constexpr int kThreads = 8;
+  std::vector<absl::StatusOr<Session>> answers(kThreads, absl::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] { answers[i] = service_->Stop("citizen-1", session.id, ""); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (const absl::StatusOr<Session>& answer : answers) {
+    ASSERT_TRUE(answer.ok()) << answer.status();
+    EXPECT_TRUE(answer->stopped);
+    EXPECT_EQ(answer->end, kMondayTen + absl::Minutes(10));
+  }
+  EXPECT_EQ(OutboxLength(), 2);  // started, stopped once
 }
 
 TEST_F(RedisParkingTest, OthersSessionsAreNotFound) {
@@ -171,13 +275,13 @@ TEST_F(RedisParkingTest, OthersSessionsAreNotFound) {
 
 TEST_F(RedisParkingTest, SessionsEndByThemselves) {
   Session first = Start("citizen-1", "S-AB 1234", "", kMondayTen + absl::Minutes(30)).value();
-  EXPECT_EQ(service_->CheckPlate("s ab 1234", "1101")->status, CheckStatus::kPaid);
+  EXPECT_EQ(service_->CheckPlate("", "s ab 1234", "1101")->status, CheckStatus::kPaid);
   clock_.Advance(absl::Minutes(31));
   // Nobody wrote anything, yet the session is over: a new one may start, and
   // the officer sees grace, then not paid.
-  EXPECT_EQ(service_->CheckPlate("S-AB 1234", "1101")->status, CheckStatus::kGrace);
+  EXPECT_EQ(service_->CheckPlate("", "S-AB 1234", "1101")->status, CheckStatus::kGrace);
   clock_.Advance(absl::Minutes(10));
-  EXPECT_EQ(service_->CheckPlate("S-AB 1234", "1101")->status, CheckStatus::kNotPaid);
+  EXPECT_EQ(service_->CheckPlate("", "S-AB 1234", "1101")->status, CheckStatus::kNotPaid);
   EXPECT_EQ(service_->Stop("citizen-1", first.id, "").status().code(),
             absl::StatusCode::kFailedPrecondition);
   Session second = Start("citizen-1", "S-AB 1234", "").value();
@@ -292,28 +396,32 @@ TEST_F(RedisParkingTest, AnUnreadableSessionRecordDoesNotBlockTheOthersSettlemen
 
 TEST_F(RedisParkingTest, ResidentsPermits) {
   Permit permit = service_
-                      ->IssuePermit("S-RE 42", "S-Mitte-1", kMondayTen - absl::Hours(1),
+                      ->IssuePermit("", "S-RE 42", "S-Mitte-1", kMondayTen - absl::Hours(1),
                                     kMondayTen + absl::Hours(24 * 30))
                       .value();
   EXPECT_FALSE(permit.id.empty());
-  EXPECT_THAT(service_->ListPermits("s re42").value(), ::testing::ElementsAre(permit));
-  CheckResult check = service_->CheckPlate("S-RE 42", "1101").value();
+  EXPECT_EQ(permit.plate, (Plate{"DE", "S-RE 42", "DE:S-RE42"}));
+  EXPECT_THAT(service_->ListPermits("D", "s re42").value(), ::testing::ElementsAre(permit));
+  EXPECT_THAT(service_->ListPermits("", "SR-E 42").value(), ::testing::IsEmpty());
+  CheckResult check = service_->CheckPlate("", "S-RE 42", "1101").value();
   EXPECT_EQ(check.status, CheckStatus::kPermit);
   EXPECT_EQ(check.permit_area, "S-Mitte-1");
   EXPECT_EQ(service_
-                ->IssuePermit("S-RE 42", "S-Mitte-1", kMondayTen - absl::Hours(48),
+                ->IssuePermit("", "S-RE 42", "S-Mitte-1", kMondayTen - absl::Hours(48),
                               kMondayTen - absl::Hours(1))
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(service_->CheckPlate("S-RE 43", "1101")->status, CheckStatus::kNotPaid);
-  EXPECT_EQ(service_->CheckPlate("S-RE 42", "7777").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(service_->CheckPlate("", "S-RE 43", "1101")->status, CheckStatus::kNotPaid);
+  EXPECT_EQ(service_->CheckPlate("", "SR-E 42", "1101")->status, CheckStatus::kNotPaid);
+  EXPECT_EQ(service_->CheckPlate("", "S-RE 42", "7777").status().code(),
+            absl::StatusCode::kNotFound);
 }
 
 TEST_F(RedisParkingTest, RedisDownIsUnavailable) {
   redis_server().Kill();
   EXPECT_EQ(Start("citizen-1", "S-AB 1234", "k").status().code(), absl::StatusCode::kUnavailable);
-  EXPECT_EQ(service_->CheckPlate("S-AB 1234", "1101").status().code(),
+  EXPECT_EQ(service_->CheckPlate("", "S-AB 1234", "1101").status().code(),
             absl::StatusCode::kUnavailable);
 }
 

@@ -1,9 +1,12 @@
--- Stores a new session unless the plate has an active one.
--- KEYS: plate's latest-session copy, session, idempotency record, outbox,
---       the bucket's unsettled ends.
+-- Stores a new session unless its owner has an active one for the plate.
+-- Another owner's session of the plate (a shared car) is no reason to refuse,
+-- so that the answer never tells whether someone else parked the plate.
+-- KEYS: the plate's sessions (hash owner -> latest session JSON), session,
+--       idempotency record, outbox, the bucket's unsettled ends.
 -- ARGV: now_ms, fingerprint ("" = no key), idempotency ttl s, answer JSON,
---       retention ms, end_ms, remind_at_ms, session id, zone, owner, then the
---       session's field/value pairs.
+--       retention ms, end_ms, remind_at_ms, session id, zone, owner,
+--       plate memory ms (how long the plate's sessions hash keeps an ended
+--       session), then the session's field/value pairs.
 if ARGV[2] ~= '' then
   local prior = redis.call('GET', KEYS[3])
   if prior then
@@ -15,18 +18,30 @@ if ARGV[2] ~= '' then
   end
 end
 local now = tonumber(ARGV[1])
-local active_end = tonumber(redis.call('HGET', KEYS[1], 'end') or '0')
-if active_end > now then
-  return redis.error_reply('ALREADY_EXISTS this plate already has an active parking session')
+local memory = tonumber(ARGV[11])
+local owner = ARGV[10]
+-- One pass over the plate's owners: refuse the owner's second active session,
+-- forget sessions that ended longer than the memory ago.
+local entries = redis.call('HGETALL', KEYS[1])
+for i = 1, #entries, 2 do
+  local ok, stored = pcall(cjson.decode, entries[i + 1])
+  local stored_end = ok and type(stored) == 'table' and tonumber(stored['end']) or nil
+  if entries[i] == owner and stored_end and stored_end > now then
+    return redis.error_reply('ALREADY_EXISTS you already have an active parking session for this plate')
+  end
+  if not stored_end or stored_end + memory < now then
+    redis.call('HDEL', KEYS[1], entries[i])
+  end
 end
 local fields = {}
-for i = 11, #ARGV do fields[#fields + 1] = ARGV[i] end
-local expire_at = tonumber(ARGV[6]) + tonumber(ARGV[5])
+for i = 12, #ARGV do fields[#fields + 1] = ARGV[i] end
+local end_ms = tonumber(ARGV[6])
 redis.call('HSET', KEYS[2], unpack(fields))
-redis.call('PEXPIREAT', KEYS[2], expire_at)
-redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], unpack(fields))
-redis.call('PEXPIREAT', KEYS[1], expire_at)
+redis.call('PEXPIREAT', KEYS[2], end_ms + tonumber(ARGV[5]))
+redis.call('HSET', KEYS[1], owner, ARGV[4])
+if redis.call('PEXPIRETIME', KEYS[1]) < end_ms + memory then
+  redis.call('PEXPIREAT', KEYS[1], end_ms + memory)
+end
 redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100000', '*', 'type', 'session.started',
            'session', ARGV[8], 'zone', ARGV[9], 'owner', ARGV[10], 'end_ms', ARGV[6],
            'remind_at_ms', ARGV[7])

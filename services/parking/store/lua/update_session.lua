@@ -1,9 +1,10 @@
 -- Extends or stops a session that is still active and belongs to the caller.
--- KEYS: session, plate's latest-session copy, idempotency record, outbox,
---       the bucket's unsettled ends (a stopped session is settled by the stop).
+-- KEYS: session, the plate's sessions (hash owner -> latest session JSON),
+--       idempotency record, outbox, the bucket's unsettled ends (a stopped
+--       session is settled by the stop).
 -- ARGV: now_ms, fingerprint, idempotency ttl s, answer JSON, retention ms,
 --       new end_ms, remind_at_ms, session id, owner, "extend"|"stop", price,
---       stopped flag.
+--       stopped flag, plate memory ms.
 if ARGV[2] ~= '' then
   local prior = redis.call('GET', KEYS[3])
   if prior then
@@ -30,9 +31,16 @@ end
 local expire_at = new_end + tonumber(ARGV[5])
 redis.call('HSET', KEYS[1], 'end', ARGV[6], 'price', ARGV[11], 'stopped', ARGV[12])
 redis.call('PEXPIREAT', KEYS[1], expire_at)
-if redis.call('HGET', KEYS[2], 'id') == ARGV[8] then
-  redis.call('HSET', KEYS[2], 'end', ARGV[6], 'price', ARGV[11], 'stopped', ARGV[12])
-  redis.call('PEXPIREAT', KEYS[2], expire_at)
+local mine = redis.call('HGET', KEYS[2], ARGV[9])
+if mine then
+  local ok, latest = pcall(cjson.decode, mine)
+  if ok and type(latest) == 'table' and latest['id'] == ARGV[8] then
+    redis.call('HSET', KEYS[2], ARGV[9], ARGV[4])
+    local keep_until = new_end + tonumber(ARGV[13])
+    if redis.call('PEXPIRETIME', KEYS[2]) < keep_until then
+      redis.call('PEXPIREAT', KEYS[2], keep_until)
+    end
+  end
 end
 local event = 'session.stopped'
 if ARGV[10] == 'extend' then
