@@ -84,9 +84,9 @@ absl::Status Serve(const Settings& settings) {
   }
   absl::StatusOr<PermitRules> permit_rules = LoadPermitRules(settings, *rules);
   if (!permit_rules.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("configuration invalid: ",
-                                                   settings.permit_areas_file, ": ",
-                                                   permit_rules.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat("configuration invalid: ", settings.permit_areas_file, ": ",
+                     permit_rules.status().message()));
   }
   log::Info("zones_loaded", {{"zones", static_cast<int64_t>(rules->zones().zones().size())}});
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);

@@ -163,11 +163,11 @@ TEST_F(ParkingE2eTest, CitizenParksAndOfficerChecks) {
   EXPECT_EQ(Check("SAB1234", "4401"), "CHECK_STATUS_GRACE");
 
   // A resident's permit covers the zones of its area.
-  HttpResult permit = Fetch("POST", "/v1/parking/permits",
-                            absl::StrCat(R"({"plate":"S-RE 42","area":"S-Mitte","validFrom":")",
-                                         BerlinDate(now, -1), R"(","validUntil":")",
-                                         BerlinDate(now, 365), "\"}"),
-                            Caseworker());
+  HttpResult permit =
+      Fetch("POST", "/v1/parking/permits",
+            absl::StrCat(R"({"plate":"S-RE 42","area":"S-Mitte","validFrom":")",
+                         BerlinDate(now, -1), R"(","validUntil":")", BerlinDate(now, 365), "\"}"),
+            Caseworker());
   ASSERT_EQ(permit.status, 200) << permit.body;
   EXPECT_EQ(Json(permit).at("validFrom").as_string(), BerlinDate(now, -1));
   EXPECT_EQ(Json(permit).at("validUntil").as_string(), BerlinDate(now, 365));
@@ -270,8 +270,8 @@ TEST_F(ParkingE2eTest, ResidentsApplyCaseworkersDecideOfficersSeeOnlyValidPermit
   HttpResult own = Fetch("GET", "/v1/parking/permit-applications", "", citizen);
   ASSERT_EQ(own.status, 200) << own.body;
   EXPECT_EQ(Json(own).at("applications").at(0).at("id").as_string(), id);
-  HttpResult foreign = Fetch("GET", absl::StrCat("/v1/parking/permit-applications/", id), "",
-                             stranger);
+  HttpResult foreign =
+      Fetch("GET", absl::StrCat("/v1/parking/permit-applications/", id), "", stranger);
   EXPECT_EQ(foreign.status, 404) << foreign.body;
   HttpResult others = Fetch("GET", "/v1/parking/permit-applications", "", stranger);
   ASSERT_EQ(others.status, 200);
@@ -322,9 +322,9 @@ TEST_F(ParkingE2eTest, ResidentsApplyCaseworkersDecideOfficersSeeOnlyValidPermit
   ASSERT_EQ(rejected.status, 200) << rejected.body;
   EXPECT_EQ(Json(rejected).at("state").as_string(), "PERMIT_APPLICATION_STATE_REJECTED");
   EXPECT_EQ(Check("S-PA 2", "1102"), "CHECK_STATUS_NOT_PAID");
-  HttpResult late = Fetch("POST",
-                          absl::StrCat("/v1/parking/permit-applications/", second_id, "/approve"),
-                          "{}", Caseworker());
+  HttpResult late =
+      Fetch("POST", absl::StrCat("/v1/parking/permit-applications/", second_id, "/approve"), "{}",
+            Caseworker());
   EXPECT_EQ(late.status, 400) << late.body;
   EXPECT_EQ(Reason(late), "failed_precondition");
   EXPECT_THAT(late.body, HasSubstr("rejected: Kein Hauptwohnsitz im Gebiet"));
@@ -337,8 +337,8 @@ TEST_F(ParkingE2eTest, BadPermitInputIsRefusedWithItsReason) {
   const std::string citizen = Citizen();
   auto body = [](const std::string& street, const std::string& from, const std::string& until) {
     return absl::StrCat(R"({"plate":"S-PA 9","area":"S-Mitte","street":")", street,
-                        R"(","houseNumber":"5","validFrom":")", from, R"(","validUntil":")",
-                        until, "\"}");
+                        R"(","houseNumber":"5","validFrom":")", from, R"(","validUntil":")", until,
+                        "\"}");
   };
   struct Case {
     std::string target, body, token;
@@ -348,9 +348,8 @@ TEST_F(ParkingE2eTest, BadPermitInputIsRefusedWithItsReason) {
   const Case kCases[] = {
       {"/v1/parking/permit-applications", body("Königstraße", BerlinDate(now), "2031-02-30"),
        citizen, 400, "invalid_argument", "valid_until: 2031-02-30 is not a date of the calendar"},
-      {"/v1/parking/permit-applications",
-       body("Königstraße", Rfc3339(now), BerlinDate(now, 10)), citizen, 400, "invalid_argument",
-       "valid_from: expected a date YYYY-MM-DD"},
+      {"/v1/parking/permit-applications", body("Königstraße", Rfc3339(now), BerlinDate(now, 10)),
+       citizen, 400, "invalid_argument", "valid_from: expected a date YYYY-MM-DD"},
       {"/v1/parking/permit-applications",
        body("Königstraße", BerlinDate(now, -1), BerlinDate(now, 10)), citizen, 400,
        "invalid_argument", "valid_from lies in the past"},
@@ -364,8 +363,8 @@ TEST_F(ParkingE2eTest, BadPermitInputIsRefusedWithItsReason) {
        absl::StrCat(R"({"plate":"S-PA 9","area":"S-Mitte","validFrom":")", Rfc3339(now),
                     R"(","validUntil":")", BerlinDate(now, 10), "\"}"),
        Caseworker(), 400, "invalid_argument", "valid_from: expected a date YYYY-MM-DD"},
-      {"/v1/parking/permit-applications/0000000000000000/reject", R"({"reason":""})",
-       Caseworker(), 400, "invalid_argument", "reason"},
+      {"/v1/parking/permit-applications/0000000000000000/reject", R"({"reason":""})", Caseworker(),
+       400, "invalid_argument", "reason"},
       {"/v1/parking/permits/0000000000000000/revoke", R"({"plate":"S-PA 9","reason":"x"})",
        Caseworker(), 404, "not_found", "permit not found"},
   };

@@ -39,7 +39,8 @@ class PermitRepository {
   // application without a second permit; FAILED_PRECONDITION with the reason
   // when it was rejected or revoked meanwhile.
   virtual absl::StatusOr<PermitApplication> Approve(const PermitApplication& application,
-                                                    const Permit& permit, std::string_view caseworker,
+                                                    const Permit& permit,
+                                                    std::string_view caseworker,
                                                     absl::Time now) = 0;
   // Rejects a pending application with `reason`, drops its address. A repeat
   // answers the rejected application unchanged; FAILED_PRECONDITION when it

@@ -26,9 +26,9 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 // Base letters of the accented Latin-1 letters (U+00C0-U+00FF), lower case;
 // 0 where there is none (x, /).
 constexpr char kLatin1Base[] =
-    "aaaaaaaceeeeiiii"  // C0-CF
-    "dnooooo\0ouuuuyts"  // D0-DF (D7 x, DE thorn, DF sharp s handled apart)
-    "aaaaaaaceeeeiiii"  // E0-EF
+    "aaaaaaaceeeeiiii"    // C0-CF
+    "dnooooo\0ouuuuyts"   // D0-DF (D7 x, DE thorn, DF sharp s handled apart)
+    "aaaaaaaceeeeiiii"    // E0-EF
     "dnooooo\0ouuuuyty";  // F0-FF
 
 // Lower-case ASCII with accents removed; every other character (space,
@@ -89,12 +89,11 @@ std::string WithoutUmlautSpelling(const std::string& word) {
 
 absl::Status CheckHouseNumber(std::string_view number) {
   // "12", "12a", "12 a", "12-14", "3/1": starts with a digit, short, no other characters.
-  const bool ok =
-      !number.empty() && number.size() <= kMaxHouseNumberLength && IsDigit(number.front()) &&
-      std::all_of(number.begin(), number.end(), [](char c) {
-        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == ' ' || c == '-' ||
-               c == '/';
-      });
+  const bool ok = !number.empty() && number.size() <= kMaxHouseNumberLength &&
+                  IsDigit(number.front()) && std::all_of(number.begin(), number.end(), [](char c) {
+                    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == ' ' ||
+                           c == '-' || c == '/';
+                  });
   if (!ok) {
     return absl::InvalidArgumentError(
         "house_number: expected a house number such as 12, 12a or 12-14");
@@ -198,7 +197,8 @@ absl::StatusOr<PermitAreas> PermitAreas::Parse(std::string_view json) {
     absl::Status status = json_read::String(object, "id", true, &area.id);
     if (status.ok()) status = json_read::String(object, "name", true, &area.name);
     if (status.ok()) status = json_read::Array(object, "streets", true, &streets);
-    if (!status.ok()) return absl::InvalidArgumentError(absl::StrCat(where, ": ", status.message()));
+    if (!status.ok())
+      return absl::InvalidArgumentError(absl::StrCat(where, ": ", status.message()));
     if (area.id.empty() || area.name.empty()) {
       return absl::InvalidArgumentError(absl::StrCat(where, ": id and name must not be empty"));
     }
@@ -280,16 +280,14 @@ std::string_view ApplicationStatusName(ApplicationStatus status) {
 }
 
 std::optional<ApplicationStatus> ParseApplicationStatus(std::string_view name) {
-  for (ApplicationStatus status :
-       {ApplicationStatus::kPending, ApplicationStatus::kApproved, ApplicationStatus::kRejected,
-        ApplicationStatus::kRevoked}) {
+  for (ApplicationStatus status : {ApplicationStatus::kPending, ApplicationStatus::kApproved,
+                                   ApplicationStatus::kRejected, ApplicationStatus::kRevoked}) {
     if (ApplicationStatusName(status) == name) return status;
   }
   return std::nullopt;
 }
 
-absl::StatusOr<DecisionEffect> DecisionOn(const PermitApplication& application,
-                                          Decision decision) {
+absl::StatusOr<DecisionEffect> DecisionOn(const PermitApplication& application, Decision decision) {
   const bool approve = decision == Decision::kApprove;
   switch (application.status) {
     case ApplicationStatus::kPending:
@@ -353,9 +351,9 @@ absl::StatusOr<PermitApplication> PermitRules::PlanApplication(
         absl::StrCat("validity exceeds the maximum of ", policy_.max_months, " months"));
   }
   if (!areas_.HasStreet(*area, street)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "street_not_in_area: this street is not part of permit area ", area->id, " (", area->name,
-        ")"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("street_not_in_area: this street is not part of permit area ", area->id, " (",
+                     area->name, ")"));
   }
   PermitApplication application;
   application.applicant = std::string(applicant);

@@ -46,8 +46,7 @@ TEST(PermitDatesTest, ParsesCalendarDatesOnly) {
                           "2027-01-05T00:00:00Z", "2027-0a-05", " 2027-01-05"}) {
     absl::StatusOr<absl::CivilDay> day = ParseDate(bad, "valid_from");
     EXPECT_EQ(day.status().code(), absl::StatusCode::kInvalidArgument) << bad;
-    EXPECT_THAT(day.status().message(), HasSubstr("valid_from: expected a date YYYY-MM-DD"))
-        << bad;
+    EXPECT_THAT(day.status().message(), HasSubstr("valid_from: expected a date YYYY-MM-DD")) << bad;
   }
   // Shaped like a date, but none of the calendar.
   for (const char* bad : {"2027-02-29", "2027-13-01", "2027-00-10", "2027-04-31", "2027-01-00"}) {
@@ -151,13 +150,13 @@ TEST(PermitAreasTest, RefusesABadFileNamingTheProblem) {
       {"id": "S-West", "name": "W", "streets": ["B-Weg"]},
       {"id": "S-Ost", "name": "O", "streets": ["C-Weg"]}]})")
                                 .value();
-  EXPECT_THAT(extra.CheckAgainst(zones).message(), HasSubstr("S-Ost is the permit area of no zone"));
+  EXPECT_THAT(extra.CheckAgainst(zones).message(),
+              HasSubstr("S-Ost is the permit area of no zone"));
 }
 
 TEST(PermitApplicationTest, PlansAValidApplication) {
   const PermitRules rules = MakeRules();
-  PermitApplication application =
-      rules.PlanApplication("citizen-1", Request(), kMondayTen).value();
+  PermitApplication application = rules.PlanApplication("citizen-1", Request(), kMondayTen).value();
   EXPECT_EQ(application.applicant, "citizen-1");
   EXPECT_EQ(application.plate, "SRE42");
   EXPECT_EQ(application.area, "S-Mitte");
@@ -167,8 +166,8 @@ TEST(PermitApplicationTest, PlansAValidApplication) {
   EXPECT_EQ(application.last_day, absl::CivilDay(2027, 11, 30));
   EXPECT_EQ(application.status, ApplicationStatus::kPending);
   // Today (Berlin) is the earliest first day.
-  EXPECT_TRUE(rules.PlanApplication("citizen-1", Request("2026-11-23", "2026-11-23"), kMondayTen)
-                  .ok());
+  EXPECT_TRUE(
+      rules.PlanApplication("citizen-1", Request("2026-11-23", "2026-11-23"), kMondayTen).ok());
 }
 
 TEST(PermitApplicationTest, RefusesWithASpecificReason) {
@@ -294,10 +293,10 @@ TEST(PermitCheckTest, ARevokedPermitCoversNothing) {
   EXPECT_EQ(CheckPlate(mitte, std::nullopt, {permit}, kMondayTen - absl::Hours(2), absl::Minutes(5))
                 .status,
             CheckStatus::kNotPaid);
-  EXPECT_EQ(CheckPlate(mitte, std::nullopt, {permit}, kMondayTen + absl::Hours(24),
-                       absl::Minutes(5))
-                .status,
-            CheckStatus::kNotPaid);
+  EXPECT_EQ(
+      CheckPlate(mitte, std::nullopt, {permit}, kMondayTen + absl::Hours(24), absl::Minutes(5))
+          .status,
+      CheckStatus::kNotPaid);
 }
 
 }  // namespace

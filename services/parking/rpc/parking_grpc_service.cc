@@ -370,9 +370,9 @@ grpc::Status ParkingGrpcService::ApplyForPermit(grpc::ServerContext* context,
                                                 const v1::ApplyForPermitRequest* request,
                                                 v1::PermitApplication* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
-  const PermitApplicationRequest apply{request->plate(),        request->area(),
-                                       request->street(),       request->house_number(),
-                                       request->valid_from(),   request->valid_until()};
+  const PermitApplicationRequest apply{request->plate(),      request->area(),
+                                       request->street(),     request->house_number(),
+                                       request->valid_from(), request->valid_until()};
   return ApplicationResponse(permits_.Apply(CallerFromContext(*context).subject, apply), response);
 }
 

@@ -42,7 +42,8 @@ class ParkingGrpcService final : public v1::Parking::Service {
   grpc::Status CheckPlate(grpc::ServerContext* context, const v1::CheckPlateRequest* request,
                           v1::CheckPlateResponse* response) override;
 
-  grpc::Status ApplyForPermit(grpc::ServerContext* context, const v1::ApplyForPermitRequest* request,
+  grpc::Status ApplyForPermit(grpc::ServerContext* context,
+                              const v1::ApplyForPermitRequest* request,
                               v1::PermitApplication* response) override;
   grpc::Status ListPermitApplications(grpc::ServerContext* context,
                                       const v1::ListPermitApplicationsRequest* request,

@@ -65,8 +65,7 @@ class UnavailablePermitRepository final : public PermitRepository {
  public:
   absl::StatusOr<Created> CreateApplication(const PermitApplication&) override { return Down(); }
   absl::StatusOr<PermitApplication> GetApplication(std::string_view) override { return Down(); }
-  absl::StatusOr<std::vector<PermitApplication>> ListApplications(std::string_view,
-                                                                  int) override {
+  absl::StatusOr<std::vector<PermitApplication>> ListApplications(std::string_view, int) override {
     return Down();
   }
   absl::StatusOr<std::vector<PermitApplication>> ListPendingApplications(int) override {
@@ -255,7 +254,8 @@ TEST_F(ParkingGrpcServiceTest, PermitDatesAreCalendarDates) {
   v1::PermitApplication application;
   status = grpc_.ApplyForPermit(&citizen.context, &apply, &application);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("valid_until: 2026-02-31 is not a date"));
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("valid_until: 2026-02-31 is not a date"));
   // A valid application reaches storage, which is down here.
   apply.set_valid_until("2027-02-28");
   EXPECT_EQ(grpc_.ApplyForPermit(&citizen.context, &apply, &application).error_code(),

@@ -91,7 +91,6 @@ uint32_t Fnv1a(std::string_view text) {
   return hash;
 }
 
-
 std::string ActiveKey(std::string_view plate) {
   return absl::StrCat(PlateTag(PlateBucket(plate)), "latest:", ToAbsl(plate));
 }
@@ -262,7 +261,6 @@ absl::StatusOr<Permit> PermitFromJson(std::string_view text) {
   if (reason != nullptr) permit.revoke_reason = std::string(reason->get_string());
   return permit;
 }
-
 
 absl::StatusOr<std::optional<Session>> RedisParkingRepository::BeginWrite(const WriteKey& key) {
   if (key.key.empty()) return std::nullopt;

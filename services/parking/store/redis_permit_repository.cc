@@ -28,8 +28,7 @@ const redis::Script& CreateScript() {
   return *script;
 }
 const redis::Script& ApproveScript() {
-  static const redis::Script* script =
-      new redis::Script(std::string(kApprovePermitApplicationLua));
+  static const redis::Script* script = new redis::Script(std::string(kApprovePermitApplicationLua));
   return *script;
 }
 const redis::Script& RejectScript() {
@@ -150,8 +149,9 @@ absl::StatusOr<PermitRepository::Created> RedisPermitRepository::CreateApplicati
   const std::string index = ApplicantKey(stored.applicant);
   absl::Status indexed =
       redis_
-          .Pipeline({{"ZADD", index, Millis(stored.created), stored.id},
-                     {"PEXPIRE", index, absl::StrCat(absl::ToInt64Milliseconds(kApplicantIndexTtl))}})
+          .Pipeline(
+              {{"ZADD", index, Millis(stored.created), stored.id},
+               {"PEXPIRE", index, absl::StrCat(absl::ToInt64Milliseconds(kApplicantIndexTtl))}})
           .status();
   if (!indexed.ok()) return indexed;
   std::vector<std::string> args = {stored.id, OpenField(stored), Millis(stored.created)};
@@ -276,14 +276,12 @@ absl::StatusOr<PermitApplication> RedisPermitRepository::Reject(
     const PermitApplication& application, std::string_view reason, std::string_view caseworker,
     absl::Time now) {
   if (!IsId(application.id)) return absl::NotFoundError("permit application not found");
-  absl::StatusOr<redis::Reply> reply =
-      redis_.Eval(RejectScript(),
-                  {ApplicationKey(application.id), PendingKey(application.id.substr(0, 2)),
-                   OpenKey(application.plate)},
-                  {application.id, application.plate, std::string(reason), Millis(now),
-                   std::string(caseworker),
-                   absl::StrCat(absl::ToInt64Milliseconds(options_.retention)),
-                   OpenField(application)});
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      RejectScript(),
+      {ApplicationKey(application.id), PendingKey(application.id.substr(0, 2)),
+       OpenKey(application.plate)},
+      {application.id, application.plate, std::string(reason), Millis(now), std::string(caseworker),
+       absl::StrCat(absl::ToInt64Milliseconds(options_.retention)), OpenField(application)});
   if (!reply.ok()) return reply.status();
   return ApplicationFromReply(*reply);
 }

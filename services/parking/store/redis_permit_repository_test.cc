@@ -37,8 +37,7 @@ const absl::Time kMondayTen = absl::FromUnixSeconds(1898845200);
 // 2030-04-01 00:00 in Berlin (CEST): the day after a permit ending 2030-03-31.
 const absl::Time kAprilFirst = absl::FromUnixSeconds(1901224800);
 
-PermitApplicationRequest Request(std::string plate = "S-RE 42",
-                                 std::string until = "2030-03-31") {
+PermitApplicationRequest Request(std::string plate = "S-RE 42", std::string until = "2030-03-31") {
   return {std::move(plate), "S-Mitte-1", "Koenigstr.", "12", "2030-03-04", std::move(until)};
 }
 
@@ -51,8 +50,8 @@ class RedisPermitTest : public testing::RedisTest {
     if (HasFatalFailure()) return;
     parking_repository_ = std::make_unique<RedisParkingRepository>(redis());
     permit_repository_ = std::make_unique<RedisPermitRepository>(redis());
-    service_ = std::make_unique<ParkingService>(rules_, *parking_repository_, clock_,
-                                                ParkingSettings());
+    service_ =
+        std::make_unique<ParkingService>(rules_, *parking_repository_, clock_, ParkingSettings());
     office_ = std::make_unique<PermitOffice>(permit_rules_, *permit_repository_, clock_);
   }
 
@@ -108,8 +107,7 @@ TEST_F(RedisPermitTest, ApprovedApplicationBecomesThePermitTheOfficerSees) {
   EXPECT_FALSE(Stored(applied.id).contains("street"));
   EXPECT_FALSE(Stored(applied.id).contains("house_number"));
   EXPECT_THAT(office_->PendingApplications(0).value(), IsEmpty());
-  EXPECT_EQ(office_->OwnApplication("citizen-1", applied.id)->status,
-            ApplicationStatus::kApproved);
+  EXPECT_EQ(office_->OwnApplication("citizen-1", applied.id)->status, ApplicationStatus::kApproved);
 
   // Valid from the start of 2030-03-04 to the end of 2030-03-31, Berlin time.
   EXPECT_EQ(Check("s re 42"), CheckStatus::kPermit);
@@ -125,18 +123,18 @@ TEST_F(RedisPermitTest, ApprovedApplicationBecomesThePermitTheOfficerSees) {
 
   // Approving again is no second permit; rejecting now is refused.
   EXPECT_EQ(office_->Approve("caseworker-8", applied.id).value(), approved);
-  EXPECT_EQ(permit_repository_->Approve(applied, permit_rules_.PlanApproval(applied, kMondayTen).value(),
-                                        "caseworker-8", kMondayTen)
+  EXPECT_EQ(permit_repository_
+                ->Approve(applied, permit_rules_.PlanApproval(applied, kMondayTen).value(),
+                          "caseworker-8", kMondayTen)
                 .value(),
             approved);
   EXPECT_THAT(service_->ListPermits("S-RE 42").value(), SizeIs(1));
   absl::Status reject = office_->Reject("caseworker-8", applied.id, "zu spät").status();
   EXPECT_EQ(reject.code(), absl::StatusCode::kFailedPrecondition);
   // The same request from the store's side: the script refuses it as well.
-  EXPECT_EQ(permit_repository_->Reject(applied, "zu spät", "caseworker-8", kMondayTen)
-                .status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      permit_repository_->Reject(applied, "zu spät", "caseworker-8", kMondayTen).status().code(),
+      absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(RedisPermitTest, RejectedApplicationKeepsItsReasonAndIsNoPermit) {
@@ -146,8 +144,7 @@ TEST_F(RedisPermitTest, RejectedApplicationKeepsItsReasonAndIsNoPermit) {
   EXPECT_EQ(rejected.status, ApplicationStatus::kRejected);
   EXPECT_EQ(rejected.reason, "Kein Hauptwohnsitz im Gebiet");
   EXPECT_FALSE(Stored(applied.id).contains("street"));
-  EXPECT_EQ(office_->OwnApplications("citizen-1", 0)->at(0).reason,
-            "Kein Hauptwohnsitz im Gebiet");
+  EXPECT_EQ(office_->OwnApplications("citizen-1", 0)->at(0).reason, "Kein Hauptwohnsitz im Gebiet");
   EXPECT_EQ(Check("S-RE 42"), CheckStatus::kNotPaid);
   EXPECT_THAT(service_->ListPermits("S-RE 42").value(), IsEmpty());
 
@@ -172,21 +169,21 @@ TEST_F(RedisPermitTest, RevokedPermitCoversNothingAndTheCitizenSeesWhy) {
   ASSERT_TRUE(office_->Approve("caseworker-7", applied.id).ok());
   ASSERT_EQ(Check("S-RE 42"), CheckStatus::kPermit);
 
-  EXPECT_EQ(office_->Revoke("S-RE 43", applied.id, "Umzug").status().code(),
+  EXPECT_EQ(office_->Revoke("S-RE 43", applied.id, "Umzug nach Tübingen").status().code(),
             absl::StatusCode::kNotFound);  // not this plate's permit
-  Permit revoked = office_->Revoke("s-re 42", applied.id, "Umzug").value();
+  Permit revoked = office_->Revoke("s-re 42", applied.id, "Umzug nach Tübingen").value();
   EXPECT_TRUE(revoked.revoked);
-  EXPECT_EQ(revoked.revoke_reason, "Umzug");
+  EXPECT_EQ(revoked.revoke_reason, "Umzug nach Tübingen");
   EXPECT_EQ(Check("S-RE 42"), CheckStatus::kNotPaid);
   EXPECT_EQ(service_->ListPermits("S-RE 42").value(), std::vector<Permit>{revoked});
   PermitApplication own = office_->OwnApplication("citizen-1", applied.id).value();
   EXPECT_EQ(own.status, ApplicationStatus::kRevoked);
-  EXPECT_EQ(own.reason, "Umzug");
+  EXPECT_EQ(own.reason, "Umzug nach Tübingen");
 
   // Repeats change nothing; the application cannot be approved back.
   EXPECT_EQ(office_->Revoke("S-RE 42", applied.id, "anders").value(), revoked);
   EXPECT_THAT(office_->Approve("caseworker-7", applied.id).status().message(),
-              HasSubstr("revoked: Umzug"));
+              HasSubstr("revoked: Umzug nach Tübingen"));
   EXPECT_EQ(Check("S-RE 42"), CheckStatus::kNotPaid);
 
   // A permit a caseworker issued directly can be revoked just the same.
@@ -297,8 +294,7 @@ TEST_F(RedisPermitTest, PendingListIsOldestFirst) {
 
 TEST_F(RedisPermitTest, RedisDownIsUnavailable) {
   redis_server().Kill();
-  EXPECT_EQ(office_->Apply("citizen-1", Request()).status().code(),
-            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(office_->Apply("citizen-1", Request()).status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(office_->Approve("caseworker-7", "ab00000000000000").status().code(),
             absl::StatusCode::kUnavailable);
 }
