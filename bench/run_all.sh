@@ -80,6 +80,7 @@ DAYCARE_POLICY_FILE="$ROOT/services/daycare/seed/policy.json" \
 PARKING_GRPC_ADDRESS="127.0.0.1:$PARKING_PORT" \
 PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
 PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" \
+PARKING_PERMIT_AREAS_FILE="$ROOT/services/parking/seed/permit_areas.json" \
   start parking "$BUILD/services/parking/stadt-parking"
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/private.pem" 2> /dev/null

@@ -57,6 +57,7 @@ wait_for redis-cli -p "$REDIS_PORT" ping
 PARKING_GRPC_ADDRESS="127.0.0.1:$SERVICE_PORT" REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
 PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
 PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" LOG_LEVEL=warn \
+PARKING_PERMIT_AREAS_FILE="$ROOT/services/parking/seed/permit_areas.json" \
 REDIS_POOL_SIZE="${REDIS_POOL_SIZE:-16}" \
   "$BUILD/services/parking/stadt-parking" >"$WORK/parking.log" 2>&1 &
 PIDS+=($!)

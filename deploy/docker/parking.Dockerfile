@@ -39,11 +39,13 @@ COPY --from=build /stadt-parking /usr/local/bin/stadt-parking
 RUN if ldd /usr/local/bin/stadt-parking | grep 'not found'; then exit 1; fi
 # The demo zones and tariffs; Kubernetes mounts the city's own from a ConfigMap instead.
 COPY services/parking/seed/tariffs.json services/parking/seed/zones.geojson \
-     services/parking/seed/holidays-bw-*.txt /usr/share/stadt/parking/
+     services/parking/seed/holidays-bw-*.txt services/parking/seed/permit_areas.json \
+     /usr/share/stadt/parking/
 # A numeric user so that Kubernetes' runAsNonRoot can verify it without /etc/passwd.
 USER 65532:65532
 ENV PARKING_GRPC_ADDRESS=0.0.0.0:50054 \
     PARKING_TARIFFS_FILE=/usr/share/stadt/parking/tariffs.json \
-    PARKING_ZONES_FILE=/usr/share/stadt/parking/zones.geojson
+    PARKING_ZONES_FILE=/usr/share/stadt/parking/zones.geojson \
+    PARKING_PERMIT_AREAS_FILE=/usr/share/stadt/parking/permit_areas.json
 EXPOSE 50054
 ENTRYPOINT ["/usr/local/bin/stadt-parking"]

@@ -103,6 +103,7 @@ PARKING_GRPC_ADDRESS="127.0.0.1:$PARKING_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
 PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
 PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" \
+PARKING_PERMIT_AREAS_FILE="$ROOT/services/parking/seed/permit_areas.json" \
   start parking "$BUILD/services/parking/stadt-parking"
 
 echo "== video on 127.0.0.1:$VIDEO_PORT"

@@ -14,8 +14,10 @@
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 #include "services/parking/domain/parking_service.h"
+#include "services/parking/domain/permit_office.h"
 #include "services/parking/rpc/parking_grpc_service.h"
 #include "services/parking/store/redis_parking_repository.h"
+#include "services/parking/store/redis_permit_repository.h"
 
 namespace stadt::parking {
 namespace {
@@ -25,6 +27,8 @@ struct Settings {
   redis::Options redis;
   std::string tariffs_file;
   std::string zones_file;
+  std::string permit_areas_file;
+  PermitPolicy permit_policy;
   ParkingSettings parking;
   log::Level log_level;
   KpiSettings kpi;
@@ -40,6 +44,8 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.redis = ReadRedisOptions(config);
   settings.tariffs_file = config.RequiredString("PARKING_TARIFFS_FILE");
   settings.zones_file = config.RequiredString("PARKING_ZONES_FILE");
+  settings.permit_areas_file = config.RequiredString("PARKING_PERMIT_AREAS_FILE");
+  settings.permit_policy.max_months = config.Int("PARKING_PERMIT_MAX_MONTHS", 12, 1, 36);
   settings.parking.grace =
       config.Duration("PARKING_GRACE", absl::Minutes(5), absl::ZeroDuration(), absl::Hours(1));
   settings.parking.border_radius_meters = config.Int("PARKING_BORDER_RADIUS_METERS", 30, 0, 500);
@@ -82,20 +88,38 @@ absl::StatusOr<ParkingRules> LoadRules(const Settings& settings) {
   return rules;
 }
 
+// The permit areas and their streets; every zone's permit area must be one
+// of them, and each of them the area of some zone.
+absl::StatusOr<PermitRules> LoadPermitRules(const Settings& settings, const ParkingRules& rules) {
+  STADT_ASSIGN_OR_RETURN(BerlinCalendar calendar, BerlinCalendar::Load());
+  STADT_ASSIGN_OR_RETURN(const std::string areas_text, ReadFile(settings.permit_areas_file));
+  STADT_ASSIGN_OR_RETURN(PermitAreas areas, PermitAreas::Parse(areas_text));
+  STADT_RETURN_IF_ERROR(areas.CheckAgainst(rules.zones()));
+  return PermitRules(std::move(areas), calendar, settings.permit_policy);
+}
+
 absl::Status Serve(const Settings& settings) {
   absl::StatusOr<ParkingRules> rules = LoadRules(settings);
   if (!rules.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("configuration invalid: ", rules.status().message()));
   }
+  absl::StatusOr<PermitRules> permit_rules = LoadPermitRules(settings, *rules);
+  if (!permit_rules.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("configuration invalid: ", settings.permit_areas_file, ": ",
+                     permit_rules.status().message()));
+  }
   log::Info("zones_loaded", {{"zones", static_cast<int64_t>(rules->zones().zones().size())}});
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   RedisParkingRepository repository(*redis);
+  RedisPermitRepository permit_repository(*redis);
   SystemClock clock;
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
   ParkingService service(*rules, repository, clock, settings.parking);
-  ParkingGrpcService grpc_service(service, clock, *kpis);
+  PermitOffice permits(*permit_rules, permit_repository, clock);
+  ParkingGrpcService grpc_service(service, permits, clock, *kpis);
   std::jthread settler(
       RepeatUntilStopped, "settle_ended_sessions",
       [&grpc_service] { return grpc_service.SettleEndedSessions(); }, settings.settle_interval);

@@ -23,6 +23,18 @@ std::string Rfc3339(absl::Time time) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
 }
 
+absl::TimeZone Berlin() {
+  absl::TimeZone zone;
+  EXPECT_TRUE(absl::LoadTimeZone("Europe/Berlin", &zone));
+  return zone;
+}
+
+// The Berlin calendar date `days` days after the one of `time`.
+std::string BerlinDate(absl::Time time, int days = 0) {
+  const absl::CivilDay day = absl::ToCivilDay(time, Berlin()) + days;
+  return absl::FormatCivilTime(day);
+}
+
 class ParkingE2eTest : public ::testing::Test {
  protected:
   // Added to the parking service's environment.
@@ -176,12 +188,14 @@ TEST_F(ParkingE2eTest, CitizenParksAndOfficerChecks) {
   EXPECT_EQ(Check("S-AB1234", "4401"), "CHECK_STATUS_GRACE");
 
   // A resident's permit covers the zones of its area.
-  HttpResult permit = Fetch("POST", "/v1/parking/permits",
-                            absl::StrCat(R"({"plate":"S-RE 42","area":"S-Mitte","validFrom":")",
-                                         Rfc3339(now - absl::Hours(1)), R"(","validUntil":")",
-                                         Rfc3339(now + absl::Hours(24 * 365)), "\"}"),
-                            Caseworker());
+  HttpResult permit =
+      Fetch("POST", "/v1/parking/permits",
+            absl::StrCat(R"({"plate":"S-RE 42","area":"S-Mitte","validFrom":")",
+                         BerlinDate(now, -1), R"(","validUntil":")", BerlinDate(now, 365), "\"}"),
+            Caseworker());
   ASSERT_EQ(permit.status, 200) << permit.body;
+  EXPECT_EQ(Json(permit).at("validFrom").as_string(), BerlinDate(now, -1));
+  EXPECT_EQ(Json(permit).at("validUntil").as_string(), BerlinDate(now, 365));
   EXPECT_EQ(Check("s re 42", "1102"), "CHECK_STATUS_PERMIT");
   EXPECT_EQ(Check("s re 42", "2201"), "CHECK_STATUS_NOT_PAID");
   HttpResult search =
@@ -390,6 +404,148 @@ TEST_F(ParkingReceiptIssuerE2eTest, TheIssuerAndRateComeFromTheConfiguration) {
   EXPECT_EQ(receipt.at("issuer").at("address").as_string(), "Am Markt 1, 72070 Tübingen");
   EXPECT_EQ(receipt.at("issuer").at("taxId").as_string(), "DE000000000");
   EXPECT_EQ(receipt.at("vatRatePercent").as_int64(), 7);
+}
+
+// Minutes before Berlin midnight a test that applies "from today" could see
+// the service's day change under it.
+bool CloseToBerlinMidnight(absl::Time now) {
+  const absl::Time midnight = absl::FromCivil(absl::ToCivilDay(now, Berlin()) + 1, Berlin());
+  return midnight - now < absl::Minutes(2);
+}
+
+TEST_F(ParkingE2eTest, ResidentsApplyCaseworkersDecideOfficersSeeOnlyValidPermits) {
+  const absl::Time now = absl::Now();
+  if (CloseToBerlinMidnight(now)) GTEST_SKIP() << "too close to midnight in Berlin";
+  const std::string citizen = Citizen("resident-1");
+  const std::string stranger = Citizen("resident-2");
+  auto apply = [&](const std::string& plate) {
+    return Fetch("POST", "/v1/parking/permit-applications",
+                 absl::StrCat(R"({"plate":")", plate,
+                              R"(","area":"S-Mitte","street":"Königstr.","houseNumber":"5",)",
+                              R"("validFrom":")", BerlinDate(now), R"(","validUntil":")",
+                              BerlinDate(now, 30), "\"}"),
+                 citizen);
+  };
+  HttpResult applied = apply("S-PA 1");
+  ASSERT_EQ(applied.status, 200) << applied.body;
+  const std::string id(Json(applied).at("id").as_string());
+  EXPECT_EQ(Json(applied).at("state").as_string(), "PERMIT_APPLICATION_STATE_PENDING");
+  EXPECT_EQ(Json(applied).at("validFrom").as_string(), BerlinDate(now));
+  EXPECT_EQ(Check("S-PA 1", "1102"), "CHECK_STATUS_NOT_PAID");  // pending is no permit
+
+  // Only the applicant sees it; only a caseworker decides.
+  HttpResult own = Fetch("GET", "/v1/parking/permit-applications", "", citizen);
+  ASSERT_EQ(own.status, 200) << own.body;
+  EXPECT_EQ(Json(own).at("applications").at(0).at("id").as_string(), id);
+  HttpResult foreign =
+      Fetch("GET", absl::StrCat("/v1/parking/permit-applications/", id), "", stranger);
+  EXPECT_EQ(foreign.status, 404) << foreign.body;
+  HttpResult others = Fetch("GET", "/v1/parking/permit-applications", "", stranger);
+  ASSERT_EQ(others.status, 200);
+  EXPECT_TRUE(Json(others).at("applications").as_array().empty()) << others.body;
+  const std::string approve = absl::StrCat("/v1/parking/permit-applications/", id, "/approve");
+  HttpResult self_approved = Fetch("POST", approve, "{}", citizen);
+  EXPECT_EQ(self_approved.status, 403);
+  EXPECT_EQ(Reason(self_approved), "role_not_allowed");
+
+  HttpResult queue = Fetch("GET", "/v1/parking/pending-permit-applications", "", Caseworker());
+  ASSERT_EQ(queue.status, 200) << queue.body;
+  EXPECT_EQ(Json(queue).at("applications").at(0).at("street").as_string(), "Königstr.");
+
+  HttpResult approved = Fetch("POST", approve, "{}", Caseworker());
+  ASSERT_EQ(approved.status, 200) << approved.body;
+  EXPECT_EQ(Json(approved).at("state").as_string(), "PERMIT_APPLICATION_STATE_APPROVED");
+  EXPECT_EQ(Json(approved).at("permitId").as_string(), id);
+  EXPECT_EQ(Json(approved).at("street").as_string(), "");  // the address is gone
+  EXPECT_EQ(Json(approved).at("houseNumber").as_string(), "");
+  HttpResult again = Fetch("POST", approve, "{}", Caseworker());
+  ASSERT_EQ(again.status, 200) << again.body;
+  EXPECT_EQ(Json(again).at("permitId").as_string(), id);
+  EXPECT_EQ(Check("S-PA 1", "1102"), "CHECK_STATUS_PERMIT");
+  EXPECT_EQ(Check("S-PA 1", "2201"), "CHECK_STATUS_NOT_PAID");  // another area
+  HttpResult search =
+      Fetch("POST", "/v1/parking/permit-searches", R"({"plate":"S-PA 1"})", Caseworker());
+  ASSERT_EQ(search.status, 200);
+  EXPECT_EQ(Json(search).at("permits").as_array().size(), 1u);  // one permit, not two
+
+  // Revoked: no permit any more, and the citizen sees why.
+  HttpResult revoked = Fetch("POST", absl::StrCat("/v1/parking/permits/", id, "/revoke"),
+                             R"({"plate":"S-PA 1","reason":"Umzug"})", Caseworker());
+  ASSERT_EQ(revoked.status, 200) << revoked.body;
+  EXPECT_TRUE(Json(revoked).at("revoked").as_bool());
+  EXPECT_EQ(Check("S-PA 1", "1102"), "CHECK_STATUS_NOT_PAID");
+  HttpResult mine = Fetch("GET", absl::StrCat("/v1/parking/permit-applications/", id), "", citizen);
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  EXPECT_EQ(Json(mine).at("state").as_string(), "PERMIT_APPLICATION_STATE_REVOKED");
+  EXPECT_EQ(Json(mine).at("reason").as_string(), "Umzug");
+
+  // Rejected: no permit, and approving it later is refused with the reason.
+  HttpResult second = apply("S-PA 2");
+  ASSERT_EQ(second.status, 200) << second.body;
+  const std::string second_id(Json(second).at("id").as_string());
+  HttpResult rejected =
+      Fetch("POST", absl::StrCat("/v1/parking/permit-applications/", second_id, "/reject"),
+            R"({"reason":"Kein Hauptwohnsitz im Gebiet"})", Caseworker());
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(Json(rejected).at("state").as_string(), "PERMIT_APPLICATION_STATE_REJECTED");
+  EXPECT_EQ(Check("S-PA 2", "1102"), "CHECK_STATUS_NOT_PAID");
+  HttpResult late =
+      Fetch("POST", absl::StrCat("/v1/parking/permit-applications/", second_id, "/approve"), "{}",
+            Caseworker());
+  EXPECT_EQ(late.status, 400) << late.body;
+  EXPECT_EQ(Reason(late), "failed_precondition");
+  EXPECT_THAT(late.body, HasSubstr("rejected: Kein Hauptwohnsitz im Gebiet"));
+  EXPECT_EQ(Check("S-PA 2", "1102"), "CHECK_STATUS_NOT_PAID");
+}
+
+TEST_F(ParkingE2eTest, BadPermitInputIsRefusedWithItsReason) {
+  const absl::Time now = absl::Now();
+  if (CloseToBerlinMidnight(now)) GTEST_SKIP() << "too close to midnight in Berlin";
+  const std::string citizen = Citizen();
+  auto body = [](const std::string& street, const std::string& from, const std::string& until) {
+    return absl::StrCat(R"({"plate":"S-PA 9","area":"S-Mitte","street":")", street,
+                        R"(","houseNumber":"5","validFrom":")", from, R"(","validUntil":")", until,
+                        "\"}");
+  };
+  struct Case {
+    std::string target, body, token;
+    int status;
+    std::string reason, message;
+  };
+  const Case kCases[] = {
+      {"/v1/parking/permit-applications", body("Königstraße", BerlinDate(now), "2031-02-30"),
+       citizen, 400, "invalid_argument", "valid_until: 2031-02-30 is not a date of the calendar"},
+      {"/v1/parking/permit-applications", body("Königstraße", Rfc3339(now), BerlinDate(now, 10)),
+       citizen, 400, "invalid_argument", "valid_from: expected a date YYYY-MM-DD"},
+      {"/v1/parking/permit-applications",
+       body("Königstraße", BerlinDate(now, -1), BerlinDate(now, 10)), citizen, 400,
+       "invalid_argument", "valid_from lies in the past"},
+      {"/v1/parking/permit-applications",
+       body("Königstraße", BerlinDate(now), BerlinDate(now, 400)), citizen, 400, "out_of_range",
+       "exceeds the maximum of 12 months"},
+      {"/v1/parking/permit-applications",
+       body("Rotebühlstraße", BerlinDate(now), BerlinDate(now, 10)), citizen, 400,
+       "failed_precondition", "street_not_in_area"},
+      {"/v1/parking/permits",
+       absl::StrCat(R"({"plate":"S-PA 9","area":"S-Mitte","validFrom":")", Rfc3339(now),
+                    R"(","validUntil":")", BerlinDate(now, 10), "\"}"),
+       Caseworker(), 400, "invalid_argument", "valid_from: expected a date YYYY-MM-DD"},
+      {"/v1/parking/permit-applications/0000000000000000/reject", R"({"reason":""})", Caseworker(),
+       400, "invalid_argument", "reason"},
+      {"/v1/parking/permits/0000000000000000/revoke", R"({"plate":"S-PA 9","reason":"x"})",
+       Caseworker(), 404, "not_found", "permit not found"},
+  };
+  for (const Case& c : kCases) {
+    HttpResult result = Fetch("POST", c.target, c.body, c.token);
+    EXPECT_EQ(result.status, c.status) << c.target << " " << c.body << " " << result.body;
+    EXPECT_EQ(Reason(result), c.reason) << c.body << " " << result.body;
+    EXPECT_THAT(result.body, HasSubstr(c.message)) << c.body;
+  }
+  // Nothing was stored.
+  HttpResult own = Fetch("GET", "/v1/parking/permit-applications", "", citizen);
+  ASSERT_EQ(own.status, 200);
+  EXPECT_TRUE(Json(own).at("applications").as_array().empty()) << own.body;
+  EXPECT_EQ(Check("S-PA 9", "1101"), "CHECK_STATUS_NOT_PAID");
 }
 
 }  // namespace

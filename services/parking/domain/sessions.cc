@@ -197,7 +197,7 @@ CheckResult CheckPlate(const Zone& zone, const std::optional<Session>& latest,
   }
   if (!zone.permit_area.empty()) {
     for (const Permit& permit : permits) {
-      if (permit.area == zone.permit_area && permit.ValidAt(now)) {
+      if (permit.area == zone.permit_area && !permit.revoked && permit.ValidAt(now)) {
         result.status = CheckStatus::kPermit;
         result.permit_area = permit.area;
         result.permit_valid_until = permit.valid_until;

@@ -52,8 +52,12 @@ struct Permit {
   std::string id;
   Plate plate;
   std::string area;
-  absl::Time valid_from;
-  absl::Time valid_until;
+  absl::Time valid_from;   // start of its first Berlin day
+  absl::Time valid_until;  // start of the Berlin day after its last
+  // A revoked permit is kept (the caseworker and the citizen see it) but
+  // covers nothing any more.
+  bool revoked = false;
+  std::string revoke_reason{};  // default member initializer: aggregates may omit it
 
   bool ValidAt(absl::Time now) const { return valid_from <= now && now < valid_until; }
   friend bool operator==(const Permit&, const Permit&) = default;

@@ -137,13 +137,49 @@ void ToProto(const TaxReceipt& receipt, v1::TaxReceipt* out) {
   ToMoney(receipt.gross_cents, out->mutable_gross());
 }
 
-void ToProto(const Permit& permit, v1::Permit* out) {
+void ToProto(const Permit& permit, const PermitRules& rules, v1::Permit* out) {
   out->set_id(permit.id);
   out->set_country(permit.plate.country);
   out->set_plate(permit.plate.registration);
   out->set_area(permit.area);
-  ToTimestamp(permit.valid_from, out->mutable_valid_from());
-  ToTimestamp(permit.valid_until, out->mutable_valid_until());
+  out->set_valid_from(FormatDate(rules.FirstDay(permit)));
+  out->set_valid_until(FormatDate(rules.LastDay(permit)));
+  out->set_revoked(permit.revoked);
+  out->set_revoke_reason(permit.revoke_reason);
+}
+
+v1::PermitApplicationState ToProto(ApplicationStatus status) {
+  switch (status) {
+    case ApplicationStatus::kPending:
+      return v1::PERMIT_APPLICATION_STATE_PENDING;
+    case ApplicationStatus::kApproved:
+      return v1::PERMIT_APPLICATION_STATE_APPROVED;
+    case ApplicationStatus::kRejected:
+      return v1::PERMIT_APPLICATION_STATE_REJECTED;
+    case ApplicationStatus::kRevoked:
+      return v1::PERMIT_APPLICATION_STATE_REVOKED;
+  }
+  return v1::PERMIT_APPLICATION_STATE_UNSPECIFIED;
+}
+
+void ToProto(const PermitApplication& application, v1::PermitApplication* out) {
+  out->set_id(application.id);
+  out->set_country(application.plate.country);
+  out->set_plate(application.plate.registration);
+  out->set_area(application.area);
+  out->set_street(application.street);
+  out->set_house_number(application.house_number);
+  out->set_valid_from(FormatDate(application.first_day));
+  out->set_valid_until(FormatDate(application.last_day));
+  out->set_state(ToProto(application.status));
+  out->set_reason(application.reason);
+  out->set_permit_id(application.permit_id);
+  if (application.created != absl::InfinitePast()) {
+    ToTimestamp(application.created, out->mutable_create_time());
+  }
+  if (application.decided != absl::InfinitePast()) {
+    ToTimestamp(application.decided, out->mutable_decide_time());
+  }
 }
 
 v1::CheckStatus ToProto(CheckStatus status) {
@@ -203,8 +239,9 @@ absl::StatusOr<int> ParkingGrpcService::SettleEndedSessions() {
       [this](const Session& session) { RecordSessionEnd(session); });
 }
 
-ParkingGrpcService::ParkingGrpcService(ParkingService& service, const Clock& clock)
-    : ParkingGrpcService(service, clock, NoKpis()) {}
+ParkingGrpcService::ParkingGrpcService(ParkingService& service, PermitOffice& permits,
+                                       const Clock& clock)
+    : ParkingGrpcService(service, permits, clock, NoKpis()) {}
 
 grpc::Status ParkingGrpcService::SessionResponse(const absl::StatusOr<Session>& session,
                                                  v1::Session* out) {
@@ -351,14 +388,13 @@ grpc::Status ParkingGrpcService::CreatePermit(grpc::ServerContext* context,
                                               const v1::CreatePermitRequest* request,
                                               v1::Permit* response) {
   if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
-  absl::StatusOr<absl::Time> from = FromTimestamp(request->valid_from(), "valid_from");
-  if (!from.ok()) return ToGrpcStatus(from.status());
-  absl::StatusOr<absl::Time> until = FromTimestamp(request->valid_until(), "valid_until");
-  if (!until.ok()) return ToGrpcStatus(until.status());
-  absl::StatusOr<Permit> permit =
-      service_.IssuePermit(request->country(), request->plate(), request->area(), *from, *until);
+  absl::StatusOr<PermitRules::Span> span =
+      permits_.rules().Validity(request->valid_from(), request->valid_until());
+  if (!span.ok()) return ToGrpcStatus(span.status());
+  absl::StatusOr<Permit> permit = service_.IssuePermit(request->country(), request->plate(),
+                                                       request->area(), span->from, span->until);
   if (!permit.ok()) return ToGrpcStatus(permit.status());
-  ToProto(*permit, response);
+  ToProto(*permit, permits_.rules(), response);
   return grpc::Status::OK;
 }
 
@@ -369,7 +405,9 @@ grpc::Status ParkingGrpcService::SearchPermits(grpc::ServerContext* context,
   absl::StatusOr<std::vector<Permit>> permits =
       service_.ListPermits(request->country(), request->plate());
   if (!permits.ok()) return ToGrpcStatus(permits.status());
-  for (const Permit& permit : *permits) ToProto(permit, response->add_permits());
+  for (const Permit& permit : *permits) {
+    ToProto(permit, permits_.rules(), response->add_permits());
+  }
   return grpc::Status::OK;
 }
 
@@ -399,6 +437,86 @@ grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContext* context,
   if (result->charging_started_at != absl::InfinitePast()) {
     ToTimestamp(result->charging_started_at, response->mutable_charging_started_at());
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::ApplicationResponse(
+    const absl::StatusOr<PermitApplication>& application, v1::PermitApplication* response) const {
+  if (!application.ok()) return ToGrpcStatus(application.status());
+  ToProto(*application, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::ApplyForPermit(grpc::ServerContext* context,
+                                                const v1::ApplyForPermitRequest* request,
+                                                v1::PermitApplication* response) {
+  if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
+  const PermitApplicationRequest apply{
+      request->country(),      request->plate(),      request->area(),       request->street(),
+      request->house_number(), request->valid_from(), request->valid_until()};
+  return ApplicationResponse(permits_.Apply(CallerFromContext(*context).subject, apply), response);
+}
+
+grpc::Status ParkingGrpcService::ListPermitApplications(
+    grpc::ServerContext* context, const v1::ListPermitApplicationsRequest* request,
+    v1::ListPermitApplicationsResponse* response) {
+  if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
+  absl::StatusOr<std::vector<PermitApplication>> applications =
+      permits_.OwnApplications(CallerFromContext(*context).subject, request->page_size());
+  if (!applications.ok()) return ToGrpcStatus(applications.status());
+  for (const PermitApplication& application : *applications) {
+    ToProto(application, response->add_applications());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::GetPermitApplication(
+    grpc::ServerContext* context, const v1::GetPermitApplicationRequest* request,
+    v1::PermitApplication* response) {
+  if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
+  return ApplicationResponse(
+      permits_.OwnApplication(CallerFromContext(*context).subject, request->application_id()),
+      response);
+}
+
+grpc::Status ParkingGrpcService::ListPendingPermitApplications(
+    grpc::ServerContext* context, const v1::ListPermitApplicationsRequest* request,
+    v1::ListPermitApplicationsResponse* response) {
+  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  absl::StatusOr<std::vector<PermitApplication>> applications =
+      permits_.PendingApplications(request->page_size());
+  if (!applications.ok()) return ToGrpcStatus(applications.status());
+  for (const PermitApplication& application : *applications) {
+    ToProto(application, response->add_applications());
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::ApprovePermitApplication(
+    grpc::ServerContext* context, const v1::ApprovePermitApplicationRequest* request,
+    v1::PermitApplication* response) {
+  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  return ApplicationResponse(
+      permits_.Approve(CallerFromContext(*context).subject, request->application_id()), response);
+}
+
+grpc::Status ParkingGrpcService::RejectPermitApplication(
+    grpc::ServerContext* context, const v1::RejectPermitApplicationRequest* request,
+    v1::PermitApplication* response) {
+  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  return ApplicationResponse(permits_.Reject(CallerFromContext(*context).subject,
+                                             request->application_id(), request->reason()),
+                             response);
+}
+
+grpc::Status ParkingGrpcService::RevokePermit(grpc::ServerContext* context,
+                                              const v1::RevokePermitRequest* request,
+                                              v1::Permit* response) {
+  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  absl::StatusOr<Permit> permit = permits_.Revoke(request->country(), request->plate(),
+                                                  request->permit_id(), request->reason());
+  if (!permit.ok()) return ToGrpcStatus(permit.status());
+  ToProto(*permit, permits_.rules(), response);
   return grpc::Status::OK;
 }
 

@@ -3,6 +3,7 @@
 #include "services/common/clock.h"
 #include "services/common/kpi/kpi_recorder.h"
 #include "services/parking/domain/parking_service.h"
+#include "services/parking/domain/permit_office.h"
 #include "stadt/parking/v1/parking.grpc.pb.h"
 
 namespace stadt::parking {
@@ -12,10 +13,11 @@ namespace stadt::parking {
 class ParkingGrpcService final : public v1::Parking::Service {
  public:
   // Without KPI reporting.
-  ParkingGrpcService(ParkingService& service, const Clock& clock);
+  ParkingGrpcService(ParkingService& service, PermitOffice& permits, const Clock& clock);
   // Records the parking KPIs to `kpis`.
-  ParkingGrpcService(ParkingService& service, const Clock& clock, KpiRecorder& kpis)
-      : service_(service), clock_(clock), kpis_(kpis) {}
+  ParkingGrpcService(ParkingService& service, PermitOffice& permits, const Clock& clock,
+                     KpiRecorder& kpis)
+      : service_(service), permits_(permits), clock_(clock), kpis_(kpis) {}
 
   grpc::Status LocateZone(grpc::ServerContext* context, const v1::LocateZoneRequest* request,
                           v1::LocateZoneResponse* response) override;
@@ -40,6 +42,27 @@ class ParkingGrpcService final : public v1::Parking::Service {
   grpc::Status CheckPlate(grpc::ServerContext* context, const v1::CheckPlateRequest* request,
                           v1::CheckPlateResponse* response) override;
 
+  grpc::Status ApplyForPermit(grpc::ServerContext* context,
+                              const v1::ApplyForPermitRequest* request,
+                              v1::PermitApplication* response) override;
+  grpc::Status ListPermitApplications(grpc::ServerContext* context,
+                                      const v1::ListPermitApplicationsRequest* request,
+                                      v1::ListPermitApplicationsResponse* response) override;
+  grpc::Status GetPermitApplication(grpc::ServerContext* context,
+                                    const v1::GetPermitApplicationRequest* request,
+                                    v1::PermitApplication* response) override;
+  grpc::Status ListPendingPermitApplications(grpc::ServerContext* context,
+                                             const v1::ListPermitApplicationsRequest* request,
+                                             v1::ListPermitApplicationsResponse* response) override;
+  grpc::Status ApprovePermitApplication(grpc::ServerContext* context,
+                                        const v1::ApprovePermitApplicationRequest* request,
+                                        v1::PermitApplication* response) override;
+  grpc::Status RejectPermitApplication(grpc::ServerContext* context,
+                                       const v1::RejectPermitApplicationRequest* request,
+                                       v1::PermitApplication* response) override;
+  grpc::Status RevokePermit(grpc::ServerContext* context, const v1::RevokePermitRequest* request,
+                            v1::Permit* response) override;
+
   // Reports revenue and minutes of the sessions that ran out by themselves
   // (not stopped); run periodically. Returns how many were settled.
   absl::StatusOr<int> SettleEndedSessions();
@@ -49,7 +72,11 @@ class ParkingGrpcService final : public v1::Parking::Service {
   KpiDimensions PlaceDimensions(const std::string& zone_id) const;
   void RecordSessionEnd(const Session& session);
 
+  grpc::Status ApplicationResponse(const absl::StatusOr<PermitApplication>& application,
+                                   v1::PermitApplication* response) const;
+
   ParkingService& service_;
+  PermitOffice& permits_;
   const Clock& clock_;
   KpiRecorder& kpis_;
 };

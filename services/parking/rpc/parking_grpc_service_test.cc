@@ -58,6 +58,51 @@ class UnavailableRepository final : public ParkingRepository {
   static absl::Status Down() { return absl::UnavailableError("redis at 10.0.0.7 refused"); }
 };
 
+constexpr char kAreas[] = R"({"areas": [
+  {"id": "S-Mitte", "name": "Mitte", "streets": ["Königstraße"]}]})";
+
+class UnavailablePermitRepository final : public PermitRepository {
+ public:
+  absl::StatusOr<Created> CreateApplication(const PermitApplication&) override { return Down(); }
+  absl::StatusOr<PermitApplication> GetApplication(std::string_view) override { return Down(); }
+  absl::StatusOr<std::vector<PermitApplication>> ListApplications(std::string_view, int) override {
+    return Down();
+  }
+  absl::StatusOr<std::vector<PermitApplication>> ListPendingApplications(int) override {
+    return Down();
+  }
+  absl::StatusOr<PermitApplication> Approve(const PermitApplication&, const Permit&,
+                                            std::string_view, absl::Time) override {
+    return Down();
+  }
+  absl::StatusOr<PermitApplication> Reject(const PermitApplication&, std::string_view,
+                                           std::string_view, absl::Time) override {
+    return Down();
+  }
+  absl::StatusOr<Permit> Revoke(std::string_view, std::string_view, std::string_view,
+                                absl::Time) override {
+    return Down();
+  }
+
+ private:
+  static absl::Status Down() { return absl::UnavailableError("redis at 10.0.0.7 refused"); }
+};
+
+PermitRules MakePermitRules() {
+  return PermitRules(PermitAreas::Parse(kAreas).value(), BerlinCalendar::Load().value(),
+                     PermitPolicy());
+}
+
+// A call as the gateway forwards it for a caller with `role`.
+struct CallAs {
+  explicit CallAs(const std::string& role) : spouse(&context) {
+    spouse.AddClientMetadata(kSubjectMetadata, "subject-1");
+    spouse.AddClientMetadata(kRolesMetadata, role);
+  }
+  grpc::ServerContext context;
+  grpc::testing::ServerContextTestSpouse spouse;
+};
+
 class ParkingGrpcServiceTest : public ::testing::Test {
  protected:
   ParkingRules rules_{ZoneDirectory::Create(ParseZonesGeoJson(kZones).value()).value(),
@@ -66,7 +111,10 @@ class ParkingGrpcServiceTest : public ::testing::Test {
   UnavailableRepository repository_;
   FakeClock clock_{absl::FromUnixSeconds(kMondayTen)};
   ParkingService service_{rules_, repository_, clock_, ParkingSettings()};
-  ParkingGrpcService grpc_{service_, clock_};
+  PermitRules permit_rules_ = MakePermitRules();
+  UnavailablePermitRepository permit_repository_;
+  PermitOffice permits_{permit_rules_, permit_repository_, clock_};
+  ParkingGrpcService grpc_{service_, permits_, clock_};
   grpc::ServerContext context_;
 };
 
@@ -149,6 +197,69 @@ TEST_F(ParkingGrpcServiceTest, RoleBoundCallsNeedTheirRole) {
   v1::CheckPlateResponse checked;
   EXPECT_EQ(grpc_.CheckPlate(&context_, &check, &checked).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  v1::ApplyForPermitRequest apply;
+  v1::PermitApplication application;
+  EXPECT_EQ(grpc_.ApplyForPermit(&context_, &apply, &application).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ListPermitApplicationsRequest list_applications;
+  v1::ListPermitApplicationsResponse applications;
+  EXPECT_EQ(grpc_.ListPermitApplications(&context_, &list_applications, &applications).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetPermitApplicationRequest get_application;
+  EXPECT_EQ(grpc_.GetPermitApplication(&context_, &get_application, &application).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  // A citizen cannot decide: approving, rejecting, revoking and the queue
+  // are the caseworker's.
+  CallAs citizen("citizen");
+  EXPECT_EQ(grpc_.ListPendingPermitApplications(&citizen.context, &list_applications, &applications)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::ApprovePermitApplicationRequest approve;
+  EXPECT_EQ(grpc_.ApprovePermitApplication(&citizen.context, &approve, &application).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::RejectPermitApplicationRequest reject;
+  EXPECT_EQ(grpc_.RejectPermitApplication(&citizen.context, &reject, &application).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  v1::RevokePermitRequest revoke;
+  EXPECT_EQ(grpc_.RevokePermit(&citizen.context, &revoke, &permit).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ParkingGrpcServiceTest, PermitDatesAreCalendarDates) {
+  CallAs caseworker("caseworker");
+  v1::CreatePermitRequest create;
+  create.set_plate("S-RE 42");
+  create.set_area("S-Mitte");
+  // A timestamp where a date belongs: a clear refusal naming the field.
+  create.set_valid_from("2026-11-23T00:00:00Z");
+  create.set_valid_until("2026-12-31");
+  v1::Permit permit;
+  grpc::Status status = grpc_.CreatePermit(&caseworker.context, &create, &permit);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("valid_from: expected a date"));
+  create.set_valid_from("2026-11-23");
+  create.set_valid_until("2026-11-22");
+  status = grpc_.CreatePermit(&caseworker.context, &create, &permit);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("before valid_from"));
+
+  CallAs citizen("citizen");
+  v1::ApplyForPermitRequest apply;
+  apply.set_plate("S-RE 42");
+  apply.set_area("S-Mitte");
+  apply.set_street("Königstraße");
+  apply.set_house_number("1");
+  apply.set_valid_from("2026-11-23");
+  apply.set_valid_until("2026-02-31");
+  v1::PermitApplication application;
+  status = grpc_.ApplyForPermit(&citizen.context, &apply, &application);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              ::testing::HasSubstr("valid_until: 2026-02-31 is not a date"));
+  // A valid application reaches storage, which is down here.
+  apply.set_valid_until("2027-02-28");
+  EXPECT_EQ(grpc_.ApplyForPermit(&citizen.context, &apply, &application).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST_F(ParkingGrpcServiceTest, StorageOutageIsUnavailableWithoutDetails) {
@@ -239,8 +350,11 @@ class ParkingKpiTest : public ::testing::Test {
   MemoryRepository repository_;
   FakeClock clock_{absl::FromUnixSeconds(kMondayTen)};
   ParkingService service_{rules_, repository_, clock_, ParkingSettings()};
+  PermitRules permit_rules_ = MakePermitRules();
+  UnavailablePermitRepository permit_repository_;
+  PermitOffice permits_{permit_rules_, permit_repository_, clock_};
   FakeKpiRecorder kpis_;
-  ParkingGrpcService grpc_{service_, clock_, kpis_};
+  ParkingGrpcService grpc_{service_, permits_, clock_, kpis_};
 };
 
 TEST_F(ParkingKpiTest, SessionStartAndStopRecordTheZonesKpis) {

@@ -91,13 +91,6 @@ uint32_t Fnv1a(std::string_view text) {
   return hash;
 }
 
-std::string PlateTag(std::string_view bucket) {
-  return absl::StrCat("park:{p", ToAbsl(bucket), "}:");
-}
-std::string SubjectTag(std::string_view subject) {
-  return absl::StrCat("park:{u:", ToAbsl(subject), "}:");
-}
-
 // Hash owner -> that owner's latest session of the plate (JSON), in the
 // plate's bucket (given, where the caller knows it from a session id).
 std::string PlateSessionsKey(std::string_view bucket, std::string_view plate_key) {
@@ -105,9 +98,6 @@ std::string PlateSessionsKey(std::string_view bucket, std::string_view plate_key
 }
 std::string PlateSessionsKey(std::string_view plate_key) {
   return PlateSessionsKey(PlateBucket(plate_key), plate_key);
-}
-std::string PermitsKey(std::string_view plate_key) {
-  return absl::StrCat(PlateTag(PlateBucket(plate_key)), "permits:", ToAbsl(plate_key));
 }
 std::string SessionKey(std::string_view session_id) {
   return absl::StrCat(PlateTag(session_id.substr(0, 2)), "session:", ToAbsl(session_id));
@@ -211,44 +201,6 @@ absl::StatusOr<Session> SessionFromJson(std::string_view text) {
   return SessionFromFields(fields);
 }
 
-std::string PermitJson(const Permit& permit) {
-  return json::serialize(json::object{{"id", permit.id},
-                                      {"country", permit.plate.country},
-                                      {"plate", permit.plate.registration},
-                                      {"plate_key", permit.plate.key},
-                                      {"area", permit.area},
-                                      {"from", absl::ToUnixSeconds(permit.valid_from)},
-                                      {"until", absl::ToUnixSeconds(permit.valid_until)}});
-}
-
-absl::StatusOr<Permit> PermitFromJson(std::string_view text) {
-  boost::system::error_code error;
-  json::value value = json::parse(text, error);
-  const json::object* object = error ? nullptr : value.if_object();
-  if (object == nullptr) return absl::InternalError("corrupt permit record");
-  const json::value* id = object->if_contains("id");
-  const json::value* country = object->if_contains("country");
-  const json::value* plate = object->if_contains("plate");
-  const json::value* plate_key = object->if_contains("plate_key");
-  const json::value* area = object->if_contains("area");
-  const json::value* from = object->if_contains("from");
-  const json::value* until = object->if_contains("until");
-  if (id == nullptr || !id->is_string() || country == nullptr || !country->is_string() ||
-      plate == nullptr || !plate->is_string() || plate_key == nullptr || !plate_key->is_string() ||
-      area == nullptr || !area->is_string() || from == nullptr || !from->is_int64() ||
-      until == nullptr || !until->is_int64()) {
-    return absl::InternalError("corrupt permit record");
-  }
-  Permit permit;
-  permit.id = std::string(id->get_string());
-  permit.plate = {std::string(country->get_string()), std::string(plate->get_string()),
-                  std::string(plate_key->get_string())};
-  permit.area = std::string(area->get_string());
-  permit.valid_from = absl::FromUnixSeconds(from->get_int64());
-  permit.valid_until = absl::FromUnixSeconds(until->get_int64());
-  return permit;
-}
-
 absl::StatusOr<std::vector<Permit>> PermitsFromReply(const redis::Reply& reply) {
   std::vector<Permit> permits;
   for (size_t i = 1; i < reply.elements.size(); i += 2) {
@@ -265,8 +217,66 @@ std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(tim
 
 }  // namespace
 
-std::string PlateBucket(std::string_view plate) {
-  return absl::StrFormat("%02x", Fnv1a(plate) & 0xff);
+std::string PlateBucket(std::string_view plate_key) {
+  return absl::StrFormat("%02x", Fnv1a(plate_key) & 0xff);
+}
+
+std::string PlateTag(std::string_view bucket) {
+  return absl::StrCat("park:{p", ToAbsl(bucket), "}:");
+}
+std::string SubjectTag(std::string_view subject) {
+  return absl::StrCat("park:{u:", ToAbsl(subject), "}:");
+}
+
+std::string PermitsKey(std::string_view plate_key) {
+  return absl::StrCat(PlateTag(PlateBucket(plate_key)), "permits:", ToAbsl(plate_key));
+}
+
+std::string PermitJson(const Permit& permit) {
+  json::object object{{"id", permit.id},
+                      {"country", permit.plate.country},
+                      {"plate", permit.plate.registration},
+                      {"plate_key", permit.plate.key},
+                      {"area", permit.area},
+                      {"from", absl::ToUnixSeconds(permit.valid_from)},
+                      {"until", absl::ToUnixSeconds(permit.valid_until)}};
+  if (permit.revoked) {
+    object["revoked"] = true;
+    object["revoke_reason"] = permit.revoke_reason;
+  }
+  return json::serialize(object);
+}
+
+absl::StatusOr<Permit> PermitFromJson(std::string_view text) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  const json::object* object = error ? nullptr : value.if_object();
+  if (object == nullptr) return absl::InternalError("corrupt permit record");
+  const json::value* id = object->if_contains("id");
+  const json::value* country = object->if_contains("country");
+  const json::value* plate = object->if_contains("plate");
+  const json::value* plate_key = object->if_contains("plate_key");
+  const json::value* area = object->if_contains("area");
+  const json::value* from = object->if_contains("from");
+  const json::value* until = object->if_contains("until");
+  const json::value* revoked = object->if_contains("revoked");
+  const json::value* reason = object->if_contains("revoke_reason");
+  if (id == nullptr || !id->is_string() || country == nullptr || !country->is_string() ||
+      plate == nullptr || !plate->is_string() || plate_key == nullptr || !plate_key->is_string() ||
+      area == nullptr || !area->is_string() || from == nullptr || !from->is_int64() ||
+      until == nullptr || !until->is_int64() || (revoked != nullptr && !revoked->is_bool()) ||
+      (reason != nullptr && !reason->is_string())) {
+    return absl::InternalError("corrupt permit record");
+  }
+  Permit permit{std::string(id->get_string()),
+                {std::string(country->get_string()), std::string(plate->get_string()),
+                 std::string(plate_key->get_string())},
+                std::string(area->get_string()),
+                absl::FromUnixSeconds(from->get_int64()),
+                absl::FromUnixSeconds(until->get_int64())};
+  permit.revoked = revoked != nullptr && revoked->get_bool();
+  if (reason != nullptr) permit.revoke_reason = std::string(reason->get_string());
+  return permit;
 }
 
 absl::StatusOr<std::optional<Session>> RedisParkingRepository::BeginWrite(const WriteKey& key) {
@@ -496,7 +506,9 @@ absl::StatusOr<PlateRecord> RedisParkingRepository::ReadPlate(std::string_view p
 
 absl::StatusOr<Permit> RedisParkingRepository::AddPermit(const Permit& permit) {
   Permit stored = permit;
-  stored.id = RandomHex(16);
+  // The plate's bucket first, like a session id: a revocation finds the
+  // permit's keys by id and plate (RedisPermitRepository).
+  stored.id = absl::StrCat(PlateBucket(stored.plate.key), RandomHex(14));
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       AddPermitScript(), {PermitsKey(stored.plate.key)},
       {stored.id, PermitJson(stored), absl::StrCat(absl::ToUnixSeconds(stored.valid_until))});

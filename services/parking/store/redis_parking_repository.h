@@ -59,7 +59,18 @@ class RedisParkingRepository final : public ParkingRepository {
   const RedisParkingOptions options_;
 };
 
-// Two lower-case hex digits naming the plate's bucket (exposed for tests).
+// Two lower-case hex digits naming the plate's bucket (exposed for tests and
+// RedisPermitRepository).
 std::string PlateBucket(std::string_view plate_key);
+
+// Key prefixes: "park:{p<bucket>}:" for everything of the plates of one
+// bucket, "park:{u:<subject>}:" for everything of one token subject.
+std::string PlateTag(std::string_view bucket);
+std::string SubjectTag(std::string_view subject);
+// Shared with RedisPermitRepository: the hash of a plate's permits (permit id
+// -> PermitJson), which the officer's check reads, and its record format.
+std::string PermitsKey(std::string_view plate_key);
+std::string PermitJson(const Permit& permit);
+absl::StatusOr<Permit> PermitFromJson(std::string_view text);
 
 }  // namespace stadt::parking

@@ -1,0 +1,110 @@
+#include "services/parking/domain/permit_office.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/parking/domain/plate.h"
+
+namespace stadt::parking {
+namespace {
+
+constexpr int kDefaultPageSize = 20;
+constexpr int kMaxPageSize = 100;
+
+absl::Status RequireSubject(std::string_view subject) {
+  if (subject.empty()) return absl::UnauthenticatedError("sign-in required");
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> PageSize(int limit) {
+  if (limit < 0 || limit > kMaxPageSize) {
+    return absl::InvalidArgumentError(absl::StrCat("page_size must be 0-", kMaxPageSize));
+  }
+  return limit == 0 ? kDefaultPageSize : limit;
+}
+
+bool SameRequest(const PermitApplication& a, const PermitApplication& b) {
+  return a.applicant == b.applicant && a.plate == b.plate && a.area == b.area &&
+         a.street == b.street && a.house_number == b.house_number && a.first_day == b.first_day &&
+         a.last_day == b.last_day;
+}
+
+}  // namespace
+
+absl::StatusOr<PermitApplication> PermitOffice::Apply(std::string_view subject,
+                                                      const PermitApplicationRequest& request) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  absl::StatusOr<PermitApplication> planned =
+      rules_.PlanApplication(subject, request, clock_.Now());
+  if (!planned.ok()) return planned.status();
+  absl::StatusOr<PermitRepository::Created> stored = repository_.CreateApplication(*planned);
+  if (!stored.ok()) return stored.status();
+  if (!stored->created && !SameRequest(stored->application, *planned)) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("you already have a pending application for this plate and area: ",
+                     stored->application.id));
+  }
+  return stored->application;
+}
+
+absl::StatusOr<std::vector<PermitApplication>> PermitOffice::OwnApplications(
+    std::string_view subject, int limit) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  absl::StatusOr<int> page = PageSize(limit);
+  if (!page.ok()) return page.status();
+  return repository_.ListApplications(subject, *page);
+}
+
+absl::StatusOr<PermitApplication> PermitOffice::OwnApplication(std::string_view subject,
+                                                               std::string_view application_id) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  absl::StatusOr<PermitApplication> application = repository_.GetApplication(application_id);
+  if (!application.ok()) return application.status();
+  if (application->applicant != subject) {
+    return absl::NotFoundError("permit application not found");
+  }
+  return application;
+}
+
+absl::StatusOr<std::vector<PermitApplication>> PermitOffice::PendingApplications(int limit) {
+  absl::StatusOr<int> page = PageSize(limit);
+  if (!page.ok()) return page.status();
+  return repository_.ListPendingApplications(*page);
+}
+
+absl::StatusOr<PermitApplication> PermitOffice::Approve(std::string_view caseworker,
+                                                        std::string_view application_id) {
+  if (absl::Status status = RequireSubject(caseworker); !status.ok()) return status;
+  absl::StatusOr<PermitApplication> application = repository_.GetApplication(application_id);
+  if (!application.ok()) return application.status();
+  absl::StatusOr<DecisionEffect> effect = DecisionOn(*application, Decision::kApprove);
+  if (!effect.ok()) return effect.status();
+  if (*effect == DecisionEffect::kRepeat) return application;
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<Permit> permit = rules_.PlanApproval(*application, now);
+  if (!permit.ok()) return permit.status();
+  return repository_.Approve(*application, *permit, caseworker, now);
+}
+
+absl::StatusOr<PermitApplication> PermitOffice::Reject(std::string_view caseworker,
+                                                       std::string_view application_id,
+                                                       std::string_view reason) {
+  if (absl::Status status = RequireSubject(caseworker); !status.ok()) return status;
+  absl::StatusOr<std::string> text = ValidateReason(reason);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<PermitApplication> application = repository_.GetApplication(application_id);
+  if (!application.ok()) return application.status();
+  absl::StatusOr<DecisionEffect> effect = DecisionOn(*application, Decision::kReject);
+  if (!effect.ok()) return effect.status();
+  if (*effect == DecisionEffect::kRepeat) return application;
+  return repository_.Reject(*application, *text, caseworker, clock_.Now());
+}
+
+absl::StatusOr<Permit> PermitOffice::Revoke(std::string_view country, std::string_view plate,
+                                            std::string_view permit_id, std::string_view reason) {
+  absl::StatusOr<Plate> parsed = ParsePlate(country, plate);
+  if (!parsed.ok()) return parsed.status();
+  absl::StatusOr<std::string> text = ValidateReason(reason);
+  if (!text.ok()) return text.status();
+  return repository_.Revoke(parsed->key, permit_id, *text, clock_.Now());
+}
+
+}  // namespace stadt::parking
