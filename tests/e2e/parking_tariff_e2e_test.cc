@@ -3,6 +3,8 @@
 // where parking is free at this moment, and honours the grace period from
 // the start of charging. The services run on the real clock, so the tariffs
 // are written for the moment the test runs.
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -11,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/parking_test_tariffs.h"
+#include "tests/harness/process.h"
 #include "tests/harness/stack.h"
 
 namespace stadt::testing {
@@ -142,6 +145,49 @@ TEST_F(ParkingTariffE2eTest, AQuoteBeyondTheMaximumIsRefusedWithItsReason) {
   EXPECT_EQ(refused.status, 400) << refused.body;
   EXPECT_THAT(refused.body, ::testing::HasSubstr("out_of_range"));
   EXPECT_THAT(refused.body, ::testing::HasSubstr("maximum parking time of 120 minutes"));
+}
+
+// The service refuses to start on a tariff file it cannot price honestly, and
+// its log names the line to edit.
+TEST(ParkingTariffFileE2eTest, ABrokenTariffFileStopsTheStartNamingTheLine) {
+  struct Case {
+    std::string tariffs;
+    std::string message;
+  };
+  const Case kCases[] = {
+      {R"({"tariffs": [
+  {"id": "innenstadt", "windows": [
+    {"days": [1], "from": "08:00", "to": "12:00", "cents_per_hour": 100},
+    {"days": [1], "from": "11:00", "to": "13:00", "cents_per_hour": 100}]}]})",
+       "line 4: charging window overlaps the one on line 3"},
+      {R"({"tariffs": [
+  {"id": "innenstadt", "windows": [
+    {"days": [1], "from": "08:00", "to": "09:00", "cents_per_hour": 100,
+     "max_parking_minutes": 120}]}]})",
+       "line 3: maximum parking time of 120 minutes is longer than its window"},
+      {R"({"holiday_calendars": {"bw": {"name": "BW",
+   "files": {"2026": "holidays-bw-2026.txt"}}},
+ "tariffs": []})",
+       "line 2: holiday file holidays-bw-2026.txt"},
+  };
+  for (const Case& c : kCases) {
+    const std::string tariffs = WriteTariffsFile(c.tariffs);
+    const std::string log = tariffs + ".log";
+    absl::StatusOr<std::unique_ptr<Subprocess>> parking = Subprocess::Start(
+        STADT_PARKING_BIN, {},
+        {{"PARKING_TARIFFS_FILE", tariffs},
+         {"PARKING_ZONES_FILE",
+          absl::StrCat(STADT_SOURCE_DIR, "/services/parking/seed/zones.geojson")},
+         {"PARKING_PERMIT_AREAS_FILE",
+          absl::StrCat(STADT_SOURCE_DIR, "/services/parking/seed/permit_areas.json")},
+         {"PARKING_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", PickFreePort())}},
+        log);
+    ASSERT_TRUE(parking.ok()) << parking.status();
+    EXPECT_EQ((*parking)->Wait(), 2) << c.message;  // configuration refused
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_THAT(text, ::testing::HasSubstr(c.message));
+  }
 }
 
 }  // namespace
