@@ -1,5 +1,6 @@
 #include "gateway/http/http_server.h"
 
+#include <array>
 #include <functional>
 #include <map>
 #include <thread>
@@ -27,6 +28,11 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
+
+// How long, and how much, a connection that was refused for its request is
+// still read (and discarded) so that the client gets to read the answer.
+constexpr std::chrono::seconds kLingerTime(2);
+constexpr size_t kLingerBytes = 16 << 20;
 
 // Maps a read failure to the answer a client should get, if any.
 std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
@@ -165,7 +171,11 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     if (error) {
       if (std::optional<HttpResponse> response = ReadErrorResponse(error)) {
         response->prepare_payload();
-        Write(*std::move(response), /*keep_alive=*/false);
+        // The client may still be sending the body we refused: closing at
+        // once would reset the connection and its kernel would drop our
+        // answer unread (RFC 9112 section 9.6). So the answer is written and
+        // the rest of the request is read and discarded for a bounded while.
+        Write(*std::move(response), /*keep_alive=*/false, /*linger=*/true);
       } else {
         Close();
       }
@@ -200,16 +210,41 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
         });
   }
 
-  void Write(HttpResponse response, bool keep_alive) {
+  void Write(HttpResponse response, bool keep_alive, bool linger = false) {
     response.keep_alive(keep_alive);
     auto shared = std::make_shared<HttpResponse>(std::move(response));
     Tcp().expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
-    http::async_write(
-        stream_, *shared,
-        [self = this->shared_from_this(), shared, keep_alive](beast::error_code error, size_t) {
-          if (error || !keep_alive) return self->Close();
-          self->Read();
-        });
+    http::async_write(stream_, *shared,
+                      [self = this->shared_from_this(), shared, keep_alive, linger](
+                          beast::error_code error, size_t) {
+                        if (!error && linger) return self->LingerThenClose();
+                        if (error || !keep_alive) return self->Close();
+                        self->Read();
+                      });
+  }
+
+  // Half-closes, then discards what the client still sends until it closes
+  // too, kLingerTime has passed or kLingerBytes were read.
+  void LingerThenClose() {
+    if constexpr (kTls) {
+      Close();  // TLS ends with close_notify; the peer's alert ends its sending.
+    } else {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      Tcp().expires_after(kLingerTime);
+      DiscardInput(std::make_shared<std::array<char, 16 * 1024>>(), 0);
+    }
+  }
+
+  void DiscardInput(std::shared_ptr<std::array<char, 16 * 1024>> scratch, size_t discarded) {
+    auto* bytes = scratch.get();
+    stream_.async_read_some(asio::buffer(*bytes),
+                            [self = this->shared_from_this(), scratch = std::move(scratch),
+                             discarded](beast::error_code error, size_t read) mutable {
+                              if (error || discarded + read > kLingerBytes)
+                                return self->stream_.close();
+                              self->DiscardInput(std::move(scratch), discarded + read);
+                            });
   }
 
   void Close() {

@@ -7,6 +7,10 @@
 #include <future>
 #include <thread>
 
+#include "absl/strings/str_cat.h"
+#include "boost/asio/connect.hpp"
+#include "boost/asio/ip/tcp.hpp"
+#include "boost/asio/write.hpp"
 #include "gtest/gtest.h"
 #include "services/common/clock.h"
 #include "stadt/testing/v1/routes_test.pb.h"
@@ -91,6 +95,51 @@ TEST(HttpServerTest, PeriodicTasksRunWhileServingAndStopWithTheServer) {
   const int after_stop = fast.load();
   absl::SleepFor(absl::Milliseconds(50));
   EXPECT_EQ(fast.load(), after_stop);
+}
+
+// A client that sends its whole (too large) body before it reads the answer
+// gets the 413, not a reset: the server reads and discards the rest of the
+// body after answering, instead of closing under the client's feet.
+TEST(HttpServerTest, ATooLargeBodyGets413EvenIfTheClientSendsItAllFirst) {
+  LingeringBackends backends;
+  backends.Release();
+  SystemClock clock;
+  Gateway gateway(
+      RouteTable::Build(
+          {stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
+          .value(),
+      nullptr, backends, clock, GatewayOptions{}, nullptr);
+  auto server = std::make_unique<HttpServer>(gateway, HttpServerOptions{.port = 0, .threads = 1});
+  ASSERT_TRUE(server->Listen().ok());
+  std::thread runner([&] { EXPECT_EQ(server->RunUntilSignal(), 0); });
+
+  boost::asio::io_context io;
+  boost::asio::ip::tcp::socket socket(io);
+  socket.connect(
+      {boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(server->port())});
+  const size_t body_size = 4 << 20;  // 64 times the limit
+  const std::string head = absl::StrCat(
+      "POST /v1/books HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\n"
+      "Content-Length: ",
+      body_size, "\r\n\r\n");
+  boost::system::error_code error;
+  boost::asio::write(socket, boost::asio::buffer(head), error);
+  ASSERT_FALSE(error) << error.message();
+  const std::string body(body_size, 'x');
+  boost::asio::write(socket, boost::asio::buffer(body), error);
+  EXPECT_FALSE(error) << "sending the body failed: " << error.message();
+  std::string answer;
+  char chunk[4096];
+  for (;;) {
+    const size_t read = socket.read_some(boost::asio::buffer(chunk), error);
+    answer.append(chunk, read);
+    if (error) break;
+  }
+  EXPECT_TRUE(answer.starts_with("HTTP/1.1 413")) << answer.substr(0, 200) << error.message();
+  EXPECT_NE(answer.find("body_too_large"), std::string::npos);
+
+  kill(getpid(), SIGTERM);
+  runner.join();
 }
 
 }  // namespace
