@@ -194,6 +194,11 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.gateway.hsts_max_age = config.Duration("GATEWAY_HSTS_MAX_AGE", absl::Hours(24 * 365),
                                                   absl::ZeroDuration(), absl::Hours(24 * 730));
   settings.http.max_connections = config.Int("GATEWAY_MAX_CONNECTIONS", 1024, 1, 1'000'000);
+  settings.http.max_connections_per_address =
+      config.Int("GATEWAY_MAX_CONNECTIONS_PER_ADDRESS", 256, 0, 1'000'000);
+  // Behind proxies every connection comes from a proxy: a per-address share
+  // of TCP peers would throttle the proxy, not a client.
+  if (settings.gateway.trusted_proxy_hops > 0) settings.http.max_connections_per_address = 0;
   for (const LinkedApi& api : LinkedApis()) {
     settings.backends[api.service->full_name()] = config.HostPort(
         absl::StrCat("GATEWAY_BACKEND_", absl::AsciiStrToUpper(api.name)), api.default_address);

@@ -18,6 +18,7 @@
 #include "boost/beast/http/write.hpp"
 #include "boost/beast/ssl/ssl_stream.hpp"
 #include "gateway/core/error_response.h"
+#include "gateway/http/connection_table.h"
 #include "services/common/log.h"
 
 namespace stadt::gateway {
@@ -54,32 +55,6 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
 
 }  // namespace
 
-// Live connections, so that a drain can close the idle keep-alive ones and let
-// the event loop run dry, instead of destroying the loop under them.
-struct SessionRegistry {
-  uint64_t Add(std::function<void()> closer) {
-    absl::MutexLock lock(&mutex);
-    closers.emplace(next_id, std::move(closer));
-    return next_id++;
-  }
-  void Remove(uint64_t id) {
-    absl::MutexLock lock(&mutex);
-    closers.erase(id);
-  }
-  void CloseAll() {
-    std::map<uint64_t, std::function<void()>> all;
-    {
-      absl::MutexLock lock(&mutex);
-      all = closers;
-    }
-    for (auto& [id, close] : all) close();
-  }
-
-  absl::Mutex mutex;
-  uint64_t next_id ABSL_GUARDED_BY(mutex) = 0;
-  std::map<uint64_t, std::function<void()>> closers ABSL_GUARDED_BY(mutex);
-};
-
 namespace {
 
 // One connection: plain TCP or TLS over TCP.
@@ -90,32 +65,46 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
  public:
   Session(tcp::socket socket, std::shared_ptr<ssl::context> tls_context, const Gateway& gateway,
           const HttpServerOptions& options, std::shared_ptr<std::atomic<int>> in_flight,
-          std::shared_ptr<std::atomic<bool>> draining,
-          std::shared_ptr<std::atomic<int>> connections, std::shared_ptr<SessionRegistry> registry)
+          std::shared_ptr<std::atomic<bool>> draining, std::shared_ptr<ConnectionTable> connections)
       : tls_context_(std::move(tls_context)),
         stream_(MakeStream(std::move(socket), tls_context_.get())),
         gateway_(gateway),
         options_(options),
         in_flight_(std::move(in_flight)),
         draining_(std::move(draining)),
-        connections_(std::move(connections)),
-        registry_(std::move(registry)) {
+        connections_(std::move(connections)) {
     beast::error_code error;
     const tcp::endpoint peer = Tcp().socket().remote_endpoint(error);
     if (!error) client_.peer_address = peer.address().to_string();
     client_.tls = kTls;
   }
-  ~Session() {
-    registry_->Remove(registry_id_);
-    --*connections_;
-  }
+  ~Session() { connections_->Remove(connection_id_); }
 
+  // Asks the connection table for room; a refused connection is closed at once.
   void Start() {
-    registry_id_ = registry_->Add([weak = this->weak_from_this()] {
-      if (auto self = weak.lock()) {
-        asio::post(self->stream_.get_executor(), [self] { self->Close(); });
-      }
-    });
+    const ConnectionTable::Admission admission = connections_->Admit(
+        client_.peer_address,
+        [weak = this->weak_from_this()] {
+          if (auto self = weak.lock()) {
+            asio::post(self->stream_.get_executor(), [self] { self->Close(); });
+          }
+        },
+        absl::Now());
+    if (admission.verdict != ConnectionTable::Verdict::kAdmitted) {
+      // Over a limit: close at once rather than let one client starve
+      // everyone of sockets and memory.
+      log::Warn(
+          "connection_limit",
+          {{"limit",
+            admission.verdict == ConnectionTable::Verdict::kAddressFull ? "per_address" : "global"},
+           {"max_connections", options_.max_connections},
+           {"max_connections_per_address", options_.max_connections_per_address}});
+      beast::error_code ignored;
+      Tcp().socket().close(ignored);
+      return;
+    }
+    connection_id_ = admission.id;
+    if (admission.shed.has_value()) log::Info("idle_connection_closed_for_room", {});
     if constexpr (kTls) {
       Handshake();
     } else {
@@ -157,6 +146,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   }
 
   void Read() {
+    connections_->MarkIdle(connection_id_, absl::Now());
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
@@ -181,6 +171,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
       }
       return;
     }
+    connections_->MarkBusy(connection_id_);
     HttpRequest request = parser_->release();
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
@@ -268,9 +259,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   const HttpServerOptions& options_;
   std::shared_ptr<std::atomic<int>> in_flight_;
   std::shared_ptr<std::atomic<bool>> draining_;
-  std::shared_ptr<std::atomic<int>> connections_;
-  std::shared_ptr<SessionRegistry> registry_;
-  uint64_t registry_id_ = 0;
+  std::shared_ptr<ConnectionTable> connections_;
+  uint64_t connection_id_ = 0;  // 0: not admitted
   ClientInfo client_;
 };
 
@@ -282,7 +272,9 @@ HttpServer::HttpServer(const Gateway& gateway, HttpServerOptions options)
       io_(options_.threads),
       acceptor_(asio::make_strand(io_)),
       reload_timer_(asio::make_strand(io_)),
-      sessions_(std::make_shared<SessionRegistry>()) {}
+      connections_(std::make_shared<ConnectionTable>(
+          ConnectionTable::Options{.max_connections = options_.max_connections,
+                                   .max_per_address = options_.max_connections_per_address})) {}
 
 HttpServer::~HttpServer() = default;
 
@@ -315,20 +307,13 @@ void HttpServer::Accept() {
         }
         if (error) {
           log::Warn("accept_failed", {{"error", error.message()}});
-        } else if (connections_->fetch_add(1) >= options_.max_connections) {
-          // Over the limit: close at once rather than let one client starve
-          // everyone of sockets and memory.
-          --*connections_;
-          log::Warn("connection_limit", {{"max_connections", options_.max_connections}});
-          beast::error_code ignored;
-          socket.close(ignored);
         } else if (options_.tls != nullptr) {
           std::make_shared<Session<true>>(std::move(socket), options_.tls->Current(), gateway_,
-                                          options_, in_flight_, draining_, connections_, sessions_)
+                                          options_, in_flight_, draining_, connections_)
               ->Start();
         } else {
           std::make_shared<Session<false>>(std::move(socket), nullptr, gateway_, options_,
-                                           in_flight_, draining_, connections_, sessions_)
+                                           in_flight_, draining_, connections_)
               ->Start();
         }
         Accept();
@@ -340,7 +325,7 @@ void HttpServer::Drain(absl::Time deadline) {
     log::Info("stopped", {{"abandoned_requests", in_flight_->load()}});
     // Closing every connection ends all outstanding work, so io_.run()
     // returns by itself and nothing is left in the loop when it is destroyed.
-    sessions_->CloseAll();
+    connections_->CloseAll();
     return;
   }
   auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(20));

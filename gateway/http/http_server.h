@@ -25,8 +25,12 @@ struct HttpServerOptions {
   // keep-alive connection is closed after it too. Defeats slow clients.
   absl::Duration read_timeout = absl::Seconds(10);
   int threads = 2;
-  // Connections beyond this are closed right after accept.
+  // Connections beyond this are closed right after accept, unless an idle
+  // keep-alive connection can be closed to make room (the longest idle).
   int max_connections = 1024;
+  // Connections one client address may hold (0: no limit; set 0 behind a
+  // proxy, where every connection comes from the proxy).
+  int max_connections_per_address = 256;
   // Null: plain HTTP. Otherwise every connection is TLS with the provider's
   // current context, and the files are checked for renewal every interval.
   TlsContextProvider* tls = nullptr;
@@ -44,7 +48,7 @@ struct HttpServerOptions {
 
 // HTTP/1.1 with keep-alive on Boost.Beast. Moves bytes between sockets and the
 // Gateway; all request semantics live in the Gateway.
-struct SessionRegistry;
+class ConnectionTable;
 
 class HttpServer {
  public:
@@ -75,8 +79,7 @@ class HttpServer {
   // Shared with sessions, which may outlive a stop request by a little.
   std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);
-  std::shared_ptr<std::atomic<int>> connections_ = std::make_shared<std::atomic<int>>(0);
-  std::shared_ptr<SessionRegistry> sessions_;
+  std::shared_ptr<ConnectionTable> connections_;
 };
 
 }  // namespace stadt::gateway
