@@ -60,6 +60,8 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.kpi = ReadKpiSettings(config, "appointments");
   settings.rules = booking::ReadBookingRules(
       config, {.prefix = "APPOINTMENTS_", .same_service_window = "SERVICE_WINDOW_DAYS"});
+  // At an office the counter's check-in closes the booking (no cancelling after it).
+  settings.rules.check_in_closes_booking = true;
   settings.time_zone = config.String("APPOINTMENTS_TIME_ZONE", "Europe/Berlin");
   settings.master_key = ReadMasterKey(config);
   // How long a search may show a day's usage as another replica saw it
@@ -110,7 +112,9 @@ absl::Status Serve(const Settings& settings) {
         absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
   OfficeCatalog catalog(repository);
-  booking::RedisBookingRepository booking_repository(*redis, kBookingPrefix);
+  booking::RedisBookingRepository booking_repository(
+      *redis, kBookingPrefix,
+      booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
   SystemClock clock;
   // Search reads the office list on every request; a short-lived cache keeps
   // that off Redis during a rush (see CachedCatalogRepository).

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/ascii.h"
+#include "services/common/booking/domain/booking_core.h"
 
 namespace stadt::appointments {
 namespace {
@@ -47,10 +48,12 @@ absl::StatusOr<Ticket> CounterDay::CheckIn(const std::string& office_id, const s
                                            const std::string& booking_code) {
   absl::StatusOr<booking::ResourceDay> day = Today(office_id, date);
   if (!day.ok()) return day.status();
-  if (!booking::IsWellFormedBookingCode(booking_code)) {
-    return absl::InvalidArgumentError("booking_code: not a booking code");
+  absl::StatusOr<booking::BookingRecord> booking = booking::FindBooking(bookings_, booking_code);
+  if (booking.status().code() == absl::StatusCode::kNotFound) {
+    return absl::NotFoundError("no booking with this code at this office today");
   }
-  return counters_.CheckIn(*day, booking_code, clock_.Now());
+  if (!booking.ok()) return booking.status();
+  return counters_.CheckIn(*day, booking->code, clock_.Now());
 }
 
 absl::StatusOr<Ticket> CounterDay::WalkIn(const std::string& office_id, const std::string& date,
@@ -87,10 +90,7 @@ absl::StatusOr<DayAppointment> CounterDay::MarkNoShow(const std::string& office_
                                                       const std::string& booking_code) {
   absl::StatusOr<booking::ResourceDay> day = Day(office_id, date);
   if (!day.ok()) return day.status();
-  if (!booking::IsWellFormedBookingCode(booking_code)) {
-    return absl::InvalidArgumentError("booking_code: not a booking code");
-  }
-  absl::StatusOr<booking::BookingRecord> booking = bookings_.GetBooking(booking_code);
+  absl::StatusOr<booking::BookingRecord> booking = booking::FindBooking(bookings_, booking_code);
   if (!booking.ok()) return booking.status();
   if (booking->resource_id != office_id || booking->day != date) {
     return absl::NotFoundError("no such booking on this day");
@@ -98,7 +98,7 @@ absl::StatusOr<DayAppointment> CounterDay::MarkNoShow(const std::string& office_
   if (clock_.Now() < booking->start + no_show_grace_) {
     return absl::FailedPreconditionError("the grace period after the appointment has not passed");
   }
-  return counters_.MarkNoShow(*day, booking_code, clock_.Now());
+  return counters_.MarkNoShow(*day, booking->code, clock_.Now());
 }
 
 }  // namespace stadt::appointments

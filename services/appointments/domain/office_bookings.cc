@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/booking/domain/free_slot_scan.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::appointments {
@@ -300,8 +301,10 @@ absl::StatusOr<BookingView> OfficeBookings::Reschedule(const std::string& code,
   absl::StatusOr<booking::BookingRecord> record = core_.Authorize(code, token);
   if (!record.ok()) return record.status();
   if (record->status != booking::BookingStatus::kConfirmed) {
-    return absl::FailedPreconditionError("the booking is cancelled");
+    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "booking_cancelled",
+                            "Der Termin ist abgesagt. / The booking is cancelled.");
   }
+  STADT_RETURN_IF_ERROR(booking::CheckVisitOpen(record->visit));
   absl::StatusOr<Appointment> appointment = Resolve(office_id, record->service_ids);
   if (!appointment.ok()) return appointment.status();
   absl::StatusOr<booking::PlacedSlot> placed = Place(*appointment, start);

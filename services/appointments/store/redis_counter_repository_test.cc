@@ -4,11 +4,14 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/redis_booking_repository.h"
 #include "tests/harness/redis_test.h"
 
@@ -35,7 +38,9 @@ class CounterDayTest : public testing::RedisTest {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
     catalog_ = std::make_unique<RedisCatalogRepository>(redis());
-    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), kBookingPrefix);
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(
+        redis(), kBookingPrefix,
+        booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
     counters_ = std::make_unique<RedisCounterRepository>(redis());
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 10, {}}};
@@ -51,6 +56,7 @@ class CounterDayTest : public testing::RedisTest {
     booking::BookingRules rules;
     rules.max_active_bookings_per_person = 100;
     rules.same_service_window_days = 0;
+    rules.check_in_closes_booking = true;
     service_ = std::make_unique<OfficeBookings>(
         *catalog_, *bookings_, clock_, booking::Calendar(rules, Berlin()),
         booking::BookingSecrets::Derive("counter test key"));
@@ -142,6 +148,39 @@ TEST_F(CounterDayTest, NoShowOnlyAfterGraceAndCountedOnce) {
   EXPECT_EQ(day_->List("mitte", "2037-12-01")->no_shows, 1);
   EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", code).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CounterDayTest, NoCancelOrRescheduleAfterCheckInCompletionOrNoShow) {
+  const std::string waiting = Book(1, Local(12, 0));
+  const std::string completed = Book(2, Local(12, 0));
+  const std::string missed = Book(3, Local(12, 0));
+  const std::string open = Book(4, Local(12, 40));
+  clock_.Set(Local(11, 50));
+  // Staff type codes as citizens read them out.
+  ASSERT_TRUE(day_->CheckIn("mitte", "2037-12-01", absl::AsciiStrToLower(waiting)).ok());
+  ASSERT_TRUE(
+      day_->CheckIn("mitte", "2037-12-01", absl::StrReplaceAll(completed, {{"-", ""}})).ok());
+  ASSERT_TRUE(day_->CallNext("mitte", "2037-12-01", "1").ok());
+  ASSERT_TRUE(day_->CallNext("mitte", "2037-12-01", "2").ok());
+  const int ticket = day_->CheckIn("mitte", "2037-12-01", completed)->queue_number;
+  ASSERT_TRUE(day_->Complete("mitte", "2037-12-01", ticket).ok());
+  clock_.Set(Local(12, 20));
+  ASSERT_TRUE(day_->MarkNoShow("mitte", "2037-12-01", missed).ok());
+  for (const auto& [code, reason] :
+       std::map<std::string, std::string>{{waiting, "already_checked_in"},
+                                          {completed, "visit_completed"},
+                                          {missed, "visit_no_show"}}) {
+    absl::Status cancel = service_->Cancel(code, tokens_[code]).status();
+    EXPECT_EQ(cancel.code(), absl::StatusCode::kFailedPrecondition) << cancel;
+    EXPECT_EQ(booking::ReasonOf(cancel), reason) << cancel;
+    EXPECT_EQ(booking::ReasonOf(
+                  service_->Reschedule(code, tokens_[code], "mitte", Local(12, 50)).status()),
+              reason);
+    EXPECT_EQ(bookings_->GetBooking(code)->status, booking::BookingStatus::kConfirmed);
+  }
+  // A booking not yet arrived is cancelled as before, typed in lower case.
+  EXPECT_EQ(service_->Cancel(absl::AsciiStrToLower(open), tokens_[open])->record.status,
+            booking::BookingStatus::kCancelled);
 }
 
 TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {

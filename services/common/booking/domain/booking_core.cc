@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::booking {
@@ -255,16 +256,33 @@ absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByEmail(const std::string& 
 
 absl::StatusOr<BookingRecord> BookingCore::Authorize(const std::string& code,
                                                      const std::string& token) {
-  if (!IsWellFormedBookingCode(code) || token.empty() || token.size() > kMaxTokenLength) {
-    return NotFoundBooking();
+  if (token.empty() || token.size() > kMaxTokenLength) return NotFoundBooking();
+  const std::string token_hash = crypto::Base64Url(crypto::Sha256(token));
+  for (const std::string& candidate : BookingCodeCandidates(code)) {
+    absl::StatusOr<BookingRecord> record = bookings_.GetBooking(candidate);
+    if (record.status().code() == absl::StatusCode::kNotFound) continue;
+    if (!record.ok()) return record.status();
+    if (crypto::ConstantTimeEquals(token_hash, record->token_hash)) return record;
   }
-  absl::StatusOr<BookingRecord> record = bookings_.GetBooking(code);
-  if (record.status().code() == absl::StatusCode::kNotFound) return NotFoundBooking();
-  if (!record.ok()) return record.status();
-  if (!crypto::ConstantTimeEquals(crypto::Base64Url(crypto::Sha256(token)), record->token_hash)) {
-    return NotFoundBooking();
+  return NotFoundBooking();
+}
+
+absl::StatusOr<BookingRecord> BookingCore::Find(const std::string& typed_code) {
+  return FindBooking(bookings_, typed_code);
+}
+
+absl::StatusOr<BookingRecord> FindBooking(BookingRepository& bookings,
+                                          const std::string& typed_code) {
+  const std::vector<std::string> candidates = BookingCodeCandidates(typed_code);
+  if (candidates.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "not_a_booking_code",
+                   "booking_code: kein Buchungscode / not a booking code");
   }
-  return record;
+  for (const std::string& candidate : candidates) {
+    absl::StatusOr<BookingRecord> record = bookings.GetBooking(candidate);
+    if (record.status().code() != absl::StatusCode::kNotFound) return record;
+  }
+  return absl::NotFoundError("no such booking");
 }
 
 absl::StatusOr<Contact> BookingCore::OpenContact(const BookingRecord& record) const {
@@ -274,14 +292,20 @@ absl::StatusOr<Contact> BookingCore::OpenContact(const BookingRecord& record) co
 }
 
 absl::StatusOr<BookingRecord> BookingCore::Cancel(const BookingRecord& record) {
+  if (record.status == BookingStatus::kCancelled) return record;
+  if (calendar_.rules().check_in_closes_booking) {
+    STADT_RETURN_IF_ERROR(CheckVisitOpen(record.visit));
+  }
   return bookings_.CancelBooking(record.code, clock_.Now());
 }
 
 absl::StatusOr<BookingRecord> BookingCore::Move(const BookingRecord& record,
                                                 const PlacedSlot& slot) {
   if (record.status != BookingStatus::kConfirmed) {
-    return absl::FailedPreconditionError("the booking is cancelled");
+    return Refusal(absl::StatusCode::kFailedPrecondition, "booking_cancelled",
+                   "Der Termin ist abgesagt. / The booking is cancelled.");
   }
+  STADT_RETURN_IF_ERROR(CheckVisitOpen(record.visit));
   BookingRecord moved = record;
   moved.resource_id = slot.resource_id;
   moved.day = FormatDate(slot.position.day);

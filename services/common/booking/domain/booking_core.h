@@ -94,13 +94,20 @@ class BookingCore {
   absl::StatusOr<ConfirmedBooking> ConfirmByEmail(const std::string& hold_id,
                                                   const std::string& token);
   // The booking if `token` is its manage token; NOT_FOUND alike for an unknown
-  // code and a wrong token.
+  // code and a wrong token. The code may be typed loosely
+  // (BookingCodeCandidates).
   absl::StatusOr<BookingRecord> Authorize(const std::string& code, const std::string& token);
+  // The booking with a code typed loosely (staff at the counter);
+  // INVALID_ARGUMENT [not_a_booking_code] if it cannot be a code, NOT_FOUND.
+  absl::StatusOr<BookingRecord> Find(const std::string& typed_code);
   absl::StatusOr<Contact> OpenContact(const BookingRecord& record) const;
-  // Idempotent.
+  // Idempotent. With rules().check_in_closes_booking refused once the visit
+  // has begun or ended (CheckVisitOpen); the store checks that again
+  // atomically.
   absl::StatusOr<BookingRecord> Cancel(const BookingRecord& record);
   // Moves a confirmed booking to `slot` (another resource too) in one step;
-  // the booking is unchanged if the new slot is gone.
+  // the booking is unchanged if the new slot is gone. Refused once the visit
+  // has begun or ended.
   absl::StatusOr<BookingRecord> Move(const BookingRecord& record, const PlacedSlot& slot);
   // Called periodically; safe on every replica at once.
   absl::StatusOr<int> SendDueReminders();
@@ -121,6 +128,11 @@ class BookingCore {
   crypto::Aead contact_cipher_;
   std::string token_key_;
 };
+
+// The booking with a code typed loosely (BookingCodeCandidates, tried in
+// order); INVALID_ARGUMENT [not_a_booking_code] if it cannot be a code.
+absl::StatusOr<BookingRecord> FindBooking(BookingRepository& bookings,
+                                          const std::string& typed_code);
 
 // What the mailer does with a booking.email_confirmation_requested event:
 // opens the link token sealed in it (`hold` and `link_token` fields) with the

@@ -130,8 +130,24 @@ class InMemoryBookingRepository final : public BookingRepository {
     absl::MutexLock lock(&mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
+    if (it->second.status == BookingStatus::kCancelled) return it->second;
+    if (check_in_closes_booking_) {
+      if (absl::Status open = CheckVisitOpen(it->second.visit); !open.ok()) return open;
+    }
     it->second.status = BookingStatus::kCancelled;
     return it->second;
+  }
+
+  // As RedisBookingRepository::Options::check_in_closes_booking.
+  void set_check_in_closes_booking(bool closes) {
+    absl::MutexLock lock(&mutex_);
+    check_in_closes_booking_ = closes;
+  }
+
+  // What the counter writes (check-in, completion, no-show), for tests.
+  void SetVisit(const std::string& code, const std::string& visit) {
+    absl::MutexLock lock(&mutex_);
+    bookings_.at(code).visit = visit;
   }
 
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
@@ -155,6 +171,7 @@ class InMemoryBookingRepository final : public BookingRepository {
     absl::MutexLock lock(&mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
+    if (absl::Status open = CheckVisitOpen(it->second.visit); !open.ok()) return open;
     if (!Fits(moved.resource_id, moved.day, moved.start_bucket, capacity, now, code)) {
       return absl::AbortedError("the new slot is no longer free");
     }
@@ -207,6 +224,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   std::map<std::string, BookingRecord> bookings_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> reminded_ ABSL_GUARDED_BY(mutex_);
   std::vector<PendingEmail> mails_ ABSL_GUARDED_BY(mutex_);
+  bool check_in_closes_booking_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace stadt::booking

@@ -110,6 +110,7 @@ BookingRecord BookingFromFields(std::map<std::string, std::string> fields) {
   record.person_key = fields["person"];
   record.client = fields["client"];
   record.attributes = fields["attrs"];
+  record.visit = fields["visit"];
   return record;
 }
 
@@ -252,7 +253,7 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBooking(const std::s
                                                                     absl::Time now) {
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(CancelScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")},
-                  {Millis(now), prefix_});
+                  {Millis(now), prefix_, options_.check_in_closes_booking ? "1" : "0"});
   if (!reply.ok()) return reply.status();
   return GetBooking(code);
 }

@@ -35,8 +35,15 @@ namespace stadt::booking {
 class RedisBookingRepository : public BookingRepository {
  public:
   // `prefix` must end in ':' and contain one hash tag, e.g. "appt:{appt}:".
+  struct Options {
+    // The counter's check-in closes a booking: cancelling it is refused from
+    // then on (BookingRules::check_in_closes_booking says the same to the core).
+    bool check_in_closes_booking = false;
+  };
   RedisBookingRepository(redis::Client& redis, std::string prefix)
-      : redis_(redis), prefix_(std::move(prefix)) {}
+      : RedisBookingRepository(redis, std::move(prefix), Options{}) {}
+  RedisBookingRepository(redis::Client& redis, std::string prefix, Options options)
+      : redis_(redis), prefix_(std::move(prefix)), options_(options) {}
 
   absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                  absl::Time now) override;
@@ -63,6 +70,7 @@ class RedisBookingRepository : public BookingRepository {
 
   redis::Client& redis_;
   std::string prefix_;
+  Options options_;
 };
 
 }  // namespace stadt::booking

@@ -1,7 +1,12 @@
--- Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix.
+-- Runs after booking_prelude.lua. KEYS: booking, outbox.
+-- ARGV: now, prefix, whether a check-in closes the booking ('1').
 local booking = hash(KEYS[1])
 if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
 if booking.status == 'cancelled' then return 0 end
+if ARGV[3] == '1' then
+  local refusal = visit_refusal(booking.visit)
+  if refusal then return refusal end
+end
 local prefix = ARGV[2]
 add_booked(prefix .. 'booked:' .. booking.office .. ':' .. booking.day,
            tonumber(booking.first), tonumber(booking.count), -1)

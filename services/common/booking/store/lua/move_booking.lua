@@ -7,9 +7,8 @@ if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking'
 if booking.status ~= 'confirmed' then
   return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
 end
-if booking.visit ~= nil and booking.visit ~= '' then
-  return redis.error_reply('FAILED_PRECONDITION the citizen has already arrived')
-end
+local refusal = visit_refusal(booking.visit)
+if refusal then return refusal end
 local old_booked = prefix .. 'booked:' .. booking.office .. ':' .. booking.day
 local new_booked = prefix .. 'booked:' .. ARGV[3] .. ':' .. ARGV[4]
 local new_holds = prefix .. 'holds:' .. ARGV[3] .. ':' .. ARGV[4]

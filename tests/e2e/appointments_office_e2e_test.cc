@@ -1,0 +1,140 @@
+// End to end: an office's day as staff and citizens run it, through the real
+// gateway and appointments binaries (the visit's life cycle, the counter
+// queue). The office is open around the clock so the day is always today.
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "boost/json/parse.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/harness/stack.h"
+
+namespace stadt::testing {
+namespace {
+
+using ::testing::StartsWith;
+
+class AppointmentsOfficeE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::StatusOr<std::unique_ptr<Stack>> stack =
+        Stack::Start({"appointments", "daycare", "monitoring", "parking", "video"},
+                     {{"APPOINTMENTS_MIN_NOTICE", "0s"}});
+    ASSERT_TRUE(stack.ok()) << stack.status();
+    stack_ = *std::move(stack);
+    ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();
+    ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin_));
+    staff_ = Token({"caseworker"}, "cw-1", "office:nacht");
+    today_ = absl::FormatTime("%Y-%m-%d", absl::Now(), berlin_);
+    day_ = "/v1/offices/nacht/days/" + today_;
+    std::string always_open =
+        R"({"name":"Nachtbuero","district":"Mitte","address":{"street":"A 1",)"
+        R"("postalCode":"70173","city":"Stuttgart"},"serviceIds":["id-card"],)"
+        R"("counters":[)";
+    for (int weekday = 1; weekday <= 7; ++weekday) {
+      absl::StrAppend(&always_open, weekday > 1 ? "," : "", R"({"weekday":)", weekday,
+                      R"(,"fromMinute":0,"toMinute":1440,"counters":2})");
+    }
+    always_open += "]}";
+    ASSERT_EQ(Fetch("PUT", "/v1/offices/nacht", always_open, staff_).status, 200);
+  }
+
+  HttpResult Fetch(const std::string& method, const std::string& target,
+                   const std::string& body = "", const std::string& token = "") {
+    return stack_->Fetch(method, target, body, token);
+  }
+  std::string Token(std::vector<std::string> roles, const std::string& subject,
+                    const std::string& scope = "office:*") {
+    return stack_->tokens().Mint(subject, roles, absl::Now(), absl::Minutes(5), kTestIssuer, scope);
+  }
+
+  struct Booked {
+    std::string code;
+    std::string manage;  // {"manageToken": ...}
+  };
+  // Books the next free slot today; empty code if there is none today (the
+  // test runs just before midnight).
+  Booked BookToday(const std::string& citizen) {
+    HttpResult search = Fetch("GET", "/v1/slots?service_ids=id-card&office_ids=nacht&limit=1");
+    EXPECT_EQ(search.status, 200) << search.body;
+    const std::string start(Json(search).at("slots").at(0).at("start").as_string());
+    absl::Time start_time;
+    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, start, &start_time, nullptr));
+    if (absl::FormatTime("%Y-%m-%d", start_time, berlin_) != today_) return {};
+    const std::string token = Token({"citizen"}, citizen);
+    HttpResult hold = Fetch(
+        "POST", "/v1/holds",
+        absl::StrCat(R"({"officeId":"nacht","serviceIds":["id-card"],"start":")", start, R"("})"),
+        token);
+    EXPECT_EQ(hold.status, 200) << hold.body;
+    HttpResult booked = Fetch(
+        "POST",
+        absl::StrCat("/v1/holds/", std::string(Json(hold).at("holdId").as_string()), "/confirm"),
+        absl::StrCat(R"({"contact":{"name":"Max","email":")", citizen, R"(@example.org"}})"),
+        token);
+    EXPECT_EQ(booked.status, 200) << booked.body;
+    return {std::string(Json(booked).at("bookingCode").as_string()),
+            absl::StrCat(R"({"manageToken":")",
+                         std::string(Json(booked).at("manageToken").as_string()), R"("})")};
+  }
+
+  static std::string Message(const HttpResult& result) {
+    return std::string(Json(result).at("message").as_string());
+  }
+
+  std::unique_ptr<Stack> stack_;
+  absl::TimeZone berlin_;
+  std::string today_;
+  std::string day_;
+  std::string staff_;
+};
+
+TEST_F(AppointmentsOfficeE2eTest, NoCancelOrRescheduleOnceTheVisitHasBegunOrEnded) {
+  const Booked waiting = BookToday("citizen-1");
+  if (waiting.code.empty()) GTEST_SKIP() << "no free slot left today";
+  const Booked completed = BookToday("citizen-2");
+  ASSERT_FALSE(completed.code.empty());
+
+  // Codes as citizens read them out: lower case, without dashes.
+  const std::string typed = absl::AsciiStrToLower(absl::StrReplaceAll(waiting.code, {{"-", ""}}));
+  EXPECT_EQ(Fetch("POST", "/v1/bookings/" + typed + "/lookup", waiting.manage).status, 200);
+  HttpResult checked_in = Fetch("POST", day_ + "/checkins",
+                                absl::StrCat(R"({"bookingCode":")", typed, R"("})"), staff_);
+  ASSERT_EQ(checked_in.status, 200) << checked_in.body;
+  EXPECT_EQ(Json(checked_in).at("bookingCode").as_string(), waiting.code);
+
+  HttpResult cancel = Fetch("POST", "/v1/bookings/" + waiting.code + "/cancel", waiting.manage);
+  EXPECT_EQ(cancel.status, 400);
+  EXPECT_THAT(Message(cancel), StartsWith("[already_checked_in]"));
+  const std::string tomorrow =
+      absl::FormatTime("%Y-%m-%dT10:00:00Z", absl::Now() + absl::Hours(24), absl::UTCTimeZone());
+  HttpResult moved = Fetch("POST", "/v1/bookings/" + waiting.code + "/reschedule",
+                           absl::StrCat(waiting.manage.substr(0, waiting.manage.size() - 1),
+                                        R"(,"officeId":"nacht","start":")", tomorrow, R"("})"));
+  EXPECT_EQ(moved.status, 400) << moved.body;
+  EXPECT_THAT(Message(moved), StartsWith("[already_checked_in]"));
+
+  // Completed: called to a counter, served.
+  ASSERT_EQ(Fetch("POST", day_ + "/checkins",
+                  absl::StrCat(R"({"bookingCode":")", completed.code, R"("})"), staff_)
+                .status,
+            200);
+  for (int call = 0; call < 2; ++call) {
+    HttpResult called = Fetch("POST", day_ + "/calls", R"({"counter":"1"})", staff_);
+    ASSERT_EQ(called.status, 200) << called.body;
+    ASSERT_EQ(Fetch("POST",
+                    absl::StrCat(day_, "/tickets/", Json(called).at("queueNumber").as_int64(),
+                                 "/complete"),
+                    "{}", staff_)
+                  .status,
+              200);
+  }
+  cancel = Fetch("POST", "/v1/bookings/" + completed.code + "/cancel", completed.manage);
+  EXPECT_EQ(cancel.status, 400);
+  EXPECT_THAT(Message(cancel), StartsWith("[visit_completed]"));
+  HttpResult lookup = Fetch("POST", "/v1/bookings/" + completed.code + "/lookup", completed.manage);
+  EXPECT_EQ(Json(lookup).at("status").as_string(), "BOOKING_STATUS_CONFIRMED");
+}
+
+}  // namespace
+}  // namespace stadt::testing
