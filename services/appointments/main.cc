@@ -126,8 +126,8 @@ absl::Status Serve(const Settings& settings) {
                           booking::Calendar(settings.rules, zone),
                           booking::BookingSecrets::Derive(settings.master_key));
   RedisCounterRepository counter_repository(*redis);
-  CounterDay counter_day(counter_repository, booking_repository, clock, zone,
-                         settings.no_show_grace);
+  CounterDay counter_day(counter_repository, booking_repository, repository, &bookings.core(),
+                         clock, zone, settings.no_show_grace);
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
   AppointmentsGrpcService service(catalog, bookings, counter_day, *kpis, clock, zone);

@@ -136,5 +136,88 @@ TEST_F(AppointmentsOfficeE2eTest, NoCancelOrRescheduleOnceTheVisitHasBegunOrEnde
   EXPECT_EQ(Json(lookup).at("status").as_string(), "BOOKING_STATUS_CONFIRMED");
 }
 
+TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
+  const Booked booked = BookToday("citizen-3");
+  if (booked.code.empty()) GTEST_SKIP() << "no free slot left today";
+  const std::string board = "/v1/offices/nacht/call-display";
+  HttpResult before = Fetch("GET", board);  // the screen needs no login
+  ASSERT_EQ(before.status, 200) << before.body;
+  const int64_t version = std::stoll(std::string(Json(before).at("version").as_string()));
+
+  // Nobody waiting is an empty answer.
+  HttpResult empty = Fetch("POST", day_ + "/calls", R"({"counter":"1"})", staff_);
+  EXPECT_EQ(empty.status, 200);
+  EXPECT_EQ(Json(empty).at("queueNumber").as_int64(), 0);
+  // Walk-ins only for the office's services.
+  HttpResult not_offered =
+      Fetch("POST", day_ + "/walk-ins", R"({"serviceIds":["passport"]})", staff_);
+  EXPECT_EQ(not_offered.status, 400);
+  EXPECT_THAT(Message(not_offered), StartsWith("[service_not_offered]"));
+  HttpResult walk_in = Fetch("POST", day_ + "/walk-ins", R"({"serviceIds":["id-card"]})", staff_);
+  ASSERT_EQ(walk_in.status, 200) << walk_in.body;
+  EXPECT_GT(Json(walk_in).at("queueNumber").as_int64(), 0);
+  ASSERT_EQ(Fetch("POST", day_ + "/checkins",
+                  absl::StrCat(R"({"bookingCode":")", booked.code, R"("})"), staff_)
+                .status,
+            200);
+
+  // The day list: booking and walk-in, the name for this office's staff.
+  HttpResult list = Fetch("GET", day_ + "/appointments", "", staff_);
+  ASSERT_EQ(list.status, 200) << list.body;
+  int walk_ins = 0;
+  const boost::json::value listed = Json(list);
+  for (const boost::json::value& entry : listed.at("appointments").as_array()) {
+    if (entry.at("walkIn").as_bool()) {
+      ++walk_ins;
+      EXPECT_EQ(entry.at("citizenName").as_string(), "");
+    } else if (entry.at("bookingCode").as_string() == booked.code) {
+      EXPECT_EQ(entry.at("citizenName").as_string(), "Max");
+      EXPECT_EQ(entry.at("state").as_string(), "VISIT_STATE_WAITING");
+    }
+  }
+  EXPECT_EQ(walk_ins, 1);
+  const std::string other_office = Token({"caseworker"}, "cw-2", "office:mitte");
+  EXPECT_EQ(Fetch("GET", day_ + "/appointments", "", other_office).status, 403);
+
+  // Call, park, recall, cancel.
+  HttpResult call = Fetch("POST", day_ + "/calls", R"({"counter":"7"})", staff_);
+  ASSERT_EQ(call.status, 200) << call.body;
+  const int64_t called = Json(call).at("queueNumber").as_int64();
+  const std::string ticket = absl::StrCat(day_, "/tickets/", called);
+  HttpResult parked = Fetch("POST", ticket + "/park", "{}", staff_);
+  ASSERT_EQ(parked.status, 200) << parked.body;
+  EXPECT_EQ(Json(parked).at("state").as_string(), "VISIT_STATE_PARKED");
+  EXPECT_EQ(Fetch("POST", ticket + "/park", "{}", staff_).status, 200);  // idempotent
+  HttpResult recalled = Fetch("POST", ticket + "/recall", R"({"counter":"8"})", staff_);
+  ASSERT_EQ(recalled.status, 200) << recalled.body;
+  EXPECT_EQ(Json(recalled).at("counter").as_string(), "8");
+  EXPECT_EQ(Fetch("POST", ticket + "/recall", R"({"counter":"<b>"})", staff_).status, 400);
+  EXPECT_EQ(Fetch("POST", ticket + "/cancel", "{}", other_office).status, 403);
+  HttpResult cancelled = Fetch("POST", ticket + "/cancel", "{}", staff_);
+  ASSERT_EQ(cancelled.status, 200) << cancelled.body;
+  EXPECT_EQ(Json(cancelled).at("state").as_string(), "VISIT_STATE_CANCELLED");
+  EXPECT_EQ(Fetch("POST", ticket + "/cancel", "{}", staff_).status, 200);  // idempotent
+  HttpResult closed = Fetch("POST", ticket + "/recall", R"({"counter":"8"})", staff_);
+  EXPECT_EQ(closed.status, 400);
+  EXPECT_THAT(Message(closed), StartsWith("[ticket_closed]"));
+
+  // The display: two calls more, newest first, no names or codes.
+  HttpResult after = Fetch("GET", board + "?since=" + std::to_string(version));
+  ASSERT_EQ(after.status, 200) << after.body;
+  const boost::json::value shown = Json(after);
+  EXPECT_EQ(std::stoll(std::string(shown.at("version").as_string())), version + 2);
+  EXPECT_EQ(shown.at("changed").as_bool(), true);
+  EXPECT_EQ(shown.at("date").as_string(), today_);
+  EXPECT_EQ(shown.at("calls").at(0).at("queueNumber").as_int64(), called);
+  EXPECT_EQ(shown.at("calls").at(0).at("counter").as_string(), "8");
+  EXPECT_EQ(after.body.find("Max"), std::string::npos);
+  EXPECT_EQ(after.body.find(booked.code), std::string::npos);
+  HttpResult same = Fetch("GET", absl::StrCat(board, "?since=", version + 2));
+  ASSERT_EQ(same.status, 200);
+  EXPECT_FALSE(Json(same).at("changed").as_bool());
+  EXPECT_TRUE(Json(same).at("calls").as_array().empty());
+  EXPECT_EQ(Fetch("GET", board + "?since=-1").status, 400);
+}
+
 }  // namespace
 }  // namespace stadt::testing

@@ -87,6 +87,8 @@ class OfficeBookings {
                                          const std::string& office_id, absl::Time start);
   // Called periodically by the service; safe on every replica at once.
   absl::StatusOr<int> SendDueReminders();
+  // The booking core (the counter day opens contacts with it).
+  const booking::BookingCore& core() const { return core_; }
 
  private:
   // Whether the hold became the client's booking already (by its mailed link):

@@ -93,6 +93,10 @@ v1::VisitState ToProto(VisitState state) {
       return v1::VISIT_STATE_COMPLETED;
     case VisitState::kNoShow:
       return v1::VISIT_STATE_NO_SHOW;
+    case VisitState::kParked:
+      return v1::VISIT_STATE_PARKED;
+    case VisitState::kCancelled:
+      return v1::VISIT_STATE_CANCELLED;
   }
   return v1::VISIT_STATE_UNSPECIFIED;
 }
@@ -344,6 +348,9 @@ void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
   for (const std::string& id : appointment.service_ids) out->add_service_ids(id);
   out->set_state(ToProto(appointment.state));
   out->set_queue_number(appointment.queue_number);
+  out->set_walk_in(appointment.walk_in);
+  out->set_counter(appointment.counter);
+  out->set_citizen_name(appointment.citizen_name);
 }
 
 }  // namespace
@@ -391,8 +398,61 @@ grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }
+  absl::StatusOr<std::optional<Ticket>> ticket =
+      counter_day_.CallNext(request->office_id(), request->date(), request->counter());
+  if (!ticket.ok()) return ToGrpcStatus(ticket.status());
+  if (ticket->has_value()) ToProto(**ticket, response);  // else nobody waits: an empty ticket
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
+                                                   const v1::RecallTicketRequest* request,
+                                                   v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  return TicketResponse(counter_day_.Recall(request->office_id(), request->date(),
+                                            request->queue_number(), request->counter()),
+                        response);
+}
+
+grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
+                                                 const v1::ParkTicketRequest* request,
+                                                 v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
   return TicketResponse(
-      counter_day_.CallNext(request->office_id(), request->date(), request->counter()), response);
+      counter_day_.Park(request->office_id(), request->date(), request->queue_number()), response);
+}
+
+grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
+                                                   const v1::CancelTicketRequest* request,
+                                                   v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  return TicketResponse(
+      counter_day_.CancelTicket(request->office_id(), request->date(), request->queue_number()),
+      response);
+}
+
+// Public: ticket numbers and counters only, as on the screen in the room.
+grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
+                                                     const v1::GetCallDisplayRequest* request,
+                                                     v1::CallDisplay* response) {
+  absl::StatusOr<CallBoard> board = counter_day_.Board(request->office_id(), request->since());
+  if (!board.ok()) return ToGrpcStatus(board.status());
+  response->set_version(board->version);
+  response->set_changed(board->changed);
+  response->set_date(board->date);
+  for (const DisplayCall& call : board->calls) {
+    v1::DisplayCall* out = response->add_calls();
+    out->set_queue_number(call.queue_number);
+    out->set_counter(call.counter);
+    ToProto(call.called_at, out->mutable_called_at());
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* context,

@@ -69,6 +69,15 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
   grpc::Status CompleteTicket(grpc::ServerContext* context,
                               const v1::CompleteTicketRequest* request,
                               v1::Ticket* response) override;
+  grpc::Status RecallTicket(grpc::ServerContext* context, const v1::RecallTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status ParkTicket(grpc::ServerContext* context, const v1::ParkTicketRequest* request,
+                          v1::Ticket* response) override;
+  grpc::Status CancelTicket(grpc::ServerContext* context, const v1::CancelTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status GetCallDisplay(grpc::ServerContext* context,
+                              const v1::GetCallDisplayRequest* request,
+                              v1::CallDisplay* response) override;
   grpc::Status MarkNoShow(grpc::ServerContext* context, const v1::MarkNoShowRequest* request,
                           v1::DayAppointment* response) override;
 
