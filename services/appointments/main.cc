@@ -130,7 +130,13 @@ absl::Status Serve(const Settings& settings) {
                          clock, zone, settings.no_show_grace);
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
-  AppointmentsGrpcService service(catalog, bookings, counter_day, *kpis, clock, zone);
+  // Closures use a core of their own on the store itself, so that their
+  // outbox events carry the cause.
+  booking::BookingCore closure_core(booking_repository, clock,
+                                    booking::Calendar(settings.rules, zone),
+                                    booking::BookingSecrets::Derive(settings.master_key));
+  OfficeClosures closures(repository, booking_repository, closure_core);
+  AppointmentsGrpcService service(catalog, bookings, counter_day, closures, *kpis, clock, zone);
   std::jthread reminders(
       RepeatUntilStopped, "reminders", [&bookings] { return bookings.SendDueReminders(); },
       settings.reminder_interval);

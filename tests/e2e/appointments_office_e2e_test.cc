@@ -36,6 +36,7 @@ class AppointmentsOfficeE2eTest : public ::testing::Test {
                       R"(,"fromMinute":0,"toMinute":1440,"counters":2})");
     }
     always_open += "]}";
+    always_open_ = always_open;
     ASSERT_EQ(Fetch("PUT", "/v1/offices/nacht", always_open, staff_).status, 200);
   }
 
@@ -54,13 +55,16 @@ class AppointmentsOfficeE2eTest : public ::testing::Test {
   };
   // Books the next free slot today; empty code if there is none today (the
   // test runs just before midnight).
-  Booked BookToday(const std::string& citizen) {
-    HttpResult search = Fetch("GET", "/v1/slots?service_ids=id-card&office_ids=nacht&limit=1");
+  Booked BookToday(const std::string& citizen) { return Book(citizen, today_); }
+  // Books the first free slot of `date` (empty code if it is not that day).
+  Booked Book(const std::string& citizen, const std::string& date) {
+    HttpResult search = Fetch("GET", absl::StrCat("/v1/slots?service_ids=id-card&office_ids=nacht",
+                                                  "&limit=1&from_date=", date));
     EXPECT_EQ(search.status, 200) << search.body;
     const std::string start(Json(search).at("slots").at(0).at("start").as_string());
     absl::Time start_time;
     EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, start, &start_time, nullptr));
-    if (absl::FormatTime("%Y-%m-%d", start_time, berlin_) != today_) return {};
+    if (absl::FormatTime("%Y-%m-%d", start_time, berlin_) != date) return {};
     const std::string token = Token({"citizen"}, citizen);
     HttpResult hold = Fetch(
         "POST", "/v1/holds",
@@ -82,6 +86,7 @@ class AppointmentsOfficeE2eTest : public ::testing::Test {
     return std::string(Json(result).at("message").as_string());
   }
 
+  std::string always_open_;
   std::unique_ptr<Stack> stack_;
   absl::TimeZone berlin_;
   std::string today_;
@@ -217,6 +222,51 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
   EXPECT_FALSE(Json(same).at("changed").as_bool());
   EXPECT_TRUE(Json(same).at("calls").as_array().empty());
   EXPECT_EQ(Fetch("GET", board + "?since=-1").status, 400);
+}
+
+TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
+  const std::string tomorrow = absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), berlin_);
+  std::vector<std::string> codes;
+  for (int i = 0; i < 3; ++i) {
+    const Booked booked = Book(absl::StrCat("closure-citizen-", i), tomorrow);
+    ASSERT_FALSE(booked.code.empty());
+    codes.push_back(booked.code);
+  }
+  // New hours that would strand them are refused.
+  std::string shorter = always_open_;
+  for (size_t at = shorter.find("\"counters\":2"); at != std::string::npos;
+       at = shorter.find("\"counters\":2", at)) {
+    shorter.replace(at, 12, "\"counters\":0");
+  }
+  HttpResult stranded = Fetch("PUT", "/v1/offices/nacht", shorter, staff_);
+  EXPECT_EQ(stranded.status, 400) << stranded.body;
+  EXPECT_THAT(Message(stranded), StartsWith("[bookings_stranded]"));
+
+  const std::string closure = absl::StrCat(R"({"id":"e2e-strike","fromDate":")", tomorrow,
+                                           R"(","toDate":")", tomorrow, R"(","reason":"Streik"})");
+  const std::string other_office = Token({"caseworker"}, "cw-2", "office:mitte");
+  EXPECT_EQ(Fetch("POST", "/v1/offices/nacht/closures", closure, other_office).status, 403);
+  HttpResult declared = Fetch("POST", "/v1/offices/nacht/closures", closure, staff_);
+  ASSERT_EQ(declared.status, 200) << declared.body;
+  EXPECT_EQ(Json(declared).at("bookings").as_array().size(), 3u);
+  // The search shows the day closed at once.
+  HttpResult search = Fetch("GET", absl::StrCat("/v1/slots?service_ids=id-card&office_ids=nacht",
+                                                "&from_date=", tomorrow, "&to_date=", tomorrow));
+  ASSERT_EQ(search.status, 200);
+  EXPECT_TRUE(Json(search).at("slots").as_array().empty()) << search.body;
+
+  const std::string resolve = "/v1/offices/nacht/closures/e2e-strike/resolve";
+  EXPECT_EQ(Fetch("POST", resolve, R"({"action":"CLOSURE_ACTION_UNSPECIFIED"})", staff_).status,
+            400);
+  HttpResult moved = Fetch("POST", resolve, R"({"action":"CLOSURE_ACTION_MOVE"})", staff_);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  EXPECT_EQ(Json(moved).at("moved").as_int64(), 3);
+  HttpResult again = Fetch("POST", resolve, R"({"action":"CLOSURE_ACTION_MOVE"})", staff_);
+  ASSERT_EQ(again.status, 200);
+  EXPECT_TRUE(Json(again).at("bookings").as_array().empty());
+  // Handled: now the office may change (its closure is kept).
+  HttpResult office = Fetch("GET", "/v1/offices/nacht");
+  EXPECT_EQ(Json(office).at("closures").at(0).at("id").as_string(), "e2e-strike");
 }
 
 }  // namespace

@@ -33,6 +33,27 @@ void ToProto(const Office& office, v1::Office* out) {
     counters->set_counters(window.counters);
   }
   for (const std::string& date : office.closed_dates) out->add_closed_dates(date);
+  for (const Closure& closure : office.closures) ToProto(closure, out->add_closures());
+}
+
+void ToProto(const Closure& closure, v1::Closure* out) {
+  out->set_id(closure.id);
+  out->set_from_date(closure.from_date);
+  out->set_to_date(closure.to_date);
+  out->set_from_minute(closure.from_minute);
+  out->set_to_minute(closure.to_minute);
+  out->set_counters(closure.counters);
+  out->set_reason(closure.reason);
+}
+
+Closure FromProto(const v1::Closure& closure) {
+  return {closure.id(),
+          closure.from_date(),
+          closure.to_date(),
+          closure.from_minute(),
+          closure.to_minute() == 0 ? 24 * 60 : closure.to_minute(),
+          closure.counters(),
+          closure.reason()};
 }
 
 void ToProto(const ServiceType& service, v1::Service* out) {
@@ -148,8 +169,8 @@ SystemClock& DefaultClock() {
 }  // namespace
 
 AppointmentsGrpcService::AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings,
-                                                 CounterDay& counter_day)
-    : AppointmentsGrpcService(catalog, bookings, counter_day, NoKpis(), DefaultClock(),
+                                                 CounterDay& counter_day, OfficeClosures& closures)
+    : AppointmentsGrpcService(catalog, bookings, counter_day, closures, NoKpis(), DefaultClock(),
                               absl::UTCTimeZone()) {}
 
 void AppointmentsGrpcService::RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots) {
@@ -224,10 +245,90 @@ grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContext* context,
   if (grpc::Status denied = RequireOfficeScope(*context, request->office().id()); !denied.ok()) {
     return denied;
   }
-  absl::StatusOr<Office> office = catalog_.PutOffice(FromProto(request->office()));
+  absl::StatusOr<Office> prepared = closures_.PrepareReplacement(FromProto(request->office()));
+  if (!prepared.ok()) return ToGrpcStatus(prepared.status());
+  absl::StatusOr<Office> office = catalog_.PutOffice(*prepared);
   if (!office.ok()) return ToGrpcStatus(office.status());
   ToProto(*office, response);
   return grpc::Status::OK;
+}
+
+namespace {
+
+v1::ClosureOutcome ToProto(ClosureOutcome outcome) {
+  switch (outcome) {
+    case ClosureOutcome::kAffected:
+      return v1::CLOSURE_OUTCOME_AFFECTED;
+    case ClosureOutcome::kMoved:
+      return v1::CLOSURE_OUTCOME_MOVED;
+    case ClosureOutcome::kCancelled:
+      return v1::CLOSURE_OUTCOME_CANCELLED;
+  }
+  return v1::CLOSURE_OUTCOME_UNSPECIFIED;
+}
+
+grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
+                            v1::ClosureReport* response) {
+  if (!report.ok()) return ToGrpcStatus(report.status());
+  ToProto(report->closure, response->mutable_closure());
+  for (const AffectedBooking& booking : report->bookings) {
+    v1::AffectedBooking* out = response->add_bookings();
+    out->set_booking_code(booking.booking_code);
+    ToProto(booking.start, out->mutable_start());
+    out->set_outcome(ToProto(booking.outcome));
+    if (booking.outcome == ClosureOutcome::kMoved) {
+      out->set_office_id(booking.office_id);
+      ToProto(booking.new_start, out->mutable_new_start());
+    }
+  }
+  response->set_moved(report->moved);
+  response->set_cancelled(report->cancelled);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* context,
+                                                     const v1::DeclareClosureRequest* request,
+                                                     v1::ClosureReport* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  return ReportResponse(closures_.Declare(request->office_id(), FromProto(request->closure())),
+                        response);
+}
+
+grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* context,
+                                                     const v1::ResolveClosureRequest* request,
+                                                     v1::ClosureReport* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  ClosureAction action = ClosureAction::kList;
+  switch (request->action()) {
+    case v1::CLOSURE_ACTION_LIST:
+      action = ClosureAction::kList;
+      break;
+    case v1::CLOSURE_ACTION_MOVE:
+      action = ClosureAction::kMove;
+      break;
+    case v1::CLOSURE_ACTION_CANCEL:
+      action = ClosureAction::kCancel;
+      break;
+    default:
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "action: CLOSURE_ACTION_LIST, _MOVE or _CANCEL");
+  }
+  // Moving to another office changes that office's day too.
+  if (!request->target_office_id().empty()) {
+    if (grpc::Status denied = RequireOfficeScope(*context, request->target_office_id());
+        !denied.ok()) {
+      return denied;
+    }
+  }
+  return ReportResponse(closures_.Resolve(request->office_id(), request->closure_id(), action,
+                                          request->target_office_id(), request->reason()),
+                        response);
 }
 
 grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,

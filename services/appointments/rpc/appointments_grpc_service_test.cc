@@ -98,7 +98,11 @@ class AppointmentsGrpcServiceCallTest : public ::testing::Test {
   NoCounters counters_;
   CounterDay counter_day_{counters_, booking_repository_, repository_, &bookings_.core(), clock_,
                           Berlin(),  absl::Minutes(15)};
-  AppointmentsGrpcService service_{catalog_, bookings_, counter_day_};
+  booking::BookingCore closure_core_{booking_repository_, clock_,
+                                     booking::Calendar(booking::BookingRules{}, Berlin()),
+                                     booking::BookingSecrets::Derive("k")};
+  OfficeClosures closures_{repository_, booking_repository_, closure_core_};
+  AppointmentsGrpcService service_{catalog_, bookings_, counter_day_, closures_};
   grpc::ServerContext context_;
 };
 
@@ -205,7 +209,7 @@ class AppointmentsKpiTest : public AppointmentsGrpcServiceCallTest {
   }
 
   FakeKpiRecorder kpis_;
-  AppointmentsGrpcService service_with_kpis_{catalog_, bookings_, counter_day_,
+  AppointmentsGrpcService service_with_kpis_{catalog_, bookings_, counter_day_, closures_,
                                              kpis_,    clock_,    Berlin()};
 };
 

@@ -301,6 +301,12 @@ absl::StatusOr<BookingRecord> BookingCore::Cancel(const BookingRecord& record) {
 
 absl::StatusOr<BookingRecord> BookingCore::Move(const BookingRecord& record,
                                                 const PlacedSlot& slot) {
+  return MoveBecause(record, slot, ChangeCause{});
+}
+
+absl::StatusOr<BookingRecord> BookingCore::MoveBecause(const BookingRecord& record,
+                                                       const PlacedSlot& slot,
+                                                       const ChangeCause& cause) {
   if (record.status != BookingStatus::kConfirmed) {
     return Refusal(absl::StatusCode::kFailedPrecondition, "booking_cancelled",
                    "Der Termin ist abgesagt. / The booking is cancelled.");
@@ -314,8 +320,8 @@ absl::StatusOr<BookingRecord> BookingCore::Move(const BookingRecord& record,
   moved.start = slot.start;
   moved.end = slot.end;
   moved.remind_at = moved.start - calendar_.rules().reminder_lead;
-  return bookings_.MoveBooking(record.code, moved, slot.capacity, clock_.Now(),
-                               DeleteAfter(moved.end));
+  return bookings_.MoveBookingBecause(record.code, moved, slot.capacity, clock_.Now(),
+                                      DeleteAfter(moved.end), cause);
 }
 
 absl::StatusOr<int> BookingCore::SendDueReminders() {

@@ -109,6 +109,9 @@ class BookingCore {
   // the booking is unchanged if the new slot is gone. Refused once the visit
   // has begun or ended.
   absl::StatusOr<BookingRecord> Move(const BookingRecord& record, const PlacedSlot& slot);
+  // As Move, done by the office: `cause` goes into the outbox event.
+  absl::StatusOr<BookingRecord> MoveBecause(const BookingRecord& record, const PlacedSlot& slot,
+                                            const ChangeCause& cause);
   // Called periodically; safe on every replica at once.
   absl::StatusOr<int> SendDueReminders();
 

@@ -251,9 +251,15 @@ absl::StatusOr<std::vector<std::string>> RedisBookingRepository::DayBookings(
 
 absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBooking(const std::string& code,
                                                                     absl::Time now) {
+  return CancelBookingBecause(code, now, ChangeCause{});
+}
+
+absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBookingBecause(
+    const std::string& code, absl::Time now, const ChangeCause& cause) {
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(CancelScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")},
-                  {Millis(now), prefix_, options_.check_in_closes_booking ? "1" : "0"});
+                  {Millis(now), prefix_, options_.check_in_closes_booking ? "1" : "0", cause.kind,
+                   cause.reference, cause.reason});
   if (!reply.ok()) return reply.status();
   return GetBooking(code);
 }
@@ -271,6 +277,12 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::str
                                                                   const SlotCapacity& capacity,
                                                                   absl::Time now,
                                                                   absl::Time delete_after) {
+  return MoveBookingBecause(code, moved, capacity, now, delete_after, ChangeCause{});
+}
+
+absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBookingBecause(
+    const std::string& code, const BookingRecord& moved, const SlotCapacity& capacity,
+    absl::Time now, absl::Time delete_after, const ChangeCause& cause) {
   std::vector<std::string> args = {Millis(now),
                                    prefix_,
                                    moved.resource_id,
@@ -280,7 +292,10 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::str
                                    Millis(moved.start),
                                    Millis(moved.end),
                                    Millis(delete_after),
-                                   Millis(moved.remind_at)};
+                                   Millis(moved.remind_at),
+                                   cause.kind,
+                                   cause.reference,
+                                   cause.reason};
   AppendCapacity(capacity, &args);
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(MoveScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")}, args);

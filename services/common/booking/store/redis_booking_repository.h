@@ -59,6 +59,13 @@ class RedisBookingRepository : public BookingRepository {
   absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override;
   absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override;
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override;
+  absl::StatusOr<BookingRecord> CancelBookingBecause(const std::string& code, absl::Time now,
+                                                     const ChangeCause& cause) override;
+  absl::StatusOr<BookingRecord> MoveBookingBecause(const std::string& code,
+                                                   const BookingRecord& moved,
+                                                   const SlotCapacity& capacity, absl::Time now,
+                                                   absl::Time delete_after,
+                                                   const ChangeCause& cause) override;
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override;
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,

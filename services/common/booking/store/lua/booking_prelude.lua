@@ -53,3 +53,11 @@ local function visit_refusal(visit)
                            'angemeldet und warten auf den Aufruf. / You have already checked ' ..
                            'in at the office.')
 end
+-- Appends the office's cause of a change to an outbox event's arguments
+-- (nothing when the citizen made the change).
+local function add_cause(event, kind, reference, reason)
+  if kind == nil or kind == '' then return end
+  for _, v in ipairs({'cause', kind, 'cause_ref', reference, 'cause_reason', reason}) do
+    table.insert(event, v)
+  end
+end

@@ -1,5 +1,6 @@
 -- Runs after booking_prelude.lua. KEYS: booking, outbox.
--- ARGV: now, prefix, whether a check-in closes the booking ('1').
+-- ARGV: now, prefix, whether a check-in closes the booking ('1'), then the
+-- office's cause (kind, reference, reason; empty when the citizen cancels).
 local booking = hash(KEYS[1])
 if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
 if booking.status == 'cancelled' then return 0 end
@@ -17,7 +18,9 @@ redis.call('ZREM', prefix .. 'person:' .. booking.person, booking.code)
 for _, service in ipairs(split(booking.services)) do
   redis.call('ZREM', prefix .. 'person-svc:' .. booking.person .. ':' .. service, booking.code)
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.cancelled',
-           'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,
-           'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact)
+local event = {'XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.cancelled',
+               'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,
+               'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact}
+add_cause(event, ARGV[4], ARGV[5], ARGV[6])
+redis.call(unpack(event))
 return 1

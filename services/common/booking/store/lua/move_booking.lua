@@ -1,5 +1,6 @@
 -- Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix, office,
--- day, first, count, start ms, end ms, delete after ms, remind at ms, capacities...
+-- day, first, count, start ms, end ms, delete after ms, remind at ms, the office's
+-- cause (kind, reference, reason; empty when the citizen moves it), capacities...
 local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local booking = hash(KEYS[1])
@@ -17,7 +18,7 @@ local first, count = tonumber(ARGV[5]), tonumber(ARGV[6])
 -- old place may be reused by the new one (moving by ten minutes), and if the
 -- new place does not fit the old one is restored untouched.
 add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), -1)
-if not fits(new_booked, new_holds, now, first, count, 11) then
+if not fits(new_booked, new_holds, now, first, count, 14) then
   add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), 1)
   return redis.error_reply('ABORTED the new slot is no longer free; the booking is unchanged')
 end
@@ -39,7 +40,9 @@ for _, service in ipairs(split(booking.services)) do
   redis.call('ZADD', prefix .. 'person-svc:' .. booking.person .. ':' .. service, ARGV[7],
              booking.code)
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
-           'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
-           'services', booking.services, 'contact', booking.contact)
+local event = {'XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
+               'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
+               'services', booking.services, 'contact', booking.contact}
+add_cause(event, ARGV[11], ARGV[12], ARGV[13])
+redis.call(unpack(event))
 return 1
