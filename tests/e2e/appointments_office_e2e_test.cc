@@ -269,5 +269,40 @@ TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
   EXPECT_EQ(Json(office).at("closures").at(0).at("id").as_string(), "e2e-strike");
 }
 
+TEST_F(AppointmentsOfficeE2eTest, StaffBookForAPhoneOnlyCallerWithinTheCallersLimit) {
+  const std::string tomorrow = absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), berlin_);
+  auto book_for_caller = [&](const std::string& phone, const std::string& token) {
+    HttpResult search = Fetch("GET", absl::StrCat("/v1/slots?service_ids=id-card&office_ids=nacht",
+                                                  "&limit=1&from_date=", tomorrow));
+    const std::string start(Json(search).at("slots").at(0).at("start").as_string());
+    return Fetch("POST", "/v1/offices/nacht/staff-bookings",
+                 absl::StrCat(R"({"serviceIds":["id-card"],"start":")", start,
+                              R"(","contact":{"name":"Erika","phone":")", phone, R"("}})"),
+                 token);
+  };
+  const std::string citizen = Token({"citizen"}, "citizen-7");
+  EXPECT_EQ(book_for_caller("0711 123456", citizen).status, 403);
+  const std::string other_office = Token({"caseworker"}, "cw-2", "office:mitte");
+  EXPECT_EQ(book_for_caller("0711 123456", other_office).status, 403);
+
+  HttpResult booked = book_for_caller("0711 123456", staff_);
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  EXPECT_EQ(Json(booked).at("status").as_string(), "BOOKING_STATUS_CONFIRMED");
+  EXPECT_TRUE(Json(booked).at("bookedByStaff").as_bool());
+  EXPECT_EQ(Json(booked).at("contact").at("email").as_string(), "");
+  // The caller's limits (one booking per service in 30 days by default) count
+  // the number however it is written.
+  HttpResult again = book_for_caller("+49 711 12-34-56", staff_);
+  EXPECT_EQ(again.status, 400) << again.body;
+  EXPECT_THAT(Message(again), StartsWith("[service_already_booked]"));
+  EXPECT_EQ(book_for_caller("0711 654321", staff_).status, 200);  // another caller
+  HttpResult nothing =
+      Fetch("POST", "/v1/offices/nacht/staff-bookings",
+            R"({"serviceIds":["id-card"],"start":"2099-01-01T10:00:00Z","contact":{"name":"X"}})",
+            staff_);
+  EXPECT_EQ(nothing.status, 400);
+  EXPECT_THAT(Message(nothing), StartsWith("[contact_missing]"));
+}
+
 }  // namespace
 }  // namespace stadt::testing

@@ -234,6 +234,21 @@ absl::StatusOr<BookingView> OfficeBookings::Confirm(const std::string& client,
   return View(confirmed->record, confirmed->manage_token);
 }
 
+absl::StatusOr<BookingView> OfficeBookings::BookForCaller(
+    const std::string& staff, const std::string& office_id,
+    const std::vector<std::string>& service_ids, absl::Time start,
+    const booking::Contact& contact) {
+  if (staff.empty()) return absl::UnauthenticatedError("booking for a caller needs staff");
+  // The contact first: nothing is held for a booking that cannot be made.
+  STADT_RETURN_IF_ERROR(booking::ValidateContact(contact));
+  absl::StatusOr<HoldView> hold = CreateHold(staff, office_id, service_ids, start);
+  if (!hold.ok()) return hold.status();
+  absl::StatusOr<booking::ConfirmedBooking> confirmed =
+      core_.ConfirmByStaff(staff, hold->hold_id, contact);
+  if (!confirmed.ok()) return confirmed.status();
+  return View(confirmed->record, confirmed->manage_token);
+}
+
 bool OfficeBookings::AlreadyBookedBy(const std::string& client, const std::string& hold_id) {
   absl::StatusOr<booking::HoldRecord> hold = core_.repository().GetHold(hold_id);
   return hold.ok() && hold->client == client && !hold->booking_code.empty();

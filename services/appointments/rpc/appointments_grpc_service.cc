@@ -206,6 +206,7 @@ void ToProto(const BookingView& booking, v1::Booking* out) {
   out->mutable_contact()->set_email(booking.contact.email);
   out->mutable_contact()->set_phone(booking.contact.phone);
   out->set_ics(booking.ics);
+  out->set_booked_by_staff(!booking.record.booked_by.empty());
 }
 
 grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
@@ -391,6 +392,26 @@ grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
     kpis_.Count(kpi::kAppointmentsBooked,
                 {{std::string(kpi::kOffice), booking->record.resource_id}}, booking->record.code);
   }
+  ToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsGrpcService::CreateStaffBooking(
+    grpc::ServerContext* context, const v1::CreateStaffBookingRequest* request,
+    v1::Booking* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  const booking::Contact contact{request->contact().name(), request->contact().email(),
+                                 request->contact().phone()};
+  absl::StatusOr<BookingView> booking =
+      bookings_.BookForCaller(CallerFromContext(*context).subject, request->office_id(),
+                              Strings(request->service_ids()), *start, contact);
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  kpis_.Count(kpi::kAppointmentsBooked, {{std::string(kpi::kOffice), booking->record.resource_id}},
+              booking->record.code);
   ToProto(*booking, response);
   return grpc::Status::OK;
 }

@@ -56,6 +56,9 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
                           v1::Hold* response) override;
   grpc::Status ConfirmHold(grpc::ServerContext* context, const v1::ConfirmHoldRequest* request,
                            v1::Booking* response) override;
+  grpc::Status CreateStaffBooking(grpc::ServerContext* context,
+                                  const v1::CreateStaffBookingRequest* request,
+                                  v1::Booking* response) override;
   grpc::Status ConfirmByEmail(grpc::ServerContext* context,
                               const v1::ConfirmByEmailRequest* request,
                               v1::Booking* response) override;

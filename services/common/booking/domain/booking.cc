@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/status_macros.h"
 
 namespace stadt::booking {
 namespace {
@@ -43,6 +44,8 @@ std::string WithDashes(const std::string& symbols) {
 constexpr size_t kMaxEmailLength = 254;
 constexpr size_t kMaxNameLength = 200;
 constexpr size_t kMaxPhoneLength = 32;
+constexpr size_t kMinPhoneDigits = 6;
+constexpr size_t kMaxPhoneDigits = 15;
 
 bool IsControlOrSpace(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }
 
@@ -83,17 +86,50 @@ absl::StatusOr<std::string> NormalizeEmail(const std::string& email) {
   return absl::StrCat(local, "@", domain);
 }
 
+absl::StatusOr<std::string> NormalizePhone(const std::string& phone) {
+  if (phone.size() > kMaxPhoneLength || !std::all_of(phone.begin(), phone.end(), [](char c) {
+        return absl::ascii_isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '/' || c == '(' ||
+               c == ')';
+      })) {
+    return absl::InvalidArgumentError("contact.phone: digits, spaces and + - / ( ) only");
+  }
+  std::string digits;
+  for (char c : phone) {
+    if (absl::ascii_isdigit(c)) digits += c;
+  }
+  const size_t plus = phone.find('+');
+  if (plus != std::string::npos &&
+      (plus != phone.find_first_not_of(' ') || phone.rfind('+') != plus)) {
+    return absl::InvalidArgumentError("contact.phone: '+' only in front");
+  }
+  std::string normalized;
+  if (plus != std::string::npos) {
+    normalized = absl::StrCat("+", digits);
+  } else if (absl::StartsWith(digits, "00")) {
+    normalized = absl::StrCat("+", digits.substr(2));
+  } else if (absl::StartsWith(digits, "0")) {
+    normalized = absl::StrCat("+49", digits.substr(1));
+  } else {
+    normalized = absl::StrCat("+49", digits);
+  }
+  if (normalized.size() < kMinPhoneDigits + 1 || normalized.size() > kMaxPhoneDigits + 1) {
+    return absl::InvalidArgumentError("contact.phone: 6 to 15 digits");
+  }
+  return normalized;
+}
+
 absl::Status ValidateContact(const Contact& contact) {
   if (contact.name.empty() || contact.name.size() > kMaxNameLength) {
     return absl::InvalidArgumentError("contact.name: required, at most 200 bytes");
   }
-  if (contact.phone.size() > kMaxPhoneLength ||
-      !std::all_of(contact.phone.begin(), contact.phone.end(), [](char c) {
-        return absl::ascii_isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '/';
-      })) {
-    return absl::InvalidArgumentError("contact.phone: digits, spaces and + - / only");
+  if (contact.email.empty() && contact.phone.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "contact_missing",
+                   "contact: E-Mail-Adresse oder Telefonnummer angeben / an e-mail address or "
+                   "a phone number is required");
   }
-  return NormalizeEmail(contact.email).status();
+  if (!contact.phone.empty()) STADT_RETURN_IF_ERROR(NormalizePhone(contact.phone).status());
+  if (!contact.email.empty()) STADT_RETURN_IF_ERROR(NormalizeEmail(contact.email).status());
+  return absl::OkStatus();
 }
 
 std::string NewBookingCode() {

@@ -63,7 +63,10 @@ struct BookingRecord {
   absl::Time end;
   BookingStatus status = BookingStatus::kConfirmed;
   std::string sealed_contact;  // AES-GCM, bound to the booking code
-  std::string person_key;      // HMAC of the normalised e-mail, for fair-access limits
+  // Who the booking counts against in the fair-access limits: HMACs of the
+  // citizen's identity (token subject), normalised e-mail and phone,
+  // comma-separated (earlier bookings: the e-mail's alone).
+  std::string person_key;
   std::string client;
   // When the reminder is due; none if this is already past when booking.
   absl::Time remind_at = absl::InfinitePast();
@@ -73,12 +76,20 @@ struct BookingRecord {
   // Where the visit stands at the counter: "" (not arrived), "waiting",
   // "called", "completed" or "no_show". Written by the counter, read here.
   std::string visit;
+  // The staff member (token subject) who booked it for a caller; empty when
+  // the citizen booked.
+  std::string booked_by;
 };
 
 // Lower-cases, drops "+tags" and, where the provider ignores them, dots, so
 // that aliases of one mailbox count as one person. INVALID_ARGUMENT if the
 // address is not plausible.
 absl::StatusOr<std::string> NormalizeEmail(const std::string& email);
+// "+49 711 123-456", "0711 123456", "0049711123456" -> "+49711123456": digits
+// with the country code (numbers without one are German). INVALID_ARGUMENT
+// unless it has 6 to 15 digits.
+absl::StatusOr<std::string> NormalizePhone(const std::string& phone);
+// A name and an e-mail address or a phone number (or both), each plausible.
 absl::Status ValidateContact(const Contact& contact);
 
 // "K7M-4XT-P2A": 9 characters from the 23 symbols "23456789ACEFHJKMNPRTWXY"

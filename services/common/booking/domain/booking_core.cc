@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "services/common/booking/domain/refusal.h"
@@ -165,6 +166,35 @@ absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
                                                       const std::string& hold_id,
                                                       const Contact& contact,
                                                       const std::string& attributes) {
+  return ConfirmWith(client, hold_id, contact, attributes, /*booked_by=*/"");
+}
+
+absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByStaff(const std::string& staff,
+                                                             const std::string& hold_id,
+                                                             const Contact& contact,
+                                                             const std::string& attributes) {
+  if (staff.empty()) return absl::UnauthenticatedError("booking for a caller needs staff");
+  return ConfirmWith(staff, hold_id, contact, attributes, staff);
+}
+
+std::string BookingCore::PersonKeys(const std::string& client, const Contact& contact,
+                                    bool with_identity) const {
+  std::vector<std::string> keys;
+  auto key = [&](const std::string& text) {
+    keys.push_back(crypto::Base64Url(crypto::HmacSha256(token_key_, text)));
+  };
+  // The e-mail's key is the one bookings always had.
+  if (!contact.email.empty()) key(absl::StrCat("person:", NormalizeEmail(contact.email).value()));
+  if (!contact.phone.empty()) key(absl::StrCat("phone:", NormalizePhone(contact.phone).value()));
+  if (with_identity) key(absl::StrCat("subject:", client));
+  return absl::StrJoin(keys, ",");
+}
+
+absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmWith(const std::string& client,
+                                                          const std::string& hold_id,
+                                                          const Contact& contact,
+                                                          const std::string& attributes,
+                                                          const std::string& booked_by) {
   absl::StatusOr<HoldRecord> hold = ClientHoldToConfirm(client, hold_id, contact);
   if (!hold.ok()) return hold.status();
 
@@ -181,8 +211,10 @@ absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
   booking.client = client;
   booking.attributes = attributes;
   booking.remind_at = hold->start - rules.reminder_lead;
-  booking.person_key = crypto::Base64Url(crypto::HmacSha256(
-      token_key_, absl::StrCat("person:", NormalizeEmail(contact.email).value())));
+  booking.booked_by = booked_by;
+  // A citizen counts by their login too; a caller booked by staff by what
+  // they gave (the staff member's login is not theirs).
+  booking.person_key = PersonKeys(client, contact, /*with_identity=*/booked_by.empty());
   const PersonLimits limits{rules.max_active_bookings_per_person,
                             absl::Hours(24) * rules.same_service_window_days};
   absl::StatusOr<std::string> code = absl::AlreadyExistsError("no code tried");
@@ -207,6 +239,11 @@ absl::StatusOr<HoldRecord> BookingCore::RequestEmailConfirmation(const std::stri
                                                                  const std::string& attributes) {
   absl::StatusOr<HoldRecord> hold = ClientHoldToConfirm(client, hold_id, contact);
   if (!hold.ok()) return hold.status();
+  if (contact.email.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "email_required",
+                   "contact.email: Bestätigung per E-Mail braucht eine Adresse / confirming by "
+                   "e-mail needs an address");
+  }
   // The token travels only in the mail: whoever uses the link controls the
   // address. The hold keeps its hash; the outbox gets it sealed.
   const std::string token = crypto::Base64Url(crypto::RandomBytes(kTokenNonceBytes));

@@ -75,6 +75,13 @@ class BookingCore {
   absl::StatusOr<ConfirmedBooking> Confirm(const std::string& client, const std::string& hold_id,
                                            const Contact& contact,
                                            const std::string& attributes = "");
+  // Staff (token subject `staff`, who holds the slot) book for a caller: the
+  // booking records who booked it, and counts against the caller's limits by
+  // the e-mail address and phone number given (not by the staff's login).
+  absl::StatusOr<ConfirmedBooking> ConfirmByStaff(const std::string& staff,
+                                                  const std::string& hold_id,
+                                                  const Contact& contact,
+                                                  const std::string& attributes = "");
   // With e-mail confirmation (rules().email_confirmation_ttl): instead of
   // Confirm, keeps the hold for that time (but not past its start minus the
   // notice period) and writes the mail with a link token to the outbox; the
@@ -122,6 +129,13 @@ class BookingCore {
   absl::StatusOr<HoldRecord> ClientHoldToConfirm(const std::string& client,
                                                  const std::string& hold_id,
                                                  const Contact& contact);
+  absl::StatusOr<ConfirmedBooking> ConfirmWith(const std::string& client,
+                                               const std::string& hold_id, const Contact& contact,
+                                               const std::string& attributes,
+                                               const std::string& booked_by);
+  // The fair-access keys (BookingRecord::person_key) of a booking.
+  std::string PersonKeys(const std::string& client, const Contact& contact,
+                         bool with_identity) const;
   std::string ManageToken(const std::string& code, const std::string& nonce) const;
   absl::Time DeleteAfter(absl::Time end) const;
 

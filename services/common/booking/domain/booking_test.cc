@@ -28,6 +28,20 @@ TEST(BookingTest, ValidatesContact) {
   EXPECT_FALSE(ValidateContact({std::string(300, 'x'), "erika@example.org", ""}).ok());
 }
 
+TEST(BookingTest, NormalizesPhoneNumbersAndAcceptsPhoneOnlyContacts) {
+  for (const char* same :
+       {"0711 123456", "+49 711 123456", "0049711123456", "+49 (711) 12-34-56", "0711/123456"}) {
+    EXPECT_EQ(NormalizePhone(same).value(), "+49711123456") << same;
+  }
+  EXPECT_EQ(NormalizePhone("+43 1 234567").value(), "+431234567");
+  for (const char* bad : {"12", "+49 711 12+3456", "0711 abc", "1234567890123456789"}) {
+    EXPECT_FALSE(NormalizePhone(bad).ok()) << bad;
+  }
+  EXPECT_TRUE(ValidateContact({"Erika", "", "0711 123456"}).ok());
+  EXPECT_EQ(ReasonOf(ValidateContact({"Erika", "", ""})), "contact_missing");
+  EXPECT_FALSE(ValidateContact({"Erika", "not-an-address", "0711 123456"}).ok());
+}
+
 TEST(BookingTest, BookingCodesAreWellFormedAndDistinct) {
   std::string code = NewBookingCode();
   EXPECT_TRUE(IsWellFormedBookingCode(code)) << code;

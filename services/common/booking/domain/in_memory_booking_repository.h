@@ -7,8 +7,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/refusal.h"
 
 namespace stadt::booking {
 
@@ -55,22 +57,29 @@ class InMemoryBookingRepository final : public BookingRepository {
     HoldRecord& hold = it->second;
     if (!hold.booking_code.empty()) return hold.booking_code;
     if (hold.expires_at <= now) return absl::FailedPreconditionError("the hold has expired");
-    int active = 0;
-    for (const auto& [code, other] : bookings_) {
-      if (other.person_key != booking.person_key || other.status != BookingStatus::kConfirmed ||
-          other.start < now) {
-        continue;
-      }
-      ++active;
-      for (const std::string& service : other.service_ids) {
-        if (std::count(booking.service_ids.begin(), booking.service_ids.end(), service) > 0 &&
-            absl::AbsDuration(other.start - booking.start) <= limits.same_service_window) {
-          return absl::FailedPreconditionError("already booked this service in that period");
+    // Each of the booking's person keys counts on its own.
+    for (absl::string_view person : absl::StrSplit(booking.person_key, ',', absl::SkipEmpty())) {
+      int active = 0;
+      for (const auto& [code, other] : bookings_) {
+        const std::vector<absl::string_view> others =
+            absl::StrSplit(other.person_key, ',', absl::SkipEmpty());
+        if (std::find(others.begin(), others.end(), person) == others.end() ||
+            other.status != BookingStatus::kConfirmed || other.start < now) {
+          continue;
+        }
+        ++active;
+        for (const std::string& service : other.service_ids) {
+          if (std::count(booking.service_ids.begin(), booking.service_ids.end(), service) > 0 &&
+              absl::AbsDuration(other.start - booking.start) <= limits.same_service_window) {
+            return Refusal(absl::StatusCode::kFailedPrecondition, "service_already_booked",
+                           "already booked this service in that period");
+          }
         }
       }
-    }
-    if (active >= limits.max_active_bookings) {
-      return absl::FailedPreconditionError("limit of active bookings reached");
+      if (active >= limits.max_active_bookings) {
+        return Refusal(absl::StatusCode::kFailedPrecondition, "limit_reached",
+                       "limit of active bookings reached");
+      }
     }
     bookings_[booking.code] = booking;
     hold.booking_code = booking.code;

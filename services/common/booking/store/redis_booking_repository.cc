@@ -111,6 +111,7 @@ BookingRecord BookingFromFields(std::map<std::string, std::string> fields) {
   record.client = fields["client"];
   record.attributes = fields["attrs"];
   record.visit = fields["visit"];
+  record.booked_by = fields["booked_by"];
   return record;
 }
 
@@ -226,7 +227,7 @@ absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::strin
        absl::StrCat(limits.max_active_bookings),
        absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)), Millis(delete_after),
        booking.token_nonce, booking.token_hash, booking.sealed_contact, booking.person_key,
-       Millis(booking.remind_at), booking.attributes});
+       Millis(booking.remind_at), booking.attributes, booking.booked_by});
   if (!reply.ok()) return reply.status();
   return reply->str;
 }

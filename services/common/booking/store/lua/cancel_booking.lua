@@ -14,9 +14,11 @@ add_booked(prefix .. 'booked:' .. booking.office .. ':' .. booking.day,
 redis.call('HSET', KEYS[1], 'status', 'cancelled')
 redis.call('ZREM', prefix .. 'day:' .. booking.office .. ':' .. booking.day, booking.code)
 redis.call('ZREM', prefix .. 'reminders', booking.code)
-redis.call('ZREM', prefix .. 'person:' .. booking.person, booking.code)
-for _, service in ipairs(split(booking.services)) do
-  redis.call('ZREM', prefix .. 'person-svc:' .. booking.person .. ':' .. service, booking.code)
+for _, person in ipairs(split(booking.person or '')) do
+  redis.call('ZREM', prefix .. 'person:' .. person, booking.code)
+  for _, service in ipairs(split(booking.services)) do
+    redis.call('ZREM', prefix .. 'person-svc:' .. person .. ':' .. service, booking.code)
+  end
 end
 local event = {'XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.cancelled',
                'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,

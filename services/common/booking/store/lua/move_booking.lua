@@ -35,10 +35,11 @@ if tonumber(ARGV[10]) > now then
 else
   redis.call('ZREM', prefix .. 'reminders', booking.code)
 end
-redis.call('ZADD', prefix .. 'person:' .. booking.person, ARGV[7], booking.code)
-for _, service in ipairs(split(booking.services)) do
-  redis.call('ZADD', prefix .. 'person-svc:' .. booking.person .. ':' .. service, ARGV[7],
-             booking.code)
+for _, person in ipairs(split(booking.person or '')) do
+  redis.call('ZADD', prefix .. 'person:' .. person, ARGV[7], booking.code)
+  for _, service in ipairs(split(booking.services)) do
+    redis.call('ZADD', prefix .. 'person-svc:' .. person .. ':' .. service, ARGV[7], booking.code)
+  end
 end
 local event = {'XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
                'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
