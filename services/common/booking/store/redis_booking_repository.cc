@@ -221,7 +221,8 @@ absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::strin
                                                                 absl::Time delete_after) {
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       ConfirmScript(),
-      {Key("hold", hold_id), Key("booking", booking.code), Key("person", booking.person_key),
+      {Key("hold", hold_id), Key("booking", booking.code),
+       Key("person", booking.person_key.substr(0, booking.person_key.find(','))),
        absl::StrCat(prefix_, "outbox")},
       {Millis(now), hold_id, booking.client, prefix_, booking.code,
        absl::StrCat(limits.max_active_bookings),

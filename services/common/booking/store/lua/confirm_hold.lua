@@ -1,4 +1,5 @@
--- Runs after booking_prelude.lua. KEYS: hold, booking, person, outbox.
+-- Runs after booking_prelude.lua. KEYS: hold, booking, person (the first person key;
+-- all of them are derived from ARGV, in the same hash slot), outbox.
 -- ARGV: now, hold id, client, prefix, code, max active, window ms, delete
 --       after ms, token nonce, token hash, sealed contact, person keys (comma-
 --       separated: the citizen's identity, e-mail, phone; each counts against
