@@ -60,6 +60,8 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.kpi = ReadKpiSettings(config, "appointments");
   settings.rules = booking::ReadBookingRules(
       config, {.prefix = "APPOINTMENTS_", .same_service_window = "SERVICE_WINDOW_DAYS"});
+  // At an office the counter's check-in closes the booking (no cancelling after it).
+  settings.rules.check_in_closes_booking = true;
   settings.time_zone = config.String("APPOINTMENTS_TIME_ZONE", "Europe/Berlin");
   settings.master_key = ReadMasterKey(config);
   // How long a search may show a day's usage as another replica saw it
@@ -110,7 +112,9 @@ absl::Status Serve(const Settings& settings) {
         absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
   OfficeCatalog catalog(repository);
-  booking::RedisBookingRepository booking_repository(*redis, kBookingPrefix);
+  booking::RedisBookingRepository booking_repository(
+      *redis, kBookingPrefix,
+      booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
   SystemClock clock;
   // Search reads the office list on every request; a short-lived cache keeps
   // that off Redis during a rush (see CachedCatalogRepository).
@@ -122,11 +126,17 @@ absl::Status Serve(const Settings& settings) {
                           booking::Calendar(settings.rules, zone),
                           booking::BookingSecrets::Derive(settings.master_key));
   RedisCounterRepository counter_repository(*redis);
-  CounterDay counter_day(counter_repository, booking_repository, clock, zone,
-                         settings.no_show_grace);
+  CounterDay counter_day(counter_repository, booking_repository, repository, &bookings.core(),
+                         clock, zone, settings.no_show_grace);
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
-  AppointmentsGrpcService service(catalog, bookings, counter_day, *kpis, clock, zone);
+  // Closures use a core of their own on the store itself, so that their
+  // outbox events carry the cause.
+  booking::BookingCore closure_core(booking_repository, clock,
+                                    booking::Calendar(settings.rules, zone),
+                                    booking::BookingSecrets::Derive(settings.master_key));
+  OfficeClosures closures(repository, booking_repository, closure_core);
+  AppointmentsGrpcService service(catalog, bookings, counter_day, closures, *kpis, clock, zone);
   std::jthread reminders(
       RepeatUntilStopped, "reminders", [&bookings] { return bookings.SendDueReminders(); },
       settings.reminder_interval);

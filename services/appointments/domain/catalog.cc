@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/common/status_macros.h"
 #include "services/common/strings.h"
 
 namespace stadt::appointments {
@@ -14,6 +15,8 @@ constexpr size_t kMaxTextLength = 200;
 constexpr int kMinutesPerDay = 24 * 60;
 constexpr int kMaxServiceMinutes = 8 * 60;
 constexpr size_t kMaxServicesPerOffice = 200;
+constexpr size_t kMaxClosures = 200;
+constexpr int kMaxClosureDays = 366;
 
 absl::Status Invalid(std::string_view field, std::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": ", ToAbsl(problem)));
@@ -46,6 +49,10 @@ absl::Status ValidateCounters(const Office& office) {
   }
   for (const std::string& date : office.closed_dates) {
     if (!booking::IsValidIsoDate(date)) return Invalid("closed_dates", "must be YYYY-MM-DD dates");
+  }
+  if (office.closures.size() > kMaxClosures) return Invalid("closures", "too many");
+  for (const Closure& closure : office.closures) {
+    STADT_RETURN_IF_ERROR(ValidateClosure(office, closure));
   }
   return absl::OkStatus();
 }
@@ -126,6 +133,29 @@ absl::Status ValidateCatalog(const Catalog& catalog) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateClosure(const Office& office, const Closure& closure) {
+  if (!booking::IsValidId(closure.id))
+    return Invalid("closure.id", "lowercase letters, digits, '-'");
+  if (!booking::IsValidIsoDate(closure.from_date) || !booking::IsValidIsoDate(closure.to_date) ||
+      closure.to_date < closure.from_date) {
+    return Invalid("closure", "from_date and to_date must be YYYY-MM-DD, in order");
+  }
+  if (*booking::ParseDate(closure.to_date) - *booking::ParseDate(closure.from_date) >
+      kMaxClosureDays) {
+    return Invalid("closure", "at most a year");
+  }
+  const int grid = std::max(1, office.slot_minutes);
+  if (closure.from_minute < 0 || closure.to_minute > kMinutesPerDay ||
+      closure.from_minute >= closure.to_minute || closure.from_minute % grid != 0 ||
+      closure.to_minute % grid != 0) {
+    return Invalid("closure", "the hours must lie within a day on the slot grid");
+  }
+  if (closure.counters < 0 || closure.counters > 100) {
+    return Invalid("closure.counters", "must be 0 to 100");
+  }
+  return ValidateText("closure.reason", closure.reason, false);
+}
+
 booking::DayPlan PlanDay(const Office& office, absl::CivilDay day) {
   booking::DayPlan plan = booking::ClosedDay(day, office.slot_minutes);
   const std::string date = booking::FormatDate(day);
@@ -137,6 +167,15 @@ booking::DayPlan PlanDay(const Office& office, absl::CivilDay day) {
   for (const CounterWindow& window : office.counters) {
     if (window.weekday == weekday) {
       booking::Open(window.from_minute, window.to_minute, window.counters, &plan);
+    }
+  }
+  for (const Closure& closure : office.closures) {
+    // Dates compare as text (YYYY-MM-DD).
+    if (date < closure.from_date || date > closure.to_date) continue;
+    const int grid = std::max(1, plan.slot_minutes);
+    const int last = std::min(static_cast<int>(plan.capacity.size()), closure.to_minute / grid);
+    for (int bucket = closure.from_minute / grid; bucket < last; ++bucket) {
+      plan.capacity[bucket] = std::min(plan.capacity[bucket], closure.counters);
     }
   }
   return plan;

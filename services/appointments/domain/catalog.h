@@ -33,6 +33,20 @@ struct CounterWindow {
   bool operator==(const CounterWindow&) const = default;
 };
 
+// A closure (illness, strike, IT outage) or reduced staffing of an office:
+// from `from_minute` to `to_minute` (local, on the slot grid) of every day
+// from `from_date` to `to_date`, at most `counters` counters serve (0: closed).
+struct Closure {
+  std::string id;  // chosen by the administrator: retrying with it changes nothing
+  std::string from_date;
+  std::string to_date;
+  int from_minute = 0;
+  int to_minute = 24 * 60;
+  int counters = 0;
+  std::string reason;  // for the citizens' notice
+  bool operator==(const Closure&) const = default;
+};
+
 struct Office {
   std::string id;
   std::string name;
@@ -45,6 +59,8 @@ struct Office {
   std::vector<CounterWindow> counters;
   // Holidays and other closures, "YYYY-MM-DD" in local time.
   std::vector<std::string> closed_dates;
+  // Declared through the closure routes, not by replacing the office.
+  std::vector<Closure> closures;
   bool operator==(const Office&) const = default;
 };
 
@@ -64,13 +80,14 @@ struct Catalog {
 };
 
 absl::Status ValidateOffice(const Office& office);
+absl::Status ValidateClosure(const Office& office, const Closure& closure);
 absl::Status ValidateServiceType(const ServiceType& service);
 // Also checks that every office offers only services the catalog defines and
 // that ids are unique.
 absl::Status ValidateCatalog(const Catalog& catalog);
 
 // An office's day on its slot grid: capacity per bucket is the number of
-// counters open then; none on closed dates.
+// counters open then; none on closed dates; closures cap it.
 booking::DayPlan PlanDay(const Office& office, absl::CivilDay day);
 
 }  // namespace stadt::appointments

@@ -113,6 +113,16 @@ json::value OfficeToJson(const Office& office) {
                                     {"to_minute", window.to_minute},
                                     {"counters", window.counters}});
   }
+  json::array closures;
+  for (const Closure& closure : office.closures) {
+    closures.push_back(json::object{{"id", closure.id},
+                                    {"from_date", closure.from_date},
+                                    {"to_date", closure.to_date},
+                                    {"from_minute", closure.from_minute},
+                                    {"to_minute", closure.to_minute},
+                                    {"counters", closure.counters},
+                                    {"reason", closure.reason}});
+  }
   return json::object{{"id", office.id},
                       {"name", office.name},
                       {"district", office.district},
@@ -123,7 +133,8 @@ json::value OfficeToJson(const Office& office) {
                       {"service_ids", StringsToJson(office.service_ids)},
                       {"slot_minutes", office.slot_minutes},
                       {"counters", std::move(counters)},
-                      {"closed_dates", StringsToJson(office.closed_dates)}};
+                      {"closed_dates", StringsToJson(office.closed_dates)},
+                      {"closures", std::move(closures)}};
 }
 
 absl::StatusOr<Office> OfficeFromJson(const json::value& value) {
@@ -151,6 +162,21 @@ absl::StatusOr<Office> OfficeFromJson(const json::value& value) {
     office.counters.push_back(*window);
   }
   STADT_RETURN_IF_ERROR(ReadStrings(object, "closed_dates", &office.closed_dates));
+  const json::array* closures = nullptr;
+  STADT_RETURN_IF_ERROR(ReadArray(object, "closures", &closures));
+  for (const json::value& entry : *closures) {
+    if (!entry.is_object()) return Malformed("closures", "objects");
+    const json::object& fields = entry.get_object();
+    Closure closure;
+    STADT_RETURN_IF_ERROR(ReadString(fields, "id", &closure.id));
+    STADT_RETURN_IF_ERROR(ReadString(fields, "from_date", &closure.from_date));
+    STADT_RETURN_IF_ERROR(ReadString(fields, "to_date", &closure.to_date));
+    STADT_RETURN_IF_ERROR(ReadInt(fields, "from_minute", &closure.from_minute));
+    STADT_RETURN_IF_ERROR(ReadInt(fields, "to_minute", &closure.to_minute));
+    STADT_RETURN_IF_ERROR(ReadInt(fields, "counters", &closure.counters));
+    STADT_RETURN_IF_ERROR(ReadString(fields, "reason", &closure.reason));
+    office.closures.push_back(std::move(closure));
+  }
   return office;
 }
 

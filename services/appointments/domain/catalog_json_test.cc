@@ -25,6 +25,8 @@ TEST(CatalogJsonTest, ParsesAValidSeed) {
 TEST(CatalogJsonTest, OfficeRoundTrips) {
   Office office = ParseCatalog(kSeed).value().offices[0];
   EXPECT_EQ(OfficeFromJson(OfficeToJson(office)).value(), office);
+  office.closures = {{"strike", "2027-03-02", "2027-03-03", 480, 720, 1, "Streik"}};
+  EXPECT_EQ(OfficeFromJson(OfficeToJson(office)).value(), office);
 }
 
 TEST(CatalogJsonTest, ServiceRoundTripsWithCombinations) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/booking/domain/free_slot_scan.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::appointments {
@@ -233,6 +234,21 @@ absl::StatusOr<BookingView> OfficeBookings::Confirm(const std::string& client,
   return View(confirmed->record, confirmed->manage_token);
 }
 
+absl::StatusOr<BookingView> OfficeBookings::BookForCaller(
+    const std::string& staff, const std::string& office_id,
+    const std::vector<std::string>& service_ids, absl::Time start,
+    const booking::Contact& contact) {
+  if (staff.empty()) return absl::UnauthenticatedError("booking for a caller needs staff");
+  // The contact first: nothing is held for a booking that cannot be made.
+  STADT_RETURN_IF_ERROR(booking::ValidateContact(contact));
+  absl::StatusOr<HoldView> hold = CreateHold(staff, office_id, service_ids, start);
+  if (!hold.ok()) return hold.status();
+  absl::StatusOr<booking::ConfirmedBooking> confirmed =
+      core_.ConfirmByStaff(staff, hold->hold_id, contact);
+  if (!confirmed.ok()) return confirmed.status();
+  return View(confirmed->record, confirmed->manage_token);
+}
+
 bool OfficeBookings::AlreadyBookedBy(const std::string& client, const std::string& hold_id) {
   absl::StatusOr<booking::HoldRecord> hold = core_.repository().GetHold(hold_id);
   return hold.ok() && hold->client == client && !hold->booking_code.empty();
@@ -300,8 +316,10 @@ absl::StatusOr<BookingView> OfficeBookings::Reschedule(const std::string& code,
   absl::StatusOr<booking::BookingRecord> record = core_.Authorize(code, token);
   if (!record.ok()) return record.status();
   if (record->status != booking::BookingStatus::kConfirmed) {
-    return absl::FailedPreconditionError("the booking is cancelled");
+    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "booking_cancelled",
+                            "Der Termin ist abgesagt. / The booking is cancelled.");
   }
+  STADT_RETURN_IF_ERROR(booking::CheckVisitOpen(record->visit));
   absl::StatusOr<Appointment> appointment = Resolve(office_id, record->service_ids);
   if (!appointment.ok()) return appointment.status();
   absl::StatusOr<booking::PlacedSlot> placed = Place(*appointment, start);

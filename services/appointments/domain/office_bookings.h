@@ -77,6 +77,11 @@ class OfficeBookings {
                                       absl::Time start);
   absl::StatusOr<BookingView> Confirm(const std::string& client, const std::string& hold_id,
                                       const booking::Contact& contact);
+  // Staff (`staff`: their token subject) book for a caller at once (hold and
+  // confirm, no e-mail step); see BookingCore::ConfirmByStaff.
+  absl::StatusOr<BookingView> BookForCaller(const std::string& staff, const std::string& office_id,
+                                            const std::vector<std::string>& service_ids,
+                                            absl::Time start, const booking::Contact& contact);
   // With e-mail confirmation configured (BookingRules), Confirm only sends
   // the link (a view with confirm_by); the booking is made here, when the
   // link's token comes back.
@@ -87,6 +92,8 @@ class OfficeBookings {
                                          const std::string& office_id, absl::Time start);
   // Called periodically by the service; safe on every replica at once.
   absl::StatusOr<int> SendDueReminders();
+  // The booking core (the counter day opens contacts with it).
+  const booking::BookingCore& core() const { return core_; }
 
  private:
   // Whether the hold became the client's booking already (by its mailed link):

@@ -33,6 +33,27 @@ void ToProto(const Office& office, v1::Office* out) {
     counters->set_counters(window.counters);
   }
   for (const std::string& date : office.closed_dates) out->add_closed_dates(date);
+  for (const Closure& closure : office.closures) ToProto(closure, out->add_closures());
+}
+
+void ToProto(const Closure& closure, v1::Closure* out) {
+  out->set_id(closure.id);
+  out->set_from_date(closure.from_date);
+  out->set_to_date(closure.to_date);
+  out->set_from_minute(closure.from_minute);
+  out->set_to_minute(closure.to_minute);
+  out->set_counters(closure.counters);
+  out->set_reason(closure.reason);
+}
+
+Closure FromProto(const v1::Closure& closure) {
+  return {closure.id(),
+          closure.from_date(),
+          closure.to_date(),
+          closure.from_minute(),
+          closure.to_minute() == 0 ? 24 * 60 : closure.to_minute(),
+          closure.counters(),
+          closure.reason()};
 }
 
 void ToProto(const ServiceType& service, v1::Service* out) {
@@ -93,6 +114,10 @@ v1::VisitState ToProto(VisitState state) {
       return v1::VISIT_STATE_COMPLETED;
     case VisitState::kNoShow:
       return v1::VISIT_STATE_NO_SHOW;
+    case VisitState::kParked:
+      return v1::VISIT_STATE_PARKED;
+    case VisitState::kCancelled:
+      return v1::VISIT_STATE_CANCELLED;
   }
   return v1::VISIT_STATE_UNSPECIFIED;
 }
@@ -144,8 +169,8 @@ SystemClock& DefaultClock() {
 }  // namespace
 
 AppointmentsGrpcService::AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings,
-                                                 CounterDay& counter_day)
-    : AppointmentsGrpcService(catalog, bookings, counter_day, NoKpis(), DefaultClock(),
+                                                 CounterDay& counter_day, OfficeClosures& closures)
+    : AppointmentsGrpcService(catalog, bookings, counter_day, closures, NoKpis(), DefaultClock(),
                               absl::UTCTimeZone()) {}
 
 void AppointmentsGrpcService::RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots) {
@@ -181,6 +206,7 @@ void ToProto(const BookingView& booking, v1::Booking* out) {
   out->mutable_contact()->set_email(booking.contact.email);
   out->mutable_contact()->set_phone(booking.contact.phone);
   out->set_ics(booking.ics);
+  out->set_booked_by_staff(!booking.record.booked_by.empty());
 }
 
 grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
@@ -220,10 +246,90 @@ grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContext* context,
   if (grpc::Status denied = RequireOfficeScope(*context, request->office().id()); !denied.ok()) {
     return denied;
   }
-  absl::StatusOr<Office> office = catalog_.PutOffice(FromProto(request->office()));
+  absl::StatusOr<Office> prepared = closures_.PrepareReplacement(FromProto(request->office()));
+  if (!prepared.ok()) return ToGrpcStatus(prepared.status());
+  absl::StatusOr<Office> office = catalog_.PutOffice(*prepared);
   if (!office.ok()) return ToGrpcStatus(office.status());
   ToProto(*office, response);
   return grpc::Status::OK;
+}
+
+namespace {
+
+v1::ClosureOutcome ToProto(ClosureOutcome outcome) {
+  switch (outcome) {
+    case ClosureOutcome::kAffected:
+      return v1::CLOSURE_OUTCOME_AFFECTED;
+    case ClosureOutcome::kMoved:
+      return v1::CLOSURE_OUTCOME_MOVED;
+    case ClosureOutcome::kCancelled:
+      return v1::CLOSURE_OUTCOME_CANCELLED;
+  }
+  return v1::CLOSURE_OUTCOME_UNSPECIFIED;
+}
+
+grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
+                            v1::ClosureReport* response) {
+  if (!report.ok()) return ToGrpcStatus(report.status());
+  ToProto(report->closure, response->mutable_closure());
+  for (const AffectedBooking& booking : report->bookings) {
+    v1::AffectedBooking* out = response->add_bookings();
+    out->set_booking_code(booking.booking_code);
+    ToProto(booking.start, out->mutable_start());
+    out->set_outcome(ToProto(booking.outcome));
+    if (booking.outcome == ClosureOutcome::kMoved) {
+      out->set_office_id(booking.office_id);
+      ToProto(booking.new_start, out->mutable_new_start());
+    }
+  }
+  response->set_moved(report->moved);
+  response->set_cancelled(report->cancelled);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* context,
+                                                     const v1::DeclareClosureRequest* request,
+                                                     v1::ClosureReport* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  return ReportResponse(closures_.Declare(request->office_id(), FromProto(request->closure())),
+                        response);
+}
+
+grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* context,
+                                                     const v1::ResolveClosureRequest* request,
+                                                     v1::ClosureReport* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  ClosureAction action = ClosureAction::kList;
+  switch (request->action()) {
+    case v1::CLOSURE_ACTION_LIST:
+      action = ClosureAction::kList;
+      break;
+    case v1::CLOSURE_ACTION_MOVE:
+      action = ClosureAction::kMove;
+      break;
+    case v1::CLOSURE_ACTION_CANCEL:
+      action = ClosureAction::kCancel;
+      break;
+    default:
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "action: CLOSURE_ACTION_LIST, _MOVE or _CANCEL");
+  }
+  // Moving to another office changes that office's day too.
+  if (!request->target_office_id().empty()) {
+    if (grpc::Status denied = RequireOfficeScope(*context, request->target_office_id());
+        !denied.ok()) {
+      return denied;
+    }
+  }
+  return ReportResponse(closures_.Resolve(request->office_id(), request->closure_id(), action,
+                                          request->target_office_id(), request->reason()),
+                        response);
 }
 
 grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
@@ -290,6 +396,26 @@ grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
+grpc::Status AppointmentsGrpcService::CreateStaffBooking(
+    grpc::ServerContext* context, const v1::CreateStaffBookingRequest* request,
+    v1::Booking* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
+  if (!start.ok()) return ToGrpcStatus(start.status());
+  const booking::Contact contact{request->contact().name(), request->contact().email(),
+                                 request->contact().phone()};
+  absl::StatusOr<BookingView> booking =
+      bookings_.BookForCaller(CallerFromContext(*context).subject, request->office_id(),
+                              Strings(request->service_ids()), *start, contact);
+  if (!booking.ok()) return ToGrpcStatus(booking.status());
+  kpis_.Count(kpi::kAppointmentsBooked, {{std::string(kpi::kOffice), booking->record.resource_id}},
+              booking->record.code);
+  ToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
 grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
                                                      const v1::ConfirmByEmailRequest* request,
                                                      v1::Booking* response) {
@@ -344,6 +470,9 @@ void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
   for (const std::string& id : appointment.service_ids) out->add_service_ids(id);
   out->set_state(ToProto(appointment.state));
   out->set_queue_number(appointment.queue_number);
+  out->set_walk_in(appointment.walk_in);
+  out->set_counter(appointment.counter);
+  out->set_citizen_name(appointment.citizen_name);
 }
 
 }  // namespace
@@ -391,8 +520,61 @@ grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
   if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
     return denied;
   }
+  absl::StatusOr<std::optional<Ticket>> ticket =
+      counter_day_.CallNext(request->office_id(), request->date(), request->counter());
+  if (!ticket.ok()) return ToGrpcStatus(ticket.status());
+  if (ticket->has_value()) ToProto(**ticket, response);  // else nobody waits: an empty ticket
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
+                                                   const v1::RecallTicketRequest* request,
+                                                   v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  return TicketResponse(counter_day_.Recall(request->office_id(), request->date(),
+                                            request->queue_number(), request->counter()),
+                        response);
+}
+
+grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
+                                                 const v1::ParkTicketRequest* request,
+                                                 v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
   return TicketResponse(
-      counter_day_.CallNext(request->office_id(), request->date(), request->counter()), response);
+      counter_day_.Park(request->office_id(), request->date(), request->queue_number()), response);
+}
+
+grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
+                                                   const v1::CancelTicketRequest* request,
+                                                   v1::Ticket* response) {
+  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+    return denied;
+  }
+  return TicketResponse(
+      counter_day_.CancelTicket(request->office_id(), request->date(), request->queue_number()),
+      response);
+}
+
+// Public: ticket numbers and counters only, as on the screen in the room.
+grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
+                                                     const v1::GetCallDisplayRequest* request,
+                                                     v1::CallDisplay* response) {
+  absl::StatusOr<CallBoard> board = counter_day_.Board(request->office_id(), request->since());
+  if (!board.ok()) return ToGrpcStatus(board.status());
+  response->set_version(board->version);
+  response->set_changed(board->changed);
+  response->set_date(board->date);
+  for (const DisplayCall& call : board->calls) {
+    v1::DisplayCall* out = response->add_calls();
+    out->set_queue_number(call.queue_number);
+    out->set_counter(call.counter);
+    ToProto(call.called_at, out->mutable_called_at());
+  }
+  return grpc::Status::OK;
 }
 
 grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* context,

@@ -3,6 +3,7 @@
 #include "services/appointments/domain/counter_day.h"
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/domain/office_catalog.h"
+#include "services/appointments/domain/office_closures.h"
 #include "services/common/clock.h"
 #include "services/common/kpi/kpi_recorder.h"
 #include "stadt/appointments/v1/appointments.grpc.pb.h"
@@ -16,15 +17,17 @@ namespace stadt::appointments {
 class AppointmentsGrpcService final : public v1::Appointments::Service {
  public:
   // Without KPI reporting.
-  AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings,
-                          CounterDay& counter_day);
+  AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings, CounterDay& counter_day,
+                          OfficeClosures& closures);
   // Records the appointments KPIs to `kpis`; `clock` and `zone` tell which
   // day "today" is for the days-to-next-free-slot KPI.
   AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings, CounterDay& counter_day,
-                          KpiRecorder& kpis, const Clock& clock, absl::TimeZone zone)
+                          OfficeClosures& closures, KpiRecorder& kpis, const Clock& clock,
+                          absl::TimeZone zone)
       : catalog_(catalog),
         bookings_(bookings),
         counter_day_(counter_day),
+        closures_(closures),
         kpis_(kpis),
         clock_(clock),
         zone_(zone) {}
@@ -38,6 +41,12 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
                                   v1::ListOfficeServicesResponse* response) override;
   grpc::Status PutOffice(grpc::ServerContext* context, const v1::PutOfficeRequest* request,
                          v1::Office* response) override;
+  grpc::Status DeclareClosure(grpc::ServerContext* context,
+                              const v1::DeclareClosureRequest* request,
+                              v1::ClosureReport* response) override;
+  grpc::Status ResolveClosure(grpc::ServerContext* context,
+                              const v1::ResolveClosureRequest* request,
+                              v1::ClosureReport* response) override;
   grpc::Status SearchSlots(grpc::ServerContext* context, const v1::SearchSlotsRequest* request,
                            v1::SearchSlotsResponse* response) override;
   grpc::Status GetAvailability(grpc::ServerContext* context,
@@ -47,6 +56,9 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
                           v1::Hold* response) override;
   grpc::Status ConfirmHold(grpc::ServerContext* context, const v1::ConfirmHoldRequest* request,
                            v1::Booking* response) override;
+  grpc::Status CreateStaffBooking(grpc::ServerContext* context,
+                                  const v1::CreateStaffBookingRequest* request,
+                                  v1::Booking* response) override;
   grpc::Status ConfirmByEmail(grpc::ServerContext* context,
                               const v1::ConfirmByEmailRequest* request,
                               v1::Booking* response) override;
@@ -69,6 +81,15 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
   grpc::Status CompleteTicket(grpc::ServerContext* context,
                               const v1::CompleteTicketRequest* request,
                               v1::Ticket* response) override;
+  grpc::Status RecallTicket(grpc::ServerContext* context, const v1::RecallTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status ParkTicket(grpc::ServerContext* context, const v1::ParkTicketRequest* request,
+                          v1::Ticket* response) override;
+  grpc::Status CancelTicket(grpc::ServerContext* context, const v1::CancelTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status GetCallDisplay(grpc::ServerContext* context,
+                              const v1::GetCallDisplayRequest* request,
+                              v1::CallDisplay* response) override;
   grpc::Status MarkNoShow(grpc::ServerContext* context, const v1::MarkNoShowRequest* request,
                           v1::DayAppointment* response) override;
 
@@ -78,6 +99,7 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
   OfficeCatalog& catalog_;
   OfficeBookings& bookings_;
   CounterDay& counter_day_;
+  OfficeClosures& closures_;
   KpiRecorder& kpis_;
   const Clock& clock_;
   absl::TimeZone zone_;
@@ -86,6 +108,8 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
 // Message <-> domain conversions (exposed for tests).
 void ToProto(const Office& office, v1::Office* out);
 void ToProto(const ServiceType& service, v1::Service* out);
+void ToProto(const Closure& closure, v1::Closure* out);
+Closure FromProto(const v1::Closure& closure);
 Office FromProto(const v1::Office& office);
 void ToProto(const SlotView& slot, v1::Slot* out);
 void ToProto(const BookingView& booking, v1::Booking* out);

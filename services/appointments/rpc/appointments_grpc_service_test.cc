@@ -45,7 +45,19 @@ class NoCounters final : public CounterRepository {
                                 absl::Time) override {
     return Unexpected();
   }
-  absl::StatusOr<Ticket> CallNext(const booking::ResourceDay&, const std::string&) override {
+  absl::StatusOr<std::optional<Ticket>> CallNext(const booking::ResourceDay&, const std::string&,
+                                                 absl::Time) override {
+    return Unexpected();
+  }
+  absl::StatusOr<Ticket> Recall(const booking::ResourceDay&, int, const std::string&,
+                                absl::Time) override {
+    return Unexpected();
+  }
+  absl::StatusOr<Ticket> Park(const booking::ResourceDay&, int) override { return Unexpected(); }
+  absl::StatusOr<Ticket> CancelTicket(const booking::ResourceDay&, int, absl::Time) override {
+    return Unexpected();
+  }
+  absl::StatusOr<CallBoard> Board(const booking::ResourceDay&, int) override {
     return Unexpected();
   }
   absl::StatusOr<Ticket> Complete(const booking::ResourceDay&, int) override {
@@ -84,8 +96,13 @@ class AppointmentsGrpcServiceCallTest : public ::testing::Test {
                            booking::Calendar(booking::BookingRules{}, Berlin()),
                            booking::BookingSecrets::Derive("k")};
   NoCounters counters_;
-  CounterDay counter_day_{counters_, booking_repository_, clock_, Berlin(), absl::Minutes(15)};
-  AppointmentsGrpcService service_{catalog_, bookings_, counter_day_};
+  CounterDay counter_day_{counters_, booking_repository_, repository_, &bookings_.core(), clock_,
+                          Berlin(),  absl::Minutes(15)};
+  booking::BookingCore closure_core_{booking_repository_, clock_,
+                                     booking::Calendar(booking::BookingRules{}, Berlin()),
+                                     booking::BookingSecrets::Derive("k")};
+  OfficeClosures closures_{repository_, booking_repository_, closure_core_};
+  AppointmentsGrpcService service_{catalog_, bookings_, counter_day_, closures_};
   grpc::ServerContext context_;
 };
 
@@ -192,7 +209,7 @@ class AppointmentsKpiTest : public AppointmentsGrpcServiceCallTest {
   }
 
   FakeKpiRecorder kpis_;
-  AppointmentsGrpcService service_with_kpis_{catalog_, bookings_, counter_day_,
+  AppointmentsGrpcService service_with_kpis_{catalog_, bookings_, counter_day_, closures_,
                                              kpis_,    clock_,    Berlin()};
 };
 

@@ -1,5 +1,9 @@
 #include "services/appointments/store/redis_counter_repository.h"
 
+#include <algorithm>
+#include <iterator>
+#include <map>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -14,6 +18,8 @@ namespace {
 using booking::kBookingPreludeLua;
 
 constexpr int64_t kQueueKeyLifetimeMs = 2 * 24 * 60 * 60 * 1000;
+// More tickets than an office hands out in a day are not listed.
+constexpr int kMaxTicketsPerDay = 5000;
 
 std::string DayKey(const char* kind, const booking::ResourceDay& day) {
   return absl::StrCat(kBookingPrefix, kind, ":", day.resource_id, ":", day.day);
@@ -36,7 +42,7 @@ const redis::Script& WalkInScript() {
   return *script;
 }
 
-// KEYS: present. ARGV: prefix, office, day, counter.
+// KEYS: present, display, display-version. ARGV: prefix, office, day, counter, now, lifetime.
 const redis::Script& CallNextScript() {
   static const redis::Script* script = new redis::Script(std::string(kCallNextLua));
   return *script;
@@ -55,11 +61,36 @@ const redis::Script& NoShowScript() {
   return *script;
 }
 
+// KEYS: ticket, present, display, display-version.
+// ARGV: prefix, queue number, counter, now, lifetime.
+const redis::Script& RecallScript() {
+  static const redis::Script* script = new redis::Script(std::string(kRecallTicketLua));
+  return *script;
+}
+
+// KEYS: ticket, present. ARGV: prefix, queue number.
+const redis::Script& ParkScript() {
+  static const redis::Script* script = new redis::Script(std::string(kParkTicketLua));
+  return *script;
+}
+
+// KEYS: ticket, present, outbox. ARGV: prefix, office, queue number, now.
+const redis::Script& CancelTicketScript() {
+  static const redis::Script* script = new redis::Script(std::string(kCancelTicketLua));
+  return *script;
+}
+
+std::string TicketKey(const booking::ResourceDay& day, int queue_number) {
+  return absl::StrCat(kBookingPrefix, "ticket:", day.resource_id, ":", day.day, ":", queue_number);
+}
+
 VisitState StateFromText(const std::string& text) {
   if (text == "waiting") return VisitState::kWaiting;
   if (text == "called") return VisitState::kCalled;
   if (text == "completed") return VisitState::kCompleted;
   if (text == "no_show") return VisitState::kNoShow;
+  if (text == "parked") return VisitState::kParked;
+  if (text == "cancelled") return VisitState::kCancelled;
   return VisitState::kExpected;
 }
 
@@ -81,33 +112,73 @@ std::string Outbox() { return absl::StrCat(kBookingPrefix, "outbox"); }
 }  // namespace
 
 absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceDay& day) {
-  absl::StatusOr<std::vector<redis::Reply>> index = redis_.Pipeline(
-      {{"ZRANGE", DayKey("day", day), "0", "-1"}, {"GET", DayKey("no-shows", day)}});
+  absl::StatusOr<std::vector<redis::Reply>> index =
+      redis_.Pipeline({{"ZRANGE", DayKey("day", day), "0", "-1"},
+                       {"GET", DayKey("no-shows", day)},
+                       {"GET", DayKey("ticket-seq", day)}});
   if (!index.ok()) return index.status();
   DayList list;
   // Absent or unreadable numbers count as 0 (no no-shows yet, no ticket drawn).
   if (!absl::SimpleAtoi((*index)[1].str, &list.no_shows)) list.no_shows = 0;
+  int tickets = 0;
+  if (!absl::SimpleAtoi((*index)[2].str, &tickets)) tickets = 0;
+  tickets = std::clamp(tickets, 0, kMaxTicketsPerDay);
+  const std::vector<redis::Reply>& codes = (*index)[0].elements;
   std::vector<std::vector<std::string>> reads;
-  for (const redis::Reply& code : (*index)[0].elements) {
+  reads.reserve(codes.size() + static_cast<size_t>(tickets));
+  for (const redis::Reply& code : codes) {
+    reads.push_back({"HMGET", BookingKey(code.str), "start_ms", "services", "status", "visit",
+                     "ticket", "contact"});
+  }
+  for (int n = 1; n <= tickets; ++n) {
     reads.push_back(
-        {"HMGET", BookingKey(code.str), "start_ms", "services", "status", "visit", "ticket"});
+        {"HMGET", TicketKey(day, n), "code", "state", "counter", "services", "arrived_ms"});
   }
   if (reads.empty()) return list;
   absl::StatusOr<std::vector<redis::Reply>> records = redis_.Pipeline(reads);
   if (!records.ok()) return records.status();
-  for (size_t i = 0; i < records->size(); ++i) {
+  // Tickets: the counter of each, and the walk-ins themselves.
+  std::map<int, std::string> counters;
+  std::vector<DayAppointment> walk_ins;
+  for (int n = 1; n <= tickets; ++n) {
+    const std::vector<redis::Reply>& fields = (*records)[codes.size() + n - 1].elements;
+    if (fields.size() != 5 || fields[1].str.empty()) continue;  // expired
+    counters[n] = fields[2].str;
+    if (!fields[0].str.empty()) continue;
+    DayAppointment walk_in;
+    walk_in.walk_in = true;
+    walk_in.queue_number = n;
+    walk_in.state = StateFromText(fields[1].str);
+    walk_in.counter = fields[2].str;
+    walk_in.service_ids = absl::StrSplit(fields[3].str, ',', absl::SkipEmpty());
+    int64_t arrived_ms = 0;
+    if (!absl::SimpleAtoi(fields[4].str, &arrived_ms)) arrived_ms = 0;
+    walk_in.start = absl::FromUnixMillis(arrived_ms);
+    walk_ins.push_back(std::move(walk_in));
+  }
+  for (size_t i = 0; i < codes.size(); ++i) {
     const std::vector<redis::Reply>& fields = (*records)[i].elements;
-    if (fields.size() != 5 || fields[2].str != "confirmed") continue;
+    if (fields.size() != 6 || fields[2].str != "confirmed") continue;
     DayAppointment appointment;
-    appointment.booking_code = (*index)[0].elements[i].str;
+    appointment.booking_code = codes[i].str;
     int64_t start_ms = 0;
     if (!absl::SimpleAtoi(fields[0].str, &start_ms)) start_ms = 0;
     appointment.start = absl::FromUnixMillis(start_ms);
     appointment.service_ids = absl::StrSplit(fields[1].str, ',', absl::SkipEmpty());
     appointment.state = StateFromText(fields[3].str);
     if (!absl::SimpleAtoi(fields[4].str, &appointment.queue_number)) appointment.queue_number = 0;
+    if (auto it = counters.find(appointment.queue_number); it != counters.end()) {
+      appointment.counter = it->second;
+    }
+    appointment.sealed_contact = fields[5].str;
     list.appointments.push_back(std::move(appointment));
   }
+  std::vector<DayAppointment> merged;
+  merged.reserve(list.appointments.size() + walk_ins.size());
+  std::merge(list.appointments.begin(), list.appointments.end(), walk_ins.begin(), walk_ins.end(),
+             std::back_inserter(merged),
+             [](const DayAppointment& a, const DayAppointment& b) { return a.start < b.start; });
+  list.appointments = std::move(merged);
   return list;
 }
 
@@ -128,19 +199,68 @@ absl::StatusOr<Ticket> RedisCounterRepository::WalkIn(const booking::ResourceDay
                                       absl::StrJoin(service_ids, ","), Lifetime()}));
 }
 
-absl::StatusOr<Ticket> RedisCounterRepository::CallNext(const booking::ResourceDay& day,
-                                                        const std::string& counter) {
-  return TicketFromReply(redis_.Eval(CallNextScript(), {DayKey("present", day)},
-                                     {kBookingPrefix, day.resource_id, day.day, counter}));
+absl::StatusOr<std::optional<Ticket>> RedisCounterRepository::CallNext(
+    const booking::ResourceDay& day, const std::string& counter, absl::Time now) {
+  absl::StatusOr<Ticket> ticket = TicketFromReply(
+      redis_.Eval(CallNextScript(),
+                  {DayKey("present", day), DayKey("display", day), DayKey("display-version", day)},
+                  {kBookingPrefix, day.resource_id, day.day, counter, Millis(now), Lifetime()}));
+  if (!ticket.ok()) return ticket.status();
+  if (ticket->queue_number == 0) return std::nullopt;
+  return *ticket;
+}
+
+absl::StatusOr<Ticket> RedisCounterRepository::Recall(const booking::ResourceDay& day,
+                                                      int queue_number, const std::string& counter,
+                                                      absl::Time now) {
+  return TicketFromReply(
+      redis_.Eval(RecallScript(),
+                  {TicketKey(day, queue_number), DayKey("present", day), DayKey("display", day),
+                   DayKey("display-version", day)},
+                  {kBookingPrefix, absl::StrCat(queue_number), counter, Millis(now), Lifetime()}));
+}
+
+absl::StatusOr<Ticket> RedisCounterRepository::Park(const booking::ResourceDay& day,
+                                                    int queue_number) {
+  return TicketFromReply(redis_.Eval(ParkScript(),
+                                     {TicketKey(day, queue_number), DayKey("present", day)},
+                                     {kBookingPrefix, absl::StrCat(queue_number)}));
+}
+
+absl::StatusOr<Ticket> RedisCounterRepository::CancelTicket(const booking::ResourceDay& day,
+                                                            int queue_number, absl::Time now) {
+  return TicketFromReply(redis_.Eval(
+      CancelTicketScript(), {TicketKey(day, queue_number), DayKey("present", day), Outbox()},
+      {kBookingPrefix, day.resource_id, absl::StrCat(queue_number), Millis(now)}));
+}
+
+absl::StatusOr<CallBoard> RedisCounterRepository::Board(const booking::ResourceDay& day, int max) {
+  absl::StatusOr<std::vector<redis::Reply>> replies =
+      redis_.Pipeline({{"GET", DayKey("display-version", day)},
+                       {"LRANGE", DayKey("display", day), "0", absl::StrCat(max - 1)}});
+  if (!replies.ok()) return replies.status();
+  CallBoard board;
+  if (!absl::SimpleAtoi((*replies)[0].str, &board.version)) board.version = 0;
+  for (const redis::Reply& entry : (*replies)[1].elements) {
+    std::vector<std::string> parts = absl::StrSplit(entry.str, '|');
+    DisplayCall call;
+    int64_t at_ms = 0;
+    if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &call.queue_number) ||
+        !absl::SimpleAtoi(parts[2], &at_ms)) {
+      continue;
+    }
+    call.counter = parts[1];
+    call.called_at = absl::FromUnixMillis(at_ms);
+    board.calls.push_back(std::move(call));
+  }
+  return board;
 }
 
 absl::StatusOr<Ticket> RedisCounterRepository::Complete(const booking::ResourceDay& day,
                                                         int queue_number) {
-  absl::StatusOr<Ticket> ticket = TicketFromReply(redis_.Eval(
-      CompleteScript(),
-      {absl::StrCat(kBookingPrefix, "ticket:", day.resource_id, ":", day.day, ":", queue_number),
-       Outbox()},
-      {kBookingPrefix, day.resource_id}));
+  absl::StatusOr<Ticket> ticket =
+      TicketFromReply(redis_.Eval(CompleteScript(), {TicketKey(day, queue_number), Outbox()},
+                                  {kBookingPrefix, day.resource_id}));
   if (ticket.ok()) ticket->queue_number = queue_number;
   return ticket;
 }

@@ -14,9 +14,12 @@ inline constexpr char kBookingPrefix[] = "appt:{appt}:";
 //   appt:{appt}:day:<office>:<day>         zset booking code -> start (ms)
 //   appt:{appt}:present:<office>:<day>     zset queue number -> order (ms):
 //                                          appointment time, or arrival for walk-ins
-//   appt:{appt}:ticket:<office>:<day>:<n>  hash: code, state, counter
+//   appt:{appt}:ticket:<office>:<day>:<n>  hash: code, state, counter (walk-ins:
+//                                          services, arrived_ms)
 //   appt:{appt}:ticket-seq:<office>:<day>  last queue number handed out
 //   appt:{appt}:no-shows:<office>:<day>    count
+//   appt:{appt}:display:<office>:<day>     list "n|counter|ms", newest first (20)
+//   appt:{appt}:display-version:<office>:<day>  raised by every call and recall
 class RedisCounterRepository final : public CounterRepository {
  public:
   explicit RedisCounterRepository(redis::Client& redis) : redis_(redis) {}
@@ -27,9 +30,16 @@ class RedisCounterRepository final : public CounterRepository {
   absl::StatusOr<Ticket> WalkIn(const booking::ResourceDay& day,
                                 const std::vector<std::string>& service_ids,
                                 absl::Time now) override;
-  absl::StatusOr<Ticket> CallNext(const booking::ResourceDay& day,
-                                  const std::string& counter) override;
+  absl::StatusOr<std::optional<Ticket>> CallNext(const booking::ResourceDay& day,
+                                                 const std::string& counter,
+                                                 absl::Time now) override;
   absl::StatusOr<Ticket> Complete(const booking::ResourceDay& day, int queue_number) override;
+  absl::StatusOr<Ticket> Recall(const booking::ResourceDay& day, int queue_number,
+                                const std::string& counter, absl::Time now) override;
+  absl::StatusOr<Ticket> Park(const booking::ResourceDay& day, int queue_number) override;
+  absl::StatusOr<Ticket> CancelTicket(const booking::ResourceDay& day, int queue_number,
+                                      absl::Time now) override;
+  absl::StatusOr<CallBoard> Board(const booking::ResourceDay& day, int max) override;
   absl::StatusOr<DayAppointment> MarkNoShow(const booking::ResourceDay& day,
                                             const std::string& code, absl::Time now) override;
 

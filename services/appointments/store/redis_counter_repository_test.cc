@@ -4,11 +4,14 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/redis_booking_repository.h"
 #include "tests/harness/redis_test.h"
 
@@ -35,7 +38,9 @@ class CounterDayTest : public testing::RedisTest {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
     catalog_ = std::make_unique<RedisCatalogRepository>(redis());
-    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), kBookingPrefix);
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(
+        redis(), kBookingPrefix,
+        booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
     counters_ = std::make_unique<RedisCounterRepository>(redis());
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 10, {}}};
@@ -45,17 +50,18 @@ class CounterDayTest : public testing::RedisTest {
     office.district = "Mitte";
     office.address = {"Eberhardstr. 39", "70173", "Stuttgart"};
     office.service_ids = {"id-card"};
-    office.counters = {{2, 12 * 60, 13 * 60, 3}};
+    office.counters = {{2, 11 * 60, 13 * 60, 3}};
     catalog.offices = {office};
     ASSERT_TRUE(catalog_->ApplySeed(catalog, "test").ok());
     booking::BookingRules rules;
     rules.max_active_bookings_per_person = 100;
     rules.same_service_window_days = 0;
+    rules.check_in_closes_booking = true;
     service_ = std::make_unique<OfficeBookings>(
         *catalog_, *bookings_, clock_, booking::Calendar(rules, Berlin()),
         booking::BookingSecrets::Derive("counter test key"));
-    day_ =
-        std::make_unique<CounterDay>(*counters_, *bookings_, clock_, Berlin(), absl::Minutes(15));
+    day_ = std::make_unique<CounterDay>(*counters_, *bookings_, *catalog_, &service_->core(),
+                                        clock_, Berlin(), absl::Minutes(15));
   }
 
   std::string Book(int i, absl::Time start) {
@@ -92,18 +98,27 @@ TEST_F(CounterDayTest, CheckInCallAndCompleteInAppointmentOrder) {
 
   // Order is time: the walk-in who arrived at 11:50, then the 12:00
   // appointment (although it checked in second), then the 12:30 one.
-  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "B")->queue_number, 3);
-  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "A")->booking_code, early);
-  Ticket third = day_->CallNext("mitte", "2037-12-01", "A").value();
+  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "B")->value().queue_number, 3);
+  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "A")->value().booking_code, early);
+  Ticket third = day_->CallNext("mitte", "2037-12-01", "A")->value();
   EXPECT_EQ(third.booking_code, late);
-  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "A").status().code(),
-            absl::StatusCode::kNotFound);
+  // Nobody waiting is an empty answer, not an error.
+  absl::StatusOr<std::optional<Ticket>> nobody = day_->CallNext("mitte", "2037-12-01", "A");
+  ASSERT_TRUE(nobody.ok()) << nobody.status();
+  EXPECT_FALSE(nobody->has_value());
 
   EXPECT_EQ(day_->Complete("mitte", "2037-12-01", 99).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(day_->Complete("mitte", "2037-12-01", 1)->state, VisitState::kCompleted);
   DayList list = day_->List("mitte", "2037-12-01").value();
-  ASSERT_EQ(list.appointments.size(), 2u);
+  ASSERT_EQ(list.appointments.size(), 3u);  // the walk-in too, by arrival
+  EXPECT_TRUE(list.appointments[0].walk_in);
+  EXPECT_EQ(list.appointments[0].counter, "B");
+  EXPECT_EQ(list.appointments[0].state, VisitState::kCalled);
+  EXPECT_EQ(list.appointments[0].citizen_name, "");
+  list.appointments.erase(list.appointments.begin());
   EXPECT_EQ(list.appointments[0].booking_code, early);
+  EXPECT_EQ(list.appointments[0].citizen_name, "Person");
+  EXPECT_EQ(list.appointments[0].counter, "A");
   EXPECT_EQ(list.appointments[0].state, VisitState::kCalled);
   EXPECT_EQ(list.appointments[1].state, VisitState::kCompleted);
   // Someone who has arrived cannot be moved away by a reschedule.
@@ -121,10 +136,12 @@ TEST_F(CounterDayTest, ConcurrentCountersNeverCallTheSameCitizen) {
   std::vector<std::thread> counters;
   for (int c = 0; c < 8; ++c) {
     counters.emplace_back([&, c] {
-      absl::StatusOr<Ticket> ticket = day_->CallNext("mitte", "2037-12-01", absl::StrCat("C", c));
-      if (!ticket.ok()) return;
+      absl::StatusOr<std::optional<Ticket>> ticket =
+          day_->CallNext("mitte", "2037-12-01", absl::StrCat("C", c));
+      ASSERT_TRUE(ticket.ok()) << ticket.status();
+      if (!ticket->has_value()) return;
       absl::MutexLock lock(&mutex);
-      called.insert(ticket->queue_number);
+      called.insert((*ticket)->queue_number);
     });
   }
   for (std::thread& thread : counters) thread.join();
@@ -142,6 +159,106 @@ TEST_F(CounterDayTest, NoShowOnlyAfterGraceAndCountedOnce) {
   EXPECT_EQ(day_->List("mitte", "2037-12-01")->no_shows, 1);
   EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", code).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CounterDayTest, NoCancelOrRescheduleAfterCheckInCompletionOrNoShow) {
+  const std::string waiting = Book(1, Local(12, 0));
+  const std::string completed = Book(2, Local(12, 0));
+  const std::string missed = Book(3, Local(12, 0));
+  const std::string open = Book(4, Local(12, 40));
+  clock_.Set(Local(11, 50));
+  // Staff type codes as citizens read them out.
+  ASSERT_TRUE(day_->CheckIn("mitte", "2037-12-01", absl::AsciiStrToLower(waiting)).ok());
+  ASSERT_TRUE(
+      day_->CheckIn("mitte", "2037-12-01", absl::StrReplaceAll(completed, {{"-", ""}})).ok());
+  ASSERT_TRUE(day_->CallNext("mitte", "2037-12-01", "1").ok());
+  ASSERT_TRUE(day_->CallNext("mitte", "2037-12-01", "2").ok());
+  const int ticket = day_->CheckIn("mitte", "2037-12-01", completed)->queue_number;
+  ASSERT_TRUE(day_->Complete("mitte", "2037-12-01", ticket).ok());
+  clock_.Set(Local(12, 20));
+  ASSERT_TRUE(day_->MarkNoShow("mitte", "2037-12-01", missed).ok());
+  for (const auto& [code, reason] :
+       std::map<std::string, std::string>{{waiting, "already_checked_in"},
+                                          {completed, "visit_completed"},
+                                          {missed, "visit_no_show"}}) {
+    absl::Status cancel = service_->Cancel(code, tokens_[code]).status();
+    EXPECT_EQ(cancel.code(), absl::StatusCode::kFailedPrecondition) << cancel;
+    EXPECT_EQ(booking::ReasonOf(cancel), reason) << cancel;
+    EXPECT_EQ(booking::ReasonOf(
+                  service_->Reschedule(code, tokens_[code], "mitte", Local(12, 50)).status()),
+              reason);
+    EXPECT_EQ(bookings_->GetBooking(code)->status, booking::BookingStatus::kConfirmed);
+  }
+  // A booking not yet arrived is cancelled as before, typed in lower case.
+  EXPECT_EQ(service_->Cancel(absl::AsciiStrToLower(open), tokens_[open])->record.status,
+            booking::BookingStatus::kCancelled);
+}
+
+TEST_F(CounterDayTest, WalkInsOnlyForOfferedServicesWhileOpen) {
+  clock_.Set(Local(10, 59));
+  EXPECT_EQ(booking::ReasonOf(day_->WalkIn("mitte", "2037-12-01", {"id-card"}).status()),
+            "office_closed");
+  clock_.Set(Local(11, 0));
+  EXPECT_EQ(booking::ReasonOf(day_->WalkIn("mitte", "2037-12-01", {"passport"}).status()),
+            "service_not_offered");
+  EXPECT_EQ(day_->WalkIn("nowhere", "2037-12-01", {"id-card"}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(day_->WalkIn("mitte", "2037-12-01", {"id-card"}).ok());
+  clock_.Set(Local(13, 0));
+  EXPECT_EQ(booking::ReasonOf(day_->WalkIn("mitte", "2037-12-01", {"id-card"}).status()),
+            "office_closed");
+  EXPECT_TRUE(day_->List("mitte", "2037-12-01")->appointments.size() == 1);
+}
+
+TEST_F(CounterDayTest, RecallParkAndCancelTicketsAndTheCallDisplay) {
+  const std::string booked = Book(1, Local(12, 0));
+  clock_.Set(Local(11, 30));
+  EXPECT_EQ(day_->Board("mitte", 0)->version, 0);
+  EXPECT_FALSE(day_->Board("mitte", 0)->changed);
+  const int walk_in = day_->WalkIn("mitte", "2037-12-01", {"id-card"})->queue_number;
+  const int arrived = day_->CheckIn("mitte", "2037-12-01", booked)->queue_number;
+  ASSERT_EQ(day_->CallNext("mitte", "2037-12-01", "3")->value().queue_number, walk_in);
+
+  // The walk-in does not come: park it, call the next, recall the parked one.
+  EXPECT_EQ(day_->Park("mitte", "2037-12-01", walk_in)->state, VisitState::kParked);
+  EXPECT_EQ(day_->Park("mitte", "2037-12-01", walk_in)->state, VisitState::kParked);
+  ASSERT_EQ(day_->CallNext("mitte", "2037-12-01", "4")->value().queue_number, arrived);
+  EXPECT_FALSE(day_->CallNext("mitte", "2037-12-01", "4")->has_value());  // parked ones wait
+  Ticket recalled = day_->Recall("mitte", "2037-12-01", walk_in, "5").value();
+  EXPECT_EQ(recalled.state, VisitState::kCalled);
+  EXPECT_EQ(recalled.counter, "5");
+
+  // The board: newest first, numbers and counters only.
+  CallBoard board = day_->Board("mitte", 0).value();
+  EXPECT_EQ(board.version, 3);
+  EXPECT_EQ(board.date, "2037-12-01");
+  ASSERT_EQ(board.calls.size(), 3u);
+  EXPECT_EQ(board.calls[0].queue_number, walk_in);
+  EXPECT_EQ(board.calls[0].counter, "5");
+  EXPECT_EQ(board.calls[1].queue_number, arrived);
+  EXPECT_EQ(board.calls[0].called_at, Local(11, 30));
+  CallBoard unchanged = day_->Board("mitte", 3).value();
+  EXPECT_FALSE(unchanged.changed);
+  EXPECT_TRUE(unchanged.calls.empty());
+
+  // The booked citizen leaves: cancelled ticket, the booking is open again.
+  EXPECT_EQ(day_->CancelTicket("mitte", "2037-12-01", arrived)->state, VisitState::kCancelled);
+  EXPECT_EQ(day_->CancelTicket("mitte", "2037-12-01", arrived)->state, VisitState::kCancelled);
+  EXPECT_EQ(bookings_->GetBooking(booked)->visit, "");
+  EXPECT_EQ(booking::ReasonOf(day_->Recall("mitte", "2037-12-01", arrived, "1").status()),
+            "ticket_closed");
+  EXPECT_NE(day_->CheckIn("mitte", "2037-12-01", booked)->queue_number, arrived);
+
+  ASSERT_TRUE(day_->Complete("mitte", "2037-12-01", walk_in).ok());
+  EXPECT_EQ(booking::ReasonOf(day_->CancelTicket("mitte", "2037-12-01", walk_in).status()),
+            "ticket_closed");
+  EXPECT_EQ(booking::ReasonOf(day_->Park("mitte", "2037-12-01", walk_in).status()),
+            "ticket_closed");
+  EXPECT_EQ(day_->Park("mitte", "2037-12-01", 99).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(day_->Park("mitte", "2037-12-01", 0).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(day_->Board("../x", 0).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(day_->Board("mitte", -1).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {

@@ -6,7 +6,8 @@ local code = redis.call('HGET', KEYS[1], 'code') or ''
 local counter = redis.call('HGET', KEYS[1], 'counter') or ''
 if state == 'completed' then return {0, code, 'completed', counter} end
 if state ~= 'called' then
-  return redis.error_reply('FAILED_PRECONDITION the ticket has not been called yet')
+  return redis.error_reply('FAILED_PRECONDITION [ticket_not_called] Die Wartenummer wurde ' ..
+                           'noch nicht aufgerufen. / The ticket has not been called yet.')
 end
 redis.call('HSET', KEYS[1], 'state', 'completed')
 if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'completed') end

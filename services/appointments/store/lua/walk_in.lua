@@ -3,7 +3,8 @@
 local n = redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 local ticket = ARGV[2] .. 'ticket:' .. ARGV[3] .. ':' .. ARGV[4] .. ':' .. n
-redis.call('HSET', ticket, 'code', '', 'state', 'waiting', 'counter', '', 'services', ARGV[5])
+redis.call('HSET', ticket, 'code', '', 'state', 'waiting', 'counter', '', 'services', ARGV[5],
+           'arrived_ms', ARGV[1])
 redis.call('PEXPIRE', ticket, ARGV[6])
 redis.call('ZADD', KEYS[1], ARGV[1], n)
 redis.call('PEXPIRE', KEYS[1], ARGV[6])

@@ -5,16 +5,47 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/status_macros.h"
 
 namespace stadt::booking {
 namespace {
 
-constexpr char kCodeAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";  // 32 symbols
+// New codes: no symbol that reads as another one (23 symbols).
+constexpr char kCodeAlphabet[] = "23456789ACEFHJKMNPRTWXY";
+constexpr size_t kCodeAlphabetSize = sizeof(kCodeAlphabet) - 1;
+// Codes made before: still accepted (a superset of the new alphabet).
+constexpr char kStoredCodeAlphabet[] = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
 constexpr size_t kCodeSymbols = 9;
+constexpr size_t kMaxTypedCodeLength = 32;
+// Random bytes below this are used (a multiple of the alphabet's size, so
+// every symbol is equally likely).
+constexpr unsigned kCodeByteLimit = 230;
+
+char ReadAsNewSymbol(char c) {
+  switch (c) {
+    case 'B':
+      return '8';
+    case 'G':
+      return '6';
+    case 'S':
+      return '5';
+    case 'Z':
+      return '2';
+    default:
+      return c;
+  }
+}
+
+std::string WithDashes(const std::string& symbols) {
+  return absl::StrCat(symbols.substr(0, 3), "-", symbols.substr(3, 3), "-", symbols.substr(6, 3));
+}
 constexpr size_t kMaxEmailLength = 254;
 constexpr size_t kMaxNameLength = 200;
 constexpr size_t kMaxPhoneLength = 32;
+constexpr size_t kMinPhoneDigits = 6;
+constexpr size_t kMaxPhoneDigits = 15;
 
 bool IsControlOrSpace(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }
 
@@ -55,27 +86,62 @@ absl::StatusOr<std::string> NormalizeEmail(const std::string& email) {
   return absl::StrCat(local, "@", domain);
 }
 
+absl::StatusOr<std::string> NormalizePhone(const std::string& phone) {
+  if (phone.size() > kMaxPhoneLength || !std::all_of(phone.begin(), phone.end(), [](char c) {
+        return absl::ascii_isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '/' || c == '(' ||
+               c == ')';
+      })) {
+    return absl::InvalidArgumentError("contact.phone: digits, spaces and + - / ( ) only");
+  }
+  std::string digits;
+  for (char c : phone) {
+    if (absl::ascii_isdigit(c)) digits += c;
+  }
+  const size_t plus = phone.find('+');
+  if (plus != std::string::npos &&
+      (plus != phone.find_first_not_of(' ') || phone.rfind('+') != plus)) {
+    return absl::InvalidArgumentError("contact.phone: '+' only in front");
+  }
+  std::string normalized;
+  if (plus != std::string::npos) {
+    normalized = absl::StrCat("+", digits);
+  } else if (absl::StartsWith(digits, "00")) {
+    normalized = absl::StrCat("+", digits.substr(2));
+  } else if (absl::StartsWith(digits, "0")) {
+    normalized = absl::StrCat("+49", digits.substr(1));
+  } else {
+    normalized = absl::StrCat("+49", digits);
+  }
+  if (normalized.size() < kMinPhoneDigits + 1 || normalized.size() > kMaxPhoneDigits + 1) {
+    return absl::InvalidArgumentError("contact.phone: 6 to 15 digits");
+  }
+  return normalized;
+}
+
 absl::Status ValidateContact(const Contact& contact) {
   if (contact.name.empty() || contact.name.size() > kMaxNameLength) {
     return absl::InvalidArgumentError("contact.name: required, at most 200 bytes");
   }
-  if (contact.phone.size() > kMaxPhoneLength ||
-      !std::all_of(contact.phone.begin(), contact.phone.end(), [](char c) {
-        return absl::ascii_isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '/';
-      })) {
-    return absl::InvalidArgumentError("contact.phone: digits, spaces and + - / only");
+  if (contact.email.empty() && contact.phone.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "contact_missing",
+                   "contact: E-Mail-Adresse oder Telefonnummer angeben / an e-mail address or "
+                   "a phone number is required");
   }
-  return NormalizeEmail(contact.email).status();
+  if (!contact.phone.empty()) STADT_RETURN_IF_ERROR(NormalizePhone(contact.phone).status());
+  if (!contact.email.empty()) STADT_RETURN_IF_ERROR(NormalizeEmail(contact.email).status());
+  return absl::OkStatus();
 }
 
 std::string NewBookingCode() {
-  const std::string random = crypto::RandomBytes(kCodeSymbols);
-  std::string code;
-  for (size_t i = 0; i < kCodeSymbols; ++i) {
-    if (i > 0 && i % 3 == 0) code += '-';
-    code += kCodeAlphabet[static_cast<unsigned char>(random[i]) % 32];
+  std::string symbols;
+  while (symbols.size() < kCodeSymbols) {
+    for (char byte : crypto::RandomBytes(2 * kCodeSymbols)) {
+      const unsigned value = static_cast<unsigned char>(byte);
+      if (value >= kCodeByteLimit || symbols.size() == kCodeSymbols) continue;
+      symbols += kCodeAlphabet[value % kCodeAlphabetSize];
+    }
   }
-  return code;
+  return WithDashes(symbols);
 }
 
 bool IsWellFormedBookingCode(const std::string& code) {
@@ -83,11 +149,46 @@ bool IsWellFormedBookingCode(const std::string& code) {
   for (size_t i = 0; i < code.size(); ++i) {
     if (i % 4 == 3) {
       if (code[i] != '-') return false;
-    } else if (!absl::StrContains(kCodeAlphabet, code[i])) {
+    } else if (!absl::StrContains(kStoredCodeAlphabet, code[i])) {
       return false;
     }
   }
   return true;
+}
+
+std::vector<std::string> BookingCodeCandidates(std::string_view typed) {
+  if (typed.size() > kMaxTypedCodeLength) return {};
+  std::string symbols;
+  for (char c : typed) {
+    if (c == '-' || c == ' ') continue;
+    symbols += absl::ascii_toupper(static_cast<unsigned char>(c));
+  }
+  if (symbols.size() != kCodeSymbols || !std::all_of(symbols.begin(), symbols.end(), [](char c) {
+        return absl::StrContains(kStoredCodeAlphabet, c);
+      })) {
+    return {};
+  }
+  std::vector<std::string> candidates = {WithDashes(symbols)};
+  std::string read = symbols;
+  std::transform(read.begin(), read.end(), read.begin(), ReadAsNewSymbol);
+  if (read != symbols) candidates.push_back(WithDashes(read));
+  return candidates;
+}
+
+absl::Status CheckVisitOpen(const std::string& visit) {
+  if (visit.empty()) return absl::OkStatus();
+  if (visit == "completed") {
+    return Refusal(absl::StatusCode::kFailedPrecondition, "visit_completed",
+                   "Der Termin hat bereits stattgefunden. / The visit has already taken place.");
+  }
+  if (visit == "no_show") {
+    return Refusal(absl::StatusCode::kFailedPrecondition, "visit_no_show",
+                   "Der Termin wurde als nicht wahrgenommen erfasst. / The appointment was "
+                   "recorded as missed.");
+  }
+  return Refusal(absl::StatusCode::kFailedPrecondition, "already_checked_in",
+                 "Sie sind bereits angemeldet und warten auf den Aufruf. / You have already "
+                 "checked in at the office.");
 }
 
 std::string MakeIcs(const IcsEvent& event) {

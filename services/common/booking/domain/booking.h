@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -62,24 +63,51 @@ struct BookingRecord {
   absl::Time end;
   BookingStatus status = BookingStatus::kConfirmed;
   std::string sealed_contact;  // AES-GCM, bound to the booking code
-  std::string person_key;      // HMAC of the normalised e-mail, for fair-access limits
+  // Who the booking counts against in the fair-access limits: HMACs of the
+  // citizen's identity (token subject), normalised e-mail and phone,
+  // comma-separated (earlier bookings: the e-mail's alone).
+  std::string person_key;
   std::string client;
   // When the reminder is due; none if this is already past when booking.
   absl::Time remind_at = absl::InfinitePast();
   // What the service using the core keeps with the booking (e.g. a video
   // room); opaque here, stored and returned as it is.
   std::string attributes;
+  // Where the visit stands at the counter: "" (not arrived), "waiting",
+  // "called", "completed" or "no_show". Written by the counter, read here.
+  std::string visit;
+  // The staff member (token subject) who booked it for a caller; empty when
+  // the citizen booked.
+  std::string booked_by;
 };
 
 // Lower-cases, drops "+tags" and, where the provider ignores them, dots, so
 // that aliases of one mailbox count as one person. INVALID_ARGUMENT if the
 // address is not plausible.
 absl::StatusOr<std::string> NormalizeEmail(const std::string& email);
+// "+49 711 123-456", "0711 123456", "0049711123456" -> "+49711123456": digits
+// with the country code (numbers without one are German). INVALID_ARGUMENT
+// unless it has 6 to 15 digits.
+absl::StatusOr<std::string> NormalizePhone(const std::string& phone);
+// A name and an e-mail address or a phone number (or both), each plausible.
 absl::Status ValidateContact(const Contact& contact);
 
-// "K7M-4QX-P2A": 9 characters from an alphabet without look-alikes (45 bits).
+// "K7M-4XT-P2A": 9 characters from the 23 symbols "23456789ACEFHJKMNPRTWXY"
+// (no 0/O/D/Q, 1/I/L, B, G, S, Z, U/V: nothing that reads as another symbol;
+// about 40.7 bits).
 std::string NewBookingCode();
+// Codes as stored: three groups of three upper-case symbols of the wider
+// alphabet of earlier codes ("23456789ABCDEFGHJKLMNPQRSTUVWXYZ"), so that
+// old codes stay valid.
 bool IsWellFormedBookingCode(const std::string& code);
+// What a citizen typed, as stored codes to try in order: lower case, spaces
+// and missing or extra dashes are accepted; the code as typed comes first,
+// then (if different) the code with look-alikes read as the symbols new
+// codes use (B->8, G->6, S->5, Z->2). Empty if it cannot be a code.
+std::vector<std::string> BookingCodeCandidates(std::string_view typed);
+// Whether the visit has begun or ended at the counter: then the booking can
+// no longer be cancelled or moved. Returns the refusal, or OK.
+absl::Status CheckVisitOpen(const std::string& visit);
 
 struct IcsEvent {
   std::string uid;

@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::booking {
@@ -164,6 +166,35 @@ absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
                                                       const std::string& hold_id,
                                                       const Contact& contact,
                                                       const std::string& attributes) {
+  return ConfirmWith(client, hold_id, contact, attributes, /*booked_by=*/"");
+}
+
+absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByStaff(const std::string& staff,
+                                                             const std::string& hold_id,
+                                                             const Contact& contact,
+                                                             const std::string& attributes) {
+  if (staff.empty()) return absl::UnauthenticatedError("booking for a caller needs staff");
+  return ConfirmWith(staff, hold_id, contact, attributes, staff);
+}
+
+std::string BookingCore::PersonKeys(const std::string& client, const Contact& contact,
+                                    bool with_identity) const {
+  std::vector<std::string> keys;
+  auto key = [&](const std::string& text) {
+    keys.push_back(crypto::Base64Url(crypto::HmacSha256(token_key_, text)));
+  };
+  // The e-mail's key is the one bookings always had.
+  if (!contact.email.empty()) key(absl::StrCat("person:", NormalizeEmail(contact.email).value()));
+  if (!contact.phone.empty()) key(absl::StrCat("phone:", NormalizePhone(contact.phone).value()));
+  if (with_identity) key(absl::StrCat("subject:", client));
+  return absl::StrJoin(keys, ",");
+}
+
+absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmWith(const std::string& client,
+                                                          const std::string& hold_id,
+                                                          const Contact& contact,
+                                                          const std::string& attributes,
+                                                          const std::string& booked_by) {
   absl::StatusOr<HoldRecord> hold = ClientHoldToConfirm(client, hold_id, contact);
   if (!hold.ok()) return hold.status();
 
@@ -180,8 +211,10 @@ absl::StatusOr<ConfirmedBooking> BookingCore::Confirm(const std::string& client,
   booking.client = client;
   booking.attributes = attributes;
   booking.remind_at = hold->start - rules.reminder_lead;
-  booking.person_key = crypto::Base64Url(crypto::HmacSha256(
-      token_key_, absl::StrCat("person:", NormalizeEmail(contact.email).value())));
+  booking.booked_by = booked_by;
+  // A citizen counts by their login too; a caller booked by staff by what
+  // they gave (the staff member's login is not theirs).
+  booking.person_key = PersonKeys(client, contact, /*with_identity=*/booked_by.empty());
   const PersonLimits limits{rules.max_active_bookings_per_person,
                             absl::Hours(24) * rules.same_service_window_days};
   absl::StatusOr<std::string> code = absl::AlreadyExistsError("no code tried");
@@ -206,6 +239,11 @@ absl::StatusOr<HoldRecord> BookingCore::RequestEmailConfirmation(const std::stri
                                                                  const std::string& attributes) {
   absl::StatusOr<HoldRecord> hold = ClientHoldToConfirm(client, hold_id, contact);
   if (!hold.ok()) return hold.status();
+  if (contact.email.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "email_required",
+                   "contact.email: Bestätigung per E-Mail braucht eine Adresse / confirming by "
+                   "e-mail needs an address");
+  }
   // The token travels only in the mail: whoever uses the link controls the
   // address. The hold keeps its hash; the outbox gets it sealed.
   const std::string token = crypto::Base64Url(crypto::RandomBytes(kTokenNonceBytes));
@@ -255,16 +293,33 @@ absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByEmail(const std::string& 
 
 absl::StatusOr<BookingRecord> BookingCore::Authorize(const std::string& code,
                                                      const std::string& token) {
-  if (!IsWellFormedBookingCode(code) || token.empty() || token.size() > kMaxTokenLength) {
-    return NotFoundBooking();
+  if (token.empty() || token.size() > kMaxTokenLength) return NotFoundBooking();
+  const std::string token_hash = crypto::Base64Url(crypto::Sha256(token));
+  for (const std::string& candidate : BookingCodeCandidates(code)) {
+    absl::StatusOr<BookingRecord> record = bookings_.GetBooking(candidate);
+    if (record.status().code() == absl::StatusCode::kNotFound) continue;
+    if (!record.ok()) return record.status();
+    if (crypto::ConstantTimeEquals(token_hash, record->token_hash)) return record;
   }
-  absl::StatusOr<BookingRecord> record = bookings_.GetBooking(code);
-  if (record.status().code() == absl::StatusCode::kNotFound) return NotFoundBooking();
-  if (!record.ok()) return record.status();
-  if (!crypto::ConstantTimeEquals(crypto::Base64Url(crypto::Sha256(token)), record->token_hash)) {
-    return NotFoundBooking();
+  return NotFoundBooking();
+}
+
+absl::StatusOr<BookingRecord> BookingCore::Find(const std::string& typed_code) {
+  return FindBooking(bookings_, typed_code);
+}
+
+absl::StatusOr<BookingRecord> FindBooking(BookingRepository& bookings,
+                                          const std::string& typed_code) {
+  const std::vector<std::string> candidates = BookingCodeCandidates(typed_code);
+  if (candidates.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "not_a_booking_code",
+                   "booking_code: kein Buchungscode / not a booking code");
   }
-  return record;
+  for (const std::string& candidate : candidates) {
+    absl::StatusOr<BookingRecord> record = bookings.GetBooking(candidate);
+    if (record.status().code() != absl::StatusCode::kNotFound) return record;
+  }
+  return absl::NotFoundError("no such booking");
 }
 
 absl::StatusOr<Contact> BookingCore::OpenContact(const BookingRecord& record) const {
@@ -274,14 +329,26 @@ absl::StatusOr<Contact> BookingCore::OpenContact(const BookingRecord& record) co
 }
 
 absl::StatusOr<BookingRecord> BookingCore::Cancel(const BookingRecord& record) {
+  if (record.status == BookingStatus::kCancelled) return record;
+  if (calendar_.rules().check_in_closes_booking) {
+    STADT_RETURN_IF_ERROR(CheckVisitOpen(record.visit));
+  }
   return bookings_.CancelBooking(record.code, clock_.Now());
 }
 
 absl::StatusOr<BookingRecord> BookingCore::Move(const BookingRecord& record,
                                                 const PlacedSlot& slot) {
+  return MoveBecause(record, slot, ChangeCause{});
+}
+
+absl::StatusOr<BookingRecord> BookingCore::MoveBecause(const BookingRecord& record,
+                                                       const PlacedSlot& slot,
+                                                       const ChangeCause& cause) {
   if (record.status != BookingStatus::kConfirmed) {
-    return absl::FailedPreconditionError("the booking is cancelled");
+    return Refusal(absl::StatusCode::kFailedPrecondition, "booking_cancelled",
+                   "Der Termin ist abgesagt. / The booking is cancelled.");
   }
+  STADT_RETURN_IF_ERROR(CheckVisitOpen(record.visit));
   BookingRecord moved = record;
   moved.resource_id = slot.resource_id;
   moved.day = FormatDate(slot.position.day);
@@ -290,8 +357,8 @@ absl::StatusOr<BookingRecord> BookingCore::Move(const BookingRecord& record,
   moved.start = slot.start;
   moved.end = slot.end;
   moved.remind_at = moved.start - calendar_.rules().reminder_lead;
-  return bookings_.MoveBooking(record.code, moved, slot.capacity, clock_.Now(),
-                               DeleteAfter(moved.end));
+  return bookings_.MoveBookingBecause(record.code, moved, slot.capacity, clock_.Now(),
+                                      DeleteAfter(moved.end), cause);
 }
 
 absl::StatusOr<int> BookingCore::SendDueReminders() {

@@ -75,6 +75,13 @@ class BookingCore {
   absl::StatusOr<ConfirmedBooking> Confirm(const std::string& client, const std::string& hold_id,
                                            const Contact& contact,
                                            const std::string& attributes = "");
+  // Staff (token subject `staff`, who holds the slot) book for a caller: the
+  // booking records who booked it, and counts against the caller's limits by
+  // the e-mail address and phone number given (not by the staff's login).
+  absl::StatusOr<ConfirmedBooking> ConfirmByStaff(const std::string& staff,
+                                                  const std::string& hold_id,
+                                                  const Contact& contact,
+                                                  const std::string& attributes = "");
   // With e-mail confirmation (rules().email_confirmation_ttl): instead of
   // Confirm, keeps the hold for that time (but not past its start minus the
   // notice period) and writes the mail with a link token to the outbox; the
@@ -94,14 +101,24 @@ class BookingCore {
   absl::StatusOr<ConfirmedBooking> ConfirmByEmail(const std::string& hold_id,
                                                   const std::string& token);
   // The booking if `token` is its manage token; NOT_FOUND alike for an unknown
-  // code and a wrong token.
+  // code and a wrong token. The code may be typed loosely
+  // (BookingCodeCandidates).
   absl::StatusOr<BookingRecord> Authorize(const std::string& code, const std::string& token);
+  // The booking with a code typed loosely (staff at the counter);
+  // INVALID_ARGUMENT [not_a_booking_code] if it cannot be a code, NOT_FOUND.
+  absl::StatusOr<BookingRecord> Find(const std::string& typed_code);
   absl::StatusOr<Contact> OpenContact(const BookingRecord& record) const;
-  // Idempotent.
+  // Idempotent. With rules().check_in_closes_booking refused once the visit
+  // has begun or ended (CheckVisitOpen); the store checks that again
+  // atomically.
   absl::StatusOr<BookingRecord> Cancel(const BookingRecord& record);
   // Moves a confirmed booking to `slot` (another resource too) in one step;
-  // the booking is unchanged if the new slot is gone.
+  // the booking is unchanged if the new slot is gone. Refused once the visit
+  // has begun or ended.
   absl::StatusOr<BookingRecord> Move(const BookingRecord& record, const PlacedSlot& slot);
+  // As Move, done by the office: `cause` goes into the outbox event.
+  absl::StatusOr<BookingRecord> MoveBecause(const BookingRecord& record, const PlacedSlot& slot,
+                                            const ChangeCause& cause);
   // Called periodically; safe on every replica at once.
   absl::StatusOr<int> SendDueReminders();
 
@@ -112,6 +129,13 @@ class BookingCore {
   absl::StatusOr<HoldRecord> ClientHoldToConfirm(const std::string& client,
                                                  const std::string& hold_id,
                                                  const Contact& contact);
+  absl::StatusOr<ConfirmedBooking> ConfirmWith(const std::string& client,
+                                               const std::string& hold_id, const Contact& contact,
+                                               const std::string& attributes,
+                                               const std::string& booked_by);
+  // The fair-access keys (BookingRecord::person_key) of a booking.
+  std::string PersonKeys(const std::string& client, const Contact& contact,
+                         bool with_identity) const;
   std::string ManageToken(const std::string& code, const std::string& nonce) const;
   absl::Time DeleteAfter(absl::Time end) const;
 
@@ -121,6 +145,11 @@ class BookingCore {
   crypto::Aead contact_cipher_;
   std::string token_key_;
 };
+
+// The booking with a code typed loosely (BookingCodeCandidates, tried in
+// order); INVALID_ARGUMENT [not_a_booking_code] if it cannot be a code.
+absl::StatusOr<BookingRecord> FindBooking(BookingRepository& bookings,
+                                          const std::string& typed_code);
 
 // What the mailer does with a booking.email_confirmation_requested event:
 // opens the link token sealed in it (`hold` and `link_token` fields) with the

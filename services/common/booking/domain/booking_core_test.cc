@@ -1,7 +1,11 @@
 #include "services/common/booking/domain/booking_core.h"
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/domain/test_time.h"
 
 namespace stadt::booking {
@@ -182,6 +186,71 @@ TEST_F(BookingCoreTest, MoveToAnotherResourceFreesTheOldPlace) {
   ASSERT_TRUE(cancelled.ok());
   EXPECT_EQ(core_.Move(*cancelled, Place("anna", Local(2, 11, 0))).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(BookingCoreTest, NoCancelOrMoveOnceTheVisitHasBegunOrEnded) {
+  BookingRules rules;
+  rules.check_in_closes_booking = true;
+  BookingCore core(bookings_, clock_, Calendar(rules, Berlin()),
+                   BookingSecrets::Derive("core test key", "test"));
+  bookings_.set_check_in_closes_booking(true);
+  const struct {
+    const char* visit;
+    const char* reason;
+  } cases[] = {{"waiting", "already_checked_in"},
+               {"called", "already_checked_in"},
+               {"completed", "visit_completed"},
+               {"no_show", "visit_no_show"}};
+  int minute = 0;
+  for (const auto& c : cases) {
+    absl::StatusOr<HoldRecord> hold =
+        core.Hold(absl::StrCat("citizen-", c.visit), Place("anna", Local(3, 10, minute)), {"x"});
+    ASSERT_TRUE(hold.ok()) << hold.status();
+    minute += 30;
+    absl::StatusOr<ConfirmedBooking> booked =
+        core.Confirm(absl::StrCat("citizen-", c.visit), hold->hold_id,
+                     {"Erika", absl::StrCat(c.visit, "@example.org"), ""});
+    ASSERT_TRUE(booked.ok()) << booked.status();
+    bookings_.SetVisit(booked->record.code, c.visit);
+    absl::StatusOr<BookingRecord> record =
+        core.Authorize(booked->record.code, booked->manage_token);
+    ASSERT_TRUE(record.ok());
+    EXPECT_EQ(ReasonOf(core.Cancel(*record).status()), c.reason) << c.visit;
+    EXPECT_EQ(ReasonOf(core.Move(*record, Place("ben", Local(4, 10, 0))).status()), c.reason);
+    // The store refuses too, for a record read before the visit began.
+    booked->record.visit = "";
+    EXPECT_EQ(ReasonOf(core.Cancel(booked->record).status()), c.reason);
+    EXPECT_EQ(bookings_.GetBooking(booked->record.code)->status, BookingStatus::kConfirmed);
+  }
+  // Without the rule (video) a check-in stops moving, not cancelling.
+  bookings_.set_check_in_closes_booking(false);
+  absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-v", Place("anna", Local(5, 10, 0)), {"x"});
+  ASSERT_TRUE(hold.ok());
+  absl::StatusOr<ConfirmedBooking> booked =
+      core_.Confirm("citizen-v", hold->hold_id, {"Erika", "v@example.org", ""});
+  ASSERT_TRUE(booked.ok());
+  bookings_.SetVisit(booked->record.code, "waiting");
+  booked->record.visit = "waiting";
+  EXPECT_EQ(ReasonOf(core_.Move(booked->record, Place("ben", Local(4, 10, 0))).status()),
+            "already_checked_in");
+  EXPECT_EQ(core_.Cancel(booked->record)->status, BookingStatus::kCancelled);
+}
+
+TEST_F(BookingCoreTest, CodesMayBeTypedInLowerCaseWithoutDashesAndWithLookAlikes) {
+  absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"});
+  ASSERT_TRUE(hold.ok());
+  absl::StatusOr<ConfirmedBooking> booked =
+      core_.Confirm("citizen-1", hold->hold_id, {"Erika", "erika@example.org", ""});
+  ASSERT_TRUE(booked.ok());
+  const std::string code = booked->record.code;
+  std::string typed = absl::AsciiStrToLower(absl::StrReplaceAll(code, {{"-", ""}}));
+  EXPECT_EQ(core_.Authorize(typed, booked->manage_token)->code, code);
+  EXPECT_EQ(core_.Find(absl::StrCat(" ", code.substr(0, 5), code.substr(5)))->code, code);
+  // Someone reads an 8 as B.
+  std::string misread = absl::StrReplaceAll(code, {{"8", "B"}, {"6", "G"}, {"5", "S"}, {"2", "Z"}});
+  EXPECT_EQ(core_.Authorize(misread, booked->manage_token)->code, code);
+  EXPECT_EQ(ReasonOf(core_.Find("not a code").status()), "not_a_booking_code");
+  EXPECT_EQ(core_.Find("2345-6789A").status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(BookingCoreTest, DaysAreClampedToTheReleasedWindow) {

@@ -24,6 +24,14 @@ struct PersonLimits {
   absl::Duration same_service_window = absl::Hours(24 * 30);
 };
 
+// Why the office (not the citizen) changed a booking; the outbox event carries
+// it (fields `cause`, `cause_ref`, `cause_reason`), so the notice can say so.
+struct ChangeCause {
+  std::string kind;       // e.g. "closure"
+  std::string reference;  // e.g. the closure's id
+  std::string reason;     // for the citizen, e.g. "Krankheit"
+};
+
 // Storage port for holds and bookings. Every method that changes state is
 // atomic: concurrent callers can never put more on a bucket than its capacity.
 // Errors: UNAVAILABLE (storage down), NOT_FOUND, ABORTED (slot taken),
@@ -71,6 +79,20 @@ class BookingRepository {
                                                     const BookingRecord& moved,
                                                     const SlotCapacity& capacity, absl::Time now,
                                                     absl::Time delete_after) = 0;
+  // As CancelBooking and MoveBooking, with the office's cause in the outbox
+  // event. A store that keeps no outbox (test doubles) ignores the cause.
+  virtual absl::StatusOr<BookingRecord> CancelBookingBecause(const std::string& code,
+                                                             absl::Time now,
+                                                             const ChangeCause& /*cause*/) {
+    return CancelBooking(code, now);
+  }
+  virtual absl::StatusOr<BookingRecord> MoveBookingBecause(const std::string& code,
+                                                           const BookingRecord& moved,
+                                                           const SlotCapacity& capacity,
+                                                           absl::Time now, absl::Time delete_after,
+                                                           const ChangeCause& /*cause*/) {
+    return MoveBooking(code, moved, capacity, now, delete_after);
+  }
 };
 
 }  // namespace stadt::booking

@@ -2,11 +2,14 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/booking/domain/refusal.h"
 
 namespace stadt::booking {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 
 TEST(BookingTest, NormalizesEmailAliases) {
   EXPECT_EQ(NormalizeEmail("Erika.Muster+amt@GMail.com").value(), "erikamuster@gmail.com");
@@ -25,6 +28,20 @@ TEST(BookingTest, ValidatesContact) {
   EXPECT_FALSE(ValidateContact({std::string(300, 'x'), "erika@example.org", ""}).ok());
 }
 
+TEST(BookingTest, NormalizesPhoneNumbersAndAcceptsPhoneOnlyContacts) {
+  for (const char* same :
+       {"0711 123456", "+49 711 123456", "0049711123456", "+49 (711) 12-34-56", "0711/123456"}) {
+    EXPECT_EQ(NormalizePhone(same).value(), "+49711123456") << same;
+  }
+  EXPECT_EQ(NormalizePhone("+43 1 234567").value(), "+431234567");
+  for (const char* bad : {"12", "+49 711 12+3456", "0711 abc", "1234567890123456789"}) {
+    EXPECT_FALSE(NormalizePhone(bad).ok()) << bad;
+  }
+  EXPECT_TRUE(ValidateContact({"Erika", "", "0711 123456"}).ok());
+  EXPECT_EQ(ReasonOf(ValidateContact({"Erika", "", ""})), "contact_missing");
+  EXPECT_FALSE(ValidateContact({"Erika", "not-an-address", "0711 123456"}).ok());
+}
+
 TEST(BookingTest, BookingCodesAreWellFormedAndDistinct) {
   std::string code = NewBookingCode();
   EXPECT_TRUE(IsWellFormedBookingCode(code)) << code;
@@ -32,6 +49,39 @@ TEST(BookingTest, BookingCodesAreWellFormedAndDistinct) {
   EXPECT_FALSE(IsWellFormedBookingCode("ABC-DEF-GH1"));  // '1' is not in the alphabet
   EXPECT_FALSE(IsWellFormedBookingCode("ABCDEFGHJ"));
   EXPECT_FALSE(IsWellFormedBookingCode("../../etc/x"));
+}
+
+TEST(BookingTest, NewCodesUseOnlySymbolsThatReadAsNoOther) {
+  for (int i = 0; i < 200; ++i) {
+    const std::string code = NewBookingCode();
+    ASSERT_TRUE(IsWellFormedBookingCode(code)) << code;
+    for (char c : code) {
+      EXPECT_EQ(std::string("BDGILOQSUVZ01").find(c), std::string::npos) << code;
+    }
+  }
+}
+
+TEST(BookingTest, TypedCodesBecomeTheStoredCodesToTry) {
+  EXPECT_THAT(BookingCodeCandidates("ngh-zyg-ejw"), ElementsAre("NGH-ZYG-EJW", "N6H-2Y6-EJW"));
+  EXPECT_THAT(BookingCodeCandidates("K7M 4XT P2A"), ElementsAre("K7M-4XT-P2A"));
+  EXPECT_THAT(BookingCodeCandidates("k7m4xtp2a"), ElementsAre("K7M-4XT-P2A"));
+  EXPECT_THAT(BookingCodeCandidates("K7M-4XT-P2A"), ElementsAre("K7M-4XT-P2A"));
+  for (const char* bad : {"", "K7M-4XT-P2", "K7M-4XT-P2AA", "K7M-4XT-P2O", "../../etc/x",
+                          "K7M-4XT-P2\n", "\xc3\xa4\xc3\xa4\xc3\xa4K7M4XT"}) {
+    EXPECT_THAT(BookingCodeCandidates(bad), IsEmpty()) << bad;
+  }
+  EXPECT_THAT(BookingCodeCandidates(std::string(100, '-')), IsEmpty());
+}
+
+TEST(BookingTest, VisitStatesThatCloseTheBookingHaveTheirReasons) {
+  EXPECT_TRUE(CheckVisitOpen("").ok());
+  EXPECT_EQ(ReasonOf(CheckVisitOpen("waiting")), "already_checked_in");
+  EXPECT_EQ(ReasonOf(CheckVisitOpen("called")), "already_checked_in");
+  EXPECT_EQ(ReasonOf(CheckVisitOpen("completed")), "visit_completed");
+  EXPECT_EQ(ReasonOf(CheckVisitOpen("no_show")), "visit_no_show");
+  EXPECT_EQ(CheckVisitOpen("completed").code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(absl::FailedPreconditionError("service_ids: x")), "");
+  EXPECT_EQ(ReasonOf(absl::FailedPreconditionError("[Bad] x")), "");
 }
 
 TEST(BookingTest, IcsIsValidAndEscaped) {

@@ -109,7 +109,12 @@ absl::StatusOr<std::string> CachedUsageRepository::ConfirmHold(const std::string
 
 absl::StatusOr<BookingRecord> CachedUsageRepository::CancelBooking(const std::string& code,
                                                                    absl::Time now) {
-  absl::StatusOr<BookingRecord> cancelled = inner().CancelBooking(code, now);
+  return CancelBookingBecause(code, now, ChangeCause{});
+}
+
+absl::StatusOr<BookingRecord> CachedUsageRepository::CancelBookingBecause(
+    const std::string& code, absl::Time now, const ChangeCause& cause) {
+  absl::StatusOr<BookingRecord> cancelled = inner().CancelBookingBecause(code, now, cause);
   if (cancelled.ok()) {
     Forget(cancelled->resource_id, cancelled->day);
   } else if (cancelled.status().code() != absl::StatusCode::kNotFound) {
@@ -123,10 +128,16 @@ absl::StatusOr<BookingRecord> CachedUsageRepository::MoveBooking(const std::stri
                                                                  const SlotCapacity& capacity,
                                                                  absl::Time now,
                                                                  absl::Time delete_after) {
+  return MoveBookingBecause(code, moved, capacity, now, delete_after, ChangeCause{});
+}
+
+absl::StatusOr<BookingRecord> CachedUsageRepository::MoveBookingBecause(
+    const std::string& code, const BookingRecord& moved, const SlotCapacity& capacity,
+    absl::Time now, absl::Time delete_after, const ChangeCause& cause) {
   // The day the booking leaves is only known from the booking as stored.
   absl::StatusOr<BookingRecord> before = inner().GetBooking(code);
   absl::StatusOr<BookingRecord> after =
-      inner().MoveBooking(code, moved, capacity, now, delete_after);
+      inner().MoveBookingBecause(code, moved, capacity, now, delete_after, cause);
   if (before.ok()) {
     Forget(before->resource_id, before->day);
     Forget(moved.resource_id, moved.day);

@@ -42,6 +42,13 @@ class CachedUsageRepository final : public ForwardingBookingRepository {
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time delete_after) override;
+  absl::StatusOr<BookingRecord> CancelBookingBecause(const std::string& code, absl::Time now,
+                                                     const ChangeCause& cause) override;
+  absl::StatusOr<BookingRecord> MoveBookingBecause(const std::string& code,
+                                                   const BookingRecord& moved,
+                                                   const SlotCapacity& capacity, absl::Time now,
+                                                   absl::Time delete_after,
+                                                   const ChangeCause& cause) override;
 
  private:
   using Key = std::pair<std::string, std::string>;  // resource id, day

@@ -34,8 +34,9 @@ class ObservedRepository final : public ForwardingBookingRepository {
     if (fail_get_booking) return absl::UnavailableError("connection lost");
     return inner().GetBooking(code);
   }
-  absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override {
-    auto cancelled = inner().CancelBooking(code, now);
+  absl::StatusOr<BookingRecord> CancelBookingBecause(const std::string& code, absl::Time now,
+                                                     const ChangeCause& cause) override {
+    auto cancelled = inner().CancelBookingBecause(code, now, cause);
     if (cancelled.ok() && lose_cancel_answer) return absl::UnavailableError("connection lost");
     return cancelled;
   }

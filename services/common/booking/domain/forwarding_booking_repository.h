@@ -51,6 +51,17 @@ class ForwardingBookingRepository : public BookingRepository {
                                             absl::Time delete_after) override {
     return inner_.MoveBooking(code, moved, capacity, now, delete_after);
   }
+  absl::StatusOr<BookingRecord> CancelBookingBecause(const std::string& code, absl::Time now,
+                                                     const ChangeCause& cause) override {
+    return inner_.CancelBookingBecause(code, now, cause);
+  }
+  absl::StatusOr<BookingRecord> MoveBookingBecause(const std::string& code,
+                                                   const BookingRecord& moved,
+                                                   const SlotCapacity& capacity, absl::Time now,
+                                                   absl::Time delete_after,
+                                                   const ChangeCause& cause) override {
+    return inner_.MoveBookingBecause(code, moved, capacity, now, delete_after, cause);
+  }
 
  protected:
   BookingRepository& inner() { return inner_; }

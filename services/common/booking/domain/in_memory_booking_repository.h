@@ -7,8 +7,10 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/booking/domain/booking_repository.h"
+#include "services/common/booking/domain/refusal.h"
 
 namespace stadt::booking {
 
@@ -55,22 +57,29 @@ class InMemoryBookingRepository final : public BookingRepository {
     HoldRecord& hold = it->second;
     if (!hold.booking_code.empty()) return hold.booking_code;
     if (hold.expires_at <= now) return absl::FailedPreconditionError("the hold has expired");
-    int active = 0;
-    for (const auto& [code, other] : bookings_) {
-      if (other.person_key != booking.person_key || other.status != BookingStatus::kConfirmed ||
-          other.start < now) {
-        continue;
-      }
-      ++active;
-      for (const std::string& service : other.service_ids) {
-        if (std::count(booking.service_ids.begin(), booking.service_ids.end(), service) > 0 &&
-            absl::AbsDuration(other.start - booking.start) <= limits.same_service_window) {
-          return absl::FailedPreconditionError("already booked this service in that period");
+    // Each of the booking's person keys counts on its own.
+    for (absl::string_view person : absl::StrSplit(booking.person_key, ',', absl::SkipEmpty())) {
+      int active = 0;
+      for (const auto& [code, other] : bookings_) {
+        const std::vector<absl::string_view> others =
+            absl::StrSplit(other.person_key, ',', absl::SkipEmpty());
+        if (std::find(others.begin(), others.end(), person) == others.end() ||
+            other.status != BookingStatus::kConfirmed || other.start < now) {
+          continue;
+        }
+        ++active;
+        for (const std::string& service : other.service_ids) {
+          if (std::count(booking.service_ids.begin(), booking.service_ids.end(), service) > 0 &&
+              absl::AbsDuration(other.start - booking.start) <= limits.same_service_window) {
+            return Refusal(absl::StatusCode::kFailedPrecondition, "service_already_booked",
+                           "already booked this service in that period");
+          }
         }
       }
-    }
-    if (active >= limits.max_active_bookings) {
-      return absl::FailedPreconditionError("limit of active bookings reached");
+      if (active >= limits.max_active_bookings) {
+        return Refusal(absl::StatusCode::kFailedPrecondition, "limit_reached",
+                       "limit of active bookings reached");
+      }
     }
     bookings_[booking.code] = booking;
     hold.booking_code = booking.code;
@@ -130,8 +139,24 @@ class InMemoryBookingRepository final : public BookingRepository {
     absl::MutexLock lock(&mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
+    if (it->second.status == BookingStatus::kCancelled) return it->second;
+    if (check_in_closes_booking_) {
+      if (absl::Status open = CheckVisitOpen(it->second.visit); !open.ok()) return open;
+    }
     it->second.status = BookingStatus::kCancelled;
     return it->second;
+  }
+
+  // As RedisBookingRepository::Options::check_in_closes_booking.
+  void set_check_in_closes_booking(bool closes) {
+    absl::MutexLock lock(&mutex_);
+    check_in_closes_booking_ = closes;
+  }
+
+  // What the counter writes (check-in, completion, no-show), for tests.
+  void SetVisit(const std::string& code, const std::string& visit) {
+    absl::MutexLock lock(&mutex_);
+    bookings_.at(code).visit = visit;
   }
 
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
@@ -155,6 +180,7 @@ class InMemoryBookingRepository final : public BookingRepository {
     absl::MutexLock lock(&mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
+    if (absl::Status open = CheckVisitOpen(it->second.visit); !open.ok()) return open;
     if (!Fits(moved.resource_id, moved.day, moved.start_bucket, capacity, now, code)) {
       return absl::AbortedError("the new slot is no longer free");
     }
@@ -207,6 +233,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   std::map<std::string, BookingRecord> bookings_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> reminded_ ABSL_GUARDED_BY(mutex_);
   std::vector<PendingEmail> mails_ ABSL_GUARDED_BY(mutex_);
+  bool check_in_closes_booking_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace stadt::booking

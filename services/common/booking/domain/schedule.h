@@ -33,6 +33,10 @@ struct BookingRules {
   // is made only when it is used within this time (the slot stays held until
   // then). Zero: the booking is made at once.
   absl::Duration email_confirmation_ttl = absl::ZeroDuration();
+  // Whether a check-in at the counter closes the booking: then it can no
+  // longer be cancelled (CheckVisitOpen; the store must be built the same way,
+  // RedisBookingRepository::Options). Moving is refused after check-in always.
+  bool check_in_closes_booking = false;
 };
 
 // A day of one bookable resource (an office's counters, a caseworker) on its

@@ -110,6 +110,8 @@ BookingRecord BookingFromFields(std::map<std::string, std::string> fields) {
   record.person_key = fields["person"];
   record.client = fields["client"];
   record.attributes = fields["attrs"];
+  record.visit = fields["visit"];
+  record.booked_by = fields["booked_by"];
   return record;
 }
 
@@ -219,13 +221,14 @@ absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::strin
                                                                 absl::Time delete_after) {
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       ConfirmScript(),
-      {Key("hold", hold_id), Key("booking", booking.code), Key("person", booking.person_key),
+      {Key("hold", hold_id), Key("booking", booking.code),
+       Key("person", booking.person_key.substr(0, booking.person_key.find(','))),
        absl::StrCat(prefix_, "outbox")},
       {Millis(now), hold_id, booking.client, prefix_, booking.code,
        absl::StrCat(limits.max_active_bookings),
        absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)), Millis(delete_after),
        booking.token_nonce, booking.token_hash, booking.sealed_contact, booking.person_key,
-       Millis(booking.remind_at), booking.attributes});
+       Millis(booking.remind_at), booking.attributes, booking.booked_by});
   if (!reply.ok()) return reply.status();
   return reply->str;
 }
@@ -250,9 +253,15 @@ absl::StatusOr<std::vector<std::string>> RedisBookingRepository::DayBookings(
 
 absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBooking(const std::string& code,
                                                                     absl::Time now) {
+  return CancelBookingBecause(code, now, ChangeCause{});
+}
+
+absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBookingBecause(
+    const std::string& code, absl::Time now, const ChangeCause& cause) {
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(CancelScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")},
-                  {Millis(now), prefix_});
+                  {Millis(now), prefix_, options_.check_in_closes_booking ? "1" : "0", cause.kind,
+                   cause.reference, cause.reason});
   if (!reply.ok()) return reply.status();
   return GetBooking(code);
 }
@@ -270,6 +279,12 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::str
                                                                   const SlotCapacity& capacity,
                                                                   absl::Time now,
                                                                   absl::Time delete_after) {
+  return MoveBookingBecause(code, moved, capacity, now, delete_after, ChangeCause{});
+}
+
+absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBookingBecause(
+    const std::string& code, const BookingRecord& moved, const SlotCapacity& capacity,
+    absl::Time now, absl::Time delete_after, const ChangeCause& cause) {
   std::vector<std::string> args = {Millis(now),
                                    prefix_,
                                    moved.resource_id,
@@ -279,7 +294,10 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBooking(const std::str
                                    Millis(moved.start),
                                    Millis(moved.end),
                                    Millis(delete_after),
-                                   Millis(moved.remind_at)};
+                                   Millis(moved.remind_at),
+                                   cause.kind,
+                                   cause.reference,
+                                   cause.reason};
   AppendCapacity(capacity, &args);
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(MoveScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")}, args);

@@ -35,8 +35,15 @@ namespace stadt::booking {
 class RedisBookingRepository : public BookingRepository {
  public:
   // `prefix` must end in ':' and contain one hash tag, e.g. "appt:{appt}:".
+  struct Options {
+    // The counter's check-in closes a booking: cancelling it is refused from
+    // then on (BookingRules::check_in_closes_booking says the same to the core).
+    bool check_in_closes_booking = false;
+  };
   RedisBookingRepository(redis::Client& redis, std::string prefix)
-      : redis_(redis), prefix_(std::move(prefix)) {}
+      : RedisBookingRepository(redis, std::move(prefix), Options{}) {}
+  RedisBookingRepository(redis::Client& redis, std::string prefix, Options options)
+      : redis_(redis), prefix_(std::move(prefix)), options_(options) {}
 
   absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                  absl::Time now) override;
@@ -52,6 +59,13 @@ class RedisBookingRepository : public BookingRepository {
   absl::StatusOr<BookingRecord> GetBooking(const std::string& code) override;
   absl::StatusOr<std::vector<std::string>> DayBookings(const ResourceDay& day) override;
   absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override;
+  absl::StatusOr<BookingRecord> CancelBookingBecause(const std::string& code, absl::Time now,
+                                                     const ChangeCause& cause) override;
+  absl::StatusOr<BookingRecord> MoveBookingBecause(const std::string& code,
+                                                   const BookingRecord& moved,
+                                                   const SlotCapacity& capacity, absl::Time now,
+                                                   absl::Time delete_after,
+                                                   const ChangeCause& cause) override;
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override;
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
@@ -63,6 +77,7 @@ class RedisBookingRepository : public BookingRepository {
 
   redis::Client& redis_;
   std::string prefix_;
+  Options options_;
 };
 
 }  // namespace stadt::booking

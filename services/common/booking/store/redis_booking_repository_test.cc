@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
+#include "services/common/booking/domain/refusal.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::booking {
@@ -48,7 +49,8 @@ class SharedRedisBookingTest : public testing::RedisTest {
   void SetUp() override {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
-    first_ = std::make_unique<RedisBookingRepository>(redis(), "one:{one}:");
+    first_ = std::make_unique<RedisBookingRepository>(
+        redis(), "one:{one}:", RedisBookingRepository::Options{.check_in_closes_booking = true});
     second_ = std::make_unique<RedisBookingRepository>(redis(), "two:{two}:");
   }
 
@@ -94,6 +96,40 @@ TEST_F(SharedRedisBookingTest, ConfirmKeepsAttributesAndPrefixesAreSeparate) {
   ASSERT_TRUE(usage.ok());
   EXPECT_EQ((*usage)[0].booked.at(40), 1);
   EXPECT_TRUE((*usage)[0].holds.empty());
+}
+
+TEST_F(SharedRedisBookingTest, CancelAndMoveAreRefusedOnceTheVisitHasBegunOrEnded) {
+  const HoldRecord hold = MakeHold("h1", "c1", "anna");
+  ASSERT_TRUE(first_->PutHold(hold, {1, 1}, kNow).ok());
+  ASSERT_TRUE(first_
+                  ->ConfirmHold("h1", BookingFor(hold, "AAA-BBB-CCC"), PersonLimits{}, kNow,
+                                kNow + absl::Hours(48))
+                  .ok());
+  BookingRecord moved = *first_->GetBooking("AAA-BBB-CCC");
+  moved.start_bucket = 44;
+  for (const auto& [visit, reason] :
+       std::map<std::string, std::string>{{"waiting", "already_checked_in"},
+                                          {"called", "already_checked_in"},
+                                          {"completed", "visit_completed"},
+                                          {"no_show", "visit_no_show"}}) {
+    // What the counter's scripts write.
+    ASSERT_TRUE(redis().Command({"HSET", "one:{one}:booking:AAA-BBB-CCC", "visit", visit}).ok());
+    EXPECT_EQ(first_->GetBooking("AAA-BBB-CCC")->visit, visit);
+    absl::StatusOr<BookingRecord> cancelled = first_->CancelBooking("AAA-BBB-CCC", kNow);
+    EXPECT_EQ(cancelled.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(ReasonOf(cancelled.status()), reason) << cancelled.status();
+    EXPECT_EQ(
+        ReasonOf(first_->MoveBooking("AAA-BBB-CCC", moved, {1, 1}, kNow, kNow + absl::Hours(48))
+                     .status()),
+        reason);
+  }
+  absl::StatusOr<BookingRecord> stored = first_->GetBooking("AAA-BBB-CCC");
+  EXPECT_EQ(stored->status, BookingStatus::kConfirmed);
+  EXPECT_EQ(stored->start_bucket, 40);
+  EXPECT_EQ((*first_->GetUsage({{"anna", "2037-01-15"}}, kNow))[0].booked.at(40), 1);
+  // Where a check-in does not close the booking (video), it can still be cancelled.
+  RedisBookingRepository video_like(redis(), "one:{one}:");
+  EXPECT_EQ(video_like.CancelBooking("AAA-BBB-CCC", kNow)->status, BookingStatus::kCancelled);
 }
 
 TEST_F(SharedRedisBookingTest, AHoldAwaitingItsEmailStaysTakenUntilTheLinkExpires) {

@@ -36,3 +36,28 @@ local function split(csv)
   for item in string.gmatch(csv, '[^,]+') do table.insert(out, item) end
   return out
 end
+-- The refusal for a booking whose visit has begun or ended at the counter
+-- (field `visit`), or nil while it may still be cancelled or moved. Same
+-- reasons and texts as CheckVisitOpen (services/common/booking/domain/booking.cc).
+local function visit_refusal(visit)
+  if visit == nil or visit == '' then return nil end
+  if visit == 'completed' then
+    return redis.error_reply('FAILED_PRECONDITION [visit_completed] Der Termin hat bereits ' ..
+                             'stattgefunden. / The visit has already taken place.')
+  end
+  if visit == 'no_show' then
+    return redis.error_reply('FAILED_PRECONDITION [visit_no_show] Der Termin wurde als nicht ' ..
+                             'wahrgenommen erfasst. / The appointment was recorded as missed.')
+  end
+  return redis.error_reply('FAILED_PRECONDITION [already_checked_in] Sie sind bereits ' ..
+                           'angemeldet und warten auf den Aufruf. / You have already checked ' ..
+                           'in at the office.')
+end
+-- Appends the office's cause of a change to an outbox event's arguments
+-- (nothing when the citizen made the change).
+local function add_cause(event, kind, reference, reason)
+  if kind == nil or kind == '' then return end
+  for _, v in ipairs({'cause', kind, 'cause_ref', reference, 'cause_reason', reason}) do
+    table.insert(event, v)
+  end
+end

@@ -1,18 +1,28 @@
--- Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix.
+-- Runs after booking_prelude.lua. KEYS: booking, outbox.
+-- ARGV: now, prefix, whether a check-in closes the booking ('1'), then the
+-- office's cause (kind, reference, reason; empty when the citizen cancels).
 local booking = hash(KEYS[1])
 if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
 if booking.status == 'cancelled' then return 0 end
+if ARGV[3] == '1' then
+  local refusal = visit_refusal(booking.visit)
+  if refusal then return refusal end
+end
 local prefix = ARGV[2]
 add_booked(prefix .. 'booked:' .. booking.office .. ':' .. booking.day,
            tonumber(booking.first), tonumber(booking.count), -1)
 redis.call('HSET', KEYS[1], 'status', 'cancelled')
 redis.call('ZREM', prefix .. 'day:' .. booking.office .. ':' .. booking.day, booking.code)
 redis.call('ZREM', prefix .. 'reminders', booking.code)
-redis.call('ZREM', prefix .. 'person:' .. booking.person, booking.code)
-for _, service in ipairs(split(booking.services)) do
-  redis.call('ZREM', prefix .. 'person-svc:' .. booking.person .. ':' .. service, booking.code)
+for _, person in ipairs(split(booking.person or '')) do
+  redis.call('ZREM', prefix .. 'person:' .. person, booking.code)
+  for _, service in ipairs(split(booking.services)) do
+    redis.call('ZREM', prefix .. 'person-svc:' .. person .. ':' .. service, booking.code)
+  end
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.cancelled',
-           'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,
-           'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact)
+local event = {'XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.cancelled',
+               'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,
+               'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact}
+add_cause(event, ARGV[4], ARGV[5], ARGV[6])
+redis.call(unpack(event))
 return 1

@@ -1,7 +1,9 @@
--- Runs after booking_prelude.lua. KEYS: hold, booking, person, outbox.
+-- Runs after booking_prelude.lua. KEYS: hold, booking, person (the first person key;
+-- all of them are derived from ARGV, in the same hash slot), outbox.
 -- ARGV: now, hold id, client, prefix, code, max active, window ms, delete
---       after ms, token nonce, token hash, sealed contact, person key, remind at ms,
---       attributes.
+--       after ms, token nonce, token hash, sealed contact, person keys (comma-
+--       separated: the citizen's identity, e-mail, phone; each counts against
+--       the limits), remind at ms, attributes, booked by (staff subject or '').
 local now = tonumber(ARGV[1])
 local prefix = ARGV[4]
 local hold = hash(KEYS[1])
@@ -15,18 +17,27 @@ end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   return redis.error_reply('ALREADY_EXISTS booking code taken')
 end
-redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now)
-if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[6]) then
-  return redis.error_reply('FAILED_PRECONDITION you have reached the limit of active bookings')
+local persons = split(ARGV[12])
+for _, person in ipairs(persons) do
+  local key = prefix .. 'person:' .. person
+  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+  if redis.call('ZCARD', key) >= tonumber(ARGV[6]) then
+    return redis.error_reply('FAILED_PRECONDITION [limit_reached] Die Höchstzahl offener ' ..
+                             'Termine ist erreicht. / You have reached the limit of active bookings.')
+  end
 end
 local start_ms = tonumber(hold.start_ms)
 local window = tonumber(ARGV[7])
 local services = split(hold.services)
 for _, service in ipairs(services) do
-  local key = prefix .. 'person-svc:' .. ARGV[12] .. ':' .. service
-  redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
-  if redis.call('ZCOUNT', key, start_ms - window, start_ms + window) > 0 then
-    return redis.error_reply('FAILED_PRECONDITION you already have a booking for this service in that period')
+  for _, person in ipairs(persons) do
+    local key = prefix .. 'person-svc:' .. person .. ':' .. service
+    redis.call('ZREMRANGEBYSCORE', key, '-inf', now)
+    if redis.call('ZCOUNT', key, start_ms - window, start_ms + window) > 0 then
+      return redis.error_reply('FAILED_PRECONDITION [service_already_booked] Für diese ' ..
+                               'Leistung gibt es in diesem Zeitraum schon einen Termin. / You ' ..
+                               'already have a booking for this service in that period.')
+    end
   end
 end
 local first, count = tonumber(hold.first), tonumber(hold.count)
@@ -38,13 +49,17 @@ redis.call('HSET', KEYS[2], 'code', ARGV[5], 'nonce', ARGV[9], 'token_hash', ARG
            'services', hold.services, 'start_ms', hold.start_ms, 'end_ms', hold.end_ms,
            'status', 'confirmed', 'contact', ARGV[11], 'person', ARGV[12], 'client', ARGV[3],
            'attrs', ARGV[14])
+if ARGV[15] ~= nil and ARGV[15] ~= '' then redis.call('HSET', KEYS[2], 'booked_by', ARGV[15]) end
 redis.call('PEXPIREAT', KEYS[2], ARGV[8])
-redis.call('ZADD', KEYS[3], start_ms, ARGV[5])
-redis.call('PEXPIREAT', KEYS[3], ARGV[8])
-for _, service in ipairs(services) do
-  local key = prefix .. 'person-svc:' .. ARGV[12] .. ':' .. service
+for _, person in ipairs(persons) do
+  local key = prefix .. 'person:' .. person
   redis.call('ZADD', key, start_ms, ARGV[5])
   redis.call('PEXPIREAT', key, ARGV[8])
+  for _, service in ipairs(services) do
+    local svc_key = prefix .. 'person-svc:' .. person .. ':' .. service
+    redis.call('ZADD', svc_key, start_ms, ARGV[5])
+    redis.call('PEXPIREAT', svc_key, ARGV[8])
+  end
 end
 if tonumber(ARGV[13]) > now then
   redis.call('ZADD', prefix .. 'reminders', ARGV[13], ARGV[5])
@@ -54,7 +69,12 @@ redis.call('ZADD', day_index, start_ms, ARGV[5])
 redis.call('PEXPIREAT', day_index, ARGV[8])
 redis.call('HSET', KEYS[1], 'code', ARGV[5])
 redis.call('DEL', prefix .. 'client-hold:' .. ARGV[3])
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', 100000, '*', 'type', 'booking.confirmed',
-           'code', ARGV[5], 'office', hold.office, 'start_ms', hold.start_ms,
-           'end_ms', hold.end_ms, 'services', hold.services, 'contact', ARGV[11])
+local event = {'XADD', KEYS[4], 'MAXLEN', '~', 100000, '*', 'type', 'booking.confirmed',
+               'code', ARGV[5], 'office', hold.office, 'start_ms', hold.start_ms,
+               'end_ms', hold.end_ms, 'services', hold.services, 'contact', ARGV[11]}
+if ARGV[15] ~= nil and ARGV[15] ~= '' then
+  table.insert(event, 'booked_by')
+  table.insert(event, ARGV[15])
+end
+redis.call(unpack(event))
 return ARGV[5]

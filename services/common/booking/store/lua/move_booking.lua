@@ -1,5 +1,6 @@
 -- Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix, office,
--- day, first, count, start ms, end ms, delete after ms, remind at ms, capacities...
+-- day, first, count, start ms, end ms, delete after ms, remind at ms, the office's
+-- cause (kind, reference, reason; empty when the citizen moves it), capacities...
 local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local booking = hash(KEYS[1])
@@ -7,9 +8,8 @@ if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking'
 if booking.status ~= 'confirmed' then
   return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
 end
-if booking.visit ~= nil and booking.visit ~= '' then
-  return redis.error_reply('FAILED_PRECONDITION the citizen has already arrived')
-end
+local refusal = visit_refusal(booking.visit)
+if refusal then return refusal end
 local old_booked = prefix .. 'booked:' .. booking.office .. ':' .. booking.day
 local new_booked = prefix .. 'booked:' .. ARGV[3] .. ':' .. ARGV[4]
 local new_holds = prefix .. 'holds:' .. ARGV[3] .. ':' .. ARGV[4]
@@ -18,7 +18,7 @@ local first, count = tonumber(ARGV[5]), tonumber(ARGV[6])
 -- old place may be reused by the new one (moving by ten minutes), and if the
 -- new place does not fit the old one is restored untouched.
 add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), -1)
-if not fits(new_booked, new_holds, now, first, count, 11) then
+if not fits(new_booked, new_holds, now, first, count, 14) then
   add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), 1)
   return redis.error_reply('ABORTED the new slot is no longer free; the booking is unchanged')
 end
@@ -35,12 +35,15 @@ if tonumber(ARGV[10]) > now then
 else
   redis.call('ZREM', prefix .. 'reminders', booking.code)
 end
-redis.call('ZADD', prefix .. 'person:' .. booking.person, ARGV[7], booking.code)
-for _, service in ipairs(split(booking.services)) do
-  redis.call('ZADD', prefix .. 'person-svc:' .. booking.person .. ':' .. service, ARGV[7],
-             booking.code)
+for _, person in ipairs(split(booking.person or '')) do
+  redis.call('ZADD', prefix .. 'person:' .. person, ARGV[7], booking.code)
+  for _, service in ipairs(split(booking.services)) do
+    redis.call('ZADD', prefix .. 'person-svc:' .. person .. ':' .. service, ARGV[7], booking.code)
+  end
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
-           'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
-           'services', booking.services, 'contact', booking.contact)
+local event = {'XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
+               'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
+               'services', booking.services, 'contact', booking.contact}
+add_cause(event, ARGV[11], ARGV[12], ARGV[13])
+redis.call(unpack(event))
 return 1
