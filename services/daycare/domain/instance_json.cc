@@ -77,14 +77,9 @@ absl::StatusOr<std::optional<Month>> ReadMonth(const json::object& object, std::
   std::string text;
   STADT_RETURN_IF_ERROR(ReadString(object, key, parent, &text));
   if (!object.contains(key) || object.at(key).is_null()) return std::optional<Month>();
-  int year = 0;
-  int month = 0;
-  char rest = 0;
-  if (text.size() != 7 || std::sscanf(text.c_str(), "%4d-%2d%c", &year, &month, &rest) != 2 ||
-      year < 1900 || month < 1 || month > 12) {
-    return Expected(Member(parent, key), "a month like \"2026-08\"");
-  }
-  return std::optional<Month>(Month::Of(year, month));
+  absl::StatusOr<Month> month = ParseMonth(text, Member(parent, key));
+  if (!month.ok()) return month.status();
+  return std::optional<Month>(*month);
 }
 
 absl::StatusOr<std::optional<Date>> ReadDate(const json::object& object, std::string_view key,
@@ -92,14 +87,9 @@ absl::StatusOr<std::optional<Date>> ReadDate(const json::object& object, std::st
   std::string text;
   STADT_RETURN_IF_ERROR(ReadString(object, key, parent, &text));
   if (!object.contains(key) || object.at(key).is_null()) return std::optional<Date>();
-  Date date;
-  char rest = 0;
-  if (text.size() != 10 ||
-      std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &date.year, &date.month, &date.day, &rest) != 3 ||
-      !IsValidDate(date)) {
-    return Expected(Member(parent, key), "a date like \"2024-03-15\"");
-  }
-  return std::optional<Date>(date);
+  absl::StatusOr<Date> date = ParseDate(text, Member(parent, key));
+  if (!date.ok()) return date.status();
+  return std::optional<Date>(*date);
 }
 
 absl::StatusOr<Program> ProgramFromJson(const json::value& value, std::string_view field) {
@@ -297,6 +287,83 @@ json::array IneligibleToJson(const Allocator& allocator, uint32_t application) {
 }
 
 }  // namespace
+
+absl::StatusOr<Month> ParseMonth(std::string_view text, std::string_view field) {
+  const std::string copy(text);
+  int year = 0;
+  int month = 0;
+  char rest = 0;
+  if (copy.size() != 7 || std::sscanf(copy.c_str(), "%4d-%2d%c", &year, &month, &rest) != 2 ||
+      year < 1900 || month < 1 || month > 12) {
+    return Expected(field, "a month like \"2026-08\"");
+  }
+  return Month::Of(year, month);
+}
+
+absl::StatusOr<Date> ParseDate(std::string_view text, std::string_view field) {
+  const std::string copy(text);
+  Date date;
+  char rest = 0;
+  if (copy.size() != 10 ||
+      std::sscanf(copy.c_str(), "%4d-%2d-%2d%c", &date.year, &date.month, &date.day, &rest) != 3 ||
+      !IsValidDate(date)) {
+    return Expected(field, "a date like \"2024-03-15\"");
+  }
+  return date;
+}
+
+json::object ProgramToJson(const Program& program) {
+  json::object out{{"id", program.id}, {"capacity", program.capacity}};
+  if (!program.centre.empty()) out["centre"] = program.centre;
+  if (!program.name.empty()) out["name"] = program.name;
+  if (!program.care_scope.empty()) out["care_scope"] = program.care_scope;
+  if (program.start_month) out["start_month"] = FormatMonth(*program.start_month);
+  if (program.min_age_months) out["min_age_months"] = *program.min_age_months;
+  if (program.max_age_months) out["max_age_months"] = *program.max_age_months;
+  return out;
+}
+
+json::object ApplicationToJson(const Application& application) {
+  json::array choices;
+  for (const std::string& choice : application.choices) choices.emplace_back(choice);
+  json::object out{{"id", application.id}, {"choices", std::move(choices)}};
+  if (application.points) {
+    json::object points;
+    for (const auto& [program, value] : *application.points) points[program] = value;
+    out["points"] = std::move(points);
+  }
+  if (application.birth_date) out["birth_date"] = FormatDate(*application.birth_date);
+  if (application.desired_start) out["start_month"] = FormatMonth(*application.desired_start);
+  if (!application.care_scope.empty()) out["care_scope"] = application.care_scope;
+  if (!application.district.empty()) out["district"] = application.district;
+  json::array criteria;
+  for (const std::string& criterion : application.criteria) criteria.emplace_back(criterion);
+  out["criteria"] = std::move(criteria);
+  if (!application.centre_criteria.empty()) {
+    json::object centres;
+    for (const auto& [centre, list] : application.centre_criteria) {
+      json::array ids;
+      for (const std::string& id : list) ids.emplace_back(id);
+      centres[centre] = std::move(ids);
+    }
+    out["centre_criteria"] = std::move(centres);
+  }
+  return out;
+}
+
+json::object PolicyToJson(const Policy& policy) {
+  json::array criteria;
+  for (const Criterion& criterion : policy.criteria) {
+    json::object entry{{"id", criterion.id}, {"points", criterion.points}};
+    if (!criterion.label.empty()) entry["label"] = criterion.label;
+    if (!criterion.centre.empty()) entry["centre"] = criterion.centre;
+    criteria.push_back(std::move(entry));
+  }
+  return json::object{{"max_choices", policy.max_choices},
+                      {"older_child_first", policy.older_child_first},
+                      {"max_start_delay_months", policy.max_start_delay_months},
+                      {"criteria", std::move(criteria)}};
+}
 
 absl::StatusOr<Policy> PolicyFromJson(const json::value& value, std::string_view field) {
   if (!value.is_object()) return Expected(field, "an object");

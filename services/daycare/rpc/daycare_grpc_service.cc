@@ -5,7 +5,9 @@
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/status.h"
+#include "services/common/status_macros.h"
 #include "services/common/strings.h"
+#include "services/daycare/domain/instance_json.h"
 
 namespace stadt::daycare {
 
@@ -50,31 +52,32 @@ json::object ToEngine(const v1::Program& program) {
   return out;
 }
 
-json::object ToEngine(const v1::Application& application) {
-  json::array choices;
-  for (const std::string& choice : application.choices()) choices.emplace_back(choice);
-  json::array criteria;
-  for (const std::string& criterion : application.criteria()) criteria.emplace_back(criterion);
-  json::object out{{"choices", std::move(choices)}, {"criteria", std::move(criteria)}};
-  SetIfPresent(out, "birth_date", application.birth_date());
-  SetIfPresent(out, "start_month", application.desired_start());
-  SetIfPresent(out, "care_scope", application.care_scope());
-  SetIfPresent(out, "district", application.district());
-  return out;
+// Programs go through the engine's parser, which checks every field and names it.
+absl::StatusOr<std::vector<Program>> ProgramsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::Program>& programs) {
+  json::array list;
+  for (const v1::Program& program : programs) list.push_back(ToEngine(program));
+  STADT_ASSIGN_OR_RETURN(ParsedInstance parsed,
+                         ParseInstance(json::serialize(json::object{
+                             {"seed", 0}, {"applications", json::array()}, {"programs", list}})));
+  return std::move(parsed.instance.programs);
 }
 
-std::string StringMember(const json::object& object, const char* key) {
-  const json::value* value = object.if_contains(key);
-  return value != nullptr && value->is_string() ? std::string(value->as_string()) : "";
-}
-
-void StringList(const json::object& object, const char* key,
-                google::protobuf::RepeatedPtrField<std::string>* out) {
-  const json::value* value = object.if_contains(key);
-  if (value == nullptr || !value->is_array()) return;
-  for (const json::value& entry : value->as_array()) {
-    if (entry.is_string()) out->Add(std::string(entry.as_string()));
+absl::StatusOr<season::Application> FromProto(const v1::Application& in) {
+  season::Application out;
+  out.choices.assign(in.choices().begin(), in.choices().end());
+  if (!in.birth_date().empty()) {
+    STADT_ASSIGN_OR_RETURN(out.child.birth_date,
+                           ParseDate(in.birth_date(), "application.birth_date"));
   }
+  if (!in.desired_start().empty()) {
+    STADT_ASSIGN_OR_RETURN(out.desired_start,
+                           ParseMonth(in.desired_start(), "application.start_month"));
+  }
+  out.care_scope = in.care_scope();
+  out.district = in.district();
+  out.criteria.assign(in.criteria().begin(), in.criteria().end());
+  return out;
 }
 
 void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
@@ -97,15 +100,16 @@ v1::OfferState ToProto(OfferState state) {
   return v1::OFFER_STATE_UNSPECIFIED;
 }
 
-void ToProto(const ApplicationView& view, v1::ApplicationStatus* out) {
+void ToProto(const season::ApplicationView& view, v1::ApplicationStatus* out) {
+  const season::Application& in = view.application;
   v1::Application* application = out->mutable_application();
-  application->set_id(view.id);
-  StringList(view.application, "choices", application->mutable_choices());
-  application->set_birth_date(StringMember(view.application, "birth_date"));
-  application->set_desired_start(StringMember(view.application, "start_month"));
-  application->set_care_scope(StringMember(view.application, "care_scope"));
-  application->set_district(StringMember(view.application, "district"));
-  StringList(view.application, "criteria", application->mutable_criteria());
+  application->set_id(in.id);
+  for (const std::string& choice : in.choices) application->add_choices(choice);
+  if (in.child.birth_date) application->set_birth_date(FormatDate(*in.child.birth_date));
+  if (in.desired_start) application->set_desired_start(FormatMonth(*in.desired_start));
+  application->set_care_scope(in.care_scope);
+  application->set_district(in.district);
+  for (const std::string& criterion : in.criteria) application->add_criteria(criterion);
   out->set_offer(ToProto(view.offer.state));
   out->set_offered_program(view.offer.program);
   out->set_round(view.offer.round);
@@ -136,7 +140,7 @@ void ToProto(const RoundStats& stats, v1::RoundStats* out) {
   }
 }
 
-void ToProto(const RoundView& round, v1::Round* out) {
+void ToProto(const season::RoundView& round, v1::Round* out) {
   out->set_round(round.round);
   out->set_seed(round.seed);
   ToProto(round.stats, out->mutable_stats());
@@ -158,7 +162,7 @@ NoopKpiRecorder& NoKpis() {
   return *recorder;
 }
 
-grpc::Status StatusResponse(const absl::StatusOr<ApplicationView>& view,
+grpc::Status StatusResponse(const absl::StatusOr<season::ApplicationView>& view,
                             v1::ApplicationStatus* response) {
   if (!view.ok()) return ToGrpcStatus(view.status());
   ToProto(*view, response);
@@ -167,10 +171,11 @@ grpc::Status StatusResponse(const absl::StatusOr<ApplicationView>& view,
 
 }  // namespace
 
-DaycareGrpcService::DaycareGrpcService(SeasonStore& store) : DaycareGrpcService(store, NoKpis()) {}
+DaycareGrpcService::DaycareGrpcService(season::SeasonService& seasons)
+    : DaycareGrpcService(seasons, NoKpis()) {}
 
-void RecordRoundKpis(std::string_view season, const RoundView& round, KpiRecorder& kpis) {
-  for (const ApplicantOutcome& outcome : round.outcomes) {
+void RecordRoundKpis(std::string_view season, const season::RoundView& round, KpiRecorder& kpis) {
+  for (const season::ApplicantOutcome& outcome : round.outcomes) {
     if (outcome.competed) {
       // By age group too: the unplaced share of a district or an age group is 1
       // minus this rate.
@@ -182,7 +187,7 @@ void RecordRoundKpis(std::string_view season, const RoundView& round, KpiRecorde
       kpis.Ratio(kpi::kDaycareFirstChoiceShare, outcome.first_choice, District(outcome.district));
     }
   }
-  for (const ExpiredOffer& expired : round.expired_offers) {
+  for (const season::ExpiredOffer& expired : round.expired_offers) {
     kpis.Count(kpi::kDaycareOffersExpired, District(expired.district),
                OfferOccurrence(season, expired.application_id, expired.round));
   }
@@ -192,9 +197,9 @@ grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContext* context,
                                              const v1::PutProgramsRequest* request,
                                              v1::PutProgramsResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
-  json::array programs;
-  for (const v1::Program& program : request->programs()) programs.push_back(ToEngine(program));
-  absl::StatusOr<size_t> count = store_.PutPrograms(request->season_id(), programs);
+  absl::StatusOr<std::vector<Program>> programs = ProgramsFromProto(request->programs());
+  if (!programs.ok()) return ToGrpcStatus(programs.status());
+  absl::StatusOr<size_t> count = seasons_.PutPrograms(request->season_id(), *std::move(programs));
   if (!count.ok()) return ToGrpcStatus(count.status());
   response->set_programs(static_cast<uint32_t>(*count));
   return grpc::Status::OK;
@@ -204,7 +209,7 @@ grpc::Status DaycareGrpcService::PutPolicy(grpc::ServerContext* context,
                                            const v1::PutPolicyRequest* request,
                                            v1::PutPolicyResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
-  absl::StatusOr<Policy> policy = store_.PutPolicy(request->season_id(), request->policy_json());
+  absl::StatusOr<Policy> policy = seasons_.PutPolicy(request->season_id(), request->policy_json());
   if (!policy.ok()) return ToGrpcStatus(policy.status());
   response->set_criteria(static_cast<uint32_t>(policy->criteria.size()));
   response->set_max_choices(policy->max_choices);
@@ -220,7 +225,7 @@ grpc::Status DaycareGrpcService::SetPeriod(grpc::ServerContext* context,
                         "period: PERIOD_OPEN or PERIOD_CLOSED expected");
   }
   absl::Status status =
-      store_.SetPeriod(request->season_id(), request->period() == v1::PERIOD_OPEN);
+      seasons_.SetPeriod(request->season_id(), request->period() == v1::PERIOD_OPEN);
   if (!status.ok()) return ToGrpcStatus(status);
   response->set_period(request->period());
   return grpc::Status::OK;
@@ -230,7 +235,7 @@ grpc::Status DaycareGrpcService::DryRun(grpc::ServerContext* context,
                                         const v1::DryRunRequest* request,
                                         v1::RoundStats* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
-  absl::StatusOr<RoundStats> stats = store_.DryRun(request->season_id(), request->seed());
+  absl::StatusOr<RoundStats> stats = seasons_.DryRun(request->season_id(), request->seed());
   if (!stats.ok()) return ToGrpcStatus(stats.status());
   ToProto(*stats, response);
   return grpc::Status::OK;
@@ -242,8 +247,8 @@ grpc::Status DaycareGrpcService::PublishRound(grpc::ServerContext* context,
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
   if (!deadline.ok()) return ToGrpcStatus(deadline.status());
-  absl::StatusOr<RoundView> round =
-      store_.PublishRound(request->season_id(), request->round(), request->seed(), *deadline);
+  absl::StatusOr<season::RoundView> round =
+      seasons_.PublishRound(request->season_id(), request->round(), request->seed(), *deadline);
   if (!round.ok()) return ToGrpcStatus(round.status());
   RecordRoundKpis(request->season_id(), *round, kpis_);
   ToProto(*round, response);
@@ -253,7 +258,8 @@ grpc::Status DaycareGrpcService::PublishRound(grpc::ServerContext* context,
 grpc::Status DaycareGrpcService::GetRound(grpc::ServerContext* context,
                                           const v1::GetRoundRequest* request, v1::Round* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
-  absl::StatusOr<RoundView> round = store_.GetRound(request->season_id(), request->round());
+  absl::StatusOr<season::RoundView> round =
+      seasons_.GetRound(request->season_id(), request->round());
   if (!round.ok()) return ToGrpcStatus(round.status());
   ToProto(*round, response);
   return grpc::Status::OK;
@@ -266,7 +272,7 @@ grpc::Status DaycareGrpcService::SetOfferDeadline(grpc::ServerContext* context,
   absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
   if (!deadline.ok()) return ToGrpcStatus(deadline.status());
   absl::StatusOr<int> moved =
-      store_.SetOfferDeadline(request->season_id(), request->round(), *deadline);
+      seasons_.SetOfferDeadline(request->season_id(), request->round(), *deadline);
   if (!moved.ok()) return ToGrpcStatus(moved.status());
   response->set_offers(static_cast<uint32_t>(*moved));
   return grpc::Status::OK;
@@ -276,12 +282,13 @@ grpc::Status DaycareGrpcService::Apply(grpc::ServerContext* context,
                                        const v1::ApplyRequest* request,
                                        v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<ApplicationView> view =
-      store_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject, "",
-                               ToEngine(request->application()));
+  absl::StatusOr<season::Application> application = FromProto(request->application());
+  if (!application.ok()) return ToGrpcStatus(application.status());
+  absl::StatusOr<season::ApplicationView> view = seasons_.SubmitApplication(
+      request->season_id(), CallerFromContext(*context).subject, "", *std::move(application));
   if (view.ok()) {
     kpis_.Count(kpi::kDaycareApplicationsSubmitted, District(request->application().district()),
-                absl::StrCat(request->season_id(), "/", view->id));
+                absl::StrCat(request->season_id(), "/", view->application.id));
   }
   return StatusResponse(view, response);
 }
@@ -293,9 +300,11 @@ grpc::Status DaycareGrpcService::UpdateApplication(grpc::ServerContext* context,
   if (request->application_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "application_id: required");
   }
+  absl::StatusOr<season::Application> application = FromProto(request->application());
+  if (!application.ok()) return ToGrpcStatus(application.status());
   return StatusResponse(
-      store_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject,
-                               request->application_id(), ToEngine(request->application())),
+      seasons_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject,
+                                 request->application_id(), *std::move(application)),
       response);
 }
 
@@ -304,8 +313,8 @@ grpc::Status DaycareGrpcService::GetApplication(grpc::ServerContext* context,
                                                 v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
   return StatusResponse(
-      store_.GetApplication(request->season_id(), CallerFromContext(*context).subject,
-                            request->application_id()),
+      seasons_.GetApplication(request->season_id(), CallerFromContext(*context).subject,
+                              request->application_id()),
       response);
 }
 
@@ -313,13 +322,13 @@ grpc::Status DaycareGrpcService::AcceptOffer(grpc::ServerContext* context,
                                              const v1::AnswerOfferRequest* request,
                                              v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<ApplicationView> view =
-      store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
-                         request->application_id(), /*accept=*/true);
+  absl::StatusOr<season::ApplicationView> view =
+      seasons_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
+                           request->application_id(), /*accept=*/true);
   if (view.ok()) {
     // Keyed by the offer: accepting the same offer twice counts once.
-    kpis_.Count(kpi::kDaycareOffersAccepted, District(StringMember(view->application, "district")),
-                OfferOccurrence(request->season_id(), view->id, view->offer.round));
+    kpis_.Count(kpi::kDaycareOffersAccepted, District(view->application.district),
+                OfferOccurrence(request->season_id(), view->application.id, view->offer.round));
   }
   return StatusResponse(view, response);
 }
@@ -328,13 +337,13 @@ grpc::Status DaycareGrpcService::DeclineOffer(grpc::ServerContext* context,
                                               const v1::AnswerOfferRequest* request,
                                               v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<ApplicationView> view =
-      store_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
-                         request->application_id(), /*accept=*/false);
+  absl::StatusOr<season::ApplicationView> view =
+      seasons_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
+                           request->application_id(), /*accept=*/false);
   if (view.ok()) {
     // Keyed by the offer: declining the same offer twice counts once.
-    kpis_.Count(kpi::kDaycareOffersDeclined, District(StringMember(view->application, "district")),
-                OfferOccurrence(request->season_id(), view->id, view->offer.round));
+    kpis_.Count(kpi::kDaycareOffersDeclined, District(view->application.district),
+                OfferOccurrence(request->season_id(), view->application.id, view->offer.round));
   }
   return StatusResponse(view, response);
 }

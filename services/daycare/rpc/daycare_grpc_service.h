@@ -3,20 +3,21 @@
 #include <string_view>
 
 #include "services/common/kpi/kpi_recorder.h"
-#include "services/daycare/store/season_store.h"
+#include "services/daycare/domain/season_service.h"
 #include "stadt/daycare/v1/daycare.grpc.pb.h"
 
 namespace stadt::daycare {
 
-// Thin gRPC adapter: checks the caller's role, converts messages to the engine's
-// formats, calls the season store, maps statuses. Synchronous on purpose: every
+// Thin gRPC adapter: checks the caller's role, converts messages to the domain's
+// types, calls the season service, maps statuses. Synchronous on purpose: every
 // call does blocking Redis I/O.
 class DaycareGrpcService final : public v1::Daycare::Service {
  public:
   // Without KPI reporting.
-  explicit DaycareGrpcService(SeasonStore& store);
+  explicit DaycareGrpcService(season::SeasonService& seasons);
   // Records the daycare KPIs to `kpis`.
-  DaycareGrpcService(SeasonStore& store, KpiRecorder& kpis) : store_(store), kpis_(kpis) {}
+  DaycareGrpcService(season::SeasonService& seasons, KpiRecorder& kpis)
+      : seasons_(seasons), kpis_(kpis) {}
 
   grpc::Status PutPrograms(grpc::ServerContext* context, const v1::PutProgramsRequest* request,
                            v1::PutProgramsResponse* response) override;
@@ -47,7 +48,7 @@ class DaycareGrpcService final : public v1::Daycare::Service {
                             v1::ApplicationStatus* response) override;
 
  private:
-  SeasonStore& store_;
+  season::SeasonService& seasons_;
   KpiRecorder& kpis_;
 };
 
@@ -56,6 +57,6 @@ class DaycareGrpcService final : public v1::Daycare::Service {
 // district and age group, daycare_first_choice_share per offer by district, and
 // daycare_offers_expired per offer the round found unanswered, by district and
 // keyed by season, application and the offer's round so it counts once.
-void RecordRoundKpis(std::string_view season, const RoundView& round, KpiRecorder& kpis);
+void RecordRoundKpis(std::string_view season, const season::RoundView& round, KpiRecorder& kpis);
 
 }  // namespace stadt::daycare

@@ -1,0 +1,474 @@
+#include "services/daycare/domain/season_service.h"
+
+#include <algorithm>
+#include <optional>
+#include <random>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "services/common/status_macros.h"
+#include "services/daycare/domain/instance_json.h"
+
+namespace stadt::daycare::season {
+
+namespace json = boost::json;
+using Kind = Participation::Kind;
+
+daycare::Application ToEngine(const Application& application) {
+  daycare::Application out;
+  out.id = application.id;
+  out.choices = application.choices;
+  out.birth_date = application.child.birth_date;
+  out.desired_start = application.desired_start;
+  out.care_scope = application.care_scope;
+  out.district = application.district;
+  out.criteria = application.criteria;
+  return out;
+}
+
+absl::Status CheckSeasonId(std::string_view season) {
+  constexpr size_t kMaxSeasonIdLength = 64;
+  const bool valid =
+      !season.empty() && season.size() <= kMaxSeasonIdLength &&
+      std::all_of(season.begin(), season.end(), [](char c) {
+        return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+      });
+  if (!valid) {
+    return absl::InvalidArgumentError("season_id: 1 to 64 letters, digits, '-' or '_' expected");
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+uint64_t DrawSeed() {
+  std::random_device device;
+  uint64_t seed = 0;
+  while (seed == 0) seed = (uint64_t{device()} << 32) | device();
+  return seed;
+}
+
+std::string NewApplicationId() {
+  std::random_device device;
+  return absl::StrCat("A-", absl::Hex(device(), absl::kZeroPad8), absl::Hex(device() & 0xffff));
+}
+
+// The engine's errors name "applications[0].x"; a parent sent one application.
+absl::Status ForOneApplication(const absl::Status& status) {
+  return absl::Status(status.code(),
+                      absl::StrReplaceAll(status.message(), {{"applications[0].", "application."},
+                                                             {"applications[0]", "application"}}));
+}
+
+std::string KindText(Kind kind) {
+  switch (kind) {
+    case Kind::kHoldsPlace:
+      return "holds";
+    case Kind::kFixed:
+      return "fixed";
+    case Kind::kOut:
+      return "out";
+    case Kind::kOpen:
+      break;
+  }
+  return "open";
+}
+
+int32_t ProgramIndex(const Instance& instance, std::string_view id) {
+  for (size_t p = 0; p < instance.programs.size(); ++p) {
+    if (instance.programs[p].id == id) return static_cast<int32_t>(p);
+  }
+  return -1;
+}
+
+// How the application takes part in the next round. An offer left open past its
+// deadline expires here (`expired_now`): the child leaves.
+absl::StatusOr<Participation> ParticipationOf(const Instance& instance, Offer& offer,
+                                              absl::Time now, bool& expired_now) {
+  expired_now = false;
+  if (offer.state == OfferState::kOpen) {
+    if (now < offer.deadline) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("offers of round ", offer.round, " are still open until ",
+                       absl::FormatTime(absl::RFC3339_sec, offer.deadline, absl::UTCTimeZone())));
+    }
+    offer.state = OfferState::kExpired;
+    offer.kind = Kind::kOut;
+    expired_now = true;
+  }
+  Participation participation;
+  participation.kind = offer.kind;
+  if (offer.kind == Kind::kHoldsPlace) participation.program = ProgramIndex(instance, offer.held);
+  for (const std::string& id : offer.declined) {
+    const int32_t program = ProgramIndex(instance, id);
+    if (program >= 0) participation.declined_programs.push_back(static_cast<uint32_t>(program));
+  }
+  return participation;
+}
+
+// Open applicants compete (placed or not); a holder that moves up got an offer
+// too. Fixed and withdrawn applicants are not part of the round's outcome.
+void AddOutcome(const Allocator& allocator, uint32_t a, Kind kind, const std::string& held,
+                const std::string& placed_id, int32_t choice_rank,
+                std::vector<ApplicantOutcome>& outcomes) {
+  const daycare::Application& application = allocator.instance().applications[a];
+  const bool placed = !placed_id.empty();
+  const std::string age_group(CoarseAgeGroup(AgeInMonthsAtStart(allocator, a)));
+  if (kind == Kind::kOpen) {
+    outcomes.push_back({application.district, true, placed, placed && choice_rank == 1, age_group});
+  } else if (kind == Kind::kHoldsPlace && placed && placed_id != held) {
+    outcomes.push_back({application.district, false, true, choice_rank == 1, age_group});
+  }
+}
+
+uint32_t Count(const json::object& object, std::string_view key) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr || !value->is_int64() || value->as_int64() < 0) return 0;
+  return static_cast<uint32_t>(value->as_int64());
+}
+
+RoundStats StatsFromJson(const json::value& value) {
+  RoundStats stats;
+  if (!value.is_object()) return stats;
+  const json::object& object = value.as_object();
+  stats.applications = Count(object, "applications");
+  stats.placed = Count(object, "placed");
+  stats.placed_first_choice = Count(object, "placed_first_choice");
+  stats.unplaced = Count(object, "unplaced");
+  stats.places = Count(object, "places");
+  stats.places_filled = Count(object, "places_filled");
+  stats.ineligible_choices = Count(object, "ineligible_choices");
+  if (const json::value* ranks = object.if_contains("placed_by_choice_rank");
+      ranks && ranks->is_array()) {
+    for (const json::value& rank : ranks->as_array()) {
+      stats.placed_by_choice_rank.push_back(rank.is_int64() ? static_cast<uint32_t>(rank.as_int64())
+                                                            : 0);
+    }
+  }
+  for (const auto& [key, out] : {std::pair{"unplaced_by_age_years", &stats.unplaced_by_age_years},
+                                 std::pair{"unplaced_by_district", &stats.unplaced_by_district}}) {
+    const json::value* counts = object.if_contains(key);
+    if (counts == nullptr || !counts->is_object()) continue;
+    for (const auto& entry : counts->as_object()) {
+      (*out)[std::string(entry.key())] = Count(counts->as_object(), entry.key());
+    }
+  }
+  return stats;
+}
+
+absl::StatusOr<json::value> ParseStored(std::string_view text) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  if (error) return absl::InternalError("stored season data is not JSON");
+  return value;
+}
+
+uint64_t SeedOf(const json::value& value) {
+  if (const uint64_t* seed = value.if_uint64()) return *seed;
+  if (const int64_t* seed = value.if_int64()) return static_cast<uint64_t>(*seed);
+  return 0;
+}
+
+}  // namespace
+
+struct SeasonService::PreparedRound {
+  uint32_t round = 0;  // the number this round gets
+  std::string version;
+  uint64_t seed = 0;
+  json::object inputs;  // seed, programs, applications, policy
+  std::optional<Allocator> allocator;
+  std::vector<Participation> participation;
+  std::vector<Offer> offers;      // per application, as before this round
+  std::vector<bool> expired_now;  // per application: this round expires its offer
+  RoundResult result;
+};
+
+absl::StatusOr<size_t> SeasonService::PutPrograms(std::string_view season,
+                                                  std::vector<Program> programs) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  if (programs.empty()) return absl::InvalidArgumentError("programs: at least one program");
+  Instance instance;
+  instance.programs = programs;
+  // The engine's checks (unique ids, capacities) on the programs alone.
+  STADT_RETURN_IF_ERROR(Allocator::Create(std::move(instance), Policy{}).status());
+  STADT_RETURN_IF_ERROR(repository_.PutPrograms(season, programs));
+  return programs.size();
+}
+
+absl::StatusOr<Policy> SeasonService::PutPolicy(std::string_view season,
+                                                std::string_view policy_json) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  STADT_ASSIGN_OR_RETURN(Policy policy, ParsePolicy(policy_json));
+  STADT_RETURN_IF_ERROR(repository_.PutPolicy(season, policy));
+  return policy;
+}
+
+absl::Status SeasonService::SetPeriod(std::string_view season, bool open) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  return repository_.SetPeriod(season, open ? Period::kOpen : Period::kClosed);
+}
+
+absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_view season,
+                                                                 std::string_view subject,
+                                                                 std::string_view id,
+                                                                 Application application) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  if (subject.empty()) return absl::PermissionDeniedError("a signed-in parent is required");
+  const bool is_new = id.empty();
+  application.id = is_new ? NewApplicationId() : std::string(id);
+  application.owner = std::string(subject);
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  if (setup.programs.empty()) {
+    return absl::NotFoundError("season not found or it has no programs yet");
+  }
+  if (application.choices.empty()) {
+    return absl::InvalidArgumentError("application.choices: at least one program");
+  }
+  Instance instance;
+  instance.programs = std::move(setup.programs);
+  instance.applications.push_back(ToEngine(application));
+  absl::StatusOr<Allocator> checked =
+      Allocator::Create(std::move(instance), setup.policy.value_or(default_policy_));
+  if (!checked.ok()) return ForOneApplication(checked.status());
+  STADT_RETURN_IF_ERROR(repository_.SaveApplication(season, application, is_new));
+  return View(season, std::move(application));
+}
+
+absl::StatusOr<ApplicationView> SeasonService::GetApplication(std::string_view season,
+                                                              std::string_view subject,
+                                                              std::string_view id) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  STADT_ASSIGN_OR_RETURN(std::optional<Application> application,
+                         repository_.GetApplication(season, id));
+  if (!application || application->owner != subject) {
+    return absl::NotFoundError("application not found");
+  }
+  return View(season, *std::move(application));
+}
+
+absl::StatusOr<ApplicationView> SeasonService::View(std::string_view season,
+                                                    Application application) {
+  STADT_ASSIGN_OR_RETURN(Offer offer, repository_.GetOffer(season, application.id));
+  if (offer.state == OfferState::kAccepted) offer.program = offer.held;
+  if (offer.state == OfferState::kOpen && clock_.Now() >= offer.deadline) {
+    offer.state = OfferState::kExpired;
+  }
+  return ApplicationView{std::move(application), std::move(offer)};
+}
+
+absl::StatusOr<ApplicationView> SeasonService::AnswerOffer(std::string_view season,
+                                                           std::string_view subject,
+                                                           std::string_view id, bool accept) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  STADT_RETURN_IF_ERROR(
+      repository_.AnswerOffer(season, id, subject, accept, clock_.Now()).status());
+  return GetApplication(season, subject, id);
+}
+
+absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_view season,
+                                                                    uint64_t seed) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  PreparedRound prepared;
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  prepared.round = setup.rounds + 1;
+  prepared.version = setup.version.empty() ? "0" : setup.version;
+
+  Instance instance;
+  Policy policy;
+  if (setup.rounds == 0) {
+    if (setup.period != Period::kClosed) {
+      return absl::FailedPreconditionError("the application period must be closed first");
+    }
+    STADT_ASSIGN_OR_RETURN(std::vector<Application> applications,
+                           repository_.ListApplications(season));
+    prepared.seed = seed == 0 ? DrawSeed() : seed;
+    policy = setup.policy.value_or(default_policy_);
+    instance.seed = prepared.seed;
+    instance.programs = std::move(setup.programs);
+    json::array programs;
+    for (const Program& program : instance.programs) programs.push_back(ProgramToJson(program));
+    json::array engine_applications;
+    for (const Application& application : applications) {
+      instance.applications.push_back(ToEngine(application));
+      engine_applications.push_back(ApplicationToJson(instance.applications.back()));
+    }
+    prepared.inputs["seed"] = prepared.seed;
+    prepared.inputs["programs"] = std::move(programs);
+    prepared.inputs["applications"] = std::move(engine_applications);
+    prepared.inputs["policy"] = PolicyToJson(policy);
+  } else {
+    // Move-up rounds run on the inputs the first round froze.
+    STADT_ASSIGN_OR_RETURN(std::optional<std::string> first,
+                           repository_.GetRoundDocument(season, 1));
+    if (!first) return absl::InternalError("round 1 is missing");
+    STADT_ASSIGN_OR_RETURN(json::value document, ParseStored(*first));
+    if (!document.is_object()) return absl::InternalError("stored round is malformed");
+    for (const char* key : {"seed", "programs", "applications", "policy"}) {
+      const json::value* value = document.as_object().if_contains(key);
+      if (value == nullptr) return absl::InternalError("stored round is malformed");
+      prepared.inputs[key] = *value;
+    }
+    prepared.seed = SeedOf(prepared.inputs["seed"]);
+    absl::StatusOr<ParsedInstance> parsed = ParseInstance(json::serialize(prepared.inputs));
+    if (!parsed.ok()) return absl::InternalError("stored round is malformed");
+    instance = std::move(parsed->instance);
+    policy = parsed->policy.value_or(Policy{});
+  }
+
+  STADT_ASSIGN_OR_RETURN(Allocator allocator, Allocator::Create(std::move(instance), policy));
+  prepared.allocator.emplace(std::move(allocator));
+
+  const Instance& prepared_instance = prepared.allocator->instance();
+  const absl::Time now = clock_.Now();
+  for (const daycare::Application& application : prepared_instance.applications) {
+    STADT_ASSIGN_OR_RETURN(Offer offer, repository_.GetOffer(season, application.id));
+    bool expired_now = false;
+    STADT_ASSIGN_OR_RETURN(Participation participation,
+                           ParticipationOf(prepared_instance, offer, now, expired_now));
+    prepared.participation.push_back(std::move(participation));
+    prepared.offers.push_back(std::move(offer));
+    prepared.expired_now.push_back(expired_now);
+  }
+  prepared.result = prepared.allocator->Run(prepared.participation);
+  return prepared;
+}
+
+absl::StatusOr<RoundStats> SeasonService::DryRun(std::string_view season, uint64_t seed) {
+  STADT_ASSIGN_OR_RETURN(PreparedRound prepared, Prepare(season, seed));
+  return ComputeStats(*prepared.allocator, prepared.result);
+}
+
+absl::StatusOr<RoundView> SeasonService::PublishRound(std::string_view season,
+                                                      uint32_t expected_round, uint64_t seed,
+                                                      absl::Time deadline) {
+  return Publish(season, expected_round, seed, deadline, /*only_if_it_changes=*/false);
+}
+
+absl::StatusOr<RoundView> SeasonService::PublishNextRoundIfItChangesAnything(
+    std::string_view season, absl::Time deadline) {
+  return Publish(season, 0, 0, deadline, /*only_if_it_changes=*/true);
+}
+
+absl::StatusOr<RoundView> SeasonService::Publish(std::string_view season, uint32_t expected_round,
+                                                 uint64_t seed, absl::Time deadline,
+                                                 bool only_if_it_changes) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  const absl::Time now = clock_.Now();
+  if (deadline <= now) return absl::InvalidArgumentError("deadline: must be in the future");
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  if (expected_round != 0 && expected_round <= setup.rounds) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("round ", expected_round, " is already published"));
+  }
+  if (expected_round != 0 && expected_round != setup.rounds + 1) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("round ", expected_round, " cannot follow round ", setup.rounds));
+  }
+  STADT_ASSIGN_OR_RETURN(PreparedRound prepared, Prepare(season, seed));
+  const Allocator& allocator = *prepared.allocator;
+  const Instance& instance = allocator.instance();
+
+  json::array participation;
+  std::vector<ApplicantOutcome> outcomes;
+  std::vector<ExpiredOffer> expired_offers;
+  RoundWrite write;
+  write.round = prepared.round;
+  write.version_seen = prepared.version;
+  bool changes = false;  // a new offer or a held place moving up
+  for (uint32_t a = 0; a < instance.applications.size(); ++a) {
+    Offer& offer = prepared.offers[a];
+    const Participation& before = prepared.participation[a];
+    const int32_t placed = prepared.result.placements[a].program;
+    const std::string placed_id = placed >= 0 ? instance.programs[placed].id : "";
+    json::array declined;
+    for (const std::string& id : offer.declined) declined.emplace_back(id);
+    participation.push_back(json::object{{"application", instance.applications[a].id},
+                                         {"kind", KindText(before.kind)},
+                                         {"held", offer.held},
+                                         {"declined", std::move(declined)}});
+    AddOutcome(allocator, a, before.kind, offer.held, placed_id,
+               prepared.result.placements[a].choice_rank, outcomes);
+    if (prepared.expired_now[a]) {
+      expired_offers.push_back(
+          {instance.applications[a].id, instance.applications[a].district, offer.round});
+    }
+    if (before.kind == Kind::kHoldsPlace) {
+      // Moving up is automatic; the better place counts as accepted too.
+      if (placed_id != offer.held) {
+        changes = true;
+        offer.held = placed_id;
+        offer.program = placed_id;
+        offer.round = prepared.round;
+      }
+    } else if (before.kind == Kind::kOpen && placed >= 0) {
+      changes = true;
+      offer.state = OfferState::kOpen;
+      offer.program = placed_id;
+      offer.round = prepared.round;
+      offer.deadline = absl::FromUnixSeconds(absl::ToUnixSeconds(deadline));
+    }
+    offer.explanation = Explain(allocator, prepared.result, a, prepared.participation[a]);
+    write.offers.emplace_back(instance.applications[a].id, std::move(offer));
+  }
+
+  if (only_if_it_changes && !changes) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("settled: round ", prepared.round, " would change no offer"));
+  }
+  STADT_ASSIGN_OR_RETURN(json::value result,
+                         ParseStored(ResultToJson(allocator, prepared.result, /*explain=*/false)));
+  json::object document = prepared.inputs;
+  document["round"] = prepared.round;
+  document["published_at"] = absl::FormatTime(absl::RFC3339_sec, now, absl::UTCTimeZone());
+  document["deadline"] = absl::FormatTime(absl::RFC3339_sec, deadline, absl::UTCTimeZone());
+  document["participation"] = std::move(participation);
+  document["result"] = std::move(result);
+  write.document = json::serialize(document);
+  RoundView view{.round = prepared.round,
+                 .seed = prepared.seed,
+                 .stats = ComputeStats(allocator, prepared.result),
+                 .document = write.document,
+                 .outcomes = std::move(outcomes),
+                 .expired_offers = std::move(expired_offers)};
+  STADT_RETURN_IF_ERROR(repository_.PublishRound(season, write));
+  return view;
+}
+
+absl::StatusOr<RoundView> SeasonService::GetRound(std::string_view season, uint32_t round) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  if (round == 0) return absl::InvalidArgumentError("round: rounds count from 1");
+  STADT_ASSIGN_OR_RETURN(std::optional<std::string> text,
+                         repository_.GetRoundDocument(season, round));
+  if (!text) return absl::NotFoundError(absl::StrCat("round ", round, " not found"));
+  STADT_ASSIGN_OR_RETURN(json::value document, ParseStored(*text));
+  RoundView view;
+  view.round = round;
+  view.document = *std::move(text);
+  if (!document.is_object()) return view;
+  const json::object& object = document.as_object();
+  if (const json::value* seed = object.if_contains("seed")) view.seed = SeedOf(*seed);
+  if (const json::value* result = object.if_contains("result"); result && result->is_object()) {
+    if (const json::value* stats = result->as_object().if_contains("stats")) {
+      view.stats = StatsFromJson(*stats);
+    }
+  }
+  return view;
+}
+
+absl::StatusOr<int> SeasonService::SetOfferDeadline(std::string_view season, uint32_t round,
+                                                    absl::Time deadline) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  const absl::Time now = clock_.Now();
+  if (deadline <= now) return absl::InvalidArgumentError("deadline: must be in the future");
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  if (round == 0 || round > setup.rounds) {
+    return absl::NotFoundError(absl::StrCat("round ", round, " not found"));
+  }
+  return repository_.SetOfferDeadline(season, round, deadline, now);
+}
+
+}  // namespace stadt::daycare::season

@@ -1,0 +1,105 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "services/daycare/domain/allocation.h"
+#include "services/daycare/domain/explanation.h"
+#include "services/daycare/domain/model.h"
+#include "services/daycare/domain/season.h"
+
+// The season as parents and caseworkers see it: applications for a child,
+// filed by a guardian, and the offers the rounds make. The engine's own
+// `Application` (model.h) is what one round reads; `ToEngine` converts.
+namespace stadt::daycare::season {
+
+struct Child {
+  std::string name;  // as the guardian wrote it
+  std::optional<Date> birth_date;
+};
+
+struct Guardian {
+  std::string name;
+  std::string email;
+  std::string phone;
+};
+
+struct Application {
+  std::string id;     // given by the service
+  std::string owner;  // the guardian's token subject
+  Child child;
+  Guardian guardian;
+  std::vector<std::string> choices;  // program ids, most wanted first
+  std::optional<Month> desired_start;
+  std::string care_scope;
+  std::string district;
+  std::vector<std::string> criteria;  // claimed by the guardian
+};
+
+// The engine's view of an application for one round.
+daycare::Application ToEngine(const Application& application);
+
+enum class Period { kNone, kOpen, kClosed };
+
+// The offer of one application as it stands after the last round.
+struct Offer {
+  OfferState state = OfferState::kNone;
+  std::string program;  // offered (for an accepted offer: the place held)
+  uint32_t round = 0;   // the round that made the offer
+  absl::Time deadline = absl::UnixEpoch();
+  Participation::Kind kind = Participation::Kind::kOpen;
+  std::string held;                   // the accepted place, for kind kHoldsPlace
+  std::vector<std::string> declined;  // program ids never offered again
+  Explanation explanation;            // from the last round
+};
+
+// What the season's setup holds before (and, frozen, after) round 1.
+struct Setup {
+  Period period = Period::kNone;
+  std::vector<Program> programs;  // empty: none set yet
+  std::optional<Policy> policy;   // nullopt: the city's default policy
+  uint32_t rounds = 0;            // published rounds
+  std::string version;            // changes with every answer and round
+};
+
+struct ApplicationView {
+  Application application;
+  Offer offer;  // as the parent sees it: an open offer past its deadline is expired
+};
+
+// What one applicant got in a published round (for the placement KPIs).
+struct ApplicantOutcome {
+  std::string district;       // as the parent gave it; may be empty
+  bool competed = false;      // open for offers in this round
+  bool offered = false;       // a new offer, or moved up to a better place
+  bool first_choice = false;  // the offer is the first wish
+  // CoarseAgeGroup of the child's age at the desired start, else at its first
+  // choice's start ("under-1", "1-2", "2-3", "3-6", "6-plus", "unknown").
+  std::string age_group = "unknown";
+};
+
+// An offer that was not answered by its deadline. The season notices it when it
+// publishes the next round: the offer becomes "expired" and the child leaves.
+struct ExpiredOffer {
+  std::string application_id;
+  std::string district;  // as the parent gave it; may be empty
+  uint32_t round = 0;    // the round that made the offer
+};
+
+struct RoundView {
+  uint32_t round = 0;
+  uint64_t seed = 0;
+  RoundStats stats;
+  std::string document;  // inputs, seed, participation, results: never changed
+  // Filled by PublishRound only: one entry per applicant that competed or
+  // moved up.
+  std::vector<ApplicantOutcome> outcomes;
+  // Filled by PublishRound only: the offers of earlier rounds this round found
+  // unanswered past their deadline (each is in the round that expired it only).
+  std::vector<ExpiredOffer> expired_offers;
+};
+
+}  // namespace stadt::daycare::season

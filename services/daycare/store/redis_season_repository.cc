@@ -1,0 +1,383 @@
+#include "services/daycare/store/redis_season_repository.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "services/common/status_macros.h"
+#include "services/common/strings.h"
+#include "services/daycare/domain/instance_json.h"
+#include "services/daycare/store/lua/scripts.h"
+
+namespace stadt::daycare {
+
+namespace json = boost::json;
+using Kind = Participation::Kind;
+using season::Offer;
+
+namespace {
+
+constexpr char kOpen[] = "open";
+constexpr char kClosed[] = "closed";
+
+// Writes a value unless a round has been published: programs, policy and the
+// period are the inputs of the first round and freeze with it.
+const redis::Script kSetBeforeFirstRound{std::string(kSetBeforeFirstRoundLua)};
+
+// KEYS: period, apps, owners. ARGV: id, subject, application JSON, "1" when new.
+const redis::Script kSubmitApplication{std::string(kSubmitApplicationLua)};
+
+// KEYS: owners, offer, version. ARGV: id, subject, "accept" | "decline", now (unix s).
+// The only writer of answers: whoever comes second sees the first answer.
+const redis::Script kAnswerOffer{std::string(kAnswerOfferLua)};
+
+// KEYS: rounds, round:N+1, version, offer keys. ARGV: N, version seen, document,
+// N+1, then 8 fields per offer key.
+const redis::Script kPublishRound{std::string(kPublishRoundLua)};
+
+// KEYS: version, offer keys. ARGV: round, new deadline, now.
+const redis::Script kSetOfferDeadline{std::string(kSetOfferDeadlineLua)};
+
+std::string Prefix(std::string_view season) {
+  return absl::StrCat("dc:{season:", ToAbsl(season), "}:");
+}
+
+std::string OfferKey(std::string_view season, std::string_view id) {
+  return absl::StrCat(Prefix(season), "offer:", ToAbsl(id));
+}
+
+std::string Key(std::string_view season, std::string_view name) {
+  return absl::StrCat(Prefix(season), ToAbsl(name));
+}
+
+absl::StatusOr<json::value> ParseStored(std::string_view text) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  if (error) return absl::InternalError("stored season data is not JSON");
+  return value;
+}
+
+std::string StateText(OfferState state) {
+  switch (state) {
+    case OfferState::kOpen:
+      return "open";
+    case OfferState::kAccepted:
+      return "accepted";
+    case OfferState::kDeclined:
+      return "declined";
+    case OfferState::kExpired:
+      return "expired";
+    case OfferState::kNone:
+      break;
+  }
+  return "none";
+}
+
+OfferState StateFromText(std::string_view text) {
+  if (text == "open") return OfferState::kOpen;
+  if (text == "accepted") return OfferState::kAccepted;
+  if (text == "declined") return OfferState::kDeclined;
+  if (text == "expired") return OfferState::kExpired;
+  return OfferState::kNone;
+}
+
+std::string KindText(Kind kind) {
+  switch (kind) {
+    case Kind::kHoldsPlace:
+      return "holds";
+    case Kind::kFixed:
+      return "fixed";
+    case Kind::kOut:
+      return "out";
+    case Kind::kOpen:
+      break;
+  }
+  return "open";
+}
+
+Kind KindFromText(std::string_view text) {
+  if (text == "holds") return Kind::kHoldsPlace;
+  if (text == "fixed") return Kind::kFixed;
+  if (text == "out") return Kind::kOut;
+  return Kind::kOpen;
+}
+
+std::string ExplanationToText(const Explanation& explanation) {
+  json::array choices;
+  for (const ChoiceExplanation& choice : explanation.choices) {
+    choices.push_back(json::object{
+        {"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}});
+  }
+  return json::serialize(
+      json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}});
+}
+
+std::string StringMember(const json::object& object, std::string_view key) {
+  const json::value* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->as_string()) : "";
+}
+
+Explanation ExplanationFromText(std::string_view text) {
+  Explanation explanation;
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  if (error || !value.is_object()) return explanation;
+  const json::object& object = value.as_object();
+  explanation.summary = StringMember(object, "summary");
+  const json::value* choices = object.if_contains("choices");
+  if (choices == nullptr || !choices->is_array()) return explanation;
+  for (const json::value& entry : choices->as_array()) {
+    if (!entry.is_object()) continue;
+    const json::object& choice = entry.as_object();
+    ChoiceExplanation out;
+    if (const json::value* rank = choice.if_contains("choice_rank"); rank && rank->is_int64()) {
+      out.choice_rank = static_cast<int32_t>(rank->as_int64());
+    }
+    out.program = StringMember(choice, "program");
+    out.text = StringMember(choice, "why");
+    explanation.choices.push_back(std::move(out));
+  }
+  return explanation;
+}
+
+std::vector<std::string> OfferFields(const Offer& offer) {
+  return {StateText(offer.state),
+          offer.program,
+          absl::StrCat(offer.round),
+          absl::StrCat(absl::ToUnixSeconds(offer.deadline)),
+          KindText(offer.kind),
+          offer.held,
+          absl::StrJoin(offer.declined, ","),
+          ExplanationToText(offer.explanation)};
+}
+
+Offer OfferFromFields(const std::map<std::string, std::string>& fields) {
+  Offer offer;
+  if (fields.empty()) return offer;
+  auto field = [&fields](const char* name) {
+    auto it = fields.find(name);
+    return it == fields.end() ? std::string() : it->second;
+  };
+  offer.state = StateFromText(field("state"));
+  offer.program = field("program");
+  (void)absl::SimpleAtoi(field("round"), &offer.round);
+  int64_t deadline = 0;
+  (void)absl::SimpleAtoi(field("deadline"), &deadline);
+  offer.deadline = absl::FromUnixSeconds(deadline);
+  offer.kind = KindFromText(field("kind"));
+  offer.held = field("held");
+  for (absl::string_view id : absl::StrSplit(field("declined"), ',', absl::SkipEmpty())) {
+    offer.declined.emplace_back(id);
+  }
+  offer.explanation = ExplanationFromText(field("explanation"));
+  return offer;
+}
+
+// The stored application: the engine's format plus who the child and the
+// guardian are.
+std::string ApplicationText(const season::Application& application) {
+  json::object out = ApplicationToJson(season::ToEngine(application));
+  out["child_name"] = application.child.name;
+  out["guardian_name"] = application.guardian.name;
+  out["guardian_email"] = application.guardian.email;
+  out["guardian_phone"] = application.guardian.phone;
+  return json::serialize(out);
+}
+
+absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, std::string owner) {
+  absl::StatusOr<ParsedInstance> parsed = ParseInstance(
+      absl::StrCat(R"({"seed":0,"programs":[],"applications":[)", ToAbsl(text), "]}"));
+  if (!parsed.ok() || parsed->instance.applications.size() != 1) {
+    return absl::InternalError("stored application is malformed");
+  }
+  STADT_ASSIGN_OR_RETURN(json::value value, ParseStored(text));
+  const json::object& object = value.as_object();
+  daycare::Application& engine = parsed->instance.applications[0];
+  season::Application application;
+  application.id = std::move(engine.id);
+  application.owner = std::move(owner);
+  application.child.name = StringMember(object, "child_name");
+  application.child.birth_date = engine.birth_date;
+  application.guardian.name = StringMember(object, "guardian_name");
+  application.guardian.email = StringMember(object, "guardian_email");
+  application.guardian.phone = StringMember(object, "guardian_phone");
+  application.choices = std::move(engine.choices);
+  application.desired_start = engine.desired_start;
+  application.care_scope = std::move(engine.care_scope);
+  application.district = std::move(engine.district);
+  application.criteria = std::move(engine.criteria);
+  return application;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> HashGetAll(redis::Client& redis,
+                                                              const std::string& key) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply, redis.Command({"HGETALL", key}));
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields[reply.elements[i].str] = reply.elements[i + 1].str;
+  }
+  return fields;
+}
+
+}  // namespace
+
+absl::StatusOr<season::Setup> RedisSeasonRepository::ReadSetup(std::string_view season) {
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_.Command({"MGET", Key(season, "period"), Key(season, "programs"), Key(season, "policy"),
+                      Key(season, "rounds"), Key(season, "version")}));
+  if (reply.elements.size() != 5) return absl::InternalError("unexpected reply to MGET");
+  season::Setup setup;
+  const std::string& period = reply.elements[0].str;
+  if (period == kOpen) setup.period = season::Period::kOpen;
+  if (period == kClosed) setup.period = season::Period::kClosed;
+  if (const std::string& programs = reply.elements[1].str; !programs.empty()) {
+    absl::StatusOr<ParsedInstance> parsed =
+        ParseInstance(absl::StrCat(R"({"seed":0,"applications":[],"programs":)", programs, "}"));
+    if (!parsed.ok()) return absl::InternalError("stored programs are malformed");
+    setup.programs = std::move(parsed->instance.programs);
+  }
+  if (const std::string& policy = reply.elements[2].str; !policy.empty()) {
+    absl::StatusOr<Policy> parsed = ParsePolicy(policy);
+    if (!parsed.ok()) return absl::InternalError("stored policy is malformed");
+    setup.policy = *std::move(parsed);
+  }
+  if (const std::string& rounds = reply.elements[3].str;
+      !rounds.empty() && !absl::SimpleAtoi(rounds, &setup.rounds)) {
+    return absl::InternalError("stored round count is malformed");
+  }
+  setup.version = reply.elements[4].str;
+  return setup;
+}
+
+absl::Status RedisSeasonRepository::PutPrograms(std::string_view season,
+                                                const std::vector<Program>& programs) {
+  json::array list;
+  for (const Program& program : programs) list.push_back(ProgramToJson(program));
+  return redis_
+      .Eval(kSetBeforeFirstRound, {Key(season, "programs"), Key(season, "rounds")},
+            {json::serialize(list)})
+      .status();
+}
+
+absl::Status RedisSeasonRepository::PutPolicy(std::string_view season, const Policy& policy) {
+  return redis_
+      .Eval(kSetBeforeFirstRound, {Key(season, "policy"), Key(season, "rounds")},
+            {json::serialize(PolicyToJson(policy))})
+      .status();
+}
+
+absl::Status RedisSeasonRepository::SetPeriod(std::string_view season, season::Period period) {
+  return redis_
+      .Eval(kSetBeforeFirstRound, {Key(season, "period"), Key(season, "rounds")},
+            {period == season::Period::kOpen ? kOpen : kClosed})
+      .status();
+}
+
+absl::Status RedisSeasonRepository::SaveApplication(std::string_view season,
+                                                    const season::Application& application,
+                                                    bool is_new) {
+  return redis_
+      .Eval(kSubmitApplication, {Key(season, "period"), Key(season, "apps"), Key(season, "owners")},
+            {application.id, application.owner, ApplicationText(application), is_new ? "1" : "0"})
+      .status();
+}
+
+absl::StatusOr<std::optional<season::Application>> RedisSeasonRepository::GetApplication(
+    std::string_view season, std::string_view id) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply stored,
+                         redis_.Command({"HGET", Key(season, "apps"), std::string(id)}));
+  if (stored.IsNil()) return std::optional<season::Application>();
+  STADT_ASSIGN_OR_RETURN(redis::Reply owner,
+                         redis_.Command({"HGET", Key(season, "owners"), std::string(id)}));
+  STADT_ASSIGN_OR_RETURN(season::Application application,
+                         ApplicationFromText(stored.str, owner.str));
+  return std::optional<season::Application>(std::move(application));
+}
+
+absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::ApplicationIds(
+    std::string_view season) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply, redis_.Command({"HKEYS", Key(season, "apps")}));
+  std::vector<std::string> ids;
+  for (const redis::Reply& element : reply.elements) ids.push_back(element.str);
+  std::sort(ids.begin(), ids.end());  // a stable input order, whatever Redis returns
+  return ids;
+}
+
+absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListApplications(
+    std::string_view season) {
+  STADT_ASSIGN_OR_RETURN(auto stored, HashGetAll(redis_, Key(season, "apps")));
+  STADT_ASSIGN_OR_RETURN(auto owners, HashGetAll(redis_, Key(season, "owners")));
+  std::vector<season::Application> applications;
+  applications.reserve(stored.size());
+  for (const auto& [id, text] : stored) {  // std::map: ordered by id
+    auto owner = owners.find(id);
+    STADT_ASSIGN_OR_RETURN(
+        season::Application application,
+        ApplicationFromText(text, owner == owners.end() ? std::string() : owner->second));
+    applications.push_back(std::move(application));
+  }
+  return applications;
+}
+
+absl::StatusOr<Offer> RedisSeasonRepository::GetOffer(std::string_view season,
+                                                      std::string_view id) {
+  STADT_ASSIGN_OR_RETURN(auto fields, HashGetAll(redis_, OfferKey(season, id)));
+  return OfferFromFields(fields);
+}
+
+absl::StatusOr<OfferState> RedisSeasonRepository::AnswerOffer(std::string_view season,
+                                                              std::string_view id,
+                                                              std::string_view owner, bool accept,
+                                                              absl::Time now) {
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_.Eval(kAnswerOffer,
+                  {Key(season, "owners"), OfferKey(season, id), Key(season, "version")},
+                  {std::string(id), std::string(owner), accept ? "accept" : "decline",
+                   absl::StrCat(absl::ToUnixSeconds(now))}));
+  return StateFromText(reply.str);
+}
+
+absl::Status RedisSeasonRepository::PublishRound(std::string_view season,
+                                                 const season::RoundWrite& round) {
+  std::vector<std::string> keys = {Key(season, "rounds"),
+                                   Key(season, absl::StrCat("round:", round.round)),
+                                   Key(season, "version")};
+  std::vector<std::string> args = {absl::StrCat(round.round - 1), round.version_seen,
+                                   round.document, absl::StrCat(round.round)};
+  for (const auto& [id, offer] : round.offers) {
+    keys.push_back(OfferKey(season, id));
+    for (std::string& field : OfferFields(offer)) args.push_back(std::move(field));
+  }
+  return redis_.Eval(kPublishRound, keys, args).status();
+}
+
+absl::StatusOr<std::optional<std::string>> RedisSeasonRepository::GetRoundDocument(
+    std::string_view season, uint32_t round) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply,
+                         redis_.Command({"GET", Key(season, absl::StrCat("round:", round))}));
+  if (reply.IsNil()) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(reply.str));
+}
+
+absl::StatusOr<int> RedisSeasonRepository::SetOfferDeadline(std::string_view season, uint32_t round,
+                                                            absl::Time deadline, absl::Time now) {
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> ids, ApplicationIds(season));
+  std::vector<std::string> keys = {Key(season, "version")};
+  for (const std::string& id : ids) keys.push_back(OfferKey(season, id));
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_.Eval(kSetOfferDeadline, keys,
+                  {absl::StrCat(round), absl::StrCat(absl::ToUnixSeconds(deadline)),
+                   absl::StrCat(absl::ToUnixSeconds(now))}));
+  return static_cast<int>(reply.integer);
+}
+
+}  // namespace stadt::daycare
