@@ -162,17 +162,19 @@ class DaycareE2eTest : public ::testing::Test {
 TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
   ASSERT_NO_FATAL_FAILURE(SetUpSeason());
   const std::string anna =
-      Apply("parent-anna", R"({"choices":["K1","K2"],"criteria":["single_parent"]})");
+      Apply("parent-anna", R"({"choices":["K1","K2"],"criteria":["single_parent"],
+                                                    "childName":"Anna","birthDate":"2024-06-01"})");
   const std::string ben =
-      Apply("parent-ben", R"({"choices":["K1","K2"],"birthDate":"2023-01-01"})");
-  const std::string cleo = Apply("parent-cleo", R"({"choices":["K2"],"birthDate":"2024-01-01"})");
+      Apply("parent-ben", R"({"choices":["K1","K2"],"childName":"Ben","birthDate":"2023-01-01"})");
+  const std::string cleo =
+      Apply("parent-cleo", R"({"choices":["K2"],"childName":"Cleo","birthDate":"2024-01-01"})");
   ASSERT_FALSE(anna.empty() || ben.empty() || cleo.empty());
 
   // Editing is allowed while the period is open.
-  HttpResult edited =
-      Fetch("PUT", absl::StrCat("/applications/", cleo),
-            R"({"choices":["K1","K2"],"birthDate":"2024-01-01","district":"Mitte"})",
-            Parent("parent-cleo"));
+  HttpResult edited = Fetch(
+      "PUT", absl::StrCat("/applications/", cleo),
+      R"({"choices":["K1","K2"],"childName":"Cleo","birthDate":"2024-01-01","district":"Mitte"})",
+      Parent("parent-cleo"));
   ASSERT_EQ(edited.status, 200) << edited.body;
 
   const std::string caseworker = Caseworker();
@@ -247,7 +249,8 @@ TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
 // round when one is due and otherwise exits 0 without writing anything.
 TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
   ASSERT_NO_FATAL_FAILURE(SetUpSeason());
-  const std::string anna = Apply("parent-anna", R"({"choices":["K1","K2"]})");
+  const std::string anna = Apply(
+      "parent-anna", R"({"choices":["K1","K2"],"childName":"Anna","birthDate":"2024-06-01"})");
   ASSERT_FALSE(anna.empty());
   const std::map<std::string, std::string> job_env = {
       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
@@ -294,7 +297,8 @@ TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
 
 TEST_F(DaycareE2eTest, RefusesBadInputWithAReason) {
   ASSERT_NO_FATAL_FAILURE(SetUpSeason());
-  const std::string anna = Apply("parent-anna", R"({"choices":["K1"]})");
+  const std::string anna =
+      Apply("parent-anna", R"({"choices":["K1"],"childName":"Anna","birthDate":"2024-06-01"})");
   struct Case {
     std::string method, path, body, token;
     int status;
@@ -306,7 +310,7 @@ TEST_F(DaycareE2eTest, RefusesBadInputWithAReason) {
       {"POST", "/applications", R"({"choices":["K1","K2","K1"]})", parent, 400, "choices"},
       {"POST", "/applications", R"({"choices":["K1"],"birthDate":"2024-02-30"})", parent, 400,
        "birth_date"},
-      {"POST", "/applications", R"({"choices":["K1"],"desiredStart":"autumn"})", parent, 400,
+      {"POST", "/applications", R"({"choices":["K1"],"startMonth":"autumn"})", parent, 400,
        "start_month"},
       {"POST", "/applications", R"({"choices":["K1")", parent, 400, ""},
       {"GET", absl::StrCat("/applications/", anna), "", parent, 404, "not found"},
@@ -330,6 +334,65 @@ TEST_F(DaycareE2eTest, RefusesBadInputWithAReason) {
   HttpResult anna_status = Status("parent-anna", anna);
   ASSERT_EQ(anna_status.status, 200) << anna_status.body;
   EXPECT_EQ(Json(anna_status).at("application").at("choices").as_array().size(), 1u);
+}
+
+// Issue 19, "criteria are self-declared": an unknown criterion, a care scope
+// the season does not offer, a birth date in the future and a missing one were
+// all accepted. Each is refused now, with its own reason, and nothing is stored.
+TEST_F(DaycareE2eTest, RefusesWhatTheSeasonDoesNotKnowWithASpecificReason) {
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("PUT", "/programs",
+                  R"({"programs":[{"id":"K1","capacity":1,"careScope":"full_day",
+                                   "startMonth":"2026-08","minAgeMonths":10,"maxAgeMonths":35}]})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(Fetch("PUT", "/policy",
+                  R"({"policyJson":"{\"criteria\":[{\"id\":\"single_parent\",\"points\":10}]}"})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker).status, 200);
+  const std::string parent = Parent("parent-zoe");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2025-01-01","criteria":["vip"]})",
+       "unknown_criterion"},
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2025-01-01","careScope":"halbtags"})",
+       "unknown_care_scope"},
+      // Far in the future, so that the test does not depend on today's date.
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2999-01-01"})", "birth_date_in_future"},
+      {R"({"choices":["K1"],"childName":"Zoe"})", "birth_date_required"},
+      {R"({"choices":["K1"],"birthDate":"2025-01-01"})", "child_name_required"},
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2021-01-01"})", "age_outside_program"},
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2025-01-01","startMonth":"2027-03"})",
+       "start_month_outside_season"},
+  };
+  for (const auto& [body, reason] : cases) {
+    HttpResult result = Fetch("POST", "/applications", body, parent);
+    EXPECT_EQ(result.status, 400) << body << "\n" << result.body;
+    EXPECT_EQ(Json(result).at("details").at(0).at("reason").as_string(), reason) << result.body;
+  }
+  // The same application with what the season knows is accepted.
+  Apply("parent-zoe", R"({"choices":["K1"],"childName":"Zoe","birthDate":"2025-01-01",
+                          "criteria":["single_parent"],"careScope":"full_day",
+                          "startMonth":"2026-08"})");
+}
+
+// Issue 19, "nothing identifies the child": the same parent applied twice for
+// the same child and the duplicate won a place. The second is refused now.
+TEST_F(DaycareE2eTest, RefusesASecondApplicationForTheSameChild) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string first = Apply(
+      "parent-mia", R"({"choices":["K1"],"childName":"Mia Müller","birthDate":"2024-02-02"})");
+  HttpResult second =
+      Fetch("POST", "/applications",
+            R"({"choices":["K2"],"childName":"mia  mueller","birthDate":"2024-02-02"})",
+            Parent("parent-mia"));
+  EXPECT_EQ(second.status, 409) << second.body;
+  EXPECT_EQ(Json(second).at("details").at(0).at("reason").as_string(), "duplicate_child");
+  EXPECT_THAT(Text(second, "message"), HasSubstr(first));
+  // Her sibling is another child.
+  Apply("parent-mia", R"({"choices":["K2"],"childName":"Mila Müller","birthDate":"2024-02-02"})");
 }
 
 }  // namespace

@@ -10,7 +10,9 @@
 #include "absl/strings/str_replace.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
+#include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
 
 namespace stadt::daycare::season {
@@ -188,7 +190,7 @@ struct SeasonService::PreparedRound {
 };
 
 absl::StatusOr<size_t> SeasonService::PutPrograms(std::string_view season,
-                                                  std::vector<Program> programs) {
+                                                  const std::vector<Program>& programs) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   if (programs.empty()) return absl::InvalidArgumentError("programs: at least one program");
   Instance instance;
@@ -223,16 +225,15 @@ absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_vie
   application.owner = std::string(subject);
   STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
   if (setup.programs.empty()) {
-    return absl::NotFoundError("season not found or it has no programs yet");
+    return WithReason(absl::NotFoundError("season not found or it has no programs yet"),
+                      "season_not_found");
   }
-  if (application.choices.empty()) {
-    return absl::InvalidArgumentError("application.choices: at least one program");
-  }
+  const Policy policy = setup.policy.value_or(default_policy_);
+  STADT_RETURN_IF_ERROR(ValidateApplication(setup.programs, policy, application, clock_.Now()));
   Instance instance;
   instance.programs = std::move(setup.programs);
   instance.applications.push_back(ToEngine(application));
-  absl::StatusOr<Allocator> checked =
-      Allocator::Create(std::move(instance), setup.policy.value_or(default_policy_));
+  absl::StatusOr<Allocator> checked = Allocator::Create(std::move(instance), policy);
   if (!checked.ok()) return ForOneApplication(checked.status());
   STADT_RETURN_IF_ERROR(repository_.SaveApplication(season, application, is_new));
   return View(season, std::move(application));

@@ -25,7 +25,7 @@ class SeasonService {
       : repository_(repository), clock_(clock), default_policy_(std::move(default_policy)) {}
 
   // Caseworker setup; refused once the first round is published.
-  absl::StatusOr<size_t> PutPrograms(std::string_view season, std::vector<Program> programs);
+  absl::StatusOr<size_t> PutPrograms(std::string_view season, const std::vector<Program>& programs);
   absl::StatusOr<Policy> PutPolicy(std::string_view season, std::string_view policy_json);
   absl::Status SetPeriod(std::string_view season, bool open);
 

@@ -37,6 +37,9 @@ struct Application {
   std::string care_scope;
   std::string district;
   std::vector<std::string> criteria;  // claimed by the guardian
+  // Read only: refused attempts to apply for the same child again (a flag for
+  // caseworkers).
+  uint32_t duplicate_attempts = 0;
 };
 
 // The engine's view of an application for one round.

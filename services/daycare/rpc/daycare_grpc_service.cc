@@ -4,6 +4,7 @@
 #include "boost/json/serialize.hpp"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
+#include "services/common/reason.h"
 #include "services/common/status.h"
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
@@ -67,13 +68,19 @@ absl::StatusOr<season::Application> FromProto(const v1::Application& in) {
   season::Application out;
   out.choices.assign(in.choices().begin(), in.choices().end());
   if (!in.birth_date().empty()) {
-    STADT_ASSIGN_OR_RETURN(out.child.birth_date,
-                           ParseDate(in.birth_date(), "application.birth_date"));
+    absl::StatusOr<Date> date = ParseDate(in.birth_date(), "application.birth_date");
+    if (!date.ok()) return WithReason(date.status(), "invalid_birth_date");
+    out.child.birth_date = *date;
   }
-  if (!in.desired_start().empty()) {
-    STADT_ASSIGN_OR_RETURN(out.desired_start,
-                           ParseMonth(in.desired_start(), "application.start_month"));
+  if (!in.start_month().empty()) {
+    absl::StatusOr<Month> month = ParseMonth(in.start_month(), "application.start_month");
+    if (!month.ok()) return WithReason(month.status(), "invalid_start_month");
+    out.desired_start = *month;
   }
+  out.child.name = in.child_name();
+  out.guardian.name = in.guardian_name();
+  out.guardian.email = in.guardian_email();
+  out.guardian.phone = in.guardian_phone();
   out.care_scope = in.care_scope();
   out.district = in.district();
   out.criteria.assign(in.criteria().begin(), in.criteria().end());
@@ -106,7 +113,11 @@ void ToProto(const season::ApplicationView& view, v1::ApplicationStatus* out) {
   application->set_id(in.id);
   for (const std::string& choice : in.choices) application->add_choices(choice);
   if (in.child.birth_date) application->set_birth_date(FormatDate(*in.child.birth_date));
-  if (in.desired_start) application->set_desired_start(FormatMonth(*in.desired_start));
+  if (in.desired_start) application->set_start_month(FormatMonth(*in.desired_start));
+  application->set_child_name(in.child.name);
+  application->set_guardian_name(in.guardian.name);
+  application->set_guardian_email(in.guardian.email);
+  application->set_guardian_phone(in.guardian.phone);
   application->set_care_scope(in.care_scope);
   application->set_district(in.district);
   for (const std::string& criterion : in.criteria) application->add_criteria(criterion);
@@ -199,7 +210,7 @@ grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContext* context,
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
   absl::StatusOr<std::vector<Program>> programs = ProgramsFromProto(request->programs());
   if (!programs.ok()) return ToGrpcStatus(programs.status());
-  absl::StatusOr<size_t> count = seasons_.PutPrograms(request->season_id(), *std::move(programs));
+  absl::StatusOr<size_t> count = seasons_.PutPrograms(request->season_id(), *programs);
   if (!count.ok()) return ToGrpcStatus(count.status());
   response->set_programs(static_cast<uint32_t>(*count));
   return grpc::Status::OK;

@@ -74,6 +74,7 @@ class DaycareServiceKpiTest : public testing::RedisTest {
     request.mutable_application()->add_choices("P2");
     request.mutable_application()->set_birth_date(birth_date);
     request.mutable_application()->set_district(district);
+    request.mutable_application()->set_child_name("Kind von " + subject);
     v1::ApplicationStatus response;
     grpc::Status status = service_->Apply(&call.context, &request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();

@@ -4,14 +4,17 @@
 #include <map>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
+#include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
 #include "services/daycare/store/lua/scripts.h"
 
@@ -190,7 +193,8 @@ std::string ApplicationText(const season::Application& application) {
   return json::serialize(out);
 }
 
-absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, std::string owner) {
+absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, std::string owner,
+                                                        std::string_view duplicate_attempts) {
   absl::StatusOr<ParsedInstance> parsed = ParseInstance(
       absl::StrCat(R"({"seed":0,"programs":[],"applications":[)", ToAbsl(text), "]}"));
   if (!parsed.ok() || parsed->instance.applications.size() != 1) {
@@ -212,6 +216,7 @@ absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, s
   application.care_scope = std::move(engine.care_scope);
   application.district = std::move(engine.district);
   application.criteria = std::move(engine.criteria);
+  (void)absl::SimpleAtoi(ToAbsl(duplicate_attempts), &application.duplicate_attempts);
   return application;
 }
 
@@ -283,10 +288,26 @@ absl::Status RedisSeasonRepository::SetPeriod(std::string_view season, season::P
 absl::Status RedisSeasonRepository::SaveApplication(std::string_view season,
                                                     const season::Application& application,
                                                     bool is_new) {
-  return redis_
-      .Eval(kSubmitApplication, {Key(season, "period"), Key(season, "apps"), Key(season, "owners")},
-            {application.id, application.owner, ApplicationText(application), is_new ? "1" : "0"})
-      .status();
+  absl::Status status =
+      redis_
+          .Eval(kSubmitApplication,
+                {Key(season, "period"), Key(season, "apps"), Key(season, "owners"),
+                 Key(season, "children"), Key(season, "child_of"), Key(season, "duplicates")},
+                {application.id, application.owner, ApplicationText(application),
+                 is_new ? "1" : "0", season::ChildKey(application)})
+          .status();
+  switch (status.code()) {
+    case absl::StatusCode::kAlreadyExists:
+      return WithReason(status, absl::StrContains(status.message(), "child")
+                                    ? "duplicate_child"
+                                    : "application_id_taken");
+    case absl::StatusCode::kFailedPrecondition:
+      return WithReason(status, "period_not_open");
+    case absl::StatusCode::kNotFound:
+      return WithReason(status, "application_not_found");
+    default:
+      return status;
+  }
 }
 
 absl::StatusOr<std::optional<season::Application>> RedisSeasonRepository::GetApplication(
@@ -296,8 +317,10 @@ absl::StatusOr<std::optional<season::Application>> RedisSeasonRepository::GetApp
   if (stored.IsNil()) return std::optional<season::Application>();
   STADT_ASSIGN_OR_RETURN(redis::Reply owner,
                          redis_.Command({"HGET", Key(season, "owners"), std::string(id)}));
+  STADT_ASSIGN_OR_RETURN(redis::Reply duplicates,
+                         redis_.Command({"HGET", Key(season, "duplicates"), std::string(id)}));
   STADT_ASSIGN_OR_RETURN(season::Application application,
-                         ApplicationFromText(stored.str, owner.str));
+                         ApplicationFromText(stored.str, owner.str, duplicates.str));
   return std::optional<season::Application>(std::move(application));
 }
 
@@ -314,13 +337,16 @@ absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListAppl
     std::string_view season) {
   STADT_ASSIGN_OR_RETURN(auto stored, HashGetAll(redis_, Key(season, "apps")));
   STADT_ASSIGN_OR_RETURN(auto owners, HashGetAll(redis_, Key(season, "owners")));
+  STADT_ASSIGN_OR_RETURN(auto duplicates, HashGetAll(redis_, Key(season, "duplicates")));
   std::vector<season::Application> applications;
   applications.reserve(stored.size());
   for (const auto& [id, text] : stored) {  // std::map: ordered by id
     auto owner = owners.find(id);
+    auto duplicate = duplicates.find(id);
     STADT_ASSIGN_OR_RETURN(
         season::Application application,
-        ApplicationFromText(text, owner == owners.end() ? std::string() : owner->second));
+        ApplicationFromText(text, owner == owners.end() ? std::string() : owner->second,
+                            duplicate == duplicates.end() ? "" : duplicate->second));
     applications.push_back(std::move(application));
   }
   return applications;

@@ -9,6 +9,8 @@
 #include "boost/json/serialize.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/reason.h"
+#include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
 #include "services/daycare/domain/season_service.h"
 #include "tests/harness/redis_test.h"
@@ -35,9 +37,13 @@ std::vector<Program> Programs(std::string_view text) {
   return parsed.ok() ? parsed->instance.programs : std::vector<Program>();
 }
 
+// Without a child's name or birth date, the application gets a name of its own
+// (a child nobody else applied for) and a birth date in early 2024.
 season::Application App(std::string_view text) {
+  static int children = 0;
   json::object object = Parse(text);
   object["id"] = "x";
+  if (!object.contains("birth_date")) object["birth_date"] = "2024-02-01";
   absl::StatusOr<ParsedInstance> parsed = ParseInstance(
       absl::StrCat(R"({"seed":0,"programs":[],"applications":[)", json::serialize(object), "]}"));
   EXPECT_TRUE(parsed.ok()) << parsed.status();
@@ -50,6 +56,9 @@ season::Application App(std::string_view text) {
   application.care_scope = engine.care_scope;
   application.district = engine.district;
   application.criteria = engine.criteria;
+  application.child.name = object.contains("child_name")
+                               ? std::string(object.at("child_name").as_string())
+                               : absl::StrCat("Kind ", ++children);
   return application;
 }
 
@@ -76,7 +85,8 @@ class SeasonStoreTest : public testing::RedisTest {
                         {"id":"single_parent","points":10,"label":"single parent"}]})")
                     .ok());
     ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
-    a_ = Submit("parent-a", R"({"choices":["P1","P2"],"criteria":["single_parent"]})");
+    a_ = Submit("parent-a", R"({"choices":["P1","P2"],"criteria":["single_parent"],
+                                "birth_date":"2024-03-01"})");
     b_ = Submit("parent-b", R"({"choices":["P1","P2"],"birth_date":"2023-01-01"})");
     c_ = Submit("parent-c", R"({"choices":["P1","P2"],"birth_date":"2024-01-01"})");
   }
@@ -198,7 +208,9 @@ TEST_F(SeasonStoreTest, APublishedRoundTellsWhatEachCompetingApplicantGot) {
 TEST_F(SeasonStoreTest, OutcomesCarryACoarseAgeGroupAtTheStart) {
   ASSERT_TRUE(store_
                   ->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1,
-                                                       "start_month":"2026-08"}])"))
+                                                       "start_month":"2026-08"},
+                                                      {"id":"P2","capacity":1,
+                                                       "start_month":"2026-09"}])"))
                   .ok());
   ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
   // Ages at P1's start 2026-08 unless the parent wished another month.
@@ -207,7 +219,6 @@ TEST_F(SeasonStoreTest, OutcomesCarryACoarseAgeGroupAtTheStart) {
   const std::string baby = Submit("p3", R"({"choices":["P1"],"birth_date":"2025-08-02"})");
   const std::string wish =
       Submit("p4", R"({"choices":["P1"],"birth_date":"2025-08-02","start_month":"2026-09"})");
-  const std::string unknown = Submit("p5", R"({"choices":["P1"]})");
   ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
   absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
   ASSERT_TRUE(first.ok()) << first.status();
@@ -220,11 +231,10 @@ TEST_F(SeasonStoreTest, OutcomesCarryACoarseAgeGroupAtTheStart) {
   for (size_t i = 0; i < applications.size(); ++i) {
     age_group[std::string(applications[i].at("id").as_string())] = first->outcomes[i].age_group;
   }
-  EXPECT_EQ(age_group[three], "3-6");        // 39 months
-  EXPECT_EQ(age_group[one], "1-2");          // 12 months: born on the 1st
-  EXPECT_EQ(age_group[baby], "under-1");     // 11 months
-  EXPECT_EQ(age_group[wish], "1-2");         // 12 months at the wished 2026-09
-  EXPECT_EQ(age_group[unknown], "unknown");  // no birth date
+  EXPECT_EQ(age_group[three], "3-6");     // 39 months
+  EXPECT_EQ(age_group[one], "1-2");       // 12 months: born on the 1st
+  EXPECT_EQ(age_group[baby], "under-1");  // 11 months
+  EXPECT_EQ(age_group[wish], "1-2");      // 12 months at the wished 2026-09
 }
 
 TEST_F(SeasonStoreTest, AnOfferExpiredUnansweredIsListedOnceByTheRoundThatNoticesIt) {
@@ -366,6 +376,89 @@ TEST_F(SeasonStoreTest, ApplicationsAreValidatedAndPrivate) {
   EXPECT_EQ(
       store_->SubmitApplication("s1", "parent-a", a_, App(R"({"choices":["P1"]})")).status().code(),
       absl::StatusCode::kFailedPrecondition);
+}
+
+// Issue 19: what a parent claims is checked against the season, each refusal
+// with its own reason, and nothing is stored.
+TEST_F(SeasonStoreTest, RefusesUncheckedInputWithASpecificReason) {
+  ASSERT_TRUE(store_
+                  ->PutPrograms("s1", Programs(R"([
+                      {"id":"U3","capacity":1,"care_scope":"full_day","start_month":"2026-08",
+                       "min_age_months":10,"max_age_months":35},
+                      {"id":"K3","capacity":1,"care_scope":"part_day","start_month":"2026-09",
+                       "min_age_months":30,"max_age_months":72}])"))
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->PutPolicy("s1", R"({"criteria":[
+                      {"id":"single_parent","points":10,"label":"single parent"}]})")
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  auto reason = [&](std::string_view text) {
+    absl::Status status = store_->SubmitApplication("s1", "parent-x", "", App(text)).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << text << " " << status;
+    return ReasonOf(status);
+  };
+  EXPECT_EQ(reason(R"({"choices":["U3"],"criteria":["vip"]})"), "unknown_criterion");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"criteria":["single_parent","single_parent"]})"),
+            "duplicate_criterion");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"care_scope":"halbtags"})"), "unknown_care_scope");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"birth_date":"2031-01-01"})"), "birth_date_in_future");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"start_month":"2027-01"})"),
+            "start_month_outside_season");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"start_month":"2026-07"})"),
+            "start_month_outside_season");
+  // 2026-08: 2 months old for the under-3s (from 10 months), 2 years for 3-6.
+  EXPECT_EQ(reason(R"({"choices":["U3"],"birth_date":"2026-05-20"})"), "age_outside_program");
+  EXPECT_EQ(reason(R"({"choices":["U3","K3"],"birth_date":"2024-06-01"})"), "age_outside_program");
+  EXPECT_EQ(reason(R"({"choices":["U9"]})"), "unknown_program");
+  EXPECT_EQ(reason(R"({"choices":[]})"), "choices_required");
+  season::Application no_birth_date = App(R"({"choices":["U3"]})");
+  no_birth_date.child.birth_date.reset();
+  absl::Status missing = store_->SubmitApplication("s1", "parent-x", "", no_birth_date).status();
+  EXPECT_EQ(ReasonOf(missing), "birth_date_required");
+  season::Application no_name = App(R"({"choices":["U3"]})");
+  no_name.child.name = " - ";
+  EXPECT_EQ(ReasonOf(store_->SubmitApplication("s1", "parent-x", "", no_name).status()),
+            "child_name_required");
+  absl::StatusOr<std::vector<season::Application>> stored = repository_->ListApplications("s1");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->empty());
+
+  // What the season offers is accepted.
+  EXPECT_TRUE(store_
+                  ->SubmitApplication("s1", "parent-x", "",
+                                      App(R"({"choices":["U3"],"care_scope":"full_day",
+                                              "start_month":"2026-08","criteria":["single_parent"],
+                                              "birth_date":"2025-01-15"})"))
+                  .ok());
+}
+
+TEST_F(SeasonStoreTest, OneApplicationPerChildAndGuardian) {
+  OpenSeasonWithThreeApplications();
+  const std::string lena = Submit("parent-d", R"({"choices":["P1"],"child_name":"Lena Müller",
+                             "birth_date":"2024-04-04"})");
+  // The same child written differently: refused, and the first is flagged.
+  absl::Status again =
+      store_
+          ->SubmitApplication("s1", "parent-d", "",
+                              App(R"({"choices":["P2"],"child_name":"  lena   MUELLER ",
+                                      "birth_date":"2024-04-04"})"))
+          .status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists) << again;
+  EXPECT_EQ(ReasonOf(again), "duplicate_child");
+  EXPECT_THAT(again.message(), HasSubstr(lena));
+  EXPECT_EQ(Status("parent-d", lena).application.duplicate_attempts, 1u);
+  // Another child of the same guardian, and the same name from another guardian, are fine.
+  Submit("parent-d", R"({"choices":["P1"],"child_name":"Lena Müller","birth_date":"2025-01-01"})");
+  Submit("parent-e", R"({"choices":["P1"],"child_name":"Lena Müller","birth_date":"2024-04-04"})");
+  // Editing keeps the child's claim; renaming frees the old one.
+  ASSERT_TRUE(store_
+                  ->SubmitApplication("s1", "parent-d", lena,
+                                      App(R"({"choices":["P2"],"child_name":"Lena Maria Müller",
+                                              "birth_date":"2024-04-04"})"))
+                  .ok());
+  Submit("parent-d", R"({"choices":["P1"],"child_name":"Lena Müller","birth_date":"2024-04-04"})");
+  EXPECT_EQ(season::NormaliseName("  Jürgen-Groß  O'Neil "), "juergen gross o neil");
 }
 
 }  // namespace
