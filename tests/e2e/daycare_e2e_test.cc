@@ -395,5 +395,67 @@ TEST_F(DaycareE2eTest, RefusesASecondApplicationForTheSameChild) {
   Apply("parent-mia", R"({"choices":["K2"],"childName":"Mila Müller","birthDate":"2024-02-02"})");
 }
 
+// Issue 19, parents: "cannot list their own applications (lose the id, lose the
+// application) and cannot withdraw"; "after declining, the summary still says
+// 'Your child has a place at ...'; unplaced applications show round 0".
+TEST_F(DaycareE2eTest, ParentsListWithdrawAndReadAStatusThatMatchesTheState) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string anna = Apply("parent-anna", R"({"choices":["K1","K2"],"childName":"Anna",
+                                                    "birthDate":"2023-06-01","guardianName":"Eva",
+                                                    "guardianEmail":"eva@example.org"})");
+  const std::string ben =
+      Apply("parent-ben", R"({"choices":["K1","K2"],"childName":"Ben","birthDate":"2023-08-01"})");
+  const std::string cleo =
+      Apply("parent-cleo", R"({"choices":["K1"],"childName":"Cleo","birthDate":"2024-01-01"})");
+  const std::string extra =
+      Apply("parent-cleo", R"({"choices":["K2"],"childName":"Dora","birthDate":"2024-01-01"})");
+
+  HttpResult mine = Fetch("GET", "/applications", "", Parent("parent-cleo"));
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  ASSERT_EQ(Json(mine).at("applications").as_array().size(), 2u) << mine.body;
+  EXPECT_EQ(Json(mine).at("applications").at(0).at("state").as_string(),
+            "APPLICATION_STATE_SUBMITTED");
+  HttpResult annas = Fetch("GET", "/applications?lang=en", "", Parent("parent-anna"));
+  ASSERT_EQ(Json(annas).at("applications").as_array().size(), 1u) << annas.body;
+  EXPECT_EQ(Json(annas).at("applications").at(0).at("application").at("guardianEmail").as_string(),
+            "eva@example.org");
+  EXPECT_THAT(std::string(Json(annas).at("applications").at(0).at("summary").as_string()),
+              HasSubstr("has been received"));
+
+  HttpResult withdrawn = Fetch("POST", absl::StrCat("/applications/", extra, "/withdraw"), "{}",
+                               Parent("parent-cleo"));
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+  EXPECT_EQ(Text(withdrawn, "state"), "APPLICATION_STATE_WITHDRAWN");
+  EXPECT_EQ(
+      Fetch("POST", absl::StrCat("/applications/", extra, "/withdraw"), "{}", Parent("parent-anna"))
+          .status,
+      404);
+
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  ASSERT_EQ(
+      Fetch("POST", "/rounds", R"({"seed":"1","deadline":"2099-01-01T00:00:00Z"})", caseworker)
+          .status,
+      200);
+  // Cleo has no place: round 1 and her place on K1's list, in words.
+  HttpResult cleo_status =
+      Fetch("GET", absl::StrCat("/applications/", cleo), "", Parent("parent-cleo"));
+  EXPECT_EQ(Text(cleo_status, "state"), "APPLICATION_STATE_WAITING") << cleo_status.body;
+  EXPECT_EQ(Json(cleo_status).at("round").as_int64(), 1) << cleo_status.body;
+  EXPECT_EQ(Json(cleo_status).at("waiting").at(0).at("program").as_string(), "K1");
+  EXPECT_THAT(Text(cleo_status, "summary"), HasSubstr("Warteliste"));
+
+  HttpResult declined = Fetch("POST", absl::StrCat("/applications/", ben, "/decline"),
+                              R"({"lang":"en"})", Parent("parent-ben"));
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(Text(declined, "state"), "APPLICATION_STATE_DECLINED");
+  EXPECT_THAT(Text(declined, "summary"), HasSubstr("declined"));
+  EXPECT_THAT(Text(declined, "summary"), ::testing::Not(HasSubstr("has a place")));
+  EXPECT_EQ(
+      Fetch("GET", absl::StrCat("/applications/", anna, "?lang=fr"), "", Parent("parent-anna"))
+          .status,
+      400);
+}
+
 }  // namespace
 }  // namespace stadt::testing

@@ -57,6 +57,12 @@ class SeasonRepository {
                                                  std::string_view owner, bool accept,
                                                  absl::Time now) = 0;
 
+  // Withdraws `owner`'s application (NOT_FOUND for anybody else's): it takes
+  // no part in later rounds, an open offer or a held place is given up, and
+  // the child may be applied for again. Withdrawing again changes nothing.
+  virtual absl::Status Withdraw(std::string_view season, std::string_view id,
+                                std::string_view owner, absl::Time now) = 0;
+
   // Writes the round and its offers together: ALREADY_EXISTS when the round
   // exists, ABORTED when another round or an answer came in since
   // `version_seen` was read.

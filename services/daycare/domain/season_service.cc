@@ -14,6 +14,7 @@
 #include "services/common/status_macros.h"
 #include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
+#include "services/daycare/domain/status_text.h"
 
 namespace stadt::daycare::season {
 
@@ -175,6 +176,57 @@ uint64_t SeedOf(const json::value& value) {
   return 0;
 }
 
+// Every program's waiting list after a round: the children who wished it above
+// what they got (or got nothing), can take it (eligible, not declined before)
+// and still take part, in the program's priority order. Per application, its
+// rank on each such list, in the order of its wishes.
+std::vector<std::vector<WaitingRank>> WaitingLists(
+    const Allocator& allocator, const RoundResult& result,
+    const std::vector<Participation>& participation) {
+  const Instance& instance = allocator.instance();
+  const size_t n = instance.applications.size();
+  struct Entry {
+    Priority priority;
+    uint32_t application;
+    int32_t position;  // in the application's wishes
+  };
+  std::vector<std::vector<Entry>> lists(instance.programs.size());
+  for (uint32_t a = 0; a < n; ++a) {
+    const Participation& taking_part = participation[a];
+    if (taking_part.kind == Kind::kOut || taking_part.kind == Kind::kFixed) continue;
+    const int32_t got = result.placements[a].choice_rank;  // 0: no place
+    std::span<const EvaluatedChoice> choices = allocator.choices(a);
+    for (size_t i = 0; i < choices.size(); ++i) {
+      if (got != 0 && static_cast<int32_t>(i) + 1 >= got) break;
+      const EvaluatedChoice& choice = choices[i];
+      if (choice.ineligible) continue;
+      if (std::find(taking_part.declined_programs.begin(), taking_part.declined_programs.end(),
+                    choice.program) != taking_part.declined_programs.end()) {
+        continue;
+      }
+      lists[choice.program].push_back(
+          {allocator.PriorityAt(a, choice.points), a, static_cast<int32_t>(i)});
+    }
+  }
+  std::vector<std::vector<std::pair<int32_t, WaitingRank>>> ranked(n);
+  for (size_t p = 0; p < lists.size(); ++p) {
+    std::vector<Entry>& list = lists[p];
+    std::sort(list.begin(), list.end(),
+              [](const Entry& x, const Entry& y) { return Outranks(x.priority, y.priority); });
+    for (size_t r = 0; r < list.size(); ++r) {
+      ranked[list[r].application].push_back(
+          {list[r].position, WaitingRank{instance.programs[p].id, static_cast<uint32_t>(r + 1)}});
+    }
+  }
+  std::vector<std::vector<WaitingRank>> waiting(n);
+  for (size_t a = 0; a < n; ++a) {
+    std::sort(ranked[a].begin(), ranked[a].end(),
+              [](const auto& x, const auto& y) { return x.first < y.first; });
+    for (auto& [position, rank] : ranked[a]) waiting[a].push_back(std::move(rank));
+  }
+  return waiting;
+}
+
 }  // namespace
 
 struct SeasonService::PreparedRound {
@@ -217,7 +269,8 @@ absl::Status SeasonService::SetPeriod(std::string_view season, bool open) {
 absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_view season,
                                                                  std::string_view subject,
                                                                  std::string_view id,
-                                                                 Application application) {
+                                                                 Application application,
+                                                                 Language language) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   if (subject.empty()) return absl::PermissionDeniedError("a signed-in parent is required");
   const bool is_new = id.empty();
@@ -231,43 +284,82 @@ absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_vie
   const Policy policy = setup.policy.value_or(default_policy_);
   STADT_RETURN_IF_ERROR(ValidateApplication(setup.programs, policy, application, clock_.Now()));
   Instance instance;
-  instance.programs = std::move(setup.programs);
+  instance.programs = setup.programs;
   instance.applications.push_back(ToEngine(application));
   absl::StatusOr<Allocator> checked = Allocator::Create(std::move(instance), policy);
   if (!checked.ok()) return ForOneApplication(checked.status());
   STADT_RETURN_IF_ERROR(repository_.SaveApplication(season, application, is_new));
-  return View(season, std::move(application));
+  STADT_ASSIGN_OR_RETURN(std::optional<Application> stored,
+                         repository_.GetApplication(season, application.id));
+  if (!stored) return absl::InternalError("stored application vanished");
+  return View(season, *std::move(stored), setup.programs, language);
 }
 
 absl::StatusOr<ApplicationView> SeasonService::GetApplication(std::string_view season,
                                                               std::string_view subject,
-                                                              std::string_view id) {
+                                                              std::string_view id,
+                                                              Language language) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   STADT_ASSIGN_OR_RETURN(std::optional<Application> application,
                          repository_.GetApplication(season, id));
   if (!application || application->owner != subject) {
-    return absl::NotFoundError("application not found");
+    return WithReason(absl::NotFoundError("application not found"), "application_not_found");
   }
-  return View(season, *std::move(application));
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  return View(season, *std::move(application), setup.programs, language);
+}
+
+absl::StatusOr<std::vector<ApplicationView>> SeasonService::ListApplications(
+    std::string_view season, std::string_view subject, Language language) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  if (subject.empty()) return absl::PermissionDeniedError("a signed-in parent is required");
+  STADT_ASSIGN_OR_RETURN(std::vector<Application> applications,
+                         repository_.ListApplications(season));
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  std::vector<ApplicationView> views;
+  for (Application& application : applications) {
+    if (application.owner != subject) continue;
+    STADT_ASSIGN_OR_RETURN(ApplicationView view,
+                           View(season, std::move(application), setup.programs, language));
+    views.push_back(std::move(view));
+  }
+  return views;
 }
 
 absl::StatusOr<ApplicationView> SeasonService::View(std::string_view season,
-                                                    Application application) {
+                                                    Application application,
+                                                    const std::vector<Program>& programs,
+                                                    Language language) {
   STADT_ASSIGN_OR_RETURN(Offer offer, repository_.GetOffer(season, application.id));
   if (offer.state == OfferState::kAccepted) offer.program = offer.held;
   if (offer.state == OfferState::kOpen && clock_.Now() >= offer.deadline) {
     offer.state = OfferState::kExpired;
   }
-  return ApplicationView{std::move(application), std::move(offer)};
+  ApplicationView view;
+  view.application = std::move(application);
+  view.offer = std::move(offer);
+  view.state = StateOf(view.application, view.offer);
+  view.round = view.offer.state == OfferState::kNone ? view.offer.last_round : view.offer.round;
+  view.status_text = DescribeStatus(view, programs, language);
+  return view;
 }
 
 absl::StatusOr<ApplicationView> SeasonService::AnswerOffer(std::string_view season,
                                                            std::string_view subject,
-                                                           std::string_view id, bool accept) {
+                                                           std::string_view id, bool accept,
+                                                           Language language) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   STADT_RETURN_IF_ERROR(
       repository_.AnswerOffer(season, id, subject, accept, clock_.Now()).status());
-  return GetApplication(season, subject, id);
+  return GetApplication(season, subject, id, language);
+}
+
+absl::StatusOr<ApplicationView> SeasonService::Withdraw(std::string_view season,
+                                                        std::string_view subject,
+                                                        std::string_view id, Language language) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  STADT_RETURN_IF_ERROR(repository_.Withdraw(season, id, subject, clock_.Now()));
+  return GetApplication(season, subject, id, language);
 }
 
 absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_view season,
@@ -294,6 +386,7 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
     for (const Program& program : instance.programs) programs.push_back(ProgramToJson(program));
     json::array engine_applications;
     for (const Application& application : applications) {
+      if (application.withdrawn) continue;  // withdrawn before the first round: not an input
       instance.applications.push_back(ToEngine(application));
       engine_applications.push_back(ApplicationToJson(instance.applications.back()));
     }
@@ -380,6 +473,8 @@ absl::StatusOr<RoundView> SeasonService::Publish(std::string_view season, uint32
   write.round = prepared.round;
   write.version_seen = prepared.version;
   bool changes = false;  // a new offer or a held place moving up
+  std::vector<std::vector<WaitingRank>> waiting =
+      WaitingLists(allocator, prepared.result, prepared.participation);
   for (uint32_t a = 0; a < instance.applications.size(); ++a) {
     Offer& offer = prepared.offers[a];
     const Participation& before = prepared.participation[a];
@@ -413,6 +508,8 @@ absl::StatusOr<RoundView> SeasonService::Publish(std::string_view season, uint32
       offer.deadline = absl::FromUnixSeconds(absl::ToUnixSeconds(deadline));
     }
     offer.explanation = Explain(allocator, prepared.result, a, prepared.participation[a]);
+    offer.last_round = prepared.round;
+    offer.waiting = std::move(waiting[a]);
     write.offers.emplace_back(instance.applications[a].id, std::move(offer));
   }
 

@@ -32,14 +32,26 @@ class SeasonService {
   // Parents. An empty `id` creates an application; otherwise the caller's own
   // application is replaced (only while the period is open). Someone else's
   // application is NOT_FOUND. `application.id` and `.owner` are set here.
+  // Views carry the status in words in `language`.
   absl::StatusOr<ApplicationView> SubmitApplication(std::string_view season,
                                                     std::string_view subject, std::string_view id,
-                                                    Application application);
+                                                    Application application,
+                                                    Language language = Language::kGerman);
   absl::StatusOr<ApplicationView> GetApplication(std::string_view season, std::string_view subject,
-                                                 std::string_view id);
+                                                 std::string_view id,
+                                                 Language language = Language::kGerman);
+  // The caller's applications of the season, ordered by id.
+  absl::StatusOr<std::vector<ApplicationView>> ListApplications(
+      std::string_view season, std::string_view subject, Language language = Language::kGerman);
   // Atomic; answering the same way again returns the same state.
   absl::StatusOr<ApplicationView> AnswerOffer(std::string_view season, std::string_view subject,
-                                              std::string_view id, bool accept);
+                                              std::string_view id, bool accept,
+                                              Language language = Language::kGerman);
+  // Withdraws the caller's application at any time: it leaves the procedure,
+  // an open offer or a held place is given up. Idempotent.
+  absl::StatusOr<ApplicationView> Withdraw(std::string_view season, std::string_view subject,
+                                           std::string_view id,
+                                           Language language = Language::kGerman);
 
   // The next round's figures without writing anything.
   absl::StatusOr<RoundStats> DryRun(std::string_view season, uint64_t seed);
@@ -65,7 +77,8 @@ class SeasonService {
   absl::StatusOr<PreparedRound> Prepare(std::string_view season, uint64_t seed);
   absl::StatusOr<RoundView> Publish(std::string_view season, uint32_t expected_round, uint64_t seed,
                                     absl::Time deadline, bool only_if_it_changes);
-  absl::StatusOr<ApplicationView> View(std::string_view season, Application application);
+  absl::StatusOr<ApplicationView> View(std::string_view season, Application application,
+                                       const std::vector<Program>& programs, Language language);
 
   SeasonRepository& repository_;
   const Clock& clock_;

@@ -40,12 +40,20 @@ struct Application {
   // Read only: refused attempts to apply for the same child again (a flag for
   // caseworkers).
   uint32_t duplicate_attempts = 0;
+  bool withdrawn = false;  // read only: set by SeasonService::Withdraw
 };
 
 // The engine's view of an application for one round.
 daycare::Application ToEngine(const Application& application);
 
 enum class Period { kNone, kOpen, kClosed };
+
+// The place of an application on one wished program's waiting list after a
+// round: 1 is next in line when a place there becomes free.
+struct WaitingRank {
+  std::string program;
+  uint32_t rank = 0;
+};
 
 // The offer of one application as it stands after the last round.
 struct Offer {
@@ -57,7 +65,24 @@ struct Offer {
   std::string held;                   // the accepted place, for kind kHoldsPlace
   std::vector<std::string> declined;  // program ids never offered again
   Explanation explanation;            // from the last round
+  uint32_t last_round = 0;            // the last round that considered the application
+  // After the last round, for every wish ranked above what the child got (all
+  // wishes without a place) that it can still get: its place on that list.
+  std::vector<WaitingRank> waiting;
 };
+
+// Where an application stands, as a guardian reads it.
+enum class ApplicationState {
+  kSubmitted,  // no round yet
+  kOffered,    // an open offer
+  kAccepted,   // holds a place (and may move up)
+  kDeclined,   // declined the last offer; stays on the other lists
+  kExpired,    // let an offer run out; out of the procedure
+  kWaiting,    // no place after a round; on waiting lists
+  kWithdrawn,
+};
+
+enum class Language { kGerman, kEnglish };
 
 // What the season's setup holds before (and, frozen, after) round 1.
 struct Setup {
@@ -71,6 +96,13 @@ struct Setup {
 struct ApplicationView {
   Application application;
   Offer offer;  // as the parent sees it: an open offer past its deadline is expired
+  ApplicationState state = ApplicationState::kSubmitted;
+  // The state in words (German or English), e.g. the offer with its deadline,
+  // or the rank on each waiting list.
+  std::string status_text;
+  // The round the status refers to: the offer's round, else the last round
+  // that considered the application (0: none yet).
+  uint32_t round = 0;
 };
 
 // What one applicant got in a published round (for the placement KPIs).

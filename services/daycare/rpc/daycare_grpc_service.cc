@@ -87,6 +87,33 @@ absl::StatusOr<season::Application> FromProto(const v1::Application& in) {
   return out;
 }
 
+absl::StatusOr<season::Language> LanguageOf(std::string_view lang) {
+  if (lang.empty() || lang == "de") return season::Language::kGerman;
+  if (lang == "en") return season::Language::kEnglish;
+  return WithReason(absl::InvalidArgumentError("lang: \"de\" or \"en\" expected"),
+                    "unsupported_language");
+}
+
+v1::ApplicationState ToProto(season::ApplicationState state) {
+  switch (state) {
+    case season::ApplicationState::kSubmitted:
+      return v1::APPLICATION_STATE_SUBMITTED;
+    case season::ApplicationState::kOffered:
+      return v1::APPLICATION_STATE_OFFERED;
+    case season::ApplicationState::kAccepted:
+      return v1::APPLICATION_STATE_ACCEPTED;
+    case season::ApplicationState::kDeclined:
+      return v1::APPLICATION_STATE_DECLINED;
+    case season::ApplicationState::kExpired:
+      return v1::APPLICATION_STATE_EXPIRED;
+    case season::ApplicationState::kWaiting:
+      return v1::APPLICATION_STATE_WAITING;
+    case season::ApplicationState::kWithdrawn:
+      return v1::APPLICATION_STATE_WITHDRAWN;
+  }
+  return v1::APPLICATION_STATE_UNSPECIFIED;
+}
+
 void ToProto(absl::Time time, google::protobuf::Timestamp* out) {
   out->set_seconds(absl::ToUnixSeconds(time));
 }
@@ -103,6 +130,8 @@ v1::OfferState ToProto(OfferState state) {
       return v1::OFFER_STATE_DECLINED;
     case OfferState::kExpired:
       return v1::OFFER_STATE_EXPIRED;
+    case OfferState::kWithdrawn:
+      return v1::OFFER_STATE_WITHDRAWN;
   }
   return v1::OFFER_STATE_UNSPECIFIED;
 }
@@ -123,9 +152,17 @@ void ToProto(const season::ApplicationView& view, v1::ApplicationStatus* out) {
   for (const std::string& criterion : in.criteria) application->add_criteria(criterion);
   out->set_offer(ToProto(view.offer.state));
   out->set_offered_program(view.offer.program);
-  out->set_round(view.offer.round);
-  if (view.offer.state != OfferState::kNone) ToProto(view.offer.deadline, out->mutable_deadline());
-  out->set_summary(view.offer.explanation.summary);
+  out->set_round(view.round);
+  if (view.offer.state == OfferState::kOpen || view.offer.state == OfferState::kExpired) {
+    ToProto(view.offer.deadline, out->mutable_deadline());
+  }
+  out->set_summary(view.status_text);
+  out->set_state(ToProto(view.state));
+  for (const season::WaitingRank& rank : view.offer.waiting) {
+    v1::WaitingRank* entry = out->add_waiting();
+    entry->set_program(rank.program);
+    entry->set_rank(rank.rank);
+  }
   for (const ChoiceExplanation& choice : view.offer.explanation.choices) {
     v1::ChoiceExplanation* entry = out->add_choices();
     entry->set_choice_rank(choice.choice_rank);
@@ -293,10 +330,13 @@ grpc::Status DaycareGrpcService::Apply(grpc::ServerContext* context,
                                        const v1::ApplyRequest* request,
                                        v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  if (!language.ok()) return ToGrpcStatus(language.status());
   absl::StatusOr<season::Application> application = FromProto(request->application());
   if (!application.ok()) return ToGrpcStatus(application.status());
-  absl::StatusOr<season::ApplicationView> view = seasons_.SubmitApplication(
-      request->season_id(), CallerFromContext(*context).subject, "", *std::move(application));
+  absl::StatusOr<season::ApplicationView> view =
+      seasons_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject, "",
+                                 *std::move(application), *language);
   if (view.ok()) {
     kpis_.Count(kpi::kDaycareApplicationsSubmitted, District(request->application().district()),
                 absl::StrCat(request->season_id(), "/", view->application.id));
@@ -311,11 +351,13 @@ grpc::Status DaycareGrpcService::UpdateApplication(grpc::ServerContext* context,
   if (request->application_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "application_id: required");
   }
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  if (!language.ok()) return ToGrpcStatus(language.status());
   absl::StatusOr<season::Application> application = FromProto(request->application());
   if (!application.ok()) return ToGrpcStatus(application.status());
   return StatusResponse(
       seasons_.SubmitApplication(request->season_id(), CallerFromContext(*context).subject,
-                                 request->application_id(), *std::move(application)),
+                                 request->application_id(), *std::move(application), *language),
       response);
 }
 
@@ -323,38 +365,64 @@ grpc::Status DaycareGrpcService::GetApplication(grpc::ServerContext* context,
                                                 const v1::GetApplicationRequest* request,
                                                 v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  if (!language.ok()) return ToGrpcStatus(language.status());
   return StatusResponse(
       seasons_.GetApplication(request->season_id(), CallerFromContext(*context).subject,
-                              request->application_id()),
+                              request->application_id(), *language),
       response);
+}
+
+grpc::Status DaycareGrpcService::ListApplications(grpc::ServerContext* context,
+                                                  const v1::ListApplicationsRequest* request,
+                                                  v1::ListApplicationsResponse* response) {
+  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  if (!language.ok()) return ToGrpcStatus(language.status());
+  absl::StatusOr<std::vector<season::ApplicationView>> views = seasons_.ListApplications(
+      request->season_id(), CallerFromContext(*context).subject, *language);
+  if (!views.ok()) return ToGrpcStatus(views.status());
+  for (const season::ApplicationView& view : *views) ToProto(view, response->add_applications());
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareGrpcService::WithdrawApplication(grpc::ServerContext* context,
+                                                     const v1::AnswerOfferRequest* request,
+                                                     v1::ApplicationStatus* response) {
+  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  if (!language.ok()) return ToGrpcStatus(language.status());
+  return StatusResponse(seasons_.Withdraw(request->season_id(), CallerFromContext(*context).subject,
+                                          request->application_id(), *language),
+                        response);
 }
 
 grpc::Status DaycareGrpcService::AcceptOffer(grpc::ServerContext* context,
                                              const v1::AnswerOfferRequest* request,
                                              v1::ApplicationStatus* response) {
-  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<season::ApplicationView> view =
-      seasons_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
-                           request->application_id(), /*accept=*/true);
-  if (view.ok()) {
-    // Keyed by the offer: accepting the same offer twice counts once.
-    kpis_.Count(kpi::kDaycareOffersAccepted, District(view->application.district),
-                OfferOccurrence(request->season_id(), view->application.id, view->offer.round));
-  }
-  return StatusResponse(view, response);
+  return Answer(*context, *request, /*accept=*/true, response);
 }
 
 grpc::Status DaycareGrpcService::DeclineOffer(grpc::ServerContext* context,
                                               const v1::AnswerOfferRequest* request,
                                               v1::ApplicationStatus* response) {
-  if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
+  return Answer(*context, *request, /*accept=*/false, response);
+}
+
+grpc::Status DaycareGrpcService::Answer(const grpc::ServerContext& context,
+                                        const v1::AnswerOfferRequest& request, bool accept,
+                                        v1::ApplicationStatus* response) {
+  if (grpc::Status denied = RequireRole(context, kCitizen); !denied.ok()) return denied;
+  absl::StatusOr<season::Language> language = LanguageOf(request.lang());
+  if (!language.ok()) return ToGrpcStatus(language.status());
   absl::StatusOr<season::ApplicationView> view =
-      seasons_.AnswerOffer(request->season_id(), CallerFromContext(*context).subject,
-                           request->application_id(), /*accept=*/false);
+      seasons_.AnswerOffer(request.season_id(), CallerFromContext(context).subject,
+                           request.application_id(), accept, *language);
   if (view.ok()) {
-    // Keyed by the offer: declining the same offer twice counts once.
-    kpis_.Count(kpi::kDaycareOffersDeclined, District(view->application.district),
-                OfferOccurrence(request->season_id(), view->application.id, view->offer.round));
+    // Keyed by the offer: answering the same offer twice counts once.
+    kpis_.Count(accept ? kpi::kDaycareOffersAccepted : kpi::kDaycareOffersDeclined,
+                District(view->application.district),
+                OfferOccurrence(request.season_id(), view->application.id, view->offer.round));
   }
   return StatusResponse(view, response);
 }

@@ -42,12 +42,21 @@ class DaycareGrpcService final : public v1::Daycare::Service {
   grpc::Status GetApplication(grpc::ServerContext* context,
                               const v1::GetApplicationRequest* request,
                               v1::ApplicationStatus* response) override;
+  grpc::Status ListApplications(grpc::ServerContext* context,
+                                const v1::ListApplicationsRequest* request,
+                                v1::ListApplicationsResponse* response) override;
+  grpc::Status WithdrawApplication(grpc::ServerContext* context,
+                                   const v1::AnswerOfferRequest* request,
+                                   v1::ApplicationStatus* response) override;
   grpc::Status AcceptOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
                            v1::ApplicationStatus* response) override;
   grpc::Status DeclineOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
                             v1::ApplicationStatus* response) override;
 
  private:
+  grpc::Status Answer(const grpc::ServerContext& context, const v1::AnswerOfferRequest& request,
+                      bool accept, v1::ApplicationStatus* response);
+
   season::SeasonService& seasons_;
   KpiRecorder& kpis_;
 };

@@ -44,6 +44,9 @@ const redis::Script kAnswerOffer{std::string(kAnswerOfferLua)};
 // N+1, then 8 fields per offer key.
 const redis::Script kPublishRound{std::string(kPublishRoundLua)};
 
+// KEYS: owners, withdrawn, children, child_of, offer, version. ARGV: id, subject, now.
+const redis::Script kWithdraw{std::string(kWithdrawApplicationLua)};
+
 // KEYS: version, offer keys. ARGV: round, new deadline, now.
 const redis::Script kSetOfferDeadline{std::string(kSetOfferDeadlineLua)};
 
@@ -76,6 +79,8 @@ std::string StateText(OfferState state) {
       return "declined";
     case OfferState::kExpired:
       return "expired";
+    case OfferState::kWithdrawn:
+      return "withdrawn";
     case OfferState::kNone:
       break;
   }
@@ -87,6 +92,7 @@ OfferState StateFromText(std::string_view text) {
   if (text == "accepted") return OfferState::kAccepted;
   if (text == "declined") return OfferState::kDeclined;
   if (text == "expired") return OfferState::kExpired;
+  if (text == "withdrawn") return OfferState::kWithdrawn;
   return OfferState::kNone;
 }
 
@@ -149,6 +155,16 @@ Explanation ExplanationFromText(std::string_view text) {
   return explanation;
 }
 
+// "P1:3,P2:1"; program ids never hold ',' or ':' in practice, and a stored
+// entry that does not parse is skipped.
+std::string WaitingText(const std::vector<season::WaitingRank>& waiting) {
+  std::string text;
+  for (const season::WaitingRank& rank : waiting) {
+    absl::StrAppend(&text, text.empty() ? "" : ",", rank.program, ":", rank.rank);
+  }
+  return text;
+}
+
 std::vector<std::string> OfferFields(const Offer& offer) {
   return {StateText(offer.state),
           offer.program,
@@ -157,7 +173,9 @@ std::vector<std::string> OfferFields(const Offer& offer) {
           KindText(offer.kind),
           offer.held,
           absl::StrJoin(offer.declined, ","),
-          ExplanationToText(offer.explanation)};
+          ExplanationToText(offer.explanation),
+          absl::StrCat(offer.last_round),
+          WaitingText(offer.waiting)};
 }
 
 Offer OfferFromFields(const std::map<std::string, std::string>& fields) {
@@ -179,6 +197,13 @@ Offer OfferFromFields(const std::map<std::string, std::string>& fields) {
     offer.declined.emplace_back(id);
   }
   offer.explanation = ExplanationFromText(field("explanation"));
+  (void)absl::SimpleAtoi(field("last_round"), &offer.last_round);
+  for (absl::string_view entry : absl::StrSplit(field("waiting"), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits(':', 1));
+    season::WaitingRank rank;
+    rank.program = parts.first;
+    if (absl::SimpleAtoi(parts.second, &rank.rank)) offer.waiting.push_back(std::move(rank));
+  }
   return offer;
 }
 
@@ -194,7 +219,8 @@ std::string ApplicationText(const season::Application& application) {
 }
 
 absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, std::string owner,
-                                                        std::string_view duplicate_attempts) {
+                                                        std::string_view duplicate_attempts,
+                                                        bool withdrawn) {
   absl::StatusOr<ParsedInstance> parsed = ParseInstance(
       absl::StrCat(R"({"seed":0,"programs":[],"applications":[)", ToAbsl(text), "]}"));
   if (!parsed.ok() || parsed->instance.applications.size() != 1) {
@@ -217,6 +243,7 @@ absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, s
   application.district = std::move(engine.district);
   application.criteria = std::move(engine.criteria);
   (void)absl::SimpleAtoi(ToAbsl(duplicate_attempts), &application.duplicate_attempts);
+  application.withdrawn = withdrawn;
   return application;
 }
 
@@ -319,8 +346,11 @@ absl::StatusOr<std::optional<season::Application>> RedisSeasonRepository::GetApp
                          redis_.Command({"HGET", Key(season, "owners"), std::string(id)}));
   STADT_ASSIGN_OR_RETURN(redis::Reply duplicates,
                          redis_.Command({"HGET", Key(season, "duplicates"), std::string(id)}));
-  STADT_ASSIGN_OR_RETURN(season::Application application,
-                         ApplicationFromText(stored.str, owner.str, duplicates.str));
+  STADT_ASSIGN_OR_RETURN(redis::Reply withdrawn,
+                         redis_.Command({"HEXISTS", Key(season, "withdrawn"), std::string(id)}));
+  STADT_ASSIGN_OR_RETURN(
+      season::Application application,
+      ApplicationFromText(stored.str, owner.str, duplicates.str, withdrawn.integer == 1));
   return std::optional<season::Application>(std::move(application));
 }
 
@@ -338,6 +368,7 @@ absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListAppl
   STADT_ASSIGN_OR_RETURN(auto stored, HashGetAll(redis_, Key(season, "apps")));
   STADT_ASSIGN_OR_RETURN(auto owners, HashGetAll(redis_, Key(season, "owners")));
   STADT_ASSIGN_OR_RETURN(auto duplicates, HashGetAll(redis_, Key(season, "duplicates")));
+  STADT_ASSIGN_OR_RETURN(auto withdrawn, HashGetAll(redis_, Key(season, "withdrawn")));
   std::vector<season::Application> applications;
   applications.reserve(stored.size());
   for (const auto& [id, text] : stored) {  // std::map: ordered by id
@@ -346,7 +377,8 @@ absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListAppl
     STADT_ASSIGN_OR_RETURN(
         season::Application application,
         ApplicationFromText(text, owner == owners.end() ? std::string() : owner->second,
-                            duplicate == duplicates.end() ? "" : duplicate->second));
+                            duplicate == duplicates.end() ? "" : duplicate->second,
+                            withdrawn.contains(id)));
     applications.push_back(std::move(application));
   }
   return applications;
@@ -369,6 +401,19 @@ absl::StatusOr<OfferState> RedisSeasonRepository::AnswerOffer(std::string_view s
                   {std::string(id), std::string(owner), accept ? "accept" : "decline",
                    absl::StrCat(absl::ToUnixSeconds(now))}));
   return StateFromText(reply.str);
+}
+
+absl::Status RedisSeasonRepository::Withdraw(std::string_view season, std::string_view id,
+                                             std::string_view owner, absl::Time now) {
+  absl::Status status =
+      redis_
+          .Eval(kWithdraw,
+                {Key(season, "owners"), Key(season, "withdrawn"), Key(season, "children"),
+                 Key(season, "child_of"), OfferKey(season, id), Key(season, "version")},
+                {std::string(id), std::string(owner), absl::StrCat(absl::ToUnixSeconds(now))})
+          .status();
+  if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
+  return status;
 }
 
 absl::Status RedisSeasonRepository::PublishRound(std::string_view season,

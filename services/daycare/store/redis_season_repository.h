@@ -15,8 +15,12 @@ namespace stadt::daycare {
 //   dc:{season:S}:owners     hash application id -> parent's subject
 //   dc:{season:S}:rounds     number of published rounds
 //   dc:{season:S}:round:N    immutable round document
+//   dc:{season:S}:children   hash child key -> application id (one per child)
+//   dc:{season:S}:child_of   hash application id -> child key
+//   dc:{season:S}:duplicates hash application id -> refused second applications
+//   dc:{season:S}:withdrawn  hash application id -> when it was withdrawn
 //   dc:{season:S}:offer:A    hash: state, program, round, deadline, kind, held,
-//                            declined, explanation
+//                            declined, explanation, last_round, waiting
 //   dc:{season:S}:version    bumped by every answer, so a round computed from
 //                            stale offers is refused
 class RedisSeasonRepository final : public season::SeasonRepository {
@@ -37,6 +41,8 @@ class RedisSeasonRepository final : public season::SeasonRepository {
   absl::StatusOr<OfferState> AnswerOffer(std::string_view season, std::string_view id,
                                          std::string_view owner, bool accept,
                                          absl::Time now) override;
+  absl::Status Withdraw(std::string_view season, std::string_view id, std::string_view owner,
+                        absl::Time now) override;
   absl::Status PublishRound(std::string_view season, const season::RoundWrite& round) override;
   absl::StatusOr<std::optional<std::string>> GetRoundDocument(std::string_view season,
                                                               uint32_t round) override;

@@ -403,10 +403,8 @@ TEST_F(SeasonStoreTest, RefusesUncheckedInputWithASpecificReason) {
             "duplicate_criterion");
   EXPECT_EQ(reason(R"({"choices":["U3"],"care_scope":"halbtags"})"), "unknown_care_scope");
   EXPECT_EQ(reason(R"({"choices":["U3"],"birth_date":"2031-01-01"})"), "birth_date_in_future");
-  EXPECT_EQ(reason(R"({"choices":["U3"],"start_month":"2027-01"})"),
-            "start_month_outside_season");
-  EXPECT_EQ(reason(R"({"choices":["U3"],"start_month":"2026-07"})"),
-            "start_month_outside_season");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"start_month":"2027-01"})"), "start_month_outside_season");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"start_month":"2026-07"})"), "start_month_outside_season");
   // 2026-08: 2 months old for the under-3s (from 10 months), 2 years for 3-6.
   EXPECT_EQ(reason(R"({"choices":["U3"],"birth_date":"2026-05-20"})"), "age_outside_program");
   EXPECT_EQ(reason(R"({"choices":["U3","K3"],"birth_date":"2024-06-01"})"), "age_outside_program");
@@ -459,6 +457,71 @@ TEST_F(SeasonStoreTest, OneApplicationPerChildAndGuardian) {
                   .ok());
   Submit("parent-d", R"({"choices":["P1"],"child_name":"Lena Müller","birth_date":"2024-04-04"})");
   EXPECT_EQ(season::NormaliseName("  Jürgen-Groß  O'Neil "), "juergen gross o neil");
+}
+
+// Issue 19, parents' view: their own applications, the status in words that
+// match the state (German and English), waiting ranks after a round, withdrawing.
+TEST_F(SeasonStoreTest, ParentsSeeTheirApplicationsInWordsAndMayWithdraw) {
+  using season::ApplicationState;
+  using season::Language;
+  OpenSeasonWithThreeApplications();
+  const std::string a2 =
+      Submit("parent-a", R"({"choices":["P2"],"child_name":"Tom","birth_date":"2023-03-03"})");
+  absl::StatusOr<std::vector<ApplicationView>> mine = store_->ListApplications("s1", "parent-a");
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*store_->ListApplications("s1", "parent-b")).size(), 1u);
+  EXPECT_EQ((*mine)[0].state, ApplicationState::kSubmitted);
+  EXPECT_THAT((*mine)[0].status_text, HasSubstr("eingegangen"));
+  EXPECT_THAT(store_->GetApplication("s1", "parent-a", a_, Language::kEnglish)->status_text,
+              HasSubstr("received"));
+
+  // Withdrawn before the first round: not an input of it.
+  EXPECT_EQ(store_->Withdraw("s1", "parent-b", a2).status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<ApplicationView> withdrawn = store_->Withdraw("s1", "parent-a", a2);
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_EQ(withdrawn->state, ApplicationState::kWithdrawn);
+  EXPECT_THAT(withdrawn->status_text, HasSubstr("zurückgezogen"));
+  ASSERT_TRUE(store_->Withdraw("s1", "parent-a", a2).ok());  // again: the same
+
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->stats.applications, 3u);
+  const ApplicationView a = Status("parent-a", a_);
+  EXPECT_EQ(a.state, ApplicationState::kOffered);
+  EXPECT_THAT(a.status_text, HasSubstr("angeboten (Runde 1)"));
+  // "c" has no place: the round it was considered in, and its place on each list
+  // ("b", older, is ahead of it for P1, which "b" wished above its offer P2).
+  const ApplicationView c = Status("parent-c", c_);
+  EXPECT_EQ(c.state, ApplicationState::kWaiting);
+  EXPECT_EQ(c.round, 1u);
+  ASSERT_EQ(c.offer.waiting.size(), 2u);
+  EXPECT_EQ(c.offer.waiting[0].program, "P1");
+  EXPECT_EQ(c.offer.waiting[0].rank, 2u);
+  EXPECT_EQ(c.offer.waiting[1].program, "P2");
+  EXPECT_EQ(c.offer.waiting[1].rank, 1u);
+  EXPECT_THAT(c.status_text, HasSubstr("Nach Runde 1"));
+  EXPECT_THAT(store_->GetApplication("s1", "parent-c", c_, Language::kEnglish)->status_text,
+              HasSubstr("P1: position 2; P2: position 1"));
+
+  // Declining never reads "has a place".
+  absl::StatusOr<ApplicationView> declined =
+      store_->AnswerOffer("s1", "parent-b", b_, false, Language::kEnglish);
+  ASSERT_TRUE(declined.ok()) << declined.status();
+  EXPECT_EQ(declined->state, ApplicationState::kDeclined);
+  EXPECT_THAT(declined->status_text, HasSubstr("You declined the offer for P2"));
+  EXPECT_THAT(declined->status_text, ::testing::Not(HasSubstr("has a place")));
+
+  // "a" accepts, then withdraws: the place goes to the next child.
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->Withdraw("s1", "parent-a", a_).ok());
+  EXPECT_EQ(store_->AnswerOffer("s1", "parent-a", a_, true).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->PublishRound("s1", 2, 0, kStart + absl::Hours(48)).ok());
+  EXPECT_EQ(Status("parent-a", a_).state, ApplicationState::kWithdrawn);
+  EXPECT_EQ(Status("parent-b", b_).offer.program, "P1");
+  EXPECT_EQ(Status("parent-c", c_).offer.program, "P2");
 }
 
 }  // namespace
