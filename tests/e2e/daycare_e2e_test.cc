@@ -457,5 +457,55 @@ TEST_F(DaycareE2eTest, ParentsListWithdrawAndReadAStatusThatMatchesTheState) {
       400);
 }
 
+// Issue 19: "parents cannot list programs or facilities (GET .../programs is 405)".
+TEST_F(DaycareE2eTest, ParentsFindProgramsAndFacilitiesWithoutSigningIn) {
+  ASSERT_EQ(Fetch("PUT", "/programs", R"({"programs":[
+      {"id":"K1-U3","centre":"K1","centreName":"Kita Sonne","name":"Krippe","capacity":10,
+       "minAgeMonths":10,"maxAgeMonths":35,"careScope":"full_day","district":"Mitte",
+       "address":"Sonnenweg 1","openingHours":"Mo-Fr 7:00-17:00"},
+      {"id":"K1-Ü3","centre":"K1","name":"Kindergarten","capacity":20,"minAgeMonths":36,
+       "maxAgeMonths":72,"careScope":"part_day","district":"Mitte"},
+      {"id":"K2-U3","centre":"K2","centreName":"Kita Mond","capacity":8,"minAgeMonths":12,
+       "maxAgeMonths":35,"careScope":"full_day","district":"Ost"}]})",
+                  Caseworker())
+                .status,
+            200);
+  HttpResult all = Fetch("GET", "/programs", "", "");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(Json(all).at("programs").as_array().size(), 3u);
+  EXPECT_EQ(Json(all).at("programs").at(0).at("openingHours").as_string(), "Mo-Fr 7:00-17:00");
+  auto ids = [&](const std::string& query) {
+    HttpResult result = Fetch("GET", "/programs?" + query, "", "");
+    EXPECT_EQ(result.status, 200) << query << " " << result.body;
+    std::vector<std::string> out;
+    const boost::json::value json = Json(result);
+    for (const boost::json::value& program : json.at("programs").as_array()) {
+      out.emplace_back(program.at("id").as_string());
+    }
+    return out;
+  };
+  EXPECT_THAT(ids("district=Ost"), ::testing::ElementsAre("K2-U3"));
+  EXPECT_THAT(ids("age_group=3-6"), ::testing::ElementsAre("K1-Ü3"));
+  EXPECT_THAT(ids("care_scope=full_day&age_group=under-1"), ::testing::ElementsAre("K1-U3"));
+
+  HttpResult facilities = Fetch("GET", "/facilities?district=Mitte", "", "");
+  ASSERT_EQ(facilities.status, 200) << facilities.body;
+  const boost::json::value facilities_json = Json(facilities);
+  const boost::json::array& list = facilities_json.at("facilities").as_array();
+  ASSERT_EQ(list.size(), 1u) << facilities.body;
+  EXPECT_EQ(list[0].at("name").as_string(), "Kita Sonne");
+  EXPECT_EQ(list[0].at("address").as_string(), "Sonnenweg 1");
+  EXPECT_EQ(list[0].at("programs").as_array().size(), 2u);
+  EXPECT_EQ(list[0].at("careScopes").as_array().size(), 2u);
+
+  HttpResult bad = Fetch("GET", "/programs?age_group=toddler", "", "");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(Json(bad).at("details").at(0).at("reason").as_string(), "unknown_age_group");
+  absl::StatusOr<HttpResult> unknown =
+      HttpFetch(gateway_port_, "GET", "/v1/daycare/seasons/none/programs", "", {});
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->status, 404) << unknown->body;
+}
+
 }  // namespace
 }  // namespace stadt::testing

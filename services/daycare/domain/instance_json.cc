@@ -100,6 +100,10 @@ absl::StatusOr<Program> ProgramFromJson(const json::value& value, std::string_vi
   STADT_RETURN_IF_ERROR(ReadString(object, "name", field, &program.name));
   STADT_RETURN_IF_ERROR(ReadString(object, "centre", field, &program.centre));
   STADT_RETURN_IF_ERROR(ReadString(object, "care_scope", field, &program.care_scope));
+  STADT_RETURN_IF_ERROR(ReadString(object, "centre_name", field, &program.centre_name));
+  STADT_RETURN_IF_ERROR(ReadString(object, "address", field, &program.address));
+  STADT_RETURN_IF_ERROR(ReadString(object, "district", field, &program.district));
+  STADT_RETURN_IF_ERROR(ReadString(object, "opening_hours", field, &program.opening_hours));
   if (!object.contains("capacity")) return Expected(Member(field, "capacity"), "an integer");
   absl::StatusOr<std::optional<int64_t>> capacity =
       ReadInt(object, "capacity", field, 0, kMaxCapacity);
@@ -320,6 +324,12 @@ json::object ProgramToJson(const Program& program) {
   if (program.start_month) out["start_month"] = FormatMonth(*program.start_month);
   if (program.min_age_months) out["min_age_months"] = *program.min_age_months;
   if (program.max_age_months) out["max_age_months"] = *program.max_age_months;
+  for (const auto& [key, value] :
+       {std::pair{"centre_name", &program.centre_name}, std::pair{"address", &program.address},
+        std::pair{"district", &program.district},
+        std::pair{"opening_hours", &program.opening_hours}}) {
+    if (!value->empty()) out[key] = *value;
+  }
   return out;
 }
 

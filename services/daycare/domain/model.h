@@ -43,6 +43,12 @@ struct Program {
   std::string care_scope;  // e.g. "full_day"; empty accepts every scope
   std::optional<Month> start_month;
   std::string name;  // shown to parents; id when empty
+  // The facility's directory entry (for parents choosing wishes; the engine
+  // ignores them): shared by the programs of one centre.
+  std::string centre_name;
+  std::string address;
+  std::string district;
+  std::string opening_hours;  // as the facility words it, e.g. "Mo-Fr 7:00-17:00"
 };
 
 struct Application {

@@ -266,6 +266,114 @@ absl::Status SeasonService::SetPeriod(std::string_view season, bool open) {
   return repository_.SetPeriod(season, open ? Period::kOpen : Period::kClosed);
 }
 
+namespace {
+
+struct MonthRange {
+  int from = 0;
+  int to = 0;  // inclusive
+};
+
+std::optional<MonthRange> AgeGroupMonths(std::string_view group) {
+  if (group == "under-1") return MonthRange{0, 11};
+  if (group == "1-2") return MonthRange{12, 23};
+  if (group == "2-3") return MonthRange{24, 35};
+  if (group == "3-6") return MonthRange{36, 71};
+  if (group == "6-plus") return MonthRange{72, 1200};
+  return std::nullopt;
+}
+
+bool TakesAgeGroup(const Program& program, const MonthRange& group) {
+  const int from = program.min_age_months.value_or(0);
+  const int to = program.max_age_months.value_or(1200);
+  return from <= group.to && to >= group.from;
+}
+
+std::vector<std::string> AgeGroupsOf(const Program& program) {
+  std::vector<std::string> groups;
+  for (const char* group : {"under-1", "1-2", "2-3", "3-6", "6-plus"}) {
+    if (TakesAgeGroup(program, *AgeGroupMonths(group))) groups.emplace_back(group);
+  }
+  return groups;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Program>> SeasonService::ListPrograms(std::string_view season,
+                                                                 const DirectoryFilter& filter) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  std::optional<MonthRange> group;
+  if (!filter.age_group.empty()) {
+    group = AgeGroupMonths(filter.age_group);
+    if (!group) {
+      return WithReason(
+          absl::InvalidArgumentError("age_group: one of under-1, 1-2, 2-3, 3-6, 6-plus expected"),
+          "unknown_age_group");
+    }
+  }
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  if (setup.programs.empty()) {
+    return WithReason(absl::NotFoundError("season not found or it has no programs yet"),
+                      "season_not_found");
+  }
+  std::vector<Program> programs;
+  for (Program& program : setup.programs) {
+    if (!filter.district.empty() && program.district != filter.district) continue;
+    if (!filter.care_scope.empty() && !program.care_scope.empty() &&
+        program.care_scope != filter.care_scope) {
+      continue;
+    }
+    if (group && !TakesAgeGroup(program, *group)) continue;
+    programs.push_back(std::move(program));
+  }
+  return programs;
+}
+
+absl::StatusOr<std::vector<Facility>> SeasonService::ListFacilities(std::string_view season,
+                                                                    const DirectoryFilter& filter) {
+  STADT_ASSIGN_OR_RETURN(std::vector<Program> programs, ListPrograms(season, filter));
+  std::vector<Facility> facilities;
+  for (Program& program : programs) {
+    const std::string id = program.centre.empty() ? program.id : program.centre;
+    auto facility = std::find_if(facilities.begin(), facilities.end(),
+                                 [&id](const Facility& f) { return f.id == id; });
+    if (facility == facilities.end()) {
+      facilities.push_back(Facility{});
+      facility = facilities.end() - 1;
+      facility->id = id;
+    }
+    // The first program that names a field names it for the facility.
+    auto fill = [](std::string& out, const std::string& value) {
+      if (out.empty()) out = value;
+    };
+    fill(facility->name, program.centre_name);
+    fill(facility->address, program.address);
+    fill(facility->district, program.district);
+    fill(facility->opening_hours, program.opening_hours);
+    for (std::string& group : AgeGroupsOf(program)) {
+      if (std::find(facility->age_groups.begin(), facility->age_groups.end(), group) ==
+          facility->age_groups.end()) {
+        facility->age_groups.push_back(std::move(group));
+      }
+    }
+    if (!program.care_scope.empty() &&
+        std::find(facility->care_scopes.begin(), facility->care_scopes.end(), program.care_scope) ==
+            facility->care_scopes.end()) {
+      facility->care_scopes.push_back(program.care_scope);
+    }
+    facility->programs.push_back(std::move(program));
+  }
+  for (Facility& facility : facilities) {
+    if (facility.name.empty()) facility.name = facility.programs.front().name;
+    if (facility.name.empty()) facility.name = facility.id;
+    std::sort(facility.care_scopes.begin(), facility.care_scopes.end());
+    std::sort(facility.age_groups.begin(), facility.age_groups.end(),
+              [](const std::string& a, const std::string& b) {
+                return AgeGroupMonths(a)->from < AgeGroupMonths(b)->from;
+              });
+  }
+  return facilities;
+}
+
 absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_view season,
                                                                  std::string_view subject,
                                                                  std::string_view id,

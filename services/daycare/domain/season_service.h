@@ -29,6 +29,14 @@ class SeasonService {
   absl::StatusOr<Policy> PutPolicy(std::string_view season, std::string_view policy_json);
   absl::Status SetPeriod(std::string_view season, bool open);
 
+  // The public directory: the season's programs, and its facilities with their
+  // programs, matching every given filter. NOT_FOUND for a season without
+  // programs; INVALID_ARGUMENT (reason unknown_age_group) for an unknown group.
+  absl::StatusOr<std::vector<Program>> ListPrograms(std::string_view season,
+                                                    const DirectoryFilter& filter);
+  absl::StatusOr<std::vector<Facility>> ListFacilities(std::string_view season,
+                                                       const DirectoryFilter& filter);
+
   // Parents. An empty `id` creates an application; otherwise the caller's own
   // application is replaced (only while the period is open). Someone else's
   // application is NOT_FOUND. `application.id` and `.owner` are set here.

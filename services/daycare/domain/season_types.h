@@ -84,6 +84,27 @@ enum class ApplicationState {
 
 enum class Language { kGerman, kEnglish };
 
+// Filters of the public directory; empty fields do not filter.
+struct DirectoryFilter {
+  std::string district;
+  // A coarse age group ("under-1", "1-2", "2-3", "3-6", "6-plus"): programs
+  // whose age band overlaps it.
+  std::string age_group;
+  std::string care_scope;
+};
+
+// A facility (centre) with its programs, as parents choose wishes.
+struct Facility {
+  std::string id;  // the centre, or the program id of a program without one
+  std::string name;
+  std::string address;
+  std::string district;
+  std::string opening_hours;
+  std::vector<std::string> age_groups;   // the coarse groups its programs take
+  std::vector<std::string> care_scopes;  // sorted
+  std::vector<Program> programs;         // in the season's order
+};
+
 // What the season's setup holds before (and, frozen, after) round 1.
 struct Setup {
   Period period = Period::kNone;

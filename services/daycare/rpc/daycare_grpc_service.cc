@@ -48,6 +48,10 @@ json::object ToEngine(const v1::Program& program) {
   SetIfPresent(out, "name", program.name());
   SetIfPresent(out, "care_scope", program.care_scope());
   SetIfPresent(out, "start_month", program.start_month());
+  SetIfPresent(out, "centre_name", program.centre_name());
+  SetIfPresent(out, "address", program.address());
+  SetIfPresent(out, "district", program.district());
+  SetIfPresent(out, "opening_hours", program.opening_hours());
   if (program.has_min_age_months()) out["min_age_months"] = program.min_age_months();
   if (program.has_max_age_months()) out["max_age_months"] = program.max_age_months();
   return out;
@@ -188,6 +192,29 @@ void ToProto(const RoundStats& stats, v1::RoundStats* out) {
   }
 }
 
+void ToProto(const Program& program, v1::Program* out) {
+  out->set_id(program.id);
+  out->set_centre(program.centre);
+  out->set_name(program.name);
+  out->set_capacity(program.capacity);
+  if (program.min_age_months) out->set_min_age_months(*program.min_age_months);
+  if (program.max_age_months) out->set_max_age_months(*program.max_age_months);
+  out->set_care_scope(program.care_scope);
+  if (program.start_month) out->set_start_month(FormatMonth(*program.start_month));
+  out->set_centre_name(program.centre_name);
+  out->set_address(program.address);
+  out->set_district(program.district);
+  out->set_opening_hours(program.opening_hours);
+}
+
+season::DirectoryFilter FilterOf(const v1::ListProgramsRequest& request) {
+  season::DirectoryFilter filter;
+  filter.district = request.district();
+  filter.age_group = request.age_group();
+  filter.care_scope = request.care_scope();
+  return filter;
+}
+
 void ToProto(const season::RoundView& round, v1::Round* out) {
   out->set_round(round.round);
   out->set_seed(round.seed);
@@ -250,6 +277,37 @@ grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContext* context,
   absl::StatusOr<size_t> count = seasons_.PutPrograms(request->season_id(), *programs);
   if (!count.ok()) return ToGrpcStatus(count.status());
   response->set_programs(static_cast<uint32_t>(*count));
+  return grpc::Status::OK;
+}
+
+// Public: no role needed (the directory parents choose wishes from).
+grpc::Status DaycareGrpcService::ListPrograms(grpc::ServerContext* /*context*/,
+                                              const v1::ListProgramsRequest* request,
+                                              v1::ListProgramsResponse* response) {
+  absl::StatusOr<std::vector<Program>> programs =
+      seasons_.ListPrograms(request->season_id(), FilterOf(*request));
+  if (!programs.ok()) return ToGrpcStatus(programs.status());
+  for (const Program& program : *programs) ToProto(program, response->add_programs());
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareGrpcService::ListFacilities(grpc::ServerContext* /*context*/,
+                                                const v1::ListProgramsRequest* request,
+                                                v1::ListFacilitiesResponse* response) {
+  absl::StatusOr<std::vector<season::Facility>> facilities =
+      seasons_.ListFacilities(request->season_id(), FilterOf(*request));
+  if (!facilities.ok()) return ToGrpcStatus(facilities.status());
+  for (const season::Facility& facility : *facilities) {
+    v1::Facility* out = response->add_facilities();
+    out->set_id(facility.id);
+    out->set_name(facility.name);
+    out->set_address(facility.address);
+    out->set_district(facility.district);
+    out->set_opening_hours(facility.opening_hours);
+    for (const std::string& group : facility.age_groups) out->add_age_groups(group);
+    for (const std::string& scope : facility.care_scopes) out->add_care_scopes(scope);
+    for (const Program& program : facility.programs) ToProto(program, out->add_programs());
+  }
   return grpc::Status::OK;
 }
 

@@ -21,6 +21,10 @@ class DaycareGrpcService final : public v1::Daycare::Service {
 
   grpc::Status PutPrograms(grpc::ServerContext* context, const v1::PutProgramsRequest* request,
                            v1::PutProgramsResponse* response) override;
+  grpc::Status ListPrograms(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
+                            v1::ListProgramsResponse* response) override;
+  grpc::Status ListFacilities(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
+                              v1::ListFacilitiesResponse* response) override;
   grpc::Status PutPolicy(grpc::ServerContext* context, const v1::PutPolicyRequest* request,
                          v1::PutPolicyResponse* response) override;
   grpc::Status SetPeriod(grpc::ServerContext* context, const v1::SetPeriodRequest* request,
