@@ -178,6 +178,11 @@ TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
   ASSERT_EQ(edited.status, 200) << edited.body;
 
   const std::string caseworker = Caseworker();
+  // A caseworker verifies Anna's claim: only then do its points count.
+  HttpResult verified =
+      Fetch("POST", absl::StrCat("/casework/applications/", anna, "/criteria/single_parent"),
+            R"({"verdict":"VERDICT_VERIFIED"})", caseworker);
+  ASSERT_EQ(verified.status, 200) << verified.body;
   ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
   HttpResult dry = Fetch("POST", "/dry-run", R"({"seed":"42"})", caseworker);
   ASSERT_EQ(dry.status, 200) << dry.body;
@@ -505,6 +510,100 @@ TEST_F(DaycareE2eTest, ParentsFindProgramsAndFacilitiesWithoutSigningIn) {
       HttpFetch(gateway_port_, "GET", "/v1/daycare/seasons/none/programs", "", {});
   ASSERT_TRUE(unknown.ok());
   EXPECT_EQ(unknown->status, 404) << unknown->body;
+}
+
+// Issue 19: "an application claiming all four criteria (36 points) with no birth
+// date took the only place ahead of every real family". Claims start
+// unverified and count for nothing until a caseworker verifies them; the
+// status says which criteria counted.
+TEST_F(DaycareE2eTest, UnverifiedClaimsCountForNothingUntilACaseworkerVerifiesThem) {
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(
+      Fetch("PUT", "/programs", R"({"programs":[{"id":"K1","capacity":1}]})", caseworker).status,
+      200);
+  ASSERT_EQ(Fetch("PUT", "/policy", R"({"policyJson":"{\"criteria\":[
+                    {\"id\":\"single_parent\",\"points\":10,\"label\":\"alleinerziehend\"},
+                    {\"id\":\"both_working\",\"points\":10,\"label\":\"beide berufstätig\"}]}"})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker).status, 200);
+  const std::string gamer = Apply("parent-gamer", R"({"choices":["K1"],"childName":"Max",
+      "birthDate":"2024-06-01","criteria":["single_parent","both_working"]})");
+  const std::string family =
+      Apply("parent-real", R"({"choices":["K1"],"childName":"Ida","birthDate":"2023-06-01"})");
+  HttpResult claimed =
+      Fetch("GET", absl::StrCat("/applications/", gamer), "", Parent("parent-gamer"));
+  EXPECT_EQ(Json(claimed).at("criteria").at(0).at("verdict").as_string(), "VERDICT_UNVERIFIED");
+  EXPECT_FALSE(Json(claimed).at("criteria").at(0).at("counted").as_bool());
+  // A caseworker finds the unchecked claims and rejects one of them.
+  HttpResult open = Fetch("GET", "/casework/applications?unverified_only=true", "", caseworker);
+  ASSERT_EQ(open.status, 200) << open.body;
+  ASSERT_EQ(Json(open).at("applications").as_array().size(), 1u) << open.body;
+  HttpResult rejected =
+      Fetch("POST", absl::StrCat("/casework/applications/", gamer, "/criteria/both_working"),
+            R"({"verdict":"VERDICT_REJECTED"})", caseworker);
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(Fetch("POST", absl::StrCat("/casework/applications/", gamer, "/criteria/vip"),
+                  R"({"verdict":"VERDICT_VERIFIED"})", caseworker)
+                .status,
+            400);
+  EXPECT_EQ(Fetch("POST", absl::StrCat("/casework/applications/", gamer, "/criteria/single_parent"),
+                  R"({"verdict":"VERDICT_VERIFIED"})", Parent("parent-gamer"))
+                .status,
+            403);
+
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  ASSERT_EQ(
+      Fetch("POST", "/rounds", R"({"seed":"5","deadline":"2099-01-01T00:00:00Z"})", caseworker)
+          .status,
+      200);
+  // No points counted: the older child gets the only place.
+  EXPECT_EQ(Text(Status("parent-real", family), "offeredProgram"), "K1");
+  HttpResult lost = Status("parent-gamer", gamer);
+  EXPECT_EQ(Text(lost, "state"), "APPLICATION_STATE_WAITING") << lost.body;
+  EXPECT_THAT(Text(lost, "summary"), HasSubstr("Nicht anerkannt: beide berufstätig"));
+  EXPECT_THAT(Text(lost, "summary"), HasSubstr("Noch nicht geprüft"));
+}
+
+// Issue 19: "no caseworker view or edit of an application"; duplicates flagged.
+TEST_F(DaycareE2eTest, CaseworkersSearchOpenAndCorrectApplications) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string mia =
+      Apply("parent-mia", R"({"choices":["K1"],"childName":"Mia Groß","birthDate":"2024-02-02"})");
+  EXPECT_EQ(Fetch("POST", "/applications",
+                  R"({"choices":["K2"],"childName":"Mia Gross","birthDate":"2024-02-02"})",
+                  Parent("parent-mia"))
+                .status,
+            409);
+  const std::string caseworker = Caseworker();
+  HttpResult found = Fetch("GET", "/casework/applications?query=gross", "", caseworker);
+  ASSERT_EQ(found.status, 200) << found.body;
+  ASSERT_EQ(Json(found).at("applications").as_array().size(), 1u) << found.body;
+  EXPECT_EQ(Json(found).at("applications").at(0).at("duplicateAttempts").as_int64(), 1);
+  EXPECT_EQ(Json(found).at("applications").at(0).at("guardianSubject").as_string(), "parent-mia");
+  EXPECT_EQ(Fetch("GET", "/casework/applications", "", Parent("parent-mia")).status, 403);
+
+  HttpResult no_reason = Fetch("PUT", absl::StrCat("/casework/applications/", mia),
+                               R"({"application":{"choices":["K1","K2"],"childName":"Mia Groß",
+                                   "birthDate":"2024-01-02"}})",
+                               caseworker);
+  EXPECT_EQ(no_reason.status, 400) << no_reason.body;
+  EXPECT_EQ(Json(no_reason).at("details").at(0).at("reason").as_string(),
+            "correction_reason_required");
+  HttpResult corrected = Fetch("PUT", absl::StrCat("/casework/applications/", mia),
+                               R"({"application":{"choices":["K1","K2"],"childName":"Mia Groß",
+                                   "birthDate":"2024-01-02"},"reason":"Geburtsurkunde"})",
+                               caseworker);
+  ASSERT_EQ(corrected.status, 200) << corrected.body;
+  HttpResult opened = Fetch("GET", absl::StrCat("/casework/applications/", mia), "", caseworker);
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  const boost::json::value opened_json = Json(opened);
+  EXPECT_EQ(opened_json.at("status").at("application").at("birthDate").as_string(), "2024-01-02");
+  EXPECT_EQ(opened_json.at("corrections").at(0).at("reason").as_string(), "Geburtsurkunde");
+  EXPECT_EQ(opened_json.at("corrections").at(0).at("caseworker").as_string(), "caseworker-7");
+  // The parent sees the corrected data.
+  EXPECT_EQ(Json(Status("parent-mia", mia)).at("application").at("choices").as_array().size(), 2u);
 }
 
 }  // namespace

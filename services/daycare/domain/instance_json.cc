@@ -372,6 +372,7 @@ json::object PolicyToJson(const Policy& policy) {
   return json::object{{"max_choices", policy.max_choices},
                       {"older_child_first", policy.older_child_first},
                       {"max_start_delay_months", policy.max_start_delay_months},
+                      {"unverified_criteria", policy.block_unverified ? "block" : "ignore"},
                       {"criteria", std::move(criteria)}};
 }
 
@@ -387,6 +388,14 @@ absl::StatusOr<Policy> PolicyFromJson(const json::value& value, std::string_view
       ReadInt(object, "max_start_delay_months", field, 0, 120);
   if (!delay.ok()) return delay.status();
   if (delay->has_value()) policy.max_start_delay_months = static_cast<int>(**delay);
+  if (const json::value* unverified = object.if_contains("unverified_criteria");
+      unverified != nullptr) {
+    if (!unverified->is_string() ||
+        (unverified->get_string() != "ignore" && unverified->get_string() != "block")) {
+      return Expected(Member(field, "unverified_criteria"), "\"ignore\" or \"block\"");
+    }
+    policy.block_unverified = unverified->get_string() == "block";
+  }
   if (const json::value* older = object.if_contains("older_child_first"); older != nullptr) {
     if (!older->is_bool()) return Expected(Member(field, "older_child_first"), "true or false");
     policy.older_child_first = older->get_bool();

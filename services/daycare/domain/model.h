@@ -80,6 +80,10 @@ struct Policy {
   // A program starting up to this many months after the desired start is acceptable.
   int max_start_delay_months = 2;
   std::vector<Criterion> criteria;
+  // The service's season only (the tool has no evidence): claimed criteria a
+  // caseworker has not verified count for nothing (false, "ignore"), or keep
+  // the application out of the round (true, "block").
+  bool block_unverified = false;
 };
 
 struct Instance {

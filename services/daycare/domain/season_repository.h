@@ -63,6 +63,15 @@ class SeasonRepository {
   virtual absl::Status Withdraw(std::string_view season, std::string_view id,
                                 std::string_view owner, absl::Time now) = 0;
 
+  // Caseworkers, before the first round (FAILED_PRECONDITION after it; NOT_FOUND
+  // for an unknown application): a verdict on one claimed criterion, and a
+  // correction of the application (kept with it; ALREADY_EXISTS when the
+  // corrected child is another application's).
+  virtual absl::Status SetVerdict(std::string_view season, std::string_view id,
+                                  std::string_view criterion, Verdict verdict) = 0;
+  virtual absl::Status CorrectApplication(std::string_view season, const Application& application,
+                                          const Correction& correction) = 0;
+
   // Writes the round and its offers together: ALREADY_EXISTS when the round
   // exists, ABORTED when another round or an answer came in since
   // `version_seen` was read.

@@ -12,6 +12,7 @@
 #include "boost/json/serialize.hpp"
 #include "services/common/reason.h"
 #include "services/common/status_macros.h"
+#include "services/common/strings.h"
 #include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
 #include "services/daycare/domain/status_text.h"
@@ -21,6 +22,19 @@ namespace stadt::daycare::season {
 namespace json = boost::json;
 using Kind = Participation::Kind;
 
+Verdict VerdictOf(const Application& application, const std::string& criterion) {
+  auto it = application.evidence.find(criterion);
+  return it == application.evidence.end() ? Verdict::kUnverified : it->second;
+}
+
+std::vector<std::string> CountedCriteria(const Application& application) {
+  std::vector<std::string> counted;
+  for (const std::string& criterion : application.criteria) {
+    if (VerdictOf(application, criterion) == Verdict::kVerified) counted.push_back(criterion);
+  }
+  return counted;
+}
+
 daycare::Application ToEngine(const Application& application) {
   daycare::Application out;
   out.id = application.id;
@@ -29,7 +43,8 @@ daycare::Application ToEngine(const Application& application) {
   out.desired_start = application.desired_start;
   out.care_scope = application.care_scope;
   out.district = application.district;
-  out.criteria = application.criteria;
+  // Only what a caseworker verified counts.
+  out.criteria = CountedCriteria(application);
   return out;
 }
 
@@ -400,7 +415,7 @@ absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_vie
   STADT_ASSIGN_OR_RETURN(std::optional<Application> stored,
                          repository_.GetApplication(season, application.id));
   if (!stored) return absl::InternalError("stored application vanished");
-  return View(season, *std::move(stored), setup.programs, language);
+  return View(season, *std::move(stored), setup, language);
 }
 
 absl::StatusOr<ApplicationView> SeasonService::GetApplication(std::string_view season,
@@ -414,7 +429,7 @@ absl::StatusOr<ApplicationView> SeasonService::GetApplication(std::string_view s
     return WithReason(absl::NotFoundError("application not found"), "application_not_found");
   }
   STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
-  return View(season, *std::move(application), setup.programs, language);
+  return View(season, *std::move(application), setup, language);
 }
 
 absl::StatusOr<std::vector<ApplicationView>> SeasonService::ListApplications(
@@ -428,16 +443,17 @@ absl::StatusOr<std::vector<ApplicationView>> SeasonService::ListApplications(
   for (Application& application : applications) {
     if (application.owner != subject) continue;
     STADT_ASSIGN_OR_RETURN(ApplicationView view,
-                           View(season, std::move(application), setup.programs, language));
+                           View(season, std::move(application), setup, language));
     views.push_back(std::move(view));
   }
   return views;
 }
 
 absl::StatusOr<ApplicationView> SeasonService::View(std::string_view season,
-                                                    Application application,
-                                                    const std::vector<Program>& programs,
+                                                    Application application, const Setup& setup,
                                                     Language language) {
+  const std::vector<Program>& programs = setup.programs;
+  const Policy& policy = setup.policy ? *setup.policy : default_policy_;
   STADT_ASSIGN_OR_RETURN(Offer offer, repository_.GetOffer(season, application.id));
   if (offer.state == OfferState::kAccepted) offer.program = offer.held;
   if (offer.state == OfferState::kOpen && clock_.Now() >= offer.deadline) {
@@ -448,7 +464,21 @@ absl::StatusOr<ApplicationView> SeasonService::View(std::string_view season,
   view.offer = std::move(offer);
   view.state = StateOf(view.application, view.offer);
   view.round = view.offer.state == OfferState::kNone ? view.offer.last_round : view.offer.round;
+  for (const std::string& id : view.application.criteria) {
+    CriterionView criterion;
+    criterion.id = id;
+    criterion.label = id;
+    for (const Criterion& known : policy.criteria) {
+      if (known.id == id && !known.label.empty()) criterion.label = known.label;
+    }
+    criterion.verdict = VerdictOf(view.application, id);
+    criterion.counted = criterion.verdict == Verdict::kVerified;
+    view.criteria.push_back(std::move(criterion));
+  }
   view.status_text = DescribeStatus(view, programs, language);
+  if (std::string criteria = DescribeCriteria(view.criteria, language); !criteria.empty()) {
+    absl::StrAppend(&view.status_text, " ", criteria);
+  }
   return view;
 }
 
@@ -468,6 +498,94 @@ absl::StatusOr<ApplicationView> SeasonService::Withdraw(std::string_view season,
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   STADT_RETURN_IF_ERROR(repository_.Withdraw(season, id, subject, clock_.Now()));
   return GetApplication(season, subject, id, language);
+}
+
+absl::StatusOr<std::vector<ApplicationView>> SeasonService::SearchApplications(
+    std::string_view season, const SearchFilter& filter) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  STADT_ASSIGN_OR_RETURN(std::vector<Application> applications,
+                         repository_.ListApplications(season));
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  const std::string text = NormaliseName(filter.text);
+  std::vector<ApplicationView> views;
+  for (Application& application : applications) {
+    if (!text.empty() && application.id != filter.text &&
+        NormaliseName(application.child.name).find(text) == std::string::npos &&
+        NormaliseName(application.guardian.name).find(text) == std::string::npos) {
+      continue;
+    }
+    if (filter.duplicates_only && application.duplicate_attempts == 0) continue;
+    if (filter.unverified_only &&
+        std::none_of(application.criteria.begin(), application.criteria.end(),
+                     [&application](const std::string& criterion) {
+                       return VerdictOf(application, criterion) == Verdict::kUnverified;
+                     })) {
+      continue;
+    }
+    STADT_ASSIGN_OR_RETURN(ApplicationView view,
+                           View(season, std::move(application), setup, Language::kGerman));
+    views.push_back(std::move(view));
+  }
+  return views;
+}
+
+absl::StatusOr<ApplicationView> SeasonService::OpenApplication(std::string_view season,
+                                                               std::string_view id) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  STADT_ASSIGN_OR_RETURN(std::optional<Application> application,
+                         repository_.GetApplication(season, id));
+  if (!application) {
+    return WithReason(absl::NotFoundError("application not found"), "application_not_found");
+  }
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  return View(season, *std::move(application), setup, Language::kGerman);
+}
+
+absl::StatusOr<ApplicationView> SeasonService::SetVerdict(std::string_view season,
+                                                          std::string_view id,
+                                                          std::string_view criterion,
+                                                          Verdict verdict) {
+  STADT_ASSIGN_OR_RETURN(ApplicationView view, OpenApplication(season, id));
+  if (std::find(view.application.criteria.begin(), view.application.criteria.end(), criterion) ==
+      view.application.criteria.end()) {
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat("criterion \"", ToAbsl(criterion),
+                                                   "\" is not claimed by this application")),
+        "criterion_not_claimed");
+  }
+  STADT_RETURN_IF_ERROR(repository_.SetVerdict(season, id, criterion, verdict));
+  return OpenApplication(season, id);
+}
+
+absl::StatusOr<ApplicationView> SeasonService::CorrectApplication(std::string_view season,
+                                                                  std::string_view caseworker,
+                                                                  std::string_view id,
+                                                                  Application corrected,
+                                                                  std::string_view reason) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  if (reason.find_first_not_of(" \t\n") == std::string_view::npos) {
+    return WithReason(absl::InvalidArgumentError("reason: say why the application is corrected"),
+                      "correction_reason_required");
+  }
+  if (reason.size() > 1000) {
+    return WithReason(absl::InvalidArgumentError("reason: at most 1000 bytes"),
+                      "correction_reason_too_long");
+  }
+  STADT_ASSIGN_OR_RETURN(std::optional<Application> stored, repository_.GetApplication(season, id));
+  if (!stored) {
+    return WithReason(absl::NotFoundError("application not found"), "application_not_found");
+  }
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  corrected.id = stored->id;
+  corrected.owner = stored->owner;
+  const Policy policy = setup.policy.value_or(default_policy_);
+  STADT_RETURN_IF_ERROR(ValidateApplication(setup.programs, policy, corrected, clock_.Now()));
+  Correction correction;
+  correction.at = clock_.Now();
+  correction.caseworker = std::string(caseworker);
+  correction.reason = std::string(reason);
+  STADT_RETURN_IF_ERROR(repository_.CorrectApplication(season, corrected, correction));
+  return OpenApplication(season, id);
 }
 
 absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_view season,
@@ -495,6 +613,13 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
     json::array engine_applications;
     for (const Application& application : applications) {
       if (application.withdrawn) continue;  // withdrawn before the first round: not an input
+      if (policy.block_unverified &&
+          std::any_of(application.criteria.begin(), application.criteria.end(),
+                      [&application](const std::string& criterion) {
+                        return VerdictOf(application, criterion) == Verdict::kUnverified;
+                      })) {
+        continue;  // the policy keeps applications with unchecked claims out
+      }
       instance.applications.push_back(ToEngine(application));
       engine_applications.push_back(ApplicationToJson(instance.applications.back()));
     }

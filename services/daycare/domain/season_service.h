@@ -61,6 +61,20 @@ class SeasonService {
                                            std::string_view id,
                                            Language language = Language::kGerman);
 
+  // Caseworkers. Applications matching the filter (views in German), one
+  // application, a verdict on a claimed criterion, a correction with its
+  // reason (kept with the application). Verdicts and corrections are possible
+  // until the first round is published.
+  absl::StatusOr<std::vector<ApplicationView>> SearchApplications(std::string_view season,
+                                                                  const SearchFilter& filter);
+  absl::StatusOr<ApplicationView> OpenApplication(std::string_view season, std::string_view id);
+  absl::StatusOr<ApplicationView> SetVerdict(std::string_view season, std::string_view id,
+                                             std::string_view criterion, Verdict verdict);
+  absl::StatusOr<ApplicationView> CorrectApplication(std::string_view season,
+                                                     std::string_view caseworker,
+                                                     std::string_view id, Application corrected,
+                                                     std::string_view reason);
+
   // The next round's figures without writing anything.
   absl::StatusOr<RoundStats> DryRun(std::string_view season, uint64_t seed);
   // Publishes the next round (`expected_round`, when not 0, must be that number:
@@ -86,7 +100,7 @@ class SeasonService {
   absl::StatusOr<RoundView> Publish(std::string_view season, uint32_t expected_round, uint64_t seed,
                                     absl::Time deadline, bool only_if_it_changes);
   absl::StatusOr<ApplicationView> View(std::string_view season, Application application,
-                                       const std::vector<Program>& programs, Language language);
+                                       const Setup& setup, Language language);
 
   SeasonRepository& repository_;
   const Clock& clock_;

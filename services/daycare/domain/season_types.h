@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -27,6 +28,17 @@ struct Guardian {
   std::string phone;
 };
 
+// A caseworker's verdict on a claimed criterion, after looking at the evidence.
+enum class Verdict { kUnverified, kVerified, kRejected };
+
+// A caseworker's correction of an application, kept with it.
+struct Correction {
+  absl::Time at;
+  std::string caseworker;  // token subject
+  std::string reason;
+  std::string before;  // the application before, in the stored form (JSON)
+};
+
 struct Application {
   std::string id;     // given by the service
   std::string owner;  // the guardian's token subject
@@ -41,7 +53,14 @@ struct Application {
   // caseworkers).
   uint32_t duplicate_attempts = 0;
   bool withdrawn = false;  // read only: set by SeasonService::Withdraw
+  // Read only: caseworkers' verdicts per claimed criterion (absent: unverified).
+  std::map<std::string, Verdict> evidence;
+  std::vector<Correction> corrections;  // read only, oldest first
 };
+
+// The claimed criteria a round counts: the verified ones.
+std::vector<std::string> CountedCriteria(const Application& application);
+Verdict VerdictOf(const Application& application, const std::string& criterion);
 
 // The engine's view of an application for one round.
 daycare::Application ToEngine(const Application& application);
@@ -69,6 +88,13 @@ struct Offer {
   // After the last round, for every wish ranked above what the child got (all
   // wishes without a place) that it can still get: its place on that list.
   std::vector<WaitingRank> waiting;
+};
+
+// Caseworkers' search; empty fields do not filter.
+struct SearchFilter {
+  std::string text;  // in the child's or guardian's name (normalised), or the id
+  bool duplicates_only = false;
+  bool unverified_only = false;  // with a claimed criterion not yet verified or rejected
 };
 
 // Where an application stands, as a guardian reads it.
@@ -114,8 +140,17 @@ struct Setup {
   std::string version;            // changes with every answer and round
 };
 
+// A claimed criterion as parents and caseworkers see it.
+struct CriterionView {
+  std::string id;
+  std::string label;  // from the points catalogue; the id without one
+  Verdict verdict = Verdict::kUnverified;
+  bool counted = false;  // counts in the round: verified
+};
+
 struct ApplicationView {
   Application application;
+  std::vector<CriterionView> criteria;  // the claimed ones, in the guardian's order
   Offer offer;  // as the parent sees it: an open offer past its deadline is expired
   ApplicationState state = ApplicationState::kSubmitted;
   // The state in words (German or English), e.g. the offer with its deadline,

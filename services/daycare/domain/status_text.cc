@@ -119,4 +119,33 @@ std::string DescribeStatus(const ApplicationView& view, const std::vector<Progra
   return "";
 }
 
+std::string DescribeCriteria(const std::vector<CriterionView>& criteria, Language language) {
+  const bool de = language == Language::kGerman;
+  std::string counted;
+  std::string unverified;
+  std::string rejected;
+  for (const CriterionView& criterion : criteria) {
+    std::string& list = criterion.counted                         ? counted
+                        : criterion.verdict == Verdict::kRejected ? rejected
+                                                                  : unverified;
+    absl::StrAppend(&list, list.empty() ? "" : ", ", criterion.label);
+  }
+  std::string text;
+  if (!counted.empty()) {
+    absl::StrAppend(&text, de ? "Berücksichtigte Kriterien: " : "Criteria that count: ", counted,
+                    ".");
+  }
+  if (!unverified.empty()) {
+    absl::StrAppend(&text, text.empty() ? "" : " ",
+                    de ? "Noch nicht geprüft und daher nicht berücksichtigt: "
+                       : "Not yet verified, so not counted: ",
+                    unverified, ".");
+  }
+  if (!rejected.empty()) {
+    absl::StrAppend(&text, text.empty() ? "" : " ",
+                    de ? "Nicht anerkannt: " : "Not accepted: ", rejected, ".");
+  }
+  return text;
+}
+
 }  // namespace stadt::daycare::season

@@ -18,4 +18,8 @@ ApplicationState StateOf(const Application& application, const Offer& offer);
 std::string DescribeStatus(const ApplicationView& view, const std::vector<Program>& programs,
                            Language language);
 
+// Which claimed criteria count (verified), which are not yet verified and
+// which were rejected, in words; "" without claimed criteria.
+std::string DescribeCriteria(const std::vector<CriterionView>& criteria, Language language);
+
 }  // namespace stadt::daycare::season

@@ -167,11 +167,33 @@ void ToProto(const season::ApplicationView& view, v1::ApplicationStatus* out) {
     entry->set_program(rank.program);
     entry->set_rank(rank.rank);
   }
+  for (const season::CriterionView& criterion : view.criteria) {
+    v1::CriterionStatus* entry = out->add_criteria();
+    entry->set_criterion(criterion.id);
+    entry->set_label(criterion.label);
+    entry->set_verdict(criterion.verdict == season::Verdict::kVerified   ? v1::VERDICT_VERIFIED
+                       : criterion.verdict == season::Verdict::kRejected ? v1::VERDICT_REJECTED
+                                                                         : v1::VERDICT_UNVERIFIED);
+    entry->set_counted(criterion.counted);
+  }
   for (const ChoiceExplanation& choice : view.offer.explanation.choices) {
     v1::ChoiceExplanation* entry = out->add_choices();
     entry->set_choice_rank(choice.choice_rank);
     entry->set_program(choice.program);
     entry->set_why(choice.text);
+  }
+}
+
+void ToProto(const season::ApplicationView& view, v1::CaseworkerApplication* out) {
+  ToProto(view, out->mutable_status());
+  out->set_guardian_subject(view.application.owner);
+  out->set_duplicate_attempts(view.application.duplicate_attempts);
+  for (const season::Correction& correction : view.application.corrections) {
+    v1::Correction* entry = out->add_corrections();
+    entry->mutable_at()->set_seconds(absl::ToUnixSeconds(correction.at));
+    entry->set_caseworker(correction.caseworker);
+    entry->set_reason(correction.reason);
+    entry->set_before(correction.before);
   }
 }
 
@@ -453,6 +475,74 @@ grpc::Status DaycareGrpcService::WithdrawApplication(grpc::ServerContext* contex
   return StatusResponse(seasons_.Withdraw(request->season_id(), CallerFromContext(*context).subject,
                                           request->application_id(), *language),
                         response);
+}
+
+grpc::Status DaycareGrpcService::SearchApplications(grpc::ServerContext* context,
+                                                    const v1::SearchApplicationsRequest* request,
+                                                    v1::SearchApplicationsResponse* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  season::SearchFilter filter;
+  filter.text = request->query();
+  filter.duplicates_only = request->duplicates_only();
+  filter.unverified_only = request->unverified_only();
+  absl::StatusOr<std::vector<season::ApplicationView>> views =
+      seasons_.SearchApplications(request->season_id(), filter);
+  if (!views.ok()) return ToGrpcStatus(views.status());
+  for (const season::ApplicationView& view : *views) ToProto(view, response->add_applications());
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareGrpcService::OpenApplication(grpc::ServerContext* context,
+                                                 const v1::GetApplicationRequest* request,
+                                                 v1::CaseworkerApplication* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  absl::StatusOr<season::ApplicationView> view =
+      seasons_.OpenApplication(request->season_id(), request->application_id());
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  ToProto(*view, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareGrpcService::CorrectApplication(grpc::ServerContext* context,
+                                                    const v1::CorrectApplicationRequest* request,
+                                                    v1::CaseworkerApplication* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  absl::StatusOr<season::Application> application = FromProto(request->application());
+  if (!application.ok()) return ToGrpcStatus(application.status());
+  absl::StatusOr<season::ApplicationView> view = seasons_.CorrectApplication(
+      request->season_id(), CallerFromContext(*context).subject, request->application_id(),
+      *std::move(application), request->reason());
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  ToProto(*view, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareGrpcService::SetCriterionVerdict(grpc::ServerContext* context,
+                                                     const v1::SetCriterionVerdictRequest* request,
+                                                     v1::CaseworkerApplication* response) {
+  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  season::Verdict verdict;
+  switch (request->verdict()) {
+    case v1::VERDICT_VERIFIED:
+      verdict = season::Verdict::kVerified;
+      break;
+    case v1::VERDICT_REJECTED:
+      verdict = season::Verdict::kRejected;
+      break;
+    case v1::VERDICT_UNVERIFIED:
+      verdict = season::Verdict::kUnverified;
+      break;
+    default:
+      return ToGrpcStatus(WithReason(
+          absl::InvalidArgumentError(
+              "verdict: VERDICT_VERIFIED, VERDICT_REJECTED or VERDICT_UNVERIFIED expected"),
+          "invalid_verdict"));
+  }
+  absl::StatusOr<season::ApplicationView> view = seasons_.SetVerdict(
+      request->season_id(), request->application_id(), request->criterion(), verdict);
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  ToProto(*view, response);
+  return grpc::Status::OK;
 }
 
 grpc::Status DaycareGrpcService::AcceptOffer(grpc::ServerContext* context,

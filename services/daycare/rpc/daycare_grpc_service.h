@@ -52,6 +52,18 @@ class DaycareGrpcService final : public v1::Daycare::Service {
   grpc::Status WithdrawApplication(grpc::ServerContext* context,
                                    const v1::AnswerOfferRequest* request,
                                    v1::ApplicationStatus* response) override;
+  grpc::Status SearchApplications(grpc::ServerContext* context,
+                                  const v1::SearchApplicationsRequest* request,
+                                  v1::SearchApplicationsResponse* response) override;
+  grpc::Status OpenApplication(grpc::ServerContext* context,
+                               const v1::GetApplicationRequest* request,
+                               v1::CaseworkerApplication* response) override;
+  grpc::Status CorrectApplication(grpc::ServerContext* context,
+                                  const v1::CorrectApplicationRequest* request,
+                                  v1::CaseworkerApplication* response) override;
+  grpc::Status SetCriterionVerdict(grpc::ServerContext* context,
+                                   const v1::SetCriterionVerdictRequest* request,
+                                   v1::CaseworkerApplication* response) override;
   grpc::Status AcceptOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
                            v1::ApplicationStatus* response) override;
   grpc::Status DeclineOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,

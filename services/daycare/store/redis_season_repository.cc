@@ -47,6 +47,13 @@ const redis::Script kPublishRound{std::string(kPublishRoundLua)};
 // KEYS: owners, withdrawn, children, child_of, offer, version. ARGV: id, subject, now.
 const redis::Script kWithdraw{std::string(kWithdrawApplicationLua)};
 
+// KEYS: rounds, apps, evidence:<id>. ARGV: id, criterion, verdict.
+const redis::Script kSetVerdict{std::string(kSetVerdictLua)};
+
+// KEYS: rounds, apps, children, child_of, corrections:<id>.
+// ARGV: id, application JSON, child key, correction JSON.
+const redis::Script kCorrectApplication{std::string(kCorrectApplicationLua)};
+
 // KEYS: version, offer keys. ARGV: round, new deadline, now.
 const redis::Script kSetOfferDeadline{std::string(kSetOfferDeadlineLua)};
 
@@ -211,6 +218,9 @@ Offer OfferFromFields(const std::map<std::string, std::string>& fields) {
 // guardian are.
 std::string ApplicationText(const season::Application& application) {
   json::object out = ApplicationToJson(season::ToEngine(application));
+  json::array criteria;  // as claimed (the engine's view keeps the verified ones only)
+  for (const std::string& criterion : application.criteria) criteria.emplace_back(criterion);
+  out["criteria"] = std::move(criteria);
   out["child_name"] = application.child.name;
   out["guardian_name"] = application.guardian.name;
   out["guardian_email"] = application.guardian.email;
@@ -351,6 +361,7 @@ absl::StatusOr<std::optional<season::Application>> RedisSeasonRepository::GetApp
   STADT_ASSIGN_OR_RETURN(
       season::Application application,
       ApplicationFromText(stored.str, owner.str, duplicates.str, withdrawn.integer == 1));
+  STADT_RETURN_IF_ERROR(ReadCasework(season, application));
   return std::optional<season::Application>(std::move(application));
 }
 
@@ -379,6 +390,7 @@ absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListAppl
         ApplicationFromText(text, owner == owners.end() ? std::string() : owner->second,
                             duplicate == duplicates.end() ? "" : duplicate->second,
                             withdrawn.contains(id)));
+    STADT_RETURN_IF_ERROR(ReadCasework(season, application));
     applications.push_back(std::move(application));
   }
   return applications;
@@ -414,6 +426,77 @@ absl::Status RedisSeasonRepository::Withdraw(std::string_view season, std::strin
           .status();
   if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
   return status;
+}
+
+absl::Status RedisSeasonRepository::SetVerdict(std::string_view season, std::string_view id,
+                                               std::string_view criterion,
+                                               season::Verdict verdict) {
+  const char* text = verdict == season::Verdict::kVerified   ? "verified"
+                     : verdict == season::Verdict::kRejected ? "rejected"
+                                                             : "unverified";
+  absl::Status status = redis_
+                            .Eval(kSetVerdict,
+                                  {Key(season, "rounds"), Key(season, "apps"),
+                                   Key(season, absl::StrCat("evidence:", ToAbsl(id)))},
+                                  {std::string(id), std::string(criterion), text})
+                            .status();
+  if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
+  if (absl::IsFailedPrecondition(status)) return WithReason(status, "season_frozen");
+  return status;
+}
+
+absl::Status RedisSeasonRepository::CorrectApplication(std::string_view season,
+                                                       const season::Application& application,
+                                                       const season::Correction& correction) {
+  const std::string record = json::serialize(
+      json::object{{"at", absl::FormatTime(absl::RFC3339_sec, correction.at, absl::UTCTimeZone())},
+                   {"caseworker", correction.caseworker},
+                   {"reason", correction.reason}});
+  absl::Status status =
+      redis_
+          .Eval(
+              kCorrectApplication,
+              {Key(season, "rounds"), Key(season, "apps"), Key(season, "children"),
+               Key(season, "child_of"),
+               Key(season, absl::StrCat("corrections:", ToAbsl(application.id)))},
+              {application.id, ApplicationText(application), season::ChildKey(application), record})
+          .status();
+  if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
+  if (absl::IsFailedPrecondition(status)) return WithReason(status, "season_frozen");
+  if (absl::IsAlreadyExists(status)) return WithReason(status, "duplicate_child");
+  return status;
+}
+
+absl::Status RedisSeasonRepository::ReadCasework(std::string_view season,
+                                                 season::Application& application) {
+  STADT_ASSIGN_OR_RETURN(
+      auto evidence,
+      HashGetAll(redis_, Key(season, absl::StrCat("evidence:", ToAbsl(application.id)))));
+  for (const auto& [criterion, verdict] : evidence) {
+    if (verdict == "verified") application.evidence[criterion] = season::Verdict::kVerified;
+    if (verdict == "rejected") application.evidence[criterion] = season::Verdict::kRejected;
+  }
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply corrections,
+      redis_.Command({"LRANGE", Key(season, absl::StrCat("corrections:", ToAbsl(application.id))),
+                      "0", "-1"}));
+  for (const redis::Reply& entry : corrections.elements) {
+    boost::system::error_code error;
+    json::value value = json::parse(entry.str, error);
+    if (error || !value.is_object()) continue;
+    const json::object& object = value.as_object();
+    season::Correction correction;
+    absl::Time at;
+    std::string parse_error;
+    if (absl::ParseTime(absl::RFC3339_full, StringMember(object, "at"), &at, &parse_error)) {
+      correction.at = at;
+    }
+    correction.caseworker = StringMember(object, "caseworker");
+    correction.reason = StringMember(object, "reason");
+    correction.before = StringMember(object, "before");
+    application.corrections.push_back(std::move(correction));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RedisSeasonRepository::PublishRound(std::string_view season,

@@ -19,6 +19,8 @@ namespace stadt::daycare {
 //   dc:{season:S}:child_of   hash application id -> child key
 //   dc:{season:S}:duplicates hash application id -> refused second applications
 //   dc:{season:S}:withdrawn  hash application id -> when it was withdrawn
+//   dc:{season:S}:evidence:A hash criterion -> "verified" | "rejected"
+//   dc:{season:S}:corrections:A  list of JSON {at, caseworker, reason, before}
 //   dc:{season:S}:offer:A    hash: state, program, round, deadline, kind, held,
 //                            declined, explanation, last_round, waiting
 //   dc:{season:S}:version    bumped by every answer, so a round computed from
@@ -43,6 +45,10 @@ class RedisSeasonRepository final : public season::SeasonRepository {
                                          absl::Time now) override;
   absl::Status Withdraw(std::string_view season, std::string_view id, std::string_view owner,
                         absl::Time now) override;
+  absl::Status SetVerdict(std::string_view season, std::string_view id, std::string_view criterion,
+                          season::Verdict verdict) override;
+  absl::Status CorrectApplication(std::string_view season, const season::Application& application,
+                                  const season::Correction& correction) override;
   absl::Status PublishRound(std::string_view season, const season::RoundWrite& round) override;
   absl::StatusOr<std::optional<std::string>> GetRoundDocument(std::string_view season,
                                                               uint32_t round) override;
@@ -51,6 +57,8 @@ class RedisSeasonRepository final : public season::SeasonRepository {
 
  private:
   absl::StatusOr<std::vector<std::string>> ApplicationIds(std::string_view season);
+  // Reads the verdicts and corrections of `application` into it.
+  absl::Status ReadCasework(std::string_view season, season::Application& application);
 
   redis::Client& redis_;
 };

@@ -89,6 +89,10 @@ class SeasonStoreTest : public testing::RedisTest {
                                 "birth_date":"2024-03-01"})");
     b_ = Submit("parent-b", R"({"choices":["P1","P2"],"birth_date":"2023-01-01"})");
     c_ = Submit("parent-c", R"({"choices":["P1","P2"],"birth_date":"2024-01-01"})");
+    // A caseworker saw the evidence: "a"'s points count.
+    absl::Status verified =
+        store_->SetVerdict("s1", a_, "single_parent", season::Verdict::kVerified).status();
+    ASSERT_TRUE(verified.ok()) << verified;
   }
 
   std::string Submit(const std::string& subject, std::string_view application) {
@@ -522,6 +526,97 @@ TEST_F(SeasonStoreTest, ParentsSeeTheirApplicationsInWordsAndMayWithdraw) {
   EXPECT_EQ(Status("parent-a", a_).state, ApplicationState::kWithdrawn);
   EXPECT_EQ(Status("parent-b", b_).offer.program, "P1");
   EXPECT_EQ(Status("parent-c", c_).offer.program, "P2");
+}
+
+// Issue 19: claimed criteria start unverified and count only once a caseworker
+// verified them; the policy may keep applications with unchecked claims out.
+TEST_F(SeasonStoreTest, OnlyVerifiedCriteriaCountAndThePolicyMayBlockUnverifiedClaims) {
+  using season::Verdict;
+  OpenSeasonWithThreeApplications();
+  const std::string d = Submit(
+      "parent-d", R"({"choices":["P1"],"criteria":["single_parent"],"birth_date":"2025-01-01"})");
+  ApplicationView a = Status("parent-a", a_);
+  ASSERT_EQ(a.criteria.size(), 1u);
+  EXPECT_TRUE(a.criteria[0].counted);
+  EXPECT_THAT(a.status_text, HasSubstr("Berücksichtigte Kriterien: single parent."));
+  ApplicationView unverified = Status("parent-d", d);
+  ASSERT_EQ(unverified.criteria.size(), 1u);
+  EXPECT_EQ(unverified.criteria[0].verdict, Verdict::kUnverified);
+  EXPECT_FALSE(unverified.criteria[0].counted);
+  EXPECT_THAT(unverified.status_text, HasSubstr("Noch nicht geprüft"));
+  EXPECT_EQ(ReasonOf(store_->SetVerdict("s1", d, "both_working", Verdict::kVerified).status()),
+            "criterion_not_claimed");
+
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  // Unverified, "d" (the youngest) has no points: two places go to "a" and "b".
+  absl::StatusOr<RoundStats> ignored = store_->DryRun("s1", 7);
+  ASSERT_TRUE(ignored.ok()) << ignored.status();
+  EXPECT_EQ(ignored->applications, 4u);
+  ASSERT_TRUE(store_->SetVerdict("s1", d, "single_parent", Verdict::kRejected).ok());
+  EXPECT_THAT(Status("parent-d", d).status_text, HasSubstr("Nicht anerkannt: single parent."));
+  ASSERT_TRUE(store_->SetVerdict("s1", d, "single_parent", Verdict::kUnverified).ok());
+  ASSERT_TRUE(store_
+                  ->PutPolicy("s1", R"({"max_choices":2,"unverified_criteria":"block","criteria":[
+                      {"id":"single_parent","points":10,"label":"single parent"}]})")
+                  .ok());
+  absl::StatusOr<RoundStats> blocked = store_->DryRun("s1", 7);
+  ASSERT_TRUE(blocked.ok()) << blocked.status();
+  EXPECT_EQ(blocked->applications, 3u);  // "d" waits for its check
+  ASSERT_TRUE(store_->SetVerdict("s1", d, "single_parent", Verdict::kVerified).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->stats.applications, 4u);
+  // Verified, "d" has the points of "a", who is older and keeps P1.
+  EXPECT_EQ(Status("parent-a", a_).offer.program, "P1");
+  EXPECT_EQ(store_->SetVerdict("s1", d, "single_parent", Verdict::kRejected).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // frozen with round 1
+}
+
+// Issue 19, caseworkers: search and open applications, see duplicates
+// flagged, correct data with a reason that is kept with the application.
+TEST_F(SeasonStoreTest, CaseworkersSearchOpenAndCorrectWithAReason) {
+  OpenSeasonWithThreeApplications();
+  const std::string lena = Submit(
+      "parent-d", R"({"choices":["P1"],"child_name":"Lena Groß","birth_date":"2024-04-04"})");
+  EXPECT_FALSE(store_
+                   ->SubmitApplication("s1", "parent-d", "",
+                                       App(R"({"choices":["P1"],"child_name":"Lena Gross",
+                                               "birth_date":"2024-04-04"})"))
+                   .ok());
+  season::SearchFilter by_name;
+  by_name.text = "GROSS";
+  absl::StatusOr<std::vector<ApplicationView>> found = store_->SearchApplications("s1", by_name);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].application.id, lena);
+  season::SearchFilter duplicates;
+  duplicates.duplicates_only = true;
+  ASSERT_EQ(store_->SearchApplications("s1", duplicates)->size(), 1u);
+  EXPECT_EQ((*store_->SearchApplications("s1", duplicates))[0].application.duplicate_attempts, 1u);
+  season::SearchFilter unverified;
+  unverified.unverified_only = true;
+  EXPECT_TRUE(store_->SearchApplications("s1", unverified)->empty());  // "a" is verified
+
+  season::Application corrected = App(R"({"choices":["P1","P2"],"child_name":"Lena Groß",
+                                          "birth_date":"2024-03-04"})");
+  EXPECT_EQ(ReasonOf(store_->CorrectApplication("s1", "cw-1", lena, corrected, " ").status()),
+            "correction_reason_required");
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());  // caseworkers may still correct
+  absl::StatusOr<ApplicationView> after =
+      store_->CorrectApplication("s1", "cw-1", lena, corrected, "Geburtsurkunde: 4. März");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->application.owner, "parent-d");
+  EXPECT_EQ(FormatDate(*after->application.child.birth_date), "2024-03-04");
+  ASSERT_EQ(after->application.corrections.size(), 1u);
+  EXPECT_EQ(after->application.corrections[0].caseworker, "cw-1");
+  EXPECT_EQ(after->application.corrections[0].reason, "Geburtsurkunde: 4. März");
+  EXPECT_THAT(after->application.corrections[0].before, HasSubstr("2024-04-04"));
+  EXPECT_EQ(store_->OpenApplication("s1", lena)->application.corrections.size(), 1u);
+  EXPECT_EQ(store_->OpenApplication("s1", "A-none").status().code(), absl::StatusCode::kNotFound);
+
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
+  EXPECT_EQ(ReasonOf(store_->CorrectApplication("s1", "cw-1", lena, corrected, "again").status()),
+            "season_frozen");
 }
 
 }  // namespace
