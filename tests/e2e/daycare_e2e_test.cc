@@ -606,5 +606,20 @@ TEST_F(DaycareE2eTest, CaseworkersSearchOpenAndCorrectApplications) {
   EXPECT_EQ(Json(Status("parent-mia", mia)).at("application").at("choices").as_array().size(), 2u);
 }
 
+// Issue 19: "a dry run is refused while applications are open".
+TEST_F(DaycareE2eTest, ADryRunWorksWhileApplicationsAreOpenAndPublishesNothing) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  Apply("parent-anna", R"({"choices":["K1"],"childName":"Anna","birthDate":"2023-06-01"})");
+  Apply("parent-ben", R"({"choices":["K1"],"childName":"Ben","birthDate":"2023-08-01"})");
+  const std::string caseworker = Caseworker();
+  HttpResult dry = Fetch("POST", "/dry-run", R"({"seed":"3"})", caseworker);
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  EXPECT_EQ(Json(dry).at("applications").as_int64(), 2);
+  EXPECT_EQ(Json(dry).at("placed").as_int64(), 1);
+  EXPECT_EQ(Fetch("GET", "/rounds/1", "", caseworker).status, 404);
+  // Applying is still possible: nothing was frozen.
+  Apply("parent-cleo", R"({"choices":["K2"],"childName":"Cleo","birthDate":"2023-09-01"})");
+}
+
 }  // namespace
 }  // namespace stadt::testing

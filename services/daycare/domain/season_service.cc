@@ -105,9 +105,21 @@ int32_t ProgramIndex(const Instance& instance, std::string_view id) {
 
 // How the application takes part in the next round. An offer left open past its
 // deadline expires here (`expired_now`): the child leaves.
+// A dry run (`what_if`) never refuses: an offer still open is assumed kept, as
+// if accepted.
 absl::StatusOr<Participation> ParticipationOf(const Instance& instance, Offer& offer,
-                                              absl::Time now, bool& expired_now) {
+                                              absl::Time now, bool what_if, bool& expired_now) {
   expired_now = false;
+  if (offer.state == OfferState::kOpen && what_if && now < offer.deadline) {
+    Participation kept;
+    kept.kind = Kind::kHoldsPlace;
+    kept.program = ProgramIndex(instance, offer.program);
+    for (const std::string& id : offer.declined) {
+      const int32_t program = ProgramIndex(instance, id);
+      if (program >= 0) kept.declined_programs.push_back(static_cast<uint32_t>(program));
+    }
+    return kept;
+  }
   if (offer.state == OfferState::kOpen) {
     if (now < offer.deadline) {
       return absl::FailedPreconditionError(
@@ -589,7 +601,7 @@ absl::StatusOr<ApplicationView> SeasonService::CorrectApplication(std::string_vi
 }
 
 absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_view season,
-                                                                    uint64_t seed) {
+                                                                    uint64_t seed, bool what_if) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   PreparedRound prepared;
   STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
@@ -599,7 +611,7 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
   Instance instance;
   Policy policy;
   if (setup.rounds == 0) {
-    if (setup.period != Period::kClosed) {
+    if (!what_if && setup.period != Period::kClosed) {
       return absl::FailedPreconditionError("the application period must be closed first");
     }
     STADT_ASSIGN_OR_RETURN(std::vector<Application> applications,
@@ -655,7 +667,7 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
     STADT_ASSIGN_OR_RETURN(Offer offer, repository_.GetOffer(season, application.id));
     bool expired_now = false;
     STADT_ASSIGN_OR_RETURN(Participation participation,
-                           ParticipationOf(prepared_instance, offer, now, expired_now));
+                           ParticipationOf(prepared_instance, offer, now, what_if, expired_now));
     prepared.participation.push_back(std::move(participation));
     prepared.offers.push_back(std::move(offer));
     prepared.expired_now.push_back(expired_now);
@@ -665,7 +677,7 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
 }
 
 absl::StatusOr<RoundStats> SeasonService::DryRun(std::string_view season, uint64_t seed) {
-  STADT_ASSIGN_OR_RETURN(PreparedRound prepared, Prepare(season, seed));
+  STADT_ASSIGN_OR_RETURN(PreparedRound prepared, Prepare(season, seed, /*what_if=*/true));
   return ComputeStats(*prepared.allocator, prepared.result);
 }
 
@@ -695,7 +707,7 @@ absl::StatusOr<RoundView> SeasonService::Publish(std::string_view season, uint32
     return absl::FailedPreconditionError(
         absl::StrCat("round ", expected_round, " cannot follow round ", setup.rounds));
   }
-  STADT_ASSIGN_OR_RETURN(PreparedRound prepared, Prepare(season, seed));
+  STADT_ASSIGN_OR_RETURN(PreparedRound prepared, Prepare(season, seed, /*what_if=*/false));
   const Allocator& allocator = *prepared.allocator;
   const Instance& instance = allocator.instance();
 

@@ -75,7 +75,9 @@ class SeasonService {
                                                      std::string_view id, Application corrected,
                                                      std::string_view reason);
 
-  // The next round's figures without writing anything.
+  // The next round's figures without writing anything, at any time: while the
+  // period is open, round 1 on the applications so far; while offers are
+  // open, each assumed kept (as if accepted). `seed` 0 draws one for round 1.
   absl::StatusOr<RoundStats> DryRun(std::string_view season, uint64_t seed);
   // Publishes the next round (`expected_round`, when not 0, must be that number:
   // publishing a round that exists is ALREADY_EXISTS). `seed` counts for the first
@@ -96,7 +98,8 @@ class SeasonService {
  private:
   struct PreparedRound;
 
-  absl::StatusOr<PreparedRound> Prepare(std::string_view season, uint64_t seed);
+  // `what_if`: for a dry run, which never refuses for the season's state.
+  absl::StatusOr<PreparedRound> Prepare(std::string_view season, uint64_t seed, bool what_if);
   absl::StatusOr<RoundView> Publish(std::string_view season, uint32_t expected_round, uint64_t seed,
                                     absl::Time deadline, bool only_if_it_changes);
   absl::StatusOr<ApplicationView> View(std::string_view season, Application application,

@@ -619,5 +619,39 @@ TEST_F(SeasonStoreTest, CaseworkersSearchOpenAndCorrectWithAReason) {
             "season_frozen");
 }
 
+// Issue 19: "a dry run is refused while applications are open". Dry runs work
+// at any time and change nothing.
+TEST_F(SeasonStoreTest, DryRunsWorkAtAnyTimeAndChangeNothing) {
+  OpenSeasonWithThreeApplications();
+  auto snapshot = [&] {
+    absl::StatusOr<redis::Reply> keys = redis().Command({"KEYS", "dc:*"});
+    EXPECT_TRUE(keys.ok());
+    std::map<std::string, std::string> dump;
+    for (const redis::Reply& key : keys->elements) {
+      absl::StatusOr<redis::Reply> value = redis().Command({"DUMP", key.str});
+      dump[key.str] = value.ok() ? value->str : "";
+    }
+    return dump;
+  };
+  const auto before = snapshot();
+  absl::StatusOr<RoundStats> open = store_->DryRun("s1", 7);  // the period is open
+  ASSERT_TRUE(open.ok()) << open.status();
+  EXPECT_EQ(open->applications, 3u);
+  EXPECT_EQ(open->placed, 2u);
+  EXPECT_EQ(snapshot(), before);
+
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
+  // "a"'s offer is still open: publishing waits, a dry run assumes it is kept.
+  EXPECT_EQ(store_->PublishRound("s1", 2, 0, kStart + absl::Hours(2)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  const auto during = snapshot();
+  absl::StatusOr<RoundStats> what_if = store_->DryRun("s1", 0);
+  ASSERT_TRUE(what_if.ok()) << what_if.status();
+  EXPECT_EQ(what_if->placed, 2u);  // "a" keeps P1, "c" moves into P2
+  EXPECT_EQ(snapshot(), during);
+}
+
 }  // namespace
 }  // namespace stadt::daycare
