@@ -76,7 +76,7 @@ absl::Status CheckPeople(const Application& application, absl::Time now) {
     return Refuse("birth_date_required",
                   "application.birth_date: the child's birth date is required");
   }
-  if (*application.child.birth_date > Today(now)) {
+  if (application.child.birth_date->SortKey() > Today(now).SortKey()) {
     return Refuse("birth_date_in_future", "application.birth_date: lies in the future");
   }
   return absl::OkStatus();
@@ -125,10 +125,11 @@ absl::Status CheckScopeAndStart(const std::vector<Program>& programs,
     std::optional<Month> last;
     for (const Program& program : programs) {
       if (!program.start_month) continue;
-      if (!first || *program.start_month < *first) first = program.start_month;
-      if (!last || *program.start_month > *last) last = program.start_month;
+      if (!first || program.start_month->index < first->index) first = program.start_month;
+      if (!last || program.start_month->index > last->index) last = program.start_month;
     }
-    if (first && (*application.desired_start < *first || *application.desired_start > *last)) {
+    if (first && (application.desired_start->index < first->index ||
+                  application.desired_start->index > last->index)) {
       return Refuse("start_month_outside_season",
                     absl::StrCat("application.start_month: the season's places start from ",
                                  FormatMonth(*first), " to ", FormatMonth(*last)));

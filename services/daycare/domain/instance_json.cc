@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
+#include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "services/common/status_macros.h"
@@ -226,7 +227,10 @@ absl::Status ReadList(const json::object& root, std::string_view key, Parse pars
 
 absl::StatusOr<json::value> ParseDocument(std::string_view json_text, std::string_view what) {
   boost::system::error_code error;
-  json::value root = json::parse(json_text, error);
+  // One arena for the whole document: a 20 MB instance is millions of small
+  // values, and freeing them one by one cost more than parsing them.
+  json::value root =
+      json::parse(json_text, error, json::make_shared_resource<json::monotonic_resource>());
   if (error) {
     return absl::InvalidArgumentError(
         absl::StrCat(ToAbsl(what), ": not valid JSON (", error.message(), ")"));
@@ -235,11 +239,13 @@ absl::StatusOr<json::value> ParseDocument(std::string_view json_text, std::strin
   return root;
 }
 
-json::value CutoffToJson(const Allocator& allocator, uint32_t application, uint32_t program) {
+json::value CutoffToJson(const Allocator& allocator, uint32_t application, uint32_t program,
+                         const json::storage_ptr& sp) {
   const int32_t position = allocator.ChoicePosition(application, program);
-  json::object cutoff{{"application", allocator.instance().applications[application].id},
-                      {"points", allocator.choices(application)[position].points},
-                      {"lottery", allocator.lottery(application)}};
+  json::object cutoff({{"application", allocator.instance().applications[application].id},
+                       {"points", allocator.choices(application)[position].points},
+                       {"lottery", allocator.lottery(application)}},
+                      sp);
   const auto& birth = allocator.instance().applications[application].birth_date;
   if (allocator.policy().older_child_first && birth) cutoff["birth_date"] = FormatDate(*birth);
   return cutoff;
@@ -267,25 +273,28 @@ json::object StatsToJson(const RoundStats& stats) {
 }
 
 json::value ExplanationToJson(const Allocator& allocator, const RoundResult& result,
-                              uint32_t application) {
+                              uint32_t application, const json::storage_ptr& sp) {
   const Explanation explanation = Explain(allocator, result, application);
-  json::array choices;
+  json::array choices(sp);
   for (const ChoiceExplanation& choice : explanation.choices) {
-    choices.push_back(json::object{
-        {"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}});
+    choices.push_back(json::object(
+        {{"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}},
+        sp));
   }
-  return json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}};
+  return json::object({{"summary", explanation.summary}, {"choices", std::move(choices)}}, sp);
 }
 
-json::array IneligibleToJson(const Allocator& allocator, uint32_t application) {
-  json::array dropped;
+json::array IneligibleToJson(const Allocator& allocator, uint32_t application,
+                             const json::storage_ptr& sp) {
+  json::array dropped(sp);
   const auto choices = allocator.choices(application);
   for (size_t c = 0; c < choices.size(); ++c) {
     if (!choices[c].ineligible) continue;
     dropped.push_back(
-        json::object{{"choice_rank", c + 1},
-                     {"program", allocator.instance().programs[choices[c].program].id},
-                     {"reason", ReasonCode(*choices[c].ineligible)}});
+        json::object({{"choice_rank", c + 1},
+                      {"program", allocator.instance().programs[choices[c].program].id},
+                      {"reason", ReasonCode(*choices[c].ineligible)}},
+                     sp));
   }
   return dropped;
 }
@@ -440,11 +449,13 @@ absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text) {
 
 std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain) {
   const Instance& instance = allocator.instance();
-  json::array assignments;
+  // One arena for the whole result (see ParseDocument).
+  const json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
+  json::array assignments(sp);
   assignments.reserve(instance.applications.size());
   for (uint32_t a = 0; a < instance.applications.size(); ++a) {
     const Placement& placement = result.placements[a];
-    json::object entry{{"application", instance.applications[a].id}};
+    json::object entry({{"application", instance.applications[a].id}}, sp);
     if (placement.program < 0) {
       entry["program"] = nullptr;
       entry["choice_rank"] = nullptr;
@@ -453,26 +464,28 @@ std::string ResultToJson(const Allocator& allocator, const RoundResult& result, 
       entry["choice_rank"] = placement.choice_rank;
     }
     entry["lottery"] = allocator.lottery(a);
-    json::array dropped = IneligibleToJson(allocator, a);
+    json::array dropped = IneligibleToJson(allocator, a, sp);
     if (!dropped.empty()) entry["ineligible"] = std::move(dropped);
-    if (explain) entry["explanation"] = ExplanationToJson(allocator, result, a);
+    if (explain) entry["explanation"] = ExplanationToJson(allocator, result, a, sp);
     assignments.push_back(std::move(entry));
   }
-  json::array programs;
+  json::array programs(sp);
   programs.reserve(instance.programs.size());
   for (uint32_t p = 0; p < instance.programs.size(); ++p) {
     const ProgramOutcome& outcome = result.programs[p];
-    json::object entry{{"id", instance.programs[p].id},
-                       {"capacity", outcome.capacity},
-                       {"filled", outcome.filled}};
+    json::object entry({{"id", instance.programs[p].id},
+                        {"capacity", outcome.capacity},
+                        {"filled", outcome.filled}},
+                       sp);
     entry["cutoff"] = outcome.cutoff_application
-                          ? CutoffToJson(allocator, *outcome.cutoff_application, p)
-                          : json::value(nullptr);
+                          ? CutoffToJson(allocator, *outcome.cutoff_application, p, sp)
+                          : json::value(nullptr, sp);
     programs.push_back(std::move(entry));
   }
-  json::object document{{"assignments", std::move(assignments)},
-                        {"programs", std::move(programs)},
-                        {"stats", StatsToJson(ComputeStats(allocator, result))}};
+  json::object document({{"assignments", std::move(assignments)},
+                         {"programs", std::move(programs)},
+                         {"stats", StatsToJson(ComputeStats(allocator, result))}},
+                        sp);
   return json::serialize(document);
 }
 
