@@ -138,6 +138,25 @@ absl::Status CheckScopeAndStart(const std::vector<Program>& programs,
   return absl::OkStatus();
 }
 
+absl::Status CheckSiblings(const std::vector<Program>& programs, const Application& application) {
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < application.sibling_centres.size(); ++i) {
+    const std::string& centre = application.sibling_centres[i];
+    const bool known = std::any_of(programs.begin(), programs.end(), [&centre](const Program& p) {
+      return (p.centre.empty() ? p.id : p.centre) == centre;
+    });
+    if (!known) {
+      return Refuse("unknown_centre", absl::StrCat("application.sibling_centres[", i,
+                                                   "]: no facility \"", centre, "\" this season"));
+    }
+    if (!seen.insert(centre).second) {
+      return Refuse("duplicate_sibling_centre",
+                    absl::StrCat("application.sibling_centres[", i, "]: given twice"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckAges(const std::vector<Program>& programs, const Application& application) {
   for (size_t i = 0; i < application.choices.size(); ++i) {
     const Program& program = *FindProgram(programs, application.choices[i]);
@@ -171,6 +190,7 @@ absl::Status ValidateApplication(const std::vector<Program>& programs, const Pol
   if (absl::Status status = CheckScopeAndStart(programs, application); !status.ok()) {
     return status;
   }
+  if (absl::Status status = CheckSiblings(programs, application); !status.ok()) return status;
   return CheckAges(programs, application);
 }
 

@@ -17,7 +17,7 @@ namespace stadt::daycare::season {
 //   child_name_required, child_name_too_long, guardian_field_too_long,
 //   birth_date_required, birth_date_in_future, unknown_criterion,
 //   duplicate_criterion, unknown_care_scope, start_month_outside_season,
-//   age_outside_program.
+//   unknown_centre, duplicate_sibling_centre, age_outside_program.
 // The season's care scopes are those its programs offer; the season runs from
 // the earliest to the latest start month of its programs. A child's age is
 // taken on the 1st of the chosen program's start month (else of the desired

@@ -382,6 +382,7 @@ json::object PolicyToJson(const Policy& policy) {
                       {"older_child_first", policy.older_child_first},
                       {"max_start_delay_months", policy.max_start_delay_months},
                       {"unverified_criteria", policy.block_unverified ? "block" : "ignore"},
+                      {"sibling_points", policy.sibling_points},
                       {"criteria", std::move(criteria)}};
 }
 
@@ -397,6 +398,10 @@ absl::StatusOr<Policy> PolicyFromJson(const json::value& value, std::string_view
       ReadInt(object, "max_start_delay_months", field, 0, 120);
   if (!delay.ok()) return delay.status();
   if (delay->has_value()) policy.max_start_delay_months = static_cast<int>(**delay);
+  absl::StatusOr<std::optional<int64_t>> sibling =
+      ReadInt(object, "sibling_points", field, 0, 1'000'000);
+  if (!sibling.ok()) return sibling.status();
+  if (sibling->has_value()) policy.sibling_points = **sibling;
   if (const json::value* unverified = object.if_contains("unverified_criteria");
       unverified != nullptr) {
     if (!unverified->is_string() ||

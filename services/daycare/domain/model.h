@@ -84,6 +84,11 @@ struct Policy {
   // caseworker has not verified count for nothing (false, "ignore"), or keep
   // the application out of the round (true, "block").
   bool block_unverified = false;
+  // The service's season only: points at a centre where a sibling already
+  // attends (0: no sibling priority). The service turns them into one
+  // criterion "sibling" per centre (season::EffectivePolicy), which is the
+  // engine's per-centre format, so round documents replay with the tool.
+  int64_t sibling_points = 0;
 };
 
 struct Instance {

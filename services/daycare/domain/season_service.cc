@@ -45,7 +45,29 @@ daycare::Application ToEngine(const Application& application) {
   out.district = application.district;
   // Only what a caseworker verified counts.
   out.criteria = CountedCriteria(application);
+  for (const std::string& centre : application.sibling_centres) {
+    if (VerdictOf(application, SiblingClaim(centre)) == Verdict::kVerified) {
+      out.centre_criteria[centre].push_back("sibling");
+    }
+  }
   return out;
+}
+
+std::string SiblingClaim(const std::string& centre) { return "sibling:" + centre; }
+
+Policy EffectivePolicy(const Policy& policy, const std::vector<Program>& programs) {
+  if (policy.sibling_points == 0) return policy;
+  Policy effective = policy;
+  std::vector<std::string> centres;
+  for (const Program& program : programs) {
+    const std::string& centre = program.centre.empty() ? program.id : program.centre;
+    if (std::find(centres.begin(), centres.end(), centre) != centres.end()) continue;
+    centres.push_back(centre);
+    effective.criteria.push_back(Criterion{"sibling", policy.sibling_points,
+                                           "Geschwisterkind in dieser Einrichtung", centre});
+  }
+  effective.sibling_points = 0;  // expanded: counting it again would give the points twice
+  return effective;
 }
 
 absl::Status CheckSeasonId(std::string_view season) {
@@ -421,7 +443,8 @@ absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_vie
   Instance instance;
   instance.programs = setup.programs;
   instance.applications.push_back(ToEngine(application));
-  absl::StatusOr<Allocator> checked = Allocator::Create(std::move(instance), policy);
+  absl::StatusOr<Allocator> checked =
+      Allocator::Create(std::move(instance), EffectivePolicy(policy, setup.programs));
   if (!checked.ok()) return ForOneApplication(checked.status());
   STADT_RETURN_IF_ERROR(repository_.SaveApplication(season, application, is_new));
   STADT_ASSIGN_OR_RETURN(std::optional<Application> stored,
@@ -485,6 +508,21 @@ absl::StatusOr<ApplicationView> SeasonService::View(std::string_view season,
     }
     criterion.verdict = VerdictOf(view.application, id);
     criterion.counted = criterion.verdict == Verdict::kVerified;
+    view.criteria.push_back(std::move(criterion));
+  }
+  for (const std::string& centre : view.application.sibling_centres) {
+    CriterionView criterion;
+    criterion.id = SiblingClaim(centre);
+    std::string centre_name = centre;
+    for (const Program& program : programs) {
+      if (program.centre == centre && !program.centre_name.empty())
+        centre_name = program.centre_name;
+    }
+    criterion.label = language == Language::kGerman
+                          ? absl::StrCat("Geschwisterkind in ", centre_name)
+                          : absl::StrCat("sibling at ", centre_name);
+    criterion.verdict = VerdictOf(view.application, criterion.id);
+    criterion.counted = criterion.verdict == Verdict::kVerified && policy.sibling_points > 0;
     view.criteria.push_back(std::move(criterion));
   }
   view.status_text = DescribeStatus(view, programs, language);
@@ -558,8 +596,12 @@ absl::StatusOr<ApplicationView> SeasonService::SetVerdict(std::string_view seaso
                                                           std::string_view criterion,
                                                           Verdict verdict) {
   STADT_ASSIGN_OR_RETURN(ApplicationView view, OpenApplication(season, id));
-  if (std::find(view.application.criteria.begin(), view.application.criteria.end(), criterion) ==
-      view.application.criteria.end()) {
+  const bool sibling_claim = std::any_of(
+      view.application.sibling_centres.begin(), view.application.sibling_centres.end(),
+      [&criterion](const std::string& centre) { return SiblingClaim(centre) == criterion; });
+  if (!sibling_claim &&
+      std::find(view.application.criteria.begin(), view.application.criteria.end(), criterion) ==
+          view.application.criteria.end()) {
     return WithReason(
         absl::FailedPreconditionError(absl::StrCat("criterion \"", ToAbsl(criterion),
                                                    "\" is not claimed by this application")),
@@ -638,6 +680,7 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
     prepared.inputs["seed"] = prepared.seed;
     prepared.inputs["programs"] = std::move(programs);
     prepared.inputs["applications"] = std::move(engine_applications);
+    policy = EffectivePolicy(policy, instance.programs);
     prepared.inputs["policy"] = PolicyToJson(policy);
   } else {
     // Move-up rounds run on the inputs the first round froze.

@@ -49,6 +49,9 @@ struct Application {
   std::string care_scope;
   std::string district;
   std::vector<std::string> criteria;  // claimed by the guardian
+  // Centres where a sibling already attends (claimed; verified as the
+  // criterion "sibling:<centre>").
+  std::vector<std::string> sibling_centres;
   // Read only: refused attempts to apply for the same child again (a flag for
   // caseworkers).
   uint32_t duplicate_attempts = 0;
@@ -57,6 +60,13 @@ struct Application {
   std::map<std::string, Verdict> evidence;
   std::vector<Correction> corrections;  // read only, oldest first
 };
+
+// The claim of a sibling at `centre`, as verdicts name it: "sibling:<centre>".
+std::string SiblingClaim(const std::string& centre);
+
+// `policy` with its sibling_points as one criterion "sibling" for each centre
+// of `programs` (the engine's per-centre format); unchanged without them.
+Policy EffectivePolicy(const Policy& policy, const std::vector<Program>& programs);
 
 // The claimed criteria a round counts: the verified ones.
 std::vector<std::string> CountedCriteria(const Application& application);

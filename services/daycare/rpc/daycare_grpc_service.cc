@@ -88,6 +88,7 @@ absl::StatusOr<season::Application> FromProto(const v1::Application& in) {
   out.care_scope = in.care_scope();
   out.district = in.district();
   out.criteria.assign(in.criteria().begin(), in.criteria().end());
+  out.sibling_centres.assign(in.sibling_centres().begin(), in.sibling_centres().end());
   return out;
 }
 
@@ -154,6 +155,7 @@ void ToProto(const season::ApplicationView& view, v1::ApplicationStatus* out) {
   application->set_care_scope(in.care_scope);
   application->set_district(in.district);
   for (const std::string& criterion : in.criteria) application->add_criteria(criterion);
+  for (const std::string& centre : in.sibling_centres) application->add_sibling_centres(centre);
   out->set_offer(ToProto(view.offer.state));
   out->set_offered_program(view.offer.program);
   out->set_round(view.round);

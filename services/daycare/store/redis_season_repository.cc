@@ -221,6 +221,10 @@ std::string ApplicationText(const season::Application& application) {
   json::array criteria;  // as claimed (the engine's view keeps the verified ones only)
   for (const std::string& criterion : application.criteria) criteria.emplace_back(criterion);
   out["criteria"] = std::move(criteria);
+  json::array siblings;
+  for (const std::string& centre : application.sibling_centres) siblings.emplace_back(centre);
+  out["sibling_centres"] = std::move(siblings);
+  out.erase("centre_criteria");  // derived from the verified sibling claims
   out["child_name"] = application.child.name;
   out["guardian_name"] = application.guardian.name;
   out["guardian_email"] = application.guardian.email;
@@ -243,6 +247,12 @@ absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, s
   application.id = std::move(engine.id);
   application.owner = std::move(owner);
   application.child.name = StringMember(object, "child_name");
+  if (const json::value* siblings = object.if_contains("sibling_centres");
+      siblings != nullptr && siblings->is_array()) {
+    for (const json::value& centre : siblings->as_array()) {
+      if (centre.is_string()) application.sibling_centres.emplace_back(centre.as_string());
+    }
+  }
   application.child.birth_date = engine.birth_date;
   application.guardian.name = StringMember(object, "guardian_name");
   application.guardian.email = StringMember(object, "guardian_email");

@@ -653,5 +653,52 @@ TEST_F(SeasonStoreTest, DryRunsWorkAtAnyTimeAndChangeNothing) {
   EXPECT_EQ(snapshot(), during);
 }
 
+// Issue 19, siblings: the policy's sibling_points give priority at a centre
+// where a sibling already attends, once a caseworker verified the claim.
+TEST_F(SeasonStoreTest, AVerifiedSiblingGivesPriorityAtItsCentre) {
+  ASSERT_TRUE(store_
+                  ->PutPrograms("s1", Programs(R"([
+                      {"id":"P1","centre":"K1","centre_name":"Kita Sonne","capacity":1},
+                      {"id":"P2","centre":"K2","capacity":1}])"))
+                  .ok());
+  ASSERT_TRUE(store_->PutPolicy("s1", R"({"sibling_points":20})").ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  const std::string older =
+      Submit("parent-o", R"({"choices":["P1","P2"],"birth_date":"2023-01-01"})");
+  const std::string younger =
+      store_
+          ->SubmitApplication("s1", "parent-y", "",
+                              [] {
+                                season::Application application =
+                                    App(R"({"choices":["P1","P2"],"birth_date":"2024-01-01"})");
+                                application.sibling_centres = {"K1"};
+                                return application;
+                              }())
+          ->application.id;
+  season::Application unknown = App(R"({"choices":["P1"],"birth_date":"2024-05-01"})");
+  unknown.sibling_centres = {"K9"};
+  EXPECT_EQ(ReasonOf(store_->SubmitApplication("s1", "parent-z", "", unknown).status()),
+            "unknown_centre");
+  ApplicationView claimed = Status("parent-y", younger);
+  ASSERT_EQ(claimed.criteria.size(), 1u);
+  EXPECT_EQ(claimed.criteria[0].id, "sibling:K1");
+  EXPECT_EQ(claimed.criteria[0].label, "Geschwisterkind in Kita Sonne");
+  EXPECT_FALSE(claimed.criteria[0].counted);
+
+  // Verified, the sibling's 20 points put the younger child ahead of the older at P1.
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->SetVerdict("s1", younger, "sibling:K1", season::Verdict::kVerified).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(Status("parent-y", younger).offer.program, "P1");
+  EXPECT_EQ(Status("parent-o", older).offer.program, "P2");
+  EXPECT_TRUE(Status("parent-y", younger).criteria[0].counted);
+  // The round document carries the sibling rule in the engine's own format.
+  const json::object document = Parse(first->document);
+  EXPECT_THAT(json::serialize(document.at("policy")), HasSubstr(R"("id":"sibling","points":20)"));
+  EXPECT_THAT(json::serialize(document.at("applications")),
+              HasSubstr(R"("centre_criteria":{"K1":["sibling"]})"));
+}
+
 }  // namespace
 }  // namespace stadt::daycare
