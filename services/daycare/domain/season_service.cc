@@ -497,7 +497,7 @@ absl::StatusOr<ApplicationView> SeasonService::View(std::string_view season,
   ApplicationView view;
   view.application = std::move(application);
   view.offer = std::move(offer);
-  view.state = StateOf(view.application, view.offer);
+  view.state = StateOf(view.application, view.offer, setup.rounds);
   view.round = view.offer.state == OfferState::kNone ? view.offer.last_round : view.offer.round;
   for (const std::string& id : view.application.criteria) {
     CriterionView criterion;

@@ -116,6 +116,7 @@ enum class ApplicationState {
   kExpired,    // let an offer run out; out of the procedure
   kWaiting,    // no place after a round; on waiting lists
   kWithdrawn,
+  kNotInRound,  // rounds were published without it (the policy blocked unverified claims)
 };
 
 enum class Language { kGerman, kEnglish };

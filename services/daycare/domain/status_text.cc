@@ -42,7 +42,7 @@ std::string WaitingLists(const std::vector<WaitingRank>& waiting,
 
 }  // namespace
 
-ApplicationState StateOf(const Application& application, const Offer& offer) {
+ApplicationState StateOf(const Application& application, const Offer& offer, uint32_t rounds) {
   if (application.withdrawn || offer.state == OfferState::kWithdrawn) {
     return ApplicationState::kWithdrawn;
   }
@@ -59,7 +59,8 @@ ApplicationState StateOf(const Application& application, const Offer& offer) {
     case OfferState::kWithdrawn:
       break;
   }
-  return offer.last_round == 0 ? ApplicationState::kSubmitted : ApplicationState::kWaiting;
+  if (offer.last_round != 0) return ApplicationState::kWaiting;
+  return rounds == 0 ? ApplicationState::kSubmitted : ApplicationState::kNotInRound;
 }
 
 std::string DescribeStatus(const ApplicationView& view, const std::vector<Program>& programs,
@@ -115,6 +116,13 @@ std::string DescribeStatus(const ApplicationView& view, const std::vector<Progra
     case ApplicationState::kWithdrawn:
       return de ? absl::StrCat("Sie haben den Antrag für ", child, " zurückgezogen.")
                 : absl::StrCat("You withdrew the application for ", child, ".");
+    case ApplicationState::kNotInRound:
+      return de ? absl::StrCat("Der Antrag für ", child,
+                               " hat an der Vergabe nicht teilgenommen, weil bei ihrem Beginn "
+                               "nicht alle angegebenen Kriterien geprüft waren.")
+                : absl::StrCat("The application for ", child,
+                               " took no part in the allocation: when it started, not all "
+                               "claimed criteria had been verified.");
   }
   return "";
 }

@@ -9,7 +9,8 @@
 namespace stadt::daycare::season {
 
 // Where the application stands, from its offer and whether it was withdrawn.
-ApplicationState StateOf(const Application& application, const Offer& offer);
+// `rounds`: how many rounds the season has published.
+ApplicationState StateOf(const Application& application, const Offer& offer, uint32_t rounds);
 
 // The state in words for the guardian, in German or English: the offer with
 // its deadline, the place held, a declined or expired offer (never "has a

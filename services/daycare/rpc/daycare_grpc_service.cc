@@ -115,6 +115,8 @@ v1::ApplicationState ToProto(season::ApplicationState state) {
       return v1::APPLICATION_STATE_WAITING;
     case season::ApplicationState::kWithdrawn:
       return v1::APPLICATION_STATE_WITHDRAWN;
+    case season::ApplicationState::kNotInRound:
+      return v1::APPLICATION_STATE_NOT_IN_ROUND;
   }
   return v1::APPLICATION_STATE_UNSPECIFIED;
 }

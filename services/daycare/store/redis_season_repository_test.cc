@@ -700,5 +700,25 @@ TEST_F(SeasonStoreTest, AVerifiedSiblingGivesPriorityAtItsCentre) {
               HasSubstr(R"("centre_criteria":{"K1":["sibling"]})"));
 }
 
+TEST_F(SeasonStoreTest, AnApplicationBlockedByUnverifiedClaimsIsToldItTookNoPart) {
+  ASSERT_TRUE(store_->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":2}])")).ok());
+  ASSERT_TRUE(store_
+                  ->PutPolicy("s1", R"({"unverified_criteria":"block","criteria":[
+                      {"id":"single_parent","points":10}]})")
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  const std::string checked = Submit("parent-a", R"({"choices":["P1"]})");
+  const std::string unchecked =
+      Submit("parent-b", R"({"choices":["P1"],"criteria":["single_parent"]})");
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->stats.applications, 1u);
+  EXPECT_EQ(Status("parent-a", checked).state, season::ApplicationState::kOffered);
+  const ApplicationView left_out = Status("parent-b", unchecked);
+  EXPECT_EQ(left_out.state, season::ApplicationState::kNotInRound);
+  EXPECT_THAT(left_out.status_text, HasSubstr("nicht teilgenommen"));
+}
+
 }  // namespace
 }  // namespace stadt::daycare
