@@ -45,6 +45,9 @@ class SeasonRepository {
   // nullopt when there is no application with that id.
   virtual absl::StatusOr<std::optional<Application>> GetApplication(std::string_view season,
                                                                     std::string_view id) = 0;
+  // The applications of one guardian, ordered by id.
+  virtual absl::StatusOr<std::vector<Application>> ListApplicationsOf(std::string_view season,
+                                                                      std::string_view owner) = 0;
   // Every application of the season, ordered by id.
   virtual absl::StatusOr<std::vector<Application>> ListApplications(std::string_view season) = 0;
 

@@ -472,11 +472,10 @@ absl::StatusOr<std::vector<ApplicationView>> SeasonService::ListApplications(
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   if (subject.empty()) return absl::PermissionDeniedError("a signed-in parent is required");
   STADT_ASSIGN_OR_RETURN(std::vector<Application> applications,
-                         repository_.ListApplications(season));
+                         repository_.ListApplicationsOf(season, subject));
   STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
   std::vector<ApplicationView> views;
   for (Application& application : applications) {
-    if (application.owner != subject) continue;
     STADT_ASSIGN_OR_RETURN(ApplicationView view,
                            View(season, std::move(application), setup, language));
     views.push_back(std::move(view));

@@ -339,7 +339,8 @@ absl::Status RedisSeasonRepository::SaveApplication(std::string_view season,
       redis_
           .Eval(kSubmitApplication,
                 {Key(season, "period"), Key(season, "apps"), Key(season, "owners"),
-                 Key(season, "children"), Key(season, "child_of"), Key(season, "duplicates")},
+                 Key(season, "children"), Key(season, "child_of"), Key(season, "duplicates"),
+                 Key(season, absl::StrCat("owned:", application.owner))},
                 {application.id, application.owner, ApplicationText(application),
                  is_new ? "1" : "0", season::ChildKey(application)})
           .status();
@@ -402,6 +403,25 @@ absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListAppl
                             withdrawn.contains(id)));
     STADT_RETURN_IF_ERROR(ReadCasework(season, application));
     applications.push_back(std::move(application));
+  }
+  return applications;
+}
+
+absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListApplicationsOf(
+    std::string_view season, std::string_view owner) {
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply ids,
+      redis_.Command({"SMEMBERS", Key(season, absl::StrCat("owned:", ToAbsl(owner)))}));
+  std::vector<std::string> sorted;
+  for (const redis::Reply& id : ids.elements) sorted.push_back(id.str);
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<season::Application> applications;
+  for (const std::string& id : sorted) {
+    STADT_ASSIGN_OR_RETURN(std::optional<season::Application> application,
+                           GetApplication(season, id));
+    if (application && application->owner == owner) {
+      applications.push_back(*std::move(application));
+    }
   }
   return applications;
 }

@@ -15,6 +15,7 @@ namespace stadt::daycare {
 //   dc:{season:S}:owners     hash application id -> parent's subject
 //   dc:{season:S}:rounds     number of published rounds
 //   dc:{season:S}:round:N    immutable round document
+//   dc:{season:S}:owned:U    set of the application ids of guardian U
 //   dc:{season:S}:children   hash child key -> application id (one per child)
 //   dc:{season:S}:child_of   hash application id -> child key
 //   dc:{season:S}:duplicates hash application id -> refused second applications
@@ -39,6 +40,8 @@ class RedisSeasonRepository final : public season::SeasonRepository {
                                                                     std::string_view id) override;
   absl::StatusOr<std::vector<season::Application>> ListApplications(
       std::string_view season) override;
+  absl::StatusOr<std::vector<season::Application>> ListApplicationsOf(
+      std::string_view season, std::string_view owner) override;
   absl::StatusOr<season::Offer> GetOffer(std::string_view season, std::string_view id) override;
   absl::StatusOr<OfferState> AnswerOffer(std::string_view season, std::string_view id,
                                          std::string_view owner, bool accept,

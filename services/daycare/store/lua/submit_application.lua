@@ -1,4 +1,4 @@
--- KEYS: period, apps, owners, children, child_of, duplicates.
+-- KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>.
 -- ARGV: id, subject, application JSON, "1" when new, child key.
 -- One application per child: `children` maps the child key (normalised name,
 -- birth date, guardian) to its application; a second one is refused and the
@@ -23,4 +23,5 @@ redis.call('HSET', KEYS[4], ARGV[5], ARGV[1])
 redis.call('HSET', KEYS[5], ARGV[1], ARGV[5])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[7], ARGV[1])
 return 1
