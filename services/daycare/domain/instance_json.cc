@@ -284,21 +284,6 @@ json::value ExplanationToJson(const Allocator& allocator, const RoundResult& res
   return json::object({{"summary", explanation.summary}, {"choices", std::move(choices)}}, sp);
 }
 
-json::array IneligibleToJson(const Allocator& allocator, uint32_t application,
-                             const json::storage_ptr& sp) {
-  json::array dropped(sp);
-  const auto choices = allocator.choices(application);
-  for (size_t c = 0; c < choices.size(); ++c) {
-    if (!choices[c].ineligible) continue;
-    dropped.push_back(
-        json::object({{"choice_rank", c + 1},
-                      {"program", allocator.instance().programs[choices[c].program].id},
-                      {"reason", ReasonCode(*choices[c].ineligible)}},
-                     sp));
-  }
-  return dropped;
-}
-
 }  // namespace
 
 absl::StatusOr<Month> ParseMonth(std::string_view text, std::string_view field) {
@@ -452,46 +437,113 @@ absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text) {
   return parsed;
 }
 
+namespace {
+
+// Appends `text` as a JSON string, escaped the way boost::json::serialize does
+// (short escapes for \b \f \n \r \t, \u00XX for other control characters,
+// UTF-8 as is), so that the direct writer below gives the bytes the document
+// model gave.
+void AppendString(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        if (byte < 0x20) {
+          out.append("\\u00");
+          out.push_back(kHex[byte >> 4]);
+          out.push_back(kHex[byte & 0xf]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+// Written directly rather than through a document model: for 100,000
+// applications the model cost more than the allocation itself.
 std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain) {
   const Instance& instance = allocator.instance();
-  // One arena for the whole result (see ParseDocument).
-  const json::storage_ptr sp = json::make_shared_resource<json::monotonic_resource>();
-  json::array assignments(sp);
-  assignments.reserve(instance.applications.size());
+  std::string out;
+  out.reserve(instance.applications.size() * 160 + instance.programs.size() * 120 + 1024);
+  out.append("{\"assignments\":[");
   for (uint32_t a = 0; a < instance.applications.size(); ++a) {
     const Placement& placement = result.placements[a];
-    json::object entry({{"application", instance.applications[a].id}}, sp);
+    if (a != 0) out.push_back(',');
+    out.append("{\"application\":");
+    AppendString(out, instance.applications[a].id);
     if (placement.program < 0) {
-      entry["program"] = nullptr;
-      entry["choice_rank"] = nullptr;
+      out.append(",\"program\":null,\"choice_rank\":null");
     } else {
-      entry["program"] = instance.programs[placement.program].id;
-      entry["choice_rank"] = placement.choice_rank;
+      out.append(",\"program\":");
+      AppendString(out, instance.programs[placement.program].id);
+      absl::StrAppend(&out, ",\"choice_rank\":", placement.choice_rank);
     }
-    entry["lottery"] = allocator.lottery(a);
-    json::array dropped = IneligibleToJson(allocator, a, sp);
-    if (!dropped.empty()) entry["ineligible"] = std::move(dropped);
-    if (explain) entry["explanation"] = ExplanationToJson(allocator, result, a, sp);
-    assignments.push_back(std::move(entry));
+    absl::StrAppend(&out, ",\"lottery\":", allocator.lottery(a));
+    const auto choices = allocator.choices(a);
+    bool any_dropped = false;
+    for (size_t c = 0; c < choices.size(); ++c) {
+      if (!choices[c].ineligible) continue;
+      out.append(any_dropped ? ",{" : ",\"ineligible\":[{");
+      any_dropped = true;
+      absl::StrAppend(&out, "\"choice_rank\":", c + 1, ",\"program\":");
+      AppendString(out, instance.programs[choices[c].program].id);
+      out.append(",\"reason\":");
+      AppendString(out, ReasonCode(*choices[c].ineligible));
+      out.push_back('}');
+    }
+    if (any_dropped) out.push_back(']');
+    if (explain) {
+      out.append(",\"explanation\":");
+      out.append(json::serialize(ExplanationToJson(allocator, result, a, json::storage_ptr())));
+    }
+    out.push_back('}');
   }
-  json::array programs(sp);
-  programs.reserve(instance.programs.size());
+  out.append("],\"programs\":[");
   for (uint32_t p = 0; p < instance.programs.size(); ++p) {
     const ProgramOutcome& outcome = result.programs[p];
-    json::object entry({{"id", instance.programs[p].id},
-                        {"capacity", outcome.capacity},
-                        {"filled", outcome.filled}},
-                       sp);
-    entry["cutoff"] = outcome.cutoff_application
-                          ? CutoffToJson(allocator, *outcome.cutoff_application, p, sp)
-                          : json::value(nullptr, sp);
-    programs.push_back(std::move(entry));
+    if (p != 0) out.push_back(',');
+    out.append("{\"id\":");
+    AppendString(out, instance.programs[p].id);
+    absl::StrAppend(&out, ",\"capacity\":", outcome.capacity, ",\"filled\":", outcome.filled,
+                    ",\"cutoff\":");
+    if (outcome.cutoff_application) {
+      out.append(json::serialize(
+          CutoffToJson(allocator, *outcome.cutoff_application, p, json::storage_ptr())));
+    } else {
+      out.append("null");
+    }
+    out.push_back('}');
   }
-  json::object document({{"assignments", std::move(assignments)},
-                         {"programs", std::move(programs)},
-                         {"stats", StatsToJson(ComputeStats(allocator, result))}},
-                        sp);
-  return json::serialize(document);
+  out.append("],\"stats\":");
+  out.append(json::serialize(StatsToJson(ComputeStats(allocator, result))));
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace stadt::daycare
