@@ -1,7 +1,5 @@
 #include "services/daycare/domain/instance_json.h"
 
-#include <cstdio>
-
 #include "absl/strings/str_cat.h"
 #include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
@@ -286,27 +284,33 @@ json::value ExplanationToJson(const Allocator& allocator, const RoundResult& res
 
 }  // namespace
 
-absl::StatusOr<Month> ParseMonth(std::string_view text, std::string_view field) {
-  const std::string copy(text);
-  int year = 0;
-  int month = 0;
-  char rest = 0;
-  if (copy.size() != 7 || std::sscanf(copy.c_str(), "%4d-%2d%c", &year, &month, &rest) != 2 ||
-      year < 1900 || month < 1 || month > 12) {
-    return Expected(field, "a month like \"2026-08\"");
+namespace {
+
+// Digits text[from, from + count) as a number; -1 unless they are all digits.
+int Digits(std::string_view text, size_t from, size_t count) {
+  int value = 0;
+  for (size_t k = from; k < from + count; ++k) {
+    if (text[k] < '0' || text[k] > '9') return -1;
+    value = value * 10 + (text[k] - '0');
   }
+  return value;
+}
+
+}  // namespace
+
+absl::StatusOr<Month> ParseMonth(std::string_view text, std::string_view field) {
+  const int year = text.size() == 7 && text[4] == '-' ? Digits(text, 0, 4) : -1;
+  const int month = year >= 0 ? Digits(text, 5, 2) : -1;
+  if (year < 1900 || month < 1 || month > 12) return Expected(field, "a month like \"2026-08\"");
   return Month::Of(year, month);
 }
 
 absl::StatusOr<Date> ParseDate(std::string_view text, std::string_view field) {
-  const std::string copy(text);
   Date date;
-  char rest = 0;
-  if (copy.size() != 10 ||
-      std::sscanf(copy.c_str(), "%4d-%2d-%2d%c", &date.year, &date.month, &date.day, &rest) != 3 ||
-      !IsValidDate(date)) {
-    return Expected(field, "a date like \"2024-03-15\"");
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    date = Date{Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2)};
   }
+  if (!IsValidDate(date)) return Expected(field, "a date like \"2024-03-15\"");
   return date;
 }
 
