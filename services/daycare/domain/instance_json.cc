@@ -33,12 +33,14 @@ absl::StatusOr<std::optional<int64_t>> ReadInt(const json::object& object, std::
                                                std::string_view parent, int64_t min, int64_t max) {
   const json::value* value = object.if_contains(key);
   if (value == nullptr || value->is_null()) return std::optional<int64_t>();
-  const std::string field = Member(parent, key);
-  const std::string range = absl::StrCat("an integer from ", min, " to ", max);
-  if (value->is_uint64()) return Expected(field, range);  // above INT64_MAX
-  if (!value->is_int64()) return Expected(field, range);
+  // The error text only when there is an error: this runs for every point of
+  // every wish.
+  auto refuse = [&] {
+    return Expected(Member(parent, key), absl::StrCat("an integer from ", min, " to ", max));
+  };
+  if (!value->is_int64()) return refuse();  // includes uint64 above INT64_MAX
   const int64_t number = value->get_int64();
-  if (number < min || number > max) return Expected(field, range);
+  if (number < min || number > max) return refuse();
   return std::optional<int64_t>(number);
 }
 
