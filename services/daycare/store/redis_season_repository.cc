@@ -340,7 +340,7 @@ absl::Status RedisSeasonRepository::SaveApplication(std::string_view season,
           .Eval(kSubmitApplication,
                 {Key(season, "period"), Key(season, "apps"), Key(season, "owners"),
                  Key(season, "children"), Key(season, "child_of"), Key(season, "duplicates"),
-                 Key(season, absl::StrCat("owned:", application.owner))},
+                 Key(season, absl::StrCat("owned:", application.owner)), Key(season, "withdrawn")},
                 {application.id, application.owner, ApplicationText(application),
                  is_new ? "1" : "0", season::ChildKey(application)})
           .status();
@@ -350,7 +350,9 @@ absl::Status RedisSeasonRepository::SaveApplication(std::string_view season,
                                     ? "duplicate_child"
                                     : "application_id_taken");
     case absl::StatusCode::kFailedPrecondition:
-      return WithReason(status, "period_not_open");
+      return WithReason(status, absl::StrContains(status.message(), "withdrawn")
+                                    ? "application_withdrawn"
+                                    : "period_not_open");
     case absl::StatusCode::kNotFound:
       return WithReason(status, "application_not_found");
     default:

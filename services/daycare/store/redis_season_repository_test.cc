@@ -487,6 +487,16 @@ TEST_F(SeasonStoreTest, ParentsSeeTheirApplicationsInWordsAndMayWithdraw) {
   EXPECT_EQ(withdrawn->state, ApplicationState::kWithdrawn);
   EXPECT_THAT(withdrawn->status_text, HasSubstr("zurückgezogen"));
   ASSERT_TRUE(store_->Withdraw("s1", "parent-a", a2).ok());  // again: the same
+  EXPECT_EQ(ReasonOf(store_
+                         ->SubmitApplication("s1", "parent-a", a2,
+                                             App(R"({"choices":["P2"],"child_name":"Tom"})"))
+                         .status()),
+            "application_withdrawn");
+  // Tom may be applied for again (and that one is withdrawn too, to keep the round small).
+  const std::string again =
+      Submit("parent-a", R"({"choices":["P2"],"child_name":"Tom","birth_date":"2023-03-03"})");
+  ASSERT_FALSE(again.empty());
+  ASSERT_TRUE(store_->Withdraw("s1", "parent-a", again).ok());
 
   ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
   absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));

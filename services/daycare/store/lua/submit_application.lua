@@ -1,4 +1,4 @@
--- KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>.
+-- KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>, withdrawn.
 -- ARGV: id, subject, application JSON, "1" when new, child key.
 -- One application per child: `children` maps the child key (normalised name,
 -- birth date, guardian) to its application; a second one is refused and the
@@ -8,6 +8,9 @@ if ARGV[4] == '1' then
   if owner then return redis.error_reply('ALREADY_EXISTS application id taken') end
 elseif owner ~= ARGV[2] then
   return redis.error_reply('NOT_FOUND application not found')
+end
+if ARGV[4] ~= '1' and redis.call('HEXISTS', KEYS[8], ARGV[1]) == 1 then
+  return redis.error_reply('FAILED_PRECONDITION the application was withdrawn')
 end
 if redis.call('GET', KEYS[1]) ~= 'open' then
   return redis.error_reply('FAILED_PRECONDITION the application period is not open')
