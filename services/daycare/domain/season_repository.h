@@ -53,6 +53,9 @@ class SeasonRepository {
 
   // The stored offer; a default Offer when the application has none.
   virtual absl::StatusOr<Offer> GetOffer(std::string_view season, std::string_view id) = 0;
+  // The same for many applications at once, in the order of `ids`.
+  virtual absl::StatusOr<std::vector<Offer>> GetOffers(std::string_view season,
+                                                       const std::vector<std::string>& ids) = 0;
   // Answers the open offer of `owner`'s application: NOT_FOUND for another
   // owner, FAILED_PRECONDITION without an open offer or past its deadline at
   // `now`. Answering the same way again returns the same state, no second effect.

@@ -705,8 +705,13 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
 
   const Instance& prepared_instance = prepared.allocator->instance();
   const absl::Time now = clock_.Now();
+  std::vector<std::string> ids;
+  ids.reserve(prepared_instance.applications.size());
   for (const daycare::Application& application : prepared_instance.applications) {
-    STADT_ASSIGN_OR_RETURN(Offer offer, repository_.GetOffer(season, application.id));
+    ids.push_back(application.id);
+  }
+  STADT_ASSIGN_OR_RETURN(std::vector<Offer> offers, repository_.GetOffers(season, ids));
+  for (Offer& offer : offers) {
     bool expired_now = false;
     STADT_ASSIGN_OR_RETURN(Participation participation,
                            ParticipationOf(prepared_instance, offer, now, what_if, expired_now));

@@ -277,6 +277,40 @@ absl::StatusOr<std::map<std::string, std::string>> HashGetAll(redis::Client& red
   return fields;
 }
 
+std::map<std::string, std::string> FieldsOf(const redis::Reply& reply) {
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields[reply.elements[i].str] = reply.elements[i + 1].str;
+  }
+  return fields;
+}
+
+// The verdicts (an HGETALL of evidence:<id>) and corrections (an LRANGE of
+// corrections:<id>) into `application`; unreadable entries are skipped.
+void AddCasework(const redis::Reply& evidence, const redis::Reply& corrections,
+                 season::Application& application) {
+  for (const auto& [criterion, verdict] : FieldsOf(evidence)) {
+    if (verdict == "verified") application.evidence[criterion] = season::Verdict::kVerified;
+    if (verdict == "rejected") application.evidence[criterion] = season::Verdict::kRejected;
+  }
+  for (const redis::Reply& entry : corrections.elements) {
+    boost::system::error_code error;
+    json::value value = json::parse(entry.str, error);
+    if (error || !value.is_object()) continue;
+    const json::object& object = value.as_object();
+    season::Correction correction;
+    absl::Time at;
+    std::string parse_error;
+    if (absl::ParseTime(absl::RFC3339_full, StringMember(object, "at"), &at, &parse_error)) {
+      correction.at = at;
+    }
+    correction.caseworker = StringMember(object, "caseworker");
+    correction.reason = StringMember(object, "reason");
+    correction.before = StringMember(object, "before");
+    application.corrections.push_back(std::move(correction));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<season::Setup> RedisSeasonRepository::ReadSetup(std::string_view season) {
@@ -389,12 +423,32 @@ absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::ApplicationIds(
 
 absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListApplications(
     std::string_view season) {
-  STADT_ASSIGN_OR_RETURN(auto stored, HashGetAll(redis_, Key(season, "apps")));
-  STADT_ASSIGN_OR_RETURN(auto owners, HashGetAll(redis_, Key(season, "owners")));
-  STADT_ASSIGN_OR_RETURN(auto duplicates, HashGetAll(redis_, Key(season, "duplicates")));
-  STADT_ASSIGN_OR_RETURN(auto withdrawn, HashGetAll(redis_, Key(season, "withdrawn")));
+  // Two round trips whatever the season's size: the season's hashes, then the
+  // verdicts and corrections of every application.
+  STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> hashes,
+                         redis_.Pipeline({{"HGETALL", Key(season, "apps")},
+                                          {"HGETALL", Key(season, "owners")},
+                                          {"HGETALL", Key(season, "duplicates")},
+                                          {"HGETALL", Key(season, "withdrawn")}}));
+  if (hashes.size() != 4) return absl::InternalError("unexpected pipeline reply");
+  const std::map<std::string, std::string> stored = FieldsOf(hashes[0]);
+  const std::map<std::string, std::string> owners = FieldsOf(hashes[1]);
+  const std::map<std::string, std::string> duplicates = FieldsOf(hashes[2]);
+  const std::map<std::string, std::string> withdrawn = FieldsOf(hashes[3]);
+  std::vector<std::vector<std::string>> casework;
+  casework.reserve(2 * stored.size());
+  for (const auto& [id, text] : stored) {
+    casework.push_back({"HGETALL", Key(season, absl::StrCat("evidence:", id))});
+    casework.push_back({"LRANGE", Key(season, absl::StrCat("corrections:", id)), "0", "-1"});
+  }
+  std::vector<redis::Reply> replies;
+  if (!casework.empty()) {
+    STADT_ASSIGN_OR_RETURN(replies, redis_.Pipeline(casework));
+    if (replies.size() != casework.size()) return absl::InternalError("unexpected pipeline reply");
+  }
   std::vector<season::Application> applications;
   applications.reserve(stored.size());
+  size_t r = 0;
   for (const auto& [id, text] : stored) {  // std::map: ordered by id
     auto owner = owners.find(id);
     auto duplicate = duplicates.find(id);
@@ -403,7 +457,8 @@ absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListAppl
         ApplicationFromText(text, owner == owners.end() ? std::string() : owner->second,
                             duplicate == duplicates.end() ? "" : duplicate->second,
                             withdrawn.contains(id)));
-    STADT_RETURN_IF_ERROR(ReadCasework(season, application));
+    AddCasework(replies[r], replies[r + 1], application);
+    r += 2;
     applications.push_back(std::move(application));
   }
   return applications;
@@ -426,6 +481,20 @@ absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListAppl
     }
   }
   return applications;
+}
+
+absl::StatusOr<std::vector<Offer>> RedisSeasonRepository::GetOffers(
+    std::string_view season, const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::vector<Offer>();
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(ids.size());
+  for (const std::string& id : ids) commands.push_back({"HGETALL", OfferKey(season, id)});
+  STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_.Pipeline(commands));
+  if (replies.size() != ids.size()) return absl::InternalError("unexpected pipeline reply");
+  std::vector<Offer> offers;
+  offers.reserve(ids.size());
+  for (const redis::Reply& reply : replies) offers.push_back(OfferFromFields(FieldsOf(reply)));
+  return offers;
 }
 
 absl::StatusOr<Offer> RedisSeasonRepository::GetOffer(std::string_view season,
@@ -502,32 +571,12 @@ absl::Status RedisSeasonRepository::CorrectApplication(std::string_view season,
 absl::Status RedisSeasonRepository::ReadCasework(std::string_view season,
                                                  season::Application& application) {
   STADT_ASSIGN_OR_RETURN(
-      auto evidence,
-      HashGetAll(redis_, Key(season, absl::StrCat("evidence:", ToAbsl(application.id)))));
-  for (const auto& [criterion, verdict] : evidence) {
-    if (verdict == "verified") application.evidence[criterion] = season::Verdict::kVerified;
-    if (verdict == "rejected") application.evidence[criterion] = season::Verdict::kRejected;
-  }
-  STADT_ASSIGN_OR_RETURN(
-      redis::Reply corrections,
-      redis_.Command({"LRANGE", Key(season, absl::StrCat("corrections:", ToAbsl(application.id))),
-                      "0", "-1"}));
-  for (const redis::Reply& entry : corrections.elements) {
-    boost::system::error_code error;
-    json::value value = json::parse(entry.str, error);
-    if (error || !value.is_object()) continue;
-    const json::object& object = value.as_object();
-    season::Correction correction;
-    absl::Time at;
-    std::string parse_error;
-    if (absl::ParseTime(absl::RFC3339_full, StringMember(object, "at"), &at, &parse_error)) {
-      correction.at = at;
-    }
-    correction.caseworker = StringMember(object, "caseworker");
-    correction.reason = StringMember(object, "reason");
-    correction.before = StringMember(object, "before");
-    application.corrections.push_back(std::move(correction));
-  }
+      std::vector<redis::Reply> replies,
+      redis_.Pipeline(
+          {{"HGETALL", Key(season, absl::StrCat("evidence:", application.id))},
+           {"LRANGE", Key(season, absl::StrCat("corrections:", application.id)), "0", "-1"}}));
+  if (replies.size() != 2) return absl::InternalError("unexpected pipeline reply");
+  AddCasework(replies[0], replies[1], application);
   return absl::OkStatus();
 }
 

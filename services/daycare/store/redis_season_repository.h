@@ -43,6 +43,8 @@ class RedisSeasonRepository final : public season::SeasonRepository {
   absl::StatusOr<std::vector<season::Application>> ListApplicationsOf(
       std::string_view season, std::string_view owner) override;
   absl::StatusOr<season::Offer> GetOffer(std::string_view season, std::string_view id) override;
+  absl::StatusOr<std::vector<season::Offer>> GetOffers(
+      std::string_view season, const std::vector<std::string>& ids) override;
   absl::StatusOr<OfferState> AnswerOffer(std::string_view season, std::string_view id,
                                          std::string_view owner, bool accept,
                                          absl::Time now) override;
