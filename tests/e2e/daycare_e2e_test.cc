@@ -621,5 +621,36 @@ TEST_F(DaycareE2eTest, ADryRunWorksWhileApplicationsAreOpenAndPublishesNothing) 
   Apply("parent-cleo", R"({"choices":["K2"],"childName":"Cleo","birthDate":"2023-09-01"})");
 }
 
+// Issue 19, siblings: a verified sibling at a centre gives priority there.
+TEST_F(DaycareE2eTest, AVerifiedSiblingGivesPriorityAtItsCentre) {
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("PUT", "/programs",
+                  R"({"programs":[{"id":"K1-U3","centre":"K1","capacity":1},
+                                  {"id":"K2-U3","centre":"K2","capacity":1}]})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(
+      Fetch("PUT", "/policy", R"({"policyJson":"{\"sibling_points\":20}"})", caseworker).status,
+      200);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker).status, 200);
+  const std::string older = Apply(
+      "parent-o", R"({"choices":["K1-U3","K2-U3"],"childName":"Ole","birthDate":"2023-01-01"})");
+  const std::string younger = Apply("parent-y", R"({"choices":["K1-U3","K2-U3"],"childName":"Yara",
+                                                    "birthDate":"2024-01-01","siblingCentres":["K1"]})");
+  HttpResult verified =
+      Fetch("POST", absl::StrCat("/casework/applications/", younger, "/criteria/sibling:K1"),
+            R"({"verdict":"VERDICT_VERIFIED"})", caseworker);
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_TRUE(Json(verified).at("status").at("criteria").at(0).at("counted").as_bool());
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  ASSERT_EQ(
+      Fetch("POST", "/rounds", R"({"seed":"9","deadline":"2099-01-01T00:00:00Z"})", caseworker)
+          .status,
+      200);
+  EXPECT_EQ(Text(Status("parent-y", younger), "offeredProgram"), "K1-U3");
+  EXPECT_EQ(Text(Status("parent-o", older), "offeredProgram"), "K2-U3");
+}
+
 }  // namespace
 }  // namespace stadt::testing
