@@ -19,6 +19,7 @@
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/log.h"
+#include "services/common/reason.h"
 #include "services/common/status.h"
 #include "services/common/strings.h"
 
@@ -202,7 +203,8 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
     // Backends already hide their internals; a transport failure message
     // (addresses, connection errors) is hidden here the same way.
     grpc::Status safe = ToGrpcStatus(FromGrpcStatus(status));
-    std::string reason = LowerCodeName(safe.error_code());
+    std::string reason = ReasonOf(FromGrpcStatus(safe));
+    if (reason.empty()) reason = LowerCodeName(safe.error_code());
     if (safe.error_code() == grpc::StatusCode::UNAVAILABLE) reason = "backend_unavailable";
     if (safe.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) reason = "backend_timeout";
     return ErrorResponse(safe.error_code(), reason, safe.error_message());

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "services/common/reason.h"
+
 namespace stadt {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
@@ -16,7 +18,8 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     case absl::StatusCode::kUnavailable:
       return grpc::Status(code, std::string(kDependencyUnavailableMessage));
     default:
-      return grpc::Status(code, std::string(status.message()));
+      // The reason travels as the status details (a bare token, see reason.h).
+      return grpc::Status(code, std::string(status.message()), ReasonOf(status));
   }
 }
 
@@ -26,7 +29,9 @@ bool IsDependencyUnavailable(const grpc::Status& status) {
 }
 
 absl::Status FromGrpcStatus(const grpc::Status& status) {
-  return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
+  return WithReason(
+      absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message()),
+      status.error_details());
 }
 
 int HttpStatusForGrpcCode(grpc::StatusCode code) {

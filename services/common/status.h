@@ -12,7 +12,8 @@ namespace stadt {
 // Domain and store code return absl::Status. At the gRPC boundary, messages of
 // codes that describe our own failures (INTERNAL, UNKNOWN, DATA_LOSS) and of
 // UNAVAILABLE are replaced by a fixed text: internal error text (Redis replies,
-// host names) never reaches a client.
+// host names) never reaches a client. A reason attached with WithReason
+// (reason.h) crosses with the status; the gateway answers it as details[0].reason.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The message of an UNAVAILABLE a service answers when its own dependency

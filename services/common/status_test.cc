@@ -1,6 +1,7 @@
 #include "services/common/status.h"
 
 #include "gtest/gtest.h"
+#include "services/common/reason.h"
 
 namespace stadt {
 namespace {
@@ -40,6 +41,19 @@ TEST(StatusTest, RoundTripsCodes) {
   absl::Status back = FromGrpcStatus(grpc::Status(grpc::StatusCode::ABORTED, "retry"));
   EXPECT_EQ(back.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(back.message(), "retry");
+}
+
+TEST(StatusTest, CarriesAReasonTokenAcrossGrpc) {
+  const absl::Status refused =
+      WithReason(absl::InvalidArgumentError("criteria[0]: unknown"), "unknown_criterion");
+  const grpc::Status wire = ToGrpcStatus(refused);
+  EXPECT_EQ(wire.error_details(), "unknown_criterion");
+  EXPECT_EQ(ReasonOf(FromGrpcStatus(wire)), "unknown_criterion");
+  // Hidden codes lose their reason with their message; non-tokens are dropped.
+  EXPECT_EQ(ToGrpcStatus(WithReason(absl::InternalError("x"), "boom")).error_details(), "");
+  EXPECT_EQ(ReasonOf(WithReason(absl::NotFoundError("x"), "Not A Token")), "");
+  EXPECT_EQ(ReasonOf(FromGrpcStatus(grpc::Status(grpc::StatusCode::NOT_FOUND, "x", "a b"))), "");
+  EXPECT_TRUE(WithReason(absl::OkStatus(), "ok_reason").ok());
 }
 
 }  // namespace

@@ -12,8 +12,9 @@
 #include "services/common/service_main.h"
 #include "services/common/status_macros.h"
 #include "services/daycare/domain/instance_json.h"
+#include "services/daycare/domain/season_service.h"
 #include "services/daycare/rpc/daycare_grpc_service.h"
-#include "services/daycare/store/season_store.h"
+#include "services/daycare/store/redis_season_repository.h"
 
 namespace stadt::daycare {
 namespace {
@@ -41,11 +42,10 @@ absl::StatusOr<Settings> ReadSettings() {
 // The city's published points catalogue, used by every season that has not been
 // given a policy of its own. A bad file stops the start rather than running a
 // season on defaults nobody published.
-absl::StatusOr<std::string> ReadDefaultPolicy(const std::string& path) {
-  if (path.empty()) return std::string("{}");
+absl::StatusOr<Policy> ReadDefaultPolicy(const std::string& path) {
+  if (path.empty()) return Policy{};
   STADT_ASSIGN_OR_RETURN(std::string text, ReadFile(path));
-  STADT_RETURN_IF_ERROR(ParsePolicy(text).status());
-  return text;
+  return ParsePolicy(text);
 }
 
 struct RoundJobSettings {
@@ -82,17 +82,18 @@ int RunRoundJob() {
     return 2;
   }
   log::Configure("daycare-round-job", settings->log_level);
-  absl::StatusOr<std::string> policy = ReadDefaultPolicy(settings->policy_file);
+  absl::StatusOr<Policy> policy = ReadDefaultPolicy(settings->policy_file);
   if (!policy.ok()) {
     std::cerr << "stadt-daycare: DAYCARE_POLICY_FILE: " << policy.status().message() << "\n";
     return 2;
   }
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
   SystemClock clock;
-  SeasonStore store(*redis, clock, *std::move(policy));
+  RedisSeasonRepository repository(*redis);
+  season::SeasonService seasons(repository, clock, *std::move(policy));
   // Flushed when the job returns, so the round's placement KPIs are sent.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
-  absl::StatusOr<RoundView> round = store.PublishNextRoundIfItChangesAnything(
+  absl::StatusOr<season::RoundView> round = seasons.PublishNextRoundIfItChangesAnything(
       settings->season, clock.Now() + settings->answer_time);
   if (round.ok()) {
     RecordRoundKpis(settings->season, *round, *kpis);
@@ -112,17 +113,18 @@ int RunRoundJob() {
 }
 
 absl::Status Serve(const Settings& settings) {
-  absl::StatusOr<std::string> policy = ReadDefaultPolicy(settings.policy_file);
+  absl::StatusOr<Policy> policy = ReadDefaultPolicy(settings.policy_file);
   if (!policy.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("DAYCARE_POLICY_FILE: ", policy.status().message()));
   }
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   SystemClock clock;
-  SeasonStore store(*redis, clock, *std::move(policy));
+  RedisSeasonRepository repository(*redis);
+  season::SeasonService seasons(repository, clock, *std::move(policy));
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
-  DaycareGrpcService service(store, *kpis);
+  DaycareGrpcService service(seasons, *kpis);
   return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 

@@ -162,20 +162,27 @@ class DaycareE2eTest : public ::testing::Test {
 TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
   ASSERT_NO_FATAL_FAILURE(SetUpSeason());
   const std::string anna =
-      Apply("parent-anna", R"({"choices":["K1","K2"],"criteria":["single_parent"]})");
+      Apply("parent-anna", R"({"choices":["K1","K2"],"criteria":["single_parent"],
+                                                    "childName":"Anna","birthDate":"2024-06-01"})");
   const std::string ben =
-      Apply("parent-ben", R"({"choices":["K1","K2"],"birthDate":"2023-01-01"})");
-  const std::string cleo = Apply("parent-cleo", R"({"choices":["K2"],"birthDate":"2024-01-01"})");
+      Apply("parent-ben", R"({"choices":["K1","K2"],"childName":"Ben","birthDate":"2023-01-01"})");
+  const std::string cleo =
+      Apply("parent-cleo", R"({"choices":["K2"],"childName":"Cleo","birthDate":"2024-01-01"})");
   ASSERT_FALSE(anna.empty() || ben.empty() || cleo.empty());
 
   // Editing is allowed while the period is open.
-  HttpResult edited =
-      Fetch("PUT", absl::StrCat("/applications/", cleo),
-            R"({"choices":["K1","K2"],"birthDate":"2024-01-01","district":"Mitte"})",
-            Parent("parent-cleo"));
+  HttpResult edited = Fetch(
+      "PUT", absl::StrCat("/applications/", cleo),
+      R"({"choices":["K1","K2"],"childName":"Cleo","birthDate":"2024-01-01","district":"Mitte"})",
+      Parent("parent-cleo"));
   ASSERT_EQ(edited.status, 200) << edited.body;
 
   const std::string caseworker = Caseworker();
+  // A caseworker verifies Anna's claim: only then do its points count.
+  HttpResult verified =
+      Fetch("POST", absl::StrCat("/casework/applications/", anna, "/criteria/single_parent"),
+            R"({"verdict":"VERDICT_VERIFIED"})", caseworker);
+  ASSERT_EQ(verified.status, 200) << verified.body;
   ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
   HttpResult dry = Fetch("POST", "/dry-run", R"({"seed":"42"})", caseworker);
   ASSERT_EQ(dry.status, 200) << dry.body;
@@ -247,7 +254,8 @@ TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
 // round when one is due and otherwise exits 0 without writing anything.
 TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
   ASSERT_NO_FATAL_FAILURE(SetUpSeason());
-  const std::string anna = Apply("parent-anna", R"({"choices":["K1","K2"]})");
+  const std::string anna = Apply(
+      "parent-anna", R"({"choices":["K1","K2"],"childName":"Anna","birthDate":"2024-06-01"})");
   ASSERT_FALSE(anna.empty());
   const std::map<std::string, std::string> job_env = {
       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
@@ -294,7 +302,8 @@ TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
 
 TEST_F(DaycareE2eTest, RefusesBadInputWithAReason) {
   ASSERT_NO_FATAL_FAILURE(SetUpSeason());
-  const std::string anna = Apply("parent-anna", R"({"choices":["K1"]})");
+  const std::string anna =
+      Apply("parent-anna", R"({"choices":["K1"],"childName":"Anna","birthDate":"2024-06-01"})");
   struct Case {
     std::string method, path, body, token;
     int status;
@@ -306,7 +315,7 @@ TEST_F(DaycareE2eTest, RefusesBadInputWithAReason) {
       {"POST", "/applications", R"({"choices":["K1","K2","K1"]})", parent, 400, "choices"},
       {"POST", "/applications", R"({"choices":["K1"],"birthDate":"2024-02-30"})", parent, 400,
        "birth_date"},
-      {"POST", "/applications", R"({"choices":["K1"],"desiredStart":"autumn"})", parent, 400,
+      {"POST", "/applications", R"({"choices":["K1"],"startMonth":"autumn"})", parent, 400,
        "start_month"},
       {"POST", "/applications", R"({"choices":["K1")", parent, 400, ""},
       {"GET", absl::StrCat("/applications/", anna), "", parent, 404, "not found"},
@@ -330,6 +339,317 @@ TEST_F(DaycareE2eTest, RefusesBadInputWithAReason) {
   HttpResult anna_status = Status("parent-anna", anna);
   ASSERT_EQ(anna_status.status, 200) << anna_status.body;
   EXPECT_EQ(Json(anna_status).at("application").at("choices").as_array().size(), 1u);
+}
+
+// Issue 19, "criteria are self-declared": an unknown criterion, a care scope
+// the season does not offer, a birth date in the future and a missing one were
+// all accepted. Each is refused now, with its own reason, and nothing is stored.
+TEST_F(DaycareE2eTest, RefusesWhatTheSeasonDoesNotKnowWithASpecificReason) {
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("PUT", "/programs",
+                  R"({"programs":[{"id":"K1","capacity":1,"careScope":"full_day",
+                                   "startMonth":"2026-08","minAgeMonths":10,"maxAgeMonths":35}]})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(Fetch("PUT", "/policy",
+                  R"({"policyJson":"{\"criteria\":[{\"id\":\"single_parent\",\"points\":10}]}"})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker).status, 200);
+  const std::string parent = Parent("parent-zoe");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2025-01-01","criteria":["vip"]})",
+       "unknown_criterion"},
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2025-01-01","careScope":"halbtags"})",
+       "unknown_care_scope"},
+      // Far in the future, so that the test does not depend on today's date.
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2999-01-01"})", "birth_date_in_future"},
+      {R"({"choices":["K1"],"childName":"Zoe"})", "birth_date_required"},
+      {R"({"choices":["K1"],"birthDate":"2025-01-01"})", "child_name_required"},
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2021-01-01"})", "age_outside_program"},
+      {R"({"choices":["K1"],"childName":"Zoe","birthDate":"2025-01-01","startMonth":"2027-03"})",
+       "start_month_outside_season"},
+  };
+  for (const auto& [body, reason] : cases) {
+    HttpResult result = Fetch("POST", "/applications", body, parent);
+    EXPECT_EQ(result.status, 400) << body << "\n" << result.body;
+    EXPECT_EQ(Json(result).at("details").at(0).at("reason").as_string(), reason) << result.body;
+  }
+  // The same application with what the season knows is accepted.
+  Apply("parent-zoe", R"({"choices":["K1"],"childName":"Zoe","birthDate":"2025-01-01",
+                          "criteria":["single_parent"],"careScope":"full_day",
+                          "startMonth":"2026-08"})");
+}
+
+// Issue 19, "nothing identifies the child": the same parent applied twice for
+// the same child and the duplicate won a place. The second is refused now.
+TEST_F(DaycareE2eTest, RefusesASecondApplicationForTheSameChild) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string first = Apply(
+      "parent-mia", R"({"choices":["K1"],"childName":"Mia Müller","birthDate":"2024-02-02"})");
+  HttpResult second =
+      Fetch("POST", "/applications",
+            R"({"choices":["K2"],"childName":"mia  mueller","birthDate":"2024-02-02"})",
+            Parent("parent-mia"));
+  EXPECT_EQ(second.status, 409) << second.body;
+  EXPECT_EQ(Json(second).at("details").at(0).at("reason").as_string(), "duplicate_child");
+  EXPECT_THAT(Text(second, "message"), HasSubstr(first));
+  // Her sibling is another child.
+  Apply("parent-mia", R"({"choices":["K2"],"childName":"Mila Müller","birthDate":"2024-02-02"})");
+}
+
+// Issue 19, parents: "cannot list their own applications (lose the id, lose the
+// application) and cannot withdraw"; "after declining, the summary still says
+// 'Your child has a place at ...'; unplaced applications show round 0".
+TEST_F(DaycareE2eTest, ParentsListWithdrawAndReadAStatusThatMatchesTheState) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string anna = Apply("parent-anna", R"({"choices":["K1","K2"],"childName":"Anna",
+                                                    "birthDate":"2023-06-01","guardianName":"Eva",
+                                                    "guardianEmail":"eva@example.org"})");
+  const std::string ben =
+      Apply("parent-ben", R"({"choices":["K1","K2"],"childName":"Ben","birthDate":"2023-08-01"})");
+  const std::string cleo =
+      Apply("parent-cleo", R"({"choices":["K1"],"childName":"Cleo","birthDate":"2024-01-01"})");
+  const std::string extra =
+      Apply("parent-cleo", R"({"choices":["K2"],"childName":"Dora","birthDate":"2024-01-01"})");
+
+  HttpResult mine = Fetch("GET", "/applications", "", Parent("parent-cleo"));
+  ASSERT_EQ(mine.status, 200) << mine.body;
+  ASSERT_EQ(Json(mine).at("applications").as_array().size(), 2u) << mine.body;
+  EXPECT_EQ(Json(mine).at("applications").at(0).at("state").as_string(),
+            "APPLICATION_STATE_SUBMITTED");
+  HttpResult annas = Fetch("GET", "/applications?lang=en", "", Parent("parent-anna"));
+  ASSERT_EQ(Json(annas).at("applications").as_array().size(), 1u) << annas.body;
+  EXPECT_EQ(Json(annas).at("applications").at(0).at("application").at("guardianEmail").as_string(),
+            "eva@example.org");
+  EXPECT_THAT(std::string(Json(annas).at("applications").at(0).at("summary").as_string()),
+              HasSubstr("has been received"));
+
+  HttpResult withdrawn = Fetch("POST", absl::StrCat("/applications/", extra, "/withdraw"), "{}",
+                               Parent("parent-cleo"));
+  ASSERT_EQ(withdrawn.status, 200) << withdrawn.body;
+  EXPECT_EQ(Text(withdrawn, "state"), "APPLICATION_STATE_WITHDRAWN");
+  EXPECT_EQ(
+      Fetch("POST", absl::StrCat("/applications/", extra, "/withdraw"), "{}", Parent("parent-anna"))
+          .status,
+      404);
+
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  ASSERT_EQ(
+      Fetch("POST", "/rounds", R"({"seed":"1","deadline":"2099-01-01T00:00:00Z"})", caseworker)
+          .status,
+      200);
+  // Cleo has no place: round 1 and her place on K1's list, in words.
+  HttpResult cleo_status =
+      Fetch("GET", absl::StrCat("/applications/", cleo), "", Parent("parent-cleo"));
+  EXPECT_EQ(Text(cleo_status, "state"), "APPLICATION_STATE_WAITING") << cleo_status.body;
+  EXPECT_EQ(Json(cleo_status).at("round").as_int64(), 1) << cleo_status.body;
+  EXPECT_EQ(Json(cleo_status).at("waiting").at(0).at("program").as_string(), "K1");
+  EXPECT_THAT(Text(cleo_status, "summary"), HasSubstr("Warteliste"));
+
+  HttpResult declined = Fetch("POST", absl::StrCat("/applications/", ben, "/decline"),
+                              R"({"lang":"en"})", Parent("parent-ben"));
+  ASSERT_EQ(declined.status, 200) << declined.body;
+  EXPECT_EQ(Text(declined, "state"), "APPLICATION_STATE_DECLINED");
+  EXPECT_THAT(Text(declined, "summary"), HasSubstr("declined"));
+  EXPECT_THAT(Text(declined, "summary"), ::testing::Not(HasSubstr("has a place")));
+  EXPECT_EQ(
+      Fetch("GET", absl::StrCat("/applications/", anna, "?lang=fr"), "", Parent("parent-anna"))
+          .status,
+      400);
+}
+
+// Issue 19: "parents cannot list programs or facilities (GET .../programs is 405)".
+TEST_F(DaycareE2eTest, ParentsFindProgramsAndFacilitiesWithoutSigningIn) {
+  ASSERT_EQ(Fetch("PUT", "/programs", R"({"programs":[
+      {"id":"K1-U3","centre":"K1","centreName":"Kita Sonne","name":"Krippe","capacity":10,
+       "minAgeMonths":10,"maxAgeMonths":35,"careScope":"full_day","district":"Mitte",
+       "address":"Sonnenweg 1","openingHours":"Mo-Fr 7:00-17:00"},
+      {"id":"K1-Ü3","centre":"K1","name":"Kindergarten","capacity":20,"minAgeMonths":36,
+       "maxAgeMonths":72,"careScope":"part_day","district":"Mitte"},
+      {"id":"K2-U3","centre":"K2","centreName":"Kita Mond","capacity":8,"minAgeMonths":12,
+       "maxAgeMonths":35,"careScope":"full_day","district":"Ost"}]})",
+                  Caseworker())
+                .status,
+            200);
+  HttpResult all = Fetch("GET", "/programs", "", "");
+  ASSERT_EQ(all.status, 200) << all.body;
+  EXPECT_EQ(Json(all).at("programs").as_array().size(), 3u);
+  EXPECT_EQ(Json(all).at("programs").at(0).at("openingHours").as_string(), "Mo-Fr 7:00-17:00");
+  auto ids = [&](const std::string& query) {
+    HttpResult result = Fetch("GET", "/programs?" + query, "", "");
+    EXPECT_EQ(result.status, 200) << query << " " << result.body;
+    std::vector<std::string> out;
+    const boost::json::value json = Json(result);
+    for (const boost::json::value& program : json.at("programs").as_array()) {
+      out.emplace_back(program.at("id").as_string());
+    }
+    return out;
+  };
+  EXPECT_THAT(ids("district=Ost"), ::testing::ElementsAre("K2-U3"));
+  EXPECT_THAT(ids("age_group=3-6"), ::testing::ElementsAre("K1-Ü3"));
+  EXPECT_THAT(ids("care_scope=full_day&age_group=under-1"), ::testing::ElementsAre("K1-U3"));
+
+  HttpResult facilities = Fetch("GET", "/facilities?district=Mitte", "", "");
+  ASSERT_EQ(facilities.status, 200) << facilities.body;
+  const boost::json::value facilities_json = Json(facilities);
+  const boost::json::array& list = facilities_json.at("facilities").as_array();
+  ASSERT_EQ(list.size(), 1u) << facilities.body;
+  EXPECT_EQ(list[0].at("name").as_string(), "Kita Sonne");
+  EXPECT_EQ(list[0].at("address").as_string(), "Sonnenweg 1");
+  EXPECT_EQ(list[0].at("programs").as_array().size(), 2u);
+  EXPECT_EQ(list[0].at("careScopes").as_array().size(), 2u);
+
+  HttpResult bad = Fetch("GET", "/programs?age_group=toddler", "", "");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_EQ(Json(bad).at("details").at(0).at("reason").as_string(), "unknown_age_group");
+  absl::StatusOr<HttpResult> unknown =
+      HttpFetch(gateway_port_, "GET", "/v1/daycare/seasons/none/programs", "", {});
+  ASSERT_TRUE(unknown.ok());
+  EXPECT_EQ(unknown->status, 404) << unknown->body;
+}
+
+// Issue 19: "an application claiming all four criteria (36 points) with no birth
+// date took the only place ahead of every real family". Claims start
+// unverified and count for nothing until a caseworker verifies them; the
+// status says which criteria counted.
+TEST_F(DaycareE2eTest, UnverifiedClaimsCountForNothingUntilACaseworkerVerifiesThem) {
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(
+      Fetch("PUT", "/programs", R"({"programs":[{"id":"K1","capacity":1}]})", caseworker).status,
+      200);
+  ASSERT_EQ(Fetch("PUT", "/policy", R"({"policyJson":"{\"criteria\":[
+                    {\"id\":\"single_parent\",\"points\":10,\"label\":\"alleinerziehend\"},
+                    {\"id\":\"both_working\",\"points\":10,\"label\":\"beide berufstätig\"}]}"})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker).status, 200);
+  const std::string gamer = Apply("parent-gamer", R"({"choices":["K1"],"childName":"Max",
+      "birthDate":"2024-06-01","criteria":["single_parent","both_working"]})");
+  const std::string family =
+      Apply("parent-real", R"({"choices":["K1"],"childName":"Ida","birthDate":"2023-06-01"})");
+  HttpResult claimed =
+      Fetch("GET", absl::StrCat("/applications/", gamer), "", Parent("parent-gamer"));
+  EXPECT_EQ(Json(claimed).at("criteria").at(0).at("verdict").as_string(), "VERDICT_UNVERIFIED");
+  EXPECT_FALSE(Json(claimed).at("criteria").at(0).at("counted").as_bool());
+  // A caseworker finds the unchecked claims and rejects one of them.
+  HttpResult open = Fetch("GET", "/casework/applications?unverified_only=true", "", caseworker);
+  ASSERT_EQ(open.status, 200) << open.body;
+  ASSERT_EQ(Json(open).at("applications").as_array().size(), 1u) << open.body;
+  HttpResult rejected =
+      Fetch("POST", absl::StrCat("/casework/applications/", gamer, "/criteria/both_working"),
+            R"({"verdict":"VERDICT_REJECTED"})", caseworker);
+  ASSERT_EQ(rejected.status, 200) << rejected.body;
+  EXPECT_EQ(Fetch("POST", absl::StrCat("/casework/applications/", gamer, "/criteria/vip"),
+                  R"({"verdict":"VERDICT_VERIFIED"})", caseworker)
+                .status,
+            400);
+  EXPECT_EQ(Fetch("POST", absl::StrCat("/casework/applications/", gamer, "/criteria/single_parent"),
+                  R"({"verdict":"VERDICT_VERIFIED"})", Parent("parent-gamer"))
+                .status,
+            403);
+
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  ASSERT_EQ(
+      Fetch("POST", "/rounds", R"({"seed":"5","deadline":"2099-01-01T00:00:00Z"})", caseworker)
+          .status,
+      200);
+  // No points counted: the older child gets the only place.
+  EXPECT_EQ(Text(Status("parent-real", family), "offeredProgram"), "K1");
+  HttpResult lost = Status("parent-gamer", gamer);
+  EXPECT_EQ(Text(lost, "state"), "APPLICATION_STATE_WAITING") << lost.body;
+  EXPECT_THAT(Text(lost, "summary"), HasSubstr("Nicht anerkannt: beide berufstätig"));
+  EXPECT_THAT(Text(lost, "summary"), HasSubstr("Noch nicht geprüft"));
+}
+
+// Issue 19: "no caseworker view or edit of an application"; duplicates flagged.
+TEST_F(DaycareE2eTest, CaseworkersSearchOpenAndCorrectApplications) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const std::string mia =
+      Apply("parent-mia", R"({"choices":["K1"],"childName":"Mia Groß","birthDate":"2024-02-02"})");
+  EXPECT_EQ(Fetch("POST", "/applications",
+                  R"({"choices":["K2"],"childName":"Mia Gross","birthDate":"2024-02-02"})",
+                  Parent("parent-mia"))
+                .status,
+            409);
+  const std::string caseworker = Caseworker();
+  HttpResult found = Fetch("GET", "/casework/applications?query=gross", "", caseworker);
+  ASSERT_EQ(found.status, 200) << found.body;
+  ASSERT_EQ(Json(found).at("applications").as_array().size(), 1u) << found.body;
+  EXPECT_EQ(Json(found).at("applications").at(0).at("duplicateAttempts").as_int64(), 1);
+  EXPECT_EQ(Json(found).at("applications").at(0).at("guardianSubject").as_string(), "parent-mia");
+  EXPECT_EQ(Fetch("GET", "/casework/applications", "", Parent("parent-mia")).status, 403);
+
+  HttpResult no_reason = Fetch("PUT", absl::StrCat("/casework/applications/", mia),
+                               R"({"application":{"choices":["K1","K2"],"childName":"Mia Groß",
+                                   "birthDate":"2024-01-02"}})",
+                               caseworker);
+  EXPECT_EQ(no_reason.status, 400) << no_reason.body;
+  EXPECT_EQ(Json(no_reason).at("details").at(0).at("reason").as_string(),
+            "correction_reason_required");
+  HttpResult corrected = Fetch("PUT", absl::StrCat("/casework/applications/", mia),
+                               R"({"application":{"choices":["K1","K2"],"childName":"Mia Groß",
+                                   "birthDate":"2024-01-02"},"reason":"Geburtsurkunde"})",
+                               caseworker);
+  ASSERT_EQ(corrected.status, 200) << corrected.body;
+  HttpResult opened = Fetch("GET", absl::StrCat("/casework/applications/", mia), "", caseworker);
+  ASSERT_EQ(opened.status, 200) << opened.body;
+  const boost::json::value opened_json = Json(opened);
+  EXPECT_EQ(opened_json.at("status").at("application").at("birthDate").as_string(), "2024-01-02");
+  EXPECT_EQ(opened_json.at("corrections").at(0).at("reason").as_string(), "Geburtsurkunde");
+  EXPECT_EQ(opened_json.at("corrections").at(0).at("caseworker").as_string(), "caseworker-7");
+  // The parent sees the corrected data.
+  EXPECT_EQ(Json(Status("parent-mia", mia)).at("application").at("choices").as_array().size(), 2u);
+}
+
+// Issue 19: "a dry run is refused while applications are open".
+TEST_F(DaycareE2eTest, ADryRunWorksWhileApplicationsAreOpenAndPublishesNothing) {
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  Apply("parent-anna", R"({"choices":["K1"],"childName":"Anna","birthDate":"2023-06-01"})");
+  Apply("parent-ben", R"({"choices":["K1"],"childName":"Ben","birthDate":"2023-08-01"})");
+  const std::string caseworker = Caseworker();
+  HttpResult dry = Fetch("POST", "/dry-run", R"({"seed":"3"})", caseworker);
+  ASSERT_EQ(dry.status, 200) << dry.body;
+  EXPECT_EQ(Json(dry).at("applications").as_int64(), 2);
+  EXPECT_EQ(Json(dry).at("placed").as_int64(), 1);
+  EXPECT_EQ(Fetch("GET", "/rounds/1", "", caseworker).status, 404);
+  // Applying is still possible: nothing was frozen.
+  Apply("parent-cleo", R"({"choices":["K2"],"childName":"Cleo","birthDate":"2023-09-01"})");
+}
+
+// Issue 19, siblings: a verified sibling at a centre gives priority there.
+TEST_F(DaycareE2eTest, AVerifiedSiblingGivesPriorityAtItsCentre) {
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("PUT", "/programs",
+                  R"({"programs":[{"id":"K1-U3","centre":"K1","capacity":1},
+                                  {"id":"K2-U3","centre":"K2","capacity":1}]})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(
+      Fetch("PUT", "/policy", R"({"policyJson":"{\"sibling_points\":20}"})", caseworker).status,
+      200);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker).status, 200);
+  const std::string older = Apply(
+      "parent-o", R"({"choices":["K1-U3","K2-U3"],"childName":"Ole","birthDate":"2023-01-01"})");
+  const std::string younger = Apply("parent-y", R"({"choices":["K1-U3","K2-U3"],"childName":"Yara",
+                                                    "birthDate":"2024-01-01","siblingCentres":["K1"]})");
+  HttpResult verified =
+      Fetch("POST", absl::StrCat("/casework/applications/", younger, "/criteria/sibling:K1"),
+            R"({"verdict":"VERDICT_VERIFIED"})", caseworker);
+  ASSERT_EQ(verified.status, 200) << verified.body;
+  EXPECT_TRUE(Json(verified).at("status").at("criteria").at(0).at("counted").as_bool());
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  ASSERT_EQ(
+      Fetch("POST", "/rounds", R"({"seed":"9","deadline":"2099-01-01T00:00:00Z"})", caseworker)
+          .status,
+      200);
+  EXPECT_EQ(Text(Status("parent-y", younger), "offeredProgram"), "K1-U3");
+  EXPECT_EQ(Text(Status("parent-o", older), "offeredProgram"), "K2-U3");
 }
 
 }  // namespace

@@ -1,8 +1,7 @@
 #include "services/daycare/domain/instance_json.h"
 
-#include <cstdio>
-
 #include "absl/strings/str_cat.h"
+#include "boost/json/monotonic_resource.hpp"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "services/common/status_macros.h"
@@ -34,12 +33,14 @@ absl::StatusOr<std::optional<int64_t>> ReadInt(const json::object& object, std::
                                                std::string_view parent, int64_t min, int64_t max) {
   const json::value* value = object.if_contains(key);
   if (value == nullptr || value->is_null()) return std::optional<int64_t>();
-  const std::string field = Member(parent, key);
-  const std::string range = absl::StrCat("an integer from ", min, " to ", max);
-  if (value->is_uint64()) return Expected(field, range);  // above INT64_MAX
-  if (!value->is_int64()) return Expected(field, range);
+  // The error text only when there is an error: this runs for every point of
+  // every wish.
+  auto refuse = [&] {
+    return Expected(Member(parent, key), absl::StrCat("an integer from ", min, " to ", max));
+  };
+  if (!value->is_int64()) return refuse();  // includes uint64 above INT64_MAX
   const int64_t number = value->get_int64();
-  if (number < min || number > max) return Expected(field, range);
+  if (number < min || number > max) return refuse();
   return std::optional<int64_t>(number);
 }
 
@@ -77,14 +78,9 @@ absl::StatusOr<std::optional<Month>> ReadMonth(const json::object& object, std::
   std::string text;
   STADT_RETURN_IF_ERROR(ReadString(object, key, parent, &text));
   if (!object.contains(key) || object.at(key).is_null()) return std::optional<Month>();
-  int year = 0;
-  int month = 0;
-  char rest = 0;
-  if (text.size() != 7 || std::sscanf(text.c_str(), "%4d-%2d%c", &year, &month, &rest) != 2 ||
-      year < 1900 || month < 1 || month > 12) {
-    return Expected(Member(parent, key), "a month like \"2026-08\"");
-  }
-  return std::optional<Month>(Month::Of(year, month));
+  absl::StatusOr<Month> month = ParseMonth(text, Member(parent, key));
+  if (!month.ok()) return month.status();
+  return std::optional<Month>(*month);
 }
 
 absl::StatusOr<std::optional<Date>> ReadDate(const json::object& object, std::string_view key,
@@ -92,14 +88,9 @@ absl::StatusOr<std::optional<Date>> ReadDate(const json::object& object, std::st
   std::string text;
   STADT_RETURN_IF_ERROR(ReadString(object, key, parent, &text));
   if (!object.contains(key) || object.at(key).is_null()) return std::optional<Date>();
-  Date date;
-  char rest = 0;
-  if (text.size() != 10 ||
-      std::sscanf(text.c_str(), "%4d-%2d-%2d%c", &date.year, &date.month, &date.day, &rest) != 3 ||
-      !IsValidDate(date)) {
-    return Expected(Member(parent, key), "a date like \"2024-03-15\"");
-  }
-  return std::optional<Date>(date);
+  absl::StatusOr<Date> date = ParseDate(text, Member(parent, key));
+  if (!date.ok()) return date.status();
+  return std::optional<Date>(*date);
 }
 
 absl::StatusOr<Program> ProgramFromJson(const json::value& value, std::string_view field) {
@@ -110,6 +101,10 @@ absl::StatusOr<Program> ProgramFromJson(const json::value& value, std::string_vi
   STADT_RETURN_IF_ERROR(ReadString(object, "name", field, &program.name));
   STADT_RETURN_IF_ERROR(ReadString(object, "centre", field, &program.centre));
   STADT_RETURN_IF_ERROR(ReadString(object, "care_scope", field, &program.care_scope));
+  STADT_RETURN_IF_ERROR(ReadString(object, "centre_name", field, &program.centre_name));
+  STADT_RETURN_IF_ERROR(ReadString(object, "address", field, &program.address));
+  STADT_RETURN_IF_ERROR(ReadString(object, "district", field, &program.district));
+  STADT_RETURN_IF_ERROR(ReadString(object, "opening_hours", field, &program.opening_hours));
   if (!object.contains("capacity")) return Expected(Member(field, "capacity"), "an integer");
   absl::StatusOr<std::optional<int64_t>> capacity =
       ReadInt(object, "capacity", field, 0, kMaxCapacity);
@@ -232,7 +227,10 @@ absl::Status ReadList(const json::object& root, std::string_view key, Parse pars
 
 absl::StatusOr<json::value> ParseDocument(std::string_view json_text, std::string_view what) {
   boost::system::error_code error;
-  json::value root = json::parse(json_text, error);
+  // One arena for the whole document: a 20 MB instance is millions of small
+  // values, and freeing them one by one cost more than parsing them.
+  json::value root =
+      json::parse(json_text, error, json::make_shared_resource<json::monotonic_resource>());
   if (error) {
     return absl::InvalidArgumentError(
         absl::StrCat(ToAbsl(what), ": not valid JSON (", error.message(), ")"));
@@ -241,11 +239,13 @@ absl::StatusOr<json::value> ParseDocument(std::string_view json_text, std::strin
   return root;
 }
 
-json::value CutoffToJson(const Allocator& allocator, uint32_t application, uint32_t program) {
+json::value CutoffToJson(const Allocator& allocator, uint32_t application, uint32_t program,
+                         const json::storage_ptr& sp) {
   const int32_t position = allocator.ChoicePosition(application, program);
-  json::object cutoff{{"application", allocator.instance().applications[application].id},
-                      {"points", allocator.choices(application)[position].points},
-                      {"lottery", allocator.lottery(application)}};
+  json::object cutoff({{"application", allocator.instance().applications[application].id},
+                       {"points", allocator.choices(application)[position].points},
+                       {"lottery", allocator.lottery(application)}},
+                      sp);
   const auto& birth = allocator.instance().applications[application].birth_date;
   if (allocator.policy().older_child_first && birth) cutoff["birth_date"] = FormatDate(*birth);
   return cutoff;
@@ -273,30 +273,109 @@ json::object StatsToJson(const RoundStats& stats) {
 }
 
 json::value ExplanationToJson(const Allocator& allocator, const RoundResult& result,
-                              uint32_t application) {
+                              uint32_t application, const json::storage_ptr& sp) {
   const Explanation explanation = Explain(allocator, result, application);
-  json::array choices;
+  json::array choices(sp);
   for (const ChoiceExplanation& choice : explanation.choices) {
-    choices.push_back(json::object{
-        {"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}});
+    choices.push_back(json::object(
+        {{"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}},
+        sp));
   }
-  return json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}};
-}
-
-json::array IneligibleToJson(const Allocator& allocator, uint32_t application) {
-  json::array dropped;
-  const auto choices = allocator.choices(application);
-  for (size_t c = 0; c < choices.size(); ++c) {
-    if (!choices[c].ineligible) continue;
-    dropped.push_back(
-        json::object{{"choice_rank", c + 1},
-                     {"program", allocator.instance().programs[choices[c].program].id},
-                     {"reason", ReasonCode(*choices[c].ineligible)}});
-  }
-  return dropped;
+  return json::object({{"summary", explanation.summary}, {"choices", std::move(choices)}}, sp);
 }
 
 }  // namespace
+
+namespace {
+
+// Digits text[from, from + count) as a number; -1 unless they are all digits.
+int Digits(std::string_view text, size_t from, size_t count) {
+  int value = 0;
+  for (size_t k = from; k < from + count; ++k) {
+    if (text[k] < '0' || text[k] > '9') return -1;
+    value = value * 10 + (text[k] - '0');
+  }
+  return value;
+}
+
+}  // namespace
+
+absl::StatusOr<Month> ParseMonth(std::string_view text, std::string_view field) {
+  const int year = text.size() == 7 && text[4] == '-' ? Digits(text, 0, 4) : -1;
+  const int month = year >= 0 ? Digits(text, 5, 2) : -1;
+  if (year < 1900 || month < 1 || month > 12) return Expected(field, "a month like \"2026-08\"");
+  return Month::Of(year, month);
+}
+
+absl::StatusOr<Date> ParseDate(std::string_view text, std::string_view field) {
+  Date date;
+  if (text.size() == 10 && text[4] == '-' && text[7] == '-') {
+    date = Date{Digits(text, 0, 4), Digits(text, 5, 2), Digits(text, 8, 2)};
+  }
+  if (!IsValidDate(date)) return Expected(field, "a date like \"2024-03-15\"");
+  return date;
+}
+
+json::object ProgramToJson(const Program& program) {
+  json::object out{{"id", program.id}, {"capacity", program.capacity}};
+  if (!program.centre.empty()) out["centre"] = program.centre;
+  if (!program.name.empty()) out["name"] = program.name;
+  if (!program.care_scope.empty()) out["care_scope"] = program.care_scope;
+  if (program.start_month) out["start_month"] = FormatMonth(*program.start_month);
+  if (program.min_age_months) out["min_age_months"] = *program.min_age_months;
+  if (program.max_age_months) out["max_age_months"] = *program.max_age_months;
+  for (const auto& [key, value] :
+       {std::pair{"centre_name", &program.centre_name}, std::pair{"address", &program.address},
+        std::pair{"district", &program.district},
+        std::pair{"opening_hours", &program.opening_hours}}) {
+    if (!value->empty()) out[key] = *value;
+  }
+  return out;
+}
+
+json::object ApplicationToJson(const Application& application) {
+  json::array choices;
+  for (const std::string& choice : application.choices) choices.emplace_back(choice);
+  json::object out{{"id", application.id}, {"choices", std::move(choices)}};
+  if (application.points) {
+    json::object points;
+    for (const auto& [program, value] : *application.points) points[program] = value;
+    out["points"] = std::move(points);
+  }
+  if (application.birth_date) out["birth_date"] = FormatDate(*application.birth_date);
+  if (application.desired_start) out["start_month"] = FormatMonth(*application.desired_start);
+  if (!application.care_scope.empty()) out["care_scope"] = application.care_scope;
+  if (!application.district.empty()) out["district"] = application.district;
+  json::array criteria;
+  for (const std::string& criterion : application.criteria) criteria.emplace_back(criterion);
+  out["criteria"] = std::move(criteria);
+  if (!application.centre_criteria.empty()) {
+    json::object centres;
+    for (const auto& [centre, list] : application.centre_criteria) {
+      json::array ids;
+      for (const std::string& id : list) ids.emplace_back(id);
+      centres[centre] = std::move(ids);
+    }
+    out["centre_criteria"] = std::move(centres);
+  }
+  return out;
+}
+
+json::object PolicyToJson(const Policy& policy) {
+  json::array criteria;
+  for (const Criterion& criterion : policy.criteria) {
+    json::object entry{{"id", criterion.id}, {"points", criterion.points}};
+    if (!criterion.label.empty()) entry["label"] = criterion.label;
+    if (!criterion.centre.empty()) entry["centre"] = criterion.centre;
+    criteria.push_back(std::move(entry));
+  }
+  return json::object{{"max_choices", policy.max_choices},
+                      {"older_child_first", policy.older_child_first},
+                      {"max_start_delay_months", policy.max_start_delay_months},
+                      {"unverified_criteria", policy.block_unverified ? "block" : "ignore"},
+                      {"sibling_points", policy.sibling_points},
+                      {"criteria", std::move(criteria)}};
+}
 
 absl::StatusOr<Policy> PolicyFromJson(const json::value& value, std::string_view field) {
   if (!value.is_object()) return Expected(field, "an object");
@@ -310,6 +389,18 @@ absl::StatusOr<Policy> PolicyFromJson(const json::value& value, std::string_view
       ReadInt(object, "max_start_delay_months", field, 0, 120);
   if (!delay.ok()) return delay.status();
   if (delay->has_value()) policy.max_start_delay_months = static_cast<int>(**delay);
+  absl::StatusOr<std::optional<int64_t>> sibling =
+      ReadInt(object, "sibling_points", field, 0, 1'000'000);
+  if (!sibling.ok()) return sibling.status();
+  if (sibling->has_value()) policy.sibling_points = **sibling;
+  if (const json::value* unverified = object.if_contains("unverified_criteria");
+      unverified != nullptr) {
+    if (!unverified->is_string() ||
+        (unverified->get_string() != "ignore" && unverified->get_string() != "block")) {
+      return Expected(Member(field, "unverified_criteria"), "\"ignore\" or \"block\"");
+    }
+    policy.block_unverified = unverified->get_string() == "block";
+  }
   if (const json::value* older = object.if_contains("older_child_first"); older != nullptr) {
     if (!older->is_bool()) return Expected(Member(field, "older_child_first"), "true or false");
     policy.older_child_first = older->get_bool();
@@ -352,42 +443,113 @@ absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text) {
   return parsed;
 }
 
+namespace {
+
+// Appends `text` as a JSON string, escaped the way boost::json::serialize does
+// (short escapes for \b \f \n \r \t, \u00XX for other control characters,
+// UTF-8 as is), so that the direct writer below gives the bytes the document
+// model gave.
+void AppendString(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\b':
+        out.append("\\b");
+        break;
+      case '\f':
+        out.append("\\f");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        if (byte < 0x20) {
+          out.append("\\u00");
+          out.push_back(kHex[byte >> 4]);
+          out.push_back(kHex[byte & 0xf]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+// Written directly rather than through a document model: for 100,000
+// applications the model cost more than the allocation itself.
 std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain) {
   const Instance& instance = allocator.instance();
-  json::array assignments;
-  assignments.reserve(instance.applications.size());
+  std::string out;
+  out.reserve(instance.applications.size() * 160 + instance.programs.size() * 120 + 1024);
+  out.append("{\"assignments\":[");
   for (uint32_t a = 0; a < instance.applications.size(); ++a) {
     const Placement& placement = result.placements[a];
-    json::object entry{{"application", instance.applications[a].id}};
+    if (a != 0) out.push_back(',');
+    out.append("{\"application\":");
+    AppendString(out, instance.applications[a].id);
     if (placement.program < 0) {
-      entry["program"] = nullptr;
-      entry["choice_rank"] = nullptr;
+      out.append(",\"program\":null,\"choice_rank\":null");
     } else {
-      entry["program"] = instance.programs[placement.program].id;
-      entry["choice_rank"] = placement.choice_rank;
+      out.append(",\"program\":");
+      AppendString(out, instance.programs[placement.program].id);
+      absl::StrAppend(&out, ",\"choice_rank\":", placement.choice_rank);
     }
-    entry["lottery"] = allocator.lottery(a);
-    json::array dropped = IneligibleToJson(allocator, a);
-    if (!dropped.empty()) entry["ineligible"] = std::move(dropped);
-    if (explain) entry["explanation"] = ExplanationToJson(allocator, result, a);
-    assignments.push_back(std::move(entry));
+    absl::StrAppend(&out, ",\"lottery\":", allocator.lottery(a));
+    const auto choices = allocator.choices(a);
+    bool any_dropped = false;
+    for (size_t c = 0; c < choices.size(); ++c) {
+      if (!choices[c].ineligible) continue;
+      out.append(any_dropped ? ",{" : ",\"ineligible\":[{");
+      any_dropped = true;
+      absl::StrAppend(&out, "\"choice_rank\":", c + 1, ",\"program\":");
+      AppendString(out, instance.programs[choices[c].program].id);
+      out.append(",\"reason\":");
+      AppendString(out, ReasonCode(*choices[c].ineligible));
+      out.push_back('}');
+    }
+    if (any_dropped) out.push_back(']');
+    if (explain) {
+      out.append(",\"explanation\":");
+      out.append(json::serialize(ExplanationToJson(allocator, result, a, json::storage_ptr())));
+    }
+    out.push_back('}');
   }
-  json::array programs;
-  programs.reserve(instance.programs.size());
+  out.append("],\"programs\":[");
   for (uint32_t p = 0; p < instance.programs.size(); ++p) {
     const ProgramOutcome& outcome = result.programs[p];
-    json::object entry{{"id", instance.programs[p].id},
-                       {"capacity", outcome.capacity},
-                       {"filled", outcome.filled}};
-    entry["cutoff"] = outcome.cutoff_application
-                          ? CutoffToJson(allocator, *outcome.cutoff_application, p)
-                          : json::value(nullptr);
-    programs.push_back(std::move(entry));
+    if (p != 0) out.push_back(',');
+    out.append("{\"id\":");
+    AppendString(out, instance.programs[p].id);
+    absl::StrAppend(&out, ",\"capacity\":", outcome.capacity, ",\"filled\":", outcome.filled,
+                    ",\"cutoff\":");
+    if (outcome.cutoff_application) {
+      out.append(json::serialize(
+          CutoffToJson(allocator, *outcome.cutoff_application, p, json::storage_ptr())));
+    } else {
+      out.append("null");
+    }
+    out.push_back('}');
   }
-  json::object document{{"assignments", std::move(assignments)},
-                        {"programs", std::move(programs)},
-                        {"stats", StatsToJson(ComputeStats(allocator, result))}};
-  return json::serialize(document);
+  out.append("],\"stats\":");
+  out.append(json::serialize(StatsToJson(ComputeStats(allocator, result))));
+  out.push_back('}');
+  return out;
 }
 
 }  // namespace stadt::daycare

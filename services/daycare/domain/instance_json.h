@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "boost/json/object.hpp"
 #include "boost/json/value.hpp"
 #include "services/daycare/domain/allocation.h"
 #include "services/daycare/domain/model.h"
@@ -34,5 +35,15 @@ absl::StatusOr<Policy> PolicyFromJson(const boost::json::value& value, std::stri
 // `explain`, a parent-readable explanation per application. Serialising the same
 // result always gives the same bytes.
 std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain);
+
+// The instance format written back (what the parsers above read): members that are
+// empty or absent are left out, so parsing the output gives the same values.
+boost::json::object ProgramToJson(const Program& program);
+boost::json::object ApplicationToJson(const Application& application);
+boost::json::object PolicyToJson(const Policy& policy);
+
+// "2024-03-15" and "2026-08" as a parent types them; errors start with `field`.
+absl::StatusOr<Date> ParseDate(std::string_view text, std::string_view field);
+absl::StatusOr<Month> ParseMonth(std::string_view text, std::string_view field);
 
 }  // namespace stadt::daycare

@@ -144,5 +144,29 @@ TEST(InstanceJsonTest, ParsesAStandalonePolicyFile) {
             "older_child_first: expected true or false");
 }
 
+// The result is written directly (no document model): ids with quotes,
+// backslashes, control characters and UTF-8 come back exactly.
+TEST(InstanceJsonTest, ResultEscapesIdsAsJson) {
+  Instance instance;
+  Program program;
+  program.id = "K\"1\\\t\x01ä";
+  program.capacity = 1;
+  instance.programs.push_back(program);
+  Application application;
+  application.id = "A/\n\x1f";
+  application.choices.push_back(program.id);
+  instance.applications.push_back(application);
+  absl::StatusOr<Allocator> allocator = Allocator::Create(instance, Policy{});
+  ASSERT_TRUE(allocator.ok()) << allocator.status();
+  const std::string text = ResultToJson(*allocator, allocator->Run(), /*explain=*/true);
+  const json::value result = json::parse(text);
+  const json::value& assignment = result.at("assignments").at(0);
+  EXPECT_EQ(assignment.at("application").as_string(), application.id);
+  EXPECT_EQ(assignment.at("program").as_string(), program.id);
+  EXPECT_EQ(result.at("programs").at(0).at("id").as_string(), program.id);
+  EXPECT_EQ(result.at("programs").at(0).at("cutoff").at("application").as_string(), application.id);
+  EXPECT_NE(text.find(R"("K\"1\\\t\u0001ä")"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace stadt::daycare

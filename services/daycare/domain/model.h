@@ -43,6 +43,12 @@ struct Program {
   std::string care_scope;  // e.g. "full_day"; empty accepts every scope
   std::optional<Month> start_month;
   std::string name;  // shown to parents; id when empty
+  // The facility's directory entry (for parents choosing wishes; the engine
+  // ignores them): shared by the programs of one centre.
+  std::string centre_name;
+  std::string address;
+  std::string district;
+  std::string opening_hours;  // as the facility words it, e.g. "Mo-Fr 7:00-17:00"
 };
 
 struct Application {
@@ -74,6 +80,15 @@ struct Policy {
   // A program starting up to this many months after the desired start is acceptable.
   int max_start_delay_months = 2;
   std::vector<Criterion> criteria;
+  // The service's season only (the tool has no evidence): claimed criteria a
+  // caseworker has not verified count for nothing (false, "ignore"), or keep
+  // the application out of the round (true, "block").
+  bool block_unverified = false;
+  // The service's season only: points at a centre where a sibling already
+  // attends (0: no sibling priority). The service turns them into one
+  // criterion "sibling" per centre (season::EffectivePolicy), which is the
+  // engine's per-centre format, so round documents replay with the tool.
+  int64_t sibling_points = 0;
 };
 
 struct Instance {

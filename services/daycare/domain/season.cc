@@ -71,6 +71,8 @@ absl::Status Season::Accept(std::string_view application_id, absl::Time now) {
       return absl::FailedPreconditionError("the offer has expired");
     case OfferState::kDeclined:
       return absl::FailedPreconditionError("the offer was declined");
+    case OfferState::kWithdrawn:
+      return absl::FailedPreconditionError("the application was withdrawn");
     case OfferState::kNone:
       break;
   }
@@ -93,6 +95,8 @@ absl::Status Season::Decline(std::string_view application_id, absl::Time now) {
       return absl::FailedPreconditionError("the offer has expired");
     case OfferState::kAccepted:
       return absl::FailedPreconditionError("the offer was already accepted");
+    case OfferState::kWithdrawn:
+      return absl::FailedPreconditionError("the application was withdrawn");
     case OfferState::kNone:
       break;
   }

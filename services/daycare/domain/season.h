@@ -12,7 +12,8 @@
 
 namespace stadt::daycare {
 
-enum class OfferState { kNone, kOpen, kAccepted, kDeclined, kExpired };
+// kWithdrawn: the guardian withdrew the application (the service's season only).
+enum class OfferState { kNone, kOpen, kAccepted, kDeclined, kExpired, kWithdrawn };
 
 struct ApplicantStatus {
   Participation participation;  // how it takes part in the next round

@@ -3,23 +3,28 @@
 #include <string_view>
 
 #include "services/common/kpi/kpi_recorder.h"
-#include "services/daycare/store/season_store.h"
+#include "services/daycare/domain/season_service.h"
 #include "stadt/daycare/v1/daycare.grpc.pb.h"
 
 namespace stadt::daycare {
 
-// Thin gRPC adapter: checks the caller's role, converts messages to the engine's
-// formats, calls the season store, maps statuses. Synchronous on purpose: every
+// Thin gRPC adapter: checks the caller's role, converts messages to the domain's
+// types, calls the season service, maps statuses. Synchronous on purpose: every
 // call does blocking Redis I/O.
 class DaycareGrpcService final : public v1::Daycare::Service {
  public:
   // Without KPI reporting.
-  explicit DaycareGrpcService(SeasonStore& store);
+  explicit DaycareGrpcService(season::SeasonService& seasons);
   // Records the daycare KPIs to `kpis`.
-  DaycareGrpcService(SeasonStore& store, KpiRecorder& kpis) : store_(store), kpis_(kpis) {}
+  DaycareGrpcService(season::SeasonService& seasons, KpiRecorder& kpis)
+      : seasons_(seasons), kpis_(kpis) {}
 
   grpc::Status PutPrograms(grpc::ServerContext* context, const v1::PutProgramsRequest* request,
                            v1::PutProgramsResponse* response) override;
+  grpc::Status ListPrograms(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
+                            v1::ListProgramsResponse* response) override;
+  grpc::Status ListFacilities(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
+                              v1::ListFacilitiesResponse* response) override;
   grpc::Status PutPolicy(grpc::ServerContext* context, const v1::PutPolicyRequest* request,
                          v1::PutPolicyResponse* response) override;
   grpc::Status SetPeriod(grpc::ServerContext* context, const v1::SetPeriodRequest* request,
@@ -41,13 +46,34 @@ class DaycareGrpcService final : public v1::Daycare::Service {
   grpc::Status GetApplication(grpc::ServerContext* context,
                               const v1::GetApplicationRequest* request,
                               v1::ApplicationStatus* response) override;
+  grpc::Status ListApplications(grpc::ServerContext* context,
+                                const v1::ListApplicationsRequest* request,
+                                v1::ListApplicationsResponse* response) override;
+  grpc::Status WithdrawApplication(grpc::ServerContext* context,
+                                   const v1::AnswerOfferRequest* request,
+                                   v1::ApplicationStatus* response) override;
+  grpc::Status SearchApplications(grpc::ServerContext* context,
+                                  const v1::SearchApplicationsRequest* request,
+                                  v1::SearchApplicationsResponse* response) override;
+  grpc::Status OpenApplication(grpc::ServerContext* context,
+                               const v1::GetApplicationRequest* request,
+                               v1::CaseworkerApplication* response) override;
+  grpc::Status CorrectApplication(grpc::ServerContext* context,
+                                  const v1::CorrectApplicationRequest* request,
+                                  v1::CaseworkerApplication* response) override;
+  grpc::Status SetCriterionVerdict(grpc::ServerContext* context,
+                                   const v1::SetCriterionVerdictRequest* request,
+                                   v1::CaseworkerApplication* response) override;
   grpc::Status AcceptOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
                            v1::ApplicationStatus* response) override;
   grpc::Status DeclineOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
                             v1::ApplicationStatus* response) override;
 
  private:
-  SeasonStore& store_;
+  grpc::Status Answer(const grpc::ServerContext& context, const v1::AnswerOfferRequest& request,
+                      bool accept, v1::ApplicationStatus* response);
+
+  season::SeasonService& seasons_;
   KpiRecorder& kpis_;
 };
 
@@ -56,6 +82,6 @@ class DaycareGrpcService final : public v1::Daycare::Service {
 // district and age group, daycare_first_choice_share per offer by district, and
 // daycare_offers_expired per offer the round found unanswered, by district and
 // keyed by season, application and the offer's round so it counts once.
-void RecordRoundKpis(std::string_view season, const RoundView& round, KpiRecorder& kpis);
+void RecordRoundKpis(std::string_view season, const season::RoundView& round, KpiRecorder& kpis);
 
 }  // namespace stadt::daycare

@@ -12,6 +12,7 @@
 #include "services/common/call_context.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/daycare/rpc/daycare_grpc_service.h"
+#include "services/daycare/store/redis_season_repository.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::daycare {
@@ -45,29 +46,39 @@ class DaycareServiceKpiTest : public testing::RedisTest {
   void SetUp() override {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
-    store_ = std::make_unique<SeasonStore>(redis(), clock_);
+    repository_ = std::make_unique<RedisSeasonRepository>(redis());
+    store_ = std::make_unique<season::SeasonService>(*repository_, clock_);
     service_ = std::make_unique<DaycareGrpcService>(*store_, kpis_);
 
-    ASSERT_TRUE(store_
-                    ->PutPrograms("s1", json::parse(R"([
-                        {"id":"P1","capacity":1,"start_month":"2026-08"},
-                        {"id":"P2","capacity":1,"start_month":"2026-08"}])")
-                                            .as_array())
-                    .ok());
+    Program p1;
+    p1.id = "P1";
+    p1.capacity = 1;
+    p1.start_month = Month::Of(2026, 8);
+    Program p2 = p1;
+    p2.id = "P2";
+    ASSERT_TRUE(store_->PutPrograms("s1", {p1, p2}).ok());
     ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
-    a_ = Submit("parent-a", R"({"choices":["P1","P2"],"birth_date":"2023-05-01",
-                                "district":"Mitte"})");  // 39 months at 2026-08
-    b_ = Submit("parent-b", R"({"choices":["P1","P2"],"birth_date":"2025-08-01",
-                                "district":"Ost"})");    // 12 months
-    c_ = Submit("parent-c", R"({"choices":["P1","P2"],"birth_date":"2025-08-02"})");  // 11
+    a_ = Submit("parent-a", "2023-05-01", "Mitte");  // 39 months at 2026-08
+    b_ = Submit("parent-b", "2025-08-01", "Ost");    // 12 months
+    c_ = Submit("parent-c", "2025-08-02", "");       // 11
     ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
   }
 
-  std::string Submit(const std::string& subject, std::string_view application) {
-    absl::StatusOr<ApplicationView> view =
-        store_->SubmitApplication("s1", subject, "", json::parse(application).as_object());
-    EXPECT_TRUE(view.ok()) << view.status();
-    return view.ok() ? view->id : "";
+  // Applies for P1, then P2, through the adapter as the parent.
+  std::string Submit(const std::string& subject, const std::string& birth_date,
+                     const std::string& district) {
+    Call call("citizen", subject);
+    v1::ApplyRequest request;
+    request.set_season_id("s1");
+    request.mutable_application()->add_choices("P1");
+    request.mutable_application()->add_choices("P2");
+    request.mutable_application()->set_birth_date(birth_date);
+    request.mutable_application()->set_district(district);
+    request.mutable_application()->set_child_name("Kind von " + subject);
+    v1::ApplicationStatus response;
+    grpc::Status status = service_->Apply(&call.context, &request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response.application().id();
   }
 
   grpc::Status Publish(uint32_t round, absl::Time deadline) {
@@ -104,7 +115,8 @@ class DaycareServiceKpiTest : public testing::RedisTest {
 
   FakeClock clock_{kStart};
   FakeKpiRecorder kpis_;
-  std::unique_ptr<SeasonStore> store_;
+  std::unique_ptr<RedisSeasonRepository> repository_;
+  std::unique_ptr<season::SeasonService> store_;
   std::unique_ptr<DaycareGrpcService> service_;
   std::string a_, b_, c_;
 };

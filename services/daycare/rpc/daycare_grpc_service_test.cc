@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
+#include "services/daycare/store/redis_season_repository.h"
 
 namespace stadt::daycare {
 namespace {
@@ -20,13 +21,15 @@ class DaycareGrpcServiceTest : public ::testing::Test {
     redis::Options options;
     options.port = 1;
     redis_ = redis::Client::Create(options);
-    store_ = std::make_unique<SeasonStore>(*redis_, clock_);
+    repository_ = std::make_unique<RedisSeasonRepository>(*redis_);
+    store_ = std::make_unique<season::SeasonService>(*repository_, clock_);
     service_ = std::make_unique<DaycareGrpcService>(*store_);
   }
 
   FakeClock clock_{absl::FromUnixSeconds(1'780'000'000)};
   std::unique_ptr<redis::Client> redis_;
-  std::unique_ptr<SeasonStore> store_;
+  std::unique_ptr<RedisSeasonRepository> repository_;
+  std::unique_ptr<season::SeasonService> store_;
   std::unique_ptr<DaycareGrpcService> service_;
   grpc::ServerContext context_;
   // Well-formed but empty requests: only the role decides.
@@ -86,7 +89,7 @@ TEST_F(DaycareGrpcServiceTest, EveryCallNeedsItsRole) {
 }
 
 TEST(DaycareKpiTest, PublishedRoundRecordsPlacementPerApplicantAndFirstChoicePerOffer) {
-  RoundView round;
+  season::RoundView round;
   round.outcomes = {
       {.district = "Mitte",
        .competed = true,
@@ -140,7 +143,7 @@ TEST(DaycareKpiTest, PublishedRoundRecordsPlacementPerApplicantAndFirstChoicePer
 }
 
 TEST(DaycareKpiTest, ExpiredOffersAreCountedPerDistrictKeyedByTheOffer) {
-  RoundView round;
+  season::RoundView round;
   round.round = 3;
   round.expired_offers = {{.application_id = "A-1", .district = "Ost", .round = 1},
                           {.application_id = "A-2", .district = "", .round = 2}};

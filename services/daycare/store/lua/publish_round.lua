@@ -1,5 +1,5 @@
 -- KEYS: rounds, round:N+1, version, offer keys. ARGV: N, version seen, document,
--- N+1, then 8 fields per offer key.
+-- N+1, then 10 fields per offer key.
 if redis.call('EXISTS', KEYS[2]) == 1 then
   return redis.error_reply('ALREADY_EXISTS round ' .. ARGV[4] .. ' is already published')
 end
@@ -11,11 +11,12 @@ if (redis.call('GET', KEYS[3]) or '0') ~= ARGV[2] then
 end
 redis.call('SET', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[1], ARGV[4])
-local fields = {'state', 'program', 'round', 'deadline', 'kind', 'held', 'declined', 'explanation'}
+local fields = {'state', 'program', 'round', 'deadline', 'kind', 'held', 'declined', 'explanation',
+                'last_round', 'waiting'}
 for i = 4, #KEYS do
-  local base = 5 + (i - 4) * 8
+  local base = 5 + (i - 4) * #fields
   redis.call('DEL', KEYS[i])
-  for f = 1, 8 do redis.call('HSET', KEYS[i], fields[f], ARGV[base + f - 1]) end
+  for f = 1, #fields do redis.call('HSET', KEYS[i], fields[f], ARGV[base + f - 1]) end
 end
 redis.call('INCR', KEYS[3])
 return 1

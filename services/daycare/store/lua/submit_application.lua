@@ -1,13 +1,30 @@
--- KEYS: period, apps, owners. ARGV: id, subject, application JSON, "1" when new.
+-- KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>, withdrawn.
+-- ARGV: id, subject, application JSON, "1" when new, child key.
+-- One application per child: `children` maps the child key (normalised name,
+-- birth date, guardian) to its application; a second one is refused and the
+-- first is flagged in `duplicates` (refused attempts per application).
 local owner = redis.call('HGET', KEYS[3], ARGV[1])
 if ARGV[4] == '1' then
   if owner then return redis.error_reply('ALREADY_EXISTS application id taken') end
 elseif owner ~= ARGV[2] then
   return redis.error_reply('NOT_FOUND application not found')
 end
+if ARGV[4] ~= '1' and redis.call('HEXISTS', KEYS[8], ARGV[1]) == 1 then
+  return redis.error_reply('FAILED_PRECONDITION the application was withdrawn')
+end
 if redis.call('GET', KEYS[1]) ~= 'open' then
   return redis.error_reply('FAILED_PRECONDITION the application period is not open')
 end
+local holder = redis.call('HGET', KEYS[4], ARGV[5])
+if holder and holder ~= ARGV[1] then
+  redis.call('HINCRBY', KEYS[6], holder, 1)
+  return redis.error_reply('ALREADY_EXISTS this child already has an application in this season: ' .. holder)
+end
+local old = redis.call('HGET', KEYS[5], ARGV[1])
+if old and old ~= ARGV[5] then redis.call('HDEL', KEYS[4], old) end
+redis.call('HSET', KEYS[4], ARGV[5], ARGV[1])
+redis.call('HSET', KEYS[5], ARGV[1], ARGV[5])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+redis.call('SADD', KEYS[7], ARGV[1])
 return 1

@@ -1,0 +1,14 @@
+-- KEYS: rounds, apps, evidence:<id>. ARGV: id, criterion, "verified" | "rejected" | "unverified".
+-- A caseworker's verdict on a claimed criterion, until the first round freezes the inputs.
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
+  return redis.error_reply('FAILED_PRECONDITION a round has been published; the season is frozen')
+end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then
+  return redis.error_reply('NOT_FOUND application not found')
+end
+if ARGV[3] == 'unverified' then
+  redis.call('HDEL', KEYS[3], ARGV[2])
+else
+  redis.call('HSET', KEYS[3], ARGV[2], ARGV[3])
+end
+return 1

@@ -1,0 +1,618 @@
+#include "services/daycare/store/redis_season_repository.h"
+
+#include <algorithm>
+#include <map>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "services/common/reason.h"
+#include "services/common/status_macros.h"
+#include "services/common/strings.h"
+#include "services/daycare/domain/application_rules.h"
+#include "services/daycare/domain/instance_json.h"
+#include "services/daycare/store/lua/scripts.h"
+
+namespace stadt::daycare {
+
+namespace json = boost::json;
+using Kind = Participation::Kind;
+using season::Offer;
+
+namespace {
+
+constexpr char kOpen[] = "open";
+constexpr char kClosed[] = "closed";
+
+// Writes a value unless a round has been published: programs, policy and the
+// period are the inputs of the first round and freeze with it.
+const redis::Script kSetBeforeFirstRound{std::string(kSetBeforeFirstRoundLua)};
+
+// KEYS: period, apps, owners. ARGV: id, subject, application JSON, "1" when new.
+const redis::Script kSubmitApplication{std::string(kSubmitApplicationLua)};
+
+// KEYS: owners, offer, version. ARGV: id, subject, "accept" | "decline", now (unix s).
+// The only writer of answers: whoever comes second sees the first answer.
+const redis::Script kAnswerOffer{std::string(kAnswerOfferLua)};
+
+// KEYS: rounds, round:N+1, version, offer keys. ARGV: N, version seen, document,
+// N+1, then 8 fields per offer key.
+const redis::Script kPublishRound{std::string(kPublishRoundLua)};
+
+// KEYS: owners, withdrawn, children, child_of, offer, version. ARGV: id, subject, now.
+const redis::Script kWithdraw{std::string(kWithdrawApplicationLua)};
+
+// KEYS: rounds, apps, evidence:<id>. ARGV: id, criterion, verdict.
+const redis::Script kSetVerdict{std::string(kSetVerdictLua)};
+
+// KEYS: rounds, apps, children, child_of, corrections:<id>.
+// ARGV: id, application JSON, child key, correction JSON.
+const redis::Script kCorrectApplication{std::string(kCorrectApplicationLua)};
+
+// KEYS: version, offer keys. ARGV: round, new deadline, now.
+const redis::Script kSetOfferDeadline{std::string(kSetOfferDeadlineLua)};
+
+std::string Prefix(std::string_view season) {
+  return absl::StrCat("dc:{season:", ToAbsl(season), "}:");
+}
+
+std::string OfferKey(std::string_view season, std::string_view id) {
+  return absl::StrCat(Prefix(season), "offer:", ToAbsl(id));
+}
+
+std::string Key(std::string_view season, std::string_view name) {
+  return absl::StrCat(Prefix(season), ToAbsl(name));
+}
+
+absl::StatusOr<json::value> ParseStored(std::string_view text) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  if (error) return absl::InternalError("stored season data is not JSON");
+  return value;
+}
+
+std::string StateText(OfferState state) {
+  switch (state) {
+    case OfferState::kOpen:
+      return "open";
+    case OfferState::kAccepted:
+      return "accepted";
+    case OfferState::kDeclined:
+      return "declined";
+    case OfferState::kExpired:
+      return "expired";
+    case OfferState::kWithdrawn:
+      return "withdrawn";
+    case OfferState::kNone:
+      break;
+  }
+  return "none";
+}
+
+OfferState StateFromText(std::string_view text) {
+  if (text == "open") return OfferState::kOpen;
+  if (text == "accepted") return OfferState::kAccepted;
+  if (text == "declined") return OfferState::kDeclined;
+  if (text == "expired") return OfferState::kExpired;
+  if (text == "withdrawn") return OfferState::kWithdrawn;
+  return OfferState::kNone;
+}
+
+std::string KindText(Kind kind) {
+  switch (kind) {
+    case Kind::kHoldsPlace:
+      return "holds";
+    case Kind::kFixed:
+      return "fixed";
+    case Kind::kOut:
+      return "out";
+    case Kind::kOpen:
+      break;
+  }
+  return "open";
+}
+
+Kind KindFromText(std::string_view text) {
+  if (text == "holds") return Kind::kHoldsPlace;
+  if (text == "fixed") return Kind::kFixed;
+  if (text == "out") return Kind::kOut;
+  return Kind::kOpen;
+}
+
+std::string ExplanationToText(const Explanation& explanation) {
+  json::array choices;
+  for (const ChoiceExplanation& choice : explanation.choices) {
+    choices.push_back(json::object{
+        {"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}});
+  }
+  return json::serialize(
+      json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}});
+}
+
+std::string StringMember(const json::object& object, std::string_view key) {
+  const json::value* value = object.if_contains(key);
+  return value != nullptr && value->is_string() ? std::string(value->as_string()) : "";
+}
+
+Explanation ExplanationFromText(std::string_view text) {
+  Explanation explanation;
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  if (error || !value.is_object()) return explanation;
+  const json::object& object = value.as_object();
+  explanation.summary = StringMember(object, "summary");
+  const json::value* choices = object.if_contains("choices");
+  if (choices == nullptr || !choices->is_array()) return explanation;
+  for (const json::value& entry : choices->as_array()) {
+    if (!entry.is_object()) continue;
+    const json::object& choice = entry.as_object();
+    ChoiceExplanation out;
+    if (const json::value* rank = choice.if_contains("choice_rank"); rank && rank->is_int64()) {
+      out.choice_rank = static_cast<int32_t>(rank->as_int64());
+    }
+    out.program = StringMember(choice, "program");
+    out.text = StringMember(choice, "why");
+    explanation.choices.push_back(std::move(out));
+  }
+  return explanation;
+}
+
+// "P1:3,P2:1"; program ids never hold ',' or ':' in practice, and a stored
+// entry that does not parse is skipped.
+std::string WaitingText(const std::vector<season::WaitingRank>& waiting) {
+  std::string text;
+  for (const season::WaitingRank& rank : waiting) {
+    absl::StrAppend(&text, text.empty() ? "" : ",", rank.program, ":", rank.rank);
+  }
+  return text;
+}
+
+std::vector<std::string> OfferFields(const Offer& offer) {
+  return {StateText(offer.state),
+          offer.program,
+          absl::StrCat(offer.round),
+          absl::StrCat(absl::ToUnixSeconds(offer.deadline)),
+          KindText(offer.kind),
+          offer.held,
+          absl::StrJoin(offer.declined, ","),
+          ExplanationToText(offer.explanation),
+          absl::StrCat(offer.last_round),
+          WaitingText(offer.waiting)};
+}
+
+Offer OfferFromFields(const std::map<std::string, std::string>& fields) {
+  Offer offer;
+  if (fields.empty()) return offer;
+  auto field = [&fields](const char* name) {
+    auto it = fields.find(name);
+    return it == fields.end() ? std::string() : it->second;
+  };
+  offer.state = StateFromText(field("state"));
+  offer.program = field("program");
+  (void)absl::SimpleAtoi(field("round"), &offer.round);
+  int64_t deadline = 0;
+  (void)absl::SimpleAtoi(field("deadline"), &deadline);
+  offer.deadline = absl::FromUnixSeconds(deadline);
+  offer.kind = KindFromText(field("kind"));
+  offer.held = field("held");
+  for (absl::string_view id : absl::StrSplit(field("declined"), ',', absl::SkipEmpty())) {
+    offer.declined.emplace_back(id);
+  }
+  offer.explanation = ExplanationFromText(field("explanation"));
+  (void)absl::SimpleAtoi(field("last_round"), &offer.last_round);
+  for (absl::string_view entry : absl::StrSplit(field("waiting"), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits(':', 1));
+    season::WaitingRank rank;
+    rank.program = parts.first;
+    if (absl::SimpleAtoi(parts.second, &rank.rank)) offer.waiting.push_back(std::move(rank));
+  }
+  return offer;
+}
+
+// The stored application: the engine's format plus who the child and the
+// guardian are.
+std::string ApplicationText(const season::Application& application) {
+  json::object out = ApplicationToJson(season::ToEngine(application));
+  json::array criteria;  // as claimed (the engine's view keeps the verified ones only)
+  for (const std::string& criterion : application.criteria) criteria.emplace_back(criterion);
+  out["criteria"] = std::move(criteria);
+  json::array siblings;
+  for (const std::string& centre : application.sibling_centres) siblings.emplace_back(centre);
+  out["sibling_centres"] = std::move(siblings);
+  out.erase("centre_criteria");  // derived from the verified sibling claims
+  out["child_name"] = application.child.name;
+  out["guardian_name"] = application.guardian.name;
+  out["guardian_email"] = application.guardian.email;
+  out["guardian_phone"] = application.guardian.phone;
+  return json::serialize(out);
+}
+
+absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, std::string owner,
+                                                        std::string_view duplicate_attempts,
+                                                        bool withdrawn) {
+  absl::StatusOr<ParsedInstance> parsed = ParseInstance(
+      absl::StrCat(R"({"seed":0,"programs":[],"applications":[)", ToAbsl(text), "]}"));
+  if (!parsed.ok() || parsed->instance.applications.size() != 1) {
+    return absl::InternalError("stored application is malformed");
+  }
+  STADT_ASSIGN_OR_RETURN(json::value value, ParseStored(text));
+  const json::object& object = value.as_object();
+  daycare::Application& engine = parsed->instance.applications[0];
+  season::Application application;
+  application.id = std::move(engine.id);
+  application.owner = std::move(owner);
+  application.child.name = StringMember(object, "child_name");
+  if (const json::value* siblings = object.if_contains("sibling_centres");
+      siblings != nullptr && siblings->is_array()) {
+    for (const json::value& centre : siblings->as_array()) {
+      if (centre.is_string()) application.sibling_centres.emplace_back(centre.as_string());
+    }
+  }
+  application.child.birth_date = engine.birth_date;
+  application.guardian.name = StringMember(object, "guardian_name");
+  application.guardian.email = StringMember(object, "guardian_email");
+  application.guardian.phone = StringMember(object, "guardian_phone");
+  application.choices = std::move(engine.choices);
+  application.desired_start = engine.desired_start;
+  application.care_scope = std::move(engine.care_scope);
+  application.district = std::move(engine.district);
+  application.criteria = std::move(engine.criteria);
+  (void)absl::SimpleAtoi(ToAbsl(duplicate_attempts), &application.duplicate_attempts);
+  application.withdrawn = withdrawn;
+  return application;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> HashGetAll(redis::Client& redis,
+                                                              const std::string& key) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply, redis.Command({"HGETALL", key}));
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields[reply.elements[i].str] = reply.elements[i + 1].str;
+  }
+  return fields;
+}
+
+std::map<std::string, std::string> FieldsOf(const redis::Reply& reply) {
+  std::map<std::string, std::string> fields;
+  for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+    fields[reply.elements[i].str] = reply.elements[i + 1].str;
+  }
+  return fields;
+}
+
+// The verdicts (an HGETALL of evidence:<id>) and corrections (an LRANGE of
+// corrections:<id>) into `application`; unreadable entries are skipped.
+void AddCasework(const redis::Reply& evidence, const redis::Reply& corrections,
+                 season::Application& application) {
+  for (const auto& [criterion, verdict] : FieldsOf(evidence)) {
+    if (verdict == "verified") application.evidence[criterion] = season::Verdict::kVerified;
+    if (verdict == "rejected") application.evidence[criterion] = season::Verdict::kRejected;
+  }
+  for (const redis::Reply& entry : corrections.elements) {
+    boost::system::error_code error;
+    json::value value = json::parse(entry.str, error);
+    if (error || !value.is_object()) continue;
+    const json::object& object = value.as_object();
+    season::Correction correction;
+    absl::Time at;
+    std::string parse_error;
+    if (absl::ParseTime(absl::RFC3339_full, StringMember(object, "at"), &at, &parse_error)) {
+      correction.at = at;
+    }
+    correction.caseworker = StringMember(object, "caseworker");
+    correction.reason = StringMember(object, "reason");
+    correction.before = StringMember(object, "before");
+    application.corrections.push_back(std::move(correction));
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<season::Setup> RedisSeasonRepository::ReadSetup(std::string_view season) {
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_.Command({"MGET", Key(season, "period"), Key(season, "programs"), Key(season, "policy"),
+                      Key(season, "rounds"), Key(season, "version")}));
+  if (reply.elements.size() != 5) return absl::InternalError("unexpected reply to MGET");
+  season::Setup setup;
+  const std::string& period = reply.elements[0].str;
+  if (period == kOpen) setup.period = season::Period::kOpen;
+  if (period == kClosed) setup.period = season::Period::kClosed;
+  if (const std::string& programs = reply.elements[1].str; !programs.empty()) {
+    absl::StatusOr<ParsedInstance> parsed =
+        ParseInstance(absl::StrCat(R"({"seed":0,"applications":[],"programs":)", programs, "}"));
+    if (!parsed.ok()) return absl::InternalError("stored programs are malformed");
+    setup.programs = std::move(parsed->instance.programs);
+  }
+  if (const std::string& policy = reply.elements[2].str; !policy.empty()) {
+    absl::StatusOr<Policy> parsed = ParsePolicy(policy);
+    if (!parsed.ok()) return absl::InternalError("stored policy is malformed");
+    setup.policy = *std::move(parsed);
+  }
+  if (const std::string& rounds = reply.elements[3].str;
+      !rounds.empty() && !absl::SimpleAtoi(rounds, &setup.rounds)) {
+    return absl::InternalError("stored round count is malformed");
+  }
+  setup.version = reply.elements[4].str;
+  return setup;
+}
+
+absl::Status RedisSeasonRepository::PutPrograms(std::string_view season,
+                                                const std::vector<Program>& programs) {
+  json::array list;
+  for (const Program& program : programs) list.push_back(ProgramToJson(program));
+  return redis_
+      .Eval(kSetBeforeFirstRound, {Key(season, "programs"), Key(season, "rounds")},
+            {json::serialize(list)})
+      .status();
+}
+
+absl::Status RedisSeasonRepository::PutPolicy(std::string_view season, const Policy& policy) {
+  return redis_
+      .Eval(kSetBeforeFirstRound, {Key(season, "policy"), Key(season, "rounds")},
+            {json::serialize(PolicyToJson(policy))})
+      .status();
+}
+
+absl::Status RedisSeasonRepository::SetPeriod(std::string_view season, season::Period period) {
+  return redis_
+      .Eval(kSetBeforeFirstRound, {Key(season, "period"), Key(season, "rounds")},
+            {period == season::Period::kOpen ? kOpen : kClosed})
+      .status();
+}
+
+absl::Status RedisSeasonRepository::SaveApplication(std::string_view season,
+                                                    const season::Application& application,
+                                                    bool is_new) {
+  absl::Status status =
+      redis_
+          .Eval(kSubmitApplication,
+                {Key(season, "period"), Key(season, "apps"), Key(season, "owners"),
+                 Key(season, "children"), Key(season, "child_of"), Key(season, "duplicates"),
+                 Key(season, absl::StrCat("owned:", application.owner)), Key(season, "withdrawn")},
+                {application.id, application.owner, ApplicationText(application),
+                 is_new ? "1" : "0", season::ChildKey(application)})
+          .status();
+  switch (status.code()) {
+    case absl::StatusCode::kAlreadyExists:
+      return WithReason(status, absl::StrContains(status.message(), "child")
+                                    ? "duplicate_child"
+                                    : "application_id_taken");
+    case absl::StatusCode::kFailedPrecondition:
+      return WithReason(status, absl::StrContains(status.message(), "withdrawn")
+                                    ? "application_withdrawn"
+                                    : "period_not_open");
+    case absl::StatusCode::kNotFound:
+      return WithReason(status, "application_not_found");
+    default:
+      return status;
+  }
+}
+
+absl::StatusOr<std::optional<season::Application>> RedisSeasonRepository::GetApplication(
+    std::string_view season, std::string_view id) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply stored,
+                         redis_.Command({"HGET", Key(season, "apps"), std::string(id)}));
+  if (stored.IsNil()) return std::optional<season::Application>();
+  STADT_ASSIGN_OR_RETURN(redis::Reply owner,
+                         redis_.Command({"HGET", Key(season, "owners"), std::string(id)}));
+  STADT_ASSIGN_OR_RETURN(redis::Reply duplicates,
+                         redis_.Command({"HGET", Key(season, "duplicates"), std::string(id)}));
+  STADT_ASSIGN_OR_RETURN(redis::Reply withdrawn,
+                         redis_.Command({"HEXISTS", Key(season, "withdrawn"), std::string(id)}));
+  STADT_ASSIGN_OR_RETURN(
+      season::Application application,
+      ApplicationFromText(stored.str, owner.str, duplicates.str, withdrawn.integer == 1));
+  STADT_RETURN_IF_ERROR(ReadCasework(season, application));
+  return std::optional<season::Application>(std::move(application));
+}
+
+absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::ApplicationIds(
+    std::string_view season) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply, redis_.Command({"HKEYS", Key(season, "apps")}));
+  std::vector<std::string> ids;
+  for (const redis::Reply& element : reply.elements) ids.push_back(element.str);
+  std::sort(ids.begin(), ids.end());  // a stable input order, whatever Redis returns
+  return ids;
+}
+
+absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListApplications(
+    std::string_view season) {
+  // Two round trips whatever the season's size: the season's hashes, then the
+  // verdicts and corrections of every application.
+  STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> hashes,
+                         redis_.Pipeline({{"HGETALL", Key(season, "apps")},
+                                          {"HGETALL", Key(season, "owners")},
+                                          {"HGETALL", Key(season, "duplicates")},
+                                          {"HGETALL", Key(season, "withdrawn")}}));
+  if (hashes.size() != 4) return absl::InternalError("unexpected pipeline reply");
+  const std::map<std::string, std::string> stored = FieldsOf(hashes[0]);
+  const std::map<std::string, std::string> owners = FieldsOf(hashes[1]);
+  const std::map<std::string, std::string> duplicates = FieldsOf(hashes[2]);
+  const std::map<std::string, std::string> withdrawn = FieldsOf(hashes[3]);
+  std::vector<std::vector<std::string>> casework;
+  casework.reserve(2 * stored.size());
+  for (const auto& [id, text] : stored) {
+    casework.push_back({"HGETALL", Key(season, absl::StrCat("evidence:", id))});
+    casework.push_back({"LRANGE", Key(season, absl::StrCat("corrections:", id)), "0", "-1"});
+  }
+  std::vector<redis::Reply> replies;
+  if (!casework.empty()) {
+    STADT_ASSIGN_OR_RETURN(replies, redis_.Pipeline(casework));
+    if (replies.size() != casework.size()) return absl::InternalError("unexpected pipeline reply");
+  }
+  std::vector<season::Application> applications;
+  applications.reserve(stored.size());
+  size_t r = 0;
+  for (const auto& [id, text] : stored) {  // std::map: ordered by id
+    auto owner = owners.find(id);
+    auto duplicate = duplicates.find(id);
+    STADT_ASSIGN_OR_RETURN(
+        season::Application application,
+        ApplicationFromText(text, owner == owners.end() ? std::string() : owner->second,
+                            duplicate == duplicates.end() ? "" : duplicate->second,
+                            withdrawn.contains(id)));
+    AddCasework(replies[r], replies[r + 1], application);
+    r += 2;
+    applications.push_back(std::move(application));
+  }
+  return applications;
+}
+
+absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListApplicationsOf(
+    std::string_view season, std::string_view owner) {
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply ids,
+      redis_.Command({"SMEMBERS", Key(season, absl::StrCat("owned:", ToAbsl(owner)))}));
+  std::vector<std::string> sorted;
+  for (const redis::Reply& id : ids.elements) sorted.push_back(id.str);
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<season::Application> applications;
+  for (const std::string& id : sorted) {
+    STADT_ASSIGN_OR_RETURN(std::optional<season::Application> application,
+                           GetApplication(season, id));
+    if (application && application->owner == owner) {
+      applications.push_back(*std::move(application));
+    }
+  }
+  return applications;
+}
+
+absl::StatusOr<std::vector<Offer>> RedisSeasonRepository::GetOffers(
+    std::string_view season, const std::vector<std::string>& ids) {
+  if (ids.empty()) return std::vector<Offer>();
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(ids.size());
+  for (const std::string& id : ids) commands.push_back({"HGETALL", OfferKey(season, id)});
+  STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, redis_.Pipeline(commands));
+  if (replies.size() != ids.size()) return absl::InternalError("unexpected pipeline reply");
+  std::vector<Offer> offers;
+  offers.reserve(ids.size());
+  for (const redis::Reply& reply : replies) offers.push_back(OfferFromFields(FieldsOf(reply)));
+  return offers;
+}
+
+absl::StatusOr<Offer> RedisSeasonRepository::GetOffer(std::string_view season,
+                                                      std::string_view id) {
+  STADT_ASSIGN_OR_RETURN(auto fields, HashGetAll(redis_, OfferKey(season, id)));
+  return OfferFromFields(fields);
+}
+
+absl::StatusOr<OfferState> RedisSeasonRepository::AnswerOffer(std::string_view season,
+                                                              std::string_view id,
+                                                              std::string_view owner, bool accept,
+                                                              absl::Time now) {
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_.Eval(kAnswerOffer,
+                  {Key(season, "owners"), OfferKey(season, id), Key(season, "version")},
+                  {std::string(id), std::string(owner), accept ? "accept" : "decline",
+                   absl::StrCat(absl::ToUnixSeconds(now))}));
+  return StateFromText(reply.str);
+}
+
+absl::Status RedisSeasonRepository::Withdraw(std::string_view season, std::string_view id,
+                                             std::string_view owner, absl::Time now) {
+  absl::Status status =
+      redis_
+          .Eval(kWithdraw,
+                {Key(season, "owners"), Key(season, "withdrawn"), Key(season, "children"),
+                 Key(season, "child_of"), OfferKey(season, id), Key(season, "version")},
+                {std::string(id), std::string(owner), absl::StrCat(absl::ToUnixSeconds(now))})
+          .status();
+  if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
+  return status;
+}
+
+absl::Status RedisSeasonRepository::SetVerdict(std::string_view season, std::string_view id,
+                                               std::string_view criterion,
+                                               season::Verdict verdict) {
+  const char* text = verdict == season::Verdict::kVerified   ? "verified"
+                     : verdict == season::Verdict::kRejected ? "rejected"
+                                                             : "unverified";
+  absl::Status status = redis_
+                            .Eval(kSetVerdict,
+                                  {Key(season, "rounds"), Key(season, "apps"),
+                                   Key(season, absl::StrCat("evidence:", ToAbsl(id)))},
+                                  {std::string(id), std::string(criterion), text})
+                            .status();
+  if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
+  if (absl::IsFailedPrecondition(status)) return WithReason(status, "season_frozen");
+  return status;
+}
+
+absl::Status RedisSeasonRepository::CorrectApplication(std::string_view season,
+                                                       const season::Application& application,
+                                                       const season::Correction& correction) {
+  const std::string record = json::serialize(
+      json::object{{"at", absl::FormatTime(absl::RFC3339_sec, correction.at, absl::UTCTimeZone())},
+                   {"caseworker", correction.caseworker},
+                   {"reason", correction.reason}});
+  absl::Status status =
+      redis_
+          .Eval(
+              kCorrectApplication,
+              {Key(season, "rounds"), Key(season, "apps"), Key(season, "children"),
+               Key(season, "child_of"),
+               Key(season, absl::StrCat("corrections:", ToAbsl(application.id)))},
+              {application.id, ApplicationText(application), season::ChildKey(application), record})
+          .status();
+  if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
+  if (absl::IsFailedPrecondition(status)) return WithReason(status, "season_frozen");
+  if (absl::IsAlreadyExists(status)) return WithReason(status, "duplicate_child");
+  return status;
+}
+
+absl::Status RedisSeasonRepository::ReadCasework(std::string_view season,
+                                                 season::Application& application) {
+  STADT_ASSIGN_OR_RETURN(
+      std::vector<redis::Reply> replies,
+      redis_.Pipeline(
+          {{"HGETALL", Key(season, absl::StrCat("evidence:", application.id))},
+           {"LRANGE", Key(season, absl::StrCat("corrections:", application.id)), "0", "-1"}}));
+  if (replies.size() != 2) return absl::InternalError("unexpected pipeline reply");
+  AddCasework(replies[0], replies[1], application);
+  return absl::OkStatus();
+}
+
+absl::Status RedisSeasonRepository::PublishRound(std::string_view season,
+                                                 const season::RoundWrite& round) {
+  std::vector<std::string> keys = {Key(season, "rounds"),
+                                   Key(season, absl::StrCat("round:", round.round)),
+                                   Key(season, "version")};
+  std::vector<std::string> args = {absl::StrCat(round.round - 1), round.version_seen,
+                                   round.document, absl::StrCat(round.round)};
+  for (const auto& [id, offer] : round.offers) {
+    keys.push_back(OfferKey(season, id));
+    for (std::string& field : OfferFields(offer)) args.push_back(std::move(field));
+  }
+  return redis_.Eval(kPublishRound, keys, args).status();
+}
+
+absl::StatusOr<std::optional<std::string>> RedisSeasonRepository::GetRoundDocument(
+    std::string_view season, uint32_t round) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply,
+                         redis_.Command({"GET", Key(season, absl::StrCat("round:", round))}));
+  if (reply.IsNil()) return std::optional<std::string>();
+  return std::optional<std::string>(std::move(reply.str));
+}
+
+absl::StatusOr<int> RedisSeasonRepository::SetOfferDeadline(std::string_view season, uint32_t round,
+                                                            absl::Time deadline, absl::Time now) {
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> ids, ApplicationIds(season));
+  std::vector<std::string> keys = {Key(season, "version")};
+  for (const std::string& id : ids) keys.push_back(OfferKey(season, id));
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_.Eval(kSetOfferDeadline, keys,
+                  {absl::StrCat(round), absl::StrCat(absl::ToUnixSeconds(deadline)),
+                   absl::StrCat(absl::ToUnixSeconds(now))}));
+  return static_cast<int>(reply.integer);
+}
+
+}  // namespace stadt::daycare

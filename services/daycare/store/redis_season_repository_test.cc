@@ -1,0 +1,734 @@
+#include "services/daycare/store/redis_season_repository.h"
+
+#include <atomic>
+#include <map>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "boost/json/parse.hpp"
+#include "boost/json/serialize.hpp"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/reason.h"
+#include "services/daycare/domain/application_rules.h"
+#include "services/daycare/domain/instance_json.h"
+#include "services/daycare/domain/season_service.h"
+#include "tests/harness/redis_test.h"
+
+namespace stadt::daycare {
+namespace {
+
+namespace json = boost::json;
+using ::testing::HasSubstr;
+
+const absl::Time kStart = absl::FromUnixSeconds(1'780'000'000);
+
+using season::ApplicantOutcome;
+using season::ApplicationView;
+using season::RoundView;
+
+json::object Parse(std::string_view text) { return json::parse(text).as_object(); }
+
+// Programs and an application written in the engine's instance format.
+std::vector<Program> Programs(std::string_view text) {
+  absl::StatusOr<ParsedInstance> parsed = ParseInstance(
+      absl::StrCat(R"({"seed":0,"applications":[],"programs":)", std::string(text), "}"));
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  return parsed.ok() ? parsed->instance.programs : std::vector<Program>();
+}
+
+// Without a child's name or birth date, the application gets a name of its own
+// (a child nobody else applied for) and a birth date in early 2024.
+season::Application App(std::string_view text) {
+  static int children = 0;
+  json::object object = Parse(text);
+  object["id"] = "x";
+  if (!object.contains("birth_date")) object["birth_date"] = "2024-02-01";
+  absl::StatusOr<ParsedInstance> parsed = ParseInstance(
+      absl::StrCat(R"({"seed":0,"programs":[],"applications":[)", json::serialize(object), "]}"));
+  EXPECT_TRUE(parsed.ok()) << parsed.status();
+  season::Application application;
+  if (!parsed.ok()) return application;
+  const Application& engine = parsed->instance.applications[0];
+  application.choices = engine.choices;
+  application.child.birth_date = engine.birth_date;
+  application.desired_start = engine.desired_start;
+  application.care_scope = engine.care_scope;
+  application.district = engine.district;
+  application.criteria = engine.criteria;
+  application.child.name = object.contains("child_name")
+                               ? std::string(object.at("child_name").as_string())
+                               : absl::StrCat("Kind ", ++children);
+  return application;
+}
+
+// The season store on a real redis-server: what runs in production, minus gRPC.
+class SeasonStoreTest : public testing::RedisTest {
+ protected:
+  SeasonStoreTest() : RedisTest(/*pool_size=*/8) {}
+
+  void SetUp() override {
+    RedisTest::SetUp();
+    if (HasFatalFailure()) return;
+    repository_ = std::make_unique<RedisSeasonRepository>(redis());
+    store_ = std::make_unique<season::SeasonService>(*repository_, clock_);
+  }
+
+  // Two places, three children: "a" has priority points, "b" is older than "c".
+  void OpenSeasonWithThreeApplications() {
+    ASSERT_TRUE(store_
+                    ->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1},
+                                                        {"id":"P2","capacity":1}])"))
+                    .ok());
+    ASSERT_TRUE(store_
+                    ->PutPolicy("s1", R"({"max_choices":2,"criteria":[
+                        {"id":"single_parent","points":10,"label":"single parent"}]})")
+                    .ok());
+    ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+    a_ = Submit("parent-a", R"({"choices":["P1","P2"],"criteria":["single_parent"],
+                                "birth_date":"2024-03-01"})");
+    b_ = Submit("parent-b", R"({"choices":["P1","P2"],"birth_date":"2023-01-01"})");
+    c_ = Submit("parent-c", R"({"choices":["P1","P2"],"birth_date":"2024-01-01"})");
+    // A caseworker saw the evidence: "a"'s points count.
+    absl::Status verified =
+        store_->SetVerdict("s1", a_, "single_parent", season::Verdict::kVerified).status();
+    ASSERT_TRUE(verified.ok()) << verified;
+  }
+
+  std::string Submit(const std::string& subject, std::string_view application) {
+    absl::StatusOr<ApplicationView> view =
+        store_->SubmitApplication("s1", subject, "", App(application));
+    EXPECT_TRUE(view.ok()) << view.status();
+    return view.ok() ? view->application.id : "";
+  }
+
+  ApplicationView Status(const std::string& subject, const std::string& id) {
+    absl::StatusOr<ApplicationView> view = store_->GetApplication("s1", subject, id);
+    EXPECT_TRUE(view.ok()) << view.status();
+    return view.value_or(ApplicationView{});
+  }
+
+  FakeClock clock_{kStart};
+  std::unique_ptr<RedisSeasonRepository> repository_;
+  std::unique_ptr<season::SeasonService> store_;
+  std::string a_, b_, c_;
+};
+
+TEST_F(SeasonStoreTest, RunsASeasonWithAMoveUpRound) {
+  OpenSeasonWithThreeApplications();
+  EXPECT_EQ(store_->PublishRound("s1", 0, 7, kStart + absl::Hours(24)).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // the period is still open
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+
+  absl::StatusOr<RoundStats> dry = store_->DryRun("s1", 7);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_EQ(dry->placed, 2u);
+  EXPECT_FALSE(store_->GetRound("s1", 1).ok());  // a dry run stores nothing
+
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->seed, 7u);
+  EXPECT_EQ(first->stats.placed, 2u);
+  EXPECT_EQ(Status("parent-a", a_).offer.program, "P1");
+  EXPECT_EQ(Status("parent-b", b_).offer.program, "P2");
+  const ApplicationView c = Status("parent-c", c_);
+  EXPECT_EQ(c.offer.state, OfferState::kNone);
+  ASSERT_EQ(c.offer.explanation.choices.size(), 2u);
+  EXPECT_FALSE(c.offer.explanation.choices[0].text.empty());
+
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
+  absl::StatusOr<RoundView> second = store_->PublishRound("s1", 0, 0, kStart + absl::Hours(48));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->round, 2u);
+  EXPECT_EQ(second->seed, 7u);  // the first round's inputs and seed carry on
+
+  EXPECT_EQ(Status("parent-a", a_).offer.state, OfferState::kAccepted);
+  EXPECT_EQ(Status("parent-a", a_).offer.program, "P1");
+  EXPECT_EQ(Status("parent-b", b_).offer.state, OfferState::kDeclined);
+  const ApplicationView moved_up = Status("parent-c", c_);
+  EXPECT_EQ(moved_up.offer.state, OfferState::kOpen);
+  EXPECT_EQ(moved_up.offer.program, "P2");
+  EXPECT_EQ(moved_up.offer.round, 2u);
+}
+
+TEST_F(SeasonStoreTest, TheScheduledJobPublishesOnlyRoundsThatChangeSomething) {
+  OpenSeasonWithThreeApplications();
+  const absl::Time deadline = kStart + absl::Hours(24);
+  EXPECT_EQ(store_->PublishNextRoundIfItChangesAnything("s1", deadline).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // the period is still open
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishNextRoundIfItChangesAnything("s1", deadline);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->round, 1u);
+  // Offers are open: nothing is due until they are answered or expire.
+  EXPECT_EQ(store_->PublishNextRoundIfItChangesAnything("s1", deadline).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  // Both offers accepted: another round would change nothing, so none is published.
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, true).ok());
+  absl::StatusOr<RoundView> settled = store_->PublishNextRoundIfItChangesAnything("s1", deadline);
+  EXPECT_EQ(settled.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(settled.status().message()), ::testing::HasSubstr("settled"));
+  EXPECT_EQ(store_->GetRound("s1", 2).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SeasonStoreTest, TheScheduledJobPublishesAMoveUpRoundAfterADecline) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishNextRoundIfItChangesAnything("s1", kStart + absl::Hours(24)).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
+  absl::StatusOr<RoundView> second =
+      store_->PublishNextRoundIfItChangesAnything("s1", kStart + absl::Hours(48));
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->round, 2u);
+  EXPECT_EQ(Status("parent-c", c_).offer.state, OfferState::kOpen);
+}
+
+TEST_F(SeasonStoreTest, APublishedRoundTellsWhatEachCompetingApplicantGot) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
+  ASSERT_TRUE(first.ok()) << first.status();
+  // Two places for three open applicants: "a" gets its first wish P1, "b" its
+  // second wish P2, "c" nothing.
+  int offered = 0;
+  int first_choice = 0;
+  for (const ApplicantOutcome& outcome : first->outcomes) {
+    EXPECT_TRUE(outcome.competed);
+    offered += outcome.offered;
+    first_choice += outcome.first_choice;
+  }
+  EXPECT_EQ(first->outcomes.size(), 3u);
+  EXPECT_EQ(offered, 2);
+  EXPECT_EQ(first_choice, 1);
+  absl::StatusOr<RoundView> stored = store_->GetRound("s1", 1);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->outcomes.empty());  // only the publishing call reports them
+}
+
+TEST_F(SeasonStoreTest, OutcomesCarryACoarseAgeGroupAtTheStart) {
+  ASSERT_TRUE(store_
+                  ->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1,
+                                                       "start_month":"2026-08"},
+                                                      {"id":"P2","capacity":1,
+                                                       "start_month":"2026-09"}])"))
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  // Ages at P1's start 2026-08 unless the parent wished another month.
+  const std::string three = Submit("p1", R"({"choices":["P1"],"birth_date":"2023-05-01"})");
+  const std::string one = Submit("p2", R"({"choices":["P1"],"birth_date":"2025-08-01"})");
+  const std::string baby = Submit("p3", R"({"choices":["P1"],"birth_date":"2025-08-02"})");
+  const std::string wish =
+      Submit("p4", R"({"choices":["P1"],"birth_date":"2025-08-02","start_month":"2026-09"})");
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
+  ASSERT_TRUE(first.ok()) << first.status();
+
+  // Outcomes follow the sorted application ids; pair them up through the document.
+  const json::object document = Parse(first->document);
+  const json::array& applications = document.at("applications").as_array();
+  ASSERT_EQ(applications.size(), first->outcomes.size());
+  std::map<std::string, std::string> age_group;
+  for (size_t i = 0; i < applications.size(); ++i) {
+    age_group[std::string(applications[i].at("id").as_string())] = first->outcomes[i].age_group;
+  }
+  EXPECT_EQ(age_group[three], "3-6");     // 39 months
+  EXPECT_EQ(age_group[one], "1-2");       // 12 months: born on the 1st
+  EXPECT_EQ(age_group[baby], "under-1");  // 11 months
+  EXPECT_EQ(age_group[wish], "1-2");      // 12 months at the wished 2026-09
+}
+
+TEST_F(SeasonStoreTest, AnOfferExpiredUnansweredIsListedOnceByTheRoundThatNoticesIt) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_TRUE(first->expired_offers.empty());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+
+  // "b" lets its offer of round 1 run out; round 2 notices it and offers P2 to "c".
+  clock_.Advance(absl::Hours(2));
+  absl::StatusOr<RoundView> second = store_->PublishRound("s1", 2, 0, kStart + absl::Hours(3));
+  ASSERT_TRUE(second.ok()) << second.status();
+  ASSERT_EQ(second->expired_offers.size(), 1u);
+  EXPECT_EQ(second->expired_offers[0].application_id, b_);
+  EXPECT_EQ(second->expired_offers[0].round, 1u);
+  EXPECT_EQ(second->expired_offers[0].district, "");
+  EXPECT_EQ(Status("parent-b", b_).offer.state, OfferState::kExpired);
+  EXPECT_EQ(Status("parent-c", c_).offer.program, "P2");
+
+  // "c" lets round 2's offer run out too: round 3 lists "c" only, not "b" again.
+  clock_.Advance(absl::Hours(2));
+  absl::StatusOr<RoundView> third = store_->PublishRound("s1", 3, 0, kStart + absl::Hours(5));
+  ASSERT_TRUE(third.ok()) << third.status();
+  ASSERT_EQ(third->expired_offers.size(), 1u);
+  EXPECT_EQ(third->expired_offers[0].application_id, c_);
+  EXPECT_EQ(third->expired_offers[0].round, 2u);
+  absl::StatusOr<RoundView> stored = store_->GetRound("s1", 3);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->expired_offers.empty());  // only the publishing call reports them
+}
+
+TEST_F(SeasonStoreTest, APublishedRoundIsImmutableAndKeepsItsInputs) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 99, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(store_->PublishRound("s1", 1, 99, kStart + absl::Hours(1)).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(store_->SetPeriod("s1", true).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->PutPolicy("s1", R"({"max_choices":3})").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  absl::StatusOr<RoundView> read = store_->GetRound("s1", 1);
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->document, first->document);
+  EXPECT_EQ(read->seed, 99u);
+  EXPECT_EQ(read->stats.placed, 2u);
+  const json::object document = Parse(read->document);
+  EXPECT_EQ(document.at("applications").as_array().size(), 3u);
+  EXPECT_EQ(document.at("programs").as_array().size(), 2u);
+  EXPECT_EQ(document.at("result").at("assignments").as_array().size(), 3u);
+  EXPECT_EQ(store_->GetRound("s1", 2).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(SeasonStoreTest, AnswersAreIdempotentAndRefusedWhenExpired) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
+
+  absl::StatusOr<ApplicationView> accepted = store_->AnswerOffer("s1", "parent-a", a_, true);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  absl::StatusOr<ApplicationView> again = store_->AnswerOffer("s1", "parent-a", a_, true);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->offer.state, OfferState::kAccepted);
+  EXPECT_EQ(again->offer.program, accepted->offer.program);
+  EXPECT_EQ(store_->AnswerOffer("s1", "parent-a", a_, false).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->AnswerOffer("s1", "parent-b", a_, true).status().code(),
+            absl::StatusCode::kNotFound);  // someone else's application
+  EXPECT_EQ(store_->AnswerOffer("s1", "parent-c", c_, true).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // no offer
+
+  clock_.Advance(absl::Hours(2));
+  absl::Status late = store_->AnswerOffer("s1", "parent-b", b_, true).status();
+  EXPECT_EQ(late.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(late.message(), HasSubstr("expired"));
+  EXPECT_EQ(Status("parent-b", b_).offer.state, OfferState::kExpired);
+}
+
+TEST_F(SeasonStoreTest, ConcurrentAnswersToOneOfferHaveOneEffect) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
+  absl::StatusOr<redis::Reply> before = redis().Command({"GET", "dc:{season:s1}:version"});
+  ASSERT_TRUE(before.ok());
+
+  std::atomic<int> accepted{0};
+  std::atomic<int> declined{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      absl::StatusOr<ApplicationView> view = store_->AnswerOffer("s1", "parent-b", b_, t % 2 == 0);
+      if (!view.ok()) {
+        EXPECT_EQ(view.status().code(), absl::StatusCode::kFailedPrecondition);
+        ++refused;
+      } else if (t % 2 == 0) {
+        ++accepted;
+      } else {
+        ++declined;
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  // Either every accept succeeded and every decline was refused, or the reverse.
+  EXPECT_EQ(refused.load(), 4);
+  EXPECT_TRUE((accepted == 4 && declined == 0) || (accepted == 0 && declined == 4));
+  absl::StatusOr<redis::Reply> after = redis().Command({"GET", "dc:{season:s1}:version"});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(std::stoi(after->str), std::stoi(before->str) + 1);  // one state change
+}
+
+TEST_F(SeasonStoreTest, ApplicationsAreValidatedAndPrivate) {
+  OpenSeasonWithThreeApplications();
+  auto submit = [&](std::string_view text) {
+    return store_->SubmitApplication("s1", "parent-x", "", App(text)).status();
+  };
+  absl::Status unknown = submit(R"({"choices":["P9"]})");
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(unknown.message(), HasSubstr("application.choices[0]"));
+  EXPECT_EQ(submit(R"({"choices":["P1","P2","P1"]})").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(submit(R"({"choices":[]})").code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->GetApplication("s1", "parent-b", a_).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetApplication("bad season!", "parent-a", a_).status().code(),
+            absl::StatusCode::kInvalidArgument);
+
+  // Editing works while the period is open, and only for the owner.
+  absl::StatusOr<ApplicationView> edited =
+      store_->SubmitApplication("s1", "parent-a", a_, App(R"({"choices":["P2"]})"));
+  ASSERT_TRUE(edited.ok()) << edited.status();
+  EXPECT_EQ(edited->application.choices.size(), 1u);
+  EXPECT_EQ(
+      store_->SubmitApplication("s1", "parent-b", a_, App(R"({"choices":["P1"]})")).status().code(),
+      absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  EXPECT_EQ(
+      store_->SubmitApplication("s1", "parent-a", a_, App(R"({"choices":["P1"]})")).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+}
+
+// Issue 19: what a parent claims is checked against the season, each refusal
+// with its own reason, and nothing is stored.
+TEST_F(SeasonStoreTest, RefusesUncheckedInputWithASpecificReason) {
+  ASSERT_TRUE(store_
+                  ->PutPrograms("s1", Programs(R"([
+                      {"id":"U3","capacity":1,"care_scope":"full_day","start_month":"2026-08",
+                       "min_age_months":10,"max_age_months":35},
+                      {"id":"K3","capacity":1,"care_scope":"part_day","start_month":"2026-09",
+                       "min_age_months":30,"max_age_months":72}])"))
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->PutPolicy("s1", R"({"criteria":[
+                      {"id":"single_parent","points":10,"label":"single parent"}]})")
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  auto reason = [&](std::string_view text) {
+    absl::Status status = store_->SubmitApplication("s1", "parent-x", "", App(text)).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << text << " " << status;
+    return ReasonOf(status);
+  };
+  EXPECT_EQ(reason(R"({"choices":["U3"],"criteria":["vip"]})"), "unknown_criterion");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"criteria":["single_parent","single_parent"]})"),
+            "duplicate_criterion");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"care_scope":"halbtags"})"), "unknown_care_scope");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"birth_date":"2031-01-01"})"), "birth_date_in_future");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"start_month":"2027-01"})"), "start_month_outside_season");
+  EXPECT_EQ(reason(R"({"choices":["U3"],"start_month":"2026-07"})"), "start_month_outside_season");
+  // 2026-08: 2 months old for the under-3s (from 10 months), 2 years for 3-6.
+  EXPECT_EQ(reason(R"({"choices":["U3"],"birth_date":"2026-05-20"})"), "age_outside_program");
+  EXPECT_EQ(reason(R"({"choices":["U3","K3"],"birth_date":"2024-06-01"})"), "age_outside_program");
+  EXPECT_EQ(reason(R"({"choices":["U9"]})"), "unknown_program");
+  EXPECT_EQ(reason(R"({"choices":[]})"), "choices_required");
+  season::Application no_birth_date = App(R"({"choices":["U3"]})");
+  no_birth_date.child.birth_date.reset();
+  absl::Status missing = store_->SubmitApplication("s1", "parent-x", "", no_birth_date).status();
+  EXPECT_EQ(ReasonOf(missing), "birth_date_required");
+  season::Application no_name = App(R"({"choices":["U3"]})");
+  no_name.child.name = " - ";
+  EXPECT_EQ(ReasonOf(store_->SubmitApplication("s1", "parent-x", "", no_name).status()),
+            "child_name_required");
+  absl::StatusOr<std::vector<season::Application>> stored = repository_->ListApplications("s1");
+  ASSERT_TRUE(stored.ok());
+  EXPECT_TRUE(stored->empty());
+
+  // What the season offers is accepted.
+  EXPECT_TRUE(store_
+                  ->SubmitApplication("s1", "parent-x", "",
+                                      App(R"({"choices":["U3"],"care_scope":"full_day",
+                                              "start_month":"2026-08","criteria":["single_parent"],
+                                              "birth_date":"2025-01-15"})"))
+                  .ok());
+}
+
+TEST_F(SeasonStoreTest, OneApplicationPerChildAndGuardian) {
+  OpenSeasonWithThreeApplications();
+  const std::string lena = Submit("parent-d", R"({"choices":["P1"],"child_name":"Lena Müller",
+                             "birth_date":"2024-04-04"})");
+  // The same child written differently: refused, and the first is flagged.
+  absl::Status again =
+      store_
+          ->SubmitApplication("s1", "parent-d", "",
+                              App(R"({"choices":["P2"],"child_name":"  lena   MUELLER ",
+                                      "birth_date":"2024-04-04"})"))
+          .status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists) << again;
+  EXPECT_EQ(ReasonOf(again), "duplicate_child");
+  EXPECT_THAT(again.message(), HasSubstr(lena));
+  EXPECT_EQ(Status("parent-d", lena).application.duplicate_attempts, 1u);
+  // Another child of the same guardian, and the same name from another guardian, are fine.
+  Submit("parent-d", R"({"choices":["P1"],"child_name":"Lena Müller","birth_date":"2025-01-01"})");
+  Submit("parent-e", R"({"choices":["P1"],"child_name":"Lena Müller","birth_date":"2024-04-04"})");
+  // Editing keeps the child's claim; renaming frees the old one.
+  ASSERT_TRUE(store_
+                  ->SubmitApplication("s1", "parent-d", lena,
+                                      App(R"({"choices":["P2"],"child_name":"Lena Maria Müller",
+                                              "birth_date":"2024-04-04"})"))
+                  .ok());
+  Submit("parent-d", R"({"choices":["P1"],"child_name":"Lena Müller","birth_date":"2024-04-04"})");
+  EXPECT_EQ(season::NormaliseName("  Jürgen-Groß  O'Neil "), "juergen gross o neil");
+}
+
+// Issue 19, parents' view: their own applications, the status in words that
+// match the state (German and English), waiting ranks after a round, withdrawing.
+TEST_F(SeasonStoreTest, ParentsSeeTheirApplicationsInWordsAndMayWithdraw) {
+  using season::ApplicationState;
+  using season::Language;
+  OpenSeasonWithThreeApplications();
+  const std::string a2 =
+      Submit("parent-a", R"({"choices":["P2"],"child_name":"Tom","birth_date":"2023-03-03"})");
+  absl::StatusOr<std::vector<ApplicationView>> mine = store_->ListApplications("s1", "parent-a");
+  ASSERT_TRUE(mine.ok()) << mine.status();
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*store_->ListApplications("s1", "parent-b")).size(), 1u);
+  EXPECT_EQ((*mine)[0].state, ApplicationState::kSubmitted);
+  EXPECT_THAT((*mine)[0].status_text, HasSubstr("eingegangen"));
+  EXPECT_THAT(store_->GetApplication("s1", "parent-a", a_, Language::kEnglish)->status_text,
+              HasSubstr("received"));
+
+  // Withdrawn before the first round: not an input of it.
+  EXPECT_EQ(store_->Withdraw("s1", "parent-b", a2).status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<ApplicationView> withdrawn = store_->Withdraw("s1", "parent-a", a2);
+  ASSERT_TRUE(withdrawn.ok()) << withdrawn.status();
+  EXPECT_EQ(withdrawn->state, ApplicationState::kWithdrawn);
+  EXPECT_THAT(withdrawn->status_text, HasSubstr("zurückgezogen"));
+  ASSERT_TRUE(store_->Withdraw("s1", "parent-a", a2).ok());  // again: the same
+  EXPECT_EQ(ReasonOf(store_
+                         ->SubmitApplication("s1", "parent-a", a2,
+                                             App(R"({"choices":["P2"],"child_name":"Tom"})"))
+                         .status()),
+            "application_withdrawn");
+  // Tom may be applied for again (and that one is withdrawn too, to keep the round small).
+  const std::string again =
+      Submit("parent-a", R"({"choices":["P2"],"child_name":"Tom","birth_date":"2023-03-03"})");
+  ASSERT_FALSE(again.empty());
+  ASSERT_TRUE(store_->Withdraw("s1", "parent-a", again).ok());
+
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->stats.applications, 3u);
+  const ApplicationView a = Status("parent-a", a_);
+  EXPECT_EQ(a.state, ApplicationState::kOffered);
+  EXPECT_THAT(a.status_text, HasSubstr("angeboten (Runde 1)"));
+  // "c" has no place: the round it was considered in, and its place on each list
+  // ("b", older, is ahead of it for P1, which "b" wished above its offer P2).
+  const ApplicationView c = Status("parent-c", c_);
+  EXPECT_EQ(c.state, ApplicationState::kWaiting);
+  EXPECT_EQ(c.round, 1u);
+  ASSERT_EQ(c.offer.waiting.size(), 2u);
+  EXPECT_EQ(c.offer.waiting[0].program, "P1");
+  EXPECT_EQ(c.offer.waiting[0].rank, 2u);
+  EXPECT_EQ(c.offer.waiting[1].program, "P2");
+  EXPECT_EQ(c.offer.waiting[1].rank, 1u);
+  EXPECT_THAT(c.status_text, HasSubstr("Nach Runde 1"));
+  EXPECT_THAT(store_->GetApplication("s1", "parent-c", c_, Language::kEnglish)->status_text,
+              HasSubstr("P1: position 2; P2: position 1"));
+
+  // Declining never reads "has a place".
+  absl::StatusOr<ApplicationView> declined =
+      store_->AnswerOffer("s1", "parent-b", b_, false, Language::kEnglish);
+  ASSERT_TRUE(declined.ok()) << declined.status();
+  EXPECT_EQ(declined->state, ApplicationState::kDeclined);
+  EXPECT_THAT(declined->status_text, HasSubstr("You declined the offer for P2"));
+  EXPECT_THAT(declined->status_text, ::testing::Not(HasSubstr("has a place")));
+
+  // "a" accepts, then withdraws: the place goes to the next child.
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->Withdraw("s1", "parent-a", a_).ok());
+  EXPECT_EQ(store_->AnswerOffer("s1", "parent-a", a_, true).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->PublishRound("s1", 2, 0, kStart + absl::Hours(48)).ok());
+  EXPECT_EQ(Status("parent-a", a_).state, ApplicationState::kWithdrawn);
+  EXPECT_EQ(Status("parent-b", b_).offer.program, "P1");
+  EXPECT_EQ(Status("parent-c", c_).offer.program, "P2");
+}
+
+// Issue 19: claimed criteria start unverified and count only once a caseworker
+// verified them; the policy may keep applications with unchecked claims out.
+TEST_F(SeasonStoreTest, OnlyVerifiedCriteriaCountAndThePolicyMayBlockUnverifiedClaims) {
+  using season::Verdict;
+  OpenSeasonWithThreeApplications();
+  const std::string d = Submit(
+      "parent-d", R"({"choices":["P1"],"criteria":["single_parent"],"birth_date":"2025-01-01"})");
+  ApplicationView a = Status("parent-a", a_);
+  ASSERT_EQ(a.criteria.size(), 1u);
+  EXPECT_TRUE(a.criteria[0].counted);
+  EXPECT_THAT(a.status_text, HasSubstr("Berücksichtigte Kriterien: single parent."));
+  ApplicationView unverified = Status("parent-d", d);
+  ASSERT_EQ(unverified.criteria.size(), 1u);
+  EXPECT_EQ(unverified.criteria[0].verdict, Verdict::kUnverified);
+  EXPECT_FALSE(unverified.criteria[0].counted);
+  EXPECT_THAT(unverified.status_text, HasSubstr("Noch nicht geprüft"));
+  EXPECT_EQ(ReasonOf(store_->SetVerdict("s1", d, "both_working", Verdict::kVerified).status()),
+            "criterion_not_claimed");
+
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  // Unverified, "d" (the youngest) has no points: two places go to "a" and "b".
+  absl::StatusOr<RoundStats> ignored = store_->DryRun("s1", 7);
+  ASSERT_TRUE(ignored.ok()) << ignored.status();
+  EXPECT_EQ(ignored->applications, 4u);
+  ASSERT_TRUE(store_->SetVerdict("s1", d, "single_parent", Verdict::kRejected).ok());
+  EXPECT_THAT(Status("parent-d", d).status_text, HasSubstr("Nicht anerkannt: single parent."));
+  ASSERT_TRUE(store_->SetVerdict("s1", d, "single_parent", Verdict::kUnverified).ok());
+  ASSERT_TRUE(store_
+                  ->PutPolicy("s1", R"({"max_choices":2,"unverified_criteria":"block","criteria":[
+                      {"id":"single_parent","points":10,"label":"single parent"}]})")
+                  .ok());
+  absl::StatusOr<RoundStats> blocked = store_->DryRun("s1", 7);
+  ASSERT_TRUE(blocked.ok()) << blocked.status();
+  EXPECT_EQ(blocked->applications, 3u);  // "d" waits for its check
+  ASSERT_TRUE(store_->SetVerdict("s1", d, "single_parent", Verdict::kVerified).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->stats.applications, 4u);
+  // Verified, "d" has the points of "a", who is older and keeps P1.
+  EXPECT_EQ(Status("parent-a", a_).offer.program, "P1");
+  EXPECT_EQ(store_->SetVerdict("s1", d, "single_parent", Verdict::kRejected).status().code(),
+            absl::StatusCode::kFailedPrecondition);  // frozen with round 1
+}
+
+// Issue 19, caseworkers: search and open applications, see duplicates
+// flagged, correct data with a reason that is kept with the application.
+TEST_F(SeasonStoreTest, CaseworkersSearchOpenAndCorrectWithAReason) {
+  OpenSeasonWithThreeApplications();
+  const std::string lena = Submit(
+      "parent-d", R"({"choices":["P1"],"child_name":"Lena Groß","birth_date":"2024-04-04"})");
+  EXPECT_FALSE(store_
+                   ->SubmitApplication("s1", "parent-d", "",
+                                       App(R"({"choices":["P1"],"child_name":"Lena Gross",
+                                               "birth_date":"2024-04-04"})"))
+                   .ok());
+  season::SearchFilter by_name;
+  by_name.text = "GROSS";
+  absl::StatusOr<std::vector<ApplicationView>> found = store_->SearchApplications("s1", by_name);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].application.id, lena);
+  season::SearchFilter duplicates;
+  duplicates.duplicates_only = true;
+  ASSERT_EQ(store_->SearchApplications("s1", duplicates)->size(), 1u);
+  EXPECT_EQ((*store_->SearchApplications("s1", duplicates))[0].application.duplicate_attempts, 1u);
+  season::SearchFilter unverified;
+  unverified.unverified_only = true;
+  EXPECT_TRUE(store_->SearchApplications("s1", unverified)->empty());  // "a" is verified
+
+  season::Application corrected = App(R"({"choices":["P1","P2"],"child_name":"Lena Groß",
+                                          "birth_date":"2024-03-04"})");
+  EXPECT_EQ(ReasonOf(store_->CorrectApplication("s1", "cw-1", lena, corrected, " ").status()),
+            "correction_reason_required");
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());  // caseworkers may still correct
+  absl::StatusOr<ApplicationView> after =
+      store_->CorrectApplication("s1", "cw-1", lena, corrected, "Geburtsurkunde: 4. März");
+  ASSERT_TRUE(after.ok()) << after.status();
+  EXPECT_EQ(after->application.owner, "parent-d");
+  EXPECT_EQ(FormatDate(*after->application.child.birth_date), "2024-03-04");
+  ASSERT_EQ(after->application.corrections.size(), 1u);
+  EXPECT_EQ(after->application.corrections[0].caseworker, "cw-1");
+  EXPECT_EQ(after->application.corrections[0].reason, "Geburtsurkunde: 4. März");
+  EXPECT_THAT(after->application.corrections[0].before, HasSubstr("2024-04-04"));
+  EXPECT_EQ(store_->OpenApplication("s1", lena)->application.corrections.size(), 1u);
+  EXPECT_EQ(store_->OpenApplication("s1", "A-none").status().code(), absl::StatusCode::kNotFound);
+
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
+  EXPECT_EQ(ReasonOf(store_->CorrectApplication("s1", "cw-1", lena, corrected, "again").status()),
+            "season_frozen");
+}
+
+// Issue 19: "a dry run is refused while applications are open". Dry runs work
+// at any time and change nothing.
+TEST_F(SeasonStoreTest, DryRunsWorkAtAnyTimeAndChangeNothing) {
+  OpenSeasonWithThreeApplications();
+  auto snapshot = [&] {
+    absl::StatusOr<redis::Reply> keys = redis().Command({"KEYS", "dc:*"});
+    EXPECT_TRUE(keys.ok());
+    std::map<std::string, std::string> dump;
+    for (const redis::Reply& key : keys->elements) {
+      absl::StatusOr<redis::Reply> value = redis().Command({"DUMP", key.str});
+      dump[key.str] = value.ok() ? value->str : "";
+    }
+    return dump;
+  };
+  const auto before = snapshot();
+  absl::StatusOr<RoundStats> open = store_->DryRun("s1", 7);  // the period is open
+  ASSERT_TRUE(open.ok()) << open.status();
+  EXPECT_EQ(open->applications, 3u);
+  EXPECT_EQ(open->placed, 2u);
+  EXPECT_EQ(snapshot(), before);
+
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
+  // "a"'s offer is still open: publishing waits, a dry run assumes it is kept.
+  EXPECT_EQ(store_->PublishRound("s1", 2, 0, kStart + absl::Hours(2)).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  const auto during = snapshot();
+  absl::StatusOr<RoundStats> what_if = store_->DryRun("s1", 0);
+  ASSERT_TRUE(what_if.ok()) << what_if.status();
+  EXPECT_EQ(what_if->placed, 2u);  // "a" keeps P1, "c" moves into P2
+  EXPECT_EQ(snapshot(), during);
+}
+
+// Issue 19, siblings: the policy's sibling_points give priority at a centre
+// where a sibling already attends, once a caseworker verified the claim.
+TEST_F(SeasonStoreTest, AVerifiedSiblingGivesPriorityAtItsCentre) {
+  ASSERT_TRUE(store_
+                  ->PutPrograms("s1", Programs(R"([
+                      {"id":"P1","centre":"K1","centre_name":"Kita Sonne","capacity":1},
+                      {"id":"P2","centre":"K2","capacity":1}])"))
+                  .ok());
+  ASSERT_TRUE(store_->PutPolicy("s1", R"({"sibling_points":20})").ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  const std::string older =
+      Submit("parent-o", R"({"choices":["P1","P2"],"birth_date":"2023-01-01"})");
+  const std::string younger =
+      store_
+          ->SubmitApplication("s1", "parent-y", "",
+                              [] {
+                                season::Application application =
+                                    App(R"({"choices":["P1","P2"],"birth_date":"2024-01-01"})");
+                                application.sibling_centres = {"K1"};
+                                return application;
+                              }())
+          ->application.id;
+  season::Application unknown = App(R"({"choices":["P1"],"birth_date":"2024-05-01"})");
+  unknown.sibling_centres = {"K9"};
+  EXPECT_EQ(ReasonOf(store_->SubmitApplication("s1", "parent-z", "", unknown).status()),
+            "unknown_centre");
+  ApplicationView claimed = Status("parent-y", younger);
+  ASSERT_EQ(claimed.criteria.size(), 1u);
+  EXPECT_EQ(claimed.criteria[0].id, "sibling:K1");
+  EXPECT_EQ(claimed.criteria[0].label, "Geschwisterkind in Kita Sonne");
+  EXPECT_FALSE(claimed.criteria[0].counted);
+
+  // Verified, the sibling's 20 points put the younger child ahead of the older at P1.
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->SetVerdict("s1", younger, "sibling:K1", season::Verdict::kVerified).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(Status("parent-y", younger).offer.program, "P1");
+  EXPECT_EQ(Status("parent-o", older).offer.program, "P2");
+  EXPECT_TRUE(Status("parent-y", younger).criteria[0].counted);
+  // The round document carries the sibling rule in the engine's own format.
+  const json::object document = Parse(first->document);
+  EXPECT_THAT(json::serialize(document.at("policy")), HasSubstr(R"("id":"sibling","points":20)"));
+  EXPECT_THAT(json::serialize(document.at("applications")),
+              HasSubstr(R"("centre_criteria":{"K1":["sibling"]})"));
+}
+
+TEST_F(SeasonStoreTest, AnApplicationBlockedByUnverifiedClaimsIsToldItTookNoPart) {
+  ASSERT_TRUE(store_->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":2}])")).ok());
+  ASSERT_TRUE(store_
+                  ->PutPolicy("s1", R"({"unverified_criteria":"block","criteria":[
+                      {"id":"single_parent","points":10}]})")
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  const std::string checked = Submit("parent-a", R"({"choices":["P1"]})");
+  const std::string unchecked =
+      Submit("parent-b", R"({"choices":["P1"],"criteria":["single_parent"]})");
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  absl::StatusOr<RoundView> first = store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1));
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->stats.applications, 1u);
+  EXPECT_EQ(Status("parent-a", checked).state, season::ApplicationState::kOffered);
+  const ApplicationView left_out = Status("parent-b", unchecked);
+  EXPECT_EQ(left_out.state, season::ApplicationState::kNotInRound);
+  EXPECT_THAT(left_out.status_text, HasSubstr("nicht teilgenommen"));
+}
+
+}  // namespace
+}  // namespace stadt::daycare
