@@ -33,11 +33,31 @@ inline absl::Status WithReason(absl::Status status, std::string_view reason) {
   return status;
 }
 
-// The attached reason, or "" without one.
+// A reason can also lead the message, "[slot_taken] Der Termin ...": the
+// form Redis scripts can write into an error reply. Returns the length of
+// that "[token] " prefix, 0 without one.
+inline size_t ReasonPrefixLength(std::string_view message) {
+  if (message.empty() || message.front() != '[') return 0;
+  const size_t close = message.find(']');
+  if (close == std::string_view::npos || !IsReasonToken(message.substr(1, close - 1))) return 0;
+  return close + 1 < message.size() && message[close + 1] == ' ' ? close + 2 : close + 1;
+}
+
+// The attached reason, else the one leading the message, else "".
 inline std::string ReasonOf(const absl::Status& status) {
   absl::optional<absl::Cord> payload =
       status.GetPayload(absl::string_view(kReasonPayloadUrl.data(), kReasonPayloadUrl.size()));
-  return payload ? std::string(*payload) : std::string();
+  if (payload) return std::string(*payload);
+  const std::string_view message(status.message().data(), status.message().size());
+  const size_t prefix = ReasonPrefixLength(message);
+  if (prefix == 0) return std::string();
+  return std::string(message.substr(1, message.find(']') - 1));
+}
+
+// The message without a leading "[reason] ".
+inline std::string_view MessageWithoutReason(const absl::Status& status) {
+  const std::string_view message(status.message().data(), status.message().size());
+  return message.substr(ReasonPrefixLength(message));
 }
 
 }  // namespace stadt

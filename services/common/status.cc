@@ -19,7 +19,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
       return grpc::Status(code, std::string(kDependencyUnavailableMessage));
     default:
       // The reason travels as the status details (a bare token, see reason.h).
-      return grpc::Status(code, std::string(status.message()), ReasonOf(status));
+      return grpc::Status(code, std::string(MessageWithoutReason(status)), ReasonOf(status));
   }
 }
 

@@ -12,6 +12,7 @@
 namespace stadt::testing {
 namespace {
 
+using ::testing::Not;
 using ::testing::StartsWith;
 
 class AppointmentsOfficeE2eTest : public ::testing::Test {
@@ -110,14 +111,16 @@ TEST_F(AppointmentsOfficeE2eTest, NoCancelOrRescheduleOnceTheVisitHasBegunOrEnde
 
   HttpResult cancel = Fetch("POST", "/v1/bookings/" + waiting.code + "/cancel", waiting.manage);
   EXPECT_EQ(cancel.status, 400);
-  EXPECT_THAT(Message(cancel), StartsWith("[already_checked_in]"));
+  EXPECT_EQ(Reason(cancel), "already_checked_in") << cancel.body;
+  EXPECT_THAT(Message(cancel), Not(StartsWith("[")));
   const std::string tomorrow =
       absl::FormatTime("%Y-%m-%dT10:00:00Z", absl::Now() + absl::Hours(24), absl::UTCTimeZone());
   HttpResult moved = Fetch("POST", "/v1/bookings/" + waiting.code + "/reschedule",
                            absl::StrCat(waiting.manage.substr(0, waiting.manage.size() - 1),
                                         R"(,"officeId":"nacht","start":")", tomorrow, R"("})"));
   EXPECT_EQ(moved.status, 400) << moved.body;
-  EXPECT_THAT(Message(moved), StartsWith("[already_checked_in]"));
+  EXPECT_EQ(Reason(moved), "already_checked_in") << moved.body;
+  EXPECT_THAT(Message(moved), Not(StartsWith("[")));
 
   // Completed: called to a counter, served.
   ASSERT_EQ(Fetch("POST", day_ + "/checkins",
@@ -136,7 +139,8 @@ TEST_F(AppointmentsOfficeE2eTest, NoCancelOrRescheduleOnceTheVisitHasBegunOrEnde
   }
   cancel = Fetch("POST", "/v1/bookings/" + completed.code + "/cancel", completed.manage);
   EXPECT_EQ(cancel.status, 400);
-  EXPECT_THAT(Message(cancel), StartsWith("[visit_completed]"));
+  EXPECT_EQ(Reason(cancel), "visit_completed") << cancel.body;
+  EXPECT_THAT(Message(cancel), Not(StartsWith("[")));
   HttpResult lookup = Fetch("POST", "/v1/bookings/" + completed.code + "/lookup", completed.manage);
   EXPECT_EQ(Json(lookup).at("status").as_string(), "BOOKING_STATUS_CONFIRMED");
 }
@@ -157,7 +161,8 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
   HttpResult not_offered =
       Fetch("POST", day_ + "/walk-ins", R"({"serviceIds":["passport"]})", staff_);
   EXPECT_EQ(not_offered.status, 400);
-  EXPECT_THAT(Message(not_offered), StartsWith("[service_not_offered]"));
+  EXPECT_EQ(Reason(not_offered), "service_not_offered") << not_offered.body;
+  EXPECT_THAT(Message(not_offered), Not(StartsWith("[")));
   HttpResult walk_in = Fetch("POST", day_ + "/walk-ins", R"({"serviceIds":["id-card"]})", staff_);
   ASSERT_EQ(walk_in.status, 200) << walk_in.body;
   EXPECT_GT(Json(walk_in).at("queueNumber").as_int64(), 0);
@@ -204,7 +209,8 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
   EXPECT_EQ(Fetch("POST", ticket + "/cancel", "{}", staff_).status, 200);  // idempotent
   HttpResult closed = Fetch("POST", ticket + "/recall", R"({"counter":"8"})", staff_);
   EXPECT_EQ(closed.status, 400);
-  EXPECT_THAT(Message(closed), StartsWith("[ticket_closed]"));
+  EXPECT_EQ(Reason(closed), "ticket_closed") << closed.body;
+  EXPECT_THAT(Message(closed), Not(StartsWith("[")));
 
   // The display: two calls more, newest first, no names or codes.
   HttpResult after = Fetch("GET", board + "?since=" + std::to_string(version));
@@ -240,7 +246,8 @@ TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
   }
   HttpResult stranded = Fetch("PUT", "/v1/offices/nacht", shorter, staff_);
   EXPECT_EQ(stranded.status, 400) << stranded.body;
-  EXPECT_THAT(Message(stranded), StartsWith("[bookings_stranded]"));
+  EXPECT_EQ(Reason(stranded), "bookings_stranded") << stranded.body;
+  EXPECT_THAT(Message(stranded), Not(StartsWith("[")));
 
   const std::string closure = absl::StrCat(R"({"id":"e2e-strike","fromDate":")", tomorrow,
                                            R"(","toDate":")", tomorrow, R"(","reason":"Streik"})");
@@ -294,14 +301,16 @@ TEST_F(AppointmentsOfficeE2eTest, StaffBookForAPhoneOnlyCallerWithinTheCallersLi
   // the number however it is written.
   HttpResult again = book_for_caller("+49 711 12-34-56", staff_);
   EXPECT_EQ(again.status, 400) << again.body;
-  EXPECT_THAT(Message(again), StartsWith("[service_already_booked]"));
+  EXPECT_EQ(Reason(again), "service_already_booked") << again.body;
+  EXPECT_THAT(Message(again), Not(StartsWith("[")));
   EXPECT_EQ(book_for_caller("0711 654321", staff_).status, 200);  // another caller
   HttpResult nothing =
       Fetch("POST", "/v1/offices/nacht/staff-bookings",
             R"({"serviceIds":["id-card"],"start":"2099-01-01T10:00:00Z","contact":{"name":"X"}})",
             staff_);
   EXPECT_EQ(nothing.status, 400);
-  EXPECT_THAT(Message(nothing), StartsWith("[contact_missing]"));
+  EXPECT_EQ(Reason(nothing), "contact_missing") << nothing.body;
+  EXPECT_THAT(Message(nothing), Not(StartsWith("[")));
 }
 
 }  // namespace

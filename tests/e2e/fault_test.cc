@@ -197,7 +197,8 @@ class FaultTest : public ::testing::Test {
       EXPECT_EQ(result.status, 200) << path << " " << result.body;
     }
     HttpResult applied =
-        Fetch("POST", absl::StrCat(kSeason, "/applications"), R"({"choices":["K1"]})", parent);
+        Fetch("POST", absl::StrCat(kSeason, "/applications"),
+              R"({"choices":["K1"],"childName":"Fritz","birthDate":"2023-05-01"})", parent);
     EXPECT_EQ(applied.status, 200) << applied.body;
     const std::string id = StringAt(Json(applied), {"application", "id"});
     EXPECT_EQ(
