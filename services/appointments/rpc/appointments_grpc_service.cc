@@ -276,7 +276,7 @@ grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
                                                   const v1::ConfirmHoldRequest* request,
                                                   v1::Booking* response) {
   const booking::Contact contact{request->contact().name(), request->contact().email(),
-                                 request->contact().phone()};
+                                 request->contact().phone(), CallerFromContext(*context).language};
   absl::StatusOr<BookingView> booking =
       bookings_.Confirm(CallerFromContext(*context).subject, request->hold_id(), contact);
   if (!booking.ok()) return ToGrpcStatus(booking.status());

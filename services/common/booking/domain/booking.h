@@ -1,6 +1,8 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -9,9 +11,21 @@
 namespace stadt::booking {
 
 struct Contact {
+  // A constructor rather than an aggregate, so that {name, email, phone}
+  // stays complete without the language.
+  Contact(std::string name = "", std::string email = "", std::string phone = "",
+          std::string language = "")
+      : name(std::move(name)),
+        email(std::move(email)),
+        phone(std::move(phone)),
+        language(std::move(language)) {}
+
   std::string name;
   std::string email;
   std::string phone;
+  // The language the citizen used ("de" or "en", from the gateway's
+  // Accept-Language); the notifications service mails in it. Empty: German.
+  std::string language;
 };
 
 // A slot taken for a few minutes while the citizen enters their details.
@@ -75,7 +89,11 @@ struct BookingRecord {
 // that aliases of one mailbox count as one person. INVALID_ARGUMENT if the
 // address is not plausible.
 absl::StatusOr<std::string> NormalizeEmail(const std::string& email);
+// The name must be valid UTF-8 without control characters (it ends up in
+// mail headers), at most 200 bytes; the phone digits and + - / only.
 absl::Status ValidateContact(const Contact& contact);
+// Whether `text` is well-formed UTF-8 without control characters.
+bool IsPrintableUtf8(std::string_view text);
 
 // "K7M-4QX-P2A": 9 characters from an alphabet without look-alikes (45 bits).
 std::string NewBookingCode();
@@ -91,6 +109,12 @@ struct IcsEvent {
   absl::Time stamp;
   bool cancelled = false;
   std::string product = "Appointments";  // the PRODID's product name
+  // iTIP (RFC 5546) for a mailed invitation: METHOD:REQUEST (or CANCEL when
+  // `cancelled`) with SEQUENCE, ORGANIZER and ATTENDEE. Off: a plain file.
+  bool itip = false;
+  int sequence = 0;       // raised by every change of the same UID
+  std::string organizer;  // mailto address, with itip
+  std::string attendee;   // mailto address, with itip
 };
 // RFC 5545 text (CRLF line ends, escaped text values, UTC times).
 std::string MakeIcs(const IcsEvent& event);

@@ -18,9 +18,13 @@ constexpr size_t kMaxTokenLength = 128;
 constexpr int kMaxRemindersPerRun = 500;
 
 std::string SealedContactJson(const Contact& contact) {
-  return boost::json::serialize(boost::json::object{
-      {"name", contact.name}, {"email", contact.email}, {"phone", contact.phone}});
+  boost::json::object json{
+      {"name", contact.name}, {"email", contact.email}, {"phone", contact.phone}};
+  if (!contact.language.empty()) json["lang"] = contact.language;
+  return boost::json::serialize(json);
 }
+
+}  // namespace
 
 Contact ContactFromJson(const std::string& text) {
   Contact contact;
@@ -34,8 +38,11 @@ Contact ContactFromJson(const std::string& text) {
   contact.name = read("name");
   contact.email = read("email");
   contact.phone = read("phone");
+  contact.language = read("lang");
   return contact;
 }
+
+namespace {
 
 // Binds a sealed link token to its hold, so it cannot be moved to another.
 std::string LinkTokenContext(const std::string& hold_id) { return absl::StrCat("link:", hold_id); }
@@ -138,8 +145,13 @@ absl::StatusOr<HoldRecord> BookingCore::Hold(const std::string& client, const Pl
   return hold;
 }
 
+std::string DeriveManageToken(const BookingSecrets& secrets, const std::string& code,
+                              const std::string& nonce) {
+  return crypto::Base64Url(crypto::HmacSha256(secrets.token_key, absl::StrCat(code, ":", nonce)));
+}
+
 std::string BookingCore::ManageToken(const std::string& code, const std::string& nonce) const {
-  return crypto::Base64Url(crypto::HmacSha256(token_key_, absl::StrCat(code, ":", nonce)));
+  return DeriveManageToken({"", token_key_}, code, nonce);
 }
 
 absl::Time BookingCore::DeleteAfter(absl::Time end) const {

@@ -125,6 +125,13 @@ class BookingCore {
 // What the mailer does with a booking.email_confirmation_requested event:
 // opens the link token sealed in it (`hold` and `link_token` fields) with the
 // service's secrets.
+// The manage token of booking `code` from the `nonce` its outbox events carry.
+std::string DeriveManageToken(const BookingSecrets& secrets, const std::string& code,
+                              const std::string& nonce);
+// The contact as sealed (JSON with name, email, phone, lang); empty fields
+// when `text` is not that JSON.
+Contact ContactFromJson(const std::string& text);
+
 absl::StatusOr<std::string> OpenMailedLinkToken(const BookingSecrets& secrets,
                                                 const std::string& hold_id,
                                                 const std::string& sealed_link_token);

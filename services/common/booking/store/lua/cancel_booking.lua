@@ -12,7 +12,9 @@ redis.call('ZREM', prefix .. 'person:' .. booking.person, booking.code)
 for _, service in ipairs(split(booking.services)) do
   redis.call('ZREM', prefix .. 'person-svc:' .. booking.person .. ':' .. service, booking.code)
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.cancelled',
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('XADD', KEYS[2], '*', 'type', 'booking.cancelled',
            'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,
-           'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact)
+           'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact,
+           'nonce', booking.nonce, 'seq', seq)
 return 1

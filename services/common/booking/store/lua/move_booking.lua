@@ -40,7 +40,10 @@ for _, service in ipairs(split(booking.services)) do
   redis.call('ZADD', prefix .. 'person-svc:' .. booking.person .. ':' .. service, ARGV[7],
              booking.code)
 end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
+-- seq: the calendar SEQUENCE of the mailed invitation, raised by each change.
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+redis.call('XADD', KEYS[2], '*', 'type', 'booking.rescheduled',
            'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
-           'services', booking.services, 'contact', booking.contact)
+           'services', booking.services, 'contact', booking.contact, 'nonce', booking.nonce,
+           'seq', seq)
 return 1

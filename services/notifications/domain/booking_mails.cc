@@ -1,0 +1,193 @@
+#include "services/notifications/domain/booking_mails.h"
+
+#include <array>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "services/common/crypto/crypto.h"
+
+namespace stadt::notifications {
+namespace {
+
+constexpr std::array<const char*, 7> kWeekdaysDe = {"Montag",  "Dienstag", "Mittwoch", "Donnerstag",
+                                                    "Freitag", "Samstag",  "Sonntag"};
+constexpr std::array<const char*, 7> kWeekdaysEn = {"Monday", "Tuesday",  "Wednesday", "Thursday",
+                                                    "Friday", "Saturday", "Sunday"};
+constexpr std::array<const char*, 12> kMonthsDe = {"Januar",    "Februar", "März",     "April",
+                                                   "Mai",       "Juni",    "Juli",     "August",
+                                                   "September", "Oktober", "November", "Dezember"};
+constexpr std::array<const char*, 12> kMonthsEn = {"January",   "February", "March",    "April",
+                                                   "May",       "June",     "July",     "August",
+                                                   "September", "October",  "November", "December"};
+
+int WeekdayIndex(absl::Weekday weekday) {
+  switch (weekday) {
+    case absl::Weekday::monday:
+      return 0;
+    case absl::Weekday::tuesday:
+      return 1;
+    case absl::Weekday::wednesday:
+      return 2;
+    case absl::Weekday::thursday:
+      return 3;
+    case absl::Weekday::friday:
+      return 4;
+    case absl::Weekday::saturday:
+      return 5;
+    case absl::Weekday::sunday:
+      return 6;
+  }
+  return 0;
+}
+
+std::string UrlComponent(absl::string_view value) {
+  std::string out;
+  for (char c : value) {
+    if (absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += c;
+    } else {
+      absl::StrAppend(&out, "%", absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<absl::Time> TimeField(const OutboxEvent& event, const std::string& name) {
+  int64_t ms = 0;
+  if (!absl::SimpleAtoi(event.Field(name), &ms)) {
+    return absl::InvalidArgumentError(absl::StrCat("event field ", name, " missing"));
+  }
+  return absl::FromUnixMillis(ms);
+}
+
+struct EventKind {
+  const char* template_name;
+  bool calendar;
+};
+
+std::optional<EventKind> KindOf(const std::string& type) {
+  if (type == "booking.confirmed") return EventKind{"confirmed", true};
+  if (type == "booking.email_confirmation_requested") return EventKind{"email_confirmation", false};
+  if (type == "booking.rescheduled") return EventKind{"rescheduled", true};
+  if (type == "booking.cancelled") return EventKind{"cancelled", true};
+  if (type == "booking.reminder") return EventKind{"reminder", false};
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::string FormatLongDate(absl::Time time, absl::TimeZone zone, const std::string& language) {
+  const absl::CivilDay day = absl::ToCivilDay(time, zone);
+  const int weekday = WeekdayIndex(absl::GetWeekday(day));
+  const int month = day.month() - 1;
+  if (language == kEnglish) {
+    return absl::StrCat(kWeekdaysEn[weekday], ", ", day.day(), " ", kMonthsEn[month], " ",
+                        day.year());
+  }
+  return absl::StrCat(kWeekdaysDe[weekday], ", ", day.day(), ". ", kMonthsDe[month], " ",
+                      day.year());
+}
+
+BookingMails::BookingMails(const Templates& templates, BookingMailOptions options,
+                           std::map<std::string, BookingSource> sources)
+    : templates_(templates), options_(std::move(options)), sources_(std::move(sources)) {}
+
+std::string BookingMails::SourceOf(const OutboxEvent& event) const {
+  auto it = sources_.find(event.stream);
+  return it == sources_.end() ? "unknown" : it->second.name;
+}
+
+absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& event) const {
+  auto source = sources_.find(event.stream);
+  std::optional<EventKind> kind = KindOf(event.type());
+  if (source == sources_.end() || !kind.has_value()) return std::nullopt;
+  const BookingSource& from = source->second;
+  const std::string template_name = absl::StrCat(from.template_prefix, kind->template_name);
+  if (!templates_.Has(template_name)) return std::nullopt;
+
+  const bool by_link = event.type() == "booking.email_confirmation_requested";
+  // The contact is sealed to the booking code, or to the hold id while the
+  // citizen confirms by e-mail.
+  const std::string& record_id = by_link ? event.Field("hold") : event.Field("code");
+  if (record_id.empty()) return absl::InvalidArgumentError("event without code or hold");
+  absl::StatusOr<crypto::Aead> cipher = crypto::Aead::Create(from.secrets.contact_key);
+  if (!cipher.ok()) return cipher.status();
+  absl::StatusOr<std::string> sealed = cipher->Open(event.Field("contact"), record_id);
+  if (!sealed.ok()) return absl::DataLossError("the contact cannot be opened");
+  const booking::Contact contact = booking::ContactFromJson(*sealed);
+  const std::string language = contact.language == kEnglish ? kEnglish : kGerman;
+
+  absl::StatusOr<absl::Time> start = TimeField(event, "start_ms");
+  if (!start.ok()) return start.status();
+  absl::StatusOr<absl::Time> end = TimeField(event, "end_ms");
+  if (!end.ok()) return end.status();
+  const absl::TimeZone zone = options_.time_zone;
+  TemplateValues values = {
+      {"name", contact.name},
+      {"date", FormatLongDate(*start, zone, language)},
+      {"time", absl::FormatTime("%H:%M", *start, zone)},
+      {"end_time", absl::FormatTime("%H:%M", *end, zone)},
+      {"office", event.Field("office")},
+      {"services", absl::StrReplaceAll(event.Field("services"), {{",", ", "}})},
+      {"code", event.Field("code")},
+  };
+  if (by_link) {
+    absl::StatusOr<std::string> token =
+        booking::OpenMailedLinkToken(from.secrets, record_id, event.Field("link_token"));
+    if (!token.ok()) return absl::DataLossError("the link token cannot be opened");
+    values["confirm_url"] =
+        absl::StrCat(options_.portal_url, "/termine/bestaetigen?hold=", UrlComponent(record_id),
+                     "&token=", UrlComponent(*token));
+    absl::StatusOr<absl::Time> expires = TimeField(event, "expires_ms");
+    if (!expires.ok()) return expires.status();
+    values["expires_date"] = FormatLongDate(*expires, zone, language);
+    values["expires_time"] = absl::FormatTime("%H:%M", *expires, zone);
+  } else {
+    const std::string& nonce = event.Field("nonce");
+    values["manage_url"] =
+        nonce.empty()
+            ? options_.portal_url
+            : absl::StrCat(
+                  options_.portal_url, "/termine/verwalten?code=", UrlComponent(record_id),
+                  "&token=",
+                  UrlComponent(booking::DeriveManageToken(from.secrets, record_id, nonce)));
+  }
+  absl::StatusOr<RenderedMail> rendered = templates_.Render(template_name, language, values);
+  if (!rendered.ok()) return rendered.status();
+
+  Mail mail;
+  mail.to_name = contact.name;
+  mail.to_address = contact.email;
+  mail.subject = std::move(rendered->subject);
+  mail.text = std::move(rendered->text);
+  mail.html = std::move(rendered->html);
+  if (kind->calendar) {
+    const bool cancelled = event.type() == "booking.cancelled";
+    booking::IcsEvent ics;
+    ics.uid = absl::StrCat(record_id, "@stadtportal");
+    ics.summary = mail.subject;
+    ics.location = event.Field("office");
+    ics.description =
+        absl::StrCat(language == kEnglish ? "Booking code " : "Buchungscode ", record_id);
+    ics.start = *start;
+    ics.end = *end;
+    ics.stamp = event.occurred();
+    ics.cancelled = cancelled;
+    ics.product = from.product;
+    ics.itip = true;
+    int sequence = 0;
+    if (!absl::SimpleAtoi(event.Field("seq"), &sequence)) sequence = 0;
+    ics.sequence = sequence;
+    ics.organizer = options_.organizer_address;
+    ics.attendee = contact.email;
+    mail.attachments.push_back(
+        {language == kEnglish ? "appointment.ics" : "termin.ics",
+         absl::StrCat("text/calendar; charset=UTF-8; method=", cancelled ? "CANCEL" : "REQUEST"),
+         booking::MakeIcs(ics)});
+  }
+  return mail;
+}
+
+}  // namespace stadt::notifications

@@ -1,0 +1,56 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "absl/time/time.h"
+#include "services/common/booking/domain/booking_core.h"
+#include "services/notifications/domain/mail_composer.h"
+#include "services/notifications/domain/templates.h"
+
+namespace stadt::notifications {
+
+// A booking service whose outbox this composer reads.
+struct BookingSource {
+  std::string name;  // "appointments", also the KPI dimension
+  booking::BookingSecrets secrets;
+  // Template names are <prefix><event>, e.g. "booking_confirmed".
+  std::string template_prefix = "booking_";
+  std::string product = "Appointments";  // the .ics PRODID
+};
+
+struct BookingMailOptions {
+  // The citizen's web client; links are <portal_url>/termine/verwalten?... and
+  // <portal_url>/termine/bestaetigen?...
+  std::string portal_url = "http://127.0.0.1:8080";
+  absl::TimeZone time_zone = absl::UTCTimeZone();
+  std::string organizer_address = "termine@stadt.example";
+};
+
+// The mails of the booking core's events (services/common/booking):
+//   booking.confirmed                   -> <prefix>confirmed, .ics REQUEST
+//   booking.email_confirmation_requested-> <prefix>email_confirmation (the link)
+//   booking.rescheduled                 -> <prefix>rescheduled, .ics REQUEST, SEQUENCE raised
+//   booking.cancelled                   -> <prefix>cancelled, .ics CANCEL
+//   booking.reminder                    -> <prefix>reminder
+// Other events of the stream are not mailed. The contact is opened here, with
+// the source's secrets; it never leaves this process except in the mail.
+class BookingMails final : public MailComposer {
+ public:
+  // `sources`: outbox key -> source. `templates` must outlive this.
+  BookingMails(const Templates& templates, BookingMailOptions options,
+               std::map<std::string, BookingSource> sources);
+
+  absl::StatusOr<std::optional<Mail>> Compose(const OutboxEvent& event) const override;
+  std::string SourceOf(const OutboxEvent& event) const override;
+
+ private:
+  const Templates& templates_;
+  BookingMailOptions options_;
+  std::map<std::string, BookingSource> sources_;
+};
+
+// "Montag, 7. Dezember 2026" / "Monday, 7 December 2026".
+std::string FormatLongDate(absl::Time time, absl::TimeZone zone, const std::string& language);
+
+}  // namespace stadt::notifications

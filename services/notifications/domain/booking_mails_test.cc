@@ -1,0 +1,154 @@
+#include "services/notifications/domain/booking_mails.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/common/crypto/crypto.h"
+
+namespace stadt::notifications {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+constexpr char kStream[] = "appt:{appt}:outbox";
+constexpr char kCode[] = "K7M-4QX-P2A";
+
+Templates TestTemplates() {
+  const std::string body =
+      "--- text\n{{name}} {{date}} {{time}}-{{end_time}} {{office}} {{services}} {{code}} "
+      "{{link}}\n--- html\n<p>{{name}} {{link}}</p>\n";
+  std::map<std::string, std::string> files;
+  for (const char* type : {"confirmed", "rescheduled", "cancelled", "reminder"}) {
+    const std::string de = absl::StrCat("subject: Termin ", type, " für {{name}}\n", body);
+    const std::string en = absl::StrCat("subject: Appointment ", type, " for {{name}}\n", body);
+    files[absl::StrCat("booking_", type, ".de.tmpl")] =
+        absl::StrReplaceAll(de, {{"{{link}}", "{{manage_url}}"}});
+    files[absl::StrCat("booking_", type, ".en.tmpl")] =
+        absl::StrReplaceAll(en, {{"{{link}}", "{{manage_url}}"}});
+  }
+  files["booking_email_confirmation.de.tmpl"] =
+      absl::StrReplaceAll(absl::StrCat("subject: Bitte bestätigen\n", body),
+                          {{"{{link}}", "{{confirm_url}} {{expires_date}} {{expires_time}}"}});
+  return Templates::Parse(files).value();
+}
+
+class BookingMailsTest : public ::testing::Test {
+ protected:
+  BookingMailsTest()
+      : secrets_(booking::BookingSecrets::Derive("a master key of the test, 32 bytes!")),
+        templates_(TestTemplates()),
+        mails_(templates_, Options(), {{kStream, {"appointments", secrets_}}}) {}
+
+  static BookingMailOptions Options() {
+    BookingMailOptions options;
+    options.portal_url = "https://stadt.example";
+    absl::LoadTimeZone("Europe/Berlin", &options.time_zone);
+    return options;
+  }
+
+  std::string Seal(const std::string& json, const std::string& record) const {
+    return crypto::Aead::Create(secrets_.contact_key)->Seal(json, record);
+  }
+
+  OutboxEvent Event(const std::string& type, const std::string& lang = "") const {
+    OutboxEvent event;
+    event.stream = kStream;
+    event.id = "1800000000000-0";
+    // 2027-01-18 09:00-09:20 in Berlin (a Monday).
+    event.fields = {{"type", type},
+                    {"code", kCode},
+                    {"office", "mitte"},
+                    {"start_ms", "1800259200000"},
+                    {"end_ms", "1800260400000"},
+                    {"services", "id-card,passport"},
+                    {"nonce", "n0nce"},
+                    {"seq", "0"}};
+    std::string json = R"({"name":"Jürgen <b>","email":"juergen@example.org","phone":"")";
+    if (!lang.empty()) absl::StrAppend(&json, R"(,"lang":")", lang, R"(")");
+    json += "}";
+    event.fields["contact"] = Seal(json, kCode);
+    return event;
+  }
+
+  booking::BookingSecrets secrets_;
+  Templates templates_;
+  BookingMails mails_;
+};
+
+TEST_F(BookingMailsTest, ConfirmedBookingMailsTheCitizenInGermanWithAnInvitation) {
+  absl::StatusOr<std::optional<Mail>> mail = mails_.Compose(Event("booking.confirmed"));
+  ASSERT_TRUE(mail.ok()) << mail.status();
+  ASSERT_TRUE(mail->has_value());
+  const Mail& m = **mail;
+  EXPECT_EQ(m.to_address, "juergen@example.org");
+  EXPECT_EQ(m.to_name, "Jürgen <b>");
+  EXPECT_EQ(m.subject, "Termin confirmed für Jürgen <b>");
+  EXPECT_THAT(m.text, HasSubstr("Montag, 18. Januar 2027 09:00-09:20 mitte id-card, passport"));
+  const std::string token = booking::DeriveManageToken(secrets_, kCode, "n0nce");
+  EXPECT_THAT(m.text, HasSubstr(absl::StrCat("https://stadt.example/termine/verwalten?code=", kCode,
+                                             "&token=", token)));
+  EXPECT_THAT(m.html, HasSubstr("Jürgen &lt;b&gt;"));
+  EXPECT_THAT(m.html, Not(HasSubstr("<b>")));
+  ASSERT_EQ(m.attachments.size(), 1u);
+  const std::string& ics = m.attachments[0].data;
+  EXPECT_THAT(m.attachments[0].content_type, HasSubstr("method=REQUEST"));
+  EXPECT_THAT(ics, HasSubstr("METHOD:REQUEST\r\n"));
+  EXPECT_THAT(ics, HasSubstr(absl::StrCat("UID:", kCode, "@stadtportal\r\n")));
+  EXPECT_THAT(ics, HasSubstr("SEQUENCE:0\r\n"));
+  EXPECT_THAT(ics, HasSubstr("DTSTART:20270118T080000Z\r\n"));
+  EXPECT_THAT(ics, HasSubstr("ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:juergen@example.org\r\n"));
+}
+
+TEST_F(BookingMailsTest, RescheduleKeepsTheUidAndRaisesTheSequenceCancelSendsCancel) {
+  OutboxEvent moved = Event("booking.rescheduled", "en");
+  moved.fields["seq"] = "2";
+  absl::StatusOr<std::optional<Mail>> mail = mails_.Compose(moved);
+  ASSERT_TRUE(mail.ok() && mail->has_value());
+  EXPECT_EQ((*mail)->subject, "Appointment rescheduled for Jürgen <b>");
+  EXPECT_THAT((*mail)->text, HasSubstr("Monday, 18 January 2027"));
+  EXPECT_THAT((*mail)->attachments[0].data, HasSubstr("SEQUENCE:2\r\n"));
+  EXPECT_THAT((*mail)->attachments[0].data, HasSubstr(absl::StrCat("UID:", kCode, "@stadtportal")));
+
+  OutboxEvent cancelled = Event("booking.cancelled");
+  cancelled.fields["seq"] = "3";
+  mail = mails_.Compose(cancelled);
+  ASSERT_TRUE(mail.ok() && mail->has_value());
+  EXPECT_THAT((*mail)->attachments[0].data, HasSubstr("METHOD:CANCEL\r\n"));
+  EXPECT_THAT((*mail)->attachments[0].data, HasSubstr("STATUS:CANCELLED\r\n"));
+  EXPECT_THAT((*mail)->attachments[0].data, HasSubstr("SEQUENCE:3\r\n"));
+  EXPECT_THAT((*mail)->attachments[0].content_type, HasSubstr("method=CANCEL"));
+}
+
+TEST_F(BookingMailsTest, EmailConfirmationCarriesTheOpenedLinkToken) {
+  const std::string hold = "h0ld-id";
+  OutboxEvent event = Event("booking.email_confirmation_requested");
+  event.fields.erase("code");
+  event.fields["hold"] = hold;
+  event.fields["contact"] = Seal(R"({"name":"Erika","email":"erika@example.org"})", hold);
+  event.fields["link_token"] =
+      crypto::Aead::Create(secrets_.contact_key)->Seal("the-token", "link:" + hold);
+  event.fields["expires_ms"] = "1800000600000";
+  absl::StatusOr<std::optional<Mail>> mail = mails_.Compose(event);
+  ASSERT_TRUE(mail.ok() && mail->has_value()) << mail.status();
+  EXPECT_THAT((*mail)->text,
+              HasSubstr("https://stadt.example/termine/bestaetigen?hold=h0ld-id&token=the-token"));
+  EXPECT_TRUE((*mail)->attachments.empty());
+}
+
+TEST_F(BookingMailsTest, OtherEventsAreNotMailedAndBrokenOnesAreErrors) {
+  EXPECT_FALSE(mails_.Compose(Event("visit.checked_in"))->has_value());
+  OutboxEvent other_stream = Event("booking.confirmed");
+  other_stream.stream = "video:{video}:outbox";
+  EXPECT_FALSE(mails_.Compose(other_stream)->has_value());
+  OutboxEvent tampered = Event("booking.confirmed");
+  tampered.fields["code"] = "ZZZ-ZZZ-ZZZ";  // the contact is sealed to the other code
+  EXPECT_EQ(mails_.Compose(tampered).status().code(), absl::StatusCode::kDataLoss);
+  OutboxEvent no_time = Event("booking.confirmed");
+  no_time.fields.erase("start_ms");
+  EXPECT_EQ(mails_.Compose(no_time).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace stadt::notifications

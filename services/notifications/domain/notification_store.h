@@ -1,0 +1,54 @@
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/notifications/domain/outbox_event.h"
+
+namespace stadt::notifications {
+
+// What BeginDelivery found in the delivery record of an event and recipient.
+enum class DeliveryClaim {
+  kGo,           // no record, or this consumer's own lease: send it (lease taken)
+  kAlreadySent,  // mailed before (a reclaimed or retried event): only acknowledge
+  kBusy,         // another consumer holds a live lease: leave it alone for now
+};
+
+// The storage port of the dispatcher: the outbox streams read through a
+// consumer group, the delivery records, the retry queue and the dead letters.
+// Every state change of one event is atomic (RedisNotificationStore: one Lua
+// script each).
+class NotificationStore {
+ public:
+  virtual ~NotificationStore() = default;
+
+  // Up to `max` events for `consumer`: first its own unacknowledged ones (after
+  // a restart), then retries that are due at `now` (each leased, so a crashed
+  // replica's retry comes back), then entries other consumers left pending
+  // longer than the claim time (XAUTOCLAIM), then new ones (XREADGROUP).
+  virtual absl::StatusOr<std::vector<OutboxEvent>> Next(const std::string& consumer, int max,
+                                                        absl::Time now) = 0;
+  // Takes the lease on the delivery record `delivery_key` of the event's stream.
+  virtual absl::StatusOr<DeliveryClaim> BeginDelivery(const OutboxEvent& event,
+                                                      const std::string& delivery_key,
+                                                      const std::string& consumer) = 0;
+  // The mail server took it: records it as sent and acknowledges the event.
+  virtual absl::Status Delivered(const OutboxEvent& event, const std::string& delivery_key) = 0;
+  // Nothing to mail (or mailed already): acknowledges the event.
+  virtual absl::Status Acknowledge(const OutboxEvent& event) = 0;
+  // A temporary failure: releases the lease, acknowledges the stream entry and
+  // queues the event for `retry_at` with one more attempt.
+  virtual absl::Status Defer(const OutboxEvent& event, const std::string& delivery_key,
+                             absl::Time retry_at) = 0;
+  // A permanent failure: releases the lease, acknowledges the event and adds
+  // it with `reason` to the dead-letter stream of its outbox.
+  virtual absl::Status DeadLetter(const OutboxEvent& event, const std::string& delivery_key,
+                                  const std::string& reason) = 0;
+  // Trims every outbox below the oldest entry some consumer group has not
+  // acknowledged yet (never an unacknowledged one); how many were removed.
+  virtual absl::StatusOr<int64_t> TrimAcknowledged() = 0;
+};
+
+}  // namespace stadt::notifications
