@@ -15,7 +15,9 @@
 #include "services/common/service_env.h"
 #include "services/common/service_main.h"
 #include "services/notifications/domain/booking_mails.h"
+#include "services/notifications/domain/dead_letters.h"
 #include "services/notifications/domain/dispatcher.h"
+#include "services/notifications/rpc/notifications_grpc_service.h"
 #include "services/notifications/smtp/curl_smtp_mailer.h"
 #include "services/notifications/store/redis_notification_store.h"
 
@@ -141,7 +143,9 @@ absl::Status Serve(const Settings& settings) {
   std::jthread worker(
       RepeatUntilStopped, "notifications", [&dispatcher] { return dispatcher.RunOnce(); },
       settings.poll_interval);
-  return ServeUntilTerminated(settings.server, {}, *redis);
+  DeadLetters dead_letters(store, clock, {{"appointments", kAppointmentsOutbox}});
+  NotificationsGrpcService service(dead_letters);
+  return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
+#include "services/notifications/domain/dead_letters.h"
 
 namespace stadt::notifications {
 namespace {
@@ -55,6 +56,27 @@ class FakeStore final : public NotificationStore {
     dead.emplace_back(event.id, reason);
     return absl::OkStatus();
   }
+  absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const std::string& stream,
+                                                               const std::string& after,
+                                                               int limit) override {
+    list_calls.push_back(absl::StrCat(stream, "|", after, "|", limit));
+    std::vector<DeadLetterEntry> out;
+    for (int i = 0; i < std::min(limit, 3); ++i) {
+      DeadLetterEntry entry;
+      entry.id = absl::StrCat(i + 1, "-0");
+      out.push_back(entry);
+    }
+    return out;
+  }
+  absl::StatusOr<DeadLetterEntry> ReplayDeadLetter(const std::string& stream, const std::string& id,
+                                                   absl::Time) override {
+    if (id != "1-0") return absl::NotFoundError("no such dead letter");
+    DeadLetterEntry entry;
+    entry.id = id;
+    entry.event_id = stream;
+    return entry;
+  }
+  std::vector<std::string> list_calls;
   absl::StatusOr<int64_t> TrimAcknowledged() override {
     ++trims;
     return 0;
@@ -188,6 +210,29 @@ TEST_F(DispatcherTest, PermanentFailuresAndExpiredRetriesAreDeadLetters) {
   ASSERT_TRUE(dispatcher.RunOnce().ok());
   EXPECT_EQ(store_.dead.size(), 4u);
   EXPECT_EQ(mailer_.recipients.size(), 2u);
+}
+
+TEST(DeadLettersTest, ValidatesSourceLimitAndCursorAndPages) {
+  FakeStore store;
+  FakeClock clock(kStart);
+  DeadLetters dead(store, clock, {{"appointments", "appt:{appt}:outbox"}});
+  EXPECT_EQ(dead.List("parking", 0, "").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(dead.List("appointments", 501, "").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(dead.List("appointments", -1, "").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(dead.List("appointments", 0, "1-0 OR 1=1").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  absl::StatusOr<DeadLetterPage> page = dead.List("appointments", 0, "");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->entries.size(), 3u);
+  EXPECT_EQ(page->next_after, "");  // fewer than the limit: the last page
+  page = dead.List("appointments", 2, "5-1");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->next_after, "2-0");
+  EXPECT_EQ(store.list_calls,
+            (std::vector<std::string>{"appt:{appt}:outbox||100", "appt:{appt}:outbox|5-1|2"}));
+  EXPECT_TRUE(dead.Replay("appointments", "1-0").ok());
+  EXPECT_EQ(dead.Replay("appointments", "2-0").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(dead.Replay("appointments", "../x").status().code(), absl::StatusCode::kNotFound);
 }
 
 }  // namespace

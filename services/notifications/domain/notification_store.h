@@ -16,6 +16,16 @@ enum class DeliveryClaim {
   kBusy,         // another consumer holds a live lease: leave it alone for now
 };
 
+// A mail that failed for good, as the operators see it (no personal data).
+struct DeadLetterEntry {
+  std::string id;          // in the dead-letter stream
+  std::string event_id;    // the outbox entry it came from
+  std::string event_type;  // "booking.confirmed"
+  std::string reason;
+  int attempts = 0;
+  absl::Time failed_at;
+};
+
 // The storage port of the dispatcher: the outbox streams read through a
 // consumer group, the delivery records, the retry queue and the dead letters.
 // Every state change of one event is atomic (RedisNotificationStore: one Lua
@@ -46,6 +56,15 @@ class NotificationStore {
   // it with `reason` to the dead-letter stream of its outbox.
   virtual absl::Status DeadLetter(const OutboxEvent& event, const std::string& delivery_key,
                                   const std::string& reason) = 0;
+  // Dead letters of the outbox `stream` after `after` ("" from the start).
+  virtual absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const std::string& stream,
+                                                                       const std::string& after,
+                                                                       int limit) = 0;
+  // Moves dead letter `id` of `stream` back to the retry queue, due at `now`,
+  // with its attempts reset; NOT_FOUND if it is not there.
+  virtual absl::StatusOr<DeadLetterEntry> ReplayDeadLetter(const std::string& stream,
+                                                           const std::string& id,
+                                                           absl::Time now) = 0;
   // Trims every outbox below the oldest entry some consumer group has not
   // acknowledged yet (never an unacknowledged one); how many were removed.
   virtual absl::StatusOr<int64_t> TrimAcknowledged() = 0;

@@ -30,6 +30,10 @@ const redis::Script& TakeRetriesScript() {
   static const auto* const script = new redis::Script(std::string(kTakeRetriesLua));
   return *script;
 }
+const redis::Script& ReplayScript() {
+  static const auto* const script = new redis::Script(std::string(kReplayDeadLetterLua));
+  return *script;
+}
 const redis::Script& TrimScript() {
   static const auto* const script = new redis::Script(std::string(kTrimAcknowledgedLua));
   return *script;
@@ -82,6 +86,23 @@ std::vector<std::string> FieldArgs(const OutboxEvent& event) {
     args.push_back(value);
   }
   return args;
+}
+
+DeadLetterEntry ToDeadLetter(const std::string& id, const redis::Reply& flat) {
+  DeadLetterEntry entry;
+  entry.id = id;
+  for (size_t i = 0; i + 1 < flat.elements.size(); i += 2) {
+    const std::string& name = flat.elements[i].str;
+    const std::string& value = flat.elements[i + 1].str;
+    if (name == "_source_id") entry.event_id = value;
+    if (name == "_reason") entry.reason = value;
+    if (name == "type") entry.event_type = value;
+    if (name == "_attempts" && !absl::SimpleAtoi(value, &entry.attempts)) entry.attempts = 0;
+  }
+  OutboxEvent as_event;
+  as_event.id = id;
+  entry.failed_at = as_event.occurred();
+  return entry;
 }
 
 }  // namespace
@@ -257,6 +278,30 @@ absl::Status RedisNotificationStore::DeadLetter(const OutboxEvent& event,
              DeadLetterKey(event.stream)},
             args)
       .status();
+}
+
+absl::StatusOr<std::vector<DeadLetterEntry>> RedisNotificationStore::ListDeadLetters(
+    const std::string& stream, const std::string& after, int limit) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply, redis_.Command({"XRANGE", DeadLetterKey(stream),
+                                                             after.empty() ? "-" : "(" + after, "+",
+                                                             "COUNT", absl::StrCat(limit)}));
+  std::vector<DeadLetterEntry> entries;
+  entries.reserve(reply.elements.size());
+  for (const redis::Reply& entry : reply.elements) {
+    if (entry.elements.size() == 2) {
+      entries.push_back(ToDeadLetter(entry.elements[0].str, entry.elements[1]));
+    }
+  }
+  return entries;
+}
+
+absl::StatusOr<DeadLetterEntry> RedisNotificationStore::ReplayDeadLetter(const std::string& stream,
+                                                                         const std::string& id,
+                                                                         absl::Time now) {
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply,
+                         redis_.Eval(ReplayScript(), {DeadLetterKey(stream), RetryQueueKey(stream)},
+                                     {id, absl::StrCat(Millis(now)), RetryEntryKey(stream, "")}));
+  return ToDeadLetter(id, reply);
 }
 
 absl::StatusOr<int64_t> RedisNotificationStore::TrimAcknowledged() {

@@ -49,6 +49,11 @@ class RedisNotificationStore final : public NotificationStore {
                      absl::Time retry_at) override;
   absl::Status DeadLetter(const OutboxEvent& event, const std::string& delivery_key,
                           const std::string& reason) override;
+  absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const std::string& stream,
+                                                               const std::string& after,
+                                                               int limit) override;
+  absl::StatusOr<DeadLetterEntry> ReplayDeadLetter(const std::string& stream, const std::string& id,
+                                                   absl::Time now) override;
   absl::StatusOr<int64_t> TrimAcknowledged() override;
 
   // The dead-letter stream of an outbox.
