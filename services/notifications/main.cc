@@ -74,13 +74,14 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.mail.organizer_address = settings.dispatch.from_address;
   settings.dispatch.consumer = config.String("NOTIFICATIONS_CONSUMER", HostName());
   settings.dispatch.batch_size = config.Int("NOTIFICATIONS_BATCH_SIZE", 100, 1, 10000);
+  settings.dispatch.record_batch = config.Int("NOTIFICATIONS_RECORD_BATCH", 8, 1, 100);
   settings.dispatch.retry_base = config.Duration("NOTIFICATIONS_RETRY_BASE", absl::Seconds(30),
                                                  absl::Milliseconds(10), absl::Hours(1));
   settings.dispatch.retry_max = config.Duration("NOTIFICATIONS_RETRY_MAX", absl::Minutes(30),
                                                 absl::Milliseconds(10), absl::Hours(24));
   settings.dispatch.retry_horizon = config.Duration("NOTIFICATIONS_RETRY_HORIZON", absl::Hours(24),
                                                     absl::Seconds(1), absl::Hours(24 * 7));
-  settings.store.claim_idle = config.Duration("NOTIFICATIONS_CLAIM_IDLE", absl::Seconds(60),
+  settings.store.claim_idle = config.Duration("NOTIFICATIONS_CLAIM_IDLE", absl::Minutes(5),
                                               absl::Milliseconds(100), absl::Hours(1));
   settings.store.record_ttl = config.Duration("NOTIFICATIONS_RECORD_TTL", absl::Hours(24 * 14),
                                               absl::Minutes(1), absl::Hours(24 * 90));
@@ -96,7 +97,7 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.smtp.connect_timeout =
       config.Duration("NOTIFICATIONS_SMTP_CONNECT_TIMEOUT", absl::Seconds(10),
                       absl::Milliseconds(100), absl::Minutes(5));
-  settings.smtp.send_timeout = config.Duration("NOTIFICATIONS_SMTP_SEND_TIMEOUT", absl::Seconds(60),
+  settings.smtp.send_timeout = config.Duration("NOTIFICATIONS_SMTP_SEND_TIMEOUT", absl::Seconds(30),
                                                absl::Seconds(1), absl::Minutes(10));
   if (absl::Status status = config.Finish(); !status.ok()) return status;
   if (!absl::Base64Unescape(encoded_key, &settings.appointments_master_key) ||
@@ -122,6 +123,15 @@ absl::StatusOr<Templates> LoadTemplates(const std::string& dir) {
 }
 
 absl::Status Serve(const Settings& settings) {
+  // A lease must outlast the sending of one group of mails, or a replica could
+  // take over mails this one is still sending (README.md).
+  const absl::Duration group_time =
+      settings.dispatch.record_batch * (settings.smtp.connect_timeout + settings.smtp.send_timeout);
+  if (settings.store.claim_idle <= group_time) {
+    log::Warn("claim_idle_short",
+              {{"claim_idle_s", absl::ToInt64Seconds(settings.store.claim_idle)},
+               {"record_batch_send_time_s", absl::ToInt64Seconds(group_time)}});
+  }
   absl::StatusOr<Templates> templates = LoadTemplates(settings.templates_dir);
   if (!templates.ok()) return templates.status();
   BookingMailOptions mail_options = settings.mail;

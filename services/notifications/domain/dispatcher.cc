@@ -49,10 +49,8 @@ absl::StatusOr<int> Dispatcher::RunOnce() {
         store_.Next(options_.consumer, options_.batch_size, clock_.Now());
     if (!events.ok()) return events.status();
     if (events->empty()) break;
-    for (const OutboxEvent& event : *events) {
-      if (absl::Status status = Handle(event); !status.ok()) return status;
-      ++handled;
-    }
+    STADT_RETURN_IF_ERROR(HandleBatch(*events));
+    handled += static_cast<int>(events->size());
   }
   if (handled > 0) {
     if (absl::StatusOr<int64_t> trimmed = store_.TrimAcknowledged(); !trimmed.ok()) {
@@ -62,42 +60,95 @@ absl::StatusOr<int> Dispatcher::RunOnce() {
   return handled;
 }
 
-absl::Status Dispatcher::Handle(const OutboxEvent& event) {
+absl::Status Dispatcher::HandleBatch(const std::vector<OutboxEvent>& events) {
+  std::vector<Outcome> outcomes;
+  std::vector<Ready> ready;
+  for (const OutboxEvent& event : events) {
+    absl::StatusOr<std::optional<Mail>> mail = composer_.Compose(event);
+    if (!mail.ok()) {
+      log::Warn("notification_unmailable", {{"stream", event.stream},
+                                            {"id", event.id},
+                                            {"type", event.type()},
+                                            {"reason", std::string(mail.status().message())}});
+      kpis_.Count(kpi::kNotificationsMailsFailed,
+                  {{std::string(kpi::kService), composer_.SourceOf(event)}});
+      Outcome outcome;
+      outcome.kind = Outcome::Kind::kDeadLetter;
+      outcome.event = event;
+      outcome.reason = std::string(mail.status().message());
+      outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    if (!mail->has_value()) {
+      Outcome outcome;
+      outcome.kind = Outcome::Kind::kAcknowledge;
+      outcome.event = event;
+      outcomes.push_back(std::move(outcome));
+      continue;
+    }
+    const std::string key = DeliveryKey(event, (*mail)->to_address);
+    ready.push_back({&event, **std::move(mail), key});
+  }
+  // Groups of record_batch mails: one round trip records the previous
+  // group's outcomes and takes the leases of the next.
+  const size_t group = static_cast<size_t>(std::max(1, options_.record_batch));
+  for (size_t first = 0; first < ready.size(); first += group) {
+    const size_t end = std::min(ready.size(), first + group);
+    std::vector<std::pair<const OutboxEvent*, std::string>> deliveries;
+    for (size_t i = first; i < end; ++i) deliveries.emplace_back(ready[i].event, ready[i].key);
+    absl::StatusOr<std::vector<DeliveryClaim>> claims =
+        store_.RecordAndBegin(outcomes, deliveries, options_.consumer);
+    if (!claims.ok()) return claims.status();
+    outcomes.clear();
+    for (size_t i = first; i < end; ++i) {
+      switch ((*claims)[i - first]) {
+        case DeliveryClaim::kAlreadySent: {
+          Outcome outcome;
+          outcome.kind = Outcome::Kind::kAcknowledge;
+          outcome.event = *ready[i].event;
+          outcomes.push_back(std::move(outcome));
+          break;
+        }
+        case DeliveryClaim::kBusy:
+          break;  // another replica is sending it
+        case DeliveryClaim::kGo:
+          outcomes.push_back(Send(ready[i]));
+          break;
+      }
+    }
+  }
+  return store_.Record(outcomes);
+}
+
+Outcome Dispatcher::Send(const Ready& ready) {
+  const OutboxEvent& event = *ready.event;
   const KpiDimensions dimensions = {{std::string(kpi::kService), composer_.SourceOf(event)}};
-  absl::StatusOr<std::optional<Mail>> mail = composer_.Compose(event);
-  if (!mail.ok()) {
+  Outcome outcome;
+  outcome.event = event;
+  outcome.delivery_key = ready.key;
+  outcome.kind = Outcome::Kind::kDeadLetter;
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<std::string> message = RenderMessage(
+      ready.mail, {options_.from_name, options_.from_address,
+                   absl::StrCat(ready.key, "@", DomainOf(options_.from_address)), now});
+  if (!message.ok()) {
     log::Warn("notification_unmailable", {{"stream", event.stream},
                                           {"id", event.id},
                                           {"type", event.type()},
-                                          {"reason", std::string(mail.status().message())}});
+                                          {"reason", "the recipient address cannot be mailed"}});
     kpis_.Count(kpi::kNotificationsMailsFailed, dimensions);
-    return store_.DeadLetter(event, "", std::string(mail.status().message()));
+    outcome.reason = "the recipient address cannot be mailed";
+    return outcome;
   }
-  if (!mail->has_value()) return store_.Acknowledge(event);
-  const std::string key = DeliveryKey(event, (*mail)->to_address);
-  absl::StatusOr<DeliveryClaim> claim = store_.BeginDelivery(event, key, options_.consumer);
-  if (!claim.ok()) return claim.status();
-  if (*claim == DeliveryClaim::kAlreadySent) return store_.Acknowledge(event);
-  if (*claim == DeliveryClaim::kBusy) return absl::OkStatus();
-
-  const absl::Time now = clock_.Now();
-  absl::StatusOr<std::string> message =
-      RenderMessage(**mail, {options_.from_name, options_.from_address,
-                             absl::StrCat(key, "@", DomainOf(options_.from_address)), now});
-  if (!message.ok()) {
-    kpis_.Count(kpi::kNotificationsMailsFailed, dimensions);
-    return store_.DeadLetter(event, key, "the recipient address cannot be mailed");
-  }
-  const SendResult result = mailer_.Send(options_.from_address, (*mail)->to_address, *message);
+  const SendResult result = mailer_.Send(options_.from_address, ready.mail.to_address, *message);
   switch (result.outcome) {
-    case SendResult::Outcome::kSent: {
-      STADT_RETURN_IF_ERROR(store_.Delivered(event, key));
+    case SendResult::Outcome::kSent:
       kpis_.Count(kpi::kNotificationsMailsSent, dimensions);
       kpis_.Observe(kpi::kNotificationsDeliverySeconds,
                     std::max(0.0, absl::ToDoubleSeconds(clock_.Now() - event.occurred())),
                     dimensions);
-      return absl::OkStatus();
-    }
+      outcome.kind = Outcome::Kind::kDelivered;
+      return outcome;
     case SendResult::Outcome::kTemporary: {
       const int attempts = event.attempts + 1;
       if (now - event.occurred() >= options_.retry_horizon) {
@@ -107,8 +158,8 @@ absl::Status Dispatcher::Handle(const OutboxEvent& event) {
                                           {"attempts", attempts},
                                           {"reason", result.detail}});
         kpis_.Count(kpi::kNotificationsMailsFailed, dimensions);
-        return store_.DeadLetter(
-            event, key, absl::StrCat("gave up after ", attempts, " attempts: ", result.detail));
+        outcome.reason = absl::StrCat("gave up after ", attempts, " attempts: ", result.detail);
+        return outcome;
       }
       const absl::Duration wait = BackoffFor(attempts);
       // Up to half of the wait taken off at random, so replicas that failed
@@ -120,18 +171,20 @@ absl::Status Dispatcher::Handle(const OutboxEvent& event) {
                                           {"attempts", attempts},
                                           {"reason", result.detail}});
       kpis_.Count(kpi::kNotificationsMailsDeferred, dimensions);
-      return store_.Defer(event, key, now + jittered);
+      outcome.kind = Outcome::Kind::kDefer;
+      outcome.retry_at = now + jittered;
+      return outcome;
     }
-    case SendResult::Outcome::kPermanent: {
+    case SendResult::Outcome::kPermanent:
       log::Warn("notification_failed", {{"stream", event.stream},
                                         {"id", event.id},
                                         {"type", event.type()},
                                         {"reason", result.detail}});
       kpis_.Count(kpi::kNotificationsMailsFailed, dimensions);
-      return store_.DeadLetter(event, key, result.detail);
-    }
+      outcome.reason = result.detail;
+      return outcome;
   }
-  return absl::OkStatus();
+  return outcome;
 }
 
 }  // namespace stadt::notifications

@@ -16,6 +16,10 @@ namespace stadt::notifications {
 struct DispatchOptions {
   std::string consumer = "notifications-0";  // unique per replica (the pod name)
   int batch_size = 100;
+  // Mails sent between two writes to Redis: their delivery records, the next
+  // group's leases and the other outcomes go in one round trip. A crash
+  // mails at most this many twice (README.md); 1 writes after every mail.
+  int record_batch = 8;
   // A batch of this many runs per RunOnce at most, so shutdown stays prompt.
   int max_batches_per_run = 50;
   std::string from_name = "Stadtportal";
@@ -46,7 +50,15 @@ class Dispatcher {
   absl::Duration BackoffFor(int attempts) const;
 
  private:
-  absl::Status Handle(const OutboxEvent& event);
+  // A mail ready to go: its event, the mail and its delivery key.
+  struct Ready {
+    const OutboxEvent* event;
+    Mail mail;
+    std::string key;
+  };
+  absl::Status HandleBatch(const std::vector<OutboxEvent>& events);
+  // Sends one mail whose lease is held; what became of it.
+  Outcome Send(const Ready& ready);
 
   NotificationStore& store_;
   const MailComposer& composer_;

@@ -23,6 +23,7 @@ class FakeStore final : public NotificationStore {
   std::vector<std::pair<std::string, absl::Time>> deferred;
   std::vector<std::pair<std::string, std::string>> dead;
   int trims = 0;
+  int round_trips = 0;  // RecordAndBegin and Record calls
 
   absl::StatusOr<std::vector<OutboxEvent>> Next(const std::string&, int max, absl::Time) override {
     std::vector<OutboxEvent> out;
@@ -55,6 +56,18 @@ class FakeStore final : public NotificationStore {
                           const std::string& reason) override {
     dead.emplace_back(event.id, reason);
     return absl::OkStatus();
+  }
+  absl::StatusOr<std::vector<DeliveryClaim>> RecordAndBegin(
+      const std::vector<Outcome>& outcomes,
+      const std::vector<std::pair<const OutboxEvent*, std::string>>& deliveries,
+      const std::string& consumer) override {
+    ++round_trips;
+    if (absl::Status status = NotificationStore::Record(outcomes); !status.ok()) return status;
+    return NotificationStore::BeginDeliveries(deliveries, consumer);
+  }
+  absl::Status Record(const std::vector<Outcome>& outcomes) override {
+    ++round_trips;
+    return NotificationStore::Record(outcomes);
   }
   absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const std::string& stream,
                                                                const std::string& after,
@@ -141,7 +154,7 @@ TEST_F(DispatcherTest, SendsEachEventOnceAndRecordsIt) {
   Dispatcher dispatcher = Make();
   EXPECT_EQ(dispatcher.RunOnce().value(), 2);
   EXPECT_EQ(mailer_.recipients, std::vector<std::string>{"a@example.org"});
-  EXPECT_EQ(store_.acknowledged, (std::vector<std::string>{id, "2-0"}));
+  EXPECT_EQ(store_.acknowledged, (std::vector<std::string>{"2-0", id}));
   EXPECT_EQ(store_.trims, 1);
   ASSERT_EQ(kpis_.samples(kpi::kNotificationsMailsSent).size(), 1u);
   ASSERT_EQ(kpis_.samples(kpi::kNotificationsDeliverySeconds).size(), 1u);
@@ -152,6 +165,20 @@ TEST_F(DispatcherTest, SendsEachEventOnceAndRecordsIt) {
   store_.queue = {Event(id, "a@example.org")};
   EXPECT_EQ(dispatcher.RunOnce().value(), 1);
   EXPECT_EQ(mailer_.recipients.size(), 1u);
+}
+
+TEST_F(DispatcherTest, RecordsAGroupOfMailsAndTakesTheNextLeasesInOneRoundTrip) {
+  options_.record_batch = 2;
+  for (int i = 0; i < 5; ++i) {
+    store_.queue.push_back(Event(absl::StrCat(i + 1, "-0"), absl::StrCat("p", i, "@example.org")));
+  }
+  Dispatcher dispatcher = Make();
+  EXPECT_EQ(dispatcher.RunOnce().value(), 5);
+  EXPECT_EQ(mailer_.recipients.size(), 5u);
+  EXPECT_EQ(store_.sent_records.size(), 5u);
+  // Leases of mails 1-2; records of 1-2 and leases of 3-4; records of 3-4 and
+  // the lease of 5; the record of 5.
+  EXPECT_EQ(store_.round_trips, 4);
 }
 
 TEST_F(DispatcherTest, AnEventAnotherReplicaIsSendingIsLeftAlone) {

@@ -26,6 +26,16 @@ struct DeadLetterEntry {
   absl::Time failed_at;
 };
 
+// What became of one event, for NotificationStore::Record.
+struct Outcome {
+  enum class Kind { kDelivered, kAcknowledge, kDefer, kDeadLetter };
+  Kind kind = Kind::kAcknowledge;
+  OutboxEvent event;
+  std::string delivery_key;  // kDelivered, kDefer, kDeadLetter (may be empty)
+  absl::Time retry_at;       // kDefer
+  std::string reason;        // kDeadLetter
+};
+
 // The storage port of the dispatcher: the outbox streams read through a
 // consumer group, the delivery records, the retry queue and the dead letters.
 // Every state change of one event is atomic (RedisNotificationStore: one Lua
@@ -56,6 +66,54 @@ class NotificationStore {
   // it with `reason` to the dead-letter stream of its outbox.
   virtual absl::Status DeadLetter(const OutboxEvent& event, const std::string& delivery_key,
                                   const std::string& reason) = 0;
+  // BeginDelivery for several events at once (RedisNotificationStore: one
+  // round trip); `deliveries` are (event, delivery key).
+  virtual absl::StatusOr<std::vector<DeliveryClaim>> BeginDeliveries(
+      const std::vector<std::pair<const OutboxEvent*, std::string>>& deliveries,
+      const std::string& consumer) {
+    std::vector<DeliveryClaim> claims;
+    claims.reserve(deliveries.size());
+    for (const auto& [event, key] : deliveries) {
+      absl::StatusOr<DeliveryClaim> claim = BeginDelivery(*event, key, consumer);
+      if (!claim.ok()) return claim.status();
+      claims.push_back(*claim);
+    }
+    return claims;
+  }
+  // Delivered, Acknowledge, Defer or DeadLetter for each outcome, in order
+  // (RedisNotificationStore: one round trip, each outcome still atomic).
+  virtual absl::Status Record(const std::vector<Outcome>& outcomes) {
+    for (const Outcome& outcome : outcomes) {
+      absl::Status status;
+      switch (outcome.kind) {
+        case Outcome::Kind::kDelivered:
+          status = Delivered(outcome.event, outcome.delivery_key);
+          break;
+        case Outcome::Kind::kAcknowledge:
+          status = Acknowledge(outcome.event);
+          break;
+        case Outcome::Kind::kDefer:
+          status = Defer(outcome.event, outcome.delivery_key, outcome.retry_at);
+          break;
+        case Outcome::Kind::kDeadLetter:
+          status = DeadLetter(outcome.event, outcome.delivery_key, outcome.reason);
+          break;
+      }
+      if (!status.ok()) return status;
+    }
+    return absl::OkStatus();
+  }
+
+  // Record(outcomes), then BeginDeliveries(deliveries): the dispatcher's one
+  // round trip per group of mails.
+  virtual absl::StatusOr<std::vector<DeliveryClaim>> RecordAndBegin(
+      const std::vector<Outcome>& outcomes,
+      const std::vector<std::pair<const OutboxEvent*, std::string>>& deliveries,
+      const std::string& consumer) {
+    if (absl::Status status = Record(outcomes); !status.ok()) return status;
+    return BeginDeliveries(deliveries, consumer);
+  }
+
   // Dead letters of the outbox `stream` after `after` ("" from the start).
   virtual absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const std::string& stream,
                                                                        const std::string& after,

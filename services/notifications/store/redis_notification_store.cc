@@ -222,62 +222,145 @@ absl::StatusOr<std::vector<OutboxEvent>> RedisNotificationStore::Next(const std:
   return events;
 }
 
-absl::StatusOr<DeliveryClaim> RedisNotificationStore::BeginDelivery(const OutboxEvent& event,
-                                                                    const std::string& delivery_key,
-                                                                    const std::string& consumer) {
-  STADT_ASSIGN_OR_RETURN(redis::Reply reply,
-                         redis_.Eval(BeginScript(), {RecordKey(event.stream, delivery_key)},
-                                     {consumer, absl::StrCat(Millis(options_.claim_idle))}));
+absl::StatusOr<redis::Reply> RedisNotificationStore::Run(const Call& call) {
+  return redis_.Eval(*call.script, call.keys, call.args);
+}
+
+absl::StatusOr<std::vector<redis::Reply>> RedisNotificationStore::RunAll(
+    const std::vector<Call>& calls) {
+  if (calls.empty()) return std::vector<redis::Reply>{};
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(calls.size());
+  for (const Call& call : calls) {
+    std::vector<std::string> command = {"EVAL", call.script->source(),
+                                        absl::StrCat(call.keys.size())};
+    command.insert(command.end(), call.keys.begin(), call.keys.end());
+    command.insert(command.end(), call.args.begin(), call.args.end());
+    commands.push_back(std::move(command));
+  }
+  return redis_.Pipeline(commands);
+}
+
+RedisNotificationStore::Call RedisNotificationStore::BeginCall(const OutboxEvent& event,
+                                                               const std::string& delivery_key,
+                                                               const std::string& consumer) const {
+  return {&BeginScript(),
+          {RecordKey(event.stream, delivery_key)},
+          {consumer, absl::StrCat(Millis(options_.claim_idle))}};
+}
+
+RedisNotificationStore::Call RedisNotificationStore::OutcomeCall(const Outcome& outcome) const {
+  const OutboxEvent& event = outcome.event;
+  const std::string key = outcome.delivery_key.empty() ? "-" : outcome.delivery_key;
+  std::vector<std::string> keys = {RecordKey(event.stream, key), event.stream,
+                                   RetryQueueKey(event.stream),
+                                   RetryEntryKey(event.stream, event.id)};
+  switch (outcome.kind) {
+    case Outcome::Kind::kDelivered:
+      return {&FinishScript(),
+              std::move(keys),
+              {options_.group, event.id, absl::StrCat(Millis(options_.record_ttl))}};
+    case Outcome::Kind::kAcknowledge:
+      return {&FinishScript(), std::move(keys), {options_.group, event.id, "0"}};
+    case Outcome::Kind::kDefer: {
+      std::vector<std::string> args = {options_.group, event.id,
+                                       absl::StrCat(Millis(outcome.retry_at)),
+                                       absl::StrCat(event.attempts + 1)};
+      for (std::string& arg : FieldArgs(event)) args.push_back(std::move(arg));
+      return {&DeferScript(), std::move(keys), std::move(args)};
+    }
+    case Outcome::Kind::kDeadLetter: {
+      keys.push_back(DeadLetterKey(event.stream));
+      std::vector<std::string> args = {options_.group, event.id, outcome.reason,
+                                       absl::StrCat(event.attempts + 1)};
+      for (std::string& arg : FieldArgs(event)) args.push_back(std::move(arg));
+      return {&DeadLetterScript(), std::move(keys), std::move(args)};
+    }
+  }
+  return {&FinishScript(), std::move(keys), {options_.group, event.id, "0"}};
+}
+
+namespace {
+DeliveryClaim ClaimOf(const redis::Reply& reply) {
   if (reply.str == "sent") return DeliveryClaim::kAlreadySent;
   if (reply.str == "busy") return DeliveryClaim::kBusy;
   return DeliveryClaim::kGo;
 }
+Outcome MakeOutcome(Outcome::Kind kind, const OutboxEvent& event, const std::string& key) {
+  Outcome outcome;
+  outcome.kind = kind;
+  outcome.event = event;
+  outcome.delivery_key = key;
+  return outcome;
+}
+}  // namespace
 
-absl::Status RedisNotificationStore::Finish(const OutboxEvent& event,
-                                            const std::string& delivery_key, bool record) {
-  return redis_
-      .Eval(FinishScript(),
-            {RecordKey(event.stream, delivery_key), event.stream, RetryQueueKey(event.stream),
-             RetryEntryKey(event.stream, event.id)},
-            {options_.group, event.id, record ? absl::StrCat(Millis(options_.record_ttl)) : "0"})
-      .status();
+absl::StatusOr<DeliveryClaim> RedisNotificationStore::BeginDelivery(const OutboxEvent& event,
+                                                                    const std::string& delivery_key,
+                                                                    const std::string& consumer) {
+  absl::StatusOr<std::vector<DeliveryClaim>> claims =
+      BeginDeliveries({{&event, delivery_key}}, consumer);
+  if (!claims.ok()) return claims.status();
+  return claims->at(0);
+}
+
+absl::StatusOr<std::vector<DeliveryClaim>> RedisNotificationStore::BeginDeliveries(
+    const std::vector<std::pair<const OutboxEvent*, std::string>>& deliveries,
+    const std::string& consumer) {
+  std::vector<Call> calls;
+  calls.reserve(deliveries.size());
+  for (const auto& [event, key] : deliveries) calls.push_back(BeginCall(*event, key, consumer));
+  STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, RunAll(calls));
+  std::vector<DeliveryClaim> claims;
+  claims.reserve(replies.size());
+  for (const redis::Reply& reply : replies) claims.push_back(ClaimOf(reply));
+  return claims;
+}
+
+absl::Status RedisNotificationStore::Record(const std::vector<Outcome>& outcomes) {
+  std::vector<Call> calls;
+  calls.reserve(outcomes.size());
+  for (const Outcome& outcome : outcomes) calls.push_back(OutcomeCall(outcome));
+  return RunAll(calls).status();
+}
+
+absl::StatusOr<std::vector<DeliveryClaim>> RedisNotificationStore::RecordAndBegin(
+    const std::vector<Outcome>& outcomes,
+    const std::vector<std::pair<const OutboxEvent*, std::string>>& deliveries,
+    const std::string& consumer) {
+  std::vector<Call> calls;
+  calls.reserve(outcomes.size() + deliveries.size());
+  for (const Outcome& outcome : outcomes) calls.push_back(OutcomeCall(outcome));
+  for (const auto& [event, key] : deliveries) calls.push_back(BeginCall(*event, key, consumer));
+  STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> replies, RunAll(calls));
+  std::vector<DeliveryClaim> claims;
+  claims.reserve(deliveries.size());
+  for (size_t i = outcomes.size(); i < replies.size(); ++i) claims.push_back(ClaimOf(replies[i]));
+  return claims;
 }
 
 absl::Status RedisNotificationStore::Delivered(const OutboxEvent& event,
                                                const std::string& delivery_key) {
-  return Finish(event, delivery_key, true);
+  return Run(OutcomeCall(MakeOutcome(Outcome::Kind::kDelivered, event, delivery_key))).status();
 }
 
 absl::Status RedisNotificationStore::Acknowledge(const OutboxEvent& event) {
-  return Finish(event, "-", false);
+  return Run(OutcomeCall(MakeOutcome(Outcome::Kind::kAcknowledge, event, ""))).status();
 }
 
 absl::Status RedisNotificationStore::Defer(const OutboxEvent& event,
                                            const std::string& delivery_key, absl::Time retry_at) {
-  std::vector<std::string> args = {options_.group, event.id, absl::StrCat(Millis(retry_at)),
-                                   absl::StrCat(event.attempts + 1)};
-  for (std::string& arg : FieldArgs(event)) args.push_back(std::move(arg));
-  return redis_
-      .Eval(DeferScript(),
-            {RecordKey(event.stream, delivery_key), event.stream, RetryQueueKey(event.stream),
-             RetryEntryKey(event.stream, event.id)},
-            args)
-      .status();
+  Outcome outcome = MakeOutcome(Outcome::Kind::kDefer, event, delivery_key);
+  outcome.retry_at = retry_at;
+  return Run(OutcomeCall(outcome)).status();
 }
 
 absl::Status RedisNotificationStore::DeadLetter(const OutboxEvent& event,
                                                 const std::string& delivery_key,
                                                 const std::string& reason) {
-  std::vector<std::string> args = {options_.group, event.id, reason,
-                                   absl::StrCat(event.attempts + 1)};
-  for (std::string& arg : FieldArgs(event)) args.push_back(std::move(arg));
-  return redis_
-      .Eval(DeadLetterScript(),
-            {RecordKey(event.stream, delivery_key.empty() ? "-" : delivery_key), event.stream,
-             RetryQueueKey(event.stream), RetryEntryKey(event.stream, event.id),
-             DeadLetterKey(event.stream)},
-            args)
-      .status();
+  Outcome outcome = MakeOutcome(Outcome::Kind::kDeadLetter, event, delivery_key);
+  outcome.reason = reason;
+  return Run(OutcomeCall(outcome)).status();
 }
 
 absl::StatusOr<std::vector<DeadLetterEntry>> RedisNotificationStore::ListDeadLetters(

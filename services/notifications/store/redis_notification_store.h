@@ -49,6 +49,14 @@ class RedisNotificationStore final : public NotificationStore {
                      absl::Time retry_at) override;
   absl::Status DeadLetter(const OutboxEvent& event, const std::string& delivery_key,
                           const std::string& reason) override;
+  absl::StatusOr<std::vector<DeliveryClaim>> BeginDeliveries(
+      const std::vector<std::pair<const OutboxEvent*, std::string>>& deliveries,
+      const std::string& consumer) override;
+  absl::Status Record(const std::vector<Outcome>& outcomes) override;
+  absl::StatusOr<std::vector<DeliveryClaim>> RecordAndBegin(
+      const std::vector<Outcome>& outcomes,
+      const std::vector<std::pair<const OutboxEvent*, std::string>>& deliveries,
+      const std::string& consumer) override;
   absl::StatusOr<std::vector<DeadLetterEntry>> ListDeadLetters(const std::string& stream,
                                                                const std::string& after,
                                                                int limit) override;
@@ -60,8 +68,20 @@ class RedisNotificationStore final : public NotificationStore {
   static std::string DeadLetterKey(const std::string& stream);
 
  private:
+  // A script run: the script, its keys and its arguments.
+  struct Call {
+    const redis::Script* script;
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+  };
   absl::Status EnsureGroups();
-  absl::Status Finish(const OutboxEvent& event, const std::string& delivery_key, bool record);
+  Call BeginCall(const OutboxEvent& event, const std::string& delivery_key,
+                 const std::string& consumer) const;
+  Call OutcomeCall(const Outcome& outcome) const;
+  absl::StatusOr<redis::Reply> Run(const Call& call);
+  // Several calls in one round trip (EVAL with the text: a pipeline cannot
+  // load a script it is missing); each call is still atomic.
+  absl::StatusOr<std::vector<redis::Reply>> RunAll(const std::vector<Call>& calls);
 
   redis::Client& redis_;
   const std::vector<std::string> streams_;
