@@ -224,7 +224,7 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
   if (!json.ok()) {
     return ErrorResponse(grpc::StatusCode::INTERNAL, "bad_backend_response", "internal error");
   }
-  return JsonResponse(200, *std::move(json));
+  return JsonResponse(route.accepted ? 202 : 200, *std::move(json));
 }
 
 constexpr std::string_view kCorsAllowedHeaders =

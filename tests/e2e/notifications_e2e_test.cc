@@ -215,6 +215,47 @@ TEST_F(NotificationsE2eTest, HeaderInjectionAndMalformedAddressesAreRefusedAtBoo
   EXPECT_EQ(mails[0].envelope_to, "eve@example.org");
 }
 
+TEST_F(NotificationsE2eTest, ResendAnswersAlikeForKnownAndUnknownAddressesAndMailsOnlyTheKnown) {
+  const std::string citizen = Citizen("citizen-resend");
+  HttpResult booked =
+      stack_->Fetch("POST", "/v1/holds/" + Hold(citizen) + "/confirm",
+                    R"({"contact":{"name":"Erika","email":"erika@example.org"}})", citizen);
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  const std::string code(Json(booked).at("bookingCode").as_string());
+  const std::string token(Json(booked).at("manageToken").as_string());
+  ASSERT_EQ(sink_->WaitForMails(1).size(), 1u);
+
+  HttpResult known =
+      stack_->Fetch("POST", "/v1/bookings/resend", R"({"email":"erika@example.org"})");
+  HttpResult unknown =
+      stack_->Fetch("POST", "/v1/bookings/resend", R"({"email":"nobody@example.org"})");
+  EXPECT_EQ(known.status, 202) << known.body;
+  EXPECT_EQ(unknown.status, 202) << unknown.body;
+  EXPECT_EQ(known.body, unknown.body);
+  // Again at once: the same answer, but no second mail (one per address per 10 min).
+  HttpResult again =
+      stack_->Fetch("POST", "/v1/bookings/resend", R"({"email":"erika@example.org"})");
+  EXPECT_EQ(again.status, 202);
+  EXPECT_EQ(again.body, known.body);
+  EXPECT_EQ(stack_->Fetch("POST", "/v1/bookings/resend", R"({"email":"not an address"})").status,
+            400);
+
+  // A later booking's mail comes after whatever the requests queued.
+  const std::string other = Citizen("citizen-later");
+  ASSERT_EQ(stack_
+                ->Fetch("POST", "/v1/holds/" + Hold(other, nullptr, 1) + "/confirm",
+                        R"({"contact":{"name":"Max","email":"max@example.org"}})", other)
+                .status,
+            200);
+  std::vector<ReceivedMail> mails = sink_->WaitForMails(3);
+  ASSERT_EQ(mails.size(), 3u) << stack_->Logs();
+  EXPECT_EQ(mails[1].envelope_to, "erika@example.org");
+  EXPECT_THAT(mails[1].headers.at("Subject"), HasSubstr("Ihre Termine"));
+  EXPECT_THAT(mails[1].text, HasSubstr(absl::StrCat("code=", code, "&token=", token)));
+  EXPECT_EQ(mails[2].envelope_to, "max@example.org");
+  for (const ReceivedMail& mail : mails) EXPECT_NE(mail.envelope_to, "nobody@example.org");
+}
+
 class EmailConfirmationMailE2eTest : public NotificationsE2eTest {
  protected:
   void SetUp() override {

@@ -87,6 +87,10 @@ class OfficeBookings {
                                          const std::string& office_id, absl::Time start);
   // Called periodically by the service; safe on every replica at once.
   absl::StatusOr<int> SendDueReminders();
+  // See booking::BookingCore::RequestLinks.
+  absl::Status RequestLinks(const std::string& email, const std::string& language) {
+    return core_.RequestLinks(email, language);
+  }
 
  private:
   // Whether the hold became the client's booking already (by its mailed link):

@@ -302,6 +302,16 @@ grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContext* context,
+                                                  const v1::ResendLinksRequest* request,
+                                                  v1::ResendLinksResponse* response) {
+  absl::Status status =
+      bookings_.RequestLinks(request->email(), CallerFromContext(*context).language);
+  if (!status.ok()) return ToGrpcStatus(status);
+  response->set_status("accepted");
+  return grpc::Status::OK;
+}
+
 grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContext*,
                                                     const v1::LookupBookingRequest* request,
                                                     v1::Booking* response) {

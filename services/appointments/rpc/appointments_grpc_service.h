@@ -47,6 +47,8 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
                           v1::Hold* response) override;
   grpc::Status ConfirmHold(grpc::ServerContext* context, const v1::ConfirmHoldRequest* request,
                            v1::Booking* response) override;
+  grpc::Status ResendLinks(grpc::ServerContext* context, const v1::ResendLinksRequest* request,
+                           v1::ResendLinksResponse* response) override;
   grpc::Status ConfirmByEmail(grpc::ServerContext* context,
                               const v1::ConfirmByEmailRequest* request,
                               v1::Booking* response) override;

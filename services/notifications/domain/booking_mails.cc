@@ -1,11 +1,14 @@
 #include "services/notifications/domain/booking_mails.h"
 
+#include <algorithm>
 #include <array>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "boost/json/parse.hpp"
 #include "services/common/crypto/crypto.h"
 
 namespace stadt::notifications {
@@ -73,6 +76,7 @@ std::optional<EventKind> KindOf(const std::string& type) {
   if (type == "booking.rescheduled") return EventKind{"rescheduled", true};
   if (type == "booking.cancelled") return EventKind{"cancelled", true};
   if (type == "booking.reminder") return EventKind{"reminder", false};
+  if (type == "booking.links_requested") return EventKind{"links", false};
   return std::nullopt;
 }
 
@@ -99,6 +103,78 @@ std::string BookingMails::SourceOf(const OutboxEvent& event) const {
   return it == sources_.end() ? "unknown" : it->second.name;
 }
 
+std::string BookingMails::ManageUrl(const BookingSource& from, const std::string& code,
+                                    const std::string& nonce) const {
+  if (nonce.empty()) return options_.portal_url;
+  return absl::StrCat(
+      options_.portal_url, "/termine/verwalten?code=", UrlComponent(code),
+      "&token=", UrlComponent(booking::DeriveManageToken(from.secrets, code, nonce)));
+}
+
+absl::StatusOr<std::optional<Mail>> BookingMails::ComposeLinks(const OutboxEvent& event,
+                                                               const BookingSource& from) const {
+  absl::StatusOr<crypto::Aead> cipher = crypto::Aead::Create(from.secrets.contact_key);
+  if (!cipher.ok()) return cipher.status();
+  absl::StatusOr<std::string> sealed = cipher->Open(event.Field("contact"), event.Field("request"));
+  if (!sealed.ok()) return absl::DataLossError("the contact cannot be opened");
+  const booking::Contact asked = booking::ContactFromJson(*sealed);
+  const std::string language = asked.language == kEnglish ? kEnglish : kGerman;
+  boost::system::error_code error;
+  const boost::json::value list = boost::json::parse(event.Field("bookings"), error);
+  if (error || !list.is_array())
+    return absl::InvalidArgumentError("event field bookings malformed");
+  const auto text = [](const boost::json::object& object, const char* key) -> std::string {
+    const boost::json::value* value = object.if_contains(key);
+    return value != nullptr && value->is_string() ? std::string(value->get_string()) : "";
+  };
+  std::string lines;
+  std::string items;
+  int listed = 0;
+  for (const boost::json::value& entry : list.as_array()) {
+    if (!entry.is_object()) continue;
+    const boost::json::object& booking = entry.as_object();
+    const std::string code = text(booking, "code");
+    const std::string contact_hex = text(booking, "contact");
+    if (contact_hex.size() % 2 != 0 ||
+        !std::all_of(contact_hex.begin(), contact_hex.end(), absl::ascii_isxdigit)) {
+      continue;
+    }
+    const std::string contact_bytes = absl::HexStringToBytes(contact_hex);
+    absl::StatusOr<std::string> contact = cipher->Open(contact_bytes, code);
+    // Only bookings made with exactly this address (the person key that
+    // found them joins aliases, which may be other mailboxes).
+    if (!contact.ok() || absl::AsciiStrToLower(booking::ContactFromJson(*contact).email) !=
+                             absl::AsciiStrToLower(asked.email)) {
+      continue;
+    }
+    int64_t start_ms = 0;
+    if (!absl::SimpleAtoi(text(booking, "start_ms"), &start_ms)) continue;
+    const absl::Time start = absl::FromUnixMillis(start_ms);
+    const std::string when = absl::StrCat(FormatLongDate(start, options_.time_zone, language), ", ",
+                                          absl::FormatTime("%H:%M", start, options_.time_zone),
+                                          language == kEnglish ? "" : " Uhr");
+    const std::string what =
+        absl::StrCat(text(booking, "office"), " (",
+                     absl::StrReplaceAll(text(booking, "services"), {{",", ", "}}), ")");
+    const std::string url = ManageUrl(from, code, text(booking, "nonce"));
+    absl::StrAppend(&lines, "- ", when, ", ", what, "\n  ", url, "\n");
+    absl::StrAppend(&items, "<li>", EscapeHtml(when), ", ", EscapeHtml(what), ": <a href=\"",
+                    EscapeHtml(url), "\">", EscapeHtml(code), "</a></li>\n");
+    ++listed;
+  }
+  if (listed == 0) return std::nullopt;
+  absl::StatusOr<RenderedMail> rendered = templates_.Render(
+      absl::StrCat(from.template_prefix, "links"), language,
+      {{"bookings_text", lines}, {"bookings_html", absl::StrCat("<ul>\n", items, "</ul>")}});
+  if (!rendered.ok()) return rendered.status();
+  Mail mail;
+  mail.to_address = asked.email;
+  mail.subject = std::move(rendered->subject);
+  mail.text = std::move(rendered->text);
+  mail.html = std::move(rendered->html);
+  return mail;
+}
+
 absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& event) const {
   auto source = sources_.find(event.stream);
   std::optional<EventKind> kind = KindOf(event.type());
@@ -106,6 +182,7 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
   const BookingSource& from = source->second;
   const std::string template_name = absl::StrCat(from.template_prefix, kind->template_name);
   if (!templates_.Has(template_name)) return std::nullopt;
+  if (event.type() == "booking.links_requested") return ComposeLinks(event, from);
 
   const bool by_link = event.type() == "booking.email_confirmation_requested";
   // The contact is sealed to the booking code, or to the hold id while the

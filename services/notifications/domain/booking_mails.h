@@ -33,6 +33,9 @@ struct BookingMailOptions {
 //   booking.rescheduled                 -> <prefix>rescheduled, .ics REQUEST, SEQUENCE raised
 //   booking.cancelled                   -> <prefix>cancelled, .ics CANCEL
 //   booking.reminder                    -> <prefix>reminder
+//   booking.links_requested             -> <prefix>links: the manage links of
+//       the listed bookings booked with exactly the address asked for (none:
+//       no mail)
 // Other events of the stream are not mailed. The contact is opened here, with
 // the source's secrets; it never leaves this process except in the mail.
 class BookingMails final : public MailComposer {
@@ -45,6 +48,11 @@ class BookingMails final : public MailComposer {
   std::string SourceOf(const OutboxEvent& event) const override;
 
  private:
+  absl::StatusOr<std::optional<Mail>> ComposeLinks(const OutboxEvent& event,
+                                                   const BookingSource& from) const;
+  std::string ManageUrl(const BookingSource& from, const std::string& code,
+                        const std::string& nonce) const;
+
   const Templates& templates_;
   BookingMailOptions options_;
   std::map<std::string, BookingSource> sources_;

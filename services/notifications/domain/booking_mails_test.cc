@@ -1,5 +1,6 @@
 #include "services/notifications/domain/booking_mails.h"
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
@@ -28,6 +29,8 @@ Templates TestTemplates() {
     files[absl::StrCat("booking_", type, ".en.tmpl")] =
         absl::StrReplaceAll(en, {{"{{link}}", "{{manage_url}}"}});
   }
+  files["booking_links.de.tmpl"] =
+      "subject: Ihre Termine\n--- text\n{{bookings_text}}\n--- html\n{{{bookings_html}}}\n";
   files["booking_email_confirmation.de.tmpl"] =
       absl::StrReplaceAll(absl::StrCat("subject: Bitte bestätigen\n", body),
                           {{"{{link}}", "{{confirm_url}} {{expires_date}} {{expires_time}}"}});
@@ -148,6 +151,43 @@ TEST_F(BookingMailsTest, OtherEventsAreNotMailedAndBrokenOnesAreErrors) {
   OutboxEvent no_time = Event("booking.confirmed");
   no_time.fields.erase("start_ms");
   EXPECT_EQ(mails_.Compose(no_time).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(BookingMailsTest, LinksGoOnlyForBookingsMadeWithTheAddressAskedFor) {
+  auto hex = [](const std::string& bytes) { return absl::BytesToHexString(bytes); };
+  const std::string mine = Seal(R"({"name":"Jürgen <b>","email":"Juergen@example.org"})", kCode);
+  const std::string alias =
+      Seal(R"({"name":"J","email":"juergen+other@example.org"})", "AAA-BBB-CCC");
+  OutboxEvent event;
+  event.stream = kStream;
+  event.id = "1800000000000-0";
+  event.fields = {
+      {"type", "booking.links_requested"},
+      {"request", "req-1"},
+      {"contact", Seal(R"({"name":"","email":"juergen@example.org","lang":"de"})", "req-1")},
+      {"bookings", absl::StrCat(R"([{"code":")", kCode, R"(","nonce":"n0nce","office":"mitte<x>",)",
+                                R"("start_ms":"1800259200000","end_ms":"1800260400000",)",
+                                R"("services":"id-card","contact":")", hex(mine), R"("},)",
+                                R"({"code":"AAA-BBB-CCC","nonce":"n","office":"sued",)",
+                                R"("start_ms":"1800259200000","end_ms":"1800260400000",)",
+                                R"("services":"id-card","contact":")", hex(alias), R"("}])")}};
+  absl::StatusOr<std::optional<Mail>> mail = mails_.Compose(event);
+  ASSERT_TRUE(mail.ok()) << mail.status();
+  ASSERT_TRUE(mail->has_value());
+  EXPECT_EQ((*mail)->to_address, "juergen@example.org");
+  EXPECT_EQ((*mail)->to_name, "");
+  const std::string token = booking::DeriveManageToken(secrets_, kCode, "n0nce");
+  EXPECT_THAT((*mail)->text, HasSubstr(absl::StrCat("code=", kCode, "&token=", token)));
+  EXPECT_THAT((*mail)->text, HasSubstr("Montag, 18. Januar 2027, 09:00 Uhr, mitte<x> (id-card)"));
+  EXPECT_THAT((*mail)->text, Not(HasSubstr("AAA-BBB-CCC")));  // booked with another address
+  EXPECT_THAT((*mail)->html, HasSubstr("<li>"));
+  EXPECT_THAT((*mail)->html, HasSubstr("mitte&lt;x&gt;"));
+
+  // Asked with an address none of them was booked with: no mail at all.
+  event.fields["contact"] = Seal(R"({"email":"someone@example.org"})", "req-1");
+  mail = mails_.Compose(event);
+  ASSERT_TRUE(mail.ok());
+  EXPECT_FALSE(mail->has_value());
 }
 
 }  // namespace

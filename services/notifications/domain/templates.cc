@@ -33,16 +33,19 @@ absl::StatusOr<std::string> Fill(absl::string_view text, const TemplateValues& v
   while (true) {
     const size_t open = text.find("{{", i);
     if (open == absl::string_view::npos) break;
-    const size_t close = text.find("}}", open + 2);
+    // {{{name}}}: a value the code has already written as HTML.
+    const bool raw = text.substr(open, 3) == "{{{";
+    const size_t name_start = open + (raw ? 3 : 2);
+    const size_t close = text.find(raw ? "}}}" : "}}", name_start);
     if (close == absl::string_view::npos) break;
     absl::StrAppend(&out, text.substr(i, open - i));
-    const absl::string_view name = text.substr(open + 2, close - open - 2);
+    const absl::string_view name = text.substr(name_start, close - name_start);
     auto it = values.find(name);
     if (it == values.end()) {
       return absl::InternalError(absl::StrCat("template placeholder without value: ", name));
     }
-    out += EscapeFor(escape, it->second);
-    i = close + 2;
+    out += raw ? it->second : EscapeFor(escape, it->second);
+    i = close + (raw ? 3 : 2);
   }
   absl::StrAppend(&out, text.substr(i));
   return out;

@@ -30,8 +30,9 @@ using TemplateValues = std::map<std::string, std::string, std::less<>>;
 //   <p>Guten Tag {{name}}, ...</p>
 //
 // {{name}} is replaced by a value: as it is in the text, HTML-escaped in the
-// HTML, with line breaks and controls as spaces in the subject. A name
-// without a value is an error (a template and its caller disagree).
+// HTML, with line breaks and controls as spaces in the subject. {{{name}}}
+// inserts a value as it is, for HTML the code built with EscapeHtml (a list).
+// A name without a value is an error (a template and its caller disagree).
 class Templates {
  public:
   // `files`: file name ("booking_confirmed.de.tmpl") -> content. Every type

@@ -30,6 +30,14 @@ TEST(TemplatesTest, ValuesAreEscapedInHtmlAndFlattenedInTheSubject) {
   EXPECT_EQ(templates->Render("x", "de", {}).status().code(), absl::StatusCode::kInternal);
 }
 
+TEST(TemplatesTest, TripleBracesInsertHtmlTheCodeBuilt) {
+  absl::StatusOr<Templates> templates = Templates::Parse(
+      {{"x.de.tmpl", "subject: s\n--- text\n{{list}}\n--- html\n{{{list}}} {{list}}\n"}});
+  ASSERT_TRUE(templates.ok());
+  EXPECT_EQ(templates->Render("x", "de", {{"list", "<ul></ul>"}})->html,
+            "<ul></ul> &lt;ul&gt;&lt;/ul&gt;\n");
+}
+
 TEST(TemplatesTest, RefusesMalformedFilesAndAMissingGermanOne) {
   EXPECT_FALSE(Templates::Parse({{"x.de.tmpl", "no subject\n--- text\n--- html\n"}}).ok());
   EXPECT_FALSE(Templates::Parse({{"x.de.tmpl", "subject: s\n--- html\nh\n--- text\nt\n"}}).ok());
@@ -46,7 +54,7 @@ TEST(TemplatesTest, TheShippedTemplatesLoadAndEveryTypeHasGermanAndEnglish) {
   absl::StatusOr<Templates> templates = Templates::Parse(files);
   ASSERT_TRUE(templates.ok()) << templates.status();
   for (const char* type : {"booking_confirmed", "booking_email_confirmation", "booking_rescheduled",
-                           "booking_cancelled", "booking_reminder"}) {
+                           "booking_cancelled", "booking_reminder", "booking_links"}) {
     EXPECT_TRUE(files.contains(std::string(type) + ".de.tmpl")) << type;
     EXPECT_TRUE(files.contains(std::string(type) + ".en.tmpl")) << type;
   }

@@ -306,6 +306,19 @@ absl::StatusOr<BookingRecord> BookingCore::Move(const BookingRecord& record,
                                DeleteAfter(moved.end));
 }
 
+absl::Status BookingCore::RequestLinks(const std::string& email, const std::string& language) {
+  absl::StatusOr<std::string> normalized = NormalizeEmail(email);
+  if (!normalized.ok()) return absl::InvalidArgumentError("email: not a valid e-mail address");
+  const std::string person_key =
+      crypto::Base64Url(crypto::HmacSha256(token_key_, absl::StrCat("person:", *normalized)));
+  const std::string request_id = crypto::Base64Url(crypto::RandomBytes(kHoldIdBytes));
+  const std::string sealed =
+      contact_cipher_.Seal(SealedContactJson(Contact("", email, "", language)), request_id);
+  absl::StatusOr<int> listed =
+      bookings_.RequestLinks(person_key, request_id, sealed, clock_.Now(), kLinksInterval);
+  return listed.status();
+}
+
 absl::StatusOr<int> BookingCore::SendDueReminders() {
   return bookings_.EmitDueReminders(clock_.Now(), kMaxRemindersPerRun);
 }

@@ -104,6 +104,12 @@ class BookingCore {
   absl::StatusOr<BookingRecord> Move(const BookingRecord& record, const PlacedSlot& slot);
   // Called periodically; safe on every replica at once.
   absl::StatusOr<int> SendDueReminders();
+  // Queues the mail with the manage links of the active bookings made with
+  // `email` (POST .../resend). The same OK whether or not there are any, so
+  // nobody learns which addresses have bookings; INVALID_ARGUMENT only for a
+  // malformed address. At most one mail per person per kLinksInterval.
+  static constexpr absl::Duration kLinksInterval = absl::Minutes(10);
+  absl::Status RequestLinks(const std::string& email, const std::string& language);
 
  private:
   // The client's hold, once the request to confirm it is well-formed:
