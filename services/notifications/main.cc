@@ -26,6 +26,7 @@ namespace {
 
 constexpr size_t kMinSecretBytes = 32;
 constexpr char kAppointmentsOutbox[] = "appt:{appt}:outbox";
+constexpr char kVideoOutbox[] = "video:{video}:outbox";
 
 struct Settings {
   GrpcServerOptions server;
@@ -34,6 +35,7 @@ struct Settings {
   KpiSettings kpi;
   std::string templates_dir;
   std::string appointments_master_key;
+  std::string video_master_key;  // empty: the video outbox is not read
   std::string time_zone;
   BookingMailOptions mail;
   DispatchOptions dispatch;
@@ -66,6 +68,8 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.templates_dir =
       config.String("NOTIFICATIONS_TEMPLATES_DIR", "/usr/share/stadt/notifications/templates");
   const std::string encoded_key = config.RequiredString("APPOINTMENTS_SECRET_KEY");
+  // Optional: with it, video consultations are mailed too.
+  const std::string encoded_video_key = config.String("VIDEO_SECRET_KEY", "");
   settings.time_zone = config.String("NOTIFICATIONS_TIME_ZONE", "Europe/Berlin");
   settings.mail.portal_url = config.String("NOTIFICATIONS_PORTAL_URL", "http://127.0.0.1:8080");
   settings.dispatch.from_address =
@@ -104,6 +108,11 @@ absl::StatusOr<Settings> ReadSettings() {
       settings.appointments_master_key.size() < kMinSecretBytes) {
     return absl::InvalidArgumentError("APPOINTMENTS_SECRET_KEY: base64 of at least 32 bytes");
   }
+  if (!encoded_video_key.empty() &&
+      (!absl::Base64Unescape(encoded_video_key, &settings.video_master_key) ||
+       settings.video_master_key.size() < kMinSecretBytes)) {
+    return absl::InvalidArgumentError("VIDEO_SECRET_KEY: base64 of at least 32 bytes");
+  }
   return settings;
 }
 
@@ -139,12 +148,27 @@ absl::Status Serve(const Settings& settings) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
+  std::map<std::string, BookingSource> sources = {
+      {kAppointmentsOutbox,
+       {.name = "appointments",
+        .secrets = booking::BookingSecrets::Derive(settings.appointments_master_key)}}};
+  std::map<std::string, std::string> dead_letter_sources = {{"appointments", kAppointmentsOutbox}};
+  if (!settings.video_master_key.empty()) {
+    sources[kVideoOutbox] = {
+        .name = "video",
+        .secrets = booking::BookingSecrets::Derive(settings.video_master_key, "video"),
+        .template_prefix = "video_",
+        .product = "Video consultations",
+        .manage_path = "/videoberatung/verwalten",
+        .resource_is_place = false};
+    dead_letter_sources["video"] = kVideoOutbox;
+  }
+  std::vector<std::string> streams;
+  streams.reserve(sources.size());
+  for (const auto& [stream, source] : sources) streams.push_back(stream);
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
-  RedisNotificationStore store(*redis, {kAppointmentsOutbox}, settings.store);
-  BookingMails composer(
-      *templates, mail_options,
-      {{kAppointmentsOutbox,
-        {"appointments", booking::BookingSecrets::Derive(settings.appointments_master_key)}}});
+  RedisNotificationStore store(*redis, streams, settings.store);
+  BookingMails composer(*templates, mail_options, std::move(sources));
   CurlSmtpMailer mailer(settings.smtp);
   SystemClock clock;
   // Outlives the dispatcher, so the last KPIs are flushed on exit.
@@ -153,7 +177,7 @@ absl::Status Serve(const Settings& settings) {
   std::jthread worker(
       RepeatUntilStopped, "notifications", [&dispatcher] { return dispatcher.RunOnce(); },
       settings.poll_interval);
-  DeadLetters dead_letters(store, clock, {{"appointments", kAppointmentsOutbox}});
+  DeadLetters dead_letters(store, clock, std::move(dead_letter_sources));
   NotificationsGrpcService service(dead_letters);
   return ServeUntilTerminated(settings.server, {&service}, *redis);
 }

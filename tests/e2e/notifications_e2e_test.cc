@@ -47,12 +47,14 @@ class NotificationsE2eTest : public ::testing::Test {
  protected:
   void SetUp() override { Start({}); }
 
-  void Start(std::map<std::string, std::string> extra_env) {
+  void Start(std::map<std::string, std::string> extra_env,
+             const std::set<std::string>& services = {"appointments", "notifications"}) {
     absl::StatusOr<std::unique_ptr<SmtpSink>> sink = SmtpSink::Start();
     ASSERT_TRUE(sink.ok()) << sink.status();
     sink_ = *std::move(sink);
     StackOptions options;
     options.service_env = {{"APPOINTMENTS_MIN_NOTICE", "0s"},
+                           {"VIDEO_MIN_NOTICE", "0s"},
                            {"APPOINTMENTS_SECRET_KEY", kMasterKey},
                            {"NOTIFICATIONS_SMTP_PORT", absl::StrCat(sink_->port())},
                            {"NOTIFICATIONS_PORTAL_URL", "https://stadt.test"},
@@ -62,9 +64,8 @@ class NotificationsE2eTest : public ::testing::Test {
                            {"NOTIFICATIONS_SMTP_CONNECT_TIMEOUT", "1s"},
                            {"NOTIFICATIONS_RECORD_BATCH", absl::StrCat(kRecordBatch)}};
     for (auto& [key, value] : extra_env) options.service_env[key] = value;
-    options.gateway_env = {{"GATEWAY_READINESS_BACKENDS", "appointments"}};
-    absl::StatusOr<std::unique_ptr<Stack>> stack =
-        Stack::StartWith({"appointments", "notifications"}, options);
+    options.gateway_env = {{"GATEWAY_READINESS_BACKENDS", *services.begin()}};
+    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::StartWith(services, options);
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);
     ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();
@@ -293,6 +294,38 @@ TEST_F(EmailConfirmationMailE2eTest, TheLinkInTheMailCompletesTheBooking) {
   ASSERT_EQ(mails.size(), 2u) << stack_->Logs();
   EXPECT_THAT(mails[1].headers.at("Subject"), HasSubstr("ist gebucht"));
   EXPECT_THAT(mails[1].calendar, HasSubstr(absl::StrCat("UID:", code, "@stadtportal\r\n")));
+}
+
+class VideoMailE2eTest : public NotificationsE2eTest {
+ protected:
+  void SetUp() override { Start({}, {"notifications", "video"}); }
+};
+
+TEST_F(VideoMailE2eTest, ABookedVideoConsultationIsMailedWithTheJoinPage) {
+  const std::string citizen = Citizen("citizen-video");
+  HttpResult search = stack_->Fetch("GET", "/v1/video/slots?topic_id=basic-income-advice&limit=1");
+  ASSERT_EQ(search.status, 200) << search.body;
+  const std::string start(Json(search).at("slots").at(0).at("start").as_string());
+  HttpResult hold = stack_->Fetch(
+      "POST", "/v1/video/holds",
+      absl::StrCat(R"({"topicId":"basic-income-advice","start":")", start, R"("})"), citizen);
+  ASSERT_EQ(hold.status, 200) << hold.body;
+  HttpResult booked =
+      stack_->Fetch("POST",
+                    absl::StrCat("/v1/video/holds/",
+                                 std::string(Json(hold).at("holdId").as_string()), "/confirm"),
+                    R"({"contact":{"name":"Erika","email":"erika@example.org"}})", citizen);
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  const std::string code(Json(booked).at("bookingCode").as_string());
+  const std::string token(Json(booked).at("manageToken").as_string());
+  std::vector<ReceivedMail> mails = sink_->WaitForMails(1);
+  ASSERT_EQ(mails.size(), 1u) << stack_->Logs();
+  EXPECT_THAT(mails[0].headers.at("Subject"), HasSubstr("Videoberatung"));
+  EXPECT_THAT(mails[0].text,
+              HasSubstr(absl::StrCat("https://stadt.test/videoberatung/beitreten?code=", code,
+                                     "&token=", token)));
+  EXPECT_THAT(mails[0].calendar, HasSubstr(absl::StrCat("UID:", code, "@stadtportal\r\n")));
+  EXPECT_THAT(mails[0].calendar, HasSubstr("METHOD:REQUEST\r\n"));
 }
 
 // Reminder events as the booking core writes them, each to its own address.

@@ -37,6 +37,7 @@ const std::map<std::string, ServiceSpec>& Services() {
         "NOTIFICATIONS_GRPC_ADDRESS",
         {{"NOTIFICATIONS_TEMPLATES_DIR", "services/notifications/templates"},
          {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
+         {"VIDEO_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXZpZGVvLW1hc3Rlci1rZXktMzJieXRlcyE="},
          {"NOTIFICATIONS_SMTP_TLS", "none"},
          // No mail server unless the test starts one (tests/harness/smtp_sink.h)
          // and sets NOTIFICATIONS_SMTP_PORT: mails are deferred.

@@ -107,7 +107,7 @@ std::string BookingMails::ManageUrl(const BookingSource& from, const std::string
                                     const std::string& nonce) const {
   if (nonce.empty()) return options_.portal_url;
   return absl::StrCat(
-      options_.portal_url, "/termine/verwalten?code=", UrlComponent(code),
+      options_.portal_url, from.manage_path, "?code=", UrlComponent(code),
       "&token=", UrlComponent(booking::DeriveManageToken(from.secrets, code, nonce)));
 }
 
@@ -223,12 +223,12 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
     values["expires_time"] = absl::FormatTime("%H:%M", *expires, zone);
   } else {
     const std::string& nonce = event.Field("nonce");
-    values["manage_url"] =
+    values["manage_url"] = ManageUrl(from, record_id, nonce);
+    values["join_url"] =
         nonce.empty()
             ? options_.portal_url
             : absl::StrCat(
-                  options_.portal_url, "/termine/verwalten?code=", UrlComponent(record_id),
-                  "&token=",
+                  options_.portal_url, from.join_path, "?code=", UrlComponent(record_id), "&token=",
                   UrlComponent(booking::DeriveManageToken(from.secrets, record_id, nonce)));
   }
   absl::StatusOr<RenderedMail> rendered = templates_.Render(template_name, language, values);
@@ -245,7 +245,7 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
     booking::IcsEvent ics;
     ics.uid = absl::StrCat(record_id, "@stadtportal");
     ics.summary = mail.subject;
-    ics.location = event.Field("office");
+    ics.location = from.resource_is_place ? event.Field("office") : "";
     ics.description =
         absl::StrCat(language == kEnglish ? "Booking code " : "Buchungscode ", record_id);
     ics.start = *start;

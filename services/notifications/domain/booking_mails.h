@@ -17,6 +17,14 @@ struct BookingSource {
   // Template names are <prefix><event>, e.g. "booking_confirmed".
   std::string template_prefix = "booking_";
   std::string product = "Appointments";  // the .ics PRODID
+  // The web client's pages for a booking: manage (look up, reschedule,
+  // cancel) and, for video consultations, the waiting room / join page. Both
+  // get ?code=...&token=... (the manage token).
+  std::string manage_path = "/termine/verwalten";
+  std::string join_path = "/videoberatung/beitreten";
+  // Whether the .ics location is the resource (an office); a caseworker's id
+  // is no place.
+  bool resource_is_place = true;
 };
 
 struct BookingMailOptions {

@@ -190,5 +190,51 @@ TEST_F(BookingMailsTest, LinksGoOnlyForBookingsMadeWithTheAddressAskedFor) {
   EXPECT_FALSE(mail->has_value());
 }
 
+TEST(VideoMailsTest, VideoConsultationsGetTheJoinPageAndTheirOwnKey) {
+  const booking::BookingSecrets video = booking::BookingSecrets::Derive("video key", "video");
+  const Templates templates =
+      Templates::Parse({{"video_confirmed.de.tmpl",
+                         "subject: Videoberatung\n--- text\n{{join_url}} {{manage_url}}\n"
+                         "--- html\n<p>{{join_url}}</p>\n"}})
+          .value();
+  BookingSource source;
+  source.name = "video";
+  source.secrets = video;
+  source.template_prefix = "video_";
+  source.manage_path = "/videoberatung/verwalten";
+  source.resource_is_place = false;
+  BookingMailOptions options;
+  options.portal_url = "https://stadt.example";
+  BookingMails mails(templates, options, {{"video:{video}:outbox", source}});
+  OutboxEvent event;
+  event.stream = "video:{video}:outbox";
+  event.id = "1800000000000-0";
+  event.fields = {{"type", "booking.confirmed"},
+                  {"code", kCode},
+                  {"office", "cw-anna"},
+                  {"start_ms", "1800259200000"},
+                  {"end_ms", "1800260400000"},
+                  {"services", "housing"},
+                  {"nonce", "n"},
+                  {"seq", "0"},
+                  {"contact", crypto::Aead::Create(video.contact_key)
+                                  ->Seal(R"({"name":"A","email":"a@example.org"})", kCode)}};
+  absl::StatusOr<std::optional<Mail>> mail = mails.Compose(event);
+  ASSERT_TRUE(mail.ok() && mail->has_value()) << mail.status();
+  const std::string token = booking::DeriveManageToken(video, kCode, "n");
+  EXPECT_THAT((*mail)->text,
+              HasSubstr(absl::StrCat("https://stadt.example/videoberatung/beitreten?code=", kCode,
+                                     "&token=", token)));
+  EXPECT_THAT((*mail)->text, HasSubstr("/videoberatung/verwalten?code="));
+  EXPECT_THAT((*mail)->attachments.at(0).data, HasSubstr("LOCATION:\r\n"));  // no caseworker id
+  EXPECT_FALSE(mails
+                   .Compose([&] {
+                     OutboxEvent reminder = event;
+                     reminder.fields["type"] = "booking.reminder";  // no video_reminder here
+                     return reminder;
+                   }())
+                   ->has_value());
+}
+
 }  // namespace
 }  // namespace stadt::notifications

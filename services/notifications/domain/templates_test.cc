@@ -53,8 +53,10 @@ TEST(TemplatesTest, TheShippedTemplatesLoadAndEveryTypeHasGermanAndEnglish) {
   }
   absl::StatusOr<Templates> templates = Templates::Parse(files);
   ASSERT_TRUE(templates.ok()) << templates.status();
-  for (const char* type : {"booking_confirmed", "booking_email_confirmation", "booking_rescheduled",
-                           "booking_cancelled", "booking_reminder", "booking_links"}) {
+  for (const char* type :
+       {"booking_confirmed", "booking_email_confirmation", "booking_rescheduled",
+        "booking_cancelled", "booking_reminder", "booking_links", "video_confirmed",
+        "video_rescheduled", "video_cancelled", "video_reminder"}) {
     EXPECT_TRUE(files.contains(std::string(type) + ".de.tmpl")) << type;
     EXPECT_TRUE(files.contains(std::string(type) + ".en.tmpl")) << type;
   }
