@@ -14,6 +14,7 @@
 #include <iostream>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -33,7 +34,7 @@ int64_t PeakMemoryKb(pid_t pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
   while (std::getline(in, line)) {
-    if (line.rfind("VmHWM:", 0) == 0) {
+    if (absl::StartsWith(line, "VmHWM:")) {
       int64_t kb = 0;
       std::string digits;
       for (char c : line) {
@@ -67,11 +68,11 @@ int Run(int events, int batch, const std::string& appendfsync) {
   const std::string dir = (*redis_server)->dir();
 
   const int smtp_port = testing::PickFreePort();
-  absl::StatusOr<std::unique_ptr<testing::Subprocess>> smtp = testing::Subprocess::Start(
-      "/usr/bin/python3",
-      {absl::StrCat(STADT_SOURCE_DIR, "/deploy/local/smtp_sink.py"), "--port",
-       absl::StrCat(smtp_port), "--dir", dir + "/mail"},
-      {}, dir + "/smtp.log");
+  absl::StatusOr<std::unique_ptr<testing::Subprocess>> smtp =
+      testing::Subprocess::Start("/usr/bin/python3",
+                                 {absl::StrCat(STADT_SOURCE_DIR, "/deploy/local/smtp_sink.py"),
+                                  "--port", absl::StrCat(smtp_port), "--dir", dir + "/mail"},
+                                 {}, dir + "/smtp.log");
   if (!smtp.ok() || !testing::WaitForTcpPort(smtp_port, absl::Seconds(20)).ok()) {
     std::cerr << "the SMTP server did not start (python3-aiosmtpd?)\n";
     return 1;
@@ -86,13 +87,29 @@ int Run(int events, int batch, const std::string& appendfsync) {
   for (int i = 0; i < events; ++i) {
     const std::string code = booking::NewBookingCode();
     commands.push_back(
-        {"XADD", kOutbox, "*", "type", "booking.reminder", "code", code, "office", "mitte",
-         "start_ms", "1800000000000", "end_ms", "1800001200000", "services", "id-card,passport",
+        {"XADD",
+         kOutbox,
+         "*",
+         "type",
+         "booking.reminder",
+         "code",
+         code,
+         "office",
+         "mitte",
+         "start_ms",
+         "1800000000000",
+         "end_ms",
+         "1800001200000",
+         "services",
+         "id-card,passport",
          "contact",
          cipher->Seal(absl::StrCat(R"({"name":"Person )", i, R"(","email":"person)", i,
                                    R"(@example.org","lang":")", i % 3 == 0 ? "en" : "de", R"("})"),
                       code),
-         "nonce", "bench", "seq", "0"});
+         "nonce",
+         "bench",
+         "seq",
+         "0"});
     if (commands.size() == 1000 || i + 1 == events) {
       if (absl::StatusOr<std::vector<redis::Reply>> done = redis->Pipeline(commands); !done.ok()) {
         std::cerr << done.status() << "\n";

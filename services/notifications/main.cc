@@ -20,6 +20,7 @@
 #include "services/notifications/rpc/notifications_grpc_service.h"
 #include "services/notifications/smtp/curl_smtp_mailer.h"
 #include "services/notifications/store/redis_notification_store.h"
+#include "services/notifications/store/redis_places.h"
 
 namespace stadt::notifications {
 namespace {
@@ -168,9 +169,11 @@ absl::Status Serve(const Settings& settings) {
   for (const auto& [stream, source] : sources) streams.push_back(stream);
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   RedisNotificationStore store(*redis, streams, settings.store);
-  BookingMails composer(*templates, mail_options, std::move(sources));
-  CurlSmtpMailer mailer(settings.smtp);
   SystemClock clock;
+  // Office and service names change rarely; a mail may show one a few minutes old.
+  RedisPlaces places(*redis, clock, absl::Minutes(5));
+  BookingMails composer(*templates, mail_options, std::move(sources), &places);
+  CurlSmtpMailer mailer(settings.smtp);
   // Outlives the dispatcher, so the last KPIs are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
   Dispatcher dispatcher(store, composer, mailer, *kpis, clock, settings.dispatch);

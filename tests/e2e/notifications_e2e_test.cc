@@ -141,6 +141,14 @@ TEST_F(NotificationsE2eTest, BookingRescheduleAndCancelEachMailOnceWithTheMatchi
   EXPECT_THAT(confirmed.text, HasSubstr(absl::StrCat("https://stadt.test/termine/verwalten?code=",
                                                      code, "&token=", token)));
   EXPECT_THAT(confirmed.html, HasSubstr("Jürgen Müller"));
+  // The office by its name, as the catalog has it, not its id.
+  HttpResult office = stack_->Fetch(
+      "GET", absl::StrCat("/v1/offices/", std::string(slots.at(0).at("officeId").as_string())));
+  ASSERT_EQ(office.status, 200) << office.body;
+  EXPECT_THAT(confirmed.text, HasSubstr(std::string(Json(office).at("name").as_string())));
+  EXPECT_THAT(
+      confirmed.calendar,
+      HasSubstr(absl::StrCat("LOCATION:", std::string(Json(office).at("name").as_string()))));
   EXPECT_THAT(confirmed.calendar, HasSubstr("METHOD:REQUEST\r\n"));
   EXPECT_THAT(confirmed.calendar, HasSubstr(absl::StrCat("UID:", code, "@stadtportal\r\n")));
   EXPECT_THAT(confirmed.calendar, HasSubstr("SEQUENCE:0\r\n"));

@@ -7,7 +7,9 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "boost/json/parse.hpp"
 #include "services/common/crypto/crypto.h"
 
@@ -95,8 +97,28 @@ std::string FormatLongDate(absl::Time time, absl::TimeZone zone, const std::stri
 }
 
 BookingMails::BookingMails(const Templates& templates, BookingMailOptions options,
-                           std::map<std::string, BookingSource> sources)
-    : templates_(templates), options_(std::move(options)), sources_(std::move(sources)) {}
+                           std::map<std::string, BookingSource> sources, const Places* places)
+    : templates_(templates),
+      places_(places),
+      options_(std::move(options)),
+      sources_(std::move(sources)) {}
+
+std::string BookingMails::OfficeText(const BookingSource& from,
+                                     const std::string& office_id) const {
+  if (places_ == nullptr || !from.resource_is_place) return office_id;
+  std::string label = places_->OfficeLabel(office_id);
+  return label.empty() ? office_id : label;
+}
+
+std::string BookingMails::ServicesText(const BookingSource& from, const std::string& csv) const {
+  std::vector<std::string> names;
+  for (absl::string_view id : absl::StrSplit(csv, ',', absl::SkipEmpty())) {
+    std::string name =
+        places_ != nullptr && from.resource_is_place ? places_->ServiceName(std::string(id)) : "";
+    names.push_back(name.empty() ? std::string(id) : name);
+  }
+  return absl::StrJoin(names, ", ");
+}
 
 std::string BookingMails::SourceOf(const OutboxEvent& event) const {
   auto it = sources_.find(event.stream);
@@ -153,9 +175,8 @@ absl::StatusOr<std::optional<Mail>> BookingMails::ComposeLinks(const OutboxEvent
     const std::string when = absl::StrCat(FormatLongDate(start, options_.time_zone, language), ", ",
                                           absl::FormatTime("%H:%M", start, options_.time_zone),
                                           language == kEnglish ? "" : " Uhr");
-    const std::string what =
-        absl::StrCat(text(booking, "office"), " (",
-                     absl::StrReplaceAll(text(booking, "services"), {{",", ", "}}), ")");
+    const std::string what = absl::StrCat(OfficeText(from, text(booking, "office")), " (",
+                                          ServicesText(from, text(booking, "services")), ")");
     const std::string url = ManageUrl(from, code, text(booking, "nonce"));
     absl::StrAppend(&lines, "- ", when, ", ", what, "\n  ", url, "\n");
     absl::StrAppend(&items, "<li>", EscapeHtml(when), ", ", EscapeHtml(what), ": <a href=\"",
@@ -206,8 +227,8 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
       {"date", FormatLongDate(*start, zone, language)},
       {"time", absl::FormatTime("%H:%M", *start, zone)},
       {"end_time", absl::FormatTime("%H:%M", *end, zone)},
-      {"office", event.Field("office")},
-      {"services", absl::StrReplaceAll(event.Field("services"), {{",", ", "}})},
+      {"office", OfficeText(from, event.Field("office"))},
+      {"services", ServicesText(from, event.Field("services"))},
       {"code", event.Field("code")},
   };
   if (by_link) {
@@ -245,7 +266,7 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
     booking::IcsEvent ics;
     ics.uid = absl::StrCat(record_id, "@stadtportal");
     ics.summary = mail.subject;
-    ics.location = from.resource_is_place ? event.Field("office") : "";
+    ics.location = from.resource_is_place ? values["office"] : "";
     ics.description =
         absl::StrCat(language == kEnglish ? "Booking code " : "Buchungscode ", record_id);
     ics.start = *start;

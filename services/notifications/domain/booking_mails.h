@@ -6,6 +6,7 @@
 #include "absl/time/time.h"
 #include "services/common/booking/domain/booking_core.h"
 #include "services/notifications/domain/mail_composer.h"
+#include "services/notifications/domain/places.h"
 #include "services/notifications/domain/templates.h"
 
 namespace stadt::notifications {
@@ -48,9 +49,11 @@ struct BookingMailOptions {
 // the source's secrets; it never leaves this process except in the mail.
 class BookingMails final : public MailComposer {
  public:
-  // `sources`: outbox key -> source. `templates` must outlive this.
+  // `sources`: outbox key -> source. `templates` must outlive this, and so
+  // must `places`, which may be null: the mails then show office and service
+  // ids (it names the resources of sources whose resource_is_place).
   BookingMails(const Templates& templates, BookingMailOptions options,
-               std::map<std::string, BookingSource> sources);
+               std::map<std::string, BookingSource> sources, const Places* places = nullptr);
 
   absl::StatusOr<std::optional<Mail>> Compose(const OutboxEvent& event) const override;
   std::string SourceOf(const OutboxEvent& event) const override;
@@ -61,7 +64,12 @@ class BookingMails final : public MailComposer {
   std::string ManageUrl(const BookingSource& from, const std::string& code,
                         const std::string& nonce) const;
 
+  // The office's label (or its id) and the services' names (or ids).
+  std::string OfficeText(const BookingSource& from, const std::string& office_id) const;
+  std::string ServicesText(const BookingSource& from, const std::string& csv) const;
+
   const Templates& templates_;
+  const Places* places_;
   BookingMailOptions options_;
   std::map<std::string, BookingSource> sources_;
 };

@@ -190,6 +190,28 @@ TEST_F(BookingMailsTest, LinksGoOnlyForBookingsMadeWithTheAddressAskedFor) {
   EXPECT_FALSE(mail->has_value());
 }
 
+class FakePlaces final : public Places {
+ public:
+  std::string OfficeLabel(const std::string& id) const override {
+    return id == "mitte" ? "Bürgerbüro Mitte, Eberhardstr. 39, 70173 Stuttgart" : "";
+  }
+  std::string ServiceName(const std::string& id) const override {
+    return id == "id-card" ? "Personalausweis" : "";
+  }
+};
+
+TEST_F(BookingMailsTest, OfficesAndServicesAreNamedWhenThePlacesKnowThem) {
+  FakePlaces places;
+  BookingMails named(templates_, Options(), {{kStream, {"appointments", secrets_}}}, &places);
+  absl::StatusOr<std::optional<Mail>> mail = named.Compose(Event("booking.confirmed"));
+  ASSERT_TRUE(mail.ok() && mail->has_value()) << mail.status();
+  EXPECT_THAT(
+      (*mail)->text,
+      HasSubstr("Bürgerbüro Mitte, Eberhardstr. 39, 70173 Stuttgart Personalausweis, passport"));
+  EXPECT_THAT((*mail)->attachments.at(0).data,
+              HasSubstr("LOCATION:Bürgerbüro Mitte\\, Eberhardstr."));
+}
+
 TEST(VideoMailsTest, VideoConsultationsGetTheJoinPageAndTheirOwnKey) {
   const booking::BookingSecrets video = booking::BookingSecrets::Derive("video key", "video");
   const Templates templates =

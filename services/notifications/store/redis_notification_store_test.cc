@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/notifications/store/redis_places.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::notifications {
@@ -178,6 +179,28 @@ TEST_F(RedisNotificationStoreTest, TrimWaitsForTheSlowestGroup) {
   for (const OutboxEvent& event : events) ASSERT_TRUE(store_->Acknowledge(event).ok());
   ASSERT_TRUE(store_->TrimAcknowledged().ok());
   EXPECT_EQ(Length(kStream), 2);  // the audit group has read nothing yet
+}
+
+TEST_F(RedisNotificationStoreTest, PlacesComeFromTheAppointmentsCatalogAndAreCached) {
+  ASSERT_TRUE(
+      redis()
+          .Command({"SET", "appt:{catalog}:office:mitte",
+                    R"({"id":"mitte","name":"Bürgerbüro Mitte","address":)"
+                    R"({"street":"Eberhardstr. 39","postal_code":"70173","city":"Stuttgart"}})"})
+          .ok());
+  ASSERT_TRUE(
+      redis()
+          .Command({"SET", "appt:{catalog}:service:id-card", R"({"name":"Personalausweis"})"})
+          .ok());
+  FakeClock clock(kNow);
+  RedisPlaces places(redis(), clock, absl::Minutes(5));
+  EXPECT_EQ(places.OfficeLabel("mitte"), "Bürgerbüro Mitte, Eberhardstr. 39, 70173 Stuttgart");
+  EXPECT_EQ(places.ServiceName("id-card"), "Personalausweis");
+  EXPECT_EQ(places.OfficeLabel("nowhere"), "");
+  ASSERT_TRUE(redis().Command({"SET", "appt:{catalog}:office:mitte", R"({"name":"Neu"})"}).ok());
+  EXPECT_EQ(places.OfficeLabel("mitte"), "Bürgerbüro Mitte, Eberhardstr. 39, 70173 Stuttgart");
+  clock.Advance(absl::Minutes(6));
+  EXPECT_EQ(places.OfficeLabel("mitte"), "Neu");
 }
 
 }  // namespace
