@@ -2,7 +2,9 @@
 // binary to a real SMTP server (deploy/local/smtp_sink.py) that keeps every
 // mail as a file.
 #include <signal.h>
+#include <unistd.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -48,8 +50,9 @@ class NotificationsE2eTest : public ::testing::Test {
   void SetUp() override { Start({}); }
 
   void Start(std::map<std::string, std::string> extra_env,
-             const std::set<std::string>& services = {"appointments", "notifications"}) {
-    absl::StatusOr<std::unique_ptr<SmtpSink>> sink = SmtpSink::Start();
+             const std::set<std::string>& services = {"appointments", "notifications"},
+             SmtpSinkOptions sink_options = {}) {
+    absl::StatusOr<std::unique_ptr<SmtpSink>> sink = SmtpSink::Start(std::move(sink_options));
     ASSERT_TRUE(sink.ok()) << sink.status();
     sink_ = *std::move(sink);
     StackOptions options;
@@ -213,6 +216,8 @@ TEST_F(NotificationsE2eTest, HeaderInjectionAndMalformedAddressesAreRefusedAtBoo
     HttpResult refused =
         stack_->Fetch("POST", "/v1/holds/" + hold_id + "/confirm", contact, citizen);
     EXPECT_EQ(refused.status, 400) << contact << " " << refused.body;
+    EXPECT_FALSE(Reason(refused).empty()) << refused.body;
+    EXPECT_THAT(refused.body, HasSubstr("contact.")) << refused.body;  // which field
   }
   // Nothing was booked, so nothing is mailed (a later booking's mail comes first).
   HttpResult booked =
@@ -372,6 +377,59 @@ void AddReminders(redis::Client& redis, int first, int count) {
                         "0"});
   }
   ASSERT_TRUE(redis.Pipeline(commands).ok());
+}
+
+// STARTTLS with the server's certificate verified, and AUTH: the mail server
+// requires both; a certificate the service does not trust gets no mail.
+class TlsMailE2eTest : public NotificationsE2eTest {
+ protected:
+  void SetUp() override {
+    dir_ = absl::StrCat(::testing::TempDir(), "stadt-smtp-tls-", getpid());
+    std::filesystem::create_directories(dir_);
+    absl::StatusOr<std::unique_ptr<Subprocess>> openssl =
+        Subprocess::Start("openssl",
+                          {"req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+                           "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+                           "-keyout", dir_ + "/key.pem", "-out", dir_ + "/cert.pem"},
+                          {}, dir_ + "/openssl.log");
+    ASSERT_TRUE(openssl.ok()) << openssl.status();
+    ASSERT_EQ((*openssl)->Wait(), 0);
+  }
+  std::string dir_;
+};
+
+TEST_F(TlsMailE2eTest, MailsGoOverVerifiedStartTlsWithAuth) {
+  Start({{"NOTIFICATIONS_SMTP_TLS", "starttls"},
+         {"NOTIFICATIONS_SMTP_CA_FILE", dir_ + "/cert.pem"},
+         {"NOTIFICATIONS_SMTP_USERNAME", "portal"},
+         {"NOTIFICATIONS_SMTP_PASSWORD", "s3cret"}},
+        {"appointments", "notifications"},
+        {dir_ + "/cert.pem", dir_ + "/key.pem", "portal:s3cret"});
+  std::unique_ptr<redis::Client> redis = Redis();
+  AddReminders(*redis, 0, 3);
+  std::vector<ReceivedMail> mails = sink_->WaitForMails(3);
+  ASSERT_EQ(mails.size(), 3u) << stack_->Logs();
+  for (const ReceivedMail& mail : mails) {
+    EXPECT_EQ(mail.headers.at("X-Sink-TLS"), "yes");
+    EXPECT_EQ(mail.headers.at("X-Sink-Auth"), "portal");
+  }
+}
+
+TEST_F(TlsMailE2eTest, AnUntrustedCertificateGetsNoMail) {
+  // The system's CA store does not know the self-signed certificate.
+  Start({{"NOTIFICATIONS_SMTP_TLS", "starttls"}}, {"appointments", "notifications"},
+        {dir_ + "/cert.pem", dir_ + "/key.pem", ""});
+  std::unique_ptr<redis::Client> redis = Redis();
+  AddReminders(*redis, 0, 1);
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (absl::Now() < deadline &&
+         redis->Command({"ZCARD", "appt:{appt}:notify:retry"}).value().integer < 1) {
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  EXPECT_EQ(redis->Command({"ZCARD", "appt:{appt}:notify:retry"}).value().integer, 1)
+      << stack_->Logs();  // deferred, not sent
+  EXPECT_TRUE(sink_->Mails().empty());
+  EXPECT_THAT(stack_->Logs(), HasSubstr("certificate"));  // the reason it was deferred
 }
 
 TEST_F(NotificationsE2eTest, KilledMidBatchEveryEventIsMailedNoneTwiceOutsideTheWindow) {

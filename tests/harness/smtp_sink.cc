@@ -75,8 +75,9 @@ ReceivedMail ParseMail(const std::string& raw) {
   return mail;
 }
 
-absl::StatusOr<std::unique_ptr<SmtpSink>> SmtpSink::Start() {
+absl::StatusOr<std::unique_ptr<SmtpSink>> SmtpSink::Start(SmtpSinkOptions options) {
   std::unique_ptr<SmtpSink> sink(new SmtpSink());
+  sink->options_ = std::move(options);
   std::string pattern = absl::StrCat(::testing::TempDir(), "stadt-smtp-XXXXXX");
   sink->dir_ = mkdtemp(pattern.data());
   for (int attempt = 0; attempt < 5; ++attempt) {
@@ -90,11 +91,16 @@ absl::StatusOr<std::unique_ptr<SmtpSink>> SmtpSink::Start() {
 SmtpSink::~SmtpSink() = default;
 
 absl::Status SmtpSink::Launch() {
+  std::vector<std::string> args = {absl::StrCat(STADT_SOURCE_DIR, "/deploy/local/smtp_sink.py"),
+                                   "--port", absl::StrCat(port_), "--dir",
+                                   absl::StrCat(dir_, "/mail")};
+  if (!options_.tls_cert_file.empty()) {
+    args.insert(args.end(),
+                {"--tls-cert", options_.tls_cert_file, "--tls-key", options_.tls_key_file});
+  }
+  if (!options_.auth.empty()) args.insert(args.end(), {"--auth", options_.auth});
   absl::StatusOr<std::unique_ptr<Subprocess>> process =
-      Subprocess::Start("/usr/bin/python3",
-                        {absl::StrCat(STADT_SOURCE_DIR, "/deploy/local/smtp_sink.py"), "--port",
-                         absl::StrCat(port_), "--dir", absl::StrCat(dir_, "/mail")},
-                        {}, absl::StrCat(dir_, "/smtp.log"));
+      Subprocess::Start("/usr/bin/python3", args, {}, absl::StrCat(dir_, "/smtp.log"));
   if (!process.ok()) return process.status();
   process_ = *std::move(process);
   if (absl::Status status = WaitForTcpPort(port_, absl::Seconds(20)); !status.ok()) return status;

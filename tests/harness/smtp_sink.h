@@ -22,12 +22,20 @@ struct ReceivedMail {
 };
 ReceivedMail ParseMail(const std::string& raw);
 
+struct SmtpSinkOptions {
+  // Both set: STARTTLS required, with this certificate (PEM files).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // "user:password": AUTH required.
+  std::string auth;
+};
+
 // deploy/local/smtp_sink.py (Debian's python3-aiosmtpd): a real SMTP server on
 // a free port that keeps every mail as a file in a fresh directory.
 // Recipients starting with "reject" get a 550, with "defer" a 451.
 class SmtpSink {
  public:
-  static absl::StatusOr<std::unique_ptr<SmtpSink>> Start();
+  static absl::StatusOr<std::unique_ptr<SmtpSink>> Start(SmtpSinkOptions options = {});
   ~SmtpSink();
 
   int port() const { return port_; }
@@ -46,6 +54,7 @@ class SmtpSink {
   SmtpSink() = default;
   absl::Status Launch();
 
+  SmtpSinkOptions options_;
   int port_ = 0;
   std::string dir_;
   std::unique_ptr<Subprocess> process_;
