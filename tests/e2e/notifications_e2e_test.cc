@@ -200,6 +200,9 @@ TEST_F(NotificationsE2eTest, TheCitizensLanguageChoosesTheMail) {
   ASSERT_EQ(mails.size(), 1u) << stack_->Logs();
   EXPECT_THAT(mails[0].headers.at("Subject"), HasSubstr("is booked"));
   EXPECT_THAT(mails[0].text, HasSubstr("Hello Jane Doe"));
+  // SIGTERM: every process, notifications included, exits 0.
+  absl::Status stopped = stack_->Stop();
+  EXPECT_TRUE(stopped.ok()) << stopped;
 }
 
 TEST_F(NotificationsE2eTest, HeaderInjectionAndMalformedAddressesAreRefusedAtBooking) {

@@ -44,7 +44,7 @@ absl::Duration Dispatcher::BackoffFor(int attempts) const {
 
 absl::StatusOr<int> Dispatcher::RunOnce() {
   int handled = 0;
-  for (int batch = 0; batch < options_.max_batches_per_run; ++batch) {
+  for (int batch = 0; batch < options_.max_batches_per_run && !stopping_; ++batch) {
     absl::StatusOr<std::vector<OutboxEvent>> events =
         store_.Next(options_.consumer, options_.batch_size, clock_.Now());
     if (!events.ok()) return events.status();
@@ -92,7 +92,7 @@ absl::Status Dispatcher::HandleBatch(const std::vector<OutboxEvent>& events) {
   // Groups of record_batch mails: one round trip records the previous
   // group's outcomes and takes the leases of the next.
   const size_t group = static_cast<size_t>(std::max(1, options_.record_batch));
-  for (size_t first = 0; first < ready.size(); first += group) {
+  for (size_t first = 0; first < ready.size() && !stopping_; first += group) {
     const size_t end = std::min(ready.size(), first + group);
     std::vector<std::pair<const OutboxEvent*, std::string>> deliveries;
     for (size_t i = first; i < end; ++i) deliveries.emplace_back(ready[i].event, ready[i].key);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <string>
 
 #include "absl/random/random.h"
@@ -46,6 +47,11 @@ class Dispatcher {
   // returns how many events it handled. UNAVAILABLE when Redis is away.
   absl::StatusOr<int> RunOnce();
 
+  // Makes a running RunOnce return after the group of mails it is sending
+  // (their outcomes recorded); the rest stays pending for the next start.
+  // For shutdown: call it before joining the thread that runs RunOnce.
+  void Stop() { stopping_ = true; }
+
   // The wait before attempt `attempts + 1` (attempts >= 1), before jitter.
   absl::Duration BackoffFor(int attempts) const;
 
@@ -67,6 +73,7 @@ class Dispatcher {
   const Clock& clock_;
   DispatchOptions options_;
   absl::BitGen random_;
+  std::atomic<bool> stopping_{false};
 };
 
 // The delivery record's key for an event and its recipient: base64url of

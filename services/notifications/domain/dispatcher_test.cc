@@ -181,6 +181,15 @@ TEST_F(DispatcherTest, RecordsAGroupOfMailsAndTakesTheNextLeasesInOneRoundTrip) 
   EXPECT_EQ(store_.round_trips, 4);
 }
 
+TEST_F(DispatcherTest, AfterStopNothingMoreIsSentAndTheRestStaysPending) {
+  store_.queue = {Event("1-0", "a@example.org")};
+  Dispatcher dispatcher = Make();
+  dispatcher.Stop();
+  EXPECT_EQ(dispatcher.RunOnce().value(), 0);
+  EXPECT_TRUE(mailer_.recipients.empty());
+  EXPECT_EQ(store_.queue.size(), 1u);  // not even read
+}
+
 TEST_F(DispatcherTest, AnEventAnotherReplicaIsSendingIsLeftAlone) {
   const OutboxEvent event = Event("1-0", "a@example.org");
   store_.foreign_leases.insert(DeliveryKey(event, "a@example.org"));
