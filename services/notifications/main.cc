@@ -182,7 +182,7 @@ absl::Status Serve(const Settings& settings) {
       settings.poll_interval);
   DeadLetters dead_letters(store, clock, std::move(dead_letter_sources));
   NotificationsGrpcService service(dead_letters);
-  const absl::Status served = ServeUntilTerminated(settings.server, {&service}, *redis);
+  absl::Status served = ServeUntilTerminated(settings.server, {&service}, *redis);
   // The worker finishes the group of mails it is sending, then stops.
   dispatcher.Stop();
   return served;
