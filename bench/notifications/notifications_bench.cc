@@ -83,6 +83,10 @@ int Run(int events, int batch, const std::string& appendfsync) {
   absl::Base64Unescape(kMasterKey, &master);
   absl::StatusOr<crypto::Aead> cipher =
       crypto::Aead::Create(booking::BookingSecrets::Derive(master).contact_key);
+  // Appointments tomorrow: reminders of past ones are not mailed.
+  const int64_t appointment = absl::ToUnixMillis(absl::Now() + absl::Hours(24));
+  const std::string start_ms = absl::StrCat(appointment);
+  const std::string end_ms = absl::StrCat(appointment + 20 * 60 * 1000);
   std::vector<std::vector<std::string>> commands;
   for (int i = 0; i < events; ++i) {
     const std::string code = booking::NewBookingCode();
@@ -97,9 +101,9 @@ int Run(int events, int batch, const std::string& appendfsync) {
          "office",
          "mitte",
          "start_ms",
-         "1800000000000",
+         start_ms,
          "end_ms",
-         "1800001200000",
+         end_ms,
          "services",
          "id-card,passport",
          "contact",

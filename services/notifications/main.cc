@@ -172,7 +172,7 @@ absl::Status Serve(const Settings& settings) {
   SystemClock clock;
   // Office and service names change rarely; a mail may show one a few minutes old.
   RedisPlaces places(*redis, clock, absl::Minutes(5));
-  BookingMails composer(*templates, mail_options, std::move(sources), &places);
+  BookingMails composer(*templates, clock, mail_options, std::move(sources), &places);
   CurlSmtpMailer mailer(settings.smtp);
   // Outlives the dispatcher, so the last KPIs are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);

@@ -344,8 +344,16 @@ TEST_F(VideoMailE2eTest, ABookedVideoConsultationIsMailedWithTheJoinPage) {
   EXPECT_THAT(mails[0].calendar, HasSubstr("METHOD:REQUEST\r\n"));
 }
 
+// The start and end (ms) of a reminded appointment: tomorrow, so the mails
+// are not skipped as stale, whatever today is.
+std::pair<std::string, std::string> Tomorrow() {
+  const int64_t start = absl::ToUnixMillis(absl::Now() + absl::Hours(24));
+  return {absl::StrCat(start), absl::StrCat(start + 20 * 60 * 1000)};
+}
+
 // Reminder events as the booking core writes them, each to its own address.
 void AddReminders(redis::Client& redis, int first, int count) {
+  const auto [start_ms, end_ms] = Tomorrow();
   std::string master;
   ASSERT_TRUE(absl::Base64Unescape(kMasterKey, &master));
   const booking::BookingSecrets secrets = booking::BookingSecrets::Derive(master);
@@ -357,26 +365,10 @@ void AddReminders(redis::Client& redis, int first, int count) {
     const std::string contact = cipher->Seal(
         absl::StrCat(R"({"name":"Person )", i, R"(","email":"person)", i, R"(@example.org"})"),
         code);
-    commands.push_back({"XADD",
-                        kOutbox,
-                        "*",
-                        "type",
-                        "booking.reminder",
-                        "code",
-                        code,
-                        "office",
-                        "mitte",
-                        "start_ms",
-                        "1800000000000",
-                        "end_ms",
-                        "1800001200000",
-                        "services",
-                        "id-card",
-                        "contact",
-                        contact,
-                        "nonce",
-                        "n",
-                        "seq",
+    commands.push_back({"XADD",    kOutbox,  "*",      "type",     "booking.reminder",
+                        "code",    code,     "office", "mitte",    "start_ms",
+                        start_ms,  "end_ms", end_ms,   "services", "id-card",
+                        "contact", contact,  "nonce",  "n",        "seq",
                         "0"});
   }
   ASSERT_TRUE(redis.Pipeline(commands).ok());
@@ -479,6 +471,7 @@ TEST_F(NotificationsE2eTest, MailServerAwayMailsAreDeferredThenDeliveredRejectio
   EXPECT_EQ(mails.size(), 3u) << stack_->Logs();
 
   // A permanent rejection (550 at RCPT TO) goes to the dead-letter stream.
+  const auto [start_ms, end_ms] = Tomorrow();
   std::string master;
   ASSERT_TRUE(absl::Base64Unescape(kMasterKey, &master));
   const std::string code = booking::NewBookingCode();
@@ -487,8 +480,8 @@ TEST_F(NotificationsE2eTest, MailServerAwayMailsAreDeferredThenDeliveredRejectio
           ->Seal(R"({"name":"R","email":"reject-me@example.org"})", code);
   ASSERT_TRUE(redis
                   ->Command({"XADD", kOutbox, "*", "type", "booking.reminder", "code", code,
-                             "office", "mitte", "start_ms", "1800000000000", "end_ms",
-                             "1800001200000", "services", "id-card", "contact", contact})
+                             "office", "mitte", "start_ms", start_ms, "end_ms", end_ms, "services",
+                             "id-card", "contact", contact})
                   .ok());
   const absl::Time dead_deadline = absl::Now() + absl::Seconds(20);
   while (absl::Now() < dead_deadline &&

@@ -96,9 +96,11 @@ std::string FormatLongDate(absl::Time time, absl::TimeZone zone, const std::stri
                       day.year());
 }
 
-BookingMails::BookingMails(const Templates& templates, BookingMailOptions options,
-                           std::map<std::string, BookingSource> sources, const Places* places)
+BookingMails::BookingMails(const Templates& templates, const Clock& clock,
+                           BookingMailOptions options, std::map<std::string, BookingSource> sources,
+                           const Places* places)
     : templates_(templates),
+      clock_(clock),
       places_(places),
       options_(std::move(options)),
       sources_(std::move(sources)) {}
@@ -221,6 +223,9 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
   if (!start.ok()) return start.status();
   absl::StatusOr<absl::Time> end = TimeField(event, "end_ms");
   if (!end.ok()) return end.status();
+  // Too late to be of use: the appointment has begun (a reminder, a
+  // confirmation or a cancellation of it says nothing any more).
+  if (*start <= clock_.Now()) return std::nullopt;
   const absl::TimeZone zone = options_.time_zone;
   TemplateValues values = {
       {"name", contact.name},
@@ -240,6 +245,7 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
                      "&token=", UrlComponent(*token));
     absl::StatusOr<absl::Time> expires = TimeField(event, "expires_ms");
     if (!expires.ok()) return expires.status();
+    if (*expires <= clock_.Now()) return std::nullopt;  // the link no longer works
     values["expires_date"] = FormatLongDate(*expires, zone, language);
     values["expires_time"] = absl::FormatTime("%H:%M", *expires, zone);
   } else {

@@ -5,6 +5,7 @@
 
 #include "absl/time/time.h"
 #include "services/common/booking/domain/booking_core.h"
+#include "services/common/clock.h"
 #include "services/notifications/domain/mail_composer.h"
 #include "services/notifications/domain/places.h"
 #include "services/notifications/domain/templates.h"
@@ -45,14 +46,17 @@ struct BookingMailOptions {
 //   booking.links_requested             -> <prefix>links: the manage links of
 //       the listed bookings booked with exactly the address asked for (none:
 //       no mail)
-// Other events of the stream are not mailed. The contact is opened here, with
-// the source's secrets; it never leaves this process except in the mail.
+// Other events of the stream are not mailed, and neither is an event whose
+// appointment has begun (or whose link has expired) by the time it is read:
+// a backlog after an outage or at the first start mails nothing stale. The
+// contact is opened here, with the source's secrets; it never leaves this
+// process except in the mail.
 class BookingMails final : public MailComposer {
  public:
   // `sources`: outbox key -> source. `templates` must outlive this, and so
   // must `places`, which may be null: the mails then show office and service
   // ids (it names the resources of sources whose resource_is_place).
-  BookingMails(const Templates& templates, BookingMailOptions options,
+  BookingMails(const Templates& templates, const Clock& clock, BookingMailOptions options,
                std::map<std::string, BookingSource> sources, const Places* places = nullptr);
 
   absl::StatusOr<std::optional<Mail>> Compose(const OutboxEvent& event) const override;
@@ -69,6 +73,7 @@ class BookingMails final : public MailComposer {
   std::string ServicesText(const BookingSource& from, const std::string& csv) const;
 
   const Templates& templates_;
+  const Clock& clock_;
   const Places* places_;
   BookingMailOptions options_;
   std::map<std::string, BookingSource> sources_;

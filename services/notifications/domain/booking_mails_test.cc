@@ -42,7 +42,7 @@ class BookingMailsTest : public ::testing::Test {
   BookingMailsTest()
       : secrets_(booking::BookingSecrets::Derive("a master key of the test, 32 bytes!")),
         templates_(TestTemplates()),
-        mails_(templates_, Options(), {{kStream, {"appointments", secrets_}}}) {}
+        mails_(templates_, clock_, Options(), {{kStream, {"appointments", secrets_}}}) {}
 
   static BookingMailOptions Options() {
     BookingMailOptions options;
@@ -75,6 +75,8 @@ class BookingMailsTest : public ::testing::Test {
     return event;
   }
 
+  // Before the appointments of the events (2027-01-18) and the link's expiry.
+  FakeClock clock_{absl::FromUnixSeconds(1'799'990'000)};
   booking::BookingSecrets secrets_;
   Templates templates_;
   BookingMails mails_;
@@ -138,6 +140,16 @@ TEST_F(BookingMailsTest, EmailConfirmationCarriesTheOpenedLinkToken) {
   EXPECT_THAT((*mail)->text,
               HasSubstr("https://stadt.example/termine/bestaetigen?hold=h0ld-id&token=the-token"));
   EXPECT_TRUE((*mail)->attachments.empty());
+  clock_.Set(absl::FromUnixMillis(1800000600000));  // the link has expired
+  EXPECT_FALSE(mails_.Compose(event)->has_value());
+}
+
+TEST_F(BookingMailsTest, NothingStaleIsMailed) {
+  ASSERT_TRUE(mails_.Compose(Event("booking.reminder"))->has_value());
+  clock_.Set(absl::FromUnixMillis(1800259200000));  // the appointment begins
+  EXPECT_FALSE(mails_.Compose(Event("booking.reminder"))->has_value());
+  EXPECT_FALSE(mails_.Compose(Event("booking.confirmed"))->has_value());
+  EXPECT_FALSE(mails_.Compose(Event("booking.cancelled"))->has_value());
 }
 
 TEST_F(BookingMailsTest, OtherEventsAreNotMailedAndBrokenOnesAreErrors) {
@@ -202,7 +214,8 @@ class FakePlaces final : public Places {
 
 TEST_F(BookingMailsTest, OfficesAndServicesAreNamedWhenThePlacesKnowThem) {
   FakePlaces places;
-  BookingMails named(templates_, Options(), {{kStream, {"appointments", secrets_}}}, &places);
+  BookingMails named(templates_, clock_, Options(), {{kStream, {"appointments", secrets_}}},
+                     &places);
   absl::StatusOr<std::optional<Mail>> mail = named.Compose(Event("booking.confirmed"));
   ASSERT_TRUE(mail.ok() && mail->has_value()) << mail.status();
   EXPECT_THAT(
@@ -227,7 +240,8 @@ TEST(VideoMailsTest, VideoConsultationsGetTheJoinPageAndTheirOwnKey) {
   source.resource_is_place = false;
   BookingMailOptions options;
   options.portal_url = "https://stadt.example";
-  BookingMails mails(templates, options, {{"video:{video}:outbox", source}});
+  FakeClock clock(absl::FromUnixSeconds(1'799'990'000));
+  BookingMails mails(templates, clock, options, {{"video:{video}:outbox", source}});
   OutboxEvent event;
   event.stream = "video:{video}:outbox";
   event.id = "1800000000000-0";
