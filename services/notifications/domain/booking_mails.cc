@@ -258,6 +258,23 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
                   options_.portal_url, from.join_path, "?code=", UrlComponent(record_id), "&token=",
                   UrlComponent(booking::DeriveManageToken(from.secrets, record_id, nonce)));
   }
+  // A cancellation by the office says so, with its reason (fields `by` and
+  // `reason` of booking.cancelled; empty for the citizen's own).
+  std::string reason_text;
+  std::string reason_html;
+  if (event.Field("by") == "office") {
+    const std::string& reason = event.Field("reason");
+    const std::string said =
+        language == kEnglish ? "The office cancelled it" : "Das Amt hat abgesagt";
+    const std::string why = language == kEnglish ? "Reason: " : "Grund: ";
+    reason_text =
+        reason.empty() ? absl::StrCat(said, ".\n") : absl::StrCat(said, ". ", why, reason, "\n");
+    reason_html = absl::StrCat(
+        "<p>", EscapeHtml(said), ".",
+        reason.empty() ? "" : absl::StrCat(" ", EscapeHtml(why), EscapeHtml(reason)), "</p>");
+  }
+  values["reason_text"] = reason_text;
+  values["reason_html"] = reason_html;
   absl::StatusOr<RenderedMail> rendered = templates_.Render(template_name, language, values);
   if (!rendered.ok()) return rendered.status();
 

@@ -19,7 +19,7 @@ constexpr char kCode[] = "K7M-4QX-P2A";
 Templates TestTemplates() {
   const std::string body =
       "--- text\n{{name}} {{date}} {{time}}-{{end_time}} {{office}} {{services}} {{code}} "
-      "{{link}}\n--- html\n<p>{{name}} {{link}}</p>\n";
+      "{{link}} {{reason_text}}\n--- html\n<p>{{name}} {{link}}</p>{{{reason_html}}}\n";
   std::map<std::string, std::string> files;
   for (const char* type : {"confirmed", "rescheduled", "cancelled", "reminder"}) {
     const std::string de = absl::StrCat("subject: Termin ", type, " für {{name}}\n", body);
@@ -142,6 +142,19 @@ TEST_F(BookingMailsTest, EmailConfirmationCarriesTheOpenedLinkToken) {
   EXPECT_TRUE((*mail)->attachments.empty());
   clock_.Set(absl::FromUnixMillis(1800000600000));  // the link has expired
   EXPECT_FALSE(mails_.Compose(event)->has_value());
+}
+
+TEST_F(BookingMailsTest, AnOfficesCancellationSaysSoWithItsReason) {
+  OutboxEvent event = Event("booking.cancelled");
+  absl::StatusOr<std::optional<Mail>> mail = mails_.Compose(event);
+  ASSERT_TRUE(mail.ok() && mail->has_value());
+  EXPECT_THAT((*mail)->text, Not(HasSubstr("Amt")));  // the citizen's own
+  event.fields["by"] = "office";
+  event.fields["reason"] = "Krankheit <b>";
+  mail = mails_.Compose(event);
+  ASSERT_TRUE(mail.ok() && mail->has_value());
+  EXPECT_THAT((*mail)->text, HasSubstr("Das Amt hat abgesagt. Grund: Krankheit <b>"));
+  EXPECT_THAT((*mail)->html, HasSubstr("Grund: Krankheit &lt;b&gt;"));
 }
 
 TEST_F(BookingMailsTest, NothingStaleIsMailed) {
