@@ -26,5 +26,7 @@ stop appointments
 stop daycare
 stop parking
 stop video
+stop notifications
+stop smtp
 stop monitoring
 stop redis

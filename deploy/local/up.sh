@@ -6,7 +6,9 @@
 #
 # Ports (override by environment): STADT_HTTP_PORT (8080), STADT_REDIS_PORT (6390),
 # STADT_APPOINTMENTS_PORT (50051), STADT_VIDEO_PORT (50052), STADT_DAYCARE_PORT (50053),
-# STADT_PARKING_PORT (50054), STADT_MONITORING_PORT (50055).
+# STADT_PARKING_PORT (50054), STADT_MONITORING_PORT (50055), STADT_NOTIFICATIONS_PORT (50056),
+# STADT_SMTP_PORT (2525: the local mail server, deploy/local/smtp_sink.py, which keeps
+# every mail as a file in .local/mail).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -18,6 +20,8 @@ VIDEO_PORT="${STADT_VIDEO_PORT:-50052}"
 DAYCARE_PORT="${STADT_DAYCARE_PORT:-50053}"
 PARKING_PORT="${STADT_PARKING_PORT:-50054}"
 MONITORING_PORT="${STADT_MONITORING_PORT:-50055}"
+NOTIFICATIONS_PORT="${STADT_NOTIFICATIONS_PORT:-50056}"
+SMTP_PORT="${STADT_SMTP_PORT:-2525}"
 STATE="$ROOT/.local"
 BUILD="$ROOT/build/local"
 ISSUER="http://localhost/stadt-dev"
@@ -28,9 +32,9 @@ deploy/setup.sh
 echo "== build"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
 cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-daycare stadt-parking \
-  stadt-video stadt-monitoring stadt-mint-token
+  stadt-video stadt-monitoring stadt-notifications stadt-mint-token
 
-mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys"
+mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys" "$STATE/mail"
 if [ -e "$STATE/run/gateway.pid" ]; then
   echo "the stack seems to be running already; stop it first with deploy/local/down.sh" >&2
   exit 1
@@ -70,9 +74,9 @@ redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" \
   --daemonize yes --pidfile "$STATE/run/redis.pid" --logfile "$STATE/log/redis.log"
 wait_for redis redis-cli -p "$REDIS_PORT" ping
 
-start() {  # start NAME BINARY  (environment passed by the caller)
-  local name="$1" binary="$2"
-  nohup "$binary" >> "$STATE/log/$name.log" 2>&1 &
+start() {  # start NAME BINARY [ARGS...]  (environment passed by the caller)
+  local name="$1"; shift
+  nohup "$@" >> "$STATE/log/$name.log" 2>&1 &
   echo $! > "$STATE/run/$name.pid"
 }
 
@@ -116,6 +120,20 @@ VIDEO_JITSI_APP_SECRET="$(cat "$STATE/keys/jitsi-app-secret")" \
 VIDEO_BASE_URL="${STADT_VIDEO_BASE_URL:-https://meet.localhost}" \
   start video "$BUILD/services/video/stadt-video"
 
+echo "== mail server (SMTP) on 127.0.0.1:$SMTP_PORT, every mail a file in .local/mail"
+start smtp /usr/bin/python3 "$ROOT/deploy/local/smtp_sink.py" --port "$SMTP_PORT" --dir "$STATE/mail"
+wait_for smtp bash -c "exec 3<>/dev/tcp/127.0.0.1/$SMTP_PORT"
+
+echo "== notifications on 127.0.0.1:$NOTIFICATIONS_PORT"
+NOTIFICATIONS_GRPC_ADDRESS="127.0.0.1:$NOTIFICATIONS_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+APPOINTMENTS_SECRET_KEY="$(cat "$STATE/keys/appointments.key")" \
+VIDEO_SECRET_KEY="$(cat "$STATE/keys/video.key")" \
+NOTIFICATIONS_TEMPLATES_DIR="$ROOT/services/notifications/templates" \
+NOTIFICATIONS_SMTP_PORT="$SMTP_PORT" NOTIFICATIONS_SMTP_TLS=none \
+NOTIFICATIONS_PORTAL_URL="http://127.0.0.1:$HTTP_PORT" \
+  start notifications "$BUILD/services/notifications/stadt-notifications"
+
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"
 GATEWAY_PORT="$HTTP_PORT" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
@@ -123,6 +141,7 @@ GATEWAY_BACKEND_DAYCARE="127.0.0.1:$DAYCARE_PORT" \
 GATEWAY_BACKEND_VIDEO="127.0.0.1:$VIDEO_PORT" \
 GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
+GATEWAY_BACKEND_NOTIFICATIONS="127.0.0.1:$NOTIFICATIONS_PORT" \
 GATEWAY_JWT_KEYS_FILE="$STATE/keys/keys.json" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
   start gateway "$BUILD/gateway/stadt-gateway"
@@ -132,6 +151,7 @@ wait_for gateway curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz"
 cat <<MSG
 
 Stadtportal is running: http://127.0.0.1:$HTTP_PORT   (logs in .local/log, stop with deploy/local/down.sh)
+Mails to citizens (confirmations, links, reminders) are files in $STATE/mail (one .eml each).
 
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices/mitte/services

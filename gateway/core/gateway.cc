@@ -4,6 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -141,6 +142,12 @@ std::vector<std::pair<std::string, std::string>> CallMetadata(
     const HttpRequest& request, const std::string& request_id,
     const std::optional<auth::Identity>& identity) {
   std::vector<std::pair<std::string, std::string>> metadata = {{kRequestIdMetadata, request_id}};
+  auto accept_language = request.find(http::field::accept_language);
+  metadata.emplace_back(kLanguageMetadata,
+                        PreferredLanguage(accept_language == request.end()
+                                              ? std::string_view()
+                                              : std::string_view(accept_language->value().data(),
+                                                                 accept_language->value().size())));
   auto traceparent = request.find("traceparent");
   if (traceparent != request.end() && IsValidTraceparent(traceparent->value())) {
     metadata.emplace_back(kTraceparentMetadata, std::string(traceparent->value()));
@@ -220,7 +227,7 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
   if (!json.ok()) {
     return ErrorResponse(grpc::StatusCode::INTERNAL, "bad_backend_response", "internal error");
   }
-  return JsonResponse(200, *std::move(json));
+  return JsonResponse(route.accepted ? 202 : 200, *std::move(json));
 }
 
 constexpr std::string_view kCorsAllowedHeaders =
@@ -366,6 +373,31 @@ std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& clien
 
 std::string_view RouteClassOf(const Route& route) {
   return route.http_method == "GET" ? kRouteClasses[0] : kRouteClasses[1];
+}
+
+std::string PreferredLanguage(std::string_view accept_language) {
+  std::string best = "de";
+  double best_quality = 0;
+  for (absl::string_view entry :
+       absl::StrSplit(absl::string_view(accept_language.data(), accept_language.size()), ',')) {
+    std::vector<absl::string_view> parts = absl::StrSplit(entry, ';');
+    const std::string tag = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0]));
+    const std::string primary = tag.substr(0, tag.find('-'));
+    if (primary != "de" && primary != "en") continue;
+    double quality = 1;
+    for (size_t i = 1; i < parts.size(); ++i) {
+      absl::string_view parameter = absl::StripAsciiWhitespace(parts[i]);
+      if (absl::ConsumePrefix(&parameter, "q=") &&
+          (!absl::SimpleAtod(parameter, &quality) || quality < 0 || quality > 1)) {
+        quality = 0;  // malformed: ignore this entry
+      }
+    }
+    if (quality > best_quality) {
+      best = primary;
+      best_quality = quality;
+    }
+  }
+  return best;
 }
 
 std::string RequestIdFor(const HttpRequest& request) {

@@ -123,6 +123,11 @@ class Gateway {
 // makes a new random one.
 std::string RequestIdFor(const HttpRequest& request);
 
+// "de" or "en", whichever the Accept-Language header prefers (highest q,
+// then the first listed); "de" without a header or with neither language.
+// Passed to the services as x-stadt-language (mails are written in it).
+std::string PreferredLanguage(std::string_view accept_language);
+
 // The client's address for rate limits: the TCP peer, or with trusted
 // proxies the X-Forwarded-For entry the outermost of them added.
 std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,

@@ -844,5 +844,15 @@ TEST(ParseRouteListTest, AcceptsKnownRoutesAndNamesTheFirstUnknownOne) {
   }
 }
 
+TEST(PreferredLanguageTest, HighestQualityOfGermanOrEnglishElseGerman) {
+  EXPECT_EQ(PreferredLanguage(""), "de");
+  EXPECT_EQ(PreferredLanguage("fr-FR, it;q=0.5"), "de");
+  EXPECT_EQ(PreferredLanguage("en-GB,en;q=0.9,de;q=0.8"), "en");
+  EXPECT_EQ(PreferredLanguage("de-DE,de;q=0.9,en;q=0.8"), "de");
+  EXPECT_EQ(PreferredLanguage("fr, de;q=0.3, EN;q=0.7"), "en");
+  EXPECT_EQ(PreferredLanguage("en;q=0, de;q=0.1"), "de");
+  EXPECT_EQ(PreferredLanguage("en;q=banana"), "de");
+}
+
 }  // namespace
 }  // namespace stadt::gateway

@@ -3,6 +3,7 @@
 #include "stadt/appointments/v1/appointments.pb.h"
 #include "stadt/daycare/v1/daycare.pb.h"
 #include "stadt/monitoring/v1/monitoring.pb.h"
+#include "stadt/notifications/v1/notifications.pb.h"
 #include "stadt/parking/v1/parking.pb.h"
 #include "stadt/video/v1/video.pb.h"
 
@@ -21,6 +22,9 @@ std::vector<LinkedApi> LinkedApis() {
        "127.0.0.1:50055"},
       {"video", video::v1::Topic::descriptor()->file()->FindServiceByName("Video"),
        "127.0.0.1:50052"},
+      {"notifications",
+       notifications::v1::DeadLetter::descriptor()->file()->FindServiceByName("Notifications"),
+       "127.0.0.1:50056"},
   };
 }
 

@@ -271,8 +271,8 @@ std::string AccessDescription(const Route& route) {
 
 json::object Responses(const Route& route, bool needs_pow, SchemaRegistry& schemas) {
   json::object responses;
-  responses["200"] =
-      json::object{{"description", "OK"},
+  responses[route.accepted ? "202" : "200"] =
+      json::object{{"description", route.accepted ? "Accepted" : "OK"},
                    {"content", JsonContent(schemas.MessageSchema(*route.method->output_type()))}};
   responses["400"] = ErrorReply("The request is malformed or invalid.");
   responses["401"] = ErrorReply("The bearer token is missing, malformed or refused.");

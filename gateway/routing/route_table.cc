@@ -118,6 +118,7 @@ absl::StatusOr<Route> BuildRoute(const pb::MethodDescriptor& method) {
   route.path_template = option.path();
   route.body = option.body();
   route.allow_anonymous = option.allow_anonymous();
+  route.accepted = option.accepted();
   route.method = &method;
   route.grpc_path = absl::StrCat("/", method.service()->full_name(), "/", method.name());
   for (int role : option.roles()) {

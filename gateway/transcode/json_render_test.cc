@@ -14,6 +14,7 @@
 #include "stadt/appointments/v1/appointments.pb.h"
 #include "stadt/daycare/v1/daycare.pb.h"
 #include "stadt/monitoring/v1/monitoring.pb.h"
+#include "stadt/notifications/v1/notifications.pb.h"
 #include "stadt/parking/v1/parking.pb.h"
 #include "stadt/testing/v1/openapi_test.pb.h"
 #include "stadt/testing/v1/routes_test.pb.h"
@@ -279,6 +280,7 @@ std::vector<const pb::Descriptor*> AllApiTypes() {
       stadt::video::v1::Topic::descriptor()->file(),
       stadt::parking::v1::Zone::descriptor()->file(),
       stadt::monitoring::v1::Kpi::descriptor()->file(),
+      stadt::notifications::v1::DeadLetter::descriptor()->file(),
       stadt::testing::v1::Kitchen::descriptor()->file(),
       stadt::testing::v1::Book::descriptor()->file(),
   };

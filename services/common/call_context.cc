@@ -44,6 +44,8 @@ Caller CallerFromContext(const grpc::ServerContext& context) {
   caller.roles = SplitNonEmpty(Metadata(context, kRolesMetadata), ',');
   caller.scopes = SplitNonEmpty(Metadata(context, kScopesMetadata), ' ');
   caller.request_id = Metadata(context, kRequestIdMetadata);
+  const std::string language = Metadata(context, kLanguageMetadata);
+  if (language == "de" || language == "en") caller.language = language;
   return caller;
 }
 

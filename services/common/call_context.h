@@ -17,6 +17,9 @@ inline constexpr char kRolesMetadata[] = "x-stadt-roles";    // comma-separated
 inline constexpr char kScopesMetadata[] = "x-stadt-scopes";  // space-separated
 inline constexpr char kRequestIdMetadata[] = "x-request-id";
 inline constexpr char kTraceparentMetadata[] = "traceparent";
+// "de" or "en": the language the gateway chose from the request's
+// Accept-Language (mails to the citizen are written in it).
+inline constexpr char kLanguageMetadata[] = "x-stadt-language";
 
 // Who is calling, as forwarded by the gateway. Empty subject: anonymous.
 struct Caller {
@@ -24,6 +27,7 @@ struct Caller {
   std::vector<std::string> roles;
   std::vector<std::string> scopes;
   std::string request_id;
+  std::string language;  // "de", "en", or empty (German)
 
   bool HasRole(const std::string& role) const;
   // Caseworkers are scoped to where they work: the token scope "<kind>:<id>"

@@ -32,6 +32,18 @@ const std::map<std::string, ServiceSpec>& Services() {
        {STADT_MONITORING_BIN,
         "MONITORING_GRPC_ADDRESS",
         {{"MONITORING_CATALOG_FILE", "services/monitoring/seed/catalog.json"}}}},
+      {"notifications",
+       {STADT_NOTIFICATIONS_BIN,
+        "NOTIFICATIONS_GRPC_ADDRESS",
+        {{"NOTIFICATIONS_TEMPLATES_DIR", "services/notifications/templates"},
+         {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
+         {"VIDEO_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXZpZGVvLW1hc3Rlci1rZXktMzJieXRlcyE="},
+         {"NOTIFICATIONS_SMTP_TLS", "none"},
+         // No mail server unless the test starts one (tests/harness/smtp_sink.h)
+         // and sets NOTIFICATIONS_SMTP_PORT: mails are deferred.
+         {"NOTIFICATIONS_SMTP_PORT", "9"},
+         {"NOTIFICATIONS_POLL_INTERVAL", "50ms"},
+         {"NOTIFICATIONS_CONSUMER", "e2e-notifications"}}}},
       {"parking",
        {STADT_PARKING_BIN,
         "PARKING_GRPC_ADDRESS",
@@ -50,7 +62,9 @@ const std::map<std::string, ServiceSpec>& Services() {
   return *services;
 }
 
-bool IsPathVariable(const std::string& name) { return name.ends_with("_FILE"); }
+bool IsPathVariable(const std::string& name) {
+  return name.ends_with("_FILE") || name.ends_with("_DIR");
+}
 
 // How often a process is started on another port when the one picked as free
 // was taken first by a parallel test.

@@ -94,6 +94,10 @@ class OfficeBookings {
   absl::StatusOr<int> SendDueReminders();
   // The booking core (the counter day opens contacts with it).
   const booking::BookingCore& core() const { return core_; }
+  // See booking::BookingCore::RequestLinks.
+  absl::Status RequestLinks(const std::string& email, const std::string& language) {
+    return core_.RequestLinks(email, language);
+  }
 
  private:
   // Whether the hold became the client's booking already (by its mailed link):

@@ -382,7 +382,7 @@ grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
                                                   const v1::ConfirmHoldRequest* request,
                                                   v1::Booking* response) {
   const booking::Contact contact{request->contact().name(), request->contact().email(),
-                                 request->contact().phone()};
+                                 request->contact().phone(), CallerFromContext(*context).language};
   absl::StatusOr<BookingView> booking =
       bookings_.Confirm(CallerFromContext(*context).subject, request->hold_id(), contact);
   if (!booking.ok()) return ToGrpcStatus(booking.status());
@@ -425,6 +425,16 @@ grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
   kpis_.Count(kpi::kAppointmentsBooked, {{std::string(kpi::kOffice), booking->record.resource_id}},
               booking->record.code);
   ToProto(*booking, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContext* context,
+                                                  const v1::ResendLinksRequest* request,
+                                                  v1::ResendLinksResponse* response) {
+  absl::Status status =
+      bookings_.RequestLinks(request->email(), CallerFromContext(*context).language);
+  if (!status.ok()) return ToGrpcStatus(status);
+  response->set_status("accepted");
   return grpc::Status::OK;
 }
 

@@ -59,6 +59,8 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
   grpc::Status CreateStaffBooking(grpc::ServerContext* context,
                                   const v1::CreateStaffBookingRequest* request,
                                   v1::Booking* response) override;
+  grpc::Status ResendLinks(grpc::ServerContext* context, const v1::ResendLinksRequest* request,
+                           v1::ResendLinksResponse* response) override;
   grpc::Status ConfirmByEmail(grpc::ServerContext* context,
                               const v1::ConfirmByEmailRequest* request,
                               v1::Booking* response) override;

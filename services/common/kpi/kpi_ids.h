@@ -27,6 +27,10 @@ inline constexpr std::string_view kVideoConsultationsBooked = "video_consultatio
 inline constexpr std::string_view kVideoConsultationsHeld = "video_consultations_held";
 inline constexpr std::string_view kVideoNoShowRate = "video_no_show_rate";
 inline constexpr std::string_view kVideoWaitSeconds = "video_wait_seconds";
+inline constexpr std::string_view kNotificationsMailsSent = "notifications_mails_sent";
+inline constexpr std::string_view kNotificationsMailsDeferred = "notifications_mails_deferred";
+inline constexpr std::string_view kNotificationsMailsFailed = "notifications_mails_failed";
+inline constexpr std::string_view kNotificationsDeliverySeconds = "notifications_delivery_seconds";
 inline constexpr std::string_view kServiceRequestSuccess = "service_request_success";
 inline constexpr std::string_view kReporterEventsDropped = "reporter_events_dropped";
 

@@ -162,7 +162,7 @@ grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
                                            const v1::ConfirmHoldRequest* request,
                                            v1::Consultation* response) {
   const booking::Contact contact{request->contact().name(), request->contact().email(),
-                                 request->contact().phone()};
+                                 request->contact().phone(), CallerFromContext(*context).language};
   absl::StatusOr<ConsultationView> booked =
       bookings_.Confirm(Subject(*context), request->hold_id(), contact);
   if (booked.ok()) {

@@ -19,6 +19,6 @@ if code ~= '' then
     redis.call('HDEL', booking, 'visit', 'ticket')
   end
 end
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', 'visit.ticket_cancelled',
+redis.call('XADD', KEYS[3], '*', 'type', 'visit.ticket_cancelled',
            'code', code, 'office', ARGV[2], 'ticket', ARGV[3], 'at_ms', ARGV[4])
 return {tonumber(ARGV[3]), code, 'cancelled', counter}

@@ -22,6 +22,6 @@ redis.call('PEXPIRE', ticket, ARGV[6])
 redis.call('ZADD', KEYS[2], booking.start_ms, n)
 redis.call('PEXPIRE', KEYS[2], ARGV[6])
 redis.call('HSET', KEYS[1], 'visit', 'waiting', 'ticket', n)
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', 100000, '*', 'type', 'visit.checked_in',
+redis.call('XADD', KEYS[4], '*', 'type', 'visit.checked_in',
            'code', booking.code, 'office', ARGV[3], 'start_ms', booking.start_ms, 'at_ms', ARGV[1])
 return {n, booking.code, 'waiting', ''}

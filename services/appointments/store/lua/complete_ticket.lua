@@ -11,6 +11,6 @@ if state ~= 'called' then
 end
 redis.call('HSET', KEYS[1], 'state', 'completed')
 if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'completed') end
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'visit.completed',
+redis.call('XADD', KEYS[2], '*', 'type', 'visit.completed',
            'code', code, 'office', ARGV[2])
 return {0, code, 'completed', counter}

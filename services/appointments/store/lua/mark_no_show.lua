@@ -14,6 +14,6 @@ end
 redis.call('HSET', KEYS[1], 'visit', 'no_show')
 redis.call('INCR', KEYS[2])
 redis.call('PEXPIRE', KEYS[2], ARGV[3])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', 'visit.no_show',
+redis.call('XADD', KEYS[3], '*', 'type', 'visit.no_show',
            'code', booking.code, 'office', ARGV[1], 'start_ms', booking.start_ms, 'at_ms', ARGV[4])
 return 1

@@ -8,6 +8,6 @@ redis.call('HSET', ticket, 'code', '', 'state', 'waiting', 'counter', '', 'servi
 redis.call('PEXPIRE', ticket, ARGV[6])
 redis.call('ZADD', KEYS[1], ARGV[1], n)
 redis.call('PEXPIRE', KEYS[1], ARGV[6])
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', 'visit.walk_in',
+redis.call('XADD', KEYS[3], '*', 'type', 'visit.walk_in',
            'office', ARGV[3], 'services', ARGV[5], 'at_ms', ARGV[1])
 return {n, '', 'waiting', ''}

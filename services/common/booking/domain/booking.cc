@@ -48,6 +48,12 @@ constexpr size_t kMinPhoneDigits = 6;
 constexpr size_t kMaxPhoneDigits = 15;
 
 bool IsControlOrSpace(char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; }
+// What could break out of a mail header or an SMTP envelope ("<a@b>"), and
+// anything beyond ASCII (an international domain is written as xn--...).
+bool IsUnmailable(char c) {
+  return static_cast<unsigned char>(c) >= 0x80 || c == '<' || c == '>' || c == '"' || c == ',' ||
+         c == ';' || c == '\\' || c == '(' || c == ')' || c == '[' || c == ']';
+}
 
 std::string EscapeIcsText(const std::string& text) {
   std::string out;
@@ -69,11 +75,52 @@ std::string IcsTime(absl::Time time) {
 
 }  // namespace
 
+bool IsPrintableUtf8(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if (c < 0x20 || c == 0x7f) return false;
+      ++i;
+      continue;
+    }
+    size_t length = 0;
+    uint32_t code = 0;
+    if ((c & 0xe0) == 0xc0) {
+      length = 2;
+      code = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      length = 3;
+      code = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      length = 4;
+      code = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + length > text.size()) return false;
+    for (size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xc0) != 0x80) return false;
+      code = (code << 6) | (next & 0x3f);
+    }
+    // Overlong forms, surrogates, beyond U+10FFFF, and C1 controls.
+    if ((length == 2 && code < 0x80) || (length == 3 && code < 0x800) ||
+        (length == 4 && code < 0x10000) || (code >= 0xd800 && code <= 0xdfff) || code > 0x10ffff ||
+        (code >= 0x80 && code < 0xa0) || code == 0x2028 || code == 0x2029) {
+      return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
 absl::StatusOr<std::string> NormalizeEmail(const std::string& email) {
   const size_t at = email.rfind('@');
   if (email.size() > kMaxEmailLength || at == std::string::npos || at == 0 ||
       at + 1 == email.size() || email.find('@') != at ||
       std::any_of(email.begin(), email.end(), IsControlOrSpace) ||
+      std::any_of(email.begin(), email.end(), IsUnmailable) ||
       email.find('.', at) == std::string::npos) {
     return absl::InvalidArgumentError("contact.email: not a valid e-mail address");
   }
@@ -121,6 +168,9 @@ absl::StatusOr<std::string> NormalizePhone(const std::string& phone) {
 absl::Status ValidateContact(const Contact& contact) {
   if (contact.name.empty() || contact.name.size() > kMaxNameLength) {
     return absl::InvalidArgumentError("contact.name: required, at most 200 bytes");
+  }
+  if (!IsPrintableUtf8(contact.name)) {
+    return absl::InvalidArgumentError("contact.name: UTF-8 text without control characters");
   }
   if (contact.email.empty() && contact.phone.empty()) {
     return Refusal(absl::StatusCode::kInvalidArgument, "contact_missing",
@@ -194,7 +244,11 @@ absl::Status CheckVisitOpen(const std::string& visit) {
 std::string MakeIcs(const IcsEvent& event) {
   std::string ics = absl::StrCat("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Stadtportal//",
                                  EscapeIcsText(event.product), "//EN\r\n");
-  if (event.cancelled) ics += "METHOD:CANCEL\r\n";
+  if (event.cancelled) {
+    ics += "METHOD:CANCEL\r\n";
+  } else if (event.itip) {
+    ics += "METHOD:REQUEST\r\n";
+  }
   ics += "BEGIN:VEVENT\r\n";
   absl::StrAppend(&ics, "UID:", EscapeIcsText(event.uid), "\r\n");
   absl::StrAppend(&ics, "DTSTAMP:", IcsTime(event.stamp), "\r\n");
@@ -204,6 +258,12 @@ std::string MakeIcs(const IcsEvent& event) {
   absl::StrAppend(&ics, "LOCATION:", EscapeIcsText(event.location), "\r\n");
   absl::StrAppend(&ics, "DESCRIPTION:", EscapeIcsText(event.description), "\r\n");
   absl::StrAppend(&ics, "STATUS:", event.cancelled ? "CANCELLED" : "CONFIRMED", "\r\n");
+  if (event.itip) {
+    absl::StrAppend(&ics, "SEQUENCE:", event.sequence, "\r\n");
+    absl::StrAppend(&ics, "ORGANIZER:mailto:", EscapeIcsText(event.organizer), "\r\n");
+    absl::StrAppend(&ics, "ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:", EscapeIcsText(event.attendee),
+                    "\r\n");
+  }
   ics += "END:VEVENT\r\nEND:VCALENDAR\r\n";
   return ics;
 }

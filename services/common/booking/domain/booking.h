@@ -2,6 +2,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -10,9 +11,21 @@
 namespace stadt::booking {
 
 struct Contact {
+  // A constructor rather than an aggregate, so that {name, email, phone}
+  // stays complete without the language.
+  Contact(std::string name = "", std::string email = "", std::string phone = "",
+          std::string language = "")
+      : name(std::move(name)),
+        email(std::move(email)),
+        phone(std::move(phone)),
+        language(std::move(language)) {}
+
   std::string name;
   std::string email;
   std::string phone;
+  // The language the citizen used ("de" or "en", from the gateway's
+  // Accept-Language); the notifications service mails in it. Empty: German.
+  std::string language;
 };
 
 // A slot taken for a few minutes while the citizen enters their details.
@@ -89,8 +102,12 @@ absl::StatusOr<std::string> NormalizeEmail(const std::string& email);
 // with the country code (numbers without one are German). INVALID_ARGUMENT
 // unless it has 6 to 15 digits.
 absl::StatusOr<std::string> NormalizePhone(const std::string& phone);
-// A name and an e-mail address or a phone number (or both), each plausible.
+// A name (valid UTF-8 without control characters, as it ends up in mail
+// headers; at most 200 bytes) and an e-mail address or a phone number (or
+// both), each plausible.
 absl::Status ValidateContact(const Contact& contact);
+// Whether `text` is well-formed UTF-8 without control characters.
+bool IsPrintableUtf8(std::string_view text);
 
 // "K7M-4XT-P2A": 9 characters from the 23 symbols "23456789ACEFHJKMNPRTWXY"
 // (no 0/O/D/Q, 1/I/L, B, G, S, Z, U/V: nothing that reads as another symbol;
@@ -119,6 +136,12 @@ struct IcsEvent {
   absl::Time stamp;
   bool cancelled = false;
   std::string product = "Appointments";  // the PRODID's product name
+  // iTIP (RFC 5546) for a mailed invitation: METHOD:REQUEST (or CANCEL when
+  // `cancelled`) with SEQUENCE, ORGANIZER and ATTENDEE. Off: a plain file.
+  bool itip = false;
+  int sequence = 0;       // raised by every change of the same UID
+  std::string organizer;  // mailto address, with itip
+  std::string attendee;   // mailto address, with itip
 };
 // RFC 5545 text (CRLF line ends, escaped text values, UTC times).
 std::string MakeIcs(const IcsEvent& event);

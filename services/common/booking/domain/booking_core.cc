@@ -20,9 +20,13 @@ constexpr size_t kMaxTokenLength = 128;
 constexpr int kMaxRemindersPerRun = 500;
 
 std::string SealedContactJson(const Contact& contact) {
-  return boost::json::serialize(boost::json::object{
-      {"name", contact.name}, {"email", contact.email}, {"phone", contact.phone}});
+  boost::json::object json{
+      {"name", contact.name}, {"email", contact.email}, {"phone", contact.phone}};
+  if (!contact.language.empty()) json["lang"] = contact.language;
+  return boost::json::serialize(json);
 }
+
+}  // namespace
 
 Contact ContactFromJson(const std::string& text) {
   Contact contact;
@@ -36,8 +40,11 @@ Contact ContactFromJson(const std::string& text) {
   contact.name = read("name");
   contact.email = read("email");
   contact.phone = read("phone");
+  contact.language = read("lang");
   return contact;
 }
+
+namespace {
 
 // Binds a sealed link token to its hold, so it cannot be moved to another.
 std::string LinkTokenContext(const std::string& hold_id) { return absl::StrCat("link:", hold_id); }
@@ -140,8 +147,13 @@ absl::StatusOr<HoldRecord> BookingCore::Hold(const std::string& client, const Pl
   return hold;
 }
 
+std::string DeriveManageToken(const BookingSecrets& secrets, const std::string& code,
+                              const std::string& nonce) {
+  return crypto::Base64Url(crypto::HmacSha256(secrets.token_key, absl::StrCat(code, ":", nonce)));
+}
+
 std::string BookingCore::ManageToken(const std::string& code, const std::string& nonce) const {
-  return crypto::Base64Url(crypto::HmacSha256(token_key_, absl::StrCat(code, ":", nonce)));
+  return DeriveManageToken({"", token_key_}, code, nonce);
 }
 
 absl::Time BookingCore::DeleteAfter(absl::Time end) const {
@@ -359,6 +371,19 @@ absl::StatusOr<BookingRecord> BookingCore::MoveBecause(const BookingRecord& reco
   moved.remind_at = moved.start - calendar_.rules().reminder_lead;
   return bookings_.MoveBookingBecause(record.code, moved, slot.capacity, clock_.Now(),
                                       DeleteAfter(moved.end), cause);
+}
+
+absl::Status BookingCore::RequestLinks(const std::string& email, const std::string& language) {
+  absl::StatusOr<std::string> normalized = NormalizeEmail(email);
+  if (!normalized.ok()) return absl::InvalidArgumentError("email: not a valid e-mail address");
+  const std::string person_key =
+      crypto::Base64Url(crypto::HmacSha256(token_key_, absl::StrCat("person:", *normalized)));
+  const std::string request_id = crypto::Base64Url(crypto::RandomBytes(kHoldIdBytes));
+  const std::string sealed =
+      contact_cipher_.Seal(SealedContactJson(Contact("", email, "", language)), request_id);
+  absl::StatusOr<int> listed =
+      bookings_.RequestLinks(person_key, request_id, sealed, clock_.Now(), kLinksInterval);
+  return listed.status();
 }
 
 absl::StatusOr<int> BookingCore::SendDueReminders() {

@@ -121,6 +121,12 @@ class BookingCore {
                                             const ChangeCause& cause);
   // Called periodically; safe on every replica at once.
   absl::StatusOr<int> SendDueReminders();
+  // Queues the mail with the manage links of the active bookings made with
+  // `email` (POST .../resend). The same OK whether or not there are any, so
+  // nobody learns which addresses have bookings; INVALID_ARGUMENT only for a
+  // malformed address. At most one mail per person per kLinksInterval.
+  static constexpr absl::Duration kLinksInterval = absl::Minutes(10);
+  absl::Status RequestLinks(const std::string& email, const std::string& language);
 
  private:
   // The client's hold, once the request to confirm it is well-formed:
@@ -154,6 +160,13 @@ absl::StatusOr<BookingRecord> FindBooking(BookingRepository& bookings,
 // What the mailer does with a booking.email_confirmation_requested event:
 // opens the link token sealed in it (`hold` and `link_token` fields) with the
 // service's secrets.
+// The manage token of booking `code` from the `nonce` its outbox events carry.
+std::string DeriveManageToken(const BookingSecrets& secrets, const std::string& code,
+                              const std::string& nonce);
+// The contact as sealed (JSON with name, email, phone, lang); empty fields
+// when `text` is not that JSON.
+Contact ContactFromJson(const std::string& text);
+
 absl::StatusOr<std::string> OpenMailedLinkToken(const BookingSecrets& secrets,
                                                 const std::string& hold_id,
                                                 const std::string& sealed_link_token);

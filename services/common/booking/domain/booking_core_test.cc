@@ -58,10 +58,24 @@ TEST_F(BookingCoreTest, HoldConfirmAuthorizeAndRetry) {
   absl::StatusOr<BookingRecord> found = core_.Authorize(booked->record.code, booked->manage_token);
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(core_.OpenContact(*found)->email, "erika@example.org");
+  EXPECT_EQ(core_.OpenContact(*found)->language, "");
+  // The manage token can be derived again from the nonce (for the mails).
+  EXPECT_EQ(DeriveManageToken(BookingSecrets::Derive("core test key", "test"), found->code,
+                              found->token_nonce),
+            booked->manage_token);
   EXPECT_EQ(core_.Authorize(booked->record.code, "wrong").status().code(),
             absl::StatusCode::kNotFound);
   EXPECT_EQ(core_.Authorize("../x", booked->manage_token).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(BookingCoreTest, TheLanguageIsSealedWithTheContact) {
+  absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"});
+  ASSERT_TRUE(hold.ok());
+  absl::StatusOr<ConfirmedBooking> booked =
+      core_.Confirm("citizen-1", hold->hold_id, {"Erika", "erika@example.org", "", "en"});
+  ASSERT_TRUE(booked.ok()) << booked.status();
+  EXPECT_EQ(core_.OpenContact(booked->record)->language, "en");
 }
 
 class EmailConfirmationTest : public BookingCoreTest {

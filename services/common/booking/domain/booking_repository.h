@@ -93,6 +93,14 @@ class BookingRepository {
                                                            const ChangeCause& /*cause*/) {
     return MoveBooking(code, moved, capacity, now, delete_after);
   }
+  // Writes a booking.links_requested event (the manage links of the person's
+  // active bookings, to `sealed_contact`, sealed to `request_id`) unless the
+  // person has none, or one was written for them within `min_interval`.
+  // Returns how many bookings it lists (0: nothing written).
+  virtual absl::StatusOr<int> RequestLinks(const std::string& person_key,
+                                           const std::string& request_id,
+                                           const std::string& sealed_contact, absl::Time now,
+                                           absl::Duration min_interval) = 0;
 };
 
 }  // namespace stadt::booking

@@ -10,6 +10,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 TEST(BookingTest, NormalizesEmailAliases) {
   EXPECT_EQ(NormalizeEmail("Erika.Muster+amt@GMail.com").value(), "erikamuster@gmail.com");
@@ -26,6 +27,35 @@ TEST(BookingTest, ValidatesContact) {
   EXPECT_FALSE(ValidateContact({"", "erika@example.org", ""}).ok());
   EXPECT_FALSE(ValidateContact({"Erika", "erika@example.org", "<script>"}).ok());
   EXPECT_FALSE(ValidateContact({std::string(300, 'x'), "erika@example.org", ""}).ok());
+  // Names and addresses end up in mail headers: nothing that could split one.
+  EXPECT_TRUE(ValidateContact({"Jürgen Müller", "juergen@example.org", ""}).ok());
+  EXPECT_FALSE(ValidateContact({"Erika\r\nBcc: x@example.org", "erika@example.org", ""}).ok());
+  EXPECT_FALSE(ValidateContact({"Erika\n", "erika@example.org", ""}).ok());
+  EXPECT_FALSE(ValidateContact({"Erika\x85", "erika@example.org", ""}).ok());      // not UTF-8
+  EXPECT_FALSE(ValidateContact({"Erika\xc2\x85", "erika@example.org", ""}).ok());  // C1 control
+  EXPECT_FALSE(ValidateContact({"Erika", "erika@example.org>\r\nRCPT TO:<x@y.de", ""}).ok());
+  EXPECT_FALSE(ValidateContact({"Erika", "<erika@example.org>", ""}).ok());
+  EXPECT_FALSE(ValidateContact({"Erika", "erika@exämple.org", ""}).ok());
+}
+
+TEST(BookingTest, IcsForAMailedInvitationHasMethodSequenceAndAttendee) {
+  IcsEvent event;
+  event.uid = "K7M-4QX-P2A@stadtportal";
+  event.start = absl::FromUnixSeconds(1'800'000'000);
+  event.end = event.start + absl::Minutes(20);
+  event.stamp = event.start;
+  EXPECT_THAT(MakeIcs(event), Not(HasSubstr("METHOD:")));  // a plain file, as before
+  event.itip = true;
+  event.sequence = 2;
+  event.organizer = "termine@stadt.example";
+  event.attendee = "erika@example.org";
+  std::string ics = MakeIcs(event);
+  EXPECT_THAT(ics, HasSubstr("METHOD:REQUEST\r\n"));
+  EXPECT_THAT(ics, HasSubstr("SEQUENCE:2\r\n"));
+  EXPECT_THAT(ics, HasSubstr("ORGANIZER:mailto:termine@stadt.example\r\n"));
+  EXPECT_THAT(ics, HasSubstr("ATTENDEE;ROLE=REQ-PARTICIPANT:mailto:erika@example.org\r\n"));
+  event.cancelled = true;
+  EXPECT_THAT(MakeIcs(event), HasSubstr("METHOD:CANCEL\r\n"));
 }
 
 TEST(BookingTest, NormalizesPhoneNumbersAndAcceptsPhoneOnlyContacts) {

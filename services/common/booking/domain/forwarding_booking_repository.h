@@ -46,6 +46,11 @@ class ForwardingBookingRepository : public BookingRepository {
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override {
     return inner_.EmitDueReminders(now, max);
   }
+  absl::StatusOr<int> RequestLinks(const std::string& person_key, const std::string& request_id,
+                                   const std::string& sealed_contact, absl::Time now,
+                                   absl::Duration min_interval) override {
+    return inner_.RequestLinks(person_key, request_id, sealed_contact, now, min_interval);
+  }
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time delete_after) override {

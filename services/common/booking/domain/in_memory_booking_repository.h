@@ -174,6 +174,24 @@ class InMemoryBookingRepository final : public BookingRepository {
     return sent;
   }
 
+  absl::StatusOr<int> RequestLinks(const std::string& person_key, const std::string&,
+                                   const std::string&, absl::Time now,
+                                   absl::Duration min_interval) override {
+    absl::MutexLock lock(&mutex_);
+    int active = 0;
+    for (const auto& [code, booking] : bookings_) {
+      if (booking.person_key == person_key && booking.status == BookingStatus::kConfirmed &&
+          booking.start >= now) {
+        ++active;
+      }
+    }
+    if (active == 0) return 0;
+    auto last = links_requested_.find(person_key);
+    if (last != links_requested_.end() && now < last->second + min_interval) return 0;
+    links_requested_[person_key] = now;
+    return active;
+  }
+
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time) override {
@@ -232,6 +250,7 @@ class InMemoryBookingRepository final : public BookingRepository {
   std::map<std::string, std::string> client_hold_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, BookingRecord> bookings_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> reminded_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, absl::Time> links_requested_ ABSL_GUARDED_BY(mutex_);
   std::vector<PendingEmail> mails_ ABSL_GUARDED_BY(mutex_);
   bool check_in_closes_booking_ ABSL_GUARDED_BY(mutex_) = false;
 };

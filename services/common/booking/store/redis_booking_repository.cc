@@ -70,6 +70,14 @@ const redis::Script& RemindersScript() {
   return *script;
 }
 
+// KEYS: person, resend marker, outbox. ARGV: now, min interval ms, request id,
+// sealed contact, prefix.
+const redis::Script& RequestLinksScript() {
+  static const redis::Script* script =
+      new redis::Script(absl::StrCat(ToAbsl(kBookingPreludeLua), ToAbsl(kRequestLinksLua)));
+  return *script;
+}
+
 std::map<std::string, std::string> ToMap(const redis::Reply& reply) {
   std::map<std::string, std::string> fields;
   for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
@@ -270,6 +278,21 @@ absl::StatusOr<int> RedisBookingRepository::EmitDueReminders(absl::Time now, int
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       RemindersScript(), {absl::StrCat(prefix_, "reminders"), absl::StrCat(prefix_, "outbox")},
       {Millis(now), absl::StrCat(max), prefix_});
+  if (!reply.ok()) return reply.status();
+  return static_cast<int>(reply->integer);
+}
+
+absl::StatusOr<int> RedisBookingRepository::RequestLinks(const std::string& person_key,
+                                                         const std::string& request_id,
+                                                         const std::string& sealed_contact,
+                                                         absl::Time now,
+                                                         absl::Duration min_interval) {
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      RequestLinksScript(),
+      {absl::StrCat(prefix_, "person:", person_key), absl::StrCat(prefix_, "resend:", person_key),
+       absl::StrCat(prefix_, "outbox")},
+      {Millis(now), absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(min_interval))),
+       request_id, sealed_contact, prefix_});
   if (!reply.ok()) return reply.status();
   return static_cast<int>(reply->integer);
 }

@@ -26,10 +26,13 @@ namespace stadt::booking {
 //   <prefix>person:<key>              zset code -> start (ms): active bookings
 //   <prefix>person-svc:<key>:<svc>    zset code -> start (ms) per service
 //   <prefix>reminders                 zset code -> when its reminder is due (ms)
+//   <prefix>resend:<key>              set while a links mail to the person is
+//                                     recent (PX the minimum interval)
 //   <prefix>outbox                    stream of events for mailers and KPIs
 //                                     (booking.confirmed, .cancelled,
 //                                     .rescheduled, .reminder,
-//                                     .email_confirmation_requested)
+//                                     .email_confirmation_requested,
+//                                     .links_requested)
 // An expired hold needs no sweeper: its zset score is in the past, so every
 // reader ignores it and the next writer on that day removes it.
 class RedisBookingRepository : public BookingRepository {
@@ -67,6 +70,9 @@ class RedisBookingRepository : public BookingRepository {
                                                    absl::Time delete_after,
                                                    const ChangeCause& cause) override;
   absl::StatusOr<int> EmitDueReminders(absl::Time now, int max) override;
+  absl::StatusOr<int> RequestLinks(const std::string& person_key, const std::string& request_id,
+                                   const std::string& sealed_contact, absl::Time now,
+                                   absl::Duration min_interval) override;
   absl::StatusOr<BookingRecord> MoveBooking(const std::string& code, const BookingRecord& moved,
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time delete_after) override;

@@ -132,6 +132,41 @@ TEST_F(SharedRedisBookingTest, CancelAndMoveAreRefusedOnceTheVisitHasBegunOrEnde
   EXPECT_EQ(video_like.CancelBooking("AAA-BBB-CCC", kNow)->status, BookingStatus::kCancelled);
 }
 
+TEST_F(SharedRedisBookingTest, ALinksRequestListsThePersonsActiveBookingsOncePerInterval) {
+  const HoldRecord hold = MakeHold("h1", "c1", "anna");
+  ASSERT_TRUE(first_->PutHold(hold, {1, 1}, kNow).ok());
+  BookingRecord booking = BookingFor(hold, "AAA-AAA-AAA");
+  booking.sealed_contact = std::string("\x01\xff", 2);
+  booking.token_nonce = "nonce-1";
+  ASSERT_TRUE(
+      first_->ConfirmHold("h1", booking, {5, absl::ZeroDuration()}, kNow, kNow + absl::Hours(72))
+          .ok());
+  const absl::Duration interval = absl::Minutes(10);
+  EXPECT_EQ(first_->RequestLinks("person-nobody", "r0", "sealed", kNow, interval).value(), 0);
+  EXPECT_EQ(first_->RequestLinks("person-c1", "r1", "sealed-r1", kNow, interval).value(), 1);
+  // Within the interval: nothing more is queued.
+  EXPECT_EQ(first_->RequestLinks("person-c1", "r2", "sealed-r2", kNow, interval).value(), 0);
+  absl::StatusOr<redis::Reply> outbox = redis().Command({"XRANGE", "one:{one}:outbox", "-", "+"});
+  ASSERT_TRUE(outbox.ok());
+  std::vector<std::map<std::string, std::string>> links;
+  for (const redis::Reply& entry : outbox->elements) {
+    std::map<std::string, std::string> event;
+    const std::vector<redis::Reply>& fields = entry.elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) event[fields[i].str] = fields[i + 1].str;
+    if (event["type"] == "booking.links_requested") links.push_back(event);
+  }
+  ASSERT_EQ(links.size(), 1u);
+  EXPECT_EQ(links[0]["request"], "r1");
+  EXPECT_EQ(links[0]["contact"], "sealed-r1");
+  EXPECT_NE(links[0]["bookings"].find(R"("code":"AAA-AAA-AAA")"), std::string::npos);
+  EXPECT_NE(links[0]["bookings"].find(R"("nonce":"nonce-1")"), std::string::npos);
+  EXPECT_NE(links[0]["bookings"].find(R"("contact":"01ff")"), std::string::npos);  // hex
+  // A cancelled booking is not listed.
+  ASSERT_TRUE(first_->CancelBooking("AAA-AAA-AAA", kNow).ok());
+  EXPECT_EQ(first_->RequestLinks("person-c1", "r3", "sealed", kNow + interval, interval).value(),
+            0);
+}
+
 TEST_F(SharedRedisBookingTest, AHoldAwaitingItsEmailStaysTakenUntilTheLinkExpires) {
   const HoldRecord hold = MakeHold("h1", "c1", "anna");
   ASSERT_TRUE(first_->PutHold(hold, {1, 1}, kNow).ok());

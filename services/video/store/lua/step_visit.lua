@@ -16,7 +16,7 @@ redis.call('HSET', KEYS[1], unpack(fields))
 redis.call('PEXPIREAT', KEYS[1], ARGV[2])
 local state = ARGV[6]
 if state == 'waiting' then redis.call('HSET', KEYS[2], 'visit', 'waiting') end
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', 100000, '*', 'type', ARGV[3], 'code', ARGV[4],
+redis.call('XADD', KEYS[3], '*', 'type', ARGV[3], 'code', ARGV[4],
            'state', state, 'caseworker', redis.call('HGET', KEYS[2], 'office'),
            'services', redis.call('HGET', KEYS[2], 'services'))
 return 1

@@ -29,7 +29,7 @@ redis.call('HSET', KEYS[1], 'expires_ms', expires, 'email_hash', ARGV[6],
            'pending_contact', ARGV[7], 'pending_attrs', ARGV[8])
 redis.call('PEXPIREAT', KEYS[1], expires + kHoldRecordGraceMs)
 redis.call('SET', prefix .. 'client-hold:' .. ARGV[3], ARGV[2], 'PXAT', expires)
-redis.call('XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type',
+redis.call('XADD', KEYS[2], '*', 'type',
            'booking.email_confirmation_requested', 'hold', ARGV[2], 'office', hold.office,
            'start_ms', hold.start_ms, 'end_ms', hold.end_ms, 'services', hold.services,
            'contact', ARGV[7], 'link_token', ARGV[9], 'expires_ms', expires)

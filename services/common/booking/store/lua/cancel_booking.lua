@@ -20,9 +20,11 @@ for _, person in ipairs(split(booking.person or '')) do
     redis.call('ZREM', prefix .. 'person-svc:' .. person .. ':' .. service, booking.code)
   end
 end
-local event = {'XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.cancelled',
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local event = {'XADD', KEYS[2], '*', 'type', 'booking.cancelled',
                'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,
-               'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact}
+               'end_ms', booking.end_ms, 'services', booking.services, 'contact', booking.contact,
+               'nonce', booking.nonce, 'seq', seq}
 add_cause(event, ARGV[4], ARGV[5], ARGV[6])
 redis.call(unpack(event))
 return 1

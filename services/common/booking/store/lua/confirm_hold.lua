@@ -69,9 +69,10 @@ redis.call('ZADD', day_index, start_ms, ARGV[5])
 redis.call('PEXPIREAT', day_index, ARGV[8])
 redis.call('HSET', KEYS[1], 'code', ARGV[5])
 redis.call('DEL', prefix .. 'client-hold:' .. ARGV[3])
-local event = {'XADD', KEYS[4], 'MAXLEN', '~', 100000, '*', 'type', 'booking.confirmed',
+local event = {'XADD', KEYS[4], '*', 'type', 'booking.confirmed',
                'code', ARGV[5], 'office', hold.office, 'start_ms', hold.start_ms,
-               'end_ms', hold.end_ms, 'services', hold.services, 'contact', ARGV[11]}
+               'end_ms', hold.end_ms, 'services', hold.services, 'contact', ARGV[11],
+               'nonce', ARGV[9], 'seq', 0}
 if ARGV[15] ~= nil and ARGV[15] ~= '' then
   table.insert(event, 'booked_by')
   table.insert(event, ARGV[15])

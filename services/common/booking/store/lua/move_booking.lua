@@ -41,9 +41,12 @@ for _, person in ipairs(split(booking.person or '')) do
     redis.call('ZADD', prefix .. 'person-svc:' .. person .. ':' .. service, ARGV[7], booking.code)
   end
 end
-local event = {'XADD', KEYS[2], 'MAXLEN', '~', 100000, '*', 'type', 'booking.rescheduled',
+-- seq: the calendar SEQUENCE of the mailed invitation, raised by each change.
+local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
+local event = {'XADD', KEYS[2], '*', 'type', 'booking.rescheduled',
                'code', booking.code, 'office', ARGV[3], 'start_ms', ARGV[7], 'end_ms', ARGV[8],
-               'services', booking.services, 'contact', booking.contact}
+               'services', booking.services, 'contact', booking.contact, 'nonce', booking.nonce,
+               'seq', seq}
 add_cause(event, ARGV[11], ARGV[12], ARGV[13])
 redis.call(unpack(event))
 return 1

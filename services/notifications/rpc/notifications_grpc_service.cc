@@ -1,0 +1,43 @@
+#include "services/notifications/rpc/notifications_grpc_service.h"
+
+#include "services/common/proto_time.h"
+#include "services/common/status.h"
+
+namespace stadt::notifications {
+namespace {
+
+void ToProto(const std::string& source, const DeadLetterEntry& entry, v1::DeadLetter* out) {
+  out->set_source(source);
+  out->set_id(entry.id);
+  out->set_event_type(entry.event_type);
+  out->set_event_id(entry.event_id);
+  out->set_reason(entry.reason);
+  out->set_attempts(entry.attempts);
+  ToTimestamp(entry.failed_at, out->mutable_failed_at());
+}
+
+}  // namespace
+
+grpc::Status NotificationsGrpcService::ListDeadLetters(grpc::ServerContext*,
+                                                       const v1::ListDeadLettersRequest* request,
+                                                       v1::ListDeadLettersResponse* response) {
+  absl::StatusOr<DeadLetterPage> page =
+      dead_letters_.List(request->source(), request->limit(), request->after());
+  if (!page.ok()) return ToGrpcStatus(page.status());
+  for (const DeadLetterEntry& entry : page->entries) {
+    ToProto(request->source(), entry, response->add_dead_letters());
+  }
+  response->set_next_after(page->next_after);
+  return grpc::Status::OK;
+}
+
+grpc::Status NotificationsGrpcService::ReplayDeadLetter(grpc::ServerContext*,
+                                                        const v1::ReplayDeadLetterRequest* request,
+                                                        v1::DeadLetter* response) {
+  absl::StatusOr<DeadLetterEntry> entry = dead_letters_.Replay(request->source(), request->id());
+  if (!entry.ok()) return ToGrpcStatus(entry.status());
+  ToProto(request->source(), *entry, response);
+  return grpc::Status::OK;
+}
+
+}  // namespace stadt::notifications

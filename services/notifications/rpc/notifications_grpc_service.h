@@ -1,0 +1,25 @@
+#pragma once
+
+#include "services/notifications/domain/dead_letters.h"
+#include "stadt/notifications/v1/notifications.grpc.pb.h"
+
+namespace stadt::notifications {
+
+// The operators' routes over gRPC: dead letters listed and replayed. Roles
+// are checked by the gateway (the proto's route options).
+class NotificationsGrpcService final : public v1::Notifications::Service {
+ public:
+  explicit NotificationsGrpcService(DeadLetters& dead_letters) : dead_letters_(dead_letters) {}
+
+  grpc::Status ListDeadLetters(grpc::ServerContext* context,
+                               const v1::ListDeadLettersRequest* request,
+                               v1::ListDeadLettersResponse* response) override;
+  grpc::Status ReplayDeadLetter(grpc::ServerContext* context,
+                                const v1::ReplayDeadLetterRequest* request,
+                                v1::DeadLetter* response) override;
+
+ private:
+  DeadLetters& dead_letters_;
+};
+
+}  // namespace stadt::notifications
