@@ -204,6 +204,49 @@ std::optional<HttpResponse> RawBodyResponse(const pb::Message& message) {
   return response;
 }
 
+// RFC 9110's IMF-fixdate, for the Date header.
+std::string HttpDate(absl::Time now) {
+  return absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", now, absl::UTCTimeZone());
+}
+
+// A strong validator from the body: FNV-1a, 64 bits. Stable across replicas
+// and restarts (unlike absl::Hash), so any replica answers 304 to an ETag
+// another one gave.
+std::string EntityTag(std::string_view body) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (char c : body) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 0x100000001b3ULL;
+  }
+  return absl::StrFormat("\"%016x-%x\"", hash, body.size());
+}
+
+// Whether an If-None-Match header names `etag` ("*", a list, weak forms).
+bool MatchesIfNoneMatch(std::string_view header, std::string_view etag) {
+  for (absl::string_view candidate : absl::StrSplit(ToAbsl(header), ',')) {
+    candidate = absl::StripAsciiWhitespace(candidate);
+    absl::ConsumePrefix(&candidate, "W/");
+    if (candidate == "*" || candidate == ToAbsl(etag)) return true;
+  }
+  return false;
+}
+
+// A public catalog read: cacheable by anyone for the route's max-age, with an
+// ETag; 304 without a body when the client already has this version.
+HttpResponse CacheableResponse(const Route& route, HttpResponse response,
+                               std::string_view if_none_match) {
+  const std::string etag = EntityTag(response.body());
+  if (!if_none_match.empty() && MatchesIfNoneMatch(if_none_match, etag)) {
+    response.result(http::status::not_modified);
+    response.body().clear();
+    response.erase(http::field::content_type);
+  }
+  response.set(http::field::etag, etag);
+  response.set(http::field::cache_control,
+               absl::StrCat("public, max-age=", route.cache_max_age_seconds));
+  return response;
+}
+
 HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
                              const std::string& bytes) {
   if (!status.ok()) {
@@ -241,7 +284,10 @@ constexpr std::string_view kCorsMaxAgeSeconds = "600";
 // gateway serves (the dashboard) sets its own, still strict, policy before
 // this runs; backend answers never carry headers of their own.
 void AddSecurityHeaders(const GatewayOptions& options, bool https, HttpResponse& response) {
-  response.set(http::field::cache_control, "no-store");
+  // Only a public catalog read says otherwise (CacheableResponse).
+  if (response.find(http::field::cache_control) == response.end()) {
+    response.set(http::field::cache_control, "no-store");
+  }
   response.set("X-Content-Type-Options", "nosniff");
   if (response.find("Content-Security-Policy") == response.end()) {
     response.set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
@@ -466,6 +512,7 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
                                {"status", response.result_int()},
                                {"duration_ms", absl::ToDoubleMilliseconds(clock_.Now() - start)}});
     response.set("X-Request-Id", request_id);
+    response.set(http::field::date, HttpDate(clock_.Now()));
     response.prepare_payload();
     done(std::move(response));
   };
@@ -718,12 +765,20 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
   call.metadata = CallMetadata(request, request_id, auth.identity);
   call.timeout = options_.backend_timeout;
   call.idempotent = route.http_method == "GET";
-  backends_.Call(std::move(call), [this, &route, done = std::move(done)](const grpc::Status& status,
-                                                                         const std::string& bytes) {
-    HttpResponse response = BackendResponse(route, status, bytes);
-    RecordBackendOutcome(route, response.result_int());
-    done(std::move(response));
-  });
+  std::string if_none_match;
+  if (auto header = request.find(http::field::if_none_match); header != request.end()) {
+    if_none_match = std::string(header->value());
+  }
+  backends_.Call(std::move(call),
+                 [this, &route, if_none_match = std::move(if_none_match), done = std::move(done)](
+                     const grpc::Status& status, const std::string& bytes) {
+                   HttpResponse response = BackendResponse(route, status, bytes);
+                   RecordBackendOutcome(route, response.result_int());
+                   if (route.cache_max_age_seconds > 0 && response.result_int() == 200) {
+                     response = CacheableResponse(route, std::move(response), if_none_match);
+                   }
+                   done(std::move(response));
+                 });
 }
 
 }  // namespace stadt::gateway

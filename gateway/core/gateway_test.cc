@@ -71,6 +71,13 @@ class GatewayTest : public ::testing::Test {
     return response.value_or(HttpResponse());
   }
 
+  HttpResponse Send(HttpRequest request) {
+    std::optional<HttpResponse> response;
+    gateway_->Handle(request, client_, [&](HttpResponse r) { response = std::move(r); });
+    EXPECT_TRUE(response.has_value());
+    return response.value_or(HttpResponse());
+  }
+
   static std::string Reason(const HttpResponse& response) {
     boost::json::value json = boost::json::parse(response.body());
     return std::string(json.at("details").at(0).at("reason").as_string());
@@ -615,6 +622,38 @@ TEST_F(GatewayTest, ErrorsStayValidJsonWhateverBytesTheBodyHad) {
   EXPECT_FALSE(error) << response.body();
   EXPECT_EQ(Reason(response), "invalid_request");
   EXPECT_TRUE(backends_.calls.empty());
+}
+
+TEST_F(GatewayTest, EveryAnswerHasADate) {
+  for (const char* target : {"/healthz", "/no/such/route", "/v1/shelves/s1"}) {
+    HttpResponse response = Send(http::verb::get, target);
+    EXPECT_FALSE(response[http::field::date].empty()) << target;
+    EXPECT_TRUE(response[http::field::date].ends_with(" GMT")) << response[http::field::date];
+  }
+}
+
+TEST_F(GatewayTest, PublicCatalogReadsCarryAnETagAndAnswer304WhenUnchanged) {
+  HttpResponse first = Send(http::verb::get, "/v1/shelves/search");
+  ASSERT_EQ(first.result_int(), 200);
+  const std::string etag(first[http::field::etag]);
+  EXPECT_FALSE(etag.empty());
+  EXPECT_EQ(first[http::field::cache_control], "public, max-age=60");
+  // The same answer: 304 without a body, same validator.
+  HttpRequest again(http::verb::get, "/v1/shelves/search", 11);
+  again.set(http::field::if_none_match, etag);
+  HttpResponse unchanged = Send(again);
+  EXPECT_EQ(unchanged.result_int(), 304);
+  EXPECT_TRUE(unchanged.body().empty());
+  EXPECT_EQ(unchanged[http::field::etag], etag);
+  // Changed content: a new validator and the full answer.
+  backends_.response.set_title("A new edition");
+  HttpResponse changed = Send(again);
+  EXPECT_EQ(changed.result_int(), 200);
+  EXPECT_NE(changed[http::field::etag], etag);
+  EXPECT_THAT(changed.body(), HasSubstr("A new edition"));
+  // Routes that may carry personal data are never cached.
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1")[http::field::cache_control], "no-store");
+  EXPECT_TRUE(Send(http::verb::get, "/v1/shelves/s1")[http::field::etag].empty());
 }
 
 TEST_F(GatewayTest, BackendErrorsAreMappedWithoutLeakingInternals) {

@@ -274,6 +274,13 @@ json::object Responses(const Route& route, bool needs_pow, SchemaRegistry& schem
   responses[route.accepted ? "202" : "200"] =
       json::object{{"description", route.accepted ? "Accepted" : "OK"},
                    {"content", JsonContent(schemas.MessageSchema(*route.method->output_type()))}};
+  if (route.cache_max_age_seconds > 0) {
+    responses["304"] = json::object{
+        {"description",
+         absl::StrCat("Not Modified: the If-None-Match header named the current ETag. Answers "
+                      "of this public catalog read carry an ETag and may be cached for ",
+                      route.cache_max_age_seconds, " s (Cache-Control: public).")}};
+  }
   responses["400"] = ErrorReply("The request is malformed or invalid.");
   responses["401"] = ErrorReply("The bearer token is missing, malformed or refused.");
   if (needs_pow) {

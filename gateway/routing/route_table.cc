@@ -119,6 +119,13 @@ absl::StatusOr<Route> BuildRoute(const pb::MethodDescriptor& method) {
   route.body = option.body();
   route.allow_anonymous = option.allow_anonymous();
   route.accepted = option.accepted();
+  route.cache_max_age_seconds = option.cache_max_age_seconds();
+  // Only what anyone may read can be cached by anyone (shared caches included).
+  if (route.cache_max_age_seconds != 0 &&
+      (route.http_method != "GET" || !route.allow_anonymous || route.cache_max_age_seconds < 0 ||
+       route.cache_max_age_seconds > 86400)) {
+    return Malformed(method, "cache_max_age_seconds: 1-86400, only on GET routes anyone may read");
+  }
   route.method = &method;
   route.grpc_path = absl::StrCat("/", method.service()->full_name(), "/", method.name());
   for (int role : option.roles()) {

@@ -30,7 +30,8 @@ struct Route {
   const google::protobuf::FieldDescriptor* body_field = nullptr;  // for a named body
   std::set<std::string> roles;  // lower-case role names; empty = any authenticated caller
   bool allow_anonymous = false;
-  bool accepted = false;  // success is 202 instead of 200
+  bool accepted = false;          // success is 202 instead of 200
+  int cache_max_age_seconds = 0;  // > 0: a public, cacheable catalog read with an ETag
   const google::protobuf::MethodDescriptor* method = nullptr;
   std::string grpc_path;  // "/package.Service/Method"
 };

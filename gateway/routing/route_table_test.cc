@@ -68,7 +68,8 @@ TEST(RouteTableTest, RejectsBrokenDefinitionsAtBuild) {
                                                         {"BodyOnGet", "take no body"},
                                                         {"UnknownMethod", "method must be"},
                                                         {"ScalarBody", "singular message"},
-                                                        {"RelativePath", "must start with"}};
+                                                        {"RelativePath", "must start with"},
+                                                        {"CachedPersonalRead", "anyone may read"}};
   for (const auto& [service, problem] : kCases) {
     absl::StatusOr<RouteTable> table = BuildFor(service);
     ASSERT_FALSE(table.ok()) << service;
