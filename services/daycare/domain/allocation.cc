@@ -10,6 +10,27 @@
 #include "services/daycare/domain/priority_policy.h"
 
 namespace stadt::daycare {
+
+std::string_view ParticipationKindName(Participation::Kind kind) {
+  switch (kind) {
+    case Participation::Kind::kHoldsPlace:
+      return "holds";
+    case Participation::Kind::kFixed:
+      return "fixed";
+    case Participation::Kind::kOut:
+      return "out";
+    case Participation::Kind::kOpen:
+      break;
+  }
+  return "open";
+}
+
+Participation::Kind ParticipationKindFromName(std::string_view name) {
+  if (name == "holds") return Participation::Kind::kHoldsPlace;
+  if (name == "fixed") return Participation::Kind::kFixed;
+  if (name == "out") return Participation::Kind::kOut;
+  return Participation::Kind::kOpen;
+}
 namespace {
 
 // Keeps the sums of points far from int64 overflow.

@@ -36,6 +36,11 @@ struct Participation {
   std::vector<uint32_t> declined_programs;  // never offered again
 };
 
+// The kind's stable name, as stored and shown ("open", "holds", "fixed",
+// "out"), and back; an unknown name reads as kOpen.
+std::string_view ParticipationKindName(Participation::Kind kind);
+Participation::Kind ParticipationKindFromName(std::string_view name);
+
 struct Placement {
   int32_t program = -1;     // index into Instance::programs, -1: no place
   int32_t choice_rank = 0;  // 1-based position in the application's choices, 0: no place

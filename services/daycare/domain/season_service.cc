@@ -104,20 +104,6 @@ absl::Status ForOneApplication(const absl::Status& status) {
                                                              {"applications[0]", "application"}}));
 }
 
-std::string KindText(Kind kind) {
-  switch (kind) {
-    case Kind::kHoldsPlace:
-      return "holds";
-    case Kind::kFixed:
-      return "fixed";
-    case Kind::kOut:
-      return "out";
-    case Kind::kOpen:
-      break;
-  }
-  return "open";
-}
-
 int32_t ProgramIndex(const Instance& instance, std::string_view id) {
   for (size_t p = 0; p < instance.programs.size(); ++p) {
     if (instance.programs[p].id == id) return static_cast<int32_t>(p);
@@ -775,7 +761,7 @@ absl::StatusOr<RoundView> SeasonService::Publish(std::string_view season, uint32
     json::array declined;
     for (const std::string& id : offer.declined) declined.emplace_back(id);
     participation.push_back(json::object{{"application", instance.applications[a].id},
-                                         {"kind", KindText(before.kind)},
+                                         {"kind", std::string(ParticipationKindName(before.kind))},
                                          {"held", offer.held},
                                          {"declined", std::move(declined)}});
     AddOutcome(allocator, a, before.kind, offer.held, placed_id,

@@ -103,27 +103,6 @@ OfferState StateFromText(std::string_view text) {
   return OfferState::kNone;
 }
 
-std::string KindText(Kind kind) {
-  switch (kind) {
-    case Kind::kHoldsPlace:
-      return "holds";
-    case Kind::kFixed:
-      return "fixed";
-    case Kind::kOut:
-      return "out";
-    case Kind::kOpen:
-      break;
-  }
-  return "open";
-}
-
-Kind KindFromText(std::string_view text) {
-  if (text == "holds") return Kind::kHoldsPlace;
-  if (text == "fixed") return Kind::kFixed;
-  if (text == "out") return Kind::kOut;
-  return Kind::kOpen;
-}
-
 std::string ExplanationToText(const Explanation& explanation) {
   json::array choices;
   for (const ChoiceExplanation& choice : explanation.choices) {
@@ -177,7 +156,7 @@ std::vector<std::string> OfferFields(const Offer& offer) {
           offer.program,
           absl::StrCat(offer.round),
           absl::StrCat(absl::ToUnixSeconds(offer.deadline)),
-          KindText(offer.kind),
+          std::string(ParticipationKindName(offer.kind)),
           offer.held,
           absl::StrJoin(offer.declined, ","),
           ExplanationToText(offer.explanation),
@@ -198,7 +177,7 @@ Offer OfferFromFields(const std::map<std::string, std::string>& fields) {
   int64_t deadline = 0;
   (void)absl::SimpleAtoi(field("deadline"), &deadline);
   offer.deadline = absl::FromUnixSeconds(deadline);
-  offer.kind = KindFromText(field("kind"));
+  offer.kind = ParticipationKindFromName(field("kind"));
   offer.held = field("held");
   for (absl::string_view id : absl::StrSplit(field("declined"), ',', absl::SkipEmpty())) {
     offer.declined.emplace_back(id);

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace stadt::parking {
 namespace {
@@ -174,12 +175,11 @@ DayTotal CloseDay(const Tariff& tariff, const DayAccount& account) {
   return day;
 }
 
-std::string ClockText(int minute_of_day) {
-  return absl::StrCat(minute_of_day / 600, (minute_of_day / 60) % 10, ":",
-                      (minute_of_day % 60) / 10, minute_of_day % 10);
-}
-
 }  // namespace
+
+std::string FormatClock(int minute_of_day) {
+  return absl::StrFormat("%02d:%02d", minute_of_day / 60, minute_of_day % 60);
+}
 
 bool TimeWindow::Contains(int weekday, int minute_of_day) const {
   return minute_of_day >= from_minute && minute_of_day < to_minute &&
@@ -230,8 +230,8 @@ absl::StatusOr<Quote> PriceCalculator::Price(const Tariff& tariff, absl::Time st
   if (broken != nullptr) {
     return absl::OutOfRangeError(
         absl::StrCat("exceeds the maximum parking time of ", broken->max_parking_minutes,
-                     " minutes in charging hours (", ClockText(broken->when.from_minute), "-",
-                     ClockText(broken->when.to_minute), ")"));
+                     " minutes in charging hours (", FormatClock(broken->when.from_minute), "-",
+                     FormatClock(broken->when.to_minute), ")"));
   }
   for (const DayAccount& account : days) {
     DayTotal day = CloseDay(tariff, account);

@@ -154,6 +154,12 @@ class PriceCalculator {
   BerlinCalendar calendar_;
 };
 
+// "08:00" for 480; 1440 is "24:00".
+std::string FormatClock(int minute_of_day);
+
+// "08:00" for 480; 1440 is "24:00".
+std::string FormatClock(int minute_of_day);
+
 // The tariff as a sign reads, one line per rule, in German and in English.
 std::vector<std::string> DescribeTariffGerman(const Tariff& tariff);
 std::vector<std::string> DescribeTariffEnglish(const Tariff& tariff);

@@ -85,10 +85,6 @@ const Words kEnglish = {kEnglishDays,
                         "Minimum charge $0",
                         "Stays of up to $0 are free"};
 
-std::string Clock(int minute_of_day) {
-  return absl::StrFormat("%02d:%02d", minute_of_day / 60, minute_of_day % 60);
-}
-
 // "Mo–Sa", "Mo, Mi, Fr": runs of three or more days as a range.
 std::string Days(const std::vector<int>& weekdays, const Words& words) {
   bool on[8] = {};
@@ -113,8 +109,8 @@ std::string Days(const std::vector<int>& weekdays, const Words& words) {
 }
 
 std::string Hours(const TimeWindow& window, const Words& words) {
-  return absl::StrCat(Days(window.weekdays, words), " ", Clock(window.from_minute),
-                      words.range_dash, Clock(window.to_minute), words.clock_suffix);
+  return absl::StrCat(Days(window.weekdays, words), " ", FormatClock(window.from_minute),
+                      words.range_dash, FormatClock(window.to_minute), words.clock_suffix);
 }
 
 std::vector<std::string> Describe(const Tariff& tariff, const Words& words) {

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "absl/strings/str_format.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/status.h"
@@ -44,8 +43,8 @@ void ToMoney(int64_t cents, type::v1::Money* out) {
 
 void ToProto(const TimeWindow& window, v1::TariffWindow* out) {
   for (int day : window.weekdays) out->add_weekdays(day);
-  out->set_from(absl::StrFormat("%02d:%02d", window.from_minute / 60, window.from_minute % 60));
-  out->set_to(absl::StrFormat("%02d:%02d", window.to_minute / 60, window.to_minute % 60));
+  out->set_from(FormatClock(window.from_minute));
+  out->set_to(FormatClock(window.to_minute));
 }
 
 void ToProto(const Tariff& tariff, v1::TariffInfo* out) {

@@ -117,21 +117,7 @@ std::string HistoryKey(std::string_view owner) {
   return absl::StrCat(SubjectTag(owner), "sessions");
 }
 
-std::string RandomHex(int digits) {
-  thread_local absl::BitGen random;
-  std::string out;
-  while (static_cast<int>(out.size()) < digits) {
-    absl::StrAppend(&out, absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
-  }
-  out.resize(digits);
-  return out;
-}
-
-bool IsSessionId(std::string_view id) {
-  return id.size() == kSessionIdLength && std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
+bool IsSessionId(std::string_view id) { return IsHexId(id, kSessionIdLength); }
 
 Fields SessionFields(const Session& session) {
   return {{"id", session.id},
@@ -216,6 +202,22 @@ absl::StatusOr<std::vector<Permit>> PermitsFromReply(const redis::Reply& reply) 
 std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
 
 }  // namespace
+
+std::string RandomHex(int digits) {
+  thread_local absl::BitGen random;
+  std::string out;
+  while (static_cast<int>(out.size()) < digits) {
+    absl::StrAppend(&out, absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
+  }
+  out.resize(digits);
+  return out;
+}
+
+bool IsHexId(std::string_view id, size_t length) {
+  return id.size() == length && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
 
 std::string PlateBucket(std::string_view plate_key) {
   return absl::StrFormat("%02x", Fnv1a(plate_key) & 0xff);

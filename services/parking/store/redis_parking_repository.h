@@ -71,6 +71,10 @@ std::string SubjectTag(std::string_view subject);
 // -> PermitJson), which the officer's check reads, and its record format.
 std::string PermitsKey(std::string_view plate_key);
 std::string PermitJson(const Permit& permit);
+// Ids of sessions, permits and applications: `digits` random lower-case hex
+// digits, and whether `id` is `length` of them.
+std::string RandomHex(int digits);
+bool IsHexId(std::string_view id, size_t length);
 absl::StatusOr<Permit> PermitFromJson(std::string_view text);
 
 }  // namespace stadt::parking

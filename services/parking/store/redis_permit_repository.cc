@@ -40,21 +40,7 @@ const redis::Script& RevokeScript() {
   return *script;
 }
 
-std::string RandomHex(int digits) {
-  thread_local absl::BitGen random;
-  std::string out;
-  while (static_cast<int>(out.size()) < digits) {
-    absl::StrAppend(&out, absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
-  }
-  out.resize(digits);
-  return out;
-}
-
-bool IsId(std::string_view id) {
-  return id.size() == kIdLength && std::all_of(id.begin(), id.end(), [](char c) {
-           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-         });
-}
+bool IsId(std::string_view id) { return IsHexId(id, kIdLength); }
 
 std::string ApplicationKey(std::string_view id) {
   return absl::StrCat(PlateTag(id.substr(0, 2)), "application:", ToAbsl(id));
