@@ -1,0 +1,226 @@
+// The staff app in Debian's headless Chromium against the real stack
+// (stack.mjs): sign-in through the OpenID provider's own login page, a
+// counter morning (a caller booked on the phone, check-in by keyboard alone,
+// a walk-in ticket, call next, put aside, call again, done, the citizen
+// left, a refusal by its reason), the waiting room's call display, the English switch and sign-out.
+// axe-core checks every screen for WCAG 2.1 A/AA violations; screenshots
+// and the measured first load go to STADT_ARTIFACT_DIR.
+//
+//   STADT_BUILD_DIR=build/release node --test web/staff/test/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import puppeteer from 'puppeteer-core';
+import { startStack } from './stack.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const buildDir = process.env.STADT_BUILD_DIR || 'build/release';
+const artifacts = process.env.STADT_ARTIFACT_DIR || join(buildDir, 'tests/staff-app');
+const chromium = process.env.STADT_CHROMIUM_BIN || '/usr/bin/chromium';
+const STEP_TIMEOUT = 20000;
+
+let stack;
+let browser;
+const figures = {};
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  stack = await startStack(buildDir);
+  browser = await puppeteer.launch({
+    executablePath: chromium,
+    headless: true,
+    // Chromium refuses to run as root without --no-sandbox (CI runs as root).
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--window-size=1280,900'],
+    defaultViewport: { width: 1280, height: 900 },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  stack?.stop();
+  writeFileSync(join(artifacts, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+});
+
+// No violation of a WCAG 2.0/2.1 A or AA rule on the page as it is now.
+async function checkAccessibility(page, screen) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(violations, [], `axe on ${screen}`);
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+async function statusText(page) {
+  await page.waitForSelector('#counter-status .kern-alert', { timeout: STEP_TIMEOUT });
+  return page.$eval('#counter-status', (el) => el.textContent.trim());
+}
+
+// Clicks and waits until the status line says something new.
+async function act(page, selector) {
+  await page.$eval('#counter-status', (el) => el.replaceChildren());
+  await page.click(selector);
+  return statusText(page);
+}
+
+async function rowState(page, ticket) {
+  await page.waitForSelector(`#day-list tr[data-ticket="${ticket}"]`, { timeout: STEP_TIMEOUT });
+  return page.$eval(`#day-list tr[data-ticket="${ticket}"]`, (row) => row.dataset.state);
+}
+
+// On failure the page as it was: <artifacts>/failure.png and failure.html.
+async function keepFailure(page, error) {
+  await page.screenshot({ path: join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
+  writeFileSync(join(artifacts, 'failure.html'), `<!-- ${page.url()} -->\n${await page.content().catch(() => '')}`);
+  throw error;
+}
+
+test('a counter morning in the browser, signed in through the provider', { timeout: 240000 }, async () => {
+  const page = await browser.newPage();
+  await counterMorning(page).catch((error) => keepFailure(page, error));
+});
+
+async function counterMorning(page) {
+  const consoleErrors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+
+  // First load: navigation start until the app has started (provider discovery included).
+  await page.goto(`${stack.base}/staff/`, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: STEP_TIMEOUT });
+  figures.firstLoadMs = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd), appReady: Math.round(performance.now()) };
+  });
+  figures.transferredBytes = await page.evaluate(() => performance.getEntriesByType('resource')
+    .reduce((sum, r) => sum + r.transferSize, performance.getEntriesByType('navigation')[0].transferSize));
+  assert.match(await page.$eval('h1', (el) => el.textContent), /Stadtportal – Verwaltung/);
+  await checkAccessibility(page, 'sign-in start');
+  await screenshot(page, '01-sign-in');
+
+  // The provider's login page; a wrong password first.
+  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  assert.equal(new URL(page.url()).origin, stack.issuer);
+  await checkAccessibility(page, 'provider login');
+  await page.type('#login', 'schalter-mitte');
+  await page.type('#password', 'falsch');
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  assert.match(await page.$eval('[role="alert"]', (el) => el.textContent), /Passwort ist falsch/);
+  await screenshot(page, '02-provider-login');
+  await page.type('#login', 'schalter-mitte');
+  await page.type('#password', 'demo');
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  await page.waitForSelector('#call-next', { timeout: STEP_TIMEOUT });
+  assert.equal(new URL(page.url()).search, '', 'the code is gone from the address');
+  assert.match(await page.$eval('#user', (el) => el.textContent), /Sam Schalter/);
+  // Tokens stay in memory: nothing in either storage but nothing at all.
+  assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0]);
+  await page.waitForSelector('#day-list p, #day-list table', { timeout: STEP_TIMEOUT });
+  await page.waitForFunction(() => document.querySelector('select[name="phone-service"] option'), { timeout: STEP_TIMEOUT });
+
+  // Nobody is waiting yet.
+  assert.match(await act(page, '#call-next'), /Niemand wartet/);
+
+  // A caller on the phone gets today's next free slot.
+  await page.click('#find-slots');
+  await page.waitForSelector('#phone-slots:not([hidden])', { timeout: STEP_TIMEOUT });
+  const slotToday = await page.$('#phone-slots input[name="slot"]');
+  assert.ok(slotToday, 'a free slot today (the test office is open around the clock)');
+  await page.type('input[name="caller-name"]', 'Erika Mustermann');
+  await page.type('input[name="caller-phone"]', '+49 711 123456');
+  await page.$eval('#counter-status', (el) => el.replaceChildren());
+  await page.click('#phone-booking button[type="submit"]');
+  const booked = await statusText(page);
+  const code = booked.match(/Buchungscode: (\S+)/)?.[1];
+  assert.ok(code, booked);
+  await page.waitForSelector(`#day-list tr[data-booking="${code}"][data-state="VISIT_STATE_EXPECTED"]`, { timeout: STEP_TIMEOUT });
+  assert.match(await page.$eval(`#day-list tr[data-booking="${code}"]`, (row) => row.textContent), /Erika Mustermann/);
+  await checkAccessibility(page, 'counter');
+
+  // Check-in by keyboard alone: Tab to the code field, type, Enter.
+  await page.focus('body');
+  let focused = '';
+  for (let i = 0; i < 80 && focused !== 'booking-code'; i += 1) {
+    await page.keyboard.press('Tab');
+    focused = await page.evaluate(() => document.activeElement?.getAttribute('name') || '');
+  }
+  assert.equal(focused, 'booking-code', 'the booking code field is reachable by Tab');
+  await page.keyboard.type(code.toLowerCase());
+  await page.$eval('#counter-status', (el) => el.replaceChildren());
+  await page.keyboard.press('Enter');
+  const checkedIn = await statusText(page);
+  const bookedTicket = Number(checkedIn.match(/Wartenummer (\d+)/)?.[1]);
+  assert.ok(bookedTicket > 0, checkedIn);
+  assert.equal(await rowState(page, bookedTicket), 'VISIT_STATE_WAITING');
+
+  // A walk-in ticket.
+  const issued = await act(page, '#walk-in button[type="submit"]');
+  const walkInTicket = Number(issued.match(/Wartemarke (\d+)/)?.[1]);
+  assert.ok(walkInTicket > 0, issued);
+
+  // Call next (the service decides the order: a booking early for its slot may wait).
+  const calledText = await act(page, '#call-next');
+  const called = Number(calledText.match(/Nummer (\d+) an Schalter 1/)?.[1]);
+  assert.ok([bookedTicket, walkInTicket].includes(called), calledText);
+  const other = called === bookedTicket ? walkInTicket : bookedTicket;
+  assert.equal(await rowState(page, called), 'VISIT_STATE_CALLED');
+  await screenshot(page, '03-counter-called');
+  // Put aside, call again, done.
+  await act(page, `button[data-action="park"][data-ticket="${called}"]`);
+  assert.equal(await rowState(page, called), 'VISIT_STATE_PARKED');
+  assert.match(await act(page, `button[data-action="recall"][data-ticket="${called}"]`), new RegExp(`Nummer ${called} an Schalter 1`));
+  assert.equal(await rowState(page, called), 'VISIT_STATE_CALLED');
+  await act(page, `button[data-action="complete"][data-ticket="${called}"]`);
+  assert.equal(await rowState(page, called), 'VISIT_STATE_COMPLETED');
+
+  // The other one leaves before being called.
+  await act(page, `button[data-action="cancel"][data-ticket="${other}"]`);
+  if (other === walkInTicket) {
+    assert.equal(await rowState(page, other), 'VISIT_STATE_CANCELLED');
+  } else {
+    // A booked citizen who left is expected again, without a ticket.
+    await page.waitForSelector(`#day-list tr[data-booking="${code}"][data-state="VISIT_STATE_EXPECTED"][data-ticket=""]`, { timeout: STEP_TIMEOUT });
+  }
+  // A refusal shows the API's reason in German.
+  assert.match(await act(page, '#call-next'), /Niemand wartet/);
+  await page.type('input[name="booking-code"]', 'KEIN-CODE!');
+  assert.match(await act(page, '#check-in button[type="submit"]'), /kein gültiger Buchungscode/);
+  await screenshot(page, '04-counter-done');
+
+  // The waiting room's display: numbers and counters only.
+  const display = await browser.newPage();
+  await display.goto(`${stack.base}/staff/#/display/mitte`, { waitUntil: 'load' });
+  await display.waitForSelector(`.board td[data-number="${called}"]`, { timeout: STEP_TIMEOUT });
+  const board = await display.$eval('.board', (el) => el.textContent);
+  assert.doesNotMatch(board, /Erika/);
+  await checkAccessibility(display, 'call display');
+  await screenshot(display, '05-call-display');
+  await display.close();
+
+  // English, and back.
+  await page.click('#language');
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.querySelector('#call-next')?.textContent.includes('Call next'));
+  await checkAccessibility(page, 'counter (English)');
+  await screenshot(page, '06-counter-english');
+  await page.click('#language');
+  await page.waitForFunction(() => document.documentElement.lang === 'de');
+
+  // Sign-out at the provider, then back at the app's start.
+  await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+  assert.equal(new URL(page.url()).origin, stack.issuer);
+  await checkAccessibility(page, 'provider sign-out');
+  await Promise.all([page.waitForNavigation(), page.click('button[value="yes"]')]);
+  await page.waitForSelector('#sign-in', { timeout: STEP_TIMEOUT });
+  await screenshot(page, '07-signed-out');
+
+  assert.deepEqual(consoleErrors.filter((e) => !/favicon|Failed to load resource: the server responded with a status of 4/.test(e)), []);
+  // Reported, not asserted (tests never assert on speed).
+  console.log(`first load: ${JSON.stringify(figures.firstLoadMs)} ms; transferred ${figures.transferredBytes} B`);
+}
