@@ -5,6 +5,8 @@ import { loadProvider, signIn, completeSignIn, currentUser, signOut } from './au
 import { t, setLanguage, currentLanguage } from './i18n.js';
 import { renderCounter, officesOf } from './screens/counter.js';
 import { renderDisplay } from './screens/display.js';
+import { renderParking } from './screens/parking.js';
+import { renderSteering } from './screens/steering.js';
 
 const screenState = {};
 let stopScreen = null;
@@ -20,6 +22,8 @@ function screensFor(user) {
     screens.push({ route: 'counter', label: t('counter') });
     screens.push({ route: `display/${offices[0]}`, label: t('display') });
   }
+  if (roles.has('parking_admin')) screens.push({ route: 'parking', label: t('parking') });
+  if (roles.has('steering_office')) screens.push({ route: 'steering', label: t('steering') });
   return screens;
 }
 
@@ -44,6 +48,12 @@ function navigation(screens, active) {
   return h('nav', { 'aria-label': t('nav'), class: 'kern-container app-nav' },
     h('ul', {}, screens.map((screen) => h('li', {},
       h('a', { class: 'kern-link', href: `#/${screen.route}`, 'aria-current': active === screen.route ? 'page' : false }, screen.label)))));
+}
+
+// Reloads a screen's data every 15 s while the tab is visible; returns the stop.
+function pollWhileVisible(reload) {
+  const timer = setInterval(() => { if (!document.hidden) reload(); }, 15000);
+  return () => clearInterval(timer);
 }
 
 function route() {
@@ -80,11 +90,12 @@ function render() {
     replaceChildren(main, h('h1', { class: 'kern-heading-large' }, t('appTitle')), h('p', {}, t('noScreens')));
     return;
   }
+  // No polling here: a reload would drop a reason being typed (the screen has its own button).
+  if (chosen.route === 'parking') renderParking(main);
+  if (chosen.route === 'steering') stopScreen = pollWhileVisible(renderSteering(main));
   if (chosen.route === 'counter') {
     screenState.language = currentLanguage();
-    const reload = renderCounter(main, user, screenState);
-    const timer = setInterval(() => { if (!document.hidden) reload(); }, 15000);
-    stopScreen = () => clearInterval(timer);
+    stopScreen = pollWhileVisible(renderCounter(main, user, screenState));
   }
 }
 

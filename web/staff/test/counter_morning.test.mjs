@@ -9,8 +9,8 @@
 //   STADT_BUILD_DIR=build/release node --test web/staff/test/
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import puppeteer from 'puppeteer-core';
 import { startStack } from './stack.mjs';
@@ -18,7 +18,7 @@ import { startStack } from './stack.mjs';
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const buildDir = process.env.STADT_BUILD_DIR || 'build/release';
-const artifacts = process.env.STADT_ARTIFACT_DIR || join(buildDir, 'tests/staff-app');
+const artifacts = resolve(process.env.STADT_ARTIFACT_DIR || join(buildDir, 'tests/staff-app'));
 const chromium = process.env.STADT_CHROMIUM_BIN || '/usr/bin/chromium';
 const STEP_TIMEOUT = 20000;
 
@@ -224,3 +224,126 @@ async function counterMorning(page) {
   // Reported, not asserted (tests never assert on speed).
   console.log(`first load: ${JSON.stringify(figures.firstLoadMs)} ms; transferred ${figures.transferredBytes} B`);
 }
+
+// "YYYY-MM-DD" in Berlin, `days` after today there.
+function berlinDate(days = 0) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const [year, month, day] = today.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}
+
+async function signInAs(page, login) {
+  await page.goto(`${stack.base}/staff/`, { waitUntil: 'load' });
+  await page.waitForSelector('#sign-in', { timeout: STEP_TIMEOUT });
+  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await page.type('#login', login);
+  await page.type('#password', 'demo');
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  await page.waitForSelector('#user', { timeout: STEP_TIMEOUT });
+}
+
+test('the parking office approves, rejects and revokes residents\' permits', { timeout: 120000 }, async () => {
+  // Two citizens apply through the API (a citizen token signed as the provider signs).
+  const apply = async (sub, plate, street) => {
+    const response = await fetch(`${stack.base}/v1/parking/permit-applications`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${stack.mint({ sub, roles: ['citizen'] })}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ plate, area: 'S-Mitte', street, houseNumber: '7', validFrom: berlinDate(0), validUntil: berlinDate(30) }),
+    });
+    const text = await response.text();
+    assert.equal(response.status, 200, text);
+    return JSON.parse(text).id;
+  };
+  const first = await apply('citizen-a', 'S-AB 1234', 'Königstraße');
+  const second = await apply('citizen-b', 'S-CD 5678', 'Eberhardstraße');
+
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  try {
+    await signInAs(page, 'parkraum');
+    await page.click('a[href="#/parking"]').catch(() => {});
+    await page.waitForSelector(`tr[data-application="${first}"]`, { timeout: STEP_TIMEOUT });
+    await page.waitForSelector(`tr[data-application="${second}"]`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval(`tr[data-application="${first}"]`, (row) => row.textContent), /Königstraße 7/);
+    await checkAccessibility(page, 'parking');
+    await screenshot(page, '08-parking-pending');
+
+    // Approve the first.
+    await page.click(`tr[data-application="${first}"] button[data-action="approve"]`);
+    await page.waitForSelector(`tr[data-decided="${first}"][data-state="PERMIT_APPLICATION_STATE_APPROVED"]`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval('#parking-status', (el) => el.textContent), /Genehmigt: Parkausweis für S-AB 1234/);
+    // Rejecting needs a reason: first without, then with.
+    await page.click(`tr[data-application="${second}"] button[data-action="reject"]`);
+    assert.match(await page.$eval('#parking-status', (el) => el.textContent), /Begründung/);
+    await page.type(`input[name="reject-reason-${second}"]`, 'Anschrift nicht im Parkbereich');
+    await page.click(`tr[data-application="${second}"] button[data-action="reject"]`);
+    await page.waitForSelector(`tr[data-decided="${second}"][data-state="PERMIT_APPLICATION_STATE_REJECTED"]`, { timeout: STEP_TIMEOUT });
+    await page.waitForFunction(() => document.querySelector('#pending p'), { timeout: STEP_TIMEOUT });
+    // Revoke the permit just issued.
+    await page.type(`input[name="revoke-reason-${first}"]`, 'Umzug');
+    await page.click(`tr[data-decided="${first}"] button[data-action="revoke"]`);
+    await page.waitForSelector(`tr[data-decided="${first}"][data-state="PERMIT_APPLICATION_STATE_REVOKED"]`, { timeout: STEP_TIMEOUT });
+    await checkAccessibility(page, 'parking after decisions');
+    await screenshot(page, '09-parking-decided');
+
+    // The citizen sees the outcome.
+    const mine = await (await fetch(`${stack.base}/v1/parking/permit-applications/${first}`, {
+      headers: { Authorization: `Bearer ${stack.mint({ sub: 'citizen-a', roles: ['citizen'] })}` },
+    })).json();
+    assert.equal(mine.state, 'PERMIT_APPLICATION_STATE_REVOKED');
+  } catch (error) {
+    await keepFailure(page, error);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the steering dashboard in German: judged KPIs, figures per office, CSV export', { timeout: 120000 }, async () => {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const downloads = join(artifacts, 'downloads');
+  mkdirSync(downloads, { recursive: true });
+  rmSync(join(downloads, 'appointments_booked.csv'), { force: true });
+  try {
+    await signInAs(page, 'steuerung');
+    await page.waitForSelector('section.field', { timeout: STEP_TIMEOUT });
+    assert.equal(await page.$$eval('section.field', (fields) => fields.length), 5);
+    assert.match(await page.$eval('h1', (el) => el.textContent), /Strategie-Monitoring/);
+    // The counter morning's phone booking reaches monitoring (reported in batches).
+    const card = '#kpi-appointments_booked';
+    // Refreshes until the KPI has data, each time waiting for the reload to finish.
+    for (let i = 0; i < 100; i += 1) {
+      const status = await page.$eval(card, (el) => el.dataset.status).catch(() => '');
+      if (status && status !== 'STATUS_NO_DATA') break;
+      const loads = await page.$eval('#fields', (el) => el.dataset.loads);
+      await page.click('#refresh');
+      await page.waitForFunction((before) => document.querySelector('#fields').dataset.loads !== before,
+        { timeout: STEP_TIMEOUT }, loads);
+    }
+    assert.notEqual(await page.$eval(card, (el) => el.dataset.status), 'STATUS_NO_DATA');
+    const text = await page.$eval(card, (el) => el.textContent);
+    assert.match(text, /Laufender Zeitraum \(\d+\s%\svergangen\)/);
+    assert.match(text, /Bis jetzt erwartet/);
+    assert.match(await page.$eval('#field-1 .field-summary', (el) => el.textContent), /\d+ Kennzahl(en)? /);
+    // Per office.
+    await page.click(`${card} details.places summary`);
+    await page.waitForSelector(`${card} details.places table`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval(`${card} details.places table`, (el) => el.textContent), /mitte/);
+    await checkAccessibility(page, 'steering dashboard');
+    await screenshot(page, '10-steering');
+
+    // CSV of the series, per office.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, browserContextId: context.id });
+    await page.click(`${card} button[data-csv]`);
+    const file = join(downloads, 'appointments_booked.csv');
+    for (let i = 0; i < 100 && !existsSync(file); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const csv = readFileSync(file, 'utf8');
+    assert.match(csv, /^\ufeffBeginn des Zeitraums;Ort;Wert;Ereignisse\r\n/);
+    assert.match(csv, /;mitte;1;1\r\n/);
+  } catch (error) {
+    await keepFailure(page, error);
+  } finally {
+    await context.close();
+  }
+});

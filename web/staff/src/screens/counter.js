@@ -23,15 +23,19 @@ export function renderCounter(root, user, state) {
   let services = [];
 
   const show = (kind, text) => replaceChildren(status, message(kind, text));
-  // Runs one step; on success shows its sentence and reloads the list.
+  // Runs one step, reloads the list, then says how it went (so what the
+  // sentence says is already in the list when it appears).
   async function step(run, describe) {
+    let kind;
+    let text;
     try {
       const result = await run();
-      show('success', describe(result));
+      [kind, text] = ['success', describe(result)];
     } catch (error) {
-      show('danger', reasonText(error.reason));
+      [kind, text] = ['danger', reasonText(error.reason)];
     }
     await loadDay();
+    show(kind, text);
   }
 
   async function loadDay() {
