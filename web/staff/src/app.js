@@ -94,7 +94,6 @@ function render() {
   if (chosen.route === 'parking') renderParking(main);
   if (chosen.route === 'steering') stopScreen = pollWhileVisible(renderSteering(main));
   if (chosen.route === 'counter') {
-    screenState.language = currentLanguage();
     stopScreen = pollWhileVisible(renderCounter(main, user, screenState));
   }
 }

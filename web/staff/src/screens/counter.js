@@ -20,7 +20,6 @@ export function renderCounter(root, user, state) {
   const day = () => `/v1/offices/${encodeURIComponent(state.office)}/days/${date}`;
   const status = h('div', { id: 'counter-status', 'aria-live': 'polite' });
   const list = h('div', { id: 'day-list' }, t('loading'));
-  let services = [];
 
   const show = (kind, text) => replaceChildren(status, message(kind, text));
   // Runs one step, reloads the list, then says how it went (so what the
@@ -123,7 +122,7 @@ export function renderCounter(root, user, state) {
   } }, h('h3', { class: 'kern-heading-small' }, t('walkIn')), field(t('service'), walkInService),
   h('button', { type: 'submit', class: 'kern-btn kern-btn--secondary' }, h('span', { class: 'kern-label' }, t('issueTicket'))));
 
-  const phoneForm = phoneBooking(state, () => services, show, loadDay, date);
+  const phoneForm = phoneBooking(state, show, loadDay, date);
 
   const callButton = button(t('callNext'), () => step(
     () => api('POST', `${day()}/calls`, { counter: state.counter }),
@@ -138,7 +137,7 @@ export function renderCounter(root, user, state) {
     h('div', { class: 'forms' }, checkInForm, walkInForm, phoneForm));
 
   api('GET', `/v1/offices/${encodeURIComponent(state.office)}/services`).then((data) => {
-    services = data.services || [];
+    const services = data.services || [];
     for (const select of [walkInService, phoneForm.querySelector('select')]) {
       replaceChildren(select, services.map((s) => h('option', { value: s.id }, s.name)));
     }
@@ -149,7 +148,7 @@ export function renderCounter(root, user, state) {
 
 // A caller on the phone: free slots today for one service, then name and
 // phone number, and the booking code to tell them.
-function phoneBooking(state, services, show, loadDay, date) {
+function phoneBooking(state, show, loadDay, date) {
   const service = h('select', { name: 'phone-service' });
   const slots = h('fieldset', { class: 'kern-fieldset', id: 'phone-slots', hidden: true });
   const name = h('input', { name: 'caller-name', autocomplete: 'off' });
@@ -165,7 +164,7 @@ function phoneBooking(state, services, show, loadDay, date) {
           const id = `slot-${i}`;
           return h('div', { class: 'kern-form-check' },
             h('input', { class: 'kern-form-check__radio', type: 'radio', name: 'slot', id, value: slot.start, checked: i === 0 }),
-            h('label', { class: 'kern-label', for: id }, clockTime(slot.start, state.language)));
+            h('label', { class: 'kern-label', for: id }, clockTime(slot.start, currentLanguage())));
         }));
     } catch (error) {
       show('danger', reasonText(error.reason));
@@ -190,6 +189,5 @@ function phoneBooking(state, services, show, loadDay, date) {
   } }, h('h3', { class: 'kern-heading-small' }, t('phoneBooking')), field(t('service'), service), search, slots,
   field(t('callerName'), name), field(t('callerPhone'), phone),
   h('button', { type: 'submit', class: 'kern-btn kern-btn--primary' }, h('span', { class: 'kern-label' }, t('book'))));
-  void services;
   return form;
 }
