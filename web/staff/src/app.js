@@ -7,6 +7,7 @@ import { renderCounter, officesOf } from './screens/counter.js';
 import { renderDisplay } from './screens/display.js';
 import { renderParking } from './screens/parking.js';
 import { renderSteering } from './screens/steering.js';
+import { renderClosures } from './screens/closures.js';
 
 const screenState = {};
 let stopScreen = null;
@@ -22,6 +23,7 @@ function screensFor(user) {
     screens.push({ route: 'counter', label: t('counter') });
     screens.push({ route: `display/${offices[0]}`, label: t('display') });
   }
+  if (roles.has('office_admin') && offices.length) screens.push({ route: 'closures', label: t('closures') });
   if (roles.has('parking_admin')) screens.push({ route: 'parking', label: t('parking') });
   if (roles.has('steering_office')) screens.push({ route: 'steering', label: t('steering') });
   return screens;
@@ -92,6 +94,7 @@ function render() {
   }
   // No polling here: a reload would drop a reason being typed (the screen has its own button).
   if (chosen.route === 'parking') renderParking(main);
+  if (chosen.route === 'closures') renderClosures(main, user, screenState);
   if (chosen.route === 'steering') stopScreen = pollWhileVisible(renderSteering(main));
   if (chosen.route === 'counter') {
     stopScreen = pollWhileVisible(renderCounter(main, user, screenState));
