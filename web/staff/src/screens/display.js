@@ -17,7 +17,9 @@ export function renderDisplay(root, officeId) {
       const data = await api('GET', `/v1/offices/${encodeURIComponent(officeId)}/call-display?since=${version}`);
       if (data.changed) {
         version = Number(data.version);
-        const calls = data.calls || [];
+        // A recall lists a number again: show each number once, at its latest call.
+        const seen = new Set();
+        const calls = (data.calls || []).filter((call) => !seen.has(call.queueNumber) && seen.add(call.queueNumber));
         replaceChildren(board, calls.length === 0 ? h('p', { class: 'empty' }, 'Noch kein Aufruf · No call yet')
           : h('table', { class: 'calls' },
             h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Nummer · Number'), h('th', { scope: 'col' }, 'Schalter · Counter'))),
