@@ -10,6 +10,13 @@ export class ApiError extends Error {
   }
 }
 
+let unauthenticated = () => {};
+
+// Called when the gateway refuses the token (401): expired or revoked.
+export function onUnauthenticated(handler) {
+  unauthenticated = handler;
+}
+
 export async function api(method, path, body) {
   const headers = {};
   const token = accessToken();
@@ -28,6 +35,7 @@ export async function api(method, path, body) {
   } catch {
     throw new ApiError(response.status, 'unknown');
   }
+  if (response.status === 401) unauthenticated();
   if (!response.ok) throw new ApiError(response.status, data.details?.[0]?.reason || 'unknown', data.message);
   return data;
 }

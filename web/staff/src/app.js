@@ -1,7 +1,8 @@
 // The staff app: sign-in, the navigation the user's roles allow, and the
 // screens by hash route (#/counter, #/display/<office>, ...).
 import { h, replaceChildren, button, message } from './dom.js';
-import { loadProvider, signIn, completeSignIn, currentUser, signOut } from './auth.js';
+import { loadProvider, signIn, completeSignIn, currentUser, signOut, forgetSession } from './auth.js';
+import { onUnauthenticated } from './api.js';
 import { t, setLanguage, currentLanguage } from './i18n.js';
 import { renderCounter, officesOf } from './screens/counter.js';
 import { renderDisplay } from './screens/display.js';
@@ -12,6 +13,7 @@ import { renderClosures } from './screens/closures.js';
 const screenState = {};
 let stopScreen = null;
 let signInError = false;
+let sessionExpired = false;
 
 // The screens a user may use, by the roles and scopes of the token; the
 // gateway checks them again on every call.
@@ -81,6 +83,7 @@ function render() {
     replaceChildren(app, skip, header(null), main);
     replaceChildren(main, h('h1', { class: 'kern-heading-large' }, t('appTitle')),
       signInError ? message('danger', t('signInFailed')) : null,
+      sessionExpired ? message('warning', t('sessionExpired')) : null,
       h('p', {}, t('signInIntro')),
       button(t('signIn'), () => signIn(location.hash, currentLanguage()), 'primary', { id: 'sign-in' }));
     return;
@@ -102,7 +105,8 @@ function render() {
 }
 
 async function start() {
-  setLanguage(navigator.language?.startsWith('en') && new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'de');
+  // German unless asked for English (?lang=en, e.g. for a display's link).
+  setLanguage(new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'de');
   if (!route().startsWith('display/')) {
     await loadProvider();
     try {
@@ -112,6 +116,13 @@ async function start() {
       signInError = true;
     }
   }
+  // An expired or refused token: back to the start, which offers to sign in again.
+  onUnauthenticated(() => {
+    if (!currentUser()) return;
+    forgetSession();
+    sessionExpired = true;
+    render();
+  });
   window.addEventListener('hashchange', render);
   render();
   document.body.dataset.ready = 'true';

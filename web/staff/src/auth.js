@@ -111,6 +111,11 @@ export function currentUser() {
   };
 }
 
+// Drops the tokens (expired or refused); the provider's session stays.
+export function forgetSession() {
+  session = null;
+}
+
 // Ends the session here and at the provider, which asks to confirm and then
 // sends the browser back to the app's start.
 export function signOut() {

@@ -361,6 +361,24 @@ test('the parking office approves, rejects and revokes residents\' permits', { t
       headers: { Authorization: `Bearer ${stack.mint({ sub: 'citizen-a', roles: ['citizen'] })}` },
     })).json();
     assert.equal(mine.state, 'PERMIT_APPLICATION_STATE_REVOKED');
+
+    // When the gateway refuses the token (as it answers an expired one), the app
+    // drops it and offers to sign in again.
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/parking/pending-permit-applications')) {
+        request.respond({
+          status: 401, contentType: 'application/json',
+          body: JSON.stringify({ code: 16, status: 'UNAUTHENTICATED', message: 'token expired', details: [{ reason: 'token_expired' }] }),
+        });
+      } else {
+        request.continue();
+      }
+    });
+    await page.click('#refresh');
+    await page.waitForSelector('#sign-in', { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval('main', (el) => el.textContent), /Anmeldung ist abgelaufen/);
+    assert.equal(await page.$('#user'), null);
   } catch (error) {
     await keepFailure(page, error);
   } finally {
