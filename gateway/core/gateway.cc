@@ -345,7 +345,10 @@ std::string_view PowOutcomeLabel(pow::Outcome outcome) {
 }
 
 // The answer to a request whose proof of work did not pass.
-HttpResponse StaffAppFile(const StaticSite& site, std::string_view path) {
+// The file at `path`, gzip-compressed when it has that form and the client
+// accepts it.
+HttpResponse StaffAppFile(const StaticSite& site, std::string_view path,
+                          std::string_view accept_encoding) {
   HttpResponse response;
   if (path.size() + 1 == site.prefix().size()) {
     // "/staff": the app's relative links need the slash.
@@ -360,7 +363,17 @@ HttpResponse StaffAppFile(const StaticSite& site, std::string_view path) {
   response.result(200);
   response.set(http::field::content_type, file->content_type);
   response.set("Content-Security-Policy", site.content_security_policy());
-  response.body() = file->body;
+  if (file->gzip_body.empty()) {
+    response.body() = file->body;
+    return response;
+  }
+  response.set(http::field::vary, "Accept-Encoding");
+  if (AcceptsGzip(accept_encoding)) {
+    response.set(http::field::content_encoding, "gzip");
+    response.body() = file->gzip_body;
+  } else {
+    response.body() = file->body;
+  }
   return response;
 }
 
@@ -587,7 +600,9 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
     }
     if (options_.staff_app != nullptr && options_.staff_app->Covers(path)) {
       *route_label = std::string(kStaffAppRouteLabel);
-      finish(StaffAppFile(*options_.staff_app, path));
+      const auto accept_encoding = request[http::field::accept_encoding];
+      finish(StaffAppFile(*options_.staff_app, path,
+                          std::string_view(accept_encoding.data(), accept_encoding.size())));
       return;
     }
   }

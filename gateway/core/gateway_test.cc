@@ -406,6 +406,7 @@ TEST_F(GatewayTest, ServesTheStaffAppsFilesWithItsPolicy) {
   std::filesystem::create_directories(dir);
   std::ofstream(dir / "index.html") << "<!doctype html><title>Stadt</title>";
   std::ofstream(dir / "app.js") << "export {};";
+  std::ofstream(dir / "app.js.gz") << "compressed";
   absl::StatusOr<std::unique_ptr<StaticSite>> site =
       StaticSite::Load(dir.string(), "/staff/", "http://127.0.0.1:9400");
   std::filesystem::remove_all(dir);
@@ -430,9 +431,21 @@ TEST_F(GatewayTest, ServesTheStaffAppsFilesWithItsPolicy) {
   EXPECT_EQ(Send(http::verb::get, "/staff/../etc/passwd").result_int(), 404);
   EXPECT_EQ(Send(http::verb::get, "/staff/nothing.js").result_int(), 404);
   EXPECT_EQ(Send(http::verb::post, "/staff/", "{}").result_int(), 404);
+  // The compressed form to a client that takes gzip, and only to it.
+  HttpRequest gzip(http::verb::get, "/staff/app.js", 11);
+  gzip.set(http::field::accept_encoding, "br, gzip");
+  HttpResponse compressed = Send(gzip);
+  EXPECT_EQ(compressed[http::field::content_encoding], "gzip");
+  EXPECT_EQ(compressed[http::field::vary], "Accept-Encoding");
+  EXPECT_EQ(compressed.body(), "compressed");
+  gzip.set(http::field::accept_encoding, "gzip;q=0");
+  HttpResponse plain = Send(gzip);
+  EXPECT_EQ(plain[http::field::content_encoding], "");
+  EXPECT_EQ(plain.body(), "export {};");
+  EXPECT_EQ(plain[http::field::vary], "Accept-Encoding");
   EXPECT_TRUE(backends_.calls.empty());
   EXPECT_THAT(Send(http::verb::get, "/metrics").body(),
-              HasSubstr(R"(route="/staff/*",code="2xx"} 3)"));
+              HasSubstr(R"(route="/staff/*",code="2xx"} 5)"));
 }
 
 // The page reads the monitoring API anonymously through these routes, and

@@ -5,7 +5,11 @@
 #include <sstream>
 #include <system_error>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "boost/json/serialize.hpp"
 #include "boost/json/value.hpp"
 #include "boost/url/parse.hpp"
@@ -86,11 +90,20 @@ absl::StatusOr<std::unique_ptr<StaticSite>> StaticSite::Load(const std::string& 
     return absl::InvalidArgumentError(absl::StrCat("cannot read the directory ", directory));
   }
   size_t total = 0;
+  std::map<std::string, std::string> compressed;  // relative name without .gz -> bytes
   for (const fs::directory_entry& entry : it) {
     if (entry.is_directory()) continue;
-    const std::string relative = fs::relative(entry.path(), directory).generic_string();
+    std::string relative = fs::relative(entry.path(), directory).generic_string();
     if (entry.is_symlink() || !entry.is_regular_file()) {
       return absl::InvalidArgumentError(absl::StrCat(relative, " is not a regular file"));
+    }
+    if (relative.ends_with(".gz")) {
+      absl::StatusOr<std::string> body = ReadWholeFile(entry.path());
+      if (!body.ok()) return body.status();
+      total += body->size();
+      relative.resize(relative.size() - 3);
+      compressed[relative] = *std::move(body);
+      continue;
     }
     const std::string_view type = ContentTypeForFile(relative);
     if (type.empty()) {
@@ -103,15 +116,43 @@ absl::StatusOr<std::unique_ptr<StaticSite>> StaticSite::Load(const std::string& 
       return absl::InvalidArgumentError(
           absl::StrCat(directory, " holds more than ", max_total_bytes, " bytes"));
     }
-    site->files_[site->prefix_ + relative] = {std::string(type), *std::move(body)};
+    site->files_[site->prefix_ + relative] = {std::string(type), *std::move(body), ""};
+  }
+  if (total > max_total_bytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(directory, " holds more than ", max_total_bytes, " bytes"));
+  }
+  for (auto& [relative, bytes] : compressed) {
+    auto file = site->files_.find(site->prefix_ + relative);
+    if (file == site->files_.end()) {
+      return absl::InvalidArgumentError(absl::StrCat(relative, ".gz: no ", relative, " beside it"));
+    }
+    file->second.gzip_body = std::move(bytes);
   }
   auto index = site->files_.find(site->prefix_ + "index.html");
   if (index == site->files_.end()) {
     return absl::InvalidArgumentError(absl::StrCat(directory, " has no index.html"));
   }
   site->files_[site->prefix_] = index->second;
-  site->files_[site->prefix_ + "config.json"] = {"application/json", ConfigJson(issuer)};
+  site->files_[site->prefix_ + "config.json"] = {"application/json", ConfigJson(issuer), ""};
   return site;
+}
+
+bool AcceptsGzip(std::string_view accept_encoding) {
+  // This Abseil has its own string_view type.
+  const absl::string_view header(accept_encoding.data(), accept_encoding.size());
+  for (absl::string_view item : absl::StrSplit(header, ',')) {
+    item = absl::StripAsciiWhitespace(item);
+    const size_t semicolon = item.find(';');
+    const absl::string_view coding = absl::StripAsciiWhitespace(item.substr(0, semicolon));
+    if (!absl::EqualsIgnoreCase(coding, "gzip") && coding != "*") continue;
+    if (semicolon == absl::string_view::npos) return true;
+    // "q=0", "q=0.0", "q=0.000" refuse it; any other weight accepts it.
+    absl::string_view weight = absl::StripAsciiWhitespace(item.substr(semicolon + 1));
+    if (!absl::ConsumePrefix(&weight, "q=")) return true;
+    if (weight.find_first_not_of("0.") != absl::string_view::npos) return true;
+  }
+  return false;
 }
 
 const StaticFile* StaticSite::Find(std::string_view path) const {

@@ -13,6 +13,9 @@ namespace stadt::gateway {
 struct StaticFile {
   std::string content_type;
   std::string body;
+  // The same bytes gzip-compressed, from "<name>.gz" beside the file (the
+  // build writes them); empty when there is none.
+  std::string gzip_body;
 };
 
 // A built single-page web app (the staff app, web/staff/) served under one
@@ -22,7 +25,8 @@ struct StaticFile {
 class StaticSite {
  public:
   // Reads every regular file below `directory` (symbolic links and other
-  // kinds are refused) and serves it at `prefix` + its relative path; the
+  // kinds are refused) and serves it at `prefix` + its relative path (a
+  // "<name>.gz" beside "<name>" is its compressed form, not a file); the
   // directory's index.html also at `prefix` itself. `prefix` starts and ends
   // with '/', e.g. "/staff/". `issuer` is the identity provider the app signs
   // in with: its origin is the one other place the app may fetch() from, and
@@ -56,6 +60,10 @@ class StaticSite {
   std::string csp_;
   std::map<std::string, StaticFile, std::less<>> files_;
 };
+
+// Whether an Accept-Encoding header value accepts gzip ("gzip", "*", not
+// with q=0).
+bool AcceptsGzip(std::string_view accept_encoding);
 
 // The content type a file goes out with, by its extension; empty when the
 // extension is not one a web app needs.

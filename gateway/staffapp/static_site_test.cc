@@ -88,6 +88,34 @@ TEST_F(StaticSiteTest, RefusesSymbolicLinks) {
               HasSubstr("not a regular file"));
 }
 
+TEST_F(StaticSiteTest, PairsEachFileWithItsCompressedForm) {
+  Write("index.html", "<!doctype html>");
+  Write("app.js", "export {};");
+  Write("app.js.gz", std::string("\x1f\x8b\x08", 3));
+  absl::StatusOr<std::unique_ptr<StaticSite>> site = StaticSite::Load(dir_.string(), "/staff/", "");
+  ASSERT_TRUE(site.ok()) << site.status();
+  EXPECT_EQ((*site)->Find("/staff/app.js")->body, "export {};");
+  EXPECT_EQ((*site)->Find("/staff/app.js")->gzip_body, std::string("\x1f\x8b\x08", 3));
+  EXPECT_EQ((*site)->Find("/staff/app.js.gz"), nullptr);
+  EXPECT_EQ((*site)->Find("/staff/index.html")->gzip_body, "");
+  Write("lonely.css.gz", "x");
+  EXPECT_THAT(std::string(StaticSite::Load(dir_.string(), "/staff/", "").status().message()),
+              HasSubstr("lonely.css.gz: no lonely.css beside it"));
+}
+
+TEST(AcceptsGzipTest, ReadsTheCodingsAndTheirWeights) {
+  EXPECT_TRUE(AcceptsGzip("gzip"));
+  EXPECT_TRUE(AcceptsGzip("gzip, deflate, br"));
+  EXPECT_TRUE(AcceptsGzip("br;q=1.0, GZIP;q=0.5"));
+  EXPECT_TRUE(AcceptsGzip("*"));
+  EXPECT_FALSE(AcceptsGzip(""));
+  EXPECT_FALSE(AcceptsGzip("identity"));
+  EXPECT_FALSE(AcceptsGzip("br, deflate"));
+  EXPECT_FALSE(AcceptsGzip("gzip;q=0"));
+  EXPECT_FALSE(AcceptsGzip("gzip; q=0.000"));
+  EXPECT_FALSE(AcceptsGzip("x-gzip"));
+}
+
 TEST(OriginOfTest, KeepsSchemeHostAndPortOnly) {
   EXPECT_EQ(OriginOf("http://127.0.0.1:9400"), "http://127.0.0.1:9400");
   EXPECT_EQ(OriginOf("https://id.example/a/b?c"), "https://id.example");

@@ -1,8 +1,9 @@
 // Builds the staff app into dist/ (or the directory given as the first
 // argument): one JavaScript bundle, one style sheet (KERN UX and its fonts),
-// the page. Prints the sizes, raw and gzip-compressed.
+// the page, and the gzip form of each of the three beside it (name.gz).
+// Prints the sizes, raw and gzip-compressed.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -26,6 +27,10 @@ await build({
   logLevel: 'warning',
 });
 copyFileSync(join(here, 'src/index.html'), join(out, 'index.html'));
+// Beside each text file its gzip form, which the gateway sends to clients that take it.
+for (const name of ['index.html', 'app.js', 'app.css']) {
+  writeFileSync(join(out, `${name}.gz`), gzipSync(readFileSync(join(out, name)), { level: 9 }));
+}
 
 function files(dir) {
   return readdirSync(dir).flatMap((name) => {
@@ -34,7 +39,7 @@ function files(dir) {
   });
 }
 let codeGzip = 0;
-for (const path of files(out)) {
+for (const path of files(out).filter((name) => !name.endsWith('.gz'))) {
   const bytes = readFileSync(path);
   const gzip = gzipSync(bytes, { level: 9 }).length;
   if (/\.(js|css)$/.test(path)) codeGzip += gzip;

@@ -113,6 +113,12 @@ async function counterMorning(page) {
   });
   figures.transferredBytes = await page.evaluate(() => performance.getEntriesByType('resource')
     .reduce((sum, r) => sum + r.transferSize, performance.getEntriesByType('navigation')[0].transferSize));
+  // The script and the style sheet come gzip-compressed.
+  figures.appFiles = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((r) => /\/staff\/app\.(js|css)$/.test(r.name))
+    .map((r) => ({ name: r.name.replace(/^.*\//, ''), encoded: r.encodedBodySize, decoded: r.decodedBodySize })));
+  assert.equal(figures.appFiles.length, 2);
+  for (const file of figures.appFiles) assert.ok(file.encoded < file.decoded / 2, JSON.stringify(file));
   assert.match(await page.$eval('h1', (el) => el.textContent), /Stadtportal – Verwaltung/);
   await checkAccessibility(page, 'sign-in start');
   await screenshot(page, '01-sign-in');
@@ -244,7 +250,7 @@ async function counterMorning(page) {
 
   assert.deepEqual(consoleErrors.filter((e) => !/favicon|Failed to load resource: the server responded with a status of 4/.test(e)), []);
   // Reported, not asserted (tests never assert on speed).
-  console.log(`first load: ${JSON.stringify(figures.firstLoadMs)} ms; transferred ${figures.transferredBytes} B`);
+  console.log(`first load: ${JSON.stringify(figures.firstLoadMs)} ms; transferred ${figures.transferredBytes} B; ${JSON.stringify(figures.appFiles)}`);
 }
 
 // "YYYY-MM-DD" in Berlin, `days` after today there.
