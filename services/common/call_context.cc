@@ -42,8 +42,9 @@ absl::Status Caller::Require(std::string_view role, std::string_view kind,
   }
   if (!kind.empty() && !HasScopeFor(kind, id)) {
     return WithReason(absl::PermissionDeniedError(absl::StrCat(
-                          "Ihr Zugang gilt nicht für diese Stelle / your token is not scoped to ",
-                          ToAbsl(kind), " ", ToAbsl(id))),
+                          "Ihr Zugang gilt nicht für diese Stelle / your token is not scoped to "
+                          "this ",
+                          ToAbsl(kind))),
                       "scope_not_granted");
   }
   return absl::OkStatus();
