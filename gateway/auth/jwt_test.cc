@@ -246,7 +246,7 @@ TEST_F(JwtTest, ReadsRolesAndScopesFromConfiguredNestedClaims) {
                                                    .scopes_claim = "stadt.scopes"});
   ASSERT_TRUE(verifier.ok()) << verifier.status();
   boost::json::object claims = Claims();
-  claims["roles"] = {"operator"};  // not where this issuer puts roles: ignored
+  claims["roles"] = boost::json::array{"operator"};  // not where this issuer puts roles: ignored
   claims["realm_access"] = {{"roles", {"daycare_caseworker", "offline_access"}}};
   claims["stadt"] = {{"scopes", "department:jugendamt"}};
   absl::StatusOr<Identity> identity = (*verifier)->Verify(Mint(claims), kNow);
@@ -256,7 +256,7 @@ TEST_F(JwtTest, ReadsRolesAndScopesFromConfiguredNestedClaims) {
 
   // A claim whose own name has dots (a URL-style claim) is found whole.
   claims.erase("stadt");
-  claims["stadt.scopes"] = {"office:*"};
+  claims["stadt.scopes"] = boost::json::array{"office:*"};
   identity = (*verifier)->Verify(Mint(claims), kNow);
   ASSERT_TRUE(identity.ok()) << identity.status();
   EXPECT_THAT(identity->scopes, ElementsAre("office:*"));
