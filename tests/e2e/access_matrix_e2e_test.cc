@@ -372,5 +372,37 @@ TEST_F(AccessMatrixTest, DaycareRoutesShowingChildrenAreClosedToOtherStaff) {
   EXPECT_EQ(Reason(round), "role_not_allowed");
 }
 
+// The gateway configured as for the Keycloak realm of deploy/keycloak: roles
+// from realm_access.roles, scopes from the stadt_scopes array.
+TEST(KeycloakClaimsE2eTest, RolesAndScopesComeFromTheConfiguredClaims) {
+  StackOptions options;
+  options.gateway_env = {{"GATEWAY_ROLES_CLAIM", "realm_access.roles"},
+                         {"GATEWAY_SCOPES_CLAIM", "stadt_scopes"}};
+  absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::StartWith({"appointments"}, options);
+  ASSERT_TRUE(stack.ok()) << stack.status();
+  auto token = [&](const std::string& roles_claim, const char* office) {
+    boost::json::object claims;
+    claims[roles_claim == "roles" ? "roles" : "realm_access"] =
+        roles_claim == "roles"
+            ? boost::json::value(boost::json::array{"office_staff"})
+            : boost::json::value(boost::json::object{
+                  {"roles", boost::json::array{"office_staff", "uma_authorization"}}});
+    claims["stadt_scopes"] = boost::json::array{office};
+    return (*stack)->tokens().MintWithClaims("staff-kc", claims, absl::Now());
+  };
+  const std::string day = "/v1/offices/mitte/days/2030-01-07/appointments";
+  HttpResult own = (*stack)->Fetch("GET", day, "", token("realm_access", "office:mitte"));
+  EXPECT_EQ(own.status, 200) << own.body;
+  HttpResult other = (*stack)->Fetch("GET", day, "", token("realm_access", "office:vaihingen"));
+  EXPECT_EQ(other.status, 403);
+  EXPECT_EQ(Reason(other), "scope_not_granted");
+  // Roles where this provider does not put them grant nothing.
+  HttpResult top_level = (*stack)->Fetch("GET", day, "", token("roles", "office:mitte"));
+  EXPECT_EQ(top_level.status, 403);
+  EXPECT_EQ(Reason(top_level), "role_not_allowed");
+  absl::Status stopped = (*stack)->Stop();
+  EXPECT_TRUE(stopped.ok()) << stopped.message();
+}
+
 }  // namespace
 }  // namespace stadt::testing
