@@ -87,12 +87,15 @@ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/priva
 openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
 "$BUILD/gateway/tools/stadt-mint-token" --emit-keyfile "$WORK/public.pem" --kid bench \
   --alg ES256 > "$WORK/keys.json"
-mint() {  # mint SUBJECT ROLE
+mint() {  # mint SUBJECT ROLES [SCOPE]
   "$BUILD/gateway/tools/stadt-mint-token" --key "$WORK/private.pem" --alg ES256 --kid bench \
-    --sub "$1" --roles "$2" --iss "$ISSUER" --aud "$AUDIENCE" --ttl 3600
+    --sub "$1" --roles "$2" ${3:+--scope "$3"} --iss "$ISSUER" --aud "$AUDIENCE" --ttl 3600
 }
 CITIZEN_TOKEN=$(mint citizen-bench citizen)
 OFFICER_TOKEN=$(mint officer-bench parking_officer)
+# Office staff of one office: the route's role and the office scope are checked
+# in the gateway and again in the service (docs/roles.md).
+STAFF_TOKEN=$(mint staff-bench "${STADT_BENCH_STAFF_ROLES:-office_staff}" office:mitte)
 export CITIZEN_TOKEN OFFICER_TOKEN
 
 GATEWAY_PORT="$HTTP_PORT" GATEWAY_JWT_KEYS_FILE="$WORK/keys.json" \
@@ -101,6 +104,7 @@ GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
 GATEWAY_BACKEND_VIDEO="127.0.0.1:$VIDEO_PORT" GATEWAY_BACKEND_DAYCARE="127.0.0.1:$DAYCARE_PORT" \
 GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
+GATEWAY_READINESS_BACKENDS=appointments,daycare,monitoring,parking,video \
   start gateway "$BUILD/gateway/stadt-gateway"
 "$BUILD/bench/gateway/stadt-bare-beast" "$BARE_PORT" 2 > "$WORK/bare.log" 2>&1 &
 PIDS+=($!)
@@ -148,6 +152,8 @@ CITIZEN=(-H "Authorization: Bearer $CITIZEN_TOKEN")
 row "bare Beast, fixed response (the ceiling)" "$BARE_RPS" "$BARE_P50" "$BARE_P99" "$BARE_BAD"
 scenario "gateway GET /healthz (no backend)" "$BASE/healthz"
 scenario "appointments GET /v1/offices/mitte, citizen token" "$BASE/v1/offices/mitte" "${CITIZEN[@]}"
+scenario "appointments counter day list, office staff (role+scope)" \
+  "$BASE/v1/offices/mitte/days/2030-01-07/appointments" -H "Authorization: Bearer $STAFF_TOKEN"
 scenario "appointments earliest-free search, 1 service" "$BASE/v1/slots?service_ids=id-card&limit=3"
 scenario "video free slots of a topic" "$BASE/v1/video/slots?topic_id=basic-income-advice&limit=3"
 scenario "parking officer's plate check (POST)" "$BASE" -s "$ROOT/bench/parking/check.lua"

@@ -233,6 +233,17 @@ absl::StatusOr<Settings> ReadSettings() {
     settings.jwt.audience = config.RequiredString("GATEWAY_JWT_AUDIENCE");
   }
   settings.staff_app_dir = config.String("GATEWAY_STAFF_APP_DIR", "");
+  // Where the identity provider puts roles and scopes, e.g. Keycloak's
+  // realm_access.roles (docs/roles.md).
+  settings.jwt.roles_claim = config.String("GATEWAY_ROLES_CLAIM", "roles");
+  settings.jwt.scopes_claim = config.String("GATEWAY_SCOPES_CLAIM", "scope");
+  for (const auto& [name, path] : {std::pair{"GATEWAY_ROLES_CLAIM", settings.jwt.roles_claim},
+                                   std::pair{"GATEWAY_SCOPES_CLAIM", settings.jwt.scopes_claim}}) {
+    if (!auth::IsValidClaimPath(path)) {
+      errors.push_back(
+          absl::StrCat(name, ": a claim name or dotted path, e.g. realm_access.roles"));
+    }
+  }
   ReadRateLimits(config, settings, errors);
   ReadPow(config, settings, errors);
   settings.kpi = ReadKpiSettings(config, "gateway");

@@ -157,6 +157,7 @@ GATEWAY_BACKEND_NOTIFICATIONS="127.0.0.1:$NOTIFICATIONS_PORT" \
 GATEWAY_JWKS_URL="$ISSUER/jwks" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
 GATEWAY_STAFF_APP_DIR="$STATE/staff-app" \
+GATEWAY_ROLES_CLAIM=roles GATEWAY_SCOPES_CLAIM=scope \
   start gateway "$BUILD/gateway/stadt-gateway"
 
 wait_for gateway curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz"
@@ -176,9 +177,10 @@ accounts in deploy/oidc/accounts.json), call display: http://127.0.0.1:$HTTP_POR
   curl -s http://127.0.0.1:$HTTP_PORT/v1/monitoring/fields
   curl -s http://127.0.0.1:$HTTP_PORT/v1/monitoring/metrics
 
-A caseworker token for the routes that need one:
+A staff token for the routes that need one (roles and scopes: docs/roles.md), here an
+office administrator of the office "sued":
   TOKEN=\$($BUILD/gateway/tools/stadt-mint-token --key .local/keys/dev-private.pem --alg ES256 \\
-      --kid dev-1 --sub caseworker-1 --roles caseworker --scope office:sued --iss $ISSUER --aud $AUDIENCE)
+      --kid dev-1 --sub office-admin-1 --roles office_admin --scope office:sued --iss $ISSUER --aud $AUDIENCE)
   curl -s -X PUT -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
       -d '{"name":"Buergerbuero Sued","district":"Sued","address":{"street":"Joesweg 5","postalCode":"70180","city":"Stuttgart"},"serviceIds":["id-card"]}' \\
       http://127.0.0.1:$HTTP_PORT/v1/offices/sued

@@ -267,25 +267,38 @@ bool AudienceMatches(const boost::json::value& aud, std::string_view audience) {
   return false;
 }
 
-absl::Status ExtractRoles(const boost::json::object& claims, std::vector<std::string>& roles) {
-  const boost::json::value* value = claims.if_contains("roles");
+// The claim at `path`: the claim of that exact name, else the dotted path
+// through nested objects.
+const boost::json::value* FindClaim(const boost::json::object& claims, std::string_view path) {
+  if (const boost::json::value* exact = claims.if_contains(path)) return exact;
+  const boost::json::object* object = &claims;
+  const boost::json::value* value = nullptr;
+  for (absl::string_view name : absl::StrSplit(AbslView(path), '.')) {
+    if (object == nullptr) return nullptr;
+    value = object->if_contains(std::string_view(name.data(), name.size()));
+    if (value == nullptr) return nullptr;
+    object = value->if_object();
+  }
+  return value;
+}
+
+// An array of strings or one space-separated string; anything else is a
+// broken issuer's token.
+absl::Status ExtractStrings(const boost::json::object& claims, std::string_view path,
+                            std::vector<std::string>& out) {
+  const boost::json::value* value = FindClaim(claims, path);
   if (value == nullptr) return absl::OkStatus();
+  if (const boost::json::string* text = value->if_string()) {
+    out = absl::StrSplit(AbslView(*text), ' ', absl::SkipEmpty());
+    return absl::OkStatus();
+  }
   const boost::json::array* list = value->if_array();
   if (list == nullptr) return Reject("invalid_claims");
   for (const boost::json::value& entry : *list) {
-    const boost::json::string* role = entry.if_string();
-    if (role == nullptr) return Reject("invalid_claims");
-    roles.emplace_back(*role);
+    const boost::json::string* text = entry.if_string();
+    if (text == nullptr) return Reject("invalid_claims");
+    out.emplace_back(*text);
   }
-  return absl::OkStatus();
-}
-
-absl::Status ExtractScopes(const boost::json::object& claims, std::vector<std::string>& scopes) {
-  const boost::json::value* value = claims.if_contains("scope");
-  if (value == nullptr) return absl::OkStatus();
-  const boost::json::string* scope = value->if_string();
-  if (scope == nullptr) return Reject("invalid_claims");
-  scopes = absl::StrSplit(AbslView(*scope), ' ', absl::SkipEmpty());
   return absl::OkStatus();
 }
 
@@ -455,9 +468,23 @@ absl::StatusOr<Identity> JwtVerifier::CheckClaims(const boost::json::object& cla
   Identity identity;
   identity.subject = *sub;
   identity.expires_at = *exp;
-  if (absl::Status status = ExtractRoles(claims, identity.roles); !status.ok()) return status;
-  if (absl::Status status = ExtractScopes(claims, identity.scopes); !status.ok()) return status;
+  if (absl::Status status = ExtractStrings(claims, options_.roles_claim, identity.roles);
+      !status.ok()) {
+    return status;
+  }
+  if (absl::Status status = ExtractStrings(claims, options_.scopes_claim, identity.scopes);
+      !status.ok()) {
+    return status;
+  }
   return identity;
+}
+
+bool IsValidClaimPath(std::string_view path) {
+  if (path.empty()) return false;
+  for (absl::string_view name : absl::StrSplit(AbslView(path), '.')) {
+    if (name.empty()) return false;
+  }
+  return true;
 }
 
 absl::StatusOr<std::unique_ptr<JwtSigner>> JwtSigner::Create(std::string_view private_key_pem,

@@ -49,7 +49,16 @@ struct VerifierOptions {
   // How many verified tokens KeyFileVerifier remembers (VerifiedTokenCache);
   // 0 verifies every request's signature.
   size_t verified_cache_entries = 10'000;
+  // Where the roles and the scopes are in the claims: a claim name, or a
+  // dotted path into nested objects ("realm_access.roles" for Keycloak). A
+  // claim whose own name contains dots is found too. Either may hold an array
+  // of strings or one space-separated string; a missing claim grants nothing.
+  std::string roles_claim = "roles";
+  std::string scopes_claim = "scope";
 };
+
+// Whether `path` can name a claim: non-empty dot-separated names.
+bool IsValidClaimPath(std::string_view path);
 
 namespace internal {
 struct EvpPkeyFree {

@@ -218,13 +218,63 @@ TEST_F(JwtTest, ExtractsRolesAndScopes) {
 
 TEST_F(JwtTest, RejectsMistypedRolesOrScope) {
   boost::json::object claims = Claims();
-  claims["roles"] = "admin";
+  claims["roles"] = {{"admin", true}};
   EXPECT_EQ(Check(Mint(claims)), "invalid_claims");
   claims["roles"] = {"citizen", 7};
   EXPECT_EQ(Check(Mint(claims)), "invalid_claims");
   claims.erase("roles");
-  claims["scope"] = {"a", "b"};
+  claims["scope"] = 7;
   EXPECT_EQ(Check(Mint(claims)), "invalid_claims");
+}
+
+TEST_F(JwtTest, TakesEitherClaimAsArrayOrSpaceSeparatedString) {
+  boost::json::object claims = Claims();
+  claims["roles"] = "office_staff  office_admin";
+  claims["scope"] = {"office:mitte", "office:nord"};
+  absl::StatusOr<Identity> identity = verifier_->Verify(Mint(claims), kNow);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_THAT(identity->roles, ElementsAre("office_staff", "office_admin"));
+  EXPECT_THAT(identity->scopes, ElementsAre("office:mitte", "office:nord"));
+}
+
+// Keycloak puts realm roles into {"realm_access": {"roles": [...]}}; the
+// scopes come from a client mapper into a claim of our choosing.
+TEST_F(JwtTest, ReadsRolesAndScopesFromConfiguredNestedClaims) {
+  auto verifier = JwtVerifier::Create(BothKeys(), {.issuer = kIssuer,
+                                                   .audience = kAudience,
+                                                   .roles_claim = "realm_access.roles",
+                                                   .scopes_claim = "stadt.scopes"});
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  boost::json::object claims = Claims();
+  claims["roles"] = boost::json::array{"operator"};  // not where this issuer puts roles: ignored
+  claims["realm_access"] = {{"roles", {"daycare_caseworker", "offline_access"}}};
+  claims["stadt"] = {{"scopes", "department:jugendamt"}};
+  absl::StatusOr<Identity> identity = (*verifier)->Verify(Mint(claims), kNow);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_THAT(identity->roles, ElementsAre("daycare_caseworker", "offline_access"));
+  EXPECT_THAT(identity->scopes, ElementsAre("department:jugendamt"));
+
+  // A claim whose own name has dots (a URL-style claim) is found whole.
+  claims.erase("stadt");
+  claims["stadt.scopes"] = boost::json::array{"office:*"};
+  identity = (*verifier)->Verify(Mint(claims), kNow);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_THAT(identity->scopes, ElementsAre("office:*"));
+
+  // A path through something that is not an object grants nothing.
+  claims["realm_access"] = "daycare_caseworker";
+  identity = (*verifier)->Verify(Mint(claims), kNow);
+  ASSERT_TRUE(identity.ok()) << identity.status();
+  EXPECT_THAT(identity->roles, IsEmpty());
+}
+
+TEST(ClaimPathTest, NamesOrDottedPathsOnly) {
+  EXPECT_TRUE(IsValidClaimPath("roles"));
+  EXPECT_TRUE(IsValidClaimPath("realm_access.roles"));
+  EXPECT_FALSE(IsValidClaimPath(""));
+  EXPECT_FALSE(IsValidClaimPath("realm_access."));
+  EXPECT_FALSE(IsValidClaimPath(".roles"));
+  EXPECT_FALSE(IsValidClaimPath("a..b"));
 }
 
 TEST_F(JwtTest, RejectsExpiredToken) {

@@ -126,18 +126,41 @@ AuthResult Authenticate(const HttpRequest& request, const auth::TokenVerifier* v
   return result;
 }
 
-std::optional<HttpResponse> Authorize(const Route& route,
+// The place a scoped route names in its path (scope_segment), or "".
+std::string_view ScopedPlace(const RouteMatch& match) {
+  const Route& route = *match.route;
+  if (route.scope_segment < 0) return {};
+  const PathSegment* segment = &route.segments[static_cast<size_t>(route.scope_segment)];
+  for (const auto& [variable, value] : match.variables) {
+    if (variable == segment) return value;
+  }
+  return {};
+}
+
+// The route's roles, then, where the path names the place, the token's scope
+// for it: a refusal here saves the call; the service checks the scope again
+// against the object it loads.
+std::optional<HttpResponse> Authorize(const RouteMatch& match,
                                       const std::optional<auth::Identity>& identity) {
+  const Route& route = *match.route;
   if (!identity.has_value()) {
     if (route.allow_anonymous) return std::nullopt;
     return Unauthenticated("authentication_required", "this route needs a bearer token");
   }
   if (route.roles.empty()) return std::nullopt;
-  for (const std::string& role : identity->roles) {
-    if (route.roles.contains(role)) return std::nullopt;
+  const bool role_allowed =
+      std::any_of(identity->roles.begin(), identity->roles.end(),
+                  [&](const std::string& role) { return route.roles.contains(role); });
+  if (!role_allowed) {
+    return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "role_not_allowed",
+                         "your role may not use this route");
   }
-  return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "role_not_allowed",
-                       "your role may not use this route");
+  const std::string_view place = ScopedPlace(match);
+  if (!place.empty() && !ScopesGrant(identity->scopes, route.scope, place)) {
+    return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "scope_not_granted",
+                         "your token is not scoped to this place");
+  }
+  return std::nullopt;
 }
 
 std::vector<std::pair<std::string, std::string>> CallMetadata(
@@ -780,7 +803,7 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
     return done(*std::move(limited));
   }
   if (auth.error.has_value()) return done(*std::move(auth.error));
-  if (std::optional<HttpResponse> denied = Authorize(route, auth.identity)) {
+  if (std::optional<HttpResponse> denied = Authorize(match.match, auth.identity)) {
     return done(*std::move(denied));
   }
   if (!request.body().empty() && !IsJsonContentType(request)) {

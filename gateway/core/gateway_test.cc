@@ -88,8 +88,9 @@ class GatewayTest : public ::testing::Test {
     return std::string(json.at("details").at(0).at("reason").as_string());
   }
 
-  std::string Token(std::vector<std::string> roles, absl::Duration ttl = absl::Minutes(5)) {
-    return tokens_.Mint("citizen-42", roles, clock_.Now(), ttl);
+  std::string Token(std::vector<std::string> roles, absl::Duration ttl = absl::Minutes(5),
+                    const std::string& scope = "shelf:s") {
+    return tokens_.Mint("citizen-42", roles, clock_.Now(), ttl, stadt::testing::kTestIssuer, scope);
   }
 
   stadt::testing::TestTokens tokens_;
@@ -643,16 +644,42 @@ TEST_F(GatewayTest, WrongRoleIsForbiddenRightRolePasses) {
   EXPECT_TRUE(backends_.calls.empty());
 
   HttpResponse allowed = Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})",
-                              Token({"caseworker", "Bad Role!"}));
+                              Token({"office_staff", "Bad Role!"}));
   EXPECT_EQ(allowed.result_int(), 200);
   ASSERT_EQ(backends_.calls.size(), 1u);
   EXPECT_THAT(backends_.calls[0].metadata, Contains(Pair("x-stadt-subject", "citizen-42")));
   // Role strings that are not plain names never reach the services.
-  EXPECT_THAT(backends_.calls[0].metadata, Contains(Pair("x-stadt-roles", "caseworker")));
+  EXPECT_THAT(backends_.calls[0].metadata, Contains(Pair("x-stadt-roles", "office_staff")));
+  EXPECT_THAT(backends_.calls[0].metadata, Contains(Pair("x-stadt-scopes", "shelf:s")));
+}
+
+// PutBook is scoped to the shelf its path names ({book.shelf_id}): the right
+// role with a scope for another shelf, or none, is refused before the call.
+TEST_F(GatewayTest, AScopedRouteNeedsTheScopeForThePlaceInItsPath) {
+  const std::string put = "/v1/shelves/s/books/b";
+  for (const std::string scope : {"", "shelf:t", "office:s", "shelf:s2"}) {
+    HttpResponse refused = Send(http::verb::put, put, R"({"title":"x"})",
+                                Token({"office_staff"}, absl::Minutes(5), scope));
+    EXPECT_EQ(refused.result_int(), 403) << scope;
+    EXPECT_EQ(Reason(refused), "scope_not_granted") << scope;
+  }
+  EXPECT_TRUE(backends_.calls.empty());
+  // The role is checked first: a wrong role hears about its role.
+  EXPECT_EQ(Reason(Send(http::verb::put, put, R"({"title":"x"})",
+                        Token({"citizen"}, absl::Minutes(5), "shelf:t"))),
+            "role_not_allowed");
+  for (const std::string scope : {"shelf:s", "shelf:*", "shelf:t shelf:s"}) {
+    EXPECT_EQ(Send(http::verb::put, put, R"({"title":"x"})",
+                   Token({"office_staff"}, absl::Minutes(5), scope))
+                  .result_int(),
+              200)
+        << scope;
+  }
+  EXPECT_EQ(backends_.calls.size(), 3u);
 }
 
 TEST_F(GatewayTest, BadBodiesAreClientErrors) {
-  const std::string token = Token({"caseworker"});
+  const std::string token = Token({"office_staff"});
   HttpResponse malformed = Send(http::verb::put, "/v1/shelves/s/books/b", "{", token);
   EXPECT_EQ(malformed.result_int(), 400);
   EXPECT_EQ(Reason(malformed), "invalid_request");
@@ -668,7 +695,7 @@ TEST_F(GatewayTest, BadBodiesAreClientErrors) {
 // Found by the bad-input sweep: the JSON parser's message quotes the body, so
 // bytes that are not UTF-8 made the error itself invalid JSON.
 TEST_F(GatewayTest, ErrorsStayValidJsonWhateverBytesTheBodyHad) {
-  const std::string token = Token({"caseworker"});
+  const std::string token = Token({"office_staff"});
   HttpResponse response =
       Send(http::verb::put, "/v1/shelves/s/books/b", "{\"title\":\"\xff\xfe\xed\xa0\x80\"}", token);
   EXPECT_EQ(response.result_int(), 400);

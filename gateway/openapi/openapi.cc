@@ -265,8 +265,13 @@ std::string AccessDescription(const Route& route) {
   if (route.allow_anonymous) return "Access: anyone; a bearer token is optional.";
   if (route.roles.empty()) return "Access: any authenticated caller.";
   std::vector<std::string> roles(route.roles.begin(), route.roles.end());
-  return absl::StrCat("Access: a bearer token with one of the roles: ", absl::StrJoin(roles, ", "),
-                      ".");
+  std::string access = absl::StrCat(
+      "Access: a bearer token with one of the roles: ", absl::StrJoin(roles, ", "), ".");
+  if (!route.scope.empty()) {
+    absl::StrAppend(&access, " Scoped: the token needs the scope ", route.scope, ":<id> (or ",
+                    route.scope, ":*) for the ", route.scope, " of the object acted on.");
+  }
+  return access;
 }
 
 json::object Responses(const Route& route, bool needs_pow, SchemaRegistry& schemas) {
@@ -468,13 +473,14 @@ json::object BuildOpenApi(const RouteTable& routes, const OpenApiInfo& info) {
   json::object schema_list = schemas.Take();
   schema_list[kErrorSchema] = ErrorSchema();
   components["schemas"] = std::move(schema_list);
-  components["securitySchemes"] =
-      json::object{{"bearerAuth", json::object{{"type", "http"},
-                                               {"scheme", "bearer"},
-                                               {"bearerFormat", "JWT"},
-                                               {"description",
-                                                "An access token of the city's identity "
-                                                "provider; roles in its `roles` claim."}}}};
+  components["securitySchemes"] = json::object{
+      {"bearerAuth", json::object{{"type", "http"},
+                                  {"scheme", "bearer"},
+                                  {"bearerFormat", "JWT"},
+                                  {"description",
+                                   "An access token of the city's identity "
+                                   "provider; roles and scopes in the claims the gateway is "
+                                   "configured with (docs/roles.md)."}}}};
   return {{"openapi", "3.0.3"},
           {"info", json::object{{"title", info.title}, {"version", info.version}}},
           {"servers", json::array{json::object{{"url", "/"}}}},

@@ -107,7 +107,7 @@ TEST_F(OpenApiTest, SecurityAndRolesFollowTheRouteOptions) {
   const json::object& restricted = Operation("/v1/kitchens/{kitchen_id}", "patch");
   EXPECT_EQ(Text(restricted.at("security")), R"([{"bearerAuth":[]}])");
   EXPECT_THAT(std::string(restricted.at("description").as_string()),
-              HasSubstr("caseworker, operator"));
+              HasSubstr("office_staff, operator"));
   EXPECT_TRUE(restricted.at("responses").as_object().contains("403"));
 
   const json::object& any_caller = Operation("/v1/kitchens", "post");

@@ -104,6 +104,32 @@ absl::Status ResolveBody(const pb::MethodDescriptor& method, Route* route) {
   return absl::OkStatus();
 }
 
+// A scope is a lower-case kind ("office"); its field, if any, must be a path
+// variable so that the gateway reads the place before binding the request.
+absl::Status ResolveScope(const pb::MethodDescriptor& method, const api::v1::HttpRoute& option,
+                          Route* route) {
+  route->scope = option.scope();
+  if (route->scope.empty()) {
+    if (!option.scope_field().empty()) return Malformed(method, "scope_field needs a scope");
+    return absl::OkStatus();
+  }
+  if (!std::all_of(route->scope.begin(), route->scope.end(),
+                   [](char c) { return absl::ascii_islower(c) || c == '_'; })) {
+    return Malformed(method, "scope: a lower-case kind such as \"office\"");
+  }
+  if (route->roles.empty() || route->allow_anonymous) {
+    return Malformed(method, "a scoped route names its roles and needs a token");
+  }
+  if (option.scope_field().empty()) return absl::OkStatus();
+  for (size_t i = 0; i < route->segments.size(); ++i) {
+    if (route->segments[i].is_variable && route->segments[i].field_path == option.scope_field()) {
+      route->scope_segment = static_cast<int>(i);
+      return absl::OkStatus();
+    }
+  }
+  return Malformed(method, "scope_field must be a variable of the path");
+}
+
 absl::StatusOr<Route> BuildRoute(const pb::MethodDescriptor& method) {
   const api::v1::HttpRoute& option = method.options().GetExtension(api::v1::http);
   if (method.client_streaming() || method.server_streaming()) {
@@ -137,6 +163,7 @@ absl::StatusOr<Route> BuildRoute(const pb::MethodDescriptor& method) {
   }
   if (absl::Status status = ParseTemplate(method, &route); !status.ok()) return status;
   if (absl::Status status = ResolveBody(method, &route); !status.ok()) return status;
+  if (absl::Status status = ResolveScope(method, option, &route); !status.ok()) return status;
   return route;
 }
 

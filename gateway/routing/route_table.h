@@ -32,6 +32,12 @@ struct Route {
   bool allow_anonymous = false;
   bool accepted = false;          // success is 202 instead of 200
   int cache_max_age_seconds = 0;  // > 0: a public, cacheable catalog read with an ETag
+  // The kind of place the caller's token must be scoped to ("office"), "" for
+  // city-wide roles; the service checks it against the object it loads.
+  std::string scope;
+  // Index into `segments` of the variable naming the place (scope_field), so
+  // the gateway can check the token's scope before the call; -1 without one.
+  int scope_segment = -1;
   const google::protobuf::MethodDescriptor* method = nullptr;
   std::string grpc_path;  // "/package.Service/Method"
 };

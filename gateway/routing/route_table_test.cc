@@ -27,7 +27,9 @@ TEST(RouteTableTest, BuildsRoutesFromOptions) {
   EXPECT_EQ(put.grpc_path, "/stadt.testing.v1.Library/PutBook");
   EXPECT_EQ(put.http_method, "PUT");
   EXPECT_EQ(put.body, "book");
-  EXPECT_THAT(put.roles, UnorderedElementsAre("caseworker"));
+  EXPECT_THAT(put.roles, UnorderedElementsAre("office_staff"));
+  EXPECT_EQ(put.scope, "shelf");
+  EXPECT_EQ(put.scope_segment, 2);  // {book.shelf_id}
   EXPECT_FALSE(put.allow_anonymous);
   ASSERT_EQ(put.segments.size(), 5u);
   EXPECT_TRUE(put.segments[2].is_variable);
@@ -61,20 +63,30 @@ TEST(RouteTableTest, DistinguishesUnknownPathFromWrongMethod) {
 }
 
 TEST(RouteTableTest, RejectsBrokenDefinitionsAtBuild) {
-  const std::pair<const char*, const char*> kCases[] = {{"DuplicateRoutes", "duplicate route"},
-                                                        {"UnknownVariable", "no field"},
-                                                        {"MessageVariable", "must end at a scalar"},
-                                                        {"UnclosedVariable", "unclosed"},
-                                                        {"BodyOnGet", "take no body"},
-                                                        {"UnknownMethod", "method must be"},
-                                                        {"ScalarBody", "singular message"},
-                                                        {"RelativePath", "must start with"},
-                                                        {"CachedPersonalRead", "anyone may read"}};
+  const std::pair<const char*, const char*> kCases[] = {
+      {"DuplicateRoutes", "duplicate route"},
+      {"UnknownVariable", "no field"},
+      {"MessageVariable", "must end at a scalar"},
+      {"UnclosedVariable", "unclosed"},
+      {"BodyOnGet", "take no body"},
+      {"UnknownMethod", "method must be"},
+      {"ScalarBody", "singular message"},
+      {"RelativePath", "must start with"},
+      {"CachedPersonalRead", "anyone may read"},
+      {"ScopeFieldNotInPath", "variable of the path"},
+      {"ScopedAnonymousRoute", "needs a token"}};
   for (const auto& [service, problem] : kCases) {
     absl::StatusOr<RouteTable> table = BuildFor(service);
     ASSERT_FALSE(table.ok()) << service;
     EXPECT_THAT(std::string(table.status().message()), HasSubstr(problem)) << service;
   }
+}
+
+TEST(RouteTableTest, UnscopedRoutesHaveNoScopeSegment) {
+  RouteTable table = BuildFor("Library").value();
+  const Route& list = table.routes()[2];
+  EXPECT_EQ(list.scope, "");
+  EXPECT_EQ(list.scope_segment, -1);
 }
 
 TEST(RouteTableTest, RoleNamesComeFromTheEnum) {

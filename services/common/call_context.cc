@@ -2,8 +2,11 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "grpcpp/server_context.h"
+#include "services/common/reason.h"
+#include "services/common/strings.h"
 
 namespace stadt {
 namespace {
@@ -26,6 +29,29 @@ bool Caller::HasRole(const std::string& role) const {
 }
 
 bool Caller::HasScopeFor(std::string_view kind, std::string_view id) const {
+  return ScopesGrant(scopes, kind, id);
+}
+
+absl::Status Caller::Require(std::string_view role, std::string_view kind,
+                             std::string_view id) const {
+  if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+    return WithReason(absl::PermissionDeniedError(
+                          absl::StrCat("Diese Rolle darf das nicht (", ToAbsl(role),
+                                       " erforderlich) / this needs the role ", ToAbsl(role))),
+                      "role_not_allowed");
+  }
+  if (!kind.empty() && !HasScopeFor(kind, id)) {
+    return WithReason(absl::PermissionDeniedError(absl::StrCat(
+                          "Ihr Zugang gilt nicht für diese Stelle / your token is not scoped to "
+                          "this ",
+                          ToAbsl(kind))),
+                      "scope_not_granted");
+  }
+  return absl::OkStatus();
+}
+
+bool ScopesGrant(const std::vector<std::string>& scopes, std::string_view kind,
+                 std::string_view id) {
   if (kind.empty() || id.empty()) return false;
   return std::any_of(scopes.begin(), scopes.end(), [&](const std::string& scope) {
     const std::string_view text(scope);

@@ -4,6 +4,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
+
 namespace grpc {
 class ServerContext;
 }
@@ -34,7 +36,17 @@ struct Caller {
   // (e.g. "office:mitte", "department:jobcentre") grants that one place,
   // "<kind>:*" every place of that kind. No scope grants nothing.
   bool HasScopeFor(std::string_view kind, std::string_view id) const;
+  // OK when the caller holds `role` and, with a `kind`, a scope for kind:id:
+  // each service's check behind the gateway's, against the object it loads.
+  // Else PERMISSION_DENIED with reason role_not_allowed or scope_not_granted.
+  absl::Status Require(std::string_view role, std::string_view kind = {},
+                       std::string_view id = {}) const;
 };
+
+// Whether one of `scopes` grants the place `kind`:`id` (see Caller::HasScopeFor);
+// the gateway's check before the call and the services' check agree by using it.
+bool ScopesGrant(const std::vector<std::string>& scopes, std::string_view kind,
+                 std::string_view id);
 
 Caller CallerFromContext(const grpc::ServerContext& context);
 

@@ -27,7 +27,9 @@ class AppointmentsOfficeE2eTest : public ::testing::Test {
     stack_ = *std::move(stack);
     ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();
     ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin_));
-    staff_ = Token({"caseworker"}, "cw-1", "office:nacht");
+    // Both office roles: this staff member runs the counter and keeps the
+    // office's entry (hours, closures) too.
+    staff_ = Token({"office_staff", "office_admin"}, "cw-1", "office:nacht");
     today_ = absl::FormatTime("%Y-%m-%d", absl::Now(), berlin_);
     day_ = "/v1/offices/nacht/days/" + today_;
     std::string always_open =
@@ -188,7 +190,7 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
     }
   }
   EXPECT_EQ(walk_ins, 1);
-  const std::string other_office = Token({"caseworker"}, "cw-2", "office:mitte");
+  const std::string other_office = Token({"office_staff", "office_admin"}, "cw-2", "office:mitte");
   EXPECT_EQ(Fetch("GET", day_ + "/appointments", "", other_office).status, 403);
 
   // Call, park, recall, cancel.
@@ -253,7 +255,7 @@ TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
 
   const std::string closure = absl::StrCat(R"({"id":"e2e-strike","fromDate":")", tomorrow,
                                            R"(","toDate":")", tomorrow, R"(","reason":"Streik"})");
-  const std::string other_office = Token({"caseworker"}, "cw-2", "office:mitte");
+  const std::string other_office = Token({"office_staff", "office_admin"}, "cw-2", "office:mitte");
   EXPECT_EQ(Fetch("POST", "/v1/offices/nacht/closures", closure, other_office).status, 403);
   HttpResult declared = Fetch("POST", "/v1/offices/nacht/closures", closure, staff_);
   ASSERT_EQ(declared.status, 200) << declared.body;
@@ -291,7 +293,7 @@ TEST_F(AppointmentsOfficeE2eTest, StaffBookForAPhoneOnlyCallerWithinTheCallersLi
   };
   const std::string citizen = Token({"citizen"}, "citizen-7");
   EXPECT_EQ(book_for_caller("0711 123456", citizen).status, 403);
-  const std::string other_office = Token({"caseworker"}, "cw-2", "office:mitte");
+  const std::string other_office = Token({"office_staff", "office_admin"}, "cw-2", "office:mitte");
   EXPECT_EQ(book_for_caller("0711 123456", other_office).status, 403);
 
   HttpResult booked = book_for_caller("0711 123456", staff_);

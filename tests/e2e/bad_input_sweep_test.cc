@@ -31,8 +31,11 @@ namespace json = boost::json;
 
 // The roles a route may ask for (README "Identity"); roles that only the
 // document names are added from its access descriptions.
-constexpr const char* kKnownRoles[] = {"citizen", "caseworker", "parking_officer",
-                                       "steering_office", "operator"};
+constexpr const char* kKnownRoles[] = {
+    "citizen",          "office_staff",           "office_admin",
+    "video_caseworker", "daycare_caseworker",     "daycare_coordinator",
+    "parking_officer",  "parking_admin",          "steering_office",
+    "operator",         "data_protection_officer"};
 constexpr std::string_view kRolesPrefix = "one of the roles: ";
 constexpr size_t kLongStringBytes = 100 * 1024;
 // After this many failed checks a test stops sending: one bug is enough to
@@ -190,8 +193,9 @@ class Document {
         const std::string_view text(description->as_string());
         const size_t at = text.find(kRolesPrefix);
         if (at == std::string_view::npos) continue;
-        const absl::string_view list =
-            absl::StripSuffix(ToAbsl(text.substr(at + kRolesPrefix.size())), ".");
+        // The list ends at the first '.' (a scope note may follow).
+        const std::string_view rest = text.substr(at + kRolesPrefix.size());
+        const absl::string_view list = ToAbsl(rest.substr(0, rest.find('.')));
         for (absl::string_view role : absl::StrSplit(list, ", ")) {
           roles.insert(std::string(role));
         }
@@ -329,7 +333,7 @@ class BadInputSweepTest : public ::testing::Test {
     const std::set<std::string> roles = document_->Roles();
     token_ = new std::string(
         stack_->tokens().Mint(kSweeper, std::vector<std::string>(roles.begin(), roles.end()),
-                              absl::Now(), absl::Hours(1), kTestIssuer, "office:*"));
+                              absl::Now(), absl::Hours(1), kTestIssuer, "office:* department:*"));
   }
 
   // Creates one object of each kind the services know, as the sweeping
@@ -387,7 +391,9 @@ class BadInputSweepTest : public ::testing::Test {
     send("PUT", season + "/programs", R"({"programs":[{"id":"K1","capacity":1,"name":"Sonne"}]})");
     send("PUT", season + "/policy", R"({"policyJson":"{\"max_choices\":1,\"criteria\":[]}"})");
     send("POST", season + "/period", R"({"period":"PERIOD_OPEN"})");
-    const json::value application = send("POST", season + "/applications", R"({"choices":["K1"]})");
+    const json::value application =
+        send("POST", season + "/applications",
+             R"({"choices":["K1"],"childName":"Sweep","birthDate":"2024-06-01"})");
     seeded["seasonid"] = "sweep-2026";
     seeded["choices"] = "K1";
     seeded["applicationid"] =

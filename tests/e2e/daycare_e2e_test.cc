@@ -116,7 +116,9 @@ class DaycareE2eTest : public ::testing::Test {
   }
 
   std::string Caseworker() {
-    return tokens_.Mint("caseworker-7", {"caseworker"}, absl::Now(), absl::Minutes(5));
+    // Youth office staff holding both daycare roles: casework and coordination.
+    return tokens_.Mint("caseworker-7", {"daycare_caseworker", "daycare_coordinator"}, absl::Now(),
+                        absl::Minutes(5));
   }
   std::string Parent(const std::string& subject) {
     return tokens_.Mint(subject, {"citizen"}, absl::Now(), absl::Minutes(5));

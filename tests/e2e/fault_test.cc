@@ -121,7 +121,7 @@ class FaultTest : public ::testing::Test {
     }
     always_open += "]}";
     HttpResult put = Fetch("PUT", "/v1/offices/fault-office", always_open,
-                           Token("caseworker-1", {"caseworker"}));
+                           Token("office-admin-1", {"office_admin"}));
     EXPECT_EQ(put.status, 200) << put.body;
     HttpResult search =
         Fetch("GET", "/v1/slots?service_ids=id-card&office_ids=fault-office&limit=1");
@@ -185,7 +185,7 @@ class FaultTest : public ::testing::Test {
   // A season with one place, one application, a published round and the
   // parent's acceptance of the offer; returns the application id.
   std::string AcceptedDaycareOffer(const std::string& parent_subject) {
-    const std::string caseworker = Token("caseworker-2", {"caseworker"});
+    const std::string caseworker = Token("coordinator-2", {"daycare_coordinator"});
     const std::string parent = Token(parent_subject, {"citizen"});
     const std::vector<std::tuple<std::string, std::string, std::string>> setup = {
         {"PUT", "/programs", R"({"programs":[{"id":"K1","capacity":1,"name":"Kita Sonne"}]})"},
@@ -302,7 +302,7 @@ class Load {
 };
 
 TEST_F(FaultTest, KilledServiceAnswers503WhileOthersServeAndRecoversAfterRestart) {
-  const std::string caseworker = Token("caseworker-3", {"caseworker"});
+  const std::string caseworker = Token("coordinator-3", {"daycare_coordinator"});
   const std::string zone = "/v1/parking/zones/4401";
   const std::string offices = "/v1/offices";
   const std::string round = absl::StrCat(kSeason, "/rounds/1");  // 404 until published
@@ -384,7 +384,7 @@ TEST_F(FaultTest, RedisUnreachableGives503WithAReasonAndRecovers) {
   const Booking booking = Book("citizen-r");
   const std::string driver = Token("citizen-r", {"citizen"});
   const std::string session = StartSession(driver, "S-RD 1");
-  const std::string caseworker = Token("caseworker-4", {"caseworker"});
+  const std::string caseworker = Token("coordinator-4", {"daycare_coordinator"});
   // One body for every retry: the same key with another body is refused.
   const std::string new_session = StartSessionBody("S-RD 2", "rd-2");
   ASSERT_FALSE(HasFailure());
@@ -463,7 +463,7 @@ TEST_F(FaultTest, RetryWithTheSameKeyAfterATimeoutTakesEffectOnce) {
   HttpResult day = Fetch("GET",
                          absl::StrCat("/v1/offices/", held.office, "/days/",
                                       absl::FormatTime("%Y-%m-%d", start, berlin), "/appointments"),
-                         "", Token("caseworker-5", {"caseworker"}));
+                         "", Token("office-staff-5", {"office_staff"}));
   ASSERT_EQ(day.status, 200) << day.body;
   const boost::json::value appointments = Json(day);
   ASSERT_EQ(appointments.at("appointments").as_array().size(), 1u) << day.body;

@@ -105,7 +105,8 @@ TEST_F(GatewayE2eTest, PagesFiltersAndListsServices) {
 }
 
 TEST_F(GatewayE2eTest, CaseworkerMaintainsTheCatalog) {
-  HttpResult put = Fetch("PUT", "/v1/offices/sued", NewOffice("ignored"), Token({"caseworker"}));
+  HttpResult put = Fetch("PUT", "/v1/offices/sued", NewOffice("ignored"),
+                         Token({"office_staff", "office_admin"}));
   ASSERT_EQ(put.status, 200) << put.body;
   EXPECT_EQ(Json(put).at("id").as_string(), "sued");  // The path names the office.
   HttpResult read = Fetch("GET", "/v1/offices/sued");
@@ -120,18 +121,18 @@ TEST_F(GatewayE2eTest, RefusesCallersWithoutTheRightIdentity) {
   HttpResult citizen = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"), Token({"citizen"}));
   EXPECT_EQ(citizen.status, 403);
   EXPECT_EQ(Reason(citizen), "role_not_allowed");
-  HttpResult expired =
-      Fetch("PUT", "/v1/offices/sued", NewOffice("sued"), Token({"caseworker"}, absl::Minutes(-5)));
+  HttpResult expired = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"),
+                             Token({"office_staff", "office_admin"}, absl::Minutes(-5)));
   EXPECT_EQ(expired.status, 401);
   EXPECT_EQ(Reason(expired), "token_expired");
   HttpResult forged = Fetch("PUT", "/v1/offices/sued", NewOffice("sued"),
-                            TestTokens().Mint("x", {"caseworker"}, absl::Now()));
+                            TestTokens().Mint("x", {"office_admin"}, absl::Now()));
   EXPECT_EQ(forged.status, 401);
   EXPECT_EQ(Fetch("GET", "/v1/offices/sued").status, 404);  // Nothing was written.
 }
 
 TEST_F(GatewayE2eTest, BadInputGetsAClearClientError) {
-  const std::string token = Token({"caseworker"});
+  const std::string token = Token({"office_staff", "office_admin"});
   struct Case {
     std::string method, target, body;
     int status;
@@ -289,7 +290,7 @@ TEST_F(GatewayE2eTest, BookingRoutesRejectBadInput) {
 }
 
 TEST_F(GatewayE2eTest, CaseworkerRunsTheDayAtTheCounter) {
-  const std::string caseworker = Token({"caseworker"});
+  const std::string caseworker = Token({"office_staff", "office_admin"});
   std::string always_open = R"({"name":"Nachtbuero","district":"Mitte","address":{"street":"A 1",)"
                             R"("postalCode":"70173","city":"Stuttgart"},"serviceIds":["id-card"],)"
                             R"("counters":[)";
@@ -327,8 +328,10 @@ TEST_F(GatewayE2eTest, CaseworkerRunsTheDayAtTheCounter) {
   const std::string day = "/v1/offices/nacht/days/" + today;
   EXPECT_EQ(Fetch("GET", day + "/appointments", "", citizen).status, 403);
   // A caseworker of another office (or of none) cannot see or run this day.
-  const std::string other_office = Token({"caseworker"}, absl::Minutes(5), "cw-2", "office:mitte");
-  const std::string no_office = Token({"caseworker"}, absl::Minutes(5), "cw-3", "");
+  const std::string other_office =
+      Token({"office_staff", "office_admin"}, absl::Minutes(5), "cw-2", "office:mitte");
+  const std::string no_office =
+      Token({"office_staff", "office_admin"}, absl::Minutes(5), "cw-3", "");
   for (const std::string& outsider : {other_office, no_office}) {
     EXPECT_EQ(Fetch("GET", day + "/appointments", "", outsider).status, 403);
     EXPECT_EQ(Fetch("POST", day + "/checkins", absl::StrCat(R"({"bookingCode":")", code, R"("})"),
@@ -341,7 +344,8 @@ TEST_F(GatewayE2eTest, CaseworkerRunsTheDayAtTheCounter) {
   EXPECT_EQ(
       Fetch("GET", "/v1/offices/mitte/days/" + today + "/appointments", "", other_office).status,
       200);
-  const std::string own_office = Token({"caseworker"}, absl::Minutes(5), "cw-4", "office:nacht");
+  const std::string own_office =
+      Token({"office_staff", "office_admin"}, absl::Minutes(5), "cw-4", "office:nacht");
   HttpResult list = Fetch("GET", day + "/appointments", "", own_office);
   ASSERT_EQ(list.status, 200) << list.body;
   EXPECT_EQ(Json(list).at("appointments").at(0).at("bookingCode").as_string(), code);

@@ -70,7 +70,7 @@ class ParkingE2eTest : public ::testing::Test {
     return stack_->tokens().Mint("officer-3", {"parking_officer"}, absl::Now());
   }
   std::string Caseworker() {
-    return stack_->tokens().Mint("caseworker-7", {"caseworker"}, absl::Now());
+    return stack_->tokens().Mint("parking-admin-7", {"parking_admin"}, absl::Now());
   }
 
   std::string Check(const std::string& plate, const std::string& zone,

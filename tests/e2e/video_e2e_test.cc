@@ -86,8 +86,15 @@ class VideoE2eTest : public ::testing::Test {
     return stack_->Fetch(method, target, body, token);
   }
 
-  std::string Token(const std::string& subject, const std::string& role) {
-    return stack_->tokens().Mint(subject, {role}, absl::Now(), absl::Minutes(10));
+  std::string Token(const std::string& subject, const std::string& role,
+                    const std::string& scope = "") {
+    return stack_->tokens().Mint(subject, {role}, absl::Now(), absl::Minutes(10), kTestIssuer,
+                                 scope);
+  }
+
+  // A video caseworker's token, scoped to `department`.
+  std::string Caseworker(const std::string& subject, const std::string& department) {
+    return Token(subject, "video_caseworker", "department:" + department);
   }
 
   std::string Consultation(const std::string& code) {
@@ -118,7 +125,7 @@ class VideoE2eTest : public ::testing::Test {
 
 TEST_F(VideoE2eTest, BookConsentCheckInAdmitAndJoinWithAVerifiableToken) {
   const std::string citizen = Token("citizen-1", "citizen");
-  const std::string caseworker = Token("cw-anna", "caseworker");
+  const std::string caseworker = Caseworker("cw-anna", "social");
   HttpResult topics = Fetch("GET", "/v1/video/topics");
   ASSERT_EQ(topics.status, 200) << topics.body;
   EXPECT_EQ(Json(topics).at("topics").as_array().size(), 2u);
@@ -208,17 +215,22 @@ TEST_F(VideoE2eTest, ForeignCitizensCaseworkersAndTokensAreRefused) {
   EXPECT_EQ(Fetch("POST", Consultation(code) + "/join", "{}", stranger).status, 404);
   EXPECT_EQ(Fetch("GET", Consultation(code), "", citizen).status, 200);
   // A caseworker of another department, a citizen acting as caseworker.
-  EXPECT_EQ(
-      Fetch("POST", Consultation(code) + "/admit", "{}", Token("cw-carla", "caseworker")).status,
-      404);
+  EXPECT_EQ(Fetch("POST", Consultation(code) + "/admit", "{}", Caseworker("cw-carla", "jobcentre"))
+                .status,
+            404);
   EXPECT_EQ(Fetch("POST", Consultation(code) + "/admit", "{}", citizen).status, 403);
   EXPECT_EQ(
-      Fetch("POST", Consultation(code) + "/admit", "{}", Token("cw-zoe", "caseworker")).status,
+      Fetch("POST", Consultation(code) + "/admit", "{}", Caseworker("cw-zoe", "social")).status,
       403);
+  // Anna's own department's consultation, but her token is scoped elsewhere.
+  HttpResult unscoped =
+      Fetch("POST", Consultation(code) + "/admit", "{}", Caseworker("cw-anna", "jobcentre"));
+  EXPECT_EQ(unscoped.status, 403);
+  EXPECT_NE(unscoped.body.find("scope_not_granted"), std::string::npos) << unscoped.body;
 
   // The caseworker's token for one consultation does not open another's room.
   HttpResult host =
-      Fetch("POST", Consultation(code) + "/host", "{}", Token("cw-anna", "caseworker"));
+      Fetch("POST", Consultation(code) + "/host", "{}", Caseworker("cw-anna", "social"));
   ASSERT_EQ(host.status, 200) << host.body;
   const std::string token(Json(host).at("token").as_string());
   HttpResult foreign = Fetch("POST", Consultation(other_code) + "/verify-token",
@@ -264,7 +276,7 @@ TEST_F(VideoE2eTest, BadInputGetsAClientErrorWithAReason) {
     EXPECT_FALSE(Reason(result).empty()) << c.target;
     EXPECT_THAT(result.body, HasSubstr(c.message)) << c.target;
   }
-  const std::string caseworker = Token("cw-anna", "caseworker");
+  const std::string caseworker = Caseworker("cw-anna", "social");
   HttpResult date = Fetch("GET", "/v1/video/waiting-room/yesterday", "", caseworker);
   EXPECT_EQ(date.status, 400) << date.body;
   const std::string code(Book(citizen).at("bookingCode").as_string());

@@ -65,4 +65,17 @@ std::string TestTokens::Mint(const std::string& subject, const std::vector<std::
   return *token;
 }
 
+std::string TestTokens::MintWithClaims(const std::string& subject, const boost::json::object& extra,
+                                       absl::Time now, absl::Duration ttl) const {
+  boost::json::object claims{{"iss", kTestIssuer},
+                             {"aud", kTestAudience},
+                             {"sub", subject},
+                             {"iat", absl::ToUnixSeconds(now)},
+                             {"exp", absl::ToUnixSeconds(now + ttl)}};
+  for (const auto& [key, value] : extra) claims[key] = value;
+  absl::StatusOr<std::string> token = signer_->Sign(claims);
+  if (!token.ok()) Die("signing failed");
+  return *token;
+}
+
 }  // namespace stadt::testing

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "boost/json/object.hpp"
 #include "gateway/auth/jwt.h"
 
 namespace stadt::testing {
@@ -29,6 +30,10 @@ class TestTokens {
   std::string Mint(const std::string& subject, const std::vector<std::string>& roles,
                    absl::Time now, absl::Duration ttl = absl::Minutes(10),
                    const std::string& issuer = kTestIssuer, const std::string& scope = "") const;
+  // A token with iss, aud, sub, iat and exp as Mint sets them plus `extra`
+  // claims as given (e.g. Keycloak's {"realm_access": {"roles": [...]}}).
+  std::string MintWithClaims(const std::string& subject, const boost::json::object& extra,
+                             absl::Time now, absl::Duration ttl = absl::Minutes(10)) const;
 
  private:
   std::string kid_;

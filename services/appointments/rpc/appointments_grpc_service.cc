@@ -141,19 +141,16 @@ std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::s
   return std::vector<std::string>(field.begin(), field.end());
 }
 
-// The gateway enforces the caseworker role; the office comes from the token's
-// scopes ("office:<id>" or "office:*"), so a caseworker of one office cannot run
-// another office's day or change its catalog entry.
-grpc::Status RequireOfficeScope(const grpc::ServerContext& context, const std::string& office_id) {
-  const Caller caller = CallerFromContext(context);
-  if (!caller.HasRole("caseworker")) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "caseworker role required");
-  }
-  if (!caller.HasScopeFor("office", office_id)) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        "your token is not scoped to this office");
-  }
-  return grpc::Status::OK;
+constexpr char kOfficeStaff[] = "office_staff";  // runs the counter
+constexpr char kOfficeAdmin[] = "office_admin";  // catalog entry, hours, closures
+
+// The gateway enforces each route's role and, from the path, its office; the
+// office is checked here again from the token's scopes ("office:<id>" or
+// "office:*") against the office the call acts on, so staff of one office
+// cannot run another office's day or change its catalog entry.
+grpc::Status RequireOfficeRole(const grpc::ServerContext& context, const char* role,
+                               const std::string& office_id) {
+  return ToGrpcStatus(CallerFromContext(context).Require(role, "office", office_id));
 }
 
 NoopKpiRecorder& NoKpis() {
@@ -243,7 +240,8 @@ grpc::Status AppointmentsGrpcService::ListOfficeServices(
 grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContext* context,
                                                 const v1::PutOfficeRequest* request,
                                                 v1::Office* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office().id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office().id());
+      !denied.ok()) {
     return denied;
   }
   absl::StatusOr<Office> prepared = closures_.PrepareReplacement(FromProto(request->office()));
@@ -292,7 +290,8 @@ grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
 grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* context,
                                                      const v1::DeclareClosureRequest* request,
                                                      v1::ClosureReport* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   return ReportResponse(closures_.Declare(request->office_id(), FromProto(request->closure())),
@@ -302,7 +301,8 @@ grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* contex
 grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* context,
                                                      const v1::ResolveClosureRequest* request,
                                                      v1::ClosureReport* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   ClosureAction action = ClosureAction::kList;
@@ -322,7 +322,8 @@ grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* contex
   }
   // Moving to another office changes that office's day too.
   if (!request->target_office_id().empty()) {
-    if (grpc::Status denied = RequireOfficeScope(*context, request->target_office_id());
+    if (grpc::Status denied =
+            RequireOfficeRole(*context, kOfficeAdmin, request->target_office_id());
         !denied.ok()) {
       return denied;
     }
@@ -399,7 +400,8 @@ grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
 grpc::Status AppointmentsGrpcService::CreateStaffBooking(
     grpc::ServerContext* context, const v1::CreateStaffBookingRequest* request,
     v1::Booking* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
@@ -490,7 +492,8 @@ void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
 grpc::Status AppointmentsGrpcService::ListDayAppointments(
     grpc::ServerContext* context, const v1::ListDayAppointmentsRequest* request,
     v1::ListDayAppointmentsResponse* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   absl::StatusOr<DayList> list = counter_day_.List(request->office_id(), request->date());
@@ -505,7 +508,8 @@ grpc::Status AppointmentsGrpcService::ListDayAppointments(
 grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
                                               const v1::CheckInRequest* request,
                                               v1::Ticket* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   return TicketResponse(
@@ -516,7 +520,8 @@ grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
 grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
                                                    const v1::CreateWalkInRequest* request,
                                                    v1::Ticket* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   return TicketResponse(
@@ -527,7 +532,8 @@ grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
 grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
                                                const v1::CallNextRequest* request,
                                                v1::Ticket* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   absl::StatusOr<std::optional<Ticket>> ticket =
@@ -540,7 +546,8 @@ grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
 grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
                                                    const v1::RecallTicketRequest* request,
                                                    v1::Ticket* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   return TicketResponse(counter_day_.Recall(request->office_id(), request->date(),
@@ -551,7 +558,8 @@ grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
 grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
                                                  const v1::ParkTicketRequest* request,
                                                  v1::Ticket* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   return TicketResponse(
@@ -561,7 +569,8 @@ grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
 grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
                                                    const v1::CancelTicketRequest* request,
                                                    v1::Ticket* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   return TicketResponse(
@@ -590,7 +599,8 @@ grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
 grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* context,
                                                      const v1::CompleteTicketRequest* request,
                                                      v1::Ticket* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   absl::StatusOr<Ticket> ticket =
@@ -607,7 +617,8 @@ grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* contex
 grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
                                                  const v1::MarkNoShowRequest* request,
                                                  v1::DayAppointment* response) {
-  if (grpc::Status denied = RequireOfficeScope(*context, request->office_id()); !denied.ok()) {
+  if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
+      !denied.ok()) {
     return denied;
   }
   absl::StatusOr<DayAppointment> appointment =

@@ -130,7 +130,7 @@ TEST_F(AppointmentsGrpcServiceCallTest, MapsDomainErrorsToCanonicalCodes) {
   EXPECT_EQ(down.error_message().find("storage"), std::string::npos);
 }
 
-TEST_F(AppointmentsGrpcServiceCallTest, PutOfficeWithoutCaseworkerRoleIsDenied) {
+TEST_F(AppointmentsGrpcServiceCallTest, PutOfficeWithoutTheOfficeAdminRoleIsDenied) {
   v1::PutOfficeRequest request;
   ToProto(SampleOffice(), request.mutable_office());
   v1::Office response;

@@ -16,14 +16,18 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr char kCaseworker[] = "caseworker";
+// The youth office (Jugendamt) works city-wide, so its roles carry no scope.
+// Caseworkers see and verify applications; coordinators set programs, policy
+// and period and publish rounds (which list every child): neither does the
+// other's work unless the token holds both roles.
+constexpr char kCaseworker[] = "daycare_caseworker";
+constexpr char kCoordinator[] = "daycare_coordinator";
 constexpr char kCitizen[] = "citizen";
 
 // The gateway enforces each route's roles; checking again keeps the season safe
 // from any other caller that reaches the service.
 grpc::Status RequireRole(const grpc::ServerContext& context, const char* role) {
-  if (CallerFromContext(context).HasRole(role)) return grpc::Status::OK;
-  return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, absl::StrCat(role, " role required"));
+  return ToGrpcStatus(CallerFromContext(context).Require(role));
 }
 
 absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& timestamp,
@@ -297,7 +301,7 @@ void RecordRoundKpis(std::string_view season, const season::RoundView& round, Kp
 grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContext* context,
                                              const v1::PutProgramsRequest* request,
                                              v1::PutProgramsResponse* response) {
-  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   absl::StatusOr<std::vector<Program>> programs = ProgramsFromProto(request->programs());
   if (!programs.ok()) return ToGrpcStatus(programs.status());
   absl::StatusOr<size_t> count = seasons_.PutPrograms(request->season_id(), *programs);
@@ -340,7 +344,7 @@ grpc::Status DaycareGrpcService::ListFacilities(grpc::ServerContext* /*context*/
 grpc::Status DaycareGrpcService::PutPolicy(grpc::ServerContext* context,
                                            const v1::PutPolicyRequest* request,
                                            v1::PutPolicyResponse* response) {
-  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   absl::StatusOr<Policy> policy = seasons_.PutPolicy(request->season_id(), request->policy_json());
   if (!policy.ok()) return ToGrpcStatus(policy.status());
   response->set_criteria(static_cast<uint32_t>(policy->criteria.size()));
@@ -351,7 +355,7 @@ grpc::Status DaycareGrpcService::PutPolicy(grpc::ServerContext* context,
 grpc::Status DaycareGrpcService::SetPeriod(grpc::ServerContext* context,
                                            const v1::SetPeriodRequest* request,
                                            v1::SetPeriodResponse* response) {
-  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   if (request->period() != v1::PERIOD_OPEN && request->period() != v1::PERIOD_CLOSED) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "period: PERIOD_OPEN or PERIOD_CLOSED expected");
@@ -366,7 +370,7 @@ grpc::Status DaycareGrpcService::SetPeriod(grpc::ServerContext* context,
 grpc::Status DaycareGrpcService::DryRun(grpc::ServerContext* context,
                                         const v1::DryRunRequest* request,
                                         v1::RoundStats* response) {
-  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   absl::StatusOr<RoundStats> stats = seasons_.DryRun(request->season_id(), request->seed());
   if (!stats.ok()) return ToGrpcStatus(stats.status());
   ToProto(*stats, response);
@@ -376,7 +380,7 @@ grpc::Status DaycareGrpcService::DryRun(grpc::ServerContext* context,
 grpc::Status DaycareGrpcService::PublishRound(grpc::ServerContext* context,
                                               const v1::PublishRoundRequest* request,
                                               v1::Round* response) {
-  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
   if (!deadline.ok()) return ToGrpcStatus(deadline.status());
   absl::StatusOr<season::RoundView> round =
@@ -389,7 +393,7 @@ grpc::Status DaycareGrpcService::PublishRound(grpc::ServerContext* context,
 
 grpc::Status DaycareGrpcService::GetRound(grpc::ServerContext* context,
                                           const v1::GetRoundRequest* request, v1::Round* response) {
-  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   absl::StatusOr<season::RoundView> round =
       seasons_.GetRound(request->season_id(), request->round());
   if (!round.ok()) return ToGrpcStatus(round.status());
@@ -400,7 +404,7 @@ grpc::Status DaycareGrpcService::GetRound(grpc::ServerContext* context,
 grpc::Status DaycareGrpcService::SetOfferDeadline(grpc::ServerContext* context,
                                                   const v1::SetOfferDeadlineRequest* request,
                                                   v1::SetOfferDeadlineResponse* response) {
-  if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
+  if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   absl::StatusOr<absl::Time> deadline = FromProto(request->deadline(), "deadline");
   if (!deadline.ok()) return ToGrpcStatus(deadline.status());
   absl::StatusOr<int> moved =

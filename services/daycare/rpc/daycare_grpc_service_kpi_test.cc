@@ -82,7 +82,7 @@ class DaycareServiceKpiTest : public testing::RedisTest {
   }
 
   grpc::Status Publish(uint32_t round, absl::Time deadline) {
-    Call call("caseworker", "caseworker-1");
+    Call call("daycare_coordinator", "coordinator-1");
     v1::PublishRoundRequest request;
     request.set_season_id("s1");
     request.set_round(round);

@@ -85,7 +85,8 @@ TEST_F(DaycareGrpcServiceTest, EveryCallNeedsItsRole) {
             grpc::StatusCode::PERMISSION_DENIED);
   grpc::Status denied = service_->DeclineOffer(&context_, &requests_.answer_offer_request, &status);
   EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(denied.error_message(), "citizen role required");
+  EXPECT_THAT(denied.error_message(), ::testing::HasSubstr("citizen"));
+  EXPECT_EQ(denied.error_details(), "role_not_allowed");
 }
 
 TEST(DaycareKpiTest, PublishedRoundRecordsPlacementPerApplicantAndFirstChoicePerOffer) {

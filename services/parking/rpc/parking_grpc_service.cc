@@ -12,13 +12,16 @@ namespace {
 constexpr char kCurrency[] = "EUR";
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
+// Parking is run city-wide, so its roles carry no scope: parking officers
+// check plates, parking administrators manage permits (zones and tariffs come
+// from the seed files they maintain).
+constexpr char kParkingAdmin[] = "parking_admin";
+constexpr char kParkingOfficer[] = "parking_officer";
+
 grpc::Status RequireRole(const grpc::ServerContext& context, const char* role) {
   // The gateway enforces the route's roles; checking again keeps the service
   // safe from any other caller that reaches it.
-  if (!CallerFromContext(context).HasRole(role)) {
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED, std::string(role) + " role required");
-  }
-  return grpc::Status::OK;
+  return ToGrpcStatus(CallerFromContext(context).Require(role));
 }
 
 // Whole seconds: sessions are stored and priced to the second.
@@ -386,7 +389,7 @@ grpc::Status ParkingGrpcService::ListSessions(grpc::ServerContext* context,
 grpc::Status ParkingGrpcService::CreatePermit(grpc::ServerContext* context,
                                               const v1::CreatePermitRequest* request,
                                               v1::Permit* response) {
-  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   absl::StatusOr<PermitRules::Span> span =
       permits_.rules().Validity(request->valid_from(), request->valid_until());
   if (!span.ok()) return ToGrpcStatus(span.status());
@@ -400,7 +403,7 @@ grpc::Status ParkingGrpcService::CreatePermit(grpc::ServerContext* context,
 grpc::Status ParkingGrpcService::SearchPermits(grpc::ServerContext* context,
                                                const v1::SearchPermitsRequest* request,
                                                v1::SearchPermitsResponse* response) {
-  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   absl::StatusOr<std::vector<Permit>> permits =
       service_.ListPermits(request->country(), request->plate());
   if (!permits.ok()) return ToGrpcStatus(permits.status());
@@ -413,7 +416,7 @@ grpc::Status ParkingGrpcService::SearchPermits(grpc::ServerContext* context,
 grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContext* context,
                                             const v1::CheckPlateRequest* request,
                                             v1::CheckPlateResponse* response) {
-  if (grpc::Status role = RequireRole(*context, "parking_officer"); !role.ok()) return role;
+  if (grpc::Status role = RequireRole(*context, kParkingOfficer); !role.ok()) return role;
   absl::StatusOr<CheckResult> result =
       service_.CheckPlate(request->country(), request->plate(), request->zone_id());
   if (!result.ok()) return ToGrpcStatus(result.status());
@@ -481,7 +484,7 @@ grpc::Status ParkingGrpcService::GetPermitApplication(
 grpc::Status ParkingGrpcService::ListPendingPermitApplications(
     grpc::ServerContext* context, const v1::ListPermitApplicationsRequest* request,
     v1::ListPermitApplicationsResponse* response) {
-  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   absl::StatusOr<std::vector<PermitApplication>> applications =
       permits_.PendingApplications(request->page_size());
   if (!applications.ok()) return ToGrpcStatus(applications.status());
@@ -494,7 +497,7 @@ grpc::Status ParkingGrpcService::ListPendingPermitApplications(
 grpc::Status ParkingGrpcService::ApprovePermitApplication(
     grpc::ServerContext* context, const v1::ApprovePermitApplicationRequest* request,
     v1::PermitApplication* response) {
-  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   return ApplicationResponse(
       permits_.Approve(CallerFromContext(*context).subject, request->application_id()), response);
 }
@@ -502,7 +505,7 @@ grpc::Status ParkingGrpcService::ApprovePermitApplication(
 grpc::Status ParkingGrpcService::RejectPermitApplication(
     grpc::ServerContext* context, const v1::RejectPermitApplicationRequest* request,
     v1::PermitApplication* response) {
-  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   return ApplicationResponse(permits_.Reject(CallerFromContext(*context).subject,
                                              request->application_id(), request->reason()),
                              response);
@@ -511,7 +514,7 @@ grpc::Status ParkingGrpcService::RejectPermitApplication(
 grpc::Status ParkingGrpcService::RevokePermit(grpc::ServerContext* context,
                                               const v1::RevokePermitRequest* request,
                                               v1::Permit* response) {
-  if (grpc::Status role = RequireRole(*context, "caseworker"); !role.ok()) return role;
+  if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   absl::StatusOr<Permit> permit = permits_.Revoke(request->country(), request->plate(),
                                                   request->permit_id(), request->reason());
   if (!permit.ok()) return ToGrpcStatus(permit.status());

@@ -226,7 +226,7 @@ TEST_F(ParkingGrpcServiceTest, RoleBoundCallsNeedTheirRole) {
 }
 
 TEST_F(ParkingGrpcServiceTest, PermitDatesAreCalendarDates) {
-  CallAs caseworker("caseworker");
+  CallAs caseworker("parking_admin");
   v1::CreatePermitRequest create;
   create.set_plate("S-RE 42");
   create.set_area("S-Mitte");

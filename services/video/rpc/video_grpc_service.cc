@@ -54,6 +54,8 @@ std::string Subject(const grpc::ServerContext& context) {
   return CallerFromContext(context).subject;
 }
 
+constexpr char kVideoCaseworker[] = "video_caseworker";
+
 NoopKpiRecorder& NoKpis() {
   static NoopKpiRecorder* const recorder = new NoopKpiRecorder();
   return *recorder;
@@ -223,9 +225,17 @@ grpc::Status VideoGrpcService::JoinConsultation(grpc::ServerContext* context,
   return Respond(consultations_.Join(Subject(*context), request->booking_code()), response);
 }
 
+grpc::Status VideoGrpcService::RequireCaseworker(const grpc::ServerContext& context) const {
+  const Caller caller = CallerFromContext(context);
+  const Caseworker* caseworker = bookings_.catalog().FindCaseworker(caller.subject);
+  const std::string department = caseworker == nullptr ? "" : caseworker->department_id;
+  return ToGrpcStatus(caller.Require(kVideoCaseworker, "department", department));
+}
+
 grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContext* context,
                                                const v1::ListWaitingRoomRequest* request,
                                                v1::ListWaitingRoomResponse* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   absl::StatusOr<std::vector<WaitingEntry>> entries =
       consultations_.WaitingRoom(Subject(*context), request->date());
   if (!entries.ok()) return ToGrpcStatus(entries.status());
@@ -236,6 +246,7 @@ grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
                                             const v1::CaseworkerActionRequest* request,
                                             v1::WaitingEntry* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   absl::StatusOr<WaitingEntry> admitted =
       consultations_.Admit(Subject(*context), request->booking_code());
   if (admitted.ok()) {
@@ -254,6 +265,7 @@ grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
                                                    const v1::CaseworkerActionRequest* request,
                                                    v1::WaitingEntry* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   return Respond(consultations_.MarkIdentityChecked(Subject(*context), request->booking_code()),
                  response);
 }
@@ -261,6 +273,7 @@ grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
                                           const v1::CaseworkerActionRequest* request,
                                           v1::WaitingEntry* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   absl::StatusOr<WaitingEntry> no_show =
       consultations_.MarkNoShow(Subject(*context), request->booking_code());
   if (no_show.ok()) {
@@ -272,6 +285,7 @@ grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,
                                                  const v1::CloseConsultationRequest* request,
                                                  v1::WaitingEntry* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   return Respond(
       consultations_.Close(Subject(*context), request->booking_code(), request->outcome()),
       response);
@@ -280,6 +294,7 @@ grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::HostConsultation(grpc::ServerContext* context,
                                                 const v1::CaseworkerActionRequest* request,
                                                 v1::JoinLink* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   return Respond(consultations_.Host(Subject(*context), request->booking_code()), response);
 }
 

@@ -71,6 +71,11 @@ class VideoGrpcService final : public v1::Video::Service {
                                v1::VerifyJoinTokenResponse* response) override;
 
  private:
+  // The video_caseworker role and a token scoped to the caller's department
+  // ("department:<id>" or "department:*"); the domain then loads only
+  // consultations of that department (another's is NOT_FOUND).
+  grpc::Status RequireCaseworker(const grpc::ServerContext& context) const;
+
   VideoBookings& bookings_;
   Consultations& consultations_;
   KpiRecorder& kpis_;

@@ -87,11 +87,17 @@ class VideoKpiTest : public VideoGrpcServiceTest {
  protected:
   // A call context as the gateway forwards it for `subject`. The spouse owns
   // the metadata strings the context refers to, so both live as long as the test.
-  grpc::ServerContext* As(const std::string& subject) {
+  // Callers hold both the citizen and the video caseworker role; the catalog
+  // says who is a caseworker of which department.
+  grpc::ServerContext* As(const std::string& subject,
+                          const std::string& roles = "citizen,video_caseworker",
+                          const std::string& scopes = "department:*") {
     contexts_.push_back(std::make_unique<grpc::ServerContext>());
     spouses_.push_back(
         std::make_unique<grpc::testing::ServerContextTestSpouse>(contexts_.back().get()));
     spouses_.back()->AddClientMetadata(kSubjectMetadata, subject);
+    spouses_.back()->AddClientMetadata(kRolesMetadata, roles);
+    spouses_.back()->AddClientMetadata(kScopesMetadata, scopes);
     return contexts_.back().get();
   }
 
@@ -290,6 +296,17 @@ TEST_F(VideoKpiTest, FailedCallsRecordNothing) {
   EXPECT_EQ(Admit("cw-carla", waiting, &entry).error_code(),
             grpc::StatusCode::NOT_FOUND);  // another department
   EXPECT_EQ(Admit("citizen-2", waiting, &entry).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // Anna (social welfare) needs the role and a token scoped to her department.
+  v1::CaseworkerActionRequest admit;
+  admit.set_booking_code(waiting);
+  grpc::Status other_scope = service_with_kpis_.AdmitCitizen(
+      As("cw-anna", "video_caseworker", "department:jobcentre"), &admit, &entry);
+  EXPECT_EQ(other_scope.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(other_scope.error_details(), "scope_not_granted");
+  grpc::Status no_role = service_with_kpis_.AdmitCitizen(
+      As("cw-anna", "office_staff", "department:social"), &admit, &entry);
+  EXPECT_EQ(no_role.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(no_role.error_details(), "role_not_allowed");
   EXPECT_EQ(NoShow("cw-anna", booked, &entry).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);  // within the grace period
   clock_.Set(testing::Local(1, 10, 10));

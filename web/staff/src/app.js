@@ -21,7 +21,7 @@ function screensFor(user) {
   const screens = [];
   const roles = new Set(user.roles);
   const offices = officesOf(user).filter((id) => id !== '*');
-  if ((roles.has('office_staff') || roles.has('office_admin') || roles.has('caseworker')) && offices.length) {
+  if ((roles.has('office_staff') || roles.has('office_admin')) && offices.length) {
     screens.push({ route: 'counter', label: t('counter') });
     screens.push({ route: `display/${offices[0]}`, label: t('display') });
   }
