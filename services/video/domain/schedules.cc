@@ -191,6 +191,7 @@ absl::StatusOr<std::optional<absl::Time>> CaseworkerSchedules::NearestFreeStart(
     }
   }
   std::vector<booking::ResourceDay> keys;
+  keys.reserve(days.size());
   for (absl::CivilDay day : days) keys.push_back({caseworker.id, booking::FormatDate(day)});
   absl::StatusOr<std::vector<booking::DayUsage>> usage = core().repository().GetUsage(keys, now);
   if (!usage.ok()) return usage.status();
