@@ -1,11 +1,13 @@
 // The appointments service: wiring only. Reads configuration, connects Redis,
 // applies the seed catalog when the file changed, serves gRPC until SIGTERM.
+#include <algorithm>
 #include <thread>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/appointments/domain/cached_catalog_repository.h"
 #include "services/appointments/domain/catalog_json.h"
+#include "services/appointments/domain/next_free_slot_probe.h"
 #include "services/appointments/domain/office_catalog.h"
 #include "services/appointments/rpc/appointments_grpc_service.h"
 #include "services/appointments/store/redis_catalog_repository.h"
@@ -35,6 +37,7 @@ struct Settings {
   absl::Duration no_show_grace;
   absl::Duration reminder_interval;
   absl::Duration usage_cache_ttl;
+  absl::Duration next_free_slot_period;
   KpiSettings kpi;
 };
 
@@ -70,6 +73,9 @@ absl::StatusOr<Settings> ReadSettings() {
                                              absl::ZeroDuration(), absl::Seconds(30));
   settings.reminder_interval = config.Duration("APPOINTMENTS_REMINDER_INTERVAL", absl::Seconds(30),
                                                absl::Seconds(1), absl::Hours(1));
+  // The KPI "days to the next free slot" is measured at every full period.
+  settings.next_free_slot_period = config.Duration(
+      "APPOINTMENTS_NEXT_FREE_SLOT_PERIOD", absl::Hours(1), absl::Minutes(1), absl::Hours(24));
   settings.no_show_grace = config.Duration("APPOINTMENTS_NO_SHOW_GRACE", absl::Minutes(15),
                                            absl::ZeroDuration(), absl::Hours(4));
   if (absl::Status status = config.Finish(); !status.ok()) return status;
@@ -136,10 +142,16 @@ absl::Status Serve(const Settings& settings) {
                                     booking::Calendar(settings.rules, zone),
                                     booking::BookingSecrets::Derive(settings.master_key));
   OfficeClosures closures(repository, booking_repository, closure_core);
-  AppointmentsGrpcService service(catalog, bookings, counter_day, closures, *kpis, clock, zone);
+  AppointmentsGrpcService service(catalog, bookings, counter_day, closures, *kpis);
   std::jthread reminders(
       RepeatUntilStopped, "reminders", [&bookings] { return bookings.SendDueReminders(); },
       settings.reminder_interval);
+  // Looks every 30 s whether a new period began (cheap when not): measures at
+  // start and then at every full period.
+  NextFreeSlotProbe probe(search_catalog, bookings, *kpis, clock, settings.next_free_slot_period);
+  std::jthread next_free_slot(
+      RepeatUntilStopped, "next_free_slot_measured", [&probe] { return probe.MeasureIfDue(); },
+      std::min(settings.next_free_slot_period, absl::Seconds(30)));
   return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 

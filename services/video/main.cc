@@ -15,6 +15,7 @@
 #include "services/video/domain/consultations.h"
 #include "services/video/domain/video_bookings.h"
 #include "services/video/rpc/video_grpc_service.h"
+#include "services/video/store/redis_schedule_repository.h"
 #include "services/video/store/redis_visit_repository.h"
 
 namespace stadt::video {
@@ -58,6 +59,8 @@ VideoSettings ReadVideoSettings(EnvConfig& config) {
   video.jitsi.domain = config.String("VIDEO_JITSI_DOMAIN", "");
   video.join_lead =
       config.Duration("VIDEO_JOIN_LEAD", video.join_lead, absl::ZeroDuration(), absl::Hours(2));
+  video.rejoin_margin = config.Duration("VIDEO_REJOIN_MARGIN", video.rejoin_margin,
+                                        absl::ZeroDuration(), absl::Hours(4));
   video.no_show_grace = config.Duration("VIDEO_NO_SHOW_GRACE", video.no_show_grace,
                                         absl::ZeroDuration(), absl::Hours(2));
   video.privacy_notice_version =
@@ -111,16 +114,19 @@ absl::Status Serve(const Settings& settings) {
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   booking::RedisBookingRepository bookings(*redis, kVideoPrefix);
   RedisVisitRepository visits(*redis);
+  RedisScheduleRepository schedule_store(*redis);
   SystemClock clock;
   const booking::BookingSecrets secrets =
       booking::BookingSecrets::Derive(settings.master_key, "video");
   ConsultationRecords records(*catalog, bookings, visits, clock,
-                              booking::Calendar(settings.rules, zone), secrets, settings.video);
+                              booking::Calendar(settings.rules, zone), secrets, settings.video,
+                              &schedule_store);
   VideoBookings video_bookings(records);
   Consultations consultations(records, secrets);
+  CaseworkerSchedules schedules(records, schedule_store);
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
-  VideoGrpcService service(video_bookings, consultations, *kpis);
+  VideoGrpcService service(video_bookings, consultations, schedules, *kpis);
   std::jthread reminders(
       RepeatUntilStopped, "reminders",
       [&video_bookings] { return video_bookings.SendDueReminders(); }, settings.reminder_interval);

@@ -73,6 +73,7 @@ class VideoE2eTest : public ::testing::Test {
         Stack::Start({"video"}, {{"VIDEO_SEED_FILE", seed},
                                  {"VIDEO_MIN_NOTICE", "0s"},
                                  {"VIDEO_JOIN_LEAD", "2h"},
+                                 {"VIDEO_REJOIN_MARGIN", "20m"},
                                  {"VIDEO_PRIVACY_NOTICE_VERSION", "2026-01"},
                                  {"VIDEO_TERMS_VERSION", "3"}});
     ASSERT_TRUE(stack.ok()) << stack.status();
@@ -181,7 +182,10 @@ TEST_F(VideoE2eTest, BookConsentCheckInAdmitAndJoinWithAVerifiableToken) {
   const int64_t now = absl::ToUnixSeconds(absl::Now());
   EXPECT_LE(claims.at("nbf").as_int64(), now);
   EXPECT_GT(claims.at("exp").as_int64(), now);
-  EXPECT_EQ(claims.at("exp").as_int64() - claims.at("nbf").as_int64(), (2 * 60 + 30) * 60);
+  // From the join lead (2 h) before the start to the end of the 30-minute
+  // consultation plus the rejoin margin (20 min): a citizen who drops out
+  // of a consultation that runs over can still come back.
+  EXPECT_EQ(claims.at("exp").as_int64() - claims.at("nbf").as_int64(), (2 * 60 + 30 + 20) * 60);
 
   HttpResult verified = Fetch("POST", Consultation(code) + "/verify-token",
                               absl::StrCat(R"({"token":")", token, R"("})"));

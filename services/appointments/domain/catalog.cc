@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/common/booking/domain/booking.h"
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 
@@ -17,6 +18,9 @@ constexpr int kMaxServiceMinutes = 8 * 60;
 constexpr size_t kMaxServicesPerOffice = 200;
 constexpr size_t kMaxClosures = 200;
 constexpr int kMaxClosureDays = 366;
+constexpr size_t kMaxLanguages = 20;
+constexpr size_t kMaxDocuments = 30;
+constexpr int kMaxFeeCents = 100000 * 100;
 
 absl::Status Invalid(std::string_view field, std::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": ", ToAbsl(problem)));
@@ -70,6 +74,47 @@ absl::Status ValidateOpeningHours(const std::vector<OpeningHours>& hours) {
   return absl::OkStatus();
 }
 
+// ISO 639-1: two lower-case letters.
+bool IsLanguageCode(const std::string& code) {
+  return code.size() == 2 &&
+         std::all_of(code.begin(), code.end(), [](char c) { return c >= 'a' && c <= 'z'; });
+}
+
+absl::Status ValidateLanguages(const std::vector<std::string>& languages) {
+  if (languages.size() > kMaxLanguages) return Invalid("languages", "too many entries");
+  std::set<std::string_view> seen;
+  for (const std::string& code : languages) {
+    if (!IsLanguageCode(code)) return Invalid("languages", "ISO 639-1 codes such as \"de\"");
+    if (!seen.insert(code).second) return Invalid("languages", "contains a duplicate");
+  }
+  return absl::OkStatus();
+}
+
+// German is required (the city's language), English optional; both printable.
+absl::Status ValidateLocalized(std::string_view field, const LocalizedText& text, bool required) {
+  STADT_RETURN_IF_ERROR(ValidateText(field, text.de, required));
+  STADT_RETURN_IF_ERROR(ValidateText(field, text.en, false));
+  if (!booking::IsPrintableUtf8(text.de) || !booking::IsPrintableUtf8(text.en)) {
+    return Invalid(field, "must be UTF-8 without control characters");
+  }
+  if (text.de.empty() && !text.en.empty()) return Invalid(field, "German first: de is missing");
+  return absl::OkStatus();
+}
+
+absl::Status ValidateServicePage(const ServiceType& service) {
+  STADT_RETURN_IF_ERROR(ValidateLocalized("title", service.title, false));
+  if (service.required_documents.size() > kMaxDocuments) {
+    return Invalid("required_documents", "too many entries");
+  }
+  for (const LocalizedText& document : service.required_documents) {
+    STADT_RETURN_IF_ERROR(ValidateLocalized("required_documents", document, true));
+  }
+  if (service.fee_cents < -1 || service.fee_cents > kMaxFeeCents) {
+    return Invalid("fee_cents", "must be 0 to 10,000,000 (or -1: unknown)");
+  }
+  return ValidateLocalized("fee_note", service.fee_note, false);
+}
+
 }  // namespace
 
 absl::Status ValidateOffice(const Office& office) {
@@ -87,6 +132,7 @@ absl::Status ValidateOffice(const Office& office) {
     return status;
   }
   if (absl::Status status = ValidateCounters(office); !status.ok()) return status;
+  STADT_RETURN_IF_ERROR(ValidateLanguages(office.languages));
   if (office.service_ids.size() > kMaxServicesPerOffice) {
     return Invalid("service_ids", "too many entries");
   }
@@ -107,7 +153,7 @@ absl::Status ValidateServiceType(const ServiceType& service) {
   for (const std::string& other : service.combinable_with) {
     if (!booking::IsValidId(other)) return Invalid("combinable_with", "contains an invalid id");
   }
-  return absl::OkStatus();
+  return ValidateServicePage(service);
 }
 
 absl::Status ValidateCatalog(const Catalog& catalog) {

@@ -61,7 +61,16 @@ struct Office {
   std::vector<std::string> closed_dates;
   // Declared through the closure routes, not by replacing the office.
   std::vector<Closure> closures;
+  // Languages spoken with citizens, ISO 639-1 codes ("de", "en", "tr").
+  std::vector<std::string> languages = {};
   bool operator==(const Office&) const = default;
+};
+
+// A text a citizen reads: German first, English second.
+struct LocalizedText {
+  std::string de;
+  std::string en;
+  bool operator==(const LocalizedText&) const = default;
 };
 
 // A citizens' office service, e.g. "apply for an ID card".
@@ -71,6 +80,14 @@ struct ServiceType {
   int duration_minutes = 0;
   // Services that may be booked together with this one in one appointment.
   std::vector<std::string> combinable_with = {};
+  // The name in German and English; empty: only `name` is known.
+  LocalizedText title = {};
+  // What to bring, one document per entry.
+  std::vector<LocalizedText> required_documents = {};
+  // In euro cents; -1: no fee is known (0 is free of charge).
+  int fee_cents = -1;
+  // Variants of the fee ("unter 24 Jahren 22,80 EUR").
+  LocalizedText fee_note = {};
   bool operator==(const ServiceType&) const = default;
 };
 

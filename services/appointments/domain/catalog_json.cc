@@ -91,6 +91,32 @@ absl::Status ReadStrings(const json::object& object, std::string_view key,
   return absl::OkStatus();
 }
 
+json::object LocalizedToJson(const LocalizedText& text) {
+  return json::object{{"de", text.de}, {"en", text.en}};
+}
+
+// {"de": ..., "en": ...}; absent means empty.
+absl::Status ReadLocalized(const json::object& object, std::string_view key, LocalizedText* out) {
+  const json::value* value = object.if_contains(key);
+  if (value == nullptr) return absl::OkStatus();
+  if (!value->is_object()) return Malformed(key, "an object {\"de\", \"en\"}");
+  STADT_RETURN_IF_ERROR(ReadString(value->get_object(), "de", &out->de));
+  return ReadString(value->get_object(), "en", &out->en);
+}
+
+absl::Status ReadDocuments(const json::object& object, std::vector<LocalizedText>* out) {
+  const json::array* array = nullptr;
+  STADT_RETURN_IF_ERROR(ReadArray(object, "required_documents", &array));
+  for (const json::value& entry : *array) {
+    if (!entry.is_object()) return Malformed("required_documents", "objects {\"de\", \"en\"}");
+    LocalizedText document;
+    STADT_RETURN_IF_ERROR(ReadString(entry.get_object(), "de", &document.de));
+    STADT_RETURN_IF_ERROR(ReadString(entry.get_object(), "en", &document.en));
+    out->push_back(std::move(document));
+  }
+  return absl::OkStatus();
+}
+
 json::array StringsToJson(const std::vector<std::string>& strings) {
   json::array array;
   for (const std::string& text : strings) array.push_back(json::string(text));
@@ -134,7 +160,8 @@ json::value OfficeToJson(const Office& office) {
                       {"slot_minutes", office.slot_minutes},
                       {"counters", std::move(counters)},
                       {"closed_dates", StringsToJson(office.closed_dates)},
-                      {"closures", std::move(closures)}};
+                      {"closures", std::move(closures)},
+                      {"languages", StringsToJson(office.languages)}};
 }
 
 absl::StatusOr<Office> OfficeFromJson(const json::value& value) {
@@ -177,14 +204,23 @@ absl::StatusOr<Office> OfficeFromJson(const json::value& value) {
     STADT_RETURN_IF_ERROR(ReadString(fields, "reason", &closure.reason));
     office.closures.push_back(std::move(closure));
   }
+  STADT_RETURN_IF_ERROR(ReadStrings(object, "languages", &office.languages));
   return office;
 }
 
 json::value ServiceTypeToJson(const ServiceType& service) {
+  json::array documents;
+  for (const LocalizedText& document : service.required_documents) {
+    documents.push_back(LocalizedToJson(document));
+  }
   return json::object{{"id", service.id},
                       {"name", service.name},
                       {"duration_minutes", service.duration_minutes},
-                      {"combinable_with", StringsToJson(service.combinable_with)}};
+                      {"combinable_with", StringsToJson(service.combinable_with)},
+                      {"title", LocalizedToJson(service.title)},
+                      {"required_documents", std::move(documents)},
+                      {"fee_cents", service.fee_cents},
+                      {"fee_note", LocalizedToJson(service.fee_note)}};
 }
 
 absl::StatusOr<ServiceType> ServiceTypeFromJson(const json::value& value) {
@@ -195,6 +231,10 @@ absl::StatusOr<ServiceType> ServiceTypeFromJson(const json::value& value) {
   STADT_RETURN_IF_ERROR(ReadString(object, "name", &service.name));
   STADT_RETURN_IF_ERROR(ReadInt(object, "duration_minutes", &service.duration_minutes));
   STADT_RETURN_IF_ERROR(ReadStrings(object, "combinable_with", &service.combinable_with));
+  STADT_RETURN_IF_ERROR(ReadLocalized(object, "title", &service.title));
+  STADT_RETURN_IF_ERROR(ReadDocuments(object, &service.required_documents));
+  STADT_RETURN_IF_ERROR(ReadInt(object, "fee_cents", &service.fee_cents));
+  STADT_RETURN_IF_ERROR(ReadLocalized(object, "fee_note", &service.fee_note));
   return service;
 }
 

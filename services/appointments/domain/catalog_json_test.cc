@@ -34,6 +34,47 @@ TEST(CatalogJsonTest, ServiceRoundTripsWithCombinations) {
   EXPECT_EQ(ServiceTypeFromJson(ServiceTypeToJson(service)).value(), service);
 }
 
+TEST(CatalogJsonTest, ServicePageRoundTrips) {
+  ServiceType service{"passport", "Passport", 20};
+  service.title = {"Reisepass beantragen", "Apply for a passport"};
+  service.required_documents = {{"Biometrisches Passfoto", "Biometric passport photo"},
+                                {"Bisheriger Ausweis", ""}};
+  service.fee_cents = 7000;
+  service.fee_note = {"unter 24 Jahren 37,50 EUR", "under 24: EUR 37.50"};
+  EXPECT_EQ(ServiceTypeFromJson(ServiceTypeToJson(service)).value(), service);
+}
+
+TEST(CatalogJsonTest, AServiceWithoutAFeeReadsAsUnknownNotFree) {
+  const ServiceType service =
+      ServiceTypeFromJson(boost::json::object{{"id", "x"}, {"name", "X"}}).value();
+  EXPECT_EQ(service.fee_cents, -1);
+  EXPECT_TRUE(service.required_documents.empty());
+}
+
+TEST(CatalogJsonTest, OfficeLanguagesRoundTrip) {
+  Office office = ParseCatalog(kSeed).value().offices[0];
+  office.languages = {"de", "en", "tr"};
+  EXPECT_EQ(OfficeFromJson(OfficeToJson(office)).value(), office);
+}
+
+TEST(CatalogJsonTest, RejectsMalformedServicePagesAndLanguages) {
+  constexpr char kService[] = R"({"services": [{"id": "x", "name": "X", "duration_minutes": 5, )";
+  constexpr char kOffice[] = R"({"offices": [{"id": "a", "name": "A", "district": "D",
+      "address": {"street": "S", "postal_code": "1", "city": "C"}, )";
+  for (const std::string& text : {
+           std::string(kService) + R"("required_documents": ["Pass"]}]})",
+           std::string(kService) + R"("required_documents": [{"en": "Passport only"}]}]})",
+           std::string(kService) + R"("required_documents": [{"de": "ab"}]}]})",
+           std::string(kService) + R"("title": "Pass"}]})",
+           std::string(kService) + R"("fee_cents": -5}]})",
+           std::string(kOffice) + R"("languages": ["DE"]}]})",
+           std::string(kOffice) + R"("languages": ["deu"]}]})",
+           std::string(kOffice) + R"("languages": ["de", "de"]}]})",
+       }) {
+    EXPECT_EQ(ParseCatalog(text).status().code(), absl::StatusCode::kInvalidArgument) << text;
+  }
+}
+
 TEST(CatalogJsonTest, RejectsMalformedDocuments) {
   for (const char* text : {"", "[]", "{\"offices\": 3}", "{\"services\": [{\"id\": 7}]}",
                            "{\"services\": [{\"id\": \"x\", \"name\": \"X\", "

@@ -18,7 +18,8 @@ class CatalogRepository {
   virtual ~CatalogRepository() = default;
 
   // Offices with id > after_id in id order, at most `limit`; only those of
-  // `district` when it is non-empty.
+  // `district` when it is non-empty, compared as FoldForSearch does (case,
+  // accents, "ue" for "ü" and hyphens do not matter).
   virtual absl::StatusOr<std::vector<Office>> ListOffices(const std::string& district,
                                                           const std::string& after_id,
                                                           int limit) = 0;

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "services/appointments/domain/catalog_repository.h"
+#include "services/appointments/domain/search_text.h"
 
 namespace stadt::appointments {
 
@@ -15,7 +16,9 @@ class InMemoryCatalogRepository final : public CatalogRepository {
     std::vector<Office> result;
     for (auto it = offices_.upper_bound(after_id);
          it != offices_.end() && static_cast<int>(result.size()) < limit; ++it) {
-      if (district.empty() || it->second.district == district) result.push_back(it->second);
+      if (district.empty() || SameForSearch(it->second.district, district)) {
+        result.push_back(it->second);
+      }
     }
     return result;
   }

@@ -104,6 +104,14 @@ absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesFor(const SearchQuery
   return catalog_.ListOffices(query.district, "", static_cast<int>(kMaxSearchOffices));
 }
 
+SlotView OfficeBookings::Described(SlotView slot, std::string office_name) const {
+  const absl::TimeZone zone = core_.calendar().zone();
+  slot.office_name = std::move(office_name);
+  slot.local_start = absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", slot.start, zone);
+  slot.time_zone = zone.name();
+  return slot;
+}
+
 std::vector<SlotView> OfficeBookings::SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
                                                  const booking::DayUsage& usage, size_t max_slots) {
   std::vector<SlotView> slots;
@@ -151,13 +159,18 @@ absl::StatusOr<std::vector<SlotView>> OfficeBookings::SearchSlots(const SearchQu
   STADT_RETURN_IF_ERROR(booking::ScanFreeSlots(
       core_, *days, resources, limit,
       [&](size_t office, absl::Time start) {
-        found.push_back({candidates[office].office.id, start, candidates[office].minutes});
+        found.push_back({candidates[office].office.id, start, candidates[office].minutes,
+                         candidates[office].office.name});
       },
       [&] { return found.size() >= limit; }));
   std::sort(found.begin(), found.end(), [](const SlotView& a, const SlotView& b) {
     return a.start != b.start ? a.start < b.start : a.office_id < b.office_id;
   });
   if (found.size() > limit) found.resize(limit);
+  for (SlotView& slot : found) {
+    std::string name = std::move(slot.office_name);
+    slot = Described(std::move(slot), std::move(name));
+  }
   return found;
 }
 
@@ -204,7 +217,10 @@ absl::StatusOr<HoldView> OfficeBookings::CreateHold(const std::string& client,
   if (!placed.ok()) return placed.status();
   absl::StatusOr<booking::HoldRecord> hold = core_.Hold(client, *placed, service_ids);
   if (!hold.ok()) return hold.status();
-  return HoldView{hold->hold_id, {office_id, hold->start, appointment->minutes}, hold->expires_at};
+  return HoldView{
+      hold->hold_id,
+      Described({office_id, hold->start, appointment->minutes}, appointment->office.name),
+      hold->expires_at};
 }
 
 absl::StatusOr<BookingView> OfficeBookings::Confirm(const std::string& client,
@@ -223,8 +239,10 @@ absl::StatusOr<BookingView> OfficeBookings::Confirm(const std::string& client,
     view.record.service_ids = pending->service_ids;
     view.record.start = pending->start;
     view.record.end = pending->end;
-    view.slot = {pending->resource_id, pending->start,
-                 static_cast<int>(absl::ToInt64Minutes(pending->end - pending->start))};
+    absl::StatusOr<Office> office = catalog_.GetOffice(pending->resource_id);
+    view.slot = Described({pending->resource_id, pending->start,
+                           static_cast<int>(absl::ToInt64Minutes(pending->end - pending->start))},
+                          office.ok() ? office->name : "");
     view.contact = *std::move(mailed);
     view.confirm_by = pending->expires_at;
     return view;
@@ -272,6 +290,7 @@ absl::StatusOr<BookingView> OfficeBookings::View(const booking::BookingRecord& r
   if (!contact.ok()) return contact.status();
   view.contact = *std::move(contact);
   absl::StatusOr<Office> office = catalog_.GetOffice(record.resource_id);
+  view.slot = Described(std::move(view.slot), office.ok() ? office->name : "");
   absl::StatusOr<std::vector<ServiceType>> services = catalog_.GetServices(record.service_ids);
   std::vector<std::string> names;
   if (services.ok()) {

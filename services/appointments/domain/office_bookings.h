@@ -19,6 +19,11 @@ struct SlotView {
   std::string office_id;
   absl::Time start;
   int duration_minutes = 0;
+  // For people reading the slot: the office's name, and `start` on the
+  // office's wall clock (RFC 3339 with offset) in `time_zone`.
+  std::string office_name = {};
+  std::string local_start = {};
+  std::string time_zone = {};
 };
 
 struct SearchQuery {
@@ -123,6 +128,8 @@ class OfficeBookings {
   std::vector<SlotView> SlotsOfDay(const Appointment& appointment, absl::CivilDay day,
                                    const booking::DayUsage& usage, size_t max_slots);
   absl::StatusOr<BookingView> View(const booking::BookingRecord& record, std::string manage_token);
+  // A slot with the office's name (empty when unknown) and its local time.
+  SlotView Described(SlotView slot, std::string office_name) const;
 
   CatalogRepository& catalog_;
   booking::BookingCore core_;

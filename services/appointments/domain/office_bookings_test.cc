@@ -86,6 +86,35 @@ TEST_F(OfficeBookingsTest, SearchFindsTheEarliestSlotsAcrossOffices) {
   EXPECT_EQ((*slots)[5].start, Local(12, 2, 8, 0));
 }
 
+TEST_F(OfficeBookingsTest, SlotsNameTheirOfficeAndReadInLocalTime) {
+  absl::StatusOr<std::vector<SlotView>> slots =
+      service_.SearchSlots({.service_ids = {"id-card"}, .limit = 6});
+  ASSERT_TRUE(slots.ok()) << slots.status();
+  EXPECT_EQ((*slots)[0].office_name, "Buergerbuero west");
+  EXPECT_EQ((*slots)[0].local_start, "2026-12-01T12:00:00+01:00");  // 11:00 UTC
+  EXPECT_EQ((*slots)[0].time_zone, "Europe/Berlin");
+  EXPECT_EQ((*slots)[5].office_name, "Buergerbuero mitte");
+  EXPECT_EQ((*slots)[5].local_start, "2026-12-02T08:00:00+01:00");
+
+  absl::StatusOr<HoldView> hold =
+      service_.CreateHold("citizen-1", "west", {"id-card"}, Local(12, 1, 12, 20));
+  ASSERT_TRUE(hold.ok()) << hold.status();
+  EXPECT_EQ(hold->slot.office_name, "Buergerbuero west");
+  EXPECT_EQ(hold->slot.local_start, "2026-12-01T12:20:00+01:00");
+  BookingView booking = Book("citizen-2", "mitte", Local(12, 2, 9, 0));
+  EXPECT_EQ(booking.slot.office_name, "Buergerbuero mitte");
+  EXPECT_EQ(booking.slot.local_start, "2026-12-02T09:00:00+01:00");
+  EXPECT_EQ(service_.Lookup(booking.record.code, booking.manage_token)->slot.local_start,
+            "2026-12-02T09:00:00+01:00");
+}
+
+TEST_F(OfficeBookingsTest, SearchByDistrictIgnoresCase) {
+  auto district = service_.SearchSlots({.service_ids = {"id-card"}, .district = "mITTE"});
+  ASSERT_TRUE(district.ok());
+  ASSERT_FALSE(district->empty());
+  for (const SlotView& slot : *district) EXPECT_EQ(slot.office_id, "mitte");
+}
+
 TEST_F(OfficeBookingsTest, SearchHonoursFiltersAndRejectsBadInput) {
   auto district = service_.SearchSlots({.service_ids = {"id-card"}, .district = "Mitte"});
   ASSERT_TRUE(district.ok());

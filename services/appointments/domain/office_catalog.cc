@@ -1,7 +1,10 @@
 #include "services/appointments/domain/office_catalog.h"
 
+#include <map>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/appointments/domain/search_text.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::appointments {
@@ -59,6 +62,25 @@ absl::StatusOr<OfficePage> OfficeCatalog::ListOffices(const ListOfficesQuery& qu
     page.next_page_token = EncodePageToken(page.offices.back().id);
   }
   return page;
+}
+
+absl::StatusOr<std::vector<DistrictEntry>> OfficeCatalog::ListDistricts() {
+  std::map<std::string, DistrictEntry> by_key;
+  std::string after_id;
+  while (true) {
+    absl::StatusOr<std::vector<Office>> page = repository_.ListOffices("", after_id, kMaxPageSize);
+    if (!page.ok()) return page.status();
+    for (const Office& office : *page) {
+      DistrictEntry& entry = by_key[FoldForSearch(office.district)];
+      if (entry.office_count++ == 0) entry.name = office.district;
+    }
+    if (static_cast<int>(page->size()) < kMaxPageSize) break;
+    after_id = page->back().id;
+  }
+  std::vector<DistrictEntry> districts;
+  districts.reserve(by_key.size());
+  for (auto& [key, entry] : by_key) districts.push_back(std::move(entry));
+  return districts;
 }
 
 absl::StatusOr<Office> OfficeCatalog::GetOffice(const std::string& office_id) {

@@ -20,6 +20,12 @@ struct ListOfficesQuery {
   std::string page_token = {};
 };
 
+struct DistrictEntry {
+  std::string name;  // as the first office (by id) writes it
+  int office_count = 0;
+  bool operator==(const DistrictEntry&) const = default;
+};
+
 // Use cases of the office catalog: input checks, paging and the rules that
 // tie offices to services. Free of gRPC and Redis.
 class OfficeCatalog {
@@ -32,6 +38,9 @@ class OfficeCatalog {
   absl::StatusOr<OfficePage> ListOffices(const ListOfficesQuery& query);
   absl::StatusOr<Office> GetOffice(const std::string& office_id);
   absl::StatusOr<std::vector<ServiceType>> ListOfficeServices(const std::string& office_id);
+  // Every district with offices, ordered by folded name; spellings that fold
+  // alike ("Sued", "Süd") are one district.
+  absl::StatusOr<std::vector<DistrictEntry>> ListDistricts();
   // Rejects offices offering services the catalog does not define.
   absl::StatusOr<Office> PutOffice(const Office& office);
 

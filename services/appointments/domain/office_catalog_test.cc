@@ -55,6 +55,34 @@ TEST_F(OfficeCatalogTest, FiltersByDistrict) {
   EXPECT_THAT(page->offices, ElementsAre(Field(&Office::id, "mitte")));
 }
 
+TEST_F(OfficeCatalogTest, DistrictFilterIgnoresCaseAndHyphens) {
+  for (const char* district : {"mitte", "MITTE", " Mitte "}) {
+    absl::StatusOr<OfficePage> page = catalog_.ListOffices({.district = district});
+    ASSERT_TRUE(page.ok());
+    EXPECT_THAT(page->offices, ElementsAre(Field(&Office::id, "mitte"))) << district;
+  }
+  EXPECT_THAT(catalog_.ListOffices({.district = "bad-cannstatt"})->offices,
+              ElementsAre(Field(&Office::id, "bad-cannstatt")));
+}
+
+TEST_F(OfficeCatalogTest, ListsDistrictsOnceEachWithTheirOfficeCounts) {
+  ASSERT_TRUE(catalog_.PutOffice(MakeOffice("mitte-2", "MITTE")).ok());
+  ASSERT_TRUE(catalog_.PutOffice(MakeOffice("sued", "Süd")).ok());
+  ASSERT_TRUE(catalog_.PutOffice(MakeOffice("sued-2", "Sued")).ok());
+  EXPECT_THAT(catalog_.ListDistricts().value(),
+              ElementsAre(DistrictEntry{"Bad Cannstatt", 1}, DistrictEntry{"Mitte", 2},
+                          DistrictEntry{"Süd", 2}, DistrictEntry{"Vaihingen", 1}));
+}
+
+TEST_F(OfficeCatalogTest, ListsDistrictsBeyondOnePage) {
+  for (int i = 0; i < OfficeCatalog::kMaxPageSize + 5; ++i) {
+    ASSERT_TRUE(catalog_.PutOffice(MakeOffice("x-" + std::to_string(i), "Weit")).ok());
+  }
+  const std::vector<DistrictEntry> districts = catalog_.ListDistricts().value();
+  ASSERT_EQ(districts.size(), 4u);
+  EXPECT_EQ(districts.back(), (DistrictEntry{"Weit", OfficeCatalog::kMaxPageSize + 5}));
+}
+
 TEST_F(OfficeCatalogTest, RejectsBadPagingInput) {
   EXPECT_EQ(catalog_.ListOffices({.page_size = -1}).status().code(),
             absl::StatusCode::kInvalidArgument);
@@ -98,6 +126,7 @@ TEST_F(OfficeCatalogTest, StorageOutageSurfacesAsUnavailable) {
   repository_.SetAvailable(false);
   EXPECT_EQ(catalog_.ListOffices({}).status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(catalog_.GetOffice("mitte").status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(catalog_.ListDistricts().status().code(), absl::StatusCode::kUnavailable);
 }
 
 }  // namespace

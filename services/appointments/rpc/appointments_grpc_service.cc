@@ -1,7 +1,5 @@
 #include "services/appointments/rpc/appointments_grpc_service.h"
 
-#include <set>
-
 #include "absl/strings/str_cat.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
@@ -34,6 +32,7 @@ void ToProto(const Office& office, v1::Office* out) {
   }
   for (const std::string& date : office.closed_dates) out->add_closed_dates(date);
   for (const Closure& closure : office.closures) ToProto(closure, out->add_closures());
+  for (const std::string& language : office.languages) out->add_languages(language);
 }
 
 void ToProto(const Closure& closure, v1::Closure* out) {
@@ -56,11 +55,29 @@ Closure FromProto(const v1::Closure& closure) {
           closure.reason()};
 }
 
+namespace {
+
+void ToProto(const LocalizedText& text, v1::LocalizedText* out) {
+  out->set_de(text.de);
+  out->set_en(text.en);
+}
+
+}  // namespace
+
 void ToProto(const ServiceType& service, v1::Service* out) {
   out->set_id(service.id);
   out->set_name(service.name);
   out->set_duration_minutes(service.duration_minutes);
   for (const std::string& id : service.combinable_with) out->add_combinable_with(id);
+  if (!service.title.de.empty()) ToProto(service.title, out->mutable_title());
+  for (const LocalizedText& document : service.required_documents) {
+    ToProto(document, out->add_required_documents());
+  }
+  if (service.fee_cents >= 0) {
+    out->mutable_fee()->set_currency("EUR");
+    out->mutable_fee()->set_cents(service.fee_cents);
+  }
+  if (!service.fee_note.de.empty()) ToProto(service.fee_note, out->mutable_fee_note());
 }
 
 Office FromProto(const v1::Office& office) {
@@ -80,6 +97,7 @@ Office FromProto(const v1::Office& office) {
         {window.weekday(), window.from_minute(), window.to_minute(), window.counters()});
   }
   out.closed_dates.assign(office.closed_dates().begin(), office.closed_dates().end());
+  out.languages.assign(office.languages().begin(), office.languages().end());
   return out;
 }
 
@@ -158,35 +176,19 @@ NoopKpiRecorder& NoKpis() {
   return *recorder;
 }
 
-SystemClock& DefaultClock() {
-  static SystemClock* const clock = new SystemClock();
-  return *clock;
-}
-
 }  // namespace
 
 AppointmentsGrpcService::AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings,
                                                  CounterDay& counter_day, OfficeClosures& closures)
-    : AppointmentsGrpcService(catalog, bookings, counter_day, closures, NoKpis(), DefaultClock(),
-                              absl::UTCTimeZone()) {}
-
-void AppointmentsGrpcService::RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots) {
-  // Slots come earliest first; the first one of each office is its next free
-  // slot, counted in the offices' civil days (today = 0).
-  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), zone_);
-  std::set<std::string_view> seen;
-  for (const SlotView& slot : slots) {
-    if (!seen.insert(slot.office_id).second) continue;
-    const absl::CivilDay day = absl::ToCivilDay(slot.start, zone_);
-    kpis_.Observe(kpi::kAppointmentsDaysToNextFreeSlot, static_cast<double>(day - today),
-                  {{std::string(kpi::kOffice), slot.office_id}});
-  }
-}
+    : AppointmentsGrpcService(catalog, bookings, counter_day, closures, NoKpis()) {}
 
 void ToProto(const SlotView& slot, v1::Slot* out) {
   out->set_office_id(slot.office_id);
   ToProto(slot.start, out->mutable_start());
   out->set_duration_minutes(slot.duration_minutes);
+  out->set_office_name(slot.office_name);
+  out->set_local_start(slot.local_start);
+  out->set_time_zone(slot.time_zone);
 }
 
 void ToProto(const BookingView& booking, v1::Booking* out) {
@@ -234,6 +236,19 @@ grpc::Status AppointmentsGrpcService::ListOfficeServices(
       catalog_.ListOfficeServices(request->office_id());
   if (!services.ok()) return ToGrpcStatus(services.status());
   for (const ServiceType& service : *services) ToProto(service, response->add_services());
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContext*,
+                                                    const v1::ListDistrictsRequest*,
+                                                    v1::ListDistrictsResponse* response) {
+  absl::StatusOr<std::vector<DistrictEntry>> districts = catalog_.ListDistricts();
+  if (!districts.ok()) return ToGrpcStatus(districts.status());
+  for (const DistrictEntry& district : *districts) {
+    v1::District* out = response->add_districts();
+    out->set_name(district.name);
+    out->set_office_count(district.office_count);
+  }
   return grpc::Status::OK;
 }
 
@@ -345,7 +360,6 @@ grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
                              .limit = request->limit()});
   if (!slots.ok()) return ToGrpcStatus(slots.status());
   for (const SlotView& slot : *slots) ToProto(slot, response->add_slots());
-  RecordDaysToNextFreeSlot(*slots);
   return grpc::Status::OK;
 }
 

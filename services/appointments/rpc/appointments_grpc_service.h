@@ -4,7 +4,6 @@
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/domain/office_catalog.h"
 #include "services/appointments/domain/office_closures.h"
-#include "services/common/clock.h"
 #include "services/common/kpi/kpi_recorder.h"
 #include "stadt/appointments/v1/appointments.grpc.pb.h"
 
@@ -19,18 +18,15 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
   // Without KPI reporting.
   AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings, CounterDay& counter_day,
                           OfficeClosures& closures);
-  // Records the appointments KPIs to `kpis`; `clock` and `zone` tell which
-  // day "today" is for the days-to-next-free-slot KPI.
+  // Records the appointments KPIs of requests to `kpis` (days to the next
+  // free slot is measured apart from requests: NextFreeSlotProbe).
   AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings, CounterDay& counter_day,
-                          OfficeClosures& closures, KpiRecorder& kpis, const Clock& clock,
-                          absl::TimeZone zone)
+                          OfficeClosures& closures, KpiRecorder& kpis)
       : catalog_(catalog),
         bookings_(bookings),
         counter_day_(counter_day),
         closures_(closures),
-        kpis_(kpis),
-        clock_(clock),
-        zone_(zone) {}
+        kpis_(kpis) {}
 
   grpc::Status ListOffices(grpc::ServerContext* context, const v1::ListOfficesRequest* request,
                            v1::ListOfficesResponse* response) override;
@@ -39,6 +35,8 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
   grpc::Status ListOfficeServices(grpc::ServerContext* context,
                                   const v1::ListOfficeServicesRequest* request,
                                   v1::ListOfficeServicesResponse* response) override;
+  grpc::Status ListDistricts(grpc::ServerContext* context, const v1::ListDistrictsRequest* request,
+                             v1::ListDistrictsResponse* response) override;
   grpc::Status PutOffice(grpc::ServerContext* context, const v1::PutOfficeRequest* request,
                          v1::Office* response) override;
   grpc::Status DeclareClosure(grpc::ServerContext* context,
@@ -96,15 +94,11 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
                           v1::DayAppointment* response) override;
 
  private:
-  void RecordDaysToNextFreeSlot(const std::vector<SlotView>& slots);
-
   OfficeCatalog& catalog_;
   OfficeBookings& bookings_;
   CounterDay& counter_day_;
   OfficeClosures& closures_;
   KpiRecorder& kpis_;
-  const Clock& clock_;
-  absl::TimeZone zone_;
 };
 
 // Message <-> domain conversions (exposed for tests).

@@ -209,21 +209,74 @@ class AppointmentsKpiTest : public AppointmentsGrpcServiceCallTest {
   }
 
   FakeKpiRecorder kpis_;
-  AppointmentsGrpcService service_with_kpis_{catalog_, bookings_, counter_day_, closures_,
-                                             kpis_,    clock_,    Berlin()};
+  AppointmentsGrpcService service_with_kpis_{catalog_, bookings_, counter_day_, closures_, kpis_};
 };
 
-TEST_F(AppointmentsKpiTest, SlotSearchRecordsDaysToTheOfficesNextFreeSlot) {
+TEST_F(AppointmentsKpiTest, SlotSearchesNoLongerMoveTheNextFreeSlotKpi) {
+  FirstFreeSlot();
+  // Measured by NextFreeSlotProbe at fixed times, not from citizens' searches.
+  EXPECT_TRUE(kpis_.samples("appointments_days_to_next_free_slot").empty());
+}
+
+TEST_F(AppointmentsKpiTest, SlotsCarryTheOfficeNameAndLocalTime) {
   const v1::Slot slot = FirstFreeSlot();
-  const std::vector<KpiSample> samples = kpis_.samples("appointments_days_to_next_free_slot");
-  ASSERT_EQ(samples.size(), 1u);  // one office in the catalog
-  EXPECT_THAT(samples[0].dimensions, ::testing::ElementsAre(::testing::Pair("office", "mitte")));
-  // Counted in Berlin calendar days from the fake clock's today.
-  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), Berlin());
-  const absl::CivilDay slot_day =
-      absl::ToCivilDay(absl::FromUnixSeconds(slot.start().seconds()), Berlin());
-  EXPECT_EQ(samples[0].value, static_cast<double>(slot_day - today));
-  EXPECT_GE(samples[0].value, 0);
+  EXPECT_EQ(slot.office_name(), "Buergerbuero Mitte");
+  EXPECT_EQ(slot.time_zone(), "Europe/Berlin");
+  const absl::Time start = absl::FromUnixSeconds(slot.start().seconds());
+  EXPECT_EQ(slot.local_start(), absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", start, Berlin()));
+}
+
+TEST_F(AppointmentsGrpcServiceCallTest, ServicePagesAndDistrictsReachTheMessages) {
+  Catalog catalog;
+  ServiceType id_card{"id-card", "ID card", 15};
+  id_card.title = {"Personalausweis beantragen", "Apply for an identity card"};
+  id_card.required_documents = {{"Biometrisches Passfoto", "Biometric photo"}};
+  id_card.fee_cents = 3700;
+  id_card.fee_note = {"unter 24 Jahren 22,80 EUR", "under 24: EUR 22.80"};
+  catalog.services = {id_card};
+  Office office = SampleOffice();
+  office.languages = {"de", "en", "tr"};
+  catalog.offices = {office};
+  ASSERT_TRUE(repository_.ApplySeed(catalog, "pages").ok());
+
+  v1::ListOfficeServicesRequest request;
+  request.set_office_id("mitte");
+  v1::ListOfficeServicesResponse services;
+  ASSERT_TRUE(service_.ListOfficeServices(&context_, &request, &services).ok());
+  ASSERT_EQ(services.services_size(), 1);
+  const v1::Service& page = services.services(0);
+  EXPECT_EQ(page.title().de(), "Personalausweis beantragen");
+  ASSERT_EQ(page.required_documents_size(), 1);
+  EXPECT_EQ(page.required_documents(0).en(), "Biometric photo");
+  EXPECT_EQ(page.fee().cents(), 3700);
+  EXPECT_EQ(page.fee().currency(), "EUR");
+  EXPECT_EQ(page.fee_note().de(), "unter 24 Jahren 22,80 EUR");
+
+  v1::ListDistrictsRequest districts_request;
+  v1::ListDistrictsResponse districts;
+  ASSERT_TRUE(service_.ListDistricts(&context_, &districts_request, &districts).ok());
+  ASSERT_EQ(districts.districts_size(), 1);
+  EXPECT_EQ(districts.districts(0).name(), "Mitte");
+  EXPECT_EQ(districts.districts(0).office_count(), 1);
+
+  v1::GetOfficeRequest get;
+  get.set_office_id("mitte");
+  v1::Office read;
+  ASSERT_TRUE(service_.GetOffice(&context_, &get, &read).ok());
+  EXPECT_THAT(read.languages(), ::testing::ElementsAre("de", "en", "tr"));
+  EXPECT_EQ(FromProto(read).languages, office.languages);
+}
+
+TEST_F(AppointmentsGrpcServiceCallTest, AServiceWithoutAKnownFeeHasNoFee) {
+  v1::Service message;
+  ToProto(ServiceType{"x", "X", 5}, &message);
+  EXPECT_FALSE(message.has_fee());
+  EXPECT_FALSE(message.has_title());
+  ServiceType free{"y", "Y", 5};
+  free.fee_cents = 0;
+  ToProto(free, &message);
+  EXPECT_TRUE(message.has_fee());
+  EXPECT_EQ(message.fee().cents(), 0);
 }
 
 TEST_F(AppointmentsKpiTest, ConfirmingAndCancellingRecordOneEventEachKeyedByTheBooking) {

@@ -4,6 +4,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "services/appointments/domain/catalog_json.h"
+#include "services/appointments/domain/search_text.h"
 #include "services/appointments/store/lua/scripts.h"
 #include "services/common/strings.h"
 
@@ -17,15 +18,23 @@ std::string ServiceKey(std::string_view id) {
   return absl::StrCat(kPrefix, "service:", ToAbsl(id));
 }
 std::string AllOfficesKey() { return absl::StrCat(kPrefix, "offices"); }
+// Districts are indexed by their folded name (FoldForSearch), so "mitte",
+// "MITTE" and "Mitte" find one index. (Indexes `district:<name as written>`
+// of earlier versions are no longer read.)
+std::string DistrictIndexPrefix() { return absl::StrCat(kPrefix, "district-key:"); }
 std::string DistrictKey(std::string_view district) {
-  return absl::StrCat(kPrefix, "district:", ToAbsl(district));
+  return absl::StrCat(DistrictIndexPrefix(), FoldForSearch(district));
 }
+// Which district index each office is in, to leave it when the office moves.
+std::string OfficeDistrictsKey() { return absl::StrCat(kPrefix, "office-district"); }
 std::string SeededKey() { return absl::StrCat(kPrefix, "seeded"); }
 
 // Replaces an office and moves it between district indexes in one step, so a
 // reader never sees it in two districts or in none.
-// KEYS: office key, all-offices index, new district index.
-// ARGV: office id, office JSON, new district, district key prefix.
+// KEYS: office key, all-offices index, new district index, office -> district
+//       key hash.
+// ARGV: office id, office JSON, new district key (folded), district index
+//       prefix.
 const redis::Script& PutOfficeScript() {
   static const redis::Script* script = new redis::Script(std::string(kPutOfficeLua));
   return *script;
@@ -34,9 +43,9 @@ const redis::Script& PutOfficeScript() {
 // Applies the seed unless this version of it was applied before; one script,
 // so two replicas starting at once cannot interleave. Offices that move to
 // another district leave their old district index.
-// KEYS: marker, all-offices index.
+// KEYS: marker, all-offices index, office -> district key hash.
 // ARGV: key prefix, version, service count, then (id, json) per service, then
-//       (id, district, json) per office.
+//       (id, district key (folded), json) per office.
 const redis::Script& SeedScript() {
   static const redis::Script* script = new redis::Script(std::string(kSeedCatalogLua));
   return *script;
@@ -111,8 +120,10 @@ absl::StatusOr<std::vector<ServiceType>> RedisCatalogRepository::GetServices(
 
 absl::Status RedisCatalogRepository::PutOffice(const Office& office) {
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
-      PutOfficeScript(), {OfficeKey(office.id), AllOfficesKey(), DistrictKey(office.district)},
-      {office.id, boost::json::serialize(OfficeToJson(office)), office.district, DistrictKey("")});
+      PutOfficeScript(),
+      {OfficeKey(office.id), AllOfficesKey(), DistrictKey(office.district), OfficeDistrictsKey()},
+      {office.id, boost::json::serialize(OfficeToJson(office)), FoldForSearch(office.district),
+       DistrictIndexPrefix()});
   return reply.status();
 }
 
@@ -125,11 +136,11 @@ absl::StatusOr<bool> RedisCatalogRepository::ApplySeed(const Catalog& catalog,
   }
   for (const Office& office : catalog.offices) {
     args.push_back(office.id);
-    args.push_back(office.district);
+    args.push_back(FoldForSearch(office.district));
     args.push_back(boost::json::serialize(OfficeToJson(office)));
   }
   absl::StatusOr<redis::Reply> reply =
-      redis_.Eval(SeedScript(), {SeededKey(), AllOfficesKey()}, args);
+      redis_.Eval(SeedScript(), {SeededKey(), AllOfficesKey(), OfficeDistrictsKey()}, args);
   if (!reply.ok()) return reply.status();
   return reply->integer == 1;
 }

@@ -89,6 +89,35 @@ TEST_F(RedisCatalogRepositoryTest, ListsInIdOrderWithCursorAndDistrict) {
   EXPECT_TRUE(repository_->ListOffices("Nowhere", "", 10).value().empty());
 }
 
+TEST_F(RedisCatalogRepositoryTest, DistrictIgnoresCaseAccentsAndHyphens) {
+  Catalog catalog = SampleCatalog();
+  catalog.offices.push_back(MakeOffice("muehlhausen", "Mühlhausen"));
+  ASSERT_TRUE(repository_->ApplySeed(catalog, "test").ok());
+  for (const char* district : {"bad cannstatt", "BAD-CANNSTATT", "Bad  Cannstatt"}) {
+    EXPECT_THAT(repository_->ListOffices(district, "", 10).value(),
+                ElementsAre(Field(&Office::id, "bad-cannstatt")))
+        << district;
+  }
+  for (const char* district : {"muhlhausen", "Muehlhausen", "MÜHLHAUSEN"}) {
+    EXPECT_THAT(repository_->ListOffices(district, "", 10).value(),
+                ElementsAre(Field(&Office::id, "muehlhausen")))
+        << district;
+  }
+  // The office keeps its district as written.
+  EXPECT_EQ(repository_->GetOffice("muehlhausen")->district, "Mühlhausen");
+}
+
+TEST_F(RedisCatalogRepositoryTest, ChangingOnlyTheSpellingKeepsOneIndexEntry) {
+  ASSERT_TRUE(repository_->ApplySeed(SampleCatalog(), "test").ok());
+  ASSERT_TRUE(repository_->PutOffice(MakeOffice("mitte", "MITTE", {"passport"})).ok());
+  EXPECT_THAT(repository_->ListOffices("mitte", "", 10).value(),
+              ElementsAre(Field(&Office::id, "mitte")));
+  ASSERT_TRUE(repository_->PutOffice(MakeOffice("mitte", "Süd", {"passport"})).ok());
+  EXPECT_TRUE(repository_->ListOffices("Mitte", "", 10).value().empty());
+  EXPECT_THAT(repository_->ListOffices("sued", "", 10).value(),
+              ElementsAre(Field(&Office::id, "mitte")));
+}
+
 TEST_F(RedisCatalogRepositoryTest, PutOfficeMovesDistrictIndexAtomically) {
   ASSERT_TRUE(repository_->ApplySeed(SampleCatalog(), "test").ok());
   Office moved = MakeOffice("west", "Sued");

@@ -29,12 +29,18 @@ struct WeeklyWindow {
   int weekday = 0;
   int from_minute = 0;
   int to_minute = 0;
+  bool operator==(const WeeklyWindow&) const = default;
 };
 
 // Leave, training, illness: whole local days, both ends included.
 struct Absence {
   std::string from_date;
   std::string to_date;
+  // Declared through the routes (CaseworkerSchedules): a slug chosen by the
+  // caseworker, and what it is ("vacation", "sick", "training", "other").
+  std::string id = {};
+  std::string kind = {};
+  bool operator==(const Absence&) const = default;
 };
 
 // A caseworker's id is the subject of their sign-in token, so the service

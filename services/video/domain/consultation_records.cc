@@ -24,12 +24,37 @@ ConsultationRecords::ConsultationRecords(const VideoCatalog& catalog,
                                          VisitRepository& visits, const Clock& clock,
                                          booking::Calendar calendar,
                                          const booking::BookingSecrets& secrets,
-                                         VideoSettings settings)
+                                         VideoSettings settings, ScheduleRepository* schedules)
     : catalog_(catalog),
       visits_(visits),
       clock_(clock),
       core_(bookings, clock, calendar, secrets),
-      settings_(std::move(settings)) {}
+      settings_(std::move(settings)),
+      schedules_(schedules) {}
+
+absl::StatusOr<std::vector<Caseworker>> ConsultationRecords::ScheduledCaseworkersFor(
+    const std::string& topic_id) {
+  std::vector<Caseworker> caseworkers;
+  std::vector<std::string> ids;
+  for (const Caseworker* caseworker : catalog_.CaseworkersFor(topic_id)) {
+    caseworkers.push_back(*caseworker);
+    ids.push_back(caseworker->id);
+  }
+  if (schedules_ == nullptr || ids.empty()) return caseworkers;
+  absl::StatusOr<std::vector<ScheduleOverride>> changes = schedules_->Get(ids);
+  if (!changes.ok()) return changes.status();
+  for (size_t i = 0; i < caseworkers.size() && i < changes->size(); ++i) {
+    caseworkers[i] = Apply(std::move(caseworkers[i]), (*changes)[i]);
+  }
+  return caseworkers;
+}
+
+absl::StatusOr<Caseworker> ConsultationRecords::Scheduled(const Caseworker& caseworker) {
+  if (schedules_ == nullptr) return caseworker;
+  absl::StatusOr<std::vector<ScheduleOverride>> changes = schedules_->Get({caseworker.id});
+  if (!changes.ok()) return changes.status();
+  return Apply(caseworker, changes->empty() ? ScheduleOverride{} : changes->front());
+}
 
 const Topic* ConsultationRecords::TopicOf(const booking::BookingRecord& record) const {
   return record.service_ids.empty() ? nullptr : catalog_.FindTopic(record.service_ids[0]);
@@ -52,6 +77,10 @@ absl::StatusOr<ConsultationRecords::Loaded> ConsultationRecords::Load(const std:
 
 absl::Time ConsultationRecords::JoinFrom(const booking::BookingRecord& record) const {
   return record.start - settings_.join_lead;
+}
+
+absl::Time ConsultationRecords::JoinUntil(const booking::BookingRecord& record) const {
+  return record.end + settings_.rejoin_margin;
 }
 
 absl::StatusOr<ConsultationView> ConsultationRecords::View(const booking::BookingRecord& record,

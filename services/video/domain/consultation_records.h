@@ -11,6 +11,7 @@
 #include "services/common/clock.h"
 #include "services/video/domain/catalog.h"
 #include "services/video/domain/join_token.h"
+#include "services/video/domain/schedule_repository.h"
 #include "services/video/domain/visit.h"
 
 namespace stadt::video {
@@ -19,6 +20,10 @@ struct VideoSettings {
   JitsiSettings jitsi;
   // The citizen may check in and join this long before the start.
   absl::Duration join_lead = absl::Minutes(10);
+  // A consultation that runs over can be (re)joined this long after its
+  // scheduled end: an admitted citizen whose connection dropped gets a new
+  // link, and the links' tokens expire only then. Closing it ends that.
+  absl::Duration rejoin_margin = absl::Minutes(30);
   // A citizen who has not checked in this long after the start is a no-show.
   absl::Duration no_show_grace = absl::Minutes(10);
   // The versions citizens consent to; consent to an older one does not count.
@@ -54,9 +59,11 @@ class ConsultationRecords {
     Visit visit;
   };
 
+  // `schedules` may be null: then the seed file's schedules are all there is.
   ConsultationRecords(const VideoCatalog& catalog, booking::BookingRepository& bookings,
                       VisitRepository& visits, const Clock& clock, booking::Calendar calendar,
-                      const booking::BookingSecrets& secrets, VideoSettings settings);
+                      const booking::BookingSecrets& secrets, VideoSettings settings,
+                      ScheduleRepository* schedules = nullptr);
 
   const VideoCatalog& catalog() const { return catalog_; }
   const VideoSettings& settings() const { return settings_; }
@@ -71,8 +78,16 @@ class ConsultationRecords {
   absl::StatusOr<Loaded> Load(const std::string& code);
   // When check-in and the join links open.
   absl::Time JoinFrom(const booking::BookingRecord& record) const;
+  // Until when an admitted citizen and the caseworker may (re)join: the
+  // scheduled end plus the rejoin margin.
+  absl::Time JoinUntil(const booking::BookingRecord& record) const;
   absl::StatusOr<ConsultationView> View(const booking::BookingRecord& record, Visit visit,
                                         std::string manage_token);
+  // The caseworkers who consult on the topic (seed order), each with the
+  // availability and absences set through the routes.
+  absl::StatusOr<std::vector<Caseworker>> ScheduledCaseworkersFor(const std::string& topic_id);
+  // One caseworker as scheduled now.
+  absl::StatusOr<Caseworker> Scheduled(const Caseworker& caseworker);
 
  private:
   const VideoCatalog& catalog_;
@@ -80,6 +95,8 @@ class ConsultationRecords {
   const Clock& clock_;
   booking::BookingCore core_;
   VideoSettings settings_;
+  // Null: the seed file's schedules only.
+  ScheduleRepository* schedules_;
 };
 
 }  // namespace stadt::video

@@ -133,7 +133,7 @@ JoinLink Consultations::Link(const booking::BookingRecord& record, JoinClaims cl
   link.room = record.attributes;
   claims.room = link.room;
   claims.not_before = records_.JoinFrom(record);
-  claims.expires = record.end;
+  claims.expires = records_.JoinUntil(record);
   link.token = SignJoinToken(settings().jitsi, claims);
   link.url = JoinUrl(settings().jitsi, link.room, link.token);
   link.valid_from = claims.not_before;
@@ -149,7 +149,9 @@ absl::StatusOr<JoinLink> Consultations::Join(const std::string& subject, const s
     return absl::FailedPreconditionError(
         "the caseworker has not admitted you yet; please wait in the waiting room");
   }
-  if (Now() >= loaded->record.end) {
+  // Admitted and still running (or run over, within the rejoin margin): a
+  // citizen whose connection dropped joins again with a new link.
+  if (Now() >= records_.JoinUntil(loaded->record)) {
     return absl::FailedPreconditionError("the consultation is over");
   }
   JoinClaims claims;
@@ -292,7 +294,7 @@ absl::StatusOr<JoinLink> Consultations::Host(const std::string& subject, const s
   if (!loaded.ok()) return loaded.status();
   if (loaded->record.status != booking::BookingStatus::kConfirmed ||
       loaded->visit.state == VisitState::kClosed || loaded->visit.state == VisitState::kNoShow ||
-      Now() >= loaded->record.end) {
+      Now() >= records_.JoinUntil(loaded->record)) {
     return absl::FailedPreconditionError("the consultation is over or cancelled");
   }
   const Caseworker* caseworker = catalog().FindCaseworker(subject);

@@ -50,7 +50,8 @@ TEST_F(ConsultationsTest, CitizenConsentsChecksInIsAdmittedAndJoins) {
   EXPECT_EQ(link->room, booked.record.attributes);
   EXPECT_EQ(link->url, "https://meet.stadt.example/" + link->room + "?jwt=" + link->token);
   EXPECT_EQ(link->valid_from, Local(1, 9, 50));
-  EXPECT_EQ(link->valid_until, Local(1, 10, 30));
+  // The 30-minute consultation's link outlives its end by the rejoin margin.
+  EXPECT_EQ(link->valid_until, Local(1, 10, 50));
   absl::StatusOr<JoinClaims> claims = consultations_.VerifyToken(code, link->token);
   ASSERT_TRUE(claims.ok()) << claims.status();
   EXPECT_EQ(claims->user_name, "Erika Muster");
@@ -72,6 +73,38 @@ TEST_F(ConsultationsTest, CitizenConsentsChecksInIsAdmittedAndJoins) {
               ::testing::ElementsAre("consultation.consented", "consultation.waiting",
                                      "consultation.admitted", "consultation.identity_checked",
                                      "consultation.closed"));
+}
+
+TEST_F(ConsultationsTest, ACitizenWhoDroppedOutRejoinsWithinTheMarginAfterTheEnd) {
+  const std::string code = Waiting("citizen-1", Local(1, 10, 0));
+  clock_.Set(Local(1, 10, 5));
+  ASSERT_TRUE(consultations_.Admit("cw-anna", code).ok());
+  ASSERT_TRUE(consultations_.Join("citizen-1", code).ok());
+
+  // It runs over the scheduled end (10:30); the citizen's connection drops.
+  clock_.Set(Local(1, 10, 45));
+  absl::StatusOr<JoinLink> again = consultations_.Join("citizen-1", code);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->valid_until, Local(1, 10, 50));
+  EXPECT_TRUE(consultations_.VerifyToken(code, again->token).ok());
+  ASSERT_TRUE(consultations_.Host("cw-anna", code).ok());
+
+  // Past the margin: no new link, and the last one no longer opens the room.
+  clock_.Set(Local(1, 10, 50));
+  EXPECT_EQ(consultations_.Join("citizen-1", code).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(consultations_.Host("cw-anna", code).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(consultations_.VerifyToken(code, again->token).ok());
+}
+
+TEST_F(ConsultationsTest, CheckInStillClosesAtTheScheduledEnd) {
+  const std::string code = Book("citizen-1", Local(1, 10, 0)).record.code;
+  clock_.Set(Local(1, 9, 55));
+  ASSERT_TRUE(consultations_.RecordConsent("citizen-1", code, "2026-01", "3").ok());
+  clock_.Set(Local(1, 10, 30));
+  EXPECT_EQ(consultations_.CheckIn("citizen-1", code).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(ConsultationsTest, OthersSeeNothing) {

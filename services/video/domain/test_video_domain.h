@@ -10,7 +10,9 @@
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/video/domain/consultation_records.h"
 #include "services/video/domain/consultations.h"
+#include "services/video/domain/in_memory_schedule_repository.h"
 #include "services/video/domain/in_memory_visit_repository.h"
+#include "services/video/domain/schedules.h"
 #include "services/video/domain/test_catalog.h"
 #include "services/video/domain/video_bookings.h"
 
@@ -21,6 +23,7 @@ inline VideoSettings TestSettings() {
   settings.jitsi = {"stadtportal", "secret", "https://meet.stadt.example", "jitsi", ""};
   settings.privacy_notice_version = "2026-01";
   settings.terms_version = "3";
+  settings.rejoin_margin = absl::Minutes(20);
   return settings;
 }
 
@@ -51,14 +54,17 @@ class VideoDomainTest : public ::testing::Test {
   FakeClock clock_{Local(1, 7, 0)};
   booking::InMemoryBookingRepository bookings_;
   InMemoryVisitRepository visits_{bookings_};
+  InMemoryScheduleRepository schedule_store_;
   ConsultationRecords records_{catalog_,
                                bookings_,
                                visits_,
                                clock_,
                                booking::Calendar(booking::BookingRules{}, Berlin()),
                                secrets_,
-                               TestSettings()};
+                               TestSettings(),
+                               &schedule_store_};
   VideoBookings video_bookings_{records_};
+  CaseworkerSchedules schedules_{records_, schedule_store_};
   Consultations consultations_{records_, secrets_};
 };
 

@@ -39,17 +39,18 @@ absl::StatusOr<std::vector<VideoSlot>> VideoBookings::SearchSlots(const std::str
   absl::StatusOr<std::vector<absl::CivilDay>> days =
       core().Days(from_date, to_date, core().rules().horizon_days + 1);
   if (!days.ok()) return days.status();
-  const std::vector<const Caseworker*> caseworkers = catalog().CaseworkersFor(topic_id);
+  absl::StatusOr<std::vector<Caseworker>> caseworkers = records_.ScheduledCaseworkersFor(topic_id);
+  if (!caseworkers.ok()) return caseworkers.status();
   const int buckets = booking::BucketsFor((*topic)->duration_minutes, catalog().slot_minutes);
 
   // A time is free when any caseworker of the topic is, so times count once;
   // the scan stops at the first day that completes the limit.
   std::vector<booking::ScanResource> resources;
-  resources.reserve(caseworkers.size());
-  for (const Caseworker* caseworker : caseworkers) {
-    resources.push_back({caseworker->id,
-                         [this, caseworker](absl::CivilDay day) {
-                           return PlanDay(*caseworker, day, catalog().slot_minutes);
+  resources.reserve(caseworkers->size());
+  for (const Caseworker& caseworker : *caseworkers) {
+    resources.push_back({caseworker.id,
+                         [this, &caseworker](absl::CivilDay day) {
+                           return PlanDay(caseworker, day, catalog().slot_minutes);
                          },
                          buckets});
   }
@@ -69,15 +70,17 @@ absl::StatusOr<std::vector<VideoBookings::Candidate>> VideoBookings::FreeCasewor
     const Topic& topic, absl::Time start) {
   absl::StatusOr<booking::GridPosition> position = core().Locate(start, catalog().slot_minutes);
   if (!position.ok()) return position.status();
+  absl::StatusOr<std::vector<Caseworker>> caseworkers = records_.ScheduledCaseworkersFor(topic.id);
+  if (!caseworkers.ok()) return caseworkers.status();
   std::vector<Candidate> candidates;
   std::vector<booking::ResourceDay> keys;
-  for (const Caseworker* caseworker : catalog().CaseworkersFor(topic.id)) {
+  for (const Caseworker& caseworker : *caseworkers) {
     absl::StatusOr<booking::PlacedSlot> slot =
-        core().Fit(caseworker->id, PlanDay(*caseworker, position->day, catalog().slot_minutes),
+        core().Fit(caseworker.id, PlanDay(caseworker, position->day, catalog().slot_minutes),
                    *position, topic.duration_minutes);
     if (!slot.ok()) continue;  // not working then
-    candidates.push_back({caseworker, *std::move(slot), 0});
-    keys.push_back({caseworker->id, booking::FormatDate(position->day)});
+    candidates.push_back({catalog().FindCaseworker(caseworker.id), *std::move(slot), 0});
+    keys.push_back({caseworker.id, booking::FormatDate(position->day)});
   }
   if (candidates.empty()) {
     return absl::FailedPreconditionError("start: no caseworker consults on this topic then");

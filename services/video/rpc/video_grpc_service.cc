@@ -41,6 +41,77 @@ void ToProto(const VideoHold& hold, v1::Hold* out) {
   ToTimestamp(hold.expires_at, out->mutable_expires_at());
 }
 
+v1::AbsenceKind KindToProto(const std::string& kind) {
+  if (kind == "vacation") return v1::ABSENCE_KIND_VACATION;
+  if (kind == "sick") return v1::ABSENCE_KIND_SICK;
+  if (kind == "training") return v1::ABSENCE_KIND_TRAINING;
+  if (kind == "other") return v1::ABSENCE_KIND_OTHER;
+  return v1::ABSENCE_KIND_UNSPECIFIED;  // the seed file's absences
+}
+
+// Unknown kinds become "" and are refused by the domain.
+std::string KindFromProto(v1::AbsenceKind kind) {
+  switch (kind) {
+    case v1::ABSENCE_KIND_VACATION:
+      return "vacation";
+    case v1::ABSENCE_KIND_SICK:
+      return "sick";
+    case v1::ABSENCE_KIND_TRAINING:
+      return "training";
+    case v1::ABSENCE_KIND_OTHER:
+      return "other";
+    default:
+      return "";
+  }
+}
+
+void ToProto(const Absence& absence, v1::Absence* out) {
+  out->set_id(absence.id);
+  out->set_from_date(absence.from_date);
+  out->set_to_date(absence.to_date);
+  out->set_kind(KindToProto(absence.kind));
+}
+
+void ToProto(const ScheduleView& schedule, v1::CaseworkerSchedule* out) {
+  out->set_caseworker_id(schedule.caseworker_id);
+  for (const WeeklyWindow& window : schedule.availability) {
+    v1::WeeklyWindow* added = out->add_availability();
+    added->set_weekday(window.weekday);
+    added->set_from_minute(window.from_minute);
+    added->set_to_minute(window.to_minute);
+  }
+  for (const Absence& absence : schedule.absences) ToProto(absence, out->add_absences());
+}
+
+v1::AbsenceOutcome ToProto(AbsenceOutcome outcome) {
+  switch (outcome) {
+    case AbsenceOutcome::kAffected:
+      return v1::ABSENCE_OUTCOME_AFFECTED;
+    case AbsenceOutcome::kMoved:
+      return v1::ABSENCE_OUTCOME_MOVED;
+    case AbsenceOutcome::kCancelled:
+      return v1::ABSENCE_OUTCOME_CANCELLED;
+  }
+  return v1::ABSENCE_OUTCOME_UNSPECIFIED;
+}
+
+void ToProto(const AbsenceReport& report, v1::AbsenceReport* out) {
+  ToProto(report.absence, out->mutable_absence());
+  for (const AffectedConsultation& consultation : report.consultations) {
+    v1::AffectedConsultation* added = out->add_consultations();
+    added->set_booking_code(consultation.booking_code);
+    added->set_topic_id(consultation.topic_id);
+    ToTimestamp(consultation.start, added->mutable_start());
+    added->set_outcome(ToProto(consultation.outcome));
+    if (consultation.outcome == AbsenceOutcome::kMoved) {
+      added->set_caseworker_id(consultation.caseworker_id);
+      ToTimestamp(consultation.new_start, added->mutable_new_start());
+    }
+  }
+  out->set_moved(report.moved);
+  out->set_cancelled(report.cancelled);
+}
+
 // Every answer has this shape: the domain's error as a gRPC status, or the
 // converted result.
 template <typename Result, typename Message>
@@ -69,8 +140,9 @@ KpiDimensions DepartmentDimension(const Topic& topic) {
 
 }  // namespace
 
-VideoGrpcService::VideoGrpcService(VideoBookings& bookings, Consultations& consultations)
-    : VideoGrpcService(bookings, consultations, NoKpis()) {}
+VideoGrpcService::VideoGrpcService(VideoBookings& bookings, Consultations& consultations,
+                                   CaseworkerSchedules& schedules)
+    : VideoGrpcService(bookings, consultations, schedules, NoKpis()) {}
 
 void ToProto(const ConsultationView& view, v1::Consultation* out) {
   out->set_booking_code(view.record.code);
@@ -302,6 +374,56 @@ grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContext*,
                                                const v1::VerifyJoinTokenRequest* request,
                                                v1::VerifyJoinTokenResponse* response) {
   return Respond(consultations_.VerifyToken(request->booking_code(), request->token()), response);
+}
+
+grpc::Status VideoGrpcService::GetCaseworkerSchedule(
+    grpc::ServerContext* context, const v1::GetCaseworkerScheduleRequest* request,
+    v1::CaseworkerSchedule* response) {
+  return Respond(schedules_.Get(Subject(*context), request->caseworker_id()), response);
+}
+
+grpc::Status VideoGrpcService::SetCaseworkerAvailability(
+    grpc::ServerContext* context, const v1::SetCaseworkerAvailabilityRequest* request,
+    v1::CaseworkerSchedule* response) {
+  std::vector<WeeklyWindow> windows;
+  for (const v1::WeeklyWindow& window : request->availability()) {
+    windows.push_back({window.weekday(), window.from_minute(), window.to_minute()});
+  }
+  return Respond(schedules_.SetAvailability(Subject(*context), request->caseworker_id(), windows),
+                 response);
+}
+
+grpc::Status VideoGrpcService::DeclareAbsence(grpc::ServerContext* context,
+                                              const v1::DeclareAbsenceRequest* request,
+                                              v1::AbsenceReport* response) {
+  const v1::Absence& absence = request->absence();
+  return Respond(schedules_.DeclareAbsence(Subject(*context), request->caseworker_id(),
+                                           {absence.from_date(), absence.to_date(), absence.id(),
+                                            KindFromProto(absence.kind())}),
+                 response);
+}
+
+grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContext* context,
+                                              const v1::ResolveAbsenceRequest* request,
+                                              v1::AbsenceReport* response) {
+  AbsenceAction action = AbsenceAction::kList;
+  switch (request->action()) {
+    case v1::ABSENCE_ACTION_LIST:
+      action = AbsenceAction::kList;
+      break;
+    case v1::ABSENCE_ACTION_MOVE:
+      action = AbsenceAction::kMove;
+      break;
+    case v1::ABSENCE_ACTION_CANCEL:
+      action = AbsenceAction::kCancel;
+      break;
+    default:
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "action: ABSENCE_ACTION_LIST, _MOVE or _CANCEL");
+  }
+  return Respond(schedules_.ResolveAbsence(Subject(*context), request->caseworker_id(),
+                                           request->absence_id(), action, request->reason()),
+                 response);
 }
 
 }  // namespace stadt::video

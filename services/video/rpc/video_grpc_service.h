@@ -2,6 +2,7 @@
 
 #include "services/common/kpi/kpi_recorder.h"
 #include "services/video/domain/consultations.h"
+#include "services/video/domain/schedules.h"
 #include "services/video/domain/video_bookings.h"
 #include "stadt/video/v1/video.grpc.pb.h"
 
@@ -19,10 +20,12 @@ namespace stadt::video {
 class VideoGrpcService final : public v1::Video::Service {
  public:
   // Without KPI reporting.
-  VideoGrpcService(VideoBookings& bookings, Consultations& consultations);
+  VideoGrpcService(VideoBookings& bookings, Consultations& consultations,
+                   CaseworkerSchedules& schedules);
   // Records the video KPIs to `kpis`.
-  VideoGrpcService(VideoBookings& bookings, Consultations& consultations, KpiRecorder& kpis)
-      : bookings_(bookings), consultations_(consultations), kpis_(kpis) {}
+  VideoGrpcService(VideoBookings& bookings, Consultations& consultations,
+                   CaseworkerSchedules& schedules, KpiRecorder& kpis)
+      : bookings_(bookings), consultations_(consultations), schedules_(schedules), kpis_(kpis) {}
 
   grpc::Status ListTopics(grpc::ServerContext* context, const v1::ListTopicsRequest* request,
                           v1::ListTopicsResponse* response) override;
@@ -70,6 +73,19 @@ class VideoGrpcService final : public v1::Video::Service {
                                const v1::VerifyJoinTokenRequest* request,
                                v1::VerifyJoinTokenResponse* response) override;
 
+  grpc::Status GetCaseworkerSchedule(grpc::ServerContext* context,
+                                     const v1::GetCaseworkerScheduleRequest* request,
+                                     v1::CaseworkerSchedule* response) override;
+  grpc::Status SetCaseworkerAvailability(grpc::ServerContext* context,
+                                         const v1::SetCaseworkerAvailabilityRequest* request,
+                                         v1::CaseworkerSchedule* response) override;
+  grpc::Status DeclareAbsence(grpc::ServerContext* context,
+                              const v1::DeclareAbsenceRequest* request,
+                              v1::AbsenceReport* response) override;
+  grpc::Status ResolveAbsence(grpc::ServerContext* context,
+                              const v1::ResolveAbsenceRequest* request,
+                              v1::AbsenceReport* response) override;
+
  private:
   // The video_caseworker role and a token scoped to the caller's department
   // ("department:<id>" or "department:*"); the domain then loads only
@@ -78,6 +94,7 @@ class VideoGrpcService final : public v1::Video::Service {
 
   VideoBookings& bookings_;
   Consultations& consultations_;
+  CaseworkerSchedules& schedules_;
   KpiRecorder& kpis_;
 };
 

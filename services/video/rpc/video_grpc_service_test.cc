@@ -9,6 +9,7 @@
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
+#include "services/video/domain/in_memory_schedule_repository.h"
 #include "services/video/domain/in_memory_visit_repository.h"
 #include "services/video/domain/test_catalog.h"
 
@@ -23,6 +24,7 @@ class VideoGrpcServiceTest : public ::testing::Test {
   FakeClock clock_{testing::Local(1, 7, 0)};
   booking::InMemoryBookingRepository bookings_;
   InMemoryVisitRepository visits_{bookings_};
+  InMemoryScheduleRepository schedule_store_;
   const booking::BookingSecrets secrets_ = booking::BookingSecrets::Derive("k", "video");
   ConsultationRecords records_{catalog_,
                                bookings_,
@@ -30,10 +32,12 @@ class VideoGrpcServiceTest : public ::testing::Test {
                                clock_,
                                booking::Calendar(booking::BookingRules{}, testing::Berlin()),
                                secrets_,
-                               VideoSettings{}};
+                               VideoSettings{},
+                               &schedule_store_};
   VideoBookings video_bookings_{records_};
   Consultations consultations_{records_, secrets_};
-  VideoGrpcService service_{video_bookings_, consultations_};
+  CaseworkerSchedules schedules_{records_, schedule_store_};
+  VideoGrpcService service_{video_bookings_, consultations_, schedules_};
   grpc::ServerContext context_;
 };
 
@@ -175,7 +179,7 @@ class VideoKpiTest : public VideoGrpcServiceTest {
   }
 
   FakeKpiRecorder kpis_;
-  VideoGrpcService service_with_kpis_{video_bookings_, consultations_, kpis_};
+  VideoGrpcService service_with_kpis_{video_bookings_, consultations_, schedules_, kpis_};
 };
 
 using ::testing::ElementsAre;
@@ -341,6 +345,46 @@ TEST(VideoConversionTest, WaitingEntryAndJoinLink) {
   EXPECT_EQ(link_message.url(), "https://meet/x?jwt=t");
   EXPECT_TRUE(link_message.moderator());
   EXPECT_EQ(link_message.valid_until().seconds(), 1'800'000'000 + 1800);
+}
+
+TEST_F(VideoGrpcServiceTest, SchedulesThroughTheAdapter) {
+  grpc::ServerContext context;
+  grpc::testing::ServerContextTestSpouse spouse(&context);
+  spouse.AddClientMetadata(kSubjectMetadata, "cw-anna");
+
+  v1::DeclareAbsenceRequest declare;
+  declare.set_caseworker_id("cw-ben");
+  declare.mutable_absence()->set_id("ben-training");
+  declare.mutable_absence()->set_from_date("2037-12-09");
+  declare.mutable_absence()->set_to_date("2037-12-09");
+  declare.mutable_absence()->set_kind(v1::ABSENCE_KIND_TRAINING);
+  v1::AbsenceReport report;
+  ASSERT_TRUE(service_.DeclareAbsence(&context, &declare, &report).ok());
+  EXPECT_EQ(report.absence().kind(), v1::ABSENCE_KIND_TRAINING);
+  declare.mutable_absence()->set_kind(v1::ABSENCE_KIND_UNSPECIFIED);
+  EXPECT_EQ(service_.DeclareAbsence(&context, &declare, &report).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  v1::SetCaseworkerAvailabilityRequest hours;
+  hours.set_caseworker_id("cw-ben");
+  v1::WeeklyWindow* window = hours.add_availability();
+  window->set_weekday(4);
+  window->set_from_minute(14 * 60);
+  window->set_to_minute(15 * 60);
+  v1::CaseworkerSchedule schedule;
+  ASSERT_TRUE(service_.SetCaseworkerAvailability(&context, &hours, &schedule).ok());
+  ASSERT_EQ(schedule.availability_size(), 1);
+  EXPECT_EQ(schedule.availability(0).weekday(), 4);
+  ASSERT_EQ(schedule.absences_size(), 1);
+  EXPECT_EQ(schedule.absences(0).id(), "ben-training");
+
+  v1::ResolveAbsenceRequest resolve;
+  resolve.set_caseworker_id("cw-ben");
+  resolve.set_absence_id("ben-training");
+  EXPECT_EQ(service_.ResolveAbsence(&context, &resolve, &report).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);  // no action
+  resolve.set_action(v1::ABSENCE_ACTION_LIST);
+  EXPECT_TRUE(service_.ResolveAbsence(&context, &resolve, &report).ok());
 }
 
 }  // namespace
