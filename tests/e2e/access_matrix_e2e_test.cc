@@ -119,6 +119,7 @@ const std::map<std::string, Rule>& Rules() {
        Only({"citizen"})},
       {"POST /v1/daycare/seasons/{season_id}/applications/{application_id}/decline",
        Only({"citizen"})},
+      {"GET /v1/districts", Anyone()},
       {"GET /v1/monitoring/fields", Anyone()},
       {"GET /v1/monitoring/kpis", Anyone()},
       {"GET /v1/monitoring/kpis/{kpi_id}/series", Anyone()},
@@ -167,6 +168,14 @@ const std::map<std::string, Rule>& Rules() {
       {"POST /v1/video/consultations/{booking_code}/host",
        Scoped({"video_caseworker"}, "department")},
       {"POST /v1/video/consultations/{booking_code}/verify-token", Anyone()},
+      {"GET /v1/video/caseworkers/{caseworker_id}/schedule",
+       Scoped({"video_caseworker"}, "department")},
+      {"PUT /v1/video/caseworkers/{caseworker_id}/availability",
+       Scoped({"video_caseworker"}, "department")},
+      {"POST /v1/video/caseworkers/{caseworker_id}/absences",
+       Scoped({"video_caseworker"}, "department")},
+      {"POST /v1/video/caseworkers/{caseworker_id}/absences/{absence_id}/resolve",
+       Scoped({"video_caseworker"}, "department")},
   };
   return *rules;
 }

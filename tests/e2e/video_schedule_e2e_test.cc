@@ -68,6 +68,11 @@ class VideoScheduleE2eTest : public ::testing::Test {
   std::string Token(const std::string& subject, const std::string& role) {
     return stack_->tokens().Mint(subject, {role}, absl::Now(), absl::Minutes(10));
   }
+  // A video caseworker's token, scoped to the caseworker's department.
+  std::string StaffToken(const std::string& subject, const std::string& department) {
+    return stack_->tokens().Mint(subject, {"video_caseworker"}, absl::Now(), absl::Minutes(10),
+                                 kTestIssuer, "department:" + department);
+  }
   std::string Caseworker(const std::string& id) {
     return absl::StrCat("/v1/video/caseworkers/", id);
   }
@@ -111,7 +116,7 @@ class VideoScheduleE2eTest : public ::testing::Test {
 };
 
 TEST_F(VideoScheduleE2eTest, AnAbsenceHidesSlotsListsTheConsultationAndMovesItToAColleague) {
-  const std::string anna = Token("cw-anna", "caseworker");
+  const std::string anna = StaffToken("cw-anna", "social-welfare");
   // Ben now consults on that weekday from 10:00 to 11:00 only (set by his colleague).
   HttpResult hours = Fetch("PUT", Caseworker("cw-ben") + "/availability",
                            absl::StrCat(R"({"availability":[{"weekday":)", weekday_,
@@ -169,8 +174,8 @@ TEST_F(VideoScheduleE2eTest, AnAbsenceHidesSlotsListsTheConsultationAndMovesItTo
 }
 
 TEST_F(VideoScheduleE2eTest, OnlyCaseworkersOfTheDepartmentAndOnlySaneInput) {
-  const std::string carla = Token("cw-carla", "caseworker");
-  const std::string anna = Token("cw-anna", "caseworker");
+  const std::string carla = StaffToken("cw-carla", "public-order");
+  const std::string anna = StaffToken("cw-anna", "social-welfare");
   EXPECT_EQ(Fetch("GET", Caseworker("cw-anna") + "/schedule", "", carla).status, 404);
   EXPECT_EQ(Fetch("GET", Caseworker("cw-anna") + "/schedule", "", Token("c1", "citizen")).status,
             403);

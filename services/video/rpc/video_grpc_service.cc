@@ -379,12 +379,14 @@ grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContext*,
 grpc::Status VideoGrpcService::GetCaseworkerSchedule(
     grpc::ServerContext* context, const v1::GetCaseworkerScheduleRequest* request,
     v1::CaseworkerSchedule* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   return Respond(schedules_.Get(Subject(*context), request->caseworker_id()), response);
 }
 
 grpc::Status VideoGrpcService::SetCaseworkerAvailability(
     grpc::ServerContext* context, const v1::SetCaseworkerAvailabilityRequest* request,
     v1::CaseworkerSchedule* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   std::vector<WeeklyWindow> windows;
   for (const v1::WeeklyWindow& window : request->availability()) {
     windows.push_back({window.weekday(), window.from_minute(), window.to_minute()});
@@ -396,6 +398,7 @@ grpc::Status VideoGrpcService::SetCaseworkerAvailability(
 grpc::Status VideoGrpcService::DeclareAbsence(grpc::ServerContext* context,
                                               const v1::DeclareAbsenceRequest* request,
                                               v1::AbsenceReport* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   const v1::Absence& absence = request->absence();
   return Respond(schedules_.DeclareAbsence(Subject(*context), request->caseworker_id(),
                                            {absence.from_date(), absence.to_date(), absence.id(),
@@ -406,6 +409,7 @@ grpc::Status VideoGrpcService::DeclareAbsence(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContext* context,
                                               const v1::ResolveAbsenceRequest* request,
                                               v1::AbsenceReport* response) {
+  if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   AbsenceAction action = AbsenceAction::kList;
   switch (request->action()) {
     case v1::ABSENCE_ACTION_LIST:
