@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
+
 namespace stadt::daycare {
 
 // A calendar month, e.g. 2026-08. Stored as year * 12 + (month - 1) so that months
@@ -51,12 +53,17 @@ struct Program {
   std::string opening_hours;  // as the facility words it, e.g. "Mo-Fr 7:00-17:00"
 };
 
+// Ready-made points per program id, in id order. A B-tree rather than std::map:
+// a city's applications carry a million of them, and one node per entry made
+// allocating and freeing them a large part of a run.
+using ProgramPoints = absl::btree_map<std::string, int64_t>;
+
 struct Application {
   std::string id;
   std::vector<std::string> choices;  // program ids, most wanted first
   // Points per chosen program, already evaluated by someone else. When absent the
   // policy computes them from the attributes below.
-  std::optional<std::map<std::string, int64_t>> points;
+  std::optional<ProgramPoints> points;
   std::optional<Date> birth_date;
   std::optional<Month> desired_start;
   std::string care_scope;             // empty: any
@@ -64,6 +71,10 @@ struct Application {
   std::vector<std::string> criteria;  // city-wide criteria the family meets
   // Per-centre facts, e.g. {"K12": ["sibling_in_centre"]}.
   std::map<std::string, std::vector<std::string>> centre_criteria;
+  // Siblings applying together (issue 19): the id of the sibling's application;
+  // both children are placed at one centre or neither is (see matching.h). Either
+  // application or both may name the other. Empty: the child is placed on its own.
+  std::string together_with;
 };
 
 // One line of the points catalogue the city publishes.
