@@ -684,7 +684,8 @@ TEST_F(DaycareE2eTest, TwinsArePlacedTogetherAtOneCentreOrNotAtAll) {
       Apply("parent-t",
             absl::StrCat(R"({"choices":["K1-U3","K2-U3"],"childName":"Tim",)",
                          R"("birthDate":"2023-09-09","togetherWith":")", first_twin, R"("})"));
-  EXPECT_EQ(Json(Status("parent-t", second_twin)).at("application").at("togetherWith"), first_twin);
+  EXPECT_EQ(Json(Status("parent-t", second_twin)).at("application").at("togetherWith").as_string(),
+            first_twin);
   ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
   HttpResult round =
       Fetch("POST", "/rounds", R"({"seed":"4","deadline":"2099-01-01T00:00:00Z"})", caseworker);

@@ -119,6 +119,11 @@ absl::Status ValidatePolicy(const Policy& policy) {
 std::vector<uint32_t> TiebreakRanks(const Instance& instance, const Policy& policy,
                                     const std::vector<uint32_t>& lottery) {
   const uint32_t n = instance.applications.size();
+  const bool by_age = policy.older_child_first &&
+                      std::any_of(instance.applications.begin(), instance.applications.end(),
+                                  [](const Application& a) { return a.birth_date.has_value(); });
+  // The lottery alone: it is a permutation of 0..n-1, so it is the rank itself.
+  if (!by_age) return lottery;
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
   auto age_key = [&](uint32_t a) {

@@ -48,6 +48,7 @@ class CoupleMatcher {
     // 3. Repair rounds: blocking units move up.
     MatchingOutput output;
     std::vector<uint32_t> blocking = FindBlockingUnits();
+    std::vector<uint64_t> states = {StateHash()};
     while (!blocking.empty() && output.repair_rounds < kMaxCoupleRepairRounds) {
       ++output.repair_rounds;
       for (uint32_t unit : blocking) {
@@ -58,6 +59,11 @@ class CoupleMatcher {
         Drain();
       }
       blocking = FindBlockingUnits();
+      // Back where an earlier round ended: the moves go round in a cycle, and
+      // more rounds would only repeat it.
+      const uint64_t state = StateHash();
+      if (std::find(states.begin(), states.end(), state) != states.end()) break;
+      states.push_back(state);
     }
     // 4. Fallback: the couples keep their places, the singles are matched again.
     if (!blocking.empty()) {
@@ -87,6 +93,17 @@ class CoupleMatcher {
   }
   bool IsCouple(uint32_t unit) const { return unit >= children_; }
   const CoupleInput& Couple(uint32_t unit) const { return input_.couples[unit - children_]; }
+
+  // A fingerprint of who holds which place (FNV-1a over the positions).
+  uint64_t StateHash() const {
+    uint64_t hash = 14695981039346656037u;
+    auto mix = [&hash](int32_t value) {
+      hash = (hash ^ static_cast<uint32_t>(value)) * 1099511628211u;
+    };
+    for (int32_t position : position_) mix(position);
+    for (int32_t option : held_option_) mix(option);
+    return hash;
+  }
 
   // Whether `program` would admit a child of `priority`: a free place, or a holder
   // it outranks.

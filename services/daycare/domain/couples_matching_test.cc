@@ -111,7 +111,9 @@ TEST(CouplesTest, WithoutAStableMatchingTheFallbackIsReportedAndSinglesAreNotBlo
   Allocator allocator = MakeAllocator(NoStableMatching());
   const RoundResult result = allocator.Run();
   EXPECT_FALSE(result.stable);
-  EXPECT_EQ(result.repair_rounds, kMaxCoupleRepairRounds);
+  // The moves go round in a cycle, noticed when a state comes back.
+  EXPECT_GE(result.repair_rounds, 1u);
+  EXPECT_LT(result.repair_rounds, kMaxCoupleRepairRounds);
   // Together or not at all.
   EXPECT_EQ(result.placements[0].program < 0, result.placements[1].program < 0);
   ASSERT_EQ(result.couples.size(), 1u);

@@ -131,6 +131,8 @@ class InstanceHandler {
     if (level_ == 1) {
       if (member_ == Member::kUnknown) return Nest();
       if (member_ != Member::kChoices && member_ != Member::kCriteria) return Refuse(ec);
+      // Room for the default policy's 10 wishes at once instead of growing 1, 2, 4, 8, 16.
+      if (member_ == Member::kChoices) applications_.back().choices.reserve(10);
       level_ = 2;
       return true;
     }

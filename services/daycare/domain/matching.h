@@ -91,8 +91,9 @@ MatchingOutput RunDeferredAcceptance(const MatchingInput& input);
 //    want, so the result is scanned for blocking units (a single, or a couple for a
 //    joint option, that a program would admit and that would rather be there); each
 //    one found, in input order, gives up its place and proposes again from the top;
-//    steps 2-3 repeat until nothing blocks (the result is stable) or for at most
-//    kMaxCoupleRepairRounds rounds;
+//    steps 2-3 repeat until nothing blocks (the result is stable), for at most
+//    kMaxCoupleRepairRounds rounds, and stop early when a round ends in a state an
+//    earlier round ended in (the moves go round in a cycle);
 // 4. fallback when something still blocks: the couples keep their places and the
 //    singles run deferred acceptance again on the places left, so no single is ever
 //    blocked by a free place or a weaker single; `stable` is false and
