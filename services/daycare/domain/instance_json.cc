@@ -130,16 +130,17 @@ absl::Status ReadPoints(const json::object& object, std::string_view field,
   if (value == nullptr || value->is_null()) return absl::OkStatus();
   const std::string points_field = Member(field, "points");
   if (!value->is_object()) return Expected(points_field, "an object of program id to points");
-  application->points.emplace();
   const json::object& points = value->get_object();
+  application->points.emplace().reserve(points.size());
   for (const auto& entry : points) {
     const std::string key(entry.key());
     absl::StatusOr<std::optional<int64_t>> number =
         ReadInt(points, key, points_field, -kMaxPoints, kMaxPoints);
     if (!number.ok()) return number.status();
     if (!number->has_value()) return Expected(Member(points_field, key), "an integer");
-    (*application->points)[key] = **number;
+    application->points->Append(key, **number);
   }
+  application->points->SortUnique();  // the document has each key once
   return absl::OkStatus();
 }
 

@@ -85,7 +85,7 @@ class InstanceHandler {
       case 1:
         if (member_ == Member::kUnknown) return Nest();
         if (member_ == Member::kPoints) {
-          applications_.back().points.emplace();
+          applications_.back().points.emplace().reserve(10);  // as many as wishes, usually
         } else if (member_ != Member::kCentreCriteria) {
           return Refuse(ec);
         }
@@ -104,6 +104,10 @@ class InstanceHandler {
     }
     if (skip_ > 0) return Unnest();
     if (level_ == 2) {
+      // A program named twice in the points: the document parser's rule decides.
+      if (member_ == Member::kPoints && !applications_.back().points->SortUnique()) {
+        return Refuse(ec);
+      }
       level_ = 1;
       return true;
     }
@@ -201,9 +205,7 @@ class InstanceHandler {
       return true;
     }
     if (level_ == 2 && member_ == Member::kPoints) {
-      auto [where, inserted] = applications_.back().points->try_emplace(std::string(key), 0);
-      if (!inserted) return Refuse(ec);
-      point_ = &where->second;
+      point_key_.assign(key);  // appended with its value
       return true;
     }
     if (level_ == 2 && member_ == Member::kCentreCriteria) {
@@ -288,7 +290,7 @@ class InstanceHandler {
     }
     if (skip_ > 0) return true;
     if (level_ == 2 && member_ == Member::kPoints && value >= -kMaxPoints && value <= kMaxPoints) {
-      *point_ = value;
+      applications_.back().points->Append(point_key_, value);
       return true;
     }
     return ScalarElsewhere(ec);
@@ -381,8 +383,8 @@ class InstanceHandler {
   int level_ = 0;      // 0: the array, 1: an application, 2: a member's value, 3: a centre's list
   uint32_t skip_ = 0;  // depth inside an unknown member's value
   Member member_ = Member::kUnknown;
-  uint32_t seen_ = 0;  // members of the current application, as bits
-  int64_t* point_ = nullptr;
+  uint32_t seen_ = 0;      // members of the current application, as bits
+  std::string point_key_;  // the program of the point being read
   std::vector<std::string>* centre_ = nullptr;
   std::string root_key_;  // a key of the root object, as its parts arrive
   std::string pieces_;    // a key or string that arrives in parts

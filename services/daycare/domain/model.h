@@ -1,12 +1,14 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
-
-#include "absl/container/btree_map.h"
 
 namespace stadt::daycare {
 
@@ -53,10 +55,59 @@ struct Program {
   std::string opening_hours;  // as the facility words it, e.g. "Mo-Fr 7:00-17:00"
 };
 
-// Ready-made points per program id, in id order. A B-tree rather than std::map:
-// a city's applications carry a million of them, and one node per entry made
-// allocating and freeing them a large part of a run.
-using ProgramPoints = absl::btree_map<std::string, int64_t>;
+// Ready-made points per program id, in id order: one flat list per application
+// rather than a node per entry (a city's applications carry a million of them, and
+// allocating and freeing the nodes was a large part of a run).
+class ProgramPoints {
+ public:
+  using Entry = std::pair<std::string, int64_t>;
+  using const_iterator = std::vector<Entry>::const_iterator;
+
+  ProgramPoints() = default;
+  ProgramPoints(std::initializer_list<Entry> entries) {
+    for (const Entry& entry : entries) (*this)[entry.first] = entry.second;
+  }
+
+  // The points of `program`; 0 inserted in its place when absent.
+  int64_t& operator[](std::string_view program) {
+    auto it = LowerBound(program);
+    if (it == entries_.end() || it->first != program) {
+      it = entries_.insert(it, Entry(std::string(program), 0));
+    }
+    return it->second;
+  }
+  const_iterator find(std::string_view program) const {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), program, KeyBelow);
+    return it != entries_.end() && it->first == program ? it : entries_.end();
+  }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  size_t size() const { return entries_.size(); }
+  void reserve(size_t entries) { entries_.reserve(entries); }
+
+  // For readers of many entries: append in any order, then sort once; false
+  // (and nothing sorted) when a program id repeats.
+  void Append(std::string program, int64_t points) {
+    entries_.emplace_back(std::move(program), points);
+  }
+  bool SortUnique() {
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.first < b.first; });
+    return std::adjacent_find(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+             return a.first == b.first;
+           }) == entries_.end();
+  }
+
+ private:
+  static bool KeyBelow(const Entry& entry, std::string_view program) {
+    return entry.first < program;
+  }
+  std::vector<Entry>::iterator LowerBound(std::string_view program) {
+    return std::lower_bound(entries_.begin(), entries_.end(), program, KeyBelow);
+  }
+
+  std::vector<Entry> entries_;
+};
 
 struct Application {
   std::string id;
