@@ -654,5 +654,59 @@ TEST_F(DaycareE2eTest, AVerifiedSiblingGivesPriorityAtItsCentre) {
   EXPECT_EQ(Text(Status("parent-o", older), "offeredProgram"), "K2-U3");
 }
 
+// Issue 19, siblings applying together: twins are placed at one centre or not at
+// all. K1 has two places: the oldest child takes one, so the twins (next by age)
+// cannot both have K1 and go together to K2; the youngest child gets the second
+// K1 place, which one twin alone would have had.
+TEST_F(DaycareE2eTest, TwinsArePlacedTogetherAtOneCentreOrNotAtAll) {
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("PUT", "/programs",
+                  R"({"programs":[{"id":"K1-U3","centre":"K1","capacity":2},
+                                  {"id":"K2-U3","centre":"K2","capacity":2}]})",
+                  caseworker)
+                .status,
+            200);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker).status, 200);
+  const std::string oldest =
+      Apply("parent-o", R"({"choices":["K1-U3"],"childName":"Otto","birthDate":"2023-01-01"})");
+  const std::string youngest =
+      Apply("parent-y", R"({"choices":["K1-U3"],"childName":"Yuna","birthDate":"2024-06-01"})");
+  const std::string first_twin =
+      Apply("parent-t", R"({"choices":["K1-U3","K2-U3"],"childName":"Tom",
+                            "birthDate":"2023-09-09"})");
+  // Another parent cannot pair with this family's application.
+  HttpResult foreign =
+      Fetch("POST", "/applications",
+            absl::StrCat(R"({"choices":["K1-U3"],"childName":"Lia",)",
+                         R"("birthDate":"2023-09-09","togetherWith":")", first_twin, R"("})"),
+            Parent("parent-o"));
+  EXPECT_EQ(foreign.status, 400) << foreign.body;
+  EXPECT_NE(foreign.body.find("unknown_sibling_application"), std::string::npos) << foreign.body;
+  const std::string second_twin =
+      Apply("parent-t",
+            absl::StrCat(R"({"choices":["K1-U3","K2-U3"],"childName":"Tim",)",
+                         R"("birthDate":"2023-09-09","togetherWith":")", first_twin, R"("})"));
+  EXPECT_EQ(Json(Status("parent-t", second_twin)).at("application").at("togetherWith").as_string(),
+            first_twin);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  HttpResult round =
+      Fetch("POST", "/rounds", R"({"seed":"4","deadline":"2099-01-01T00:00:00Z"})", caseworker);
+  ASSERT_EQ(round.status, 200) << round.body;
+  EXPECT_EQ(Text(Status("parent-o", oldest), "offeredProgram"), "K1-U3");
+  EXPECT_EQ(Text(Status("parent-y", youngest), "offeredProgram"), "K1-U3");
+  EXPECT_EQ(Text(Status("parent-t", first_twin), "offeredProgram"), "K2-U3");
+  EXPECT_EQ(Text(Status("parent-t", second_twin), "offeredProgram"), "K2-U3");
+  // Why not K1: placed together or not at all.
+  const HttpResult twin =
+      Fetch("GET", absl::StrCat("/applications/", first_twin, "?lang=en"), "", Parent("parent-t"));
+  EXPECT_NE(twin.body.find("placed together or not at all"), std::string::npos) << twin.body;
+  // The round document says how the pair was placed and that the result is stable.
+  HttpResult document = Fetch("GET", "/rounds/1", "", caseworker);
+  ASSERT_EQ(document.status, 200) << document.body;
+  EXPECT_NE(document.body.find(R"(\"placed_together\":true,\"centre\":\"K2\")"), std::string::npos)
+      << document.body;
+  EXPECT_NE(document.body.find(R"(\"stable\":true)"), std::string::npos) << document.body;
+}
+
 }  // namespace
 }  // namespace stadt::testing

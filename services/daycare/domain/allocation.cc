@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <numeric>
-#include <unordered_map>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/strings.h"
@@ -41,8 +41,7 @@ absl::Status Invalid(std::string_view field, std::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": ", ToAbsl(problem)));
 }
 
-absl::Status ValidatePrograms(const Instance& instance,
-                              std::unordered_map<std::string, uint32_t>* index) {
+absl::Status ValidatePrograms(const Instance& instance, ProgramIndex* index) {
   for (uint32_t p = 0; p < instance.programs.size(); ++p) {
     const Program& program = instance.programs[p];
     const std::string field = absl::StrCat("programs[", p, "]");
@@ -61,8 +60,7 @@ absl::Status ValidatePrograms(const Instance& instance,
 // Checks one application and appends the program index of each choice to `programs_out`.
 // Field names are only built when something is wrong: this runs for every application.
 absl::Status ValidateApplication(const Application& application, uint32_t a, const Policy& policy,
-                                 const std::unordered_map<std::string, uint32_t>& programs,
-                                 std::vector<EvaluatedChoice>* out) {
+                                 const ProgramIndex& programs, std::vector<EvaluatedChoice>* out) {
   auto field = [a] { return absl::StrCat("applications[", a, "]"); };
   if (application.id.empty()) return Invalid(field() + ".id", "must not be empty");
   if (application.choices.size() > policy.max_choices) {
@@ -91,6 +89,7 @@ absl::Status ValidateApplication(const Application& application, uint32_t a, con
       if (given->second > kMaxAbsPoints || given->second < -kMaxAbsPoints) {
         return Invalid(absl::StrCat(field(), ".points.", choice), "out of range");
       }
+      out->back().points = given->second;  // kept: Evaluate need not look again
     }
   }
   if (application.birth_date && !IsValidDate(*application.birth_date)) {
@@ -120,6 +119,11 @@ absl::Status ValidatePolicy(const Policy& policy) {
 std::vector<uint32_t> TiebreakRanks(const Instance& instance, const Policy& policy,
                                     const std::vector<uint32_t>& lottery) {
   const uint32_t n = instance.applications.size();
+  const bool by_age = policy.older_child_first &&
+                      std::any_of(instance.applications.begin(), instance.applications.end(),
+                                  [](const Application& a) { return a.birth_date.has_value(); });
+  // The lottery alone: it is a permutation of 0..n-1, so it is the rank itself.
+  if (!by_age) return lottery;
   std::vector<uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
   auto age_key = [&](uint32_t a) {
@@ -151,7 +155,7 @@ absl::StatusOr<Allocator> Allocator::Create(Instance instance, Policy policy) {
   if (instance.applications.size() > kMaxApplications) {
     return Invalid("applications", "too many applications");
   }
-  std::unordered_map<std::string, uint32_t> programs;
+  ProgramIndex programs;
   if (absl::Status status = ValidatePrograms(instance, &programs); !status.ok()) return status;
   Allocator allocator;
   const uint32_t n = instance.applications.size();
@@ -173,6 +177,7 @@ absl::StatusOr<Allocator> Allocator::Create(Instance instance, Policy policy) {
   }
   allocator.instance_ = std::move(instance);
   allocator.policy_ = std::move(policy);
+  if (absl::Status status = allocator.PairSiblings(); !status.ok()) return status;
   allocator.Evaluate();
   return allocator;
 }
@@ -184,14 +189,45 @@ void Allocator::Evaluate() {
   const PointsCalculator calculator(policy_, instance_.programs);
   for (uint32_t a = 0; a < n; ++a) {
     const Application& application = instance_.applications[a];
-    const int64_t city_wide = calculator.CityWidePoints(application);
+    // Ready-made points were stored by ValidateApplication.
+    const bool ready_made = application.points.has_value();
+    const int64_t city_wide = ready_made ? 0 : calculator.CityWidePoints(application);
     for (uint32_t c = choice_begin_[a]; c < choice_begin_[a + 1]; ++c) {
       EvaluatedChoice& choice = evaluated_[c];
-      choice.points = calculator.Points(choice.program, application, city_wide);
+      if (!ready_made) choice.points = calculator.Points(choice.program, application, city_wide);
       choice.ineligible =
           FindIneligibleReason(policy_, instance_.programs[choice.program], application);
     }
   }
+}
+
+absl::Status Allocator::PairSiblings() {
+  const std::vector<Application>& applications = instance_.applications;
+  std::vector<int32_t> partner;  // sized on the first pair only
+  for (uint32_t a = 0; a < applications.size(); ++a) {
+    const std::string& sibling = applications[a].together_with;
+    if (sibling.empty()) continue;
+    const std::string field = absl::StrCat("applications[", a, "].together_with");
+    const std::optional<uint32_t> b = FindApplication(sibling);
+    if (!b) return Invalid(field, absl::StrCat("unknown application \"", sibling, "\""));
+    if (*b == a) return Invalid(field, "must name another application");
+    const std::string& back = applications[*b].together_with;
+    if (!back.empty() && back != applications[a].id) {
+      return Invalid(field,
+                     absl::StrCat("\"", sibling, "\" is placed together with \"", back, "\""));
+    }
+    if (partner.empty()) partner.assign(applications.size(), -1);
+    if (partner[*b] >= 0 && partner[*b] != static_cast<int32_t>(a)) {
+      return Invalid(field, absl::StrCat("\"", sibling, "\" is placed together with \"",
+                                         applications[partner[*b]].id, "\""));
+    }
+    if (partner[a] >= 0) continue;  // named from both sides
+    partner[a] = static_cast<int32_t>(*b);
+    partner[*b] = static_cast<int32_t>(a);
+    couples_.emplace_back(std::min(a, *b), std::max(a, *b));
+  }
+  std::sort(couples_.begin(), couples_.end());
+  return absl::OkStatus();
 }
 
 std::span<const EvaluatedChoice> Allocator::choices(uint32_t application) const {
@@ -209,7 +245,7 @@ int32_t Allocator::ChoicePosition(uint32_t application, uint32_t program) const 
 }
 
 std::optional<uint32_t> Allocator::FindApplication(std::string_view id) const {
-  auto found = application_index_.find(std::string(id));
+  auto found = application_index_.find(ToAbsl(id));
   if (found != application_index_.end()) return found->second;
   return std::nullopt;
 }
@@ -258,9 +294,18 @@ RoundResult Allocator::Run(std::span<const Participation> participation) const {
   }
   input.list_begin.push_back(input.proposals.size());
 
-  const MatchingOutput output = RunDeferredAcceptance(input);
-
   RoundResult result;
+  if (!couples_.empty()) AddCouples(participation, children, &input, &result);
+  const MatchingOutput output = RunDeferredAcceptance(input);
+  result.stable = output.stable;
+  result.repair_rounds = output.repair_rounds;
+  for (uint32_t c : output.blocking_couples) {
+    // Matching couples are the pairs that took part as pairs, in order.
+    uint32_t seen = 0;
+    for (CoupleOutcome& couple : result.couples) {
+      if (couple.as_pair && seen++ == c) couple.blocking = true;
+    }
+  }
   result.placements.resize(n);
   result.programs.resize(programs);
   for (uint32_t p = 0; p < programs; ++p) result.programs[p].capacity = input.capacity[p];
@@ -293,6 +338,65 @@ RoundResult Allocator::Run(std::span<const Participation> participation) const {
     }
   }
   return result;
+}
+
+namespace {
+
+std::string_view CentreOf(const Program& program) {
+  return program.centre.empty() ? std::string_view(program.id) : std::string_view(program.centre);
+}
+
+}  // namespace
+
+void Allocator::AddCouples(std::span<const Participation> participation,
+                           const std::vector<uint32_t>& children, MatchingInput* input,
+                           RoundResult* result) const {
+  const uint32_t n = instance_.applications.size();
+  std::vector<int32_t> child_of(n, -1);
+  for (uint32_t k = 0; k < children.size(); ++k) child_of[children[k]] = static_cast<int32_t>(k);
+  result->couple_of.assign(n, -1);
+  auto kind = [&](uint32_t a) {
+    return participation.empty() ? Participation::Kind::kOpen : participation[a].kind;
+  };
+  for (const auto& [a, b] : couples_) {
+    result->couple_of[a] = result->couple_of[b] = static_cast<int32_t>(result->couples.size());
+    CoupleOutcome& outcome = result->couples.emplace_back();
+    outcome.first = a;
+    outcome.second = b;
+    const bool both_open = kind(a) == Participation::Kind::kOpen && kind(b) == kind(a);
+    const bool both_hold = kind(a) == Participation::Kind::kHoldsPlace && kind(b) == kind(a) &&
+                           CentreOf(instance_.programs[participation[a].program]) ==
+                               CentreOf(instance_.programs[participation[b].program]);
+    outcome.as_pair = both_open || both_hold;
+    if (!outcome.as_pair) continue;
+    CoupleInput couple;
+    couple.first = child_of[a];
+    couple.second = child_of[b];
+    const uint32_t first_length =
+        input->list_begin[couple.first + 1] - input->list_begin[couple.first];
+    const uint32_t second_length =
+        input->list_begin[couple.second + 1] - input->list_begin[couple.second];
+    auto centre_at = [&](uint32_t child, uint32_t position) {
+      return CentreOf(
+          instance_.programs[input->proposals[input->list_begin[child] + position].program]);
+    };
+    // Joint wishes: both programs at one centre, ordered by the sum of the two
+    // positions, then by the worse of the two, then by the first child's (a
+    // place held from an earlier round is last in both lists, so last here).
+    for (uint32_t i = 0; i < first_length; ++i) {
+      for (uint32_t j = 0; j < second_length; ++j) {
+        if (centre_at(couple.first, i) == centre_at(couple.second, j)) {
+          couple.options.push_back({i, j});
+        }
+      }
+    }
+    std::sort(couple.options.begin(), couple.options.end(),
+              [](const CoupleOption& x, const CoupleOption& y) {
+                return std::tuple(x.first + x.second, std::max(x.first, x.second), x.first) <
+                       std::tuple(y.first + y.second, std::max(y.first, y.second), y.first);
+              });
+    input->couples.push_back(std::move(couple));
+  }
 }
 
 std::optional<int> AgeInMonthsAtStart(const Allocator& allocator, uint32_t application) {

@@ -6,9 +6,9 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "services/daycare/domain/eligibility.h"
 #include "services/daycare/domain/matching.h"
@@ -55,10 +55,30 @@ struct ProgramOutcome {
   bool full() const { return filled >= capacity; }
 };
 
+// Siblings applying together (Application::together_with) in one round.
+struct CoupleOutcome {
+  uint32_t first = 0;  // applications, first < second
+  uint32_t second = 0;
+  // Took part as a pair: both open, or both holding accepted places at one centre.
+  // Otherwise (one accepted, declined or left) each took part alone this round.
+  bool as_pair = true;
+  // The result is not stable and this pair still blocks it: it would rather have a
+  // joint place both programs would give it (see RunDeferredAcceptanceWithCouples).
+  bool blocking = false;
+};
+
 struct RoundResult {
   std::vector<Placement> placements;     // per application
   std::vector<ProgramOutcome> programs;  // per program
+  // Only with siblings applying together (all empty, stable and 0 otherwise):
+  std::vector<CoupleOutcome> couples;
+  std::vector<int32_t> couple_of;  // per application: index into `couples`, or -1
+  bool stable = true;              // no child or pair blocks the result
+  uint32_t repair_rounds = 0;
 };
+
+// Program id -> index into Instance::programs (a Swiss table: looked up for every wish).
+using ProgramIndex = absl::flat_hash_map<std::string, uint32_t>;
 
 // A validated instance with its lottery and every (application, choice) evaluated, ready
 // to run as many rounds as the season needs.
@@ -83,11 +103,20 @@ class Allocator {
   // Position of `program` in the application's choices, or -1.
   int32_t ChoicePosition(uint32_t application, uint32_t program) const;
   std::optional<uint32_t> FindApplication(std::string_view id) const;
+  // Siblings applying together, as pairs of application indices (first < second),
+  // in the order of the first application.
+  const std::vector<std::pair<uint32_t, uint32_t>>& couples() const { return couples_; }
 
  private:
   Allocator() = default;
   // Draws the lottery and evaluates points and eligibility of every choice.
   void Evaluate();
+  // Pairs the applications that name each other in `together_with`.
+  absl::Status PairSiblings();
+  // The pairs that take part as pairs, as the matching's couples.
+  void AddCouples(std::span<const Participation> participation,
+                  const std::vector<uint32_t>& children, MatchingInput* input,
+                  RoundResult* result) const;
 
   Instance instance_;
   Policy policy_;
@@ -95,7 +124,8 @@ class Allocator {
   std::vector<uint32_t> tiebreak_rank_;  // order of "older first", then lottery
   std::vector<uint32_t> choice_begin_;
   std::vector<EvaluatedChoice> evaluated_;
-  std::unordered_map<std::string, uint32_t> application_index_;  // id -> index
+  absl::flat_hash_map<std::string, uint32_t> application_index_;  // id -> index
+  std::vector<std::pair<uint32_t, uint32_t>> couples_;
 };
 
 // Figures of one round for planners.

@@ -43,7 +43,7 @@ TEST(PriorityPolicyTest, AddsCityWideAndCentreCriteria) {
 TEST(PriorityPolicyTest, ReadyMadePointsWinOverAttributes) {
   const Program program = testing::MakeProgram("P1", 1);
   Application application = testing::MakeApplication("A1", {"P1"});
-  application.points = std::map<std::string, int64_t>{{"P1", 42}};
+  application.points = ProgramPoints{{"P1", 42}};
   application.criteria = {"both_working"};
   EXPECT_EQ(EvaluatePoints(CityPolicy(), program, application).total, 42);
 }
@@ -171,7 +171,7 @@ TEST(AllocatorTest, RejectsBadInstancesNamingTheField) {
 
   Instance missing_points = base;
   missing_points.applications[0].choices = {"P1", "P2"};
-  missing_points.applications[0].points = std::map<std::string, int64_t>{{"P1", 3}};
+  missing_points.applications[0].points = ProgramPoints{{"P1", 3}};
   EXPECT_EQ(error_of(missing_points), "applications[0].points.P2: missing for a chosen program");
 
   Policy two_choices;

@@ -1,6 +1,7 @@
 #include "services/daycare/domain/explanation.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -54,6 +55,42 @@ std::string BelowCutoff(const Allocator& allocator, uint32_t application, uint32
                       " (lower numbers come first).");
 }
 
+// The sibling placed together with `application` this round, if any.
+std::optional<uint32_t> SiblingInRound(const RoundResult& result, uint32_t application) {
+  if (result.couple_of.empty() || result.couple_of[application] < 0) return std::nullopt;
+  const CoupleOutcome& couple = result.couples[result.couple_of[application]];
+  if (!couple.as_pair) return std::nullopt;
+  return couple.first == application ? couple.second : couple.first;
+}
+
+// Whether the child alone would have got a place at the program: a free place, or
+// it outranks the last child admitted.
+bool WouldAdmitAlone(const Allocator& allocator, const RoundResult& result, uint32_t application,
+                     const EvaluatedChoice& choice) {
+  const ProgramOutcome& outcome = result.programs[choice.program];
+  if (!outcome.full()) return true;
+  if (!outcome.cutoff_application) return false;
+  const uint32_t cutoff = *outcome.cutoff_application;
+  const int32_t position = allocator.ChoicePosition(cutoff, choice.program);
+  return Outranks(allocator.PriorityAt(application, choice.points),
+                  allocator.PriorityAt(cutoff, allocator.choices(cutoff)[position].points));
+}
+
+std::string NotTogether(const Allocator& allocator, const Program& program, uint32_t sibling) {
+  const std::string& centre = program.centre.empty() ? program.id : program.centre;
+  bool wished_there = false;
+  for (const EvaluatedChoice& choice : allocator.choices(sibling)) {
+    const Program& other = allocator.instance().programs[choice.program];
+    if (!choice.ineligible && (other.centre.empty() ? other.id : other.centre) == centre) {
+      wished_there = true;
+    }
+  }
+  return absl::StrCat("Your child alone could have had a place at ", NameOf(program),
+                      ", but your children are placed together or not at all, and ",
+                      wished_there ? "there was no place there for both of your children together."
+                                   : "its sibling has no wish it can get at the same centre.");
+}
+
 std::string WhyNot(const Allocator& allocator, const RoundResult& result, uint32_t application,
                    const EvaluatedChoice& choice, const Participation& participation) {
   const Program& program = allocator.instance().programs[choice.program];
@@ -68,6 +105,10 @@ std::string WhyNot(const Allocator& allocator, const RoundResult& result, uint32
   }
   const ProgramOutcome& outcome = result.programs[choice.program];
   if (outcome.capacity == 0) return absl::StrCat(NameOf(program), " has no places in this round.");
+  if (const std::optional<uint32_t> sibling = SiblingInRound(result, application);
+      sibling && WouldAdmitAlone(allocator, result, application, choice)) {
+    return NotTogether(allocator, program, *sibling);
+  }
   if (!outcome.cutoff_application) {
     return absl::StrCat(NameOf(program),
                         " had no place left: every place was held by a child who had "
@@ -76,17 +117,36 @@ std::string WhyNot(const Allocator& allocator, const RoundResult& result, uint32
   return BelowCutoff(allocator, application, *outcome.cutoff_application, program);
 }
 
-std::string Summary(const Allocator& allocator, const Placement& placement,
+std::string Summary(const Allocator& allocator, const RoundResult& result, uint32_t application,
                     const Participation& participation) {
+  const Placement& placement = result.placements[application];
   if (participation.kind == Participation::Kind::kOut) {
     return "This application no longer takes part in the allocation.";
   }
+  const std::optional<uint32_t> sibling = SiblingInRound(result, application);
+  std::string summary;
   if (placement.program < 0) {
-    return "No place could be offered for any of your choices in this round.";
+    summary = sibling
+                  ? absl::StrCat("No place could be offered in this round: your children (with ",
+                                 allocator.instance().applications[*sibling].id,
+                                 ") are placed together or not at all, and no centre among "
+                                 "your wishes had a place for both.")
+                  : "No place could be offered for any of your choices in this round.";
+  } else {
+    const Program& program = allocator.instance().programs[placement.program];
+    summary = absl::StrCat("Your child has a place at ", NameOf(program), ", your choice number ",
+                           placement.choice_rank, ".");
+    if (sibling) {
+      absl::StrAppend(&summary, " Its sibling (", allocator.instance().applications[*sibling].id,
+                      ") has a place at the same centre.");
+    }
   }
-  const Program& program = allocator.instance().programs[placement.program];
-  return absl::StrCat("Your child has a place at ", NameOf(program), ", your choice number ",
-                      placement.choice_rank, ".");
+  if (sibling && result.couples[result.couple_of[application]].blocking) {
+    absl::StrAppend(&summary,
+                    " No allocation was found that is stable for every family with your children "
+                    "together; the published rules say what was done instead.");
+  }
+  return summary;
 }
 
 }  // namespace
@@ -95,7 +155,7 @@ Explanation Explain(const Allocator& allocator, const RoundResult& result, uint3
                     const Participation& participation) {
   const Placement& placement = result.placements[application];
   Explanation explanation;
-  explanation.summary = Summary(allocator, placement, participation);
+  explanation.summary = Summary(allocator, result, application, participation);
   if (participation.kind == Participation::Kind::kOut) return explanation;
   const auto choices = allocator.choices(application);
   const size_t above = placement.program < 0 ? choices.size() : placement.choice_rank - 1;

@@ -7,6 +7,7 @@
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 #include "services/daycare/domain/explanation.h"
+#include "services/daycare/domain/instance_stream.h"
 
 namespace stadt::daycare {
 namespace {
@@ -129,16 +130,17 @@ absl::Status ReadPoints(const json::object& object, std::string_view field,
   if (value == nullptr || value->is_null()) return absl::OkStatus();
   const std::string points_field = Member(field, "points");
   if (!value->is_object()) return Expected(points_field, "an object of program id to points");
-  application->points.emplace();
   const json::object& points = value->get_object();
+  application->points.emplace().reserve(points.size());
   for (const auto& entry : points) {
     const std::string key(entry.key());
     absl::StatusOr<std::optional<int64_t>> number =
         ReadInt(points, key, points_field, -kMaxPoints, kMaxPoints);
     if (!number.ok()) return number.status();
     if (!number->has_value()) return Expected(Member(points_field, key), "an integer");
-    (*application->points)[key] = **number;
+    application->points->Append(key, **number);
   }
+  application->points->SortUnique();  // the document has each key once
   return absl::OkStatus();
 }
 
@@ -173,6 +175,7 @@ absl::StatusOr<Application> ApplicationFromJson(const json::value& value, std::s
   application.desired_start = *start;
   STADT_RETURN_IF_ERROR(ReadString(object, "care_scope", field, &application.care_scope));
   STADT_RETURN_IF_ERROR(ReadString(object, "district", field, &application.district));
+  STADT_RETURN_IF_ERROR(ReadString(object, "together_with", field, &application.together_with));
   if (const json::value* criteria = object.if_contains("criteria");
       criteria != nullptr && !criteria->is_null()) {
     STADT_RETURN_IF_ERROR(
@@ -346,6 +349,7 @@ json::object ApplicationToJson(const Application& application) {
   if (application.desired_start) out["start_month"] = FormatMonth(*application.desired_start);
   if (!application.care_scope.empty()) out["care_scope"] = application.care_scope;
   if (!application.district.empty()) out["district"] = application.district;
+  if (!application.together_with.empty()) out["together_with"] = application.together_with;
   json::array criteria;
   for (const std::string& criterion : application.criteria) criteria.emplace_back(criterion);
   out["criteria"] = std::move(criteria);
@@ -425,15 +429,26 @@ absl::StatusOr<Policy> ParsePolicy(std::string_view json_text) {
 }
 
 absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text) {
-  absl::StatusOr<json::value> root = ParseDocument(json_text, "instance");
+  // The applications straight into the engine's types when the document is
+  // well-formed; otherwise the whole document as before, which names the problem.
+  std::optional<StreamedInstance> streamed =
+      StreamInstance(json_text, json::make_shared_resource<json::monotonic_resource>());
+  const bool applications_streamed = streamed && streamed->rest.is_object();
+  absl::StatusOr<json::value> root = applications_streamed
+                                         ? absl::StatusOr<json::value>(std::move(streamed->rest))
+                                         : ParseDocument(json_text, "instance");
   if (!root.ok()) return root.status();
   const json::object& object = root->get_object();
   ParsedInstance parsed;
   STADT_RETURN_IF_ERROR(ReadSeed(object, &parsed.instance.seed));
   STADT_RETURN_IF_ERROR(
       ReadList<Program>(object, "programs", ProgramFromJson, &parsed.instance.programs));
-  STADT_RETURN_IF_ERROR(ReadList<Application>(object, "applications", ApplicationFromJson,
-                                              &parsed.instance.applications));
+  if (applications_streamed) {
+    parsed.instance.applications = std::move(streamed->applications);
+  } else {
+    STADT_RETURN_IF_ERROR(ReadList<Application>(object, "applications", ApplicationFromJson,
+                                                &parsed.instance.applications));
+  }
   if (const json::value* policy = object.if_contains("policy");
       policy != nullptr && !policy->is_null()) {
     absl::StatusOr<Policy> parsed_policy = PolicyFromJson(*policy, "policy");
@@ -487,6 +502,35 @@ void AppendString(std::string& out, std::string_view text) {
     }
   }
   out.push_back('"');
+}
+
+// Siblings applying together, only when there are any (so results without them
+// keep their bytes): each pair with where it was placed, and whether the
+// allocation is stable.
+void AppendCouples(const Allocator& allocator, const RoundResult& result, std::string& out) {
+  const Instance& instance = allocator.instance();
+  out.append(",\"couples\":[");
+  for (size_t c = 0; c < result.couples.size(); ++c) {
+    const CoupleOutcome& couple = result.couples[c];
+    if (c != 0) out.push_back(',');
+    out.append("{\"applications\":[");
+    AppendString(out, instance.applications[couple.first].id);
+    out.push_back(',');
+    AppendString(out, instance.applications[couple.second].id);
+    const int32_t program = result.placements[couple.first].program;
+    const bool together = couple.as_pair && program >= 0;
+    absl::StrAppend(&out, "],\"as_pair\":", couple.as_pair ? "true" : "false",
+                    ",\"placed_together\":", together ? "true" : "false", ",\"centre\":");
+    if (together) {
+      const Program& placed = instance.programs[program];
+      AppendString(out, placed.centre.empty() ? placed.id : placed.centre);
+    } else {
+      out.append("null");
+    }
+    absl::StrAppend(&out, ",\"blocking\":", couple.blocking ? "true" : "false", "}");
+  }
+  absl::StrAppend(&out, "],\"stable\":", result.stable ? "true" : "false",
+                  ",\"repair_rounds\":", result.repair_rounds);
 }
 
 }  // namespace
@@ -546,7 +590,9 @@ std::string ResultToJson(const Allocator& allocator, const RoundResult& result, 
     }
     out.push_back('}');
   }
-  out.append("],\"stats\":");
+  out.push_back(']');
+  if (!allocator.couples().empty()) AppendCouples(allocator, result, out);
+  out.append(",\"stats\":");
   out.append(json::serialize(StatsToJson(ComputeStats(allocator, result))));
   out.push_back('}');
   return out;

@@ -17,6 +17,7 @@ bool WeakestOnTop(const Held& a, const Held& b) { return Outranks(a.priority, b.
 }  // namespace
 
 MatchingOutput RunDeferredAcceptance(const MatchingInput& input) {
+  if (!input.couples.empty()) return RunDeferredAcceptanceWithCouples(input);
   const uint32_t children = input.children();
   const size_t programs = input.capacity.size();
   std::vector<std::vector<Held>> held(programs);

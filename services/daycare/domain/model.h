@@ -1,9 +1,13 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace stadt::daycare {
@@ -51,12 +55,66 @@ struct Program {
   std::string opening_hours;  // as the facility words it, e.g. "Mo-Fr 7:00-17:00"
 };
 
+// Ready-made points per program id, in id order: one flat list per application
+// rather than a node per entry (a city's applications carry a million of them, and
+// allocating and freeing the nodes was a large part of a run).
+class ProgramPoints {
+ public:
+  using Entry = std::pair<std::string, int64_t>;
+  using const_iterator = std::vector<Entry>::const_iterator;
+
+  ProgramPoints() = default;
+  ProgramPoints(std::initializer_list<Entry> entries) {
+    for (const Entry& entry : entries) (*this)[entry.first] = entry.second;
+  }
+
+  // The points of `program`; 0 inserted in its place when absent.
+  int64_t& operator[](std::string_view program) {
+    auto it = LowerBound(program);
+    if (it == entries_.end() || it->first != program) {
+      it = entries_.insert(it, Entry(std::string(program), 0));
+    }
+    return it->second;
+  }
+  const_iterator find(std::string_view program) const {
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), program, KeyBelow);
+    return it != entries_.end() && it->first == program ? it : entries_.end();
+  }
+  const_iterator begin() const { return entries_.begin(); }
+  const_iterator end() const { return entries_.end(); }
+  size_t size() const { return entries_.size(); }
+  void reserve(size_t entries) { entries_.reserve(entries); }
+
+  // For readers of many entries: append in any order, then sort once; false
+  // (and nothing sorted) when a program id repeats.
+  void Append(std::string program, int64_t points) {
+    entries_.emplace_back(std::move(program), points);
+  }
+  bool SortUnique() {
+    std::sort(entries_.begin(), entries_.end(),
+              [](const Entry& a, const Entry& b) { return a.first < b.first; });
+    return std::adjacent_find(entries_.begin(), entries_.end(), [](const Entry& a, const Entry& b) {
+             return a.first == b.first;
+           }) == entries_.end();
+  }
+
+ private:
+  static bool KeyBelow(const Entry& entry, std::string_view program) {
+    return entry.first < program;
+  }
+  std::vector<Entry>::iterator LowerBound(std::string_view program) {
+    return std::lower_bound(entries_.begin(), entries_.end(), program, KeyBelow);
+  }
+
+  std::vector<Entry> entries_;
+};
+
 struct Application {
   std::string id;
   std::vector<std::string> choices;  // program ids, most wanted first
   // Points per chosen program, already evaluated by someone else. When absent the
   // policy computes them from the attributes below.
-  std::optional<std::map<std::string, int64_t>> points;
+  std::optional<ProgramPoints> points;
   std::optional<Date> birth_date;
   std::optional<Month> desired_start;
   std::string care_scope;             // empty: any
@@ -64,6 +122,10 @@ struct Application {
   std::vector<std::string> criteria;  // city-wide criteria the family meets
   // Per-centre facts, e.g. {"K12": ["sibling_in_centre"]}.
   std::map<std::string, std::vector<std::string>> centre_criteria;
+  // Siblings applying together (issue 19): the id of the sibling's application;
+  // both children are placed at one centre or neither is (see matching.h). Either
+  // application or both may name the other. Empty: the child is placed on its own.
+  std::string together_with;
 };
 
 // One line of the points catalogue the city publishes.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <unordered_map>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -35,6 +36,28 @@ std::vector<std::string> CountedCriteria(const Application& application) {
   return counted;
 }
 
+void KeepSiblingPairsThatCanRun(std::vector<daycare::Application>& applications) {
+  std::unordered_map<std::string_view, uint32_t> index;
+  for (uint32_t a = 0; a < applications.size(); ++a) index.emplace(applications[a].id, a);
+  std::vector<int64_t> partner(applications.size(), -1);
+  for (uint32_t a = 0; a < applications.size(); ++a) {
+    std::string& sibling = applications[a].together_with;
+    if (sibling.empty()) continue;
+    auto found = index.find(sibling);
+    if (found != index.end() && partner[a] == static_cast<int64_t>(found->second)) continue;
+    const bool pairs = found != index.end() && found->second != a && partner[a] < 0 &&
+                       partner[found->second] < 0 &&
+                       (applications[found->second].together_with.empty() ||
+                        applications[found->second].together_with == applications[a].id);
+    if (!pairs) {
+      sibling.clear();
+      continue;
+    }
+    partner[a] = found->second;
+    partner[found->second] = a;
+  }
+}
+
 daycare::Application ToEngine(const Application& application) {
   daycare::Application out;
   out.id = application.id;
@@ -43,6 +66,7 @@ daycare::Application ToEngine(const Application& application) {
   out.desired_start = application.desired_start;
   out.care_scope = application.care_scope;
   out.district = application.district;
+  out.together_with = application.together_with;
   // Only what a caseworker verified counts.
   out.criteria = CountedCriteria(application);
   for (const std::string& centre : application.sibling_centres) {
@@ -409,6 +433,29 @@ absl::StatusOr<std::vector<Facility>> SeasonService::ListFacilities(std::string_
   return facilities;
 }
 
+absl::Status SeasonService::CheckSibling(std::string_view season, const Application& application) {
+  if (application.together_with.empty()) return absl::OkStatus();
+  auto refuse = [](std::string_view problem) {
+    return WithReason(
+        absl::InvalidArgumentError(absl::StrCat("application.together_with: ", ToAbsl(problem))),
+        "unknown_sibling_application");
+  };
+  if (application.together_with == application.id) return refuse("must name another application");
+  STADT_ASSIGN_OR_RETURN(std::optional<Application> sibling,
+                         repository_.GetApplication(season, application.together_with));
+  // Another guardian's application is "unknown" too: ids are not to be probed.
+  if (!sibling || sibling->owner != application.owner || sibling->withdrawn) {
+    return refuse("no application of yours with this id in the season");
+  }
+  if (!sibling->together_with.empty() && sibling->together_with != application.id) {
+    return WithReason(
+        absl::InvalidArgumentError("application.together_with: that application is placed together "
+                                   "with another one"),
+        "sibling_already_paired");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_view season,
                                                                  std::string_view subject,
                                                                  std::string_view id,
@@ -426,9 +473,11 @@ absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_vie
   }
   const Policy policy = setup.policy.value_or(default_policy_);
   STADT_RETURN_IF_ERROR(ValidateApplication(setup.programs, policy, application, clock_.Now()));
+  STADT_RETURN_IF_ERROR(CheckSibling(season, application));
   Instance instance;
   instance.programs = setup.programs;
   instance.applications.push_back(ToEngine(application));
+  instance.applications.back().together_with.clear();  // the sibling is not in this check
   absl::StatusOr<Allocator> checked =
       Allocator::Create(std::move(instance), EffectivePolicy(policy, setup.programs));
   if (!checked.ok()) return ForOneApplication(checked.status());
@@ -619,6 +668,7 @@ absl::StatusOr<ApplicationView> SeasonService::CorrectApplication(std::string_vi
   corrected.owner = stored->owner;
   const Policy policy = setup.policy.value_or(default_policy_);
   STADT_RETURN_IF_ERROR(ValidateApplication(setup.programs, policy, corrected, clock_.Now()));
+  STADT_RETURN_IF_ERROR(CheckSibling(season, corrected));
   Correction correction;
   correction.at = clock_.Now();
   correction.caseworker = std::string(caseworker);
@@ -660,7 +710,10 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
         continue;  // the policy keeps applications with unchecked claims out
       }
       instance.applications.push_back(ToEngine(application));
-      engine_applications.push_back(ApplicationToJson(instance.applications.back()));
+    }
+    KeepSiblingPairsThatCanRun(instance.applications);
+    for (const daycare::Application& application : instance.applications) {
+      engine_applications.push_back(ApplicationToJson(application));
     }
     prepared.inputs["seed"] = prepared.seed;
     prepared.inputs["programs"] = std::move(programs);

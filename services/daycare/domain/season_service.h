@@ -104,6 +104,10 @@ class SeasonService {
                                     absl::Time deadline, bool only_if_it_changes);
   absl::StatusOr<ApplicationView> View(std::string_view season, Application application,
                                        const Setup& setup, Language language);
+  // A named sibling must be the same guardian's application in the season, not
+  // withdrawn and not paired with another (reasons unknown_sibling_application,
+  // sibling_already_paired).
+  absl::Status CheckSibling(std::string_view season, const Application& application);
 
   SeasonRepository& repository_;
   const Clock& clock_;

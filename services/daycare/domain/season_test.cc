@@ -20,9 +20,7 @@ Season MakeSeason(Instance instance) {
 Instance SmallInstance() {
   Instance instance;
   instance.programs = {testing::MakeProgram("K1", 2), testing::MakeProgram("K2", 1)};
-  auto points = [](int64_t k1, int64_t k2) {
-    return std::map<std::string, int64_t>{{"K1", k1}, {"K2", k2}};
-  };
+  auto points = [](int64_t k1, int64_t k2) { return ProgramPoints{{"K1", k1}, {"K2", k2}}; };
   instance.applications = {testing::MakeApplication("A1", {"K1"}),
                            testing::MakeApplication("A2", {"K1", "K2"}),
                            testing::MakeApplication("A3", {"K1", "K2"})};

@@ -52,6 +52,10 @@ struct Application {
   // Centres where a sibling already attends (claimed; verified as the
   // criterion "sibling:<centre>").
   std::vector<std::string> sibling_centres;
+  // A sibling applying at the same time (e.g. a twin): the id of the same
+  // guardian's application for it; the round places both children at one centre
+  // or neither (daycare::Application::together_with). Empty: placed on its own.
+  std::string together_with;
   // Read only: refused attempts to apply for the same child again (a flag for
   // caseworkers).
   uint32_t duplicate_attempts = 0;
@@ -74,6 +78,12 @@ Verdict VerdictOf(const Application& application, const std::string& criterion);
 
 // The engine's view of an application for one round.
 daycare::Application ToEngine(const Application& application);
+
+// Siblings placed together must both be in the round and name only each other:
+// a link to an application that is not in it (withdrawn before round 1, kept out
+// by the policy) or to one already paired is dropped, in input order, so that
+// the round runs; each of those children is then placed on its own.
+void KeepSiblingPairsThatCanRun(std::vector<daycare::Application>& applications);
 
 enum class Period { kNone, kOpen, kClosed };
 

@@ -93,6 +93,7 @@ absl::StatusOr<season::Application> FromProto(const v1::Application& in) {
   out.district = in.district();
   out.criteria.assign(in.criteria().begin(), in.criteria().end());
   out.sibling_centres.assign(in.sibling_centres().begin(), in.sibling_centres().end());
+  out.together_with = in.together_with();
   return out;
 }
 
@@ -162,6 +163,7 @@ void ToProto(const season::ApplicationView& view, v1::ApplicationStatus* out) {
   application->set_district(in.district);
   for (const std::string& criterion : in.criteria) application->add_criteria(criterion);
   for (const std::string& centre : in.sibling_centres) application->add_sibling_centres(centre);
+  application->set_together_with(in.together_with);
   out->set_offer(ToProto(view.offer.state));
   out->set_offered_program(view.offer.program);
   out->set_round(view.round);

@@ -237,6 +237,7 @@ absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, s
   application.guardian.email = StringMember(object, "guardian_email");
   application.guardian.phone = StringMember(object, "guardian_phone");
   application.choices = std::move(engine.choices);
+  application.together_with = std::move(engine.together_with);
   application.desired_start = engine.desired_start;
   application.care_scope = std::move(engine.care_scope);
   application.district = std::move(engine.district);
