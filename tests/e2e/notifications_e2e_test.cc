@@ -344,6 +344,48 @@ TEST_F(VideoMailE2eTest, ABookedVideoConsultationIsMailedWithTheJoinPage) {
   EXPECT_THAT(mails[0].calendar, HasSubstr("METHOD:REQUEST\r\n"));
 }
 
+TEST_F(VideoMailE2eTest, ResendMailsTheManageAndJoinLinksAndAnswersAlikeForUnknownAddresses) {
+  const std::string citizen = Citizen("citizen-video-resend");
+  HttpResult search = stack_->Fetch("GET", "/v1/video/slots?topic_id=basic-income-advice&limit=1");
+  ASSERT_EQ(search.status, 200) << search.body;
+  const std::string start(Json(search).at("slots").at(0).at("start").as_string());
+  HttpResult hold = stack_->Fetch(
+      "POST", "/v1/video/holds",
+      absl::StrCat(R"({"topicId":"basic-income-advice","start":")", start, R"("})"), citizen);
+  ASSERT_EQ(hold.status, 200) << hold.body;
+  HttpResult booked =
+      stack_->Fetch("POST",
+                    absl::StrCat("/v1/video/holds/",
+                                 std::string(Json(hold).at("holdId").as_string()), "/confirm"),
+                    R"({"contact":{"name":"Jürgen","email":"juergen@example.org"}})", citizen);
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  const std::string code(Json(booked).at("bookingCode").as_string());
+  const std::string token(Json(booked).at("manageToken").as_string());
+  ASSERT_EQ(sink_->WaitForMails(1).size(), 1u) << stack_->Logs();
+
+  HttpResult known =
+      stack_->Fetch("POST", "/v1/video/bookings/resend", R"({"email":"juergen@example.org"})");
+  HttpResult unknown =
+      stack_->Fetch("POST", "/v1/video/bookings/resend", R"({"email":"nobody@example.org"})");
+  EXPECT_EQ(known.status, 202) << known.body;
+  EXPECT_EQ(unknown.status, 202) << unknown.body;
+  EXPECT_EQ(known.body, unknown.body);
+  EXPECT_EQ(
+      stack_->Fetch("POST", "/v1/video/bookings/resend", R"({"email":"not an address"})").status,
+      400);
+
+  std::vector<ReceivedMail> mails = sink_->WaitForMails(2);
+  ASSERT_EQ(mails.size(), 2u) << stack_->Logs();
+  EXPECT_EQ(mails[1].envelope_to, "juergen@example.org");
+  EXPECT_THAT(mails[1].headers.at("Subject"), HasSubstr("Ihre Videoberatungen"));
+  EXPECT_THAT(mails[1].text,
+              HasSubstr(absl::StrCat("https://stadt.test/videoberatung/verwalten?code=", code,
+                                     "&token=", token)));
+  EXPECT_THAT(mails[1].text,
+              HasSubstr(absl::StrCat("https://stadt.test/videoberatung/beitreten?code=", code,
+                                     "&token=", token)));
+}
+
 // The start and end (ms) of a reminded appointment: tomorrow, so the mails
 // are not skipped as stale, whatever today is.
 std::pair<std::string, std::string> Tomorrow() {
