@@ -16,6 +16,7 @@
 #include "services/common/service_env.h"
 #include "services/common/service_main.h"
 #include "services/notifications/domain/booking_mails.h"
+#include "services/notifications/domain/daycare_mails.h"
 #include "services/notifications/domain/dead_letters.h"
 #include "services/notifications/domain/dispatcher.h"
 #include "services/notifications/domain/parking_mails.h"
@@ -24,6 +25,7 @@
 #include "services/notifications/smtp/curl_smtp_mailer.h"
 #include "services/notifications/store/redis_notification_store.h"
 #include "services/notifications/store/redis_places.h"
+#include "services/notifications/store/redis_program_names.h"
 
 namespace stadt::notifications {
 namespace {
@@ -41,6 +43,8 @@ struct Settings {
   std::string appointments_master_key;
   std::string video_master_key;    // empty: the video outbox is not read
   std::string parking_master_key;  // empty: parking's outboxes are not read
+  std::string daycare_master_key;  // empty: daycare's outbox is not read
+  std::string daycare_season;      // whose outbox is read
   std::string time_zone;
   BookingMailOptions mail;
   DispatchOptions dispatch;
@@ -77,6 +81,9 @@ absl::StatusOr<Settings> ReadSettings() {
   const std::string encoded_video_key = config.String("VIDEO_SECRET_KEY", "");
   // Optional: with it, parking's "ending soon" reminders are mailed.
   const std::string encoded_parking_key = config.String("PARKING_SECRET_KEY", "");
+  // Optional: with it, the parents of the season DAYCARE_SEASON_ID are mailed.
+  const std::string encoded_daycare_key = config.String("DAYCARE_SECRET_KEY", "");
+  settings.daycare_season = config.String("DAYCARE_SEASON_ID", "");
   settings.time_zone = config.String("NOTIFICATIONS_TIME_ZONE", "Europe/Berlin");
   settings.mail.portal_url = config.String("NOTIFICATIONS_PORTAL_URL", "http://127.0.0.1:8080");
   settings.dispatch.from_address =
@@ -124,6 +131,14 @@ absl::StatusOr<Settings> ReadSettings() {
       (!absl::Base64Unescape(encoded_parking_key, &settings.parking_master_key) ||
        settings.parking_master_key.size() < kMinSecretBytes)) {
     return absl::InvalidArgumentError("PARKING_SECRET_KEY: base64 of at least 32 bytes");
+  }
+  if (!encoded_daycare_key.empty() &&
+      (!absl::Base64Unescape(encoded_daycare_key, &settings.daycare_master_key) ||
+       settings.daycare_master_key.size() < kMinSecretBytes)) {
+    return absl::InvalidArgumentError("DAYCARE_SECRET_KEY: base64 of at least 32 bytes");
+  }
+  if (!settings.daycare_master_key.empty() && settings.daycare_season.empty()) {
+    return absl::InvalidArgumentError("DAYCARE_SECRET_KEY needs DAYCARE_SEASON_ID");
   }
   return settings;
 }
@@ -177,6 +192,12 @@ absl::Status Serve(const Settings& settings) {
   }
   std::vector<std::string> streams;
   for (const auto& [stream, source] : sources) streams.push_back(stream);
+  std::string daycare_stream;
+  if (!settings.daycare_master_key.empty()) {
+    daycare_stream = DaycareMails::Outbox(settings.daycare_season);
+    streams.push_back(daycare_stream);
+    dead_letter_sources["daycare"] = daycare_stream;
+  }
   std::set<std::string> parking_streams;
   if (!settings.parking_master_key.empty()) {
     parking_streams = ParkingMails::Outboxes();
@@ -198,6 +219,13 @@ absl::Status Serve(const Settings& settings) {
       {.portal_url = mail_options.portal_url, .time_zone = mail_options.time_zone},
       contact::ContactKey(settings.parking_master_key, "parking"), parking_streams);
   for (const std::string& stream : parking_streams) by_stream[stream] = &parking_mails;
+  // Program names change rarely; a mail may show one a few minutes old.
+  RedisProgramNames program_names(*redis, clock, settings.daycare_season, absl::Minutes(5));
+  DaycareMails daycare_mails(
+      *templates, clock,
+      {.portal_url = mail_options.portal_url, .time_zone = mail_options.time_zone},
+      contact::ContactKey(settings.daycare_master_key, "daycare"), daycare_stream, &program_names);
+  if (!daycare_stream.empty()) by_stream[daycare_stream] = &daycare_mails;
   RoutedComposer composer(std::move(by_stream));
   CurlSmtpMailer mailer(settings.smtp);
   // Outlives the dispatcher, so the last KPIs are flushed on exit.

@@ -18,6 +18,7 @@
 #include "services/common/booking/domain/booking_core.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/redis/redis_client.h"
+#include "tests/e2e/parking_test_tariffs.h"
 #include "tests/harness/smtp_sink.h"
 #include "tests/harness/stack.h"
 
@@ -384,6 +385,102 @@ TEST_F(VideoMailE2eTest, ResendMailsTheManageAndJoinLinksAndAnswersAlikeForUnkno
   EXPECT_THAT(mails[1].text,
               HasSubstr(absl::StrCat("https://stadt.test/videoberatung/beitreten?code=", code,
                                      "&token=", token)));
+}
+
+// Parking's "ending soon" reminders: the planned ends are set relative to now
+// and the tariffs charge around the clock, so the test runs alike at any hour.
+class ParkingReminderE2eTest : public NotificationsE2eTest {
+ protected:
+  // A session planned to end in 2 minutes is reminded about 5 s after its start.
+  static constexpr absl::Duration kLead = absl::Seconds(115);
+  static constexpr absl::Duration kPlanned = absl::Minutes(2);
+
+  void SetUp() override {
+    Start({{"PARKING_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXBhcmtpbmctbWFzdGVyLWtleS0zMiE="},
+           {"PARKING_TARIFFS_FILE", WriteTariffsFile(kAroundTheClockTariffs)},
+           {"PARKING_REMINDER_LEAD", "115s"},
+           {"PARKING_REMINDER_INTERVAL", "100ms"}},
+          {"parking", "notifications"});
+  }
+
+  static std::string Rfc3339(absl::Time time) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
+  }
+
+  // Starts a session in zone 4401 planned to end `planned` from now; returns its id.
+  std::string StartSession(const std::string& citizen, const std::string& plate,
+                           const std::string& email, absl::Duration planned,
+                           std::map<std::string, std::string> headers = {}) {
+    HttpResult started = stack_->Fetch(
+        "POST", "/v1/parking/sessions",
+        absl::StrCat(R"({"zoneId":"4401","plate":")", plate, R"(","plannedEndTime":")",
+                     Rfc3339(absl::Now() + planned), R"(","notifyEmail":")", email, R"("})"),
+        citizen, std::move(headers));
+    EXPECT_EQ(started.status, 200) << started.body;
+    return started.status == 200 ? std::string(Json(started).at("id").as_string()) : "";
+  }
+};
+
+TEST_F(ParkingReminderE2eTest, ARunningSessionIsRemindedOnceAStoppedOrExtendedOneIsNot) {
+  const std::string reminded = StartSession(Citizen("driver-a"), "TÜ-AB 12", "a@example.org",
+                                            kPlanned, {{"Accept-Language", "de-DE,de;q=0.9"}});
+  const std::string stopped =
+      StartSession(Citizen("driver-b"), "S-BB 2", "b@example.org", kPlanned);
+  const std::string extended =
+      StartSession(Citizen("driver-c"), "S-CC 3", "c@example.org", kPlanned);
+  ASSERT_FALSE(reminded.empty() || stopped.empty() || extended.empty());
+  // Stopped: its reminder is cancelled. Extended by half an hour: its reminder
+  // moves to the new end less the lead, well after this test.
+  ASSERT_EQ(stack_
+                ->Fetch("POST", absl::StrCat("/v1/parking/sessions/", stopped, "/stop"), "{}",
+                        Citizen("driver-b"))
+                .status,
+            200);
+  HttpResult longer = stack_->Fetch(
+      "POST", absl::StrCat("/v1/parking/sessions/", extended, "/extend"),
+      absl::StrCat(R"({"endTime":")", Rfc3339(absl::Now() + absl::Minutes(30)), R"("})"),
+      Citizen("driver-c"));
+  ASSERT_EQ(longer.status, 200) << longer.body;
+
+  std::vector<ReceivedMail> mails = sink_->WaitForMails(1);
+  ASSERT_EQ(mails.size(), 1u) << stack_->Logs();
+  EXPECT_EQ(mails[0].envelope_to, "a@example.org");
+  EXPECT_THAT(mails[0].headers.at("Subject"), HasSubstr("Ihr Parkvorgang für TÜ-AB 12 endet um"));
+  EXPECT_THAT(mails[0].text, HasSubstr("Zone: 4401"));
+  EXPECT_THAT(mails[0].text, HasSubstr("https://stadt.test/parken"));
+  EXPECT_EQ(mails[0].headers.at("Auto-Submitted"), "auto-generated");
+
+  // A later session, in English, as a fence: once its reminder is here, the
+  // stopped and the extended session's original reminder times have long
+  // passed, and the first was not mailed twice.
+  StartSession(Citizen("driver-d"), "S-DD 4", "d@example.org", kPlanned,
+               {{"Accept-Language", "en-GB,en;q=0.9"}});
+  mails = sink_->WaitForMails(2);
+  ASSERT_EQ(mails.size(), 2u) << stack_->Logs();
+  EXPECT_EQ(mails[1].envelope_to, "d@example.org");
+  EXPECT_THAT(mails[1].headers.at("Subject"), HasSubstr("Your parking for S-DD 4 ends at"));
+  EXPECT_THAT(mails[1].text, HasSubstr("minute"));
+  absl::SleepFor(absl::Milliseconds(500));  // a margin for a wrong mail to show up
+  mails = sink_->Mails();
+  EXPECT_EQ(mails.size(), 2u);
+  for (const ReceivedMail& mail : mails) {
+    EXPECT_NE(mail.envelope_to, "b@example.org");
+    EXPECT_NE(mail.envelope_to, "c@example.org");
+  }
+}
+
+TEST_F(ParkingReminderE2eTest, AMalformedAddressIsRefusedWithAReasonAndNoSessionStarts) {
+  for (const char* bad : {"not an address", "a@example.org\\r\\nBcc: x@evil.test", "<a@b.org>"}) {
+    HttpResult refused = stack_->Fetch(
+        "POST", "/v1/parking/sessions",
+        absl::StrCat(R"({"zoneId":"4401","plate":"S-EE 5","notifyEmail":")", bad, R"("})"),
+        Citizen("driver-e"));
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_THAT(refused.body, HasSubstr("invalid_email"));
+  }
+  // Nothing was started: the same driver may start now.
+  EXPECT_FALSE(
+      StartSession(Citizen("driver-e"), "S-EE 5", "e@example.org", absl::Hours(1)).empty());
 }
 
 // The start and end (ms) of a reminded appointment: tomorrow, so the mails
