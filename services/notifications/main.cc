@@ -191,6 +191,7 @@ absl::Status Serve(const Settings& settings) {
     dead_letter_sources["video"] = kVideoOutbox;
   }
   std::vector<std::string> streams;
+  streams.reserve(sources.size());
   for (const auto& [stream, source] : sources) streams.push_back(stream);
   std::string daycare_stream;
   if (!settings.daycare_master_key.empty()) {

@@ -21,7 +21,7 @@ constexpr size_t kMaxAddressBytes = 254;  // RFC 5321's path limit less the brac
 bool Unmailable(char c) {
   const auto byte = static_cast<unsigned char>(c);
   if (byte <= 0x20 || byte >= 0x7f) return true;
-  return std::string_view("<>\",;()[]\\").find(c) != std::string_view::npos;
+  return absl::StrContains("<>\",;()[]\\", c);
 }
 
 absl::Status Invalid(std::string_view field) {

@@ -19,7 +19,7 @@ namespace stadt::notifications {
 // both are named; a Redis error or an unnamed program gives "" (the id).
 class RedisProgramNames final : public ProgramNames {
  public:
-  RedisProgramNames(redis::Client& redis, const Clock& clock, std::string season,
+  RedisProgramNames(redis::Client& redis, const Clock& clock, const std::string& season,
                     absl::Duration ttl)
       : redis_(redis),
         clock_(clock),
