@@ -60,6 +60,16 @@ if [ ! -f "$STATE/keys/video.key" ]; then
   openssl rand -hex 32 > "$STATE/keys/jitsi-app-secret"
 fi
 
+# The parking and daycare master keys: they seal the addresses of the parking
+# reminder and of the guardians, which only the notifications service opens.
+for service in parking daycare; do
+  if [ ! -f "$STATE/keys/$service.key" ]; then
+    openssl rand -base64 32 > "$STATE/keys/$service.key"
+  fi
+done
+# The daycare season whose parents are mailed (and whose offers are reminded).
+DAYCARE_SEASON="${STADT_DAYCARE_SEASON:-kita-2027}"
+
 wait_for() {  # wait_for NAME COMMAND...
   local name="$1"; shift
   for _ in $(seq 1 100); do
@@ -102,6 +112,8 @@ echo "== daycare on 127.0.0.1:$DAYCARE_PORT"
 DAYCARE_GRPC_ADDRESS="127.0.0.1:$DAYCARE_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
 DAYCARE_POLICY_FILE="$ROOT/services/daycare/seed/policy.json" \
+DAYCARE_SECRET_KEY="$(cat "$STATE/keys/daycare.key")" \
+DAYCARE_SEASON_ID="$DAYCARE_SEASON" \
   start daycare "$BUILD/services/daycare/stadt-daycare"
 
 echo "== parking on 127.0.0.1:$PARKING_PORT"
@@ -110,6 +122,7 @@ REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
 PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
 PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" \
 PARKING_PERMIT_AREAS_FILE="$ROOT/services/parking/seed/permit_areas.json" \
+PARKING_SECRET_KEY="$(cat "$STATE/keys/parking.key")" \
   start parking "$BUILD/services/parking/stadt-parking"
 
 echo "== video on 127.0.0.1:$VIDEO_PORT"
@@ -131,6 +144,9 @@ NOTIFICATIONS_GRPC_ADDRESS="127.0.0.1:$NOTIFICATIONS_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
 APPOINTMENTS_SECRET_KEY="$(cat "$STATE/keys/appointments.key")" \
 VIDEO_SECRET_KEY="$(cat "$STATE/keys/video.key")" \
+PARKING_SECRET_KEY="$(cat "$STATE/keys/parking.key")" \
+DAYCARE_SECRET_KEY="$(cat "$STATE/keys/daycare.key")" \
+DAYCARE_SEASON_ID="$DAYCARE_SEASON" \
 NOTIFICATIONS_TEMPLATES_DIR="$ROOT/services/notifications/templates" \
 NOTIFICATIONS_SMTP_PORT="$SMTP_PORT" NOTIFICATIONS_SMTP_TLS=none \
 NOTIFICATIONS_PORTAL_URL="http://127.0.0.1:$HTTP_PORT" \

@@ -3,11 +3,15 @@
 // round job once (the Kubernetes CronJob): it publishes the season's next round
 // when one is due and would change something, and exits.
 #include <iostream>
+#include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
+#include "services/common/contact/sealed_contact.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
+#include "services/common/repeat.h"
 #include "services/common/service_env.h"
 #include "services/common/service_main.h"
 #include "services/common/status_macros.h"
@@ -25,7 +29,26 @@ struct Settings {
   std::string policy_file;
   log::Level log_level;
   KpiSettings kpi;
+  // Seals the guardians' addresses for the notifications service (empty: no
+  // mails).
+  std::string contact_key;
+  // The season whose open offers get the "about to expire" reminder, how long
+  // before the deadline, and how often that is looked at.
+  std::string reminder_season;
+  absl::Duration offer_reminder_lead;
+  absl::Duration reminder_interval;
 };
+
+// The daycare master key (base64 of at least 32 bytes, optional) as the key
+// that seals the guardians' contacts.
+absl::StatusOr<std::string> ContactKeyFrom(const std::string& encoded) {
+  if (encoded.empty()) return std::string();
+  std::string master_key;
+  if (!absl::Base64Unescape(encoded, &master_key) || master_key.size() < 32) {
+    return absl::InvalidArgumentError("DAYCARE_SECRET_KEY: base64 of at least 32 bytes");
+  }
+  return contact::ContactKey(master_key, "daycare");
+}
 
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
@@ -35,7 +58,14 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.policy_file = config.String("DAYCARE_POLICY_FILE", "");
   settings.log_level = ReadLogLevel(config);
   settings.kpi = ReadKpiSettings(config, "daycare");
+  const std::string encoded_key = config.String("DAYCARE_SECRET_KEY", "");
+  settings.reminder_season = config.String("DAYCARE_SEASON_ID", "");
+  settings.offer_reminder_lead = config.Duration("DAYCARE_OFFER_REMINDER_LEAD", absl::Hours(48),
+                                                 absl::Seconds(1), absl::Hours(24 * 30));
+  settings.reminder_interval = config.Duration("DAYCARE_REMINDER_INTERVAL", absl::Minutes(5),
+                                               absl::Milliseconds(50), absl::Hours(1));
   if (absl::Status status = config.Finish(); !status.ok()) return status;
+  STADT_ASSIGN_OR_RETURN(settings.contact_key, ContactKeyFrom(encoded_key));
   return settings;
 }
 
@@ -121,10 +151,21 @@ absl::Status Serve(const Settings& settings) {
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   SystemClock clock;
   RedisSeasonRepository repository(*redis);
-  season::SeasonService seasons(repository, clock, *std::move(policy));
+  season::SeasonService seasons(repository, clock, *std::move(policy), settings.contact_key);
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
   DaycareGrpcService service(seasons, *kpis);
+  // Any replica may run it: each offer is reminded once per deadline, in one step.
+  std::jthread reminders;
+  if (!settings.reminder_season.empty()) {
+    reminders = std::jthread(
+        RepeatUntilStopped, "remind_expiring_offers",
+        [&] {
+          return seasons.RemindExpiringOffers(settings.reminder_season,
+                                              settings.offer_reminder_lead);
+        },
+        settings.reminder_interval);
+  }
   return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 

@@ -9,18 +9,23 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/booking_core.h"
+#include "services/common/contact/sealed_contact.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/repeat.h"
 #include "services/common/service_env.h"
 #include "services/common/service_main.h"
 #include "services/notifications/domain/booking_mails.h"
+#include "services/notifications/domain/daycare_mails.h"
 #include "services/notifications/domain/dead_letters.h"
 #include "services/notifications/domain/dispatcher.h"
+#include "services/notifications/domain/parking_mails.h"
+#include "services/notifications/domain/routed_composer.h"
 #include "services/notifications/rpc/notifications_grpc_service.h"
 #include "services/notifications/smtp/curl_smtp_mailer.h"
 #include "services/notifications/store/redis_notification_store.h"
 #include "services/notifications/store/redis_places.h"
+#include "services/notifications/store/redis_program_names.h"
 
 namespace stadt::notifications {
 namespace {
@@ -36,7 +41,10 @@ struct Settings {
   KpiSettings kpi;
   std::string templates_dir;
   std::string appointments_master_key;
-  std::string video_master_key;  // empty: the video outbox is not read
+  std::string video_master_key;    // empty: the video outbox is not read
+  std::string parking_master_key;  // empty: parking's outboxes are not read
+  std::string daycare_master_key;  // empty: daycare's outbox is not read
+  std::string daycare_season;      // whose outbox is read
   std::string time_zone;
   BookingMailOptions mail;
   DispatchOptions dispatch;
@@ -71,6 +79,11 @@ absl::StatusOr<Settings> ReadSettings() {
   const std::string encoded_key = config.RequiredString("APPOINTMENTS_SECRET_KEY");
   // Optional: with it, video consultations are mailed too.
   const std::string encoded_video_key = config.String("VIDEO_SECRET_KEY", "");
+  // Optional: with it, parking's "ending soon" reminders are mailed.
+  const std::string encoded_parking_key = config.String("PARKING_SECRET_KEY", "");
+  // Optional: with it, the parents of the season DAYCARE_SEASON_ID are mailed.
+  const std::string encoded_daycare_key = config.String("DAYCARE_SECRET_KEY", "");
+  settings.daycare_season = config.String("DAYCARE_SEASON_ID", "");
   settings.time_zone = config.String("NOTIFICATIONS_TIME_ZONE", "Europe/Berlin");
   settings.mail.portal_url = config.String("NOTIFICATIONS_PORTAL_URL", "http://127.0.0.1:8080");
   settings.dispatch.from_address =
@@ -113,6 +126,19 @@ absl::StatusOr<Settings> ReadSettings() {
       (!absl::Base64Unescape(encoded_video_key, &settings.video_master_key) ||
        settings.video_master_key.size() < kMinSecretBytes)) {
     return absl::InvalidArgumentError("VIDEO_SECRET_KEY: base64 of at least 32 bytes");
+  }
+  if (!encoded_parking_key.empty() &&
+      (!absl::Base64Unescape(encoded_parking_key, &settings.parking_master_key) ||
+       settings.parking_master_key.size() < kMinSecretBytes)) {
+    return absl::InvalidArgumentError("PARKING_SECRET_KEY: base64 of at least 32 bytes");
+  }
+  if (!encoded_daycare_key.empty() &&
+      (!absl::Base64Unescape(encoded_daycare_key, &settings.daycare_master_key) ||
+       settings.daycare_master_key.size() < kMinSecretBytes)) {
+    return absl::InvalidArgumentError("DAYCARE_SECRET_KEY: base64 of at least 32 bytes");
+  }
+  if (!settings.daycare_master_key.empty() && settings.daycare_season.empty()) {
+    return absl::InvalidArgumentError("DAYCARE_SECRET_KEY needs DAYCARE_SEASON_ID");
   }
   return settings;
 }
@@ -167,12 +193,41 @@ absl::Status Serve(const Settings& settings) {
   std::vector<std::string> streams;
   streams.reserve(sources.size());
   for (const auto& [stream, source] : sources) streams.push_back(stream);
+  std::string daycare_stream;
+  if (!settings.daycare_master_key.empty()) {
+    daycare_stream = DaycareMails::Outbox(settings.daycare_season);
+    streams.push_back(daycare_stream);
+    dead_letter_sources["daycare"] = daycare_stream;
+  }
+  std::set<std::string> parking_streams;
+  if (!settings.parking_master_key.empty()) {
+    parking_streams = ParkingMails::Outboxes();
+    streams.insert(streams.end(), parking_streams.begin(), parking_streams.end());
+    // Their dead letters are kept per outbox (park:{pXX}:notify:dead); the
+    // operators' routes do not list them yet (README).
+  }
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   RedisNotificationStore store(*redis, streams, settings.store);
   SystemClock clock;
   // Office and service names change rarely; a mail may show one a few minutes old.
   RedisPlaces places(*redis, clock, absl::Minutes(5));
-  BookingMails composer(*templates, clock, mail_options, std::move(sources), &places);
+  std::map<std::string, const MailComposer*> by_stream;
+  for (const auto& [stream, source] : sources) by_stream[stream] = nullptr;
+  BookingMails booking_mails(*templates, clock, mail_options, std::move(sources), &places);
+  for (auto& [stream, composer] : by_stream) composer = &booking_mails;
+  ParkingMails parking_mails(
+      *templates, clock,
+      {.portal_url = mail_options.portal_url, .time_zone = mail_options.time_zone},
+      contact::ContactKey(settings.parking_master_key, "parking"), parking_streams);
+  for (const std::string& stream : parking_streams) by_stream[stream] = &parking_mails;
+  // Program names change rarely; a mail may show one a few minutes old.
+  RedisProgramNames program_names(*redis, clock, settings.daycare_season, absl::Minutes(5));
+  DaycareMails daycare_mails(
+      *templates, clock,
+      {.portal_url = mail_options.portal_url, .time_zone = mail_options.time_zone},
+      contact::ContactKey(settings.daycare_master_key, "daycare"), daycare_stream, &program_names);
+  if (!daycare_stream.empty()) by_stream[daycare_stream] = &daycare_mails;
+  RoutedComposer composer(std::move(by_stream));
   CurlSmtpMailer mailer(settings.smtp);
   // Outlives the dispatcher, so the last KPIs are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);

@@ -3,9 +3,11 @@
 #include <filesystem>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/clock.h"
+#include "services/common/contact/sealed_contact.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
 #include "services/common/repeat.h"
@@ -35,6 +37,9 @@ struct Settings {
   // How often sessions that ran out by themselves are settled (revenue and
   // minutes reported); every replica may run it, the KPIs are keyed by session.
   absl::Duration settle_interval;
+  // How often due "ending soon" reminders are turned into outbox events.
+  absl::Duration reminder_interval;
+  RedisParkingOptions store;
 };
 
 absl::StatusOr<Settings> ReadSettings() {
@@ -59,7 +64,21 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.kpi = ReadKpiSettings(config, "parking");
   settings.settle_interval = config.Duration("PARKING_SETTLE_INTERVAL", absl::Minutes(1),
                                              absl::Seconds(1), absl::Hours(1));
+  settings.reminder_interval = config.Duration("PARKING_REMINDER_INTERVAL", absl::Seconds(20),
+                                               absl::Milliseconds(50), absl::Minutes(10));
+  settings.store.reminder_lead = config.Duration("PARKING_REMINDER_LEAD", absl::Minutes(10),
+                                                 absl::Seconds(1), absl::Hours(24));
+  // Optional: without it, no session can ask for a reminder by e-mail. The
+  // notifications service holds the same key to open the address.
+  const std::string encoded_key = config.String("PARKING_SECRET_KEY", "");
   if (absl::Status status = config.Finish(); !status.ok()) return status;
+  if (!encoded_key.empty()) {
+    std::string master_key;
+    if (!absl::Base64Unescape(encoded_key, &master_key) || master_key.size() < 32) {
+      return absl::InvalidArgumentError("PARKING_SECRET_KEY: base64 of at least 32 bytes");
+    }
+    settings.parking.reminder_contact_key = contact::ContactKey(master_key, "parking");
+  }
   return settings;
 }
 
@@ -112,7 +131,7 @@ absl::Status Serve(const Settings& settings) {
   }
   log::Info("zones_loaded", {{"zones", static_cast<int64_t>(rules->zones().zones().size())}});
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
-  RedisParkingRepository repository(*redis);
+  RedisParkingRepository repository(*redis, settings.store);
   RedisPermitRepository permit_repository(*redis);
   SystemClock clock;
   // Outlives the server, so events of the last requests are flushed on exit.
@@ -123,6 +142,10 @@ absl::Status Serve(const Settings& settings) {
   std::jthread settler(
       RepeatUntilStopped, "settle_ended_sessions",
       [&grpc_service] { return grpc_service.SettleEndedSessions(); }, settings.settle_interval);
+  // Any replica may run it: each reminder is taken and written in one step.
+  std::jthread reminders(
+      RepeatUntilStopped, "send_parking_reminders",
+      [&service] { return service.SendDueReminders(); }, settings.reminder_interval);
   return ServeUntilTerminated(settings.server, {&grpc_service}, *redis);
 }
 

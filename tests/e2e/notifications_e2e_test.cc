@@ -18,6 +18,7 @@
 #include "services/common/booking/domain/booking_core.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/redis/redis_client.h"
+#include "tests/e2e/parking_test_tariffs.h"
 #include "tests/harness/smtp_sink.h"
 #include "tests/harness/stack.h"
 
@@ -342,6 +343,287 @@ TEST_F(VideoMailE2eTest, ABookedVideoConsultationIsMailedWithTheJoinPage) {
                                      "&token=", token)));
   EXPECT_THAT(mails[0].calendar, HasSubstr(absl::StrCat("UID:", code, "@stadtportal\r\n")));
   EXPECT_THAT(mails[0].calendar, HasSubstr("METHOD:REQUEST\r\n"));
+}
+
+TEST_F(VideoMailE2eTest, ResendMailsTheManageAndJoinLinksAndAnswersAlikeForUnknownAddresses) {
+  const std::string citizen = Citizen("citizen-video-resend");
+  HttpResult search = stack_->Fetch("GET", "/v1/video/slots?topic_id=basic-income-advice&limit=1");
+  ASSERT_EQ(search.status, 200) << search.body;
+  const std::string start(Json(search).at("slots").at(0).at("start").as_string());
+  HttpResult hold = stack_->Fetch(
+      "POST", "/v1/video/holds",
+      absl::StrCat(R"({"topicId":"basic-income-advice","start":")", start, R"("})"), citizen);
+  ASSERT_EQ(hold.status, 200) << hold.body;
+  HttpResult booked =
+      stack_->Fetch("POST",
+                    absl::StrCat("/v1/video/holds/",
+                                 std::string(Json(hold).at("holdId").as_string()), "/confirm"),
+                    R"({"contact":{"name":"Jürgen","email":"juergen@example.org"}})", citizen);
+  ASSERT_EQ(booked.status, 200) << booked.body;
+  const std::string code(Json(booked).at("bookingCode").as_string());
+  const std::string token(Json(booked).at("manageToken").as_string());
+  ASSERT_EQ(sink_->WaitForMails(1).size(), 1u) << stack_->Logs();
+
+  HttpResult known =
+      stack_->Fetch("POST", "/v1/video/bookings/resend", R"({"email":"juergen@example.org"})");
+  HttpResult unknown =
+      stack_->Fetch("POST", "/v1/video/bookings/resend", R"({"email":"nobody@example.org"})");
+  EXPECT_EQ(known.status, 202) << known.body;
+  EXPECT_EQ(unknown.status, 202) << unknown.body;
+  EXPECT_EQ(known.body, unknown.body);
+  EXPECT_EQ(
+      stack_->Fetch("POST", "/v1/video/bookings/resend", R"({"email":"not an address"})").status,
+      400);
+
+  std::vector<ReceivedMail> mails = sink_->WaitForMails(2);
+  ASSERT_EQ(mails.size(), 2u) << stack_->Logs();
+  EXPECT_EQ(mails[1].envelope_to, "juergen@example.org");
+  EXPECT_THAT(mails[1].headers.at("Subject"), HasSubstr("Ihre Videoberatungen"));
+  EXPECT_THAT(mails[1].text,
+              HasSubstr(absl::StrCat("https://stadt.test/videoberatung/verwalten?code=", code,
+                                     "&token=", token)));
+  EXPECT_THAT(mails[1].text,
+              HasSubstr(absl::StrCat("https://stadt.test/videoberatung/beitreten?code=", code,
+                                     "&token=", token)));
+}
+
+// Parking's "ending soon" reminders: the planned ends are set relative to now
+// and the tariffs charge around the clock, so the test runs alike at any hour.
+class ParkingReminderE2eTest : public NotificationsE2eTest {
+ protected:
+  // A session planned to end in 2 minutes is reminded about 5 s after its start.
+  static constexpr absl::Duration kLead = absl::Seconds(115);
+  static constexpr absl::Duration kPlanned = absl::Minutes(2);
+
+  void SetUp() override {
+    Start({{"PARKING_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXBhcmtpbmctbWFzdGVyLWtleS0zMiE="},
+           {"PARKING_TARIFFS_FILE", WriteTariffsFile(kAroundTheClockTariffs)},
+           {"PARKING_REMINDER_LEAD", "115s"},
+           {"PARKING_REMINDER_INTERVAL", "100ms"}},
+          {"parking", "notifications"});
+  }
+
+  static std::string Rfc3339(absl::Time time) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", time, absl::UTCTimeZone());
+  }
+
+  // Starts a session in zone 4401 planned to end `planned` from now; returns its id.
+  std::string StartSession(const std::string& citizen, const std::string& plate,
+                           const std::string& email, absl::Duration planned,
+                           std::map<std::string, std::string> headers = {}) {
+    HttpResult started = stack_->Fetch(
+        "POST", "/v1/parking/sessions",
+        absl::StrCat(R"({"zoneId":"4401","plate":")", plate, R"(","plannedEndTime":")",
+                     Rfc3339(absl::Now() + planned), R"(","notifyEmail":")", email, R"("})"),
+        citizen, std::move(headers));
+    EXPECT_EQ(started.status, 200) << started.body;
+    return started.status == 200 ? std::string(Json(started).at("id").as_string()) : "";
+  }
+};
+
+TEST_F(ParkingReminderE2eTest, ARunningSessionIsRemindedOnceAStoppedOrExtendedOneIsNot) {
+  const std::string reminded = StartSession(Citizen("driver-a"), "TÜ-AB 12", "a@example.org",
+                                            kPlanned, {{"Accept-Language", "de-DE,de;q=0.9"}});
+  const std::string stopped =
+      StartSession(Citizen("driver-b"), "S-BB 2", "b@example.org", kPlanned);
+  const std::string extended =
+      StartSession(Citizen("driver-c"), "S-CC 3", "c@example.org", kPlanned);
+  ASSERT_FALSE(reminded.empty() || stopped.empty() || extended.empty());
+  // Stopped: its reminder is cancelled. Extended by half an hour: its reminder
+  // moves to the new end less the lead, well after this test.
+  ASSERT_EQ(stack_
+                ->Fetch("POST", absl::StrCat("/v1/parking/sessions/", stopped, "/stop"), "{}",
+                        Citizen("driver-b"))
+                .status,
+            200);
+  HttpResult longer = stack_->Fetch(
+      "POST", absl::StrCat("/v1/parking/sessions/", extended, "/extend"),
+      absl::StrCat(R"({"endTime":")", Rfc3339(absl::Now() + absl::Minutes(30)), R"("})"),
+      Citizen("driver-c"));
+  ASSERT_EQ(longer.status, 200) << longer.body;
+
+  std::vector<ReceivedMail> mails = sink_->WaitForMails(1);
+  ASSERT_EQ(mails.size(), 1u) << stack_->Logs();
+  EXPECT_EQ(mails[0].envelope_to, "a@example.org");
+  EXPECT_THAT(mails[0].headers.at("Subject"), HasSubstr("Ihr Parkvorgang für TÜ-AB 12 endet um"));
+  EXPECT_THAT(mails[0].text, HasSubstr("Zone: 4401"));
+  EXPECT_THAT(mails[0].text, HasSubstr("https://stadt.test/parken"));
+  EXPECT_EQ(mails[0].headers.at("Auto-Submitted"), "auto-generated");
+
+  // A later session, in English, as a fence: once its reminder is here, the
+  // stopped and the extended session's original reminder times have long
+  // passed, and the first was not mailed twice.
+  StartSession(Citizen("driver-d"), "S-DD 4", "d@example.org", kPlanned,
+               {{"Accept-Language", "en-GB,en;q=0.9"}});
+  mails = sink_->WaitForMails(2);
+  ASSERT_EQ(mails.size(), 2u) << stack_->Logs();
+  EXPECT_EQ(mails[1].envelope_to, "d@example.org");
+  EXPECT_THAT(mails[1].headers.at("Subject"), HasSubstr("Your parking for S-DD 4 ends at"));
+  EXPECT_THAT(mails[1].text, HasSubstr("minute"));
+  absl::SleepFor(absl::Milliseconds(500));  // a margin for a wrong mail to show up
+  mails = sink_->Mails();
+  EXPECT_EQ(mails.size(), 2u);
+  for (const ReceivedMail& mail : mails) {
+    EXPECT_NE(mail.envelope_to, "b@example.org");
+    EXPECT_NE(mail.envelope_to, "c@example.org");
+  }
+}
+
+TEST_F(ParkingReminderE2eTest, AMalformedAddressIsRefusedWithAReasonAndNoSessionStarts) {
+  for (const char* bad : {"not an address", "a@example.org\\r\\nBcc: x@evil.test", "<a@b.org>"}) {
+    HttpResult refused = stack_->Fetch(
+        "POST", "/v1/parking/sessions",
+        absl::StrCat(R"({"zoneId":"4401","plate":"S-EE 5","notifyEmail":")", bad, R"("})"),
+        Citizen("driver-e"));
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_THAT(refused.body, HasSubstr("invalid_email"));
+  }
+  // Nothing was started: the same driver may start now.
+  EXPECT_FALSE(
+      StartSession(Citizen("driver-e"), "S-EE 5", "e@example.org", absl::Hours(1)).empty());
+}
+
+// Daycare: the parents of one season are mailed about their applications.
+class DaycareMailE2eTest : public NotificationsE2eTest {
+ protected:
+  static constexpr char kSeason[] = "/v1/daycare/seasons/kita-2026";
+
+  void SetUp() override {
+    // Offers are reminded 2 hours before their deadline: the round's deadline
+    // an hour from now is reminded at once, whatever the time of day.
+    Start({{"DAYCARE_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLWRheWNhcmUtbWFzdGVyLWtleS0zMiE="},
+           {"DAYCARE_SEASON_ID", "kita-2026"},
+           {"DAYCARE_OFFER_REMINDER_LEAD", "2h"},
+           {"DAYCARE_REMINDER_INTERVAL", "100ms"}},
+          {"daycare", "notifications"});
+  }
+
+  HttpResult Daycare(const std::string& method, const std::string& path, const std::string& body,
+                     const std::string& token) {
+    return stack_->Fetch(method, absl::StrCat(kSeason, path), body, token);
+  }
+  std::string Caseworker() const {
+    return stack_->tokens().Mint("caseworker-7", {"caseworker"}, absl::Now(), absl::Minutes(5),
+                                 kTestIssuer);
+  }
+
+  // Mails whose recipient is `address`, in arrival order.
+  static std::vector<ReceivedMail> To(const std::vector<ReceivedMail>& mails,
+                                      const std::string& address) {
+    std::vector<ReceivedMail> to;
+    for (const ReceivedMail& mail : mails) {
+      if (mail.envelope_to == address) to.push_back(mail);
+    }
+    return to;
+  }
+};
+
+TEST_F(DaycareMailE2eTest, ParentsLearnOfTheirApplicationTheOfferItsDeadlineAndNoPlace) {
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(
+      Daycare("PUT", "/programs",
+              R"({"programs":[{"id":"K1","capacity":1,"name":"Kita Sonnenblume"}]})", caseworker)
+          .status,
+      200);
+  ASSERT_EQ(Daycare("POST", "/period", R"({"period":"PERIOD_OPEN"})", caseworker).status, 200);
+  // A malformed address is refused with its reason; nothing is stored.
+  HttpResult bad =
+      Daycare("POST", "/applications",
+              R"({"choices":["K1"],"childName":"Max","birthDate":"2024-02-01","guardianEmail":"a@b
+Bcc: x@evil.test"})",
+              Citizen("parent-bad"));
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_THAT(bad.body, HasSubstr("invalid_email"));
+
+  HttpResult erika = Daycare("POST", "/applications",
+                             R"({"choices":["K1"],"childName":"Jürgen","birthDate":"2024-03-01",
+                                 "guardianName":"Erika Müller",
+                                 "guardianEmail":" Erika.Mueller@Example.ORG "})",
+                             Citizen("parent-erika"));
+  ASSERT_EQ(erika.status, 200) << erika.body;
+  const std::string erika_id(Json(erika).at("application").at("id").as_string());
+  HttpResult jane = Daycare("POST", "/applications?lang=en",
+                            R"({"choices":["K1"],"childName":"Zoë","birthDate":"2024-04-01",
+                                "guardianName":"Jane Doe","guardianEmail":"jane@example.org"})",
+                            Citizen("parent-jane"));
+  ASSERT_EQ(jane.status, 200) << jane.body;
+  const std::string jane_id(Json(jane).at("application").at("id").as_string());
+  // Without an address nobody is mailed.
+  ASSERT_EQ(Daycare("POST", "/applications",
+                    R"({"choices":["K1"],"childName":"Tom","birthDate":"2024-05-01"})",
+                    Citizen("parent-tom"))
+                .status,
+            200);
+  std::vector<ReceivedMail> mails = sink_->WaitForMails(2);
+  ASSERT_EQ(mails.size(), 2u) << stack_->Logs();
+  EXPECT_EQ(mails[0].envelope_to, "Erika.Mueller@example.org");
+  EXPECT_EQ(mails[0].headers.at("Subject"), "Ihre Bewerbung für Jürgen ist eingegangen");
+  EXPECT_THAT(mails[0].text, HasSubstr("Guten Tag Erika Müller,"));
+  EXPECT_EQ(mails[1].envelope_to, "jane@example.org");
+  EXPECT_EQ(mails[1].headers.at("Subject"), "Your application for Zoë has been received");
+
+  // One place, three children: one offer, two without a place.
+  ASSERT_EQ(Daycare("POST", "/period", R"({"period":"PERIOD_CLOSED"})", caseworker).status, 200);
+  const absl::Time deadline = absl::Now() + absl::Hours(1);
+  HttpResult round = Daycare(
+      "POST", "/rounds",
+      absl::StrCat(R"({"seed":"7","round":1,"deadline":")",
+                   absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", deadline, absl::UTCTimeZone()), R"("})"),
+      caseworker);
+  ASSERT_EQ(round.status, 200) << round.body;
+  HttpResult erika_status =
+      Daycare("GET", absl::StrCat("/applications/", erika_id), "", Citizen("parent-erika"));
+  HttpResult jane_status =
+      Daycare("GET", absl::StrCat("/applications/", jane_id), "", Citizen("parent-jane"));
+  const bool erika_offered = Json(erika_status).at("offer").as_string() == "OFFER_STATE_OPEN";
+  const bool jane_offered = Json(jane_status).at("offer").as_string() == "OFFER_STATE_OPEN";
+
+  // Received (2), then the round's offer or no-place mail for each, and the
+  // reminder of the one offer (its deadline is within the lead).
+  mails = sink_->WaitForMails(5);
+  ASSERT_EQ(mails.size(), 5u) << stack_->Logs();
+  const std::vector<ReceivedMail> to_erika = To(mails, "Erika.Mueller@example.org");
+  const std::vector<ReceivedMail> to_jane = To(mails, "jane@example.org");
+  if (erika_offered || !jane_offered) {
+    ASSERT_TRUE(erika_offered);
+    ASSERT_EQ(to_erika.size(), 3u);
+    EXPECT_THAT(to_erika[1].headers.at("Subject"),
+                HasSubstr("Platzangebot für Jürgen: bitte bis "));
+    EXPECT_THAT(to_erika[1].text, HasSubstr("einen Platz anbieten: Kita Sonnenblume."));
+    absl::TimeZone berlin;
+    ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+    EXPECT_THAT(to_erika[1].text, HasSubstr(absl::FormatTime("%H:%M Uhr", deadline, berlin)));
+    EXPECT_THAT(to_erika[2].headers.at("Subject"),
+                HasSubstr("Erinnerung: Das Platzangebot für Jürgen verfällt in"));
+    ASSERT_EQ(to_jane.size(), 2u);
+    EXPECT_EQ(to_jane[1].headers.at("Subject"), "Round 1: no place for Zoë yet");
+    EXPECT_THAT(to_jane[1].text, HasSubstr("- Kita Sonnenblume: position "));
+  } else {
+    ASSERT_EQ(to_jane.size(), 3u);
+    EXPECT_THAT(to_jane[1].headers.at("Subject"),
+                HasSubstr("Place offered for Zoë: please accept"));
+    EXPECT_THAT(to_jane[2].headers.at("Subject"),
+                HasSubstr("Reminder: the place offered for Zoë lapses in"));
+    ASSERT_EQ(to_erika.size(), 2u);
+    EXPECT_EQ(to_erika[1].headers.at("Subject"), "Runde 1: noch kein Platz für Jürgen");
+  }
+
+  // The answer is mailed too, once (a repeated accept changes nothing).
+  const std::string offered_id = erika_offered ? erika_id : jane_id;
+  const std::string offered_parent = erika_offered ? "parent-erika" : "parent-jane";
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_EQ(Daycare("POST", absl::StrCat("/applications/", offered_id, "/accept"), "{}",
+                      Citizen(offered_parent))
+                  .status,
+              200);
+  }
+  mails = sink_->WaitForMails(6);
+  ASSERT_EQ(mails.size(), 6u) << stack_->Logs();
+  EXPECT_THAT(mails[5].headers.at("Subject"),
+              HasSubstr(erika_offered ? "Bestätigt: Jürgen hat einen Platz in Kita Sonnenblume"
+                                      : "Confirmed: Zoë has a place in Kita Sonnenblume"));
+  absl::SleepFor(absl::Milliseconds(500));  // a margin for a wrong mail to show up
+  EXPECT_EQ(sink_->Mails().size(), 6u);
 }
 
 // The start and end (ms) of a reminded appointment: tomorrow, so the mails

@@ -85,6 +85,11 @@ class SeasonRepository {
   // nullopt when the round does not exist.
   virtual absl::StatusOr<std::optional<std::string>> GetRoundDocument(std::string_view season,
                                                                       uint32_t round) = 0;
+  // Writes one `offer.expiring` outbox event for each open offer whose
+  // deadline is ahead of `now` by at most `lead`, once per deadline (a moved
+  // deadline is reminded again); each in one atomic step. Returns how many.
+  virtual absl::StatusOr<int> RemindExpiringOffers(std::string_view season, absl::Time now,
+                                                   absl::Duration lead) = 0;
   // Moves the deadline of every offer of `round` still open at `now`; returns how many.
   virtual absl::StatusOr<int> SetOfferDeadline(std::string_view season, uint32_t round,
                                                absl::Time deadline, absl::Time now) = 0;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_replace.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "services/common/contact/sealed_contact.h"
 #include "services/common/reason.h"
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
@@ -108,6 +109,27 @@ absl::Status CheckSeasonId(std::string_view season) {
 }
 
 namespace {
+
+// The guardian's address, checked and normalised (reason invalid_email), and
+// sealed with the application's id for the notifications service when a key
+// is configured. Without an address nothing is mailed.
+absl::Status SealContact(Application& application, const std::string& contact_key) {
+  application.sealed_contact.clear();
+  if (application.guardian.email.empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> address =
+      contact::NormalizeMailAddress(application.guardian.email, "application.guardian_email");
+  if (!address.ok()) return address.status();
+  application.guardian.email = *std::move(address);
+  if (contact_key.empty()) return absl::OkStatus();
+  absl::StatusOr<std::string> sealed =
+      contact::Seal(contact_key,
+                    {application.guardian.email, application.guardian.name, application.language,
+                     application.child.name},
+                    application.id);
+  if (!sealed.ok()) return sealed.status();
+  application.sealed_contact = *std::move(sealed);
+  return absl::OkStatus();
+}
 
 uint64_t DrawSeed() {
   std::random_device device;
@@ -474,6 +496,8 @@ absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_vie
   const Policy policy = setup.policy.value_or(default_policy_);
   STADT_RETURN_IF_ERROR(ValidateApplication(setup.programs, policy, application, clock_.Now()));
   STADT_RETURN_IF_ERROR(CheckSibling(season, application));
+  application.language = language == Language::kEnglish ? "en" : "de";
+  STADT_RETURN_IF_ERROR(SealContact(application, contact_key_));
   Instance instance;
   instance.programs = setup.programs;
   instance.applications.push_back(ToEngine(application));
@@ -486,6 +510,12 @@ absl::StatusOr<ApplicationView> SeasonService::SubmitApplication(std::string_vie
                          repository_.GetApplication(season, application.id));
   if (!stored) return absl::InternalError("stored application vanished");
   return View(season, *std::move(stored), setup, language);
+}
+
+absl::StatusOr<int> SeasonService::RemindExpiringOffers(std::string_view season,
+                                                        absl::Duration lead) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  return repository_.RemindExpiringOffers(season, clock_.Now(), lead);
 }
 
 absl::StatusOr<ApplicationView> SeasonService::GetApplication(std::string_view season,

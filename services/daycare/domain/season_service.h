@@ -21,8 +21,15 @@ namespace stadt::daycare::season {
 class SeasonService {
  public:
   // `default_policy` applies to seasons without a policy of their own.
-  SeasonService(SeasonRepository& repository, const Clock& clock, Policy default_policy = {})
-      : repository_(repository), clock_(clock), default_policy_(std::move(default_policy)) {}
+  // `contact_key` (contact::ContactKey of the daycare master key) seals the
+  // guardian's address for the notifications service; empty: nothing is
+  // mailed (the address is still checked and kept with the application).
+  SeasonService(SeasonRepository& repository, const Clock& clock, Policy default_policy = {},
+                std::string contact_key = {})
+      : repository_(repository),
+        clock_(clock),
+        default_policy_(std::move(default_policy)),
+        contact_key_(std::move(contact_key)) {}
 
   // Caseworker setup; refused once the first round is published.
   absl::StatusOr<size_t> PutPrograms(std::string_view season, const std::vector<Program>& programs);
@@ -94,6 +101,9 @@ class SeasonService {
   // Moves the deadline of the round's offers that are still open; returns how many.
   absl::StatusOr<int> SetOfferDeadline(std::string_view season, uint32_t round,
                                        absl::Time deadline);
+  // Writes the "offer about to expire" events of the offers whose deadline is
+  // at most `lead` ahead (SeasonRepository::RemindExpiringOffers); how many.
+  absl::StatusOr<int> RemindExpiringOffers(std::string_view season, absl::Duration lead);
 
  private:
   struct PreparedRound;
@@ -112,6 +122,7 @@ class SeasonService {
   SeasonRepository& repository_;
   const Clock& clock_;
   const Policy default_policy_;
+  const std::string contact_key_;
 };
 
 // INVALID_ARGUMENT unless `season` is 1 to 64 letters, digits, '-' or '_'.

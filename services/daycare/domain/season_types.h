@@ -63,6 +63,13 @@ struct Application {
   // Read only: caseworkers' verdicts per claimed criterion (absent: unverified).
   std::map<std::string, Verdict> evidence;
   std::vector<Correction> corrections;  // read only, oldest first
+  // The language the guardian applied in ("de" or "en"): the mails about the
+  // application are written in it.
+  std::string language = {};
+  // Write only: the guardian's e-mail address, name and language sealed for
+  // the notifications service (contact::Seal to the id); empty without an
+  // address or without a key. Never read back.
+  std::string sealed_contact = {};
 };
 
 // The claim of a sibling at `centre`, as verdicts name it: "sibling:<centre>".

@@ -33,15 +33,19 @@ constexpr char kClosed[] = "closed";
 // period are the inputs of the first round and freeze with it.
 const redis::Script kSetBeforeFirstRound{std::string(kSetBeforeFirstRoundLua)};
 
-// KEYS: period, apps, owners. ARGV: id, subject, application JSON, "1" when new.
+// KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>,
+// withdrawn, contacts, outbox. ARGV: id, subject, application JSON, "1" when
+// new, child key, sealed contact.
 const redis::Script kSubmitApplication{std::string(kSubmitApplicationLua)};
 
-// KEYS: owners, offer, version. ARGV: id, subject, "accept" | "decline", now (unix s).
-// The only writer of answers: whoever comes second sees the first answer.
+// KEYS: owners, offer, version, contacts, outbox. ARGV: id, subject, "accept" |
+// "decline", now (unix s). The only writer of answers: whoever comes second
+// sees the first answer; the answer's outbox event is written with it.
 const redis::Script kAnswerOffer{std::string(kAnswerOfferLua)};
 
-// KEYS: rounds, round:N+1, version, offer keys. ARGV: N, version seen, document,
-// N+1, then 8 fields per offer key.
+// KEYS: rounds, round:N+1, version, contacts, outbox, offer keys. ARGV: N,
+// version seen, document, N+1, then per offer key its application id and 10
+// fields. Writes the parents' outbox events in the same step.
 const redis::Script kPublishRound{std::string(kPublishRoundLua)};
 
 // KEYS: owners, withdrawn, children, child_of, offer, version. ARGV: id, subject, now.
@@ -56,6 +60,9 @@ const redis::Script kCorrectApplication{std::string(kCorrectApplicationLua)};
 
 // KEYS: version, offer keys. ARGV: round, new deadline, now.
 const redis::Script kSetOfferDeadline{std::string(kSetOfferDeadlineLua)};
+
+// KEYS: contacts, outbox, offer keys. ARGV: now (unix s), lead (s), application ids.
+const redis::Script kRemindExpiringOffers{std::string(kRemindExpiringOffersLua)};
 
 std::string Prefix(std::string_view season) {
   return absl::StrCat("dc:{season:", ToAbsl(season), "}:");
@@ -208,6 +215,7 @@ std::string ApplicationText(const season::Application& application) {
   out["guardian_name"] = application.guardian.name;
   out["guardian_email"] = application.guardian.email;
   out["guardian_phone"] = application.guardian.phone;
+  out["lang"] = application.language;
   return json::serialize(out);
 }
 
@@ -236,6 +244,7 @@ absl::StatusOr<season::Application> ApplicationFromText(std::string_view text, s
   application.guardian.name = StringMember(object, "guardian_name");
   application.guardian.email = StringMember(object, "guardian_email");
   application.guardian.phone = StringMember(object, "guardian_phone");
+  application.language = StringMember(object, "lang");
   application.choices = std::move(engine.choices);
   application.together_with = std::move(engine.together_with);
   application.desired_start = engine.desired_start;
@@ -354,9 +363,10 @@ absl::Status RedisSeasonRepository::SaveApplication(std::string_view season,
           .Eval(kSubmitApplication,
                 {Key(season, "period"), Key(season, "apps"), Key(season, "owners"),
                  Key(season, "children"), Key(season, "child_of"), Key(season, "duplicates"),
-                 Key(season, absl::StrCat("owned:", application.owner)), Key(season, "withdrawn")},
+                 Key(season, absl::StrCat("owned:", application.owner)), Key(season, "withdrawn"),
+                 Key(season, "contacts"), Key(season, "outbox")},
                 {application.id, application.owner, ApplicationText(application),
-                 is_new ? "1" : "0", season::ChildKey(application)})
+                 is_new ? "1" : "0", season::ChildKey(application), application.sealed_contact})
           .status();
   switch (status.code()) {
     case absl::StatusCode::kAlreadyExists:
@@ -490,7 +500,8 @@ absl::StatusOr<OfferState> RedisSeasonRepository::AnswerOffer(std::string_view s
   STADT_ASSIGN_OR_RETURN(
       redis::Reply reply,
       redis_.Eval(kAnswerOffer,
-                  {Key(season, "owners"), OfferKey(season, id), Key(season, "version")},
+                  {Key(season, "owners"), OfferKey(season, id), Key(season, "version"),
+                   Key(season, "contacts"), Key(season, "outbox")},
                   {std::string(id), std::string(owner), accept ? "accept" : "decline",
                    absl::StrCat(absl::ToUnixSeconds(now))}));
   return StateFromText(reply.str);
@@ -562,13 +573,14 @@ absl::Status RedisSeasonRepository::ReadCasework(std::string_view season,
 
 absl::Status RedisSeasonRepository::PublishRound(std::string_view season,
                                                  const season::RoundWrite& round) {
-  std::vector<std::string> keys = {Key(season, "rounds"),
-                                   Key(season, absl::StrCat("round:", round.round)),
-                                   Key(season, "version")};
+  std::vector<std::string> keys = {
+      Key(season, "rounds"), Key(season, absl::StrCat("round:", round.round)),
+      Key(season, "version"), Key(season, "contacts"), Key(season, "outbox")};
   std::vector<std::string> args = {absl::StrCat(round.round - 1), round.version_seen,
                                    round.document, absl::StrCat(round.round)};
   for (const auto& [id, offer] : round.offers) {
     keys.push_back(OfferKey(season, id));
+    args.push_back(id);
     for (std::string& field : OfferFields(offer)) args.push_back(std::move(field));
   }
   return redis_.Eval(kPublishRound, keys, args).status();
@@ -592,6 +604,21 @@ absl::StatusOr<int> RedisSeasonRepository::SetOfferDeadline(std::string_view sea
       redis_.Eval(kSetOfferDeadline, keys,
                   {absl::StrCat(round), absl::StrCat(absl::ToUnixSeconds(deadline)),
                    absl::StrCat(absl::ToUnixSeconds(now))}));
+  return static_cast<int>(reply.integer);
+}
+
+absl::StatusOr<int> RedisSeasonRepository::RemindExpiringOffers(std::string_view season,
+                                                                absl::Time now,
+                                                                absl::Duration lead) {
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> ids, ApplicationIds(season));
+  std::vector<std::string> keys = {Key(season, "contacts"), Key(season, "outbox")};
+  std::vector<std::string> args = {absl::StrCat(absl::ToUnixSeconds(now)),
+                                   absl::StrCat(absl::ToInt64Seconds(lead))};
+  for (const std::string& id : ids) {
+    keys.push_back(OfferKey(season, id));
+    args.push_back(id);
+  }
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply, redis_.Eval(kRemindExpiringOffers, keys, args));
   return static_cast<int>(reply.integer);
 }
 

@@ -26,6 +26,12 @@ namespace stadt::daycare {
 //                            declined, explanation, last_round, waiting
 //   dc:{season:S}:version    bumped by every answer, so a round computed from
 //                            stale offers is refused
+//   dc:{season:S}:contacts   hash application id -> the guardian's sealed mail
+//                            contact (contact::Seal, to the application id)
+//   dc:{season:S}:outbox     stream of the parents' events (application.received,
+//                            offer.made, offer.expiring, offer.accepted,
+//                            offer.declined, round.no_place), read by the
+//                            notifications service
 class RedisSeasonRepository final : public season::SeasonRepository {
  public:
   explicit RedisSeasonRepository(redis::Client& redis) : redis_(redis) {}
@@ -55,6 +61,8 @@ class RedisSeasonRepository final : public season::SeasonRepository {
   absl::Status CorrectApplication(std::string_view season, const season::Application& application,
                                   const season::Correction& correction) override;
   absl::Status PublishRound(std::string_view season, const season::RoundWrite& round) override;
+  absl::StatusOr<int> RemindExpiringOffers(std::string_view season, absl::Time now,
+                                           absl::Duration lead) override;
   absl::StatusOr<std::optional<std::string>> GetRoundDocument(std::string_view season,
                                                               uint32_t round) override;
   absl::StatusOr<int> SetOfferDeadline(std::string_view season, uint32_t round, absl::Time deadline,

@@ -9,6 +9,7 @@
 #include "boost/json/serialize.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/contact/sealed_contact.h"
 #include "services/common/reason.h"
 #include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
@@ -728,6 +729,187 @@ TEST_F(SeasonStoreTest, AnApplicationBlockedByUnverifiedClaimsIsToldItTookNoPart
   const ApplicationView left_out = Status("parent-b", unchecked);
   EXPECT_EQ(left_out.state, season::ApplicationState::kNotInRound);
   EXPECT_THAT(left_out.status_text, HasSubstr("nicht teilgenommen"));
+}
+
+// The parents' outbox: every event in the same step as its change, once.
+class SeasonOutboxTest : public SeasonStoreTest {
+ protected:
+  void SetUp() override {
+    SeasonStoreTest::SetUp();
+    if (HasFatalFailure()) return;
+    store_ = std::make_unique<season::SeasonService>(*repository_, clock_, Policy{}, key_);
+  }
+
+  // Like OpenSeasonWithThreeApplications, with addresses for "a" and "c"
+  // ("b" gave none) and "c" in English.
+  void OpenSeasonWithAddresses() {
+    ASSERT_TRUE(store_
+                    ->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1},
+                                                        {"id":"P2","capacity":1}])"))
+                    .ok());
+    ASSERT_TRUE(store_
+                    ->PutPolicy("s1", R"({"max_choices":2,"criteria":[
+                        {"id":"single_parent","points":10,"label":"single parent"}]})")
+                    .ok());
+    ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+    a_ = SubmitWith("parent-a", "Anna.Berg@Example.ORG", season::Language::kGerman,
+                    R"({"choices":["P1"],"criteria":["single_parent"],"birth_date":"2024-03-01"})");
+    b_ = SubmitWith("parent-b", "", season::Language::kGerman,
+                    R"({"choices":["P1","P2"],"birth_date":"2023-01-01"})");
+    c_ = SubmitWith("parent-c", "carl@example.org", season::Language::kEnglish,
+                    R"({"choices":["P1"],"birth_date":"2024-01-01"})");
+    ASSERT_TRUE(store_->SetVerdict("s1", a_, "single_parent", season::Verdict::kVerified).ok());
+  }
+
+  std::string SubmitWith(const std::string& subject, const std::string& email,
+                         season::Language language, std::string_view text) {
+    season::Application application = App(text);
+    application.guardian.email = email;
+    application.guardian.name = "Guardian of " + subject;
+    absl::StatusOr<ApplicationView> view =
+        store_->SubmitApplication("s1", subject, "", application, language);
+    EXPECT_TRUE(view.ok()) << view.status();
+    return view.ok() ? view->application.id : "";
+  }
+
+  // The outbox's events, oldest first, as field maps.
+  std::vector<std::map<std::string, std::string>> Outbox() {
+    std::vector<std::map<std::string, std::string>> events;
+    absl::StatusOr<redis::Reply> entries =
+        redis().Command({"XRANGE", "dc:{season:s1}:outbox", "-", "+"});
+    EXPECT_TRUE(entries.ok());
+    if (!entries.ok()) return events;
+    for (const redis::Reply& entry : entries->elements) {
+      std::map<std::string, std::string> fields;
+      const std::vector<redis::Reply>& pairs = entry.elements[1].elements;
+      for (size_t i = 0; i + 1 < pairs.size(); i += 2) fields[pairs[i].str] = pairs[i + 1].str;
+      events.push_back(std::move(fields));
+    }
+    return events;
+  }
+
+  // "type application" of each event, for comparing sequences.
+  std::vector<std::string> Kinds(const std::vector<std::map<std::string, std::string>>& events) {
+    std::vector<std::string> kinds;
+    for (const auto& event : events) {
+      kinds.push_back(absl::StrCat(event.at("type"), " ", event.at("application")));
+    }
+    return kinds;
+  }
+
+  const std::string key_ = contact::ContactKey("the daycare master key of the test", "daycare");
+};
+
+TEST_F(SeasonOutboxTest, ApplicationsRoundsAndAnswersEachWriteTheirEventOnce) {
+  ASSERT_NO_FATAL_FAILURE(OpenSeasonWithAddresses());
+  std::vector<std::map<std::string, std::string>> events = Outbox();
+  EXPECT_THAT(Kinds(events), ::testing::ElementsAre(absl::StrCat("application.received ", a_),
+                                                    absl::StrCat("application.received ", b_),
+                                                    absl::StrCat("application.received ", c_)));
+  // The address is normalised and sealed to its application; "b" gave none.
+  absl::StatusOr<contact::MailContact> anna = contact::Open(key_, events[0].at("contact"), a_);
+  ASSERT_TRUE(anna.ok()) << anna.status();
+  EXPECT_EQ(anna->email, "Anna.Berg@example.org");
+  EXPECT_EQ(anna->name, "Guardian of parent-a");
+  EXPECT_EQ(anna->language, "de");
+  EXPECT_EQ(events[1].at("contact"), "");
+  EXPECT_EQ(contact::Open(key_, events[2].at("contact"), c_)->language, "en");
+  EXPECT_FALSE(contact::Open(key_, events[2].at("contact"), a_).ok());
+  // Changing an application writes no second "received".
+  season::Application changed = App(R"({"choices":["P1","P2"],"birth_date":"2023-01-01"})");
+  changed.child.name = Status("parent-b", b_).application.child.name;
+  ASSERT_TRUE(store_->SubmitApplication("s1", "parent-b", b_, changed).ok());
+  EXPECT_EQ(Outbox().size(), 3u);
+
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  const absl::Time deadline = kStart + absl::Hours(24);
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, deadline).ok());
+  // a: P1 (points); b: P2; c wanted only P1: no place this round.
+  events = Outbox();
+  ASSERT_EQ(events.size(), 6u);
+  const std::vector<std::string> kinds = Kinds(events);
+  EXPECT_THAT(std::vector<std::string>(kinds.begin() + 3, kinds.end()),
+              ::testing::UnorderedElementsAre(absl::StrCat("offer.made ", a_),
+                                              absl::StrCat("offer.made ", b_),
+                                              absl::StrCat("round.no_place ", c_)));
+  for (size_t i = 3; i < events.size(); ++i) {
+    if (events[i].at("application") == a_) {
+      EXPECT_EQ(events[i].at("program"), "P1");
+      EXPECT_EQ(events[i].at("deadline_s"), absl::StrCat(absl::ToUnixSeconds(deadline)));
+      EXPECT_EQ(events[i].at("round"), "1");
+      EXPECT_TRUE(contact::Open(key_, events[i].at("contact"), a_).ok());
+    }
+    if (events[i].at("application") == c_) {
+      EXPECT_THAT(events[i].at("waiting"), ::testing::StartsWith("P1:"));
+    }
+  }
+  // A publish that is refused writes nothing.
+  EXPECT_FALSE(store_->PublishRound("s1", 1, 7, deadline).ok());
+  EXPECT_EQ(Outbox().size(), 6u);
+
+  // Answers: one event each, none for the same answer again.
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
+  events = Outbox();
+  ASSERT_EQ(events.size(), 8u);
+  EXPECT_EQ(Kinds(events)[6], absl::StrCat("offer.accepted ", a_));
+  EXPECT_EQ(events[6].at("program"), "P1");
+  EXPECT_EQ(Kinds(events)[7], absl::StrCat("offer.declined ", b_));
+
+  // The move-up round: c gets nothing new (P1 is held), a keeps hers: no
+  // event for an unchanged accepted place.
+  ASSERT_TRUE(store_->PublishRound("s1", 0, 0, kStart + absl::Hours(48)).ok());
+  events = Outbox();
+  for (size_t i = 8; i < events.size(); ++i) {
+    EXPECT_NE(events[i].at("application"), a_) << events[i].at("type");
+  }
+}
+
+TEST_F(SeasonOutboxTest, AnOpenOfferIsRemindedOnceBeforeItsDeadlineAndAgainWhenItMoves) {
+  ASSERT_NO_FATAL_FAILURE(OpenSeasonWithAddresses());
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(72)).ok());
+  const size_t before = Outbox().size();
+  const absl::Duration lead = absl::Hours(48);
+  EXPECT_EQ(store_->RemindExpiringOffers("s1", lead).value(), 0);  // 72 h ahead
+  clock_.Advance(absl::Hours(24));
+  // Two replicas at once: each offer reminded once (a's and b's).
+  std::atomic<int> written{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back(
+        [&] { written += store_->RemindExpiringOffers("s1", lead).value_or(-100); });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(written.load(), 2);
+  EXPECT_EQ(store_->RemindExpiringOffers("s1", lead).value(), 0);
+  std::vector<std::map<std::string, std::string>> events = Outbox();
+  ASSERT_EQ(events.size(), before + 2);
+  EXPECT_EQ(events.back().at("type"), "offer.expiring");
+
+  // Answered offers are not reminded; a moved deadline is reminded again.
+  ASSERT_TRUE(store_->AnswerOffer("s1", "parent-a", a_, true).ok());
+  ASSERT_EQ(store_->SetOfferDeadline("s1", 1, kStart + absl::Hours(120)).value(), 1);
+  EXPECT_EQ(store_->RemindExpiringOffers("s1", lead).value(), 0);
+  clock_.Advance(absl::Hours(50));
+  EXPECT_EQ(store_->RemindExpiringOffers("s1", lead).value(), 1);
+  EXPECT_EQ(Outbox().back().at("application"), b_);
+  // Past the deadline: no reminder.
+  clock_.Advance(absl::Hours(100));
+  EXPECT_EQ(store_->RemindExpiringOffers("s1", lead).value(), 0);
+}
+
+TEST_F(SeasonOutboxTest, AMalformedAddressIsRefusedWithAReasonAndWritesNothing) {
+  ASSERT_TRUE(store_->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1}])")).ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  season::Application application = App(R"({"choices":["P1"]})");
+  application.guardian.email = "x@example.org\r\nBcc: y@evil.test";
+  absl::StatusOr<ApplicationView> refused =
+      store_->SubmitApplication("s1", "parent-x", "", application);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(refused.status()), "invalid_email");
+  EXPECT_TRUE(Outbox().empty());
 }
 
 }  // namespace

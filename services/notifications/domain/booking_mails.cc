@@ -135,6 +135,13 @@ std::string BookingMails::ManageUrl(const BookingSource& from, const std::string
       "&token=", UrlComponent(booking::DeriveManageToken(from.secrets, code, nonce)));
 }
 
+std::string BookingMails::JoinUrl(const BookingSource& from, const std::string& code,
+                                  const std::string& nonce) const {
+  if (nonce.empty()) return options_.portal_url;
+  return absl::StrCat(options_.portal_url, from.join_path, "?code=", UrlComponent(code), "&token=",
+                      UrlComponent(booking::DeriveManageToken(from.secrets, code, nonce)));
+}
+
 absl::StatusOr<std::optional<Mail>> BookingMails::ComposeLinks(const OutboxEvent& event,
                                                                const BookingSource& from) const {
   absl::StatusOr<crypto::Aead> cipher = crypto::Aead::Create(from.secrets.contact_key);
@@ -177,12 +184,26 @@ absl::StatusOr<std::optional<Mail>> BookingMails::ComposeLinks(const OutboxEvent
     const std::string when = absl::StrCat(FormatLongDate(start, options_.time_zone, language), ", ",
                                           absl::FormatTime("%H:%M", start, options_.time_zone),
                                           language == kEnglish ? "" : " Uhr");
-    const std::string what = absl::StrCat(OfficeText(from, text(booking, "office")), " (",
-                                          ServicesText(from, text(booking, "services")), ")");
+    // A caseworker's id says nothing to the citizen: a video consultation is
+    // named by its topic only.
+    const std::string services = ServicesText(from, text(booking, "services"));
+    const std::string what =
+        from.resource_is_place
+            ? absl::StrCat(OfficeText(from, text(booking, "office")), " (", services, ")")
+            : services;
     const std::string url = ManageUrl(from, code, text(booking, "nonce"));
     absl::StrAppend(&lines, "- ", when, ", ", what, "\n  ", url, "\n");
     absl::StrAppend(&items, "<li>", EscapeHtml(when), ", ", EscapeHtml(what), ": <a href=\"",
-                    EscapeHtml(url), "\">", EscapeHtml(code), "</a></li>\n");
+                    EscapeHtml(url), "\">", EscapeHtml(code), "</a>");
+    // Video consultations: the join page too, which is what the citizen needs
+    // at the appointment's time.
+    if (!from.resource_is_place) {
+      const std::string join = JoinUrl(from, code, text(booking, "nonce"));
+      const std::string label = language == kEnglish ? "Join" : "Teilnehmen";
+      absl::StrAppend(&lines, "  ", label, ": ", join, "\n");
+      absl::StrAppend(&items, " &middot; <a href=\"", EscapeHtml(join), "\">", label, "</a>");
+    }
+    absl::StrAppend(&items, "</li>\n");
     ++listed;
   }
   if (listed == 0) return std::nullopt;
@@ -254,12 +275,7 @@ absl::StatusOr<std::optional<Mail>> BookingMails::Compose(const OutboxEvent& eve
   } else {
     const std::string& nonce = event.Field("nonce");
     values["manage_url"] = ManageUrl(from, record_id, nonce);
-    values["join_url"] =
-        nonce.empty()
-            ? options_.portal_url
-            : absl::StrCat(
-                  options_.portal_url, from.join_path, "?code=", UrlComponent(record_id), "&token=",
-                  UrlComponent(booking::DeriveManageToken(from.secrets, record_id, nonce)));
+    values["join_url"] = JoinUrl(from, record_id, nonce);
   }
   // A cancellation by the office says so, with its reason (fields `cause`,
   // e.g. "closure", and `cause_reason` of booking.cancelled, written by the

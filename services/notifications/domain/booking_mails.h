@@ -67,6 +67,8 @@ class BookingMails final : public MailComposer {
                                                    const BookingSource& from) const;
   std::string ManageUrl(const BookingSource& from, const std::string& code,
                         const std::string& nonce) const;
+  std::string JoinUrl(const BookingSource& from, const std::string& code,
+                      const std::string& nonce) const;
 
   // The office's label (or its id) and the services' names (or ids).
   std::string OfficeText(const BookingSource& from, const std::string& office_id) const;

@@ -62,6 +62,13 @@ class ParkingRepository {
                                                 absl::Time now, const WriteKey& key) = 0;
   // NOT_FOUND for an unknown (or malformed) id.
   virtual absl::StatusOr<Session> GetSession(std::string_view session_id) = 0;
+  // Writes one `session.ending_soon` outbox event for each session with a
+  // notification contact whose reminder (its end less the reminder lead, as
+  // of its last start or extension) is due by `now`, and which still runs;
+  // a stopped session's reminder is gone. Each reminder is taken and written
+  // in one atomic step, so it is sent once even when replicas race. At most
+  // `limit` per bucket; returns how many events were written.
+  virtual absl::StatusOr<int> SendDueReminders(absl::Time now, int limit) = 0;
   // The owner's sessions, newest first.
   virtual absl::StatusOr<std::vector<Session>> ListSessions(std::string_view owner, int limit) = 0;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/reason.h"
 #include "services/common/strings.h"
 #include "services/parking/domain/plate.h"
 
@@ -49,6 +50,23 @@ absl::StatusOr<Quote> ParkingService::QuoteStay(std::string_view zone_id,
   return rules_.QuoteStay(zone_id, start.value_or(clock_.Now()), end);
 }
 
+absl::StatusOr<std::optional<contact::MailContact>> ParkingService::ReminderContact(
+    const StartRequest& request, const Plate& plate) const {
+  if (request.notify_email.empty()) return std::nullopt;
+  if (settings_.reminder_contact_key.empty()) {
+    return WithReason(
+        absl::FailedPreconditionError("reminders by e-mail are not offered (notify_email)"),
+        "reminders_unavailable");
+  }
+  absl::StatusOr<std::string> address =
+      contact::NormalizeMailAddress(request.notify_email, "notify_email");
+  if (!address.ok()) return address.status();
+  return contact::MailContact{*std::move(address), "", contact::MailLanguage(request.language),
+                              plate.country == "DE"
+                                  ? plate.registration
+                                  : absl::StrCat(plate.registration, " (", plate.country, ")")};
+}
+
 absl::StatusOr<Session> ParkingService::Start(std::string_view subject, const StartRequest& request,
                                               std::string_view idempotency_key) {
   if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
@@ -57,6 +75,8 @@ absl::StatusOr<Session> ParkingService::Start(std::string_view subject, const St
   }
   absl::StatusOr<Plate> plate = ParsePlate(request.country, request.plate);
   if (!plate.ok()) return plate.status();
+  absl::StatusOr<std::optional<contact::MailContact>> reminder = ReminderContact(request, *plate);
+  if (!reminder.ok()) return reminder.status();
   const WriteKey key{
       std::string(subject), "start", std::string(idempotency_key),
       absl::StrCat(ToAbsl(request.zone_id), "|", plate->key, "|", TimeKey(request.planned_end))};
@@ -69,6 +89,13 @@ absl::StatusOr<Session> ParkingService::Start(std::string_view subject, const St
   owned.owner = std::string(subject);
   absl::StatusOr<Session> planned = rules_.PlanStart(owned, clock_.Now());
   if (!planned.ok()) return Refused(key, planned.status());
+  if (reminder->has_value()) {
+    // Bound to the owner: the store adds the session id only when it writes.
+    absl::StatusOr<std::string> sealed =
+        contact::Seal(settings_.reminder_contact_key, **reminder, owned.owner);
+    if (!sealed.ok()) return Refused(key, sealed.status());
+    planned->reminder_contact = *std::move(sealed);
+  }
   absl::StatusOr<Session> stored = repository_.InsertSession(*planned, clock_.Now(), key);
   if (!stored.ok()) return Refused(key, stored.status());
   if (absl::Status status = repository_.FinishWrite(key, *stored); !status.ok()) return status;

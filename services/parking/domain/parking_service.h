@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/clock.h"
+#include "services/common/contact/sealed_contact.h"
 #include "services/parking/domain/parking_repository.h"
 #include "services/parking/domain/receipt.h"
 #include "services/parking/domain/sessions.h"
@@ -23,6 +24,10 @@ struct ParkingSettings {
   absl::Duration grace = absl::Minutes(5);
   // Issuer and VAT rate of the receipts.
   ReceiptSettings receipt;
+  // Seals the address of a session's "ending soon" reminder for the
+  // notifications service (contact::ContactKey of the parking master key);
+  // empty: a start with an address is refused (reminders_unavailable).
+  std::string reminder_contact_key = {};
 };
 
 // The parking use cases, free of transport and storage: validates and prices
@@ -73,8 +78,18 @@ class ParkingService {
   // were settled; works in batches of `batch` until none is left.
   absl::StatusOr<int> SettleEndedSessions(const std::function<void(const Session&)>& settle,
                                           int batch = 500);
+  // Writes the "ending soon" events of the reminders due now (see
+  // ParkingRepository::SendDueReminders); how many.
+  absl::StatusOr<int> SendDueReminders(int batch = 200) {
+    return repository_.SendDueReminders(clock_.Now(), batch);
+  }
 
  private:
+  // The sealed reminder contact's content: nullopt without an address;
+  // INVALID_ARGUMENT for a malformed address, FAILED_PRECONDITION when no key
+  // is configured.
+  absl::StatusOr<std::optional<contact::MailContact>> ReminderContact(const StartRequest& request,
+                                                                      const Plate& plate) const;
   // The answer to a stop of a session stopped before: recorded for the key.
   absl::StatusOr<Session> AlreadyStopped(const WriteKey& key, Session session);
   // Releases the idempotency claim of a write that was refused.

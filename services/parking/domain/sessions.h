@@ -28,6 +28,10 @@ struct Session {
   absl::Time max_end;  // start + the tariff's maximum parking time
   bool stopped = false;
   int64_t price_cents = 0;  // for [start, end)
+  // The "ending soon" reminder's contact (contact::Seal, bound to the owner),
+  // given at the start; empty: no reminder. Written only with the start,
+  // never part of an answer or the plate's record.
+  std::string reminder_contact = {};
 
   bool IsActiveAt(absl::Time now) const { return start <= now && now < end; }
   friend bool operator==(const Session&, const Session&) = default;
@@ -39,6 +43,10 @@ struct StartRequest {
   std::string plate;  // as typed
   std::optional<absl::Time> planned_end;
   std::string country = {};  // as typed; empty: Germany
+  // Where to send the "ending soon" reminder; empty: none.
+  std::string notify_email = {};
+  // The language of that mail ("de" or "en").
+  std::string language = {};
 };
 
 // Of a plate's recent sessions (every owner's), the one the officer's check in

@@ -325,7 +325,13 @@ grpc::Status ParkingGrpcService::StartSession(grpc::ServerContext* context,
                                               const v1::StartSessionRequest* request,
                                               v1::Session* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
-  StartRequest start{"", request->zone_id(), request->plate(), std::nullopt, request->country()};
+  StartRequest start{"",
+                     request->zone_id(),
+                     request->plate(),
+                     std::nullopt,
+                     request->country(),
+                     request->notify_email(),
+                     CallerFromContext(*context).language};
   if (request->has_planned_end_time()) {
     absl::StatusOr<absl::Time> end = FromTimestamp(request->planned_end_time(), "planned_end_time");
     if (!end.ok()) return ToGrpcStatus(end.status());

@@ -43,6 +43,7 @@ class UnavailableRepository final : public ParkingRepository {
     return Down();
   }
   absl::StatusOr<Session> GetSession(std::string_view) override { return Down(); }
+  absl::StatusOr<int> SendDueReminders(absl::Time, int) override { return Down(); }
   absl::StatusOr<std::vector<Session>> ListSessions(std::string_view, int) override {
     return Down();
   }
@@ -291,6 +292,7 @@ class MemoryRepository final : public ParkingRepository {
     sessions_[planned.id] = planned;
     return planned;
   }
+  absl::StatusOr<int> SendDueReminders(absl::Time, int) override { return 0; }
   absl::StatusOr<Session> GetSession(std::string_view id) override {
     auto it = sessions_.find(std::string(id));
     if (it == sessions_.end()) return absl::NotFoundError("session not found");

@@ -60,6 +60,15 @@ const redis::Script& CloseEndedScript() {
   return *script;
 }
 
+// Turns the due reminders of one bucket into `session.ending_soon` events, at
+// most once each (see the script).
+// KEYS: the bucket's reminders, outbox, then the sessions. ARGV: now_ms, then
+// the session ids in the order of their keys.
+const redis::Script& SendRemindersScript() {
+  static const redis::Script* script = new redis::Script(std::string(kSendDueRemindersLua));
+  return *script;
+}
+
 // Claims an idempotency key for the subject, or returns the stored answer.
 // KEYS: claim. ARGV: fingerprint, ttl s.
 const redis::Script& BeginScript() {
@@ -107,6 +116,11 @@ std::string OutboxKey(std::string_view bucket) { return absl::StrCat(PlateTag(bu
 // end in ms: those whose end has passed ran out by themselves and are still
 // to be settled.
 std::string EndsKey(std::string_view bucket) { return absl::StrCat(PlateTag(bucket), "ends"); }
+// Sorted set of the bucket's sessions with a notification contact whose
+// "ending soon" reminder is still to be sent, scored by when (ms).
+std::string RemindersKey(std::string_view bucket) {
+  return absl::StrCat(PlateTag(bucket), "reminders");
+}
 std::string IdempotencyKey(std::string_view bucket, const WriteKey& key) {
   return absl::StrCat(PlateTag(bucket), "idem:", key.operation, ":", key.subject, ":", key.key);
 }
@@ -328,16 +342,17 @@ absl::StatusOr<Session> RedisParkingRepository::InsertSession(const Session& ses
                                    stored.id,
                                    stored.zone_id,
                                    stored.owner,
-                                   absl::StrCat(absl::ToInt64Milliseconds(options_.plate_memory))};
+                                   absl::StrCat(absl::ToInt64Milliseconds(options_.plate_memory)),
+                                   session.reminder_contact};
   for (const auto& [name, value] : SessionFields(stored)) {
     args.push_back(name);
     args.push_back(value);
   }
-  absl::StatusOr<redis::Reply> reply =
-      redis_.Eval(StartScript(),
-                  {PlateSessionsKey(stored.plate.key), SessionKey(stored.id),
-                   IdempotencyKey(bucket, key), OutboxKey(bucket), EndsKey(bucket)},
-                  args);
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      StartScript(),
+      {PlateSessionsKey(stored.plate.key), SessionKey(stored.id), IdempotencyKey(bucket, key),
+       OutboxKey(bucket), EndsKey(bucket), RemindersKey(bucket)},
+      args);
   if (!reply.ok()) return reply.status();
   return SessionFromJson(reply->str);
 }
@@ -352,7 +367,7 @@ absl::StatusOr<Session> RedisParkingRepository::UpdateSession(const Session& pla
       // The session's own bucket, which is its plate's: the script touches one slot
       // even for a record whose plate key is damaged or missing.
       {SessionKey(planned.id), PlateSessionsKey(bucket, planned.plate.key),
-       IdempotencyKey(bucket, key), OutboxKey(bucket), EndsKey(bucket)},
+       IdempotencyKey(bucket, key), OutboxKey(bucket), EndsKey(bucket), RemindersKey(bucket)},
       {Millis(now), key.key.empty() ? "" : key.fingerprint,
        absl::StrCat(absl::ToInt64Seconds(options_.idempotency_ttl)), SessionJson(planned),
        absl::StrCat(absl::ToInt64Milliseconds(options_.retention)), Millis(planned.end),
@@ -362,6 +377,39 @@ absl::StatusOr<Session> RedisParkingRepository::UpdateSession(const Session& pla
        absl::StrCat(absl::ToInt64Milliseconds(options_.plate_memory))});
   if (!reply.ok()) return reply.status();
   return SessionFromJson(reply->str);
+}
+
+absl::StatusOr<int> RedisParkingRepository::SendDueReminders(absl::Time now, int limit) {
+  std::vector<std::string> buckets;
+  std::vector<std::vector<std::string>> due_lists;
+  for (int bucket = 0; bucket < kBuckets; ++bucket) {
+    buckets.push_back(absl::StrFormat("%02x", bucket));
+    due_lists.push_back({"ZRANGEBYSCORE", RemindersKey(buckets.back()), "-inf", Millis(now),
+                         "LIMIT", "0", absl::StrCat(limit)});
+  }
+  // One round trip for the 256 buckets, then one step per bucket with due ones.
+  absl::StatusOr<std::vector<redis::Reply>> due = redis_.Pipeline(due_lists);
+  if (!due.ok()) return due.status();
+  int written = 0;
+  for (size_t i = 0; i < buckets.size(); ++i) {
+    const std::vector<redis::Reply>& ids = (*due)[i].elements;
+    if (ids.empty()) continue;
+    std::vector<std::string> keys = {RemindersKey(buckets[i]), OutboxKey(buckets[i])};
+    std::vector<std::string> args = {Millis(now)};
+    for (const redis::Reply& id : ids) {
+      // A malformed member would name a key outside the bucket: it goes
+      // without an event.
+      const std::string session_key = IsSessionId(id.str) && id.str.substr(0, 2) == buckets[i]
+                                          ? SessionKey(id.str)
+                                          : absl::StrCat(PlateTag(buckets[i]), "session:invalid");
+      keys.push_back(session_key);
+      args.push_back(id.str);
+    }
+    absl::StatusOr<redis::Reply> sent = redis_.Eval(SendRemindersScript(), keys, args);
+    if (!sent.ok()) return sent.status();
+    written += static_cast<int>(sent->integer);
+  }
+  return written;
 }
 
 absl::StatusOr<Session> RedisParkingRepository::GetSession(std::string_view session_id) {

@@ -12,7 +12,8 @@ struct RedisParkingOptions {
   // How long a session (with its plate) is kept after it ended: receipts and
   // the monthly statement need it, nothing needs it longer.
   absl::Duration retention = absl::Hours(24 * 100);
-  // When before a session's end the reminder is due (outbox field remind_at_ms).
+  // When before a session's end the reminder is due (outbox field
+  // remind_at_ms; sent for sessions started with a notification contact).
   absl::Duration reminder_lead = absl::Minutes(10);
   // How long the plate's sessions hash (what the officer's check reads) keeps
   // a session after its end: longer than any grace period.
@@ -37,6 +38,7 @@ class RedisParkingRepository final : public ParkingRepository {
   absl::StatusOr<Session> UpdateSession(const Session& planned, SessionChange change,
                                         absl::Time now, const WriteKey& key) override;
   absl::StatusOr<Session> GetSession(std::string_view session_id) override;
+  absl::StatusOr<int> SendDueReminders(absl::Time now, int limit) override;
   absl::StatusOr<std::vector<Session>> ListSessions(std::string_view owner, int limit) override;
   absl::StatusOr<std::vector<Session>> ListUnsettledEndedSessions(absl::Time now,
                                                                   int limit) override;

@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/contact/sealed_contact.h"
+#include "services/common/reason.h"
 #include "services/parking/domain/parking_service.h"
 #include "tests/harness/redis_test.h"
 
@@ -239,6 +241,128 @@ TEST_F(RedisParkingTest, ExtendAndStopAreIdempotentAndPriced) {
   EXPECT_EQ(service_->GetOwnSession("citizen-1", session.id).value(), stopped);
   // 3 events: started, extended, stopped.
   EXPECT_EQ(OutboxLength(), 3);
+}
+
+// Parking's "ending soon" reminders (default lead: 10 minutes before the end).
+class RedisParkingReminderTest : public RedisParkingTest {
+ protected:
+  void SetUp() override {
+    RedisParkingTest::SetUp();
+    if (HasFatalFailure()) return;
+    ParkingSettings settings;
+    settings.reminder_contact_key = key_;
+    service_ = std::make_unique<ParkingService>(rules_, *repository_, clock_, settings);
+  }
+
+  absl::StatusOr<Session> StartWithReminder(const std::string& subject, const std::string& plate,
+                                            absl::Time end, const std::string& key = "") {
+    StartRequest request{"", "1101", plate, end};
+    request.notify_email = absl::StrCat(subject, "@example.org");
+    request.language = "en";
+    return service_->Start(subject, request, key);
+  }
+
+  // The outbox events of `type` of all buckets, as field maps.
+  std::vector<std::map<std::string, std::string>> Events(const std::string& type) {
+    std::vector<std::map<std::string, std::string>> events;
+    for (int bucket = 0; bucket < 256; ++bucket) {
+      absl::StatusOr<redis::Reply> entries = redis().Command(
+          {"XRANGE", absl::StrCat("park:{p", absl::Hex(bucket, absl::kZeroPad2), "}:outbox"), "-",
+           "+"});
+      if (!entries.ok()) continue;
+      for (const redis::Reply& entry : entries->elements) {
+        std::map<std::string, std::string> fields;
+        const std::vector<redis::Reply>& pairs = entry.elements[1].elements;
+        for (size_t i = 0; i + 1 < pairs.size(); i += 2) fields[pairs[i].str] = pairs[i + 1].str;
+        if (fields["type"] == type) events.push_back(std::move(fields));
+      }
+    }
+    return events;
+  }
+
+  const std::string key_ = contact::ContactKey("the parking master key of the test", "parking");
+};
+
+TEST_F(RedisParkingReminderTest, DueOnceAtTheEndLessTheLeadEvenWhenSendersRace) {
+  const Session session =
+      StartWithReminder("driver-1", "S-AB 1", kMondayTen + absl::Minutes(30)).value();
+  clock_.Advance(absl::Minutes(19));
+  EXPECT_EQ(service_->SendDueReminders().value(), 0);
+  clock_.Advance(absl::Minutes(1));
+  // Four replicas' senders at once: one event.
+  std::atomic<int> written = 0;
+  std::vector<std::thread> senders;
+  for (int i = 0; i < 4; ++i) {
+    senders.emplace_back([&] { written += service_->SendDueReminders().value_or(-100); });
+  }
+  for (std::thread& sender : senders) sender.join();
+  EXPECT_EQ(written.load(), 1);
+  EXPECT_EQ(service_->SendDueReminders().value(), 0);  // a retry writes nothing
+
+  const auto events = Events("session.ending_soon");
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].at("session"), session.id);
+  EXPECT_EQ(events[0].at("end_ms"), absl::StrCat(absl::ToUnixMillis(session.end)));
+  EXPECT_EQ(events[0].at("zone"), "1101");
+  // The address travels sealed, for the notifications service to open.
+  EXPECT_EQ(events[0].at("contact").find("driver-1"), std::string::npos);
+  absl::StatusOr<contact::MailContact> to =
+      contact::Open(key_, events[0].at("contact"), events[0].at("owner"));
+  ASSERT_TRUE(to.ok()) << to.status();
+  EXPECT_EQ(to->email, "driver-1@example.org");
+  EXPECT_EQ(to->language, "en");
+  EXPECT_EQ(to->about, "S-AB 1");
+  // Not in any answer or the officer's record.
+  EXPECT_EQ(service_->GetOwnSession("driver-1", session.id)->reminder_contact, "");
+}
+
+TEST_F(RedisParkingReminderTest, AStopCancelsAndAnExtensionMovesTheReminder) {
+  const Session stopped =
+      StartWithReminder("driver-1", "S-AB 1", kMondayTen + absl::Minutes(30)).value();
+  const Session extended =
+      StartWithReminder("driver-2", "S-AB 2", kMondayTen + absl::Minutes(30)).value();
+  clock_.Advance(absl::Minutes(5));
+  ASSERT_TRUE(service_->Stop("driver-1", stopped.id, "").ok());
+  ASSERT_TRUE(service_->Extend("driver-2", extended.id, kMondayTen + absl::Minutes(60), "").ok());
+  clock_.Set(kMondayTen + absl::Minutes(49));
+  EXPECT_EQ(service_->SendDueReminders().value(), 0);
+  clock_.Set(kMondayTen + absl::Minutes(50));
+  EXPECT_EQ(service_->SendDueReminders().value(), 1);
+  auto events = Events("session.ending_soon");
+  ASSERT_THAT(events, SizeIs(1));
+  EXPECT_EQ(events[0].at("session"), extended.id);
+
+  // Extended again after its reminder: reminded again before the new end.
+  ASSERT_TRUE(service_->Extend("driver-2", extended.id, kMondayTen + absl::Minutes(90), "").ok());
+  clock_.Set(kMondayTen + absl::Minutes(80));
+  EXPECT_EQ(service_->SendDueReminders().value(), 1);
+  EXPECT_THAT(Events("session.ending_soon"), SizeIs(2));
+  clock_.Set(kMondayTen + absl::Minutes(100));
+  EXPECT_EQ(service_->SendDueReminders().value(), 0);
+}
+
+TEST_F(RedisParkingReminderTest, OnlyWithAnAddressAndOnceForARetriedStart) {
+  ASSERT_TRUE(Start("driver-0", "S-AB 9", "", kMondayTen + absl::Minutes(30)).ok());
+  ASSERT_TRUE(StartWithReminder("driver-1", "S-AB 1", kMondayTen + absl::Minutes(30), "k").ok());
+  ASSERT_TRUE(StartWithReminder("driver-1", "S-AB 1", kMondayTen + absl::Minutes(30), "k").ok());
+  clock_.Advance(absl::Minutes(25));
+  EXPECT_EQ(service_->SendDueReminders().value(), 1);
+  EXPECT_THAT(Events("session.started"), SizeIs(2));
+}
+
+TEST_F(RedisParkingReminderTest, AMalformedAddressOrNoKeyIsRefusedBeforeAnythingIsWritten) {
+  StartRequest request{"", "1101", "S-AB 1", kMondayTen + absl::Minutes(30)};
+  request.notify_email = "a@example.org\r\nBcc: x@evil.test";
+  absl::StatusOr<Session> refused = service_->Start("driver-1", request, "k1");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(refused.status()), "invalid_email");
+  ParkingService without_key(rules_, *repository_, clock_, ParkingSettings());
+  request.notify_email = "a@example.org";
+  EXPECT_EQ(ReasonOf(without_key.Start("driver-1", request, "k1").status()),
+            "reminders_unavailable");
+  EXPECT_EQ(OutboxLength(), 0);
+  // The key is still free for the corrected request.
+  EXPECT_TRUE(service_->Start("driver-1", request, "k1").ok());
 }
 
 TEST_F(RedisParkingTest, ConcurrentStopsWithoutKeyAllAnswerTheStoppedSession) {

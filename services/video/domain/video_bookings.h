@@ -50,6 +50,11 @@ class VideoBookings {
   absl::StatusOr<ConsultationView> Reschedule(const std::string& code, const std::string& token,
                                               absl::Time start);
   absl::StatusOr<int> SendDueReminders() { return core().SendDueReminders(); }
+  // See booking::BookingCore::RequestLinks: the same 202 whether or not the
+  // address has consultations.
+  absl::Status RequestLinks(const std::string& email, const std::string& language) {
+    return core().RequestLinks(email, language);
+  }
 
  private:
   booking::BookingCore& core() { return records_.core(); }

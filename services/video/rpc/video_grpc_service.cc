@@ -254,6 +254,16 @@ grpc::Status VideoGrpcService::LookupBooking(grpc::ServerContext*,
   return Respond(bookings_.Lookup(request->booking_code(), request->manage_token()), response);
 }
 
+grpc::Status VideoGrpcService::ResendLinks(grpc::ServerContext* context,
+                                           const v1::ResendLinksRequest* request,
+                                           v1::ResendLinksResponse* response) {
+  absl::Status status =
+      bookings_.RequestLinks(request->email(), CallerFromContext(*context).language);
+  if (!status.ok()) return ToGrpcStatus(status);
+  response->set_status("accepted");
+  return grpc::Status::OK;
+}
+
 grpc::Status VideoGrpcService::CancelBooking(grpc::ServerContext*,
                                              const v1::CancelBookingRequest* request,
                                              v1::Consultation* response) {

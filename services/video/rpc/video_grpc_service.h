@@ -37,6 +37,8 @@ class VideoGrpcService final : public v1::Video::Service {
                            v1::Consultation* response) override;
   grpc::Status LookupBooking(grpc::ServerContext* context, const v1::LookupBookingRequest* request,
                              v1::Consultation* response) override;
+  grpc::Status ResendLinks(grpc::ServerContext* context, const v1::ResendLinksRequest* request,
+                           v1::ResendLinksResponse* response) override;
   grpc::Status CancelBooking(grpc::ServerContext* context, const v1::CancelBookingRequest* request,
                              v1::Consultation* response) override;
   grpc::Status RescheduleBooking(grpc::ServerContext* context,

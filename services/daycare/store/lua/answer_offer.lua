@@ -1,4 +1,7 @@
--- KEYS: owners, offer, version. ARGV: id, subject, "accept" | "decline", now (unix s).
+-- KEYS: owners, offer, version, contacts, outbox.
+-- ARGV: id, subject, "accept" | "decline", now (unix s).
+-- An answer writes `offer.accepted` or `offer.declined` in the same step; the
+-- same answer again changes nothing and writes nothing.
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then
   return redis.error_reply('NOT_FOUND application not found')
 end
@@ -25,4 +28,8 @@ else
   redis.call('HSET', KEYS[2], 'state', 'declined', 'declined', declined .. program)
 end
 redis.call('INCR', KEYS[3])
-return redis.call('HGET', KEYS[2], 'state')
+local answered = redis.call('HGET', KEYS[2], 'state')
+redis.call('XADD', KEYS[5], '*', 'type', 'offer.' .. answered, 'application', ARGV[1],
+           'program', program, 'round', redis.call('HGET', KEYS[2], 'round') or '',
+           'contact', redis.call('HGET', KEYS[4], ARGV[1]) or '')
+return answered

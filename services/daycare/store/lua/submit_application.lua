@@ -1,5 +1,10 @@
--- KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>, withdrawn.
--- ARGV: id, subject, application JSON, "1" when new, child key.
+-- KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>, withdrawn,
+--       contacts, outbox.
+-- ARGV: id, subject, application JSON, "1" when new, child key, sealed contact
+--       ("" = none: no mails).
+-- The guardian's contact for mails is kept sealed in `contacts` (read by the
+-- steps that write outbox events); a new application writes
+-- `application.received` in the same step.
 -- One application per child: `children` maps the child key (normalised name,
 -- birth date, guardian) to its application; a second one is refused and the
 -- first is flagged in `duplicates` (refused attempts per application).
@@ -27,4 +32,15 @@ redis.call('HSET', KEYS[5], ARGV[1], ARGV[5])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[7], ARGV[1])
+if ARGV[6] ~= '' then
+  redis.call('HSET', KEYS[9], ARGV[1], ARGV[6])
+else
+  redis.call('HDEL', KEYS[9], ARGV[1])
+end
+if ARGV[4] == '1' then
+  -- Not trimmed here: the notifications service trims below what every
+  -- consumer group has acknowledged.
+  redis.call('XADD', KEYS[10], '*', 'type', 'application.received', 'application', ARGV[1],
+             'contact', ARGV[6])
+end
 return 1

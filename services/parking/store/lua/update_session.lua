@@ -1,7 +1,9 @@
 -- Extends or stops a session that is still active and belongs to the caller.
 -- KEYS: session, the plate's sessions (hash owner -> latest session JSON),
 --       idempotency record, outbox, the bucket's unsettled ends (a stopped
---       session is settled by the stop).
+--       session is settled by the stop), the bucket's reminders (an extension
+--       moves the session's reminder to the new end, also when it was sent
+--       already; a stop cancels it).
 -- ARGV: now_ms, fingerprint, idempotency ttl s, answer JSON, retention ms,
 --       new end_ms, remind_at_ms, session id, owner, "extend"|"stop", price,
 --       stopped flag, plate memory ms.
@@ -46,10 +48,14 @@ local event = 'session.stopped'
 if ARGV[10] == 'extend' then
   event = 'session.extended'
   redis.call('ZADD', KEYS[5], ARGV[6], ARGV[8])
+  if redis.call('HEXISTS', KEYS[1], 'notify') == 1 then
+    redis.call('ZADD', KEYS[6], ARGV[7], ARGV[8])
+  end
 else
   redis.call('ZREM', KEYS[5], ARGV[8])
+  redis.call('ZREM', KEYS[6], ARGV[8])
 end
-redis.call('XADD', KEYS[4], 'MAXLEN', '~', '100000', '*', 'type', event, 'session', ARGV[8],
+redis.call('XADD', KEYS[4], '*', 'type', event, 'session', ARGV[8],
            'owner', ARGV[9], 'end_ms', ARGV[6], 'remind_at_ms', ARGV[7], 'price_cents', ARGV[11])
 if ARGV[2] ~= '' then
   redis.call('SET', KEYS[3], ARGV[2] .. '\n' .. ARGV[4], 'EX', ARGV[3])
