@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/status.h"
@@ -516,6 +517,26 @@ grpc::Status ParkingGrpcService::RevokePermit(grpc::ServerContext* context,
                                                   request->permit_id(), request->reason());
   if (!permit.ok()) return ToGrpcStatus(permit.status());
   ToProto(*permit, permits_.rules(), response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::ExportPersonalData(grpc::ServerContext* context,
+                                                    const type::v1::PersonalDataRequest*,
+                                                    type::v1::PersonalData* response) {
+  absl::StatusOr<std::vector<privacy::Record>> records =
+      service_.PersonalRecords(CallerFromContext(*context).subject);
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  privacy::ToProto("parking", *records, *response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::ErasePersonalData(grpc::ServerContext* context,
+                                                   const type::v1::PersonalDataRequest*,
+                                                   type::v1::ErasureReport* response) {
+  absl::StatusOr<privacy::Erasure> erasure =
+      service_.ErasePersonalData(CallerFromContext(*context).subject);
+  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  privacy::ToProto("parking", *erasure, *response);
   return grpc::Status::OK;
 }
 

@@ -50,6 +50,14 @@ class VideoBookings {
   absl::StatusOr<ConsultationView> Reschedule(const std::string& code, const std::string& token,
                                               absl::Time start);
   absl::StatusOr<int> SendDueReminders() { return core().SendDueReminders(); }
+  // The citizen's consultations for an export, and their erasure with their
+  // waiting-room records (GDPR Art. 15, 17).
+  absl::StatusOr<std::vector<privacy::Record>> PersonalRecords(const std::string& subject) {
+    return core().PersonalRecords(subject, "consultation");
+  }
+  absl::StatusOr<privacy::Erasure> ErasePersonalData(const std::string& subject) {
+    return core().ErasePersonalData(subject);
+  }
 
  private:
   booking::BookingCore& core() { return records_.core(); }

@@ -2,6 +2,7 @@
 
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/proto_time.h"
 #include "services/common/status.h"
 
@@ -287,6 +288,26 @@ grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContext*,
                                                const v1::VerifyJoinTokenRequest* request,
                                                v1::VerifyJoinTokenResponse* response) {
   return Respond(consultations_.VerifyToken(request->booking_code(), request->token()), response);
+}
+
+grpc::Status VideoGrpcService::ExportPersonalData(grpc::ServerContext* context,
+                                                  const type::v1::PersonalDataRequest*,
+                                                  type::v1::PersonalData* response) {
+  absl::StatusOr<std::vector<privacy::Record>> records =
+      bookings_.PersonalRecords(CallerFromContext(*context).subject);
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  privacy::ToProto("video", *records, *response);
+  return grpc::Status::OK;
+}
+
+grpc::Status VideoGrpcService::ErasePersonalData(grpc::ServerContext* context,
+                                                 const type::v1::PersonalDataRequest*,
+                                                 type::v1::ErasureReport* response) {
+  absl::StatusOr<privacy::Erasure> erasure =
+      bookings_.ErasePersonalData(CallerFromContext(*context).subject);
+  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  privacy::ToProto("video", *erasure, *response);
+  return grpc::Status::OK;
 }
 
 }  // namespace stadt::video

@@ -70,6 +70,14 @@ class VideoGrpcService final : public v1::Video::Service {
                                const v1::VerifyJoinTokenRequest* request,
                                v1::VerifyJoinTokenResponse* response) override;
 
+  // Internal (the privacy service): the caller's consultations, and their erasure.
+  grpc::Status ExportPersonalData(grpc::ServerContext* context,
+                                  const type::v1::PersonalDataRequest* request,
+                                  type::v1::PersonalData* response) override;
+  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                 const type::v1::PersonalDataRequest* request,
+                                 type::v1::ErasureReport* response) override;
+
  private:
   VideoBookings& bookings_;
   Consultations& consultations_;
