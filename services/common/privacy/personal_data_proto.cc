@@ -1,5 +1,7 @@
 #include "services/common/privacy/personal_data_proto.h"
 
+#include <map>
+
 #include "services/common/proto_time.h"
 
 namespace stadt::privacy {
@@ -17,7 +19,55 @@ type::v1::RetentionClass ToProto(RetentionClass retention) {
   return type::v1::RETENTION_CLASS_UNSPECIFIED;
 }
 
+RetentionClass FromProto(type::v1::RetentionClass retention) {
+  switch (retention) {
+    case type::v1::RETENTION_CLASS_TRANSIENT:
+      return RetentionClass::kTransient;
+    case type::v1::RETENTION_CLASS_TAX_RECORD:
+      return RetentionClass::kTaxRecord;
+    default:
+      return RetentionClass::kServiceRecord;
+  }
+}
+
+absl::Time DeleteAfter(bool has, const google::protobuf::Timestamp& timestamp) {
+  if (!has) return absl::InfiniteFuture();
+  absl::StatusOr<absl::Time> time = FromTimestamp(timestamp, "delete_after");
+  return time.ok() ? *time : absl::InfiniteFuture();
+}
+
 }  // namespace
+
+std::vector<Record> FromProto(const type::v1::PersonalData& data) {
+  std::vector<Record> records;
+  for (const type::v1::PersonalRecord& item : data.records()) {
+    Record record;
+    record.kind = item.kind();
+    record.id = item.id();
+    record.retention = FromProto(item.retention_class());
+    record.delete_after = DeleteAfter(item.has_delete_after(), item.delete_after());
+    std::map<std::string, std::string> sorted(item.fields().begin(), item.fields().end());
+    record.fields.assign(sorted.begin(), sorted.end());
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+Erasure FromProto(const type::v1::ErasureReport& report) {
+  Erasure erasure;
+  erasure.erased = report.erased();
+  for (const type::v1::KeptRecord& item : report.kept()) {
+    KeptRecord kept;
+    kept.kind = item.kind();
+    kept.id = item.id();
+    kept.retention = FromProto(item.retention_class());
+    kept.delete_after = DeleteAfter(item.has_delete_after(), item.delete_after());
+    kept.reason_de = item.reason_de();
+    kept.reason_en = item.reason_en();
+    erasure.kept.push_back(std::move(kept));
+  }
+  return erasure;
+}
 
 void ToProto(const std::string& service, const std::vector<Record>& records,
              type::v1::PersonalData& out) {

@@ -11,5 +11,8 @@ namespace stadt::privacy {
 void ToProto(const std::string& service, const std::vector<Record>& records,
              type::v1::PersonalData& out);
 void ToProto(const std::string& service, const Erasure& erasure, type::v1::ErasureReport& out);
+// And back, where the privacy service reads a service's answer.
+std::vector<Record> FromProto(const type::v1::PersonalData& data);
+Erasure FromProto(const type::v1::ErasureReport& report);
 
 }  // namespace stadt::privacy
