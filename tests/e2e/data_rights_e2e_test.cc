@@ -119,11 +119,12 @@ class DataRightsE2eTest : public ::testing::Test {
     HttpResult search = Fetch("GET", "/v1/slots?service_ids=passport&limit=1");
     EXPECT_EQ(search.status, 200) << search.body;
     const boost::json::value slot = Json(search).at("slots").at(0);
-    HttpResult hold = Fetch("POST", "/v1/holds",
-                            absl::StrCat(R"({"officeId":")", std::string(slot.at("officeId").as_string()),
-                                         R"(","serviceIds":["passport"],"start":")",
-                                         std::string(slot.at("start").as_string()), R"("})"),
-                            token);
+    HttpResult hold =
+        Fetch("POST", "/v1/holds",
+              absl::StrCat(R"({"officeId":")", std::string(slot.at("officeId").as_string()),
+                           R"(","serviceIds":["passport"],"start":")",
+                           std::string(slot.at("start").as_string()), R"("})"),
+              token);
     EXPECT_EQ(hold.status, 200) << hold.body;
     const std::string hold_id(Json(hold).at("holdId").as_string());
     HttpResult booked = Fetch("POST", "/v1/holds/" + hold_id + "/confirm", contact, token);
@@ -135,9 +136,9 @@ class DataRightsE2eTest : public ::testing::Test {
     HttpResult search = Fetch("GET", "/v1/video/slots?topic_id=basic-income-advice&limit=1");
     EXPECT_EQ(search.status, 200) << search.body;
     const std::string start(Json(search).at("slots").at(0).at("start").as_string());
-    HttpResult hold = Fetch("POST", "/v1/video/holds",
-                            absl::StrCat(R"({"topicId":"basic-income-advice","start":")", start, R"("})"),
-                            token);
+    HttpResult hold =
+        Fetch("POST", "/v1/video/holds",
+              absl::StrCat(R"({"topicId":"basic-income-advice","start":")", start, R"("})"), token);
     EXPECT_EQ(hold.status, 200) << hold.body;
     const std::string hold_id(Json(hold).at("holdId").as_string());
     HttpResult booked =
@@ -152,8 +153,8 @@ class DataRightsE2eTest : public ::testing::Test {
         Fetch("PUT", absl::StrCat(kSeason, "/programs"),
               R"({"programs":[{"id":"K1","capacity":1,"name":"Kita Sonne"}]})", caseworker);
     EXPECT_EQ(programs.status, 200) << programs.body;
-    HttpResult open = Fetch("POST", absl::StrCat(kSeason, "/period"),
-                            R"({"period":"PERIOD_OPEN"})", caseworker);
+    HttpResult open =
+        Fetch("POST", absl::StrCat(kSeason, "/period"), R"({"period":"PERIOD_OPEN"})", caseworker);
     EXPECT_EQ(open.status, 200) << open.body;
     HttpResult applied =
         Fetch("POST", absl::StrCat(kSeason, "/applications"),
@@ -245,10 +246,9 @@ TEST_F(DataRightsE2eTest, ExportThenErasureLeavesNothingButTheKeptReceipt) {
   EXPECT_EQ(sessions[0].at("retentionClass").as_string(), "RETENTION_CLASS_TAX_RECORD");
 
   // The scan sees the citizen before the erasure (it would find them after).
-  const std::vector<std::string> needles = {kSubject,     kName,      kEmail,
-                                            kPhone,       kPlate,     kPlateCompact,
-                                            kChildName,   kBirthDate, appointment,
-                                            consultation, application};
+  const std::vector<std::string> needles = {kSubject,    kName,         kEmail,     kPhone,
+                                            kPlate,      kPlateCompact, kChildName, kBirthDate,
+                                            appointment, consultation,  application};
   const std::vector<std::string> before = ScanFor(*redis_, needles);
   for (const std::string& needle :
        {std::string(kSubject), std::string(kPlate), std::string(kChildName), appointment}) {

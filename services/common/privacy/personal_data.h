@@ -20,7 +20,7 @@ struct Record {
   std::string kind;  // "booking", "consultation", "daycare_application", ...
   std::string id;
   RetentionClass retention = RetentionClass::kServiceRecord;
-  absl::Time delete_after = absl::InfiniteFuture();  // when the store deletes it
+  absl::Time delete_after = absl::InfiniteFuture();         // when the store deletes it
   std::vector<std::pair<std::string, std::string>> fields;  // sealed ones opened
 };
 

@@ -97,8 +97,7 @@ class SeasonRepository {
   }
   // Erases the owner's applications of the season with everything kept about
   // them, in one atomic step; returns how many (0 on a retry).
-  virtual absl::StatusOr<int> EraseApplicationsOf(std::string_view season,
-                                                  std::string_view owner) {
+  virtual absl::StatusOr<int> EraseApplicationsOf(std::string_view season, std::string_view owner) {
     (void)season;
     (void)owner;
     return 0;

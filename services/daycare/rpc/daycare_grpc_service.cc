@@ -2,9 +2,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "boost/json/serialize.hpp"
-#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/reason.h"
 #include "services/common/status.h"
 #include "services/common/status_macros.h"

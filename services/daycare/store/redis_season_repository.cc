@@ -607,21 +607,21 @@ absl::StatusOr<int> RedisSeasonRepository::SetOfferDeadline(std::string_view sea
   return static_cast<int>(reply.integer);
 }
 
-absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::SeasonsOf(
-    std::string_view owner) {
+absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::SeasonsOf(std::string_view owner) {
   const std::string suffix = absl::StrCat("}:owned:", ToAbsl(owner));
   const std::string pattern = absl::StrCat("dc:{season:*", GlobEscape(suffix));
   std::vector<std::string> seasons;
   std::string cursor = "0";
   do {
-    STADT_ASSIGN_OR_RETURN(redis::Reply page, redis_.Command({"SCAN", cursor, "MATCH", pattern,
-                                                              "COUNT", "1000"}));
+    STADT_ASSIGN_OR_RETURN(redis::Reply page,
+                           redis_.Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"}));
     if (page.elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
     cursor = page.elements[0].str;
     for (const redis::Reply& key : page.elements[1].elements) {
       constexpr std::string_view kHead = "dc:{season:";
       if (!key.str.starts_with(kHead) || !key.str.ends_with(suffix)) continue;
-      seasons.push_back(key.str.substr(kHead.size(), key.str.size() - kHead.size() - suffix.size()));
+      seasons.push_back(
+          key.str.substr(kHead.size(), key.str.size() - kHead.size() - suffix.size()));
     }
   } while (cursor != "0");
   std::sort(seasons.begin(), seasons.end());

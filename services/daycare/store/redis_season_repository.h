@@ -45,8 +45,7 @@ class RedisSeasonRepository final : public season::SeasonRepository {
   // SCANs for the owner's per-season index (a per-subject index across
   // seasons would sit in another hash slot than the application it names).
   absl::StatusOr<std::vector<std::string>> SeasonsOf(std::string_view owner) override;
-  absl::StatusOr<int> EraseApplicationsOf(std::string_view season,
-                                          std::string_view owner) override;
+  absl::StatusOr<int> EraseApplicationsOf(std::string_view season, std::string_view owner) override;
   absl::StatusOr<season::Offer> GetOffer(std::string_view season, std::string_view id) override;
   absl::StatusOr<std::vector<season::Offer>> GetOffers(
       std::string_view season, const std::vector<std::string>& ids) override;

@@ -47,8 +47,7 @@ grpc::Status NotificationsGrpcService::ErasePersonalData(
     type::v1::ErasureReport* response) {
   const std::string subject = CallerFromContext(*context).subject;
   if (subject.empty()) return ToGrpcStatus(absl::UnauthenticatedError("no subject"));
-  std::vector<std::string> references(request->references().begin(),
-                                      request->references().end());
+  std::vector<std::string> references(request->references().begin(), request->references().end());
   references.push_back(subject);
   absl::StatusOr<privacy::Erasure> erasure = dead_letters_.ErasePersonalData(references);
   if (!erasure.ok()) return ToGrpcStatus(erasure.status());

@@ -409,8 +409,8 @@ absl::StatusOr<int> RedisNotificationStore::EraseMentioning(
     args.insert(args.end(), references.begin(), references.end());
     STADT_ASSIGN_OR_RETURN(
         redis::Reply reply,
-        redis_.Eval(EraseMentioningScript(),
-                    {RetryQueueKey(stream), DeadLetterKey(stream), stream}, args));
+        redis_.Eval(EraseMentioningScript(), {RetryQueueKey(stream), DeadLetterKey(stream), stream},
+                    args));
     erased += static_cast<int>(reply.integer);
   }
   return erased;

@@ -137,9 +137,12 @@ TEST_F(RedisNotificationStoreTest, DeadLettersOlderThanTheirRetentionAreDropped)
 TEST_F(RedisNotificationStoreTest, AnErasureDropsTheMailsThatNameTheCitizen) {
   ASSERT_TRUE(store_->Next("c1", 10, kNow).ok());
   const std::string dead = RedisNotificationStore::DeadLetterKey(kStream);
-  ASSERT_TRUE(redis().Command({"XADD", dead, "*", "type", "booking.confirmed", "code", "K7Q2"}).ok());
-  ASSERT_TRUE(redis().Command({"XADD", dead, "*", "type", "booking.confirmed", "code", "B1B1"}).ok());
-  ASSERT_TRUE(redis().Command({"XADD", kStream, "*", "type", "booking.reminder", "code", "K7Q2"}).ok());
+  ASSERT_TRUE(
+      redis().Command({"XADD", dead, "*", "type", "booking.confirmed", "code", "K7Q2"}).ok());
+  ASSERT_TRUE(
+      redis().Command({"XADD", dead, "*", "type", "booking.confirmed", "code", "B1B1"}).ok());
+  ASSERT_TRUE(
+      redis().Command({"XADD", kStream, "*", "type", "booking.reminder", "code", "K7Q2"}).ok());
   ASSERT_TRUE(redis().Command({"HSET", "appt:{appt}:notify:retry:9-0", "code", "K7Q2"}).ok());
   ASSERT_TRUE(redis().Command({"ZADD", "appt:{appt}:notify:retry", "1", "9-0"}).ok());
 

@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/status.h"
 
 namespace stadt::parking {

@@ -541,8 +541,7 @@ absl::StatusOr<std::vector<Permit>> RedisParkingRepository::ListPermits(
   return PermitsFromReply(*reply);
 }
 
-absl::StatusOr<int> RedisParkingRepository::EraseOwner(std::string_view owner,
-                                                       absl::Time now) {
+absl::StatusOr<int> RedisParkingRepository::EraseOwner(std::string_view owner, absl::Time now) {
   absl::StatusOr<redis::Reply> ids = redis_.Command({"ZRANGE", HistoryKey(owner), "0", "-1"});
   if (!ids.ok()) return ids.status();
   int erased = 0;

@@ -13,7 +13,8 @@ grpc::Status PrivacyGrpcService::ExportMyData(grpc::ServerContext* context,
   absl::StatusOr<std::vector<ServiceData>> parts = rights_.Export(subject);
   if (!parts.ok()) return ToGrpcStatus(parts.status());
   response->set_subject(subject);
-  for (const ServiceData& part : *parts) ToProto(part.service, part.records, *response->add_services());
+  for (const ServiceData& part : *parts)
+    ToProto(part.service, part.records, *response->add_services());
   return grpc::Status::OK;
 }
 

@@ -8,10 +8,10 @@
 #include "absl/time/time.h"
 #include "services/common/booking/domain/booking.h"
 #include "services/common/booking/domain/booking_repository.h"
-#include "services/common/privacy/personal_data.h"
 #include "services/common/booking/domain/schedule.h"
 #include "services/common/clock.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/privacy/personal_data.h"
 
 namespace stadt::booking {
 

@@ -347,26 +347,26 @@ absl::StatusOr<std::vector<KeptBooking>> RedisBookingRepository::SubjectBookings
   for (const redis::Reply& member : members->elements) {
     if (!member.str.starts_with("b:")) continue;
     const std::string code = member.str.substr(2);
-    absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(
-        {{"HGETALL", Key("booking", code)}, {"PEXPIRETIME", Key("booking", code)}});
+    absl::StatusOr<std::vector<redis::Reply>> replies =
+        redis_.Pipeline({{"HGETALL", Key("booking", code)}, {"PEXPIRETIME", Key("booking", code)}});
     if (!replies.ok()) return replies.status();
     std::map<std::string, std::string> fields = ToMap((*replies)[0]);
     if (fields.empty()) continue;  // expired: the index outlives no booking for long
     KeptBooking booking;
     booking.record = BookingFromFields(std::move(fields));
-    if ((*replies)[1].integer > 0) booking.delete_after = absl::FromUnixMillis((*replies)[1].integer);
+    if ((*replies)[1].integer > 0)
+      booking.delete_after = absl::FromUnixMillis((*replies)[1].integer);
     kept.push_back(std::move(booking));
   }
   return kept;
 }
 
 absl::StatusOr<int> RedisBookingRepository::EraseSubject(const std::string& subject,
-                                                          absl::Time now) {
-  absl::StatusOr<redis::Reply> reply =
-      redis_.Eval(EraseSubjectScript(),
-                  {Key("subject", subject), Key("client-hold", subject),
-                   absl::StrCat(prefix_, "outbox")},
-                  {Millis(now), prefix_, absl::StrJoin(erase_with_, ",")});
+                                                         absl::Time now) {
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      EraseSubjectScript(),
+      {Key("subject", subject), Key("client-hold", subject), absl::StrCat(prefix_, "outbox")},
+      {Millis(now), prefix_, absl::StrJoin(erase_with_, ",")});
   if (!reply.ok()) return reply.status();
   return static_cast<int>(reply->integer);
 }
