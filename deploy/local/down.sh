@@ -22,6 +22,7 @@ stop() {  # stop NAME
 }
 
 stop gateway
+stop privacy
 stop appointments
 stop daycare
 stop parking
