@@ -30,6 +30,7 @@ constexpr char kPlate[] = "S-HL 4711";
 constexpr char kPlateCompact[] = "S-HL4711";
 constexpr char kChildName[] = "Kunigunde Loeschmann";
 constexpr char kBirthDate[] = "2023-04-05";
+constexpr char kStreet[] = "Pfarrstraße";
 constexpr char kSeason[] = "/v1/daycare/seasons/kita-2027";
 
 std::string Rfc3339(absl::Time time) {
@@ -177,6 +178,19 @@ class DataRightsE2eTest : public ::testing::Test {
     return std::string(Json(started).at("id").as_string());
   }
 
+  // A residents' permit application (pending), with the citizen's address.
+  std::string ApplyForPermit(const std::string& token) {
+    const absl::CivilDay today = absl::ToCivilDay(absl::Now(), absl::UTCTimeZone());
+    HttpResult applied = Fetch(
+        "POST", "/v1/parking/permit-applications",
+        absl::StrCat(R"({"plate":")", kPlate, R"(","area":"S-Mitte","street":")", kStreet,
+                     R"(","houseNumber":"17","validFrom":")", absl::FormatCivilTime(today + 1),
+                     R"(","validUntil":")", absl::FormatCivilTime(today + 60), R"("})"),
+        token);
+    EXPECT_EQ(applied.status, 200) << applied.body;
+    return std::string(Json(applied).at("id").as_string());
+  }
+
   // Waits until the mailer has queued the booking mails for a retry (no
   // mail server answers): the citizen's e-mail events sit in the outboxes
   // and the retry queues.
@@ -214,6 +228,7 @@ TEST_F(DataRightsE2eTest, ExportThenErasureLeavesNothingButTheKeptReceipt) {
   const std::string consultation = BookConsultation(citizen);
   const std::string application = ApplyForDaycare(citizen);
   const std::string session = StartParking(citizen);
+  const std::string permit_application = ApplyForPermit(citizen);
   ASSERT_FALSE(HasFailure()) << stack_->Logs();
   // Someone else's booking stays untouched.
   const std::string other = BookAppointment(
@@ -239,19 +254,22 @@ TEST_F(DataRightsE2eTest, ExportThenErasureLeavesNothingButTheKeptReceipt) {
   EXPECT_EQ(applications[0].at("id").as_string(), application);
   EXPECT_EQ(applications[0].at("fields").at("child_name").as_string(), kChildName);
   EXPECT_EQ(applications[0].at("fields").at("child_birth_date").as_string(), kBirthDate);
-  const boost::json::array sessions = Records(data, "parking");
-  ASSERT_EQ(sessions.size(), 1u) << exported.body;
-  EXPECT_EQ(sessions[0].at("id").as_string(), session);
-  EXPECT_EQ(sessions[0].at("fields").at("plate").as_string(), kPlate);
-  EXPECT_EQ(sessions[0].at("retentionClass").as_string(), "RETENTION_CLASS_TAX_RECORD");
+  const boost::json::array parking_records = Records(data, "parking");
+  ASSERT_EQ(parking_records.size(), 2u) << exported.body;
+  EXPECT_EQ(parking_records[0].at("id").as_string(), session);
+  EXPECT_EQ(parking_records[0].at("fields").at("plate").as_string(), kPlate);
+  EXPECT_EQ(parking_records[0].at("retentionClass").as_string(), "RETENTION_CLASS_TAX_RECORD");
+  EXPECT_EQ(parking_records[1].at("id").as_string(), permit_application);
+  EXPECT_EQ(parking_records[1].at("kind").as_string(), "parking_permit_application");
+  EXPECT_EQ(parking_records[1].at("fields").at("street").as_string(), kStreet);
 
   // The scan sees the citizen before the erasure (it would find them after).
-  const std::vector<std::string> needles = {kSubject,    kName,         kEmail,     kPhone,
-                                            kPlate,      kPlateCompact, kChildName, kBirthDate,
-                                            appointment, consultation,  application};
+  const std::vector<std::string> needles = {
+      kSubject,   kName,       kEmail,       kPhone,      kPlate,  kPlateCompact,     kChildName,
+      kBirthDate, appointment, consultation, application, kStreet, permit_application};
   const std::vector<std::string> before = ScanFor(*redis_, needles);
-  for (const std::string& needle :
-       {std::string(kSubject), std::string(kPlate), std::string(kChildName), appointment}) {
+  for (const std::string& needle : {std::string(kSubject), std::string(kPlate),
+                                    std::string(kChildName), appointment, std::string(kStreet)}) {
     EXPECT_TRUE(std::any_of(before.begin(), before.end(),
                             [&](const std::string& hit) { return hit.ends_with(": " + needle); }))
         << needle << " not found before the erasure";

@@ -523,9 +523,12 @@ grpc::Status ParkingGrpcService::RevokePermit(grpc::ServerContext* context,
 grpc::Status ParkingGrpcService::ExportPersonalData(grpc::ServerContext* context,
                                                     const type::v1::PersonalDataRequest*,
                                                     type::v1::PersonalData* response) {
-  absl::StatusOr<std::vector<privacy::Record>> records =
-      service_.PersonalRecords(CallerFromContext(*context).subject);
+  const std::string subject = CallerFromContext(*context).subject;
+  absl::StatusOr<std::vector<privacy::Record>> records = service_.PersonalRecords(subject);
   if (!records.ok()) return ToGrpcStatus(records.status());
+  absl::StatusOr<std::vector<privacy::Record>> applications = permits_.PersonalRecords(subject);
+  if (!applications.ok()) return ToGrpcStatus(applications.status());
+  records->insert(records->end(), applications->begin(), applications->end());
   privacy::ToProto("parking", *records, *response);
   return grpc::Status::OK;
 }
@@ -533,9 +536,14 @@ grpc::Status ParkingGrpcService::ExportPersonalData(grpc::ServerContext* context
 grpc::Status ParkingGrpcService::ErasePersonalData(grpc::ServerContext* context,
                                                    const type::v1::PersonalDataRequest*,
                                                    type::v1::ErasureReport* response) {
-  absl::StatusOr<privacy::Erasure> erasure =
-      service_.ErasePersonalData(CallerFromContext(*context).subject);
+  const std::string subject = CallerFromContext(*context).subject;
+  // Sessions first: a running one refuses before anything is erased.
+  absl::StatusOr<privacy::Erasure> erasure = service_.ErasePersonalData(subject);
   if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  absl::StatusOr<privacy::Erasure> applications = permits_.ErasePersonalData(subject);
+  if (!applications.ok()) return ToGrpcStatus(applications.status());
+  erasure->erased += applications->erased;
+  erasure->kept.insert(erasure->kept.end(), applications->kept.begin(), applications->kept.end());
   privacy::ToProto("parking", *erasure, *response);
   return grpc::Status::OK;
 }
