@@ -40,6 +40,22 @@ if [ ! -x "$KUBECTL_DIR/usr/bin/kubectl" ]; then
 fi
 # ---- end of the Kubernetes manifest checks block -------------------------------------
 
+# ---- npm packages of the staff web app and the local OpenID provider ---------------
+# Pinned by their package-lock.json; installed again only when a lock file changed
+# (npm ci keeps a copy of the lock in node_modules/.package-lock.json).
+install_npm_packages() {
+  local dir
+  for dir in web/staff deploy/oidc; do
+    dir="$(cd "$(dirname "$0")/.." && pwd)/$dir"
+    if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+       [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+      echo "setup: npm ci in $dir"
+      (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    fi
+  done
+}
+# ---- end of the npm block ----------------------------------------------------------
+
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
@@ -47,6 +63,7 @@ for package in "${PACKAGES[@]}"; do
 done
 
 if [ ${#missing[@]} -eq 0 ]; then
+  install_npm_packages
   exit 0
 fi
 
@@ -55,3 +72,4 @@ SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 $SUDO apt-get update -qq
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+install_npm_packages

@@ -51,7 +51,8 @@ struct Settings {
   RateLimitPolicy rate_limits;
   ResilienceOptions resilience;
   auth::VerifierOptions jwt;
-  std::string pow_routes;  // empty: no proof of work
+  std::string pow_routes;     // empty: no proof of work
+  std::string staff_app_dir;  // empty: no staff web app
   pow::Options pow;
   log::Level log_level = log::Level::kInfo;
   KpiSettings kpi;
@@ -231,6 +232,7 @@ absl::StatusOr<Settings> ReadSettings() {
     settings.jwt.issuer = config.RequiredString("GATEWAY_JWT_ISSUER");
     settings.jwt.audience = config.RequiredString("GATEWAY_JWT_AUDIENCE");
   }
+  settings.staff_app_dir = config.String("GATEWAY_STAFF_APP_DIR", "");
   ReadRateLimits(config, settings, errors);
   ReadPow(config, settings, errors);
   settings.kpi = ReadKpiSettings(config, "gateway");
@@ -365,6 +367,16 @@ int Run() {
   // Outlives the gateway, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
   settings->gateway.kpis = kpis.get();
+  std::unique_ptr<StaticSite> staff_app;
+  if (!settings->staff_app_dir.empty()) {
+    // The app signs in with the provider whose tokens the gateway accepts.
+    absl::StatusOr<std::unique_ptr<StaticSite>> loaded =
+        StaticSite::Load(settings->staff_app_dir, "/staff/", settings->jwt.issuer);
+    if (!loaded.ok()) return Fail("GATEWAY_STAFF_APP_DIR", loaded.status());
+    staff_app = *std::move(loaded);
+    settings->gateway.staff_app = staff_app.get();
+    log::Info("staff_app_loaded", {{"files", staff_app->file_count()}});
+  }
   Gateway gateway(*std::move(routes), verifier, backends, clock, settings->gateway,
                   rate_limiter.get());
   std::unique_ptr<TlsContextProvider> tls;

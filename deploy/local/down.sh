@@ -23,6 +23,7 @@ stop() {  # stop NAME
 
 stop gateway
 stop privacy
+stop oidc
 stop appointments
 stop daycare
 stop parking

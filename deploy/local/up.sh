@@ -9,7 +9,8 @@
 # STADT_PARKING_PORT (50054), STADT_MONITORING_PORT (50055), STADT_NOTIFICATIONS_PORT (50056),
 # STADT_PRIVACY_PORT (50057),
 # STADT_SMTP_PORT (2525: the local mail server, deploy/local/smtp_sink.py, which keeps
-# every mail as a file in .local/mail).
+# every mail as a file in .local/mail), STADT_OIDC_PORT (9400: the OpenID provider of
+# deploy/oidc, whose demo staff accounts sign in to the staff app at /staff/).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -24,9 +25,10 @@ MONITORING_PORT="${STADT_MONITORING_PORT:-50055}"
 NOTIFICATIONS_PORT="${STADT_NOTIFICATIONS_PORT:-50056}"
 PRIVACY_PORT="${STADT_PRIVACY_PORT:-50057}"
 SMTP_PORT="${STADT_SMTP_PORT:-2525}"
+OIDC_PORT="${STADT_OIDC_PORT:-9400}"
 STATE="$ROOT/.local"
 BUILD="$ROOT/build/local"
-ISSUER="http://localhost/stadt-dev"
+ISSUER="http://127.0.0.1:$OIDC_PORT"
 AUDIENCE="stadtportal"
 
 deploy/setup.sh
@@ -146,6 +148,16 @@ PRIVACY_PARKING_ADDRESS="127.0.0.1:$PARKING_PORT" \
 PRIVACY_NOTIFICATIONS_ADDRESS="127.0.0.1:$NOTIFICATIONS_PORT" \
   start privacy "$BUILD/services/privacy/stadt-privacy"
 
+echo "== staff web app (web/staff) into $STATE/staff-app"
+node web/staff/build.mjs "$STATE/staff-app" > /dev/null
+
+echo "== OpenID provider on $ISSUER (deploy/oidc, demo staff accounts)"
+OIDC_PORT="$OIDC_PORT" OIDC_AUDIENCE="$AUDIENCE" \
+OIDC_REDIRECT_URIS="http://127.0.0.1:$HTTP_PORT/staff/,http://localhost:$HTTP_PORT/staff/" \
+OIDC_SIGNING_KEY_FILE="$STATE/keys/dev-private.pem" OIDC_SIGNING_KEY_ID=dev-1 \
+  start oidc node "$ROOT/deploy/oidc/server.mjs"
+wait_for oidc curl -fsS "$ISSUER/jwks"
+
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"
 GATEWAY_PORT="$HTTP_PORT" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
@@ -155,8 +167,9 @@ GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
 GATEWAY_BACKEND_NOTIFICATIONS="127.0.0.1:$NOTIFICATIONS_PORT" \
 GATEWAY_BACKEND_PRIVACY="127.0.0.1:$PRIVACY_PORT" \
-GATEWAY_JWT_KEYS_FILE="$STATE/keys/keys.json" \
+GATEWAY_JWKS_URL="$ISSUER/jwks" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
+GATEWAY_STAFF_APP_DIR="$STATE/staff-app" \
   start gateway "$BUILD/gateway/stadt-gateway"
 
 wait_for gateway curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz"
@@ -165,6 +178,8 @@ cat <<MSG
 
 Stadtportal is running: http://127.0.0.1:$HTTP_PORT   (logs in .local/log, stop with deploy/local/down.sh)
 Mails to citizens (confirmations, links, reminders) are files in $STATE/mail (one .eml each).
+Staff web app: http://127.0.0.1:$HTTP_PORT/staff/  (sign in as schalter-mitte / demo;
+accounts in deploy/oidc/accounts.json), call display: http://127.0.0.1:$HTTP_PORT/staff/#/display/mitte
 
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices
   curl -s http://127.0.0.1:$HTTP_PORT/v1/offices/mitte/services

@@ -21,6 +21,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace stadt::gateway::auth {
 
@@ -383,6 +384,17 @@ absl::StatusOr<const JwtVerifier::Key*> JwtVerifier::SelectKey(
   return Reject("unknown_key");
 }
 
+namespace {
+
+// "JWT", or the access-token type of RFC 9068 that OpenID providers put on
+// JWT access tokens, with or without its "application/" prefix (RFC 7515 4.1.9).
+bool IsAcceptedTyp(absl::string_view typ) {
+  absl::ConsumePrefix(&typ, "application/");
+  return absl::EqualsIgnoreCase(typ, "JWT") || absl::EqualsIgnoreCase(typ, "at+jwt");
+}
+
+}  // namespace
+
 absl::StatusOr<Identity> JwtVerifier::Verify(std::string_view compact_token, absl::Time now) const {
   if (compact_token.size() > options_.max_token_bytes) return Reject("token_too_large");
   const std::optional<CompactParts> parts = SplitCompact(compact_token);
@@ -397,7 +409,7 @@ absl::StatusOr<Identity> JwtVerifier::Verify(std::string_view compact_token, abs
   if (alg == nullptr) return Reject("token_malformed");
   if (*alg != kRs256 && *alg != kEs256) return Reject("unsupported_alg");
   if (const boost::json::value* typ = header->if_contains("typ")) {
-    if (!typ->is_string() || !absl::EqualsIgnoreCase(AbslView(typ->get_string()), "JWT")) {
+    if (!typ->is_string() || !IsAcceptedTyp(AbslView(typ->get_string()))) {
       return Reject("unsupported_typ");
     }
   }

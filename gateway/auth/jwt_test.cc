@@ -410,11 +410,16 @@ TEST_F(JwtTest, RejectsKeyBearingAndCriticalHeaders) {
   }
 }
 
-TEST_F(JwtTest, TypMustBeJwt) {
+// "at+jwt" (RFC 9068) is what an OpenID provider's JWT access tokens carry.
+TEST_F(JwtTest, TypMustBeJwtOrAccessTokenJwt) {
   boost::json::object header = RsHeader();
   header["typ"] = "jwt";
   EXPECT_EQ(Check(Forge(header, Claims(), Rsa())), "ok");
   header["typ"] = "at+jwt";
+  EXPECT_EQ(Check(Forge(header, Claims(), Rsa())), "ok");
+  header["typ"] = "application/at+jwt";
+  EXPECT_EQ(Check(Forge(header, Claims(), Rsa())), "ok");
+  header["typ"] = "id+jwt";
   EXPECT_EQ(Check(Forge(header, Claims(), Rsa())), "unsupported_typ");
   header["typ"] = 1;
   EXPECT_EQ(Check(Forge(header, Claims(), Rsa())), "unsupported_typ");

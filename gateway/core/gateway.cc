@@ -31,6 +31,8 @@ namespace http = boost::beast::http;
 namespace pb = google::protobuf;
 
 constexpr size_t kMaxRequestIdLength = 128;
+// One metrics series for every file of the staff app.
+constexpr std::string_view kStaffAppRouteLabel = "/staff/*";
 
 HttpResponse JsonResponse(int status, std::string body) {
   HttpResponse response;
@@ -321,6 +323,7 @@ std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& 
   for (const DashboardAsset& asset : DashboardAssets()) {
     series.emplace_back("GET", std::string(asset.path));
   }
+  series.emplace_back("GET", std::string(kStaffAppRouteLabel));
   for (const Route& route : routes.routes()) {
     series.emplace_back(route.http_method, route.path_template);
   }
@@ -342,6 +345,38 @@ std::string_view PowOutcomeLabel(pow::Outcome outcome) {
 }
 
 // The answer to a request whose proof of work did not pass.
+// The file at `path`, gzip-compressed when it has that form and the client
+// accepts it.
+HttpResponse StaffAppFile(const StaticSite& site, std::string_view path,
+                          std::string_view accept_encoding) {
+  HttpResponse response;
+  if (path.size() + 1 == site.prefix().size()) {
+    // "/staff": the app's relative links need the slash.
+    response.result(308);
+    response.set(http::field::location, site.prefix());
+    return response;
+  }
+  const StaticFile* file = site.Find(path);
+  if (file == nullptr) {
+    return ErrorResponse(grpc::StatusCode::NOT_FOUND, "route_not_found", "no such file");
+  }
+  response.result(200);
+  response.set(http::field::content_type, file->content_type);
+  response.set("Content-Security-Policy", site.content_security_policy());
+  if (file->gzip_body.empty()) {
+    response.body() = file->body;
+    return response;
+  }
+  response.set(http::field::vary, "Accept-Encoding");
+  if (AcceptsGzip(accept_encoding)) {
+    response.set(http::field::content_encoding, "gzip");
+    response.body() = file->gzip_body;
+  } else {
+    response.body() = file->body;
+  }
+  return response;
+}
+
 HttpResponse PowRefusal(pow::Outcome outcome) {
   const std::string_view reason = pow::ReasonOf(outcome);
   switch (outcome) {
@@ -561,6 +596,13 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
       response.set("Content-Security-Policy", kDashboardContentSecurityPolicy);
       response.body() = std::string(asset->body);
       finish(std::move(response));
+      return;
+    }
+    if (options_.staff_app != nullptr && options_.staff_app->Covers(path)) {
+      *route_label = std::string(kStaffAppRouteLabel);
+      const auto accept_encoding = request[http::field::accept_encoding];
+      finish(StaffAppFile(*options_.staff_app, path,
+                          std::string_view(accept_encoding.data(), accept_encoding.size())));
       return;
     }
   }

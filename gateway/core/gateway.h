@@ -16,6 +16,7 @@
 #include "gateway/pow/proof_of_work.h"
 #include "gateway/ratelimit/rate_limiter.h"
 #include "gateway/routing/route_table.h"
+#include "gateway/staffapp/static_site.h"
 #include "services/common/clock.h"
 #include "services/common/kpi/kpi_recorder.h"
 
@@ -50,6 +51,9 @@ struct GatewayOptions {
   // challenge endpoint answers 404.
   const pow::Guard* pow_guard = nullptr;
   std::set<std::pair<std::string, std::string>> pow_routes = {};
+  // The staff web app's files, served under its prefix (GET only, each with
+  // the app's own policy). Null: no staff app.
+  const StaticSite* staff_app = nullptr;
 };
 
 // Parses a comma-separated list of routes, "POST /v1/holds, POST

@@ -1,5 +1,10 @@
 #include "gateway/core/gateway.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "gateway/dashboard/dashboard.h"
@@ -391,6 +396,56 @@ TEST_F(GatewayTest, DashboardIsGetOnlyAndCountedInTheMetrics) {
       Send(http::verb::get, "/metrics").body(),
       HasSubstr(
           R"(stadt_gateway_http_requests_total{method="GET",route="/dashboard",code="2xx"} 1)"));
+}
+
+// The staff web app: its built files under /staff/, each with the app's own
+// policy, the index also at /staff/, "/staff" sent on to "/staff/".
+TEST_F(GatewayTest, ServesTheStaffAppsFilesWithItsPolicy) {
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("stadt_gateway_staff_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "index.html") << "<!doctype html><title>Stadt</title>";
+  std::ofstream(dir / "app.js") << "export {};";
+  std::ofstream(dir / "app.js.gz") << "compressed";
+  absl::StatusOr<std::unique_ptr<StaticSite>> site =
+      StaticSite::Load(dir.string(), "/staff/", "http://127.0.0.1:9400");
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(site.ok()) << site.status();
+  GatewayOptions options;
+  options.staff_app = site->get();
+  Rebuild(options, nullptr);
+
+  HttpResponse index = Send(http::verb::get, "/staff/?code=abc&state=xyz");
+  EXPECT_EQ(index.result_int(), 200);
+  EXPECT_EQ(index[http::field::content_type], "text/html; charset=utf-8");
+  EXPECT_THAT(index.body(), HasSubstr("<title>Stadt</title>"));
+  EXPECT_EQ(index["Content-Security-Policy"], (*site)->content_security_policy());
+  EXPECT_EQ(index["X-Frame-Options"], "DENY");
+  EXPECT_EQ(Send(http::verb::get, "/staff/app.js")[http::field::content_type],
+            "text/javascript; charset=utf-8");
+  EXPECT_THAT(Send(http::verb::get, "/staff/config.json").body(),
+              HasSubstr(R"("issuer":"http://127.0.0.1:9400")"));
+  HttpResponse bare = Send(http::verb::get, "/staff");
+  EXPECT_EQ(bare.result_int(), 308);
+  EXPECT_EQ(bare[http::field::location], "/staff/");
+  EXPECT_EQ(Send(http::verb::get, "/staff/../etc/passwd").result_int(), 404);
+  EXPECT_EQ(Send(http::verb::get, "/staff/nothing.js").result_int(), 404);
+  EXPECT_EQ(Send(http::verb::post, "/staff/", "{}").result_int(), 404);
+  // The compressed form to a client that takes gzip, and only to it.
+  HttpRequest gzip(http::verb::get, "/staff/app.js", 11);
+  gzip.set(http::field::accept_encoding, "br, gzip");
+  HttpResponse compressed = Send(gzip);
+  EXPECT_EQ(compressed[http::field::content_encoding], "gzip");
+  EXPECT_EQ(compressed[http::field::vary], "Accept-Encoding");
+  EXPECT_EQ(compressed.body(), "compressed");
+  gzip.set(http::field::accept_encoding, "gzip;q=0");
+  HttpResponse plain = Send(gzip);
+  EXPECT_EQ(plain[http::field::content_encoding], "");
+  EXPECT_EQ(plain.body(), "export {};");
+  EXPECT_EQ(plain[http::field::vary], "Accept-Encoding");
+  EXPECT_TRUE(backends_.calls.empty());
+  EXPECT_THAT(Send(http::verb::get, "/metrics").body(),
+              HasSubstr(R"(route="/staff/*",code="2xx"} 5)"));
 }
 
 // The page reads the monitoring API anonymously through these routes, and

@@ -1,0 +1,443 @@
+// The staff app in Debian's headless Chromium against the real stack
+// (stack.mjs): sign-in through the OpenID provider's own login page, a
+// counter morning (a caller booked on the phone, check-in by keyboard alone,
+// a walk-in ticket, call next, put aside, call again, done, the citizen
+// left, a refusal by its reason), the waiting room's call display, the English switch and sign-out.
+// axe-core checks every screen for WCAG 2.1 A/AA violations; screenshots
+// and the measured first load go to STADT_ARTIFACT_DIR.
+//
+//   STADT_BUILD_DIR=build/release node --test web/staff/test/
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import puppeteer from 'puppeteer-core';
+import { startStack } from './stack.mjs';
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const buildDir = process.env.STADT_BUILD_DIR || 'build/release';
+const artifacts = resolve(process.env.STADT_ARTIFACT_DIR || join(buildDir, 'tests/staff-app'));
+const chromium = process.env.STADT_CHROMIUM_BIN || '/usr/bin/chromium';
+const STEP_TIMEOUT = 20000;
+
+let stack;
+let browser;
+const figures = {};
+
+before(async () => {
+  mkdirSync(artifacts, { recursive: true });
+  for (const stale of ['failure.png', 'failure.html']) rmSync(join(artifacts, stale), { force: true });
+  stack = await startStack(buildDir);
+  browser = await puppeteer.launch({
+    executablePath: chromium,
+    headless: true,
+    // Chromium refuses to run as root without --no-sandbox (CI runs as root).
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--window-size=1280,900'],
+    defaultViewport: { width: 1280, height: 900 },
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  stack?.stop();
+  writeFileSync(join(artifacts, 'figures.json'), `${JSON.stringify(figures, null, 2)}\n`);
+});
+
+// No violation of a WCAG 2.0/2.1 A or AA rule on the page as it is now.
+async function checkAccessibility(page, screen) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  const violations = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(violations, [], `axe on ${screen}`);
+}
+
+async function screenshot(page, name) {
+  await page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: true });
+}
+
+async function statusText(page) {
+  await page.waitForSelector('#counter-status .kern-alert', { timeout: STEP_TIMEOUT });
+  return page.$eval('#counter-status', (el) => el.textContent.trim());
+}
+
+// Clicks and waits until the status line says something new.
+async function act(page, selector) {
+  await page.$eval('#counter-status', (el) => el.replaceChildren());
+  await page.click(selector);
+  return statusText(page);
+}
+
+// Presses Tab from the top of the page until the focused element matches;
+// false when it is not reached within 100 presses.
+async function tabTo(page, matches) {
+  await page.evaluate(() => document.activeElement?.blur());
+  for (let i = 0; i < 100; i += 1) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(`(${matches.toString()})(document.activeElement)`)) return true;
+  }
+  return false;
+}
+
+async function rowState(page, ticket) {
+  await page.waitForSelector(`#day-list tr[data-ticket="${ticket}"]`, { timeout: STEP_TIMEOUT });
+  return page.$eval(`#day-list tr[data-ticket="${ticket}"]`, (row) => row.dataset.state);
+}
+
+// On failure the page as it was: <artifacts>/failure.png and failure.html.
+async function keepFailure(page, error) {
+  await page.screenshot({ path: join(artifacts, 'failure.png'), fullPage: true }).catch(() => {});
+  writeFileSync(join(artifacts, 'failure.html'), `<!-- ${page.url()} -->\n${await page.content().catch(() => '')}`);
+  throw error;
+}
+
+test('a counter morning in the browser, signed in through the provider', { timeout: 240000 }, async () => {
+  const page = await browser.newPage();
+  await counterMorning(page).catch((error) => keepFailure(page, error));
+});
+
+async function counterMorning(page) {
+  const consoleErrors = [];
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (error) => consoleErrors.push(error.message));
+
+  // First load: navigation start until the app has started (provider discovery included).
+  await page.goto(`${stack.base}/staff/`, { waitUntil: 'load' });
+  await page.waitForSelector('body[data-ready="true"]', { timeout: STEP_TIMEOUT });
+  figures.firstLoadMs = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0];
+    return { domContentLoaded: Math.round(nav.domContentLoadedEventEnd), load: Math.round(nav.loadEventEnd), appReady: Math.round(performance.now()) };
+  });
+  figures.transferredBytes = await page.evaluate(() => performance.getEntriesByType('resource')
+    .reduce((sum, r) => sum + r.transferSize, performance.getEntriesByType('navigation')[0].transferSize));
+  // The script and the style sheet come gzip-compressed.
+  figures.appFiles = await page.evaluate(() => performance.getEntriesByType('resource')
+    .filter((r) => /\/staff\/app\.(js|css)$/.test(r.name))
+    .map((r) => ({ name: r.name.replace(/^.*\//, ''), encoded: r.encodedBodySize, decoded: r.decodedBodySize })));
+  assert.equal(figures.appFiles.length, 2);
+  for (const file of figures.appFiles) assert.ok(file.encoded < file.decoded / 2, JSON.stringify(file));
+  assert.match(await page.$eval('h1', (el) => el.textContent), /Stadtportal – Verwaltung/);
+  await checkAccessibility(page, 'sign-in start');
+  await screenshot(page, '01-sign-in');
+
+  // The provider's login page; a wrong password first.
+  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  assert.equal(new URL(page.url()).origin, stack.issuer);
+  await checkAccessibility(page, 'provider login');
+  await page.type('#login', 'schalter-mitte');
+  await page.type('#password', 'falsch');
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  assert.match(await page.$eval('[role="alert"]', (el) => el.textContent), /Passwort ist falsch/);
+  await screenshot(page, '02-provider-login');
+  await page.type('#login', 'schalter-mitte');
+  await page.type('#password', 'demo');
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  await page.waitForSelector('#call-next', { timeout: STEP_TIMEOUT });
+  assert.equal(new URL(page.url()).search, '', 'the code is gone from the address');
+  assert.match(await page.$eval('#user', (el) => el.textContent), /Sam Schalter/);
+  // Tokens stay in memory: nothing in either storage but nothing at all.
+  assert.deepEqual(await page.evaluate(() => [localStorage.length, sessionStorage.length]), [0, 0]);
+  await page.waitForSelector('#day-list p, #day-list table', { timeout: STEP_TIMEOUT });
+  await page.waitForFunction(() => document.querySelector('select[name="phone-service"] option'), { timeout: STEP_TIMEOUT });
+
+  // Nobody is waiting yet.
+  assert.match(await act(page, '#call-next'), /Niemand wartet/);
+
+  // A caller on the phone gets today's next free slot. Only in the last
+  // minutes of a Berlin day is none left: then a second walk-in stands in.
+  await page.click('#find-slots');
+  await page.waitForSelector('#phone-slots:not([hidden])', { timeout: STEP_TIMEOUT });
+  let code = null;
+  if (await page.$('#phone-slots input[name="slot"]')) {
+    await page.type('input[name="caller-name"]', 'Erika Mustermann');
+    await page.type('input[name="caller-phone"]', '+49 711 123456');
+    await page.$eval('#counter-status', (el) => el.replaceChildren());
+    await page.click('#phone-booking button[type="submit"]');
+    const booked = await statusText(page);
+    code = booked.match(/Buchungscode: (\S+)/)?.[1];
+    assert.ok(code, booked);
+    await page.waitForSelector(`#day-list tr[data-booking="${code}"][data-state="VISIT_STATE_EXPECTED"]`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval(`#day-list tr[data-booking="${code}"]`, (row) => row.textContent), /Erika Mustermann/);
+  } else {
+    console.log('no slot left today in Berlin: a walk-in instead of the phone booking');
+  }
+  await checkAccessibility(page, 'counter');
+
+  // Check-in by keyboard alone: Tab to the code field, type, Enter.
+  let bookedTicket;
+  if (code) {
+    assert.ok(await tabTo(page, (el) => el.getAttribute('name') === 'booking-code'), 'the booking code field is reachable by Tab');
+    await page.keyboard.type(code.toLowerCase());
+    await page.$eval('#counter-status', (el) => el.replaceChildren());
+    await page.keyboard.press('Enter');
+    const checkedIn = await statusText(page);
+    bookedTicket = Number(checkedIn.match(/Wartenummer (\d+)/)?.[1]);
+    assert.ok(bookedTicket > 0, checkedIn);
+  } else {
+    assert.ok(await tabTo(page, (el) => el.closest('#walk-in') && el.type === 'submit'), 'the walk-in button is reachable by Tab');
+    await page.$eval('#counter-status', (el) => el.replaceChildren());
+    await page.keyboard.press('Enter');
+    bookedTicket = Number((await statusText(page)).match(/Wartemarke (\d+)/)?.[1]);
+  }
+  assert.equal(await rowState(page, bookedTicket), 'VISIT_STATE_WAITING');
+
+  // A walk-in ticket.
+  const issued = await act(page, '#walk-in button[type="submit"]');
+  const walkInTicket = Number(issued.match(/Wartemarke (\d+)/)?.[1]);
+  assert.ok(walkInTicket > 0, issued);
+
+  // Call next, by keyboard as well (the service decides the order: a booking
+  // early for its slot may wait).
+  assert.ok(await tabTo(page, (el) => el.id === 'call-next'), 'call next is reachable by Tab');
+  await page.$eval('#counter-status', (el) => el.replaceChildren());
+  await page.keyboard.press('Enter');
+  const calledText = await statusText(page);
+  const called = Number(calledText.match(/Nummer (\d+) an Schalter 1/)?.[1]);
+  assert.ok([bookedTicket, walkInTicket].includes(called), calledText);
+  const other = called === bookedTicket ? walkInTicket : bookedTicket;
+  assert.equal(await rowState(page, called), 'VISIT_STATE_CALLED');
+  await screenshot(page, '03-counter-called');
+  // Put aside, call again, done.
+  await act(page, `button[data-action="park"][data-ticket="${called}"]`);
+  assert.equal(await rowState(page, called), 'VISIT_STATE_PARKED');
+  assert.match(await act(page, `button[data-action="recall"][data-ticket="${called}"]`), new RegExp(`Nummer ${called} an Schalter 1`));
+  assert.equal(await rowState(page, called), 'VISIT_STATE_CALLED');
+  await act(page, `button[data-action="complete"][data-ticket="${called}"]`);
+  assert.equal(await rowState(page, called), 'VISIT_STATE_COMPLETED');
+
+  // The other one leaves before being called.
+  await act(page, `button[data-action="cancel"][data-ticket="${other}"]`);
+  if (other === walkInTicket || !code) {
+    assert.equal(await rowState(page, other), 'VISIT_STATE_CANCELLED');
+  } else {
+    // A booked citizen who left is expected again, without a ticket.
+    await page.waitForSelector(`#day-list tr[data-booking="${code}"][data-state="VISIT_STATE_EXPECTED"][data-ticket=""]`, { timeout: STEP_TIMEOUT });
+  }
+  // A refusal shows the API's reason in German.
+  assert.match(await act(page, '#call-next'), /Niemand wartet/);
+  await page.type('input[name="booking-code"]', 'KEIN-CODE!');
+  assert.match(await act(page, '#check-in button[type="submit"]'), /kein gültiger Buchungscode/);
+  await screenshot(page, '04-counter-done');
+
+  // The waiting room's display: numbers and counters only.
+  const display = await browser.newPage();
+  await display.goto(`${stack.base}/staff/#/display/mitte`, { waitUntil: 'load' });
+  await display.waitForSelector(`.board td[data-number="${called}"]`, { timeout: STEP_TIMEOUT });
+  const board = await display.$eval('.board', (el) => el.textContent);
+  assert.doesNotMatch(board, /Erika/);
+  await checkAccessibility(display, 'call display');
+  await screenshot(display, '05-call-display');
+  await display.close();
+
+  // English, and back.
+  await page.click('#language');
+  await page.waitForFunction(() => document.documentElement.lang === 'en' && document.querySelector('#call-next')?.textContent.includes('Call next'));
+  await checkAccessibility(page, 'counter (English)');
+  await screenshot(page, '06-counter-english');
+  await page.click('#language');
+  await page.waitForFunction(() => document.documentElement.lang === 'de');
+
+  // Sign-out at the provider, then back at the app's start.
+  await Promise.all([page.waitForNavigation(), page.click('#sign-out')]);
+  assert.equal(new URL(page.url()).origin, stack.issuer);
+  await checkAccessibility(page, 'provider sign-out');
+  await Promise.all([page.waitForNavigation(), page.click('button[value="yes"]')]);
+  await page.waitForSelector('#sign-in', { timeout: STEP_TIMEOUT });
+  await screenshot(page, '07-signed-out');
+
+  assert.deepEqual(consoleErrors.filter((e) => !/favicon|Failed to load resource: the server responded with a status of 4/.test(e)), []);
+  // Reported, not asserted (tests never assert on speed).
+  console.log(`first load: ${JSON.stringify(figures.firstLoadMs)} ms; transferred ${figures.transferredBytes} B; ${JSON.stringify(figures.appFiles)}`);
+}
+
+// "YYYY-MM-DD" in Berlin, `days` after today there.
+function berlinDate(days = 0) {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const [year, month, day] = today.split('-').map(Number);
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}
+
+async function signInAs(page, login) {
+  await page.goto(`${stack.base}/staff/`, { waitUntil: 'load' });
+  await page.waitForSelector('#sign-in', { timeout: STEP_TIMEOUT });
+  await Promise.all([page.waitForNavigation(), page.click('#sign-in')]);
+  await page.type('#login', login);
+  await page.type('#password', 'demo');
+  await Promise.all([page.waitForNavigation(), page.click('button[type="submit"]')]);
+  await page.waitForSelector('#user', { timeout: STEP_TIMEOUT });
+}
+
+test('an office administrator closes today and moves the affected booking', { timeout: 120000 }, async (t) => {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  try {
+    await signInAs(page, 'leitung-mitte');
+    // A caller booked on the phone for today (none is left in the last minutes of a Berlin day).
+    await page.waitForFunction(() => document.querySelector('select[name="phone-service"] option'), { timeout: STEP_TIMEOUT });
+    await page.click('#find-slots');
+    await page.waitForSelector('#phone-slots:not([hidden])', { timeout: STEP_TIMEOUT });
+    if (!(await page.$('#phone-slots input[name="slot"]'))) {
+      t.skip('no slot left today in Berlin');
+      return;
+    }
+    await page.type('input[name="caller-name"]', 'Max Muster');
+    await page.type('input[name="caller-phone"]', '+49 711 654321');
+    await page.$eval('#counter-status', (el) => el.replaceChildren());
+    await page.click('#phone-booking button[type="submit"]');
+    const code = (await statusText(page)).match(/Buchungscode: (\S+)/)?.[1];
+    assert.ok(code);
+
+    await page.click('a[href="#/closures"]');
+    await page.waitForSelector('#closure-form', { timeout: STEP_TIMEOUT });
+    await checkAccessibility(page, 'closures form');
+    await page.type('input[name="closure-id"]', 'wasserschaden');
+    await page.type('input[name="reason"]', 'Wasserschaden');
+    await page.click('#closure-form button[type="submit"]');
+    await page.waitForSelector(`#closure-report tr[data-booking="${code}"][data-outcome="CLOSURE_OUTCOME_AFFECTED"]`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval('#report-heading', (el) => el.textContent), /betroffene?r? Termin/);
+    await checkAccessibility(page, 'closure with affected bookings');
+    await screenshot(page, '11-closure-affected');
+    // Declaring another closure under the same id is refused by its reason.
+    await page.$eval('input[name="counters"]', (el) => { el.value = '1'; });
+    await page.click('#closure-form button[type="submit"]');
+    await page.waitForFunction(() => /andere Schließung/.test(document.querySelector('#closure-status')?.textContent || ''), { timeout: STEP_TIMEOUT });
+
+    // Move: the day is closed, so to the nearest free slot on another day.
+    await page.click('#move-all');
+    await page.waitForSelector(`#closure-report tr[data-booking="${code}"][data-outcome="CLOSURE_OUTCOME_MOVED"]`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval('#closure-status', (el) => el.textContent), /verschoben/);
+    assert.match(await page.$eval(`#closure-report tr[data-booking="${code}"]`, (row) => row.textContent), /\(mitte\)/);
+    await screenshot(page, '12-closure-moved');
+  } catch (error) {
+    await keepFailure(page, error);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the parking office approves, rejects and revokes residents\' permits', { timeout: 120000 }, async () => {
+  // Two citizens apply through the API (a citizen token signed as the provider signs).
+  const apply = async (sub, plate, street) => {
+    const response = await fetch(`${stack.base}/v1/parking/permit-applications`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${stack.mint({ sub, roles: ['citizen'] })}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ plate, area: 'S-Mitte', street, houseNumber: '7', validFrom: berlinDate(0), validUntil: berlinDate(30) }),
+    });
+    const text = await response.text();
+    assert.equal(response.status, 200, text);
+    return JSON.parse(text).id;
+  };
+  const first = await apply('citizen-a', 'S-AB 1234', 'Königstraße');
+  const second = await apply('citizen-b', 'S-CD 5678', 'Eberhardstraße');
+
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  try {
+    await signInAs(page, 'parkraum');
+    await page.click('a[href="#/parking"]').catch(() => {});
+    await page.waitForSelector(`tr[data-application="${first}"]`, { timeout: STEP_TIMEOUT });
+    await page.waitForSelector(`tr[data-application="${second}"]`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval(`tr[data-application="${first}"]`, (row) => row.textContent), /Königstraße 7/);
+    await checkAccessibility(page, 'parking');
+    await screenshot(page, '08-parking-pending');
+
+    // Approve the first.
+    await page.click(`tr[data-application="${first}"] button[data-action="approve"]`);
+    await page.waitForSelector(`tr[data-decided="${first}"][data-state="PERMIT_APPLICATION_STATE_APPROVED"]`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval('#parking-status', (el) => el.textContent), /Genehmigt: Parkausweis für S-AB 1234/);
+    // Rejecting needs a reason: first without, then with.
+    await page.click(`tr[data-application="${second}"] button[data-action="reject"]`);
+    assert.match(await page.$eval('#parking-status', (el) => el.textContent), /Begründung/);
+    await page.type(`input[name="reject-reason-${second}"]`, 'Anschrift nicht im Parkbereich');
+    await page.click(`tr[data-application="${second}"] button[data-action="reject"]`);
+    await page.waitForSelector(`tr[data-decided="${second}"][data-state="PERMIT_APPLICATION_STATE_REJECTED"]`, { timeout: STEP_TIMEOUT });
+    await page.waitForFunction(() => document.querySelector('#pending p'), { timeout: STEP_TIMEOUT });
+    // Revoke the permit just issued.
+    await page.type(`input[name="revoke-reason-${first}"]`, 'Umzug');
+    await page.click(`tr[data-decided="${first}"] button[data-action="revoke"]`);
+    await page.waitForSelector(`tr[data-decided="${first}"][data-state="PERMIT_APPLICATION_STATE_REVOKED"]`, { timeout: STEP_TIMEOUT });
+    await checkAccessibility(page, 'parking after decisions');
+    await screenshot(page, '09-parking-decided');
+
+    // The citizen sees the outcome.
+    const mine = await (await fetch(`${stack.base}/v1/parking/permit-applications/${first}`, {
+      headers: { Authorization: `Bearer ${stack.mint({ sub: 'citizen-a', roles: ['citizen'] })}` },
+    })).json();
+    assert.equal(mine.state, 'PERMIT_APPLICATION_STATE_REVOKED');
+
+    // When the gateway refuses the token (as it answers an expired one), the app
+    // drops it and offers to sign in again.
+    await page.setRequestInterception(true);
+    page.on('request', (request) => {
+      if (request.url().includes('/v1/parking/pending-permit-applications')) {
+        request.respond({
+          status: 401, contentType: 'application/json',
+          body: JSON.stringify({ code: 16, status: 'UNAUTHENTICATED', message: 'token expired', details: [{ reason: 'token_expired' }] }),
+        });
+      } else {
+        request.continue();
+      }
+    });
+    await page.click('#refresh');
+    await page.waitForSelector('#sign-in', { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval('main', (el) => el.textContent), /Anmeldung ist abgelaufen/);
+    assert.equal(await page.$('#user'), null);
+  } catch (error) {
+    await keepFailure(page, error);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the steering dashboard in German: judged KPIs, figures per office, CSV export', { timeout: 120000 }, async () => {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  const downloads = join(artifacts, 'downloads');
+  mkdirSync(downloads, { recursive: true });
+  rmSync(join(downloads, 'appointments_booked.csv'), { force: true });
+  try {
+    await signInAs(page, 'steuerung');
+    await page.waitForSelector('section.field', { timeout: STEP_TIMEOUT });
+    assert.equal(await page.$$eval('section.field', (fields) => fields.length), 5);
+    assert.match(await page.$eval('h1', (el) => el.textContent), /Strategie-Monitoring/);
+    // The counter morning's phone booking reaches monitoring (reported in batches).
+    const card = '#kpi-appointments_booked';
+    // Refreshes until the KPI has data, each time waiting for the reload to finish.
+    for (let i = 0; i < 100; i += 1) {
+      const status = await page.$eval(card, (el) => el.dataset.status).catch(() => '');
+      if (status && status !== 'STATUS_NO_DATA') break;
+      const loads = await page.$eval('#fields', (el) => el.dataset.loads);
+      await page.click('#refresh');
+      await page.waitForFunction((before) => document.querySelector('#fields').dataset.loads !== before,
+        { timeout: STEP_TIMEOUT }, loads);
+    }
+    assert.notEqual(await page.$eval(card, (el) => el.dataset.status), 'STATUS_NO_DATA');
+    const text = await page.$eval(card, (el) => el.textContent);
+    assert.match(text, /Laufender Zeitraum \(\d+\s%\svergangen\)/);
+    assert.match(text, /Bis jetzt erwartet/);
+    assert.match(await page.$eval('#field-1 .field-summary', (el) => el.textContent), /\d+ Kennzahl(en)? /);
+    // Per office.
+    await page.click(`${card} details.places summary`);
+    await page.waitForSelector(`${card} details.places table`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval(`${card} details.places table`, (el) => el.textContent), /mitte/);
+    await checkAccessibility(page, 'steering dashboard');
+    await screenshot(page, '10-steering');
+
+    // CSV of the series, per office.
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: downloads, browserContextId: context.id });
+    await page.click(`${card} button[data-csv]`);
+    const file = join(downloads, 'appointments_booked.csv');
+    for (let i = 0; i < 100 && !existsSync(file); i += 1) await new Promise((resolve) => setTimeout(resolve, 100));
+    const csv = readFileSync(file, 'utf8');
+    assert.match(csv, /^\ufeffBeginn des Zeitraums;Ort;Wert;Ereignisse\r\n/);
+    assert.match(csv, /;mitte;[1-9]\d*;[1-9]\d*\r\n/);
+  } catch (error) {
+    await keepFailure(page, error);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,151 @@
+// Starts what the staff app needs, from a build tree, on free ports of
+// 127.0.0.1: redis-server, the appointments service (the demo catalog with
+// the Mitte office open around the clock, so its day is always today),
+// parking (the seed tariffs, zones and permit areas), monitoring (the seed
+// catalog; every service reports to it), the
+// OpenID provider of deploy/oidc with its demo accounts, and the gateway
+// verifying that provider's tokens by its JWKS URL and serving the app built
+// into a temporary directory. stop() ends every process it started.
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, openSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { randomBytes, generateKeyPairSync, sign } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const root = new URL('../../../', import.meta.url).pathname;
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(what, check, timeoutMs = 30000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch {
+      // not up yet
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not come up`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+function alwaysOpenCatalog(dir) {
+  const catalog = JSON.parse(readFileSync(join(root, 'services/appointments/seed/catalog.json'), 'utf8'));
+  const mitte = catalog.offices.find((office) => office.id === 'mitte');
+  const week = [1, 2, 3, 4, 5, 6, 7];
+  mitte.opening_hours = week.map((weekday) => ({ weekday, opens_minute: 0, closes_minute: 1440 }));
+  mitte.counters = week.map((weekday) => ({ weekday, from_minute: 0, to_minute: 1440, counters: 3 }));
+  mitte.closed_dates = [];
+  const path = join(dir, 'catalog.json');
+  writeFileSync(path, JSON.stringify(catalog));
+  return path;
+}
+
+function base64Url(data) {
+  return Buffer.from(data).toString('base64url');
+}
+
+// A token as the provider signs them (same key, kid, issuer and audience),
+// for what the provider's staff accounts cannot do: a citizen applying.
+function minter(privateKey, issuer) {
+  return ({ sub, roles, scope, minutes = 10 }) => {
+    const now = Math.floor(Date.now() / 1000);
+    const header = base64Url(JSON.stringify({ alg: 'ES256', typ: 'JWT', kid: 'dev-1' }));
+    const payload = base64Url(JSON.stringify({ iss: issuer, aud: 'stadtportal', sub, roles, scope, iat: now, exp: now + minutes * 60 }));
+    const signature = sign('sha256', Buffer.from(`${header}.${payload}`), { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    return `${header}.${payload}.${base64Url(signature)}`;
+  };
+}
+
+export async function startStack(buildDir) {
+  const dir = mkdtempSync(join(tmpdir(), 'stadt-staff-app-'));
+  const processes = [];
+  const logs = [];
+  const start = (name, command, args, env) => {
+    const log = join(dir, `${name}.log`);
+    logs.push(log);
+    const fd = openSync(log, 'a');
+    const child = spawn(command, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', fd, fd] });
+    processes.push(child);
+    return child;
+  };
+  const [redisPort, appointmentsPort, parkingPort, monitoringPort, oidcPort, httpPort] =
+    await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  // The services and the gateway report their KPI events to monitoring.
+  const monitoring = `127.0.0.1:${monitoringPort}`;
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const keyFile = join(dir, 'signing-key.pem');
+  writeFileSync(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+  const base = `http://127.0.0.1:${httpPort}`;
+  const issuer = `http://127.0.0.1:${oidcPort}`;
+  const stop = () => {
+    for (const child of processes.reverse()) {
+      if (child.exitCode === null) child.kill('SIGTERM');
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    start('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {});
+    await waitFor('redis', () => execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().includes('PONG'));
+    start('monitoring', join(buildDir, 'services/monitoring/stadt-monitoring'), [], {
+      MONITORING_GRPC_ADDRESS: monitoring,
+      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      MONITORING_CATALOG_FILE: join(root, 'services/monitoring/seed/catalog.json'),
+    });
+    start('appointments', join(buildDir, 'services/appointments/stadt-appointments'), [], {
+      MONITORING_ADDRESS: monitoring,
+      KPI_FLUSH_INTERVAL: '200ms',
+      APPOINTMENTS_GRPC_ADDRESS: `127.0.0.1:${appointmentsPort}`,
+      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      APPOINTMENTS_SEED_FILE: alwaysOpenCatalog(dir),
+      APPOINTMENTS_SECRET_KEY: randomBytes(32).toString('base64'),
+      APPOINTMENTS_MIN_NOTICE: '0s',
+    });
+    start('parking', join(buildDir, 'services/parking/stadt-parking'), [], {
+      PARKING_GRPC_ADDRESS: `127.0.0.1:${parkingPort}`,
+      MONITORING_ADDRESS: monitoring,
+      KPI_FLUSH_INTERVAL: '200ms',
+      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      PARKING_TARIFFS_FILE: join(root, 'services/parking/seed/tariffs.json'),
+      PARKING_ZONES_FILE: join(root, 'services/parking/seed/zones.geojson'),
+      PARKING_PERMIT_AREAS_FILE: join(root, 'services/parking/seed/permit_areas.json'),
+    });
+    start('oidc', process.execPath, [join(root, 'deploy/oidc/server.mjs')], {
+      OIDC_PORT: String(oidcPort),
+      OIDC_SIGNING_KEY_FILE: keyFile,
+      OIDC_REDIRECT_URIS: `${base}/staff/`,
+    });
+    await waitFor('oidc', async () => (await fetch(`${issuer}/jwks`)).ok);
+    const appDir = join(dir, 'staff-app');
+    execFileSync(process.execPath, [join(root, 'web/staff/build.mjs'), appDir], { stdio: 'ignore' });
+    start('gateway', join(buildDir, 'gateway/stadt-gateway'), [], {
+      GATEWAY_PORT: String(httpPort),
+      GATEWAY_BACKEND_APPOINTMENTS: `127.0.0.1:${appointmentsPort}`,
+      GATEWAY_BACKEND_PARKING: `127.0.0.1:${parkingPort}`,
+      GATEWAY_BACKEND_MONITORING: monitoring,
+      GATEWAY_READINESS_BACKENDS: 'appointments,parking,monitoring',
+      MONITORING_ADDRESS: monitoring,
+      KPI_FLUSH_INTERVAL: '200ms',
+      GATEWAY_JWKS_URL: `${issuer}/jwks`,
+      GATEWAY_JWT_ISSUER: issuer,
+      GATEWAY_JWT_AUDIENCE: 'stadtportal',
+      GATEWAY_STAFF_APP_DIR: appDir,
+    });
+    await waitFor('gateway', async () => (await fetch(`${base}/readyz`)).ok);
+  } catch (error) {
+    const text = logs.map((log) => { try { return `== ${log}\n${readFileSync(log, 'utf8').slice(-2000)}`; } catch { return ''; } }).join('\n');
+    stop();
+    throw new Error(`${error.message}\n${text}`);
+  }
+  return { base, issuer, stop, mint: minter(privateKey, issuer) };
+}
