@@ -22,6 +22,7 @@ stop() {  # stop NAME
 }
 
 stop gateway
+stop privacy
 stop oidc
 stop appointments
 stop daycare

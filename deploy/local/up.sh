@@ -7,6 +7,7 @@
 # Ports (override by environment): STADT_HTTP_PORT (8080), STADT_REDIS_PORT (6390),
 # STADT_APPOINTMENTS_PORT (50051), STADT_VIDEO_PORT (50052), STADT_DAYCARE_PORT (50053),
 # STADT_PARKING_PORT (50054), STADT_MONITORING_PORT (50055), STADT_NOTIFICATIONS_PORT (50056),
+# STADT_PRIVACY_PORT (50057),
 # STADT_SMTP_PORT (2525: the local mail server, deploy/local/smtp_sink.py, which keeps
 # every mail as a file in .local/mail), STADT_OIDC_PORT (9400: the OpenID provider of
 # deploy/oidc, whose demo staff accounts sign in to the staff app at /staff/).
@@ -22,6 +23,7 @@ DAYCARE_PORT="${STADT_DAYCARE_PORT:-50053}"
 PARKING_PORT="${STADT_PARKING_PORT:-50054}"
 MONITORING_PORT="${STADT_MONITORING_PORT:-50055}"
 NOTIFICATIONS_PORT="${STADT_NOTIFICATIONS_PORT:-50056}"
+PRIVACY_PORT="${STADT_PRIVACY_PORT:-50057}"
 SMTP_PORT="${STADT_SMTP_PORT:-2525}"
 OIDC_PORT="${STADT_OIDC_PORT:-9400}"
 STATE="$ROOT/.local"
@@ -34,7 +36,7 @@ deploy/setup.sh
 echo "== build"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
 cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-daycare stadt-parking \
-  stadt-video stadt-monitoring stadt-notifications stadt-mint-token
+  stadt-video stadt-monitoring stadt-notifications stadt-privacy stadt-mint-token
 
 mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys" "$STATE/mail"
 if [ -e "$STATE/run/gateway.pid" ]; then
@@ -152,6 +154,16 @@ NOTIFICATIONS_SMTP_PORT="$SMTP_PORT" NOTIFICATIONS_SMTP_TLS=none \
 NOTIFICATIONS_PORTAL_URL="http://127.0.0.1:$HTTP_PORT" \
   start notifications "$BUILD/services/notifications/stadt-notifications"
 
+echo "== privacy (GET/DELETE /v1/me/data) on 127.0.0.1:$PRIVACY_PORT"
+PRIVACY_GRPC_ADDRESS="127.0.0.1:$PRIVACY_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+PRIVACY_APPOINTMENTS_ADDRESS="127.0.0.1:$APPOINTMENTS_PORT" \
+PRIVACY_VIDEO_ADDRESS="127.0.0.1:$VIDEO_PORT" \
+PRIVACY_DAYCARE_ADDRESS="127.0.0.1:$DAYCARE_PORT" \
+PRIVACY_PARKING_ADDRESS="127.0.0.1:$PARKING_PORT" \
+PRIVACY_NOTIFICATIONS_ADDRESS="127.0.0.1:$NOTIFICATIONS_PORT" \
+  start privacy "$BUILD/services/privacy/stadt-privacy"
+
 echo "== staff web app (web/staff) into $STATE/staff-app"
 node web/staff/build.mjs "$STATE/staff-app" > /dev/null
 
@@ -170,6 +182,7 @@ GATEWAY_BACKEND_VIDEO="127.0.0.1:$VIDEO_PORT" \
 GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
 GATEWAY_BACKEND_NOTIFICATIONS="127.0.0.1:$NOTIFICATIONS_PORT" \
+GATEWAY_BACKEND_PRIVACY="127.0.0.1:$PRIVACY_PORT" \
 GATEWAY_JWKS_URL="$ISSUER/jwks" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
 GATEWAY_STAFF_APP_DIR="$STATE/staff-app" \

@@ -5,6 +5,7 @@
 #include "stadt/monitoring/v1/monitoring.pb.h"
 #include "stadt/notifications/v1/notifications.pb.h"
 #include "stadt/parking/v1/parking.pb.h"
+#include "stadt/privacy/v1/privacy.pb.h"
 #include "stadt/video/v1/video.pb.h"
 
 namespace stadt::gateway {
@@ -25,6 +26,8 @@ std::vector<LinkedApi> LinkedApis() {
       {"notifications",
        notifications::v1::DeadLetter::descriptor()->file()->FindServiceByName("Notifications"),
        "127.0.0.1:50056"},
+      {"privacy", privacy::v1::MyData::descriptor()->file()->FindServiceByName("Privacy"),
+       "127.0.0.1:50057"},
   };
 }
 

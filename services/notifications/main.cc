@@ -99,6 +99,9 @@ absl::StatusOr<Settings> ReadSettings() {
                                                 absl::Milliseconds(10), absl::Hours(24));
   settings.dispatch.retry_horizon = config.Duration("NOTIFICATIONS_RETRY_HORIZON", absl::Hours(24),
                                                     absl::Seconds(1), absl::Hours(24 * 7));
+  settings.dispatch.dead_letter_retention =
+      config.Duration("NOTIFICATIONS_DEAD_LETTER_RETENTION", absl::Hours(24 * 30), absl::Hours(1),
+                      absl::Hours(24 * 365));
   settings.store.claim_idle = config.Duration("NOTIFICATIONS_CLAIM_IDLE", absl::Minutes(5),
                                               absl::Milliseconds(100), absl::Hours(1));
   settings.store.record_ttl = config.Duration("NOTIFICATIONS_RECORD_TTL", absl::Hours(24 * 14),

@@ -113,6 +113,7 @@ absl::Status Serve(const Settings& settings) {
                                {"caseworkers", static_cast<int64_t>(catalog->caseworkers.size())}});
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   booking::RedisBookingRepository bookings(*redis, kVideoPrefix);
+  bookings.EraseWith({"visit"});  // the waiting-room record goes with its booking
   RedisVisitRepository visits(*redis);
   RedisScheduleRepository schedule_store(*redis);
   SystemClock clock;

@@ -50,6 +50,9 @@ const std::map<std::string, ServiceSpec>& Services() {
         {{"PARKING_TARIFFS_FILE", "services/parking/seed/tariffs.json"},
          {"PARKING_ZONES_FILE", "services/parking/seed/zones.geojson"},
          {"PARKING_PERMIT_AREAS_FILE", "services/parking/seed/permit_areas.json"}}}},
+      // Calls the other services: started after them (StartWith), pointed at
+      // each one started (StartService).
+      {"privacy", {STADT_PRIVACY_BIN, "PRIVACY_GRPC_ADDRESS", {}}},
       {"video",
        {STADT_VIDEO_BIN,
         "VIDEO_GRPC_ADDRESS",
@@ -61,6 +64,8 @@ const std::map<std::string, ServiceSpec>& Services() {
   };
   return *services;
 }
+
+constexpr char kPrivacy[] = "privacy";
 
 bool IsPathVariable(const std::string& name) {
   return name.ends_with("_FILE") || name.ends_with("_DIR");
@@ -93,7 +98,11 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
   stack->redis_ = *std::move(redis);
   for (const std::string& name : services) {
     if (!Services().contains(name)) return absl::InvalidArgumentError("unknown service " + name);
+    if (name == kPrivacy) continue;
     if (absl::Status status = stack->StartServiceOnFreePort(name); !status.ok()) return status;
+  }
+  if (services.contains(kPrivacy)) {
+    if (absl::Status status = stack->StartServiceOnFreePort(kPrivacy); !status.ok()) return status;
   }
   if (absl::Status status = stack->StartGateway(); !status.ok()) return status;
   return stack;
@@ -144,6 +153,13 @@ absl::Status Stack::StartService(const std::string& name) {
       {"READINESS_INTERVAL", "100ms"}};
   for (const auto& [key, value] : spec.env) {
     env[key] = IsPathVariable(key) ? absl::StrCat(STADT_SOURCE_DIR, "/", value) : value;
+  }
+  if (name == kPrivacy) {
+    for (const auto& [other, other_port] : service_ports_) {
+      if (other == kPrivacy || other == "monitoring") continue;  // no personal data there
+      env[absl::StrCat("PRIVACY_", absl::AsciiStrToUpper(other), "_ADDRESS")] =
+          absl::StrCat("127.0.0.1:", other_port);
+    }
   }
   for (const auto& [key, value] : options_.service_env) env[key] = value;
   absl::StatusOr<std::unique_ptr<Subprocess>> process =

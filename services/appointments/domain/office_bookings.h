@@ -103,6 +103,13 @@ class OfficeBookings {
   absl::Status RequestLinks(const std::string& email, const std::string& language) {
     return core_.RequestLinks(email, language);
   }
+  // The citizen's bookings for an export, and their erasure (GDPR Art. 15, 17).
+  absl::StatusOr<std::vector<privacy::Record>> PersonalRecords(const std::string& subject) {
+    return core_.PersonalRecords(subject, "booking");
+  }
+  absl::StatusOr<privacy::Erasure> ErasePersonalData(const std::string& subject) {
+    return core_.ErasePersonalData(subject);
+  }
 
  private:
   // Whether the hold became the client's booking already (by its mailed link):

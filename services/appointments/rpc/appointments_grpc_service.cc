@@ -3,6 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/status.h"
 #include "services/common/strings.h"
 
@@ -641,6 +642,26 @@ grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
   kpis_.Ratio(kpi::kAppointmentsNoShowRate, true,
               {{std::string(kpi::kOffice), request->office_id()}}, appointment->booking_code);
   ToProto(*appointment, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsGrpcService::ExportPersonalData(grpc::ServerContext* context,
+                                                         const type::v1::PersonalDataRequest*,
+                                                         type::v1::PersonalData* response) {
+  absl::StatusOr<std::vector<privacy::Record>> records =
+      bookings_.PersonalRecords(CallerFromContext(*context).subject);
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  privacy::ToProto("appointments", *records, *response);
+  return grpc::Status::OK;
+}
+
+grpc::Status AppointmentsGrpcService::ErasePersonalData(grpc::ServerContext* context,
+                                                        const type::v1::PersonalDataRequest*,
+                                                        type::v1::ErasureReport* response) {
+  absl::StatusOr<privacy::Erasure> erasure =
+      bookings_.ErasePersonalData(CallerFromContext(*context).subject);
+  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  privacy::ToProto("appointments", *erasure, *response);
   return grpc::Status::OK;
 }
 

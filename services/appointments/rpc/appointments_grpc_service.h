@@ -93,6 +93,14 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
   grpc::Status MarkNoShow(grpc::ServerContext* context, const v1::MarkNoShowRequest* request,
                           v1::DayAppointment* response) override;
 
+  // Internal (the privacy service): the caller's bookings, and their erasure.
+  grpc::Status ExportPersonalData(grpc::ServerContext* context,
+                                  const type::v1::PersonalDataRequest* request,
+                                  type::v1::PersonalData* response) override;
+  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                 const type::v1::PersonalDataRequest* request,
+                                 type::v1::ErasureReport* response) override;
+
  private:
   OfficeCatalog& catalog_;
   OfficeBookings& bookings_;

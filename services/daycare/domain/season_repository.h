@@ -93,6 +93,20 @@ class SeasonRepository {
   // Moves the deadline of every offer of `round` still open at `now`; returns how many.
   virtual absl::StatusOr<int> SetOfferDeadline(std::string_view season, uint32_t round,
                                                absl::Time deadline, absl::Time now) = 0;
+
+  // The seasons in which `owner` has applications, for an export or erasure.
+  // A store without that lookup knows none.
+  virtual absl::StatusOr<std::vector<std::string>> SeasonsOf(std::string_view owner) {
+    (void)owner;
+    return std::vector<std::string>{};
+  }
+  // Erases the owner's applications of the season with everything kept about
+  // them, in one atomic step; returns how many (0 on a retry).
+  virtual absl::StatusOr<int> EraseApplicationsOf(std::string_view season, std::string_view owner) {
+    (void)season;
+    (void)owner;
+    return 0;
+  }
 };
 
 }  // namespace stadt::daycare::season

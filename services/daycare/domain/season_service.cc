@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
@@ -928,6 +929,78 @@ absl::StatusOr<int> SeasonService::SetOfferDeadline(std::string_view season, uin
     return absl::NotFoundError(absl::StrCat("round ", round, " not found"));
   }
   return repository_.SetOfferDeadline(season, round, deadline, now);
+}
+
+namespace {
+
+privacy::Record ApplicationExport(std::string_view season, const Application& application) {
+  privacy::Record record;
+  record.kind = "daycare_application";
+  record.id = application.id;
+  record.retention = privacy::RetentionClass::kServiceRecord;
+  record.fields = {
+      {"season", std::string(season)},
+      {"child_name", application.child.name},
+      {"child_birth_date",
+       application.child.birth_date ? FormatDate(*application.child.birth_date) : ""},
+      {"guardian_name", application.guardian.name},
+      {"guardian_email", application.guardian.email},
+      {"guardian_phone", application.guardian.phone},
+      {"choices", absl::StrJoin(application.choices, ",")},
+      {"care_scope", application.care_scope},
+      {"district", application.district},
+      {"criteria", absl::StrJoin(application.criteria, ",")},
+      {"sibling_centres", absl::StrJoin(application.sibling_centres, ",")},
+      {"withdrawn", application.withdrawn ? "true" : "false"},
+  };
+  return record;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<privacy::Record>> SeasonService::PersonalRecords(
+    std::string_view subject) {
+  if (subject.empty()) return absl::UnauthenticatedError("no subject");
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> seasons, repository_.SeasonsOf(subject));
+  std::vector<privacy::Record> records;
+  for (const std::string& season : seasons) {
+    STADT_ASSIGN_OR_RETURN(std::vector<Application> applications,
+                           repository_.ListApplicationsOf(season, subject));
+    for (const Application& application : applications) {
+      records.push_back(ApplicationExport(season, application));
+    }
+  }
+  return records;
+}
+
+absl::StatusOr<privacy::Erasure> SeasonService::ErasePersonalData(std::string_view subject) {
+  if (subject.empty()) return absl::UnauthenticatedError("no subject");
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> seasons, repository_.SeasonsOf(subject));
+  privacy::Erasure erasure;
+  for (const std::string& season : seasons) {
+    STADT_ASSIGN_OR_RETURN(std::vector<Application> applications,
+                           repository_.ListApplicationsOf(season, subject));
+    STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+    STADT_ASSIGN_OR_RETURN(int erased, repository_.EraseApplicationsOf(season, subject));
+    erasure.erased += erased;
+    if (setup.rounds == 0) continue;
+    for (const Application& application : applications) {
+      privacy::KeptRecord kept;
+      kept.kind = "daycare_round_entry";
+      kept.id = application.id;
+      kept.retention = privacy::RetentionClass::kServiceRecord;
+      kept.reason_de = absl::StrCat(
+          "Veröffentlichte Vergaberunden der Saison ", season,
+          " (Nachweis der Vergabeentscheidung): Kennung, Geburtsdatum, Bezirk und geprüfte "
+          "Kriterien, ohne Namen");
+      kept.reason_en = absl::StrCat(
+          "Published allocation rounds of season ", season,
+          " (record of the allocation decision): id, birth date, district and verified "
+          "criteria, no names");
+      erasure.kept.push_back(std::move(kept));
+    }
+  }
+  return erasure;
 }
 
 }  // namespace stadt::daycare::season

@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/clock.h"
+#include "services/common/privacy/personal_data.h"
 #include "services/daycare/domain/season_repository.h"
 #include "services/daycare/domain/season_types.h"
 
@@ -104,6 +105,13 @@ class SeasonService {
   // Writes the "offer about to expire" events of the offers whose deadline is
   // at most `lead` ahead (SeasonRepository::RemindExpiringOffers); how many.
   absl::StatusOr<int> RemindExpiringOffers(std::string_view season, absl::Duration lead);
+
+  // The guardian's applications of every season, for an export (GDPR
+  // Art. 15); UNAUTHENTICATED without a subject.
+  absl::StatusOr<std::vector<privacy::Record>> PersonalRecords(std::string_view subject);
+  // Erases them (GDPR Art. 17). Published round documents stay: they are the
+  // record of the allocation and name no child or guardian (kept, with why).
+  absl::StatusOr<privacy::Erasure> ErasePersonalData(std::string_view subject);
 
  private:
   struct PreparedRound;

@@ -4,6 +4,7 @@
 #include "boost/json/serialize.hpp"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/reason.h"
 #include "services/common/status.h"
 #include "services/common/status_macros.h"
@@ -583,6 +584,26 @@ grpc::Status DaycareGrpcService::Answer(const grpc::ServerContext& context,
                 OfferOccurrence(request.season_id(), view->application.id, view->offer.round));
   }
   return StatusResponse(view, response);
+}
+
+grpc::Status DaycareGrpcService::ExportPersonalData(grpc::ServerContext* context,
+                                                    const type::v1::PersonalDataRequest*,
+                                                    type::v1::PersonalData* response) {
+  absl::StatusOr<std::vector<privacy::Record>> records =
+      seasons_.PersonalRecords(CallerFromContext(*context).subject);
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  privacy::ToProto("daycare", *records, *response);
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareGrpcService::ErasePersonalData(grpc::ServerContext* context,
+                                                   const type::v1::PersonalDataRequest*,
+                                                   type::v1::ErasureReport* response) {
+  absl::StatusOr<privacy::Erasure> erasure =
+      seasons_.ErasePersonalData(CallerFromContext(*context).subject);
+  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  privacy::ToProto("daycare", *erasure, *response);
+  return grpc::Status::OK;
 }
 
 }  // namespace stadt::daycare

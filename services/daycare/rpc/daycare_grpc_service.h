@@ -69,6 +69,14 @@ class DaycareGrpcService final : public v1::Daycare::Service {
   grpc::Status DeclineOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
                             v1::ApplicationStatus* response) override;
 
+  // Internal (the privacy service): the caller's applications, and their erasure.
+  grpc::Status ExportPersonalData(grpc::ServerContext* context,
+                                  const type::v1::PersonalDataRequest* request,
+                                  type::v1::PersonalData* response) override;
+  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                 const type::v1::PersonalDataRequest* request,
+                                 type::v1::ErasureReport* response) override;
+
  private:
   grpc::Status Answer(const grpc::ServerContext& context, const v1::AnswerOfferRequest& request,
                       bool accept, v1::ApplicationStatus* response);

@@ -60,6 +60,19 @@ const redis::Script kCorrectApplication{std::string(kCorrectApplicationLua)};
 
 // KEYS: version, offer keys. ARGV: round, new deadline, now.
 const redis::Script kSetOfferDeadline{std::string(kSetOfferDeadlineLua)};
+// KEYS: owned:<subject>, apps, owners, children, child_of, duplicates,
+// withdrawn. ARGV: subject, the season's key prefix.
+const redis::Script kEraseGuardian{std::string(kEraseGuardianLua)};
+
+// `text` with the glob characters of a SCAN MATCH pattern escaped.
+std::string GlobEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
 
 // KEYS: contacts, outbox, offer keys. ARGV: now (unix s), lead (s), application ids.
 const redis::Script kRemindExpiringOffers{std::string(kRemindExpiringOffersLua)};
@@ -619,6 +632,39 @@ absl::StatusOr<int> RedisSeasonRepository::RemindExpiringOffers(std::string_view
     args.push_back(id);
   }
   STADT_ASSIGN_OR_RETURN(redis::Reply reply, redis_.Eval(kRemindExpiringOffers, keys, args));
+  return static_cast<int>(reply.integer);
+}
+
+absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::SeasonsOf(std::string_view owner) {
+  const std::string suffix = absl::StrCat("}:owned:", ToAbsl(owner));
+  const std::string pattern = absl::StrCat("dc:{season:*", GlobEscape(suffix));
+  std::vector<std::string> seasons;
+  std::string cursor = "0";
+  do {
+    STADT_ASSIGN_OR_RETURN(redis::Reply page,
+                           redis_.Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"}));
+    if (page.elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
+    cursor = page.elements[0].str;
+    for (const redis::Reply& key : page.elements[1].elements) {
+      constexpr std::string_view kHead = "dc:{season:";
+      if (!key.str.starts_with(kHead) || !key.str.ends_with(suffix)) continue;
+      seasons.push_back(
+          key.str.substr(kHead.size(), key.str.size() - kHead.size() - suffix.size()));
+    }
+  } while (cursor != "0");
+  std::sort(seasons.begin(), seasons.end());
+  return seasons;
+}
+
+absl::StatusOr<int> RedisSeasonRepository::EraseApplicationsOf(std::string_view season,
+                                                               std::string_view owner) {
+  STADT_ASSIGN_OR_RETURN(
+      redis::Reply reply,
+      redis_.Eval(kEraseGuardian,
+                  {Key(season, absl::StrCat("owned:", ToAbsl(owner))), Key(season, "apps"),
+                   Key(season, "owners"), Key(season, "children"), Key(season, "child_of"),
+                   Key(season, "duplicates"), Key(season, "withdrawn")},
+                  {std::string(owner), Prefix(season)}));
   return static_cast<int>(reply.integer);
 }
 

@@ -48,6 +48,10 @@ class RedisSeasonRepository final : public season::SeasonRepository {
       std::string_view season) override;
   absl::StatusOr<std::vector<season::Application>> ListApplicationsOf(
       std::string_view season, std::string_view owner) override;
+  // SCANs for the owner's per-season index (a per-subject index across
+  // seasons would sit in another hash slot than the application it names).
+  absl::StatusOr<std::vector<std::string>> SeasonsOf(std::string_view owner) override;
+  absl::StatusOr<int> EraseApplicationsOf(std::string_view season, std::string_view owner) override;
   absl::StatusOr<season::Offer> GetOffer(std::string_view season, std::string_view id) override;
   absl::StatusOr<std::vector<season::Offer>> GetOffers(
       std::string_view season, const std::vector<std::string>& ids) override;

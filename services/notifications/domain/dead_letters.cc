@@ -61,4 +61,20 @@ absl::StatusOr<DeadLetterEntry> DeadLetters::Replay(const std::string& source,
   return store_.ReplayDeadLetter(*stream, id, clock_.Now());
 }
 
+absl::StatusOr<privacy::Erasure> DeadLetters::ErasePersonalData(
+    const std::vector<std::string>& references) {
+  if (references.size() > kMaxReferences) {
+    return absl::InvalidArgumentError("too many references");
+  }
+  std::vector<std::string> named;
+  for (const std::string& reference : references) {
+    if (!reference.empty()) named.push_back(reference);
+  }
+  absl::StatusOr<int> erased = store_.EraseMentioning(named);
+  if (!erased.ok()) return erased.status();
+  privacy::Erasure erasure;
+  erasure.erased = *erased;
+  return erasure;
+}
+
 }  // namespace stadt::notifications

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/clock.h"
+#include "services/common/privacy/personal_data.h"
 #include "services/notifications/domain/notification_store.h"
 
 namespace stadt::notifications {
@@ -33,6 +34,11 @@ class DeadLetters {
                                       const std::string& after) const;
   // NOT_FOUND for an id that is not in the list (or malformed).
   absl::StatusOr<DeadLetterEntry> Replay(const std::string& source, const std::string& id);
+  // A citizen's erasure (GDPR Art. 17): the queued retries, dead letters and
+  // outbox entries that name one of `references` (ids the services reported
+  // for the citizen, and the subject) go; at most kMaxReferences.
+  static constexpr size_t kMaxReferences = 10'000;
+  absl::StatusOr<privacy::Erasure> ErasePersonalData(const std::vector<std::string>& references);
 
  private:
   absl::StatusOr<std::string> StreamOf(const std::string& source) const;

@@ -57,6 +57,8 @@ absl::StatusOr<int> Dispatcher::RunOnce() {
       return trimmed.status();
     }
   }
+  STADT_RETURN_IF_ERROR(
+      store_.TrimDeadLetters(clock_.Now() - options_.dead_letter_retention).status());
   return handled;
 }
 

@@ -31,6 +31,9 @@ struct DispatchOptions {
   absl::Duration retry_base = absl::Seconds(30);
   absl::Duration retry_max = absl::Minutes(30);
   absl::Duration retry_horizon = absl::Hours(24);
+  // How long a dead letter (with its sealed contact) is kept for operators to
+  // replay; older ones are dropped by every run (docs/retention.md).
+  absl::Duration dead_letter_retention = absl::Hours(24 * 30);
 };
 
 // The notifications' work loop: reads events, composes each mail, sends it

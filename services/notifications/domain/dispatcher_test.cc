@@ -94,6 +94,11 @@ class FakeStore final : public NotificationStore {
     ++trims;
     return 0;
   }
+  absl::StatusOr<int64_t> TrimDeadLetters(absl::Time older_than) override {
+    dead_letters_before.push_back(older_than);
+    return 0;
+  }
+  std::vector<absl::Time> dead_letters_before;
 };
 
 // Mails the "to" field; events without one are not mailed, "broken" ones fail.
@@ -165,6 +170,17 @@ TEST_F(DispatcherTest, SendsEachEventOnceAndRecordsIt) {
   store_.queue = {Event(id, "a@example.org")};
   EXPECT_EQ(dispatcher.RunOnce().value(), 1);
   EXPECT_EQ(mailer_.recipients.size(), 1u);
+}
+
+TEST_F(DispatcherTest, EveryRunDropsTheDeadLettersPastTheirRetention) {
+  options_.dead_letter_retention = absl::Hours(24 * 30);
+  Dispatcher dispatcher = Make();
+  EXPECT_EQ(dispatcher.RunOnce().value(), 0);  // nothing to send: trimmed all the same
+  clock_.Advance(absl::Hours(5));
+  EXPECT_EQ(dispatcher.RunOnce().value(), 0);
+  EXPECT_EQ(store_.dead_letters_before,
+            (std::vector<absl::Time>{kStart - absl::Hours(24 * 30),
+                                     kStart + absl::Hours(5) - absl::Hours(24 * 30)}));
 }
 
 TEST_F(DispatcherTest, RecordsAGroupOfMailsAndTakesTheNextLeasesInOneRoundTrip) {

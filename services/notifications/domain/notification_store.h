@@ -126,6 +126,19 @@ class NotificationStore {
   // Trims every outbox below the oldest entry some consumer group has not
   // acknowledged yet (never an unacknowledged one); how many were removed.
   virtual absl::StatusOr<int64_t> TrimAcknowledged() = 0;
+  // Erases every queued retry, dead letter and outbox entry that names one of
+  // `references` in a field (GDPR Art. 17); how many went. A store that
+  // keeps no mails erases nothing.
+  // Drops the dead letters written before `older_than` (their retention,
+  // docs/retention.md); how many went. A store without dead letters drops none.
+  virtual absl::StatusOr<int64_t> TrimDeadLetters(absl::Time older_than) {
+    (void)older_than;
+    return 0;
+  }
+  virtual absl::StatusOr<int> EraseMentioning(const std::vector<std::string>& references) {
+    (void)references;
+    return 0;
+  }
 };
 
 }  // namespace stadt::notifications

@@ -1,5 +1,7 @@
 #include "services/notifications/rpc/notifications_grpc_service.h"
 
+#include "services/common/call_context.h"
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/proto_time.h"
 #include "services/common/status.h"
 
@@ -37,6 +39,19 @@ grpc::Status NotificationsGrpcService::ReplayDeadLetter(grpc::ServerContext*,
   absl::StatusOr<DeadLetterEntry> entry = dead_letters_.Replay(request->source(), request->id());
   if (!entry.ok()) return ToGrpcStatus(entry.status());
   ToProto(request->source(), *entry, response);
+  return grpc::Status::OK;
+}
+
+grpc::Status NotificationsGrpcService::ErasePersonalData(
+    grpc::ServerContext* context, const type::v1::PersonalDataRequest* request,
+    type::v1::ErasureReport* response) {
+  const std::string subject = CallerFromContext(*context).subject;
+  if (subject.empty()) return ToGrpcStatus(absl::UnauthenticatedError("no subject"));
+  std::vector<std::string> references(request->references().begin(), request->references().end());
+  references.push_back(subject);
+  absl::StatusOr<privacy::Erasure> erasure = dead_letters_.ErasePersonalData(references);
+  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  privacy::ToProto("notifications", *erasure, *response);
   return grpc::Status::OK;
 }
 

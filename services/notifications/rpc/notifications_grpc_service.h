@@ -18,6 +18,13 @@ class NotificationsGrpcService final : public v1::Notifications::Service {
                                 const v1::ReplayDeadLetterRequest* request,
                                 v1::DeadLetter* response) override;
 
+  // Internal (the privacy service): erases the queued and dead mails that name
+  // one of the request's references. (Its export has nothing of its own: the
+  // queued mails are the services' events, sealed, and they export those.)
+  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                 const type::v1::PersonalDataRequest* request,
+                                 type::v1::ErasureReport* response) override;
+
  private:
   DeadLetters& dead_letters_;
 };

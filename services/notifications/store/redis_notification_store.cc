@@ -34,6 +34,10 @@ const redis::Script& ReplayScript() {
   static const auto* const script = new redis::Script(std::string(kReplayDeadLetterLua));
   return *script;
 }
+const redis::Script& EraseMentioningScript() {
+  static const auto* const script = new redis::Script(std::string(kEraseMentioningLua));
+  return *script;
+}
 const redis::Script& TrimScript() {
   static const auto* const script = new redis::Script(std::string(kTrimAcknowledgedLua));
   return *script;
@@ -391,6 +395,34 @@ absl::StatusOr<int64_t> RedisNotificationStore::TrimAcknowledged() {
   int64_t trimmed = 0;
   for (const std::string& stream : streams_) {
     STADT_ASSIGN_OR_RETURN(redis::Reply reply, redis_.Eval(TrimScript(), {stream}, {}));
+    trimmed += reply.integer;
+  }
+  return trimmed;
+}
+
+absl::StatusOr<int> RedisNotificationStore::EraseMentioning(
+    const std::vector<std::string>& references) {
+  if (references.empty()) return 0;
+  int erased = 0;
+  for (const std::string& stream : streams_) {
+    std::vector<std::string> args = {RetryEntryKey(stream, "")};
+    args.insert(args.end(), references.begin(), references.end());
+    STADT_ASSIGN_OR_RETURN(
+        redis::Reply reply,
+        redis_.Eval(EraseMentioningScript(), {RetryQueueKey(stream), DeadLetterKey(stream), stream},
+                    args));
+    erased += static_cast<int>(reply.integer);
+  }
+  return erased;
+}
+
+absl::StatusOr<int64_t> RedisNotificationStore::TrimDeadLetters(absl::Time older_than) {
+  // A dead letter's id is the time it was written (Redis assigns it).
+  const std::string min_id = absl::StrCat(std::max<int64_t>(0, absl::ToUnixMillis(older_than)));
+  int64_t trimmed = 0;
+  for (const std::string& stream : streams_) {
+    STADT_ASSIGN_OR_RETURN(redis::Reply reply,
+                           redis_.Command({"XTRIM", DeadLetterKey(stream), "MINID", min_id}));
     trimmed += reply.integer;
   }
   return trimmed;

@@ -63,6 +63,8 @@ class RedisNotificationStore final : public NotificationStore {
   absl::StatusOr<DeadLetterEntry> ReplayDeadLetter(const std::string& stream, const std::string& id,
                                                    absl::Time now) override;
   absl::StatusOr<int64_t> TrimAcknowledged() override;
+  absl::StatusOr<int64_t> TrimDeadLetters(absl::Time older_than) override;
+  absl::StatusOr<int> EraseMentioning(const std::vector<std::string>& references) override;
 
   // The dead-letter stream of an outbox.
   static std::string DeadLetterKey(const std::string& stream);

@@ -123,6 +123,37 @@ TEST_F(RedisNotificationStoreTest, DeadLettersKeepTheEventAndTheReason) {
   EXPECT_EQ(fields["type"], "booking.confirmed");
 }
 
+TEST_F(RedisNotificationStoreTest, DeadLettersOlderThanTheirRetentionAreDropped) {
+  const std::string dead = RedisNotificationStore::DeadLetterKey(kStream);
+  ASSERT_TRUE(redis().Command({"XADD", dead, "1000-0", "type", "booking.confirmed"}).ok());
+  ASSERT_TRUE(redis().Command({"XADD", dead, "5000-0", "type", "booking.cancelled"}).ok());
+  EXPECT_EQ(store_->TrimDeadLetters(absl::FromUnixMillis(500)).value(), 0);
+  EXPECT_EQ(store_->TrimDeadLetters(absl::FromUnixMillis(2000)).value(), 1);
+  redis::Reply left = redis().Command({"XRANGE", dead, "-", "+"}).value();
+  ASSERT_EQ(left.elements.size(), 1u);
+  EXPECT_EQ(left.elements[0].elements[0].str, "5000-0");
+}
+
+TEST_F(RedisNotificationStoreTest, AnErasureDropsTheMailsThatNameTheCitizen) {
+  ASSERT_TRUE(store_->Next("c1", 10, kNow).ok());
+  const std::string dead = RedisNotificationStore::DeadLetterKey(kStream);
+  ASSERT_TRUE(
+      redis().Command({"XADD", dead, "*", "type", "booking.confirmed", "code", "K7Q2"}).ok());
+  ASSERT_TRUE(
+      redis().Command({"XADD", dead, "*", "type", "booking.confirmed", "code", "B1B1"}).ok());
+  ASSERT_TRUE(
+      redis().Command({"XADD", kStream, "*", "type", "booking.reminder", "code", "K7Q2"}).ok());
+  ASSERT_TRUE(redis().Command({"HSET", "appt:{appt}:notify:retry:9-0", "code", "K7Q2"}).ok());
+  ASSERT_TRUE(redis().Command({"ZADD", "appt:{appt}:notify:retry", "1", "9-0"}).ok());
+
+  EXPECT_EQ(store_->EraseMentioning({"K7Q2"}).value(), 3);
+  EXPECT_EQ(redis().Command({"XLEN", dead}).value().integer, 1);  // someone else's stays
+  EXPECT_EQ(redis().Command({"XLEN", kStream}).value().integer, 0);
+  EXPECT_EQ(redis().Command({"ZCARD", "appt:{appt}:notify:retry"}).value().integer, 0);
+  EXPECT_EQ(redis().Command({"EXISTS", "appt:{appt}:notify:retry:9-0"}).value().integer, 0);
+  EXPECT_EQ(store_->EraseMentioning({"K7Q2"}).value(), 0);  // a retry finds nothing
+}
+
 // A consumer stopped while 150,000 events arrive: trimming never removes what
 // the group has not acknowledged, and every event is read afterwards.
 TEST_F(RedisNotificationStoreTest, NothingUnacknowledgedIsTrimmedEvenUnder150000Events) {

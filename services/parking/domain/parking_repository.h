@@ -89,6 +89,17 @@ class ParkingRepository {
   // Stores a permit under a fresh id and returns it.
   virtual absl::StatusOr<Permit> AddPermit(const Permit& permit) = 0;
   virtual absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate_key) = 0;
+
+  // Erases the owner's data (GDPR Art. 17): each ended session keeps only its
+  // receipt (plate and owner removed); history, idempotency records and
+  // outbox events naming the owner's sessions go. FAILED_PRECONDITION
+  // [session_running] while one runs. Returns how many records were erased
+  // (0 on a retry). A store without the owner's index erases nothing.
+  virtual absl::StatusOr<int> EraseOwner(std::string_view owner, absl::Time now) {
+    (void)owner;
+    (void)now;
+    return 0;
+  }
 };
 
 }  // namespace stadt::parking

@@ -252,4 +252,59 @@ absl::StatusOr<int> ParkingService::SettleEndedSessions(
   return settled;
 }
 
+namespace {
+
+// Sessions read for an export or erasure: all the store keeps (100 days).
+constexpr int kAllSessions = 100'000;
+
+}  // namespace
+
+absl::StatusOr<std::vector<privacy::Record>> ParkingService::PersonalRecords(
+    std::string_view subject) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  absl::StatusOr<std::vector<Session>> sessions = repository_.ListSessions(subject, kAllSessions);
+  if (!sessions.ok()) return sessions.status();
+  std::vector<privacy::Record> records;
+  for (const Session& session : *sessions) {
+    privacy::Record record;
+    record.kind = "parking_session";
+    record.id = session.id;
+    record.retention = privacy::RetentionClass::kTaxRecord;
+    record.fields = {{"country", session.plate.country},
+                     {"plate", session.plate.registration},
+                     {"zone", session.zone_id},
+                     {"tariff", session.tariff_id},
+                     {"start", privacy::ExportTime(session.start)},
+                     {"end", privacy::ExportTime(session.end)},
+                     {"stopped", session.stopped ? "true" : "false"},
+                     {"price_cents", absl::StrCat(session.price_cents)}};
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+absl::StatusOr<privacy::Erasure> ParkingService::ErasePersonalData(std::string_view subject) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  absl::StatusOr<std::vector<Session>> sessions = repository_.ListSessions(subject, kAllSessions);
+  if (!sessions.ok()) return sessions.status();
+  absl::StatusOr<int> erased = repository_.EraseOwner(subject, clock_.Now());
+  if (!erased.ok()) return erased.status();
+  privacy::Erasure erasure;
+  erasure.erased = *erased;
+  for (const Session& session : *sessions) {
+    privacy::KeptRecord kept;
+    kept.kind = "parking_session";
+    kept.id = session.id;
+    kept.retention = privacy::RetentionClass::kTaxRecord;
+    kept.reason_de =
+        "Beleg über die Parkgebühr (Kleinbetragsrechnung, § 33 UStDV), aufbewahrt ohne "
+        "Kennzeichen und ohne Bezug zu Ihnen";
+    kept.reason_en =
+        "Receipt of the parking fee (small-amount invoice, § 33 UStDV), kept without the plate "
+        "and without a link to you";
+    erasure.kept.push_back(std::move(kept));
+  }
+  return erasure;
+}
+
 }  // namespace stadt::parking

@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "services/common/clock.h"
 #include "services/common/contact/sealed_contact.h"
+#include "services/common/privacy/personal_data.h"
 #include "services/parking/domain/parking_repository.h"
 #include "services/parking/domain/receipt.h"
 #include "services/parking/domain/sessions.h"
@@ -76,6 +77,13 @@ class ParkingService {
   // marks it settled. A crash in between hands it over again on the next
   // call, so `settle` must be idempotent per session id. Returns how many
   // were settled; works in batches of `batch` until none is left.
+  // The citizen's sessions for an export (GDPR Art. 15).
+  absl::StatusOr<std::vector<privacy::Record>> PersonalRecords(std::string_view subject);
+  // Erases the citizen's parking data (GDPR Art. 17); each ended session is
+  // kept as a tax receipt without plate and owner. FAILED_PRECONDITION
+  // [session_running] while a session runs.
+  absl::StatusOr<privacy::Erasure> ErasePersonalData(std::string_view subject);
+
   absl::StatusOr<int> SettleEndedSessions(const std::function<void(const Session&)>& settle,
                                           int batch = 500);
   // Writes the "ending soon" events of the reminders due now (see

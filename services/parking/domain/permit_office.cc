@@ -107,4 +107,67 @@ absl::StatusOr<Permit> PermitOffice::Revoke(std::string_view country, std::strin
   return repository_.Revoke(parsed->key, permit_id, *text, clock_.Now());
 }
 
+namespace {
+
+// Applications read for an export or erasure: all the store keeps.
+constexpr int kAllApplications = 100'000;
+
+}  // namespace
+
+absl::StatusOr<std::vector<privacy::Record>> PermitOffice::PersonalRecords(
+    std::string_view subject) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  absl::StatusOr<std::vector<PermitApplication>> applications =
+      repository_.ListApplications(subject, kAllApplications);
+  if (!applications.ok()) return applications.status();
+  std::vector<privacy::Record> records;
+  for (const PermitApplication& application : *applications) {
+    privacy::Record record;
+    record.kind = "parking_permit_application";
+    record.id = application.id;
+    record.retention = privacy::RetentionClass::kServiceRecord;
+    record.fields = {{"country", application.plate.country},
+                     {"plate", application.plate.registration},
+                     {"area", application.area},
+                     {"street", application.street},
+                     {"house_number", application.house_number},
+                     {"first_day", absl::FormatCivilTime(application.first_day)},
+                     {"last_day", absl::FormatCivilTime(application.last_day)},
+                     {"status", std::string(ApplicationStatusName(application.status))},
+                     {"reason", application.reason}};
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+absl::StatusOr<privacy::Erasure> PermitOffice::ErasePersonalData(std::string_view subject) {
+  if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
+  absl::StatusOr<std::vector<PermitApplication>> applications =
+      repository_.ListApplications(subject, kAllApplications);
+  if (!applications.ok()) return applications.status();
+  absl::StatusOr<int> erased = repository_.EraseApplicant(subject);
+  if (!erased.ok()) return erased.status();
+  privacy::Erasure erasure;
+  erasure.erased = *erased;
+  const absl::CivilDay today = absl::ToCivilDay(clock_.Now(), absl::UTCTimeZone());
+  for (const PermitApplication& application : *applications) {
+    if (application.status != ApplicationStatus::kApproved || application.last_day < today) {
+      continue;
+    }
+    privacy::KeptRecord kept;
+    kept.kind = "parking_permit";
+    kept.id = application.permit_id.empty() ? application.id : application.permit_id;
+    kept.retention = privacy::RetentionClass::kServiceRecord;
+    kept.reason_de = absl::StrCat("Gültiger Anwohnerparkausweis bis ",
+                                  absl::FormatCivilTime(application.last_day),
+                                  ": die Parkkontrolle braucht Kennzeichen und Gebiet bis zu "
+                                  "seinem Ende, ohne Bezug zu Ihnen");
+    kept.reason_en = absl::StrCat(
+        "Valid residents' permit until ", absl::FormatCivilTime(application.last_day),
+        ": the parking check needs plate and area until it ends, without a link to you");
+    erasure.kept.push_back(std::move(kept));
+  }
+  return erasure;
+}
+
 }  // namespace stadt::parking

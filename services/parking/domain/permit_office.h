@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "services/common/clock.h"
+#include "services/common/privacy/personal_data.h"
 #include "services/parking/domain/permit_repository.h"
 #include "services/parking/domain/permits.h"
 
@@ -41,6 +42,12 @@ class PermitOffice {
                                            std::string_view reason);
   absl::StatusOr<Permit> Revoke(std::string_view country, std::string_view plate,
                                 std::string_view permit_id, std::string_view reason);
+
+  // The citizen's permit applications for an export (GDPR Art. 15), and
+  // their erasure (Art. 17): an approved permit still valid stays with the
+  // plate until it ends (kept, with the reason).
+  absl::StatusOr<std::vector<privacy::Record>> PersonalRecords(std::string_view subject);
+  absl::StatusOr<privacy::Erasure> ErasePersonalData(std::string_view subject);
 
  private:
   const PermitRules& rules_;

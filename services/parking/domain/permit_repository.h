@@ -53,6 +53,14 @@ class PermitRepository {
   // the revoked permit unchanged.
   virtual absl::StatusOr<Permit> Revoke(std::string_view plate, std::string_view permit_id,
                                         std::string_view reason, absl::Time now) = 0;
+
+  // Erases the applicant's applications and their index (GDPR Art. 17); an
+  // approved permit stays with the plate until it ends. Returns how many
+  // records went (0 on a retry). A store without the index erases nothing.
+  virtual absl::StatusOr<int> EraseApplicant(std::string_view applicant) {
+    (void)applicant;
+    return 0;
+  }
 };
 
 }  // namespace stadt::parking

@@ -4,6 +4,7 @@
 
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/status.h"
 
 namespace stadt::parking {
@@ -525,6 +526,34 @@ grpc::Status ParkingGrpcService::RevokePermit(grpc::ServerContext* context,
                                                   request->permit_id(), request->reason());
   if (!permit.ok()) return ToGrpcStatus(permit.status());
   ToProto(*permit, permits_.rules(), response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::ExportPersonalData(grpc::ServerContext* context,
+                                                    const type::v1::PersonalDataRequest*,
+                                                    type::v1::PersonalData* response) {
+  const std::string subject = CallerFromContext(*context).subject;
+  absl::StatusOr<std::vector<privacy::Record>> records = service_.PersonalRecords(subject);
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  absl::StatusOr<std::vector<privacy::Record>> applications = permits_.PersonalRecords(subject);
+  if (!applications.ok()) return ToGrpcStatus(applications.status());
+  records->insert(records->end(), applications->begin(), applications->end());
+  privacy::ToProto("parking", *records, *response);
+  return grpc::Status::OK;
+}
+
+grpc::Status ParkingGrpcService::ErasePersonalData(grpc::ServerContext* context,
+                                                   const type::v1::PersonalDataRequest*,
+                                                   type::v1::ErasureReport* response) {
+  const std::string subject = CallerFromContext(*context).subject;
+  // Sessions first: a running one refuses before anything is erased.
+  absl::StatusOr<privacy::Erasure> erasure = service_.ErasePersonalData(subject);
+  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  absl::StatusOr<privacy::Erasure> applications = permits_.ErasePersonalData(subject);
+  if (!applications.ok()) return ToGrpcStatus(applications.status());
+  erasure->erased += applications->erased;
+  erasure->kept.insert(erasure->kept.end(), applications->kept.begin(), applications->kept.end());
+  privacy::ToProto("parking", *erasure, *response);
   return grpc::Status::OK;
 }
 

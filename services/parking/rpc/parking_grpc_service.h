@@ -67,6 +67,14 @@ class ParkingGrpcService final : public v1::Parking::Service {
   // (not stopped); run periodically. Returns how many were settled.
   absl::StatusOr<int> SettleEndedSessions();
 
+  // Internal (the privacy service): the caller's parking data, and its erasure.
+  grpc::Status ExportPersonalData(grpc::ServerContext* context,
+                                  const type::v1::PersonalDataRequest* request,
+                                  type::v1::PersonalData* response) override;
+  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                 const type::v1::PersonalDataRequest* request,
+                                 type::v1::ErasureReport* response) override;
+
  private:
   grpc::Status SessionResponse(const absl::StatusOr<Session>& session, v1::Session* response);
   KpiDimensions PlaceDimensions(const std::string& zone_id) const;

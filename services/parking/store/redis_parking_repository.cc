@@ -69,6 +69,22 @@ const redis::Script& SendRemindersScript() {
   return *script;
 }
 
+// KEYS: session, outbox. ARGV: owner, now ms, the bucket's key prefix.
+const redis::Script& EraseSessionScript() {
+  static const redis::Script* script = new redis::Script(std::string(kEraseSessionLua));
+  return *script;
+}
+
+// `text` with the glob characters of a SCAN MATCH pattern escaped.
+std::string GlobEscape(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') out.push_back('\\');
+    out.push_back(c);
+  }
+  return out;
+}
+
 // Claims an idempotency key for the subject, or returns the stored answer.
 // KEYS: claim. ARGV: fingerprint, ttl s.
 const redis::Script& BeginScript() {
@@ -571,6 +587,42 @@ absl::StatusOr<std::vector<Permit>> RedisParkingRepository::ListPermits(
   absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", PermitsKey(plate_key)});
   if (!reply.ok()) return reply.status();
   return PermitsFromReply(*reply);
+}
+
+absl::StatusOr<int> RedisParkingRepository::EraseOwner(std::string_view owner, absl::Time now) {
+  absl::StatusOr<redis::Reply> ids = redis_.Command({"ZRANGE", HistoryKey(owner), "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  int erased = 0;
+  for (const redis::Reply& id : ids->elements) {
+    if (!IsSessionId(id.str)) continue;
+    const std::string bucket = id.str.substr(0, 2);
+    absl::StatusOr<redis::Reply> done =
+        redis_.Eval(EraseSessionScript(), {SessionKey(id.str), OutboxKey(bucket)},
+                    {std::string(owner), absl::StrCat(absl::ToUnixMillis(now)), PlateTag(bucket)});
+    if (!done.ok()) return done.status();
+    erased += static_cast<int>(done->integer);
+  }
+  // The subject's claims and history, then each bucket's idempotency answers
+  // (they hold the plate), found by name.
+  const std::string escaped = GlobEscape(owner);
+  for (const std::string& pattern :
+       {absl::StrCat(GlobEscape(SubjectTag(owner)), "claim:*"), GlobEscape(HistoryKey(owner)),
+        absl::StrCat("park:{p*}:idem:*:", escaped, ":*")}) {
+    std::string cursor = "0";
+    do {
+      absl::StatusOr<redis::Reply> page =
+          redis_.Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+      if (!page.ok()) return page.status();
+      if (page->elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
+      cursor = page->elements[0].str;
+      for (const redis::Reply& key : page->elements[1].elements) {
+        absl::StatusOr<redis::Reply> deleted = redis_.Command({"DEL", key.str});
+        if (!deleted.ok()) return deleted.status();
+        erased += static_cast<int>(deleted->integer);
+      }
+    } while (cursor != "0");
+  }
+  return erased;
 }
 
 }  // namespace stadt::parking

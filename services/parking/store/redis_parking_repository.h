@@ -27,6 +27,8 @@ struct RedisParkingOptions {
 // Per-subject records (idempotency claims, history) live under {u:<subject>}.
 class RedisParkingRepository final : public ParkingRepository {
  public:
+  // An erasure SCANs for the owner's idempotency records (they are keyed by
+  // the client's key, so no index names them): rare, and it only reads names.
   RedisParkingRepository(redis::Client& redis, RedisParkingOptions options = {})
       : redis_(redis), options_(options) {}
 
@@ -46,6 +48,7 @@ class RedisParkingRepository final : public ParkingRepository {
   absl::StatusOr<PlateRecord> ReadPlate(std::string_view plate_key) override;
   absl::StatusOr<Permit> AddPermit(const Permit& permit) override;
   absl::StatusOr<std::vector<Permit>> ListPermits(std::string_view plate_key) override;
+  absl::StatusOr<int> EraseOwner(std::string_view owner, absl::Time now) override;
 
  private:
   // One pass over the buckets: appends the sessions closed for settlement

@@ -40,6 +40,13 @@ const redis::Script& RevokeScript() {
   return *script;
 }
 
+// KEYS: application, the bucket's pending applications.
+// ARGV: applicant, the bucket's key prefix.
+const redis::Script& EraseApplicationScript() {
+  static const redis::Script* script = new redis::Script(std::string(kErasePermitApplicationLua));
+  return *script;
+}
+
 bool IsId(std::string_view id) { return IsHexId(id, kIdLength); }
 
 std::string ApplicationKey(std::string_view id) {
@@ -290,6 +297,25 @@ absl::StatusOr<Permit> RedisPermitRepository::Revoke(std::string_view plate,
                   {std::string(permit_id), std::string(reason), Millis(now)});
   if (!reply.ok()) return reply.status();
   return PermitFromJson(reply->str);
+}
+
+absl::StatusOr<int> RedisPermitRepository::EraseApplicant(std::string_view applicant) {
+  const std::string index = ApplicantKey(applicant);
+  absl::StatusOr<redis::Reply> ids = redis_.Command({"ZRANGE", index, "0", "-1"});
+  if (!ids.ok()) return ids.status();
+  int erased = 0;
+  for (const redis::Reply& id : ids->elements) {
+    if (!IsId(id.str)) continue;
+    const std::string bucket = id.str.substr(0, 2);
+    absl::StatusOr<redis::Reply> done =
+        redis_.Eval(EraseApplicationScript(), {ApplicationKey(id.str), PendingKey(bucket)},
+                    {std::string(applicant), PlateTag(bucket)});
+    if (!done.ok()) return done.status();
+    erased += static_cast<int>(done->integer);
+  }
+  absl::StatusOr<redis::Reply> dropped = redis_.Command({"DEL", index});
+  if (!dropped.ok()) return dropped.status();
+  return erased;
 }
 
 }  // namespace stadt::parking

@@ -33,6 +33,7 @@ class RedisPermitRepository final : public PermitRepository {
   absl::StatusOr<PermitApplication> Reject(const PermitApplication& application,
                                            std::string_view reason, std::string_view caseworker,
                                            absl::Time now) override;
+  absl::StatusOr<int> EraseApplicant(std::string_view applicant) override;
   absl::StatusOr<Permit> Revoke(std::string_view plate, std::string_view permit_id,
                                 std::string_view reason, absl::Time now) override;
 

@@ -56,6 +56,15 @@ class VideoBookings {
     return core().RequestLinks(email, language);
   }
 
+  // The citizen's consultations for an export, and their erasure with their
+  // waiting-room records (GDPR Art. 15, 17).
+  absl::StatusOr<std::vector<privacy::Record>> PersonalRecords(const std::string& subject) {
+    return core().PersonalRecords(subject, "consultation");
+  }
+  absl::StatusOr<privacy::Erasure> ErasePersonalData(const std::string& subject) {
+    return core().ErasePersonalData(subject);
+  }
+
  private:
   booking::BookingCore& core() { return records_.core(); }
 

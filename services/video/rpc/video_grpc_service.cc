@@ -2,6 +2,7 @@
 
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
+#include "services/common/privacy/personal_data_proto.h"
 #include "services/common/proto_time.h"
 #include "services/common/status.h"
 
@@ -438,6 +439,26 @@ grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContext* context,
   return Respond(schedules_.ResolveAbsence(Subject(*context), request->caseworker_id(),
                                            request->absence_id(), action, request->reason()),
                  response);
+}
+
+grpc::Status VideoGrpcService::ExportPersonalData(grpc::ServerContext* context,
+                                                  const type::v1::PersonalDataRequest*,
+                                                  type::v1::PersonalData* response) {
+  absl::StatusOr<std::vector<privacy::Record>> records =
+      bookings_.PersonalRecords(CallerFromContext(*context).subject);
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  privacy::ToProto("video", *records, *response);
+  return grpc::Status::OK;
+}
+
+grpc::Status VideoGrpcService::ErasePersonalData(grpc::ServerContext* context,
+                                                 const type::v1::PersonalDataRequest*,
+                                                 type::v1::ErasureReport* response) {
+  absl::StatusOr<privacy::Erasure> erasure =
+      bookings_.ErasePersonalData(CallerFromContext(*context).subject);
+  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  privacy::ToProto("video", *erasure, *response);
+  return grpc::Status::OK;
 }
 
 }  // namespace stadt::video

@@ -87,6 +87,13 @@ class VideoGrpcService final : public v1::Video::Service {
   grpc::Status ResolveAbsence(grpc::ServerContext* context,
                               const v1::ResolveAbsenceRequest* request,
                               v1::AbsenceReport* response) override;
+  // Internal (the privacy service): the caller's consultations, and their erasure.
+  grpc::Status ExportPersonalData(grpc::ServerContext* context,
+                                  const type::v1::PersonalDataRequest* request,
+                                  type::v1::PersonalData* response) override;
+  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                 const type::v1::PersonalDataRequest* request,
+                                 type::v1::ErasureReport* response) override;
 
  private:
   // The video_caseworker role and a token scoped to the caller's department

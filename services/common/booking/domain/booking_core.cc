@@ -340,6 +340,56 @@ absl::StatusOr<Contact> BookingCore::OpenContact(const BookingRecord& record) co
   return ContactFromJson(*contact);
 }
 
+namespace {
+
+privacy::Record BookingExport(const KeptBooking& kept, const Contact& contact,
+                              const std::string& kind) {
+  const BookingRecord& booking = kept.record;
+  privacy::Record record;
+  record.kind = kind;
+  record.id = booking.code;
+  record.retention = privacy::RetentionClass::kServiceRecord;
+  record.delete_after = kept.delete_after;
+  record.fields = {
+      {"resource", booking.resource_id},
+      {"start", privacy::ExportTime(booking.start)},
+      {"end", privacy::ExportTime(booking.end)},
+      {"services", absl::StrJoin(booking.service_ids, ",")},
+      {"status", booking.status == BookingStatus::kCancelled ? "cancelled" : "confirmed"},
+      {"name", contact.name},
+      {"email", contact.email},
+      {"phone", contact.phone},
+      {"language", contact.language},
+  };
+  if (!booking.visit.empty()) record.fields.emplace_back("visit", booking.visit);
+  if (!booking.attributes.empty()) record.fields.emplace_back("attributes", booking.attributes);
+  return record;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<privacy::Record>> BookingCore::PersonalRecords(
+    const std::string& subject, const std::string& kind) {
+  if (subject.empty()) return absl::UnauthenticatedError("no subject");
+  absl::StatusOr<std::vector<KeptBooking>> kept = bookings_.SubjectBookings(subject);
+  if (!kept.ok()) return kept.status();
+  std::vector<privacy::Record> records;
+  for (const KeptBooking& booking : *kept) {
+    absl::StatusOr<Contact> contact = OpenContact(booking.record);
+    records.push_back(BookingExport(booking, contact.ok() ? *contact : Contact{}, kind));
+  }
+  return records;
+}
+
+absl::StatusOr<privacy::Erasure> BookingCore::ErasePersonalData(const std::string& subject) {
+  if (subject.empty()) return absl::UnauthenticatedError("no subject");
+  absl::StatusOr<int> erased = bookings_.EraseSubject(subject, clock_.Now());
+  if (!erased.ok()) return erased.status();
+  privacy::Erasure erasure;
+  erasure.erased = *erased;
+  return erasure;
+}
+
 absl::StatusOr<BookingRecord> BookingCore::Cancel(const BookingRecord& record) {
   if (record.status == BookingStatus::kCancelled) return record;
   if (calendar_.rules().check_in_closes_booking) {

@@ -11,6 +11,7 @@
 #include "services/common/booking/domain/schedule.h"
 #include "services/common/clock.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/privacy/personal_data.h"
 
 namespace stadt::booking {
 
@@ -127,6 +128,13 @@ class BookingCore {
   // malformed address. At most one mail per person per kLinksInterval.
   static constexpr absl::Duration kLinksInterval = absl::Minutes(10);
   absl::Status RequestLinks(const std::string& email, const std::string& language);
+  // The citizen's own bookings (token subject), their contact opened, as
+  // records of `kind` for an export (GDPR Art. 15); UNAUTHENTICATED without one.
+  absl::StatusOr<std::vector<privacy::Record>> PersonalRecords(const std::string& subject,
+                                                               const std::string& kind);
+  // Erases them (GDPR Art. 17): a booking to come gives its slot back, no mail
+  // goes out. Idempotent; nothing of a booking is kept.
+  absl::StatusOr<privacy::Erasure> ErasePersonalData(const std::string& subject);
 
  private:
   // The client's hold, once the request to confirm it is well-formed:

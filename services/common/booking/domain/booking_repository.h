@@ -32,6 +32,12 @@ struct ChangeCause {
   std::string reason;     // for the citizen, e.g. "Krankheit"
 };
 
+// A citizen's booking as kept, with when the store deletes it.
+struct KeptBooking {
+  BookingRecord record;
+  absl::Time delete_after = absl::InfiniteFuture();
+};
+
 // Storage port for holds and bookings. Every method that changes state is
 // atomic: concurrent callers can never put more on a bucket than its capacity.
 // Errors: UNAVAILABLE (storage down), NOT_FOUND, ABORTED (slot taken),
@@ -101,6 +107,20 @@ class BookingRepository {
                                            const std::string& request_id,
                                            const std::string& sealed_contact, absl::Time now,
                                            absl::Duration min_interval) = 0;
+  // The citizen's own bookings by token subject (any status, while kept), for
+  // an export (GDPR Art. 15). A store without that index keeps none by subject.
+  virtual absl::StatusOr<std::vector<KeptBooking>> SubjectBookings(const std::string& subject) {
+    (void)subject;
+    return std::vector<KeptBooking>{};
+  }
+  // Erases them, their holds and the outbox events naming them in one atomic
+  // step (GDPR Art. 17); a booking still to come gives its slot back. Returns
+  // how many records went (0 on a retry).
+  virtual absl::StatusOr<int> EraseSubject(const std::string& subject, absl::Time now) {
+    (void)subject;
+    (void)now;
+    return 0;
+  }
 };
 
 }  // namespace stadt::booking

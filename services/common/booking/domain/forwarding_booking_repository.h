@@ -68,6 +68,13 @@ class ForwardingBookingRepository : public BookingRepository {
     return inner_.MoveBookingBecause(code, moved, capacity, now, delete_after, cause);
   }
 
+  absl::StatusOr<std::vector<KeptBooking>> SubjectBookings(const std::string& subject) override {
+    return inner_.SubjectBookings(subject);
+  }
+  absl::StatusOr<int> EraseSubject(const std::string& subject, absl::Time now) override {
+    return inner_.EraseSubject(subject, now);
+  }
+
  protected:
   BookingRepository& inner() { return inner_; }
 

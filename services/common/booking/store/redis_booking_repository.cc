@@ -48,6 +48,13 @@ const redis::Script& ConfirmScript() {
   return *script;
 }
 
+// KEYS: subject index, client-hold, outbox. ARGV: now, prefix.
+const redis::Script& EraseSubjectScript() {
+  static const redis::Script* script =
+      new redis::Script(absl::StrCat(ToAbsl(kBookingPreludeLua), ToAbsl(kEraseSubjectLua)));
+  return *script;
+}
+
 // KEYS: booking, outbox. ARGV: now, prefix.
 const redis::Script& CancelScript() {
   static const redis::Script* script =
@@ -326,6 +333,42 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBookingBecause(
       redis_.Eval(MoveScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")}, args);
   if (!reply.ok()) return reply.status();
   return GetBooking(code);
+}
+
+}  // namespace stadt::booking
+
+namespace stadt::booking {
+
+absl::StatusOr<std::vector<KeptBooking>> RedisBookingRepository::SubjectBookings(
+    const std::string& subject) {
+  absl::StatusOr<redis::Reply> members = redis_.Command({"SMEMBERS", Key("subject", subject)});
+  if (!members.ok()) return members.status();
+  std::vector<KeptBooking> kept;
+  for (const redis::Reply& member : members->elements) {
+    if (!member.str.starts_with("b:")) continue;
+    const std::string code = member.str.substr(2);
+    absl::StatusOr<std::vector<redis::Reply>> replies =
+        redis_.Pipeline({{"HGETALL", Key("booking", code)}, {"PEXPIRETIME", Key("booking", code)}});
+    if (!replies.ok()) return replies.status();
+    std::map<std::string, std::string> fields = ToMap((*replies)[0]);
+    if (fields.empty()) continue;  // expired: the index outlives no booking for long
+    KeptBooking booking;
+    booking.record = BookingFromFields(std::move(fields));
+    if ((*replies)[1].integer > 0)
+      booking.delete_after = absl::FromUnixMillis((*replies)[1].integer);
+    kept.push_back(std::move(booking));
+  }
+  return kept;
+}
+
+absl::StatusOr<int> RedisBookingRepository::EraseSubject(const std::string& subject,
+                                                         absl::Time now) {
+  absl::StatusOr<redis::Reply> reply = redis_.Eval(
+      EraseSubjectScript(),
+      {Key("subject", subject), Key("client-hold", subject), absl::StrCat(prefix_, "outbox")},
+      {Millis(now), prefix_, absl::StrJoin(erase_with_, ",")});
+  if (!reply.ok()) return reply.status();
+  return static_cast<int>(reply->integer);
 }
 
 }  // namespace stadt::booking

@@ -2,6 +2,7 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "services/common/booking/domain/booking_repository.h"
 #include "services/common/redis/redis_client.h"
@@ -20,6 +21,9 @@ namespace stadt::booking {
 //                                     token), pending_contact (sealed to the
 //                                     hold id), pending_attrs
 //   <prefix>client-hold:<subject>     the client's open hold (expires with it)
+//   <prefix>subject:<subject>         set "b:<code>", "h:<hold>": the citizen's
+//                                     own bookings and their holds (export,
+//                                     erasure); expires with the last booking
 //   <prefix>booking:<code>            hash; expires `retention` after the
 //                                     appointment, contact data with it
 //   <prefix>day:<resource>:<day>      zset code -> start (ms): the day's bookings
@@ -77,6 +81,12 @@ class RedisBookingRepository : public BookingRepository {
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time delete_after) override;
 
+  // Kinds of a service's own per-booking records ("<prefix><kind>:<code>",
+  // e.g. video's "visit") that EraseSubject deletes with the booking.
+  void EraseWith(std::vector<std::string> kinds) { erase_with_ = std::move(kinds); }
+  absl::StatusOr<std::vector<KeptBooking>> SubjectBookings(const std::string& subject) override;
+  absl::StatusOr<int> EraseSubject(const std::string& subject, absl::Time now) override;
+
  private:
   std::string Key(const char* kind, const std::string& id) const;
   std::string DayKey(const char* kind, const std::string& resource, const std::string& day) const;
@@ -84,6 +94,7 @@ class RedisBookingRepository : public BookingRepository {
   redis::Client& redis_;
   std::string prefix_;
   Options options_;
+  std::vector<std::string> erase_with_;
 };
 
 }  // namespace stadt::booking

@@ -98,6 +98,42 @@ TEST_F(SharedRedisBookingTest, ConfirmKeepsAttributesAndPrefixesAreSeparate) {
   EXPECT_TRUE((*usage)[0].holds.empty());
 }
 
+TEST_F(SharedRedisBookingTest, ASubjectsBookingsAreFoundAndErasedWithTheirSlotAndEvents) {
+  const HoldRecord mine = MakeHold("h1", "citizen-9", "anna");
+  const HoldRecord theirs = MakeHold("h2", "citizen-8", "anna");
+  ASSERT_TRUE(first_->PutHold(mine, {2, 2}, kNow).ok());
+  ASSERT_TRUE(first_->PutHold(theirs, {2, 2}, kNow).ok());
+  ASSERT_TRUE(first_
+                  ->ConfirmHold("h1", BookingFor(mine, "AAA-BBB-CCC"), PersonLimits{}, kNow,
+                                kNow + absl::Hours(48))
+                  .ok());
+  ASSERT_TRUE(first_
+                  ->ConfirmHold("h2", BookingFor(theirs, "DDD-EEE-FFF"), PersonLimits{}, kNow,
+                                kNow + absl::Hours(48))
+                  .ok());
+  first_->EraseWith({"visit"});
+  ASSERT_TRUE(redis().Command({"HSET", "one:{one}:visit:AAA-BBB-CCC", "state", "waiting"}).ok());
+
+  absl::StatusOr<std::vector<KeptBooking>> found = first_->SubjectBookings("citizen-9");
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->size(), 1u);
+  EXPECT_EQ((*found)[0].record.code, "AAA-BBB-CCC");
+  EXPECT_EQ((*found)[0].delete_after, kNow + absl::Hours(48));
+  EXPECT_TRUE(second_->SubjectBookings("citizen-9")->empty());
+
+  // Booking, hold, visit and its outbox event go; the slot comes back.
+  EXPECT_EQ(first_->EraseSubject("citizen-9", kNow).value(), 2);
+  EXPECT_EQ(first_->GetBooking("AAA-BBB-CCC").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(first_->GetHold("h1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(redis().Command({"EXISTS", "one:{one}:visit:AAA-BBB-CCC"})->integer, 0);
+  EXPECT_EQ((*first_->GetUsage({{"anna", "2037-01-15"}}, kNow))[0].booked.at(40), 1);
+  redis::Reply events = redis().Command({"XRANGE", "one:{one}:outbox", "-", "+"}).value();
+  ASSERT_EQ(events.elements.size(), 1u);  // the other citizen's
+  EXPECT_TRUE(first_->SubjectBookings("citizen-9")->empty());
+  EXPECT_TRUE(first_->GetBooking("DDD-EEE-FFF").ok());
+  EXPECT_EQ(first_->EraseSubject("citizen-9", kNow).value(), 0);  // a retry erases nothing
+}
+
 TEST_F(SharedRedisBookingTest, CancelAndMoveAreRefusedOnceTheVisitHasBegunOrEnded) {
   const HoldRecord hold = MakeHold("h1", "c1", "anna");
   ASSERT_TRUE(first_->PutHold(hold, {1, 1}, kNow).ok());

@@ -1,5 +1,6 @@
 -- Runs after booking_prelude.lua. KEYS: hold, booking, person (the first person key;
 -- all of them are derived from ARGV, in the same hash slot), outbox.
+-- Also indexes the booking and hold under <prefix>subject:<client>.
 -- ARGV: now, hold id, client, prefix, code, max active, window ms, delete
 --       after ms, token nonce, token hash, sealed contact, person keys (comma-
 --       separated: the citizen's identity, e-mail, phone; each counts against
@@ -69,6 +70,15 @@ redis.call('ZADD', day_index, start_ms, ARGV[5])
 redis.call('PEXPIREAT', day_index, ARGV[8])
 redis.call('HSET', KEYS[1], 'code', ARGV[5])
 redis.call('DEL', prefix .. 'client-hold:' .. ARGV[3])
+-- The citizen's own bookings and holds by their subject, for export and
+-- erasure (a booking staff made for a caller has no subject of the caller).
+if ARGV[15] == nil or ARGV[15] == '' then
+  local mine = prefix .. 'subject:' .. ARGV[3]
+  redis.call('SADD', mine, 'b:' .. ARGV[5], 'h:' .. ARGV[2])
+  if redis.call('PEXPIRETIME', mine) < tonumber(ARGV[8]) then
+    redis.call('PEXPIREAT', mine, ARGV[8])
+  end
+end
 local event = {'XADD', KEYS[4], '*', 'type', 'booking.confirmed',
                'code', ARGV[5], 'office', hold.office, 'start_ms', hold.start_ms,
                'end_ms', hold.end_ms, 'services', hold.services, 'contact', ARGV[11],

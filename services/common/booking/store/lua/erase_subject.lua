@@ -1,0 +1,65 @@
+-- Runs after booking_prelude.lua. Erases a citizen's bookings and holds
+-- (GDPR Art. 17): a booking still to come gives its slot back first, then the
+-- record, its index entries, its hold and every outbox event naming it go.
+-- Idempotent: a retry finds the index gone and erases nothing.
+-- KEYS: subject index, client-hold, outbox. ARGV: now, prefix, the kinds of
+-- the service's own per-booking records (comma-separated, e.g. 'visit').
+local now = tonumber(ARGV[1])
+local prefix = ARGV[2]
+local erased = 0
+local gone = {}
+local function release_hold(hold_id)
+  local hold = hash(prefix .. 'hold:' .. hold_id)
+  if hold.office ~= nil and (hold.code == nil or hold.code == '') then
+    redis.call('ZREM', prefix .. 'holds:' .. hold.office .. ':' .. hold.day,
+               hold_id .. ':' .. hold.first .. ':' .. hold.count)
+  end
+  gone[hold_id] = true
+  erased = erased + redis.call('DEL', prefix .. 'hold:' .. hold_id)
+end
+local function erase_booking(code)
+  gone[code] = true
+  local key = prefix .. 'booking:' .. code
+  local booking = hash(key)
+  if booking.code == nil then return end
+  local day_suffix = booking.office .. ':' .. booking.day
+  if booking.status ~= 'cancelled' and tonumber(booking.end_ms) > now then
+    add_booked(prefix .. 'booked:' .. day_suffix, tonumber(booking.first),
+               tonumber(booking.count), -1)
+  end
+  redis.call('ZREM', prefix .. 'day:' .. day_suffix, code)
+  redis.call('ZREM', prefix .. 'reminders', code)
+  for _, person in ipairs(split(booking.person or '')) do
+    redis.call('ZREM', prefix .. 'person:' .. person, code)
+    for _, service in ipairs(split(booking.services or '')) do
+      redis.call('ZREM', prefix .. 'person-svc:' .. person .. ':' .. service, code)
+    end
+  end
+  for _, kind in ipairs(split(ARGV[3])) do redis.call('DEL', prefix .. kind .. ':' .. code) end
+  erased = erased + redis.call('DEL', key)
+end
+for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local kind, id = string.sub(member, 1, 1), string.sub(member, 3)
+  if kind == 'b' then erase_booking(id) else release_hold(id) end
+end
+local open_hold = redis.call('GET', KEYS[2])
+if open_hold then release_hold(open_hold) end
+redis.call('DEL', KEYS[1], KEYS[2])
+-- Outbox events carry the code (or hold id) and the sealed contact.
+local cursor = '-'
+while true do
+  local entries = redis.call('XRANGE', KEYS[3], cursor, '+', 'COUNT', 500)
+  if #entries == 0 then break end
+  for _, entry in ipairs(entries) do
+    local fields = entry[2]
+    for i = 1, #fields, 2 do
+      if (fields[i] == 'code' or fields[i] == 'hold') and gone[fields[i + 1]] then
+        redis.call('XDEL', KEYS[3], entry[1])
+        break
+      end
+    end
+  end
+  if #entries < 500 then break end
+  cursor = '(' .. entries[#entries][1]
+end
+return erased
