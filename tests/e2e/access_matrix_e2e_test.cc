@@ -149,6 +149,7 @@ const std::map<std::string, Rule>& Rules() {
       {"POST /v1/parking/checks", Only({"parking_officer"})},
       {"GET /v1/video/topics", Anyone()},
       {"GET /v1/video/slots", Anyone()},
+      {"POST /v1/video/bookings/resend", Anyone()},
       {"POST /v1/video/holds", Only({"citizen"})},
       {"POST /v1/video/holds/{hold_id}/confirm", Only({"citizen"})},
       {"POST /v1/video/bookings/{booking_code}/lookup", Anyone()},

@@ -107,8 +107,10 @@ class DataRightsE2eTest : public ::testing::Test {
   std::string Citizen(const std::string& subject = kSubject) {
     return stack_->tokens().Mint(subject, {"citizen"}, absl::Now(), absl::Minutes(10));
   }
+  // Sets up the daycare season (a coordinator); staff never reach a citizen's data.
   std::string Caseworker() {
-    return stack_->tokens().Mint("caseworker-7", {"caseworker"}, absl::Now(), absl::Minutes(10));
+    return stack_->tokens().Mint("coordinator-7", {"daycare_coordinator", "daycare_caseworker"},
+                                 absl::Now(), absl::Minutes(10));
   }
   std::string Contact() const {
     return absl::StrCat(R"({"contact":{"name":")", kName, R"(","email":")", kEmail,

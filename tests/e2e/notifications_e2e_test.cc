@@ -503,8 +503,8 @@ class DaycareMailE2eTest : public NotificationsE2eTest {
     return stack_->Fetch(method, absl::StrCat(kSeason, path), body, token);
   }
   std::string Caseworker() const {
-    return stack_->tokens().Mint("caseworker-7", {"caseworker"}, absl::Now(), absl::Minutes(5),
-                                 kTestIssuer);
+    return stack_->tokens().Mint("coordinator-7", {"daycare_coordinator", "daycare_caseworker"},
+                                 absl::Now(), absl::Minutes(5), kTestIssuer);
   }
 
   // Mails whose recipient is `address`, in arrival order.

@@ -116,7 +116,7 @@ class VideoScheduleE2eTest : public ::testing::Test {
 };
 
 TEST_F(VideoScheduleE2eTest, AnAbsenceHidesSlotsListsTheConsultationAndMovesItToAColleague) {
-  const std::string anna = StaffToken("cw-anna", "social-welfare");
+  const std::string anna = StaffToken("cw-anna", "social");
   // Ben now consults on that weekday from 10:00 to 11:00 only (set by his colleague).
   HttpResult hours = Fetch("PUT", Caseworker("cw-ben") + "/availability",
                            absl::StrCat(R"({"availability":[{"weekday":)", weekday_,
@@ -174,8 +174,8 @@ TEST_F(VideoScheduleE2eTest, AnAbsenceHidesSlotsListsTheConsultationAndMovesItTo
 }
 
 TEST_F(VideoScheduleE2eTest, OnlyCaseworkersOfTheDepartmentAndOnlySaneInput) {
-  const std::string carla = StaffToken("cw-carla", "public-order");
-  const std::string anna = StaffToken("cw-anna", "social-welfare");
+  const std::string carla = StaffToken("cw-carla", "jobcentre");
+  const std::string anna = StaffToken("cw-anna", "social");
   EXPECT_EQ(Fetch("GET", Caseworker("cw-anna") + "/schedule", "", carla).status, 404);
   EXPECT_EQ(Fetch("GET", Caseworker("cw-anna") + "/schedule", "", Token("c1", "citizen")).status,
             403);

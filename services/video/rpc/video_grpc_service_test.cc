@@ -348,9 +348,15 @@ TEST(VideoConversionTest, WaitingEntryAndJoinLink) {
 }
 
 TEST_F(VideoGrpcServiceTest, SchedulesThroughTheAdapter) {
-  grpc::ServerContext context;
-  grpc::testing::ServerContextTestSpouse spouse(&context);
-  spouse.AddClientMetadata(kSubjectMetadata, "cw-anna");
+  // Only a video caseworker reaches a schedule at all.
+  v1::GetCaseworkerScheduleRequest get;
+  get.set_caseworker_id("cw-ben");
+  v1::CaseworkerSchedule ignored;
+  EXPECT_EQ(service_.GetCaseworkerSchedule(As("cw-anna", "citizen", ""), &get, &ignored)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  grpc::ServerContext& context = *As("cw-anna");
 
   v1::DeclareAbsenceRequest declare;
   declare.set_caseworker_id("cw-ben");
