@@ -32,6 +32,10 @@ struct Route {
   bool allow_anonymous = false;
   bool accepted = false;          // success is 202 instead of 200
   int cache_max_age_seconds = 0;  // > 0: a public, cacheable catalog read with an ETag
+  // A staff action: each call leaves one audit record (the option's `audit`).
+  bool audit = false;
+  // With audit: the response field that names a created object, or null.
+  const google::protobuf::FieldDescriptor* audit_response_field = nullptr;
   const google::protobuf::MethodDescriptor* method = nullptr;
   std::string grpc_path;  // "/package.Service/Method"
 };

@@ -61,15 +61,18 @@ TEST(RouteTableTest, DistinguishesUnknownPathFromWrongMethod) {
 }
 
 TEST(RouteTableTest, RejectsBrokenDefinitionsAtBuild) {
-  const std::pair<const char*, const char*> kCases[] = {{"DuplicateRoutes", "duplicate route"},
-                                                        {"UnknownVariable", "no field"},
-                                                        {"MessageVariable", "must end at a scalar"},
-                                                        {"UnclosedVariable", "unclosed"},
-                                                        {"BodyOnGet", "take no body"},
-                                                        {"UnknownMethod", "method must be"},
-                                                        {"ScalarBody", "singular message"},
-                                                        {"RelativePath", "must start with"},
-                                                        {"CachedPersonalRead", "anyone may read"}};
+  const std::pair<const char*, const char*> kCases[] = {
+      {"DuplicateRoutes", "duplicate route"},
+      {"UnknownVariable", "no field"},
+      {"MessageVariable", "must end at a scalar"},
+      {"UnclosedVariable", "unclosed"},
+      {"BodyOnGet", "take no body"},
+      {"UnknownMethod", "method must be"},
+      {"ScalarBody", "singular message"},
+      {"RelativePath", "must start with"},
+      {"CachedPersonalRead", "anyone may read"},
+      {"AuditedRead", "only on routes that change"},
+      {"AuditedUnknownResponseId", "audit_response_id"}};
   for (const auto& [service, problem] : kCases) {
     absl::StatusOr<RouteTable> table = BuildFor(service);
     ASSERT_FALSE(table.ok()) << service;
