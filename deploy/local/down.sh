@@ -27,6 +27,7 @@ stop daycare
 stop parking
 stop video
 stop notifications
+stop audit
 stop smtp
 stop monitoring
 stop redis

@@ -7,6 +7,7 @@
 # Ports (override by environment): STADT_HTTP_PORT (8080), STADT_REDIS_PORT (6390),
 # STADT_APPOINTMENTS_PORT (50051), STADT_VIDEO_PORT (50052), STADT_DAYCARE_PORT (50053),
 # STADT_PARKING_PORT (50054), STADT_MONITORING_PORT (50055), STADT_NOTIFICATIONS_PORT (50056),
+# STADT_AUDIT_PORT (50057),
 # STADT_SMTP_PORT (2525: the local mail server, deploy/local/smtp_sink.py, which keeps
 # every mail as a file in .local/mail).
 set -euo pipefail
@@ -21,6 +22,7 @@ DAYCARE_PORT="${STADT_DAYCARE_PORT:-50053}"
 PARKING_PORT="${STADT_PARKING_PORT:-50054}"
 MONITORING_PORT="${STADT_MONITORING_PORT:-50055}"
 NOTIFICATIONS_PORT="${STADT_NOTIFICATIONS_PORT:-50056}"
+AUDIT_PORT="${STADT_AUDIT_PORT:-50057}"
 SMTP_PORT="${STADT_SMTP_PORT:-2525}"
 STATE="$ROOT/.local"
 BUILD="$ROOT/build/local"
@@ -32,7 +34,7 @@ deploy/setup.sh
 echo "== build"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
 cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-daycare stadt-parking \
-  stadt-video stadt-monitoring stadt-notifications stadt-mint-token
+  stadt-video stadt-monitoring stadt-notifications stadt-audit stadt-mint-token
 
 mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys" "$STATE/mail"
 if [ -e "$STATE/run/gateway.pid" ]; then
@@ -134,6 +136,11 @@ NOTIFICATIONS_SMTP_PORT="$SMTP_PORT" NOTIFICATIONS_SMTP_TLS=none \
 NOTIFICATIONS_PORTAL_URL="http://127.0.0.1:$HTTP_PORT" \
   start notifications "$BUILD/services/notifications/stadt-notifications"
 
+echo "== audit on 127.0.0.1:$AUDIT_PORT"
+AUDIT_GRPC_ADDRESS="127.0.0.1:$AUDIT_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+  start audit "$BUILD/services/audit/stadt-audit"
+
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"
 GATEWAY_PORT="$HTTP_PORT" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
@@ -142,6 +149,7 @@ GATEWAY_BACKEND_VIDEO="127.0.0.1:$VIDEO_PORT" \
 GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
 GATEWAY_BACKEND_NOTIFICATIONS="127.0.0.1:$NOTIFICATIONS_PORT" \
+GATEWAY_BACKEND_AUDIT="127.0.0.1:$AUDIT_PORT" \
 GATEWAY_JWT_KEYS_FILE="$STATE/keys/keys.json" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
   start gateway "$BUILD/gateway/stadt-gateway"
