@@ -387,7 +387,9 @@ class BadInputSweepTest : public ::testing::Test {
     send("PUT", season + "/programs", R"({"programs":[{"id":"K1","capacity":1,"name":"Sonne"}]})");
     send("PUT", season + "/policy", R"({"policyJson":"{\"max_choices\":1,\"criteria\":[]}"})");
     send("POST", season + "/period", R"({"period":"PERIOD_OPEN"})");
-    const json::value application = send("POST", season + "/applications", R"({"choices":["K1"]})");
+    const json::value application =
+        send("POST", season + "/applications",
+             R"({"choices":["K1"],"childName":"Sweep","birthDate":"2024-01-01"})");
     seeded["seasonid"] = "sweep-2026";
     seeded["choices"] = "K1";
     seeded["applicationid"] =
