@@ -32,7 +32,7 @@ if [ -z "${STADT_BENCH_BUILD:-}" ]; then
   cmake -S "$ROOT" -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DSTADT_BUILD_TESTS=OFF \
     -DSTADT_BUILD_BENCH=ON > /dev/null
   cmake --build "$BUILD" -j 2 --target stadt-gateway stadt-appointments stadt-video \
-    stadt-daycare stadt-parking stadt-monitoring stadt-mint-token stadt-bare-beast \
+    stadt-daycare stadt-parking stadt-monitoring stadt-audit stadt-mint-token stadt-bare-beast \
     daycare_bench stadt-monitoring-bench > /dev/null
 fi
 
@@ -54,7 +54,7 @@ start() {  # start NAME BINARY (environment from the caller)
 
 REDIS_PORT=$(free_port); HTTP_PORT=$(free_port); BARE_PORT=$(free_port)
 APPOINTMENTS_PORT=$(free_port); VIDEO_PORT=$(free_port); DAYCARE_PORT=$(free_port)
-PARKING_PORT=$(free_port); MONITORING_PORT=$(free_port)
+PARKING_PORT=$(free_port); MONITORING_PORT=$(free_port); AUDIT_PORT=$(free_port)
 
 redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$WORK" --appendonly yes \
   --appendfsync always --save '' > "$WORK/redis.log" 2>&1 &
@@ -82,6 +82,8 @@ PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \
 PARKING_ZONES_FILE="$ROOT/services/parking/seed/zones.geojson" \
 PARKING_PERMIT_AREAS_FILE="$ROOT/services/parking/seed/permit_areas.json" \
   start parking "$BUILD/services/parking/stadt-parking"
+# Staff writes (the officer's plate check) append an audit record each.
+AUDIT_GRPC_ADDRESS="127.0.0.1:$AUDIT_PORT" start audit "$BUILD/services/audit/stadt-audit"
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/private.pem" 2> /dev/null
 openssl pkey -in "$WORK/private.pem" -pubout -out "$WORK/public.pem"
@@ -104,7 +106,8 @@ GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
 GATEWAY_BACKEND_VIDEO="127.0.0.1:$VIDEO_PORT" GATEWAY_BACKEND_DAYCARE="127.0.0.1:$DAYCARE_PORT" \
 GATEWAY_BACKEND_PARKING="127.0.0.1:$PARKING_PORT" \
 GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
-GATEWAY_READINESS_BACKENDS=appointments,daycare,monitoring,parking,video \
+GATEWAY_READINESS_BACKENDS=appointments,audit,daycare,monitoring,parking,video \
+GATEWAY_BACKEND_AUDIT="127.0.0.1:$AUDIT_PORT" \
   start gateway "$BUILD/gateway/stadt-gateway"
 "$BUILD/bench/gateway/stadt-bare-beast" "$BARE_PORT" 2 > "$WORK/bare.log" 2>&1 &
 PIDS+=($!)

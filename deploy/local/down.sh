@@ -29,6 +29,7 @@ stop daycare
 stop parking
 stop video
 stop notifications
+stop audit
 stop smtp
 stop monitoring
 stop redis

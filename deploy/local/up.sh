@@ -8,6 +8,7 @@
 # STADT_APPOINTMENTS_PORT (50051), STADT_VIDEO_PORT (50052), STADT_DAYCARE_PORT (50053),
 # STADT_PARKING_PORT (50054), STADT_MONITORING_PORT (50055), STADT_NOTIFICATIONS_PORT (50056),
 # STADT_PRIVACY_PORT (50057),
+# STADT_AUDIT_PORT (50058),
 # STADT_SMTP_PORT (2525: the local mail server, deploy/local/smtp_sink.py, which keeps
 # every mail as a file in .local/mail), STADT_OIDC_PORT (9400: the OpenID provider of
 # deploy/oidc, whose demo staff accounts sign in to the staff app at /staff/).
@@ -24,6 +25,7 @@ PARKING_PORT="${STADT_PARKING_PORT:-50054}"
 MONITORING_PORT="${STADT_MONITORING_PORT:-50055}"
 NOTIFICATIONS_PORT="${STADT_NOTIFICATIONS_PORT:-50056}"
 PRIVACY_PORT="${STADT_PRIVACY_PORT:-50057}"
+AUDIT_PORT="${STADT_AUDIT_PORT:-50058}"
 SMTP_PORT="${STADT_SMTP_PORT:-2525}"
 OIDC_PORT="${STADT_OIDC_PORT:-9400}"
 STATE="$ROOT/.local"
@@ -36,7 +38,7 @@ deploy/setup.sh
 echo "== build"
 cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUILD_TESTS=OFF > /dev/null
 cmake --build "$BUILD" -j "${STADT_JOBS:-2}" --target stadt-gateway stadt-appointments stadt-daycare stadt-parking \
-  stadt-video stadt-monitoring stadt-notifications stadt-privacy stadt-mint-token
+  stadt-video stadt-monitoring stadt-notifications stadt-privacy stadt-audit stadt-mint-token
 
 mkdir -p "$STATE/redis" "$STATE/run" "$STATE/log" "$STATE/keys" "$STATE/mail"
 if [ -e "$STATE/run/gateway.pid" ]; then
@@ -173,6 +175,10 @@ OIDC_REDIRECT_URIS="http://127.0.0.1:$HTTP_PORT/staff/,http://localhost:$HTTP_PO
 OIDC_SIGNING_KEY_FILE="$STATE/keys/dev-private.pem" OIDC_SIGNING_KEY_ID=dev-1 \
   start oidc node "$ROOT/deploy/oidc/server.mjs"
 wait_for oidc curl -fsS "$ISSUER/jwks"
+echo "== audit on 127.0.0.1:$AUDIT_PORT"
+AUDIT_GRPC_ADDRESS="127.0.0.1:$AUDIT_PORT" \
+REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+  start audit "$BUILD/services/audit/stadt-audit"
 
 echo "== gateway on http://127.0.0.1:$HTTP_PORT"
 GATEWAY_PORT="$HTTP_PORT" \
@@ -184,6 +190,7 @@ GATEWAY_BACKEND_MONITORING="127.0.0.1:$MONITORING_PORT" \
 GATEWAY_BACKEND_NOTIFICATIONS="127.0.0.1:$NOTIFICATIONS_PORT" \
 GATEWAY_BACKEND_PRIVACY="127.0.0.1:$PRIVACY_PORT" \
 GATEWAY_JWKS_URL="$ISSUER/jwks" \
+GATEWAY_BACKEND_AUDIT="127.0.0.1:$AUDIT_PORT" \
 GATEWAY_JWT_ISSUER="$ISSUER" GATEWAY_JWT_AUDIENCE="$AUDIENCE" \
 GATEWAY_STAFF_APP_DIR="$STATE/staff-app" \
 GATEWAY_ROLES_CLAIM=roles GATEWAY_SCOPES_CLAIM=scope \

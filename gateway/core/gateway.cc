@@ -12,6 +12,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "boost/url/parse.hpp"
+#include "gateway/core/audit_trail.h"
 #include "gateway/core/error_response.h"
 #include "gateway/core/linked_apis.h"
 #include "gateway/dashboard/dashboard.h"
@@ -272,17 +273,22 @@ HttpResponse CacheableResponse(const Route& route, HttpResponse response,
   return response;
 }
 
+// The machine-readable reason a client gets for a backend's refusal.
+std::string BackendReason(const grpc::Status& safe) {
+  if (safe.error_code() == grpc::StatusCode::UNAVAILABLE) return "backend_unavailable";
+  if (safe.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) return "backend_timeout";
+  std::string reason = ReasonOf(FromGrpcStatus(safe));
+  if (reason.empty()) reason = LowerCodeName(safe.error_code());
+  return reason;
+}
+
 HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
                              const std::string& bytes) {
   if (!status.ok()) {
     // Backends already hide their internals; a transport failure message
     // (addresses, connection errors) is hidden here the same way.
     grpc::Status safe = ToGrpcStatus(FromGrpcStatus(status));
-    std::string reason = ReasonOf(FromGrpcStatus(safe));
-    if (reason.empty()) reason = LowerCodeName(safe.error_code());
-    if (safe.error_code() == grpc::StatusCode::UNAVAILABLE) reason = "backend_unavailable";
-    if (safe.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) reason = "backend_timeout";
-    return ErrorResponse(safe.error_code(), reason, safe.error_message());
+    return ErrorResponse(safe.error_code(), BackendReason(safe), safe.error_message());
   }
   const pb::Message* prototype =
       pb::MessageFactory::generated_factory()->GetPrototype(route.method->output_type());
@@ -834,16 +840,51 @@ void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
   if (auto header = request.find(http::field::if_none_match); header != request.end()) {
     if_none_match = std::string(header->value());
   }
+  // Null for every route that is not audited: they pay one pointer.
+  std::shared_ptr<AuditContext> audit;
+  if (route.audit) {
+    audit =
+        std::make_shared<AuditContext>(MakeAuditContext(match.match, *auth.identity, request_id));
+  }
   backends_.Call(std::move(call),
-                 [this, &route, if_none_match = std::move(if_none_match), done = std::move(done)](
-                     const grpc::Status& status, const std::string& bytes) {
+                 [this, &route, if_none_match = std::move(if_none_match), audit = std::move(audit),
+                  done = std::move(done)](const grpc::Status& status, const std::string& bytes) {
                    HttpResponse response = BackendResponse(route, status, bytes);
                    RecordBackendOutcome(route, response.result_int());
                    if (route.cache_max_age_seconds > 0 && response.result_int() == 200) {
                      response = CacheableResponse(route, std::move(response), if_none_match);
                    }
-                   done(std::move(response));
+                   if (audit == nullptr) return done(std::move(response));
+                   AppendAudit(route, std::move(*audit), status, bytes, std::move(response), done);
                  });
+}
+
+// The action is done when its backend answered; its record is appended before
+// the client hears of it, so a client that saw the answer can rely on the
+// record. If the audit service fails, the client still gets the action's true
+// outcome (refusing it now would not undo it): the failure is counted
+// (stadt_gateway_audit_failures_total) and logged with ids only, for
+// operators to alert on. /readyz waits for the audit service like every
+// backend, so a gateway without it takes no traffic in the first place.
+void Gateway::AppendAudit(const Route& route, AuditContext context, const grpc::Status& status,
+                          const std::string& bytes, HttpResponse response, Done done) const {
+  const std::string reason =
+      status.ok() ? std::string() : BackendReason(ToGrpcStatus(FromGrpcStatus(status)));
+  std::string request_id = context.request_id;
+  BackendCall call = AuditAppendCall(route, std::move(context), status, response.result_int(),
+                                     reason, bytes, options_.backend_timeout);
+  auto answer = std::make_shared<HttpResponse>(std::move(response));
+  backends_.Call(
+      std::move(call), [this, &route, request_id = std::move(request_id), answer,
+                        done = std::move(done)](const grpc::Status& appended, const std::string&) {
+        if (!appended.ok()) {
+          metrics_->AuditFailed();
+          log::Error("audit_append_failed", {{"request_id", request_id},
+                                             {"rpc", route.grpc_path},
+                                             {"code", static_cast<int>(appended.error_code())}});
+        }
+        done(std::move(*answer));
+      });
 }
 
 }  // namespace stadt::gateway

@@ -9,6 +9,7 @@
 
 #include "absl/time/time.h"
 #include "gateway/auth/jwt.h"
+#include "gateway/core/audit_trail.h"
 #include "gateway/core/backends.h"
 #include "gateway/core/http_types.h"
 #include "gateway/metrics/metrics.h"
@@ -109,6 +110,9 @@ class Gateway {
   // The Origin to echo in Access-Control-Allow-Origin; empty if none.
   std::string AllowedOrigin(const HttpRequest& request) const;
   void RecordBackendOutcome(const Route& route, int http_status) const;
+  // Appends the audit record of an audited call, then answers `response`.
+  void AppendAudit(const Route& route, AuditContext context, const grpc::Status& status,
+                   const std::string& bytes, HttpResponse response, Done done) const;
 
   RouteTable routes_;
   const auth::TokenVerifier* verifier_;

@@ -7,10 +7,12 @@
 
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
+#include "gateway/core/linked_apis.h"
 #include "gateway/dashboard/dashboard.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
+#include "stadt/audit/v1/audit.pb.h"
 #include "stadt/monitoring/v1/monitoring.pb.h"
 #include "stadt/testing/v1/routes_test.pb.h"
 #include "tests/harness/test_tokens.h"
@@ -29,6 +31,10 @@ class FakeBackends final : public Backends {
  public:
   void Call(BackendCall call, CallDone done) override {
     calls.push_back(call);
+    if (call.service == "stadt.audit.v1.Audit") {
+      done(audit_status, "");
+      return;
+    }
     if (clock != nullptr) clock->Advance(latency);
     done(status, !status.ok() ? "" : raw_response ? *raw_response : response.SerializeAsString());
   }
@@ -37,6 +43,7 @@ class FakeBackends final : public Backends {
 
   std::vector<BackendCall> calls;
   grpc::Status status = grpc::Status::OK;
+  grpc::Status audit_status = grpc::Status::OK;  // the answer to audit appends
   stadt::testing::v1::Book response;
   std::optional<std::string> raw_response;  // sent instead of `response` when set
   std::vector<BackendHealth> health = {{"stadt.testing.v1.Library", true, false}};
@@ -646,7 +653,7 @@ TEST_F(GatewayTest, WrongRoleIsForbiddenRightRolePasses) {
   HttpResponse allowed = Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})",
                               Token({"office_staff", "Bad Role!"}));
   EXPECT_EQ(allowed.result_int(), 200);
-  ASSERT_EQ(backends_.calls.size(), 1u);
+  ASSERT_EQ(backends_.calls.size(), 2u);  // the action, then its audit record
   EXPECT_THAT(backends_.calls[0].metadata, Contains(Pair("x-stadt-subject", "citizen-42")));
   // Role strings that are not plain names never reach the services.
   EXPECT_THAT(backends_.calls[0].metadata, Contains(Pair("x-stadt-roles", "office_staff")));
@@ -676,6 +683,90 @@ TEST_F(GatewayTest, AScopedRouteNeedsTheScopeForThePlaceInItsPath) {
         << scope;
   }
   EXPECT_EQ(backends_.calls.size(), 3u);
+}
+
+TEST_F(GatewayTest, AuditedRouteAppendsOneRecordOfIdsAndOutcome) {
+  backends_.response.set_title("Neu");
+  HttpRequest request(http::verb::put, "/v1/shelves/s%201/books/b7", 11);
+  request.set(http::field::authorization, "Bearer " + Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
+  request.set(http::field::content_type, "application/json");
+  request.set("X-Request-Id", "req-77");
+  request.body() = R"({"title":"Secret body text"})";
+  request.prepare_payload();
+  HttpResponse response = Send(request);
+  EXPECT_EQ(response.result_int(), 200);
+  ASSERT_EQ(backends_.calls.size(), 2u);
+  const BackendCall& append = backends_.calls[1];
+  EXPECT_EQ(append.grpc_path, "/stadt.audit.v1.Audit/Append");
+  EXPECT_TRUE(append.idempotent);
+  stadt::audit::v1::AppendRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(append.request));
+  const stadt::audit::v1::Entry& entry = sent.entry();
+  EXPECT_FALSE(entry.event_id().empty());
+  EXPECT_EQ(entry.subject(), "citizen-42");
+  EXPECT_THAT(entry.roles(), ::testing::ElementsAre("office_staff"));
+  EXPECT_EQ(entry.rpc(), "stadt.testing.v1.Library/PutBook");
+  ASSERT_EQ(entry.objects_size(), 3);
+  // The path variables (a space percent-encoded) and the response's named id.
+  EXPECT_EQ(entry.objects(0).name(), "book.shelf_id");
+  EXPECT_EQ(entry.objects(0).id(), "s%201");
+  EXPECT_EQ(entry.objects(1).id(), "b7");
+  EXPECT_EQ(entry.objects(2).name(), "title");
+  EXPECT_EQ(entry.objects(2).id(), "Neu");
+  EXPECT_EQ(entry.request_id(), "req-77");
+  EXPECT_EQ(entry.grpc_code(), 0);
+  EXPECT_EQ(entry.http_status(), 200);
+  // Never the body.
+  EXPECT_THAT(append.request, Not(HasSubstr("Secret body text")));
+}
+
+TEST_F(GatewayTest, AuditRecordsARefusalWithItsReason) {
+  backends_.status = grpc::Status(grpc::StatusCode::NOT_FOUND, "no such shelf");
+  HttpResponse response =
+      Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})", Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
+  EXPECT_EQ(response.result_int(), 404);
+  ASSERT_EQ(backends_.calls.size(), 2u);
+  stadt::audit::v1::AppendRequest sent;
+  ASSERT_TRUE(sent.ParseFromString(backends_.calls[1].request));
+  EXPECT_EQ(sent.entry().grpc_code(), static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  EXPECT_EQ(sent.entry().http_status(), 404);
+  EXPECT_EQ(sent.entry().reason(), "not_found");
+}
+
+TEST_F(GatewayTest, AuditOutageStillAnswersTheActionAndIsCounted) {
+  backends_.audit_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
+  HttpResponse response =
+      Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})", Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
+  EXPECT_EQ(response.result_int(), 200);
+  EXPECT_EQ(gateway_->metrics().audit_failures(), 1u);
+  EXPECT_THAT(gateway_->metrics().Render(), HasSubstr("stadt_gateway_audit_failures_total 1"));
+}
+
+TEST_F(GatewayTest, ReadsAndRefusedCallsLeaveNoAuditRecord) {
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1/books", "", Token({"office_staff"}, absl::Minutes(5), "shelf:*")).result_int(),
+            200);
+  EXPECT_EQ(backends_.calls.size(), 1u);
+  // Refused by the gateway: nothing happened, nothing to record.
+  Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})", Token({"citizen"}));
+  EXPECT_EQ(backends_.calls.size(), 1u);
+}
+
+// The rule of the audit trail: every route that changes state and only staff
+// or operators may call is marked `audit` in its proto option. A new staff
+// route without it fails here.
+TEST(AuditRuleTest, EveryStaffWriteRouteIsAudited) {
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
+  for (const LinkedApi& api : LinkedApis()) services.push_back(api.service);
+  absl::StatusOr<RouteTable> table = RouteTable::Build(services);
+  ASSERT_TRUE(table.ok()) << table.status();
+  int audited = 0;
+  for (const Route& route : table->routes()) {
+    const bool staff_write = route.http_method != "GET" && !route.allow_anonymous &&
+                             !route.roles.empty() && !route.roles.contains("citizen");
+    EXPECT_EQ(route.audit, staff_write) << route.http_method << " " << route.path_template;
+    audited += route.audit ? 1 : 0;
+  }
+  EXPECT_GT(audited, 0);
 }
 
 TEST_F(GatewayTest, BadBodiesAreClientErrors) {

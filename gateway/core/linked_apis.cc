@@ -1,6 +1,7 @@
 #include "gateway/core/linked_apis.h"
 
 #include "stadt/appointments/v1/appointments.pb.h"
+#include "stadt/audit/v1/audit.pb.h"
 #include "stadt/daycare/v1/daycare.pb.h"
 #include "stadt/monitoring/v1/monitoring.pb.h"
 #include "stadt/notifications/v1/notifications.pb.h"
@@ -27,6 +28,7 @@ std::vector<LinkedApi> LinkedApis() {
        notifications::v1::DeadLetter::descriptor()->file()->FindServiceByName("Notifications"),
        "127.0.0.1:50056"},
       {"privacy", privacy::v1::MyData::descriptor()->file()->FindServiceByName("Privacy"),
+      {"audit", audit::v1::Entry::descriptor()->file()->FindServiceByName("Audit"),
        "127.0.0.1:50057"},
   };
 }

@@ -173,6 +173,10 @@ std::string HttpMetrics::Render() const {
                   Load(limiter_unavailable_open_), "\n");
   absl::StrAppend(&out, ToAbsl(kUnavailable), "{outcome=\"closed\"} ",
                   Load(limiter_unavailable_closed_), "\n");
+  constexpr std::string_view kAuditFailures = "stadt_gateway_audit_failures_total";
+  Header(out, kAuditFailures, "counter",
+         "Staff actions whose audit record could not be appended (the action itself was done).");
+  absl::StrAppend(&out, ToAbsl(kAuditFailures), " ", Load(audit_failures_), "\n");
   constexpr std::string_view kPow = "stadt_gateway_pow_checks_total";
   Header(out, kPow, "counter",
          "Proof-of-work checks of requests to routes that need one, by outcome: passed, or the "

@@ -48,6 +48,11 @@ class HttpMetrics {
   // One check of a request's proof of work; unknown outcomes are not counted.
   void PowChecked(std::string_view outcome);
 
+  // An audit record the gateway could not append (the audit service failed
+  // or was unreachable) after the action itself was done.
+  void AuditFailed() { audit_failures_.fetch_add(1, std::memory_order_relaxed); }
+  uint64_t audit_failures() const { return audit_failures_.load(std::memory_order_relaxed); }
+
   // The text exposition format (version 0.0.4).
   std::string Render() const;
 
@@ -78,6 +83,7 @@ class HttpMetrics {
   std::atomic<uint64_t> limiter_unavailable_open_{0};
   std::atomic<uint64_t> limiter_unavailable_closed_{0};
   std::array<std::atomic<uint64_t>, kPowOutcomes.size()> pow_checks_{};
+  std::atomic<uint64_t> audit_failures_{0};
 };
 
 }  // namespace stadt::gateway

@@ -339,6 +339,8 @@ json::object Operation(const Route& route, const PathKey& key, const std::string
                                ToAbsl(kPowSolutionHeader), ". ", AccessDescription(route))
                 : AccessDescription(route);
   operation["x-grpc-method"] = route.grpc_path;
+  // Clients and reviewers see which calls leave an audit record.
+  if (route.audit) operation["x-stadt-audit"] = true;
   json::array parameters = Parameters(route, key, schemas);
   if (needs_pow) parameters.emplace_back(PowSolutionParameter());
   if (!parameters.empty()) operation["parameters"] = std::move(parameters);

@@ -130,6 +130,24 @@ absl::Status ResolveScope(const pb::MethodDescriptor& method, const api::v1::Htt
   return Malformed(method, "scope_field must be a variable of the path");
 }
 
+// Audit records are for staff actions that change something: a read or a
+// route anyone may call is no staff action.
+absl::Status ResolveAudit(const pb::MethodDescriptor& method, const api::v1::HttpRoute& option,
+                          Route* route) {
+  route->audit = option.audit();
+  if (route->audit && (route->http_method == "GET" || route->allow_anonymous)) {
+    return Malformed(method, "audit: only on routes that change state and need a token");
+  }
+  if (option.audit_response_id().empty()) return absl::OkStatus();
+  route->audit_response_field = method.output_type()->FindFieldByName(option.audit_response_id());
+  const pb::FieldDescriptor* field = route->audit_response_field;
+  if (!route->audit || field == nullptr || field->is_repeated() ||
+      field->cpp_type() == pb::FieldDescriptor::CPPTYPE_MESSAGE) {
+    return Malformed(method, "audit_response_id: a scalar field of the response, with audit");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Route> BuildRoute(const pb::MethodDescriptor& method) {
   const api::v1::HttpRoute& option = method.options().GetExtension(api::v1::http);
   if (method.client_streaming() || method.server_streaming()) {
@@ -164,6 +182,7 @@ absl::StatusOr<Route> BuildRoute(const pb::MethodDescriptor& method) {
   if (absl::Status status = ParseTemplate(method, &route); !status.ok()) return status;
   if (absl::Status status = ResolveBody(method, &route); !status.ok()) return status;
   if (absl::Status status = ResolveScope(method, option, &route); !status.ok()) return status;
+  if (absl::Status status = ResolveAudit(method, option, &route); !status.ok()) return status;
   return route;
 }
 

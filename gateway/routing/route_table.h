@@ -38,6 +38,10 @@ struct Route {
   // Index into `segments` of the variable naming the place (scope_field), so
   // the gateway can check the token's scope before the call; -1 without one.
   int scope_segment = -1;
+  // A staff action: each call leaves one audit record (the option's `audit`).
+  bool audit = false;
+  // With audit: the response field that names a created object, or null.
+  const google::protobuf::FieldDescriptor* audit_response_field = nullptr;
   const google::protobuf::MethodDescriptor* method = nullptr;
   std::string grpc_path;  // "/package.Service/Method"
 };

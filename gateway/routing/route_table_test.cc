@@ -74,7 +74,9 @@ TEST(RouteTableTest, RejectsBrokenDefinitionsAtBuild) {
       {"RelativePath", "must start with"},
       {"CachedPersonalRead", "anyone may read"},
       {"ScopeFieldNotInPath", "variable of the path"},
-      {"ScopedAnonymousRoute", "needs a token"}};
+      {"ScopedAnonymousRoute", "needs a token"},
+      {"AuditedRead", "only on routes that change"},
+      {"AuditedUnknownResponseId", "audit_response_id"}};
   for (const auto& [service, problem] : kCases) {
     absl::StatusOr<RouteTable> table = BuildFor(service);
     ASSERT_FALSE(table.ok()) << service;

@@ -12,6 +12,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "stadt/appointments/v1/appointments.pb.h"
+#include "stadt/audit/v1/audit.pb.h"
 #include "stadt/daycare/v1/daycare.pb.h"
 #include "stadt/monitoring/v1/monitoring.pb.h"
 #include "stadt/notifications/v1/notifications.pb.h"
@@ -281,6 +282,7 @@ std::vector<const pb::Descriptor*> AllApiTypes() {
       stadt::parking::v1::Zone::descriptor()->file(),
       stadt::monitoring::v1::Kpi::descriptor()->file(),
       stadt::notifications::v1::DeadLetter::descriptor()->file(),
+      stadt::audit::v1::Entry::descriptor()->file(),
       stadt::testing::v1::Kitchen::descriptor()->file(),
       stadt::testing::v1::Book::descriptor()->file(),
   };

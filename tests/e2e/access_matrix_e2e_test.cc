@@ -120,6 +120,8 @@ const std::map<std::string, Rule>& Rules() {
       {"POST /v1/daycare/seasons/{season_id}/applications/{application_id}/decline",
        Only({"citizen"})},
       {"GET /v1/districts", Anyone()},
+      {"GET /v1/audit/records", Only({"data_protection_officer", "operator"})},
+      {"GET /v1/audit/verification", Only({"data_protection_officer", "operator"})},
       {"GET /v1/me/data", Only({"citizen"})},
       {"DELETE /v1/me/data", Only({"citizen"})},
       {"GET /v1/monitoring/fields", Anyone()},

@@ -23,7 +23,8 @@ class GatewayE2eTest : public ::testing::Test {
   void SetUp() override {
     // Every service runs: /readyz needs every backend the gateway links.
     absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start(
-        {"appointments", "daycare", "monitoring", "notifications", "parking", "privacy", "video"},
+        {"appointments", "audit", "daycare", "monitoring", "notifications", "parking", "privacy",
+         "video"},
         {{"APPOINTMENTS_MIN_NOTICE", "0s"}});
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);

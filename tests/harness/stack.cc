@@ -27,6 +27,7 @@ const std::map<std::string, ServiceSpec>& Services() {
         "APPOINTMENTS_GRPC_ADDRESS",
         {{"APPOINTMENTS_SEED_FILE", "services/appointments/seed/catalog.json"},
          {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="}}}},
+      {"audit", {STADT_AUDIT_BIN, "AUDIT_GRPC_ADDRESS", {}}},
       {"daycare", {STADT_DAYCARE_BIN, "DAYCARE_GRPC_ADDRESS", {}}},
       {"monitoring",
        {STADT_MONITORING_BIN,
