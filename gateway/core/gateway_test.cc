@@ -682,13 +682,15 @@ TEST_F(GatewayTest, AScopedRouteNeedsTheScopeForThePlaceInItsPath) {
               200)
         << scope;
   }
-  EXPECT_EQ(backends_.calls.size(), 3u);
+  // Each passed call and its audit record (PutBook is audited).
+  EXPECT_EQ(backends_.calls.size(), 6u);
 }
 
 TEST_F(GatewayTest, AuditedRouteAppendsOneRecordOfIdsAndOutcome) {
   backends_.response.set_title("Neu");
   HttpRequest request(http::verb::put, "/v1/shelves/s%201/books/b7", 11);
-  request.set(http::field::authorization, "Bearer " + Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
+  request.set(http::field::authorization,
+              "Bearer " + Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
   request.set(http::field::content_type, "application/json");
   request.set("X-Request-Id", "req-77");
   request.body() = R"({"title":"Secret body text"})";
@@ -722,8 +724,8 @@ TEST_F(GatewayTest, AuditedRouteAppendsOneRecordOfIdsAndOutcome) {
 
 TEST_F(GatewayTest, AuditRecordsARefusalWithItsReason) {
   backends_.status = grpc::Status(grpc::StatusCode::NOT_FOUND, "no such shelf");
-  HttpResponse response =
-      Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})", Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
+  HttpResponse response = Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})",
+                               Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
   EXPECT_EQ(response.result_int(), 404);
   ASSERT_EQ(backends_.calls.size(), 2u);
   stadt::audit::v1::AppendRequest sent;
@@ -735,15 +737,17 @@ TEST_F(GatewayTest, AuditRecordsARefusalWithItsReason) {
 
 TEST_F(GatewayTest, AuditOutageStillAnswersTheActionAndIsCounted) {
   backends_.audit_status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "down");
-  HttpResponse response =
-      Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})", Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
+  HttpResponse response = Send(http::verb::put, "/v1/shelves/s/books/b", R"({"title":"x"})",
+                               Token({"office_staff"}, absl::Minutes(5), "shelf:*"));
   EXPECT_EQ(response.result_int(), 200);
   EXPECT_EQ(gateway_->metrics().audit_failures(), 1u);
   EXPECT_THAT(gateway_->metrics().Render(), HasSubstr("stadt_gateway_audit_failures_total 1"));
 }
 
 TEST_F(GatewayTest, ReadsAndRefusedCallsLeaveNoAuditRecord) {
-  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1/books", "", Token({"office_staff"}, absl::Minutes(5), "shelf:*")).result_int(),
+  EXPECT_EQ(Send(http::verb::get, "/v1/shelves/s1/books", "",
+                 Token({"office_staff"}, absl::Minutes(5), "shelf:*"))
+                .result_int(),
             200);
   EXPECT_EQ(backends_.calls.size(), 1u);
   // Refused by the gateway: nothing happened, nothing to record.

@@ -28,8 +28,9 @@ std::vector<LinkedApi> LinkedApis() {
        notifications::v1::DeadLetter::descriptor()->file()->FindServiceByName("Notifications"),
        "127.0.0.1:50056"},
       {"privacy", privacy::v1::MyData::descriptor()->file()->FindServiceByName("Privacy"),
-      {"audit", audit::v1::Entry::descriptor()->file()->FindServiceByName("Audit"),
        "127.0.0.1:50057"},
+      {"audit", audit::v1::Entry::descriptor()->file()->FindServiceByName("Audit"),
+       "127.0.0.1:50058"},
   };
 }
 

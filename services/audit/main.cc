@@ -23,7 +23,7 @@ struct Settings {
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
   Settings settings;
-  settings.server = ReadGrpcServerOptions(config, "AUDIT_GRPC_ADDRESS", "127.0.0.1:50057");
+  settings.server = ReadGrpcServerOptions(config, "AUDIT_GRPC_ADDRESS", "127.0.0.1:50058");
   settings.redis = ReadRedisOptions(config);
   settings.log_level = ReadLogLevel(config);
   settings.log.retention = config.Duration("AUDIT_RETENTION", absl::Hours(24 * 365),

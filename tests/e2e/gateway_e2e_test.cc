@@ -22,10 +22,10 @@ class GatewayE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
     // Every service runs: /readyz needs every backend the gateway links.
-    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start(
-        {"appointments", "audit", "daycare", "monitoring", "notifications", "parking", "privacy",
-         "video"},
-        {{"APPOINTMENTS_MIN_NOTICE", "0s"}});
+    absl::StatusOr<std::unique_ptr<Stack>> stack =
+        Stack::Start({"appointments", "audit", "daycare", "monitoring", "notifications", "parking",
+                      "privacy", "video"},
+                     {{"APPOINTMENTS_MIN_NOTICE", "0s"}});
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);
     ASSERT_TRUE(stack_->WaitUntil(200, "/readyz")) << stack_->Logs();

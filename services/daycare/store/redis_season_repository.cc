@@ -663,7 +663,8 @@ absl::StatusOr<int> RedisSeasonRepository::EraseApplicationsOf(std::string_view 
       redis_.Eval(kEraseGuardian,
                   {Key(season, absl::StrCat("owned:", ToAbsl(owner))), Key(season, "apps"),
                    Key(season, "owners"), Key(season, "children"), Key(season, "child_of"),
-                   Key(season, "duplicates"), Key(season, "withdrawn")},
+                   Key(season, "duplicates"), Key(season, "withdrawn"), Key(season, "contacts"),
+                   Key(season, "outbox")},
                   {std::string(owner), Prefix(season)}));
   return static_cast<int>(reply.integer);
 }

@@ -347,14 +347,14 @@ TEST(VideoConversionTest, WaitingEntryAndJoinLink) {
   EXPECT_EQ(link_message.valid_until().seconds(), 1'800'000'000 + 1800);
 }
 
-TEST_F(VideoGrpcServiceTest, SchedulesThroughTheAdapter) {
+TEST_F(VideoKpiTest, SchedulesThroughTheAdapter) {
   // Only a video caseworker reaches a schedule at all.
   v1::GetCaseworkerScheduleRequest get;
   get.set_caseworker_id("cw-ben");
   v1::CaseworkerSchedule ignored;
-  EXPECT_EQ(service_.GetCaseworkerSchedule(As("cw-anna", "citizen", ""), &get, &ignored)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      service_.GetCaseworkerSchedule(As("cw-anna", "citizen", ""), &get, &ignored).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
 
   grpc::ServerContext& context = *As("cw-anna");
 

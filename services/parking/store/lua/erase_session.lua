@@ -1,6 +1,7 @@
 -- Erases the owner's data from one ended session (GDPR Art. 17) and keeps
 -- the rest as the tax receipt (zone, tariff, times, price): the plate and the
--- owner go from the record, from the plate's sessions hash and from the
+-- owner (and a sealed reminder address) go from the record, from the plate's
+-- sessions hash and from the
 -- outbox. A running session is refused (the officer's check needs it);
 -- a retry finds no owner and changes nothing.
 -- KEYS: session, outbox. ARGV: owner, now ms, the bucket's key prefix.
@@ -13,7 +14,7 @@ if tonumber(session[3]) > tonumber(ARGV[2]) and session[4] ~= '1' then
                            'running; stop it before the erasure.')
 end
 redis.call('HDEL', ARGV[3] .. 'plate:' .. session[2], owner)
-redis.call('HDEL', KEYS[1], 'owner', 'country', 'plate', 'plate_key')
+redis.call('HDEL', KEYS[1], 'owner', 'country', 'plate', 'plate_key', 'notify')
 redis.call('HSET', KEYS[1], 'erased', '1')
 local cursor = '-'
 while true do
