@@ -138,16 +138,19 @@ std::optional<HttpResponse> Authorize(const Route& route,
                        "your role may not use this route");
 }
 
+// "de" unless the client prefers English (Accept-Language).
+std::string LanguageOf(const HttpRequest& request) {
+  auto header = request.find(http::field::accept_language);
+  return PreferredLanguage(header == request.end()
+                               ? std::string_view()
+                               : std::string_view(header->value().data(), header->value().size()));
+}
+
 std::vector<std::pair<std::string, std::string>> CallMetadata(
     const HttpRequest& request, const std::string& request_id,
     const std::optional<auth::Identity>& identity) {
   std::vector<std::pair<std::string, std::string>> metadata = {{kRequestIdMetadata, request_id}};
-  auto accept_language = request.find(http::field::accept_language);
-  metadata.emplace_back(kLanguageMetadata,
-                        PreferredLanguage(accept_language == request.end()
-                                              ? std::string_view()
-                                              : std::string_view(accept_language->value().data(),
-                                                                 accept_language->value().size())));
+  metadata.emplace_back(kLanguageMetadata, LanguageOf(request));
   auto traceparent = request.find("traceparent");
   if (traceparent != request.end() && IsValidTraceparent(traceparent->value())) {
     metadata.emplace_back(kTraceparentMetadata, std::string(traceparent->value()));
@@ -501,7 +504,8 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
   std::string allowed_origin = AllowedOrigin(request);
   Done finish = [this, request_id, route_label, method = std::string(request.method_string()),
                  start = clock_.Now(), https = client.tls || options_.assume_https, allowed_origin,
-                 done = std::move(done)](HttpResponse response) {
+                 language = LanguageOf(request), done = std::move(done)](HttpResponse response) {
+    LocalizeError(response, language);
     AddSecurityHeaders(options_, https, response);
     AddCorsHeaders(options_, allowed_origin, response);
 

@@ -32,6 +32,9 @@ struct Route {
   bool allow_anonymous = false;
   bool accepted = false;          // success is 202 instead of 200
   int cache_max_age_seconds = 0;  // > 0: a public, cacheable catalog read with an ETag
+  // The service refusals declared for the route (gateway/reasons), in the
+  // option's order; the common ones (CommonReasons) are not repeated.
+  std::vector<std::string> reasons;
   const google::protobuf::MethodDescriptor* method = nullptr;
   std::string grpc_path;  // "/package.Service/Method"
 };

@@ -32,6 +32,7 @@ TEST(RouteTableTest, BuildsRoutesFromOptions) {
   ASSERT_EQ(put.segments.size(), 5u);
   EXPECT_TRUE(put.segments[2].is_variable);
   EXPECT_EQ(put.segments[2].fields.size(), 2u);
+  EXPECT_THAT(table->routes()[4].reasons, ::testing::ElementsAre("not_found", "limit_reached"));
 }
 
 TEST(RouteTableTest, MatchesAndBindsVariables) {
@@ -61,15 +62,18 @@ TEST(RouteTableTest, DistinguishesUnknownPathFromWrongMethod) {
 }
 
 TEST(RouteTableTest, RejectsBrokenDefinitionsAtBuild) {
-  const std::pair<const char*, const char*> kCases[] = {{"DuplicateRoutes", "duplicate route"},
-                                                        {"UnknownVariable", "no field"},
-                                                        {"MessageVariable", "must end at a scalar"},
-                                                        {"UnclosedVariable", "unclosed"},
-                                                        {"BodyOnGet", "take no body"},
-                                                        {"UnknownMethod", "method must be"},
-                                                        {"ScalarBody", "singular message"},
-                                                        {"RelativePath", "must start with"},
-                                                        {"CachedPersonalRead", "anyone may read"}};
+  const std::pair<const char*, const char*> kCases[] = {
+      {"DuplicateRoutes", "duplicate route"},
+      {"UnknownVariable", "no field"},
+      {"MessageVariable", "must end at a scalar"},
+      {"UnclosedVariable", "unclosed"},
+      {"BodyOnGet", "take no body"},
+      {"UnknownMethod", "method must be"},
+      {"ScalarBody", "singular message"},
+      {"RelativePath", "must start with"},
+      {"CachedPersonalRead", "anyone may read"},
+      {"UnknownReason", "not in the reason catalog"},
+      {"ReasonTwice", "declared twice"}};
   for (const auto& [service, problem] : kCases) {
     absl::StatusOr<RouteTable> table = BuildFor(service);
     ASSERT_FALSE(table.ok()) << service;
