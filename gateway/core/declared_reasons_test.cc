@@ -30,13 +30,17 @@ const std::map<std::string, std::vector<std::string>> kSourcesOf = {
     {"parking", {"services/parking"}},
     {"daycare", {"services/daycare"}},
     {"monitoring", {"services/monitoring"}},
-    {"video", {"services/video"}},
+    {"video", {"services/video", "services/common/booking"}},
     {"notifications", {"services/notifications"}},
 };
 
-// Reasons in the code that no request through the gateway can cause, with why.
+// Reasons in the code ("service reason") that no request through the gateway
+// can cause, with why.
 const std::map<std::string, std::string> kNotReachableOverHttp = {
-    {"invalid_timestamp", "the JSON mapping refuses such a timestamp before the service sees it"},
+    {"parking invalid_timestamp",
+     "the JSON mapping refuses such a timestamp before the service sees it"},
+    {"video hold_already_confirmed",
+     "the booking library's e-mail confirmation, which video offers no route for"},
 };
 
 std::string Read(const fs::path& path) {
@@ -93,7 +97,7 @@ TEST(DeclaredReasonsTest, EveryReasonAServiceGivesIsDeclaredOnItsRoutes) {
     for (const std::string& folder : kSourcesOf.at(api.name)) {
       for (const std::string& reason : ReasonsIn(fs::path(STADT_SOURCE_DIR) / folder)) {
         ++found;
-        if (kNotReachableOverHttp.contains(reason)) continue;
+        if (kNotReachableOverHttp.contains(api.name + " " + reason)) continue;
         EXPECT_TRUE(declared.contains(reason) || common.contains(reason))
             << api.name << " gives \"" << reason << "\" (in " << folder
             << ") but no route of it declares it";
