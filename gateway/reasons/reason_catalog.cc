@@ -5,10 +5,16 @@
 namespace stadt::gateway {
 namespace {
 
-// Sorted by reason (FindReason searches it; a test checks the order).
+// Sorted by reason (FindReason searches it; a test checks the order). The
+// lower-case gRPC code names are the fallbacks of refusals still without a
+// specific reason, so that their message is German first too; routes do not
+// declare those (a specific reason replaces them).
 // Messages address the citizen or caseworker formally ("Sie") and say what to
 // do where there is something to do.
 constexpr ReasonText kReasons[] = {
+    {"aborted", 409,
+     "Die Daten haben sich inzwischen geändert. Bitte laden Sie neu und versuchen Sie es erneut.",
+     "The data changed meanwhile. Please reload and try again."},
     {"age_outside_program", 400,
      "Das Kind hat zum gewünschten Beginn nicht das Alter, für das das Angebot gedacht ist.",
      "The child is not of the age the program is meant for at the requested start."},
@@ -19,6 +25,7 @@ constexpr ReasonText kReasons[] = {
      "werden.",
      "You have already checked in and are waiting to be called; the appointment can no longer be "
      "changed."},
+    {"already_exists", 409, "Das gibt es bereits.", "This already exists."},
     {"application_id_taken", 409, "Diese Antragskennung ist bereits vergeben.",
      "This application id is already taken."},
     {"application_not_found", 404, "Der Antrag wurde nicht gefunden.",
@@ -94,6 +101,8 @@ constexpr ReasonText kReasons[] = {
      "The end must lie after the start."},
     {"end_time_required", 400, "Bitte geben Sie das gewünschte Ende an.",
      "Please give the end time."},
+    {"failed_precondition", 400, "Das ist im jetzigen Zustand nicht möglich.",
+     "This is not possible in the current state."},
     {"guardian_field_too_long", 400, "Eine Angabe zur sorgeberechtigten Person ist zu lang.",
      "A guardian's detail is too long."},
     {"hold_already_confirmed", 400, "Dieser Termin ist bereits gebucht.",
@@ -148,6 +157,8 @@ constexpr ReasonText kReasons[] = {
     {"office_closed", 400, "Das Amt ist jetzt geschlossen.", "The office is closed now."},
     {"origin_not_allowed", 403, "Diese Website darf die Schnittstelle nicht aufrufen.",
      "This website may not call the API."},
+    {"out_of_range", 400, "Ein Wert liegt außerhalb des erlaubten Bereichs.",
+     "A value lies outside the allowed range."},
     {"period_not_open", 400, "Die Antragsfrist ist nicht offen.",
      "The application period is not open."},
     {"permission_denied", 403, "Dafür fehlt Ihnen die Berechtigung.",
@@ -208,6 +219,8 @@ constexpr ReasonText kReasons[] = {
     {"rate_limiter_unavailable", 503,
      "Der Dienst ist vorübergehend nicht verfügbar. Bitte versuchen Sie es später erneut.",
      "The service is temporarily unavailable. Please try again later."},
+    {"resource_exhausted", 429, "Eine Grenze ist erreicht. Bitte versuchen Sie es später erneut.",
+     "A limit has been reached. Please try again later."},
     {"role_not_allowed", 403, "Mit Ihrer Rolle ist das nicht erlaubt.",
      "Your role may not do this."},
     {"route_not_found", 404, "Diese Adresse gibt es nicht.", "There is no such address."},
