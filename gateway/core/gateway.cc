@@ -1,6 +1,8 @@
 #include "gateway/core/gateway.h"
 
+#include <algorithm>
 #include <random>
+#include <span>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -15,6 +17,7 @@
 #include "gateway/core/error_response.h"
 #include "gateway/core/linked_apis.h"
 #include "gateway/dashboard/dashboard.h"
+#include "gateway/reasons/reason_catalog.h"
 #include "gateway/transcode/transcoder.h"
 #include "google/protobuf/message.h"
 #include "services/common/call_context.h"
@@ -250,6 +253,17 @@ HttpResponse CacheableResponse(const Route& route, HttpResponse response,
   return response;
 }
 
+// A refusal the route does not declare is missing from the API's contract
+// (OpenAPI, reason catalog): said in the log, so that it gets declared.
+void WarnIfUndeclared(const Route& route, const std::string& reason) {
+  const std::span<const std::string_view> common = CommonReasons();
+  if (std::find(route.reasons.begin(), route.reasons.end(), reason) != route.reasons.end() ||
+      std::find(common.begin(), common.end(), reason) != common.end()) {
+    return;
+  }
+  log::Warn("undeclared_reason", {{"route", route.path_template}, {"reason", reason}});
+}
+
 HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
                              const std::string& bytes) {
   if (!status.ok()) {
@@ -260,6 +274,7 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
     if (reason.empty()) reason = LowerCodeName(safe.error_code());
     if (safe.error_code() == grpc::StatusCode::UNAVAILABLE) reason = "backend_unavailable";
     if (safe.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) reason = "backend_timeout";
+    WarnIfUndeclared(route, reason);
     return ErrorResponse(safe.error_code(), reason, safe.error_message());
   }
   const pb::Message* prototype =
