@@ -15,4 +15,12 @@ namespace stadt::gateway {
 HttpResponse ErrorResponse(grpc::StatusCode code, std::string_view reason, std::string_view message,
                            int http_status = 0);
 
+// An error in the caller's language ("de" or "en"): where the reason catalog
+// (gateway/reasons) knows `details[0].reason`, its text for people becomes the
+// `message`, and the message the error was made with (the service's text for
+// developers) moves to `details[0].detail`; Content-Language names the
+// language. Errors are made in many places that do not know the language, so
+// this runs once on the way out; anything but an error body stays as it is.
+void LocalizeError(HttpResponse& response, std::string_view language);
+
 }  // namespace stadt::gateway

@@ -1,6 +1,8 @@
 #include "gateway/core/gateway.h"
 
+#include <algorithm>
 #include <random>
+#include <span>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -16,6 +18,7 @@
 #include "gateway/core/error_response.h"
 #include "gateway/core/linked_apis.h"
 #include "gateway/dashboard/dashboard.h"
+#include "gateway/reasons/reason_catalog.h"
 #include "gateway/transcode/transcoder.h"
 #include "google/protobuf/message.h"
 #include "services/common/call_context.h"
@@ -164,16 +167,19 @@ std::optional<HttpResponse> Authorize(const RouteMatch& match,
   return std::nullopt;
 }
 
+// "de" unless the client prefers English (Accept-Language).
+std::string LanguageOf(const HttpRequest& request) {
+  auto header = request.find(http::field::accept_language);
+  return PreferredLanguage(header == request.end()
+                               ? std::string_view()
+                               : std::string_view(header->value().data(), header->value().size()));
+}
+
 std::vector<std::pair<std::string, std::string>> CallMetadata(
     const HttpRequest& request, const std::string& request_id,
     const std::optional<auth::Identity>& identity) {
   std::vector<std::pair<std::string, std::string>> metadata = {{kRequestIdMetadata, request_id}};
-  auto accept_language = request.find(http::field::accept_language);
-  metadata.emplace_back(kLanguageMetadata,
-                        PreferredLanguage(accept_language == request.end()
-                                              ? std::string_view()
-                                              : std::string_view(accept_language->value().data(),
-                                                                 accept_language->value().size())));
+  metadata.emplace_back(kLanguageMetadata, LanguageOf(request));
   auto traceparent = request.find("traceparent");
   if (traceparent != request.end() && IsValidTraceparent(traceparent->value())) {
     metadata.emplace_back(kTraceparentMetadata, std::string(traceparent->value()));
@@ -282,13 +288,26 @@ std::string BackendReason(const grpc::Status& safe) {
   return reason;
 }
 
+// A refusal the route does not declare is missing from the API's contract
+// (OpenAPI, reason catalog): said in the log, so that it gets declared.
+void WarnIfUndeclared(const Route& route, const std::string& reason) {
+  const std::span<const std::string_view> common = CommonReasons();
+  if (std::find(route.reasons.begin(), route.reasons.end(), reason) != route.reasons.end() ||
+      std::find(common.begin(), common.end(), reason) != common.end()) {
+    return;
+  }
+  log::Warn("undeclared_reason", {{"route", route.path_template}, {"reason", reason}});
+}
+
 HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
                              const std::string& bytes) {
   if (!status.ok()) {
     // Backends already hide their internals; a transport failure message
     // (addresses, connection errors) is hidden here the same way.
     grpc::Status safe = ToGrpcStatus(FromGrpcStatus(status));
-    return ErrorResponse(safe.error_code(), BackendReason(safe), safe.error_message());
+    const std::string reason = BackendReason(safe);
+    WarnIfUndeclared(route, reason);
+    return ErrorResponse(safe.error_code(), reason, safe.error_message());
   }
   const pb::Message* prototype =
       pb::MessageFactory::generated_factory()->GetPrototype(route.method->output_type());
@@ -565,7 +584,8 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
   std::string allowed_origin = AllowedOrigin(request);
   Done finish = [this, request_id, route_label, method = std::string(request.method_string()),
                  start = clock_.Now(), https = client.tls || options_.assume_https, allowed_origin,
-                 done = std::move(done)](HttpResponse response) {
+                 language = LanguageOf(request), done = std::move(done)](HttpResponse response) {
+    LocalizeError(response, language);
     AddSecurityHeaders(options_, https, response);
     AddCorsHeaders(options_, allowed_origin, response);
 

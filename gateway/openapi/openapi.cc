@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "boost/json/array.hpp"
 #include "boost/json/value.hpp"
+#include "gateway/reasons/reason_catalog.h"
 #include "google/protobuf/descriptor.h"
 #include "services/common/strings.h"
 
@@ -34,6 +35,47 @@ json::object JsonContent(json::value schema) {
 
 json::object ErrorReply(std::string_view description) {
   return {{"description", description}, {"content", JsonContent(Ref(kErrorSchema))}};
+}
+
+// The route's own refusals with this status: the error schema narrowed to
+// their reasons, and the reasons named in the description beside what the
+// status says in general.
+void AddDeclaredRefusals(const Route& route, json::object& responses) {
+  std::map<int, std::vector<std::string>> by_status;
+  for (const std::string& reason : route.reasons) {
+    if (const ReasonText* text = FindReason(reason)) by_status[text->http_status].push_back(reason);
+  }
+  for (const auto& [status, reasons] : by_status) {
+    const std::string key = absl::StrCat(status);
+    std::string description =
+        responses.contains(key) ? std::string(responses[key].as_object()["description"].as_string())
+                                : "Refused.";
+    absl::StrAppend(&description,
+                    " Refusals of this route (details[0].reason): ", absl::StrJoin(reasons, ", "),
+                    ".");
+    json::array values;
+    for (const std::string& reason : reasons) values.emplace_back(json::string(reason));
+    json::object reason_schema{{"type", "string"}, {"enum", std::move(values)}};
+    json::object detail{{"type", "object"},
+                        {"properties", json::object{{"reason", std::move(reason_schema)}}}};
+    json::object narrowed{
+        {"type", "object"},
+        {"properties",
+         json::object{{"details", json::object{{"type", "array"}, {"items", std::move(detail)}}}}}};
+    json::object schema{{"allOf", json::array{Ref(kErrorSchema), std::move(narrowed)}}};
+    responses[key] =
+        json::object{{"description", description}, {"content", JsonContent(std::move(schema))}};
+  }
+}
+
+// Every reason with its status and messages, once for the whole document.
+json::object ReasonTable() {
+  json::object table;
+  for (const ReasonText& text : AllReasons()) {
+    table[text.reason] =
+        json::object{{"status", text.http_status}, {"de", text.de}, {"en", text.en}};
+  }
+  return table;
 }
 
 json::object Typed(std::string_view type, std::string_view format = "") {
@@ -308,7 +350,8 @@ json::object Responses(const Route& route, bool needs_pow, SchemaRegistry& schem
       {"Retry-After", json::object{{"description", "Seconds until a retry may succeed."},
                                    {"schema", json::object{{"type", "integer"}, {"minimum", 1}}}}}};
   responses["429"] = std::move(too_many);
-  responses["default"] = ErrorReply("Any other error, in the same error format.");
+  AddDeclaredRefusals(route, responses);
+  responses["default"] = ErrorReply("Any other error, in the same error format.");  // kept last
   return responses;
 }
 
@@ -352,6 +395,9 @@ json::object Operation(const Route& route, const PathKey& key, const std::string
         {"required", true}, {"content", JsonContent(schemas.MessageSchema(body_type))}};
   }
   operation["responses"] = Responses(route, needs_pow, schemas);
+  json::array reasons;
+  for (const std::string& reason : route.reasons) reasons.emplace_back(json::string(reason));
+  operation["x-reasons"] = std::move(reasons);
   json::array security;
   if (route.allow_anonymous) security.emplace_back(json::object{});
   security.emplace_back(json::object{{"bearerAuth", json::array{}}});
@@ -443,13 +489,24 @@ json::object ErrorSchema() {
   detail["properties"] = json::object{
       {"reason",
        json::object{{"type", "string"},
-                    {"description", "Stable machine-readable reason, e.g. rate_limited."}}}};
+                    {"description",
+                     "Stable machine-readable reason, e.g. rate_limited. Each operation lists "
+                     "its own in x-reasons; those any operation may answer are in "
+                     "x-common-reasons; x-reasons at the top names the status and the German "
+                     "and English message of every reason."}}},
+      {"detail", json::object{{"type", "string"},
+                              {"description",
+                               "The service's own explanation, for developers (English), when the "
+                               "message is the catalog's text for people."}}}};
   json::object schema = Typed("object");
   schema["required"] = json::array{"code", "status", "message", "details"};
   schema["properties"] = json::object{
       {"code", json::object{{"type", "integer"}, {"description", "gRPC status code number."}}},
       {"status", json::object{{"type", "string"}, {"description", "gRPC status code name."}}},
-      {"message", Typed("string")},
+      {"message", json::object{{"type", "string"},
+                               {"description",
+                                "For people: German, or English with Accept-Language: en "
+                                "(Content-Language says which)."}}},
       {"details", json::object{{"type", "array"}, {"items", std::move(detail)}}}};
   return schema;
 }
@@ -483,11 +540,15 @@ json::object BuildOpenApi(const RouteTable& routes, const OpenApiInfo& info) {
                                    "An access token of the city's identity "
                                    "provider; roles and scopes in the claims the gateway is "
                                    "configured with (docs/roles.md)."}}}};
+  json::array common;
+  for (std::string_view reason : CommonReasons()) common.emplace_back(json::string(reason));
   return {{"openapi", "3.0.3"},
           {"info", json::object{{"title", info.title}, {"version", info.version}}},
           {"servers", json::array{json::object{{"url", "/"}}}},
           {"paths", std::move(paths)},
-          {"components", std::move(components)}};
+          {"components", std::move(components)},
+          {"x-common-reasons", std::move(common)},
+          {"x-reasons", ReasonTable()}};
 }
 
 }  // namespace stadt::gateway

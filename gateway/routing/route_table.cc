@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "gateway/reasons/reason_catalog.h"
 #include "services/common/strings.h"
 #include "stadt/api/v1/annotations.pb.h"
 
@@ -169,6 +170,16 @@ absl::StatusOr<Route> BuildRoute(const pb::MethodDescriptor& method) {
       (route.http_method != "GET" || !route.allow_anonymous || route.cache_max_age_seconds < 0 ||
        route.cache_max_age_seconds > 86400)) {
     return Malformed(method, "cache_max_age_seconds: 1-86400, only on GET routes anyone may read");
+  }
+  for (const std::string& reason : option.reasons()) {
+    if (FindReason(reason) == nullptr) {
+      return Malformed(method, absl::StrCat("reason \"", reason,
+                                            "\" is not in the reason catalog (gateway/reasons)"));
+    }
+    if (std::find(route.reasons.begin(), route.reasons.end(), reason) != route.reasons.end()) {
+      return Malformed(method, absl::StrCat("reason \"", reason, "\" declared twice"));
+    }
+    route.reasons.push_back(reason);
   }
   route.method = &method;
   route.grpc_path = absl::StrCat("/", method.service()->full_name(), "/", method.name());

@@ -42,6 +42,9 @@ struct Route {
   bool audit = false;
   // With audit: the response field that names a created object, or null.
   const google::protobuf::FieldDescriptor* audit_response_field = nullptr;
+  // The service refusals declared for the route (gateway/reasons), in the
+  // option's order; the common ones (CommonReasons) are not repeated.
+  std::vector<std::string> reasons;
   const google::protobuf::MethodDescriptor* method = nullptr;
   std::string grpc_path;  // "/package.Service/Method"
 };

@@ -34,6 +34,7 @@ TEST(RouteTableTest, BuildsRoutesFromOptions) {
   ASSERT_EQ(put.segments.size(), 5u);
   EXPECT_TRUE(put.segments[2].is_variable);
   EXPECT_EQ(put.segments[2].fields.size(), 2u);
+  EXPECT_THAT(table->routes()[4].reasons, ::testing::ElementsAre("not_found", "limit_reached"));
 }
 
 TEST(RouteTableTest, MatchesAndBindsVariables) {
@@ -76,7 +77,9 @@ TEST(RouteTableTest, RejectsBrokenDefinitionsAtBuild) {
       {"ScopeFieldNotInPath", "variable of the path"},
       {"ScopedAnonymousRoute", "needs a token"},
       {"AuditedRead", "only on routes that change"},
-      {"AuditedUnknownResponseId", "audit_response_id"}};
+      {"AuditedUnknownResponseId", "audit_response_id"},
+      {"UnknownReason", "not in the reason catalog"},
+      {"ReasonTwice", "declared twice"}};
   for (const auto& [service, problem] : kCases) {
     absl::StatusOr<RouteTable> table = BuildFor(service);
     ASSERT_FALSE(table.ok()) << service;

@@ -220,39 +220,39 @@ TEST_F(ParkingE2eTest, BadInputGetsAClearClientError) {
   const std::string other = Citizen("citizen-2");
   const Case kCases[] = {
       {"POST", "/v1/parking/sessions", R"({"zoneId":"9999","plate":"S-XY 1"})", token, 404,
-       "not_found", "unknown zone"},
+       "zone_unknown", "unknown zone"},
       {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"HELLO"})", token, 400,
-       "invalid_argument", "malformed plate"},
+       "plate_malformed", "malformed plate"},
       {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"SAB 1234"})", token, 400,
-       "invalid_argument", "ambiguous plate"},
+       "plate_ambiguous", "ambiguous plate"},
       {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"S-AB 0123"})", token, 400,
-       "invalid_argument", "not starting with 0"},
+       "plate_malformed", "not starting with 0"},
       {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"AB-123-CD","country":"XX"})",
-       token, 400, "invalid_argument", "ISO 3166-1"},
+       token, 400, "plate_country_unknown", "ISO 3166-1"},
       {"POST", "/v1/parking/checks", R"({"plate":"S-AB 1234","zoneId":"4401","country":"FRA"})",
-       Officer(), 400, "invalid_argument", "ISO 3166-1"},
+       Officer(), 400, "plate_country_unknown", "ISO 3166-1"},
       {"POST", "/v1/parking/sessions",
        absl::StrCat(R"({"zoneId":"4401","plate":"S-XY 1","plannedEndTime":")",
                     Rfc3339(now - absl::Minutes(5)), "\"}"),
-       token, 400, "invalid_argument", "after the start"},
+       token, 400, "end_not_after_start", "after the start"},
       {"POST", "/v1/parking/quotes",
        R"({"zoneId":"4401","startTime":"2030-03-04T10:00:00Z","endTime":"2030-03-04T09:00:00Z"})",
-       "", 400, "invalid_argument", "end must be after start"},
+       "", 400, "end_not_after_start", "end must be after start"},
       {"POST", absl::StrCat("/v1/parking/sessions/", id, "/extend"),
        absl::StrCat(R"({"endTime":")", Rfc3339(now + absl::Hours(25)), "\"}"), token, 400,
-       "out_of_range", "maximum parking time"},
-      {"POST", absl::StrCat("/v1/parking/sessions/", id, "/stop"), "{}", other, 404, "not_found",
-       "session not found"},
-      {"GET", absl::StrCat("/v1/parking/sessions/", id), "", other, 404, "not_found",
+       "end_beyond_max_stay", "maximum parking time"},
+      {"POST", absl::StrCat("/v1/parking/sessions/", id, "/stop"), "{}", other, 404,
+       "session_not_found", "session not found"},
+      {"GET", absl::StrCat("/v1/parking/sessions/", id), "", other, 404, "session_not_found",
        "session not found"},
       {"POST", "/v1/parking/sessions",
        R"({"zoneId":"4401","plate":"S-XY 2","idempotencyKey":"k1"})", token, 400,
-       "invalid_argument", "idempotency_key"},
+       "idempotency_key_reused", "idempotency_key"},
       {"POST", "/v1/parking/sessions",
        R"({"zoneId":"4401","plate":"S-XY 2","idempotencyKey":"no spaces please"})", token, 400,
-       "invalid_argument", "idempotency_key"},
-      {"GET", "/v1/parking/zone-lookup?latitude=123&longitude=9", "", "", 400, "invalid_argument",
-       "latitude"},
+       "idempotency_key_invalid", "idempotency_key"},
+      {"GET", "/v1/parking/zone-lookup?latitude=123&longitude=9", "", "", 400,
+       "position_out_of_range", "latitude"},
       {"POST", "/v1/parking/checks", R"({"plate":"S-AB 1234","zoneId":"4401"})", token, 403,
        "role_not_allowed", ""},
       {"POST", "/v1/parking/sessions", R"({"zoneId":"4401","plate":"S-XY 3"})", "", 401,
@@ -337,7 +337,7 @@ TEST_F(ParkingE2eTest, AStartRevealsNothingAboutOtherCitizensSessions) {
   // refused, and it says so in their terms.
   HttpResult twice = StartFor(stranger, "s-en 1");
   EXPECT_EQ(twice.status, 409) << twice.body;
-  EXPECT_EQ(Reason(twice), "already_exists");
+  EXPECT_EQ(Reason(twice), "session_already_active");
   EXPECT_THAT(twice.body, HasSubstr("you already have"));
 
   // The owner stops; the stranger's session still pays for the car.
@@ -493,7 +493,7 @@ TEST_F(ParkingE2eTest, ResidentsApplyCaseworkersDecideOfficersSeeOnlyValidPermit
       Fetch("POST", absl::StrCat("/v1/parking/permit-applications/", second_id, "/approve"), "{}",
             Caseworker());
   EXPECT_EQ(late.status, 400) << late.body;
-  EXPECT_EQ(Reason(late), "failed_precondition");
+  EXPECT_EQ(Reason(late), "permit_application_not_pending");
   EXPECT_THAT(late.body, HasSubstr("rejected: Kein Hauptwohnsitz im Gebiet"));
   EXPECT_EQ(Check("S-PA 2", "1102"), "CHECK_STATUS_NOT_PAID");
 }
@@ -514,26 +514,26 @@ TEST_F(ParkingE2eTest, BadPermitInputIsRefusedWithItsReason) {
   };
   const Case kCases[] = {
       {"/v1/parking/permit-applications", body("Königstraße", BerlinDate(now), "2031-02-30"),
-       citizen, 400, "invalid_argument", "valid_until: 2031-02-30 is not a date of the calendar"},
+       citizen, 400, "invalid_date", "valid_until: 2031-02-30 is not a date of the calendar"},
       {"/v1/parking/permit-applications", body("Königstraße", Rfc3339(now), BerlinDate(now, 10)),
-       citizen, 400, "invalid_argument", "valid_from: expected a date YYYY-MM-DD"},
+       citizen, 400, "invalid_date", "valid_from: expected a date YYYY-MM-DD"},
       {"/v1/parking/permit-applications",
        body("Königstraße", BerlinDate(now, -1), BerlinDate(now, 10)), citizen, 400,
-       "invalid_argument", "valid_from lies in the past"},
+       "permit_start_invalid", "valid_from lies in the past"},
       {"/v1/parking/permit-applications",
-       body("Königstraße", BerlinDate(now), BerlinDate(now, 400)), citizen, 400, "out_of_range",
+       body("Königstraße", BerlinDate(now), BerlinDate(now, 400)), citizen, 400, "permit_too_long",
        "exceeds the maximum of 12 months"},
       {"/v1/parking/permit-applications",
        body("Rotebühlstraße", BerlinDate(now), BerlinDate(now, 10)), citizen, 400,
-       "failed_precondition", "street_not_in_area"},
+       "street_not_in_area", "this street is not part of permit area"},
       {"/v1/parking/permits",
        absl::StrCat(R"({"plate":"S-PA 9","area":"S-Mitte","validFrom":")", Rfc3339(now),
                     R"(","validUntil":")", BerlinDate(now, 10), "\"}"),
-       Caseworker(), 400, "invalid_argument", "valid_from: expected a date YYYY-MM-DD"},
+       Caseworker(), 400, "invalid_date", "valid_from: expected a date YYYY-MM-DD"},
       {"/v1/parking/permit-applications/0000000000000000/reject", R"({"reason":""})", Caseworker(),
-       400, "invalid_argument", "reason"},
+       400, "decision_reason_invalid", "reason"},
       {"/v1/parking/permits/0000000000000000/revoke", R"({"plate":"S-PA 9","reason":"x"})",
-       Caseworker(), 404, "not_found", "permit not found"},
+       Caseworker(), 404, "permit_not_found", "permit not found"},
   };
   for (const Case& c : kCases) {
     HttpResult result = Fetch("POST", c.target, c.body, c.token);

@@ -143,7 +143,7 @@ TEST_F(ParkingTariffE2eTest, AQuoteBeyondTheMaximumIsRefusedWithItsReason) {
   EXPECT_EQ(Json(allowed).at("total").at("cents").as_string(), "480");
   HttpResult refused = quote(absl::Hours(2) + absl::Minutes(1));
   EXPECT_EQ(refused.status, 400) << refused.body;
-  EXPECT_THAT(refused.body, ::testing::HasSubstr("out_of_range"));
+  EXPECT_THAT(refused.body, ::testing::HasSubstr("end_beyond_max_stay"));
   EXPECT_THAT(refused.body, ::testing::HasSubstr("maximum parking time of 120 minutes"));
 }
 

@@ -173,7 +173,8 @@ absl::StatusOr<DayAppointment> CounterDay::MarkNoShow(const std::string& office_
   absl::StatusOr<booking::BookingRecord> booking = booking::FindBooking(bookings_, booking_code);
   if (!booking.ok()) return booking.status();
   if (booking->resource_id != office_id || booking->day != date) {
-    return absl::NotFoundError("no such booking on this day");
+    return booking::Refusal(absl::StatusCode::kNotFound, "booking_not_found",
+                            "no such booking on this day");
   }
   if (clock_.Now() < booking->start + no_show_grace_) {
     return absl::FailedPreconditionError("the grace period after the appointment has not passed");

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "services/appointments/store/lua/scripts.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/lua/scripts.h"
 #include "services/common/strings.h"
 
@@ -277,7 +278,8 @@ absl::StatusOr<DayAppointment> RedisCounterRepository::MarkNoShow(const booking:
   for (const DayAppointment& appointment : list->appointments) {
     if (appointment.booking_code == code) return appointment;
   }
-  return absl::NotFoundError("no such booking on this day");
+  return booking::Refusal(absl::StatusCode::kNotFound, "booking_not_found",
+                          "no such booking on this day");
 }
 
 }  // namespace stadt::appointments

@@ -34,8 +34,9 @@ std::string TimeKey(std::optional<absl::Time> time) {
 absl::Status ValidateIdempotencyKey(std::string_view key) {
   if (key.empty() || key.size() > kMaxIdempotencyKeyLength ||
       !std::all_of(key.begin(), key.end(), IsKeyChar)) {
-    return absl::InvalidArgumentError(
-        "idempotency_key: 1-64 characters of letters, digits and . _ : -");
+    return WithReason(absl::InvalidArgumentError(
+                          "idempotency_key: 1-64 characters of letters, digits and . _ : -"),
+                      "idempotency_key_invalid");
   }
   return absl::OkStatus();
 }
@@ -176,14 +177,18 @@ absl::StatusOr<Session> ParkingService::GetOwnSession(std::string_view subject,
   if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
   absl::StatusOr<Session> session = repository_.GetSession(session_id);
   if (!session.ok()) return session.status();
-  if (session->owner != subject) return absl::NotFoundError("session not found");
+  if (session->owner != subject) {
+    return WithReason(absl::NotFoundError("session not found"), "session_not_found");
+  }
   return session;
 }
 
 absl::StatusOr<std::vector<Session>> ParkingService::History(std::string_view subject, int limit) {
   if (absl::Status status = RequireSubject(subject); !status.ok()) return status;
   if (limit < 0 || limit > kMaxHistoryLimit) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size must be 0-", kMaxHistoryLimit));
+    return WithReason(
+        absl::InvalidArgumentError(absl::StrCat("page_size must be 0-", kMaxHistoryLimit)),
+        "invalid_page_size");
   }
   return repository_.ListSessions(subject, limit == 0 ? kDefaultHistoryLimit : limit);
 }
@@ -200,7 +205,9 @@ absl::StatusOr<Permit> ParkingService::IssuePermit(std::string_view country, std
                                                    absl::Time valid_until) {
   absl::StatusOr<Plate> parsed = ParsePlate(country, plate);
   if (!parsed.ok()) return parsed.status();
-  if (valid_until <= clock_.Now()) return absl::InvalidArgumentError("permit has already expired");
+  if (valid_until <= clock_.Now()) {
+    return WithReason(absl::InvalidArgumentError("permit has already expired"), "permit_expired");
+  }
   absl::StatusOr<Permit> permit = rules_.PlanPermit(*parsed, area, valid_from, valid_until);
   if (!permit.ok()) return permit.status();
   return repository_.AddPermit(*permit);

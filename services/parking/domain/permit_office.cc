@@ -1,6 +1,7 @@
 #include "services/parking/domain/permit_office.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/reason.h"
 #include "services/parking/domain/plate.h"
 
 namespace stadt::parking {
@@ -16,7 +17,9 @@ absl::Status RequireSubject(std::string_view subject) {
 
 absl::StatusOr<int> PageSize(int limit) {
   if (limit < 0 || limit > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size must be 0-", kMaxPageSize));
+    return WithReason(
+        absl::InvalidArgumentError(absl::StrCat("page_size must be 0-", kMaxPageSize)),
+        "invalid_page_size");
   }
   return limit == 0 ? kDefaultPageSize : limit;
 }
@@ -38,9 +41,10 @@ absl::StatusOr<PermitApplication> PermitOffice::Apply(std::string_view subject,
   absl::StatusOr<PermitRepository::Created> stored = repository_.CreateApplication(*planned);
   if (!stored.ok()) return stored.status();
   if (!stored->created && !SameRequest(stored->application, *planned)) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("you already have a pending application for this plate and area: ",
-                     stored->application.id));
+    return WithReason(absl::AlreadyExistsError(absl::StrCat(
+                          "you already have a pending application for this plate and area: ",
+                          stored->application.id)),
+                      "permit_application_exists");
   }
   return stored->application;
 }
@@ -59,7 +63,8 @@ absl::StatusOr<PermitApplication> PermitOffice::OwnApplication(std::string_view 
   absl::StatusOr<PermitApplication> application = repository_.GetApplication(application_id);
   if (!application.ok()) return application.status();
   if (application->applicant != subject) {
-    return absl::NotFoundError("permit application not found");
+    return WithReason(absl::NotFoundError("permit application not found"),
+                      "permit_application_not_found");
   }
   return application;
 }

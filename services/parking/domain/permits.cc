@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "boost/json/parse.hpp"
+#include "services/common/reason.h"
 #include "services/common/strings.h"
 #include "services/parking/domain/json_read.h"
 #include "services/parking/domain/plate.h"
@@ -95,8 +96,9 @@ absl::Status CheckHouseNumber(std::string_view number) {
                            c == '-' || c == '/';
                   });
   if (!ok) {
-    return absl::InvalidArgumentError(
-        "house_number: expected a house number such as 12, 12a or 12-14");
+    return WithReason(absl::InvalidArgumentError(
+                          "house_number: expected a house number such as 12, 12a or 12-14"),
+                      "street_invalid");
   }
   return absl::OkStatus();
 }
@@ -113,8 +115,10 @@ bool HasControlCharacters(std::string_view text) {
 // ---------------------------------------------------------------- dates
 
 absl::StatusOr<absl::CivilDay> ParseDate(std::string_view text, std::string_view field) {
-  const absl::Status malformed = absl::InvalidArgumentError(
-      absl::StrCat(ToAbsl(field), ": expected a date YYYY-MM-DD, e.g. 2027-03-31"));
+  const absl::Status malformed =
+      WithReason(absl::InvalidArgumentError(
+                     absl::StrCat(ToAbsl(field), ": expected a date YYYY-MM-DD, e.g. 2027-03-31")),
+                 "invalid_date");
   if (text.size() != 10 || text[4] != '-' || text[7] != '-') return malformed;
   int parts[3] = {0, 0, 0};
   const size_t starts[3] = {0, 5, 8};
@@ -126,15 +130,17 @@ absl::StatusOr<absl::CivilDay> ParseDate(std::string_view text, std::string_view
     }
   }
   if (parts[0] < kMinYear || parts[0] > kMaxYear) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(field), ": year must be between ", kMinYear, " and ", kMaxYear));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat(
+                          ToAbsl(field), ": year must be between ", kMinYear, " and ", kMaxYear)),
+                      "invalid_date");
   }
   const absl::CivilDay day(parts[0], parts[1], parts[2]);
   // CivilDay normalises (2027-02-30 becomes 2027-03-02): a date that does
   // not come back unchanged does not exist.
   if (day.month() != parts[1] || day.day() != parts[2]) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(ToAbsl(field), ": ", ToAbsl(text), " is not a date of the calendar"));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": ", ToAbsl(text),
+                                                              " is not a date of the calendar")),
+                      "invalid_date");
   }
   return day;
 }
@@ -287,6 +293,10 @@ std::optional<ApplicationStatus> ParseApplicationStatus(std::string_view name) {
   return std::nullopt;
 }
 
+absl::Status NotPending(std::string_view why) {
+  return WithReason(absl::FailedPreconditionError(ToAbsl(why)), "permit_application_not_pending");
+}
+
 absl::StatusOr<DecisionEffect> DecisionOn(const PermitApplication& application, Decision decision) {
   const bool approve = decision == Decision::kApprove;
   switch (application.status) {
@@ -294,24 +304,23 @@ absl::StatusOr<DecisionEffect> DecisionOn(const PermitApplication& application, 
       return DecisionEffect::kApply;
     case ApplicationStatus::kApproved:
       if (approve) return DecisionEffect::kRepeat;
-      return absl::FailedPreconditionError(
-          "application was approved already: revoke its permit instead");
+      return NotPending("application was approved already: revoke its permit instead");
     case ApplicationStatus::kRejected:
       if (!approve) return DecisionEffect::kRepeat;
-      return absl::FailedPreconditionError(
-          absl::StrCat("application was rejected: ", application.reason));
+      return NotPending(absl::StrCat("application was rejected: ", application.reason));
     case ApplicationStatus::kRevoked:
-      return absl::FailedPreconditionError(
+      return NotPending(
           absl::StrCat("the permit of this application was revoked: ", application.reason));
   }
-  return absl::FailedPreconditionError("application cannot be decided");
+  return NotPending("application cannot be decided");
 }
 
 absl::StatusOr<std::string> ValidateReason(std::string_view reason) {
   const std::string trimmed(absl::StripAsciiWhitespace(ToAbsl(reason)));
   if (trimmed.empty() || trimmed.size() > kMaxReasonLength || HasControlCharacters(trimmed)) {
-    return absl::InvalidArgumentError(
-        "reason: 1-500 characters without line breaks or control characters");
+    return WithReason(absl::InvalidArgumentError(
+                          "reason: 1-500 characters without line breaks or control characters"),
+                      "decision_reason_invalid");
   }
   return trimmed;
 }
@@ -322,10 +331,15 @@ absl::StatusOr<PermitApplication> PermitRules::PlanApplication(
   absl::StatusOr<Plate> plate = ParsePlate(request.country, request.plate);
   if (!plate.ok()) return plate.status();
   const PermitArea* area = areas_.Find(request.area);
-  if (area == nullptr) return absl::InvalidArgumentError("area: unknown permit area");
+  if (area == nullptr) {
+    return WithReason(absl::InvalidArgumentError("area: unknown permit area"),
+                      "permit_area_unknown");
+  }
   const std::string street(absl::StripAsciiWhitespace(ToAbsl(request.street)));
   if (street.empty() || street.size() > kMaxStreetLength || HasControlCharacters(street)) {
-    return absl::InvalidArgumentError("street: expected a street name of 1-100 characters");
+    return WithReason(
+        absl::InvalidArgumentError("street: expected a street name of 1-100 characters"),
+        "street_invalid");
   }
   const std::string house_number(absl::StripAsciiWhitespace(ToAbsl(request.house_number)));
   if (absl::Status status = CheckHouseNumber(house_number); !status.ok()) return status;
@@ -334,26 +348,31 @@ absl::StatusOr<PermitApplication> PermitRules::PlanApplication(
   absl::StatusOr<absl::CivilDay> last = ParseDate(request.valid_until, "valid_until");
   if (!last.ok()) return last.status();
   if (*last < *first) {
-    return absl::InvalidArgumentError("valid_until must not be before valid_from");
+    return WithReason(absl::InvalidArgumentError("valid_until must not be before valid_from"),
+                      "permit_period_invalid");
   }
   const absl::CivilDay today = BerlinDayOf(calendar_, now);
   if (*first < today) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("valid_from lies in the past (today is ", FormatDate(today), ")"));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat(
+                          "valid_from lies in the past (today is ", FormatDate(today), ")")),
+                      "permit_start_invalid");
   }
   if (*first > today + kMaxDaysAhead) {
-    return absl::InvalidArgumentError("valid_from: at most one year ahead");
+    return WithReason(absl::InvalidArgumentError("valid_from: at most one year ahead"),
+                      "permit_start_invalid");
   }
   // The same day max_months later is the first day beyond the limit.
   const absl::CivilDay beyond(first->year(), first->month() + policy_.max_months, first->day());
   if (*last >= beyond) {
-    return absl::OutOfRangeError(
-        absl::StrCat("validity exceeds the maximum of ", policy_.max_months, " months"));
+    return WithReason(absl::OutOfRangeError(absl::StrCat("validity exceeds the maximum of ",
+                                                         policy_.max_months, " months")),
+                      "permit_too_long");
   }
   if (!areas_.HasStreet(*area, street)) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("street_not_in_area: this street is not part of permit area ", area->id, " (",
-                     area->name, ")"));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat("this street is not part of permit area ",
+                                                   area->id, " (", area->name, ")")),
+        "street_not_in_area");
   }
   PermitApplication application;
   application.applicant = std::string(applicant);
@@ -371,8 +390,9 @@ absl::StatusOr<Permit> PermitRules::PlanApproval(const PermitApplication& applic
                                                  absl::Time now) const {
   const Span span = Validity(application.first_day, application.last_day);
   if (span.until <= now) {
-    return absl::FailedPreconditionError(
-        "the requested validity has ended: reject the application instead");
+    return WithReason(absl::FailedPreconditionError(
+                          "the requested validity has ended: reject the application instead"),
+                      "permit_expired");
   }
   Permit permit;
   permit.id = application.id;
@@ -390,7 +410,8 @@ absl::StatusOr<PermitRules::Span> PermitRules::Validity(std::string_view first,
   absl::StatusOr<absl::CivilDay> until = ParseDate(last, "valid_until");
   if (!until.ok()) return until.status();
   if (*until < *from) {
-    return absl::InvalidArgumentError("valid_until must not be before valid_from");
+    return WithReason(absl::InvalidArgumentError("valid_until must not be before valid_from"),
+                      "permit_period_invalid");
   }
   return Validity(*from, *until);
 }

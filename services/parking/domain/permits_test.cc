@@ -189,7 +189,7 @@ TEST(PermitApplicationTest, RefusesWithASpecificReason) {
   no_street.street = "  ";
   const Case kCases[] = {
       {west_street, absl::StatusCode::kFailedPrecondition,
-       "street_not_in_area: this street is not part of permit area S-Mitte"},
+       "this street is not part of permit area S-Mitte"},
       {unknown_area, absl::StatusCode::kInvalidArgument, "unknown permit area"},
       {bad_plate, absl::StatusCode::kInvalidArgument, "plate"},
       {bad_number, absl::StatusCode::kInvalidArgument, "house_number"},

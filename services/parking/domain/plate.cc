@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/reason.h"
 #include "services/common/strings.h"
 
 namespace stadt::parking {
@@ -61,8 +62,15 @@ constexpr char32_t kOUmlaut = 0xD6;
 constexpr char32_t kUUmlaut = 0xDC;
 constexpr char32_t kCombiningDiaeresis = 0x308;
 
+absl::Status UnknownCountry() {
+  return WithReason(
+      absl::InvalidArgumentError("country: an ISO 3166-1 alpha-2 code such as DE, FR or AT"),
+      "plate_country_unknown");
+}
+
 absl::Status Malformed(std::string_view reason) {
-  return absl::InvalidArgumentError(absl::StrCat("malformed plate: ", ToAbsl(reason)));
+  return WithReason(absl::InvalidArgumentError(absl::StrCat("malformed plate: ", ToAbsl(reason))),
+                    "plate_malformed");
 }
 
 // UTF-8 to code points; nullopt for anything but well-formed UTF-8.
@@ -207,9 +215,10 @@ absl::StatusOr<Plate> ParseGerman(const std::u32string& text) {
   if (district.empty()) return Malformed("a German plate starts with the district's letters");
   if (letters.empty() && at < text.size() && IsDigit(text[at]) && district.size() >= 2) {
     // "SAB 1234": S-AB, SA-B or (with a long district) SAB-? cannot be told apart.
-    return absl::InvalidArgumentError(
-        "ambiguous plate: separate the district from the letters, e.g. \"S-AB 1234\" or "
-        "\"S AB 1234\"");
+    return WithReason(
+        absl::InvalidArgumentError("ambiguous plate: separate the district from the letters, e.g. "
+                                   "\"S-AB 1234\" or \"S AB 1234\""),
+        "plate_ambiguous");
   }
   if (*separator != ' ' && *separator != '-') {
     return Malformed("a hyphen or space between district and letters");
@@ -275,7 +284,7 @@ absl::StatusOr<Plate> ParseForeign(std::string_view country, const std::u32strin
 
 absl::StatusOr<std::string> ParsePlateCountry(std::string_view country) {
   if (country.size() > kMaxCountryBytes) {
-    return absl::InvalidArgumentError("country: an ISO 3166-1 alpha-2 code such as DE, FR or AT");
+    return UnknownCountry();
   }
   std::string upper;
   for (char c : country) {
@@ -287,7 +296,7 @@ absl::StatusOr<std::string> ParsePlateCountry(std::string_view country) {
   for (const Sign& sign : kSigns) {
     if (sign.sign == upper) return std::string(sign.iso);
   }
-  return absl::InvalidArgumentError("country: an ISO 3166-1 alpha-2 code such as DE, FR or AT");
+  return UnknownCountry();
 }
 
 absl::StatusOr<Plate> ParsePlate(std::string_view country, std::string_view registration) {

@@ -3,10 +3,15 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/reason.h"
 #include "services/parking/domain/plate.h"
 
 namespace stadt::parking {
 namespace {
+
+absl::Status SessionEnded() {
+  return WithReason(absl::FailedPreconditionError("session has ended"), "session_ended");
+}
 
 // Permits are issued for at most two years at a time.
 constexpr absl::Duration kMaxPermitSpan = absl::Hours(24 * 366 * 2);
@@ -63,7 +68,7 @@ absl::Status ParkingRules::Validate() const {
 
 absl::StatusOr<const Zone*> ParkingRules::FindZone(std::string_view zone_id) const {
   const Zone* zone = zones_.Find(zone_id);
-  if (zone == nullptr) return absl::NotFoundError("unknown zone");
+  if (zone == nullptr) return WithReason(absl::NotFoundError("unknown zone"), "zone_unknown");
   return zone;
 }
 
@@ -84,7 +89,9 @@ absl::StatusOr<ChargeState> ParkingRules::ChargingAt(std::string_view zone_id,
 
 absl::StatusOr<Quote> ParkingRules::QuoteStay(std::string_view zone_id, absl::Time start,
                                               absl::Time end) const {
-  if (end <= start) return absl::InvalidArgumentError("end must be after start");
+  if (end <= start) {
+    return WithReason(absl::InvalidArgumentError("end must be after start"), "end_not_after_start");
+  }
   absl::StatusOr<const Zone*> zone = FindZone(zone_id);
   if (!zone.ok()) return zone.status();
   absl::StatusOr<const Tariff*> tariff = TariffOf(**zone);
@@ -126,7 +133,8 @@ absl::StatusOr<Session> ParkingRules::PlanStart(const StartRequest& request, abs
   session.end = session.max_end;
   if (request.planned_end.has_value()) {
     if (*request.planned_end <= session.start) {
-      return absl::InvalidArgumentError("planned end must be after the start");
+      return WithReason(absl::InvalidArgumentError("planned end must be after the start"),
+                        "end_not_after_start");
     }
     session.end = *request.planned_end;
   }
@@ -139,9 +147,10 @@ absl::StatusOr<Session> ParkingRules::PlanStart(const StartRequest& request, abs
 
 absl::StatusOr<Session> ParkingRules::PlanExtend(const Session& session, absl::Time new_end,
                                                  absl::Time now) const {
-  if (!session.IsActiveAt(now)) return absl::FailedPreconditionError("session has ended");
+  if (!session.IsActiveAt(now)) return SessionEnded();
   if (new_end <= session.end) {
-    return absl::InvalidArgumentError("new end must be after the current end");
+    return WithReason(absl::InvalidArgumentError("new end must be after the current end"),
+                      "end_not_after_current_end");
   }
   Session extended = session;
   extended.end = new_end;
@@ -152,7 +161,7 @@ absl::StatusOr<Session> ParkingRules::PlanExtend(const Session& session, absl::T
 }
 
 absl::StatusOr<Session> ParkingRules::PlanStop(const Session& session, absl::Time now) const {
-  if (!session.IsActiveAt(now)) return absl::FailedPreconditionError("session has ended");
+  if (!session.IsActiveAt(now)) return SessionEnded();
   Session stopped = session;
   stopped.end = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
   if (stopped.end < stopped.start) stopped.end = stopped.start;
@@ -169,13 +178,15 @@ absl::StatusOr<Permit> ParkingRules::PlanPermit(const Plate& plate, std::string_
   const std::vector<Zone>& zones = zones_.zones();
   if (area.empty() || std::none_of(zones.begin(), zones.end(),
                                    [&](const Zone& zone) { return zone.permit_area == area; })) {
-    return absl::InvalidArgumentError("unknown permit area");
+    return WithReason(absl::InvalidArgumentError("unknown permit area"), "permit_area_unknown");
   }
   if (valid_until <= valid_from) {
-    return absl::InvalidArgumentError("permit must end after it starts");
+    return WithReason(absl::InvalidArgumentError("permit must end after it starts"),
+                      "permit_period_invalid");
   }
   if (valid_until - valid_from > kMaxPermitSpan) {
-    return absl::OutOfRangeError("permit validity exceeds two years");
+    return WithReason(absl::OutOfRangeError("permit validity exceeds two years"),
+                      "permit_too_long");
   }
   Permit permit;
   permit.plate = plate;

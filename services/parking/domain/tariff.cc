@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/reason.h"
 
 namespace stadt::parking {
 namespace {
@@ -204,15 +205,19 @@ std::string_view MinuteKindName(MinuteKind kind) {
 
 absl::StatusOr<Quote> PriceCalculator::Price(const Tariff& tariff, absl::Time start,
                                              absl::Time end) const {
-  if (end < start) return absl::InvalidArgumentError("end must not be before start");
+  if (end < start) {
+    return WithReason(absl::InvalidArgumentError("end must not be before start"),
+                      "end_not_after_start");
+  }
   const int64_t seconds = absl::ToInt64Seconds(absl::Ceil(end - start, absl::Seconds(1)));
   Quote quote;
   quote.start = start;
   quote.end = end;
   quote.parked_minutes = CeilDiv(seconds, 60);
   if (quote.parked_minutes > tariff.max_stay_minutes) {
-    return absl::OutOfRangeError(
-        absl::StrCat("exceeds the longest stay of ", tariff.max_stay_minutes, " minutes"));
+    return WithReason(absl::OutOfRangeError(absl::StrCat("exceeds the longest stay of ",
+                                                         tariff.max_stay_minutes, " minutes")),
+                      "end_beyond_max_stay");
   }
   StretchLimit limit(tariff);
   const PricedWindow* broken = nullptr;
@@ -228,10 +233,11 @@ absl::StatusOr<Quote> PriceCalculator::Price(const Tariff& tariff, absl::Time st
                 return true;
               });
   if (broken != nullptr) {
-    return absl::OutOfRangeError(
-        absl::StrCat("exceeds the maximum parking time of ", broken->max_parking_minutes,
-                     " minutes in charging hours (", FormatClock(broken->when.from_minute), "-",
-                     FormatClock(broken->when.to_minute), ")"));
+    return WithReason(absl::OutOfRangeError(absl::StrCat(
+                          "exceeds the maximum parking time of ", broken->max_parking_minutes,
+                          " minutes in charging hours (", FormatClock(broken->when.from_minute),
+                          "-", FormatClock(broken->when.to_minute), ")")),
+                      "end_beyond_max_stay");
   }
   for (const DayAccount& account : days) {
     DayTotal day = CloseDay(tariff, account);

@@ -11,6 +11,7 @@
 #include "boost/geometry/geometries/point_xy.hpp"
 #include "boost/geometry/geometries/polygon.hpp"
 #include "boost/json/parse.hpp"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 #include "services/parking/domain/json_read.h"
 
@@ -219,9 +220,9 @@ const Zone* ZoneDirectory::Find(std::string_view zone_id) const {
 
 absl::StatusOr<ZoneLookup> ZoneDirectory::Locate(GeoPoint point, double radius_meters) const {
   if (!InRange(point)) {
-    return absl::InvalidArgumentError(
-        "position: latitude must be in [-90, 90], longitude in "
-        "[-180, 180]");
+    return WithReason(absl::InvalidArgumentError(
+                          "position: latitude must be in [-90, 90], longitude in [-180, 180]"),
+                      "position_out_of_range");
   }
   const Xy xy = projected_->Project(point);
   ZoneLookup lookup;

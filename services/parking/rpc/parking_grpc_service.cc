@@ -5,6 +5,7 @@
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/privacy/personal_data_proto.h"
+#include "services/common/reason.h"
 #include "services/common/status.h"
 
 namespace stadt::parking {
@@ -29,7 +30,8 @@ grpc::Status RequireRole(const grpc::ServerContext& context, const char* role) {
 absl::StatusOr<absl::Time> FromTimestamp(const google::protobuf::Timestamp& timestamp,
                                          const char* field) {
   if (timestamp.nanos() < 0 || timestamp.nanos() >= kNanosPerSecond) {
-    return absl::InvalidArgumentError(std::string(field) + ": malformed timestamp");
+    return WithReason(absl::InvalidArgumentError(std::string(field) + ": malformed timestamp"),
+                      "invalid_timestamp");
   }
   return absl::FromUnixSeconds(timestamp.seconds());
 }
@@ -306,7 +308,8 @@ grpc::Status ParkingGrpcService::QuoteParking(grpc::ServerContext*,
                                               const v1::QuoteParkingRequest* request,
                                               v1::Quote* response) {
   if (!request->has_end_time()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("end_time is required"));
+    return ToGrpcStatus(
+        WithReason(absl::InvalidArgumentError("end_time is required"), "end_time_required"));
   }
   std::optional<absl::Time> start;
   if (request->has_start_time()) {
@@ -352,7 +355,8 @@ grpc::Status ParkingGrpcService::ExtendSession(grpc::ServerContext* context,
                                                v1::Session* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
   if (!request->has_end_time()) {
-    return ToGrpcStatus(absl::InvalidArgumentError("end_time is required"));
+    return ToGrpcStatus(
+        WithReason(absl::InvalidArgumentError("end_time is required"), "end_time_required"));
   }
   absl::StatusOr<absl::Time> end = FromTimestamp(request->end_time(), "end_time");
   if (!end.ok()) return ToGrpcStatus(end.status());

@@ -10,11 +10,16 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "services/common/log.h"
+#include "services/common/reason.h"
 #include "services/common/strings.h"
 #include "services/parking/store/lua/scripts.h"
 
 namespace stadt::parking {
 namespace {
+
+absl::Status SessionNotFound() {
+  return WithReason(absl::NotFoundError("session not found"), "session_not_found");
+}
 
 namespace json = boost::json;
 
@@ -376,7 +381,7 @@ absl::StatusOr<Session> RedisParkingRepository::InsertSession(const Session& ses
 absl::StatusOr<Session> RedisParkingRepository::UpdateSession(const Session& planned,
                                                               SessionChange change, absl::Time now,
                                                               const WriteKey& key) {
-  if (!IsSessionId(planned.id)) return absl::NotFoundError("session not found");
+  if (!IsSessionId(planned.id)) return SessionNotFound();
   const std::string bucket = planned.id.substr(0, 2);
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       UpdateScript(),
@@ -429,10 +434,10 @@ absl::StatusOr<int> RedisParkingRepository::SendDueReminders(absl::Time now, int
 }
 
 absl::StatusOr<Session> RedisParkingRepository::GetSession(std::string_view session_id) {
-  if (!IsSessionId(session_id)) return absl::NotFoundError("session not found");
+  if (!IsSessionId(session_id)) return SessionNotFound();
   absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", SessionKey(session_id)});
   if (!reply.ok()) return reply.status();
-  if (reply->elements.empty()) return absl::NotFoundError("session not found");
+  if (reply->elements.empty()) return SessionNotFound();
   return SessionFromFields(FieldsFromReply(*reply));
 }
 

@@ -8,12 +8,18 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/reason.h"
 #include "services/common/strings.h"
 #include "services/parking/store/lua/scripts.h"
 #include "services/parking/store/redis_parking_repository.h"
 
 namespace stadt::parking {
 namespace {
+
+absl::Status ApplicationNotFound() {
+  return WithReason(absl::NotFoundError("permit application not found"),
+                    "permit_application_not_found");
+}
 
 using Fields = std::map<std::string, std::string>;
 
@@ -127,7 +133,7 @@ absl::StatusOr<PermitApplication> ApplicationFromFields(const Fields& fields) {
 }
 
 absl::StatusOr<PermitApplication> ApplicationFromReply(const redis::Reply& reply) {
-  if (reply.elements.empty()) return absl::NotFoundError("permit application not found");
+  if (reply.elements.empty()) return ApplicationNotFound();
   return ApplicationFromFields(FieldsFromReply(reply));
 }
 
@@ -171,7 +177,7 @@ absl::StatusOr<PermitRepository::Created> RedisPermitRepository::CreateApplicati
 }
 
 absl::StatusOr<PermitApplication> RedisPermitRepository::GetApplication(std::string_view id) {
-  if (!IsId(id)) return absl::NotFoundError("permit application not found");
+  if (!IsId(id)) return ApplicationNotFound();
   absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", ApplicationKey(id)});
   if (!reply.ok()) return reply.status();
   return ApplicationFromReply(*reply);
@@ -256,7 +262,7 @@ absl::StatusOr<PermitApplication> RedisPermitRepository::Approve(
     const PermitApplication& application, const Permit& permit, std::string_view caseworker,
     absl::Time now) {
   if (!IsId(application.id) || permit.id != application.id) {
-    return absl::NotFoundError("permit application not found");
+    return ApplicationNotFound();
   }
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       ApproveScript(),
@@ -272,7 +278,7 @@ absl::StatusOr<PermitApplication> RedisPermitRepository::Approve(
 absl::StatusOr<PermitApplication> RedisPermitRepository::Reject(
     const PermitApplication& application, std::string_view reason, std::string_view caseworker,
     absl::Time now) {
-  if (!IsId(application.id)) return absl::NotFoundError("permit application not found");
+  if (!IsId(application.id)) return ApplicationNotFound();
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       RejectScript(),
       {ApplicationKey(application.id), PendingKey(application.id.substr(0, 2)),
@@ -290,7 +296,7 @@ absl::StatusOr<Permit> RedisPermitRepository::Revoke(std::string_view plate,
   // A permit's id starts with its plate's bucket: any other id is no permit
   // of this plate (and its keys would lie in another hash slot).
   if (!IsId(permit_id) || !permit_id.starts_with(PlateBucket(plate))) {
-    return absl::NotFoundError("permit not found");
+    return WithReason(absl::NotFoundError("permit not found"), "permit_not_found");
   }
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(RevokeScript(), {PermitsKey(plate), ApplicationKey(permit_id)},

@@ -3,13 +3,13 @@
 -- Returns {queue number, booking code, state, counter}.
 local booking = hash(KEYS[1])
 if booking.code == nil or booking.office ~= ARGV[3] or booking.day ~= ARGV[4] then
-  return redis.error_reply('NOT_FOUND no booking with this code at this office today')
+  return redis.error_reply('NOT_FOUND [booking_not_found] no booking with this code at this office today')
 end
 if booking.status ~= 'confirmed' then
-  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+  return redis.error_reply('FAILED_PRECONDITION [booking_cancelled] the booking is cancelled')
 end
 if booking.visit == 'no_show' then
-  return redis.error_reply('FAILED_PRECONDITION the booking was marked as a no-show')
+  return redis.error_reply('FAILED_PRECONDITION [visit_no_show] the booking was marked as a no-show')
 end
 if booking.ticket ~= nil and booking.ticket ~= '' then
   return {tonumber(booking.ticket), booking.code, booking.visit, ''}

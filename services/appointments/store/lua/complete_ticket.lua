@@ -1,7 +1,7 @@
 -- KEYS: ticket, outbox. ARGV: prefix, office.
 -- Returns {queue number, booking code, state, counter}.
 local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return redis.error_reply('NOT_FOUND no such ticket') end
+if not state then return redis.error_reply('NOT_FOUND [ticket_not_found] no such ticket') end
 local code = redis.call('HGET', KEYS[1], 'code') or ''
 local counter = redis.call('HGET', KEYS[1], 'counter') or ''
 if state == 'completed' then return {0, code, 'completed', counter} end

@@ -2,14 +2,14 @@
 -- KEYS: booking, no-shows, outbox. ARGV: office, day, lifetime, now.
 local booking = hash(KEYS[1])
 if booking.code == nil or booking.office ~= ARGV[1] or booking.day ~= ARGV[2] then
-  return redis.error_reply('NOT_FOUND no such booking on this day')
+  return redis.error_reply('NOT_FOUND [booking_not_found] no such booking on this day')
 end
 if booking.visit == 'no_show' then return 0 end
 if booking.status ~= 'confirmed' then
-  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+  return redis.error_reply('FAILED_PRECONDITION [booking_cancelled] the booking is cancelled')
 end
 if booking.visit ~= nil and booking.visit ~= '' then
-  return redis.error_reply('FAILED_PRECONDITION the citizen has arrived')
+  return redis.error_reply('FAILED_PRECONDITION [already_checked_in] the citizen has arrived')
 end
 redis.call('HSET', KEYS[1], 'visit', 'no_show')
 redis.call('INCR', KEYS[2])

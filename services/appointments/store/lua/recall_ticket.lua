@@ -2,7 +2,7 @@
 -- ARGV: prefix, queue number, counter, now, lifetime.
 -- Returns {queue number, booking code, state, counter}.
 local state = redis.call('HGET', KEYS[1], 'state')
-if not state then return redis.error_reply('NOT_FOUND no such ticket') end
+if not state then return redis.error_reply('NOT_FOUND [ticket_not_found] no such ticket') end
 if state == 'completed' or state == 'cancelled' then
   return redis.error_reply('FAILED_PRECONDITION [ticket_closed] Die Wartenummer ist ' ..
                            'abgeschlossen. / The ticket is closed.')

@@ -170,7 +170,9 @@ absl::StatusOr<HoldRecord> BookingCore::ClientHoldToConfirm(const std::string& c
   STADT_RETURN_IF_ERROR(ValidateContact(contact));
   absl::StatusOr<HoldRecord> hold = bookings_.GetHold(hold_id);
   if (!hold.ok()) return hold.status();
-  if (hold->client != client) return absl::NotFoundError("hold not found");
+  if (hold->client != client) {
+    return Refusal(absl::StatusCode::kNotFound, "hold_not_found", "hold not found");
+  }
   return hold;
 }
 
@@ -331,7 +333,7 @@ absl::StatusOr<BookingRecord> FindBooking(BookingRepository& bookings,
     absl::StatusOr<BookingRecord> record = bookings.GetBooking(candidate);
     if (record.status().code() != absl::StatusCode::kNotFound) return record;
   }
-  return absl::NotFoundError("no such booking");
+  return Refusal(absl::StatusCode::kNotFound, "booking_not_found", "no such booking");
 }
 
 absl::StatusOr<Contact> BookingCore::OpenContact(const BookingRecord& record) const {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/lua/scripts.h"
 #include "services/common/strings.h"
 
@@ -198,7 +199,8 @@ absl::StatusOr<HoldRecord> RedisBookingRepository::GetHold(const std::string& ho
   absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", Key("hold", hold_id)});
   if (!reply.ok()) return reply.status();
   std::map<std::string, std::string> fields = ToMap(*reply);
-  if (fields.empty()) return absl::NotFoundError("hold not found");
+  if (fields.empty())
+    return Refusal(absl::StatusCode::kNotFound, "hold_not_found", "hold not found");
   HoldRecord hold;
   hold.hold_id = hold_id;
   hold.client = fields["client"];
@@ -252,7 +254,9 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::GetBooking(const std::stri
   absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", Key("booking", code)});
   if (!reply.ok()) return reply.status();
   std::map<std::string, std::string> fields = ToMap(*reply);
-  if (fields.empty()) return absl::NotFoundError("no such booking");
+  if (fields.empty()) {
+    return Refusal(absl::StatusCode::kNotFound, "booking_not_found", "no such booking");
+  }
   return BookingFromFields(std::move(fields));
 }
 

@@ -9,14 +9,14 @@
 -- Returns the application's field/value pairs.
 local state = redis.call('HMGET', KEYS[1], 'status', 'reason', 'plate_key')
 if not state[1] or state[3] ~= ARGV[2] then
-  return redis.error_reply('NOT_FOUND permit application not found')
+  return redis.error_reply('NOT_FOUND [permit_application_not_found] permit application not found')
 end
 if state[1] == 'approved' then return redis.call('HGETALL', KEYS[1]) end
 if state[1] == 'rejected' then
-  return redis.error_reply('FAILED_PRECONDITION application was rejected: ' .. (state[2] or ''))
+  return redis.error_reply('FAILED_PRECONDITION [permit_application_not_pending] application was rejected: ' .. (state[2] or ''))
 end
 if state[1] == 'revoked' then
-  return redis.error_reply('FAILED_PRECONDITION the permit of this application was revoked: ' ..
+  return redis.error_reply('FAILED_PRECONDITION [permit_application_not_pending] the permit of this application was revoked: ' ..
                            (state[2] or ''))
 end
 if state[1] ~= 'pending' then return redis.error_reply('corrupt permit application') end

@@ -7,7 +7,7 @@ if not prior then
 end
 local sep = string.find(prior, '\n', 1, true)
 if string.sub(prior, 1, sep - 1) ~= ARGV[1] then
-  return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
+  return redis.error_reply('INVALID_ARGUMENT [idempotency_key_reused] idempotency_key was already used for a different request')
 end
 local answer = string.sub(prior, sep + 1)
 if answer == '' then return false end

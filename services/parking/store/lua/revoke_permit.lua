@@ -6,7 +6,7 @@
 -- ARGV: permit id, reason, now_ms.
 -- Returns the permit JSON.
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
-if not raw then return redis.error_reply('NOT_FOUND permit not found') end
+if not raw then return redis.error_reply('NOT_FOUND [permit_not_found] permit not found') end
 local permit = cjson.decode(raw)
 if permit.revoked then return raw end
 permit.revoked = true

@@ -16,7 +16,7 @@ if ARGV[2] ~= '' then
   if prior then
     local sep = string.find(prior, '\n', 1, true)
     if string.sub(prior, 1, sep - 1) ~= ARGV[2] then
-      return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
+      return redis.error_reply('INVALID_ARGUMENT [idempotency_key_reused] idempotency_key was already used for a different request')
     end
     return string.sub(prior, sep + 1)
   end
@@ -31,7 +31,7 @@ for i = 1, #entries, 2 do
   local ok, stored = pcall(cjson.decode, entries[i + 1])
   local stored_end = ok and type(stored) == 'table' and tonumber(stored['end']) or nil
   if entries[i] == owner and stored_end and stored_end > now then
-    return redis.error_reply('ALREADY_EXISTS you already have an active parking session for this plate')
+    return redis.error_reply('ALREADY_EXISTS [session_already_active] you already have an active parking session for this plate')
   end
   if not stored_end or stored_end + memory < now then
     redis.call('HDEL', KEYS[1], entries[i])

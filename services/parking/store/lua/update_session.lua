@@ -12,23 +12,23 @@ if ARGV[2] ~= '' then
   if prior then
     local sep = string.find(prior, '\n', 1, true)
     if string.sub(prior, 1, sep - 1) ~= ARGV[2] then
-      return redis.error_reply('INVALID_ARGUMENT idempotency_key was already used for a different request')
+      return redis.error_reply('INVALID_ARGUMENT [idempotency_key_reused] idempotency_key was already used for a different request')
     end
     return string.sub(prior, sep + 1)
   end
 end
 local stored = redis.call('HMGET', KEYS[1], 'owner', 'end', 'closed')
 if not stored[1] or stored[1] ~= ARGV[9] then
-  return redis.error_reply('NOT_FOUND session not found')
+  return redis.error_reply('NOT_FOUND [session_not_found] session not found')
 end
 local now = tonumber(ARGV[1])
 local current_end = tonumber(stored[2])
 local new_end = tonumber(ARGV[6])
 if current_end <= now or stored[3] == '1' then
-  return redis.error_reply('FAILED_PRECONDITION session has ended')
+  return redis.error_reply('FAILED_PRECONDITION [session_ended] session has ended')
 end
 if ARGV[10] == 'extend' and new_end <= current_end then
-  return redis.error_reply('INVALID_ARGUMENT new end must be after the current end')
+  return redis.error_reply('INVALID_ARGUMENT [end_not_after_current_end] new end must be after the current end')
 end
 local expire_at = new_end + tonumber(ARGV[5])
 redis.call('HSET', KEYS[1], 'end', ARGV[6], 'price', ARGV[11], 'stopped', ARGV[12])

@@ -6,13 +6,13 @@ local now, wanted = tonumber(ARGV[1]), tonumber(ARGV[5])
 local prefix = ARGV[4]
 local hold = hash(KEYS[1])
 if hold.client == nil or hold.client ~= ARGV[3] then
-  return redis.error_reply('NOT_FOUND hold not found')
+  return redis.error_reply('NOT_FOUND [hold_not_found] hold not found')
 end
 if hold.code ~= nil and hold.code ~= '' then
-  return redis.error_reply('FAILED_PRECONDITION the hold is already a booking')
+  return redis.error_reply('FAILED_PRECONDITION [hold_already_confirmed] the hold is already a booking')
 end
 if tonumber(hold.expires_ms) <= now then
-  return redis.error_reply('FAILED_PRECONDITION the hold has expired; hold the slot again')
+  return redis.error_reply('FAILED_PRECONDITION [hold_expired] the hold has expired; hold the slot again')
 end
 if hold.email_hash ~= nil and hold.email_hash ~= '' then return 0 end
 -- The slot is counted by the hold's entry in the day's holds set: without it
@@ -21,7 +21,7 @@ if hold.email_hash ~= nil and hold.email_hash ~= '' then return 0 end
 local holds_key = prefix .. 'holds:' .. hold.office .. ':' .. hold.day
 local member = ARGV[2] .. ':' .. hold.first .. ':' .. hold.count
 if not redis.call('ZSCORE', holds_key, member) then
-  return redis.error_reply('FAILED_PRECONDITION the hold has expired; hold the slot again')
+  return redis.error_reply('FAILED_PRECONDITION [hold_expired] the hold has expired; hold the slot again')
 end
 local expires = math.max(tonumber(hold.expires_ms), wanted)
 redis.call('ZADD', holds_key, 'XX', expires, member)

@@ -2,7 +2,7 @@
 -- ARGV: now, prefix, whether a check-in closes the booking ('1'), then the
 -- office's cause (kind, reference, reason; empty when the citizen cancels).
 local booking = hash(KEYS[1])
-if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
+if booking.code == nil then return redis.error_reply('NOT_FOUND [booking_not_found] no such booking') end
 if booking.status == 'cancelled' then return 0 end
 if ARGV[3] == '1' then
   local refusal = visit_refusal(booking.visit)

@@ -9,11 +9,11 @@ local now = tonumber(ARGV[1])
 local prefix = ARGV[4]
 local hold = hash(KEYS[1])
 if hold.client == nil or hold.client ~= ARGV[3] then
-  return redis.error_reply('NOT_FOUND hold not found')
+  return redis.error_reply('NOT_FOUND [hold_not_found] hold not found')
 end
 if hold.code ~= nil and hold.code ~= '' then return hold.code end
 if tonumber(hold.expires_ms) <= now then
-  return redis.error_reply('FAILED_PRECONDITION the hold has expired; hold the slot again')
+  return redis.error_reply('FAILED_PRECONDITION [hold_expired] the hold has expired; hold the slot again')
 end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   return redis.error_reply('ALREADY_EXISTS booking code taken')

@@ -4,9 +4,9 @@
 local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local booking = hash(KEYS[1])
-if booking.code == nil then return redis.error_reply('NOT_FOUND no such booking') end
+if booking.code == nil then return redis.error_reply('NOT_FOUND [booking_not_found] no such booking') end
 if booking.status ~= 'confirmed' then
-  return redis.error_reply('FAILED_PRECONDITION the booking is cancelled')
+  return redis.error_reply('FAILED_PRECONDITION [booking_cancelled] the booking is cancelled')
 end
 local refusal = visit_refusal(booking.visit)
 if refusal then return refusal end
@@ -20,7 +20,7 @@ local first, count = tonumber(ARGV[5]), tonumber(ARGV[6])
 add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), -1)
 if not fits(new_booked, new_holds, now, first, count, 14) then
   add_booked(old_booked, tonumber(booking.first), tonumber(booking.count), 1)
-  return redis.error_reply('ABORTED the new slot is no longer free; the booking is unchanged')
+  return redis.error_reply('ABORTED [slot_taken] the new slot is no longer free; the booking is unchanged')
 end
 add_booked(new_booked, first, count, 1)
 redis.call('ZREM', prefix .. 'day:' .. booking.office .. ':' .. booking.day, booking.code)

@@ -14,7 +14,7 @@ if previous then
   end
 end
 if not fits(KEYS[1], KEYS[2], now, first, count, 13) then
-  return redis.error_reply('ABORTED the slot is no longer free')
+  return redis.error_reply('ABORTED [slot_taken] the slot is no longer free')
 end
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[2] .. ':' .. first .. ':' .. count)
 redis.call('HSET', KEYS[3], 'client', ARGV[7], 'office', ARGV[8], 'day', ARGV[9],
