@@ -32,6 +32,8 @@ const std::map<std::string, std::vector<std::string>> kSourcesOf = {
     {"monitoring", {"services/monitoring"}},
     {"video", {"services/video", "services/common/booking"}},
     {"notifications", {"services/notifications"}},
+    {"privacy", {"services/privacy"}},
+    {"audit", {"services/audit"}},
 };
 
 // Reasons in the code ("service reason") that no request through the gateway
@@ -39,6 +41,9 @@ const std::map<std::string, std::vector<std::string>> kSourcesOf = {
 const std::map<std::string, std::string> kNotReachableOverHttp = {
     {"parking invalid_timestamp",
      "the JSON mapping refuses such a timestamp before the service sees it"},
+    {"parking session_running",
+     "given by the internal ErasePersonalData; clients meet it through the privacy service's "
+     "DELETE /v1/me/data, which declares it"},
     {"video hold_already_confirmed",
      "the booking library's e-mail confirmation, which video offers no route for"},
 };

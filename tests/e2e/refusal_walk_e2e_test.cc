@@ -146,7 +146,7 @@ class RefusalWalkTest : public ::testing::Test {
     return stack_->tokens().Mint(subject, {"citizen"}, absl::Now());
   }
   std::string Caseworker() const {
-    return stack_->tokens().Mint("caseworker-7", {"caseworker"}, absl::Now());
+    return stack_->tokens().Mint("parking-admin-7", {"parking_admin"}, absl::Now());
   }
   std::string Officer() const {
     return stack_->tokens().Mint("officer-3", {"parking_officer"}, absl::Now());
