@@ -33,14 +33,23 @@ const kClusterScopedKinds = new Set([
   "Namespace", "ClusterRole", "ClusterRoleBinding", "PersistentVolume", "StorageClass",
   "PriorityClass", "IngressClass", "CustomResourceDefinition",
 ]);
-// Who may open connections to whom, by the pod label stadt.city/tier: only the gateway
-// reaches the services; the gateway and the services reach the monitoring service (its
-// read API, and the KPI events they report); only the services and monitoring reach Redis.
+// Who may open connections to whom, by the pod label stadt.city/tier: target tier ->
+// the client tiers its NetworkPolicies may admit. A tier missing here is not checked.
 const kTierLabel = "stadt.city/tier";
 const kAllowedClients = {
-  service: ["gateway"],
+  // The services: the gateway, and the privacy service (tier orchestrator), which calls
+  // their internal ExportPersonalData/ErasePersonalData RPCs for a citizen's export and
+  // erasure (services/privacy/README.md). That is the one edge between two backends
+  // besides KPI reporting; each service's policy names stadt-privacy for it.
+  service: ["gateway", "orchestrator"],
+  // The privacy service itself: only the gateway (GET/DELETE /v1/me/data). The services
+  // it calls may not call back.
+  orchestrator: ["gateway"],
+  // Monitoring: the gateway (read API) and the services (the KPI events they report).
   monitoring: ["gateway", "service"],
-  redis: ["service", "monitoring"],
+  // Redis: the services, monitoring, and privacy (its health check only; it stores
+  // nothing). Never the gateway.
+  redis: ["service", "monitoring", "orchestrator"],
 };
 // Files whose `Read...(EnvConfig& config, ...)` helpers a main.cc may call.
 const kConfigHelperFiles = ["services/common/service_env.cc", "services/common/kpi/kpi_reporting.cc",
