@@ -218,6 +218,13 @@ TEST_F(RefusalWalkTest, EveryParkingRefusalHasItsReasonStatusAndBothMessages) {
   ExpectRefusal("POST", sessions,
                 R"({"zoneId":"4401","plate":"S-WK 9","idempotencyKey":"no spaces please"})",
                 citizen, "idempotency_key_invalid");
+  // A malformed reminder address is the client's to fix; a sound one needs the
+  // reminder key, which this stack does not set (PARKING_SECRET_KEY).
+  ExpectRefusal("POST", sessions, R"({"zoneId":"4401","plate":"S-WK 9","notifyEmail":"nobody@"})",
+                citizen, "invalid_email");
+  ExpectRefusal("POST", sessions,
+                R"({"zoneId":"4401","plate":"S-WK 9","notifyEmail":"fahrer@example.org"})", citizen,
+                "reminders_unavailable");
   ASSERT_EQ(stack_
                 ->Fetch("POST", sessions,
                         R"({"zoneId":"4401","plate":"S-WK 8","idempotencyKey":"start-1"})", citizen)

@@ -54,14 +54,15 @@ absl::StatusOr<Quote> ParkingService::QuoteStay(std::string_view zone_id,
 absl::StatusOr<std::optional<contact::MailContact>> ParkingService::ReminderContact(
     const StartRequest& request, const Plate& plate) const {
   if (request.notify_email.empty()) return std::nullopt;
+  // A malformed address is refused as such, with or without reminders on offer.
+  absl::StatusOr<std::string> address =
+      contact::NormalizeMailAddress(request.notify_email, "notify_email");
+  if (!address.ok()) return address.status();
   if (settings_.reminder_contact_key.empty()) {
     return WithReason(
         absl::FailedPreconditionError("reminders by e-mail are not offered (notify_email)"),
         "reminders_unavailable");
   }
-  absl::StatusOr<std::string> address =
-      contact::NormalizeMailAddress(request.notify_email, "notify_email");
-  if (!address.ok()) return address.status();
   return contact::MailContact{*std::move(address), "", contact::MailLanguage(request.language),
                               plate.country == "DE"
                                   ? plate.registration
