@@ -182,7 +182,8 @@ absl::Status Serve(const Settings& settings) {
       {kAppointmentsOutbox,
        {.name = "appointments",
         .secrets = booking::BookingSecrets::Derive(settings.appointments_master_key)}}};
-  std::map<std::string, std::string> dead_letter_sources = {{"appointments", kAppointmentsOutbox}};
+  std::map<std::string, std::vector<std::string>> dead_letter_sources = {
+      {"appointments", {kAppointmentsOutbox}}};
   if (!settings.video_master_key.empty()) {
     sources[kVideoOutbox] = {
         .name = "video",
@@ -191,7 +192,7 @@ absl::Status Serve(const Settings& settings) {
         .product = "Video consultations",
         .manage_path = "/videoberatung/verwalten",
         .resource_is_place = false};
-    dead_letter_sources["video"] = kVideoOutbox;
+    dead_letter_sources["video"] = {kVideoOutbox};
   }
   std::vector<std::string> streams;
   streams.reserve(sources.size());
@@ -200,14 +201,15 @@ absl::Status Serve(const Settings& settings) {
   if (!settings.daycare_master_key.empty()) {
     daycare_stream = DaycareMails::Outbox(settings.daycare_season);
     streams.push_back(daycare_stream);
-    dead_letter_sources["daycare"] = daycare_stream;
+    dead_letter_sources["daycare"] = {daycare_stream};
   }
   std::set<std::string> parking_streams;
   if (!settings.parking_master_key.empty()) {
     parking_streams = ParkingMails::Outboxes();
     streams.insert(streams.end(), parking_streams.begin(), parking_streams.end());
     // Their dead letters are kept per outbox (park:{pXX}:notify:dead); the
-    // operators' routes do not list them yet (README).
+    // operators' source "parking" lists them merged.
+    dead_letter_sources["parking"].assign(parking_streams.begin(), parking_streams.end());
   }
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   RedisNotificationStore store(*redis, streams, settings.store);

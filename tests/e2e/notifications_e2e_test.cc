@@ -398,7 +398,7 @@ class ParkingReminderE2eTest : public NotificationsE2eTest {
   void SetUp() override {
     Start({{"PARKING_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXBhcmtpbmctbWFzdGVyLWtleS0zMiE="},
            {"PARKING_TARIFFS_FILE", WriteTariffsFile(kAroundTheClockTariffs)},
-           {"PARKING_REMINDER_LEAD", "115s"},
+           {"PARKING_REMINDER_LEAD", absl::StrCat(absl::ToInt64Seconds(kLead), "s")},
            {"PARKING_REMINDER_INTERVAL", "100ms"}},
           {"parking", "notifications"});
   }

@@ -20,13 +20,23 @@ bool IsStreamId(const std::string& id) {
                      absl::ascii_isdigit);
 }
 
+bool StreamIdBefore(const std::string& a, const std::string& b) {
+  // Both come from IsStreamId-checked cursors or from Redis: "<ms>-<seq>".
+  const auto parts = [](const std::string& id) {
+    const size_t dash = id.find('-');
+    return std::pair{std::stoull(id.substr(0, dash)), std::stoull(id.substr(dash + 1))};
+  };
+  return parts(a) < parts(b);
+}
+
 DeadLetters::DeadLetters(NotificationStore& store, const Clock& clock,
-                         std::map<std::string, std::string> streams)
+                         std::map<std::string, std::vector<std::string>> streams)
     : store_(store), clock_(clock), streams_(std::move(streams)) {}
 
-absl::StatusOr<std::string> DeadLetters::StreamOf(const std::string& source) const {
+absl::StatusOr<const std::vector<std::string>*> DeadLetters::StreamsOf(
+    const std::string& source) const {
   auto it = streams_.find(source);
-  if (it != streams_.end()) return it->second;
+  if (it != streams_.end()) return &it->second;
   std::vector<std::string> names;
   names.reserve(streams_.size());
   for (const auto& [name, stream] : streams_) names.push_back(name);
@@ -35,8 +45,8 @@ absl::StatusOr<std::string> DeadLetters::StreamOf(const std::string& source) con
 
 absl::StatusOr<DeadLetterPage> DeadLetters::List(const std::string& source, int limit,
                                                  const std::string& after) const {
-  absl::StatusOr<std::string> stream = StreamOf(source);
-  if (!stream.ok()) return stream.status();
+  absl::StatusOr<const std::vector<std::string>*> streams = StreamsOf(source);
+  if (!streams.ok()) return streams.status();
   if (limit < 0 || limit > kMaxLimit) {
     return absl::InvalidArgumentError(absl::StrCat("limit: 1 to ", kMaxLimit));
   }
@@ -44,21 +54,45 @@ absl::StatusOr<DeadLetterPage> DeadLetters::List(const std::string& source, int 
   if (!after.empty() && !IsStreamId(after)) {
     return absl::InvalidArgumentError("after: the next_after of a previous page");
   }
-  absl::StatusOr<std::vector<DeadLetterEntry>> entries =
-      store_.ListDeadLetters(*stream, after, limit);
-  if (!entries.ok()) return entries.status();
+  // Each outbox's first `limit` after the cursor; together, in id order, the
+  // first `limit` of them are the page (ids are times, so "after" means the
+  // same in every outbox).
   DeadLetterPage page;
-  page.entries = *std::move(entries);
-  if (static_cast<int>(page.entries.size()) == limit) page.next_after = page.entries.back().id;
+  for (const std::string& stream : **streams) {
+    absl::StatusOr<std::vector<DeadLetterEntry>> entries =
+        store_.ListDeadLetters(stream, after, limit);
+    if (!entries.ok()) return entries.status();
+    for (DeadLetterEntry& entry : *entries) page.entries.push_back(std::move(entry));
+  }
+  std::stable_sort(page.entries.begin(), page.entries.end(),
+                   [](const DeadLetterEntry& a, const DeadLetterEntry& b) {
+                     return StreamIdBefore(a.id, b.id);
+                   });
+  if (static_cast<int>(page.entries.size()) >= limit) {
+    // Two outboxes can hold the same id: never cut between them, or the next
+    // page (after that id) would skip the second.
+    size_t keep = static_cast<size_t>(limit);
+    while (keep > 1 && keep < page.entries.size() &&
+           page.entries[keep].id == page.entries[keep - 1].id) {
+      --keep;
+    }
+    page.entries.resize(keep);
+    page.next_after = page.entries.back().id;
+  }
   return page;
 }
 
 absl::StatusOr<DeadLetterEntry> DeadLetters::Replay(const std::string& source,
                                                     const std::string& id) {
-  absl::StatusOr<std::string> stream = StreamOf(source);
-  if (!stream.ok()) return stream.status();
+  absl::StatusOr<const std::vector<std::string>*> streams = StreamsOf(source);
+  if (!streams.ok()) return streams.status();
   if (!IsStreamId(id)) return absl::NotFoundError("no such dead letter");
-  return store_.ReplayDeadLetter(*stream, id, clock_.Now());
+  // The id names no outbox: the first of the source's outboxes that holds it.
+  for (const std::string& stream : **streams) {
+    absl::StatusOr<DeadLetterEntry> replayed = store_.ReplayDeadLetter(stream, id, clock_.Now());
+    if (replayed.ok() || !absl::IsNotFound(replayed.status())) return replayed;
+  }
+  return absl::NotFoundError("no such dead letter");
 }
 
 absl::StatusOr<privacy::Erasure> DeadLetters::ErasePersonalData(

@@ -17,16 +17,17 @@ struct DeadLetterPage {
 };
 
 // The operators' view of the dead letters: list them per source service and
-// send one again.
+// send one again. A source may have several outboxes (parking keeps one per
+// bucket, each with its own dead letters): its list merges theirs in id order.
 class DeadLetters {
  public:
   static constexpr int kDefaultLimit = 100;
   static constexpr int kMaxLimit = 500;
 
-  // `streams`: source name ("appointments") -> its outbox key. Borrowed
+  // `streams`: source name ("appointments") -> its outbox keys. Borrowed
   // store and clock outlive this.
   DeadLetters(NotificationStore& store, const Clock& clock,
-              std::map<std::string, std::string> streams);
+              std::map<std::string, std::vector<std::string>> streams);
 
   // INVALID_ARGUMENT for an unknown source, a limit outside 0-500 (0: 100)
   // or a malformed `after`.
@@ -41,14 +42,16 @@ class DeadLetters {
   absl::StatusOr<privacy::Erasure> ErasePersonalData(const std::vector<std::string>& references);
 
  private:
-  absl::StatusOr<std::string> StreamOf(const std::string& source) const;
+  absl::StatusOr<const std::vector<std::string>*> StreamsOf(const std::string& source) const;
 
   NotificationStore& store_;
   const Clock& clock_;
-  std::map<std::string, std::string> streams_;
+  std::map<std::string, std::vector<std::string>> streams_;
 };
 
 // "<ms>-<seq>", both decimal: the shape of a Redis stream id.
 bool IsStreamId(const std::string& id);
+// Whether stream id `a` comes before `b` (numerically, as Redis orders them).
+bool StreamIdBefore(const std::string& a, const std::string& b);
 
 }  // namespace stadt::notifications

@@ -267,7 +267,7 @@ TEST_F(DispatcherTest, PermanentFailuresAndExpiredRetriesAreDeadLetters) {
 TEST(DeadLettersTest, ValidatesSourceLimitAndCursorAndPages) {
   FakeStore store;
   FakeClock clock(kStart);
-  DeadLetters dead(store, clock, {{"appointments", "appt:{appt}:outbox"}});
+  DeadLetters dead(store, clock, {{"appointments", {"appt:{appt}:outbox"}}});
   EXPECT_EQ(dead.List("parking", 0, "").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(dead.List("appointments", 501, "").status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(dead.List("appointments", -1, "").status().code(), absl::StatusCode::kInvalidArgument);
@@ -285,6 +285,44 @@ TEST(DeadLettersTest, ValidatesSourceLimitAndCursorAndPages) {
   EXPECT_TRUE(dead.Replay("appointments", "1-0").ok());
   EXPECT_EQ(dead.Replay("appointments", "2-0").status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(dead.Replay("appointments", "../x").status().code(), absl::StatusCode::kNotFound);
+}
+
+// Parking keeps a dead-letter stream per bucket: the source "parking" lists
+// them merged in id order, pages across them, and replays from whichever
+// holds the id.
+TEST(DeadLettersTest, ASourceWithSeveralOutboxesListsThemMergedAndReplaysFromTheRightOne) {
+  FakeStore store;
+  FakeClock clock(kStart);
+  DeadLetters dead(store, clock, {{"parking", {"park:{p00}:outbox", "park:{p01}:outbox"}}});
+  absl::StatusOr<DeadLetterPage> page = dead.List("parking", 4, "");
+  ASSERT_TRUE(page.ok()) << page.status();
+  // Each fake outbox holds 1-0, 2-0, 3-0: the first four of the six, in order.
+  std::vector<std::string> ids;
+  for (const DeadLetterEntry& entry : page->entries) ids.push_back(entry.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"1-0", "1-0", "2-0", "2-0"}));
+  EXPECT_EQ(page->next_after, "2-0");
+  EXPECT_EQ(store.list_calls,
+            (std::vector<std::string>{"park:{p00}:outbox||4", "park:{p01}:outbox||4"}));
+  // A page never ends between two entries of the same id.
+  page = dead.List("parking", 3, "");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->entries.size(), 2u);
+  EXPECT_EQ(page->next_after, "1-0");
+  page = dead.List("parking", 0, "");
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->entries.size(), 6u);
+  EXPECT_EQ(page->next_after, "");
+  absl::StatusOr<DeadLetterEntry> replayed = dead.Replay("parking", "1-0");
+  ASSERT_TRUE(replayed.ok());
+  EXPECT_EQ(replayed->event_id, "park:{p00}:outbox");  // the fake names the stream it came from
+  EXPECT_EQ(dead.Replay("parking", "2-0").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST(DeadLettersTest, StreamIdsCompareAsNumbers) {
+  EXPECT_TRUE(StreamIdBefore("9-0", "10-0"));
+  EXPECT_TRUE(StreamIdBefore("10-2", "10-10"));
+  EXPECT_FALSE(StreamIdBefore("10-0", "10-0"));
+  EXPECT_FALSE(StreamIdBefore("11-0", "10-99"));
 }
 
 }  // namespace
