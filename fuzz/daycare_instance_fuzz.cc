@@ -1,4 +1,5 @@
-// Fuzzes the daycare instance file parser and runs what daycare_allocate runs
+// Fuzzes the daycare instance file parsers (the one-pass reader daycare_allocate
+// tries first, and the whole-document parser) and runs what daycare_allocate runs
 // on an accepted file: a full allocation round and the explained result.
 
 #include <cstddef>
@@ -8,9 +9,11 @@
 
 #include "services/daycare/domain/allocation.h"
 #include "services/daycare/domain/instance_json.h"
+#include "services/daycare/domain/instance_stream.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  (void)stadt::daycare::StreamInstance(text, {});
   absl::StatusOr<stadt::daycare::ParsedInstance> parsed = stadt::daycare::ParseInstance(text);
   if (!parsed.ok()) return 0;
   stadt::daycare::Policy policy = parsed->policy.value_or(stadt::daycare::Policy{});

@@ -233,6 +233,8 @@ class InstanceHandler {
       return true;
     }
     if (skip_ > 0) return true;
+    // A string straight in the applications array is no application.
+    if (level_ == 0) return Refuse(ec);
     const std::string_view text = Whole(s);
     Application& application = applications_.back();
     if (level_ == 3) {
