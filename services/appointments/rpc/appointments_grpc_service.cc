@@ -648,21 +648,15 @@ grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
 grpc::Status AppointmentsGrpcService::ExportPersonalData(grpc::ServerContext* context,
                                                          const type::v1::PersonalDataRequest*,
                                                          type::v1::PersonalData* response) {
-  absl::StatusOr<std::vector<privacy::Record>> records =
-      bookings_.PersonalRecords(CallerFromContext(*context).subject);
-  if (!records.ok()) return ToGrpcStatus(records.status());
-  privacy::ToProto("appointments", *records, *response);
-  return grpc::Status::OK;
+  return privacy::Answer("appointments",
+                         bookings_.PersonalRecords(CallerFromContext(*context).subject), *response);
 }
 
 grpc::Status AppointmentsGrpcService::ErasePersonalData(grpc::ServerContext* context,
                                                         const type::v1::PersonalDataRequest*,
                                                         type::v1::ErasureReport* response) {
-  absl::StatusOr<privacy::Erasure> erasure =
-      bookings_.ErasePersonalData(CallerFromContext(*context).subject);
-  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
-  privacy::ToProto("appointments", *erasure, *response);
-  return grpc::Status::OK;
+  return privacy::Answer(
+      "appointments", bookings_.ErasePersonalData(CallerFromContext(*context).subject), *response);
 }
 
 }  // namespace stadt::appointments

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "services/common/proto_time.h"
+#include "services/common/status.h"
 
 namespace stadt::privacy {
 namespace {
@@ -98,6 +99,20 @@ void ToProto(const std::string& service, const Erasure& erasure, type::v1::Erasu
     item.set_reason_de(record.reason_de);
     item.set_reason_en(record.reason_en);
   }
+}
+
+grpc::Status Answer(const std::string& service, const absl::StatusOr<std::vector<Record>>& records,
+                    type::v1::PersonalData& out) {
+  if (!records.ok()) return ToGrpcStatus(records.status());
+  ToProto(service, *records, out);
+  return grpc::Status::OK;
+}
+
+grpc::Status Answer(const std::string& service, const absl::StatusOr<Erasure>& erasure,
+                    type::v1::ErasureReport& out) {
+  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
+  ToProto(service, *erasure, out);
+  return grpc::Status::OK;
 }
 
 }  // namespace stadt::privacy

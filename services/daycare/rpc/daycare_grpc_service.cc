@@ -589,21 +589,15 @@ grpc::Status DaycareGrpcService::Answer(const grpc::ServerContext& context,
 grpc::Status DaycareGrpcService::ExportPersonalData(grpc::ServerContext* context,
                                                     const type::v1::PersonalDataRequest*,
                                                     type::v1::PersonalData* response) {
-  absl::StatusOr<std::vector<privacy::Record>> records =
-      seasons_.PersonalRecords(CallerFromContext(*context).subject);
-  if (!records.ok()) return ToGrpcStatus(records.status());
-  privacy::ToProto("daycare", *records, *response);
-  return grpc::Status::OK;
+  return privacy::Answer("daycare", seasons_.PersonalRecords(CallerFromContext(*context).subject),
+                         *response);
 }
 
 grpc::Status DaycareGrpcService::ErasePersonalData(grpc::ServerContext* context,
                                                    const type::v1::PersonalDataRequest*,
                                                    type::v1::ErasureReport* response) {
-  absl::StatusOr<privacy::Erasure> erasure =
-      seasons_.ErasePersonalData(CallerFromContext(*context).subject);
-  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
-  privacy::ToProto("daycare", *erasure, *response);
-  return grpc::Status::OK;
+  return privacy::Answer("daycare", seasons_.ErasePersonalData(CallerFromContext(*context).subject),
+                         *response);
 }
 
 }  // namespace stadt::daycare

@@ -49,10 +49,7 @@ grpc::Status NotificationsGrpcService::ErasePersonalData(
   if (subject.empty()) return ToGrpcStatus(absl::UnauthenticatedError("no subject"));
   std::vector<std::string> references(request->references().begin(), request->references().end());
   references.push_back(subject);
-  absl::StatusOr<privacy::Erasure> erasure = dead_letters_.ErasePersonalData(references);
-  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
-  privacy::ToProto("notifications", *erasure, *response);
-  return grpc::Status::OK;
+  return privacy::Answer("notifications", dead_letters_.ErasePersonalData(references), *response);
 }
 
 }  // namespace stadt::notifications

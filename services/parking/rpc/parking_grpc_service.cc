@@ -542,8 +542,7 @@ grpc::Status ParkingGrpcService::ExportPersonalData(grpc::ServerContext* context
   absl::StatusOr<std::vector<privacy::Record>> applications = permits_.PersonalRecords(subject);
   if (!applications.ok()) return ToGrpcStatus(applications.status());
   records->insert(records->end(), applications->begin(), applications->end());
-  privacy::ToProto("parking", *records, *response);
-  return grpc::Status::OK;
+  return privacy::Answer("parking", records, *response);
 }
 
 grpc::Status ParkingGrpcService::ErasePersonalData(grpc::ServerContext* context,
@@ -557,8 +556,7 @@ grpc::Status ParkingGrpcService::ErasePersonalData(grpc::ServerContext* context,
   if (!applications.ok()) return ToGrpcStatus(applications.status());
   erasure->erased += applications->erased;
   erasure->kept.insert(erasure->kept.end(), applications->kept.begin(), applications->kept.end());
-  privacy::ToProto("parking", *erasure, *response);
-  return grpc::Status::OK;
+  return privacy::Answer("parking", erasure, *response);
 }
 
 }  // namespace stadt::parking

@@ -444,21 +444,15 @@ grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::ExportPersonalData(grpc::ServerContext* context,
                                                   const type::v1::PersonalDataRequest*,
                                                   type::v1::PersonalData* response) {
-  absl::StatusOr<std::vector<privacy::Record>> records =
-      bookings_.PersonalRecords(CallerFromContext(*context).subject);
-  if (!records.ok()) return ToGrpcStatus(records.status());
-  privacy::ToProto("video", *records, *response);
-  return grpc::Status::OK;
+  return privacy::Answer("video", bookings_.PersonalRecords(CallerFromContext(*context).subject),
+                         *response);
 }
 
 grpc::Status VideoGrpcService::ErasePersonalData(grpc::ServerContext* context,
                                                  const type::v1::PersonalDataRequest*,
                                                  type::v1::ErasureReport* response) {
-  absl::StatusOr<privacy::Erasure> erasure =
-      bookings_.ErasePersonalData(CallerFromContext(*context).subject);
-  if (!erasure.ok()) return ToGrpcStatus(erasure.status());
-  privacy::ToProto("video", *erasure, *response);
-  return grpc::Status::OK;
+  return privacy::Answer("video", bookings_.ErasePersonalData(CallerFromContext(*context).subject),
+                         *response);
 }
 
 }  // namespace stadt::video
