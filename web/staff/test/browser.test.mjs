@@ -621,6 +621,9 @@ test('the daycare office verifies a criterion, corrects an application and publi
     await pressByKeyboard(rounds, '#publish-confirm', 'Space');
     await pressByKeyboard(rounds, '#publish button[type="submit"]');
     await rounds.waitForSelector('#rounds-status .kern-alert--danger', { timeout: STEP_TIMEOUT });
+    const refusal = await rounds.$eval('#rounds-status', (el) => el.textContent.trim());
+    assert.doesNotMatch(refusal, /Das hat nicht geklappt/, 'refused by a known reason');
+    console.log(`second round refused: ${refusal}`);
   } catch (error) {
     await keepFailure(rounds, error);
   } finally {
@@ -714,6 +717,12 @@ test('a video caseworker admits from the waiting room, declares an absence and s
     const saved = await apiAs(stack.mint({ sub: 'cw-anna', roles: ['video_caseworker'], scope: 'department:social-welfare' }), 'GET', '/v1/video/caseworkers/cw-ben/schedule');
     assert.ok(saved.body.availability.some((w) => w.weekday === 6 && w.fromMinute === 480 && w.toMinute === 720), JSON.stringify(saved.body));
     await checkAccessibility(page, 'video hours edited');
+    // In English, and back.
+    await pressByKeyboard(page, '#language');
+    await page.waitForFunction(() => document.documentElement.lang === 'en' && /Video consultations: hours and absences/.test(document.querySelector('h1')?.textContent));
+    await checkAccessibility(page, 'video hours (English)');
+    await pressByKeyboard(page, '#language');
+    await page.waitForFunction(() => document.documentElement.lang === 'de');
   } catch (error) {
     await keepFailure(page, error);
   } finally {
