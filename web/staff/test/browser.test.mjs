@@ -552,8 +552,8 @@ test('the daycare office verifies a criterion, corrects an application and publi
     await typeByKeyboard(page, 'input[name="season"]', SEASON);
     await typeByKeyboard(page, 'input[name="query"]', 'lena');
     await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /^1 Antrag gefunden/.test(document.querySelector('#result-count')?.textContent), { timeout: STEP_TIMEOUT });
     await page.waitForSelector(`#daycare-results tr[data-application="${lena}"]`, { timeout: STEP_TIMEOUT });
-    assert.match(await page.$eval('#result-count', (el) => el.textContent), /^1 Antrag gefunden/);
     assert.match(await page.$eval(`tr[data-application="${lena}"]`, (row) => row.textContent), /Doppelt beantragt \(1×\).*|1 ungeprüft/);
     assert.ok(await page.$(`tr[data-application="${lena}"] .duplicate`), 'the duplicate is flagged');
     await checkAccessibility(page, 'daycare applications');

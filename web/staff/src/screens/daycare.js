@@ -56,18 +56,23 @@ export function renderDaycareCasework(root, state) {
   const duplicatesOnly = h('input', { class: 'kern-form-check__checkbox', type: 'checkbox', id: 'duplicates-only', name: 'duplicates-only' });
   const unverifiedOnly = h('input', { class: 'kern-form-check__checkbox', type: 'checkbox', id: 'unverified-only', name: 'unverified-only' });
 
+  // Only the latest search shows (an earlier answer arriving late is dropped).
+  let searches = 0;
   async function search() {
+    searches += 1;
+    const mine = searches;
     const params = new URLSearchParams({ query: query.value.trim() });
     if (duplicatesOnly.checked) params.set('duplicates_only', 'true');
     if (unverifiedOnly.checked) params.set('unverified_only', 'true');
     try {
       const data = await api('GET', `${seasonPath(state)}/casework/applications?${params}`);
+      if (mine !== searches) return;
       const found = data.applications || [];
       replaceChildren(results, h('p', { id: 'result-count' }, t('applicationsFound', found.length)),
         found.length ? table(t('applications'), [t('applicationId'), t('child'), t('birthDate'), t('guardian'), t('state'), t('claims'), t('actions')],
           found.map(resultRow)) : null);
     } catch (error) {
-      replaceChildren(results, message('danger', reasonText(error.reason)));
+      if (mine === searches) replaceChildren(results, message('danger', reasonText(error.reason)));
     }
   }
 
