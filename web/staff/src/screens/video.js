@@ -92,7 +92,9 @@ export function renderWaitingRoom(root) {
     status,
     list);
   load();
-  return load;
+  // The 15-second reload leaves the list alone while someone works in it
+  // (a chosen outcome would be lost); the steps reload it themselves.
+  return () => { if (!list.contains(document.activeElement)) load(); };
 }
 
 function minuteOf(time) {
@@ -158,10 +160,16 @@ export function renderVideoSchedule(root, user, state) {
           { 'data-action': 'list', 'aria-label': `${t('affected')}: ${absence.id}` }) : '')))));
   }
 
+  // Only the latest answer shows (another caseworker may be asked for meanwhile).
+  let loads = 0;
   async function load() {
+    loads += 1;
+    const mine = loads;
     try {
-      showSchedule(await api('GET', `${base()}/schedule`));
+      const schedule = await api('GET', `${base()}/schedule`);
+      if (mine === loads) showSchedule(schedule);
     } catch (error) {
+      if (mine !== loads) return;
       windows = [];
       replaceChildren(hours, message('danger', reasonText(error.reason)));
       replaceChildren(absences);
