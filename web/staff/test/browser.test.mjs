@@ -654,9 +654,11 @@ async function videoConsultation(citizen, { days = 0, checkIn = false } = {}) {
   return code;
 }
 
-test('a video caseworker admits from the waiting room, declares an absence and sets hours', { timeout: 180000 }, async (t) => {
+test('a video caseworker admits from the waiting room, marks a no-show, declares an absence and sets hours', { timeout: 180000 }, async (t) => {
+  // First one in the running slot (the test stack offers it) who never checks in, then one who does.
+  const absent = await videoConsultation('video-citizen-c');
   const waiting = await videoConsultation('video-citizen-a', { checkIn: true });
-  if (!waiting) {
+  if (!absent || !waiting) {
     t.skip('no video slot left today in Berlin');
     return;
   }
@@ -679,6 +681,10 @@ test('a video caseworker admits from the waiting room, declares an absence and s
     await pressByKeyboard(page, `button[data-action="close"][data-booking="${waiting}"]`);
     await page.waitForSelector(`tr[data-booking="${waiting}"][data-state="VISIT_STATE_CLOSED"]`, { timeout: STEP_TIMEOUT });
     assert.match(await page.$eval(`tr[data-booking="${waiting}"]`, (row) => row.textContent), /erledigt/);
+    // The citizen of the running slot never came: no-show.
+    await pressByKeyboard(page, `button[data-action="noShow"][data-booking="${absent}"]`);
+    await page.waitForSelector(`tr[data-booking="${absent}"][data-state="VISIT_STATE_NO_SHOW"]`, { timeout: STEP_TIMEOUT });
+    assert.match(await page.$eval('#video-status', (el) => el.textContent), /nicht erschienen/);
 
     // An absence tomorrow: the other citizen's consultation then is affected
     // and moved (to the nearest free slot, the day after).

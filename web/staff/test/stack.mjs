@@ -145,8 +145,10 @@ export async function startStack(buildDir) {
       VIDEO_JITSI_APP_ID: 'stadtportal-test',
       VIDEO_JITSI_APP_SECRET: randomBytes(32).toString('base64'),
       VIDEO_BASE_URL: 'https://meet.invalid',
-      // A citizen may check in (and be admitted) as soon as the booking is made.
-      VIDEO_MIN_NOTICE: '0s',
+      // A citizen may check in (and be admitted) as soon as the booking is made;
+      // the running slot can be booked and a no-show needs no grace.
+      VIDEO_MIN_NOTICE: '-15m',
+      VIDEO_NO_SHOW_GRACE: '0s',
       VIDEO_JOIN_LEAD: '2h',
     });
     start('parking', join(buildDir, 'services/parking/stadt-parking'), [], {
