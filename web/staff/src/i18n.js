@@ -333,10 +333,14 @@ const texts = {
 let language = 'de';
 
 // A screen's own texts (and refusal reasons), merged into the tables above, so
-// each screen keeps its words beside it.
+// each screen keeps its words beside it. A key that exists already is an error
+// (it would change another screen's words), found when the app loads.
 export function addTexts(more) {
   for (const lang of ['de', 'en']) {
     const { reasons = {}, ...rest } = more[lang];
+    const taken = [...Object.keys(rest).filter((key) => key in texts[lang]),
+      ...Object.keys(reasons).filter((key) => key in texts[lang].reasons)];
+    if (taken.length) throw new Error(`text keys defined twice: ${taken.join(', ')}`);
     Object.assign(texts[lang], rest);
     Object.assign(texts[lang].reasons, reasons);
   }

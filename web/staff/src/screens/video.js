@@ -97,9 +97,12 @@ export function renderWaitingRoom(root) {
   return () => { if (!list.contains(document.activeElement)) load(); };
 }
 
+// Minutes after midnight of "HH:MM" ("24:00" ends a day); NaN when it is none.
 function minuteOf(time) {
-  const [hours, minutes] = time.split(':').map(Number);
-  return hours * 60 + minutes;
+  const match = /^(\d{1,2}):(\d{2})$/.exec(time.trim());
+  if (!match) return NaN;
+  const minute = Number(match[1]) * 60 + Number(match[2]);
+  return Number(match[2]) < 60 && minute <= 1440 ? minute : NaN;
 }
 
 function timeOf(minute) {
@@ -119,12 +122,16 @@ export function renderVideoSchedule(root, user, state) {
   function windowRow(window, index) {
     const weekday = h('select', { name: `weekday-${index}`, onchange: (e) => { window.weekday = Number(e.target.value); } },
       t('weekdays').map((name, i) => h('option', { value: i + 1, selected: window.weekday === i + 1 }, name)));
-    const from = h('input', { type: 'time', step: 900, name: `from-${index}`, value: timeOf(window.fromMinute), required: true,
-      onchange: (e) => { window.fromMinute = minuteOf(e.target.value); } });
-    const to = h('input', { type: 'time', step: 900, name: `to-${index}`, value: timeOf(window.toMinute), required: true,
-      onchange: (e) => { window.toMinute = minuteOf(e.target.value); } });
+    // Text, not type=time: a window may end at 24:00, which a time field cannot hold.
+    const time = (name, key) => h('input', {
+      name: `${name}-${index}`, value: timeOf(window[key]), required: true, maxlength: 5, inputmode: 'numeric', autocomplete: 'off',
+      pattern: '([01][0-9]|2[0-3]):[0-5][0-9]|24:00',
+      onchange: (e) => { window[key] = minuteOf(e.target.value); e.target.setAttribute('aria-invalid', String(Number.isNaN(window[key]))); },
+    });
+    const from = time('from', 'fromMinute');
+    const to = time('to', 'toMinute');
     return h('tr', { class: 'kern-table__row', 'data-window': index },
-      cell(field(t('weekday'), weekday)), cell(field(t('from'), from)), cell(field(t('to'), to)),
+      cell(field(t('weekday'), weekday)), cell(field(t('windowFrom'), from)), cell(field(t('windowTo'), to)),
       cell(button(t('remove'), () => { windows.splice(index, 1); showHours(); }, 'tertiary',
         { 'data-action': 'remove-window', 'aria-label': `${t('remove')}: ${t('weekdays')[window.weekday - 1]} ${timeOf(window.fromMinute)}` })));
   }
@@ -138,6 +145,12 @@ export function renderVideoSchedule(root, user, state) {
   }
 
   async function saveHours() {
+    const invalid = hours.querySelector('input[aria-invalid="true"]');
+    if (invalid) {
+      show('danger', t('invalidTime'));
+      invalid.focus();
+      return;
+    }
     try {
       const schedule = await api('PUT', `${base()}/availability`, { availability: windows });
       showSchedule(schedule);
