@@ -184,10 +184,17 @@ absl::Status Serve(const Settings& settings) {
         },
         settings.reminder_interval);
   }
-  // Any replica may sweep: each erasure is idempotent.
+  // Any replica may sweep: each erasure is idempotent. The first run also seals
+  // what an older version wrote in plain (services/daycare/README.md, upgrade).
+  bool sealed_old_records = false;
   std::jthread retention(
       RepeatUntilStopped, "daycare_retention_sweep",
       [&]() -> absl::StatusOr<int> {
+        if (!sealed_old_records) {
+          STADT_ASSIGN_OR_RETURN(int sealed, repository.SealWrittenBeforeSealing());
+          log::Info("daycare_sealed_old_records", {{"values", static_cast<int64_t>(sealed)}});
+          sealed_old_records = true;
+        }
         STADT_ASSIGN_OR_RETURN(SweepReport report,
                                repository.SweepRetention(clock.Now(), settings.retention));
         return report.seasons_erased + report.withdrawn_erased;

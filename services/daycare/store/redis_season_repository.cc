@@ -72,16 +72,18 @@ const redis::Script kEraseGuardian{std::string(kEraseGuardianLua)};
 // corrections:<id>, offer:<id>, owned:<subject>. ARGV: id, withdrawn before
 // (unix s).
 const redis::Script kForgetWithdrawn{std::string(kForgetWithdrawnLua)};
+// KEYS: the key. ARGV: kind, where, plain value, sealed value, new hash field.
+const redis::Script kReseal{std::string(kResealLua)};
+// KEYS: children, child_of. ARGV: id, plain child key, its hash.
+const redis::Script kReindexChild{std::string(kReindexChildLua)};
 
 // What a sealed value starts with; a stored value without it was written
 // before sealing (plain JSON or a plain verdict).
 constexpr std::string_view kSealedPrefix = "sealed:v1:";
 
-// The season's keys that hold nothing personal and stay when its retention
-// period ends: the setup, the round count, the outbox stream (its consumer
-// group; the notifications service trims it) and the retention mark.
-constexpr std::string_view kKeptAfterRetention[] = {"period",  "programs", "policy",    "rounds",
-                                                    "version", "outbox",   "changed_at"};
+// The mark of a season whose values a whole pass of SealWrittenBeforeSealing
+// found (or left) sealed.
+constexpr char kSealedVersion[] = "v1";
 // changed_at of a season whose personal data the retention sweep erased.
 constexpr char kErased[] = "erased";
 
@@ -888,7 +890,10 @@ absl::StatusOr<bool> RedisSeasonRepository::EraseSeasonIfExpired(std::string_vie
     return false;
   }
   // Every key that may name a child or guardian, found from the season's own
-  // hashes (no SCAN of the keyspace per season).
+  // hashes (no SCAN of the keyspace per season). What stays holds nothing
+  // personal: the setup (period, programs, policy), rounds, version, the
+  // outbox stream (its consumer group; the notifications service trims it),
+  // changed_at and the sealed mark.
   STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> lists,
                          redis_.Pipeline({{"HKEYS", Key(season, "apps")},
                                           {"HKEYS", Key(season, "withdrawn")},
@@ -946,6 +951,129 @@ absl::StatusOr<SweepReport> RedisSeasonRepository::SweepRetention(
     report.seasons_erased += erased ? 1 : 0;
   }
   return report;
+}
+
+}  // namespace stadt::daycare
+
+namespace stadt::daycare {
+
+absl::StatusOr<int> RedisSeasonRepository::Reseal(const std::string& key, std::string_view kind,
+                                                  std::string where, std::string plain,
+                                                  std::string sealed, std::string new_field) {
+  if (new_field.empty()) new_field = where;
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply,
+                         redis_.Eval(kReseal, {key},
+                                     {std::string(kind), std::move(where), std::move(plain),
+                                      std::move(sealed), std::move(new_field)}));
+  return static_cast<int>(reply.integer);
+}
+
+absl::StatusOr<int> RedisSeasonRepository::SealCasework(std::string_view season,
+                                                        std::string_view id) {
+  int sealed = 0;
+  const std::string evidence_key = Key(season, absl::StrCat("evidence:", ToAbsl(id)));
+  STADT_ASSIGN_OR_RETURN(auto verdicts, HashGetAll(redis_, evidence_key));
+  for (const auto& [criterion, verdict] : verdicts) {
+    if (!VerdictFromText(verdict)) continue;  // sealed already
+    const std::string field =
+        IndexHash(absl::StrCat("evidence\n", ToAbsl(season), "\n", ToAbsl(id), "\n", criterion));
+    const std::string value =
+        Seal(json::serialize(json::object{{"criterion", criterion}, {"verdict", verdict}}),
+             EvidenceBinding(season, id));
+    STADT_ASSIGN_OR_RETURN(int done,
+                           Reseal(evidence_key, "hash", criterion, verdict, value, field));
+    sealed += done;
+  }
+  const std::string corrections_key = Key(season, absl::StrCat("corrections:", ToAbsl(id)));
+  STADT_ASSIGN_OR_RETURN(redis::Reply corrections,
+                         redis_.Command({"LRANGE", corrections_key, "0", "-1"}));
+  for (size_t i = 0; i < corrections.elements.size(); ++i) {
+    const std::string& entry = corrections.elements[i].str;
+    boost::system::error_code error;
+    json::value value = json::parse(entry, error);
+    if (error || !value.is_object()) continue;
+    json::object& record = value.as_object();
+    bool changed = false;
+    const std::string reason = StringMember(record, "reason");
+    if (!reason.starts_with(kSealedPrefix)) {
+      record["reason"] = Seal(reason, CorrectionBinding(season, id));
+      changed = true;
+    }
+    const std::string before = StringMember(record, "before");
+    if (!before.empty() && !before.starts_with(kSealedPrefix)) {
+      record["before"] = Seal(before, ApplicationBinding(season, id));
+      changed = true;
+    }
+    if (!changed) continue;
+    STADT_ASSIGN_OR_RETURN(
+        int done, Reseal(corrections_key, "list", absl::StrCat(i), entry, json::serialize(record)));
+    sealed += done;
+  }
+  const std::string offer_key = OfferKey(season, id);
+  STADT_ASSIGN_OR_RETURN(redis::Reply explanation,
+                         redis_.Command({"HGET", offer_key, "explanation"}));
+  if (!explanation.IsNil() && !explanation.str.starts_with(kSealedPrefix)) {
+    STADT_ASSIGN_OR_RETURN(int done, Reseal(offer_key, "hash", "explanation", explanation.str,
+                                            Seal(explanation.str, ExplanationBinding(season, id))));
+    sealed += done;
+  }
+  return sealed;
+}
+
+absl::StatusOr<int> RedisSeasonRepository::SealSeason(std::string_view season) {
+  // A season that a whole pass found sealed stays so: every write seals.
+  const std::string marker = Key(season, "sealed");
+  STADT_ASSIGN_OR_RETURN(redis::Reply done_before, redis_.Command({"GET", marker}));
+  if (done_before.str == kSealedVersion) return 0;
+  int sealed = 0;
+  STADT_ASSIGN_OR_RETURN(auto stored, HashGetAll(redis_, Key(season, "apps")));
+  STADT_ASSIGN_OR_RETURN(auto owners, HashGetAll(redis_, Key(season, "owners")));
+  STADT_ASSIGN_OR_RETURN(auto child_of, HashGetAll(redis_, Key(season, "child_of")));
+  for (const auto& [id, value] : stored) {
+    if (!value.starts_with(kSealedPrefix)) {
+      auto owner = owners.find(id);
+      absl::StatusOr<season::Application> application =
+          ReadApplication(season, id, value, owner == owners.end() ? "" : owner->second, "", false);
+      if (!application.ok()) continue;  // unreadable: left for the retention to erase
+      STADT_ASSIGN_OR_RETURN(int done, Reseal(Key(season, "apps"), "hash", id, value,
+                                              ApplicationValue(season, *application)));
+      sealed += done;
+      auto child = child_of.find(id);
+      const std::string index = ChildIndex(season, *application);
+      if (child != child_of.end() && child->second != index) {
+        STADT_ASSIGN_OR_RETURN(
+            redis::Reply moved,
+            redis_.Eval(kReindexChild, {Key(season, "children"), Key(season, "child_of")},
+                        {id, child->second, index}));
+        sealed += static_cast<int>(moved.integer);
+      }
+    }
+    STADT_ASSIGN_OR_RETURN(int casework, SealCasework(season, id));
+    sealed += casework;
+  }
+  STADT_ASSIGN_OR_RETURN(redis::Reply rounds, redis_.Command({"GET", Key(season, "rounds")}));
+  uint32_t count = 0;
+  (void)absl::SimpleAtoi(rounds.str, &count);
+  for (uint32_t round = 1; round <= count; ++round) {
+    const std::string key = Key(season, absl::StrCat("round:", round));
+    STADT_ASSIGN_OR_RETURN(redis::Reply document, redis_.Command({"GET", key}));
+    if (document.IsNil() || document.str.starts_with(kSealedPrefix)) continue;
+    STADT_ASSIGN_OR_RETURN(int done, Reseal(key, "string", "", document.str,
+                                            Seal(document.str, RoundBinding(season, round))));
+    sealed += done;
+  }
+  STADT_RETURN_IF_ERROR(redis_.Command({"SET", marker, kSealedVersion}).status());
+  return sealed;
+}
+
+absl::StatusOr<int> RedisSeasonRepository::SealWrittenBeforeSealing() {
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> seasons, Seasons());
+  int sealed = 0;
+  for (const std::string& season : seasons) {
+    STADT_ASSIGN_OR_RETURN(int done, SealSeason(season));
+    sealed += done;
+  }
+  return sealed;
 }
 
 }  // namespace stadt::daycare

@@ -62,6 +62,7 @@ struct SweepReport {
 //   dc:{season:S}:changed_at when the season last changed (unix s): the last
 //                            application written or round published; the
 //                            retention period runs from it
+//   dc:{season:S}:sealed     "v1" once everything written before sealing is sealed
 //   dc:{season:S}:outbox     stream of the parents' events (application.received,
 //                            offer.made, offer.expiring, offer.accepted,
 //                            offer.declined, round.no_place), read by the
@@ -122,6 +123,13 @@ class RedisSeasonRepository final : public season::SeasonRepository {
   // only its state). Idempotent; replicas may sweep at the same time.
   absl::StatusOr<SweepReport> SweepRetention(absl::Time now, const SeasonRetention& retention);
 
+  // Seals, in every season, what was written before sealing (applications and
+  // their child index entries, verdicts, corrections, explanations, round
+  // documents), each value in one step that leaves a value changed meanwhile
+  // alone. Returns how many values it sealed; run once at the start, a second
+  // run finds nothing.
+  absl::StatusOr<int> SealWrittenBeforeSealing();
+
  private:
   absl::StatusOr<std::vector<std::string>> ApplicationIds(std::string_view season);
   // Reads the verdicts and corrections of `application` into it.
@@ -131,6 +139,11 @@ class RedisSeasonRepository final : public season::SeasonRepository {
   absl::StatusOr<std::vector<std::string>> Seasons();
   absl::StatusOr<bool> EraseSeasonIfExpired(std::string_view season, absl::Time now,
                                             absl::Duration retention);
+  absl::StatusOr<int> SealSeason(std::string_view season);
+  absl::StatusOr<int> SealCasework(std::string_view season, std::string_view id);
+  // One plain value replaced by `sealed` (reseal.lua).
+  absl::StatusOr<int> Reseal(const std::string& key, std::string_view kind, std::string where,
+                             std::string plain, std::string sealed, std::string new_field = "");
   absl::StatusOr<int> EraseWithdrawn(std::string_view season, absl::Time now,
                                      absl::Duration retention);
 

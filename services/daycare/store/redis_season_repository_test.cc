@@ -1044,9 +1044,11 @@ TEST_F(SeasonStoreTest, TheDuplicateIndexHoldsAKeyedHashAndStillFindsTheChild) {
   EXPECT_THAT(FoundInRedis(redis(), {"hashkind", "2024-04-04"}), ::testing::IsEmpty());
 }
 
-// Records written before sealing (plain JSON, plain verdicts) are still read;
-// a new verdict replaces the plain one.
-TEST_F(SeasonStoreTest, ValuesWrittenBeforeSealingAreStillRead) {
+// Records written before sealing (plain JSON, plain verdicts, a plain child
+// key, correction and explanation) are still read, and the first pass of
+// SealWrittenBeforeSealing seals them all; the child is still found as a
+// duplicate; a second pass finds nothing.
+TEST_F(SeasonStoreTest, ValuesWrittenBeforeSealingAreReadThenSealed) {
   ASSERT_TRUE(store_->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1}])")).ok());
   ASSERT_TRUE(store_
                   ->PutPolicy("s1", R"({"criteria":[
@@ -1057,27 +1059,66 @@ TEST_F(SeasonStoreTest, ValuesWrittenBeforeSealingAreStillRead) {
       R"({"id":"old-1","choices":["P1"],"birth_date":"2024-02-02","criteria":["single_parent"],)"
       R"("child_name":"Alte Akte","guardian_name":"Vor Siegel","guardian_email":"",)"
       R"("guardian_phone":"","lang":"de"})";
+  season::Application same_child = App(R"({"choices":["P1"],"birth_date":"2024-02-02",
+                                           "child_name":"Alte Akte"})");
+  same_child.owner = "parent-old";
+  const std::string plain_child_key = season::ChildKey(same_child);
+  const std::string correction =
+      json::serialize(json::object{{"at", "2026-05-01T10:00:00Z"},
+                                   {"caseworker", "cw-old"},
+                                   {"reason", "Name laut Urkunde Vor Siegel"},
+                                   {"before", legacy}});
   for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
            {"HSET", "dc:{season:s1}:apps", "old-1", legacy},
            {"HSET", "dc:{season:s1}:owners", "old-1", "parent-old"},
            {"SADD", "dc:{season:s1}:owned:parent-old", "old-1"},
-           {"HSET", "dc:{season:s1}:evidence:old-1", "single_parent", "rejected"}}) {
+           {"HSET", "dc:{season:s1}:children", plain_child_key, "old-1"},
+           {"HSET", "dc:{season:s1}:child_of", "old-1", plain_child_key},
+           {"HSET", "dc:{season:s1}:evidence:old-1", "single_parent", "rejected"},
+           {"RPUSH", "dc:{season:s1}:corrections:old-1", correction},
+           {"HSET", "dc:{season:s1}:offer:old-1", "state", "none", "explanation",
+            R"({"summary":"Alte Erklaerung fuer Alte Akte","choices":[]})"}}) {
     ASSERT_TRUE(redis().Command(command).ok());
   }
-  ApplicationView old = Status("parent-old", "old-1");
-  EXPECT_EQ(old.application.child.name, "Alte Akte");
-  EXPECT_EQ(old.application.guardian.name, "Vor Siegel");
-  ASSERT_EQ(old.criteria.size(), 1u);
-  EXPECT_EQ(old.criteria[0].verdict, season::Verdict::kRejected);
+  auto check_reads = [&] {
+    ApplicationView old = Status("parent-old", "old-1");
+    EXPECT_EQ(old.application.child.name, "Alte Akte");
+    EXPECT_EQ(old.application.guardian.name, "Vor Siegel");
+    ASSERT_EQ(old.criteria.size(), 1u);
+    EXPECT_EQ(old.criteria[0].verdict, season::Verdict::kRejected);
+    EXPECT_THAT(old.offer.explanation.summary, HasSubstr("Alte Erklaerung"));
+    absl::StatusOr<ApplicationView> casework = store_->OpenApplication("s1", "old-1");
+    ASSERT_TRUE(casework.ok()) << casework.status();
+    ASSERT_EQ(casework->application.corrections.size(), 1u);
+    EXPECT_EQ(casework->application.corrections[0].reason, "Name laut Urkunde Vor Siegel");
+    EXPECT_THAT(casework->application.corrections[0].before, HasSubstr("Alte Akte"));
+  };
+  check_reads();
+  EXPECT_THAT(FoundInRedis(redis(), {"Alte Akte"}), ::testing::Not(::testing::IsEmpty()));
 
+  absl::StatusOr<int> sealed = repository_->SealWrittenBeforeSealing();
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(*sealed, 5);  // the application, its child index, verdict, correction, explanation
+  check_reads();
+  EXPECT_THAT(FoundInRedis(redis(), {"Alte Akte", "alte akte", "2024-02-02", "Vor Siegel",
+                                     "Alte Erklaerung"}),
+              ::testing::IsEmpty());
+  absl::StatusOr<redis::Reply> fields = redis().Command({"HKEYS", "dc:{season:s1}:evidence:old-1"});
+  ASSERT_TRUE(fields.ok());
+  ASSERT_EQ(fields->elements.size(), 1u);
+  EXPECT_NE(fields->elements[0].str, "single_parent");
+  absl::StatusOr<ApplicationView> again =
+      store_->SubmitApplication("s1", "parent-old", "", same_child);
+  EXPECT_EQ(ReasonOf(again.status()), "duplicate_child");
+  absl::StatusOr<int> second = repository_->SealWrittenBeforeSealing();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, 0);
+
+  // A new verdict still replaces the sealed one of the same criterion.
   absl::StatusOr<ApplicationView> verified =
       store_->SetVerdict("s1", "old-1", "single_parent", season::Verdict::kVerified);
   ASSERT_TRUE(verified.ok()) << verified.status();
   EXPECT_EQ(verified->criteria[0].verdict, season::Verdict::kVerified);
-  absl::StatusOr<redis::Reply> fields = redis().Command({"HKEYS", "dc:{season:s1}:evidence:old-1"});
-  ASSERT_TRUE(fields.ok());
-  ASSERT_EQ(fields->elements.size(), 1u);
-  EXPECT_NE(fields->elements[0].str, "single_parent");  // the plain verdict is gone
 }
 
 // Issue 18: retention enforced by the store, on a fake clock. A withdrawn
@@ -1131,7 +1172,7 @@ TEST_F(SeasonStoreTest, RetentionErasesWithdrawnApplicationsThenTheSeason) {
   EXPECT_THAT(left, ::testing::IsSubsetOf(std::set<std::string>{
                         "dc:{season:s1}:period", "dc:{season:s1}:programs", "dc:{season:s1}:policy",
                         "dc:{season:s1}:rounds", "dc:{season:s1}:version", "dc:{season:s1}:outbox",
-                        "dc:{season:s1}:changed_at"}));
+                        "dc:{season:s1}:changed_at", "dc:{season:s1}:sealed"}));
   EXPECT_EQ(store_->GetRound("s1", 1).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->GetApplication("s1", "parent-a", a_).status().code(),
             absl::StatusCode::kNotFound);
