@@ -853,6 +853,7 @@ absl::StatusOr<int> RedisSeasonRepository::EraseWithdrawn(std::string_view seaso
   if (due.empty()) return 0;
   // An application already erased has no owner any more: no script for it.
   std::vector<std::vector<std::string>> lookups;
+  lookups.reserve(due.size());
   for (const std::string& id : due) lookups.push_back({"HGET", Key(season, "owners"), id});
   STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> owners, redis_.Pipeline(lookups));
   if (owners.size() != due.size()) return absl::InternalError("unexpected pipeline reply");
