@@ -23,6 +23,10 @@ std::string TempDir() {
   return mkdtemp(pattern.data());
 }
 
+// The daycare master key (base64 of 32 bytes): the service and the round job
+// seal the applications with keys derived from it.
+constexpr char kDaycareKey[] = "c3RhZHRwb3J0YWwtZTJlLWRheWNhcmUtbWFzdGVyLWtleS0zMiE=";
+
 class DaycareE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,6 +39,7 @@ class DaycareE2eTest : public ::testing::Test {
         STADT_DAYCARE_BIN,
         [this](int port) -> std::map<std::string, std::string> {
           return {{"DAYCARE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
+                  {"DAYCARE_SECRET_KEY", kDaycareKey},
                   {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
                   {"REDIS_TIMEOUT", "300ms"},
                   {"READINESS_INTERVAL", "100ms"}};
@@ -262,6 +267,7 @@ TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
   const std::map<std::string, std::string> job_env = {
       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
       {"DAYCARE_SEASON_ID", "kita-2026"},
+      {"DAYCARE_SECRET_KEY", kDaycareKey},
       {"DAYCARE_OFFER_ANSWER_TIME", "72h"}};
   auto run_job = [&]() {
     absl::StatusOr<std::unique_ptr<Subprocess>> job = Subprocess::Start(

@@ -992,11 +992,13 @@ absl::StatusOr<privacy::Erasure> SeasonService::ErasePersonalData(std::string_vi
       kept.reason_de = absl::StrCat(
           "Veröffentlichte Vergaberunden der Saison ", season,
           " (Nachweis der Vergabeentscheidung): Kennung, Geburtsdatum, Bezirk und geprüfte "
-          "Kriterien, ohne Namen");
+          "Kriterien, ohne Namen, verschlüsselt; gelöscht mit der Saison nach Ablauf ihrer "
+          "Aufbewahrungsfrist (üblich: ein halbes Jahr nach der letzten Runde)");
       kept.reason_en = absl::StrCat(
           "Published allocation rounds of season ", season,
           " (record of the allocation decision): id, birth date, district and verified "
-          "criteria, no names");
+          "criteria, no names, encrypted; erased with the season when its retention period "
+          "ends (usually half a year after its last round)");
       erasure.kept.push_back(std::move(kept));
     }
   }
