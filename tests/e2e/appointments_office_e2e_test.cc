@@ -99,6 +99,19 @@ class AppointmentsOfficeE2eTest : public ::testing::Test {
   std::string staff_;
 };
 
+// `utc_field` of `entry` as the office's wall clock shows it must be its
+// `local_field`: the same instant, written in Europe/Berlin with its offset.
+void ExpectLocal(const boost::json::value& entry, const char* utc_field, const char* local_field,
+                 absl::TimeZone berlin) {
+  ASSERT_TRUE(entry.as_object().contains(utc_field)) << utc_field << " in " << entry;
+  absl::Time utc;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, std::string(entry.at(utc_field).as_string()),
+                              &utc, nullptr));
+  EXPECT_EQ(std::string(entry.at(local_field).as_string()),
+            absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", utc, berlin))
+      << local_field << " in " << entry;
+}
+
 TEST_F(AppointmentsOfficeE2eTest, NoCancelOrRescheduleOnceTheVisitHasBegunOrEnded) {
   const Booked waiting = BookToday("citizen-1");
   if (waiting.code.empty()) GTEST_SKIP() << "no free slot left today";
@@ -225,6 +238,8 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
   EXPECT_EQ(shown.at("date").as_string(), today_);
   EXPECT_EQ(shown.at("calls").at(0).at("queueNumber").as_int64(), called);
   EXPECT_EQ(shown.at("calls").at(0).at("counter").as_string(), "8");
+  EXPECT_EQ(shown.at("calls").at(0).at("timeZone").as_string(), "Europe/Berlin");
+  ExpectLocal(shown.at("calls").at(0), "calledAt", "localCalled", berlin_);
   EXPECT_EQ(after.body.find("Max"), std::string::npos);
   EXPECT_EQ(after.body.find(booked.code), std::string::npos);
   HttpResult same = Fetch("GET", absl::StrCat(board, "?since=", version + 2));
@@ -232,19 +247,6 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
   EXPECT_FALSE(Json(same).at("changed").as_bool());
   EXPECT_TRUE(Json(same).at("calls").as_array().empty());
   EXPECT_EQ(Fetch("GET", board + "?since=-1").status, 400);
-}
-
-// `utc_field` of `entry` as the office's wall clock shows it must be its
-// `local_field`: the same instant, written in Europe/Berlin with its offset.
-void ExpectLocal(const boost::json::value& entry, const char* utc_field, const char* local_field,
-                 absl::TimeZone berlin) {
-  ASSERT_TRUE(entry.as_object().contains(utc_field)) << utc_field << " in " << entry;
-  absl::Time utc;
-  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, std::string(entry.at(utc_field).as_string()),
-                              &utc, nullptr));
-  EXPECT_EQ(std::string(entry.at(local_field).as_string()),
-            absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", utc, berlin))
-      << local_field << " in " << entry;
 }
 
 TEST_F(AppointmentsOfficeE2eTest, TheDayListGivesStartCheckInAndCallInLocalTime) {

@@ -622,6 +622,8 @@ grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
     out->set_queue_number(call.queue_number);
     out->set_counter(call.counter);
     ToProto(call.called_at, out->mutable_called_at());
+    out->set_local_called(booking::FormatLocal(call.called_at, bookings_.zone()));
+    out->set_time_zone(bookings_.zone().name());
   }
   return grpc::Status::OK;
 }
