@@ -61,6 +61,7 @@ const std::map<std::string, ServiceSpec>& Services() {
        {STADT_VIDEO_BIN,
         "VIDEO_GRPC_ADDRESS",
         {{"VIDEO_SEED_FILE", "services/video/seed/catalog.json"},
+         {"VIDEO_CONSENT_TEXTS_FILE", "services/video/seed/consent_texts.json"},
          {"VIDEO_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXZpZGVvLW1hc3Rlci1rZXktMzJieXRlcyE="},
          {"VIDEO_JITSI_APP_ID", "stadtportal"},
          {"VIDEO_JITSI_APP_SECRET", kE2eJitsiSecret},

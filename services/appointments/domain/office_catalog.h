@@ -18,6 +18,8 @@ struct ListOfficesQuery {
   std::string district = {};
   int page_size = 0;  // 0: default
   std::string page_token = {};
+  // Only offices speaking it: ISO 639-1, any case; empty: all.
+  std::string language = {};
 };
 
 struct DistrictEntry {
@@ -45,6 +47,9 @@ class OfficeCatalog {
   absl::StatusOr<Office> PutOffice(const Office& office);
 
  private:
+  absl::StatusOr<std::vector<Office>> OfficesSpeaking(const std::string& district,
+                                                      const std::string& language,
+                                                      std::string after_id, int wanted);
   CatalogRepository& repository_;
 };
 

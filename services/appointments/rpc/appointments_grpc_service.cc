@@ -148,7 +148,7 @@ void ToProto(const Ticket& ticket, v1::Ticket* out) {
   out->set_counter(ticket.counter);
 }
 
-void ToProto(const DayAppointment& appointment, v1::DayAppointment* out);
+void ToProto(const DayAppointment& appointment, absl::TimeZone zone, v1::DayAppointment* out);
 
 grpc::Status TicketResponse(const absl::StatusOr<Ticket>& ticket, v1::Ticket* response) {
   if (!ticket.ok()) return ToGrpcStatus(ticket.status());
@@ -214,7 +214,8 @@ grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
                                                   v1::ListOfficesResponse* response) {
   absl::StatusOr<OfficePage> page = catalog_.ListOffices({.district = request->district(),
                                                           .page_size = request->page_size(),
-                                                          .page_token = request->page_token()});
+                                                          .page_token = request->page_token(),
+                                                          .language = request->language()});
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const Office& office : page->offices) ToProto(office, response->add_offices());
   response->set_next_page_token(page->next_page_token);
@@ -282,7 +283,7 @@ v1::ClosureOutcome ToProto(ClosureOutcome outcome) {
   return v1::CLOSURE_OUTCOME_UNSPECIFIED;
 }
 
-grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
+grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report, absl::TimeZone zone,
                             v1::ClosureReport* response) {
   if (!report.ok()) return ToGrpcStatus(report.status());
   ToProto(report->closure, response->mutable_closure());
@@ -290,10 +291,13 @@ grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
     v1::AffectedBooking* out = response->add_bookings();
     out->set_booking_code(booking.booking_code);
     ToProto(booking.start, out->mutable_start());
+    out->set_local_start(booking::FormatLocal(booking.start, zone));
+    out->set_time_zone(zone.name());
     out->set_outcome(ToProto(booking.outcome));
     if (booking.outcome == ClosureOutcome::kMoved) {
       out->set_office_id(booking.office_id);
       ToProto(booking.new_start, out->mutable_new_start());
+      out->set_local_new_start(booking::FormatLocal(booking.new_start, zone));
     }
   }
   response->set_moved(report->moved);
@@ -311,7 +315,7 @@ grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* contex
     return denied;
   }
   return ReportResponse(closures_.Declare(request->office_id(), FromProto(request->closure())),
-                        response);
+                        bookings_.zone(), response);
 }
 
 grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* context,
@@ -346,7 +350,7 @@ grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* contex
   }
   return ReportResponse(closures_.Resolve(request->office_id(), request->closure_id(), action,
                                           request->target_office_id(), request->reason()),
-                        response);
+                        bookings_.zone(), response);
 }
 
 grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
@@ -358,7 +362,8 @@ grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
                              .district = request->district(),
                              .from_date = request->from_date(),
                              .to_date = request->to_date(),
-                             .limit = request->limit()});
+                             .limit = request->limit(),
+                             .language = request->language()});
   if (!slots.ok()) return ToGrpcStatus(slots.status());
   for (const SlotView& slot : *slots) ToProto(slot, response->add_slots());
   return grpc::Status::OK;
@@ -491,9 +496,19 @@ grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContext*,
 
 namespace {
 
-void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
+void ToProto(const DayAppointment& appointment, absl::TimeZone zone, v1::DayAppointment* out) {
   out->set_booking_code(appointment.booking_code);
   ToProto(appointment.start, out->mutable_start());
+  out->set_local_start(booking::FormatLocal(appointment.start, zone));
+  out->set_time_zone(zone.name());
+  if (appointment.checked_in_at != absl::InfinitePast()) {
+    ToProto(appointment.checked_in_at, out->mutable_checked_in_at());
+    out->set_local_checked_in(booking::FormatLocal(appointment.checked_in_at, zone));
+  }
+  if (appointment.called_at != absl::InfinitePast()) {
+    ToProto(appointment.called_at, out->mutable_called_at());
+    out->set_local_called(booking::FormatLocal(appointment.called_at, zone));
+  }
   for (const std::string& id : appointment.service_ids) out->add_service_ids(id);
   out->set_state(ToProto(appointment.state));
   out->set_queue_number(appointment.queue_number);
@@ -514,7 +529,7 @@ grpc::Status AppointmentsGrpcService::ListDayAppointments(
   absl::StatusOr<DayList> list = counter_day_.List(request->office_id(), request->date());
   if (!list.ok()) return ToGrpcStatus(list.status());
   for (const DayAppointment& appointment : list->appointments) {
-    ToProto(appointment, response->add_appointments());
+    ToProto(appointment, bookings_.zone(), response->add_appointments());
   }
   response->set_no_shows(list->no_shows);
   return grpc::Status::OK;
@@ -607,6 +622,8 @@ grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
     out->set_queue_number(call.queue_number);
     out->set_counter(call.counter);
     ToProto(call.called_at, out->mutable_called_at());
+    out->set_local_called(booking::FormatLocal(call.called_at, bookings_.zone()));
+    out->set_time_zone(bookings_.zone().name());
   }
   return grpc::Status::OK;
 }
@@ -641,7 +658,7 @@ grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
   if (!appointment.ok()) return ToGrpcStatus(appointment.status());
   kpis_.Ratio(kpi::kAppointmentsNoShowRate, true,
               {{std::string(kpi::kOffice), request->office_id()}}, appointment->booking_code);
-  ToProto(*appointment, response);
+  ToProto(*appointment, bookings_.zone(), response);
   return grpc::Status::OK;
 }
 

@@ -646,7 +646,11 @@ async function videoConsultation(citizen, { days = 0, checkIn = false } = {}) {
   assert.equal(booking.status, 200, JSON.stringify(booking.body));
   const code = booking.body.bookingCode;
   if (checkIn) {
-    const consent = await apiAs(token, 'POST', `/v1/video/consultations/${code}/consent`, { privacyNoticeVersion: '1', termsVersion: '1' });
+    // Consent names the current texts' versions, as the citizen portal reads them.
+    const texts = await apiAs(token, 'GET', '/v1/video/consent-texts');
+    assert.equal(texts.status, 200, JSON.stringify(texts.body));
+    const consent = await apiAs(token, 'POST', `/v1/video/consultations/${code}/consent`,
+      { privacyNoticeVersion: texts.body.privacyNotice.version, termsVersion: texts.body.terms.version });
     assert.equal(consent.status, 200, JSON.stringify(consent.body));
     const checkedIn = await apiAs(token, 'POST', `/v1/video/consultations/${code}/check-in`, {});
     assert.equal(checkedIn.status, 200, JSON.stringify(checkedIn.body));

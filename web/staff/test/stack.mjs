@@ -141,6 +141,7 @@ export async function startStack(buildDir) {
       KPI_FLUSH_INTERVAL: '200ms',
       REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
       VIDEO_SEED_FILE: videoCatalog(dir),
+      VIDEO_CONSENT_TEXTS_FILE: join(root, 'services/video/seed/consent_texts.json'),
       VIDEO_SECRET_KEY: randomBytes(32).toString('base64'),
       VIDEO_JITSI_APP_ID: 'stadtportal-test',
       VIDEO_JITSI_APP_SECRET: randomBytes(32).toString('base64'),
