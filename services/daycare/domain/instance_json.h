@@ -9,6 +9,7 @@
 #include "boost/json/value.hpp"
 #include "services/daycare/domain/allocation.h"
 #include "services/daycare/domain/model.h"
+#include "services/daycare/domain/wording.h"
 
 namespace stadt::daycare {
 
@@ -32,9 +33,10 @@ absl::StatusOr<Policy> ParsePolicy(std::string_view json_text);
 absl::StatusOr<Policy> PolicyFromJson(const boost::json::value& value, std::string_view field);
 
 // The result document: assignments and programs in input order, then stats; with
-// `explain`, a parent-readable explanation per application. Serialising the same
-// result always gives the same bytes.
-std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain);
+// `explain`, a parent-readable explanation per application in `language`.
+// Serialising the same result always gives the same bytes.
+std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain,
+                         Language language = Language::kGerman);
 
 // The instance format written back (what the parsers above read): members that are
 // empty or absent are left out, so parsing the output gives the same values.

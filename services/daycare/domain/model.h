@@ -132,8 +132,9 @@ struct Application {
 struct Criterion {
   std::string id;
   int64_t points = 0;
-  std::string label;   // parent-readable, e.g. "both parents working or in training"
-  std::string centre;  // empty: city-wide; otherwise only for programs at this centre
+  std::string label;     // parent-readable, German: "beide Eltern berufstätig oder in Ausbildung"
+  std::string centre;    // empty: city-wide; otherwise only for programs at this centre
+  std::string label_en;  // the same in English; `label` when empty
 };
 
 struct Policy {

@@ -1,8 +1,9 @@
-// daycare_allocate [--policy POLICY.json] [--explain] INSTANCE.json
+// daycare_allocate [--policy POLICY.json] [--explain [--lang de|en]] INSTANCE.json
 //
 // Runs one allocation round (child-proposing deferred acceptance) on an instance file and
-// writes the result as JSON to stdout. Errors go to stderr, naming the offending field;
-// the exit code is 2 for bad usage and 1 for a bad or unreadable input file.
+// writes the result as JSON to stdout; the explanations are German unless --lang en. Errors go to
+// stderr, naming the offending field; the exit code is 2 for bad usage and 1 for a bad or
+// unreadable input file.
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -17,16 +18,18 @@
 namespace {
 
 using stadt::daycare::Allocator;
+using stadt::daycare::Language;
 using stadt::daycare::ParsedInstance;
 using stadt::daycare::Policy;
 
 constexpr char kUsage[] =
-    "usage: daycare_allocate [--policy POLICY.json] [--explain] INSTANCE.json\n";
+    "usage: daycare_allocate [--policy POLICY.json] [--explain [--lang de|en]] INSTANCE.json\n";
 
 struct Options {
   std::string instance_path;
   std::optional<std::string> policy_path;
   bool explain = false;
+  Language language = Language::kGerman;  // of the explanations
 };
 
 std::optional<Options> ParseArguments(int argc, char** argv) {
@@ -35,6 +38,10 @@ std::optional<Options> ParseArguments(int argc, char** argv) {
     const std::string_view argument = argv[i];
     if (argument == "--explain") {
       options.explain = true;
+    } else if (argument == "--lang" && i + 1 < argc) {
+      const std::string_view language = argv[++i];
+      if (language != "de" && language != "en") return std::nullopt;
+      options.language = language == "en" ? Language::kEnglish : Language::kGerman;
     } else if (argument == "--policy" && i + 1 < argc) {
       options.policy_path = argv[++i];
     } else if (argument.starts_with("-") || !options.instance_path.empty()) {
@@ -101,7 +108,7 @@ absl::StatusOr<std::string> Run(const Options& options) {
         absl::StrCat(options.instance_path, ": ", allocator.status().message()));
   }
   const Allocator& kept = KeepUntilExit(*std::move(allocator));
-  return stadt::daycare::ResultToJson(kept, kept.Run(), options.explain);
+  return stadt::daycare::ResultToJson(kept, kept.Run(), options.explain, options.language);
 }
 
 }  // namespace
