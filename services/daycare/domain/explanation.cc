@@ -31,16 +31,31 @@ std::string DescribePoints(const PointsBreakdown& breakdown, Language language) 
   return absl::StrCat(Points(breakdown.total, language), " (", absl::StrJoin(parts, ", "), ")");
 }
 
+// The points of `application` at the program it wished: ready-made ones as the
+// allocator read them (whichever form the application gave them in), else the
+// catalogue's criteria with their labels.
+PointsBreakdown PointsAt(const Allocator& allocator, uint32_t application, uint32_t program) {
+  const Application& child = allocator.instance().applications[application];
+  if (!child.HasReadyMadePoints()) {
+    return EvaluatePoints(allocator.policy(), allocator.instance().programs[program], child);
+  }
+  const int32_t position = allocator.ChoicePosition(application, program);
+  PointsBreakdown breakdown;
+  if (position >= 0) breakdown.total = allocator.choices(application)[position].points;
+  return breakdown;
+}
+
 // Why `application` ranks below the cutoff child of a full program. The comparison
 // follows the published order: points, then (if the policy says so) age, then lottery.
 std::string BelowCutoff(const Allocator& allocator, uint32_t application, uint32_t cutoff,
-                        const Program& program, Language language) {
+                        uint32_t program_index, Language language) {
   const bool de = language == Language::kGerman;
   const Instance& instance = allocator.instance();
+  const Program& program = instance.programs[program_index];
   const Application& child = instance.applications[application];
   const Application& last = instance.applications[cutoff];
-  const PointsBreakdown mine = EvaluatePoints(allocator.policy(), program, child);
-  const PointsBreakdown theirs = EvaluatePoints(allocator.policy(), program, last);
+  const PointsBreakdown mine = PointsAt(allocator, application, program_index);
+  const PointsBreakdown theirs = PointsAt(allocator, cutoff, program_index);
   std::string head;
   if (de) {
     head = program.capacity == 1
@@ -164,7 +179,7 @@ std::string WhyNot(const Allocator& allocator, const RoundResult& result, uint32
                              " had no place left: every place was held by a child who had "
                              "already accepted it.");
   }
-  return BelowCutoff(allocator, application, *outcome.cutoff_application, program, language);
+  return BelowCutoff(allocator, application, *outcome.cutoff_application, choice.program, language);
 }
 
 std::string UnplacedSummary(const Allocator& allocator, std::optional<uint32_t> sibling,

@@ -431,11 +431,12 @@ absl::StatusOr<Policy> ParsePolicy(std::string_view json_text) {
   return PolicyFromJson(*root, "");
 }
 
-absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text) {
+absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text,
+                                             const ParseOptions& options) {
   // The applications straight into the engine's types when the document is
   // well-formed; otherwise the whole document as before, which names the problem.
-  std::optional<StreamedInstance> streamed =
-      StreamInstance(json_text, json::make_shared_resource<json::monotonic_resource>());
+  std::optional<StreamedInstance> streamed = StreamInstance(
+      json_text, json::make_shared_resource<json::monotonic_resource>(), options.resolve_wishes);
   const bool applications_streamed = streamed && streamed->rest.is_object();
   absl::StatusOr<json::value> root = applications_streamed
                                          ? absl::StatusOr<json::value>(std::move(streamed->rest))

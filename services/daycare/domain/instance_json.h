@@ -18,11 +18,19 @@ struct ParsedInstance {
   std::optional<Policy> policy;  // the instance's own "policy" member, when present
 };
 
+struct ParseOptions {
+  // Wishes as program indices (Application::resolved) where the document lists the
+  // programs first: for a reader that hands the instance straight to
+  // Allocator::Create and needs the wishes' ids no more (the planners' tool).
+  bool resolve_wishes = false;
+};
+
 // Parses an instance file:
 //   {"seed": 42, "programs": [...], "applications": [...], "policy": {...}}
 // Unknown members are ignored. Errors are InvalidArgument and start with the path of
 // the offending field, e.g. "applications[3].choices[1]: expected a string".
-absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text);
+absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text,
+                                             const ParseOptions& options = {});
 
 // Parses the published points catalogue:
 //   {"max_choices": 10, "older_child_first": true, "max_start_delay_months": 2,

@@ -94,7 +94,9 @@ const Allocator& KeepUntilExit(Allocator allocator) {
 absl::StatusOr<std::string> Run(const Options& options) {
   absl::StatusOr<std::string> text = ReadFile(options.instance_path);
   if (!text.ok()) return text.status();
-  absl::StatusOr<ParsedInstance> parsed = stadt::daycare::ParseInstance(*text);
+  // The wishes go straight to the allocator: read as program indices.
+  absl::StatusOr<ParsedInstance> parsed =
+      stadt::daycare::ParseInstance(*text, {.resolve_wishes = true});
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat(options.instance_path, ": ", parsed.status().message()));
