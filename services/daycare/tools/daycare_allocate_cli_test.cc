@@ -165,6 +165,7 @@ TEST(DaycareAllocateCliTest, BadFilesFailNamingTheField) {
       {"bad_capacity.json", "programs[0].capacity: expected"},
       {"bad_truncated.json", "instance: not valid JSON"},
       {"does_not_exist.json", "cannot open file"},
+      {"", "is a directory"},  // the test data directory itself: no crash
   };
   for (const auto& [file, message] : cases) {
     const RunResult run = RunTool(Quote(TestData(file)));
