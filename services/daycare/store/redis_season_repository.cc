@@ -166,14 +166,20 @@ OfferState StateFromText(std::string_view text) {
   return OfferState::kNone;
 }
 
-std::string ExplanationToText(const Explanation& explanation) {
+json::object ExplanationToJson(const Explanation& explanation) {
   json::array choices;
   for (const ChoiceExplanation& choice : explanation.choices) {
     choices.push_back(json::object{
         {"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}});
   }
-  return json::serialize(
-      json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}});
+  return json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}};
+}
+
+// The German explanation, with the English one under "en".
+std::string ExplanationToText(const Explanation& german, const Explanation& english) {
+  json::object object = ExplanationToJson(german);
+  object["en"] = ExplanationToJson(english);
+  return json::serialize(object);
 }
 
 std::string StringMember(const json::object& object, std::string_view key) {
@@ -181,12 +187,8 @@ std::string StringMember(const json::object& object, std::string_view key) {
   return value != nullptr && value->is_string() ? std::string(value->as_string()) : "";
 }
 
-Explanation ExplanationFromText(std::string_view text) {
+Explanation ExplanationFromJson(const json::object& object) {
   Explanation explanation;
-  boost::system::error_code error;
-  json::value value = json::parse(text, error);
-  if (error || !value.is_object()) return explanation;
-  const json::object& object = value.as_object();
   explanation.summary = StringMember(object, "summary");
   const json::value* choices = object.if_contains("choices");
   if (choices == nullptr || !choices->is_array()) return explanation;
@@ -202,6 +204,20 @@ Explanation ExplanationFromText(std::string_view text) {
     explanation.choices.push_back(std::move(out));
   }
   return explanation;
+}
+
+// Offers stored before explanations were German first hold one English text:
+// it stands for both languages.
+void ExplanationFromText(std::string_view text, Offer* offer) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  if (error || !value.is_object()) return;
+  const json::object& object = value.as_object();
+  offer->explanation = ExplanationFromJson(object);
+  const json::value* english = object.if_contains("en");
+  offer->explanation_en = english != nullptr && english->is_object()
+                              ? ExplanationFromJson(english->as_object())
+                              : offer->explanation;
 }
 
 // "P1:3,P2:1"; program ids never hold ',' or ':' in practice, and a stored
@@ -225,7 +241,7 @@ std::vector<std::string> OfferFields(const Offer& offer) {
           std::string(ParticipationKindName(offer.kind)),
           offer.held,
           absl::StrJoin(offer.declined, ","),
-          ExplanationToText(offer.explanation),
+          ExplanationToText(offer.explanation, offer.explanation_en),
           absl::StrCat(offer.last_round),
           WaitingText(offer.waiting)};
 }
@@ -248,7 +264,7 @@ Offer OfferFromFields(const std::map<std::string, std::string>& fields) {
   for (absl::string_view id : absl::StrSplit(field("declined"), ',', absl::SkipEmpty())) {
     offer.declined.emplace_back(id);
   }
-  offer.explanation = ExplanationFromText(field("explanation"));
+  ExplanationFromText(field("explanation"), &offer);
   (void)absl::SimpleAtoi(field("last_round"), &offer.last_round);
   for (absl::string_view entry : absl::StrSplit(field("waiting"), ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits(':', 1));
