@@ -167,7 +167,7 @@ constexpr char kOfficeAdmin[] = "office_admin";  // catalog entry, hours, closur
 // office is checked here again from the token's scopes ("office:<id>" or
 // "office:*") against the office the call acts on, so staff of one office
 // cannot run another office's day or change its catalog entry.
-grpc::Status RequireOfficeRole(const grpc::ServerContext& context, const char* role,
+grpc::Status RequireOfficeRole(const grpc::ServerContextBase& context, const char* role,
                                const std::string& office_id) {
   return ToGrpcStatus(CallerFromContext(context).Require(role, "office", office_id));
 }
@@ -209,7 +209,7 @@ void ToProto(const BookingView& booking, v1::Booking* out) {
   out->set_booked_by_staff(!booking.record.booked_by.empty());
 }
 
-grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContextBase*,
                                                   const v1::ListOfficesRequest* request,
                                                   v1::ListOfficesResponse* response) {
   absl::StatusOr<OfficePage> page = catalog_.ListOffices({.district = request->district(),
@@ -221,7 +221,7 @@ grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContextBase*,
                                                 const v1::GetOfficeRequest* request,
                                                 v1::Office* response) {
   absl::StatusOr<Office> office = catalog_.GetOffice(request->office_id());
@@ -230,8 +230,17 @@ grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+std::optional<grpc::Status> AppointmentsGrpcService::GetOfficeWithoutIo(
+    const v1::GetOfficeRequest* request, v1::Office* response) {
+  std::optional<absl::StatusOr<Office>> office = catalog_.GetOfficeWithoutIo(request->office_id());
+  if (!office.has_value()) return std::nullopt;
+  if (!office->ok()) return ToGrpcStatus(office->status());
+  ToProto(**office, response);
+  return grpc::Status::OK;
+}
+
 grpc::Status AppointmentsGrpcService::ListOfficeServices(
-    grpc::ServerContext*, const v1::ListOfficeServicesRequest* request,
+    grpc::ServerContextBase*, const v1::ListOfficeServicesRequest* request,
     v1::ListOfficeServicesResponse* response) {
   absl::StatusOr<std::vector<ServiceType>> services =
       catalog_.ListOfficeServices(request->office_id());
@@ -240,7 +249,7 @@ grpc::Status AppointmentsGrpcService::ListOfficeServices(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContextBase*,
                                                     const v1::ListDistrictsRequest*,
                                                     v1::ListDistrictsResponse* response) {
   absl::StatusOr<std::vector<DistrictEntry>> districts = catalog_.ListDistricts();
@@ -253,7 +262,7 @@ grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContextBase* context,
                                                 const v1::PutOfficeRequest* request,
                                                 v1::Office* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office().id());
@@ -303,7 +312,7 @@ grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
 
 }  // namespace
 
-grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContextBase* context,
                                                      const v1::DeclareClosureRequest* request,
                                                      v1::ClosureReport* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office_id());
@@ -314,7 +323,7 @@ grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* contex
                         response);
 }
 
-grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContextBase* context,
                                                      const v1::ResolveClosureRequest* request,
                                                      v1::ClosureReport* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office_id());
@@ -349,7 +358,7 @@ grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* contex
                         response);
 }
 
-grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContextBase*,
                                                   const v1::SearchSlotsRequest* request,
                                                   v1::SearchSlotsResponse* response) {
   absl::StatusOr<std::vector<SlotView>> slots =
@@ -364,7 +373,7 @@ grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContextBase*,
                                                       const v1::GetAvailabilityRequest* request,
                                                       v1::GetAvailabilityResponse* response) {
   absl::StatusOr<std::vector<DayCount>> days =
@@ -379,7 +388,7 @@ grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContextBase* context,
                                                  const v1::CreateHoldRequest* request,
                                                  v1::Hold* response) {
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
@@ -394,7 +403,7 @@ grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContextBase* context,
                                                   const v1::ConfirmHoldRequest* request,
                                                   v1::Booking* response) {
   const booking::Contact contact{request->contact().name(), request->contact().email(),
@@ -413,7 +422,7 @@ grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
 }
 
 grpc::Status AppointmentsGrpcService::CreateStaffBooking(
-    grpc::ServerContext* context, const v1::CreateStaffBookingRequest* request,
+    grpc::ServerContextBase* context, const v1::CreateStaffBookingRequest* request,
     v1::Booking* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
       !denied.ok()) {
@@ -433,7 +442,7 @@ grpc::Status AppointmentsGrpcService::CreateStaffBooking(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContextBase*,
                                                      const v1::ConfirmByEmailRequest* request,
                                                      v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -445,7 +454,7 @@ grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContextBase* context,
                                                   const v1::ResendLinksRequest* request,
                                                   v1::ResendLinksResponse* response) {
   absl::Status status =
@@ -455,7 +464,7 @@ grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContextBase*,
                                                     const v1::LookupBookingRequest* request,
                                                     v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -465,7 +474,7 @@ grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContextBase*,
                                                     const v1::CancelBookingRequest* request,
                                                     v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -477,7 +486,7 @@ grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContextBase*,
                                                         const v1::RescheduleBookingRequest* request,
                                                         v1::Booking* response) {
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
@@ -505,7 +514,7 @@ void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
 }  // namespace
 
 grpc::Status AppointmentsGrpcService::ListDayAppointments(
-    grpc::ServerContext* context, const v1::ListDayAppointmentsRequest* request,
+    grpc::ServerContextBase* context, const v1::ListDayAppointmentsRequest* request,
     v1::ListDayAppointmentsResponse* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
       !denied.ok()) {
@@ -520,7 +529,7 @@ grpc::Status AppointmentsGrpcService::ListDayAppointments(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContextBase* context,
                                               const v1::CheckInRequest* request,
                                               v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -532,7 +541,7 @@ grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContextBase* context,
                                                    const v1::CreateWalkInRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -544,7 +553,7 @@ grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContextBase* context,
                                                const v1::CallNextRequest* request,
                                                v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -558,7 +567,7 @@ grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContextBase* context,
                                                    const v1::RecallTicketRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -570,7 +579,7 @@ grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
                         response);
 }
 
-grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContextBase* context,
                                                  const v1::ParkTicketRequest* request,
                                                  v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -581,7 +590,7 @@ grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
       counter_day_.Park(request->office_id(), request->date(), request->queue_number()), response);
 }
 
-grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContextBase* context,
                                                    const v1::CancelTicketRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -594,7 +603,7 @@ grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
 }
 
 // Public: ticket numbers and counters only, as on the screen in the room.
-grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContextBase*,
                                                      const v1::GetCallDisplayRequest* request,
                                                      v1::CallDisplay* response) {
   absl::StatusOr<CallBoard> board = counter_day_.Board(request->office_id(), request->since());
@@ -611,7 +620,7 @@ grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContextBase* context,
                                                      const v1::CompleteTicketRequest* request,
                                                      v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -629,7 +638,7 @@ grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* contex
   return TicketResponse(ticket, response);
 }
 
-grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContextBase* context,
                                                  const v1::MarkNoShowRequest* request,
                                                  v1::DayAppointment* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -645,14 +654,14 @@ grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ExportPersonalData(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ExportPersonalData(grpc::ServerContextBase* context,
                                                          const type::v1::PersonalDataRequest*,
                                                          type::v1::PersonalData* response) {
   return privacy::Answer("appointments",
                          bookings_.PersonalRecords(CallerFromContext(*context).subject), *response);
 }
 
-grpc::Status AppointmentsGrpcService::ErasePersonalData(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ErasePersonalData(grpc::ServerContextBase* context,
                                                         const type::v1::PersonalDataRequest*,
                                                         type::v1::ErasureReport* response) {
   return privacy::Answer(
