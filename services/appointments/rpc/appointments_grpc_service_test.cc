@@ -6,8 +6,11 @@
 #include "gtest/gtest.h"
 #include "services/appointments/domain/cached_catalog_repository.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
+#include "services/appointments/rpc/appointments_reactor_service.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/call_context.h"
+#include "services/common/grpc_reactor.h"
+#include "services/common/grpc_reactor_testing.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 
 namespace stadt::appointments {
@@ -129,6 +132,15 @@ TEST_F(AppointmentsGrpcServiceCallTest, MapsDomainErrorsToCanonicalCodes) {
   grpc::Status down = service_.GetOffice(&context_, &request, &response);
   EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(down.error_message().find("storage"), std::string::npos);
+}
+
+// The front the server serves answers every RPC of the proto (a method it
+// missed would compile and answer UNIMPLEMENTED).
+TEST_F(AppointmentsGrpcServiceCallTest, TheCallbackFrontServesEveryMethod) {
+  BlockingCallPool pool(2);
+  AppointmentsReactorService front(service_, pool);
+  EXPECT_THAT(testing::MethodsAnsweringUnimplemented(front, v1::Appointments::service_full_name()),
+              ::testing::IsEmpty());
 }
 
 // What the reactor front answers on gRPC's thread: only what needs no storage.
