@@ -35,7 +35,9 @@ namespace stadt {
 //     return ServeInline(context, [&] { return handlers_.GetOffice(context, request, response); });
 //   }
 // where handlers_ is the service's adapter (taking grpc::ServerContextBase*,
-// so that unit tests call it with a plain grpc::ServerContext).
+// so that unit tests call it with a plain grpc::ServerContext). A method the
+// front does not override compiles but answers UNIMPLEMENTED: each front's
+// unit test checks them all (grpc_reactor_testing.h).
 
 // Runs `handler` (returning grpc::Status) now, on the calling gRPC thread, and
 // finishes the call with its status. For handlers that never block.
