@@ -116,7 +116,16 @@ absl::StatusOr<std::vector<DistrictEntry>> OfficeCatalog::ListDistricts() {
 
 absl::StatusOr<Office> OfficeCatalog::GetOffice(const std::string& office_id) {
   STADT_RETURN_IF_ERROR(CheckOfficeId(office_id));
-  return repository_.GetOffice(office_id);
+  return repository_.ShowOffice(office_id);
+}
+
+std::optional<absl::StatusOr<Office>> OfficeCatalog::GetOfficeWithoutIo(
+    const std::string& office_id) {
+  if (absl::Status valid = CheckOfficeId(office_id); !valid.ok()) return valid;
+  if (std::optional<Office> cached = repository_.ShowOfficeWithoutIo(office_id)) {
+    return *std::move(cached);
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<std::vector<ServiceType>> OfficeCatalog::ListOfficeServices(

@@ -167,7 +167,7 @@ constexpr char kOfficeAdmin[] = "office_admin";  // catalog entry, hours, closur
 // office is checked here again from the token's scopes ("office:<id>" or
 // "office:*") against the office the call acts on, so staff of one office
 // cannot run another office's day or change its catalog entry.
-grpc::Status RequireOfficeRole(const grpc::ServerContext& context, const char* role,
+grpc::Status RequireOfficeRole(const grpc::ServerContextBase& context, const char* role,
                                const std::string& office_id) {
   return ToGrpcStatus(CallerFromContext(context).Require(role, "office", office_id));
 }
@@ -209,7 +209,7 @@ void ToProto(const BookingView& booking, v1::Booking* out) {
   out->set_booked_by_staff(!booking.record.booked_by.empty());
 }
 
-grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContextBase*,
                                                   const v1::ListOfficesRequest* request,
                                                   v1::ListOfficesResponse* response) {
   absl::StatusOr<OfficePage> page = catalog_.ListOffices({.district = request->district(),
@@ -222,7 +222,7 @@ grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContextBase*,
                                                 const v1::GetOfficeRequest* request,
                                                 v1::Office* response) {
   absl::StatusOr<Office> office = catalog_.GetOffice(request->office_id());
@@ -231,8 +231,17 @@ grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+std::optional<grpc::Status> AppointmentsGrpcService::GetOfficeWithoutIo(
+    const v1::GetOfficeRequest* request, v1::Office* response) {
+  std::optional<absl::StatusOr<Office>> office = catalog_.GetOfficeWithoutIo(request->office_id());
+  if (!office.has_value()) return std::nullopt;
+  if (!office->ok()) return ToGrpcStatus(office->status());
+  ToProto(**office, response);
+  return grpc::Status::OK;
+}
+
 grpc::Status AppointmentsGrpcService::ListOfficeServices(
-    grpc::ServerContext*, const v1::ListOfficeServicesRequest* request,
+    grpc::ServerContextBase*, const v1::ListOfficeServicesRequest* request,
     v1::ListOfficeServicesResponse* response) {
   absl::StatusOr<std::vector<ServiceType>> services =
       catalog_.ListOfficeServices(request->office_id());
@@ -241,7 +250,7 @@ grpc::Status AppointmentsGrpcService::ListOfficeServices(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContextBase*,
                                                     const v1::ListDistrictsRequest*,
                                                     v1::ListDistrictsResponse* response) {
   absl::StatusOr<std::vector<DistrictEntry>> districts = catalog_.ListDistricts();
@@ -254,7 +263,7 @@ grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContextBase* context,
                                                 const v1::PutOfficeRequest* request,
                                                 v1::Office* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office().id());
@@ -307,7 +316,7 @@ grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report, absl::T
 
 }  // namespace
 
-grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContextBase* context,
                                                      const v1::DeclareClosureRequest* request,
                                                      v1::ClosureReport* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office_id());
@@ -318,7 +327,7 @@ grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* contex
                         bookings_.zone(), response);
 }
 
-grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContextBase* context,
                                                      const v1::ResolveClosureRequest* request,
                                                      v1::ClosureReport* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office_id());
@@ -353,7 +362,7 @@ grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* contex
                         bookings_.zone(), response);
 }
 
-grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContextBase*,
                                                   const v1::SearchSlotsRequest* request,
                                                   v1::SearchSlotsResponse* response) {
   absl::StatusOr<std::vector<SlotView>> slots =
@@ -369,7 +378,7 @@ grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContextBase*,
                                                       const v1::GetAvailabilityRequest* request,
                                                       v1::GetAvailabilityResponse* response) {
   absl::StatusOr<std::vector<DayCount>> days =
@@ -384,7 +393,7 @@ grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContextBase* context,
                                                  const v1::CreateHoldRequest* request,
                                                  v1::Hold* response) {
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
@@ -399,7 +408,7 @@ grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContextBase* context,
                                                   const v1::ConfirmHoldRequest* request,
                                                   v1::Booking* response) {
   const booking::Contact contact{request->contact().name(), request->contact().email(),
@@ -418,7 +427,7 @@ grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
 }
 
 grpc::Status AppointmentsGrpcService::CreateStaffBooking(
-    grpc::ServerContext* context, const v1::CreateStaffBookingRequest* request,
+    grpc::ServerContextBase* context, const v1::CreateStaffBookingRequest* request,
     v1::Booking* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
       !denied.ok()) {
@@ -438,7 +447,7 @@ grpc::Status AppointmentsGrpcService::CreateStaffBooking(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContextBase*,
                                                      const v1::ConfirmByEmailRequest* request,
                                                      v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -450,7 +459,7 @@ grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContextBase* context,
                                                   const v1::ResendLinksRequest* request,
                                                   v1::ResendLinksResponse* response) {
   absl::Status status =
@@ -460,7 +469,7 @@ grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContextBase*,
                                                     const v1::LookupBookingRequest* request,
                                                     v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -470,7 +479,7 @@ grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContextBase*,
                                                     const v1::CancelBookingRequest* request,
                                                     v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -482,7 +491,7 @@ grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContextBase*,
                                                         const v1::RescheduleBookingRequest* request,
                                                         v1::Booking* response) {
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
@@ -520,7 +529,7 @@ void ToProto(const DayAppointment& appointment, absl::TimeZone zone, v1::DayAppo
 }  // namespace
 
 grpc::Status AppointmentsGrpcService::ListDayAppointments(
-    grpc::ServerContext* context, const v1::ListDayAppointmentsRequest* request,
+    grpc::ServerContextBase* context, const v1::ListDayAppointmentsRequest* request,
     v1::ListDayAppointmentsResponse* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
       !denied.ok()) {
@@ -535,7 +544,7 @@ grpc::Status AppointmentsGrpcService::ListDayAppointments(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContextBase* context,
                                               const v1::CheckInRequest* request,
                                               v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -547,7 +556,7 @@ grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContextBase* context,
                                                    const v1::CreateWalkInRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -559,7 +568,7 @@ grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContextBase* context,
                                                const v1::CallNextRequest* request,
                                                v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -573,7 +582,7 @@ grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContextBase* context,
                                                    const v1::RecallTicketRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -585,7 +594,7 @@ grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
                         response);
 }
 
-grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContextBase* context,
                                                  const v1::ParkTicketRequest* request,
                                                  v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -596,7 +605,7 @@ grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
       counter_day_.Park(request->office_id(), request->date(), request->queue_number()), response);
 }
 
-grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContextBase* context,
                                                    const v1::CancelTicketRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -609,7 +618,7 @@ grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
 }
 
 // Public: ticket numbers and counters only, as on the screen in the room.
-grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContextBase*,
                                                      const v1::GetCallDisplayRequest* request,
                                                      v1::CallDisplay* response) {
   absl::StatusOr<CallBoard> board = counter_day_.Board(request->office_id(), request->since());
@@ -628,7 +637,7 @@ grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContextBase* context,
                                                      const v1::CompleteTicketRequest* request,
                                                      v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -646,7 +655,7 @@ grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* contex
   return TicketResponse(ticket, response);
 }
 
-grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContextBase* context,
                                                  const v1::MarkNoShowRequest* request,
                                                  v1::DayAppointment* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -662,14 +671,14 @@ grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ExportPersonalData(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ExportPersonalData(grpc::ServerContextBase* context,
                                                          const type::v1::PersonalDataRequest*,
                                                          type::v1::PersonalData* response) {
   return privacy::Answer("appointments",
                          bookings_.PersonalRecords(CallerFromContext(*context).subject), *response);
 }
 
-grpc::Status AppointmentsGrpcService::ErasePersonalData(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ErasePersonalData(grpc::ServerContextBase* context,
                                                         const type::v1::PersonalDataRequest*,
                                                         type::v1::ErasureReport* response) {
   return privacy::Answer(
