@@ -47,7 +47,14 @@ class VideoScheduleE2eTest : public ::testing::Test {
     const std::string seed = absl::StrCat(::testing::TempDir(), "video-schedule-catalog.json");
     std::ofstream(seed) << kCatalog;
     absl::StatusOr<std::unique_ptr<Stack>> stack =
-        Stack::Start({"video"}, {{"VIDEO_SEED_FILE", seed}, {"VIDEO_MIN_NOTICE", "0s"}});
+        Stack::Start({"video"}, {{"VIDEO_SEED_FILE", seed},
+                                 {"VIDEO_MIN_NOTICE", "0s"},
+                                 // The next slots can be checked in at once.
+                                 {"VIDEO_JOIN_LEAD", "2h"},
+                                 // Erika may book the topic more than once.
+                                 {"VIDEO_TOPIC_WINDOW_DAYS", "0"},
+                                 {"VIDEO_PRIVACY_NOTICE_VERSION", "2026-01"},
+                                 {"VIDEO_TERMS_VERSION", "3"}});
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);
     ASSERT_TRUE(stack_->WaitUntil(200, "/v1/video/topics")) << stack_->Logs();
@@ -177,6 +184,82 @@ TEST_F(VideoScheduleE2eTest, AnAbsenceHidesSlotsListsTheConsultationAndMovesItTo
                               anna);
   EXPECT_EQ(stranded.status, 400) << stranded.body;
   EXPECT_EQ(Reason(stranded), "bookings_stranded") << stranded.body;
+}
+
+// An absence from now on: the consultation whose citizen already waits stays
+// with the caseworker; the later one is moved. The slots are the next free
+// ones from now (the caseworkers consult around the clock, the join lead is
+// two hours), and the absence covers their Berlin days, whenever this runs.
+TEST_F(VideoScheduleE2eTest, AnAbsenceLeavesACheckedInConsultationAndMovesTheOthers) {
+  const std::string anna = StaffToken("cw-anna", "social");
+  // Ben consults never, so that both consultations are Anna's.
+  HttpResult hours =
+      Fetch("PUT", Caseworker("cw-ben") + "/availability", R"({"availability":[]})", anna);
+  ASSERT_EQ(hours.status, 200) << hours.body;
+  HttpResult search = Fetch("GET", "/v1/video/slots?topic_id=housing&limit=5");
+  ASSERT_EQ(search.status, 200) << search.body;
+  const boost::json::value slots = Json(search);
+  ASSERT_EQ(slots.at("slots").as_array().size(), 5u) << search.body;
+  // Every 15 minutes from the next start on: 30 to 45 minutes from now (well
+  // ahead, so that only the check-in keeps it out of the listing) and the
+  // start after that consultation (30 minutes long).
+  const std::string first_start = Text(slots.at("slots").at(2).at("start"));
+  const std::string later_start = Text(slots.at("slots").at(4).at("start"));
+  const std::string citizen = Token("citizen-waiting", "citizen");
+  const std::string waiting = Book("citizen-waiting", first_start);
+  const std::string later = Book("citizen-later", later_start);
+  ASSERT_FALSE(waiting.empty());
+  ASSERT_FALSE(later.empty());
+
+  const std::string consultation = absl::StrCat("/v1/video/consultations/", waiting);
+  HttpResult consent = Fetch("POST", consultation + "/consent",
+                             R"({"privacyNoticeVersion":"2026-01","termsVersion":"3"})", citizen);
+  ASSERT_EQ(consent.status, 200) << consent.body;
+  HttpResult checked_in = Fetch("POST", consultation + "/check-in", "{}", citizen);
+  ASSERT_EQ(checked_in.status, 200) << checked_in.body;
+
+  // Anna falls ill, from today to the day of the later consultation.
+  const auto berlin_day = [&](const std::string& rfc3339) {
+    absl::Time time;
+    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, rfc3339, &time, nullptr)) << rfc3339;
+    return absl::FormatCivilTime(absl::ToCivilDay(time, berlin_));
+  };
+  HttpResult declared = Fetch(
+      "POST", Caseworker("cw-anna") + "/absences",
+      absl::StrCat(R"({"id":"anna-ill-now","fromDate":")", berlin_day(first_start),
+                   R"(","toDate":")", berlin_day(later_start), R"(","kind":"ABSENCE_KIND_SICK"})"),
+      anna);
+  ASSERT_EQ(declared.status, 200) << declared.body;
+  const boost::json::value listed = Json(declared);
+  ASSERT_EQ(listed.at("consultations").as_array().size(), 1u) << declared.body;
+  EXPECT_EQ(Text(listed.at("consultations").at(0).at("bookingCode")), later);
+
+  HttpResult moved = Fetch("POST", Caseworker("cw-anna") + "/absences/anna-ill-now/resolve",
+                           R"({"action":"ABSENCE_ACTION_MOVE"})", anna);
+  ASSERT_EQ(moved.status, 200) << moved.body;
+  const boost::json::value report = Json(moved);
+  ASSERT_EQ(report.at("consultations").as_array().size(), 1u) << moved.body;
+  const boost::json::value& outcome = report.at("consultations").at(0);
+  EXPECT_EQ(Text(outcome.at("bookingCode")), later);
+  EXPECT_EQ(Text(outcome.at("outcome")), "ABSENCE_OUTCOME_MOVED");
+  // No colleague: Anna's nearest free time after her absence.
+  EXPECT_GT(berlin_day(Text(outcome.at("newStart"))), berlin_day(later_start));
+
+  // The waiting citizen's consultation is as it was.
+  HttpResult still = Fetch("GET", consultation, "", citizen);
+  ASSERT_EQ(still.status, 200) << still.body;
+  EXPECT_EQ(Text(Json(still).at("state")), "VISIT_STATE_WAITING");
+  EXPECT_EQ(Text(Json(still).at("slot").at("start")), first_start);
+
+  // Retrying changes nothing.
+  HttpResult again = Fetch("POST", Caseworker("cw-anna") + "/absences/anna-ill-now/resolve",
+                           R"({"action":"ABSENCE_ACTION_CANCEL"})", anna);
+  ASSERT_EQ(again.status, 200) << again.body;
+  const boost::json::value retried = Json(again);
+  EXPECT_TRUE(!retried.as_object().contains("consultations") ||
+              retried.at("consultations").as_array().empty())
+      << again.body;
+  EXPECT_EQ(Text(Json(Fetch("GET", consultation, "", citizen)).at("state")), "VISIT_STATE_WAITING");
 }
 
 TEST_F(VideoScheduleE2eTest, OnlyCaseworkersOfTheDepartmentAndOnlySaneInput) {

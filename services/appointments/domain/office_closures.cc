@@ -20,6 +20,17 @@ bool Offers(const Office& office, const std::vector<std::string>& service_ids) {
   });
 }
 
+// Whether the store refused a move or cancellation because the booking
+// changed after it was listed: the citizen checked in (or the visit ended) or
+// cancelled meanwhile. It is then no longer affected and stays as it is; the
+// rest of the batch goes on.
+bool NoLongerAffected(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return false;
+  const std::string reason = booking::ReasonOf(status);
+  return reason == "already_checked_in" || reason == "visit_completed" ||
+         reason == "visit_no_show" || reason == "booking_cancelled";
+}
+
 absl::StatusOr<Closure> FindClosure(const Office& office, const std::string& closure_id) {
   for (const Closure& closure : office.closures) {
     if (closure.id == closure_id) return closure;
@@ -139,9 +150,23 @@ absl::StatusOr<ClosureReport> OfficeClosures::Resolve(const std::string& office_
 
   const booking::ChangeCause cause{"closure", closure->id,
                                    reason.empty() ? closure->reason : reason};
+  // Bookings that began (or were cancelled) after the listing: left as they
+  // are and dropped from the report.
+  std::vector<bool> untouched(stranded->size(), false);
+  auto drop_untouched = [&] {
+    std::vector<AffectedBooking> kept;
+    for (size_t i = 0; i < report.bookings.size(); ++i) {
+      if (!untouched[i]) kept.push_back(std::move(report.bookings[i]));
+    }
+    report.bookings = std::move(kept);
+  };
   auto cancel = [&](size_t i) -> absl::Status {
     absl::StatusOr<booking::BookingRecord> cancelled =
         bookings_.CancelBookingBecause((*stranded)[i].code, core_.Now(), cause);
+    if (NoLongerAffected(cancelled.status())) {
+      untouched[i] = true;
+      return absl::OkStatus();
+    }
     if (!cancelled.ok()) return cancelled.status();
     report.bookings[i].outcome = ClosureOutcome::kCancelled;
     ++report.cancelled;
@@ -149,6 +174,7 @@ absl::StatusOr<ClosureReport> OfficeClosures::Resolve(const std::string& office_
   };
   if (action == ClosureAction::kCancel) {
     for (size_t i = 0; i < stranded->size(); ++i) STADT_RETURN_IF_ERROR(cancel(i));
+    drop_untouched();
     return report;
   }
 
@@ -208,6 +234,10 @@ absl::StatusOr<ClosureReport> OfficeClosures::Resolve(const std::string& office_
           core_.Fit(target.id, plan, {plan.day, best->second}, minutes);
       if (!slot.ok()) return slot.status();
       absl::StatusOr<booking::BookingRecord> stored = core_.MoveBecause(record, *slot, cause);
+      if (NoLongerAffected(stored.status())) {
+        untouched[i] = true;  // the slot stays free for the next one
+        break;
+      }
       booking::DayUsage& day_usage = (*usage)[best->first];
       // Moved, or someone else took the place meanwhile: either way it is taken.
       for (int b = 0; b < static_cast<int>(slot->capacity.size()); ++b) {
@@ -224,8 +254,9 @@ absl::StatusOr<ClosureReport> OfficeClosures::Resolve(const std::string& office_
         return stored.status();
       }
     }
-    if (!moved) STADT_RETURN_IF_ERROR(cancel(i));
+    if (!moved && !untouched[i]) STADT_RETURN_IF_ERROR(cancel(i));
   }
+  drop_untouched();
   return report;
 }
 

@@ -42,7 +42,10 @@ struct ClosureReport {
 // plan has no room in it: no new booking lands there, the search shows it);
 // resolving moves or cancels every affected booking, each in one atomic step
 // with exactly one outbox event (cause "closure"). Retrying either changes
-// nothing: a booking already moved or cancelled is no longer affected.
+// nothing: a booking already moved or cancelled is no longer affected. Nor is
+// one whose visit has begun (checked in, completed, missed): it is not listed,
+// and if it begins between listing and resolving, the store's atomic step
+// refuses to touch it and the batch goes on without it.
 class OfficeClosures {
  public:
   static constexpr int kMaxReasonLength = 200;

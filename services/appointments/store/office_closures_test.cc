@@ -11,6 +11,7 @@
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
+#include "services/common/booking/domain/forwarding_booking_repository.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/redis_booking_repository.h"
 #include "tests/harness/redis_test.h"
@@ -42,6 +43,48 @@ Office MakeOffice(const std::string& id, int counters) {
   }
   return office;
 }
+
+// The booking store, where the counter checks the citizen of `code` in just
+// before the office's move or cancellation of that booking reaches the store
+// (after the resolution listed it).
+class CheckInFirst : public booking::ForwardingBookingRepository {
+ public:
+  CheckInFirst(booking::BookingRepository& inner, redis::Client& redis, std::string code,
+               const Clock& clock)
+      : ForwardingBookingRepository(inner),
+        counter_(redis),
+        code_(std::move(code)),
+        clock_(clock) {}
+
+  absl::StatusOr<booking::BookingRecord> MoveBookingBecause(
+      const std::string& code, const booking::BookingRecord& moved,
+      const booking::SlotCapacity& capacity, absl::Time now, absl::Time delete_after,
+      const booking::ChangeCause& cause) override {
+    CheckInIfDue(code);
+    return inner().MoveBookingBecause(code, moved, capacity, now, delete_after, cause);
+  }
+  absl::StatusOr<booking::BookingRecord> CancelBookingBecause(
+      const std::string& code, absl::Time now, const booking::ChangeCause& cause) override {
+    CheckInIfDue(code);
+    return inner().CancelBookingBecause(code, now, cause);
+  }
+
+  bool checked_in() const { return checked_in_; }
+
+ private:
+  void CheckInIfDue(const std::string& code) {
+    if (code != code_ || checked_in_) return;
+    absl::StatusOr<booking::BookingRecord> record = inner().GetBooking(code);
+    ASSERT_TRUE(record.ok()) << record.status();
+    ASSERT_TRUE(counter_.CheckIn({record->resource_id, record->day}, code, clock_.Now()).ok());
+    checked_in_ = true;
+  }
+
+  RedisCounterRepository counter_;
+  const std::string code_;
+  const Clock& clock_;
+  bool checked_in_ = false;
+};
 
 class OfficeClosuresTest : public testing::RedisTest {
  protected:
@@ -108,6 +151,49 @@ class OfficeClosuresTest : public testing::RedisTest {
         EXPECT_LE(count, plan.capacity[bucket]) << office_id << " bucket " << bucket;
       }
     }
+  }
+
+  // Books three bookings at Mitte on 2 December, declares a strike that day
+  // (listing all three) and resolves it on its morning with `action` while
+  // the first citizen checks in at the counter just before their booking's
+  // change. That booking stays as it is, outside the report and without an
+  // event; the other two are moved or cancelled, each with one event.
+  void ResolveWhileTheFirstChecksIn(ClosureAction action) {
+    const std::vector<std::string> codes = {Book(1, "mitte", Local(2, 9, 0)),
+                                            Book(2, "mitte", Local(2, 9, 0)),
+                                            Book(3, "mitte", Local(2, 9, 10))};
+    const Closure strike{"strike", "2037-12-02", "2037-12-02", 0, 24 * 60, 0, "Streik"};
+    absl::StatusOr<ClosureReport> declared = closures_->Declare("mitte", strike);
+    ASSERT_TRUE(declared.ok()) << declared.status();
+    ASSERT_EQ(declared->bookings.size(), 3u);
+    clock_.Set(Local(2, 8, 0));
+    CheckInFirst interleaved(*bookings_, redis(), codes[0], clock_);
+    booking::BookingCore core(interleaved, clock_, core_->calendar(),
+                              booking::BookingSecrets::Derive("closure test key"));
+    OfficeClosures closures(*catalog_, interleaved, core);
+
+    absl::StatusOr<ClosureReport> resolved = closures.Resolve("mitte", "strike", action, "", "");
+    ASSERT_TRUE(resolved.ok()) << resolved.status();
+    EXPECT_TRUE(interleaved.checked_in());
+    std::vector<std::string> reported;
+    for (const AffectedBooking& entry : resolved->bookings) reported.push_back(entry.booking_code);
+    EXPECT_EQ(reported, std::vector<std::string>(codes.begin() + 1, codes.end()));
+    EXPECT_EQ(resolved->moved + resolved->cancelled, 2);
+    absl::StatusOr<booking::BookingRecord> kept = bookings_->GetBooking(codes[0]);
+    ASSERT_TRUE(kept.ok()) << kept.status();
+    EXPECT_EQ(kept->status, booking::BookingStatus::kConfirmed);
+    EXPECT_EQ(kept->start, Local(2, 9, 0));
+    EXPECT_EQ(kept->visit, "waiting");
+    std::map<std::string, int> events = ClosureEvents();
+    EXPECT_EQ(events.count(codes[0]), 0u);
+    EXPECT_EQ(events[codes[1]], 1);
+    EXPECT_EQ(events[codes[2]], 1);
+
+    // Retrying changes nothing.
+    absl::StatusOr<ClosureReport> again = closures.Resolve("mitte", "strike", action, "", "");
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_TRUE(again->bookings.empty());
+    EXPECT_EQ(ClosureEvents(), events);
   }
 
   FakeClock clock_{Local(1, 9, 0)};
@@ -203,6 +289,14 @@ TEST_F(OfficeClosuresTest, FewerCountersMoveOnlyWhatNoLongerFitsAndCancelWhereNo
   EXPECT_EQ(ClosureEvents()[third], 1);
   EXPECT_EQ(closures_->Resolve("mitte", "nope", ClosureAction::kList, "", "").status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(OfficeClosuresTest, ACheckInDuringTheMoveLeavesThatBookingAndMovesTheRest) {
+  ResolveWhileTheFirstChecksIn(ClosureAction::kMove);
+}
+
+TEST_F(OfficeClosuresTest, ACheckInDuringTheCancellationLeavesThatBookingAndCancelsTheRest) {
+  ResolveWhileTheFirstChecksIn(ClosureAction::kCancel);
 }
 
 TEST_F(OfficeClosuresTest, NewHoursThatStrandBookingsAreRefusedUntilHandled) {

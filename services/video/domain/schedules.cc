@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "absl/strings/str_cat.h"
@@ -59,6 +60,27 @@ absl::Status ValidateAbsence(const Absence& absence) {
 
 ScheduleView ViewOf(const Caseworker& caseworker) {
   return {caseworker.id, caseworker.availability, caseworker.absences};
+}
+
+// Whether the consultation has begun (the citizen checked in, was admitted,
+// it was closed) or was marked as missed. Such a consultation keeps its place
+// whatever the schedule says: neither a move nor a cancellation may touch it
+// any more, and the booking store refuses both atomically (`visit` is written
+// by the same script as the check-in).
+bool HasBegun(const booking::BookingRecord& record, const Visit& visit) {
+  return !record.visit.empty() ||
+         (visit.state != VisitState::kBooked && visit.state != VisitState::kConsented);
+}
+
+// Whether the store refused a move or cancellation because the consultation
+// changed after it was listed: it began, was marked as missed or cancelled
+// meanwhile. It is then no longer affected and stays as it is; the rest of the
+// batch goes on.
+bool NoLongerAffected(const absl::Status& status) {
+  if (status.code() != absl::StatusCode::kFailedPrecondition) return false;
+  const std::string reason = booking::ReasonOf(status);
+  return reason == "already_checked_in" || reason == "visit_completed" ||
+         reason == "visit_no_show" || reason == "booking_cancelled";
 }
 
 }  // namespace
@@ -132,6 +154,7 @@ absl::StatusOr<std::vector<booking::BookingRecord>> CaseworkerSchedules::Strande
         core().repository().DayBookings({caseworker.id, booking::FormatDate(day)});
     if (!codes.ok()) return codes.status();
     const booking::DayPlan plan = PlanDay(caseworker, day, slot_minutes);
+    std::vector<booking::BookingRecord> day_stranded;
     for (const std::string& code : *codes) {
       absl::StatusOr<booking::BookingRecord> record = core().repository().GetBooking(code);
       if (absl::IsNotFound(record.status())) continue;  // expired meanwhile
@@ -145,10 +168,26 @@ absl::StatusOr<std::vector<booking::BookingRecord>> CaseworkerSchedules::Strande
               .Fit(caseworker.id, plan, *position,
                    static_cast<int>(absl::ToInt64Minutes(record->end - record->start)))
               .ok();
-      if (!held) stranded.push_back(*std::move(record));
+      if (!held) day_stranded.push_back(*std::move(record));
     }
+    STADT_RETURN_IF_ERROR(DropBegun(day_stranded));
+    for (booking::BookingRecord& record : day_stranded) stranded.push_back(std::move(record));
   }
   return stranded;
+}
+
+absl::Status CaseworkerSchedules::DropBegun(std::vector<booking::BookingRecord>& records) {
+  if (records.empty()) return absl::OkStatus();
+  std::vector<std::string> codes;
+  codes.reserve(records.size());
+  for (const booking::BookingRecord& record : records) codes.push_back(record.code);
+  absl::StatusOr<std::map<std::string, Visit>> visits = records_.visits().GetMany(codes);
+  if (!visits.ok()) return visits.status();
+  std::erase_if(records, [&](const booking::BookingRecord& record) {
+    auto visit = visits->find(record.code);
+    return HasBegun(record, visit == visits->end() ? Visit{} : visit->second);
+  });
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<booking::BookingRecord>> CaseworkerSchedules::StrandedBy(
@@ -273,6 +312,7 @@ absl::StatusOr<AbsenceReport> CaseworkerSchedules::ResolveAbsence(const std::str
   for (const booking::BookingRecord& record : *affected) {
     AffectedConsultation entry{
         record.code, record.service_ids.empty() ? "" : record.service_ids.front(), record.start};
+    bool untouched = false;  // changed since listed (checked in, ...): left as it is
     if (action == AbsenceAction::kMove) {
       absl::StatusOr<std::vector<booking::PlacedSlot>> slots = NewSlots(record);
       if (!slots.ok()) return slots.status();
@@ -285,17 +325,23 @@ absl::StatusOr<AbsenceReport> CaseworkerSchedules::ResolveAbsence(const std::str
           ++report.moved;
           break;
         }
+        untouched = NoLongerAffected(moved.status());
+        if (untouched) break;
         if (!absl::IsAborted(moved.status())) return moved.status();  // taken meanwhile: next
       }
     }
-    if (action != AbsenceAction::kList && entry.outcome == AbsenceOutcome::kAffected) {
+    if (action != AbsenceAction::kList && !untouched &&
+        entry.outcome == AbsenceOutcome::kAffected) {
       absl::StatusOr<booking::BookingRecord> cancelled =
           core().repository().CancelBookingBecause(record.code, core().Now(), cause);
-      if (!cancelled.ok()) return cancelled.status();
-      entry.outcome = AbsenceOutcome::kCancelled;
-      ++report.cancelled;
+      untouched = NoLongerAffected(cancelled.status());
+      if (!cancelled.ok() && !untouched) return cancelled.status();
+      if (!untouched) {
+        entry.outcome = AbsenceOutcome::kCancelled;
+        ++report.cancelled;
+      }
     }
-    report.consultations.push_back(std::move(entry));
+    if (!untouched) report.consultations.push_back(std::move(entry));
   }
   return report;
 }

@@ -46,10 +46,12 @@ struct ScheduleView {
 // and absences (vacation, sick, training) of any caseworker of the caller's
 // own department (the caller is a caseworker by their token's subject; other
 // departments' caseworkers are NOT_FOUND). The booking search and holds read
-// the result at once. An absence lists the consultations it affects; resolving
-// moves each (to a colleague of the same topic at the same time, else to the
-// topic's earliest free slot) or cancels it, each in one atomic step with one
-// outbox event (cause "absence"). Retrying changes nothing. New weekly hours
+// the result at once. An absence lists the consultations it affects: booked
+// and not yet begun (one whose citizen checked in, that runs, was closed or
+// missed stays with its caseworker, also when it began after the listing);
+// resolving moves each (to a colleague of the same topic at the same time,
+// else to the topic's earliest free slot) or cancels it, each in one atomic
+// step with one outbox event (cause "absence"). Retrying changes nothing. New weekly hours
 // that would strand booked consultations are refused (bookings_stranded)
 // until an absence covering them has been resolved.
 class CaseworkerSchedules {
@@ -78,12 +80,17 @@ class CaseworkerSchedules {
   // The caseworker as scheduled now, if the caller may manage them.
   absl::StatusOr<Caseworker> Managed(const std::string& caller, const std::string& caseworker_id);
   // Future confirmed consultations of `caseworker` on the days from `from` to
-  // `to` (within the booking horizon) that the schedule no longer holds.
+  // `to` (within the booking horizon) that the schedule no longer holds and
+  // that can still be moved or cancelled: not yet begun (checked in, admitted,
+  // closed) nor marked as missed.
   absl::StatusOr<std::vector<booking::BookingRecord>> Stranded(const Caseworker& caseworker,
                                                                absl::CivilDay from,
                                                                absl::CivilDay to);
   absl::StatusOr<std::vector<booking::BookingRecord>> StrandedBy(const Caseworker& caseworker,
                                                                  const Absence& absence);
+  // Removes the consultations that have begun or were missed (see
+  // HasBegun): they keep their place and are nobody's to move or cancel.
+  absl::Status DropBegun(std::vector<booking::BookingRecord>& records);
   // Where the consultation may go, best first: a colleague on the topic at
   // the same time, then each caseworker's free slot nearest to it in time
   // (its own day first, then a day later, a day earlier, ...).

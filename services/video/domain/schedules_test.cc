@@ -126,6 +126,60 @@ TEST_F(CaseworkerSchedulesTest, AnAbsenceListsMovesAndCancelsAndRetryingChangesN
   EXPECT_TRUE(again->consultations.empty());
 }
 
+TEST_F(CaseworkerSchedulesTest, AConsultationThatHasBegunIsNotListedMovedOrCancelled) {
+  const ConsultationView checked_in = Book("c1", Local(15, 10, 0));  // tie: Anna
+  const ConsultationView bens = Book("c2", Local(15, 10, 0));
+  const ConsultationView later = Book("c3", Local(15, 10, 30));  // tie again: Anna
+  ASSERT_EQ(checked_in.record.resource_id, "cw-anna");
+  ASSERT_EQ(bens.record.resource_id, "cw-ben");
+  ASSERT_EQ(later.record.resource_id, "cw-anna");
+  const Absence sick{"2037-12-15", "2037-12-15", "anna-sick", "sick"};
+  absl::StatusOr<AbsenceReport> declared = schedules_.DeclareAbsence("cw-anna", "cw-anna", sick);
+  ASSERT_TRUE(declared.ok()) << declared.status();
+  EXPECT_EQ(declared->consultations.size(), 2u);  // nobody has checked in yet
+
+  // On the day, the first citizen checks in before the absence is resolved.
+  ASSERT_TRUE(consultations_.RecordConsent("c1", checked_in.record.code, "2026-01", "3").ok());
+  clock_.Set(Local(15, 9, 50));
+  ASSERT_TRUE(consultations_.CheckIn("c1", checked_in.record.code).ok());
+  const auto codes = [](const AbsenceReport& report) {
+    std::vector<std::string> listed;
+    for (const AffectedConsultation& entry : report.consultations) {
+      listed.push_back(entry.booking_code);
+    }
+    return listed;
+  };
+  absl::StatusOr<AbsenceReport> listed =
+      schedules_.ResolveAbsence("cw-anna", "cw-anna", sick.id, AbsenceAction::kList, "");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_THAT(codes(*listed), ::testing::ElementsAre(later.record.code));
+
+  absl::StatusOr<AbsenceReport> moved =
+      schedules_.ResolveAbsence("cw-anna", "cw-anna", sick.id, AbsenceAction::kMove, "");
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_THAT(codes(*moved), ::testing::ElementsAre(later.record.code));
+  EXPECT_EQ(moved->moved, 1);
+  EXPECT_EQ(moved->consultations[0].caseworker_id, "cw-ben");
+  // The checked-in consultation stays where it was, its citizen waiting.
+  absl::StatusOr<ConsultationView> kept =
+      video_bookings_.Lookup(checked_in.record.code, checked_in.manage_token);
+  ASSERT_TRUE(kept.ok()) << kept.status();
+  EXPECT_EQ(kept->record.resource_id, "cw-anna");
+  EXPECT_EQ(kept->record.start, Local(15, 10, 0));
+  EXPECT_EQ(kept->record.status, booking::BookingStatus::kConfirmed);
+  EXPECT_EQ(kept->visit.state, VisitState::kWaiting);
+
+  // Nothing is left to move or to cancel; retrying changes nothing.
+  for (AbsenceAction action : {AbsenceAction::kMove, AbsenceAction::kCancel}) {
+    absl::StatusOr<AbsenceReport> again =
+        schedules_.ResolveAbsence("cw-anna", "cw-anna", sick.id, action, "");
+    ASSERT_TRUE(again.ok()) << again.status();
+    EXPECT_TRUE(again->consultations.empty());
+  }
+  EXPECT_EQ(video_bookings_.Lookup(checked_in.record.code, checked_in.manage_token)->record.status,
+            booking::BookingStatus::kConfirmed);
+}
+
 TEST_F(CaseworkerSchedulesTest, CancellingTellsTheReason) {
   const ConsultationView booked = Book("c1", Local(22, 10, 0));
   ASSERT_EQ(booked.record.resource_id, "cw-anna");

@@ -86,7 +86,10 @@ class BookingRepository {
                                                     const SlotCapacity& capacity, absl::Time now,
                                                     absl::Time delete_after) = 0;
   // As CancelBooking and MoveBooking, with the office's cause in the outbox
-  // event. A store that keeps no outbox (test doubles) ignores the cause.
+  // event. A store that keeps no outbox (test doubles) ignores the cause. The
+  // office never cancels a booking whose visit has begun or ended (checked in,
+  // completed, missed): with a cause that is FAILED_PRECONDITION with the
+  // visit's reason (as CheckVisitOpen), even where the citizen may still cancel.
   virtual absl::StatusOr<BookingRecord> CancelBookingBecause(const std::string& code,
                                                              absl::Time now,
                                                              const ChangeCause& /*cause*/) {

@@ -135,12 +135,19 @@ class InMemoryBookingRepository final : public BookingRepository {
     return codes;
   }
 
-  absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time) override {
+  absl::StatusOr<BookingRecord> CancelBooking(const std::string& code, absl::Time now) override {
+    return CancelBookingBecause(code, now, ChangeCause{});
+  }
+
+  // As the Redis script: the office's cancellation (with a cause) never
+  // touches a visit that has begun, whatever check_in_closes_booking says.
+  absl::StatusOr<BookingRecord> CancelBookingBecause(const std::string& code, absl::Time,
+                                                     const ChangeCause& cause) override {
     absl::MutexLock lock(&mutex_);
     auto it = bookings_.find(code);
     if (it == bookings_.end()) return absl::NotFoundError("no such booking");
     if (it->second.status == BookingStatus::kCancelled) return it->second;
-    if (check_in_closes_booking_) {
+    if (check_in_closes_booking_ || !cause.kind.empty()) {
       if (absl::Status open = CheckVisitOpen(it->second.visit); !open.ok()) return open;
     }
     it->second.status = BookingStatus::kCancelled;

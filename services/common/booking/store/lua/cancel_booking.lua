@@ -4,7 +4,9 @@
 local booking = hash(KEYS[1])
 if booking.code == nil then return redis.error_reply('NOT_FOUND [booking_not_found] no such booking') end
 if booking.status == 'cancelled' then return 0 end
-if ARGV[3] == '1' then
+-- The office (a cause is given) never cancels a visit that has begun, even
+-- where the citizen may.
+if ARGV[3] == '1' or (ARGV[4] or '') ~= '' then
   local refusal = visit_refusal(booking.visit)
   if refusal then return refusal end
 end
