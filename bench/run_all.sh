@@ -77,6 +77,7 @@ VIDEO_JITSI_APP_SECRET="$(openssl rand -hex 32)" VIDEO_BASE_URL=https://meet.ben
   start video "$BUILD/services/video/stadt-video"
 DAYCARE_GRPC_ADDRESS="127.0.0.1:$DAYCARE_PORT" \
 DAYCARE_POLICY_FILE="$ROOT/services/daycare/seed/policy.json" \
+DAYCARE_SECRET_KEY="$(openssl rand -base64 32)" \
   start daycare "$BUILD/services/daycare/stadt-daycare"
 PARKING_GRPC_ADDRESS="127.0.0.1:$PARKING_PORT" \
 PARKING_TARIFFS_FILE="$ROOT/services/parking/seed/tariffs.json" \

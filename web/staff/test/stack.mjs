@@ -134,6 +134,7 @@ export async function startStack(buildDir) {
       KPI_FLUSH_INTERVAL: '200ms',
       REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
       DAYCARE_POLICY_FILE: join(root, 'services/daycare/seed/policy.json'),
+      DAYCARE_SECRET_KEY: randomBytes(32).toString('base64'),
     });
     start('video', join(buildDir, 'services/video/stadt-video'), [], {
       VIDEO_GRPC_ADDRESS: `127.0.0.1:${videoPort}`,
