@@ -294,8 +294,9 @@ absl::StatusOr<std::vector<Reply>> Client::ClusterPipeline(
     std::vector<std::vector<std::string>> batch;
     for (const size_t i : group.members) batch.push_back(commands[i]);
     absl::StatusOr<NodePool::Lease> lease = group.pool->Acquire();
-    absl::StatusOr<std::vector<absl::StatusOr<Reply>>> replies = lease.status();
-    if (lease.ok()) replies = (*lease)->Pipeline(batch);
+    absl::StatusOr<std::vector<absl::StatusOr<Reply>>> replies =
+        lease.ok() ? (*lease)->Pipeline(batch)
+                   : absl::StatusOr<std::vector<absl::StatusOr<Reply>>>(lease.status());
     if (!replies.ok() && lease.ok()) {
       // Broken after sending: which commands ran is unknown.
       topology_->MarkStale();

@@ -53,6 +53,11 @@ struct Options {
   // kSentinel, kCluster: the least time between two lookups of the primaries,
   // so that a failover does not turn every call into one.
   std::chrono::milliseconds refresh_interval{100};
+  // kSentinel: the Sentinels are asked again this long after the last
+  // lookup even without a sign of failover. A failover while the old primary
+  // stays reachable (manual, or a partition) shows no such sign until the
+  // Sentinel reconfigures it; this bounds how long writes still go there.
+  std::chrono::milliseconds sentinel_recheck_interval{1000};
 };
 
 // A Redis reply as a plain value, so that hiredis types stay inside the client.

@@ -107,6 +107,7 @@ std::optional<std::vector<absl::string_view>> Topology::Keys(const std::vector<s
 absl::Status Topology::RefreshIfDue() {
   {
     absl::MutexLock lock(&mu_);
+    if (options_.mode == Mode::kSentinel && Clock::now() >= recheck_at_) stale_ = true;
     if (!stale_ || Clock::now() < next_refresh_) return absl::OkStatus();
     // Claimed by this caller; others go on with the old layout meanwhile.
     next_refresh_ = Clock::now() + options_.refresh_interval;
@@ -238,6 +239,7 @@ void Topology::Install(Layout layout) {
   slot_owner_ = std::move(layout.slot_owner);
   if (layout.commands != nullptr) commands_ = std::move(layout.commands);
   stale_ = false;
+  recheck_at_ = Clock::now() + options_.sentinel_recheck_interval;
 }
 
 std::shared_ptr<NodePool> Topology::PoolLocked(const Address& address) {

@@ -73,6 +73,8 @@ class Topology {
   absl::flat_hash_map<std::string, std::shared_ptr<NodePool>> pools_ ABSL_GUARDED_BY(mu_);
   bool stale_ ABSL_GUARDED_BY(mu_) = false;
   Clock::time_point next_refresh_ ABSL_GUARDED_BY(mu_);
+  // kSentinel: when the layout goes stale by age.
+  Clock::time_point recheck_at_ ABSL_GUARDED_BY(mu_);
 };
 
 // Parses a CLUSTER SLOTS reply. `asked` is the node that answered: an empty
