@@ -59,6 +59,8 @@ absl::StatusOr<std::unique_ptr<RedisCluster>> RedisCluster::Start(const Options&
   std::unique_ptr<RedisCluster> cluster(new RedisCluster());
   const int total = options.primaries * (1 + options.replicas_per_primary);
   std::vector<std::string> create = {"--cluster", "create"};
+  create.reserve(total + 5);
+  cluster->nodes_.reserve(total);
   for (int i = 0; i < total; ++i) {
     absl::StatusOr<std::unique_ptr<RedisServer>> node = StartClusterNode();
     if (!node.ok()) return node.status();
@@ -138,6 +140,7 @@ absl::Status RedisCluster::MoveSlot(int slot, int target) {
     if (keys->elements.empty()) break;
     std::vector<std::string> migrate = {"MIGRATE", "127.0.0.1", std::to_string(to.port()), "", "0",
                                         "5000",    "KEYS"};
+    migrate.reserve(migrate.size() + keys->elements.size());
     for (const redis::Reply& key : keys->elements) migrate.push_back(key.str);
     if (absl::StatusOr<redis::Reply> moved = Ask(from, migrate); !moved.ok()) return moved.status();
   }

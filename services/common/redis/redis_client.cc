@@ -207,6 +207,7 @@ absl::StatusOr<std::optional<int>> Client::SlotOf(const std::vector<std::string>
     if (absl::IsUnavailable(named.status())) return named.status();
     if (!named.ok()) return std::nullopt;
     std::vector<absl::string_view> from_server;
+    from_server.reserve(named->elements.size());
     for (const Reply& key : named->elements) from_server.push_back(key.str);
     return CommonSlot(from_server, args[0]);
   }
@@ -292,6 +293,7 @@ absl::StatusOr<std::vector<Reply>> Client::ClusterPipeline(
   std::vector<absl::StatusOr<Reply>> outcomes(commands.size(), Unavailable("not sent"));
   for (const Group& group : groups) {
     std::vector<std::vector<std::string>> batch;
+    batch.reserve(group.members.size());
     for (const size_t i : group.members) batch.push_back(commands[i]);
     absl::StatusOr<NodePool::Lease> lease = group.pool->Acquire();
     absl::StatusOr<std::vector<absl::StatusOr<Reply>>> replies =

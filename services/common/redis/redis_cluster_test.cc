@@ -1,9 +1,11 @@
 // The client in cluster mode against a real three-primary Redis Cluster.
 #include "tests/harness/redis_cluster.h"
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -144,6 +146,21 @@ TEST_F(RedisClusterTest, ScriptWhoseKeysSpanSlotsIsRefusedBeforeSending) {
   // The message names slots, never the keys (they may hold personal data).
   EXPECT_THAT(std::string(status.message()), ::testing::Not(HasSubstr("span:")));
   EXPECT_TRUE(client().Command({"GET", "span:a"}).value().IsNil());
+}
+
+TEST_F(RedisClusterTest, FirstCallsFromManyThreadsWaitForTheSlotMap) {
+  // A fresh client: every thread's first call finds no slot map yet, and
+  // only one of them asks for it.
+  std::unique_ptr<Client> fresh = Client::Create(cluster().ClientOptions());
+  std::vector<std::thread> threads;
+  std::atomic<int> failures = 0;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&fresh, &failures, t] {
+      if (!fresh->Command({"SET", absl::StrCat("first:", t), "1"}).ok()) ++failures;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures, 0);
 }
 
 TEST_F(RedisClusterTest, PipelineSpanningNodesKeepsTheOrderOfReplies) {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "services/common/redis/key_slot.h"
 
 namespace stadt::redis::internal {
@@ -28,6 +29,7 @@ absl::StatusOr<std::vector<std::pair<std::pair<int, int>, Address>>> ParseCluste
     const Reply& reply, const Address& asked) {
   if (reply.type != Reply::Type::kArray) return absl::InternalError("CLUSTER SLOTS: not a list");
   std::vector<std::pair<std::pair<int, int>, Address>> ranges;
+  ranges.reserve(reply.elements.size());
   for (const Reply& range : reply.elements) {
     if (range.type != Reply::Type::kArray || range.elements.size() < 3) {
       return absl::InternalError("CLUSTER SLOTS: malformed slot range");
@@ -108,13 +110,22 @@ absl::Status Topology::RefreshIfDue() {
   {
     absl::MutexLock lock(&mu_);
     if (options_.mode == Mode::kSentinel && Clock::now() >= recheck_at_) stale_ = true;
-    if (!stale_ || Clock::now() < next_refresh_) return absl::OkStatus();
+    if (refreshing_ && primaries_.empty()) {
+      // Nothing known yet (the first calls): wait for the lookup under way
+      // instead of failing every call made meanwhile.
+      const auto done = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !refreshing_; };
+      mu_.AwaitWithTimeout(absl::Condition(&done), absl::FromChrono(options_.command_timeout));
+      return absl::OkStatus();
+    }
+    if (!stale_ || refreshing_ || Clock::now() < next_refresh_) return absl::OkStatus();
     // Claimed by this caller; others go on with the old layout meanwhile.
     next_refresh_ = Clock::now() + options_.refresh_interval;
+    refreshing_ = true;
   }
   absl::StatusOr<Layout> layout = Discover();
-  if (!layout.ok()) return layout.status();
   absl::MutexLock lock(&mu_);
+  refreshing_ = false;
+  if (!layout.ok()) return layout.status();
   Install(*std::move(layout));
   return absl::OkStatus();
 }

@@ -72,6 +72,8 @@ class Topology {
   // By "host:port"; a pool dropped here lives on while a lease holds it.
   absl::flat_hash_map<std::string, std::shared_ptr<NodePool>> pools_ ABSL_GUARDED_BY(mu_);
   bool stale_ ABSL_GUARDED_BY(mu_) = false;
+  // A lookup is under way (only one at a time).
+  bool refreshing_ ABSL_GUARDED_BY(mu_) = false;
   Clock::time_point next_refresh_ ABSL_GUARDED_BY(mu_);
   // kSentinel: when the layout goes stale by age.
   Clock::time_point recheck_at_ ABSL_GUARDED_BY(mu_);
