@@ -14,6 +14,7 @@ PACKAGES=(
   python3-aiosmtpd  # deploy/local and tests/e2e: a real SMTP server that keeps every mail as a file
   libgtest-dev libgmock-dev libbenchmark-dev libhowardhinnant-date-dev
   redis-server redis-tools curl wrk tzdata
+  redis-sentinel  # services/common/redis tests: a real Sentinel that fails the primary over
   clang libclang-rt-14-dev  # fuzz/run.sh: clang 14 and its libFuzzer/sanitizer runtimes
   chromium fonts-dejavu-core  # tests/e2e/dashboard_browser_test: headless browser, a font for its screenshot
 )

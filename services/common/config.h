@@ -37,6 +37,10 @@ class EnvConfig {
   // "host:port" with a port in 1..65535; "host" must be non-empty.
   std::string HostPort(const std::string& name, std::string default_value);
 
+  // Records that `name`, read with one of the calls above, breaks a rule of
+  // the caller's own (e.g. one of a few words); Finish() reports it.
+  void Reject(const std::string& name, std::string_view problem) { Fail(name, problem); }
+
   // OK if every variable read so far was valid; otherwise INVALID_ARGUMENT
   // naming each bad variable.
   absl::Status Finish() const;

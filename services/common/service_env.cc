@@ -3,14 +3,53 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace stadt {
 
+namespace {
+
+void ReadRedisMode(EnvConfig& config, redis::Options& options) {
+  const std::string mode = config.String("REDIS_MODE", "single");
+  if (mode == "sentinel") {
+    options.mode = redis::Mode::kSentinel;
+  } else if (mode == "cluster") {
+    options.mode = redis::Mode::kCluster;
+  } else if (mode != "single") {
+    config.Reject("REDIS_MODE", "must be single, sentinel or cluster");
+  }
+}
+
+// "host:port,host:port"; spaces around the commas are allowed.
+void ReadRedisSeeds(EnvConfig& config, redis::Options& options) {
+  const std::string seeds = config.String("REDIS_SEEDS", "");
+  for (const absl::string_view seed : absl::StrSplit(seeds, ',', absl::SkipWhitespace())) {
+    redis::Address address;
+    const absl::string_view trimmed = absl::StripAsciiWhitespace(seed);
+    if (!SplitHostPort(std::string_view(trimmed.data(), trimmed.size()), &address.host,
+                       &address.port)) {
+      config.Reject("REDIS_SEEDS", "must be host:port entries separated by commas");
+      return;
+    }
+    options.seeds.push_back(std::move(address));
+  }
+  if (options.mode == redis::Mode::kSentinel && options.seeds.empty()) {
+    config.Reject("REDIS_SEEDS", "must name the Sentinels when REDIS_MODE=sentinel");
+  }
+}
+
+}  // namespace
+
 redis::Options ReadRedisOptions(EnvConfig& config) {
   redis::Options options;
+  ReadRedisMode(config, options);
   const std::string address = config.HostPort("REDIS_ADDRESS", "127.0.0.1:6379");
   SplitHostPort(address, &options.host, &options.port);
+  ReadRedisSeeds(config, options);
+  options.sentinel_master = config.String("REDIS_SENTINEL_MASTER", "mymaster");
+  options.sentinel_password = config.String("REDIS_SENTINEL_PASSWORD", "");
   options.password = config.String("REDIS_PASSWORD", "");
   options.pool_size = config.Int("REDIS_POOL_SIZE", 8, 1, 256);
   const absl::Duration timeout =

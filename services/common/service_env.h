@@ -10,7 +10,11 @@
 namespace stadt {
 
 // Settings every service reads the same way:
-//   REDIS_ADDRESS (host:port, default 127.0.0.1:6379), REDIS_PASSWORD,
+//   REDIS_MODE (single|sentinel|cluster, default single: see redis::Mode),
+//   REDIS_ADDRESS (host:port, default 127.0.0.1:6379; single mode's server,
+//   cluster mode's seed unless REDIS_SEEDS is set), REDIS_SEEDS (comma-separated
+//   host:port: the Sentinels, or cluster nodes), REDIS_SENTINEL_MASTER (default
+//   mymaster), REDIS_SENTINEL_PASSWORD, REDIS_PASSWORD,
 //   REDIS_POOL_SIZE (1-256, default 8), REDIS_TIMEOUT (default 1s),
 //   LOG_LEVEL (debug|info|warn|error, default info).
 redis::Options ReadRedisOptions(EnvConfig& config);

@@ -43,6 +43,21 @@ std::string LogTail(const std::string& path) {
   return all.size() > kLogTailChars ? all.substr(all.size() - kLogTailChars) : all;
 }
 
+// The log from byte `from` on (what this launch wrote), not just its tail: a
+// replica logs its sync right after the ready line.
+bool LogContains(const std::string& path, size_t from, const std::string& text) {
+  std::ifstream file(path);
+  std::stringstream all;
+  all << file.rdbuf();
+  return all.str().find(text, from) != std::string::npos;
+}
+
+size_t LogSize(const std::string& path) {
+  std::error_code ignored;
+  const auto size = std::filesystem::file_size(path, ignored);
+  return ignored ? 0 : static_cast<size_t>(size);
+}
+
 std::string LogPath(const std::string& dir) { return dir + "/redis.log"; }
 
 // PONG, not merely an open port: while replaying its AOF Redis accepts
@@ -73,8 +88,7 @@ absl::StatusOr<std::unique_ptr<RedisServer>> RedisServer::Start(const Options& o
     if (!temp.ok()) return temp.status();
     dir = *std::move(temp);
   }
-  std::unique_ptr<RedisServer> server(
-      new RedisServer(port, std::move(dir), options.appendfsync, owns_dir));
+  std::unique_ptr<RedisServer> server(new RedisServer(port, std::move(dir), options, owns_dir));
   absl::Status launched = server->Launch();
   // A port picked as free can be taken by a parallel test before Redis binds it:
   // try other ports.
@@ -120,14 +134,22 @@ absl::Status RedisServer::Restart() {
 absl::Status RedisServer::Launch() {
   // --hz 100: Redis acts on SIGTERM in its timer, by default every 100 ms,
   // which would otherwise add that much to every test's teardown.
-  const std::vector<std::string> args = {"--port",        std::to_string(port_),
-                                         "--bind",        "127.0.0.1",
-                                         "--save",        "",
-                                         "--appendonly",  "yes",
-                                         "--appendfsync", appendfsync_,
-                                         "--dir",         dir_,
-                                         "--daemonize",   "no",
-                                         "--hz",          "100"};
+  std::vector<std::string> args = {"--port",        std::to_string(port_),
+                                   "--bind",        "127.0.0.1",
+                                   "--save",        "",
+                                   "--appendonly",  "yes",
+                                   "--appendfsync", appendfsync_,
+                                   "--dir",         dir_,
+                                   "--daemonize",   "no",
+                                   "--hz",          "100"};
+  args.insert(args.end(), extra_args_.begin(), extra_args_.end());
+  if (!sentinel_config_.empty()) {
+    const std::string config = dir_ + "/sentinel.conf";
+    // Kept across Restart(): the Sentinel's own rewrites are its memory.
+    if (!std::filesystem::exists(config)) std::ofstream(config) << sentinel_config_;
+    args.insert(args.begin(), {config, "--sentinel"});
+  }
+  log_start_ = LogSize(LogPath(dir_));
   absl::StatusOr<std::unique_ptr<Subprocess>> process =
       Subprocess::Start(EnvOr("STADT_REDIS_SERVER", "redis-server"), args, {}, LogPath(dir_));
   if (!process.ok()) return process.status();
@@ -140,8 +162,10 @@ absl::Status RedisServer::WaitUntilServing() {
   // Another test process may have picked the same free port at the same time:
   // then the PING is answered by its server while ours fails to bind and exits.
   // Only our own log saying it is ready proves the port is ours.
-  while (!AnswersPing(port_) ||
-         LogTail(LogPath(dir_)).find("Ready to accept connections") == std::string::npos) {
+  // A Sentinel logs its id instead of being ready.
+  const std::string ready =
+      sentinel_config_.empty() ? "Ready to accept connections" : "Sentinel ID is";
+  while (!AnswersPing(port_) || !LogContains(LogPath(dir_), log_start_, ready)) {
     if (!process_->Running()) {
       return absl::InternalError(absl::StrCat("redis-server exited with ", process_->Wait(),
                                               "; log:\n", LogTail(LogPath(dir_))));

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -22,6 +23,12 @@ class RedisServer {
     // Empty: a fresh temporary directory, removed with the server. Otherwise
     // an existing directory the caller owns and keeps.
     std::string dir;
+    // Appended to the command line, e.g. {"--cluster-enabled", "yes"}.
+    std::vector<std::string> extra_args;
+    // Not empty: runs a Sentinel (redis-server --sentinel) with this
+    // configuration, written to the data directory, where the Sentinel
+    // rewrites it as it learns.
+    std::string sentinel_config;
   };
 
   // The binary is $STADT_REDIS_SERVER, else redis-server on PATH. Returns
@@ -48,10 +55,12 @@ class RedisServer {
   absl::Status Restart();
 
  private:
-  RedisServer(int port, std::string dir, std::string appendfsync, bool owns_dir)
+  RedisServer(int port, std::string dir, const Options& options, bool owns_dir)
       : port_(port),
         dir_(std::move(dir)),
-        appendfsync_(std::move(appendfsync)),
+        appendfsync_(options.appendfsync),
+        extra_args_(options.extra_args),
+        sentinel_config_(options.sentinel_config),
         owns_dir_(owns_dir) {}
 
   absl::Status Launch();
@@ -60,8 +69,12 @@ class RedisServer {
   int port_;
   const std::string dir_;
   const std::string appendfsync_;
+  const std::vector<std::string> extra_args_;
+  const std::string sentinel_config_;
   const bool owns_dir_;
   std::unique_ptr<Subprocess> process_;
+  // Where this launch's lines begin in the log (Restart() appends).
+  size_t log_start_ = 0;
 };
 
 }  // namespace stadt::testing

@@ -1,102 +1,67 @@
 #include "services/common/redis/redis_client.h"
 
-#include <hiredis/hiredis.h>
 #include <openssl/evp.h>
 
-#include <algorithm>
 #include <csignal>
 #include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
+#include "services/common/redis/key_slot.h"
+#include "services/common/redis/node_pool.h"
+#include "services/common/redis/topology.h"
 
 namespace stadt::redis {
 namespace {
 
-// Error-reply words that a Lua script may lead with to report a domain outcome.
-constexpr std::pair<absl::string_view, absl::StatusCode> kStatusWords[] = {
-    {"INVALID_ARGUMENT", absl::StatusCode::kInvalidArgument},
-    {"NOT_FOUND", absl::StatusCode::kNotFound},
-    {"ALREADY_EXISTS", absl::StatusCode::kAlreadyExists},
-    {"FAILED_PRECONDITION", absl::StatusCode::kFailedPrecondition},
-    {"ABORTED", absl::StatusCode::kAborted},
-    {"RESOURCE_EXHAUSTED", absl::StatusCode::kResourceExhausted},
-    {"OUT_OF_RANGE", absl::StatusCode::kOutOfRange},
-    {"PERMISSION_DENIED", absl::StatusCode::kPermissionDenied},
-};
+using internal::Connection;
+using internal::NodePool;
+using internal::Unavailable;
 
-absl::Status Unavailable(absl::string_view why) {
-  return absl::UnavailableError(absl::StrCat("redis unavailable: ", why));
-}
+// A chain of redirections longer than this means the cluster is reshuffling
+// faster than we can follow; the caller may retry later.
+constexpr int kMaxHops = 5;
 
 bool IsNoScript(const absl::StatusOr<Reply>& reply) {
   return absl::IsInternal(reply.status()) &&
          absl::StartsWith(reply.status().message(), "NOSCRIPT ");
 }
 
-absl::Status ErrorReplyToStatus(absl::string_view text) {
-  const size_t space = text.find(' ');
-  const absl::string_view word = text.substr(0, space);
-  // LOADING (replaying the AOF) and BUSY (a long script) pass by themselves.
-  if (word == "LOADING" || word == "BUSY") return Unavailable(text);
-  if (space != absl::string_view::npos) {
-    for (const auto& [name, code] : kStatusWords) {
-      if (word == name) return absl::Status(code, text.substr(space + 1));
-    }
-  }
-  return absl::InternalError(text);
-}
-
-absl::StatusOr<Reply> ToReply(const redisReply& raw) {
-  Reply reply;
-  switch (raw.type) {
-    case REDIS_REPLY_ERROR:
-      return ErrorReplyToStatus(absl::string_view(raw.str, raw.len));
-    case REDIS_REPLY_NIL:
-      return reply;
-    case REDIS_REPLY_STRING:
-    case REDIS_REPLY_STATUS:
-      reply.type = raw.type == REDIS_REPLY_STRING ? Reply::Type::kString : Reply::Type::kStatus;
-      reply.str.assign(raw.str, raw.len);
-      return reply;
-    case REDIS_REPLY_INTEGER:
-      reply.type = Reply::Type::kInteger;
-      reply.integer = raw.integer;
-      return reply;
-    case REDIS_REPLY_ARRAY:
-      reply.type = Reply::Type::kArray;
-      reply.elements.reserve(raw.elements);
-      for (size_t i = 0; i < raw.elements; ++i) {
-        absl::StatusOr<Reply> element = ToReply(*raw.element[i]);
-        if (!element.ok()) return element.status();
-        reply.elements.push_back(*std::move(element));
-      }
-      return reply;
-  }
-  return absl::InternalError(absl::StrCat("unknown redis reply type ", raw.type));
-}
-
-timeval ToTimeval(std::chrono::milliseconds d) {
-  return {.tv_sec = static_cast<time_t>(d.count() / 1000),
-          .tv_usec = static_cast<suseconds_t>(d.count() % 1000 * 1000)};
-}
-
-// Pointer and length arrays for hiredis' binary-safe argv calls.
-struct Argv {
-  explicit Argv(const std::vector<std::string>& args) {
-    for (const std::string& arg : args) {
-      pointers.push_back(arg.data());
-      lengths.push_back(arg.size());
-    }
-  }
-  int size() const { return static_cast<int>(pointers.size()); }
-
-  std::vector<const char*> pointers;
-  std::vector<size_t> lengths;
+// What an error reply says about where the command belongs.
+struct Redirect {
+  enum class Kind { kNone, kMoved, kAsk, kReadOnly };
+  Kind kind = Kind::kNone;
+  int slot = -1;
+  Address address;
 };
+
+// "MOVED 3999 127.0.0.1:6381" / "ASK 3999 :6381" (empty host: the same host
+// as the node that answered) / "READONLY You can't write against a replica".
+Redirect ParseRedirect(const absl::Status& status, const Address& from) {
+  Redirect redirect;
+  if (!absl::IsInternal(status)) return redirect;
+  const absl::string_view text = status.message();
+  if (absl::StartsWith(text, "READONLY ")) {
+    redirect.kind = Redirect::Kind::kReadOnly;
+    return redirect;
+  }
+  const std::vector<absl::string_view> words = absl::StrSplit(text, ' ');
+  if (words.size() != 3 || (words[0] != "MOVED" && words[0] != "ASK")) return redirect;
+  const size_t colon = words[2].rfind(':');
+  if (colon == absl::string_view::npos || !absl::SimpleAtoi(words[1], &redirect.slot) ||
+      !absl::SimpleAtoi(words[2].substr(colon + 1), &redirect.address.port)) {
+    return redirect;
+  }
+  redirect.address.host = std::string(words[2].substr(0, colon));
+  if (redirect.address.host.empty()) redirect.address.host = from.host;
+  redirect.kind = words[0] == "MOVED" ? Redirect::Kind::kMoved : Redirect::Kind::kAsk;
+  return redirect;
+}
 
 std::vector<std::string> EvalShaCommand(const Script& script, const std::vector<std::string>& keys,
                                         const std::vector<std::string>& args) {
@@ -104,6 +69,36 @@ std::vector<std::string> EvalShaCommand(const Script& script, const std::vector<
   command.insert(command.end(), keys.begin(), keys.end());
   command.insert(command.end(), args.begin(), args.end());
   return command;
+}
+
+// The slot all `keys` share. The message names positions and slots only:
+// keys may hold personal data, and this text can end up in a log.
+absl::StatusOr<std::optional<int>> CommonSlot(const std::vector<absl::string_view>& keys,
+                                              absl::string_view what) {
+  std::optional<int> slot;
+  for (size_t i = 0; i < keys.size(); ++i) {
+    const int this_slot = KeySlot(keys[i]);
+    if (!slot.has_value()) {
+      slot = this_slot;
+    } else if (*slot != this_slot) {
+      return absl::InternalError(absl::StrCat(
+          "CROSSSLOT the keys of ", what, " lie in more than one hash slot (key 1 in slot ", *slot,
+          ", key ", i + 1, " in slot ", this_slot,
+          "); a Redis Cluster runs it only if they share one {hash tag}"));
+    }
+  }
+  return slot;
+}
+
+// Pipeline replies as the caller sees them: the first error, else all replies.
+absl::StatusOr<std::vector<Reply>> FirstErrorOrAll(std::vector<absl::StatusOr<Reply>> outcomes) {
+  std::vector<Reply> replies;
+  replies.reserve(outcomes.size());
+  for (absl::StatusOr<Reply>& outcome : outcomes) {
+    if (!outcome.ok()) return outcome.status();
+    replies.push_back(*std::move(outcome));
+  }
+  return replies;
 }
 
 // hiredis writes with write(2), so a write on a connection that Redis dropped
@@ -118,82 +113,7 @@ void IgnoreSigpipeUnlessHandled() {
 
 }  // namespace
 
-// One hiredis blocking connection. Once hiredis reports an I/O or protocol
-// error the context is unusable, and the pool drops it (see broken()).
-class Client::Connection {
- public:
-  static absl::StatusOr<std::unique_ptr<Connection>> Open(const Options& options);
-  ~Connection() { redisFree(context_); }
-
-  Connection(const Connection&) = delete;
-  Connection& operator=(const Connection&) = delete;
-
-  bool broken() const { return context_->err != 0; }
-
-  absl::StatusOr<Reply> Command(const std::vector<std::string>& args) {
-    Argv argv(args);
-    return Consume(
-        redisCommandArgv(context_, argv.size(), argv.pointers.data(), argv.lengths.data()));
-  }
-
-  absl::StatusOr<std::vector<Reply>> Pipeline(
-      const std::vector<std::vector<std::string>>& commands) {
-    for (const std::vector<std::string>& command : commands) {
-      Argv argv(command);
-      if (redisAppendCommandArgv(context_, argv.size(), argv.pointers.data(),
-                                 argv.lengths.data()) != REDIS_OK) {
-        return IoError();
-      }
-    }
-    std::vector<Reply> replies;
-    absl::Status first_error;
-    // Every reply is read, even after an error one, to keep the connection in
-    // step with the server.
-    for (size_t i = 0; i < commands.size(); ++i) {
-      void* raw = nullptr;
-      if (redisGetReply(context_, &raw) != REDIS_OK) return IoError();
-      absl::StatusOr<Reply> reply = Consume(raw);
-      if (!reply.ok()) {
-        first_error.Update(reply.status());
-        continue;
-      }
-      replies.push_back(*std::move(reply));
-    }
-    if (!first_error.ok()) return first_error;
-    return replies;
-  }
-
- private:
-  explicit Connection(redisContext* context) : context_(context) {}
-
-  absl::Status IoError() const { return Unavailable(context_->errstr); }
-
-  absl::StatusOr<Reply> Consume(void* raw) {
-    if (raw == nullptr) return IoError();
-    std::unique_ptr<redisReply, void (*)(void*)> reply(static_cast<redisReply*>(raw),
-                                                       freeReplyObject);
-    return ToReply(*reply);
-  }
-
-  redisContext* const context_;
-};
-
-absl::StatusOr<std::unique_ptr<Client::Connection>> Client::Connection::Open(
-    const Options& options) {
-  redisContext* context = redisConnectWithTimeout(options.host.c_str(), options.port,
-                                                  ToTimeval(options.connect_timeout));
-  if (context == nullptr) return Unavailable("cannot allocate connection");
-  std::unique_ptr<Connection> connection(new Connection(context));
-  if (connection->broken() ||
-      redisSetTimeout(context, ToTimeval(options.command_timeout)) != REDIS_OK) {
-    return connection->IoError();
-  }
-  if (options.password.empty()) return connection;
-  absl::StatusOr<Reply> auth = connection->Command({"AUTH", options.password});
-  if (auth.ok()) return connection;
-  if (absl::IsUnavailable(auth.status())) return auth.status();
-  return Unavailable(absl::StrCat("AUTH rejected: ", auth.status().message()));
-}
+std::string Address::ToString() const { return absl::StrCat(host, ":", port); }
 
 Script::Script(std::string source) : source_(std::move(source)) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -203,43 +123,24 @@ Script::Script(std::string source) : source_(std::move(source)) {
   }
 }
 
-// Returns its slot to the pool when it goes out of scope, on every path.
-class Client::Lease {
- public:
-  Lease(Client* client, std::unique_ptr<Connection> connection)
-      : client_(client), connection_(std::move(connection)) {}
-  Lease(Lease&& other) noexcept
-      : client_(std::exchange(other.client_, nullptr)), connection_(std::move(other.connection_)) {}
-  Lease& operator=(Lease&&) = delete;
-  ~Lease() {
-    if (client_ != nullptr) client_->Release(std::move(connection_));
-  }
-
-  std::unique_ptr<Connection>& connection() { return connection_; }
-  Connection* operator->() { return connection_.get(); }
-
- private:
-  Client* client_;
-  std::unique_ptr<Connection> connection_;
-};
-
 std::unique_ptr<Client> Client::Create(Options options) {
   IgnoreSigpipeUnlessHandled();
+  if (options.mode == Mode::kCluster && options.seeds.empty()) {
+    options.seeds.push_back(Address{options.host, options.port});
+  }
   return std::unique_ptr<Client>(new Client(std::move(options)));
 }
 
 Client::Client(Options options)
-    : options_(std::move(options)),
-      idle_(std::max(1, options_.pool_size)),
-      backoff_(options_.min_backoff) {}
+    : topology_(std::make_unique<internal::Topology>(std::move(options))) {}
 
 Client::~Client() = default;
 
 absl::StatusOr<Reply> Client::Command(const std::vector<std::string>& args) {
   if (args.empty()) return absl::InvalidArgumentError("empty redis command");
-  absl::StatusOr<Lease> lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  return (*lease)->Command(args);
+  absl::StatusOr<std::optional<int>> slot = SlotOf(args);
+  if (!slot.ok()) return slot.status();
+  return RoutedCommand(*slot, args);
 }
 
 absl::StatusOr<std::vector<Reply>> Client::Pipeline(
@@ -247,76 +148,173 @@ absl::StatusOr<std::vector<Reply>> Client::Pipeline(
   for (const std::vector<std::string>& command : commands) {
     if (command.empty()) return absl::InvalidArgumentError("empty redis command in pipeline");
   }
-  absl::StatusOr<Lease> lease = Acquire();
-  if (!lease.ok()) return lease.status();
-  return (*lease)->Pipeline(commands);
+  if (topology_->mode() == Mode::kCluster) return ClusterPipeline(commands);
+  absl::StatusOr<Reply> all = Run(std::nullopt, [&](Connection& connection, bool) {
+    absl::StatusOr<std::vector<absl::StatusOr<Reply>>> outcomes = connection.Pipeline(commands);
+    if (!outcomes.ok()) return absl::StatusOr<Reply>(outcomes.status());
+    absl::StatusOr<std::vector<Reply>> replies = FirstErrorOrAll(*std::move(outcomes));
+    if (!replies.ok()) return absl::StatusOr<Reply>(replies.status());
+    return absl::StatusOr<Reply>(Reply{
+        .type = Reply::Type::kArray, .str = {}, .integer = 0, .elements = *std::move(replies)});
+  });
+  if (!all.ok()) return all.status();
+  return std::move(all->elements);
 }
 
 absl::StatusOr<Reply> Client::Eval(const Script& script, const std::vector<std::string>& keys,
                                    const std::vector<std::string>& args) {
-  absl::StatusOr<Lease> lease = Acquire();
-  if (!lease.ok()) return lease.status();
+  std::optional<int> slot;
+  if (topology_->mode() == Mode::kCluster) {
+    absl::StatusOr<std::optional<int>> common =
+        CommonSlot(std::vector<absl::string_view>(keys.begin(), keys.end()),
+                   absl::StrCat("script ", script.sha().substr(0, 12)));
+    if (!common.ok()) return common.status();
+    slot = *common;
+  }
   const std::vector<std::string> command = EvalShaCommand(script, keys, args);
-  absl::StatusOr<Reply> reply = (*lease)->Command(command);
-  if (!IsNoScript(reply)) return reply;
-  // Script caches are per server, not per connection, and are lost on restart
-  // or SCRIPT FLUSH; loading on demand covers all of these.
-  absl::StatusOr<Reply> loaded = (*lease)->Command({"SCRIPT", "LOAD", script.source()});
-  if (!loaded.ok()) return loaded.status();
-  return (*lease)->Command(command);
+  return Run(slot, [&](Connection& connection, bool asking) {
+    absl::StatusOr<Reply> reply = connection.Command(command, asking);
+    if (!IsNoScript(reply)) return reply;
+    // Script caches are per server, not per connection, and are lost on
+    // restart, SCRIPT FLUSH or failover; loading on demand on the node that
+    // runs it covers all of these.
+    absl::StatusOr<Reply> loaded = connection.Command({"SCRIPT", "LOAD", script.source()});
+    if (!loaded.ok()) return loaded;
+    return connection.Command(command, asking);
+  });
 }
 
 absl::Status Client::Ping() { return Command({"PING"}).status(); }
 
-absl::StatusOr<Client::Lease> Client::Acquire() {
-  std::unique_ptr<Connection> connection;
-  {
-    absl::MutexLock lock(&mu_);
-    const auto has_idle = [this]() ABSL_SHARED_LOCKS_REQUIRED(mu_) { return !idle_.empty(); };
-    if (!mu_.AwaitWithTimeout(absl::Condition(&has_idle),
-                              absl::FromChrono(options_.command_timeout))) {
-      return absl::UnavailableError("redis pool exhausted");
+absl::StatusOr<Reply> Client::RoutedCommand(std::optional<int> slot,
+                                            const std::vector<std::string>& args) {
+  return Run(slot, [&args](Connection& connection, bool asking) {
+    return connection.Command(args, asking);
+  });
+}
+
+absl::StatusOr<std::optional<int>> Client::SlotOf(const std::vector<std::string>& args) {
+  if (topology_->mode() != Mode::kCluster) return std::nullopt;
+  std::optional<std::vector<absl::string_view>> keys = topology_->Keys(args);
+  if (!keys.has_value()) {
+    // Only the server can tell (movable keys), or the command table is not
+    // learnt yet: any node answers COMMAND GETKEYS.
+    std::vector<std::string> get_keys = {"COMMAND", "GETKEYS"};
+    get_keys.insert(get_keys.end(), args.begin(), args.end());
+    absl::StatusOr<Reply> named = RoutedCommand(std::nullopt, get_keys);
+    // An error (a keyless or malformed command): route it anywhere and let
+    // the node running it give the real error.
+    if (absl::IsUnavailable(named.status())) return named.status();
+    if (!named.ok()) return std::nullopt;
+    std::vector<absl::string_view> from_server;
+    from_server.reserve(named->elements.size());
+    for (const Reply& key : named->elements) from_server.push_back(key.str);
+    return CommonSlot(from_server, args[0]);
+  }
+  return CommonSlot(*keys, args[0]);
+}
+
+absl::StatusOr<Reply> Client::Run(std::optional<int> slot, const Call& call) {
+  absl::StatusOr<std::shared_ptr<NodePool>> pool = topology_->PoolFor(slot);
+  const bool follows = topology_->mode() != Mode::kSingle;
+  bool asking = false;
+  bool looked_again = false;
+  for (int hop = 0; hop <= kMaxHops; ++hop) {
+    if (!pool.ok()) return pool.status();
+    absl::StatusOr<NodePool::Lease> lease = (*pool)->Acquire();
+    if (!lease.ok()) {
+      // Nothing was sent, so one more try is safe: the node may be gone for
+      // good (a failover), and the primaries looked up again name another.
+      if (!follows || looked_again) return lease.status();
+      looked_again = true;
+      topology_->MarkStale();
+      absl::StatusOr<std::shared_ptr<NodePool>> again = topology_->PoolFor(slot);
+      if (!again.ok() || *again == *pool) return lease.status();
+      pool = std::move(again);
+      asking = false;
+      continue;
     }
-    connection = std::move(idle_.back());
-    idle_.pop_back();
+    absl::StatusOr<Reply> reply = call(**lease, asking);
+    if (reply.ok() || !follows) return reply;
+    if ((*lease)->broken()) {
+      // Sent, outcome unknown: not retried, but the next call looks again.
+      topology_->MarkStale();
+      return reply;
+    }
+    const Redirect redirect = ParseRedirect(reply.status(), (*pool)->address());
+    switch (redirect.kind) {
+      case Redirect::Kind::kNone:
+        return reply;
+      case Redirect::Kind::kMoved:
+        topology_->Moved(redirect.slot, redirect.address);
+        pool = topology_->PoolAt(redirect.address);
+        asking = false;
+        break;
+      case Redirect::Kind::kAsk:
+        pool = topology_->PoolAt(redirect.address);
+        asking = true;
+        break;
+      case Redirect::Kind::kReadOnly:
+        // The node was demoted; a write refused with READONLY did not run.
+        topology_->MarkStale();
+        pool = topology_->PoolFor(slot);
+        asking = false;
+        break;
+    }
   }
-  Lease lease(this, std::move(connection));
-  if (lease.connection() == nullptr) {
-    absl::StatusOr<std::unique_ptr<Connection>> opened = Reconnect();
-    if (!opened.ok()) return opened.status();
-    lease.connection() = *std::move(opened);
-  }
-  return lease;
+  return Unavailable("too many redirections: the cluster is changing, try again");
 }
 
-absl::StatusOr<std::unique_ptr<Client::Connection>> Client::Reconnect() {
-  {
-    absl::MutexLock lock(&mu_);
-    // Failing fast while Redis is down keeps callers from queueing behind
-    // connect timeouts and spares Redis a reconnect storm when it comes back.
-    if (Clock::now() < next_reconnect_) return Unavailable("waiting to reconnect");
+// Groups the commands by the primary serving them, sends one pipeline per
+// primary, and sends a command again alone (following redirections) if its
+// node redirected it or could not be reached, which both mean it did not run.
+absl::StatusOr<std::vector<Reply>> Client::ClusterPipeline(
+    const std::vector<std::vector<std::string>>& commands) {
+  std::vector<std::optional<int>> slots;
+  slots.reserve(commands.size());
+  for (const std::vector<std::string>& command : commands) {
+    absl::StatusOr<std::optional<int>> slot = SlotOf(command);
+    if (!slot.ok()) return slot.status();
+    slots.push_back(*slot);
   }
-  absl::StatusOr<std::unique_ptr<Connection>> connection = Connection::Open(options_);
-  absl::MutexLock lock(&mu_);
-  if (connection.ok()) {
-    backoff_ = options_.min_backoff;
-    next_reconnect_ = Clock::time_point();
-  } else {
-    next_reconnect_ = Clock::now() + backoff_;
-    backoff_ = std::min(backoff_ * 2, options_.max_backoff);
+  struct Group {
+    std::shared_ptr<NodePool> pool;
+    std::vector<size_t> members;
+  };
+  std::vector<Group> groups;
+  absl::flat_hash_map<NodePool*, size_t> group_of;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    absl::StatusOr<std::shared_ptr<NodePool>> pool = topology_->PoolFor(slots[i]);
+    if (!pool.ok()) return pool.status();
+    auto [it, added] = group_of.try_emplace(pool->get(), groups.size());
+    if (added) groups.push_back(Group{*pool, {}});
+    groups[it->second].members.push_back(i);
   }
-  return connection;
-}
-
-void Client::Release(std::unique_ptr<Connection> connection) {
-  if (connection != nullptr && connection->broken()) connection.reset();
-  // Releasing the lock wakes an Acquire() waiting for a slot.
-  absl::MutexLock lock(&mu_);
-  if (connection != nullptr) {
-    idle_.push_back(std::move(connection));
-  } else {
-    idle_.push_front(nullptr);
+  std::vector<absl::StatusOr<Reply>> outcomes(commands.size(), Unavailable("not sent"));
+  for (const Group& group : groups) {
+    std::vector<std::vector<std::string>> batch;
+    batch.reserve(group.members.size());
+    for (const size_t i : group.members) batch.push_back(commands[i]);
+    absl::StatusOr<NodePool::Lease> lease = group.pool->Acquire();
+    absl::StatusOr<std::vector<absl::StatusOr<Reply>>> replies =
+        lease.ok() ? (*lease)->Pipeline(batch)
+                   : absl::StatusOr<std::vector<absl::StatusOr<Reply>>>(lease.status());
+    if (!replies.ok() && lease.ok()) {
+      // Broken after sending: which commands ran is unknown.
+      topology_->MarkStale();
+      for (const size_t i : group.members) outcomes[i] = replies.status();
+      continue;
+    }
+    for (size_t j = 0; j < group.members.size(); ++j) {
+      const size_t i = group.members[j];
+      absl::StatusOr<Reply> outcome = replies.ok() ? std::move((*replies)[j]) : lease.status();
+      const bool not_run =
+          !lease.ok() ||
+          ParseRedirect(outcome.status(), group.pool->address()).kind != Redirect::Kind::kNone;
+      outcomes[i] = not_run ? RoutedCommand(slots[i], commands[i]) : std::move(outcome);
+    }
   }
+  return FirstErrorOrAll(std::move(outcomes));
 }
 
 }  // namespace stadt::redis

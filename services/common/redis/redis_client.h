@@ -1,29 +1,63 @@
 #pragma once
 
 #include <chrono>
-#include <deque>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
 
 namespace stadt::redis {
 
+// Where the primaries are found (REDIS_MODE in the services' configuration).
+enum class Mode {
+  // One server at host:port.
+  kSingle,
+  // The Sentinels at `seeds` name the primary of `sentinel_master`; asked
+  // again after a connection error or a READONLY reply (a failover).
+  kSentinel,
+  // A Redis Cluster: `seeds` (or else host:port) are some of its nodes; every
+  // command goes to the primary serving its keys' hash slot.
+  kCluster,
+};
+
+struct Address {
+  std::string host;
+  int port = 0;
+
+  std::string ToString() const;  // "host:port"
+  bool operator==(const Address&) const = default;
+};
+
 struct Options {
+  Mode mode = Mode::kSingle;
   std::string host = "127.0.0.1";
   int port = 6379;
+  // kSentinel: the Sentinels. kCluster: nodes to learn the slot map from
+  // (after the first map, its primaries are asked first).
+  std::vector<Address> seeds;
+  std::string sentinel_master = "mymaster";
+  std::string sentinel_password;  // empty: the Sentinels ask for none
   std::string password;
   std::chrono::milliseconds connect_timeout{500};
   // Bounds each socket read and write, and the wait for a free connection.
   std::chrono::milliseconds command_timeout{1000};
+  // Connections per node.
   int pool_size = 4;
   // Delay after a failed reconnect, doubling up to max_backoff.
   std::chrono::milliseconds min_backoff{50};
   std::chrono::milliseconds max_backoff{2000};
+  // kSentinel, kCluster: the least time between two lookups of the primaries,
+  // so that a failover does not turn every call into one.
+  std::chrono::milliseconds refresh_interval{100};
+  // kSentinel: the Sentinels are asked again this long after the last
+  // lookup even without a sign of failover. A failover while the old primary
+  // stays reachable (manual, or a partition) shows no such sign until the
+  // Sentinel reconfigures it; this bounds how long writes still go there.
+  std::chrono::milliseconds sentinel_recheck_interval{1000};
 };
 
 // A Redis reply as a plain value, so that hiredis types stay inside the client.
@@ -54,7 +88,13 @@ class Script {
   std::string sha_;
 };
 
-// Synchronous, thread-safe Redis client over a small pool of connections.
+namespace internal {
+class Connection;
+class Topology;
+}  // namespace internal
+
+// Synchronous, thread-safe Redis client over a small pool of connections per
+// primary; see Mode for how the primaries are found.
 //
 // Status mapping:
 //  - Redis unreachable, I/O error, timeout, dropped connection, LOADING, BUSY:
@@ -66,6 +106,17 @@ class Script {
 //    <message>, so that Lua scripts can report domain outcomes.
 //  - Any other error reply (also one nested in an array): INTERNAL carrying
 //    the Redis error text, which must not reach clients.
+//
+// Cluster mode: a command or script whose keys lie in more than one hash
+// slot is refused before it is sent (INTERNAL, "CROSSSLOT ..."): that is a
+// key naming bug, see the hash tag rule in docs/design.md. MOVED and ASK are
+// followed (up to 5 hops); a node that cannot be reached makes the slot map
+// be asked for again. Sentinel and cluster mode: when a connection to the
+// primary cannot be opened (nothing was sent), the primaries are looked up
+// again and the call is tried once more; a READONLY reply (the node is a
+// replica now) is retried on the primary looked up anew. An I/O error after
+// the command was sent is UNAVAILABLE, as in single mode: the command may
+// have run.
 class Client {
  public:
   // Opens no connection: a service may start before Redis is up.
@@ -76,37 +127,36 @@ class Client {
   Client& operator=(const Client&) = delete;
 
   absl::StatusOr<Reply> Command(const std::vector<std::string>& args);
-  // Sends all commands on one connection, then reads every reply. Not atomic:
-  // if any reply is an error, the first error is returned, but the other
-  // commands have still run.
+  // Sends all commands on one connection (cluster mode: one per primary
+  // concerned), then reads every reply. Not atomic: if any reply is an
+  // error, the first error is returned, but the other commands have still
+  // run.
   absl::StatusOr<std::vector<Reply>> Pipeline(
       const std::vector<std::vector<std::string>>& commands);
-  // EVALSHA; on NOSCRIPT loads the script on that connection and retries once.
+  // EVALSHA on the primary serving the keys; on NOSCRIPT loads the script on
+  // that node and retries once.
   absl::StatusOr<Reply> Eval(const Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
   absl::Status Ping();
 
  private:
-  class Connection;
-  class Lease;
-  using Clock = std::chrono::steady_clock;
+  // Runs a call on one connection; `asking` says it must send ASKING first.
+  using Call = std::function<absl::StatusOr<Reply>(internal::Connection&, bool asking)>;
 
   explicit Client(Options options);
 
-  absl::StatusOr<Lease> Acquire();
-  absl::StatusOr<std::unique_ptr<Connection>> Reconnect();
-  void Release(std::unique_ptr<Connection> connection);
+  // Runs `call` on the primary serving `slot` (any primary for nullopt),
+  // following redirections.
+  absl::StatusOr<Reply> Run(std::optional<int> slot, const Call& call);
+  // The one hash slot of a command's keys: nullopt for no keys (or not in
+  // cluster mode), INTERNAL if the keys span slots.
+  absl::StatusOr<std::optional<int>> SlotOf(const std::vector<std::string>& args);
+  absl::StatusOr<Reply> RoutedCommand(std::optional<int> slot,
+                                      const std::vector<std::string>& args);
+  absl::StatusOr<std::vector<Reply>> ClusterPipeline(
+      const std::vector<std::vector<std::string>>& commands);
 
-  const Options options_;
-  // Acquire() waits on it until a slot is free.
-  absl::Mutex mu_;
-  // Free pool slots; a null slot has no open connection. Open ones are kept at
-  // the back, where Acquire() takes from.
-  std::deque<std::unique_ptr<Connection>> idle_ ABSL_GUARDED_BY(mu_);
-  // Delay after the next failed reconnect, and the time before which no
-  // reconnect is tried.
-  std::chrono::milliseconds backoff_ ABSL_GUARDED_BY(mu_);
-  Clock::time_point next_reconnect_ ABSL_GUARDED_BY(mu_);
+  const std::unique_ptr<internal::Topology> topology_;
 };
 
 }  // namespace stadt::redis
