@@ -46,6 +46,11 @@ const std::map<std::string, std::string> kNotReachableOverHttp = {
      "DELETE /v1/me/data, which declares it"},
     {"video hold_already_confirmed",
      "the booking library's e-mail confirmation, which video offers no route for"},
+    {"video not_a_video_caseworker",
+     "the adapter's department scope check refuses a subject who is no caseworker first "
+     "(scope_not_granted)"},
+    {"video email_required",
+     "the booking library's e-mail confirmation, which video offers no route for"},
 };
 
 std::string Read(const fs::path& path) {
