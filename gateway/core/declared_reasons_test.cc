@@ -44,6 +44,9 @@ const std::map<std::string, std::string> kNotReachableOverHttp = {
     {"parking session_running",
      "given by the internal ErasePersonalData; clients meet it through the privacy service's "
      "DELETE /v1/me/data, which declares it"},
+    {"monitoring grain_invalid",
+     "the JSON mapping refuses a grain that is not one of the enum's names before the service "
+     "sees it"},
     {"video hold_already_confirmed",
      "the booking library's e-mail confirmation, which video offers no route for"},
     {"video not_a_video_caseworker",

@@ -309,7 +309,7 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
       {
           {"POST /v1/video/holds/{hold_id}/confirm hold_expired",
            "a hold lives at least 30 s (VIDEO_HOLD_TTL's floor), which the walk does not wait for"},
-             {"POST /v1/video/bookings/{booking_code}/cancel visit_no_show", wait},
+          {"POST /v1/video/bookings/{booking_code}/cancel visit_no_show", wait},
           {"POST /v1/video/bookings/{booking_code}/reschedule visit_no_show", wait},
           {"POST /v1/video/consultations/{booking_code}/no-show booking_cancelled", wait},
       });
