@@ -362,6 +362,8 @@ constexpr ReasonText kReasons[] = {
      "This API accepts no sign-ins."},
     {"too_many_choices", 400, "Sie haben mehr Angebote gewählt als erlaubt.",
      "More programs were chosen than allowed."},
+    {"topic_invalid", 400, "Bitte wählen Sie ein Anliegen aus der Liste.",
+     "Please choose a topic from the list."},
     {"topic_unknown", 404, "Dieses Anliegen gibt es nicht.", "There is no such topic."},
     {"unauthenticated", 401, "Bitte melden Sie sich an.", "Please sign in."},
     {"unknown_age_group", 400, "Diese Altersgruppe gibt es nicht.", "There is no such age group."},

@@ -155,6 +155,10 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
                 absl::StrCat(R"({"topicId":"cooking","start":")", later.start, "\"}"), other,
                 "topic_unknown");
   ExpectRefusal("GET", "/v1/video/slots?topic_id=cooking", "", "", "topic_unknown");
+  ExpectRefusal("GET", "/v1/video/slots", "", "", "topic_invalid");
+  ExpectRefusal("POST", "/v1/video/holds",
+                absl::StrCat(R"({"topicId":"NOT A TOPIC","start":")", later.start, "\"}"), other,
+                "topic_invalid");
   ExpectRefusal("GET", "/v1/video/slots?topic_id=housing&limit=100000", "", "",
                 "invalid_page_size");
   const std::string hold = Hold(other, "housing", FirstStart("housing", tomorrow));

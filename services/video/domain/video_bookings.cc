@@ -21,7 +21,11 @@ int BucketsTaken(const booking::DayUsage& usage) {
 }  // namespace
 
 absl::StatusOr<const Topic*> VideoBookings::TopicFor(const std::string& topic_id) const {
-  const Topic* topic = booking::IsValidId(topic_id) ? catalog().FindTopic(topic_id) : nullptr;
+  if (!booking::IsValidId(topic_id)) {
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "topic_invalid",
+                            "topic_id: 1-64 of a-z, 0-9 and '-'");
+  }
+  const Topic* topic = catalog().FindTopic(topic_id);
   if (topic == nullptr) {
     return booking::Refusal(absl::StatusCode::kNotFound, "topic_unknown",
                             "topic_id: unknown topic");
