@@ -36,10 +36,13 @@ constexpr char kOffice[] = "/v1/offices/nacht";
 class AppointmentsRefusalWalkTest : public RefusalWalk {
  protected:
   void StartAppointments(std::map<std::string, std::string> env) {
+    // The slot running now can still be booked and, without a grace period,
+    // be recorded as missed at once.
+    env.insert({{"APPOINTMENTS_MIN_NOTICE", "-15m"},
+                {"APPOINTMENTS_NO_SHOW_GRACE", "0s"},
+                {"APPOINTMENTS_MAX_ACTIVE_BOOKINGS", "2"}});
     StackOptions options;
     options.service_env = std::move(env);
-    options.service_env["APPOINTMENTS_MIN_NOTICE"] = "0s";
-    options.service_env["APPOINTMENTS_MAX_ACTIVE_BOOKINGS"] = "2";
     options.gateway_env = {{"GATEWAY_READINESS_BACKENDS", "appointments"}};
     StartStack({"appointments"}, options, "/readyz");
     if (HasFatalFailure()) return;
@@ -52,9 +55,10 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
   }
 
   // The first free start of `service` on `date` ("" if the day has none left).
-  std::string FirstStart(const std::string& service, const std::string& date) {
+  std::string FirstStart(const std::string& service, const std::string& date,
+                         const std::string& office = "nacht") {
     HttpResult search =
-        Fetch("GET", absl::StrCat("/v1/slots?office_ids=nacht&limit=1&service_ids=", service,
+        Fetch("GET", absl::StrCat("/v1/slots?office_ids=", office, "&limit=1&service_ids=", service,
                                   "&from_date=", date, "&to_date=", date));
     EXPECT_EQ(search.status, 200) << search.body;
     const boost::json::value answer = Json(search);
@@ -62,11 +66,11 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
     return slots.empty() ? "" : std::string(slots.at(0).at("start").as_string());
   }
 
-  std::string Hold(const std::string& citizen, const std::string& service,
-                   const std::string& start) {
+  std::string Hold(const std::string& citizen, const std::string& service, const std::string& start,
+                   const std::string& office = "nacht") {
     HttpResult hold = Fetch("POST", "/v1/holds",
-                            absl::StrCat(R"({"officeId":"nacht","serviceIds":[")", service,
-                                         R"("],"start":")", start, "\"}"),
+                            absl::StrCat(R"({"officeId":")", office, R"(","serviceIds":[")",
+                                         service, R"("],"start":")", start, "\"}"),
                             citizen);
     EXPECT_EQ(hold.status, 200) << hold.body;
     return hold.status == 200 ? std::string(Json(hold).at("holdId").as_string()) : "";
@@ -88,12 +92,13 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
     }
   };
   // Books the first free `service` slot of `date` for the citizen `subject`.
-  Booked Book(const std::string& subject, const std::string& service, const std::string& date) {
-    const std::string start = FirstStart(service, date);
+  Booked Book(const std::string& subject, const std::string& service, const std::string& date,
+              const std::string& office = "nacht") {
+    const std::string start = FirstStart(service, date, office);
     if (start.empty()) return {};
     const std::string citizen = Token(subject, {"citizen"});
     HttpResult booked =
-        Fetch("POST", absl::StrCat("/v1/holds/", Hold(citizen, service, start), "/confirm"),
+        Fetch("POST", absl::StrCat("/v1/holds/", Hold(citizen, service, start, office), "/confirm"),
               Contact(subject), citizen);
     EXPECT_EQ(booked.status, 200) << booked.body;
     if (booked.status != 200) return {};
@@ -270,7 +275,28 @@ TEST_F(AppointmentsRefusalWalkTest, EveryAppointmentsRefusalHasItsReasonStatusAn
   ExpectRefusal("POST", absl::StrCat("/v1/offices/zu/days/", today_, "/walk-ins"),
                 R"({"serviceIds":["id-card"]})", staff_, "office_closed");
 
-  const std::string wait = "needs the appointment's start plus the no-show grace to pass";
+  // Missed appointments, at an office with three counters: one missed, one
+  // arrived, one cancelled, all in the slot running now.
+  Ok("PUT", "/v1/offices/frueh", OfficeEntry(3), staff_);
+  const Booked missed = Book("citizen-missed", "id-card", today_, "frueh");
+  const Booked arrived = Book("citizen-arrived", "id-card", today_, "frueh");
+  const Booked dropped = Book("citizen-dropped", "id-card", today_, "frueh");
+  ASSERT_FALSE(missed.code.empty() || arrived.code.empty() || dropped.code.empty());
+  const std::string frueh = absl::StrCat("/v1/offices/frueh/days/", today_);
+  Ok("POST", absl::StrCat(frueh, "/appointments/", missed.code, "/no-show"), "{}", staff_);
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", missed.code, "/cancel"), missed.manage, "",
+                "visit_no_show");
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", missed.code, "/reschedule"),
+                missed.MoveTo(FirstStart("id-card", tomorrow_)), "", "visit_no_show");
+  ExpectRefusal("POST", absl::StrCat(frueh, "/checkins"), Code(missed.code), staff_,
+                "visit_no_show");
+  Ok("POST", absl::StrCat(frueh, "/checkins"), Code(arrived.code), staff_);
+  ExpectRefusal("POST", absl::StrCat(frueh, "/appointments/", arrived.code, "/no-show"), "{}",
+                staff_, "already_checked_in");
+  Ok("POST", absl::StrCat("/v1/bookings/", dropped.code, "/cancel"), dropped.manage, "");
+  ExpectRefusal("POST", absl::StrCat(frueh, "/appointments/", dropped.code, "/no-show"), "{}",
+                staff_, "booking_cancelled");
+
   ExpectEveryDeclaredReasonWalked(
       "Appointments",
       {{"POST /v1/holds/{hold_id}/confirm hold_expired",
@@ -286,16 +312,7 @@ TEST_F(AppointmentsRefusalWalkTest, EveryAppointmentsRefusalHasItsReasonStatusAn
        {"POST /v1/holds/{hold_id}/email-confirmation limit_reached",
         "needs the token of the confirmation mail (notifications and a mail server)"},
        {"POST /v1/holds/{hold_id}/email-confirmation service_already_booked",
-        "needs the token of the confirmation mail (notifications and a mail server)"},
-       {"POST /v1/bookings/{booking_code}/cancel visit_no_show", wait},
-       {"POST /v1/bookings/{booking_code}/reschedule visit_no_show", wait},
-       {"POST /v1/offices/{office_id}/days/{date}/checkins visit_no_show", wait},
-       {"POST /v1/offices/{office_id}/days/{date}/appointments/{booking_code}/no-show "
-        "booking_cancelled",
-        wait},
-       {"POST /v1/offices/{office_id}/days/{date}/appointments/{booking_code}/no-show "
-        "already_checked_in",
-        wait}});
+        "needs the token of the confirmation mail (notifications and a mail server)"}});
 }
 
 TEST_F(AppointmentsRefusalWalkTest, ConfirmationByEmailRefusesWithItsReasons) {

@@ -16,14 +16,18 @@
 namespace stadt::testing {
 namespace {
 
-// Both caseworkers consult around the clock, so that the walk can book,
-// check in and admit right now whatever the time of day.
+// The caseworkers consult around the clock, so that the walk can book,
+// check in and admit right now whatever the time of day; the slot running now
+// can still be booked (VIDEO_MIN_NOTICE=-15m) and, without a grace period,
+// recorded as a no-show at once.
 constexpr char kAlwaysOpenCatalog[] = R"({
   "slot_minutes": 15,
   "departments": [{"id": "social", "name": "Sozialamt"}, {"id": "jobcentre", "name": "Jobcenter"}],
   "topics": [{"id": "housing", "name": "Wohngeld", "department_id": "social",
               "duration_minutes": 30, "id_check_required": true},
              {"id": "job-advice", "name": "Jobberatung", "department_id": "jobcentre",
+              "duration_minutes": 15},
+             {"id": "rent-advice", "name": "Mietberatung", "department_id": "social",
               "duration_minutes": 15}],
   "caseworkers": [
     {"id": "cw-anna", "name": "Anna Berger", "department_id": "social", "topic_ids": ["housing"],
@@ -42,6 +46,14 @@ constexpr char kAlwaysOpenCatalog[] = R"({
                       {"weekday": 4, "from": "00:00", "to": "24:00"},
                       {"weekday": 5, "from": "00:00", "to": "24:00"},
                       {"weekday": 6, "from": "00:00", "to": "24:00"},
+                      {"weekday": 7, "from": "00:00", "to": "24:00"}]},
+    {"id": "cw-bert", "name": "Bert Lang", "department_id": "social", "topic_ids": ["rent-advice"],
+     "availability": [{"weekday": 1, "from": "00:00", "to": "24:00"},
+                      {"weekday": 2, "from": "00:00", "to": "24:00"},
+                      {"weekday": 3, "from": "00:00", "to": "24:00"},
+                      {"weekday": 4, "from": "00:00", "to": "24:00"},
+                      {"weekday": 5, "from": "00:00", "to": "24:00"},
+                      {"weekday": 6, "from": "00:00", "to": "24:00"},
                       {"weekday": 7, "from": "00:00", "to": "24:00"}]}]
 })";
 
@@ -53,7 +65,8 @@ class VideoRefusalWalkTest : public RefusalWalk {
     StackOptions options;
     options.service_env = {
         {"VIDEO_SEED_FILE", WriteTempFile("walk-video.json", kAlwaysOpenCatalog)},
-        {"VIDEO_MIN_NOTICE", "0s"},
+        {"VIDEO_MIN_NOTICE", "-15m"},
+        {"VIDEO_NO_SHOW_GRACE", "0s"},
         {"VIDEO_JOIN_LEAD", "2h"},
         {"VIDEO_MAX_ACTIVE_BOOKINGS", "2"},
         {"VIDEO_PRIVACY_NOTICE_VERSION", "2026-01"},
@@ -128,13 +141,16 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
 
   // Booking: the soonest housing slot (check-in opens two hours ahead), a
   // soon job advice, and one tomorrow.
+  // The running job advice is missed, the next one waited for.
+  const Booked missed = Book("citizen-missed", "job-advice", FirstStart("job-advice"));
   const std::string waiting_citizen = Citizen("citizen-waiting");
   const Booked waiting = Book("citizen-waiting", "job-advice", FirstStart("job-advice"));
   const std::string admitted_citizen = Citizen("citizen-admitted");
   const Booked admitted = Book("citizen-admitted", "housing", FirstStart("housing"));
   const std::string later_citizen = Citizen("citizen-later");
   const Booked later = Book("citizen-later", "housing", FirstStart("housing", tomorrow));
-  ASSERT_FALSE(waiting.code.empty() || admitted.code.empty() || later.code.empty());
+  ASSERT_FALSE(missed.code.empty() || waiting.code.empty() || admitted.code.empty() ||
+               later.code.empty());
 
   ExpectRefusal("POST", "/v1/video/holds",
                 absl::StrCat(R"({"topicId":"housing","start":")", later.start, "\"}"), other,
@@ -293,10 +309,25 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
   ExpectRefusal("POST", Consultation(unconsented.code, "consent"), kConsent,
                 Citizen("citizen-unconsented"), "booking_cancelled");
 
+  // Missed: recorded at once (no grace), then neither cancelled nor moved; a
+  // cancelled consultation is not missed.
+  Ok("POST", Consultation(missed.code, "no-show"), "{}", carla);
+  ExpectRefusal("POST", absl::StrCat("/v1/video/bookings/", missed.code, "/cancel"), missed.manage,
+                "", "visit_no_show");
+  ExpectRefusal("POST", absl::StrCat("/v1/video/bookings/", missed.code, "/reschedule"),
+                absl::StrCat(missed.manage.substr(0, missed.manage.size() - 1), R"(,"start":")",
+                             FirstStart("job-advice", tomorrow), "\"}"),
+                "", "visit_no_show");
+  const Booked gone = Book("citizen-gone", "rent-advice", FirstStart("rent-advice"));
+  Ok("POST", absl::StrCat("/v1/video/bookings/", gone.code, "/cancel"), gone.manage, "");
+  ExpectRefusal("POST", Consultation(gone.code, "no-show"), "{}", anna, "booking_cancelled");
+
   // Schedules.
   const std::string anna_schedule = "/v1/video/caseworkers/cw-anna";
+  // Early tomorrow is booked: hours from 23:00 on Mondays only would strand it.
+  ASSERT_FALSE(Book("citizen-stranded", "housing", FirstStart("housing", tomorrow)).code.empty());
   ExpectRefusal("PUT", absl::StrCat(anna_schedule, "/availability"),
-                R"({"availability":[{"weekday":1,"fromMinute":0,"toMinute":60}]})", anna,
+                R"({"availability":[{"weekday":1,"fromMinute":1380,"toMinute":1440}]})", anna,
                 "bookings_stranded");
   Ok("POST", absl::StrCat(anna_schedule, "/absences"),
      R"({"id":"anna-training","fromDate":"2037-03-02","toDate":"2037-03-03",)"
@@ -307,16 +338,10 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
                 R"("kind":"ABSENCE_KIND_TRAINING"})",
                 anna, "absence_exists");
 
-  const std::string wait = "needs the consultation's start (plus the no-show grace) to pass";
   ExpectEveryDeclaredReasonWalked(
-      "Video",
-      {
-          {"POST /v1/video/holds/{hold_id}/confirm hold_expired",
-           "a hold lives at least 30 s (VIDEO_HOLD_TTL's floor), which the walk does not wait for"},
-          {"POST /v1/video/bookings/{booking_code}/cancel visit_no_show", wait},
-          {"POST /v1/video/bookings/{booking_code}/reschedule visit_no_show", wait},
-          {"POST /v1/video/consultations/{booking_code}/no-show booking_cancelled", wait},
-      });
+      "Video", {{"POST /v1/video/holds/{hold_id}/confirm hold_expired",
+                 "a hold lives at least 30 s (VIDEO_HOLD_TTL's floor), which the walk does not "
+                 "wait for"}});
 }
 
 }  // namespace

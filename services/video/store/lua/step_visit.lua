@@ -19,7 +19,7 @@ local state = ARGV[6]
 -- citizen can no longer cancel or move it; after the consultation it counts as
 -- completed or missed (not cancelled as well).
 local booking_visit = {waiting = 'waiting', admitted = 'waiting', closed = 'completed',
-                       no_show = 'no_show'}
+                       ['no-show'] = 'no_show'}
 if booking_visit[state] then redis.call('HSET', KEYS[2], 'visit', booking_visit[state]) end
 redis.call('XADD', KEYS[3], '*', 'type', ARGV[3], 'code', ARGV[4],
            'state', state, 'caseworker', redis.call('HGET', KEYS[2], 'office'),
