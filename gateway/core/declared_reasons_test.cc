@@ -44,7 +44,15 @@ const std::map<std::string, std::string> kNotReachableOverHttp = {
     {"parking session_running",
      "given by the internal ErasePersonalData; clients meet it through the privacy service's "
      "DELETE /v1/me/data, which declares it"},
+    {"monitoring grain_invalid",
+     "the JSON mapping refuses a grain that is not one of the enum's names before the service "
+     "sees it"},
     {"video hold_already_confirmed",
+     "the booking library's e-mail confirmation, which video offers no route for"},
+    {"video not_a_video_caseworker",
+     "the adapter's department scope check refuses a subject who is no caseworker first "
+     "(scope_not_granted)"},
+    {"video email_required",
      "the booking library's e-mail confirmation, which video offers no route for"},
 };
 

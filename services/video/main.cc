@@ -43,12 +43,18 @@ booking::BookingRules ReadBookingRules(EnvConfig& config) {
   defaults.min_notice = absl::Hours(1);
   defaults.horizon_days = 42;
   defaults.same_service_window_days = 7;
-  return booking::ReadBookingRules(config,
-                                   {.prefix = "VIDEO_",
-                                    .same_service_window = "TOPIC_WINDOW_DAYS",
-                                    .release_time = false,
-                                    .email_confirmation = false},
-                                   defaults);
+  booking::BookingRules rules =
+      booking::ReadBookingRules(config,
+                                {.prefix = "VIDEO_",
+                                 .same_service_window = "TOPIC_WINDOW_DAYS",
+                                 .release_time = false,
+                                 .email_confirmation = false},
+                                defaults);
+  // Once checked in to the waiting room the consultation can no longer be
+  // cancelled or moved by the citizen (the proto declares already_checked_in),
+  // and a closed or missed one stays completed or missed.
+  rules.check_in_closes_booking = true;
+  return rules;
 }
 
 VideoSettings ReadVideoSettings(EnvConfig& config) {
@@ -125,7 +131,9 @@ absl::Status Serve(const Settings& settings) {
   log::Info("catalog_loaded", {{"topics", static_cast<int64_t>(catalog->topics.size())},
                                {"caseworkers", static_cast<int64_t>(catalog->caseworkers.size())}});
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
-  booking::RedisBookingRepository bookings(*redis, kVideoPrefix);
+  booking::RedisBookingRepository bookings(
+      *redis, kVideoPrefix,
+      booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
   bookings.EraseWith({"visit"});  // the waiting-room record goes with its booking
   RedisVisitRepository visits(*redis);
   RedisScheduleRepository schedule_store(*redis);

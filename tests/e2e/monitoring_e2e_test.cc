@@ -151,7 +151,7 @@ TEST_F(MonitoringE2eTest, BadQueriesAreClientErrors) {
   HttpResult plate =
       stack_->Fetch("GET", "/v1/monitoring/kpis/appointments_booked/series?dimension=plate");
   EXPECT_EQ(plate.status, 400);
-  EXPECT_EQ(Reason(plate), "invalid_argument");
+  EXPECT_EQ(Reason(plate), "dimension_unknown");
   HttpResult too_long = stack_->Fetch(
       "GET", "/v1/monitoring/kpis/appointments_booked/series?grain=GRAIN_HOUR&from.seconds=0");
   EXPECT_EQ(too_long.status, 400);

@@ -5,6 +5,8 @@
 // reason catalog documents, and the catalog's message for people in German
 // by default and in English for Accept-Language: en. Each reason a route
 // answers must be declared for it, and each declared one must be walked.
+// Parking's walk; the walking helper is tests/e2e/refusal_walk.h, the other
+// services' walks are the refusal_walk_*_e2e_test.cc beside this one.
 
 #include <map>
 #include <set>
@@ -19,6 +21,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/parking_test_tariffs.h"
+#include "tests/e2e/refusal_walk.h"
 #include "tests/harness/stack.h"
 
 namespace stadt::testing {
@@ -35,111 +38,13 @@ std::string BerlinDate(int days) {
   return absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), berlin) + days);
 }
 
-// "POST /v1/parking/sessions/{session_id}/stop": an operation of the document.
-using OperationKey = std::string;
-
-class RefusalWalkTest : public ::testing::Test {
+class RefusalWalkTest : public RefusalWalk {
  protected:
   void SetUp() override {
     // Charged around the clock: the refusals do not depend on the hour.
-    absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::Start(
-        {"parking"}, {{"PARKING_TARIFFS_FILE", WriteTariffsFile(kAroundTheClockTariffs)}});
-    ASSERT_TRUE(stack.ok()) << stack.status();
-    stack_ = *std::move(stack);
-    ASSERT_TRUE(stack_->WaitUntil(200, "/v1/parking/zones/4401")) << stack_->Logs();
-    HttpResult document = stack_->Fetch("GET", "/openapi.json");
-    ASSERT_EQ(document.status, 200);
-    openapi_ = Json(document);
-    for (const boost::json::value& reason : openapi_.at("x-common-reasons").as_array()) {
-      common_.insert(std::string(reason.as_string()));
-    }
-  }
-
-  // The document's operation whose path template matches `path` (literal
-  // segments beat variables, as in the gateway's route table).
-  OperationKey OperationFor(const std::string& method, const std::string& path) const {
-    const std::vector<std::string> segments = absl::StrSplit(path, '/');
-    OperationKey best;
-    int best_literals = -1;
-    for (const auto& [key, item] : openapi_.at("paths").as_object()) {
-      const std::vector<std::string> pattern =
-          absl::StrSplit(std::string(key.data(), key.size()), '/');
-      if (pattern.size() != segments.size() || !item.as_object().contains(Lower(method))) continue;
-      int literals = 0;
-      bool matches = true;
-      for (size_t i = 0; i < pattern.size() && matches; ++i) {
-        if (!pattern[i].empty() && pattern[i].front() == '{') continue;
-        matches = pattern[i] == segments[i];
-        ++literals;
-      }
-      if (matches && literals > best_literals) {
-        best = absl::StrCat(method, " ", std::string(key.data(), key.size()));
-        best_literals = literals;
-      }
-    }
-    return best;
-  }
-
-  const boost::json::object& Operation(const OperationKey& key) const {
-    const size_t space = key.find(' ');
-    return openapi_.at("paths")
-        .at(key.substr(space + 1))
-        .at(Lower(key.substr(0, space)))
-        .as_object();
-  }
-
-  std::set<std::string> Declared(const OperationKey& key) const {
-    std::set<std::string> declared;
-    for (const boost::json::value& reason : Operation(key).at("x-reasons").as_array()) {
-      declared.insert(std::string(reason.as_string()));
-    }
-    return declared;
-  }
-
-  // Sends a request that the route must refuse with `reason`, in German and
-  // then in English, and records the refusal as walked.
-  void ExpectRefusal(const std::string& method, const std::string& target, const std::string& body,
-                     const std::string& token, const std::string& reason) {
-    SCOPED_TRACE(absl::StrCat(method, " ", target, " ", body, " -> ", reason));
-    const OperationKey operation = OperationFor(method, target.substr(0, target.find('?')));
-    ASSERT_FALSE(operation.empty()) << "no operation in the document";
-    const boost::json::object& texts = openapi_.at("x-reasons").as_object();
-    ASSERT_TRUE(texts.contains(reason)) << "the reason catalog lacks " << reason;
-    const boost::json::value& text = texts.at(reason);
-    for (const std::string language : {"de", "en"}) {
-      std::map<std::string, std::string> headers;
-      if (language == "en") headers["Accept-Language"] = "en-GB,en;q=0.9";
-      HttpResult result = stack_->Fetch(method, target, body, token, headers);
-      EXPECT_EQ(Reason(result), reason) << result.body;
-      EXPECT_EQ(result.status, text.at("status").as_int64()) << result.body;
-      EXPECT_EQ(Json(result).at("message"), text.at(language)) << result.body;
-      EXPECT_EQ(result.headers["content-language"], language);
-      EXPECT_TRUE(Declared(operation).contains(Reason(result)) || common_.contains(Reason(result)))
-          << Reason(result) << " is not declared for " << operation;
-    }
-    walked_[operation].insert(reason);
-  }
-
-  // Every reason the service's routes declare was walked, but for those that
-  // no request through the gateway can cause today (each named with why).
-  void ExpectEveryDeclaredReasonWalked(const std::string& tag,
-                                       const std::map<std::string, std::string>& not_walkable) {
-    int operations = 0;
-    for (const auto& [path, item] : openapi_.at("paths").as_object()) {
-      for (const auto& [method, operation] : item.as_object()) {
-        if (operation.as_object().at("tags").at(0) != tag.c_str()) continue;
-        ++operations;
-        const OperationKey key =
-            absl::StrCat(absl::AsciiStrToUpper(std::string(method.data(), method.size())), " ",
-                         std::string(path.data(), path.size()));
-        for (const std::string& reason : Declared(key)) {
-          if (walked_[key].contains(reason)) continue;
-          EXPECT_TRUE(not_walkable.contains(absl::StrCat(key, " ", reason)))
-              << key << " declares " << reason << " but the walk never provoked it";
-        }
-      }
-    }
-    EXPECT_GT(operations, 0) << "no operation is tagged " << tag;
+    StackOptions options;
+    options.service_env = {{"PARKING_TARIFFS_FILE", WriteTariffsFile(kAroundTheClockTariffs)}};
+    StartStack({"parking"}, options, "/v1/parking/zones/4401");
   }
 
   std::string Citizen(const std::string& subject) const {
@@ -162,16 +67,6 @@ class RefusalWalkTest : public ::testing::Test {
     EXPECT_EQ(started.status, 200) << started.body;
     return started.status == 200 ? std::string(Json(started).at("id").as_string()) : "";
   }
-
-  static std::string Lower(std::string text) {
-    for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
-  }
-
-  std::unique_ptr<Stack> stack_;
-  boost::json::value openapi_;
-  std::set<std::string> common_;
-  std::map<OperationKey, std::set<std::string>> walked_;
 };
 
 TEST_F(RefusalWalkTest, EveryParkingRefusalHasItsReasonStatusAndBothMessages) {

@@ -290,7 +290,7 @@ TEST_F(VideoE2eTest, ConsentTextsCanBeFetchedCurrentAndByVersion) {
                            R"({"privacyNoticeVersion":"2026-01","termsVersion":"7"})"}) {
     HttpResult refused = Fetch("POST", Consultation(code) + "/consent", body, citizen);
     EXPECT_EQ(refused.status, 400) << refused.body;
-    EXPECT_EQ(Reason(refused), "consent_version_not_current") << refused.body;
+    EXPECT_EQ(Reason(refused), "consent_version_outdated") << refused.body;
   }
   HttpResult consented =
       Fetch("POST", Consultation(code) + "/consent",

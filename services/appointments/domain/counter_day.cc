@@ -74,7 +74,8 @@ absl::StatusOr<Ticket> CounterDay::CheckIn(const std::string& office_id, const s
   if (!day.ok()) return day.status();
   absl::StatusOr<booking::BookingRecord> booking = booking::FindBooking(bookings_, booking_code);
   if (booking.status().code() == absl::StatusCode::kNotFound) {
-    return absl::NotFoundError("no booking with this code at this office today");
+    return booking::Refusal(absl::StatusCode::kNotFound, "booking_not_found",
+                            "no booking with this code at this office today");
   }
   if (!booking.ok()) return booking.status();
   return counters_.CheckIn(*day, booking->code, clock_.Now());
@@ -177,7 +178,8 @@ absl::StatusOr<DayAppointment> CounterDay::MarkNoShow(const std::string& office_
                             "no such booking on this day");
   }
   if (clock_.Now() < booking->start + no_show_grace_) {
-    return absl::FailedPreconditionError("the grace period after the appointment has not passed");
+    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "no_show_too_early",
+                            "the grace period after the appointment has not passed");
   }
   return counters_.MarkNoShow(*day, booking->code, clock_.Now());
 }

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/common/reason.h"
 #include "services/monitoring/domain/prometheus.h"
 
 namespace stadt::monitoring {
@@ -155,7 +156,8 @@ absl::StatusOr<std::vector<KpiView>> MonitoringService::Evaluate(
 absl::StatusOr<std::vector<KpiView>> MonitoringService::ListKpis(const Viewer& viewer,
                                                                  int field_of_action) {
   if (field_of_action < 0 || field_of_action > 5) {
-    return absl::InvalidArgumentError("field_of_action must be 1 to 5 (or 0 for all)");
+    return WithReason(absl::InvalidArgumentError("field_of_action must be 1 to 5 (or 0 for all)"),
+                      "field_of_action_invalid");
   }
   std::vector<const KpiDefinition*> kpis;
   for (const KpiDefinition& kpi : catalog_.kpis()) {
@@ -178,13 +180,17 @@ absl::StatusOr<std::vector<absl::Time>> MonitoringService::SeriesPeriods(const S
     from = PeriodStart(to - absl::Nanoseconds(1), grain, zone);
     for (int i = 1; i < kDefaultSeriesPeriods; ++i) from = PreviousPeriod(from, grain, zone);
   }
-  if (from >= to) return absl::InvalidArgumentError("from must lie before to");
+  if (from >= to) {
+    return WithReason(absl::InvalidArgumentError("from must lie before to"),
+                      "series_range_invalid");
+  }
   std::vector<absl::Time> periods =
       PeriodsBetween(from, to, grain, zone, settings_.max_series_points);
   if (periods.size() > settings_.max_series_points) {
-    return absl::InvalidArgumentError(absl::StrCat("range too long: at most ",
-                                                   settings_.max_series_points,
-                                                   " periods per series; choose a coarser grain"));
+    return WithReason(absl::InvalidArgumentError(
+                          absl::StrCat("range too long: at most ", settings_.max_series_points,
+                                       " periods per series; choose a coarser grain")),
+                      "series_range_too_long");
   }
   return periods;
 }
@@ -193,10 +199,15 @@ absl::StatusOr<SeriesView> MonitoringService::GetSeries(const Viewer& viewer,
                                                         const SeriesQuery& query) {
   const KpiDefinition* kpi = catalog_.FindKpi(query.kpi_id);
   // An unpublished KPI does not exist for anonymous callers.
-  if (kpi == nullptr || !Visible(viewer, *kpi)) return absl::NotFoundError("KPI not found");
-  if (query.grain == Grain::kAll) return absl::InvalidArgumentError("grain: hour, day or month");
+  if (kpi == nullptr || !Visible(viewer, *kpi)) {
+    return WithReason(absl::NotFoundError("KPI not found"), "kpi_not_found");
+  }
+  if (query.grain == Grain::kAll) {
+    return WithReason(absl::InvalidArgumentError("grain: hour, day or month"), "grain_invalid");
+  }
   if (!query.dimension.empty() && !kpi->AllowsDimension(query.dimension)) {
-    return absl::InvalidArgumentError("dimension: not one of the KPI's dimension keys");
+    return WithReason(absl::InvalidArgumentError("dimension: not one of the KPI's dimension keys"),
+                      "dimension_unknown");
   }
   SeriesView view;
   view.grain = query.grain.value_or(kpi->grain);
@@ -290,7 +301,8 @@ std::vector<std::string> BlockedDependencies(const Catalog& catalog,
 absl::StatusOr<std::vector<MeasureView>> MonitoringService::ListMeasures(const Viewer& viewer,
                                                                          int field_of_action) {
   if (field_of_action < 0 || field_of_action > 5) {
-    return absl::InvalidArgumentError("field_of_action must be 1 to 5 (or 0 for all)");
+    return WithReason(absl::InvalidArgumentError("field_of_action must be 1 to 5 (or 0 for all)"),
+                      "field_of_action_invalid");
   }
   absl::StatusOr<std::vector<KpiView>> kpis = ListKpis(viewer, 0);
   if (!kpis.ok()) return kpis.status();

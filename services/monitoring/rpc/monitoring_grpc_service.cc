@@ -2,6 +2,7 @@
 
 #include "services/common/call_context.h"
 #include "services/common/log.h"
+#include "services/common/reason.h"
 #include "services/common/status.h"
 
 namespace stadt::monitoring {
@@ -170,7 +171,8 @@ grpc::Status MonitoringGrpcService::GetKpiSeries(grpc::ServerContext* context,
     case v1::GRAIN_UNSPECIFIED:
       break;
     default:
-      return ToGrpcStatus(absl::InvalidArgumentError("grain: unknown value"));
+      return ToGrpcStatus(
+          WithReason(absl::InvalidArgumentError("grain: unknown value"), "grain_invalid"));
   }
   for (const auto& [has, timestamp, target, name] :
        {std::tuple(request->has_from(), &request->from(), &query.from, "from"),

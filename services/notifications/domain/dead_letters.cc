@@ -5,8 +5,16 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/reason.h"
 
 namespace stadt::notifications {
+namespace {
+
+absl::Status NoSuchDeadLetter() {
+  return WithReason(absl::NotFoundError("no such dead letter"), "dead_letter_not_found");
+}
+
+}  // namespace
 
 bool IsStreamId(const std::string& id) {
   const size_t dash = id.find('-');
@@ -40,7 +48,9 @@ absl::StatusOr<const std::vector<std::string>*> DeadLetters::StreamsOf(
   std::vector<std::string> names;
   names.reserve(streams_.size());
   for (const auto& [name, stream] : streams_) names.push_back(name);
-  return absl::InvalidArgumentError(absl::StrCat("source: one of ", absl::StrJoin(names, ", ")));
+  return WithReason(
+      absl::InvalidArgumentError(absl::StrCat("source: one of ", absl::StrJoin(names, ", "))),
+      "dead_letter_source_unknown");
 }
 
 absl::StatusOr<DeadLetterPage> DeadLetters::List(const std::string& source, int limit,
@@ -48,11 +58,13 @@ absl::StatusOr<DeadLetterPage> DeadLetters::List(const std::string& source, int 
   absl::StatusOr<const std::vector<std::string>*> streams = StreamsOf(source);
   if (!streams.ok()) return streams.status();
   if (limit < 0 || limit > kMaxLimit) {
-    return absl::InvalidArgumentError(absl::StrCat("limit: 1 to ", kMaxLimit));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat("limit: 1 to ", kMaxLimit)),
+                      "invalid_page_size");
   }
   if (limit == 0) limit = kDefaultLimit;
   if (!after.empty() && !IsStreamId(after)) {
-    return absl::InvalidArgumentError("after: the next_after of a previous page");
+    return WithReason(absl::InvalidArgumentError("after: the next_after of a previous page"),
+                      "page_cursor_invalid");
   }
   // Each outbox's first `limit` after the cursor; together, in id order, the
   // first `limit` of them are the page (ids are times, so "after" means the
@@ -86,13 +98,13 @@ absl::StatusOr<DeadLetterEntry> DeadLetters::Replay(const std::string& source,
                                                     const std::string& id) {
   absl::StatusOr<const std::vector<std::string>*> streams = StreamsOf(source);
   if (!streams.ok()) return streams.status();
-  if (!IsStreamId(id)) return absl::NotFoundError("no such dead letter");
+  if (!IsStreamId(id)) return NoSuchDeadLetter();
   // The id names no outbox: the first of the source's outboxes that holds it.
   for (const std::string& stream : **streams) {
     absl::StatusOr<DeadLetterEntry> replayed = store_.ReplayDeadLetter(stream, id, clock_.Now());
     if (replayed.ok() || !absl::IsNotFound(replayed.status())) return replayed;
   }
-  return absl::NotFoundError("no such dead letter");
+  return NoSuchDeadLetter();
 }
 
 absl::StatusOr<privacy::Erasure> DeadLetters::ErasePersonalData(

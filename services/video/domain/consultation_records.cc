@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::video {
@@ -10,14 +11,17 @@ namespace {
 
 absl::Status CheckCode(const std::string& code) {
   if (!booking::IsWellFormedBookingCode(code)) {
-    return absl::InvalidArgumentError("booking_code: expected a code like K7M-4QX-P2A");
+    return WithReason(absl::InvalidArgumentError("booking_code: expected a code like K7M-4QX-P2A"),
+                      "not_a_booking_code");
   }
   return absl::OkStatus();
 }
 
 }  // namespace
 
-absl::Status NoSuchConsultation() { return absl::NotFoundError("no such consultation"); }
+absl::Status NoSuchConsultation() {
+  return WithReason(absl::NotFoundError("no such consultation"), "booking_not_found");
+}
 
 ConsultationRecords::ConsultationRecords(const VideoCatalog& catalog,
                                          booking::BookingRepository& bookings,

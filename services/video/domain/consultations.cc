@@ -9,12 +9,17 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::video {
 namespace {
 
 constexpr size_t kMaxVersionLength = 32;
+
+absl::Status ConsultationOver() {
+  return WithReason(absl::FailedPreconditionError("the consultation is over"), "consultation_over");
+}
 constexpr std::array<std::string_view, 4> kOutcomes = {"resolved", "follow-up", "referred",
                                                        "aborted"};
 
@@ -37,7 +42,9 @@ absl::StatusOr<const Caseworker*> Consultations::CaseworkerCalling(
     const std::string& subject) const {
   const Caseworker* caseworker = catalog().FindCaseworker(subject);
   if (caseworker == nullptr) {
-    return absl::PermissionDeniedError("the caller is not a caseworker of the video service");
+    return WithReason(
+        absl::PermissionDeniedError("the caller is not a caseworker of the video service"),
+        "not_a_video_caseworker");
   }
   return caseworker;
 }
@@ -73,24 +80,23 @@ absl::StatusOr<ConsultationView> Consultations::RecordConsent(
     const std::string& terms_version) {
   if (privacy_notice_version.empty() || privacy_notice_version.size() > kMaxVersionLength ||
       terms_version.empty() || terms_version.size() > kMaxVersionLength) {
-    return absl::InvalidArgumentError(
-        "privacy_notice_version, terms_version: required, at most 32 bytes");
+    return WithReason(absl::InvalidArgumentError(
+                          "privacy_notice_version, terms_version: required, at most 32 bytes"),
+                      "consent_version_invalid");
   }
   absl::StatusOr<Loaded> loaded = LoadForCitizen(subject, code);
   if (!loaded.ok()) return loaded.status();
   if (privacy_notice_version != settings().privacy_notice_version ||
       terms_version != settings().terms_version) {
-    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "consent_version_not_current",
-                            absl::StrCat("Bitte stimmen Sie den aktuellen Datenschutzhinweisen (",
-                                         settings().privacy_notice_version,
-                                         ") und Nutzungsbedingungen (", settings().terms_version,
-                                         ") zu. / Consent must be to the current privacy "
-                                         "notice (",
-                                         settings().privacy_notice_version, ") and terms (",
-                                         settings().terms_version, ")."));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            "consent must be to the current privacy notice (", settings().privacy_notice_version,
+            ") and terms (", settings().terms_version, ")")),
+        "consent_version_outdated");
   }
   if (loaded->visit.state != VisitState::kBooked && loaded->visit.state != VisitState::kConsented) {
-    return absl::FailedPreconditionError("consent is recorded before checking in");
+    return WithReason(absl::FailedPreconditionError("consent is recorded before checking in"),
+                      "consent_too_late");
   }
   Visit to = loaded->visit;
   to.state = VisitState::kConsented;
@@ -127,21 +133,25 @@ absl::StatusOr<ConsultationView> Consultations::CheckIn(const std::string& subje
     return records_.View(loaded->record, loaded->visit, "");  // a retry changes nothing
   }
   if (loaded->record.status != booking::BookingStatus::kConfirmed) {
-    return absl::FailedPreconditionError("the booking is cancelled");
+    return WithReason(absl::FailedPreconditionError("the booking is cancelled"),
+                      "booking_cancelled");
   }
   if (state == VisitState::kBooked) {
-    return absl::FailedPreconditionError("record your consent before checking in");
+    return WithReason(absl::FailedPreconditionError("record your consent before checking in"),
+                      "consent_required");
   }
   if (state != VisitState::kConsented) {
-    return absl::FailedPreconditionError("the consultation is over");
+    return ConsultationOver();
   }
   const absl::Time now = Now();
   if (now < records_.JoinFrom(loaded->record)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "check-in opens at ",
-        absl::FormatTime("%H:%M", records_.JoinFrom(loaded->record), core().calendar().zone())));
+    return WithReason(
+        absl::FailedPreconditionError(absl::StrCat(
+            "check-in opens at ", absl::FormatTime("%H:%M", records_.JoinFrom(loaded->record),
+                                                   core().calendar().zone()))),
+        "check_in_not_open");
   }
-  if (now >= loaded->record.end) return absl::FailedPreconditionError("the consultation is over");
+  if (now >= loaded->record.end) return ConsultationOver();
   Visit to = loaded->visit;
   to.state = VisitState::kWaiting;
   to.waiting_since = now;
@@ -167,14 +177,20 @@ JoinLink Consultations::Link(const booking::BookingRecord& record, JoinClaims cl
 absl::StatusOr<JoinLink> Consultations::Join(const std::string& subject, const std::string& code) {
   absl::StatusOr<Loaded> loaded = LoadForCitizen(subject, code);
   if (!loaded.ok()) return loaded.status();
+  // A closed consultation is not one to wait for.
+  if (loaded->visit.state == VisitState::kClosed || loaded->visit.state == VisitState::kNoShow) {
+    return ConsultationOver();
+  }
   if (loaded->visit.state != VisitState::kAdmitted) {
-    return absl::FailedPreconditionError(
-        "the caseworker has not admitted you yet; please wait in the waiting room");
+    return WithReason(
+        absl::FailedPreconditionError(
+            "the caseworker has not admitted you yet; please wait in the waiting room"),
+        "not_admitted_yet");
   }
   // Admitted and still running (or run over, within the rejoin margin): a
   // citizen whose connection dropped joins again with a new link.
   if (Now() >= records_.JoinUntil(loaded->record)) {
-    return absl::FailedPreconditionError("the consultation is over");
+    return ConsultationOver();
   }
   JoinClaims claims;
   // A pseudonym: the platform learns neither the sign-in subject nor the code.
@@ -202,7 +218,7 @@ absl::StatusOr<std::vector<WaitingEntry>> Consultations::WaitingRoom(const std::
   absl::StatusOr<const Caseworker*> caller = CaseworkerCalling(subject);
   if (!caller.ok()) return caller.status();
   if (!booking::IsValidIsoDate(date))
-    return absl::InvalidArgumentError("date: expected YYYY-MM-DD");
+    return WithReason(absl::InvalidArgumentError("date: expected YYYY-MM-DD"), "invalid_date");
   std::vector<std::string> codes;
   for (const Caseworker& colleague : catalog().caseworkers) {
     if (colleague.department_id != (*caller)->department_id) continue;
@@ -235,7 +251,9 @@ absl::StatusOr<WaitingEntry> Consultations::Admit(const std::string& subject,
     return Entry(loaded->record, *loaded->topic, loaded->visit);
   }
   if (loaded->visit.state != VisitState::kWaiting) {
-    return absl::FailedPreconditionError("only a citizen in the waiting room can be admitted");
+    return WithReason(
+        absl::FailedPreconditionError("only a citizen in the waiting room can be admitted"),
+        "citizen_not_waiting");
   }
   Visit to = loaded->visit;
   to.state = VisitState::kAdmitted;
@@ -250,10 +268,13 @@ absl::StatusOr<WaitingEntry> Consultations::MarkIdentityChecked(const std::strin
   absl::StatusOr<Loaded> loaded = LoadForCaseworker(subject, code);
   if (!loaded.ok()) return loaded.status();
   if (!loaded->topic->id_check_required) {
-    return absl::FailedPreconditionError("this topic needs no ID check");
+    return WithReason(absl::FailedPreconditionError("this topic needs no ID check"),
+                      "id_check_not_required");
   }
   if (loaded->visit.state != VisitState::kAdmitted) {
-    return absl::FailedPreconditionError("the ID check happens in the call, after admission");
+    return WithReason(
+        absl::FailedPreconditionError("the ID check happens in the call, after admission"),
+        "consultation_not_admitted");
   }
   if (loaded->visit.identity_checked_at != absl::InfinitePast()) {
     return Entry(loaded->record, *loaded->topic, loaded->visit);
@@ -273,11 +294,14 @@ absl::StatusOr<WaitingEntry> Consultations::MarkNoShow(const std::string& subjec
     return Entry(loaded->record, *loaded->topic, loaded->visit);
   }
   if (loaded->visit.state != VisitState::kBooked && loaded->visit.state != VisitState::kConsented) {
-    return absl::FailedPreconditionError("the citizen has checked in");
+    return WithReason(absl::FailedPreconditionError("the citizen has checked in"),
+                      "citizen_checked_in");
   }
   const absl::Time now = Now();
   if (now < loaded->record.start + settings().no_show_grace) {
-    return absl::FailedPreconditionError("the grace period after the start has not passed yet");
+    return WithReason(
+        absl::FailedPreconditionError("the grace period after the start has not passed yet"),
+        "no_show_too_early");
   }
   Visit to = loaded->visit;
   to.state = VisitState::kNoShow;
@@ -291,16 +315,21 @@ absl::StatusOr<WaitingEntry> Consultations::Close(const std::string& subject,
                                                   const std::string& code,
                                                   const std::string& outcome) {
   if (std::find(kOutcomes.begin(), kOutcomes.end(), outcome) == kOutcomes.end()) {
-    return absl::InvalidArgumentError("outcome: one of resolved, follow-up, referred, aborted");
+    return WithReason(
+        absl::InvalidArgumentError("outcome: one of resolved, follow-up, referred, aborted"),
+        "outcome_invalid");
   }
   absl::StatusOr<Loaded> loaded = LoadForCaseworker(subject, code);
   if (!loaded.ok()) return loaded.status();
   if (loaded->visit.state != VisitState::kAdmitted) {
-    return absl::FailedPreconditionError("only an admitted consultation can be closed");
+    return WithReason(absl::FailedPreconditionError("only an admitted consultation can be closed"),
+                      "consultation_not_admitted");
   }
   if (loaded->topic->id_check_required && outcome == "resolved" &&
       loaded->visit.identity_checked_at == absl::InfinitePast()) {
-    return absl::FailedPreconditionError("this topic needs the ID check before it is resolved");
+    return WithReason(
+        absl::FailedPreconditionError("this topic needs the ID check before it is resolved"),
+        "id_check_required");
   }
   Visit to = loaded->visit;
   to.state = VisitState::kClosed;
@@ -314,10 +343,13 @@ absl::StatusOr<WaitingEntry> Consultations::Close(const std::string& subject,
 absl::StatusOr<JoinLink> Consultations::Host(const std::string& subject, const std::string& code) {
   absl::StatusOr<Loaded> loaded = LoadForCaseworker(subject, code);
   if (!loaded.ok()) return loaded.status();
-  if (loaded->record.status != booking::BookingStatus::kConfirmed ||
-      loaded->visit.state == VisitState::kClosed || loaded->visit.state == VisitState::kNoShow ||
+  if (loaded->record.status != booking::BookingStatus::kConfirmed) {
+    return WithReason(absl::FailedPreconditionError("the booking is cancelled"),
+                      "booking_cancelled");
+  }
+  if (loaded->visit.state == VisitState::kClosed || loaded->visit.state == VisitState::kNoShow ||
       Now() >= records_.JoinUntil(loaded->record)) {
-    return absl::FailedPreconditionError("the consultation is over or cancelled");
+    return ConsultationOver();
   }
   const Caseworker* caseworker = catalog().FindCaseworker(subject);
   JoinClaims claims;
@@ -332,11 +364,13 @@ absl::StatusOr<JoinClaims> Consultations::VerifyToken(const std::string& code,
   absl::StatusOr<Loaded> loaded = records_.Load(code);
   // Anonymous callers learn nothing about which codes exist.
   if (loaded.status().code() == absl::StatusCode::kNotFound) {
-    return absl::PermissionDeniedError("join token refused: for another consultation");
+    return WithReason(absl::PermissionDeniedError("join token refused: for another consultation"),
+                      "join_token_refused");
   }
   if (!loaded.ok()) return loaded.status();
   if (loaded->record.status != booking::BookingStatus::kConfirmed) {
-    return absl::PermissionDeniedError("join token refused: the booking is cancelled");
+    return WithReason(absl::PermissionDeniedError("join token refused: the booking is cancelled"),
+                      "join_token_refused");
   }
   return VerifyJoinToken(settings().jitsi, token, loaded->record.attributes, Now());
 }

@@ -25,7 +25,7 @@ TEST_F(ConsultationsTest, CitizenConsentsChecksInIsAdmittedAndJoins) {
             absl::StatusCode::kFailedPrecondition);  // an outdated privacy notice
   EXPECT_EQ(
       booking::ReasonOf(consultations_.RecordConsent("citizen-1", code, "2026-01", "2").status()),
-      "consent_version_not_current");  // outdated terms
+      "consent_version_outdated");  // outdated terms
   ASSERT_TRUE(consultations_.RecordConsent("citizen-1", code, "2026-01", "3").ok());
   EXPECT_EQ(consultations_.Join("citizen-1", code).status().code(),
             absl::StatusCode::kFailedPrecondition);  // not admitted: no URL

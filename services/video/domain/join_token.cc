@@ -6,6 +6,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "services/common/crypto/crypto.h"
+#include "services/common/reason.h"
 #include "services/common/strings.h"
 
 namespace stadt::video {
@@ -31,7 +32,9 @@ std::string Signature(const JitsiSettings& settings, const std::string& signing_
 }
 
 absl::Status Refused(std::string_view reason) {
-  return absl::PermissionDeniedError(absl::StrCat("join token refused: ", ToAbsl(reason)));
+  return WithReason(
+      absl::PermissionDeniedError(absl::StrCat("join token refused: ", ToAbsl(reason))),
+      "join_token_refused");
 }
 
 std::string StringClaim(const json::object& payload, std::string_view key) {

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/free_slot_scan.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::video {
@@ -20,9 +21,15 @@ int BucketsTaken(const booking::DayUsage& usage) {
 }  // namespace
 
 absl::StatusOr<const Topic*> VideoBookings::TopicFor(const std::string& topic_id) const {
-  if (!booking::IsValidId(topic_id)) return absl::InvalidArgumentError("topic_id: invalid");
+  if (!booking::IsValidId(topic_id)) {
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "topic_invalid",
+                            "topic_id: 1-64 of a-z, 0-9 and '-'");
+  }
   const Topic* topic = catalog().FindTopic(topic_id);
-  if (topic == nullptr) return absl::NotFoundError("topic_id: unknown topic");
+  if (topic == nullptr) {
+    return booking::Refusal(absl::StatusCode::kNotFound, "topic_unknown",
+                            "topic_id: unknown topic");
+  }
   return topic;
 }
 
@@ -31,7 +38,8 @@ absl::StatusOr<std::vector<VideoSlot>> VideoBookings::SearchSlots(const std::str
                                                                   const std::string& to_date,
                                                                   int limit) {
   if (limit < 0 || limit > kMaxLimit) {
-    return absl::InvalidArgumentError(absl::StrCat("limit: must be 0 to ", kMaxLimit));
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "invalid_page_size",
+                            absl::StrCat("limit: must be 0 to ", kMaxLimit));
   }
   const size_t wanted = limit == 0 ? kDefaultLimit : limit;
   absl::StatusOr<const Topic*> topic = TopicFor(topic_id);
@@ -83,7 +91,8 @@ absl::StatusOr<std::vector<VideoBookings::Candidate>> VideoBookings::FreeCasewor
     keys.push_back({caseworker.id, booking::FormatDate(position->day)});
   }
   if (candidates.empty()) {
-    return absl::FailedPreconditionError("start: no caseworker consults on this topic then");
+    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "slot_not_offered",
+                            "start: no caseworker consults on this topic then");
   }
   absl::StatusOr<std::vector<booking::DayUsage>> usage =
       core().repository().GetUsage(keys, records_.clock().Now());
@@ -112,7 +121,7 @@ absl::StatusOr<VideoHold> VideoBookings::CreateHold(const std::string& client,
     }
     if (hold.status().code() != absl::StatusCode::kAborted) return hold.status();
   }
-  return absl::AbortedError("the slot is no longer free");
+  return booking::Refusal(absl::StatusCode::kAborted, "slot_taken", "the slot is no longer free");
 }
 
 absl::StatusOr<ConsultationView> VideoBookings::Confirm(const std::string& client,
@@ -150,7 +159,8 @@ absl::StatusOr<ConsultationView> VideoBookings::Reschedule(const std::string& co
   absl::StatusOr<booking::BookingRecord> record = core().Authorize(code, token);
   if (!record.ok()) return record.status();
   if (record->status != booking::BookingStatus::kConfirmed) {
-    return absl::FailedPreconditionError("the booking is cancelled");
+    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "booking_cancelled",
+                            "the booking is cancelled");
   }
   const Topic* topic = records_.TopicOf(*record);
   if (topic == nullptr) return absl::FailedPreconditionError("the topic is no longer offered");
@@ -161,7 +171,8 @@ absl::StatusOr<ConsultationView> VideoBookings::Reschedule(const std::string& co
     if (moved.ok()) return records_.View(*moved, records_.visits().Get(code).value_or(Visit{}), "");
     if (moved.status().code() != absl::StatusCode::kAborted) return moved.status();
   }
-  return absl::AbortedError("the new slot is no longer free; the booking is unchanged");
+  return booking::Refusal(absl::StatusCode::kAborted, "slot_taken",
+                          "the new slot is no longer free; the booking is unchanged");
 }
 
 }  // namespace stadt::video

@@ -52,7 +52,8 @@ std::string LinkTokenContext(const std::string& hold_id) { return absl::StrCat("
 absl::Status NotFoundBooking() {
   // The same answer for an unknown code and a wrong token, so nobody can probe
   // which codes exist.
-  return absl::NotFoundError("no booking with this code and token");
+  return Refusal(absl::StatusCode::kNotFound, "booking_not_found",
+                 "no booking with this code and token");
 }
 
 }  // namespace
@@ -285,7 +286,8 @@ absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByEmail(const std::string& 
                                                              const std::string& token) {
   // One answer for an unknown hold, one not awaiting a mail and a wrong
   // token: the link proves nothing else.
-  const absl::Status unknown = absl::NotFoundError("no pending confirmation for this link");
+  const absl::Status unknown = Refusal(absl::StatusCode::kNotFound, "hold_not_found",
+                                       "no pending confirmation for this link");
   if (hold_id.empty() || hold_id.size() > kMaxHoldIdLength || token.empty() ||
       token.size() > kMaxTokenLength) {
     return unknown;
@@ -307,9 +309,14 @@ absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmByEmail(const std::string& 
 
 absl::StatusOr<BookingRecord> BookingCore::Authorize(const std::string& code,
                                                      const std::string& token) {
+  const std::vector<std::string> candidates = BookingCodeCandidates(code);
+  if (candidates.empty()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "not_a_booking_code",
+                   "booking_code: kein Buchungscode / not a booking code");
+  }
   if (token.empty() || token.size() > kMaxTokenLength) return NotFoundBooking();
   const std::string token_hash = crypto::Base64Url(crypto::Sha256(token));
-  for (const std::string& candidate : BookingCodeCandidates(code)) {
+  for (const std::string& candidate : candidates) {
     absl::StatusOr<BookingRecord> record = bookings_.GetBooking(candidate);
     if (record.status().code() == absl::StatusCode::kNotFound) continue;
     if (!record.ok()) return record.status();
@@ -427,7 +434,10 @@ absl::StatusOr<BookingRecord> BookingCore::MoveBecause(const BookingRecord& reco
 
 absl::Status BookingCore::RequestLinks(const std::string& email, const std::string& language) {
   absl::StatusOr<std::string> normalized = NormalizeEmail(email);
-  if (!normalized.ok()) return absl::InvalidArgumentError("email: not a valid e-mail address");
+  if (!normalized.ok()) {
+    return Refusal(absl::StatusCode::kInvalidArgument, "invalid_email",
+                   "email: not a valid e-mail address");
+  }
   const std::string person_key =
       crypto::Base64Url(crypto::HmacSha256(token_key_, absl::StrCat("person:", *normalized)));
   const std::string request_id = crypto::Base64Url(crypto::RandomBytes(kHoldIdBytes));

@@ -65,8 +65,10 @@ TEST_F(BookingCoreTest, HoldConfirmAuthorizeAndRetry) {
             booked->manage_token);
   EXPECT_EQ(core_.Authorize(booked->record.code, "wrong").status().code(),
             absl::StatusCode::kNotFound);
-  EXPECT_EQ(core_.Authorize("../x", booked->manage_token).status().code(),
-            absl::StatusCode::kNotFound);
+  // A malformed code is the caller's typo, not a probe: it says so.
+  const absl::Status malformed = core_.Authorize("../x", booked->manage_token).status();
+  EXPECT_EQ(malformed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(malformed), "not_a_booking_code");
 }
 
 TEST_F(BookingCoreTest, TheLanguageIsSealedWithTheContact) {

@@ -3,7 +3,7 @@
 -- An answer writes `offer.accepted` or `offer.declined` in the same step; the
 -- same answer again changes nothing and writes nothing.
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then
-  return redis.error_reply('NOT_FOUND application not found')
+  return redis.error_reply('NOT_FOUND [application_not_found] application not found')
 end
 local state = redis.call('HGET', KEYS[2], 'state')
 if not state or state == 'none' then

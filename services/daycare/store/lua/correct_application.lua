@@ -8,7 +8,7 @@ if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
 end
 local before = redis.call('HGET', KEYS[2], ARGV[1])
 if not before then
-  return redis.error_reply('NOT_FOUND application not found')
+  return redis.error_reply('NOT_FOUND [application_not_found] application not found')
 end
 local holder = redis.call('HGET', KEYS[3], ARGV[3])
 if holder and holder ~= ARGV[1] then

@@ -8,7 +8,7 @@ if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then
   return redis.error_reply('FAILED_PRECONDITION a round has been published; the season is frozen')
 end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then
-  return redis.error_reply('NOT_FOUND application not found')
+  return redis.error_reply('NOT_FOUND [application_not_found] application not found')
 end
 redis.call('HDEL', KEYS[3], ARGV[4])
 if ARGV[3] == 'unverified' then

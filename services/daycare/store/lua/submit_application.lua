@@ -12,7 +12,7 @@ local owner = redis.call('HGET', KEYS[3], ARGV[1])
 if ARGV[4] == '1' then
   if owner then return redis.error_reply('ALREADY_EXISTS application id taken') end
 elseif owner ~= ARGV[2] then
-  return redis.error_reply('NOT_FOUND application not found')
+  return redis.error_reply('NOT_FOUND [application_not_found] application not found')
 end
 if ARGV[4] ~= '1' and redis.call('HEXISTS', KEYS[8], ARGV[1]) == 1 then
   return redis.error_reply('FAILED_PRECONDITION the application was withdrawn')

@@ -4,7 +4,7 @@
 -- up (the next round gives it to the next child), the child's identity is
 -- freed so that it can be applied for again. Withdrawing again changes nothing.
 if redis.call('HGET', KEYS[1], ARGV[1]) ~= ARGV[2] then
-  return redis.error_reply('NOT_FOUND application not found')
+  return redis.error_reply('NOT_FOUND [application_not_found] application not found')
 end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
   return 0

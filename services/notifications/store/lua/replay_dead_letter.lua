@@ -2,7 +2,7 @@
 -- KEYS: dead-letter stream, retry queue. ARGV: dead letter id, now ms,
 -- retry entry key prefix. Returns the dead letter's fields.
 local entries = redis.call('XRANGE', KEYS[1], ARGV[1], ARGV[1])
-if #entries == 0 then return redis.error_reply('NOT_FOUND no such dead letter') end
+if #entries == 0 then return redis.error_reply('NOT_FOUND [dead_letter_not_found] no such dead letter') end
 local flat = entries[1][2]
 local source_id = nil
 local fields = {}
@@ -16,7 +16,7 @@ for i = 1, #flat, 2 do
   end
 end
 if source_id == nil or #fields == 0 then
-  return redis.error_reply('NOT_FOUND no such dead letter')
+  return redis.error_reply('NOT_FOUND [dead_letter_not_found] no such dead letter')
 end
 local entry = ARGV[3] .. source_id
 redis.call('DEL', entry)

@@ -1,0 +1,334 @@
+// The refusal walk of the appointments service (issue 23's client contract;
+// the helper and what each refusal must show: tests/e2e/refusal_walk.h): the
+// office's entry and closures, booking, managing a booking, and the counter's
+// day (check-in, walk-ins, tickets, no-shows), each refusal provoked through
+// the real gateway. The office is open around the clock with one counter, so
+// that today's day works whatever the time and one booking fills a slot.
+
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/refusal_walk.h"
+#include "tests/harness/stack.h"
+
+namespace stadt::testing {
+namespace {
+
+// An office entry open all week, from 00:00 to 24:00 with `counters` counters.
+std::string OfficeEntry(int counters) {
+  std::string entry =
+      R"({"name":"Nachtbuero","district":"Mitte","address":{"street":"A 1",)"
+      R"("postalCode":"70173","city":"Stuttgart"},"serviceIds":["id-card","passport"],)"
+      R"("counters":[)";
+  for (int weekday = 1; weekday <= 7; ++weekday) {
+    absl::StrAppend(&entry, weekday > 1 ? "," : "", R"({"weekday":)", weekday,
+                    R"(,"fromMinute":0,"toMinute":1440,"counters":)", counters, "}");
+  }
+  return entry + "]}";
+}
+
+constexpr char kOffice[] = "/v1/offices/nacht";
+
+class AppointmentsRefusalWalkTest : public RefusalWalk {
+ protected:
+  void StartAppointments(std::map<std::string, std::string> env) {
+    // The slot running now can still be booked and, without a grace period,
+    // be recorded as missed at once.
+    env.insert({{"APPOINTMENTS_MIN_NOTICE", "-15m"},
+                {"APPOINTMENTS_NO_SHOW_GRACE", "0s"},
+                {"APPOINTMENTS_MAX_ACTIVE_BOOKINGS", "2"}});
+    StackOptions options;
+    options.service_env = std::move(env);
+    options.gateway_env = {{"GATEWAY_READINESS_BACKENDS", "appointments"}};
+    StartStack({"appointments"}, options, "/readyz");
+    if (HasFatalFailure()) return;
+    ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin_));
+    staff_ = Token("cw-1", {"office_staff", "office_admin"}, "office:*");
+    today_ = absl::FormatTime("%Y-%m-%d", absl::Now(), berlin_);
+    tomorrow_ = absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), berlin_);
+    day_ = absl::StrCat(kOffice, "/days/", today_);
+    Ok("PUT", kOffice, OfficeEntry(1), staff_);
+  }
+
+  // The first free start of `service` on `date` ("" if the day has none left).
+  std::string FirstStart(const std::string& service, const std::string& date,
+                         const std::string& office = "nacht") {
+    HttpResult search =
+        Fetch("GET", absl::StrCat("/v1/slots?office_ids=", office, "&limit=1&service_ids=", service,
+                                  "&from_date=", date, "&to_date=", date));
+    EXPECT_EQ(search.status, 200) << search.body;
+    const boost::json::value answer = Json(search);
+    const boost::json::array& slots = answer.at("slots").as_array();
+    return slots.empty() ? "" : std::string(slots.at(0).at("start").as_string());
+  }
+
+  std::string Hold(const std::string& citizen, const std::string& service, const std::string& start,
+                   const std::string& office = "nacht") {
+    HttpResult hold = Fetch("POST", "/v1/holds",
+                            absl::StrCat(R"({"officeId":")", office, R"(","serviceIds":[")",
+                                         service, R"("],"start":")", start, "\"}"),
+                            citizen);
+    EXPECT_EQ(hold.status, 200) << hold.body;
+    return hold.status == 200 ? std::string(Json(hold).at("holdId").as_string()) : "";
+  }
+
+  static std::string Contact(const std::string& subject) {
+    return absl::StrCat(R"({"contact":{"name":"Max Muster","email":")", subject,
+                        R"(@example.org"}})");
+  }
+
+  struct Booked {
+    std::string code;
+    std::string start;
+    std::string manage;  // {"manageToken": ...}
+    // The manage token with "start" added: a reschedule's body.
+    std::string MoveTo(const std::string& to) const {
+      return absl::StrCat(manage.substr(0, manage.size() - 1), R"(,"officeId":"nacht","start":")",
+                          to, "\"}");
+    }
+  };
+  // Books the first free `service` slot of `date` for the citizen `subject`.
+  Booked Book(const std::string& subject, const std::string& service, const std::string& date,
+              const std::string& office = "nacht") {
+    const std::string start = FirstStart(service, date, office);
+    if (start.empty()) return {};
+    const std::string citizen = Token(subject, {"citizen"});
+    HttpResult booked =
+        Fetch("POST", absl::StrCat("/v1/holds/", Hold(citizen, service, start, office), "/confirm"),
+              Contact(subject), citizen);
+    EXPECT_EQ(booked.status, 200) << booked.body;
+    if (booked.status != 200) return {};
+    return {std::string(Json(booked).at("bookingCode").as_string()), start,
+            absl::StrCat(R"({"manageToken":")",
+                         std::string(Json(booked).at("manageToken").as_string()), "\"}")};
+  }
+
+  HttpResult Ok(const std::string& method, const std::string& target, const std::string& body,
+                const std::string& token) {
+    HttpResult result = Fetch(method, target, body, token);
+    EXPECT_EQ(result.status, 200) << method << " " << target << ": " << result.body;
+    return result;
+  }
+
+  static std::string Code(const std::string& code) {
+    return absl::StrCat(R"({"bookingCode":")", code, "\"}");
+  }
+
+  absl::TimeZone berlin_;
+  std::string staff_;
+  std::string today_;
+  std::string tomorrow_;
+  std::string day_;
+};
+
+TEST_F(AppointmentsRefusalWalkTest, EveryAppointmentsRefusalHasItsReasonStatusAndBothMessages) {
+  StartAppointments({});
+  if (HasFatalFailure()) return;
+  // Today's two bookings need two free slots left today (not so in the last
+  // half hour before midnight).
+  const Booked first = Book("citizen-first", "id-card", today_);
+  const Booked second = Book("citizen-second", "passport", today_);
+  if (first.code.empty() || second.code.empty()) GTEST_SKIP() << "no free slots left today";
+  const Booked later = Book("citizen-later", "id-card", tomorrow_);
+  ASSERT_FALSE(later.code.empty());
+  const std::string other = Token("citizen-other", {"citizen"});
+  const std::string unknown_code = "K7M-4QX-P2A";
+
+  // Filters by a spoken language: "zz" is no ISO 639-1 code.
+  ExpectRefusal("GET", "/v1/offices?language=zz", "", "", "bad_language");
+  ExpectRefusal("GET", "/v1/slots?service_ids=id-card&language=zz", "", "", "bad_language");
+
+  // The office's entry and closures.
+  std::string closed = OfficeEntry(1);
+  for (size_t at = closed.find("\"counters\":1"); at != std::string::npos;
+       at = closed.find("\"counters\":1", at)) {
+    closed.replace(at, 12, "\"counters\":0");
+  }
+  ExpectRefusal("PUT", kOffice, closed, staff_, "bookings_stranded");
+  Ok("POST", absl::StrCat(kOffice, "/closures"),
+     R"({"id":"walk-training","fromDate":"2037-03-02","toDate":"2037-03-02","reason":"Schulung"})",
+     staff_);
+  ExpectRefusal(
+      "POST", absl::StrCat(kOffice, "/closures"),
+      R"({"id":"walk-training","fromDate":"2037-03-02","toDate":"2037-03-03","reason":"Schulung"})",
+      staff_, "closure_exists");
+
+  // Booking: one counter, so a booked slot is taken.
+  ExpectRefusal(
+      "POST", "/v1/holds",
+      absl::StrCat(R"({"officeId":"nacht","serviceIds":["id-card"],"start":")", later.start, "\"}"),
+      other, "slot_taken");
+  ExpectRefusal("POST", "/v1/holds/0000000000000000000000/confirm", Contact("citizen-other"), other,
+                "hold_not_found");
+  const std::string hold = Hold(other, "id-card", FirstStart("id-card", tomorrow_));
+  ExpectRefusal("POST", absl::StrCat("/v1/holds/", hold, "/confirm"), R"({"contact":{"name":"X"}})",
+                other, "contact_missing");
+  // One id card booking a month, two open bookings a person.
+  const std::string citizen_later = Token("citizen-later", {"citizen"});
+  ExpectRefusal(
+      "POST",
+      absl::StrCat("/v1/holds/", Hold(citizen_later, "id-card", FirstStart("id-card", tomorrow_)),
+                   "/confirm"),
+      Contact("citizen-later"), citizen_later, "service_already_booked");
+  Ok("POST",
+     absl::StrCat("/v1/holds/", Hold(citizen_later, "passport", FirstStart("passport", tomorrow_)),
+                  "/confirm"),
+     Contact("citizen-later"), citizen_later);
+  ExpectRefusal(
+      "POST",
+      absl::StrCat("/v1/holds/", Hold(citizen_later, "passport", FirstStart("passport", tomorrow_)),
+                   "/confirm"),
+      Contact("citizen-later"), citizen_later, "limit_reached");
+  ExpectRefusal("POST", "/v1/bookings/resend", R"({"email":"nobody@"})", "", "invalid_email");
+
+  // Staff book for a caller on the phone.
+  const std::string staff_bookings = absl::StrCat(kOffice, "/staff-bookings");
+  auto for_caller = [](const std::string& service, const std::string& start,
+                       const std::string& contact) {
+    return absl::StrCat(R"({"serviceIds":[")", service, R"("],"start":")", start, R"(","contact":)",
+                        contact, "}");
+  };
+  const std::string caller = R"({"name":"Erika","phone":"0711 123456"})";
+  ExpectRefusal("POST", staff_bookings, for_caller("id-card", later.start, caller), staff_,
+                "slot_taken");
+  ExpectRefusal("POST", staff_bookings,
+                for_caller("id-card", FirstStart("id-card", tomorrow_), R"({"name":"Erika"})"),
+                staff_, "contact_missing");
+  const HttpResult by_phone =
+      Ok("POST", staff_bookings, for_caller("id-card", FirstStart("id-card", tomorrow_), caller),
+         staff_);
+  ExpectRefusal("POST", staff_bookings,
+                for_caller("id-card", FirstStart("id-card", tomorrow_), caller), staff_,
+                "service_already_booked");
+  Ok("POST", staff_bookings, for_caller("passport", FirstStart("passport", tomorrow_), caller),
+     staff_);
+  ExpectRefusal("POST", staff_bookings,
+                for_caller("passport", FirstStart("passport", tomorrow_), caller), staff_,
+                "limit_reached");
+
+  // Managing a booking with its code and token.
+  for (const std::string step : {"lookup", "cancel", "reschedule"}) {
+    ExpectRefusal("POST", absl::StrCat("/v1/bookings/not-a-code/", step), later.manage, "",
+                  "not_a_booking_code");
+    ExpectRefusal("POST", absl::StrCat("/v1/bookings/", unknown_code, "/", step), later.manage, "",
+                  "booking_not_found");
+  }
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", later.code, "/reschedule"),
+                later.MoveTo(std::string(Json(by_phone).at("slot").at("start").as_string())), "",
+                "slot_taken");
+
+  // The counter's day: check-in, walk-ins, tickets.
+  const std::string checkins = absl::StrCat(day_, "/checkins");
+  ExpectRefusal("POST", checkins, Code("not-a-code"), staff_, "not_a_booking_code");
+  ExpectRefusal("POST", checkins, Code(later.code), staff_, "booking_not_found");
+  const std::string no_show = absl::StrCat(day_, "/appointments/", second.code, "/no-show");
+  ExpectRefusal("POST", absl::StrCat(day_, "/appointments/not-a-code/no-show"), "{}", staff_,
+                "not_a_booking_code");
+  ExpectRefusal("POST", absl::StrCat(day_, "/appointments/", later.code, "/no-show"), "{}", staff_,
+                "booking_not_found");
+  ExpectRefusal("POST", no_show, "{}", staff_, "no_show_too_early");
+  Ok("POST", checkins, Code(first.code), staff_);
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", first.code, "/cancel"), first.manage, "",
+                "already_checked_in");
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", first.code, "/reschedule"),
+                first.MoveTo(FirstStart("id-card", tomorrow_)), "", "already_checked_in");
+  ExpectRefusal("POST", absl::StrCat(day_, "/walk-ins"), R"({"serviceIds":["registration"]})",
+                staff_, "service_not_offered");
+  const HttpResult walk_in =
+      Ok("POST", absl::StrCat(day_, "/walk-ins"), R"({"serviceIds":["id-card"]})", staff_);
+  const std::string tickets = absl::StrCat(day_, "/tickets/");
+  auto body_of = [](const std::string& step) {
+    return step == "recall" ? R"({"counter":"1"})" : "{}";
+  };
+  for (const std::string step : {"complete", "recall", "park", "cancel"}) {
+    ExpectRefusal("POST", absl::StrCat(tickets, "999/", step), body_of(step), staff_,
+                  "ticket_not_found");
+  }
+  ExpectRefusal("POST",
+                absl::StrCat(tickets, Json(walk_in).at("queueNumber").as_int64(), "/complete"),
+                "{}", staff_, "ticket_not_called");
+  // Both in the queue (the checked-in booking and the walk-in) are served.
+  std::string ticket;
+  for (int call = 0; call < 2; ++call) {
+    const HttpResult called =
+        Ok("POST", absl::StrCat(day_, "/calls"), R"({"counter":"1"})", staff_);
+    ticket = absl::StrCat(tickets, Json(called).at("queueNumber").as_int64());
+    Ok("POST", absl::StrCat(ticket, "/complete"), "{}", staff_);
+  }
+  for (const std::string step : {"recall", "park", "cancel"}) {
+    ExpectRefusal("POST", absl::StrCat(ticket, "/", step), body_of(step), staff_, "ticket_closed");
+  }
+  // The checked-in booking's visit took place.
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", first.code, "/cancel"), first.manage, "",
+                "visit_completed");
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", first.code, "/reschedule"),
+                first.MoveTo(FirstStart("id-card", tomorrow_)), "", "visit_completed");
+
+  // A cancelled booking.
+  Ok("POST", absl::StrCat("/v1/bookings/", second.code, "/cancel"), second.manage, "");
+  ExpectRefusal("POST", checkins, Code(second.code), staff_, "booking_cancelled");
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", second.code, "/reschedule"),
+                second.MoveTo(FirstStart("passport", tomorrow_)), "", "booking_cancelled");
+
+  // An office without opening hours takes no walk-ins.
+  Ok("PUT", "/v1/offices/zu", closed, staff_);
+  ExpectRefusal("POST", absl::StrCat("/v1/offices/zu/days/", today_, "/walk-ins"),
+                R"({"serviceIds":["id-card"]})", staff_, "office_closed");
+
+  // Missed appointments, at an office with three counters: one missed, one
+  // arrived, one cancelled, all in the slot running now.
+  Ok("PUT", "/v1/offices/frueh", OfficeEntry(3), staff_);
+  const Booked missed = Book("citizen-missed", "id-card", today_, "frueh");
+  const Booked arrived = Book("citizen-arrived", "id-card", today_, "frueh");
+  const Booked dropped = Book("citizen-dropped", "id-card", today_, "frueh");
+  ASSERT_FALSE(missed.code.empty() || arrived.code.empty() || dropped.code.empty());
+  const std::string frueh = absl::StrCat("/v1/offices/frueh/days/", today_);
+  Ok("POST", absl::StrCat(frueh, "/appointments/", missed.code, "/no-show"), "{}", staff_);
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", missed.code, "/cancel"), missed.manage, "",
+                "visit_no_show");
+  ExpectRefusal("POST", absl::StrCat("/v1/bookings/", missed.code, "/reschedule"),
+                missed.MoveTo(FirstStart("id-card", tomorrow_)), "", "visit_no_show");
+  ExpectRefusal("POST", absl::StrCat(frueh, "/checkins"), Code(missed.code), staff_,
+                "visit_no_show");
+  Ok("POST", absl::StrCat(frueh, "/checkins"), Code(arrived.code), staff_);
+  ExpectRefusal("POST", absl::StrCat(frueh, "/appointments/", arrived.code, "/no-show"), "{}",
+                staff_, "already_checked_in");
+  Ok("POST", absl::StrCat("/v1/bookings/", dropped.code, "/cancel"), dropped.manage, "");
+  ExpectRefusal("POST", absl::StrCat(frueh, "/appointments/", dropped.code, "/no-show"), "{}",
+                staff_, "booking_cancelled");
+
+  ExpectEveryDeclaredReasonWalked(
+      "Appointments",
+      {{"POST /v1/holds/{hold_id}/confirm hold_expired",
+        "a hold lives at least 30 s (APPOINTMENTS_HOLD_TTL's floor)"},
+       {"POST /v1/holds/{hold_id}/confirm email_required",
+        "only with confirmation by e-mail: the next test walks it"},
+       {"POST /v1/holds/{hold_id}/confirm hold_already_confirmed",
+        "a race: the mailed link confirms the hold between ConfirmHold's own check and its script"},
+       {"POST /v1/holds/{hold_id}/email-confirmation hold_not_found",
+        "only with confirmation by e-mail: the next test walks it"},
+       {"POST /v1/holds/{hold_id}/email-confirmation hold_expired",
+        "a hold lives at least 30 s (APPOINTMENTS_HOLD_TTL's floor)"},
+       {"POST /v1/holds/{hold_id}/email-confirmation limit_reached",
+        "needs the token of the confirmation mail (notifications and a mail server)"},
+       {"POST /v1/holds/{hold_id}/email-confirmation service_already_booked",
+        "needs the token of the confirmation mail (notifications and a mail server)"}});
+}
+
+TEST_F(AppointmentsRefusalWalkTest, ConfirmationByEmailRefusesWithItsReasons) {
+  StartAppointments({{"APPOINTMENTS_EMAIL_CONFIRMATION", "true"}});
+  if (HasFatalFailure()) return;
+  const std::string citizen = Token("citizen-mail", {"citizen"});
+  const std::string hold = Hold(citizen, "id-card", FirstStart("id-card", tomorrow_));
+  ExpectRefusal("POST", absl::StrCat("/v1/holds/", hold, "/confirm"),
+                R"({"contact":{"name":"Max","phone":"0711 123456"}})", citizen, "email_required");
+  ExpectRefusal("POST", absl::StrCat("/v1/holds/", hold, "/email-confirmation"),
+                R"({"token":"not-the-mailed-token"})", "", "hold_not_found");
+}
+
+}  // namespace
+}  // namespace stadt::testing
