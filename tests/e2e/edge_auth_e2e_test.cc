@@ -119,6 +119,9 @@ class EdgeAuthE2eTest : public ::testing::Test {
         [&](int port) {
           std::map<std::string, std::string> full = GatewayEnv(port);
           for (const auto& [name, value] : env) full[name] = value;
+          // The metrics are only on the admin listener.
+          admin_ports_[port] = PickFreePort();
+          full["GATEWAY_ADMIN_LISTEN"] = absl::StrCat("127.0.0.1:", admin_ports_[port]);
           return full;
         },
         log);
@@ -156,6 +159,7 @@ class EdgeAuthE2eTest : public ::testing::Test {
   std::string key_file_;
   TestTokens first_{"key-2026-1"};
   std::vector<std::unique_ptr<Subprocess>> gateways_;
+  std::map<int, int> admin_ports_;  // a gateway's port -> its admin listener's
 };
 
 class EdgePowE2eTest : public EdgeAuthE2eTest {
@@ -221,7 +225,7 @@ TEST_F(EdgePowE2eTest, HoldNeedsASolvedChallengeAndEachSolutionWorksOnce) {
   EXPECT_EQ(Hold(port, bodies[1], "citizen-2", SolveChallenge(port)).status, 200);
   EXPECT_EQ(Fetch(port, "GET", "/v1/offices").status, 200);
 
-  const std::string metrics = Fetch(port, "GET", "/metrics").body;
+  const std::string metrics = Fetch(admin_ports_[port], "GET", "/metrics").body;
   EXPECT_THAT(metrics, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"passed\"} 2"));
   EXPECT_THAT(metrics, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"replayed\"} 1"));
   EXPECT_THAT(metrics, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"required\"} 1"));
