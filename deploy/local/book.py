@@ -8,7 +8,7 @@ work), hold the slot with the solution in X-Pow-Solution, confirm the hold. Also
 that a hold without a solution is refused with 428 pow_required.
 
   deploy/local/book.py [--gateway http://127.0.0.1:8080] [--service id-card]
-                       [--email demo@example.org]
+                       [--email demo-<random>@example.org]
 
 The citizen token is minted with the stack's development key (build/local, .local/keys).
 Standard library only.
@@ -71,7 +71,8 @@ def main():
     parser.add_argument("--issuer", default="http://127.0.0.1:%s" % os.environ.get("STADT_OIDC_PORT", "9400"))
     parser.add_argument("--audience", default="stadtportal")
     parser.add_argument("--service", default="id-card")
-    parser.add_argument("--email", default="demo@example.org")
+    # A new address per run: one booking per service and person within 30 days.
+    parser.add_argument("--email", default="demo-%s@example.org" % secrets.token_hex(4))
     args = parser.parse_args()
     auth = {"Authorization": "Bearer " + citizen_token(args.issuer, args.audience)}
 
@@ -82,23 +83,21 @@ def main():
     hold = {"officeId": slot["officeId"], "serviceIds": [args.service], "start": slot["start"]}
     print("slot:", slot["officeId"], slot["start"])
 
-    status, refused = request(args.gateway, "POST", "/v1/holds", hold, auth)
-    print("hold without a solution:", status, refused.get("details", [{}])[0].get("reason", ""))
-
-    status, challenge = request(args.gateway, "GET", "/v1/pow/challenge")
-    if status == 404:
-        print("the gateway asks for no proof of work (STADT_POW=off)")
-        solution = None
-    else:
+    status, held = request(args.gateway, "POST", "/v1/holds", hold, auth)
+    print("hold without a solution:", status, held.get("details", [{}])[0].get("reason", ""))
+    if status == 428:
+        status, challenge = request(args.gateway, "GET", "/v1/pow/challenge")
+        if status != 200:
+            raise SystemExit("no challenge (%d): %s" % (status, challenge))
         started = time.monotonic()
         solution, number = solve(challenge)
         print("solved: number %d of at most %d in %.2f s" %
               (number, challenge["maxNumber"], time.monotonic() - started))
-    headers = dict(auth)
-    if solution:
-        headers["X-Pow-Solution"] = solution
-    status, held = request(args.gateway, "POST", "/v1/holds", hold, headers)
-    print("hold with the solution:", status, held.get("holdId", held))
+        status, held = request(args.gateway, "POST", "/v1/holds", hold,
+                               dict(auth, **{"X-Pow-Solution": solution}))
+        print("hold with the solution:", status, held.get("holdId", held))
+    else:
+        print("the gateway asks for no proof of work (STADT_POW=off)")
     if status != 200:
         return 1
     status, booking = request(args.gateway, "POST", "/v1/holds/%s/confirm" % held["holdId"],
