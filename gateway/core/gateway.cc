@@ -498,7 +498,7 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
       ParseTarget(std::string_view(request.target().data(), request.target().size()));
   if (const OwnEndpoint* endpoint = FindOwnEndpoint(request, target.path)) {
     *route_label = std::string(endpoint->label);
-    (this->*endpoint->serve)(request, target.path, std::move(finish));
+    (this->*endpoint->serve)(request, target.path, finish);
     return;
   }
   Exchange exchange{.request = request,
@@ -538,15 +538,15 @@ bool Gateway::IsStaffAppPath(std::string_view path) const {
   return options_.staff_app != nullptr && options_.staff_app->Covers(path);
 }
 
-void Gateway::ServeHealth(const HttpRequest&, std::string_view, Done done) const {
+void Gateway::ServeHealth(const HttpRequest&, std::string_view, const Done& done) const {
   done(JsonResponse(200, R"({"status":"ok"})"));
 }
 
-void Gateway::ServeOpenApi(const HttpRequest&, std::string_view, Done done) const {
+void Gateway::ServeOpenApi(const HttpRequest&, std::string_view, const Done& done) const {
   done(JsonResponse(200, openapi_json_));
 }
 
-void Gateway::ServeMetrics(const HttpRequest&, std::string_view, Done done) const {
+void Gateway::ServeMetrics(const HttpRequest&, std::string_view, const Done& done) const {
   done(MetricsResponse());
 }
 
@@ -558,7 +558,7 @@ HttpResponse Gateway::MetricsResponse() const {
   return response;
 }
 
-void Gateway::ServePowChallenge(const HttpRequest&, std::string_view, Done done) const {
+void Gateway::ServePowChallenge(const HttpRequest&, std::string_view, const Done& done) const {
   if (options_.pow_guard == nullptr) {
     return done(ErrorResponse(grpc::StatusCode::NOT_FOUND, "pow_not_enabled",
                               "this gateway asks for no proof of work"));
@@ -568,14 +568,15 @@ void Gateway::ServePowChallenge(const HttpRequest&, std::string_view, Done done)
 
 // The old English page is gone; its place is the staff app's German steering
 // screen (which signs the user in first).
-void Gateway::ServeDashboard(const HttpRequest&, std::string_view, Done done) const {
+void Gateway::ServeDashboard(const HttpRequest&, std::string_view, const Done& done) const {
   HttpResponse response;
   response.result(http::status::permanent_redirect);
   response.set(http::field::location, kDashboardLocation);
   done(std::move(response));
 }
 
-void Gateway::ServeStaffApp(const HttpRequest& request, std::string_view path, Done done) const {
+void Gateway::ServeStaffApp(const HttpRequest& request, std::string_view path,
+                            const Done& done) const {
   const auto accept_encoding = request[http::field::accept_encoding];
   done(StaffAppFile(*options_.staff_app, path,
                     std::string_view(accept_encoding.data(), accept_encoding.size())));
@@ -688,31 +689,31 @@ std::string Gateway::BreakerMetrics() const {
 
 // Ready when every backend it waits for is serving and reachable through a
 // closed circuit; the body names each backend's state for operators.
-void Gateway::ServeReady(const HttpRequest&, std::string_view, Done done) const {
-  backends_.CheckHealth(options_.health_timeout, [done = std::move(done)](
-                                                     const std::vector<BackendHealth>& backends) {
-    boost::json::object states;
-    std::vector<std::string> not_ready;
-    for (const BackendHealth& backend : backends) {
-      const char* state = backend.breaker_open ? "breaker_open"
-                          : backend.serving    ? "serving"
-                                               : "not_serving";
-      states[backend.service] = state;
-      if (backend.breaker_open || !backend.serving) not_ready.push_back(backend.service);
-    }
-    if (not_ready.empty()) {
-      done(JsonResponse(200, boost::json::serialize(
-                                 boost::json::object{{"status", "ready"}, {"backends", states}})));
-      return;
-    }
-    HttpResponse response =
-        ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
-                      absl::StrCat("not ready: ", absl::StrJoin(not_ready, ", ")));
-    boost::json::value body = boost::json::parse(response.body());
-    body.as_object()["backends"] = std::move(states);
-    response.body() = boost::json::serialize(body);
-    done(std::move(response));
-  });
+void Gateway::ServeReady(const HttpRequest&, std::string_view, const Done& done) const {
+  backends_.CheckHealth(
+      options_.health_timeout, [done](const std::vector<BackendHealth>& backends) {
+        boost::json::object states;
+        std::vector<std::string> not_ready;
+        for (const BackendHealth& backend : backends) {
+          const char* state = backend.breaker_open ? "breaker_open"
+                              : backend.serving    ? "serving"
+                                                   : "not_serving";
+          states[backend.service] = state;
+          if (backend.breaker_open || !backend.serving) not_ready.push_back(backend.service);
+        }
+        if (not_ready.empty()) {
+          done(JsonResponse(200, boost::json::serialize(boost::json::object{
+                                     {"status", "ready"}, {"backends", states}})));
+          return;
+        }
+        HttpResponse response =
+            ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
+                          absl::StrCat("not ready: ", absl::StrJoin(not_ready, ", ")));
+        boost::json::value body = boost::json::parse(response.body());
+        body.as_object()["backends"] = std::move(states);
+        response.body() = boost::json::serialize(body);
+        done(std::move(response));
+      });
 }
 
 // The action is done when its backend answered; its record is appended before

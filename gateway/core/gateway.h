@@ -105,7 +105,8 @@ class Gateway final : public RequestHandler {
   struct OwnEndpoint {
     std::string_view label;  // the exact path, except for the staff app's files
     bool (Gateway::*matches)(std::string_view path) const;
-    void (Gateway::*serve)(const HttpRequest& request, std::string_view path, Done done) const;
+    void (Gateway::*serve)(const HttpRequest& request, std::string_view path,
+                           const Done& done) const;
   };
   static const OwnEndpoint kOwnEndpoints[];
 
@@ -118,13 +119,13 @@ class Gateway final : public RequestHandler {
   bool IsPowChallengePath(std::string_view path) const;
   bool IsDashboardPath(std::string_view path) const;
   bool IsStaffAppPath(std::string_view path) const;
-  void ServeHealth(const HttpRequest& request, std::string_view path, Done done) const;
-  void ServeReady(const HttpRequest& request, std::string_view path, Done done) const;
-  void ServeOpenApi(const HttpRequest& request, std::string_view path, Done done) const;
-  void ServeMetrics(const HttpRequest& request, std::string_view path, Done done) const;
-  void ServePowChallenge(const HttpRequest& request, std::string_view path, Done done) const;
-  void ServeDashboard(const HttpRequest& request, std::string_view path, Done done) const;
-  void ServeStaffApp(const HttpRequest& request, std::string_view path, Done done) const;
+  void ServeHealth(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeReady(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeOpenApi(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeMetrics(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServePowChallenge(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeDashboard(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeStaffApp(const HttpRequest& request, std::string_view path, const Done& done) const;
 
   // The route steps, thin adapters from the exchange to pipeline_steps.h.
   std::optional<HttpResponse> CorsStep(Exchange& exchange) const;
