@@ -13,6 +13,7 @@
 #include "gateway/core/backends.h"
 #include "gateway/core/http_types.h"
 #include "gateway/core/pipeline_steps.h"
+#include "gateway/core/request_facts.h"
 #include "gateway/core/request_handler.h"
 #include "gateway/metrics/metrics.h"
 #include "gateway/openapi/openapi.h"
@@ -164,19 +165,5 @@ class Gateway final : public RequestHandler {
 // replaced the old English dashboard page.
 inline constexpr std::string_view kDashboardPath = "/dashboard";
 inline constexpr std::string_view kDashboardLocation = "/staff/#/steering";
-
-// Keeps a well-formed client X-Request-Id ([A-Za-z0-9._-], at most 128) or
-// makes a new random one.
-std::string RequestIdFor(const HttpRequest& request);
-
-// "de" or "en", whichever the Accept-Language header prefers (highest q,
-// then the first listed); "de" without a header or with neither language.
-// Passed to the services as x-stadt-language (mails are written in it).
-std::string PreferredLanguage(std::string_view accept_language);
-
-// The client's address for rate limits: the TCP peer, or with trusted
-// proxies the X-Forwarded-For entry the outermost of them added.
-std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,
-                             int trusted_proxy_hops);
 
 }  // namespace stadt::gateway
