@@ -71,6 +71,7 @@ APPOINTMENTS_SEED_FILE="$ROOT/services/appointments/seed/catalog.json" \
 APPOINTMENTS_SECRET_KEY="$(openssl rand -base64 32)" \
   start appointments "$BUILD/services/appointments/stadt-appointments"
 VIDEO_GRPC_ADDRESS="127.0.0.1:$VIDEO_PORT" VIDEO_SEED_FILE="$ROOT/services/video/seed/catalog.json" \
+VIDEO_CONSENT_TEXTS_FILE="$ROOT/services/video/seed/consent_texts.json" \
 VIDEO_SECRET_KEY="$(openssl rand -base64 32)" VIDEO_JITSI_APP_ID=bench \
 VIDEO_JITSI_APP_SECRET="$(openssl rand -hex 32)" VIDEO_BASE_URL=https://meet.bench \
   start video "$BUILD/services/video/stadt-video"

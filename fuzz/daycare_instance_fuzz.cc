@@ -14,7 +14,10 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   (void)stadt::daycare::StreamInstance(text, {});
-  absl::StatusOr<stadt::daycare::ParsedInstance> parsed = stadt::daycare::ParseInstance(text);
+  (void)stadt::daycare::ParseInstance(text);
+  // As daycare_allocate reads it: the wishes resolved to program indices.
+  absl::StatusOr<stadt::daycare::ParsedInstance> parsed =
+      stadt::daycare::ParseInstance(text, {.resolve_wishes = true});
   if (!parsed.ok()) return 0;
   stadt::daycare::Policy policy = parsed->policy.value_or(stadt::daycare::Policy{});
   absl::StatusOr<stadt::daycare::Allocator> allocator =

@@ -30,6 +30,7 @@
 #include "services/common/config.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
+#include "services/common/mutex_tuning.h"
 #include "services/common/repeat.h"
 #include "services/common/strings.h"
 
@@ -513,4 +514,7 @@ int Run() {
 }  // namespace
 }  // namespace stadt::gateway
 
-int main() { return stadt::gateway::Run(); }
+int main() {
+  stadt::DisableMutexDeadlockDetectionInRelease();
+  return stadt::gateway::Run();
+}

@@ -42,15 +42,18 @@ constexpr int kProgramsPerCentre = 2;  // e.g. under-3s and 3-6 at every centre
 
 Policy CityPolicy(int centres) {
   Policy policy;
-  policy.criteria.push_back({"both_working", 10, "both parents working or in training", ""});
-  policy.criteria.push_back({"single_parent", 8, "single parent", ""});
-  policy.criteria.push_back({"social_need", 12, "social need", ""});
+  policy.criteria.push_back({"both_working", 10, "beide Eltern berufstätig oder in Ausbildung", "",
+                             "both parents working or in training"});
+  policy.criteria.push_back({"single_parent", 8, "alleinerziehend", "", "single parent"});
+  policy.criteria.push_back({"social_need", 12, "sozialer Bedarf", "", "social need"});
   // Every 10th centre gives points for siblings, every 25th for employees' children.
   for (int c = 0; c < centres; c += 10) {
-    policy.criteria.push_back({"sibling", 5, "a sibling in this centre", absl::StrCat("K", c)});
+    policy.criteria.push_back({"sibling", 5, "Geschwisterkind in dieser Kita", absl::StrCat("K", c),
+                               "a sibling in this centre"});
   }
   for (int c = 0; c < centres; c += 25) {
-    policy.criteria.push_back({"employee", 3, "parent works at this centre", absl::StrCat("K", c)});
+    policy.criteria.push_back({"employee", 3, "Elternteil arbeitet in dieser Kita",
+                               absl::StrCat("K", c), "parent works at this centre"});
   }
   return policy;
 }
@@ -158,6 +161,7 @@ boost::json::object PolicyJson(const Policy& policy) {
     boost::json::object entry{
         {"id", criterion.id}, {"points", criterion.points}, {"label", criterion.label}};
     if (!criterion.centre.empty()) entry["centre"] = criterion.centre;
+    entry["label_en"] = criterion.label_en;
     criteria.push_back(std::move(entry));
   }
   return {{"max_choices", policy.max_choices}, {"criteria", std::move(criteria)}};

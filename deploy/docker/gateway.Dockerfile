@@ -21,6 +21,20 @@ RUN cmake -S . -B /build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSTADT_BUIL
  && cmake --build /build --target stadt-gateway \
  && strip --strip-debug -o /stadt-gateway /build/gateway/stadt-gateway
 
+# ---- the staff web app (web/staff, served under /staff/): esbuild bundles it with
+# Debian's Node.js and the versions of package-lock.json; only the built files
+# (dist: JavaScript, CSS, fonts, their gzip forms) go into the runtime image.
+FROM debian:12 AS staff-app
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm ca-certificates \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src/web/staff
+COPY web/staff/package.json web/staff/package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error
+COPY web/staff/build.mjs ./
+COPY web/staff/src src
+RUN node build.mjs /staff-app
+
 # ---- runtime: slim Debian 12 with only the shared libraries the binary links
 # (list derived with `ldd` on the built binary, mapped to packages with `dpkg -S`;
 # libc6, libstdc++6 and libgcc-s1 are already in the slim image), and the CAs
@@ -33,6 +47,8 @@ RUN apt-get update \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /stadt-gateway /usr/local/bin/stadt-gateway
+# Read once at start when GATEWAY_STAFF_APP_DIR names it (the k8s manifest does).
+COPY --from=staff-app /staff-app /usr/share/stadt/staff-app
 # Fail the image build, not the rollout, when a runtime library is missing.
 RUN if ldd /usr/local/bin/stadt-gateway | grep 'not found'; then exit 1; fi
 # A numeric user so that Kubernetes' runAsNonRoot can verify it without /etc/passwd.

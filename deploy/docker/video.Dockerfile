@@ -41,9 +41,11 @@ COPY --from=build /stadt-video /usr/local/bin/stadt-video
 RUN if ldd /usr/local/bin/stadt-video | grep 'not found'; then exit 1; fi
 # The demo catalog; Kubernetes mounts the city's own catalog from a ConfigMap instead.
 COPY services/video/seed/catalog.json /usr/share/stadt/video/catalog.json
+COPY services/video/seed/consent_texts.json /usr/share/stadt/video/consent_texts.json
 # A numeric user so that Kubernetes' runAsNonRoot can verify it without /etc/passwd.
 USER 65532:65532
 ENV VIDEO_GRPC_ADDRESS=0.0.0.0:50052 \
-    VIDEO_SEED_FILE=/usr/share/stadt/video/catalog.json
+    VIDEO_SEED_FILE=/usr/share/stadt/video/catalog.json \
+    VIDEO_CONSENT_TEXTS_FILE=/usr/share/stadt/video/consent_texts.json
 EXPOSE 50052
 ENTRYPOINT ["/usr/local/bin/stadt-video"]

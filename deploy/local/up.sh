@@ -145,6 +145,7 @@ echo "== video on 127.0.0.1:$VIDEO_PORT"
 VIDEO_GRPC_ADDRESS="127.0.0.1:$VIDEO_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
 VIDEO_SEED_FILE="$ROOT/services/video/seed/catalog.json" \
+VIDEO_CONSENT_TEXTS_FILE="$ROOT/services/video/seed/consent_texts.json" \
 VIDEO_SECRET_KEY="$(cat "$STATE/keys/video.key")" \
 VIDEO_JITSI_APP_ID=stadtportal-dev \
 VIDEO_JITSI_APP_SECRET="$(cat "$STATE/keys/jitsi-app-secret")" \

@@ -32,6 +32,10 @@ grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
 }
 
 std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
+  // A small answer arrives as one slice: one copy, no slice vector.
+  if (grpc::Slice single; buffer.TrySingleSlice(&single).ok()) {
+    return std::string(reinterpret_cast<const char*>(single.begin()), single.size());
+  }
   std::vector<grpc::Slice> slices;
   std::string bytes;
   if (!buffer.Dump(&slices).ok()) return bytes;

@@ -10,6 +10,7 @@
 #include "services/appointments/domain/next_free_slot_probe.h"
 #include "services/appointments/domain/office_catalog.h"
 #include "services/appointments/rpc/appointments_grpc_service.h"
+#include "services/appointments/rpc/appointments_reactor_service.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
 #include "services/common/booking/config/booking_rules_config.h"
@@ -117,7 +118,6 @@ absl::Status Serve(const Settings& settings) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
-  OfficeCatalog catalog(repository);
   booking::RedisBookingRepository booking_repository(
       *redis, kBookingPrefix,
       booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
@@ -125,6 +125,9 @@ absl::Status Serve(const Settings& settings) {
   // Search reads the office list on every request; a short-lived cache keeps
   // that off Redis during a rush (see CachedCatalogRepository).
   CachedCatalogRepository search_catalog(repository, clock, absl::Seconds(2));
+  // The public office reads are served from it too; writes through it (office
+  // edits, closures) empty it, so this replica shows its own change at once.
+  OfficeCatalog catalog(search_catalog);
   // And each search reads the usage of up to 7 days x all offices: the same
   // for every citizen searching at that moment (see CachedUsageRepository).
   booking::CachedUsageRepository booking_store(booking_repository, settings.usage_cache_ttl);
@@ -141,7 +144,7 @@ absl::Status Serve(const Settings& settings) {
   booking::BookingCore closure_core(booking_repository, clock,
                                     booking::Calendar(settings.rules, zone),
                                     booking::BookingSecrets::Derive(settings.master_key));
-  OfficeClosures closures(repository, booking_repository, closure_core);
+  OfficeClosures closures(search_catalog, booking_repository, closure_core);
   AppointmentsGrpcService service(catalog, bookings, counter_day, closures, *kpis);
   std::jthread reminders(
       RepeatUntilStopped, "reminders", [&bookings] { return bookings.SendDueReminders(); },
@@ -152,7 +155,11 @@ absl::Status Serve(const Settings& settings) {
   std::jthread next_free_slot(
       RepeatUntilStopped, "next_free_slot_measured", [&probe] { return probe.MeasureIfDue(); },
       std::min(settings.next_free_slot_period, absl::Seconds(30)));
-  return ServeUntilTerminated(settings.server, {&service}, *redis);
+  // Redis-bound calls wait on these threads, as many as there are Redis
+  // connections; it outlives the server (declared after what its calls use).
+  BlockingCallPool redis_calls(settings.redis.pool_size);
+  AppointmentsReactorService reactor(service, redis_calls);
+  return ServeUntilTerminated(settings.server, {&reactor}, *redis);
 }
 
 }  // namespace

@@ -11,7 +11,7 @@
 namespace stadt {
 namespace {
 
-std::string Metadata(const grpc::ServerContext& context, const char* key) {
+std::string Metadata(const grpc::ServerContextBase& context, const char* key) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(key);
   if (it == metadata.end()) return "";
@@ -64,7 +64,7 @@ bool ScopesGrant(const std::vector<std::string>& scopes, std::string_view kind,
   });
 }
 
-Caller CallerFromContext(const grpc::ServerContext& context) {
+Caller CallerFromContext(const grpc::ServerContextBase& context) {
   Caller caller;
   caller.subject = Metadata(context, kSubjectMetadata);
   caller.roles = SplitNonEmpty(Metadata(context, kRolesMetadata), ',');

@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 
 namespace grpc {
-class ServerContext;
+class ServerContextBase;
 }
 
 namespace stadt {
@@ -48,6 +48,6 @@ struct Caller {
 bool ScopesGrant(const std::vector<std::string>& scopes, std::string_view kind,
                  std::string_view id);
 
-Caller CallerFromContext(const grpc::ServerContext& context);
+Caller CallerFromContext(const grpc::ServerContextBase& context);
 
 }  // namespace stadt

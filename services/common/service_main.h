@@ -8,6 +8,7 @@
 #include "absl/status/statusor.h"
 #include "services/common/grpc_server.h"
 #include "services/common/log.h"
+#include "services/common/mutex_tuning.h"
 #include "services/common/redis/redis_client.h"
 
 namespace stadt {
@@ -27,7 +28,8 @@ absl::Status ServeUntilTerminated(const GrpcServerOptions& options,
                                   redis::Client& redis);
 
 // The frame of every service's main, so that main.cc holds only its own wiring:
-//   1. blocks SIGTERM/SIGINT before any thread starts (see BlockTerminationSignals),
+//   1. blocks SIGTERM/SIGINT before any thread starts (see BlockTerminationSignals)
+//      and, in release builds, turns off absl's mutex deadlock detection,
 //   2. reads the settings; on error reports it and exits (see ReportStartFailure),
 //   3. configures JSON logging as "<name>" at settings.log_level,
 //   4. runs `serve` (wiring, then usually ServeUntilTerminated): 0 when it returns
@@ -35,6 +37,7 @@ absl::Status ServeUntilTerminated(const GrpcServerOptions& options,
 template <typename Settings>
 int RunService(std::string_view name, absl::FunctionRef<absl::StatusOr<Settings>()> read_settings,
                absl::FunctionRef<absl::Status(const Settings&)> serve) {
+  DisableMutexDeadlockDetectionInRelease();
   BlockTerminationSignals();
   absl::StatusOr<Settings> settings = read_settings();
   if (!settings.ok()) return ReportStartFailure(name, settings.status());

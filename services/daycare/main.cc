@@ -29,9 +29,12 @@ struct Settings {
   std::string policy_file;
   log::Level log_level;
   KpiSettings kpi;
-  // Seals the guardians' addresses for the notifications service (empty: no
-  // mails).
+  // Seals the guardians' addresses for the notifications service.
   std::string contact_key;
+  // Seal the applications, verdicts, explanations and rounds at rest.
+  SeasonKeys season_keys;
+  SeasonRetention retention;
+  absl::Duration retention_sweep_interval;
   // The season whose open offers get the "about to expire" reminder, how long
   // before the deadline, and how often that is looked at.
   std::string reminder_season;
@@ -39,15 +42,14 @@ struct Settings {
   absl::Duration reminder_interval;
 };
 
-// The daycare master key (base64 of at least 32 bytes, optional) as the key
-// that seals the guardians' contacts.
-absl::StatusOr<std::string> ContactKeyFrom(const std::string& encoded) {
-  if (encoded.empty()) return std::string();
+// The daycare master key (base64 of at least 32 bytes, required: the
+// children's and guardians' data are sealed with keys derived from it).
+absl::StatusOr<std::string> MasterKeyFrom(const std::string& encoded) {
   std::string master_key;
   if (!absl::Base64Unescape(encoded, &master_key) || master_key.size() < 32) {
     return absl::InvalidArgumentError("DAYCARE_SECRET_KEY: base64 of at least 32 bytes");
   }
-  return contact::ContactKey(master_key, "daycare");
+  return master_key;
 }
 
 absl::StatusOr<Settings> ReadSettings() {
@@ -58,14 +60,26 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.policy_file = config.String("DAYCARE_POLICY_FILE", "");
   settings.log_level = ReadLogLevel(config);
   settings.kpi = ReadKpiSettings(config, "daycare");
-  const std::string encoded_key = config.String("DAYCARE_SECRET_KEY", "");
+  const std::string encoded_key = config.RequiredString("DAYCARE_SECRET_KEY");
+  // Retention (docs/retention.md): a season's personal data go this long after
+  // its last round (or last application, without a round); a withdrawn
+  // application this long after the withdrawal.
+  settings.retention.season =
+      config.Duration("DAYCARE_APPLICATION_RETENTION", absl::Hours(24 * 183), absl::Hours(24),
+                      absl::Hours(24 * 366 * 3));
+  settings.retention.withdrawn = config.Duration(
+      "DAYCARE_WITHDRAWN_RETENTION", absl::Hours(24 * 30), absl::Hours(1), absl::Hours(24 * 366));
+  settings.retention_sweep_interval = config.Duration(
+      "DAYCARE_RETENTION_SWEEP_INTERVAL", absl::Hours(1), absl::Seconds(1), absl::Hours(24));
   settings.reminder_season = config.String("DAYCARE_SEASON_ID", "");
   settings.offer_reminder_lead = config.Duration("DAYCARE_OFFER_REMINDER_LEAD", absl::Hours(48),
                                                  absl::Seconds(1), absl::Hours(24 * 30));
   settings.reminder_interval = config.Duration("DAYCARE_REMINDER_INTERVAL", absl::Minutes(5),
                                                absl::Milliseconds(50), absl::Hours(1));
   if (absl::Status status = config.Finish(); !status.ok()) return status;
-  STADT_ASSIGN_OR_RETURN(settings.contact_key, ContactKeyFrom(encoded_key));
+  STADT_ASSIGN_OR_RETURN(const std::string master_key, MasterKeyFrom(encoded_key));
+  settings.contact_key = contact::ContactKey(master_key, "daycare");
+  settings.season_keys = SeasonKeys::FromMasterKey(master_key);
   return settings;
 }
 
@@ -83,6 +97,7 @@ struct RoundJobSettings {
   std::string policy_file;
   std::string season;
   absl::Duration answer_time;
+  SeasonKeys season_keys;  // the round reads the sealed applications
   KpiSettings kpi;
   log::Level log_level;
 };
@@ -96,9 +111,12 @@ absl::StatusOr<RoundJobSettings> ReadRoundJobSettings() {
   // How long parents have to answer the offers of a round this job publishes.
   settings.answer_time = config.Duration("DAYCARE_OFFER_ANSWER_TIME", absl::Hours(24 * 14),
                                          absl::Hours(1), absl::Hours(24 * 90));
+  const std::string encoded_key = config.RequiredString("DAYCARE_SECRET_KEY");
   settings.kpi = ReadKpiSettings(config, "daycare");
   settings.log_level = ReadLogLevel(config);
   if (absl::Status status = config.Finish(); !status.ok()) return status;
+  STADT_ASSIGN_OR_RETURN(const std::string master_key, MasterKeyFrom(encoded_key));
+  settings.season_keys = SeasonKeys::FromMasterKey(master_key);
   return settings;
 }
 
@@ -119,7 +137,7 @@ int RunRoundJob() {
   }
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings->redis);
   SystemClock clock;
-  RedisSeasonRepository repository(*redis);
+  RedisSeasonRepository repository(*redis, settings->season_keys, clock);
   season::SeasonService seasons(repository, clock, *std::move(policy));
   // Flushed when the job returns, so the round's placement KPIs are sent.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
@@ -150,7 +168,7 @@ absl::Status Serve(const Settings& settings) {
   }
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   SystemClock clock;
-  RedisSeasonRepository repository(*redis);
+  RedisSeasonRepository repository(*redis, settings.season_keys, clock);
   season::SeasonService seasons(repository, clock, *std::move(policy), settings.contact_key);
   // Outlives the server, so events of the last requests are flushed on exit.
   std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings.kpi);
@@ -166,6 +184,22 @@ absl::Status Serve(const Settings& settings) {
         },
         settings.reminder_interval);
   }
+  // Any replica may sweep: each erasure is idempotent. The first run also seals
+  // what an older version wrote in plain (services/daycare/README.md, upgrade).
+  bool sealed_old_records = false;
+  std::jthread retention(
+      RepeatUntilStopped, "daycare_retention_sweep",
+      [&]() -> absl::StatusOr<int> {
+        if (!sealed_old_records) {
+          STADT_ASSIGN_OR_RETURN(int sealed, repository.SealWrittenBeforeSealing());
+          log::Info("daycare_sealed_old_records", {{"values", static_cast<int64_t>(sealed)}});
+          sealed_old_records = true;
+        }
+        STADT_ASSIGN_OR_RETURN(SweepReport report,
+                               repository.SweepRetention(clock.Now(), settings.retention));
+        return report.seasons_erased + report.withdrawn_erased;
+      },
+      settings.retention_sweep_interval);
   return ServeUntilTerminated(settings.server, {&service}, *redis);
 }
 

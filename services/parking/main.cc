@@ -18,6 +18,7 @@
 #include "services/parking/domain/parking_service.h"
 #include "services/parking/domain/permit_office.h"
 #include "services/parking/rpc/parking_grpc_service.h"
+#include "services/parking/rpc/parking_reactor_service.h"
 #include "services/parking/store/redis_parking_repository.h"
 #include "services/parking/store/redis_permit_repository.h"
 
@@ -146,7 +147,11 @@ absl::Status Serve(const Settings& settings) {
   std::jthread reminders(
       RepeatUntilStopped, "send_parking_reminders",
       [&service] { return service.SendDueReminders(); }, settings.reminder_interval);
-  return ServeUntilTerminated(settings.server, {&grpc_service}, *redis);
+  // Redis-bound calls wait on these threads, as many as there are Redis
+  // connections; it outlives the server (declared after what its calls use).
+  BlockingCallPool redis_calls(settings.redis.pool_size);
+  ParkingReactorService reactor(grpc_service, redis_calls);
+  return ServeUntilTerminated(settings.server, {&reactor}, *redis);
 }
 
 }  // namespace

@@ -28,6 +28,8 @@ struct Settings {
   redis::Options redis;
   log::Level log_level;
   std::string seed_file;
+  // Every published privacy notice and terms text, and which are current.
+  std::string consent_texts_file;
   std::string time_zone;
   std::string master_key;  // decoded
   booking::BookingRules rules;
@@ -63,9 +65,6 @@ VideoSettings ReadVideoSettings(EnvConfig& config) {
                                         absl::ZeroDuration(), absl::Hours(4));
   video.no_show_grace = config.Duration("VIDEO_NO_SHOW_GRACE", video.no_show_grace,
                                         absl::ZeroDuration(), absl::Hours(2));
-  video.privacy_notice_version =
-      config.String("VIDEO_PRIVACY_NOTICE_VERSION", video.privacy_notice_version);
-  video.terms_version = config.String("VIDEO_TERMS_VERSION", video.terms_version);
   return video;
 }
 
@@ -77,6 +76,7 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.log_level = ReadLogLevel(config);
   settings.kpi = ReadKpiSettings(config, "video");
   settings.seed_file = config.RequiredString("VIDEO_SEED_FILE");
+  settings.consent_texts_file = config.RequiredString("VIDEO_CONSENT_TEXTS_FILE");
   settings.time_zone = config.String("VIDEO_TIME_ZONE", "Europe/Berlin");
   const std::string encoded_key = config.RequiredString("VIDEO_SECRET_KEY");
   settings.rules = ReadBookingRules(config);
@@ -104,6 +104,19 @@ absl::Status Serve(const Settings& settings) {
     return absl::InvalidArgumentError(
         absl::StrCat("VIDEO_SEED_FILE: ", catalog.status().message()));
   }
+  absl::StatusOr<std::string> texts_file = ReadFile(settings.consent_texts_file);
+  absl::StatusOr<ConsentTexts> texts = texts_file.ok()
+                                           ? ParseConsentTexts(*texts_file)
+                                           : absl::StatusOr<ConsentTexts>(texts_file.status());
+  if (!texts.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("VIDEO_CONSENT_TEXTS_FILE: ", texts.status().message()));
+  }
+  // Consent must name the versions the file marks current.
+  VideoSettings video = settings.video;
+  video.privacy_notice_version = texts->privacy_notice.current;
+  video.terms_version = texts->terms.current;
+  video.consent_texts = *std::move(texts);
   absl::TimeZone zone;
   if (!absl::LoadTimeZone(settings.time_zone, &zone)) {
     return absl::InvalidArgumentError(
@@ -120,7 +133,7 @@ absl::Status Serve(const Settings& settings) {
   const booking::BookingSecrets secrets =
       booking::BookingSecrets::Derive(settings.master_key, "video");
   ConsultationRecords records(*catalog, bookings, visits, clock,
-                              booking::Calendar(settings.rules, zone), secrets, settings.video,
+                              booking::Calendar(settings.rules, zone), secrets, video,
                               &schedule_store);
   VideoBookings video_bookings(records);
   Consultations consultations(records, secrets);

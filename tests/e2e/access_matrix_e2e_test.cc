@@ -158,6 +158,8 @@ const std::map<std::string, Rule>& Rules() {
       {"POST /v1/video/bookings/{booking_code}/cancel", Anyone()},
       {"POST /v1/video/bookings/{booking_code}/reschedule", Anyone()},
       {"GET /v1/video/consultations/{booking_code}", Only({"citizen"})},
+      {"GET /v1/video/consent-texts", Anyone()},
+      {"GET /v1/video/consent-texts/{kind}/{version}", Anyone()},
       {"POST /v1/video/consultations/{booking_code}/consent", Only({"citizen"})},
       {"POST /v1/video/consultations/{booking_code}/check-in", Only({"citizen"})},
       {"POST /v1/video/consultations/{booking_code}/join", Only({"citizen"})},

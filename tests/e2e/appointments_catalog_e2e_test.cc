@@ -123,6 +123,57 @@ TEST_F(AppointmentsCatalogE2eTest, DistrictFiltersIgnoreCaseAccentsAndHyphens) {
   for (const json::value& slot : found) EXPECT_EQ(Text(slot.at("officeId")), "bad-cannstatt");
 }
 
+TEST_F(AppointmentsCatalogE2eTest, OfficesAndSlotsFilterByASpokenLanguageInAnyCase) {
+  StartAppointments();
+  // Seed catalog: Turkish at Bad Cannstatt and Mitte, French at Vaihingen only.
+  EXPECT_THAT(OfficeIds("/v1/offices?language=tr"),
+              ::testing::ElementsAre("bad-cannstatt", "mitte"));
+  EXPECT_THAT(OfficeIds("/v1/offices?language=TR"),
+              ::testing::ElementsAre("bad-cannstatt", "mitte"));
+  EXPECT_THAT(OfficeIds("/v1/offices?language=tr&district=mitte"), ::testing::ElementsAre("mitte"));
+  EXPECT_THAT(OfficeIds("/v1/offices?language=Hr"), ::testing::ElementsAre("zuffenhausen"));
+  // A real code nobody speaks is an empty list, not an error.
+  EXPECT_THAT(OfficeIds("/v1/offices?language=ja"), ::testing::IsEmpty());
+
+  // Pages hold only matching offices, and the token leads to the next one.
+  HttpResult first = Get("/v1/offices?language=tr&page_size=1");
+  ASSERT_EQ(first.status, 200) << first.body;
+  const json::value first_json = Json(first);
+  ASSERT_EQ(first_json.at("offices").as_array().size(), 1u);
+  EXPECT_EQ(Text(first_json.at("offices").at(0).at("id")), "bad-cannstatt");
+  EXPECT_THAT(OfficeIds(absl::StrCat("/v1/offices?language=tr&page_size=1&page_token=",
+                                     Text(first_json.at("nextPageToken")))),
+              ::testing::ElementsAre("mitte"));
+
+  for (const char* bad : {"xx", "turkish", "t", "t%C3%BC", "tr,de"}) {
+    HttpResult refused = Get(absl::StrCat("/v1/offices?language=", bad));
+    EXPECT_EQ(refused.status, 400) << bad << " " << refused.body;
+    EXPECT_EQ(Reason(refused), "bad_language") << bad;
+    HttpResult english =
+        stack_->Fetch("GET", absl::StrCat("/v1/slots?service_ids=id-card&language=", bad), "", "",
+                      {{"Accept-Language", "en"}});
+    EXPECT_EQ(english.status, 400) << bad << " " << english.body;
+    EXPECT_EQ(Reason(english), "bad_language") << bad;
+    EXPECT_THAT(Text(Json(english).at("message")), ::testing::HasSubstr("ISO 639-1"));
+  }
+
+  // The search looks at French-speaking offices only (weekdays within the horizon, whenever it
+  // runs).
+  HttpResult slots = Get("/v1/slots?service_ids=id-card&language=FR&limit=5");
+  ASSERT_EQ(slots.status, 200) << slots.body;
+  const json::value slots_json = Json(slots);
+  ASSERT_FALSE(slots_json.at("slots").as_array().empty()) << slots.body;
+  for (const json::value& slot : slots_json.at("slots").as_array()) {
+    EXPECT_EQ(Text(slot.at("officeId")), "vaihingen");
+  }
+  HttpResult nobody = Get("/v1/slots?service_ids=id-card&language=ja");
+  ASSERT_EQ(nobody.status, 200) << nobody.body;
+  const json::value nobody_json = Json(nobody);
+  EXPECT_TRUE(!nobody_json.as_object().contains("slots") ||
+              nobody_json.at("slots").as_array().empty())
+      << nobody.body;
+}
+
 TEST_F(AppointmentsCatalogE2eTest, SlotsHoldsAndBookingsNameTheOfficeAndTheLocalTime) {
   StartAppointments({{"APPOINTMENTS_MIN_NOTICE", "0s"}});
   HttpResult slots = Get("/v1/slots?service_ids=id-card&office_ids=vaihingen&limit=2");

@@ -99,6 +99,19 @@ class AppointmentsOfficeE2eTest : public ::testing::Test {
   std::string staff_;
 };
 
+// `utc_field` of `entry` as the office's wall clock shows it must be its
+// `local_field`: the same instant, written in Europe/Berlin with its offset.
+void ExpectLocal(const boost::json::value& entry, const char* utc_field, const char* local_field,
+                 absl::TimeZone berlin) {
+  ASSERT_TRUE(entry.as_object().contains(utc_field)) << utc_field << " in " << entry;
+  absl::Time utc;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, std::string(entry.at(utc_field).as_string()),
+                              &utc, nullptr));
+  EXPECT_EQ(std::string(entry.at(local_field).as_string()),
+            absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", utc, berlin))
+      << local_field << " in " << entry;
+}
+
 TEST_F(AppointmentsOfficeE2eTest, NoCancelOrRescheduleOnceTheVisitHasBegunOrEnded) {
   const Booked waiting = BookToday("citizen-1");
   if (waiting.code.empty()) GTEST_SKIP() << "no free slot left today";
@@ -225,6 +238,8 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
   EXPECT_EQ(shown.at("date").as_string(), today_);
   EXPECT_EQ(shown.at("calls").at(0).at("queueNumber").as_int64(), called);
   EXPECT_EQ(shown.at("calls").at(0).at("counter").as_string(), "8");
+  EXPECT_EQ(shown.at("calls").at(0).at("timeZone").as_string(), "Europe/Berlin");
+  ExpectLocal(shown.at("calls").at(0), "calledAt", "localCalled", berlin_);
   EXPECT_EQ(after.body.find("Max"), std::string::npos);
   EXPECT_EQ(after.body.find(booked.code), std::string::npos);
   HttpResult same = Fetch("GET", absl::StrCat(board, "?since=", version + 2));
@@ -232,6 +247,42 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
   EXPECT_FALSE(Json(same).at("changed").as_bool());
   EXPECT_TRUE(Json(same).at("calls").as_array().empty());
   EXPECT_EQ(Fetch("GET", board + "?since=-1").status, 400);
+}
+
+TEST_F(AppointmentsOfficeE2eTest, TheDayListGivesStartCheckInAndCallInLocalTime) {
+  const Booked booked = BookToday("citizen-local");
+  if (booked.code.empty()) GTEST_SKIP() << "no free slot left today";
+  ASSERT_EQ(Fetch("POST", day_ + "/walk-ins", R"({"serviceIds":["id-card"]})", staff_).status, 200);
+  ASSERT_EQ(Fetch("POST", day_ + "/checkins",
+                  absl::StrCat(R"({"bookingCode":")", booked.code, R"("})"), staff_)
+                .status,
+            200);
+  HttpResult call = Fetch("POST", day_ + "/calls", R"({"counter":"3"})", staff_);
+  ASSERT_EQ(call.status, 200) << call.body;
+  const int64_t called = Json(call).at("queueNumber").as_int64();
+
+  HttpResult list = Fetch("GET", day_ + "/appointments", "", staff_);
+  ASSERT_EQ(list.status, 200) << list.body;
+  const boost::json::value listed = Json(list);
+  const boost::json::array& entries = listed.at("appointments").as_array();
+  ASSERT_EQ(entries.size(), 2u) << list.body;
+  int calls_seen = 0;
+  for (const boost::json::value& entry : entries) {
+    EXPECT_EQ(entry.at("timeZone").as_string(), "Europe/Berlin");
+    ExpectLocal(entry, "start", "localStart", berlin_);
+    // Both checked in (the walk-in on arrival); only the called one has a call time.
+    ExpectLocal(entry, "checkedInAt", "localCheckedIn", berlin_);
+    if (entry.at("queueNumber").as_int64() == called) {
+      ++calls_seen;
+      ExpectLocal(entry, "calledAt", "localCalled", berlin_);
+    } else {
+      EXPECT_FALSE(entry.as_object().contains("calledAt")) << entry;
+      EXPECT_TRUE(!entry.as_object().contains("localCalled") ||
+                  entry.at("localCalled").as_string().empty())
+          << entry;
+    }
+  }
+  EXPECT_EQ(calls_seen, 1) << list.body;
 }
 
 TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
@@ -260,6 +311,11 @@ TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
   HttpResult declared = Fetch("POST", "/v1/offices/nacht/closures", closure, staff_);
   ASSERT_EQ(declared.status, 200) << declared.body;
   EXPECT_EQ(Json(declared).at("bookings").as_array().size(), 3u);
+  const boost::json::value declared_json = Json(declared);
+  for (const boost::json::value& affected : declared_json.at("bookings").as_array()) {
+    EXPECT_EQ(affected.at("timeZone").as_string(), "Europe/Berlin");
+    ExpectLocal(affected, "start", "localStart", berlin_);
+  }
   // The search shows the day closed at once.
   HttpResult search = Fetch("GET", absl::StrCat("/v1/slots?service_ids=id-card&office_ids=nacht",
                                                 "&from_date=", tomorrow, "&to_date=", tomorrow));
@@ -272,6 +328,11 @@ TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
   HttpResult moved = Fetch("POST", resolve, R"({"action":"CLOSURE_ACTION_MOVE"})", staff_);
   ASSERT_EQ(moved.status, 200) << moved.body;
   EXPECT_EQ(Json(moved).at("moved").as_int64(), 3);
+  const boost::json::value moved_json = Json(moved);
+  for (const boost::json::value& affected : moved_json.at("bookings").as_array()) {
+    ExpectLocal(affected, "start", "localStart", berlin_);
+    ExpectLocal(affected, "newStart", "localNewStart", berlin_);  // the slot it moved to
+  }
   HttpResult again = Fetch("POST", resolve, R"({"action":"CLOSURE_ACTION_MOVE"})", staff_);
   ASSERT_EQ(again.status, 200);
   EXPECT_TRUE(Json(again).at("bookings").as_array().empty());

@@ -270,11 +270,17 @@ TEST_F(DataRightsE2eTest, ExportThenErasureLeavesNothingButTheKeptReceipt) {
       kSubject,   kName,       kEmail,       kPhone,      kPlate,  kPlateCompact,     kChildName,
       kBirthDate, appointment, consultation, application, kStreet, permit_application};
   const std::vector<std::string> before = ScanFor(*redis_, needles);
-  for (const std::string& needle : {std::string(kSubject), std::string(kPlate),
-                                    std::string(kChildName), appointment, std::string(kStreet)}) {
+  for (const std::string& needle : {std::string(kSubject), std::string(kPlate), application,
+                                    appointment, std::string(kStreet)}) {
     EXPECT_TRUE(std::any_of(before.begin(), before.end(),
                             [&](const std::string& hit) { return hit.ends_with(": " + needle); }))
         << needle << " not found before the erasure";
+  }
+  // Daycare keeps the child sealed at rest: not even before the erasure in plain.
+  for (const std::string& needle : {std::string(kChildName), std::string(kBirthDate)}) {
+    EXPECT_FALSE(std::any_of(before.begin(), before.end(),
+                             [&](const std::string& hit) { return hit.ends_with(": " + needle); }))
+        << needle << " stored in plain";
   }
 
   // A running parking session is refused first, before anything is erased.

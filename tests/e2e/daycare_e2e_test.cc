@@ -23,6 +23,10 @@ std::string TempDir() {
   return mkdtemp(pattern.data());
 }
 
+// The daycare master key (base64 of 32 bytes): the service and the round job
+// seal the applications with keys derived from it.
+constexpr char kDaycareKey[] = "c3RhZHRwb3J0YWwtZTJlLWRheWNhcmUtbWFzdGVyLWtleS0zMiE=";
+
 class DaycareE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -35,6 +39,7 @@ class DaycareE2eTest : public ::testing::Test {
         STADT_DAYCARE_BIN,
         [this](int port) -> std::map<std::string, std::string> {
           return {{"DAYCARE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
+                  {"DAYCARE_SECRET_KEY", kDaycareKey},
                   {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
                   {"REDIS_TIMEOUT", "300ms"},
                   {"READINESS_INTERVAL", "100ms"}};
@@ -153,6 +158,41 @@ class DaycareE2eTest : public ::testing::Test {
     return Fetch("GET", absl::StrCat("/applications/", id), "", Parent(subject));
   }
 
+  // Why Ben (no points) did not get his first wish, Kita Sonne (Anna has 10
+  // points there): German by default, English for lang=en or for a request
+  // whose Accept-Language prefers English; the machine-readable parts the same.
+  void ExpectBenKnowsWhyNotK1InGermanAndEnglish(const std::string& ben) {
+    const std::string path = absl::StrCat("/applications/", ben);
+    absl::StatusOr<HttpResult> accept_english =
+        HttpFetch(gateway_port_, "GET", absl::StrCat(kSeason, path), "",
+                  {{"Authorization", "Bearer " + Parent("parent-ben")},
+                   {"Accept-Language", "en-GB,en;q=0.9,de;q=0.5"}});
+    ASSERT_TRUE(accept_english.ok()) << accept_english.status();
+    const std::pair<HttpResult, std::string> cases[] = {
+        {Status("parent-ben", ben),
+         "Der einzige Platz in Kita Sonne ging an ein Kind mit höherem Vorrang. Das zuletzt "
+         "aufgenommene Kind hatte 10 Punkte; Ihr Kind hat 0 Punkte."},
+        {Fetch("GET", path + "?lang=de", "", Parent("parent-ben")),
+         "Der einzige Platz in Kita Sonne ging an ein Kind mit höherem Vorrang. Das zuletzt "
+         "aufgenommene Kind hatte 10 Punkte; Ihr Kind hat 0 Punkte."},
+        {Fetch("GET", path + "?lang=en", "", Parent("parent-ben")),
+         "The only place at Kita Sonne went to children with higher priority. The last child "
+         "admitted had 10 points; your child has 0 points."},
+        {*accept_english,
+         "The only place at Kita Sonne went to children with higher priority. The last child "
+         "admitted had 10 points; your child has 0 points."},
+    };
+    for (const auto& [result, why] : cases) {
+      ASSERT_EQ(result.status, 200) << result.body;
+      const boost::json::value status = Json(result);
+      const boost::json::array& choices = status.at("choices").as_array();
+      ASSERT_EQ(choices.size(), 1u) << result.body;
+      EXPECT_EQ(choices[0].at("choiceRank").to_number<int64_t>(), 1) << result.body;
+      EXPECT_EQ(choices[0].at("program"), "K1") << result.body;
+      EXPECT_EQ(choices[0].at("why"), why.c_str()) << result.body;
+    }
+  }
+
   std::string dir_;
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
@@ -208,6 +248,7 @@ TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
   HttpResult ben_status = Status("parent-ben", ben);
   EXPECT_EQ(Text(ben_status, "offeredProgram"), "K2");
   EXPECT_FALSE(Json(ben_status).at("choices").as_array().empty()) << ben_status.body;  // why not K1
+  ExpectBenKnowsWhyNotK1InGermanAndEnglish(ben);
   HttpResult cleo_status = Status("parent-cleo", cleo);
   EXPECT_EQ(Text(cleo_status, "offer"), "OFFER_STATE_NONE");
   EXPECT_FALSE(Text(cleo_status, "summary").empty());
@@ -262,6 +303,7 @@ TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
   const std::map<std::string, std::string> job_env = {
       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
       {"DAYCARE_SEASON_ID", "kita-2026"},
+      {"DAYCARE_SECRET_KEY", kDaycareKey},
       {"DAYCARE_OFFER_ANSWER_TIME", "72h"}};
   auto run_job = [&]() {
     absl::StatusOr<std::unique_ptr<Subprocess>> job = Subprocess::Start(

@@ -73,9 +73,7 @@ class VideoE2eTest : public ::testing::Test {
         Stack::Start({"video"}, {{"VIDEO_SEED_FILE", seed},
                                  {"VIDEO_MIN_NOTICE", "0s"},
                                  {"VIDEO_JOIN_LEAD", "2h"},
-                                 {"VIDEO_REJOIN_MARGIN", "20m"},
-                                 {"VIDEO_PRIVACY_NOTICE_VERSION", "2026-01"},
-                                 {"VIDEO_TERMS_VERSION", "3"}});
+                                 {"VIDEO_REJOIN_MARGIN", "20m"}});
     ASSERT_TRUE(stack.ok()) << stack.status();
     stack_ = *std::move(stack);
     // Only the video backend runs, so /readyz stays 503; wait for a route.
@@ -204,6 +202,104 @@ TEST_F(VideoE2eTest, BookConsentCheckInAdmitAndJoinWithAVerifiableToken) {
       Fetch("POST", Consultation(code) + "/close", R"({"outcome":"resolved"})", caseworker);
   ASSERT_EQ(closed.status, 200) << closed.body;
   EXPECT_EQ(Json(closed).at("outcome").as_string(), "resolved");
+}
+
+// `utc_field` of `entry` on Berlin's wall clock must be its `local_field`.
+void ExpectLocal(const boost::json::value& entry, const char* utc_field, const char* local_field) {
+  absl::TimeZone berlin;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+  ASSERT_TRUE(entry.as_object().contains(utc_field)) << utc_field << " in " << entry;
+  absl::Time utc;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, std::string(entry.at(utc_field).as_string()),
+                              &utc, nullptr));
+  EXPECT_EQ(std::string(entry.at(local_field).as_string()),
+            absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", utc, berlin))
+      << local_field << " in " << entry;
+}
+
+TEST_F(VideoE2eTest, SlotsConsultationsAndTheWaitingRoomGiveLocalTime) {
+  HttpResult search = Fetch("GET", "/v1/video/slots?topic_id=housing&limit=3");
+  ASSERT_EQ(search.status, 200) << search.body;
+  const boost::json::value found = Json(search);
+  for (const boost::json::value& slot : found.at("slots").as_array()) {
+    EXPECT_EQ(slot.at("timeZone").as_string(), "Europe/Berlin");
+    ExpectLocal(slot, "start", "localStart");
+  }
+  const std::string citizen = Token("citizen-local", "citizen");
+  const boost::json::value booked = Book(citizen);
+  ExpectLocal(booked.at("slot"), "start", "localStart");
+  const std::string code(booked.at("bookingCode").as_string());
+  HttpResult consent = Fetch("POST", Consultation(code) + "/consent",
+                             R"({"privacyNoticeVersion":"2026-01","termsVersion":"3"})", citizen);
+  ASSERT_EQ(consent.status, 200) << consent.body;
+  HttpResult waiting = Fetch("POST", Consultation(code) + "/check-in", "{}", citizen);
+  ASSERT_EQ(waiting.status, 200) << waiting.body;
+  ExpectLocal(Json(waiting).at("slot"), "start", "localStart");
+
+  const std::string date =
+      std::string(Json(waiting).at("slot").at("localStart").as_string()).substr(0, 10);
+  HttpResult room =
+      Fetch("GET", "/v1/video/waiting-room/" + date, "", Caseworker("cw-anna", "social"));
+  ASSERT_EQ(room.status, 200) << room.body;
+  const boost::json::value entry = Json(room).at("entries").at(0);
+  EXPECT_EQ(entry.at("timeZone").as_string(), "Europe/Berlin");
+  ExpectLocal(entry, "start", "localStart");
+  ExpectLocal(entry, "waitingSince", "localWaitingSince");
+}
+
+TEST_F(VideoE2eTest, ConsentTextsCanBeFetchedCurrentAndByVersion) {
+  // Anonymous, German and English, cached like the other catalog reads.
+  HttpResult current = Fetch("GET", "/v1/video/consent-texts");
+  ASSERT_EQ(current.status, 200) << current.body;
+  EXPECT_THAT(current.headers["cache-control"], HasSubstr("max-age"));
+  ASSERT_FALSE(current.headers["etag"].empty());
+  const boost::json::value texts = Json(current);
+  const boost::json::value& privacy = texts.at("privacyNotice");
+  EXPECT_EQ(privacy.at("kind").as_string(), "privacy-notice");
+  EXPECT_EQ(privacy.at("version").as_string(), "2026-01");
+  EXPECT_TRUE(privacy.at("current").as_bool());
+  EXPECT_THAT(std::string(privacy.at("title").at("de").as_string()), HasSubstr("Datenschutz"));
+  EXPECT_THAT(std::string(privacy.at("text").at("en").as_string()), HasSubstr("recorded"));
+  EXPECT_EQ(texts.at("terms").at("version").as_string(), "3");
+  EXPECT_FALSE(texts.at("terms").at("text").at("de").as_string().empty());
+  HttpResult unchanged = stack_->Fetch("GET", "/v1/video/consent-texts", "", "",
+                                       {{"If-None-Match", current.headers["etag"]}});
+  EXPECT_EQ(unchanged.status, 304);
+
+  // An earlier version stays readable (what an older consent refers to).
+  HttpResult older = Fetch("GET", "/v1/video/consent-texts/privacy-notice/2025-03");
+  ASSERT_EQ(older.status, 200) << older.body;
+  EXPECT_EQ(Json(older).at("version").as_string(), "2025-03");
+  EXPECT_FALSE(Json(older).at("current").as_bool());
+  EXPECT_NE(Json(older).at("text").at("de"), privacy.at("text").at("de"));
+  HttpResult terms = Fetch("GET", "/v1/video/consent-texts/terms/3");
+  ASSERT_EQ(terms.status, 200) << terms.body;
+  EXPECT_TRUE(Json(terms).at("current").as_bool());
+  for (const char* missing :
+       {"/v1/video/consent-texts/terms/99", "/v1/video/consent-texts/privacy-notice/3",
+        "/v1/video/consent-texts/cookies/3"}) {
+    HttpResult refused = Fetch("GET", missing);
+    EXPECT_EQ(refused.status, 404) << missing << " " << refused.body;
+    EXPECT_EQ(Reason(refused), "consent_text_not_found") << missing;
+  }
+
+  // Consent to the older or an unknown version does not count.
+  const std::string citizen = Token("citizen-consent", "citizen");
+  const std::string code(Book(citizen).at("bookingCode").as_string());
+  for (const char* body : {R"({"privacyNoticeVersion":"2025-03","termsVersion":"3"})",
+                           R"({"privacyNoticeVersion":"2026-01","termsVersion":"7"})"}) {
+    HttpResult refused = Fetch("POST", Consultation(code) + "/consent", body, citizen);
+    EXPECT_EQ(refused.status, 400) << refused.body;
+    EXPECT_EQ(Reason(refused), "consent_version_not_current") << refused.body;
+  }
+  HttpResult consented =
+      Fetch("POST", Consultation(code) + "/consent",
+            absl::StrCat(R"({"privacyNoticeVersion":")",
+                         std::string(privacy.at("version").as_string()), R"(","termsVersion":")",
+                         std::string(texts.at("terms").at("version").as_string()), R"("})"),
+            citizen);
+  ASSERT_EQ(consented.status, 200) << consented.body;
+  EXPECT_EQ(Json(consented).at("state").as_string(), "VISIT_STATE_CONSENTED");
 }
 
 TEST_F(VideoE2eTest, ForeignCitizensCaseworkersAndTokensAreRefused) {

@@ -126,6 +126,7 @@ TEST_F(VideoScheduleE2eTest, AnAbsenceHidesSlotsListsTheConsultationAndMovesItTo
   HttpResult schedule = Fetch("GET", Caseworker("cw-ben") + "/schedule", "", anna);
   ASSERT_EQ(schedule.status, 200) << schedule.body;
   EXPECT_EQ(Json(schedule).at("availability").as_array().size(), 1u);
+  EXPECT_EQ(Text(Json(schedule).at("timeZone")), "Europe/Berlin");
 
   const std::string code = Book("citizen-1", ten_);  // Anna: the tie goes by the seed order
   ASSERT_FALSE(code.empty());
@@ -154,6 +155,11 @@ TEST_F(VideoScheduleE2eTest, AnAbsenceHidesSlotsListsTheConsultationAndMovesItTo
   EXPECT_EQ(Text(outcome.at("outcome")), "ABSENCE_OUTCOME_MOVED");
   EXPECT_EQ(Text(outcome.at("caseworkerId")), "cw-ben");  // same time, a colleague
   EXPECT_EQ(Text(outcome.at("newStart")), Text(outcome.at("start")));
+  // For the caseworker reading the report: Berlin wall-clock times beside UTC.
+  EXPECT_EQ(Text(report.at("timeZone")), "Europe/Berlin");
+  EXPECT_EQ(Text(outcome.at("timeZone")), "Europe/Berlin");
+  EXPECT_EQ(Text(outcome.at("localStart")).substr(0, 16), absl::StrCat(date_, "T10:00"));
+  EXPECT_EQ(Text(outcome.at("localNewStart")), Text(outcome.at("localStart")));
 
   // Retrying changes nothing.
   HttpResult again = Fetch("POST", Caseworker("cw-anna") + "/absences/anna-sick/resolve",

@@ -71,9 +71,9 @@ int DecodeWaitStatus(int status) {
 }
 
 // posix_spawn settings, destroyed on every return path: stdin from /dev/null,
-// stdout and stderr appended to the log, and a pristine signal state, so that a
-// signal the test process blocks or ignores (SIGPIPE, for the Redis client)
-// does not change how the child reacts to it.
+// stdout and stderr appended to the log, no other inherited descriptor, and a pristine signal
+// state, so that a signal the test process blocks or ignores (SIGPIPE, for the Redis client) does
+// not change how the child reacts to it.
 class SpawnSetup {
  public:
   SpawnSetup() {
@@ -106,6 +106,9 @@ class SpawnSetup {
                                             O_WRONLY | O_CREAT | O_APPEND, 0644);
     }
     if (rc == 0) rc = posix_spawn_file_actions_adddup2(&actions_, STDOUT_FILENO, STDERR_FILENO);
+    // Nothing else the test process holds reaches the child: a service left running by a test
+    // that was killed must not keep, say, the build lock's descriptor open and stall every build.
+    if (rc == 0) rc = posix_spawn_file_actions_addclosefrom_np(&actions_, STDERR_FILENO + 1);
     return rc;
   }
   const posix_spawn_file_actions_t* actions() const { return &actions_; }

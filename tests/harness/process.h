@@ -29,7 +29,7 @@ class Subprocess {
  public:
   // Runs `binary` (looked up on PATH if it has no slash) with `args`, the
   // parent's environment plus `extra_env`, stdin from /dev/null, and stdout
-  // and stderr appended to `log_file`.
+  // and stderr appended to `log_file`; no other descriptor of the test process is inherited.
   static absl::StatusOr<std::unique_ptr<Subprocess>> Start(
       const std::string& binary, const std::vector<std::string>& args,
       const std::map<std::string, std::string>& extra_env, const std::string& log_file);

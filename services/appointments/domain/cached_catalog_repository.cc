@@ -41,10 +41,37 @@ absl::StatusOr<std::vector<ServiceType>> CachedCatalogRepository::GetServices(
   return services;
 }
 
+std::optional<Office> CachedCatalogRepository::ShowOfficeWithoutIo(const std::string& office_id) {
+  const absl::Time now = clock_.Now();
+  absl::MutexLock lock(&mutex_);
+  auto it = offices_.find(office_id);
+  if (it == offices_.end() || it->second.expires <= now) return std::nullopt;
+  return it->second.value;
+}
+
+absl::StatusOr<Office> CachedCatalogRepository::ShowOffice(const std::string& office_id) {
+  if (std::optional<Office> cached = ShowOfficeWithoutIo(office_id)) return *std::move(cached);
+  uint64_t generation;
+  {
+    absl::MutexLock lock(&mutex_);
+    generation = generation_;
+  }
+  const absl::Time now = clock_.Now();
+  absl::StatusOr<Office> office = inner_.GetOffice(office_id);
+  if (!office.ok()) return office;
+  absl::MutexLock lock(&mutex_);
+  if (generation != generation_) return office;
+  if (offices_.size() >= kMaxEntries) offices_.clear();
+  offices_[office_id] = {*office, now + ttl_};
+  return office;
+}
+
 void CachedCatalogRepository::Invalidate() {
   absl::MutexLock lock(&mutex_);
   office_lists_.clear();
   services_.clear();
+  offices_.clear();
+  ++generation_;
 }
 
 absl::Status CachedCatalogRepository::PutOffice(const Office& office) {

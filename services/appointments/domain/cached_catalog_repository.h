@@ -1,6 +1,10 @@
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <map>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/base/thread_annotations.h"
@@ -13,8 +17,9 @@ namespace stadt::appointments {
 // Read-through cache for the search path: office lists and service records
 // change a few times a year, but a rush reads them thousands of times a
 // second. Entries live `ttl`, so a change made through any replica is seen
-// everywhere within that time. Single offices (what holds and bookings check)
-// and all writes go straight to the repository.
+// everywhere within that time. Single offices are cached only for showing
+// them (ShowOffice, the public office read); what holds and bookings check
+// (GetOffice) and all writes go straight to the repository.
 class CachedCatalogRepository final : public CatalogRepository {
  public:
   CachedCatalogRepository(CatalogRepository& inner, const Clock& clock, absl::Duration ttl)
@@ -25,6 +30,8 @@ class CachedCatalogRepository final : public CatalogRepository {
   absl::StatusOr<Office> GetOffice(const std::string& office_id) override {
     return inner_.GetOffice(office_id);
   }
+  absl::StatusOr<Office> ShowOffice(const std::string& office_id) override;
+  std::optional<Office> ShowOfficeWithoutIo(const std::string& office_id) override;
   absl::StatusOr<std::vector<ServiceType>> GetServices(
       const std::vector<std::string>& service_ids) override;
   absl::Status PutOffice(const Office& office) override;
@@ -46,6 +53,10 @@ class CachedCatalogRepository final : public CatalogRepository {
       ABSL_GUARDED_BY(mutex_);
   std::map<std::vector<std::string>, Entry<std::vector<ServiceType>>> services_
       ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, Entry<Office>, std::less<>> offices_ ABSL_GUARDED_BY(mutex_);
+  // Counts invalidations: a read that began before one does not store what it
+  // read (it may be the value the write just replaced).
+  uint64_t generation_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace stadt::appointments

@@ -43,5 +43,34 @@ TEST(CachedCatalogRepositoryTest, OwnWritesInvalidateAndErrorsAreNotCached) {
   EXPECT_EQ(cached.ListOffices("", "", 10)->size(), 1u);
 }
 
+TEST(CachedCatalogRepositoryTest, ShowsACachedOfficeUntilTheTtlPassesButChecksReadItFresh) {
+  InMemoryCatalogRepository inner;
+  ASSERT_TRUE(inner.PutOffice(MakeOffice("mitte", "Old name")).ok());
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  CachedCatalogRepository cached(inner, clock, absl::Seconds(1));
+
+  EXPECT_FALSE(cached.ShowOfficeWithoutIo("mitte").has_value());  // not read yet
+  EXPECT_EQ(cached.ShowOffice("mitte")->name, "Old name");
+  ASSERT_TRUE(inner.PutOffice(MakeOffice("mitte", "New name")).ok());  // another replica
+  EXPECT_EQ(cached.ShowOffice("mitte")->name, "Old name");
+  EXPECT_EQ(cached.ShowOfficeWithoutIo("mitte")->name, "Old name");
+  EXPECT_EQ(cached.GetOffice("mitte")->name, "New name");  // what holds check: never cached
+  clock.Advance(absl::Seconds(2));
+  EXPECT_FALSE(cached.ShowOfficeWithoutIo("mitte").has_value());
+  EXPECT_EQ(cached.ShowOffice("mitte")->name, "New name");
+}
+
+TEST(CachedCatalogRepositoryTest, OwnOfficeWritesEmptyTheOfficeCacheAndMissesAreNotCached) {
+  InMemoryCatalogRepository inner;
+  FakeClock clock(absl::FromUnixSeconds(1'800'000'000));
+  CachedCatalogRepository cached(inner, clock, absl::Minutes(1));
+  EXPECT_EQ(cached.ShowOffice("west").status().code(), absl::StatusCode::kNotFound);
+  ASSERT_TRUE(cached.PutOffice(MakeOffice("west", "West")).ok());
+  EXPECT_EQ(cached.ShowOffice("west")->name, "West");
+  ASSERT_TRUE(cached.PutOffice(MakeOffice("west", "West 2")).ok());
+  EXPECT_FALSE(cached.ShowOfficeWithoutIo("west").has_value());
+  EXPECT_EQ(cached.ShowOffice("west")->name, "West 2");
+}
+
 }  // namespace
 }  // namespace stadt::appointments

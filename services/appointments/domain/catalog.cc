@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "services/common/booking/domain/booking.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/status_macros.h"
 #include "services/common/strings.h"
 
@@ -115,7 +118,40 @@ absl::Status ValidateServicePage(const ServiceType& service) {
   return ValidateLocalized("fee_note", service.fee_note, false);
 }
 
+// Every ISO 639-1 code (as /usr/share/iso-codes/json/iso_639-2.json of
+// Debian's iso-codes lists them), sorted, so that "xx" is refused, not
+// silently matching nothing.
+constexpr std::string_view kIso639Codes[] = {
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh",
+    "bi", "bm", "bn", "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da",
+    "de", "dv", "dz", "ee", "el", "en", "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr",
+    "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he", "hi", "ho", "hr", "ht", "hu", "hy", "hz",
+    "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv", "ka", "kg", "ki", "kj",
+    "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li", "ln",
+    "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb",
+    "nd", "ne", "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi",
+    "pl", "ps", "pt", "qu", "rm", "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk",
+    "sl", "sm", "sn", "so", "sq", "sr", "ss", "st", "su", "sv", "sw", "ta", "te", "tg", "th", "ti",
+    "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk", "ur", "uz", "ve", "vi", "vo",
+    "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu"};
+
 }  // namespace
+
+absl::StatusOr<std::string> ParseLanguageFilter(std::string_view text) {
+  std::string code(text.data(), text.size());
+  absl::AsciiStrToLower(&code);
+  if (!std::binary_search(std::begin(kIso639Codes), std::end(kIso639Codes), code)) {
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "bad_language",
+                            "language: ein ISO-639-1-Sprachcode wie \"tr\" / an ISO 639-1 "
+                            "language code such as \"tr\"");
+  }
+  return code;
+}
+
+bool SpeaksLanguage(const Office& office, std::string_view language) {
+  return std::find(office.languages.begin(), office.languages.end(), language) !=
+         office.languages.end();
+}
 
 absl::Status ValidateOffice(const Office& office) {
   if (!booking::IsValidId(office.id)) return Invalid("id", "must be 1-64 of a-z, 0-9 and '-'");

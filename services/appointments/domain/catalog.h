@@ -1,9 +1,11 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "services/common/booking/domain/schedule.h"
 
@@ -97,6 +99,13 @@ struct Catalog {
 };
 
 absl::Status ValidateOffice(const Office& office);
+
+// A language filter as a client sends it: an ISO 639-1 code in any case
+// ("tr", "TR"), returned in lower case; anything else (also an empty text)
+// is INVALID_ARGUMENT [bad_language].
+absl::StatusOr<std::string> ParseLanguageFilter(std::string_view text);
+// Whether `office` speaks `language` (a code as ParseLanguageFilter returns).
+bool SpeaksLanguage(const Office& office, std::string_view language);
 absl::Status ValidateClosure(const Office& office, const Closure& closure);
 absl::Status ValidateServiceType(const ServiceType& service);
 // Also checks that every office offers only services the catalog defines and

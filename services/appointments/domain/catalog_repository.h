@@ -24,6 +24,16 @@ class CatalogRepository {
                                                           const std::string& after_id,
                                                           int limit) = 0;
   virtual absl::StatusOr<Office> GetOffice(const std::string& office_id) = 0;
+  // The office for showing it (the public office read): a cache may answer it
+  // up to its TTL old. What checks a hold or a booking reads GetOffice.
+  virtual absl::StatusOr<Office> ShowOffice(const std::string& office_id) {
+    return GetOffice(office_id);
+  }
+  // ShowOffice's answer when it needs no storage I/O (a fresh cache entry),
+  // else nullopt: lets the gRPC front answer on its own thread.
+  virtual std::optional<Office> ShowOfficeWithoutIo(const std::string& /*office_id*/) {
+    return std::nullopt;
+  }
   // The services with these ids, in the same order; unknown ids are skipped.
   virtual absl::StatusOr<std::vector<ServiceType>> GetServices(
       const std::vector<std::string>& service_ids) = 0;

@@ -26,6 +26,9 @@ struct DayAppointment {
   int queue_number = 0;
   bool walk_in = false;
   std::string counter;
+  // Check-in (a walk-in: arrival) and the latest call; InfinitePast: not yet.
+  absl::Time checked_in_at = absl::InfinitePast();
+  absl::Time called_at = absl::InfinitePast();
   std::string sealed_contact;  // of a booking, as stored (opened for staff)
   std::string citizen_name;    // filled by CounterDay::List
 };

@@ -86,6 +86,16 @@ absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
 }
 
 absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesFor(const SearchQuery& query) {
+  if (query.language.empty()) return OfficesOfQuery(query);
+  absl::StatusOr<std::string> language = ParseLanguageFilter(query.language);
+  if (!language.ok()) return language.status();
+  absl::StatusOr<std::vector<Office>> offices = OfficesOfQuery(query);
+  if (!offices.ok()) return offices.status();
+  std::erase_if(*offices, [&](const Office& office) { return !SpeaksLanguage(office, *language); });
+  return offices;
+}
+
+absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesOfQuery(const SearchQuery& query) {
   if (query.office_ids.size() > kMaxSearchOffices) {
     return absl::InvalidArgumentError("office_ids: too many");
   }
@@ -107,7 +117,7 @@ absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesFor(const SearchQuery
 SlotView OfficeBookings::Described(SlotView slot, std::string office_name) const {
   const absl::TimeZone zone = core_.calendar().zone();
   slot.office_name = std::move(office_name);
-  slot.local_start = absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", slot.start, zone);
+  slot.local_start = booking::FormatLocal(slot.start, zone);
   slot.time_zone = zone.name();
   return slot;
 }

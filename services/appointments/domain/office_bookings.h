@@ -33,6 +33,8 @@ struct SearchQuery {
   std::string from_date = {};
   std::string to_date = {};
   int limit = 0;
+  // Only offices speaking it: ISO 639-1, any case; empty: all.
+  std::string language = {};
 };
 
 struct DayCount {
@@ -71,6 +73,9 @@ class OfficeBookings {
   OfficeBookings(CatalogRepository& catalog, booking::BookingRepository& bookings,
                  const Clock& clock, booking::Calendar calendar,
                  const booking::BookingSecrets& secrets);
+
+  // The zone of the offices' wall clocks, in which people read times.
+  absl::TimeZone zone() const { return core_.calendar().zone(); }
 
   absl::StatusOr<std::vector<SlotView>> SearchSlots(const SearchQuery& query);
   absl::StatusOr<std::vector<DayCount>> Availability(const std::string& office_id,
@@ -129,7 +134,10 @@ class OfficeBookings {
                                       const std::vector<ServiceType>& services);
   absl::StatusOr<Appointment> Resolve(const std::string& office_id,
                                       const std::vector<std::string>& service_ids);
+  // The offices the query names (ids, a district or all), then those
+  // speaking its language.
   absl::StatusOr<std::vector<Office>> OfficesFor(const SearchQuery& query);
+  absl::StatusOr<std::vector<Office>> OfficesOfQuery(const SearchQuery& query);
   absl::StatusOr<booking::PlacedSlot> Place(const Appointment& appointment, absl::Time start);
   // Free slots of one office-day from the notice time on, at most `max_slots`.
   std::vector<SlotView> SlotsOfDay(const Appointment& appointment, absl::CivilDay day,

@@ -50,18 +50,49 @@ absl::StatusOr<OfficePage> OfficeCatalog::ListOffices(const ListOfficesQuery& qu
     if (!decoded.ok()) return decoded.status();
     after_id = *decoded;
   }
+  std::string language;
+  if (!query.language.empty()) {
+    absl::StatusOr<std::string> parsed = ParseLanguageFilter(query.language);
+    if (!parsed.ok()) return parsed.status();
+    language = *std::move(parsed);
+  }
   const int page_size = query.page_size == 0 ? kDefaultPageSize : query.page_size;
+  OfficePage page;
   // One extra row tells whether another page follows.
   absl::StatusOr<std::vector<Office>> offices =
-      repository_.ListOffices(query.district, after_id, page_size + 1);
+      language.empty() ? repository_.ListOffices(query.district, after_id, page_size + 1)
+                       : OfficesSpeaking(query.district, language, after_id, page_size + 1);
   if (!offices.ok()) return offices.status();
-  OfficePage page;
   page.offices = *std::move(offices);
   if (static_cast<int>(page.offices.size()) > page_size) {
     page.offices.resize(page_size);
     page.next_page_token = EncodePageToken(page.offices.back().id);
   }
   return page;
+}
+
+// The repository filters by district only: read on, page by page, until
+// `wanted` offices speak the language or there are no more.
+absl::StatusOr<std::vector<Office>> OfficeCatalog::OfficesSpeaking(const std::string& district,
+                                                                   const std::string& language,
+                                                                   std::string after_id,
+                                                                   int wanted) {
+  std::vector<Office> speaking;
+  while (static_cast<int>(speaking.size()) < wanted) {
+    absl::StatusOr<std::vector<Office>> page =
+        repository_.ListOffices(district, after_id, kMaxPageSize);
+    if (!page.ok()) return page.status();
+    if (page->empty()) break;
+    after_id = page->back().id;
+    const bool last_page = static_cast<int>(page->size()) < kMaxPageSize;
+    for (Office& office : *page) {
+      if (SpeaksLanguage(office, language) && static_cast<int>(speaking.size()) < wanted) {
+        speaking.push_back(std::move(office));
+      }
+    }
+    if (last_page) break;
+  }
+  return speaking;
 }
 
 absl::StatusOr<std::vector<DistrictEntry>> OfficeCatalog::ListDistricts() {
@@ -85,7 +116,16 @@ absl::StatusOr<std::vector<DistrictEntry>> OfficeCatalog::ListDistricts() {
 
 absl::StatusOr<Office> OfficeCatalog::GetOffice(const std::string& office_id) {
   STADT_RETURN_IF_ERROR(CheckOfficeId(office_id));
-  return repository_.GetOffice(office_id);
+  return repository_.ShowOffice(office_id);
+}
+
+std::optional<absl::StatusOr<Office>> OfficeCatalog::GetOfficeWithoutIo(
+    const std::string& office_id) {
+  if (absl::Status valid = CheckOfficeId(office_id); !valid.ok()) return valid;
+  if (std::optional<Office> cached = repository_.ShowOfficeWithoutIo(office_id)) {
+    return *std::move(cached);
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<std::vector<ServiceType>> OfficeCatalog::ListOfficeServices(

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct ListOfficesQuery {
   std::string district = {};
   int page_size = 0;  // 0: default
   std::string page_token = {};
+  // Only offices speaking it: ISO 639-1, any case; empty: all.
+  std::string language = {};
 };
 
 struct DistrictEntry {
@@ -36,7 +39,11 @@ class OfficeCatalog {
   explicit OfficeCatalog(CatalogRepository& repository) : repository_(repository) {}
 
   absl::StatusOr<OfficePage> ListOffices(const ListOfficesQuery& query);
+  // For showing the office: may be a cache's TTL old (CatalogRepository::ShowOffice).
   absl::StatusOr<Office> GetOffice(const std::string& office_id);
+  // GetOffice's answer when it needs no storage I/O (a bad id, a fresh cache
+  // entry), else nullopt.
+  std::optional<absl::StatusOr<Office>> GetOfficeWithoutIo(const std::string& office_id);
   absl::StatusOr<std::vector<ServiceType>> ListOfficeServices(const std::string& office_id);
   // Every district with offices, ordered by folded name; spellings that fold
   // alike ("Sued", "Süd") are one district.
@@ -45,6 +52,9 @@ class OfficeCatalog {
   absl::StatusOr<Office> PutOffice(const Office& office);
 
  private:
+  absl::StatusOr<std::vector<Office>> OfficesSpeaking(const std::string& district,
+                                                      const std::string& language,
+                                                      std::string after_id, int wanted);
   CatalogRepository& repository_;
 };
 

@@ -1,8 +1,10 @@
 #include "services/appointments/domain/office_catalog.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
+#include "services/common/booking/domain/refusal.h"
 
 namespace stadt::appointments {
 namespace {
@@ -81,6 +83,42 @@ TEST_F(OfficeCatalogTest, ListsDistrictsBeyondOnePage) {
   const std::vector<DistrictEntry> districts = catalog_.ListDistricts().value();
   ASSERT_EQ(districts.size(), 4u);
   EXPECT_EQ(districts.back(), (DistrictEntry{"Weit", OfficeCatalog::kMaxPageSize + 5}));
+}
+
+TEST_F(OfficeCatalogTest, FiltersBySpokenLanguageAcrossRepositoryPages) {
+  // Many offices without Turkish between the two with it: the filter reads on
+  // past a full repository page and pages over matching offices only.
+  Office first = MakeOffice("a-tr", "Nord");
+  first.languages = {"de", "tr"};
+  ASSERT_TRUE(catalog_.PutOffice(first).ok());
+  for (int i = 0; i < OfficeCatalog::kMaxPageSize + 5; ++i) {
+    ASSERT_TRUE(catalog_.PutOffice(MakeOffice(absl::StrCat("b-", 1000 + i), "Nord")).ok());
+  }
+  Office last = MakeOffice("z-tr", "Sued");
+  last.languages = {"tr"};
+  ASSERT_TRUE(catalog_.PutOffice(last).ok());
+
+  absl::StatusOr<OfficePage> page = catalog_.ListOffices({.page_size = 1, .language = "TR"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->offices, ElementsAre(Field(&Office::id, "a-tr")));
+  ASSERT_FALSE(page->next_page_token.empty());
+  page =
+      catalog_.ListOffices({.page_size = 1, .page_token = page->next_page_token, .language = "tr"});
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->offices, ElementsAre(Field(&Office::id, "z-tr")));
+  EXPECT_TRUE(page->next_page_token.empty());
+  EXPECT_THAT(catalog_.ListOffices({.district = "sued", .language = "tr"})->offices,
+              ElementsAre(Field(&Office::id, "z-tr")));
+  EXPECT_TRUE(catalog_.ListOffices({.language = "ja"})->offices.empty());
+}
+
+TEST_F(OfficeCatalogTest, RefusesLanguagesThatAreNoIso639Code) {
+  for (const char* bad : {"xx", "tur", "t", "tr ", "de-DE", "\xc3\xbc"}) {
+    absl::Status status = catalog_.ListOffices({.language = bad}).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_EQ(booking::ReasonOf(status), "bad_language") << bad;
+  }
+  EXPECT_EQ(ParseLanguageFilter("De").value(), "de");
 }
 
 TEST_F(OfficeCatalogTest, RejectsBadPagingInput) {

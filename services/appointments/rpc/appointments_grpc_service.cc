@@ -148,7 +148,7 @@ void ToProto(const Ticket& ticket, v1::Ticket* out) {
   out->set_counter(ticket.counter);
 }
 
-void ToProto(const DayAppointment& appointment, v1::DayAppointment* out);
+void ToProto(const DayAppointment& appointment, absl::TimeZone zone, v1::DayAppointment* out);
 
 grpc::Status TicketResponse(const absl::StatusOr<Ticket>& ticket, v1::Ticket* response) {
   if (!ticket.ok()) return ToGrpcStatus(ticket.status());
@@ -167,7 +167,7 @@ constexpr char kOfficeAdmin[] = "office_admin";  // catalog entry, hours, closur
 // office is checked here again from the token's scopes ("office:<id>" or
 // "office:*") against the office the call acts on, so staff of one office
 // cannot run another office's day or change its catalog entry.
-grpc::Status RequireOfficeRole(const grpc::ServerContext& context, const char* role,
+grpc::Status RequireOfficeRole(const grpc::ServerContextBase& context, const char* role,
                                const std::string& office_id) {
   return ToGrpcStatus(CallerFromContext(context).Require(role, "office", office_id));
 }
@@ -209,19 +209,20 @@ void ToProto(const BookingView& booking, v1::Booking* out) {
   out->set_booked_by_staff(!booking.record.booked_by.empty());
 }
 
-grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ListOffices(grpc::ServerContextBase*,
                                                   const v1::ListOfficesRequest* request,
                                                   v1::ListOfficesResponse* response) {
   absl::StatusOr<OfficePage> page = catalog_.ListOffices({.district = request->district(),
                                                           .page_size = request->page_size(),
-                                                          .page_token = request->page_token()});
+                                                          .page_token = request->page_token(),
+                                                          .language = request->language()});
   if (!page.ok()) return ToGrpcStatus(page.status());
   for (const Office& office : page->offices) ToProto(office, response->add_offices());
   response->set_next_page_token(page->next_page_token);
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContextBase*,
                                                 const v1::GetOfficeRequest* request,
                                                 v1::Office* response) {
   absl::StatusOr<Office> office = catalog_.GetOffice(request->office_id());
@@ -230,8 +231,17 @@ grpc::Status AppointmentsGrpcService::GetOffice(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+std::optional<grpc::Status> AppointmentsGrpcService::GetOfficeWithoutIo(
+    const v1::GetOfficeRequest* request, v1::Office* response) {
+  std::optional<absl::StatusOr<Office>> office = catalog_.GetOfficeWithoutIo(request->office_id());
+  if (!office.has_value()) return std::nullopt;
+  if (!office->ok()) return ToGrpcStatus(office->status());
+  ToProto(**office, response);
+  return grpc::Status::OK;
+}
+
 grpc::Status AppointmentsGrpcService::ListOfficeServices(
-    grpc::ServerContext*, const v1::ListOfficeServicesRequest* request,
+    grpc::ServerContextBase*, const v1::ListOfficeServicesRequest* request,
     v1::ListOfficeServicesResponse* response) {
   absl::StatusOr<std::vector<ServiceType>> services =
       catalog_.ListOfficeServices(request->office_id());
@@ -240,7 +250,7 @@ grpc::Status AppointmentsGrpcService::ListOfficeServices(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContextBase*,
                                                     const v1::ListDistrictsRequest*,
                                                     v1::ListDistrictsResponse* response) {
   absl::StatusOr<std::vector<DistrictEntry>> districts = catalog_.ListDistricts();
@@ -253,7 +263,7 @@ grpc::Status AppointmentsGrpcService::ListDistricts(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::PutOffice(grpc::ServerContextBase* context,
                                                 const v1::PutOfficeRequest* request,
                                                 v1::Office* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office().id());
@@ -282,7 +292,7 @@ v1::ClosureOutcome ToProto(ClosureOutcome outcome) {
   return v1::CLOSURE_OUTCOME_UNSPECIFIED;
 }
 
-grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
+grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report, absl::TimeZone zone,
                             v1::ClosureReport* response) {
   if (!report.ok()) return ToGrpcStatus(report.status());
   ToProto(report->closure, response->mutable_closure());
@@ -290,10 +300,13 @@ grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
     v1::AffectedBooking* out = response->add_bookings();
     out->set_booking_code(booking.booking_code);
     ToProto(booking.start, out->mutable_start());
+    out->set_local_start(booking::FormatLocal(booking.start, zone));
+    out->set_time_zone(zone.name());
     out->set_outcome(ToProto(booking.outcome));
     if (booking.outcome == ClosureOutcome::kMoved) {
       out->set_office_id(booking.office_id);
       ToProto(booking.new_start, out->mutable_new_start());
+      out->set_local_new_start(booking::FormatLocal(booking.new_start, zone));
     }
   }
   response->set_moved(report->moved);
@@ -303,7 +316,7 @@ grpc::Status ReportResponse(const absl::StatusOr<ClosureReport>& report,
 
 }  // namespace
 
-grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContextBase* context,
                                                      const v1::DeclareClosureRequest* request,
                                                      v1::ClosureReport* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office_id());
@@ -311,10 +324,10 @@ grpc::Status AppointmentsGrpcService::DeclareClosure(grpc::ServerContext* contex
     return denied;
   }
   return ReportResponse(closures_.Declare(request->office_id(), FromProto(request->closure())),
-                        response);
+                        bookings_.zone(), response);
 }
 
-grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContextBase* context,
                                                      const v1::ResolveClosureRequest* request,
                                                      v1::ClosureReport* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeAdmin, request->office_id());
@@ -346,10 +359,10 @@ grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContext* contex
   }
   return ReportResponse(closures_.Resolve(request->office_id(), request->closure_id(), action,
                                           request->target_office_id(), request->reason()),
-                        response);
+                        bookings_.zone(), response);
 }
 
-grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContextBase*,
                                                   const v1::SearchSlotsRequest* request,
                                                   v1::SearchSlotsResponse* response) {
   absl::StatusOr<std::vector<SlotView>> slots =
@@ -358,13 +371,14 @@ grpc::Status AppointmentsGrpcService::SearchSlots(grpc::ServerContext*,
                              .district = request->district(),
                              .from_date = request->from_date(),
                              .to_date = request->to_date(),
-                             .limit = request->limit()});
+                             .limit = request->limit(),
+                             .language = request->language()});
   if (!slots.ok()) return ToGrpcStatus(slots.status());
   for (const SlotView& slot : *slots) ToProto(slot, response->add_slots());
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContextBase*,
                                                       const v1::GetAvailabilityRequest* request,
                                                       v1::GetAvailabilityResponse* response) {
   absl::StatusOr<std::vector<DayCount>> days =
@@ -379,7 +393,7 @@ grpc::Status AppointmentsGrpcService::GetAvailability(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContextBase* context,
                                                  const v1::CreateHoldRequest* request,
                                                  v1::Hold* response) {
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
@@ -394,7 +408,7 @@ grpc::Status AppointmentsGrpcService::CreateHold(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContextBase* context,
                                                   const v1::ConfirmHoldRequest* request,
                                                   v1::Booking* response) {
   const booking::Contact contact{request->contact().name(), request->contact().email(),
@@ -413,7 +427,7 @@ grpc::Status AppointmentsGrpcService::ConfirmHold(grpc::ServerContext* context,
 }
 
 grpc::Status AppointmentsGrpcService::CreateStaffBooking(
-    grpc::ServerContext* context, const v1::CreateStaffBookingRequest* request,
+    grpc::ServerContextBase* context, const v1::CreateStaffBookingRequest* request,
     v1::Booking* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
       !denied.ok()) {
@@ -433,7 +447,7 @@ grpc::Status AppointmentsGrpcService::CreateStaffBooking(
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContextBase*,
                                                      const v1::ConfirmByEmailRequest* request,
                                                      v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -445,7 +459,7 @@ grpc::Status AppointmentsGrpcService::ConfirmByEmail(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContextBase* context,
                                                   const v1::ResendLinksRequest* request,
                                                   v1::ResendLinksResponse* response) {
   absl::Status status =
@@ -455,7 +469,7 @@ grpc::Status AppointmentsGrpcService::ResendLinks(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContextBase*,
                                                     const v1::LookupBookingRequest* request,
                                                     v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -465,7 +479,7 @@ grpc::Status AppointmentsGrpcService::LookupBooking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContextBase*,
                                                     const v1::CancelBookingRequest* request,
                                                     v1::Booking* response) {
   absl::StatusOr<BookingView> booking =
@@ -477,7 +491,7 @@ grpc::Status AppointmentsGrpcService::CancelBooking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContextBase*,
                                                         const v1::RescheduleBookingRequest* request,
                                                         v1::Booking* response) {
   absl::StatusOr<absl::Time> start = FromProto(request->start(), "start");
@@ -491,9 +505,19 @@ grpc::Status AppointmentsGrpcService::RescheduleBooking(grpc::ServerContext*,
 
 namespace {
 
-void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
+void ToProto(const DayAppointment& appointment, absl::TimeZone zone, v1::DayAppointment* out) {
   out->set_booking_code(appointment.booking_code);
   ToProto(appointment.start, out->mutable_start());
+  out->set_local_start(booking::FormatLocal(appointment.start, zone));
+  out->set_time_zone(zone.name());
+  if (appointment.checked_in_at != absl::InfinitePast()) {
+    ToProto(appointment.checked_in_at, out->mutable_checked_in_at());
+    out->set_local_checked_in(booking::FormatLocal(appointment.checked_in_at, zone));
+  }
+  if (appointment.called_at != absl::InfinitePast()) {
+    ToProto(appointment.called_at, out->mutable_called_at());
+    out->set_local_called(booking::FormatLocal(appointment.called_at, zone));
+  }
   for (const std::string& id : appointment.service_ids) out->add_service_ids(id);
   out->set_state(ToProto(appointment.state));
   out->set_queue_number(appointment.queue_number);
@@ -505,7 +529,7 @@ void ToProto(const DayAppointment& appointment, v1::DayAppointment* out) {
 }  // namespace
 
 grpc::Status AppointmentsGrpcService::ListDayAppointments(
-    grpc::ServerContext* context, const v1::ListDayAppointmentsRequest* request,
+    grpc::ServerContextBase* context, const v1::ListDayAppointmentsRequest* request,
     v1::ListDayAppointmentsResponse* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
       !denied.ok()) {
@@ -514,13 +538,13 @@ grpc::Status AppointmentsGrpcService::ListDayAppointments(
   absl::StatusOr<DayList> list = counter_day_.List(request->office_id(), request->date());
   if (!list.ok()) return ToGrpcStatus(list.status());
   for (const DayAppointment& appointment : list->appointments) {
-    ToProto(appointment, response->add_appointments());
+    ToProto(appointment, bookings_.zone(), response->add_appointments());
   }
   response->set_no_shows(list->no_shows);
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContextBase* context,
                                               const v1::CheckInRequest* request,
                                               v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -532,7 +556,7 @@ grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContextBase* context,
                                                    const v1::CreateWalkInRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -544,7 +568,7 @@ grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContextBase* context,
                                                const v1::CallNextRequest* request,
                                                v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -558,7 +582,7 @@ grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContextBase* context,
                                                    const v1::RecallTicketRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -570,7 +594,7 @@ grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContext* context,
                         response);
 }
 
-grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContextBase* context,
                                                  const v1::ParkTicketRequest* request,
                                                  v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -581,7 +605,7 @@ grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContext* context,
       counter_day_.Park(request->office_id(), request->date(), request->queue_number()), response);
 }
 
-grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContextBase* context,
                                                    const v1::CancelTicketRequest* request,
                                                    v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -594,7 +618,7 @@ grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContext* context,
 }
 
 // Public: ticket numbers and counters only, as on the screen in the room.
-grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
+grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContextBase*,
                                                      const v1::GetCallDisplayRequest* request,
                                                      v1::CallDisplay* response) {
   absl::StatusOr<CallBoard> board = counter_day_.Board(request->office_id(), request->since());
@@ -607,11 +631,13 @@ grpc::Status AppointmentsGrpcService::GetCallDisplay(grpc::ServerContext*,
     out->set_queue_number(call.queue_number);
     out->set_counter(call.counter);
     ToProto(call.called_at, out->mutable_called_at());
+    out->set_local_called(booking::FormatLocal(call.called_at, bookings_.zone()));
+    out->set_time_zone(bookings_.zone().name());
   }
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContextBase* context,
                                                      const v1::CompleteTicketRequest* request,
                                                      v1::Ticket* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -629,7 +655,7 @@ grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContext* contex
   return TicketResponse(ticket, response);
 }
 
-grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContextBase* context,
                                                  const v1::MarkNoShowRequest* request,
                                                  v1::DayAppointment* response) {
   if (grpc::Status denied = RequireOfficeRole(*context, kOfficeStaff, request->office_id());
@@ -641,18 +667,18 @@ grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContext* context,
   if (!appointment.ok()) return ToGrpcStatus(appointment.status());
   kpis_.Ratio(kpi::kAppointmentsNoShowRate, true,
               {{std::string(kpi::kOffice), request->office_id()}}, appointment->booking_code);
-  ToProto(*appointment, response);
+  ToProto(*appointment, bookings_.zone(), response);
   return grpc::Status::OK;
 }
 
-grpc::Status AppointmentsGrpcService::ExportPersonalData(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ExportPersonalData(grpc::ServerContextBase* context,
                                                          const type::v1::PersonalDataRequest*,
                                                          type::v1::PersonalData* response) {
   return privacy::Answer("appointments",
                          bookings_.PersonalRecords(CallerFromContext(*context).subject), *response);
 }
 
-grpc::Status AppointmentsGrpcService::ErasePersonalData(grpc::ServerContext* context,
+grpc::Status AppointmentsGrpcService::ErasePersonalData(grpc::ServerContextBase* context,
                                                         const type::v1::PersonalDataRequest*,
                                                         type::v1::ErasureReport* response) {
   return privacy::Answer(

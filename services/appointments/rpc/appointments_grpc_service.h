@@ -10,10 +10,11 @@
 namespace stadt::appointments {
 
 // Thin gRPC adapter: converts messages, calls the domain, maps statuses.
-// Uses the synchronous API on purpose: every call does blocking Redis I/O, and
-// the sync server runs handlers on its own thread pool instead of gRPC's
-// callback threads, which must never block.
-class AppointmentsGrpcService final : public v1::Appointments::Service {
+// Handlers block on Redis I/O; AppointmentsReactorService serves them with
+// gRPC's callback API and runs them on a bounded pool
+// (services/common/grpc_reactor.h). They take grpc::ServerContextBase, so
+// that unit tests call them with a plain grpc::ServerContext.
+class AppointmentsGrpcService final {
  public:
   // Without KPI reporting.
   AppointmentsGrpcService(OfficeCatalog& catalog, OfficeBookings& bookings, CounterDay& counter_day,
@@ -28,78 +29,80 @@ class AppointmentsGrpcService final : public v1::Appointments::Service {
         closures_(closures),
         kpis_(kpis) {}
 
-  grpc::Status ListOffices(grpc::ServerContext* context, const v1::ListOfficesRequest* request,
-                           v1::ListOfficesResponse* response) override;
-  grpc::Status GetOffice(grpc::ServerContext* context, const v1::GetOfficeRequest* request,
-                         v1::Office* response) override;
-  grpc::Status ListOfficeServices(grpc::ServerContext* context,
+  grpc::Status ListOffices(grpc::ServerContextBase* context, const v1::ListOfficesRequest* request,
+                           v1::ListOfficesResponse* response);
+  grpc::Status GetOffice(grpc::ServerContextBase* context, const v1::GetOfficeRequest* request,
+                         v1::Office* response);
+  // GetOffice's answer when it needs no Redis (a fresh cache entry, a bad
+  // id), else nullopt: then GetOffice must be called on the blocking pool.
+  std::optional<grpc::Status> GetOfficeWithoutIo(const v1::GetOfficeRequest* request,
+                                                 v1::Office* response);
+  grpc::Status ListOfficeServices(grpc::ServerContextBase* context,
                                   const v1::ListOfficeServicesRequest* request,
-                                  v1::ListOfficeServicesResponse* response) override;
-  grpc::Status ListDistricts(grpc::ServerContext* context, const v1::ListDistrictsRequest* request,
-                             v1::ListDistrictsResponse* response) override;
-  grpc::Status PutOffice(grpc::ServerContext* context, const v1::PutOfficeRequest* request,
-                         v1::Office* response) override;
-  grpc::Status DeclareClosure(grpc::ServerContext* context,
+                                  v1::ListOfficeServicesResponse* response);
+  grpc::Status ListDistricts(grpc::ServerContextBase* context,
+                             const v1::ListDistrictsRequest* request,
+                             v1::ListDistrictsResponse* response);
+  grpc::Status PutOffice(grpc::ServerContextBase* context, const v1::PutOfficeRequest* request,
+                         v1::Office* response);
+  grpc::Status DeclareClosure(grpc::ServerContextBase* context,
                               const v1::DeclareClosureRequest* request,
-                              v1::ClosureReport* response) override;
-  grpc::Status ResolveClosure(grpc::ServerContext* context,
+                              v1::ClosureReport* response);
+  grpc::Status ResolveClosure(grpc::ServerContextBase* context,
                               const v1::ResolveClosureRequest* request,
-                              v1::ClosureReport* response) override;
-  grpc::Status SearchSlots(grpc::ServerContext* context, const v1::SearchSlotsRequest* request,
-                           v1::SearchSlotsResponse* response) override;
-  grpc::Status GetAvailability(grpc::ServerContext* context,
+                              v1::ClosureReport* response);
+  grpc::Status SearchSlots(grpc::ServerContextBase* context, const v1::SearchSlotsRequest* request,
+                           v1::SearchSlotsResponse* response);
+  grpc::Status GetAvailability(grpc::ServerContextBase* context,
                                const v1::GetAvailabilityRequest* request,
-                               v1::GetAvailabilityResponse* response) override;
-  grpc::Status CreateHold(grpc::ServerContext* context, const v1::CreateHoldRequest* request,
-                          v1::Hold* response) override;
-  grpc::Status ConfirmHold(grpc::ServerContext* context, const v1::ConfirmHoldRequest* request,
-                           v1::Booking* response) override;
-  grpc::Status CreateStaffBooking(grpc::ServerContext* context,
+                               v1::GetAvailabilityResponse* response);
+  grpc::Status CreateHold(grpc::ServerContextBase* context, const v1::CreateHoldRequest* request,
+                          v1::Hold* response);
+  grpc::Status ConfirmHold(grpc::ServerContextBase* context, const v1::ConfirmHoldRequest* request,
+                           v1::Booking* response);
+  grpc::Status CreateStaffBooking(grpc::ServerContextBase* context,
                                   const v1::CreateStaffBookingRequest* request,
-                                  v1::Booking* response) override;
-  grpc::Status ResendLinks(grpc::ServerContext* context, const v1::ResendLinksRequest* request,
-                           v1::ResendLinksResponse* response) override;
-  grpc::Status ConfirmByEmail(grpc::ServerContext* context,
-                              const v1::ConfirmByEmailRequest* request,
-                              v1::Booking* response) override;
-  grpc::Status LookupBooking(grpc::ServerContext* context, const v1::LookupBookingRequest* request,
-                             v1::Booking* response) override;
-  grpc::Status CancelBooking(grpc::ServerContext* context, const v1::CancelBookingRequest* request,
-                             v1::Booking* response) override;
-  grpc::Status RescheduleBooking(grpc::ServerContext* context,
+                                  v1::Booking* response);
+  grpc::Status ResendLinks(grpc::ServerContextBase* context, const v1::ResendLinksRequest* request,
+                           v1::ResendLinksResponse* response);
+  grpc::Status ConfirmByEmail(grpc::ServerContextBase* context,
+                              const v1::ConfirmByEmailRequest* request, v1::Booking* response);
+  grpc::Status LookupBooking(grpc::ServerContextBase* context,
+                             const v1::LookupBookingRequest* request, v1::Booking* response);
+  grpc::Status CancelBooking(grpc::ServerContextBase* context,
+                             const v1::CancelBookingRequest* request, v1::Booking* response);
+  grpc::Status RescheduleBooking(grpc::ServerContextBase* context,
                                  const v1::RescheduleBookingRequest* request,
-                                 v1::Booking* response) override;
-  grpc::Status ListDayAppointments(grpc::ServerContext* context,
+                                 v1::Booking* response);
+  grpc::Status ListDayAppointments(grpc::ServerContextBase* context,
                                    const v1::ListDayAppointmentsRequest* request,
-                                   v1::ListDayAppointmentsResponse* response) override;
-  grpc::Status CheckIn(grpc::ServerContext* context, const v1::CheckInRequest* request,
-                       v1::Ticket* response) override;
-  grpc::Status CreateWalkIn(grpc::ServerContext* context, const v1::CreateWalkInRequest* request,
-                            v1::Ticket* response) override;
-  grpc::Status CallNext(grpc::ServerContext* context, const v1::CallNextRequest* request,
-                        v1::Ticket* response) override;
-  grpc::Status CompleteTicket(grpc::ServerContext* context,
-                              const v1::CompleteTicketRequest* request,
-                              v1::Ticket* response) override;
-  grpc::Status RecallTicket(grpc::ServerContext* context, const v1::RecallTicketRequest* request,
-                            v1::Ticket* response) override;
-  grpc::Status ParkTicket(grpc::ServerContext* context, const v1::ParkTicketRequest* request,
-                          v1::Ticket* response) override;
-  grpc::Status CancelTicket(grpc::ServerContext* context, const v1::CancelTicketRequest* request,
-                            v1::Ticket* response) override;
-  grpc::Status GetCallDisplay(grpc::ServerContext* context,
-                              const v1::GetCallDisplayRequest* request,
-                              v1::CallDisplay* response) override;
-  grpc::Status MarkNoShow(grpc::ServerContext* context, const v1::MarkNoShowRequest* request,
-                          v1::DayAppointment* response) override;
+                                   v1::ListDayAppointmentsResponse* response);
+  grpc::Status CheckIn(grpc::ServerContextBase* context, const v1::CheckInRequest* request,
+                       v1::Ticket* response);
+  grpc::Status CreateWalkIn(grpc::ServerContextBase* context,
+                            const v1::CreateWalkInRequest* request, v1::Ticket* response);
+  grpc::Status CallNext(grpc::ServerContextBase* context, const v1::CallNextRequest* request,
+                        v1::Ticket* response);
+  grpc::Status CompleteTicket(grpc::ServerContextBase* context,
+                              const v1::CompleteTicketRequest* request, v1::Ticket* response);
+  grpc::Status RecallTicket(grpc::ServerContextBase* context,
+                            const v1::RecallTicketRequest* request, v1::Ticket* response);
+  grpc::Status ParkTicket(grpc::ServerContextBase* context, const v1::ParkTicketRequest* request,
+                          v1::Ticket* response);
+  grpc::Status CancelTicket(grpc::ServerContextBase* context,
+                            const v1::CancelTicketRequest* request, v1::Ticket* response);
+  grpc::Status GetCallDisplay(grpc::ServerContextBase* context,
+                              const v1::GetCallDisplayRequest* request, v1::CallDisplay* response);
+  grpc::Status MarkNoShow(grpc::ServerContextBase* context, const v1::MarkNoShowRequest* request,
+                          v1::DayAppointment* response);
 
   // Internal (the privacy service): the caller's bookings, and their erasure.
-  grpc::Status ExportPersonalData(grpc::ServerContext* context,
+  grpc::Status ExportPersonalData(grpc::ServerContextBase* context,
                                   const type::v1::PersonalDataRequest* request,
-                                  type::v1::PersonalData* response) override;
-  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                  type::v1::PersonalData* response);
+  grpc::Status ErasePersonalData(grpc::ServerContextBase* context,
                                  const type::v1::PersonalDataRequest* request,
-                                 type::v1::ErasureReport* response) override;
+                                 type::v1::ErasureReport* response);
 
  private:
   OfficeCatalog& catalog_;

@@ -4,9 +4,13 @@
 #include "grpcpp/server_context.h"
 #include "grpcpp/test/server_context_test_spouse.h"
 #include "gtest/gtest.h"
+#include "services/appointments/domain/cached_catalog_repository.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
+#include "services/appointments/rpc/appointments_reactor_service.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/call_context.h"
+#include "services/common/grpc_reactor.h"
+#include "services/common/grpc_reactor_testing.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 
 namespace stadt::appointments {
@@ -128,6 +132,40 @@ TEST_F(AppointmentsGrpcServiceCallTest, MapsDomainErrorsToCanonicalCodes) {
   grpc::Status down = service_.GetOffice(&context_, &request, &response);
   EXPECT_EQ(down.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_EQ(down.error_message().find("storage"), std::string::npos);
+}
+
+// The front the server serves answers every RPC of the proto (a method it
+// missed would compile and answer UNIMPLEMENTED).
+TEST_F(AppointmentsGrpcServiceCallTest, TheCallbackFrontServesEveryMethod) {
+  BlockingCallPool pool(2);
+  AppointmentsReactorService front(service_, pool);
+  EXPECT_THAT(testing::MethodsAnsweringUnimplemented(front, v1::Appointments::service_full_name()),
+              ::testing::IsEmpty());
+}
+
+// What the reactor front answers on gRPC's thread: only what needs no storage.
+TEST_F(AppointmentsGrpcServiceCallTest, AnswersAnOfficeWithoutIoOnlyFromTheCacheOrForABadId) {
+  CachedCatalogRepository cached(repository_, clock_, absl::Seconds(2));
+  OfficeCatalog catalog(cached);
+  AppointmentsGrpcService service(catalog, bookings_, counter_day_, closures_);
+  v1::GetOfficeRequest request;
+  v1::Office response;
+  request.set_office_id("BAD ID");
+  std::optional<grpc::Status> bad = service.GetOfficeWithoutIo(&request, &response);
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  request.set_office_id("mitte");
+  EXPECT_FALSE(service.GetOfficeWithoutIo(&request, &response).has_value());  // not cached yet
+  ASSERT_TRUE(service.GetOffice(&context_, &request, &response).ok());
+  repository_.SetAvailable(false);  // from here on only the cache can answer
+  v1::Office cached_answer;
+  std::optional<grpc::Status> hit = service.GetOfficeWithoutIo(&request, &cached_answer);
+  ASSERT_TRUE(hit.has_value());
+  EXPECT_TRUE(hit->ok());
+  EXPECT_EQ(cached_answer.SerializeAsString(), response.SerializeAsString());
+  request.set_office_id("nowhere");
+  EXPECT_FALSE(service.GetOfficeWithoutIo(&request, &response).has_value());
 }
 
 TEST_F(AppointmentsGrpcServiceCallTest, PutOfficeWithoutTheOfficeAdminRoleIsDenied) {

@@ -106,6 +106,26 @@ absl::StatusOr<Ticket> TicketFromReply(const absl::StatusOr<redis::Reply>& reply
   return ticket;
 }
 
+// Milliseconds as stored; absent or unreadable: never (InfinitePast).
+absl::Time TimeOrNever(const std::string& millis) {
+  int64_t ms = 0;
+  if (millis.empty() || !absl::SimpleAtoi(millis, &ms)) return absl::InfinitePast();
+  return absl::FromUnixMillis(ms);
+}
+
+// What a ticket adds to its line of the day list.
+struct TicketTimes {
+  std::string counter;
+  absl::Time checked_in_at = absl::InfinitePast();
+  absl::Time called_at = absl::InfinitePast();
+
+  void AddTo(DayAppointment& appointment) const {
+    appointment.counter = counter;
+    appointment.checked_in_at = checked_in_at;
+    appointment.called_at = called_at;
+  }
+};
+
 std::string Lifetime() { return absl::StrCat(kQueueKeyLifetimeMs); }
 std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
 std::string Outbox() { return absl::StrCat(kBookingPrefix, "outbox"); }
@@ -132,29 +152,31 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceD
                      "ticket", "contact"});
   }
   for (int n = 1; n <= tickets; ++n) {
-    reads.push_back(
-        {"HMGET", TicketKey(day, n), "code", "state", "counter", "services", "arrived_ms"});
+    reads.push_back({"HMGET", TicketKey(day, n), "code", "state", "counter", "services",
+                     "arrived_ms", "called_ms"});
   }
   if (reads.empty()) return list;
   absl::StatusOr<std::vector<redis::Reply>> records = redis_.Pipeline(reads);
   if (!records.ok()) return records.status();
-  // Tickets: the counter of each, and the walk-ins themselves.
-  std::map<int, std::string> counters;
+  // Tickets: the counter and times of each, and the walk-ins themselves.
+  std::map<int, TicketTimes> times;
   std::vector<DayAppointment> walk_ins;
   for (int n = 1; n <= tickets; ++n) {
     const std::vector<redis::Reply>& fields = (*records)[codes.size() + n - 1].elements;
-    if (fields.size() != 5 || fields[1].str.empty()) continue;  // expired
-    counters[n] = fields[2].str;
+    if (fields.size() != 6 || fields[1].str.empty()) continue;  // expired
+    const TicketTimes ticket = {fields[2].str, TimeOrNever(fields[4].str),
+                                TimeOrNever(fields[5].str)};
+    times[n] = ticket;
     if (!fields[0].str.empty()) continue;
     DayAppointment walk_in;
     walk_in.walk_in = true;
     walk_in.queue_number = n;
     walk_in.state = StateFromText(fields[1].str);
-    walk_in.counter = fields[2].str;
     walk_in.service_ids = absl::StrSplit(fields[3].str, ',', absl::SkipEmpty());
-    int64_t arrived_ms = 0;
-    if (!absl::SimpleAtoi(fields[4].str, &arrived_ms)) arrived_ms = 0;
-    walk_in.start = absl::FromUnixMillis(arrived_ms);
+    // A walk-in's start is its arrival (0 for a ticket without one).
+    walk_in.start =
+        ticket.checked_in_at == absl::InfinitePast() ? absl::UnixEpoch() : ticket.checked_in_at;
+    ticket.AddTo(walk_in);
     walk_ins.push_back(std::move(walk_in));
   }
   for (size_t i = 0; i < codes.size(); ++i) {
@@ -168,8 +190,8 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceD
     appointment.service_ids = absl::StrSplit(fields[1].str, ',', absl::SkipEmpty());
     appointment.state = StateFromText(fields[3].str);
     if (!absl::SimpleAtoi(fields[4].str, &appointment.queue_number)) appointment.queue_number = 0;
-    if (auto it = counters.find(appointment.queue_number); it != counters.end()) {
-      appointment.counter = it->second;
+    if (auto it = times.find(appointment.queue_number); it != times.end()) {
+      it->second.AddTo(appointment);
     }
     appointment.sealed_contact = fields[5].str;
     list.appointments.push_back(std::move(appointment));

@@ -126,6 +126,33 @@ TEST_F(CounterDayTest, CheckInCallAndCompleteInAppointmentOrder) {
             absl::StatusCode::kFailedPrecondition);
 }
 
+TEST_F(CounterDayTest, TheDayListKeepsCheckInAndCallTimes) {
+  const std::string booked = Book(1, Local(12, 0));
+  const std::string waiting = Book(2, Local(12, 30));
+  clock_.Set(Local(11, 40));
+  ASSERT_TRUE(day_->CheckIn("mitte", "2037-12-01", booked).ok());
+  clock_.Set(Local(11, 45));
+  ASSERT_TRUE(day_->WalkIn("mitte", "2037-12-01", {"id-card"}).ok());
+  clock_.Set(Local(11, 50));
+  ASSERT_TRUE(day_->CheckIn("mitte", "2037-12-01", waiting).ok());
+  clock_.Set(Local(11, 55));
+  const int walk_in = day_->CallNext("mitte", "2037-12-01", "A")->value().queue_number;
+  clock_.Set(Local(12, 5));
+  ASSERT_TRUE(day_->Recall("mitte", "2037-12-01", walk_in, "B").ok());  // the latest call counts
+
+  const DayList list = day_->List("mitte", "2037-12-01").value();
+  ASSERT_EQ(list.appointments.size(), 3u);
+  const DayAppointment& arrived = list.appointments[0];  // the walk-in, by arrival
+  ASSERT_TRUE(arrived.walk_in);
+  EXPECT_EQ(arrived.start, Local(11, 45));
+  EXPECT_EQ(arrived.checked_in_at, Local(11, 45));
+  EXPECT_EQ(arrived.called_at, Local(12, 5));
+  EXPECT_EQ(list.appointments[1].booking_code, booked);
+  EXPECT_EQ(list.appointments[1].checked_in_at, Local(11, 40));
+  EXPECT_EQ(list.appointments[1].called_at, absl::InfinitePast());  // not called yet
+  EXPECT_EQ(list.appointments[2].checked_in_at, Local(11, 50));
+}
+
 TEST_F(CounterDayTest, ConcurrentCountersNeverCallTheSameCitizen) {
   for (int i = 0; i < 3; ++i) Book(i, Local(12, 10 * i));
   clock_.Set(Local(11, 55));

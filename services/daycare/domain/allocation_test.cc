@@ -77,10 +77,17 @@ TEST(EligibilityTest, RecordsAgeScopeAndStartReasons) {
   Program under3 = testing::WithAgeBand(testing::MakeProgram("U3", 5), 12, 35, Month::Of(2026, 9));
   under3.care_scope = "full_day";
   const Application baby = testing::MakeApplication("A", {"U3"}, Date{2026, 1, 10});
-  auto too_young = CheckEligibility(policy, under3, baby);
+  auto too_young = CheckEligibility(policy, under3, baby, Language::kEnglish);
   ASSERT_TRUE(too_young);
   EXPECT_EQ(too_young->reason, IneligibleReason::kTooYoung);
   EXPECT_NE(too_young->text.find("7 months old in 2026-09"), std::string::npos) << too_young->text;
+  EXPECT_EQ(CheckEligibility(policy, under3, baby)->text,
+            "Ihr Kind ist im September 2026 7 Monate alt; U3 nimmt Kinder ab 12 Monaten auf.");
+  const Application newborn = testing::MakeApplication("N", {"U3"}, Date{2026, 8, 1});
+  EXPECT_EQ(CheckEligibility(policy, under3, newborn)->text,
+            "Ihr Kind ist im September 2026 1 Monat alt; U3 nimmt Kinder ab 12 Monaten auf.");
+  EXPECT_EQ(CheckEligibility(policy, under3, newborn, Language::kEnglish)->text,
+            "Your child will be 1 month old in 2026-09; U3 takes children from 12 months.");
 
   const Application older = testing::MakeApplication("B", {"U3"}, Date{2022, 1, 1});
   EXPECT_EQ(CheckEligibility(policy, under3, older)->reason, IneligibleReason::kTooOld);
@@ -88,13 +95,23 @@ TEST(EligibilityTest, RecordsAgeScopeAndStartReasons) {
   Application half_day = testing::MakeApplication("C", {"U3"}, Date{2025, 1, 1});
   half_day.care_scope = "half_day";
   EXPECT_EQ(CheckEligibility(policy, under3, half_day)->reason, IneligibleReason::kCareScope);
+  EXPECT_EQ(CheckEligibility(policy, under3, half_day)->text,
+            "Der Betreuungsumfang von U3 ist ganztags; beantragt haben Sie halbtags.");
 
   Application late = testing::MakeApplication("D", {"U3"}, Date{2025, 1, 1});
   late.desired_start = Month::Of(2026, 10);
   EXPECT_EQ(CheckEligibility(policy, under3, late)->reason, IneligibleReason::kStartTooEarly);
+  EXPECT_EQ(CheckEligibility(policy, under3, late)->text,
+            "U3 beginnt im September 2026, also vor dem von Ihnen gewünschten Beginn (Oktober "
+            "2026).");
   Application early = testing::MakeApplication("E", {"U3"}, Date{2025, 1, 1});
   early.desired_start = Month::Of(2026, 1);
   EXPECT_EQ(CheckEligibility(policy, under3, early)->reason, IneligibleReason::kStartTooLate);
+  EXPECT_EQ(CheckEligibility(policy, under3, early)->text,
+            "U3 beginnt im September 2026, mehr als 2 Monate nach dem von Ihnen gewünschten "
+            "Beginn (Januar 2026).");
+  EXPECT_EQ(CheckEligibility(policy, under3, early, Language::kEnglish)->text,
+            "U3 starts in 2026-09, more than 2 months after the start you asked for (2026-01).");
 
   Application fits = testing::MakeApplication("F", {"U3"}, Date{2025, 1, 1});
   fits.desired_start = Month::Of(2026, 8);

@@ -67,13 +67,22 @@ TEST(CouplesTest, TwinsShareAProgramWithTwoPlacesOrStayOutTogether) {
       EXPECT_EQ(result.placements[0].program, -1);
       EXPECT_EQ(result.placements[1].program, -1);
       EXPECT_EQ(result.placements[2].program, 0);
-      const Explanation why = Explain(allocator, result, 0);
+      const Explanation why = Explain(allocator, result, 0, {}, Language::kEnglish);
       EXPECT_NE(why.summary.find("placed together or not at all"), std::string::npos)
           << why.summary;
       ASSERT_EQ(why.choices.size(), 1u);
       EXPECT_NE(why.choices[0].text.find("Your child alone could have had a place"),
                 std::string::npos)
           << why.choices[0].text;
+      const Explanation german = Explain(allocator, result, 0);
+      EXPECT_NE(german.summary.find("Ihr Kind und sein Geschwisterkind (Antrag T2) werden nur "
+                                    "gemeinsam oder gar nicht aufgenommen"),
+                std::string::npos)
+          << german.summary;
+      ASSERT_EQ(german.choices.size(), 1u);
+      EXPECT_NE(german.choices[0].text.find("Ihr Kind allein hätte einen Platz in"),
+                std::string::npos)
+          << german.choices[0].text;
     }
   }
 }
@@ -94,17 +103,26 @@ TEST(CouplesTest, SiblingsOfDifferentAgesTakeTwoProgramsOfOneCentre) {
   const RoundResult result = allocator.Run();
   EXPECT_EQ(result.placements[0].program, 2);
   EXPECT_EQ(result.placements[1].program, 3);
-  const std::string json = ResultToJson(allocator, result, true);
+  const std::string json = ResultToJson(allocator, result, true, Language::kEnglish);
   EXPECT_NE(json.find(R"("couples":[{"applications":["Y","O"],"as_pair":true,)"
                       R"("placed_together":true,"centre":"K2","blocking":false}],)"
                       R"("stable":true,"repair_rounds":0)"),
             std::string::npos)
       << json;
-  const Explanation why = Explain(allocator, result, 0);
+  const Explanation why = Explain(allocator, result, 0, {}, Language::kEnglish);
   EXPECT_NE(why.summary.find("Its sibling (O) has a place at the same centre"), std::string::npos);
   ASSERT_EQ(why.choices.size(), 1u);
   EXPECT_NE(why.choices[0].text.find("no place there for both of your children"), std::string::npos)
       << why.choices[0].text;
+  const Explanation german = Explain(allocator, result, 0);
+  EXPECT_EQ(german.summary,
+            "Ihr Kind hat einen Platz in K2-U3, Ihrem Wunsch Nummer 2. Sein Geschwisterkind "
+            "(Antrag O) hat einen Platz in derselben Einrichtung.");
+  ASSERT_EQ(german.choices.size(), 1u);
+  EXPECT_EQ(german.choices[0].text,
+            "Ihr Kind allein hätte einen Platz in K1-U3 bekommen können, aber Ihre Kinder werden "
+            "nur gemeinsam oder gar nicht aufgenommen, und dort war kein Platz für beide Kinder "
+            "zusammen frei.");
 }
 
 TEST(CouplesTest, WithoutAStableMatchingTheFallbackIsReportedAndSinglesAreNotBlocked) {
@@ -117,10 +135,10 @@ TEST(CouplesTest, WithoutAStableMatchingTheFallbackIsReportedAndSinglesAreNotBlo
   // Together or not at all.
   EXPECT_EQ(result.placements[0].program < 0, result.placements[1].program < 0);
   ASSERT_EQ(result.couples.size(), 1u);
-  const std::string json = ResultToJson(allocator, result, true);
+  const std::string json = ResultToJson(allocator, result, true, Language::kEnglish);
   EXPECT_NE(json.find("\"stable\":false"), std::string::npos) << json;
   // The same every time.
-  EXPECT_EQ(json, ResultToJson(allocator, allocator.Run(), true));
+  EXPECT_EQ(json, ResultToJson(allocator, allocator.Run(), true, Language::kEnglish));
 }
 
 TEST(CouplesTest, NamingAnUnknownOrTakenSiblingIsRefused) {

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "services/daycare/domain/model.h"
+#include "services/daycare/domain/wording.h"
 
 namespace stadt::daycare {
 
@@ -17,7 +18,7 @@ enum class IneligibleReason {
 
 struct Ineligibility {
   IneligibleReason reason;
-  std::string text;  // for parents, e.g. "... will be 14 months old in 2026-08 ..."
+  std::string text;  // for parents, e.g. "Ihr Kind ist im August 2026 14 Monate alt; ..."
 };
 
 // Stable machine name of a reason ("too_young", ...).
@@ -29,7 +30,9 @@ std::optional<IneligibleReason> FindIneligibleReason(const Policy& policy, const
 
 // Why `application` cannot take a place in `program`, or nullopt when it can. Facts
 // that are unknown (no birth date, no start month) are not held against the child.
+// The text is in `language` (German unless English is asked for).
 std::optional<Ineligibility> CheckEligibility(const Policy& policy, const Program& program,
-                                              const Application& application);
+                                              const Application& application,
+                                              Language language = Language::kGerman);
 
 }  // namespace stadt::daycare

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "services/daycare/domain/allocation.h"
+#include "services/daycare/domain/wording.h"
 
 namespace stadt::daycare {
 
@@ -21,7 +22,10 @@ struct Explanation {
   std::vector<ChoiceExplanation> choices;
 };
 
+// The texts are in `language`: German (formal "Sie", dates as 01.09.2026) unless
+// English is asked for. Ranks, program ids and the numbers in the texts (points,
+// lottery numbers, ages) are the same in both.
 Explanation Explain(const Allocator& allocator, const RoundResult& result, uint32_t application,
-                    const Participation& participation = {});
+                    const Participation& participation = {}, Language language = Language::kGerman);
 
 }  // namespace stadt::daycare

@@ -191,6 +191,7 @@ absl::StatusOr<Criterion> CriterionFromJson(const json::value& value, std::strin
   Criterion criterion;
   STADT_RETURN_IF_ERROR(ReadRequiredString(object, "id", field, &criterion.id));
   STADT_RETURN_IF_ERROR(ReadString(object, "label", field, &criterion.label));
+  STADT_RETURN_IF_ERROR(ReadString(object, "label_en", field, &criterion.label_en));
   STADT_RETURN_IF_ERROR(ReadString(object, "centre", field, &criterion.centre));
   absl::StatusOr<std::optional<int64_t>> points =
       ReadInt(object, "points", field, -1'000'000'000, 1'000'000'000);
@@ -276,8 +277,9 @@ json::object StatsToJson(const RoundStats& stats) {
 }
 
 json::value ExplanationToJson(const Allocator& allocator, const RoundResult& result,
-                              uint32_t application, const json::storage_ptr& sp) {
-  const Explanation explanation = Explain(allocator, result, application);
+                              uint32_t application, Language language,
+                              const json::storage_ptr& sp) {
+  const Explanation explanation = Explain(allocator, result, application, {}, language);
   json::array choices(sp);
   for (const ChoiceExplanation& choice : explanation.choices) {
     choices.push_back(json::object(
@@ -370,6 +372,7 @@ json::object PolicyToJson(const Policy& policy) {
   for (const Criterion& criterion : policy.criteria) {
     json::object entry{{"id", criterion.id}, {"points", criterion.points}};
     if (!criterion.label.empty()) entry["label"] = criterion.label;
+    if (!criterion.label_en.empty()) entry["label_en"] = criterion.label_en;
     if (!criterion.centre.empty()) entry["centre"] = criterion.centre;
     criteria.push_back(std::move(entry));
   }
@@ -428,11 +431,12 @@ absl::StatusOr<Policy> ParsePolicy(std::string_view json_text) {
   return PolicyFromJson(*root, "");
 }
 
-absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text) {
+absl::StatusOr<ParsedInstance> ParseInstance(std::string_view json_text,
+                                             const ParseOptions& options) {
   // The applications straight into the engine's types when the document is
   // well-formed; otherwise the whole document as before, which names the problem.
-  std::optional<StreamedInstance> streamed =
-      StreamInstance(json_text, json::make_shared_resource<json::monotonic_resource>());
+  std::optional<StreamedInstance> streamed = StreamInstance(
+      json_text, json::make_shared_resource<json::monotonic_resource>(), options.resolve_wishes);
   const bool applications_streamed = streamed && streamed->rest.is_object();
   absl::StatusOr<json::value> root = applications_streamed
                                          ? absl::StatusOr<json::value>(std::move(streamed->rest))
@@ -537,7 +541,8 @@ void AppendCouples(const Allocator& allocator, const RoundResult& result, std::s
 
 // Written directly rather than through a document model: for 100,000
 // applications the model cost more than the allocation itself.
-std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain) {
+std::string ResultToJson(const Allocator& allocator, const RoundResult& result, bool explain,
+                         Language language) {
   const Instance& instance = allocator.instance();
   std::string out;
   out.reserve(instance.applications.size() * 160 + instance.programs.size() * 120 + 1024);
@@ -570,7 +575,8 @@ std::string ResultToJson(const Allocator& allocator, const RoundResult& result, 
     if (any_dropped) out.push_back(']');
     if (explain) {
       out.append(",\"explanation\":");
-      out.append(json::serialize(ExplanationToJson(allocator, result, a, json::storage_ptr())));
+      out.append(
+          json::serialize(ExplanationToJson(allocator, result, a, language, json::storage_ptr())));
     }
     out.push_back('}');
   }

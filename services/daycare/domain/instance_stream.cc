@@ -1,10 +1,13 @@
 #include "services/daycare/domain/instance_stream.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "boost/json/basic_parser_impl.hpp"
 #include "boost/json/value_stack.hpp"
+#include "services/common/strings.h"
 #include "services/daycare/domain/instance_json.h"
 
 namespace stadt::daycare {
@@ -63,6 +66,9 @@ class InstanceHandler {
     stack_.reset(storage);
   }
 
+  // Wishes as program indices (Application::resolved) when the programs come first.
+  void ResolveWishes() { resolve_wishes_ = true; }
+
   bool on_document_begin(ErrorCode&) { return true; }
   bool on_document_end(ErrorCode&) { return true; }
   bool on_comment_part(json::string_view, ErrorCode&) { return true; }
@@ -72,6 +78,7 @@ class InstanceHandler {
   bool on_object_begin(ErrorCode& ec) {
     if (!in_applications_) {
       if (awaiting_applications_) return Refuse(ec);
+      if (in_programs_ && depth_ == 2) BeginProgram();
       ++depth_;
       return true;
     }
@@ -85,7 +92,12 @@ class InstanceHandler {
       case 1:
         if (member_ == Member::kUnknown) return Nest();
         if (member_ == Member::kPoints) {
-          applications_.back().points.emplace().reserve(10);  // as many as wishes, usually
+          if (resolving_) {
+            applications_.back().resolved_points = true;
+            resolved_points_.clear();
+          } else {
+            applications_.back().points.emplace().reserve(10);  // as many as wishes, usually
+          }
         } else if (member_ != Member::kCentreCriteria) {
           return Refuse(ec);
         }
@@ -105,7 +117,8 @@ class InstanceHandler {
     if (skip_ > 0) return Unnest();
     if (level_ == 2) {
       // A program named twice in the points: the document parser's rule decides.
-      if (member_ == Member::kPoints && !applications_.back().points->SortUnique()) {
+      if (member_ == Member::kPoints &&
+          !(resolving_ ? ResolvedPointsUnique() : applications_.back().points->SortUnique())) {
         return Refuse(ec);
       }
       level_ = 1;
@@ -116,6 +129,7 @@ class InstanceHandler {
     if (applications_.back().id.empty() || (seen_ & Bit(Member::kChoices)) == 0) {
       return Refuse(ec);
     }
+    if (resolving_ && !JoinResolvedPoints(applications_.back())) return Refuse(ec);
     level_ = 0;
     return true;
   }
@@ -125,8 +139,13 @@ class InstanceHandler {
       if (awaiting_applications_) {
         awaiting_applications_ = false;
         in_applications_ = true;
+        resolving_ = resolve_wishes_ && programs_read_ && programs_resolvable_;
         level_ = 0;
         return true;
+      }
+      if (awaiting_programs_ && depth_ == 1) {
+        awaiting_programs_ = false;
+        in_programs_ = true;
       }
       ++depth_;
       return true;
@@ -136,7 +155,13 @@ class InstanceHandler {
       if (member_ == Member::kUnknown) return Nest();
       if (member_ != Member::kChoices && member_ != Member::kCriteria) return Refuse(ec);
       // Room for the default policy's 10 wishes at once instead of growing 1, 2, 4, 8, 16.
-      if (member_ == Member::kChoices) applications_.back().choices.reserve(10);
+      if (member_ == Member::kChoices) {
+        if (resolving_) {
+          applications_.back().resolved.emplace().reserve(10);
+        } else {
+          applications_.back().choices.reserve(10);
+        }
+      }
       level_ = 2;
       return true;
     }
@@ -150,6 +175,7 @@ class InstanceHandler {
   bool on_array_end(std::size_t n, ErrorCode& ec) {
     if (!in_applications_) {
       --depth_;
+      if (in_programs_ && depth_ == 1) EndPrograms(n);
       stack_.push_array(n);
       return true;
     }
@@ -173,7 +199,7 @@ class InstanceHandler {
   bool on_key_part(json::string_view s, std::size_t, ErrorCode&) {
     if (!in_applications_) {
       stack_.push_chars(s);
-      if (depth_ == 1) root_key_.append(s.data(), s.size());
+      if (depth_ == 1 || InProgram()) root_key_.append(s.data(), s.size());
     } else if (skip_ == 0) {
       pieces_.append(s.data(), s.size());
     }
@@ -189,6 +215,17 @@ class InstanceHandler {
           saw_applications_ = true;
           awaiting_applications_ = true;
         }
+        if (root_key_ == "programs") {
+          // A second list of programs: which one counts is the document parser's rule.
+          if (awaiting_programs_ || programs_read_) programs_resolvable_ = false;
+          awaiting_programs_ = true;
+        } else {
+          awaiting_programs_ = false;
+        }
+        root_key_.clear();
+      } else if (InProgram()) {
+        root_key_.append(s.data(), s.size());
+        program_key_is_id_ = root_key_ == "id";
         root_key_.clear();
       }
       stack_.push_key(s);
@@ -205,6 +242,12 @@ class InstanceHandler {
       return true;
     }
     if (level_ == 2 && member_ == Member::kPoints) {
+      if (resolving_) {
+        auto found = program_index_.find(ToAbsl(key));
+        if (found == program_index_.end()) return Refuse(ec);  // the document parser decides
+        point_program_ = found->second;
+        return true;
+      }
       point_key_.assign(key);  // appended with its value
       return true;
     }
@@ -220,6 +263,7 @@ class InstanceHandler {
   bool on_string_part(json::string_view s, std::size_t, ErrorCode&) {
     if (!in_applications_) {
       stack_.push_chars(s);
+      if (InProgram() && program_key_is_id_) root_key_.append(s.data(), s.size());
     } else if (skip_ == 0) {
       pieces_.append(s.data(), s.size());
     }
@@ -229,6 +273,11 @@ class InstanceHandler {
   bool on_string(json::string_view s, std::size_t, ErrorCode& ec) {
     if (!in_applications_) {
       if (awaiting_applications_) return Refuse(ec);
+      if (InProgram() && program_key_is_id_) {
+        root_key_.append(s.data(), s.size());
+        AddProgramId(root_key_);
+        root_key_.clear();
+      }
       stack_.push_string(s);
       return true;
     }
@@ -242,7 +291,11 @@ class InstanceHandler {
       return true;
     }
     if (level_ == 2) {
-      if (member_ == Member::kChoices) {
+      if (member_ == Member::kChoices && resolving_) {
+        auto found = program_index_.find(ToAbsl(text));
+        if (found == program_index_.end()) return Refuse(ec);  // Create names it
+        application.resolved->push_back(ResolvedWish{found->second, 0});
+      } else if (member_ == Member::kChoices) {
         application.choices.emplace_back(text);
       } else if (member_ == Member::kCriteria) {
         application.criteria.emplace_back(text);
@@ -292,7 +345,11 @@ class InstanceHandler {
     }
     if (skip_ > 0) return true;
     if (level_ == 2 && member_ == Member::kPoints && value >= -kMaxPoints && value <= kMaxPoints) {
-      applications_.back().points->Append(point_key_, value);
+      if (resolving_) {
+        resolved_points_.push_back(ResolvedWish{point_program_, value});
+      } else {
+        applications_.back().points->Append(point_key_, value);
+      }
       return true;
     }
     return ScalarElsewhere(ec);
@@ -348,6 +405,56 @@ class InstanceHandler {
  private:
   static uint32_t Bit(Member member) { return uint32_t{1} << static_cast<uint32_t>(member); }
 
+  // Inside one program object of the root's "programs" list (its members' level).
+  bool InProgram() const { return in_programs_ && depth_ == 3; }
+
+  void BeginProgram() {
+    ++programs_begun_;
+    program_has_id_ = false;
+    program_key_is_id_ = false;
+  }
+
+  // The id of the program begun last; a program without a string id, with two, or
+  // an id used twice leaves the wishes as strings (the document parser reports it).
+  void AddProgramId(const std::string& id) {
+    program_key_is_id_ = false;
+    if (program_has_id_ || !program_index_.emplace(id, programs_begun_ - 1).second) {
+      programs_resolvable_ = false;
+    }
+    program_has_id_ = true;
+  }
+
+  void EndPrograms(std::size_t elements) {
+    in_programs_ = false;
+    programs_read_ = true;
+    // Something other than an object in the list shifts the indices: no resolving.
+    if (elements != programs_begun_ || program_index_.size() != programs_begun_) {
+      programs_resolvable_ = false;
+    }
+  }
+
+  bool ResolvedPointsUnique() const {
+    for (size_t i = 0; i < resolved_points_.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (resolved_points_[i].program == resolved_points_[j].program) return false;
+      }
+    }
+    return true;
+  }
+
+  // Each wish takes its ready-made points; false (to the document parser, which
+  // lets Create name the field) when a wished program has none.
+  bool JoinResolvedPoints(Application& application) {
+    if (!application.resolved_points) return true;
+    for (ResolvedWish& wish : *application.resolved) {
+      auto given = std::find_if(resolved_points_.begin(), resolved_points_.end(),
+                                [&](const ResolvedWish& p) { return p.program == wish.program; });
+      if (given == resolved_points_.end()) return false;
+      wish.points = given->points;
+    }
+    return true;
+  }
+
   // The key or string whole, whether it came in one piece or several.
   std::string_view Whole(json::string_view last) {
     if (pieces_.empty()) return std::string_view(last.data(), last.size());
@@ -388,8 +495,22 @@ class InstanceHandler {
   uint32_t seen_ = 0;      // members of the current application, as bits
   std::string point_key_;  // the program of the point being read
   std::vector<std::string>* centre_ = nullptr;
-  std::string root_key_;  // a key of the root object, as its parts arrive
-  std::string pieces_;    // a key or string that arrives in parts
+  std::string root_key_;  // a key of the root object or a program's id, as its parts arrive
+  // Program ids -> their index, read from the "programs" list when it comes
+  // before the applications, to resolve the wishes (Application::resolved).
+  bool resolve_wishes_ = false;
+  bool awaiting_programs_ = false;  // the root's "programs" key was just read
+  bool in_programs_ = false;
+  bool programs_read_ = false;
+  bool programs_resolvable_ = true;
+  bool resolving_ = false;  // inside the applications, wishes as indices
+  bool program_has_id_ = false;
+  bool program_key_is_id_ = false;
+  size_t programs_begun_ = 0;
+  absl::flat_hash_map<std::string, uint32_t> program_index_;
+  uint32_t point_program_ = 0;                 // the program of the point being read
+  std::vector<ResolvedWish> resolved_points_;  // the current application's points
+  std::string pieces_;                         // a key or string that arrives in parts
   std::string whole_;
   std::vector<Application> applications_;
 };
@@ -397,8 +518,10 @@ class InstanceHandler {
 }  // namespace
 
 std::optional<StreamedInstance> StreamInstance(std::string_view json_text,
-                                               const json::storage_ptr& storage) {
+                                               const json::storage_ptr& storage,
+                                               bool resolve_wishes) {
   json::basic_parser<InstanceHandler> parser(json::parse_options{}, storage);
+  if (resolve_wishes) parser.handler().ResolveWishes();
   // An application takes a few hundred bytes of JSON; reserving for the most
   // there can be spares the copies of a growing vector of 100,000 (untouched
   // reserved pages cost no memory).

@@ -24,8 +24,11 @@ struct StreamedInstance {
 // applications (bad JSON, a member of the wrong type, a bad date, a repeated member,
 // no "applications" array): the caller then parses the document as a whole, which
 // names the problem exactly as before. For well-formed input the applications are
-// the ones the whole-document parser builds.
+// the ones the whole-document parser builds; with `resolve_wishes` and the programs
+// listed before the applications, their wishes are `resolved` to program indices
+// (no `choices`, no `points`), and a wish or point naming no program is unusual.
 std::optional<StreamedInstance> StreamInstance(std::string_view json_text,
-                                               const boost::json::storage_ptr& storage);
+                                               const boost::json::storage_ptr& storage,
+                                               bool resolve_wishes = false);
 
 }  // namespace stadt::daycare

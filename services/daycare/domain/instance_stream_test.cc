@@ -109,6 +109,88 @@ TEST(InstanceStreamTest, HandsAnythingUnusualBackToTheDocumentParser) {
       "applications[0].choices[0]: expected a string");
 }
 
+absl::StatusOr<ParsedInstance> ParseResolving(std::string_view text) {
+  return ParseInstance(text, {.resolve_wishes = true});
+}
+
+// The planners' tool reads the wishes as program indices: the same allocation,
+// result and explanations, byte for byte, as with the ids.
+TEST(InstanceStreamTest, ResolvedWishesAllocateAndExplainAsTheIdsDo) {
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    const Instance source = RichInstance(seed);
+    const std::string text = DocumentOf(source);
+    absl::StatusOr<ParsedInstance> by_id = ParseInstance(text);
+    absl::StatusOr<ParsedInstance> resolved = ParseResolving(text);
+    ASSERT_TRUE(by_id.ok() && resolved.ok()) << "seed " << seed;
+    for (size_t a = 0; a < source.applications.size(); ++a) {
+      const Application& application = resolved->instance.applications[a];
+      ASSERT_TRUE(application.resolved.has_value()) << "seed " << seed << " application " << a;
+      EXPECT_TRUE(application.choices.empty());
+      EXPECT_FALSE(application.points.has_value());
+      EXPECT_EQ(application.HasReadyMadePoints(), source.applications[a].points.has_value());
+      ASSERT_EQ(application.resolved->size(), source.applications[a].choices.size());
+      for (size_t c = 0; c < application.resolved->size(); ++c) {
+        const ResolvedWish& wish = (*application.resolved)[c];
+        EXPECT_EQ(source.programs[wish.program].id, source.applications[a].choices[c]);
+        if (source.applications[a].points) {
+          EXPECT_EQ(wish.points,
+                    source.applications[a].points->find(source.programs[wish.program].id)->second);
+        }
+      }
+    }
+    absl::StatusOr<Allocator> with_ids = Allocator::Create(std::move(by_id->instance), Policy{});
+    absl::StatusOr<Allocator> with_indices =
+        Allocator::Create(std::move(resolved->instance), Policy{});
+    ASSERT_TRUE(with_ids.ok() && with_indices.ok()) << with_indices.status();
+    for (Language language : {Language::kGerman, Language::kEnglish}) {
+      EXPECT_EQ(ResultToJson(*with_indices, with_indices->Run(), true, language),
+                ResultToJson(*with_ids, with_ids->Run(), true, language))
+          << "seed " << seed;
+    }
+  }
+}
+
+// Where the wishes cannot be resolved, they stay ids, and errors read as before.
+TEST(InstanceStreamTest, WishesStayIdsWhenTheProgramsCannotResolveThem) {
+  // The programs after the applications: nothing to look the wishes up in yet.
+  absl::StatusOr<ParsedInstance> late = ParseResolving(
+      R"({"seed":1,"applications":[{"id":"A","choices":["P1"]}],"programs":[{"id":"P1","capacity":1}]})");
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_FALSE(late->instance.applications[0].resolved.has_value());
+  EXPECT_EQ(late->instance.applications[0].choices, std::vector<std::string>{"P1"});
+  // A program id twice, a program without an id, something that is no program:
+  // indices would be ambiguous or shifted; Create names the problem.
+  for (const char* programs :
+       {R"([{"id":"P1","capacity":1},{"id":"P1","capacity":1}])",
+        R"([{"capacity":1},{"id":"P1","capacity":1}])", R"([7,{"id":"P1","capacity":1}])",
+        R"([{"id":"P1","id":"P2","capacity":1}])"}) {
+    std::optional<StreamedInstance> streamed = StreamInstance(
+        absl::StrCat(R"({"seed":1,"programs":)", programs,
+                     R"(,"applications":[{"id":"A","choices":["P1"]}]})"),
+        json::make_shared_resource<json::monotonic_resource>(), /*resolve_wishes=*/true);
+    ASSERT_TRUE(streamed.has_value()) << programs;
+    EXPECT_FALSE(streamed->applications[0].resolved.has_value()) << programs;
+  }
+  // An unknown wish, a wish without its points, a point for an unknown program:
+  // the document parser reads them as ids, and Create's messages are the old ones.
+  const std::string head =
+      R"({"seed":1,"programs":[{"id":"P1","capacity":1},{"id":"P2","capacity":1}],"applications":[)";
+  const std::pair<const char*, const char*> cases[] = {
+      {R"({"id":"A","choices":["P1","P9"]})", "applications[0].choices[1]: unknown program \"P9\""},
+      {R"({"id":"A","choices":["P1","P2"],"points":{"P1":3}})",
+       "applications[0].points.P2: missing for a chosen program"},
+      {R"({"id":"A","choices":["P1","P1"],"points":{"P1":3}})",
+       "applications[0].choices[1]: program \"P1\" chosen twice"},
+      {R"({"id":"A","choices":["P1"],"points":{"P1":3,"P9":1}})", ""},
+  };
+  for (const auto& [application, message] : cases) {
+    absl::StatusOr<ParsedInstance> parsed = ParseResolving(absl::StrCat(head, application, "]}"));
+    ASSERT_TRUE(parsed.ok()) << parsed.status();
+    absl::StatusOr<Allocator> allocator = Allocator::Create(parsed->instance, Policy{});
+    EXPECT_EQ(allocator.status().message(), message) << application;
+  }
+}
+
 TEST(SiblingPairsTest, LinksThatCannotRunAreDropped) {
   std::vector<Application> applications;
   for (const char* id : {"A", "B", "C", "D", "E", "F", "G"}) {

@@ -109,12 +109,25 @@ class ProgramPoints {
   std::vector<Entry> entries_;
 };
 
+// A wish already looked up in Instance::programs (see Application::resolved).
+struct ResolvedWish {
+  uint32_t program = 0;  // index into Instance::programs
+  int64_t points = 0;    // the ready-made points, when the application has them
+};
+
 struct Application {
   std::string id;
   std::vector<std::string> choices;  // program ids, most wanted first
   // Points per chosen program, already evaluated by someone else. When absent the
   // policy computes them from the attributes below.
   std::optional<ProgramPoints> points;
+  // Set instead of `choices` and `points` by the one-pass reader when asked to
+  // (ParseOptions::resolve_wishes, the planners' tool) and the document lists the
+  // programs before the applications: the wishes as program indices, most wanted
+  // first, with their ready-made points when `resolved_points`. A city's run then
+  // holds, hashes and compares no million program id strings.
+  std::optional<std::vector<ResolvedWish>> resolved;
+  bool resolved_points = false;
   std::optional<Date> birth_date;
   std::optional<Month> desired_start;
   std::string care_scope;             // empty: any
@@ -126,14 +139,18 @@ struct Application {
   // both children are placed at one centre or neither is (see matching.h). Either
   // application or both may name the other. Empty: the child is placed on its own.
   std::string together_with;
+
+  // Points given with the application (either form) rather than by the policy.
+  bool HasReadyMadePoints() const { return points.has_value() || resolved_points; }
 };
 
 // One line of the points catalogue the city publishes.
 struct Criterion {
   std::string id;
   int64_t points = 0;
-  std::string label;   // parent-readable, e.g. "both parents working or in training"
-  std::string centre;  // empty: city-wide; otherwise only for programs at this centre
+  std::string label;     // parent-readable, German: "beide Eltern berufstätig oder in Ausbildung"
+  std::string centre;    // empty: city-wide; otherwise only for programs at this centre
+  std::string label_en;  // the same in English; `label` when empty
 };
 
 struct Policy {

@@ -36,8 +36,9 @@ PointsBreakdown EvaluatePoints(const Policy& policy, const Program& program,
   for (const Criterion& criterion : policy.criteria) {
     if (!Meets(criterion, program, application)) continue;
     breakdown.total += criterion.points;
+    const std::string& label = criterion.label.empty() ? criterion.id : criterion.label;
     breakdown.awarded.push_back(
-        {criterion.label.empty() ? criterion.id : criterion.label, criterion.points});
+        {label, criterion.points, criterion.label_en.empty() ? label : criterion.label_en});
   }
   return breakdown;
 }

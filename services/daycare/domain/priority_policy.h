@@ -9,8 +9,9 @@
 namespace stadt::daycare {
 
 struct AwardedPoints {
-  std::string label;
+  std::string label;  // German (the catalogue's `label`, else the criterion's id)
   int64_t points = 0;
+  std::string label_en;  // English (`label_en`, else as `label`)
 };
 
 struct PointsBreakdown {

@@ -90,7 +90,8 @@ Policy EffectivePolicy(const Policy& policy, const std::vector<Program>& program
     if (std::find(centres.begin(), centres.end(), centre) != centres.end()) continue;
     centres.push_back(centre);
     effective.criteria.push_back(Criterion{"sibling", policy.sibling_points,
-                                           "Geschwisterkind in dieser Einrichtung", centre});
+                                           "Geschwisterkind in dieser Einrichtung", centre,
+                                           "a sibling at this centre"});
   }
   effective.sibling_points = 0;  // expanded: counting it again would give the points twice
   return effective;
@@ -569,7 +570,9 @@ absl::StatusOr<ApplicationView> SeasonService::View(std::string_view season,
     criterion.id = id;
     criterion.label = id;
     for (const Criterion& known : policy.criteria) {
-      if (known.id == id && !known.label.empty()) criterion.label = known.label;
+      if (known.id != id || known.label.empty()) continue;
+      criterion.label =
+          language == Language::kEnglish && !known.label_en.empty() ? known.label_en : known.label;
     }
     criterion.verdict = VerdictOf(view.application, id);
     criterion.counted = criterion.verdict == Verdict::kVerified;
@@ -590,6 +593,9 @@ absl::StatusOr<ApplicationView> SeasonService::View(std::string_view season,
     criterion.counted = criterion.verdict == Verdict::kVerified && policy.sibling_points > 0;
     view.criteria.push_back(std::move(criterion));
   }
+  // The parent reads the last round's explanation in the language of the request.
+  if (language == Language::kEnglish) view.offer.explanation = std::move(view.offer.explanation_en);
+  view.offer.explanation_en = {};
   view.status_text = DescribeStatus(view, programs, language);
   if (std::string criteria = DescribeCriteria(view.criteria, language); !criteria.empty()) {
     absl::StrAppend(&view.status_text, " ", criteria);
@@ -869,7 +875,10 @@ absl::StatusOr<RoundView> SeasonService::Publish(std::string_view season, uint32
       offer.round = prepared.round;
       offer.deadline = absl::FromUnixSeconds(absl::ToUnixSeconds(deadline));
     }
-    offer.explanation = Explain(allocator, prepared.result, a, prepared.participation[a]);
+    offer.explanation =
+        Explain(allocator, prepared.result, a, prepared.participation[a], Language::kGerman);
+    offer.explanation_en =
+        Explain(allocator, prepared.result, a, prepared.participation[a], Language::kEnglish);
     offer.last_round = prepared.round;
     offer.waiting = std::move(waiting[a]);
     write.offers.emplace_back(instance.applications[a].id, std::move(offer));
@@ -992,11 +1001,13 @@ absl::StatusOr<privacy::Erasure> SeasonService::ErasePersonalData(std::string_vi
       kept.reason_de = absl::StrCat(
           "Veröffentlichte Vergaberunden der Saison ", season,
           " (Nachweis der Vergabeentscheidung): Kennung, Geburtsdatum, Bezirk und geprüfte "
-          "Kriterien, ohne Namen");
+          "Kriterien, ohne Namen, verschlüsselt; gelöscht mit der Saison nach Ablauf ihrer "
+          "Aufbewahrungsfrist (üblich: ein halbes Jahr nach der letzten Runde)");
       kept.reason_en = absl::StrCat(
           "Published allocation rounds of season ", season,
           " (record of the allocation decision): id, birth date, district and verified "
-          "criteria, no names");
+          "criteria, no names, encrypted; erased with the season when its retention period "
+          "ends (usually half a year after its last round)");
       erasure.kept.push_back(std::move(kept));
     }
   }

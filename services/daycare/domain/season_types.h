@@ -110,7 +110,8 @@ struct Offer {
   Participation::Kind kind = Participation::Kind::kOpen;
   std::string held;                   // the accepted place, for kind kHoldsPlace
   std::vector<std::string> declined;  // program ids never offered again
-  Explanation explanation;            // from the last round
+  Explanation explanation;            // from the last round, in German
+  Explanation explanation_en;         // the same in English
   uint32_t last_round = 0;            // the last round that considered the application
   // After the last round, for every wish ranked above what the child got (all
   // wishes without a place) that it can still get: its place on that list.
@@ -136,7 +137,7 @@ enum class ApplicationState {
   kNotInRound,  // rounds were published without it (the policy blocked unverified claims)
 };
 
-enum class Language { kGerman, kEnglish };
+using Language = daycare::Language;  // German first, English second
 
 // Filters of the public directory; empty fields do not filter.
 struct DirectoryFilter {

@@ -98,8 +98,15 @@ absl::StatusOr<season::Application> FromProto(const v1::Application& in) {
   return out;
 }
 
-absl::StatusOr<season::Language> LanguageOf(std::string_view lang) {
-  if (lang.empty() || lang == "de") return season::Language::kGerman;
+// `lang` when the request names one, else the language the gateway chose from
+// Accept-Language (x-stadt-language), else German.
+absl::StatusOr<season::Language> LanguageOf(std::string_view lang,
+                                            const grpc::ServerContext& context) {
+  if (lang.empty()) {
+    return CallerFromContext(context).language == "en" ? season::Language::kEnglish
+                                                       : season::Language::kGerman;
+  }
+  if (lang == "de") return season::Language::kGerman;
   if (lang == "en") return season::Language::kEnglish;
   return WithReason(absl::InvalidArgumentError("lang: \"de\" or \"en\" expected"),
                     "unsupported_language");
@@ -421,7 +428,7 @@ grpc::Status DaycareGrpcService::Apply(grpc::ServerContext* context,
                                        const v1::ApplyRequest* request,
                                        v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang(), *context);
   if (!language.ok()) return ToGrpcStatus(language.status());
   absl::StatusOr<season::Application> application = FromProto(request->application());
   if (!application.ok()) return ToGrpcStatus(application.status());
@@ -442,7 +449,7 @@ grpc::Status DaycareGrpcService::UpdateApplication(grpc::ServerContext* context,
   if (request->application_id().empty()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "application_id: required");
   }
-  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang(), *context);
   if (!language.ok()) return ToGrpcStatus(language.status());
   absl::StatusOr<season::Application> application = FromProto(request->application());
   if (!application.ok()) return ToGrpcStatus(application.status());
@@ -456,7 +463,7 @@ grpc::Status DaycareGrpcService::GetApplication(grpc::ServerContext* context,
                                                 const v1::GetApplicationRequest* request,
                                                 v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang(), *context);
   if (!language.ok()) return ToGrpcStatus(language.status());
   return StatusResponse(
       seasons_.GetApplication(request->season_id(), CallerFromContext(*context).subject,
@@ -468,7 +475,7 @@ grpc::Status DaycareGrpcService::ListApplications(grpc::ServerContext* context,
                                                   const v1::ListApplicationsRequest* request,
                                                   v1::ListApplicationsResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang(), *context);
   if (!language.ok()) return ToGrpcStatus(language.status());
   absl::StatusOr<std::vector<season::ApplicationView>> views = seasons_.ListApplications(
       request->season_id(), CallerFromContext(*context).subject, *language);
@@ -481,7 +488,7 @@ grpc::Status DaycareGrpcService::WithdrawApplication(grpc::ServerContext* contex
                                                      const v1::AnswerOfferRequest* request,
                                                      v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<season::Language> language = LanguageOf(request->lang());
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang(), *context);
   if (!language.ok()) return ToGrpcStatus(language.status());
   return StatusResponse(seasons_.Withdraw(request->season_id(), CallerFromContext(*context).subject,
                                           request->application_id(), *language),
@@ -572,7 +579,7 @@ grpc::Status DaycareGrpcService::Answer(const grpc::ServerContext& context,
                                         const v1::AnswerOfferRequest& request, bool accept,
                                         v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(context, kCitizen); !denied.ok()) return denied;
-  absl::StatusOr<season::Language> language = LanguageOf(request.lang());
+  absl::StatusOr<season::Language> language = LanguageOf(request.lang(), context);
   if (!language.ok()) return ToGrpcStatus(language.status());
   absl::StatusOr<season::ApplicationView> view =
       seasons_.AnswerOffer(request.season_id(), CallerFromContext(context).subject,

@@ -46,7 +46,8 @@ class DaycareServiceKpiTest : public testing::RedisTest {
   void SetUp() override {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
-    repository_ = std::make_unique<RedisSeasonRepository>(redis());
+    repository_ = std::make_unique<RedisSeasonRepository>(
+        redis(), SeasonKeys::FromMasterKey("a daycare master key of 32 bytes"), clock_);
     store_ = std::make_unique<season::SeasonService>(*repository_, clock_);
     service_ = std::make_unique<DaycareGrpcService>(*store_, kpis_);
 

@@ -21,7 +21,8 @@ class DaycareGrpcServiceTest : public ::testing::Test {
     redis::Options options;
     options.port = 1;
     redis_ = redis::Client::Create(options);
-    repository_ = std::make_unique<RedisSeasonRepository>(*redis_);
+    repository_ = std::make_unique<RedisSeasonRepository>(
+        *redis_, SeasonKeys::FromMasterKey("a daycare master key of 32 bytes"), clock_);
     store_ = std::make_unique<season::SeasonService>(*repository_, clock_);
     service_ = std::make_unique<DaycareGrpcService>(*store_);
   }

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +18,7 @@
 #include "services/common/strings.h"
 #include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
+#include "services/daycare/domain/season_service.h"
 #include "services/daycare/store/lua/scripts.h"
 
 namespace stadt::daycare {
@@ -34,8 +37,8 @@ constexpr char kClosed[] = "closed";
 const redis::Script kSetBeforeFirstRound{std::string(kSetBeforeFirstRoundLua)};
 
 // KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>,
-// withdrawn, contacts, outbox. ARGV: id, subject, application JSON, "1" when
-// new, child key, sealed contact.
+// withdrawn, contacts, outbox, changed_at. ARGV: id, subject, sealed
+// application, "1" when new, child index hash, sealed contact, now (unix s).
 const redis::Script kSubmitApplication{std::string(kSubmitApplicationLua)};
 
 // KEYS: owners, offer, version, contacts, outbox. ARGV: id, subject, "accept" |
@@ -43,19 +46,21 @@ const redis::Script kSubmitApplication{std::string(kSubmitApplicationLua)};
 // sees the first answer; the answer's outbox event is written with it.
 const redis::Script kAnswerOffer{std::string(kAnswerOfferLua)};
 
-// KEYS: rounds, round:N+1, version, contacts, outbox, offer keys. ARGV: N,
-// version seen, document, N+1, then per offer key its application id and 10
-// fields. Writes the parents' outbox events in the same step.
+// KEYS: rounds, round:N+1, version, contacts, outbox, changed_at, offer keys.
+// ARGV: N, version seen, sealed document, N+1, now (unix s), then per offer key
+// its application id and 10 fields. Writes the parents' outbox events in the
+// same step.
 const redis::Script kPublishRound{std::string(kPublishRoundLua)};
 
 // KEYS: owners, withdrawn, children, child_of, offer, version. ARGV: id, subject, now.
 const redis::Script kWithdraw{std::string(kWithdrawApplicationLua)};
 
-// KEYS: rounds, apps, evidence:<id>. ARGV: id, criterion, verdict.
+// KEYS: rounds, apps, evidence:<id>. ARGV: id, the verdict's field, the
+// sealed verdict or "unverified", the criterion (its field before sealing).
 const redis::Script kSetVerdict{std::string(kSetVerdictLua)};
 
 // KEYS: rounds, apps, children, child_of, corrections:<id>.
-// ARGV: id, application JSON, child key, correction JSON.
+// ARGV: id, sealed application, child index hash, correction JSON.
 const redis::Script kCorrectApplication{std::string(kCorrectApplicationLua)};
 
 // KEYS: version, offer keys. ARGV: round, new deadline, now.
@@ -63,6 +68,24 @@ const redis::Script kSetOfferDeadline{std::string(kSetOfferDeadlineLua)};
 // KEYS: owned:<subject>, apps, owners, children, child_of, duplicates,
 // withdrawn. ARGV: subject, the season's key prefix.
 const redis::Script kEraseGuardian{std::string(kEraseGuardianLua)};
+// KEYS: withdrawn, apps, owners, contacts, duplicates, evidence:<id>,
+// corrections:<id>, offer:<id>, owned:<subject>. ARGV: id, withdrawn before
+// (unix s).
+const redis::Script kForgetWithdrawn{std::string(kForgetWithdrawnLua)};
+// KEYS: the key. ARGV: kind, where, plain value, sealed value, new hash field.
+const redis::Script kReseal{std::string(kResealLua)};
+// KEYS: children, child_of. ARGV: id, plain child key, its hash.
+const redis::Script kReindexChild{std::string(kReindexChildLua)};
+
+// What a sealed value starts with; a stored value without it was written
+// before sealing (plain JSON or a plain verdict).
+constexpr std::string_view kSealedPrefix = "sealed:v1:";
+
+// The mark of a season whose values a whole pass of SealWrittenBeforeSealing
+// found (or left) sealed.
+constexpr char kSealedVersion[] = "v1";
+// changed_at of a season whose personal data the retention sweep erased.
+constexpr char kErased[] = "erased";
 
 // `text` with the glob characters of a SCAN MATCH pattern escaped.
 std::string GlobEscape(std::string_view text) {
@@ -88,6 +111,26 @@ std::string OfferKey(std::string_view season, std::string_view id) {
 std::string Key(std::string_view season, std::string_view name) {
   return absl::StrCat(Prefix(season), ToAbsl(name));
 }
+
+// What each sealed value is bound to, so that none can be moved to another
+// record or season and still open.
+std::string ApplicationBinding(std::string_view season, std::string_view id) {
+  return absl::StrCat("daycare:", ToAbsl(season), ":application:", ToAbsl(id));
+}
+std::string EvidenceBinding(std::string_view season, std::string_view id) {
+  return absl::StrCat("daycare:", ToAbsl(season), ":evidence:", ToAbsl(id));
+}
+std::string CorrectionBinding(std::string_view season, std::string_view id) {
+  return absl::StrCat("daycare:", ToAbsl(season), ":correction:", ToAbsl(id));
+}
+std::string ExplanationBinding(std::string_view season, std::string_view id) {
+  return absl::StrCat("daycare:", ToAbsl(season), ":explanation:", ToAbsl(id));
+}
+std::string RoundBinding(std::string_view season, uint32_t round) {
+  return absl::StrCat("daycare:", ToAbsl(season), ":round:", round);
+}
+
+std::string UnixSeconds(absl::Time time) { return absl::StrCat(absl::ToUnixSeconds(time)); }
 
 absl::StatusOr<json::value> ParseStored(std::string_view text) {
   boost::system::error_code error;
@@ -123,14 +166,20 @@ OfferState StateFromText(std::string_view text) {
   return OfferState::kNone;
 }
 
-std::string ExplanationToText(const Explanation& explanation) {
+json::object ExplanationToJson(const Explanation& explanation) {
   json::array choices;
   for (const ChoiceExplanation& choice : explanation.choices) {
     choices.push_back(json::object{
         {"choice_rank", choice.choice_rank}, {"program", choice.program}, {"why", choice.text}});
   }
-  return json::serialize(
-      json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}});
+  return json::object{{"summary", explanation.summary}, {"choices", std::move(choices)}};
+}
+
+// The German explanation, with the English one under "en".
+std::string ExplanationToText(const Explanation& german, const Explanation& english) {
+  json::object object = ExplanationToJson(german);
+  object["en"] = ExplanationToJson(english);
+  return json::serialize(object);
 }
 
 std::string StringMember(const json::object& object, std::string_view key) {
@@ -138,12 +187,8 @@ std::string StringMember(const json::object& object, std::string_view key) {
   return value != nullptr && value->is_string() ? std::string(value->as_string()) : "";
 }
 
-Explanation ExplanationFromText(std::string_view text) {
+Explanation ExplanationFromJson(const json::object& object) {
   Explanation explanation;
-  boost::system::error_code error;
-  json::value value = json::parse(text, error);
-  if (error || !value.is_object()) return explanation;
-  const json::object& object = value.as_object();
   explanation.summary = StringMember(object, "summary");
   const json::value* choices = object.if_contains("choices");
   if (choices == nullptr || !choices->is_array()) return explanation;
@@ -161,6 +206,20 @@ Explanation ExplanationFromText(std::string_view text) {
   return explanation;
 }
 
+// Offers stored before explanations were German first hold one English text:
+// it stands for both languages.
+void ExplanationFromText(std::string_view text, Offer* offer) {
+  boost::system::error_code error;
+  json::value value = json::parse(text, error);
+  if (error || !value.is_object()) return;
+  const json::object& object = value.as_object();
+  offer->explanation = ExplanationFromJson(object);
+  const json::value* english = object.if_contains("en");
+  offer->explanation_en = english != nullptr && english->is_object()
+                              ? ExplanationFromJson(english->as_object())
+                              : offer->explanation;
+}
+
 // "P1:3,P2:1"; program ids never hold ',' or ':' in practice, and a stored
 // entry that does not parse is skipped.
 std::string WaitingText(const std::vector<season::WaitingRank>& waiting) {
@@ -171,6 +230,9 @@ std::string WaitingText(const std::vector<season::WaitingRank>& waiting) {
   return text;
 }
 
+// OfferFields' order; the explanation is sealed.
+constexpr size_t kExplanationField = 7;
+
 std::vector<std::string> OfferFields(const Offer& offer) {
   return {StateText(offer.state),
           offer.program,
@@ -179,7 +241,7 @@ std::vector<std::string> OfferFields(const Offer& offer) {
           std::string(ParticipationKindName(offer.kind)),
           offer.held,
           absl::StrJoin(offer.declined, ","),
-          ExplanationToText(offer.explanation),
+          ExplanationToText(offer.explanation, offer.explanation_en),
           absl::StrCat(offer.last_round),
           WaitingText(offer.waiting)};
 }
@@ -202,7 +264,7 @@ Offer OfferFromFields(const std::map<std::string, std::string>& fields) {
   for (absl::string_view id : absl::StrSplit(field("declined"), ',', absl::SkipEmpty())) {
     offer.declined.emplace_back(id);
   }
-  offer.explanation = ExplanationFromText(field("explanation"));
+  ExplanationFromText(field("explanation"), &offer);
   (void)absl::SimpleAtoi(field("last_round"), &offer.last_round);
   for (absl::string_view entry : absl::StrSplit(field("waiting"), ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> parts = absl::StrSplit(entry, absl::MaxSplits(':', 1));
@@ -287,13 +349,93 @@ std::map<std::string, std::string> FieldsOf(const redis::Reply& reply) {
   return fields;
 }
 
+std::optional<season::Verdict> VerdictFromText(std::string_view text) {
+  if (text == "verified") return season::Verdict::kVerified;
+  if (text == "rejected") return season::Verdict::kRejected;
+  return std::nullopt;
+}
+
+}  // namespace
+
+SeasonKeys SeasonKeys::FromMasterKey(std::string_view master_key) {
+  return SeasonKeys{crypto::HmacSha256(master_key, "stadt.daycare.record.v1"),
+                    crypto::HmacSha256(master_key, "stadt.daycare.index.v1")};
+}
+
+RedisSeasonRepository::RedisSeasonRepository(redis::Client& redis, const SeasonKeys& keys,
+                                             const Clock& clock)
+    : redis_(redis),
+      clock_(clock),
+      cipher_(crypto::Aead::Create(keys.record_key).value()),
+      index_key_(keys.index_key) {}
+
+std::string RedisSeasonRepository::Seal(std::string_view plaintext,
+                                        std::string_view bound_to) const {
+  return absl::StrCat(ToAbsl(kSealedPrefix), absl::Base64Escape(cipher_.Seal(plaintext, bound_to)));
+}
+
+absl::StatusOr<std::string> RedisSeasonRepository::Open(std::string_view stored,
+                                                        std::string_view bound_to) const {
+  if (!stored.starts_with(kSealedPrefix)) return std::string(stored);  // written before sealing
+  std::string sealed;
+  if (!absl::Base64Unescape(ToAbsl(stored.substr(kSealedPrefix.size())), &sealed)) {
+    return absl::DataLossError("a sealed daycare record is malformed");
+  }
+  absl::StatusOr<std::string> opened = cipher_.Open(sealed, bound_to);
+  if (!opened.ok()) return absl::DataLossError("a sealed daycare record cannot be opened");
+  return opened;
+}
+
+std::string RedisSeasonRepository::IndexHash(std::string_view text) const {
+  return absl::BytesToHexString(crypto::HmacSha256(index_key_, text));
+}
+
+std::string RedisSeasonRepository::ChildIndex(std::string_view season,
+                                              const season::Application& application) const {
+  return IndexHash(absl::StrCat("child\n", ToAbsl(season), "\n", season::ChildKey(application)));
+}
+
+std::map<std::string, std::string> RedisSeasonRepository::OpenExplanation(
+    std::string_view season, std::string_view id, std::map<std::string, std::string> fields) const {
+  auto explanation = fields.find("explanation");
+  if (explanation != fields.end()) {
+    explanation->second =
+        Open(explanation->second, ExplanationBinding(season, id)).value_or(std::string());
+  }
+  return fields;
+}
+
+std::string RedisSeasonRepository::ApplicationValue(std::string_view season,
+                                                    const season::Application& application) const {
+  return Seal(ApplicationText(application), ApplicationBinding(season, application.id));
+}
+
+absl::StatusOr<season::Application> RedisSeasonRepository::ReadApplication(
+    std::string_view season, std::string_view id, std::string_view stored, std::string owner,
+    std::string_view duplicate_attempts, bool withdrawn) const {
+  STADT_ASSIGN_OR_RETURN(std::string text, Open(stored, ApplicationBinding(season, id)));
+  return ApplicationFromText(text, std::move(owner), duplicate_attempts, withdrawn);
+}
+
 // The verdicts (an HGETALL of evidence:<id>) and corrections (an LRANGE of
 // corrections:<id>) into `application`; unreadable entries are skipped.
-void AddCasework(const redis::Reply& evidence, const redis::Reply& corrections,
-                 season::Application& application) {
-  for (const auto& [criterion, verdict] : FieldsOf(evidence)) {
-    if (verdict == "verified") application.evidence[criterion] = season::Verdict::kVerified;
-    if (verdict == "rejected") application.evidence[criterion] = season::Verdict::kRejected;
+void RedisSeasonRepository::AddCasework(std::string_view season, const redis::Reply& evidence,
+                                        const redis::Reply& corrections,
+                                        season::Application& application) const {
+  for (const auto& [field, value] : FieldsOf(evidence)) {
+    if (std::optional<season::Verdict> legacy = VerdictFromText(value)) {
+      application.evidence[field] = *legacy;  // written before sealing: the field is the criterion
+      continue;
+    }
+    absl::StatusOr<std::string> opened = Open(value, EvidenceBinding(season, application.id));
+    if (!opened.ok()) continue;
+    boost::system::error_code error;
+    json::value verdict = json::parse(*opened, error);
+    if (error || !verdict.is_object()) continue;
+    if (std::optional<season::Verdict> read =
+            VerdictFromText(StringMember(verdict.as_object(), "verdict"))) {
+      application.evidence[StringMember(verdict.as_object(), "criterion")] = *read;
+    }
   }
   for (const redis::Reply& entry : corrections.elements) {
     boost::system::error_code error;
@@ -307,13 +449,15 @@ void AddCasework(const redis::Reply& evidence, const redis::Reply& corrections,
       correction.at = at;
     }
     correction.caseworker = StringMember(object, "caseworker");
-    correction.reason = StringMember(object, "reason");
-    correction.before = StringMember(object, "before");
+    correction.reason =
+        Open(StringMember(object, "reason"), CorrectionBinding(season, application.id))
+            .value_or("");
+    correction.before =
+        Open(StringMember(object, "before"), ApplicationBinding(season, application.id))
+            .value_or("");
     application.corrections.push_back(std::move(correction));
   }
 }
-
-}  // namespace
 
 absl::StatusOr<season::Setup> RedisSeasonRepository::ReadSetup(std::string_view season) {
   STADT_ASSIGN_OR_RETURN(
@@ -377,9 +521,10 @@ absl::Status RedisSeasonRepository::SaveApplication(std::string_view season,
                 {Key(season, "period"), Key(season, "apps"), Key(season, "owners"),
                  Key(season, "children"), Key(season, "child_of"), Key(season, "duplicates"),
                  Key(season, absl::StrCat("owned:", application.owner)), Key(season, "withdrawn"),
-                 Key(season, "contacts"), Key(season, "outbox")},
-                {application.id, application.owner, ApplicationText(application),
-                 is_new ? "1" : "0", season::ChildKey(application), application.sealed_contact})
+                 Key(season, "contacts"), Key(season, "outbox"), Key(season, "changed_at")},
+                {application.id, application.owner, ApplicationValue(season, application),
+                 is_new ? "1" : "0", ChildIndex(season, application), application.sealed_contact,
+                 UnixSeconds(clock_.Now())})
           .status();
   switch (status.code()) {
     case absl::StatusCode::kAlreadyExists:
@@ -410,7 +555,7 @@ absl::StatusOr<std::optional<season::Application>> RedisSeasonRepository::GetApp
                          redis_.Command({"HEXISTS", Key(season, "withdrawn"), std::string(id)}));
   STADT_ASSIGN_OR_RETURN(
       season::Application application,
-      ApplicationFromText(stored.str, owner.str, duplicates.str, withdrawn.integer == 1));
+      ReadApplication(season, id, stored.str, owner.str, duplicates.str, withdrawn.integer == 1));
   STADT_RETURN_IF_ERROR(ReadCasework(season, application));
   return std::optional<season::Application>(std::move(application));
 }
@@ -457,10 +602,10 @@ absl::StatusOr<std::vector<season::Application>> RedisSeasonRepository::ListAppl
     auto duplicate = duplicates.find(id);
     STADT_ASSIGN_OR_RETURN(
         season::Application application,
-        ApplicationFromText(text, owner == owners.end() ? std::string() : owner->second,
-                            duplicate == duplicates.end() ? "" : duplicate->second,
-                            withdrawn.contains(id)));
-    AddCasework(replies[r], replies[r + 1], application);
+        ReadApplication(season, id, text, owner == owners.end() ? std::string() : owner->second,
+                        duplicate == duplicates.end() ? "" : duplicate->second,
+                        withdrawn.contains(id)));
+    AddCasework(season, replies[r], replies[r + 1], application);
     r += 2;
     applications.push_back(std::move(application));
   }
@@ -496,14 +641,16 @@ absl::StatusOr<std::vector<Offer>> RedisSeasonRepository::GetOffers(
   if (replies.size() != ids.size()) return absl::InternalError("unexpected pipeline reply");
   std::vector<Offer> offers;
   offers.reserve(ids.size());
-  for (const redis::Reply& reply : replies) offers.push_back(OfferFromFields(FieldsOf(reply)));
+  for (size_t i = 0; i < ids.size(); ++i) {
+    offers.push_back(OfferFromFields(OpenExplanation(season, ids[i], FieldsOf(replies[i]))));
+  }
   return offers;
 }
 
 absl::StatusOr<Offer> RedisSeasonRepository::GetOffer(std::string_view season,
                                                       std::string_view id) {
   STADT_ASSIGN_OR_RETURN(auto fields, HashGetAll(redis_, OfferKey(season, id)));
-  return OfferFromFields(fields);
+  return OfferFromFields(OpenExplanation(season, id, std::move(fields)));
 }
 
 absl::StatusOr<OfferState> RedisSeasonRepository::AnswerOffer(std::string_view season,
@@ -539,11 +686,20 @@ absl::Status RedisSeasonRepository::SetVerdict(std::string_view season, std::str
   const char* text = verdict == season::Verdict::kVerified   ? "verified"
                      : verdict == season::Verdict::kRejected ? "rejected"
                                                              : "unverified";
+  // The field is a keyed hash, so the hash's fields do not say which criteria
+  // an application claims; the value says it, sealed.
+  const std::string field = IndexHash(
+      absl::StrCat("evidence\n", ToAbsl(season), "\n", ToAbsl(id), "\n", ToAbsl(criterion)));
+  const std::string value =
+      verdict == season::Verdict::kUnverified
+          ? std::string(text)
+          : Seal(json::serialize(json::object{{"criterion", criterion}, {"verdict", text}}),
+                 EvidenceBinding(season, id));
   absl::Status status = redis_
                             .Eval(kSetVerdict,
                                   {Key(season, "rounds"), Key(season, "apps"),
                                    Key(season, absl::StrCat("evidence:", ToAbsl(id)))},
-                                  {std::string(id), std::string(criterion), text})
+                                  {std::string(id), field, value, std::string(criterion)})
                             .status();
   if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
   if (absl::IsFailedPrecondition(status)) return WithReason(status, "season_frozen");
@@ -556,15 +712,15 @@ absl::Status RedisSeasonRepository::CorrectApplication(std::string_view season,
   const std::string record = json::serialize(
       json::object{{"at", absl::FormatTime(absl::RFC3339_sec, correction.at, absl::UTCTimeZone())},
                    {"caseworker", correction.caseworker},
-                   {"reason", correction.reason}});
+                   {"reason", Seal(correction.reason, CorrectionBinding(season, application.id))}});
   absl::Status status =
       redis_
-          .Eval(
-              kCorrectApplication,
-              {Key(season, "rounds"), Key(season, "apps"), Key(season, "children"),
-               Key(season, "child_of"),
-               Key(season, absl::StrCat("corrections:", ToAbsl(application.id)))},
-              {application.id, ApplicationText(application), season::ChildKey(application), record})
+          .Eval(kCorrectApplication,
+                {Key(season, "rounds"), Key(season, "apps"), Key(season, "children"),
+                 Key(season, "child_of"),
+                 Key(season, absl::StrCat("corrections:", ToAbsl(application.id)))},
+                {application.id, ApplicationValue(season, application),
+                 ChildIndex(season, application), record})
           .status();
   if (absl::IsNotFound(status)) return WithReason(status, "application_not_found");
   if (absl::IsFailedPrecondition(status)) return WithReason(status, "season_frozen");
@@ -580,21 +736,25 @@ absl::Status RedisSeasonRepository::ReadCasework(std::string_view season,
           {{"HGETALL", Key(season, absl::StrCat("evidence:", application.id))},
            {"LRANGE", Key(season, absl::StrCat("corrections:", application.id)), "0", "-1"}}));
   if (replies.size() != 2) return absl::InternalError("unexpected pipeline reply");
-  AddCasework(replies[0], replies[1], application);
+  AddCasework(season, replies[0], replies[1], application);
   return absl::OkStatus();
 }
 
 absl::Status RedisSeasonRepository::PublishRound(std::string_view season,
                                                  const season::RoundWrite& round) {
   std::vector<std::string> keys = {
-      Key(season, "rounds"), Key(season, absl::StrCat("round:", round.round)),
-      Key(season, "version"), Key(season, "contacts"), Key(season, "outbox")};
+      Key(season, "rounds"),  Key(season, absl::StrCat("round:", round.round)),
+      Key(season, "version"), Key(season, "contacts"),
+      Key(season, "outbox"),  Key(season, "changed_at")};
   std::vector<std::string> args = {absl::StrCat(round.round - 1), round.version_seen,
-                                   round.document, absl::StrCat(round.round)};
+                                   Seal(round.document, RoundBinding(season, round.round)),
+                                   absl::StrCat(round.round), UnixSeconds(clock_.Now())};
   for (const auto& [id, offer] : round.offers) {
     keys.push_back(OfferKey(season, id));
     args.push_back(id);
-    for (std::string& field : OfferFields(offer)) args.push_back(std::move(field));
+    std::vector<std::string> fields = OfferFields(offer);
+    fields[kExplanationField] = Seal(fields[kExplanationField], ExplanationBinding(season, id));
+    for (std::string& field : fields) args.push_back(std::move(field));
   }
   return redis_.Eval(kPublishRound, keys, args).status();
 }
@@ -604,7 +764,8 @@ absl::StatusOr<std::optional<std::string>> RedisSeasonRepository::GetRoundDocume
   STADT_ASSIGN_OR_RETURN(redis::Reply reply,
                          redis_.Command({"GET", Key(season, absl::StrCat("round:", round))}));
   if (reply.IsNil()) return std::optional<std::string>();
-  return std::optional<std::string>(std::move(reply.str));
+  STADT_ASSIGN_OR_RETURN(std::string document, Open(reply.str, RoundBinding(season, round)));
+  return std::optional<std::string>(std::move(document));
 }
 
 absl::StatusOr<int> RedisSeasonRepository::SetOfferDeadline(std::string_view season, uint32_t round,
@@ -667,6 +828,269 @@ absl::StatusOr<int> RedisSeasonRepository::EraseApplicationsOf(std::string_view 
                    Key(season, "outbox")},
                   {std::string(owner), Prefix(season)}));
   return static_cast<int>(reply.integer);
+}
+
+}  // namespace stadt::daycare
+
+namespace stadt::daycare {
+
+absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::Seasons() {
+  constexpr std::string_view kHead = "dc:{season:";
+  constexpr std::string_view kTail = "}:period";
+  std::vector<std::string> seasons;
+  std::string cursor = "0";
+  do {
+    STADT_ASSIGN_OR_RETURN(
+        redis::Reply page,
+        redis_.Command({"SCAN", cursor, "MATCH", "dc:{season:*}:period", "COUNT", "1000"}));
+    if (page.elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
+    cursor = page.elements[0].str;
+    for (const redis::Reply& key : page.elements[1].elements) {
+      if (!key.str.starts_with(kHead) || !key.str.ends_with(kTail)) continue;
+      std::string season =
+          key.str.substr(kHead.size(), key.str.size() - kHead.size() - kTail.size());
+      if (season::CheckSeasonId(season).ok()) seasons.push_back(std::move(season));
+    }
+  } while (cursor != "0");
+  std::sort(seasons.begin(), seasons.end());
+  seasons.erase(std::unique(seasons.begin(), seasons.end()), seasons.end());
+  return seasons;
+}
+
+absl::StatusOr<int> RedisSeasonRepository::EraseWithdrawn(std::string_view season, absl::Time now,
+                                                          absl::Duration retention) {
+  const int64_t latest = absl::ToUnixSeconds(now - retention);
+  STADT_ASSIGN_OR_RETURN(auto withdrawn, HashGetAll(redis_, Key(season, "withdrawn")));
+  std::vector<std::string> due;
+  for (const auto& [id, when] : withdrawn) {
+    int64_t at = 0;
+    if (absl::SimpleAtoi(when, &at) && at <= latest) due.push_back(id);
+  }
+  if (due.empty()) return 0;
+  // An application already erased has no owner any more: no script for it.
+  std::vector<std::vector<std::string>> lookups;
+  lookups.reserve(due.size());
+  for (const std::string& id : due) lookups.push_back({"HGET", Key(season, "owners"), id});
+  STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> owners, redis_.Pipeline(lookups));
+  if (owners.size() != due.size()) return absl::InternalError("unexpected pipeline reply");
+  int erased = 0;
+  for (size_t i = 0; i < due.size(); ++i) {
+    if (owners[i].IsNil()) continue;
+    const std::string& id = due[i];
+    STADT_ASSIGN_OR_RETURN(
+        redis::Reply reply,
+        redis_.Eval(kForgetWithdrawn,
+                    {Key(season, "withdrawn"), Key(season, "apps"), Key(season, "owners"),
+                     Key(season, "contacts"), Key(season, "duplicates"),
+                     Key(season, absl::StrCat("evidence:", id)),
+                     Key(season, absl::StrCat("corrections:", id)), OfferKey(season, id),
+                     Key(season, absl::StrCat("owned:", owners[i].str))},
+                    {id, absl::StrCat(latest)}));
+    erased += static_cast<int>(reply.integer);
+  }
+  return erased;
+}
+
+absl::StatusOr<bool> RedisSeasonRepository::EraseSeasonIfExpired(std::string_view season,
+                                                                 absl::Time now,
+                                                                 absl::Duration retention) {
+  const std::string changed_key = Key(season, "changed_at");
+  STADT_ASSIGN_OR_RETURN(redis::Reply changed, redis_.Command({"GET", changed_key}));
+  if (changed.IsNil()) {
+    // A season written before its changes were stamped: its period starts now.
+    STADT_RETURN_IF_ERROR(redis_.Command({"SET", changed_key, UnixSeconds(now), "NX"}).status());
+    return false;
+  }
+  int64_t changed_at = 0;
+  if (changed.str == kErased || !absl::SimpleAtoi(changed.str, &changed_at) ||
+      absl::FromUnixSeconds(changed_at) + retention > now) {
+    return false;
+  }
+  // Every key that may name a child or guardian, found from the season's own
+  // hashes (no SCAN of the keyspace per season). What stays holds nothing
+  // personal: the setup (period, programs, policy), rounds, version, the
+  // outbox stream (its consumer group; the notifications service trims it),
+  // changed_at and the sealed mark.
+  STADT_ASSIGN_OR_RETURN(std::vector<redis::Reply> lists,
+                         redis_.Pipeline({{"HKEYS", Key(season, "apps")},
+                                          {"HKEYS", Key(season, "withdrawn")},
+                                          {"HKEYS", Key(season, "child_of")},
+                                          {"HGETALL", Key(season, "owners")},
+                                          {"GET", Key(season, "rounds")}}));
+  if (lists.size() != 5) return absl::InternalError("unexpected pipeline reply");
+  std::set<std::string> ids;
+  std::set<std::string> subjects;
+  for (size_t i = 0; i < 3; ++i) {
+    for (const redis::Reply& id : lists[i].elements) ids.insert(id.str);
+  }
+  for (const auto& [id, subject] : FieldsOf(lists[3])) {
+    ids.insert(id);
+    subjects.insert(subject);
+  }
+  uint32_t rounds = 0;
+  (void)absl::SimpleAtoi(lists[4].str, &rounds);
+  std::vector<std::string> keys;
+  for (const char* name :
+       {"apps", "owners", "children", "child_of", "duplicates", "withdrawn", "contacts"}) {
+    keys.push_back(Key(season, name));
+  }
+  for (const std::string& id : ids) {
+    for (const char* kind : {"evidence:", "corrections:", "offer:"}) {
+      keys.push_back(Key(season, absl::StrCat(kind, id)));
+    }
+  }
+  for (const std::string& subject : subjects) {
+    keys.push_back(Key(season, absl::StrCat("owned:", subject)));
+  }
+  for (uint32_t round = 1; round <= rounds; ++round) {
+    keys.push_back(Key(season, absl::StrCat("round:", round)));
+  }
+  constexpr size_t kBatch = 500;
+  for (size_t from = 0; from < keys.size(); from += kBatch) {
+    std::vector<std::string> command = {"UNLINK"};
+    for (size_t i = from; i < std::min(keys.size(), from + kBatch); ++i) {
+      command.push_back(keys[i]);
+    }
+    STADT_RETURN_IF_ERROR(redis_.Command(command).status());
+  }
+  STADT_RETURN_IF_ERROR(redis_.Command({"SET", changed_key, kErased}).status());
+  return true;
+}
+
+absl::StatusOr<SweepReport> RedisSeasonRepository::SweepRetention(
+    absl::Time now, const SeasonRetention& retention) {
+  SweepReport report;
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> seasons, Seasons());
+  for (const std::string& season : seasons) {
+    STADT_ASSIGN_OR_RETURN(int withdrawn, EraseWithdrawn(season, now, retention.withdrawn));
+    report.withdrawn_erased += withdrawn;
+    STADT_ASSIGN_OR_RETURN(bool erased, EraseSeasonIfExpired(season, now, retention.season));
+    report.seasons_erased += erased ? 1 : 0;
+  }
+  return report;
+}
+
+}  // namespace stadt::daycare
+
+namespace stadt::daycare {
+
+absl::StatusOr<int> RedisSeasonRepository::Reseal(const std::string& key, std::string_view kind,
+                                                  std::string where, std::string plain,
+                                                  std::string sealed, std::string new_field) {
+  if (new_field.empty()) new_field = where;
+  STADT_ASSIGN_OR_RETURN(redis::Reply reply,
+                         redis_.Eval(kReseal, {key},
+                                     {std::string(kind), std::move(where), std::move(plain),
+                                      std::move(sealed), std::move(new_field)}));
+  return static_cast<int>(reply.integer);
+}
+
+absl::StatusOr<int> RedisSeasonRepository::SealCasework(std::string_view season,
+                                                        std::string_view id) {
+  int sealed = 0;
+  const std::string evidence_key = Key(season, absl::StrCat("evidence:", ToAbsl(id)));
+  STADT_ASSIGN_OR_RETURN(auto verdicts, HashGetAll(redis_, evidence_key));
+  for (const auto& [criterion, verdict] : verdicts) {
+    if (!VerdictFromText(verdict)) continue;  // sealed already
+    const std::string field =
+        IndexHash(absl::StrCat("evidence\n", ToAbsl(season), "\n", ToAbsl(id), "\n", criterion));
+    const std::string value =
+        Seal(json::serialize(json::object{{"criterion", criterion}, {"verdict", verdict}}),
+             EvidenceBinding(season, id));
+    STADT_ASSIGN_OR_RETURN(int done,
+                           Reseal(evidence_key, "hash", criterion, verdict, value, field));
+    sealed += done;
+  }
+  const std::string corrections_key = Key(season, absl::StrCat("corrections:", ToAbsl(id)));
+  STADT_ASSIGN_OR_RETURN(redis::Reply corrections,
+                         redis_.Command({"LRANGE", corrections_key, "0", "-1"}));
+  for (size_t i = 0; i < corrections.elements.size(); ++i) {
+    const std::string& entry = corrections.elements[i].str;
+    boost::system::error_code error;
+    json::value value = json::parse(entry, error);
+    if (error || !value.is_object()) continue;
+    json::object& record = value.as_object();
+    bool changed = false;
+    const std::string reason = StringMember(record, "reason");
+    if (!reason.starts_with(kSealedPrefix)) {
+      record["reason"] = Seal(reason, CorrectionBinding(season, id));
+      changed = true;
+    }
+    const std::string before = StringMember(record, "before");
+    if (!before.empty() && !before.starts_with(kSealedPrefix)) {
+      record["before"] = Seal(before, ApplicationBinding(season, id));
+      changed = true;
+    }
+    if (!changed) continue;
+    STADT_ASSIGN_OR_RETURN(
+        int done, Reseal(corrections_key, "list", absl::StrCat(i), entry, json::serialize(record)));
+    sealed += done;
+  }
+  const std::string offer_key = OfferKey(season, id);
+  STADT_ASSIGN_OR_RETURN(redis::Reply explanation,
+                         redis_.Command({"HGET", offer_key, "explanation"}));
+  if (!explanation.IsNil() && !explanation.str.starts_with(kSealedPrefix)) {
+    STADT_ASSIGN_OR_RETURN(int done, Reseal(offer_key, "hash", "explanation", explanation.str,
+                                            Seal(explanation.str, ExplanationBinding(season, id))));
+    sealed += done;
+  }
+  return sealed;
+}
+
+absl::StatusOr<int> RedisSeasonRepository::SealSeason(std::string_view season) {
+  // A season that a whole pass found sealed stays so: every write seals.
+  const std::string marker = Key(season, "sealed");
+  STADT_ASSIGN_OR_RETURN(redis::Reply done_before, redis_.Command({"GET", marker}));
+  if (done_before.str == kSealedVersion) return 0;
+  int sealed = 0;
+  STADT_ASSIGN_OR_RETURN(auto stored, HashGetAll(redis_, Key(season, "apps")));
+  STADT_ASSIGN_OR_RETURN(auto owners, HashGetAll(redis_, Key(season, "owners")));
+  STADT_ASSIGN_OR_RETURN(auto child_of, HashGetAll(redis_, Key(season, "child_of")));
+  for (const auto& [id, value] : stored) {
+    if (!value.starts_with(kSealedPrefix)) {
+      auto owner = owners.find(id);
+      absl::StatusOr<season::Application> application =
+          ReadApplication(season, id, value, owner == owners.end() ? "" : owner->second, "", false);
+      if (!application.ok()) continue;  // unreadable: left for the retention to erase
+      STADT_ASSIGN_OR_RETURN(int done, Reseal(Key(season, "apps"), "hash", id, value,
+                                              ApplicationValue(season, *application)));
+      sealed += done;
+      auto child = child_of.find(id);
+      const std::string index = ChildIndex(season, *application);
+      if (child != child_of.end() && child->second != index) {
+        STADT_ASSIGN_OR_RETURN(
+            redis::Reply moved,
+            redis_.Eval(kReindexChild, {Key(season, "children"), Key(season, "child_of")},
+                        {id, child->second, index}));
+        sealed += static_cast<int>(moved.integer);
+      }
+    }
+    STADT_ASSIGN_OR_RETURN(int casework, SealCasework(season, id));
+    sealed += casework;
+  }
+  STADT_ASSIGN_OR_RETURN(redis::Reply rounds, redis_.Command({"GET", Key(season, "rounds")}));
+  uint32_t count = 0;
+  (void)absl::SimpleAtoi(rounds.str, &count);
+  for (uint32_t round = 1; round <= count; ++round) {
+    const std::string key = Key(season, absl::StrCat("round:", round));
+    STADT_ASSIGN_OR_RETURN(redis::Reply document, redis_.Command({"GET", key}));
+    if (document.IsNil() || document.str.starts_with(kSealedPrefix)) continue;
+    STADT_ASSIGN_OR_RETURN(int done, Reseal(key, "string", "", document.str,
+                                            Seal(document.str, RoundBinding(season, round))));
+    sealed += done;
+  }
+  STADT_RETURN_IF_ERROR(redis_.Command({"SET", marker, kSealedVersion}).status());
+  return sealed;
+}
+
+absl::StatusOr<int> RedisSeasonRepository::SealWrittenBeforeSealing() {
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> seasons, Seasons());
+  int sealed = 0;
+  for (const std::string& season : seasons) {
+    STADT_ASSIGN_OR_RETURN(int done, SealSeason(season));
+    sealed += done;
+  }
+  return sealed;
 }
 
 }  // namespace stadt::daycare

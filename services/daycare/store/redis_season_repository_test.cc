@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -71,7 +72,8 @@ class SeasonStoreTest : public testing::RedisTest {
   void SetUp() override {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
-    repository_ = std::make_unique<RedisSeasonRepository>(redis());
+    repository_ = std::make_unique<RedisSeasonRepository>(
+        redis(), SeasonKeys::FromMasterKey("a daycare master key of 32 bytes"), clock_);
     store_ = std::make_unique<season::SeasonService>(*repository_, clock_);
   }
 
@@ -910,6 +912,305 @@ TEST_F(SeasonOutboxTest, AMalformedAddressIsRefusedWithAReasonAndWritesNothing) 
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ReasonOf(refused.status()), "invalid_email");
   EXPECT_TRUE(Outbox().empty());
+}
+
+// Everything Redis holds, as text: every key with its value(s), whatever the
+// type, for scans for personal data.
+std::vector<std::string> RawContents(redis::Client& redis, std::string_view except_key = "") {
+  std::vector<std::string> contents;
+  absl::StatusOr<redis::Reply> keys = redis.Command({"KEYS", "*"});
+  EXPECT_TRUE(keys.ok()) << keys.status();
+  if (!keys.ok()) return contents;
+  auto flatten = [&contents](const redis::Reply& reply, auto& self) -> void {
+    if (!reply.str.empty()) contents.push_back(reply.str);
+    for (const redis::Reply& element : reply.elements) self(element, self);
+  };
+  for (const redis::Reply& key : keys->elements) {
+    if (key.str == except_key) continue;
+    contents.push_back(key.str);
+    absl::StatusOr<redis::Reply> type = redis.Command({"TYPE", key.str});
+    if (!type.ok()) continue;
+    std::vector<std::string> read;
+    if (type->str == "string") read = {"GET", key.str};
+    if (type->str == "hash") read = {"HGETALL", key.str};
+    if (type->str == "list") read = {"LRANGE", key.str, "0", "-1"};
+    if (type->str == "set") read = {"SMEMBERS", key.str};
+    if (type->str == "stream") read = {"XRANGE", key.str, "-", "+"};
+    if (read.empty()) continue;
+    absl::StatusOr<redis::Reply> value = redis.Command(read);
+    if (value.ok()) flatten(*value, flatten);
+  }
+  return contents;
+}
+
+// The needles found anywhere in Redis.
+std::vector<std::string> FoundInRedis(redis::Client& redis, const std::vector<std::string>& needles,
+                                      std::string_view except_key = "") {
+  std::vector<std::string> found;
+  const std::vector<std::string> contents = RawContents(redis, except_key);
+  for (const std::string& needle : needles) {
+    for (const std::string& text : contents) {
+      if (text.find(needle) != std::string::npos) {
+        found.push_back(needle);
+        break;
+      }
+    }
+  }
+  return found;
+}
+
+// Issue 18: the child's name and birth date, the claimed and verified criteria
+// and the guardian's data are sealed at rest; the season's readers open them.
+TEST_F(SeasonStoreTest, ChildrenAndGuardiansAreSealedAtRest) {
+  ASSERT_TRUE(store_
+                  ->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1},
+                                                      {"id":"P2","capacity":1}])"))
+                  .ok());
+  ASSERT_TRUE(store_
+                  ->PutPolicy("s1", R"({"max_choices":2,"criteria":[
+                      {"id":"single_parent","points":10,"label":"single parent"}]})")
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  season::Application application =
+      App(R"({"choices":["P1","P2"],"criteria":["single_parent"],"birth_date":"2023-05-17",
+              "child_name":"Kunigunde Siegelkind","district":"Wolkenviertel"})");
+  application.guardian.name = "Evelyn Siegelmutter";
+  application.guardian.email = "evelyn.siegel@example.org";
+  application.guardian.phone = "0711 5550199";
+  absl::StatusOr<ApplicationView> submitted =
+      store_->SubmitApplication("s1", "parent-sealed", "", application);
+  ASSERT_TRUE(submitted.ok()) << submitted.status();
+  const std::string id = submitted->application.id;
+  ASSERT_TRUE(store_->SetVerdict("s1", id, "single_parent", season::Verdict::kVerified).ok());
+  season::Application corrected = submitted->application;
+  corrected.guardian.phone = "0711 5550200";
+  ASSERT_TRUE(store_
+                  ->CorrectApplication("s1", "cw-1", id, corrected,
+                                       "Telefonnummer laut Anruf von Evelyn Siegelmutter")
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24)).ok());
+
+  // Nothing of the child or guardian in plain, in any key or value; the
+  // normalised name (the duplicate index's input) neither.
+  EXPECT_THAT(FoundInRedis(redis(), {"Kunigunde", "kunigunde", "Siegelkind", "siegelkind",
+                                     "2023-05-17", "Siegelmutter", "evelyn", "5550199", "5550200",
+                                     "Wolkenviertel", "Telefonnummer"}),
+              ::testing::IsEmpty());
+  // The verdicts' fields do not name the criterion either.
+  absl::StatusOr<redis::Reply> evidence =
+      redis().Command({"HKEYS", absl::StrCat("dc:{season:s1}:evidence:", id)});
+  ASSERT_TRUE(evidence.ok());
+  ASSERT_EQ(evidence->elements.size(), 1u);
+  EXPECT_NE(evidence->elements[0].str, "single_parent");
+  absl::StatusOr<redis::Reply> stored = redis().Command({"HGET", "dc:{season:s1}:apps", id});
+  ASSERT_TRUE(stored.ok());
+  EXPECT_THAT(stored->str, ::testing::StartsWith("sealed:v1:"));
+
+  // The service opens what it needs: the parent's status, the caseworker's view
+  // with verdict and correction, the round's inputs.
+  ApplicationView parent = Status("parent-sealed", id);
+  EXPECT_EQ(parent.application.child.name, "Kunigunde Siegelkind");
+  EXPECT_EQ(parent.application.guardian.phone, "0711 5550200");
+  EXPECT_EQ(parent.offer.state, OfferState::kOpen);
+  absl::StatusOr<ApplicationView> casework = store_->OpenApplication("s1", id);
+  ASSERT_TRUE(casework.ok()) << casework.status();
+  ASSERT_EQ(casework->criteria.size(), 1u);
+  EXPECT_EQ(casework->criteria[0].verdict, season::Verdict::kVerified);
+  ASSERT_EQ(casework->application.corrections.size(), 1u);
+  EXPECT_THAT(casework->application.corrections[0].reason, HasSubstr("Evelyn Siegelmutter"));
+  EXPECT_THAT(casework->application.corrections[0].before, HasSubstr("0711 5550199"));
+  absl::StatusOr<RoundView> round = store_->GetRound("s1", 1);
+  ASSERT_TRUE(round.ok()) << round.status();
+  EXPECT_THAT(round->document, HasSubstr("2023-05-17"));
+  EXPECT_FALSE(parent.offer.explanation.summary.empty());
+}
+
+TEST_F(SeasonStoreTest, TheDuplicateIndexHoldsAKeyedHashAndStillFindsTheChild) {
+  ASSERT_TRUE(store_->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1}])")).ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  const std::string first = Submit(
+      "parent-x", R"({"choices":["P1"],"child_name":"Lotte Hashkind","birth_date":"2024-04-04"})");
+  ASSERT_FALSE(first.empty());
+  absl::StatusOr<ApplicationView> again = store_->SubmitApplication(
+      "s1", "parent-x", "",
+      App(R"({"choices":["P1"],"child_name":"lotte  hashkind","birth_date":"2024-04-04"})"));
+  EXPECT_EQ(again.status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(ReasonOf(again.status()), "duplicate_child");
+  absl::StatusOr<redis::Reply> index = redis().Command({"HKEYS", "dc:{season:s1}:children"});
+  ASSERT_TRUE(index.ok());
+  ASSERT_EQ(index->elements.size(), 1u);
+  EXPECT_EQ(index->elements[0].str.size(), 64u);  // hex of an HMAC-SHA256
+  EXPECT_THAT(FoundInRedis(redis(), {"hashkind", "2024-04-04"}), ::testing::IsEmpty());
+}
+
+// Records written before sealing (plain JSON, plain verdicts, a plain child
+// key, correction and explanation) are still read, and the first pass of
+// SealWrittenBeforeSealing seals them all; the child is still found as a
+// duplicate; a second pass finds nothing.
+TEST_F(SeasonStoreTest, ValuesWrittenBeforeSealingAreReadThenSealed) {
+  ASSERT_TRUE(store_->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":1}])")).ok());
+  ASSERT_TRUE(store_
+                  ->PutPolicy("s1", R"({"criteria":[
+                      {"id":"single_parent","points":10,"label":"single parent"}]})")
+                  .ok());
+  ASSERT_TRUE(store_->SetPeriod("s1", true).ok());
+  const std::string legacy =
+      R"({"id":"old-1","choices":["P1"],"birth_date":"2024-02-02","criteria":["single_parent"],)"
+      R"("child_name":"Alte Akte","guardian_name":"Vor Siegel","guardian_email":"",)"
+      R"("guardian_phone":"","lang":"de"})";
+  season::Application same_child = App(R"({"choices":["P1"],"birth_date":"2024-02-02",
+                                           "child_name":"Alte Akte"})");
+  same_child.owner = "parent-old";
+  const std::string plain_child_key = season::ChildKey(same_child);
+  const std::string correction =
+      json::serialize(json::object{{"at", "2026-05-01T10:00:00Z"},
+                                   {"caseworker", "cw-old"},
+                                   {"reason", "Name laut Urkunde Vor Siegel"},
+                                   {"before", legacy}});
+  for (const std::vector<std::string>& command : std::vector<std::vector<std::string>>{
+           {"HSET", "dc:{season:s1}:apps", "old-1", legacy},
+           {"HSET", "dc:{season:s1}:owners", "old-1", "parent-old"},
+           {"SADD", "dc:{season:s1}:owned:parent-old", "old-1"},
+           {"HSET", "dc:{season:s1}:children", plain_child_key, "old-1"},
+           {"HSET", "dc:{season:s1}:child_of", "old-1", plain_child_key},
+           {"HSET", "dc:{season:s1}:evidence:old-1", "single_parent", "rejected"},
+           {"RPUSH", "dc:{season:s1}:corrections:old-1", correction},
+           {"HSET", "dc:{season:s1}:offer:old-1", "state", "none", "explanation",
+            R"({"summary":"Alte Erklaerung fuer Alte Akte","choices":[]})"}}) {
+    ASSERT_TRUE(redis().Command(command).ok());
+  }
+  auto check_reads = [&] {
+    ApplicationView old = Status("parent-old", "old-1");
+    EXPECT_EQ(old.application.child.name, "Alte Akte");
+    EXPECT_EQ(old.application.guardian.name, "Vor Siegel");
+    ASSERT_EQ(old.criteria.size(), 1u);
+    EXPECT_EQ(old.criteria[0].verdict, season::Verdict::kRejected);
+    EXPECT_THAT(old.offer.explanation.summary, HasSubstr("Alte Erklaerung"));
+    absl::StatusOr<ApplicationView> casework = store_->OpenApplication("s1", "old-1");
+    ASSERT_TRUE(casework.ok()) << casework.status();
+    ASSERT_EQ(casework->application.corrections.size(), 1u);
+    EXPECT_EQ(casework->application.corrections[0].reason, "Name laut Urkunde Vor Siegel");
+    EXPECT_THAT(casework->application.corrections[0].before, HasSubstr("Alte Akte"));
+  };
+  check_reads();
+  EXPECT_THAT(FoundInRedis(redis(), {"Alte Akte"}), ::testing::Not(::testing::IsEmpty()));
+
+  absl::StatusOr<int> sealed = repository_->SealWrittenBeforeSealing();
+  ASSERT_TRUE(sealed.ok()) << sealed.status();
+  EXPECT_EQ(*sealed, 5);  // the application, its child index, verdict, correction, explanation
+  check_reads();
+  EXPECT_THAT(FoundInRedis(redis(), {"Alte Akte", "alte akte", "2024-02-02", "Vor Siegel",
+                                     "Alte Erklaerung"}),
+              ::testing::IsEmpty());
+  absl::StatusOr<redis::Reply> fields = redis().Command({"HKEYS", "dc:{season:s1}:evidence:old-1"});
+  ASSERT_TRUE(fields.ok());
+  ASSERT_EQ(fields->elements.size(), 1u);
+  EXPECT_NE(fields->elements[0].str, "single_parent");
+  absl::StatusOr<ApplicationView> again =
+      store_->SubmitApplication("s1", "parent-old", "", same_child);
+  EXPECT_EQ(ReasonOf(again.status()), "duplicate_child");
+  absl::StatusOr<int> second = repository_->SealWrittenBeforeSealing();
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(*second, 0);
+
+  // A new verdict still replaces the sealed one of the same criterion.
+  absl::StatusOr<ApplicationView> verified =
+      store_->SetVerdict("s1", "old-1", "single_parent", season::Verdict::kVerified);
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_EQ(verified->criteria[0].verdict, season::Verdict::kVerified);
+}
+
+// Issue 18: retention enforced by the store, on a fake clock. A withdrawn
+// application goes 30 days after the withdrawal (its offer keeps only its
+// state, so move-up rounds keep it out); the whole season's personal data go
+// 183 days after its last round; the setup stays.
+TEST_F(SeasonStoreTest, RetentionErasesWithdrawnApplicationsThenTheSeason) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24)).ok());
+  const absl::Time last_round = clock_.Now();
+  clock_.Advance(absl::Hours(1));
+  ASSERT_TRUE(store_->Withdraw("s1", "parent-c", c_).ok());
+  const absl::Time withdrawn_at = clock_.Now();
+  const SeasonRetention retention;  // the defaults: 183 days, 30 days
+  EXPECT_EQ(retention.season, absl::Hours(24 * 183));
+  EXPECT_EQ(retention.withdrawn, absl::Hours(24 * 30));
+
+  auto sweep = [&](absl::Time at) {
+    absl::StatusOr<SweepReport> report = repository_->SweepRetention(at, retention);
+    EXPECT_TRUE(report.ok()) << report.status();
+    return report.value_or(SweepReport{});
+  };
+  SweepReport early = sweep(withdrawn_at + retention.withdrawn - absl::Seconds(1));
+  EXPECT_EQ(early.withdrawn_erased, 0);
+  EXPECT_EQ(Status("parent-c", c_).state, season::ApplicationState::kWithdrawn);
+
+  SweepReport due = sweep(withdrawn_at + retention.withdrawn);
+  EXPECT_EQ(due.withdrawn_erased, 1);
+  EXPECT_EQ(due.seasons_erased, 0);
+  EXPECT_EQ(store_->GetApplication("s1", "parent-c", c_).status().code(),
+            absl::StatusCode::kNotFound);
+  absl::StatusOr<season::Offer> offer = repository_->GetOffer("s1", c_);
+  ASSERT_TRUE(offer.ok());
+  EXPECT_EQ(offer->state, OfferState::kWithdrawn);
+  EXPECT_TRUE(offer->explanation.summary.empty());
+  EXPECT_EQ(sweep(withdrawn_at + retention.withdrawn).withdrawn_erased, 0);  // idempotent
+  // The others are untouched, and the season still runs.
+  EXPECT_EQ(Status("parent-a", a_).application.id, a_);
+  clock_.Set(withdrawn_at + retention.withdrawn);
+  EXPECT_TRUE(store_->DryRun("s1", 0).ok());
+
+  EXPECT_EQ(sweep(last_round + retention.season - absl::Seconds(1)).seasons_erased, 0);
+  EXPECT_TRUE(store_->GetRound("s1", 1).ok());
+  EXPECT_EQ(sweep(last_round + retention.season).seasons_erased, 1);
+  EXPECT_EQ(sweep(last_round + retention.season + absl::Hours(1)).seasons_erased, 0);
+  absl::StatusOr<redis::Reply> keys = redis().Command({"KEYS", "dc:{season:s1}:*"});
+  ASSERT_TRUE(keys.ok());
+  std::set<std::string> left;
+  for (const redis::Reply& key : keys->elements) left.insert(key.str);
+  EXPECT_THAT(left, ::testing::IsSubsetOf(std::set<std::string>{
+                        "dc:{season:s1}:period", "dc:{season:s1}:programs", "dc:{season:s1}:policy",
+                        "dc:{season:s1}:rounds", "dc:{season:s1}:version", "dc:{season:s1}:outbox",
+                        "dc:{season:s1}:changed_at", "dc:{season:s1}:sealed"}));
+  EXPECT_EQ(store_->GetRound("s1", 1).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetApplication("s1", "parent-a", a_).status().code(),
+            absl::StatusCode::kNotFound);
+  absl::StatusOr<std::vector<ApplicationView>> listed = store_->ListApplications("s1", "parent-b");
+  ASSERT_TRUE(listed.ok());
+  EXPECT_TRUE(listed->empty());
+}
+
+// A season without a round: the period runs from its last application. A
+// season written before changes were stamped starts its period at the first
+// sweep that sees it (never shorter than documented).
+TEST_F(SeasonStoreTest, RetentionOfASeasonWithoutARoundRunsFromItsLastApplication) {
+  OpenSeasonWithThreeApplications();
+  const absl::Time last_application = clock_.Now();
+  const SeasonRetention retention;
+  absl::StatusOr<SweepReport> kept = repository_->SweepRetention(
+      last_application + retention.season - absl::Seconds(1), retention);
+  ASSERT_TRUE(kept.ok());
+  EXPECT_EQ(kept->seasons_erased, 0);
+  absl::StatusOr<SweepReport> erased =
+      repository_->SweepRetention(last_application + retention.season, retention);
+  ASSERT_TRUE(erased.ok());
+  EXPECT_EQ(erased->seasons_erased, 1);
+  // Only the outbox still names the applications (by id, the events the
+  // notifications service has not acknowledged yet; it trims them).
+  EXPECT_THAT(FoundInRedis(redis(), {a_, b_, c_}, "dc:{season:s1}:outbox"), ::testing::IsEmpty());
+
+  ASSERT_TRUE(redis().Command({"HSET", "dc:{season:old}:apps", "x", "{}"}).ok());
+  ASSERT_TRUE(redis().Command({"SET", "dc:{season:old}:period", "closed"}).ok());
+  const absl::Time first_sweep = last_application + retention.season;
+  absl::StatusOr<SweepReport> stamped =
+      repository_->SweepRetention(first_sweep + absl::Hours(24 * 1000), retention);
+  ASSERT_TRUE(stamped.ok());
+  EXPECT_EQ(stamped->seasons_erased, 0);  // its period starts now
+  absl::StatusOr<SweepReport> later = repository_->SweepRetention(
+      first_sweep + absl::Hours(24 * 1000) + retention.season, retention);
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->seasons_erased, 1);
 }
 
 }  // namespace

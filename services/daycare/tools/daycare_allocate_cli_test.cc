@@ -94,9 +94,21 @@ TEST(DaycareAllocateCliTest, MatchesTheRecordedOutputByteForByte) {
   EXPECT_EQ(run.out, ReadAll(TestData("issue_example.expected.json")));
 }
 
+std::string WhyOfFirstChoice(const std::string& output, size_t application) {
+  const json::value result = json::parse(output);
+  return std::string(result.at("assignments")
+                         .at(application)
+                         .at("explanation")
+                         .at("choices")
+                         .at(0)
+                         .at("why")
+                         .as_string());
+}
+
 TEST(DaycareAllocateCliTest, PolicyFileComputesPointsAndExplains) {
-  const RunResult run = RunTool(absl::StrCat("--explain --policy ", Quote(TestData("policy.json")),
-                                             " ", Quote(TestData("with_policy.json"))));
+  const RunResult run =
+      RunTool(absl::StrCat("--explain --lang en --policy ", Quote(TestData("policy.json")), " ",
+                           Quote(TestData("with_policy.json"))));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   const json::value result = json::parse(run.out);
   const json::array& assignments = result.at("assignments").as_array();
@@ -106,8 +118,45 @@ TEST(DaycareAllocateCliTest, PolicyFileComputesPointsAndExplains) {
   // A3 is 55 months old in 2026-09: too old for the under-3s group.
   EXPECT_TRUE(assignments[2].at("program").is_null());
   EXPECT_EQ(assignments[2].at("ineligible").at(0).at("reason"), "too_old");
-  const std::string why(assignments[0].at("explanation").at("choices").at(0).at("why").as_string());
-  EXPECT_NE(why.find("The last child admitted had 13 points"), std::string::npos) << why;
+  const std::string why = WhyOfFirstChoice(run.out, 0);
+  EXPECT_NE(why.find("The last child admitted had 13 points; your child has 10 points (10 for "
+                     "both parents working or in training)"),
+            std::string::npos)
+      << why;
+  EXPECT_NE(WhyOfFirstChoice(run.out, 2).find("Your child will be 55 months old in 2026-09"),
+            std::string::npos);
+}
+
+// Without --lang the explanations are German (the catalogue's German labels);
+// everything but the texts is the same as in English.
+TEST(DaycareAllocateCliTest, ExplanationsAreGermanUnlessEnglishIsAskedFor) {
+  const std::string files =
+      absl::StrCat(Quote(TestData("policy.json")), " ", Quote(TestData("with_policy.json")));
+  const RunResult german = RunTool(absl::StrCat("--explain --policy ", files));
+  const RunResult also_german = RunTool(absl::StrCat("--explain --lang de --policy ", files));
+  const RunResult english = RunTool(absl::StrCat("--explain --lang en --policy ", files));
+  ASSERT_EQ(german.exit_code, 0) << german.err;
+  EXPECT_EQ(german.out, also_german.out);
+  const std::string why = WhyOfFirstChoice(german.out, 0);
+  EXPECT_NE(why.find("Das zuletzt aufgenommene Kind hatte 13 Punkte; Ihr Kind hat 10 Punkte (10 "
+                     "für beide Eltern berufstätig oder in Ausbildung)"),
+            std::string::npos)
+      << why;
+  EXPECT_NE(WhyOfFirstChoice(german.out, 2).find("Ihr Kind ist im September 2026 55 Monate alt"),
+            std::string::npos)
+      << WhyOfFirstChoice(german.out, 2);
+  // The machine-readable parts agree: without the explanations the outputs are equal.
+  json::value de = json::parse(german.out);
+  json::value en = json::parse(english.out);
+  for (json::value* result : {&de, &en}) {
+    for (json::value& assignment : result->at("assignments").as_array()) {
+      json::object& explanation = assignment.at("explanation").as_object();
+      explanation["summary"] = "";
+      for (json::value& choice : explanation["choices"].as_array()) choice.at("why") = "";
+    }
+  }
+  EXPECT_TRUE(de == en);
+  EXPECT_EQ(RunTool(absl::StrCat("--explain --lang fr --policy ", files)).exit_code, 2);
 }
 
 TEST(DaycareAllocateCliTest, BadFilesFailNamingTheField) {
@@ -116,6 +165,7 @@ TEST(DaycareAllocateCliTest, BadFilesFailNamingTheField) {
       {"bad_capacity.json", "programs[0].capacity: expected"},
       {"bad_truncated.json", "instance: not valid JSON"},
       {"does_not_exist.json", "cannot open file"},
+      {"", "is a directory"},  // the test data directory itself: no crash
   };
   for (const auto& [file, message] : cases) {
     const RunResult run = RunTool(Quote(TestData(file)));

@@ -20,7 +20,7 @@ constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr char kParkingAdmin[] = "parking_admin";
 constexpr char kParkingOfficer[] = "parking_officer";
 
-grpc::Status RequireRole(const grpc::ServerContext& context, const char* role) {
+grpc::Status RequireRole(const grpc::ServerContextBase& context, const char* role) {
   // The gateway enforces the route's roles; checking again keeps the service
   // safe from any other caller that reaches it.
   return ToGrpcStatus(CallerFromContext(context).Require(role));
@@ -270,7 +270,7 @@ grpc::Status ParkingGrpcService::SessionResponse(const absl::StatusOr<Session>& 
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::LocateZone(grpc::ServerContext*,
+grpc::Status ParkingGrpcService::LocateZone(grpc::ServerContextBase*,
                                             const v1::LocateZoneRequest* request,
                                             v1::LocateZoneResponse* response) {
   absl::StatusOr<ZoneLookup> lookup =
@@ -293,8 +293,8 @@ grpc::Status ParkingGrpcService::LocateZone(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::GetZone(grpc::ServerContext*, const v1::GetZoneRequest* request,
-                                         v1::Zone* response) {
+grpc::Status ParkingGrpcService::GetZone(grpc::ServerContextBase*,
+                                         const v1::GetZoneRequest* request, v1::Zone* response) {
   absl::StatusOr<const Zone*> zone = service_.rules().FindZone(request->zone_id());
   if (!zone.ok()) return ToGrpcStatus(zone.status());
   absl::StatusOr<const Tariff*> tariff = service_.rules().TariffOf(**zone);
@@ -304,7 +304,7 @@ grpc::Status ParkingGrpcService::GetZone(grpc::ServerContext*, const v1::GetZone
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::QuoteParking(grpc::ServerContext*,
+grpc::Status ParkingGrpcService::QuoteParking(grpc::ServerContextBase*,
                                               const v1::QuoteParkingRequest* request,
                                               v1::Quote* response) {
   if (!request->has_end_time()) {
@@ -325,7 +325,7 @@ grpc::Status ParkingGrpcService::QuoteParking(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::StartSession(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::StartSession(grpc::ServerContextBase* context,
                                               const v1::StartSessionRequest* request,
                                               v1::Session* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
@@ -350,7 +350,7 @@ grpc::Status ParkingGrpcService::StartSession(grpc::ServerContext* context,
   return SessionResponse(session, response);
 }
 
-grpc::Status ParkingGrpcService::ExtendSession(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::ExtendSession(grpc::ServerContextBase* context,
                                                const v1::ExtendSessionRequest* request,
                                                v1::Session* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
@@ -365,7 +365,7 @@ grpc::Status ParkingGrpcService::ExtendSession(grpc::ServerContext* context,
                          response);
 }
 
-grpc::Status ParkingGrpcService::StopSession(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::StopSession(grpc::ServerContextBase* context,
                                              const v1::StopSessionRequest* request,
                                              v1::Session* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
@@ -375,7 +375,7 @@ grpc::Status ParkingGrpcService::StopSession(grpc::ServerContext* context,
   return SessionResponse(session, response);
 }
 
-grpc::Status ParkingGrpcService::GetSession(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::GetSession(grpc::ServerContextBase* context,
                                             const v1::GetSessionRequest* request,
                                             v1::Session* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
@@ -383,7 +383,7 @@ grpc::Status ParkingGrpcService::GetSession(grpc::ServerContext* context,
       service_.GetOwnSession(CallerFromContext(*context).subject, request->session_id()), response);
 }
 
-grpc::Status ParkingGrpcService::ListSessions(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::ListSessions(grpc::ServerContextBase* context,
                                               const v1::ListSessionsRequest* request,
                                               v1::ListSessionsResponse* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
@@ -397,7 +397,7 @@ grpc::Status ParkingGrpcService::ListSessions(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::CreatePermit(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::CreatePermit(grpc::ServerContextBase* context,
                                               const v1::CreatePermitRequest* request,
                                               v1::Permit* response) {
   if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
@@ -411,7 +411,7 @@ grpc::Status ParkingGrpcService::CreatePermit(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::SearchPermits(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::SearchPermits(grpc::ServerContextBase* context,
                                                const v1::SearchPermitsRequest* request,
                                                v1::SearchPermitsResponse* response) {
   if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
@@ -424,7 +424,7 @@ grpc::Status ParkingGrpcService::SearchPermits(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::CheckPlate(grpc::ServerContextBase* context,
                                             const v1::CheckPlateRequest* request,
                                             v1::CheckPlateResponse* response) {
   if (grpc::Status role = RequireRole(*context, kParkingOfficer); !role.ok()) return role;
@@ -460,7 +460,7 @@ grpc::Status ParkingGrpcService::ApplicationResponse(
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::ApplyForPermit(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::ApplyForPermit(grpc::ServerContextBase* context,
                                                 const v1::ApplyForPermitRequest* request,
                                                 v1::PermitApplication* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
@@ -471,7 +471,7 @@ grpc::Status ParkingGrpcService::ApplyForPermit(grpc::ServerContext* context,
 }
 
 grpc::Status ParkingGrpcService::ListPermitApplications(
-    grpc::ServerContext* context, const v1::ListPermitApplicationsRequest* request,
+    grpc::ServerContextBase* context, const v1::ListPermitApplicationsRequest* request,
     v1::ListPermitApplicationsResponse* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
   absl::StatusOr<std::vector<PermitApplication>> applications =
@@ -484,7 +484,7 @@ grpc::Status ParkingGrpcService::ListPermitApplications(
 }
 
 grpc::Status ParkingGrpcService::GetPermitApplication(
-    grpc::ServerContext* context, const v1::GetPermitApplicationRequest* request,
+    grpc::ServerContextBase* context, const v1::GetPermitApplicationRequest* request,
     v1::PermitApplication* response) {
   if (grpc::Status role = RequireRole(*context, "citizen"); !role.ok()) return role;
   return ApplicationResponse(
@@ -493,7 +493,7 @@ grpc::Status ParkingGrpcService::GetPermitApplication(
 }
 
 grpc::Status ParkingGrpcService::ListPendingPermitApplications(
-    grpc::ServerContext* context, const v1::ListPermitApplicationsRequest* request,
+    grpc::ServerContextBase* context, const v1::ListPermitApplicationsRequest* request,
     v1::ListPermitApplicationsResponse* response) {
   if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   absl::StatusOr<std::vector<PermitApplication>> applications =
@@ -506,7 +506,7 @@ grpc::Status ParkingGrpcService::ListPendingPermitApplications(
 }
 
 grpc::Status ParkingGrpcService::ApprovePermitApplication(
-    grpc::ServerContext* context, const v1::ApprovePermitApplicationRequest* request,
+    grpc::ServerContextBase* context, const v1::ApprovePermitApplicationRequest* request,
     v1::PermitApplication* response) {
   if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   return ApplicationResponse(
@@ -514,7 +514,7 @@ grpc::Status ParkingGrpcService::ApprovePermitApplication(
 }
 
 grpc::Status ParkingGrpcService::RejectPermitApplication(
-    grpc::ServerContext* context, const v1::RejectPermitApplicationRequest* request,
+    grpc::ServerContextBase* context, const v1::RejectPermitApplicationRequest* request,
     v1::PermitApplication* response) {
   if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
   return ApplicationResponse(permits_.Reject(CallerFromContext(*context).subject,
@@ -522,7 +522,7 @@ grpc::Status ParkingGrpcService::RejectPermitApplication(
                              response);
 }
 
-grpc::Status ParkingGrpcService::RevokePermit(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::RevokePermit(grpc::ServerContextBase* context,
                                               const v1::RevokePermitRequest* request,
                                               v1::Permit* response) {
   if (grpc::Status role = RequireRole(*context, kParkingAdmin); !role.ok()) return role;
@@ -533,7 +533,7 @@ grpc::Status ParkingGrpcService::RevokePermit(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status ParkingGrpcService::ExportPersonalData(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::ExportPersonalData(grpc::ServerContextBase* context,
                                                     const type::v1::PersonalDataRequest*,
                                                     type::v1::PersonalData* response) {
   const std::string subject = CallerFromContext(*context).subject;
@@ -545,7 +545,7 @@ grpc::Status ParkingGrpcService::ExportPersonalData(grpc::ServerContext* context
   return privacy::Answer("parking", records, *response);
 }
 
-grpc::Status ParkingGrpcService::ErasePersonalData(grpc::ServerContext* context,
+grpc::Status ParkingGrpcService::ErasePersonalData(grpc::ServerContextBase* context,
                                                    const type::v1::PersonalDataRequest*,
                                                    type::v1::ErasureReport* response) {
   const std::string subject = CallerFromContext(*context).subject;

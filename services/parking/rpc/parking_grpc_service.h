@@ -9,8 +9,12 @@
 namespace stadt::parking {
 
 // Thin gRPC adapter: checks the caller's role, converts messages, calls the
-// use cases, maps statuses. Synchronous on purpose: every call blocks on Redis.
-class ParkingGrpcService final : public v1::Parking::Service {
+// use cases, maps statuses. Handlers that use Redis block on it;
+// ParkingReactorService serves them with gRPC's callback API and runs those on a
+// bounded pool (services/common/grpc_reactor.h). They take
+// grpc::ServerContextBase, so that unit tests call them with a plain
+// grpc::ServerContext.
+class ParkingGrpcService final {
  public:
   // Without KPI reporting.
   ParkingGrpcService(ParkingService& service, PermitOffice& permits, const Clock& clock);
@@ -19,61 +23,63 @@ class ParkingGrpcService final : public v1::Parking::Service {
                      KpiRecorder& kpis)
       : service_(service), permits_(permits), clock_(clock), kpis_(kpis) {}
 
-  grpc::Status LocateZone(grpc::ServerContext* context, const v1::LocateZoneRequest* request,
-                          v1::LocateZoneResponse* response) override;
-  grpc::Status GetZone(grpc::ServerContext* context, const v1::GetZoneRequest* request,
-                       v1::Zone* response) override;
-  grpc::Status QuoteParking(grpc::ServerContext* context, const v1::QuoteParkingRequest* request,
-                            v1::Quote* response) override;
-  grpc::Status StartSession(grpc::ServerContext* context, const v1::StartSessionRequest* request,
-                            v1::Session* response) override;
-  grpc::Status ExtendSession(grpc::ServerContext* context, const v1::ExtendSessionRequest* request,
-                             v1::Session* response) override;
-  grpc::Status StopSession(grpc::ServerContext* context, const v1::StopSessionRequest* request,
-                           v1::Session* response) override;
-  grpc::Status GetSession(grpc::ServerContext* context, const v1::GetSessionRequest* request,
-                          v1::Session* response) override;
-  grpc::Status ListSessions(grpc::ServerContext* context, const v1::ListSessionsRequest* request,
-                            v1::ListSessionsResponse* response) override;
-  grpc::Status CreatePermit(grpc::ServerContext* context, const v1::CreatePermitRequest* request,
-                            v1::Permit* response) override;
-  grpc::Status SearchPermits(grpc::ServerContext* context, const v1::SearchPermitsRequest* request,
-                             v1::SearchPermitsResponse* response) override;
-  grpc::Status CheckPlate(grpc::ServerContext* context, const v1::CheckPlateRequest* request,
-                          v1::CheckPlateResponse* response) override;
+  grpc::Status LocateZone(grpc::ServerContextBase* context, const v1::LocateZoneRequest* request,
+                          v1::LocateZoneResponse* response);
+  grpc::Status GetZone(grpc::ServerContextBase* context, const v1::GetZoneRequest* request,
+                       v1::Zone* response);
+  grpc::Status QuoteParking(grpc::ServerContextBase* context,
+                            const v1::QuoteParkingRequest* request, v1::Quote* response);
+  grpc::Status StartSession(grpc::ServerContextBase* context,
+                            const v1::StartSessionRequest* request, v1::Session* response);
+  grpc::Status ExtendSession(grpc::ServerContextBase* context,
+                             const v1::ExtendSessionRequest* request, v1::Session* response);
+  grpc::Status StopSession(grpc::ServerContextBase* context, const v1::StopSessionRequest* request,
+                           v1::Session* response);
+  grpc::Status GetSession(grpc::ServerContextBase* context, const v1::GetSessionRequest* request,
+                          v1::Session* response);
+  grpc::Status ListSessions(grpc::ServerContextBase* context,
+                            const v1::ListSessionsRequest* request,
+                            v1::ListSessionsResponse* response);
+  grpc::Status CreatePermit(grpc::ServerContextBase* context,
+                            const v1::CreatePermitRequest* request, v1::Permit* response);
+  grpc::Status SearchPermits(grpc::ServerContextBase* context,
+                             const v1::SearchPermitsRequest* request,
+                             v1::SearchPermitsResponse* response);
+  grpc::Status CheckPlate(grpc::ServerContextBase* context, const v1::CheckPlateRequest* request,
+                          v1::CheckPlateResponse* response);
 
-  grpc::Status ApplyForPermit(grpc::ServerContext* context,
+  grpc::Status ApplyForPermit(grpc::ServerContextBase* context,
                               const v1::ApplyForPermitRequest* request,
-                              v1::PermitApplication* response) override;
-  grpc::Status ListPermitApplications(grpc::ServerContext* context,
+                              v1::PermitApplication* response);
+  grpc::Status ListPermitApplications(grpc::ServerContextBase* context,
                                       const v1::ListPermitApplicationsRequest* request,
-                                      v1::ListPermitApplicationsResponse* response) override;
-  grpc::Status GetPermitApplication(grpc::ServerContext* context,
+                                      v1::ListPermitApplicationsResponse* response);
+  grpc::Status GetPermitApplication(grpc::ServerContextBase* context,
                                     const v1::GetPermitApplicationRequest* request,
-                                    v1::PermitApplication* response) override;
-  grpc::Status ListPendingPermitApplications(grpc::ServerContext* context,
+                                    v1::PermitApplication* response);
+  grpc::Status ListPendingPermitApplications(grpc::ServerContextBase* context,
                                              const v1::ListPermitApplicationsRequest* request,
-                                             v1::ListPermitApplicationsResponse* response) override;
-  grpc::Status ApprovePermitApplication(grpc::ServerContext* context,
+                                             v1::ListPermitApplicationsResponse* response);
+  grpc::Status ApprovePermitApplication(grpc::ServerContextBase* context,
                                         const v1::ApprovePermitApplicationRequest* request,
-                                        v1::PermitApplication* response) override;
-  grpc::Status RejectPermitApplication(grpc::ServerContext* context,
+                                        v1::PermitApplication* response);
+  grpc::Status RejectPermitApplication(grpc::ServerContextBase* context,
                                        const v1::RejectPermitApplicationRequest* request,
-                                       v1::PermitApplication* response) override;
-  grpc::Status RevokePermit(grpc::ServerContext* context, const v1::RevokePermitRequest* request,
-                            v1::Permit* response) override;
+                                       v1::PermitApplication* response);
+  grpc::Status RevokePermit(grpc::ServerContextBase* context,
+                            const v1::RevokePermitRequest* request, v1::Permit* response);
 
   // Reports revenue and minutes of the sessions that ran out by themselves
   // (not stopped); run periodically. Returns how many were settled.
   absl::StatusOr<int> SettleEndedSessions();
 
   // Internal (the privacy service): the caller's parking data, and its erasure.
-  grpc::Status ExportPersonalData(grpc::ServerContext* context,
+  grpc::Status ExportPersonalData(grpc::ServerContextBase* context,
                                   const type::v1::PersonalDataRequest* request,
-                                  type::v1::PersonalData* response) override;
-  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                  type::v1::PersonalData* response);
+  grpc::Status ErasePersonalData(grpc::ServerContextBase* context,
                                  const type::v1::PersonalDataRequest* request,
-                                 type::v1::ErasureReport* response) override;
+                                 type::v1::ErasureReport* response);
 
  private:
   grpc::Status SessionResponse(const absl::StatusOr<Session>& session, v1::Session* response);

@@ -9,8 +9,11 @@
 #include "grpcpp/test/server_context_test_spouse.h"
 #include "gtest/gtest.h"
 #include "services/common/call_context.h"
+#include "services/common/grpc_reactor.h"
+#include "services/common/grpc_reactor_testing.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/common/status.h"
+#include "services/parking/rpc/parking_reactor_service.h"
 
 namespace stadt::parking {
 namespace {
@@ -118,6 +121,15 @@ class ParkingGrpcServiceTest : public ::testing::Test {
   ParkingGrpcService grpc_{service_, permits_, clock_};
   grpc::ServerContext context_;
 };
+
+// The front the server serves answers every RPC of the proto (a method it
+// missed would compile and answer UNIMPLEMENTED).
+TEST_F(ParkingGrpcServiceTest, TheCallbackFrontServesEveryMethod) {
+  BlockingCallPool pool(2);
+  ParkingReactorService front(grpc_, pool);
+  EXPECT_THAT(testing::MethodsAnsweringUnimplemented(front, v1::Parking::service_full_name()),
+              ::testing::IsEmpty());
+}
 
 TEST_F(ParkingGrpcServiceTest, LocatesZonesWithNeighbours) {
   v1::LocateZoneRequest request;

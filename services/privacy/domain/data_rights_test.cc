@@ -13,11 +13,15 @@ class FakeSource final : public PersonalDataSource {
   FakeSource(std::string name, bool exports = true) : name_(std::move(name)), exports_(exports) {}
   const std::string& name() const override { return name_; }
   bool exports() const override { return exports_; }
-  absl::StatusOr<std::vector<Record>> Export(const std::string& subject) override {
+  absl::StatusOr<std::vector<Record>> Export(const std::string& subject,
+                                             absl::Time deadline) override {
+    deadlines_.push_back(deadline);
     return records_[subject];
   }
   absl::StatusOr<Erasure> Erase(const std::string& subject,
-                                const std::vector<std::string>& references) override {
+                                const std::vector<std::string>& references,
+                                absl::Time deadline) override {
+    deadlines_.push_back(deadline);
     if (!refusal_.ok()) return refusal_;
     seen_references_ = references;
     Erasure erasure;
@@ -30,6 +34,7 @@ class FakeSource final : public PersonalDataSource {
   bool exports_;
   std::map<std::string, std::vector<Record>> records_;
   std::vector<std::string> seen_references_;
+  std::vector<absl::Time> deadlines_;  // of every call, in order
   absl::Status refusal_;
 };
 
@@ -84,6 +89,18 @@ TEST(DataRightsTest, WithoutASubjectNothingIsAsked) {
   DataRights rights({&bookings});
   EXPECT_EQ(rights.Export("").status().code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(rights.Erase("").status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+// The gateway's deadline reaches every call of an export and an erasure.
+TEST(DataRightsTest, EveryCallGetsTheCallersDeadline) {
+  FakeSource bookings("appointments"), mails("notifications", /*exports=*/false);
+  bookings.records_["anna"] = {RecordWithId("K7Q2")};
+  DataRights rights({&bookings, &mails});
+  const absl::Time deadline = absl::FromUnixSeconds(1'780'000'004);
+  ASSERT_TRUE(rights.Export("anna", deadline).ok());
+  ASSERT_TRUE(rights.Erase("anna", deadline).ok());
+  EXPECT_EQ(bookings.deadlines_, std::vector<absl::Time>(3, deadline));  // export, export, erase
+  EXPECT_EQ(mails.deadlines_, std::vector<absl::Time>(1, deadline));     // erase
 }
 
 }  // namespace

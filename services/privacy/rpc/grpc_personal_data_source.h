@@ -1,10 +1,12 @@
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "services/common/call_context.h"
@@ -13,6 +15,13 @@
 #include "services/privacy/domain/data_rights.h"
 
 namespace stadt::privacy {
+
+// The deadline of a call to a service: the caller's `incoming` deadline, but
+// never more than `timeout` from `now` (PRIVACY_SERVICE_TIMEOUT bounds a
+// caller without a deadline, or with a generous one).
+inline absl::Time CallDeadline(absl::Time now, absl::Time incoming, absl::Duration timeout) {
+  return std::min(incoming, now + timeout);
+}
 
 // A service's ExportPersonalData / ErasePersonalData over gRPC. `Service` is a
 // generated service class (v1::Appointments, ...): every service declares the
@@ -31,9 +40,10 @@ class GrpcPersonalDataSource final : public PersonalDataSource {
   const std::string& name() const override { return name_; }
   bool exports() const override { return exports_; }
 
-  absl::StatusOr<std::vector<Record>> Export(const std::string& subject) override {
+  absl::StatusOr<std::vector<Record>> Export(const std::string& subject,
+                                             absl::Time deadline) override {
     grpc::ClientContext context;
-    Prepare(context, subject);
+    Prepare(context, subject, deadline);
     type::v1::PersonalData response;
     const grpc::Status status =
         stub_->ExportPersonalData(&context, type::v1::PersonalDataRequest(), &response);
@@ -42,9 +52,10 @@ class GrpcPersonalDataSource final : public PersonalDataSource {
   }
 
   absl::StatusOr<Erasure> Erase(const std::string& subject,
-                                const std::vector<std::string>& references) override {
+                                const std::vector<std::string>& references,
+                                absl::Time deadline) override {
     grpc::ClientContext context;
-    Prepare(context, subject);
+    Prepare(context, subject, deadline);
     type::v1::PersonalDataRequest request;
     for (const std::string& reference : references) request.add_references(reference);
     type::v1::ErasureReport response;
@@ -54,8 +65,9 @@ class GrpcPersonalDataSource final : public PersonalDataSource {
   }
 
  private:
-  void Prepare(grpc::ClientContext& context, const std::string& subject) const {
-    context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+  void Prepare(grpc::ClientContext& context, const std::string& subject,
+               absl::Time deadline) const {
+    context.set_deadline(absl::ToChronoTime(CallDeadline(absl::Now(), deadline, timeout_)));
     context.AddMetadata(kSubjectMetadata, subject);
     context.AddMetadata(kRolesMetadata, "citizen");
   }

@@ -10,6 +10,7 @@
 #include "services/common/booking/domain/booking_repository.h"
 #include "services/common/clock.h"
 #include "services/video/domain/catalog.h"
+#include "services/video/domain/consent_texts.h"
 #include "services/video/domain/join_token.h"
 #include "services/video/domain/schedule_repository.h"
 #include "services/video/domain/visit.h"
@@ -29,6 +30,9 @@ struct VideoSettings {
   // The versions citizens consent to; consent to an older one does not count.
   std::string privacy_notice_version = "1";
   std::string terms_version = "1";
+  // Every published version's text (main sets the two versions above to the
+  // file's current ones).
+  ConsentTexts consent_texts;
 };
 
 struct ConsultationView {
@@ -68,6 +72,8 @@ class ConsultationRecords {
   const VideoCatalog& catalog() const { return catalog_; }
   const VideoSettings& settings() const { return settings_; }
   const Clock& clock() const { return clock_; }
+  // The zone of the city's wall clock, in which people read times.
+  absl::TimeZone zone() const { return core_.calendar().zone(); }
   booking::BookingCore& core() { return core_; }
   VisitRepository& visits() { return visits_; }
 

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/status_macros.h"
 
@@ -79,9 +80,14 @@ absl::StatusOr<ConsultationView> Consultations::RecordConsent(
   if (!loaded.ok()) return loaded.status();
   if (privacy_notice_version != settings().privacy_notice_version ||
       terms_version != settings().terms_version) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "consent must be to the current privacy notice (", settings().privacy_notice_version,
-        ") and terms (", settings().terms_version, ")"));
+    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "consent_version_not_current",
+                            absl::StrCat("Bitte stimmen Sie den aktuellen Datenschutzhinweisen (",
+                                         settings().privacy_notice_version,
+                                         ") und Nutzungsbedingungen (", settings().terms_version,
+                                         ") zu. / Consent must be to the current privacy "
+                                         "notice (",
+                                         settings().privacy_notice_version, ") and terms (",
+                                         settings().terms_version, ")."));
   }
   if (loaded->visit.state != VisitState::kBooked && loaded->visit.state != VisitState::kConsented) {
     return absl::FailedPreconditionError("consent is recorded before checking in");
@@ -94,6 +100,22 @@ absl::StatusOr<ConsultationView> Consultations::RecordConsent(
   absl::StatusOr<Visit> visit = Step(*loaded, std::move(to), "consultation.consented");
   if (!visit.ok()) return visit.status();
   return records_.View(loaded->record, *visit, "");
+}
+
+absl::StatusOr<ConsentText> Consultations::ConsentTextOf(std::string_view kind_slug,
+                                                         std::string_view version) const {
+  absl::StatusOr<ConsentKind> kind = ConsentKindFromSlug(kind_slug);
+  const ConsentText* text = kind.ok() ? settings().consent_texts.Of(*kind).Find(version) : nullptr;
+  if (text == nullptr) {
+    return booking::Refusal(absl::StatusCode::kNotFound, "consent_text_not_found",
+                            "Diese Fassung gibt es nicht. / No such version of the text.");
+  }
+  return *text;
+}
+
+const std::string& Consultations::CurrentVersion(ConsentKind kind) const {
+  return kind == ConsentKind::kPrivacyNotice ? settings().privacy_notice_version
+                                             : settings().terms_version;
 }
 
 absl::StatusOr<ConsultationView> Consultations::CheckIn(const std::string& subject,

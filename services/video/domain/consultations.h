@@ -1,6 +1,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -69,6 +70,13 @@ class Consultations {
   absl::StatusOr<WaitingEntry> Close(const std::string& subject, const std::string& code,
                                      const std::string& outcome);
   absl::StatusOr<JoinLink> Host(const std::string& subject, const std::string& code);
+
+  // One published version of the privacy notice or the terms: NOT_FOUND
+  // [consent_text_not_found] for an unknown kind or version.
+  absl::StatusOr<ConsentText> ConsentTextOf(std::string_view kind_slug,
+                                            std::string_view version) const;
+  // The version of `kind` a consent must name now.
+  const std::string& CurrentVersion(ConsentKind kind) const;
 
   // Checks a join token for the consultation's room as the platform would.
   absl::StatusOr<JoinClaims> VerifyToken(const std::string& code, const std::string& token);

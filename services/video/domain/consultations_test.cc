@@ -1,5 +1,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/booking/domain/refusal.h"
 #include "services/video/domain/test_video_domain.h"
 
 namespace stadt::video {
@@ -22,6 +23,9 @@ TEST_F(ConsultationsTest, CitizenConsentsChecksInIsAdmittedAndJoins) {
   EXPECT_THAT(consultations_.CheckIn("citizen-1", code).status().message(), HasSubstr("consent"));
   EXPECT_EQ(consultations_.RecordConsent("citizen-1", code, "2025-01", "3").status().code(),
             absl::StatusCode::kFailedPrecondition);  // an outdated privacy notice
+  EXPECT_EQ(
+      booking::ReasonOf(consultations_.RecordConsent("citizen-1", code, "2026-01", "2").status()),
+      "consent_version_not_current");  // outdated terms
   ASSERT_TRUE(consultations_.RecordConsent("citizen-1", code, "2026-01", "3").ok());
   EXPECT_EQ(consultations_.Join("citizen-1", code).status().code(),
             absl::StatusCode::kFailedPrecondition);  // not admitted: no URL

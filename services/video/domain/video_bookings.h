@@ -37,6 +37,7 @@ class VideoBookings {
   explicit VideoBookings(ConsultationRecords& records) : records_(records) {}
 
   const VideoCatalog& catalog() const { return records_.catalog(); }
+  absl::TimeZone zone() const { return records_.zone(); }
 
   absl::StatusOr<std::vector<VideoSlot>> SearchSlots(const std::string& topic_id,
                                                      const std::string& from_date,

@@ -1,5 +1,6 @@
 #include "services/video/rpc/video_grpc_service.h"
 
+#include "services/common/booking/domain/schedule.h"
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/privacy/personal_data_proto.h"
@@ -27,19 +28,36 @@ v1::VisitState ToProto(VisitState state) {
   return v1::VISIT_STATE_UNSPECIFIED;
 }
 
-void ToProto(const JoinClaims& claims, v1::VerifyJoinTokenResponse* out) {
+void ToProto(const JoinClaims& claims, absl::TimeZone, v1::VerifyJoinTokenResponse* out) {
   out->set_room(claims.room);
   out->set_user_id(claims.user_id);
   out->set_moderator(claims.moderator);
   ToTimestamp(claims.expires, out->mutable_expires_at());
 }
 
-void ToProto(const VideoHold& hold, v1::Hold* out) {
+// A slot's start in UTC and, for people reading it, on the city's wall clock.
+void SetStart(absl::Time start, absl::TimeZone zone, v1::Slot* out) {
+  ToTimestamp(start, out->mutable_start());
+  out->set_local_start(booking::FormatLocal(start, zone));
+  out->set_time_zone(zone.name());
+}
+
+void ToProto(const VideoHold& hold, absl::TimeZone zone, v1::Hold* out) {
   out->set_hold_id(hold.hold_id);
   out->mutable_slot()->set_topic_id(hold.slot.topic_id);
-  ToTimestamp(hold.slot.start, out->mutable_slot()->mutable_start());
+  SetStart(hold.slot.start, zone, out->mutable_slot());
   out->mutable_slot()->set_duration_minutes(hold.slot.duration_minutes);
   ToTimestamp(hold.expires_at, out->mutable_expires_at());
+}
+
+void ToProto(const ConsentText& text, ConsentKind kind, bool current, v1::ConsentText* out) {
+  out->set_kind(std::string(SlugOf(kind)));
+  out->set_version(text.version);
+  out->set_current(current);
+  out->mutable_title()->set_de(text.title_de);
+  out->mutable_title()->set_en(text.title_en);
+  out->mutable_text()->set_de(text.text_de);
+  out->mutable_text()->set_en(text.text_en);
 }
 
 v1::AbsenceKind KindToProto(const std::string& kind) {
@@ -73,8 +91,9 @@ void ToProto(const Absence& absence, v1::Absence* out) {
   out->set_kind(KindToProto(absence.kind));
 }
 
-void ToProto(const ScheduleView& schedule, v1::CaseworkerSchedule* out) {
+void ToProto(const ScheduleView& schedule, absl::TimeZone zone, v1::CaseworkerSchedule* out) {
   out->set_caseworker_id(schedule.caseworker_id);
+  out->set_time_zone(zone.name());
   for (const WeeklyWindow& window : schedule.availability) {
     v1::WeeklyWindow* added = out->add_availability();
     added->set_weekday(window.weekday);
@@ -96,17 +115,21 @@ v1::AbsenceOutcome ToProto(AbsenceOutcome outcome) {
   return v1::ABSENCE_OUTCOME_UNSPECIFIED;
 }
 
-void ToProto(const AbsenceReport& report, v1::AbsenceReport* out) {
+void ToProto(const AbsenceReport& report, absl::TimeZone zone, v1::AbsenceReport* out) {
   ToProto(report.absence, out->mutable_absence());
+  out->set_time_zone(zone.name());
   for (const AffectedConsultation& consultation : report.consultations) {
     v1::AffectedConsultation* added = out->add_consultations();
     added->set_booking_code(consultation.booking_code);
     added->set_topic_id(consultation.topic_id);
     ToTimestamp(consultation.start, added->mutable_start());
+    added->set_local_start(booking::FormatLocal(consultation.start, zone));
+    added->set_time_zone(zone.name());
     added->set_outcome(ToProto(consultation.outcome));
     if (consultation.outcome == AbsenceOutcome::kMoved) {
       added->set_caseworker_id(consultation.caseworker_id);
       ToTimestamp(consultation.new_start, added->mutable_new_start());
+      added->set_local_new_start(booking::FormatLocal(consultation.new_start, zone));
     }
   }
   out->set_moved(report.moved);
@@ -114,11 +137,11 @@ void ToProto(const AbsenceReport& report, v1::AbsenceReport* out) {
 }
 
 // Every answer has this shape: the domain's error as a gRPC status, or the
-// converted result.
+// converted result (with its times also on the wall clock of `zone`).
 template <typename Result, typename Message>
-grpc::Status Respond(const absl::StatusOr<Result>& result, Message* response) {
+grpc::Status Respond(const absl::StatusOr<Result>& result, absl::TimeZone zone, Message* response) {
   if (!result.ok()) return ToGrpcStatus(result.status());
-  ToProto(*result, response);
+  ToProto(*result, zone, response);
   return grpc::Status::OK;
 }
 
@@ -145,11 +168,11 @@ VideoGrpcService::VideoGrpcService(VideoBookings& bookings, Consultations& consu
                                    CaseworkerSchedules& schedules)
     : VideoGrpcService(bookings, consultations, schedules, NoKpis()) {}
 
-void ToProto(const ConsultationView& view, v1::Consultation* out) {
+void ToProto(const ConsultationView& view, absl::TimeZone zone, v1::Consultation* out) {
   out->set_booking_code(view.record.code);
   out->set_manage_token(view.manage_token);
   out->mutable_slot()->set_topic_id(view.topic.id);
-  ToTimestamp(view.record.start, out->mutable_slot()->mutable_start());
+  SetStart(view.record.start, zone, out->mutable_slot());
   out->mutable_slot()->set_duration_minutes(
       static_cast<int32_t>(absl::ToInt64Minutes(view.record.end - view.record.start)));
   out->set_department_id(view.topic.department_id);
@@ -167,15 +190,18 @@ void ToProto(const ConsultationView& view, v1::Consultation* out) {
   ToTimestamp(view.join_from, out->mutable_join_from());
 }
 
-void ToProto(const WaitingEntry& entry, v1::WaitingEntry* out) {
+void ToProto(const WaitingEntry& entry, absl::TimeZone zone, v1::WaitingEntry* out) {
   out->set_booking_code(entry.code);
   out->set_topic_id(entry.topic.id);
   ToTimestamp(entry.start, out->mutable_start());
+  out->set_local_start(booking::FormatLocal(entry.start, zone));
+  out->set_time_zone(zone.name());
   out->set_duration_minutes(static_cast<int32_t>(absl::ToInt64Minutes(entry.end - entry.start)));
   out->set_caseworker_id(entry.caseworker_id);
   out->set_state(ToProto(entry.visit.state));
   if (entry.visit.waiting_since != absl::InfinitePast()) {
     ToTimestamp(entry.visit.waiting_since, out->mutable_waiting_since());
+    out->set_local_waiting_since(booking::FormatLocal(entry.visit.waiting_since, zone));
   }
   out->set_waited_seconds(static_cast<int32_t>(absl::ToInt64Seconds(entry.waited)));
   out->set_id_check_required(entry.topic.id_check_required);
@@ -183,7 +209,8 @@ void ToProto(const WaitingEntry& entry, v1::WaitingEntry* out) {
   out->set_outcome(entry.visit.outcome);
 }
 
-void ToProto(const JoinLink& link, v1::JoinLink* out) {
+// Join links carry instants for the browser only.
+void ToProto(const JoinLink& link, absl::TimeZone, v1::JoinLink* out) {
   out->set_url(link.url);
   out->set_room(link.room);
   out->set_token(link.token);
@@ -219,7 +246,7 @@ grpc::Status VideoGrpcService::SearchSlots(grpc::ServerContext*,
   for (const VideoSlot& slot : *slots) {
     v1::Slot* out = response->add_slots();
     out->set_topic_id(slot.topic_id);
-    ToTimestamp(slot.start, out->mutable_start());
+    SetStart(slot.start, bookings_.zone(), out);
     out->set_duration_minutes(slot.duration_minutes);
   }
   return grpc::Status::OK;
@@ -230,7 +257,8 @@ grpc::Status VideoGrpcService::CreateHold(grpc::ServerContext* context,
                                           v1::Hold* response) {
   absl::StatusOr<absl::Time> start = FromTimestamp(request->start(), "start");
   if (!start.ok()) return ToGrpcStatus(start.status());
-  return Respond(bookings_.CreateHold(Subject(*context), request->topic_id(), *start), response);
+  return Respond(bookings_.CreateHold(Subject(*context), request->topic_id(), *start),
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
@@ -246,13 +274,14 @@ grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
     kpis_.Count(kpi::kVideoConsultationsBooked, DepartmentDimension(booked->topic),
                 booked->record.code);
   }
-  return Respond(booked, response);
+  return Respond(booked, bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::LookupBooking(grpc::ServerContext*,
                                              const v1::LookupBookingRequest* request,
                                              v1::Consultation* response) {
-  return Respond(bookings_.Lookup(request->booking_code(), request->manage_token()), response);
+  return Respond(bookings_.Lookup(request->booking_code(), request->manage_token()),
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::ResendLinks(grpc::ServerContext* context,
@@ -268,7 +297,8 @@ grpc::Status VideoGrpcService::ResendLinks(grpc::ServerContext* context,
 grpc::Status VideoGrpcService::CancelBooking(grpc::ServerContext*,
                                              const v1::CancelBookingRequest* request,
                                              v1::Consultation* response) {
-  return Respond(bookings_.Cancel(request->booking_code(), request->manage_token()), response);
+  return Respond(bookings_.Cancel(request->booking_code(), request->manage_token()),
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::RescheduleBooking(grpc::ServerContext*,
@@ -277,14 +307,41 @@ grpc::Status VideoGrpcService::RescheduleBooking(grpc::ServerContext*,
   absl::StatusOr<absl::Time> start = FromTimestamp(request->start(), "start");
   if (!start.ok()) return ToGrpcStatus(start.status());
   return Respond(bookings_.Reschedule(request->booking_code(), request->manage_token(), *start),
-                 response);
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::GetConsultation(grpc::ServerContext* context,
                                                const v1::GetConsultationRequest* request,
                                                v1::Consultation* response) {
   return Respond(consultations_.GetConsultation(Subject(*context), request->booking_code()),
-                 response);
+                 bookings_.zone(), response);
+}
+
+grpc::Status VideoGrpcService::GetConsentTexts(grpc::ServerContext*,
+                                               const v1::GetConsentTextsRequest*,
+                                               v1::ConsentTexts* response) {
+  const std::pair<ConsentKind, v1::ConsentText*> documents[] = {
+      {ConsentKind::kPrivacyNotice, response->mutable_privacy_notice()},
+      {ConsentKind::kTerms, response->mutable_terms()}};
+  for (auto [kind, out] : documents) {
+    const std::string& version = consultations_.CurrentVersion(kind);
+    absl::StatusOr<ConsentText> text = consultations_.ConsentTextOf(SlugOf(kind), version);
+    // The service starts only with both current texts, so this is a bug.
+    if (!text.ok()) return ToGrpcStatus(absl::InternalError("current consent text missing"));
+    ToProto(*text, kind, true, out);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status VideoGrpcService::GetConsentText(grpc::ServerContext*,
+                                              const v1::GetConsentTextRequest* request,
+                                              v1::ConsentText* response) {
+  absl::StatusOr<ConsentText> text =
+      consultations_.ConsentTextOf(request->kind(), request->version());
+  if (!text.ok()) return ToGrpcStatus(text.status());
+  const ConsentKind kind = *ConsentKindFromSlug(request->kind());  // found, so valid
+  ToProto(*text, kind, text->version == consultations_.CurrentVersion(kind), response);
+  return grpc::Status::OK;
 }
 
 grpc::Status VideoGrpcService::RecordConsent(grpc::ServerContext* context,
@@ -293,19 +350,21 @@ grpc::Status VideoGrpcService::RecordConsent(grpc::ServerContext* context,
   return Respond(
       consultations_.RecordConsent(Subject(*context), request->booking_code(),
                                    request->privacy_notice_version(), request->terms_version()),
-      response);
+      bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::CheckIn(grpc::ServerContext* context,
                                        const v1::CheckInRequest* request,
                                        v1::Consultation* response) {
-  return Respond(consultations_.CheckIn(Subject(*context), request->booking_code()), response);
+  return Respond(consultations_.CheckIn(Subject(*context), request->booking_code()),
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::JoinConsultation(grpc::ServerContext* context,
                                                 const v1::JoinConsultationRequest* request,
                                                 v1::JoinLink* response) {
-  return Respond(consultations_.Join(Subject(*context), request->booking_code()), response);
+  return Respond(consultations_.Join(Subject(*context), request->booking_code()), bookings_.zone(),
+                 response);
 }
 
 grpc::Status VideoGrpcService::RequireCaseworker(const grpc::ServerContext& context) const {
@@ -322,7 +381,8 @@ grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContext* context,
   absl::StatusOr<std::vector<WaitingEntry>> entries =
       consultations_.WaitingRoom(Subject(*context), request->date());
   if (!entries.ok()) return ToGrpcStatus(entries.status());
-  for (const WaitingEntry& entry : *entries) ToProto(entry, response->add_entries());
+  for (const WaitingEntry& entry : *entries)
+    ToProto(entry, bookings_.zone(), response->add_entries());
   return grpc::Status::OK;
 }
 
@@ -342,7 +402,7 @@ grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
     kpis_.Observe(kpi::kVideoWaitSeconds, absl::ToDoubleSeconds(admitted->waited),
                   DepartmentDimension(admitted->topic), code);
   }
-  return Respond(admitted, response);
+  return Respond(admitted, bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
@@ -350,7 +410,7 @@ grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
                                                    v1::WaitingEntry* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   return Respond(consultations_.MarkIdentityChecked(Subject(*context), request->booking_code()),
-                 response);
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
@@ -362,7 +422,7 @@ grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
   if (no_show.ok()) {
     kpis_.Ratio(kpi::kVideoNoShowRate, true, DepartmentDimension(no_show->topic), no_show->code);
   }
-  return Respond(no_show, response);
+  return Respond(no_show, bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,
@@ -371,27 +431,30 @@ grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   return Respond(
       consultations_.Close(Subject(*context), request->booking_code(), request->outcome()),
-      response);
+      bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::HostConsultation(grpc::ServerContext* context,
                                                 const v1::CaseworkerActionRequest* request,
                                                 v1::JoinLink* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
-  return Respond(consultations_.Host(Subject(*context), request->booking_code()), response);
+  return Respond(consultations_.Host(Subject(*context), request->booking_code()), bookings_.zone(),
+                 response);
 }
 
 grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContext*,
                                                const v1::VerifyJoinTokenRequest* request,
                                                v1::VerifyJoinTokenResponse* response) {
-  return Respond(consultations_.VerifyToken(request->booking_code(), request->token()), response);
+  return Respond(consultations_.VerifyToken(request->booking_code(), request->token()),
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::GetCaseworkerSchedule(
     grpc::ServerContext* context, const v1::GetCaseworkerScheduleRequest* request,
     v1::CaseworkerSchedule* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
-  return Respond(schedules_.Get(Subject(*context), request->caseworker_id()), response);
+  return Respond(schedules_.Get(Subject(*context), request->caseworker_id()), bookings_.zone(),
+                 response);
 }
 
 grpc::Status VideoGrpcService::SetCaseworkerAvailability(
@@ -403,7 +466,7 @@ grpc::Status VideoGrpcService::SetCaseworkerAvailability(
     windows.push_back({window.weekday(), window.from_minute(), window.to_minute()});
   }
   return Respond(schedules_.SetAvailability(Subject(*context), request->caseworker_id(), windows),
-                 response);
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::DeclareAbsence(grpc::ServerContext* context,
@@ -414,7 +477,7 @@ grpc::Status VideoGrpcService::DeclareAbsence(grpc::ServerContext* context,
   return Respond(schedules_.DeclareAbsence(Subject(*context), request->caseworker_id(),
                                            {absence.from_date(), absence.to_date(), absence.id(),
                                             KindFromProto(absence.kind())}),
-                 response);
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContext* context,
@@ -438,7 +501,7 @@ grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContext* context,
   }
   return Respond(schedules_.ResolveAbsence(Subject(*context), request->caseworker_id(),
                                            request->absence_id(), action, request->reason()),
-                 response);
+                 bookings_.zone(), response);
 }
 
 grpc::Status VideoGrpcService::ExportPersonalData(grpc::ServerContext* context,

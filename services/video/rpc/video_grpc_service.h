@@ -47,6 +47,12 @@ class VideoGrpcService final : public v1::Video::Service {
   grpc::Status GetConsultation(grpc::ServerContext* context,
                                const v1::GetConsultationRequest* request,
                                v1::Consultation* response) override;
+  grpc::Status GetConsentTexts(grpc::ServerContext* context,
+                               const v1::GetConsentTextsRequest* request,
+                               v1::ConsentTexts* response) override;
+  grpc::Status GetConsentText(grpc::ServerContext* context,
+                              const v1::GetConsentTextRequest* request,
+                              v1::ConsentText* response) override;
   grpc::Status RecordConsent(grpc::ServerContext* context, const v1::RecordConsentRequest* request,
                              v1::Consultation* response) override;
   grpc::Status CheckIn(grpc::ServerContext* context, const v1::CheckInRequest* request,
@@ -107,9 +113,10 @@ class VideoGrpcService final : public v1::Video::Service {
   KpiRecorder& kpis_;
 };
 
-// Domain -> message conversions (exposed for tests).
-void ToProto(const ConsultationView& view, v1::Consultation* out);
-void ToProto(const WaitingEntry& entry, v1::WaitingEntry* out);
-void ToProto(const JoinLink& link, v1::JoinLink* out);
+// Domain -> message conversions (exposed for tests); times people read are
+// also given on the wall clock of `zone`.
+void ToProto(const ConsultationView& view, absl::TimeZone zone, v1::Consultation* out);
+void ToProto(const WaitingEntry& entry, absl::TimeZone zone, v1::WaitingEntry* out);
+void ToProto(const JoinLink& link, absl::TimeZone zone, v1::JoinLink* out);
 
 }  // namespace stadt::video

@@ -331,7 +331,13 @@ TEST(VideoConversionTest, WaitingEntryAndJoinLink) {
   entry.visit.waiting_since = entry.start - absl::Minutes(4);
   entry.waited = absl::Minutes(4);
   v1::WaitingEntry message;
-  ToProto(entry, &message);
+  absl::TimeZone berlin;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+  ToProto(entry, berlin, &message);
+  // 2027-01-15 08:00 UTC is 09:00 in Berlin (winter time).
+  EXPECT_EQ(message.local_start(), "2027-01-15T09:00:00+01:00");
+  EXPECT_EQ(message.local_waiting_since(), "2027-01-15T08:56:00+01:00");
+  EXPECT_EQ(message.time_zone(), "Europe/Berlin");
   EXPECT_EQ(message.state(), v1::VISIT_STATE_WAITING);
   EXPECT_EQ(message.duration_minutes(), 30);
   EXPECT_EQ(message.waited_seconds(), 240);
@@ -341,7 +347,7 @@ TEST(VideoConversionTest, WaitingEntryAndJoinLink) {
 
   JoinLink link{"https://meet/x?jwt=t", "x", "t", entry.start, entry.end, true};
   v1::JoinLink link_message;
-  ToProto(link, &link_message);
+  ToProto(link, berlin, &link_message);
   EXPECT_EQ(link_message.url(), "https://meet/x?jwt=t");
   EXPECT_TRUE(link_message.moderator());
   EXPECT_EQ(link_message.valid_until().seconds(), 1'800'000'000 + 1800);

@@ -9,6 +9,8 @@ import { renderDisplay } from './screens/display.js';
 import { renderParking } from './screens/parking.js';
 import { renderSteering } from './screens/steering.js';
 import { renderClosures } from './screens/closures.js';
+import { renderDaycareCasework, renderDaycareRounds } from './screens/daycare.js';
+import { renderWaitingRoom, renderVideoSchedule, departmentsOf } from './screens/video.js';
 
 const screenState = {};
 let stopScreen = null;
@@ -28,6 +30,12 @@ function screensFor(user) {
   if (roles.has('office_admin') && offices.length) screens.push({ route: 'closures', label: t('closures') });
   if (roles.has('parking_admin')) screens.push({ route: 'parking', label: t('parking') });
   if (roles.has('steering_office')) screens.push({ route: 'steering', label: t('steering') });
+  if (roles.has('daycare_caseworker')) screens.push({ route: 'daycare', label: t('daycare') });
+  if (roles.has('daycare_coordinator')) screens.push({ route: 'daycare-rounds', label: t('rounds') });
+  if (roles.has('video_caseworker') && departmentsOf(user).length) {
+    screens.push({ route: 'video-waiting', label: t('waitingRoom') });
+    screens.push({ route: 'video-schedule', label: t('videoSchedule') });
+  }
   return screens;
 }
 
@@ -99,6 +107,10 @@ function render() {
   if (chosen.route === 'parking') renderParking(main);
   if (chosen.route === 'closures') renderClosures(main, user, screenState);
   if (chosen.route === 'steering') stopScreen = pollWhileVisible(renderSteering(main));
+  if (chosen.route === 'daycare') renderDaycareCasework(main, screenState);
+  if (chosen.route === 'daycare-rounds') renderDaycareRounds(main, user, screenState);
+  if (chosen.route === 'video-waiting') stopScreen = pollWhileVisible(renderWaitingRoom(main));
+  if (chosen.route === 'video-schedule') renderVideoSchedule(main, user, screenState);
   if (chosen.route === 'counter') {
     stopScreen = pollWhileVisible(renderCounter(main, user, screenState));
   }

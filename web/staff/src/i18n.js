@@ -158,6 +158,9 @@ const texts = {
       rate_limited: 'Zu viele Anfragen. Bitte kurz warten.',
       backend_unavailable: 'Der Dienst ist gerade nicht erreichbar. Bitte später erneut versuchen.',
       invalid_request: 'Die Eingabe ist ungültig.',
+      invalid_argument: 'Die Eingabe ist ungültig.',
+      failed_precondition: 'Das ist im jetzigen Stand nicht möglich.',
+      already_exists: 'Das gibt es schon.',
       unknown: 'Das hat nicht geklappt. Bitte erneut versuchen.',
     },
   },
@@ -319,12 +322,29 @@ const texts = {
       rate_limited: 'Too many requests. Please wait a moment.',
       backend_unavailable: 'The service is unavailable right now. Please try again later.',
       invalid_request: 'The input is not valid.',
+      invalid_argument: 'The input is not valid.',
+      failed_precondition: 'Not possible in the current state.',
+      already_exists: 'That exists already.',
       unknown: 'That did not work. Please try again.',
     },
   },
 };
 
 let language = 'de';
+
+// A screen's own texts (and refusal reasons), merged into the tables above, so
+// each screen keeps its words beside it. A key that exists already is an error
+// (it would change another screen's words), found when the app loads.
+export function addTexts(more) {
+  for (const lang of ['de', 'en']) {
+    const { reasons = {}, ...rest } = more[lang];
+    const taken = [...Object.keys(rest).filter((key) => key in texts[lang]),
+      ...Object.keys(reasons).filter((key) => key in texts[lang].reasons)];
+    if (taken.length) throw new Error(`text keys defined twice: ${taken.join(', ')}`);
+    Object.assign(texts[lang], rest);
+    Object.assign(texts[lang].reasons, reasons);
+  }
+}
 
 export function setLanguage(next) {
   language = next === 'en' ? 'en' : 'de';

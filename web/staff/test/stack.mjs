@@ -51,6 +51,20 @@ function alwaysOpenCatalog(dir) {
   return path;
 }
 
+// Anna (social welfare) consults every day around the clock, so a slot of
+// today is always near; Ben, of the same department, has his seed hours but no
+// topic, for editing hours without stranding a booking.
+function videoCatalog(dir) {
+  const catalog = JSON.parse(readFileSync(join(root, 'services/video/seed/catalog.json'), 'utf8'));
+  const anna = catalog.caseworkers.find((caseworker) => caseworker.id === 'cw-anna');
+  anna.availability = [1, 2, 3, 4, 5, 6, 7].map((weekday) => ({ weekday, from: '00:00', to: '24:00' }));
+  anna.absences = [];
+  catalog.caseworkers.find((caseworker) => caseworker.id === 'cw-ben').topic_ids = [];
+  const path = join(dir, 'video-catalog.json');
+  writeFileSync(path, JSON.stringify(catalog));
+  return path;
+}
+
 function base64Url(data) {
   return Buffer.from(data).toString('base64url');
 }
@@ -79,8 +93,8 @@ export async function startStack(buildDir) {
     processes.push(child);
     return child;
   };
-  const [redisPort, appointmentsPort, parkingPort, monitoringPort, oidcPort, httpPort] =
-    await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [redisPort, appointmentsPort, parkingPort, monitoringPort, oidcPort, httpPort, daycarePort, videoPort] =
+    await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
   // The services and the gateway report their KPI events to monitoring.
   const monitoring = `127.0.0.1:${monitoringPort}`;
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -109,7 +123,34 @@ export async function startStack(buildDir) {
       REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
       APPOINTMENTS_SEED_FILE: alwaysOpenCatalog(dir),
       APPOINTMENTS_SECRET_KEY: randomBytes(32).toString('base64'),
-      APPOINTMENTS_MIN_NOTICE: '0s',
+      // The running slot (10 minutes at Mitte) can still be booked and a
+      // no-show needs no grace: a booking is past its grace at once.
+      APPOINTMENTS_MIN_NOTICE: '-10m',
+      APPOINTMENTS_NO_SHOW_GRACE: '0s',
+    });
+    start('daycare', join(buildDir, 'services/daycare/stadt-daycare'), [], {
+      DAYCARE_GRPC_ADDRESS: `127.0.0.1:${daycarePort}`,
+      MONITORING_ADDRESS: monitoring,
+      KPI_FLUSH_INTERVAL: '200ms',
+      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      DAYCARE_POLICY_FILE: join(root, 'services/daycare/seed/policy.json'),
+    });
+    start('video', join(buildDir, 'services/video/stadt-video'), [], {
+      VIDEO_GRPC_ADDRESS: `127.0.0.1:${videoPort}`,
+      MONITORING_ADDRESS: monitoring,
+      KPI_FLUSH_INTERVAL: '200ms',
+      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      VIDEO_SEED_FILE: videoCatalog(dir),
+      VIDEO_CONSENT_TEXTS_FILE: join(root, 'services/video/seed/consent_texts.json'),
+      VIDEO_SECRET_KEY: randomBytes(32).toString('base64'),
+      VIDEO_JITSI_APP_ID: 'stadtportal-test',
+      VIDEO_JITSI_APP_SECRET: randomBytes(32).toString('base64'),
+      VIDEO_BASE_URL: 'https://meet.invalid',
+      // A citizen may check in (and be admitted) as soon as the booking is made;
+      // the running slot can be booked and a no-show needs no grace.
+      VIDEO_MIN_NOTICE: '-15m',
+      VIDEO_NO_SHOW_GRACE: '0s',
+      VIDEO_JOIN_LEAD: '2h',
     });
     start('parking', join(buildDir, 'services/parking/stadt-parking'), [], {
       PARKING_GRPC_ADDRESS: `127.0.0.1:${parkingPort}`,
@@ -133,7 +174,9 @@ export async function startStack(buildDir) {
       GATEWAY_BACKEND_APPOINTMENTS: `127.0.0.1:${appointmentsPort}`,
       GATEWAY_BACKEND_PARKING: `127.0.0.1:${parkingPort}`,
       GATEWAY_BACKEND_MONITORING: monitoring,
-      GATEWAY_READINESS_BACKENDS: 'appointments,parking,monitoring',
+      GATEWAY_BACKEND_DAYCARE: `127.0.0.1:${daycarePort}`,
+      GATEWAY_BACKEND_VIDEO: `127.0.0.1:${videoPort}`,
+      GATEWAY_READINESS_BACKENDS: 'appointments,parking,monitoring,daycare,video',
       MONITORING_ADDRESS: monitoring,
       KPI_FLUSH_INTERVAL: '200ms',
       GATEWAY_JWKS_URL: `${issuer}/jwks`,

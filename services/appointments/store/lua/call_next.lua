@@ -6,7 +6,7 @@ local next = redis.call('ZPOPMIN', KEYS[1])
 if #next == 0 then return {0, '', 'none', ''} end
 local n = next[1]
 local ticket = ARGV[1] .. 'ticket:' .. ARGV[2] .. ':' .. ARGV[3] .. ':' .. n
-redis.call('HSET', ticket, 'state', 'called', 'counter', ARGV[4])
+redis.call('HSET', ticket, 'state', 'called', 'counter', ARGV[4], 'called_ms', ARGV[5])
 local code = redis.call('HGET', ticket, 'code') or ''
 if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'called') end
 -- The call display: newest first, the last 20 kept, a version per change.

@@ -17,7 +17,8 @@ end
 local n = redis.call('INCR', KEYS[3])
 redis.call('PEXPIRE', KEYS[3], ARGV[6])
 local ticket = ARGV[2] .. 'ticket:' .. ARGV[3] .. ':' .. ARGV[4] .. ':' .. n
-redis.call('HSET', ticket, 'code', booking.code, 'state', 'waiting', 'counter', '')
+redis.call('HSET', ticket, 'code', booking.code, 'state', 'waiting', 'counter', '',
+           'arrived_ms', ARGV[1])
 redis.call('PEXPIRE', ticket, ARGV[6])
 redis.call('ZADD', KEYS[2], booking.start_ms, n)
 redis.call('PEXPIRE', KEYS[2], ARGV[6])

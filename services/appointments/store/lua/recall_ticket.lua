@@ -9,7 +9,7 @@ if state == 'completed' or state == 'cancelled' then
 end
 local n = ARGV[2]
 redis.call('ZREM', KEYS[2], n)
-redis.call('HSET', KEYS[1], 'state', 'called', 'counter', ARGV[3])
+redis.call('HSET', KEYS[1], 'state', 'called', 'counter', ARGV[3], 'called_ms', ARGV[4])
 local code = redis.call('HGET', KEYS[1], 'code') or ''
 if code ~= '' then redis.call('HSET', ARGV[1] .. 'booking:' .. code, 'visit', 'called') end
 redis.call('LPUSH', KEYS[3], n .. '|' .. ARGV[3] .. '|' .. ARGV[4])

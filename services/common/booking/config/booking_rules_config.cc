@@ -6,7 +6,10 @@ BookingRules ReadBookingRules(EnvConfig& config, const BookingRulesVariables& va
                               const BookingRules& defaults) {
   const auto name = [&variables](const char* suffix) { return variables.prefix + suffix; };
   BookingRules rules = defaults;
-  rules.min_notice = config.Duration(name("MIN_NOTICE"), defaults.min_notice, absl::ZeroDuration(),
+  // Negative: a slot that began up to that long ago can still be booked (a
+  // counter booking a caller into the running slot; the staff app's browser
+  // test uses it for a booking past its no-show grace at once).
+  rules.min_notice = config.Duration(name("MIN_NOTICE"), defaults.min_notice, -absl::Hours(1),
                                      absl::Hours(24 * 14));
   rules.horizon_days = config.Int(name("HORIZON_DAYS"), defaults.horizon_days, 1, 365);
   if (variables.release_time) {

@@ -51,6 +51,19 @@ TEST(BookingRulesConfigTest, ReadsEveryRuleUnderThePrefix) {
   EXPECT_EQ(rules.email_confirmation_ttl, absl::Minutes(20));
 }
 
+TEST(BookingRulesConfigTest, ANegativeMinNoticeOpensTheRunningSlotUpToAnHour) {
+  EnvConfig running = EnvConfig::FromValues({{"APPOINTMENTS_MIN_NOTICE", "-10m"}});
+  const BookingRules rules = ReadBookingRules(
+      running, {.prefix = "APPOINTMENTS_", .same_service_window = "SERVICE_WINDOW_DAYS"});
+  ASSERT_TRUE(running.Finish().ok()) << running.Finish();
+  EXPECT_EQ(rules.min_notice, absl::Minutes(-10));
+
+  EnvConfig too_far = EnvConfig::FromValues({{"APPOINTMENTS_MIN_NOTICE", "-2h"}});
+  ReadBookingRules(too_far,
+                   {.prefix = "APPOINTMENTS_", .same_service_window = "SERVICE_WINDOW_DAYS"});
+  EXPECT_THAT(too_far.Finish().message(), HasSubstr("APPOINTMENTS_MIN_NOTICE"));
+}
+
 TEST(BookingRulesConfigTest, AServiceReadsOnlyTheVariablesItOffers) {
   EnvConfig config = EnvConfig::FromValues({{"VIDEO_TOPIC_WINDOW_DAYS", "7"},
                                             {"VIDEO_SERVICE_WINDOW_DAYS", "99"},

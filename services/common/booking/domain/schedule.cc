@@ -94,6 +94,11 @@ std::string FormatDate(absl::CivilDay day) {
   return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
 }
 
+std::string FormatLocal(absl::Time time, absl::TimeZone zone) {
+  if (time == absl::InfinitePast() || time == absl::InfiniteFuture()) return "";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", time, zone);
+}
+
 absl::StatusOr<absl::CivilDay> ParseDate(const std::string& text) {
   if (!IsValidIsoDate(text)) return absl::InvalidArgumentError("date: expected YYYY-MM-DD");
   return absl::CivilDay(std::stoi(text.substr(0, 4)), std::stoi(text.substr(5, 2)),

@@ -75,6 +75,10 @@ bool IsValidId(std::string_view id);
 // "YYYY-MM-DD" of a real calendar day.
 bool IsValidIsoDate(std::string_view date);
 std::string FormatDate(absl::CivilDay day);
+// `time` on the wall clock of `zone`, RFC 3339 with the offset of that
+// moment ("2026-12-01T12:00:00+01:00"): what people read beside UTC. An
+// infinite time (never happened) is "".
+std::string FormatLocal(absl::Time time, absl::TimeZone zone);
 absl::StatusOr<absl::CivilDay> ParseDate(const std::string& text);
 
 // Where a slot lies on the grid.

@@ -71,5 +71,15 @@ TEST(CalendarTest, RollingReleaseAndNotice) {
   EXPECT_FALSE(calendar.CheckBookable(after_release - absl::Hours(1), after_release).ok());
 }
 
+TEST(CalendarTest, ANegativeNoticeKeepsTheRunningSlotBookable) {
+  BookingRules rules;
+  rules.min_notice = absl::Minutes(-10);
+  Calendar calendar(rules, Berlin());
+  const absl::Time now = absl::FromCivil(absl::CivilMinute(2026, 12, 1, 9, 7), Berlin());
+  const absl::Time running = absl::FromCivil(absl::CivilMinute(2026, 12, 1, 9, 0), Berlin());
+  EXPECT_TRUE(calendar.CheckBookable(running, now).ok());
+  EXPECT_FALSE(calendar.CheckBookable(running - absl::Minutes(10), now).ok());
+}
+
 }  // namespace
 }  // namespace stadt::booking

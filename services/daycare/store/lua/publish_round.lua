@@ -1,6 +1,6 @@
--- KEYS: rounds, round:N+1, version, contacts, outbox, offer keys.
--- ARGV: N, version seen, document, N+1, then per offer key its application id
--- and its 10 fields.
+-- KEYS: rounds, round:N+1, version, contacts, outbox, changed_at, offer keys.
+-- ARGV: N, version seen, sealed document, N+1, now (unix s), then per offer key
+-- its application id and its 10 fields.
 -- Every application whose offer changed learns it in the same step: a new
 -- open offer (also a better one for a child that holds a place: `held`)
 -- writes `offer.made` with its deadline; an application still competing
@@ -16,12 +16,14 @@ if (redis.call('GET', KEYS[3]) or '0') ~= ARGV[2] then
 end
 redis.call('SET', KEYS[2], ARGV[3])
 redis.call('SET', KEYS[1], ARGV[4])
+-- The season's retention period runs from its last round.
+redis.call('SET', KEYS[6], ARGV[5])
 local fields = {'state', 'program', 'round', 'deadline', 'kind', 'held', 'declined', 'explanation',
                 'last_round', 'waiting'}
-local first_offer = 6
+local first_offer = 7
 local per_offer = #fields + 1
 for i = first_offer, #KEYS do
-  local base = 5 + (i - first_offer) * per_offer
+  local base = 6 + (i - first_offer) * per_offer
   local id = ARGV[base]
   local before = redis.call('HMGET', KEYS[i], 'state', 'program', 'round')
   redis.call('DEL', KEYS[i])

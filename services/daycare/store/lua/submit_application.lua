@@ -1,12 +1,12 @@
 -- KEYS: period, apps, owners, children, child_of, duplicates, owned:<subject>, withdrawn,
---       contacts, outbox.
--- ARGV: id, subject, application JSON, "1" when new, child key, sealed contact
---       ("" = none: no mails).
+--       contacts, outbox, changed_at.
+-- ARGV: id, subject, sealed application, "1" when new, child index (a keyed hash),
+--       sealed contact ("" = none: no mails), now (unix s).
 -- The guardian's contact for mails is kept sealed in `contacts` (read by the
 -- steps that write outbox events); a new application writes
 -- `application.received` in the same step.
--- One application per child: `children` maps the child key (normalised name,
--- birth date, guardian) to its application; a second one is refused and the
+-- One application per child: `children` maps the child index (a keyed hash of
+-- normalised name, birth date and guardian) to its application; a second one is refused and the
 -- first is flagged in `duplicates` (refused attempts per application).
 local owner = redis.call('HGET', KEYS[3], ARGV[1])
 if ARGV[4] == '1' then
@@ -32,6 +32,8 @@ redis.call('HSET', KEYS[5], ARGV[1], ARGV[5])
 redis.call('HSET', KEYS[2], ARGV[1], ARGV[3])
 redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
 redis.call('SADD', KEYS[7], ARGV[1])
+-- The season's retention period runs from its last change.
+redis.call('SET', KEYS[11], ARGV[7])
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[9], ARGV[1], ARGV[6])
 else
