@@ -16,7 +16,7 @@ PACKAGES=(
   redis-server redis-tools curl wrk tzdata
   redis-sentinel  # services/common/redis tests: a real Sentinel that fails the primary over
   clang libclang-rt-14-dev  # fuzz/run.sh: clang 14 and its libFuzzer/sanitizer runtimes
-  chromium fonts-dejavu-core  # tests/e2e/dashboard_browser_test: headless browser, a font for its screenshot
+  chromium fonts-dejavu-core  # the staff app browser test (web/staff/test): headless browser, a font for its screenshots
 )
 
 # ---- Kubernetes manifest checks (tests/k8s) ------------------------------------------

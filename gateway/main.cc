@@ -17,6 +17,7 @@
 #include "gateway/auth/jwks_url_verifier.h"
 #include "gateway/auth/jwt.h"
 #include "gateway/auth/key_file_verifier.h"
+#include "gateway/core/admin_endpoints.h"
 #include "gateway/core/gateway.h"
 #include "gateway/core/grpc_backends.h"
 #include "gateway/core/linked_apis.h"
@@ -31,6 +32,7 @@
 #include "services/common/log.h"
 #include "services/common/mutex_tuning.h"
 #include "services/common/repeat.h"
+#include "services/common/strings.h"
 
 namespace stadt::gateway {
 namespace {
@@ -57,6 +59,7 @@ struct Settings {
   pow::Options pow;
   log::Level log_level = log::Level::kInfo;
   KpiSettings kpi;
+  bool admin_listener = false;  // GATEWAY_ADMIN_LISTEN is not "off"
 };
 
 // One limit variable, e.g. GATEWAY_RATE_LIMIT_WRITE_PER_ADDRESS=60/1m.
@@ -121,6 +124,12 @@ void ReadPow(EnvConfig& config, Settings& settings, std::vector<std::string>& er
   }
 }
 
+bool IsIpAddress(const std::string& address) {
+  boost::system::error_code error;
+  boost::asio::ip::make_address(address, error);
+  return !error;
+}
+
 bool IsLoopback(const std::string& address) {
   boost::system::error_code error;
   const boost::asio::ip::address parsed = boost::asio::ip::make_address(address, error);
@@ -165,9 +174,25 @@ void ReadReadinessBackends(EnvConfig& config, Settings& settings) {
   }
 }
 
+// GATEWAY_ADMIN_LISTEN: host:port of the admin listener, the only place that
+// serves GET /metrics; "off" (the default): none, and no metrics are served.
+// The public port never serves them, so they cannot leak through an ingress
+// that routes every path.
+void ReadAdminListener(EnvConfig& config, Settings& settings, std::vector<std::string>& errors) {
+  settings.gateway.serve_metrics = false;
+  const std::string listen = config.String("GATEWAY_ADMIN_LISTEN", "off");
+  if (listen == "off") return;
+  settings.admin_listener = true;
+  if (!SplitHostPort(listen, &settings.http.admin_address, &settings.http.admin_port) ||
+      !IsIpAddress(settings.http.admin_address)) {
+    errors.push_back("GATEWAY_ADMIN_LISTEN: expected <ip>:<port>, e.g. 0.0.0.0:9090, or off");
+  }
+}
+
 absl::StatusOr<Settings> ReadSettings() {
   EnvConfig config;
   Settings settings;
+  std::vector<std::string> errors;
   settings.http.address = config.String("GATEWAY_LISTEN_ADDRESS", "127.0.0.1");
   settings.http.port = config.Int("GATEWAY_PORT", 8080, 0, 65535);
   settings.http.threads = config.Int("GATEWAY_THREADS", 2, 1, 64);
@@ -186,7 +211,7 @@ absl::StatusOr<Settings> ReadSettings() {
       "GATEWAY_BREAKER_MAX_COOLDOWN", absl::Seconds(1), absl::Milliseconds(10), absl::Minutes(10));
   settings.resilience.retry_budget_ratio =
       config.Int("GATEWAY_RETRY_BUDGET_PERCENT", 10, 0, 100) / 100.0;
-  settings.gateway.serve_metrics = config.Bool("GATEWAY_METRICS_ENABLED", true);
+  ReadAdminListener(config, settings, errors);
   settings.gateway.trusted_proxy_hops = config.Int("GATEWAY_TRUSTED_PROXY_HOPS", 0, 0, 10);
   for (absl::string_view origin : absl::StrSplit(config.String("GATEWAY_CORS_ALLOWED_ORIGINS", ""),
                                                  ',', absl::SkipWhitespace())) {
@@ -217,7 +242,6 @@ absl::StatusOr<Settings> ReadSettings() {
   settings.jwks_refresh.interval = settings.jwt_keys_reload_interval;
   settings.jwks_refresh.min_gap = config.Duration("GATEWAY_JWKS_MIN_REFRESH_GAP", absl::Seconds(30),
                                                   absl::Milliseconds(50), absl::Hours(1));
-  std::vector<std::string> errors;
   if (!settings.jwt_keys_file.empty() && !settings.jwks_url.empty()) {
     errors.push_back("set GATEWAY_JWT_KEYS_FILE or GATEWAY_JWKS_URL, not both");
   }
@@ -294,112 +318,170 @@ int Fail(std::string_view what, const absl::Status& status) {
   return 2;
 }
 
-int Run() {
-  absl::StatusOr<Settings> settings = ReadSettings();
-  if (!settings.ok()) return Fail("configuration", settings.status());
-  log::Configure("gateway", settings->log_level);
+// `status` with `what` before its message, e.g. "TLS: cannot read ...".
+absl::Status Prefixed(std::string_view what, const absl::Status& status) {
+  return absl::Status(status.code(), absl::StrCat(ToAbsl(what), ": ", status.message()));
+}
 
-  std::vector<const google::protobuf::ServiceDescriptor*> services;
-  for (const LinkedApi& api : LinkedApis()) services.push_back(api.service);
-  absl::StatusOr<RouteTable> routes = RouteTable::Build(services);
-  if (!routes.ok()) return Fail("route table", routes.status());
-  // Token keys from a file (checked on the I/O threads: a stat is cheap) or
-  // from the provider's URL (fetched on a thread of its own, which stops
-  // before the verifier goes).
+// What the gateway uses besides its settings, built by the Add* functions
+// below. Declared so that users go before what they use: the key refresh
+// thread before the keys, the guard before its Redis.
+struct Parts {
   std::unique_ptr<auth::KeyFileVerifier> key_file;
   std::unique_ptr<auth::JwksUrlVerifier> jwks;
-  const auth::TokenVerifier* verifier = nullptr;
-  if (!settings->jwt_keys_file.empty()) {
-    absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> created =
-        auth::KeyFileVerifier::Create(settings->jwt_keys_file, settings->jwt);
-    if (!created.ok()) return Fail("token keys", created.status());
-    key_file = *std::move(created);
-    verifier = key_file.get();
-    settings->http.periodic_tasks.push_back(
-        {settings->jwt_keys_reload_interval, [keys = key_file.get()] { ReloadKeys(*keys); }});
-  } else if (!settings->jwks_url.empty()) {
-    absl::StatusOr<std::unique_ptr<auth::JwksUrlVerifier>> created = auth::JwksUrlVerifier::Create(
-        settings->jwks_url, settings->jwks_fetch, settings->jwt, settings->jwks_refresh);
-    if (!created.ok()) return Fail("token keys from GATEWAY_JWKS_URL", created.status());
-    jwks = *std::move(created);
-    verifier = jwks.get();
-    log::Info("jwks_loaded", {{"keys", jwks->Current()->key_count()}});
-  } else {
-    log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
-  }
   std::jthread jwks_refresh;
-  if (jwks != nullptr) {
-    // Looks often whether a refresh is due; fetches only when it is.
-    const absl::Duration tick =
-        std::min(settings->jwt_keys_reload_interval, settings->jwks_refresh.min_gap) / 4;
-    jwks_refresh = std::jthread([keys = jwks.get(), tick](std::stop_token stop) {
-      RepeatUntilStopped(
-          std::move(stop), "jwks_refresh", [keys] { return RefreshKeysIfDue(*keys); }, tick);
-    });
-  }
-  if (!settings->pow_routes.empty()) {
-    absl::StatusOr<std::set<std::pair<std::string, std::string>>> pow_routes =
-        ParseRouteList(settings->pow_routes, *routes);
-    if (!pow_routes.ok()) return Fail("GATEWAY_POW_ROUTES", pow_routes.status());
-    if (pow_routes->empty()) {
-      return Fail("GATEWAY_POW_ROUTES", absl::InvalidArgumentError("names no route"));
-    }
-    settings->gateway.pow_routes = *std::move(pow_routes);
-  }
-
-  GrpcBackends grpc_backends(settings->backends, settings->readiness);
-  SystemClock clock;
-  ResilientBackends backends(grpc_backends, clock, settings->resilience);
   std::unique_ptr<redis::Client> redis;
   std::unique_ptr<RedisRateLimitStore> rate_limit_store;
   std::unique_ptr<RateLimiter> rate_limiter;
-  if (!settings->redis_address.empty()) {
-    redis = redis::Client::Create(settings->redis);
-    rate_limit_store = std::make_unique<RedisRateLimitStore>(*redis);
-    rate_limiter = std::make_unique<RateLimiter>(*rate_limit_store, settings->rate_limits);
-  } else {
-    log::Warn("no_rate_limits", {{"effect", "GATEWAY_REDIS_ADDRESS is unset"}});
-  }
-  // Proof of work shares the rate limits' Redis connections.
   std::unique_ptr<pow::ProofOfWork> proof_of_work;
   std::unique_ptr<pow::RedisUsedChallenges> used_challenges;
   std::unique_ptr<pow::Guard> pow_guard;
-  if (!settings->gateway.pow_routes.empty()) {
-    absl::StatusOr<std::unique_ptr<pow::ProofOfWork>> created =
-        pow::ProofOfWork::Create(settings->pow);
-    if (!created.ok()) return Fail("proof of work", created.status());
-    proof_of_work = *std::move(created);
-    used_challenges = std::make_unique<pow::RedisUsedChallenges>(*redis);
-    pow_guard = std::make_unique<pow::Guard>(*proof_of_work, *used_challenges);
-    settings->gateway.pow_guard = pow_guard.get();
-    log::Info("pow_enabled", {{"routes", settings->pow_routes},
-                              {"max_number", settings->pow.max_number},
-                              {"ttl_s", absl::ToInt64Seconds(settings->pow.ttl)}});
-  }
   // Outlives the gateway, so events of the last requests are flushed on exit.
-  std::unique_ptr<KpiRecorder> kpis = StartKpiReporting(settings->kpi);
-  settings->gateway.kpis = kpis.get();
+  std::unique_ptr<KpiRecorder> kpis;
   std::unique_ptr<StaticSite> staff_app;
-  if (!settings->staff_app_dir.empty()) {
-    // The app signs in with the provider whose tokens the gateway accepts.
-    absl::StatusOr<std::unique_ptr<StaticSite>> loaded =
-        StaticSite::Load(settings->staff_app_dir, "/staff/", settings->jwt.issuer);
-    if (!loaded.ok()) return Fail("GATEWAY_STAFF_APP_DIR", loaded.status());
-    staff_app = *std::move(loaded);
-    settings->gateway.staff_app = staff_app.get();
-    log::Info("staff_app_loaded", {{"files", staff_app->file_count()}});
-  }
-  Gateway gateway(*std::move(routes), verifier, backends, clock, settings->gateway,
-                  rate_limiter.get());
   std::unique_ptr<TlsContextProvider> tls;
-  if (!settings->tls.certificate_chain_file.empty()) {
-    absl::StatusOr<std::unique_ptr<TlsContextProvider>> provider =
-        TlsContextProvider::Create(settings->tls);
-    if (!provider.ok()) return Fail("TLS", provider.status());
-    tls = *std::move(provider);
-    settings->http.tls = tls.get();
+
+  // Null: every token is refused, only anonymous routes work.
+  const auth::TokenVerifier* verifier() const {
+    if (key_file != nullptr) return key_file.get();
+    return jwks.get();
   }
-  HttpServer server(gateway, settings->http);
+};
+
+absl::StatusOr<RouteTable> BuildRoutes() {
+  std::vector<const google::protobuf::ServiceDescriptor*> services;
+  for (const LinkedApi& api : LinkedApis()) services.push_back(api.service);
+  return RouteTable::Build(services);
+}
+
+// Token keys from a file, checked on the I/O threads (a stat is cheap) when
+// due, so rotated keys need no restart.
+absl::Status AddKeyFile(Settings& settings, Parts& parts) {
+  absl::StatusOr<std::unique_ptr<auth::KeyFileVerifier>> created =
+      auth::KeyFileVerifier::Create(settings.jwt_keys_file, settings.jwt);
+  if (!created.ok()) return created.status();
+  parts.key_file = *std::move(created);
+  settings.http.periodic_tasks.push_back(
+      {settings.jwt_keys_reload_interval, [keys = parts.key_file.get()] { ReloadKeys(*keys); }});
+  return absl::OkStatus();
+}
+
+// Token keys from the provider's URL, fetched on a thread of its own, which
+// stops before the verifier goes.
+absl::Status AddJwks(const Settings& settings, Parts& parts) {
+  absl::StatusOr<std::unique_ptr<auth::JwksUrlVerifier>> created = auth::JwksUrlVerifier::Create(
+      settings.jwks_url, settings.jwks_fetch, settings.jwt, settings.jwks_refresh);
+  if (!created.ok()) return created.status();
+  parts.jwks = *std::move(created);
+  log::Info("jwks_loaded", {{"keys", parts.jwks->Current()->key_count()}});
+  // Looks often whether a refresh is due; fetches only when it is.
+  const absl::Duration tick =
+      std::min(settings.jwt_keys_reload_interval, settings.jwks_refresh.min_gap) / 4;
+  parts.jwks_refresh = std::jthread([keys = parts.jwks.get(), tick](std::stop_token stop) {
+    RepeatUntilStopped(
+        std::move(stop), "jwks_refresh", [keys] { return RefreshKeysIfDue(*keys); }, tick);
+  });
+  return absl::OkStatus();
+}
+
+// The routes of GATEWAY_POW_ROUTES, checked against the route table.
+absl::Status ApplyPowRoutes(Settings& settings, const RouteTable& routes) {
+  if (settings.pow_routes.empty()) return absl::OkStatus();
+  absl::StatusOr<std::set<std::pair<std::string, std::string>>> pow_routes =
+      ParseRouteList(settings.pow_routes, routes);
+  if (!pow_routes.ok()) return pow_routes.status();
+  if (pow_routes->empty()) return absl::InvalidArgumentError("names no route");
+  settings.gateway.pow_routes = *std::move(pow_routes);
+  return absl::OkStatus();
+}
+
+void AddRateLimits(const Settings& settings, Parts& parts) {
+  if (settings.redis_address.empty()) {
+    log::Warn("no_rate_limits", {{"effect", "GATEWAY_REDIS_ADDRESS is unset"}});
+    return;
+  }
+  parts.redis = redis::Client::Create(settings.redis);
+  parts.rate_limit_store = std::make_unique<RedisRateLimitStore>(*parts.redis);
+  parts.rate_limiter = std::make_unique<RateLimiter>(*parts.rate_limit_store, settings.rate_limits);
+}
+
+// Proof of work shares the rate limits' Redis connections (ReadPow requires
+// the address with routes).
+absl::Status AddPow(Settings& settings, Parts& parts) {
+  if (settings.gateway.pow_routes.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<pow::ProofOfWork>> created =
+      pow::ProofOfWork::Create(settings.pow);
+  if (!created.ok()) return created.status();
+  parts.proof_of_work = *std::move(created);
+  parts.used_challenges = std::make_unique<pow::RedisUsedChallenges>(*parts.redis);
+  parts.pow_guard = std::make_unique<pow::Guard>(*parts.proof_of_work, *parts.used_challenges);
+  settings.gateway.pow_guard = parts.pow_guard.get();
+  log::Info("pow_enabled", {{"routes", settings.pow_routes},
+                            {"max_number", settings.pow.max_number},
+                            {"ttl_s", absl::ToInt64Seconds(settings.pow.ttl)}});
+  return absl::OkStatus();
+}
+
+// The app signs in with the provider whose tokens the gateway accepts.
+absl::Status AddStaffApp(Settings& settings, Parts& parts) {
+  if (settings.staff_app_dir.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<StaticSite>> loaded =
+      StaticSite::Load(settings.staff_app_dir, "/staff/", settings.jwt.issuer);
+  if (!loaded.ok()) return loaded.status();
+  parts.staff_app = *std::move(loaded);
+  settings.gateway.staff_app = parts.staff_app.get();
+  log::Info("staff_app_loaded", {{"files", parts.staff_app->file_count()}});
+  return absl::OkStatus();
+}
+
+absl::Status AddTls(Settings& settings, Parts& parts) {
+  if (settings.tls.certificate_chain_file.empty()) return absl::OkStatus();
+  absl::StatusOr<std::unique_ptr<TlsContextProvider>> provider =
+      TlsContextProvider::Create(settings.tls);
+  if (!provider.ok()) return provider.status();
+  parts.tls = *std::move(provider);
+  settings.http.tls = parts.tls.get();
+  return absl::OkStatus();
+}
+
+// Every optional feature, each by its builder; the first that fails names
+// its variable.
+absl::Status BuildParts(Settings& settings, const RouteTable& routes, Parts& parts) {
+  if (!settings.jwt_keys_file.empty()) {
+    if (absl::Status status = AddKeyFile(settings, parts); !status.ok()) {
+      return Prefixed("token keys", status);
+    }
+  } else if (!settings.jwks_url.empty()) {
+    if (absl::Status status = AddJwks(settings, parts); !status.ok()) {
+      return Prefixed("token keys from GATEWAY_JWKS_URL", status);
+    }
+  } else {
+    log::Warn("no_token_keys", {{"effect", "only anonymous routes work"}});
+  }
+  if (absl::Status status = ApplyPowRoutes(settings, routes); !status.ok()) {
+    return Prefixed("GATEWAY_POW_ROUTES", status);
+  }
+  AddRateLimits(settings, parts);
+  if (absl::Status status = AddPow(settings, parts); !status.ok()) {
+    return Prefixed("proof of work", status);
+  }
+  parts.kpis = StartKpiReporting(settings.kpi);
+  settings.gateway.kpis = parts.kpis.get();
+  if (absl::Status status = AddStaffApp(settings, parts); !status.ok()) {
+    return Prefixed("GATEWAY_STAFF_APP_DIR", status);
+  }
+  if (absl::Status status = AddTls(settings, parts); !status.ok()) {
+    return Prefixed("TLS", status);
+  }
+  return absl::OkStatus();
+}
+
+// Serves until SIGTERM: the public listener, and the admin listener when
+// configured. Exit code as main() returns it.
+int Serve(Settings& settings, const Gateway& gateway) {
+  AdminEndpoints admin(gateway);
+  if (settings.admin_listener) settings.http.admin_handler = &admin;
+  HttpServer server(gateway, settings.http);
   if (absl::Status status = server.Listen(); !status.ok()) return Fail("listen", status);
   const int abandoned = server.RunUntilSignal();
   if (abandoned > 0) {
@@ -408,6 +490,25 @@ int Run() {
     std::_Exit(0);
   }
   return 0;
+}
+
+int Run() {
+  absl::StatusOr<Settings> settings = ReadSettings();
+  if (!settings.ok()) return Fail("configuration", settings.status());
+  log::Configure("gateway", settings->log_level);
+  absl::StatusOr<RouteTable> routes = BuildRoutes();
+  if (!routes.ok()) return Fail("route table", routes.status());
+  Parts parts;
+  if (absl::Status status = BuildParts(*settings, *routes, parts); !status.ok()) {
+    std::cerr << "stadt-gateway: " << status.message() << "\n";
+    return 2;
+  }
+  GrpcBackends grpc_backends(settings->backends, settings->readiness);
+  SystemClock clock;
+  ResilientBackends backends(grpc_backends, clock, settings->resilience);
+  Gateway gateway(*std::move(routes), parts.verifier(), backends, clock, settings->gateway,
+                  parts.rate_limiter.get());
+  return Serve(*settings, gateway);
 }
 
 }  // namespace

@@ -11,7 +11,13 @@
 # STADT_AUDIT_PORT (50058),
 # STADT_SMTP_PORT (2525: the local mail server, deploy/local/smtp_sink.py, which keeps
 # every mail as a file in .local/mail), STADT_OIDC_PORT (9400: the OpenID provider of
-# deploy/oidc, whose demo staff accounts sign in to the staff app at /staff/).
+# deploy/oidc, whose demo staff accounts sign in to the staff app at /staff/),
+# STADT_ADMIN_PORT (9090: the gateway's admin listener, GET /metrics).
+#
+# The gateway runs its edge as in production (deploy/local/gateway.env): rate limits
+# and proof of work on booking holds, both in Redis. For load tests switch them off:
+# STADT_POW=off (no proof of work) and STADT_RATE_LIMITS=off (no rate limits).
+# deploy/local/book.py books an appointment through it, solving the challenge.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
@@ -28,6 +34,7 @@ PRIVACY_PORT="${STADT_PRIVACY_PORT:-50057}"
 AUDIT_PORT="${STADT_AUDIT_PORT:-50058}"
 SMTP_PORT="${STADT_SMTP_PORT:-2525}"
 OIDC_PORT="${STADT_OIDC_PORT:-9400}"
+ADMIN_PORT="${STADT_ADMIN_PORT:-9090}"
 STATE="$ROOT/.local"
 BUILD="$ROOT/build/local"
 ISSUER="http://127.0.0.1:$OIDC_PORT"
@@ -62,6 +69,11 @@ fi
 if [ ! -f "$STATE/keys/video.key" ]; then
   openssl rand -base64 32 > "$STATE/keys/video.key"
   openssl rand -hex 32 > "$STATE/keys/jitsi-app-secret"
+fi
+
+# The proof-of-work secret: signs the challenges (every replica shares it).
+if [ ! -f "$STATE/keys/pow-secret" ]; then
+  openssl rand -base64 48 > "$STATE/keys/pow-secret"
 fi
 
 # The parking and daycare master keys: they seal the addresses of the parking
@@ -181,8 +193,26 @@ AUDIT_GRPC_ADDRESS="127.0.0.1:$AUDIT_PORT" \
 REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
   start audit "$BUILD/services/audit/stadt-audit"
 
-echo "== gateway on http://127.0.0.1:$HTTP_PORT"
+echo "== gateway on http://127.0.0.1:$HTTP_PORT (metrics: http://127.0.0.1:$ADMIN_PORT/metrics)"
+# The edge settings (rate limits, proof of work) shared with the e2e test.
+set -a
+# shellcheck source=deploy/local/gateway.env
+. "$ROOT/deploy/local/gateway.env"
+set +a
+if [ "${STADT_POW:-on}" = off ]; then
+  unset GATEWAY_POW_ROUTES
+  echo "   proof of work off (STADT_POW=off)"
+fi
+if [ "${STADT_RATE_LIMITS:-on}" = off ]; then
+  for limit in READ_PER_ADDRESS READ_PER_SUBJECT WRITE_PER_ADDRESS WRITE_PER_SUBJECT; do
+    export "GATEWAY_RATE_LIMIT_$limit=off"
+  done
+  echo "   rate limits off (STADT_RATE_LIMITS=off)"
+fi
 GATEWAY_PORT="$HTTP_PORT" \
+GATEWAY_ADMIN_LISTEN="127.0.0.1:$ADMIN_PORT" \
+GATEWAY_REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+GATEWAY_POW_SECRET="$(cat "$STATE/keys/pow-secret")" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
 GATEWAY_BACKEND_DAYCARE="127.0.0.1:$DAYCARE_PORT" \
 GATEWAY_BACKEND_VIDEO="127.0.0.1:$VIDEO_PORT" \
@@ -213,6 +243,12 @@ accounts in deploy/oidc/accounts.json), call display: http://127.0.0.1:$HTTP_POR
   curl -s http://127.0.0.1:$HTTP_PORT/v1/parking/zones/4401
   curl -s http://127.0.0.1:$HTTP_PORT/v1/monitoring/fields
   curl -s http://127.0.0.1:$HTTP_PORT/v1/monitoring/metrics
+
+Book an appointment as a citizen (fetches a proof-of-work challenge, solves it, holds
+a slot with the solution in X-Pow-Solution, confirms):
+  deploy/local/book.py
+Rate limits and proof of work are on (deploy/local/gateway.env); a hold without a
+solution gets 428 pow_required. Metrics: curl -s http://127.0.0.1:$ADMIN_PORT/metrics
 
 A staff token for the routes that need one (roles and scopes: docs/roles.md), here an
 office administrator of the office "sued":

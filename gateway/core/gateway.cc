@@ -13,11 +13,9 @@
 #include "absl/strings/strip.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
-#include "boost/url/parse.hpp"
 #include "gateway/core/audit_trail.h"
 #include "gateway/core/error_response.h"
 #include "gateway/core/linked_apis.h"
-#include "gateway/dashboard/dashboard.h"
 #include "gateway/reasons/reason_catalog.h"
 #include "gateway/transcode/transcoder.h"
 #include "google/protobuf/message.h"
@@ -34,7 +32,6 @@ namespace {
 namespace http = boost::beast::http;
 namespace pb = google::protobuf;
 
-constexpr size_t kMaxRequestIdLength = 128;
 // One metrics series for every file of the staff app.
 constexpr std::string_view kStaffAppRouteLabel = "/staff/*";
 
@@ -46,8 +43,6 @@ HttpResponse JsonResponse(int status, std::string body) {
   return response;
 }
 
-bool IsTokenChar(char c) { return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == '-'; }
-
 // A W3C traceparent: "00-<32 hex>-<16 hex>-<2 hex>".
 bool IsValidTraceparent(std::string_view value) {
   if (value.size() != 55 || value[2] != '-' || value[35] != '-' || value[52] != '-') return false;
@@ -58,121 +53,14 @@ bool IsValidTraceparent(std::string_view value) {
   return true;
 }
 
-// Identity values go out as gRPC metadata, which allows only printable ASCII.
-bool IsPrintableAscii(std::string_view value) {
-  return !value.empty() && value.size() <= 256 &&
-         std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x21 && c <= 0x7e; });
-}
-
 // A header value without control characters (no CR/LF header splitting).
 bool IsPrintableHeaderValue(std::string_view value) {
   return !value.empty() && value.size() <= 256 &&
          std::all_of(value.begin(), value.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
 }
 
-struct Decoded {
-  std::vector<std::string> segments;
-  QueryParams query;
-};
-
-std::optional<Decoded> DecodeTarget(std::string_view target) {
-  boost::system::result<boost::urls::url_view> url = boost::urls::parse_origin_form(target);
-  if (!url) return std::nullopt;
-  Decoded decoded;
-  for (std::string segment : url->segments()) decoded.segments.push_back(std::move(segment));
-  for (boost::urls::param param : url->params()) {
-    decoded.query.emplace_back(std::move(param.key), std::move(param.value));
-  }
-  return decoded;
-}
-
 std::string LowerCodeName(grpc::StatusCode code) {
   return absl::AsciiStrToLower(ToAbsl(GrpcCodeName(code)));
-}
-
-// Authentication result: absent identity = anonymous caller.
-struct AuthResult {
-  std::optional<auth::Identity> identity;
-  std::optional<HttpResponse> error;
-};
-
-HttpResponse Unauthenticated(std::string_view reason, std::string_view message) {
-  HttpResponse response = ErrorResponse(grpc::StatusCode::UNAUTHENTICATED, reason, message);
-  response.set(http::field::www_authenticate, "Bearer");
-  return response;
-}
-
-AuthResult Authenticate(const HttpRequest& request, const auth::TokenVerifier* verifier,
-                        absl::Time now) {
-  AuthResult result;
-  auto header = request.find(http::field::authorization);
-  if (header == request.end()) return result;
-  std::string_view value(header->value().data(), header->value().size());
-  if (!absl::StartsWithIgnoreCase(ToAbsl(value), "Bearer ") || value.size() <= 7) {
-    result.error = Unauthenticated("malformed_authorization", "expected: Bearer <token>");
-    return result;
-  }
-  if (verifier == nullptr) {
-    result.error = Unauthenticated("tokens_not_accepted", "this gateway accepts no tokens");
-    return result;
-  }
-  absl::StatusOr<auth::Identity> identity = verifier->Verify(value.substr(7), now);
-  if (!identity.ok()) {
-    result.error =
-        Unauthenticated(FromAbsl(identity.status().message()), "the bearer token was refused");
-    return result;
-  }
-  if (!IsPrintableAscii(identity->subject)) {
-    result.error = Unauthenticated("bad_subject", "the token's subject is not usable");
-    return result;
-  }
-  result.identity = *std::move(identity);
-  return result;
-}
-
-// The place a scoped route names in its path (scope_segment), or "".
-std::string_view ScopedPlace(const RouteMatch& match) {
-  const Route& route = *match.route;
-  if (route.scope_segment < 0) return {};
-  const PathSegment* segment = &route.segments[static_cast<size_t>(route.scope_segment)];
-  for (const auto& [variable, value] : match.variables) {
-    if (variable == segment) return value;
-  }
-  return {};
-}
-
-// The route's roles, then, where the path names the place, the token's scope
-// for it: a refusal here saves the call; the service checks the scope again
-// against the object it loads.
-std::optional<HttpResponse> Authorize(const RouteMatch& match,
-                                      const std::optional<auth::Identity>& identity) {
-  const Route& route = *match.route;
-  if (!identity.has_value()) {
-    if (route.allow_anonymous) return std::nullopt;
-    return Unauthenticated("authentication_required", "this route needs a bearer token");
-  }
-  if (route.roles.empty()) return std::nullopt;
-  const bool role_allowed =
-      std::any_of(identity->roles.begin(), identity->roles.end(),
-                  [&](const std::string& role) { return route.roles.contains(role); });
-  if (!role_allowed) {
-    return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "role_not_allowed",
-                         "your role may not use this route");
-  }
-  const std::string_view place = ScopedPlace(match);
-  if (!place.empty() && !ScopesGrant(identity->scopes, route.scope, place)) {
-    return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "scope_not_granted",
-                         "your token is not scoped to this place");
-  }
-  return std::nullopt;
-}
-
-// "de" unless the client prefers English (Accept-Language).
-std::string LanguageOf(const HttpRequest& request) {
-  auto header = request.find(http::field::accept_language);
-  return PreferredLanguage(header == request.end()
-                               ? std::string_view()
-                               : std::string_view(header->value().data(), header->value().size()));
 }
 
 std::vector<std::pair<std::string, std::string>> CallMetadata(
@@ -200,14 +88,6 @@ std::vector<std::pair<std::string, std::string>> CallMetadata(
   }
   if (!scopes.empty()) metadata.emplace_back(kScopesMetadata, absl::StrJoin(scopes, " "));
   return metadata;
-}
-
-bool IsJsonContentType(const HttpRequest& request) {
-  auto header = request.find(http::field::content_type);
-  if (header == request.end()) return false;
-  std::string_view value(header->value().data(), header->value().size());
-  std::string_view media_type = value.substr(0, value.find(';'));
-  return absl::EqualsIgnoreCase(absl::StripAsciiWhitespace(ToAbsl(media_type)), "application/json");
 }
 
 // A response message named HttpBody with a string content_type and a bytes
@@ -323,16 +203,11 @@ HttpResponse BackendResponse(const Route& route, const grpc::Status& status,
   return JsonResponse(route.accepted ? 202 : 200, *std::move(json));
 }
 
-constexpr std::string_view kCorsAllowedHeaders =
-    "Authorization, Content-Type, X-Request-Id, traceparent, X-Pow-Solution";
-constexpr std::string_view kCorsExposedHeaders = "Retry-After, X-Request-Id";
-constexpr std::string_view kCorsMaxAgeSeconds = "600";
-
 // Headers every response carries, whatever produced it. The API serves JSON,
 // never pages: the strictest policy costs nothing and keeps a response
-// rendered as a document from running or framing anything. The one page the
-// gateway serves (the dashboard) sets its own, still strict, policy before
-// this runs; backend answers never carry headers of their own.
+// rendered as a document from running or framing anything. The staff app's
+// files set their own, still strict, policy before this runs; backend answers
+// never carry headers of their own.
 void AddSecurityHeaders(const GatewayOptions& options, bool https, HttpResponse& response) {
   // Only a public catalog read says otherwise (CacheableResponse).
   if (response.find(http::field::cache_control) == response.end()) {
@@ -362,16 +237,10 @@ void AddCorsHeaders(const GatewayOptions& options, std::string_view allowed_orig
 }
 
 std::vector<std::pair<std::string, std::string>> MetricSeries(const RouteTable& routes) {
-  std::vector<std::pair<std::string, std::string>> series = {
-      {"GET", "/healthz"},
-      {"GET", "/readyz"},
-      {"GET", "/openapi.json"},
-      {"GET", "/metrics"},
-      {"GET", std::string(kPowChallengePath)}};
-  for (const DashboardAsset& asset : DashboardAssets()) {
-    series.emplace_back("GET", std::string(asset.path));
+  std::vector<std::pair<std::string, std::string>> series;
+  for (std::string_view label : Gateway::OwnEndpointLabels()) {
+    series.emplace_back("GET", std::string(label));
   }
-  series.emplace_back("GET", std::string(kStaffAppRouteLabel));
   for (const Route& route : routes.routes()) {
     series.emplace_back(route.http_method, route.path_template);
   }
@@ -384,15 +253,6 @@ OpenApiInfo OpenApiInfoFor(const GatewayOptions& options) {
   return info;
 }
 
-// The outcome label of stadt_gateway_pow_checks_total.
-std::string_view PowOutcomeLabel(pow::Outcome outcome) {
-  if (outcome == pow::Outcome::kPassed) return "passed";
-  std::string_view reason = pow::ReasonOf(outcome);
-  reason.remove_prefix(std::string_view("pow_").size());
-  return reason;
-}
-
-// The answer to a request whose proof of work did not pass.
 // The file at `path`, gzip-compressed when it has that form and the client
 // accepts it.
 HttpResponse StaffAppFile(const StaticSite& site, std::string_view path,
@@ -425,32 +285,6 @@ HttpResponse StaffAppFile(const StaticSite& site, std::string_view path,
   return response;
 }
 
-HttpResponse PowRefusal(pow::Outcome outcome) {
-  const std::string_view reason = pow::ReasonOf(outcome);
-  switch (outcome) {
-    case pow::Outcome::kRequired:
-      return ErrorResponse(grpc::StatusCode::FAILED_PRECONDITION, reason,
-                           absl::StrCat("this route needs a solved proof-of-work challenge: GET ",
-                                        ToAbsl(kPowChallengePath), ", solve it, send it in ",
-                                        ToAbsl(kPowSolutionHeader)),
-                           428);
-    case pow::Outcome::kExpired:
-      return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, reason,
-                           "the proof-of-work challenge has expired; get a new one");
-    case pow::Outcome::kReplayed:
-      return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, reason,
-                           "this proof-of-work solution was used before; get a new challenge");
-    case pow::Outcome::kUnavailable:
-      return ErrorResponse(grpc::StatusCode::UNAVAILABLE, reason,
-                           "the service is temporarily unavailable");
-    case pow::Outcome::kInvalid:
-    case pow::Outcome::kPassed:
-      break;
-  }
-  return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, pow::ReasonOf(pow::Outcome::kInvalid),
-                       "the proof-of-work solution is not valid; get a new challenge");
-}
-
 }  // namespace
 
 absl::StatusOr<std::set<std::pair<std::string, std::string>>> ParseRouteList(
@@ -476,70 +310,6 @@ absl::StatusOr<std::set<std::pair<std::string, std::string>>> ParseRouteList(
     parsed.emplace(method, path);
   }
   return parsed;
-}
-
-std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,
-                             int trusted_proxy_hops) {
-  std::string peer = client.peer_address.empty() ? "unknown" : client.peer_address;
-  if (trusted_proxy_hops <= 0) return peer;
-  // Every proxy appends to the header; all X-Forwarded-For headers form one list.
-  std::vector<std::string> entries;
-  auto [begin, end] = request.equal_range("x-forwarded-for");
-  for (auto it = begin; it != end; ++it) {
-    for (absl::string_view entry :
-         absl::StrSplit(absl::string_view(it->value().data(), it->value().size()), ',')) {
-      entries.emplace_back(absl::StripAsciiWhitespace(entry));
-    }
-  }
-  if (entries.size() < static_cast<size_t>(trusted_proxy_hops)) return peer;
-  const std::string& entry = entries[entries.size() - trusted_proxy_hops];
-  const bool plausible =
-      !entry.empty() && entry.size() <= 64 && std::all_of(entry.begin(), entry.end(), [](char c) {
-        return absl::ascii_isxdigit(c) || c == '.' || c == ':';
-      });
-  return plausible ? entry : peer;
-}
-
-std::string_view RouteClassOf(const Route& route) {
-  return route.http_method == "GET" ? kRouteClasses[0] : kRouteClasses[1];
-}
-
-std::string PreferredLanguage(std::string_view accept_language) {
-  std::string best = "de";
-  double best_quality = 0;
-  for (absl::string_view entry :
-       absl::StrSplit(absl::string_view(accept_language.data(), accept_language.size()), ',')) {
-    std::vector<absl::string_view> parts = absl::StrSplit(entry, ';');
-    const std::string tag = absl::AsciiStrToLower(absl::StripAsciiWhitespace(parts[0]));
-    const std::string primary = tag.substr(0, tag.find('-'));
-    if (primary != "de" && primary != "en") continue;
-    double quality = 1;
-    for (size_t i = 1; i < parts.size(); ++i) {
-      absl::string_view parameter = absl::StripAsciiWhitespace(parts[i]);
-      if (absl::ConsumePrefix(&parameter, "q=") &&
-          (!absl::SimpleAtod(parameter, &quality) || quality < 0 || quality > 1)) {
-        quality = 0;  // malformed: ignore this entry
-      }
-    }
-    if (quality > best_quality) {
-      best = primary;
-      best_quality = quality;
-    }
-  }
-  return best;
-}
-
-std::string RequestIdFor(const HttpRequest& request) {
-  auto header = request.find("x-request-id");
-  if (header != request.end()) {
-    std::string_view value(header->value().data(), header->value().size());
-    if (!value.empty() && value.size() <= kMaxRequestIdLength &&
-        std::all_of(value.begin(), value.end(), IsTokenChar)) {
-      return std::string(value);
-    }
-  }
-  thread_local std::mt19937_64 random{std::random_device{}()};
-  return absl::StrFormat("%016x%016x", random(), random());
 }
 
 Gateway::Gateway(RouteTable routes, const auth::TokenVerifier* verifier, Backends& backends,
@@ -575,13 +345,66 @@ void Gateway::RecordBackendOutcome(const Route& route, int http_status) const {
                        {{std::string(kpi::kService), std::move(name)}});
 }
 
+struct Gateway::Exchange {
+  const HttpRequest& request;
+  const ClientInfo& client;
+  const Target& target;
+  const std::string& request_id;
+  std::string_view allowed_origin;
+  std::string& route_label;                         // for metrics and the access log
+  std::optional<RouteMatch> match = std::nullopt;   // set by routing
+  std::optional<AuthResult> caller = std::nullopt;  // see Caller()
+  std::unique_ptr<pb::Message> message = nullptr;   // set by binding
+  const Route& route() const { return *match->route; }
+};
+
+// The order is part of the contract: the rate limit is taken before the
+// authentication verdict is returned, so that guessing tokens costs the
+// guesser's address bucket too; the proof of work is checked last before the
+// call, so a request that fails anything else keeps its solution unused for
+// a corrected retry.
+const Gateway::Step Gateway::kSteps[] = {
+    {"cors", &Gateway::CorsStep},
+    {"route", &Gateway::RouteStep},
+    {"rate_limit", &Gateway::RateLimitStep},
+    {"authentication", &Gateway::AuthenticationStep},
+    {"authorization", &Gateway::AuthorizationStep},
+    {"media_type", &Gateway::MediaTypeStep},
+    {"binding", &Gateway::BindingStep},
+    {"proof_of_work", &Gateway::PowStep},
+};
+
+// The gateway's own endpoints, all GET, answered before any route step (no
+// rate limit, no token). The label names the endpoint's metrics series.
+const Gateway::OwnEndpoint Gateway::kOwnEndpoints[] = {
+    {"/healthz", &Gateway::IsHealthPath, &Gateway::ServeHealth},
+    {"/readyz", &Gateway::IsReadyPath, &Gateway::ServeReady},
+    {"/openapi.json", &Gateway::IsOpenApiPath, &Gateway::ServeOpenApi},
+    {"/metrics", &Gateway::IsPublicMetricsPath, &Gateway::ServeMetrics},
+    {kPowChallengePath, &Gateway::IsPowChallengePath, &Gateway::ServePowChallenge},
+    {kDashboardPath, &Gateway::IsDashboardPath, &Gateway::ServeDashboard},
+    {kStaffAppRouteLabel, &Gateway::IsStaffAppPath, &Gateway::ServeStaffApp},
+};
+
+std::vector<std::string_view> Gateway::StepNames() {
+  std::vector<std::string_view> names;
+  for (const Step& step : kSteps) names.push_back(step.name);
+  return names;
+}
+
+std::vector<std::string_view> Gateway::OwnEndpointLabels() {
+  std::vector<std::string_view> labels;
+  for (const OwnEndpoint& endpoint : kOwnEndpoints) labels.push_back(endpoint.label);
+  return labels;
+}
+
 void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done done) const {
   std::string request_id = RequestIdFor(request);
   // The access log names the route template, never the concrete path: paths
   // carry ids that may point at a person.
   auto route_label = std::make_shared<std::string>(HttpMetrics::kUnmatched);
   metrics_->RequestStarted();
-  std::string allowed_origin = AllowedOrigin(request);
+  std::string allowed_origin = AllowedOrigin(request, options_.cors_allowed_origins);
   Done finish = [this, request_id, route_label, method = std::string(request.method_string()),
                  start = clock_.Now(), https = client.tls || options_.assume_https, allowed_origin,
                  language = LanguageOf(request), done = std::move(done)](HttpResponse response) {
@@ -600,91 +423,186 @@ void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done 
     response.prepare_payload();
     done(std::move(response));
   };
-  std::string_view target(request.target().data(), request.target().size());
-  std::string_view path = target.substr(0, target.find('?'));
-  if (request.method() == http::verb::options && request.count(http::field::origin) > 0 &&
-      request.count(http::field::access_control_request_method) > 0) {
-    finish(Preflight(request, allowed_origin));
+  const Target target =
+      ParseTarget(std::string_view(request.target().data(), request.target().size()));
+  if (const OwnEndpoint* endpoint = FindOwnEndpoint(request, target.path)) {
+    *route_label = std::string(endpoint->label);
+    (this->*endpoint->serve)(request, target.path, finish);
     return;
   }
-  if (request.method() == http::verb::get && path == "/healthz") {
-    *route_label = "/healthz";
-    finish(JsonResponse(200, R"({"status":"ok"})"));
-    return;
-  }
-  if (request.method() == http::verb::get && path == "/readyz") {
-    *route_label = "/readyz";
-    HandleReady(std::move(finish));
-    return;
-  }
-  if (request.method() == http::verb::get && path == "/openapi.json") {
-    *route_label = "/openapi.json";
-    finish(JsonResponse(200, openapi_json_));
-    return;
-  }
-  if (request.method() == http::verb::get && path == "/metrics" && options_.serve_metrics) {
-    *route_label = "/metrics";
-    HttpResponse response;
-    response.result(200);
-    response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
-    response.body() = metrics_->Render() + BreakerMetrics();
-    finish(std::move(response));
-    return;
-  }
-  if (request.method() == http::verb::get && path == kPowChallengePath) {
-    *route_label = std::string(kPowChallengePath);
-    finish(PowChallenge());
-    return;
-  }
-  if (request.method() == http::verb::get) {
-    if (const DashboardAsset* asset = FindDashboardAsset(path)) {
-      *route_label = std::string(asset->path);
-      HttpResponse response;
-      response.result(200);
-      response.set(http::field::content_type, asset->content_type);
-      response.set("Content-Security-Policy", kDashboardContentSecurityPolicy);
-      response.body() = std::string(asset->body);
-      finish(std::move(response));
-      return;
-    }
-    if (options_.staff_app != nullptr && options_.staff_app->Covers(path)) {
-      *route_label = std::string(kStaffAppRouteLabel);
-      const auto accept_encoding = request[http::field::accept_encoding];
-      finish(StaffAppFile(*options_.staff_app, path,
-                          std::string_view(accept_encoding.data(), accept_encoding.size())));
+  Exchange exchange{.request = request,
+                    .client = client,
+                    .target = target,
+                    .request_id = request_id,
+                    .allowed_origin = allowed_origin,
+                    .route_label = *route_label};
+  for (const Step& step : kSteps) {
+    if (std::optional<HttpResponse> answer = (this->*step.run)(exchange)) {
+      finish(*std::move(answer));
       return;
     }
   }
-  HandleRoute(request, client, request_id, *route_label, std::move(finish));
+  CallBackend(exchange, std::move(finish));
 }
 
-HttpResponse Gateway::PowChallenge() const {
+// --- The own endpoints
+
+const Gateway::OwnEndpoint* Gateway::FindOwnEndpoint(const HttpRequest& request,
+                                                     std::string_view path) const {
+  if (request.method() != http::verb::get) return nullptr;
+  for (const OwnEndpoint& endpoint : kOwnEndpoints) {
+    if ((this->*endpoint.matches)(path)) return &endpoint;
+  }
+  return nullptr;
+}
+
+bool Gateway::IsPublicMetricsPath(std::string_view path) const {
+  return options_.serve_metrics && path == "/metrics";
+}
+bool Gateway::IsPowChallengePath(std::string_view path) const { return path == kPowChallengePath; }
+bool Gateway::IsDashboardPath(std::string_view path) const {
+  return options_.staff_app != nullptr && path == kDashboardPath;
+}
+bool Gateway::IsStaffAppPath(std::string_view path) const {
+  return options_.staff_app != nullptr && options_.staff_app->Covers(path);
+}
+
+void Gateway::ServeHealth(const HttpRequest&, std::string_view, const Done& done) const {
+  done(JsonResponse(200, R"({"status":"ok"})"));
+}
+
+void Gateway::ServeOpenApi(const HttpRequest&, std::string_view, const Done& done) const {
+  done(JsonResponse(200, openapi_json_));
+}
+
+void Gateway::ServeMetrics(const HttpRequest&, std::string_view, const Done& done) const {
+  done(MetricsResponse());
+}
+
+HttpResponse Gateway::MetricsResponse() const {
+  HttpResponse response;
+  response.result(200);
+  response.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+  response.body() = metrics_->Render() + BreakerMetrics();
+  return response;
+}
+
+void Gateway::ServePowChallenge(const HttpRequest&, std::string_view, const Done& done) const {
   if (options_.pow_guard == nullptr) {
-    return ErrorResponse(grpc::StatusCode::NOT_FOUND, "pow_not_enabled",
-                         "this gateway asks for no proof of work");
+    return done(ErrorResponse(grpc::StatusCode::NOT_FOUND, "pow_not_enabled",
+                              "this gateway asks for no proof of work"));
   }
-  return JsonResponse(200,
-                      pow::ChallengeJson(options_.pow_guard->pow().NewChallenge(clock_.Now())));
+  done(JsonResponse(200, pow::ChallengeJson(options_.pow_guard->pow().NewChallenge(clock_.Now()))));
 }
 
-std::optional<HttpResponse> Gateway::CheckPow(const Route& route,
-                                              const HttpRequest& request) const {
-  if (!pow_routes_.contains(&route)) return std::nullopt;
-  auto [begin, end] = request.equal_range(
-      boost::beast::string_view(kPowSolutionHeader.data(), kPowSolutionHeader.size()));
-  pow::Outcome outcome;
-  if (begin == end) {
-    outcome = options_.pow_guard->Check(std::nullopt, clock_.Now());
-  } else if (std::next(begin) != end) {
-    // Two solutions in one request: which one counts would be up to us; neither.
-    outcome = pow::Outcome::kInvalid;
-  } else {
-    outcome = options_.pow_guard->Check(
-        std::string_view(begin->value().data(), begin->value().size()), clock_.Now());
+// The old English page is gone; its place is the staff app's German steering
+// screen (which signs the user in first).
+void Gateway::ServeDashboard(const HttpRequest&, std::string_view, const Done& done) const {
+  HttpResponse response;
+  response.result(http::status::permanent_redirect);
+  response.set(http::field::location, kDashboardLocation);
+  done(std::move(response));
+}
+
+void Gateway::ServeStaffApp(const HttpRequest& request, std::string_view path,
+                            const Done& done) const {
+  const auto accept_encoding = request[http::field::accept_encoding];
+  done(StaffAppFile(*options_.staff_app, path,
+                    std::string_view(accept_encoding.data(), accept_encoding.size())));
+}
+
+// --- The route steps
+
+std::optional<HttpResponse> Gateway::CorsStep(Exchange& exchange) const {
+  if (!IsPreflight(exchange.request)) return std::nullopt;
+  return Preflight(exchange.target, routes_, exchange.allowed_origin);
+}
+
+std::optional<HttpResponse> Gateway::RouteStep(Exchange& exchange) const {
+  const auto method = exchange.request.method_string();
+  Routed routed =
+      RouteRequest(std::string_view(method.data(), method.size()), exchange.target, routes_);
+  if (routed.refusal.has_value()) return std::move(routed.refusal);
+  exchange.match = std::move(routed.match);
+  exchange.route_label = exchange.route().path_template;
+  return std::nullopt;
+}
+
+const AuthResult& Gateway::Caller(Exchange& exchange) const {
+  if (!exchange.caller.has_value()) {
+    exchange.caller = Authenticate(exchange.request, verifier_, clock_.Now());
   }
-  metrics_->PowChecked(PowOutcomeLabel(outcome));
-  if (outcome == pow::Outcome::kPassed) return std::nullopt;
-  return PowRefusal(outcome);
+  return *exchange.caller;
+}
+
+std::optional<HttpResponse> Gateway::RateLimitStep(Exchange& exchange) const {
+  const AuthResult& caller = Caller(exchange);
+  return CheckRateLimit(
+      rate_limiter_, exchange.route(),
+      ClientAddressFor(exchange.request, exchange.client, options_.trusted_proxy_hops),
+      caller.identity.has_value() ? std::string_view(caller.identity->subject) : std::string_view(),
+      clock_.Now(), *metrics_);
+}
+
+std::optional<HttpResponse> Gateway::AuthenticationStep(Exchange& exchange) const {
+  return Caller(exchange).error;
+}
+
+std::optional<HttpResponse> Gateway::AuthorizationStep(Exchange& exchange) const {
+  return Authorize(*exchange.match, Caller(exchange).identity);
+}
+
+std::optional<HttpResponse> Gateway::MediaTypeStep(Exchange& exchange) const {
+  return CheckMediaType(exchange.request);
+}
+
+std::optional<HttpResponse> Gateway::BindingStep(Exchange& exchange) const {
+  Bound bound =
+      BindMessage(*exchange.match, exchange.target.decoded->query, exchange.request.body());
+  if (bound.refusal.has_value()) return std::move(bound.refusal);
+  exchange.message = std::move(bound.message);
+  return std::nullopt;
+}
+
+std::optional<HttpResponse> Gateway::PowStep(Exchange& exchange) const {
+  return CheckPow(options_.pow_guard, pow_routes_.contains(&exchange.route()), exchange.request,
+                  clock_.Now(), *metrics_);
+}
+
+// --- The backend call
+
+void Gateway::CallBackend(Exchange& exchange, Done done) const {
+  const Route& route = exchange.route();
+  const std::optional<auth::Identity>& identity = Caller(exchange).identity;
+  BackendCall call;
+  call.service = route.method->service()->full_name();
+  call.grpc_path = route.grpc_path;
+  call.request = exchange.message->SerializeAsString();
+  call.metadata = CallMetadata(exchange.request, exchange.request_id, identity);
+  call.timeout = options_.backend_timeout;
+  call.idempotent = route.http_method == "GET";
+  std::string if_none_match;
+  if (auto header = exchange.request.find(http::field::if_none_match);
+      header != exchange.request.end()) {
+    if_none_match = std::string(header->value());
+  }
+  // Null for every route that is not audited: they pay one pointer.
+  std::shared_ptr<AuditContext> audit;
+  if (route.audit) {
+    audit = std::make_shared<AuditContext>(
+        MakeAuditContext(*exchange.match, *identity, exchange.request_id));
+  }
+  backends_.Call(std::move(call),
+                 [this, &route, if_none_match = std::move(if_none_match), audit = std::move(audit),
+                  done = std::move(done)](const grpc::Status& status, const std::string& bytes) {
+                   HttpResponse response = BackendResponse(route, status, bytes);
+                   RecordBackendOutcome(route, response.result_int());
+                   if (route.cache_max_age_seconds > 0 && response.result_int() == 200) {
+                     response = CacheableResponse(route, std::move(response), if_none_match);
+                   }
+                   if (audit == nullptr) return done(std::move(response));
+                   AppendAudit(route, std::move(*audit), status, bytes, std::move(response), done);
+                 });
 }
 
 std::string Gateway::BreakerMetrics() const {
@@ -700,183 +618,31 @@ std::string Gateway::BreakerMetrics() const {
 
 // Ready when every backend it waits for is serving and reachable through a
 // closed circuit; the body names each backend's state for operators.
-void Gateway::HandleReady(Done done) const {
-  backends_.CheckHealth(options_.health_timeout, [done = std::move(done)](
-                                                     const std::vector<BackendHealth>& backends) {
-    boost::json::object states;
-    std::vector<std::string> not_ready;
-    for (const BackendHealth& backend : backends) {
-      const char* state = backend.breaker_open ? "breaker_open"
-                          : backend.serving    ? "serving"
-                                               : "not_serving";
-      states[backend.service] = state;
-      if (backend.breaker_open || !backend.serving) not_ready.push_back(backend.service);
-    }
-    if (not_ready.empty()) {
-      done(JsonResponse(200, boost::json::serialize(
-                                 boost::json::object{{"status", "ready"}, {"backends", states}})));
-      return;
-    }
-    HttpResponse response =
-        ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
-                      absl::StrCat("not ready: ", absl::StrJoin(not_ready, ", ")));
-    boost::json::value body = boost::json::parse(response.body());
-    body.as_object()["backends"] = std::move(states);
-    response.body() = boost::json::serialize(body);
-    done(std::move(response));
-  });
-}
-
-std::string Gateway::AllowedOrigin(const HttpRequest& request) const {
-  auto header = request.find(http::field::origin);
-  if (header == request.end()) return "";
-  std::string_view origin(header->value().data(), header->value().size());
-  for (const std::string& allowed : options_.cors_allowed_origins) {
-    if (allowed == "*" || allowed == origin) return std::string(origin);
-  }
-  return "";
-}
-
-// A CORS preflight: which methods and headers the browser may use on a path.
-HttpResponse Gateway::Preflight(const HttpRequest& request, std::string_view allowed_origin) const {
-  if (allowed_origin.empty()) {
-    return ErrorResponse(grpc::StatusCode::PERMISSION_DENIED, "origin_not_allowed",
-                         "this origin may not call the API from a browser");
-  }
-  std::optional<Decoded> decoded =
-      DecodeTarget(std::string_view(request.target().data(), request.target().size()));
-  if (!decoded.has_value()) {
-    return ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "bad_target",
-                         "malformed request target");
-  }
-  // No route answers OPTIONS, so the match lists every method the path has.
-  MatchResult match = routes_.Match("OPTIONS", decoded->segments);
-  if (match.allowed_methods.empty()) {
-    return ErrorResponse(grpc::StatusCode::NOT_FOUND, "route_not_found", "no such route");
-  }
-  HttpResponse response;
-  response.result(http::status::no_content);
-  response.set(http::field::access_control_allow_methods,
-               absl::StrJoin(match.allowed_methods, ", "));
-  response.set(http::field::access_control_allow_headers, kCorsAllowedHeaders);
-  response.set(http::field::access_control_max_age, kCorsMaxAgeSeconds);
-  return response;
-}
-
-std::optional<HttpResponse> Gateway::CheckRateLimit(const Route& route,
-                                                    std::string_view client_address,
-                                                    std::string_view subject) const {
-  if (rate_limiter_ == nullptr) return std::nullopt;
-  const std::string_view route_class = RouteClassOf(route);
-  RateLimitOutcome outcome =
-      rate_limiter_->Check(route_class, client_address, subject, clock_.Now());
-  switch (outcome.kind) {
-    case RateLimitOutcome::Kind::kAllowed:
-      return std::nullopt;
-    case RateLimitOutcome::Kind::kUnavailableOpen:
-      metrics_->RateLimiterUnavailable(/*failed_open=*/true);
-      return std::nullopt;
-    case RateLimitOutcome::Kind::kUnavailableClosed:
-      metrics_->RateLimiterUnavailable(/*failed_open=*/false);
-      return ErrorResponse(grpc::StatusCode::UNAVAILABLE, "rate_limiter_unavailable",
-                           "the service is temporarily unavailable");
-    case RateLimitOutcome::Kind::kLimited:
-      break;
-  }
-  metrics_->RateLimited(route_class);
-  HttpResponse response = ErrorResponse(grpc::StatusCode::RESOURCE_EXHAUSTED, "rate_limited",
-                                        "too many requests; retry later", 429);
-  // Whole seconds, rounded up: retrying earlier would only be refused again.
-  const int64_t seconds =
-      std::max<int64_t>(1, absl::ToInt64Seconds(absl::Ceil(outcome.retry_after, absl::Seconds(1))));
-  response.set(http::field::retry_after, absl::StrCat(seconds));
-  return response;
-}
-
-void Gateway::HandleRoute(const HttpRequest& request, const ClientInfo& client,
-                          const std::string& request_id, std::string& route_label,
-                          Done done) const {
-  std::optional<Decoded> decoded =
-      DecodeTarget(std::string_view(request.target().data(), request.target().size()));
-  if (!decoded.has_value()) {
-    done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "bad_target",
-                       "malformed request target"));
-    return;
-  }
-  MatchResult match = routes_.Match(
-      std::string_view(request.method_string().data(), request.method_string().size()),
-      decoded->segments);
-  if (match.kind == MatchResult::Kind::kNoSuchPath) {
-    done(ErrorResponse(grpc::StatusCode::NOT_FOUND, "route_not_found", "no such route"));
-    return;
-  }
-  if (match.kind == MatchResult::Kind::kMethodNotAllowed) {
-    HttpResponse response = ErrorResponse(grpc::StatusCode::UNIMPLEMENTED, "method_not_allowed",
-                                          "method not allowed on this route", 405);
-    response.set(http::field::allow, absl::StrJoin(match.allowed_methods, ", "));
-    done(std::move(response));
-    return;
-  }
-  const Route& route = *match.match.route;
-  route_label = route.path_template;
-  AuthResult auth = Authenticate(request, verifier_, clock_.Now());
-  // Limited before the auth verdict is returned, so that guessing tokens
-  // costs the guesser's address bucket too.
-  if (std::optional<HttpResponse> limited =
-          CheckRateLimit(route, ClientAddressFor(request, client, options_.trusted_proxy_hops),
-                         auth.identity.has_value() ? std::string_view(auth.identity->subject)
-                                                   : std::string_view())) {
-    return done(*std::move(limited));
-  }
-  if (auth.error.has_value()) return done(*std::move(auth.error));
-  if (std::optional<HttpResponse> denied = Authorize(match.match, auth.identity)) {
-    return done(*std::move(denied));
-  }
-  if (!request.body().empty() && !IsJsonContentType(request)) {
-    return done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "unsupported_media_type",
-                              "send the body as application/json", 415));
-  }
-  const pb::Message* prototype =
-      pb::MessageFactory::generated_factory()->GetPrototype(route.method->input_type());
-  std::unique_ptr<pb::Message> message(prototype->New());
-  if (absl::Status bound = BindRequest(match.match, decoded->query, request.body(), message.get());
-      !bound.ok()) {
-    return done(ErrorResponse(grpc::StatusCode::INVALID_ARGUMENT, "invalid_request",
-                              FromAbsl(bound.message())));
-  }
-  // Last before the call: a request that fails anything else keeps its
-  // solution unused, for a corrected retry.
-  if (std::optional<HttpResponse> refused = CheckPow(route, request)) {
-    return done(*std::move(refused));
-  }
-  BackendCall call;
-  call.service = route.method->service()->full_name();
-  call.grpc_path = route.grpc_path;
-  call.request = message->SerializeAsString();
-  call.metadata = CallMetadata(request, request_id, auth.identity);
-  call.timeout = options_.backend_timeout;
-  call.idempotent = route.http_method == "GET";
-  std::string if_none_match;
-  if (auto header = request.find(http::field::if_none_match); header != request.end()) {
-    if_none_match = std::string(header->value());
-  }
-  // Null for every route that is not audited: they pay one pointer.
-  std::shared_ptr<AuditContext> audit;
-  if (route.audit) {
-    audit =
-        std::make_shared<AuditContext>(MakeAuditContext(match.match, *auth.identity, request_id));
-  }
-  backends_.Call(std::move(call),
-                 [this, &route, if_none_match = std::move(if_none_match), audit = std::move(audit),
-                  done = std::move(done)](const grpc::Status& status, const std::string& bytes) {
-                   HttpResponse response = BackendResponse(route, status, bytes);
-                   RecordBackendOutcome(route, response.result_int());
-                   if (route.cache_max_age_seconds > 0 && response.result_int() == 200) {
-                     response = CacheableResponse(route, std::move(response), if_none_match);
-                   }
-                   if (audit == nullptr) return done(std::move(response));
-                   AppendAudit(route, std::move(*audit), status, bytes, std::move(response), done);
-                 });
+void Gateway::ServeReady(const HttpRequest&, std::string_view, const Done& done) const {
+  backends_.CheckHealth(
+      options_.health_timeout, [done](const std::vector<BackendHealth>& backends) {
+        boost::json::object states;
+        std::vector<std::string> not_ready;
+        for (const BackendHealth& backend : backends) {
+          const char* state = backend.breaker_open ? "breaker_open"
+                              : backend.serving    ? "serving"
+                                                   : "not_serving";
+          states[backend.service] = state;
+          if (backend.breaker_open || !backend.serving) not_ready.push_back(backend.service);
+        }
+        if (not_ready.empty()) {
+          done(JsonResponse(200, boost::json::serialize(boost::json::object{
+                                     {"status", "ready"}, {"backends", states}})));
+          return;
+        }
+        HttpResponse response =
+            ErrorResponse(grpc::StatusCode::UNAVAILABLE, "backend_not_ready",
+                          absl::StrCat("not ready: ", absl::StrJoin(not_ready, ", ")));
+        boost::json::value body = boost::json::parse(response.body());
+        body.as_object()["backends"] = std::move(states);
+        response.body() = boost::json::serialize(body);
+        done(std::move(response));
+      });
 }
 
 // The action is done when its backend answered; its record is appended before

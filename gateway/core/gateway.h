@@ -12,6 +12,9 @@
 #include "gateway/core/audit_trail.h"
 #include "gateway/core/backends.h"
 #include "gateway/core/http_types.h"
+#include "gateway/core/pipeline_steps.h"
+#include "gateway/core/request_facts.h"
+#include "gateway/core/request_handler.h"
 #include "gateway/metrics/metrics.h"
 #include "gateway/openapi/openapi.h"
 #include "gateway/pow/proof_of_work.h"
@@ -27,8 +30,8 @@ struct GatewayOptions {
   absl::Duration backend_timeout = absl::Seconds(5);
   absl::Duration health_timeout = absl::Seconds(1);
   OpenApiInfo openapi;
-  // Serve GET /metrics. Off when the metrics must not be reachable through
-  // the public listener.
+  // Serve GET /metrics on this (public) handler. The binary turns it off and
+  // serves the metrics on its admin listener instead (AdminEndpoints).
   bool serve_metrics = true;
   // How many reverse proxies (e.g. the ingress) in front of the gateway
   // append to X-Forwarded-For. 0: the header is ignored and the client is the
@@ -53,7 +56,8 @@ struct GatewayOptions {
   const pow::Guard* pow_guard = nullptr;
   std::set<std::pair<std::string, std::string>> pow_routes = {};
   // The staff web app's files, served under its prefix (GET only, each with
-  // the app's own policy). Null: no staff app.
+  // the app's own policy); /dashboard redirects to its steering screen. Null:
+  // no staff app (and no /dashboard).
   const StaticSite* staff_app = nullptr;
 };
 
@@ -64,24 +68,13 @@ struct GatewayOptions {
 absl::StatusOr<std::set<std::pair<std::string, std::string>>> ParseRouteList(
     std::string_view text, const RouteTable& routes);
 
-// What the HTTP server knows about the connection a request came on.
-struct ClientInfo {
-  std::string peer_address;  // TCP peer, e.g. "203.0.113.7"
-  bool tls = false;
-};
-
-// Rate limit class of a route: "read" for GET, "write" for every method that
-// changes something.
-std::string_view RouteClassOf(const Route& route);
-inline constexpr std::string_view kRouteClasses[] = {"read", "write"};
-
-// Turns one HTTP request into one response: routing, authentication,
-// authorization, JSON <-> proto and the backend call. Knows nothing about
-// sockets; the HTTP server only moves bytes in and out of it.
-class Gateway {
+// Turns one HTTP request into one response: the gateway's own endpoints
+// (kOwnEndpoints), then for routes the steps of kSteps in order (CORS, routing,
+// rate limit, authentication, authorization, media type, binding, proof of
+// work) and the backend call with JSON <-> proto. Knows nothing about sockets;
+// the HTTP server only moves bytes in and out of it.
+class Gateway final : public RequestHandler {
  public:
-  using Done = std::function<void(HttpResponse)>;
-
   // `verifier` may be null: then every token is refused and only anonymous
   // routes work.
   // `rate_limiter` may be null: no rate limits.
@@ -89,26 +82,67 @@ class Gateway {
           const Clock& clock, GatewayOptions options, const RateLimiter* rate_limiter = nullptr);
 
   // Calls `done` exactly once, possibly on a gRPC thread.
-  void Handle(const HttpRequest& request, const ClientInfo& client, Done done) const;
+  void Handle(const HttpRequest& request, const ClientInfo& client, Done done) const override;
   void Handle(const HttpRequest& request, Done done) const {
     Handle(request, ClientInfo{}, std::move(done));
   }
 
   const HttpMetrics& metrics() const { return *metrics_; }
+  // GET /metrics: the Prometheus text of the request metrics and the open
+  // circuits; served here or by the admin listener.
+  HttpResponse MetricsResponse() const;
+  // The names of the route steps, in the order they run.
+  static std::vector<std::string_view> StepNames();
+  // The metrics route labels of the gateway's own endpoints.
+  static std::vector<std::string_view> OwnEndpointLabels();
 
  private:
-  void HandleRoute(const HttpRequest& request, const ClientInfo& client,
-                   const std::string& request_id, std::string& route_label, Done done) const;
-  std::optional<HttpResponse> CheckRateLimit(const Route& route, std::string_view client_address,
-                                             std::string_view subject) const;
-  std::optional<HttpResponse> CheckPow(const Route& route, const HttpRequest& request) const;
-  HttpResponse PowChallenge() const;
-  void HandleReady(Done done) const;
+  struct Exchange;  // one request on its way through the steps (gateway.cc)
+  struct Step {
+    std::string_view name;
+    std::optional<HttpResponse> (Gateway::*run)(Exchange&) const;
+  };
+  static const Step kSteps[];
+  struct OwnEndpoint {
+    std::string_view label;  // the exact path, except for the staff app's files
+    bool (Gateway::*matches)(std::string_view path) const;
+    void (Gateway::*serve)(const HttpRequest& request, std::string_view path,
+                           const Done& done) const;
+  };
+  static const OwnEndpoint kOwnEndpoints[];
+
+  // The own endpoints (GET only).
+  const OwnEndpoint* FindOwnEndpoint(const HttpRequest& request, std::string_view path) const;
+  bool IsHealthPath(std::string_view path) const { return path == "/healthz"; }
+  bool IsReadyPath(std::string_view path) const { return path == "/readyz"; }
+  bool IsOpenApiPath(std::string_view path) const { return path == "/openapi.json"; }
+  bool IsPublicMetricsPath(std::string_view path) const;
+  bool IsPowChallengePath(std::string_view path) const;
+  bool IsDashboardPath(std::string_view path) const;
+  bool IsStaffAppPath(std::string_view path) const;
+  void ServeHealth(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeReady(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeOpenApi(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeMetrics(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServePowChallenge(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeDashboard(const HttpRequest& request, std::string_view path, const Done& done) const;
+  void ServeStaffApp(const HttpRequest& request, std::string_view path, const Done& done) const;
+
+  // The route steps, thin adapters from the exchange to pipeline_steps.h.
+  std::optional<HttpResponse> CorsStep(Exchange& exchange) const;
+  std::optional<HttpResponse> RouteStep(Exchange& exchange) const;
+  std::optional<HttpResponse> RateLimitStep(Exchange& exchange) const;
+  std::optional<HttpResponse> AuthenticationStep(Exchange& exchange) const;
+  std::optional<HttpResponse> AuthorizationStep(Exchange& exchange) const;
+  std::optional<HttpResponse> MediaTypeStep(Exchange& exchange) const;
+  std::optional<HttpResponse> BindingStep(Exchange& exchange) const;
+  std::optional<HttpResponse> PowStep(Exchange& exchange) const;
+  // The caller, authenticated once per request by whichever step asks first.
+  const AuthResult& Caller(Exchange& exchange) const;
+
+  void CallBackend(Exchange& exchange, Done done) const;
   // Prometheus lines of the backends whose circuit is open now.
   std::string BreakerMetrics() const;
-  HttpResponse Preflight(const HttpRequest& request, std::string_view allowed_origin) const;
-  // The Origin to echo in Access-Control-Allow-Origin; empty if none.
-  std::string AllowedOrigin(const HttpRequest& request) const;
   void RecordBackendOutcome(const Route& route, int http_status) const;
   // Appends the audit record of an audited call, then answers `response`.
   void AppendAudit(const Route& route, AuditContext context, const grpc::Status& status,
@@ -127,18 +161,9 @@ class Gateway {
   std::map<const google::protobuf::ServiceDescriptor*, std::string> backend_names_;
 };
 
-// Keeps a well-formed client X-Request-Id ([A-Za-z0-9._-], at most 128) or
-// makes a new random one.
-std::string RequestIdFor(const HttpRequest& request);
-
-// "de" or "en", whichever the Accept-Language header prefers (highest q,
-// then the first listed); "de" without a header or with neither language.
-// Passed to the services as x-stadt-language (mails are written in it).
-std::string PreferredLanguage(std::string_view accept_language);
-
-// The client's address for rate limits: the TCP peer, or with trusted
-// proxies the X-Forwarded-For entry the outermost of them added.
-std::string ClientAddressFor(const HttpRequest& request, const ClientInfo& client,
-                             int trusted_proxy_hops);
+// Where /dashboard sends browsers: the staff app's steering screen, which
+// replaced the old English dashboard page.
+inline constexpr std::string_view kDashboardPath = "/dashboard";
+inline constexpr std::string_view kDashboardLocation = "/staff/#/steering";
 
 }  // namespace stadt::gateway

@@ -8,7 +8,6 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "gateway/core/linked_apis.h"
-#include "gateway/dashboard/dashboard.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
@@ -348,62 +347,41 @@ TEST_F(GatewayTest, ServesTheOpenApiDocumentOfItsRoutes) {
   EXPECT_TRUE(backends_.calls.empty());
 }
 
-TEST_F(GatewayTest, ServesTheDashboardPageScriptAndStyleWithAStrictPolicy) {
-  struct Expected {
-    const char* path;
-    const char* content_type;
-    const char* marker;
-  };
-  for (const Expected& expected : {
-           Expected{"/dashboard", "text/html; charset=utf-8", "<html lang=\"en\">"},
-           Expected{"/dashboard.js", "text/javascript; charset=utf-8", "'/v1/monitoring'"},
-           Expected{"/dashboard.css", "text/css; charset=utf-8", ".status-off-track"},
-       }) {
-    HttpResponse response = Send(http::verb::get, expected.path);
-    EXPECT_EQ(response.result_int(), 200) << expected.path;
-    EXPECT_EQ(response[http::field::content_type], expected.content_type) << expected.path;
-    EXPECT_THAT(response.body(), HasSubstr(expected.marker)) << expected.path;
-    EXPECT_EQ(response["Content-Security-Policy"], kDashboardContentSecurityPolicy)
-        << expected.path;
-    EXPECT_EQ(response["X-Content-Type-Options"], "nosniff") << expected.path;
-    EXPECT_EQ(response["X-Frame-Options"], "DENY") << expected.path;
-    EXPECT_EQ(response["Referrer-Policy"], "no-referrer") << expected.path;
+// The old English /dashboard page is replaced by the staff app's German
+// steering screen: /dashboard sends browsers there, and the old page's files
+// are gone.
+TEST_F(GatewayTest, DashboardRedirectsToTheStaffAppsSteeringScreen) {
+  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                    ("stadt_gateway_dashboard_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "index.html") << "<!doctype html><title>Stadt</title>";
+  absl::StatusOr<std::unique_ptr<StaticSite>> site =
+      StaticSite::Load(dir.string(), "/staff/", "http://127.0.0.1:9400");
+  std::filesystem::remove_all(dir);
+  ASSERT_TRUE(site.ok()) << site.status();
+  GatewayOptions options;
+  options.staff_app = site->get();
+  Rebuild(options, nullptr);
+
+  for (const char* target : {"/dashboard", "/dashboard?refresh=1"}) {
+    HttpResponse response = Send(http::verb::get, target);
+    EXPECT_EQ(response.result_int(), 308) << target;
+    EXPECT_EQ(response[http::field::location], "/staff/#/steering") << target;
+    EXPECT_EQ(response["X-Content-Type-Options"], "nosniff") << target;
+  }
+  EXPECT_EQ(Send(http::verb::post, "/dashboard", "{}").result_int(), 404);
+  for (const char* gone : {"/dashboard/", "/dashboard.js", "/dashboard.css", "/dashboard.html"}) {
+    EXPECT_EQ(Send(http::verb::get, gone).result_int(), 404) << gone;
   }
   EXPECT_TRUE(backends_.calls.empty());
-
-  // Script and style only from the gateway itself, nothing inline, no framing.
-  const std::string policy(kDashboardContentSecurityPolicy);
-  EXPECT_THAT(policy, ::testing::StartsWith("default-src 'none'; "));
-  EXPECT_THAT(policy, HasSubstr("script-src 'self';"));
-  EXPECT_THAT(policy, HasSubstr("style-src 'self';"));
-  EXPECT_THAT(policy, HasSubstr("connect-src 'self';"));
-  EXPECT_THAT(policy, HasSubstr("frame-ancestors 'none'"));
-  EXPECT_THAT(policy, ::testing::Not(HasSubstr("unsafe")));
-  // So the page must not need anything inline, nor anything from elsewhere.
-  const std::string page = Send(http::verb::get, "/dashboard").body();
-  EXPECT_THAT(page, HasSubstr(R"(<script src="/dashboard.js" defer></script>)"));
-  EXPECT_THAT(page, HasSubstr(R"(<link rel="stylesheet" href="/dashboard.css">)"));
-  EXPECT_THAT(page, ::testing::Not(::testing::ContainsRegex("<script[^>]*>[^<]")));
-  EXPECT_THAT(page, ::testing::Not(::testing::ContainsRegex("<style|style=| on[a-z]+=")));
-  EXPECT_THAT(page, ::testing::Not(HasSubstr("//")));  // no http(s):// or //cdn...
-  const std::string script = Send(http::verb::get, "/dashboard.js").body();
-  EXPECT_THAT(script, ::testing::Not(::testing::ContainsRegex("innerHTML|outerHTML|eval\\(")));
-  EXPECT_THAT(script, ::testing::Not(HasSubstr("https:")));
-
-  // JSON answers keep the gateway's default policy.
-  EXPECT_EQ(Send(http::verb::get, "/healthz")["Content-Security-Policy"],
-            "default-src 'none'; frame-ancestors 'none'");
-}
-
-TEST_F(GatewayTest, DashboardIsGetOnlyAndCountedInTheMetrics) {
-  EXPECT_EQ(Send(http::verb::post, "/dashboard", "{}").result_int(), 404);
-  EXPECT_EQ(Send(http::verb::get, "/dashboard/").result_int(), 404);
-  EXPECT_EQ(Send(http::verb::get, "/dashboard.html").result_int(), 404);
-  EXPECT_EQ(Send(http::verb::get, "/dashboard?refresh=1").result_int(), 200);
   EXPECT_THAT(
       Send(http::verb::get, "/metrics").body(),
       HasSubstr(
-          R"(stadt_gateway_http_requests_total{method="GET",route="/dashboard",code="2xx"} 1)"));
+          R"(stadt_gateway_http_requests_total{method="GET",route="/dashboard",code="3xx"} 2)"));
+
+  // Without the staff app there is nothing to send browsers to.
+  Rebuild(GatewayOptions{}, nullptr);
+  EXPECT_EQ(Send(http::verb::get, "/dashboard").result_int(), 404);
 }
 
 // The staff web app: its built files under /staff/, each with the app's own
@@ -454,61 +432,6 @@ TEST_F(GatewayTest, ServesTheStaffAppsFilesWithItsPolicy) {
   EXPECT_TRUE(backends_.calls.empty());
   EXPECT_THAT(Send(http::verb::get, "/metrics").body(),
               HasSubstr(R"(route="/staff/*",code="2xx"} 5)"));
-}
-
-// The page reads the monitoring API anonymously through these routes, and
-// these proto3 JSON names: renaming a field in monitoring.proto breaks it.
-TEST_F(GatewayTest, TheDashboardsApiRoutesAndFieldsExist) {
-  Rebuild(GatewayOptions{}, nullptr,
-          monitoring::v1::HttpBody::descriptor()->file()->FindServiceByName("Monitoring"));
-  const std::string script = Send(http::verb::get, "/dashboard.js").body();
-  backends_.raw_response = "";  // an empty message of whatever type each RPC returns
-  for (const auto& [target, method] : std::vector<std::pair<std::string, std::string>>{
-           {"/v1/monitoring/fields", "ListFieldsOfAction"},
-           {"/v1/monitoring/kpis", "ListKpis"},
-           {"/v1/monitoring/measures", "ListMeasures"},
-           {"/v1/monitoring/kpis/appointments_booked/series", "GetKpiSeries"}}) {
-    const std::string tail = target.substr(target.rfind('/'));  // "/fields", ..., "/series"
-    EXPECT_THAT(script, HasSubstr(tail + "`")) << target;
-    EXPECT_EQ(Send(http::verb::get, target).result_int(), 200) << target;  // no token
-    ASSERT_FALSE(backends_.calls.empty());
-    EXPECT_EQ(backends_.calls.back().grpc_path, "/stadt.monitoring.v1.Monitoring/" + method);
-  }
-  const std::vector<std::pair<const google::protobuf::Descriptor*, std::vector<std::string>>> read =
-      {
-          {monitoring::v1::ListFieldsOfActionResponse::descriptor(), {"fields", "catalogVersion"}},
-          {monitoring::v1::FieldOfAction::descriptor(),
-           {"number", "title", "status", "kpisOnTrack", "kpisAtRisk", "kpisOffTrack",
-            "kpisWithoutData"}},
-          {monitoring::v1::ListKpisResponse::descriptor(), {"kpis"}},
-          {monitoring::v1::Kpi::descriptor(),
-           {"kpiId", "name", "description", "unit", "fieldOfAction", "aggregation", "target",
-            "direction", "warningThreshold", "grain", "currentValue", "hasCurrentValue", "status",
-            "trend", "hasPreviousValue"}},
-          {monitoring::v1::KpiSeries::descriptor(), {"grain", "series"}},
-          {monitoring::v1::KpiDimensionSeries::descriptor(), {"dimensionValue", "points"}},
-          {monitoring::v1::KpiPoint::descriptor(), {"periodStart", "value", "samples"}},
-          {monitoring::v1::ListMeasuresResponse::descriptor(), {"measures"}},
-          {monitoring::v1::Measure::descriptor(),
-           {"measureId", "title", "fieldOfAction", "priority", "ownerDepartment", "milestones",
-            "dependsOn", "kpiIds", "status", "blockedBy", "blocked"}},
-          {monitoring::v1::Milestone::descriptor(), {"title", "due", "state", "overdue"}},
-      };
-  for (const auto& [message, names] : read) {
-    for (const std::string& name : names) {
-      bool found = false;
-      for (int i = 0; i < message->field_count(); ++i) {
-        found = found || message->field(i)->json_name() == name;
-      }
-      EXPECT_TRUE(found) << message->full_name() << "." << name;
-      EXPECT_THAT(script, HasSubstr("." + name)) << name;
-    }
-  }
-  for (const char* status :
-       {"STATUS_ON_TRACK", "STATUS_AT_RISK", "STATUS_OFF_TRACK", "STATUS_NO_DATA"}) {
-    EXPECT_NE(monitoring::v1::Status_descriptor()->FindValueByName(status), nullptr);
-    EXPECT_THAT(script, HasSubstr(status));
-  }
 }
 
 TEST_F(GatewayTest, MetricsCountPerRouteTemplateWithLatency) {

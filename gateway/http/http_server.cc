@@ -63,12 +63,13 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   using Stream = std::conditional_t<kTls, beast::ssl_stream<beast::tcp_stream>, beast::tcp_stream>;
 
  public:
-  Session(tcp::socket socket, std::shared_ptr<ssl::context> tls_context, const Gateway& gateway,
-          const HttpServerOptions& options, std::shared_ptr<std::atomic<int>> in_flight,
-          std::shared_ptr<std::atomic<bool>> draining, std::shared_ptr<ConnectionTable> connections)
+  Session(tcp::socket socket, std::shared_ptr<ssl::context> tls_context,
+          const RequestHandler& handler, const HttpServerOptions& options,
+          std::shared_ptr<std::atomic<int>> in_flight, std::shared_ptr<std::atomic<bool>> draining,
+          std::shared_ptr<ConnectionTable> connections)
       : tls_context_(std::move(tls_context)),
         stream_(MakeStream(std::move(socket), tls_context_.get())),
-        gateway_(gateway),
+        handler_(handler),
         options_(options),
         in_flight_(std::move(in_flight)),
         draining_(std::move(draining)),
@@ -176,7 +177,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();
     ++*in_flight_;
-    gateway_.Handle(
+    handler_.Handle(
         request, client_,
         [self = this->shared_from_this(), keep_alive, version](HttpResponse response) mutable {
           response.version(version);
@@ -255,7 +256,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
-  const Gateway& gateway_;
+  const RequestHandler& handler_;
   const HttpServerOptions& options_;
   std::shared_ptr<std::atomic<int>> in_flight_;
   std::shared_ptr<std::atomic<bool>> draining_;
@@ -266,33 +267,51 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
 }  // namespace
 
-HttpServer::HttpServer(const Gateway& gateway, HttpServerOptions options)
-    : gateway_(gateway),
+HttpServer::HttpServer(const RequestHandler& handler, HttpServerOptions options)
+    : handler_(handler),
       options_(std::move(options)),
       io_(options_.threads),
       acceptor_(asio::make_strand(io_)),
+      admin_acceptor_(asio::make_strand(io_)),
       reload_timer_(asio::make_strand(io_)),
       connections_(std::make_shared<ConnectionTable>(
           ConnectionTable::Options{.max_connections = options_.max_connections,
-                                   .max_per_address = options_.max_connections_per_address})) {}
+                                   .max_per_address = options_.max_connections_per_address})),
+      admin_connections_(std::make_shared<ConnectionTable>(ConnectionTable::Options{
+          .max_connections = kMaxAdminConnections, .max_per_address = 0})) {}
 
 HttpServer::~HttpServer() = default;
 
-absl::Status HttpServer::Listen() {
+namespace {
+
+// Opens, binds and listens; the port bound (the one picked, for port 0).
+absl::StatusOr<int> Bind(tcp::acceptor& acceptor, const std::string& address_text, int port) {
   beast::error_code error;
-  const asio::ip::address address = asio::ip::make_address(options_.address, error);
-  if (error)
-    return absl::InvalidArgumentError(absl::StrCat("bad listen address ", options_.address));
-  const tcp::endpoint endpoint(address, static_cast<uint16_t>(options_.port));
-  acceptor_.open(endpoint.protocol(), error);
-  if (!error) acceptor_.set_option(asio::socket_base::reuse_address(true), error);
-  if (!error) acceptor_.bind(endpoint, error);
-  if (!error) acceptor_.listen(asio::socket_base::max_listen_connections, error);
+  const asio::ip::address address = asio::ip::make_address(address_text, error);
+  if (error) return absl::InvalidArgumentError(absl::StrCat("bad listen address ", address_text));
+  const tcp::endpoint endpoint(address, static_cast<uint16_t>(port));
+  acceptor.open(endpoint.protocol(), error);
+  if (!error) acceptor.set_option(asio::socket_base::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options_.address, ":",
-                                               options_.port, ": ", error.message()));
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", address_text, ":", port, ": ", error.message()));
   }
-  port_ = acceptor_.local_endpoint().port();
+  return acceptor.local_endpoint().port();
+}
+
+}  // namespace
+
+absl::Status HttpServer::Listen() {
+  absl::StatusOr<int> port = Bind(acceptor_, options_.address, options_.port);
+  if (!port.ok()) return port.status();
+  port_ = *port;
+  if (options_.admin_handler == nullptr) return absl::OkStatus();
+  absl::StatusOr<int> admin_port =
+      Bind(admin_acceptor_, options_.admin_address, options_.admin_port);
+  if (!admin_port.ok()) return admin_port.status();
+  admin_port_ = *admin_port;
   return absl::OkStatus();
 }
 
@@ -308,15 +327,36 @@ void HttpServer::Accept() {
         if (error) {
           log::Warn("accept_failed", {{"error", error.message()}});
         } else if (options_.tls != nullptr) {
-          std::make_shared<Session<true>>(std::move(socket), options_.tls->Current(), gateway_,
+          std::make_shared<Session<true>>(std::move(socket), options_.tls->Current(), handler_,
                                           options_, in_flight_, draining_, connections_)
               ->Start();
         } else {
-          std::make_shared<Session<false>>(std::move(socket), nullptr, gateway_, options_,
+          std::make_shared<Session<false>>(std::move(socket), nullptr, handler_, options_,
                                            in_flight_, draining_, connections_)
               ->Start();
         }
         Accept();
+      });
+}
+
+// Plain HTTP: the admin listener is for the cluster's own network (and
+// loopback), never the internet.
+void HttpServer::AcceptAdmin() {
+  admin_acceptor_.async_accept(
+      asio::make_strand(io_), [this](beast::error_code error, tcp::socket socket) {
+        if (*draining_) {
+          beast::error_code ignored;
+          socket.close(ignored);
+          return;
+        }
+        if (error) {
+          log::Warn("admin_accept_failed", {{"error", error.message()}});
+        } else {
+          std::make_shared<Session<false>>(std::move(socket), nullptr, *options_.admin_handler,
+                                           options_, in_flight_, draining_, admin_connections_)
+              ->Start();
+        }
+        AcceptAdmin();
       });
 }
 
@@ -326,6 +366,7 @@ void HttpServer::Drain(absl::Time deadline) {
     // Closing every connection ends all outstanding work, so io_.run()
     // returns by itself and nothing is left in the loop when it is destroyed.
     connections_->CloseAll();
+    admin_connections_->CloseAll();
     return;
   }
   auto timer = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(20));
@@ -371,6 +412,10 @@ int HttpServer::RunUntilSignal() {
       beast::error_code ignored;
       acceptor_.close(ignored);
     });
+    asio::post(admin_acceptor_.get_executor(), [this] {
+      beast::error_code ignored;
+      admin_acceptor_.close(ignored);
+    });
     asio::post(reload_timer_.get_executor(), [this] { reload_timer_.cancel(); });
     for (const std::unique_ptr<asio::steady_timer>& timer : task_timers_) {
       asio::post(timer->get_executor(), [&timer = *timer] { timer.cancel(); });
@@ -378,6 +423,11 @@ int HttpServer::RunUntilSignal() {
     Drain(absl::Now() + options_.drain_timeout);
   });
   Accept();
+  if (options_.admin_handler != nullptr) {
+    AcceptAdmin();
+    // Before "listening": tests take that line to mean the server is up.
+    log::Info("admin_listening", {{"address", options_.admin_address}, {"port", admin_port_}});
+  }
   if (options_.tls != nullptr) ScheduleTlsReload();
   for (size_t i = 0; i < options_.periodic_tasks.size(); ++i) {
     task_timers_.push_back(std::make_unique<asio::steady_timer>(asio::make_strand(io_)));

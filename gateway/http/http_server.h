@@ -11,7 +11,7 @@
 #include "boost/asio/io_context.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/steady_timer.hpp"
-#include "gateway/core/gateway.h"
+#include "gateway/core/request_handler.h"
 #include "gateway/tls/tls_context.h"
 
 namespace stadt::gateway {
@@ -44,42 +44,57 @@ struct HttpServerOptions {
     std::function<void()> run;
   };
   std::vector<PeriodicTask> periodic_tasks = {};
+  // A second listener for operators (GET /metrics): plain HTTP on its own
+  // address, served by `admin_handler` on the same threads and drained with
+  // the public one. Null handler: none.
+  std::string admin_address = "127.0.0.1";
+  int admin_port = 0;  // 0: pick a free port
+  const RequestHandler* admin_handler = nullptr;
 };
 
-// HTTP/1.1 with keep-alive on Boost.Beast. Moves bytes between sockets and the
-// Gateway; all request semantics live in the Gateway.
+// HTTP/1.1 with keep-alive on Boost.Beast. Moves bytes between sockets and a
+// RequestHandler (the Gateway); all request semantics live in the handler.
 class ConnectionTable;
 
 class HttpServer {
  public:
-  HttpServer(const Gateway& gateway, HttpServerOptions options);
+  HttpServer(const RequestHandler& handler, HttpServerOptions options);
   ~HttpServer();
 
   // Binds and listens; port() is known afterwards.
   absl::Status Listen();
   int port() const { return port_; }
+  int admin_port() const { return admin_port_; }
   // Serves until SIGTERM or SIGINT, then stops accepting, lets requests in
   // flight finish (up to drain_timeout) and returns how many did not.
   int RunUntilSignal();
 
  private:
   void Accept();
+  void AcceptAdmin();
   void Drain(absl::Time deadline);
   void ScheduleTlsReload();
   void SchedulePeriodicTask(size_t index);
 
-  const Gateway& gateway_;
+  // Scrapers need few connections; a cap of its own keeps the public
+  // listener's load from locking them out.
+  static constexpr int kMaxAdminConnections = 16;
+
+  const RequestHandler& handler_;
   HttpServerOptions options_;
   boost::asio::io_context io_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::acceptor admin_acceptor_;
   boost::asio::steady_timer reload_timer_;
   // One per periodic task, each on its own strand.
   std::vector<std::unique_ptr<boost::asio::steady_timer>> task_timers_;
   int port_ = 0;
+  int admin_port_ = 0;
   // Shared with sessions, which may outlive a stop request by a little.
   std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   std::shared_ptr<std::atomic<bool>> draining_ = std::make_shared<std::atomic<bool>>(false);
   std::shared_ptr<ConnectionTable> connections_;
+  std::shared_ptr<ConnectionTable> admin_connections_;
 };
 
 }  // namespace stadt::gateway

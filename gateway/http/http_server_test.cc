@@ -11,6 +11,8 @@
 #include "boost/asio/connect.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/write.hpp"
+#include "gateway/core/admin_endpoints.h"
+#include "gateway/core/gateway.h"
 #include "gtest/gtest.h"
 #include "services/common/clock.h"
 #include "stadt/testing/v1/routes_test.pb.h"
@@ -140,6 +142,54 @@ TEST(HttpServerTest, ATooLargeBodyGets413EvenIfTheClientSendsItAllFirst) {
 
   kill(getpid(), SIGTERM);
   runner.join();
+}
+
+// The admin listener is a port of its own: /metrics there, not on the public
+// port, and both stop with the one signal.
+TEST(HttpServerTest, AdminListenerServesTheMetricsThePublicPortDoesNot) {
+  LingeringBackends backends;
+  backends.Release();
+  SystemClock clock;
+  GatewayOptions options;
+  options.serve_metrics = false;
+  Gateway gateway(
+      RouteTable::Build(
+          {stadt::testing::v1::Book::descriptor()->file()->FindServiceByName("Library")})
+          .value(),
+      nullptr, backends, clock, options, nullptr);
+  AdminEndpoints admin(gateway);
+  HttpServerOptions server_options{.port = 0, .threads = 1};
+  server_options.admin_handler = &admin;
+  auto server = std::make_unique<HttpServer>(gateway, server_options);
+  ASSERT_TRUE(server->Listen().ok());
+  ASSERT_NE(server->admin_port(), 0);
+  ASSERT_NE(server->admin_port(), server->port());
+  std::thread runner([&] { EXPECT_EQ(server->RunUntilSignal(), 0); });
+
+  absl::StatusOr<stadt::testing::HttpResult> health =
+      stadt::testing::HttpFetch(server->port(), "GET", "/healthz");
+  ASSERT_TRUE(health.ok()) << health.status();
+  EXPECT_EQ(health->status, 200);
+  absl::StatusOr<stadt::testing::HttpResult> hidden =
+      stadt::testing::HttpFetch(server->port(), "GET", "/metrics");
+  ASSERT_TRUE(hidden.ok()) << hidden.status();
+  EXPECT_EQ(hidden->status, 404);
+  absl::StatusOr<stadt::testing::HttpResult> metrics =
+      stadt::testing::HttpFetch(server->admin_port(), "GET", "/metrics");
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_NE(metrics->body.find(
+                R"(stadt_gateway_http_requests_total{method="GET",route="/healthz",code="2xx"} 1)"),
+            std::string::npos)
+      << metrics->body;
+  absl::StatusOr<stadt::testing::HttpResult> other =
+      stadt::testing::HttpFetch(server->admin_port(), "GET", "/healthz");
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->status, 404);
+
+  kill(getpid(), SIGTERM);
+  runner.join();
+  EXPECT_FALSE(stadt::testing::HttpFetch(server->admin_port(), "GET", "/metrics").ok());
 }
 
 }  // namespace

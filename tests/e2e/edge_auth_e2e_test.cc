@@ -11,7 +11,9 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "gateway/auth/jwks.h"
@@ -117,6 +119,9 @@ class EdgeAuthE2eTest : public ::testing::Test {
         [&](int port) {
           std::map<std::string, std::string> full = GatewayEnv(port);
           for (const auto& [name, value] : env) full[name] = value;
+          // The metrics are only on the admin listener.
+          admin_ports_[port] = PickFreePort();
+          full["GATEWAY_ADMIN_LISTEN"] = absl::StrCat("127.0.0.1:", admin_ports_[port]);
           return full;
         },
         log);
@@ -154,6 +159,7 @@ class EdgeAuthE2eTest : public ::testing::Test {
   std::string key_file_;
   TestTokens first_{"key-2026-1"};
   std::vector<std::unique_ptr<Subprocess>> gateways_;
+  std::map<int, int> admin_ports_;  // a gateway's port -> its admin listener's
 };
 
 class EdgePowE2eTest : public EdgeAuthE2eTest {
@@ -219,7 +225,7 @@ TEST_F(EdgePowE2eTest, HoldNeedsASolvedChallengeAndEachSolutionWorksOnce) {
   EXPECT_EQ(Hold(port, bodies[1], "citizen-2", SolveChallenge(port)).status, 200);
   EXPECT_EQ(Fetch(port, "GET", "/v1/offices").status, 200);
 
-  const std::string metrics = Fetch(port, "GET", "/metrics").body;
+  const std::string metrics = Fetch(admin_ports_[port], "GET", "/metrics").body;
   EXPECT_THAT(metrics, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"passed\"} 2"));
   EXPECT_THAT(metrics, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"replayed\"} 1"));
   EXPECT_THAT(metrics, HasSubstr("stadt_gateway_pow_checks_total{outcome=\"required\"} 1"));
@@ -287,6 +293,61 @@ TEST_F(EdgePowE2eTest, AnUnknownRouteOrAMissingSecretStopsTheStart) {
   const std::string log = ReadFile(backend_->dir() + "/weak.log");
   EXPECT_THAT(log, HasSubstr("GATEWAY_POW_SECRET"));
   EXPECT_THAT(log, Not(HasSubstr("too-short")));
+}
+
+// The gateway configured as deploy/local/up.sh starts it: the edge settings of
+// deploy/local/gateway.env (the file up.sh reads), a Redis for rate limits and
+// used challenges, a proof-of-work secret.
+class EdgeLocalStackE2eTest : public EdgePowE2eTest {
+ protected:
+  // NAME="value" lines; comments and blank lines skipped.
+  static std::map<std::string, std::string> LocalStackEnv() {
+    std::map<std::string, std::string> env;
+    std::ifstream in(STADT_LOCAL_GATEWAY_ENV);
+    EXPECT_TRUE(in.good()) << STADT_LOCAL_GATEWAY_ENV;
+    for (std::string line; std::getline(in, line);) {
+      const absl::string_view text = absl::StripAsciiWhitespace(line);
+      if (text.empty() || text[0] == '#') continue;
+      const size_t equals = text.find('=');
+      EXPECT_NE(equals, absl::string_view::npos) << line;
+      if (equals == absl::string_view::npos) continue;
+      absl::string_view value = text.substr(equals + 1);
+      absl::ConsumePrefix(&value, "\"");
+      absl::ConsumeSuffix(&value, "\"");
+      env[std::string(text.substr(0, equals))] = std::string(value);
+    }
+    env["GATEWAY_POW_SECRET"] = kPowSecret;  // up.sh: openssl rand -base64 48
+    return env;
+  }
+};
+
+TEST_F(EdgeLocalStackE2eTest, HoldsNeedAProofOfWorkAndAFloodGets429WithRetryAfter) {
+  const std::map<std::string, std::string> env = LocalStackEnv();
+  ASSERT_TRUE(env.contains("GATEWAY_POW_ROUTES"));
+  const int port = StartGateway(env);
+  const std::vector<std::string> bodies = HoldBodies(port, 1);
+  ASSERT_EQ(bodies.size(), 1u);
+
+  HttpResult missing = Hold(port, bodies[0], "citizen-1", std::nullopt);
+  EXPECT_EQ(missing.status, 428) << missing.body;
+  EXPECT_EQ(Reason(missing), "pow_required");
+  HttpResult held = Hold(port, bodies[0], "citizen-1", SolveChallenge(port));
+  EXPECT_EQ(held.status, 200) << held.body << Logs();
+
+  // Writes from one address: the bucket of the file's per-address write limit
+  // runs dry, then every request is refused before it reaches the service.
+  int limited = 0;
+  for (int i = 0; i < 200 && limited == 0; ++i) {
+    HttpResult flood =
+        Fetch(port, "POST", "/v1/holds", "{}", {{"Content-Type", "application/json"}});
+    if (flood.status != 429) continue;
+    ++limited;
+    EXPECT_EQ(Reason(flood), "rate_limited");
+    int64_t retry_after = 0;
+    EXPECT_TRUE(absl::SimpleAtoi(flood.headers["retry-after"], &retry_after)) << flood.body;
+    EXPECT_GE(retry_after, 1);
+  }
+  EXPECT_EQ(limited, 1) << "no 429 within 200 writes";
 }
 
 class EdgeKeyReloadE2eTest : public EdgeAuthE2eTest {

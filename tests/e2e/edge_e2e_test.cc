@@ -54,9 +54,12 @@ class EdgeE2eTest : public ::testing::Test {
     for (const auto& [name, value] : backend_->GatewayEnv()) env[name] = value;
     absl::StatusOr<ListeningProcess> gateway = StartOnFreePort(
         STADT_GATEWAY_BIN,
-        [&env](int port) {
+        [this, &env](int port) {
           std::map<std::string, std::string> full = env;
           full["GATEWAY_PORT"] = absl::StrCat(port);
+          // The metrics are only on the admin listener.
+          admin_port_ = PickFreePort();
+          full["GATEWAY_ADMIN_LISTEN"] = absl::StrCat("127.0.0.1:", admin_port_);
           return full;
         },
         absl::StrCat(backend_->dir(), "/gateway.log"));
@@ -78,7 +81,8 @@ class EdgeE2eTest : public ::testing::Test {
   }
 
   HttpResult Get(const std::string& target) {
-    absl::StatusOr<HttpResult> result = HttpFetch(port_, "GET", target);
+    absl::StatusOr<HttpResult> result =
+        HttpFetch(target == "/metrics" ? admin_port_ : port_, "GET", target);
     EXPECT_TRUE(result.ok()) << result.status();
     return result.value_or(HttpResult());
   }
@@ -93,6 +97,7 @@ class EdgeE2eTest : public ::testing::Test {
   std::unique_ptr<EdgeBackend> backend_;
   std::unique_ptr<Subprocess> gateway_;
   int port_ = 0;
+  int admin_port_ = 0;
 };
 
 TEST_F(EdgeE2eTest, FloodGets429WithRetryAfterWhileTheServiceStaysUp) {
@@ -129,6 +134,35 @@ TEST_F(EdgeE2eTest, FloodGets429WithRetryAfterWhileTheServiceStaysUp) {
   EXPECT_THAT(metrics.body,
               HasSubstr(absl::StrCat(R"(stadt_gateway_http_requests_total{)",
                                      R"(method="GET",route="/v1/offices",code="2xx"} )", ok)));
+}
+
+// GATEWAY_ADMIN_LISTEN: the metrics on a port of their own, never on the
+// public one; a malformed address stops the start.
+TEST_F(EdgeE2eTest, MetricsAreServedOnTheAdminListenerOnly) {
+  StartGateway({});
+  absl::StatusOr<HttpResult> public_metrics = HttpFetch(port_, "GET", "/metrics");
+  ASSERT_TRUE(public_metrics.ok()) << public_metrics.status();
+  EXPECT_EQ(public_metrics->status, 404);
+  absl::StatusOr<HttpResult> admin_metrics = HttpFetch(admin_port_, "GET", "/metrics");
+  ASSERT_TRUE(admin_metrics.ok()) << admin_metrics.status() << Logs();
+  EXPECT_EQ(admin_metrics->status, 200);
+  // The public request for /metrics counts as any path no route has.
+  EXPECT_THAT(
+      admin_metrics->body,
+      HasSubstr(
+          R"(stadt_gateway_http_requests_total{method="GET",route="unmatched",code="4xx"} 1)"));
+  absl::StatusOr<HttpResult> admin_route = HttpFetch(admin_port_, "GET", "/v1/offices");
+  ASSERT_TRUE(admin_route.ok());
+  EXPECT_EQ(admin_route->status, 404);
+
+  std::map<std::string, std::string> env = backend_->GatewayEnv();
+  env["GATEWAY_PORT"] = absl::StrCat(PickFreePort());
+  env["GATEWAY_ADMIN_LISTEN"] = "metrics.internal:9090";
+  absl::StatusOr<std::unique_ptr<Subprocess>> refused =
+      Subprocess::Start(STADT_GATEWAY_BIN, {}, env, backend_->dir() + "/admin-refused.log");
+  ASSERT_TRUE(refused.ok()) << refused.status();
+  EXPECT_EQ((*refused)->Wait(), 2);
+  EXPECT_THAT(ReadFile(backend_->dir() + "/admin-refused.log"), HasSubstr("GATEWAY_ADMIN_LISTEN"));
 }
 
 TEST_F(EdgeE2eTest, LimitsAreSharedByGatewayReplicas) {
