@@ -121,6 +121,7 @@ absl::Status Serve(const Settings& settings) {
   booking::RedisBookingRepository booking_repository(
       *redis, kBookingPrefix,
       booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
+  ForgetErasedCodesAtCounter(booking_repository);
   SystemClock clock;
   // Search reads the office list on every request; a short-lived cache keeps
   // that off Redis during a rush (see CachedCatalogRepository).

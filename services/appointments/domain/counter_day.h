@@ -17,7 +17,9 @@ namespace stadt::appointments {
 
 enum class VisitState { kExpected, kWaiting, kCalled, kCompleted, kNoShow, kParked, kCancelled };
 
-// A booking or a walk-in (empty booking code; `start` is the arrival).
+// A booking or a walk-in (empty booking code; `start` is the arrival), or the
+// ticket of a booking its citizen erased (empty code, not a walk-in; `start`
+// is the arrival).
 struct DayAppointment {
   std::string booking_code;
   absl::Time start;

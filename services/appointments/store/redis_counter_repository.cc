@@ -153,31 +153,33 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceD
   }
   for (int n = 1; n <= tickets; ++n) {
     reads.push_back({"HMGET", TicketKey(day, n), "code", "state", "counter", "services",
-                     "arrived_ms", "called_ms"});
+                     "arrived_ms", "called_ms", "erased"});
   }
   if (reads.empty()) return list;
   absl::StatusOr<std::vector<redis::Reply>> records = redis_.Pipeline(reads);
   if (!records.ok()) return records.status();
-  // Tickets: the counter and times of each, and the walk-ins themselves.
+  // Tickets: the counter and times of each, and the lines of tickets without
+  // a booking: walk-ins, and booked visits whose citizen erased the booking
+  // (listed without code or name, by arrival).
   std::map<int, TicketTimes> times;
-  std::vector<DayAppointment> walk_ins;
+  std::vector<DayAppointment> ticket_lines;
   for (int n = 1; n <= tickets; ++n) {
     const std::vector<redis::Reply>& fields = (*records)[codes.size() + n - 1].elements;
-    if (fields.size() != 6 || fields[1].str.empty()) continue;  // expired
+    if (fields.size() != 7 || fields[1].str.empty()) continue;  // expired
     const TicketTimes ticket = {fields[2].str, TimeOrNever(fields[4].str),
                                 TimeOrNever(fields[5].str)};
     times[n] = ticket;
     if (!fields[0].str.empty()) continue;
-    DayAppointment walk_in;
-    walk_in.walk_in = true;
-    walk_in.queue_number = n;
-    walk_in.state = StateFromText(fields[1].str);
-    walk_in.service_ids = absl::StrSplit(fields[3].str, ',', absl::SkipEmpty());
-    // A walk-in's start is its arrival (0 for a ticket without one).
-    walk_in.start =
+    DayAppointment line;
+    line.walk_in = fields[6].str.empty();
+    line.queue_number = n;
+    line.state = StateFromText(fields[1].str);
+    line.service_ids = absl::StrSplit(fields[3].str, ',', absl::SkipEmpty());
+    // Its start is the arrival (0 for a ticket without one).
+    line.start =
         ticket.checked_in_at == absl::InfinitePast() ? absl::UnixEpoch() : ticket.checked_in_at;
-    ticket.AddTo(walk_in);
-    walk_ins.push_back(std::move(walk_in));
+    ticket.AddTo(line);
+    ticket_lines.push_back(std::move(line));
   }
   for (size_t i = 0; i < codes.size(); ++i) {
     const std::vector<redis::Reply>& fields = (*records)[i].elements;
@@ -197,9 +199,9 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceD
     list.appointments.push_back(std::move(appointment));
   }
   std::vector<DayAppointment> merged;
-  merged.reserve(list.appointments.size() + walk_ins.size());
-  std::merge(list.appointments.begin(), list.appointments.end(), walk_ins.begin(), walk_ins.end(),
-             std::back_inserter(merged),
+  merged.reserve(list.appointments.size() + ticket_lines.size());
+  std::merge(list.appointments.begin(), list.appointments.end(), ticket_lines.begin(),
+             ticket_lines.end(), std::back_inserter(merged),
              [](const DayAppointment& a, const DayAppointment& b) { return a.start < b.start; });
   list.appointments = std::move(merged);
   return list;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "services/appointments/domain/counter_day.h"
+#include "services/common/booking/store/redis_booking_repository.h"
 #include "services/common/redis/redis_client.h"
 
 namespace stadt::appointments {
@@ -15,11 +16,19 @@ inline constexpr char kBookingPrefix[] = "appt:{appt}:";
 //   appt:{appt}:present:<office>:<day>     zset queue number -> order (ms):
 //                                          appointment time, or arrival for walk-ins
 //   appt:{appt}:ticket:<office>:<day>:<n>  hash: code, state, counter (walk-ins:
-//                                          services, arrived_ms)
+//                                          services, arrived_ms); erased: 1 once
+//                                          the citizen's erasure blanked code
 //   appt:{appt}:ticket-seq:<office>:<day>  last queue number handed out
 //   appt:{appt}:no-shows:<office>:<day>    count
 //   appt:{appt}:display:<office>:<day>     list "n|counter|ms", newest first (20)
 //   appt:{appt}:display-version:<office>:<day>  raised by every call and recall
+// Makes a citizen's erasure (GDPR Art. 17, in the same Lua step) blank the
+// erased bookings' codes in the counter's tickets; the tickets stay (queue
+// number, state, times) so the day and its counts stay whole.
+inline void ForgetErasedCodesAtCounter(booking::RedisBookingRepository& bookings) {
+  bookings.ForgetCodeIn({"ticket"});
+}
+
 class RedisCounterRepository final : public CounterRepository {
  public:
   explicit RedisCounterRepository(redis::Client& redis) : redis_(redis) {}

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/synchronization/mutex.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
@@ -41,6 +42,7 @@ class CounterDayTest : public testing::RedisTest {
     bookings_ = std::make_unique<booking::RedisBookingRepository>(
         redis(), kBookingPrefix,
         booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
+    ForgetErasedCodesAtCounter(*bookings_);  // as main.cc does
     counters_ = std::make_unique<RedisCounterRepository>(redis());
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 10, {}}};
@@ -286,6 +288,87 @@ TEST_F(CounterDayTest, RecallParkAndCancelTicketsAndTheCallDisplay) {
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(day_->Board("../x", 0).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(day_->Board("mitte", -1).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+// Every key of the counter day ("<kind>:mitte:2037-12-01...") whose name or
+// content contains `needle`, as "key: where".
+std::vector<std::string> CounterDayKeysNaming(redis::Client& redis, const std::string& needle) {
+  std::vector<std::string> hits;
+  std::string cursor = "0";
+  do {
+    redis::Reply page =
+        redis.Command({"SCAN", cursor, "MATCH", "appt:{appt}:*:mitte:2037-12-01*", "COUNT", "1000"})
+            .value();
+    cursor = page.elements[0].str;
+    for (const redis::Reply& name : page.elements[1].elements) {
+      const std::string& key = name.str;
+      if (key.find(needle) != std::string::npos) hits.push_back(key + ": name");
+      const std::string type = redis.Command({"TYPE", key}).value().str;
+      std::vector<std::string> read = {"GET", key};
+      if (type == "hash") read = {"HGETALL", key};
+      if (type == "zset") read = {"ZRANGE", key, "0", "-1"};
+      if (type == "list") read = {"LRANGE", key, "0", "-1"};
+      if (type == "set") read = {"SMEMBERS", key};
+      const redis::Reply content = redis.Command(read).value();
+      if (content.str.find(needle) != std::string::npos) hits.push_back(key + ": value");
+      for (const redis::Reply& element : content.elements) {
+        if (element.str.find(needle) != std::string::npos) hits.push_back(key + ": " + element.str);
+      }
+    }
+  } while (cursor != "0");
+  return hits;
+}
+
+TEST_F(CounterDayTest, AnErasureBlanksTheCodeInTheDaysTicketsAndKeepsTheirState) {
+  const std::string erased = Book(1, Local(12, 0));
+  const std::string other = Book(2, Local(12, 30));
+  clock_.Set(Local(11, 40));
+  // Ticket 1 is cancelled (the booking no longer points to it), ticket 2 is
+  // the erased booking's current one, called; ticket 3 is the other citizen's.
+  ASSERT_EQ(day_->CheckIn("mitte", "2037-12-01", erased)->queue_number, 1);
+  ASSERT_TRUE(day_->CancelTicket("mitte", "2037-12-01", 1).ok());
+  ASSERT_EQ(day_->CheckIn("mitte", "2037-12-01", erased)->queue_number, 2);
+  ASSERT_EQ(day_->CheckIn("mitte", "2037-12-01", other)->queue_number, 3);
+  clock_.Set(Local(11, 50));
+  ASSERT_EQ(day_->CallNext("mitte", "2037-12-01", "A")->value().queue_number, 2);
+  ASSERT_EQ(CounterDayKeysNaming(redis(), erased).size(), 3u);  // day index, tickets 1 and 2
+
+  absl::StatusOr<privacy::Erasure> erasure = service_->ErasePersonalData("citizen-1");
+  ASSERT_TRUE(erasure.ok()) << erasure.status();
+  EXPECT_GT(erasure->erased, 0);
+  EXPECT_THAT(CounterDayKeysNaming(redis(), erased), ::testing::IsEmpty());
+  // A retry finds nothing left and changes nothing.
+  absl::StatusOr<privacy::Erasure> again = service_->ErasePersonalData("citizen-1");
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->erased, 0);
+
+  // The tickets stay with number, state, counter and times: the day's queue
+  // and counts are whole, the erased visit is a line without code or name.
+  const DayList list = day_->List("mitte", "2037-12-01").value();
+  ASSERT_EQ(list.appointments.size(), 3u);
+  for (const DayAppointment& line : list.appointments) {
+    EXPECT_FALSE(line.walk_in);
+    EXPECT_NE(line.booking_code, erased);
+  }
+  const DayAppointment& cancelled = list.appointments[0];  // by arrival
+  EXPECT_EQ(cancelled.queue_number, 1);
+  EXPECT_EQ(cancelled.state, VisitState::kCancelled);
+  EXPECT_EQ(cancelled.booking_code, "");
+  const DayAppointment& called = list.appointments[1];
+  EXPECT_EQ(called.queue_number, 2);
+  EXPECT_EQ(called.state, VisitState::kCalled);
+  EXPECT_EQ(called.counter, "A");
+  EXPECT_EQ(called.checked_in_at, Local(11, 40));
+  EXPECT_EQ(called.called_at, Local(11, 50));
+  EXPECT_EQ(called.citizen_name, "");
+  EXPECT_EQ(list.appointments[2].booking_code, other);
+  EXPECT_EQ(list.appointments[2].citizen_name, "Person");
+  // The counter finishes the visit, and the queue goes on.
+  Ticket completed = day_->Complete("mitte", "2037-12-01", 2).value();
+  EXPECT_EQ(completed.state, VisitState::kCompleted);
+  EXPECT_EQ(completed.booking_code, "");
+  EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "A")->value().booking_code, other);
+  EXPECT_THAT(CounterDayKeysNaming(redis(), erased), ::testing::IsEmpty());
 }
 
 TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {

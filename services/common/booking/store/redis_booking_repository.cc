@@ -49,7 +49,8 @@ const redis::Script& ConfirmScript() {
   return *script;
 }
 
-// KEYS: subject index, client-hold, outbox. ARGV: now, prefix.
+// KEYS: subject index, client-hold, outbox. ARGV: now, prefix, erase-with
+// kinds, forget-code-in kinds.
 const redis::Script& EraseSubjectScript() {
   static const redis::Script* script =
       new redis::Script(absl::StrCat(ToAbsl(kBookingPreludeLua), ToAbsl(kEraseSubjectLua)));
@@ -370,7 +371,7 @@ absl::StatusOr<int> RedisBookingRepository::EraseSubject(const std::string& subj
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       EraseSubjectScript(),
       {Key("subject", subject), Key("client-hold", subject), absl::StrCat(prefix_, "outbox")},
-      {Millis(now), prefix_, absl::StrJoin(erase_with_, ",")});
+      {Millis(now), prefix_, absl::StrJoin(erase_with_, ","), absl::StrJoin(forget_code_in_, ",")});
   if (!reply.ok()) return reply.status();
   return static_cast<int>(reply->integer);
 }

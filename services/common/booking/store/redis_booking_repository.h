@@ -84,6 +84,11 @@ class RedisBookingRepository : public BookingRepository {
   // Kinds of a service's own per-booking records ("<prefix><kind>:<code>",
   // e.g. video's "visit") that EraseSubject deletes with the booking.
   void EraseWith(std::vector<std::string> kinds) { erase_with_ = std::move(kinds); }
+  // Kinds of a service's numbered per-day records that name a booking
+  // ("<prefix><kind>:<resource>:<day>:<n>" with field `code`, numbered up to
+  // "<prefix><kind>-seq:<resource>:<day>", e.g. appointments' counter
+  // "ticket"): EraseSubject blanks the code there and keeps the record.
+  void ForgetCodeIn(std::vector<std::string> kinds) { forget_code_in_ = std::move(kinds); }
   absl::StatusOr<std::vector<KeptBooking>> SubjectBookings(const std::string& subject) override;
   absl::StatusOr<int> EraseSubject(const std::string& subject, absl::Time now) override;
 
@@ -95,6 +100,7 @@ class RedisBookingRepository : public BookingRepository {
   std::string prefix_;
   Options options_;
   std::vector<std::string> erase_with_;
+  std::vector<std::string> forget_code_in_;
 };
 
 }  // namespace stadt::booking

@@ -3,7 +3,9 @@
 -- record, its index entries, its hold and every outbox event naming it go.
 -- Idempotent: a retry finds the index gone and erases nothing.
 -- KEYS: subject index, client-hold, outbox. ARGV: now, prefix, the kinds of
--- the service's own per-booking records (comma-separated, e.g. 'visit').
+-- the service's own per-booking records (comma-separated, e.g. 'visit'), the
+-- kinds of its numbered per-day records that name a booking (comma-separated,
+-- e.g. appointments' counter 'ticket').
 local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local erased = 0
@@ -16,6 +18,20 @@ local function release_hold(hold_id)
   end
   gone[hold_id] = true
   erased = erased + redis.call('DEL', prefix .. 'hold:' .. hold_id)
+end
+-- A numbered per-day record ("<prefix><kind>:<office>:<day>:<n>", n up to
+-- "<prefix><kind>-seq:<office>:<day>") that names the booking in its field
+-- `code` forgets it and keeps the rest (queue number, state, times: the
+-- day's counts stay whole); `erased` marks it. Every record of the day is
+-- looked at: a cancelled ticket no longer linked from the booking names it too.
+local function forget_code_in_day(kind, day_suffix, code)
+  local last = tonumber(redis.call('GET', prefix .. kind .. '-seq:' .. day_suffix) or '0') or 0
+  for n = 1, math.min(last, 5000) do
+    local record = prefix .. kind .. ':' .. day_suffix .. ':' .. n
+    if redis.call('HGET', record, 'code') == code then
+      redis.call('HSET', record, 'code', '', 'erased', '1')
+    end
+  end
 end
 local function erase_booking(code)
   gone[code] = true
@@ -36,6 +52,7 @@ local function erase_booking(code)
     end
   end
   for _, kind in ipairs(split(ARGV[3])) do redis.call('DEL', prefix .. kind .. ':' .. code) end
+  for _, kind in ipairs(split(ARGV[4] or '')) do forget_code_in_day(kind, day_suffix, code) end
   erased = erased + redis.call('DEL', key)
 end
 for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
