@@ -240,7 +240,8 @@ TEST_F(EdgePowE2eTest, ASolutionIsSpentForEveryReplica) {
   ASSERT_EQ(bodies.size(), 2u);
   // Solved against one replica, used at the other, then replayed at the first.
   const std::string solution = SolveChallenge(first);
-  EXPECT_EQ(Hold(second, bodies[0], "citizen-1", solution).status, 200) << Logs();
+  HttpResult held = Hold(second, bodies[0], "citizen-1", solution);
+  EXPECT_EQ(held.status, 200) << held.body << Logs();
   HttpResult replayed = Hold(first, bodies[1], "citizen-2", solution);
   EXPECT_EQ(replayed.status, 403);
   EXPECT_EQ(Reason(replayed), "pow_replayed");

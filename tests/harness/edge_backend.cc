@@ -62,7 +62,11 @@ absl::Status EdgeBackend::RestartService() {
 std::map<std::string, std::string> EdgeBackend::GatewayEnv() const {
   return {{"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port_)},
           {"GATEWAY_READINESS_BACKENDS", "appointments"},  // the only service started here
-          {"GATEWAY_REDIS_ADDRESS", absl::StrCat("127.0.0.1:", gateway_redis_->port())}};
+          {"GATEWAY_REDIS_ADDRESS", absl::StrCat("127.0.0.1:", gateway_redis_->port())},
+          // The production default (50 ms) is a latency budget; on two cores shared with a
+          // parallel sanitizer run a first connection plus command took longer, and a proof of
+          // work then failed closed with 503 `pow_unavailable`. A killed Redis still fails at once.
+          {"GATEWAY_REDIS_TIMEOUT", "2s"}};
 }
 
 std::map<std::string, std::string> EdgeBackend::ServiceEnv(int port) const {
