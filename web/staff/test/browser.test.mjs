@@ -571,7 +571,8 @@ test('the daycare office verifies a criterion, corrects an application and publi
     assert.match(await page.$eval('#application-detail', (el) => el.textContent), /weiterer Antrag/);
     await pressByKeyboard(page, 'tr[data-criterion="single_parent"] button[data-verdict-action="VERDICT_VERIFIED"]');
     await page.waitForSelector('tr[data-criterion="single_parent"][data-verdict="VERDICT_VERIFIED"]', { timeout: STEP_TIMEOUT });
-    assert.match(await page.$eval('#daycare-status', (el) => el.textContent), /bestätigt/);
+    // The status line follows the refreshed result list, a moment after the row.
+    await page.waitForFunction(() => /bestätigt/.test(document.querySelector('#daycare-status')?.textContent || ''), { timeout: STEP_TIMEOUT });
     assert.match(await page.$eval('tr[data-criterion="single_parent"]', (row) => row.textContent), /ja/);
     // A correction needs a reason: first without (the screen says so), then with.
     await typeByKeyboard(page, 'input[name="start-month"]', '2030-09');
@@ -711,7 +712,8 @@ test('a video caseworker admits from the waiting room, marks a no-show, declares
     await typeByKeyboard(page, 'input[name="absence-id"]', 'anna-morgen-krank');
     await page.keyboard.press('Enter');
     await page.waitForSelector(`#absence-report tr[data-booking="${booked}"][data-outcome="ABSENCE_OUTCOME_AFFECTED"]`, { timeout: STEP_TIMEOUT });
-    assert.match(await page.$eval('#absences', (el) => el.textContent), /anna-morgen-krank/);
+    // The list of absences reloads after the report shows.
+    await page.waitForSelector('#absences tr[data-absence="anna-morgen-krank"]', { timeout: STEP_TIMEOUT });
     await checkAccessibility(page, 'video absence with affected consultations');
     await pressByKeyboard(page, '#move-consultations');
     await page.waitForSelector(`#absence-report tr[data-booking="${booked}"][data-outcome="ABSENCE_OUTCOME_MOVED"]`, { timeout: STEP_TIMEOUT });
