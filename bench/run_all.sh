@@ -36,17 +36,7 @@ if [ -z "${STADT_BENCH_BUILD:-}" ]; then
     daycare_bench stadt-monitoring-bench > /dev/null
 fi
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_for() {
-  for _ in $(seq 1 300); do
-    if "$@" > /dev/null 2>&1; then return 0; fi
-    sleep 0.05
-  done
-  echo "bench: gave up waiting for: $*" >&2
-  exit 1
-}
+. "$ROOT/bench/lib.sh"
 start() {  # start NAME BINARY (environment from the caller)
   "$2" > "$WORK/$1.log" 2>&1 &
   PIDS+=($!)

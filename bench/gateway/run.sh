@@ -31,17 +31,7 @@ if [ -z "${STADT_BENCH_BUILD:-}" ]; then
     stadt-bare-beast > /dev/null
 fi
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-wait_for() {
-  for _ in $(seq 1 300); do
-    if "$@" > /dev/null 2>&1; then return 0; fi
-    sleep 0.05
-  done
-  echo "bench: gave up waiting for: $*" >&2
-  exit 1
-}
+. "$ROOT/bench/lib.sh"
 REDIS_PORT=$(free_port); SERVICE_PORT=$(free_port); BARE_PORT=$(free_port)
 PLAIN_PORT=$(free_port); TLS_PORT=$(free_port)
 

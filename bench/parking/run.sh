@@ -32,19 +32,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
-
-wait_for() {
-  for _ in $(seq 1 200); do
-    if "$@" >/dev/null 2>&1; then return 0; fi
-    sleep 0.05
-  done
-  echo "bench: gave up waiting for: $*" >&2
-  exit 1
-}
-
+. "$ROOT/bench/lib.sh"
 REDIS_PORT=$(free_port)
 SERVICE_PORT=$(free_port)
 HTTP_PORT=$(free_port)
