@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/contact/sealed_contact.h"
+#include "services/common/fake_clock.h"
 #include "services/common/reason.h"
 #include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
