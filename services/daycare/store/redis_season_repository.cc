@@ -462,7 +462,7 @@ void RedisSeasonRepository::AddCasework(std::string_view season, const redis::Re
 namespace {
 
 // The set-before-first-round script's refusal, by its reason.
-absl::Status FrozenAfterFirstRound(absl::Status status) {
+absl::Status FrozenAfterFirstRound(const absl::Status& status) {
   return absl::IsFailedPrecondition(status) ? WithReason(status, "season_frozen") : status;
 }
 
