@@ -142,7 +142,7 @@ TEST_F(GatewayE2eTest, BadInputGetsAClearClientError) {
   const Case kCases[] = {
       {"GET", "/v1/nowhere", "", 404, "route_not_found"},
       {"DELETE", "/v1/offices", "", 405, "method_not_allowed"},
-      {"GET", "/v1/offices/does-not-exist", "", 404, "not_found"},
+      {"GET", "/v1/offices/does-not-exist", "", 404, "office_not_found"},
       {"GET", "/v1/offices/NOT%20AN%20ID", "", 400, "invalid_argument"},
       {"GET", "/v1/offices?page_size=abc", "", 400, "invalid_request"},
       {"GET", "/v1/offices?page_size=-5", "", 400, "invalid_argument"},

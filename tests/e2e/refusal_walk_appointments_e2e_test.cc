@@ -31,6 +31,14 @@ std::string OfficeEntry(int counters) {
   return entry + "]}";
 }
 
+// The same office offering passports only.
+std::string PassportOnly() {
+  std::string entry = OfficeEntry(1);
+  const std::string both = R"("serviceIds":["id-card","passport"])";
+  entry.replace(entry.find(both), both.size(), R"("serviceIds":["passport"])");
+  return entry;
+}
+
 constexpr char kOffice[] = "/v1/offices/nacht";
 
 class AppointmentsRefusalWalkTest : public RefusalWalk {
@@ -86,9 +94,9 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
     std::string start;
     std::string manage;  // {"manageToken": ...}
     // The manage token with "start" added: a reschedule's body.
-    std::string MoveTo(const std::string& to) const {
-      return absl::StrCat(manage.substr(0, manage.size() - 1), R"(,"officeId":"nacht","start":")",
-                          to, "\"}");
+    std::string MoveTo(const std::string& to, const std::string& office = "nacht") const {
+      return absl::StrCat(manage.substr(0, manage.size() - 1), R"(,"officeId":")", office,
+                          R"(","start":")", to, "\"}");
     }
   };
   // Books the first free `service` slot of `date` for the citizen `subject`.
@@ -116,6 +124,16 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
 
   static std::string Code(const std::string& code) {
     return absl::StrCat(R"({"bookingCode":")", code, "\"}");
+  }
+
+  // `day` (days from today) at `hour`:`minute` in Berlin, as UTC RFC 3339.
+  std::string LocalStart(int day, int hour, int minute) const {
+    const absl::CivilDay civil = absl::ToCivilDay(absl::Now(), berlin_) + day;
+    return absl::FormatTime(
+        "%Y-%m-%dT%H:%M:%SZ",
+        absl::FromCivil(absl::CivilMinute(civil.year(), civil.month(), civil.day(), hour, minute),
+                        berlin_),
+        absl::UTCTimeZone());
   }
 
   absl::TimeZone berlin_;
@@ -278,6 +296,89 @@ TEST_F(AppointmentsRefusalWalkTest, EveryAppointmentsRefusalHasItsReasonStatusAn
   Ok("PUT", "/v1/offices/zu", closed, staff_);
   ExpectRefusal("POST", absl::StrCat("/v1/offices/zu/days/", today_, "/walk-ins"),
                 R"({"serviceIds":["id-card"]})", staff_, "office_closed");
+
+  // Where and when a booking can go: the office and its services, the
+  // requested start, on each route that places one.
+  Ok("PUT", "/v1/offices/pass", PassportOnly(), staff_);
+  const std::string tomorrow_start = LocalStart(1, 10, 0);
+  const std::string yesterday = LocalStart(-1, 10, 0);
+  const std::string late_tomorrow = LocalStart(1, 23, 50);  // 20 minutes: past midnight
+  const std::string unreleased = "2037-03-02T09:00:00Z";    // 10:00 in Berlin
+  const std::string off_grid = "2037-03-02T09:05:00Z";
+  const std::string nobody = Token("citizen-nobody", {"citizen"});
+  auto hold_of = [](const std::string& office, const std::string& services,
+                    const std::string& start) {
+    return absl::StrCat(R"({"officeId":")", office, R"(","serviceIds":[)", services,
+                        R"(],"start":")", start, "\"}");
+  };
+  struct Placement {
+    std::string office, services, start, reason;
+  };
+  const std::string id_card = R"("id-card")";
+  const Placement placements[] = {
+      {"nacht", R"("fishing")", tomorrow_start, "service_unknown"},
+      {"nacht", R"("id-card","certificate-of-conduct")", tomorrow_start, "services_not_combinable"},
+      {"nowhere", id_card, tomorrow_start, "office_not_found"},
+      {"pass", id_card, tomorrow_start, "service_not_offered"},
+      {"nacht", id_card, off_grid, "start_off_grid"},
+      {"nacht", id_card, yesterday, "start_too_soon"},
+      {"nacht", id_card, unreleased, "day_not_released"},
+      {"zu", id_card, tomorrow_start, "outside_opening_hours"},
+      {"nacht", id_card, late_tomorrow, "ends_after_midnight"}};
+  for (const Placement& placement : placements) {
+    ExpectRefusal("POST", "/v1/holds",
+                  hold_of(placement.office, placement.services, placement.start), nobody,
+                  placement.reason);
+    ExpectRefusal("POST", absl::StrCat("/v1/offices/", placement.office, "/staff-bookings"),
+                  absl::StrCat(R"({"serviceIds":[)", placement.services, R"(],"start":")",
+                               placement.start, R"(","contact":)", caller, "}"),
+                  staff_, placement.reason);
+    // A booking keeps its services: only the office and the start can be wrong.
+    if (placement.services == id_card) {
+      ExpectRefusal("POST", absl::StrCat("/v1/bookings/", later.code, "/reschedule"),
+                    later.MoveTo(placement.start, placement.office), "", placement.reason);
+    }
+  }
+  ExpectRefusal("GET", "/v1/slots?service_ids=fishing", "", "", "service_unknown");
+  ExpectRefusal("GET", "/v1/slots?service_ids=id-card&service_ids=certificate-of-conduct", "", "",
+                "services_not_combinable");
+  ExpectRefusal("GET", "/v1/slots?service_ids=id-card&office_ids=nowhere", "", "",
+                "office_not_found");
+  ExpectRefusal("GET", "/v1/offices/nacht/availability?service_ids=fishing", "", "",
+                "service_unknown");
+  ExpectRefusal("GET",
+                "/v1/offices/nacht/availability?service_ids=id-card&service_ids=certificate-of-"
+                "conduct",
+                "", "", "services_not_combinable");
+  ExpectRefusal("GET", "/v1/offices/nowhere/availability?service_ids=id-card", "", "",
+                "office_not_found");
+  ExpectRefusal("GET", "/v1/offices/pass/availability?service_ids=id-card", "", "",
+                "service_not_offered");
+  ExpectRefusal("GET", "/v1/offices/nowhere", "", "", "office_not_found");
+  ExpectRefusal("GET", "/v1/offices/nowhere/services", "", "", "office_not_found");
+  ExpectRefusal(
+      "POST", "/v1/offices/nowhere/closures",
+      R"({"id":"walk-training","fromDate":"2037-03-02","toDate":"2037-03-02","reason":"Schulung"})",
+      staff_, "office_not_found");
+  ExpectRefusal("POST", "/v1/offices/nowhere/closures/walk-training/resolve",
+                R"({"action":"CLOSURE_ACTION_LIST"})", staff_, "office_not_found");
+  ExpectRefusal("POST", absl::StrCat(kOffice, "/closures/no-such-closure/resolve"),
+                R"({"action":"CLOSURE_ACTION_LIST"})", staff_, "closure_not_found");
+
+  // The counter's queue changes only on the day itself.
+  const std::string other_day = absl::StrCat(kOffice, "/days/", tomorrow_);
+  ExpectRefusal("POST", absl::StrCat(other_day, "/checkins"), Code(later.code), staff_,
+                "not_today");
+  ExpectRefusal("POST", absl::StrCat(other_day, "/walk-ins"), R"({"serviceIds":["id-card"]})",
+                staff_, "not_today");
+  ExpectRefusal("POST", absl::StrCat(other_day, "/calls"), R"({"counter":"1"})", staff_,
+                "not_today");
+  for (const std::string step : {"recall", "park", "cancel"}) {
+    ExpectRefusal("POST", absl::StrCat(other_day, "/tickets/1/", step), body_of(step), staff_,
+                  "not_today");
+  }
+  ExpectRefusal("POST", absl::StrCat("/v1/offices/nowhere/days/", today_, "/walk-ins"),
+                R"({"serviceIds":["id-card"]})", staff_, "office_not_found");
 
   // Missed appointments, at an office with three counters: one missed, one
   // arrived, one cancelled, all in the slot running now.

@@ -36,7 +36,8 @@ absl::StatusOr<booking::ResourceDay> CounterDay::Today(const std::string& office
   absl::StatusOr<booking::ResourceDay> day = Day(office_id, date);
   if (!day.ok()) return day.status();
   if (date != booking::FormatDate(absl::ToCivilDay(clock_.Now(), zone_))) {
-    return absl::FailedPreconditionError("date: only today's queue can be changed");
+    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "not_today",
+                            "date: only today's queue can be changed");
   }
   return day;
 }

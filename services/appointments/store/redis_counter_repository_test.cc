@@ -375,6 +375,16 @@ TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {
   const std::string code = Book(1, Local(12, 0));
   EXPECT_EQ(day_->CheckIn("mitte", "2037-12-02", code).status().code(),
             absl::StatusCode::kFailedPrecondition);  // not today
+  // Every step of the queue happens on the day itself, and says so.
+  EXPECT_EQ(booking::ReasonOf(day_->CheckIn("mitte", "2037-12-02", code).status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->WalkIn("mitte", "2037-11-30", {"id-card"}).status()),
+            "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->CallNext("mitte", "2037-12-02", "A").status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->Recall("mitte", "2037-12-02", 1, "A").status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->Park("mitte", "2037-12-02", 1).status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->CancelTicket("mitte", "2037-12-02", 1).status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->WalkIn("nowhere", "2037-12-01", {"id-card"}).status()),
+            "office_not_found");
   EXPECT_EQ(day_->CheckIn("west", "2037-12-01", code).status().code(),
             absl::StatusCode::kNotFound);  // another office's booking
   EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", "nope").status().code(),
