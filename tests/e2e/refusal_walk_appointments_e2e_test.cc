@@ -366,7 +366,7 @@ TEST_F(AppointmentsRefusalWalkTest, EveryAppointmentsRefusalHasItsReasonStatusAn
                 R"({"action":"CLOSURE_ACTION_LIST"})", staff_, "closure_not_found");
 
   // The counter's queue changes only on the day itself.
-  const std::string other_day = absl::StrCat(kOffice, "/days/", tomorrow_);
+  const std::string other_day = absl::StrCat(kOffice, "/days/2037-03-02");
   ExpectRefusal("POST", absl::StrCat(other_day, "/checkins"), Code(later.code), staff_,
                 "not_today");
   ExpectRefusal("POST", absl::StrCat(other_day, "/walk-ins"), R"({"serviceIds":["id-card"]})",
