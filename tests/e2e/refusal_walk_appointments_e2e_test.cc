@@ -426,6 +426,26 @@ TEST_F(AppointmentsRefusalWalkTest, EveryAppointmentsRefusalHasItsReasonStatusAn
   ExpectRefusal("POST", absl::StrCat("/v1/offices/nowhere/days/", today_, "/walk-ins"),
                 R"({"serviceIds":["id-card"]})", staff_, "office_not_found");
 
+  // Dates as people mistype them.
+  ExpectRefusal("GET", "/v1/slots?service_ids=id-card&from_date=01.12.2037", "", "",
+                "invalid_date");
+  ExpectRefusal("GET", "/v1/offices/nacht/availability?service_ids=id-card&to_date=morgen", "", "",
+                "invalid_date");
+  const std::string bad_day = absl::StrCat(kOffice, "/days/01.12.2037");
+  ExpectRefusal("GET", absl::StrCat(bad_day, "/appointments"), "", staff_, "invalid_date");
+  ExpectRefusal("POST", absl::StrCat(bad_day, "/checkins"), Code(later.code), staff_,
+                "invalid_date");
+  ExpectRefusal("POST", absl::StrCat(bad_day, "/walk-ins"), R"({"serviceIds":["id-card"]})", staff_,
+                "invalid_date");
+  ExpectRefusal("POST", absl::StrCat(bad_day, "/calls"), R"({"counter":"1"})", staff_,
+                "invalid_date");
+  for (const std::string step : {"complete", "recall", "park", "cancel"}) {
+    ExpectRefusal("POST", absl::StrCat(bad_day, "/tickets/1/", step), body_of(step), staff_,
+                  "invalid_date");
+  }
+  ExpectRefusal("POST", absl::StrCat(bad_day, "/appointments/", later.code, "/no-show"), "{}",
+                staff_, "invalid_date");
+
   // Missed appointments, at an office with three counters: one missed, one
   // arrived, one cancelled, all in the slot running now.
   Ok("PUT", "/v1/offices/frueh", OfficeEntry(3), staff_);

@@ -176,6 +176,8 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
   ExpectRefusal("POST", "/v1/video/holds",
                 absl::StrCat(R"({"topicId":"NOT A TOPIC","start":")", later.start, "\"}"), other,
                 "topic_invalid");
+  ExpectRefusal("GET", "/v1/video/slots?topic_id=housing&from_date=01.12.2037", "", "",
+                "invalid_date");
   ExpectRefusal("GET", "/v1/video/slots?topic_id=housing&limit=100000", "", "",
                 "invalid_page_size");
   const std::string hold = Hold(other, "housing", FirstStart("housing", tomorrow));

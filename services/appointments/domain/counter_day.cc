@@ -25,8 +25,10 @@ bool IsCounterName(const std::string& name) {
 absl::StatusOr<booking::ResourceDay> CounterDay::Day(const std::string& office_id,
                                                      const std::string& date) const {
   if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
-  if (!booking::IsValidIsoDate(date))
-    return absl::InvalidArgumentError("date: expected YYYY-MM-DD");
+  if (!booking::IsValidIsoDate(date)) {
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "invalid_date",
+                            "date: expected YYYY-MM-DD");
+  }
   return booking::ResourceDay{office_id, date};
 }
 

@@ -428,6 +428,8 @@ TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {
   EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "counter 1!").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(day_->List("mitte", "01.12.2026").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(booking::ReasonOf(day_->List("mitte", "01.12.2026").status()), "invalid_date");
+  EXPECT_EQ(booking::ReasonOf(day_->CallNext("mitte", "2037-13-01", "A").status()), "invalid_date");
   EXPECT_EQ(day_->WalkIn("mitte", "2037-12-01", {}).status().code(),
             absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(service_->Cancel(code, tokens_[code]).ok());

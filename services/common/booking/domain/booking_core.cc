@@ -79,12 +79,18 @@ absl::StatusOr<std::vector<absl::CivilDay>> BookingCore::Days(const std::string&
   absl::CivilDay to = calendar_.LastBookableDay(now);
   if (!from_date.empty()) {
     absl::StatusOr<absl::CivilDay> parsed = ParseDate(from_date);
-    if (!parsed.ok()) return absl::InvalidArgumentError("from_date: expected YYYY-MM-DD");
+    if (!parsed.ok()) {
+      return Refusal(absl::StatusCode::kInvalidArgument, "invalid_date",
+                     "from_date: expected YYYY-MM-DD");
+    }
     from = std::max(from, *parsed);
   }
   if (!to_date.empty()) {
     absl::StatusOr<absl::CivilDay> parsed = ParseDate(to_date);
-    if (!parsed.ok()) return absl::InvalidArgumentError("to_date: expected YYYY-MM-DD");
+    if (!parsed.ok()) {
+      return Refusal(absl::StatusCode::kInvalidArgument, "invalid_date",
+                     "to_date: expected YYYY-MM-DD");
+    }
     to = std::min(to, *parsed);
   }
   std::vector<absl::CivilDay> days;

@@ -298,6 +298,8 @@ TEST_F(BookingCoreTest, DaysAreClampedToTheReleasedWindow) {
   ASSERT_EQ(days->size(), 3u);
   EXPECT_EQ(days->front(), absl::CivilDay(2037, 12, 1));
   EXPECT_EQ(core_.Days("01.12.2026", "", 10).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(core_.Days("01.12.2026", "", 10).status()), "invalid_date");
+  EXPECT_EQ(ReasonOf(core_.Days("", "tomorrow", 10).status()), "invalid_date");
   EXPECT_EQ(core_.Days("", "", 4)->size(), 4u);
 }
 
