@@ -198,6 +198,9 @@ TEST_F(DaycareRefusalWalkTest, EveryDaycareRefusalHasItsReasonStatusAndBothMessa
                 R"({"verdict":"VERDICT_VERIFIED"})", caseworker_, "season_frozen");
   ExpectRefusal("PUT", Season("/programs"), kPrograms, coordinator_, "season_frozen");
   ExpectRefusal("PUT", Season("/policy"), kPolicy, coordinator_, "season_frozen");
+  // The next round waits until the first round's offers are answered.
+  ExpectRefusal("POST", Season("/rounds"), R"({"seed":"2","deadline":"2099-01-01T00:00:00Z"})",
+                coordinator_, "offers_still_open");
 
   ExpectEveryDeclaredReasonWalked(
       "Daycare", {{"POST /v1/daycare/seasons/{season_id}/applications application_id_taken",

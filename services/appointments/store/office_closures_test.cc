@@ -290,6 +290,9 @@ TEST_F(OfficeClosuresTest, FewerCountersMoveOnlyWhatNoLongerFitsAndCancelWhereNo
   EXPECT_EQ(ClosureEvents()[third], 1);
   EXPECT_EQ(closures_->Resolve("mitte", "nope", ClosureAction::kList, "", "").status().code(),
             absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      booking::ReasonOf(closures_->Resolve("mitte", "nope", ClosureAction::kList, "", "").status()),
+      "closure_not_found");
 }
 
 TEST_F(OfficeClosuresTest, ACheckInDuringTheMoveLeavesThatBookingAndMovesTheRest) {

@@ -179,9 +179,11 @@ absl::StatusOr<Participation> ParticipationOf(const Instance& instance, Offer& o
   }
   if (offer.state == OfferState::kOpen) {
     if (now < offer.deadline) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("offers of round ", offer.round, " are still open until ",
-                       absl::FormatTime(absl::RFC3339_sec, offer.deadline, absl::UTCTimeZone())));
+      return WithReason(
+          absl::FailedPreconditionError(absl::StrCat(
+              "offers of round ", offer.round, " are still open until ",
+              absl::FormatTime(absl::RFC3339_sec, offer.deadline, absl::UTCTimeZone()))),
+          "offers_still_open");
     }
     offer.state = OfferState::kExpired;
     offer.kind = Kind::kOut;

@@ -721,8 +721,9 @@ TEST_F(SeasonStoreTest, DryRunsWorkAtAnyTimeAndChangeNothing) {
   ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
   ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
   // "a"'s offer is still open: publishing waits, a dry run assumes it is kept.
-  EXPECT_EQ(store_->PublishRound("s1", 2, 0, kStart + absl::Hours(2)).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  const absl::Status waits = store_->PublishRound("s1", 2, 0, kStart + absl::Hours(2)).status();
+  EXPECT_EQ(waits.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(waits), "offers_still_open");
   const auto during = snapshot();
   absl::StatusOr<RoundStats> what_if = store_->DryRun("s1", 0);
   ASSERT_TRUE(what_if.ok()) << what_if.status();
