@@ -185,6 +185,16 @@ constexpr ReasonText kReasons[] = {
      "Please give a valid e-mail address."},
     {"invalid_page_size", 400, "Die gewünschte Seitengröße ist nicht erlaubt.",
      "The page size is not allowed."},
+    {"invalid_policy", 400,
+     "Die Vergaberegeln sind ungültig: Bitte prüfen Sie die Zahl der Wünsche und jedes "
+     "Kriterium (Kennung einmalig, Punkte als ganze Zahl).",
+     "The allocation rules are invalid: please check the number of wishes and each criterion "
+     "(unique id, points as a whole number)."},
+    {"invalid_programs", 400,
+     "Die Angebote sind ungültig: Bitte prüfen Sie jedes Angebot (Kennung einmalig, Plätze als "
+     "ganze Zahl, Alter von bis).",
+     "The programs are invalid: please check each program (unique id, places as a whole number, "
+     "age from and to)."},
     {"invalid_request", 400,
      "Die Anfrage ist fehlerhaft (ungültiges JSON oder ein unbekanntes oder falsch "
      "geschriebenes Feld).",

@@ -154,7 +154,10 @@ absl::Status Stack::StartService(const std::string& name) {
   std::map<std::string, std::string> env = {
       {spec.address_variable, absl::StrCat("127.0.0.1:", port)},
       {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
-      {"REDIS_TIMEOUT", "300ms"},
+      // The production default: a loaded CI machine can hold a Redis command
+      // for a few hundred milliseconds. Still below the gateway's backend
+      // timeout (2 s), so a hung Redis is the service's 503, not a 504.
+      {"REDIS_TIMEOUT", "1s"},
       {"READINESS_INTERVAL", "100ms"}};
   for (const auto& [key, value] : spec.env) {
     env[key] = IsPathVariable(key) ? absl::StrCat(STADT_SOURCE_DIR, "/", value) : value;

@@ -31,6 +31,8 @@ class DaycareGrpcService final {
                               v1::ListFacilitiesResponse* response);
   grpc::Status PutPolicy(grpc::ServerContextBase* context, const v1::PutPolicyRequest* request,
                          v1::PutPolicyResponse* response);
+  grpc::Status GetPolicy(grpc::ServerContextBase* context, const v1::GetPolicyRequest* request,
+                         v1::GetPolicyResponse* response);
   grpc::Status SetPeriod(grpc::ServerContextBase* context, const v1::SetPeriodRequest* request,
                          v1::SetPeriodResponse* response);
   grpc::Status DryRun(grpc::ServerContextBase* context, const v1::DryRunRequest* request,
@@ -62,6 +64,9 @@ class DaycareGrpcService final {
   grpc::Status OpenApplication(grpc::ServerContextBase* context,
                                const v1::GetApplicationRequest* request,
                                v1::CaseworkerApplication* response);
+  grpc::Status ExplainResult(grpc::ServerContextBase* context,
+                             const v1::GetApplicationRequest* request,
+                             v1::ApplicationStatus* response);
   grpc::Status CorrectApplication(grpc::ServerContextBase* context,
                                   const v1::CorrectApplicationRequest* request,
                                   v1::CaseworkerApplication* response);

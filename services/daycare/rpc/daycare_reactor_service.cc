@@ -30,6 +30,20 @@ grpc::ServerUnaryReactor* DaycareReactorService::PutPolicy(grpc::CallbackServerC
                      [=, this] { return handlers_.PutPolicy(context, request, response); });
 }
 
+grpc::ServerUnaryReactor* DaycareReactorService::GetPolicy(grpc::CallbackServerContext* context,
+                                                           const v1::GetPolicyRequest* request,
+                                                           v1::GetPolicyResponse* response) {
+  return ServeOnPool(pool_, context,
+                     [=, this] { return handlers_.GetPolicy(context, request, response); });
+}
+
+grpc::ServerUnaryReactor* DaycareReactorService::ExplainResult(
+    grpc::CallbackServerContext* context, const v1::GetApplicationRequest* request,
+    v1::ApplicationStatus* response) {
+  return ServeOnPool(pool_, context,
+                     [=, this] { return handlers_.ExplainResult(context, request, response); });
+}
+
 grpc::ServerUnaryReactor* DaycareReactorService::SetPeriod(grpc::CallbackServerContext* context,
                                                            const v1::SetPeriodRequest* request,
                                                            v1::SetPeriodResponse* response) {

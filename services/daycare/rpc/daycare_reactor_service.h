@@ -26,6 +26,12 @@ class DaycareReactorService final : public v1::Daycare::CallbackService {
   grpc::ServerUnaryReactor* PutPolicy(grpc::CallbackServerContext* context,
                                       const v1::PutPolicyRequest* request,
                                       v1::PutPolicyResponse* response) override;
+  grpc::ServerUnaryReactor* GetPolicy(grpc::CallbackServerContext* context,
+                                      const v1::GetPolicyRequest* request,
+                                      v1::GetPolicyResponse* response) override;
+  grpc::ServerUnaryReactor* ExplainResult(grpc::CallbackServerContext* context,
+                                          const v1::GetApplicationRequest* request,
+                                          v1::ApplicationStatus* response) override;
   grpc::ServerUnaryReactor* SetPeriod(grpc::CallbackServerContext* context,
                                       const v1::SetPeriodRequest* request,
                                       v1::SetPeriodResponse* response) override;

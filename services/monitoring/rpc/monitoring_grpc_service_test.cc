@@ -3,6 +3,7 @@
 #include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/common/grpc_reactor.h"
 #include "services/common/grpc_reactor_testing.h"
 #include "services/monitoring/domain/in_memory_monitoring_repository.h"

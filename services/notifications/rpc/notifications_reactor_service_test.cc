@@ -4,7 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/clock.h"
+#include "services/common/fake_clock.h"
 #include "services/common/grpc_reactor.h"
 #include "services/common/grpc_reactor_testing.h"
 #include "services/common/redis/redis_client.h"
