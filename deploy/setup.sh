@@ -10,6 +10,7 @@ PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libhiredis-dev libssl-dev openssl
+  libjemalloc-dev  # the gateway's allocator (gateway/CMakeLists.txt, issue 16)
   libcurl4-openssl-dev  # services/notifications: SMTP (STARTTLS/TLS, AUTH) through libcurl
   python3-aiosmtpd  # deploy/local and tests/e2e: a real SMTP server that keeps every mail as a file
   libgtest-dev libgmock-dev libbenchmark-dev libhowardhinnant-date-dev

@@ -9,7 +9,7 @@ RUN apt-get update \
       build-essential cmake ninja-build pkg-config \
       libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler \
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev \
-      libhiredis-dev libssl-dev libhowardhinnant-date-dev \
+      libhiredis-dev libssl-dev libhowardhinnant-date-dev libjemalloc-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY CMakeLists.txt ./
@@ -43,7 +43,7 @@ FROM debian:12-slim AS runtime
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       libgrpc++1.51 libgrpc29 libprotobuf32 libabsl20220623 libre2-9 libc-ares2 zlib1g \
-      libssl3 libboost-json1.81.0 libboost-url1.81.0 libhiredis0.14 \
+      libssl3 libboost-json1.81.0 libboost-url1.81.0 libhiredis0.14 libjemalloc2 \
       ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /stadt-gateway /usr/local/bin/stadt-gateway

@@ -8,7 +8,8 @@ namespace stadt::gateway {
 // What the admin listener (GATEWAY_ADMIN_LISTEN) serves: GET /metrics, the
 // public gateway's metrics, and nothing else (404). The public listener then
 // does not serve /metrics (GatewayOptions::serve_metrics off), so traffic
-// figures stay inside the cluster whatever the ingress routes.
+// figures stay inside the cluster whatever the ingress routes. Its requests
+// are counted in the request metrics labelled listener="admin".
 class AdminEndpoints final : public RequestHandler {
  public:
   explicit AdminEndpoints(const Gateway& gateway) : gateway_(gateway) {}

@@ -91,6 +91,13 @@ class Gateway final : public RequestHandler {
   // GET /metrics: the Prometheus text of the request metrics and the open
   // circuits; served here or by the admin listener.
   HttpResponse MetricsResponse() const;
+  // Counts a request the admin listener answered, in its own series
+  // (HttpMetrics::AdminRequestFinished); the time is measured on clock().
+  void CountAdminRequest(std::string_view method, std::string_view route, int status,
+                         absl::Duration latency) const {
+    metrics_->AdminRequestFinished(method, route, status, latency);
+  }
+  const Clock& clock() const { return clock_; }
   // The names of the route steps, in the order they run.
   static std::vector<std::string_view> StepNames();
   // The metrics route labels of the gateway's own endpoints.

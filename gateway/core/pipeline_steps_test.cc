@@ -303,6 +303,18 @@ TEST(AdminEndpointsTest, ServeTheMetricsThatThePublicHandlerThenDoesNot) {
   EXPECT_EQ(Answer(admin, http::verb::post, "/metrics").result_int(), 404);
   EXPECT_EQ(Answer(admin, http::verb::get, "/v1/shelves/s").result_int(), 404);
   EXPECT_EQ(Answer(admin, http::verb::get, "/healthz").result_int(), 404);
+
+  // The admin listener's requests count under listener="admin", apart from
+  // the public ones (whose GET /metrics above was a public 404, unmatched).
+  const std::string counted = Answer(admin, http::verb::get, "/metrics").body();
+  EXPECT_THAT(counted, HasSubstr(R"(stadt_gateway_http_requests_total{listener="admin",)"
+                                 R"(method="GET",route="/metrics",code="2xx"} 2)"));
+  EXPECT_THAT(counted, HasSubstr(R"(stadt_gateway_http_requests_total{listener="admin",)"
+                                 R"(method="POST",route="unmatched",code="4xx"} 1)"));
+  EXPECT_THAT(counted, HasSubstr(R"(stadt_gateway_http_requests_total{listener="admin",)"
+                                 R"(method="GET",route="unmatched",code="4xx"} 2)"));
+  EXPECT_THAT(counted, HasSubstr(R"(stadt_gateway_http_requests_total{method="GET",)"
+                                 R"(route="unmatched",code="4xx"} 1)"));
 }
 
 }  // namespace

@@ -49,34 +49,52 @@ uint64_t Load(const std::atomic<uint64_t>& value) { return value.load(std::memor
 
 HttpMetrics::HttpMetrics(const std::vector<std::pair<std::string, std::string>>& routes,
                          const std::vector<std::string>& route_classes) {
-  for (const auto& [method, route] : routes) Add(method, route);
-  for (std::string_view method : kMethods) Add(std::string(method), std::string(kUnmatched));
-  Add(std::string(kOtherMethod), std::string(kUnmatched));
+  for (const auto& [method, route] : routes) Add(Listener::kPublic, method, route);
+  AddUnmatched(Listener::kPublic);
+  for (std::string_view route : kAdminRoutes) Add(Listener::kAdmin, "GET", std::string(route));
+  AddUnmatched(Listener::kAdmin);
   for (const std::string& route_class : route_classes) {
     rate_limited_.emplace(route_class, std::make_unique<std::atomic<uint64_t>>(0));
   }
 }
 
-void HttpMetrics::Add(std::string method, std::string route) {
-  auto key = std::make_pair(method, route);
+void HttpMetrics::AddUnmatched(Listener listener) {
+  for (std::string_view method : kMethods) {
+    Add(listener, std::string(method), std::string(kUnmatched));
+  }
+  Add(listener, std::string(kOtherMethod), std::string(kUnmatched));
+}
+
+void HttpMetrics::Add(Listener listener, std::string method, std::string route) {
+  SeriesKey key(listener, method, route);
   if (index_.contains(key)) return;
   auto series = std::make_unique<Series>();
+  series->listener = listener;
   series->method = std::move(method);
   series->route = std::move(route);
   index_.emplace(std::move(key), series.get());
   series_.push_back(std::move(series));
 }
 
-HttpMetrics::Series& HttpMetrics::Find(std::string_view method, std::string_view route) {
-  auto it = index_.find(std::make_pair(std::string(method), std::string(route)));
+HttpMetrics::Series& HttpMetrics::Find(Listener listener, std::string_view method,
+                                       std::string_view route) {
+  auto it = index_.find(SeriesKey(listener, method, route));
   if (it != index_.end()) return *it->second;
-  return *index_.at(std::make_pair(std::string(KnownMethod(method)), std::string(kUnmatched)));
+  return *index_.at(SeriesKey(listener, KnownMethod(method), kUnmatched));
 }
 
 void HttpMetrics::RequestFinished(std::string_view method, std::string_view route, int status,
                                   absl::Duration latency) {
   in_flight_.fetch_sub(1, std::memory_order_relaxed);
-  Series& series = Find(method, route);
+  Record(Find(Listener::kPublic, method, route), status, latency);
+}
+
+void HttpMetrics::AdminRequestFinished(std::string_view method, std::string_view route, int status,
+                                       absl::Duration latency) {
+  Record(Find(Listener::kAdmin, method, route), status, latency);
+}
+
+void HttpMetrics::Record(Series& series, int status, absl::Duration latency) {
   const int status_class = std::clamp(status / 100, 1, 5);
   series.by_class[status_class - 1].fetch_add(1, std::memory_order_relaxed);
   if (status >= 500) series.errors.fetch_add(1, std::memory_order_relaxed);
@@ -110,8 +128,8 @@ void HttpMetrics::RateLimiterUnavailable(bool failed_open) {
 }
 
 int64_t HttpMetrics::RequestCount(std::string_view method, std::string_view route,
-                                  std::string_view status_class) const {
-  auto it = index_.find(std::make_pair(std::string(method), std::string(route)));
+                                  std::string_view status_class, Listener listener) const {
+  auto it = index_.find(SeriesKey(listener, method, route));
   if (it == index_.end()) return -1;
   for (size_t i = 0; i < std::size(kClasses); ++i) {
     if (kClasses[i] == status_class) return static_cast<int64_t>(Load(it->second->by_class[i]));
@@ -119,13 +137,18 @@ int64_t HttpMetrics::RequestCount(std::string_view method, std::string_view rout
   return -1;
 }
 
+std::string HttpMetrics::Labels(const Series& series) {
+  return absl::StrFormat(R"(%smethod="%s",route="%s")",
+                         series.listener == Listener::kAdmin ? R"(listener="admin",)" : "",
+                         Escape(series.method), Escape(series.route));
+}
+
 std::string HttpMetrics::Render() const {
   std::string out;
   constexpr std::string_view kRequests = "stadt_gateway_http_requests_total";
   Header(out, kRequests, "counter", "HTTP requests answered, by route template and status class.");
   for (const auto& series : series_) {
-    const std::string labels =
-        absl::StrFormat(R"(method="%s",route="%s")", Escape(series->method), Escape(series->route));
+    const std::string labels = Labels(*series);
     for (size_t i = 0; i < std::size(kClasses); ++i) {
       absl::StrAppend(&out, ToAbsl(kRequests), "{", labels, ",code=\"", ToAbsl(kClasses[i]), "\"} ",
                       Load(series->by_class[i]), "\n");
@@ -134,14 +157,12 @@ std::string HttpMetrics::Render() const {
   constexpr std::string_view kErrors = "stadt_gateway_http_request_errors_total";
   Header(out, kErrors, "counter", "HTTP requests answered with a 5xx status (server-side errors).");
   for (const auto& series : series_) {
-    absl::StrAppend(&out, ToAbsl(kErrors), "{method=\"", Escape(series->method), "\",route=\"",
-                    Escape(series->route), "\"} ", Load(series->errors), "\n");
+    absl::StrAppend(&out, ToAbsl(kErrors), "{", Labels(*series), "} ", Load(series->errors), "\n");
   }
   constexpr std::string_view kDuration = "stadt_gateway_http_request_duration_seconds";
   Header(out, kDuration, "histogram", "Time from a parsed request to its response, in seconds.");
   for (const auto& series : series_) {
-    const std::string labels =
-        absl::StrFormat(R"(method="%s",route="%s")", Escape(series->method), Escape(series->route));
+    const std::string labels = Labels(*series);
     uint64_t cumulative = 0;
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += Load(series->buckets[i]);

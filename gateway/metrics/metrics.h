@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -17,8 +18,18 @@ namespace stadt::gateway {
 // concrete path: paths carry ids that may point at a person, and would make
 // the number of series unbounded). The set of series is fixed at start, so
 // recording is lock-free: a few relaxed atomic increments.
+//
+// Requests the admin listener answered (GATEWAY_ADMIN_LISTEN: Prometheus'
+// scrapes) are counted in series of their own, labelled listener="admin", so
+// that the public figures stay the citizens' traffic and operators still see
+// the scrapes (and a scraper knocking on other paths: route="unmatched").
 class HttpMetrics {
  public:
+  // Which listener answered a request.
+  enum class Listener { kPublic, kAdmin };
+  // The routes of the admin listener (core/admin_endpoints.h), all GET.
+  static constexpr std::array<std::string_view, 1> kAdminRoutes = {"/metrics"};
+
   // Upper bounds of the latency histogram, in seconds.
   static constexpr std::array<double, 12> kBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
                                                       0.1,   0.25,   0.5,   1,    2.5,   5};
@@ -35,6 +46,10 @@ class HttpMetrics {
   // Unknown pairs count as (method or OTHER, "unmatched").
   void RequestFinished(std::string_view method, std::string_view route, int status,
                        absl::Duration latency);
+  // A request the admin listener answered; `route` one of kAdminRoutes, else
+  // it counts as "unmatched". Not in the in-flight gauge (public traffic).
+  void AdminRequestFinished(std::string_view method, std::string_view route, int status,
+                            absl::Duration latency);
 
   // A request refused by the rate limiter; unknown classes are not counted.
   void RateLimited(std::string_view route_class);
@@ -59,11 +74,12 @@ class HttpMetrics {
   // For tests: the value of requests_total of one series and status class
   // ("2xx"), or -1 if there is no such series.
   int64_t RequestCount(std::string_view method, std::string_view route,
-                       std::string_view status_class) const;
+                       std::string_view status_class, Listener listener = Listener::kPublic) const;
   int64_t in_flight() const { return in_flight_.load(std::memory_order_relaxed); }
 
  private:
   struct Series {
+    Listener listener = Listener::kPublic;
     std::string method;
     std::string route;
     std::array<std::atomic<uint64_t>, 5> by_class{};  // 1xx .. 5xx
@@ -73,11 +89,19 @@ class HttpMetrics {
     std::atomic<uint64_t> sum_micros{0};
   };
 
-  Series& Find(std::string_view method, std::string_view route);
-  void Add(std::string method, std::string route);
+  using SeriesKey = std::tuple<Listener, std::string, std::string>;  // method, route
+
+  Series& Find(Listener listener, std::string_view method, std::string_view route);
+  void Add(Listener listener, std::string method, std::string route);
+  // Every method's "unmatched" series of `listener`.
+  void AddUnmatched(Listener listener);
+  static void Record(Series& series, int status, absl::Duration latency);
+  // The series' labels before the metric's own (code, le): method and route,
+  // led by listener="admin" on the admin listener's.
+  static std::string Labels(const Series& series);
 
   std::vector<std::unique_ptr<Series>> series_;
-  std::map<std::pair<std::string, std::string>, Series*, std::less<>> index_;
+  std::map<SeriesKey, Series*> index_;
   std::atomic<int64_t> in_flight_{0};
   std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>> rate_limited_;
   std::atomic<uint64_t> limiter_unavailable_open_{0};

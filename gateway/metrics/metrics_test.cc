@@ -52,6 +52,32 @@ TEST_F(HttpMetricsTest, UnknownRoutesAndMethodsShareBoundedSeries) {
   EXPECT_THAT(text, Not(HasSubstr("BREW")));
 }
 
+TEST_F(HttpMetricsTest, AdminListenerRequestsCountInSeriesOfTheirOwn) {
+  using Listener = HttpMetrics::Listener;
+  metrics_.AdminRequestFinished("GET", "/metrics", 200, absl::Milliseconds(2));
+  metrics_.AdminRequestFinished("GET", "/metrics", 200, absl::Milliseconds(2));
+  metrics_.AdminRequestFinished("POST", "/metrics", 404, absl::ZeroDuration());
+  metrics_.AdminRequestFinished("GET", "/v1/offices/buergerbuero-mitte", 404, absl::ZeroDuration());
+  EXPECT_EQ(metrics_.RequestCount("GET", "/metrics", "2xx", Listener::kAdmin), 2);
+  EXPECT_EQ(metrics_.RequestCount("POST", "unmatched", "4xx", Listener::kAdmin), 1);
+  EXPECT_EQ(metrics_.RequestCount("GET", "unmatched", "4xx", Listener::kAdmin), 1);
+  // The public figures are the citizens' traffic alone.
+  EXPECT_EQ(metrics_.RequestCount("GET", "unmatched", "4xx"), 0);
+  EXPECT_EQ(metrics_.RequestCount("GET", "/metrics", "2xx"), -1);
+  EXPECT_EQ(metrics_.in_flight(), 0);
+
+  const std::string text = metrics_.Render();
+  EXPECT_THAT(text, HasSubstr(R"(stadt_gateway_http_requests_total{listener="admin",)"
+                              R"(method="GET",route="/metrics",code="2xx"} 2)"));
+  EXPECT_THAT(text, HasSubstr(R"(stadt_gateway_http_request_errors_total{listener="admin",)"
+                              R"(method="GET",route="/metrics"} 0)"));
+  EXPECT_THAT(text, HasSubstr(R"(stadt_gateway_http_request_duration_seconds_count{)"
+                              R"(listener="admin",method="GET",route="/metrics"} 2)"));
+  EXPECT_THAT(text, HasSubstr(R"(stadt_gateway_http_requests_total{method="GET",)"
+                              R"(route="unmatched",code="4xx"} 0)"));
+  EXPECT_THAT(text, Not(HasSubstr("buergerbuero")));
+}
+
 TEST_F(HttpMetricsTest, LatencyHistogramIsCumulativeInSeconds) {
   const std::string route = "/v1/offices/{office_id}";
   for (absl::Duration latency : {absl::Microseconds(500), absl::Milliseconds(20),

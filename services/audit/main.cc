@@ -4,6 +4,7 @@
 
 #include "services/audit/domain/audit_log.h"
 #include "services/audit/rpc/audit_grpc_service.h"
+#include "services/audit/rpc/audit_reactor_service.h"
 #include "services/audit/store/redis_audit_repository.h"
 #include "services/common/repeat.h"
 #include "services/common/service_env.h"
@@ -57,7 +58,11 @@ absl::Status Serve(const Settings& settings) {
       },
       settings.sweep_interval);
   AuditGrpcService service(log);
-  return ServeUntilTerminated(settings.server, {&service}, *redis);
+  // Redis-bound calls wait on these threads, as many as there are Redis
+  // connections; it outlives the server (declared after what its calls use).
+  BlockingCallPool redis_calls(settings.redis.pool_size);
+  AuditReactorService reactor(service, redis_calls);
+  return ServeUntilTerminated(settings.server, {&reactor}, *redis);
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include "services/daycare/domain/instance_json.h"
 #include "services/daycare/domain/season_service.h"
 #include "services/daycare/rpc/daycare_grpc_service.h"
+#include "services/daycare/rpc/daycare_reactor_service.h"
 #include "services/daycare/store/redis_season_repository.h"
 
 namespace stadt::daycare {
@@ -200,7 +201,11 @@ absl::Status Serve(const Settings& settings) {
         return report.seasons_erased + report.withdrawn_erased;
       },
       settings.retention_sweep_interval);
-  return ServeUntilTerminated(settings.server, {&service}, *redis);
+  // Redis-bound calls wait on these threads, as many as there are Redis
+  // connections; it outlives the server (declared after what its calls use).
+  BlockingCallPool redis_calls(settings.redis.pool_size);
+  DaycareReactorService reactor(service, redis_calls);
+  return ServeUntilTerminated(settings.server, {&reactor}, *redis);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "services/common/service_main.h"
 #include "services/monitoring/domain/monitoring_service.h"
 #include "services/monitoring/rpc/monitoring_grpc_service.h"
+#include "services/monitoring/rpc/monitoring_reactor_service.h"
 #include "services/monitoring/store/redis_monitoring_repository.h"
 
 namespace stadt::monitoring {
@@ -70,7 +71,11 @@ absl::Status Serve(const Settings& settings) {
   SystemClock clock;
   MonitoringService service(*catalog, repository, clock, settings.monitoring);
   MonitoringGrpcService grpc_service(service);
-  return ServeUntilTerminated(settings.server, {&grpc_service}, *redis);
+  // Redis-bound calls wait on these threads, as many as there are Redis
+  // connections; it outlives the server (declared after what its calls use).
+  BlockingCallPool redis_calls(settings.redis.pool_size);
+  MonitoringReactorService reactor(grpc_service, redis_calls);
+  return ServeUntilTerminated(settings.server, {&reactor}, *redis);
 }
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include "services/notifications/domain/parking_mails.h"
 #include "services/notifications/domain/routed_composer.h"
 #include "services/notifications/rpc/notifications_grpc_service.h"
+#include "services/notifications/rpc/notifications_reactor_service.h"
 #include "services/notifications/smtp/curl_smtp_mailer.h"
 #include "services/notifications/store/redis_notification_store.h"
 #include "services/notifications/store/redis_places.h"
@@ -242,7 +243,11 @@ absl::Status Serve(const Settings& settings) {
       settings.poll_interval);
   DeadLetters dead_letters(store, clock, std::move(dead_letter_sources));
   NotificationsGrpcService service(dead_letters);
-  absl::Status served = ServeUntilTerminated(settings.server, {&service}, *redis);
+  // Redis-bound calls wait on these threads, as many as there are Redis
+  // connections; it outlives the server (declared after what its calls use).
+  BlockingCallPool redis_calls(settings.redis.pool_size);
+  NotificationsReactorService reactor(service, redis_calls);
+  absl::Status served = ServeUntilTerminated(settings.server, {&reactor}, *redis);
   // The worker finishes the group of mails it is sending, then stops.
   dispatcher.Stop();
   return served;

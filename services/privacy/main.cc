@@ -9,6 +9,7 @@
 #include "services/common/service_main.h"
 #include "services/privacy/rpc/grpc_personal_data_source.h"
 #include "services/privacy/rpc/privacy_grpc_service.h"
+#include "services/privacy/rpc/privacy_reactor_service.h"
 #include "stadt/appointments/v1/appointments.grpc.pb.h"
 #include "stadt/daycare/v1/daycare.grpc.pb.h"
 #include "stadt/notifications/v1/notifications.grpc.pb.h"
@@ -17,6 +18,9 @@
 
 namespace stadt::privacy {
 namespace {
+
+// How many exports and erasures run at once (more wait for a thread).
+constexpr int kConcurrentCalls = 8;
 
 struct Settings {
   GrpcServerOptions server;
@@ -68,7 +72,13 @@ absl::Status Serve(const Settings& settings) {
       "notifications", Channel(settings.notifications), settings.timeout, /*exports=*/false);
   DataRights rights({&parking, &appointments, &video, &daycare, &notifications});
   PrivacyGrpcService service(rights);
-  return ServeUntilTerminated(settings.server, {&service}, *redis);
+  // Each call waits for the services' answers on one of these threads. Export
+  // and erasure are a citizen's rare requests: a few at once is plenty, and a
+  // call that waits here still keeps its deadline (the sources get what is left
+  // of it). It outlives the server (declared after what its calls use).
+  BlockingCallPool fan_out_calls(kConcurrentCalls);
+  PrivacyReactorService reactor(service, fan_out_calls);
+  return ServeUntilTerminated(settings.server, {&reactor}, *redis);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "services/video/domain/consultations.h"
 #include "services/video/domain/video_bookings.h"
 #include "services/video/rpc/video_grpc_service.h"
+#include "services/video/rpc/video_reactor_service.h"
 #include "services/video/store/redis_schedule_repository.h"
 #include "services/video/store/redis_visit_repository.h"
 
@@ -152,7 +153,11 @@ absl::Status Serve(const Settings& settings) {
   std::jthread reminders(
       RepeatUntilStopped, "reminders",
       [&video_bookings] { return video_bookings.SendDueReminders(); }, settings.reminder_interval);
-  return ServeUntilTerminated(settings.server, {&service}, *redis);
+  // Redis-bound calls wait on these threads, as many as there are Redis
+  // connections; it outlives the server (declared after what its calls use).
+  BlockingCallPool redis_calls(settings.redis.pool_size);
+  VideoReactorService reactor(service, redis_calls);
+  return ServeUntilTerminated(settings.server, {&reactor}, *redis);
 }
 
 }  // namespace

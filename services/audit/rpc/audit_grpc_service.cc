@@ -63,7 +63,7 @@ absl::StatusOr<absl::Time> ParseBound(const std::string& text, const char* field
 
 }  // namespace
 
-grpc::Status AuditGrpcService::Append(grpc::ServerContext*, const v1::AppendRequest* request,
+grpc::Status AuditGrpcService::Append(grpc::ServerContextBase*, const v1::AppendRequest* request,
                                       v1::AppendResponse* response) {
   absl::StatusOr<uint64_t> sequence = log_.Append(FromProto(request->entry()));
   if (!sequence.ok()) return ToGrpcStatus(sequence.status());
@@ -71,7 +71,7 @@ grpc::Status AuditGrpcService::Append(grpc::ServerContext*, const v1::AppendRequ
   return grpc::Status::OK;
 }
 
-grpc::Status AuditGrpcService::QueryRecords(grpc::ServerContext*,
+grpc::Status AuditGrpcService::QueryRecords(grpc::ServerContextBase*,
                                             const v1::QueryRecordsRequest* request,
                                             v1::QueryRecordsResponse* response) {
   absl::StatusOr<absl::Time> from = ParseBound(request->from(), "from", absl::InfinitePast());
@@ -90,7 +90,7 @@ grpc::Status AuditGrpcService::QueryRecords(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status AuditGrpcService::VerifyChain(grpc::ServerContext*, const v1::VerifyChainRequest*,
+grpc::Status AuditGrpcService::VerifyChain(grpc::ServerContextBase*, const v1::VerifyChainRequest*,
                                            v1::VerifyChainResponse* response) {
   absl::StatusOr<ChainReport> report = log_.Verify();
   if (!report.ok()) return ToGrpcStatus(report.status());

@@ -27,12 +27,12 @@ constexpr char kCitizen[] = "citizen";
 
 // The gateway enforces each route's roles; checking again keeps the season safe
 // from any other caller that reaches the service.
-grpc::Status RequireRole(const grpc::ServerContext& context, const char* role) {
+grpc::Status RequireRole(const grpc::ServerContextBase& context, const char* role) {
   return ToGrpcStatus(CallerFromContext(context).Require(role));
 }
 
 // The youth office's reads: either of its roles will do.
-grpc::Status RequireYouthOffice(const grpc::ServerContext& context) {
+grpc::Status RequireYouthOffice(const grpc::ServerContextBase& context) {
   if (CallerFromContext(context).HasRole(kCaseworker)) return grpc::Status::OK;
   return RequireRole(context, kCoordinator);
 }
@@ -107,7 +107,7 @@ absl::StatusOr<season::Application> FromProto(const v1::Application& in) {
 // `lang` when the request names one, else the language the gateway chose from
 // Accept-Language (x-stadt-language), else German.
 absl::StatusOr<season::Language> LanguageOf(std::string_view lang,
-                                            const grpc::ServerContext& context) {
+                                            const grpc::ServerContextBase& context) {
   if (lang.empty()) {
     return CallerFromContext(context).language == "en" ? season::Language::kEnglish
                                                        : season::Language::kGerman;
@@ -314,7 +314,7 @@ void RecordRoundKpis(std::string_view season, const season::RoundView& round, Kp
   }
 }
 
-grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContextBase* context,
                                              const v1::PutProgramsRequest* request,
                                              v1::PutProgramsResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
@@ -327,7 +327,7 @@ grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContext* context,
 }
 
 // Public: no role needed (the directory parents choose wishes from).
-grpc::Status DaycareGrpcService::ListPrograms(grpc::ServerContext* /*context*/,
+grpc::Status DaycareGrpcService::ListPrograms(grpc::ServerContextBase* /*context*/,
                                               const v1::ListProgramsRequest* request,
                                               v1::ListProgramsResponse* response) {
   absl::StatusOr<std::vector<Program>> programs =
@@ -337,7 +337,7 @@ grpc::Status DaycareGrpcService::ListPrograms(grpc::ServerContext* /*context*/,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::ListFacilities(grpc::ServerContext* /*context*/,
+grpc::Status DaycareGrpcService::ListFacilities(grpc::ServerContextBase* /*context*/,
                                                 const v1::ListProgramsRequest* request,
                                                 v1::ListFacilitiesResponse* response) {
   absl::StatusOr<std::vector<season::Facility>> facilities =
@@ -357,7 +357,7 @@ grpc::Status DaycareGrpcService::ListFacilities(grpc::ServerContext* /*context*/
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::PutPolicy(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::PutPolicy(grpc::ServerContextBase* context,
                                            const v1::PutPolicyRequest* request,
                                            v1::PutPolicyResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
@@ -368,7 +368,7 @@ grpc::Status DaycareGrpcService::PutPolicy(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::GetPolicy(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::GetPolicy(grpc::ServerContextBase* context,
                                            const v1::GetPolicyRequest* request,
                                            v1::GetPolicyResponse* response) {
   if (grpc::Status denied = RequireYouthOffice(*context); !denied.ok()) return denied;
@@ -380,7 +380,7 @@ grpc::Status DaycareGrpcService::GetPolicy(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::SetPeriod(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::SetPeriod(grpc::ServerContextBase* context,
                                            const v1::SetPeriodRequest* request,
                                            v1::SetPeriodResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
@@ -395,7 +395,7 @@ grpc::Status DaycareGrpcService::SetPeriod(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::DryRun(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::DryRun(grpc::ServerContextBase* context,
                                         const v1::DryRunRequest* request,
                                         v1::RoundStats* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
@@ -405,7 +405,7 @@ grpc::Status DaycareGrpcService::DryRun(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::PublishRound(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::PublishRound(grpc::ServerContextBase* context,
                                               const v1::PublishRoundRequest* request,
                                               v1::Round* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
@@ -419,7 +419,7 @@ grpc::Status DaycareGrpcService::PublishRound(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::GetRound(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::GetRound(grpc::ServerContextBase* context,
                                           const v1::GetRoundRequest* request, v1::Round* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   absl::StatusOr<season::RoundView> round =
@@ -429,7 +429,7 @@ grpc::Status DaycareGrpcService::GetRound(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::SetOfferDeadline(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::SetOfferDeadline(grpc::ServerContextBase* context,
                                                   const v1::SetOfferDeadlineRequest* request,
                                                   v1::SetOfferDeadlineResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
@@ -442,7 +442,7 @@ grpc::Status DaycareGrpcService::SetOfferDeadline(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::Apply(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::Apply(grpc::ServerContextBase* context,
                                        const v1::ApplyRequest* request,
                                        v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
@@ -460,7 +460,7 @@ grpc::Status DaycareGrpcService::Apply(grpc::ServerContext* context,
   return StatusResponse(view, response);
 }
 
-grpc::Status DaycareGrpcService::UpdateApplication(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::UpdateApplication(grpc::ServerContextBase* context,
                                                    const v1::UpdateApplicationRequest* request,
                                                    v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
@@ -477,7 +477,7 @@ grpc::Status DaycareGrpcService::UpdateApplication(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status DaycareGrpcService::GetApplication(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::GetApplication(grpc::ServerContextBase* context,
                                                 const v1::GetApplicationRequest* request,
                                                 v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
@@ -489,7 +489,7 @@ grpc::Status DaycareGrpcService::GetApplication(grpc::ServerContext* context,
       response);
 }
 
-grpc::Status DaycareGrpcService::ListApplications(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::ListApplications(grpc::ServerContextBase* context,
                                                   const v1::ListApplicationsRequest* request,
                                                   v1::ListApplicationsResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
@@ -502,7 +502,7 @@ grpc::Status DaycareGrpcService::ListApplications(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::WithdrawApplication(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::WithdrawApplication(grpc::ServerContextBase* context,
                                                      const v1::AnswerOfferRequest* request,
                                                      v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(*context, kCitizen); !denied.ok()) return denied;
@@ -513,7 +513,7 @@ grpc::Status DaycareGrpcService::WithdrawApplication(grpc::ServerContext* contex
                         response);
 }
 
-grpc::Status DaycareGrpcService::SearchApplications(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::SearchApplications(grpc::ServerContextBase* context,
                                                     const v1::SearchApplicationsRequest* request,
                                                     v1::SearchApplicationsResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
@@ -528,7 +528,7 @@ grpc::Status DaycareGrpcService::SearchApplications(grpc::ServerContext* context
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::OpenApplication(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::OpenApplication(grpc::ServerContextBase* context,
                                                  const v1::GetApplicationRequest* request,
                                                  v1::CaseworkerApplication* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
@@ -539,7 +539,7 @@ grpc::Status DaycareGrpcService::OpenApplication(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::ExplainResult(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::ExplainResult(grpc::ServerContextBase* context,
                                                const v1::GetApplicationRequest* request,
                                                v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireYouthOffice(*context); !denied.ok()) return denied;
@@ -549,7 +549,7 @@ grpc::Status DaycareGrpcService::ExplainResult(grpc::ServerContext* context,
       seasons_.ExplainResult(request->season_id(), request->application_id(), *language), response);
 }
 
-grpc::Status DaycareGrpcService::CorrectApplication(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::CorrectApplication(grpc::ServerContextBase* context,
                                                     const v1::CorrectApplicationRequest* request,
                                                     v1::CaseworkerApplication* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
@@ -563,7 +563,7 @@ grpc::Status DaycareGrpcService::CorrectApplication(grpc::ServerContext* context
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::SetCriterionVerdict(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::SetCriterionVerdict(grpc::ServerContextBase* context,
                                                      const v1::SetCriterionVerdictRequest* request,
                                                      v1::CaseworkerApplication* response) {
   if (grpc::Status denied = RequireRole(*context, kCaseworker); !denied.ok()) return denied;
@@ -591,19 +591,19 @@ grpc::Status DaycareGrpcService::SetCriterionVerdict(grpc::ServerContext* contex
   return grpc::Status::OK;
 }
 
-grpc::Status DaycareGrpcService::AcceptOffer(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::AcceptOffer(grpc::ServerContextBase* context,
                                              const v1::AnswerOfferRequest* request,
                                              v1::ApplicationStatus* response) {
   return Answer(*context, *request, /*accept=*/true, response);
 }
 
-grpc::Status DaycareGrpcService::DeclineOffer(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::DeclineOffer(grpc::ServerContextBase* context,
                                               const v1::AnswerOfferRequest* request,
                                               v1::ApplicationStatus* response) {
   return Answer(*context, *request, /*accept=*/false, response);
 }
 
-grpc::Status DaycareGrpcService::Answer(const grpc::ServerContext& context,
+grpc::Status DaycareGrpcService::Answer(const grpc::ServerContextBase& context,
                                         const v1::AnswerOfferRequest& request, bool accept,
                                         v1::ApplicationStatus* response) {
   if (grpc::Status denied = RequireRole(context, kCitizen); !denied.ok()) return denied;
@@ -621,14 +621,14 @@ grpc::Status DaycareGrpcService::Answer(const grpc::ServerContext& context,
   return StatusResponse(view, response);
 }
 
-grpc::Status DaycareGrpcService::ExportPersonalData(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::ExportPersonalData(grpc::ServerContextBase* context,
                                                     const type::v1::PersonalDataRequest*,
                                                     type::v1::PersonalData* response) {
   return privacy::Answer("daycare", seasons_.PersonalRecords(CallerFromContext(*context).subject),
                          *response);
 }
 
-grpc::Status DaycareGrpcService::ErasePersonalData(grpc::ServerContext* context,
+grpc::Status DaycareGrpcService::ErasePersonalData(grpc::ServerContextBase* context,
                                                    const type::v1::PersonalDataRequest*,
                                                    type::v1::ErasureReport* response) {
   return privacy::Answer("daycare", seasons_.ErasePersonalData(CallerFromContext(*context).subject),

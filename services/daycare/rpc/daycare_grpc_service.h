@@ -9,9 +9,11 @@
 namespace stadt::daycare {
 
 // Thin gRPC adapter: checks the caller's role, converts messages to the domain's
-// types, calls the season service, maps statuses. Synchronous on purpose: every
-// call does blocking Redis I/O.
-class DaycareGrpcService final : public v1::Daycare::Service {
+// types, calls the season service, maps statuses. Every call blocks on Redis:
+// DaycareReactorService serves them with gRPC's callback API on a bounded pool
+// (services/common/grpc_reactor.h). The handlers take grpc::ServerContextBase,
+// so that unit tests call them with a plain grpc::ServerContext.
+class DaycareGrpcService final {
  public:
   // Without KPI reporting.
   explicit DaycareGrpcService(season::SeasonService& seasons);
@@ -19,70 +21,73 @@ class DaycareGrpcService final : public v1::Daycare::Service {
   DaycareGrpcService(season::SeasonService& seasons, KpiRecorder& kpis)
       : seasons_(seasons), kpis_(kpis) {}
 
-  grpc::Status PutPrograms(grpc::ServerContext* context, const v1::PutProgramsRequest* request,
-                           v1::PutProgramsResponse* response) override;
-  grpc::Status ListPrograms(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
-                            v1::ListProgramsResponse* response) override;
-  grpc::Status ListFacilities(grpc::ServerContext* context, const v1::ListProgramsRequest* request,
-                              v1::ListFacilitiesResponse* response) override;
-  grpc::Status PutPolicy(grpc::ServerContext* context, const v1::PutPolicyRequest* request,
-                         v1::PutPolicyResponse* response) override;
-  grpc::Status GetPolicy(grpc::ServerContext* context, const v1::GetPolicyRequest* request,
-                         v1::GetPolicyResponse* response) override;
-  grpc::Status SetPeriod(grpc::ServerContext* context, const v1::SetPeriodRequest* request,
-                         v1::SetPeriodResponse* response) override;
-  grpc::Status DryRun(grpc::ServerContext* context, const v1::DryRunRequest* request,
-                      v1::RoundStats* response) override;
-  grpc::Status PublishRound(grpc::ServerContext* context, const v1::PublishRoundRequest* request,
-                            v1::Round* response) override;
-  grpc::Status GetRound(grpc::ServerContext* context, const v1::GetRoundRequest* request,
-                        v1::Round* response) override;
-  grpc::Status SetOfferDeadline(grpc::ServerContext* context,
+  grpc::Status PutPrograms(grpc::ServerContextBase* context, const v1::PutProgramsRequest* request,
+                           v1::PutProgramsResponse* response);
+  grpc::Status ListPrograms(grpc::ServerContextBase* context,
+                            const v1::ListProgramsRequest* request,
+                            v1::ListProgramsResponse* response);
+  grpc::Status ListFacilities(grpc::ServerContextBase* context,
+                              const v1::ListProgramsRequest* request,
+                              v1::ListFacilitiesResponse* response);
+  grpc::Status PutPolicy(grpc::ServerContextBase* context, const v1::PutPolicyRequest* request,
+                         v1::PutPolicyResponse* response);
+  grpc::Status GetPolicy(grpc::ServerContextBase* context, const v1::GetPolicyRequest* request,
+                         v1::GetPolicyResponse* response);
+  grpc::Status SetPeriod(grpc::ServerContextBase* context, const v1::SetPeriodRequest* request,
+                         v1::SetPeriodResponse* response);
+  grpc::Status DryRun(grpc::ServerContextBase* context, const v1::DryRunRequest* request,
+                      v1::RoundStats* response);
+  grpc::Status PublishRound(grpc::ServerContextBase* context,
+                            const v1::PublishRoundRequest* request, v1::Round* response);
+  grpc::Status GetRound(grpc::ServerContextBase* context, const v1::GetRoundRequest* request,
+                        v1::Round* response);
+  grpc::Status SetOfferDeadline(grpc::ServerContextBase* context,
                                 const v1::SetOfferDeadlineRequest* request,
-                                v1::SetOfferDeadlineResponse* response) override;
-  grpc::Status Apply(grpc::ServerContext* context, const v1::ApplyRequest* request,
-                     v1::ApplicationStatus* response) override;
-  grpc::Status UpdateApplication(grpc::ServerContext* context,
+                                v1::SetOfferDeadlineResponse* response);
+  grpc::Status Apply(grpc::ServerContextBase* context, const v1::ApplyRequest* request,
+                     v1::ApplicationStatus* response);
+  grpc::Status UpdateApplication(grpc::ServerContextBase* context,
                                  const v1::UpdateApplicationRequest* request,
-                                 v1::ApplicationStatus* response) override;
-  grpc::Status GetApplication(grpc::ServerContext* context,
+                                 v1::ApplicationStatus* response);
+  grpc::Status GetApplication(grpc::ServerContextBase* context,
                               const v1::GetApplicationRequest* request,
-                              v1::ApplicationStatus* response) override;
-  grpc::Status ListApplications(grpc::ServerContext* context,
+                              v1::ApplicationStatus* response);
+  grpc::Status ListApplications(grpc::ServerContextBase* context,
                                 const v1::ListApplicationsRequest* request,
-                                v1::ListApplicationsResponse* response) override;
-  grpc::Status WithdrawApplication(grpc::ServerContext* context,
+                                v1::ListApplicationsResponse* response);
+  grpc::Status WithdrawApplication(grpc::ServerContextBase* context,
                                    const v1::AnswerOfferRequest* request,
-                                   v1::ApplicationStatus* response) override;
-  grpc::Status SearchApplications(grpc::ServerContext* context,
+                                   v1::ApplicationStatus* response);
+  grpc::Status SearchApplications(grpc::ServerContextBase* context,
                                   const v1::SearchApplicationsRequest* request,
-                                  v1::SearchApplicationsResponse* response) override;
-  grpc::Status OpenApplication(grpc::ServerContext* context,
+                                  v1::SearchApplicationsResponse* response);
+  grpc::Status OpenApplication(grpc::ServerContextBase* context,
                                const v1::GetApplicationRequest* request,
-                               v1::CaseworkerApplication* response) override;
-  grpc::Status ExplainResult(grpc::ServerContext* context, const v1::GetApplicationRequest* request,
-                             v1::ApplicationStatus* response) override;
-  grpc::Status CorrectApplication(grpc::ServerContext* context,
+                               v1::CaseworkerApplication* response);
+  grpc::Status ExplainResult(grpc::ServerContextBase* context,
+                             const v1::GetApplicationRequest* request,
+                             v1::ApplicationStatus* response);
+  grpc::Status CorrectApplication(grpc::ServerContextBase* context,
                                   const v1::CorrectApplicationRequest* request,
-                                  v1::CaseworkerApplication* response) override;
-  grpc::Status SetCriterionVerdict(grpc::ServerContext* context,
+                                  v1::CaseworkerApplication* response);
+  grpc::Status SetCriterionVerdict(grpc::ServerContextBase* context,
                                    const v1::SetCriterionVerdictRequest* request,
-                                   v1::CaseworkerApplication* response) override;
-  grpc::Status AcceptOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
-                           v1::ApplicationStatus* response) override;
-  grpc::Status DeclineOffer(grpc::ServerContext* context, const v1::AnswerOfferRequest* request,
-                            v1::ApplicationStatus* response) override;
+                                   v1::CaseworkerApplication* response);
+  grpc::Status AcceptOffer(grpc::ServerContextBase* context, const v1::AnswerOfferRequest* request,
+                           v1::ApplicationStatus* response);
+  grpc::Status DeclineOffer(grpc::ServerContextBase* context, const v1::AnswerOfferRequest* request,
+                            v1::ApplicationStatus* response);
 
   // Internal (the privacy service): the caller's applications, and their erasure.
-  grpc::Status ExportPersonalData(grpc::ServerContext* context,
+  grpc::Status ExportPersonalData(grpc::ServerContextBase* context,
                                   const type::v1::PersonalDataRequest* request,
-                                  type::v1::PersonalData* response) override;
-  grpc::Status ErasePersonalData(grpc::ServerContext* context,
+                                  type::v1::PersonalData* response);
+  grpc::Status ErasePersonalData(grpc::ServerContextBase* context,
                                  const type::v1::PersonalDataRequest* request,
-                                 type::v1::ErasureReport* response) override;
+                                 type::v1::ErasureReport* response);
 
  private:
-  grpc::Status Answer(const grpc::ServerContext& context, const v1::AnswerOfferRequest& request,
+  grpc::Status Answer(const grpc::ServerContextBase& context, const v1::AnswerOfferRequest& request,
                       bool accept, v1::ApplicationStatus* response);
 
   season::SeasonService& seasons_;

@@ -7,7 +7,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/fake_clock.h"
+#include "services/common/grpc_reactor.h"
+#include "services/common/grpc_reactor_testing.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
+#include "services/daycare/rpc/daycare_reactor_service.h"
 #include "services/daycare/store/redis_season_repository.h"
 
 namespace stadt::daycare {
@@ -97,6 +100,14 @@ TEST_F(DaycareGrpcServiceTest, EveryCallNeedsItsRole) {
   EXPECT_EQ(denied.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(denied.error_message(), ::testing::HasSubstr("citizen"));
   EXPECT_EQ(denied.error_details(), "role_not_allowed");
+}
+
+TEST_F(DaycareGrpcServiceTest, TheCallbackFrontServesEveryMethod) {
+  BlockingCallPool pool(2);
+  DaycareReactorService front(*service_, pool);
+  EXPECT_THAT(
+      stadt::testing::MethodsAnsweringUnimplemented(front, v1::Daycare::service_full_name()),
+      ::testing::IsEmpty());
 }
 
 TEST(DaycareKpiTest, PublishedRoundRecordsPlacementPerApplicantAndFirstChoicePerOffer) {

@@ -12,7 +12,7 @@ constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr char kSteeringOfficeRole[] = "steering_office";
 constexpr size_t kMaxReporterLength = 64;
 
-Viewer ViewerOf(const grpc::ServerContext& context) {
+Viewer ViewerOf(const grpc::ServerContextBase& context) {
   return Viewer{.steering_office = CallerFromContext(context).HasRole(kSteeringOfficeRole)};
 }
 
@@ -85,7 +85,7 @@ void ToProto(const KpiView& view, v1::Kpi* out) {
 
 }  // namespace
 
-grpc::Status MonitoringGrpcService::ReportEvents(grpc::ServerContext*,
+grpc::Status MonitoringGrpcService::ReportEvents(grpc::ServerContextBase*,
                                                  const v1::ReportEventsRequest* request,
                                                  v1::ReportEventsResponse* response) {
   if (request->reporter().size() > kMaxReporterLength) {
@@ -122,7 +122,7 @@ grpc::Status MonitoringGrpcService::ReportEvents(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status MonitoringGrpcService::ListFieldsOfAction(grpc::ServerContext* context,
+grpc::Status MonitoringGrpcService::ListFieldsOfAction(grpc::ServerContextBase* context,
                                                        const v1::ListFieldsOfActionRequest*,
                                                        v1::ListFieldsOfActionResponse* response) {
   absl::StatusOr<std::vector<FieldView>> fields = service_.ListFields(ViewerOf(*context));
@@ -141,7 +141,7 @@ grpc::Status MonitoringGrpcService::ListFieldsOfAction(grpc::ServerContext* cont
   return grpc::Status::OK;
 }
 
-grpc::Status MonitoringGrpcService::ListKpis(grpc::ServerContext* context,
+grpc::Status MonitoringGrpcService::ListKpis(grpc::ServerContextBase* context,
                                              const v1::ListKpisRequest* request,
                                              v1::ListKpisResponse* response) {
   absl::StatusOr<std::vector<KpiView>> kpis =
@@ -152,7 +152,7 @@ grpc::Status MonitoringGrpcService::ListKpis(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status MonitoringGrpcService::GetKpiSeries(grpc::ServerContext* context,
+grpc::Status MonitoringGrpcService::GetKpiSeries(grpc::ServerContextBase* context,
                                                  const v1::GetKpiSeriesRequest* request,
                                                  v1::KpiSeries* response) {
   SeriesQuery query;
@@ -200,7 +200,7 @@ grpc::Status MonitoringGrpcService::GetKpiSeries(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status MonitoringGrpcService::ListMeasures(grpc::ServerContext* context,
+grpc::Status MonitoringGrpcService::ListMeasures(grpc::ServerContextBase* context,
                                                  const v1::ListMeasuresRequest* request,
                                                  v1::ListMeasuresResponse* response) {
   absl::StatusOr<std::vector<MeasureView>> measures =
@@ -230,7 +230,7 @@ grpc::Status MonitoringGrpcService::ListMeasures(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status MonitoringGrpcService::GetPrometheusMetrics(grpc::ServerContext* context,
+grpc::Status MonitoringGrpcService::GetPrometheusMetrics(grpc::ServerContextBase* context,
                                                          const v1::GetPrometheusMetricsRequest*,
                                                          v1::HttpBody* response) {
   absl::StatusOr<std::string> text = service_.PrometheusText(ViewerOf(*context));

@@ -6,26 +6,31 @@
 namespace stadt::monitoring {
 
 // Thin gRPC adapter: converts messages, decides what the caller may see from
-// its role, calls the use cases, maps statuses. Synchronous: every call
-// blocks on Redis.
-class MonitoringGrpcService final : public v1::Monitoring::Service {
+// its role, calls the use cases, maps statuses. Every call blocks on Redis:
+// MonitoringReactorService serves them with gRPC's callback API on a bounded
+// pool (services/common/grpc_reactor.h). The handlers take
+// grpc::ServerContextBase, so that unit tests call them with a plain
+// grpc::ServerContext.
+class MonitoringGrpcService final {
  public:
   explicit MonitoringGrpcService(MonitoringService& service) : service_(service) {}
 
-  grpc::Status ReportEvents(grpc::ServerContext* context, const v1::ReportEventsRequest* request,
-                            v1::ReportEventsResponse* response) override;
-  grpc::Status ListFieldsOfAction(grpc::ServerContext* context,
+  grpc::Status ReportEvents(grpc::ServerContextBase* context,
+                            const v1::ReportEventsRequest* request,
+                            v1::ReportEventsResponse* response);
+  grpc::Status ListFieldsOfAction(grpc::ServerContextBase* context,
                                   const v1::ListFieldsOfActionRequest* request,
-                                  v1::ListFieldsOfActionResponse* response) override;
-  grpc::Status ListKpis(grpc::ServerContext* context, const v1::ListKpisRequest* request,
-                        v1::ListKpisResponse* response) override;
-  grpc::Status GetKpiSeries(grpc::ServerContext* context, const v1::GetKpiSeriesRequest* request,
-                            v1::KpiSeries* response) override;
-  grpc::Status ListMeasures(grpc::ServerContext* context, const v1::ListMeasuresRequest* request,
-                            v1::ListMeasuresResponse* response) override;
-  grpc::Status GetPrometheusMetrics(grpc::ServerContext* context,
+                                  v1::ListFieldsOfActionResponse* response);
+  grpc::Status ListKpis(grpc::ServerContextBase* context, const v1::ListKpisRequest* request,
+                        v1::ListKpisResponse* response);
+  grpc::Status GetKpiSeries(grpc::ServerContextBase* context,
+                            const v1::GetKpiSeriesRequest* request, v1::KpiSeries* response);
+  grpc::Status ListMeasures(grpc::ServerContextBase* context,
+                            const v1::ListMeasuresRequest* request,
+                            v1::ListMeasuresResponse* response);
+  grpc::Status GetPrometheusMetrics(grpc::ServerContextBase* context,
                                     const v1::GetPrometheusMetricsRequest* request,
-                                    v1::HttpBody* response) override;
+                                    v1::HttpBody* response);
 
  private:
   MonitoringService& service_;

@@ -1,10 +1,14 @@
 #include "services/monitoring/rpc/monitoring_grpc_service.h"
 
+#include "gmock/gmock.h"
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
 #include "services/common/fake_clock.h"
+#include "services/common/grpc_reactor.h"
+#include "services/common/grpc_reactor_testing.h"
 #include "services/monitoring/domain/in_memory_monitoring_repository.h"
 #include "services/monitoring/domain/test_catalog.h"
+#include "services/monitoring/rpc/monitoring_reactor_service.h"
 
 namespace stadt::monitoring {
 namespace {
@@ -40,6 +44,14 @@ class MonitoringGrpcServiceTest : public ::testing::Test {
   std::unique_ptr<MonitoringGrpcService> grpc_;
   grpc::ServerContext context_;
 };
+
+TEST_F(MonitoringGrpcServiceTest, TheCallbackFrontServesEveryMethod) {
+  BlockingCallPool pool(2);
+  MonitoringReactorService front(*grpc_, pool);
+  EXPECT_THAT(
+      stadt::testing::MethodsAnsweringUnimplemented(front, v1::Monitoring::service_full_name()),
+      ::testing::IsEmpty());
+}
 
 TEST_F(MonitoringGrpcServiceTest, ReportsEventsAndRejectsMalformedTimes) {
   v1::ReportEventsRequest request;

@@ -20,7 +20,7 @@ void ToProto(const std::string& source, const DeadLetterEntry& entry, v1::DeadLe
 
 }  // namespace
 
-grpc::Status NotificationsGrpcService::ListDeadLetters(grpc::ServerContext*,
+grpc::Status NotificationsGrpcService::ListDeadLetters(grpc::ServerContextBase*,
                                                        const v1::ListDeadLettersRequest* request,
                                                        v1::ListDeadLettersResponse* response) {
   absl::StatusOr<DeadLetterPage> page =
@@ -33,7 +33,7 @@ grpc::Status NotificationsGrpcService::ListDeadLetters(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status NotificationsGrpcService::ReplayDeadLetter(grpc::ServerContext*,
+grpc::Status NotificationsGrpcService::ReplayDeadLetter(grpc::ServerContextBase*,
                                                         const v1::ReplayDeadLetterRequest* request,
                                                         v1::DeadLetter* response) {
   absl::StatusOr<DeadLetterEntry> entry = dead_letters_.Replay(request->source(), request->id());
@@ -43,7 +43,7 @@ grpc::Status NotificationsGrpcService::ReplayDeadLetter(grpc::ServerContext*,
 }
 
 grpc::Status NotificationsGrpcService::ErasePersonalData(
-    grpc::ServerContext* context, const type::v1::PersonalDataRequest* request,
+    grpc::ServerContextBase* context, const type::v1::PersonalDataRequest* request,
     type::v1::ErasureReport* response) {
   const std::string subject = CallerFromContext(*context).subject;
   if (subject.empty()) return ToGrpcStatus(absl::UnauthenticatedError("no subject"));

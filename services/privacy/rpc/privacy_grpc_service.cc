@@ -8,7 +8,7 @@ namespace stadt::privacy {
 namespace {
 
 // The deadline the caller (the gateway) gave this request; infinite without one.
-absl::Time IncomingDeadline(const grpc::ServerContext& context) {
+absl::Time IncomingDeadline(const grpc::ServerContextBase& context) {
   const auto deadline = context.deadline();
   if (deadline == std::chrono::system_clock::time_point::max()) return absl::InfiniteFuture();
   return absl::FromChrono(deadline);
@@ -16,7 +16,7 @@ absl::Time IncomingDeadline(const grpc::ServerContext& context) {
 
 }  // namespace
 
-grpc::Status PrivacyGrpcService::ExportMyData(grpc::ServerContext* context,
+grpc::Status PrivacyGrpcService::ExportMyData(grpc::ServerContextBase* context,
                                               const v1::ExportMyDataRequest*,
                                               v1::MyData* response) {
   const std::string subject = CallerFromContext(*context).subject;
@@ -29,7 +29,7 @@ grpc::Status PrivacyGrpcService::ExportMyData(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status PrivacyGrpcService::EraseMyData(grpc::ServerContext* context,
+grpc::Status PrivacyGrpcService::EraseMyData(grpc::ServerContextBase* context,
                                              const v1::EraseMyDataRequest*,
                                              v1::ErasureResult* response) {
   absl::StatusOr<std::vector<ServiceErasure>> reports =

@@ -6,15 +6,17 @@
 namespace stadt::privacy {
 
 // GET and DELETE /v1/me/data: the caller's export and erasure (the gateway
-// lets only citizens through; the subject is theirs).
-class PrivacyGrpcService final : public v1::Privacy::Service {
+// lets only citizens through; the subject is theirs). Both wait for the other
+// services' answers: PrivacyReactorService serves them with gRPC's callback
+// API on a bounded pool (services/common/grpc_reactor.h).
+class PrivacyGrpcService final {
  public:
   explicit PrivacyGrpcService(DataRights& rights) : rights_(rights) {}
 
-  grpc::Status ExportMyData(grpc::ServerContext* context, const v1::ExportMyDataRequest* request,
-                            v1::MyData* response) override;
-  grpc::Status EraseMyData(grpc::ServerContext* context, const v1::EraseMyDataRequest* request,
-                           v1::ErasureResult* response) override;
+  grpc::Status ExportMyData(grpc::ServerContextBase* context,
+                            const v1::ExportMyDataRequest* request, v1::MyData* response);
+  grpc::Status EraseMyData(grpc::ServerContextBase* context, const v1::EraseMyDataRequest* request,
+                           v1::ErasureResult* response);
 
  private:
   DataRights& rights_;

@@ -145,7 +145,7 @@ grpc::Status Respond(const absl::StatusOr<Result>& result, absl::TimeZone zone, 
   return grpc::Status::OK;
 }
 
-std::string Subject(const grpc::ServerContext& context) {
+std::string Subject(const grpc::ServerContextBase& context) {
   return CallerFromContext(context).subject;
 }
 
@@ -219,7 +219,7 @@ void ToProto(const JoinLink& link, absl::TimeZone, v1::JoinLink* out) {
   out->set_moderator(link.moderator);
 }
 
-grpc::Status VideoGrpcService::ListTopics(grpc::ServerContext*, const v1::ListTopicsRequest*,
+grpc::Status VideoGrpcService::ListTopics(grpc::ServerContextBase*, const v1::ListTopicsRequest*,
                                           v1::ListTopicsResponse* response) {
   for (const Department& department : bookings_.catalog().departments) {
     v1::Department* out = response->add_departments();
@@ -237,7 +237,7 @@ grpc::Status VideoGrpcService::ListTopics(grpc::ServerContext*, const v1::ListTo
   return grpc::Status::OK;
 }
 
-grpc::Status VideoGrpcService::SearchSlots(grpc::ServerContext*,
+grpc::Status VideoGrpcService::SearchSlots(grpc::ServerContextBase*,
                                            const v1::SearchSlotsRequest* request,
                                            v1::SearchSlotsResponse* response) {
   absl::StatusOr<std::vector<VideoSlot>> slots = bookings_.SearchSlots(
@@ -252,7 +252,7 @@ grpc::Status VideoGrpcService::SearchSlots(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status VideoGrpcService::CreateHold(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::CreateHold(grpc::ServerContextBase* context,
                                           const v1::CreateHoldRequest* request,
                                           v1::Hold* response) {
   absl::StatusOr<absl::Time> start = FromTimestamp(request->start(), "start");
@@ -261,7 +261,7 @@ grpc::Status VideoGrpcService::CreateHold(grpc::ServerContext* context,
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContextBase* context,
                                            const v1::ConfirmHoldRequest* request,
                                            v1::Consultation* response) {
   const booking::Contact contact{request->contact().name(), request->contact().email(),
@@ -277,14 +277,14 @@ grpc::Status VideoGrpcService::ConfirmHold(grpc::ServerContext* context,
   return Respond(booked, bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::LookupBooking(grpc::ServerContext*,
+grpc::Status VideoGrpcService::LookupBooking(grpc::ServerContextBase*,
                                              const v1::LookupBookingRequest* request,
                                              v1::Consultation* response) {
   return Respond(bookings_.Lookup(request->booking_code(), request->manage_token()),
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::ResendLinks(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::ResendLinks(grpc::ServerContextBase* context,
                                            const v1::ResendLinksRequest* request,
                                            v1::ResendLinksResponse* response) {
   absl::Status status =
@@ -294,14 +294,14 @@ grpc::Status VideoGrpcService::ResendLinks(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status VideoGrpcService::CancelBooking(grpc::ServerContext*,
+grpc::Status VideoGrpcService::CancelBooking(grpc::ServerContextBase*,
                                              const v1::CancelBookingRequest* request,
                                              v1::Consultation* response) {
   return Respond(bookings_.Cancel(request->booking_code(), request->manage_token()),
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::RescheduleBooking(grpc::ServerContext*,
+grpc::Status VideoGrpcService::RescheduleBooking(grpc::ServerContextBase*,
                                                  const v1::RescheduleBookingRequest* request,
                                                  v1::Consultation* response) {
   absl::StatusOr<absl::Time> start = FromTimestamp(request->start(), "start");
@@ -310,14 +310,14 @@ grpc::Status VideoGrpcService::RescheduleBooking(grpc::ServerContext*,
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::GetConsultation(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::GetConsultation(grpc::ServerContextBase* context,
                                                const v1::GetConsultationRequest* request,
                                                v1::Consultation* response) {
   return Respond(consultations_.GetConsultation(Subject(*context), request->booking_code()),
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::GetConsentTexts(grpc::ServerContext*,
+grpc::Status VideoGrpcService::GetConsentTexts(grpc::ServerContextBase*,
                                                const v1::GetConsentTextsRequest*,
                                                v1::ConsentTexts* response) {
   const std::pair<ConsentKind, v1::ConsentText*> documents[] = {
@@ -333,7 +333,7 @@ grpc::Status VideoGrpcService::GetConsentTexts(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status VideoGrpcService::GetConsentText(grpc::ServerContext*,
+grpc::Status VideoGrpcService::GetConsentText(grpc::ServerContextBase*,
                                               const v1::GetConsentTextRequest* request,
                                               v1::ConsentText* response) {
   absl::StatusOr<ConsentText> text =
@@ -344,7 +344,7 @@ grpc::Status VideoGrpcService::GetConsentText(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
-grpc::Status VideoGrpcService::RecordConsent(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::RecordConsent(grpc::ServerContextBase* context,
                                              const v1::RecordConsentRequest* request,
                                              v1::Consultation* response) {
   return Respond(
@@ -353,28 +353,28 @@ grpc::Status VideoGrpcService::RecordConsent(grpc::ServerContext* context,
       bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::CheckIn(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::CheckIn(grpc::ServerContextBase* context,
                                        const v1::CheckInRequest* request,
                                        v1::Consultation* response) {
   return Respond(consultations_.CheckIn(Subject(*context), request->booking_code()),
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::JoinConsultation(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::JoinConsultation(grpc::ServerContextBase* context,
                                                 const v1::JoinConsultationRequest* request,
                                                 v1::JoinLink* response) {
   return Respond(consultations_.Join(Subject(*context), request->booking_code()), bookings_.zone(),
                  response);
 }
 
-grpc::Status VideoGrpcService::RequireCaseworker(const grpc::ServerContext& context) const {
+grpc::Status VideoGrpcService::RequireCaseworker(const grpc::ServerContextBase& context) const {
   const Caller caller = CallerFromContext(context);
   const Caseworker* caseworker = bookings_.catalog().FindCaseworker(caller.subject);
   const std::string department = caseworker == nullptr ? "" : caseworker->department_id;
   return ToGrpcStatus(caller.Require(kVideoCaseworker, "department", department));
 }
 
-grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContextBase* context,
                                                const v1::ListWaitingRoomRequest* request,
                                                v1::ListWaitingRoomResponse* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
@@ -386,7 +386,7 @@ grpc::Status VideoGrpcService::ListWaitingRoom(grpc::ServerContext* context,
   return grpc::Status::OK;
 }
 
-grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContextBase* context,
                                             const v1::CaseworkerActionRequest* request,
                                             v1::WaitingEntry* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
@@ -405,7 +405,7 @@ grpc::Status VideoGrpcService::AdmitCitizen(grpc::ServerContext* context,
   return Respond(admitted, bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContextBase* context,
                                                    const v1::CaseworkerActionRequest* request,
                                                    v1::WaitingEntry* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
@@ -413,7 +413,7 @@ grpc::Status VideoGrpcService::MarkIdentityChecked(grpc::ServerContext* context,
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContextBase* context,
                                           const v1::CaseworkerActionRequest* request,
                                           v1::WaitingEntry* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
@@ -425,7 +425,7 @@ grpc::Status VideoGrpcService::MarkNoShow(grpc::ServerContext* context,
   return Respond(no_show, bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContextBase* context,
                                                  const v1::CloseConsultationRequest* request,
                                                  v1::WaitingEntry* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
@@ -434,7 +434,7 @@ grpc::Status VideoGrpcService::CloseConsultation(grpc::ServerContext* context,
       bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::HostConsultation(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::HostConsultation(grpc::ServerContextBase* context,
                                                 const v1::CaseworkerActionRequest* request,
                                                 v1::JoinLink* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
@@ -442,7 +442,7 @@ grpc::Status VideoGrpcService::HostConsultation(grpc::ServerContext* context,
                  response);
 }
 
-grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContext*,
+grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContextBase*,
                                                const v1::VerifyJoinTokenRequest* request,
                                                v1::VerifyJoinTokenResponse* response) {
   return Respond(consultations_.VerifyToken(request->booking_code(), request->token()),
@@ -450,7 +450,7 @@ grpc::Status VideoGrpcService::VerifyJoinToken(grpc::ServerContext*,
 }
 
 grpc::Status VideoGrpcService::GetCaseworkerSchedule(
-    grpc::ServerContext* context, const v1::GetCaseworkerScheduleRequest* request,
+    grpc::ServerContextBase* context, const v1::GetCaseworkerScheduleRequest* request,
     v1::CaseworkerSchedule* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   return Respond(schedules_.Get(Subject(*context), request->caseworker_id()), bookings_.zone(),
@@ -458,7 +458,7 @@ grpc::Status VideoGrpcService::GetCaseworkerSchedule(
 }
 
 grpc::Status VideoGrpcService::SetCaseworkerAvailability(
-    grpc::ServerContext* context, const v1::SetCaseworkerAvailabilityRequest* request,
+    grpc::ServerContextBase* context, const v1::SetCaseworkerAvailabilityRequest* request,
     v1::CaseworkerSchedule* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
   std::vector<WeeklyWindow> windows;
@@ -469,7 +469,7 @@ grpc::Status VideoGrpcService::SetCaseworkerAvailability(
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::DeclareAbsence(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::DeclareAbsence(grpc::ServerContextBase* context,
                                               const v1::DeclareAbsenceRequest* request,
                                               v1::AbsenceReport* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
@@ -480,7 +480,7 @@ grpc::Status VideoGrpcService::DeclareAbsence(grpc::ServerContext* context,
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContextBase* context,
                                               const v1::ResolveAbsenceRequest* request,
                                               v1::AbsenceReport* response) {
   if (grpc::Status denied = RequireCaseworker(*context); !denied.ok()) return denied;
@@ -504,14 +504,14 @@ grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContext* context,
                  bookings_.zone(), response);
 }
 
-grpc::Status VideoGrpcService::ExportPersonalData(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::ExportPersonalData(grpc::ServerContextBase* context,
                                                   const type::v1::PersonalDataRequest*,
                                                   type::v1::PersonalData* response) {
   return privacy::Answer("video", bookings_.PersonalRecords(CallerFromContext(*context).subject),
                          *response);
 }
 
-grpc::Status VideoGrpcService::ErasePersonalData(grpc::ServerContext* context,
+grpc::Status VideoGrpcService::ErasePersonalData(grpc::ServerContextBase* context,
                                                  const type::v1::PersonalDataRequest*,
                                                  type::v1::ErasureReport* response) {
   return privacy::Answer("video", bookings_.ErasePersonalData(CallerFromContext(*context).subject),

@@ -9,10 +9,13 @@
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/call_context.h"
 #include "services/common/fake_clock.h"
+#include "services/common/grpc_reactor.h"
+#include "services/common/grpc_reactor_testing.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/video/domain/in_memory_schedule_repository.h"
 #include "services/video/domain/in_memory_visit_repository.h"
 #include "services/video/domain/test_catalog.h"
+#include "services/video/rpc/video_reactor_service.h"
 
 namespace stadt::video {
 namespace {
@@ -88,6 +91,13 @@ TEST_F(VideoGrpcServiceTest, RefusesBadInputAndAnonymousCallers) {
 // The KPI calls go through the adapter, as in production; the steps around
 // them (hold, booking, consent, check-in) go straight to the domain, so every
 // recorded sample comes from the call under test.
+TEST_F(VideoGrpcServiceTest, TheCallbackFrontServesEveryMethod) {
+  BlockingCallPool pool(2);
+  VideoReactorService front(service_, pool);
+  EXPECT_THAT(stadt::testing::MethodsAnsweringUnimplemented(front, v1::Video::service_full_name()),
+              ::testing::IsEmpty());
+}
+
 class VideoKpiTest : public VideoGrpcServiceTest {
  protected:
   // A call context as the gateway forwards it for `subject`. The spouse owns
