@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <csignal>
+#include <map>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -185,6 +187,40 @@ absl::StatusOr<Reply> Client::Eval(const Script& script, const std::vector<std::
 }
 
 absl::Status Client::Ping() { return Command({"PING"}).status(); }
+
+absl::StatusOr<std::vector<std::string>> Client::ScanKeys(const std::string& pattern) {
+  // Where to send SCAN: anywhere, or in cluster mode one slot of each primary
+  // (the call is routed by that slot to the node serving it).
+  std::vector<std::optional<int>> targets = {std::nullopt};
+  if (topology_->mode() == Mode::kCluster) {
+    absl::StatusOr<Reply> ranges = RoutedCommand(std::nullopt, {"CLUSTER", "SLOTS"});
+    if (!ranges.ok()) return ranges.status();
+    std::map<std::string, int> first_slot_of_node;
+    for (const Reply& range : ranges->elements) {
+      if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
+      const Reply& node = range.elements[2];
+      first_slot_of_node.emplace(absl::StrCat(node.elements[0].str, ":", node.elements[1].integer),
+                                 static_cast<int>(range.elements[0].integer));
+    }
+    targets.clear();
+    for (const auto& [node, slot] : first_slot_of_node) targets.push_back(slot);
+  }
+  std::vector<std::string> keys;
+  for (const std::optional<int>& target : targets) {
+    std::string cursor = "0";
+    do {
+      absl::StatusOr<Reply> page =
+          RoutedCommand(target, {"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+      if (!page.ok()) return page.status();
+      if (page->elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
+      cursor = page->elements[0].str;
+      for (const Reply& key : page->elements[1].elements) keys.push_back(key.str);
+    } while (cursor != "0");
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
 
 absl::StatusOr<Reply> Client::RoutedCommand(std::optional<int> slot,
                                             const std::vector<std::string>& args) {

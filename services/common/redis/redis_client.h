@@ -138,6 +138,11 @@ class Client {
   absl::StatusOr<Reply> Eval(const Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
   absl::Status Ping();
+  // The keys matching a SCAN MATCH `pattern`, sorted, each once. Cluster
+  // mode: SCAN on every primary (a plain SCAN sees only the node it is sent
+  // to). For maintenance sweeps, not hot paths; keys written or moved between
+  // nodes (resharding) during the scan may be missed, as with SCAN itself.
+  absl::StatusOr<std::vector<std::string>> ScanKeys(const std::string& pattern);
 
  private:
   // Runs a call on one connection; `asking` says it must send ASKING first.

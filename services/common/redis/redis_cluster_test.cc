@@ -1,6 +1,7 @@
 // The client in cluster mode against a real three-primary Redis Cluster.
 #include "tests/harness/redis_cluster.h"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -91,6 +92,22 @@ TEST_F(RedisClusterTest, EachKeyLandsOnThePrimaryOfItsSlot) {
     EXPECT_EQ(client().Command({"GET", key}).value().str, std::to_string(i));
   }
   for (const int count : per_node) EXPECT_GT(count, 0);
+}
+
+// A plain SCAN sees the node it is sent to; ScanKeys sees every primary.
+TEST_F(RedisClusterTest, ScanKeysFindsTheKeysOfEveryPrimary) {
+  std::vector<std::string> written;
+  for (int i = 0; i < 60; ++i) {
+    written.push_back(absl::StrCat("scan:", i));
+    ASSERT_TRUE(client().Command({"SET", written.back(), "1"}).ok());
+  }
+  ASSERT_TRUE(client().Command({"SET", "other:1", "1"}).ok());
+  std::sort(written.begin(), written.end());
+  absl::StatusOr<std::vector<std::string>> found = client().ScanKeys("scan:*");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, written);
+  const long long on_one_node = cluster().ConnectTo(0)->Command({"DBSIZE"}).value().integer;
+  EXPECT_LT(on_one_node, 60);
 }
 
 TEST_F(RedisClusterTest, RoutesCommandsWithKeysAfterOptionsOrSubcommands) {
