@@ -117,7 +117,21 @@ void IgnoreSigpipeUnlessHandled() {
 
 std::string Address::ToString() const { return absl::StrCat(host, ":", port); }
 
+namespace {
+
+// A script with a shebang line is held by Redis Cluster to the slot of its
+// declared keys: touching any other key (read or write, declared or built
+// inside the script) fails with "Script attempted to access keys that do not
+// hash to the same slot", even when that slot lives on the same node. A
+// script without one may touch undeclared keys of other slots on its node,
+// which breaks silently once those slots move. On a single node (and with
+// Sentinel) the line changes nothing.
+bool HasShebang(absl::string_view source) { return absl::StartsWith(source, "#!"); }
+
+}  // namespace
+
 Script::Script(std::string source) : source_(std::move(source)) {
+  if (!HasShebang(source_)) source_ = absl::StrCat("#!lua\n", source_);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(source_.data(), source_.size(), digest, &length, EVP_sha1(), nullptr) == 1) {

@@ -73,7 +73,9 @@ struct Reply {
   std::vector<Reply> elements;
 };
 
-// A Lua script, loaded into Redis once and run by its SHA1.
+// A Lua script, loaded into Redis once and run by its SHA1. The source gets a
+// "#!lua" line in front (unless it has a shebang), so that a Redis Cluster
+// node refuses the script if it touches a key outside its declared keys' slot.
 class Script {
  public:
   explicit Script(std::string source);

@@ -153,6 +153,29 @@ TEST_F(RedisClusterTest, ScriptRunsAndIsLoadedOnTheNodeOfItsKeys) {
   EXPECT_EQ(cluster().ConnectTo(2)->Command({"GET", keys[0]}).value().str, "Bürgeramt");
 }
 
+// A key built inside a script (not declared in KEYS) in another slot is
+// refused by the node itself, also when that slot lives on the same node:
+// the "#!lua" line Script puts in front makes Redis hold the script to the
+// declared keys' slot. This is what lets the cluster runs of the store tests
+// (stadt_add_cluster_test) find every script that crosses slots.
+TEST_F(RedisClusterTest, ScriptTouchingAnUndeclaredKeyOfAnotherSlotIsRefusedByTheNode) {
+  const std::string declared = absl::StrCat("{", KeyServedBy(cluster(), 1, "declared:"), "}");
+  std::string undeclared;
+  for (int i = 0; undeclared.empty(); ++i) {
+    const std::string candidate = absl::StrCat("undeclared:", i);
+    if (KeySlot(candidate) != KeySlot(declared) &&
+        cluster().PrimaryOf(KeySlot(candidate)).value() == 1) {
+      undeclared = candidate;
+    }
+  }
+  const Script script("redis.call('SET', KEYS[1], 1) return redis.call('GET', ARGV[1])");
+  const absl::Status status = client().Eval(script, {declared}, {undeclared}).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("do not hash to the same slot"));
+  // A key of the declared slot, built inside the script, is fine.
+  EXPECT_TRUE(client().Eval(script, {declared}, {absl::StrCat(declared, "other")}).ok());
+}
+
 TEST_F(RedisClusterTest, ScriptWhoseKeysSpanSlotsIsRefusedBeforeSending) {
   const Script script("redis.call('SET', KEYS[1], 1) redis.call('SET', KEYS[2], 1)");
   const absl::Status status = client().Eval(script, {"span:a", "span:b"}, {}).status();
