@@ -56,6 +56,15 @@ redis::Options ReadRedisOptions(EnvConfig& config) {
       config.Duration("REDIS_TIMEOUT", absl::Seconds(1), absl::Milliseconds(10), absl::Seconds(30));
   options.command_timeout = absl::ToChronoMilliseconds(timeout);
   options.connect_timeout = absl::ToChronoMilliseconds(timeout);
+  // Acknowledged means replicated (docs/redis-cluster.md): every script's
+  // write waits for this many replicas, or the call fails UNAVAILABLE.
+  options.wait_replicas = config.Int("REDIS_WAIT_REPLICAS", 0, 0, 5);
+  const absl::Duration wait = config.Duration("REDIS_WAIT_TIMEOUT", absl::Milliseconds(200),
+                                              absl::Milliseconds(10), absl::Seconds(5));
+  options.wait_timeout = absl::ToChronoMilliseconds(wait);
+  if (options.wait_replicas > 0 && wait >= timeout) {
+    config.Reject("REDIS_WAIT_TIMEOUT", "must be shorter than REDIS_TIMEOUT");
+  }
   return options;
 }
 

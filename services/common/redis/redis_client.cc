@@ -148,7 +148,9 @@ std::unique_ptr<Client> Client::Create(Options options) {
 }
 
 Client::Client(Options options)
-    : topology_(std::make_unique<internal::Topology>(std::move(options))) {}
+    : topology_(std::make_unique<internal::Topology>(options)),
+      wait_replicas_(options.wait_replicas),
+      wait_timeout_(options.wait_timeout) {}
 
 Client::~Client() = default;
 
@@ -190,14 +192,28 @@ absl::StatusOr<Reply> Client::Eval(const Script& script, const std::vector<std::
   const std::vector<std::string> command = EvalShaCommand(script, keys, args);
   return Run(slot, [&](Connection& connection, bool asking) {
     absl::StatusOr<Reply> reply = connection.Command(command, asking);
-    if (!IsNoScript(reply)) return reply;
+    if (!IsNoScript(reply)) return AwaitReplicas(connection, std::move(reply));
     // Script caches are per server, not per connection, and are lost on
     // restart, SCRIPT FLUSH or failover; loading on demand on the node that
     // runs it covers all of these.
     absl::StatusOr<Reply> loaded = connection.Command({"SCRIPT", "LOAD", script.source()});
     if (!loaded.ok()) return loaded;
-    return connection.Command(command, asking);
+    return AwaitReplicas(connection, connection.Command(command, asking));
   });
+}
+
+absl::StatusOr<Reply> Client::AwaitReplicas(Connection& connection, absl::StatusOr<Reply> reply) {
+  if (wait_replicas_ <= 0 || !reply.ok()) return reply;
+  // WAIT counts the replicas that have everything this connection wrote.
+  absl::StatusOr<Reply> replicas = connection.Command(
+      {"WAIT", absl::StrCat(wait_replicas_), absl::StrCat(wait_timeout_.count())});
+  if (!replicas.ok()) return replicas.status();
+  if (replicas->integer < wait_replicas_) {
+    return absl::UnavailableError(absl::StrCat(
+        "written on the primary but confirmed by ", replicas->integer, " of ", wait_replicas_,
+        " replicas within ", wait_timeout_.count(), " ms: a failover may lose it"));
+  }
+  return reply;
 }
 
 absl::Status Client::Ping() { return Command({"PING"}).status(); }

@@ -58,6 +58,14 @@ struct Options {
   // stays reachable (manual, or a partition) shows no such sign until the
   // Sentinel reconfigures it; this bounds how long writes still go there.
   std::chrono::milliseconds sentinel_recheck_interval{1000};
+  // Acknowledged means replicated: > 0 makes Eval send `WAIT wait_replicas
+  // wait_timeout` on the script's connection after it succeeded, and answer
+  // UNAVAILABLE when fewer replicas confirmed in time. The script has run on
+  // the primary then (it is not undone): the caller reports a failure it may
+  // retry (every state-changing script is idempotent on retry), and a
+  // failover before the replicas catch up may lose that write. 0: off.
+  int wait_replicas = 0;
+  std::chrono::milliseconds wait_timeout{200};
 };
 
 // A Redis reply as a plain value, so that hiredis types stay inside the client.
@@ -136,7 +144,7 @@ class Client {
   absl::StatusOr<std::vector<Reply>> Pipeline(
       const std::vector<std::vector<std::string>>& commands);
   // EVALSHA on the primary serving the keys; on NOSCRIPT loads the script on
-  // that node and retries once.
+  // that node and retries once. With Options::wait_replicas, then WAIT.
   absl::StatusOr<Reply> Eval(const Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
   absl::Status Ping();
@@ -160,10 +168,15 @@ class Client {
   absl::StatusOr<std::optional<int>> SlotOf(const std::vector<std::string>& args);
   absl::StatusOr<Reply> RoutedCommand(std::optional<int> slot,
                                       const std::vector<std::string>& args);
+  // With wait_replicas: WAIT on `connection` after a successful `reply`.
+  absl::StatusOr<Reply> AwaitReplicas(internal::Connection& connection,
+                                      absl::StatusOr<Reply> reply);
   absl::StatusOr<std::vector<Reply>> ClusterPipeline(
       const std::vector<std::vector<std::string>>& commands);
 
   const std::unique_ptr<internal::Topology> topology_;
+  const int wait_replicas_;
+  const std::chrono::milliseconds wait_timeout_;
 };
 
 }  // namespace stadt::redis
