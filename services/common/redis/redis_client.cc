@@ -144,10 +144,10 @@ std::unique_ptr<Client> Client::Create(Options options) {
   if (options.mode == Mode::kCluster && options.seeds.empty()) {
     options.seeds.push_back(Address{options.host, options.port});
   }
-  return std::unique_ptr<Client>(new Client(std::move(options)));
+  return std::unique_ptr<Client>(new Client(options));
 }
 
-Client::Client(Options options)
+Client::Client(const Options& options)
     : topology_(std::make_unique<internal::Topology>(options)),
       wait_replicas_(options.wait_replicas),
       wait_timeout_(options.wait_timeout) {}

@@ -158,7 +158,7 @@ class Client {
   // Runs a call on one connection; `asking` says it must send ASKING first.
   using Call = std::function<absl::StatusOr<Reply>(internal::Connection&, bool asking)>;
 
-  explicit Client(Options options);
+  explicit Client(const Options& options);
 
   // Runs `call` on the primary serving `slot` (any primary for nullopt),
   // following redirections.
