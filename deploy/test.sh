@@ -33,8 +33,21 @@ run_suite() {
   cmake --build --preset "$preset" -j "$JOBS"
   took "build $preset"
   echo "== test $preset"
-  ctest --preset "$preset" -j "$JOBS"
+  if ! ctest --preset "$preset" -j "$JOBS"; then
+    print_failures "build/$preset"
+    exit 8
+  fi
   took "test $preset"
+}
+
+# A CI report often shows only the last lines of the output: repeat the
+# failed checks of the failing tests there, so that a flaky test's cause is
+# on record even when only the tail is kept.
+print_failures() {
+  local log="$1/Testing/Temporary/LastTest.log"
+  echo "== what failed (from $log)"
+  grep -E -A4 'Failure$|Failure:|FAILED|exited with|died|ERROR: |runtime error' "$log" \
+    | grep -v '^\[ *OK' | cut -c1-300 | head -60 || true
 }
 
 run_suite release

@@ -33,7 +33,7 @@
 #include "gateway/pow/proof_of_work.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
-#include "services/common/clock.h"
+#include "services/common/fake_clock.h"
 #include "services/common/log.h"
 #include "tests/harness/test_tokens.h"
 

@@ -21,7 +21,7 @@
 #include "absl/time/clock.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
-#include "services/common/clock.h"
+#include "services/common/fake_clock.h"
 #include "services/monitoring/domain/monitoring_service.h"
 #include "services/monitoring/store/redis_monitoring_repository.h"
 #include "stadt/monitoring/v1/monitoring.grpc.pb.h"

@@ -54,6 +54,12 @@ const std::map<std::string, std::string> kNotReachableOverHttp = {
      "(scope_not_granted)"},
     {"video email_required",
      "the booking library's e-mail confirmation, which video offers no route for"},
+    {"video outside_opening_hours",
+     "the booking library's BookingCore::Fit: video tries each caseworker with it and answers "
+     "slot_not_offered when none consults then"},
+    {"video ends_after_midnight",
+     "the booking library's BookingCore::Fit: video tries each caseworker with it and answers "
+     "slot_not_offered when none consults then"},
 };
 
 std::string Read(const fs::path& path) {

@@ -10,6 +10,7 @@
 #include "gateway/core/linked_apis.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "stadt/audit/v1/audit.pb.h"
 #include "stadt/monitoring/v1/monitoring.pb.h"

@@ -7,7 +7,7 @@
 #include "gateway/core/gateway.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/clock.h"
+#include "services/common/fake_clock.h"
 #include "stadt/testing/v1/routes_test.pb.h"
 #include "tests/harness/test_tokens.h"
 

@@ -18,6 +18,16 @@ constexpr ReasonText kReasons[] = {
     {"absence_exists", 409,
      "Eine Abwesenheit mit dieser Kennung gibt es schon, mit anderen Angaben.",
      "An absence with this id already exists, with other details."},
+    {"absence_invalid", 400,
+     "Die Angaben zur Abwesenheit sind ungültig: nötig sind eine Kennung, die Art und ein "
+     "Zeitraum (JJJJ-MM-TT), der nicht vor seinem Beginn endet.",
+     "The absence's details are invalid: an id, the kind and a period (YYYY-MM-DD) that does not "
+     "end before it starts are needed."},
+    {"absence_not_found", 404, "Diese Abwesenheit wurde nicht gefunden.",
+     "This absence was not found."},
+    {"absence_too_long", 400,
+     "Eine Abwesenheit dauert höchstens ein Jahr. Bitte teilen Sie längere Zeiträume auf.",
+     "An absence lasts at most a year. Please split longer periods."},
     {"age_outside_program", 400,
      "Das Kind hat zum gewünschten Beginn nicht das Alter, für das das Angebot gedacht ist.",
      "The child is not of the age the program is meant for at the requested start."},
@@ -36,6 +46,11 @@ constexpr ReasonText kReasons[] = {
     {"application_withdrawn", 400, "Der Antrag wurde zurückgezogen.",
      "The application was withdrawn."},
     {"authentication_required", 401, "Bitte melden Sie sich an.", "Please sign in."},
+    {"availability_invalid", 400,
+     "Die Sprechzeiten sind ungültig: je Wochentag (1 bis 7) ein Beginn vor dem Ende, innerhalb "
+     "eines Tages und im Terminraster.",
+     "The consultation hours are invalid: per weekday (1 to 7) a start before the end, within one "
+     "day and on the slot grid."},
     {"backend_not_ready", 503,
      "Der Dienst ist noch nicht bereit. Bitte versuchen Sie es später erneut.",
      "The service is not ready yet. Please try again later."},
@@ -69,6 +84,9 @@ constexpr ReasonText kReasons[] = {
      "verlegen oder sagen Sie diese Termine zuerst ab.",
      "The new opening hours would leave booked appointments outside them. Please move or cancel "
      "those bookings first."},
+    {"caseworker_not_found", 404,
+     "Diese Sachbearbeiterin oder dieser Sachbearbeiter wurde in Ihrem Fachbereich nicht gefunden.",
+     "This caseworker was not found in your department."},
     {"check_in_not_open", 400,
      "Die Anmeldung im Warteraum ist erst kurz vor Beginn der Beratung möglich. Bitte versuchen "
      "Sie es später erneut.",
@@ -88,6 +106,8 @@ constexpr ReasonText kReasons[] = {
      "The citizen is not in the waiting room; only a citizen who checked in can be admitted."},
     {"closure_exists", 409, "Unter dieser Kennung ist bereits eine andere Schließung erfasst.",
      "Another closure has this id."},
+    {"closure_not_found", 404, "Diese Schließung ist bei diesem Amt nicht erfasst.",
+     "This office has no closure with this id."},
     {"consent_required", 400,
      "Bitte stimmen Sie zuerst den Datenschutzhinweisen und den Nutzungsbedingungen zu.",
      "Please consent to the privacy notice and the terms first."},
@@ -116,6 +136,11 @@ constexpr ReasonText kReasons[] = {
     {"correction_reason_too_long", 400, "Die Begründung ist zu lang.", "The reason is too long."},
     {"criterion_not_claimed", 400, "Dieses Kriterium wurde im Antrag nicht angegeben.",
      "This criterion is not claimed by the application."},
+    {"day_not_released", 400,
+     "Termine für diesen Tag sind noch nicht freigegeben. Bitte wählen Sie einen früheren Tag oder "
+     "versuchen Sie es später erneut.",
+     "Appointments for this day are not released yet. Please choose an earlier day or try again "
+     "later."},
     {"dead_letter_not_found", 404, "Diese unzustellbare Nachricht gibt es nicht (mehr).",
      "There is no such dead letter (any more)."},
     {"dead_letter_source_unknown", 400, "Diese Quelle unzustellbarer Nachrichten gibt es nicht.",
@@ -145,6 +170,9 @@ constexpr ReasonText kReasons[] = {
      "The end must lie after the start."},
     {"end_time_required", 400, "Bitte geben Sie das gewünschte Ende an.",
      "Please give the end time."},
+    {"ends_after_midnight", 400,
+     "Der Termin würde erst nach Mitternacht enden. Bitte wählen Sie einen früheren Beginn.",
+     "The appointment would end after midnight. Please choose an earlier start."},
     {"failed_precondition", 400, "Das ist im jetzigen Zustand nicht möglich.",
      "This is not possible in the current state."},
     {"field_of_action_invalid", 400, "Das Handlungsfeld muss zwischen 1 und 5 liegen (0 für alle).",
@@ -185,6 +213,16 @@ constexpr ReasonText kReasons[] = {
      "Please give a valid e-mail address."},
     {"invalid_page_size", 400, "Die gewünschte Seitengröße ist nicht erlaubt.",
      "The page size is not allowed."},
+    {"invalid_policy", 400,
+     "Die Vergaberegeln sind ungültig: Bitte prüfen Sie die Zahl der Wünsche und jedes "
+     "Kriterium (Kennung einmalig, Punkte als ganze Zahl).",
+     "The allocation rules are invalid: please check the number of wishes and each criterion "
+     "(unique id, points as a whole number)."},
+    {"invalid_programs", 400,
+     "Die Angebote sind ungültig: Bitte prüfen Sie jedes Angebot (Kennung einmalig, Plätze als "
+     "ganze Zahl, Alter von bis).",
+     "The programs are invalid: please check each program (unique id, places as a whole number, "
+     "age from and to)."},
     {"invalid_request", 400,
      "Die Anfrage ist fehlerhaft (ungültiges JSON oder ein unbekanntes oder falsch "
      "geschriebenes Feld).",
@@ -224,7 +262,18 @@ constexpr ReasonText kReasons[] = {
     {"not_admitted_yet", 400, "Sie wurden noch nicht eingelassen. Bitte warten Sie im Warteraum.",
      "You have not been admitted yet. Please wait in the waiting room."},
     {"not_found", 404, "Das Angefragte wurde nicht gefunden.", "What you asked for was not found."},
+    {"not_today", 400,
+     "Die Warteschlange kann nur am selben Tag bearbeitet werden. Bitte wählen Sie das heutige "
+     "Datum.",
+     "The queue can only be changed on the day itself. Please choose today's date."},
+    {"offers_still_open", 400,
+     "Die nächste Runde kann erst vergeben werden, wenn alle Angebote der vorigen Runde "
+     "beantwortet oder abgelaufen sind.",
+     "The next round can only be allocated once every offer of the previous round has been "
+     "answered or has expired."},
     {"office_closed", 400, "Das Amt ist jetzt geschlossen.", "The office is closed now."},
+    {"office_not_found", 404, "Dieses Amt wurde nicht gefunden. Bitte prüfen Sie die Angabe.",
+     "This office was not found. Please check it."},
     {"origin_not_allowed", 403, "Diese Website darf die Schnittstelle nicht aufrufen.",
      "This website may not call the API."},
     {"out_of_range", 400, "Ein Wert liegt außerhalb des erlaubten Bereichs.",
@@ -232,6 +281,11 @@ constexpr ReasonText kReasons[] = {
     {"outcome_invalid", 400,
      "Dieses Ergebnis gibt es nicht (resolved, follow-up, referred oder aborted).",
      "There is no such outcome (resolved, follow-up, referred or aborted)."},
+    {"outside_opening_hours", 400,
+     "Zu dieser Zeit werden keine Termine angeboten (außerhalb der Öffnungszeiten). Bitte wählen "
+     "Sie einen angebotenen Termin.",
+     "No appointments are offered at that time (outside opening hours). Please choose an offered "
+     "slot."},
     {"page_cursor_invalid", 400,
      "Die Fortsetzungsmarke ist ungültig. Bitte beginnen Sie mit der ersten Seite.",
      "The page cursor is invalid. Please start with the first page."},
@@ -323,6 +377,13 @@ constexpr ReasonText kReasons[] = {
      "You already have a booking for this service in this period."},
     {"service_not_offered", 400, "Dieses Amt bietet diese Dienstleistung nicht an.",
      "This office does not offer this service."},
+    {"service_unknown", 404,
+     "Diese Dienstleistung gibt es nicht. Bitte wählen Sie eine aus der Liste.",
+     "This service does not exist. Please choose one from the list."},
+    {"services_not_combinable", 400,
+     "Diese Dienstleistungen können nicht in einem Termin gebucht werden. Bitte buchen Sie "
+     "getrennte Termine.",
+     "These services cannot be booked in one appointment. Please book separate appointments."},
     {"session_already_active", 409,
      "Für dieses Kennzeichen läuft bereits ein Parkvorgang von Ihnen.",
      "You already have an active parking session for this plate."},
@@ -345,6 +406,13 @@ constexpr ReasonText kReasons[] = {
     {"start_month_outside_season", 400,
      "Der gewünschte Beginn liegt außerhalb dieser Vergaberunde.",
      "The requested start lies outside this season."},
+    {"start_off_grid", 400,
+     "Der Beginn passt nicht in das Terminraster. Bitte wählen Sie einen angebotenen Termin.",
+     "The start does not fit the slot grid. Please choose an offered slot."},
+    {"start_too_soon", 400,
+     "Der gewünschte Beginn liegt in der Vergangenheit oder zu kurzfristig. Bitte wählen Sie einen "
+     "späteren Termin.",
+     "The requested start is in the past or too soon. Please choose a later slot."},
     {"street_invalid", 400,
      "Bitte geben Sie Straße und Hausnummer an (Straße mit 1 bis 100 Zeichen).",
      "Please give the street and house number (a street of 1 to 100 characters)."},

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/common/status.h"
 
 namespace stadt::gateway {

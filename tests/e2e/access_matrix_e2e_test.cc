@@ -94,6 +94,8 @@ const std::map<std::string, Rule>& Rules() {
       {"GET /v1/daycare/seasons/{season_id}/programs", Anyone()},
       {"GET /v1/daycare/seasons/{season_id}/facilities", Anyone()},
       {"PUT /v1/daycare/seasons/{season_id}/policy", Only({"daycare_coordinator"})},
+      {"GET /v1/daycare/seasons/{season_id}/policy",
+       Only({"daycare_coordinator", "daycare_caseworker"})},
       {"POST /v1/daycare/seasons/{season_id}/period", Only({"daycare_coordinator"})},
       {"POST /v1/daycare/seasons/{season_id}/dry-run", Only({"daycare_coordinator"})},
       {"POST /v1/daycare/seasons/{season_id}/rounds", Only({"daycare_coordinator"})},
@@ -111,6 +113,9 @@ const std::map<std::string, Rule>& Rules() {
        Only({"daycare_caseworker"})},
       {"PUT /v1/daycare/seasons/{season_id}/casework/applications/{application_id}",
        Only({"daycare_caseworker"})},
+      // Why a child got its result, read-only: coordinators need it as well.
+      {"GET /v1/daycare/seasons/{season_id}/explanations/{application_id}",
+       Only({"daycare_coordinator", "daycare_caseworker"})},
       {"POST "
        "/v1/daycare/seasons/{season_id}/casework/applications/{application_id}/criteria/"
        "{criterion}",
@@ -367,7 +372,8 @@ TEST_F(AccessMatrixTest, DaycareRoutesShowingChildrenAreClosedToOtherStaff) {
       "GET /v1/daycare/seasons/{season_id}/casework/applications/{application_id}",
       "PUT /v1/daycare/seasons/{season_id}/casework/applications/{application_id}",
       "POST /v1/daycare/seasons/{season_id}/rounds",
-      "POST /v1/daycare/seasons/{season_id}/dry-run"};
+      "POST /v1/daycare/seasons/{season_id}/dry-run",
+      "GET /v1/daycare/seasons/{season_id}/explanations/{application_id}"};
   for (const std::string& key : child_routes) {
     const Rule& rule = Rules().at(key);
     for (const std::string role : {"office_staff", "office_admin", "video_caseworker",
@@ -381,6 +387,11 @@ TEST_F(AccessMatrixTest, DaycareRoutesShowingChildrenAreClosedToOtherStaff) {
         "POST /v1/daycare/seasons/{season_id}/rounds/{round}/deadline"}) {
     EXPECT_FALSE(Rules().at(key).roles.contains("daycare_caseworker")) << key;
   }
+  // Coordinators read a child's result through the explanation, not the
+  // casework view with the family's contact details.
+  EXPECT_FALSE(Rules()
+                   .at("GET /v1/daycare/seasons/{season_id}/casework/applications/{application_id}")
+                   .roles.contains("daycare_coordinator"));
   // And through the gateway, with a counter caseworker's token for office:mitte.
   const std::string counter = TokenFor("office_staff", "office:mitte");
   HttpResult round = stack_->Fetch("GET", "/v1/daycare/seasons/s1/rounds/1", "", counter);

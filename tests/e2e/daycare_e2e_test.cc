@@ -295,6 +295,78 @@ TEST_F(DaycareE2eTest, RunsAWholeSeasonWithAMoveUpRound) {
 
 // The Kubernetes CronJob runs `stadt-daycare publish-round`: it publishes a
 // round when one is due and otherwise exits 0 without writing anything.
+// The coordinators' policy screen and the explanation, through the gateway: a
+// coordinator without casework reads the rules as they apply (the city's until
+// the season has its own, frozen after round 1) and why a child got its
+// result, without the family's details; the casework view stays closed.
+TEST_F(DaycareE2eTest, ACoordinatorReadsThePolicyBackAndExplainsAResultWithoutTheFamily) {
+  const std::string coordinator =
+      tokens_.Mint("coordinator-3", {"daycare_coordinator"}, absl::Now(), absl::Minutes(5));
+  auto policy = [&](const std::string& token) {
+    HttpResult read = Fetch("GET", "/policy", "", token);
+    EXPECT_EQ(read.status, 200) << read.body;
+    return Json(read);
+  };
+  const boost::json::value city = policy(coordinator);
+  EXPECT_EQ(city.at("cityDefault"), true) << city;
+  EXPECT_EQ(boost::json::parse(city.at("policyJson").as_string()).at("max_choices"), 10) << city;
+
+  ASSERT_NO_FATAL_FAILURE(SetUpSeason());
+  const boost::json::value own = policy(coordinator);
+  EXPECT_EQ(own.at("cityDefault"), false) << own;
+  EXPECT_EQ(own.at("frozen"), false) << own;
+  const boost::json::value rules = boost::json::parse(own.at("policyJson").as_string());
+  EXPECT_EQ(rules.at("max_choices"), 2);
+  EXPECT_EQ(rules.at("criteria").at(0).at("id"), "single_parent");
+  EXPECT_EQ(rules.at("criteria").at(0).at("points"), 10);
+  EXPECT_EQ(
+      policy(tokens_.Mint("caseworker-9", {"daycare_caseworker"}, absl::Now(), absl::Minutes(5))),
+      own);
+
+  const std::string anna = Apply(
+      "parent-anna", R"({"choices":["K1","K2"],"criteria":["single_parent"],"childName":"Anna",
+                         "birthDate":"2024-06-01","guardianName":"Eva Muster",
+                         "guardianEmail":"eva@example.org","guardianPhone":"0711 4711"})");
+  const std::string ben =
+      Apply("parent-ben", R"({"choices":["K1","K2"],"childName":"Ben","birthDate":"2023-01-01",
+                              "guardianName":"Bert Beispiel"})");
+  ASSERT_FALSE(anna.empty() || ben.empty());
+  const std::string caseworker = Caseworker();
+  ASSERT_EQ(Fetch("POST", absl::StrCat("/casework/applications/", anna, "/criteria/single_parent"),
+                  R"({"verdict":"VERDICT_VERIFIED"})", caseworker)
+                .status,
+            200);
+  ASSERT_EQ(Fetch("POST", "/period", R"({"period":"PERIOD_CLOSED"})", coordinator).status, 200);
+  HttpResult round =
+      Fetch("POST", "/rounds", R"({"seed":"42","round":1,"deadline":"2099-01-01T00:00:00Z"})",
+            coordinator);
+  ASSERT_EQ(round.status, 200) << round.body;
+  EXPECT_EQ(policy(coordinator).at("frozen"), true);
+
+  for (const auto& [lang, wish] :
+       {std::pair{"de", "Kita Sonne"}, std::pair{"en", "Kita Sonne went to children"}}) {
+    HttpResult explained =
+        Fetch("GET", absl::StrCat("/explanations/", ben, "?lang=", lang), "", coordinator);
+    ASSERT_EQ(explained.status, 200) << explained.body;
+    const boost::json::value status = Json(explained);
+    EXPECT_EQ(status.at("application").at("childName"), "Ben");
+    EXPECT_EQ(status.at("offeredProgram"), "K2") << explained.body;
+    const boost::json::array& choices = status.at("choices").as_array();
+    ASSERT_EQ(choices.size(), 1u) << explained.body;
+    EXPECT_EQ(choices[0].at("program"), "K1");
+    EXPECT_THAT(std::string(choices[0].at("why").as_string()), ::testing::HasSubstr(wish));
+    EXPECT_THAT(explained.body, ::testing::Not(::testing::HasSubstr("Bert Beispiel")));
+    EXPECT_EQ(status.at("application").at("guardianName"), "") << explained.body;
+  }
+  HttpResult anna_explained = Fetch("GET", absl::StrCat("/explanations/", anna), "", coordinator);
+  ASSERT_EQ(anna_explained.status, 200) << anna_explained.body;
+  for (const char* family : {"Eva Muster", "eva@example.org", "0711 4711", "parent-anna"}) {
+    EXPECT_THAT(anna_explained.body, ::testing::Not(::testing::HasSubstr(family)));
+  }
+  EXPECT_EQ(Fetch("GET", absl::StrCat("/casework/applications/", anna), "", coordinator).status,
+            403);
+}
+
 TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
   ASSERT_NO_FATAL_FAILURE(SetUpSeason());
   const std::string anna = Apply(

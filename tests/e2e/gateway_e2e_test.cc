@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "gmock/gmock.h"
@@ -17,6 +18,32 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
+
+// "" if `object` carries `utc` and `local` and both name the same instant
+// (the local one to the second, on Europe/Berlin's wall clock with its
+// offset), else what is wrong.
+std::string SameInstant(const boost::json::object& object, const std::string& utc,
+                        const std::string& local) {
+  if (!object.contains(utc) || !object.contains(local)) return "missing " + utc + " or " + local;
+  const std::string utc_text(object.at(utc).as_string());
+  const std::string local_text(object.at(local).as_string());
+  absl::Time utc_time;
+  absl::Time local_time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, utc_text, &utc_time, &error) ||
+      !absl::ParseTime(absl::RFC3339_full, local_text, &local_time, &error)) {
+    return error;
+  }
+  if (absl::ToUnixSeconds(utc_time) != absl::ToUnixSeconds(local_time)) {
+    return utc + " and " + local + " differ";
+  }
+  absl::TimeZone berlin;
+  if (!absl::LoadTimeZone("Europe/Berlin", &berlin)) return "no Europe/Berlin";
+  if (absl::FormatTime("%Y-%m-%dT%H:%M:%S%Ez", local_time, berlin) != local_text) {
+    return local + " is not Berlin's wall clock";
+  }
+  return "";
+}
 
 class GatewayE2eTest : public ::testing::Test {
  protected:
@@ -140,7 +167,7 @@ TEST_F(GatewayE2eTest, BadInputGetsAClearClientError) {
   const Case kCases[] = {
       {"GET", "/v1/nowhere", "", 404, "route_not_found"},
       {"DELETE", "/v1/offices", "", 405, "method_not_allowed"},
-      {"GET", "/v1/offices/does-not-exist", "", 404, "not_found"},
+      {"GET", "/v1/offices/does-not-exist", "", 404, "office_not_found"},
       {"GET", "/v1/offices/NOT%20AN%20ID", "", 400, "invalid_argument"},
       {"GET", "/v1/offices?page_size=abc", "", 400, "invalid_request"},
       {"GET", "/v1/offices?page_size=-5", "", 400, "invalid_argument"},
@@ -354,12 +381,21 @@ TEST_F(GatewayE2eTest, CaseworkerRunsTheDayAtTheCounter) {
                             absl::StrCat(R"({"bookingCode":")", code, R"("})"), caseworker);
   ASSERT_EQ(ticket.status, 200) << ticket.body;
   EXPECT_EQ(Json(ticket).at("queueNumber").as_int64(), 1);
+  // The ticket tells when it was drawn, in UTC and on the office's clock
+  // (the same instant), and is not called yet.
+  const boost::json::value drawn = Json(ticket);
+  const boost::json::object& issued = drawn.as_object();
+  EXPECT_EQ(issued.at("timeZone").as_string(), "Europe/Berlin");
+  EXPECT_FALSE(issued.contains("calledAt")) << ticket.body;
+  EXPECT_EQ(SameInstant(issued, "issuedAt", "localIssued"), "") << ticket.body;
   HttpResult walk_in =
       Fetch("POST", day + "/walk-ins", R"({"serviceIds":["id-card"]})", caseworker);
   ASSERT_EQ(walk_in.status, 200);
   HttpResult call = Fetch("POST", day + "/calls", R"({"counter":"3"})", caseworker);
   ASSERT_EQ(call.status, 200) << call.body;
   EXPECT_EQ(Json(call).at("counter").as_string(), "3");
+  EXPECT_EQ(SameInstant(Json(call).as_object(), "calledAt", "localCalled"), "") << call.body;
+  EXPECT_EQ(SameInstant(Json(call).as_object(), "issuedAt", "localIssued"), "") << call.body;
   const int64_t called = Json(call).at("queueNumber").as_int64();
   EXPECT_EQ(
       Fetch("POST", absl::StrCat(day, "/tickets/", called, "/complete"), "{}", caseworker).status,

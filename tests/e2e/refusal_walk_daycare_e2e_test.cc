@@ -137,6 +137,19 @@ TEST_F(DaycareRefusalWalkTest, EveryDaycareRefusalHasItsReasonStatusAndBothMessa
                 absl::StrCat(R"({"application":)", Child("Ben"), R"(,"reason":"Telefonat"})"),
                 caseworker_, "application_not_found");
   ExpectRefusal("GET", absl::StrCat(unknown_season, "/programs"), "", "", "season_not_found");
+  // The coordinators' setup: malformed programs and rules; the explanation.
+  ExpectRefusal("PUT", Season("/programs"), R"({"programs":[]})", coordinator_, "invalid_programs");
+  ExpectRefusal("PUT", Season("/programs"),
+                R"({"programs":[{"id":"K1-U3","capacity":1},{"id":"K1-U3","capacity":2}]})",
+                coordinator_, "invalid_programs");
+  ExpectRefusal("PUT", Season("/policy"), R"({"policyJson":"{\"max_choices\":0}"})", coordinator_,
+                "invalid_policy");
+  ExpectRefusal("PUT", Season("/policy"), R"({"policyJson":"not json"})", coordinator_,
+                "invalid_policy");
+  ExpectRefusal("GET", Season("/explanations/no-such-application"), "", coordinator_,
+                "application_not_found");
+  ExpectRefusal("GET", Season("/explanations/") + second + "?lang=fr", "", coordinator_,
+                "unsupported_language");
   ExpectRefusal("GET", Season("/programs?age_group=seniors"), "", "", "unknown_age_group");
 
   // Someone else's application is unknown; languages are German or English.
@@ -183,6 +196,11 @@ TEST_F(DaycareRefusalWalkTest, EveryDaycareRefusalHasItsReasonStatusAndBothMessa
                 caseworker_, "season_frozen");
   ExpectRefusal("POST", Season("/casework/applications/") + claimed + "/criteria/single_parent",
                 R"({"verdict":"VERDICT_VERIFIED"})", caseworker_, "season_frozen");
+  ExpectRefusal("PUT", Season("/programs"), kPrograms, coordinator_, "season_frozen");
+  ExpectRefusal("PUT", Season("/policy"), kPolicy, coordinator_, "season_frozen");
+  // The next round waits until the first round's offers are answered.
+  ExpectRefusal("POST", Season("/rounds"), R"({"seed":"2","deadline":"2099-01-01T00:00:00Z"})",
+                coordinator_, "offers_still_open");
 
   ExpectEveryDeclaredReasonWalked(
       "Daycare", {{"POST /v1/daycare/seasons/{season_id}/applications application_id_taken",

@@ -5,6 +5,7 @@
 // schedules, each refusal provoked through the real gateway.
 
 #include <string>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -175,6 +176,8 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
   ExpectRefusal("POST", "/v1/video/holds",
                 absl::StrCat(R"({"topicId":"NOT A TOPIC","start":")", later.start, "\"}"), other,
                 "topic_invalid");
+  ExpectRefusal("GET", "/v1/video/slots?topic_id=housing&from_date=01.12.2037", "", "",
+                "invalid_date");
   ExpectRefusal("GET", "/v1/video/slots?topic_id=housing&limit=100000", "", "",
                 "invalid_page_size");
   const std::string hold = Hold(other, "housing", FirstStart("housing", tomorrow));
@@ -211,6 +214,24 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
                 absl::StrCat(later.manage.substr(0, later.manage.size() - 1), R"(,"start":")",
                              late_evening, "\"}"),
                 "", "slot_not_offered");
+  // Starts no one can book: off the 15-minute grid, gone, not released yet.
+  const absl::CivilDay yesterday = absl::ToCivilDay(absl::Now(), berlin) - 1;
+  const std::string yesterday_morning = absl::FormatTime(
+      "%Y-%m-%dT%H:%M:%SZ",
+      absl::FromCivil(
+          absl::CivilMinute(yesterday.year(), yesterday.month(), yesterday.day(), 10, 0), berlin),
+      absl::UTCTimeZone());
+  for (const auto& [start, reason] :
+       {std::pair<std::string, std::string>{"2037-03-02T09:05:00Z", "start_off_grid"},
+        {yesterday_morning, "start_too_soon"},
+        {"2037-03-02T09:00:00Z", "day_not_released"}}) {
+    ExpectRefusal("POST", "/v1/video/holds",
+                  absl::StrCat(R"({"topicId":"housing","start":")", start, "\"}"), other, reason);
+    ExpectRefusal("POST", absl::StrCat("/v1/video/bookings/", later.code, "/reschedule"),
+                  absl::StrCat(later.manage.substr(0, later.manage.size() - 1), R"(,"start":")",
+                               start, "\"}"),
+                  "", reason);
+  }
 
   // The citizen's steps.
   for (const std::string step : {"", "consent", "check-in", "join"}) {
@@ -337,6 +358,31 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
                 R"({"id":"anna-training","fromDate":"2037-03-02","toDate":"2037-03-04",)"
                 R"("kind":"ABSENCE_KIND_TRAINING"})",
                 anna, "absence_exists");
+  ExpectRefusal("POST", absl::StrCat(anna_schedule, "/absences"),
+                R"({"id":"anna-backwards","fromDate":"2037-03-04","toDate":"2037-03-02",)"
+                R"("kind":"ABSENCE_KIND_TRAINING"})",
+                anna, "absence_invalid");
+  ExpectRefusal("POST", absl::StrCat(anna_schedule, "/absences"),
+                R"({"id":"anna-sabbatical","fromDate":"2037-01-01","toDate":"2038-12-31",)"
+                R"("kind":"ABSENCE_KIND_VACATION"})",
+                anna, "absence_too_long");
+  ExpectRefusal("PUT", absl::StrCat(anna_schedule, "/availability"),
+                R"({"availability":[{"weekday":8,"fromMinute":600,"toMinute":660}]})", anna,
+                "availability_invalid");
+  ExpectRefusal("POST", absl::StrCat(anna_schedule, "/absences/no-such-absence/resolve"),
+                R"({"action":"ABSENCE_ACTION_LIST"})", anna, "absence_not_found");
+  // Another department's caseworker is not anna's to see or change.
+  const std::string carla_schedule = "/v1/video/caseworkers/cw-carla";
+  ExpectRefusal("GET", absl::StrCat(carla_schedule, "/schedule"), "", anna, "caseworker_not_found");
+  ExpectRefusal("PUT", absl::StrCat(carla_schedule, "/availability"),
+                R"({"availability":[{"weekday":1,"fromMinute":600,"toMinute":660}]})", anna,
+                "caseworker_not_found");
+  ExpectRefusal("POST", absl::StrCat(carla_schedule, "/absences"),
+                R"({"id":"carla-training","fromDate":"2037-03-02","toDate":"2037-03-03",)"
+                R"("kind":"ABSENCE_KIND_TRAINING"})",
+                anna, "caseworker_not_found");
+  ExpectRefusal("POST", absl::StrCat(carla_schedule, "/absences/anna-training/resolve"),
+                R"({"action":"ABSENCE_ACTION_LIST"})", anna, "caseworker_not_found");
 
   // The consent texts: a version never published.
   ExpectRefusal("GET", "/v1/video/consent-texts/terms/0", "", "", "consent_text_not_found");

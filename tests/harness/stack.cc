@@ -193,7 +193,10 @@ absl::Status Stack::StartService(const std::string& name) {
   const int port = service_ports_.at(name);
   std::map<std::string, std::string> env = {
       {spec.address_variable, absl::StrCat("127.0.0.1:", port)},
-      {"REDIS_TIMEOUT", "300ms"},
+      // The production default: a loaded CI machine can hold a Redis command
+      // for a few hundred milliseconds. Still below the gateway's backend
+      // timeout (2 s), so a hung Redis is the service's 503, not a 504.
+      {"REDIS_TIMEOUT", "1s"},
       {"READINESS_INTERVAL", "100ms"}};
   AddRedisEnv(&env);
   for (const auto& [key, value] : spec.env) {

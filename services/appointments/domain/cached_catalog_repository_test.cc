@@ -2,6 +2,7 @@
 
 #include "gtest/gtest.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
+#include "services/common/fake_clock.h"
 
 namespace stadt::appointments {
 namespace {

@@ -137,6 +137,10 @@ constexpr std::string_view kIso639Codes[] = {
 
 }  // namespace
 
+absl::Status OfficeNotFound() {
+  return booking::Refusal(absl::StatusCode::kNotFound, "office_not_found", "office not found");
+}
+
 absl::StatusOr<std::string> ParseLanguageFilter(std::string_view text) {
   std::string code(text.data(), text.size());
   absl::AsciiStrToLower(&code);

@@ -104,6 +104,9 @@ absl::Status ValidateOffice(const Office& office);
 // ("tr", "TR"), returned in lower case; anything else (also an empty text)
 // is INVALID_ARGUMENT [bad_language].
 absl::StatusOr<std::string> ParseLanguageFilter(std::string_view text);
+// NOT_FOUND [office_not_found]: what a catalog answers for an office id it
+// does not hold (every route naming an office passes it on).
+absl::Status OfficeNotFound();
 // Whether `office` speaks `language` (a code as ParseLanguageFilter returns).
 bool SpeaksLanguage(const Office& office, std::string_view language);
 absl::Status ValidateClosure(const Office& office, const Closure& closure);

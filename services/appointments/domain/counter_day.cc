@@ -25,8 +25,10 @@ bool IsCounterName(const std::string& name) {
 absl::StatusOr<booking::ResourceDay> CounterDay::Day(const std::string& office_id,
                                                      const std::string& date) const {
   if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
-  if (!booking::IsValidIsoDate(date))
-    return absl::InvalidArgumentError("date: expected YYYY-MM-DD");
+  if (!booking::IsValidIsoDate(date)) {
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "invalid_date",
+                            "date: expected YYYY-MM-DD");
+  }
   return booking::ResourceDay{office_id, date};
 }
 
@@ -36,7 +38,8 @@ absl::StatusOr<booking::ResourceDay> CounterDay::Today(const std::string& office
   absl::StatusOr<booking::ResourceDay> day = Day(office_id, date);
   if (!day.ok()) return day.status();
   if (date != booking::FormatDate(absl::ToCivilDay(clock_.Now(), zone_))) {
-    return absl::FailedPreconditionError("date: only today's queue can be changed");
+    return booking::Refusal(absl::StatusCode::kFailedPrecondition, "not_today",
+                            "date: only today's queue can be changed");
   }
   return day;
 }

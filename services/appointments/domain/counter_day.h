@@ -40,6 +40,10 @@ struct Ticket {
   std::string booking_code;  // empty for a walk-in
   VisitState state = VisitState::kWaiting;
   std::string counter;
+  // When the number was drawn (a booking's check-in, a walk-in's arrival)
+  // and last called to a counter; InfinitePast: not yet.
+  absl::Time issued_at = absl::InfinitePast();
+  absl::Time called_at = absl::InfinitePast();
 };
 
 struct DayList {

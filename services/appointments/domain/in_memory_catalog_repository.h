@@ -25,7 +25,7 @@ class InMemoryCatalogRepository final : public CatalogRepository {
   absl::StatusOr<Office> GetOffice(const std::string& office_id) override {
     if (!available_) return absl::UnavailableError("storage down");
     auto it = offices_.find(office_id);
-    if (it == offices_.end()) return absl::NotFoundError("office not found");
+    if (it == offices_.end()) return OfficeNotFound();
     return it->second;
   }
   absl::StatusOr<std::vector<ServiceType>> GetServices(

@@ -4,6 +4,7 @@
 #include "gtest/gtest.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
+#include "services/common/fake_clock.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 
 namespace stadt::appointments {

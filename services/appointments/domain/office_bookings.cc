@@ -47,13 +47,15 @@ absl::StatusOr<std::vector<ServiceType>> OfficeBookings::ServicesFor(
   absl::StatusOr<std::vector<ServiceType>> services = catalog_.GetServices(service_ids);
   if (!services.ok()) return services.status();
   if (services->size() != service_ids.size()) {
-    return absl::NotFoundError("service_ids: unknown service");
+    return booking::Refusal(absl::StatusCode::kNotFound, "service_unknown",
+                            "service_ids: unknown service");
   }
   for (size_t i = 0; i < services->size(); ++i) {
     for (size_t j = 0; j < i; ++j) {
       if (!Combinable((*services)[i], (*services)[j]) ||
           !Combinable((*services)[j], (*services)[i])) {
-        return absl::FailedPreconditionError("service_ids: these services cannot be combined");
+        return booking::Refusal(absl::StatusCode::kFailedPrecondition, "services_not_combinable",
+                                "service_ids: these services cannot be combined");
       }
     }
   }
@@ -66,7 +68,8 @@ absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
   for (const ServiceType& service : services) {
     if (std::find(office.service_ids.begin(), office.service_ids.end(), service.id) ==
         office.service_ids.end()) {
-      return absl::FailedPreconditionError(
+      return booking::Refusal(
+          absl::StatusCode::kFailedPrecondition, "service_not_offered",
           absl::StrCat("service_ids: ", service.id, " is not offered at this office"));
     }
     appointment.minutes += service.duration_minutes;

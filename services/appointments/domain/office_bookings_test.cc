@@ -4,6 +4,8 @@
 #include "gtest/gtest.h"
 #include "services/appointments/domain/in_memory_catalog_repository.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
+#include "services/common/booking/domain/refusal.h"
+#include "services/common/fake_clock.h"
 
 namespace stadt::appointments {
 namespace {
@@ -127,8 +129,9 @@ TEST_F(OfficeBookingsTest, SearchHonoursFiltersAndRejectsBadInput) {
       service_.SearchSlots({.service_ids = {"id-card"}, .from_date = "tomorrow"}).status().code(),
       absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(
-      service_.SearchSlots({.service_ids = {"id-card"}, .office_ids = {"nowhere"}}).status().code(),
-      absl::StatusCode::kNotFound);
+      booking::ReasonOf(
+          service_.SearchSlots({.service_ids = {"id-card"}, .office_ids = {"nowhere"}}).status()),
+      "office_not_found");
   // Beyond the horizon there is nothing to find.
   EXPECT_TRUE(
       service_.SearchSlots({.service_ids = {"id-card"}, .from_date = "2027-06-01"})->empty());
@@ -250,23 +253,34 @@ TEST_F(OfficeBookingsTest, RescheduleKeepsTheBookingWhenTheNewSlotIsGone) {
   EXPECT_EQ(moved->slot.start, Local(12, 1, 12, 10));
 }
 
-TEST_F(OfficeBookingsTest, RejectsBadHolds) {
+// Each refusal of a hold names its reason (declared on the booking routes),
+// so that a client can tell the citizen what to change.
+TEST_F(OfficeBookingsTest, RejectsBadHoldsEachWithItsReason) {
   const absl::Time ok_start = Local(12, 1, 12, 0);
+  auto reason_of = [&](const std::string& office, std::vector<std::string> services,
+                       absl::Time start) {
+    return booking::ReasonOf(service_.CreateHold("c", office, services, start).status());
+  };
   EXPECT_EQ(service_.CreateHold("", "west", {"id-card"}, ok_start).status().code(),
             absl::StatusCode::kUnauthenticated);
-  EXPECT_EQ(service_.CreateHold("c", "west", {"id-card"}, Local(11, 30, 12, 0)).status().code(),
-            absl::StatusCode::kFailedPrecondition);  // past
-  EXPECT_EQ(
-      service_.CreateHold("c", "west", {"id-card"}, ok_start + absl::Minutes(5)).status().code(),
-      absl::StatusCode::kInvalidArgument);  // off the grid
-  EXPECT_EQ(service_.CreateHold("c", "west", {"id-card"}, Local(12, 1, 20, 0)).status().code(),
-            absl::StatusCode::kFailedPrecondition);  // closed
-  EXPECT_EQ(service_.CreateHold("c", "west", {"fishing"}, ok_start).status().code(),
-            absl::StatusCode::kNotFound);  // unknown service
-  EXPECT_EQ(service_.CreateHold("c", "nowhere", {"id-card"}, ok_start).status().code(),
-            absl::StatusCode::kNotFound);
-  EXPECT_EQ(service_.CreateHold("c", "west", {"id-card"}, Local(12, 29, 12, 0)).status().code(),
-            absl::StatusCode::kFailedPrecondition);  // not released yet
+  EXPECT_EQ(reason_of("west", {"id-card"}, Local(11, 30, 12, 0)), "start_too_soon");  // past
+  EXPECT_EQ(reason_of("west", {"id-card"}, Local(12, 1, 9, 30)), "start_too_soon");   // notice
+  EXPECT_EQ(reason_of("west", {"id-card"}, ok_start + absl::Minutes(5)), "start_off_grid");
+  EXPECT_EQ(reason_of("west", {"id-card"}, Local(12, 1, 20, 0)), "outside_opening_hours");
+  // West closes at 13:00: 40 minutes from 12:30 would run past it.
+  EXPECT_EQ(reason_of("west", {"id-card", "passport"}, Local(12, 1, 12, 30)),
+            "outside_opening_hours");
+  EXPECT_EQ(reason_of("west", {"fishing"}, ok_start), "service_unknown");
+  EXPECT_EQ(reason_of("west", {"id-card", "registration"}, ok_start), "services_not_combinable");
+  EXPECT_EQ(reason_of("nowhere", {"id-card"}, ok_start), "office_not_found");
+  EXPECT_EQ(reason_of("west", {"id-card"}, Local(12, 29, 12, 0)), "day_not_released");
+
+  Office small = MakeOffice("klein", "Nord", 2, 12, 24);
+  small.service_ids = {"passport"};
+  ASSERT_TRUE(catalog_.PutOffice(small).ok());
+  EXPECT_EQ(reason_of("klein", {"id-card"}, ok_start), "service_not_offered");
+  EXPECT_EQ(reason_of("klein", {"passport"}, Local(12, 1, 23, 50)), "ends_after_midnight");
+  EXPECT_TRUE(service_.CreateHold("c", "klein", {"passport"}, Local(12, 1, 23, 40)).ok());
 }
 
 TEST_F(OfficeBookingsTest, AvailabilityCountsFreeSlotsPerDay) {

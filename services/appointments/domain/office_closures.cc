@@ -35,7 +35,8 @@ absl::StatusOr<Closure> FindClosure(const Office& office, const std::string& clo
   for (const Closure& closure : office.closures) {
     if (closure.id == closure_id) return closure;
   }
-  return absl::NotFoundError("no such closure at this office");
+  return booking::Refusal(absl::StatusCode::kNotFound, "closure_not_found",
+                          "no such closure at this office");
 }
 
 }  // namespace

@@ -141,18 +141,28 @@ v1::VisitState ToProto(VisitState state) {
   return v1::VISIT_STATE_UNSPECIFIED;
 }
 
-void ToProto(const Ticket& ticket, v1::Ticket* out) {
+void ToProto(const Ticket& ticket, absl::TimeZone zone, v1::Ticket* out) {
   out->set_queue_number(ticket.queue_number);
   out->set_booking_code(ticket.booking_code);
   out->set_state(ToProto(ticket.state));
   out->set_counter(ticket.counter);
+  out->set_time_zone(zone.name());
+  if (ticket.issued_at != absl::InfinitePast()) {
+    ToProto(ticket.issued_at, out->mutable_issued_at());
+    out->set_local_issued(booking::FormatLocal(ticket.issued_at, zone));
+  }
+  if (ticket.called_at != absl::InfinitePast()) {
+    ToProto(ticket.called_at, out->mutable_called_at());
+    out->set_local_called(booking::FormatLocal(ticket.called_at, zone));
+  }
 }
 
 void ToProto(const DayAppointment& appointment, absl::TimeZone zone, v1::DayAppointment* out);
 
-grpc::Status TicketResponse(const absl::StatusOr<Ticket>& ticket, v1::Ticket* response) {
+grpc::Status TicketResponse(const absl::StatusOr<Ticket>& ticket, absl::TimeZone zone,
+                            v1::Ticket* response) {
   if (!ticket.ok()) return ToGrpcStatus(ticket.status());
-  ToProto(*ticket, response);
+  ToProto(*ticket, zone, response);
   return grpc::Status::OK;
 }
 
@@ -553,7 +563,7 @@ grpc::Status AppointmentsGrpcService::CheckIn(grpc::ServerContextBase* context,
   }
   return TicketResponse(
       counter_day_.CheckIn(request->office_id(), request->date(), request->booking_code()),
-      response);
+      bookings_.zone(), response);
 }
 
 grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContextBase* context,
@@ -565,7 +575,7 @@ grpc::Status AppointmentsGrpcService::CreateWalkIn(grpc::ServerContextBase* cont
   }
   return TicketResponse(
       counter_day_.WalkIn(request->office_id(), request->date(), Strings(request->service_ids())),
-      response);
+      bookings_.zone(), response);
 }
 
 grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContextBase* context,
@@ -578,7 +588,8 @@ grpc::Status AppointmentsGrpcService::CallNext(grpc::ServerContextBase* context,
   absl::StatusOr<std::optional<Ticket>> ticket =
       counter_day_.CallNext(request->office_id(), request->date(), request->counter());
   if (!ticket.ok()) return ToGrpcStatus(ticket.status());
-  if (ticket->has_value()) ToProto(**ticket, response);  // else nobody waits: an empty ticket
+  if (ticket->has_value())
+    ToProto(**ticket, bookings_.zone(), response);  // else nobody waits: an empty ticket
   return grpc::Status::OK;
 }
 
@@ -591,7 +602,7 @@ grpc::Status AppointmentsGrpcService::RecallTicket(grpc::ServerContextBase* cont
   }
   return TicketResponse(counter_day_.Recall(request->office_id(), request->date(),
                                             request->queue_number(), request->counter()),
-                        response);
+                        bookings_.zone(), response);
 }
 
 grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContextBase* context,
@@ -602,7 +613,8 @@ grpc::Status AppointmentsGrpcService::ParkTicket(grpc::ServerContextBase* contex
     return denied;
   }
   return TicketResponse(
-      counter_day_.Park(request->office_id(), request->date(), request->queue_number()), response);
+      counter_day_.Park(request->office_id(), request->date(), request->queue_number()),
+      bookings_.zone(), response);
 }
 
 grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContextBase* context,
@@ -614,7 +626,7 @@ grpc::Status AppointmentsGrpcService::CancelTicket(grpc::ServerContextBase* cont
   }
   return TicketResponse(
       counter_day_.CancelTicket(request->office_id(), request->date(), request->queue_number()),
-      response);
+      bookings_.zone(), response);
 }
 
 // Public: ticket numbers and counters only, as on the screen in the room.
@@ -652,7 +664,7 @@ grpc::Status AppointmentsGrpcService::CompleteTicket(grpc::ServerContextBase* co
     kpis_.Ratio(kpi::kAppointmentsNoShowRate, false,
                 {{std::string(kpi::kOffice), request->office_id()}}, ticket->booking_code);
   }
-  return TicketResponse(ticket, response);
+  return TicketResponse(ticket, bookings_.zone(), response);
 }
 
 grpc::Status AppointmentsGrpcService::MarkNoShow(grpc::ServerContextBase* context,

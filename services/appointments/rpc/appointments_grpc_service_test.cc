@@ -9,6 +9,7 @@
 #include "services/appointments/rpc/appointments_reactor_service.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/call_context.h"
+#include "services/common/fake_clock.h"
 #include "services/common/grpc_reactor.h"
 #include "services/common/grpc_reactor_testing.h"
 #include "services/common/kpi/fake_kpi_recorder.h"

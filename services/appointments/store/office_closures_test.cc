@@ -14,6 +14,7 @@
 #include "services/common/booking/domain/forwarding_booking_repository.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/redis_booking_repository.h"
+#include "services/common/fake_clock.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::appointments {
@@ -289,6 +290,9 @@ TEST_F(OfficeClosuresTest, FewerCountersMoveOnlyWhatNoLongerFitsAndCancelWhereNo
   EXPECT_EQ(ClosureEvents()[third], 1);
   EXPECT_EQ(closures_->Resolve("mitte", "nope", ClosureAction::kList, "", "").status().code(),
             absl::StatusCode::kNotFound);
+  EXPECT_EQ(
+      booking::ReasonOf(closures_->Resolve("mitte", "nope", ClosureAction::kList, "", "").status()),
+      "closure_not_found");
 }
 
 TEST_F(OfficeClosuresTest, ACheckInDuringTheMoveLeavesThatBookingAndMovesTheRest) {

@@ -11,6 +11,7 @@
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
+#include "services/common/fake_clock.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::appointments {

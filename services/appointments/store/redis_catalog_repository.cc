@@ -97,7 +97,7 @@ absl::StatusOr<std::vector<Office>> RedisCatalogRepository::ListOffices(const st
 absl::StatusOr<Office> RedisCatalogRepository::GetOffice(const std::string& office_id) {
   absl::StatusOr<redis::Reply> record = redis_.Command({"GET", OfficeKey(office_id)});
   if (!record.ok()) return record.status();
-  if (record->IsNil()) return absl::NotFoundError("office not found");
+  if (record->IsNil()) return OfficeNotFound();
   return DecodeOffice(record->str);
 }
 

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/reason.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::appointments {
@@ -61,6 +62,7 @@ TEST_F(RedisCatalogRepositoryTest, SeedsOnceAndReadsBack) {
 
   EXPECT_EQ(repository_->GetOffice("mitte").value(), SampleCatalog().offices[0]);
   EXPECT_EQ(repository_->GetOffice("intruder").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(ReasonOf(repository_->GetOffice("intruder").status()), "office_not_found");
   EXPECT_THAT(repository_->GetServices({"passport", "ghost", "id-card"}).value(),
               ElementsAre(Field(&ServiceType::id, "passport"), Field(&ServiceType::id, "id-card")));
 }

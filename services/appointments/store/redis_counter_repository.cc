@@ -95,22 +95,24 @@ VisitState StateFromText(const std::string& text) {
   return VisitState::kExpected;
 }
 
-absl::StatusOr<Ticket> TicketFromReply(const absl::StatusOr<redis::Reply>& reply) {
-  if (!reply.ok()) return reply.status();
-  if (reply->elements.size() != 4) return absl::InternalError("unexpected ticket reply");
-  Ticket ticket;
-  ticket.queue_number = static_cast<int>(reply->elements[0].integer);
-  ticket.booking_code = reply->elements[1].str;
-  ticket.state = StateFromText(reply->elements[2].str);
-  ticket.counter = reply->elements[3].str;
-  return ticket;
-}
-
 // Milliseconds as stored; absent or unreadable: never (InfinitePast).
 absl::Time TimeOrNever(const std::string& millis) {
   int64_t ms = 0;
   if (millis.empty() || !absl::SimpleAtoi(millis, &ms)) return absl::InfinitePast();
   return absl::FromUnixMillis(ms);
+}
+
+absl::StatusOr<Ticket> TicketFromReply(const absl::StatusOr<redis::Reply>& reply) {
+  if (!reply.ok()) return reply.status();
+  if (reply->elements.size() != 6) return absl::InternalError("unexpected ticket reply");
+  Ticket ticket;
+  ticket.queue_number = static_cast<int>(reply->elements[0].integer);
+  ticket.booking_code = reply->elements[1].str;
+  ticket.state = StateFromText(reply->elements[2].str);
+  ticket.counter = reply->elements[3].str;
+  ticket.issued_at = TimeOrNever(reply->elements[4].str);
+  ticket.called_at = TimeOrNever(reply->elements[5].str);
+  return ticket;
 }
 
 // What a ticket adds to its line of the day list.

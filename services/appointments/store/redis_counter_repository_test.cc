@@ -14,6 +14,7 @@
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/redis_booking_repository.h"
+#include "services/common/fake_clock.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::appointments {
@@ -366,10 +367,56 @@ TEST_F(CounterDayTest, AnErasureBlanksTheCodeInTheDaysTicketsAndKeepsTheirState)
   EXPECT_THAT(CounterDayKeysNaming(redis(), erased), ::testing::IsEmpty());
 }
 
+// A ticket answers when its number was drawn and last called, whatever the
+// step (a retried check-in too), so the counter can show how long someone
+// waited.
+TEST_F(CounterDayTest, TicketsCarryWhenTheyWereDrawnAndCalled) {
+  const std::string code = Book(1, Local(12, 0));
+  clock_.Set(Local(11, 50));
+  const Ticket checked_in = day_->CheckIn("mitte", "2037-12-01", code).value();
+  EXPECT_EQ(checked_in.issued_at, Local(11, 50));
+  EXPECT_EQ(checked_in.called_at, absl::InfinitePast());
+  clock_.Set(Local(11, 52));
+  const Ticket walk_in = day_->WalkIn("mitte", "2037-12-01", {"id-card"}).value();
+  EXPECT_EQ(walk_in.issued_at, Local(11, 52));
+  EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", code)->issued_at, Local(11, 50));  // a retry
+
+  clock_.Set(Local(11, 55));
+  const Ticket called = day_->CallNext("mitte", "2037-12-01", "A")->value();
+  EXPECT_EQ(called.queue_number, walk_in.queue_number);
+  EXPECT_EQ(called.issued_at, Local(11, 52));
+  EXPECT_EQ(called.called_at, Local(11, 55));
+  clock_.Set(Local(11, 58));
+  const Ticket recalled = day_->Recall("mitte", "2037-12-01", walk_in.queue_number, "B").value();
+  EXPECT_EQ(recalled.called_at, Local(11, 58));
+  EXPECT_EQ(recalled.issued_at, Local(11, 52));
+  const Ticket parked = day_->Park("mitte", "2037-12-01", checked_in.queue_number).value();
+  EXPECT_EQ(parked.issued_at, Local(11, 50));
+  EXPECT_EQ(parked.called_at, absl::InfinitePast());
+  const Ticket retried = day_->CheckIn("mitte", "2037-12-01", code).value();
+  EXPECT_EQ(retried.issued_at, Local(11, 50));
+  const Ticket completed = day_->Complete("mitte", "2037-12-01", walk_in.queue_number).value();
+  EXPECT_EQ(completed.issued_at, Local(11, 52));
+  EXPECT_EQ(completed.called_at, Local(11, 58));
+  const Ticket cancelled =
+      day_->CancelTicket("mitte", "2037-12-01", checked_in.queue_number).value();
+  EXPECT_EQ(cancelled.issued_at, Local(11, 50));
+}
+
 TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {
   const std::string code = Book(1, Local(12, 0));
   EXPECT_EQ(day_->CheckIn("mitte", "2037-12-02", code).status().code(),
             absl::StatusCode::kFailedPrecondition);  // not today
+  // Every step of the queue happens on the day itself, and says so.
+  EXPECT_EQ(booking::ReasonOf(day_->CheckIn("mitte", "2037-12-02", code).status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->WalkIn("mitte", "2037-11-30", {"id-card"}).status()),
+            "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->CallNext("mitte", "2037-12-02", "A").status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->Recall("mitte", "2037-12-02", 1, "A").status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->Park("mitte", "2037-12-02", 1).status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->CancelTicket("mitte", "2037-12-02", 1).status()), "not_today");
+  EXPECT_EQ(booking::ReasonOf(day_->WalkIn("nowhere", "2037-12-01", {"id-card"}).status()),
+            "office_not_found");
   EXPECT_EQ(day_->CheckIn("west", "2037-12-01", code).status().code(),
             absl::StatusCode::kNotFound);  // another office's booking
   EXPECT_EQ(day_->CheckIn("mitte", "2037-12-01", "nope").status().code(),
@@ -377,6 +424,8 @@ TEST_F(CounterDayTest, RejectsBadInputAndOtherDays) {
   EXPECT_EQ(day_->CallNext("mitte", "2037-12-01", "counter 1!").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(day_->List("mitte", "01.12.2026").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(booking::ReasonOf(day_->List("mitte", "01.12.2026").status()), "invalid_date");
+  EXPECT_EQ(booking::ReasonOf(day_->CallNext("mitte", "2037-13-01", "A").status()), "invalid_date");
   EXPECT_EQ(day_->WalkIn("mitte", "2037-12-01", {}).status().code(),
             absl::StatusCode::kInvalidArgument);
   ASSERT_TRUE(service_->Cancel(code, tokens_[code]).ok());

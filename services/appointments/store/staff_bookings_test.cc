@@ -9,6 +9,7 @@
 #include "services/appointments/store/redis_counter_repository.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/redis_booking_repository.h"
+#include "services/common/fake_clock.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::appointments {

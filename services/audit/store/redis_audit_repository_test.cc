@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/audit/domain/audit_log.h"
-#include "services/common/clock.h"
+#include "services/common/fake_clock.h"
 #include "tests/harness/redis_test.h"
 
 namespace stadt::audit {

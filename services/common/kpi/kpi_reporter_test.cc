@@ -6,6 +6,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/common/kpi/kpi_ids.h"
 
 namespace stadt {

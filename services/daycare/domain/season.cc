@@ -1,5 +1,7 @@
 #include "services/daycare/domain/season.h"
 
+#include "services/common/reason.h"
+
 namespace stadt::daycare {
 
 using Kind = Participation::Kind;
@@ -11,7 +13,9 @@ absl::StatusOr<const RoundResult*> Season::PublishRound(absl::Time now, absl::Ti
   ExpireOffers(now);
   for (const ApplicantStatus& status : status_) {
     if (status.offer == OfferState::kOpen) {
-      return absl::FailedPreconditionError("offers of the previous round are still open");
+      return WithReason(
+          absl::FailedPreconditionError("offers of the previous round are still open"),
+          "offers_still_open");
     }
   }
   if (deadline <= now) return absl::InvalidArgumentError("deadline: must be in the future");

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <random>
+#include <set>
 #include <unordered_map>
 #include <utility>
 
@@ -178,9 +179,11 @@ absl::StatusOr<Participation> ParticipationOf(const Instance& instance, Offer& o
   }
   if (offer.state == OfferState::kOpen) {
     if (now < offer.deadline) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("offers of round ", offer.round, " are still open until ",
-                       absl::FormatTime(absl::RFC3339_sec, offer.deadline, absl::UTCTimeZone())));
+      return WithReason(
+          absl::FailedPreconditionError(absl::StrCat(
+              "offers of round ", offer.round, " are still open until ",
+              absl::FormatTime(absl::RFC3339_sec, offer.deadline, absl::UTCTimeZone()))),
+          "offers_still_open");
     }
     offer.state = OfferState::kExpired;
     offer.kind = Kind::kOut;
@@ -327,11 +330,17 @@ struct SeasonService::PreparedRound {
 absl::StatusOr<size_t> SeasonService::PutPrograms(std::string_view season,
                                                   const std::vector<Program>& programs) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
-  if (programs.empty()) return absl::InvalidArgumentError("programs: at least one program");
+  if (programs.empty()) {
+    return WithReason(absl::InvalidArgumentError("programs: at least one program"),
+                      "invalid_programs");
+  }
   Instance instance;
   instance.programs = programs;
   // The engine's checks (unique ids, capacities) on the programs alone.
-  STADT_RETURN_IF_ERROR(Allocator::Create(std::move(instance), Policy{}).status());
+  if (absl::Status checked = Allocator::Create(std::move(instance), Policy{}).status();
+      !checked.ok()) {
+    return WithReason(checked, "invalid_programs");
+  }
   STADT_RETURN_IF_ERROR(repository_.PutPrograms(season, programs));
   return programs.size();
 }
@@ -339,14 +348,34 @@ absl::StatusOr<size_t> SeasonService::PutPrograms(std::string_view season,
 absl::StatusOr<Policy> SeasonService::PutPolicy(std::string_view season,
                                                 std::string_view policy_json) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
-  STADT_ASSIGN_OR_RETURN(Policy policy, ParsePolicy(policy_json));
-  STADT_RETURN_IF_ERROR(repository_.PutPolicy(season, policy));
-  return policy;
+  absl::StatusOr<Policy> policy = ParsePolicy(policy_json);
+  if (!policy.ok()) return WithReason(policy.status(), "invalid_policy");
+  // A criterion listed twice would count twice for one claim.
+  std::set<std::pair<std::string, std::string>> seen;
+  for (const Criterion& criterion : policy->criteria) {
+    if (!seen.emplace(criterion.id, criterion.centre).second) {
+      return WithReason(absl::InvalidArgumentError(
+                            absl::StrCat("criteria: \"", criterion.id, "\" is listed twice")),
+                        "invalid_policy");
+    }
+  }
+  STADT_RETURN_IF_ERROR(repository_.PutPolicy(season, *policy));
+  return *std::move(policy);
 }
 
 absl::Status SeasonService::SetPeriod(std::string_view season, bool open) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   return repository_.SetPeriod(season, open ? Period::kOpen : Period::kClosed);
+}
+
+absl::StatusOr<PolicyView> SeasonService::GetPolicy(std::string_view season) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  PolicyView view;
+  view.city_default = !setup.policy.has_value();
+  view.policy = setup.policy.value_or(default_policy_);
+  view.frozen = setup.rounds > 0;
+  return view;
 }
 
 namespace {
@@ -660,6 +689,27 @@ absl::StatusOr<ApplicationView> SeasonService::OpenApplication(std::string_view 
   }
   STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
   return View(season, *std::move(application), setup, Language::kGerman);
+}
+
+absl::StatusOr<ApplicationView> SeasonService::ExplainResult(std::string_view season,
+                                                             std::string_view id,
+                                                             Language language) {
+  STADT_RETURN_IF_ERROR(CheckSeasonId(season));
+  STADT_ASSIGN_OR_RETURN(std::optional<Application> application,
+                         repository_.GetApplication(season, id));
+  if (!application) {
+    return WithReason(absl::NotFoundError("application not found"), "application_not_found");
+  }
+  STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
+  STADT_ASSIGN_OR_RETURN(ApplicationView view,
+                         View(season, *std::move(application), setup, language));
+  // What explains the result stays; who the family is and the casework do not.
+  view.application.owner.clear();
+  view.application.guardian = {};
+  view.application.corrections.clear();
+  view.application.duplicate_attempts = 0;
+  view.application.sealed_contact.clear();
+  return view;
 }
 
 absl::StatusOr<ApplicationView> SeasonService::SetVerdict(std::string_view season,

@@ -14,6 +14,13 @@
 
 namespace stadt::daycare::season {
 
+// The points catalogue a season's rounds use, as its coordinators read it.
+struct PolicyView {
+  Policy policy;
+  bool city_default = false;  // the season has none of its own
+  bool frozen = false;        // a round is published: setup changes are refused
+};
+
 // The use cases of an allocation season (see services/daycare/README.md):
 // caseworkers set programs, policy and the period and publish rounds; parents
 // apply, look at their application and answer offers. The matching itself is
@@ -36,6 +43,7 @@ class SeasonService {
   absl::StatusOr<size_t> PutPrograms(std::string_view season, const std::vector<Program>& programs);
   absl::StatusOr<Policy> PutPolicy(std::string_view season, std::string_view policy_json);
   absl::Status SetPeriod(std::string_view season, bool open);
+  absl::StatusOr<PolicyView> GetPolicy(std::string_view season);
 
   // The public directory: the season's programs, and its facilities with their
   // programs, matching every given filter. NOT_FOUND for a season without
@@ -76,6 +84,11 @@ class SeasonService {
   absl::StatusOr<std::vector<ApplicationView>> SearchApplications(std::string_view season,
                                                                   const SearchFilter& filter);
   absl::StatusOr<ApplicationView> OpenApplication(std::string_view season, std::string_view id);
+  // The youth office's read-only view of one result (coordinators too): the
+  // application's view in `language` without the guardian's contact details
+  // and the casework (corrections, duplicate attempts).
+  absl::StatusOr<ApplicationView> ExplainResult(std::string_view season, std::string_view id,
+                                                Language language);
   absl::StatusOr<ApplicationView> SetVerdict(std::string_view season, std::string_view id,
                                              std::string_view criterion, Verdict verdict);
   absl::StatusOr<ApplicationView> CorrectApplication(std::string_view season,

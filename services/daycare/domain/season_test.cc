@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "gtest/gtest.h"
+#include "services/common/reason.h"
 #include "services/daycare/domain/test_instances.h"
 
 namespace stadt::daycare {
@@ -39,8 +40,10 @@ TEST(SeasonTest, OffersAcceptDeclineAndMoveUp) {
   EXPECT_EQ(season.status(2).offered_program, 1);  // A3 gets its second choice
 
   // A round cannot start while offers are open.
-  EXPECT_EQ(season.PublishRound(kStart + absl::Hours(1), deadline + absl::Hours(1)).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  const absl::Status waits =
+      season.PublishRound(kStart + absl::Hours(1), deadline + absl::Hours(1)).status();
+  EXPECT_EQ(waits.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(waits), "offers_still_open");
 
   EXPECT_TRUE(season.Accept("A3", kStart + absl::Hours(1)).ok());
   EXPECT_TRUE(season.Accept("A3", kStart + absl::Hours(2)).ok());  // idempotent

@@ -31,6 +31,12 @@ grpc::Status RequireRole(const grpc::ServerContext& context, const char* role) {
   return ToGrpcStatus(CallerFromContext(context).Require(role));
 }
 
+// The youth office's reads: either of its roles will do.
+grpc::Status RequireYouthOffice(const grpc::ServerContext& context) {
+  if (CallerFromContext(context).HasRole(kCaseworker)) return grpc::Status::OK;
+  return RequireRole(context, kCoordinator);
+}
+
 absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& timestamp,
                                      const char* field) {
   constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
@@ -313,7 +319,7 @@ grpc::Status DaycareGrpcService::PutPrograms(grpc::ServerContext* context,
                                              v1::PutProgramsResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   absl::StatusOr<std::vector<Program>> programs = ProgramsFromProto(request->programs());
-  if (!programs.ok()) return ToGrpcStatus(programs.status());
+  if (!programs.ok()) return ToGrpcStatus(WithReason(programs.status(), "invalid_programs"));
   absl::StatusOr<size_t> count = seasons_.PutPrograms(request->season_id(), *programs);
   if (!count.ok()) return ToGrpcStatus(count.status());
   response->set_programs(static_cast<uint32_t>(*count));
@@ -359,6 +365,18 @@ grpc::Status DaycareGrpcService::PutPolicy(grpc::ServerContext* context,
   if (!policy.ok()) return ToGrpcStatus(policy.status());
   response->set_criteria(static_cast<uint32_t>(policy->criteria.size()));
   response->set_max_choices(policy->max_choices);
+  return grpc::Status::OK;
+}
+
+grpc::Status DaycareGrpcService::GetPolicy(grpc::ServerContext* context,
+                                           const v1::GetPolicyRequest* request,
+                                           v1::GetPolicyResponse* response) {
+  if (grpc::Status denied = RequireYouthOffice(*context); !denied.ok()) return denied;
+  absl::StatusOr<season::PolicyView> view = seasons_.GetPolicy(request->season_id());
+  if (!view.ok()) return ToGrpcStatus(view.status());
+  response->set_policy_json(json::serialize(PolicyToJson(view->policy)));
+  response->set_city_default(view->city_default);
+  response->set_frozen(view->frozen);
   return grpc::Status::OK;
 }
 
@@ -519,6 +537,16 @@ grpc::Status DaycareGrpcService::OpenApplication(grpc::ServerContext* context,
   if (!view.ok()) return ToGrpcStatus(view.status());
   ToProto(*view, response);
   return grpc::Status::OK;
+}
+
+grpc::Status DaycareGrpcService::ExplainResult(grpc::ServerContext* context,
+                                               const v1::GetApplicationRequest* request,
+                                               v1::ApplicationStatus* response) {
+  if (grpc::Status denied = RequireYouthOffice(*context); !denied.ok()) return denied;
+  absl::StatusOr<season::Language> language = LanguageOf(request->lang(), *context);
+  if (!language.ok()) return ToGrpcStatus(language.status());
+  return StatusResponse(
+      seasons_.ExplainResult(request->season_id(), request->application_id(), *language), response);
 }
 
 grpc::Status DaycareGrpcService::CorrectApplication(grpc::ServerContext* context,

@@ -27,6 +27,8 @@ class DaycareGrpcService final : public v1::Daycare::Service {
                               v1::ListFacilitiesResponse* response) override;
   grpc::Status PutPolicy(grpc::ServerContext* context, const v1::PutPolicyRequest* request,
                          v1::PutPolicyResponse* response) override;
+  grpc::Status GetPolicy(grpc::ServerContext* context, const v1::GetPolicyRequest* request,
+                         v1::GetPolicyResponse* response) override;
   grpc::Status SetPeriod(grpc::ServerContext* context, const v1::SetPeriodRequest* request,
                          v1::SetPeriodResponse* response) override;
   grpc::Status DryRun(grpc::ServerContext* context, const v1::DryRunRequest* request,
@@ -58,6 +60,8 @@ class DaycareGrpcService final : public v1::Daycare::Service {
   grpc::Status OpenApplication(grpc::ServerContext* context,
                                const v1::GetApplicationRequest* request,
                                v1::CaseworkerApplication* response) override;
+  grpc::Status ExplainResult(grpc::ServerContext* context, const v1::GetApplicationRequest* request,
+                             v1::ApplicationStatus* response) override;
   grpc::Status CorrectApplication(grpc::ServerContext* context,
                                   const v1::CorrectApplicationRequest* request,
                                   v1::CaseworkerApplication* response) override;

@@ -10,6 +10,7 @@
 #include "grpcpp/test/server_context_test_spouse.h"
 #include "gtest/gtest.h"
 #include "services/common/call_context.h"
+#include "services/common/fake_clock.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/daycare/rpc/daycare_grpc_service.h"
 #include "services/daycare/store/redis_season_repository.h"

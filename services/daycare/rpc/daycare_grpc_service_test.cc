@@ -6,6 +6,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/daycare/store/redis_season_repository.h"
 
@@ -39,6 +40,7 @@ class DaycareGrpcServiceTest : public ::testing::Test {
     v1::ApplyRequest apply_request;
     v1::DryRunRequest dry_run_request;
     v1::GetApplicationRequest get_application_request;
+    v1::GetPolicyRequest get_policy_request;
     v1::GetRoundRequest get_round_request;
     v1::PublishRoundRequest publish_round_request;
     v1::PutPolicyRequest put_policy_request;
@@ -57,6 +59,10 @@ TEST_F(DaycareGrpcServiceTest, EveryCallNeedsItsRole) {
   v1::PutPolicyResponse policy;
   EXPECT_EQ(service_->PutPolicy(&context_, &requests_.put_policy_request, &policy).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetPolicyResponse read_policy;
+  EXPECT_EQ(
+      service_->GetPolicy(&context_, &requests_.get_policy_request, &read_policy).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   v1::SetPeriodResponse period;
   EXPECT_EQ(service_->SetPeriod(&context_, &requests_.set_period_request, &period).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
@@ -81,6 +87,9 @@ TEST_F(DaycareGrpcServiceTest, EveryCallNeedsItsRole) {
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(
       service_->GetApplication(&context_, &requests_.get_application_request, &status).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      service_->ExplainResult(&context_, &requests_.get_application_request, &status).error_code(),
       grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(service_->AcceptOffer(&context_, &requests_.answer_offer_request, &status).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);

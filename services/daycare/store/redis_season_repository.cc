@@ -459,6 +459,15 @@ void RedisSeasonRepository::AddCasework(std::string_view season, const redis::Re
   }
 }
 
+namespace {
+
+// The set-before-first-round script's refusal, by its reason.
+absl::Status FrozenAfterFirstRound(const absl::Status& status) {
+  return absl::IsFailedPrecondition(status) ? WithReason(status, "season_frozen") : status;
+}
+
+}  // namespace
+
 absl::StatusOr<season::Setup> RedisSeasonRepository::ReadSetup(std::string_view season) {
   STADT_ASSIGN_OR_RETURN(
       redis::Reply reply,
@@ -492,17 +501,19 @@ absl::Status RedisSeasonRepository::PutPrograms(std::string_view season,
                                                 const std::vector<Program>& programs) {
   json::array list;
   for (const Program& program : programs) list.push_back(ProgramToJson(program));
-  return redis_
-      .Eval(kSetBeforeFirstRound, {Key(season, "programs"), Key(season, "rounds")},
-            {json::serialize(list)})
-      .status();
+  return FrozenAfterFirstRound(redis_
+                                   .Eval(kSetBeforeFirstRound,
+                                         {Key(season, "programs"), Key(season, "rounds")},
+                                         {json::serialize(list)})
+                                   .status());
 }
 
 absl::Status RedisSeasonRepository::PutPolicy(std::string_view season, const Policy& policy) {
-  return redis_
-      .Eval(kSetBeforeFirstRound, {Key(season, "policy"), Key(season, "rounds")},
-            {json::serialize(PolicyToJson(policy))})
-      .status();
+  return FrozenAfterFirstRound(redis_
+                                   .Eval(kSetBeforeFirstRound,
+                                         {Key(season, "policy"), Key(season, "rounds")},
+                                         {json::serialize(PolicyToJson(policy))})
+                                   .status());
 }
 
 absl::Status RedisSeasonRepository::SetPeriod(std::string_view season, season::Period period) {

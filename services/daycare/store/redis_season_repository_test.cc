@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/contact/sealed_contact.h"
+#include "services/common/fake_clock.h"
 #include "services/common/reason.h"
 #include "services/daycare/domain/application_rules.h"
 #include "services/daycare/domain/instance_json.h"
@@ -296,6 +297,69 @@ TEST_F(SeasonStoreTest, APublishedRoundIsImmutableAndKeepsItsInputs) {
   EXPECT_EQ(document.at("programs").as_array().size(), 2u);
   EXPECT_EQ(document.at("result").at("assignments").as_array().size(), 3u);
   EXPECT_EQ(store_->GetRound("s1", 2).status().code(), absl::StatusCode::kNotFound);
+}
+
+// The coordinators' policy screen: the policy as it applies (the city's until
+// the season has one), refusals of bad setups by their reasons, and both
+// frozen once a round is published.
+TEST_F(SeasonStoreTest, CoordinatorsReadThePolicyAndBadOrLateSetupsAreRefusedByReason) {
+  absl::StatusOr<season::PolicyView> initial = store_->GetPolicy("s1");
+  ASSERT_TRUE(initial.ok()) << initial.status();
+  EXPECT_TRUE(initial->city_default);
+  EXPECT_FALSE(initial->frozen);
+  EXPECT_EQ(initial->policy.max_choices, Policy{}.max_choices);
+
+  OpenSeasonWithThreeApplications();
+  absl::StatusOr<season::PolicyView> own = store_->GetPolicy("s1");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_FALSE(own->city_default);
+  EXPECT_EQ(own->policy.max_choices, 2u);
+  ASSERT_EQ(own->policy.criteria.size(), 1u);
+  EXPECT_EQ(own->policy.criteria[0].id, "single_parent");
+  EXPECT_EQ(own->policy.criteria[0].points, 10);
+  EXPECT_EQ(own->policy.criteria[0].label, "single parent");
+
+  EXPECT_EQ(ReasonOf(store_->PutPolicy("s1", R"({"max_choices":0})").status()), "invalid_policy");
+  EXPECT_EQ(ReasonOf(store_
+                         ->PutPolicy("s1", R"({"criteria":[{"id":"a","points":1},
+                                                {"id":"a","points":2}]})")
+                         .status()),
+            "invalid_policy");
+  EXPECT_EQ(ReasonOf(store_->PutPrograms("s1", {}).status()), "invalid_programs");
+  std::vector<Program> twice = Programs(R"([{"id":"P1","capacity":1}])");
+  twice.push_back(twice.front());
+  EXPECT_EQ(ReasonOf(store_->PutPrograms("s1", twice).status()), "invalid_programs");
+  EXPECT_EQ(store_->GetPolicy("s1")->policy.max_choices, 2u);  // the refusals changed nothing
+
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 5, kStart + absl::Hours(1)).ok());
+  EXPECT_TRUE(store_->GetPolicy("s1")->frozen);
+  EXPECT_EQ(ReasonOf(store_->PutPolicy("s1", R"({"max_choices":3})").status()), "season_frozen");
+  EXPECT_EQ(ReasonOf(store_->PutPrograms("s1", Programs(R"([{"id":"P1","capacity":5}])")).status()),
+            "season_frozen");
+}
+
+// Coordinators read why a child got its result, in the language asked for,
+// without the family's contact details or the casework.
+TEST_F(SeasonStoreTest, TheExplanationOfAResultLeavesOutTheFamilyAndTheCasework) {
+  OpenSeasonWithThreeApplications();
+  ASSERT_TRUE(store_->SetPeriod("s1", false).ok());
+  ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(24)).ok());
+  absl::StatusOr<ApplicationView> german =
+      store_->ExplainResult("s1", c_, season::Language::kGerman);
+  ASSERT_TRUE(german.ok()) << german.status();
+  absl::StatusOr<ApplicationView> english =
+      store_->ExplainResult("s1", c_, season::Language::kEnglish);
+  ASSERT_TRUE(english.ok()) << english.status();
+  EXPECT_EQ(german->offer.explanation.choices.size(), 2u);
+  EXPECT_NE(german->status_text, english->status_text);
+  EXPECT_EQ(german->application.id, c_);
+  EXPECT_TRUE(german->application.owner.empty());
+  EXPECT_TRUE(german->application.guardian.name.empty());
+  EXPECT_TRUE(german->application.guardian.email.empty());
+  EXPECT_EQ(german->application.choices, (std::vector<std::string>{"P1", "P2"}));
+  EXPECT_EQ(ReasonOf(store_->ExplainResult("s1", "nobody", season::Language::kGerman).status()),
+            "application_not_found");
 }
 
 TEST_F(SeasonStoreTest, AnswersAreIdempotentAndRefusedWhenExpired) {
@@ -657,8 +721,9 @@ TEST_F(SeasonStoreTest, DryRunsWorkAtAnyTimeAndChangeNothing) {
   ASSERT_TRUE(store_->PublishRound("s1", 1, 7, kStart + absl::Hours(1)).ok());
   ASSERT_TRUE(store_->AnswerOffer("s1", "parent-b", b_, false).ok());
   // "a"'s offer is still open: publishing waits, a dry run assumes it is kept.
-  EXPECT_EQ(store_->PublishRound("s1", 2, 0, kStart + absl::Hours(2)).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  const absl::Status waits = store_->PublishRound("s1", 2, 0, kStart + absl::Hours(2)).status();
+  EXPECT_EQ(waits.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(waits), "offers_still_open");
   const auto during = snapshot();
   absl::StatusOr<RoundStats> what_if = store_->DryRun("s1", 0);
   ASSERT_TRUE(what_if.ok()) << what_if.status();

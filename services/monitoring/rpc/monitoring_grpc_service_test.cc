@@ -2,6 +2,7 @@
 
 #include "grpcpp/server_context.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/monitoring/domain/in_memory_monitoring_repository.h"
 #include "services/monitoring/domain/test_catalog.h"
 

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/common/redis/key_slot.h"
 #include "services/monitoring/domain/monitoring_service.h"
 #include "services/monitoring/domain/test_catalog.h"

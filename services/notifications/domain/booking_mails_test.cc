@@ -6,6 +6,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/fake_clock.h"
 
 namespace stadt::notifications {
 namespace {

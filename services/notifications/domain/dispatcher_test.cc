@@ -5,6 +5,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/notifications/domain/dead_letters.h"
 

@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/clock.h"
 #include "services/common/contact/sealed_contact.h"
+#include "services/common/fake_clock.h"
 
 namespace stadt::notifications {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "services/common/clock.h"
+#include "services/common/fake_clock.h"
 
 namespace stadt::parking {
 namespace {

@@ -9,6 +9,7 @@
 #include "grpcpp/test/server_context_test_spouse.h"
 #include "gtest/gtest.h"
 #include "services/common/call_context.h"
+#include "services/common/fake_clock.h"
 #include "services/common/grpc_reactor.h"
 #include "services/common/grpc_reactor_testing.h"
 #include "services/common/kpi/fake_kpi_recorder.h"

@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/contact/sealed_contact.h"
+#include "services/common/fake_clock.h"
 #include "services/common/reason.h"
 #include "services/parking/domain/parking_service.h"
 #include "tests/harness/redis_test.h"

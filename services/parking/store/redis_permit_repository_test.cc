@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/fake_clock.h"
 #include "services/parking/domain/parking_service.h"
 #include "services/parking/domain/permit_office.h"
 #include "services/parking/store/redis_parking_repository.h"

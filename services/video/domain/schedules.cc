@@ -26,12 +26,16 @@ std::string DefaultReason(const std::string& kind) {
 }
 
 absl::Status ValidateWindows(const std::vector<WeeklyWindow>& windows, int slot_minutes) {
-  if (windows.size() > kMaxWindows) return absl::InvalidArgumentError("windows: too many");
+  if (windows.size() > kMaxWindows) {
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "availability_invalid",
+                            "windows: too many");
+  }
   for (const WeeklyWindow& window : windows) {
     if (window.weekday < 1 || window.weekday > 7 || window.from_minute < 0 ||
         window.to_minute > kMinutesPerDay || window.from_minute >= window.to_minute ||
         window.from_minute % slot_minutes != 0 || window.to_minute % slot_minutes != 0) {
-      return absl::InvalidArgumentError(
+      return booking::Refusal(
+          absl::StatusCode::kInvalidArgument, "availability_invalid",
           absl::StrCat("windows: weekday 1-7, from before to, within a day on the ", slot_minutes,
                        "-minute grid"));
     }
@@ -41,19 +45,23 @@ absl::Status ValidateWindows(const std::vector<WeeklyWindow>& windows, int slot_
 
 absl::Status ValidateAbsence(const Absence& absence) {
   if (!booking::IsValidId(absence.id)) {
-    return absl::InvalidArgumentError("absence.id: 1-64 of a-z, 0-9 and '-'");
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "absence_invalid",
+                            "absence.id: 1-64 of a-z, 0-9 and '-'");
   }
   if (!booking::IsValidIsoDate(absence.from_date) || !booking::IsValidIsoDate(absence.to_date) ||
       absence.to_date < absence.from_date) {
-    return absl::InvalidArgumentError("absence: from_date and to_date YYYY-MM-DD, in order");
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "absence_invalid",
+                            "absence: from_date and to_date YYYY-MM-DD, in order");
   }
   if (*booking::ParseDate(absence.to_date) - *booking::ParseDate(absence.from_date) >=
       CaseworkerSchedules::kMaxAbsenceDays) {
-    return absl::InvalidArgumentError("absence: at most a year");
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "absence_too_long",
+                            "absence: at most a year");
   }
   static const std::set<std::string> kKinds = {"vacation", "sick", "training", "other"};
   if (!kKinds.contains(absence.kind)) {
-    return absl::InvalidArgumentError("absence.kind: vacation, sick, training or other");
+    return booking::Refusal(absl::StatusCode::kInvalidArgument, "absence_invalid",
+                            "absence.kind: vacation, sick, training or other");
   }
   return absl::OkStatus();
 }
@@ -105,7 +113,8 @@ absl::StatusOr<Caseworker> CaseworkerSchedules::Managed(const std::string& calle
   const Caseworker* managed = catalog.FindCaseworker(caseworker_id);
   // Another department's caseworkers are not the caller's to see.
   if (managed == nullptr || managed->department_id != calling->department_id) {
-    return absl::NotFoundError("caseworker not found");
+    return booking::Refusal(absl::StatusCode::kNotFound, "caseworker_not_found",
+                            "caseworker not found");
   }
   return records_.Scheduled(*managed);
 }
@@ -302,7 +311,9 @@ absl::StatusOr<AbsenceReport> CaseworkerSchedules::ResolveAbsence(const std::str
   auto absence =
       std::find_if(caseworker->absences.begin(), caseworker->absences.end(),
                    [&](const Absence& a) { return !a.id.empty() && a.id == absence_id; });
-  if (absence == caseworker->absences.end()) return absl::NotFoundError("absence not found");
+  if (absence == caseworker->absences.end()) {
+    return booking::Refusal(absl::StatusCode::kNotFound, "absence_not_found", "absence not found");
+  }
   absl::StatusOr<std::vector<booking::BookingRecord>> affected = StrandedBy(*caseworker, *absence);
   if (!affected.ok()) return affected.status();
 

@@ -35,6 +35,8 @@ TEST_F(CaseworkerSchedulesTest, NewWeeklyHoursReplaceTheSeedsInSearchAndHolds) {
 
 TEST_F(CaseworkerSchedulesTest, OnlyTheCallersDepartment) {
   EXPECT_EQ(schedules_.Get("cw-carla", "cw-anna").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(booking::ReasonOf(schedules_.Get("cw-carla", "cw-anna").status()),
+            "caseworker_not_found");
   EXPECT_EQ(schedules_.Get("citizen-1", "cw-anna").status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(schedules_.Get("cw-anna", "NOT AN ID").status().code(),
@@ -58,17 +60,20 @@ TEST_F(CaseworkerSchedulesTest, RejectsMalformedInput) {
        {std::vector<WeeklyWindow>{{8, 600, 660}}, std::vector<WeeklyWindow>{{1, 600, 600}},
         std::vector<WeeklyWindow>{{1, 605, 660}}, std::vector<WeeklyWindow>{{1, -15, 660}},
         std::vector<WeeklyWindow>{{1, 600, 1455}}}) {
-    EXPECT_EQ(schedules_.SetAvailability("cw-anna", "cw-anna", windows).status().code(),
-              absl::StatusCode::kInvalidArgument);
+    const absl::Status refused = schedules_.SetAvailability("cw-anna", "cw-anna", windows).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(booking::ReasonOf(refused), "availability_invalid");
   }
   for (const Absence& absence : {Absence{"2037-12-15", "2037-12-15", "", "sick"},
                                  Absence{"2037-12-15", "2037-12-14", "x", "sick"},
                                  Absence{"15.12.2037", "2037-12-15", "x", "sick"},
                                  Absence{"2037-12-15", "2037-12-15", "x", "party"},
                                  Absence{"2037-01-01", "2038-12-31", "x", "vacation"}}) {
-    EXPECT_EQ(schedules_.DeclareAbsence("cw-anna", "cw-anna", absence).status().code(),
-              absl::StatusCode::kInvalidArgument)
+    const absl::Status refused = schedules_.DeclareAbsence("cw-anna", "cw-anna", absence).status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument)
         << absence.id << " " << absence.kind;
+    EXPECT_EQ(booking::ReasonOf(refused),
+              absence.kind == "vacation" ? "absence_too_long" : "absence_invalid");
   }
   EXPECT_EQ(
       schedules_
@@ -76,10 +81,10 @@ TEST_F(CaseworkerSchedulesTest, RejectsMalformedInput) {
           .status()
           .code(),
       absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(schedules_.ResolveAbsence("cw-anna", "cw-anna", "none", AbsenceAction::kList, "")
-                .status()
-                .code(),
-            absl::StatusCode::kNotFound);
+  const absl::Status unknown =
+      schedules_.ResolveAbsence("cw-anna", "cw-anna", "none", AbsenceAction::kList, "").status();
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(booking::ReasonOf(unknown), "absence_not_found");
 }
 
 TEST_F(CaseworkerSchedulesTest, AnAbsenceListsMovesAndCancelsAndRetryingChangesNothing) {

@@ -8,6 +8,7 @@
 
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
+#include "services/common/fake_clock.h"
 #include "services/video/domain/consultation_records.h"
 #include "services/video/domain/consultations.h"
 #include "services/video/domain/in_memory_schedule_repository.h"

@@ -8,6 +8,7 @@
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/call_context.h"
+#include "services/common/fake_clock.h"
 #include "services/common/kpi/fake_kpi_recorder.h"
 #include "services/video/domain/in_memory_schedule_repository.h"
 #include "services/video/domain/in_memory_visit_repository.h"

@@ -9,6 +9,7 @@
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/forwarding_booking_repository.h"
 #include "services/common/booking/store/redis_booking_repository.h"
+#include "services/common/fake_clock.h"
 #include "services/video/domain/consultations.h"
 #include "services/video/domain/schedules.h"
 #include "services/video/domain/test_catalog.h"

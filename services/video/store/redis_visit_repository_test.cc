@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "services/common/booking/store/redis_booking_repository.h"
+#include "services/common/fake_clock.h"
 #include "services/video/domain/consultations.h"
 #include "services/video/domain/test_catalog.h"
 #include "services/video/domain/video_bookings.h"

@@ -17,14 +17,16 @@ export function onUnauthenticated(handler) {
   unauthenticated = handler;
 }
 
-export async function api(method, path, body) {
+// `init`: more fetch options, e.g. { cache: 'no-store' } to read back what
+// was just written past a public route's Cache-Control.
+export async function api(method, path, body, init = {}) {
   const headers = {};
   const token = accessToken();
   if (token) headers.Authorization = `Bearer ${token}`;
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   let response;
   try {
-    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    response = await fetch(path, { ...init, method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   } catch {
     throw new ApiError(0, 'backend_unavailable');
   }

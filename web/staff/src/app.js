@@ -10,6 +10,7 @@ import { renderParking } from './screens/parking.js';
 import { renderSteering } from './screens/steering.js';
 import { renderClosures } from './screens/closures.js';
 import { renderDaycareCasework, renderDaycareRounds } from './screens/daycare.js';
+import { renderDaycarePolicy } from './screens/daycare-policy.js';
 import { renderWaitingRoom, renderVideoSchedule, departmentsOf } from './screens/video.js';
 
 const screenState = {};
@@ -31,7 +32,10 @@ function screensFor(user) {
   if (roles.has('parking_admin')) screens.push({ route: 'parking', label: t('parking') });
   if (roles.has('steering_office')) screens.push({ route: 'steering', label: t('steering') });
   if (roles.has('daycare_caseworker')) screens.push({ route: 'daycare', label: t('daycare') });
-  if (roles.has('daycare_coordinator')) screens.push({ route: 'daycare-rounds', label: t('rounds') });
+  if (roles.has('daycare_coordinator')) {
+    screens.push({ route: 'daycare-policy', label: t('policyScreen') });
+    screens.push({ route: 'daycare-rounds', label: t('rounds') });
+  }
   if (roles.has('video_caseworker') && departmentsOf(user).length) {
     screens.push({ route: 'video-waiting', label: t('waitingRoom') });
     screens.push({ route: 'video-schedule', label: t('videoSchedule') });
@@ -108,7 +112,8 @@ function render() {
   if (chosen.route === 'closures') renderClosures(main, user, screenState);
   if (chosen.route === 'steering') stopScreen = pollWhileVisible(renderSteering(main));
   if (chosen.route === 'daycare') renderDaycareCasework(main, screenState);
-  if (chosen.route === 'daycare-rounds') renderDaycareRounds(main, user, screenState);
+  if (chosen.route === 'daycare-policy') renderDaycarePolicy(main, screenState);
+  if (chosen.route === 'daycare-rounds') renderDaycareRounds(main, screenState);
   if (chosen.route === 'video-waiting') stopScreen = pollWhileVisible(renderWaitingRoom(main));
   if (chosen.route === 'video-schedule') renderVideoSchedule(main, user, screenState);
   if (chosen.route === 'counter') {

@@ -598,7 +598,7 @@ test('the daycare office verifies a criterion, corrects an application and publi
   const rounds = await second.newPage();
   try {
     await signInAs(rounds, 'kita-koordination');
-    assert.deepEqual(await rounds.$$eval('nav a', (links) => links.map((a) => a.getAttribute('href'))), ['#/daycare', '#/daycare-rounds']);
+    assert.deepEqual(await rounds.$$eval('nav a', (links) => links.map((a) => a.getAttribute('href'))), ['#/daycare', '#/daycare-policy', '#/daycare-rounds']);
     await recordSwitch(rounds, 'daycare rounds', 'a[href="#/daycare-rounds"]', '#dry-run');
     await typeByKeyboard(rounds, 'input[name="season"]', SEASON);
     await rounds.keyboard.press('Tab');
@@ -638,6 +638,146 @@ test('the daycare office verifies a criterion, corrects an application and publi
     await keepFailure(rounds, error);
   } finally {
     await second.close();
+  }
+});
+
+// The index of the criterion row whose id field holds `id` (-1: none).
+async function criterionIndex(page, id) {
+  return page.$$eval('input[name^="criterion-id-"]', (inputs, wanted) => inputs.findIndex((input) => input.value === wanted), id);
+}
+
+async function policyStatus(page, pattern) {
+  await page.waitForFunction((source) => new RegExp(source).test(document.querySelector('#policy-status')?.textContent || ''),
+    { timeout: STEP_TIMEOUT }, pattern.source);
+}
+
+// A coordinator who does no casework (least privilege): edits the season's
+// rules and programs on the policy screen, sees both read back, the screen's
+// own checks and the service's refusal after round 1 in words, and reads a
+// child's explanation through the read-only route. Keyboard alone.
+test('the daycare coordinator edits the rules and a program, reads them back and explains a result', { timeout: 180000 }, async () => {
+  const season = 'kita-regeln';
+  const { lena } = await daycareSeason(season);
+  const coordinator = stack.mint({ sub: 'koordination', roles: ['daycare_coordinator'] });
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  try {
+    await signInByKeyboard(page, 'kita-vergabe');
+    await recordFirstLoad(page, 'daycare policy', '#programs-heading');
+    assert.deepEqual(await page.$$eval('nav a', (links) => links.map((a) => a.getAttribute('href'))), ['#/daycare-policy', '#/daycare-rounds']);
+    await page.waitForSelector('#policy-form input[name="max-choices"]', { timeout: STEP_TIMEOUT });
+    await typeByKeyboard(page, 'input[name="season"]', season);
+    await page.keyboard.press('Tab');
+    await page.waitForSelector('#programs-table tr[data-program="K1-GT"]', { timeout: STEP_TIMEOUT });
+    // The season has no rules of its own yet: the city's show (seed/policy.json).
+    assert.match(await page.$eval('#policy-notice', (el) => el.textContent), /Regeln der Stadt/);
+    assert.equal(await page.$eval('input[name="max-choices"]', (el) => el.value), '5');
+    assert.ok(await criterionIndex(page, 'single_parent') >= 0, 'the city\'s criteria show');
+    await checkAccessibility(page, 'daycare policy');
+
+    // The screen's own check, by its words, on the field it names.
+    await typeByKeyboard(page, 'input[name="max-choices"]', '0');
+    await pressByKeyboard(page, '#policy-form button[type="submit"]');
+    await policyStatus(page, /ganze Zahl von 1 bis 100/);
+    assert.equal(await page.$eval('input[name="max-choices"]', (el) => el.getAttribute('aria-invalid')), 'true');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'max-choices');
+
+    // Three wishes, single parents 15 points, and a new criterion.
+    await page.keyboard.down('Control'); await page.keyboard.press('a'); await page.keyboard.up('Control');
+    await page.keyboard.type('3');
+    const single = await criterionIndex(page, 'single_parent');
+    await typeByKeyboard(page, `input[name="criterion-points-${single}"]`, '15');
+    await pressByKeyboard(page, '#add-criterion');
+    const added = (await page.$$('input[name^="criterion-id-"]')).length - 1;
+    assert.equal(await page.evaluate(() => document.activeElement.name), `criterion-id-${added}`, 'the new row has the focus');
+    await page.keyboard.type('wohnsitz_stadt');
+    await page.keyboard.press('Tab');
+    await page.keyboard.down('Control'); await page.keyboard.press('a'); await page.keyboard.up('Control');
+    await page.keyboard.type('4');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Hauptwohnsitz in der Stadt');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('main residence in the city');
+    await pressByKeyboard(page, '#policy-form button[type="submit"]');
+    await policyStatus(page, /Regeln gespeichert: 5 Kriterien, höchstens 3 Wünsche/);
+    // Read back: on the screen (reloaded from the service) and through the API.
+    assert.equal(await page.$eval('input[name="max-choices"]', (el) => el.value), '3');
+    assert.doesNotMatch(await page.$eval('#policy-notice', (el) => el.textContent), /Regeln der Stadt/);
+    const readBack = await criterionIndex(page, 'wohnsitz_stadt');
+    assert.ok(readBack >= 0);
+    assert.equal(await page.$eval(`input[name="criterion-points-${readBack}"]`, (el) => el.value), '4');
+    assert.equal(await page.$eval(`input[name="criterion-label-${readBack}"]`, (el) => el.value), 'Hauptwohnsitz in der Stadt');
+    const stored = await apiAs(coordinator, 'GET', `/v1/daycare/seasons/${season}/policy`);
+    assert.equal(stored.status, 200, JSON.stringify(stored.body));
+    assert.ok(!stored.body.cityDefault, 'the season has its own rules now');
+    const rules = JSON.parse(stored.body.policyJson);
+    assert.equal(rules.max_choices, 3);
+    assert.deepEqual(rules.criteria.find((c) => c.id === 'single_parent').points, 15);
+    assert.deepEqual(rules.criteria.find((c) => c.id === 'wohnsitz_stadt'),
+      { id: 'wohnsitz_stadt', points: 4, label: 'Hauptwohnsitz in der Stadt', label_en: 'main residence in the city' });
+
+    // Programs: rename one and give it a second place; add another; a number twice is caught first.
+    await typeByKeyboard(page, 'input[name="program-name-0"]', 'Kita Sonnenschein, Ganztag (Neubau)');
+    await typeByKeyboard(page, 'input[name="program-capacity-0"]', '2');
+    await pressByKeyboard(page, '#add-program');
+    assert.equal(await page.evaluate(() => document.activeElement.name), 'program-id-1');
+    await page.keyboard.type('K1-GT');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Kita Regenbogen, Halbtag');
+    await page.keyboard.press('Tab');
+    await page.keyboard.down('Control'); await page.keyboard.press('a'); await page.keyboard.up('Control');
+    await page.keyboard.type('5');
+    await pressByKeyboard(page, '#programs-form button[type="submit"]');
+    await policyStatus(page, /Die Nummer „K1-GT“ gibt es schon/);
+    await typeByKeyboard(page, 'input[name="program-id-1"]', 'K2-HT');
+    await pressByKeyboard(page, '#programs-form button[type="submit"]');
+    await policyStatus(page, /2 Angebote gespeichert/);
+    await page.waitForSelector('#programs-table tr[data-program="K2-HT"]', { timeout: STEP_TIMEOUT });
+    assert.equal(await page.$eval('tr[data-program="K1-GT"] input[name^="program-capacity"]', (el) => el.value), '2');
+    assert.equal(await page.$eval('tr[data-program="K1-GT"] input[name^="program-name"]', (el) => el.value), 'Kita Sonnenschein, Ganztag (Neubau)');
+    const programs = await apiAs(coordinator, 'GET', `/v1/daycare/seasons/${season}/programs`);
+    const byId = Object.fromEntries(programs.body.programs.map((p) => [p.id, p]));
+    assert.equal(byId['K1-GT'].capacity, 2);
+    assert.equal(byId['K1-GT'].name, 'Kita Sonnenschein, Ganztag (Neubau)');
+    // What the screen does not edit is kept.
+    assert.equal(byId['K1-GT'].centre, 'K1');
+    assert.equal(byId['K1-GT'].startMonth, '2030-09');
+    assert.equal(byId['K2-HT'].capacity, 5);
+    await checkAccessibility(page, 'daycare policy edited');
+    await screenshot(page, '17-daycare-policy');
+
+    // Round 1 is published meanwhile (through the API): the screen's next
+    // save is refused by the service, in words.
+    assert.equal((await apiAs(coordinator, 'POST', `/v1/daycare/seasons/${season}/period`, { period: 'PERIOD_CLOSED' })).status, 200);
+    const round = await apiAs(coordinator, 'POST', `/v1/daycare/seasons/${season}/rounds`, { seed: '7', deadline: '2099-01-01T00:00:00Z' });
+    assert.equal(round.status, 200, JSON.stringify(round.body));
+    await typeByKeyboard(page, 'input[name="program-capacity-1"]', '6');
+    await pressByKeyboard(page, '#programs-form button[type="submit"]');
+    await policyStatus(page, /Nach der ersten Runde kann nichts mehr geändert werden/);
+    // In English the screen reloads: read only now.
+    await pressByKeyboard(page, '#language');
+    await page.waitForFunction(() => /A round has been published/.test(document.querySelector('#policy-notice')?.textContent || ''), { timeout: STEP_TIMEOUT });
+    assert.ok(await page.$eval('input[name="max-choices"]', (el) => el.disabled));
+    await checkAccessibility(page, 'daycare policy frozen (English)');
+    await pressByKeyboard(page, '#language');
+    await page.waitForFunction(() => document.documentElement.lang === 'de');
+
+    // The explanation of Lena's result, read by a coordinator without casework.
+    await pressByKeyboard(page, 'a[href="#/daycare-rounds"]');
+    await page.waitForSelector('#dry-run', { timeout: STEP_TIMEOUT });
+    await typeByKeyboard(page, 'input[name="explain-application"]', lena);
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#explain-result .summary', { timeout: STEP_TIMEOUT });
+    const explained = await page.$eval('#explain-result', (el) => el.textContent);
+    assert.match(explained, /Lena Sommer/);
+    assert.doesNotMatch(explained, /Eltern von/, 'no guardian details');
+    await checkAccessibility(page, 'daycare explanation (coordinator)');
+    const casework = await apiAs(coordinator, 'GET', `/v1/daycare/seasons/${season}/casework/applications/${lena}`);
+    assert.equal(casework.status, 403, 'the casework view stays closed to coordinators');
+  } catch (error) {
+    await keepFailure(page, error);
+  } finally {
+    await context.close();
   }
 });
 
@@ -884,7 +1024,7 @@ async function everyTaskByKeyboard() {
     assert.match(readFileSync(file, 'utf8'), /^\ufeffBeginn des Zeitraums;Ort;Wert;Ereignisse\r\n/);
   });
 
-  // Daycare: a criterion verified, then the round published (the coordinator
+  // Daycare: a criterion verified, the program given a second place, then the round published (the coordinator
   // also does casework), in a season of its own.
   const season = 'kita-tastatur';
   const { lena } = await daycareSeason(season);
@@ -897,6 +1037,14 @@ async function everyTaskByKeyboard() {
     await page.waitForSelector(`#application-detail[data-application="${lena}"] tr[data-criterion="single_parent"]`, { timeout: STEP_TIMEOUT });
     await pressByKeyboard(page, 'tr[data-criterion="single_parent"] button[data-verdict-action="VERDICT_VERIFIED"]');
     await page.waitForSelector('tr[data-criterion="single_parent"][data-verdict="VERDICT_VERIFIED"]', { timeout: STEP_TIMEOUT });
+
+    // The program gets a second place on the policy screen (the season carries over).
+    await pressByKeyboard(page, 'a[href="#/daycare-policy"]');
+    await page.waitForSelector('#programs-table tr[data-program="K1-GT"]', { timeout: STEP_TIMEOUT });
+    await typeByKeyboard(page, 'input[name="program-capacity-0"]', '2');
+    await pressByKeyboard(page, '#programs-form button[type="submit"]');
+    await policyStatus(page, /1 Angebot gespeichert/);
+    assert.equal(await page.$eval('tr[data-program="K1-GT"] input[name^="program-capacity"]', (el) => el.value), '2');
 
     await pressByKeyboard(page, 'a[href="#/daycare-rounds"]');
     await page.waitForSelector('#dry-run', { timeout: STEP_TIMEOUT });

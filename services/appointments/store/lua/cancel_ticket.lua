@@ -1,10 +1,15 @@
 -- KEYS: ticket, present, outbox. ARGV: prefix, office, queue number, now.
--- Returns {queue number, booking code, state, counter}.
+-- Returns {queue number, booking code, state, counter, issued ms, called ms}
+-- (the times '' until they happened).
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return redis.error_reply('NOT_FOUND [ticket_not_found] no such ticket') end
 local code = redis.call('HGET', KEYS[1], 'code') or ''
 local counter = redis.call('HGET', KEYS[1], 'counter') or ''
-if state == 'cancelled' then return {tonumber(ARGV[3]), code, 'cancelled', counter} end
+local times = redis.call('HMGET', KEYS[1], 'arrived_ms', 'called_ms')
+local issued, called = times[1] or '', times[2] or ''
+if state == 'cancelled' then
+  return {tonumber(ARGV[3]), code, 'cancelled', counter, issued, called}
+end
 if state == 'completed' then
   return redis.error_reply('FAILED_PRECONDITION [ticket_closed] Die Wartenummer ist ' ..
                            'abgeschlossen. / The ticket is closed.')
@@ -21,4 +26,4 @@ if code ~= '' then
 end
 redis.call('XADD', KEYS[3], '*', 'type', 'visit.ticket_cancelled',
            'code', code, 'office', ARGV[2], 'ticket', ARGV[3], 'at_ms', ARGV[4])
-return {tonumber(ARGV[3]), code, 'cancelled', counter}
+return {tonumber(ARGV[3]), code, 'cancelled', counter, issued, called}

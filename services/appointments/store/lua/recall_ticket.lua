@@ -1,6 +1,7 @@
 -- KEYS: ticket, present, display, display-version.
 -- ARGV: prefix, queue number, counter, now, lifetime.
--- Returns {queue number, booking code, state, counter}.
+-- Returns {queue number, booking code, state, counter, issued ms, called ms}
+-- (the times '' until they happened).
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then return redis.error_reply('NOT_FOUND [ticket_not_found] no such ticket') end
 if state == 'completed' or state == 'cancelled' then
@@ -17,4 +18,5 @@ redis.call('LTRIM', KEYS[3], 0, 19)
 redis.call('PEXPIRE', KEYS[3], ARGV[5])
 redis.call('INCR', KEYS[4])
 redis.call('PEXPIRE', KEYS[4], ARGV[5])
-return {tonumber(n), code, 'called', ARGV[3]}
+return {tonumber(n), code, 'called', ARGV[3], redis.call('HGET', KEYS[1], 'arrived_ms') or '',
+        ARGV[4]}

@@ -79,12 +79,18 @@ absl::StatusOr<std::vector<absl::CivilDay>> BookingCore::Days(const std::string&
   absl::CivilDay to = calendar_.LastBookableDay(now);
   if (!from_date.empty()) {
     absl::StatusOr<absl::CivilDay> parsed = ParseDate(from_date);
-    if (!parsed.ok()) return absl::InvalidArgumentError("from_date: expected YYYY-MM-DD");
+    if (!parsed.ok()) {
+      return Refusal(absl::StatusCode::kInvalidArgument, "invalid_date",
+                     "from_date: expected YYYY-MM-DD");
+    }
     from = std::max(from, *parsed);
   }
   if (!to_date.empty()) {
     absl::StatusOr<absl::CivilDay> parsed = ParseDate(to_date);
-    if (!parsed.ok()) return absl::InvalidArgumentError("to_date: expected YYYY-MM-DD");
+    if (!parsed.ok()) {
+      return Refusal(absl::StatusCode::kInvalidArgument, "invalid_date",
+                     "to_date: expected YYYY-MM-DD");
+    }
     to = std::min(to, *parsed);
   }
   std::vector<absl::CivilDay> days;
@@ -117,13 +123,17 @@ absl::StatusOr<PlacedSlot> BookingCore::Fit(const std::string& resource_id, cons
                                             const GridPosition& position, int minutes) const {
   const int buckets = BucketsFor(minutes, plan.slot_minutes);
   if (position.bucket + buckets > static_cast<int>(plan.capacity.size())) {
-    return absl::FailedPreconditionError("start: the appointment would end after midnight");
+    return Refusal(absl::StatusCode::kFailedPrecondition, "ends_after_midnight",
+                   "start: the appointment would end after midnight");
   }
   const absl::Time start = calendar_.StartOf(position.day, position.bucket, plan.slot_minutes);
   PlacedSlot placed{resource_id, position, {}, start, start + absl::Minutes(minutes)};
   for (int i = 0; i < buckets; ++i) {
     const int capacity = plan.capacity[position.bucket + i];
-    if (capacity == 0) return absl::FailedPreconditionError("start: closed then");
+    if (capacity == 0) {
+      return Refusal(absl::StatusCode::kFailedPrecondition, "outside_opening_hours",
+                     "start: closed then");
+    }
     placed.capacity.push_back(capacity);
   }
   return placed;

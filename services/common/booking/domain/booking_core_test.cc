@@ -7,6 +7,7 @@
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/domain/test_time.h"
+#include "services/common/fake_clock.h"
 
 namespace stadt::booking {
 namespace {
@@ -172,6 +173,29 @@ TEST_F(BookingCoreTest, FitRefusesClosedTimesAndLocateOffGridOrTooSoon) {
             absl::StatusCode::kFailedPrecondition);  // inside the notice period
 }
 
+// Each refusal of a requested time names its reason, which the services
+// declare on their booking routes (the clock stands at 1 December, 8:00).
+TEST_F(BookingCoreTest, EachRefusedTimeCarriesItsReason) {
+  EXPECT_EQ(ReasonOf(core_.Locate(Local(1, 7, 0), 15).status()), "start_too_soon");
+  EXPECT_EQ(ReasonOf(core_.Locate(Local(1, 9, 0), 15).status()), "start_too_soon");
+  EXPECT_EQ(ReasonOf(core_.Locate(Local(2, 10, 5), 15).status()), "start_off_grid");
+  const absl::Time beyond_horizon = absl::FromCivil(absl::CivilMinute(2038, 3, 1, 10, 0), Berlin());
+  EXPECT_EQ(ReasonOf(core_.Locate(beyond_horizon, 15).status()), "day_not_released");
+
+  absl::StatusOr<GridPosition> afternoon = core_.Locate(Local(2, 14, 0), 15);
+  ASSERT_TRUE(afternoon.ok());
+  EXPECT_EQ(ReasonOf(core_.Fit("anna", MorningPlan(afternoon->day), *afternoon, 30).status()),
+            "outside_opening_hours");
+  absl::StatusOr<GridPosition> late = core_.Locate(Local(2, 23, 45), 15);
+  ASSERT_TRUE(late.ok());
+  DayPlan all_day = ClosedDay(late->day, 15);
+  all_day.capacity.assign(all_day.capacity.size(), 1);
+  EXPECT_TRUE(core_.Fit("anna", all_day, *late, 15).ok());
+  const absl::StatusOr<PlacedSlot> past_midnight = core_.Fit("anna", all_day, *late, 30);
+  EXPECT_EQ(past_midnight.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ReasonOf(past_midnight.status()), "ends_after_midnight");
+}
+
 TEST_F(BookingCoreTest, FreeStartTimesHonourHoldsAndNotice) {
   ASSERT_TRUE(core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"}).ok());
   absl::StatusOr<std::vector<DayUsage>> usage =
@@ -275,6 +299,8 @@ TEST_F(BookingCoreTest, DaysAreClampedToTheReleasedWindow) {
   ASSERT_EQ(days->size(), 3u);
   EXPECT_EQ(days->front(), absl::CivilDay(2037, 12, 1));
   EXPECT_EQ(core_.Days("01.12.2026", "", 10).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ReasonOf(core_.Days("01.12.2026", "", 10).status()), "invalid_date");
+  EXPECT_EQ(ReasonOf(core_.Days("", "tomorrow", 10).status()), "invalid_date");
   EXPECT_EQ(core_.Days("", "", 4)->size(), 4u);
 }
 

@@ -7,6 +7,7 @@
 #include "services/common/booking/domain/forwarding_booking_repository.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/booking/domain/test_time.h"
+#include "services/common/fake_clock.h"
 
 namespace stadt::booking {
 namespace {

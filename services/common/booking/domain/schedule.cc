@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_format.h"
+#include "services/common/booking/domain/refusal.h"
 
 namespace stadt::booking {
 namespace {
@@ -113,7 +114,8 @@ absl::StatusOr<GridPosition> Calendar::PositionOf(absl::Time start, int slot_min
   const absl::CivilSecond civil = absl::ToCivilSecond(start, zone_);
   const int minute_of_day = civil.hour() * 60 + civil.minute();
   if (civil.second() != 0 || minute_of_day % slot_minutes != 0) {
-    return absl::InvalidArgumentError("start: not on the slot grid");
+    return Refusal(absl::StatusCode::kInvalidArgument, "start_off_grid",
+                   "start: not on the slot grid");
   }
   GridPosition position{absl::CivilDay(civil), minute_of_day / slot_minutes};
   if (StartOf(position.day, position.bucket, slot_minutes) != start) {
@@ -132,10 +134,12 @@ absl::CivilDay Calendar::LastBookableDay(absl::Time now) const {
 
 absl::Status Calendar::CheckBookable(absl::Time start, absl::Time now) const {
   if (start < now + rules_.min_notice) {
-    return absl::FailedPreconditionError("start: too soon or in the past");
+    return Refusal(absl::StatusCode::kFailedPrecondition, "start_too_soon",
+                   "start: too soon or in the past");
   }
   if (absl::ToCivilDay(start, zone_) > LastBookableDay(now)) {
-    return absl::FailedPreconditionError("start: this day is not released for booking yet");
+    return Refusal(absl::StatusCode::kFailedPrecondition, "day_not_released",
+                   "start: this day is not released for booking yet");
   }
   return absl::OkStatus();
 }

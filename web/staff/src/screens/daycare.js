@@ -17,9 +17,9 @@ export function defaultSeason(today = officeToday()) {
   return `kita-${month >= 9 ? year + 1 : year}`;
 }
 
-const seasonPath = (state) => `/v1/daycare/seasons/${encodeURIComponent(state.season)}`;
+export const seasonPath = (state) => `/v1/daycare/seasons/${encodeURIComponent(state.season)}`;
 
-function seasonField(state, onChange) {
+export function seasonField(state, onChange) {
   const input = h('input', {
     name: 'season', value: state.season, autocomplete: 'off', maxlength: 64, pattern: '[A-Za-z0-9_-]+',
     onchange: (e) => { state.season = e.target.value.trim() || defaultSeason(); onChange(); },
@@ -215,7 +215,7 @@ function dayAfter(days) {
   return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
 }
 
-export function renderDaycareRounds(root, user, state) {
+export function renderDaycareRounds(root, state) {
   state.season = state.season || defaultSeason();
   const [status, show] = statusArea('rounds-status');
   const dryRunResult = h('div', { id: 'dry-run-result' });
@@ -266,16 +266,14 @@ export function renderDaycareRounds(root, user, state) {
 
   async function explain() {
     try {
-      const entry = await api('GET', `${seasonPath(state)}/casework/applications/${encodeURIComponent(applicationId.value.trim())}?lang=${currentLanguage()}`);
-      replaceChildren(explainResult, h('h3', { class: 'kern-heading-small' }, `${entry.status.application.childName} (${entry.status.application.id})`),
-        explanation(entry.status));
+      const explained = await api('GET', `${seasonPath(state)}/explanations/${encodeURIComponent(applicationId.value.trim())}?lang=${currentLanguage()}`);
+      replaceChildren(explainResult, h('h3', { class: 'kern-heading-small' }, `${explained.application.childName} (${explained.application.id})`),
+        explanation(explained));
     } catch (error) {
       replaceChildren(explainResult, message('danger', reasonText(error.reason)));
     }
   }
 
-  // The explanation is read through the casework route: shown to coordinators who also do casework.
-  const mayExplain = user.roles.includes('daycare_caseworker');
   replaceChildren(root,
     h('h1', { class: 'kern-heading-large' }, t('rounds')),
     h('p', {}, t('roundsIntro')),
@@ -295,7 +293,7 @@ export function renderDaycareRounds(root, user, state) {
         h('div', { class: 'kern-form-check' }, confirm, h('label', { class: 'kern-label', for: 'publish-confirm' }, t('publishConfirm'))),
         submitButton(t('publishRound'))),
       roundResult),
-    mayExplain ? h('section', { 'aria-labelledby': 'explain-heading' }, h('h2', { id: 'explain-heading', class: 'kern-heading-medium' }, t('explainTitle')),
+    h('section', { 'aria-labelledby': 'explain-heading' }, h('h2', { id: 'explain-heading', class: 'kern-heading-medium' }, t('explainTitle')),
       form({ id: 'explain', class: 'toolbar' }, explain, field(t('applicationId'), applicationId), submitButton(t('explain'), 'secondary')),
-      explainResult) : null);
+      explainResult));
 }

@@ -62,6 +62,11 @@ addTexts({
     movedCancelledVideo: (moved, cancelled) => `${moved === 1 ? '1 Videoberatung' : `${moved} Videoberatungen`} verschoben, ${cancelled === 1 ? '1 Videoberatung' : `${cancelled} Videoberatungen`} abgesagt.`,
     reasons: {
       absence_exists: 'Eine andere Abwesenheit hat bereits diese Kennung.',
+      absence_invalid: 'Die Abwesenheit braucht eine Kennung, eine Art und einen Zeitraum, der nicht vor seinem Beginn endet.',
+      absence_too_long: 'Eine Abwesenheit dauert höchstens ein Jahr.',
+      absence_not_found: 'Diese Abwesenheit gibt es nicht.',
+      availability_invalid: 'Die Sprechzeiten sind ungültig: Beginn vor Ende, innerhalb eines Tages, im Terminraster.',
+      caseworker_not_found: 'Diese Person gibt es in Ihrem Fachamt nicht.',
       bookings_stranded: 'Gebuchte Videoberatungen lägen außerhalb der neuen Sprechzeiten. Bitte zuerst eine Abwesenheit eintragen und die Termine verschieben oder absagen.',
       scope_not_granted: 'Für dieses Fachamt fehlt Ihrem Konto die Berechtigung.',
       visit_completed: 'Diese Videoberatung ist bereits abgeschlossen.',
@@ -130,6 +135,11 @@ addTexts({
     movedCancelledVideo: (moved, cancelled) => `${moved} moved, ${cancelled} cancelled.`,
     reasons: {
       absence_exists: 'Another absence has this id already.',
+      absence_invalid: 'An absence needs an id, a kind and a period that does not end before it starts.',
+      absence_too_long: 'An absence lasts at most a year.',
+      absence_not_found: 'There is no such absence.',
+      availability_invalid: 'The hours are not valid: start before end, within one day, on the slot grid.',
+      caseworker_not_found: 'There is no such caseworker in your department.',
       bookings_stranded: 'Booked consultations would fall outside the new hours. Declare an absence and move or cancel them first.',
       scope_not_granted: 'Your account may not work for this department.',
       visit_completed: 'This consultation is closed already.',
