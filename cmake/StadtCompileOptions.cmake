@@ -49,3 +49,28 @@ function(stadt_add_test name)
   target_link_libraries(${name} PRIVATE ${ARG_DEPS} GTest::gmock GTest::gtest_main stadt_compile_options)
   gtest_discover_tests(${name} PROPERTIES LABELS "${ARG_LABELS}" DISCOVERY_TIMEOUT 60)
 endfunction()
+
+# stadt_add_cluster_test(name [ONLY gtest-patterns...] [EXCLUDE gtest-patterns...]):
+# runs the Redis or e2e test binary `name` (made by stadt_add_test) once more as a
+# whole with STADT_TEST_REDIS_MODE=cluster, as the CTest test `name.cluster`
+# (labels redis and cluster): testing::RedisTest then uses one three-primary
+# Redis Cluster for the run, and testing::Stack starts its services on one.
+# ONLY picks tests, EXCLUDE drops those that need the single server itself
+# (kill it, restart it); both are joined into --gtest_filter.
+function(stadt_add_cluster_test name)
+  if(NOT STADT_BUILD_TESTS)
+    return()
+  endif()
+  cmake_parse_arguments(ARG "" "" "ONLY;EXCLUDE" ${ARGN})
+  set(filter "*")
+  if(ARG_ONLY)
+    list(JOIN ARG_ONLY ":" filter)
+  endif()
+  if(ARG_EXCLUDE)
+    list(JOIN ARG_EXCLUDE ":" excluded)
+    string(APPEND filter "-${excluded}")
+  endif()
+  add_test(NAME ${name}.cluster COMMAND ${name} --gtest_filter=${filter})
+  set_tests_properties(${name}.cluster PROPERTIES LABELS "redis;cluster"
+                       ENVIRONMENT "STADT_TEST_REDIS_MODE=cluster" TIMEOUT 900)
+endfunction()

@@ -11,8 +11,7 @@ namespace stadt {
 
 namespace {
 
-void ReadRedisMode(EnvConfig& config, redis::Options& options) {
-  const std::string mode = config.String("REDIS_MODE", "single");
+void ApplyRedisMode(EnvConfig& config, const std::string& mode, redis::Options& options) {
   if (mode == "sentinel") {
     options.mode = redis::Mode::kSentinel;
   } else if (mode == "cluster") {
@@ -23,8 +22,7 @@ void ReadRedisMode(EnvConfig& config, redis::Options& options) {
 }
 
 // "host:port,host:port"; spaces around the commas are allowed.
-void ReadRedisSeeds(EnvConfig& config, redis::Options& options) {
-  const std::string seeds = config.String("REDIS_SEEDS", "");
+void ApplyRedisSeeds(EnvConfig& config, const std::string& seeds, redis::Options& options) {
   for (const absl::string_view seed : absl::StrSplit(seeds, ',', absl::SkipWhitespace())) {
     redis::Address address;
     const absl::string_view trimmed = absl::StripAsciiWhitespace(seed);
@@ -44,10 +42,12 @@ void ReadRedisSeeds(EnvConfig& config, redis::Options& options) {
 
 redis::Options ReadRedisOptions(EnvConfig& config) {
   redis::Options options;
-  ReadRedisMode(config, options);
+  // Read here, not in the helpers: tests/k8s/check_manifests.js finds the
+  // variables a service reads in the Read... functions its main calls.
+  ApplyRedisMode(config, config.String("REDIS_MODE", "single"), options);
   const std::string address = config.HostPort("REDIS_ADDRESS", "127.0.0.1:6379");
   SplitHostPort(address, &options.host, &options.port);
-  ReadRedisSeeds(config, options);
+  ApplyRedisSeeds(config, config.String("REDIS_SEEDS", ""), options);
   options.sentinel_master = config.String("REDIS_SENTINEL_MASTER", "mymaster");
   options.sentinel_password = config.String("REDIS_SENTINEL_PASSWORD", "");
   options.password = config.String("REDIS_PASSWORD", "");
@@ -56,6 +56,15 @@ redis::Options ReadRedisOptions(EnvConfig& config) {
       config.Duration("REDIS_TIMEOUT", absl::Seconds(1), absl::Milliseconds(10), absl::Seconds(30));
   options.command_timeout = absl::ToChronoMilliseconds(timeout);
   options.connect_timeout = absl::ToChronoMilliseconds(timeout);
+  // Acknowledged means replicated (docs/redis-cluster.md): every script's
+  // write waits for this many replicas, or the call fails UNAVAILABLE.
+  options.wait_replicas = config.Int("REDIS_WAIT_REPLICAS", 0, 0, 5);
+  const absl::Duration wait = config.Duration("REDIS_WAIT_TIMEOUT", absl::Milliseconds(200),
+                                              absl::Milliseconds(10), absl::Seconds(5));
+  options.wait_timeout = absl::ToChronoMilliseconds(wait);
+  if (options.wait_replicas > 0 && wait >= timeout) {
+    config.Reject("REDIS_WAIT_TIMEOUT", "must be shorter than REDIS_TIMEOUT");
+  }
   return options;
 }
 

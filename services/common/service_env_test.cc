@@ -53,5 +53,20 @@ TEST(ReadRedisOptionsTest, RefusesUnknownModesBadSeedsAndSentinelsMissing) {
   EXPECT_THAT(std::string(no_sentinels.Finish().message()), HasSubstr("name the Sentinels"));
 }
 
+TEST(ReadRedisOptionsTest, ReadsTheReplicaWaitAndRefusesOneNoShorterThanTheTimeout) {
+  EnvConfig off = EnvConfig::FromValues({});
+  EXPECT_EQ(ReadRedisOptions(off).wait_replicas, 0);
+  EnvConfig on = EnvConfig::FromValues(
+      {{"REDIS_WAIT_REPLICAS", "1"}, {"REDIS_WAIT_TIMEOUT", "150ms"}, {"REDIS_TIMEOUT", "1s"}});
+  const redis::Options options = ReadRedisOptions(on);
+  ASSERT_TRUE(on.Finish().ok()) << on.Finish();
+  EXPECT_EQ(options.wait_replicas, 1);
+  EXPECT_EQ(options.wait_timeout, std::chrono::milliseconds(150));
+  EnvConfig too_long = EnvConfig::FromValues(
+      {{"REDIS_WAIT_REPLICAS", "1"}, {"REDIS_WAIT_TIMEOUT", "2s"}, {"REDIS_TIMEOUT", "1s"}});
+  ReadRedisOptions(too_long);
+  EXPECT_THAT(std::string(too_long.Finish().message()), HasSubstr("REDIS_WAIT_TIMEOUT"));
+}
+
 }  // namespace
 }  // namespace stadt

@@ -76,9 +76,7 @@ class GatewayE2eTest : public ::testing::Test {
   }
 
   std::unique_ptr<redis::Client> RedisClient() {
-    redis::Options options;
-    options.port = stack_->redis().port();
-    return redis::Client::Create(options);
+    return redis::Client::Create(stack_->redis_client_options());
   }
 
   static std::string NewOffice(const std::string& id) {

@@ -2,11 +2,13 @@
 
 #include <signal.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
@@ -98,9 +100,16 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
   std::unique_ptr<Stack> stack(new Stack());
   stack->dir_ = NewTempDir();
   stack->options_ = options;
-  absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start(options.redis);
-  if (!redis.ok()) return redis.status();
-  stack->redis_ = *std::move(redis);
+  const char* test_mode = std::getenv("STADT_TEST_REDIS_MODE");
+  if (options.redis_cluster || (test_mode != nullptr && std::string(test_mode) == "cluster")) {
+    absl::StatusOr<std::unique_ptr<RedisCluster>> cluster = RedisCluster::Start();
+    if (!cluster.ok()) return cluster.status();
+    stack->cluster_ = *std::move(cluster);
+  } else {
+    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start(options.redis);
+    if (!redis.ok()) return redis.status();
+    stack->redis_ = *std::move(redis);
+  }
   for (const std::string& name : services) {
     if (!Services().contains(name)) return absl::InvalidArgumentError("unknown service " + name);
     if (name == kPrivacy) continue;
@@ -133,6 +142,37 @@ absl::Status Stack::RestartService(const std::string& name) {
   return absl::OkStatus();
 }
 
+RedisServer& Stack::redis() {
+  if (redis_ == nullptr) {
+    std::fprintf(stderr,
+                 "Stack::redis() in a cluster stack: use redis_client_options(), or "
+                 "exclude the test from the cluster run\n");
+    std::abort();
+  }
+  return *redis_;
+}
+
+redis::Options Stack::redis_client_options() const {
+  if (cluster_ != nullptr) return cluster_->ClientOptions();
+  redis::Options options;
+  options.port = redis_->port();
+  return options;
+}
+
+void Stack::AddRedisEnv(std::map<std::string, std::string>* env) const {
+  if (cluster_ == nullptr) {
+    (*env)["REDIS_ADDRESS"] = absl::StrCat("127.0.0.1:", redis_->port());
+    return;
+  }
+  std::vector<std::string> seeds;
+  for (int i = 0; i < cluster_->size(); ++i) {
+    seeds.push_back(absl::StrCat("127.0.0.1:", cluster_->node(i).port()));
+  }
+  (*env)["REDIS_MODE"] = "cluster";
+  (*env)["REDIS_ADDRESS"] = seeds.front();
+  (*env)["REDIS_SEEDS"] = absl::StrJoin(seeds, ",");
+}
+
 std::string Stack::LogPath(const std::string& name) const {
   return absl::StrCat(dir_, "/", name, ".log");
 }
@@ -153,12 +193,12 @@ absl::Status Stack::StartService(const std::string& name) {
   const int port = service_ports_.at(name);
   std::map<std::string, std::string> env = {
       {spec.address_variable, absl::StrCat("127.0.0.1:", port)},
-      {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
       // The production default: a loaded CI machine can hold a Redis command
       // for a few hundred milliseconds. Still below the gateway's backend
       // timeout (2 s), so a hung Redis is the service's 503, not a 504.
       {"REDIS_TIMEOUT", "1s"},
       {"READINESS_INTERVAL", "100ms"}};
+  AddRedisEnv(&env);
   for (const auto& [key, value] : spec.env) {
     env[key] = IsPathVariable(key) ? absl::StrCat(STADT_SOURCE_DIR, "/", value) : value;
   }

@@ -9,6 +9,7 @@
 #include "boost/json/value.hpp"
 #include "tests/harness/http_client.h"
 #include "tests/harness/process.h"
+#include "tests/harness/redis_cluster.h"
 #include "tests/harness/redis_server.h"
 #include "tests/harness/test_tokens.h"
 
@@ -24,6 +25,11 @@ struct StackOptions {
   // Added to the gateway's environment, overriding the harness' defaults.
   std::map<std::string, std::string> gateway_env;
   RedisServer::Options redis;
+  // Runs the services against a three-primary Redis Cluster (REDIS_MODE=cluster,
+  // every node a seed) instead of one redis-server; `redis` is then ignored.
+  // STADT_TEST_REDIS_MODE=cluster in the environment sets it for every stack
+  // (stadt_add_cluster_test runs an e2e binary so).
+  bool redis_cluster = false;
 };
 
 // The real binaries of the local stack, started for an end-to-end test:
@@ -43,7 +49,10 @@ class Stack {
   ~Stack();
 
   int gateway_port() const { return gateway_port_; }
-  RedisServer& redis() { return *redis_; }
+  // The single redis-server (not in a cluster stack: see redis_client_options()).
+  RedisServer& redis();
+  // Client options reaching the stack's Redis, single or cluster.
+  redis::Options redis_client_options() const;
   Subprocess& gateway() { return *gateway_; }
   Subprocess& service(const std::string& name) { return *services_.at(name); }
   // The gRPC port of a service, for tests that call it directly.
@@ -76,12 +85,15 @@ class Stack {
   absl::Status StartGateway();
   absl::Status StartGatewayOn(const std::string& key_file);
   std::string LogPath(const std::string& name) const;
+  // REDIS_ADDRESS, and for a cluster REDIS_MODE and REDIS_SEEDS.
+  void AddRedisEnv(std::map<std::string, std::string>* env) const;
 
   std::string dir_;
   StackOptions options_;
   std::map<std::string, int> service_ports_;
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<RedisCluster> cluster_;
   std::map<std::string, std::unique_ptr<Subprocess>> services_;
   std::unique_ptr<Subprocess> gateway_;
   int gateway_port_ = 0;

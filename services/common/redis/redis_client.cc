@@ -2,7 +2,9 @@
 
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <csignal>
+#include <map>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
@@ -115,7 +117,21 @@ void IgnoreSigpipeUnlessHandled() {
 
 std::string Address::ToString() const { return absl::StrCat(host, ":", port); }
 
+namespace {
+
+// A script with a shebang line is held by Redis Cluster to the slot of its
+// declared keys: touching any other key (read or write, declared or built
+// inside the script) fails with "Script attempted to access keys that do not
+// hash to the same slot", even when that slot lives on the same node. A
+// script without one may touch undeclared keys of other slots on its node,
+// which breaks silently once those slots move. On a single node (and with
+// Sentinel) the line changes nothing.
+bool HasShebang(absl::string_view source) { return absl::StartsWith(source, "#!"); }
+
+}  // namespace
+
 Script::Script(std::string source) : source_(std::move(source)) {
+  if (!HasShebang(source_)) source_ = absl::StrCat("#!lua\n", source_);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   if (EVP_Digest(source_.data(), source_.size(), digest, &length, EVP_sha1(), nullptr) == 1) {
@@ -128,11 +144,13 @@ std::unique_ptr<Client> Client::Create(Options options) {
   if (options.mode == Mode::kCluster && options.seeds.empty()) {
     options.seeds.push_back(Address{options.host, options.port});
   }
-  return std::unique_ptr<Client>(new Client(std::move(options)));
+  return std::unique_ptr<Client>(new Client(options));
 }
 
-Client::Client(Options options)
-    : topology_(std::make_unique<internal::Topology>(std::move(options))) {}
+Client::Client(const Options& options)
+    : topology_(std::make_unique<internal::Topology>(options)),
+      wait_replicas_(options.wait_replicas),
+      wait_timeout_(options.wait_timeout) {}
 
 Client::~Client() = default;
 
@@ -174,17 +192,65 @@ absl::StatusOr<Reply> Client::Eval(const Script& script, const std::vector<std::
   const std::vector<std::string> command = EvalShaCommand(script, keys, args);
   return Run(slot, [&](Connection& connection, bool asking) {
     absl::StatusOr<Reply> reply = connection.Command(command, asking);
-    if (!IsNoScript(reply)) return reply;
+    if (!IsNoScript(reply)) return AwaitReplicas(connection, std::move(reply));
     // Script caches are per server, not per connection, and are lost on
     // restart, SCRIPT FLUSH or failover; loading on demand on the node that
     // runs it covers all of these.
     absl::StatusOr<Reply> loaded = connection.Command({"SCRIPT", "LOAD", script.source()});
     if (!loaded.ok()) return loaded;
-    return connection.Command(command, asking);
+    return AwaitReplicas(connection, connection.Command(command, asking));
   });
 }
 
+absl::StatusOr<Reply> Client::AwaitReplicas(Connection& connection, absl::StatusOr<Reply> reply) {
+  if (wait_replicas_ <= 0 || !reply.ok()) return reply;
+  // WAIT counts the replicas that have everything this connection wrote.
+  absl::StatusOr<Reply> replicas = connection.Command(
+      {"WAIT", absl::StrCat(wait_replicas_), absl::StrCat(wait_timeout_.count())});
+  if (!replicas.ok()) return replicas.status();
+  if (replicas->integer < wait_replicas_) {
+    return absl::UnavailableError(absl::StrCat(
+        "written on the primary but confirmed by ", replicas->integer, " of ", wait_replicas_,
+        " replicas within ", wait_timeout_.count(), " ms: a failover may lose it"));
+  }
+  return reply;
+}
+
 absl::Status Client::Ping() { return Command({"PING"}).status(); }
+
+absl::StatusOr<std::vector<std::string>> Client::ScanKeys(const std::string& pattern) {
+  // Where to send SCAN: anywhere, or in cluster mode one slot of each primary
+  // (the call is routed by that slot to the node serving it).
+  std::vector<std::optional<int>> targets = {std::nullopt};
+  if (topology_->mode() == Mode::kCluster) {
+    absl::StatusOr<Reply> ranges = RoutedCommand(std::nullopt, {"CLUSTER", "SLOTS"});
+    if (!ranges.ok()) return ranges.status();
+    std::map<std::string, int> first_slot_of_node;
+    for (const Reply& range : ranges->elements) {
+      if (range.elements.size() < 3 || range.elements[2].elements.size() < 2) continue;
+      const Reply& node = range.elements[2];
+      first_slot_of_node.emplace(absl::StrCat(node.elements[0].str, ":", node.elements[1].integer),
+                                 static_cast<int>(range.elements[0].integer));
+    }
+    targets.clear();
+    for (const auto& [node, slot] : first_slot_of_node) targets.push_back(slot);
+  }
+  std::vector<std::string> keys;
+  for (const std::optional<int>& target : targets) {
+    std::string cursor = "0";
+    do {
+      absl::StatusOr<Reply> page =
+          RoutedCommand(target, {"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
+      if (!page.ok()) return page.status();
+      if (page->elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
+      cursor = page->elements[0].str;
+      for (const Reply& key : page->elements[1].elements) keys.push_back(key.str);
+    } while (cursor != "0");
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
 
 absl::StatusOr<Reply> Client::RoutedCommand(std::optional<int> slot,
                                             const std::vector<std::string>& args) {

@@ -58,6 +58,14 @@ struct Options {
   // stays reachable (manual, or a partition) shows no such sign until the
   // Sentinel reconfigures it; this bounds how long writes still go there.
   std::chrono::milliseconds sentinel_recheck_interval{1000};
+  // Acknowledged means replicated: > 0 makes Eval send `WAIT wait_replicas
+  // wait_timeout` on the script's connection after it succeeded, and answer
+  // UNAVAILABLE when fewer replicas confirmed in time. The script has run on
+  // the primary then (it is not undone): the caller reports a failure it may
+  // retry (every state-changing script is idempotent on retry), and a
+  // failover before the replicas catch up may lose that write. 0: off.
+  int wait_replicas = 0;
+  std::chrono::milliseconds wait_timeout{200};
 };
 
 // A Redis reply as a plain value, so that hiredis types stay inside the client.
@@ -73,7 +81,9 @@ struct Reply {
   std::vector<Reply> elements;
 };
 
-// A Lua script, loaded into Redis once and run by its SHA1.
+// A Lua script, loaded into Redis once and run by its SHA1. The source gets a
+// "#!lua" line in front (unless it has a shebang), so that a Redis Cluster
+// node refuses the script if it touches a key outside its declared keys' slot.
 class Script {
  public:
   explicit Script(std::string source);
@@ -134,16 +144,21 @@ class Client {
   absl::StatusOr<std::vector<Reply>> Pipeline(
       const std::vector<std::vector<std::string>>& commands);
   // EVALSHA on the primary serving the keys; on NOSCRIPT loads the script on
-  // that node and retries once.
+  // that node and retries once. With Options::wait_replicas, then WAIT.
   absl::StatusOr<Reply> Eval(const Script& script, const std::vector<std::string>& keys,
                              const std::vector<std::string>& args);
   absl::Status Ping();
+  // The keys matching a SCAN MATCH `pattern`, sorted, each once. Cluster
+  // mode: SCAN on every primary (a plain SCAN sees only the node it is sent
+  // to). For maintenance sweeps, not hot paths; keys written or moved between
+  // nodes (resharding) during the scan may be missed, as with SCAN itself.
+  absl::StatusOr<std::vector<std::string>> ScanKeys(const std::string& pattern);
 
  private:
   // Runs a call on one connection; `asking` says it must send ASKING first.
   using Call = std::function<absl::StatusOr<Reply>(internal::Connection&, bool asking)>;
 
-  explicit Client(Options options);
+  explicit Client(const Options& options);
 
   // Runs `call` on the primary serving `slot` (any primary for nullopt),
   // following redirections.
@@ -153,10 +168,15 @@ class Client {
   absl::StatusOr<std::optional<int>> SlotOf(const std::vector<std::string>& args);
   absl::StatusOr<Reply> RoutedCommand(std::optional<int> slot,
                                       const std::vector<std::string>& args);
+  // With wait_replicas: WAIT on `connection` after a successful `reply`.
+  absl::StatusOr<Reply> AwaitReplicas(internal::Connection& connection,
+                                      absl::StatusOr<Reply> reply);
   absl::StatusOr<std::vector<Reply>> ClusterPipeline(
       const std::vector<std::vector<std::string>>& commands);
 
   const std::unique_ptr<internal::Topology> topology_;
+  const int wait_replicas_;
+  const std::chrono::milliseconds wait_timeout_;
 };
 
 }  // namespace stadt::redis

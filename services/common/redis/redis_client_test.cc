@@ -257,5 +257,43 @@ TEST_F(RedisClientTest, AuthenticatesWithPassword) {
   EXPECT_EQ(Client::Create(options)->Ping().code(), absl::StatusCode::kInternal);
 }
 
+// Acknowledged means replicated (Options::wait_replicas): without a replica
+// the script runs but the call is UNAVAILABLE, saying a failover may lose it;
+// with one it succeeds once the replica has the write.
+TEST(RedisWaitTest, ScriptIsUnavailableUntilAReplicaHasItsWrite) {
+  testing::RedisServer::Options primary_options;
+  primary_options.extra_args = {"--repl-diskless-sync-delay", "0"};  // sync a replica at once
+  absl::StatusOr<std::unique_ptr<testing::RedisServer>> primary =
+      testing::RedisServer::Start(primary_options);
+  ASSERT_TRUE(primary.ok()) << primary.status();
+  Options options = FastOptions((*primary)->port());
+  options.wait_replicas = 1;
+  options.wait_timeout = std::chrono::milliseconds(50);
+  std::unique_ptr<Client> client = Client::Create(options);
+  const Script script("return redis.call('INCR', KEYS[1])");
+
+  const absl::StatusOr<Reply> alone = client->Eval(script, {"booked"}, {});
+  EXPECT_EQ(alone.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(alone.status().message()), HasSubstr("a failover may lose it"));
+  EXPECT_EQ(client->Command({"GET", "booked"}).value().str, "1");  // it did run
+
+  testing::RedisServer::Options replica_options;
+  replica_options.extra_args = {"--replicaof", "127.0.0.1", std::to_string((*primary)->port())};
+  absl::StatusOr<std::unique_ptr<testing::RedisServer>> replica =
+      testing::RedisServer::Start(replica_options);
+  ASSERT_TRUE(replica.ok()) << replica.status();
+  std::unique_ptr<Client> on_replica = (*replica)->Connect(1);
+  absl::StatusOr<Reply> replicated;
+  for (int attempt = 0; attempt < 500 && !replicated.ok(); ++attempt) {
+    replicated = client->Eval(script, {"booked"}, {});             // each try adds one
+    if (!replicated.ok()) absl::SleepFor(absl::Milliseconds(20));  // the replica syncs
+  }
+  ASSERT_TRUE(replicated.ok()) << replicated.status();
+  EXPECT_EQ(on_replica->Command({"GET", "booked"}).value().str,
+            std::to_string(replicated->integer));
+  // Plain commands are not waited for (only scripts change state).
+  EXPECT_TRUE(client->Command({"SET", "plain", "1"}).ok());
+}
+
 }  // namespace
 }  // namespace stadt::redis

@@ -1,6 +1,7 @@
 // The client in cluster mode against a real three-primary Redis Cluster.
 #include "tests/harness/redis_cluster.h"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -93,6 +94,22 @@ TEST_F(RedisClusterTest, EachKeyLandsOnThePrimaryOfItsSlot) {
   for (const int count : per_node) EXPECT_GT(count, 0);
 }
 
+// A plain SCAN sees the node it is sent to; ScanKeys sees every primary.
+TEST_F(RedisClusterTest, ScanKeysFindsTheKeysOfEveryPrimary) {
+  std::vector<std::string> written;
+  for (int i = 0; i < 60; ++i) {
+    written.push_back(absl::StrCat("scan:", i));
+    ASSERT_TRUE(client().Command({"SET", written.back(), "1"}).ok());
+  }
+  ASSERT_TRUE(client().Command({"SET", "other:1", "1"}).ok());
+  std::sort(written.begin(), written.end());
+  absl::StatusOr<std::vector<std::string>> found = client().ScanKeys("scan:*");
+  ASSERT_TRUE(found.ok()) << found.status();
+  EXPECT_EQ(*found, written);
+  const long long on_one_node = cluster().ConnectTo(0)->Command({"DBSIZE"}).value().integer;
+  EXPECT_LT(on_one_node, 60);
+}
+
 TEST_F(RedisClusterTest, RoutesCommandsWithKeysAfterOptionsOrSubcommands) {
   const std::string stream = KeyServedBy(cluster(), 1, "stream:");
   ASSERT_TRUE(client().Command({"XADD", stream, "*", "f", "v"}).ok());
@@ -134,6 +151,29 @@ TEST_F(RedisClusterTest, ScriptRunsAndIsLoadedOnTheNodeOfItsKeys) {
     EXPECT_THAT(exists.elements, ElementsAre(Field(&Reply::integer, node == 2 ? 1 : 0))) << node;
   }
   EXPECT_EQ(cluster().ConnectTo(2)->Command({"GET", keys[0]}).value().str, "Bürgeramt");
+}
+
+// A key built inside a script (not declared in KEYS) in another slot is
+// refused by the node itself, also when that slot lives on the same node:
+// the "#!lua" line Script puts in front makes Redis hold the script to the
+// declared keys' slot. This is what lets the cluster runs of the store tests
+// (stadt_add_cluster_test) find every script that crosses slots.
+TEST_F(RedisClusterTest, ScriptTouchingAnUndeclaredKeyOfAnotherSlotIsRefusedByTheNode) {
+  const std::string declared = absl::StrCat("{", KeyServedBy(cluster(), 1, "declared:"), "}");
+  std::string undeclared;
+  for (int i = 0; undeclared.empty(); ++i) {
+    const std::string candidate = absl::StrCat("undeclared:", i);
+    if (KeySlot(candidate) != KeySlot(declared) &&
+        cluster().PrimaryOf(KeySlot(candidate)).value() == 1) {
+      undeclared = candidate;
+    }
+  }
+  const Script script("redis.call('SET', KEYS[1], 1) return redis.call('GET', ARGV[1])");
+  const absl::Status status = client().Eval(script, {declared}, {undeclared}).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("do not hash to the same slot"));
+  // A key of the declared slot, built inside the script, is fine.
+  EXPECT_TRUE(client().Eval(script, {declared}, {absl::StrCat(declared, "other")}).ok());
 }
 
 TEST_F(RedisClusterTest, ScriptWhoseKeysSpanSlotsIsRefusedBeforeSending) {

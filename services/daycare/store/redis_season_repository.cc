@@ -811,19 +811,13 @@ absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::SeasonsOf(std::s
   const std::string suffix = absl::StrCat("}:owned:", ToAbsl(owner));
   const std::string pattern = absl::StrCat("dc:{season:*", GlobEscape(suffix));
   std::vector<std::string> seasons;
-  std::string cursor = "0";
-  do {
-    STADT_ASSIGN_OR_RETURN(redis::Reply page,
-                           redis_.Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"}));
-    if (page.elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
-    cursor = page.elements[0].str;
-    for (const redis::Reply& key : page.elements[1].elements) {
-      constexpr std::string_view kHead = "dc:{season:";
-      if (!key.str.starts_with(kHead) || !key.str.ends_with(suffix)) continue;
-      seasons.push_back(
-          key.str.substr(kHead.size(), key.str.size() - kHead.size() - suffix.size()));
-    }
-  } while (cursor != "0");
+  // Seasons lie on every node of a cluster: ScanKeys asks each primary.
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> keys, redis_.ScanKeys(pattern));
+  for (const std::string& key : keys) {
+    constexpr std::string_view kHead = "dc:{season:";
+    if (!key.starts_with(kHead) || !key.ends_with(suffix)) continue;
+    seasons.push_back(key.substr(kHead.size(), key.size() - kHead.size() - suffix.size()));
+  }
   std::sort(seasons.begin(), seasons.end());
   return seasons;
 }
@@ -849,20 +843,13 @@ absl::StatusOr<std::vector<std::string>> RedisSeasonRepository::Seasons() {
   constexpr std::string_view kHead = "dc:{season:";
   constexpr std::string_view kTail = "}:period";
   std::vector<std::string> seasons;
-  std::string cursor = "0";
-  do {
-    STADT_ASSIGN_OR_RETURN(
-        redis::Reply page,
-        redis_.Command({"SCAN", cursor, "MATCH", "dc:{season:*}:period", "COUNT", "1000"}));
-    if (page.elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
-    cursor = page.elements[0].str;
-    for (const redis::Reply& key : page.elements[1].elements) {
-      if (!key.str.starts_with(kHead) || !key.str.ends_with(kTail)) continue;
-      std::string season =
-          key.str.substr(kHead.size(), key.str.size() - kHead.size() - kTail.size());
-      if (season::CheckSeasonId(season).ok()) seasons.push_back(std::move(season));
-    }
-  } while (cursor != "0");
+  // Seasons lie on every node of a cluster: ScanKeys asks each primary.
+  STADT_ASSIGN_OR_RETURN(std::vector<std::string> keys, redis_.ScanKeys("dc:{season:*}:period"));
+  for (const std::string& key : keys) {
+    if (!key.starts_with(kHead) || !key.ends_with(kTail)) continue;
+    std::string season = key.substr(kHead.size(), key.size() - kHead.size() - kTail.size());
+    if (season::CheckSeasonId(season).ok()) seasons.push_back(std::move(season));
+  }
   std::sort(seasons.begin(), seasons.end());
   seasons.erase(std::unique(seasons.begin(), seasons.end()), seasons.end());
   return seasons;

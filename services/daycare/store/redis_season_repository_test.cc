@@ -701,12 +701,12 @@ TEST_F(SeasonStoreTest, CaseworkersSearchOpenAndCorrectWithAReason) {
 TEST_F(SeasonStoreTest, DryRunsWorkAtAnyTimeAndChangeNothing) {
   OpenSeasonWithThreeApplications();
   auto snapshot = [&] {
-    absl::StatusOr<redis::Reply> keys = redis().Command({"KEYS", "dc:*"});
+    absl::StatusOr<std::vector<std::string>> keys = redis().ScanKeys("dc:*");
     EXPECT_TRUE(keys.ok());
     std::map<std::string, std::string> dump;
-    for (const redis::Reply& key : keys->elements) {
-      absl::StatusOr<redis::Reply> value = redis().Command({"DUMP", key.str});
-      dump[key.str] = value.ok() ? value->str : "";
+    for (const std::string& key : keys.value_or(std::vector<std::string>{})) {
+      absl::StatusOr<redis::Reply> value = redis().Command({"DUMP", key});
+      dump[key] = value.ok() ? value->str : "";
     }
     return dump;
   };
@@ -983,24 +983,24 @@ TEST_F(SeasonOutboxTest, AMalformedAddressIsRefusedWithAReasonAndWritesNothing) 
 // type, for scans for personal data.
 std::vector<std::string> RawContents(redis::Client& redis, std::string_view except_key = "") {
   std::vector<std::string> contents;
-  absl::StatusOr<redis::Reply> keys = redis.Command({"KEYS", "*"});
+  absl::StatusOr<std::vector<std::string>> keys = redis.ScanKeys("*");
   EXPECT_TRUE(keys.ok()) << keys.status();
   if (!keys.ok()) return contents;
   auto flatten = [&contents](const redis::Reply& reply, auto& self) -> void {
     if (!reply.str.empty()) contents.push_back(reply.str);
     for (const redis::Reply& element : reply.elements) self(element, self);
   };
-  for (const redis::Reply& key : keys->elements) {
-    if (key.str == except_key) continue;
-    contents.push_back(key.str);
-    absl::StatusOr<redis::Reply> type = redis.Command({"TYPE", key.str});
+  for (const std::string& key : *keys) {
+    if (key == except_key) continue;
+    contents.push_back(key);
+    absl::StatusOr<redis::Reply> type = redis.Command({"TYPE", key});
     if (!type.ok()) continue;
     std::vector<std::string> read;
-    if (type->str == "string") read = {"GET", key.str};
-    if (type->str == "hash") read = {"HGETALL", key.str};
-    if (type->str == "list") read = {"LRANGE", key.str, "0", "-1"};
-    if (type->str == "set") read = {"SMEMBERS", key.str};
-    if (type->str == "stream") read = {"XRANGE", key.str, "-", "+"};
+    if (type->str == "string") read = {"GET", key};
+    if (type->str == "hash") read = {"HGETALL", key};
+    if (type->str == "list") read = {"LRANGE", key, "0", "-1"};
+    if (type->str == "set") read = {"SMEMBERS", key};
+    if (type->str == "stream") read = {"XRANGE", key, "-", "+"};
     if (read.empty()) continue;
     absl::StatusOr<redis::Reply> value = redis.Command(read);
     if (value.ok()) flatten(*value, flatten);
@@ -1230,10 +1230,9 @@ TEST_F(SeasonStoreTest, RetentionErasesWithdrawnApplicationsThenTheSeason) {
   EXPECT_TRUE(store_->GetRound("s1", 1).ok());
   EXPECT_EQ(sweep(last_round + retention.season).seasons_erased, 1);
   EXPECT_EQ(sweep(last_round + retention.season + absl::Hours(1)).seasons_erased, 0);
-  absl::StatusOr<redis::Reply> keys = redis().Command({"KEYS", "dc:{season:s1}:*"});
+  absl::StatusOr<std::vector<std::string>> keys = redis().ScanKeys("dc:{season:s1}:*");
   ASSERT_TRUE(keys.ok());
-  std::set<std::string> left;
-  for (const redis::Reply& key : keys->elements) left.insert(key.str);
+  std::set<std::string> left(keys->begin(), keys->end());
   EXPECT_THAT(left, ::testing::IsSubsetOf(std::set<std::string>{
                         "dc:{season:s1}:period", "dc:{season:s1}:programs", "dc:{season:s1}:policy",
                         "dc:{season:s1}:rounds", "dc:{season:s1}:version", "dc:{season:s1}:outbox",

@@ -34,7 +34,9 @@ const redis::Script& IngestScript() {
   return *script;
 }
 
-constexpr char kPrefix[] = "mon:{mon}:";
+// Every key of a KPI carries the KPI as its hash tag: a batch of one KPI is one
+// script on one slot, and the KPIs spread over a Redis Cluster's primaries.
+std::string KpiPrefix(const std::string& kpi_id) { return absl::StrCat("mon:{kpi:", kpi_id, "}:"); }
 
 char GrainLetter(Grain grain) {
   switch (grain) {
@@ -51,7 +53,7 @@ char GrainLetter(Grain grain) {
 }
 
 std::string PeriodKeyName(const std::string& kpi_id, const PeriodRef& period) {
-  return absl::StrCat(kPrefix, "p:", kpi_id, ":", std::string(1, GrainLetter(period.grain)), ":",
+  return absl::StrCat(KpiPrefix(kpi_id), "p:", std::string(1, GrainLetter(period.grain)), ":",
                       absl::ToUnixSeconds(period.start));
 }
 
@@ -70,8 +72,10 @@ class KeyList {
   std::vector<std::string> keys_;
 };
 
-std::string SeenKeyName(absl::Time hour) {
-  return absl::StrCat(kPrefix, "ev:", absl::ToUnixSeconds(hour));
+// Event ids are claimed per KPI: an event belongs to one KPI, so a retried
+// event meets its own id under the same KPI's tag.
+std::string SeenKeyName(const std::string& kpi_id, absl::Time hour) {
+  return absl::StrCat(KpiPrefix(kpi_id), "ev:", absl::ToUnixSeconds(hour));
 }
 
 // The start of the event's hour (Unix time, independent of the time zone).
@@ -111,6 +115,24 @@ absl::Time RedisMonitoringRepository::ExpireAt(const PeriodRef& period) const {
 
 absl::StatusOr<IngestCounts> RedisMonitoringRepository::Ingest(
     const std::vector<IngestEvent>& events) {
+  // One script per KPI (its keys share one hash slot). Not atomic across
+  // KPIs: if one fails the batch is reported failed, and its retry counts
+  // the KPIs already done as duplicates, since their event ids are claimed.
+  std::map<std::string, std::vector<IngestEvent>> by_kpi;
+  for (const IngestEvent& event : events) by_kpi[event.kpi_id].push_back(event);
+  IngestCounts total;
+  for (const auto& [kpi_id, kpi_events] : by_kpi) {
+    absl::StatusOr<IngestCounts> counts = IngestOneKpi(kpi_events);
+    if (!counts.ok()) return counts.status();
+    total.accepted += counts->accepted;
+    total.duplicates += counts->duplicates;
+    total.dimension_values_refused += counts->dimension_values_refused;
+  }
+  return total;
+}
+
+absl::StatusOr<IngestCounts> RedisMonitoringRepository::IngestOneKpi(
+    const std::vector<IngestEvent>& events) {
   if (events.empty()) return IngestCounts();
   // Keys with an expiry first: their KEYS indexes double as indexes of
   // expire-at.
@@ -128,7 +150,7 @@ absl::StatusOr<IngestCounts> RedisMonitoringRepository::Ingest(
       add_expiring(PeriodKeyName(event.kpi_id, period), ExpireAt(period));
     }
     const absl::Time hour = EventHour(event);
-    add_expiring(SeenKeyName(hour), hour + absl::Hours(1) + options_.dedup_ttl);
+    add_expiring(SeenKeyName(event.kpi_id, hour), hour + absl::Hours(1) + options_.dedup_ttl);
   }
   std::map<std::string, int> plan_numbers;
   std::vector<std::string> plan_args;
@@ -144,12 +166,12 @@ absl::StatusOr<IngestCounts> RedisMonitoringRepository::Ingest(
       plan_args.push_back(absl::StrCat(event.dimensions.size()));
       for (const auto& [key, value] : event.dimensions) {
         plan_args.push_back(
-            absl::StrCat(keys.Index(absl::StrCat(kPrefix, "dv:", event.kpi_id, ":", key))));
+            absl::StrCat(keys.Index(absl::StrCat(KpiPrefix(event.kpi_id), "dv:", key))));
         plan_args.push_back(value);
         plan_args.push_back(absl::StrCat("|", DimensionLabel(key, value)));
       }
     }
-    event_args.push_back(absl::StrCat(keys.Index(SeenKeyName(EventHour(event)))));
+    event_args.push_back(absl::StrCat(keys.Index(SeenKeyName(event.kpi_id, EventHour(event)))));
     event_args.push_back(event.event_id);
     event_args.push_back(absl::StrCat(plan->second));
     event_args.push_back(absl::StrFormat("%.17g", event.value));

@@ -21,14 +21,15 @@ struct RedisMonitoringOptions {
   absl::Duration month_retention = absl::Hours(24 * 3700);
 };
 
-// KPI aggregates in Redis. Key layout (all under the one hash tag {mon}, so
-// that a whole batch is one script on one slot):
-//   mon:{mon}:ev:<hour start>             hash of the event ids seen with an
-//                                         event time in that hour (HSETNX)
-//   mon:{mon}:p:<kpi>:<h|d|m|a>:<start>   hash of one period (a: all time):
+// KPI aggregates in Redis. Key layout: every key of a KPI under the hash tag
+// {kpi:<kpi>}, so that a KPI's part of a batch is one script on one slot and
+// the KPIs spread over a Redis Cluster (docs/redis-cluster.md):
+//   mon:{kpi:<kpi>}:ev:<hour start>        hash of the KPI's event ids seen
+//                                          with an event time in that hour
+//   mon:{kpi:<kpi>}:p:<h|d|m|a>:<start>    hash of one period (a: all time):
 //       n, s, h<bucket> for the total; n|<key>=<value>, s|..., h<b>|... per
 //       dimension value
-//   mon:{mon}:dv:<kpi>:<key>              set of the dimension values seen
+//   mon:{kpi:<kpi>}:dv:<key>               set of the dimension values seen
 class RedisMonitoringRepository final : public MonitoringRepository {
  public:
   RedisMonitoringRepository(redis::Client& redis, RedisMonitoringOptions options = {})
@@ -39,6 +40,8 @@ class RedisMonitoringRepository final : public MonitoringRepository {
 
  private:
   absl::Time ExpireAt(const PeriodRef& period) const;
+  // The events of one KPI, in one script.
+  absl::StatusOr<IngestCounts> IngestOneKpi(const std::vector<IngestEvent>& events);
 
   redis::Client& redis_;
   const RedisMonitoringOptions options_;

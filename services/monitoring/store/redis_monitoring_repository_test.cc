@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/fake_clock.h"
+#include "services/common/redis/key_slot.h"
 #include "services/monitoring/domain/monitoring_service.h"
 #include "services/monitoring/domain/test_catalog.h"
 #include "tests/harness/redis_test.h"
@@ -108,6 +109,30 @@ TEST_F(RedisMonitoringTest, RetriedBatchCountsNothingTwice) {
   EXPECT_EQ(after.by_dimension.at("zone=z0").samples, 150);
 }
 
+// A batch of several KPIs is one script per KPI (each KPI's keys share its
+// own hash tag); a retry of the whole batch, e.g. after one KPI's script
+// failed, counts the KPIs already done as duplicates.
+TEST_F(RedisMonitoringTest, BatchOfSeveralKpisIsCountedPerKpiAndOnceOnRetry) {
+  const std::vector<ReportedEvent> batch = {
+      Event("m-1", "booked", 1), Event("m-2", "no_show_rate", 1), Event("m-3", "booked", 1),
+      Event("m-4", "wait_seconds", 30), Event("m-5", "no_show_rate", 0)};
+  ASSERT_TRUE(service_->Report({batch[0], batch[1]}).ok());
+  absl::StatusOr<ReportCounts> counts = service_->Report(batch);
+  ASSERT_TRUE(counts.ok()) << counts.status();
+  EXPECT_EQ(counts->accepted, 3);
+  EXPECT_EQ(counts->duplicates, 2);
+  EXPECT_EQ(Period("booked", Grain::kDay).total.samples, 2);
+  EXPECT_EQ(Period("no_show_rate", Grain::kDay).total.samples, 2);
+  EXPECT_DOUBLE_EQ(Period("wait_seconds", Grain::kDay).total.sum, 30);
+  // Each KPI under its own tag: the slots differ, so KPIs spread.
+  EXPECT_NE(redis::KeySlot("mon:{kpi:booked}:p:a:0"),
+            redis::KeySlot("mon:{kpi:no_show_rate}:p:a:0"));
+  absl::StatusOr<redis::Reply> booked_all =
+      redis().Command({"HGET", "mon:{kpi:booked}:p:a:0", "n"});
+  ASSERT_TRUE(booked_all.ok()) << booked_all.status();
+  EXPECT_EQ(booked_all->str, "2");
+}
+
 TEST_F(RedisMonitoringTest, ConcurrentDeliveriesOfOneBatchCountOnce) {
   std::vector<ReportedEvent> batch;
   for (int i = 0; i < 200; ++i) batch.push_back(Event(absl::StrCat("c-", i), "booked", 1));
@@ -159,14 +184,14 @@ TEST_F(RedisMonitoringTest, PeriodsAndEventIdsExpire) {
   ASSERT_TRUE(service_->Report({Event("x", "booked", 1)}).ok());
   const int64_t day_start = absl::ToUnixSeconds(PeriodStart(kNow, Grain::kDay, settings_.zone));
   absl::StatusOr<redis::Reply> day_expiry =
-      redis().Command({"EXPIRETIME", absl::StrCat("mon:{mon}:p:booked:d:", day_start)});
+      redis().Command({"EXPIRETIME", absl::StrCat("mon:{kpi:booked}:p:d:", day_start)});
   ASSERT_TRUE(day_expiry.ok()) << day_expiry.status();
   EXPECT_EQ(day_expiry->integer, day_start + 1100 * 86400);
-  absl::StatusOr<redis::Reply> all_expiry = redis().Command({"TTL", "mon:{mon}:p:booked:a:0"});
+  absl::StatusOr<redis::Reply> all_expiry = redis().Command({"TTL", "mon:{kpi:booked}:p:a:0"});
   ASSERT_TRUE(all_expiry.ok());
   EXPECT_EQ(all_expiry->integer, -1);
   const int64_t hour = absl::ToUnixSeconds(PeriodStart(kNow, Grain::kHour, settings_.zone));
-  const std::string seen = absl::StrCat("mon:{mon}:ev:", hour);
+  const std::string seen = absl::StrCat("mon:{kpi:booked}:ev:", hour);
   absl::StatusOr<redis::Reply> event_expiry = redis().Command({"EXPIRETIME", seen});
   ASSERT_TRUE(event_expiry.ok());
   EXPECT_EQ(event_expiry->integer, hour + 3600 + 49 * 3600);

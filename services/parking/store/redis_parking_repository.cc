@@ -613,19 +613,14 @@ absl::StatusOr<int> RedisParkingRepository::EraseOwner(std::string_view owner, a
   for (const std::string& pattern :
        {absl::StrCat(GlobEscape(SubjectTag(owner)), "claim:*"), GlobEscape(HistoryKey(owner)),
         absl::StrCat("park:{p*}:idem:*:", escaped, ":*")}) {
-    std::string cursor = "0";
-    do {
-      absl::StatusOr<redis::Reply> page =
-          redis_.Command({"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"});
-      if (!page.ok()) return page.status();
-      if (page->elements.size() != 2) return absl::InternalError("unexpected SCAN reply");
-      cursor = page->elements[0].str;
-      for (const redis::Reply& key : page->elements[1].elements) {
-        absl::StatusOr<redis::Reply> deleted = redis_.Command({"DEL", key.str});
-        if (!deleted.ok()) return deleted.status();
-        erased += static_cast<int>(deleted->integer);
-      }
-    } while (cursor != "0");
+    // The buckets lie on every node of a cluster: ScanKeys asks each primary.
+    absl::StatusOr<std::vector<std::string>> keys = redis_.ScanKeys(pattern);
+    if (!keys.ok()) return keys.status();
+    for (const std::string& key : *keys) {
+      absl::StatusOr<redis::Reply> deleted = redis_.Command({"DEL", key});
+      if (!deleted.ok()) return deleted.status();
+      erased += static_cast<int>(deleted->integer);
+    }
   }
   return erased;
 }
