@@ -4,6 +4,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/clock.h"
 #include "boost/json/parse.hpp"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -20,7 +22,11 @@ class AppointmentsOfficeE2eTest : public ::testing::Test {
   void SetUp() override {
     // The office's day needs the appointments service only; readiness waits for it alone.
     StackOptions options;
-    options.service_env = {{"APPOINTMENTS_MIN_NOTICE", "0s"}};
+    // Today has a free slot at any moment, 23:59 included: slots that began
+    // up to an hour ago stay bookable (the last 20-minute id-card visit of the
+    // day starts at 23:40), and are not missed for two hours.
+    options.service_env = {{"APPOINTMENTS_MIN_NOTICE", "-1h"},
+                           {"APPOINTMENTS_NO_SHOW_GRACE", "2h"}};
     options.gateway_env = {{"GATEWAY_READINESS_BACKENDS", "appointments"}};
     absl::StatusOr<std::unique_ptr<Stack>> stack = Stack::StartWith({"appointments"}, options);
     ASSERT_TRUE(stack.ok()) << stack.status();
@@ -58,8 +64,8 @@ class AppointmentsOfficeE2eTest : public ::testing::Test {
     std::string code;
     std::string manage;  // {"manageToken": ...}
   };
-  // Books the next free slot today; empty code if there is none today (the
-  // test runs just before midnight).
+  // Books the first free slot today (maybe one that began); empty code
+  // only if the day changed since SetUp (the test ran across midnight).
   Booked BookToday(const std::string& citizen) { return Book(citizen, today_); }
   // Books the first free slot of `date` (empty code if it is not that day).
   Booked Book(const std::string& citizen, const std::string& date) {
@@ -114,7 +120,7 @@ void ExpectLocal(const boost::json::value& entry, const char* utc_field, const c
 
 TEST_F(AppointmentsOfficeE2eTest, NoCancelOrRescheduleOnceTheVisitHasBegunOrEnded) {
   const Booked waiting = BookToday("citizen-1");
-  if (waiting.code.empty()) GTEST_SKIP() << "no free slot left today";
+  if (waiting.code.empty()) GTEST_SKIP() << "the day changed while the test ran";
   const Booked completed = BookToday("citizen-2");
   ASSERT_FALSE(completed.code.empty());
 
@@ -164,7 +170,7 @@ TEST_F(AppointmentsOfficeE2eTest, NoCancelOrRescheduleOnceTheVisitHasBegunOrEnde
 
 TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
   const Booked booked = BookToday("citizen-3");
-  if (booked.code.empty()) GTEST_SKIP() << "no free slot left today";
+  if (booked.code.empty()) GTEST_SKIP() << "the day changed while the test ran";
   const std::string board = "/v1/offices/nacht/call-display";
   HttpResult before = Fetch("GET", board);  // the screen needs no login
   ASSERT_EQ(before.status, 200) << before.body;
@@ -251,7 +257,7 @@ TEST_F(AppointmentsOfficeE2eTest, TheCounterQueueAndTheCallDisplay) {
 
 TEST_F(AppointmentsOfficeE2eTest, TheDayListGivesStartCheckInAndCallInLocalTime) {
   const Booked booked = BookToday("citizen-local");
-  if (booked.code.empty()) GTEST_SKIP() << "no free slot left today";
+  if (booked.code.empty()) GTEST_SKIP() << "the day changed while the test ran";
   ASSERT_EQ(Fetch("POST", day_ + "/walk-ins", R"({"serviceIds":["id-card"]})", staff_).status, 200);
   ASSERT_EQ(Fetch("POST", day_ + "/checkins",
                   absl::StrCat(R"({"bookingCode":")", booked.code, R"("})"), staff_)
@@ -286,7 +292,8 @@ TEST_F(AppointmentsOfficeE2eTest, TheDayListGivesStartCheckInAndCallInLocalTime)
 }
 
 TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
-  const std::string tomorrow = absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), berlin_);
+  // The next Berlin day (now + 24 h is still today on the 25-hour day in October).
+  const std::string tomorrow = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), berlin_) + 1);
   std::vector<std::string> codes;
   for (int i = 0; i < 3; ++i) {
     const Booked booked = Book(absl::StrCat("closure-citizen-", i), tomorrow);
@@ -342,7 +349,8 @@ TEST_F(AppointmentsOfficeE2eTest, ClosingADayMovesItsBookingsOnceAndBlocksIt) {
 }
 
 TEST_F(AppointmentsOfficeE2eTest, StaffBookForAPhoneOnlyCallerWithinTheCallersLimit) {
-  const std::string tomorrow = absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), berlin_);
+  // The next Berlin day (now + 24 h is still today on the 25-hour day in October).
+  const std::string tomorrow = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), berlin_) + 1);
   auto book_for_caller = [&](const std::string& phone, const std::string& token) {
     HttpResult search = Fetch("GET", absl::StrCat("/v1/slots?service_ids=id-card&office_ids=nacht",
                                                   "&limit=1&from_date=", tomorrow));

@@ -39,8 +39,11 @@ void WaitUntilClearOfMidnight() {
 // innenstadt (1101, 1102) charges never; wohngebiet (2201, 3301) from this
 // minute until midnight on today's weekday; bahnhof (4401) always.
 std::string TariffsForNow(absl::Time* charging_began) {
-  const absl::CivilMinute minute = absl::ToCivilMinute(absl::Now(), Berlin());
-  *charging_began = absl::FromCivil(minute, Berlin());
+  const absl::Time now = absl::Now();
+  const absl::CivilMinute minute = absl::ToCivilMinute(now, Berlin());
+  // The start of this minute (not FromCivil(minute): in the hour repeated when
+  // the clocks go back, that is the minute's first occurrence, an hour ago).
+  *charging_began = absl::FromUnixSeconds(absl::ToUnixSeconds(now) / 60 * 60);
   const int weekday = static_cast<int>(absl::GetWeekday(minute)) + 1;  // absl: Monday = 0
   return absl::StrFormat(R"({"tariffs": [
     {"id": "innenstadt", "name": "Innenstadt (Test): gebührenfrei"},

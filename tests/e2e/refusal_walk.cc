@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "absl/time/time.h"
 
 namespace stadt::testing {
 namespace {
@@ -35,6 +36,15 @@ const std::set<std::string>& CodeNames() {
 std::string Text(boost::json::string_view text) { return std::string(text.data(), text.size()); }
 
 }  // namespace
+
+bool NearAClockChange() {
+  absl::TimeZone berlin;
+  if (!absl::LoadTimeZone("Europe/Berlin", &berlin)) return false;
+  const absl::Time now = absl::Now();
+  const int offset = berlin.At(now).offset;
+  return berlin.At(now - absl::Hours(1)).offset != offset ||
+         berlin.At(now + absl::Hours(1)).offset != offset;
+}
 
 std::string WriteTempFile(const std::string& name, const std::string& contents) {
   const std::string path = absl::StrCat(::testing::TempDir(), name);

@@ -68,4 +68,11 @@ class RefusalWalk : public ::testing::Test {
 // A temporary file with `contents` (for seed files); returns its path.
 std::string WriteTempFile(const std::string& name, const std::string& contents);
 
+// Whether Berlin's clocks change within an hour of now (the last Sundays of
+// March and October). The booking grid has each wall-clock time once: in the
+// hour repeated in October the running slot is the first one's, an hour gone,
+// and in March no visit may run into the skipped hour; either way there may
+// be no running slot to book and have missed at once.
+bool NearAClockChange();
+
 }  // namespace stadt::testing

@@ -12,6 +12,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
@@ -62,7 +63,8 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
     ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin_));
     staff_ = Token("cw-1", {"office_staff", "office_admin"}, "office:*");
     today_ = absl::FormatTime("%Y-%m-%d", absl::Now(), berlin_);
-    tomorrow_ = absl::FormatTime("%Y-%m-%d", absl::Now() + absl::Hours(24), berlin_);
+    // The next Berlin day (now + 24 h is still today on the 25-hour day in October).
+    tomorrow_ = absl::FormatCivilTime(absl::ToCivilDay(absl::Now(), berlin_) + 1);
     day_ = absl::StrCat(kOffice, "/days/", today_);
     Ok("PUT", kOffice, OfficeEntry(1), staff_);
   }
@@ -192,6 +194,9 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
 TEST_F(AppointmentsRefusalWalkTest, EveryAppointmentsRefusalHasItsReasonStatusAndBothMessages) {
   StartAppointments({});
   if (HasFatalFailure()) return;
+  if (NearAClockChange()) {
+    GTEST_SKIP() << "Berlin's clocks change within the hour: maybe no running slot to miss";
+  }
   // Today's two bookings need two free slots left today (not so in the last
   // half hour before midnight).
   const Booked first = Book("citizen-first", "id-card", today_);

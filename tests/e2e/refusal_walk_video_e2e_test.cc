@@ -133,6 +133,9 @@ class VideoRefusalWalkTest : public RefusalWalk {
 };
 
 TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages) {
+  if (NearAClockChange()) {
+    GTEST_SKIP() << "Berlin's clocks change within the hour: maybe no running slot to miss";
+  }
   const std::string anna = Caseworker("cw-anna", "social");
   const std::string carla = Caseworker("cw-carla", "jobcentre");
   const std::string other = Citizen("citizen-other");

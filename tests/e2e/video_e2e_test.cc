@@ -150,8 +150,15 @@ TEST_F(VideoE2eTest, BookConsentCheckInAdmitAndJoinWithAVerifiableToken) {
   EXPECT_EQ(Json(waiting).at("state").as_string(), "VISIT_STATE_WAITING");
 
   // The caseworker sees who waits since when, and admits.
-  const std::string today = std::string(Json(waiting).at("slot").at("start").as_string());
-  HttpResult room = Fetch("GET", "/v1/video/waiting-room/" + today.substr(0, 10), "", caseworker);
+  // The waiting room is a Berlin day: the slot's UTC date is the day before
+  // for a slot between midnight and 01:00 (02:00 in summer) in Berlin.
+  const std::string start(Json(waiting).at("slot").at("start").as_string());
+  absl::Time start_time;
+  ASSERT_TRUE(absl::ParseTime(absl::RFC3339_full, start, &start_time, nullptr)) << start;
+  absl::TimeZone berlin;
+  ASSERT_TRUE(absl::LoadTimeZone("Europe/Berlin", &berlin));
+  const std::string day = absl::FormatTime("%Y-%m-%d", start_time, berlin);
+  HttpResult room = Fetch("GET", "/v1/video/waiting-room/" + day, "", caseworker);
   ASSERT_EQ(room.status, 200) << room.body;
   EXPECT_EQ(Json(room).at("entries").at(0).at("bookingCode").as_string(), code);
   EXPECT_TRUE(Json(room).at("entries").at(0).as_object().contains("waitingSince"));

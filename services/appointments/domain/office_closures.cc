@@ -218,6 +218,7 @@ absl::StatusOr<ClosureReport> OfficeClosures::Resolve(const std::string& office_
           const int need = booking::BucketsFor(minutes, plan.slot_minutes);
           absl::Duration best_distance = absl::InfiniteDuration();
           for (int bucket : booking::FreeStarts(plan, (*usage)[day], need)) {
+            if (!core_.calendar().OnTheClock(plan.day, bucket, need, plan.slot_minutes)) continue;
             const absl::Time start = core_.calendar().StartOf(plan.day, bucket, plan.slot_minutes);
             if (start < earliest) continue;
             const absl::Duration distance = absl::AbsDuration(start - record.start);

@@ -106,6 +106,7 @@ std::vector<absl::Time> BookingCore::FreeStartTimes(const DayPlan& plan, const D
   std::vector<absl::Time> starts;
   for (int bucket : FreeStarts(plan, usage, buckets)) {
     if (starts.size() >= max_slots) break;
+    if (!calendar_.OnTheClock(plan.day, bucket, buckets, plan.slot_minutes)) continue;
     const absl::Time start = calendar_.StartOf(plan.day, bucket, plan.slot_minutes);
     if (start >= earliest) starts.push_back(start);
   }
@@ -125,6 +126,11 @@ absl::StatusOr<PlacedSlot> BookingCore::Fit(const std::string& resource_id, cons
   if (position.bucket + buckets > static_cast<int>(plan.capacity.size())) {
     return Refusal(absl::StatusCode::kFailedPrecondition, "ends_after_midnight",
                    "start: the appointment would end after midnight");
+  }
+  // An appointment across the hour the clocks skip would take buckets that do
+  // not exist (and leave the real ones after it free): as if closed then.
+  if (!calendar_.OnTheClock(position.day, position.bucket, buckets, plan.slot_minutes)) {
+    return absl::FailedPreconditionError("start: closed then");
   }
   const absl::Time start = calendar_.StartOf(position.day, position.bucket, plan.slot_minutes);
   PlacedSlot placed{resource_id, position, {}, start, start + absl::Minutes(minutes)};

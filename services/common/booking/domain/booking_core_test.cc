@@ -211,6 +211,24 @@ TEST_F(BookingCoreTest, FreeStartTimesHonourHoldsAndNotice) {
       Local(2, 11, 0));
 }
 
+// 2038-03-28, when Berlin's clocks go from 02:00 to 03:00: a resource open
+// 01:00-04:00 has the buckets 02:00-02:45 on paper, which no clock shows.
+TEST_F(BookingCoreTest, TheHourTheClocksSkipIsNeitherOfferedNorBooked) {
+  const absl::CivilDay day(2038, 3, 28);
+  DayPlan night = ClosedDay(day, 15);
+  for (int bucket = 4; bucket < 16; ++bucket) night.capacity[bucket] = 1;
+  const std::vector<absl::Time> starts = core_.FreeStartTimes(night, DayUsage{}, 1, 100);
+  // 01:00-01:45 and 03:00-03:45, each once (the skipped buckets used to
+  // offer 03:00-03:45 a second time, free even when taken).
+  ASSERT_EQ(starts.size(), 8u);
+  for (size_t i = 1; i < starts.size(); ++i) EXPECT_LT(starts[i - 1], starts[i]);
+  EXPECT_EQ(starts[4], absl::FromCivil(absl::CivilMinute(2038, 3, 28, 3, 0), Berlin()));
+  // Half an hour from 01:45 would run through the skipped hour.
+  EXPECT_EQ(core_.Fit("anna", night, GridPosition{day, 7}, 30).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(core_.Fit("anna", night, GridPosition{day, 12}, 30).ok());  // 03:00
+}
+
 TEST_F(BookingCoreTest, MoveToAnotherResourceFreesTheOldPlace) {
   absl::StatusOr<HoldRecord> hold = core_.Hold("citizen-1", Place("anna", Local(2, 10, 0)), {"x"});
   ASSERT_TRUE(hold.ok());

@@ -110,6 +110,14 @@ absl::Time Calendar::StartOf(absl::CivilDay day, int bucket, int slot_minutes) c
   return absl::FromCivil(absl::CivilMinute(day) + bucket * slot_minutes, zone_);
 }
 
+bool Calendar::OnTheClock(absl::CivilDay day, int bucket, int count, int slot_minutes) const {
+  for (int i = bucket; i < bucket + count; ++i) {
+    const absl::CivilMinute local = absl::CivilMinute(day) + i * slot_minutes;
+    if (absl::ToCivilMinute(absl::FromCivil(local, zone_), zone_) != local) return false;
+  }
+  return true;
+}
+
 absl::StatusOr<GridPosition> Calendar::PositionOf(absl::Time start, int slot_minutes) const {
   const absl::CivilSecond civil = absl::ToCivilSecond(start, zone_);
   const int minute_of_day = civil.hour() * 60 + civil.minute();

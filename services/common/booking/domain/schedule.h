@@ -92,6 +92,11 @@ class Calendar {
   Calendar(BookingRules rules, absl::TimeZone zone) : rules_(rules), zone_(zone) {}
 
   absl::Time StartOf(absl::CivilDay day, int bucket, int slot_minutes) const;
+  // Whether the buckets [bucket, bucket + count) of `day` are all times its
+  // wall clock shows. Not so for the hour skipped when clocks go forward:
+  // StartOf maps those buckets onto the hour after, where they would offer
+  // the real buckets a second time (free there even when the real one is taken).
+  bool OnTheClock(absl::CivilDay day, int bucket, int count, int slot_minutes) const;
   // INVALID_ARGUMENT unless `start` is exactly on the slot grid.
   absl::StatusOr<GridPosition> PositionOf(absl::Time start, int slot_minutes) const;
   absl::CivilDay Today(absl::Time now) const;
