@@ -18,7 +18,6 @@
 #include <functional>
 #include <iostream>
 #include <map>
-#include <mutex>
 #include <optional>
 #include <random>
 #include <set>
@@ -147,7 +146,7 @@ class BookingLoad {
   void BookOnce(const std::string& citizen, std::mt19937& random) {
     std::string token;
     {
-      std::lock_guard<std::mutex> lock(mint_mutex_);
+      absl::MutexLock lock(&mint_mutex_);  // one signer for all threads
       token = stack_.tokens().Mint(citizen, {"citizen"}, absl::Now());
     }
     absl::StatusOr<HttpResult> search =
@@ -197,7 +196,7 @@ class BookingLoad {
   }
 
   const Stack& stack_;
-  std::mutex mint_mutex_;
+  absl::Mutex mint_mutex_;
   std::atomic<bool> stop_{false};
   absl::Mutex mutex_;
   std::vector<Acknowledged> acknowledged_ ABSL_GUARDED_BY(mutex_);
