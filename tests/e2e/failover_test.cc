@@ -30,6 +30,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "boost/json/parse.hpp"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/redis/key_slot.h"
 #include "services/common/redis/redis_client.h"
@@ -255,6 +256,22 @@ class FailoverTest : public ::testing::Test {
     return primary.value_or(-1);
   }
 
+  // A script on a key of the bookings' slot through a client that waits for
+  // one replica, as the services do with REDIS_WAIT_REPLICAS=1.
+  absl::Status WaitedWriteInSlot(int live_node) {
+    std::string key;
+    for (int n = 0; key.empty() || redis::KeySlot(key) != slot_; ++n) {
+      key = absl::StrCat("failover-probe-", n);
+    }
+    redis::Options options = cluster_->ClientOptions();
+    options.seeds = {redis::Address{"127.0.0.1", cluster_->node(live_node).port()}};
+    options.wait_replicas = 1;
+    options.wait_timeout = std::chrono::milliseconds(100);
+    return redis::Client::Create(options)
+        ->Eval(redis::Script("return redis.call('INCR', KEYS[1])"), {key}, {})
+        .status();
+  }
+
   // A live node other than `except`, to ask about the cluster.
   int LiveNodeOtherThan(int except) { return except == 0 ? 1 : 0; }
 
@@ -333,6 +350,10 @@ class FailoverTest : public ::testing::Test {
     absl::StatusOr<int> successor = cluster_->PrimaryOf(slot_, LiveNodeOtherThan(killed));
     EXPECT_TRUE(successor.ok() && *successor != killed) << successor.status();
     if (restart_killed_node) {
+      // Until then the promoted replica has no replica of its own: a write
+      // waiting for one is refused (what docs/redis-cluster.md warns of).
+      EXPECT_THAT(WaitedWriteInSlot(LiveNodeOtherThan(killed)).ToString(),
+                  ::testing::HasSubstr("confirmed by 0 of 1 replicas"));
       const absl::Status restarted = cluster_->Restart(killed);
       EXPECT_TRUE(restarted.ok()) << restarted;
     }
