@@ -341,9 +341,9 @@ constexpr ReasonText kReasons[] = {
     {"office_closed", 400, "Das Amt ist jetzt geschlossen.", "The office is closed now."},
     {"office_invalid", 400,
      "Die Angaben zum Amt sind ungültig: nötig sind Name, Anschrift, gültige Öffnungszeiten im "
-     "Terminraster und höchstens 200 verschiedene Leistungen.",
+     "Terminraster und höchstens 200 verschiedene Leistungen aus dem Katalog.",
      "The office's details are invalid: a name, an address, valid opening hours on the slot grid "
-     "and at most 200 distinct services are needed."},
+     "and at most 200 distinct services of the catalog are needed."},
     {"office_not_found", 404, "Dieses Amt wurde nicht gefunden. Bitte prüfen Sie die Angabe.",
      "This office was not found. Please check it."},
     {"origin_not_allowed", 403, "Diese Website darf die Schnittstelle nicht aufrufen.",

@@ -146,7 +146,9 @@ absl::StatusOr<Office> OfficeCatalog::PutOffice(const Office& office) {
   absl::StatusOr<std::vector<ServiceType>> services = repository_.GetServices(office.service_ids);
   if (!services.ok()) return services.status();
   if (services->size() != office.service_ids.size()) {
-    return absl::InvalidArgumentError("service_ids: names a service the catalog does not define");
+    return WithReason(
+        absl::InvalidArgumentError("service_ids: names a service the catalog does not define"),
+        "office_invalid");
   }
   STADT_RETURN_IF_ERROR(repository_.PutOffice(office));
   return office;
