@@ -39,6 +39,9 @@ const std::map<std::string, std::vector<std::string>> kSourcesOf = {
 // Reasons in the code ("service reason") that no request through the gateway
 // can cause, with why.
 const std::map<std::string, std::string> kNotReachableOverHttp = {
+    {"appointments too_many_offices",
+     "the gateway takes at most 64 query parameters (invalid_request), fewer than the 101 "
+     "office_ids it takes"},
     {"parking invalid_timestamp",
      "the JSON mapping refuses such a timestamp before the service sees it"},
     {"parking session_running",

@@ -161,6 +161,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void OnRead(beast::error_code error) {
     if (error) {
       if (std::optional<HttpResponse> response = ReadErrorResponse(error)) {
+        // The catalog's message for people; German, the default, as the
+        // request (and its Accept-Language) could not be read.
+        LocalizeError(*response, "de");
         response->prepare_payload();
         // The client may still be sending the body we refused: closing at
         // once would reset the connection and its kernel would drop our

@@ -481,6 +481,7 @@ void AddGatewayPaths(json::object& paths) {
   responses.erase("default");  // kept last
   responses["404"] = ErrorReply("This gateway asks for no proof of work (pow_not_enabled).");
   responses["default"] = std::move(fallback);
+  pow["get"].as_object()["x-reasons"] = json::array{"pow_not_enabled"};
   paths[kPowChallengePath] = std::move(pow);
 }
 

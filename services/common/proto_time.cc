@@ -1,6 +1,7 @@
 #include "services/common/proto_time.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/reason.h"
 #include "services/common/strings.h"
 
 namespace stadt {
@@ -11,7 +12,8 @@ absl::StatusOr<absl::Time> FromTimestamp(const google::protobuf::Timestamp& time
   constexpr int32_t kMaxNanos = 999999999;
   if (timestamp.seconds() < 0 || timestamp.seconds() > kMaxSeconds || timestamp.nanos() < 0 ||
       timestamp.nanos() > kMaxNanos) {
-    return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": out of range"));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": out of range")),
+                      "invalid_timestamp");
   }
   return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
 }

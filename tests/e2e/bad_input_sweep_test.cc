@@ -3,6 +3,7 @@
 // file) gets hostile bodies, path variables and query parameters from a
 // caller holding every role. Whatever the input, the answer is never a 5xx,
 // and every 4xx is the JSON error with a machine-readable reason.
+#include <algorithm>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -36,6 +37,13 @@ constexpr const char* kKnownRoles[] = {
     "video_caseworker", "daycare_caseworker",     "daycare_coordinator",
     "parking_officer",  "parking_admin",          "steering_office",
     "operator",         "data_protection_officer"};
+// The reasons a service answers when it gives none of its own: the
+// lower-case gRPC code. A refusal a client can cause must carry a specific one.
+constexpr const char* kCodeNames[] = {
+    "cancelled",      "unknown",           "invalid_argument",   "deadline_exceeded",   "not_found",
+    "already_exists", "permission_denied", "resource_exhausted", "failed_precondition", "aborted",
+    "out_of_range",   "unimplemented",     "internal",           "unavailable",         "data_loss",
+    "unauthenticated"};
 constexpr std::string_view kRolesPrefix = "one of the roles: ";
 constexpr size_t kLongStringBytes = 100 * 1024;
 // After this many failed checks a test stops sending: one bug is enough to
@@ -55,7 +63,8 @@ struct Operation {
   std::string path;    // template, "{name}" per variable
   std::vector<Parameter> path_parameters;
   std::vector<Parameter> query_parameters;
-  json::value body_schema;  // null when the operation takes no body
+  json::value body_schema;        // null when the operation takes no body
+  std::set<std::string> reasons;  // its x-reasons
 };
 
 // One hostile input: raw bytes (for paths and queries) and JSON text (for
@@ -178,10 +187,26 @@ class Document {
         if (const json::value* body = fields.if_contains("requestBody")) {
           operation.body_schema = Resolve(body->at("content").at("application/json").at("schema"));
         }
+        operation.reasons = Strings(fields.if_contains("x-reasons"));
         operations.push_back(std::move(operation));
       }
     }
     return operations;
+  }
+
+  // The reasons any operation may answer (x-common-reasons).
+  std::set<std::string> CommonReasons() const {
+    return Strings(document_.as_object().if_contains("x-common-reasons"));
+  }
+
+  // The catalog entry of `reason` (x-reasons at the top: status, de, en), or
+  // nullptr.
+  const json::object* ReasonText(const std::string& reason) const {
+    const json::value* catalog = document_.as_object().if_contains("x-reasons");
+    const json::value* text = catalog == nullptr || !catalog->is_object()
+                                  ? nullptr
+                                  : catalog->as_object().if_contains(reason);
+    return text == nullptr ? nullptr : text->if_object();
   }
 
   std::set<std::string> Roles() const {
@@ -205,6 +230,15 @@ class Document {
   }
 
  private:
+  static std::set<std::string> Strings(const json::value* list) {
+    std::set<std::string> strings;
+    if (list == nullptr || !list->is_array()) return strings;
+    for (const json::value& item : list->as_array()) {
+      if (item.is_string()) strings.insert(std::string(item.as_string()));
+    }
+    return strings;
+  }
+
   json::value document_;
 };
 
@@ -330,6 +364,8 @@ class BadInputSweepTest : public ::testing::Test {
     HttpResult served = stack_->Fetch("GET", "/openapi.json");
     ASSERT_EQ(served.status, 200);
     document_ = new Document(Json(served));
+    common_reasons_ = new std::set<std::string>(document_->CommonReasons());
+    reported_ = new std::set<std::string>();
     const std::set<std::string> roles = document_->Roles();
     token_ = new std::string(
         stack_->tokens().Mint(kSweeper, std::vector<std::string>(roles.begin(), roles.end()),
@@ -410,9 +446,13 @@ class BadInputSweepTest : public ::testing::Test {
     }
     delete token_;
     delete document_;
+    delete common_reasons_;
+    delete reported_;
     delete stack_;
     token_ = nullptr;
     document_ = nullptr;
+    common_reasons_ = nullptr;
+    reported_ = nullptr;
     stack_ = nullptr;
   }
 
@@ -495,7 +535,55 @@ class BadInputSweepTest : public ::testing::Test {
         })) {
       Fail(absl::StrCat(context, ": ", result->status,
                         " without a machine-readable reason: ", result->body.substr(0, 300)));
+      return;
     }
+    ExpectReasonInTheContract(operation, sent_method, *result, reason);
+  }
+
+  // The client contract of issue 23, for an answer the sweep already has (no
+  // request of its own): the reason is a specific one, not a gRPC code name;
+  // the route declares it (or it is common to all routes: the gateway's own
+  // checks); and the catalog has its status and a German and an English
+  // message, the German one being what the caller got. Each (route, reason)
+  // is reported once.
+  void ExpectReasonInTheContract(const Operation& operation, const std::string& sent_method,
+                                 const HttpResult& result, const std::string& reason) {
+    const std::string route = absl::StrCat(operation.method, " ", operation.path);
+    std::string problem;
+    const json::object* text = document_->ReasonText(reason);
+    const bool own_route = sent_method == operation.method;
+    if (std::find(std::begin(kCodeNames), std::end(kCodeNames), reason) != std::end(kCodeNames) &&
+        !common_reasons_->contains(reason)) {
+      problem = "is a bare gRPC code name, not a specific reason";
+    } else if (!common_reasons_->contains(reason) &&
+               !(own_route && operation.reasons.contains(reason))) {
+      problem = own_route ? "is not declared for the route (x-reasons) nor common"
+                          : "is the gateway's, for a method the route lacks, but not common";
+    } else if (text == nullptr) {
+      problem = "has no entry in the reason catalog";
+    } else if (!text->contains("de") || !text->contains("en") || text->at("de") == "" ||
+               text->at("en") == "") {
+      problem = "lacks its German or English message in the catalog";
+    } else if (text->contains("status") && text->at("status") != result.status) {
+      problem = absl::StrCat("comes with ", result.status, ", the catalog says ",
+                             json::serialize(text->at("status")));
+    } else if (MessageOf(result.body) != text->at("de")) {
+      problem = "does not carry the catalog's German message";
+    }
+    if (problem.empty() || !reported_->insert(absl::StrCat(route, " ", reason)).second) return;
+    // Not counted towards kMaxFailures: reported once per (route, reason),
+    // so the sweep goes on and lists them all.
+    ADD_FAILURE() << sent_method << " " << operation.path << ": reason " << reason << " " << problem
+                  << ": " << result.body.substr(0, 300);
+  }
+
+  // The message of a JSON error body, or null.
+  static json::value MessageOf(const std::string& body) {
+    boost::system::error_code error;
+    json::value parsed = json::parse(body, error);
+    const json::object* object = error ? nullptr : parsed.if_object();
+    const json::value* message = object == nullptr ? nullptr : object->if_contains("message");
+    return message == nullptr ? json::value() : *message;
   }
 
   void Fail(const std::string& message) {
@@ -582,6 +670,9 @@ class BadInputSweepTest : public ::testing::Test {
   static Stack* stack_;
   static Document* document_;
   static std::string* token_;
+  static std::set<std::string>* common_reasons_;
+  // "METHOD /path reason" already reported by ExpectReasonInTheContract.
+  static std::set<std::string>* reported_;
   std::vector<Operation> operations_;
   int sent_ = 0;
   int failures_ = 0;
@@ -591,6 +682,8 @@ class BadInputSweepTest : public ::testing::Test {
 Stack* BadInputSweepTest::stack_ = nullptr;
 Document* BadInputSweepTest::document_ = nullptr;
 std::string* BadInputSweepTest::token_ = nullptr;
+std::set<std::string>* BadInputSweepTest::common_reasons_ = nullptr;
+std::set<std::string>* BadInputSweepTest::reported_ = nullptr;
 
 TEST_F(BadInputSweepTest, MalformedAndEmptyBodies) {
   const std::vector<std::pair<std::string, std::string>> bodies = {

@@ -184,6 +184,137 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
         absl::UTCTimeZone());
   }
 
+  // Malformed input on every route that reads it: each refused with its own
+  // reason, before anything is looked up or changed. `later` is a booking of
+  // tomorrow's.
+  void WalkMalformedInput(const Booked& later) {
+    const std::string citizen = Token("citizen-input", {"citizen"});
+    const std::string long_district(101, 'm');
+    const std::string tomorrow_start = FirstStart("id-card", tomorrow_);
+    ExpectRefusal("GET", "/v1/offices?district=" + long_district, "", "", "district_too_long");
+    ExpectRefusal("GET", "/v1/offices?page_size=-5", "", "", "invalid_page_size");
+    ExpectRefusal("GET", "/v1/offices?page_token=forged", "", "", "page_cursor_invalid");
+    ExpectRefusal("GET", "/v1/offices/NACHT", "", "", "invalid_office_id");
+    ExpectRefusal("GET", "/v1/offices/NACHT/services", "", "", "invalid_office_id");
+    ExpectRefusal("PUT", kOffice, R"({"name":"Ohne Anschrift"})", staff_, "office_invalid");
+
+    // Closures.
+    const std::string closure =
+        R"({"id":"walk-input","fromDate":"2037-03-09","toDate":"2037-03-09","reason":"Schulung"})";
+    ExpectRefusal("POST", "/v1/offices/NACHT/closures", closure, staff_, "invalid_office_id");
+    ExpectRefusal("POST", absl::StrCat(kOffice, "/closures"),
+                  R"({"id":"Walk Input","fromDate":"2037-03-09","toDate":"2037-03-09"})", staff_,
+                  "closure_invalid");
+    ExpectRefusal("POST", "/v1/offices/NACHT/closures/walk-training/resolve",
+                  R"({"action":"CLOSURE_ACTION_LIST"})", staff_, "invalid_office_id");
+    ExpectRefusal("POST", absl::StrCat(kOffice, "/closures/Walk_Training/resolve"),
+                  R"({"action":"CLOSURE_ACTION_LIST"})", staff_, "invalid_closure_id");
+    ExpectRefusal("POST", absl::StrCat(kOffice, "/closures/walk-training/resolve"), "{}", staff_,
+                  "closure_action_invalid");
+    ExpectRefusal("POST", absl::StrCat(kOffice, "/closures/walk-training/resolve"),
+                  absl::StrCat(R"({"action":"CLOSURE_ACTION_CANCEL","reason":")",
+                               std::string(201, 'x'), "\"}"),
+                  staff_, "cancel_reason_too_long");
+
+    // The services and offices of a search, an availability, a hold and a
+    // staff booking.
+    const std::string four = "service_ids=a&service_ids=b&service_ids=c&service_ids=d";
+    const std::string availability = absl::StrCat(kOffice, "/availability");
+    ExpectRefusal("GET", "/v1/slots", "", "", "service_ids_missing");
+    ExpectRefusal("GET", "/v1/slots?" + four, "", "", "too_many_services");
+    ExpectRefusal("GET", "/v1/slots?service_ids=ID-CARD", "", "", "invalid_service_id");
+    ExpectRefusal("GET", "/v1/slots?service_ids=id-card&service_ids=id-card", "", "",
+                  "duplicate_service");
+    ExpectRefusal("GET", "/v1/slots?service_ids=id-card&office_ids=NACHT", "", "",
+                  "invalid_office_id");
+    ExpectRefusal("GET", "/v1/slots?service_ids=id-card&district=" + long_district, "", "",
+                  "district_too_long");
+    ExpectRefusal("GET", "/v1/slots?service_ids=id-card&limit=101", "", "", "invalid_page_size");
+    ExpectRefusal("GET", availability, "", "", "service_ids_missing");
+    ExpectRefusal("GET", availability + "?" + four, "", "", "too_many_services");
+    ExpectRefusal("GET", availability + "?service_ids=ID-CARD", "", "", "invalid_service_id");
+    ExpectRefusal("GET", availability + "?service_ids=id-card&service_ids=id-card", "", "",
+                  "duplicate_service");
+    ExpectRefusal("GET", "/v1/offices/NACHT/availability?service_ids=id-card", "", "",
+                  "invalid_office_id");
+    auto hold_body = [&](const std::string& office, const std::string& services,
+                         const std::string& start) {
+      return absl::StrCat(R"({"officeId":")", office, R"(","serviceIds":[)", services,
+                          R"(],"start":")", start, "\"}");
+    };
+    const std::string staff_bookings = absl::StrCat(kOffice, "/staff-bookings");
+    auto for_caller = [&](const std::string& services, const std::string& start,
+                          const std::string& contact) {
+      return absl::StrCat(R"({"serviceIds":[)", services, R"(],"start":")", start,
+                          R"(","contact":)", contact, "}");
+    };
+    const std::string caller = R"({"name":"Max Muster","phone":"0711 123456"})";
+    const std::map<std::string, std::string> bad_services = {
+        {"", "service_ids_missing"},
+        {R"("a","b","c","d")", "too_many_services"},
+        {R"("ID-CARD")", "invalid_service_id"},
+        {R"("id-card","id-card")", "duplicate_service"}};
+    for (const auto& [services, reason] : bad_services) {
+      ExpectRefusal("POST", "/v1/holds", hold_body("nacht", services, tomorrow_start), citizen,
+                    reason);
+      ExpectRefusal("POST", staff_bookings, for_caller(services, tomorrow_start, caller), staff_,
+                    reason);
+    }
+    ExpectRefusal("POST", "/v1/holds", hold_body("NACHT", R"("id-card")", tomorrow_start), citizen,
+                  "invalid_office_id");
+    ExpectRefusal("POST", "/v1/offices/NACHT/staff-bookings",
+                  for_caller(R"("id-card")", tomorrow_start, caller), staff_, "invalid_office_id");
+    // A time RFC 3339 can write but no booking can have.
+    const std::string year_one = "0001-01-01T00:00:00Z";
+    ExpectRefusal("POST", "/v1/holds", hold_body("nacht", R"("id-card")", year_one), citizen,
+                  "invalid_timestamp");
+    ExpectRefusal("POST", staff_bookings, for_caller(R"("id-card")", year_one, caller), staff_,
+                  "invalid_timestamp");
+    ExpectRefusal("POST", absl::StrCat("/v1/bookings/", later.code, "/reschedule"),
+                  later.MoveTo(year_one), "", "invalid_timestamp");
+
+    // Contacts, on a confirmation and a staff booking.
+    const std::string hold = Hold(citizen, "id-card", tomorrow_start);
+    const std::map<std::string, std::string> bad_contacts = {
+        {R"({"name":"","email":"max@example.org"})", "contact_name_invalid"},
+        {R"({"name":"Max","email":"nobody@"})", "invalid_email"},
+        {R"({"name":"Max","phone":"12"})", "invalid_phone"}};
+    for (const auto& [contact, reason] : bad_contacts) {
+      ExpectRefusal("POST", absl::StrCat("/v1/holds/", hold, "/confirm"),
+                    absl::StrCat(R"({"contact":)", contact, "}"), citizen, reason);
+      ExpectRefusal("POST", staff_bookings, for_caller(R"("id-card")", tomorrow_start, contact),
+                    staff_, reason);
+    }
+
+    // The counter's day.
+    const std::string bad_office = absl::StrCat("/v1/offices/NACHT/days/", today_);
+    ExpectRefusal("GET", bad_office + "/appointments", "", staff_, "invalid_office_id");
+    ExpectRefusal("POST", bad_office + "/checkins", Code(later.code), staff_, "invalid_office_id");
+    ExpectRefusal("POST", bad_office + "/walk-ins", R"({"serviceIds":["id-card"]})", staff_,
+                  "invalid_office_id");
+    ExpectRefusal("POST", bad_office + "/calls", R"({"counter":"1"})", staff_, "invalid_office_id");
+    ExpectRefusal("POST", absl::StrCat(bad_office, "/appointments/", later.code, "/no-show"), "{}",
+                  staff_, "invalid_office_id");
+    ExpectRefusal("GET", "/v1/offices/NACHT/call-display", "", "", "invalid_office_id");
+    ExpectRefusal("GET", absl::StrCat(kOffice, "/call-display?since=-1"), "", "", "invalid_since");
+    for (const auto& [services, reason] : bad_services) {
+      if (reason == "duplicate_service") continue;  // a walk-in may name a service twice
+      ExpectRefusal("POST", day_ + "/walk-ins", absl::StrCat(R"({"serviceIds":[)", services, "]}"),
+                    staff_, reason);
+    }
+    ExpectRefusal("POST", day_ + "/calls", R"({"counter":"Schalter 1!"})", staff_,
+                  "invalid_counter");
+    ExpectRefusal("POST", day_ + "/tickets/1/recall", R"({"counter":"Schalter 1!"})", staff_,
+                  "invalid_counter");
+    for (const std::string step : {"complete", "recall", "park", "cancel"}) {
+      const std::string body = step == "recall" ? R"({"counter":"1"})" : "{}";
+      ExpectRefusal("POST", absl::StrCat(bad_office, "/tickets/1/", step), body, staff_,
+                    "invalid_office_id");
+      ExpectRefusal("POST", absl::StrCat(day_, "/tickets/0/", step), body, staff_,
+                    "invalid_queue_number");
+    }
+  }
+
   absl::TimeZone berlin_;
   std::string staff_;
   std::string today_;
@@ -472,6 +603,7 @@ TEST_F(AppointmentsRefusalWalkTest, EveryAppointmentsRefusalHasItsReasonStatusAn
   Ok("POST", absl::StrCat("/v1/bookings/", dropped.code, "/cancel"), dropped.manage, "");
   ExpectRefusal("POST", absl::StrCat(frueh, "/appointments/", dropped.code, "/no-show"), "{}",
                 staff_, "booking_cancelled");
+  WalkMalformedInput(later);
 
   ExpectEveryDeclaredReasonWalked(
       "Appointments",

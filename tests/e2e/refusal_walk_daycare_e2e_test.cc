@@ -186,11 +186,65 @@ TEST_F(DaycareRefusalWalkTest, EveryDaycareRefusalHasItsReasonStatusAndBothMessa
   ExpectRefusal("PUT", Season("/applications/") + withdrawn, Child("Ida"), parent,
                 "application_withdrawn");
 
+  // Malformed input: a season id no season can have, on every route.
+  const std::string bad = "/v1/daycare/seasons/kita.2026";
+  const std::string deadline = R"({"deadline":"2099-01-01T00:00:00Z"})";
+  const std::string with_reason =
+      absl::StrCat(R"({"application":)", Child("Ben"), R"(,"reason":"Telefonat"})");
+  struct Step {
+    std::string method, path, body, token;
+  };
+  for (const Step& step :
+       std::vector<Step>{{"PUT", "/programs", kPrograms, coordinator_},
+                         {"GET", "/programs", "", ""},
+                         {"GET", "/facilities", "", ""},
+                         {"PUT", "/policy", kPolicy, coordinator_},
+                         {"GET", "/policy", "", coordinator_},
+                         {"POST", "/period", R"({"period":"PERIOD_OPEN"})", coordinator_},
+                         {"POST", "/dry-run", "{}", coordinator_},
+                         {"POST", "/rounds", deadline, coordinator_},
+                         {"GET", "/rounds/1", "", coordinator_},
+                         {"POST", "/rounds/1/deadline", deadline, coordinator_},
+                         {"POST", "/applications", Child("Zoe"), parent},
+                         {"GET", "/applications", "", parent},
+                         {"PUT", "/applications/" + second, Child("Ben"), parent},
+                         {"GET", "/applications/" + second, "", parent},
+                         {"POST", "/applications/" + second + "/withdraw", "{}", parent},
+                         {"POST", "/applications/" + second + "/accept", "{}", parent},
+                         {"POST", "/applications/" + second + "/decline", "{}", parent},
+                         {"GET", "/casework/applications", "", caseworker_},
+                         {"GET", "/casework/applications/" + second, "", caseworker_},
+                         {"PUT", "/casework/applications/" + second, with_reason, caseworker_},
+                         {"POST", "/casework/applications/" + claimed + "/criteria/single_parent",
+                          R"({"verdict":"VERDICT_VERIFIED"})", caseworker_},
+                         {"GET", "/explanations/" + second, "", coordinator_}}) {
+    ExpectRefusal(step.method, bad + step.path, step.body, step.token, "invalid_season_id");
+  }
+  ExpectRefusal("GET", absl::StrCat(unknown_season, "/facilities"), "", "", "season_not_found");
+  ExpectRefusal("GET", Season("/facilities?age_group=seniors"), "", "", "unknown_age_group");
+  ExpectRefusal("POST", Season("/period"), "{}", coordinator_, "invalid_period");
+  // Rounds and their deadlines, before the first round: none to answer.
+  ExpectRefusal("POST", Season("/rounds"), R"({"seed":"1"})", coordinator_, "deadline_required");
+  ExpectRefusal("POST", Season("/rounds"), R"({"seed":"1","deadline":"2001-01-01T00:00:00Z"})",
+                coordinator_, "deadline_in_past");
+  ExpectRefusal("POST", Season("/rounds"), deadline, coordinator_, "period_still_open");
+  ExpectRefusal("POST", Season("/rounds"), R"({"round":5,"deadline":"2099-01-01T00:00:00Z"})",
+                coordinator_, "round_out_of_order");
+  ExpectRefusal("GET", Season("/rounds/1"), "", coordinator_, "round_not_found");
+  ExpectRefusal("POST", Season("/rounds/1/deadline"), deadline, coordinator_, "round_not_found");
+  ExpectRefusal("POST", Season("/rounds/1/deadline"), "{}", coordinator_, "deadline_required");
+  ExpectRefusal("POST", Season("/rounds/1/deadline"), R"({"deadline":"2001-01-01T00:00:00Z"})",
+                coordinator_, "deadline_in_past");
+  ExpectRefusal("POST", own + "/accept", "{}", parent, "offer_not_open");
+  ExpectRefusal("POST", own + "/decline", "{}", parent, "offer_not_open");
+
   // After the period: no application, no change; after a round: no casework.
   Ok("POST", Season("/period"), R"({"period":"PERIOD_CLOSED"})", coordinator_);
   ExpectRefusal("POST", Season("/applications"), Child("Zoe"), parent, "period_not_open");
   ExpectRefusal("PUT", own, Child("Ben"), parent, "period_not_open");
   Ok("POST", Season("/rounds"), R"({"seed":"1","deadline":"2099-01-01T00:00:00Z"})", coordinator_);
+  ExpectRefusal("POST", Season("/rounds"), R"({"round":1,"deadline":"2099-01-01T00:00:00Z"})",
+                coordinator_, "round_already_published");
   ExpectRefusal("PUT", casework,
                 absl::StrCat(R"({"application":)", Child("Ben"), R"(,"reason":"Telefonat"})"),
                 caseworker_, "season_frozen");

@@ -56,5 +56,25 @@ TEST_F(NotificationsRefusalWalkTest, EveryDeadLetterRefusalHasItsReasonStatusAnd
   ExpectEveryDeclaredReasonWalked("Notifications", {});
 }
 
+class AuditRefusalWalkTest : public RefusalWalk {
+ protected:
+  void SetUp() override {
+    StackOptions options;
+    options.gateway_env = {{"GATEWAY_READINESS_BACKENDS", "audit"}};
+    StartStack({"audit"}, options, "/readyz");
+  }
+};
+
+TEST_F(AuditRefusalWalkTest, EveryAuditRefusalHasItsReasonStatusAndBothMessages) {
+  const std::string officer = Token("dpo-1", {"data_protection_officer"});
+  const std::string records = "/v1/audit/records";
+  ExpectRefusal("GET", records + "?from=yesterday", "", officer, "invalid_time");
+  ExpectRefusal("GET", records + "?limit=501", "", officer, "invalid_page_size");
+  ExpectRefusal("GET", records + "?page_token=forged", "", officer, "page_cursor_invalid");
+  ExpectRefusal("GET", records + "?from=2026-12-06T10:00:00Z&until=2026-12-06T09:00:00Z", "",
+                officer, "time_range_invalid");
+  ExpectEveryDeclaredReasonWalked("Audit", {});
+}
+
 }  // namespace
 }  // namespace stadt::testing

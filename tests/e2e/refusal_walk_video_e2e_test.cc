@@ -387,6 +387,42 @@ TEST_F(VideoRefusalWalkTest, EveryVideoRefusalHasItsReasonStatusAndBothMessages)
   ExpectRefusal("POST", absl::StrCat(carla_schedule, "/absences/anna-training/resolve"),
                 R"({"action":"ABSENCE_ACTION_LIST"})", anna, "caseworker_not_found");
 
+  // Malformed input: a time no booking can have, contacts, caseworker ids,
+  // absence actions and reasons.
+  const std::string year_one = "0001-01-01T00:00:00Z";
+  ExpectRefusal("POST", "/v1/video/holds",
+                absl::StrCat(R"({"topicId":"housing","start":")", year_one, "\"}"), other,
+                "invalid_timestamp");
+  ExpectRefusal("POST", absl::StrCat("/v1/video/bookings/", later.code, "/reschedule"),
+                absl::StrCat(later.manage.substr(0, later.manage.size() - 1), R"(,"start":")",
+                             year_one, "\"}"),
+                "", "invalid_timestamp");
+  for (const auto& [contact, reason] :
+       {std::pair<std::string, std::string>{R"({"name":"","email":"erika@example.org"})",
+                                            "contact_name_invalid"},
+        {R"({"name":"Erika","email":"nobody@"})", "invalid_email"},
+        {R"({"name":"Erika","phone":"12"})", "invalid_phone"}}) {
+    ExpectRefusal("POST", absl::StrCat("/v1/video/holds/", hold, "/confirm"),
+                  absl::StrCat(R"({"contact":)", contact, "}"), other, reason);
+  }
+  const std::string bad_schedule = "/v1/video/caseworkers/CW-ANNA";
+  ExpectRefusal("GET", absl::StrCat(bad_schedule, "/schedule"), "", anna, "invalid_caseworker_id");
+  ExpectRefusal("PUT", absl::StrCat(bad_schedule, "/availability"),
+                R"({"availability":[{"weekday":1,"fromMinute":600,"toMinute":660}]})", anna,
+                "invalid_caseworker_id");
+  ExpectRefusal("POST", absl::StrCat(bad_schedule, "/absences"),
+                R"({"id":"anna-input","fromDate":"2037-03-02","toDate":"2037-03-03",)"
+                R"("kind":"ABSENCE_KIND_TRAINING"})",
+                anna, "invalid_caseworker_id");
+  ExpectRefusal("POST", absl::StrCat(bad_schedule, "/absences/anna-training/resolve"),
+                R"({"action":"ABSENCE_ACTION_LIST"})", anna, "invalid_caseworker_id");
+  ExpectRefusal("POST", absl::StrCat(anna_schedule, "/absences/anna-training/resolve"), "{}", anna,
+                "absence_action_invalid");
+  ExpectRefusal(
+      "POST", absl::StrCat(anna_schedule, "/absences/anna-training/resolve"),
+      absl::StrCat(R"({"action":"ABSENCE_ACTION_CANCEL","reason":")", std::string(201, 'x'), "\"}"),
+      anna, "cancel_reason_too_long");
+
   // The consent texts: a version never published.
   ExpectRefusal("GET", "/v1/video/consent-texts/terms/0", "", "", "consent_text_not_found");
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/booking_core.h"
 #include "services/common/booking/domain/refusal.h"
+#include "services/common/reason.h"
 
 namespace stadt::appointments {
 namespace {
@@ -24,7 +25,8 @@ bool IsCounterName(const std::string& name) {
 
 absl::StatusOr<booking::ResourceDay> CounterDay::Day(const std::string& office_id,
                                                      const std::string& date) const {
-  if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
+  if (!booking::IsValidId(office_id))
+    return WithReason(absl::InvalidArgumentError("office_id: invalid"), "invalid_office_id");
   if (!booking::IsValidIsoDate(date)) {
     return booking::Refusal(absl::StatusCode::kInvalidArgument, "invalid_date",
                             "date: expected YYYY-MM-DD");
@@ -50,7 +52,8 @@ absl::StatusOr<booking::ResourceDay> CounterDay::Ticketed(const std::string& off
   absl::StatusOr<booking::ResourceDay> day = Today(office_id, date);
   if (!day.ok()) return day.status();
   if (queue_number <= 0 || queue_number > kMaxQueueNumber) {
-    return absl::InvalidArgumentError("queue_number: must be positive");
+    return WithReason(absl::InvalidArgumentError("queue_number: must be positive"),
+                      "invalid_queue_number");
   }
   return day;
 }
@@ -88,9 +91,17 @@ absl::StatusOr<Ticket> CounterDay::WalkIn(const std::string& office_id, const st
                                           const std::vector<std::string>& service_ids) {
   absl::StatusOr<booking::ResourceDay> day = Today(office_id, date);
   if (!day.ok()) return day.status();
-  if (service_ids.empty() || static_cast<int>(service_ids.size()) > kMaxWalkInServices ||
-      !std::all_of(service_ids.begin(), service_ids.end(), booking::IsValidId)) {
-    return absl::InvalidArgumentError("service_ids: one to three valid ids");
+  if (service_ids.empty()) {
+    return WithReason(absl::InvalidArgumentError("service_ids: at least one"),
+                      "service_ids_missing");
+  }
+  if (static_cast<int>(service_ids.size()) > kMaxWalkInServices) {
+    return WithReason(absl::InvalidArgumentError("service_ids: at most three"),
+                      "too_many_services");
+  }
+  if (!std::all_of(service_ids.begin(), service_ids.end(), booking::IsValidId)) {
+    return WithReason(absl::InvalidArgumentError("service_ids: contains an invalid id"),
+                      "invalid_service_id");
   }
   absl::StatusOr<Office> office = catalog_.GetOffice(office_id);
   if (!office.ok()) return office.status();
@@ -120,7 +131,8 @@ absl::StatusOr<std::optional<Ticket>> CounterDay::CallNext(const std::string& of
   absl::StatusOr<booking::ResourceDay> day = Today(office_id, date);
   if (!day.ok()) return day.status();
   if (!IsCounterName(counter)) {
-    return absl::InvalidArgumentError("counter: 1-16 letters, digits or '-'");
+    return WithReason(absl::InvalidArgumentError("counter: 1-16 letters, digits or '-'"),
+                      "invalid_counter");
   }
   return counters_.CallNext(*day, counter, clock_.Now());
 }
@@ -130,7 +142,8 @@ absl::StatusOr<Ticket> CounterDay::Recall(const std::string& office_id, const st
   absl::StatusOr<booking::ResourceDay> day = Ticketed(office_id, date, queue_number);
   if (!day.ok()) return day.status();
   if (!IsCounterName(counter)) {
-    return absl::InvalidArgumentError("counter: 1-16 letters, digits or '-'");
+    return WithReason(absl::InvalidArgumentError("counter: 1-16 letters, digits or '-'"),
+                      "invalid_counter");
   }
   return counters_.Recall(*day, queue_number, counter, clock_.Now());
 }
@@ -150,8 +163,10 @@ absl::StatusOr<Ticket> CounterDay::CancelTicket(const std::string& office_id,
 }
 
 absl::StatusOr<CallBoard> CounterDay::Board(const std::string& office_id, int64_t since) {
-  if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
-  if (since < 0) return absl::InvalidArgumentError("since: must not be negative");
+  if (!booking::IsValidId(office_id))
+    return WithReason(absl::InvalidArgumentError("office_id: invalid"), "invalid_office_id");
+  if (since < 0)
+    return WithReason(absl::InvalidArgumentError("since: must not be negative"), "invalid_since");
   const std::string today = booking::FormatDate(absl::ToCivilDay(clock_.Now(), zone_));
   absl::StatusOr<CallBoard> board = counters_.Board({office_id, today}, kBoardCalls);
   if (!board.ok()) return board.status();
@@ -165,7 +180,9 @@ absl::StatusOr<Ticket> CounterDay::Complete(const std::string& office_id, const 
                                             int queue_number) {
   absl::StatusOr<booking::ResourceDay> day = Day(office_id, date);
   if (!day.ok()) return day.status();
-  if (queue_number <= 0) return absl::InvalidArgumentError("queue_number: must be positive");
+  if (queue_number <= 0)
+    return WithReason(absl::InvalidArgumentError("queue_number: must be positive"),
+                      "invalid_queue_number");
   return counters_.Complete(*day, queue_number);
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "services/common/booking/domain/free_slot_scan.h"
 #include "services/common/booking/domain/refusal.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::appointments {
@@ -16,15 +17,20 @@ namespace {
 constexpr size_t kMaxSearchOffices = 100;
 
 absl::Status CheckServiceIds(const std::vector<std::string>& service_ids, int max) {
-  if (service_ids.empty()) return absl::InvalidArgumentError("service_ids: at least one");
+  if (service_ids.empty())
+    return WithReason(absl::InvalidArgumentError("service_ids: at least one"),
+                      "service_ids_missing");
   if (static_cast<int>(service_ids.size()) > max) {
-    return absl::InvalidArgumentError(absl::StrCat("service_ids: at most ", max));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat("service_ids: at most ", max)),
+                      "too_many_services");
   }
   std::set<std::string> seen;
   for (const std::string& id : service_ids) {
     if (!booking::IsValidId(id))
-      return absl::InvalidArgumentError("service_ids: contains an invalid id");
-    if (!seen.insert(id).second) return absl::InvalidArgumentError("service_ids: duplicate");
+      return WithReason(absl::InvalidArgumentError("service_ids: contains an invalid id"),
+                        "invalid_service_id");
+    if (!seen.insert(id).second)
+      return WithReason(absl::InvalidArgumentError("service_ids: duplicate"), "duplicate_service");
   }
   return absl::OkStatus();
 }
@@ -82,7 +88,8 @@ absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
     const std::string& office_id, const std::vector<std::string>& service_ids) {
   absl::StatusOr<std::vector<ServiceType>> services = ServicesFor(service_ids);
   if (!services.ok()) return services.status();
-  if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
+  if (!booking::IsValidId(office_id))
+    return WithReason(absl::InvalidArgumentError("office_id: invalid"), "invalid_office_id");
   absl::StatusOr<Office> office = catalog_.GetOffice(office_id);
   if (!office.ok()) return office.status();
   return Resolve(*office, *services);
@@ -100,20 +107,22 @@ absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesFor(const SearchQuery
 
 absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesOfQuery(const SearchQuery& query) {
   if (query.office_ids.size() > kMaxSearchOffices) {
-    return absl::InvalidArgumentError("office_ids: too many");
+    return WithReason(absl::InvalidArgumentError("office_ids: too many"), "too_many_offices");
   }
   std::vector<Office> offices;
   if (!query.office_ids.empty()) {
     for (const std::string& id : query.office_ids) {
       if (!booking::IsValidId(id))
-        return absl::InvalidArgumentError("office_ids: contains an invalid id");
+        return WithReason(absl::InvalidArgumentError("office_ids: contains an invalid id"),
+                          "invalid_office_id");
       absl::StatusOr<Office> office = catalog_.GetOffice(id);
       if (!office.ok()) return office.status();
       offices.push_back(*std::move(office));
     }
     return offices;
   }
-  if (query.district.size() > 100) return absl::InvalidArgumentError("district: too long");
+  if (query.district.size() > 100)
+    return WithReason(absl::InvalidArgumentError("district: too long"), "district_too_long");
   return catalog_.ListOffices(query.district, "", static_cast<int>(kMaxSearchOffices));
 }
 
@@ -137,7 +146,8 @@ std::vector<SlotView> OfficeBookings::SlotsOfDay(const Appointment& appointment,
 
 absl::StatusOr<std::vector<SlotView>> OfficeBookings::SearchSlots(const SearchQuery& query) {
   if (query.limit < 0 || query.limit > kMaxLimit) {
-    return absl::InvalidArgumentError(absl::StrCat("limit: must be 0 to ", kMaxLimit));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat("limit: must be 0 to ", kMaxLimit)),
+                      "invalid_page_size");
   }
   const size_t limit = query.limit == 0 ? kDefaultLimit : query.limit;
   // Unknown or incompatible services are the client's error, whichever office.

@@ -283,6 +283,29 @@ TEST_F(OfficeBookingsTest, RejectsBadHoldsEachWithItsReason) {
   EXPECT_TRUE(service_.CreateHold("c", "klein", {"passport"}, Local(12, 1, 23, 40)).ok());
 }
 
+// Malformed searches and holds name what is wrong, before anything is
+// looked up.
+TEST_F(OfficeBookingsTest, MalformedInputIsRefusedWithItsReason) {
+  auto search = [&](SearchQuery query) {
+    return booking::ReasonOf(service_.SearchSlots(query).status());
+  };
+  EXPECT_EQ(search({.service_ids = {}}), "service_ids_missing");
+  EXPECT_EQ(search({.service_ids = {"a", "b", "c", "d"}}), "too_many_services");
+  EXPECT_EQ(search({.service_ids = {"ID-CARD"}}), "invalid_service_id");
+  EXPECT_EQ(search({.service_ids = {"id-card", "id-card"}}), "duplicate_service");
+  EXPECT_EQ(search({.service_ids = {"id-card"}, .office_ids = {"NACHT"}}), "invalid_office_id");
+  EXPECT_EQ(search({.service_ids = {"id-card"}, .office_ids = std::vector<std::string>(101, "o")}),
+            "too_many_offices");
+  EXPECT_EQ(search({.service_ids = {"id-card"}, .district = std::string(101, 'm')}),
+            "district_too_long");
+  EXPECT_EQ(search({.service_ids = {"id-card"}, .limit = 1000}), "invalid_page_size");
+  EXPECT_EQ(booking::ReasonOf(
+                service_.CreateHold("c", "NACHT", {"id-card"}, Local(12, 1, 12, 0)).status()),
+            "invalid_office_id");
+  EXPECT_EQ(booking::ReasonOf(service_.Availability("west", {}, "", "").status()),
+            "service_ids_missing");
+}
+
 TEST_F(OfficeBookingsTest, AvailabilityCountsFreeSlotsPerDay) {
   auto days = service_.Availability("west", {"id-card"}, "2026-12-01", "2026-12-08");
   ASSERT_TRUE(days.ok()) << days.status();

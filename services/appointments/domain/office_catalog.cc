@@ -5,6 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/appointments/domain/search_text.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::appointments {
@@ -14,7 +15,8 @@ constexpr char kPageTokenPrefix[] = "o1:";
 
 absl::Status CheckOfficeId(const std::string& office_id) {
   if (!booking::IsValidId(office_id)) {
-    return absl::InvalidArgumentError("office_id: must be 1-64 of a-z, 0-9 and '-'");
+    return WithReason(absl::InvalidArgumentError("office_id: must be 1-64 of a-z, 0-9 and '-'"),
+                      "invalid_office_id");
   }
   return absl::OkStatus();
 }
@@ -28,21 +30,25 @@ std::string EncodePageToken(const std::string& last_id) {
 absl::StatusOr<std::string> DecodePageToken(const std::string& token) {
   std::string decoded;
   if (!absl::WebSafeBase64Unescape(token, &decoded) || !decoded.starts_with(kPageTokenPrefix)) {
-    return absl::InvalidArgumentError("page_token: not a token this service issued");
+    return WithReason(absl::InvalidArgumentError("page_token: not a token this service issued"),
+                      "page_cursor_invalid");
   }
   std::string last_id = decoded.substr(sizeof(kPageTokenPrefix) - 1);
   if (!booking::IsValidId(last_id)) {
-    return absl::InvalidArgumentError("page_token: not a token this service issued");
+    return WithReason(absl::InvalidArgumentError("page_token: not a token this service issued"),
+                      "page_cursor_invalid");
   }
   return last_id;
 }
 
 absl::StatusOr<OfficePage> OfficeCatalog::ListOffices(const ListOfficesQuery& query) {
   if (query.page_size < 0 || query.page_size > kMaxPageSize) {
-    return absl::InvalidArgumentError(absl::StrCat("page_size: must be 0 to ", kMaxPageSize));
+    return WithReason(
+        absl::InvalidArgumentError(absl::StrCat("page_size: must be 0 to ", kMaxPageSize)),
+        "invalid_page_size");
   }
   if (query.district.size() > 100) {
-    return absl::InvalidArgumentError("district: too long");
+    return WithReason(absl::InvalidArgumentError("district: too long"), "district_too_long");
   }
   std::string after_id;
   if (!query.page_token.empty()) {
@@ -136,11 +142,13 @@ absl::StatusOr<std::vector<ServiceType>> OfficeCatalog::ListOfficeServices(
 }
 
 absl::StatusOr<Office> OfficeCatalog::PutOffice(const Office& office) {
-  STADT_RETURN_IF_ERROR(ValidateOffice(office));
+  STADT_RETURN_IF_ERROR(WithReason(ValidateOffice(office), "office_invalid"));
   absl::StatusOr<std::vector<ServiceType>> services = repository_.GetServices(office.service_ids);
   if (!services.ok()) return services.status();
   if (services->size() != office.service_ids.size()) {
-    return absl::InvalidArgumentError("service_ids: names a service the catalog does not define");
+    return WithReason(
+        absl::InvalidArgumentError("service_ids: names a service the catalog does not define"),
+        "office_invalid");
   }
   STADT_RETURN_IF_ERROR(repository_.PutOffice(office));
   return office;

@@ -132,6 +132,28 @@ TEST_F(OfficeCatalogTest, RejectsBadPagingInput) {
             absl::StatusCode::kInvalidArgument);
 }
 
+// Malformed input names what is wrong (declared on the catalog routes), so
+// that a client can tell a bad id from an unknown one.
+TEST_F(OfficeCatalogTest, MalformedInputIsRefusedWithItsReason) {
+  auto reason_of = [](const absl::Status& status) { return booking::ReasonOf(status); };
+  EXPECT_EQ(reason_of(catalog_.ListOffices({.page_size = -1}).status()), "invalid_page_size");
+  EXPECT_EQ(reason_of(catalog_.ListOffices({.page_token = "not-a-token!"}).status()),
+            "page_cursor_invalid");
+  EXPECT_EQ(reason_of(catalog_.ListOffices({.page_token = EncodePageToken("../x")}).status()),
+            "page_cursor_invalid");
+  EXPECT_EQ(reason_of(catalog_.ListOffices({.district = std::string(101, 'm')}).status()),
+            "district_too_long");
+  EXPECT_EQ(reason_of(catalog_.GetOffice("Mitte; DROP").status()), "invalid_office_id");
+  EXPECT_EQ(reason_of(catalog_.ListOfficeServices("").status()), "invalid_office_id");
+  EXPECT_EQ(reason_of(catalog_.GetOffice("nowhere").status()), "office_not_found");
+  Office nameless = MakeOffice("feuerbach", "Feuerbach", {"passport"});
+  nameless.name.clear();
+  EXPECT_EQ(reason_of(catalog_.PutOffice(nameless).status()), "office_invalid");
+  EXPECT_EQ(
+      reason_of(catalog_.PutOffice(MakeOffice("zuffenhausen", "Z", {"fishing-license"})).status()),
+      "office_invalid");
+}
+
 TEST_F(OfficeCatalogTest, ListsTheServicesOfAnOfficeInItsOrder) {
   absl::StatusOr<std::vector<ServiceType>> services = catalog_.ListOfficeServices("mitte");
   ASSERT_TRUE(services.ok());

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/refusal.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::appointments {
@@ -107,10 +108,11 @@ absl::StatusOr<std::vector<booking::BookingRecord>> OfficeClosures::StrandedBy(
 
 absl::StatusOr<ClosureReport> OfficeClosures::Declare(const std::string& office_id,
                                                       const Closure& closure) {
-  if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
+  if (!booking::IsValidId(office_id))
+    return WithReason(absl::InvalidArgumentError("office_id: invalid"), "invalid_office_id");
   absl::StatusOr<Office> office = catalog_.GetOffice(office_id);
   if (!office.ok()) return office.status();
-  STADT_RETURN_IF_ERROR(ValidateClosure(*office, closure));
+  STADT_RETURN_IF_ERROR(WithReason(ValidateClosure(*office, closure), "closure_invalid"));
   absl::StatusOr<Closure> existing = FindClosure(*office, closure.id);
   if (existing.ok() && *existing != closure) {
     return booking::Refusal(absl::StatusCode::kAlreadyExists, "closure_exists",
@@ -119,7 +121,7 @@ absl::StatusOr<ClosureReport> OfficeClosures::Declare(const std::string& office_
   }
   if (!existing.ok()) {
     office->closures.push_back(closure);
-    STADT_RETURN_IF_ERROR(ValidateOffice(*office));
+    STADT_RETURN_IF_ERROR(WithReason(ValidateOffice(*office), "closure_invalid"));
     STADT_RETURN_IF_ERROR(catalog_.PutOffice(*office));
   }
   return Resolve(office_id, closure.id, ClosureAction::kList, "", "");
@@ -130,12 +132,15 @@ absl::StatusOr<ClosureReport> OfficeClosures::Resolve(const std::string& office_
                                                       ClosureAction action,
                                                       const std::string& target_office_id,
                                                       const std::string& reason) {
-  if (!booking::IsValidId(office_id)) return absl::InvalidArgumentError("office_id: invalid");
-  if (!booking::IsValidId(closure_id)) return absl::InvalidArgumentError("closure_id: invalid");
+  if (!booking::IsValidId(office_id))
+    return WithReason(absl::InvalidArgumentError("office_id: invalid"), "invalid_office_id");
+  if (!booking::IsValidId(closure_id))
+    return WithReason(absl::InvalidArgumentError("closure_id: invalid"), "invalid_closure_id");
   if (!target_office_id.empty() && !booking::IsValidId(target_office_id)) {
-    return absl::InvalidArgumentError("target_office_id: invalid");
+    return WithReason(absl::InvalidArgumentError("target_office_id: invalid"), "invalid_office_id");
   }
-  if (reason.size() > kMaxReasonLength) return absl::InvalidArgumentError("reason: too long");
+  if (reason.size() > kMaxReasonLength)
+    return WithReason(absl::InvalidArgumentError("reason: too long"), "cancel_reason_too_long");
   absl::StatusOr<Office> office = catalog_.GetOffice(office_id);
   if (!office.ok()) return office.status();
   absl::StatusOr<Closure> closure = FindClosure(*office, closure_id);
@@ -268,7 +273,7 @@ absl::StatusOr<Office> OfficeClosures::PrepareReplacement(const Office& office) 
   if (!existing.ok()) return existing.status();
   Office updated = office;
   updated.closures = existing->closures;
-  STADT_RETURN_IF_ERROR(ValidateOffice(updated));
+  STADT_RETURN_IF_ERROR(WithReason(ValidateOffice(updated), "office_invalid"));
   const absl::Time now = core_.Now();
   absl::StatusOr<std::vector<booking::BookingRecord>> stranded =
       StrandedBookings(updated, core_.calendar().Today(now), core_.calendar().LastBookableDay(now));

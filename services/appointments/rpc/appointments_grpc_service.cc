@@ -4,6 +4,7 @@
 #include "services/common/call_context.h"
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/privacy/personal_data_proto.h"
+#include "services/common/reason.h"
 #include "services/common/status.h"
 #include "services/common/strings.h"
 
@@ -110,7 +111,8 @@ absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& timestam
   constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
   if (timestamp.seconds() < 0 || timestamp.seconds() > kMaxSeconds || timestamp.nanos() < 0 ||
       timestamp.nanos() > 999999999) {
-    return absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": out of range"));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat(ToAbsl(field), ": out of range")),
+                      "invalid_timestamp");
   }
   return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
 }
@@ -356,8 +358,9 @@ grpc::Status AppointmentsGrpcService::ResolveClosure(grpc::ServerContextBase* co
       action = ClosureAction::kCancel;
       break;
     default:
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "action: CLOSURE_ACTION_LIST, _MOVE or _CANCEL");
+      return ToGrpcStatus(
+          WithReason(absl::InvalidArgumentError("action: CLOSURE_ACTION_LIST, _MOVE or _CANCEL"),
+                     "closure_action_invalid"));
   }
   // Moving to another office changes that office's day too.
   if (!request->target_office_id().empty()) {

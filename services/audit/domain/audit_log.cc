@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::audit {
@@ -42,14 +43,18 @@ absl::StatusOr<uint64_t> AuditLog::Append(Entry entry) {
 absl::StatusOr<RecordPage> AuditLog::Query(const RecordQuery& query) {
   const int limit = query.limit == 0 ? kDefaultLimit : query.limit;
   if (limit < 1 || limit > kMaxLimit) {
-    return absl::InvalidArgumentError(absl::StrCat("limit: 1 to ", kMaxLimit));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat("limit: 1 to ", kMaxLimit)),
+                      "invalid_page_size");
   }
   size_t offset = 0;
   if (!query.page_token.empty() && !absl::SimpleAtoi(query.page_token, &offset)) {
-    return absl::InvalidArgumentError("page_token: use next_page_token of the previous answer");
+    return WithReason(
+        absl::InvalidArgumentError("page_token: use next_page_token of the previous answer"),
+        "page_cursor_invalid");
   }
   if (query.from >= query.until) {
-    return absl::InvalidArgumentError("from must be before until");
+    return WithReason(absl::InvalidArgumentError("from must be before until"),
+                      "time_range_invalid");
   }
   RecordFilter filter{.actor = query.actor,
                       .object_id = query.object_id,

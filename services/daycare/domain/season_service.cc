@@ -106,7 +106,9 @@ absl::Status CheckSeasonId(std::string_view season) {
         return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
       });
   if (!valid) {
-    return absl::InvalidArgumentError("season_id: 1 to 64 letters, digits, '-' or '_' expected");
+    return WithReason(
+        absl::InvalidArgumentError("season_id: 1 to 64 letters, digits, '-' or '_' expected"),
+        "invalid_season_id");
   }
   return absl::OkStatus();
 }
@@ -637,8 +639,14 @@ absl::StatusOr<ApplicationView> SeasonService::AnswerOffer(std::string_view seas
                                                            std::string_view id, bool accept,
                                                            Language language) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
-  STADT_RETURN_IF_ERROR(
-      repository_.AnswerOffer(season, id, subject, accept, clock_.Now()).status());
+  absl::Status answered =
+      repository_.AnswerOffer(season, id, subject, accept, clock_.Now()).status();
+  // The store's script refuses an application without an open offer (none
+  // yet, or it was answered, withdrawn or expired) as a bare precondition.
+  if (answered.code() == absl::StatusCode::kFailedPrecondition && ReasonOf(answered).empty()) {
+    answered = WithReason(answered, "offer_not_open");
+  }
+  STADT_RETURN_IF_ERROR(answered);
   return GetApplication(season, subject, id, language);
 }
 
@@ -776,7 +784,9 @@ absl::StatusOr<SeasonService::PreparedRound> SeasonService::Prepare(std::string_
   Policy policy;
   if (setup.rounds == 0) {
     if (!what_if && setup.period != Period::kClosed) {
-      return absl::FailedPreconditionError("the application period must be closed first");
+      return WithReason(
+          absl::FailedPreconditionError("the application period must be closed first"),
+          "period_still_open");
     }
     STADT_ASSIGN_OR_RETURN(std::vector<Application> applications,
                            repository_.ListApplications(season));
@@ -870,15 +880,19 @@ absl::StatusOr<RoundView> SeasonService::Publish(std::string_view season, uint32
                                                  bool only_if_it_changes) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   const absl::Time now = clock_.Now();
-  if (deadline <= now) return absl::InvalidArgumentError("deadline: must be in the future");
+  if (deadline <= now)
+    return WithReason(absl::InvalidArgumentError("deadline: must be in the future"),
+                      "deadline_in_past");
   STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
   if (expected_round != 0 && expected_round <= setup.rounds) {
-    return absl::AlreadyExistsError(
-        absl::StrCat("round ", expected_round, " is already published"));
+    return WithReason(
+        absl::AlreadyExistsError(absl::StrCat("round ", expected_round, " is already published")),
+        "round_already_published");
   }
   if (expected_round != 0 && expected_round != setup.rounds + 1) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("round ", expected_round, " cannot follow round ", setup.rounds));
+    return WithReason(absl::FailedPreconditionError(absl::StrCat(
+                          "round ", expected_round, " cannot follow round ", setup.rounds)),
+                      "round_out_of_order");
   }
   STADT_ASSIGN_OR_RETURN(PreparedRound prepared, Prepare(season, seed, /*what_if=*/false));
   const Allocator& allocator = *prepared.allocator;
@@ -959,10 +973,14 @@ absl::StatusOr<RoundView> SeasonService::Publish(std::string_view season, uint32
 
 absl::StatusOr<RoundView> SeasonService::GetRound(std::string_view season, uint32_t round) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
-  if (round == 0) return absl::InvalidArgumentError("round: rounds count from 1");
+  if (round == 0) {
+    return WithReason(absl::NotFoundError("round: rounds count from 1"), "round_not_found");
+  }
   STADT_ASSIGN_OR_RETURN(std::optional<std::string> text,
                          repository_.GetRoundDocument(season, round));
-  if (!text) return absl::NotFoundError(absl::StrCat("round ", round, " not found"));
+  if (!text)
+    return WithReason(absl::NotFoundError(absl::StrCat("round ", round, " not found")),
+                      "round_not_found");
   STADT_ASSIGN_OR_RETURN(json::value document, ParseStored(*text));
   RoundView view;
   view.round = round;
@@ -982,10 +1000,13 @@ absl::StatusOr<int> SeasonService::SetOfferDeadline(std::string_view season, uin
                                                     absl::Time deadline) {
   STADT_RETURN_IF_ERROR(CheckSeasonId(season));
   const absl::Time now = clock_.Now();
-  if (deadline <= now) return absl::InvalidArgumentError("deadline: must be in the future");
+  if (deadline <= now)
+    return WithReason(absl::InvalidArgumentError("deadline: must be in the future"),
+                      "deadline_in_past");
   STADT_ASSIGN_OR_RETURN(Setup setup, repository_.ReadSetup(season));
   if (round == 0 || round > setup.rounds) {
-    return absl::NotFoundError(absl::StrCat("round ", round, " not found"));
+    return WithReason(absl::NotFoundError(absl::StrCat("round ", round, " not found")),
+                      "round_not_found");
   }
   return repository_.SetOfferDeadline(season, round, deadline, now);
 }

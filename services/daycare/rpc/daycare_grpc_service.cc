@@ -42,7 +42,8 @@ absl::StatusOr<absl::Time> FromProto(const google::protobuf::Timestamp& timestam
   constexpr int64_t kMaxSeconds = 253402300799;  // 9999-12-31T23:59:59Z
   if (timestamp.seconds() <= 0 || timestamp.seconds() > kMaxSeconds || timestamp.nanos() < 0 ||
       timestamp.nanos() > 999999999) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ": a time is required"));
+    return WithReason(absl::InvalidArgumentError(absl::StrCat(field, ": a time is required")),
+                      "deadline_required");
   }
   return absl::FromUnixSeconds(timestamp.seconds()) + absl::Nanoseconds(timestamp.nanos());
 }
@@ -385,8 +386,9 @@ grpc::Status DaycareGrpcService::SetPeriod(grpc::ServerContextBase* context,
                                            v1::SetPeriodResponse* response) {
   if (grpc::Status denied = RequireRole(*context, kCoordinator); !denied.ok()) return denied;
   if (request->period() != v1::PERIOD_OPEN && request->period() != v1::PERIOD_CLOSED) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "period: PERIOD_OPEN or PERIOD_CLOSED expected");
+    return ToGrpcStatus(
+        WithReason(absl::InvalidArgumentError("period: PERIOD_OPEN or PERIOD_CLOSED expected"),
+                   "invalid_period"));
   }
   absl::Status status =
       seasons_.SetPeriod(request->season_id(), request->period() == v1::PERIOD_OPEN);

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/refusal.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::video {
@@ -108,7 +109,8 @@ absl::StatusOr<Caseworker> CaseworkerSchedules::Managed(const std::string& calle
     return absl::PermissionDeniedError("the caller is not a caseworker of the video service");
   }
   if (!booking::IsValidId(caseworker_id)) {
-    return absl::InvalidArgumentError("caseworker_id: 1-64 of a-z, 0-9 and '-'");
+    return WithReason(absl::InvalidArgumentError("caseworker_id: 1-64 of a-z, 0-9 and '-'"),
+                      "invalid_caseworker_id");
   }
   const Caseworker* managed = catalog.FindCaseworker(caseworker_id);
   // Another department's caseworkers are not the caller's to see.
@@ -304,7 +306,8 @@ absl::StatusOr<AbsenceReport> CaseworkerSchedules::ResolveAbsence(const std::str
                                                                   AbsenceAction action,
                                                                   const std::string& reason) {
   if (reason.size() > kMaxReasonLength || !booking::IsPrintableUtf8(reason)) {
-    return absl::InvalidArgumentError("reason: at most 200 bytes of text");
+    return WithReason(absl::InvalidArgumentError("reason: at most 200 bytes of text"),
+                      "cancel_reason_too_long");
   }
   absl::StatusOr<Caseworker> caseworker = Managed(caller, caseworker_id);
   if (!caseworker.ok()) return caseworker.status();

@@ -5,6 +5,7 @@
 #include "services/common/kpi/kpi_ids.h"
 #include "services/common/privacy/personal_data_proto.h"
 #include "services/common/proto_time.h"
+#include "services/common/reason.h"
 #include "services/common/status.h"
 
 namespace stadt::video {
@@ -496,8 +497,9 @@ grpc::Status VideoGrpcService::ResolveAbsence(grpc::ServerContextBase* context,
       action = AbsenceAction::kCancel;
       break;
     default:
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "action: ABSENCE_ACTION_LIST, _MOVE or _CANCEL");
+      return ToGrpcStatus(
+          WithReason(absl::InvalidArgumentError("action: ABSENCE_ACTION_LIST, _MOVE or _CANCEL"),
+                     "absence_action_invalid"));
   }
   return Respond(schedules_.ResolveAbsence(Subject(*context), request->caseworker_id(),
                                            request->absence_id(), action, request->reason()),

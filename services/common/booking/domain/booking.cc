@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/crypto/crypto.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::booking {
@@ -122,14 +123,17 @@ absl::StatusOr<std::string> NormalizeEmail(const std::string& email) {
       std::any_of(email.begin(), email.end(), IsControlOrSpace) ||
       std::any_of(email.begin(), email.end(), IsUnmailable) ||
       email.find('.', at) == std::string::npos) {
-    return absl::InvalidArgumentError("contact.email: not a valid e-mail address");
+    return WithReason(absl::InvalidArgumentError("contact.email: not a valid e-mail address"),
+                      "invalid_email");
   }
   std::string local = absl::AsciiStrToLower(email.substr(0, at));
   std::string domain = absl::AsciiStrToLower(email.substr(at + 1));
   if (const size_t plus = local.find('+'); plus != std::string::npos) local.resize(plus);
   if (domain == "googlemail.com") domain = "gmail.com";
   if (domain == "gmail.com") local.erase(std::remove(local.begin(), local.end(), '.'), local.end());
-  if (local.empty()) return absl::InvalidArgumentError("contact.email: not a valid e-mail address");
+  if (local.empty())
+    return WithReason(absl::InvalidArgumentError("contact.email: not a valid e-mail address"),
+                      "invalid_email");
   return absl::StrCat(local, "@", domain);
 }
 
@@ -138,7 +142,9 @@ absl::StatusOr<std::string> NormalizePhone(const std::string& phone) {
         return absl::ascii_isdigit(c) || c == '+' || c == ' ' || c == '-' || c == '/' || c == '(' ||
                c == ')';
       })) {
-    return absl::InvalidArgumentError("contact.phone: digits, spaces and + - / ( ) only");
+    return WithReason(
+        absl::InvalidArgumentError("contact.phone: digits, spaces and + - / ( ) only"),
+        "invalid_phone");
   }
   std::string digits;
   for (char c : phone) {
@@ -147,7 +153,8 @@ absl::StatusOr<std::string> NormalizePhone(const std::string& phone) {
   const size_t plus = phone.find('+');
   if (plus != std::string::npos &&
       (plus != phone.find_first_not_of(' ') || phone.rfind('+') != plus)) {
-    return absl::InvalidArgumentError("contact.phone: '+' only in front");
+    return WithReason(absl::InvalidArgumentError("contact.phone: '+' only in front"),
+                      "invalid_phone");
   }
   std::string normalized;
   if (plus != std::string::npos) {
@@ -160,17 +167,20 @@ absl::StatusOr<std::string> NormalizePhone(const std::string& phone) {
     normalized = absl::StrCat("+49", digits);
   }
   if (normalized.size() < kMinPhoneDigits + 1 || normalized.size() > kMaxPhoneDigits + 1) {
-    return absl::InvalidArgumentError("contact.phone: 6 to 15 digits");
+    return WithReason(absl::InvalidArgumentError("contact.phone: 6 to 15 digits"), "invalid_phone");
   }
   return normalized;
 }
 
 absl::Status ValidateContact(const Contact& contact) {
   if (contact.name.empty() || contact.name.size() > kMaxNameLength) {
-    return absl::InvalidArgumentError("contact.name: required, at most 200 bytes");
+    return WithReason(absl::InvalidArgumentError("contact.name: required, at most 200 bytes"),
+                      "contact_name_invalid");
   }
   if (!IsPrintableUtf8(contact.name)) {
-    return absl::InvalidArgumentError("contact.name: UTF-8 text without control characters");
+    return WithReason(
+        absl::InvalidArgumentError("contact.name: UTF-8 text without control characters"),
+        "contact_name_invalid");
   }
   if (contact.email.empty() && contact.phone.empty()) {
     return Refusal(absl::StatusCode::kInvalidArgument, "contact_missing",

@@ -7,6 +7,7 @@
 #include "boost/json/parse.hpp"
 #include "boost/json/serialize.hpp"
 #include "services/common/booking/domain/refusal.h"
+#include "services/common/reason.h"
 #include "services/common/status_macros.h"
 
 namespace stadt::booking {
@@ -182,7 +183,7 @@ absl::StatusOr<HoldRecord> BookingCore::ClientHoldToConfirm(const std::string& c
                                                             const Contact& contact) {
   if (client.empty()) return absl::UnauthenticatedError("confirming needs a signed-in citizen");
   if (hold_id.empty() || hold_id.size() > kMaxHoldIdLength) {
-    return absl::InvalidArgumentError("hold_id: invalid");
+    return WithReason(absl::NotFoundError("hold_id: invalid"), "hold_not_found");
   }
   STADT_RETURN_IF_ERROR(ValidateContact(contact));
   absl::StatusOr<HoldRecord> hold = bookings_.GetHold(hold_id);

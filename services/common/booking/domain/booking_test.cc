@@ -38,6 +38,19 @@ TEST(BookingTest, ValidatesContact) {
   EXPECT_FALSE(ValidateContact({"Erika", "erika@exämple.org", ""}).ok());
 }
 
+// Each malformed part of a contact is refused with its own reason (declared
+// on the confirming and staff-booking routes).
+TEST(BookingTest, ContactRefusalsNameThePart) {
+  EXPECT_EQ(ReasonOf(ValidateContact({"", "erika@example.org", ""})), "contact_name_invalid");
+  EXPECT_EQ(ReasonOf(ValidateContact({std::string(300, 'x'), "erika@example.org", ""})),
+            "contact_name_invalid");
+  EXPECT_EQ(ReasonOf(ValidateContact({"Erika\n", "erika@example.org", ""})),
+            "contact_name_invalid");
+  EXPECT_EQ(ReasonOf(ValidateContact({"Erika", "nobody@", ""})), "invalid_email");
+  EXPECT_EQ(ReasonOf(ValidateContact({"Erika", "", "12"})), "invalid_phone");
+  EXPECT_EQ(ReasonOf(ValidateContact({"Erika", "", "0711 12+3456"})), "invalid_phone");
+}
+
 TEST(BookingTest, IcsForAMailedInvitationHasMethodSequenceAndAttendee) {
   IcsEvent event;
   event.uid = "K7M-4QX-P2A@stadtportal";
