@@ -13,10 +13,10 @@ absl::Status ScanFreeSlots(BookingCore& core, const std::vector<absl::CivilDay>&
   for (size_t first = 0; first < days.size() && !enough(); first += kScanChunkDays) {
     const size_t last = std::min(days.size(), first + kScanChunkDays);
     std::vector<ResourceDay> keys;
+    keys.reserve((last - first) * resources.size());
     for (size_t d = first; d < last; ++d) {
-      for (const ScanResource& resource : resources) {
-        keys.push_back({resource.id, FormatDate(days[d])});
-      }
+      const std::string date = FormatDate(days[d]);
+      for (const ScanResource& resource : resources) keys.push_back({resource.id, date});
     }
     absl::StatusOr<std::vector<DayUsage>> usage = core.repository().GetUsage(keys, core.Now());
     if (!usage.ok()) return usage.status();
