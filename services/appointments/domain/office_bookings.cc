@@ -84,7 +84,7 @@ absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
           absl::StrCat("service_ids: ", service.id, " is not offered at this office"));
     }
   }
-  Appointment appointment{std::move(office), services, 0, 0};
+  Appointment appointment{std::move(office), 0, 0};
   for (const ServiceType& service : services) appointment.minutes += service.duration_minutes;
   appointment.buckets = booking::BucketsFor(appointment.minutes, office.slot_minutes);
   return appointment;

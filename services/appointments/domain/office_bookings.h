@@ -129,7 +129,6 @@ class OfficeBookings {
 
   struct Appointment {
     Office office;
-    std::vector<ServiceType> services;
     int minutes = 0;
     int buckets = 0;
   };

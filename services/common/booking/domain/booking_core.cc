@@ -102,8 +102,13 @@ absl::StatusOr<std::vector<absl::CivilDay>> BookingCore::Days(const std::string&
 
 std::vector<absl::Time> BookingCore::FreeStartTimes(const DayPlan& plan, const DayUsage& usage,
                                                     int buckets, size_t max_slots) const {
+  return FreeStartTimes(plan, usage, buckets, max_slots, DayClock(calendar_, plan.day));
+}
+
+std::vector<absl::Time> BookingCore::FreeStartTimes(const DayPlan& plan, const DayUsage& usage,
+                                                    int buckets, size_t max_slots,
+                                                    const DayClock& clock) const {
   const absl::Time earliest = clock_.Now() + calendar_.rules().min_notice;
-  const DayClock clock(calendar_, plan.day);
   std::vector<absl::Time> starts;
   for (int bucket : FreeStarts(plan, usage, buckets)) {
     if (starts.size() >= max_slots) break;

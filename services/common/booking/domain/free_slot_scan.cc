@@ -22,10 +22,11 @@ absl::Status ScanFreeSlots(BookingCore& core, const std::vector<absl::CivilDay>&
     if (!usage.ok()) return usage.status();
     size_t index = 0;
     for (size_t d = first; d < last && !enough(); ++d) {
+      const DayClock clock(core.calendar(), days[d]);
       for (size_t r = 0; r < resources.size(); ++r) {
         const ScanResource& resource = resources[r];
         for (absl::Time start : core.FreeStartTimes(resource.plan(days[d]), (*usage)[index++],
-                                                    resource.buckets, max_per_day)) {
+                                                    resource.buckets, max_per_day, clock)) {
           found(r, start);
         }
       }

@@ -83,7 +83,8 @@ std::vector<int> FreeStarts(const DayPlan& plan, const DayUsage& usage, int need
     }
   }
   std::vector<int> starts;
-  int run = 0;  // free buckets ending at the current one
+  starts.reserve(taken.size());  // one allocation, not one per doubling
+  int run = 0;                   // free buckets ending at the current one
   for (int bucket = 0; bucket < static_cast<int>(taken.size()); ++bucket) {
     run = taken[bucket] < plan.capacity[bucket] ? run + 1 : 0;
     if (need > 0 && run >= need) starts.push_back(bucket - need + 1);
