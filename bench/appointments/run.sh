@@ -67,7 +67,6 @@ wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency \
   "http://127.0.0.1:$HTTP_PORT/v1/slots?service_ids=id-card&limit=10" > "$WORK/search.txt"
 CPU_AFTER=$(cpu_snapshot)
 grep -E "Requests/sec|50%|99%|Non-2xx|Socket" "$WORK/search.txt"
-# shellcheck disable=SC2086
 awk -v tick="$((1000000 / $(getconf CLK_TCK)))" -v before="$CPU_BEFORE" -v after="$CPU_AFTER" '
   / requests in / { n = $1 }
   END { split(before, b, " "); split(after, a, " ")

@@ -86,7 +86,7 @@ absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
   }
   Appointment appointment{std::move(office), 0, 0};
   for (const ServiceType& service : services) appointment.minutes += service.duration_minutes;
-  appointment.buckets = booking::BucketsFor(appointment.minutes, office.slot_minutes);
+  appointment.buckets = booking::BucketsFor(appointment.minutes, appointment.office.slot_minutes);
   return appointment;
 }
 
