@@ -1,22 +1,34 @@
 #!/usr/bin/env bash
 # Appointments rush benchmark, end to end through the gateway:
 #   1. earliest-free search for one service across 30 offices over 60 days,
-#   2. hold + confirm (each wrk connection is its own citizen).
+#   2. hold + confirm (each connection books as eight citizens in turn).
 # Starts its own Redis, appointments service and gateway on free ports from a
 # Release build in build/bench, prints wrk's figures and, for the search, the
 # CPU microseconds per request of each process (utime + stime from
-# /proc/<pid>/stat before and after wrk), and stops everything.
+# /proc/<pid>/stat before and after wrk; Redis: all its servers), and stops
+# everything.
 # Usage: bench/appointments/run.sh [DURATION_SECONDS=20] [CONNECTIONS=64]
 # Set STADT_BENCH_BUILD to run an existing build (-DSTADT_BUILD_BENCH=ON) instead
 # of building into build/bench: another checkout's, to compare two versions
 # back to back with the same script.
+# STADT_REDIS_MODE=cluster runs the service on a three-primary Redis Cluster
+# (deploy/local/redis_cluster.sh, REDIS_MODE=cluster) instead of one redis-server,
+# both with AOF and appendfsync always; bench/redis/appointments_cluster_vs_single.sh
+# runs both back to back.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DURATION="${1:-20}"
 CONNECTIONS="${2:-64}"
+MODE="${STADT_REDIS_MODE:-single}"
 BUILD="${STADT_BENCH_BUILD:-$ROOT/build/bench}"
 WORK="$(mktemp -d)"
-trap 'kill $(jobs -p) 2>/dev/null; redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1; rm -rf "$WORK"' EXIT
+REDIS_PORTS=()
+cleanup() {
+  jobs -p | xargs -r kill 2>/dev/null || true
+  for port in "${REDIS_PORTS[@]}"; do redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
 
 if [ -z "${STADT_BENCH_BUILD:-}" ]; then
   "$ROOT/deploy/setup.sh"
@@ -27,20 +39,34 @@ if [ -z "${STADT_BENCH_BUILD:-}" ]; then
 fi
 
 . "$ROOT/bench/lib.sh"
-REDIS_PORT=$(free_port); SERVICE_PORT=$(free_port); HTTP_PORT=$(free_port)
+SERVICE_PORT=$(free_port); HTTP_PORT=$(free_port)
 
 write_office_catalog "$WORK/catalog.json"
 
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$WORK" --appendonly yes \
-  --appendfsync always --save "" --daemonize yes --logfile "$WORK/redis.log"
-wait_for redis-cli -p "$REDIS_PORT" ping
-REDIS_PID=$(redis-cli -p "$REDIS_PORT" info server | awk -F: '/^process_id:/ { print $2 + 0 }')
+if [ "$MODE" = cluster ]; then
+  . "$ROOT/deploy/local/redis_cluster.sh"
+  for _ in 1 2 3; do REDIS_PORTS+=("$(redis_cluster_port)"); done
+  start_redis_cluster "$WORK/cluster" "${REDIS_PORTS[@]}" -- --appendonly yes --appendfsync always --save ""
+  REDIS_ENV=(REDIS_MODE=cluster "REDIS_ADDRESS=127.0.0.1:${REDIS_PORTS[0]}"
+             "REDIS_SEEDS=$(redis_cluster_seeds "${REDIS_PORTS[@]}")")
+else
+  REDIS_PORTS=("$(free_port)")
+  redis-server --port "${REDIS_PORTS[0]}" --bind 127.0.0.1 --dir "$WORK" --appendonly yes \
+    --appendfsync always --save "" --daemonize yes --logfile "$WORK/redis.log"
+  wait_for redis-cli -p "${REDIS_PORTS[0]}" ping
+  REDIS_ENV=("REDIS_ADDRESS=127.0.0.1:${REDIS_PORTS[0]}")
+fi
+echo "== redis: $MODE (${REDIS_PORTS[*]})"
+REDIS_PIDS=()
+for port in "${REDIS_PORTS[@]}"; do
+  REDIS_PIDS+=("$(redis-cli -p "$port" info server | awk -F: '/^process_id:/ { print $2 + 0 }')")
+done
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$WORK/key.pem" 2> /dev/null
 openssl pkey -in "$WORK/key.pem" -pubout -out "$WORK/pub.pem"
 "$BUILD/gateway/tools/stadt-mint-token" --emit-keyfile "$WORK/pub.pem" --kid bench --alg ES256 > "$WORK/keys.json"
 
-APPOINTMENTS_GRPC_ADDRESS="127.0.0.1:$SERVICE_PORT" REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+env "${REDIS_ENV[@]}" APPOINTMENTS_GRPC_ADDRESS="127.0.0.1:$SERVICE_PORT" \
 APPOINTMENTS_SEED_FILE="$WORK/catalog.json" APPOINTMENTS_SECRET_KEY="$(openssl rand -base64 32)" \
 APPOINTMENTS_MAX_ACTIVE_BOOKINGS=100 APPOINTMENTS_SERVICE_WINDOW_DAYS=0 REDIS_POOL_SIZE=16 \
   "$BUILD/services/appointments/stadt-appointments" 2> "$WORK/appointments.log" &
@@ -51,14 +77,22 @@ LOG_LEVEL=warn "$BUILD/gateway/stadt-gateway" 2> "$WORK/gateway.log" &
 GATEWAY_PID=$!
 wait_for curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz"
 
-# One token per simulated citizen for the booking run.
-for i in $(seq 1 "$CONNECTIONS"); do
+# Tokens of eight citizens per connection for the booking run, taken in turns: a
+# citizen may hold 100 active bookings (APPOINTMENTS_MAX_ACTIVE_BOOKINGS' maximum), and
+# one token per connection capped a run at 100 x CONNECTIONS bookings (6400 in 20 s
+# on this machine, all later ones refused as limit_reached).
+CITIZENS=$((CONNECTIONS * 8))
+for i in $(seq 1 "$CITIZENS"); do
   "$BUILD/gateway/tools/stadt-mint-token" --key "$WORK/key.pem" --alg ES256 --kid bench \
     --sub "bench-$i" --roles citizen --iss bench --aud bench --ttl 3600
 done > "$WORK/tokens.txt"
 
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
-cpu_snapshot() { echo "$(cpu_ticks "$GATEWAY_PID") $(cpu_ticks "$SERVICE_PID") $(cpu_ticks "$REDIS_PID")"; }
+cpu_snapshot() {
+  local redis=0 pid
+  for pid in "${REDIS_PIDS[@]}"; do redis=$((redis + $(cpu_ticks "$pid"))); done
+  echo "$(cpu_ticks "$GATEWAY_PID") $(cpu_ticks "$SERVICE_PID") $redis"
+}
 
 echo "== machine: $(nproc) cores, load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== search: earliest id-card slots across 30 offices (${CONNECTIONS} connections, ${DURATION}s)"
@@ -74,5 +108,6 @@ awk -v tick="$((1000000 / $(getconf CLK_TCK)))" -v before="$CPU_BEFORE" -v after
           (a[1] - b[1]) * tick / n, (a[2] - b[2]) * tick / n, (a[3] - b[3]) * tick / n }' \
   "$WORK/search.txt"
 
-echo "== hold + confirm (${CONNECTIONS} citizens in parallel, ${DURATION}s)"
-"$BUILD/bench/appointments/stadt-booking-bench" "$HTTP_PORT" "$WORK/tokens.txt" "$DURATION"
+echo "== hold + confirm (${CONNECTIONS} in parallel, ${CITIZENS} citizens in turns, ${DURATION}s)"
+"$BUILD/bench/appointments/stadt-booking-bench" "$HTTP_PORT" "$WORK/tokens.txt" "$DURATION" \
+  "$CONNECTIONS"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Stops what deploy/local/up.sh started: gateway first, then the services, then
-# Redis (which flushes its AOF). Data stays in .local/redis for the next start.
+# Redis (which flushes its AOF): the single redis-server, or with
+# STADT_REDIS_MODE=cluster the cluster's nodes and the gateway's edge Redis. Data
+# stays in .local/redis (.local/redis-cluster) for the next start.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 RUN="$ROOT/.local/run"
@@ -33,3 +35,6 @@ stop audit
 stop smtp
 stop monitoring
 stop redis
+for pidfile in "$RUN"/redis-*.pid; do
+  if [ -e "$pidfile" ]; then stop "$(basename "$pidfile" .pid)"; fi
+done

@@ -18,12 +18,22 @@
 # and proof of work on booking holds, both in Redis. For load tests switch them off:
 # STADT_POW=off (no proof of work) and STADT_RATE_LIMITS=off (no rate limits).
 # deploy/local/book.py books an appointment through it, solving the challenge.
+#
+# Redis in either mode (STADT_REDIS_MODE): `single` (default) is one redis-server on
+# STADT_REDIS_PORT; `cluster` is a three-primary Redis Cluster on STADT_REDIS_PORT and
+# the two ports after it (6390-6392, bus ports 16390-16392, data in .local/redis-cluster,
+# deploy/local/redis_cluster.sh), the services started with REDIS_MODE=cluster and the
+# three nodes as REDIS_SEEDS. The gateway's edge state (rate limits, used proof-of-work
+# challenges) then lives in a small redis-server of its own on STADT_EDGE_REDIS_PORT
+# (6393): the gateway speaks to one Redis only, and in production to none.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 
 HTTP_PORT="${STADT_HTTP_PORT:-8080}"
 REDIS_PORT="${STADT_REDIS_PORT:-6390}"
+REDIS_MODE="${STADT_REDIS_MODE:-single}"
+EDGE_REDIS_PORT="${STADT_EDGE_REDIS_PORT:-$((REDIS_PORT + 3))}"
 APPOINTMENTS_PORT="${STADT_APPOINTMENTS_PORT:-50051}"
 VIDEO_PORT="${STADT_VIDEO_PORT:-50052}"
 DAYCARE_PORT="${STADT_DAYCARE_PORT:-50053}"
@@ -96,11 +106,41 @@ wait_for() {  # wait_for NAME COMMAND...
   exit 1
 }
 
-echo "== redis on 127.0.0.1:$REDIS_PORT"
-redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" \
-  --appendonly yes --appendfsync always --save "" \
-  --daemonize yes --pidfile "$STATE/run/redis.pid" --logfile "$STATE/log/redis.log"
-wait_for redis redis-cli -p "$REDIS_PORT" ping
+case "$REDIS_MODE" in
+single)
+  echo "== redis on 127.0.0.1:$REDIS_PORT"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis" \
+    --appendonly yes --appendfsync always --save "" \
+    --daemonize yes --pidfile "$STATE/run/redis.pid" --logfile "$STATE/log/redis.log"
+  wait_for redis redis-cli -p "$REDIS_PORT" ping
+  GATEWAY_REDIS_PORT="$REDIS_PORT"
+  export REDIS_MODE=single
+  ;;
+cluster)
+  CLUSTER_PORTS=("$REDIS_PORT" "$((REDIS_PORT + 1))" "$((REDIS_PORT + 2))")
+  echo "== redis cluster on 127.0.0.1:${CLUSTER_PORTS[*]} (three primaries; data in .local/redis-cluster)"
+  # shellcheck source=deploy/local/redis_cluster.sh
+  . "$ROOT/deploy/local/redis_cluster.sh"
+  REDIS_CLUSTER_RUN_DIR="$STATE/run" start_redis_cluster "$STATE/redis-cluster" "${CLUSTER_PORTS[@]}" \
+    -- --appendonly yes --appendfsync always --save ""
+  echo "== redis for the gateway's edge state on 127.0.0.1:$EDGE_REDIS_PORT"
+  mkdir -p "$STATE/redis-edge"
+  redis-server --port "$EDGE_REDIS_PORT" --bind 127.0.0.1 --dir "$STATE/redis-edge" \
+    --appendonly yes --save "" \
+    --daemonize yes --pidfile "$STATE/run/redis-edge.pid" --logfile "$STATE/log/redis-edge.log"
+  wait_for redis-edge redis-cli -p "$EDGE_REDIS_PORT" ping
+  GATEWAY_REDIS_PORT="$EDGE_REDIS_PORT"
+  # Every service below reads these (services/common/service_env.cc); REDIS_ADDRESS,
+  # set per service, is one of the seeds.
+  export REDIS_MODE=cluster
+  REDIS_SEEDS="$(redis_cluster_seeds "${CLUSTER_PORTS[@]}")"
+  export REDIS_SEEDS
+  ;;
+*)
+  echo "STADT_REDIS_MODE must be single or cluster, not $REDIS_MODE" >&2
+  exit 1
+  ;;
+esac
 
 start() {  # start NAME BINARY [ARGS...]  (environment passed by the caller)
   local name="$1"; shift
@@ -211,7 +251,7 @@ if [ "${STADT_RATE_LIMITS:-on}" = off ]; then
 fi
 GATEWAY_PORT="$HTTP_PORT" \
 GATEWAY_ADMIN_LISTEN="127.0.0.1:$ADMIN_PORT" \
-GATEWAY_REDIS_ADDRESS="127.0.0.1:$REDIS_PORT" \
+GATEWAY_REDIS_ADDRESS="127.0.0.1:$GATEWAY_REDIS_PORT" \
 GATEWAY_POW_SECRET="$(cat "$STATE/keys/pow-secret")" \
 GATEWAY_BACKEND_APPOINTMENTS="127.0.0.1:$APPOINTMENTS_PORT" \
 GATEWAY_BACKEND_DAYCARE="127.0.0.1:$DAYCARE_PORT" \
@@ -232,6 +272,7 @@ wait_for gateway curl -fsS "http://127.0.0.1:$HTTP_PORT/readyz"
 cat <<MSG
 
 Stadtportal is running: http://127.0.0.1:$HTTP_PORT   (logs in .local/log, stop with deploy/local/down.sh)
+Redis: $REDIS_MODE (STADT_REDIS_MODE=single|cluster)
 Mails to citizens (confirmations, links, reminders) are files in $STATE/mail (one .eml each).
 Staff web app: http://127.0.0.1:$HTTP_PORT/staff/  (sign in as schalter-mitte / demo;
 accounts in deploy/oidc/accounts.json), call display: http://127.0.0.1:$HTTP_PORT/staff/#/display/mitte

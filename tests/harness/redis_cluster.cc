@@ -96,6 +96,26 @@ void RedisCluster::Kill(int index) {
   down_[index] = true;
 }
 
+absl::Status RedisCluster::Restart(int index) {
+  if (absl::Status started = nodes_[index]->Restart(); !started.ok()) return started;
+  down_[index] = false;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> RedisCluster::ReplicaOf(int primary) const {
+  for (int i = 0; i < size(); ++i) {
+    if (down_[i] || i == primary) continue;
+    // A replica answers ["slave", primary host, primary port, state, offset].
+    absl::StatusOr<redis::Reply> role = Ask(*nodes_[i], {"ROLE"});
+    if (!role.ok()) return role.status();
+    if (role->elements.size() >= 3 && role->elements[0].str == "slave" &&
+        role->elements[2].integer == nodes_[primary]->port()) {
+      return i;
+    }
+  }
+  return absl::NotFoundError(absl::StrCat("no live replica of node ", primary));
+}
+
 absl::StatusOr<std::string> RedisCluster::NodeId(int index) const {
   absl::StatusOr<redis::Reply> id = Ask(*nodes_[index], {"CLUSTER", "MYID"});
   if (!id.ok()) return id.status();

@@ -39,11 +39,18 @@ class RedisCluster {
 
   // SIGKILL, as a crash would; the node counts as down from now on.
   void Kill(int index);
+  // Starts a killed node again on its port and data directory, as an
+  // orchestrator restarts a crashed pod. If its replica took over meanwhile,
+  // the node rejoins as that one's replica (the cluster's newer epoch wins).
+  absl::Status Restart(int index);
 
   // The node's cluster id (CLUSTER MYID).
   absl::StatusOr<std::string> NodeId(int index) const;
   // The index of the node that live node `asked` names as primary of `slot`.
   absl::StatusOr<int> PrimaryOf(int slot, int asked = 0) const;
+  // The index of a live node that replicates node `primary` (ROLE), or
+  // NOT_FOUND.
+  absl::StatusOr<int> ReplicaOf(int primary) const;
   // Moves `slot` from its primary to node `target`, keys and all, the way
   // redis-cli --cluster reshard does, and tells every live node.
   absl::Status MoveSlot(int slot, int target);

@@ -30,6 +30,8 @@ struct StackOptions {
   // STADT_TEST_REDIS_MODE=cluster in the environment sets it for every stack
   // (stadt_add_cluster_test runs an e2e binary so).
   bool redis_cluster = false;
+  // With redis_cluster: replicas per primary (failover tests use 1).
+  int redis_cluster_replicas = 0;
 };
 
 // The real binaries of the local stack, started for an end-to-end test:
@@ -51,6 +53,8 @@ class Stack {
   int gateway_port() const { return gateway_port_; }
   // The single redis-server (not in a cluster stack: see redis_client_options()).
   RedisServer& redis();
+  // The stack's Redis Cluster, or nullptr in a single-server stack.
+  RedisCluster* redis_cluster() { return cluster_.get(); }
   // Client options reaching the stack's Redis, single or cluster.
   redis::Options redis_client_options() const;
   Subprocess& gateway() { return *gateway_; }
