@@ -12,16 +12,19 @@ absl::StatusOr<std::vector<Office>> CachedCatalogRepository::ListOffices(
     const std::string& district, const std::string& after_id, int limit) {
   const auto key = std::make_tuple(district, after_id, limit);
   const absl::Time now = clock_.Now();
+  std::shared_ptr<const std::vector<Office>> cached;
   {
     absl::MutexLock lock(&mutex_);
     auto it = office_lists_.find(key);
-    if (it != office_lists_.end() && it->second.expires > now) return it->second.value;
+    if (it != office_lists_.end() && it->second.expires > now) cached = it->second.value;
   }
+  if (cached != nullptr) return *cached;
   absl::StatusOr<std::vector<Office>> offices = inner_.ListOffices(district, after_id, limit);
   if (!offices.ok()) return offices;
+  auto stored = std::make_shared<const std::vector<Office>>(*offices);
   absl::MutexLock lock(&mutex_);
   if (office_lists_.size() >= kMaxEntries) office_lists_.clear();
-  office_lists_[key] = {*offices, now + ttl_};
+  office_lists_[key] = {std::move(stored), now + ttl_};
   return offices;
 }
 

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -49,8 +50,10 @@ class CachedCatalogRepository final : public CatalogRepository {
   const Clock& clock_;
   const absl::Duration ttl_;
   absl::Mutex mutex_;
-  std::map<std::tuple<std::string, std::string, int>, Entry<std::vector<Office>>> office_lists_
-      ABSL_GUARDED_BY(mutex_);
+  // Shared so that a hit copies the list outside the lock (every search reads one).
+  std::map<std::tuple<std::string, std::string, int>,
+           Entry<std::shared_ptr<const std::vector<Office>>>>
+      office_lists_ ABSL_GUARDED_BY(mutex_);
   std::map<std::vector<std::string>, Entry<std::vector<ServiceType>>> services_
       ABSL_GUARDED_BY(mutex_);
   std::map<std::string, Entry<Office>, std::less<>> offices_ ABSL_GUARDED_BY(mutex_);

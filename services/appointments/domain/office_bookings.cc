@@ -42,6 +42,18 @@ bool Combinable(const ServiceType& a, const ServiceType& b) {
 
 }  // namespace
 
+std::vector<size_t> RanksOf(const std::vector<std::string_view>& ids) {
+  std::vector<size_t> order(ids.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&ids](size_t a, size_t b) { return ids[a] < ids[b]; });
+  std::vector<size_t> rank(ids.size());
+  for (size_t i = 0; i < order.size(); ++i) {
+    const bool same_as_before = i > 0 && ids[order[i]] == ids[order[i - 1]];
+    rank[order[i]] = same_as_before ? rank[order[i - 1]] : i;
+  }
+  return rank;
+}
+
 OfficeBookings::OfficeBookings(CatalogRepository& catalog, booking::BookingRepository& bookings,
                                const Clock& clock, booking::Calendar calendar,
                                const booking::BookingSecrets& secrets)
@@ -69,8 +81,7 @@ absl::StatusOr<std::vector<ServiceType>> OfficeBookings::ServicesFor(
 }
 
 absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
-    const Office& office, const std::vector<ServiceType>& services) {
-  Appointment appointment{office, services, 0, 0};
+    Office office, const std::vector<ServiceType>& services) {
   for (const ServiceType& service : services) {
     if (std::find(office.service_ids.begin(), office.service_ids.end(), service.id) ==
         office.service_ids.end()) {
@@ -78,9 +89,10 @@ absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
           absl::StatusCode::kFailedPrecondition, "service_not_offered",
           absl::StrCat("service_ids: ", service.id, " is not offered at this office"));
     }
-    appointment.minutes += service.duration_minutes;
   }
-  appointment.buckets = booking::BucketsFor(appointment.minutes, office.slot_minutes);
+  Appointment appointment{std::move(office), 0, 0};
+  for (const ServiceType& service : services) appointment.minutes += service.duration_minutes;
+  appointment.buckets = booking::BucketsFor(appointment.minutes, appointment.office.slot_minutes);
   return appointment;
 }
 
@@ -92,7 +104,7 @@ absl::StatusOr<OfficeBookings::Appointment> OfficeBookings::Resolve(
     return WithReason(absl::InvalidArgumentError("office_id: invalid"), "invalid_office_id");
   absl::StatusOr<Office> office = catalog_.GetOffice(office_id);
   if (!office.ok()) return office.status();
-  return Resolve(*office, *services);
+  return Resolve(*std::move(office), *services);
 }
 
 absl::StatusOr<std::vector<Office>> OfficeBookings::OfficesFor(const SearchQuery& query) {
@@ -156,8 +168,8 @@ absl::StatusOr<std::vector<SlotView>> OfficeBookings::SearchSlots(const SearchQu
   absl::StatusOr<std::vector<Office>> offices = OfficesFor(query);
   if (!offices.ok()) return offices.status();
   std::vector<Appointment> candidates;
-  for (const Office& office : *offices) {
-    absl::StatusOr<Appointment> appointment = Resolve(office, *services);
+  for (Office& office : *offices) {
+    absl::StatusOr<Appointment> appointment = Resolve(std::move(office), *services);
     if (appointment.ok()) {
       candidates.push_back(*std::move(appointment));
     } else if (appointment.status().code() != absl::StatusCode::kFailedPrecondition) {
@@ -178,22 +190,37 @@ absl::StatusOr<std::vector<SlotView>> OfficeBookings::SearchSlots(const SearchQu
          [&office = candidate.office](absl::CivilDay day) { return PlanDay(office, day); },
          candidate.buckets});
   }
-  std::vector<SlotView> found;
+  // Up to `limit` slots per office are found and `limit` kept, so the found
+  // ones stay (start, office) pairs until the kept ones are picked.
+  std::vector<FoundSlot> found;
   STADT_RETURN_IF_ERROR(booking::ScanFreeSlots(
       core_, *days, resources, limit,
       [&](size_t office, absl::Time start) {
-        found.push_back({candidates[office].office.id, start, candidates[office].minutes,
-                         candidates[office].office.name});
+        found.push_back({start, office});
       },
       [&] { return found.size() >= limit; }));
-  std::sort(found.begin(), found.end(), [](const SlotView& a, const SlotView& b) {
-    return a.start != b.start ? a.start < b.start : a.office_id < b.office_id;
-  });
-  if (found.size() > limit) found.resize(limit);
-  for (SlotView& slot : found) {
-    std::string name = std::move(slot.office_name);
-    slot = Described(std::move(slot), std::move(name));
+  std::vector<SlotView> slots;
+  for (const FoundSlot& slot : EarliestFound(std::move(found), candidates, limit)) {
+    const Appointment& candidate = candidates[slot.office];
+    slots.push_back(
+        Described({candidate.office.id, slot.start, candidate.minutes}, candidate.office.name));
   }
+  return slots;
+}
+
+std::vector<OfficeBookings::FoundSlot> OfficeBookings::EarliestFound(
+    std::vector<FoundSlot> found, const std::vector<Appointment>& candidates, size_t limit) {
+  std::vector<std::string_view> ids;
+  ids.reserve(candidates.size());
+  for (const Appointment& candidate : candidates) ids.push_back(candidate.office.id);
+  const std::vector<size_t> rank = RanksOf(ids);
+  const size_t kept = std::min(limit, found.size());
+  std::partial_sort(found.begin(), found.begin() + static_cast<std::ptrdiff_t>(kept), found.end(),
+                    [&rank](const FoundSlot& a, const FoundSlot& b) {
+                      return a.start != b.start ? a.start < b.start
+                                                : rank[a.office] < rank[b.office];
+                    });
+  found.resize(kept);
   return found;
 }
 

@@ -2,6 +2,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -25,6 +26,11 @@ struct SlotView {
   std::string local_start = {};
   std::string time_zone = {};
 };
+
+// Each id's place among `ids` in sorted order, equal ids placed alike: the
+// search orders slots of the same start by office id and compares these
+// numbers instead of the strings.
+std::vector<size_t> RanksOf(const std::vector<std::string_view>& ids);
 
 struct SearchQuery {
   std::vector<std::string> service_ids = {};
@@ -123,15 +129,22 @@ class OfficeBookings {
 
   struct Appointment {
     Office office;
-    std::vector<ServiceType> services;
     int minutes = 0;
     int buckets = 0;
   };
+  // A free slot a search found: its start and the index of its candidate.
+  struct FoundSlot {
+    absl::Time start;
+    size_t office = 0;
+  };
+  // The first `limit` of `found` by start, then office id (the search's order).
+  static std::vector<FoundSlot> EarliestFound(std::vector<FoundSlot> found,
+                                              const std::vector<Appointment>& candidates,
+                                              size_t limit);
 
   // The services, validated: known, no duplicates, combinable with each other.
   absl::StatusOr<std::vector<ServiceType>> ServicesFor(const std::vector<std::string>& service_ids);
-  absl::StatusOr<Appointment> Resolve(const Office& office,
-                                      const std::vector<ServiceType>& services);
+  absl::StatusOr<Appointment> Resolve(Office office, const std::vector<ServiceType>& services);
   absl::StatusOr<Appointment> Resolve(const std::string& office_id,
                                       const std::vector<std::string>& service_ids);
   // The offices the query names (ids, a district or all), then those

@@ -110,6 +110,30 @@ TEST_F(OfficeBookingsTest, SlotsNameTheirOfficeAndReadInLocalTime) {
             "2026-12-02T09:00:00+01:00");
 }
 
+TEST_F(OfficeBookingsTest, SlotsAtTheSameTimeGoByOfficeIdAndTheLimitCutsAfterThem) {
+  ASSERT_TRUE(catalog_.PutOffice(MakeOffice("ost", "Ost", 2, 12, 13)).ok());
+  ASSERT_TRUE(catalog_.PutOffice(MakeOffice("nord", "Nord", 2, 12, 13)).ok());
+  absl::StatusOr<std::vector<SlotView>> slots = service_.SearchSlots(
+      {.service_ids = {"id-card"}, .office_ids = {"west", "ost", "nord"}, .limit = 5});
+  ASSERT_TRUE(slots.ok()) << slots.status();
+  std::vector<std::pair<std::string, absl::Time>> found;
+  for (const SlotView& slot : *slots) found.emplace_back(slot.office_id, slot.start);
+  EXPECT_THAT(found, ::testing::ElementsAre(std::pair("nord", Local(12, 1, 12, 0)),
+                                            std::pair("ost", Local(12, 1, 12, 0)),
+                                            std::pair("west", Local(12, 1, 12, 0)),
+                                            std::pair("nord", Local(12, 1, 12, 10)),
+                                            std::pair("ost", Local(12, 1, 12, 10))));
+  EXPECT_EQ((*slots)[1].office_name, "Buergerbuero ost");
+  EXPECT_EQ((*slots)[4].local_start, "2026-12-01T12:10:00+01:00");
+}
+
+TEST(RanksOfTest, PlacesIdsInSortedOrderAndEqualIdsAlike) {
+  EXPECT_THAT(RanksOf({"west", "ost", "nord", "mitte"}), ::testing::ElementsAre(3, 2, 1, 0));
+  EXPECT_THAT(RanksOf({"b", "a", "b", "c"}), ::testing::ElementsAre(1, 0, 1, 3));
+  EXPECT_THAT(RanksOf({"office-10", "office-9", "office-1"}), ::testing::ElementsAre(1, 2, 0));
+  EXPECT_TRUE(RanksOf({}).empty());
+}
+
 TEST_F(OfficeBookingsTest, SearchByDistrictIgnoresCase) {
   auto district = service_.SearchSlots({.service_ids = {"id-card"}, .district = "mITTE"});
   ASSERT_TRUE(district.ok());

@@ -103,12 +103,18 @@ absl::StatusOr<std::vector<absl::CivilDay>> BookingCore::Days(const std::string&
 
 std::vector<absl::Time> BookingCore::FreeStartTimes(const DayPlan& plan, const DayUsage& usage,
                                                     int buckets, size_t max_slots) const {
+  return FreeStartTimes(plan, usage, buckets, max_slots, DayClock(calendar_, plan.day));
+}
+
+std::vector<absl::Time> BookingCore::FreeStartTimes(const DayPlan& plan, const DayUsage& usage,
+                                                    int buckets, size_t max_slots,
+                                                    const DayClock& clock) const {
   const absl::Time earliest = clock_.Now() + calendar_.rules().min_notice;
   std::vector<absl::Time> starts;
   for (int bucket : FreeStarts(plan, usage, buckets)) {
     if (starts.size() >= max_slots) break;
-    if (!calendar_.OnTheClock(plan.day, bucket, buckets, plan.slot_minutes)) continue;
-    const absl::Time start = calendar_.StartOf(plan.day, bucket, plan.slot_minutes);
+    if (!clock.OnTheClock(bucket, buckets, plan.slot_minutes)) continue;
+    const absl::Time start = clock.StartOf(bucket, plan.slot_minutes);
     if (start >= earliest) starts.push_back(start);
   }
   return starts;

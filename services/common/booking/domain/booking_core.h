@@ -61,6 +61,9 @@ class BookingCore {
   // still allows, at most `max_slots`.
   std::vector<absl::Time> FreeStartTimes(const DayPlan& plan, const DayUsage& usage, int buckets,
                                          size_t max_slots) const;
+  // The same with the clock of `plan.day` made once for all resources of a day.
+  std::vector<absl::Time> FreeStartTimes(const DayPlan& plan, const DayUsage& usage, int buckets,
+                                         size_t max_slots, const DayClock& clock) const;
   // Where `start` lies on a grid of `slot_minutes`, if it may be booked now.
   absl::StatusOr<GridPosition> Locate(absl::Time start, int slot_minutes) const;
   // The slot of `minutes` from `position` on `plan`; FAILED_PRECONDITION if

@@ -12,10 +12,11 @@ absl::StatusOr<std::vector<DayUsage>> CachedUsageRepository::GetUsage(
   std::vector<ResourceDay> to_read;
   uint64_t read_after = 0;
   {
-    absl::MutexLock lock(&mutex_);
+    // Searches only read here: they share the lock, writes take it alone.
+    absl::ReaderMutexLock lock(&mutex_);
     read_after = writes_;
     for (size_t i = 0; i < days.size(); ++i) {
-      auto it = entries_.find(Key(days[i].resource_id, days[i].day));
+      auto it = entries_.find(KeyView(days[i].resource_id, days[i].day));
       if (it != entries_.end() && now < it->second.expires) {
         cached[i] = it->second.usage;
       } else {

@@ -3,11 +3,13 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/hash/hash.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/booking/domain/forwarding_booking_repository.h"
 
@@ -52,6 +54,22 @@ class CachedUsageRepository final : public ForwardingBookingRepository {
 
  private:
   using Key = std::pair<std::string, std::string>;  // resource id, day
+  // Looks a key up without copying its strings (a search looks up hundreds).
+  using KeyView = std::pair<std::string_view, std::string_view>;
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(const KeyView& key) const { return absl::Hash<KeyView>()(key); }
+    size_t operator()(const Key& key) const { return (*this)(KeyView(key.first, key.second)); }
+  };
+  struct KeyEq {
+    using is_transparent = void;
+    static KeyView View(const Key& key) { return {key.first, key.second}; }
+    static KeyView View(const KeyView& key) { return key; }
+    template <typename A, typename B>
+    bool operator()(const A& a, const B& b) const {
+      return View(a) == View(b);
+    }
+  };
   struct Entry {
     // Shared so that a hit copies it outside the lock.
     std::shared_ptr<const DayUsage> usage;
@@ -70,7 +88,7 @@ class CachedUsageRepository final : public ForwardingBookingRepository {
   const absl::Duration ttl_;
   const size_t max_entries_;
   absl::Mutex mutex_;
-  absl::flat_hash_map<Key, Entry> entries_ ABSL_GUARDED_BY(mutex_);
+  absl::flat_hash_map<Key, Entry, KeyHash, KeyEq> entries_ ABSL_GUARDED_BY(mutex_);
   uint64_t writes_ ABSL_GUARDED_BY(mutex_) = 0;      // counts Forget calls
   uint64_t cleared_at_ ABSL_GUARDED_BY(mutex_) = 0;  // writes_ when entries_ was last emptied
   // client -> day of their last hold here

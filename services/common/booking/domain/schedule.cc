@@ -83,7 +83,8 @@ std::vector<int> FreeStarts(const DayPlan& plan, const DayUsage& usage, int need
     }
   }
   std::vector<int> starts;
-  int run = 0;  // free buckets ending at the current one
+  starts.reserve(taken.size());  // one allocation, not one per doubling
+  int run = 0;                   // free buckets ending at the current one
   for (int bucket = 0; bucket < static_cast<int>(taken.size()); ++bucket) {
     run = taken[bucket] < plan.capacity[bucket] ? run + 1 : 0;
     if (need > 0 && run >= need) starts.push_back(bucket - need + 1);
@@ -92,7 +93,21 @@ std::vector<int> FreeStarts(const DayPlan& plan, const DayUsage& usage, int need
 }
 
 std::string FormatDate(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+  // Written digit by digit: every key a search reads and every day it plans
+  // has one, and a format string cost more than the rest of the key.
+  const absl::civil_year_t year = day.year();
+  if (year < 0 || year > 9999) {
+    return absl::StrFormat("%04d-%02d-%02d", year, day.month(), day.day());
+  }
+  std::string text = "0000-00-00";
+  const auto put = [&text](size_t end, int value, int digits) {
+    for (int i = 1; i <= digits; ++i, value /= 10)
+      text[end - i] = static_cast<char>('0' + value % 10);
+  };
+  put(4, static_cast<int>(year), 4);
+  put(7, day.month(), 2);
+  put(10, day.day(), 2);
+  return text;
 }
 
 std::string FormatLocal(absl::Time time, absl::TimeZone zone) {
@@ -116,6 +131,38 @@ bool Calendar::OnTheClock(absl::CivilDay day, int bucket, int count, int slot_mi
     if (absl::ToCivilMinute(absl::FromCivil(local, zone_), zone_) != local) return false;
   }
   return true;
+}
+
+DayClock::DayClock(const Calendar& calendar, absl::CivilDay day) : calendar_(calendar), day_(day) {
+  const absl::TimeZone zone = calendar.zone();
+  const absl::TimeZone::TimeInfo midnight = zone.At(absl::CivilSecond(day));
+  if (midnight.kind != absl::TimeZone::TimeInfo::UNIQUE) return;
+  // A transition exactly at midnight leaves the new offset for the whole day;
+  // one within the next 24 hours does not.
+  absl::TimeZone::CivilTransition next;
+  if (zone.NextTransition(midnight.pre, &next) &&
+      zone.At(next.to).trans < midnight.pre + absl::Hours(24)) {
+    return;
+  }
+  midnight_ = midnight.pre;
+}
+
+std::optional<absl::Time> DayClock::SteadyMinute(int minute) const {
+  if (!midnight_.has_value() || minute < 0 || minute >= kMinutesPerDay) return std::nullopt;
+  return *midnight_ + absl::Minutes(minute);
+}
+
+bool DayClock::OnTheClock(int bucket, int count, int slot_minutes) const {
+  if (SteadyMinute(bucket * slot_minutes).has_value() &&
+      SteadyMinute((bucket + count - 1) * slot_minutes).has_value()) {
+    return true;
+  }
+  return calendar_.OnTheClock(day_, bucket, count, slot_minutes);
+}
+
+absl::Time DayClock::StartOf(int bucket, int slot_minutes) const {
+  const std::optional<absl::Time> start = SteadyMinute(bucket * slot_minutes);
+  return start.has_value() ? *start : calendar_.StartOf(day_, bucket, slot_minutes);
 }
 
 absl::StatusOr<GridPosition> Calendar::PositionOf(absl::Time start, int slot_minutes) const {

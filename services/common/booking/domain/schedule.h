@@ -1,6 +1,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -111,6 +112,31 @@ class Calendar {
  private:
   BookingRules rules_;
   absl::TimeZone zone_;
+};
+
+// One day's wall clock, for walking its buckets: Calendar::OnTheClock and
+// Calendar::StartOf give the same answers, but a day with one UTC offset from
+// midnight to midnight (all but the two days a year the clocks change) needs
+// no time-zone lookup per bucket: every bucket is on the clock and starts its
+// minutes after midnight. A slot search asks this for every bucket of tens of
+// office-days, so the lookups were most of its cost. Other days, and minutes
+// outside the day, ask the calendar.
+class DayClock {
+ public:
+  DayClock(const Calendar& calendar, absl::CivilDay day);
+
+  bool OnTheClock(int bucket, int count, int slot_minutes) const;
+  absl::Time StartOf(int bucket, int slot_minutes) const;
+  // Whether this day has one offset throughout (the fast path; for tests).
+  bool steady() const { return midnight_.has_value(); }
+
+ private:
+  // The instant of `minute` after midnight, when it is on the steady day.
+  std::optional<absl::Time> SteadyMinute(int minute) const;
+
+  const Calendar& calendar_;
+  absl::CivilDay day_;
+  std::optional<absl::Time> midnight_;  // set on a day with one offset throughout
 };
 
 }  // namespace stadt::booking
