@@ -1,6 +1,7 @@
 #include "services/common/booking/store/redis_booking_repository.h"
 
 #include <map>
+#include <set>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -8,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/store/lua/scripts.h"
+#include "services/common/status_macros.h"
 #include "services/common/strings.h"
 
 namespace stadt::booking {
@@ -39,13 +41,26 @@ const redis::Script& AwaitEmailScript() {
   return *script;
 }
 
-// KEYS: hold, booking, person, outbox.
-// ARGV: now, hold id, client, prefix, code, max active, window ms, delete
-//       after ms, token nonce, token hash, sealed contact, person key, remind at ms,
-//       attributes.
+// KEYS: hold, booking, outbox.
+// ARGV: now, hold id, client, prefix, code, (unused), (unused), delete after ms,
+//       token nonce, token hash, sealed contact, person keys, remind at ms,
+//       attributes, booked by.
 const redis::Script& ConfirmScript() {
   static const redis::Script* script =
       new redis::Script(absl::StrCat(ToAbsl(kBookingPreludeLua), ToAbsl(kConfirmHoldLua)));
+  return *script;
+}
+
+// Step 1 of a confirm, in one person's slot (reserve_person.lua).
+const redis::Script& ReservePersonScript() {
+  static const redis::Script* script = new redis::Script(std::string(kReservePersonLua));
+  return *script;
+}
+
+// Step 3 of a confirm, in one person's slot. KEYS: person, resv, person-svc...
+// ARGV: hold id, code, start ms, delete after ms.
+const redis::Script& CommitPersonScript() {
+  static const redis::Script* script = new redis::Script(std::string(kCommitPersonLua));
   return *script;
 }
 
@@ -79,8 +94,8 @@ const redis::Script& RemindersScript() {
   return *script;
 }
 
-// KEYS: person, resend marker, outbox. ARGV: now, min interval ms, request id,
-// sealed contact, prefix.
+// KEYS: resend marker, outbox. ARGV: now, min interval ms, request id,
+// sealed contact, prefix, the person's active codes.
 const redis::Script& RequestLinksScript() {
   static const redis::Script* script =
       new redis::Script(absl::StrCat(ToAbsl(kBookingPreludeLua), ToAbsl(kRequestLinksLua)));
@@ -130,6 +145,10 @@ BookingRecord BookingFromFields(std::map<std::string, std::string> fields) {
   record.visit = fields["visit"];
   record.booked_by = fields["booked_by"];
   return record;
+}
+
+std::set<std::string> SetOf(const std::vector<std::string>& items) {
+  return std::set<std::string>(items.begin(), items.end());
 }
 
 void AppendCapacity(const SlotCapacity& capacity, std::vector<std::string>* args) {
@@ -232,23 +251,194 @@ absl::StatusOr<HoldRecord> RedisBookingRepository::AwaitEmail(const std::string&
   return GetHold(hold_id);
 }
 
+std::string RedisBookingRepository::PersonPrefix(const std::string& person) const {
+  return absl::StrCat(prefix_.substr(0, prefix_.find(':')), ":{p:", person, "}:");
+}
+
 absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::string& hold_id,
                                                                 const BookingRecord& booking,
                                                                 const PersonLimits& limits,
                                                                 absl::Time now,
                                                                 absl::Time delete_after) {
+  absl::StatusOr<HoldRecord> hold = GetHold(hold_id);
+  if (!hold.ok()) return hold.status();
+  if (hold->client != booking.client) {
+    return Refusal(absl::StatusCode::kNotFound, "hold_not_found", "hold not found");
+  }
+  // The persons count what the hold books; a hold that became a booking
+  // already (a retry) was counted then.
+  BookingRecord placed = booking;
+  placed.start = hold->start;
+  placed.service_ids = hold->service_ids;
+  if (hold->booking_code.empty()) {
+    STADT_RETURN_IF_ERROR(ReservePersons(hold_id, placed, limits, now, delete_after));
+  }
+  absl::StatusOr<std::string> code = TakeHold(hold_id, placed, now, delete_after);
+  if (!code.ok()) {
+    // A code clash is retried with a new code under the same reservations; a
+    // reply lost on the way (UNAVAILABLE) may hide a booking: left to expire.
+    const absl::StatusCode failure = code.status().code();
+    if (failure != absl::StatusCode::kAlreadyExists && failure != absl::StatusCode::kUnavailable) {
+      ReleasePersons(SplitCsv(placed.person_key), hold_id, placed.service_ids);
+    }
+    return code.status();
+  }
+  absl::StatusOr<BookingRecord> stored = GetBooking(*code);
+  if (!stored.ok()) return stored.status();
+  STADT_RETURN_IF_ERROR(CommitPersons(hold_id, *stored, delete_after));
+  return code;
+}
+
+absl::Status RedisBookingRepository::ReservePersons(const std::string& hold_id,
+                                                    const BookingRecord& booking,
+                                                    const PersonLimits& limits, absl::Time now,
+                                                    absl::Time delete_after) {
+  std::vector<std::string> reserved;
+  for (const std::string& person : SplitCsv(booking.person_key)) {
+    absl::Status status = ReservePerson(person, hold_id, booking, limits, now, delete_after);
+    if (!status.ok()) {
+      if (status.code() != absl::StatusCode::kUnavailable) {
+        ReleasePersons(reserved, hold_id, booking.service_ids);
+      }
+      return status;
+    }
+    reserved.push_back(person);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RedisBookingRepository::ReservePerson(const std::string& person,
+                                                   const std::string& hold_id,
+                                                   const BookingRecord& booking,
+                                                   const PersonLimits& limits, absl::Time now,
+                                                   absl::Time delete_after) {
+  const std::string at = PersonPrefix(person);
+  absl::StatusOr<std::vector<redis::Reply>> counted =
+      redis_.Pipeline({{"HGETALL", absl::StrCat(at, "resv")},
+                       {"ZRANGEBYSCORE", absl::StrCat(at, "person"), Millis(now), "+inf"}});
+  if (!counted.ok()) return counted.status();
+  // What the person's slot cannot know, read in the office slots: whether an
+  // expired reservation's hold became a booking, and whether a booking it
+  // counts was cancelled or moved since (a step between slots that never ran).
+  std::set<std::string> services = SetOf(booking.service_ids);
+  std::vector<std::string> checked;
+  for (const auto& [held, record] : ToMap((*counted)[0])) {
+    std::vector<std::string> parts = absl::StrSplit(record, '|');
+    if (held == hold_id || parts.size() != 3 || FromMillis(parts[0]) > now) continue;
+    absl::StatusOr<redis::Reply> code = redis_.Command({"HGET", Key("hold", held), "code"});
+    if (!code.ok()) return code.status();
+    checked.insert(checked.end(), {absl::StrCat("r:", held), code->str});
+    for (const std::string& service : SplitCsv(parts[2])) services.insert(service);
+  }
+  for (const redis::Reply& member : (*counted)[1].elements) {
+    if (member.str.starts_with("r:")) continue;
+    absl::StatusOr<redis::Reply> fields =
+        redis_.Command({"HMGET", Key("booking", member.str), "status", "start_ms", "services"});
+    if (!fields.ok()) return fields.status();
+    if (fields->elements.size() != 3) return absl::InternalError("unexpected HMGET reply");
+    const bool counts = fields->elements[0].str == "confirmed";
+    checked.insert(checked.end(), {member.str, counts ? fields->elements[1].str : ""});
+    for (const std::string& service : SplitCsv(fields->elements[2].str)) services.insert(service);
+  }
+  std::vector<std::string> keys = {absl::StrCat(at, "person"), absl::StrCat(at, "resv")};
+  for (const std::string& service : services)
+    keys.push_back(absl::StrCat(at, "person-svc:", service));
+  const std::string mine = absl::StrJoin(booking.service_ids, ",");
+  std::vector<std::string> args = {
+      Millis(now),
+      hold_id,
+      Millis(booking.start),
+      absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)),
+      absl::StrCat(limits.max_active_bookings),
+      Millis(now + kReservationTtl),
+      Millis(delete_after),
+      absl::StrCat(absl::ToUnixMillis(now + kReservationTtl), "|",
+                   absl::ToUnixMillis(booking.start), "|", mine),
+      absl::StrCat(services.size())};
+  args.insert(args.end(), services.begin(), services.end());
+  args.push_back(mine);
+  args.push_back(absl::StrCat(checked.size() / 2));
+  args.insert(args.end(), checked.begin(), checked.end());
+  return redis_.Eval(ReservePersonScript(), keys, args).status();
+}
+
+absl::StatusOr<std::string> RedisBookingRepository::TakeHold(const std::string& hold_id,
+                                                             const BookingRecord& booking,
+                                                             absl::Time now,
+                                                             absl::Time delete_after) {
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       ConfirmScript(),
-      {Key("hold", hold_id), Key("booking", booking.code),
-       Key("person", booking.person_key.substr(0, booking.person_key.find(','))),
-       absl::StrCat(prefix_, "outbox")},
-      {Millis(now), hold_id, booking.client, prefix_, booking.code,
-       absl::StrCat(limits.max_active_bookings),
-       absl::StrCat(absl::ToInt64Milliseconds(limits.same_service_window)), Millis(delete_after),
+      {Key("hold", hold_id), Key("booking", booking.code), absl::StrCat(prefix_, "outbox")},
+      {Millis(now), hold_id, booking.client, prefix_, booking.code, "", "", Millis(delete_after),
        booking.token_nonce, booking.token_hash, booking.sealed_contact, booking.person_key,
        Millis(booking.remind_at), booking.attributes, booking.booked_by});
   if (!reply.ok()) return reply.status();
   return reply->str;
+}
+
+absl::Status RedisBookingRepository::CommitPersons(const std::string& hold_id,
+                                                   const BookingRecord& record,
+                                                   absl::Time delete_after) {
+  for (const std::string& person : SplitCsv(record.person_key)) {
+    const std::string at = PersonPrefix(person);
+    std::vector<std::string> keys = {absl::StrCat(at, "person"), absl::StrCat(at, "resv")};
+    for (const std::string& service : record.service_ids) {
+      keys.push_back(absl::StrCat(at, "person-svc:", service));
+    }
+    STADT_RETURN_IF_ERROR(
+        redis_
+            .Eval(CommitPersonScript(), keys,
+                  {hold_id, record.code, Millis(record.start), Millis(delete_after)})
+            .status());
+  }
+  return absl::OkStatus();
+}
+
+void RedisBookingRepository::ReleasePersons(const std::vector<std::string>& persons,
+                                            const std::string& hold_id,
+                                            const std::vector<std::string>& services) {
+  const std::string member = absl::StrCat("r:", hold_id);
+  for (const std::string& person : persons) {
+    const std::string at = PersonPrefix(person);
+    std::vector<std::vector<std::string>> commands = {{"ZREM", absl::StrCat(at, "person"), member}};
+    for (const std::string& service : services) {
+      commands.push_back({"ZREM", absl::StrCat(at, "person-svc:", service), member});
+    }
+    commands.push_back({"HDEL", absl::StrCat(at, "resv"), hold_id});
+    // Best effort: what is not released here expires with the reservation.
+    (void)redis_.Pipeline(commands);
+  }
+}
+
+absl::Status RedisBookingRepository::DropFromPersons(const std::string& code,
+                                                     const std::string& persons,
+                                                     const std::vector<std::string>& services) {
+  for (const std::string& person : SplitCsv(persons)) {
+    const std::string at = PersonPrefix(person);
+    std::vector<std::vector<std::string>> commands = {{"ZREM", absl::StrCat(at, "person"), code}};
+    for (const std::string& service : services) {
+      commands.push_back({"ZREM", absl::StrCat(at, "person-svc:", service), code});
+    }
+    STADT_RETURN_IF_ERROR(redis_.Pipeline(commands).status());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RedisBookingRepository::MoveInPersons(const BookingRecord& record) {
+  const std::string start = Millis(record.start);
+  for (const std::string& person : SplitCsv(record.person_key)) {
+    const std::string at = PersonPrefix(person);
+    // XX: a booking the person's slot does not count (yet) is not added here;
+    // its reservation or the next confirm's check counts it.
+    std::vector<std::vector<std::string>> commands = {
+        {"ZADD", absl::StrCat(at, "person"), "XX", start, record.code}};
+    for (const std::string& service : record.service_ids) {
+      commands.push_back(
+          {"ZADD", absl::StrCat(at, "person-svc:", service), "XX", start, record.code});
+    }
+    STADT_RETURN_IF_ERROR(redis_.Pipeline(commands).status());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<BookingRecord> RedisBookingRepository::GetBooking(const std::string& code) {
@@ -278,6 +468,16 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBooking(const std::s
 
 absl::StatusOr<BookingRecord> RedisBookingRepository::CancelBookingBecause(
     const std::string& code, absl::Time now, const ChangeCause& cause) {
+  absl::StatusOr<BookingRecord> cancelled = CancelInOffice(code, now, cause);
+  if (!cancelled.ok()) return cancelled.status();
+  STADT_RETURN_IF_ERROR(
+      DropFromPersons(cancelled->code, cancelled->person_key, cancelled->service_ids));
+  return cancelled;
+}
+
+absl::StatusOr<BookingRecord> RedisBookingRepository::CancelInOffice(const std::string& code,
+                                                                     absl::Time now,
+                                                                     const ChangeCause& cause) {
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(CancelScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")},
                   {Millis(now), prefix_, options_.check_in_closes_booking ? "1" : "0", cause.kind,
@@ -299,12 +499,21 @@ absl::StatusOr<int> RedisBookingRepository::RequestLinks(const std::string& pers
                                                          const std::string& sealed_contact,
                                                          absl::Time now,
                                                          absl::Duration min_interval) {
+  // The person's own slot lists the active bookings (reservations aside).
+  absl::StatusOr<redis::Reply> active =
+      redis_.Command({"ZRANGEBYSCORE", absl::StrCat(PersonPrefix(person_key), "person"),
+                      Millis(now), "+inf", "LIMIT", "0", "20"});
+  if (!active.ok()) return active.status();
+  std::vector<std::string> args = {
+      Millis(now), absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(min_interval))),
+      request_id, sealed_contact, prefix_};
+  for (const redis::Reply& member : active->elements) {
+    if (!member.str.starts_with("r:")) args.push_back(member.str);
+  }
+  if (args.size() == 5) return 0;
   absl::StatusOr<redis::Reply> reply = redis_.Eval(
       RequestLinksScript(),
-      {absl::StrCat(prefix_, "person:", person_key), absl::StrCat(prefix_, "resend:", person_key),
-       absl::StrCat(prefix_, "outbox")},
-      {Millis(now), absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(min_interval))),
-       request_id, sealed_contact, prefix_});
+      {absl::StrCat(prefix_, "resend:", person_key), absl::StrCat(prefix_, "outbox")}, args);
   if (!reply.ok()) return reply.status();
   return static_cast<int>(reply->integer);
 }
@@ -337,7 +546,10 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveBookingBecause(
   absl::StatusOr<redis::Reply> reply =
       redis_.Eval(MoveScript(), {Key("booking", code), absl::StrCat(prefix_, "outbox")}, args);
   if (!reply.ok()) return reply.status();
-  return GetBooking(code);
+  absl::StatusOr<BookingRecord> stored = GetBooking(code);
+  if (!stored.ok()) return stored.status();
+  STADT_RETURN_IF_ERROR(MoveInPersons(*stored));
+  return stored;
 }
 
 }  // namespace stadt::booking
@@ -373,7 +585,14 @@ absl::StatusOr<int> RedisBookingRepository::EraseSubject(const std::string& subj
       {Key("subject", subject), Key("client-hold", subject), absl::StrCat(prefix_, "outbox")},
       {Millis(now), prefix_, absl::StrJoin(erase_with_, ","), absl::StrJoin(forget_code_in_, ",")});
   if (!reply.ok()) return reply.status();
-  return static_cast<int>(reply->integer);
+  if (reply->elements.size() != 2) return absl::InternalError("unexpected erasure reply");
+  // Then the persons' slots: the erased bookings count no more.
+  const std::vector<redis::Reply>& erased = reply->elements[1].elements;
+  for (size_t i = 0; i + 2 < erased.size(); i += 3) {
+    STADT_RETURN_IF_ERROR(
+        DropFromPersons(erased[i].str, erased[i + 1].str, SplitCsv(erased[i + 2].str)));
+  }
+  return static_cast<int>(reply->elements[0].integer);
 }
 
 }  // namespace stadt::booking

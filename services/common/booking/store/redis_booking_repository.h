@@ -27,8 +27,6 @@ namespace stadt::booking {
 //   <prefix>booking:<code>            hash; expires `retention` after the
 //                                     appointment, contact data with it
 //   <prefix>day:<resource>:<day>      zset code -> start (ms): the day's bookings
-//   <prefix>person:<key>              zset code -> start (ms): active bookings
-//   <prefix>person-svc:<key>:<svc>    zset code -> start (ms) per service
 //   <prefix>reminders                 zset code -> when its reminder is due (ms)
 //   <prefix>resend:<key>              set while a links mail to the person is
 //                                     recent (PX the minimum interval)
@@ -37,6 +35,17 @@ namespace stadt::booking {
 //                                     .rescheduled, .reminder,
 //                                     .email_confirmation_requested,
 //                                     .links_requested)
+// Per person key (e-mail, phone, login; a keyed hash), in the person's own
+// slot: <service>:{p:<key>}: where <service> is the prefix up to its first
+// ':' ("appt", "video"):
+//   ...person                         zset code or "r:<hold>" -> start (ms):
+//                                     active bookings and reservations
+//   ...person-svc:<svc>               the same per service
+//   ...resv                           hash hold -> "<expires ms>|<start ms>|
+//                                     <services csv>": live reservations
+// A confirmation is three atomic steps (docs/redis-cluster.md): reserve in
+// every person's slot, take in the office's slot, commit in the persons'
+// slots; cancel and move change the office's slot first, then the persons'.
 // An expired hold needs no sweeper: its zset score is in the past, so every
 // reader ignores it and the next writer on that day removes it.
 class RedisBookingRepository : public BookingRepository {
@@ -81,6 +90,24 @@ class RedisBookingRepository : public BookingRepository {
                                             const SlotCapacity& capacity, absl::Time now,
                                             absl::Time delete_after) override;
 
+  // The steps of ConfirmHold, public so that the fault tests can stop between
+  // them. Reserve: one booking of every person key of `booking` (its
+  // service_ids and start are the hold's) in the person's own slot for
+  // kReservationTtl, refused with limit_reached / service_already_booked;
+  // idempotent by hold id. Take: the hold becomes the booking in the office's
+  // slot (returns the code, also on a retry). Commit: the reservations become
+  // the booking `record` (as stored) in the persons' slots; idempotent.
+  static constexpr absl::Duration kReservationTtl = absl::Seconds(30);
+  absl::Status ReservePersons(const std::string& hold_id, const BookingRecord& booking,
+                              const PersonLimits& limits, absl::Time now, absl::Time delete_after);
+  absl::StatusOr<std::string> TakeHold(const std::string& hold_id, const BookingRecord& booking,
+                                       absl::Time now, absl::Time delete_after);
+  absl::Status CommitPersons(const std::string& hold_id, const BookingRecord& record,
+                             absl::Time delete_after);
+  // Cancels in the office's slot only (the first step of CancelBookingBecause).
+  absl::StatusOr<BookingRecord> CancelInOffice(const std::string& code, absl::Time now,
+                                               const ChangeCause& cause);
+
   // Kinds of a service's own per-booking records ("<prefix><kind>:<code>",
   // e.g. video's "visit") that EraseSubject deletes with the booking.
   void EraseWith(std::vector<std::string> kinds) { erase_with_ = std::move(kinds); }
@@ -95,6 +122,19 @@ class RedisBookingRepository : public BookingRepository {
  private:
   std::string Key(const char* kind, const std::string& id) const;
   std::string DayKey(const char* kind, const std::string& resource, const std::string& day) const;
+  // The prefix of one person key's slot, e.g. "appt:{p:<key>}:".
+  std::string PersonPrefix(const std::string& person) const;
+  absl::Status ReservePerson(const std::string& person, const std::string& hold_id,
+                             const BookingRecord& booking, const PersonLimits& limits,
+                             absl::Time now, absl::Time delete_after);
+  // Gives back the reservations of `hold_id` (take refused); best effort: an
+  // expired reservation is settled by the person's next confirm anyway.
+  void ReleasePersons(const std::vector<std::string>& persons, const std::string& hold_id,
+                      const std::vector<std::string>& services);
+  // The persons' slots of a cancel (drop) or a move (new start).
+  absl::Status DropFromPersons(const std::string& code, const std::string& persons,
+                               const std::vector<std::string>& services);
+  absl::Status MoveInPersons(const BookingRecord& record);
 
   redis::Client& redis_;
   std::string prefix_;

@@ -2,6 +2,8 @@
 -- (GDPR Art. 17): a booking still to come gives its slot back first, then the
 -- record, its index entries, its hold and every outbox event naming it go.
 -- Idempotent: a retry finds the index gone and erases nothing.
+-- Returns {erased, {code, person keys csv, services csv, ...}}: the caller
+-- drops those codes from the persons' own slots.
 -- KEYS: subject index, client-hold, outbox. ARGV: now, prefix, the kinds of
 -- the service's own per-booking records (comma-separated, e.g. 'visit'), the
 -- kinds of its numbered per-day records that name a booking (comma-separated,
@@ -10,6 +12,7 @@ local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local erased = 0
 local gone = {}
+local persons = {}
 local function release_hold(hold_id)
   local hold = hash(prefix .. 'hold:' .. hold_id)
   if hold.office ~= nil and (hold.code == nil or hold.code == '') then
@@ -45,11 +48,9 @@ local function erase_booking(code)
   end
   redis.call('ZREM', prefix .. 'day:' .. day_suffix, code)
   redis.call('ZREM', prefix .. 'reminders', code)
-  for _, person in ipairs(split(booking.person or '')) do
-    redis.call('ZREM', prefix .. 'person:' .. person, code)
-    for _, service in ipairs(split(booking.services or '')) do
-      redis.call('ZREM', prefix .. 'person-svc:' .. person .. ':' .. service, code)
-    end
+  -- The persons' slots are the caller's next step.
+  for _, v in ipairs({code, booking.person or '', booking.services or ''}) do
+    table.insert(persons, v)
   end
   for _, kind in ipairs(split(ARGV[3])) do redis.call('DEL', prefix .. kind .. ':' .. code) end
   for _, kind in ipairs(split(ARGV[4] or '')) do forget_code_in_day(kind, day_suffix, code) end
@@ -79,4 +80,4 @@ while true do
   if #entries < 500 then break end
   cursor = '(' .. entries[#entries][1]
 end
-return erased
+return {erased, persons}

@@ -1,4 +1,5 @@
--- Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix, office,
+-- The office's slot of a move; the caller then gives the booking its new start
+-- in each person's slot. Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix, office,
 -- day, first, count, start ms, end ms, delete after ms, remind at ms, the office's
 -- cause (kind, reference, reason; empty when the citizen moves it), capacities...
 local now = tonumber(ARGV[1])
@@ -41,12 +42,6 @@ if tonumber(ARGV[10]) > now then
   redis.call('ZADD', prefix .. 'reminders', ARGV[10], booking.code)
 else
   redis.call('ZREM', prefix .. 'reminders', booking.code)
-end
-for _, person in ipairs(split(booking.person or '')) do
-  redis.call('ZADD', prefix .. 'person:' .. person, ARGV[7], booking.code)
-  for _, service in ipairs(split(booking.services)) do
-    redis.call('ZADD', prefix .. 'person-svc:' .. person .. ':' .. service, ARGV[7], booking.code)
-  end
 end
 -- seq: the calendar SEQUENCE of the mailed invitation, raised by each change.
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
