@@ -3,7 +3,6 @@
 -- step 1 reserved the booking in each person's own slot (reserve_person.lua)
 -- and step 3 commits it there (commit_person.lua). Retried, it returns the
 -- code it wrote. Runs after booking_prelude.lua. KEYS: hold, booking, outbox.
--- Also indexes the booking and hold under <prefix>subject:<client>.
 -- ARGV: now, hold id, client, prefix, code, (unused: 6, 7), delete after ms,
 --       token nonce, token hash, sealed contact, person keys (comma-separated:
 --       the citizen's identity, e-mail, phone; kept in the record, so that a
@@ -41,16 +40,6 @@ local day_index = prefix .. 'day:' .. day_suffix
 redis.call('ZADD', day_index, start_ms, ARGV[5])
 redis.call('PEXPIREAT', day_index, ARGV[8])
 redis.call('HSET', KEYS[1], 'code', ARGV[5])
-redis.call('DEL', prefix .. 'client-hold:' .. ARGV[3])
--- The citizen's own bookings and holds by their subject, for export and
--- erasure (a booking staff made for a caller has no subject of the caller).
-if ARGV[15] == nil or ARGV[15] == '' then
-  local mine = prefix .. 'subject:' .. ARGV[3]
-  redis.call('SADD', mine, 'b:' .. ARGV[5], 'h:' .. ARGV[2])
-  if redis.call('PEXPIRETIME', mine) < tonumber(ARGV[8]) then
-    redis.call('PEXPIREAT', mine, ARGV[8])
-  end
-end
 local event = {'XADD', KEYS[3], '*', 'type', 'booking.confirmed',
                'code', ARGV[5], 'office', hold.office, 'start_ms', hold.start_ms,
                'end_ms', hold.end_ms, 'services', hold.services, 'contact', ARGV[11],

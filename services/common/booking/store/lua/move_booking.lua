@@ -31,13 +31,6 @@ redis.call('PEXPIREAT', new_index, ARGV[9])
 redis.call('HSET', KEYS[1], 'office', ARGV[3], 'day', ARGV[4], 'first', first, 'count', count,
            'start_ms', ARGV[7], 'end_ms', ARGV[8])
 redis.call('PEXPIREAT', KEYS[1], ARGV[9])
--- The citizen's index lives as long as their latest booking.
-if (booking.booked_by == nil or booking.booked_by == '') and booking.client then
-  local mine = prefix .. 'subject:' .. booking.client
-  if redis.call('EXISTS', mine) == 1 and redis.call('PEXPIRETIME', mine) < tonumber(ARGV[9]) then
-    redis.call('PEXPIREAT', mine, ARGV[9])
-  end
-end
 if tonumber(ARGV[10]) > now then
   redis.call('ZADD', prefix .. 'reminders', ARGV[10], booking.code)
 else
