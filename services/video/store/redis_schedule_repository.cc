@@ -71,6 +71,7 @@ absl::StatusOr<std::vector<ScheduleOverride>> RedisScheduleRepository::Get(
   if (caseworker_ids.empty()) return schedules;
   // One GET each, pipelined: the caseworkers' buckets lie in different slots.
   std::vector<std::vector<std::string>> reads;
+  reads.reserve(caseworker_ids.size());
   for (const std::string& id : caseworker_ids) reads.push_back({"GET", AvailabilityKey(id)});
   absl::StatusOr<std::vector<redis::Reply>> windows = redis_.Pipeline(reads);
   if (!windows.ok()) return windows.status();

@@ -389,7 +389,7 @@ absl::Status RedisBookingRepository::IndexForSubject(const std::string& subject,
       redis_.Pipeline({{"SADD", index, absl::StrCat("b:", code), absl::StrCat("h:", hold_id)},
                        {"PEXPIRETIME", index}});
   if (!replies.ok()) return replies.status();
-  if ((*replies)[1].integer < absl::ToUnixMillis(delete_after)) {
+  if (absl::FromUnixMillis((*replies)[1].integer) < delete_after) {
     return redis_.Command({"PEXPIREAT", index, Millis(delete_after)}).status();
   }
   return absl::OkStatus();
@@ -828,7 +828,7 @@ absl::Status RedisBookingRepository::ExtendSubject(const std::string& subject,
   const std::string index = absl::StrCat(keys_.Subject(subject), "subject");
   absl::StatusOr<redis::Reply> expires = redis_.Command({"PEXPIRETIME", index});
   if (!expires.ok()) return expires.status();
-  if (expires->integer < 0 || expires->integer >= absl::ToUnixMillis(delete_after)) {
+  if (expires->integer < 0 || absl::FromUnixMillis(expires->integer) >= delete_after) {
     return absl::OkStatus();  // no index (-2), or it lasts long enough
   }
   return redis_.Command({"PEXPIREAT", index, Millis(delete_after)}).status();
