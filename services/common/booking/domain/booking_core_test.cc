@@ -95,7 +95,7 @@ TEST_F(BookingCoreTest, NewHoldIdsAndCodesFitTheirResourcesBucket) {
   FourBuckets buckets(bookings_);
   BookingCore core{buckets, clock_, Calendar(BookingRules{}, Berlin()),
                    BookingSecrets::Derive("core test key", "test")};
-  for (const std::string resource : {"anna", "bert", "cora"}) {
+  for (const char* resource : {"anna", "bert", "cora"}) {
     absl::StatusOr<HoldRecord> hold =
         core.Hold("citizen-1", Place(resource, Local(2, 10, 0)), {resource});
     ASSERT_TRUE(hold.ok()) << hold.status();
