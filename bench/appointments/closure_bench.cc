@@ -17,6 +17,7 @@
 #include "services/appointments/domain/office_closures.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
+#include "services/common/booking/store/outbox_testing.h"
 #include "services/common/booking/store/redis_booking_repository.h"
 
 namespace stadt::appointments {
@@ -49,7 +50,7 @@ int Run(int port, int count) {
   if (!redis->Command({"FLUSHALL"}).ok()) return Fail("redis not reachable");
   RedisCatalogRepository catalog(*redis);
   booking::RedisBookingRepository bookings(
-      *redis, kBookingPrefix,
+      *redis, AppointmentKeys(),
       booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
   Catalog seed;
   seed.services = {{"id-card", "ID card", 10, {}}};
@@ -104,8 +105,7 @@ int Run(int port, int count) {
                  count);
     ++failures;
   }
-  absl::StatusOr<redis::Reply> stream =
-      redis->Command({"XRANGE", absl::StrCat(kBookingPrefix, "outbox"), "-", "+"});
+  absl::StatusOr<redis::Reply> stream = booking::AllOutboxEvents(*redis, AppointmentKeys());
   if (!stream.ok()) return Fail("outbox");
   std::map<std::string, int> events;
   for (const redis::Reply& entry : stream->elements) {

@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/booking/domain/booking_core.h"
+#include "services/common/booking/store/booking_keys.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/redis/redis_client.h"
 #include "tests/harness/process.h"
@@ -28,7 +29,9 @@ namespace stadt::notifications {
 namespace {
 
 constexpr char kMasterKey[] = "c3RhZHRwb3J0YWwtYmVuY2gtbWFzdGVyLWtleS0zMmJ5dGVzIQ==";
-constexpr char kOutbox[] = "appt:{appt}:outbox";
+// The appointments' first office bucket (the mailer reads every bucket).
+const std::string kBucket = stadt::booking::BookingKeys::Spread("appt").Bucket(0);
+const std::string kOutbox = kBucket + "outbox";
 
 int64_t PeakMemoryKb(pid_t pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
@@ -146,7 +149,7 @@ int Run(int events, int batch, const std::string& appendfsync) {
   const absl::Time deadline = start + absl::Minutes(10);
   while (absl::Now() < deadline) {
     absl::StatusOr<redis::Reply> length = redis->Command({"XLEN", kOutbox});
-    absl::StatusOr<redis::Reply> retries = redis->Command({"ZCARD", "appt:{appt}:notify:retry"});
+    absl::StatusOr<redis::Reply> retries = redis->Command({"ZCARD", kBucket + "notify:retry"});
     if (length.ok() && retries.ok() && length->integer == 0 && retries->integer == 0 &&
         CountMails(dir + "/mail") >= static_cast<size_t>(events)) {
       break;
@@ -161,7 +164,7 @@ int Run(int events, int batch, const std::string& appendfsync) {
   const int64_t peak_kb = PeakMemoryKb((*service)->pid());
   const size_t mails = CountMails(dir + "/mail");
   const int64_t dead =
-      redis->Command({"XLEN", "appt:{appt}:notify:dead"}).value_or(redis::Reply{}).integer;
+      redis->Command({"XLEN", kBucket + "notify:dead"}).value_or(redis::Reply{}).integer;
   (*service)->Signal(SIGTERM);
   (*service)->Wait();
   (*smtp)->Signal(SIGTERM);

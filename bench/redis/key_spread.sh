@@ -7,7 +7,13 @@
 #
 #   bench/redis/key_spread.sh [offices=60] [days=5] [bookings per office and day=30]
 #
-# Layouts: today's appointments tag {appt} (one slot); one tag per office
+# Then the real layout: stadt-booking-load (bench/redis/booking_load.cc, built
+# in build/release or $STADT_BUILD_DIR) runs the appointments store's own writes
+# (holds, confirms as reserve/take/commit, cancels, moves to the next office)
+# against the cluster, and the keys and the commands each primary got are
+# printed (INFO commandstats after CONFIG RESETSTAT).
+#
+# Synthetic layouts: the old appointments tag {appt} (one slot); one tag per office
 # ({appt:o:<office>}, the unit of atomicity for a day's counters and holds) with
 # the per-person limit keys under the person's tag ({appt:p:<person>}); and
 # monitoring by KPI ({kpi:<kpi>}) for the KPIs of the seed catalog.
@@ -49,7 +55,9 @@ for _ in 1 2 3; do
   wait_for redis-cli -p "$port" ping
 done
 redis-cli --cluster create "${PORTS[@]/#/127.0.0.1:}" --cluster-yes > "$WORK/create.log"
-wait_for sh -c "redis-cli -p ${PORTS[0]} cluster info | grep -q cluster_state:ok"
+for port in "${PORTS[@]}"; do
+  wait_for sh -c "redis-cli -p $port cluster info | grep -q cluster_state:ok"
+done
 
 # Prints the SET commands of one layout, one per line.
 layout_keys() {
@@ -139,7 +147,36 @@ print("%-44s %8d keys  per primary %-26s  max deviation from mean %5.1f %%"
 EOF
 }
 
+# The commands each primary processed since CONFIG RESETSTAT.
+print_commands() {
+  local counts=()
+  for port in "${PORTS[@]}"; do
+    counts+=("$(redis-cli -p "$port" info commandstats |
+      awk -F'[=,:]' '/^cmdstat_/ && $1 !~ /cmdstat_(info|config|cluster|dbsize|ping|command)$/ {n += $3} END {print n + 0}')")
+  done
+  python3 - "$1" "${counts[@]}" <<'EOF'
+import sys
+name, counts = sys.argv[1], list(map(int, sys.argv[2:]))
+mean = sum(counts) / len(counts)
+worst = max(abs(c - mean) for c in counts) / mean * 100
+print("%-44s %8d cmds  per primary %-26s  max deviation from mean %5.1f %%"
+      % (name, sum(counts), " / ".join(map(str, counts)), worst))
+EOF
+}
+
 echo "offices=$OFFICES days=$DAYS bookings/office/day=$BOOKINGS, 3 primaries (even slot ranges)"
+LOAD="${STADT_BUILD_DIR:-$ROOT/build/release}/bench/redis/stadt-booking-load"
+if [[ -x "$LOAD" ]]; then
+  for port in "${PORTS[@]}"; do
+    redis-cli -p "$port" flushall > /dev/null
+    redis-cli -p "$port" config resetstat > /dev/null
+  done
+  "$LOAD" "${PORTS[0]}" "$OFFICES" "$DAYS" "$BOOKINGS"
+  print_spread "appointments as built (64 buckets)"
+  print_commands "appointments as built (64 buckets)"
+else
+  echo "($LOAD not built: the real layout is skipped)"
+fi
 write_layout today && print_spread "appointments today ({appt})"
 write_layout office && print_spread "appointments by office + person ({appt:o:..})"
 write_layout kpi-today && print_spread "monitoring before ({mon})"

@@ -119,7 +119,7 @@ absl::Status Serve(const Settings& settings) {
         absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
   booking::RedisBookingRepository booking_repository(
-      *redis, kBookingPrefix,
+      *redis, AppointmentKeys(),
       booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
   ForgetErasedCodesAtCounter(booking_repository);
   SystemClock clock;

@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/booking/domain/booking_core.h"
+#include "services/common/booking/store/booking_keys.h"
 #include "services/common/contact/sealed_contact.h"
 #include "services/common/kpi/kpi_reporting.h"
 #include "services/common/log.h"
@@ -32,8 +33,6 @@ namespace stadt::notifications {
 namespace {
 
 constexpr size_t kMinSecretBytes = 32;
-constexpr char kAppointmentsOutbox[] = "appt:{appt}:outbox";
-constexpr char kVideoOutbox[] = "video:{video}:outbox";
 
 struct Settings {
   GrpcServerOptions server;
@@ -179,21 +178,30 @@ absl::Status Serve(const Settings& settings) {
     return absl::InvalidArgumentError(
         absl::StrCat("unknown time zone ", settings.time_zone, " (is tzdata installed?)"));
   }
-  std::map<std::string, BookingSource> sources = {
-      {kAppointmentsOutbox,
-       {.name = "appointments",
-        .secrets = booking::BookingSecrets::Derive(settings.appointments_master_key)}}};
-  std::map<std::string, std::vector<std::string>> dead_letter_sources = {
-      {"appointments", {kAppointmentsOutbox}}};
+  // The booking services' outboxes: one per office or caseworker bucket
+  // (services/common/booking/store/booking_keys.h), each read on its own
+  // (one consumer group per stream; a read of several streams is cross-slot).
+  std::map<std::string, BookingSource> sources;
+  std::map<std::string, std::vector<std::string>> dead_letter_sources;
+  const BookingSource appointments{
+      .name = "appointments",
+      .secrets = booking::BookingSecrets::Derive(settings.appointments_master_key)};
+  for (const std::string& outbox : booking::BookingKeys::Spread("appt").Outboxes()) {
+    sources[outbox] = appointments;
+    dead_letter_sources["appointments"].push_back(outbox);
+  }
   if (!settings.video_master_key.empty()) {
-    sources[kVideoOutbox] = {
+    const BookingSource video{
         .name = "video",
         .secrets = booking::BookingSecrets::Derive(settings.video_master_key, "video"),
         .template_prefix = "video_",
         .product = "Video consultations",
         .manage_path = "/videoberatung/verwalten",
         .resource_is_place = false};
-    dead_letter_sources["video"] = {kVideoOutbox};
+    for (const std::string& outbox : booking::BookingKeys::Spread("video").Outboxes()) {
+      sources[outbox] = video;
+      dead_letter_sources["video"].push_back(outbox);
+    }
   }
   std::vector<std::string> streams;
   streams.reserve(sources.size());

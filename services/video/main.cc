@@ -133,10 +133,10 @@ absl::Status Serve(const Settings& settings) {
                                {"caseworkers", static_cast<int64_t>(catalog->caseworkers.size())}});
   std::unique_ptr<redis::Client> redis = redis::Client::Create(settings.redis);
   booking::RedisBookingRepository bookings(
-      *redis, kVideoPrefix,
+      *redis, VideoKeys(),
       booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
   bookings.EraseWith({"visit"});  // the waiting-room record goes with its booking
-  RedisVisitRepository visits(*redis);
+  RedisVisitRepository visits(*redis, bookings);
   RedisScheduleRepository schedule_store(*redis);
   SystemClock clock;
   const booking::BookingSecrets secrets =

@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "services/common/booking/store/booking_keys.h"
 #include "services/common/redis/redis_client.h"
 #include "tests/e2e/parking_test_tariffs.h"
 #include "tests/harness/stack.h"
@@ -193,14 +194,27 @@ class DataRightsE2eTest : public ::testing::Test {
     return std::string(Json(applied).at("id").as_string());
   }
 
+  // Mails of a booking service waiting for a retry, in all its buckets.
+  int64_t QueuedRetries(const std::string& service) {
+    std::vector<std::vector<std::string>> counts;
+    const booking::BookingKeys keys = booking::BookingKeys::Spread(service);
+    for (const std::string& bucket : keys.Buckets()) {
+      counts.push_back({"ZCARD", absl::StrCat(bucket, "notify:retry")});
+    }
+    absl::StatusOr<std::vector<redis::Reply>> queued = redis_->Pipeline(counts);
+    int64_t total = 0;
+    for (const redis::Reply& count : queued.value_or(std::vector<redis::Reply>{})) {
+      total += count.integer;
+    }
+    return total;
+  }
+
   // Waits until the mailer has queued the booking mails for a retry (no
   // mail server answers): the citizen's e-mail events sit in the outboxes
   // and the retry queues.
   bool WaitForQueuedMails() {
     for (int attempt = 0; attempt < 200; ++attempt) {
-      absl::StatusOr<std::vector<redis::Reply>> queued = redis_->Pipeline(
-          {{"ZCARD", "appt:{appt}:notify:retry"}, {"ZCARD", "video:{video}:notify:retry"}});
-      if (queued.ok() && (*queued)[0].integer > 0 && (*queued)[1].integer > 0) return true;
+      if (QueuedRetries("appt") > 0 && QueuedRetries("video") > 0) return true;
       absl::SleepFor(absl::Milliseconds(50));
     }
     return false;
@@ -316,8 +330,8 @@ TEST_F(DataRightsE2eTest, ExportThenErasureLeavesNothingButTheKeptReceipt) {
     EXPECT_TRUE(hit.find(":session:" + session) != std::string::npos) << hit;
   }
   // The other citizen's booking is still there.
-  absl::StatusOr<redis::Reply> others =
-      redis_->Command({"EXISTS", absl::StrCat("appt:{appt}:booking:", other)});
+  absl::StatusOr<redis::Reply> others = redis_->Command(
+      {"EXISTS", absl::StrCat(booking::BookingKeys::Spread("appt").For(other), "booking:", other)});
   ASSERT_TRUE(others.ok());
   EXPECT_EQ(others->integer, 1);
 

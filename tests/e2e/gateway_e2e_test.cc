@@ -10,6 +10,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/booking_core.h"
+#include "services/common/booking/store/outbox_testing.h"
 #include "services/common/redis/redis_client.h"
 #include "tests/harness/stack.h"
 
@@ -457,7 +458,7 @@ class EmailConfirmationE2eTest : public ::testing::Test {
     redis_options.port = stack_->redis().port();
     std::unique_ptr<redis::Client> redis = redis::Client::Create(redis_options);
     absl::StatusOr<redis::Reply> outbox =
-        redis->Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+        booking::AllOutboxEvents(*redis, booking::BookingKeys::Spread("appt"));
     EXPECT_TRUE(outbox.ok()) << outbox.status();
     std::string sealed;
     int mails = 0;

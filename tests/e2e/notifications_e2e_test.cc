@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/booking_core.h"
+#include "services/common/booking/store/booking_keys.h"
 #include "services/common/crypto/crypto.h"
 #include "services/common/redis/redis_client.h"
 #include "tests/e2e/parking_test_tariffs.h"
@@ -29,7 +30,10 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 constexpr char kMasterKey[] = "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ==";
-constexpr char kOutbox[] = "appt:{appt}:outbox";
+// The appointments' first office bucket: the tests write their events there
+// (the mailer reads every bucket's outbox).
+const std::string kBucket = booking::BookingKeys::Spread("appt").Bucket(0);
+const std::string kOutbox = kBucket + "outbox";
 // Mails sent between two writes of delivery records (NOTIFICATIONS_RECORD_BATCH).
 constexpr int kRecordBatch = 8;
 
@@ -700,10 +704,10 @@ TEST_F(TlsMailE2eTest, AnUntrustedCertificateGetsNoMail) {
   AddReminders(*redis, 0, 1);
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   while (absl::Now() < deadline &&
-         redis->Command({"ZCARD", "appt:{appt}:notify:retry"}).value().integer < 1) {
+         redis->Command({"ZCARD", kBucket + "notify:retry"}).value().integer < 1) {
     absl::SleepFor(absl::Milliseconds(50));
   }
-  EXPECT_EQ(redis->Command({"ZCARD", "appt:{appt}:notify:retry"}).value().integer, 1)
+  EXPECT_EQ(redis->Command({"ZCARD", kBucket + "notify:retry"}).value().integer, 1)
       << stack_->Logs();  // deferred, not sent
   EXPECT_TRUE(sink_->Mails().empty());
   EXPECT_THAT(stack_->Logs(), HasSubstr("certificate"));  // the reason it was deferred
@@ -744,10 +748,10 @@ TEST_F(NotificationsE2eTest, MailServerAwayMailsAreDeferredThenDeliveredRejectio
   // Deferred: in the retry queue, not lost.
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   while (absl::Now() < deadline &&
-         redis->Command({"ZCARD", "appt:{appt}:notify:retry"}).value().integer < 3) {
+         redis->Command({"ZCARD", kBucket + "notify:retry"}).value().integer < 3) {
     absl::SleepFor(absl::Milliseconds(50));
   }
-  EXPECT_EQ(redis->Command({"ZCARD", "appt:{appt}:notify:retry"}).value().integer, 3);
+  EXPECT_EQ(redis->Command({"ZCARD", kBucket + "notify:retry"}).value().integer, 3);
   ASSERT_TRUE(sink_->Restart().ok());
   std::vector<ReceivedMail> mails = sink_->WaitForMails(3);
   EXPECT_EQ(mails.size(), 3u) << stack_->Logs();
@@ -767,10 +771,10 @@ TEST_F(NotificationsE2eTest, MailServerAwayMailsAreDeferredThenDeliveredRejectio
                   .ok());
   const absl::Time dead_deadline = absl::Now() + absl::Seconds(20);
   while (absl::Now() < dead_deadline &&
-         redis->Command({"XLEN", "appt:{appt}:notify:dead"}).value().integer < 1) {
+         redis->Command({"XLEN", kBucket + "notify:dead"}).value().integer < 1) {
     absl::SleepFor(absl::Milliseconds(50));
   }
-  redis::Reply dead = redis->Command({"XRANGE", "appt:{appt}:notify:dead", "-", "+"}).value();
+  redis::Reply dead = redis->Command({"XRANGE", kBucket + "notify:dead", "-", "+"}).value();
   ASSERT_EQ(dead.elements.size(), 1u) << stack_->Logs();
   std::map<std::string, std::string> fields;
   const std::vector<redis::Reply>& flat = dead.elements[0].elements[1].elements;
@@ -805,7 +809,7 @@ TEST_F(NotificationsE2eTest, MailServerAwayMailsAreDeferredThenDeliveredRejectio
   const absl::Time again_deadline = absl::Now() + absl::Seconds(20);
   std::string again_id;
   while (absl::Now() < again_deadline && (again_id.empty() || again_id == dead_id)) {
-    redis::Reply again = redis->Command({"XRANGE", "appt:{appt}:notify:dead", "-", "+"}).value();
+    redis::Reply again = redis->Command({"XRANGE", kBucket + "notify:dead", "-", "+"}).value();
     if (!again.elements.empty()) again_id = again.elements[0].elements[0].str;
     absl::SleepFor(absl::Milliseconds(50));
   }

@@ -13,6 +13,7 @@
 #include "services/appointments/store/redis_counter_repository.h"
 #include "services/common/booking/domain/forwarding_booking_repository.h"
 #include "services/common/booking/domain/refusal.h"
+#include "services/common/booking/store/outbox_testing.h"
 #include "services/common/booking/store/redis_booking_repository.h"
 #include "services/common/fake_clock.h"
 #include "tests/harness/redis_test.h"
@@ -96,7 +97,7 @@ class OfficeClosuresTest : public testing::RedisTest {
     if (HasFatalFailure()) return;
     catalog_ = std::make_unique<RedisCatalogRepository>(redis());
     bookings_ = std::make_unique<booking::RedisBookingRepository>(
-        redis(), kBookingPrefix,
+        redis(), AppointmentKeys(),
         booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 10, {}}, {"passport", "Passport", 10, {}}};
@@ -127,8 +128,7 @@ class OfficeClosuresTest : public testing::RedisTest {
   // Outbox events that carry the closure as their cause, per booking code.
   std::map<std::string, int> ClosureEvents() {
     std::map<std::string, int> events;
-    absl::StatusOr<redis::Reply> stream =
-        redis().Command({"XRANGE", absl::StrCat(kBookingPrefix, "outbox"), "-", "+"});
+    absl::StatusOr<redis::Reply> stream = booking::AllOutboxEvents(redis(), AppointmentKeys());
     EXPECT_TRUE(stream.ok());
     for (const redis::Reply& entry : stream->elements) {
       const std::vector<redis::Reply>& fields = entry.elements[1].elements;

@@ -11,6 +11,7 @@
 #include "services/appointments/domain/office_bookings.h"
 #include "services/appointments/store/redis_catalog_repository.h"
 #include "services/appointments/store/redis_counter_repository.h"
+#include "services/common/booking/store/outbox_testing.h"
 #include "services/common/fake_clock.h"
 #include "tests/harness/redis_test.h"
 
@@ -39,7 +40,7 @@ class RedisBookingTest : public testing::RedisTest {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
     catalog_ = std::make_unique<RedisCatalogRepository>(redis());
-    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), kBookingPrefix);
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), AppointmentKeys());
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 20, {}}, {"passport", "Passport", 10, {}}};
     Office office;
@@ -180,19 +181,20 @@ TEST_F(RedisBookingTest, ConfirmWritesTheOutboxAndRetriesAreIdempotent) {
   BookingView retry = service_->Confirm("citizen", hold->hold_id, ContactFor(1)).value();
   EXPECT_EQ(first.record.code, retry.record.code);
   EXPECT_EQ(first.manage_token, retry.manage_token);
-  absl::StatusOr<redis::Reply> outbox = redis().Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+  absl::StatusOr<redis::Reply> outbox = booking::AllOutboxEvents(redis(), AppointmentKeys());
   ASSERT_TRUE(outbox.ok());
   ASSERT_EQ(outbox->elements.size(), 1u);  // One event, not two.
   ASSERT_TRUE(service_->Cancel(first.record.code, first.manage_token).ok());
   ASSERT_TRUE(service_->Cancel(first.record.code, first.manage_token).ok());
-  outbox = redis().Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+  outbox = booking::AllOutboxEvents(redis(), AppointmentKeys());
   EXPECT_EQ(outbox->elements.size(), 2u);
   // Contact data is stored only sealed, and the record expires after retention.
-  absl::StatusOr<redis::Reply> stored =
-      redis().Command({"HGET", absl::StrCat("appt:{appt}:booking:", first.record.code), "contact"});
+  absl::StatusOr<redis::Reply> stored = redis().Command(
+      {"HGET", absl::StrCat(AppointmentKeys().For("mitte"), "booking:", first.record.code),
+       "contact"});
   EXPECT_EQ(stored->str.find("p1@example.org"), std::string::npos);
-  absl::StatusOr<redis::Reply> ttl =
-      redis().Command({"PTTL", absl::StrCat("appt:{appt}:booking:", first.record.code)});
+  absl::StatusOr<redis::Reply> ttl = redis().Command(
+      {"PTTL", absl::StrCat(AppointmentKeys().For("mitte"), "booking:", first.record.code)});
   EXPECT_GT(ttl->integer, 0);
 }
 
@@ -235,7 +237,7 @@ TEST_F(RedisBookingTest, RemindersGoOutOnceWhenDueAndFollowChanges) {
   EXPECT_EQ(service_->SendDueReminders().value(), 0);  // never twice
   clock_.Set(Local(14, 12, 1));
   EXPECT_EQ(service_->SendDueReminders().value(), 1);  // the moved one, at its new time
-  absl::StatusOr<redis::Reply> outbox = redis().Command({"XRANGE", "appt:{appt}:outbox", "-", "+"});
+  absl::StatusOr<redis::Reply> outbox = booking::AllOutboxEvents(redis(), AppointmentKeys());
   int reminders = 0;
   for (const redis::Reply& entry : outbox->elements) {
     const redis::Reply& fields = entry.elements[1];

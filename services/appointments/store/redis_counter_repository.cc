@@ -22,11 +22,16 @@ constexpr int64_t kQueueKeyLifetimeMs = 2 * 24 * 60 * 60 * 1000;
 // More tickets than an office hands out in a day are not listed.
 constexpr int kMaxTicketsPerDay = 5000;
 
-std::string DayKey(const char* kind, const booking::ResourceDay& day) {
-  return absl::StrCat(kBookingPrefix, kind, ":", day.resource_id, ":", day.day);
+// The office's bucket: its counter day beside its bookings.
+const std::string& Prefix(const booking::ResourceDay& day) {
+  return AppointmentKeys().For(day.resource_id);
 }
-std::string BookingKey(const std::string& code) {
-  return absl::StrCat(kBookingPrefix, "booking:", code);
+std::string DayKey(const char* kind, const booking::ResourceDay& day) {
+  return absl::StrCat(Prefix(day), kind, ":", day.resource_id, ":", day.day);
+}
+// A booking at this office is kept in the office's bucket.
+std::string BookingKey(const booking::ResourceDay& day, const std::string& code) {
+  return absl::StrCat(Prefix(day), "booking:", code);
 }
 
 // Returns {queue number, booking code, state, counter} for every ticket op.
@@ -82,7 +87,7 @@ const redis::Script& CancelTicketScript() {
 }
 
 std::string TicketKey(const booking::ResourceDay& day, int queue_number) {
-  return absl::StrCat(kBookingPrefix, "ticket:", day.resource_id, ":", day.day, ":", queue_number);
+  return absl::StrCat(Prefix(day), "ticket:", day.resource_id, ":", day.day, ":", queue_number);
 }
 
 VisitState StateFromText(const std::string& text) {
@@ -130,9 +135,15 @@ struct TicketTimes {
 
 std::string Lifetime() { return absl::StrCat(kQueueKeyLifetimeMs); }
 std::string Millis(absl::Time time) { return absl::StrCat(absl::ToUnixMillis(time)); }
-std::string Outbox() { return absl::StrCat(kBookingPrefix, "outbox"); }
+std::string Outbox(const booking::ResourceDay& day) { return absl::StrCat(Prefix(day), "outbox"); }
 
 }  // namespace
+
+const booking::BookingKeys& AppointmentKeys() {
+  static const booking::BookingKeys* keys =
+      new booking::BookingKeys(booking::BookingKeys::Spread("appt"));
+  return *keys;
+}
 
 absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceDay& day) {
   absl::StatusOr<std::vector<redis::Reply>> index =
@@ -150,7 +161,7 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceD
   std::vector<std::vector<std::string>> reads;
   reads.reserve(codes.size() + static_cast<size_t>(tickets));
   for (const redis::Reply& code : codes) {
-    reads.push_back({"HMGET", BookingKey(code.str), "start_ms", "services", "status", "visit",
+    reads.push_back({"HMGET", BookingKey(day, code.str), "start_ms", "services", "status", "visit",
                      "ticket", "contact"});
   }
   for (int n = 1; n <= tickets; ++n) {
@@ -211,19 +222,19 @@ absl::StatusOr<DayList> RedisCounterRepository::ListDay(const booking::ResourceD
 
 absl::StatusOr<Ticket> RedisCounterRepository::CheckIn(const booking::ResourceDay& day,
                                                        const std::string& code, absl::Time now) {
-  return TicketFromReply(
-      redis_.Eval(CheckInScript(),
-                  {BookingKey(code), DayKey("present", day), DayKey("ticket-seq", day), Outbox()},
-                  {Millis(now), kBookingPrefix, day.resource_id, day.day, code, Lifetime()}));
+  return TicketFromReply(redis_.Eval(
+      CheckInScript(),
+      {BookingKey(day, code), DayKey("present", day), DayKey("ticket-seq", day), Outbox(day)},
+      {Millis(now), Prefix(day), day.resource_id, day.day, code, Lifetime()}));
 }
 
 absl::StatusOr<Ticket> RedisCounterRepository::WalkIn(const booking::ResourceDay& day,
                                                       const std::vector<std::string>& service_ids,
                                                       absl::Time now) {
-  return TicketFromReply(redis_.Eval(WalkInScript(),
-                                     {DayKey("present", day), DayKey("ticket-seq", day), Outbox()},
-                                     {Millis(now), kBookingPrefix, day.resource_id, day.day,
-                                      absl::StrJoin(service_ids, ","), Lifetime()}));
+  return TicketFromReply(
+      redis_.Eval(WalkInScript(), {DayKey("present", day), DayKey("ticket-seq", day), Outbox(day)},
+                  {Millis(now), Prefix(day), day.resource_id, day.day,
+                   absl::StrJoin(service_ids, ","), Lifetime()}));
 }
 
 absl::StatusOr<std::optional<Ticket>> RedisCounterRepository::CallNext(
@@ -231,7 +242,7 @@ absl::StatusOr<std::optional<Ticket>> RedisCounterRepository::CallNext(
   absl::StatusOr<Ticket> ticket = TicketFromReply(
       redis_.Eval(CallNextScript(),
                   {DayKey("present", day), DayKey("display", day), DayKey("display-version", day)},
-                  {kBookingPrefix, day.resource_id, day.day, counter, Millis(now), Lifetime()}));
+                  {Prefix(day), day.resource_id, day.day, counter, Millis(now), Lifetime()}));
   if (!ticket.ok()) return ticket.status();
   if (ticket->queue_number == 0) return std::nullopt;
   return *ticket;
@@ -244,21 +255,21 @@ absl::StatusOr<Ticket> RedisCounterRepository::Recall(const booking::ResourceDay
       redis_.Eval(RecallScript(),
                   {TicketKey(day, queue_number), DayKey("present", day), DayKey("display", day),
                    DayKey("display-version", day)},
-                  {kBookingPrefix, absl::StrCat(queue_number), counter, Millis(now), Lifetime()}));
+                  {Prefix(day), absl::StrCat(queue_number), counter, Millis(now), Lifetime()}));
 }
 
 absl::StatusOr<Ticket> RedisCounterRepository::Park(const booking::ResourceDay& day,
                                                     int queue_number) {
   return TicketFromReply(redis_.Eval(ParkScript(),
                                      {TicketKey(day, queue_number), DayKey("present", day)},
-                                     {kBookingPrefix, absl::StrCat(queue_number)}));
+                                     {Prefix(day), absl::StrCat(queue_number)}));
 }
 
 absl::StatusOr<Ticket> RedisCounterRepository::CancelTicket(const booking::ResourceDay& day,
                                                             int queue_number, absl::Time now) {
   return TicketFromReply(redis_.Eval(
-      CancelTicketScript(), {TicketKey(day, queue_number), DayKey("present", day), Outbox()},
-      {kBookingPrefix, day.resource_id, absl::StrCat(queue_number), Millis(now)}));
+      CancelTicketScript(), {TicketKey(day, queue_number), DayKey("present", day), Outbox(day)},
+      {Prefix(day), day.resource_id, absl::StrCat(queue_number), Millis(now)}));
 }
 
 absl::StatusOr<CallBoard> RedisCounterRepository::Board(const booking::ResourceDay& day, int max) {
@@ -286,8 +297,8 @@ absl::StatusOr<CallBoard> RedisCounterRepository::Board(const booking::ResourceD
 absl::StatusOr<Ticket> RedisCounterRepository::Complete(const booking::ResourceDay& day,
                                                         int queue_number) {
   absl::StatusOr<Ticket> ticket =
-      TicketFromReply(redis_.Eval(CompleteScript(), {TicketKey(day, queue_number), Outbox()},
-                                  {kBookingPrefix, day.resource_id}));
+      TicketFromReply(redis_.Eval(CompleteScript(), {TicketKey(day, queue_number), Outbox(day)},
+                                  {Prefix(day), day.resource_id}));
   if (ticket.ok()) ticket->queue_number = queue_number;
   return ticket;
 }
@@ -296,7 +307,7 @@ absl::StatusOr<DayAppointment> RedisCounterRepository::MarkNoShow(const booking:
                                                                   const std::string& code,
                                                                   absl::Time now) {
   absl::StatusOr<redis::Reply> reply =
-      redis_.Eval(NoShowScript(), {BookingKey(code), DayKey("no-shows", day), Outbox()},
+      redis_.Eval(NoShowScript(), {BookingKey(day, code), DayKey("no-shows", day), Outbox(day)},
                   {day.resource_id, day.day, Lifetime(), Millis(now)});
   if (!reply.ok()) return reply.status();
   absl::StatusOr<DayList> list = ListDay(day);

@@ -6,22 +6,22 @@
 
 namespace stadt::appointments {
 
-// Key prefix of all office booking state (booking::RedisBookingRepository is
-// built with it); the {appt} hash tag keeps it on one slot because the counter
-// day's scripts read the bookings too.
-inline constexpr char kBookingPrefix[] = "appt:{appt}:";
+// The appointments' booking keys (booking::RedisBookingRepository is built
+// with them): 64 office buckets "appt:{appt:b<NN>-<n>}:" (booking_keys.h).
+// The counter day of an office lives in the office's bucket beside its
+// bookings, because the counter's scripts change both in one step:
+//   <b>day:<office>:<day>         zset booking code -> start (ms)
+//   <b>present:<office>:<day>     zset queue number -> order (ms):
+//                                 appointment time, or arrival for walk-ins
+//   <b>ticket:<office>:<day>:<n>  hash: code, state, counter (walk-ins:
+//                                 services, arrived_ms); erased: 1 once
+//                                 the citizen's erasure blanked code
+//   <b>ticket-seq:<office>:<day>  last queue number handed out
+//   <b>no-shows:<office>:<day>    count
+//   <b>display:<office>:<day>     list "n|counter|ms", newest first (20)
+//   <b>display-version:<office>:<day>  raised by every call and recall
+const booking::BookingKeys& AppointmentKeys();
 
-// The counter day in Redis, beside the bookings (same {appt} hash tag):
-//   appt:{appt}:day:<office>:<day>         zset booking code -> start (ms)
-//   appt:{appt}:present:<office>:<day>     zset queue number -> order (ms):
-//                                          appointment time, or arrival for walk-ins
-//   appt:{appt}:ticket:<office>:<day>:<n>  hash: code, state, counter (walk-ins:
-//                                          services, arrived_ms); erased: 1 once
-//                                          the citizen's erasure blanked code
-//   appt:{appt}:ticket-seq:<office>:<day>  last queue number handed out
-//   appt:{appt}:no-shows:<office>:<day>    count
-//   appt:{appt}:display:<office>:<day>     list "n|counter|ms", newest first (20)
-//   appt:{appt}:display-version:<office>:<day>  raised by every call and recall
 // Makes a citizen's erasure (GDPR Art. 17, in the same Lua step) blank the
 // erased bookings' codes in the counter's tickets; the tickets stay (queue
 // number, state, times) so the day and its counts stay whole.

@@ -41,7 +41,7 @@ class CounterDayTest : public testing::RedisTest {
     if (HasFatalFailure()) return;
     catalog_ = std::make_unique<RedisCatalogRepository>(redis());
     bookings_ = std::make_unique<booking::RedisBookingRepository>(
-        redis(), kBookingPrefix,
+        redis(), AppointmentKeys(),
         booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
     ForgetErasedCodesAtCounter(*bookings_);  // as main.cc does
     counters_ = std::make_unique<RedisCounterRepository>(redis());
@@ -297,7 +297,8 @@ std::vector<std::string> CounterDayKeysNaming(redis::Client& redis, const std::s
   std::vector<std::string> hits;
   // ScanKeys: on a cluster a plain SCAN sees one node only.
   const std::vector<std::string> keys =
-      redis.ScanKeys("appt:{appt}:*:mitte:2037-12-01*").value_or(std::vector<std::string>{});
+      redis.ScanKeys(absl::StrCat(AppointmentKeys().For("mitte"), "*:mitte:2037-12-01*"))
+          .value_or(std::vector<std::string>{});
   for (const std::string& key : keys) {
     if (key.find(needle) != std::string::npos) hits.push_back(key + ": name");
     const std::string type = redis.Command({"TYPE", key}).value().str;

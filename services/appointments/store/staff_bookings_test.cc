@@ -32,7 +32,7 @@ class StaffBookingsTest : public testing::RedisTest {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
     catalog_ = std::make_unique<RedisCatalogRepository>(redis());
-    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), kBookingPrefix);
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), AppointmentKeys());
     Catalog catalog;
     catalog.services = {{"id-card", "ID card", 10, {}}};
     Office office;

@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/forwarding_booking_repository.h"
+#include "services/common/booking/store/outbox_testing.h"
 #include "services/common/booking/store/redis_booking_repository.h"
 #include "services/common/fake_clock.h"
 #include "services/video/domain/consultations.h"
@@ -51,9 +52,9 @@ class RedisAbsenceTest : public stadt::testing::RedisTest {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
     // As main wires it (the citizen may cancel a checked-in consultation).
-    store_ = std::make_unique<booking::RedisBookingRepository>(redis(), kVideoPrefix);
+    store_ = std::make_unique<booking::RedisBookingRepository>(redis(), VideoKeys());
     bookings_ = std::make_unique<InterleavedBookings>(*store_);
-    visits_ = std::make_unique<RedisVisitRepository>(redis());
+    visits_ = std::make_unique<RedisVisitRepository>(redis(), *store_);
     schedule_store_ = std::make_unique<RedisScheduleRepository>(redis());
     VideoSettings settings;
     settings.jitsi = {"stadtportal", "secret", "https://meet.stadt.example", "jitsi", ""};
@@ -105,8 +106,7 @@ class RedisAbsenceTest : public stadt::testing::RedisTest {
   }
 
   int OutboxEvents(const std::string& type) {
-    absl::StatusOr<redis::Reply> reply =
-        redis().Command({"XRANGE", absl::StrCat(kVideoPrefix, "outbox"), "-", "+"});
+    absl::StatusOr<redis::Reply> reply = booking::AllOutboxEvents(redis(), VideoKeys());
     EXPECT_TRUE(reply.ok());
     int count = 0;
     for (const redis::Reply& entry : reply->elements) {

@@ -14,10 +14,10 @@ namespace {
 namespace json = boost::json;
 
 std::string AvailabilityKey(std::string_view id) {
-  return absl::StrCat(kVideoPrefix, "availability:", ToAbsl(id));
+  return absl::StrCat(VideoKeys().For(ToAbsl(id)), "availability:", ToAbsl(id));
 }
 std::string AbsencesKey(std::string_view id) {
-  return absl::StrCat(kVideoPrefix, "absences:", ToAbsl(id));
+  return absl::StrCat(VideoKeys().For(ToAbsl(id)), "absences:", ToAbsl(id));
 }
 
 absl::Status Corrupt() { return absl::InternalError("corrupt schedule record"); }
@@ -69,13 +69,15 @@ absl::StatusOr<std::vector<ScheduleOverride>> RedisScheduleRepository::Get(
     const std::vector<std::string>& caseworker_ids) {
   std::vector<ScheduleOverride> schedules(caseworker_ids.size());
   if (caseworker_ids.empty()) return schedules;
-  std::vector<std::string> mget = {"MGET"};
-  for (const std::string& id : caseworker_ids) mget.push_back(AvailabilityKey(id));
-  absl::StatusOr<redis::Reply> windows = redis_.Command(mget);
+  // One GET each, pipelined: the caseworkers' buckets lie in different slots.
+  std::vector<std::vector<std::string>> reads;
+  reads.reserve(caseworker_ids.size());
+  for (const std::string& id : caseworker_ids) reads.push_back({"GET", AvailabilityKey(id)});
+  absl::StatusOr<std::vector<redis::Reply>> windows = redis_.Pipeline(reads);
   if (!windows.ok()) return windows.status();
   for (size_t i = 0; i < caseworker_ids.size(); ++i) {
-    if (i < windows->elements.size() && !windows->elements[i].IsNil()) {
-      absl::StatusOr<std::vector<WeeklyWindow>> decoded = DecodeWindows(windows->elements[i].str);
+    if (i < windows->size() && !(*windows)[i].IsNil()) {
+      absl::StatusOr<std::vector<WeeklyWindow>> decoded = DecodeWindows((*windows)[i].str);
       if (!decoded.ok()) return decoded.status();
       schedules[i].availability = *std::move(decoded);
     }

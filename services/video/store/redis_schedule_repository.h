@@ -9,8 +9,9 @@
 namespace stadt::video {
 
 // Schedules set through the routes, in Redis (under the video hash tag):
-//   video:{video}:availability:<caseworker>  JSON array of weekly windows
-//   video:{video}:absences:<caseworker>      hash: absence id -> JSON
+//   <b>availability:<caseworker>  JSON array of weekly windows (<b>: the
+//                                 caseworker's bucket, VideoKeys())
+//   <b>absences:<caseworker>      hash: absence id -> JSON
 // Adding an absence is one HSETNX, so the same id declared twice at once
 // keeps the first. Replacing the availability is a plain SET (the last
 // writer wins; the caller checked the bookings it strands before).

@@ -7,8 +7,6 @@
 namespace stadt::video {
 namespace {
 
-std::string VisitKey(const std::string& code) { return absl::StrCat(kVideoPrefix, "visit:", code); }
-
 // KEYS: visit, booking, outbox.
 // ARGV: expected state, delete after ms, event type, code, then field/value
 //       pairs of the new visit (state first).
@@ -46,8 +44,25 @@ Visit VisitFromReply(const redis::Reply& reply) {
 
 }  // namespace
 
+const booking::BookingKeys& VideoKeys() {
+  static const booking::BookingKeys* keys =
+      new booking::BookingKeys(booking::BookingKeys::Spread("video"));
+  return *keys;
+}
+
+absl::StatusOr<std::string> RedisVisitRepository::VisitKey(const std::string& code) {
+  absl::StatusOr<std::string> prefix = bookings_.RecordPrefix(code);
+  if (prefix.status().code() == absl::StatusCode::kNotFound) {
+    return absl::StrCat(bookings_.keys().For(code), "visit:", code);  // no booking: no visit
+  }
+  if (!prefix.ok()) return prefix.status();
+  return absl::StrCat(*prefix, "visit:", code);
+}
+
 absl::StatusOr<Visit> RedisVisitRepository::Get(const std::string& code) {
-  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", VisitKey(code)});
+  absl::StatusOr<std::string> key = VisitKey(code);
+  if (!key.ok()) return key.status();
+  absl::StatusOr<redis::Reply> reply = redis_.Command({"HGETALL", *key});
   if (!reply.ok()) return reply.status();
   return VisitFromReply(*reply);
 }
@@ -58,7 +73,11 @@ absl::StatusOr<std::map<std::string, Visit>> RedisVisitRepository::GetMany(
   if (codes.empty()) return visits;
   std::vector<std::vector<std::string>> commands;
   commands.reserve(codes.size());
-  for (const std::string& code : codes) commands.push_back({"HGETALL", VisitKey(code)});
+  for (const std::string& code : codes) {
+    absl::StatusOr<std::string> key = VisitKey(code);
+    if (!key.ok()) return key.status();
+    commands.push_back({"HGETALL", *key});
+  }
   absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
   if (!replies.ok()) return replies.status();
   for (size_t i = 0; i < codes.size(); ++i) visits[codes[i]] = VisitFromReply((*replies)[i]);
@@ -67,10 +86,12 @@ absl::StatusOr<std::map<std::string, Visit>> RedisVisitRepository::GetMany(
 
 absl::Status RedisVisitRepository::Apply(const std::string& code, const VisitStep& step) {
   const Visit& to = step.to;
+  absl::StatusOr<std::string> prefix = bookings_.RecordPrefix(code);
+  if (!prefix.ok()) return prefix.status();
   return redis_
       .Eval(StepScript(),
-            {VisitKey(code), absl::StrCat(kVideoPrefix, "booking:", code),
-             absl::StrCat(kVideoPrefix, "outbox")},
+            {absl::StrCat(*prefix, "visit:", code), absl::StrCat(*prefix, "booking:", code),
+             absl::StrCat(*prefix, "outbox")},
             {std::string(VisitStateName(step.from)),
              absl::StrCat(absl::ToUnixMillis(step.delete_after)),
              step.event,

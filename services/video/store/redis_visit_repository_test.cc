@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
+#include "services/common/booking/store/outbox_testing.h"
 #include "services/common/booking/store/redis_booking_repository.h"
 #include "services/common/fake_clock.h"
 #include "services/video/domain/consultations.h"
@@ -28,8 +29,8 @@ class RedisVideoTest : public stadt::testing::RedisTest {
   void SetUp() override {
     RedisTest::SetUp();
     if (HasFatalFailure()) return;
-    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), kVideoPrefix);
-    visits_ = std::make_unique<RedisVisitRepository>(redis());
+    bookings_ = std::make_unique<booking::RedisBookingRepository>(redis(), VideoKeys());
+    visits_ = std::make_unique<RedisVisitRepository>(redis(), *bookings_);
     booking::BookingRules rules;
     rules.max_active_bookings_per_person = 1000;
     rules.same_service_window_days = 0;
@@ -53,8 +54,7 @@ class RedisVideoTest : public stadt::testing::RedisTest {
   }
 
   int OutboxEvents(const std::string& type) {
-    absl::StatusOr<redis::Reply> reply =
-        redis().Command({"XRANGE", absl::StrCat(kVideoPrefix, "outbox"), "-", "+"});
+    absl::StatusOr<redis::Reply> reply = booking::AllOutboxEvents(redis(), VideoKeys());
     EXPECT_TRUE(reply.ok());
     int count = 0;
     for (const redis::Reply& entry : reply->elements) {

@@ -17,6 +17,9 @@ constexpr size_t kTokenNonceBytes = 16;
 constexpr size_t kHoldIdBytes = 16;
 constexpr size_t kMaxHoldIdLength = 64;
 constexpr int kCodeAttempts = 4;
+// Draws for an id that fits its resource's bucket: 64 buckets take 64 on
+// average; the chance that 4096 draws all miss is below 1e-27.
+constexpr int kFitAttempts = 4096;
 constexpr size_t kMaxTokenLength = 128;
 constexpr int kMaxRemindersPerRun = 500;
 
@@ -157,7 +160,8 @@ absl::StatusOr<HoldRecord> BookingCore::Hold(const std::string& client, const Pl
   if (client.empty()) return absl::UnauthenticatedError("holding a slot needs a signed-in citizen");
   const absl::Time now = clock_.Now();
   HoldRecord hold;
-  hold.hold_id = crypto::Base64Url(crypto::RandomBytes(kHoldIdBytes));
+  hold.hold_id = DrawFitting(slot.resource_id,
+                             [] { return crypto::Base64Url(crypto::RandomBytes(kHoldIdBytes)); });
   hold.client = client;
   hold.resource_id = slot.resource_id;
   hold.day = FormatDate(slot.position.day);
@@ -169,6 +173,16 @@ absl::StatusOr<HoldRecord> BookingCore::Hold(const std::string& client, const Pl
   hold.expires_at = now + calendar_.rules().hold_ttl;
   STADT_RETURN_IF_ERROR(bookings_.PutHold(hold, slot.capacity, now));
   return hold;
+}
+
+std::string BookingCore::DrawFitting(const std::string& resource_id,
+                                     const std::function<std::string()>& draw) const {
+  std::string id = draw();
+  for (int attempt = 1; attempt < kFitAttempts && !bookings_.IdFitsResource(id, resource_id);
+       ++attempt) {
+    id = draw();
+  }
+  return id;
 }
 
 std::string DeriveManageToken(const BookingSecrets& secrets, const std::string& code,
@@ -257,7 +271,7 @@ absl::StatusOr<ConfirmedBooking> BookingCore::ConfirmWith(const std::string& cli
                             absl::Hours(24) * rules.same_service_window_days};
   absl::StatusOr<std::string> code = absl::AlreadyExistsError("no code tried");
   for (int attempt = 0; attempt < kCodeAttempts; ++attempt) {
-    booking.code = NewBookingCode();
+    booking.code = DrawFitting(booking.resource_id, NewBookingCode);
     booking.token_hash =
         crypto::Base64Url(crypto::Sha256(ManageToken(booking.code, booking.token_nonce)));
     booking.sealed_contact = contact_cipher_.Seal(SealedContactJson(contact), booking.code);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -154,6 +155,10 @@ class BookingCore {
   std::string PersonKeys(const std::string& client, const Contact& contact,
                          bool with_identity) const;
   std::string ManageToken(const std::string& code, const std::string& nonce) const;
+  // A new id from `draw` that the store keeps beside `resource_id`'s records
+  // (BookingRepository::IdFitsResource), drawn again until it does.
+  std::string DrawFitting(const std::string& resource_id,
+                          const std::function<std::string()>& draw) const;
   absl::Time DeleteAfter(absl::Time end) const;
 
   BookingRepository& bookings_;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
+#include "services/common/booking/domain/forwarding_booking_repository.h"
 #include "services/common/booking/domain/in_memory_booking_repository.h"
 #include "services/common/booking/domain/refusal.h"
 #include "services/common/booking/domain/test_time.h"
@@ -70,6 +71,41 @@ TEST_F(BookingCoreTest, HoldConfirmAuthorizeAndRetry) {
   const absl::Status malformed = core_.Authorize("../x", booked->manage_token).status();
   EXPECT_EQ(malformed.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(ReasonOf(malformed), "not_a_booking_code");
+}
+
+// A store that keeps a resource's records in one of four buckets by the sum
+// of its characters, and finds an id's record by the id's (as the Redis
+// store's buckets do).
+class FourBuckets final : public ForwardingBookingRepository {
+ public:
+  using ForwardingBookingRepository::ForwardingBookingRepository;
+  bool IdFitsResource(const std::string& id, const std::string& resource_id) const override {
+    return Bucket(id) == Bucket(resource_id);
+  }
+
+ private:
+  static int Bucket(const std::string& text) {
+    int sum = 0;
+    for (char c : text) sum += static_cast<unsigned char>(c);
+    return sum % 4;
+  }
+};
+
+TEST_F(BookingCoreTest, NewHoldIdsAndCodesFitTheirResourcesBucket) {
+  FourBuckets buckets(bookings_);
+  BookingCore core{buckets, clock_, Calendar(BookingRules{}, Berlin()),
+                   BookingSecrets::Derive("core test key", "test")};
+  for (const char* resource : {"anna", "bert", "cora"}) {
+    absl::StatusOr<HoldRecord> hold =
+        core.Hold("citizen-1", Place(resource, Local(2, 10, 0)), {resource});
+    ASSERT_TRUE(hold.ok()) << hold.status();
+    EXPECT_TRUE(buckets.IdFitsResource(hold->hold_id, resource)) << hold->hold_id;
+    absl::StatusOr<ConfirmedBooking> booked =
+        core.Confirm("citizen-1", hold->hold_id, {"Erika", "erika@example.org", ""});
+    ASSERT_TRUE(booked.ok()) << booked.status();
+    EXPECT_TRUE(buckets.IdFitsResource(booked->record.code, resource)) << booked->record.code;
+    EXPECT_TRUE(IsWellFormedBookingCode(booked->record.code));
+  }
 }
 
 TEST_F(BookingCoreTest, TheLanguageIsSealedWithTheContact) {

@@ -46,6 +46,15 @@ class BookingRepository {
  public:
   virtual ~BookingRepository() = default;
 
+  // Whether `id` (a new booking code or hold id) names a record of
+  // `resource_id` where this store keeps that resource's records without a
+  // detour: a store spread over slots keeps each resource's records in its
+  // bucket and finds a record by the id's bucket (docs/redis-cluster.md).
+  // New ids are drawn until they fit; one that does not still works, at the
+  // cost of one more read per lookup.
+  virtual bool IdFitsResource(const std::string& /*id*/, const std::string& /*resource_id*/) const {
+    return true;
+  }
   // Usage of each day, in order; expired holds are ignored.
   virtual absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                          absl::Time now) = 0;

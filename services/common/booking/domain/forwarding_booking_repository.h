@@ -13,6 +13,9 @@ class ForwardingBookingRepository : public BookingRepository {
  public:
   explicit ForwardingBookingRepository(BookingRepository& inner) : inner_(inner) {}
 
+  bool IdFitsResource(const std::string& id, const std::string& resource_id) const override {
+    return inner_.IdFitsResource(id, resource_id);
+  }
   absl::StatusOr<std::vector<DayUsage>> GetUsage(const std::vector<ResourceDay>& days,
                                                  absl::Time now) override {
     return inner_.GetUsage(days, now);

@@ -217,7 +217,7 @@ TEST_F(SharedRedisBookingTest, AHoldAwaitingItsEmailStaysTakenUntilTheLinkExpire
   EXPECT_EQ(stored->pending_contact, "sealed-contact");
   EXPECT_EQ(stored->pending_attributes, "attrs");
   // The citizen's one open hold is still this one for as long.
-  EXPECT_GT(redis().Command({"PTTL", "one:{one}:client-hold:c1"})->integer,
+  EXPECT_GT(redis().Command({"PTTL", "one:{s:c1}:client-hold"})->integer,
             absl::ToInt64Milliseconds(absl::Minutes(5)));
   // A retry changes nothing and queues no second mail.
   PendingEmail other = pending;

@@ -1,6 +1,8 @@
 -- Keeps a hold while its e-mail confirmation is pending and queues the mail.
 -- Runs after booking_prelude.lua. KEYS: hold, outbox. ARGV: now, hold id, client,
 --       prefix, until, token hash, sealed contact, attributes, sealed link token.
+-- Returns the hold's new expiry (ms; the caller notes the client's open hold
+-- until then in the client's slot), 0 when it awaited its e-mail already.
 -- kHoldRecordGraceMs: a local the C++ side puts in front (redis_booking_repository.cc).
 local now, wanted = tonumber(ARGV[1]), tonumber(ARGV[5])
 local prefix = ARGV[4]
@@ -28,9 +30,8 @@ redis.call('ZADD', holds_key, 'XX', expires, member)
 redis.call('HSET', KEYS[1], 'expires_ms', expires, 'email_hash', ARGV[6],
            'pending_contact', ARGV[7], 'pending_attrs', ARGV[8])
 redis.call('PEXPIREAT', KEYS[1], expires + kHoldRecordGraceMs)
-redis.call('SET', prefix .. 'client-hold:' .. ARGV[3], ARGV[2], 'PXAT', expires)
 redis.call('XADD', KEYS[2], '*', 'type',
            'booking.email_confirmation_requested', 'hold', ARGV[2], 'office', hold.office,
            'start_ms', hold.start_ms, 'end_ms', hold.end_ms, 'services', hold.services,
            'contact', ARGV[7], 'link_token', ARGV[9], 'expires_ms', expires)
-return 1
+return expires

@@ -1,3 +1,5 @@
+-- The office's slot of a cancellation; the caller then drops the booking from
+-- each person's slot (office first: the booking is the truth).
 -- Runs after booking_prelude.lua. KEYS: booking, outbox.
 -- ARGV: now, prefix, whether a check-in closes the booking ('1'), then the
 -- office's cause (kind, reference, reason; empty when the citizen cancels).
@@ -16,12 +18,6 @@ add_booked(prefix .. 'booked:' .. booking.office .. ':' .. booking.day,
 redis.call('HSET', KEYS[1], 'status', 'cancelled')
 redis.call('ZREM', prefix .. 'day:' .. booking.office .. ':' .. booking.day, booking.code)
 redis.call('ZREM', prefix .. 'reminders', booking.code)
-for _, person in ipairs(split(booking.person or '')) do
-  redis.call('ZREM', prefix .. 'person:' .. person, booking.code)
-  for _, service in ipairs(split(booking.services)) do
-    redis.call('ZREM', prefix .. 'person-svc:' .. person .. ':' .. service, booking.code)
-  end
-end
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)
 local event = {'XADD', KEYS[2], '*', 'type', 'booking.cancelled',
                'code', booking.code, 'office', booking.office, 'start_ms', booking.start_ms,

@@ -1,4 +1,5 @@
--- Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix, office,
+-- The office's slot of a move; the caller then gives the booking its new start
+-- in each person's slot. Runs after booking_prelude.lua. KEYS: booking, outbox. ARGV: now, prefix, office,
 -- day, first, count, start ms, end ms, delete after ms, remind at ms, the office's
 -- cause (kind, reference, reason; empty when the citizen moves it), capacities...
 local now = tonumber(ARGV[1])
@@ -30,23 +31,10 @@ redis.call('PEXPIREAT', new_index, ARGV[9])
 redis.call('HSET', KEYS[1], 'office', ARGV[3], 'day', ARGV[4], 'first', first, 'count', count,
            'start_ms', ARGV[7], 'end_ms', ARGV[8])
 redis.call('PEXPIREAT', KEYS[1], ARGV[9])
--- The citizen's index lives as long as their latest booking.
-if (booking.booked_by == nil or booking.booked_by == '') and booking.client then
-  local mine = prefix .. 'subject:' .. booking.client
-  if redis.call('EXISTS', mine) == 1 and redis.call('PEXPIRETIME', mine) < tonumber(ARGV[9]) then
-    redis.call('PEXPIREAT', mine, ARGV[9])
-  end
-end
 if tonumber(ARGV[10]) > now then
   redis.call('ZADD', prefix .. 'reminders', ARGV[10], booking.code)
 else
   redis.call('ZREM', prefix .. 'reminders', booking.code)
-end
-for _, person in ipairs(split(booking.person or '')) do
-  redis.call('ZADD', prefix .. 'person:' .. person, ARGV[7], booking.code)
-  for _, service in ipairs(split(booking.services)) do
-    redis.call('ZADD', prefix .. 'person-svc:' .. person .. ':' .. service, ARGV[7], booking.code)
-  end
 end
 -- seq: the calendar SEQUENCE of the mailed invitation, raised by each change.
 local seq = redis.call('HINCRBY', KEYS[1], 'seq', 1)

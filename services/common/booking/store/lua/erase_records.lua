@@ -1,17 +1,27 @@
--- Runs after booking_prelude.lua. Erases a citizen's bookings and holds
--- (GDPR Art. 17): a booking still to come gives its slot back first, then the
--- record, its index entries, its hold and every outbox event naming it go.
--- Idempotent: a retry finds the index gone and erases nothing.
--- KEYS: subject index, client-hold, outbox. ARGV: now, prefix, the kinds of
--- the service's own per-booking records (comma-separated, e.g. 'visit'), the
--- kinds of its numbered per-day records that name a booking (comma-separated,
--- e.g. appointments' counter 'ticket').
+-- Runs after booking_prelude.lua. Erases a citizen's bookings and holds kept
+-- in one bucket (GDPR Art. 17): a booking still to come gives its slot back
+-- first, then the record, its index entries, its hold and every outbox event
+-- naming it go. A stub of an id kept elsewhere goes too (not counted); the
+-- events naming it in this bucket's outbox go all the same.
+-- Idempotent: a retry finds nothing left to erase.
+-- Returns {erased, {code, person keys csv, services csv, ...}}: the caller
+-- drops those codes from the persons' own slots.
+-- KEYS: outbox. ARGV: now, prefix, the kinds of the service's own per-booking
+-- records (comma-separated, e.g. 'visit'), the kinds of its numbered per-day
+-- records that name a booking (comma-separated, e.g. appointments' counter
+-- 'ticket'), then the items: 'b:<code>' or 'h:<hold id>'.
 local now = tonumber(ARGV[1])
 local prefix = ARGV[2]
 local erased = 0
 local gone = {}
+local persons = {}
 local function release_hold(hold_id)
   local hold = hash(prefix .. 'hold:' .. hold_id)
+  gone[hold_id] = true
+  if hold.at then
+    redis.call('DEL', prefix .. 'hold:' .. hold_id)
+    return
+  end
   if hold.office ~= nil and (hold.code == nil or hold.code == '') then
     redis.call('ZREM', prefix .. 'holds:' .. hold.office .. ':' .. hold.day,
                hold_id .. ':' .. hold.first .. ':' .. hold.count)
@@ -37,7 +47,10 @@ local function erase_booking(code)
   gone[code] = true
   local key = prefix .. 'booking:' .. code
   local booking = hash(key)
-  if booking.code == nil then return end
+  if booking.code == nil then
+    redis.call('DEL', key)  -- a stub
+    return
+  end
   local day_suffix = booking.office .. ':' .. booking.day
   if booking.status ~= 'cancelled' and tonumber(booking.end_ms) > now then
     add_booked(prefix .. 'booked:' .. day_suffix, tonumber(booking.first),
@@ -45,33 +58,28 @@ local function erase_booking(code)
   end
   redis.call('ZREM', prefix .. 'day:' .. day_suffix, code)
   redis.call('ZREM', prefix .. 'reminders', code)
-  for _, person in ipairs(split(booking.person or '')) do
-    redis.call('ZREM', prefix .. 'person:' .. person, code)
-    for _, service in ipairs(split(booking.services or '')) do
-      redis.call('ZREM', prefix .. 'person-svc:' .. person .. ':' .. service, code)
-    end
+  -- The persons' slots are the caller's next step.
+  for _, v in ipairs({code, booking.person or '', booking.services or ''}) do
+    table.insert(persons, v)
   end
   for _, kind in ipairs(split(ARGV[3])) do redis.call('DEL', prefix .. kind .. ':' .. code) end
   for _, kind in ipairs(split(ARGV[4] or '')) do forget_code_in_day(kind, day_suffix, code) end
   erased = erased + redis.call('DEL', key)
 end
-for _, member in ipairs(redis.call('SMEMBERS', KEYS[1])) do
-  local kind, id = string.sub(member, 1, 1), string.sub(member, 3)
+for i = 5, #ARGV do
+  local kind, id = string.sub(ARGV[i], 1, 1), string.sub(ARGV[i], 3)
   if kind == 'b' then erase_booking(id) else release_hold(id) end
 end
-local open_hold = redis.call('GET', KEYS[2])
-if open_hold then release_hold(open_hold) end
-redis.call('DEL', KEYS[1], KEYS[2])
 -- Outbox events carry the code (or hold id) and the sealed contact.
 local cursor = '-'
 while true do
-  local entries = redis.call('XRANGE', KEYS[3], cursor, '+', 'COUNT', 500)
+  local entries = redis.call('XRANGE', KEYS[1], cursor, '+', 'COUNT', 500)
   if #entries == 0 then break end
   for _, entry in ipairs(entries) do
     local fields = entry[2]
     for i = 1, #fields, 2 do
       if (fields[i] == 'code' or fields[i] == 'hold') and gone[fields[i + 1]] then
-        redis.call('XDEL', KEYS[3], entry[1])
+        redis.call('XDEL', KEYS[1], entry[1])
         break
       end
     end
@@ -79,4 +87,4 @@ while true do
   if #entries < 500 then break end
   cursor = '(' .. entries[#entries][1]
 end
-return erased
+return {erased, persons}
