@@ -78,9 +78,10 @@ void HttpMetrics::Add(Listener listener, std::string method, std::string route) 
 
 HttpMetrics::Series& HttpMetrics::Find(Listener listener, std::string_view method,
                                        std::string_view route) {
-  auto it = index_.find(SeriesKey(listener, method, route));
+  using Lookup = std::tuple<Listener, std::string_view, std::string_view>;
+  auto it = index_.find(Lookup(listener, method, route));
   if (it != index_.end()) return *it->second;
-  return *index_.at(SeriesKey(listener, KnownMethod(method), kUnmatched));
+  return *index_.find(Lookup(listener, KnownMethod(method), kUnmatched))->second;
 }
 
 void HttpMetrics::RequestFinished(std::string_view method, std::string_view route, int status,

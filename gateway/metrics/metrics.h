@@ -101,7 +101,9 @@ class HttpMetrics {
   static std::string Labels(const Series& series);
 
   std::vector<std::unique_ptr<Series>> series_;
-  std::map<SeriesKey, Series*> index_;
+  // Transparent: a request's series is found by views, without copying its
+  // method and route into a key.
+  std::map<SeriesKey, Series*, std::less<>> index_;
   std::atomic<int64_t> in_flight_{0};
   std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>> rate_limited_;
   std::atomic<uint64_t> limiter_unavailable_open_{0};
