@@ -66,22 +66,20 @@ void HttpMetrics::AddUnmatched(Listener listener) {
 }
 
 void HttpMetrics::Add(Listener listener, std::string method, std::string route) {
-  SeriesKey key(listener, method, route);
-  if (index_.contains(key)) return;
+  if (index_.contains(SeriesKey(listener, method, route))) return;
   auto series = std::make_unique<Series>();
   series->listener = listener;
   series->method = std::move(method);
   series->route = std::move(route);
-  index_.emplace(std::move(key), series.get());
+  index_.emplace(SeriesKey(listener, series->method, series->route), series.get());
   series_.push_back(std::move(series));
 }
 
 HttpMetrics::Series& HttpMetrics::Find(Listener listener, std::string_view method,
                                        std::string_view route) {
-  using Lookup = std::tuple<Listener, std::string_view, std::string_view>;
-  auto it = index_.find(Lookup(listener, method, route));
+  auto it = index_.find(SeriesKey(listener, method, route));
   if (it != index_.end()) return *it->second;
-  return *index_.find(Lookup(listener, KnownMethod(method), kUnmatched))->second;
+  return *index_.at(SeriesKey(listener, KnownMethod(method), kUnmatched));
 }
 
 void HttpMetrics::RequestFinished(std::string_view method, std::string_view route, int status,

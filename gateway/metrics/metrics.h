@@ -89,7 +89,9 @@ class HttpMetrics {
     std::atomic<uint64_t> sum_micros{0};
   };
 
-  using SeriesKey = std::tuple<Listener, std::string, std::string>;  // method, route
+  // Listener, method, route; the views point into the series' own strings, so
+  // a request finds its series without copying method and route into a key.
+  using SeriesKey = std::tuple<Listener, std::string_view, std::string_view>;
 
   Series& Find(Listener listener, std::string_view method, std::string_view route);
   void Add(Listener listener, std::string method, std::string route);
@@ -101,9 +103,7 @@ class HttpMetrics {
   static std::string Labels(const Series& series);
 
   std::vector<std::unique_ptr<Series>> series_;
-  // Transparent: a request's series is found by views, without copying its
-  // method and route into a key.
-  std::map<SeriesKey, Series*, std::less<>> index_;
+  std::map<SeriesKey, Series*> index_;
   std::atomic<int64_t> in_flight_{0};
   std::map<std::string, std::unique_ptr<std::atomic<uint64_t>>, std::less<>> rate_limited_;
   std::atomic<uint64_t> limiter_unavailable_open_{0};
