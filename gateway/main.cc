@@ -275,6 +275,7 @@ absl::StatusOr<Settings> ReadSettings() {
   ReadTls(config, settings, errors);
   std::string level = config.String("LOG_LEVEL", "info");
   if (!log::ParseLevel(level, &settings.log_level)) config.Int("LOG_LEVEL", 0, 1, 0);
+  settings.gateway.access_log = settings.log_level <= log::Level::kInfo;
   absl::Status status = config.Finish();
   if (!errors.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -1,6 +1,7 @@
 #include "gateway/core/gateway.h"
 
 #include <algorithm>
+#include <limits>
 #include <random>
 #include <span>
 
@@ -116,9 +117,17 @@ std::optional<HttpResponse> RawBodyResponse(const pb::Message& message) {
   return response;
 }
 
-// RFC 9110's IMF-fixdate, for the Date header.
-std::string HttpDate(absl::Time now) {
-  return absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", now, absl::UTCTimeZone());
+// RFC 9110's IMF-fixdate, for the Date header. It changes once a second, so
+// each thread formats it once a second rather than once per response.
+const std::string& HttpDate(absl::Time now) {
+  thread_local int64_t formatted_second = std::numeric_limits<int64_t>::min();
+  thread_local std::string formatted;
+  const int64_t second = absl::ToUnixSeconds(now);
+  if (second != formatted_second) {
+    formatted = absl::FormatTime("%a, %d %b %Y %H:%M:%S GMT", now, absl::UTCTimeZone());
+    formatted_second = second;
+  }
+  return formatted;
 }
 
 // A strong validator from the body: FNV-1a, 64 bits. Stable across replicas
@@ -130,7 +139,7 @@ std::string EntityTag(std::string_view body) {
     hash ^= static_cast<unsigned char>(c);
     hash *= 0x100000001b3ULL;
   }
-  return absl::StrFormat("\"%016x-%x\"", hash, body.size());
+  return absl::StrCat("\"", absl::Hex(hash, absl::kZeroPad16), "-", absl::Hex(body.size()), "\"");
 }
 
 // Whether an If-None-Match header names `etag` ("*", a list, weak forms).
@@ -351,7 +360,8 @@ struct Gateway::Exchange {
   const Target& target;
   const std::string& request_id;
   std::string_view allowed_origin;
-  std::string& route_label;                         // for metrics and the access log
+  // For metrics and the access log: the route template once routed.
+  std::string_view route_label = HttpMetrics::kUnmatched;
   std::optional<RouteMatch> match = std::nullopt;   // set by routing
   std::optional<AuthResult> caller = std::nullopt;  // see Caller()
   std::unique_ptr<pb::Message> message = nullptr;   // set by binding
@@ -399,50 +409,60 @@ std::vector<std::string_view> Gateway::OwnEndpointLabels() {
 }
 
 void Gateway::Handle(const HttpRequest& request, const ClientInfo& client, Done done) const {
-  std::string request_id = RequestIdFor(request);
-  // The access log names the route template, never the concrete path: paths
-  // carry ids that may point at a person.
-  auto route_label = std::make_shared<std::string>(HttpMetrics::kUnmatched);
   metrics_->RequestStarted();
-  std::string allowed_origin = AllowedOrigin(request, options_.cors_allowed_origins);
-  Done finish = [this, request_id, route_label, method = std::string(request.method_string()),
-                 start = clock_.Now(), https = client.tls || options_.assume_https, allowed_origin,
-                 language = LanguageOf(request), done = std::move(done)](HttpResponse response) {
-    LocalizeError(response, language);
-    AddSecurityHeaders(options_, https, response);
-    AddCorsHeaders(options_, allowed_origin, response);
-
-    metrics_->RequestFinished(method, *route_label, response.result_int(), clock_.Now() - start);
-    log::Info("http_request", {{"request_id", request_id},
-                               {"method", method},
-                               {"route", *route_label},
-                               {"status", response.result_int()},
-                               {"duration_ms", absl::ToDoubleMilliseconds(clock_.Now() - start)}});
-    response.set("X-Request-Id", request_id);
-    response.set(http::field::date, HttpDate(clock_.Now()));
-    response.prepare_payload();
-    done(std::move(response));
-  };
+  RequestFacts facts{.request_id = RequestIdFor(request),
+                     .method = std::string(request.method_string()),
+                     .start = clock_.Now(),
+                     .https = client.tls || options_.assume_https,
+                     .allowed_origin = AllowedOrigin(request, options_.cors_allowed_origins),
+                     .language = LanguageOf(request)};
   const Target target =
       ParseTarget(std::string_view(request.target().data(), request.target().size()));
   if (const OwnEndpoint* endpoint = FindOwnEndpoint(request, target.path)) {
-    *route_label = std::string(endpoint->label);
-    (this->*endpoint->serve)(request, target.path, finish);
+    (this->*endpoint->serve)(request, target.path,
+                             Finisher(std::move(facts), endpoint->label, std::move(done)));
     return;
   }
   Exchange exchange{.request = request,
                     .client = client,
                     .target = target,
-                    .request_id = request_id,
-                    .allowed_origin = allowed_origin,
-                    .route_label = *route_label};
+                    .request_id = facts.request_id,
+                    .allowed_origin = facts.allowed_origin};
   for (const Step& step : kSteps) {
     if (std::optional<HttpResponse> answer = (this->*step.run)(exchange)) {
-      finish(*std::move(answer));
+      Finisher(std::move(facts), exchange.route_label, std::move(done))(*std::move(answer));
       return;
     }
   }
-  CallBackend(exchange, std::move(finish));
+  CallBackend(exchange, facts, std::move(done));
+}
+
+// What every answer gets, whatever produced it: the localized error text, the
+// security and CORS headers, the request id and date, its metrics and the
+// access-log line. `route_label` points at a route template or an endpoint
+// label, which live as long as the gateway.
+Gateway::Finish Gateway::Finisher(RequestFacts facts, std::string_view route_label,
+                                  Done done) const {
+  return [this, facts = std::move(facts), route_label,
+          done = std::move(done)](HttpResponse response) {
+    LocalizeError(response, facts.language);
+    AddSecurityHeaders(options_, facts.https, response);
+    AddCorsHeaders(options_, facts.allowed_origin, response);
+    const absl::Time now = clock_.Now();
+    metrics_->RequestFinished(facts.method, route_label, response.result_int(), now - facts.start);
+    // Built only when it is written: the fields copy their strings.
+    if (options_.access_log) {
+      log::Info("http_request", {{"request_id", facts.request_id},
+                                 {"method", facts.method},
+                                 {"route", route_label},
+                                 {"status", response.result_int()},
+                                 {"duration_ms", absl::ToDoubleMilliseconds(now - facts.start)}});
+    }
+    response.set("X-Request-Id", facts.request_id);
+    response.set(http::field::date, HttpDate(now));
+    response.prepare_payload();
+    done(std::move(response));
+  };
 }
 
 // --- The own endpoints
@@ -571,7 +591,7 @@ std::optional<HttpResponse> Gateway::PowStep(Exchange& exchange) const {
 
 // --- The backend call
 
-void Gateway::CallBackend(Exchange& exchange, Done done) const {
+void Gateway::CallBackend(Exchange& exchange, RequestFacts& facts, Done done) const {
   const Route& route = exchange.route();
   const std::optional<auth::Identity>& identity = Caller(exchange).identity;
   BackendCall call;
@@ -592,9 +612,11 @@ void Gateway::CallBackend(Exchange& exchange, Done done) const {
     audit = std::make_shared<AuditContext>(
         MakeAuditContext(*exchange.match, *identity, exchange.request_id));
   }
+  // Last: the exchange reads the request id from `facts` until here.
+  Done finish = Finisher(std::move(facts), exchange.route_label, std::move(done));
   backends_.Call(std::move(call),
                  [this, &route, if_none_match = std::move(if_none_match), audit = std::move(audit),
-                  done = std::move(done)](const grpc::Status& status, const std::string& bytes) {
+                  done = std::move(finish)](const grpc::Status& status, const std::string& bytes) {
                    HttpResponse response = BackendResponse(route, status, bytes);
                    RecordBackendOutcome(route, response.result_int());
                    if (route.cache_max_age_seconds > 0 && response.result_int() == 200) {

@@ -59,6 +59,10 @@ struct GatewayOptions {
   // the app's own policy); /dashboard redirects to its steering screen. Null:
   // no staff app (and no /dashboard).
   const StaticSite* staff_app = nullptr;
+  // Write the access-log line (event http_request, level info) of every
+  // request. The binary turns it off when the log level drops info lines, so
+  // that they are not even built.
+  bool access_log = true;
 };
 
 // Parses a comma-separated list of routes, "POST /v1/holds, POST
@@ -105,6 +109,18 @@ class Gateway final : public RequestHandler {
 
  private:
   struct Exchange;  // one request on its way through the steps (gateway.cc)
+  // What the answer to a request needs to know about it.
+  struct RequestFacts {
+    std::string request_id;
+    std::string method;
+    absl::Time start;
+    bool https = false;
+    std::string allowed_origin;  // empty: none
+    std::string language;
+  };
+  // Finishes every answer (headers, metrics, access log), then calls `done`.
+  using Finish = std::function<void(HttpResponse)>;
+  Finish Finisher(RequestFacts facts, std::string_view route_label, Done done) const;
   struct Step {
     std::string_view name;
     std::optional<HttpResponse> (Gateway::*run)(Exchange&) const;
@@ -147,7 +163,8 @@ class Gateway final : public RequestHandler {
   // The caller, authenticated once per request by whichever step asks first.
   const AuthResult& Caller(Exchange& exchange) const;
 
-  void CallBackend(Exchange& exchange, Done done) const;
+  // Calls the route's backend; takes `facts` over once the call is built.
+  void CallBackend(Exchange& exchange, RequestFacts& facts, Done done) const;
   // Prometheus lines of the backends whose circuit is open now.
   std::string BreakerMetrics() const;
   void RecordBackendOutcome(const Route& route, int http_status) const;

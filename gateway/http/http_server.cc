@@ -12,6 +12,7 @@
 #include "boost/asio/signal_set.hpp"
 #include "boost/asio/steady_timer.hpp"
 #include "boost/asio/strand.hpp"
+#include "boost/asio/write.hpp"
 #include "boost/beast/core/flat_buffer.hpp"
 #include "boost/beast/core/tcp_stream.hpp"
 #include "boost/beast/http/read.hpp"
@@ -53,7 +54,44 @@ std::optional<HttpResponse> ReadErrorResponse(const beast::error_code& error) {
   return std::nullopt;  // Closed, reset or timed out: nobody to answer.
 }
 
+// Larger write buffers are given back after the write, so that a connection
+// that once sent a big file does not keep its memory while idle.
+constexpr size_t kKeptWriteBufferBytes = 64 * 1024;
+
 }  // namespace
+
+bool SerializeResponse(const HttpResponse& response, std::string& out) {
+  // Chunked bodies need Beast's chunk framing.
+  if (response.chunked()) return false;
+  const unsigned code = response.result_int();
+  const unsigned version = response.version();
+  const auto reason = response.reason();
+  const std::string_view body = response.body();
+  size_t size = 13 + reason.size() + 2 + 2 + body.size();
+  for (const auto& field : response) size += field.name_string().size() + field.value().size() + 4;
+  out.clear();
+  out.reserve(size);
+  // As Beast's serializer writes it: "HTTP/X.Y ### <reason>\r\n", each field as
+  // "<name>: <value>\r\n", an empty line, the body.
+  char start[] = "HTTP/1.1 200 ";
+  start[5] = static_cast<char>('0' + version / 10);
+  start[7] = static_cast<char>('0' + version % 10);
+  start[9] = static_cast<char>('0' + code / 100);
+  start[10] = static_cast<char>('0' + code / 10 % 10);
+  start[11] = static_cast<char>('0' + code % 10);
+  out.append(start, sizeof(start) - 1);
+  out.append(reason.data(), reason.size());
+  out.append("\r\n");
+  for (const auto& field : response) {
+    out.append(field.name_string().data(), field.name_string().size());
+    out.append(": ");
+    out.append(field.value().data(), field.value().size());
+    out.append("\r\n");
+  }
+  out.append("\r\n");
+  out.append(body);
+  return true;
+}
 
 namespace {
 
@@ -207,15 +245,33 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
 
   void Write(HttpResponse response, bool keep_alive, bool linger = false) {
     response.keep_alive(keep_alive);
-    auto shared = std::make_shared<HttpResponse>(std::move(response));
     Tcp().expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
-    http::async_write(stream_, *shared,
-                      [self = this->shared_from_this(), shared, keep_alive, linger](
-                          beast::error_code error, size_t) {
-                        if (!error && linger) return self->LingerThenClose();
-                        if (error || !keep_alive) return self->Close();
-                        self->Read();
-                      });
+    auto written = [self = this->shared_from_this(), keep_alive, linger](beast::error_code error,
+                                                                         size_t) {
+      self->ReleaseWriteBuffer();
+      if (!error && linger) return self->LingerThenClose();
+      if (error || !keep_alive) return self->Close();
+      self->Read();
+    };
+    // The whole response as one buffer of the connection's own: one send, no
+    // allocation per response (Beast's serializer walks a buffer sequence of
+    // many pieces for the same bytes).
+    if (SerializeResponse(response, write_buffer_)) {
+      asio::async_write(stream_, asio::buffer(write_buffer_), std::move(written));
+      return;
+    }
+    auto shared = std::make_shared<HttpResponse>(std::move(response));
+    http::async_write(
+        stream_, *shared,
+        [shared, written = std::move(written)](beast::error_code error, size_t bytes) mutable {
+          written(error, bytes);
+        });
+  }
+
+  void ReleaseWriteBuffer() {
+    if (write_buffer_.capacity() > kKeptWriteBufferBytes) {
+      std::string().swap(write_buffer_);
+    }
   }
 
   // Half-closes, then discards what the client still sends until it closes
@@ -258,6 +314,8 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   std::shared_ptr<ssl::context> tls_context_;  // Kept for the connection's life.
   Stream stream_;
   beast::flat_buffer buffer_;
+  // The response being written; one write at a time per connection.
+  std::string write_buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const RequestHandler& handler_;
   const HttpServerOptions& options_;

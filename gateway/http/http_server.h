@@ -52,6 +52,11 @@ struct HttpServerOptions {
   const RequestHandler* admin_handler = nullptr;
 };
 
+// Writes `response` to `out` as Beast's serializer would send it (status
+// line, fields in order, empty line, body); false for a chunked response,
+// which it leaves to Beast.
+bool SerializeResponse(const HttpResponse& response, std::string& out);
+
 // HTTP/1.1 with keep-alive on Boost.Beast. Moves bytes between sockets and a
 // RequestHandler (the Gateway); all request semantics live in the handler.
 class ConnectionTable;

@@ -5,12 +5,14 @@
 
 #include <atomic>
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "boost/asio/connect.hpp"
 #include "boost/asio/ip/tcp.hpp"
 #include "boost/asio/write.hpp"
+#include "boost/beast/http/write.hpp"
 #include "gateway/core/admin_endpoints.h"
 #include "gateway/core/gateway.h"
 #include "gtest/gtest.h"
@@ -190,6 +192,54 @@ TEST(HttpServerTest, AdminListenerServesTheMetricsThePublicPortDoesNot) {
   kill(getpid(), SIGTERM);
   runner.join();
   EXPECT_FALSE(stadt::testing::HttpFetch(server->admin_port(), "GET", "/metrics").ok());
+}
+
+// What Beast's own serializer sends for `response`.
+std::string BeastBytes(const HttpResponse& response) {
+  std::ostringstream out;
+  out << response;
+  return out.str();
+}
+
+TEST(SerializeResponseTest, WritesTheBytesBeastWould) {
+  std::vector<HttpResponse> responses;
+  HttpResponse ok;
+  ok.result(200);
+  ok.set(boost::beast::http::field::content_type, "application/json");
+  ok.set("X-Request-Id", "abc");
+  ok.body() = R"({"id":"office-1","name":"Bürgerbüro"})";
+  ok.keep_alive(true);
+  ok.prepare_payload();
+  responses.push_back(ok);
+  HttpResponse not_modified;
+  not_modified.result(304);
+  not_modified.set(boost::beast::http::field::etag, "\"0123456789abcdef-2a\"");
+  not_modified.keep_alive(false);
+  not_modified.prepare_payload();
+  responses.push_back(not_modified);
+  HttpResponse old_client = ok;
+  old_client.version(10);
+  old_client.result(413);
+  old_client.reason("Too Big");
+  responses.push_back(old_client);
+  HttpResponse unknown_status;
+  unknown_status.result(599);
+  unknown_status.prepare_payload();
+  responses.push_back(unknown_status);
+
+  for (const HttpResponse& response : responses) {
+    std::string bytes = "left over from the previous response";
+    ASSERT_TRUE(SerializeResponse(response, bytes));
+    EXPECT_EQ(bytes, BeastBytes(response));
+  }
+}
+
+TEST(SerializeResponseTest, LeavesChunkedBodiesToBeast) {
+  HttpResponse chunked;
+  chunked.result(200);
+  chunked.chunked(true);
+  std::string bytes;
+  EXPECT_FALSE(SerializeResponse(chunked, bytes));
 }
 
 }  // namespace

@@ -66,13 +66,12 @@ void HttpMetrics::AddUnmatched(Listener listener) {
 }
 
 void HttpMetrics::Add(Listener listener, std::string method, std::string route) {
-  SeriesKey key(listener, method, route);
-  if (index_.contains(key)) return;
+  if (index_.contains(SeriesKey(listener, method, route))) return;
   auto series = std::make_unique<Series>();
   series->listener = listener;
   series->method = std::move(method);
   series->route = std::move(route);
-  index_.emplace(std::move(key), series.get());
+  index_.emplace(SeriesKey(listener, series->method, series->route), series.get());
   series_.push_back(std::move(series));
 }
 

@@ -89,7 +89,9 @@ class HttpMetrics {
     std::atomic<uint64_t> sum_micros{0};
   };
 
-  using SeriesKey = std::tuple<Listener, std::string, std::string>;  // method, route
+  // Listener, method, route; the views point into the series' own strings, so
+  // a request finds its series without copying method and route into a key.
+  using SeriesKey = std::tuple<Listener, std::string_view, std::string_view>;
 
   Series& Find(Listener listener, std::string_view method, std::string_view route);
   void Add(Listener listener, std::string method, std::string route);

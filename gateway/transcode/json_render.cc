@@ -26,9 +26,21 @@ constexpr int32_t kMaxNanos = 999999999;
 
 // Like Protobuf's printer, escapes '<' and '>' (the JSON may end up in HTML)
 // and the line separators JavaScript treats as line ends.
+bool NeedsNoEscape(unsigned char c) {
+  return c >= 0x20 && c < 0x7f && c != '"' && c != '\\' && c != '<' && c != '>';
+}
+
 void AppendString(std::string_view text, std::string* out) {
   out->push_back('"');
   for (size_t i = 0; i < text.size(); ++i) {
+    // Runs of plain characters, the usual case, are copied at once.
+    size_t plain = i;
+    while (plain < text.size() && NeedsNoEscape(static_cast<unsigned char>(text[plain]))) ++plain;
+    if (plain > i) {
+      out->append(text.data() + i, plain - i);
+      i = plain;
+      if (i == text.size()) break;
+    }
     const unsigned char c = static_cast<unsigned char>(text[i]);
     switch (c) {
       case '"':
