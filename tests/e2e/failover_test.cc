@@ -459,11 +459,15 @@ TEST_F(FailoverTest, AConfirmationNoReplicaTakesInTimeIs503AndItsRetryAcknowledg
   EXPECT_EQ(Reason(unconfirmed), "backend_unavailable") << unconfirmed.body;
   std::cout << "[ measured ] confirm while the replica is stopped: " << unconfirmed.status << " "
             << unconfirmed.body << "\n";
-  // It ran on the primary all the same; a retry meanwhile is refused alike
-  // and adds nothing.
-  EXPECT_EQ(bookings_in_store(), 2u);
+  // A confirmation is three scripts (the person's reservation, the office's
+  // take, the person's commit). Whether the take ran on the primary before a
+  // WAIT gave up depends on whether the person's slot shares the stopped
+  // replica's primary: either the booking is written and unacknowledged, or
+  // nothing is. A retry meanwhile is refused alike and adds nothing.
+  const size_t while_stopped = bookings_in_store();
+  EXPECT_TRUE(while_stopped == 1u || while_stopped == 2u) << while_stopped;
   EXPECT_EQ(confirm(hold_id, "second@example.org", citizen).status, 503);
-  EXPECT_EQ(bookings_in_store(), 2u);
+  EXPECT_EQ(bookings_in_store(), while_stopped);
   cluster_->node(*replica).Resume();
 
   HttpResult retried;
