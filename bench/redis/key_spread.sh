@@ -32,32 +32,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# A free port whose cluster bus port (+10000) is free too (and below 65536).
-cluster_port() {
-  python3 -c '
-import random, socket
-while True:
-    port = random.randint(20000, 50000)
-    try:
-        for p in (port, port + 10000):
-            s = socket.socket(); s.bind(("127.0.0.1", p)); s.close()
-        print(port); break
-    except OSError:
-        pass'
-}
-
-for _ in 1 2 3; do
-  port=$(cluster_port)
-  PORTS+=("$port")
-  mkdir -p "$WORK/$port"
-  (cd "$WORK/$port" && redis-server --port "$port" --bind 127.0.0.1 --cluster-enabled yes \
-    --save '' --appendonly no --daemonize yes --logfile "$WORK/$port.log")
-  wait_for redis-cli -p "$port" ping
-done
-redis-cli --cluster create "${PORTS[@]/#/127.0.0.1:}" --cluster-yes > "$WORK/create.log"
-for port in "${PORTS[@]}"; do
-  wait_for sh -c "redis-cli -p $port cluster info | grep -q cluster_state:ok"
-done
+# shellcheck source=../../deploy/local/redis_cluster.sh
+source "$ROOT/deploy/local/redis_cluster.sh"
+for _ in 1 2 3; do PORTS+=("$(redis_cluster_port)"); done
+start_redis_cluster "$WORK/cluster" "${PORTS[@]}" -- --save '' --appendonly no
 
 # Prints the SET commands of one layout, one per line.
 layout_keys() {
