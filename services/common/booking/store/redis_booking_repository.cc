@@ -1,5 +1,6 @@
 #include "services/common/booking/store/redis_booking_repository.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string_view>
@@ -766,8 +767,15 @@ absl::StatusOr<BookingRecord> RedisBookingRepository::MoveAcrossBuckets(
   record["cause_reason"] = cause.reason;
   record.erase("at");
   const std::string member = absl::StrCat("mv-", code, ":", moved.start_bucket, ":", moved.buckets);
-  // 1. The new bucket takes the new place as a hold and keeps the record.
-  std::vector<std::string> args = {Millis(now), member, Millis(now + kMoveHoldTtl),
+  // 1. The new bucket takes the new place as a hold and keeps the record. The
+  // hold lasts until the appointment ends (and the staged record until the
+  // booking's retention), not a few seconds: if the mover stops after step 2,
+  // the booking lives only in the staged record and the held place until a
+  // reader completes step 3, which may come days later. A stop after step 1
+  // keeps the new place taken until a retry or the appointment's end: one
+  // place too few for a while, never one booking too many or one lost.
+  const absl::Time hold_until = std::max(moved.end, now + kMoveHoldTtl);
+  std::vector<std::string> args = {Millis(now), member, Millis(hold_until),
                                    absl::StrCat(record.size())};
   for (const auto& [field, value] : record) args.insert(args.end(), {field, value});
   AppendCapacity(capacity, &args);

@@ -125,6 +125,8 @@ class RedisBookingRepository : public BookingRepository {
   // A move to a resource of another bucket stops after its first (1) or
   // second (2) step: for the fault tests.
   void StopMovesAfterStepForTesting(int step) { stop_moves_after_ = step; }
+  // The shortest a move's hold on its new place lasts (it lasts until the
+  // appointment ends; this only guards an end already past).
   static constexpr absl::Duration kMoveHoldTtl = absl::Seconds(30);
   // Cancels in the office's slot only (the first step of CancelBookingBecause).
   absl::StatusOr<BookingRecord> CancelInOffice(const std::string& code, absl::Time now,

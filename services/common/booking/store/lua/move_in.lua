@@ -1,6 +1,6 @@
 -- Step 1 of a move to a resource of another bucket (docs/redis-cluster.md):
--- the new bucket takes the new place as a hold (it expires if the mover
--- stops) and keeps the moved record as `moving:<code>` until step 3.
+-- the new bucket takes the new place as a hold (until the appointment ends)
+-- and keeps the moved record as `moving:<code>` until step 3.
 -- Runs after booking_prelude.lua. KEYS: booked, holds (new day), moving.
 -- ARGV: now, hold member ("mv-<code>:<first>:<count>"), hold expires ms,
 --       number of record fields n, then n field/value pairs, capacities...
@@ -19,5 +19,6 @@ for i = 5, 4 + 2 * n do table.insert(record, ARGV[i]) end
 table.insert(record, 'hold_member')
 table.insert(record, ARGV[2])
 redis.call(unpack(record))
-redis.call('PEXPIRE', KEYS[3], 24 * 60 * 60 * 1000)
+-- Kept as long as the booking itself: after step 2 it is the booking.
+redis.call('PEXPIREAT', KEYS[3], redis.call('HGET', KEYS[3], 'delete_after'))
 return 1
