@@ -122,6 +122,11 @@ absl::Status Serve(const Settings& settings) {
       *redis, AppointmentKeys(),
       booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
   ForgetErasedCodesAtCounter(booking_repository);
+  // A Redis not answering yet must not stop the start (the store retries);
+  // bookings under the old layout must.
+  absl::Status old = booking::RefuseBookingsOfOldLayout(*redis, "appt:{appt}:");
+  if (old.code() == absl::StatusCode::kFailedPrecondition) return old;
+  if (!old.ok()) log::Warn("old_layout_not_checked", {{"error", old.ToString()}});
   SystemClock clock;
   // Search reads the office list on every request; a short-lived cache keeps
   // that off Redis during a rush (see CachedCatalogRepository).

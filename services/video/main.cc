@@ -136,6 +136,11 @@ absl::Status Serve(const Settings& settings) {
       *redis, VideoKeys(),
       booking::RedisBookingRepository::Options{.check_in_closes_booking = true});
   bookings.EraseWith({"visit"});  // the waiting-room record goes with its booking
+  // A Redis not answering yet must not stop the start (the store retries);
+  // bookings under the old layout must.
+  absl::Status old = booking::RefuseBookingsOfOldLayout(*redis, "video:{video}:");
+  if (old.code() == absl::StatusCode::kFailedPrecondition) return old;
+  if (!old.ok()) log::Warn("old_layout_not_checked", {{"error", old.ToString()}});
   RedisVisitRepository visits(*redis, bookings);
   RedisScheduleRepository schedule_store(*redis);
   SystemClock clock;

@@ -5,6 +5,7 @@
 // script on one slot, so a key of another slot would be refused by the node.
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/refusal.h"
@@ -200,6 +201,17 @@ TEST_F(BucketedBookingTest, ErasureAndRemindersReachEveryBucket) {
   EXPECT_TRUE(EventTypes(anna_).empty());
   EXPECT_TRUE(EventTypes(other_).empty());
   EXPECT_TRUE(store_->SubjectBookings("c1")->empty());
+}
+
+TEST_F(BucketedBookingTest, BookingsLeftUnderTheOldLayoutStopTheStart) {
+  EXPECT_TRUE(RefuseBookingsOfOldLayout(redis(), "appt:{appt}:").ok());
+  ASSERT_TRUE(redis().Command({"HSET", "appt:{appt}:booking:AAA-BBB-CCC", "code", "x"}).ok());
+  // Other keys of the old layout (an expired day's counters) do not count.
+  ASSERT_TRUE(redis().Command({"SET", "appt:{appt}:booked:anna:2037-01-16", "1"}).ok());
+  absl::Status refused = RefuseBookingsOfOldLayout(redis(), "appt:{appt}:");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(absl::StrContains(refused.message(), "1 bookings")) << refused;
+  EXPECT_TRUE(RefuseBookingsOfOldLayout(redis(), "video:{video}:").ok());
 }
 
 }  // namespace

@@ -915,4 +915,15 @@ absl::StatusOr<int> RedisBookingRepository::EraseSubject(const std::string& subj
   return erased;
 }
 
+absl::Status RefuseBookingsOfOldLayout(redis::Client& redis, const std::string& old_prefix) {
+  absl::StatusOr<std::vector<std::string>> left =
+      redis.ScanKeys(absl::StrCat(old_prefix, "booking:*"));
+  if (!left.ok()) return left.status();
+  if (left->empty()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(left->size(), " bookings are kept under the old key layout ", old_prefix,
+                   " which this version does not read; drain or move them first "
+                   "(docs/redis-cluster.md, \"Existing data\")"));
+}
+
 }  // namespace stadt::booking

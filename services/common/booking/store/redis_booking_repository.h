@@ -189,4 +189,11 @@ class RedisBookingRepository : public BookingRepository {
   std::vector<std::string> forget_code_in_;
 };
 
+// The layout before the office buckets kept every booking under one prefix
+// (`appt:{appt}:`, `video:{video}:`). This version does not read it
+// (docs/redis-cluster.md, "Existing data"), so a service refuses to start
+// while a booking is left there instead of silently losing sight of it:
+// FailedPrecondition naming how many, else OK.
+absl::Status RefuseBookingsOfOldLayout(redis::Client& redis, const std::string& old_prefix);
+
 }  // namespace stadt::booking
