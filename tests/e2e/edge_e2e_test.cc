@@ -287,9 +287,11 @@ TEST_F(EdgeE2eTest, AtTheCapTheLongestIdleConnectionMakesRoom) {
   // A new client is served: the idle first connection was closed for it.
   std::unique_ptr<tcp::socket> third = ConnectServed(io, endpoint);
   ASSERT_NE(third, nullptr) << Logs();
-  EXPECT_TRUE(ClosedByServer(*first));
+  EXPECT_TRUE(ClosedByServer(*first)) << Logs();
   EXPECT_THAT(Logs(), HasSubstr("idle_connection_closed_for_room"));
-  EXPECT_TRUE(ServedOn(*third));
+  // (Failed once in a loaded sanitizer run after about 10 s: the gateway's
+  // log says which connection it closed and why.)
+  EXPECT_TRUE(ServedOn(*third)) << Logs();
 }
 
 TEST_F(EdgeE2eTest, OneAddressHoldsItsShareWhileOtherAddressesAreServed) {
