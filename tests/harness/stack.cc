@@ -103,7 +103,9 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
   const char* test_mode = std::getenv("STADT_TEST_REDIS_MODE");
   if (options.redis_cluster || (test_mode != nullptr && std::string(test_mode) == "cluster")) {
     absl::StatusOr<std::unique_ptr<RedisCluster>> cluster = RedisCluster::Start(
-        {.primaries = 3, .replicas_per_primary = options.redis_cluster_replicas});
+        {.primaries = 3,
+         .replicas_per_primary = options.redis_cluster_replicas,
+         .appendfsync = options.redis.appendfsync});
     if (!cluster.ok()) return cluster.status();
     stack->cluster_ = *std::move(cluster);
   } else {
@@ -151,6 +153,34 @@ RedisServer& Stack::redis() {
     std::abort();
   }
   return *redis_;
+}
+
+void Stack::KillRedis() {
+  if (cluster_ != nullptr) {
+    cluster_->KillAll();
+  } else {
+    redis_->Kill();
+  }
+}
+
+absl::Status Stack::RestartRedis() {
+  return cluster_ != nullptr ? cluster_->RestartAll() : redis_->Restart();
+}
+
+void Stack::PauseRedis() {
+  if (cluster_ != nullptr) {
+    cluster_->PauseAll();
+  } else {
+    redis_->Pause();
+  }
+}
+
+void Stack::ResumeRedis() {
+  if (cluster_ != nullptr) {
+    cluster_->ResumeAll();
+  } else {
+    redis_->Resume();
+  }
 }
 
 redis::Options Stack::redis_client_options() const {
