@@ -102,10 +102,10 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
   stack->options_ = options;
   const char* test_mode = std::getenv("STADT_TEST_REDIS_MODE");
   if (options.redis_cluster || (test_mode != nullptr && std::string(test_mode) == "cluster")) {
-    absl::StatusOr<std::unique_ptr<RedisCluster>> cluster = RedisCluster::Start(
-        {.primaries = 3,
-         .replicas_per_primary = options.redis_cluster_replicas,
-         .appendfsync = options.redis.appendfsync});
+    absl::StatusOr<std::unique_ptr<RedisCluster>> cluster =
+        RedisCluster::Start({.primaries = 3,
+                             .replicas_per_primary = options.redis_cluster_replicas,
+                             .appendfsync = options.redis.appendfsync});
     if (!cluster.ok()) return cluster.status();
     stack->cluster_ = *std::move(cluster);
   } else {

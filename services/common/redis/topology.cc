@@ -183,9 +183,8 @@ absl::StatusOr<Topology::Layout> Topology::AskSentinels() {
     }
     Address primary{named->elements[0].str, 0};
     if (!absl::SimpleAtoi(named->elements[1].str, &primary.port)) continue;
-    absl::StatusOr<std::unique_ptr<Connection>> to_primary =
-        Connection::Open(primary, WithinBudget(options_, deadline).value_or(*budget),
-                         options_.password);
+    absl::StatusOr<std::unique_ptr<Connection>> to_primary = Connection::Open(
+        primary, WithinBudget(options_, deadline).value_or(*budget), options_.password);
     if (!to_primary.ok()) {
       last = to_primary.status();
       continue;
