@@ -55,7 +55,10 @@ class Stack {
   // The single redis-server (not in a cluster stack: see redis_client_options()).
   RedisServer& redis();
   // The stack's Redis Cluster, or nullptr in a single-server stack.
-  RedisCluster* redis_cluster() { return cluster_.get(); }
+  RedisCluster* redis_cluster() {
+    cluster_spoiled_ = true;  // the caller may change it: not handed on
+    return cluster_.get();
+  }
   // Redis failures for fault tests, single server or cluster alike: a crash
   // of the single server or of every cluster node (SIGKILL), its restart on
   // the same ports and data (returns once it answers again), and a silence
@@ -106,7 +109,11 @@ class Stack {
   std::map<std::string, int> service_ports_;
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
-  std::unique_ptr<RedisCluster> cluster_;
+  // In a cluster run shared with the process' later stacks (stack.cc,
+  // TakeSharedCluster), unless this stack crashed or paused its nodes.
+  std::shared_ptr<RedisCluster> cluster_;
+  bool cluster_shared_ = false;
+  bool cluster_spoiled_ = false;
   std::map<std::string, std::unique_ptr<Subprocess>> services_;
   std::unique_ptr<Subprocess> gateway_;
   int gateway_port_ = 0;
