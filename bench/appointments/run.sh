@@ -5,8 +5,9 @@
 # Starts its own Redis, appointments service and gateway on free ports from a
 # Release build in build/bench, prints wrk's figures and, for the search, the
 # CPU microseconds per request of each process (utime + stime from
-# /proc/<pid>/stat before and after wrk; Redis: all its servers), and stops
-# everything.
+# /proc/<pid>/stat before and after wrk; Redis: all its servers), for the
+# bookings the CPU microseconds per booking of each process and the Redis
+# commands per booking (INFO commandstats of every server), and stops everything.
 # Usage: bench/appointments/run.sh [DURATION_SECONDS=20] [CONNECTIONS=64]
 # Set STADT_BENCH_BUILD to run an existing build (-DSTADT_BUILD_BENCH=ON) instead
 # of building into build/bench: another checkout's, to compare two versions
