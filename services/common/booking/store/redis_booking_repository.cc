@@ -304,7 +304,8 @@ absl::Status RedisBookingRepository::PutHold(const HoldRecord& hold, const SlotC
   // same step (SET ... GET): one round trip for both. Noted before the hold is
   // written, like the citizen's index before a booking: a stop in between (or
   // a place taken meanwhile) leaves a note of a hold that does not exist,
-  // which the next hold and the erasure skip; never a hold the erasure misses.
+  // which the next hold and the erasure skip; never a hold without its note
+  // (which the erasure would not find).
   const std::string client_hold = absl::StrCat(keys_.Subject(hold.client), "client-hold");
   absl::StatusOr<redis::Reply> previous =
       redis_.Command({"SET", client_hold, hold.hold_id, "PXAT", Millis(hold.expires_at), "GET"});
