@@ -253,9 +253,9 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
     // completion runs, which a loaded machine delays past other connections'
     // whole exchanges. Marked idle only there, it counted as busy meanwhile
     // and its idle time began too late, so at the cap a connection idle for
-    // less time was closed instead (EdgeE2eTest.AtTheCapTheLongest...). One
-    // closed for room while its answer is still being written is closed
-    // once the answer is out (CloseOnceWritten).
+    // less time was closed instead (a flaky EdgeE2eTest). One closed for room
+    // while its answer is still being written is closed once the answer is
+    // out (CloseOnceWritten).
     if (keep_alive) connections_->MarkIdle(connection_id_, absl::Now());
     writing_ = true;
     auto written = [self = this->shared_from_this(), keep_alive, linger](beast::error_code error,
