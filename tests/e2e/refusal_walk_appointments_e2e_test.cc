@@ -135,17 +135,14 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
   // stack's APPOINTMENTS_SECRET_KEY (tests/harness/stack.cc).
   std::string MailedToken(const std::string& hold_id) {
     std::unique_ptr<redis::Client> redis = redis::Client::Create(stack_->redis_client_options());
-    absl::StatusOr<redis::Reply> outbox =
-        booking::AllOutboxEvents(*redis, booking::BookingKeys::Spread("appt"));
-    EXPECT_TRUE(outbox.ok()) << outbox.status();
+    absl::StatusOr<std::vector<std::map<std::string, std::string>>> requests =
+        booking::OutboxEventsOfType(*redis, booking::BookingKeys::Spread("appt"),
+                                    "booking.email_confirmation_requested");
+    EXPECT_TRUE(requests.ok()) << requests.status();
     std::string sealed;
-    for (const redis::Reply& entry : outbox.ok() ? outbox->elements : std::vector<redis::Reply>{}) {
-      std::map<std::string, std::string> event;
-      const std::vector<redis::Reply>& fields = entry.elements[1].elements;
-      for (size_t i = 0; i + 1 < fields.size(); i += 2) event[fields[i].str] = fields[i + 1].str;
-      if (event["type"] == "booking.email_confirmation_requested" && event["hold"] == hold_id) {
-        sealed = event["link_token"];
-      }
+    for (std::map<std::string, std::string>& event :
+         requests.value_or(std::vector<std::map<std::string, std::string>>{})) {
+      if (event["hold"] == hold_id) sealed = event["link_token"];
     }
     std::string master;
     EXPECT_TRUE(

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
@@ -33,6 +36,21 @@ inline absl::StatusOr<redis::Reply> AllOutboxEvents(redis::Client& redis, const 
       all.elements.begin(), all.elements.end(),
       [&](const redis::Reply& a, const redis::Reply& b) { return id_of(a) < id_of(b); });
   return all;
+}
+
+// For tests: the fields of every outbox event of `type`, oldest first.
+inline absl::StatusOr<std::vector<std::map<std::string, std::string>>> OutboxEventsOfType(
+    redis::Client& redis, const BookingKeys& keys, const std::string& type) {
+  absl::StatusOr<redis::Reply> all = AllOutboxEvents(redis, keys);
+  if (!all.ok()) return all.status();
+  std::vector<std::map<std::string, std::string>> events;
+  for (const redis::Reply& entry : all->elements) {
+    std::map<std::string, std::string> event;
+    const std::vector<redis::Reply>& fields = entry.elements[1].elements;
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) event[fields[i].str] = fields[i + 1].str;
+    if (event["type"] == type) events.push_back(std::move(event));
+  }
+  return events;
 }
 
 }  // namespace stadt::booking
