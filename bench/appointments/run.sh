@@ -5,8 +5,9 @@
 # Starts its own Redis, appointments service and gateway on free ports from a
 # Release build in build/bench, prints wrk's figures and, for the search, the
 # CPU microseconds per request of each process (utime + stime from
-# /proc/<pid>/stat before and after wrk; Redis: all its servers), and stops
-# everything.
+# /proc/<pid>/stat before and after wrk; Redis: all its servers), for the
+# bookings the CPU microseconds per booking of each process and the Redis
+# commands per booking (INFO commandstats of every server), and stops everything.
 # Usage: bench/appointments/run.sh [DURATION_SECONDS=20] [CONNECTIONS=64]
 # Set STADT_BENCH_BUILD to run an existing build (-DSTADT_BUILD_BENCH=ON) instead
 # of building into build/bench: another checkout's, to compare two versions
@@ -109,5 +110,24 @@ awk -v tick="$((1000000 / $(getconf CLK_TCK)))" -v before="$CPU_BEFORE" -v after
   "$WORK/search.txt"
 
 echo "== hold + confirm (${CONNECTIONS} in parallel, ${CITIZENS} citizens in turns, ${DURATION}s)"
+for port in "${REDIS_PORTS[@]}"; do redis-cli -p "$port" config resetstat > /dev/null; done
+CPU_BEFORE=$(cpu_snapshot)
 "$BUILD/bench/appointments/stadt-booking-bench" "$HTTP_PORT" "$WORK/tokens.txt" "$DURATION" \
-  "$CONNECTIONS"
+  "$CONNECTIONS" | tee "$WORK/booking.txt"
+CPU_AFTER=$(cpu_snapshot)
+# Per booking (refused attempts included in the cost): CPU of each process, and
+# the Redis commands of all servers (a script counts once as EVALSHA; the
+# commands it runs inside are counted besides, by their own names).
+for port in "${REDIS_PORTS[@]}"; do redis-cli -p "$port" info commandstats; done |
+  tr -d '\r' > "$WORK/commands.txt"
+awk -v tick="$((1000000 / $(getconf CLK_TCK)))" -v before="$CPU_BEFORE" -v after="$CPU_AFTER" '
+  FNR == 1 { file++ }
+  file == 1 && /^bookings:/ { n = $2 }
+  file == 2 && /^cmdstat_/ { split($0, a, /[:=,]/); name = substr(a[1], 9); calls[name] += a[3]
+                             if (name == "evalsha") evals += a[3]; else if (name != "config" && name != "info") sent += a[3] }
+  END { split(before, b, " "); split(after, c, " ")
+        printf "  CPU us per booking: gateway %.1f, appointments %.1f, redis %.1f\n",
+          (c[1] - b[1]) * tick / n, (c[2] - b[2]) * tick / n, (c[3] - b[3]) * tick / n
+        printf "  Redis per booking: %.2f scripts (EVALSHA), %.2f commands in all (scripts inside included):", evals / n, sent / n
+        for (name in calls) if (calls[name] >= n / 10 && name != "config" && name != "info") printf " %s %.1f", name, calls[name] / n
+        printf "\n" }' "$WORK/booking.txt" "$WORK/commands.txt"

@@ -125,7 +125,7 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
         client_.peer_address,
         [weak = this->weak_from_this()] {
           if (auto self = weak.lock()) {
-            asio::post(self->stream_.get_executor(), [self] { self->Close(); });
+            asio::post(self->stream_.get_executor(), [self] { self->CloseOnceWritten(); });
           }
         },
         absl::Now());
@@ -180,12 +180,14 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
             self->Tcp().close();
             return;
           }
+          self->connections_->MarkIdle(self->connection_id_, absl::Now());
           self->Read();
         });
   }
 
+  // Idle (in the connection table) since the admission, the handshake or the
+  // last answer being handed over: see Write().
   void Read() {
-    connections_->MarkIdle(connection_id_, absl::Now());
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
@@ -246,11 +248,22 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   void Write(HttpResponse response, bool keep_alive, bool linger = false) {
     response.keep_alive(keep_alive);
     Tcp().expires_after(absl::ToChronoMilliseconds(options_.read_timeout));
+    // A keep-alive connection waits for its next request from the moment its
+    // answer is handed over: the client may have read it before this write's
+    // completion runs, which a loaded machine delays past other connections'
+    // whole exchanges. Marked idle only there, it counted as busy meanwhile
+    // and its idle time began too late, so at the cap a connection idle for
+    // less time was closed instead (a flaky EdgeE2eTest). One closed for room
+    // while its answer is still being written is closed once the answer is
+    // out (CloseOnceWritten).
+    if (keep_alive) connections_->MarkIdle(connection_id_, absl::Now());
+    writing_ = true;
     auto written = [self = this->shared_from_this(), keep_alive, linger](beast::error_code error,
                                                                          size_t) {
+      self->writing_ = false;
       self->ReleaseWriteBuffer();
       if (!error && linger) return self->LingerThenClose();
-      if (error || !keep_alive) return self->Close();
+      if (error || !keep_alive || self->close_once_written_) return self->Close();
       self->Read();
     };
     // The whole response as one buffer of the connection's own: one send, no
@@ -298,6 +311,16 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
                             });
   }
 
+  // Closes to make room or for the drain: an answer being written is finished
+  // first (bounded by the write's timeout), unless the server is stopping.
+  void CloseOnceWritten() {
+    if (writing_ && !*draining_) {
+      close_once_written_ = true;
+      return;
+    }
+    Close();
+  }
+
   void Close() {
     if constexpr (kTls) {
       // close_notify, bounded: a peer that never answers it is not waited for.
@@ -316,6 +339,10 @@ class Session : public std::enable_shared_from_this<Session<kTls>> {
   beast::flat_buffer buffer_;
   // The response being written; one write at a time per connection.
   std::string write_buffer_;
+  // On the session's strand: a write is under way / the connection is to be
+  // closed when it completes.
+  bool writing_ = false;
+  bool close_once_written_ = false;
   std::optional<http::request_parser<http::string_body>> parser_;
   const RequestHandler& handler_;
   const HttpServerOptions& options_;

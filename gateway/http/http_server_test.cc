@@ -194,6 +194,67 @@ TEST(HttpServerTest, AdminListenerServesTheMetricsThePublicPortDoesNot) {
   EXPECT_FALSE(stadt::testing::HttpFetch(server->admin_port(), "GET", "/metrics").ok());
 }
 
+// Answers GET /big with kBigBody bytes, anything else with a short 200.
+class SizedAnswers final : public RequestHandler {
+ public:
+  static constexpr size_t kBigBody = 16 << 20;
+
+  void Handle(const HttpRequest& request, const ClientInfo&, Done done) const override {
+    HttpResponse response(boost::beast::http::status::ok, request.version());
+    response.body() = request.target() == "/big" ? std::string(kBigBody, 'b') : "ok";
+    response.prepare_payload();
+    done(std::move(response));
+  }
+};
+
+// A keep-alive connection waits for its next request from the moment its
+// answer is handed over, not from when the write's completion runs: at the
+// cap it makes room for a newcomer meanwhile, and is closed only once the
+// whole answer is out. (Counted busy until the completion ran, a connection
+// the client had long finished with could be passed over under load, and a
+// connection idle for less time closed instead; here the completion is held
+// back by a client that reads slowly, and the newcomer was refused.)
+TEST(HttpServerTest, AtTheCapAConnectionIsIdleFromTheMomentItsAnswerIsHandedOver) {
+  SizedAnswers handler;
+  auto server = std::make_unique<HttpServer>(
+      handler, HttpServerOptions{.port = 0, .threads = 2, .max_connections = 1});
+  ASSERT_TRUE(server->Listen().ok());
+  std::thread runner([&] { EXPECT_EQ(server->RunUntilSignal(), 0); });
+
+  namespace asio = boost::asio;
+  asio::io_context io;
+  asio::ip::tcp::socket downloading(io);
+  downloading.open(asio::ip::tcp::v4());
+  // A small window: the answer cannot fit into the sockets' buffers, so its
+  // write stays under way until this client reads on.
+  downloading.set_option(asio::socket_base::receive_buffer_size(64 * 1024));
+  downloading.connect({asio::ip::make_address("127.0.0.1"), static_cast<uint16_t>(server->port())});
+  boost::system::error_code error;
+  asio::write(downloading, asio::buffer(std::string("GET /big HTTP/1.1\r\nHost: test\r\n\r\n")),
+              error);
+  ASSERT_FALSE(error) << error.message();
+  std::string answer;
+  char chunk[16 * 1024];
+  while (answer.find("\r\n\r\n") == std::string::npos && !error) {
+    answer.append(chunk, downloading.read_some(asio::buffer(chunk), error));
+  }
+  ASSERT_FALSE(error) << error.message();
+  ASSERT_TRUE(answer.starts_with("HTTP/1.1 200")) << answer.substr(0, 100);
+
+  // The answer has begun: the connection is idle, and a newcomer is served.
+  absl::StatusOr<stadt::testing::HttpResult> newcomer =
+      stadt::testing::HttpFetch(server->port(), "GET", "/small");
+  EXPECT_EQ(newcomer.ok() ? newcomer->status : 0, 200) << newcomer.status();
+
+  // The downloading client still gets its whole answer, then the close.
+  while (!error) answer.append(chunk, downloading.read_some(asio::buffer(chunk), error));
+  EXPECT_EQ(error, asio::error::eof) << error.message();
+  EXPECT_EQ(answer.size() - (answer.find("\r\n\r\n") + 4), SizedAnswers::kBigBody);
+
+  kill(getpid(), SIGTERM);
+  runner.join();
+}
+
 // What Beast's own serializer sends for `response`.
 std::string BeastBytes(const HttpResponse& response) {
   std::ostringstream out;

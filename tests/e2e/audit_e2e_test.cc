@@ -183,9 +183,7 @@ TEST_F(AuditE2eTest, StaffActionsLeaveOneFindableRecordAndTamperingIsFound) {
 
   // Someone with access to Redis rewrites who changed the office's hours.
   const std::string sequence(office_record.at("sequence").as_string());
-  redis::Options redis_options;
-  redis_options.port = stack_->redis().port();
-  std::unique_ptr<redis::Client> redis = redis::Client::Create(redis_options);
+  std::unique_ptr<redis::Client> redis = redis::Client::Create(stack_->redis_client_options());
   absl::StatusOr<redis::Reply> stored = redis->Command({"HGET", "audit:{audit}:records", sequence});
   ASSERT_TRUE(stored.ok() && !stored->IsNil());
   std::string forged = stored->str;

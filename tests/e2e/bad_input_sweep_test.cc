@@ -481,6 +481,12 @@ class BadInputSweepTest : public ::testing::Test {
     }
   }
 
+  bool PathHasMethod(const std::string& path, const std::string& method) const {
+    return std::any_of(operations_.begin(), operations_.end(), [&](const Operation& other) {
+      return other.path == path && other.method == method;
+    });
+  }
+
   static std::string Target(const Operation& operation,
                             const std::map<std::string, std::string>& path_values,
                             const std::string& query = "") {
@@ -800,8 +806,12 @@ TEST_F(BadInputSweepTest, HostileHeadersAndMethods) {
       Expect4xxOr2xx(operation, Target(operation, {}), body, label, extra);
     }
     // Methods the route does not have: 405 with its error body (or 404 on
-    // the gateway's own paths).
+    // the gateway's own paths). A method another operation of the path has
+    // (DELETE /v1/me/data beside its GET) is that operation's, swept as such:
+    // sent here, it would act (an erasure) and answer with that operation's
+    // reasons, which depend on what the sweep left behind before.
     for (const char* method : {"DELETE", "PATCH", "TRACE", "BREW"}) {
+      if (PathHasMethod(operation.path, method)) continue;
       Expect4xxOr2xx(operation, Target(operation, {}), "", method, {}, method);
     }
   }

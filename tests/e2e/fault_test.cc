@@ -356,8 +356,8 @@ TEST_F(FaultTest, AcknowledgedWritesSurviveKill9OfRedis) {
 
   // The moment the last answer came back, Redis dies without a chance to
   // flush anything, and comes back on the same port and data directory.
-  stack_->redis().Kill();
-  ASSERT_TRUE(stack_->redis().Restart().ok());
+  stack_->KillRedis();
+  ASSERT_TRUE(stack_->RestartRedis().ok());
 
   for (const Booking& booking : bookings) {
     ASSERT_TRUE(PollUntil(200, [&] { return Lookup(booking); }))
@@ -402,17 +402,17 @@ TEST_F(FaultTest, RedisUnreachableGives503WithAReasonAndRecovers) {
   };
 
   // Refused connections: Redis is gone.
-  stack_->redis().Kill();
+  stack_->KillRedis();
   ExpectEachRefusedWith503(routes);
   EXPECT_TRUE(stack_->WaitUntil(503, "/readyz"));
-  ASSERT_TRUE(stack_->redis().Restart().ok());
+  ASSERT_TRUE(stack_->RestartRedis().ok());
   ExpectEachRecovers(routes, absl::Now());
 
   // Silence: Redis hangs with its connections open, so every command runs
   // into the services' Redis timeout instead of a refused connection.
-  stack_->redis().Pause();
+  stack_->PauseRedis();
   ExpectEachRefusedWith503(routes);
-  stack_->redis().Resume();
+  stack_->ResumeRedis();
   ExpectEachRecovers(routes, absl::Now());
 }
 

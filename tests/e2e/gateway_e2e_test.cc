@@ -200,14 +200,14 @@ TEST_F(GatewayE2eTest, PropagatesRequestIds) {
 }
 
 TEST_F(GatewayE2eTest, RedisOutageIs503AndRecovers) {
-  stack_->redis().Kill();
+  stack_->KillRedis();
   HttpResult down = Fetch("GET", "/v1/offices/mitte");
   EXPECT_EQ(down.status, 503);
   EXPECT_EQ(Reason(down), "backend_unavailable");
   EXPECT_THAT(down.body, Not(HasSubstr("127.0.0.1")));
   EXPECT_TRUE(WaitUntil(503, "/readyz"));
 
-  ASSERT_TRUE(stack_->redis().Restart().ok());
+  ASSERT_TRUE(stack_->RestartRedis().ok());
   EXPECT_TRUE(WaitUntil(200, "/readyz")) << Logs();
   EXPECT_EQ(Fetch("GET", "/v1/offices/mitte").status, 200);  // AOF kept the catalog.
 }
@@ -454,9 +454,7 @@ class EmailConfirmationE2eTest : public ::testing::Test {
   // The link token of the newest confirmation mail for `hold_id`, as the
   // mailer opens it.
   std::string MailedToken(const std::string& hold_id) {
-    redis::Options redis_options;
-    redis_options.port = stack_->redis().port();
-    std::unique_ptr<redis::Client> redis = redis::Client::Create(redis_options);
+    std::unique_ptr<redis::Client> redis = redis::Client::Create(stack_->redis_client_options());
     absl::StatusOr<redis::Reply> outbox =
         booking::AllOutboxEvents(*redis, booking::BookingKeys::Spread("appt"));
     EXPECT_TRUE(outbox.ok()) << outbox.status();

@@ -84,9 +84,7 @@ class NotificationsE2eTest : public ::testing::Test {
   }
 
   std::unique_ptr<redis::Client> Redis() const {
-    redis::Options options;
-    options.port = stack_->redis().port();
-    return redis::Client::Create(options);
+    return redis::Client::Create(stack_->redis_client_options());
   }
 
   // Holds the `index`-th free id-card slot for `citizen`; returns the hold id

@@ -17,6 +17,7 @@
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
 #include "services/common/booking/domain/booking_core.h"
+#include "services/common/booking/store/outbox_testing.h"
 #include "services/common/redis/redis_client.h"
 #include "tests/e2e/refusal_walk.h"
 #include "tests/harness/stack.h"
@@ -130,37 +131,22 @@ class AppointmentsRefusalWalkTest : public RefusalWalk {
   }
 
   // The link token the confirmation mail for `hold_id` carries, as the mailer
-  // opens it: read from whichever outbox stream holds the event (found by
-  // type, so the walk does not depend on key names) and opened with the
+  // opens it: read from the outbox streams of every bucket and opened with the
   // stack's APPOINTMENTS_SECRET_KEY (tests/harness/stack.cc).
   std::string MailedToken(const std::string& hold_id) {
-    redis::Options options;
-    options.port = stack_->redis().port();
-    std::unique_ptr<redis::Client> redis = redis::Client::Create(options);
+    std::unique_ptr<redis::Client> redis = redis::Client::Create(stack_->redis_client_options());
+    absl::StatusOr<redis::Reply> outbox =
+        booking::AllOutboxEvents(*redis, booking::BookingKeys::Spread("appt"));
+    EXPECT_TRUE(outbox.ok()) << outbox.status();
     std::string sealed;
-    std::string cursor = "0";
-    do {
-      absl::StatusOr<redis::Reply> page =
-          redis->Command({"SCAN", cursor, "TYPE", "stream", "COUNT", "1000"});
-      if (!page.ok() || page->elements.size() != 2) {
-        ADD_FAILURE() << "SCAN failed: " << page.status();
-        return "";
+    for (const redis::Reply& entry : outbox.ok() ? outbox->elements : std::vector<redis::Reply>{}) {
+      std::map<std::string, std::string> event;
+      const std::vector<redis::Reply>& fields = entry.elements[1].elements;
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) event[fields[i].str] = fields[i + 1].str;
+      if (event["type"] == "booking.email_confirmation_requested" && event["hold"] == hold_id) {
+        sealed = event["link_token"];
       }
-      cursor = page->elements[0].str;
-      for (const redis::Reply& key : page->elements[1].elements) {
-        absl::StatusOr<redis::Reply> events = redis->Command({"XRANGE", key.str, "-", "+"});
-        if (!events.ok()) continue;
-        for (const redis::Reply& entry : events->elements) {
-          std::map<std::string, std::string> event;
-          const std::vector<redis::Reply>& fields = entry.elements[1].elements;
-          for (size_t i = 0; i + 1 < fields.size(); i += 2)
-            event[fields[i].str] = fields[i + 1].str;
-          if (event["type"] == "booking.email_confirmation_requested" && event["hold"] == hold_id) {
-            sealed = event["link_token"];
-          }
-        }
-      }
-    } while (cursor != "0");
+    }
     std::string master;
     EXPECT_TRUE(
         absl::Base64Unescape("c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ==", &master));

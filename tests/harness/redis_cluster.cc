@@ -35,10 +35,11 @@ absl::Status PollUntilOk(const std::function<absl::Status()>& ready, absl::Durat
 
 // A cluster node's bus port must be free as well; a bus port taken by a
 // parallel test makes the node exit, and then another pair is tried.
-absl::StatusOr<std::unique_ptr<RedisServer>> StartClusterNode() {
+absl::StatusOr<std::unique_ptr<RedisServer>> StartClusterNode(const std::string& appendfsync) {
   absl::Status last;
   for (int attempt = 0; attempt < 5; ++attempt) {
     RedisServer::Options options;
+    options.appendfsync = appendfsync;
     options.extra_args = {"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
                           "--cluster-node-timeout", kNodeTimeoutMs, "--cluster-port",
                           std::to_string(PickFreePort()),
@@ -62,7 +63,7 @@ absl::StatusOr<std::unique_ptr<RedisCluster>> RedisCluster::Start(const Options&
   create.reserve(total + 5);
   cluster->nodes_.reserve(total);
   for (int i = 0; i < total; ++i) {
-    absl::StatusOr<std::unique_ptr<RedisServer>> node = StartClusterNode();
+    absl::StatusOr<std::unique_ptr<RedisServer>> node = StartClusterNode(options.appendfsync);
     if (!node.ok()) return node.status();
     create.push_back(absl::StrCat("127.0.0.1:", (*node)->port()));
     cluster->nodes_.push_back(*std::move(node));
@@ -100,6 +101,32 @@ absl::Status RedisCluster::Restart(int index) {
   if (absl::Status started = nodes_[index]->Restart(); !started.ok()) return started;
   down_[index] = false;
   return absl::OkStatus();
+}
+
+void RedisCluster::KillAll() {
+  for (int i = 0; i < size(); ++i) {
+    if (!down_[i]) Kill(i);
+  }
+}
+
+absl::Status RedisCluster::RestartAll() {
+  for (int i = 0; i < size(); ++i) {
+    if (!down_[i]) continue;
+    if (absl::Status started = Restart(i); !started.ok()) return started;
+  }
+  return WaitUntilHealthy();
+}
+
+void RedisCluster::PauseAll() {
+  for (int i = 0; i < size(); ++i) {
+    if (!down_[i]) nodes_[i]->Pause();
+  }
+}
+
+void RedisCluster::ResumeAll() {
+  for (int i = 0; i < size(); ++i) {
+    if (!down_[i]) nodes_[i]->Resume();
+  }
 }
 
 absl::StatusOr<int> RedisCluster::ReplicaOf(int primary) const {

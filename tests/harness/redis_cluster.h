@@ -21,6 +21,8 @@ class RedisCluster {
   struct Options {
     int primaries = 3;
     int replicas_per_primary = 0;
+    // Every node's AOF fsync policy (RedisServer::Options::appendfsync).
+    std::string appendfsync = "no";
   };
 
   static absl::StatusOr<std::unique_ptr<RedisCluster>> Start(const Options& options);
@@ -54,6 +56,14 @@ class RedisCluster {
   // Moves `slot` from its primary to node `target`, keys and all, the way
   // redis-cli --cluster reshard does, and tells every live node.
   absl::Status MoveSlot(int slot, int target);
+  // Kills every node, as a crash of the whole cluster would, and starts them
+  // again on their ports and data directories; returns once the cluster is
+  // healthy again. Pausing every node (SIGSTOP, SIGCONT) leaves their
+  // connections open but silent.
+  void KillAll();
+  absl::Status RestartAll();
+  void PauseAll();
+  void ResumeAll();
   // Polls until every live node says cluster_state:ok and names a live
   // primary for every slot.
   absl::Status WaitUntilHealthy(absl::Duration timeout = absl::Seconds(20));

@@ -9,6 +9,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
@@ -86,6 +87,66 @@ std::string NewTempDir() {
   return mkdtemp(pattern.data());
 }
 
+// The cluster the stacks of a cluster run (STADT_TEST_REDIS_MODE=cluster)
+// share, one after the other: a new cluster takes about two seconds before it
+// serves (a primary waits that long after its start), longer than most
+// tests. Handed to one stack at a time, emptied (FLUSHALL) and set to the
+// stack's fsync policy first; dropped once a test crashed or paused its
+// nodes, so the next stack starts a fresh one. Tests of a process run one
+// after the other; the mutex guards against a test starting stacks from
+// threads.
+struct SharedCluster {
+  absl::Mutex mu;
+  std::shared_ptr<RedisCluster> cluster ABSL_GUARDED_BY(mu);
+  bool taken ABSL_GUARDED_BY(mu) = false;
+};
+// A static owner, so that the nodes stop when the process exits.
+SharedCluster& Shared() {
+  static SharedCluster shared;
+  return shared;
+}
+
+absl::Status EmptyForTheNextStack(RedisCluster& cluster, const std::string& appendfsync) {
+  for (int i = 0; i < cluster.size(); ++i) {
+    std::unique_ptr<redis::Client> node = cluster.ConnectTo(i);
+    for (const std::vector<std::string>& command :
+         {std::vector<std::string>{"FLUSHALL"},
+          {"SCRIPT", "FLUSH"},
+          {"CONFIG", "SET", "appendfsync", appendfsync}}) {
+      if (absl::StatusOr<redis::Reply> done = node->Command(command); !done.ok()) {
+        return done.status();
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Null while another stack holds it.
+absl::StatusOr<std::shared_ptr<RedisCluster>> TakeSharedCluster(const std::string& appendfsync) {
+  SharedCluster& shared = Shared();
+  absl::MutexLock lock(&shared.mu);
+  if (shared.taken) return nullptr;  // another stack holds it
+  if (shared.cluster != nullptr && !EmptyForTheNextStack(*shared.cluster, appendfsync).ok()) {
+    shared.cluster.reset();
+  }
+  if (shared.cluster == nullptr) {
+    absl::StatusOr<std::unique_ptr<RedisCluster>> started =
+        RedisCluster::Start({.primaries = 3, .appendfsync = appendfsync});
+    if (!started.ok()) return started.status();
+    shared.cluster = *std::move(started);
+  }
+  shared.taken = true;
+  return shared.cluster;
+}
+
+// `spoiled`: its nodes were crashed or paused; the next stack starts anew.
+void GiveBackSharedCluster(bool spoiled) {
+  SharedCluster& shared = Shared();
+  absl::MutexLock lock(&shared.mu);
+  shared.taken = false;
+  if (spoiled) shared.cluster.reset();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Stack>> Stack::Start(
@@ -102,10 +163,22 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
   stack->options_ = options;
   const char* test_mode = std::getenv("STADT_TEST_REDIS_MODE");
   if (options.redis_cluster || (test_mode != nullptr && std::string(test_mode) == "cluster")) {
-    absl::StatusOr<std::unique_ptr<RedisCluster>> cluster = RedisCluster::Start(
-        {.primaries = 3, .replicas_per_primary = options.redis_cluster_replicas});
-    if (!cluster.ok()) return cluster.status();
-    stack->cluster_ = *std::move(cluster);
+    // A test that asks for a cluster itself (replicas, failover) gets its own.
+    if (!options.redis_cluster && options.redis_cluster_replicas == 0) {
+      absl::StatusOr<std::shared_ptr<RedisCluster>> shared =
+          TakeSharedCluster(options.redis.appendfsync);
+      if (!shared.ok()) return shared.status();
+      stack->cluster_ = *std::move(shared);
+      stack->cluster_shared_ = stack->cluster_ != nullptr;
+    }
+    if (stack->cluster_ == nullptr) {
+      absl::StatusOr<std::unique_ptr<RedisCluster>> cluster =
+          RedisCluster::Start({.primaries = 3,
+                               .replicas_per_primary = options.redis_cluster_replicas,
+                               .appendfsync = options.redis.appendfsync});
+      if (!cluster.ok()) return cluster.status();
+      stack->cluster_ = *std::move(cluster);
+    }
   } else {
     absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start(options.redis);
     if (!redis.ok()) return redis.status();
@@ -123,7 +196,12 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
   return stack;
 }
 
-Stack::~Stack() = default;
+Stack::~Stack() {
+  // Every process that uses the cluster stops before another stack gets it.
+  gateway_.reset();
+  services_.clear();
+  if (cluster_shared_) GiveBackSharedCluster(cluster_spoiled_);
+}
 
 std::set<std::string> Stack::KnownServices() {
   std::set<std::string> names;
@@ -151,6 +229,36 @@ RedisServer& Stack::redis() {
     std::abort();
   }
   return *redis_;
+}
+
+void Stack::KillRedis() {
+  if (cluster_ != nullptr) {
+    cluster_spoiled_ = true;
+    cluster_->KillAll();
+  } else {
+    redis_->Kill();
+  }
+}
+
+absl::Status Stack::RestartRedis() {
+  return cluster_ != nullptr ? cluster_->RestartAll() : redis_->Restart();
+}
+
+void Stack::PauseRedis() {
+  if (cluster_ != nullptr) {
+    cluster_spoiled_ = true;
+    cluster_->PauseAll();
+  } else {
+    redis_->Pause();
+  }
+}
+
+void Stack::ResumeRedis() {
+  if (cluster_ != nullptr) {
+    cluster_->ResumeAll();
+  } else {
+    redis_->Resume();
+  }
 }
 
 redis::Options Stack::redis_client_options() const {

@@ -26,7 +26,8 @@ struct StackOptions {
   std::map<std::string, std::string> gateway_env;
   RedisServer::Options redis;
   // Runs the services against a three-primary Redis Cluster (REDIS_MODE=cluster,
-  // every node a seed) instead of one redis-server; `redis` is then ignored.
+  // every node a seed) instead of one redis-server; of `redis` only the
+  // appendfsync policy then applies (to every node).
   // STADT_TEST_REDIS_MODE=cluster in the environment sets it for every stack
   // (stadt_add_cluster_test runs an e2e binary so).
   bool redis_cluster = false;
@@ -54,7 +55,18 @@ class Stack {
   // The single redis-server (not in a cluster stack: see redis_client_options()).
   RedisServer& redis();
   // The stack's Redis Cluster, or nullptr in a single-server stack.
-  RedisCluster* redis_cluster() { return cluster_.get(); }
+  RedisCluster* redis_cluster() {
+    cluster_spoiled_ = true;  // the caller may change it: not handed on
+    return cluster_.get();
+  }
+  // Redis failures for fault tests, single server or cluster alike: a crash
+  // of the single server or of every cluster node (SIGKILL), its restart on
+  // the same ports and data (returns once it answers again), and a silence
+  // with the connections open (SIGSTOP, SIGCONT).
+  void KillRedis();
+  absl::Status RestartRedis();
+  void PauseRedis();
+  void ResumeRedis();
   // Client options reaching the stack's Redis, single or cluster.
   redis::Options redis_client_options() const;
   Subprocess& gateway() { return *gateway_; }
@@ -97,7 +109,11 @@ class Stack {
   std::map<std::string, int> service_ports_;
   TestTokens tokens_;
   std::unique_ptr<RedisServer> redis_;
-  std::unique_ptr<RedisCluster> cluster_;
+  // In a cluster run shared with the process' later stacks (stack.cc,
+  // TakeSharedCluster), unless this stack crashed or paused its nodes.
+  std::shared_ptr<RedisCluster> cluster_;
+  bool cluster_shared_ = false;
+  bool cluster_spoiled_ = false;
   std::map<std::string, std::unique_ptr<Subprocess>> services_;
   std::unique_ptr<Subprocess> gateway_;
   int gateway_port_ = 0;

@@ -26,8 +26,14 @@ constexpr std::pair<absl::string_view, absl::StatusCode> kStatusWords[] = {
 absl::Status ErrorReplyToStatus(absl::string_view text) {
   const size_t space = text.find(' ');
   const absl::string_view word = text.substr(0, space);
-  // LOADING (replaying the AOF) and BUSY (a long script) pass by themselves.
-  if (word == "LOADING" || word == "BUSY") return Unavailable(text);
+  // Passing states: LOADING (replaying the AOF), BUSY (a long script), and
+  // a cluster between a primary's failure and its replica's promotion
+  // (CLUSTERDOWN, TRYAGAIN while a slot migrates, MASTERDOWN, NOREPLICAS).
+  // The command did not run; the caller may try again.
+  for (const absl::string_view passing :
+       {"LOADING", "BUSY", "CLUSTERDOWN", "TRYAGAIN", "MASTERDOWN", "NOREPLICAS"}) {
+    if (word == passing) return Unavailable(text);
+  }
   if (space != absl::string_view::npos) {
     for (const auto& [name, code] : kStatusWords) {
       if (word == name) return absl::Status(code, text.substr(space + 1));

@@ -177,10 +177,18 @@ TEST_F(RedisClientTest, OtherErrorsAreInternalWithRedisText) {
   EXPECT_THAT(std::string(wrong_type.message()), StartsWith("WRONGTYPE "));
 }
 
-TEST_F(RedisClientTest, LoadingAndBusyAreUnavailable) {
+TEST_F(RedisClientTest, LoadingBusyAndAClusterInFailoverAreUnavailable) {
   EXPECT_EQ(ScriptError("LOADING Redis is loading the dataset").code(),
             absl::StatusCode::kUnavailable);
   EXPECT_EQ(ScriptError("BUSY Redis is busy").code(), absl::StatusCode::kUnavailable);
+  // Answered while a replica is not promoted yet: "try again", not a 500.
+  EXPECT_EQ(ScriptError("CLUSTERDOWN The cluster is down").code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ScriptError("TRYAGAIN Multiple keys request during rehashing of slot").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ScriptError("MASTERDOWN Link with MASTER is down").code(),
+            absl::StatusCode::kUnavailable);
+  EXPECT_EQ(ScriptError("NOREPLICAS Not enough good replicas to write.").code(),
+            absl::StatusCode::kUnavailable);
   EXPECT_EQ(ScriptError("BUSYKEY Target key name already exists").code(),
             absl::StatusCode::kInternal);
 }

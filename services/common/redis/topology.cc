@@ -1,6 +1,8 @@
 #include "services/common/redis/topology.h"
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -21,6 +23,22 @@ std::optional<Address> NodeAddress(const Reply& node, const Address& asked) {
   if (address.host == "?" || address.port <= 0) return std::nullopt;
   if (address.host.empty()) address.host = asked.host;
   return address;
+}
+
+// The options for one node asked during a lookup, its timeouts cut to what
+// is left of the lookup's budget (one command timeout for the whole lookup),
+// or nothing once it is spent. Without the cut, a lookup while every node is
+// silent (paused, partitioned) took one command timeout per node asked, and
+// the call waiting on it answered after the gateway had given up on it.
+std::optional<Options> WithinBudget(const Options& options,
+                                    std::chrono::steady_clock::time_point deadline) {
+  const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - std::chrono::steady_clock::now());
+  if (left <= std::chrono::milliseconds(0)) return std::nullopt;
+  Options cut = options;
+  cut.connect_timeout = std::min(cut.connect_timeout, left);
+  cut.command_timeout = std::min(cut.command_timeout, left);
+  return cut;
 }
 
 }  // namespace
@@ -63,6 +81,13 @@ absl::StatusOr<std::shared_ptr<NodePool>> Topology::PoolFor(std::optional<int> s
   absl::MutexLock lock(&mu_);
   if (primaries_.empty()) {
     return refreshed.ok() ? Unavailable("no primary known yet") : refreshed;
+  }
+  // No node of the cluster answered the lookup (the lookup took its whole
+  // budget): the call would wait on a silent node for another timeout, so it
+  // fails now. With Sentinel the old primary is still tried: Sentinels down do
+  // not mean the primary is.
+  if (!refreshed.ok() && options_.mode == Mode::kCluster) {
+    return Unavailable(absl::StrCat("cluster lookup failed: ", refreshed.message()));
   }
   int index = 0;
   if (slot.has_value() && !slot_owner_.empty()) {
@@ -139,9 +164,12 @@ absl::StatusOr<Topology::Layout> Topology::Discover() {
 // may still name the old primary after a failover.
 absl::StatusOr<Topology::Layout> Topology::AskSentinels() {
   absl::Status last = Unavailable("no Sentinel configured");
+  const Clock::time_point deadline = Clock::now() + options_.command_timeout;
   for (const Address& sentinel : options_.seeds) {
+    const std::optional<Options> budget = WithinBudget(options_, deadline);
+    if (!budget.has_value()) return Unavailable("no Sentinel answered in time: " + last.ToString());
     absl::StatusOr<std::unique_ptr<Connection>> connection =
-        Connection::Open(sentinel, options_, options_.sentinel_password);
+        Connection::Open(sentinel, *budget, options_.sentinel_password);
     if (!connection.ok()) {
       last = connection.status();
       continue;
@@ -155,8 +183,8 @@ absl::StatusOr<Topology::Layout> Topology::AskSentinels() {
     }
     Address primary{named->elements[0].str, 0};
     if (!absl::SimpleAtoi(named->elements[1].str, &primary.port)) continue;
-    absl::StatusOr<std::unique_ptr<Connection>> to_primary =
-        Connection::Open(primary, options_, options_.password);
+    absl::StatusOr<std::unique_ptr<Connection>> to_primary = Connection::Open(
+        primary, WithinBudget(options_, deadline).value_or(*budget), options_.password);
     if (!to_primary.ok()) {
       last = to_primary.status();
       continue;
@@ -196,9 +224,14 @@ absl::StatusOr<Topology::Layout> Topology::AskCluster() {
     commands = commands_;
   }
   absl::Status last = Unavailable("no cluster node configured");
+  const Clock::time_point deadline = Clock::now() + options_.command_timeout;
   for (const Address& candidate : ClusterCandidates()) {
+    const std::optional<Options> budget = WithinBudget(options_, deadline);
+    if (!budget.has_value()) {
+      return Unavailable("no cluster node answered in time: " + last.ToString());
+    }
     absl::StatusOr<std::unique_ptr<Connection>> connection =
-        Connection::Open(candidate, options_, options_.password);
+        Connection::Open(candidate, *budget, options_.password);
     if (!connection.ok()) {
       last = connection.status();
       continue;

@@ -150,6 +150,32 @@ TEST_F(BucketedBookingTest, AMoveToAResourceOfAnotherBucketTakesTheRecordAlong) 
   EXPECT_EQ(Booked(anna_, 44), 0);
 }
 
+TEST_F(BucketedBookingTest, APersonsNextConfirmChecksABookingMovedAwayThroughItsStub) {
+  // The code fits anna's bucket, so after the move its record is reached
+  // through the stub left there: the confirm's check of what the person's
+  // slot counts (read for all entries at once) follows it.
+  std::string code = "AAA-BBB-CCC";
+  for (char c = 'D'; !store_->IdFitsResource(code, anna_); ++c) code = std::string(11, c);
+  ASSERT_EQ(Book("h1", anna_, code), code);
+  ASSERT_TRUE(store_->MoveBooking(code, MovedTo(code, other_), {1, 1}, kNow, kDeleteAfter).ok());
+  ASSERT_EQ(*store_->RecordPrefix(code), store_->keys().For(other_));
+  ASSERT_NE(store_->keys().For(code), store_->keys().For(other_));
+  const PersonLimits one{1, absl::ZeroDuration()};
+  HoldRecord next = Hold("h2", anna_, 50);
+  ASSERT_TRUE(store_->PutHold(next, {1, 1}, kNow).ok());
+  BookingRecord booking;
+  booking.code = "EEE-EEE-EEE";
+  booking.client = next.client;
+  booking.person_key = "person-c1";
+  // Still confirmed where it went: it counts.
+  EXPECT_EQ(ReasonOf(store_->ConfirmHold("h2", booking, one, kNow, kDeleteAfter).status()),
+            "limit_reached");
+  // Cancelled there, stopped before the person's slot: the check finds it
+  // cancelled through the stub, so it no longer counts.
+  ASSERT_TRUE(store_->CancelInOffice(code, kNow, ChangeCause{}).ok());
+  EXPECT_EQ(store_->ConfirmHold("h2", booking, one, kNow, kDeleteAfter).value(), "EEE-EEE-EEE");
+}
+
 TEST_F(BucketedBookingTest, AMoveStoppedAfterItsFirstStepLeavesTheBookingWhereItWas) {
   const std::string code = Book("h1", anna_, "AAA-BBB-CCC");
   store_->StopMovesAfterStepForTesting(1);

@@ -155,6 +155,44 @@ TEST_F(PersonQuotaTest, EveryPersonKeyReservesOrNoneKeepsItsReservation) {
   EXPECT_TRUE(Confirm(Hold("h3"), "CCC-CCC-CCC", kNow, kOne, "person-mail").ok());
 }
 
+TEST_F(PersonQuotaTest, ABookingCountedByTwoPersonKeysIsRepairedInBothAfterAStoppedCancel) {
+  // One check in the office's slot answers for both person keys.
+  ASSERT_TRUE(Confirm(Hold("h1"), "AAA-AAA-AAA", kNow, kOne, "person-mail,person-phone").ok());
+  ASSERT_TRUE(store_->CancelInOffice("AAA-AAA-AAA", kNow, ChangeCause{}).ok());
+  EXPECT_TRUE(Confirm(Hold("h2"), "BBB-BBB-BBB", kNow, kOne, "person-mail,person-phone").ok());
+  // Each key now counts the new booking alone, and only it.
+  EXPECT_EQ(ReasonOf(Confirm(Hold("h3"), "CCC-CCC-CCC", kNow, kOne, "person-phone").status()),
+            "limit_reached");
+  EXPECT_EQ(ReasonOf(Confirm(Hold("h4"), "DDD-DDD-DDD", kNow, kOne, "person-mail").status()),
+            "limit_reached");
+}
+
+TEST_F(PersonQuotaTest, ConfirmsAndTheirRetriesCountEachBookingOnce) {
+  const PersonLimits three{3, absl::ZeroDuration()};
+  const HoldRecord first = Hold("h1", "s1");
+  const HoldRecord second = Hold("h2", "s2");
+  ASSERT_EQ(Confirm(first, "AAA-AAA-AAA", kNow, three).value(), "AAA-AAA-AAA");
+  ASSERT_EQ(Confirm(second, "BBB-BBB-BBB", kNow, three).value(), "BBB-BBB-BBB");
+  // Retries (each drawing a new code) answer the booking made and add nothing.
+  for (int retry = 0; retry < 3; ++retry) {
+    EXPECT_EQ(Confirm(first, absl::StrCat("CCC-CCC-CC", retry), kNow, three).value(),
+              "AAA-AAA-AAA");
+    EXPECT_EQ(Confirm(second, absl::StrCat("DDD-DDD-DD", retry), kNow, three).value(),
+              "BBB-BBB-BBB");
+  }
+  redis::Reply counted =
+      redis()
+          .Command({"ZRANGE", absl::StrCat(store_->keys().Person(kPerson), "person"), "0", "-1"})
+          .value();
+  ASSERT_EQ(counted.elements.size(), 2u);
+  EXPECT_EQ(counted.elements[0].str, "AAA-AAA-AAA");
+  EXPECT_EQ(counted.elements[1].str, "BBB-BBB-BBB");
+  // The third place is still free, the fourth is not.
+  EXPECT_TRUE(Confirm(Hold("h3", "s3"), "EEE-EEE-EEE", kNow, three).ok());
+  EXPECT_EQ(ReasonOf(Confirm(Hold("h4", "s4"), "FFF-FFF-FFF", kNow, three).status()),
+            "limit_reached");
+}
+
 TEST_F(PersonQuotaTest, ConcurrentConfirmsOfOnePersonAtManyOfficesStayWithinTheLimit) {
   constexpr int kHolds = 12;
   std::vector<HoldRecord> holds;

@@ -288,7 +288,10 @@ absl::StatusOr<std::vector<DayUsage>> RedisBookingRepository::GetUsage(
 absl::Status RedisBookingRepository::ReleaseHold(const std::string& hold_id) {
   absl::StatusOr<Located> old = Locate("hold", hold_id);
   if (!old.ok()) return old.status();
-  if (old->fields.empty()) return absl::OkStatus();
+  // Gone, or a booking now (the usual previous hold of a citizen booking
+  // again): nothing to give back, and no script to run. The script checks
+  // the same again, so a confirm racing this read changes nothing.
+  if (old->fields.empty() || !old->fields["code"].empty()) return absl::OkStatus();
   return redis_
       .Eval(ReleaseHoldScript(), {absl::StrCat(old->prefix, "hold:", hold_id)},
             {old->prefix, hold_id})
@@ -297,11 +300,18 @@ absl::Status RedisBookingRepository::ReleaseHold(const std::string& hold_id) {
 
 absl::Status RedisBookingRepository::PutHold(const HoldRecord& hold, const SlotCapacity& capacity,
                                              absl::Time now) {
-  // The client's previous hold goes first (in its own bucket), so that it does
-  // not stand in the way of the new one on the same place.
+  // The client's open hold is noted first, and the previous one read in the
+  // same step (SET ... GET): one round trip for both. Noted before the hold is
+  // written, like the citizen's index before a booking: a stop in between (or
+  // a place taken meanwhile) leaves a note of a hold that does not exist,
+  // which the next hold and the erasure skip; never a hold without its note
+  // (which the erasure would not find).
   const std::string client_hold = absl::StrCat(keys_.Subject(hold.client), "client-hold");
-  absl::StatusOr<redis::Reply> previous = redis_.Command({"GET", client_hold});
+  absl::StatusOr<redis::Reply> previous =
+      redis_.Command({"SET", client_hold, hold.hold_id, "PXAT", Millis(hold.expires_at), "GET"});
   if (!previous.ok()) return previous.status();
+  // The previous hold goes first (in its own bucket), so that it does not
+  // stand in the way of the new one on the same place.
   if (!previous->str.empty() && previous->str != hold.hold_id) {
     STADT_RETURN_IF_ERROR(ReleaseHold(previous->str));
   }
@@ -321,14 +331,12 @@ absl::Status RedisBookingRepository::PutHold(const HoldRecord& hold, const SlotC
                                    Millis(hold.start),
                                    Millis(hold.end)};
   AppendCapacity(capacity, &args);
-  STADT_RETURN_IF_ERROR(redis_
-                            .Eval(PutHoldScript(),
-                                  {DayKey(prefix, "booked", hold.resource_id, hold.day),
-                                   DayKey(prefix, "holds", hold.resource_id, hold.day),
-                                   absl::StrCat(prefix, "hold:", hold.hold_id)},
-                                  args)
-                            .status());
-  return redis_.Command({"SET", client_hold, hold.hold_id, "PXAT", Millis(hold.expires_at)})
+  return redis_
+      .Eval(PutHoldScript(),
+            {DayKey(prefix, "booked", hold.resource_id, hold.day),
+             DayKey(prefix, "holds", hold.resource_id, hold.day),
+             absl::StrCat(prefix, "hold:", hold.hold_id)},
+            args)
       .status();
 }
 
@@ -381,19 +389,16 @@ absl::StatusOr<HoldRecord> RedisBookingRepository::AwaitEmail(const std::string&
   return GetHold(hold_id);
 }
 
-absl::Status RedisBookingRepository::IndexForSubject(const std::string& subject,
-                                                     const std::string& code,
-                                                     const std::string& hold_id,
-                                                     absl::Time delete_after) {
+std::vector<std::vector<std::string>> RedisBookingRepository::IndexForSubjectCommands(
+    const std::string& subject, const std::string& code, const std::string& hold_id,
+    absl::Time delete_after) const {
   const std::string index = absl::StrCat(keys_.Subject(subject), "subject");
-  absl::StatusOr<std::vector<redis::Reply>> replies =
-      redis_.Pipeline({{"SADD", index, absl::StrCat("b:", code), absl::StrCat("h:", hold_id)},
-                       {"PEXPIRETIME", index}});
-  if (!replies.ok()) return replies.status();
-  if (absl::FromUnixMillis((*replies)[1].integer) < delete_after) {
-    return redis_.Command({"PEXPIREAT", index, Millis(delete_after)}).status();
-  }
-  return absl::OkStatus();
+  const std::string until = Millis(delete_after);
+  // NX gives a new index its expiry, GT raises an older one's (never lowers):
+  // one round trip, no read of the expiry first.
+  return {{"SADD", index, absl::StrCat("b:", code), absl::StrCat("h:", hold_id)},
+          {"PEXPIREAT", index, until, "NX"},
+          {"PEXPIREAT", index, until, "GT"}};
 }
 
 absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::string& hold_id,
@@ -401,25 +406,29 @@ absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::strin
                                                                 const PersonLimits& limits,
                                                                 absl::Time now,
                                                                 absl::Time delete_after) {
-  absl::StatusOr<HoldRecord> hold = GetHold(hold_id);
+  // Read once: the take runs in the bucket found here.
+  absl::StatusOr<Located> hold = Locate("hold", hold_id);
   if (!hold.ok()) return hold.status();
-  if (hold->client != booking.client) {
+  if (hold->fields.empty() || hold->fields["client"] != booking.client) {
     return Refusal(absl::StatusCode::kNotFound, "hold_not_found", "hold not found");
   }
   // The persons count what the hold books; a hold that became a booking
   // already (a retry) was counted then.
   BookingRecord placed = booking;
-  placed.start = hold->start;
-  placed.service_ids = hold->service_ids;
-  if (hold->booking_code.empty()) {
-    // The citizen's index first: a stop after it leaves an entry without a
-    // booking, which readers skip; never a booking the erasure cannot find.
+  placed.start = FromMillis(hold->fields["start_ms"]);
+  placed.service_ids = SplitCsv(hold->fields["services"]);
+  const bool fresh = hold->fields["code"].empty();
+  if (fresh) {
+    // The citizen's index first (sent with the persons' reads, before any
+    // reservation): a stop after it leaves an entry without a booking, which
+    // readers skip; never a booking the erasure cannot find.
+    std::vector<std::vector<std::string>> index;
     if (booking.booked_by.empty()) {
-      STADT_RETURN_IF_ERROR(IndexForSubject(booking.client, booking.code, hold_id, delete_after));
+      index = IndexForSubjectCommands(booking.client, booking.code, hold_id, delete_after);
     }
-    STADT_RETURN_IF_ERROR(ReservePersons(hold_id, placed, limits, now, delete_after));
+    STADT_RETURN_IF_ERROR(ReserveAll(hold_id, placed, limits, now, delete_after, index));
   }
-  absl::StatusOr<std::string> code = TakeHold(hold_id, placed, now, delete_after);
+  absl::StatusOr<std::string> code = TakeLocated(*hold, hold_id, placed, now, delete_after);
   if (!code.ok()) {
     // A code clash is retried with a new code under the same reservations; a
     // reply lost on the way (UNAVAILABLE) may hide a booking: left to expire.
@@ -429,6 +438,14 @@ absl::StatusOr<std::string> RedisBookingRepository::ConfirmHold(const std::strin
     }
     return code.status();
   }
+  if (fresh && *code == placed.code) {
+    // This take wrote the booking from `placed` (the hold had none, and the
+    // script answers a hold's earlier code before writing): no read needed.
+    placed.code = *code;
+    STADT_RETURN_IF_ERROR(CommitPersons(hold_id, placed, delete_after));
+    return code;
+  }
+  // A retry: the booking as stored (perhaps moved since) is what counts.
   absl::StatusOr<BookingRecord> stored = GetBooking(*code);
   if (!stored.ok()) return stored.status();
   STADT_RETURN_IF_ERROR(CommitPersons(hold_id, *stored, delete_after));
@@ -439,51 +456,133 @@ absl::Status RedisBookingRepository::ReservePersons(const std::string& hold_id,
                                                     const BookingRecord& booking,
                                                     const PersonLimits& limits, absl::Time now,
                                                     absl::Time delete_after) {
+  return ReserveAll(hold_id, booking, limits, now, delete_after, {});
+}
+
+absl::Status RedisBookingRepository::ReserveAll(const std::string& hold_id,
+                                                const BookingRecord& booking,
+                                                const PersonLimits& limits, absl::Time now,
+                                                absl::Time delete_after,
+                                                std::vector<std::vector<std::string>> first) {
+  const std::vector<std::string> persons = SplitCsv(booking.person_key);
+  absl::StatusOr<std::vector<PersonCount>> counts =
+      ReadPersonCounts(persons, hold_id, now, std::move(first));
+  if (!counts.ok()) return counts.status();
+  absl::StatusOr<std::map<std::string, OfficeCheck>> verdicts = CheckInOffices(*counts);
+  if (!verdicts.ok()) return verdicts.status();
   std::vector<std::string> reserved;
-  for (const std::string& person : SplitCsv(booking.person_key)) {
-    absl::Status status = ReservePerson(person, hold_id, booking, limits, now, delete_after);
+  for (size_t i = 0; i < persons.size(); ++i) {
+    absl::Status status = ReservePerson(persons[i], hold_id, booking, (*counts)[i], *verdicts,
+                                        limits, now, delete_after);
     if (!status.ok()) {
       if (status.code() != absl::StatusCode::kUnavailable) {
         ReleasePersons(reserved, hold_id, booking.service_ids);
       }
       return status;
     }
-    reserved.push_back(person);
+    reserved.push_back(persons[i]);
   }
   return absl::OkStatus();
 }
 
-absl::Status RedisBookingRepository::ReservePerson(const std::string& person,
-                                                   const std::string& hold_id,
-                                                   const BookingRecord& booking,
-                                                   const PersonLimits& limits, absl::Time now,
-                                                   absl::Time delete_after) {
+absl::StatusOr<std::vector<RedisBookingRepository::PersonCount>>
+RedisBookingRepository::ReadPersonCounts(const std::vector<std::string>& persons,
+                                         const std::string& hold_id, absl::Time now,
+                                         std::vector<std::vector<std::string>> first) {
+  const size_t skip = first.size();
+  std::vector<std::vector<std::string>> commands = std::move(first);
+  for (const std::string& person : persons) {
+    const std::string at = keys_.Person(person);
+    commands.push_back({"HGETALL", absl::StrCat(at, "resv")});
+    commands.push_back({"ZRANGEBYSCORE", absl::StrCat(at, "person"), Millis(now), "+inf"});
+  }
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  std::vector<PersonCount> counts(persons.size());
+  for (size_t i = 0; i < persons.size(); ++i) {
+    for (const auto& [held, record] : ToMap((*replies)[skip + 2 * i])) {
+      std::vector<std::string> parts = absl::StrSplit(record, '|');
+      if (held == hold_id || parts.size() != 3 || FromMillis(parts[0]) > now) continue;
+      counts[i].expired.push_back({held, SplitCsv(parts[2])});
+    }
+    for (const redis::Reply& member : (*replies)[skip + 2 * i + 1].elements) {
+      if (!member.str.starts_with("r:")) counts[i].bookings.push_back(member.str);
+    }
+  }
+  return counts;
+}
+
+absl::StatusOr<std::map<std::string, RedisBookingRepository::OfficeCheck>>
+RedisBookingRepository::CheckInOffices(const std::vector<PersonCount>& counts) {
+  // Each entry once, though several person keys may count it.
+  std::map<std::string, OfficeCheck> verdicts;  // by "r:<hold>" or code
+  std::vector<std::string> entries;
+  std::vector<std::vector<std::string>> commands;
+  auto check = [&](const std::string& entry, std::vector<std::string> command) {
+    if (!verdicts.emplace(entry, OfficeCheck{}).second) return;
+    entries.push_back(entry);
+    commands.push_back(std::move(command));
+  };
+  for (const PersonCount& count : counts) {
+    for (const auto& [held, services] : count.expired) {
+      check(absl::StrCat("r:", held),
+            {"HMGET", absl::StrCat(keys_.For(held), "hold:", held), "at", "code"});
+    }
+    for (const std::string& code : count.bookings) {
+      check(code, {"HMGET", absl::StrCat(keys_.For(code), "booking:", code), "at", "code", "status",
+                   "start_ms", "services"});
+    }
+  }
+  if (commands.empty()) return verdicts;
+  // One round trip for every record found in its id's own bucket (the usual
+  // case: ids are drawn to fit their resource); a stub is followed one by one.
+  absl::StatusOr<std::vector<redis::Reply>> replies = redis_.Pipeline(commands);
+  if (!replies.ok()) return replies.status();
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const std::vector<redis::Reply>& field = (*replies)[i].elements;
+    const bool is_hold = entries[i].starts_with("r:");
+    std::map<std::string, std::string> fields;
+    if (field.size() >= 2 && !field[0].IsNil()) {
+      absl::StatusOr<Located> located =
+          is_hold ? Locate("hold", entries[i].substr(2)) : Locate("booking", entries[i]);
+      if (!located.ok()) return located.status();
+      fields = std::move(located->fields);
+    } else if (is_hold && field.size() == 2) {
+      fields["code"] = field[1].str;
+    } else if (field.size() == 5 && !field[1].IsNil()) {
+      fields = {{"status", field[2].str}, {"start_ms", field[3].str}, {"services", field[4].str}};
+    }
+    OfficeCheck& checked = verdicts[entries[i]];
+    if (is_hold) {
+      checked.verdict = fields["code"];
+    } else {
+      checked.verdict = fields["status"] == "confirmed" ? fields["start_ms"] : "";
+      checked.services = SplitCsv(fields["services"]);
+    }
+  }
+  return verdicts;
+}
+
+absl::Status RedisBookingRepository::ReservePerson(
+    const std::string& person, const std::string& hold_id, const BookingRecord& booking,
+    const PersonCount& count, const std::map<std::string, OfficeCheck>& verdicts,
+    const PersonLimits& limits, absl::Time now, absl::Time delete_after) {
   const std::string at = keys_.Person(person);
-  absl::StatusOr<std::vector<redis::Reply>> counted =
-      redis_.Pipeline({{"HGETALL", absl::StrCat(at, "resv")},
-                       {"ZRANGEBYSCORE", absl::StrCat(at, "person"), Millis(now), "+inf"}});
-  if (!counted.ok()) return counted.status();
-  // What the person's slot cannot know, read in the office slots: whether an
-  // expired reservation's hold became a booking, and whether a booking it
-  // counts was cancelled or moved since (a step between slots that never ran).
+  // What the person's slot cannot know, read in the office slots
+  // (CheckInOffices): whether an expired reservation's hold became a booking,
+  // and whether a booking it counts was cancelled or moved since (a step
+  // between slots that never ran).
   std::set<std::string> services = SetOf(booking.service_ids);
   std::vector<std::string> checked;
-  for (const auto& [held, record] : ToMap((*counted)[0])) {
-    std::vector<std::string> parts = absl::StrSplit(record, '|');
-    if (held == hold_id || parts.size() != 3 || FromMillis(parts[0]) > now) continue;
-    absl::StatusOr<Located> held_hold = Locate("hold", held);
-    if (!held_hold.ok()) return held_hold.status();
-    checked.insert(checked.end(), {absl::StrCat("r:", held), held_hold->fields["code"]});
-    for (const std::string& service : SplitCsv(parts[2])) services.insert(service);
+  for (const auto& [held, held_services] : count.expired) {
+    const std::string entry = absl::StrCat("r:", held);
+    checked.insert(checked.end(), {entry, verdicts.at(entry).verdict});
+    services.insert(held_services.begin(), held_services.end());
   }
-  for (const redis::Reply& member : (*counted)[1].elements) {
-    if (member.str.starts_with("r:")) continue;
-    absl::StatusOr<Located> counted_booking = Locate("booking", member.str);
-    if (!counted_booking.ok()) return counted_booking.status();
-    std::map<std::string, std::string>& fields = counted_booking->fields;
-    const bool counts = fields["status"] == "confirmed";
-    checked.insert(checked.end(), {member.str, counts ? fields["start_ms"] : ""});
-    for (const std::string& service : SplitCsv(fields["services"])) services.insert(service);
+  for (const std::string& code : count.bookings) {
+    const OfficeCheck& office = verdicts.at(code);
+    checked.insert(checked.end(), {code, office.verdict});
+    services.insert(office.services.begin(), office.services.end());
   }
   std::vector<std::string> keys = {absl::StrCat(at, "person"), absl::StrCat(at, "resv")};
   for (const std::string& service : services)
@@ -513,11 +612,19 @@ absl::StatusOr<std::string> RedisBookingRepository::TakeHold(const std::string& 
                                                              absl::Time delete_after) {
   absl::StatusOr<Located> hold = Locate("hold", hold_id);
   if (!hold.ok()) return hold.status();
-  if (hold->fields.empty()) {
+  return TakeLocated(*hold, hold_id, booking, now, delete_after);
+}
+
+absl::StatusOr<std::string> RedisBookingRepository::TakeLocated(Located& hold,
+                                                                const std::string& hold_id,
+                                                                const BookingRecord& booking,
+                                                                absl::Time now,
+                                                                absl::Time delete_after) {
+  if (hold.fields.empty()) {
     return Refusal(absl::StatusCode::kNotFound, "hold_not_found", "hold not found");
   }
-  const std::string& prefix = hold->prefix;
-  if (hold->fields["code"].empty()) {
+  const std::string& prefix = hold.prefix;
+  if (hold.fields["code"].empty()) {
     STADT_RETURN_IF_ERROR(PointHome("booking", booking.code, prefix, delete_after, false));
   }
   absl::StatusOr<redis::Reply> reply = redis_.Eval(

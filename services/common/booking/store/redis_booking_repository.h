@@ -160,8 +160,12 @@ class RedisBookingRepository : public BookingRepository {
   std::string DayKey(const std::string& prefix, const char* kind, const std::string& resource,
                      const std::string& day) const;
   absl::Status ReleaseHold(const std::string& hold_id);
-  absl::Status IndexForSubject(const std::string& subject, const std::string& code,
-                               const std::string& hold_id, absl::Time delete_after);
+  // The citizen's index entry of a confirm, as commands (sent with the
+  // persons' reads of step 1).
+  std::vector<std::vector<std::string>> IndexForSubjectCommands(const std::string& subject,
+                                                                const std::string& code,
+                                                                const std::string& hold_id,
+                                                                absl::Time delete_after) const;
   absl::StatusOr<BookingRecord> MoveAcrossBuckets(const Located& from, const std::string& code,
                                                   const BookingRecord& moved,
                                                   const SlotCapacity& capacity, absl::Time now,
@@ -169,9 +173,38 @@ class RedisBookingRepository : public BookingRepository {
                                                   const ChangeCause& cause);
   absl::Status SettleMove(const std::string& prefix, const std::string& code, absl::Time now);
   absl::Status ExtendSubject(const std::string& subject, absl::Time delete_after);
+  // What one person key's slot counts besides this hold: its expired
+  // reservations (hold id, services) and its bookings to come.
+  struct PersonCount {
+    std::vector<std::pair<std::string, std::vector<std::string>>> expired;
+    std::vector<std::string> bookings;
+  };
+  // An entry's state in its office's slot: for "r:<hold>" the code the hold
+  // became ('' if none), for a code its start ms ('' if cancelled or gone)
+  // and its services.
+  struct OfficeCheck {
+    std::string verdict;
+    std::vector<std::string> services;
+  };
+  // Step 1 for every person key: their counts read in one pipeline (after
+  // `first`, commands of other slots sent along), every entry checked in the
+  // office slots in one more, then one script per person key.
+  absl::Status ReserveAll(const std::string& hold_id, const BookingRecord& booking,
+                          const PersonLimits& limits, absl::Time now, absl::Time delete_after,
+                          std::vector<std::vector<std::string>> first);
+  absl::StatusOr<std::vector<PersonCount>> ReadPersonCounts(
+      const std::vector<std::string>& persons, const std::string& hold_id, absl::Time now,
+      std::vector<std::vector<std::string>> first);
+  absl::StatusOr<std::map<std::string, OfficeCheck>> CheckInOffices(
+      const std::vector<PersonCount>& counts);
   absl::Status ReservePerson(const std::string& person, const std::string& hold_id,
-                             const BookingRecord& booking, const PersonLimits& limits,
-                             absl::Time now, absl::Time delete_after);
+                             const BookingRecord& booking, const PersonCount& count,
+                             const std::map<std::string, OfficeCheck>& verdicts,
+                             const PersonLimits& limits, absl::Time now, absl::Time delete_after);
+  // Step 2 on a hold already read (its bucket and fields).
+  absl::StatusOr<std::string> TakeLocated(Located& hold, const std::string& hold_id,
+                                          const BookingRecord& booking, absl::Time now,
+                                          absl::Time delete_after);
   // Gives back the reservations of `hold_id` (take refused); best effort: an
   // expired reservation is settled by the person's next confirm anyway.
   void ReleasePersons(const std::vector<std::string>& persons, const std::string& hold_id,

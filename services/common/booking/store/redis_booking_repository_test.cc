@@ -78,6 +78,41 @@ TEST_F(SharedRedisBookingTest, ConcurrentHoldsOnASingleResourceGiveOne) {
   EXPECT_EQ(refused.load(), kClients - 1);
 }
 
+TEST_F(SharedRedisBookingTest, ANewHoldGivesThePreviousBackUnlessItBecameABooking) {
+  auto taken_at = [&](int bucket) {
+    DayUsage usage = (*first_->GetUsage({{"r", "2037-01-15"}}, kNow))[0];
+    int taken = usage.booked.count(bucket) != 0 ? usage.booked.at(bucket) : 0;
+    for (const auto& [first, count] : usage.holds)
+      taken += first <= bucket && bucket < first + count;
+    return taken;
+  };
+  auto hold_at = [&](const std::string& id, int bucket) {
+    HoldRecord hold = MakeHold(id, "c1", "r");
+    hold.start_bucket = bucket;
+    return hold;
+  };
+  ASSERT_TRUE(first_->PutHold(hold_at("h1", 40), {1, 1}, kNow).ok());
+  ASSERT_TRUE(first_->PutHold(hold_at("h2", 44), {1, 1}, kNow).ok());
+  EXPECT_EQ(taken_at(40), 0);
+  EXPECT_EQ(taken_at(44), 1);
+  ASSERT_TRUE(first_
+                  ->ConfirmHold("h2", BookingFor(hold_at("h2", 44), "AAA-AAA-AAA"),
+                                {5, absl::ZeroDuration()}, kNow, kNow + absl::Hours(72))
+                  .ok());
+  // The booking stays when the citizen holds again.
+  ASSERT_TRUE(first_->PutHold(hold_at("h3", 48), {1, 1}, kNow).ok());
+  EXPECT_EQ(taken_at(44), 1);
+  EXPECT_EQ(taken_at(48), 1);
+  // A hold refused (its place taken) still gave the previous one back, and
+  // the next hold finds nothing left to give back.
+  EXPECT_EQ(ReasonOf(first_->PutHold(hold_at("h4", 44), {1, 1}, kNow)), "slot_taken");
+  EXPECT_EQ(taken_at(48), 0);
+  ASSERT_TRUE(first_->PutHold(hold_at("h5", 52), {1, 1}, kNow).ok());
+  EXPECT_EQ(taken_at(44), 1);
+  EXPECT_EQ(taken_at(52), 1);
+  EXPECT_EQ(first_->GetHold("h2")->booking_code, "AAA-AAA-AAA");
+}
+
 TEST_F(SharedRedisBookingTest, ConfirmKeepsAttributesAndPrefixesAreSeparate) {
   const HoldRecord hold = MakeHold("h1", "c1", "anna");
   ASSERT_TRUE(first_->PutHold(hold, {1, 1}, kNow).ok());
