@@ -1,5 +1,7 @@
 // End to end: the real gateway and daycare binaries on free ports, a real
-// redis-server underneath, a whole allocation season driven over HTTP.
+// redis-server underneath (or a three-primary Redis Cluster in the `.cluster`
+// run: tests/harness/service_redis.h), a whole allocation season driven over
+// HTTP.
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
@@ -8,7 +10,7 @@
 #include "gtest/gtest.h"
 #include "tests/harness/http_client.h"
 #include "tests/harness/process.h"
-#include "tests/harness/redis_server.h"
+#include "tests/harness/service_redis.h"
 #include "tests/harness/test_tokens.h"
 
 namespace stadt::testing {
@@ -31,18 +33,19 @@ class DaycareE2eTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = TempDir();
-    absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
+    absl::StatusOr<std::unique_ptr<ServiceRedis>> redis = ServiceRedis::Start();
     ASSERT_TRUE(redis.ok()) << redis.status();
     redis_ = *std::move(redis);
 
     absl::StatusOr<ListeningProcess> service = StartOnFreePort(
         STADT_DAYCARE_BIN,
         [this](int port) -> std::map<std::string, std::string> {
-          return {{"DAYCARE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
-                  {"DAYCARE_SECRET_KEY", kDaycareKey},
-                  {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
-                  {"REDIS_TIMEOUT", "300ms"},
-                  {"READINESS_INTERVAL", "100ms"}};
+          std::map<std::string, std::string> env = redis_->Env();
+          env.insert({{"DAYCARE_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
+                      {"DAYCARE_SECRET_KEY", kDaycareKey},
+                      {"REDIS_TIMEOUT", "300ms"},
+                      {"READINESS_INTERVAL", "100ms"}});
+          return env;
         },
         absl::StrCat(dir_, "/daycare.log"));
     ASSERT_TRUE(service.ok()) << service.status() << Logs();
@@ -195,7 +198,7 @@ class DaycareE2eTest : public ::testing::Test {
 
   std::string dir_;
   TestTokens tokens_;
-  std::unique_ptr<RedisServer> redis_;
+  std::unique_ptr<ServiceRedis> redis_;
   std::unique_ptr<Subprocess> service_;
   std::unique_ptr<Subprocess> gateway_;
   int gateway_port_ = 0;
@@ -372,11 +375,10 @@ TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
   const std::string anna = Apply(
       "parent-anna", R"({"choices":["K1","K2"],"childName":"Anna","birthDate":"2024-06-01"})");
   ASSERT_FALSE(anna.empty());
-  const std::map<std::string, std::string> job_env = {
-      {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())},
-      {"DAYCARE_SEASON_ID", "kita-2026"},
-      {"DAYCARE_SECRET_KEY", kDaycareKey},
-      {"DAYCARE_OFFER_ANSWER_TIME", "72h"}};
+  std::map<std::string, std::string> job_env = redis_->Env();
+  job_env.insert({{"DAYCARE_SEASON_ID", "kita-2026"},
+                  {"DAYCARE_SECRET_KEY", kDaycareKey},
+                  {"DAYCARE_OFFER_ANSWER_TIME", "72h"}});
   auto run_job = [&]() {
     absl::StatusOr<std::unique_ptr<Subprocess>> job = Subprocess::Start(
         STADT_DAYCARE_BIN, {"publish-round"}, job_env, absl::StrCat(dir_, "/job.log"));
@@ -408,10 +410,8 @@ TEST_F(DaycareE2eTest, TheScheduledRoundJobPublishesWhenARoundIsDue) {
   EXPECT_THAT(log_text, HasSubstr("settled"));
 
   // Without a season the job refuses to run.
-  absl::StatusOr<std::unique_ptr<Subprocess>> bad =
-      Subprocess::Start(STADT_DAYCARE_BIN, {"publish-round"},
-                        {{"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", redis_->port())}},
-                        absl::StrCat(dir_, "/job.log"));
+  absl::StatusOr<std::unique_ptr<Subprocess>> bad = Subprocess::Start(
+      STADT_DAYCARE_BIN, {"publish-round"}, redis_->Env(), absl::StrCat(dir_, "/job.log"));
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ((*bad)->Wait(), 2);
 }

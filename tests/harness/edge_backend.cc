@@ -25,12 +25,12 @@ absl::StatusOr<std::unique_ptr<EdgeBackend>> EdgeBackend::Start(
   std::string pattern = absl::StrCat(::testing::TempDir(), dir_prefix, "XXXXXX");
   backend->dir_ = mkdtemp(pattern.data());
   backend->extra_service_env_ = service_env;
-  absl::StatusOr<std::unique_ptr<RedisServer>> redis = RedisServer::Start();
-  if (!redis.ok()) return redis.status();
-  backend->service_redis_ = *std::move(redis);
-  redis = RedisServer::Start();
-  if (!redis.ok()) return redis.status();
-  backend->gateway_redis_ = *std::move(redis);
+  absl::StatusOr<std::unique_ptr<ServiceRedis>> service_redis = ServiceRedis::Start();
+  if (!service_redis.ok()) return service_redis.status();
+  backend->service_redis_ = *std::move(service_redis);
+  absl::StatusOr<std::unique_ptr<RedisServer>> gateway_redis = RedisServer::Start();
+  if (!gateway_redis.ok()) return gateway_redis.status();
+  backend->gateway_redis_ = *std::move(gateway_redis);
 
   absl::StatusOr<ListeningProcess> service = StartOnFreePort(
       STADT_APPOINTMENTS_BIN, [&backend](int port) { return backend->ServiceEnv(port); },
@@ -70,13 +70,13 @@ std::map<std::string, std::string> EdgeBackend::GatewayEnv() const {
 }
 
 std::map<std::string, std::string> EdgeBackend::ServiceEnv(int port) const {
-  std::map<std::string, std::string> env = {
-      {"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
-      {"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", service_redis_->port())},
-      {"READINESS_INTERVAL", "100ms"},
-      {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
-      {"APPOINTMENTS_SEED_FILE",
-       absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}};
+  std::map<std::string, std::string> env = service_redis_->Env();
+  env.insert(
+      {{"APPOINTMENTS_GRPC_ADDRESS", absl::StrCat("127.0.0.1:", port)},
+       {"READINESS_INTERVAL", "100ms"},
+       {"APPOINTMENTS_SECRET_KEY", "c3RhZHRwb3J0YWwtZTJlLXRlc3QtbWFzdGVyLWtleS0zMmJ5dGVzIQ=="},
+       {"APPOINTMENTS_SEED_FILE",
+        absl::StrCat(STADT_SOURCE_DIR, "/services/appointments/seed/catalog.json")}});
   for (const auto& [name, value] : extra_service_env_) env[name] = value;
   return env;
 }

@@ -8,14 +8,19 @@
 #include "absl/status/statusor.h"
 #include "tests/harness/process.h"
 #include "tests/harness/redis_server.h"
+#include "tests/harness/service_redis.h"
 
 namespace stadt::testing {
 
 // What the edge end-to-end tests put their own gateways in front of: a fresh
 // temporary directory for logs and files, the real appointments binary on a
-// free port with a redis-server of its own, and a second redis-server for the
-// gateways (rate limits, used proof-of-work challenges), which a test may kill
-// without touching the service's.
+// free port with a Redis of its own (a redis-server, or in the `.cluster` run
+// the test process' Redis Cluster: tests/harness/service_redis.h), and a
+// redis-server for the gateways (rate limits, used proof-of-work challenges),
+// which a test may kill without touching the service's. The gateway's edge
+// state stays on one server in both runs: the gateway reads only
+// GATEWAY_REDIS_ADDRESS (gateway/README.md); its stores' cluster runs are
+// stadt_gateway_ratelimit_redis_test.cluster and stadt_gateway_pow_redis_test.cluster.
 class EdgeBackend {
  public:
   // `dir_prefix` starts the temporary directory's name; `service_env` is added
@@ -28,6 +33,7 @@ class EdgeBackend {
 
   const std::string& dir() const { return dir_; }
   RedisServer& gateway_redis() { return *gateway_redis_; }
+  ServiceRedis& service_redis() { return *service_redis_; }
   Subprocess& service() { return *service_; }
   int service_port() const { return service_port_; }
   // The appointments service's log, in dir().
@@ -47,7 +53,7 @@ class EdgeBackend {
 
   std::string dir_;
   std::map<std::string, std::string> extra_service_env_;
-  std::unique_ptr<RedisServer> service_redis_;
+  std::unique_ptr<ServiceRedis> service_redis_;
   std::unique_ptr<RedisServer> gateway_redis_;
   std::unique_ptr<Subprocess> service_;
   int service_port_ = 0;

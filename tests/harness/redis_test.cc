@@ -1,44 +1,23 @@
 #include "tests/harness/redis_test.h"
 
 #include <cstdio>
-#include <cstdlib>
 #include <memory>
-#include <string_view>
 
 #include "absl/status/statusor.h"
 #include "tests/harness/redis_cluster.h"
+#include "tests/harness/service_redis.h"
 
 namespace stadt::testing {
-namespace {
-
-// One cluster per test process: starting one takes about two seconds, and a
-// FLUSHALL of each primary gives every test the same empty store. A static
-// owner, so that the nodes stop when the process exits.
-RedisCluster& SharedCluster() {
-  static const std::unique_ptr<RedisCluster> cluster = [] {
-    absl::StatusOr<std::unique_ptr<RedisCluster>> started = RedisCluster::Start();
-    if (!started.ok()) {
-      std::fprintf(stderr, "cannot start the test Redis Cluster: %s\n",
-                   started.status().ToString().c_str());
-      std::abort();
-    }
-    return *std::move(started);
-  }();
-  return *cluster;
-}
-
-}  // namespace
 
 RedisTest::RedisTest(int pool_size) { options_.pool_size = pool_size; }
 
-bool RedisTest::ClusterMode() {
-  const char* mode = std::getenv("STADT_TEST_REDIS_MODE");
-  return mode != nullptr && std::string_view(mode) == "cluster";
-}
+bool RedisTest::ClusterMode() { return ClusterTestRun(); }
 
 void RedisTest::SetUp() {
   if (ClusterMode()) {
-    RedisCluster& cluster = SharedCluster();
+    // One cluster per test process (starting one takes about two seconds); a
+    // FLUSHALL of each primary gives every test the same empty store.
+    RedisCluster& cluster = SharedTestCluster();
     for (int i = 0; i < cluster.size(); ++i) {
       absl::StatusOr<redis::Reply> flushed = cluster.ConnectTo(i)->Command({"FLUSHALL"});
       ASSERT_TRUE(flushed.ok()) << flushed.status();

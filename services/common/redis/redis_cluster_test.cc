@@ -286,6 +286,38 @@ TEST(RedisClusterFailoverTest, FindsThePromotedReplicaAfterAPrimaryDies) {
   EXPECT_EQ(cluster.ConnectTo(new_primary)->Command({"GET", key}).value().str, "written after");
 }
 
+// The cluster counterpart of RedisClientTest.UnavailableWhileServerIsDown and
+// RecoversAfterRestartWithDataKept (left out of stadt_redis_test.cluster): a
+// primary without a replica killed and started again on its data directory,
+// as an orchestrator restarts a crashed pod. Its own cluster, as it kills a node.
+TEST(RedisClusterRestartTest, UnavailableWhileTheNodeOfAKeyIsDownAndItsDataKeptAfterRestart) {
+  absl::StatusOr<std::unique_ptr<RedisCluster>> started = RedisCluster::Start({.primaries = 3});
+  ASSERT_TRUE(started.ok()) << started.status();
+  RedisCluster& cluster = **started;
+  Options options = cluster.ClientOptions();
+  // Every node a seed, so that the client finds the slot map with node 1 down.
+  for (int i = 1; i < cluster.size(); ++i) {
+    options.seeds.push_back(Address{"127.0.0.1", cluster.node(i).port()});
+  }
+  std::unique_ptr<Client> client = Client::Create(options);
+  const std::string key = KeyServedBy(cluster, 1, "kept:");
+  ASSERT_TRUE(client->Command({"SET", key, "yes"}).ok());
+
+  cluster.Kill(1);
+  for (int i = 0; i < 3; ++i) {
+    const absl::Status status = client->Command({"GET", key}).status();
+    EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+  }
+  EXPECT_EQ(client->Eval(Script("return redis.call('GET', KEYS[1])"), {key}, {}).status().code(),
+            absl::StatusCode::kUnavailable);
+
+  ASSERT_TRUE(cluster.Restart(1).ok());
+  ASSERT_TRUE(cluster.WaitUntilHealthy().ok());
+  ASSERT_TRUE(PollUntilOk([&] { return client->Command({"GET", key}).status(); }).ok());
+  EXPECT_EQ(client->Command({"GET", key}).value().str, "yes");
+  EXPECT_EQ(cluster.PrimaryOf(KeySlot(key)).value(), 1);
+}
+
 TEST(RedisClusterSeedTest, UnreachableSeedsAreUnavailableAndLaterSeedsAreTried) {
   absl::StatusOr<std::unique_ptr<RedisCluster>> started = RedisCluster::Start({.primaries = 3});
   ASSERT_TRUE(started.ok()) << started.status();

@@ -1,0 +1,98 @@
+#include "tests/harness/service_redis.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace stadt::testing {
+
+bool ClusterTestRun() {
+  const char* mode = std::getenv("STADT_TEST_REDIS_MODE");
+  return mode != nullptr && std::string_view(mode) == "cluster";
+}
+
+RedisCluster& SharedTestCluster() {
+  // A static owner, so that the nodes stop when the process exits.
+  static const std::unique_ptr<RedisCluster> cluster = [] {
+    absl::StatusOr<std::unique_ptr<RedisCluster>> started = RedisCluster::Start();
+    if (!started.ok()) {
+      std::fprintf(stderr, "cannot start the test Redis Cluster: %s\n",
+                   started.status().ToString().c_str());
+      std::abort();
+    }
+    return *std::move(started);
+  }();
+  return *cluster;
+}
+
+std::map<std::string, std::string> RedisEnv(const RedisServer& server) {
+  return {{"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", server.port())}};
+}
+
+std::map<std::string, std::string> RedisEnv(RedisCluster& cluster) {
+  std::vector<std::string> seeds;
+  for (int i = 0; i < cluster.size(); ++i) {
+    seeds.push_back(absl::StrCat("127.0.0.1:", cluster.node(i).port()));
+  }
+  return {{"REDIS_MODE", "cluster"},
+          {"REDIS_ADDRESS", seeds.front()},
+          {"REDIS_SEEDS", absl::StrJoin(seeds, ",")}};
+}
+
+absl::StatusOr<std::unique_ptr<ServiceRedis>> ServiceRedis::Start() {
+  std::unique_ptr<ServiceRedis> redis(new ServiceRedis());
+  if (!ClusterTestRun()) {
+    absl::StatusOr<std::unique_ptr<RedisServer>> server = RedisServer::Start();
+    if (!server.ok()) return server.status();
+    redis->server_ = *std::move(server);
+    return redis;
+  }
+  redis->cluster_ = &SharedTestCluster();
+  // What the previous test's services left behind.
+  for (int i = 0; i < redis->cluster_->size(); ++i) {
+    absl::StatusOr<redis::Reply> flushed = redis->cluster_->ConnectTo(i)->Command({"FLUSHALL"});
+    if (!flushed.ok()) return flushed.status();
+  }
+  return redis;
+}
+
+std::map<std::string, std::string> ServiceRedis::Env() const {
+  return cluster_ != nullptr ? RedisEnv(*cluster_) : RedisEnv(*server_);
+}
+
+std::unique_ptr<redis::Client> ServiceRedis::Connect() const {
+  if (cluster_ == nullptr) return server_->Connect(1);
+  return redis::Client::Create(cluster_->ClientOptions());
+}
+
+absl::StatusOr<std::vector<int64_t>> ServiceRedis::KeysPerNode() const {
+  std::vector<std::unique_ptr<redis::Client>> nodes;
+  if (cluster_ == nullptr) {
+    nodes.push_back(server_->Connect(1));
+  } else {
+    for (int i = 0; i < cluster_->size(); ++i) nodes.push_back(cluster_->ConnectTo(i));
+  }
+  std::vector<int64_t> keys;
+  for (const std::unique_ptr<redis::Client>& node : nodes) {
+    absl::StatusOr<redis::Reply> size = node->Command({"DBSIZE"});
+    if (!size.ok()) return size.status();
+    keys.push_back(size->integer);
+  }
+  return keys;
+}
+
+RedisServer& ServiceRedis::server() {
+  if (server_ == nullptr) {
+    std::fprintf(stderr,
+                 "ServiceRedis::server() in a cluster run: exclude this test from the cluster "
+                 "run (stadt_add_cluster_test ... EXCLUDE)\n");
+    std::abort();
+  }
+  return *server_;
+}
+
+}  // namespace stadt::testing
