@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "boost/json/parse.hpp"
 #include "gtest/gtest.h"
+#include "tests/harness/service_redis.h"
 
 namespace stadt::testing {
 namespace {
@@ -161,8 +162,7 @@ absl::StatusOr<std::unique_ptr<Stack>> Stack::StartWith(const std::set<std::stri
   std::unique_ptr<Stack> stack(new Stack());
   stack->dir_ = NewTempDir();
   stack->options_ = options;
-  const char* test_mode = std::getenv("STADT_TEST_REDIS_MODE");
-  if (options.redis_cluster || (test_mode != nullptr && std::string(test_mode) == "cluster")) {
+  if (options.redis_cluster || ClusterTestRun()) {
     // A test that asks for a cluster itself (replicas, failover) gets its own.
     if (!options.redis_cluster && options.redis_cluster_replicas == 0) {
       absl::StatusOr<std::shared_ptr<RedisCluster>> shared =
@@ -269,17 +269,9 @@ redis::Options Stack::redis_client_options() const {
 }
 
 void Stack::AddRedisEnv(std::map<std::string, std::string>* env) const {
-  if (cluster_ == nullptr) {
-    (*env)["REDIS_ADDRESS"] = absl::StrCat("127.0.0.1:", redis_->port());
-    return;
-  }
-  std::vector<std::string> seeds;
-  for (int i = 0; i < cluster_->size(); ++i) {
-    seeds.push_back(absl::StrCat("127.0.0.1:", cluster_->node(i).port()));
-  }
-  (*env)["REDIS_MODE"] = "cluster";
-  (*env)["REDIS_ADDRESS"] = seeds.front();
-  (*env)["REDIS_SEEDS"] = absl::StrJoin(seeds, ",");
+  std::map<std::string, std::string> redis =
+      cluster_ != nullptr ? RedisEnv(*cluster_) : RedisEnv(*redis_);
+  for (auto& [name, value] : redis) (*env)[name] = std::move(value);
 }
 
 std::string Stack::LogPath(const std::string& name) const {
