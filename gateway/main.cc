@@ -6,6 +6,8 @@
 #include <map>
 #include <set>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -82,6 +84,19 @@ void ReadRateLimits(EnvConfig& config, Settings& settings, std::vector<std::stri
   if (!SplitHostPort(settings.redis_address, &settings.redis.host, &settings.redis.port)) {
     errors.push_back("GATEWAY_REDIS_ADDRESS: expected host:port");
   }
+  // On a Redis Cluster (docs/redis-cluster.md): every step of the edge state
+  // touches one key (a limit's bucket, a used solution), so it spreads by key.
+  const std::string mode = config.String("GATEWAY_REDIS_MODE", "single");
+  if (mode == "cluster") {
+    settings.redis.mode = redis::Mode::kCluster;
+  } else if (mode != "single") {
+    errors.push_back("GATEWAY_REDIS_MODE: must be single or cluster");
+  }
+  std::vector<std::pair<std::string, int>> seeds;
+  if (!SplitHostPortList(config.String("GATEWAY_REDIS_SEEDS", ""), &seeds)) {
+    errors.push_back("GATEWAY_REDIS_SEEDS: expected host:port entries separated by commas");
+  }
+  for (auto& [host, port] : seeds) settings.redis.seeds.push_back({std::move(host), port});
   settings.redis.password = config.String("GATEWAY_REDIS_PASSWORD", "");
   // Short: a slow limiter must not become the gateway's latency.
   settings.redis.command_timeout = absl::ToChronoMilliseconds(config.Duration(

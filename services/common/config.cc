@@ -1,11 +1,13 @@
 #include "services/common/config.h"
 
 #include <cstdlib>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "services/common/strings.h"
 
 namespace stadt {
@@ -115,6 +117,19 @@ bool SplitHostPort(std::string_view host_port, std::string* host, int* port) {
   }
   *host = std::string(host_port.substr(0, colon));
   *port = parsed;
+  return true;
+}
+
+bool SplitHostPortList(std::string_view list, std::vector<std::pair<std::string, int>>* entries) {
+  for (const absl::string_view entry : absl::StrSplit(ToAbsl(list), ',', absl::SkipWhitespace())) {
+    const absl::string_view trimmed = absl::StripAsciiWhitespace(entry);
+    std::pair<std::string, int> parsed;
+    if (!SplitHostPort(std::string_view(trimmed.data(), trimmed.size()), &parsed.first,
+                       &parsed.second)) {
+      return false;
+    }
+    entries->push_back(std::move(parsed));
+  }
   return true;
 }
 

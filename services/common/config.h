@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -55,5 +56,9 @@ class EnvConfig {
 
 // Splits "host:port"; false if malformed or the port is out of range.
 bool SplitHostPort(std::string_view host_port, std::string* host, int* port);
+
+// Splits "host:port,host:port" (spaces around the commas allowed; empty: none)
+// into (host, port) pairs; false if any entry is malformed.
+bool SplitHostPortList(std::string_view list, std::vector<std::pair<std::string, int>>* entries);
 
 }  // namespace stadt

@@ -2,6 +2,8 @@
 
 #include <fstream>
 #include <sstream>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -23,16 +25,12 @@ void ApplyRedisMode(EnvConfig& config, const std::string& mode, redis::Options& 
 
 // "host:port,host:port"; spaces around the commas are allowed.
 void ApplyRedisSeeds(EnvConfig& config, const std::string& seeds, redis::Options& options) {
-  for (const absl::string_view seed : absl::StrSplit(seeds, ',', absl::SkipWhitespace())) {
-    redis::Address address;
-    const absl::string_view trimmed = absl::StripAsciiWhitespace(seed);
-    if (!SplitHostPort(std::string_view(trimmed.data(), trimmed.size()), &address.host,
-                       &address.port)) {
-      config.Reject("REDIS_SEEDS", "must be host:port entries separated by commas");
-      return;
-    }
-    options.seeds.push_back(std::move(address));
+  std::vector<std::pair<std::string, int>> entries;
+  if (!SplitHostPortList(seeds, &entries)) {
+    config.Reject("REDIS_SEEDS", "must be host:port entries separated by commas");
+    return;
   }
+  for (auto& [host, port] : entries) options.seeds.push_back({std::move(host), port});
   if (options.mode == redis::Mode::kSentinel && options.seeds.empty()) {
     config.Reject("REDIS_SEEDS", "must name the Sentinels when REDIS_MODE=sentinel");
   }

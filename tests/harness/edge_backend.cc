@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <utility>
@@ -28,9 +30,11 @@ absl::StatusOr<std::unique_ptr<EdgeBackend>> EdgeBackend::Start(
   absl::StatusOr<std::unique_ptr<ServiceRedis>> service_redis = ServiceRedis::Start();
   if (!service_redis.ok()) return service_redis.status();
   backend->service_redis_ = *std::move(service_redis);
-  absl::StatusOr<std::unique_ptr<RedisServer>> gateway_redis = RedisServer::Start();
-  if (!gateway_redis.ok()) return gateway_redis.status();
-  backend->gateway_redis_ = *std::move(gateway_redis);
+  if (!backend->service_redis_->cluster_mode()) {
+    absl::StatusOr<std::unique_ptr<RedisServer>> gateway_redis = RedisServer::Start();
+    if (!gateway_redis.ok()) return gateway_redis.status();
+    backend->gateway_redis_ = *std::move(gateway_redis);
+  }
 
   absl::StatusOr<ListeningProcess> service = StartOnFreePort(
       STADT_APPOINTMENTS_BIN, [&backend](int port) { return backend->ServiceEnv(port); },
@@ -59,14 +63,35 @@ absl::Status EdgeBackend::RestartService() {
   return absl::OkStatus();
 }
 
+RedisServer& EdgeBackend::gateway_redis() {
+  if (gateway_redis_ == nullptr) {
+    std::fprintf(stderr,
+                 "gateway_redis() in a cluster run: exclude the test from the cluster run "
+                 "(stadt_add_cluster_test ... EXCLUDE)\n");
+    std::abort();
+  }
+  return *gateway_redis_;
+}
+
 std::map<std::string, std::string> EdgeBackend::GatewayEnv() const {
-  return {{"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port_)},
-          {"GATEWAY_READINESS_BACKENDS", "appointments"},  // the only service started here
-          {"GATEWAY_REDIS_ADDRESS", absl::StrCat("127.0.0.1:", gateway_redis_->port())},
-          // The production default (50 ms) is a latency budget; on two cores shared with a
-          // parallel sanitizer run a first connection plus command took longer, and a proof of
-          // work then failed closed with 503 `pow_unavailable`. A killed Redis still fails at once.
-          {"GATEWAY_REDIS_TIMEOUT", "2s"}};
+  std::map<std::string, std::string> env = {
+      {"GATEWAY_BACKEND_APPOINTMENTS", absl::StrCat("127.0.0.1:", service_port_)},
+      {"GATEWAY_READINESS_BACKENDS", "appointments"},  // the only service started here
+      // The production default (50 ms) is a latency budget; on two cores shared with a
+      // parallel sanitizer run a first connection plus command took longer, and a proof of
+      // work then failed closed with 503 `pow_unavailable`. A killed Redis still fails at once.
+      {"GATEWAY_REDIS_TIMEOUT", "2s"}};
+  if (gateway_redis_ != nullptr) {
+    env["GATEWAY_REDIS_ADDRESS"] = absl::StrCat("127.0.0.1:", gateway_redis_->port());
+    return env;
+  }
+  // A cluster run: the gateways' edge state on the service's cluster (without
+  // the mode, a gateway pointed at one node fails the proof-of-work walk).
+  const std::map<std::string, std::string> cluster = service_redis_->Env();
+  env["GATEWAY_REDIS_MODE"] = cluster.at("REDIS_MODE");
+  env["GATEWAY_REDIS_ADDRESS"] = cluster.at("REDIS_ADDRESS");
+  env["GATEWAY_REDIS_SEEDS"] = cluster.at("REDIS_SEEDS");
+  return env;
 }
 
 std::map<std::string, std::string> EdgeBackend::ServiceEnv(int port) const {

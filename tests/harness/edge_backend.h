@@ -17,10 +17,10 @@ namespace stadt::testing {
 // free port with a Redis of its own (a redis-server, or in the `.cluster` run
 // the test process' Redis Cluster: tests/harness/service_redis.h), and a
 // redis-server for the gateways (rate limits, used proof-of-work challenges),
-// which a test may kill without touching the service's. The gateway's edge
-// state stays on one server in both runs: the gateway reads only
-// GATEWAY_REDIS_ADDRESS (gateway/README.md); its stores' cluster runs are
-// stadt_gateway_ratelimit_redis_test.cluster and stadt_gateway_pow_redis_test.cluster.
+// which a test may kill without touching the service's. In the `.cluster` run
+// the gateways keep their edge state on the same cluster
+// (GATEWAY_REDIS_MODE=cluster, GATEWAY_REDIS_SEEDS) and there is no
+// gateway_redis(): the tests that kill it are left out of that run.
 class EdgeBackend {
  public:
   // `dir_prefix` starts the temporary directory's name; `service_env` is added
@@ -32,7 +32,8 @@ class EdgeBackend {
   EdgeBackend& operator=(const EdgeBackend&) = delete;
 
   const std::string& dir() const { return dir_; }
-  RedisServer& gateway_redis() { return *gateway_redis_; }
+  // Aborts in a cluster run (see above).
+  RedisServer& gateway_redis();
   ServiceRedis& service_redis() { return *service_redis_; }
   Subprocess& service() { return *service_; }
   int service_port() const { return service_port_; }
