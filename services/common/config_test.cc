@@ -60,5 +60,18 @@ TEST(SplitHostPortTest, AcceptsValidAndRejectsMalformed) {
   EXPECT_FALSE(SplitHostPort("redis", &host, &port));
 }
 
+TEST(SplitHostPortListTest, SplitsSeedListsAndRejectsAnyMalformedEntry) {
+  std::vector<std::pair<std::string, int>> entries;
+  EXPECT_TRUE(SplitHostPortList(" node-0:6379 , 10.0.0.2:7000", &entries));
+  EXPECT_EQ(entries,
+            (std::vector<std::pair<std::string, int>>{{"node-0", 6379}, {"10.0.0.2", 7000}}));
+  std::vector<std::pair<std::string, int>> none;
+  EXPECT_TRUE(SplitHostPortList("", &none));
+  EXPECT_TRUE(none.empty());
+  std::vector<std::pair<std::string, int>> bad;
+  EXPECT_FALSE(SplitHostPortList("node-0:6379,node-1", &bad));
+  EXPECT_FALSE(SplitHostPortList("node-0:6379;node-1:6379", &bad));
+}
+
 }  // namespace
 }  // namespace stadt
