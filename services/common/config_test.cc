@@ -70,7 +70,7 @@ TEST(SplitHostPortListTest, SplitsSeedListsAndRejectsAnyMalformedEntry) {
   EXPECT_TRUE(none.empty());
   std::vector<std::pair<std::string, int>> bad;
   EXPECT_FALSE(SplitHostPortList("node-0:6379,node-1", &bad));
-  EXPECT_FALSE(SplitHostPortList("node-0:6379;node-1:6379", &bad));
+  EXPECT_FALSE(SplitHostPortList("node-0:6379, :6379", &bad));
 }
 
 }  // namespace
