@@ -7,7 +7,7 @@
 // verifying that provider's tokens by its JWKS URL and serving the app built
 // into a temporary directory. stop() ends every process it started.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync, openSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync, rmSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { randomBytes, generateKeyPairSync, sign } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -81,6 +81,35 @@ function minter(privateKey, issuer) {
   };
 }
 
+const ping = (port, command = ['ping']) =>
+  execFileSync('redis-cli', ['-p', String(port), ...command], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+
+// One redis-server; the services' environment to reach it.
+async function startRedis(start, dir, port) {
+  start('redis', 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {});
+  await waitFor('redis', () => ping(port).includes('PONG'));
+  return { REDIS_ADDRESS: `127.0.0.1:${port}` };
+}
+
+// With STADT_TEST_REDIS_MODE=cluster (the .cluster run of this test): three
+// primaries joined by redis-cli --cluster create, every service in cluster
+// mode with every node a seed (as tests/harness/stack.cc does).
+async function startRedisCluster(start, dir) {
+  const ports = await Promise.all([freePort(), freePort(), freePort()]);
+  const busPorts = await Promise.all([freePort(), freePort(), freePort()]);
+  ports.forEach((port, i) => {
+    const nodeDir = join(dir, `redis-${port}`);
+    mkdirSync(nodeDir);
+    start(`redis-${port}`, 'redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', nodeDir, '--save', '', '--appendonly', 'no',
+      '--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-port', String(busPorts[i])], {});
+  });
+  for (const port of ports) await waitFor(`redis-${port}`, () => ping(port).includes('PONG'));
+  const seeds = ports.map((port) => `127.0.0.1:${port}`);
+  execFileSync('redis-cli', ['--cluster', 'create', ...seeds, '--cluster-replicas', '0', '--cluster-yes'], { stdio: 'ignore' });
+  for (const port of ports) await waitFor(`redis-${port}`, () => ping(port, ['cluster', 'info']).includes('cluster_state:ok'));
+  return { REDIS_MODE: 'cluster', REDIS_ADDRESS: seeds[0], REDIS_SEEDS: seeds.join(',') };
+}
+
 export async function startStack(buildDir) {
   const dir = mkdtempSync(join(tmpdir(), 'stadt-staff-app-'));
   const processes = [];
@@ -109,18 +138,19 @@ export async function startStack(buildDir) {
     rmSync(dir, { recursive: true, force: true });
   };
   try {
-    start('redis', 'redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no'], {});
-    await waitFor('redis', () => execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().includes('PONG'));
+    const redis = process.env.STADT_TEST_REDIS_MODE === 'cluster'
+      ? await startRedisCluster(start, dir)
+      : await startRedis(start, dir, redisPort);
     start('monitoring', join(buildDir, 'services/monitoring/stadt-monitoring'), [], {
       MONITORING_GRPC_ADDRESS: monitoring,
-      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      ...redis,
       MONITORING_CATALOG_FILE: join(root, 'services/monitoring/seed/catalog.json'),
     });
     start('appointments', join(buildDir, 'services/appointments/stadt-appointments'), [], {
       MONITORING_ADDRESS: monitoring,
       KPI_FLUSH_INTERVAL: '200ms',
       APPOINTMENTS_GRPC_ADDRESS: `127.0.0.1:${appointmentsPort}`,
-      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      ...redis,
       APPOINTMENTS_SEED_FILE: alwaysOpenCatalog(dir),
       APPOINTMENTS_SECRET_KEY: randomBytes(32).toString('base64'),
       // The running slot (10 minutes at Mitte) can still be booked and a
@@ -132,7 +162,7 @@ export async function startStack(buildDir) {
       DAYCARE_GRPC_ADDRESS: `127.0.0.1:${daycarePort}`,
       MONITORING_ADDRESS: monitoring,
       KPI_FLUSH_INTERVAL: '200ms',
-      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      ...redis,
       DAYCARE_POLICY_FILE: join(root, 'services/daycare/seed/policy.json'),
       DAYCARE_SECRET_KEY: randomBytes(32).toString('base64'),
     });
@@ -140,7 +170,7 @@ export async function startStack(buildDir) {
       VIDEO_GRPC_ADDRESS: `127.0.0.1:${videoPort}`,
       MONITORING_ADDRESS: monitoring,
       KPI_FLUSH_INTERVAL: '200ms',
-      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      ...redis,
       VIDEO_SEED_FILE: videoCatalog(dir),
       VIDEO_CONSENT_TEXTS_FILE: join(root, 'services/video/seed/consent_texts.json'),
       VIDEO_SECRET_KEY: randomBytes(32).toString('base64'),
@@ -157,7 +187,7 @@ export async function startStack(buildDir) {
       PARKING_GRPC_ADDRESS: `127.0.0.1:${parkingPort}`,
       MONITORING_ADDRESS: monitoring,
       KPI_FLUSH_INTERVAL: '200ms',
-      REDIS_ADDRESS: `127.0.0.1:${redisPort}`,
+      ...redis,
       PARKING_TARIFFS_FILE: join(root, 'services/parking/seed/tariffs.json'),
       PARKING_ZONES_FILE: join(root, 'services/parking/seed/zones.geojson'),
       PARKING_PERMIT_AREAS_FILE: join(root, 'services/parking/seed/permit_areas.json'),
