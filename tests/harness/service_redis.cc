@@ -64,27 +64,6 @@ std::map<std::string, std::string> ServiceRedis::Env() const {
   return cluster_ != nullptr ? RedisEnv(*cluster_) : RedisEnv(*server_);
 }
 
-std::unique_ptr<redis::Client> ServiceRedis::Connect() const {
-  if (cluster_ == nullptr) return server_->Connect(1);
-  return redis::Client::Create(cluster_->ClientOptions());
-}
-
-absl::StatusOr<std::vector<int64_t>> ServiceRedis::KeysPerNode() const {
-  std::vector<std::unique_ptr<redis::Client>> nodes;
-  if (cluster_ == nullptr) {
-    nodes.push_back(server_->Connect(1));
-  } else {
-    for (int i = 0; i < cluster_->size(); ++i) nodes.push_back(cluster_->ConnectTo(i));
-  }
-  std::vector<int64_t> keys;
-  for (const std::unique_ptr<redis::Client>& node : nodes) {
-    absl::StatusOr<redis::Reply> size = node->Command({"DBSIZE"});
-    if (!size.ok()) return size.status();
-    keys.push_back(size->integer);
-  }
-  return keys;
-}
-
 RedisServer& ServiceRedis::server() {
   if (server_ == nullptr) {
     std::fprintf(stderr,

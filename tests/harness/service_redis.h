@@ -45,11 +45,6 @@ class ServiceRedis {
   bool cluster_mode() const { return cluster_ != nullptr; }
   // REDIS_ADDRESS, and on a cluster REDIS_MODE and REDIS_SEEDS.
   std::map<std::string, std::string> Env() const;
-  // A client of it (single or cluster mode), to look at what services wrote.
-  std::unique_ptr<redis::Client> Connect() const;
-  // How many keys each node holds (one entry for a single server): on a
-  // cluster, keys on more than one node show that the services spread them.
-  absl::StatusOr<std::vector<int64_t>> KeysPerNode() const;
   // The single server; aborts in a cluster run (a test that kills or pauses
   // it is excluded from the cluster run: stadt_add_cluster_test ... EXCLUDE).
   RedisServer& server();
