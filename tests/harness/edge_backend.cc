@@ -2,8 +2,6 @@
 
 #include <stdlib.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <utility>
@@ -64,12 +62,7 @@ absl::Status EdgeBackend::RestartService() {
 }
 
 RedisServer& EdgeBackend::gateway_redis() {
-  if (gateway_redis_ == nullptr) {
-    std::fprintf(stderr,
-                 "gateway_redis() in a cluster run: exclude the test from the cluster run "
-                 "(stadt_add_cluster_test ... EXCLUDE)\n");
-    std::abort();
-  }
+  if (gateway_redis_ == nullptr) AbortInClusterRun("EdgeBackend::gateway_redis()");
   return *gateway_redis_;
 }
 

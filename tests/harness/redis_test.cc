@@ -1,6 +1,5 @@
 #include "tests/harness/redis_test.h"
 
-#include <cstdio>
 #include <memory>
 
 #include "absl/status/statusor.h"
@@ -37,12 +36,7 @@ void RedisTest::SetUp() {
 }
 
 RedisServer& RedisTest::redis_server() {
-  if (redis_server_ == nullptr) {
-    std::fprintf(stderr,
-                 "redis_server() in a cluster run: exclude this test from the cluster run "
-                 "(stadt_add_cluster_test ... EXCLUDE)\n");
-    std::abort();
-  }
+  if (redis_server_ == nullptr) AbortInClusterRun("RedisTest::redis_server()");
   return *redis_server_;
 }
 

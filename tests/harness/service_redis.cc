@@ -29,6 +29,14 @@ RedisCluster& SharedTestCluster() {
   return *cluster;
 }
 
+void AbortInClusterRun(const char* accessor) {
+  std::fprintf(stderr,
+               "%s in a cluster run: exclude the test from the cluster run "
+               "(stadt_add_cluster_test ... EXCLUDE)\n",
+               accessor);
+  std::abort();
+}
+
 std::map<std::string, std::string> RedisEnv(const RedisServer& server) {
   return {{"REDIS_ADDRESS", absl::StrCat("127.0.0.1:", server.port())}};
 }
@@ -65,12 +73,7 @@ std::map<std::string, std::string> ServiceRedis::Env() const {
 }
 
 RedisServer& ServiceRedis::server() {
-  if (server_ == nullptr) {
-    std::fprintf(stderr,
-                 "ServiceRedis::server() in a cluster run: exclude this test from the cluster "
-                 "run (stadt_add_cluster_test ... EXCLUDE)\n");
-    std::abort();
-  }
+  if (server_ == nullptr) AbortInClusterRun("ServiceRedis::server()");
   return *server_;
 }
 

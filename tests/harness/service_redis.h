@@ -24,6 +24,10 @@ bool ClusterTestRun();
 // test must not kill its nodes (start an own RedisCluster for that).
 RedisCluster& SharedTestCluster();
 
+// For an accessor of a single redis-server called in a cluster run: says
+// which (`accessor`) and how to keep the test out of that run, then aborts.
+[[noreturn]] void AbortInClusterRun(const char* accessor);
+
 // The variables that point a service (services/common/service_env.cc) at
 // `server`: REDIS_ADDRESS.
 std::map<std::string, std::string> RedisEnv(const RedisServer& server);

@@ -2,8 +2,6 @@
 
 #include <signal.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <fstream>
 
 #include "absl/strings/ascii.h"
@@ -222,12 +220,8 @@ absl::Status Stack::RestartService(const std::string& name) {
 }
 
 RedisServer& Stack::redis() {
-  if (redis_ == nullptr) {
-    std::fprintf(stderr,
-                 "Stack::redis() in a cluster stack: use redis_client_options(), or "
-                 "exclude the test from the cluster run\n");
-    std::abort();
-  }
+  // Tests that only look at Redis use redis_client_options().
+  if (redis_ == nullptr) AbortInClusterRun("Stack::redis()");
   return *redis_;
 }
 
